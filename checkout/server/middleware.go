@@ -1,0 +1,210 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// maxBody is the largest request body the sidecar reads (cart, checkout, forms).
+const maxBody = 16 << 10
+
+const ctxRequestID = "request_id"
+
+// requestID gives every request an id, echoed in X-Request-Id and the log.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-Id")
+		if !safeRequestID(id) {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set(ctxRequestID, id)
+		c.Header("X-Request-Id", id)
+		c.Next()
+	}
+}
+
+func safeRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// accessLog logs one line per request: the route pattern (never the order token
+// or query, which can carry customer data), status, duration and request id.
+func accessLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "(unrouted)"
+		}
+		level := slog.LevelInfo
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		}
+		log.LogAttrs(c.Request.Context(), level, "http",
+			slog.String("method", c.Request.Method),
+			slog.String("route", route),
+			slog.Int("status", c.Writer.Status()),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", c.GetString(ctxRequestID)),
+		)
+	}
+}
+
+// securityHeaders sets headers every sidecar response carries. Pages hold order
+// tokens in their URL, so the referrer never leaves the site.
+func securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
+		h.Set("Cache-Control", "no-store")
+		c.Next()
+	}
+}
+
+// limitBody caps every request body at maxBody bytes.
+func limitBody() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > maxBody {
+			fail(c, http.StatusRequestEntityTooLarge, "request body is too large (at most 16 KB)")
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		}
+		c.Next()
+	}
+}
+
+// requireJSON refuses request bodies that are not JSON. Simple content types
+// (forms, text/plain) would let another site post without a preflight.
+func requireJSON() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodPost, http.MethodPatch, http.MethodPut:
+		default:
+			c.Next()
+			return
+		}
+		mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+		if err != nil || mt != "application/json" {
+			fail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			return
+		}
+		c.Next()
+	}
+}
+
+// sameOrigin refuses state-changing requests that a browser sent from another
+// site. Browsers send Origin on every POST, PATCH and DELETE; a request without
+// Origin and without Sec-Fetch-Site: same-origin is refused too, so the check
+// cannot be dodged by stripping the header.
+func (s *Sidecar) sameOrigin() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if msg := s.checkOrigin(c.Request); msg != "" {
+			fail(c, http.StatusForbidden, msg)
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Sidecar) checkOrigin(r *http.Request) string {
+	site := r.Header.Get("Sec-Fetch-Site")
+	if site != "" && site != "same-origin" && site != "none" {
+		return "cross-site request refused (Sec-Fetch-Site: " + site + ")"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		if site == "same-origin" {
+			return ""
+		}
+		return "request refused: the Origin header is missing (send the request from the shop's own pages)"
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return "request refused: the Origin header is not a URL"
+	}
+	if strings.EqualFold(u.Scheme, s.base.Scheme) && strings.EqualFold(u.Host, s.base.Host) {
+		return ""
+	}
+	// Same origin as the address the browser asked for (shop serve, one-box setups).
+	if strings.EqualFold(u.Host, r.Host) {
+		return ""
+	}
+	return "cross-origin request refused: " + origin + " is not this shop"
+}
+
+// adminAuth checks the bearer token in constant time.
+func (s *Sidecar) adminAuth() gin.HandlerFunc {
+	want := sha256.Sum256([]byte(s.opts.AdminToken))
+	return func(c *gin.Context) {
+		if s.opts.AdminToken == "" {
+			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
+			return
+		}
+		auth := c.GetHeader("Authorization")
+		token, found := strings.CutPrefix(auth, "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
+			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
+			return
+		}
+		c.Set(ctxActor, "admin")
+		if by := c.GetHeader("X-Shop-Actor"); by == "cli" {
+			c.Set(ctxActor, "cli")
+		}
+		c.Next()
+	}
+}
+
+const ctxActor = "actor"
+
+// clientKey identifies a client for rate limiting. Behind Netlify the client's
+// address arrives in X-Nf-Client-Connection-Ip or X-Forwarded-For.
+func clientKey(r *http.Request) string {
+	if ip := strings.TrimSpace(r.Header.Get("X-Nf-Client-Connection-Ip")); ip != "" {
+		return ip
+	}
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		first, _, _ := strings.Cut(xff, ",")
+		if ip := strings.TrimSpace(first); ip != "" {
+			return ip
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/storefront/storefront/checkout/mail"
+)
+
+// Options configure the sidecar. cmd/shop and the cli package fill them from
+// flags and environment; Validate says what is wrong before anything opens.
+type Options struct {
+	Catalog        string // path or http(s) URL of catalog.json; the shell is loaded from the same place
+	DataFile       string // BoltDB file
+	BaseURL        string // public base URL, e.g. http://localhost:1313/
+	MollieKey      string // empty: the built-in local provider
+	MollieBaseURL  string // for tests against molliefake; empty: https://api.mollie.com/v2/
+	AdminToken     string // empty: admin API off
+	OutboxDir      string // when set, e-mails are written as .eml files there (demo); else SMTP
+	SMTP           mail.SMTPConfig
+	PublicDir      string // optional: also serve the static site from this dir
+	Dev            bool   // shop serve: shows /outbox/
+	ReconcileEvery time.Duration
+
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+	// RateLimit is checkout requests per minute per client; 0 means 30.
+	RateLimit int
+}
+
+// MinAdminTokenLen is the shortest admin token the sidecar accepts.
+const MinAdminTokenLen = 32
+
+// Validate reports every problem with the options at once, each with what to fix.
+func (o Options) Validate() error {
+	var errs []error
+	if o.Catalog == "" {
+		errs = append(errs, errors.New("catalog is not set: give the path or URL of the site's catalog.json (SHOP_CATALOG)"))
+	}
+	if o.DataFile == "" {
+		errs = append(errs, errors.New("data file is not set: give a path for the order database, e.g. /var/lib/shop/shop.db (SHOP_DATA)"))
+	}
+	base, err := parseBaseURL(o.BaseURL)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if o.MollieKey != "" {
+		switch {
+		case strings.HasPrefix(o.MollieKey, "live_"):
+			if base != nil && base.Scheme != "https" {
+				errs = append(errs, fmt.Errorf("a live Mollie key needs an https base URL, not %s (SHOP_BASE_URL)", o.BaseURL))
+			}
+			if base != nil && isLocalHost(base.Hostname()) {
+				errs = append(errs, fmt.Errorf("a live Mollie key cannot be used with a local base URL %s: Mollie must reach the webhook (SHOP_BASE_URL)", o.BaseURL))
+			}
+		case strings.HasPrefix(o.MollieKey, "test_"):
+		default:
+			errs = append(errs, errors.New("the Mollie API key must start with test_ or live_ (MOLLIE_API_KEY); leave it empty for the built-in test provider"))
+		}
+	}
+	if o.MollieBaseURL != "" {
+		if u, err := url.Parse(o.MollieBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("Mollie base URL %q is not an http(s) URL", o.MollieBaseURL))
+		}
+	}
+	if o.AdminToken != "" && len(o.AdminToken) < MinAdminTokenLen {
+		errs = append(errs, fmt.Errorf("the admin token is %d characters; use at least %d random characters, e.g. from `openssl rand -hex 32` (SHOP_ADMIN_TOKEN)", len(o.AdminToken), MinAdminTokenLen))
+	}
+	if o.OutboxDir == "" && o.SMTP.Enabled() {
+		if err := o.SMTP.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if o.ReconcileEvery < 0 {
+		errs = append(errs, fmt.Errorf("reconcile interval %s is negative", o.ReconcileEvery))
+	}
+	return errors.Join(errs...)
+}
+
+// parseBaseURL checks the public base URL and returns it with a trailing slash.
+func parseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, errors.New("base URL is not set: give the shop's public address, e.g. https://winkel.example.nl/ (SHOP_BASE_URL)")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q is not a URL: %v (SHOP_BASE_URL)", s, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("base URL %q needs a scheme: write https://%s (SHOP_BASE_URL)", s, strings.TrimPrefix(s, "//"))
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("base URL %q has no host name (SHOP_BASE_URL)", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not have a query or fragment (SHOP_BASE_URL)", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+func isLocalHost(host string) bool {
+	h := strings.ToLower(host)
+	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "::1" ||
+		strings.HasPrefix(h, "127.") || h == "0.0.0.0"
+}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// limiter is a token bucket per client: rate tokens per second, at most burst.
+type limiter struct {
+	mu      sync.Mutex
+	rate    float64
+	burst   float64
+	now     func() time.Time
+	buckets map[string]*bucket
+	sweep   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(perMinute, burst int, now func() time.Time) *limiter {
+	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for key; when none is left it says how long to wait.
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.sweep) > time.Minute {
+		// Forget clients whose bucket is full again.
+		full := time.Duration(l.burst / l.rate * float64(time.Second))
+		for k, b := range l.buckets {
+			if now.Sub(b.last) > full {
+				delete(l.buckets, k)
+			}
+		}
+		l.sweep = now
+	}
+	b, found := l.buckets[key]
+	if !found {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// rateLimit answers 429 with Retry-After when a client checks out too often.
+func (l *limiter) middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if l == nil {
+			c.Next()
+			return
+		}
+		okay, wait := l.allow(clientKey(c.Request))
+		if !okay {
+			secs := int(math.Ceil(wait.Seconds()))
+			if secs < 1 {
+				secs = 1
+			}
+			c.Header("Retry-After", strconv.Itoa(secs))
+			fail(c, http.StatusTooManyRequests, "too many checkout attempts from your address; try again in "+strconv.Itoa(secs)+" seconds")
+			return
+		}
+		c.Next()
+	}
+}

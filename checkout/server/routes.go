@@ -1,0 +1,109 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// routes builds the router: one place that lists every URL the sidecar answers.
+func (s *Sidecar) routes() *gin.Engine {
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleMethodNotAllowed = true
+	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+		s.log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(ctxRequestID))
+		fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
+	}))
+	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
+
+	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now)
+	if s.opts.RateLimit < 0 {
+		checkoutLimit = nil
+	}
+
+	api := r.Group("/api")
+	{
+		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
+		api.POST("/webhooks/mollie", s.handleWebhook)
+
+		cust := api.Group("", s.sameOrigin(), requireJSON())
+		cust.GET("/cart", s.apiGetCart)
+		cust.POST("/cart/items", s.apiAddItem)
+		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
+		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
+		cust.POST("/checkout", checkoutLimit.middleware(), s.apiCheckout)
+		cust.GET("/orders/:token", s.apiGetOrder)
+		cust.GET("/availability", s.apiAvailability)
+
+		admin := api.Group("/admin", s.adminAuth())
+		admin.GET("/orders", s.adminListOrders)
+		admin.GET("/orders/:id", s.adminShowOrder)
+		admin.POST("/orders/:id/pack", s.adminPack)
+		admin.POST("/orders/:id/ship", s.adminShip)
+		admin.POST("/orders/:id/deliver", s.adminDeliver)
+		admin.POST("/orders/:id/cancel", s.adminCancel)
+		admin.GET("/backup", s.adminBackup)
+	}
+
+	pages := r.Group("", s.sameOrigin())
+	pages.GET("/cart/", s.pageCart)
+	pages.GET("/cart", redirectTo("/cart/"))
+	pages.POST("/cart/add", s.formAdd)
+	pages.POST("/cart/update", s.formUpdate)
+	pages.POST("/cart/remove", s.formRemove)
+	pages.GET("/checkout/", s.pageCheckout)
+	pages.GET("/checkout", redirectTo("/checkout/"))
+	pages.POST("/checkout/", checkoutLimit.middleware(), s.formCheckout)
+	pages.GET("/order/:token", s.pageOrder)
+	pages.POST("/order/:token/pay", checkoutLimit.middleware(), s.formPayAgain)
+	pages.Any("/pay/*rest", s.payPage)
+	if s.opts.Dev {
+		r.GET("/outbox/", s.pageOutbox)
+		r.GET("/outbox", redirectTo("/outbox/"))
+		r.GET("/outbox/:name", s.pageOutboxMessage)
+	}
+
+	r.NoRoute(s.noRoute)
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed here")
+	})
+	return r
+}
+
+func (s *Sidecar) rateLimit() int {
+	if s.opts.RateLimit > 0 {
+		return s.opts.RateLimit
+	}
+	return 30
+}
+
+func redirectTo(path string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := c.Request.URL.RawQuery
+		if q != "" {
+			path += "?" + q
+		}
+		c.Redirect(http.StatusMovedPermanently, path)
+	}
+}
+
+// noRoute serves the static site when PublicDir is set; otherwise a 404 in
+// the shape the caller expects (JSON under /api/, a page elsewhere).
+func (s *Sidecar) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, "/api/") {
+		fail(c, http.StatusNotFound, "no such API endpoint: "+p)
+		return
+	}
+	if s.static != nil && !s.Owns(p) {
+		c.Writer.Header().Del("Cache-Control")
+		s.static.ServeHTTP(c.Writer, c.Request)
+		return
+	}
+	s.notFoundPage(c)
+}

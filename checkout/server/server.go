@@ -1,0 +1,93 @@
+// Package server is the checkout sidecar's HTTP side: the cart and checkout
+// JSON API, the server-rendered pages that wear the theme's shell, the Mollie
+// webhook, the admin API, and the background reconciler and mail worker.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Sidecar is one running checkout service.
+type Sidecar struct {
+	opts Options
+	log  *slog.Logger
+	base *url.URL
+	now  func() time.Time
+
+	router *gin.Engine
+	static http.Handler // the static site (PublicDir), or nil
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	closed sync.Once
+}
+
+// ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
+var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/"}
+
+// Open validates the options, opens the database, loads the catalog and the
+// shell, and starts the background workers. Close stops them.
+func Open(ctx context.Context, opts Options, log *slog.Logger) (*Sidecar, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("checkout settings: %w", err)
+	}
+	base, _ := parseBaseURL(opts.BaseURL)
+	if opts.ReconcileEvery == 0 {
+		opts.ReconcileEvery = time.Minute
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Sidecar{opts: opts, log: log, base: base, now: now}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	if err := s.open(bg); err != nil {
+		cancel()
+		return nil, err
+	}
+	s.router = s.routes()
+	return s, nil
+}
+
+// Handler is the sidecar's HTTP handler (and the static site when PublicDir is set).
+func (s *Sidecar) Handler() http.Handler { return s.router }
+
+// Owns reports whether path is answered by the sidecar rather than the static site.
+func (s *Sidecar) Owns(path string) bool {
+	for _, p := range ownedPrefixes {
+		if strings.HasPrefix(path, p) || path == strings.TrimSuffix(p, "/") {
+			return true
+		}
+	}
+	if s != nil && s.opts.Dev && (path == "/outbox" || strings.HasPrefix(path, "/outbox/")) {
+		return true
+	}
+	return false
+}
+
+// Close stops the background workers and closes the database.
+func (s *Sidecar) Close() error {
+	var err error
+	s.closed.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+		err = s.close()
+	})
+	return err
+}
+
+var errNotReady = errors.New("not wired yet")
