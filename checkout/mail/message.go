@@ -1,0 +1,79 @@
+// Package mail renders the customer's e-mails (text and HTML with the same
+// content), and delivers them: to an outbox directory of .eml files (demo,
+// tests) or through SMTP with github.com/wneessen/go-mail.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one e-mail to one customer.
+type Message struct {
+	ID      string    // unique and stable across retries: names the .eml file and the Message-ID
+	Kind    string    // confirmation, shipped, ...
+	To      string    // address
+	ToName  string    // display name
+	Subject string    // plain text
+	Text    string    // text/plain body
+	HTML    string    // text/html body (same content)
+	Created time.Time // when it was queued; the Date header
+}
+
+// Sender delivers messages. Send must be safe to call again for a message it
+// may already have delivered (the queue retries after a crash).
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// build makes an RFC 5322 message with multipart/alternative text and HTML.
+func build(from string, m Message) (*gomail.Msg, error) {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.From(from); err != nil {
+		return nil, fmt.Errorf("sender %q: %w", from, err)
+	}
+	if m.ToName != "" {
+		if err := msg.AddToFormat(m.ToName, m.To); err != nil {
+			return nil, fmt.Errorf("recipient: %w", err)
+		}
+	} else if err := msg.To(m.To); err != nil {
+		return nil, fmt.Errorf("recipient: %w", err)
+	}
+	msg.Subject(m.Subject)
+	if m.Created.IsZero() {
+		msg.SetDate()
+	} else {
+		msg.SetDateWithValue(m.Created)
+	}
+	if m.ID != "" {
+		domain := "storefront.local"
+		if _, d, ok := strings.Cut(from, "@"); ok {
+			domain = strings.Trim(d, "> ")
+		}
+		msg.SetMessageIDWithValue(m.ID + "@" + domain)
+	} else {
+		msg.SetMessageID()
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, nil
+}
+
+// Write writes m as an RFC 5322 message (what an .eml file holds).
+func Write(w io.Writer, from string, m Message) error {
+	msg, err := build(from, m)
+	if err != nil {
+		return fmt.Errorf("build e-mail %s: %w", m.ID, err)
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fmt.Errorf("write e-mail %s: %w", m.ID, err)
+	}
+	return nil
+}
