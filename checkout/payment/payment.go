@@ -4,10 +4,46 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/storefront/storefront/checkout/money"
 )
+
+// Errors a provider wraps so callers can act on them with errors.Is.
+var (
+	// ErrNotFound: the provider does not know the payment (or refund) id.
+	// A webhook for an unknown id should still be answered with 200.
+	ErrNotFound = errors.New("payment not found")
+	// ErrUncertain: a call that changes money (create payment or refund)
+	// may or may not have been performed (timeout, dropped connection).
+	// Do not blindly retry: list the payment's refunds (or get the payment)
+	// first and retry only with the same idempotency key.
+	ErrUncertain = errors.New("payment call outcome uncertain")
+	// ErrFinal: the payment's status is final and cannot change.
+	ErrFinal = errors.New("payment status is final")
+	// ErrInvalid: the request was refused as invalid (bad amount, bad id,
+	// refund larger than what remains, ...). Not worth retrying.
+	ErrInvalid = errors.New("invalid payment request")
+)
+
+// ValidID reports whether id looks like a payment id ("tr_" followed by
+// one or more ASCII letters and digits). Ids from outside (webhooks, URLs)
+// must pass this check before they are used in a URL or a lookup. Mollie's
+// ids vary in length, so only the prefix and the character set are checked.
+func ValidID(id string) bool {
+	const prefix = "tr_"
+	if len(id) <= len(prefix) || len(id) > 64 || id[:len(prefix)] != prefix {
+		return false
+	}
+	for i := len(prefix); i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // Status is a payment status with Mollie's names.
 type Status string
@@ -49,6 +85,8 @@ type Payment struct {
 	Status         Status
 	Amount         money.Amount
 	Currency       string
+	Description    string
+	Method         string // ideal, creditcard, ...; empty until chosen
 	CheckoutURL    string // where to send the customer; empty once final
 	Metadata       map[string]string
 	CreatedAt      time.Time

@@ -1,0 +1,196 @@
+package mollie
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+// Provider adapts a Client to payment.Provider. Its errors wrap
+// payment.ErrNotFound (404), payment.ErrInvalid (other 4xx and bad ids) and
+// payment.ErrUncertain (see ErrUncertain), besides the client's own error.
+type Provider struct{ c *Client }
+
+// NewProvider returns the Mollie payment.Provider backed by c.
+func NewProvider(c *Client) *Provider { return &Provider{c: c} }
+
+var _ payment.Provider = (*Provider)(nil)
+
+// Name is "mollie".
+func (p *Provider) Name() string { return "mollie" }
+
+// Client returns the underlying API client.
+func (p *Provider) Client() *Client { return p.c }
+
+// CreatePayment creates a Mollie payment with req.IdempotencyKey.
+func (p *Provider) CreatePayment(ctx context.Context, req payment.CreateRequest) (*payment.Payment, error) {
+	if req.Amount <= 0 {
+		return nil, fmt.Errorf("create payment: amount %d: %w", req.Amount, payment.ErrInvalid)
+	}
+	body := CreatePayment{
+		Amount:      formatAmount(req.Amount, req.Currency),
+		Description: truncate(req.Description, 255),
+		RedirectURL: req.RedirectURL,
+		WebhookURL:  req.WebhookURL,
+		Locale:      req.Locale,
+	}
+	if len(req.Metadata) > 0 {
+		body.Metadata = req.Metadata
+	}
+	mp, err := p.c.Payments.Create(ctx, body, req.IdempotencyKey)
+	if err != nil {
+		return nil, providerErr("create payment", err)
+	}
+	return toPayment(mp)
+}
+
+// GetPayment fetches a payment.
+func (p *Provider) GetPayment(ctx context.Context, id string) (*payment.Payment, error) {
+	mp, err := p.c.Payments.Get(ctx, id)
+	if err != nil {
+		return nil, providerErr("get payment", err)
+	}
+	return toPayment(mp)
+}
+
+// CancelPayment cancels a payment that is still cancelable.
+func (p *Provider) CancelPayment(ctx context.Context, id string) (*payment.Payment, error) {
+	mp, err := p.c.Payments.Cancel(ctx, id)
+	if err != nil {
+		return nil, providerErr("cancel payment", err)
+	}
+	return toPayment(mp)
+}
+
+// CreateRefund refunds (part of) a paid payment.
+func (p *Provider) CreateRefund(ctx context.Context, paymentID string, req payment.RefundRequest) (*payment.Refund, error) {
+	if req.Amount <= 0 {
+		return nil, fmt.Errorf("create refund: amount %d: %w", req.Amount, payment.ErrInvalid)
+	}
+	body := CreatePaymentRefund{
+		Amount:      formatAmount(req.Amount, req.Currency),
+		Description: truncate(req.Description, 140),
+	}
+	if len(req.Metadata) > 0 {
+		body.Metadata = req.Metadata
+	}
+	r, err := p.c.Refunds.Create(ctx, paymentID, body, req.IdempotencyKey)
+	if err != nil {
+		return nil, providerErr("create refund", err)
+	}
+	return toRefund(r)
+}
+
+// ListRefunds lists all refunds of a payment.
+func (p *Provider) ListRefunds(ctx context.Context, paymentID string) ([]payment.Refund, error) {
+	rs, err := p.c.Refunds.List(ctx, paymentID)
+	if err != nil {
+		return nil, providerErr("list refunds", err)
+	}
+	out := make([]payment.Refund, 0, len(rs))
+	for i := range rs {
+		r, err := toRefund(&rs[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// providerErr adds the payment package's sentinels to a client error.
+func providerErr(op string, err error) error {
+	var be *BaseError
+	switch {
+	case errors.Is(err, ErrUncertain):
+		return fmt.Errorf("mollie %s: %w: %w", op, payment.ErrUncertain, err)
+	case errors.Is(err, ErrInvalidID):
+		return fmt.Errorf("mollie %s: %w: %w", op, payment.ErrNotFound, err)
+	case errors.As(err, &be) && be.Status == http.StatusNotFound:
+		return fmt.Errorf("mollie %s: %w: %w", op, payment.ErrNotFound, err)
+	case errors.As(err, &be) && be.Status >= 400 && be.Status < 500 && be.Status != http.StatusTooManyRequests && be.Status != http.StatusUnauthorized:
+		return fmt.Errorf("mollie %s: %w: %w", op, payment.ErrInvalid, err)
+	}
+	return fmt.Errorf("mollie %s: %w", op, err)
+}
+
+func toPayment(mp *Payment) (*payment.Payment, error) {
+	amount, currency, err := parseAmount(mp.Amount)
+	if err != nil {
+		return nil, fmt.Errorf("payment %s: %w", mp.ID, err)
+	}
+	refunded, _, err := parseAmount(mp.AmountRefunded)
+	if err != nil {
+		return nil, fmt.Errorf("payment %s refunded: %w", mp.ID, err)
+	}
+	out := &payment.Payment{
+		ID:             mp.ID,
+		Status:         payment.Status(mp.Status),
+		Amount:         amount,
+		Currency:       currency,
+		Description:    mp.Description,
+		Method:         mp.Method,
+		Metadata:       stringMap(mp.Metadata),
+		CreatedAt:      timeOf(mp.CreatedAt),
+		ExpiresAt:      timeOf(mp.ExpiresAt),
+		PaidAt:         timeOf(mp.PaidAt),
+		AmountRefunded: refunded,
+	}
+	if mp.Links.Checkout != nil && !out.Status.Final() {
+		out.CheckoutURL = mp.Links.Checkout.Href
+	}
+	return out, nil
+}
+
+func toRefund(r *Refund) (*payment.Refund, error) {
+	amount, currency, err := parseAmount(r.Amount)
+	if err != nil {
+		return nil, fmt.Errorf("refund %s: %w", r.ID, err)
+	}
+	return &payment.Refund{
+		ID:        r.ID,
+		PaymentID: r.PaymentID,
+		Amount:    amount,
+		Currency:  currency,
+		Status:    r.Status,
+		Metadata:  stringMap(r.Metadata),
+		CreatedAt: timeOf(r.CreatedAt),
+	}, nil
+}
+
+// stringMap keeps the string values of decoded JSON metadata.
+func stringMap(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		if sm, ok := v.(map[string]string); ok {
+			return sm
+		}
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		if s, ok := x.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

@@ -1,0 +1,509 @@
+package payment
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/money"
+)
+
+// LocalBucket is the bbolt bucket that holds the local provider's payments
+// (nested buckets "payments", "keys").
+const LocalBucket = "local_payments"
+
+// DefaultLocalExpiry is how long a local payment stays open (iDEAL's 15 min).
+const DefaultLocalExpiry = 15 * time.Minute
+
+// LocalOptions configures the built-in local provider.
+type LocalOptions struct {
+	// BaseURL is the public root of the site (scheme://host, with or
+	// without a path); a payment's CheckoutURL is BaseURL + "/pay/" + id.
+	BaseURL string
+	// Page wraps the hosted payment page's body HTML (already escaped) in
+	// a full HTML document, e.g. the theme's shell. lang is "nl" or "en".
+	// Nil gives a plain page with minimal inline CSS.
+	Page func(lang, title, body string) []byte
+	// OnStatusChange is called in the background, instead of the webhook,
+	// when a payment without WebhookURL changes status.
+	OnStatusChange func(id string)
+	// HTTPClient sends webhooks (default: a client with a 5 s timeout).
+	HTTPClient *http.Client
+	// Expiry of open payments (default 15 min).
+	Expiry time.Duration
+	// WebhookAttempts (default 3) and the delay before the first retry
+	// (default 1 s, doubling).
+	WebhookAttempts   int
+	WebhookRetryDelay time.Duration
+	// Now is the clock (default time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Local is the built-in payment provider: it behaves like Mollie's test
+// mode, with a hosted page (Handler) where the tester chooses the outcome.
+// Its payments live in the bbolt bucket LocalBucket and survive restarts.
+type Local struct {
+	db     *bolt.DB
+	opts   LocalOptions
+	base   *url.URL
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+var _ Provider = (*Local)(nil)
+
+// localRecord is what is stored per payment.
+type localRecord struct {
+	Payment     Payment           `json:"payment"`
+	RedirectURL string            `json:"redirect_url"`
+	WebhookURL  string            `json:"webhook_url,omitempty"`
+	Locale      string            `json:"locale,omitempty"`
+	ReqHash     string            `json:"req_hash,omitempty"`
+	Refunds     []Refund          `json:"refunds,omitempty"`
+	RefundKeys  map[string]string `json:"refund_keys,omitempty"` // idempotency key -> refund id
+	ChangedAt   time.Time         `json:"changed_at"`
+}
+
+var (
+	bucketPayments = []byte("payments")
+	bucketKeys     = []byte("keys")
+)
+
+// NewLocal opens (creating if needed) the local provider's bucket in db.
+func NewLocal(db *bolt.DB, opts LocalOptions) (*Local, error) {
+	if db == nil {
+		return nil, errors.New("local payments: no database")
+	}
+	base, err := url.Parse(strings.TrimSuffix(opts.BaseURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("local payments: base URL %q must be an absolute http(s) URL such as http://localhost:1313", opts.BaseURL)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 5 * time.Second}
+	}
+	if opts.Expiry <= 0 {
+		opts.Expiry = DefaultLocalExpiry
+	}
+	if opts.WebhookAttempts <= 0 {
+		opts.WebhookAttempts = 3
+	}
+	if opts.WebhookRetryDelay <= 0 {
+		opts.WebhookRetryDelay = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte(LocalBucket))
+		if err != nil {
+			return err
+		}
+		if _, err := b.CreateBucketIfNotExists(bucketPayments); err != nil {
+			return err
+		}
+		_, err = b.CreateBucketIfNotExists(bucketKeys)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local payments: create bucket %s: %w", LocalBucket, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Local{db: db, opts: opts, base: base, ctx: ctx, cancel: cancel}, nil
+}
+
+// Name is "local".
+func (l *Local) Name() string { return "local" }
+
+// Close stops webhook retries and waits for deliveries in flight. Call it
+// before closing the database.
+func (l *Local) Close() error {
+	l.cancel()
+	l.wg.Wait()
+	return nil
+}
+
+// CheckoutURL is where the customer pays payment id.
+func (l *Local) CheckoutURL(id string) string {
+	return l.base.String() + "/pay/" + id
+}
+
+// CreatePayment stores a new open payment; the same IdempotencyKey with the
+// same request gives the same payment, with another request ErrInvalid.
+func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment, error) {
+	if req.Amount <= 0 {
+		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, ErrInvalid)
+	}
+	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || req.RedirectURL == "" {
+		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", ErrInvalid)
+	}
+	hash := requestHash(req)
+	now := l.opts.Now().UTC().Truncate(time.Second)
+	var out Payment
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket([]byte(LocalBucket))
+		keys := root.Bucket(bucketKeys)
+		if req.IdempotencyKey != "" {
+			if id := keys.Get([]byte(req.IdempotencyKey)); id != nil {
+				rec, err := getRecord(root, string(id))
+				if err != nil {
+					return err
+				}
+				if rec.ReqHash != hash {
+					return fmt.Errorf("idempotency key reused with another request: %w", ErrInvalid)
+				}
+				out = rec.Payment
+				return nil
+			}
+		}
+		id, err := newID("tr_")
+		if err != nil {
+			return err
+		}
+		rec := &localRecord{
+			Payment: Payment{
+				ID:          id,
+				Status:      StatusOpen,
+				Amount:      req.Amount,
+				Currency:    strings.ToUpper(req.Currency),
+				Description: req.Description,
+				CheckoutURL: l.CheckoutURL(id),
+				Metadata:    req.Metadata,
+				CreatedAt:   now,
+				ExpiresAt:   now.Add(l.opts.Expiry),
+			},
+			RedirectURL: req.RedirectURL,
+			WebhookURL:  req.WebhookURL,
+			Locale:      req.Locale,
+			ReqHash:     hash,
+			ChangedAt:   now,
+		}
+		if req.IdempotencyKey != "" {
+			if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
+				return err
+			}
+		}
+		out = rec.Payment
+		return putRecord(root, rec)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local create payment: %w", err)
+	}
+	return &out, nil
+}
+
+// GetPayment returns a payment; an open payment past its expiry becomes
+// expired here, as Mollie's do.
+func (l *Local) GetPayment(ctx context.Context, id string) (*Payment, error) {
+	rec, changed, err := l.load(id, true)
+	if err != nil {
+		return nil, fmt.Errorf("local get payment %s: %w", id, err)
+	}
+	if changed {
+		l.notify(rec)
+	}
+	p := rec.Payment
+	return &p, nil
+}
+
+// CancelPayment cancels an open payment.
+func (l *Local) CancelPayment(ctx context.Context, id string) (*Payment, error) {
+	rec, err := l.SetStatus(ctx, id, StatusCanceled)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// SetStatus moves a payment to status (what the hosted page's buttons do)
+// and notifies the webhook or OnStatusChange. It returns ErrFinal for a
+// final payment and ErrInvalid for a transition Mollie does not make.
+func (l *Local) SetStatus(ctx context.Context, id string, status Status) (*Payment, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("local set status %q: %w", id, ErrNotFound)
+	}
+	var rec *localRecord
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket([]byte(LocalBucket))
+		r, err := getRecord(root, id)
+		if err != nil {
+			return err
+		}
+		l.expire(r)
+		if r.Payment.Status.Final() {
+			return fmt.Errorf("payment is %s: %w", r.Payment.Status, ErrFinal)
+		}
+		if !CanTransition(r.Payment.Status, status) {
+			return fmt.Errorf("payment cannot go from %s to %s: %w", r.Payment.Status, status, ErrInvalid)
+		}
+		l.apply(r, status)
+		rec = r
+		return putRecord(root, r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local set status %s to %s: %w", id, status, err)
+	}
+	l.notify(rec)
+	p := rec.Payment
+	return &p, nil
+}
+
+// CreateRefund refunds (part of) a paid payment at once (status
+// "refunded"); never more than paid minus already refunded. The same
+// IdempotencyKey gives the same refund.
+func (l *Local) CreateRefund(ctx context.Context, paymentID string, req RefundRequest) (*Refund, error) {
+	if !ValidID(paymentID) {
+		return nil, fmt.Errorf("local refund %q: %w", paymentID, ErrNotFound)
+	}
+	if req.Amount <= 0 {
+		return nil, fmt.Errorf("local refund %s: amount %d: %w", paymentID, req.Amount, ErrInvalid)
+	}
+	var out Refund
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket([]byte(LocalBucket))
+		r, err := getRecord(root, paymentID)
+		if err != nil {
+			return err
+		}
+		if req.IdempotencyKey != "" {
+			if rid, ok := r.RefundKeys[req.IdempotencyKey]; ok {
+				for _, x := range r.Refunds {
+					if x.ID == rid {
+						if x.Amount != req.Amount {
+							return fmt.Errorf("idempotency key reused with another amount: %w", ErrInvalid)
+						}
+						out = x
+						return nil
+					}
+				}
+			}
+		}
+		if r.Payment.Status != StatusPaid {
+			return fmt.Errorf("payment is %s, only paid payments can be refunded: %w", r.Payment.Status, ErrInvalid)
+		}
+		if req.Currency != "" && !strings.EqualFold(req.Currency, r.Payment.Currency) {
+			return fmt.Errorf("refund currency %s, payment currency %s: %w", req.Currency, r.Payment.Currency, ErrInvalid)
+		}
+		if left := r.Payment.Amount - r.Payment.AmountRefunded; req.Amount > left {
+			return fmt.Errorf("refund %d is more than the %d left: %w", req.Amount, left, ErrInvalid)
+		}
+		rid, err := newID("re_")
+		if err != nil {
+			return err
+		}
+		out = Refund{
+			ID:        rid,
+			PaymentID: paymentID,
+			Amount:    req.Amount,
+			Currency:  r.Payment.Currency,
+			Status:    "refunded",
+			Metadata:  req.Metadata,
+			CreatedAt: l.opts.Now().UTC().Truncate(time.Second),
+		}
+		r.Refunds = append(r.Refunds, out)
+		r.Payment.AmountRefunded += req.Amount
+		if req.IdempotencyKey != "" {
+			if r.RefundKeys == nil {
+				r.RefundKeys = map[string]string{}
+			}
+			r.RefundKeys[req.IdempotencyKey] = rid
+		}
+		return putRecord(root, r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("local refund %s: %w", paymentID, err)
+	}
+	return &out, nil
+}
+
+// ListRefunds returns a payment's refunds, oldest first.
+func (l *Local) ListRefunds(ctx context.Context, paymentID string) ([]Refund, error) {
+	rec, _, err := l.load(paymentID, false)
+	if err != nil {
+		return nil, fmt.Errorf("local list refunds %s: %w", paymentID, err)
+	}
+	return rec.Refunds, nil
+}
+
+// load reads a record; with expire, an open payment past expiry is stored
+// as expired (changed reports that).
+func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
+	if !ValidID(id) {
+		return nil, false, ErrNotFound
+	}
+	var rec *localRecord
+	err := l.db.View(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx.Bucket([]byte(LocalBucket)), id)
+		rec = r
+		return err
+	})
+	if err != nil || !expire || !l.expire(&localRecord{Payment: rec.Payment}) {
+		return rec, false, err
+	}
+	changed := false
+	err = l.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket([]byte(LocalBucket))
+		r, err := getRecord(root, id)
+		if err != nil {
+			return err
+		}
+		rec = r
+		if !l.expire(r) {
+			return nil
+		}
+		changed = true
+		return putRecord(root, r)
+	})
+	return rec, changed, err
+}
+
+// expire turns an open record past its expiry into expired; it reports
+// whether it did.
+func (l *Local) expire(r *localRecord) bool {
+	if r.Payment.Status != StatusOpen || l.opts.Now().Before(r.Payment.ExpiresAt) {
+		return false
+	}
+	l.apply(r, StatusExpired)
+	return true
+}
+
+func (l *Local) apply(r *localRecord, s Status) {
+	now := l.opts.Now().UTC().Truncate(time.Second)
+	r.Payment.Status = s
+	r.ChangedAt = now
+	if s == StatusPaid {
+		r.Payment.PaidAt = now
+		r.Payment.Method = "ideal"
+	}
+	if s.Final() {
+		r.Payment.CheckoutURL = ""
+	}
+}
+
+// notify tells the shop about a status change in the background: a webhook
+// POST (form id=...) when the payment has a WebhookURL, else OnStatusChange.
+// Like Mollie, no webhook for open or pending.
+func (l *Local) notify(rec *localRecord) {
+	if rec == nil || rec.Payment.Status == StatusOpen || rec.Payment.Status == StatusPending {
+		return
+	}
+	id, hook := rec.Payment.ID, rec.WebhookURL
+	if hook == "" && l.opts.OnStatusChange == nil {
+		return
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		if hook == "" {
+			l.opts.OnStatusChange(id)
+			return
+		}
+		delay := l.opts.WebhookRetryDelay
+		for attempt := 1; attempt <= l.opts.WebhookAttempts; attempt++ {
+			err := l.postWebhook(hook, id)
+			if err == nil {
+				return
+			}
+			l.opts.Logger.Warn("local payment webhook failed", "payment", id, "attempt", attempt, "error", err)
+			if attempt == l.opts.WebhookAttempts {
+				return
+			}
+			select {
+			case <-l.ctx.Done():
+				return
+			case <-time.After(delay):
+			}
+			delay *= 2
+		}
+	}()
+}
+
+func (l *Local) postWebhook(hook, id string) error {
+	ctx, cancel := context.WithTimeout(l.ctx, 5*time.Second)
+	defer cancel()
+	body := url.Values{"id": {id}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := l.opts.HTTPClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("webhook answered %s", resp.Status)
+	}
+	return nil
+}
+
+func getRecord(root *bolt.Bucket, id string) (*localRecord, error) {
+	v := root.Bucket(bucketPayments).Get([]byte(id))
+	if v == nil {
+		return nil, ErrNotFound
+	}
+	r := &localRecord{}
+	if err := json.Unmarshal(v, r); err != nil {
+		return nil, fmt.Errorf("decode payment %s: %w", id, err)
+	}
+	return r, nil
+}
+
+func putRecord(root *bolt.Bucket, r *localRecord) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode payment %s: %w", r.Payment.ID, err)
+	}
+	return root.Bucket(bucketPayments).Put([]byte(r.Payment.ID), v)
+}
+
+// requestHash identifies a create request for idempotency checks.
+func requestHash(req CreateRequest) string {
+	r := req
+	r.IdempotencyKey = ""
+	b, _ := json.Marshal(r)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// newID returns prefix + 26 random base-32 characters (130 bits).
+func newID(prefix string) (string, error) {
+	return prefix + rand.Text(), nil
+}
+
+// amountText shows an amount for people: "€ 14,50" (nl) or "€14.50" (en).
+func amountText(a money.Amount, currency, lang string) string {
+	sym := currency + " "
+	if strings.EqualFold(currency, "EUR") {
+		sym = "€"
+		if lang == "nl" {
+			sym = "€ "
+		}
+	}
+	neg := ""
+	if a < 0 {
+		neg, a = "-", -a
+	}
+	sep := "."
+	if lang == "nl" {
+		sep = ","
+	}
+	return fmt.Sprintf("%s%s%d%s%02d", neg, sym, a/100, sep, a%100)
+}

@@ -1,0 +1,258 @@
+package payment
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Handler serves the local provider's hosted payment page:
+//
+//	GET  /pay/{id}  the payment (amount, description) and a button per outcome
+//	POST /pay/{id}  form status=paid|failed|canceled|expired|pending, then
+//	                webhook (or OnStatusChange) and 303 to the redirect URL
+//
+// Mount it at /pay/ with the path intact (Gin: r.Any("/pay/:id",
+// gin.WrapH(local.Handler()))). The POST must come from the same origin
+// (Sec-Fetch-Site, else Origin); requests with neither header are allowed.
+func (l *Local) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /pay/{id}", l.servePage)
+	mux.HandleFunc("HEAD /pay/{id}", l.servePage)
+	mux.HandleFunc("POST /pay/{id}", l.serveChoice)
+	return mux
+}
+
+// pageText holds the page's words per language.
+type pageText struct {
+	Title, Intro, Amount, Description, Status, Done, Back, NotFound, Forbidden, Refused string
+	Labels                                                                              map[Status]string
+	StatusNames                                                                         map[Status]string
+}
+
+var pageTexts = map[string]pageText{
+	"nl": {
+		Title:       "Testbetaling",
+		Intro:       "Dit is de ingebouwde testbetaalomgeving: er wordt geen echt geld overgemaakt. Kies de uitkomst van de betaling.",
+		Amount:      "Bedrag",
+		Description: "Omschrijving",
+		Status:      "Status",
+		Done:        "Deze betaling is afgerond en kan niet meer veranderen.",
+		Back:        "Terug naar de winkel",
+		NotFound:    "Deze betaling bestaat niet.",
+		Forbidden:   "Dit formulier moet vanaf deze website verstuurd worden.",
+		Refused:     "Deze statuswijziging is niet mogelijk.",
+		Labels: map[Status]string{StatusPaid: "Betaald", StatusFailed: "Mislukt", StatusCanceled: "Geannuleerd",
+			StatusExpired: "Verlopen", StatusPending: "In behandeling"},
+		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "in behandeling", StatusAuthorized: "geautoriseerd",
+			StatusPaid: "betaald", StatusFailed: "mislukt", StatusCanceled: "geannuleerd", StatusExpired: "verlopen"},
+	},
+	"en": {
+		Title:       "Test payment",
+		Intro:       "This is the built-in test payment page: no real money moves. Choose how the payment ends.",
+		Amount:      "Amount",
+		Description: "Description",
+		Status:      "Status",
+		Done:        "This payment is complete and can no longer change.",
+		Back:        "Back to the shop",
+		NotFound:    "This payment does not exist.",
+		Forbidden:   "This form must be sent from this website.",
+		Refused:     "This status change is not possible.",
+		Labels: map[Status]string{StatusPaid: "Paid", StatusFailed: "Failed", StatusCanceled: "Canceled",
+			StatusExpired: "Expired", StatusPending: "Pending"},
+		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "pending", StatusAuthorized: "authorized",
+			StatusPaid: "paid", StatusFailed: "failed", StatusCanceled: "canceled", StatusExpired: "expired"},
+	},
+}
+
+// buttonOrder is the order of the outcome buttons.
+var buttonOrder = []Status{StatusPaid, StatusPending, StatusFailed, StatusCanceled, StatusExpired}
+
+type pageButton struct {
+	Status Status
+	Label  string
+}
+
+type pageData struct {
+	T           pageText
+	Lang        string
+	Message     string
+	Found       bool
+	Action      string
+	Amount      string
+	Description string
+	StatusName  string
+	Final       bool
+	Buttons     []pageButton
+	BackURL     string
+}
+
+var pageBody = template.Must(template.New("pay").Parse(`<section class="sf-pay">
+<h1>{{.T.Title}}</h1>
+{{if .Message}}<p class="sf-pay-message" role="alert">{{.Message}}</p>{{end}}
+{{if .Found}}<p>{{.T.Intro}}</p>
+<dl>
+<dt>{{.T.Amount}}</dt><dd class="sf-pay-amount">{{.Amount}}</dd>
+<dt>{{.T.Description}}</dt><dd>{{.Description}}</dd>
+<dt>{{.T.Status}}</dt><dd class="sf-pay-status">{{.StatusName}}</dd>
+</dl>
+{{if .Final}}<p>{{.T.Done}}</p>{{else}}<form method="post" action="{{.Action}}">
+<input type="hidden" name="lang" value="{{.Lang}}">
+{{range .Buttons}}<button type="submit" name="status" value="{{.Status}}">{{.Label}}</button>
+{{end}}</form>{{end}}
+{{if .BackURL}}<p><a href="{{.BackURL}}">{{.T.Back}}</a></p>{{end}}
+{{end}}</section>
+`))
+
+// plainPage is the document used when LocalOptions.Page is nil.
+var plainPage = template.Must(template.New("doc").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>{{.Title}}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#222}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
+button{font:inherit;margin:.25rem .25rem 0 0;padding:.5rem 1rem;border:1px solid #555;border-radius:.25rem;background:#f4f4f4;cursor:pointer}
+button[value=paid]{background:#1a7f37;color:#fff;border-color:#1a7f37}.sf-pay-message{color:#a40e26}</style>
+</head><body><main id="main">{{.Body}}</main></body></html>
+`))
+
+// pageLang picks nl or en: the form or query "lang", else the payment's
+// locale, else nl.
+func pageLang(r *http.Request, locale string) string {
+	for _, v := range []string{r.FormValue("lang"), r.URL.Query().Get("lang"), locale} {
+		v = strings.ToLower(v)
+		switch {
+		case strings.HasPrefix(v, "en"):
+			return "en"
+		case strings.HasPrefix(v, "nl"):
+			return "nl"
+		}
+	}
+	return "nl"
+}
+
+func (l *Local) servePage(w http.ResponseWriter, r *http.Request) {
+	l.render(w, r, http.StatusOK, "")
+}
+
+// render writes the page for the payment in the path, with an optional
+// message, and the given HTTP status.
+func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message string) {
+	id := r.PathValue("id")
+	rec, changed, err := l.load(id, true)
+	if changed {
+		l.notify(rec)
+	}
+	lang := "nl"
+	if rec != nil {
+		lang = pageLang(r, rec.Locale)
+	} else {
+		lang = pageLang(r, "")
+	}
+	t := pageTexts[lang]
+	d := pageData{T: t, Lang: lang, Message: message}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		code, d.Message = http.StatusNotFound, t.NotFound
+	case err != nil:
+		l.opts.Logger.Error("local payment page", "payment", id, "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	default:
+		p := rec.Payment
+		d.Found = true
+		d.Action = "/pay/" + p.ID
+		d.Amount = amountText(p.Amount, p.Currency, lang)
+		d.Description = p.Description
+		d.StatusName = t.StatusNames[p.Status]
+		d.Final = p.Status.Final()
+		d.BackURL = rec.RedirectURL
+		for _, s := range buttonOrder {
+			if CanTransition(p.Status, s) {
+				d.Buttons = append(d.Buttons, pageButton{Status: s, Label: t.Labels[s]})
+			}
+		}
+	}
+	var body bytes.Buffer
+	if err := pageBody.Execute(&body, d); err != nil {
+		l.opts.Logger.Error("local payment page", "payment", id, "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	var doc []byte
+	if l.opts.Page != nil {
+		doc = l.opts.Page(lang, t.Title, body.String())
+	} else {
+		var b bytes.Buffer
+		err := plainPage.Execute(&b, struct {
+			Lang, Title string
+			Body        template.HTML
+		}{lang, t.Title, template.HTML(body.String())})
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		doc = b.Bytes()
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Robots-Tag", "noindex")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(doc)
+	}
+}
+
+func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if !l.sameOrigin(r) {
+		l.render(w, r, http.StatusForbidden, pageTexts[pageLang(r, "")].Forbidden)
+		return
+	}
+	id := r.PathValue("id")
+	status := Status(r.PostFormValue("status"))
+	p, err := l.SetStatus(r.Context(), id, status)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		l.render(w, r, http.StatusNotFound, "")
+		return
+	case errors.Is(err, ErrFinal), errors.Is(err, ErrInvalid):
+		l.render(w, r, http.StatusConflict, pageTexts[pageLang(r, "")].Refused)
+		return
+	case err != nil:
+		l.opts.Logger.Error("local payment choice", "payment", id, "error", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	rec, _, err := l.load(p.ID, false)
+	if err != nil || rec.RedirectURL == "" {
+		http.Redirect(w, r, "/pay/"+p.ID, http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, rec.RedirectURL, http.StatusSeeOther)
+}
+
+// sameOrigin accepts a POST whose Sec-Fetch-Site is same-origin, or (when
+// that header is absent) whose Origin is the site's own or the request's
+// host. Requests with neither header (not from a browser) are allowed.
+func (l *Local) sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == l.base.Scheme && u.Host == l.base.Host {
+		return true
+	}
+	return u.Host == r.Host
+}
