@@ -1,0 +1,297 @@
+// Package catalog holds the catalog.json types that every site build writes,
+// their validation, and a Source that keeps the newest valid catalog loaded.
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/storefront/storefront/checkout/money"
+)
+
+// Catalog is one build's catalog.json (see docs/architecture.md).
+type Catalog struct {
+	Version     string    `json:"version"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Currency    string    `json:"currency"`
+	Shop        Shop      `json:"shop"`
+	Shipping    Shipping  `json:"shipping"`
+	Delivery    Delivery  `json:"delivery"`
+	Returns     Returns   `json:"returns"`
+	Items       []Item    `json:"items"`
+
+	bySKU map[string]int // index into Items, built by Parse
+}
+
+// Shop is the shop's identity.
+type Shop struct {
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	BaseURL string `json:"base_url"`
+	Country string `json:"country"` // ISO 3166-1 alpha-2
+}
+
+// Shipping holds the shipping methods and the free-shipping threshold.
+type Shipping struct {
+	// FreeFrom is the subtotal (incl. VAT) from which shipping costs nothing;
+	// 0 means shipping is never free.
+	FreeFrom money.Amount     `json:"free_from"`
+	Methods  []ShippingMethod `json:"methods"`
+}
+
+// ShippingMethod is one way to ship an order.
+type ShippingMethod struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Price       money.Amount `json:"price"`    // incl. VAT
+	VATRate     int          `json:"vat_rate"` // percent
+	TransitDays int          `json:"transit_days"`
+	Countries   []string     `json:"countries"`
+	TrackingURL string       `json:"tracking_url"` // "{code}" is replaced by the tracking code
+}
+
+// Ships reports whether the method delivers to country (ISO alpha-2,
+// case-insensitive).
+func (m ShippingMethod) Ships(country string) bool {
+	for _, c := range m.Countries {
+		if strings.EqualFold(c, country) {
+			return true
+		}
+	}
+	return false
+}
+
+// Delivery holds the rules behind delivery promises; package delivery
+// turns them into dates.
+type Delivery struct {
+	Timezone       string                   `json:"timezone"` // IANA name, e.g. Europe/Amsterdam
+	Cutoff         string                   `json:"cutoff"`   // "15:00" in Timezone
+	ClosedWeekdays []int                    `json:"closed_weekdays"`
+	Holidays       []string                 `json:"holidays"` // "2026-12-25"
+	Classes        map[string]DeliveryClass `json:"classes"`
+}
+
+// DeliveryClass is how long items of one kind take before they ship.
+type DeliveryClass struct {
+	HandlingDays int    `json:"handling_days"`
+	Label        string `json:"label"`
+}
+
+// Returns is the shop's return policy.
+type Returns struct {
+	WindowDays int    `json:"window_days"`
+	Free       bool   `json:"free"`
+	Address    string `json:"address"`
+	RefundDays int    `json:"refund_days"`
+}
+
+// Item is one sellable SKU.
+type Item struct {
+	SKU           string       `json:"sku"`
+	Product       string       `json:"product"`
+	Title         string       `json:"title"`
+	Variant       string       `json:"variant"`
+	URL           string       `json:"url"`
+	Price         money.Amount `json:"price"` // incl. VAT
+	Currency      string       `json:"currency"`
+	VATRate       int          `json:"vat_rate"`
+	Image         string       `json:"image"`
+	Category      string       `json:"category"`
+	DeliveryClass string       `json:"delivery_class"`
+	Stock         Stock        `json:"stock"`
+}
+
+// Stock says whether an item's quantity is limited.
+type Stock struct {
+	Tracked  bool `json:"tracked"`
+	Quantity int  `json:"quantity"` // units free to sell when Tracked
+}
+
+// ErrInvalid is wrapped by every validation error of Parse.
+var ErrInvalid = errors.New("invalid catalog")
+
+// Parse decodes and validates a catalog.json. Errors name the item (by SKU)
+// and the field at fault, so a shop owner knows what to fix.
+func Parse(data []byte) (*Catalog, error) {
+	var c Catalog
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%w: decode JSON: %v", ErrInvalid, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrInvalid)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Catalog) validate() error {
+	var errs []error
+	add := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...))
+	}
+	if !validCurrency(c.Currency) {
+		add("currency %q is not a three-letter ISO 4217 code", c.Currency)
+	}
+	if len(c.Shipping.Methods) == 0 {
+		add("shipping.methods is empty: add at least one shipping method")
+	}
+	if c.Shipping.FreeFrom < 0 {
+		add("shipping.free_from is negative (%d)", c.Shipping.FreeFrom)
+	}
+	methods := map[string]bool{}
+	for i, m := range c.Shipping.Methods {
+		where := fmt.Sprintf("shipping.methods[%d] (id %q)", i, m.ID)
+		switch {
+		case m.ID == "":
+			add("shipping.methods[%d]: id is empty", i)
+		case methods[m.ID]:
+			add("%s: duplicate id", where)
+		}
+		methods[m.ID] = true
+		if m.Price < 0 {
+			add("%s: price is negative (%d)", where, m.Price)
+		}
+		if !validVAT(m.VATRate) {
+			add("%s: vat_rate %d is not a percentage between 0 and 100", where, m.VATRate)
+		}
+		if m.TransitDays < 0 || m.TransitDays > 60 {
+			add("%s: transit_days %d is not between 0 and 60", where, m.TransitDays)
+		}
+		if len(m.Countries) == 0 {
+			add("%s: countries is empty", where)
+		}
+	}
+	d := c.Delivery
+	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "" {
+		add("delivery.timezone %q is not a known time zone (e.g. Europe/Amsterdam)", d.Timezone)
+	}
+	if _, _, err := ParseCutoff(d.Cutoff); err != nil {
+		add("delivery.cutoff: %v", err)
+	}
+	for _, w := range d.ClosedWeekdays {
+		if w < 0 || w > 6 {
+			add("delivery.closed_weekdays: %d is not 0 (Sunday) … 6 (Saturday)", w)
+		}
+	}
+	if len(d.ClosedWeekdays) >= 7 {
+		add("delivery.closed_weekdays closes every day of the week")
+	}
+	for _, h := range d.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil {
+			add("delivery.holidays: %q is not a date like 2026-12-25", h)
+		}
+	}
+	for name, cl := range d.Classes {
+		if cl.HandlingDays < 0 || cl.HandlingDays > 60 {
+			add("delivery.classes.%s: handling_days %d is not between 0 and 60", name, cl.HandlingDays)
+		}
+	}
+
+	c.bySKU = make(map[string]int, len(c.Items))
+	for i, it := range c.Items {
+		if it.SKU == "" {
+			add("items[%d] (%q): sku is empty", i, it.Title)
+			continue
+		}
+		where := fmt.Sprintf("item %s", it.SKU)
+		if j, dup := c.bySKU[it.SKU]; dup {
+			add("%s: duplicate sku (items[%d] and items[%d])", where, j, i)
+			continue
+		}
+		c.bySKU[it.SKU] = i
+		if it.Price <= 0 {
+			add("%s: price must be more than 0 (is %d)", where, it.Price)
+		}
+		if it.Currency != c.Currency {
+			add("%s: currency %q differs from the catalog's %q", where, it.Currency, c.Currency)
+		}
+		if !validVAT(it.VATRate) {
+			add("%s: vat_rate %d is not a percentage between 0 and 100", where, it.VATRate)
+		}
+		if _, ok := d.Classes[it.DeliveryClass]; !ok {
+			add("%s: delivery_class %q is not one of delivery.classes", where, it.DeliveryClass)
+		}
+		if it.Title == "" {
+			add("%s: title is empty", where)
+		}
+		if it.Stock.Quantity < 0 {
+			add("%s: stock.quantity is negative (%d)", where, it.Stock.Quantity)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validVAT(r int) bool { return r >= 0 && r < 100 }
+
+func validCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, c := range s {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseCutoff reads an "HH:MM" cut-off time.
+func ParseCutoff(s string) (hour, minute int, err error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil || len(s) != 5 {
+		return 0, 0, fmt.Errorf("%q is not a time like 15:00", s)
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+// Lookup finds an item by SKU.
+func (c *Catalog) Lookup(sku string) (Item, bool) {
+	if c == nil {
+		return Item{}, false
+	}
+	if c.bySKU == nil { // built by hand (tests), not by Parse
+		for _, it := range c.Items {
+			if it.SKU == sku {
+				return it, true
+			}
+		}
+		return Item{}, false
+	}
+	i, ok := c.bySKU[sku]
+	if !ok {
+		return Item{}, false
+	}
+	return c.Items[i], true
+}
+
+// Method finds a shipping method by id.
+func (c *Catalog) Method(id string) (ShippingMethod, bool) {
+	if c == nil {
+		return ShippingMethod{}, false
+	}
+	for _, m := range c.Shipping.Methods {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return ShippingMethod{}, false
+}
+
+// MethodsFor lists the shipping methods that deliver to country, in catalog
+// order.
+func (c *Catalog) MethodsFor(country string) []ShippingMethod {
+	var out []ShippingMethod
+	for _, m := range c.Shipping.Methods {
+		if m.Ships(country) {
+			out = append(out, m)
+		}
+	}
+	return out
+}

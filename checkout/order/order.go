@@ -1,0 +1,268 @@
+// Package order holds the order and its state machine. It is pure: the store
+// persists orders, the server drives them.
+//
+// States and how payments move them:
+//
+//	awaiting_payment --paid--> paid --pack--> packed --ship--> shipped --deliver--> delivered
+//	awaiting_payment --payment failed/canceled/expired--> payment_failed
+//	payment_failed   --retry (new payment attempt)--> awaiting_payment
+//	payment_failed   --paid (a late paid attempt)--> paid
+//	awaiting_payment, payment_failed, paid, packed --cancel--> canceled
+//	paid --ship--> shipped (packing is optional)
+//
+// payment_failed is its own state so that stock bookkeeping is plain: an
+// order holds reserved stock exactly while awaiting_payment, sold stock from
+// paid on, and none while payment_failed or canceled before payment. The
+// customer can pay again from payment_failed; the cart is kept. delivered
+// and canceled are final; paid never goes back to awaiting payment.
+package order
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+// State is where an order is.
+type State string
+
+const (
+	AwaitingPayment State = "awaiting_payment"
+	PaymentFailed   State = "payment_failed"
+	Paid            State = "paid"
+	Packed          State = "packed"
+	Shipped         State = "shipped"
+	Delivered       State = "delivered"
+	Canceled        State = "canceled"
+)
+
+// States lists all states in the order of the step plan.
+var States = []State{AwaitingPayment, PaymentFailed, Paid, Packed, Shipped, Delivered, Canceled}
+
+// Final reports whether no event can move the order any more.
+func (s State) Final() bool { return s == Delivered || s == Canceled }
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool {
+	for _, k := range States {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Event is something that happens to an order.
+type Event string
+
+const (
+	EventPaid          Event = "paid"           // a payment of the order is paid
+	EventPaymentFailed Event = "payment_failed" // the current payment failed, was canceled or expired
+	EventRetry         Event = "retry"          // the customer starts a new payment attempt
+	EventPack          Event = "pack"
+	EventShip          Event = "ship"
+	EventDeliver       Event = "deliver"
+	EventCancel        Event = "cancel"
+)
+
+// ErrTransition is wrapped by Transition when an event does not apply.
+var ErrTransition = errors.New("transition not allowed")
+
+var transitions = map[State]map[Event]State{
+	AwaitingPayment: {EventPaid: Paid, EventPaymentFailed: PaymentFailed, EventRetry: AwaitingPayment, EventCancel: Canceled},
+	PaymentFailed:   {EventPaid: Paid, EventRetry: AwaitingPayment, EventCancel: Canceled},
+	Paid:            {EventPack: Packed, EventShip: Shipped, EventCancel: Canceled},
+	Packed:          {EventShip: Shipped, EventCancel: Canceled},
+	Shipped:         {EventDeliver: Delivered},
+}
+
+// Transition is the state machine: the state after ev in from, or an error
+// wrapping ErrTransition.
+func Transition(from State, ev Event) (State, error) {
+	if to, ok := transitions[from][ev]; ok {
+		return to, nil
+	}
+	return from, fmt.Errorf("%w: %s in state %s", ErrTransition, ev, from)
+}
+
+// Customer is who pays and where it goes.
+type Customer struct {
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postal_code"`
+	City       string `json:"city"`
+	Country    string `json:"country"` // ISO alpha-2
+}
+
+// Line is a frozen copy of what was bought, at the price charged.
+type Line struct {
+	SKU           string       `json:"sku"`
+	Title         string       `json:"title"`
+	Variant       string       `json:"variant"`
+	URL           string       `json:"url,omitempty"`
+	UnitPrice     money.Amount `json:"unit_price"`
+	Quantity      int          `json:"quantity"`
+	LineTotal     money.Amount `json:"line_total"`
+	VATRate       int          `json:"vat_rate"`
+	DeliveryClass string       `json:"delivery_class"`
+}
+
+// Attempt is one payment attempt of the order.
+type Attempt struct {
+	PaymentID   string         `json:"payment_id"`
+	Provider    string         `json:"provider,omitempty"`
+	Status      payment.Status `json:"status"`
+	Amount      money.Amount   `json:"amount"`
+	Currency    string         `json:"currency"`
+	CheckoutURL string         `json:"checkout_url,omitempty"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	ExpiresAt   time.Time      `json:"expires_at,omitzero"`
+	// Anomaly records why a provider update was refused (e.g. amount
+	// mismatch); set once.
+	Anomaly string `json:"anomaly,omitempty"`
+}
+
+// EventRecord is one line of the order's history.
+type EventRecord struct {
+	At   time.Time `json:"at"`
+	From State     `json:"from"`
+	To   State     `json:"to"`
+	By   string    `json:"by"` // webhook, return, reconciler, admin, customer, system
+	Note string    `json:"note,omitempty"`
+}
+
+// StockHold says what the order holds of tracked stock.
+type StockHold string
+
+const (
+	StockNone     StockHold = ""         // nothing (released, or never held)
+	StockReserved StockHold = "reserved" // reserved while awaiting payment
+	StockSold     StockHold = "sold"     // counted as sold
+)
+
+// Order is one order. Token is the only way a customer can see it.
+type Order struct {
+	ID             string         `json:"id"`    // human number, e.g. BK-2026-000123
+	Token          string         `json:"token"` // >= 128 random bits, base64url
+	State          State          `json:"state"`
+	Customer       Customer       `json:"customer"`
+	ShippingMethod string         `json:"shipping_method"`
+	Lines          []Line         `json:"lines"`
+	Totals         cart.Totals    `json:"totals"` // frozen at checkout
+	Currency       string         `json:"currency"`
+	PaymentID      string         `json:"payment_id"`     // current attempt
+	PaymentStatus  payment.Status `json:"payment_status"` // of the current attempt
+	CheckoutURL    string         `json:"checkout_url"`   // of the current attempt, while open
+	Attempts       []Attempt      `json:"attempts"`
+	TrackingCode   string         `json:"tracking_code,omitempty"`
+	TrackingURL    string         `json:"tracking_url,omitempty"`
+	History        []EventRecord  `json:"history"`
+	Stock          StockHold      `json:"stock"`
+	// Held is the tracked stock the order holds per SKU (reserved or sold, as
+	// Stock says); the store keeps it so releasing gives back exactly that.
+	Held           map[string]int    `json:"held,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
+	PaidAt         time.Time         `json:"paid_at,omitzero"`
+	PromisedBy     time.Time         `json:"promised_by,omitzero"` // latest promised delivery day
+	ShippedAt      time.Time         `json:"shipped_at,omitzero"`
+	DeliveredAt    time.Time         `json:"delivered_at,omitzero"`
+	CanceledAt     time.Time         `json:"canceled_at,omitzero"`
+	Lang           string            `json:"lang"` // nl, en
+	CartID         string            `json:"cart_id"`
+	IdempotencyKey string            `json:"idempotency_key"`
+	Version        int64             `json:"version"` // bumped by the store on every write
+	Meta           map[string]string `json:"meta,omitempty"`
+}
+
+// Total is the amount to be paid.
+func (o *Order) Total() money.Amount { return o.Totals.GrandTotal }
+
+// Attempt returns the attempt for a payment id, or nil.
+func (o *Order) Attempt(paymentID string) *Attempt {
+	for i := range o.Attempts {
+		if o.Attempts[i].PaymentID == paymentID {
+			return &o.Attempts[i]
+		}
+	}
+	return nil
+}
+
+// Classes lists the delivery classes of the order's lines (for delivery dates).
+func (o *Order) Classes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range o.Lines {
+		if !seen[l.DeliveryClass] {
+			seen[l.DeliveryClass] = true
+			out = append(out, l.DeliveryClass)
+		}
+	}
+	return out
+}
+
+// New builds an order awaiting payment from priced totals. It refuses an
+// empty order and totals with unavailable lines. ID and Token are left for
+// the store (ID) and NewToken.
+func New(customer Customer, t cart.Totals, lang, cartID, idemKey string, now time.Time) (*Order, error) {
+	if t.Unavailable {
+		return nil, errors.New("new order: the cart holds products that are no longer available")
+	}
+	o := &Order{
+		State: AwaitingPayment, Customer: customer, ShippingMethod: t.ShippingMethod,
+		Totals: t, Currency: t.Currency, Lang: lang, CartID: cartID, IdempotencyKey: idemKey,
+		CreatedAt: now, UpdatedAt: now,
+		History: []EventRecord{{At: now, To: AwaitingPayment, By: "customer", Note: "order placed"}},
+	}
+	for _, l := range t.Lines {
+		o.Lines = append(o.Lines, Line{
+			SKU: l.SKU, Title: l.Title, Variant: l.Variant, URL: l.URL, UnitPrice: l.UnitPrice,
+			Quantity: l.Quantity, LineTotal: l.LineTotal, VATRate: l.VATRate, DeliveryClass: l.DeliveryClass,
+		})
+	}
+	if len(o.Lines) == 0 || t.GrandTotal <= 0 {
+		return nil, errors.New("new order: the cart is empty")
+	}
+	return o, nil
+}
+
+// NewToken makes a fresh order token: 192 random bits, base64url (32 chars).
+func NewToken() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("order token: crypto/rand: %v", err)) // never fails on Linux
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Apply moves the order by ev, recording it in History. by says who did it.
+func (o *Order) Apply(ev Event, by, note string, now time.Time) error {
+	to, err := Transition(o.State, ev)
+	if err != nil {
+		return fmt.Errorf("order %s: %w", o.ID, err)
+	}
+	o.History = append(o.History, EventRecord{At: now, From: o.State, To: to, By: by, Note: note})
+	o.State = to
+	o.UpdatedAt = now
+	switch to {
+	case Paid:
+		if o.PaidAt.IsZero() {
+			o.PaidAt = now
+		}
+	case Shipped:
+		o.ShippedAt = now
+	case Delivered:
+		o.DeliveredAt = now
+	case Canceled:
+		o.CanceledAt = now
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Mail kinds queued by order changes.
+const (
+	MailConfirmation = "order_confirmation" // on paid
+	MailShipped      = "order_shipped"      // on ship, with tracking link
+)
+
+// Mail queue limits.
+const (
+	MailMaxAttempts = 12               // then the message is dead (kept, not retried)
+	mailFirstRetry  = 30 * time.Second // doubled per failed attempt
+	mailMaxRetry    = 6 * time.Hour
+)
+
+// Mail is one queued e-mail. The queue holds what to send, not how it
+// looks: the sender renders Kind for OrderID at send time (or sends Body
+// when a caller queued a rendered message).
+type Mail struct {
+	ID        string    `json:"id"` // kind:order for order mails: queued once per order
+	Kind      string    `json:"kind"`
+	OrderID   string    `json:"order_id,omitempty"`
+	To        string    `json:"to"`
+	Lang      string    `json:"lang,omitempty"`
+	Body      []byte    `json:"body,omitempty"` // optional pre-rendered message
+	CreatedAt time.Time `json:"created_at"`
+	NextAt    time.Time `json:"next_at"`
+	Attempts  int       `json:"attempts"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+	LastError string    `json:"last_error,omitempty"`
+	Dead      bool      `json:"dead,omitempty"`
+}
+
+// Enqueue queues m for sending now. An empty ID gets a fresh one; a message
+// with an ID already queued (sent or not) is left alone, so enqueueing is
+// idempotent. Returns the ID.
+func (s *Store) Enqueue(m Mail) (string, error) {
+	var id string
+	err := s.write(func(tx *bolt.Tx) error {
+		var err error
+		id, err = s.enqueue(tx, m)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("enqueue mail: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) enqueue(tx *bolt.Tx, m Mail) (string, error) {
+	b := tx.Bucket(bucketMail)
+	if m.ID == "" {
+		n, err := b.NextSequence()
+		if err != nil {
+			return "", err
+		}
+		m.ID = "mail:" + strconv.FormatUint(n, 10)
+	}
+	if b.Get([]byte(m.ID)) != nil {
+		return m.ID, nil
+	}
+	now := s.opts.Now()
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	if m.NextAt.IsZero() {
+		m.NextAt = now
+	}
+	return m.ID, putJSON(b, m.ID, m)
+}
+
+// Due lists unsent, live messages whose time has come, oldest first, at most
+// limit (0: all).
+func (s *Store) Due(now time.Time, limit int) ([]Mail, error) {
+	var out []Mail
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
+			var m Mail
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("decode mail %s: %w", k, err)
+			}
+			if m.SentAt.IsZero() && !m.Dead && !m.NextAt.After(now) {
+				out = append(out, m)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due mail: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b Mail) int { return a.NextAt.Compare(b.NextAt) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// GetMail loads one queued message.
+func (s *Store) GetMail(id string) (Mail, error) {
+	var m Mail
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketMail), id, &m) })
+	if err != nil {
+		return m, fmt.Errorf("get mail %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// MarkSent records that message id went out.
+func (s *Store) MarkSent(id string, now time.Time) error {
+	return s.updateMail(id, func(m *Mail) {
+		m.Attempts++
+		m.SentAt = now
+		m.LastError = ""
+	})
+}
+
+// MarkFailed records a failed attempt and schedules the next one with
+// exponential backoff (30 s, 1 min, 2 min, … at most 6 h); after
+// MailMaxAttempts the message is dead. Returns the updated message.
+func (s *Store) MarkFailed(id string, sendErr error, now time.Time) (Mail, error) {
+	var out Mail
+	err := s.updateMail(id, func(m *Mail) {
+		m.Attempts++
+		if sendErr != nil {
+			m.LastError = sendErr.Error()
+		}
+		m.NextAt = now.Add(Backoff(m.Attempts))
+		m.Dead = m.Attempts >= MailMaxAttempts
+		out = *m
+	})
+	return out, err
+}
+
+// Backoff is the wait after the given number of failed attempts.
+func Backoff(attempts int) time.Duration {
+	d := mailFirstRetry
+	for i := 1; i < attempts && d < mailMaxRetry; i++ {
+		d *= 2
+	}
+	return min(d, mailMaxRetry)
+}
+
+func (s *Store) updateMail(id string, fn func(*Mail)) error {
+	err := s.write(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMail)
+		var m Mail
+		if err := getJSON(b, id, &m); err != nil {
+			return err
+		}
+		fn(&m)
+		return putJSON(b, id, m)
+	})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("mail %s: %w", id, err)
+		}
+		return fmt.Errorf("update mail %s: %w", id, err)
+	}
+	return nil
+}

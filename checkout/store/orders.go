@@ -1,0 +1,454 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// NewOrder is what CreateOrder stores.
+type NewOrder struct {
+	// IdempotencyKey is the client's Idempotency-Key; empty means none.
+	IdempotencyKey string
+	// RequestHash identifies the request's content (e.g. sha256 of the
+	// normalised form); the same key with another hash is refused.
+	RequestHash string
+	// Order is the order to store (state awaiting_payment). ID, Token and
+	// Version are set by CreateOrder when empty.
+	Order *order.Order
+	// Catalog is the catalog the order was priced from; its stock
+	// quantities decide availability.
+	Catalog *catalog.Catalog
+}
+
+// idemRecord is what an idempotency key maps to.
+type idemRecord struct {
+	RequestHash string    `json:"request_hash"`
+	OrderID     string    `json:"order_id"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// CreateOrder stores a new order and reserves its tracked stock in one
+// transaction. With an idempotency key seen before, it returns the order
+// stored then (created false), or ErrIdempotencyConflict when the request
+// hash differs. Stock is checked inside the transaction (catalog quantity
+// minus reserved and sold), so concurrent checkouts never oversell; a short
+// SKU gives an *OutOfStockError.
+func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error) {
+	if n.Order == nil {
+		return nil, false, errors.New("create order: no order")
+	}
+	now := s.opts.Now()
+	err = s.write(func(tx *bolt.Tx) error {
+		o, created = nil, false
+		idem := tx.Bucket(bucketIdempotency)
+		if n.IdempotencyKey != "" {
+			var rec idemRecord
+			err := getJSON(idem, n.IdempotencyKey, &rec)
+			if err == nil {
+				if rec.RequestHash != n.RequestHash {
+					return ErrIdempotencyConflict
+				}
+				var prev order.Order
+				if err := getJSON(tx.Bucket(bucketOrders), rec.OrderID, &prev); err != nil {
+					return fmt.Errorf("order %s of idempotency key: %w", rec.OrderID, err)
+				}
+				o = &prev
+				return nil
+			}
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		// Work on a copy: under Batch this function may run again.
+		cp, err := cloneOrder(n.Order)
+		if err != nil {
+			return err
+		}
+		if cp.ID == "" {
+			id, err := nextOrderID(tx, s.opts.OrderPrefix, cp.CreatedAt, now)
+			if err != nil {
+				return err
+			}
+			cp.ID = id
+		}
+		if cp.Token == "" {
+			cp.Token = order.NewToken()
+		}
+		if cp.IdempotencyKey == "" {
+			cp.IdempotencyKey = n.IdempotencyKey
+		}
+		if tx.Bucket(bucketOrders).Get([]byte(cp.ID)) != nil {
+			return fmt.Errorf("order %s exists already", cp.ID)
+		}
+		if tx.Bucket(bucketTokens).Get([]byte(cp.Token)) != nil {
+			return fmt.Errorf("order token collision")
+		}
+		if cp.State == order.AwaitingPayment {
+			if err := reserveStock(tx, cp, n.Catalog); err != nil {
+				return err
+			}
+		}
+		cp.Version = 1
+		if err := putOrder(tx, cp); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketTokens).Put([]byte(cp.Token), []byte(cp.ID)); err != nil {
+			return err
+		}
+		if n.IdempotencyKey != "" {
+			rec := idemRecord{RequestHash: n.RequestHash, OrderID: cp.ID, CreatedAt: now}
+			if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+				return err
+			}
+		}
+		o, created = cp, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("create order: %w", err)
+	}
+	return o, created, nil
+}
+
+// GetOrder loads an order by its number.
+func (s *Store) GetOrder(id string) (*order.Order, error) {
+	var o order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return getJSON(tx.Bucket(bucketOrders), id, &o)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get order %s: %w", id, err)
+	}
+	return &o, nil
+}
+
+// OrderByToken loads the order a customer's token points to.
+func (s *Store) OrderByToken(token string) (*order.Order, error) {
+	return s.orderByIndex(bucketTokens, token, "order by token")
+}
+
+// OrderByPaymentID loads the order a payment belongs to.
+func (s *Store) OrderByPaymentID(paymentID string) (*order.Order, error) {
+	return s.orderByIndex(bucketPayments, paymentID, "order by payment "+paymentID)
+}
+
+func (s *Store) orderByIndex(index []byte, key, what string) (*order.Order, error) {
+	var o order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if key == "" {
+			return ErrNotFound
+		}
+		id := tx.Bucket(index).Get([]byte(key))
+		if id == nil {
+			return ErrNotFound
+		}
+		return getJSON(tx.Bucket(bucketOrders), string(id), &o)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return &o, nil
+}
+
+// UpdateFunc changes an order inside a transaction. It reports whether it
+// changed the order and which side effects follow. It may run more than once
+// (each time on a fresh copy) and must have no other side effects.
+type UpdateFunc func(o *order.Order) (changed bool, effects []order.Effect, err error)
+
+// UpdateOrder loads order id, lets fn change it and, when changed, stores it
+// together with its side effects in the same transaction: stock reserved,
+// committed or released; e-mails queued (once per order and kind); the cart
+// cleared; anomalies logged. Effects the store cannot do (cancel a payment,
+// refund) are returned for the caller to carry out after commit. Returns the
+// order as stored.
+func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Effect, error) {
+	var out *order.Order
+	var effects []order.Effect
+	err := s.write(func(tx *bolt.Tx) error {
+		out, effects = nil, nil
+		var o order.Order
+		if err := getJSON(tx.Bucket(bucketOrders), id, &o); err != nil {
+			return err
+		}
+		changed, eff, err := fn(&o)
+		if err != nil {
+			return err
+		}
+		out = &o
+		if !changed {
+			effects = eff
+			return nil
+		}
+		rest, err := s.applyEffects(tx, &o, eff)
+		if err != nil {
+			return err
+		}
+		o.Version++
+		if err := putOrder(tx, &o); err != nil {
+			return err
+		}
+		effects = rest
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("update order %s: %w", id, err)
+	}
+	s.logAnomalies(out, effects)
+	return out, effects, nil
+}
+
+// ApplyPayment brings the news of a provider's payment to its order (found by
+// payment id) in one transaction; see order.ApplyPayment. by names the
+// messenger: webhook, return, reconciler. Unknown payment ids give
+// ErrNotFound. Safe to call any number of times, concurrently.
+func (s *Store) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, []order.Effect, error) {
+	o, err := s.OrderByPaymentID(p.ID)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	var changed bool
+	o, eff, err := s.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+		c, e := o.ApplyPayment(p, by, s.opts.Now())
+		changed = c
+		return c, e, nil
+	})
+	return o, changed, eff, err
+}
+
+// AttachPayment records a newly created payment as the order's current
+// attempt and indexes it, compare-and-set: the order's current payment must
+// still be expectPaymentID ("" for the first attempt), else ErrConflict.
+// Attaching the same payment again is a no-op. A payment_failed order goes
+// back to awaiting_payment and reserves its stock again (which may fail with
+// *OutOfStockError; cancel the new payment then).
+func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment, provider string) (*order.Order, []order.Effect, error) {
+	var out *order.Order
+	var effects []order.Effect
+	err := s.write(func(tx *bolt.Tx) error {
+		out, effects = nil, nil
+		var o order.Order
+		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
+			return err
+		}
+		if o.Attempt(p.ID) != nil {
+			out = &o
+			return nil
+		}
+		if o.PaymentID != expectPaymentID {
+			return fmt.Errorf("%w: current payment is %q, expected %q", ErrConflict, o.PaymentID, expectPaymentID)
+		}
+		if owner := tx.Bucket(bucketPayments).Get([]byte(p.ID)); owner != nil && string(owner) != orderID {
+			return fmt.Errorf("payment %s belongs to order %s", p.ID, owner)
+		}
+		eff, err := o.AttachPayment(p, provider, "customer", s.opts.Now())
+		if err != nil {
+			return err
+		}
+		rest, err := s.applyEffects(tx, &o, eff)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketPayments).Put([]byte(p.ID), []byte(orderID)); err != nil {
+			return err
+		}
+		o.Version++
+		if err := putOrder(tx, &o); err != nil {
+			return err
+		}
+		out, effects = &o, rest
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("attach payment %s to order %s: %w", p.ID, orderID, err)
+	}
+	return out, effects, nil
+}
+
+// Do applies an owner's event (pack, ship, deliver, cancel) to order id with
+// its side effects; see order.Do. Set tracking before shipping with
+// UpdateOrder, or pass it through note.
+func (s *Store) Do(id string, ev order.Event, by, note string) (*order.Order, []order.Effect, error) {
+	return s.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
+		eff, err := o.Do(ev, by, note, s.opts.Now())
+		if err != nil {
+			return false, nil, err
+		}
+		return true, eff, nil
+	})
+}
+
+// Filter selects orders for ListOrders. Zero fields do not filter.
+type Filter struct {
+	States        []order.State
+	CreatedBefore time.Time // only orders created before this
+	UpdatedBefore time.Time // only orders not updated since this
+	Limit         int       // 0: all
+}
+
+// ListOrders returns matching orders, newest first.
+func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
+	var out []*order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOrders).Cursor()
+		var all []*order.Order
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var o order.Order
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("decode order %s: %w", k, err)
+			}
+			if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
+				continue
+			}
+			if !f.CreatedBefore.IsZero() && !o.CreatedAt.Before(f.CreatedBefore) {
+				continue
+			}
+			if !f.UpdatedBefore.IsZero() && !o.UpdatedAt.Before(f.UpdatedBefore) {
+				continue
+			}
+			all = append(all, &o)
+		}
+		// Keys sort by year and number within a prefix; sort by time to be sure.
+		slices.SortStableFunc(all, func(a, b *order.Order) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		if f.Limit > 0 && len(all) > f.Limit {
+			all = all[:f.Limit]
+		}
+		out = all
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	return out, nil
+}
+
+// PruneIdempotency forgets idempotency keys created before before (Mollie
+// keeps its keys an hour, Stripe 24 h) and reports how many.
+func (s *Store) PruneIdempotency(before time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketIdempotency)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var r idemRecord
+			if err := json.Unmarshal(v, &r); err != nil || r.CreatedAt.Before(before) {
+				old = append(old, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+// applyEffects does the effects that belong in the transaction and returns
+// the ones for the caller (payment cancel, refund due, anomaly notes).
+func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect) ([]order.Effect, error) {
+	var rest []order.Effect
+	for _, e := range effects {
+		switch e.Kind {
+		case order.EffectReserveStock:
+			var cat *catalog.Catalog
+			if s.opts.Catalog != nil {
+				cat = s.opts.Catalog()
+			}
+			if err := reserveStock(tx, o, cat); err != nil {
+				return nil, err
+			}
+		case order.EffectCommitStock:
+			if err := commitStock(tx, o); err != nil {
+				return nil, err
+			}
+		case order.EffectReleaseStock:
+			if err := releaseStock(tx, o); err != nil {
+				return nil, err
+			}
+		case order.EffectConfirmationMail, order.EffectShippedMail:
+			kind := MailConfirmation
+			if e.Kind == order.EffectShippedMail {
+				kind = MailShipped
+			}
+			m := Mail{ID: kind + ":" + o.ID, Kind: kind, OrderID: o.ID, To: o.Customer.Email, Lang: o.Lang}
+			if _, err := s.enqueue(tx, m); err != nil {
+				return nil, err
+			}
+		case order.EffectClearCart:
+			if o.CartID != "" {
+				if err := tx.Bucket(bucketCarts).Delete([]byte(o.CartID)); err != nil {
+					return nil, err
+				}
+			}
+		default: // anomaly, payment_cancel, refund_due
+			rest = append(rest, e)
+		}
+	}
+	return rest, nil
+}
+
+func (s *Store) logAnomalies(o *order.Order, effects []order.Effect) {
+	for _, e := range effects {
+		if e.Kind == order.EffectAnomaly || e.Kind == order.EffectRefundDue {
+			id := ""
+			if o != nil {
+				id = o.ID
+			}
+			s.opts.Logger.Error("order anomaly", "order", id, "kind", e.Kind, "payment", e.PaymentID, "note", e.Note)
+		}
+	}
+}
+
+func putOrder(tx *bolt.Tx, o *order.Order) error {
+	return putJSON(tx.Bucket(bucketOrders), o.ID, o)
+}
+
+func cloneOrder(o *order.Order) (*order.Order, error) {
+	data, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("copy order: %w", err)
+	}
+	var cp order.Order
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&cp); err != nil {
+		return nil, fmt.Errorf("copy order: %w", err)
+	}
+	return &cp, nil
+}
+
+// nextOrderID numbers orders per year: PREFIX-2026-000123.
+func nextOrderID(tx *bolt.Tx, prefix string, created, now time.Time) (string, error) {
+	if created.IsZero() {
+		created = now
+	}
+	year := strconv.Itoa(created.Year())
+	b, err := tx.Bucket(bucketSequence).CreateBucketIfNotExists([]byte("order-" + year))
+	if err != nil {
+		return "", err
+	}
+	n, err := b.NextSequence()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%s-%06d", strings.ToUpper(prefix), year, n), nil
+}

@@ -1,0 +1,182 @@
+// Package store keeps the sidecar's state in one BoltDB file: carts, orders
+// with their token and payment indexes, idempotency keys, stock counters and
+// the mail queue. Every operation is one transaction, so an order change, its
+// stock bookkeeping and its e-mail are committed together or not at all.
+//
+// Only the sidecar opens the file; Open fails after Options.Timeout when
+// another process holds it.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/catalog"
+)
+
+// Bucket names.
+var (
+	bucketCarts       = []byte("carts")
+	bucketOrders      = []byte("orders")
+	bucketTokens      = []byte("order_tokens")
+	bucketPayments    = []byte("payments")
+	bucketIdempotency = []byte("idempotency")
+	bucketStock       = []byte("stock")
+	bucketMail        = []byte("mail_queue")
+	bucketSequence    = []byte("sequence")
+)
+
+var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence}
+
+// Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
+var (
+	ErrNotFound            = errors.New("not found")
+	ErrIdempotencyConflict = errors.New("idempotency key reused with a different request")
+	ErrConflict            = errors.New("concurrent change") // compare-and-set lost
+	ErrOutOfStock          = errors.New("out of stock")
+	ErrInUse               = errors.New("database file is in use by another process")
+)
+
+// OutOfStockError names the SKU that cannot be had in the asked quantity.
+type OutOfStockError struct {
+	SKU       string
+	Requested int
+	Available int
+}
+
+func (e *OutOfStockError) Error() string {
+	return fmt.Sprintf("out of stock: %s: %d asked, %d available", e.SKU, e.Requested, e.Available)
+}
+
+// Is makes errors.Is(err, ErrOutOfStock) true.
+func (e *OutOfStockError) Is(target error) bool { return target == ErrOutOfStock }
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// Timeout is how long Open waits for the file lock. Default 1s.
+	Timeout time.Duration
+	// OrderPrefix starts order numbers: PREFIX-YEAR-000123. Default "SF".
+	OrderPrefix string
+	// Catalog gives the catalog in force, for stock checks when a failed
+	// order is paid for again. Nil means stock is not checked then.
+	Catalog func() *catalog.Catalog
+	// BatchDelay > 0 makes concurrent writes share one commit (db.Batch with
+	// this MaxBatchDelay); 0 commits every write on its own (db.Update).
+	BatchDelay time.Duration
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Logger gets anomalies. Default slog.Default().
+	Logger *slog.Logger
+	// NoSync skips fsync. Only for tests of logic; never in production.
+	NoSync bool
+}
+
+// Store is the BoltDB file. Safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	opts Options
+	path string
+}
+
+// Open opens (or creates) the database file at path.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.OrderPrefix == "" {
+		opts.OrderPrefix = "SF"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open database %s: %w (is another sidecar running on it?)", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if opts.BatchDelay > 0 {
+		db.MaxBatchDelay = opts.BatchDelay
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return &Store{db: db, opts: opts, path: path}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Backup writes a consistent copy of the whole database to w while others
+// keep reading and writing. The copy is a valid BoltDB file.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// BackupSize is the size Backup will write (for Content-Length).
+func (s *Store) BackupSize() (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return n, err
+}
+
+// write runs fn in a read-write transaction: db.Batch when BatchDelay is
+// set, else db.Update. fn may run more than once under Batch, so it must
+// reset whatever it reports to its caller at its start.
+func (s *Store) write(fn func(*bolt.Tx) error) error {
+	if s.opts.BatchDelay > 0 {
+		return s.db.Batch(fn)
+	}
+	return s.db.Update(fn)
+}
+
+func getJSON(b *bolt.Bucket, key string, v any) error {
+	data := b.Get([]byte(key))
+	if data == nil {
+		return ErrNotFound
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s/%s: %w", b, key, err)
+	}
+	return nil
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put([]byte(key), data)
+}
