@@ -1,0 +1,150 @@
+package site
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// BuildOptions say what to build and where.
+type BuildOptions struct {
+	Source  string // the shop's folder (hugo.toml, content/, …); default "."
+	Dest    string // output folder; default <Source>/public
+	BaseURL string // overrides baseURL in hugo.toml
+	// Environment is Hugo's environment; default "production".
+	Environment string
+	// NoMinify skips minification (benchmarks compare like with like).
+	NoMinify bool
+	// Theme overrides the theme in hugo.toml (benchmarks use a bare layout).
+	Theme string
+}
+
+// Result is what a build produced.
+type Result struct {
+	Dest     string
+	Pages    int // pages Hugo rendered, all languages
+	Products int // items in the produced catalog.json
+	Images   int // images processed (resized, converted) by Hugo
+	Duration time.Duration
+	Warnings []string
+}
+
+// Summary is the one line `shop build` prints.
+func (r Result) Summary() string {
+	return fmt.Sprintf("built %d pages, %d products, %d images in %s into %s",
+		r.Pages, r.Products, r.Images, r.Duration.Round(time.Millisecond), r.Dest)
+}
+
+// BuildError is a failed build: the problems Hugo and the theme reported,
+// each naming the file (and field) to fix.
+type BuildError struct {
+	Problems []string
+	Err      error // Hugo's own error
+}
+
+func (e *BuildError) Error() string {
+	if len(e.Problems) == 0 {
+		return clean(e.Err.Error(), "")
+	}
+	return strings.Join(e.Problems, "\n")
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// Build runs a production build with the embedded Hugo.
+func Build(opts BuildOptions) (Result, error) {
+	src := opts.Source
+	if src == "" {
+		src = "."
+	}
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := os.Stat(src); err != nil {
+		return Result{}, fmt.Errorf("shop folder %s: %w", src, err)
+	}
+	dest := opts.Dest
+	if dest == "" {
+		dest = filepath.Join(src, "public")
+	}
+	dest, err = filepath.Abs(dest)
+	if err != nil {
+		return Result{}, err
+	}
+	env := opts.Environment
+	if env == "" {
+		env = "production"
+	}
+	args := []string{"build", "-s", src, "-d", dest, "--gc", "--cleanDestinationDir", "--environment", env}
+	if !opts.NoMinify {
+		args = append(args, "--minify")
+	}
+	if opts.BaseURL != "" {
+		args = append(args, "--baseURL", opts.BaseURL)
+	}
+	if opts.Theme != "" {
+		args = append(args, "--theme", opts.Theme)
+	}
+	start := time.Now()
+	stdout, stderr, runErr := runHugo(args)
+	res := Result{Dest: dest, Duration: time.Since(start)}
+	msgs := parseLog(append(stdout, stderr...), src)
+	res.Warnings = msgs.Warnings
+	if runErr != nil {
+		return res, &BuildError{Problems: msgs.Errors, Err: runErr}
+	}
+	res.Pages, res.Images = parseStats(stdout)
+	if n, err := catalogItems(filepath.Join(dest, "catalog.json")); err == nil {
+		res.Products = n
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return res, err
+	}
+	return res, nil
+}
+
+var statsRowRe = regexp.MustCompile(`^\s*(Pages|Processed images)\s*[│|](.*)$`)
+
+// parseStats reads Hugo's build table: pages and processed images, summed
+// over the languages (one column each).
+func parseStats(out []byte) (pages, images int) {
+	for _, line := range strings.Split(string(out), "\n") {
+		g := statsRowRe.FindStringSubmatch(line)
+		if g == nil {
+			continue
+		}
+		sum := 0
+		for _, f := range strings.FieldsFunc(g[2], func(r rune) bool { return r == '│' || r == '|' || r == ' ' }) {
+			n, err := strconv.Atoi(f)
+			if err == nil {
+				sum += n
+			}
+		}
+		if g[1] == "Pages" {
+			pages = sum
+		} else {
+			images = sum
+		}
+	}
+	return pages, images
+}
+
+func catalogItems(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	var c struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return len(c.Items), nil
+}

@@ -1,0 +1,260 @@
+package site
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gohugoio/hugo/commands"
+)
+
+// Sidecar is the checkout half as `shop serve` needs it: a handler and the
+// paths it owns. cmd/shop opens the real one (checkout/server).
+type Sidecar interface {
+	Handler() http.Handler
+	Owns(path string) bool
+	Close() error
+}
+
+// OpenSidecar opens the sidecar on the catalog the dev build wrote.
+type OpenSidecar func(ctx context.Context, catalogPath, baseURL string) (Sidecar, error)
+
+// ServeOptions configure `shop serve`.
+type ServeOptions struct {
+	Source  string // the shop's folder; default "."
+	Port    int    // public port; default 1313
+	Bind    string // interface; default 127.0.0.1
+	Sidecar OpenSidecar
+	Out     io.Writer // where the editor reads progress; default os.Stdout
+	Log     *slog.Logger
+}
+
+// Serve runs Hugo's own development server in-process on an internal port
+// (it watches content, themes, data and config, rebuilds, and pushes live
+// reload), writing the site to a temporary folder so the sidecar can read
+// catalog.json from it. One public server in front sends the sidecar's paths
+// to the sidecar and everything else, including /livereload, to Hugo.
+// It returns when ctx is done or Hugo stops.
+func Serve(ctx context.Context, opts ServeOptions) error {
+	src := opts.Source
+	if src == "" {
+		src = "."
+	}
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(src, "hugo.toml")); err != nil {
+		return fmt.Errorf("no hugo.toml in %s: run shop serve in the shop's folder or point at it with -s", src)
+	}
+	if opts.Port == 0 {
+		opts.Port = 1313
+	}
+	if opts.Bind == "" {
+		opts.Bind = "127.0.0.1"
+	}
+	out := opts.Out
+	if out == nil {
+		out = os.Stdout
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+
+	public, err := net.Listen("tcp", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)))
+	if err != nil {
+		return fmt.Errorf("port %d is not free (is another shop serve running?); choose another with --port: %w", opts.Port, err)
+	}
+	defer public.Close()
+	port := public.Addr().(*net.TCPAddr).Port
+	internal, err := freePort()
+	if err != nil {
+		return err
+	}
+	dest, err := os.MkdirTemp("", "shop-serve-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dest)
+
+	host := "localhost"
+	if opts.Bind != "127.0.0.1" && opts.Bind != "localhost" && opts.Bind != "0.0.0.0" {
+		host = opts.Bind
+	}
+	baseURL := fmt.Sprintf("http://%s:%d/", host, port)
+	args := []string{"server", "-s", src, "-d", dest,
+		"--port", strconv.Itoa(internal), "--bind", "127.0.0.1",
+		"--baseURL", baseURL, "--appendPort=false", "--liveReloadPort", strconv.Itoa(port),
+		"--disableFastRender", "--noHTTPCache"}
+
+	fmt.Fprintf(out, "Building %s with Hugo %s …\n", src, HugoVersion())
+	restore, err := filterStdout(out)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	hugoDone := make(chan error, 1)
+	hugoMu.Lock()
+	go func() {
+		defer hugoMu.Unlock()
+		hugoDone <- commands.Execute(args)
+	}()
+
+	// Hugo listens once its first build is done.
+	if err := waitListening(ctx, internal, hugoDone); err != nil {
+		return err
+	}
+	var car Sidecar
+	catalog := filepath.Join(dest, "catalog.json")
+	if opts.Sidecar != nil {
+		if _, err := os.Stat(catalog); err != nil {
+			log.Warn("the build wrote no catalog.json; serving the site without checkout", "catalog", catalog)
+		} else if car, err = opts.Sidecar(ctx, catalog, baseURL); err != nil {
+			log.Error("checkout sidecar did not start; serving the site alone", "err", err)
+			car = nil
+		}
+	}
+	if car != nil {
+		defer car.Close()
+	}
+
+	target, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", internal))
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		http.Error(w, "the site is rebuilding or Hugo stopped: "+err.Error(), http.StatusBadGateway)
+	}
+	front := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if car != nil && car.Owns(r.URL.Path) {
+				car.Handler().ServeHTTP(w, r)
+				return
+			}
+			proxy.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	frontDone := make(chan error, 1)
+	go func() { frontDone <- front.Serve(public) }()
+
+	with := "site alone, checkout not available"
+	if car != nil {
+		with = "site and checkout"
+	}
+	fmt.Fprintf(out, "\nYour shop is running (%s) at %s\nOpen it in your browser; pages reload when you save a file. Press Ctrl+C to stop.\n\n", with, baseURL)
+
+	var hugoErr error
+	select {
+	case <-ctx.Done():
+		// Hugo's server stops on SIGINT/SIGTERM only; it has its own handler,
+		// so this signal goes to it (and not to the default, fatal one).
+		select {
+		case hugoErr = <-hugoDone:
+		case <-time.After(200 * time.Millisecond):
+			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			select {
+			case hugoErr = <-hugoDone:
+			case <-time.After(10 * time.Second):
+				hugoErr = errors.New("hugo did not stop within 10s")
+			}
+		}
+	case hugoErr = <-hugoDone:
+		if hugoErr == nil {
+			hugoErr = errors.New("hugo stopped")
+		}
+	case err := <-frontDone:
+		hugoErr = err
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = front.Shutdown(shutCtx)
+	if hugoErr != nil && ctx.Err() == nil {
+		return fmt.Errorf("serve: %w", hugoErr)
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func waitListening(ctx context.Context, port int, hugoDone <-chan error) error {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		select {
+		case err := <-hugoDone:
+			if err == nil {
+				err = errors.New("hugo stopped before serving")
+			}
+			return fmt.Errorf("first build failed: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// hidden are Hugo server lines that would mislead an editor: they name the
+// internal port, not the one to open.
+var hidden = []string{"Web Server is available", "Press Ctrl+C", "Running in Fast Render", "Serving pages from disk", "Environment:", "Watching for config changes"}
+
+// filterStdout sends the process's stdout (where Hugo prints) through a
+// filter to out until restore is called.
+func filterStdout(out io.Writer) (restore func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	old := os.Stdout
+	os.Stdout = w
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			skip := false
+			for _, h := range hidden {
+				if strings.Contains(line, h) {
+					skip = true
+					break
+				}
+			}
+			if !skip {
+				fmt.Fprintln(out, line)
+			}
+		}
+	}()
+	return func() {
+		os.Stdout = old
+		w.Close()
+		wg.Wait()
+		r.Close()
+	}, nil
+}
