@@ -1,0 +1,197 @@
+package catalog
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func validJSON(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/catalog.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// mutate decodes the valid catalog into plain maps, lets fn change it and
+// encodes it again.
+func mutate(t *testing.T, fn func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(validJSON(t), &m); err != nil {
+		t.Fatal(err)
+	}
+	fn(m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func items(m map[string]any) []any { return m["items"].([]any) }
+func item(m map[string]any, i int) map[string]any {
+	return items(m)[i].(map[string]any)
+}
+func methods(m map[string]any) []any {
+	return m["shipping"].(map[string]any)["methods"].([]any)
+}
+func deliveryRules(m map[string]any) map[string]any { return m["delivery"].(map[string]any) }
+
+func TestParseValid(t *testing.T) {
+	c, err := Parse(validJSON(t))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.Version != "v1" || c.Currency != "EUR" || len(c.Items) != 3 || c.Shipping.FreeFrom != 5000 {
+		t.Errorf("unexpected catalog: %+v", c)
+	}
+	it, ok := c.Lookup("BOEK-001")
+	if !ok || it.Price != 2495 || it.VATRate != 9 || !it.Stock.Tracked || it.Stock.Quantity != 3 {
+		t.Errorf("Lookup(BOEK-001) = %+v, %v", it, ok)
+	}
+	if _, ok := c.Lookup("NOPE"); ok {
+		t.Error("Lookup(NOPE) found something")
+	}
+	m, ok := c.Method("dhl-eu")
+	if !ok || m.Price != 1295 || !m.Ships("de") || m.Ships("FR") {
+		t.Errorf("Method(dhl-eu) = %+v, %v", m, ok)
+	}
+	if got := c.MethodsFor("NL"); len(got) != 2 || got[0].ID != "postnl" {
+		t.Errorf("MethodsFor(NL) = %+v", got)
+	}
+	if got := c.MethodsFor("BE"); len(got) != 1 || got[0].ID != "dhl-eu" {
+		t.Errorf("MethodsFor(BE) = %+v", got)
+	}
+	if c.Delivery.Classes["roasted-to-order"].HandlingDays != 2 {
+		t.Errorf("delivery classes: %+v", c.Delivery.Classes)
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	tests := []struct {
+		name  string
+		fn    func(m map[string]any)
+		raw   string
+		wants []string // all must appear in the error
+	}{
+		{name: "duplicate sku", fn: func(m map[string]any) {
+			item(m, 1)["sku"] = "KOF-GUJI-250-BO"
+		}, wants: []string{"KOF-GUJI-250-BO", "duplicate sku"}},
+		{name: "zero price", fn: func(m map[string]any) { item(m, 1)["price"] = 0 },
+			wants: []string{"BOEK-001", "price"}},
+		{name: "negative price", fn: func(m map[string]any) { item(m, 2)["price"] = -5 },
+			wants: []string{"MOLEN-1", "price"}},
+		{name: "unknown delivery class", fn: func(m map[string]any) { item(m, 0)["delivery_class"] = "express" },
+			wants: []string{"KOF-GUJI-250-BO", "delivery_class", "express"}},
+		{name: "no shipping method", fn: func(m map[string]any) {
+			m["shipping"].(map[string]any)["methods"] = []any{}
+		}, wants: []string{"shipping.methods"}},
+		{name: "item currency mismatch", fn: func(m map[string]any) { item(m, 1)["currency"] = "USD" },
+			wants: []string{"BOEK-001", "currency", "USD"}},
+		{name: "bad catalog currency", fn: func(m map[string]any) { m["currency"] = "euro" },
+			wants: []string{"currency", "euro"}},
+		{name: "empty sku", fn: func(m map[string]any) { item(m, 1)["sku"] = "" },
+			wants: []string{"items[1]", "sku is empty"}},
+		{name: "vat rate", fn: func(m map[string]any) { item(m, 0)["vat_rate"] = 121 },
+			wants: []string{"KOF-GUJI-250-BO", "vat_rate"}},
+		{name: "negative stock", fn: func(m map[string]any) {
+			item(m, 1)["stock"] = map[string]any{"tracked": true, "quantity": -1}
+		}, wants: []string{"BOEK-001", "stock.quantity"}},
+		{name: "method without countries", fn: func(m map[string]any) {
+			methods(m)[0].(map[string]any)["countries"] = []any{}
+		}, wants: []string{"postnl", "countries"}},
+		{name: "duplicate method", fn: func(m map[string]any) {
+			methods(m)[1].(map[string]any)["id"] = "postnl"
+		}, wants: []string{"postnl", "duplicate id"}},
+		{name: "timezone", fn: func(m map[string]any) { deliveryRules(m)["timezone"] = "Mars/Olympus" },
+			wants: []string{"delivery.timezone", "Mars/Olympus"}},
+		{name: "cutoff", fn: func(m map[string]any) { deliveryRules(m)["cutoff"] = "3pm" },
+			wants: []string{"delivery.cutoff", "3pm"}},
+		{name: "holiday", fn: func(m map[string]any) { deliveryRules(m)["holidays"] = []any{"25-12-2026"} },
+			wants: []string{"delivery.holidays", "25-12-2026"}},
+		{name: "weekday", fn: func(m map[string]any) { deliveryRules(m)["closed_weekdays"] = []any{7} },
+			wants: []string{"closed_weekdays", "7"}},
+		{name: "two errors at once", fn: func(m map[string]any) {
+			item(m, 0)["price"] = 0
+			item(m, 2)["delivery_class"] = "nope"
+		}, wants: []string{"KOF-GUJI-250-BO", "MOLEN-1", "nope"}},
+		{name: "not json", raw: "{\"version\": ", wants: []string{"decode JSON"}},
+		{name: "trailing data", raw: string(validJSONNoT()) + "{}", wants: []string{"trailing"}},
+		{name: "wrong type", raw: `{"items": [{"sku": "A", "price": "14.50"}]}`, wants: []string{"decode JSON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.raw)
+			if tt.fn != nil {
+				data = mutate(t, tt.fn)
+			}
+			c, err := Parse(data)
+			if err == nil {
+				t.Fatalf("Parse accepted it: %+v", c)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error does not wrap ErrInvalid: %v", err)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func validJSONNoT() []byte {
+	b, err := os.ReadFile("testdata/catalog.json")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestLookupHandBuilt(t *testing.T) {
+	c := &Catalog{Items: []Item{{SKU: "A", Price: 100}, {SKU: "B", Price: 200}}}
+	if it, ok := c.Lookup("B"); !ok || it.Price != 200 {
+		t.Errorf("Lookup(B) = %+v, %v", it, ok)
+	}
+	var nilCat *Catalog
+	if _, ok := nilCat.Lookup("A"); ok {
+		t.Error("nil catalog found an item")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(validJSONNoT())
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"currency":"EUR","items":[{"sku":"A","price":1}]}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"items":[{"sku":"A"},{"sku":"A"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err != nil {
+			return
+		}
+		// Whatever is accepted honours the rules.
+		seen := map[string]bool{}
+		for _, it := range c.Items {
+			if seen[it.SKU] || it.Price <= 0 || it.Currency != c.Currency {
+				t.Fatalf("accepted a bad item: %+v", it)
+			}
+			seen[it.SKU] = true
+			if _, ok := c.Delivery.Classes[it.DeliveryClass]; !ok {
+				t.Fatalf("accepted unknown class: %+v", it)
+			}
+			if got, ok := c.Lookup(it.SKU); !ok || got.SKU != it.SKU {
+				t.Fatalf("Lookup(%q) = %+v, %v", it.SKU, got, ok)
+			}
+		}
+		if len(c.Shipping.Methods) == 0 {
+			t.Fatal("accepted a catalog without shipping methods")
+		}
+	})
+}
