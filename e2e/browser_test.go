@@ -303,10 +303,11 @@ func (tb *tab) screenshot(name string) string {
 	return p
 }
 
-// jsonOf evaluates an expression that returns a JSON-able value and decodes it.
+// jsonOf evaluates an expression whose value (or promised value) is
+// JSON-able, and decodes it.
 func jsonOf[T any](tb *tab, expr string) T {
 	tb.t.Helper()
-	raw := eval[string](tb, `JSON.stringify(`+expr+`)`)
+	raw := eval[string](tb, `Promise.resolve(`+expr+`).then(v => JSON.stringify(v))`)
 	var v T
 	if err := json.Unmarshal([]byte(raw), &v); err != nil {
 		tb.t.Fatalf("decode %s: %v", raw, err)
@@ -330,4 +331,46 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// waitFor polls a JavaScript condition until it is true. Evaluation errors
+// (a page in the middle of navigating) count as not yet.
+func (tb *tab) waitFor(cond string, within time.Duration) {
+	tb.t.Helper()
+	deadline := time.Now().Add(within)
+	var lastErr error
+	for {
+		ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!(`+cond+`)`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		lastErr = err
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("on %s, %s was not true within %s (last error: %v)", tb.location(), cond, within, lastErr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// click clicks the first element matching sel without waiting for anything;
+// follow it with waitFor or waitText.
+func (tb *tab) click(sel string) {
+	tb.t.Helper()
+	if err := tb.do(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
+		tb.t.Fatalf("click %s on %s: %v", sel, tb.location(), err)
+	}
+}
+
+// exists reports whether sel matches a rendered (visible) element.
+func (tb *tab) visible(sel string) bool {
+	tb.t.Helper()
+	return eval[bool](tb, `(() => { const e = document.querySelector(`+jsString(sel)+`); return !!e && !e.closest("[hidden]") && e.getClientRects().length > 0; })()`)
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

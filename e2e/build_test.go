@@ -3,23 +3,17 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
+
+	"github.com/storefront/storefront/site"
 )
 
-// buildSite builds the demo shop in src into dst for baseURL.
-// TODO: call the site package directly once it lands (one Hugo link).
+// buildSite builds the demo shop in src into dst for baseURL with the
+// embedded Hugo, as `shop build` does.
 func buildSite(src, dst, baseURL string) error {
-	bin := os.Getenv("SHOP_BIN")
-	args := []string{"build", "-s", src, "-d", dst, "--baseURL", baseURL}
-	if bin == "" {
-		bin = "go"
-		args = append([]string{"run", "./cmd/shop"}, args...)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = src
-	out, err := cmd.CombinedOutput()
+	res, err := site.Build(site.BuildOptions{Source: src, Dest: dst, BaseURL: baseURL})
 	if err != nil {
-		return fmt.Errorf("%s %v: %w\n%s", bin, args, err, out)
+		return fmt.Errorf("shop build: %w", err)
 	}
+	fmt.Fprintf(os.Stderr, "e2e: %s\n", res.Summary())
 	return nil
 }

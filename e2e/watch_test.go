@@ -75,3 +75,38 @@ func TestTabWatcher(t *testing.T) {
 		}
 	}
 }
+
+// TestAxeCheck proves the accessibility check can fail: a page with an image
+// without alt text and an unlabeled input has critical violations.
+func TestAxeCheck(t *testing.T) {
+	h := needBrowser(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/favicon.ico" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		fmt.Fprint(w, `<!doctype html><html lang="en"><title>bad</title><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></html>`)
+	}))
+	defer srv.Close()
+	var failed bool
+	var output string
+	t.Run("bad-page", func(sub *testing.T) {
+		tb := h.openTab(sub, h.browser, tabOptions{})
+		tb.open(srv.URL + "/")
+		vs := runAxe(sub, tb)
+		for _, v := range vs {
+			if v.Impact == "critical" || v.Impact == "serious" {
+				failed = true
+				output += v.String() + "\n"
+			}
+		}
+	})
+	if !failed {
+		t.Fatalf("axe found no serious or critical violation on a page with an unlabeled image and input")
+	}
+	for _, want := range []string{"image-alt", "label"} {
+		if !strings.Contains(output, want) {
+			t.Errorf("axe output lacks %q:\n%s", want, output)
+		}
+	}
+}

@@ -1,0 +1,229 @@
+package e2e
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// card is a product as a category page shows it.
+type card struct {
+	SKU   string `json:"sku"`
+	Name  string `json:"name"`
+	URL   string `json:"url"`
+	Price int64  `json:"price"` // data-price, cents
+	Shown string `json:"shown"` // the visible price text
+}
+
+// shownCards are the product cards the customer can see, in page order.
+func shownCards(tb *tab) []card {
+	tb.t.Helper()
+	return jsonOf[[]card](tb, `[...document.querySelectorAll("[data-grid] [data-price]")]
+		.filter(c => !c.closest("[hidden]") && c.getClientRects().length > 0)
+		.map(c => ({sku: c.dataset.sku || "", name: c.dataset.name || "", url: c.dataset.url || (c.querySelector("a[href]") || {}).getAttribute?.("href") || "",
+			price: parseInt(c.dataset.price, 10), shown: (c.querySelector(".card__price") || c).innerText}))`)
+}
+
+func prices(cs []card) []int64 {
+	out := make([]int64, len(cs))
+	for i, c := range cs {
+		out[i] = c.Price
+	}
+	return out
+}
+
+// checkCards checks what a customer reads against the data: every card's
+// visible price is its data-price.
+func checkCards(t *testing.T, cs []card) {
+	t.Helper()
+	if len(cs) == 0 {
+		t.Fatal(errNoRows)
+	}
+	for _, c := range cs {
+		shown, err := ParseEuro(c.Shown)
+		if err != nil {
+			t.Errorf("card %q: the price is not readable: %v", c.Name, err)
+			continue
+		}
+		if shown != c.Price {
+			t.Errorf("card %q shows %q (%d cents) but its data-price is %d", c.Name, c.Shown, shown, c.Price)
+		}
+	}
+}
+
+// openCategory goes from the home page to the first category in the main
+// navigation, as a customer would, and returns its path.
+func openCategory(t *testing.T, tb *tab) string {
+	t.Helper()
+	tb.open("/")
+	if !strings.Contains(tb.text(), "Koffie") {
+		t.Fatalf("home page does not show the category Koffie")
+	}
+	href := eval[string](tb, `(document.querySelector("nav.site-nav a[href*='/categories/'], nav a[href*='/categories/']") || {}).getAttribute?.("href") || ""`)
+	if href == "" {
+		t.Fatalf("home page has no link to a category in its navigation")
+	}
+	if st := tb.submit(`nav a[href="` + href + `"]`); st != 200 {
+		t.Fatalf("category %s: status %d", href, st)
+	}
+	return href
+}
+
+// TestCatalogFilterSort is journey 1: home, a category, filter by price and
+// by a spec, sort by price up and down. The shown order is monotonic and the
+// filters leave exactly the matching products (checked against the product
+// pages themselves).
+func TestCatalogFilterSort(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		name := "js"
+		if !js {
+			name = "nojs"
+		}
+		t.Run(name, func(t *testing.T) {
+			h := need(t, false)
+			tb := newCustomer(t, h, tabOptions{NoJS: !js})
+			catPath := openCategory(t, tb)
+
+			all := shownCards(tb)
+			checkCards(t, all)
+			if len(all) < 3 {
+				t.Fatalf("category %s shows %d products; the journey needs at least 3", catPath, len(all))
+			}
+			if err := Monotonic(prices(all), true); err != nil {
+				t.Errorf("default order of %s (price up): %v", catPath, err)
+			}
+			countText := eval[string](tb, `(document.querySelector("[data-results]") || {}).innerText || ""`)
+			if !strings.Contains(countText, fmt.Sprint(len(all))) {
+				t.Errorf("result count says %q, but %d products are shown", countText, len(all))
+			}
+
+			sortBy(t, tb, "price-desc")
+			desc := shownCards(tb)
+			if err := Monotonic(prices(desc), false); err != nil {
+				t.Errorf("sort price down: %v", err)
+			}
+			if len(desc) != len(all) {
+				t.Errorf("sort price down shows %d products, price up showed %d", len(desc), len(all))
+			}
+			sortBy(t, tb, "price-asc")
+			if err := Monotonic(prices(shownCards(tb)), true); err != nil {
+				t.Errorf("sort price up again: %v", err)
+			}
+
+			if !tb.visible("form[data-facets]") {
+				if js {
+					t.Fatalf("the filters are not shown on %s", catPath)
+				}
+				t.Logf("without JavaScript the filter form is hidden; only sorting is checked")
+				return
+			}
+
+			// Price: a maximum between the cheapest and the dearest product.
+			ps := prices(all)
+			sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+			maxEuro := ps[len(ps)/2] / 100
+			if maxEuro*100 < ps[0] {
+				maxEuro = ps[0]/100 + 1
+			}
+			var wantPrice []string
+			for _, c := range all {
+				if c.Price <= maxEuro*100 {
+					wantPrice = append(wantPrice, c.URL)
+				}
+			}
+			tb.fill(`form[data-facets] input[name="max"]`, fmt.Sprint(maxEuro))
+			applyFilters(t, tb)
+			got := shownCards(tb)
+			checkSameProducts(t, fmt.Sprintf("filter price up to €%d", maxEuro), got, wantPrice)
+			if err := Monotonic(prices(got), true); err != nil {
+				t.Errorf("filtered list, price up: %v", err)
+			}
+			if js {
+				sortBy(t, tb, "price-desc")
+				got = shownCards(tb)
+				checkSameProducts(t, "filter kept after sorting price down", got, wantPrice)
+				if err := Monotonic(prices(got), false); err != nil {
+					t.Errorf("filtered list, price down: %v", err)
+				}
+			}
+
+			// Clear the price, choose a spec value.
+			tb.fill(`form[data-facets] input[name="max"]`, "")
+			facet := jsonOf[struct {
+				Key, Param, Value string
+			}](tb, `(() => { const i = document.querySelector('form[data-facets] input[type=checkbox][name^="s_"]');
+				if (!i) return {};
+				return {key: i.closest("fieldset").querySelector("legend").innerText.trim(), param: i.name, value: i.value}; })()`)
+			if facet.Param == "" {
+				t.Fatalf("category %s offers no spec filter", catPath)
+			}
+			var wantSpec []string
+			for _, c := range all {
+				specs, err := productSpecs(h, c.URL)
+				if err != nil {
+					t.Fatalf("read specs of %s: %v", c.URL, err)
+				}
+				if specs[facet.Key] == facet.Value {
+					wantSpec = append(wantSpec, c.URL)
+				}
+			}
+			tb.click(fmt.Sprintf(`form[data-facets] input[name=%q][value=%q]`, facet.Param, facet.Value))
+			applyFilters(t, tb)
+			got = shownCards(tb)
+			checkSameProducts(t, fmt.Sprintf("filter %s = %s", facet.Key, facet.Value), got, wantSpec)
+			if !strings.Contains(tb.mainText(), fmt.Sprint(len(wantSpec))) {
+				t.Errorf("after filtering, the page does not say how many products (%d) it shows", len(wantSpec))
+			}
+		})
+	}
+}
+
+// sortBy follows the sort link (a page of its own without JavaScript, an
+// in-place reorder with it) and waits until the list is in that order.
+func sortBy(t *testing.T, tb *tab, order string) {
+	t.Helper()
+	tb.click(fmt.Sprintf(`a[data-sort=%q]`, order))
+	tb.waitFor(fmt.Sprintf(`(document.querySelector("[data-grid]") || {}).dataset?.order === %q`, order), step)
+	if cur := eval[string](tb, `(document.querySelector("a[data-sort][aria-current]") || {}).dataset?.sort || ""`); cur != order {
+		t.Errorf("after sorting by %s the sort links mark %q as current", order, cur)
+	}
+}
+
+// applyFilters submits the filter form (a reload with the query without
+// JavaScript; with it, the script may filter as the customer types) and
+// waits for the list to settle.
+func applyFilters(t *testing.T, tb *tab) {
+	t.Helper()
+	before := tb.path()
+	tb.click(`form[data-facets] [data-facets-apply], form[data-facets] button[type=submit]`)
+	// Either the page reloads with a query, or the script updates the list.
+	deadline := time.Now().Add(step)
+	for time.Now().Before(deadline) {
+		if p := tb.path(); p != before {
+			break
+		}
+		if eval[bool](tb, `!!document.querySelector("[data-grid][data-filtered], [data-grid] [data-price][hidden]") || location.search !== ""`) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tb.waitFor(`true`, step)
+}
+
+// checkSameProducts fails unless the shown cards are exactly the wanted
+// product URLs (any order).
+func checkSameProducts(t *testing.T, what string, got []card, want []string) {
+	t.Helper()
+	var gotURLs []string
+	for _, c := range got {
+		gotURLs = append(gotURLs, c.URL)
+	}
+	sort.Strings(gotURLs)
+	w := append([]string(nil), want...)
+	sort.Strings(w)
+	if strings.Join(gotURLs, " ") != strings.Join(w, " ") {
+		t.Errorf("%s: shown %d products %v, want exactly %d: %v", what, len(gotURLs), gotURLs, len(w), w)
+	}
+}
