@@ -16,8 +16,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/storefront/storefront/checkout/money"
 )
 
 // LocalBucket is the bbolt bucket that holds the local provider's payments
@@ -486,24 +484,4 @@ func requestHash(req CreateRequest) string {
 // newID returns prefix + 26 random base-32 characters (130 bits).
 func newID(prefix string) (string, error) {
 	return prefix + rand.Text(), nil
-}
-
-// amountText shows an amount for people: "€ 14,50" (nl) or "€14.50" (en).
-func amountText(a money.Amount, currency, lang string) string {
-	sym := currency + " "
-	if strings.EqualFold(currency, "EUR") {
-		sym = "€"
-		if lang == "nl" {
-			sym = "€ "
-		}
-	}
-	neg := ""
-	if a < 0 {
-		neg, a = "-", -a
-	}
-	sep := "."
-	if lang == "nl" {
-		sep = ","
-	}
-	return fmt.Sprintf("%s%s%d%s%02d", neg, sym, a/100, sep, a%100)
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/storefront/storefront/checkout/money"
 )
 
 // Handler serves the local provider's hosted payment page:
@@ -164,7 +166,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 		p := rec.Payment
 		d.Found = true
 		d.Action = "/pay/" + p.ID
-		d.Amount = amountText(p.Amount, p.Currency, lang)
+		d.Amount = money.Display(p.Amount, p.Currency, lang)
 		d.Description = p.Description
 		d.StatusName = t.StatusNames[p.Status]
 		d.Final = p.Status.Final()
