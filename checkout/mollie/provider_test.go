@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
 )
 
