@@ -1,1 +1,265 @@
+/* Storefront: small enhancements. Every page works without this script.
+   - product page: variant price, add to cart without leaving the page,
+     the concrete delivery date, live stock (silent when the API is absent)
+   - category/tag pages: filter and sort in place from the JSON index,
+     state kept in the URL query
+   See docs/theme.md. */
+(function () {
+  "use strict";
 
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function fill(tpl, vals) { return tpl.replace(/\{(\w+)\}/g, function (_, k) { return vals[k] != null ? vals[k] : ""; }); }
+
+  /* ---------- product page: variants ---------- */
+  function initVariants(form) {
+    var amount = $("[data-price-display] .price__amount");
+    $$('input[type="radio"][name="sku"]', form).forEach(function (r) {
+      r.addEventListener("change", function () {
+        if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
+      });
+      if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
+    });
+  }
+
+  /* ---------- product page: add to cart (JSON API, falls back to the form) ---------- */
+  function initCart(form) {
+    var status = $("[data-cart-status]", form);
+    var button = $("[data-add]", form);
+    form.addEventListener("submit", function (ev) {
+      if (!window.fetch || form.dataset.fallback) return; // let the form post
+      ev.preventDefault();
+      var data = new FormData(form);
+      var qty = parseInt(data.get("quantity"), 10);
+      var body = { sku: String(data.get("sku") || ""), quantity: isNaN(qty) ? 1 : qty, lang: String(data.get("lang") || "") };
+      button.disabled = true;
+      status.hidden = false;
+      status.className = "notice";
+      status.textContent = form.dataset.adding || "…";
+      fetch(form.dataset.api, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(body)
+      }).then(function (res) {
+        return res.json().catch(function () { return null; }).then(function (json) { return { res: res, json: json }; });
+      }).then(function (r) {
+        button.disabled = false;
+        if (r.res.ok) {
+          status.className = "notice notice--success";
+          status.textContent = "";
+          status.appendChild(document.createTextNode((form.dataset.added || "OK") + " "));
+          var a = document.createElement("a");
+          a.href = form.dataset.cart || "/cart/";
+          a.textContent = form.dataset.viewCart || "Cart";
+          status.appendChild(a);
+          document.dispatchEvent(new CustomEvent("cart:changed", { detail: r.json }));
+          return;
+        }
+        if ((r.res.status === 409 || r.res.status === 422) && r.json && r.json.error) {
+          status.className = "notice notice--error";
+          status.textContent = r.json.error;
+          return;
+        }
+        throw new Error("status " + r.res.status);
+      }).catch(function () {
+        // API absent or broken: do what the page does without JavaScript.
+        form.dataset.fallback = "1";
+        form.submit();
+      });
+    });
+  }
+
+  /* ---------- delivery date: the rules of data/delivery.toml, as the sidecar applies them ---------- */
+  function deliveryDates(rules, now) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: rules.tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(now).forEach(function (p) { parts[p.type] = p.value; });
+    var day = Date.UTC(+parts.year, +parts.month - 1, +parts.day);
+    var minutes = (+parts.hour % 24) * 60 + (+parts.minute);
+    var cut = rules.cutoff.split(":");
+    var cutMin = (+cut[0]) * 60 + (+cut[1] || 0);
+    var holidays = rules.holidays || [];
+    function iso(d) { return new Date(d).toISOString().slice(0, 10); }
+    function wd(d) { return new Date(d).getUTCDay(); }
+    function working(d) { return rules.closed.indexOf(wd(d)) < 0 && holidays.indexOf(iso(d)) < 0; }
+    function carrier(d) { return wd(d) !== 0 && holidays.indexOf(iso(d)) < 0; }
+    function next(d, ok) { do { d += 864e5; } while (!ok(d)); return d; }
+    if (!working(day) || minutes >= cutMin) day = next(day, working);
+    for (var i = 0; i < rules.handling; i++) day = next(day, working);
+    var tmin = null, tmax = null;
+    (rules.methods || []).forEach(function (m) {
+      if (m.p || (m.c || []).indexOf(rules.country) < 0) return;
+      if (tmin === null || m.t < tmin) tmin = m.t;
+      if (tmax === null || m.t > tmax) tmax = m.t;
+    });
+    if (tmin === null) return null;
+    function arrive(t) {
+      var d = day;
+      for (var j = 0; j < t; j++) d = next(d, carrier);
+      if (t === 0 && !carrier(d)) d = next(d, carrier);
+      return d;
+    }
+    var early = arrive(tmin), late = arrive(tmax);
+    for (var k = 0; k < (rules.slack || 0); k++) late = next(late, carrier);
+    return { from: new Date(early), to: new Date(late) };
+  }
+
+  function initDelivery(box) {
+    var el = $("[data-delivery-date]", box), json = $("[data-delivery-rules]", box);
+    if (!el || !json || !window.Intl) return;
+    try {
+      var d = deliveryDates(JSON.parse(json.textContent), new Date());
+      if (!d) return;
+      var f = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+      el.textContent = fill(el.dataset.template, { from: f.format(d.from), to: f.format(d.to) });
+      el.hidden = false;
+    } catch (e) { /* keep the written promise only */ }
+  }
+
+  /* ---------- live stock: /api/availability?sku=…; silent when absent ---------- */
+  function stockOf(json, sku) {
+    var src = json && (json.items || json.availability || json);
+    var v = null;
+    if (Array.isArray(src)) { src.forEach(function (x) { if (x && x.sku === sku) v = x; }); }
+    else if (src && typeof src === "object") v = src[sku];
+    if (v == null) return null;
+    if (typeof v === "number") return v > 0;
+    if (typeof v === "boolean") return v;
+    if (typeof v.available === "boolean") return v.available;
+    if (v.tracked === false) return true;
+    if (typeof v.quantity === "number") return v.quantity > 0;
+    return null;
+  }
+
+  function initStock(form) {
+    var inputs = $$('[name="sku"]', form);
+    if (!inputs.length || !window.fetch) return;
+    var q = inputs.map(function (i) { return "sku=" + encodeURIComponent(i.value); }).join("&");
+    fetch("/api/availability?" + q, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
+      .then(function (json) {
+        var any = false, button = $("[data-add]", form);
+        inputs.forEach(function (i) {
+          var ok = stockOf(json, i.value);
+          if (ok === null) { any = any || !i.disabled; return; }
+          var label = i.id ? $('label[for="' + i.id + '"] [data-stock-label]', form) : null;
+          if (i.type === "radio") {
+            i.disabled = !ok;
+            if (!ok && i.checked) i.checked = false;
+            if (label) { label.hidden = ok; label.textContent = form.dataset.soldOut || ""; }
+          }
+          any = any || ok;
+        });
+        if (inputs[0].type === "radio" && !$('[name="sku"]:checked', form)) {
+          var first = inputs.filter(function (i) { return !i.disabled; })[0];
+          if (first) { first.checked = true; first.dispatchEvent(new Event("change")); }
+        }
+        button.disabled = !any;
+        button.textContent = any ? form.dataset.addLabel : form.dataset.soldOut;
+      })
+      .catch(function () { /* no live stock: the page states what the build knew */ });
+  }
+
+  /* ---------- category pages: filters and sort in place ---------- */
+  function initFacets(form) {
+    var grid = $("[data-grid]"), results = $("[data-results]"), none = $("[data-no-results]");
+    if (!grid || !form.dataset.index || !window.fetch || !window.URLSearchParams) return;
+    var base = new URL(form.getAttribute("action"), location.href).pathname;
+    fetch(form.dataset.index, { headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(); return r.json(); })
+      .then(function (index) {
+        var byUrl = {};
+        index.products.forEach(function (p) { byUrl[p.url] = p; });
+        var cards = $$(".card", grid);
+        var sortInput = $('input[name="sort"]', form);
+        var defaultSort = grid.dataset.order || "price-asc";
+        var apply = $("[data-facets-apply]", form);
+        if (apply) apply.hidden = true;
+
+        function state() {
+          var s = new URLSearchParams();
+          $$("input", form).forEach(function (i) {
+            if (i.name === "sort") return;
+            if ((i.type === "checkbox" && i.checked) || (i.type === "number" && i.value !== "")) s.append(i.name, i.value);
+          });
+          var sort = sortInput.value || defaultSort;
+          if (sort !== "price-asc") s.set("sort", sort);
+          return s;
+        }
+        function load(q) {
+          $$("input", form).forEach(function (i) {
+            if (i.type === "checkbox") i.checked = q.getAll(i.name).indexOf(i.value) >= 0;
+            else if (i.type === "number") i.value = q.get(i.name) || "";
+          });
+          var sort = q.get("sort");
+          sortInput.value = index.orders.indexOf(sort) >= 0 ? sort : (q.toString() || location.pathname === base ? "price-asc" : defaultSort);
+        }
+        function matches(p, q) {
+          var min = parseFloat(q.get("min")), max = parseFloat(q.get("max"));
+          if (!isNaN(min) && p.price < Math.round(min * 100)) return false;
+          if (!isNaN(max) && p.price > Math.round(max * 100)) return false;
+          var del = q.getAll("delivery");
+          if (del.length && del.indexOf(p.delivery) < 0) return false;
+          for (var i = 0; i < index.facets.length; i++) {
+            var f = index.facets[i], want = q.getAll(f.param);
+            if (want.length && want.indexOf(p.specs[f.param]) < 0) return false;
+          }
+          return true;
+        }
+        function render() {
+          var q = state(), sort = sortInput.value || "price-asc", shown = 0;
+          cards.sort(function (a, b) {
+            var pa = byUrl[a.dataset.url], pb = byUrl[b.dataset.url];
+            return (pa ? pa.rank[sort] : 1e9) - (pb ? pb.rank[sort] : 1e9);
+          });
+          cards.forEach(function (c) {
+            var p = byUrl[c.dataset.url];
+            var ok = !p || matches(p, q);
+            c.hidden = !ok;
+            if (ok) shown++;
+            grid.appendChild(c);
+          });
+          grid.dataset.order = sort;
+          if (results) results.textContent = fill(shown === 1 ? results.dataset.one : results.dataset.many, { n: shown });
+          if (none) none.hidden = shown > 0;
+          $$("[data-sort]").forEach(function (a) {
+            if (a.dataset.sort === sort) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+          });
+        }
+        function push(replace) {
+          var qs = state().toString();
+          var url = base + (qs ? "?" + qs : "");
+          if (replace) history.replaceState(null, "", url); else history.pushState(null, "", url);
+        }
+
+        load(new URLSearchParams(location.search));
+        render();
+        form.addEventListener("change", function () { render(); push(true); });
+        form.addEventListener("input", function (e) { if (e.target.type === "number") { render(); push(true); } });
+        form.addEventListener("submit", function (e) { e.preventDefault(); render(); push(true); });
+        var reset = $("[data-facets-reset]", form);
+        if (reset) reset.addEventListener("click", function (e) {
+          e.preventDefault();
+          load(new URLSearchParams(sortInput.value !== "price-asc" ? "sort=" + sortInput.value : ""));
+          render(); push(false);
+        });
+        $$("[data-sort]").forEach(function (a) {
+          a.addEventListener("click", function (e) {
+            e.preventDefault();
+            sortInput.value = a.dataset.sort;
+            render(); push(false);
+          });
+        });
+        window.addEventListener("popstate", function () { load(new URLSearchParams(location.search)); render(); });
+      })
+      .catch(function () { /* no index: the static sort pages and the plain list stay */ });
+  }
+
+  function init() {
+    $$(".buy-form").forEach(function (f) { initVariants(f); initCart(f); initStock(f); });
+    $$("[data-delivery]").forEach(initDelivery);
+    $$("form[data-facets]").forEach(initFacets);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
