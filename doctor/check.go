@@ -5,7 +5,6 @@ import (
 	"math"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -421,7 +420,8 @@ func toInt(v any) (int, bool) {
 	return 0, false
 }
 
-// parsePrice turns an editor's price (24.95, 24, "24.95", "24,95") into cents.
+// parsePrice turns an editor's price (24.95, 24) into cents. Text ("24,95")
+// is refused, as the theme's build does.
 func parsePrice(v any) (int, error) {
 	var f float64
 	switch n := v.(type) {
@@ -436,13 +436,7 @@ func parsePrice(v any) (int, error) {
 	case float64:
 		f = n
 	case string:
-		s := strings.TrimSpace(strings.Replace(n, ",", ".", 1))
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "€"), " ")
-		var err error
-		f, err = strconv.ParseFloat(s, 64)
-		if err != nil {
-			return 0, fmt.Errorf("price %q is not a number; write it in euros including VAT, for example 24.95", n)
-		}
+		return 0, fmt.Errorf("price %q is written as text; write a number of euros with a dot and no quotes or euro sign, like 14.50 (the build stops on text)", n)
 	default:
 		return 0, fmt.Errorf("price %v is not a number; write it in euros including VAT, for example 24.95", v)
 	}

@@ -38,7 +38,7 @@ func checkLinks(s *Site) []Finding {
 		for _, m := range refRe.FindAllStringSubmatchIndex(p.Body, -1) {
 			target := p.Body[m[2]:m[3]]
 			if !s.refExists(p, target) {
-				report(Error, m[0], "ref %q points to a page that does not exist; check the path under content/", target)
+				report(Error, m[0], "ref %q points to a page that does not exist in %s; check the path under content/ (or translate that page)", target, langName(p.Lang))
 			}
 		}
 		body := shortcodeRe.ReplaceAllStringFunc(p.Body, func(sc string) string { return strings.Repeat(" ", len(sc)) })
@@ -135,6 +135,9 @@ func (s *Site) refExists(p *Page, target string) bool {
 		c = strings.Trim(path.Clean(c), "/")
 		noExt := strings.TrimSuffix(c, path.Ext(c))
 		for _, q := range s.Pages {
+			if q.Lang != p.Lang {
+				continue // Hugo resolves a ref in the page's own language
+			}
 			qNoExt := strings.TrimSuffix(q.Path, path.Ext(q.Path))
 			if q.Path == c || qNoExt == noExt || ((q.IsBundle() || q.IsList()) && q.Dir() == c) {
 				return true
@@ -144,7 +147,7 @@ func (s *Site) refExists(p *Page, target string) bool {
 	if !strings.Contains(target, "/") {
 		name := strings.TrimSuffix(target, path.Ext(target))
 		for _, q := range s.Pages {
-			if q.Name() == name {
+			if q.Lang == p.Lang && q.Name() == name {
 				return true
 			}
 		}
@@ -379,9 +382,14 @@ func checkTerms(s *Site) []Finding {
 				}
 			}
 			if !found {
-				what := map[string]string{"delivery": "delivery terms (levering)", "returns": "return terms (retourneren)"}[kind]
-				out = append(out, Finding{Severity: Error, File: "content/", Field: "",
-					Message: fmt.Sprintf("there is no %s page in %s; every shop must say how it delivers and how customers can return things (mark the page with 'terms: %s' in its front matter)", what, langName(lang), kind)})
+				what := map[string]string{"delivery": "delivery terms", "returns": "return terms"}[kind]
+				name := map[string]string{"delivery": "levering", "returns": "retourneren"}[kind]
+				file := "content/" + name + ".md"
+				if lang != s.DefaultLang {
+					file = "content/" + name + "." + lang + ".md"
+				}
+				out = append(out, Finding{Severity: Error, File: file, Field: "",
+					Message: fmt.Sprintf("there is no %s page in %s; every shop must say how it delivers and how customers can return things, and every page's footer links here", what, langName(lang))})
 			}
 		}
 	}
