@@ -17,10 +17,10 @@ func summary() Summary {
 	return Summary{
 		Lang: "nl", ShopName: "Brandpunt Koffie", ShopEmail: "winkel@example.nl", Number: "BK-1001",
 		CustomerName: `Eve <script>alert(1)</script>`, OrderURL: "https://shop.example/order/abc",
-		Address:      []string{"Eve", "Markt 1", "1234 AB Utrecht", "NL"},
-		Lines:        []SummaryLine{{Quantity: 2, Title: "Ethiopië Guji", Variant: "250 g · bonen", Total: "€ 29,00"}},
-		Subtotal:     "€ 29,00", ShippingName: "PostNL", Shipping: "€ 4,95", Total: "€ 33,95",
-		VAT:          []SummaryVAT{{Rate: 9, Amount: "€ 2,39"}, {Rate: 21, Amount: "€ 0,86"}},
+		Address:  []string{"Eve", "Markt 1", "1234 AB Utrecht", "NL"},
+		Lines:    []SummaryLine{{Quantity: 2, Title: "Ethiopië Guji", Variant: "250 g · bonen", Total: "€ 29,00"}},
+		Subtotal: "€ 29,00", ShippingName: "PostNL", Shipping: "€ 4,95", Total: "€ 33,95",
+		VAT: []SummaryVAT{{Rate: 9, Amount: "€ 2,39"}, {Rate: 21, Amount: "€ 0,86"}},
 		Steps: []SummaryStep{{Label: "Besteld", Done: true}, {Label: "Betaald", Current: true},
 			{Label: "Verzonden", When: "verwacht 27 november"}},
 	}

@@ -27,7 +27,9 @@ type Options struct {
 
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
-	// RateLimit is checkout requests per minute per client; 0 means 30.
+	// OrderPrefix starts order numbers (default "SF").
+	OrderPrefix string
+	// RateLimit is checkout requests per minute per client; 0 means 30; negative turns the limit off (benchmarks).
 	RateLimit int
 }
 

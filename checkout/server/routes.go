@@ -16,6 +16,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+		if err == http.ErrAbortHandler {
+			panic(err) // a stream cut on purpose (backup failed midway)
+		}
 		s.log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(ctxRequestID))
 		fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
 	}))
@@ -61,7 +64,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/checkout/", checkoutLimit.middleware(), s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", checkoutLimit.middleware(), s.formPayAgain)
-	pages.Any("/pay/*rest", s.payPage)
+	// The built-in provider's page checks the origin of its own form posts.
+	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {
 		r.GET("/outbox/", s.pageOutbox)
 		r.GET("/outbox", redirectTo("/outbox/"))

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -24,6 +25,7 @@ type Sidecar struct {
 	base *url.URL
 	now  func() time.Time
 
+	parts
 	router *gin.Engine
 	static http.Handler // the static site (PublicDir), or nil
 
@@ -91,3 +93,6 @@ func (s *Sidecar) Close() error {
 }
 
 var errNotReady = errors.New("not wired yet")
+
+// htmlSafe marks HTML produced by a trusted template as safe.
+func htmlSafe(s string) template.HTML { return template.HTML(s) } //nolint:gosec // callers pass escaped template output

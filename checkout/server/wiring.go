@@ -1,9 +1,189 @@
 package server
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
-// open opens the store, the catalog, the shell, the provider and the mailer.
-// TODO: wire CORE's store and catalog and PAYMENTS' providers as they land.
-func (s *Sidecar) open(ctx context.Context) error { return nil }
+	bolt "go.etcd.io/bbolt"
 
-func (s *Sidecar) close() error { return nil }
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/mollie"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// parts are what Open wires together; kept apart from Sidecar's HTTP bits.
+type parts struct {
+	catalog  *catalog.Source
+	store    *store.Store
+	provider payment.Provider
+	local    *payment.Local // when the built-in provider is in use
+	localDB  *bolt.DB
+	sender   mail.Sender
+	outbox   string // directory when e-mails go to the outbox
+	from     string // sender address of e-mails
+	shells   shells
+
+	mailKick chan struct{}
+	unsub    func()
+
+	checkMu   sync.Mutex
+	lastCheck map[string]time.Time // order id -> last provider check from a page view
+}
+
+// open opens the catalog, the shell, the store, the provider and the mailer,
+// and starts the background workers.
+func (s *Sidecar) open(ctx context.Context) error {
+	s.mailKick = make(chan struct{}, 1)
+	s.lastCheck = map[string]time.Time{}
+
+	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
+	if err != nil {
+		return fmt.Errorf("checkout: %w", err)
+	}
+	s.catalog = src
+	s.loadShells(ctx)
+	s.unsub = src.Subscribe(func(*catalog.Catalog) { s.loadShells(context.Background()) })
+
+	if dir := filepath.Dir(s.opts.DataFile); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return s.openFailed(fmt.Errorf("data directory %s: %w", dir, err))
+		}
+	}
+	st, err := store.Open(s.opts.DataFile, store.Options{
+		Catalog: src.Current, Now: s.now, Logger: s.log, OrderPrefix: s.opts.OrderPrefix,
+	})
+	if err != nil {
+		return s.openFailed(fmt.Errorf("checkout: %w", err))
+	}
+	s.store = st
+
+	if err := s.openProvider(); err != nil {
+		return s.openFailed(err)
+	}
+	if err := s.openMail(); err != nil {
+		return s.openFailed(err)
+	}
+	if s.opts.PublicDir != "" {
+		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
+			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))
+		}
+		s.static = http.FileServer(http.Dir(s.opts.PublicDir))
+	}
+
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
+	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
+	return nil
+}
+
+func (s *Sidecar) openFailed(err error) error {
+	_ = s.close()
+	return err
+}
+
+func (s *Sidecar) openProvider() error {
+	if s.opts.MollieKey != "" {
+		opts := []mollie.Option{mollie.WithLogger(s.log)}
+		if s.opts.MollieBaseURL != "" {
+			opts = append(opts, mollie.WithBaseURL(s.opts.MollieBaseURL))
+		}
+		c, err := mollie.NewClient(nil, s.opts.MollieKey, opts...)
+		if err != nil {
+			return fmt.Errorf("mollie: %w", err)
+		}
+		s.provider = mollie.NewProvider(c)
+		return nil
+	}
+	// The built-in provider plays the payment service: its payments live in
+	// a file of their own, as a real provider's would not be in our backups.
+	path := strings.TrimSuffix(s.opts.DataFile, ".db") + "-localpay.db"
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("local payments %s: %w", path, err)
+	}
+	s.localDB = db
+	local, err := payment.NewLocal(db, payment.LocalOptions{
+		BaseURL: s.base.String(),
+		Page: func(lang, title, body string) []byte {
+			return s.shells.get(lang).render(title, htmlSafe(body))
+		},
+		OnStatusChange: func(id string) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := s.syncPayment(ctx, id, "webhook"); err != nil {
+				s.log.Warn("local payment status change", "payment", id, "err", err)
+			}
+		},
+		Now:    s.now,
+		Logger: s.log,
+	})
+	if err != nil {
+		return err
+	}
+	s.local, s.provider = local, local
+	return nil
+}
+
+func (s *Sidecar) openMail() error {
+	cat := s.catalog.Current()
+	s.from = cat.Shop.Name + " <" + cat.Shop.Email + ">"
+	if cat.Shop.Email == "" {
+		s.from = "shop@localhost"
+	}
+	switch {
+	case s.opts.OutboxDir != "":
+		s.outbox = s.opts.OutboxDir
+		s.sender = mail.Outbox{Dir: s.opts.OutboxDir, From: s.from}
+	case s.opts.SMTP.Enabled():
+		sm, err := mail.NewSMTP(s.opts.SMTP)
+		if err != nil {
+			return fmt.Errorf("mail: %w", err)
+		}
+		s.from = s.opts.SMTP.From
+		s.sender = sm
+	default:
+		// No mail settings (shop serve without an outbox): keep the demo
+		// working with an outbox next to the database.
+		s.outbox = filepath.Join(filepath.Dir(s.opts.DataFile), "outbox")
+		s.log.Warn("no mail settings: e-mails are written to the outbox", "dir", s.outbox)
+		s.sender = mail.Outbox{Dir: s.outbox, From: s.from}
+	}
+	return nil
+}
+
+// loadShells reads the theme's shell pages next to the catalog.
+func (s *Sidecar) loadShells(ctx context.Context) {
+	for _, err := range s.shells.load(ctx, s.catalog.ReadSibling) {
+		s.log.Warn("shell page: using the built-in page where it is missing", "err", err)
+	}
+}
+
+// close closes what open opened, in reverse order.
+func (s *Sidecar) close() error {
+	var errs []error
+	if s.unsub != nil {
+		s.unsub()
+	}
+	if s.local != nil {
+		errs = append(errs, s.local.Close())
+	}
+	if s.localDB != nil {
+		errs = append(errs, s.localDB.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	if s.catalog != nil {
+		errs = append(errs, s.catalog.Close())
+	}
+	return errors.Join(errs...)
+}

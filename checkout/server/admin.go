@@ -1,0 +1,231 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+func actor(c *gin.Context) string {
+	if a := c.GetString(ctxActor); a != "" {
+		return a
+	}
+	return "admin"
+}
+
+func (s *Sidecar) adminListOrders(c *gin.Context) {
+	var f store.Filter
+	if st := c.Query("state"); st != "" {
+		for _, one := range strings.Split(st, ",") {
+			if !order.State(one).Valid() {
+				fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are %v", one, order.States))
+				return
+			}
+			f.States = append(f.States, order.State(one))
+		}
+	}
+	if l := c.Query("limit"); l != "" {
+		var n int
+		if _, err := fmt.Sscan(l, &n); err != nil || n < 1 {
+			fail(c, http.StatusBadRequest, "limit must be a positive number")
+			return
+		}
+		f.Limit = n
+	}
+	orders, err := s.store.ListOrders(f)
+	if err != nil {
+		s.internal(c, "list orders", err)
+		return
+	}
+	out := OrderList{Orders: make([]OrderView, 0, len(orders))}
+	for _, o := range orders {
+		out.Orders = append(out.Orders, s.orderView(o, "en", true))
+	}
+	ok(c, http.StatusOK, out)
+}
+
+func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
+	o, err := s.store.GetOrder(c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		return nil, false
+	}
+	if err != nil {
+		s.internal(c, "get order", err)
+		return nil, false
+	}
+	return o, true
+}
+
+func (s *Sidecar) adminShowOrder(c *gin.Context) {
+	if o, found := s.adminOrder(c); found {
+		ok(c, http.StatusOK, s.orderView(o, "en", true))
+	}
+}
+
+// adminDo applies an owner's event and answers with the order.
+func (s *Sidecar) adminDo(c *gin.Context, ev order.Event, fn func(o *order.Order)) {
+	o, found := s.adminOrder(c)
+	if !found {
+		return
+	}
+	o, effects, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+		if fn != nil {
+			fn(o)
+		}
+		eff, err := o.Do(ev, actor(c), "", s.now())
+		return err == nil, eff, err
+	})
+	if errors.Is(err, order.ErrTransition) {
+		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, c.Param("id"), s.stateOf(c.Param("id"))))
+		return
+	}
+	if err != nil {
+		s.internal(c, "order "+string(ev), err)
+		return
+	}
+	s.log.Info("order changed by owner", "order", o.ID, "event", string(ev), "by", actor(c))
+	for _, e := range effects {
+		if e.Kind == order.EffectRefundDue && ev == order.EventCancel {
+			if o2, err := s.refund(c.Request.Context(), o, actor(c)); err != nil {
+				s.log.Error("refund", "order", o.ID, "err", err)
+				fail(c, http.StatusBadGateway, "the order is canceled, but the refund failed: "+err.Error()+"; run cancel again to retry the refund")
+				return
+			} else {
+				o = o2
+			}
+		}
+	}
+	s.handleEffects(o, effects)
+	ok(c, http.StatusOK, s.orderView(o, "en", true))
+}
+
+func (s *Sidecar) stateOf(id string) string {
+	if o, err := s.store.GetOrder(id); err == nil {
+		return string(o.State)
+	}
+	return "unknown"
+}
+
+func (s *Sidecar) adminPack(c *gin.Context)    { s.adminDo(c, order.EventPack, nil) }
+func (s *Sidecar) adminDeliver(c *gin.Context) { s.adminDo(c, order.EventDeliver, nil) }
+
+func (s *Sidecar) adminShip(c *gin.Context) {
+	var req struct {
+		TrackingURL  string `json:"tracking_url"`
+		TrackingCode string `json:"tracking_code"`
+	}
+	if c.Request.ContentLength != 0 {
+		if !decodeJSON(c, &req) {
+			return
+		}
+	}
+	if req.TrackingURL == "" && req.TrackingCode != "" {
+		// Fill the carrier's tracking link template from the catalog.
+		if o, found := s.adminOrder(c); found {
+			if m, ok := s.catalog.Current().Method(o.ShippingMethod); ok && m.TrackingURL != "" {
+				req.TrackingURL = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(req.TrackingCode))
+			}
+		} else {
+			return
+		}
+	}
+	if req.TrackingURL != "" {
+		u, err := url.Parse(req.TrackingURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(req.TrackingURL) > 500 {
+			fail(c, http.StatusUnprocessableEntity, "tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
+			return
+		}
+	}
+	s.adminDo(c, order.EventShip, func(o *order.Order) {
+		o.TrackingURL, o.TrackingCode = req.TrackingURL, req.TrackingCode
+	})
+}
+
+// adminCancel cancels an order; a paid order is refunded in full. Canceling
+// an order that is canceled already retries a refund that failed.
+func (s *Sidecar) adminCancel(c *gin.Context) {
+	o, found := s.adminOrder(c)
+	if !found {
+		return
+	}
+	if o.State == order.Canceled && o.PaidAt.IsZero() == false && o.Meta["refund_id"] == "" {
+		o2, err := s.refund(c.Request.Context(), o, actor(c))
+		if err != nil {
+			fail(c, http.StatusBadGateway, "refund failed: "+err.Error())
+			return
+		}
+		ok(c, http.StatusOK, s.orderView(o2, "en", true))
+		return
+	}
+	s.adminDo(c, order.EventCancel, nil)
+}
+
+// refund gives the whole paid amount back through the provider, once: the
+// idempotency key is per order, and a refund already listed is reused.
+func (s *Sidecar) refund(ctx context.Context, o *order.Order, by string) (*order.Order, error) {
+	if o.PaymentID == "" || o.Meta["refund_id"] != "" {
+		return o, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var r *payment.Refund
+	if list, err := s.provider.ListRefunds(ctx, o.PaymentID); err == nil {
+		for i := range list {
+			if list[i].Metadata["order_id"] == o.ID && list[i].Status != "failed" && list[i].Status != "canceled" {
+				r = &list[i]
+			}
+		}
+	}
+	if r == nil {
+		var err error
+		r, err = s.provider.CreateRefund(ctx, o.PaymentID, payment.RefundRequest{
+			Amount: o.Total(), Currency: o.Currency, Description: "Refund " + o.ID,
+			Metadata: map[string]string{"order_id": o.ID}, IdempotencyKey: "refund:" + o.ID,
+		})
+		if err != nil {
+			return o, err
+		}
+	}
+	o2, _, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+		if o.Meta == nil {
+			o.Meta = map[string]string{}
+		}
+		o.Meta["refund_id"] = r.ID
+		o.Meta["refunded"] = money.Format(r.Amount, o.Currency)
+		o.History = append(o.History, order.EventRecord{At: s.now(), From: o.State, To: o.State, By: by,
+			Note: fmt.Sprintf("refund %s of %s (%s)", r.ID, money.Format(r.Amount, o.Currency), r.Status)})
+		return true, nil, nil
+	})
+	if err != nil {
+		return o, err
+	}
+	return o2, nil
+}
+
+// adminBackup streams a consistent copy of the database (one read
+// transaction; writers go on meanwhile).
+func (s *Sidecar) adminBackup(c *gin.Context) {
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
+	name := "shop-" + s.now().UTC().Format("20060102-150405") + ".db"
+	c.Header("Content-Type", "application/octet-stream")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Status(http.StatusOK)
+	n, err := s.store.Backup(c.Writer)
+	if err != nil {
+		s.log.Error("backup", "err", err, "bytes", n)
+		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke
+	}
+	s.log.Info("backup streamed", "bytes", n, "by", actor(c))
+}

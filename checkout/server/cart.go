@@ -1,0 +1,344 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+const cartCookie = "sf_cart"
+
+// cartIDLen is the length of a cart id: 32 random bytes, base64url.
+const cartIDLen = 43
+
+// CartView is the cart as GET /api/cart shows it: the lines priced from the
+// catalog in force, shipping, VAT and the total, plus plain notices.
+type CartView struct {
+	cart.Totals
+	Count     int      `json:"count"`
+	TotalText string   `json:"total_text"`
+	Notices   []string `json:"notices"`
+}
+
+func newCartID() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func validCartID(id string) bool {
+	if len(id) != cartIDLen {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(id)
+	return err == nil
+}
+
+// cartID is the cart cookie's id, or "" when there is none (or it is forged).
+func (s *Sidecar) cartID(c *gin.Context) string {
+	id, err := c.Cookie(cartCookie)
+	if err != nil || !validCartID(id) {
+		return ""
+	}
+	return id
+}
+
+// ensureCartID returns the cart id, setting a new cookie when there is none.
+func (s *Sidecar) ensureCartID(c *gin.Context) string {
+	if id := s.cartID(c); id != "" {
+		return id
+	}
+	id := newCartID()
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: cartCookie, Value: id, Path: "/", MaxAge: 60 * 60 * 24 * 30,
+		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode,
+	})
+	return id
+}
+
+// loadCart loads the customer's cart; a missing one is empty.
+func (s *Sidecar) loadCart(id string) (*cart.Cart, error) {
+	if id == "" {
+		return &cart.Cart{}, nil
+	}
+	ct, err := s.store.GetCart(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &cart.Cart{ID: id}, nil
+	}
+	return ct, err
+}
+
+// cartView prices the cart for the shop's own country and first method.
+func (s *Sidecar) cartView(ct *cart.Cart, lang string) (CartView, error) {
+	cat := s.catalog.Current()
+	t, err := cart.Compute(ct, cat, "", "")
+	if err != nil {
+		return CartView{}, err
+	}
+	return CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
+		Notices: cartNotices(t, cat, lang)}, nil
+}
+
+// cartNotices says plainly what changed since the customer added things.
+func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
+	out := []string{}
+	for _, l := range t.Lines {
+		switch {
+		case l.Unavailable:
+			out = append(out, fmt.Sprintf(tr(lang, "notice.unavailable"), l.SKU))
+		case l.PriceChanged:
+			out = append(out, fmt.Sprintf(tr(lang, "notice.price"), l.Title,
+				money.Display(l.OldPrice, t.Currency, lang), money.Display(l.NewPrice, t.Currency, lang)))
+		}
+	}
+	return out
+}
+
+// itemRequest is the body of POST /api/cart/items and PATCH /api/cart/items/{sku}.
+// Prices in the body are ignored: only SKU and quantity count.
+type itemRequest struct {
+	SKU      string `json:"sku"`
+	Quantity *int   `json:"quantity"`
+}
+
+func decodeJSON(c *gin.Context, v any) bool {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		status, msg := bodyError(err)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			msg = fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type)
+			status = http.StatusUnprocessableEntity
+		}
+		fail(c, status, msg)
+		return false
+	}
+	if dec.More() {
+		fail(c, http.StatusBadRequest, "request body holds more than one JSON value")
+		return false
+	}
+	return true
+}
+
+// validSKU checks the shape of a SKU before it is looked up.
+func validSKU(sku string) bool {
+	if sku == "" || len(sku) > 64 {
+		return false
+	}
+	for _, r := range sku {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// cartError maps the cart package's errors to an HTTP status and message.
+func cartError(err error, lang string) (int, string) {
+	var oos *store.OutOfStockError
+	switch {
+	case errors.Is(err, cart.ErrUnknownSKU):
+		return http.StatusNotFound, tr(lang, "err.unknown_sku")
+	case errors.Is(err, cart.ErrQuantity):
+		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
+	case errors.Is(err, cart.ErrTooManyLines):
+		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.lines"), cart.MaxLines)
+	case errors.Is(err, cart.ErrNotInCart):
+		return http.StatusNotFound, tr(lang, "err.not_in_cart")
+	case errors.As(err, &oos):
+		return http.StatusConflict, fmt.Sprintf(tr(lang, "err.stock"), oos.Available, oos.SKU)
+	}
+	return http.StatusInternalServerError, tr(lang, "err.internal")
+}
+
+// addToCart adds qty of sku, checking live stock for tracked items first
+// (a friendly early answer; CreateOrder enforces stock in its transaction).
+func (s *Sidecar) addToCart(id, sku string, qty int) error {
+	cat := s.catalog.Current()
+	if ct, err := s.loadCart(id); err == nil {
+		have := 0
+		if i := ct.Find(sku); i >= 0 {
+			have = ct.Lines[i].Quantity
+		}
+		if have+qty <= cart.MaxQuantity {
+			if err := s.checkStock(cat, sku, have+qty); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error {
+		return cart.Add(ct, cat, sku, qty, s.now())
+	})
+	return err
+}
+
+// checkStock refuses more units of a tracked SKU than are left.
+func (s *Sidecar) checkStock(cat *catalog.Catalog, sku string, want int) error {
+	av, err := s.store.Availability(cat, sku)
+	if err != nil {
+		return err
+	}
+	if len(av) == 1 && av[0].Known && !av[0].InStock(want) {
+		return &store.OutOfStockError{SKU: sku, Requested: want, Available: av[0].Remaining}
+	}
+	return nil
+}
+
+func (s *Sidecar) setQuantity(id, sku string, qty int) error {
+	cat := s.catalog.Current()
+	if _, known := cat.Lookup(sku); known {
+		if err := s.checkStock(cat, sku, qty); err != nil {
+			return err
+		}
+	}
+	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error {
+		return cart.SetQuantity(ct, sku, qty, s.now())
+	})
+	return err
+}
+
+func (s *Sidecar) removeFromCart(id, sku string) error {
+	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, s.now()) })
+	return err
+}
+
+// answerCart writes the cart as JSON.
+func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
+	lang := s.lang(c)
+	ct, err := s.loadCart(id)
+	if err != nil {
+		s.internal(c, "load cart", err)
+		return
+	}
+	v, err := s.cartView(ct, lang)
+	if err != nil {
+		s.internal(c, "price cart", err)
+		return
+	}
+	ok(c, status, v)
+}
+
+// internal logs err and answers 500 without details.
+func (s *Sidecar) internal(c *gin.Context, what string, err error) {
+	s.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
+	fail(c, http.StatusInternalServerError, tr(s.lang(c), "err.internal"))
+}
+
+func (s *Sidecar) apiGetCart(c *gin.Context) { s.answerCart(c, http.StatusOK, s.cartID(c)) }
+
+// quantity checks a JSON quantity: present, whole, 1..MaxQuantity.
+func quantity(q *int, lang string) (int, string) {
+	if q == nil {
+		return 0, tr(lang, "err.quantity_missing")
+	}
+	if *q < 1 || *q > cart.MaxQuantity {
+		return 0, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
+	}
+	return *q, ""
+}
+
+func (s *Sidecar) apiAddItem(c *gin.Context) {
+	lang := s.lang(c)
+	var req itemRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	req.SKU = strings.TrimSpace(req.SKU)
+	if !validSKU(req.SKU) {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		return
+	}
+	qty, msg := quantity(req.Quantity, lang)
+	if msg != "" {
+		fail(c, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	if _, known := s.catalog.Current().Lookup(req.SKU); !known {
+		fail(c, http.StatusNotFound, tr(lang, "err.unknown_sku"))
+		return
+	}
+	id := s.ensureCartID(c)
+	if err := s.addToCart(id, req.SKU, qty); err != nil {
+		status, msg := cartError(err, lang)
+		if status == http.StatusInternalServerError {
+			s.internal(c, "add to cart", err)
+			return
+		}
+		fail(c, status, msg)
+		return
+	}
+	s.answerCart(c, http.StatusOK, id)
+}
+
+func (s *Sidecar) apiUpdateItem(c *gin.Context) {
+	lang := s.lang(c)
+	sku := c.Param("sku")
+	var req itemRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	if !validSKU(sku) {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		return
+	}
+	qty, msg := quantity(req.Quantity, lang)
+	if msg != "" {
+		fail(c, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	id := s.cartID(c)
+	if id == "" {
+		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
+		return
+	}
+	if err := s.setQuantity(id, sku, qty); err != nil {
+		status, msg := cartError(err, lang)
+		if errors.Is(err, store.ErrNotFound) {
+			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
+		} else if status == http.StatusInternalServerError {
+			s.internal(c, "update cart", err)
+			return
+		}
+		fail(c, status, msg)
+		return
+	}
+	s.answerCart(c, http.StatusOK, id)
+}
+
+func (s *Sidecar) apiRemoveItem(c *gin.Context) {
+	lang := s.lang(c)
+	sku := c.Param("sku")
+	if !validSKU(sku) {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		return
+	}
+	id := s.cartID(c)
+	if id == "" {
+		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
+		return
+	}
+	if err := s.removeFromCart(id, sku); err != nil {
+		status, msg := cartError(err, lang)
+		if errors.Is(err, store.ErrNotFound) {
+			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
+		} else if status == http.StatusInternalServerError {
+			s.internal(c, "remove from cart", err)
+			return
+		}
+		fail(c, status, msg)
+		return
+	}
+	s.answerCart(c, http.StatusOK, id)
+}

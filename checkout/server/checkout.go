@@ -1,0 +1,385 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// checkoutForm is what the customer fills in, as JSON (POST /api/checkout)
+// or as a form (POST /checkout/). Nothing about prices: those come from the
+// catalog only.
+type checkoutForm struct {
+	Name           string `json:"name" form:"name"`
+	Email          string `json:"email" form:"email"`
+	Street         string `json:"street" form:"street"`
+	PostalCode     string `json:"postal_code" form:"postal_code"`
+	City           string `json:"city" form:"city"`
+	Country        string `json:"country" form:"country"`
+	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
+	Lang           string `json:"lang" form:"lang"`
+}
+
+// clean trims and collapses whitespace in every field.
+func (f *checkoutForm) clean() {
+	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang} {
+		*p = strings.Join(strings.Fields(*p), " ")
+	}
+	f.Country = strings.ToUpper(f.Country)
+	f.Email = strings.ToLower(f.Email)
+}
+
+var postalCodes = map[string]*regexp.Regexp{
+	"NL": regexp.MustCompile(`^[1-9][0-9]{3} ?[A-Za-z]{2}$`),
+	"BE": regexp.MustCompile(`^[1-9][0-9]{3}$`),
+	"DE": regexp.MustCompile(`^[0-9]{5}$`),
+	"LU": regexp.MustCompile(`^(L-)?[0-9]{4}$`),
+	"FR": regexp.MustCompile(`^[0-9]{5}$`),
+}
+
+var anyPostalCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$`)
+
+// plainText refuses control and format characters (bidi overrides, zero
+// width) that make a name or address look different from what it is.
+func plainText(s string) bool {
+	for _, r := range s {
+		if r == unicode.ReplacementChar || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks the form against the catalog; it returns a message per
+// field in the customer's language, empty when all is well.
+func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]string {
+	errs := map[string]string{}
+	text := func(field, v string, max int) {
+		switch {
+		case v == "":
+			errs[field] = tr(lang, "field.required")
+		case len([]rune(v)) > max:
+			errs[field] = fmt.Sprintf(tr(lang, "field.too_long"), max)
+		case !plainText(v):
+			errs[field] = tr(lang, "field.characters")
+		}
+	}
+	text("name", f.Name, 100)
+	text("street", f.Street, 200)
+	text("city", f.City, 100)
+	if f.Email == "" {
+		errs["email"] = tr(lang, "field.required")
+	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 ||
+		!strings.Contains(f.Email[strings.LastIndex(f.Email, "@")+1:], ".") || !plainText(f.Email) {
+		errs["email"] = tr(lang, "field.email")
+	}
+	if f.Country == "" {
+		f.Country = cat.Shop.Country
+	}
+	if len(cat.MethodsFor(f.Country)) == 0 {
+		errs["country"] = tr(lang, "field.country")
+	}
+	if f.PostalCode == "" {
+		errs["postal_code"] = tr(lang, "field.required")
+	} else if re, ok := postalCodes[f.Country]; ok && !re.MatchString(f.PostalCode) || !ok && !anyPostalCode.MatchString(f.PostalCode) {
+		errs["postal_code"] = tr(lang, "field.postal_code")
+	} else if f.Country == "NL" {
+		pc := strings.ToUpper(strings.ReplaceAll(f.PostalCode, " ", ""))
+		f.PostalCode = pc[:4] + " " + pc[4:]
+	}
+	if _, bad := errs["country"]; !bad {
+		if f.ShippingMethod == "" {
+			f.ShippingMethod = cat.MethodsFor(f.Country)[0].ID
+		}
+		if m, ok := cat.Method(f.ShippingMethod); !ok || !m.Ships(f.Country) {
+			errs["shipping_method"] = tr(lang, "field.shipping")
+		}
+	}
+	return errs
+}
+
+func (f checkoutForm) customer() order.Customer {
+	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country}
+}
+
+// hash identifies the checkout request behind an idempotency key.
+func (f checkoutForm) hash(cartID string) string {
+	h := sha256.New()
+	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod} {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkoutError is a checkout that could not go on, with what to tell the customer.
+type checkoutError struct {
+	Status int
+	Msg    string
+	Fields map[string]string
+	Order  *order.Order // set when the order exists (the provider failed)
+}
+
+func (e *checkoutError) Error() string { return e.Msg }
+
+func validIdemKey(k string) bool {
+	if k == "" || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// placeOrder stores the order for the cart (or finds the one stored before
+// under the same idempotency key) and makes sure it has a payment to pay.
+// It returns the order and where to send the customer.
+func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
+	cat := s.catalog.Current()
+	f.clean()
+	if fields := f.validate(cat, lang); len(fields) > 0 {
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.form"), Fields: fields}
+	}
+	scoped := cartID + ":" + key
+	ct, err := s.loadCart(cartID)
+	if err != nil {
+		return nil, "", false, s.internalErr(lang, "load cart", err)
+	}
+	if len(ct.Lines) == 0 {
+		// A retry after the order was paid finds the cart emptied: answer
+		// with the order stored under this key, if any.
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
+	}
+	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
+	if err != nil {
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "field.shipping"),
+			Fields: map[string]string{"shipping_method": tr(lang, "field.shipping")}}
+	}
+	if t.Unavailable {
+		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
+	}
+	if t.PriceChanged {
+		// The customer sees the new prices now; a second try goes through.
+		notices := cartNotices(t, cat, lang)
+		_, _ = s.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
+		return nil, "", false, &checkoutError{Status: http.StatusConflict,
+			Msg: strings.Join(notices, " ") + " " + tr(lang, "err.price_confirm")}
+	}
+	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
+	if err != nil {
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
+	}
+	o, created, err := s.store.CreateOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat})
+	var oos *store.OutOfStockError
+	switch {
+	case errors.Is(err, store.ErrIdempotencyConflict):
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.idem_conflict")}
+	case errors.As(err, &oos):
+		title := oos.SKU
+		if it, ok := cat.Lookup(oos.SKU); ok {
+			title = it.Title + " " + it.Variant
+		}
+		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.stock"), oos.Available, title)}
+	case err != nil:
+		return nil, "", false, s.internalErr(lang, "create order", err)
+	}
+	if created {
+		s.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
+	}
+	url, cerr := s.ensurePayment(ctx, o, lang)
+	return o, url, created, cerr
+}
+
+func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
+	s.log.Error(what, "err", err)
+	return &checkoutError{Status: http.StatusInternalServerError, Msg: tr(lang, "err.internal")}
+}
+
+// orderByIdemKey finds the order stored under a (scoped) idempotency key.
+func (s *Sidecar) orderByIdemKey(key string) *order.Order {
+	os, err := s.store.ListOrders(store.Filter{})
+	if err != nil {
+		return nil
+	}
+	for _, o := range os {
+		if o.IdempotencyKey == key {
+			return o
+		}
+	}
+	return nil
+}
+
+// ensurePayment returns the checkout URL of the order's open payment,
+// creating the payment when there is none. Orders that need no payment
+// (paid, failed, canceled) give "": the order page says what is next.
+func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
+	if o.State != order.AwaitingPayment {
+		return "", nil
+	}
+	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
+		return a.CheckoutURL, nil
+	}
+	o2, url, err := s.newAttempt(ctx, o, lang)
+	if o2 != nil {
+		*o = *o2
+	}
+	return url, err
+}
+
+// newAttempt creates a payment for the order (attempt n+1, with the provider
+// idempotency key <order>:<n+1>, so a double click creates one payment) and
+// attaches it with a compare-and-set.
+func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	n := len(o.Attempts) + 1
+	req := payment.CreateRequest{
+		Amount:         o.Total(),
+		Currency:       o.Currency,
+		Description:    fmt.Sprintf("%s %s", s.catalog.Current().Shop.Name, o.ID),
+		RedirectURL:    s.orderURL(o),
+		WebhookURL:     s.webhookURL(),
+		Locale:         locale(o.Lang),
+		Metadata:       map[string]string{"order_id": o.ID},
+		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
+	}
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	p, err := s.provider.CreatePayment(pctx, req)
+	if err != nil {
+		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+		return nil, "", &checkoutError{Status: http.StatusBadGateway, Msg: tr(lang, "err.provider"), Order: o}
+	}
+	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
+	var oos *store.OutOfStockError
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		// Someone else (a double click) attached a payment first: use theirs.
+		cur, gerr := s.store.GetOrder(o.ID)
+		if gerr != nil {
+			return nil, "", s.internalErr(lang, "reload order", gerr)
+		}
+		s.cancelPayment(p.ID, "lost a race for order "+o.ID)
+		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
+			return cur, a.CheckoutURL, nil
+		}
+		return cur, "", nil
+	case errors.As(err, &oos):
+		s.cancelPayment(p.ID, "out of stock")
+		return nil, "", &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.stock"), oos.Available, oos.SKU), Order: o}
+	case err != nil:
+		s.cancelPayment(p.ID, "could not attach")
+		return nil, "", s.internalErr(lang, "attach payment", err)
+	}
+	s.handleEffects(o2, effects)
+	return o2, p.CheckoutURL, nil
+}
+
+// cancelPayment cancels a payment we will not use, in the background.
+func (s *Sidecar) cancelPayment(id, why string) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := s.provider.CancelPayment(ctx, id); err != nil && !errors.Is(err, payment.ErrFinal) {
+			s.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
+		}
+	}()
+}
+
+func locale(lang string) string {
+	if lang == "en" {
+		return "en_US"
+	}
+	return "nl_NL"
+}
+
+// orderURL is the customer's order page (the payment's redirect URL).
+func (s *Sidecar) orderURL(o *order.Order) string {
+	return s.base.String() + "order/" + o.Token
+}
+
+// webhookURL is where the provider reports; empty when it could not reach
+// us (a local base URL with Mollie) or when the provider is the built-in one
+// (it tells us in-process).
+func (s *Sidecar) webhookURL() string {
+	if s.local != nil || isLocalHost(s.base.Hostname()) {
+		return ""
+	}
+	return s.base.String() + "api/webhooks/mollie"
+}
+
+// CheckoutAnswer is the answer of POST /api/checkout.
+type CheckoutAnswer struct {
+	Order       OrderView `json:"order"`
+	CheckoutURL string    `json:"checkout_url,omitempty"` // pay here; empty when nothing is to be paid
+	OrderURL    string    `json:"order_url"`
+}
+
+func (s *Sidecar) apiCheckout(c *gin.Context) {
+	lang := s.lang(c)
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" {
+		fail(c, http.StatusBadRequest, tr(lang, "err.idem_missing"))
+		return
+	}
+	if !validIdemKey(key) {
+		fail(c, http.StatusBadRequest, tr(lang, "err.idem_invalid"))
+		return
+	}
+	var f checkoutForm
+	if !decodeJSON(c, &f) {
+		return
+	}
+	if f.Lang == "en" || f.Lang == "nl" {
+		lang = f.Lang
+	}
+	cartID := s.cartID(c)
+	if cartID == "" {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))
+		return
+	}
+	o, url, created, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	if cerr != nil {
+		body := gin.H{"error": cerr.Msg}
+		if len(cerr.Fields) > 0 {
+			body["fields"] = cerr.Fields
+		}
+		if cerr.Order != nil {
+			body["order_url"] = s.orderURL(cerr.Order)
+		}
+		if cerr.Status == http.StatusBadGateway {
+			c.Header("Retry-After", "5")
+		}
+		c.AbortWithStatusJSON(cerr.Status, body)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	ok(c, status, CheckoutAnswer{Order: s.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
+}

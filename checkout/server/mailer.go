@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// mailWorker sends queued e-mails: when kicked after an order change, and
+// every few seconds for retries. It runs alone, so a message is never sent
+// twice at once; the webhook only queues and never waits for it.
+func (s *Sidecar) mailWorker(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		s.sendDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.mailKick:
+		case <-t.C:
+		}
+	}
+}
+
+// sendDue sends every message whose time has come; it returns how many went out.
+func (s *Sidecar) sendDue(ctx context.Context) int {
+	due, err := s.store.Due(s.now(), 50)
+	if err != nil {
+		s.log.Error("mail queue", "err", err)
+		return 0
+	}
+	sent := 0
+	for _, m := range due {
+		if ctx.Err() != nil {
+			return sent
+		}
+		err := s.sendOne(ctx, m)
+		if err == nil {
+			if err := s.store.MarkSent(m.ID, s.now()); err != nil {
+				s.log.Error("mail sent but not marked", "mail", m.ID, "err", err)
+			}
+			sent++
+			continue
+		}
+		failed, merr := s.store.MarkFailed(m.ID, err, s.now())
+		if merr != nil {
+			s.log.Error("mail failed and not marked", "mail", m.ID, "err", merr)
+			continue
+		}
+		level := "will retry"
+		if failed.Dead {
+			level = "given up; see the order and contact the customer"
+		}
+		s.log.Error("send mail", "mail", m.ID, "order", m.OrderID, "attempt", failed.Attempts, "next", failed.NextAt, "status", level, "err", err)
+	}
+	return sent
+}
+
+// sendOne renders an order e-mail from the order as it is now and sends it.
+func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
+	o, err := s.store.GetOrder(m.OrderID)
+	if err != nil {
+		return fmt.Errorf("order of mail %s: %w", m.ID, err)
+	}
+	sum := s.summary(o)
+	var subject, text, html, kind string
+	switch m.Kind {
+	case store.MailConfirmation:
+		kind = "confirmation"
+		subject, text, html, err = mail.Confirmation(sum)
+	case store.MailShipped:
+		kind = "shipped"
+		subject, text, html, err = mail.Shipped(sum)
+	default:
+		return errors.New("unknown mail kind " + m.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	msg := mail.Message{ID: m.ID, Kind: kind, To: o.Customer.Email, ToName: o.Customer.Name,
+		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt}
+	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	return s.sender.Send(sctx, msg)
+}

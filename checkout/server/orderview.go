@@ -1,0 +1,212 @@
+package server
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/delivery"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// stepNames is the plan every order page and e-mail shows.
+var stepNames = []string{"ordered", "paid", "packed", "shipped", "delivered"}
+
+// stepIndex is how far the order got in the plan (index of the last step done).
+func stepIndex(st order.State) int {
+	switch st {
+	case order.Paid:
+		return 1
+	case order.Packed:
+		return 2
+	case order.Shipped:
+		return 3
+	case order.Delivered:
+		return 4
+	}
+	return 0 // awaiting_payment, payment_failed, canceled
+}
+
+// steps builds the plan with dates done and honest expected dates from the
+// delivery rules (for an unpaid order: if it were paid now).
+func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
+	done := stepIndex(o.State)
+	at := map[int]time.Time{0: o.CreatedAt, 1: o.PaidAt, 3: o.ShippedAt, 4: o.DeliveredAt}
+	for _, h := range o.History {
+		if h.To == order.Packed && at[2].IsZero() {
+			at[2] = h.At
+		}
+	}
+	var exp *delivery.Expected
+	if o.State != order.Canceled && o.State != order.Delivered {
+		exp = s.expected(o)
+	}
+	out := make([]StepView, len(stepNames))
+	for i, name := range stepNames {
+		sv := StepView{Step: name, Label: tr(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
+		if sv.Done {
+			sv.At = at[i]
+		}
+		if i == done+1 && o.State != order.Canceled {
+			sv.Current = true
+		}
+		if !sv.Done && exp != nil {
+			switch name {
+			case "packed":
+				sv.Expected = dayText(exp.PackedBy, lang)
+			case "shipped":
+				sv.Expected = dayText(exp.ShippedBy, lang)
+			case "delivered":
+				sv.Expected = windowText(exp.Delivery, lang)
+			}
+		}
+		out[i] = sv
+	}
+	return out
+}
+
+// expected are the dates promised for the order; nil when the rules can't say.
+func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
+	cat := s.catalog.Current()
+	rules, err := delivery.New(cat.Delivery)
+	if err != nil {
+		return nil
+	}
+	m, ok := cat.Method(o.ShippingMethod)
+	if !ok {
+		m = catalog.ShippingMethod{ID: o.ShippingMethod, TransitDays: 1}
+	}
+	from := o.PaidAt
+	if from.IsZero() {
+		from = s.now()
+	}
+	e, err := rules.ExpectedDates(from, o.Classes(), m)
+	if err != nil {
+		return nil
+	}
+	if o.State == order.Shipped && !o.ShippedAt.IsZero() {
+		// Shipped: the carrier's transit from the day it left.
+		if se, err := rules.ExpectedDates(o.ShippedAt, nil, m); err == nil {
+			e.Delivery = se.Delivery
+		}
+	}
+	return &e
+}
+
+var (
+	weekdaysNL = []string{"zo", "ma", "di", "wo", "do", "vr", "za"}
+	monthsNL   = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+)
+
+// dayText is a date for people: "do 27 november" / "Thu 27 November".
+func dayText(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	if lang == "en" {
+		return t.Format("Mon 2 January")
+	}
+	return fmt.Sprintf("%s %d %s", weekdaysNL[t.Weekday()], t.Day(), monthsNL[t.Month()-1])
+}
+
+func windowText(w delivery.Window, lang string) string {
+	if w.Earliest.IsZero() {
+		return ""
+	}
+	if w.Latest.IsZero() || w.Latest.Equal(w.Earliest) {
+		return dayText(w.Earliest, lang)
+	}
+	return dayText(w.Earliest, lang) + " – " + dayText(w.Latest, lang)
+}
+
+// orderView is the order as JSON; admin adds the token and history.
+func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
+	t := o.Totals
+	v := OrderView{
+		ID: o.ID, Number: o.ID, URL: s.orderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
+		CreatedAt: o.CreatedAt,
+		Customer: CustomerView{Name: o.Customer.Name, Email: o.Customer.Email, Street: o.Customer.Street,
+			PostalCode: o.Customer.PostalCode, City: o.Customer.City, Country: o.Customer.Country},
+		Currency: o.Currency, Subtotal: int64(t.Subtotal), Shipping: int64(t.Shipping), ShippingName: t.ShippingName,
+		Total: int64(o.Total()), TotalText: money.Display(o.Total(), o.Currency, lang),
+		Steps: s.steps(o, lang), TrackingURL: o.TrackingURL,
+		Lines: make([]LineView, 0, len(o.Lines)), VAT: make([]VATView, 0, len(t.VAT)),
+	}
+	if o.State == order.AwaitingPayment && !o.PaymentStatus.Final() {
+		v.CheckoutURL = o.CheckoutURL
+	}
+	for _, l := range o.Lines {
+		v.Lines = append(v.Lines, LineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity,
+			UnitPrice: int64(l.UnitPrice), LineTotal: int64(l.LineTotal), VATRate: l.VATRate})
+	}
+	for _, r := range t.VAT {
+		v.VAT = append(v.VAT, VATView{Rate: r.Rate, VAT: int64(r.VAT)})
+	}
+	if r, ok := o.Meta["refunded"]; ok {
+		if a, err := money.Parse(r, o.Currency); err == nil {
+			v.Refunded = int64(a)
+		}
+	}
+	if admin {
+		v.Token = o.Token
+		for _, h := range o.History {
+			what := string(h.To)
+			if h.From != "" && h.From != h.To {
+				what = string(h.From) + " → " + string(h.To)
+			}
+			v.History = append(v.History, EventView{At: h.At, By: h.By, What: what, Detail: h.Note})
+		}
+	}
+	return v
+}
+
+// summary is the order as the e-mails show it: the same lines, totals and
+// steps as the order page.
+func (s *Sidecar) summary(o *order.Order) mail.Summary {
+	lang := o.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	cat := s.catalog.Current()
+	d := func(a money.Amount) string { return money.Display(a, o.Currency, lang) }
+	sm := mail.Summary{
+		Lang: lang, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
+		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o),
+		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, o.Customer.Country},
+		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
+		Total: d(o.Total()), TrackingURL: o.TrackingURL,
+	}
+	for _, l := range o.Lines {
+		sm.Lines = append(sm.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.LineTotal)})
+	}
+	for _, v := range o.Totals.VAT {
+		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
+	}
+	for _, st := range s.steps(o, lang) {
+		when := ""
+		switch {
+		case st.Done && !st.At.IsZero():
+			when = dayText(st.At.In(s.zone()), lang)
+		case st.Expected != "":
+			when = tr(lang, "expected") + " " + st.Expected
+		}
+		sm.Steps = append(sm.Steps, mail.SummaryStep{Label: st.Label, When: when, Done: st.Done, Current: st.Current})
+	}
+	return sm
+}
+
+// zone is the shop's time zone (for dates shown to people).
+func (s *Sidecar) zone() *time.Location {
+	if loc, err := time.LoadLocation(s.catalog.Current().Delivery.Timezone); err == nil {
+		return loc
+	}
+	return time.Local
+}
+
+// paymentOpen reports whether the order waits for a payment that may still
+// complete (the page then says "we are confirming your payment").
+func paymentOpen(o *order.Order) bool {
+	return o.State == order.AwaitingPayment && o.PaymentID != "" && !o.PaymentStatus.Final()
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	netmail "net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/mail"
+)
+
+// pageOutbox lists the e-mails written to the outbox (shop serve only).
+func (s *Sidecar) pageOutbox(c *gin.Context) {
+	if s.outbox == "" {
+		s.page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": s.lang(c), "Title": "Outbox",
+			"Text": "E-mail goes out through SMTP; there is no outbox.", "Home": "/"})
+		return
+	}
+	entries, err := mail.List(s.outbox)
+	if err != nil {
+		s.internalPage(c, "list outbox", err)
+		return
+	}
+	s.page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": s.outbox, "Entries": entries})
+}
+
+// pageOutboxMessage shows one e-mail: its text, its HTML in a sandboxed
+// frame, or the raw .eml with ?raw=1.
+func (s *Sidecar) pageOutboxMessage(c *gin.Context) {
+	name := c.Param("name")
+	if s.outbox == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
+		s.notFoundPage(c)
+		return
+	}
+	path := filepath.Join(s.outbox, name)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		s.notFoundPage(c)
+		return
+	}
+	if c.Query("raw") != "" {
+		c.Data(http.StatusOK, "text/plain; charset=utf-8", raw)
+		return
+	}
+	msg, err := netmail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		s.internalPage(c, "read outbox message", err)
+		return
+	}
+	dec := new(mime.WordDecoder)
+	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+	to, _ := dec.DecodeHeader(msg.Header.Get("To"))
+	d := map[string]string{"Name": name, "Subject": subject, "To": to, "Date": msg.Header.Get("Date")}
+	d["Text"], d["HTML"] = bodies(msg)
+	s.page(c, http.StatusOK, "outbox-message", subject, d)
+}
+
+// bodies returns the decoded text and HTML parts of a message.
+func bodies(msg *netmail.Message) (text, html string) {
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		b, _ := io.ReadAll(decodePart(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))
+		return string(b), ""
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err != nil {
+			return text, html
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		b, _ := io.ReadAll(decodePart(p.Header.Get("Content-Transfer-Encoding"), p))
+		switch ct {
+		case "text/plain":
+			text = string(b)
+		case "text/html":
+			html = string(b)
+		}
+	}
+}

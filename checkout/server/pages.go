@@ -1,0 +1,534 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// page renders one of the page templates inside the theme's shell.
+func (s *Sidecar) page(c *gin.Context, status int, name, title string, data any) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	doc := s.shells.get(s.lang(c)).render(title, htmlSafe(b.String()))
+	c.Header("X-Robots-Tag", "noindex")
+	c.Data(status, "text/html; charset=utf-8", doc)
+}
+
+func (s *Sidecar) home(lang string) string {
+	if lang == "en" && s.shells.defaultLang() != "en" {
+		return "/en/"
+	}
+	return "/"
+}
+
+// Notices shown after a form redirect: codes in the query, never free text.
+var noticeCodes = map[string]string{
+	"unknown_sku": "err.unknown_sku", "quantity": "err.quantity", "stock": "err.stock_short",
+	"lines": "err.lines", "not_in_cart": "err.not_in_cart", "added": "notice.added", "sku": "err.sku",
+}
+
+type cartPage struct {
+	Lang    string
+	T       cart.Totals
+	Notices []string
+	Error   string
+	Home    string
+}
+
+func (s *Sidecar) pageCart(c *gin.Context) {
+	lang := s.lang(c)
+	ct, err := s.loadCart(s.cartID(c))
+	if err != nil {
+		s.internalPage(c, "load cart", err)
+		return
+	}
+	v, err := s.cartView(ct, lang)
+	if err != nil {
+		s.internalPage(c, "price cart", err)
+		return
+	}
+	d := cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang)}
+	if code := c.Query("notice"); code != "" {
+		switch key := noticeCodes[code]; key {
+		case "":
+		case "err.quantity":
+			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxQuantity), 1)
+		case "err.lines":
+			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxLines), 1)
+		case "notice.added":
+			d.Notices = append([]string{tr(lang, key)}, d.Notices...)
+		case "err.stock_short":
+			d.Error = tr(lang, "err.stock_short")
+		default:
+			d.Error = tr(lang, key)
+		}
+	}
+	s.page(c, http.StatusOK, "cart", tr(lang, "cart.title"), d)
+}
+
+// formQuantity reads the quantity field; empty means 1 for adding.
+func formQuantity(v string, def int) (int, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return def, def > 0
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil
+}
+
+// backToCart answers a cart form with 303 to the cart page, with a notice code.
+func (s *Sidecar) backToCart(c *gin.Context, code string) {
+	u := "/cart/"
+	q := url.Values{}
+	if code != "" {
+		q.Set("notice", code)
+	}
+	if s.lang(c) == "en" {
+		q.Set("lang", "en")
+	}
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	c.Redirect(http.StatusSeeOther, u)
+}
+
+func noticeFor(err error) string {
+	var oos *store.OutOfStockError
+	switch {
+	case errors.Is(err, cart.ErrUnknownSKU):
+		return "unknown_sku"
+	case errors.Is(err, cart.ErrQuantity):
+		return "quantity"
+	case errors.Is(err, cart.ErrTooManyLines):
+		return "lines"
+	case errors.Is(err, cart.ErrNotInCart):
+		return "not_in_cart"
+	case errors.As(err, &oos):
+		return "stock"
+	}
+	return ""
+}
+
+func (s *Sidecar) formAdd(c *gin.Context) {
+	sku := strings.TrimSpace(c.PostForm("sku"))
+	qty, good := formQuantity(c.PostForm("quantity"), 1)
+	switch {
+	case !validSKU(sku):
+		s.backToCart(c, "sku")
+		return
+	case !good || qty < 1 || qty > cart.MaxQuantity:
+		s.backToCart(c, "quantity")
+		return
+	}
+	if _, known := s.catalog.Current().Lookup(sku); !known {
+		s.backToCart(c, "unknown_sku")
+		return
+	}
+	if err := s.addToCart(s.ensureCartID(c), sku, qty); err != nil {
+		if code := noticeFor(err); code != "" {
+			s.backToCart(c, code)
+			return
+		}
+		s.internalPage(c, "add to cart", err)
+		return
+	}
+	s.backToCart(c, "added")
+}
+
+func (s *Sidecar) formUpdate(c *gin.Context) {
+	sku := strings.TrimSpace(c.PostForm("sku"))
+	qty, good := formQuantity(c.PostForm("quantity"), -1)
+	id := s.cartID(c)
+	switch {
+	case !validSKU(sku):
+		s.backToCart(c, "sku")
+		return
+	case !good || qty < 0 || qty > cart.MaxQuantity:
+		s.backToCart(c, "quantity")
+		return
+	case id == "":
+		s.backToCart(c, "not_in_cart")
+		return
+	}
+	var err error
+	if qty == 0 {
+		err = s.removeFromCart(id, sku)
+	} else {
+		err = s.setQuantity(id, sku, qty)
+	}
+	if err != nil {
+		if code := noticeFor(err); code != "" {
+			s.backToCart(c, code)
+			return
+		}
+		s.internalPage(c, "update cart", err)
+		return
+	}
+	s.backToCart(c, "")
+}
+
+func (s *Sidecar) formRemove(c *gin.Context) {
+	sku := strings.TrimSpace(c.PostForm("sku"))
+	id := s.cartID(c)
+	if !validSKU(sku) || id == "" {
+		s.backToCart(c, "not_in_cart")
+		return
+	}
+	if err := s.removeFromCart(id, sku); err != nil {
+		if code := noticeFor(err); code != "" {
+			s.backToCart(c, code)
+			return
+		}
+		s.internalPage(c, "remove from cart", err)
+		return
+	}
+	s.backToCart(c, "")
+}
+
+type formField struct {
+	Lang, Name, Label, Type, Auto, Value, Error string
+}
+
+type checkoutPage struct {
+	Lang      string
+	Form      checkoutForm
+	Errors    map[string]string
+	Fields    []formField
+	Countries []string
+	Methods   []catalog.ShippingMethod
+	T         cart.Totals
+	Notices   []string
+	Error     string
+	Key       string
+	Home      string
+}
+
+func newFormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
+
+// renderCheckout shows the checkout form with values, messages per field and
+// the full total for the chosen (or first) shipping method.
+func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
+	lang := s.lang(c)
+	cat := s.catalog.Current()
+	ct, err := s.loadCart(s.cartID(c))
+	if err != nil {
+		s.internalPage(c, "load cart", err)
+		return
+	}
+	if f.Country == "" {
+		f.Country = cat.Shop.Country
+	}
+	if f.ShippingMethod == "" {
+		if ms := cat.MethodsFor(f.Country); len(ms) > 0 {
+			f.ShippingMethod = ms[0].ID
+		}
+	}
+	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
+	if err != nil {
+		t, err = cart.Compute(ct, cat, "", "")
+		if err != nil {
+			s.internalPage(c, "price cart", err)
+			return
+		}
+	}
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	if key == "" {
+		key = newFormKey()
+	}
+	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
+		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods}
+	if t.PriceChanged && c.Request.Method == http.MethodGet {
+		// Shown now: the customer pays what this page says.
+		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
+	}
+	seen := map[string]bool{}
+	for _, m := range cat.Shipping.Methods {
+		for _, co := range m.Countries {
+			if !seen[strings.ToUpper(co)] {
+				seen[strings.ToUpper(co)] = true
+				d.Countries = append(d.Countries, strings.ToUpper(co))
+			}
+		}
+	}
+	sort.Strings(d.Countries)
+	for _, fd := range []struct{ name, typ, auto, value string }{
+		{"name", "text", "name", f.Name}, {"email", "email", "email", f.Email},
+		{"street", "text", "street-address", f.Street}, {"postal_code", "text", "postal-code", f.PostalCode},
+		{"city", "text", "address-level2", f.City},
+	} {
+		d.Fields = append(d.Fields, formField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
+			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
+	}
+	s.page(c, status, "checkout", tr(lang, "co.title"), d)
+}
+
+func (s *Sidecar) pageCheckout(c *gin.Context) {
+	s.renderCheckout(c, http.StatusOK, checkoutForm{}, nil, "", "")
+}
+
+func (s *Sidecar) formCheckout(c *gin.Context) {
+	lang := s.lang(c)
+	var f checkoutForm
+	if err := c.ShouldBind(&f); err != nil {
+		s.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")
+		return
+	}
+	key := c.PostForm("idempotency_key")
+	if !validIdemKey(key) {
+		key = newFormKey()
+	}
+	cartID := s.cartID(c)
+	if cartID == "" {
+		s.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
+		return
+	}
+	o, checkoutURL, _, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	if cerr != nil {
+		f.clean()
+		if cerr.Order != nil {
+			// The order is stored; the provider failed. Keep the key so a
+			// second press reuses the order.
+			s.renderCheckout(c, cerr.Status, f, cerr.Fields, cerr.Msg, key)
+			return
+		}
+		status := cerr.Status
+		if status == http.StatusConflict {
+			key = "" // prices or stock changed: a new attempt
+		}
+		s.renderCheckout(c, status, f, cerr.Fields, cerr.Msg, key)
+		return
+	}
+	if checkoutURL == "" {
+		c.Redirect(http.StatusSeeOther, s.orderPath(o))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, checkoutURL)
+}
+
+func (s *Sidecar) orderPath(o *order.Order) string { return "/order/" + o.Token }
+
+// validToken checks the shape of an order token before any lookup.
+func validToken(t string) bool {
+	if len(t) < 22 || len(t) > 64 {
+		return false
+	}
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// orderByToken loads the order a token points to, or answers 404.
+func (s *Sidecar) orderByToken(c *gin.Context, page bool) (*order.Order, bool) {
+	token := c.Param("token")
+	var o *order.Order
+	var err error = store.ErrNotFound
+	if validToken(token) {
+		o, err = s.store.OrderByToken(token)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		lang := s.lang(c)
+		if page {
+			s.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
+				map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "err.order_not_found"), "Home": s.home(lang)})
+		} else {
+			fail(c, http.StatusNotFound, tr(lang, "err.order_not_found"))
+		}
+		return nil, false
+	}
+	if err != nil {
+		if page {
+			s.internalPage(c, "order by token", err)
+		} else {
+			s.internal(c, "order by token", err)
+		}
+		return nil, false
+	}
+	return o, true
+}
+
+type orderPage struct {
+	Lang        string
+	O           *order.Order
+	T           cart.Totals
+	Steps       []stepLine
+	Heading     string
+	Para        string
+	Confirming  bool
+	Refresh     int
+	CheckoutURL string
+	PayAgain    bool
+	PayLabel    string
+	IfPaid      bool
+	Refunded    string
+	Error       string
+}
+
+type stepLine struct {
+	Step, Label, When string
+	Done, Current     bool
+}
+
+const orderRefreshSeconds = 3
+
+func (s *Sidecar) pageOrder(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	o = s.checkFromPage(c.Request.Context(), o)
+	s.renderOrder(c, http.StatusOK, o, "")
+}
+
+func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
+	lang := s.langExplicit(c)
+	if lang == "" {
+		lang = o.Lang
+		if lang != "en" {
+			lang = "nl"
+		}
+		c.Set("lang", lang)
+	}
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds}
+	for _, st := range s.orderView(o, lang, false).Steps {
+		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
+		switch {
+		case st.Done && !st.At.IsZero():
+			sl.When = dayText(st.At.In(s.zone()), lang)
+		case st.Expected != "":
+			sl.When = tr(lang, "expected") + " " + st.Expected
+		}
+		d.Steps = append(d.Steps, sl)
+	}
+	switch o.State {
+	case order.AwaitingPayment:
+		d.IfPaid = true
+		if paymentOpen(o) {
+			d.Heading, d.Para, d.Confirming = tr(lang, "order.confirming"), tr(lang, "order.confirming_p"), true
+			if o.PaymentStatus == payment.StatusOpen {
+				d.CheckoutURL = o.CheckoutURL
+			}
+			c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+		} else {
+			d.Heading, d.Para, d.PayAgain, d.PayLabel = tr(lang, "order.awaiting"), tr(lang, "order.awaiting_p"), true, tr(lang, "order.pay")
+		}
+	case order.PaymentFailed:
+		d.IfPaid, d.PayAgain, d.PayLabel = true, true, tr(lang, "order.pay_again")
+		switch o.PaymentStatus {
+		case payment.StatusCanceled:
+			d.Heading, d.Para = tr(lang, "order.canceled_pay"), tr(lang, "order.canceled_pay_p")
+		case payment.StatusExpired:
+			d.Heading, d.Para = tr(lang, "order.expired"), tr(lang, "order.expired_p")
+		default:
+			d.Heading, d.Para = tr(lang, "order.failed"), tr(lang, "order.failed_p")
+		}
+	case order.Paid:
+		d.Heading, d.Para = tr(lang, "order.paid"), strings.Replace(tr(lang, "order.paid_p"), "%s", o.Customer.Email, 1)
+	case order.Packed:
+		d.Heading = tr(lang, "order.packed")
+	case order.Shipped:
+		d.Heading = tr(lang, "order.shipped")
+	case order.Delivered:
+		d.Heading = tr(lang, "order.delivered")
+	case order.Canceled:
+		d.Heading, d.Para = tr(lang, "order.canceled"), tr(lang, "order.canceled_p")
+	}
+	if r := o.Meta["refunded"]; r != "" {
+		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
+	}
+	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
+	s.page(c, status, "order", title, d)
+}
+
+// formPayAgain starts a new payment attempt for a failed, canceled or
+// expired payment (or continues an open one) and sends the customer to pay.
+func (s *Sidecar) formPayAgain(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	lang := s.lang(c)
+	switch {
+	case o.State == order.AwaitingPayment && paymentOpen(o) && o.CheckoutURL != "":
+		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
+		return
+	case o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
+		c.Redirect(http.StatusSeeOther, s.orderPath(o))
+		return
+	}
+	_, url, cerr := s.newAttempt(c.Request.Context(), o, lang)
+	if cerr != nil {
+		if fresh, err := s.store.GetOrder(o.ID); err == nil {
+			o = fresh
+		}
+		s.renderOrder(c, cerr.Status, o, cerr.Msg)
+		return
+	}
+	if url == "" {
+		url = s.orderPath(o)
+	}
+	c.Redirect(http.StatusSeeOther, url)
+}
+
+// apiGetOrder is the order page as JSON; it checks the payment like the page.
+func (s *Sidecar) apiGetOrder(c *gin.Context) {
+	o, found := s.orderByToken(c, false)
+	if !found {
+		return
+	}
+	o = s.checkFromPage(c.Request.Context(), o)
+	lang := s.langExplicit(c)
+	if lang == "" {
+		lang = o.Lang
+	}
+	ok(c, http.StatusOK, s.orderView(o, lang, false))
+}
+
+func (s *Sidecar) internalPage(c *gin.Context, what string, err error) {
+	s.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
+	lang := s.lang(c)
+	s.page(c, http.StatusInternalServerError, "message", tr(lang, "notfound.title"),
+		map[string]string{"Lang": lang, "Title": ":(", "Text": tr(lang, "err.internal"), "Home": s.home(lang)})
+}
+
+func (s *Sidecar) notFoundPage(c *gin.Context) {
+	lang := s.lang(c)
+	s.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
+		map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "notfound.p"), "Home": s.home(lang)})
+}
+
+// payPage mounts the built-in provider's hosted payment page.
+func (s *Sidecar) payPage(c *gin.Context) {
+	if s.local == nil {
+		s.notFoundPage(c)
+		return
+	}
+	s.local.Handler().ServeHTTP(c.Writer, c.Request)
+}

@@ -1,0 +1,200 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// syncPayment asks the provider about a payment and brings the news to its
+// order (compare-and-set in one transaction; see store.ApplyPayment). Safe
+// to call from webhook, order page and reconciler at once: the order moves
+// once and its e-mail is queued once. Unknown payments are ignored.
+func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
+	if _, err := s.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
+		return nil // not ours: never ask the provider about strangers' ids
+	} else if err != nil {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p, err := s.provider.GetPayment(pctx, id)
+	if errors.Is(err, payment.ErrNotFound) {
+		s.log.Warn("payment unknown at the provider", "payment", id, "by", by)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("get payment %s: %w", id, err)
+	}
+	if p.ID != id {
+		return fmt.Errorf("get payment %s: provider answered with payment %s", id, p.ID)
+	}
+	o, changed, effects, err := s.store.ApplyPayment(*p, by)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply payment %s: %w", id, err)
+	}
+	if changed {
+		s.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
+	}
+	s.handleEffects(o, effects)
+	return nil
+}
+
+// handleEffects carries out what the store leaves to us, after commit, and
+// wakes the mail worker.
+func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
+	for _, e := range effects {
+		switch e.Kind {
+		case order.EffectCancelPayment:
+			s.cancelPayment(e.PaymentID, e.Note)
+		case order.EffectRefundDue:
+			// Logged as an anomaly by the store; a paid order canceled by the
+			// owner is refunded by the admin handler itself.
+		}
+	}
+	s.kickMail()
+}
+
+func (s *Sidecar) kickMail() {
+	select {
+	case s.mailKick <- struct{}{}:
+	default:
+	}
+}
+
+// handleWebhook is Mollie's webhook: form id=tr_...; the body is never
+// trusted, the payment is fetched from the provider.
+func (s *Sidecar) handleWebhook(c *gin.Context) {
+	id := c.PostForm("id")
+	if !payment.ValidID(id) {
+		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
+		return
+	}
+	err := s.syncPayment(c.Request.Context(), id, "webhook")
+	if err != nil {
+		// Mollie retries on errors; the reconciler catches what remains.
+		s.log.Warn("webhook", "payment", id, "err", err)
+		fail(c, http.StatusServiceUnavailable, "payment provider not reachable; retry later")
+		return
+	}
+	c.Status(http.StatusOK)
+}
+
+// checkFromPage asks the provider about the order's open payment when a
+// customer looks at the order page, at most once per 3 seconds per order, so
+// a payment becomes paid on screen even without a webhook.
+func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
+	if o.State != order.AwaitingPayment || o.PaymentID == "" {
+		return o
+	}
+	s.checkMu.Lock()
+	last := s.lastCheck[o.ID]
+	if s.now().Sub(last) < 3*time.Second {
+		s.checkMu.Unlock()
+		return o
+	}
+	s.lastCheck[o.ID] = s.now()
+	if len(s.lastCheck) > 10000 {
+		for k, t := range s.lastCheck {
+			if s.now().Sub(t) > time.Minute {
+				delete(s.lastCheck, k)
+			}
+		}
+	}
+	s.checkMu.Unlock()
+	if err := s.syncPayment(ctx, o.PaymentID, "return"); err != nil {
+		s.log.Warn("order page payment check", "order", o.ID, "err", err)
+		return o
+	}
+	if fresh, err := s.store.GetOrder(o.ID); err == nil {
+		return fresh
+	}
+	return o
+}
+
+// reconciler asks the provider about orders still awaiting payment a while
+// after checkout, so a lost webhook never strands paid money; it also
+// cancels orders whose payment never started and prunes old carts and keys.
+func (s *Sidecar) reconciler(ctx context.Context) {
+	t := time.NewTicker(s.opts.ReconcileEvery)
+	defer t.Stop()
+	lastPrune := time.Time{}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.reconcileOnce(ctx)
+		if s.now().Sub(lastPrune) > time.Hour {
+			lastPrune = s.now()
+			if n, err := s.store.PruneCarts(s.now().Add(-30 * 24 * time.Hour)); err != nil {
+				s.log.Warn("prune carts", "err", err)
+			} else if n > 0 {
+				s.log.Info("pruned old carts", "carts", n)
+			}
+			if _, err := s.store.PruneIdempotency(s.now().Add(-24 * time.Hour)); err != nil {
+				s.log.Warn("prune idempotency keys", "err", err)
+			}
+		}
+	}
+}
+
+// reconcileAfter is how old an order awaiting payment must be before the
+// reconciler asks about it (the webhook usually comes first).
+const reconcileAfter = 2 * time.Minute
+
+// abandonAfter: an order with no payment at all (the provider failed at
+// checkout and the customer never retried) is canceled, releasing its stock.
+const abandonAfter = 2 * time.Hour
+
+// reconcileOnce is one pass of the reconciler; it returns how many orders it
+// asked the provider about.
+func (s *Sidecar) reconcileOnce(ctx context.Context) int {
+	now := s.now()
+	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
+	if err != nil {
+		s.log.Error("reconciler: list orders", "err", err)
+		return 0
+	}
+	asked := 0
+	for _, o := range orders {
+		if ctx.Err() != nil {
+			return asked
+		}
+		if o.PaymentID == "" {
+			if now.Sub(o.CreatedAt) > abandonAfter {
+				if _, eff, err := s.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+					s.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
+				} else {
+					s.handleEffects(o, eff)
+				}
+			}
+			continue
+		}
+		a := o.Attempt(o.PaymentID)
+		due := now.Sub(o.UpdatedAt) >= reconcileAfter || now.Sub(o.CreatedAt) >= reconcileAfter
+		if a != nil && !a.ExpiresAt.IsZero() && now.After(a.ExpiresAt) {
+			due = true
+		}
+		if !due {
+			continue
+		}
+		asked++
+		if err := s.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
+			s.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
+		}
+	}
+	return asked
+}
