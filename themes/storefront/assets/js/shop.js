@@ -174,8 +174,7 @@
         var cards = $$(".card", grid);
         var sortInput = $('input[name="sort"]', form);
         var defaultSort = grid.dataset.order || "price-asc";
-        var apply = $("[data-facets-apply]", form);
-        if (apply) apply.hidden = true;
+        form.hidden = false;
 
         function state() {
           var s = new URLSearchParams();
