@@ -311,8 +311,8 @@ func TestLocalRefunds(t *testing.T) {
 
 // pageEnv runs the hosted page and a webhook receiver over HTTP.
 type pageEnv struct {
-	l      *payment.Local
-	site   *httptest.Server
+	l       *payment.Local
+	site    *httptest.Server
 	hooks   chan string
 	hookURL string
 	client  *http.Client
