@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/mail"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -326,7 +327,12 @@ func (s *Sidecar) orderURL(o *order.Order) string {
 // us (a local base URL with Mollie) or when the provider is the built-in one
 // (it tells us in-process).
 func (s *Sidecar) webhookURL() string {
-	if s.local != nil || isLocalHost(s.base.Hostname()) {
+	if s.local != nil {
+		return ""
+	}
+	// Mollie itself cannot reach localhost; a Mollie-speaking test server
+	// (MollieBaseURL) on this machine can.
+	if isLocalHost(s.base.Hostname()) && s.opts.MollieBaseURL == "" {
 		return ""
 	}
 	return s.base.String() + "api/webhooks/mollie"
@@ -367,6 +373,16 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		body := gin.H{"error": cerr.Msg}
 		if len(cerr.Fields) > 0 {
 			body["fields"] = cerr.Fields
+			names := make([]string, 0, len(cerr.Fields))
+			for k := range cerr.Fields {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			parts := make([]string, 0, len(names))
+			for _, k := range names {
+				parts = append(parts, k+": "+cerr.Fields[k])
+			}
+			body["error"] = cerr.Msg + " " + strings.Join(parts, "; ")
 		}
 		if cerr.Order != nil {
 			body["order_url"] = s.orderURL(cerr.Order)

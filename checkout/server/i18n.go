@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -35,6 +36,14 @@ func (s *Sidecar) lang(c *gin.Context) string {
 		return l.(string)
 	}
 	l := s.langExplicit(c)
+	if l == "" && strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		// API clients may say it the HTTP way.
+		if al := strings.ToLower(strings.TrimSpace(c.GetHeader("Accept-Language"))); strings.HasPrefix(al, "en") {
+			l = "en"
+		} else if strings.HasPrefix(al, "nl") {
+			l = "nl"
+		}
+	}
 	if l == "" {
 		l = s.shells.defaultLang()
 		if l != "en" {

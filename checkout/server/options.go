@@ -31,6 +31,9 @@ type Options struct {
 	OrderPrefix string
 	// RateLimit is checkout requests per minute per client; 0 means 30; negative turns the limit off (benchmarks).
 	RateLimit int
+
+	// tune lets tests in this package adjust internals before workers start.
+	tune func(*Sidecar)
 }
 
 // MinAdminTokenLen is the shortest admin token the sidecar accepts.

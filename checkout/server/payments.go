@@ -100,7 +100,7 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 	}
 	s.checkMu.Lock()
 	last := s.lastCheck[o.ID]
-	if s.now().Sub(last) < 3*time.Second {
+	if s.now().Sub(last) < s.pageCheckEvery {
 		s.checkMu.Unlock()
 		return o
 	}
@@ -153,7 +153,10 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 
 // reconcileAfter is how old an order awaiting payment must be before the
 // reconciler asks about it (the webhook usually comes first).
-const reconcileAfter = 2 * time.Minute
+const defaultReconcileAfter = 2 * time.Minute
+
+// pageCheckEvery throttles the order page's own provider checks per order.
+const defaultPageCheckEvery = 3 * time.Second
 
 // abandonAfter: an order with no payment at all (the provider failed at
 // checkout and the customer never retried) is canceled, releasing its stock.
@@ -184,7 +187,7 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 			continue
 		}
 		a := o.Attempt(o.PaymentID)
-		due := now.Sub(o.UpdatedAt) >= reconcileAfter || now.Sub(o.CreatedAt) >= reconcileAfter
+		due := now.Sub(o.CreatedAt) >= s.reconcileAfter
 		if a != nil && !a.ExpiresAt.IsZero() && now.After(a.ExpiresAt) {
 			due = true
 		}

@@ -35,6 +35,9 @@ type parts struct {
 	mailKick chan struct{}
 	unsub    func()
 
+	reconcileAfter time.Duration // tests shorten these
+	pageCheckEvery time.Duration
+
 	checkMu   sync.Mutex
 	lastCheck map[string]time.Time // order id -> last provider check from a page view
 }
@@ -44,6 +47,7 @@ type parts struct {
 func (s *Sidecar) open(ctx context.Context) error {
 	s.mailKick = make(chan struct{}, 1)
 	s.lastCheck = map[string]time.Time{}
+	s.reconcileAfter, s.pageCheckEvery = defaultReconcileAfter, defaultPageCheckEvery
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
 	if err != nil {
@@ -79,6 +83,9 @@ func (s *Sidecar) open(ctx context.Context) error {
 		s.static = http.FileServer(http.Dir(s.opts.PublicDir))
 	}
 
+	if s.opts.tune != nil {
+		s.opts.tune(s)
+	}
 	s.wg.Add(2)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
