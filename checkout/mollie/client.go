@@ -244,6 +244,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if !retryable || attempts < 1 {
 		attempts = 1
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("mollie %s %s: %w", cl.method, u.Path, err)
+	}
 	var lastErr error
 	for attempt := 1; ; attempt++ {
 		status, header, body, err := c.once(ctx, cl, u, payload)

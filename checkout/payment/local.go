@@ -351,7 +351,7 @@ func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
 		rec = r
 		return err
 	})
-	if err != nil || !expire || !l.expire(&localRecord{Payment: rec.Payment}) {
+	if err != nil || !expire || !l.pastExpiry(rec.Payment) {
 		return rec, false, err
 	}
 	changed := false
@@ -371,10 +371,15 @@ func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
 	return rec, changed, err
 }
 
+// pastExpiry reports whether p is open and past its expiry.
+func (l *Local) pastExpiry(p Payment) bool {
+	return p.Status == StatusOpen && !l.opts.Now().Before(p.ExpiresAt)
+}
+
 // expire turns an open record past its expiry into expired; it reports
 // whether it did.
 func (l *Local) expire(r *localRecord) bool {
-	if r.Payment.Status != StatusOpen || l.opts.Now().Before(r.Payment.ExpiresAt) {
+	if !l.pastExpiry(r.Payment) {
 		return false
 	}
 	l.apply(r, StatusExpired)
@@ -402,7 +407,7 @@ func (l *Local) notify(rec *localRecord) {
 		return
 	}
 	id, hook := rec.Payment.ID, rec.WebhookURL
-	if hook == "" && l.opts.OnStatusChange == nil {
+	if (hook == "" && l.opts.OnStatusChange == nil) || l.ctx.Err() != nil {
 		return
 	}
 	l.wg.Add(1)

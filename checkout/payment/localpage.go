@@ -165,7 +165,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 	default:
 		p := rec.Payment
 		d.Found = true
-		d.Action = "/pay/" + p.ID
+		d.Action = r.URL.Path // where the handler is mounted, prefix included
 		d.Amount = money.Display(p.Amount, p.Currency, lang)
 		d.Description = p.Description
 		d.StatusName = t.StatusNames[p.Status]
@@ -232,7 +232,7 @@ func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, _, err := l.load(p.ID, false)
 	if err != nil || rec.RedirectURL == "" {
-		http.Redirect(w, r, "/pay/"+p.ID, http.StatusSeeOther)
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, rec.RedirectURL, http.StatusSeeOther)
