@@ -1,0 +1,697 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+func testCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	b, err := os.ReadFile("../catalog/testdata/catalog.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalog.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type fixture struct {
+	s     *Store
+	cat   *catalog.Catalog
+	clock *clock
+	path  string
+	opts  Options
+}
+
+func open(t testing.TB, batch time.Duration) *fixture {
+	t.Helper()
+	f := &fixture{cat: testCatalog(t), clock: &clock{t: t0}, path: filepath.Join(t.TempDir(), "shop.db")}
+	f.opts = Options{OrderPrefix: "BK", Catalog: func() *catalog.Catalog { return f.cat }, BatchDelay: batch,
+		Now: f.clock.Now, Logger: slog.New(slog.DiscardHandler), Timeout: 200 * time.Millisecond}
+	s, err := Open(f.path, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.s = s
+	t.Cleanup(func() { f.s.Close() })
+	return f
+}
+
+// newOrder prices lines (sku, qty, sku, qty, ...) from the catalog.
+func (f *fixture) newOrder(t testing.TB, cartID string, skuQty ...any) *order.Order {
+	t.Helper()
+	c := &cart.Cart{ID: cartID}
+	for i := 0; i < len(skuQty); i += 2 {
+		if err := cart.Add(c, f.cat, skuQty[i].(string), skuQty[i+1].(int), t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tot, err := cart.Compute(c, f.cat, "", "NL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := order.New(order.Customer{Name: "Anna", Email: "anna@example.nl", Country: "NL"}, tot, "nl", cartID, "", f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func (f *fixture) create(t testing.TB, key string, o *order.Order) *order.Order {
+	t.Helper()
+	got, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h-" + key, Order: o, Catalog: f.cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !created {
+		t.Fatal("not created")
+	}
+	return got
+}
+
+func (f *fixture) avail(t testing.TB, sku string) Availability {
+	t.Helper()
+	a, err := f.s.Availability(f.cat, sku)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a[0]
+}
+
+func paymentFor(o *order.Order, id string, s payment.Status) payment.Payment {
+	return payment.Payment{ID: id, Status: s, Amount: o.Total(), Currency: o.Currency, CheckoutURL: "https://pay.example/" + id}
+}
+
+func TestSecondOpenFailsClearly(t *testing.T) {
+	f := open(t, 0)
+	start := time.Now()
+	_, err := Open(f.path, Options{Timeout: 100 * time.Millisecond})
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), f.path) {
+		t.Fatalf("second open: %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Error("second open did not give up")
+	}
+}
+
+func TestCarts(t *testing.T) {
+	f := open(t, 0)
+	if _, err := f.s.GetCart("nope"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("GetCart(nope) = %v", err)
+	}
+	c, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
+	if err != nil || c.ID != "c1" || len(c.Lines) != 1 {
+		t.Fatalf("UpdateCart: %+v %v", c, err)
+	}
+	// A failing change stores nothing.
+	_, err = f.s.UpdateCart("c1", func(c *cart.Cart) error {
+		c.Lines = nil
+		return cart.Add(c, f.cat, "NOPE", 1, t0)
+	})
+	if !errors.Is(err, cart.ErrUnknownSKU) {
+		t.Fatalf("failing UpdateCart: %v", err)
+	}
+	got, err := f.s.GetCart("c1")
+	if err != nil || len(got.Lines) != 1 || got.Lines[0].Quantity != 2 {
+		t.Fatalf("GetCart after failed update: %+v %v", got, err)
+	}
+	got.Lines[0].Quantity = 5
+	if err := f.s.SaveCart(got); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.s.GetCart("c1"); got.Lines[0].Quantity != 5 {
+		t.Fatalf("SaveCart not stored: %+v", got)
+	}
+	old := &cart.Cart{ID: "old", UpdatedAt: t0.Add(-48 * time.Hour)}
+	f.s.SaveCart(old)
+	if n, err := f.s.PruneCarts(t0.Add(-24 * time.Hour)); err != nil || n != 1 {
+		t.Fatalf("PruneCarts = %d, %v", n, err)
+	}
+	if _, err := f.s.GetCart("old"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("old cart survived")
+	}
+	if err := f.s.DeleteCart("c1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("deleted cart survived")
+	}
+}
+
+func TestConcurrentCartUpdatesLoseNothing(t *testing.T) {
+	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			f := open(t, batch)
+			var wg sync.WaitGroup
+			for range 20 {
+				wg.Go(func() {
+					if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error {
+						return cart.Add(c, f.cat, "KOF-GUJI-250-BO", 1, t0)
+					}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			c, err := f.s.GetCart("c1")
+			if err != nil || c.Lines[0].Quantity != 20 {
+				t.Fatalf("after 20 concurrent adds: %+v %v", c, err)
+			}
+		})
+	}
+}
+
+func TestCreateOrder(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1, "MOLEN-1", 2))
+	if o.ID != "BK-2026-000001" || len(o.Token) < 22 || o.Version != 1 || o.Stock != order.StockReserved ||
+		o.Held["BOEK-001"] != 1 || o.Held["MOLEN-1"] != 0 || o.IdempotencyKey != "k1" {
+		t.Fatalf("created %+v", o)
+	}
+	o2 := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	if o2.ID != "BK-2026-000002" || o2.Token == o.Token {
+		t.Fatalf("second order %s %s", o2.ID, o2.Token)
+	}
+	byTok, err := f.s.OrderByToken(o.Token)
+	if err != nil || byTok.ID != o.ID {
+		t.Fatalf("OrderByToken: %v %v", byTok, err)
+	}
+	for _, tok := range []string{"", "x", o.Token + "x"} {
+		if _, err := f.s.OrderByToken(tok); !errors.Is(err, ErrNotFound) {
+			t.Errorf("OrderByToken(%q) = %v", tok, err)
+		}
+	}
+	if a := f.avail(t, "BOEK-001"); a.Remaining != 2 || a.Reserved != 1 || !a.Tracked {
+		t.Errorf("BOEK-001 availability %+v", a)
+	}
+	if a := f.avail(t, "MOLEN-1"); a.Tracked || !a.InStock(1000) {
+		t.Errorf("MOLEN-1 availability %+v", a)
+	}
+	if a := f.avail(t, "NOPE"); a.Known || a.InStock(1) {
+		t.Errorf("NOPE availability %+v", a)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	f := open(t, 0)
+	first := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
+	again, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
+	if err != nil || created || again.ID != first.ID || again.Token != first.Token {
+		t.Fatalf("replay: %+v created=%v %v", again, created, err)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Reserved != 1 {
+		t.Errorf("replay reserved again: %+v", a)
+	}
+	_, _, err = f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat})
+	if !errors.Is(err, ErrIdempotencyConflict) {
+		t.Fatalf("reuse with another request: %v", err)
+	}
+	list, _ := f.s.ListOrders(Filter{})
+	if len(list) != 1 {
+		t.Fatalf("%d orders stored, want 1", len(list))
+	}
+	// Pruned keys are forgotten.
+	if n, err := f.s.PruneIdempotency(t0.Add(time.Second)); err != nil || n != 1 {
+		t.Fatalf("PruneIdempotency = %d, %v", n, err)
+	}
+	if _, created, _ := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); !created {
+		t.Fatal("pruned key still answered")
+	}
+}
+
+func TestOutOfStock(t *testing.T) {
+	f := open(t, 0)
+	_, _, err := f.s.CreateOrder(NewOrder{Order: f.newOrder(t, "c1", "MOLEN-1", 1, "BOEK-001", 4), Catalog: f.cat})
+	var oos *OutOfStockError
+	if !errors.Is(err, ErrOutOfStock) || !errors.As(err, &oos) || oos.SKU != "BOEK-001" || oos.Requested != 4 || oos.Available != 3 {
+		t.Fatalf("err = %v (%+v)", err, oos)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Reserved != 0 {
+		t.Errorf("failed order reserved stock: %+v", a)
+	}
+	if list, _ := f.s.ListOrders(Filter{}); len(list) != 0 {
+		t.Error("failed order stored")
+	}
+	// No order number was used up either.
+	o := f.create(t, "", f.newOrder(t, "c1", "BOEK-001", 3))
+	if o.ID != "BK-2026-000001" {
+		t.Errorf("ID = %s", o.ID)
+	}
+}
+
+// 50 customers check out the last 10 units at once: exactly 10 get one.
+func TestConcurrentCheckoutsNeverOversell(t *testing.T) {
+	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			f := open(t, batch)
+			for i := range f.cat.Items {
+				if f.cat.Items[i].SKU == "KOF-GUJI-250-BO" {
+					f.cat.Items[i].Stock.Quantity = 10
+				}
+			}
+			var ok, short atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 50 {
+				o := f.newOrder(t, fmt.Sprintf("c%d", i), "KOF-GUJI-250-BO", 1)
+				wg.Go(func() {
+					_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat})
+					switch {
+					case err == nil:
+						ok.Add(1)
+					case errors.Is(err, ErrOutOfStock):
+						short.Add(1)
+					default:
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if ok.Load() != 10 || short.Load() != 40 {
+				t.Fatalf("%d orders, %d out of stock; want 10 and 40", ok.Load(), short.Load())
+			}
+			a := f.avail(t, "KOF-GUJI-250-BO")
+			list, _ := f.s.ListOrders(Filter{})
+			if a.Reserved != 10 || a.Remaining != 0 || len(list) != 10 {
+				t.Fatalf("availability %+v, %d orders", a, len(list))
+			}
+		})
+	}
+}
+
+// 20 webhooks for the same paid payment at once: one transition, one e-mail.
+func TestConcurrentWebhooksOneTransition(t *testing.T) {
+	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			f := open(t, batch)
+			f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
+			o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
+			p := paymentFor(o, "tr_1", payment.StatusOpen)
+			if _, _, err := f.s.AttachPayment(o.ID, "", p, "local"); err != nil {
+				t.Fatal(err)
+			}
+			p.Status = payment.StatusPaid
+			var changed, confirmations atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 20 {
+				by := []string{"webhook", "return", "reconciler"}[i%3]
+				wg.Go(func() {
+					_, ch, eff, err := f.s.ApplyPayment(p, by)
+					if err != nil {
+						t.Error(err)
+					}
+					if ch {
+						changed.Add(1)
+					}
+					for _, e := range eff {
+						if e.Kind == order.EffectConfirmationMail {
+							confirmations.Add(1) // must not leak out: the store does it
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if changed.Load() != 1 || confirmations.Load() != 0 {
+				t.Fatalf("changed %d times, %d confirmation effects returned", changed.Load(), confirmations.Load())
+			}
+			due, _ := f.s.Due(f.clock.Now(), 0)
+			if len(due) != 1 || due[0].Kind != MailConfirmation || due[0].OrderID != o.ID || due[0].To != "anna@example.nl" {
+				t.Fatalf("mail queue: %+v", due)
+			}
+			got, _ := f.s.GetOrder(o.ID)
+			paid := 0
+			for _, h := range got.History {
+				if h.To == order.Paid && h.From != order.Paid {
+					paid++
+				}
+			}
+			if got.State != order.Paid || paid != 1 || got.Stock != order.StockSold {
+				t.Fatalf("order %s, %d paid transitions, stock %s", got.State, paid, got.Stock)
+			}
+			if a := f.avail(t, "BOEK-001"); a.Reserved != 0 || a.Sold != 2 || a.Remaining != 1 {
+				t.Errorf("availability %+v", a)
+			}
+			if _, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+				t.Error("paid cart not cleared")
+			}
+		})
+	}
+}
+
+func TestUnknownPaymentID(t *testing.T) {
+	f := open(t, 0)
+	_, _, _, err := f.s.ApplyPayment(payment.Payment{ID: "tr_nope", Status: payment.StatusPaid}, "webhook")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown payment: %v", err)
+	}
+}
+
+func TestPaymentFailureAndRetry(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 3))
+	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+		t.Fatal(err)
+	}
+	// Compare-and-set: a second attach expecting no payment loses.
+	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_x", payment.StatusOpen), "local"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("lost CAS: %v", err)
+	}
+	// Attaching the same payment again is fine.
+	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+		t.Fatalf("re-attach: %v", err)
+	}
+	got, _, _, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusExpired), "reconciler")
+	if err != nil || got.State != order.PaymentFailed || got.Stock != order.StockNone {
+		t.Fatalf("after expiry: %+v %v", got, err)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Reserved != 0 || a.Remaining != 3 {
+		t.Fatalf("stock not released: %+v", a)
+	}
+	// Someone else buys 1 meanwhile: a retry of 3 no longer fits.
+	f.create(t, "k2", f.newOrder(t, "c2", "BOEK-001", 1))
+	_, _, err = f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	if !errors.Is(err, ErrOutOfStock) {
+		t.Fatalf("retry without stock: %v", err)
+	}
+	if got, _ := f.s.GetOrder(o.ID); got.State != order.PaymentFailed || got.PaymentID != "tr_1" {
+		t.Fatalf("failed retry changed the order: %s %s", got.State, got.PaymentID)
+	}
+	if _, err := f.s.OrderByPaymentID("tr_2"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("failed retry indexed its payment")
+	}
+	// The other order expires too; now the retry fits.
+	other, _ := f.s.ListOrders(Filter{States: []order.State{order.AwaitingPayment}})
+	f.s.Do(other[0].ID, order.EventCancel, "admin", "")
+	got, eff, err := f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	if err != nil || got.State != order.AwaitingPayment || got.Stock != order.StockReserved || len(eff) != 0 {
+		t.Fatalf("retry: %+v %v %v", got, eff, err)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Reserved != 3 || a.Remaining != 0 {
+		t.Fatalf("retry reservation: %+v", a)
+	}
+	byPay, err := f.s.OrderByPaymentID("tr_2")
+	if err != nil || byPay.ID != o.ID {
+		t.Fatalf("OrderByPaymentID: %v", err)
+	}
+}
+
+// A payment that turns out paid after its order's stock was released is
+// still sold: paid money is never turned away.
+func TestLatePaidAfterRelease(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(o, "tr_2", payment.StatusFailed), "webhook")
+	got, changed, eff, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	if err != nil || !changed || got.State != order.Paid || got.Stock != order.StockSold {
+		t.Fatalf("late paid: %+v %v %v %v", got, changed, eff, err)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Sold != 2 || a.Reserved != 0 {
+		t.Fatalf("availability %+v", a)
+	}
+}
+
+func TestAmountMismatchIsNotPaid(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	p := paymentFor(o, "tr_1", payment.StatusPaid)
+	p.Amount = 1
+	got, changed, eff, err := f.s.ApplyPayment(p, "webhook")
+	if err != nil || !changed || got.State != order.AwaitingPayment {
+		t.Fatalf("mismatch: %+v %v %v", got, changed, err)
+	}
+	if len(eff) != 2 || eff[0].Kind != order.EffectAnomaly || eff[1].Kind != order.EffectRefundDue {
+		t.Fatalf("effects %+v", eff)
+	}
+	if due, _ := f.s.Due(f.clock.Now(), 0); len(due) != 0 {
+		t.Fatalf("mail queued for a refused payment: %+v", due)
+	}
+}
+
+func TestShipQueuesMailOnce(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	_, _, err := f.s.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+		o.TrackingCode = "3SABC"
+		eff, err := o.Do(order.EventShip, "admin", "", f.clock.Now())
+		return err == nil, eff, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.s.Do(o.ID, order.EventShip, "admin", ""); !errors.Is(err, order.ErrTransition) {
+		t.Fatalf("ship twice: %v", err)
+	}
+	due, _ := f.s.Due(f.clock.Now(), 0)
+	var kinds []string
+	for _, m := range due {
+		kinds = append(kinds, m.Kind)
+	}
+	if strings.Join(kinds, ",") != MailConfirmation+","+MailShipped && strings.Join(kinds, ",") != MailShipped+","+MailConfirmation {
+		t.Fatalf("queue: %v", kinds)
+	}
+	got, _ := f.s.GetOrder(o.ID)
+	if got.State != order.Shipped || got.TrackingCode != "3SABC" || got.Version != 4 {
+		t.Fatalf("order %s %q version %d", got.State, got.TrackingCode, got.Version)
+	}
+}
+
+func TestCancelPaidGivesStockBack(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	_, eff, err := f.s.Do(o.ID, order.EventCancel, "admin", "out of paper")
+	if err != nil || len(eff) != 1 || eff[0].Kind != order.EffectRefundDue || eff[0].PaymentID != "tr_1" {
+		t.Fatalf("cancel paid: %+v %v", eff, err)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Sold != 0 || a.Remaining != 3 {
+		t.Fatalf("availability %+v", a)
+	}
+}
+
+func TestStockBaselineResetsOnNewQuantity(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	f.create(t, "k2", f.newOrder(t, "c2", "BOEK-001", 1)) // reserved
+	if a := f.avail(t, "BOEK-001"); a.Remaining != 0 {
+		t.Fatalf("before recount: %+v", a)
+	}
+	// The owner counts 5 free units and publishes them.
+	for i := range f.cat.Items {
+		if f.cat.Items[i].SKU == "BOEK-001" {
+			f.cat.Items[i].Stock.Quantity = 5
+		}
+	}
+	if a := f.avail(t, "BOEK-001"); a.Sold != 0 || a.Reserved != 1 || a.Remaining != 4 {
+		t.Fatalf("after recount: %+v", a)
+	}
+	f.create(t, "k3", f.newOrder(t, "c3", "BOEK-001", 4))
+	if a := f.avail(t, "BOEK-001"); a.Remaining != 0 || a.Reserved != 5 {
+		t.Fatalf("after selling the recount: %+v", a)
+	}
+}
+
+func TestListOrders(t *testing.T) {
+	f := open(t, 0)
+	a := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
+	f.clock.Add(10 * time.Minute)
+	b := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	f.s.AttachPayment(b.ID, "", paymentFor(b, "tr_b", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(b, "tr_b", payment.StatusPaid), "webhook")
+	f.clock.Add(10 * time.Minute)
+	c := f.create(t, "k3", f.newOrder(t, "c3", "MOLEN-1", 1))
+	ids := func(l []*order.Order) string {
+		var s []string
+		for _, o := range l {
+			s = append(s, o.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	tests := []struct {
+		f    Filter
+		want string
+	}{
+		{Filter{}, ids([]*order.Order{c, b, a})},
+		{Filter{Limit: 2}, ids([]*order.Order{c, b})},
+		{Filter{States: []order.State{order.AwaitingPayment}}, ids([]*order.Order{c, a})},
+		{Filter{States: []order.State{order.Paid}}, b.ID},
+		{Filter{States: []order.State{order.AwaitingPayment}, CreatedBefore: t0.Add(15 * time.Minute)}, a.ID},
+		{Filter{UpdatedBefore: t0.Add(5 * time.Minute)}, a.ID},
+	}
+	for _, tt := range tests {
+		got, err := f.s.ListOrders(tt.f)
+		if err != nil || ids(got) != tt.want {
+			t.Errorf("ListOrders(%+v) = %s, %v; want %s", tt.f, ids(got), err, tt.want)
+		}
+	}
+}
+
+func TestMailQueue(t *testing.T) {
+	f := open(t, 0)
+	id, err := f.s.Enqueue(Mail{Kind: "review_request", OrderID: "BK-1", To: "a@example.nl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.s.Enqueue(Mail{ID: id, Kind: "other"}); again != id {
+		t.Fatal("enqueue with an existing id")
+	}
+	if m, _ := f.s.GetMail(id); m.Kind != "review_request" {
+		t.Fatalf("existing message replaced: %+v", m)
+	}
+	now := f.clock.Now()
+	due, _ := f.s.Due(now, 0)
+	if len(due) != 1 {
+		t.Fatalf("due = %+v", due)
+	}
+	m, err := f.s.MarkFailed(id, errors.New("smtp: 421"), now)
+	if err != nil || m.Attempts != 1 || !m.NextAt.Equal(now.Add(30*time.Second)) || m.LastError != "smtp: 421" {
+		t.Fatalf("MarkFailed: %+v %v", m, err)
+	}
+	if due, _ := f.s.Due(now.Add(29*time.Second), 0); len(due) != 0 {
+		t.Fatal("due before its backoff")
+	}
+	if due, _ := f.s.Due(now.Add(30*time.Second), 0); len(due) != 1 {
+		t.Fatal("not due after its backoff")
+	}
+	m, _ = f.s.MarkFailed(id, errors.New("again"), now)
+	if !m.NextAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("second backoff %v", m.NextAt.Sub(now))
+	}
+	if err := f.s.MarkSent(id, now); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := f.s.Due(now.Add(time.Hour), 0); len(due) != 0 {
+		t.Fatal("sent message still due")
+	}
+	if err := f.s.MarkSent("nope", now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("MarkSent(nope) = %v", err)
+	}
+
+	dead, _ := f.s.Enqueue(Mail{Kind: "x", To: "b@example.nl"})
+	for range MailMaxAttempts {
+		m, _ = f.s.MarkFailed(dead, errors.New("no"), now)
+	}
+	if !m.Dead {
+		t.Fatalf("not dead after %d attempts: %+v", MailMaxAttempts, m)
+	}
+	if due, _ := f.s.Due(now.Add(365*24*time.Hour), 0); len(due) != 0 {
+		t.Fatal("dead message due")
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	tests := []struct {
+		attempts int
+		want     time.Duration
+	}{{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {10, 256 * time.Minute}, {11, 6 * time.Hour}, {100, 6 * time.Hour}}
+	for _, tt := range tests {
+		if got := Backoff(tt.attempts); got != tt.want {
+			t.Errorf("Backoff(%d) = %v, want %v", tt.attempts, got, tt.want)
+		}
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	f := open(t, 0)
+	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
+	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(f.path, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.s = s
+	if c, err := s.GetCart("c9"); err != nil || c.Lines[0].SKU != "MOLEN-1" {
+		t.Errorf("cart after reopen: %+v %v", c, err)
+	}
+	got, err := s.OrderByToken(o.Token)
+	if err != nil || got.State != order.Paid {
+		t.Fatalf("order after reopen: %+v %v", got, err)
+	}
+	if byPay, err := s.OrderByPaymentID("tr_1"); err != nil || byPay.ID != o.ID {
+		t.Errorf("payment index after reopen: %v", err)
+	}
+	if due, _ := s.Due(f.clock.Now(), 0); len(due) != 1 {
+		t.Errorf("mail after reopen: %+v", due)
+	}
+	if a := f.avail(t, "BOEK-001"); a.Sold != 1 {
+		t.Errorf("stock after reopen: %+v", a)
+	}
+	if _, created, err := s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); err != nil || created {
+		t.Errorf("idempotency after reopen: created=%v %v", created, err)
+	}
+	next := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	if next.ID != "BK-2026-000002" {
+		t.Errorf("numbering after reopen: %s", next.ID)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
+	var buf bytes.Buffer
+	size, _ := f.s.BackupSize()
+	n, err := f.s.Backup(&buf)
+	if err != nil || n != int64(buf.Len()) || n != size {
+		t.Fatalf("Backup: %d bytes (size %d, buffer %d), %v", n, size, buf.Len(), err)
+	}
+	// Writes go on while nobody waits for the backup.
+	f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	path := filepath.Join(t.TempDir(), "restore.db")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.OrderByToken(o.Token)
+	if err != nil || got.ID != o.ID {
+		t.Fatalf("order in backup: %v", err)
+	}
+	if list, _ := r.ListOrders(Filter{}); len(list) != 1 {
+		t.Errorf("backup has %d orders, want the 1 from before it", len(list))
+	}
+}
