@@ -57,13 +57,21 @@ func (p *Provider) GetPayment(ctx context.Context, id string) (*payment.Payment,
 	return toPayment(mp)
 }
 
-// CancelPayment cancels a payment that is still cancelable.
+// CancelPayment cancels a payment that is still cancelable. When Mollie
+// refuses because the payment is already final, the error wraps
+// payment.ErrFinal, as the local provider's does.
 func (p *Provider) CancelPayment(ctx context.Context, id string) (*payment.Payment, error) {
 	mp, err := p.c.Payments.Cancel(ctx, id)
-	if err != nil {
-		return nil, providerErr("cancel payment", err)
+	if err == nil {
+		return toPayment(mp)
 	}
-	return toPayment(mp)
+	var be *BaseError
+	if errors.As(err, &be) && be.Status == http.StatusUnprocessableEntity {
+		if cur, gerr := p.c.Payments.Get(ctx, id); gerr == nil && payment.Status(cur.Status).Final() {
+			return nil, fmt.Errorf("mollie cancel payment: payment is %s: %w: %w", cur.Status, payment.ErrFinal, err)
+		}
+	}
+	return nil, providerErr("cancel payment", err)
 }
 
 // CreateRefund refunds (part of) a paid payment.

@@ -73,8 +73,18 @@ func TestProvider(t *testing.T) {
 	if got.AmountRefunded != 450 {
 		t.Fatalf("refunded = %d", got.AmountRefunded)
 	}
-	if _, err := p.CancelPayment(ctx, pay.ID); !errors.Is(err, payment.ErrInvalid) {
+	if _, err := p.CancelPayment(ctx, pay.ID); !errors.Is(err, payment.ErrFinal) {
 		t.Fatalf("cancel paid: %v", err)
+	}
+	// Pending is not final, but Mollie cannot cancel it either.
+	pend, _ := p.CreatePayment(ctx, payment.CreateRequest{Amount: 100, Currency: "EUR", Description: "x", RedirectURL: "https://x.example/"})
+	f.SetStatusQuiet(pend.ID, "pending")
+	if _, err := p.CancelPayment(ctx, pend.ID); !errors.Is(err, payment.ErrInvalid) || errors.Is(err, payment.ErrFinal) {
+		t.Fatalf("cancel pending: %v", err)
+	}
+	open, _ := p.CreatePayment(ctx, payment.CreateRequest{Amount: 100, Currency: "EUR", Description: "y", RedirectURL: "https://x.example/"})
+	if c, err := p.CancelPayment(ctx, open.ID); err != nil || c.Status != payment.StatusCanceled || c.CheckoutURL != "" {
+		t.Fatalf("cancel open: %+v %v", c, err)
 	}
 }
 
