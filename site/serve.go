@@ -197,12 +197,16 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// waitListening waits until Hugo answers HTTP on port. Hugo opens its
+// listener before the first build, so a TCP connect is not enough: a request
+// is answered only once the build is done and the server runs.
 func waitListening(ctx context.Context, port int, hugoDone <-chan error) error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	client := &http.Client{Timeout: time.Second}
 	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
 			return nil
 		}
 		select {

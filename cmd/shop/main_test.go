@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the shop binary: with SHOP_TEST_MAIN=1 it runs
+// main, so `shop serve` is tested as a real process with real signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("SHOP_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func runShop(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageAndExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string // in stdout or stderr
+	}{
+		{nil, exitUsage, "Usage: shop <command>"},
+		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{[]string{"help"}, exitOK, "doctor"},
+		{[]string{"help", "build"}, exitOK, "Usage: shop build"},
+		{[]string{"build", "-h"}, exitOK, "--baseURL"},
+		{[]string{"build", "--nope"}, exitUsage, "flag provided but not defined"},
+		{[]string{"build", "extra"}, exitUsage, `unexpected argument "extra"`},
+		{[]string{"new", "product"}, exitUsage, "give a kind and a name"},
+		{[]string{"new", "recipe", "x", "-s", "../../testdata/site"}, exitFail, `unknown kind "recipe"`},
+		{[]string{"version"}, exitOK, "Hugo v0.165.0"},
+		{[]string{"doctor", "-s", t.TempDir()}, exitFail, "no hugo.toml"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runShop(tt.args...)
+		if code != tt.code || !strings.Contains(out+errOut, tt.out) {
+			t.Errorf("shop %s: exit %d, want %d; output does not contain %q?\nstdout: %s\nstderr: %s",
+				strings.Join(tt.args, " "), code, tt.code, tt.out, out, errOut)
+		}
+	}
+}
+
+// doctorFixture lays testdata/doctor/<name> over testdata/doctor/base.
+func doctorFixture(t *testing.T, name string) string {
+	t.Helper()
+	dst := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "doctor", "base"), dst)
+	if name != "base" {
+		copyTree(t, filepath.Join("..", "..", "testdata", "doctor", name), dst)
+	}
+	return dst
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			if rel == "public" || rel == "resources" || rel == "var" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDoctorCommand(t *testing.T) {
+	tests := []struct {
+		fixture string
+		code    int
+		line    string
+	}{
+		{"base", exitOK, "0 errors"},
+		{"missing-alt", exitFail, "ERROR   content/products/guji/index.md: images[1].alt: photo 'zak.jpg' has no alt text"},
+		{"duplicate-sku", exitFail, `content/products/v60/index.md: sku: SKU "KOF-GUJI-250" is also used in content/products/guji/index.md (variants[1])`},
+		{"short-body", exitOK, "WARNING content/products/v60/index.md: body:"},
+		{"broken-link", exitFail, "content/stories/bezoek/index.md: body (line 10): link to '/producten/bestaat-niet/' goes nowhere"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			code, out, errOut := runShop("doctor", "-s", doctorFixture(t, tt.fixture))
+			if code != tt.code || !strings.Contains(out, tt.line) {
+				t.Errorf("exit %d (want %d), stdout lacks %q:\n%s%s", code, tt.code, tt.line, out, errOut)
+			}
+		})
+	}
+	t.Run("json", func(t *testing.T) {
+		code, out, _ := runShop("doctor", "--json", "-s", doctorFixture(t, "unknown-category"))
+		var r struct {
+			Errors   int
+			Findings []struct{ Severity, File, Field, Message string }
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("--json output does not parse: %v\n%s", err, out)
+		}
+		if code != exitFail || r.Errors != 1 || r.Findings[0].File != "content/products/v60/index.md" || r.Findings[0].Field != "categories" {
+			t.Errorf("exit %d, report %+v", code, r)
+		}
+	})
+}
+
+// fixtureSite copies testdata/site, pointing it at the repository's theme.
+func fixtureSite(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "site"), dst)
+	themes, _ := filepath.Abs(filepath.Join("..", "..", "themes"))
+	cfg := filepath.Join(dst, "hugo.toml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = regexp.MustCompile(`(?m)^themesDir = .*$`).ReplaceAll(b, []byte(fmt.Sprintf("themesDir = %q", themes)))
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestBuildCommand(t *testing.T) {
+	dir := fixtureSite(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	code, out, errOut := runShop("build", "-s", dir, "-d", dest, "--sidecar", "https://checkout.example.nl")
+	if code != exitOK {
+		t.Fatalf("build failed (%d):\n%s%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`^built \d+ pages, 5 products, \d+ images in \S+ into `).MatchString(out) {
+		t.Errorf("summary line = %q", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dest, "_redirects")); err != nil || !strings.Contains(string(b), "/api/*") {
+		t.Errorf("no _redirects for the sidecar: %v %s", err, b)
+	}
+
+	// A content error: the file and the field, without Hugo's stack of noise.
+	p := filepath.Join(dir, "content", "products", "hario-v60", "index.md")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(b, []byte(`delivery_class: "standard"`), []byte(`delivery_class: "morgen"`), 1), 0o644)
+	code, out, errOut = runShop("build", "-s", dir, "-d", dest)
+	if code != exitFail {
+		t.Fatalf("broken content built (exit %d):\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `content/products/hario-v60/index.md: field "delivery_class"`) || strings.Contains(errOut, dir) {
+		t.Errorf("error does not name the file and field plainly:\n%s", errOut)
+	}
+}
+
+// shopProcess runs `shop serve` as a child process.
+type shopProcess struct {
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	url  string
+	done chan error
+}
+
+func startServe(t testing.TB, dir string) *shopProcess {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(os.Args[0], "serve", "-s", dir, "--port", fmt.Sprint(port))
+	cmd.Env = append(os.Environ(), "SHOP_TEST_MAIN=1")
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	out := &bytes.Buffer{}
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			line := sc.Text()
+			out.WriteString(line + "\n")
+			if strings.Contains(line, "Your shop is running") {
+				ready <- line
+			}
+		}
+	}()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &shopProcess{cmd: cmd, out: out, url: fmt.Sprintf("http://localhost:%d", port), done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait(); pw.Close() }()
+	t.Cleanup(func() { p.stop(t) })
+	select {
+	case line := <-ready:
+		if !strings.Contains(line, p.url+"/") {
+			t.Errorf("serve prints %q, not the URL %s/", line, p.url)
+		}
+	case err := <-p.done:
+		t.Fatalf("serve exited: %v\n%s", err, out)
+	case <-time.After(90 * time.Second):
+		t.Fatalf("serve did not start:\n%s", out)
+	}
+	return p
+}
+
+// stop sends Ctrl-C and expects a clean exit.
+func (p *shopProcess) stop(t testing.TB) {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("serve did not stop cleanly on Ctrl-C: %v\n%s", err, p.out)
+		}
+	case <-time.After(15 * time.Second):
+		p.cmd.Process.Kill()
+		t.Errorf("serve did not stop within 15s of Ctrl-C")
+	}
+}
+
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func get(t testing.TB, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// waitFor polls url until its body contains want.
+func waitFor(t testing.TB, url, want string, limit time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	var body string
+	for time.Now().Before(deadline) {
+		_, body, _ = get(t, url)
+		if strings.Contains(body, want) {
+			return body
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never showed %q within %s", url, want, limit)
+	return body
+}
+
+func TestServe(t *testing.T) {
+	dir := fixtureSite(t)
+	p := startServe(t, dir)
+
+	code, body, _ := get(t, p.url+"/producten/hario-v60/")
+	if code != http.StatusOK || !strings.Contains(body, "Hario V60 dripper 02") {
+		t.Fatalf("product page: %d\n%.300s", code, body)
+	}
+	if !strings.Contains(body, "livereload.js") {
+		t.Error("the page has no live reload script")
+	}
+	if code, js, _ := get(t, p.url+"/livereload.js"); code != http.StatusOK || len(js) < 1000 {
+		t.Errorf("/livereload.js through the front server: %d, %d bytes", code, len(js))
+	}
+
+	// Edit a product: the page served changes without a restart.
+	editProduct(t, filepath.Join(dir, "content", "products", "hario-v60", "index.md"), "Hario V60 dripper 02", "Hario V60 dripper 02 (nieuw)")
+	waitFor(t, p.url+"/producten/hario-v60/", "Hario V60 dripper 02 (nieuw)", 20*time.Second)
+
+	// The sidecar's paths go to the sidecar, not to Hugo.
+	code, body, h := get(t, p.url+"/api/cart")
+	if strings.Contains(body, "livereload") || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Errorf("/api/cart was not answered by the sidecar: %d %s\n%.300s", code, h.Get("Content-Type"), body)
+	}
+	p.stop(t)
+	if _, err := os.Stat(filepath.Join(dir, "var", "shop.db")); err != nil {
+		t.Errorf("serve kept no order database in var/: %v", err)
+	}
+}
+
+func editProduct(t testing.TB, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s does not contain %q", path, old)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
