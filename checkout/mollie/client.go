@@ -5,7 +5,9 @@
 //
 // The client retries where it is safe: GET requests, and POST requests that
 // carry an idempotency key (the same key on every attempt), on 429, 502, 503,
-// 504 and connection errors, with exponential backoff, jitter and Retry-After.
+// 504 and connection errors (and 409 "still processing" for keyed POSTs),
+// with exponential backoff, jitter and Retry-After. DELETE (cancel) is not
+// retried.
 // A refund POST is never retried after a timeout or an answer that may mean
 // it was performed; such calls return an error wrapping ErrUncertain, and the
 // caller must list the payment's refunds before trying again.
@@ -278,12 +280,15 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		default:
 			berr := decodeError(status, header, body)
 			lastErr = berr
-			if !retryStatus(status) {
+			// 409: the first request with this key is still being
+			// processed; asking again with the same key gets its answer.
+			inProgress := status == http.StatusConflict && cl.idemKey != ""
+			if !retryStatus(status) && !inProgress {
 				return berr
 			}
 			// Mollie documents 429 and 503 as "not performed"; 502 and 504
 			// leave a refund in doubt.
-			if cl.isRefund && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
+			if cl.isRefund && !inProgress && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
 				return fmt.Errorf("%w: %w", ErrUncertain, berr)
 			}
 			if ra, ok := retryAfter(header.Get("Retry-After"), time.Now()); ok {

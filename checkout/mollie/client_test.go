@@ -385,6 +385,7 @@ func TestCreateRetriesWithTheSameKey(t *testing.T) {
 		{"connection closed before handling", molliefake.Fault{CloseConn: true}, 2},
 		{"answer lost after the payment was made", molliefake.Fault{CloseConn: true, AfterHandling: true}, 2},
 		{"503 after the payment was made", molliefake.Fault{Status: 503, AfterHandling: true}, 2},
+		{"409 still processing", molliefake.Fault{Status: 409}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -536,18 +537,19 @@ func TestRefundWithKeyOnDeadConnectionMakesOneRefund(t *testing.T) {
 	}
 }
 
-func TestRefundRetriedOn503WithKey(t *testing.T) {
+func TestRefundRetriedOn503And429And409WithKey(t *testing.T) {
 	f, c, _ := newClient(t)
 	ctx := context.Background()
 	p, _ := c.Payments.Create(ctx, createReq("10.00"), "")
 	f.SetStatusQuiet(p.ID, "paid")
 	f.Fail(molliefake.CreateRefund, molliefake.Fault{Status: 503})
 	f.Fail(molliefake.CreateRefund, molliefake.Fault{Status: 429, RetryAfter: "1"})
+	f.Fail(molliefake.CreateRefund, molliefake.Fault{Status: 409})
 	r, err := c.Refunds.Create(ctx, p.ID, mollie.CreatePaymentRefund{Amount: mollie.Amount{Currency: "EUR", Value: "5.00"}}, "refund-2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Calls(molliefake.CreateRefund) != 3 || f.CreatedForKey("refund-2") != 1 || r.ID == "" {
+	if f.Calls(molliefake.CreateRefund) != 4 || f.CreatedForKey("refund-2") != 1 || r.ID == "" {
 		t.Fatalf("calls %d, created %d", f.Calls(molliefake.CreateRefund), f.CreatedForKey("refund-2"))
 	}
 }

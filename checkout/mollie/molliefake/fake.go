@@ -1,7 +1,8 @@
 // Package molliefake is a local HTTP server that speaks Mollie's documented
 // v2 JSON for payments and refunds, for tests and offline demos: HAL bodies,
 // HAL errors (status, title, detail, field), 401 without a valid Bearer key,
-// 422 on malformed amounts, idempotency keys with replay, fields omitted
+// 422 on malformed amounts, idempotency keys with replay (400 for another
+// body, 409 while the first request is still being handled), fields omitted
 // until they apply, webhooks on status changes, and fault injection.
 //
 // It shares no code with the client in package mollie on purpose: it is
@@ -110,6 +111,7 @@ type Server struct {
 	calls        map[Route]int
 	faults       map[Route][]Fault
 	webhooks     int
+	inflight     map[string]bool // idempotency keys of POSTs being handled
 	now          func() time.Time
 	rejectLocal  bool
 }
@@ -143,6 +145,7 @@ func NewUnstarted() *Server {
 		createdByKey: map[string]int{},
 		calls:        map[Route]int{},
 		faults:       map[Route][]Fault{},
+		inflight:     map[string]bool{},
 		now:          time.Now,
 	}
 	s.handler = s.routes()
@@ -420,8 +423,25 @@ func (s *Server) wrap(route Route, h func(http.ResponseWriter, *http.Request)) h
 				s.faults[route] = q[1:]
 			}
 		}
+		key := r.Header.Get("Idempotency-Key")
+		if r.Method != http.MethodPost {
+			key = ""
+		}
+		busy := key != "" && s.inflight[key]
+		if key != "" && !busy {
+			s.inflight[key] = true
+			defer func() {
+				s.mu.Lock()
+				delete(s.inflight, key)
+				s.mu.Unlock()
+			}()
+		}
 		s.mu.Unlock()
 
+		if busy {
+			writeError(w, http.StatusConflict, "Conflict", "A request with this idempotency key is still being processed", "")
+			return
+		}
 		if f != nil && !f.AfterHandling {
 			if s.fault(w, r, f) {
 				return

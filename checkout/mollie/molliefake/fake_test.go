@@ -173,6 +173,32 @@ func TestIdempotencyKeys(t *testing.T) {
 	}
 }
 
+func TestConcurrentKeyGets409(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	key := map[string]string{"Idempotency-Key": "slow-one"}
+	f.Fail(molliefake.CreatePayment, molliefake.Fault{Delay: 300 * time.Millisecond})
+	done := make(chan int)
+	go func() {
+		resp, _ := do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key)
+		done <- resp.StatusCode
+	}()
+	for f.Calls(molliefake.CreatePayment) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	resp, m := do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key)
+	if resp.StatusCode != http.StatusConflict || m["status"] != float64(409) {
+		t.Fatalf("second request: %d %v", resp.StatusCode, m)
+	}
+	if code := <-done; code != 201 {
+		t.Fatalf("first request: %d", code)
+	}
+	resp, _ = do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key)
+	if resp.StatusCode != 201 || resp.Header.Get("Idempotent-Replayed") != "true" || f.PaymentCount() != 1 {
+		t.Fatalf("after: %d, %d payments", resp.StatusCode, f.PaymentCount())
+	}
+}
+
 func TestStatusTransitions(t *testing.T) {
 	all := []string{"open", "pending", "authorized", "paid", "canceled", "expired", "failed"}
 	allowed := map[string][]string{
