@@ -179,8 +179,16 @@ func TestConcurrentKeyGets409(t *testing.T) {
 	key := map[string]string{"Idempotency-Key": "slow-one"}
 	f.Fail(molliefake.CreatePayment, molliefake.Fault{Delay: 300 * time.Millisecond})
 	done := make(chan int)
-	go func() {
-		resp, _ := do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key)
+	go func() { // no t.Fatal off the test goroutine
+		req, _ := http.NewRequest("POST", f.URL+"/v2/payments", strings.NewReader(validBody))
+		req.Header.Set("Authorization", "Bearer "+f.APIKey)
+		req.Header.Set("Idempotency-Key", key["Idempotency-Key"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
 	for f.Calls(molliefake.CreatePayment) == 0 {
