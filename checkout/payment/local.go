@@ -166,6 +166,11 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 				if rec.ReqHash != hash {
 					return fmt.Errorf("idempotency key reused with another request: %w", ErrInvalid)
 				}
+				if l.expire(rec) {
+					if err := putRecord(root, rec); err != nil {
+						return err
+					}
+				}
 				out = rec.Payment
 				return nil
 			}

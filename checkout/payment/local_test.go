@@ -237,8 +237,14 @@ func TestLocalExpiry(t *testing.T) {
 		t.Fatalf("expired early: %s", p.Status)
 	}
 	c.add(time.Minute)
+	r := req("expiring")
+	keyed, _ := l.CreatePayment(ctx, r) // created now, expires 15 min later
 	if p, _ := l.GetPayment(ctx, open.ID); p.Status != payment.StatusExpired || p.CheckoutURL != "" {
 		t.Fatalf("not expired: %+v", p)
+	}
+	c.add(15 * time.Minute)
+	if p, err := l.CreatePayment(ctx, r); err != nil || p.ID != keyed.ID || p.Status != payment.StatusExpired {
+		t.Fatalf("replay of an expired payment: %+v %v", p, err)
 	}
 	if _, err := l.SetStatus(ctx, open.ID, payment.StatusPaid); !errors.Is(err, payment.ErrFinal) {
 		t.Fatalf("paid after expiry: %v", err)
