@@ -22,13 +22,15 @@ var (
 	ErrUncertain = errors.New("payment call outcome uncertain")
 	// ErrFinal: the payment's status is final and cannot change.
 	ErrFinal = errors.New("payment status is final")
-	// ErrInvalid: the request was refused as invalid (bad amount, bad id,
-	// refund larger than what remains, ...). Not worth retrying.
+	// ErrInvalid: the request was refused as invalid (bad amount, refund
+	// larger than what remains, a status change the provider does not make,
+	// an idempotency key reused with another request). Not worth retrying.
+	// A malformed id gives ErrNotFound instead.
 	ErrInvalid = errors.New("invalid payment request")
 )
 
 // ValidID reports whether id looks like a payment id ("tr_" followed by
-// one or more ASCII letters and digits). Ids from outside (webhooks, URLs)
+// one or more ASCII letters and digits, 64 characters at most). Ids from outside (webhooks, URLs)
 // must pass this check before they are used in a URL or a lookup. Mollie's
 // ids vary in length, so only the prefix and the character set are checked.
 func ValidID(id string) bool {
