@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,11 +72,11 @@ func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error
 				return err
 			}
 		}
-		// Work on a copy: under Batch this function may run again.
-		cp, err := cloneOrder(n.Order)
-		if err != nil {
-			return err
-		}
+		// Work on a copy: under Batch this function may run again. Only
+		// top-level fields are set below (Held gets a new map), so a shallow
+		// copy keeps the caller's order untouched.
+		c := *n.Order
+		cp := &c
 		if cp.ID == "" {
 			id, err := nextOrderID(tx, s.opts.OrderPrefix, cp.CreatedAt, now)
 			if err != nil {
@@ -422,18 +421,6 @@ func (s *Store) logAnomalies(o *order.Order, effects []order.Effect) {
 
 func putOrder(tx *bolt.Tx, o *order.Order) error {
 	return putJSON(tx.Bucket(bucketOrders), o.ID, o)
-}
-
-func cloneOrder(o *order.Order) (*order.Order, error) {
-	data, err := json.Marshal(o)
-	if err != nil {
-		return nil, fmt.Errorf("copy order: %w", err)
-	}
-	var cp order.Order
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&cp); err != nil {
-		return nil, fmt.Errorf("copy order: %w", err)
-	}
-	return &cp, nil
 }
 
 // nextOrderID numbers orders per year: PREFIX-2026-000123.

@@ -67,8 +67,9 @@ type Options struct {
 	// Catalog gives the catalog in force, for stock checks when a failed
 	// order is paid for again. Nil means stock is not checked then.
 	Catalog func() *catalog.Catalog
-	// BatchDelay > 0 makes concurrent writes share one commit (db.Batch with
-	// this MaxBatchDelay); 0 commits every write on its own (db.Update).
+	// BatchDelay lets concurrent writes share one fsync'd commit (db.Batch
+	// with this MaxBatchDelay). Default 1ms; negative commits every write on
+	// its own (db.Update). See docs/benchmarks.md for the difference.
 	BatchDelay time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -77,6 +78,9 @@ type Options struct {
 	// NoSync skips fsync. Only for tests of logic; never in production.
 	NoSync bool
 }
+
+// DefaultBatchDelay is how long a write waits for others to share its commit.
+const DefaultBatchDelay = time.Millisecond
 
 // Store is the BoltDB file. Safe for concurrent use.
 type Store struct {
@@ -98,6 +102,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.BatchDelay == 0 {
+		opts.BatchDelay = DefaultBatchDelay
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
 	if errors.Is(err, bolt.ErrTimeout) {
@@ -153,7 +160,7 @@ func (s *Store) BackupSize() (int64, error) {
 }
 
 // write runs fn in a read-write transaction: db.Batch when BatchDelay is
-// set, else db.Update. fn may run more than once under Batch, so it must
+// positive, else db.Update. fn may run more than once under Batch, so it must
 // reset whatever it reports to its caller at its start.
 func (s *Store) write(fn func(*bolt.Tx) error) error {
 	if s.opts.BatchDelay > 0 {

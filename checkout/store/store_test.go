@@ -114,7 +114,7 @@ func paymentFor(o *order.Order, id string, s payment.Status) payment.Payment {
 }
 
 func TestSecondOpenFailsClearly(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	start := time.Now()
 	_, err := Open(f.path, Options{Timeout: 100 * time.Millisecond})
 	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), f.path) {
@@ -126,7 +126,7 @@ func TestSecondOpenFailsClearly(t *testing.T) {
 }
 
 func TestCarts(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	if _, err := f.s.GetCart("nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GetCart(nope) = %v", err)
 	}
@@ -170,7 +170,7 @@ func TestCarts(t *testing.T) {
 }
 
 func TestConcurrentCartUpdatesLoseNothing(t *testing.T) {
-	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+	for _, batch := range []time.Duration{-1, 2 * time.Millisecond} {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			f := open(t, batch)
 			var wg sync.WaitGroup
@@ -193,8 +193,11 @@ func TestConcurrentCartUpdatesLoseNothing(t *testing.T) {
 }
 
 func TestCreateOrder(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1, "MOLEN-1", 2))
+	if proto := f.newOrder(t, "c1", "BOEK-001", 1); proto.ID != "" {
+		t.Fatal("newOrder gave an ID")
+	}
 	if o.ID != "BK-2026-000001" || len(o.Token) < 22 || o.Version != 1 || o.Stock != order.StockReserved ||
 		o.Held["BOEK-001"] != 1 || o.Held["MOLEN-1"] != 0 || o.IdempotencyKey != "k1" {
 		t.Fatalf("created %+v", o)
@@ -224,7 +227,7 @@ func TestCreateOrder(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	first := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
 	again, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
 	if err != nil || created || again.ID != first.ID || again.Token != first.Token {
@@ -251,7 +254,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestOutOfStock(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	_, _, err := f.s.CreateOrder(NewOrder{Order: f.newOrder(t, "c1", "MOLEN-1", 1, "BOEK-001", 4), Catalog: f.cat})
 	var oos *OutOfStockError
 	if !errors.Is(err, ErrOutOfStock) || !errors.As(err, &oos) || oos.SKU != "BOEK-001" || oos.Requested != 4 || oos.Available != 3 {
@@ -272,7 +275,7 @@ func TestOutOfStock(t *testing.T) {
 
 // 50 customers check out the last 10 units at once: exactly 10 get one.
 func TestConcurrentCheckoutsNeverOversell(t *testing.T) {
-	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+	for _, batch := range []time.Duration{-1, 2 * time.Millisecond} {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			f := open(t, batch)
 			for i := range f.cat.Items {
@@ -311,7 +314,7 @@ func TestConcurrentCheckoutsNeverOversell(t *testing.T) {
 
 // 20 webhooks for the same paid payment at once: one transition, one e-mail.
 func TestConcurrentWebhooksOneTransition(t *testing.T) {
-	for _, batch := range []time.Duration{0, 2 * time.Millisecond} {
+	for _, batch := range []time.Duration{-1, 2 * time.Millisecond} {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			f := open(t, batch)
 			f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
@@ -369,7 +372,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 }
 
 func TestUnknownPaymentID(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	_, _, _, err := f.s.ApplyPayment(payment.Payment{ID: "tr_nope", Status: payment.StatusPaid}, "webhook")
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown payment: %v", err)
@@ -377,7 +380,7 @@ func TestUnknownPaymentID(t *testing.T) {
 }
 
 func TestPaymentFailureAndRetry(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 3))
 	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatal(err)
@@ -428,7 +431,7 @@ func TestPaymentFailureAndRetry(t *testing.T) {
 // A payment that turns out paid after its order's stock was released is
 // still sold: paid money is never turned away.
 func TestLatePaidAfterRelease(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
@@ -443,7 +446,7 @@ func TestLatePaidAfterRelease(t *testing.T) {
 }
 
 func TestAmountMismatchIsNotPaid(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	p := paymentFor(o, "tr_1", payment.StatusPaid)
@@ -461,7 +464,7 @@ func TestAmountMismatchIsNotPaid(t *testing.T) {
 }
 
 func TestShipQueuesMailOnce(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
@@ -491,7 +494,7 @@ func TestShipQueuesMailOnce(t *testing.T) {
 }
 
 func TestCancelPaidGivesStockBack(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
@@ -505,7 +508,7 @@ func TestCancelPaidGivesStockBack(t *testing.T) {
 }
 
 func TestStockBaselineResetsOnNewQuantity(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
@@ -529,7 +532,7 @@ func TestStockBaselineResetsOnNewQuantity(t *testing.T) {
 }
 
 func TestListOrders(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	a := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
 	f.clock.Add(10 * time.Minute)
 	b := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
@@ -564,7 +567,7 @@ func TestListOrders(t *testing.T) {
 }
 
 func TestMailQueue(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	id, err := f.s.Enqueue(Mail{Kind: "review_request", OrderID: "BK-1", To: "a@example.nl"})
 	if err != nil {
 		t.Fatal(err)
@@ -629,7 +632,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestReopenKeepsEverything(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
 	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
@@ -668,7 +671,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 }
 
 func TestBackup(t *testing.T) {
-	f := open(t, 0)
+	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
 	var buf bytes.Buffer
 	size, _ := f.s.BackupSize()
