@@ -212,3 +212,5 @@ func (sh *testShop) checkout(key string) (response, CheckoutAnswer) {
 }
 
 func storeFilterAll() store.Filter { return store.Filter{} }
+
+func newJar() (http.CookieJar, error) { return cookiejar.New(nil) }
