@@ -135,6 +135,13 @@ func (r *Rules) ExpectedDates(paidAt time.Time, classes []string, method catalog
 	return Expected{PackedBy: ship, ShippedBy: ship, Delivery: r.window(ship, method.TransitDays)}, nil
 }
 
+// ShippedWindow is when a parcel handed to the carrier at shippedAt arrives
+// with method: transit counts from the day it really left (in the shop's
+// time zone), whatever the hour or the shop's cut-off.
+func (r *Rules) ShippedWindow(shippedAt time.Time, method catalog.ShippingMethod) Window {
+	return r.window(midnight(shippedAt.In(r.Location)), method.TransitDays)
+}
+
 // ProcessingDay is the working day on which an order placed at t is taken in.
 func (r *Rules) ProcessingDay(t time.Time) time.Time {
 	t = t.In(r.Location)

@@ -159,3 +159,25 @@ func TestDatesAreWorkingDays(t *testing.T) {
 		}
 	}
 }
+
+func TestShippedWindow(t *testing.T) {
+	r := rules(t)
+	tests := []struct {
+		at          time.Time
+		m           catalog.ShippingMethod
+		early, late string
+	}{
+		{local("2026-11-26 17:30"), postnl, "2026-11-27", "2026-11-28"}, // after cut-off still left that day
+		{local("2026-11-27 09:00"), postnl, "2026-11-28", "2026-11-30"},
+		{local("2026-11-28 11:00"), postnl, "2026-11-30", "2026-12-01"}, // shipped on a closed Saturday
+		{local("2026-12-24 16:00"), dhl, "2026-12-30", "2026-12-31"},
+		{time.Date(2026, 11, 26, 23, 30, 0, 0, time.UTC), postnl, "2026-11-28", "2026-11-30"}, // already Friday in Amsterdam
+	}
+	for _, tt := range tests {
+		w := r.ShippedWindow(tt.at, tt.m)
+		if !w.Earliest.Equal(day(tt.early)) || !w.Latest.Equal(day(tt.late)) {
+			t.Errorf("ShippedWindow(%v, %s) = %s..%s, want %s..%s", tt.at, tt.m.ID,
+				w.Earliest.Format(time.DateOnly), w.Latest.Format(time.DateOnly), tt.early, tt.late)
+		}
+	}
+}

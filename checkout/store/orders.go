@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/delivery"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 )
@@ -195,6 +196,9 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 		rest, err := s.applyEffects(tx, &o, eff)
 		if err != nil {
 			return err
+		}
+		if o.State == order.Paid && o.PromisedBy.IsZero() {
+			s.promise(&o)
 		}
 		o.Version++
 		if err := putOrder(tx, &o); err != nil {
@@ -417,6 +421,33 @@ func (s *Store) logAnomalies(o *order.Order, effects []order.Effect) {
 			s.opts.Logger.Error("order anomaly", "order", id, "kind", e.Kind, "payment", e.PaymentID, "note", e.Note)
 		}
 	}
+}
+
+// promise records the latest delivery day promised when the order was paid,
+// so promises can later be checked against DeliveredAt. Without usable rules
+// it stays zero.
+func (s *Store) promise(o *order.Order) {
+	if s.opts.Catalog == nil {
+		return
+	}
+	cat := s.opts.Catalog()
+	if cat == nil {
+		return
+	}
+	rules, err := delivery.New(cat.Delivery)
+	if err != nil {
+		return
+	}
+	m, ok := cat.Method(o.ShippingMethod)
+	if !ok {
+		return
+	}
+	e, err := rules.ExpectedDates(o.PaidAt, o.Classes(), m)
+	if err != nil {
+		s.opts.Logger.Warn("no delivery promise for order", "order", o.ID, "err", err)
+		return
+	}
+	o.PromisedBy = e.Delivery.Latest
 }
 
 func putOrder(tx *bolt.Tx, o *order.Order) error {

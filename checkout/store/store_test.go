@@ -358,6 +358,11 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 					paid++
 				}
 			}
+			// Paid Thursday 11:00 in Amsterdam, standard class, PostNL:
+			// ships Friday, arrives Saturday, at the latest Monday.
+			if d := got.PromisedBy.Format(time.DateOnly); d != "2026-11-30" {
+				t.Errorf("PromisedBy = %s, want 2026-11-30", d)
+			}
 			if got.State != order.Paid || paid != 1 || got.Stock != order.StockSold {
 				t.Fatalf("order %s, %d paid transitions, stock %s", got.State, paid, got.Stock)
 			}
