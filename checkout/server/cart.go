@@ -110,6 +110,7 @@ func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
 type itemRequest struct {
 	SKU      string `json:"sku"`
 	Quantity *int   `json:"quantity"`
+	Lang     string `json:"lang"` // nl or en: the language of messages
 }
 
 func decodeJSON(c *gin.Context, v any) bool {
@@ -254,6 +255,10 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 	var req itemRequest
 	if !decodeJSON(c, &req) {
 		return
+	}
+	if req.Lang == "nl" || req.Lang == "en" {
+		lang = req.Lang
+		c.Set("lang", lang)
 	}
 	req.SKU = strings.TrimSpace(req.SKU)
 	if !validSKU(req.SKU) {

@@ -518,4 +518,3 @@ func TestStockNeverOversold(t *testing.T) {
 		t.Errorf("codes %v: %d placed, %d refused; want 3 and 3", codes, ok, conflict)
 	}
 }
-

@@ -389,6 +389,7 @@ type orderPage struct {
 	IfPaid      bool
 	Refunded    string
 	Error       string
+	Good        bool // paid and on its way: the success look
 }
 
 type stepLine struct {
@@ -460,6 +461,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 	case order.Canceled:
 		d.Heading, d.Para = tr(lang, "order.canceled"), tr(lang, "order.canceled_p")
 	}
+	d.Good = stepIndex(o.State) >= 1
 	if r := o.Meta["refunded"]; r != "" {
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
