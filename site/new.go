@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/gohugoio/hugo/parser/metadecoders"
 )
 
 // Kinds maps what an editor asks for (`shop new product`) to its content section.
@@ -96,10 +98,32 @@ func New(src, kind, name string) ([]string, error) {
 	return files, nil
 }
 
+// hasDirArchetype reports a directory archetype for section in the site's
+// own archetypes/ or in its theme's (theme and themesDir from hugo.toml).
 func hasDirArchetype(src, section string) bool {
 	dirs := []string{filepath.Join(src, "archetypes", section)}
-	themes, _ := filepath.Glob(filepath.Join(src, "themes", "*", "archetypes", section))
-	dirs = append(dirs, themes...)
+	themesDir, themes := "themes", []string{}
+	if b, err := os.ReadFile(filepath.Join(src, "hugo.toml")); err == nil {
+		if cfg, err := metadecoders.Default.UnmarshalToMap(b, metadecoders.TOML); err == nil {
+			if d, ok := cfg["themesDir"].(string); ok && d != "" {
+				themesDir = d
+			}
+			switch t := cfg["theme"].(type) {
+			case string:
+				themes = append(themes, t)
+			case []any:
+				for _, x := range t {
+					themes = append(themes, fmt.Sprint(x))
+				}
+			}
+		}
+	}
+	if !filepath.IsAbs(themesDir) {
+		themesDir = filepath.Join(src, themesDir)
+	}
+	for _, t := range themes {
+		dirs = append(dirs, filepath.Join(themesDir, t, "archetypes", section))
+	}
 	for _, d := range dirs {
 		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 			return true
