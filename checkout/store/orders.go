@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -103,7 +104,7 @@ func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error
 			}
 		}
 		cp.Version = 1
-		if err := putOrder(tx, cp); err != nil {
+		if err := putOrder(tx, cp, ""); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketTokens).Put([]byte(cp.Token), []byte(cp.ID)); err != nil {
@@ -184,6 +185,7 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 		if err := getJSON(tx.Bucket(bucketOrders), id, &o); err != nil {
 			return err
 		}
+		prev := o.State
 		changed, eff, err := fn(&o)
 		if err != nil {
 			return err
@@ -201,7 +203,7 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 			s.promise(&o)
 		}
 		o.Version++
-		if err := putOrder(tx, &o); err != nil {
+		if err := putOrder(tx, &o, prev); err != nil {
 			return err
 		}
 		effects = rest
@@ -247,6 +249,7 @@ func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment
 		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
 			return err
 		}
+		prev := o.State
 		if o.Attempt(p.ID) != nil {
 			out = &o
 			return nil
@@ -269,7 +272,7 @@ func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment
 			return err
 		}
 		o.Version++
-		if err := putOrder(tx, &o); err != nil {
+		if err := putOrder(tx, &o, prev); err != nil {
 			return err
 		}
 		out, effects = &o, rest
@@ -302,30 +305,55 @@ type Filter struct {
 	Limit         int       // 0: all
 }
 
-// ListOrders returns matching orders, newest first.
+// ListOrders returns matching orders, newest first. With States set it
+// reads only those orders (through the state index).
 func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 	var out []*order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOrders).Cursor()
+		orders := tx.Bucket(bucketOrders)
 		var all []*order.Order
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		keep := func(v []byte) error {
 			var o order.Order
 			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("decode order %s: %w", k, err)
+				return fmt.Errorf("decode order: %w", err)
 			}
 			if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
-				continue
+				return nil
 			}
 			if !f.CreatedBefore.IsZero() && !o.CreatedAt.Before(f.CreatedBefore) {
-				continue
+				return nil
 			}
 			if !f.UpdatedBefore.IsZero() && !o.UpdatedAt.Before(f.UpdatedBefore) {
-				continue
+				return nil
 			}
 			all = append(all, &o)
+			return nil
 		}
-		// Keys sort by year and number within a prefix; sort by time to be sure.
-		slices.SortStableFunc(all, func(a, b *order.Order) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		if len(f.States) == 0 {
+			if err := orders.ForEach(func(_, v []byte) error { return keep(v) }); err != nil {
+				return err
+			}
+		} else {
+			c := tx.Bucket(bucketStates).Cursor()
+			for _, st := range slices.Compact(slices.Sorted(slices.Values(f.States))) {
+				prefix := stateKey(st, "")
+				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+					v := orders.Get(k[len(prefix):])
+					if v == nil {
+						continue
+					}
+					if err := keep(v); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		slices.SortStableFunc(all, func(a, b *order.Order) int {
+			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(b.ID, a.ID)
+		})
 		if f.Limit > 0 && len(all) > f.Limit {
 			all = all[:f.Limit]
 		}
@@ -450,8 +478,40 @@ func (s *Store) promise(o *order.Order) {
 	o.PromisedBy = e.Delivery.Latest
 }
 
-func putOrder(tx *bolt.Tx, o *order.Order) error {
+// putOrder stores o and keeps the state index right; prev is the state the
+// order had in the database ("" for a new order).
+func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
+	if prev != o.State {
+		idx := tx.Bucket(bucketStates)
+		if prev != "" {
+			if err := idx.Delete(stateKey(prev, o.ID)); err != nil {
+				return err
+			}
+		}
+		if err := idx.Put(stateKey(o.State, o.ID), []byte{}); err != nil {
+			return err
+		}
+	}
 	return putJSON(tx.Bucket(bucketOrders), o.ID, o)
+}
+
+func stateKey(s order.State, id string) []byte {
+	return []byte(string(s) + "\x00" + id)
+}
+
+// buildStateIndex fills the state index of a database made before it existed.
+func buildStateIndex(tx *bolt.Tx) error {
+	idx, err := tx.CreateBucket(bucketStates)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
+		var o order.Order
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("decode order %s: %w", k, err)
+		}
+		return idx.Put(stateKey(o.State, o.ID), []byte{})
+	})
 }
 
 // nextOrderID numbers orders per year: PREFIX-2026-000123.

@@ -30,10 +30,11 @@ var (
 	bucketStock       = []byte("stock")
 	bucketMail        = []byte("mail_queue")
 	bucketSequence    = []byte("sequence")
+	bucketStates      = []byte("order_states") // state NUL id -> nothing: orders by state
 )
 
 var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
-	bucketIdempotency, bucketStock, bucketMail, bucketSequence}
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates}
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
@@ -117,6 +118,11 @@ func Open(path string, opts Options) (*Store, error) {
 		db.MaxBatchDelay = opts.BatchDelay
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketOrders) != nil && tx.Bucket(bucketStates) == nil {
+			if err := buildStateIndex(tx); err != nil {
+				return fmt.Errorf("index orders by state: %w", err)
+			}
+		}
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)

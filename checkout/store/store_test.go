@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/order"
@@ -702,4 +704,58 @@ func TestBackup(t *testing.T) {
 	if list, _ := r.ListOrders(Filter{}); len(list) != 1 {
 		t.Errorf("backup has %d orders, want the 1 from before it", len(list))
 	}
+}
+
+// The state index agrees with the orders after every kind of change, and is
+// rebuilt for a database made before it existed.
+func TestStateIndex(t *testing.T) {
+	f := open(t, -1)
+	var ids []string
+	for i := range 6 {
+		o := f.create(t, fmt.Sprintf("k%d", i), f.newOrder(t, fmt.Sprintf("c%d", i), "MOLEN-1", 1))
+		f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", i), payment.StatusOpen), "local")
+		ids = append(ids, o.ID)
+	}
+	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_1", payment.StatusPaid), "webhook")
+	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_2", payment.StatusPaid), "webhook")
+	f.s.Do(ids[2], order.EventShip, "admin", "")
+	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_3", payment.StatusFailed), "webhook")
+	f.s.Do(ids[4], order.EventCancel, "admin", "")
+
+	check := func(s *Store) {
+		t.Helper()
+		all, err := s.ListOrders(Filter{})
+		if err != nil || len(all) != 6 {
+			t.Fatalf("all orders: %d, %v", len(all), err)
+		}
+		want := map[order.State]int{order.AwaitingPayment: 2, order.Paid: 1, order.Shipped: 1, order.PaymentFailed: 1, order.Canceled: 1}
+		for _, st := range order.States {
+			got, err := s.ListOrders(Filter{States: []order.State{st}})
+			if err != nil || len(got) != want[st] {
+				t.Errorf("state %s: %d orders, want %d (%v)", st, len(got), want[st], err)
+			}
+			for _, o := range got {
+				if o.State != st {
+					t.Errorf("state %s lists order %s in %s", st, o.ID, o.State)
+				}
+			}
+		}
+		both, _ := s.ListOrders(Filter{States: []order.State{order.Paid, order.Shipped, order.Paid}})
+		if len(both) != 2 {
+			t.Errorf("paid or shipped: %d", len(both))
+		}
+	}
+	check(f.s)
+
+	// An old database without the index.
+	if err := f.s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketStates) }); err != nil {
+		t.Fatal(err)
+	}
+	f.s.Close()
+	s, err := Open(f.path, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.s = s
+	check(s)
 }
