@@ -250,11 +250,12 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		return fmt.Errorf("mollie %s %s: %w", cl.method, u.Path, err)
 	}
 	var lastErr error
+	uncertain := false // the last failed POST may have been performed
 	for attempt := 1; ; attempt++ {
 		status, header, body, err := c.once(ctx, cl, u, payload)
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := ctx.Err(); err != nil && ctxErr != nil {
 			// The caller gave up. A POST that may have gone out is uncertain.
-			if cl.method == http.MethodPost && err != nil {
+			if cl.method == http.MethodPost && (attempt > 1 || !isDialError(err)) {
 				return fmt.Errorf("mollie %s %s: %w: %w", cl.method, u.Path, ErrUncertain, ctxErr)
 			}
 			return fmt.Errorf("mollie %s %s: %w", cl.method, u.Path, ctxErr)
@@ -264,6 +265,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		case err != nil:
 			lastErr = fmt.Errorf("mollie %s %s: %w", cl.method, u.Path, err)
 			sent := !isDialError(err)
+			uncertain = uncertain || (cl.method == http.MethodPost && sent)
 			if cl.method == http.MethodPost && sent {
 				if cl.isRefund || cl.idemKey == "" {
 					return fmt.Errorf("mollie %s %s: %w: %w", cl.method, u.Path, ErrUncertain, err)
@@ -288,18 +290,22 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			}
 			// Mollie documents 429 and 503 as "not performed"; 502 and 504
 			// leave a refund in doubt.
-			if cl.isRefund && !inProgress && status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
+			notPerformed := status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
+			if cl.method == http.MethodPost && !notPerformed {
+				uncertain = true
+			}
+			if cl.isRefund && !inProgress && !notPerformed {
 				return fmt.Errorf("%w: %w", ErrUncertain, berr)
 			}
 			if ra, ok := retryAfter(header.Get("Retry-After"), time.Now()); ok {
 				if ra > c.retry.MaxWait {
-					return berr
+					return c.final(berr, uncertain)
 				}
 				wait = ra
 			}
 		}
 		if attempt >= attempts {
-			return lastErr
+			return c.final(lastErr, uncertain)
 		}
 		if wait == 0 {
 			wait = c.backoff(attempt)
@@ -309,6 +315,16 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return fmt.Errorf("mollie %s %s: %w (last error: %v)", cl.method, u.Path, err, lastErr)
 		}
 	}
+}
+
+// final is the error of a call that gives up: it wraps ErrUncertain when an
+// earlier attempt of a POST may have been performed (with an idempotency
+// key, calling again with the same key is then safe).
+func (c *Client) final(err error, uncertain bool) error {
+	if uncertain {
+		return fmt.Errorf("%w: %w", ErrUncertain, err)
+	}
+	return err
 }
 
 // once makes one HTTP attempt bounded by the client's timeout.

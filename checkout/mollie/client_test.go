@@ -415,6 +415,35 @@ func TestCreateRetriesWithTheSameKey(t *testing.T) {
 	}
 }
 
+func TestCreateGivingUpSaysWhetherItIsUncertain(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     molliefake.Fault
+		uncertain bool
+		created   int
+	}{
+		{"503 each time: never performed", molliefake.Fault{Status: 503, Times: 10}, false, 0},
+		{"502 after handling each time", molliefake.Fault{Status: 502, AfterHandling: true, Times: 10}, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, c, _ := newClient(t)
+			f.Fail(molliefake.CreatePayment, tt.fault)
+			_, err := c.Payments.Create(context.Background(), createReq("5.00"), "give-up")
+			if err == nil || errors.Is(err, mollie.ErrUncertain) != tt.uncertain {
+				t.Fatalf("err = %v, want uncertain=%v", err, tt.uncertain)
+			}
+			var be *mollie.BaseError
+			if !errors.As(err, &be) {
+				t.Fatalf("err = %v lost its *BaseError", err)
+			}
+			if f.Calls(molliefake.CreatePayment) != 4 || f.CreatedForKey("give-up") != tt.created {
+				t.Fatalf("calls %d, created %d", f.Calls(molliefake.CreatePayment), f.CreatedForKey("give-up"))
+			}
+		})
+	}
+}
+
 func TestCreateWithoutKeyIsNotRetried(t *testing.T) {
 	f, c, _ := newClient(t)
 	f.Fail(molliefake.CreatePayment, molliefake.Fault{Status: 503})

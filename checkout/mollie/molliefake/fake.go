@@ -428,13 +428,20 @@ func (s *Server) wrap(route Route, h func(http.ResponseWriter, *http.Request)) h
 			key = ""
 		}
 		busy := key != "" && s.inflight[key]
+		// release ends "still processing" for the key; it runs before any
+		// answer goes out, so a client's next try never races it.
+		release := func() {}
 		if key != "" && !busy {
 			s.inflight[key] = true
-			defer func() {
-				s.mu.Lock()
-				delete(s.inflight, key)
-				s.mu.Unlock()
-			}()
+			var once sync.Once
+			release = func() {
+				once.Do(func() {
+					s.mu.Lock()
+					delete(s.inflight, key)
+					s.mu.Unlock()
+				})
+			}
+			defer release()
 		}
 		s.mu.Unlock()
 
@@ -443,21 +450,19 @@ func (s *Server) wrap(route Route, h func(http.ResponseWriter, *http.Request)) h
 			return
 		}
 		if f != nil && !f.AfterHandling {
-			if s.fault(w, r, f) {
+			if s.fault(w, r, f, release) {
 				return
 			}
 		}
 		if !s.authorized(r) {
+			release()
 			writeError(w, http.StatusUnauthorized, "Unauthorized Request", "Missing authentication, or failed to authenticate", "")
-			return
-		}
-		if f == nil || !f.AfterHandling {
-			h(w, r)
 			return
 		}
 		rec := &recorder{header: http.Header{}, code: http.StatusOK}
 		h(rec, r)
-		if s.fault(w, r, f) {
+		release()
+		if f != nil && f.AfterHandling && s.fault(w, r, f, release) {
 			return
 		}
 		for k, v := range rec.header {
@@ -469,7 +474,8 @@ func (s *Server) wrap(route Route, h func(http.ResponseWriter, *http.Request)) h
 }
 
 // fault applies f; it reports whether the answer has been given (or lost).
-func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
+// release is called before the connection is closed or an answer written.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault, release func()) bool {
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
@@ -480,6 +486,7 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 		}
 	}
 	if f.CloseConn {
+		release()
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				conn.Close()
@@ -491,6 +498,7 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 	if f.Status == 0 {
 		return false
 	}
+	release()
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
