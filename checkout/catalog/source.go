@@ -26,6 +26,10 @@ type Options struct {
 	// PollInterval is how often a URL is re-fetched with a conditional GET.
 	// Default 1 minute.
 	PollInterval time.Duration
+	// StatInterval is how often a file's size and modification time are
+	// checked besides fsnotify, to catch a replaced directory or a missed
+	// event. Default 5s.
+	StatInterval time.Duration
 	// Client fetches URLs. Default: a client with a 30s timeout.
 	Client *http.Client
 	// Logger receives reload results. Default slog.Default().
@@ -48,6 +52,7 @@ type Source struct {
 	nextSub      int
 	etag         string
 	lastModified string
+	stamp        fileStamp // of the file as last read
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -98,6 +103,9 @@ func newSource(location string, opts Options) *Source {
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = time.Minute
+	}
+	if opts.StatInterval <= 0 {
+		opts.StatInterval = 5 * time.Second
 	}
 	if opts.Client == nil {
 		opts.Client = &http.Client{Timeout: 30 * time.Second}
@@ -227,6 +235,11 @@ func (s *Source) fetch(ctx context.Context) ([]byte, error) {
 			return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil {
+			s.mu.Lock()
+			s.stamp = stampOf(fi)
+			s.mu.Unlock()
+		}
 		b, err := io.ReadAll(io.LimitReader(f, s.opts.MaxBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
@@ -308,12 +321,33 @@ func (s *Source) poll(ctx context.Context) {
 	}
 }
 
+// fileStamp tells whether a file changed since it was read.
+type fileStamp struct {
+	mod  time.Time
+	size int64
+}
+
+func stampOf(fi os.FileInfo) fileStamp { return fileStamp{mod: fi.ModTime(), size: fi.Size()} }
+
+func (a fileStamp) equal(b fileStamp) bool { return a.mod.Equal(b.mod) && a.size == b.size }
+
 func (s *Source) watch(ctx context.Context, w *fsnotify.Watcher) {
 	defer close(s.done)
 	defer w.Close()
 	var timer *time.Timer
 	var fire <-chan time.Time
-	name := filepath.Base(s.location)
+	dir, name := filepath.Dir(s.location), filepath.Base(s.location)
+	schedule := func() {
+		if timer == nil {
+			timer = time.NewTimer(s.opts.Debounce)
+		} else {
+			timer.Reset(s.opts.Debounce)
+		}
+		fire = timer.C
+	}
+	check := time.NewTicker(s.opts.StatInterval)
+	defer check.Stop()
+	dirGone := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -325,23 +359,37 @@ func (s *Source) watch(ctx context.Context, w *fsnotify.Watcher) {
 			if !ok {
 				return
 			}
+			if ev.Name == dir && (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) {
+				dirGone = true // re-watched by the next check once it is back
+				continue
+			}
 			if filepath.Base(ev.Name) != name {
 				continue
 			}
-			if !ev.Has(fsnotify.Write) && !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Rename) {
-				continue
+			if ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) {
+				schedule()
 			}
-			if timer == nil {
-				timer = time.NewTimer(s.opts.Debounce)
-			} else {
-				timer.Reset(s.opts.Debounce)
-			}
-			fire = timer.C
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
 			}
 			s.opts.Logger.Error("catalog watcher", "location", s.location, "err", err)
+		case <-check.C:
+			if dirGone {
+				if err := w.Add(dir); err == nil {
+					dirGone = false
+				}
+			}
+			fi, err := os.Stat(s.location)
+			if err != nil {
+				continue
+			}
+			s.mu.Lock()
+			changed := !stampOf(fi).equal(s.stamp)
+			s.mu.Unlock()
+			if changed && fire == nil {
+				schedule()
+			}
 		case <-fire:
 			fire = nil
 			s.reloadAndLog(ctx)

@@ -292,3 +292,41 @@ func TestStaticAndSibling(t *testing.T) {
 		t.Errorf("ReadSibling = %q, %v", b, err)
 	}
 }
+
+// A build that deletes and recreates the output directory takes the watch
+// with it; the stat check notices the new file and watches the new directory.
+func TestFileSourceSurvivesReplacedDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, "catalog.json")
+	if err := os.WriteFile(path, withVersion(t, "v1", 2495), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Open(context.Background(), path, Options{Debounce: 20 * time.Millisecond,
+		StatInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	news := make(chan *Catalog, 10)
+	src.Subscribe(func(c *Catalog) { news <- c })
+
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(path, withVersion(t, "v2", 2995), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitCatalog(t, news); c.Version != "v2" {
+		t.Fatalf("after directory replaced: %q", c.Version)
+	}
+	time.Sleep(150 * time.Millisecond) // the check re-adds the directory watch
+	if err := os.WriteFile(path, withVersion(t, "v3", 3995), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitCatalog(t, news); c.Version != "v3" {
+		t.Fatalf("after a later write: %q", c.Version)
+	}
+}
