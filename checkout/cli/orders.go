@@ -140,16 +140,16 @@ func printList(out io.Writer, orders []server.OrderView) {
 		return
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNUMBER\tSTATE\tCREATED\tCUSTOMER\tTOTAL")
+	fmt.Fprintln(tw, "ORDER\tSTATE\tCREATED\tCUSTOMER\tTOTAL")
 	for _, o := range orders {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Number, o.State,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.ID, o.State,
 			o.CreatedAt.Local().Format("2006-01-02 15:04"), o.Customer.Name, o.TotalText)
 	}
 	tw.Flush()
 }
 
 func printOrder(out io.Writer, o server.OrderView) {
-	fmt.Fprintf(out, "Order %s (%s)\nState:    %s\n", o.Number, o.ID, o.State)
+	fmt.Fprintf(out, "Order %s\nState:    %s\n", o.ID, o.State)
 	if o.PaymentStatus != "" {
 		fmt.Fprintf(out, "Payment:  %s\n", o.PaymentStatus)
 	}
