@@ -16,7 +16,8 @@
 // espressokop, kom, glas, mok, dripper, kan, ketel, molen, weegschaal, filters,
 // aeropress, cafetiere, moka, boek, boek-open, landschap, droogbedden, kersen,
 // branderij, atelier. Colours come from a hash of the bundle's folder name, the
-// label text from its title. Products are 1200x1200, everything else 1600x900.
+// label text from its title; a coffee bag's colour follows its Herkomst and
+// Proces specs. Products are 1200x1200, everything else 1600x900.
 package main
 
 import (
@@ -50,13 +51,17 @@ func main() {
 var (
 	srcRe   = regexp.MustCompile(`^\s*-?\s*(?:src|image|photo):\s*"?([A-Za-z0-9._-]+\.jpe?g)"?\s*$`)
 	titleRe = regexp.MustCompile(`^title:\s*"?(.*?)"?\s*$`)
+	parenRe = regexp.MustCompile(`\s*\([^)]*\)`)
+	specRe  = regexp.MustCompile(`^\s+(Herkomst|Proces):\s*"?(.*?)"?\s*$`)
 )
 
 // bundle is what genimages needs to know about one page bundle.
 type bundle struct {
 	dir, section, slug, title string
 	images                    []string
-	aged                      bool // a second-hand book: yellowed cover
+	aged                      bool   // a second-hand book: yellowed cover
+	origin, process           string // coffee specs: the bag's colour follows them
+	hint                      string // description and first variant name: colour words
 }
 
 func run(root string, force bool) error {
@@ -116,6 +121,7 @@ func readBundle(path string) (bundle, error) {
 	b := bundle{dir: filepath.Dir(path), slug: filepath.Base(filepath.Dir(path))}
 	sc := bufio.NewScanner(f)
 	delims := 0
+	sawVariant := false
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.TrimSpace(line) == "---" {
@@ -130,6 +136,17 @@ func readBundle(path string) (bundle, error) {
 		}
 		if m := titleRe.FindStringSubmatch(line); m != nil && b.title == "" {
 			b.title = m[1]
+		}
+		if strings.HasPrefix(line, "description:") || (strings.HasPrefix(line, "    name:") && !sawVariant) {
+			b.hint = strings.ToLower(line) + " " + b.hint
+			sawVariant = sawVariant || strings.HasPrefix(line, "    name:")
+		}
+		if m := specRe.FindStringSubmatch(line); m != nil {
+			if m[1] == "Herkomst" {
+				b.origin = m[2]
+			} else {
+				b.process = m[2]
+			}
 		}
 		if strings.Contains(strings.ToLower(line), "tweedehands") {
 			b.aged = true
@@ -160,11 +177,20 @@ func draw(b bundle, name string, w, h int) *image.RGBA {
 	// one product agree.
 	prng := rand.New(rand.NewSource(seed(b.slug)))
 	main := pick(prng, richColors)
+	if col, ok := hintColor(b.hint); ok {
+		main = col
+	}
+	if col, ok := bagColor(b.origin, b.process); ok {
+		main = col
+	}
 	p := c.pen()
+	// A label or cover shows the name, not the shop's remarks in brackets
+	// such as "(1987, tweedehands)".
+	title := strings.TrimSpace(parenRe.ReplaceAllString(b.title, ""))
 	switch kind {
 	case "zak":
 		studio(c, rng)
-		bag(c, p, main, b.title)
+		bag(c, p, main, title)
 	case "bonen":
 		beans(c, rng, main)
 	case "kop":
@@ -211,7 +237,7 @@ func draw(b bundle, name string, w, h int) *image.RGBA {
 		moka(c, p, main)
 	case "boek":
 		studio(c, rng)
-		book(c, p, main, b.title, b.aged, rng)
+		book(c, p, main, title, b.aged, rng)
 	case "boek-open":
 		openBook(c, rng, b.aged)
 	case "landschap":
@@ -246,6 +272,56 @@ var richColors = []color.RGBA{
 	{150, 90, 40, 255},   // caramel
 	{112, 140, 120, 255}, // sage
 	{170, 60, 70, 255},   // cherry
+}
+
+// bagColor gives each coffee origin its own bag colour, so a customer
+// learns to recognise them; special processes get their own.
+func bagColor(origin, process string) (color.RGBA, bool) {
+	p := strings.ToLower(process)
+	switch {
+	case strings.Contains(p, "anaero"):
+		return richColors[4], true // plum
+	case strings.Contains(p, "cafe"), strings.Contains(p, "decaf"):
+		return richColors[8], true // lake blue
+	}
+	switch origin {
+	case "Ethiopië":
+		return richColors[2], true // ochre
+	case "Kenia":
+		return richColors[11], true // cherry
+	case "Colombia":
+		return richColors[1], true // deep teal
+	case "Guatemala":
+		return richColors[3], true // indigo
+	case "Brazilië":
+		return richColors[5], true // olive
+	case "Melange":
+		return richColors[6], true // charcoal
+	}
+	return color.RGBA{}, false
+}
+
+// hintColor finds a colour word in the description or the first variant's
+// name, so the photo shows what the text promises ("wit keramiek",
+// "Matzwart"). The first variant's name is looked at first.
+func hintColor(hint string) (color.RGBA, bool) {
+	for _, h := range []struct {
+		words []string
+		col   color.RGBA
+	}{
+		{[]string{"zwart"}, color.RGBA{44, 44, 48, 255}},
+		{[]string{"roest"}, richColors[7]},
+		{[]string{"zeegroen"}, richColors[10]},
+		{[]string{"geborsteld staal", "rvs"}, steel},
+		{[]string{"zandwit", "wit keramiek", "gebroken wit", "porselein"}, color.RGBA{238, 234, 226, 255}},
+	} {
+		for _, w := range h.words {
+			if strings.Contains(hint, w) {
+				return h.col, true
+			}
+		}
+	}
+	return color.RGBA{}, false
 }
 
 var walls = []color.RGBA{
@@ -1032,7 +1108,7 @@ func book(c *canvas, p pen, col color.RGBA, title string, aged bool, r *rand.Ran
 	c.fill(p.rect(392, 200, 398, 945), solid(shade(col, 0.7)), 0.8)
 	band := p.rect(398, 360, 850, 640)
 	c.fill(band, solid(paper), 1)
-	c.textBlock(title, p.x(624), p.y(385), 400*p.s, 230*p.s, shade(col, 0.55))
+	c.textBlock(title, p.x(624), p.y(385), 360*p.s, 230*p.s, shade(col, 0.55))
 	// A small ornament: a coffee bean in a circle.
 	c.fill(p.ellipse(624, 790, 62, 62), solid(paper), 1)
 	c.fill(p.ellipse(624, 790, 54, 54), solid(col), 1)
@@ -1075,11 +1151,11 @@ func openBook(c *canvas, r *rand.Rand, aged bool) {
 		}
 	}
 	// A cup beside the book.
-	cup := ellipseS(W*0.88, H*0.8, H*0.16, H*0.16, 0)
-	c.soft(W*0.89, H*0.82, H*0.2, H*0.2, black, 0.35)
-	c.fill(cup, solid(cream), 1)
-	c.fill(ellipseS(W*0.88, H*0.8, H*0.12, H*0.12, 0), solid(coffee), 1)
-	c.fill(ellipseS(W*0.875, H*0.795, H*0.07, H*0.07, 0), solid(crema), 0.6)
+	cx, cy = W-H*0.17, H*0.84
+	c.soft(cx+H*0.01, cy+H*0.02, H*0.15, H*0.15, black, 0.35)
+	c.fill(ellipseS(cx, cy, H*0.12, H*0.12, 0), solid(cream), 1)
+	c.fill(ellipseS(cx, cy, H*0.09, H*0.09, 0), solid(coffee), 1)
+	c.fill(ellipseS(cx-H*0.005, cy-H*0.005, H*0.05, H*0.05, 0), solid(crema), 0.6)
 }
 
 // ---------------------------------------------------------------------------
