@@ -169,7 +169,7 @@ var ErrNotModified = errors.New("catalog not modified")
 // subscribers are told (unless its version equals the current one); on error
 // the current one stays. A URL answering 304 returns ErrNotModified.
 func (s *Source) Reload(ctx context.Context) error {
-	data, err := s.fetch(ctx)
+	data, v, err := s.fetch(ctx)
 	if err != nil {
 		return err
 	}
@@ -177,6 +177,11 @@ func (s *Source) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load catalog %s: %w", s.location, err)
 	}
+	// Remember the URL's validators only once the body is known to parse; a
+	// broken catalog must be fetched again, not answered with 304 forever.
+	s.mu.Lock()
+	s.etag, s.lastModified = v.etag, v.lastModified
+	s.mu.Unlock()
 	old := s.cur.Swap(c)
 	if old != nil && old.Version == c.Version && c.Version != "" {
 		return nil
@@ -228,11 +233,15 @@ func (s *Source) ReadSibling(ctx context.Context, rel string) ([]byte, error) {
 	return b, nil
 }
 
-func (s *Source) fetch(ctx context.Context) ([]byte, error) {
+// validators are a URL response's ETag and Last-Modified.
+type validators struct{ etag, lastModified string }
+
+func (s *Source) fetch(ctx context.Context) ([]byte, validators, error) {
+	var v validators
 	if !s.isURL {
 		f, err := os.Open(s.location)
 		if err != nil {
-			return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
+			return nil, v, fmt.Errorf("load catalog %s: %w", s.location, err)
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil {
@@ -242,16 +251,16 @@ func (s *Source) fetch(ctx context.Context) ([]byte, error) {
 		}
 		b, err := io.ReadAll(io.LimitReader(f, s.opts.MaxBytes+1))
 		if err != nil {
-			return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
+			return nil, v, fmt.Errorf("load catalog %s: %w", s.location, err)
 		}
 		if int64(len(b)) > s.opts.MaxBytes {
-			return nil, fmt.Errorf("load catalog %s: larger than %d bytes", s.location, s.opts.MaxBytes)
+			return nil, v, fmt.Errorf("load catalog %s: larger than %d bytes", s.location, s.opts.MaxBytes)
 		}
-		return b, nil
+		return b, v, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.location, nil)
 	if err != nil {
-		return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
+		return nil, v, fmt.Errorf("load catalog %s: %w", s.location, err)
 	}
 	s.mu.Lock()
 	if s.etag != "" {
@@ -263,32 +272,25 @@ func (s *Source) fetch(ctx context.Context) ([]byte, error) {
 	s.mu.Unlock()
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
+		return nil, v, fmt.Errorf("load catalog %s: %w", s.location, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusNotModified:
-		return nil, ErrNotModified
+		return nil, v, ErrNotModified
 	case http.StatusOK:
 	default:
-		return nil, fmt.Errorf("load catalog %s: HTTP %s", s.location, resp.Status)
+		return nil, v, fmt.Errorf("load catalog %s: HTTP %s", s.location, resp.Status)
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, s.opts.MaxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("load catalog %s: %w", s.location, err)
+		return nil, v, fmt.Errorf("load catalog %s: %w", s.location, err)
 	}
 	if int64(len(b)) > s.opts.MaxBytes {
-		return nil, fmt.Errorf("load catalog %s: larger than %d bytes", s.location, s.opts.MaxBytes)
+		return nil, v, fmt.Errorf("load catalog %s: larger than %d bytes", s.location, s.opts.MaxBytes)
 	}
-	// Remember validators only once the body is known to parse; a broken
-	// catalog must be fetched again, not answered with 304 forever.
-	if _, err := Parse(b); err == nil {
-		s.mu.Lock()
-		s.etag = resp.Header.Get("ETag")
-		s.lastModified = resp.Header.Get("Last-Modified")
-		s.mu.Unlock()
-	}
-	return b, nil
+	v = validators{etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
+	return b, v, nil
 }
 
 func (s *Source) reloadAndLog(ctx context.Context) {

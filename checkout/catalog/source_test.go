@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -328,5 +329,36 @@ func TestFileSourceSurvivesReplacedDirectory(t *testing.T) {
 	}
 	if c := waitCatalog(t, news); c.Version != "v3" {
 		t.Fatalf("after a later write: %q", c.Version)
+	}
+}
+
+func TestURLSourceLastModified(t *testing.T) {
+	const lm = "Thu, 26 Nov 2026 10:00:00 GMT"
+	var notModified atomic.Int32
+	body := withVersion(t, "v1", 2495)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-Modified-Since") == lm {
+			notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Last-Modified", lm)
+		w.Write(body)
+	}))
+	defer srv.Close()
+	src, err := Open(context.Background(), srv.URL+"/catalog.json", Options{PollInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for notModified.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if notModified.Load() < 2 || src.Current().Version != "v1" {
+		t.Fatalf("%d conditional answers, version %q", notModified.Load(), src.Current().Version)
+	}
+	if err := src.Reload(context.Background()); !errors.Is(err, ErrNotModified) {
+		t.Fatalf("Reload = %v, want ErrNotModified", err)
 	}
 }
