@@ -147,6 +147,26 @@ func (s *Store) OrderByPaymentID(paymentID string) (*order.Order, error) {
 	return s.orderByIndex(bucketPayments, paymentID, "order by payment "+paymentID)
 }
 
+// OrderByIdempotencyKey loads the order created under an idempotency key
+// (until PruneIdempotency forgets the key).
+func (s *Store) OrderByIdempotencyKey(key string) (*order.Order, error) {
+	var o order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var rec idemRecord
+		if key == "" {
+			return ErrNotFound
+		}
+		if err := getJSON(tx.Bucket(bucketIdempotency), key, &rec); err != nil {
+			return err
+		}
+		return getJSON(tx.Bucket(bucketOrders), rec.OrderID, &o)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("order by idempotency key: %w", err)
+	}
+	return &o, nil
+}
+
 func (s *Store) orderByIndex(index []byte, key, what string) (*order.Order, error) {
 	var o order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {

@@ -238,6 +238,12 @@ func TestIdempotencyKey(t *testing.T) {
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 1 {
 		t.Errorf("replay reserved again: %+v", a)
 	}
+	if byKey, err := f.s.OrderByIdempotencyKey("k1"); err != nil || byKey.ID != first.ID {
+		t.Fatalf("OrderByIdempotencyKey: %v", err)
+	}
+	if _, err := f.s.OrderByIdempotencyKey("k2"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("OrderByIdempotencyKey(k2) = %v", err)
+	}
 	_, _, err = f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat})
 	if !errors.Is(err, ErrIdempotencyConflict) {
 		t.Fatalf("reuse with another request: %v", err)
