@@ -259,4 +259,3 @@ func TestParseInterleaved(t *testing.T) {
 		}
 	}
 }
-

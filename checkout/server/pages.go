@@ -534,3 +534,10 @@ func (s *Sidecar) payPage(c *gin.Context) {
 	}
 	s.local.Handler().ServeHTTP(c.Writer, c.Request)
 }
+
+// tooManyPage answers a form post over the checkout rate limit.
+func (s *Sidecar) tooManyPage(c *gin.Context, secs int) {
+	lang := s.lang(c)
+	s.page(c, http.StatusTooManyRequests, "message", tr(lang, "err.rate"),
+		map[string]string{"Lang": lang, "Title": tr(lang, "err.rate"), "Text": tr(lang, "err.rate"), "Home": "/cart/"})
+}

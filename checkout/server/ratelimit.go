@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,8 +59,9 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 }
 
-// rateLimit answers 429 with Retry-After when a client checks out too often.
-func (l *limiter) middleware() gin.HandlerFunc {
+// middleware answers 429 with Retry-After when a client checks out too often:
+// JSON on the API, a page for the forms (via onPage).
+func (l *limiter) middleware(onPage func(c *gin.Context, secs int)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if l == nil {
 			c.Next()
@@ -72,6 +74,11 @@ func (l *limiter) middleware() gin.HandlerFunc {
 				secs = 1
 			}
 			c.Header("Retry-After", strconv.Itoa(secs))
+			if onPage != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+				onPage(c, secs)
+				c.Abort()
+				return
+			}
 			fail(c, http.StatusTooManyRequests, "too many checkout attempts from your address; try again in "+strconv.Itoa(secs)+" seconds")
 			return
 		}

@@ -29,6 +29,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		checkoutLimit = nil
 	}
 
+	limited := checkoutLimit.middleware(s.tooManyPage)
+
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
@@ -39,7 +41,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/cart/items", s.apiAddItem)
 		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
 		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
-		cust.POST("/checkout", checkoutLimit.middleware(), s.apiCheckout)
+		cust.POST("/checkout", limited, s.apiCheckout)
 		cust.GET("/orders/:token", s.apiGetOrder)
 		cust.GET("/availability", s.apiAvailability)
 
@@ -61,9 +63,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)
 	pages.GET("/checkout", redirectTo("/checkout/"))
-	pages.POST("/checkout/", checkoutLimit.middleware(), s.formCheckout)
+	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
-	pages.POST("/order/:token/pay", checkoutLimit.middleware(), s.formPayAgain)
+	pages.POST("/order/:token/pay", limited, s.formPayAgain)
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {
