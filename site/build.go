@@ -21,8 +21,9 @@ type BuildOptions struct {
 	Environment string
 	// NoMinify skips minification (benchmarks compare like with like).
 	NoMinify bool
-	// Theme overrides the theme in hugo.toml (benchmarks use a bare layout).
-	Theme string
+	// Theme and ThemesDir override hugo.toml (benchmarks use a bare layout).
+	Theme     string
+	ThemesDir string
 }
 
 // Result is what a build produced.
@@ -91,6 +92,9 @@ func Build(opts BuildOptions) (Result, error) {
 	}
 	if opts.Theme != "" {
 		args = append(args, "--theme", opts.Theme)
+	}
+	if opts.ThemesDir != "" {
+		args = append(args, "--themesDir", opts.ThemesDir)
 	}
 	start := time.Now()
 	stdout, stderr, runErr := runHugo(args)

@@ -79,12 +79,18 @@ var logLineRe = regexp.MustCompile(`^(ERROR|WARN)\s+(.*)$`)
 func parseLog(out []byte, dir string) Messages {
 	var m Messages
 	var cur *[]string
+	seen := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
 		if g := logLineRe.FindStringSubmatch(line); g != nil {
 			msg := clean(g[2], dir)
+			if seen[msg] {
+				cur = nil // Hugo reports some problems once per language
+				continue
+			}
+			seen[msg] = true
 			if g[1] == "ERROR" {
 				m.Errors = append(m.Errors, msg)
 				cur = &m.Errors

@@ -91,7 +91,9 @@ type catalog struct {
 	} `json:"items"`
 }
 
-func readCatalog(t *testing.T, dest string) catalog {
+func readCatalog(t *testing.T, dest string) catalog { return readCatalogTB(t, dest) }
+
+func readCatalogTB(t testing.TB, dest string) catalog {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dest, "catalog.json"))
 	if err != nil {

@@ -1,0 +1,171 @@
+package site
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// BenchmarkBuildDemo builds the demo shop (production: minified, fingerprinted,
+// images from the resource cache after the first build).
+//
+//	go test ./site -run '^$' -bench BuildDemo -benchtime 5x
+func BenchmarkBuildDemo(b *testing.B) {
+	src := demoDir(b)
+	dest := filepath.Join(b.TempDir(), "public")
+	if _, err := Build(BuildOptions{Source: src, Dest: dest}); err != nil { // prime the image cache
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var res Result
+	for i := 0; i < b.N; i++ {
+		var err error
+		if res, err = Build(BuildOptions{Source: src, Dest: dest}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Pages), "pages")
+	b.ReportMetric(float64(res.Products), "skus")
+}
+
+// BenchmarkGeneratedShop builds a generated shop (SHOP_BENCH_PRODUCTS, default
+// 10000) with `shop build` (our theme, production) and with the same Hugo and a
+// bare layout (testdata/themes/bare, no minify: what plain `hugo` does), one
+// after the other in each iteration, and reports both and their ratio. Both
+// start from a primed resource cache, so photos are not re-encoded.
+//
+//	SHOP_BENCH_PRODUCTS=10000 go test ./site -run '^$' -bench GeneratedShop -benchtime 1x -timeout 60m
+func BenchmarkGeneratedShop(b *testing.B) {
+	n := 10000
+	if s := os.Getenv("SHOP_BENCH_PRODUCTS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := os.Getenv("SHOP_BENCH_DIR") // reuse a generated shop (and its image cache) between runs
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "shop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
+		gen := exec.Command("go", "run", "./tools/genshop", "-n", strconv.Itoa(n), "-o", dir, "-from", ".")
+		gen.Dir = ".."
+		if out, err := gen.CombinedOutput(); err != nil {
+			b.Fatalf("genshop: %v\n%s", err, out)
+		}
+	}
+	bareThemes, _ := filepath.Abs(filepath.Join("..", "testdata", "themes"))
+	shop := BuildOptions{Source: dir, Dest: filepath.Join(dir, "public-shop")}
+	bare := BuildOptions{Source: dir, Dest: filepath.Join(dir, "public-bare"), Theme: "bare", ThemesDir: bareThemes, NoMinify: true}
+	start := time.Now()
+	if _, err := Build(shop); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("first (cold) shop build of %d products: %s", n, time.Since(start).Round(time.Millisecond))
+	if _, err := Build(bare); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var shopT, bareT time.Duration
+	var pages, barePages int
+	for i := 0; i < b.N; i++ {
+		r, err := Build(shop)
+		if err != nil {
+			b.Fatal(err)
+		}
+		shopT += r.Duration
+		pages = r.Pages
+		r, err = Build(bare)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bareT += r.Duration
+		barePages = r.Pages
+	}
+	b.ReportMetric(shopT.Seconds()/float64(b.N), "shop-s/op")
+	b.ReportMetric(bareT.Seconds()/float64(b.N), "bare-s/op")
+	b.ReportMetric(shopT.Seconds()/bareT.Seconds(), "ratio")
+	b.ReportMetric(float64(pages), "shop-pages")
+	b.ReportMetric(float64(barePages), "bare-pages")
+}
+
+var (
+	cssRe = regexp.MustCompile(`<link[^>]+rel="?stylesheet"?[^>]*href="?([^" >]+)"?`)
+	jsRe  = regexp.MustCompile(`<script[^>]+src="?([^" >]+)"?`)
+)
+
+// pageWeight is the bytes of a page's HTML plus the CSS and JS it loads
+// from the site (images aside).
+func pageWeight(dest, htmlPath string) (int, error) {
+	html, err := os.ReadFile(htmlPath)
+	if err != nil {
+		return 0, err
+	}
+	total := len(html)
+	for _, re := range []*regexp.Regexp{cssRe, jsRe} {
+		for _, m := range re.FindAllSubmatch(html, -1) {
+			ref := regexp.MustCompile(`^https?://[^/]+`).ReplaceAllString(string(m[1]), "")
+			if ref == "" || ref[0] != '/' {
+				continue
+			}
+			if filepath.Base(ref) == "livereload.js" {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(ref)))
+			if err != nil {
+				return 0, fmt.Errorf("%s loads %s: %w", htmlPath, ref, err)
+			}
+			total += len(b)
+		}
+	}
+	return total, nil
+}
+
+// productWeights returns the weight of every product page of the demo build.
+func productWeights(t testing.TB) map[string]int {
+	res := buildDemo(t)
+	c := readCatalogTB(t, res.Dest)
+	out := map[string]int{}
+	for _, it := range c.Items {
+		if _, done := out[it.URL]; done {
+			continue
+		}
+		w, err := pageWeight(res.Dest, filepath.Join(res.Dest, filepath.FromSlash(it.URL), "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[it.URL] = w
+	}
+	return out
+}
+
+// The budget: a product page's HTML + CSS + JS under 50 KB, uncompressed.
+func TestProductPageWeight(t *testing.T) {
+	const budget = 50 * 1024
+	for url, w := range productWeights(t) {
+		if w > budget {
+			t.Errorf("%s weighs %d bytes of HTML+CSS+JS, over the %d byte budget", url, w, budget)
+		}
+	}
+}
+
+// BenchmarkProductPageBytes reports the heaviest and the average product page.
+//
+//	go test ./site -run '^$' -bench ProductPageBytes -benchtime 1x
+func BenchmarkProductPageBytes(b *testing.B) {
+	ws := productWeights(b)
+	max, sum := 0, 0
+	for _, w := range ws {
+		sum += w
+		if w > max {
+			max = w
+		}
+	}
+	b.ReportMetric(float64(max), "max-bytes")
+	b.ReportMetric(float64(sum)/float64(len(ws)), "avg-bytes")
+}
