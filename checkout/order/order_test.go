@@ -349,3 +349,27 @@ func ExampleTransition() {
 	fmt.Println(to, err != nil)
 	// Output: paid true
 }
+
+func TestAdopt(t *testing.T) {
+	o := newOrder(t)
+	o.AttachPayment(pay("tr_1", payment.StatusOpen), "local", "customer", t0)
+	if err := o.Adopt(pay("tr_0", payment.StatusPaid), "", "webhook", t0); err != nil {
+		t.Fatal(err)
+	}
+	if o.PaymentID != "tr_1" || len(o.Attempts) != 2 || o.Attempt("tr_0").Status != payment.StatusOpen {
+		t.Fatalf("adopted beside a current attempt: %+v", o.Attempts)
+	}
+	changed, eff := o.ApplyPayment(pay("tr_0", payment.StatusPaid), "webhook", t0)
+	if !changed || o.State != Paid || kinds(eff) != "payment_cancel,stock_commit,mail_confirmation,cart_clear" {
+		t.Fatalf("paid adopted payment: %v %s %s", changed, o.State, kinds(eff))
+	}
+	wrong := pay("tr_9", payment.StatusPaid)
+	wrong.Currency = "USD"
+	if err := o.Adopt(wrong, "", "webhook", t0); err == nil {
+		t.Fatal("wrong currency adopted")
+	}
+	fresh := newOrder(t)
+	if err := fresh.Adopt(pay("tr_5", payment.StatusOpen), "", "webhook", t0); err != nil || fresh.PaymentID != "tr_5" {
+		t.Fatalf("adopt into an order without payment: %v %s", err, fresh.PaymentID)
+	}
+}

@@ -86,6 +86,31 @@ func (o *Order) AttachPayment(p payment.Payment, provider, by string, now time.T
 	return eff, nil
 }
 
+// Adopt records a payment that was created for this order but never
+// attached (the process stopped between creating it and storing it), so that
+// news about it counts. It becomes the current attempt only when the order
+// has none; otherwise ApplyPayment treats it as an earlier attempt. Its
+// status starts as open, for ApplyPayment to move. Adopting an attached
+// payment is a no-op; a different amount or currency is refused.
+func (o *Order) Adopt(p payment.Payment, provider, by string, now time.Time) error {
+	if o.Attempt(p.ID) != nil {
+		return nil
+	}
+	if p.Amount != o.Total() || p.Currency != o.Currency {
+		return fmt.Errorf("order %s: adopt payment %s: amount %s %s differs from the order's %s %s",
+			o.ID, p.ID, money.Format(p.Amount, p.Currency), p.Currency, money.Format(o.Total(), o.Currency), o.Currency)
+	}
+	o.Attempts = append(o.Attempts, Attempt{
+		PaymentID: p.ID, Provider: provider, Status: payment.StatusOpen, Amount: p.Amount, Currency: p.Currency,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: p.ExpiresAt,
+	})
+	if o.PaymentID == "" {
+		o.PaymentID, o.PaymentStatus = p.ID, payment.StatusOpen
+	}
+	o.note(by, "adopted payment "+p.ID+" that was never recorded", now)
+	return nil
+}
+
 // ApplyPayment decides, idempotently, what a provider's view of one of the
 // order's payments means for the order. by says who brought the news
 // (webhook, return, reconciler).

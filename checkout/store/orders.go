@@ -238,10 +238,15 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 
 // ApplyPayment brings the news of a provider's payment to its order (found by
 // payment id) in one transaction; see order.ApplyPayment. by names the
-// messenger: webhook, return, reconciler. Unknown payment ids give
-// ErrNotFound. Safe to call any number of times, concurrently.
+// messenger: webhook, return, reconciler. A payment never attached (the
+// process stopped between creating and attaching it) is adopted by the order
+// named in its metadata "order_id", so paid money is not lost. Other unknown
+// payment ids give ErrNotFound. Safe to call any number of times, concurrently.
 func (s *Store) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, []order.Effect, error) {
 	o, err := s.OrderByPaymentID(p.ID)
+	if errors.Is(err, ErrNotFound) && p.Metadata["order_id"] != "" {
+		o, err = s.adopt(p.Metadata["order_id"], p, by)
+	}
 	if err != nil {
 		return nil, false, nil, err
 	}
@@ -252,6 +257,41 @@ func (s *Store) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, 
 		return c, e, nil
 	})
 	return o, changed, eff, err
+}
+
+// adopt attaches a stray payment to the order its metadata names.
+func (s *Store) adopt(orderID string, p payment.Payment, by string) (*order.Order, error) {
+	var out *order.Order
+	err := s.write(func(tx *bolt.Tx) error {
+		out = nil
+		pays := tx.Bucket(bucketPayments)
+		if owner := pays.Get([]byte(p.ID)); owner != nil {
+			if string(owner) != orderID {
+				return fmt.Errorf("payment %s belongs to order %s", p.ID, owner)
+			}
+		}
+		var o order.Order
+		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
+			return err
+		}
+		if err := o.Adopt(p, "", by, s.opts.Now()); err != nil {
+			return err
+		}
+		if err := pays.Put([]byte(p.ID), []byte(orderID)); err != nil {
+			return err
+		}
+		o.Version++
+		if err := putOrder(tx, &o, o.State); err != nil {
+			return err
+		}
+		out = &o
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("adopt payment %s: %w", p.ID, err)
+	}
+	s.opts.Logger.Warn("adopted a payment that was never attached", "order", orderID, "payment", p.ID)
+	return out, nil
 }
 
 // AttachPayment records a newly created payment as the order's current

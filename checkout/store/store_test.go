@@ -765,3 +765,40 @@ func TestStateIndex(t *testing.T) {
 	f.s = s
 	check(s)
 }
+
+// The process stopped after the provider created the payment but before it
+// was attached: the webhook still brings the paid money to the order.
+func TestStrayPaymentIsAdopted(t *testing.T) {
+	f := open(t, -1)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
+	p := paymentFor(o, "tr_stray", payment.StatusPaid)
+	p.Metadata = map[string]string{"order_id": o.ID}
+	got, changed, _, err := f.s.ApplyPayment(p, "webhook")
+	if err != nil || !changed || got.State != order.Paid || got.PaymentID != "tr_stray" {
+		t.Fatalf("stray paid: %+v %v %v", got, changed, err)
+	}
+	if due, _ := f.s.Due(f.clock.Now(), 0); len(due) != 1 {
+		t.Fatalf("mail queue %+v", due)
+	}
+	if byPay, err := f.s.OrderByPaymentID("tr_stray"); err != nil || byPay.ID != o.ID {
+		t.Fatalf("not indexed: %v", err)
+	}
+	if _, changed, _, err := f.s.ApplyPayment(p, "webhook"); err != nil || changed {
+		t.Fatalf("second webhook: %v %v", changed, err)
+	}
+
+	// A stray payment of the wrong amount, or naming no order, is refused.
+	o2 := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	bad := paymentFor(o2, "tr_bad", payment.StatusPaid)
+	bad.Amount++
+	bad.Metadata = map[string]string{"order_id": o2.ID}
+	if _, _, _, err := f.s.ApplyPayment(bad, "webhook"); err == nil {
+		t.Fatal("wrong amount adopted")
+	}
+	if _, _, _, err := f.s.ApplyPayment(paymentFor(o2, "tr_none", payment.StatusPaid), "webhook"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("payment without metadata: %v", err)
+	}
+	if got, _ := f.s.GetOrder(o2.ID); got.State != order.AwaitingPayment {
+		t.Fatalf("order 2 moved to %s", got.State)
+	}
+}
