@@ -802,3 +802,49 @@ func TestStrayPaymentIsAdopted(t *testing.T) {
 		t.Fatalf("order 2 moved to %s", got.State)
 	}
 }
+
+// "Pay again" races the webhook of the first payment: whichever commits
+// first, the order is paid once, one e-mail is queued, and the new payment
+// is either refused or reported for cancelation.
+func TestPayAgainRacesWebhook(t *testing.T) {
+	f := open(t, 2*time.Millisecond)
+	for i := range 20 {
+		o := f.create(t, fmt.Sprintf("k%d", i), f.newOrder(t, fmt.Sprintf("c%d", i), "MOLEN-1", 1))
+		first, second := fmt.Sprintf("tr_%d_a", i), fmt.Sprintf("tr_%d_b", i)
+		if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, first, payment.StatusOpen), "local"); err != nil {
+			t.Fatal(err)
+		}
+		var attachErr error
+		var webhookEff []order.Effect
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			_, _, attachErr = f.s.AttachPayment(o.ID, first, paymentFor(o, second, payment.StatusOpen), "local")
+		})
+		wg.Go(func() {
+			var err error
+			_, _, webhookEff, err = f.s.ApplyPayment(paymentFor(o, first, payment.StatusPaid), "webhook")
+			if err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+		canceled := false
+		for _, e := range webhookEff {
+			canceled = canceled || (e.Kind == order.EffectCancelPayment && e.PaymentID == second)
+		}
+		if (attachErr == nil) == !canceled {
+			t.Fatalf("round %d: attach error %v, webhook effects %+v", i, attachErr, webhookEff)
+		}
+		if attachErr != nil && !errors.Is(attachErr, order.ErrTransition) {
+			t.Fatalf("round %d: attach error %v", i, attachErr)
+		}
+		got, _ := f.s.GetOrder(o.ID)
+		if got.State != order.Paid || got.PaymentID != first {
+			t.Fatalf("round %d: %s paid by %s", i, got.State, got.PaymentID)
+		}
+	}
+	due, _ := f.s.Due(f.clock.Now(), 0)
+	if len(due) != 20 {
+		t.Fatalf("%d e-mails for 20 paid orders", len(due))
+	}
+}
