@@ -15,7 +15,7 @@ import (
 // the reconciler without waiting minutes).
 type clock struct{ off atomic.Int64 }
 
-func (c *clock) now() time.Time           { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
 func (c *clock) advance(d time.Duration) { c.off.Add(int64(d)) }
 
 // TestCheckoutProviderFaults: whatever the provider does at checkout, the
