@@ -630,6 +630,13 @@ func TestMailQueue(t *testing.T) {
 	if due, _ := f.s.Due(now.Add(365*24*time.Hour), 0); len(due) != 0 {
 		t.Fatal("dead message due")
 	}
+	pending, _ := f.s.Enqueue(Mail{Kind: "y", To: "c@example.nl"})
+	if n, err := f.s.PruneMail(now.Add(time.Second)); err != nil || n != 2 {
+		t.Fatalf("PruneMail = %d, %v; want the sent and the dead one", n, err)
+	}
+	if _, err := f.s.GetMail(pending); err != nil {
+		t.Fatalf("unsent mail pruned: %v", err)
+	}
 }
 
 func TestBackoff(t *testing.T) {
