@@ -186,3 +186,41 @@ func BenchmarkCartAddSerial(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckout: the store's part of one checkout with 64 concurrent
+// customers: CreateOrder (stock reserved, idempotency key) and then
+// AttachPayment (compare-and-set, payment index), two fsync'd writes.
+func BenchmarkCheckout(b *testing.B) {
+	for _, m := range benchModes {
+		b.Run(m.name, func(b *testing.B) {
+			f := open(b, m.batch)
+			for i := range f.cat.Items {
+				f.cat.Items[i].Stock.Quantity = 1 << 30
+			}
+			proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1, "MOLEN-1", 1)
+			var lat latencies
+			var seq atomic.Int64
+			b.SetParallelism(32)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var mine []time.Duration
+				for pb.Next() {
+					n := seq.Add(1)
+					start := time.Now()
+					o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k-%d", n), RequestHash: "h", Order: proto, Catalog: f.cat})
+					if err == nil {
+						_, _, err = f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", n), "open"), "local")
+					}
+					mine = append(mine, time.Since(start))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+				lat.add(mine)
+			})
+			b.StopTimer()
+			lat.report(b)
+		})
+	}
+}
