@@ -226,6 +226,9 @@ func draw(b bundle, name string, w, h int) *image.RGBA {
 	case "filters":
 		studio(c, rng)
 		filters(c, p, main)
+	case "coldbrew":
+		studio(c, rng)
+		coldBrew(c, p)
 	case "aeropress":
 		studio(c, rng)
 		aeropress(c, p, main)
@@ -974,10 +977,13 @@ func dripper(c *canvas, p pen, col color.RGBA) {
 // server is a glass carafe with coffee; k scales it.
 func server(c *canvas, p pen, cx, base, k float64) {
 	tx := func(x float64) float64 { return cx + (x-600)*k }
-	ty := func(y float64) float64 { return base - (base-y)*k }
+	ty := func(y float64) float64 { return base - (960-y)*k } // design base is y=960
 	shadow(c, p, cx, base, 210*k, 36*k)
 	glass := union(p.ellipse(cx, ty(840), 200*k, 130*k), p.rect(tx(470), ty(690), tx(730), ty(840)))
 	c.fill(glass, solid(color.RGBA{230, 236, 238, 255}), 0.45)
+	c.fill(minus(glass, union(p.ellipse(cx, ty(840), 192*k, 122*k), p.rect(tx(478), ty(698), tx(722), ty(840)))), solid(color.RGBA{150, 160, 166, 255}), 0.7)
+	c.fill(p.ellipse(cx, ty(692), 132*k, 16*k), solid(color.RGBA{150, 160, 166, 255}), 0.6)
+	c.fill(p.ellipse(cx, ty(692), 124*k, 11*k), solid(color.RGBA{236, 240, 242, 255}), 0.8)
 	liquid := and(p.ellipse(cx, ty(840), 192*k, 122*k), p.rect(0, ty(830), 1200, 1200))
 	c.fill(liquid, cylinder(color.RGBA{92, 48, 24, 255}, p.x(tx(400)), p.x(tx(800))), 0.95)
 	c.fill(p.rect(tx(470), ty(690), tx(730), ty(706)), solid(white), 0.55)
@@ -1027,7 +1033,7 @@ func scale(c *canvas, p pen) {
 	c.fill(p.rect(500, 886, 700, 914), solid(color.RGBA{14, 20, 16, 255}), 1)
 	c.text("18.0", p.x(600), p.y(890), 3*p.s, color.RGBA{250, 170, 60, 255})
 	// A carafe on the scale.
-	server(c, p, 600, 775, 0.6)
+	server(c, p, 600, 800, 0.55)
 }
 
 func filters(c *canvas, p pen, col color.RGBA) {
@@ -1040,6 +1046,28 @@ func filters(c *canvas, p pen, col color.RGBA) {
 		o := float64(i) * 14
 		c.fill(p.poly(360+o, 360+o, 840-o, 360+o, 660, 610, 540, 610), solid(shade(cream, 1-0.03*float64(i))), 1)
 		c.fill(p.stroke(3, 360+o, 360+o, 540, 610), solid(shade(cream, 0.85)), 1)
+	}
+}
+
+// coldBrew is a tall glass jug with a cotton bag steeping in it, and two
+// folded bags in front.
+func coldBrew(c *canvas, p pen) {
+	shadow(c, p, 600, 930, 250, 40)
+	cotton := color.RGBA{236, 226, 204, 255}
+	jug := p.rrect(430, 330, 770, 930, 40)
+	c.fill(jug, solid(color.RGBA{230, 236, 238, 255}), 0.45)
+	c.fill(minus(jug, p.rrect(440, 340, 760, 920, 32)), solid(color.RGBA{150, 160, 166, 255}), 0.8)
+	c.fill(p.rect(440, 470, 760, 920), cylinder(color.RGBA{96, 52, 28, 255}, p.x(430), p.x(770)), 0.9)
+	bag := union(p.ellipse(600, 700, 110, 170), p.rect(530, 420, 670, 700))
+	c.fill(bag, cylinder(cotton, p.x(490), p.x(710)), 0.55)
+	c.fill(p.stroke(6, 560, 430, 600, 300, 790, 310, 800, 380), solid(cotton), 1)
+	c.fill(p.rect(530, 420, 670, 440), solid(shade(cotton, 0.8)), 1)
+	c.fill(p.stroke(8, 452, 360, 452, 900), solid(white), 0.5)
+	for i, x := range []float64{270, 880} {
+		y := 880.0 + float64(i)*20
+		c.fill(p.rrect(x-90, y-60, x+90, y+40, 18), cylinder(cotton, p.x(x-90), p.x(x+90)), 1)
+		c.fill(p.rect(x-90, y-60, x+90, y-44), solid(shade(cotton, 0.85)), 1)
+		c.fill(p.stroke(4, x-60, y-52, x+60, y-52), solid(shade(cotton, 0.6)), 1)
 	}
 }
 
