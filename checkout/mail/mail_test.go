@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestOutboxWritesOneMultipartFilePerMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := Message{ID: "q42", Kind: "confirmation", To: "eve@example.org", ToName: "Eve", Subject: subj,
+	m := Message{ID: "order_confirmation:SF-2026-000001", ReplyTo: "winkel@example.nl", Kind: "confirmation", To: "eve@example.org", ToName: "Eve", Subject: subj,
 		Text: text, HTML: html, Created: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	for range 3 { // retries keep one file
 		if err := o.Send(context.Background(), m); err != nil {
@@ -89,6 +90,12 @@ func TestOutboxWritesOneMultipartFilePerMessage(t *testing.T) {
 	msg, err := mail.ReadMessage(f)
 	if err != nil {
 		t.Fatalf("not RFC 5322: %v", err)
+	}
+	if id := msg.Header.Get("Message-ID"); !regexp.MustCompile(`^<[A-Za-z0-9._-]+@example\.nl>$`).MatchString(id) {
+		t.Errorf("Message-ID %q is not a valid msg-id", id)
+	}
+	if rt := msg.Header.Get("Reply-To"); !strings.Contains(rt, "winkel@example.nl") {
+		t.Errorf("Reply-To %q", rt)
 	}
 	dec := new(mime.WordDecoder)
 	if got, _ := dec.DecodeHeader(msg.Header.Get("Subject")); got != subj {

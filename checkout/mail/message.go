@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,7 +24,11 @@ type Message struct {
 	Text    string    // text/plain body
 	HTML    string    // text/html body (same content)
 	Created time.Time // when it was queued; the Date header
+	ReplyTo string    // the shop's address, when replies should not go to From
 }
+
+// msgIDChars are the characters a Message-ID's left part may hold (RFC 5322 atext, no '/').
+var msgIDChars = regexp.MustCompile(`[^A-Za-z0-9!#$%&'*+=?^_{|}~.-]+`)
 
 // Sender delivers messages. Send must be safe to call again for a message it
 // may already have delivered (the queue retries after a crash).
@@ -45,6 +50,11 @@ func build(from string, m Message) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("recipient: %w", err)
 	}
 	msg.Subject(m.Subject)
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("reply-to %q: %w", m.ReplyTo, err)
+		}
+	}
 	if m.Created.IsZero() {
 		msg.SetDate()
 	} else {
@@ -55,7 +65,7 @@ func build(from string, m Message) (*gomail.Msg, error) {
 		if _, d, ok := strings.Cut(from, "@"); ok {
 			domain = strings.Trim(d, "> ")
 		}
-		msg.SetMessageIDWithValue(m.ID + "@" + domain)
+		msg.SetMessageIDWithValue(strings.Trim(msgIDChars.ReplaceAllString(m.ID, "."), ".") + "@" + domain)
 	} else {
 		msg.SetMessageID()
 	}

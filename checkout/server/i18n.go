@@ -69,28 +69,28 @@ func tr(lang, key string) string {
 
 var phrases = map[string]map[string]string{
 	"nl": {
-		"err.internal":         "Er ging iets mis aan onze kant. Probeer het zo nog eens; je winkelwagen blijft bewaard.",
+		"err.internal":         "Er ging iets mis aan onze kant. Probeer het zo nog eens; je winkelmand blijft bewaard.",
 		"err.unknown_sku":      "Dit product bestaat niet (meer) in de winkel.",
 		"err.sku":              "Geef een geldige artikelcode (sku) op.",
 		"err.quantity":         "Het aantal moet een heel getal van 1 tot en met %d zijn.",
 		"err.quantity_missing": "Geef een aantal (quantity) op.",
-		"err.lines":            "Je winkelwagen kan hoogstens %d verschillende producten bevatten.",
-		"err.not_in_cart":      "Dit product zit niet in je winkelwagen.",
+		"err.lines":            "Je winkelmand kan hoogstens %d verschillende producten bevatten.",
+		"err.not_in_cart":      "Dit product zit niet in je winkelmand.",
 		"err.stock":            "Er zijn er nog maar %d van %s.",
 		"err.stock_short":      "Zoveel hebben we er niet meer op voorraad.",
 		"err.form":             "Controleer de gemarkeerde velden.",
-		"err.empty":            "Je winkelwagen is leeg.",
-		"err.unavailable":      "Je winkelwagen bevat een product dat niet meer te koop is. Haal het eruit om verder te gaan.",
+		"err.empty":            "Je winkelmand is leeg.",
+		"err.unavailable":      "Je winkelmand bevat een product dat niet meer te koop is. Haal het eruit om verder te gaan.",
 		"err.price_confirm":    "Bekijk het nieuwe totaal en bevestig nog een keer.",
 		"err.idem_missing":     "De header Idempotency-Key ontbreekt (een willekeurige sleutel per bestelpoging).",
 		"err.idem_invalid":     "De header Idempotency-Key moet 1 tot 255 zichtbare ASCII-tekens zijn.",
 		"err.idem_conflict":    "Deze Idempotency-Key is al gebruikt voor een andere bestelling; gebruik een nieuwe sleutel.",
-		"err.provider":         "De betaaldienst reageert nu niet. Je bestelling en winkelwagen zijn bewaard; probeer het over een minuutje opnieuw.",
+		"err.provider":         "De betaaldienst reageert nu niet. Je bestelling en winkelmand zijn bewaard; probeer het over een minuutje opnieuw.",
 		"err.order_not_found":  "Deze bestelling bestaat niet. Controleer de link uit je e-mail.",
 		"err.rate":             "Te veel pogingen. Wacht even en probeer het opnieuw.",
-		"notice.unavailable":   "Product %s is niet meer te koop; haal het uit je winkelwagen.",
-		"notice.price":         "De prijs van %s is veranderd van %s naar %s sinds je het in je winkelwagen legde.",
-		"notice.added":         "Toegevoegd aan je winkelwagen.",
+		"notice.unavailable":   "Product %s is niet meer te koop; haal het uit je winkelmand.",
+		"notice.price":         "De prijs van %s is veranderd van %s naar %s sinds je het in je winkelmand legde.",
+		"notice.added":         "Toegevoegd aan je winkelmand.",
 		"field.required":       "Vul dit veld in.",
 		"field.too_long":       "Dit is te lang (hoogstens %d tekens).",
 		"field.characters":     "Dit bevat tekens die we niet kunnen gebruiken.",
@@ -104,8 +104,8 @@ var phrases = map[string]map[string]string{
 		"step.shipped":         "Verzonden",
 		"step.delivered":       "Bezorgd",
 		"expected":             "verwacht",
-		"cart.title":           "Winkelwagen",
-		"cart.empty":           "Je winkelwagen is leeg.",
+		"cart.title":           "Winkelmand",
+		"cart.empty":           "Je winkelmand is leeg.",
 		"cart.continue":        "Verder winkelen",
 		"cart.product":         "Product",
 		"cart.quantity":        "Aantal",
@@ -133,7 +133,7 @@ var phrases = map[string]map[string]string{
 		"co.summary":           "Je bestelling",
 		"co.pay":               "Bestellen en betalen",
 		"co.pay_note":          "Dit is het volledige bedrag; er komt niets meer bij. Je betaalt bij onze betaaldienst en komt daarna terug op deze site.",
-		"co.back":              "Terug naar je winkelwagen",
+		"co.back":              "Terug naar je winkelmand",
 		"order.title":          "Bestelling %s",
 		"order.confirming":     "We bevestigen je betaling",
 		"order.confirming_p":   "Je betaling is nog niet afgerond bij de betaaldienst. Deze pagina ververst zichzelf; je hoeft niets te doen. Is je betaling gelukt, dan zie je dat hier binnen enkele seconden.",
@@ -141,11 +141,11 @@ var phrases = map[string]map[string]string{
 		"order.paid":           "Bedankt! Je betaling is binnen",
 		"order.paid_p":         "We hebben je een bevestiging gestuurd naar %s.",
 		"order.failed":         "Je betaling is niet gelukt",
-		"order.failed_p":       "Er is niets afgeschreven. Je bestelling en winkelwagen staan nog klaar: je kunt het opnieuw proberen.",
+		"order.failed_p":       "Er is niets afgeschreven. Je bestelling en winkelmand staan nog klaar: je kunt het opnieuw proberen.",
 		"order.canceled_pay":   "Je hebt de betaling geannuleerd",
-		"order.canceled_pay_p": "Er is niets afgeschreven. Je bestelling en winkelwagen staan nog klaar: je kunt alsnog betalen.",
+		"order.canceled_pay_p": "Er is niets afgeschreven. Je bestelling en winkelmand staan nog klaar: je kunt alsnog betalen.",
 		"order.expired":        "De betaaltijd is verlopen",
-		"order.expired_p":      "Er is niets afgeschreven. Je bestelling en winkelwagen staan nog klaar: je kunt alsnog betalen.",
+		"order.expired_p":      "Er is niets afgeschreven. Je bestelling en winkelmand staan nog klaar: je kunt alsnog betalen.",
 		"order.pay_again":      "Opnieuw betalen",
 		"order.awaiting":       "Je bestelling wacht op betaling",
 		"order.awaiting_p":     "Je bestelling is opgeslagen, maar de betaling is nog niet gestart.",
@@ -260,4 +260,22 @@ var phrases = map[string]map[string]string{
 		"notfound.p":           "This page does not exist.",
 		"home":                 "To the shop",
 	},
+}
+
+// countryNames are the names of the countries a shop may ship to, per language.
+var countryNames = map[string]map[string]string{
+	"nl": {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxemburg", "FR": "Frankrijk",
+		"AT": "Oostenrijk", "DK": "Denemarken", "ES": "Spanje", "IT": "Italië", "GB": "Verenigd Koninkrijk",
+		"IE": "Ierland", "PT": "Portugal", "SE": "Zweden", "FI": "Finland", "PL": "Polen", "CH": "Zwitserland"},
+	"en": {"NL": "Netherlands", "BE": "Belgium", "DE": "Germany", "LU": "Luxembourg", "FR": "France",
+		"AT": "Austria", "DK": "Denmark", "ES": "Spain", "IT": "Italy", "GB": "United Kingdom",
+		"IE": "Ireland", "PT": "Portugal", "SE": "Sweden", "FI": "Finland", "PL": "Poland", "CH": "Switzerland"},
+}
+
+// countryName is a country's name for people, or its code when unknown.
+func countryName(lang, code string) string {
+	if n, ok := countryNames[lang][code]; ok {
+		return n
+	}
+	return code
 }

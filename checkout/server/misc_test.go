@@ -23,7 +23,7 @@ func TestPagesWearTheShell(t *testing.T) {
 	if p := sh.req("GET", "/checkout/", ""); !strings.Contains(p.body, "THEME-HEADER-EN") {
 		t.Error("language choice not remembered")
 	}
-	if p := sh.req("GET", "/cart/?lang=nl", ""); !strings.Contains(p.body, "THEME-HEADER-NL") || !strings.Contains(p.body, "<title>Winkelwagen · Brandpunt Koffie</title>") {
+	if p := sh.req("GET", "/cart/?lang=nl", ""); !strings.Contains(p.body, "THEME-HEADER-NL") || !strings.Contains(p.body, "<title>Winkelmand · Brandpunt Koffie</title>") {
 		t.Errorf("Dutch cart page:\n%s", p.body)
 	}
 	// A new build changes the shell; the sidecar follows the catalog.

@@ -174,7 +174,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	sm := mail.Summary{
 		Lang: lang, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
 		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o),
-		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, o.Customer.Country},
+		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
 		Total: d(o.Total()), TrackingURL: o.TrackingURL,
 	}

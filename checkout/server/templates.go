@@ -11,8 +11,9 @@ import (
 // data is escaped by html/template. Class names start with sf- so the theme
 // can style them.
 var pageFuncs = template.FuncMap{
-	"t":  tr,
-	"tf": func(lang, key string, args ...any) string { return fmt.Sprintf(tr(lang, key), args...) },
+	"t":       tr,
+	"country": countryName,
+	"tf":      func(lang, key string, args ...any) string { return fmt.Sprintf(tr(lang, key), args...) },
 	"money": func(a money.Amount, currency, lang string) string {
 		return money.Display(a, currency, lang)
 	},
@@ -89,13 +90,13 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 <p class="sf-field form-row{{if .Errors.country}} sf-invalid{{end}}">
 <label for="f-country">{{t $l "co.country"}}</label>
 <select id="f-country" name="country" autocomplete="country"{{if .Errors.country}} aria-invalid="true" aria-describedby="e-country"{{end}}>
-{{range .Countries}}<option value="{{.}}"{{if eq . $.Form.Country}} selected{{end}}>{{.}}</option>{{end}}
+{{range .Countries}}<option value="{{.}}"{{if eq . $.Form.Country}} selected{{end}}>{{country $l .}}</option>{{end}}
 </select>
 {{with .Errors.country}}<span id="e-country" class="sf-error field-error">{{.}}</span>{{end}}
 </p>
 <fieldset class="sf-field form-row{{if .Errors.shipping_method}} sf-invalid{{end}}">
 <legend>{{t $l "co.shipping"}}</legend>
-{{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small>({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{$c}}{{end}})</small></label>
+{{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small class="muted">({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{country $l $c}}{{end}})</small></label>
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
 <h2>{{t $l "co.summary"}}</h2>
@@ -133,7 +134,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{end}}</table>
 {{template "totals" .}}
 <h2>{{t $l "order.address"}}</h2>
-<p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{$o.Customer.Country}}</p>
+<p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}</p>
 </div>
 {{end}}
 
