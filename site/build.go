@@ -79,25 +79,26 @@ func Build(opts BuildOptions) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	env := opts.Environment
-	if env == "" {
-		env = "production"
+	environment := opts.Environment
+	if environment == "" {
+		environment = "production"
 	}
-	args := []string{"build", "-s", src, "-d", dest, "--gc", "--cleanDestinationDir", "--environment", env}
+	args := []string{"build", "-s", src, "-d", dest, "--gc", "--cleanDestinationDir", "--environment", environment}
 	if !opts.NoMinify {
 		args = append(args, "--minify")
 	}
 	if opts.BaseURL != "" {
 		args = append(args, "--baseURL", opts.BaseURL)
 	}
+	env := map[string]string{}
 	if opts.Theme != "" {
-		args = append(args, "--theme", opts.Theme)
+		env["HUGO_THEME"] = opts.Theme
 	}
 	if opts.ThemesDir != "" {
-		args = append(args, "--themesDir", opts.ThemesDir)
+		env["HUGO_THEMESDIR"] = opts.ThemesDir
 	}
 	start := time.Now()
-	stdout, stderr, runErr := runHugo(args)
+	stdout, stderr, runErr := runHugo(args, env)
 	res := Result{Dest: dest, Duration: time.Since(start)}
 	msgs := parseLog(append(stdout, stderr...), src)
 	res.Warnings = msgs.Warnings

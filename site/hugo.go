@@ -38,10 +38,20 @@ func HugoVersion() string {
 }
 
 // runHugo runs one Hugo command with stdout and stderr captured, and returns
-// what it printed on each.
-func runHugo(args []string) (stdout, stderr []byte, err error) {
+// what it printed on each. env sets HUGO_* configuration overrides for this
+// run only (they win over hugo.toml).
+func runHugo(args []string, env map[string]string) (stdout, stderr []byte, err error) {
 	hugoMu.Lock()
 	defer hugoMu.Unlock()
+	for k, v := range env {
+		old, had := os.LookupEnv(k)
+		os.Setenv(k, v)
+		if had {
+			defer os.Setenv(k, old)
+		} else {
+			defer os.Unsetenv(k)
+		}
+	}
 	outF, err := os.CreateTemp("", "shop-hugo-out-*")
 	if err != nil {
 		return nil, nil, fmt.Errorf("capture hugo output: %w", err)

@@ -72,7 +72,7 @@ func New(src, kind, name string) ([]string, error) {
 	if !hasDirArchetype(src, section) {
 		target += "/index.md"
 	}
-	_, stderr, err := runHugo([]string{"new", "content", "-s", src, target})
+	_, stderr, err := runHugo([]string{"new", "content", "-s", src, target}, nil)
 	if err != nil {
 		msgs := parseLog(stderr, src)
 		if len(msgs.Errors) > 0 {
