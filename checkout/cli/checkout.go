@@ -11,9 +11,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +43,7 @@ Environment:
   SHOP_OUTBOX          write e-mails as .eml files to this directory instead of sending
   SHOP_SMTP_HOST, SHOP_SMTP_PORT, SHOP_SMTP_USER, SHOP_SMTP_PASSWORD,
   SHOP_SMTP_FROM, SHOP_SMTP_TLS (starttls|tls|none)
+  SHOP_TEST_PAYMENTS=1 allow the built-in test provider on a public base URL
   SHOP_RECONCILE_EVERY how often to ask the provider about open payments (default 1m)
   SHOP_PUBLIC          also serve the static site from this directory
 
@@ -86,6 +89,9 @@ Flags:
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
+	}
+	if opts.MollieKey == "" && os.Getenv("SHOP_TEST_PAYMENTS") != "1" && !localBase(opts.BaseURL) {
+		errs = append(errs, fmt.Errorf("MOLLIE_API_KEY is not set, so the built-in test payment page would take the orders of %s: anyone could mark an order paid. Set MOLLIE_API_KEY, or SHOP_TEST_PAYMENTS=1 for a test shop", opts.BaseURL))
 	}
 	if opts.OutboxDir == "" && !opts.SMTP.Enabled() {
 		errs = append(errs, fmt.Errorf("no way to send e-mail: set SHOP_SMTP_HOST and SHOP_SMTP_FROM (and SHOP_SMTP_USER, SHOP_SMTP_PASSWORD), or SHOP_OUTBOX to write .eml files"))
@@ -150,6 +156,16 @@ Flags:
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// localBase reports whether the base URL points at this machine.
+func localBase(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "::1"
 }
 
 func env(name, def string) string {

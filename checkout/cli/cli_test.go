@@ -165,7 +165,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestCheckoutRefusesBadSettings(t *testing.T) {
-	for _, k := range []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "MOLLIE_API_KEY", "SHOP_ADMIN_TOKEN", "SHOP_OUTBOX", "SHOP_SMTP_HOST", "SHOP_LISTEN"} {
+	for _, k := range []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "MOLLIE_API_KEY", "SHOP_ADMIN_TOKEN", "SHOP_OUTBOX", "SHOP_SMTP_HOST", "SHOP_LISTEN", "SHOP_TEST_PAYMENTS"} {
 		t.Setenv(k, "")
 	}
 	tests := []struct {
@@ -175,6 +175,8 @@ func TestCheckoutRefusesBadSettings(t *testing.T) {
 		{map[string]string{}, []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "SHOP_ADMIN_TOKEN", "e-mail"}},
 		{map[string]string{"SHOP_CATALOG": "c.json", "SHOP_DATA": "d.db", "SHOP_BASE_URL": "http://shop.example.nl/",
 			"MOLLIE_API_KEY": "live_x", "SHOP_ADMIN_TOKEN": "short", "SHOP_OUTBOX": "out"}, []string{"https", "at least 32"}},
+		{map[string]string{"SHOP_CATALOG": "c.json", "SHOP_DATA": "d.db", "SHOP_BASE_URL": "https://shop.example.nl/",
+			"SHOP_ADMIN_TOKEN": token, "SHOP_OUTBOX": "out"}, []string{"MOLLIE_API_KEY", "SHOP_TEST_PAYMENTS"}},
 		{map[string]string{"SHOP_CATALOG": "c.json", "SHOP_DATA": "d.db", "SHOP_BASE_URL": "shop.example.nl",
 			"SHOP_ADMIN_TOKEN": token, "SHOP_OUTBOX": "out", "SHOP_LISTEN": "8080"}, []string{"scheme", "SHOP_LISTEN"}},
 	}

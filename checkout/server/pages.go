@@ -477,11 +477,14 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 		return
 	}
 	lang := s.lang(c)
+	// Ask the provider first: the last attempt may have been paid meanwhile,
+	// and a payment still in progress must not get a second one.
+	o = s.checkFromPage(c.Request.Context(), o)
 	switch {
-	case o.State == order.AwaitingPayment && paymentOpen(o) && o.CheckoutURL != "":
+	case paymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
 		return
-	case o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
+	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
 		c.Redirect(http.StatusSeeOther, s.orderPath(o))
 		return
 	}
