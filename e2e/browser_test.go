@@ -344,6 +344,9 @@ func (tb *tab) waitFor(cond string, within time.Duration) {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!(`+cond+`)`))
 		cancel()
 		if err == nil && ok {
+			if d := time.Since(deadline.Add(-within)); d > 2*time.Second {
+				tb.t.Logf("waited %s for %.120s", d.Round(time.Millisecond), cond)
+			}
 			return
 		}
 		lastErr = err

@@ -161,7 +161,11 @@ func (h *harness) setupShop() {
 
 	h.public = filepath.Join(h.tmp, "public")
 	start := time.Now()
-	if err := buildSite(h.repo, h.public, h.base+"/"); err != nil {
+	src := h.repo
+	if dir := os.Getenv("SHOP_E2E_SITE"); dir != "" {
+		src = dir // another shop folder (e.g. a snapshot of the demo shop)
+	}
+	if err := buildSite(src, h.public, h.base+"/"); err != nil {
 		ln.Close()
 		h.setupErr = fmt.Errorf("build the demo shop: %w", err)
 		return
