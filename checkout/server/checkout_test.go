@@ -518,3 +518,36 @@ func TestStockNeverOversold(t *testing.T) {
 		t.Errorf("codes %v: %d placed, %d refused; want 3 and 3", codes, ok, conflict)
 	}
 }
+
+// TestStrayPayment: the provider created the payment but its answer was
+// lost; the reconciler asks again with the same idempotency key and gets
+// that very payment, so its news counts and no second payment is made.
+func TestStrayPayment(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	sh.addToCart("MOK-001", 1)
+	f.Fail(molliefake.CreatePayment, molliefake.Fault{Status: 500, AfterHandling: true, Times: 20})
+	if r, _ := sh.checkout("stray"); r.StatusCode != http.StatusBadGateway {
+		t.Fatalf("checkout with the answer lost: %d %s", r.StatusCode, r.body)
+	}
+	f.ClearFaults()
+	if n := f.PaymentCount(); n != 1 {
+		t.Fatalf("%d payments at Mollie, want 1 (created, answer lost)", n)
+	}
+	sh.sc.reconcileOnce(context.Background())
+	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	if len(orders) != 1 || orders[0].PaymentID == "" {
+		t.Fatalf("order not given its payment: %+v", orders)
+	}
+	if n := f.PaymentCount(); n != 1 {
+		t.Errorf("%d payments at Mollie after reconciling, want still 1", n)
+	}
+	if err := f.SetStatusQuiet(orders[0].PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	sh.sc.reconcileOnce(context.Background())
+	if o, _ := sh.sc.store.GetOrder(orders[0].ID); o.State != order.Paid {
+		t.Errorf("state %s, want paid", o.State)
+	}
+}

@@ -147,6 +147,9 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 			if _, err := s.store.PruneIdempotency(s.now().Add(-24 * time.Hour)); err != nil {
 				s.log.Warn("prune idempotency keys", "err", err)
 			}
+			if _, err := s.store.PruneMail(s.now().Add(-90 * 24 * time.Hour)); err != nil {
+				s.log.Warn("prune mail queue", "err", err)
+			}
 		}
 	}
 }
@@ -161,6 +164,10 @@ const defaultPageCheckEvery = 3 * time.Second
 // abandonAfter: an order with no payment at all (the provider failed at
 // checkout and the customer never retried) is canceled, releasing its stock.
 const abandonAfter = 2 * time.Hour
+
+// strayWindow is how long after checkout the reconciler looks for a payment
+// created but never stored: within Mollie's idempotency window (one hour).
+const strayWindow = 50 * time.Minute
 
 // reconcileOnce is one pass of the reconciler; it returns how many orders it
 // asked the provider about.
@@ -177,11 +184,27 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 			return asked
 		}
 		if o.PaymentID == "" {
-			if now.Sub(o.CreatedAt) > abandonAfter {
+			switch age := now.Sub(o.CreatedAt); {
+			case age > abandonAfter:
 				if _, eff, err := s.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
 					s.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
 					s.handleEffects(o, eff)
+				}
+			case age >= s.reconcileAfter && age < strayWindow:
+				// The process may have stopped between creating the payment
+				// and storing it. Asking again with the same idempotency key
+				// (<order>:1) gives that payment back, so news of it counts.
+				asked++
+				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
+				if cerr != nil {
+					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr.Msg)
+					continue
+				}
+				if o2 != nil && o2.PaymentID != "" {
+					if err := s.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
+						s.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
+					}
 				}
 			}
 			continue
