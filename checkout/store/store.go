@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -69,8 +70,9 @@ type Options struct {
 	// order is paid for again. Nil means stock is not checked then.
 	Catalog func() *catalog.Catalog
 	// BatchDelay lets concurrent writes share one fsync'd commit (db.Batch
-	// with this MaxBatchDelay). Default 1ms; negative commits every write on
-	// its own (db.Update). See docs/benchmarks.md for the difference.
+	// with this MaxBatchDelay); a write with no other in flight still
+	// commits at once. Default 1ms; negative commits every write on its own
+	// (db.Update). See docs/benchmarks.md for the difference.
 	BatchDelay time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -85,9 +87,10 @@ const DefaultBatchDelay = time.Millisecond
 
 // Store is the BoltDB file. Safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	opts Options
-	path string
+	db      *bolt.DB
+	opts    Options
+	path    string
+	writers atomic.Int32 // writes in flight
 }
 
 // Open opens (or creates) the database file at path.
@@ -165,14 +168,20 @@ func (s *Store) BackupSize() (int64, error) {
 	return n, err
 }
 
-// write runs fn in a read-write transaction: db.Batch when BatchDelay is
-// positive, else db.Update. fn may run more than once under Batch, so it must
-// reset whatever it reports to its caller at its start.
+// write runs fn in a read-write transaction. With BatchDelay positive, a
+// writer that finds others in flight joins a db.Batch (one commit and fsync
+// for all of them), while a lone writer commits at once with db.Update and
+// does not wait out the batch delay. fn may run more than once under Batch,
+// so it must reset whatever it reports to its caller at its start.
 func (s *Store) write(fn func(*bolt.Tx) error) error {
-	if s.opts.BatchDelay > 0 {
-		return s.db.Batch(fn)
+	if s.opts.BatchDelay <= 0 {
+		return s.db.Update(fn)
 	}
-	return s.db.Update(fn)
+	defer s.writers.Add(-1)
+	if s.writers.Add(1) == 1 {
+		return s.db.Update(fn)
+	}
+	return s.db.Batch(fn)
 }
 
 func getJSON(b *bolt.Bucket, key string, v any) error {

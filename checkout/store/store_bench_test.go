@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 )
@@ -222,5 +224,19 @@ func BenchmarkCheckout(b *testing.B) {
 			b.StopTimer()
 			lat.report(b)
 		})
+	}
+}
+
+// BenchmarkBareCommit: one bbolt Update with a single small Put, fsync on:
+// the floor under every write above.
+func BenchmarkBareCommit(b *testing.B) {
+	f := open(b, -1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := f.s.db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketSequence).Put([]byte("bench"), []byte(fmt.Sprint(i)))
+		}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
