@@ -1063,11 +1063,16 @@ func coldBrew(c *canvas, p pen) {
 	c.fill(p.stroke(6, 560, 430, 600, 300, 790, 310, 800, 380), solid(cotton), 1)
 	c.fill(p.rect(530, 420, 670, 440), solid(shade(cotton, 0.8)), 1)
 	c.fill(p.stroke(8, 452, 360, 452, 900), solid(white), 0.5)
-	for i, x := range []float64{270, 880} {
-		y := 880.0 + float64(i)*20
-		c.fill(p.rrect(x-90, y-60, x+90, y+40, 18), cylinder(cotton, p.x(x-90), p.x(x+90)), 1)
-		c.fill(p.rect(x-90, y-60, x+90, y-44), solid(shade(cotton, 0.85)), 1)
-		c.fill(p.stroke(4, x-60, y-52, x+60, y-52), solid(shade(cotton, 0.6)), 1)
+	// Two empty bags lying in front: a pouch gathered at the top by its string.
+	for i, x := range []float64{275, 890} {
+		y := 930.0 - float64(i)*10
+		pouch := union(p.poly(x-40, y-190, x+40, y-190, x+95, y-40, x-95, y-40), p.ellipse(x, y-40, 95, 40))
+		c.fill(pouch, cylinder(cotton, p.x(x-95), p.x(x+95)), 1)
+		for k := -2.0; k <= 2; k++ {
+			c.fill(p.stroke(3, x+k*14, y-180, x+k*30, y-60), solid(shade(cotton, 0.85)), 0.8)
+		}
+		c.fill(p.rect(x-44, y-200, x+44, y-184), solid(shade(cotton, 0.8)), 1)
+		c.fill(p.stroke(5, x+40, y-192, x+80, y-230, x+120, y-200), solid(shade(cotton, 0.55)), 1)
 	}
 }
 
