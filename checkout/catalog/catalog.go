@@ -27,12 +27,36 @@ type Catalog struct {
 	bySKU map[string]int // index into Items, built by Parse
 }
 
-// Shop is the shop's identity.
+// Shop is the shop's identity. Fields after Country are optional.
 type Shop struct {
 	Name    string `json:"name"`
 	Email   string `json:"email"`
 	BaseURL string `json:"base_url"`
 	Country string `json:"country"` // ISO 3166-1 alpha-2
+
+	Phone        string  `json:"phone,omitempty"`
+	KvK          string  `json:"kvk,omitempty"`    // Chamber of Commerce number
+	VATID        string  `json:"vat_id,omitempty"` // VAT identification number
+	Address      Address `json:"address"`
+	ThankYouNL   string  `json:"thank_you_nl,omitempty"`
+	ThankYouEN   string  `json:"thank_you_en,omitempty"`
+	OnTimeTarget float64 `json:"on_time_target,omitempty"` // share of orders to arrive as promised
+}
+
+// Address is a postal address.
+type Address struct {
+	Street   string `json:"street"`
+	Postcode string `json:"postcode"`
+	City     string `json:"city"`
+	Country  string `json:"country"`
+}
+
+// ThankYou is the shop's thank-you line in lang (nl or en).
+func (s Shop) ThankYou(lang string) string {
+	if lang == "en" && s.ThankYouEN != "" {
+		return s.ThankYouEN
+	}
+	return s.ThankYouNL
 }
 
 // Shipping holds the shipping methods and the free-shipping threshold.
@@ -52,6 +76,16 @@ type ShippingMethod struct {
 	TransitDays int          `json:"transit_days"`
 	Countries   []string     `json:"countries"`
 	TrackingURL string       `json:"tracking_url"` // "{code}" is replaced by the tracking code
+	NameEN      string       `json:"name_en,omitempty"`
+	Pickup      bool         `json:"pickup,omitempty"` // collected at the shop, not shipped
+}
+
+// Label is the method's name in lang (nl or en).
+func (m ShippingMethod) Label(lang string) string {
+	if lang == "en" && m.NameEN != "" {
+		return m.NameEN
+	}
+	return m.Name
 }
 
 // Ships reports whether the method delivers to country (ISO alpha-2,
@@ -79,6 +113,15 @@ type Delivery struct {
 type DeliveryClass struct {
 	HandlingDays int    `json:"handling_days"`
 	Label        string `json:"label"`
+	LabelEN      string `json:"label_en,omitempty"`
+}
+
+// LabelFor is the class's label in lang (nl or en).
+func (c DeliveryClass) LabelFor(lang string) string {
+	if lang == "en" && c.LabelEN != "" {
+		return c.LabelEN
+	}
+	return c.Label
 }
 
 // Returns is the shop's return policy.

@@ -67,6 +67,19 @@ func TestParseValid(t *testing.T) {
 	if got := c.MethodsFor("BE"); len(got) != 1 || got[0].ID != "dhl-eu" {
 		t.Errorf("MethodsFor(BE) = %+v", got)
 	}
+	if c.Shop.Address.City != "Utrecht" || c.Shop.KvK != "87654321" || c.Shop.VATID == "" || c.Shop.OnTimeTarget != 0.95 ||
+		c.Shop.ThankYou("en") != "Thank you!" || c.Shop.ThankYou("nl") != "Dank je wel!" {
+		t.Errorf("shop: %+v", c.Shop)
+	}
+	if m.Label("en") != "DHL Europe" || m.Label("nl") != "DHL Europa" {
+		t.Errorf("method labels %q %q", m.Label("en"), m.Label("nl"))
+	}
+	if pn, _ := c.Method("postnl"); pn.Label("en") != "PostNL" {
+		t.Errorf("label without name_en: %q", pn.Label("en"))
+	}
+	if cl := c.Delivery.Classes["standard"]; cl.LabelFor("en") != "In stock" || cl.LabelFor("nl") != "Op voorraad" {
+		t.Errorf("class labels: %+v", cl)
+	}
 	if c.Delivery.Classes["roasted-to-order"].HandlingDays != 2 {
 		t.Errorf("delivery classes: %+v", c.Delivery.Classes)
 	}
