@@ -14,6 +14,8 @@
 //     days are all days except Sunday and the holidays. The window's latest
 //     day adds SlackDays carrier days (default 1): the promise allows for one
 //     day of carrier delay and says so.
+//   - A pickup method (collected at the shop) is ready on the ship day:
+//     earliest and latest are that day.
 //
 // All dates are returned as midnight of that day in the shop's time zone.
 package delivery
@@ -116,7 +118,7 @@ func (r *Rules) DeliveryWindow(t time.Time, class string, method catalog.Shippin
 	if err != nil {
 		return Window{}, err
 	}
-	return r.window(ship, method.TransitDays), nil
+	return r.window(ship, method), nil
 }
 
 // ExpectedDates are the dates promised for an order paid at paidAt holding
@@ -132,14 +134,14 @@ func (r *Rules) ExpectedDates(paidAt time.Time, classes []string, method catalog
 		most = max(most, n)
 	}
 	ship := r.shipAfter(paidAt, most)
-	return Expected{PackedBy: ship, ShippedBy: ship, Delivery: r.window(ship, method.TransitDays)}, nil
+	return Expected{PackedBy: ship, ShippedBy: ship, Delivery: r.window(ship, method)}, nil
 }
 
 // ShippedWindow is when a parcel handed to the carrier at shippedAt arrives
 // with method: transit counts from the day it really left (in the shop's
 // time zone), whatever the hour or the shop's cut-off.
 func (r *Rules) ShippedWindow(shippedAt time.Time, method catalog.ShippingMethod) Window {
-	return r.window(midnight(shippedAt.In(r.Location)), method.TransitDays)
+	return r.window(midnight(shippedAt.In(r.Location)), method)
 }
 
 // ProcessingDay is the working day on which an order placed at t is taken in.
@@ -173,7 +175,12 @@ func (r *Rules) shipAfter(t time.Time, handling int) time.Time {
 	return day
 }
 
-func (r *Rules) window(ship time.Time, transit int) Window {
+func (r *Rules) window(ship time.Time, method catalog.ShippingMethod) Window {
+	if method.Pickup {
+		// Ready at the shop on the ship day; the shop, not a carrier, decides.
+		return Window{Earliest: ship, Latest: ship}
+	}
+	transit := method.TransitDays
 	early := ship
 	for range transit {
 		early = r.nextCarrier(early)

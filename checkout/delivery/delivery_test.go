@@ -29,6 +29,7 @@ var (
 	postnl = catalog.ShippingMethod{ID: "postnl", TransitDays: 1}
 	dhl    = catalog.ShippingMethod{ID: "dhl", TransitDays: 3}
 	bike   = catalog.ShippingMethod{ID: "bike", TransitDays: 0}
+	pickup = catalog.ShippingMethod{ID: "pickup", Pickup: true}
 )
 
 // local is a time in Amsterdam: "2026-11-26 10:00".
@@ -62,6 +63,7 @@ func TestDates(t *testing.T) {
 		{"Christmas skipped in transit", local("2026-12-24 10:00"), "same-day", postnl, "2026-12-24", "2026-12-28", "2026-12-29"},
 		{"three transit days skip Sunday", local("2026-11-27 10:00"), "same-day", dhl, "2026-11-27", "2026-12-01", "2026-12-02"},
 		{"zero transit on a carrier day", local("2026-11-26 10:00"), "same-day", bike, "2026-11-26", "2026-11-26", "2026-11-27"},
+		{"pickup is ready on the ship day", local("2026-11-27 10:00"), "standard", pickup, "2026-11-30", "2026-11-30", "2026-11-30"},
 		{"across the spring DST change", local("2026-03-27 16:00"), "standard", postnl, "2026-03-31", "2026-04-01", "2026-04-02"},
 		{"across the autumn DST change", local("2026-10-23 16:00"), "same-day", postnl, "2026-10-26", "2026-10-27", "2026-10-28"},
 	}
