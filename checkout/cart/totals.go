@@ -68,7 +68,7 @@ type Totals struct {
 	ShippingVATRate int          `json:"shipping_vat_rate"`
 	FreeShipping    bool         `json:"free_shipping"` // free_from reached
 	// FreeShippingRemaining is how much more makes shipping free (0 when it
-	// already is, or when the shop has no threshold).
+	// already is, costs nothing anyway, or the shop has no threshold).
 	FreeShippingRemaining money.Amount `json:"free_shipping_remaining"`
 
 	Adjustments []Adjustment `json:"adjustments"`
@@ -142,7 +142,7 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		t.Shipping, t.FreeShipping = 0, true
 	default:
 		t.Shipping = m.Price
-		if free > 0 {
+		if free > 0 && m.Price > 0 {
 			t.FreeShippingRemaining = free - t.Subtotal
 		}
 	}
@@ -158,8 +158,10 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		t.GrandTotal += a.Amount
 	}
 	rates := make([]int, 0, len(byRate))
-	for r := range byRate {
-		rates = append(rates, r)
+	for r, base := range byRate {
+		if base != 0 {
+			rates = append(rates, r)
+		}
 	}
 	sort.Ints(rates)
 	t.VAT = make([]VATLine, 0, len(rates))

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
 )
 
@@ -243,6 +244,11 @@ func TestComputeExactlyFreeFrom(t *testing.T) {
 	}
 	if !got.FreeShipping || got.Shipping != 0 || got.GrandTotal != 4990 || got.FreeShippingRemaining != 0 {
 		t.Errorf("at exactly free_from: %+v", got)
+	}
+	cat.Shipping.Methods = append(cat.Shipping.Methods, catalog.ShippingMethod{ID: "pickup", Price: 0, VATRate: 21, Countries: []string{"NL"}, Pickup: true})
+	got, err = Compute(&Cart{Lines: []Line{{SKU: "MOLEN-1", Quantity: 0}, {SKU: "BOEK-001", Quantity: 1}}}, cat, "pickup", "NL")
+	if err != nil || got.Shipping != 0 || got.FreeShippingRemaining != 0 || got.FreeShipping || len(got.VAT) != 1 {
+		t.Errorf("pickup: %+v %v", got, err)
 	}
 	cat.Shipping.FreeFrom = 0 // no threshold: never free
 	got, _ = Compute(&Cart{Lines: []Line{{SKU: "MOLEN-1", Quantity: 9}}}, cat, "", "")
