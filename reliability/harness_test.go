@@ -124,6 +124,7 @@ type shopConfig struct {
 	now       func() time.Time
 	reconcile time.Duration // 0: an hour (off for the test's length)
 	rateLimit int           // 0: off
+	logs      io.Writer     // the sidecar's log (text, info and up); nil: discarded
 }
 
 func startShop(t testing.TB, cfg shopConfig) *shop {
@@ -159,6 +160,9 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if cfg.logs != nil {
+		log = slog.New(slog.NewTextHandler(cfg.logs, nil))
 	}
 	sc, err := server.Open(context.Background(), opts, log)
 	if err != nil {
