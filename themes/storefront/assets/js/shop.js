@@ -118,6 +118,19 @@
   }
 
   /* ---------- live stock: /api/availability?sku=…; silent when absent ---------- */
+  function entryOf(json, sku) {
+    var src = json && (json.items || json.availability || json);
+    var v = null;
+    if (Array.isArray(src)) { src.forEach(function (x) { if (x && x.sku === sku) v = x; }); }
+    else if (src && typeof src === "object") v = src[sku];
+    return v;
+  }
+  function remainingOf(json, sku) {
+    var v = entryOf(json, sku);
+    if (!v || typeof v !== "object" || v.tracked === false) return null;
+    var n = typeof v.remaining === "number" ? v.remaining : v.quantity;
+    return typeof n === "number" ? n : null;
+  }
   function stockOf(json, sku) {
     var src = json && (json.items || json.availability || json);
     var v = null;
@@ -157,6 +170,14 @@
         }
         button.disabled = !any;
         button.textContent = any ? form.dataset.addLabel : form.dataset.soldOut;
+        var note = $("[data-stock-note]", form);
+        function showNote() {
+          var sel = $('[name="sku"]:checked', form) || (inputs[0].type !== "radio" ? inputs[0] : null);
+          var n = sel ? remainingOf(json, sel.value) : null;
+          if (note) { note.hidden = !(n !== null && n > 0 && n <= 5); note.textContent = fill(note.dataset.template || "", { n: n }); }
+        }
+        showNote();
+        inputs.forEach(function (i) { i.addEventListener("change", showNote); });
       })
       .catch(function () { /* no live stock: the page states what the build knew */ });
   }
