@@ -121,6 +121,7 @@ type shopConfig struct {
 	fake      *molliefake.Server // nil: the built-in local provider
 	mollieURL string             // API root to use instead of fake.BaseURL() (a proxy)
 	items     []item
+	dataFile  string // an existing database (a restored backup); "" makes a new one
 	now       func() time.Time
 	reconcile time.Duration // 0: an hour (off for the test's length)
 	rateLimit int           // 0: off
@@ -144,6 +145,9 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 		Catalog: catPath, DataFile: filepath.Join(dir, "shop.db"), BaseURL: base,
 		AdminToken: adminToken, OutboxDir: filepath.Join(dir, "outbox"),
 		ReconcileEvery: time.Hour, RateLimit: -1, Now: cfg.now,
+	}
+	if cfg.dataFile != "" {
+		opts.DataFile = cfg.dataFile
 	}
 	if cfg.reconcile > 0 {
 		opts.ReconcileEvery = cfg.reconcile
@@ -179,6 +183,11 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 		}
 	})
 	return s
+}
+
+// startShopOn starts a sidecar on an existing database file.
+func startShopOn(t testing.TB, data string) *shop {
+	return startShop(t, shopConfig{dataFile: data})
 }
 
 // customer is one browser: a cookie jar (the cart) and its own client
