@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -93,4 +94,17 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("Display(%d, %s, %s) = %q, want %q", tt.a, tt.cur, tt.lang, got, tt.want)
 		}
 	}
+}
+
+func ExampleFormat() {
+	fmt.Println(Format(1450, "EUR"), Format(-350, "EUR"), Format(1000, "JPY"))
+	// Output: 14.50 -3.50 1000
+}
+
+func ExampleDisplay() {
+	fmt.Println(Display(123450, "EUR", "nl"))
+	fmt.Println(Display(123450, "EUR", "en"))
+	// Output:
+	// € 1.234,50
+	// €1,234.50
 }
