@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -51,42 +52,48 @@ func (l *latencies) report(b *testing.B) {
 	b.ReportMetric(q(0.99), "p99-ms")
 }
 
-// BenchmarkCartAdd: concurrent customers (64 per run) each add to their own
-// cart through the store, fsync on.
+// clientCounts are the numbers of concurrent clients the parallel
+// benchmarks run with (goroutines = 2 cores x parallelism).
+var clientCounts = []int{8, 64}
+
+// BenchmarkCartAdd: concurrent customers each add to their own cart through
+// the store, fsync on.
 func BenchmarkCartAdd(b *testing.B) {
 	for _, m := range benchModes {
-		b.Run(m.name, func(b *testing.B) {
-			f := open(b, m.batch)
-			var lat latencies
-			var n atomic.Int64
-			b.SetParallelism(32) // 64 goroutines on 2 cores
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				id := fmt.Sprintf("cart-%d", n.Add(1))
-				skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1"}
-				var mine []time.Duration
-				i := 0
-				for pb.Next() {
-					sku := skus[i%len(skus)]
-					i++
-					start := time.Now()
-					_, err := f.s.UpdateCart(id, func(c *cart.Cart) error {
-						if idx := c.Find(sku); idx >= 0 && c.Lines[idx].Quantity >= cart.MaxQuantity {
-							return cart.Remove(c, sku, t0)
+		for _, clients := range clientCounts {
+			b.Run(fmt.Sprintf("%s/clients=%d", m.name, clients), func(b *testing.B) {
+				f := open(b, m.batch)
+				var lat latencies
+				var n atomic.Int64
+				b.SetParallelism(clients / runtime.GOMAXPROCS(0))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					id := fmt.Sprintf("cart-%d", n.Add(1))
+					skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1"}
+					var mine []time.Duration
+					i := 0
+					for pb.Next() {
+						sku := skus[i%len(skus)]
+						i++
+						start := time.Now()
+						_, err := f.s.UpdateCart(id, func(c *cart.Cart) error {
+							if idx := c.Find(sku); idx >= 0 && c.Lines[idx].Quantity >= cart.MaxQuantity {
+								return cart.Remove(c, sku, t0)
+							}
+							return cart.Add(c, f.cat, sku, 1, t0)
+						})
+						mine = append(mine, time.Since(start))
+						if err != nil {
+							b.Error(err)
+							return
 						}
-						return cart.Add(c, f.cat, sku, 1, t0)
-					})
-					mine = append(mine, time.Since(start))
-					if err != nil {
-						b.Error(err)
-						return
 					}
-				}
-				lat.add(mine)
+					lat.add(mine)
+				})
+				b.StopTimer()
+				lat.report(b)
 			})
-			b.StopTimer()
-			lat.report(b)
-		})
+		}
 	}
 }
 
@@ -105,38 +112,40 @@ func BenchmarkCartGet(b *testing.B) {
 	})
 }
 
-// BenchmarkCreateOrder: concurrent checkouts (64 per run) of a tracked and an
-// untracked item, each with its own idempotency key, fsync on.
+// BenchmarkCreateOrder: concurrent checkouts of a tracked and an untracked
+// item, each with its own idempotency key, fsync on.
 func BenchmarkCreateOrder(b *testing.B) {
 	for _, m := range benchModes {
-		b.Run(m.name, func(b *testing.B) {
-			f := open(b, m.batch)
-			for i := range f.cat.Items {
-				f.cat.Items[i].Stock.Quantity = 1 << 30
-			}
-			proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1, "MOLEN-1", 1)
-			var lat latencies
-			var seq atomic.Int64
-			b.SetParallelism(32)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine []time.Duration
-				r := rand.New(rand.NewPCG(uint64(seq.Add(1)), 7))
-				for pb.Next() {
-					key := fmt.Sprintf("k-%d-%d", seq.Add(1), r.Uint64())
-					start := time.Now()
-					_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: proto, Catalog: f.cat})
-					mine = append(mine, time.Since(start))
-					if err != nil {
-						b.Error(err)
-						return
-					}
+		for _, clients := range clientCounts {
+			b.Run(fmt.Sprintf("%s/clients=%d", m.name, clients), func(b *testing.B) {
+				f := open(b, m.batch)
+				for i := range f.cat.Items {
+					f.cat.Items[i].Stock.Quantity = 1 << 30
 				}
-				lat.add(mine)
+				proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1, "MOLEN-1", 1)
+				var lat latencies
+				var seq atomic.Int64
+				b.SetParallelism(clients / runtime.GOMAXPROCS(0))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					var mine []time.Duration
+					r := rand.New(rand.NewPCG(uint64(seq.Add(1)), 7))
+					for pb.Next() {
+						key := fmt.Sprintf("k-%d-%d", seq.Add(1), r.Uint64())
+						start := time.Now()
+						_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: proto, Catalog: f.cat})
+						mine = append(mine, time.Since(start))
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+					lat.add(mine)
+				})
+				b.StopTimer()
+				lat.report(b)
 			})
-			b.StopTimer()
-			lat.report(b)
-		})
+		}
 	}
 }
 
@@ -189,41 +198,43 @@ func BenchmarkCartAddSerial(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckout: the store's part of one checkout with 64 concurrent
+// BenchmarkCheckout: the store's part of one checkout with concurrent
 // customers: CreateOrder (stock reserved, idempotency key) and then
 // AttachPayment (compare-and-set, payment index), two fsync'd writes.
 func BenchmarkCheckout(b *testing.B) {
 	for _, m := range benchModes {
-		b.Run(m.name, func(b *testing.B) {
-			f := open(b, m.batch)
-			for i := range f.cat.Items {
-				f.cat.Items[i].Stock.Quantity = 1 << 30
-			}
-			proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1, "MOLEN-1", 1)
-			var lat latencies
-			var seq atomic.Int64
-			b.SetParallelism(32)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				var mine []time.Duration
-				for pb.Next() {
-					n := seq.Add(1)
-					start := time.Now()
-					o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k-%d", n), RequestHash: "h", Order: proto, Catalog: f.cat})
-					if err == nil {
-						_, _, err = f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", n), "open"), "local")
-					}
-					mine = append(mine, time.Since(start))
-					if err != nil {
-						b.Error(err)
-						return
-					}
+		for _, clients := range clientCounts {
+			b.Run(fmt.Sprintf("%s/clients=%d", m.name, clients), func(b *testing.B) {
+				f := open(b, m.batch)
+				for i := range f.cat.Items {
+					f.cat.Items[i].Stock.Quantity = 1 << 30
 				}
-				lat.add(mine)
+				proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1, "MOLEN-1", 1)
+				var lat latencies
+				var seq atomic.Int64
+				b.SetParallelism(clients / runtime.GOMAXPROCS(0))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					var mine []time.Duration
+					for pb.Next() {
+						n := seq.Add(1)
+						start := time.Now()
+						o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k-%d", n), RequestHash: "h", Order: proto, Catalog: f.cat})
+						if err == nil {
+							_, _, err = f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", n), "open"), "local")
+						}
+						mine = append(mine, time.Since(start))
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+					lat.add(mine)
+				})
+				b.StopTimer()
+				lat.report(b)
 			})
-			b.StopTimer()
-			lat.report(b)
-		})
+		}
 	}
 }
 
