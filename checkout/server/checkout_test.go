@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
@@ -549,5 +550,36 @@ func TestStrayPayment(t *testing.T) {
 	sh.sc.reconcileOnce(context.Background())
 	if o, _ := sh.sc.store.GetOrder(orders[0].ID); o.State != order.Paid {
 		t.Errorf("state %s, want paid", o.State)
+	}
+}
+
+// TestReturnChecksEachNewPayment: the order page's provider check is
+// throttled per payment, so coming back from a new attempt shows its outcome
+// at once even right after the last attempt was checked.
+func TestReturnChecksEachNewPayment(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), func(o *Options) {
+		o.tune = func(s *Sidecar) { s.reconcileAfter, s.pageCheckEvery = 0, time.Hour }
+	})
+	sh.addToCart("MOK-001", 1)
+	_, a := sh.checkout("throttle")
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	if err := f.SetStatusQuiet(o.PaymentID, "failed"); err != nil {
+		t.Fatal(err)
+	}
+	if p := sh.req("GET", "/order/"+o.Token+"?lang=en", ""); !strings.Contains(p.body, "did not go through") {
+		t.Fatalf("failed payment not shown:\n%s", p.body)
+	}
+	r := sh.form("/order/"+o.Token+"/pay", nil)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pay again: %d", r.StatusCode)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	if p := sh.req("GET", "/order/"+o.Token+"?lang=en", ""); !strings.Contains(p.body, "Thank you") {
+		t.Errorf("the new payment's outcome is not shown on return:\n%s", p.body)
 	}
 }

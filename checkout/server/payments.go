@@ -92,19 +92,20 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 }
 
 // checkFromPage asks the provider about the order's open payment when a
-// customer looks at the order page, at most once per 3 seconds per order, so
+// customer looks at the order page, at most once per 3 seconds per payment, so
 // a payment becomes paid on screen even without a webhook.
 func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
 	if o.State != order.AwaitingPayment || o.PaymentID == "" {
 		return o
 	}
+	// Throttled per payment: a new attempt is checked at once on return.
 	s.checkMu.Lock()
-	last := s.lastCheck[o.ID]
+	last := s.lastCheck[o.PaymentID]
 	if s.now().Sub(last) < s.pageCheckEvery {
 		s.checkMu.Unlock()
 		return o
 	}
-	s.lastCheck[o.ID] = s.now()
+	s.lastCheck[o.PaymentID] = s.now()
 	if len(s.lastCheck) > 10000 {
 		for k, t := range s.lastCheck {
 			if s.now().Sub(t) > time.Minute {

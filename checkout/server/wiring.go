@@ -39,7 +39,7 @@ type parts struct {
 	pageCheckEvery time.Duration
 
 	checkMu   sync.Mutex
-	lastCheck map[string]time.Time // order id -> last provider check from a page view
+	lastCheck map[string]time.Time // payment id -> last provider check from a page view
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
