@@ -226,6 +226,13 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
+// tryEval is eval that returns the error instead of failing the test.
+func tryEval[T any](tb *tab, expr string) (T, error) {
+	ctx, cancel := context.WithTimeout(tb.ctx, step)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+}
+
 // text is what the customer reads on the page: the body's rendered text.
 func (tb *tab) text() string {
 	tb.t.Helper()

@@ -251,14 +251,17 @@ type orderState struct {
 
 func readOrder(tb *tab) orderState {
 	tb.t.Helper()
-	return jsonOf[orderState](tb, `(() => { const o = document.querySelector(".sf-order"); if (!o) return {};
+	return jsonOf[orderState](tb, readOrderJS)
+}
+
+// readOrderJS reads the order page's state, status box, errors and steps.
+const readOrderJS = `(() => { const o = document.querySelector(".sf-order"); if (!o) return {};
 		const st = o.querySelector(".sf-status");
 		return {state: o.dataset.state || "", payment: o.dataset.payment || "",
 			heading: st ? (st.querySelector("h2") || st).innerText : "", status: st ? st.innerText : "",
 			errors: [...o.querySelectorAll(".sf-error, [role=alert]")].filter(e => e.getClientRects().length).map(e => e.innerText).join(" | "),
 			title: (o.querySelector("h1") || {}).innerText || "",
-			steps: [...o.querySelectorAll("[data-step]")].map(li => ({step: li.dataset.step, class: li.className, text: li.innerText, current: li.getAttribute("aria-current") === "step"}))}; })()`)
-}
+			steps: [...o.querySelectorAll("[data-step]")].map(li => ({step: li.dataset.step, class: li.className, text: li.innerText, current: li.getAttribute("aria-current") === "step"}))}; })()`
 
 func (o orderState) step(name string) (text string, done bool, found bool) {
 	for _, s := range o.Steps {
