@@ -266,3 +266,14 @@ func (o *Order) Apply(ev Event, by, note string, now time.Time) error {
 	}
 	return nil
 }
+
+// PromiseKept reports whether a delivered order arrived by the promised day
+// (PromisedBy is midnight of that day in the shop's time zone). known is
+// false while the order is not delivered or had no promise.
+func (o *Order) PromiseKept() (kept, known bool) {
+	if o.DeliveredAt.IsZero() || o.PromisedBy.IsZero() {
+		return false, false
+	}
+	endOfDay := o.PromisedBy.AddDate(0, 0, 1)
+	return o.DeliveredAt.Before(endOfDay), true
+}

@@ -373,3 +373,26 @@ func TestAdopt(t *testing.T) {
 		t.Fatalf("adopt into an order without payment: %v %s", err, fresh.PaymentID)
 	}
 }
+
+func TestPromiseKept(t *testing.T) {
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	promised := time.Date(2026, 11, 30, 0, 0, 0, 0, ams)
+	tests := []struct {
+		promised, delivered time.Time
+		kept, known         bool
+	}{
+		{promised, time.Date(2026, 11, 28, 12, 0, 0, 0, ams), true, true},
+		{promised, time.Date(2026, 11, 30, 23, 59, 0, 0, ams), true, true},
+		{promised, time.Date(2026, 12, 1, 0, 0, 0, 0, ams), false, true},
+		{promised, time.Date(2026, 11, 30, 22, 30, 0, 0, time.UTC), true, true},  // 23:30 in Amsterdam
+		{promised, time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC), false, true}, // 00:30 next day
+		{promised, time.Time{}, false, false},
+		{time.Time{}, time.Date(2026, 11, 28, 12, 0, 0, 0, ams), false, false},
+	}
+	for _, tt := range tests {
+		o := &Order{PromisedBy: tt.promised, DeliveredAt: tt.delivered}
+		if kept, known := o.PromiseKept(); kept != tt.kept || known != tt.known {
+			t.Errorf("promised %v delivered %v: kept %v known %v", tt.promised, tt.delivered, kept, known)
+		}
+	}
+}

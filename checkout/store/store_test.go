@@ -855,3 +855,32 @@ func TestPayAgainRacesWebhook(t *testing.T) {
 		t.Fatalf("%d e-mails for 20 paid orders", len(due))
 	}
 }
+
+func TestStats(t *testing.T) {
+	f := open(t, -1)
+	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
+	a := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
+	b := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
+	f.create(t, "k3", f.newOrder(t, "c3", "MOLEN-1", 1))
+	for i, o := range []*order.Order{a, b} {
+		id := fmt.Sprintf("tr_%d", i)
+		f.s.AttachPayment(o.ID, "", paymentFor(o, id, payment.StatusOpen), "local")
+		f.s.ApplyPayment(paymentFor(o, id, payment.StatusPaid), "webhook")
+		f.s.Do(o.ID, order.EventShip, "admin", "")
+	}
+	// a arrives on the promised Monday, b a day late.
+	f.clock.t = time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC)
+	f.s.Do(a.ID, order.EventDeliver, "admin", "")
+	f.clock.t = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	f.s.Do(b.ID, order.EventDeliver, "admin", "")
+	f.s.MarkSent("order_confirmation:"+a.ID, f.clock.Now())
+
+	st, err := f.s.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Orders[order.Delivered] != 2 || st.Orders[order.AwaitingPayment] != 1 || st.Carts != 1 ||
+		st.Delivered != 2 || st.OnTime != 1 || st.MailPending != 3 || st.MailDead != 0 || st.SizeBytes == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
