@@ -300,10 +300,13 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 
 // cancelPayment cancels a payment we will not use, in the background.
 func (s *Sidecar) cancelPayment(id, why string) {
+	if s.bg.Err() != nil {
+		return // shutting down; the payment expires by itself
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 		defer cancel()
 		if _, err := s.provider.CancelPayment(ctx, id); err != nil && !errors.Is(err, payment.ErrFinal) {
 			s.log.Warn("cancel payment", "payment", id, "why", why, "err", err)

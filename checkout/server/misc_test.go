@@ -183,4 +183,10 @@ func TestOutboxPageAndStatic(t *testing.T) {
 	if r := sh.req("GET", "/catalog.json", ""); r.StatusCode != 200 || !strings.Contains(r.body, "KOF-GUJI-250-BO") {
 		t.Errorf("static catalog.json: %d", r.StatusCode)
 	}
+	if r := sh.req("GET", "/en/", ""); r.StatusCode != 404 || strings.Contains(r.body, "_shell") {
+		t.Errorf("a directory without index.html is listed: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.req("GET", "/_shell/", ""); r.StatusCode != 200 || !strings.Contains(r.body, "THEME-HEADER-NL") {
+		t.Errorf("a directory's index.html: %d", r.StatusCode)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +31,7 @@ type parts struct {
 	from     string // sender address of e-mails
 	shells   shells
 
+	bg       context.Context // canceled by Close
 	mailKick chan struct{}
 	unsub    func()
 
@@ -45,6 +45,7 @@ type parts struct {
 // open opens the catalog, the shell, the store, the provider and the mailer,
 // and starts the background workers.
 func (s *Sidecar) open(ctx context.Context) error {
+	s.bg = ctx
 	s.mailKick = make(chan struct{}, 1)
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery = defaultReconcileAfter, defaultPageCheckEvery
@@ -80,7 +81,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))
 		}
-		s.static = http.FileServer(http.Dir(s.opts.PublicDir))
+		s.static = newStaticSite(s.opts.PublicDir)
 	}
 
 	if s.opts.tune != nil {
@@ -124,7 +125,7 @@ func (s *Sidecar) openProvider() error {
 			return s.shells.get(lang).render(title, htmlSafe(body))
 		},
 		OnStatusChange: func(id string) {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
 			if err := s.syncPayment(ctx, id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
