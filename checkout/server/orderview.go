@@ -70,7 +70,7 @@ func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
 // expected are the dates promised for the order; nil when the rules can't say.
 func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
 	cat := s.catalog.Current()
-	rules, err := delivery.New(cat.Delivery)
+	rules, err := s.rules(cat)
 	if err != nil {
 		return nil
 	}
@@ -199,10 +199,28 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 
 // zone is the shop's time zone (for dates shown to people).
 func (s *Sidecar) zone() *time.Location {
-	if loc, err := time.LoadLocation(s.catalog.Current().Delivery.Timezone); err == nil {
-		return loc
+	if r, err := s.rules(s.catalog.Current()); err == nil {
+		return r.Location
 	}
 	return time.Local
+}
+
+// compiledRules are the delivery rules of one catalog, compiled once.
+type compiledRules struct {
+	cat   *catalog.Catalog
+	rules *delivery.Rules
+	err   error
+}
+
+// rules compiles the catalog's delivery rules once per catalog (it loads
+// the time zone from disk).
+func (s *Sidecar) rules(cat *catalog.Catalog) (*delivery.Rules, error) {
+	if c := s.rulesCache.Load(); c != nil && c.cat == cat {
+		return c.rules, c.err
+	}
+	r, err := delivery.New(cat.Delivery)
+	s.rulesCache.Store(&compiledRules{cat: cat, rules: r, err: err})
+	return r, err
 }
 
 // paymentOpen reports whether the order waits for a payment that may still

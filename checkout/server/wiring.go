@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -31,9 +32,10 @@ type parts struct {
 	from     string // sender address of e-mails
 	shells   shells
 
-	bg       context.Context // canceled by Close
-	mailKick chan struct{}
-	unsub    func()
+	bg         context.Context // canceled by Close
+	rulesCache atomic.Pointer[compiledRules]
+	mailKick   chan struct{}
+	unsub      func()
 
 	reconcileAfter time.Duration // tests shorten these
 	pageCheckEvery time.Duration
