@@ -62,7 +62,15 @@ func runAxe(t *testing.T, tb *tab) []axeViolation {
 	if !eval[bool](tb, `typeof window.axe === "object"`) {
 		eval[bool](tb, tb.h.axeJS+"\n;true")
 	}
-	return jsonOf[[]axeViolation](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	res := jsonOf[struct {
+		Passes     int            `json:"passes"`
+		Violations []axeViolation `json:"violations"`
+	}](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({
 		id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-		nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary}))})))`)
+		nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary}))}))}))`)
+	if res.Passes == 0 {
+		t.Fatalf("axe-core checked no rule on %s", tb.location())
+	}
+	t.Logf("axe-core on %s: %d rules passed, %d violated", tb.location(), res.Passes, len(res.Violations))
+	return res.Violations
 }
