@@ -180,6 +180,14 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "field.shipping"),
 			Fields: map[string]string{"shipping_method": tr(lang, "field.shipping")}}
 	}
+	if t.Unavailable || t.PriceChanged {
+		// A retry of a checkout that went through before gets its order,
+		// whatever the cart says now.
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+	}
 	if t.Unavailable {
 		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
 	}
@@ -236,12 +244,15 @@ func (s *Sidecar) orderByIdemKey(key string) *order.Order {
 
 // ensurePayment returns the checkout URL of the order's open payment,
 // creating the payment when there is none. Orders that need no payment
-// (paid, failed, canceled) give "": the order page says what is next.
+// (paid, failed, canceled) or whose payment is pending give "": the order
+// page says what is next.
 func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
 	if o.State != order.AwaitingPayment {
 		return "", nil
 	}
-	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
+	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() {
+		// Still open (pay there) or pending (no link: the order page says
+		// it is being confirmed). Never a second payment beside it.
 		return a.CheckoutURL, nil
 	}
 	o2, url, err := s.newAttempt(ctx, o, lang)

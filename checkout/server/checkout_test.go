@@ -366,6 +366,13 @@ func TestPendingThenPaid(t *testing.T) {
 		!strings.Contains(page.body, `http-equiv="refresh"`) {
 		t.Fatalf("pending page: %d refresh=%q\n%s", page.StatusCode, page.Header.Get("Refresh"), page.body)
 	}
+	// A retry of the checkout while the payment is pending makes no second payment.
+	if r, a2 := sh.checkout("pending"); r.StatusCode != 200 || a2.Order.ID != o.ID || f.PaymentCount() != 1 {
+		t.Errorf("checkout retry while pending: %d, order %s, %d payments", r.StatusCode, a2.Order.ID, f.PaymentCount())
+	}
+	if r := sh.form("/order/"+o.Token+"/pay", nil); r.StatusCode != http.StatusSeeOther || f.PaymentCount() != 1 {
+		t.Errorf("pay again while pending: %d, %d payments", r.StatusCode, f.PaymentCount())
+	}
 	for _, bad := range []string{"error", "failed", "fout"} {
 		if strings.Contains(strings.ToLower(page.body), bad) {
 			t.Errorf("pending page says %q", bad)
