@@ -29,6 +29,8 @@ func (s *Sidecar) mailWorker(ctx context.Context) {
 
 // sendDue sends every message whose time has come; it returns how many went out.
 func (s *Sidecar) sendDue(ctx context.Context) int {
+	s.sendMu.Lock() // one sender at a time: a message is never sent twice at once
+	defer s.sendMu.Unlock()
 	due, err := s.store.Due(s.now(), 50)
 	if err != nil {
 		s.log.Error("mail queue", "err", err)
