@@ -35,6 +35,7 @@ type parts struct {
 	bg         context.Context // canceled by Close
 	rulesCache atomic.Pointer[compiledRules]
 	mailKick   chan struct{}
+	sendMu     sync.Mutex
 	unsub      func()
 
 	reconcileAfter time.Duration // tests shorten these
