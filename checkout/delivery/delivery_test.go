@@ -183,3 +183,27 @@ func TestShippedWindow(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkNew(b *testing.B) {
+	d := catalog.Delivery{Timezone: "Europe/Amsterdam", Cutoff: "15:00", ClosedWeekdays: []int{0, 6},
+		Holidays: []string{"2026-12-25", "2026-12-26"}, Classes: map[string]catalog.DeliveryClass{"standard": {HandlingDays: 1}}}
+	for i := 0; i < b.N; i++ {
+		if _, err := New(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExpectedDates(b *testing.B) {
+	r, err := New(catalog.Delivery{Timezone: "Europe/Amsterdam", Cutoff: "15:00", ClosedWeekdays: []int{0, 6},
+		Holidays: []string{"2026-12-25", "2026-12-26"}, Classes: map[string]catalog.DeliveryClass{"standard": {HandlingDays: 1}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 12, 24, 16, 0, 0, 0, time.UTC)
+	for i := 0; i < b.N; i++ {
+		if _, err := r.ExpectedDates(at, []string{"standard"}, postnl); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
