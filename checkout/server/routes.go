@@ -38,12 +38,14 @@ func (s *Sidecar) routes() *gin.Engine {
 
 		cust := api.Group("", s.sameOrigin(), requireJSON())
 		cust.GET("/cart", s.apiGetCart)
+		cust.HEAD("/cart", s.apiGetCart)
 		cust.POST("/cart/items", s.apiAddItem)
 		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
 		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
 		cust.POST("/checkout", limited, s.apiCheckout)
 		cust.GET("/orders/:token", s.apiGetOrder)
 		cust.GET("/availability", s.apiAvailability)
+		cust.HEAD("/availability", s.apiAvailability)
 
 		admin := api.Group("/admin", s.adminAuth())
 		admin.GET("/orders", s.adminListOrders)
@@ -57,11 +59,13 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	pages := r.Group("", s.sameOrigin())
 	pages.GET("/cart/", s.pageCart)
+	pages.HEAD("/cart/", s.pageCart)
 	pages.GET("/cart", redirectTo("/cart/"))
 	pages.POST("/cart/add", s.formAdd)
 	pages.POST("/cart/update", s.formUpdate)
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)
+	pages.HEAD("/checkout/", s.pageCheckout)
 	pages.GET("/checkout", redirectTo("/checkout/"))
 	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
