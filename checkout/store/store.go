@@ -3,6 +3,26 @@
 // the mail queue. Every operation is one transaction, so an order change, its
 // stock bookkeeping and its e-mail are committed together or not at all.
 //
+// Buckets (values are JSON):
+//
+//	carts          cart id -> cart.Cart
+//	orders         order number -> order.Order
+//	order_tokens   token -> order number
+//	order_states   state NUL order number -> (empty): the state index
+//	payments       payment id -> order number
+//	idempotency    key -> {request hash, order number, created}
+//	stock          sku -> {baseline, reserved, sold}
+//	mail_queue     mail id -> Mail
+//	sequence       order-YEAR -> bbolt sequence for order numbers
+//
+// Exactly once: a provider status reaches an order only through UpdateOrder,
+// which reads the order, lets the pure order.ApplyPayment decide and writes
+// the result with its effects in one read-write transaction. BoltDB runs one
+// such transaction at a time, so of any number of concurrent webhooks,
+// return pages and reconciler rounds only the first sees the change; the
+// others find it done. Order e-mails have the id kind:order, so even a
+// repeated effect queues one message.
+//
 // Only the sidecar opens the file; Open fails after Options.Timeout when
 // another process holds it.
 package store
