@@ -133,16 +133,19 @@ func TestCatalogFilterSort(t *testing.T) {
 					wantPrice = append(wantPrice, c.URL)
 				}
 			}
+			if len(wantPrice) == 0 || len(wantPrice) == len(all) {
+				t.Fatalf("price up to €%d would keep %d of %d products: not a real filter", maxEuro, len(wantPrice), len(all))
+			}
 			tb.fill(`form[data-facets] input[name="max"]`, fmt.Sprint(maxEuro))
 			applyFilters(t, tb)
-			got := shownCards(tb)
+			got := settledCards(tb, wantPrice)
 			checkSameProducts(t, fmt.Sprintf("filter price up to €%d", maxEuro), got, wantPrice)
 			if err := Monotonic(prices(got), true); err != nil {
 				t.Errorf("filtered list, price up: %v", err)
 			}
 			if js {
 				sortBy(t, tb, "price-desc")
-				got = shownCards(tb)
+				got = settledCards(tb, wantPrice)
 				checkSameProducts(t, "filter kept after sorting price down", got, wantPrice)
 				if err := Monotonic(prices(got), false); err != nil {
 					t.Errorf("filtered list, price down: %v", err)
@@ -169,12 +172,23 @@ func TestCatalogFilterSort(t *testing.T) {
 					wantSpec = append(wantSpec, c.URL)
 				}
 			}
+			if len(wantSpec) == 0 || len(wantSpec) == len(all) {
+				t.Fatalf("%s = %s would keep %d of %d products: not a real filter", facet.Key, facet.Value, len(wantSpec), len(all))
+			}
 			tb.click(fmt.Sprintf(`form[data-facets] input[name=%q][value=%q]`, facet.Param, facet.Value))
 			applyFilters(t, tb)
-			got = shownCards(tb)
+			got = settledCards(tb, wantSpec)
 			checkSameProducts(t, fmt.Sprintf("filter %s = %s", facet.Key, facet.Value), got, wantSpec)
-			if !strings.Contains(tb.mainText(), fmt.Sprint(len(wantSpec))) {
-				t.Errorf("after filtering, the page does not say how many products (%d) it shows", len(wantSpec))
+			if !strings.Contains(eval[string](tb, `(document.querySelector("[data-results]") || {}).innerText || ""`), fmt.Sprint(len(wantSpec))) {
+				t.Errorf("after filtering, the result count does not say how many products (%d) it shows", len(wantSpec))
+			}
+			// The filter lives in the address: a reload (or a shared link)
+			// shows the same products.
+			if !strings.Contains(tb.path(), "?") {
+				t.Errorf("after filtering, the address %s does not hold the filter", tb.path())
+			} else {
+				tb.open(tb.path())
+				checkSameProducts(t, "the filtered address, reloaded", settledCards(tb, wantSpec), wantSpec)
 			}
 		})
 	}
@@ -225,5 +239,27 @@ func checkSameProducts(t *testing.T, what string, got []card, want []string) {
 	sort.Strings(w)
 	if strings.Join(gotURLs, " ") != strings.Join(w, " ") {
 		t.Errorf("%s: shown %d products %v, want exactly %d: %v", what, len(gotURLs), gotURLs, len(w), w)
+	}
+}
+
+// settledCards waits (up to 5 s) for the shown cards to become the wanted
+// set, since the script filters after fetching its index, and returns what
+// is shown then; the caller checks it.
+func settledCards(tb *tab, want []string) []card {
+	tb.t.Helper()
+	w := append([]string(nil), want...)
+	sort.Strings(w)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		cs := shownCards(tb)
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.URL)
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") == strings.Join(w, " ") || time.Now().After(deadline) {
+			return cs
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
