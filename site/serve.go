@@ -100,7 +100,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	args := []string{"server", "-s", src, "-d", dest,
 		"--port", strconv.Itoa(internal), "--bind", "127.0.0.1",
 		"--baseURL", baseURL, "--appendPort=false", "--liveReloadPort", strconv.Itoa(port),
-		"--disableFastRender", "--noHTTPCache"}
+		"--noHTTPCache"}
 
 	fmt.Fprintf(out, "Building %s with Hugo %s …\n", src, HugoVersion())
 	restore, err := filterStdout(out)
@@ -138,9 +138,15 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "the site is rebuilding or Hugo stopped: "+err.Error(), http.StatusBadGateway)
 	}
+	home := fmt.Sprintf("http://127.0.0.1:%d/", internal)
 	front := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if car != nil && car.Owns(r.URL.Path) {
+				// Hugo's fast render mode re-renders only pages visited
+				// recently; catalog.json and the shell are outputs of the
+				// home page. Visiting it brings them up to date before the
+				// sidecar prices a cart.
+				touch(r.Context(), home)
 				car.Handler().ServeHTTP(w, r)
 				return
 			}
@@ -186,6 +192,18 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		return fmt.Errorf("serve: %w", hugoErr)
 	}
 	return nil
+}
+
+// touch requests url from Hugo and discards the answer.
+func touch(ctx context.Context, url string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
 }
 
 func freePort() (int, error) {

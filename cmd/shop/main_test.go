@@ -72,7 +72,7 @@ func doctorFixture(t *testing.T, name string) string {
 	return dst
 }
 
-func copyTree(t *testing.T, src, dst string) {
+func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
 		if err != nil {
@@ -299,6 +299,37 @@ func TestServe(t *testing.T) {
 	if strings.Contains(body, "livereload") || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
 		t.Errorf("/api/cart was not answered by the sidecar: %d %s\n%.300s", code, h.Get("Content-Type"), body)
 	}
+
+	// A new price reaches catalog.json (the sidecar's prices) once the
+	// checkout is used, even in Hugo's fast render mode.
+	editProduct(t, filepath.Join(dir, "content", "products", "hario-v60", "index.md"), "price: 27.50", "price: 28.00")
+	waitFor(t, p.url+"/producten/hario-v60/", "28,00", 20*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		get(t, p.url+"/api/cart")
+		_, cat, _ := get(t, p.url+"/catalog.json")
+		var c struct {
+			Items []struct {
+				SKU   string
+				Price int
+			}
+		}
+		json.Unmarshal([]byte(cat), &c)
+		price := 0
+		for _, it := range c.Items {
+			if it.SKU == "FIX-V60-02" {
+				price = it.Price
+			}
+		}
+		if price == 2800 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("catalog.json never showed the new price 2800:\n%.500s", cat)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
 	p.stop(t)
 	if _, err := os.Stat(filepath.Join(dir, "var", "shop.db")); err != nil {
 		t.Errorf("serve kept no order database in var/: %v", err)
@@ -317,4 +348,81 @@ func editProduct(t testing.TB, path, old, new string) {
 	if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// demoCopy copies the demo shop at the repository root (content, data,
+// config, image cache) to a temporary folder, pointing it at the repository's
+// theme, so a benchmark can edit it.
+func demoCopy(t testing.TB) string {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	dst := t.TempDir()
+	for _, p := range []string{"hugo.toml", "content", "data", "static", "assets", "i18n", "layouts", "archetypes", "resources"} {
+		src := filepath.Join(root, p)
+		fi, err := os.Stat(src)
+		if err != nil {
+			continue
+		}
+		if !fi.IsDir() {
+			b, _ := os.ReadFile(src)
+			os.WriteFile(filepath.Join(dst, p), b, 0o644)
+			continue
+		}
+		copyTree(t, src, filepath.Join(dst, p))
+	}
+	themes, _ := filepath.Abs(filepath.Join(root, "themes"))
+	cfg := filepath.Join(dst, "hugo.toml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatalf("no demo shop at the repository root: %v", err)
+	}
+	b = regexp.MustCompile(`(?m)^theme = .*$`).ReplaceAll(b, []byte(fmt.Sprintf("theme = \"storefront\"\nthemesDir = %q", themes)))
+	os.WriteFile(cfg, b, 0o644)
+	return dst
+}
+
+// BenchmarkServeRebuild measures what an editor waits for in `shop serve`:
+// from saving a product's index.md to the changed page being served.
+//
+//	go test ./cmd/shop -run '^$' -bench ServeRebuild -benchtime 20x
+func BenchmarkServeRebuild(b *testing.B) {
+	dir := demoCopy(b)
+	products, _ := filepath.Glob(filepath.Join(dir, "content", "products", "*", "index.md"))
+	if len(products) == 0 {
+		b.Fatal("the demo shop has no products")
+	}
+	file := products[0]
+	orig, _ := os.ReadFile(file)
+	m := regexp.MustCompile(`(?m)^title: "([^"]+)"`).FindSubmatch(orig)
+	if m == nil {
+		b.Fatalf("%s has no title line", file)
+	}
+	title := string(m[1])
+	slug := filepath.Base(filepath.Dir(file))
+	p := startServe(b, dir)
+	page := p.url + "/producten/" + slug + "/"
+	waitFor(b, page, title, 30*time.Second)
+	var total time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		marker := fmt.Sprintf("%s rev%d", title, i)
+		next := bytes.Replace(orig, []byte(`title: "`+title+`"`), []byte(`title: "`+marker+`"`), 1)
+		start := time.Now()
+		if err := os.WriteFile(file, next, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			_, body, _ := get(b, page)
+			if strings.Contains(body, marker) {
+				break
+			}
+			if time.Since(start) > 30*time.Second {
+				b.Fatalf("page never showed %q", marker)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		total += time.Since(start)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/rebuild")
 }
