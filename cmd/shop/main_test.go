@@ -131,6 +131,18 @@ func TestDoctorCommand(t *testing.T) {
 	})
 }
 
+// The demo shop passes its own content check: no errors.
+func TestDoctorDemoShop(t *testing.T) {
+	root := filepath.Join("..", "..")
+	if _, err := os.Stat(filepath.Join(root, "content", "products")); err != nil {
+		t.Skip("no demo shop content yet")
+	}
+	code, out, errOut := runShop("doctor", "-s", root)
+	if code != exitOK {
+		t.Errorf("shop doctor on the demo shop: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // fixtureSite copies testdata/site, pointing it at the repository's theme.
 func fixtureSite(t *testing.T) string {
 	t.Helper()
