@@ -1,12 +1,23 @@
 package server
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // BenchmarkCartUpdate: PATCH /api/cart/items/{sku} over real HTTP on
@@ -18,6 +29,8 @@ func BenchmarkCartUpdate(b *testing.B) {
 	defer sh.ts.Close()
 	defer sh.sc.Close()
 	b.SetParallelism(16) // 32 concurrent clients on 2 cores
+	var lat latencies
+	start := time.Now()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		jar, _ := cookiejar.New(nil)
@@ -26,9 +39,36 @@ func BenchmarkCartUpdate(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
+			t0 := time.Now()
 			send(b, c, sh, "PATCH", "/api/cart/items/MOK-001", fmt.Sprintf(`{"quantity":%d}`, i%9+1), nil)
+			lat.add(time.Since(t0))
 		}
 	})
+	b.StopTimer()
+	lat.report(b, time.Since(start))
+}
+
+// latencies collects request durations for ops/s and p50/p99.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B, elapsed time.Duration) {
+	if len(l.d) == 0 {
+		return
+	}
+	slices.Sort(l.d)
+	q := func(p float64) float64 { return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(len(l.d))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
 }
 
 // BenchmarkCheckout: a new cart and POST /api/checkout with the built-in
@@ -40,7 +80,9 @@ func BenchmarkCheckout(b *testing.B) {
 	defer sh.ts.Close()
 	defer sh.sc.Close()
 	var n atomic.Int64
+	var lat latencies
 	b.SetParallelism(16) // 32 concurrent clients on 2 cores
+	start := time.Now()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -48,9 +90,60 @@ func BenchmarkCheckout(b *testing.B) {
 			c := &http.Client{Jar: jar}
 			send(b, c, sh, "POST", "/api/cart/items", `{"sku":"MOK-001","quantity":1}`, nil)
 			key := fmt.Sprint("bench-", n.Add(1))
+			t0 := time.Now()
 			send(b, c, sh, "POST", "/api/checkout", validCheckout, map[string]string{"Idempotency-Key": key})
+			lat.add(time.Since(t0))
 		}
 	})
+	b.StopTimer()
+	lat.report(b, time.Since(start))
+}
+
+// BenchmarkOpenLargeCatalog: heap of a sidecar with a 10,000-SKU catalog
+// loaded (goal: resident memory under 100 MB).
+//
+//	go test ./checkout/server -run '^$' -bench OpenLargeCatalog
+func BenchmarkOpenLargeCatalog(b *testing.B) {
+	dir := b.TempDir()
+	site := filepath.Join(dir, "site")
+	copyDir(&testing.T{}, "testdata/site", site)
+	raw, err := os.ReadFile(filepath.Join(site, "catalog.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cat map[string]any
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		b.Fatal(err)
+	}
+	proto := cat["items"].([]any)[0].(map[string]any)
+	items := make([]any, 0, 10000)
+	for i := range 10000 {
+		it := maps.Clone(proto)
+		it["sku"] = fmt.Sprintf("SKU-%05d", i)
+		it["title"] = fmt.Sprintf("Product %d with a reasonably long title", i)
+		it["url"] = fmt.Sprintf("/producten/p-%d/", i)
+		items = append(items, it)
+	}
+	cat["items"] = items
+	raw, _ = json.Marshal(cat)
+	os.WriteFile(filepath.Join(site, "catalog.json"), raw, 0o644)
+	for b.Loop() {
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		sc, err := Open(context.Background(), Options{Catalog: filepath.Join(site, "catalog.json"),
+			DataFile: filepath.Join(dir, "shop.db"), BaseURL: "http://127.0.0.1:1/", OutboxDir: filepath.Join(dir, "out"),
+			ReconcileEvery: time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(len(raw))/(1<<20), "catalog-MB")
+		sc.Close()
+	}
 }
 
 func send(b *testing.B, c *http.Client, sh *testShop, method, path, body string, hdr map[string]string) {
