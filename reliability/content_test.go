@@ -116,3 +116,29 @@ func TestContentFaults(t *testing.T) {
 			o.State, o.Lines[0].UnitPrice, o.Subtotal)
 	}
 }
+
+// TestAbsurdPriceRefused: a price so large that a line total overflows
+// int64 must be refused by the catalog loader (or the cart), never wrap
+// around into a small charge. 4 x 46,116,860,184,273,879.05 EUR wraps to
+// 0.04 EUR in int64 arithmetic.
+func TestAbsurdPriceRefused(t *testing.T) {
+	skipDefect(t, "catalog.validate has no upper bound on item prices and cart.Compute multiplies without an overflow check (docs/reliability.md, defect D1)")
+	const wraps = 4611686018427387905 // 2^62 + 1 minor units; x4 = 2^64 + 4
+	s := startShop(t, shopConfig{items: []item{
+		{SKU: "KOF-001", Title: "Koffie", Price: 1450, VAT: 9},
+		{SKU: "GOUD-1", Title: "Gouden bonen", Price: wraps, VAT: 21},
+	}})
+	c := s.customer()
+	a := c.add("GOUD-1", 4)
+	if a.status == http.StatusOK {
+		var v struct {
+			Subtotal   int64 `json:"subtotal"`
+			GrandTotal int64 `json:"grand_total"`
+		}
+		json.Unmarshal(a.body, &v)
+		if v.Subtotal < wraps || v.GrandTotal < wraps {
+			t.Errorf("4 items of %d cents make a cart of %d cents (grand total %d): the line total overflowed int64",
+				int64(wraps), v.Subtotal, v.GrandTotal)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package reliability
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/catalog"
+)
+
+// FuzzCatalogReload feeds arbitrary files to the catalog loader of a
+// running source (the path the sidecar takes when a build writes a new
+// catalog.json). A refused file leaves the catalog in force untouched; an
+// accepted one keeps the contract: unique SKUs, positive prices, a shipping
+// method, every item found by Lookup. (checkout/catalog's FuzzParse covers
+// the parser alone; this covers reload and the previous-catalog guarantee.)
+func FuzzCatalogReload(f *testing.F) {
+	dir := f.TempDir()
+	path := filepath.Join(dir, "catalog.json")
+	good := catalogJSON("good", defaultItems)
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		f.Fatal(err)
+	}
+	// No watcher reloads behind the test's back: it reloads by hand.
+	src, err := catalog.Open(context.Background(), path, catalog.Options{Debounce: time.Hour, StatInterval: time.Hour})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { src.Close() })
+
+	f.Add(good)
+	f.Add(catalogJSON("other", []item{{SKU: "A-1", Title: "A", Price: 1, VAT: 0}}))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"version":"x","currency":"EUR","items":[{"sku":"A","price":1},{"sku":"A","price":2}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// Start each input from the good catalog.
+		if err := os.WriteFile(path, good, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Reload(context.Background()); err != nil && err != catalog.ErrNotModified {
+			t.Fatalf("reload of the good catalog: %v", err)
+		}
+		before := src.Current()
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := src.Reload(context.Background())
+		cur := src.Current()
+		if err != nil {
+			if cur != before {
+				t.Fatalf("a refused catalog (%v) replaced the one in force", err)
+			}
+			return
+		}
+		if cur == nil || len(cur.Shipping.Methods) == 0 {
+			t.Fatalf("accepted a catalog without shipping methods")
+		}
+		seen := map[string]bool{}
+		for _, it := range cur.Items {
+			if seen[it.SKU] {
+				t.Fatalf("accepted duplicate SKU %q", it.SKU)
+			}
+			seen[it.SKU] = true
+			if it.Price <= 0 {
+				t.Fatalf("accepted price %d for %q", it.Price, it.SKU)
+			}
+			if got, ok := cur.Lookup(it.SKU); !ok || got.SKU != it.SKU {
+				t.Fatalf("Lookup(%q) does not find an item of the catalog", it.SKU)
+			}
+		}
+	})
+}

@@ -1,0 +1,59 @@
+package reliability
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+)
+
+// skipDefect skips a test that documents a known defect in another
+// package, until it is fixed; RELIABILITY_DEFECTS=1 runs it anyway (to see
+// whether the fix landed). Each defect is described in docs/reliability.md.
+func skipDefect(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("RELIABILITY_DEFECTS") == "" {
+		t.Skip("defect: " + what + "; run with RELIABILITY_DEFECTS=1 to check a fix")
+	}
+}
+
+// TestRateLimitNotSpoofable: the per-client checkout limit must not be
+// dodged by a client that sends a new X-Forwarded-For with every request.
+// The sidecar listens on a public address (the CDN proxies to it), so any
+// client can reach it directly and set that header.
+func TestRateLimitNotSpoofable(t *testing.T) {
+	skipDefect(t, "server.clientKey trusts X-Forwarded-For and X-Nf-Client-Connection-Ip from any client (docs/reliability.md, defect D2)")
+	s := startShop(t, shopConfig{rateLimit: 30})
+	limited := 0
+	for i := 0; i < 40; i++ {
+		c := s.customer()
+		a := c.do(http.MethodPost, "/api/checkout", form("Spoof"), "Idempotency-Key", fmt.Sprint("spoof-", i),
+			"X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		if a.status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("40 checkouts in a row from one connection's address, each with a made-up X-Forwarded-For: none was rate limited (limit 30/min, burst 10)")
+	}
+}
+
+// TestRateLimitHolds is the control of the test above: without spoofing,
+// one client is limited after its burst.
+func TestRateLimitHolds(t *testing.T) {
+	s := startShop(t, shopConfig{rateLimit: 30})
+	c := s.customer()
+	limited := 0
+	for i := 0; i < 20; i++ {
+		a := c.do(http.MethodPost, "/api/checkout", form("Same"), "Idempotency-Key", fmt.Sprint("same-", i))
+		if a.status == http.StatusTooManyRequests {
+			limited++
+			if a.header.Get("Retry-After") == "" || a.errorText() == "" {
+				t.Errorf("429 without Retry-After or message: %s", a)
+			}
+		}
+	}
+	if limited < 5 {
+		t.Errorf("20 checkouts from one client in a burst: %d limited, want at least 5 (burst 10)", limited)
+	}
+}
