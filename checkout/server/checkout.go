@@ -208,11 +208,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.idem_conflict")}
 	case errors.As(err, &oos):
-		title := oos.SKU
-		if it, ok := cat.Lookup(oos.SKU); ok {
-			title = it.Title + " " + it.Variant
-		}
-		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.stock"), oos.Available, title)}
+		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: s.stockMsg(oos, lang)}
 	case err != nil:
 		return nil, "", false, s.internalErr(lang, "create order", err)
 	}
@@ -300,7 +296,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		return cur, "", nil
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
-		return nil, "", &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.stock"), oos.Available, oos.SKU), Order: o}
+		return nil, "", &checkoutError{Status: http.StatusConflict, Msg: s.stockMsg(oos, lang), Order: o}
 	case err != nil:
 		s.cancelPayment(p.ID, "could not attach")
 		return nil, "", s.internalErr(lang, "attach payment", err)
@@ -412,4 +408,13 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		status = http.StatusCreated
 	}
 	ok(c, status, CheckoutAnswer{Order: s.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
+}
+
+// stockMsg says which product ran short, by its name.
+func (s *Sidecar) stockMsg(oos *store.OutOfStockError, lang string) string {
+	name := oos.SKU
+	if it, ok := s.catalog.Current().Lookup(oos.SKU); ok {
+		name = strings.TrimSpace(it.Title + " " + it.Variant)
+	}
+	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
 }

@@ -190,3 +190,43 @@ func TestOutboxPageAndStatic(t *testing.T) {
 		t.Errorf("a directory's index.html: %d", r.StatusCode)
 	}
 }
+
+// TestPayAgainSoldOut: while a failed order waited, someone else bought the
+// last units: paying again says so plainly and creates no payment to keep.
+func TestPayAgainSoldOut(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("BOEK-001", 3)
+	_, a := sh.checkout("first")
+	back := sh.choose(a.CheckoutURL, "failed").Header.Get("Location")
+	sh.req("GET", path(t, back), "")
+
+	other := *sh
+	other.jar, _ = newJar()
+	other.client = &http.Client{Jar: other.jar, CheckRedirect: sh.client.CheckRedirect}
+	other.addToCart("BOEK-001", 3)
+	if r, _ := other.checkout("second"); r.StatusCode != http.StatusCreated {
+		t.Fatalf("second customer: %d %s", r.StatusCode, r.body)
+	}
+	r := sh.form(path(t, back)+"/pay?lang=en", nil)
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "Only 0 left of Het koffieboek") || !strings.Contains(r.body, "Pay again") {
+		t.Fatalf("pay again when sold out: %d\n%s", r.StatusCode, r.body)
+	}
+	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "BOEK-001")
+	if av[0].Reserved != 3 {
+		t.Errorf("stock %+v, want 3 reserved by the second customer only", av[0])
+	}
+}
+
+func TestRateLimitForms(t *testing.T) {
+	sh := newShop(t, func(o *Options) { o.RateLimit = 1 })
+	var last response
+	for range 12 {
+		last = sh.form("/checkout/", nil)
+		if last.StatusCode == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Header.Get("Content-Type"), "text/html") || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("form over the limit: %d %s", last.StatusCode, last.Header.Get("Content-Type"))
+	}
+}
