@@ -147,7 +147,7 @@ func validSKU(sku string) bool {
 }
 
 // cartError maps the cart package's errors to an HTTP status and message.
-func cartError(err error, lang string) (int, string) {
+func (s *Sidecar) cartError(err error, lang string) (int, string) {
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, cart.ErrUnknownSKU):
@@ -159,7 +159,7 @@ func cartError(err error, lang string) (int, string) {
 	case errors.Is(err, cart.ErrNotInCart):
 		return http.StatusNotFound, tr(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
-		return http.StatusConflict, fmt.Sprintf(tr(lang, "err.stock"), oos.Available, oos.SKU)
+		return http.StatusConflict, s.stockMsg(oos, lang)
 	}
 	return http.StatusInternalServerError, tr(lang, "err.internal")
 }
@@ -276,7 +276,7 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 	}
 	id := s.ensureCartID(c)
 	if err := s.addToCart(id, req.SKU, qty); err != nil {
-		status, msg := cartError(err, lang)
+		status, msg := s.cartError(err, lang)
 		if status == http.StatusInternalServerError {
 			s.internal(c, "add to cart", err)
 			return
@@ -309,7 +309,7 @@ func (s *Sidecar) apiUpdateItem(c *gin.Context) {
 		return
 	}
 	if err := s.setQuantity(id, sku, qty); err != nil {
-		status, msg := cartError(err, lang)
+		status, msg := s.cartError(err, lang)
 		if errors.Is(err, store.ErrNotFound) {
 			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
 		} else if status == http.StatusInternalServerError {
@@ -335,7 +335,7 @@ func (s *Sidecar) apiRemoveItem(c *gin.Context) {
 		return
 	}
 	if err := s.removeFromCart(id, sku); err != nil {
-		status, msg := cartError(err, lang)
+		status, msg := s.cartError(err, lang)
 		if errors.Is(err, store.ErrNotFound) {
 			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
 		} else if status == http.StatusInternalServerError {
