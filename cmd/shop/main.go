@@ -230,9 +230,10 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 func cmdNew(args []string, stdout, stderr io.Writer) error {
 	fs := flags("new", `Usage: shop new product|story|guide|maker NAME [-s DIR]
 
-Starts a new page as a folder content/<section>/NAME/ with index.md (Dutch)
-and index.en.md (English) from the theme's templates: every field you must
-fill is there, with a comment saying what it is for. NAME becomes the web
+Starts a new page as a folder content/<section>/NAME/ (products, stories,
+guides, makers) with index.md from the theme's archetype: every field you
+must fill is there, with a comment saying what it is for. Put the photos in
+the same folder; translate into index.en.md next to it. NAME becomes the web
 address: lower case letters, digits and hyphens (ethiopie-guji).`, stderr)
 	src := fs.String("s", ".", "the shop's folder (with hugo.toml)")
 	// Allow flags after the positional arguments: shop new product x -s dir.
