@@ -53,12 +53,7 @@ func checkAxe(t *testing.T, tb *tab, name string) {
 // runAxe injects axe-core into the page (once) and returns its violations.
 func runAxe(t *testing.T, tb *tab) []axeViolation {
 	t.Helper()
-	if tb.h.axeErr != nil {
-		if ci() {
-			t.Fatalf("accessibility check (CI=true): %v", tb.h.axeErr)
-		}
-		t.Skipf("SKIP accessibility check: %v", tb.h.axeErr)
-	}
+	needAxe(t, tb.h)
 	if !eval[bool](tb, `typeof window.axe === "object"`) {
 		eval[bool](tb, tb.h.axeJS+"\n;true")
 	}
@@ -73,4 +68,16 @@ func runAxe(t *testing.T, tb *tab) []axeViolation {
 	}
 	t.Logf("axe-core on %s: %d rules passed, %d violated", tb.location(), res.Passes, len(res.Violations))
 	return res.Violations
+}
+
+// needAxe ends the test when axe-core is not installed: a skip with the
+// reason outside CI, a failure in CI.
+func needAxe(t *testing.T, h *harness) {
+	t.Helper()
+	if h.axeErr != nil {
+		if ci() {
+			t.Fatalf("accessibility check (CI=true): %v", h.axeErr)
+		}
+		t.Skipf("SKIP accessibility check: %v", h.axeErr)
+	}
 }

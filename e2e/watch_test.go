@@ -80,6 +80,7 @@ func TestTabWatcher(t *testing.T) {
 // without alt text and an unlabeled input has critical violations.
 func TestAxeCheck(t *testing.T) {
 	h := needBrowser(t)
+	needAxe(t, h)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/favicon.ico" {
 			w.WriteHeader(http.StatusNoContent)
