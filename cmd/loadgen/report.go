@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// recorder collects statuses and latencies per operation.
+type recorder struct {
+	mu  sync.Mutex
+	ops map[string]*opStats
+}
+
+type opStats struct {
+	lat      []time.Duration
+	statuses map[int]int
+}
+
+func newRecorder() *recorder { return &recorder{ops: map[string]*opStats{}} }
+
+func (r *recorder) add(op string, status int, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.ops[op]
+	if s == nil {
+		s = &opStats{statuses: map[int]int{}}
+		r.ops[op] = s
+	}
+	s.lat = append(s.lat, d)
+	s.statuses[status]++
+}
+
+// OpReport is one operation's figures. Latencies in milliseconds.
+type OpReport struct {
+	Op       string         `json:"op"`
+	Count    int            `json:"count"`
+	PerSec   float64        `json:"per_sec"`
+	Statuses map[string]int `json:"statuses"`
+	P50      float64        `json:"p50_ms"`
+	P95      float64        `json:"p95_ms"`
+	P99      float64        `json:"p99_ms"`
+	Max      float64        `json:"max_ms"`
+}
+
+// RSSSample is the sidecar's resident memory at one moment.
+type RSSSample struct {
+	At  float64 `json:"at_s"`
+	RSS int64   `json:"rss_kb"`
+}
+
+// Report is a run's result.
+type Report struct {
+	Mode         string      `json:"mode"`
+	Concurrency  int         `json:"concurrency"`
+	Seconds      float64     `json:"seconds"`
+	Requests     int         `json:"requests"`
+	PerSec       float64     `json:"per_sec"`
+	ServerErrors int         `json:"server_errors"` // 5xx and transport errors
+	Ops          []OpReport  `json:"ops"`
+	Cart         *OpReport   `json:"cart_ops"` // all cart operations together
+	RSS          []RSSSample `json:"rss,omitempty"`
+	Checked      int         `json:"orders_checked"` // orders read back through the admin API
+	Inconsistent []string    `json:"inconsistent,omitempty"`
+}
+
+func (r *recorder) report(cfg Config, elapsed time.Duration) *Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	secs := elapsed.Seconds()
+	rep := &Report{Mode: cfg.Mode, Concurrency: cfg.Concurrency, Seconds: secs}
+	names := make([]string, 0, len(r.ops))
+	for n := range r.ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var cart opStats
+	cart.statuses = map[int]int{}
+	for _, n := range names {
+		s := r.ops[n]
+		rep.Ops = append(rep.Ops, summarize(n, s, secs))
+		rep.Requests += len(s.lat)
+		for st, c := range s.statuses {
+			if st == 0 || st >= 500 {
+				rep.ServerErrors += c
+			}
+		}
+		for _, c := range cartOps {
+			if c == n {
+				cart.lat = append(cart.lat, s.lat...)
+				for st, c := range s.statuses {
+					cart.statuses[st] += c
+				}
+			}
+		}
+	}
+	rep.PerSec = float64(rep.Requests) / secs
+	if len(cart.lat) > 0 {
+		c := summarize("cart (all)", &cart, secs)
+		rep.Cart = &c
+	}
+	return rep
+}
+
+func summarize(name string, s *opStats, secs float64) OpReport {
+	lat := append([]time.Duration(nil), s.lat...)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		i := int(p*float64(len(lat))+0.5) - 1
+		i = min(max(i, 0), len(lat)-1)
+		return float64(lat[i].Microseconds()) / 1000
+	}
+	st := map[string]int{}
+	for code, c := range s.statuses {
+		k := strconv.Itoa(code)
+		if code == 0 {
+			k = "transport_error"
+		}
+		st[k] += c
+	}
+	return OpReport{Op: name, Count: len(lat), PerSec: float64(len(lat)) / secs, Statuses: st,
+		P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), Max: pct(1)}
+}
+
+// Print writes the report as a plain table.
+func (rep *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "mode %s, %d virtual customers, %.1f s: %d requests, %.0f/s, %d server errors (5xx or transport)\n\n",
+		rep.Mode, rep.Concurrency, rep.Seconds, rep.Requests, rep.PerSec, rep.ServerErrors)
+	fmt.Fprintf(w, "%-14s %9s %9s %8s %8s %8s %8s  %s\n", "operation", "count", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "statuses")
+	rows := append([]OpReport(nil), rep.Ops...)
+	if rep.Cart != nil {
+		rows = append(rows, *rep.Cart)
+	}
+	for _, o := range rows {
+		fmt.Fprintf(w, "%-14s %9d %9.1f %8.2f %8.2f %8.2f %8.2f  %s\n", o.Op, o.Count, o.PerSec, o.P50, o.P95, o.P99, o.Max, statusText(o.Statuses))
+	}
+	if len(rep.RSS) > 0 {
+		fmt.Fprintf(w, "\nsidecar RSS (MB) every sample:")
+		for _, s := range rep.RSS {
+			fmt.Fprintf(w, " %.0fs=%.1f", s.At, float64(s.RSS)/1024)
+		}
+		fmt.Fprintln(w)
+	}
+	if rep.Checked > 0 {
+		fmt.Fprintf(w, "\norders read back through the admin API: %d, inconsistent: %d\n", rep.Checked, len(rep.Inconsistent))
+		for _, s := range rep.Inconsistent {
+			fmt.Fprintln(w, "  ", s)
+		}
+	}
+}
+
+func statusText(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s:%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// rssSampler reads VmRSS of a process every interval until ctx ends.
+type rssSampler struct {
+	done    chan struct{}
+	samples []RSSSample
+}
+
+func startRSS(ctx context.Context, pid int, every time.Duration) *rssSampler {
+	s := &rssSampler{done: make(chan struct{})}
+	if pid <= 0 {
+		close(s.done)
+		return s
+	}
+	start := time.Now()
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if kb, err := VmRSS(pid); err == nil {
+				s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(), RSS: kb})
+			}
+			select {
+			case <-ctx.Done():
+				if kb, err := VmRSS(pid); err == nil {
+					s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(), RSS: kb})
+				}
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) wait() []RSSSample {
+	<-s.done
+	return s.samples
+}
+
+// VmRSS is a process's resident set size in kB, from /proc/PID/status.
+func VmRSS(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
