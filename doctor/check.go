@@ -319,6 +319,15 @@ func checkTranslation(s *Site, p *Page, base map[string]map[string]priceAt, add 
 // photo, and the slugs of products and makers it names.
 func checkReferences(s *Site, p *Page, add func(Severity, string, string, string, ...any)) {
 	f := p.File
+	if !p.IsList() {
+		if p.String("title") == "" {
+			add(Error, f, "title", "no title; every page needs one, it is the heading and the name in menus and search results")
+		}
+		switch p.Section() {
+		case "stories", "guides", "makers":
+			checkDescription(p, add)
+		}
+	}
 	if img := p.String("image"); img != "" {
 		if !s.imageExists(p, img) {
 			add(Error, f, "image", "photo '%s' is not in the page folder %s; add the file or correct the name", img, path.Join("content", p.Dir()))

@@ -92,6 +92,7 @@ func TestCheckFixtures(t *testing.T) {
 		{"unknown-maker", []want{{Error, guji, "maker"}}, `"niemand"`},
 		{"bad-front-matter", []want{{Error, v60, "front matter"}}, "cannot be read"},
 		{"story-image-alt", []want{{Error, story, "image_alt"}}, "cover.jpg"},
+		{"story-no-title", []want{{Error, story, "title"}}, "no title"},
 		{"missing-body-image", []want{{Error, v60, "body (line 19)"}}, "v60-top.png"},
 		{"missing-terms", []want{{Error, "content/retourneren.en.md", ""}}, "return terms"},
 	}
