@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -228,5 +229,19 @@ func TestRateLimitForms(t *testing.T) {
 	}
 	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Header.Get("Content-Type"), "text/html") || last.Header.Get("Retry-After") == "" {
 		t.Fatalf("form over the limit: %d %s", last.StatusCode, last.Header.Get("Content-Type"))
+	}
+}
+
+// TestCheckoutTotalFollowsCountry: a method that does not ship to the chosen
+// country is not priced; the page shows the total of one that does.
+func TestCheckoutTotalFollowsCountry(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("KOF-GUJI-250-BO", 1)
+	r := sh.form("/checkout/", url.Values{"lang": {"en"}, "country": {"BE"}, "shipping_method": {"postnl"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+	if !strings.Contains(r.body, `value="postnl-be" checked`) || !strings.Contains(r.body, "Order and pay · €22.45") {
+		t.Errorf("the page does not price shipping to Belgium:\n%s", r.body)
 	}
 }

@@ -248,11 +248,17 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 	}
 	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
 	if err != nil {
-		t, err = cart.Compute(ct, cat, "", "")
+		// The method does not ship there: show (and preselect) the first
+		// one that does, so the total on the page is the one for this country.
+		t, err = cart.Compute(ct, cat, "", f.Country)
+		if err != nil {
+			t, err = cart.Compute(ct, cat, "", "")
+		}
 		if err != nil {
 			s.internalPage(c, "price cart", err)
 			return
 		}
+		f.ShippingMethod = t.ShippingMethod
 	}
 	if errs == nil {
 		errs = map[string]string{}
