@@ -49,6 +49,8 @@ func TestAPIErrors(t *testing.T) {
 		{"wrong method", "PUT", "/api/cart", `{}`, nil, 405, "not allowed"},
 		{"order token malformed", "GET", "/api/orders/abc", "", nil, 404, "order"},
 		{"order token unknown", "GET", "/api/orders/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "", nil, 404, "order"},
+		{"cart for a country not served", "GET", "/api/cart?country=US", "", nil, 422, "shipping"},
+		{"cart with a method not shipping there", "GET", "/api/cart?country=BE&shipping_method=postnl", "", nil, 422, "shipping"},
 		{"availability without sku", "GET", "/api/availability", "", nil, 400, "sku"},
 		{"availability bad sku", "GET", "/api/availability?sku=%3Cx%3E", "", nil, 400, "sku"},
 		{"webhook bad id", "POST", "/api/webhooks/mollie", "id=xx_123", []string{"Origin", "-"}, 400, "tr_"},
@@ -112,6 +114,11 @@ func TestCartAPI(t *testing.T) {
 	// VAT per rate: 21% on both the mug and the shipping.
 	if len(cv.VAT) != 1 || cv.VAT[0].Rate != 21 || cv.VAT[0].VAT != 311 {
 		t.Errorf("VAT %+v, want 21%% of 17.90 = 3.11", cv.VAT)
+	}
+	// Shipping for another country.
+	sh.req("GET", "/api/cart?country=be", "").json(t, &cv)
+	if cv.ShippingMethod != "postnl-be" || cv.Shipping != 795 || cv.GrandTotal != 1295+795 {
+		t.Errorf("cart for Belgium: %+v", cv.Totals)
 	}
 	// Availability of tracked, untracked and unknown SKUs.
 	var av struct{ Items []AvailabilityView }

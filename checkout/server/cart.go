@@ -237,7 +237,29 @@ func (s *Sidecar) internal(c *gin.Context, what string, err error) {
 	fail(c, http.StatusInternalServerError, tr(s.lang(c), "err.internal"))
 }
 
-func (s *Sidecar) apiGetCart(c *gin.Context) { s.answerCart(c, http.StatusOK, s.cartID(c)) }
+// apiGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices
+// shipping for that choice (default: the shop's country, its first method).
+func (s *Sidecar) apiGetCart(c *gin.Context) {
+	country, method := strings.ToUpper(c.Query("country")), c.Query("shipping_method")
+	if country == "" && method == "" {
+		s.answerCart(c, http.StatusOK, s.cartID(c))
+		return
+	}
+	lang := s.lang(c)
+	ct, err := s.loadCart(s.cartID(c))
+	if err != nil {
+		s.internal(c, "load cart", err)
+		return
+	}
+	cat := s.catalog.Current()
+	t, err := cart.Compute(ct, cat, method, country)
+	if err != nil {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "field.shipping"))
+		return
+	}
+	ok(c, http.StatusOK, CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
+		Notices: cartNotices(t, cat, lang)})
+}
 
 // quantity checks a JSON quantity: present, whole, 1..MaxQuantity.
 func quantity(q *int, lang string) (int, string) {
