@@ -38,7 +38,9 @@ type Sidecar struct {
 var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/"}
 
 // Open validates the options, opens the database, loads the catalog and the
-// shell, and starts the background workers. Close stops them.
+// shell, and starts the background workers (reconciler, mail queue). ctx
+// bounds the loading only; the workers run until Close, which the caller must
+// call (it also closes the database).
 func Open(ctx context.Context, opts Options, log *slog.Logger) (*Sidecar, error) {
 	if log == nil {
 		log = slog.Default()
