@@ -193,6 +193,49 @@ func TestLostWebhookMadeGood(t *testing.T) {
 		}
 	})
 
+	// Every kind of provider fault at webhook time: the shop answers 200
+	// (the client's own retry got through) or 5xx (Mollie will retry);
+	// never a wrong state, and Mollie's next call makes it good.
+	for _, f := range []struct {
+		name  string
+		fault molliefake.Fault
+	}{
+		{"503", molliefake.Fault{Status: 503, Times: 10}},
+		{"429", molliefake.Fault{Status: 429, RetryAfter: "1", Times: 10}},
+		{"connection closed", molliefake.Fault{CloseConn: true, Times: 10}},
+		{"proxy page", molliefake.Fault{Status: 502, Body: "<html>oops</html>", Times: 10}},
+		{"slow", molliefake.Fault{Delay: 1500 * time.Millisecond}},
+		{"500 once", molliefake.Fault{Status: 500}},
+	} {
+		t.Run("webhook while the provider gives "+f.name, func(t *testing.T) {
+			ca, pid := placeOrder(t, s, "MOK-001")
+			if err := fake.SetStatusQuiet(pid, "paid"); err != nil {
+				t.Fatal(err)
+			}
+			fake.Fail(molliefake.GetPayment, f.fault)
+			a := postWebhook(s.URL, "id="+pid)
+			fake.ClearFaults()
+			switch {
+			case a.status == http.StatusOK:
+				if st := orderState(t, s, ca.Order.ID); st != "paid" {
+					t.Errorf("webhook answered 200 but the order is %s", st)
+				}
+			case a.status >= 500:
+				if st := orderState(t, s, ca.Order.ID); st != "awaiting_payment" {
+					t.Errorf("webhook failed but the order is %s", st)
+				}
+				if a := postWebhook(s.URL, "id="+pid); a.status != http.StatusOK {
+					t.Fatalf("Mollie's retry: %s", a)
+				}
+				if st := orderState(t, s, ca.Order.ID); st != "paid" {
+					t.Errorf("order is %s after Mollie's retry", st)
+				}
+			default:
+				t.Errorf("webhook during a provider fault: %s, want 200 or 5xx", a)
+			}
+		})
+	}
+
 	t.Run("reconciler", func(t *testing.T) {
 		var ids []string
 		for i := 0; i < 5; i++ {
