@@ -23,6 +23,7 @@ type Catalog struct {
 	Delivery    Delivery  `json:"delivery"`
 	Returns     Returns   `json:"returns"`
 	Items       []Item    `json:"items"`
+	Polls       []Poll    `json:"polls,omitempty"` // the poll shortcodes on the site's pages
 
 	bySKU map[string]int // index into Items, built by Parse
 }
@@ -41,6 +42,9 @@ type Shop struct {
 	ThankYouNL   string  `json:"thank_you_nl,omitempty"`
 	ThankYouEN   string  `json:"thank_you_en,omitempty"`
 	OnTimeTarget float64 `json:"on_time_target,omitempty"` // share of orders to arrive as promised
+	// ReviewAfterDays is the wait after delivery before the one review
+	// request (0: the default; negative: no requests). See checkout/review.
+	ReviewAfterDays int `json:"review_after_days,omitempty"`
 }
 
 // Address is a postal address.
@@ -146,6 +150,27 @@ type Item struct {
 	Category      string       `json:"category"`
 	DeliveryClass string       `json:"delivery_class"`
 	Stock         Stock        `json:"stock"`
+	Maker         string       `json:"maker,omitempty"` // slug of the maker page, if any
+}
+
+// Poll is one poll shortcode of the site: the sidecar counts votes only for
+// polls the build published, by option index (0-based; the options' words
+// may differ per language).
+type Poll struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Options  []string `json:"options"`
+	Page     string   `json:"page"` // path of the page that holds it
+}
+
+// Poll finds a published poll by id.
+func (c *Catalog) Poll(id string) (Poll, bool) {
+	for _, p := range c.Polls {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Poll{}, false
 }
 
 // Stock says whether an item's quantity is limited.
