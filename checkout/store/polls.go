@@ -1,0 +1,92 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/poll"
+)
+
+// Polls live in buckets of their own, created on the first vote:
+//
+//	polls       poll id -> []int: votes per option
+//	poll_votes  poll id NUL voter id -> option index: one vote per browser
+var (
+	bucketPolls     = []byte("polls")
+	bucketPollVotes = []byte("poll_votes")
+)
+
+// Vote records voter's choice in poll id with n options and returns the
+// counts after it. A browser that voted before moves its one vote (or,
+// choosing the same again, changes nothing: changed false).
+func (s *Store) Vote(id, voter string, choice, n int) (counts []int, changed bool, err error) {
+	if choice < 0 || choice >= n {
+		return nil, false, fmt.Errorf("vote in poll %s: option %d of %d", id, choice, n)
+	}
+	err = s.write(func(tx *bolt.Tx) error {
+		counts, changed = nil, false
+		polls, err := bucket(tx, bucketPolls)
+		if err != nil {
+			return err
+		}
+		votes, err := bucket(tx, bucketPollVotes)
+		if err != nil {
+			return err
+		}
+		counts = readCounts(polls, id, n)
+		key := []byte(id + "\x00" + voter)
+		prev := -1
+		if v := votes.Get(key); v != nil {
+			prev, _ = strconv.Atoi(string(v))
+		}
+		if changed = poll.Vote(counts, prev, choice); !changed {
+			return nil
+		}
+		if err := votes.Put(key, []byte(strconv.Itoa(choice))); err != nil {
+			return err
+		}
+		return putJSON(polls, id, counts)
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("vote in poll %s: %w", id, err)
+	}
+	return counts, changed, nil
+}
+
+// PollCounts returns the votes per option of poll id (n options) and the
+// voter's own choice (-1 when none).
+func (s *Store) PollCounts(id, voter string, n int) (counts []int, mine int, err error) {
+	mine = -1
+	err = s.db.View(func(tx *bolt.Tx) error {
+		counts = readCounts(tx.Bucket(bucketPolls), id, n)
+		if b := tx.Bucket(bucketPollVotes); b != nil && voter != "" {
+			if v := b.Get([]byte(id + "\x00" + voter)); v != nil {
+				if i, err := strconv.Atoi(string(v)); err == nil && i < n {
+					mine = i
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, -1, fmt.Errorf("poll %s: %w", id, err)
+	}
+	return counts, mine, nil
+}
+
+// readCounts reads a poll's counts sized to n options (a build may have
+// added options since; removed ones are dropped from view).
+func readCounts(b *bolt.Bucket, id string, n int) []int {
+	counts := make([]int, n)
+	if b == nil {
+		return counts
+	}
+	var stored []int
+	if v := b.Get([]byte(id)); v != nil && json.Unmarshal(v, &stored) == nil {
+		copy(counts, stored)
+	}
+	return counts
+}

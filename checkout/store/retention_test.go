@@ -1,0 +1,252 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/review"
+	"github.com/storefront/storefront/checkout/subscribe"
+)
+
+// mailsOfKind lists queued (unsent) messages of a kind.
+func (f *fixture) mailsOfKind(t testing.TB, kind string) []Mail {
+	t.Helper()
+	due, err := f.s.Due(f.clock.Now().Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Mail
+	for _, m := range due {
+		if m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestReviewRequestOncePerOrder(t *testing.T) {
+	f := open(t, 0)
+	o := f.create(t, "k1", f.newOrder(t, "c1", "KOF-GUJI-250-BO", 1))
+	for i := 0; i < 3; i++ {
+		queued, err := f.s.RequestReview(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if queued != (i == 0) {
+			t.Errorf("request %d: queued %v", i, queued)
+		}
+	}
+	if n := len(f.mailsOfKind(t, MailReviewRequest)); n != 1 {
+		t.Errorf("%d review request e-mails queued, want 1", n)
+	}
+	if r, ok := f.s.ReviewRequested(o.ID); !ok || r.MailID == "" {
+		t.Errorf("request record %+v %v", r, ok)
+	}
+}
+
+func TestReviewOptOut(t *testing.T) {
+	f := open(t, 0)
+	if err := f.s.ReviewOptOut("Anna@Example.nl"); err != nil {
+		t.Fatal(err)
+	}
+	if !f.s.ReviewOptedOut("anna@example.nl") {
+		t.Fatal("opt-out not recorded (case-insensitive)")
+	}
+	o := f.create(t, "k1", f.newOrder(t, "c1", "KOF-GUJI-250-BO", 1))
+	queued, err := f.s.RequestReview(o)
+	if err != nil || queued {
+		t.Fatalf("opted-out customer asked: queued %v err %v", queued, err)
+	}
+	if r, _ := f.s.ReviewRequested(o.ID); r.Skipped == "" {
+		t.Errorf("skip not recorded: %+v", r)
+	}
+	if n := len(f.mailsOfKind(t, MailReviewRequest)); n != 0 {
+		t.Errorf("%d e-mails to an opted-out customer", n)
+	}
+}
+
+func TestReviewModeration(t *testing.T) {
+	f := open(t, 0)
+	r := review.Review{OrderID: "BK-1", Product: "guji", Rating: 4, Text: "Goed", Author: "Anna", Lang: "nl"}
+	got, created, err := f.s.SaveReview(r)
+	if err != nil || !created || got.State != review.Pending || got.ID != "BK-1/guji" {
+		t.Fatalf("save: %+v %v %v", got, created, err)
+	}
+	f.clock.Add(time.Hour)
+	r.Text = "Beter dan gedacht"
+	got2, created, err := f.s.SaveReview(r)
+	if err != nil || created || got2.Text != r.Text || !got2.CreatedAt.Equal(got.CreatedAt) {
+		t.Fatalf("edit while pending: %+v %v %v", got2, created, err)
+	}
+	if l, _ := f.s.ListReviews(review.Approved); len(l) != 0 {
+		t.Fatalf("unmoderated review listed as approved: %v", l)
+	}
+	m, err := f.s.ModerateReview(got.ID, review.Approve, "cli")
+	if err != nil || m.State != review.Approved || m.ModeratedBy != "cli" {
+		t.Fatalf("approve: %+v %v", m, err)
+	}
+	if _, _, err := f.s.SaveReview(r); !errors.Is(err, ErrReviewLocked) {
+		t.Errorf("edit after moderation: %v", err)
+	}
+	if l, _ := f.s.ListReviews(review.Approved); len(l) != 1 {
+		t.Errorf("approved list %v", l)
+	}
+	if _, err := f.s.ModerateReview(got.ID, "publish", "cli"); !errors.Is(err, review.ErrModeration) {
+		t.Errorf("unknown action: %v", err)
+	}
+	if _, err := f.s.ModerateReview("nope", review.Approve, "cli"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown review: %v", err)
+	}
+	if l, _ := f.s.ReviewsOfOrder("BK-1"); len(l) != 1 {
+		t.Errorf("reviews of order %v", l)
+	}
+}
+
+// TestSubscriptionConsent: nothing but the confirmation before confirming;
+// no digest after unsubscribing.
+func TestSubscriptionConsent(t *testing.T) {
+	f := open(t, 0)
+	koffie := subscribe.Topic{Kind: subscribe.Category, Key: "koffie"}
+	queued, err := f.s.RequestSubscription("eva@example.nl", koffie, "Koffie", "/categories/koffie/", "nl")
+	if err != nil || !queued {
+		t.Fatalf("request: %v %v", queued, err)
+	}
+	if again, _ := f.s.RequestSubscription("eva@example.nl", koffie, "Koffie", "/categories/koffie/", "nl"); again {
+		t.Error("a second request at once queues a second confirmation")
+	}
+	confirms := f.mailsOfKind(t, MailSubscribeCheck)
+	if len(confirms) != 1 {
+		t.Fatalf("%d confirmation e-mails", len(confirms))
+	}
+	var body SubscribeMail
+	if err := json.Unmarshal(confirms[0].Body, &body); err != nil || body.Token == "" {
+		t.Fatalf("confirmation payload %s: %v", confirms[0].Body, err)
+	}
+
+	products := []subscribe.Product{{Slug: "a", Category: "koffie"}}
+	if res, err := f.s.Notify("v1", products, false); err != nil || !res.Baseline {
+		t.Fatalf("first notify should record a baseline: %+v %v", res, err)
+	}
+	products = append(products, subscribe.Product{Slug: "b", Category: "koffie"})
+	res, err := f.s.Notify("v2", products, false)
+	if err != nil || res.Queued != 0 || len(res.Arrivals) != 1 {
+		t.Fatalf("notify before confirmation: %+v %v", res, err)
+	}
+	if n := len(f.mailsOfKind(t, MailDigest)); n != 0 {
+		t.Fatalf("%d digests before confirmation", n)
+	}
+
+	sub, c, changed, err := f.s.ConfirmSubscription(body.Token)
+	if err != nil || !changed || c.State != subscribe.Confirmed || sub.Email != "eva@example.nl" {
+		t.Fatalf("confirm: %+v %v %v", c, changed, err)
+	}
+	products = append(products, subscribe.Product{Slug: "c", Category: "koffie"}, subscribe.Product{Slug: "d", Category: "servies"})
+	res, err = f.s.Notify("v3", products, false)
+	if err != nil || res.Queued != 1 || len(res.Arrivals) != 2 {
+		t.Fatalf("notify after confirmation: %+v %v", res, err)
+	}
+	digests := f.mailsOfKind(t, MailDigest)
+	if len(digests) != 1 {
+		t.Fatalf("%d digests", len(digests))
+	}
+	var d SubscribeMail
+	_ = json.Unmarshal(digests[0].Body, &d)
+	if len(d.Sections) != 1 || len(d.Sections[0].Products) != 1 || d.Sections[0].Products[0].Slug != "c" {
+		t.Errorf("digest holds %+v; want only the new coffee c", d.Sections)
+	}
+
+	if _, err := f.s.Unsubscribe(sub.Token, ""); err != nil {
+		t.Fatal(err)
+	}
+	products = append(products, subscribe.Product{Slug: "e", Category: "koffie"})
+	if res, err := f.s.Notify("v4", products, false); err != nil || res.Queued != 0 {
+		t.Fatalf("notify after unsubscribe: %+v %v", res, err)
+	}
+	if _, _, _, err := f.s.ConfirmSubscription(body.Token); !errors.Is(err, subscribe.ErrBadToken) {
+		t.Errorf("the old confirmation link still works after unsubscribing: %v", err)
+	}
+}
+
+// TestNotifyTwiceSendsOnce: the same catalog again, a dry run, and a rerun
+// after the announced state was lost send no second digest.
+func TestNotifyTwiceSendsOnce(t *testing.T) {
+	f := open(t, 0)
+	for _, email := range []string{"a@example.nl", "b@example.nl"} {
+		if _, err := f.s.RequestSubscription(email, subscribe.Topic{Kind: subscribe.Maker, Key: "guji"}, "Guji", "/makers/guji/", "en"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range f.mailsOfKind(t, MailSubscribeCheck) {
+		var b SubscribeMail
+		_ = json.Unmarshal(m.Body, &b)
+		if _, _, _, err := f.s.ConfirmSubscription(b.Token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.s.Notify("v1", nil, false); err != nil {
+		t.Fatal(err)
+	}
+	products := []subscribe.Product{{Slug: "x", Category: "koffie", Maker: "guji"}}
+	dry, err := f.s.Notify("v2", products, true)
+	if err != nil || len(dry.Recipients) != 2 || dry.Queued != 0 {
+		t.Fatalf("dry run: %+v %v", dry, err)
+	}
+	for i := 0; i < 3; i++ {
+		res, err := f.s.Notify("v2", products, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if i == 0 {
+			want = 2
+		}
+		if res.Queued != want {
+			t.Errorf("run %d queued %d, want %d (%+v)", i, res.Queued, want, res)
+		}
+	}
+	// Lose the announced list (as if the run crashed after queueing): the
+	// per-address record still holds.
+	if err := f.s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketNotifyState).Delete([]byte(keyAnnounced)) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Notify("v1", nil, false); err != nil { // baseline again
+		t.Fatal(err)
+	}
+	if res, _ := f.s.Notify("v2", products, false); res.Queued != 0 || res.Already != 2 {
+		t.Errorf("after losing the announced list: %+v", res)
+	}
+	if n := len(f.mailsOfKind(t, MailDigest)); n != 2 {
+		t.Errorf("%d digests queued in all, want 2", n)
+	}
+}
+
+func TestPollOneVotePerBrowser(t *testing.T) {
+	f := open(t, 0)
+	counts, changed, err := f.s.Vote("glaze", "voter-a", 1, 3)
+	if err != nil || !changed || counts[1] != 1 {
+		t.Fatalf("first vote: %v %v %v", counts, changed, err)
+	}
+	if counts, changed, _ = f.s.Vote("glaze", "voter-a", 1, 3); changed || counts[1] != 1 {
+		t.Errorf("same browser, same choice: %v %v", counts, changed)
+	}
+	if counts, _, _ = f.s.Vote("glaze", "voter-a", 2, 3); counts[1] != 0 || counts[2] != 1 {
+		t.Errorf("changed mind: %v", counts)
+	}
+	if counts, _, _ = f.s.Vote("glaze", "voter-b", 2, 3); counts[2] != 2 {
+		t.Errorf("second browser: %v", counts)
+	}
+	got, mine, err := f.s.PollCounts("glaze", "voter-a", 3)
+	if err != nil || got[2] != 2 || got[0]+got[1]+got[2] != 2 || mine != 2 {
+		t.Errorf("counts %v mine %d err %v", got, mine, err)
+	}
+	if _, _, err := f.s.Vote("glaze", "voter-c", 3, 3); err == nil {
+		t.Error("vote for an option that does not exist")
+	}
+	if got, mine, _ := f.s.PollCounts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
+		t.Errorf("unknown poll: %v %d", got, mine)
+	}
+}

@@ -1,0 +1,340 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/subscribe"
+)
+
+// Subscriptions ("follow what you love") live in buckets of their own,
+// created on first write:
+//
+//	subscribers    e-mail (lower case) -> subscribe.Subscriber with its consents
+//	sub_tokens     subscriber token -> e-mail (unsubscribe and manage links)
+//	sub_confirm    confirmation token -> e-mail (double opt-in links)
+//	notify_state   "announced" -> Announced: what `shop notify` has announced
+//	notify_sent    catalog version NUL e-mail -> time: one digest per address per catalog
+var (
+	bucketSubscribers  = []byte("subscribers")
+	bucketSubTokens    = []byte("sub_tokens")
+	bucketSubConfirm   = []byte("sub_confirm")
+	bucketNotifyState  = []byte("notify_state")
+	bucketNotifySent   = []byte("notify_sent")
+	keyAnnounced       = "announced"
+	MailSubscribeCheck = "subscribe_confirm" // the double opt-in e-mail
+	MailDigest         = "digest"            // new arrivals in what one follows
+)
+
+// SubscribeMail is the payload of a subscription e-mail in the queue (in
+// Mail.Body): what the sender needs besides the address.
+type SubscribeMail struct {
+	Topic    string              `json:"topic,omitempty"`
+	Label    string              `json:"label,omitempty"`
+	Token    string              `json:"token,omitempty"` // confirmation token
+	Version  string              `json:"version,omitempty"`
+	Sections []subscribe.Section `json:"sections,omitempty"`
+}
+
+// RequestSubscription records a request to follow t and, when the consent
+// rules say so, queues the confirmation e-mail in the same transaction. It
+// reports whether an e-mail was queued.
+func (s *Store) RequestSubscription(email string, t subscribe.Topic, label, source, lang string) (queued bool, err error) {
+	now := s.opts.Now()
+	err = s.write(func(tx *bolt.Tx) error {
+		queued = false
+		subs, tokens, confirm, err := subBuckets(tx)
+		if err != nil {
+			return err
+		}
+		var sub subscribe.Subscriber
+		switch err := getJSON(subs, email, &sub); {
+		case errors.Is(err, ErrNotFound):
+			sub = *subscribe.New(email, lang, now)
+			if err := tokens.Put([]byte(sub.Token), []byte(email)); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		send, tok := sub.Request(t, label, source, lang, now)
+		if send {
+			if err := confirm.Put([]byte(tok), []byte(email)); err != nil {
+				return err
+			}
+			c := sub.Topics[t.String()]
+			body, _ := json.Marshal(SubscribeMail{Topic: t.String(), Label: c.Label, Token: tok})
+			id := MailSubscribeCheck + ":" + tok + ":" + strconv.Itoa(c.Requests)
+			if _, err := s.enqueue(tx, Mail{ID: id, Kind: MailSubscribeCheck, To: email, Lang: sub.Lang, Body: body}); err != nil {
+				return err
+			}
+			queued = true
+		}
+		return putJSON(subs, email, sub)
+	})
+	if err != nil {
+		return false, fmt.Errorf("subscribe: %w", err)
+	}
+	return queued, nil
+}
+
+func subBuckets(tx *bolt.Tx) (subs, tokens, confirm *bolt.Bucket, err error) {
+	if subs, err = bucket(tx, bucketSubscribers); err != nil {
+		return
+	}
+	if tokens, err = bucket(tx, bucketSubTokens); err != nil {
+		return
+	}
+	confirm, err = bucket(tx, bucketSubConfirm)
+	return
+}
+
+// ConfirmSubscription gives consent for the topic of a confirmation token.
+func (s *Store) ConfirmSubscription(token string) (sub subscribe.Subscriber, c subscribe.Consent, changed bool, err error) {
+	now := s.opts.Now()
+	err = s.write(func(tx *bolt.Tx) error {
+		changed = false
+		subs, _, confirm, err := subBuckets(tx)
+		if err != nil {
+			return err
+		}
+		email := confirm.Get([]byte(token))
+		if email == nil {
+			return subscribe.ErrBadToken
+		}
+		if err := getJSON(subs, string(email), &sub); err != nil {
+			return err
+		}
+		cp, ch, err := sub.Confirm(token, now)
+		if err != nil {
+			return err
+		}
+		c, changed = *cp, ch
+		return putJSON(subs, string(email), sub)
+	})
+	if err != nil {
+		return sub, c, false, fmt.Errorf("confirm subscription: %w", err)
+	}
+	return sub, c, changed, nil
+}
+
+// SubscriberByToken loads the subscriber of an unsubscribe/manage token.
+func (s *Store) SubscriberByToken(token string) (subscribe.Subscriber, error) {
+	var sub subscribe.Subscriber
+	err := s.db.View(func(tx *bolt.Tx) error {
+		tokens, subs := tx.Bucket(bucketSubTokens), tx.Bucket(bucketSubscribers)
+		if tokens == nil || subs == nil || token == "" {
+			return subscribe.ErrBadToken
+		}
+		email := tokens.Get([]byte(token))
+		if email == nil {
+			return subscribe.ErrBadToken
+		}
+		return getJSON(subs, string(email), &sub)
+	})
+	if err != nil {
+		return sub, fmt.Errorf("subscriber by token: %w", err)
+	}
+	return sub, nil
+}
+
+// GetSubscriber loads a subscriber by e-mail address.
+func (s *Store) GetSubscriber(email string) (subscribe.Subscriber, error) {
+	var sub subscribe.Subscriber
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSubscribers)
+		if b == nil {
+			return ErrNotFound
+		}
+		return getJSON(b, string(emailKey(email)), &sub)
+	})
+	if err != nil {
+		return sub, fmt.Errorf("get subscriber: %w", err)
+	}
+	return sub, nil
+}
+
+// Unsubscribe ends consent for one topic ("" for all) of the subscriber
+// with this token, and reports the topics ended.
+func (s *Store) Unsubscribe(token, topic string) (ended []subscribe.Topic, err error) {
+	now := s.opts.Now()
+	err = s.write(func(tx *bolt.Tx) error {
+		ended = nil
+		subs, tokens, confirm, err := subBuckets(tx)
+		if err != nil {
+			return err
+		}
+		email := tokens.Get([]byte(token))
+		if email == nil || token == "" {
+			return subscribe.ErrBadToken
+		}
+		var sub subscribe.Subscriber
+		if err := getJSON(subs, string(email), &sub); err != nil {
+			return err
+		}
+		for _, c := range sub.Topics {
+			if (topic == "" || c.Topic.String() == topic) && c.ConfirmToken != "" {
+				if err := confirm.Delete([]byte(c.ConfirmToken)); err != nil {
+					return err
+				}
+			}
+		}
+		ended = sub.Unsubscribe(topic, now)
+		return putJSON(subs, string(email), sub)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unsubscribe: %w", err)
+	}
+	return ended, nil
+}
+
+// ListSubscribers lists every subscriber, by address.
+func (s *Store) ListSubscribers() ([]subscribe.Subscriber, error) {
+	var out []subscribe.Subscriber
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSubscribers)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var sub subscribe.Subscriber
+			if err := json.Unmarshal(v, &sub); err != nil {
+				return fmt.Errorf("decode subscriber: %w", err)
+			}
+			out = append(out, sub)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list subscribers: %w", err)
+	}
+	return out, nil
+}
+
+// Announced is what `shop notify` has announced so far.
+type Announced struct {
+	Version string    `json:"version"` // catalog version of the last run
+	Slugs   []string  `json:"slugs"`   // every product slug ever announced (or in the baseline)
+	At      time.Time `json:"at"`
+}
+
+// NotifyResult says what one notify run did.
+type NotifyResult struct {
+	Baseline   bool     `json:"baseline"`  // first run: the catalog is recorded, nothing sent
+	Unchanged  bool     `json:"unchanged"` // the catalog is the one announced last
+	Version    string   `json:"version"`
+	Arrivals   []string `json:"arrivals"`   // new product slugs
+	Queued     int      `json:"queued"`     // digests queued now
+	Already    int      `json:"already"`    // digests of this catalog queued before
+	Recipients []string `json:"recipients"` // addresses queued now (dry run: would be)
+	DryRun     bool     `json:"dry_run,omitempty"`
+}
+
+// Notify compares the catalog (version, products) with what was announced
+// and queues one digest per confirmed subscriber who follows something with
+// new arrivals. Digests, their once-per-address-per-version records and the
+// new announced list are written in one transaction: running it twice, or
+// again after a crash, sends nothing twice. dryRun writes nothing.
+func (s *Store) Notify(version string, products []subscribe.Product, dryRun bool) (NotifyResult, error) {
+	now := s.opts.Now()
+	var res NotifyResult
+	fn := func(tx *bolt.Tx) error {
+		res = NotifyResult{Version: version, DryRun: dryRun, Arrivals: []string{}, Recipients: []string{}}
+		state, err := bucket(tx, bucketNotifyState)
+		if err != nil {
+			return err
+		}
+		sent, err := bucket(tx, bucketNotifySent)
+		if err != nil {
+			return err
+		}
+		var ann Announced
+		switch err := getJSON(state, keyAnnounced, &ann); {
+		case errors.Is(err, ErrNotFound):
+			res.Baseline = true
+			res.Arrivals = nil
+			if dryRun {
+				return nil
+			}
+			return putJSON(state, keyAnnounced, Announced{Version: version, Slugs: subscribe.Slugs(products), At: now})
+		case err != nil:
+			return err
+		}
+		arrivals := subscribe.NewArrivals(ann.Slugs, products)
+		res.Arrivals = subscribe.Slugs(arrivals)
+		if ann.Version == version && len(arrivals) == 0 {
+			res.Unchanged = true
+			return nil
+		}
+		if subs := tx.Bucket(bucketSubscribers); subs != nil && len(arrivals) > 0 {
+			err := subs.ForEach(func(k, v []byte) error {
+				var sub subscribe.Subscriber
+				if err := json.Unmarshal(v, &sub); err != nil {
+					return fmt.Errorf("decode subscriber: %w", err)
+				}
+				sections := subscribe.Digest(&sub, arrivals)
+				if len(sections) == 0 {
+					return nil
+				}
+				key := []byte(version + "\x00" + sub.Email)
+				if sent.Get(key) != nil {
+					res.Already++
+					return nil
+				}
+				res.Recipients = append(res.Recipients, sub.Email)
+				if dryRun {
+					return nil
+				}
+				body, _ := json.Marshal(SubscribeMail{Version: version, Sections: sections})
+				id := MailDigest + ":" + short(version) + ":" + sub.Email
+				if _, err := s.enqueue(tx, Mail{ID: id, Kind: MailDigest, To: sub.Email, Lang: sub.Lang, Body: body}); err != nil {
+					return err
+				}
+				res.Queued++
+				return putJSON(sent, string(key), now)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if dryRun {
+			return nil
+		}
+		all := append(slices.Clone(ann.Slugs), res.Arrivals...)
+		slices.Sort(all)
+		return putJSON(state, keyAnnounced, Announced{Version: version, Slugs: slices.Compact(all), At: now})
+	}
+	var err error
+	if dryRun {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return errDryRun // roll back whatever was created
+		})
+		if errors.Is(err, errDryRun) {
+			err = nil
+		}
+	} else {
+		err = s.write(fn)
+	}
+	if err != nil {
+		return res, fmt.Errorf("notify: %w", err)
+	}
+	return res, nil
+}
+
+var errDryRun = errors.New("dry run: roll back")
+
+func short(v string) string {
+	if len(v) > 16 {
+		return v[:16]
+	}
+	return v
+}
