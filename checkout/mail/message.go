@@ -25,6 +25,9 @@ type Message struct {
 	HTML    string    // text/html body (same content)
 	Created time.Time // when it was queued; the Date header
 	ReplyTo string    // the shop's address, when replies should not go to From
+	// Unsubscribe lists the one-click unsubscribe links of a mailing (an
+	// https URL first, then a mailto:); empty for order mail. See setUnsubscribe.
+	Unsubscribe []string
 }
 
 // msgIDChars are the characters a Message-ID's left part may hold (RFC 5322 atext, no '/').
@@ -69,6 +72,7 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	} else {
 		msg.SetMessageID()
 	}
+	setUnsubscribe(msg, m.Unsubscribe)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)

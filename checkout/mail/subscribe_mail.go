@@ -1,0 +1,167 @@
+package mail
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// setUnsubscribe sets List-Unsubscribe (RFC 2369) and, when the first link
+// is https, List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), so
+// mail programs can unsubscribe with one click and no page. An http link
+// (a local demo) is advertised without the one-click header, as RFC 8058
+// demands https.
+func setUnsubscribe(msg *gomail.Msg, links []string) {
+	if len(links) == 0 {
+		return
+	}
+	if err := msg.SetListUnsubscribeOneClick(links[0], links[1:]...); err != nil {
+		msg.SetListUnsubscribe(links...)
+	}
+}
+
+// SubscribeConfirm is the double opt-in e-mail: the only e-mail sent before
+// the subscriber confirms.
+type SubscribeConfirm struct {
+	Lang       string
+	ShopName   string
+	Label      string // what is followed ("Koffie")
+	ConfirmURL string
+}
+
+// DigestMail is one subscriber's digest of new arrivals.
+type DigestMail struct {
+	Lang           string
+	ShopName       string
+	Sections       []DigestSection
+	UnsubscribeURL string // ends every subscription of the address
+}
+
+// DigestSection is one followed category or maker.
+type DigestSection struct {
+	Label          string
+	Products       []DigestProduct
+	UnsubscribeURL string // ends only this one
+}
+
+// DigestProduct is one new product.
+type DigestProduct struct {
+	Title string
+	URL   string // absolute
+	Price string // formatted, "vanaf"/"from" included when needed
+}
+
+var subWords = map[string]map[string]string{
+	"nl": {
+		"confirm.subject": "Bevestig: nieuws over %s van %s",
+		"confirm.p1":      "Iemand (hopelijk jij) vroeg om een e-mail van %s zodra er iets nieuws is bij %s.",
+		"confirm.p2":      "Klopt dat? Bevestig het met deze link:",
+		"confirm.p3":      "Niet gevraagd? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer.",
+		"digest.subject":  "Nieuw bij %s: %s",
+		"digest.intro":    "Nieuw binnen in wat je volgt:",
+		"digest.stop":     "Geen nieuws meer over %s",
+		"digest.stop_all": "Je krijgt deze e-mail omdat je dit hebt bevestigd. Afmelden voor alles, met één klik:",
+	},
+	"en": {
+		"confirm.subject": "Confirm: news about %s from %s",
+		"confirm.p1":      "Someone (hopefully you) asked %s for an e-mail whenever there is something new in %s.",
+		"confirm.p2":      "Is that right? Confirm with this link:",
+		"confirm.p3":      "Didn't ask? Then do nothing: without confirmation we send you nothing more.",
+		"digest.subject":  "New at %s: %s",
+		"digest.intro":    "Just in, in what you follow:",
+		"digest.stop":     "No more news about %s",
+		"digest.stop_all": "You get this e-mail because you confirmed it. Unsubscribe from everything, with one click:",
+	},
+}
+
+func subWordsFor(lang string) map[string]string {
+	if w, ok := subWords[lang]; ok {
+		return w
+	}
+	return subWords["nl"]
+}
+
+// Render renders the double opt-in e-mail.
+func (c SubscribeConfirm) Render() (subject, text, html string, err error) {
+	w := subWordsFor(c.Lang)
+	subject = fmt.Sprintf(w["confirm.subject"], c.Label, c.ShopName)
+	d := map[string]any{"C": c, "P1": fmt.Sprintf(w["confirm.p1"], c.ShopName, c.Label), "P2": w["confirm.p2"], "P3": w["confirm.p3"]}
+	text, html, err = renderPair(confirmText, confirmHTML, d)
+	return subject, text, html, err
+}
+
+// Render renders the digest.
+func (d DigestMail) Render() (subject, text, html string, err error) {
+	w := subWordsFor(d.Lang)
+	var labels []string
+	for _, s := range d.Sections {
+		labels = append(labels, s.Label)
+	}
+	subject = fmt.Sprintf(w["digest.subject"], d.ShopName, strings.Join(labels, ", "))
+	data := map[string]any{"D": d, "W": w}
+	text, html, err = renderPair(digestText, digestHTML, data)
+	return subject, text, html, err
+}
+
+func renderPair(tt *texttemplate.Template, ht *htmltemplate.Template, data any) (string, string, error) {
+	var tb, hb bytes.Buffer
+	if err := tt.Execute(&tb, data); err != nil {
+		return "", "", fmt.Errorf("render %s: %w", tt.Name(), err)
+	}
+	if err := ht.Execute(&hb, data); err != nil {
+		return "", "", fmt.Errorf("render %s: %w", ht.Name(), err)
+	}
+	return tb.String(), hb.String(), nil
+}
+
+var subFuncs = map[string]any{"stop": func(w map[string]string, label string) string { return fmt.Sprintf(w["digest.stop"], label) }}
+
+var confirmText = texttemplate.Must(texttemplate.New("confirm text").Parse(`{{.P1}}
+
+{{.P2}}
+{{.C.ConfirmURL}}
+
+{{.P3}}
+
+{{.C.ShopName}}
+`))
+
+var confirmHTML = htmltemplate.Must(htmltemplate.New("confirm html").Parse(`<!DOCTYPE html>
+<html lang="{{.C.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.C.ShopName}}</title></head>
+<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+<p>{{.P1}}</p>
+<p>{{.P2}}</p>
+<p><a href="{{.C.ConfirmURL}}" style="font-weight:bold">{{.C.ConfirmURL}}</a></p>
+<p style="color:#666">{{.P3}}</p>
+<p>{{.C.ShopName}}</p>
+</body></html>
+`))
+
+var digestText = texttemplate.Must(texttemplate.New("digest text").Funcs(subFuncs).Parse(`{{index .W "digest.intro"}}
+{{range .D.Sections}}
+{{.Label}}
+{{range .Products}}- {{.Title}} · {{.Price}}
+  {{.URL}}
+{{end}}{{stop $.W .Label}}: {{.UnsubscribeURL}}
+{{end}}
+{{index .W "digest.stop_all"}}
+{{.D.UnsubscribeURL}}
+
+{{.D.ShopName}}
+`))
+
+var digestHTML = htmltemplate.Must(htmltemplate.New("digest html").Funcs(subFuncs).Parse(`<!DOCTYPE html>
+<html lang="{{.D.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.D.ShopName}}</title></head>
+<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+<p>{{index .W "digest.intro"}}</p>
+{{range .D.Sections}}<h2 style="font-size:1.1rem">{{.Label}}</h2>
+<ul>{{range .Products}}<li><a href="{{.URL}}">{{.Title}}</a> · {{.Price}}</li>{{end}}</ul>
+<p style="font-size:.9em"><a href="{{.UnsubscribeURL}}">{{stop $.W .Label}}</a></p>
+{{end}}<p style="color:#666;font-size:.9em">{{index .W "digest.stop_all"}} <a href="{{.D.UnsubscribeURL}}">{{.D.UnsubscribeURL}}</a></p>
+<p>{{.D.ShopName}}</p>
+</body></html>
+`))
