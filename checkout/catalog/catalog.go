@@ -134,6 +134,12 @@ type Returns struct {
 	Free       bool   `json:"free"`
 	Address    string `json:"address"`
 	RefundDays int    `json:"refund_days"`
+	// Optional (after-sale): when the shipping cost is refunded on a return
+	// ("full_return": only when everything went back, the default;
+	// "always"; "never"), and what cannot be returned, in plain words.
+	RefundShipping string `json:"refund_shipping,omitempty"`
+	ExceptionsNL   string `json:"exceptions_nl,omitempty"`
+	ExceptionsEN   string `json:"exceptions_en,omitempty"`
 }
 
 // Item is one sellable SKU.

@@ -181,6 +181,10 @@ type Order struct {
 	IdempotencyKey string            `json:"idempotency_key"`
 	Version        int64             `json:"version"` // bumped by the store on every write
 	Meta           map[string]string `json:"meta,omitempty"`
+	// After the sale (return.go): the customer's gift note, returns and refunds.
+	GiftNote string   `json:"gift_note,omitempty"`
+	Returns  []Return `json:"returns,omitempty"`
+	Refunds  []Refund `json:"refunds,omitempty"`
 }
 
 // Total is the amount to be paid.

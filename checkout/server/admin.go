@@ -11,9 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -160,7 +158,7 @@ func (s *Sidecar) adminCancel(c *gin.Context) {
 	if !found {
 		return
 	}
-	if o.State == order.Canceled && o.PaidAt.IsZero() == false && o.Meta["refund_id"] == "" {
+	if o.State == order.Canceled && !o.PaidAt.IsZero() && o.Refundable() > 0 {
 		o2, err := s.refund(c.Request.Context(), o, actor(c))
 		if err != nil {
 			fail(c, http.StatusBadGateway, "refund failed: "+err.Error())
@@ -172,46 +170,15 @@ func (s *Sidecar) adminCancel(c *gin.Context) {
 	s.adminDo(c, order.EventCancel, nil)
 }
 
-// refund gives the whole paid amount back through the provider, once: the
-// idempotency key is per order, and a refund already listed is reused.
+// refund gives the whole paid amount back through the provider, once:
+// recorded before it is sent, with its own idempotency key, never sent
+// again before the provider's list was read (refunds.go).
 func (s *Sidecar) refund(ctx context.Context, o *order.Order, by string) (*order.Order, error) {
-	if o.PaymentID == "" || o.Meta["refund_id"] != "" {
-		return o, nil
+	o2, _, err := s.doRefund(ctx, o.ID, by, planFull("cancel"))
+	if errors.Is(err, errRefundUncertain) {
+		err = nil // recorded; the reconciler finishes it
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	var r *payment.Refund
-	if list, err := s.provider.ListRefunds(ctx, o.PaymentID); err == nil {
-		for i := range list {
-			if list[i].Metadata["order_id"] == o.ID && list[i].Status != "failed" && list[i].Status != "canceled" {
-				r = &list[i]
-			}
-		}
-	}
-	if r == nil {
-		var err error
-		r, err = s.provider.CreateRefund(ctx, o.PaymentID, payment.RefundRequest{
-			Amount: o.Total(), Currency: o.Currency, Description: "Refund " + o.ID,
-			Metadata: map[string]string{"order_id": o.ID}, IdempotencyKey: "refund:" + o.ID,
-		})
-		if err != nil {
-			return o, err
-		}
-	}
-	o2, _, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
-		if o.Meta == nil {
-			o.Meta = map[string]string{}
-		}
-		o.Meta["refund_id"] = r.ID
-		o.Meta["refunded"] = money.Format(r.Amount, o.Currency)
-		o.History = append(o.History, order.EventRecord{At: s.now(), From: o.State, To: o.State, By: by,
-			Note: fmt.Sprintf("refund %s of %s (%s)", r.ID, money.Format(r.Amount, o.Currency), r.Status)})
-		return true, nil, nil
-	})
-	if err != nil {
-		return o, err
-	}
-	return o2, nil
+	return orOld(o2, o), err
 }
 
 // adminBackup streams a consistent copy of the database (one read

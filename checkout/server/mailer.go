@@ -79,7 +79,10 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		kind = "shipped"
 		subject, text, html, err = mail.Shipped(sum)
 	default:
-		return errors.New("unknown mail kind " + m.Kind)
+		if !afterSaleMailKind(m.Kind) {
+			return errors.New("unknown mail kind " + m.Kind)
+		}
+		kind, subject, text, html, err = s.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
 	}
 	if err != nil {
 		return err

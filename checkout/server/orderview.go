@@ -144,11 +144,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 	for _, r := range t.VAT {
 		v.VAT = append(v.VAT, VATView{Rate: r.Rate, VAT: int64(r.VAT)})
 	}
-	if r, ok := o.Meta["refunded"]; ok {
-		if a, err := money.Parse(r, o.Currency); err == nil {
-			v.Refunded = int64(a)
-		}
-	}
+	v.Refunded = int64(o.RefundedAmount()) // refunds on the order, and a legacy Meta refund
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

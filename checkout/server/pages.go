@@ -396,6 +396,7 @@ type orderPage struct {
 	Refunded    string
 	Error       string
 	Good        bool // paid and on its way: the success look
+	AfterSale   any  // cancel, returns, refunds, gift note (returns.go)
 }
 
 type stepLine struct {
@@ -471,6 +472,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 	if r := o.Meta["refunded"]; r != "" {
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
+	d.AfterSale = s.afterSaleHTML(o, lang)
 	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
 	s.page(c, status, "order", title, d)
 }

@@ -82,6 +82,9 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 		return
 	}
 	err := s.syncPayment(c.Request.Context(), id, "webhook")
+	if err == nil {
+		err = s.syncRefundsOfPayment(c.Request.Context(), id, "webhook") // Mollie calls this webhook for refunds too
+	}
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
 		s.log.Warn("webhook", "payment", id, "err", err)
@@ -138,6 +141,7 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 		case <-t.C:
 		}
 		s.reconcileOnce(ctx)
+		s.reconcileRefunds(ctx)
 		if s.now().Sub(lastPrune) > time.Hour {
 			lastPrune = s.now()
 			if n, err := s.store.PruneCarts(s.now().Add(-30 * 24 * time.Hour)); err != nil {

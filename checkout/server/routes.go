@@ -46,6 +46,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token", s.apiGetOrder)
 		cust.GET("/availability", s.apiAvailability)
 		cust.HEAD("/availability", s.apiAvailability)
+		s.afterSaleCustomerAPI(cust) // returns and cancel (returns.go)
 
 		admin := api.Group("/admin", s.adminAuth())
 		admin.GET("/orders", s.adminListOrders)
@@ -55,6 +56,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/deliver", s.adminDeliver)
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
+		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
 	}
 
 	pages := r.Group("", s.sameOrigin())
@@ -70,6 +72,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", limited, s.formPayAgain)
+	s.afterSalePages(pages, r) // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {

@@ -133,6 +133,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range $o.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $c $l}}</td></tr>
 {{end}}</table>
 {{template "totals" .}}
+{{.AfterSale}}
 <h2>{{t $l "order.address"}}</h2>
 <p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}</p>
 </div>

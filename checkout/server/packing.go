@@ -1,0 +1,213 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// The shop's paper: a packing slip per order (items, gift note, the
+// thank-you line from data/shop.toml) and a pick list of every paid order
+// not yet packed. Both are for the owner only: the admin page's session or
+// the admin API's bearer token.
+
+type packingSlip struct {
+	Lang, Shop, ThankYou, Number, Date string
+	Name                               string
+	Address                            []string
+	Lines                              []order.Line
+	GiftNote                           string
+	ReturnNote                         string
+	CSRF                               string
+}
+
+// pagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
+// under /api/admin/ for the CLI): printable HTML in the customer's language.
+func (s *Sidecar) pagePackingSlip(c *gin.Context) {
+	o, err := s.store.GetOrder(c.Param("id"))
+	if err != nil {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		} else {
+			s.adminMessage(c, http.StatusNotFound, "No order "+c.Param("id")+".")
+		}
+		return
+	}
+	lang := o.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	c.Set("lang", lang)
+	cat := s.catalog.Current()
+	p := s.policy()
+	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
+		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
+		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
+		Lines:   o.Lines, GiftNote: o.GiftNote,
+		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
+	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
+}
+
+// PickLine is one SKU to take from the shelf, over all orders to pack.
+type PickLine struct {
+	SKU      string   `json:"sku"`
+	Title    string   `json:"title"`
+	Variant  string   `json:"variant,omitempty"`
+	Quantity int      `json:"quantity"`
+	Orders   []string `json:"orders"`
+}
+
+// PickOrder is one order to pack.
+type PickOrder struct {
+	ID       string    `json:"id"`
+	PaidAt   time.Time `json:"paid_at"`
+	Customer string    `json:"customer"`
+	Units    int       `json:"units"`
+	GiftNote bool      `json:"gift_note"`
+	Lines    []string  `json:"lines"`
+}
+
+// PickList is every paid order not yet packed, oldest first, and the units
+// per SKU to take.
+type PickList struct {
+	Orders []PickOrder `json:"orders"`
+	Lines  []PickLine  `json:"lines"`
+}
+
+func (s *Sidecar) pickList() (PickList, error) {
+	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Paid}})
+	if err != nil {
+		return PickList{}, err
+	}
+	slices.SortStableFunc(orders, func(a, b *order.Order) int { return a.PaidAt.Compare(b.PaidAt) })
+	pl := PickList{Orders: []PickOrder{}, Lines: []PickLine{}}
+	idx := map[string]int{}
+	for _, o := range orders {
+		po := PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
+		for _, l := range o.Lines {
+			po.Units += l.Quantity
+			po.Lines = append(po.Lines, strconv.Itoa(l.Quantity)+" × "+strings.TrimSpace(l.Title+" "+l.Variant))
+			i, seen := idx[l.SKU]
+			if !seen {
+				i = len(pl.Lines)
+				idx[l.SKU] = i
+				pl.Lines = append(pl.Lines, PickLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant})
+			}
+			pl.Lines[i].Quantity += l.Quantity
+			pl.Lines[i].Orders = append(pl.Lines[i].Orders, o.ID)
+		}
+		pl.Orders = append(pl.Orders, po)
+	}
+	slices.SortStableFunc(pl.Lines, func(a, b PickLine) int { return strings.Compare(a.SKU, b.SKU) })
+	return pl, nil
+}
+
+// apiPickList is GET /api/admin/pick-list.
+func (s *Sidecar) apiPickList(c *gin.Context) {
+	pl, err := s.pickList()
+	if err != nil {
+		s.internal(c, "pick list", err)
+		return
+	}
+	ok(c, http.StatusOK, pl)
+}
+
+// pagePickList is GET /admin/pick-list: printable.
+func (s *Sidecar) pagePickList(c *gin.Context) {
+	pl, err := s.pickList()
+	if err != nil {
+		s.internalPage(c, "pick list", err)
+		return
+	}
+	zone := s.zone()
+	type row struct {
+		PickOrder
+		Paid string
+	}
+	var rows []row
+	for _, o := range pl.Orders {
+		rows = append(rows, row{PickOrder: o, Paid: o.PaidAt.In(zone).Format("2006-01-02 15:04")})
+	}
+	c.Set("lang", "en")
+	s.page(c, http.StatusOK, "pick-list", "Pick list", map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
+		"Date": s.now().In(zone).Format("2006-01-02 15:04")})
+}
+
+func init() {
+	template.Must(pages.New("packing").Parse(packingTemplates))
+	for lang, m := range map[string]map[string]string{
+		"nl": {"slip.title": "Pakbon", "slip.order": "Bestelling", "slip.date": "Besteld op", "slip.to": "Voor",
+			"slip.items": "In dit pakket", "slip.gift": "Een bericht voor jou",
+			"slip.returns": "Niet helemaal goed? Terugsturen kan tot %d dagen na ontvangst, via de link in je bevestigingsmail.",
+			"slip.print":   "Afdrukken"},
+		"en": {"slip.title": "Packing slip", "slip.order": "Order", "slip.date": "Ordered on", "slip.to": "For",
+			"slip.items": "In this parcel", "slip.gift": "A note for you",
+			"slip.returns": "Not quite right? You can send things back up to %d days after delivery, through the link in your confirmation e-mail.",
+			"slip.print":   "Print"},
+	} {
+		for k, v := range m {
+			phrases[lang][k] = v
+		}
+	}
+}
+
+// printCSS hides the site's frame and the buttons on paper.
+const printCSS = `<style>
+.sf-slip { max-width: 40rem; }
+.sf-slip .sf-gift { border: 1px dashed currentColor; padding: 1rem; margin: 1.5rem 0; font-style: italic; white-space: pre-line; }
+.sf-slip .sf-thanks { margin-top: 2rem; font-weight: 600; }
+.sf-slip table, .sf-pick table { width: 100%; border-collapse: collapse; }
+.sf-slip td, .sf-slip th, .sf-pick td, .sf-pick th { border-bottom: 1px solid #ccc; padding: .35rem .25rem; text-align: left; vertical-align: top; }
+.sf-check { display: inline-block; width: 1rem; height: 1rem; border: 1px solid currentColor; }
+@media print {
+  .site-header, .site-footer, .skip-link, .sf-admin-nav, .sf-noprint { display: none !important; }
+  body { background: #fff; color: #000; font-size: 11pt; }
+  .sf-slip, .sf-pick { max-width: none; margin: 0; }
+  .sf-pick-order { break-inside: avoid; }
+  a { color: #000; text-decoration: none; }
+  @page { margin: 15mm; }
+}
+</style>`
+
+const packingTemplates = `
+{{define "packing-slip"}}{{$l := .Lang}}` + printCSS + `
+<div class="wrap sf-slip">
+<p class="sf-noprint"><a href="/admin/orders/{{.Number}}">← {{.Number}}</a> · <button type="button" class="button" onclick="window.print()">{{t $l "slip.print"}}</button></p>
+<h1>{{.Shop}} · {{t $l "slip.title"}}</h1>
+<p>{{t $l "slip.order"}} <strong>{{.Number}}</strong> · {{t $l "slip.date"}} {{.Date}}</p>
+<p>{{t $l "slip.to"}}:<br>{{range $i, $a := .Address}}{{if $i}}<br>{{end}}{{$a}}{{end}}</p>
+<h2>{{t $l "slip.items"}}</h2>
+<table><tbody>
+{{range .Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}} ×</td><td>{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td><small>{{.SKU}}</small></td></tr>
+{{end}}</tbody></table>
+{{if .GiftNote}}<div class="sf-gift"><strong>{{t $l "slip.gift"}}</strong><br>{{.GiftNote}}</div>{{end}}
+{{if .ThankYou}}<p class="sf-thanks">{{.ThankYou}}</p>{{end}}
+<p class="small">{{.ReturnNote}}</p>
+</div>
+{{end}}
+
+{{define "pick-list"}}` + printCSS + `
+<div class="wrap sf-pick">
+<p class="sf-noprint"><a href="/admin/">← Orders</a> · <button type="button" class="button" onclick="window.print()">Print</button></p>
+<h1>Pick list · {{.Date}}</h1>
+{{if not .L.Orders}}<p>No paid orders waiting to be packed.</p>{{else}}
+<h2>Take from the shelf</h2>
+<table><thead><tr><th></th><th>Units</th><th>Product</th><th>SKU</th><th>Orders</th></tr></thead><tbody>
+{{range .L.Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}}</td><td>{{.Title}} {{.Variant}}</td><td>{{.SKU}}</td><td>{{range $i, $o := .Orders}}{{if $i}}, {{end}}{{$o}}{{end}}</td></tr>
+{{end}}</tbody></table>
+<h2>Orders to pack ({{len .L.Orders}}), oldest first</h2>
+{{range .Rows}}<div class="sf-pick-order"><h3><a href="/admin/orders/{{.ID}}">{{.ID}}</a> · {{.Customer}} · paid {{.Paid}}{{if .GiftNote}} · <strong>gift note</strong>{{end}}</h3>
+<ul>{{range .Lines}}<li>{{.}}</li>{{end}}</ul>
+<p class="sf-noprint"><a href="/admin/orders/{{.ID}}/packing-slip">Packing slip</a></p></div>
+{{end}}{{end}}
+</div>
+{{end}}
+`

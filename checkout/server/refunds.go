@@ -1,0 +1,487 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// Refunds that never go twice (docs/after-sale.md):
+//
+//  1. A refund is recorded in BoltDB (status "recorded") before anything is
+//     sent, in the same transaction as the check that paid minus refunded
+//     (recorded ones included) covers it.
+//  2. Before each send the attempt is counted in BoltDB. A refund with an
+//     attempt behind it is never sent again before the provider's list of
+//     refunds of the payment has been read: if it is there (found by our
+//     refund id in its metadata), it is adopted, not sent.
+//  3. Every send carries the refund's own id as idempotency key.
+//  4. After a timeout (payment.ErrUncertain) nothing is retried at once; the
+//     reconciler (or the next webhook) lists first, as in 2.
+//  5. One sender per order at a time in this process (orderLock), and only
+//     the sidecar opens the database, so list-then-send cannot interleave.
+
+// orderLocks serialise refund work per order.
+var orderLocks sync.Map // "<sidecar>/<order>" -> *sync.Mutex
+
+func (s *Sidecar) lockOrder(id string) func() {
+	v, _ := orderLocks.LoadOrStore(fmt.Sprintf("%p/%s", s, id), &sync.Mutex{})
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// errRefundUncertain says a refund may or may not have reached the provider.
+var errRefundUncertain = errors.New("the payment provider did not answer in time; the refund is recorded and will be checked against the provider's list before anything is sent again")
+
+// policy is the return policy in force.
+func (s *Sidecar) policy() returns.Policy { return returns.PolicyFrom(s.catalog.Current().Returns) }
+
+// refund records the refund plan decides on and sends it (see the top of
+// this file). It returns the order as stored and the refund.
+func (s *Sidecar) doRefund(ctx context.Context, orderID, by string, plan store.RefundPlan) (*order.Order, *order.Refund, error) {
+	unlock := s.lockOrder(orderID)
+	defer unlock()
+	o, r, err := s.store.RecordRefund(orderID, by, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		return o, nil, nil
+	}
+	o, err = s.sendRefundLocked(ctx, orderID, r.ID, by)
+	if o != nil {
+		r = o.RefundByID(r.ID)
+	}
+	return o, r, err
+}
+
+// sendRefundLocked brings a recorded refund to the provider. The caller
+// holds the order's lock.
+func (s *Sidecar) sendRefundLocked(ctx context.Context, orderID, rid, by string) (*order.Order, error) {
+	o, err := s.store.GetOrder(orderID)
+	if err != nil {
+		return nil, err
+	}
+	r := o.RefundByID(rid)
+	if r == nil {
+		return o, fmt.Errorf("order %s has no refund %s", orderID, rid)
+	}
+	if r.Status != order.RefundRecorded {
+		return o, nil // the provider has it
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if r.Attempts > 0 {
+		// Sent before with no answer we could trust: look before sending.
+		list, err := s.provider.ListRefunds(ctx, r.PaymentID)
+		if err != nil {
+			return o, fmt.Errorf("list refunds of %s before sending %s again: %w", r.PaymentID, rid, err)
+		}
+		if pr := findRefund(list, rid); pr != nil {
+			s.log.Info("refund found at the provider after an unanswered send", "order", orderID, "refund", rid, "provider_id", pr.ID)
+			o, _, err := s.store.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
+			s.kickMail()
+			return o, err
+		}
+	}
+	if _, err := s.store.StartRefundSend(orderID, rid); err != nil {
+		return o, err
+	}
+	pr, err := s.provider.CreateRefund(ctx, r.PaymentID, payment.RefundRequest{
+		Amount: r.Amount, Currency: o.Currency,
+		Description:    fmt.Sprintf("%s %s", s.catalog.Current().Shop.Name, rid),
+		Metadata:       map[string]string{"order_id": orderID, "refund_id": rid},
+		IdempotencyKey: rid,
+	})
+	switch {
+	case err == nil:
+		o, _, err := s.store.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
+		s.kickMail()
+		s.log.Info("refund sent", "order", orderID, "refund", rid, "amount", money.Format(r.Amount, o.Currency), "status", pr.Status)
+		return o, err
+	case errors.Is(err, payment.ErrUncertain):
+		s.log.Warn("refund outcome uncertain; will list before any retry", "order", orderID, "refund", rid, "err", err)
+		o2, _, _ := s.store.ApplyRefund(orderID, rid, "", "", "uncertain: "+err.Error(), by)
+		return orOld(o2, o), fmt.Errorf("refund %s: %w", rid, errRefundUncertain)
+	case errors.Is(err, payment.ErrInvalid), errors.Is(err, payment.ErrNotFound):
+		// Refused: no money moved. It no longer counts as refunded.
+		s.log.Error("refund refused by the provider", "order", orderID, "refund", rid, "err", err)
+		o2, _, _ := s.store.ApplyRefund(orderID, rid, "", order.RefundFailed, err.Error(), by)
+		return orOld(o2, o), fmt.Errorf("refund %s refused by the payment provider: %w", rid, err)
+	default:
+		s.log.Warn("refund not sent; the reconciler retries after checking the provider", "order", orderID, "refund", rid, "err", err)
+		o2, _, _ := s.store.ApplyRefund(orderID, rid, "", "", err.Error(), by)
+		return orOld(o2, o), fmt.Errorf("refund %s: %w", rid, err)
+	}
+}
+
+func orOld(o, old *order.Order) *order.Order {
+	if o != nil {
+		return o
+	}
+	return old
+}
+
+// findRefund finds our refund in the provider's list by the id we gave it.
+func findRefund(list []payment.Refund, rid string) *payment.Refund {
+	for i := range list {
+		if list[i].Metadata["refund_id"] == rid {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// syncRefunds reads the provider's refunds of an order's payment and brings
+// their status to the order's open refunds; recorded refunds not found
+// there are sent (after the list was read, with their own idempotency key).
+// Called by the webhook (Mollie calls the payment webhook for refunds) and
+// by the reconciler.
+func (s *Sidecar) syncRefunds(ctx context.Context, orderID, by string) error {
+	unlock := s.lockOrder(orderID)
+	defer unlock()
+	o, err := s.store.GetOrder(orderID)
+	if err != nil {
+		return err
+	}
+	open := o.OpenRefunds()
+	if len(open) == 0 {
+		return nil
+	}
+	lists := map[string][]payment.Refund{}
+	var errs []error
+	for _, r := range open {
+		list, seen := lists[r.PaymentID]
+		if !seen {
+			lctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			list, err = s.provider.ListRefunds(lctx, r.PaymentID)
+			cancel()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("list refunds of %s: %w", r.PaymentID, err))
+				continue
+			}
+			lists[r.PaymentID] = list
+		}
+		if pr := findRefund(list, r.ID); pr != nil {
+			if _, _, err := s.store.ApplyRefund(orderID, r.ID, pr.ID, pr.Status, "", by); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if r.Status == order.RefundRecorded {
+			// Listed and not there: not performed. Send it (same key).
+			if _, err := s.sendRefundLocked(ctx, orderID, r.ID, by); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	s.kickMail()
+	return errors.Join(errs...)
+}
+
+// syncRefundsOfPayment is the webhook's part: refunds of the order the
+// payment belongs to. Unknown payments are ignored.
+func (s *Sidecar) syncRefundsOfPayment(ctx context.Context, paymentID, by string) error {
+	o, err := s.store.OrderByPaymentID(paymentID)
+	if err != nil {
+		return nil
+	}
+	if len(o.OpenRefunds()) == 0 {
+		return nil
+	}
+	return s.syncRefunds(ctx, o.ID, by)
+}
+
+// reconcileRefunds is the reconciler's part: every order with a refund
+// whose status may still change.
+func (s *Sidecar) reconcileRefunds(ctx context.Context) int {
+	ids, err := s.store.OrdersWithOpenRefunds()
+	if err != nil {
+		s.log.Error("reconciler: open refunds", "err", err)
+		return 0
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := s.syncRefunds(ctx, id, "reconciler"); err != nil {
+			s.log.Warn("reconciler: refunds", "order", id, "err", err)
+		}
+	}
+	return len(ids)
+}
+
+// Plans.
+
+// planFull refunds everything still refundable; reason says why (cancel,
+// owner). A refund with the same reason that did not fail is reused.
+func planFull(reason string) store.RefundPlan {
+	return func(o *order.Order) (order.Refund, string, error) {
+		for _, r := range o.Refunds {
+			if r.Reason == reason && r.ReturnCode == "" && len(r.Lines) == 0 && !order.RefundVoid(r.Status) {
+				return order.Refund{}, r.ID, nil
+			}
+		}
+		a := returns.Full(o)
+		return order.Refund{Amount: a.Total(), Shipping: a.Shipping, Reason: reason}, "", nil
+	}
+}
+
+// planReturn refunds one return by the policy: its items at the price
+// paid, shipping when the policy gives it back now. Once per return.
+func planReturn(p returns.Policy, code string) store.RefundPlan {
+	return func(o *order.Order) (order.Refund, string, error) {
+		ret := o.Return(code)
+		if ret == nil {
+			return order.Refund{}, "", fmt.Errorf("%w %q", order.ErrNoReturn, code)
+		}
+		if ret.RefundID != "" {
+			if r := o.RefundByID(ret.RefundID); r != nil && !order.RefundVoid(r.Status) {
+				return order.Refund{}, r.ID, nil
+			}
+		}
+		a := p.ForLines(o, ret.Lines, returns.AllBack(o, nil, true))
+		return order.Refund{Amount: a.Total(), Shipping: a.Shipping, Reason: "return", ReturnCode: code, Lines: ret.Lines}, "", nil
+	}
+}
+
+// planLines refunds units by item (no return needed: e.g. arrived broken),
+// with the shipping cost when asked and not refunded before.
+func planLines(want map[string]int, shipping bool) store.RefundPlan {
+	return func(o *order.Order) (order.Refund, string, error) {
+		left := map[string]int{}
+		for _, l := range o.Lines {
+			left[l.SKU] += l.Quantity
+		}
+		for sku, n := range o.RefundedQuantities() {
+			left[sku] -= n
+		}
+		lines, err := returns.Lines(o, copyWant(want), left)
+		if err != nil {
+			return order.Refund{}, "", err
+		}
+		var a returns.Amount
+		for _, l := range lines {
+			a.Items += l.Total()
+		}
+		if shipping {
+			a.Shipping = max(0, o.Totals.Shipping-o.ShippingRefunded())
+		}
+		return order.Refund{Amount: a.Total(), Shipping: a.Shipping, Reason: "owner", Lines: lines}, "", nil
+	}
+}
+
+// planAmount refunds a fixed amount (a goodwill gesture), never more than left.
+func planAmount(a money.Amount, note string) store.RefundPlan {
+	return func(o *order.Order) (order.Refund, string, error) {
+		return order.Refund{Amount: a, Reason: "owner: " + note}, "", nil
+	}
+}
+
+func copyWant(w map[string]int) map[string]int {
+	c := make(map[string]int, len(w))
+	for k, v := range w {
+		c[k] = v
+	}
+	return c
+}
+
+// Admin API.
+
+// RefundRequest is the body of POST /api/admin/orders/{id}/refund. Give one
+// of: return_code (refund that return by the policy), lines (by item, with
+// shipping when "shipping" is true), amount (minor units), or full.
+type RefundRequest struct {
+	ReturnCode string     `json:"return_code"`
+	Lines      []WantLine `json:"lines"`
+	Shipping   bool       `json:"shipping"`
+	Amount     int64      `json:"amount"`
+	Full       bool       `json:"full"`
+	Note       string     `json:"note"`
+}
+
+// WantLine is a SKU and a number of units.
+type WantLine struct {
+	SKU      string `json:"sku"`
+	Quantity int    `json:"quantity"`
+}
+
+// RefundView is a refund as the API shows it.
+type RefundView struct {
+	ID         string    `json:"id"`
+	Amount     int64     `json:"amount"`
+	AmountText string    `json:"amount_text"`
+	Shipping   int64     `json:"shipping,omitempty"`
+	Reason     string    `json:"reason"`
+	ReturnCode string    `json:"return_code,omitempty"`
+	Status     string    `json:"status"`
+	ProviderID string    `json:"provider_id,omitempty"`
+	LastError  string    `json:"last_error,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AfterSaleView is an order's returns and refunds (GET .../returns).
+type AfterSaleView struct {
+	Order         string       `json:"order"`
+	State         string       `json:"state"`
+	Paid          int64        `json:"paid"`
+	Refunded      int64        `json:"refunded"`
+	Refundable    int64        `json:"refundable"`
+	ReturnOpen    bool         `json:"return_open"`
+	ReturnUntil   string       `json:"return_until,omitempty"`
+	ReturnClosed  string       `json:"return_closed,omitempty"` // why not, in words
+	Returnable    []WantLine   `json:"returnable,omitempty"`
+	CanCancel     bool         `json:"can_cancel"`
+	Returns       []ReturnView `json:"returns"`
+	Refunds       []RefundView `json:"refunds"`
+	GiftNote      string       `json:"gift_note,omitempty"`
+	ReturnAddress string       `json:"return_address,omitempty"`
+	ReturnFree    bool         `json:"return_free"`
+	RefundDays    int          `json:"refund_days"`
+}
+
+func refundViews(o *order.Order, lang string) []RefundView {
+	out := []RefundView{}
+	for _, r := range o.Refunds {
+		out = append(out, RefundView{ID: r.ID, Amount: int64(r.Amount), AmountText: money.Display(r.Amount, o.Currency, lang),
+			Shipping: int64(r.Shipping), Reason: r.Reason, ReturnCode: r.ReturnCode, Status: r.Status,
+			ProviderID: r.ProviderID, LastError: r.LastError, CreatedAt: r.CreatedAt})
+	}
+	return out
+}
+
+// refundErrorStatus maps a refund error to an HTTP status and a message.
+func refundErrorStatus(err error) (int, string) {
+	var msg = err.Error()
+	switch {
+	case errors.Is(err, order.ErrOverRefund):
+		return http.StatusUnprocessableEntity, msg
+	case errors.Is(err, order.ErrNoReturn), errors.Is(err, returns.ErrNothing), errors.Is(err, returns.ErrQuantity),
+		errors.Is(err, returns.ErrUnknownItem):
+		return http.StatusUnprocessableEntity, msg
+	case errors.Is(err, order.ErrTransition):
+		return http.StatusConflict, msg
+	case errors.Is(err, errRefundUncertain):
+		return http.StatusAccepted, msg
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, msg
+	}
+	return http.StatusBadGateway, msg
+}
+
+// ownerRefund runs a refund request for the admin API, the admin page and the CLI.
+func (s *Sidecar) ownerRefund(ctx context.Context, orderID string, req RefundRequest, by string) (*order.Order, *order.Refund, error) {
+	var plan store.RefundPlan
+	switch {
+	case req.ReturnCode != "":
+		plan = planReturn(s.policy(), req.ReturnCode)
+	case len(req.Lines) > 0:
+		want := map[string]int{}
+		for _, l := range req.Lines {
+			want[l.SKU] += l.Quantity
+		}
+		plan = planLines(want, req.Shipping)
+	case req.Amount > 0:
+		plan = planAmount(money.Amount(req.Amount), req.Note)
+	case req.Full:
+		plan = planFull("owner")
+	default:
+		return nil, nil, fmt.Errorf("%w: say what to refund: return_code, lines, amount or full", returns.ErrNothing)
+	}
+	return s.doRefund(ctx, orderID, by, plan)
+}
+
+func (s *Sidecar) adminRefund(c *gin.Context) {
+	var req RefundRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	if _, found := s.adminOrder(c); !found {
+		return
+	}
+	o, _, err := s.ownerRefund(c.Request.Context(), c.Param("id"), req, actor(c))
+	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
+		st, msg := refundErrorStatus(err)
+		fail(c, st, msg)
+		return
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusAccepted
+	}
+	ok(c, status, s.afterSaleView(o, "en"))
+}
+
+// ReceivedRequest is the body of POST /api/admin/orders/{id}/return-received.
+type ReceivedRequest struct {
+	Code   string `json:"code"`   // the return code; may be left out when the order has one open return
+	Refund bool   `json:"refund"` // refund it by the policy at once
+}
+
+func (s *Sidecar) adminReturnReceived(c *gin.Context) {
+	var req ReceivedRequest
+	if c.Request.ContentLength != 0 && !decodeJSON(c, &req) {
+		return
+	}
+	if _, found := s.adminOrder(c); !found {
+		return
+	}
+	o, err := s.returnReceived(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
+	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
+		st, msg := refundErrorStatus(err)
+		fail(c, st, msg)
+		return
+	}
+	ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+}
+
+// returnReceived marks a return received (e-mail once) and refunds it when asked.
+func (s *Sidecar) returnReceived(ctx context.Context, orderID, code string, refund bool, by string) (*order.Order, error) {
+	o, _, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+		if code == "" {
+			for _, r := range o.Returns {
+				if r.State == order.ReturnRequested {
+					if code != "" {
+						return false, nil, nil, fmt.Errorf("%w: order %s has more than one open return; give the code", order.ErrNoReturn, o.ID)
+					}
+					code = r.Code
+				}
+			}
+			if code == "" {
+				return false, nil, nil, fmt.Errorf("%w: order %s has no return waiting to be received", order.ErrNoReturn, o.ID)
+			}
+		}
+		changed, err := o.ReceiveReturn(code, by, s.now())
+		if err != nil || !changed {
+			return false, nil, nil, err
+		}
+		return true, nil, []store.Mail{{ID: store.AfterSaleMailID(store.MailReturnReceived, o.ID, code), Kind: store.MailReturnReceived}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.kickMail()
+	if refund {
+		o2, _, err := s.doRefund(ctx, orderID, by, planReturn(s.policy(), code))
+		return orOld(o2, o), err
+	}
+	return o, nil
+}
+
+func (s *Sidecar) adminAfterSale(c *gin.Context) {
+	if o, found := s.adminOrder(c); found {
+		ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+	}
+}

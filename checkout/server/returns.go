@@ -1,0 +1,710 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// The customer's side of after the sale, reached only through the order's
+// token link: returns within the window, and cancel before packing.
+
+// ReturnView is one return as the customer and the owner see it.
+type ReturnView struct {
+	Code        string         `json:"code"`
+	State       string         `json:"state"`
+	Lines       []WantLineView `json:"lines"`
+	Reason      string         `json:"reason,omitempty"`
+	Amount      int64          `json:"amount"`
+	AmountText  string         `json:"amount_text"`
+	RequestedAt time.Time      `json:"requested_at"`
+	ReceivedAt  time.Time      `json:"received_at,omitzero"`
+	RefundedAt  time.Time      `json:"refunded_at,omitzero"`
+}
+
+// WantLineView is a returned line with its name.
+type WantLineView struct {
+	SKU      string `json:"sku"`
+	Title    string `json:"title"`
+	Variant  string `json:"variant,omitempty"`
+	Quantity int    `json:"quantity"`
+}
+
+// errTooLate: the order is packed (or further) and can no longer be canceled.
+var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
+
+// errPaymentBusy: the payment is being confirmed; cancel would race it.
+var errPaymentBusy = errors.New("your payment is being confirmed; try again in a minute")
+
+// canCancel reports whether the customer may cancel the order now.
+func canCancel(o *order.Order) bool {
+	switch o.State {
+	case order.PaymentFailed, order.Paid:
+		return true
+	case order.AwaitingPayment:
+		return o.PaymentStatus != payment.StatusPending && o.PaymentStatus != payment.StatusAuthorized
+	}
+	return false
+}
+
+func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
+	p := s.policy()
+	v := AfterSaleView{Order: o.ID, State: string(o.State), Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
+		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []ReturnView{}, Refunds: refundViews(o, lang),
+		GiftNote: o.GiftNote, ReturnAddress: p.Address, ReturnFree: p.Free, RefundDays: p.RefundDays}
+	dl, err := p.Open(o, s.now(), s.zone())
+	switch {
+	case err == nil:
+		v.ReturnOpen, v.ReturnUntil = true, dl.Format("2006-01-02")
+		left := returns.Returnable(o)
+		for _, l := range o.Lines {
+			if n := left[l.SKU]; n > 0 {
+				v.Returnable = append(v.Returnable, WantLine{SKU: l.SKU, Quantity: n})
+				left[l.SKU] = 0
+			}
+		}
+		if len(v.Returnable) == 0 {
+			v.ReturnOpen = false
+			v.ReturnClosed = tr(lang, "ret.all_back")
+		}
+	case errors.Is(err, returns.ErrWindowClosed):
+		v.ReturnUntil = dl.Format("2006-01-02")
+		v.ReturnClosed = fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), p.WindowDays)
+	default:
+		v.ReturnClosed = tr(lang, "ret.not_shipped")
+	}
+	for _, r := range o.Returns {
+		rv := ReturnView{Code: r.Code, State: string(r.State), Reason: r.Reason, Amount: int64(r.Amount),
+			AmountText: money.Display(r.Amount, o.Currency, lang), RequestedAt: r.RequestedAt, ReceivedAt: r.ReceivedAt, RefundedAt: r.RefundedAt}
+		for _, l := range r.Lines {
+			rv.Lines = append(rv.Lines, WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
+		}
+		v.Returns = append(v.Returns, rv)
+	}
+	return v
+}
+
+// requestReturn records the customer's return in one transaction with its
+// e-mail. The window and the quantities are checked on the order as it is
+// inside the transaction. The same lines asked again within two minutes
+// (a double click) give the same return.
+func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
+	reason, err := returns.CleanReason(reason)
+	if err != nil {
+		return nil, "", err
+	}
+	p := s.policy()
+	var code string
+	o, _, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+		code = ""
+		now := s.now()
+		if _, err := p.Open(o, now, s.zone()); err != nil {
+			return false, nil, nil, err
+		}
+		lines, err := returns.Lines(o, copyWant(want), returns.Returnable(o))
+		if err != nil {
+			if prev := recentSame(o, want, now); prev != "" {
+				code = prev
+				return false, nil, nil, nil
+			}
+			return false, nil, nil, err
+		}
+		a := p.ForLines(o, lines, returns.AllBack(o, lines, true))
+		r := order.Return{Code: o.NextReturnCode(), Lines: lines, Reason: reason, Amount: a.Total(), Shipping: a.Shipping}
+		if err := o.AddReturn(r, "customer", now); err != nil {
+			return false, nil, nil, err
+		}
+		code = r.Code
+		return true, nil, []store.Mail{{ID: store.AfterSaleMailID(store.MailReturnRequested, o.ID, r.Code), Kind: store.MailReturnRequested}}, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	s.kickMail()
+	return o, code, nil
+}
+
+// recentSame finds a return with exactly these lines asked in the last two minutes.
+func recentSame(o *order.Order, want map[string]int, now time.Time) string {
+	for _, r := range o.Returns {
+		if now.Sub(r.RequestedAt) > 2*time.Minute {
+			continue
+		}
+		same := true
+		n := 0
+		for _, l := range r.Lines {
+			if want[l.SKU] != l.Quantity {
+				same = false
+			}
+			n++
+		}
+		for _, q := range want {
+			if q == 0 {
+				n++ // zero quantities are not in the return
+			}
+		}
+		if same && n == len(want) {
+			return r.Code
+		}
+	}
+	return ""
+}
+
+// customerCancel cancels an order that is not packed yet; see cancelOrder.
+func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
+	return s.cancelOrder(ctx, orderID, "customer", true)
+}
+
+// Pages and API for the customer.
+
+// cancelMessage says in the customer's words why a cancel did not happen.
+func cancelMessage(err error, lang string) (int, string) {
+	switch {
+	case errors.Is(err, errTooLate):
+		return http.StatusConflict, tr(lang, "cancel.too_late")
+	case errors.Is(err, errPaymentBusy):
+		return http.StatusConflict, tr(lang, "cancel.busy")
+	}
+	return http.StatusInternalServerError, tr(lang, "err.internal")
+}
+
+// returnMessage says in the customer's words why a return was refused.
+func returnMessage(err error, lang string, s *Sidecar, o *order.Order) (int, string) {
+	switch {
+	case errors.Is(err, returns.ErrWindowClosed):
+		dl, _ := s.policy().Deadline(o, s.zone())
+		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), s.policy().WindowDays)
+	case errors.Is(err, returns.ErrNotShipped):
+		return http.StatusUnprocessableEntity, tr(lang, "ret.not_shipped")
+	case errors.Is(err, returns.ErrNothing):
+		return http.StatusUnprocessableEntity, tr(lang, "ret.nothing")
+	case errors.Is(err, returns.ErrQuantity), errors.Is(err, returns.ErrUnknownItem):
+		return http.StatusUnprocessableEntity, tr(lang, "ret.quantity")
+	case errors.Is(err, returns.ErrReason):
+		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.reason_bad"), returns.MaxReason)
+	}
+	return http.StatusInternalServerError, tr(lang, "err.internal")
+}
+
+func (s *Sidecar) orderLang(c *gin.Context, o *order.Order) string {
+	lang := s.langExplicit(c)
+	if lang == "" {
+		lang = o.Lang
+		if lang != "en" {
+			lang = "nl"
+		}
+	}
+	c.Set("lang", lang)
+	return lang
+}
+
+// pageReturn shows the return form (GET /order/{token}/return).
+func (s *Sidecar) pageReturn(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	s.renderReturnForm(c, http.StatusOK, o, "", nil, "")
+}
+
+type returnFormLine struct {
+	SKU, Title, Variant, Price string
+	Max, Value                 int
+}
+
+type returnFormPage struct {
+	Lang, Token, Error, Reason, Closed string
+	Lines                              []returnFormLine
+	Policy                             returns.Policy
+	Until, Exceptions                  string
+}
+
+func (s *Sidecar) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
+	lang := s.orderLang(c, o)
+	p := s.policy()
+	d := returnFormPage{Lang: lang, Token: o.Token, Error: msg, Reason: reason, Policy: p, Exceptions: p.Exceptions[lang]}
+	dl, err := p.Open(o, s.now(), s.zone())
+	if err != nil {
+		_, d.Closed = returnMessage(err, lang, s, o)
+	} else {
+		d.Until = dayText(dl, lang)
+	}
+	left := returns.Returnable(o)
+	for _, l := range o.Lines {
+		if n := left[l.SKU]; n > 0 {
+			d.Lines = append(d.Lines, returnFormLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant,
+				Price: money.Display(l.UnitPrice, o.Currency, lang), Max: n, Value: want[l.SKU]})
+			left[l.SKU] = 0
+		}
+	}
+	if len(d.Lines) == 0 && d.Closed == "" {
+		d.Closed = tr(lang, "ret.all_back")
+	}
+	s.page(c, status, "return-form", fmt.Sprintf(tr(lang, "ret.title"), o.ID), d)
+}
+
+// formReturn takes the return form (POST /order/{token}/return): fields
+// qty_<SKU> and reason.
+func (s *Sidecar) formReturn(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	lang := s.orderLang(c, o)
+	want := map[string]int{}
+	for _, l := range o.Lines {
+		v := strings.TrimSpace(c.PostForm("qty_" + l.SKU))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			s.renderReturnForm(c, http.StatusUnprocessableEntity, o, tr(lang, "ret.quantity"), want, c.PostForm("reason"))
+			return
+		}
+		want[l.SKU] += n
+	}
+	o2, code, err := s.requestReturn(o.ID, want, c.PostForm("reason"))
+	if err != nil {
+		st, msg := returnMessage(err, lang, s, o)
+		if st == http.StatusInternalServerError {
+			s.log.Error("request return", "order", o.ID, "err", err)
+		}
+		s.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang+"#return-"+code)
+}
+
+// formCancel cancels from the order page (POST /order/{token}/cancel).
+func (s *Sidecar) formCancel(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	lang := s.orderLang(c, o)
+	o2, err := s.customerCancel(c.Request.Context(), o.ID)
+	if err != nil {
+		st, msg := cancelMessage(err, lang)
+		if st == http.StatusInternalServerError {
+			s.log.Error("customer cancel", "order", o.ID, "err", err)
+		}
+		if fresh, gerr := s.store.GetOrder(o.ID); gerr == nil {
+			o = fresh
+		}
+		s.renderOrder(c, st, o, msg)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang)
+}
+
+// apiReturns is GET /api/orders/{token}/returns.
+func (s *Sidecar) apiReturns(c *gin.Context) {
+	o, found := s.orderByToken(c, false)
+	if !found {
+		return
+	}
+	ok(c, http.StatusOK, s.afterSaleView(o, s.orderLang(c, o)))
+}
+
+// apiRequestReturn is POST /api/orders/{token}/returns
+// {"lines":[{"sku","quantity"}],"reason":"..."}.
+func (s *Sidecar) apiRequestReturn(c *gin.Context) {
+	o, found := s.orderByToken(c, false)
+	if !found {
+		return
+	}
+	lang := s.orderLang(c, o)
+	var req struct {
+		Lines  []WantLine `json:"lines"`
+		Reason string     `json:"reason"`
+	}
+	if !decodeJSON(c, &req) {
+		return
+	}
+	want := map[string]int{}
+	for _, l := range req.Lines {
+		if l.Quantity < 0 {
+			fail(c, http.StatusUnprocessableEntity, tr(lang, "ret.quantity"))
+			return
+		}
+		want[l.SKU] += l.Quantity
+	}
+	o2, code, err := s.requestReturn(o.ID, want, req.Reason)
+	if err != nil {
+		st, msg := returnMessage(err, lang, s, o)
+		fail(c, st, msg)
+		return
+	}
+	v := s.afterSaleView(o2, lang)
+	c.Header("Location", s.orderPath(o2)+"#return-"+code)
+	ok(c, http.StatusCreated, gin.H{"code": code, "after_sale": v})
+}
+
+// apiCancel is POST /api/orders/{token}/cancel.
+func (s *Sidecar) apiCancel(c *gin.Context) {
+	o, found := s.orderByToken(c, false)
+	if !found {
+		return
+	}
+	lang := s.orderLang(c, o)
+	o2, err := s.customerCancel(c.Request.Context(), o.ID)
+	if err != nil {
+		st, msg := cancelMessage(err, lang)
+		fail(c, st, msg)
+		return
+	}
+	ok(c, http.StatusOK, s.afterSaleView(o2, lang))
+}
+
+// The order page's after-sale section: cancel button, return link, the
+// returns with their steps and instructions, refunds, the gift note.
+
+type afterSaleSection struct {
+	Lang, Token   string
+	CanCancel     bool
+	Paid          bool
+	ReturnOpen    bool
+	Until         string
+	Closed        string
+	Returns       []returnCard
+	Refunds       []refundLine
+	GiftNote      string
+	CanceledNote  string
+	ShowSomething bool
+}
+
+type returnCard struct {
+	Code, Reason, Amount, Address, Cost, When string
+	Lines                                     []WantLineView
+	Steps                                     []stepLine
+	Open                                      bool
+}
+
+type refundLine struct{ Amount, Status, When string }
+
+// afterSaleHTML renders the section for the order page.
+func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
+	p := s.policy()
+	d := afterSaleSection{Lang: lang, Token: o.Token, CanCancel: canCancel(o), Paid: !o.PaidAt.IsZero(), GiftNote: o.GiftNote}
+	if dl, err := p.Open(o, s.now(), s.zone()); err == nil {
+		left := returns.Returnable(o)
+		for _, n := range left {
+			if n > 0 {
+				d.ReturnOpen = true
+			}
+		}
+		d.Until = dayText(dl, lang)
+	} else if errors.Is(err, returns.ErrWindowClosed) {
+		_, d.Closed = returnMessage(err, lang, s, o)
+	}
+	zone := s.zone()
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return dayText(t.In(zone), lang)
+	}
+	for _, r := range o.Returns {
+		rc := returnCard{Code: r.Code, Reason: r.Reason, Amount: money.Display(r.Amount, o.Currency, lang), Address: p.Address,
+			Open: r.State == order.ReturnRequested}
+		if p.Free {
+			rc.Cost = tr(lang, "ret.cost_free")
+		} else {
+			rc.Cost = tr(lang, "ret.cost_own")
+		}
+		rc.When = fmt.Sprintf(tr(lang, "ret.when"), p.RefundDays)
+		for _, l := range r.Lines {
+			rc.Lines = append(rc.Lines, WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
+		}
+		steps := []struct {
+			name string
+			at   time.Time
+		}{{"requested", r.RequestedAt}, {"received", r.ReceivedAt}, {"refunded", r.RefundedAt}}
+		current := false
+		for _, st := range steps {
+			sl := stepLine{Step: st.name, Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero(), When: when(st.at)}
+			if !sl.Done && !current {
+				sl.Current, current = true, true
+			}
+			rc.Steps = append(rc.Steps, sl)
+		}
+		d.Returns = append(d.Returns, rc)
+	}
+	for _, r := range o.Refunds {
+		if order.RefundVoid(r.Status) {
+			continue
+		}
+		status := tr(lang, "refund.on_way")
+		if r.Status == order.RefundRefunded {
+			status = tr(lang, "refund.done")
+		}
+		d.Refunds = append(d.Refunds, refundLine{Amount: money.Display(r.Amount, o.Currency, lang), Status: status, When: when(r.CreatedAt)})
+	}
+	if o.State == order.Canceled && !o.PaidAt.IsZero() && len(d.Refunds) == 0 {
+		d.CanceledNote = tr(lang, "refund.pending")
+	}
+	d.ShowSomething = d.CanCancel || d.ReturnOpen || d.Closed != "" || len(d.Returns) > 0 || len(d.Refunds) > 0 || d.GiftNote != "" || d.CanceledNote != ""
+	if !d.ShowSomething {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "after-sale", d); err != nil {
+		s.log.Error("render after-sale section", "err", err)
+		return ""
+	}
+	return htmlSafe(b.String())
+}
+
+func init() {
+	template.Must(pages.New("after-sale").Parse(afterSaleTemplates))
+	for lang, m := range afterSalePhrases {
+		for k, v := range m {
+			phrases[lang][k] = v
+		}
+	}
+}
+
+// afterSaleTemplates are the customer's after-sale markup; the theme's
+// classes (notice, button, steps, form-row) and sf- hooks, like the other pages.
+const afterSaleTemplates = `
+{{define "after-sale"}}{{$l := .Lang}}
+<section class="sf-after-sale" aria-labelledby="after-sale-h">
+<h2 id="after-sale-h">{{t $l "as.heading"}}</h2>
+{{if .GiftNote}}<div class="sf-gift-note"><h3>{{t $l "as.gift"}}</h3><p style="white-space:pre-line">{{.GiftNote}}</p></div>{{end}}
+{{if .CanCancel}}<div class="sf-cancel">
+<p>{{if .Paid}}{{t $l "as.cancel_paid"}}{{else}}{{t $l "as.cancel_unpaid"}}{{end}}</p>
+<form method="post" action="/order/{{.Token}}/cancel"><input type="hidden" name="lang" value="{{$l}}"><button type="submit" class="sf-button button">{{t $l "as.cancel_btn"}}</button></form>
+</div>{{end}}
+{{if .CanceledNote}}<p class="sf-refund-note">{{.CanceledNote}}</p>{{end}}
+{{range .Refunds}}<p class="sf-refund notice" role="status">{{t $l "as.refund"}}: <strong>{{.Amount}}</strong> · {{.Status}}{{if .When}} · {{.When}}{{end}}</p>{{end}}
+{{range .Returns}}<article class="sf-return" id="return-{{.Code}}">
+<h3>{{tf $l "as.return_card" .Code}}</h3>
+<ol class="sf-steps steps sf-return-steps">
+{{range .Steps}}<li class="sf-step {{if .Done}}done{{else if .Current}}current{{else}}todo{{end}}" data-step="{{.Step}}"{{if .Current}} aria-current="step"{{end}}>{{if .Done}}✓ {{end}}{{.Label}}{{if .When}} · <span class="sf-when">{{.When}}</span>{{end}}</li>
+{{end}}</ol>
+<ul class="sf-return-lines">{{range .Lines}}<li>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</li>{{end}}</ul>
+{{if .Open}}<div class="sf-instructions notice">
+<p><strong>{{t $l "as.code"}}:</strong> <code class="sf-return-code">{{.Code}}</code> — {{t $l "as.code_p"}}</p>
+<p><strong>{{t $l "as.address"}}:</strong> {{.Address}}</p>
+<p><strong>{{t $l "as.cost"}}:</strong> {{.Cost}}</p>
+<p><strong>{{t $l "as.money"}}:</strong> {{.Amount}} — {{.When}}</p>
+</div>{{else}}<p>{{t $l "as.money"}}: {{.Amount}}</p>{{end}}
+{{if .Reason}}<p class="muted small">{{t $l "as.reason"}}: {{.Reason}}</p>{{end}}
+</article>{{end}}
+{{if .ReturnOpen}}<p class="sf-return-open">{{tf $l "as.return_p" .Until}}</p>
+<p><a class="sf-button button" href="/order/{{.Token}}/return?lang={{$l}}">{{t $l "as.return_btn"}}</a></p>{{end}}
+{{if .Closed}}<p class="sf-return-closed muted">{{.Closed}}</p>{{end}}
+</section>
+{{end}}
+
+{{define "return-form"}}{{$l := .Lang}}
+<div class="wrap sf-return-form">
+<h1>{{t $l "ret.heading"}}</h1>
+{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
+{{if .Closed}}<p class="sf-return-closed notice">{{.Closed}}</p>
+{{else}}
+<p>{{tf $l "ret.form_intro" .Until}}</p>
+<form method="post" action="/order/{{.Token}}/return" class="sf-return-form-form">
+<input type="hidden" name="lang" value="{{$l}}">
+<fieldset class="form-row"><legend>{{t $l "ret.which"}}</legend>
+<table class="sf-lines cart-table"><tbody>
+{{range .Lines}}<tr><td><label for="rq-{{.SKU}}">{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</label><br><small>{{.Price}}</small></td>
+<td><input id="rq-{{.SKU}}" type="number" name="qty_{{.SKU}}" value="{{.Value}}" min="0" max="{{.Max}}" inputmode="numeric" size="3"> <small class="muted">{{tf $l "ret.of" .Max}}</small></td></tr>
+{{end}}</tbody></table>
+</fieldset>
+<p class="form-row"><label for="f-reason">{{t $l "ret.reason"}}</label>
+<textarea id="f-reason" name="reason" rows="3" maxlength="500">{{.Reason}}</textarea>
+<small class="muted">{{t $l "ret.reason_hint"}}</small></p>
+<h2>{{t $l "ret.how"}}</h2>
+<ul class="sf-return-policy">
+<li>{{if .Policy.Free}}{{t $l "ret.cost_free"}}{{else}}{{t $l "ret.cost_own"}}{{end}}</li>
+<li>{{tf $l "ret.when" .Policy.RefundDays}}</li>
+<li>{{t $l "ret.address_next"}}</li>
+{{if .Exceptions}}<li>{{.Exceptions}}</li>{{end}}
+</ul>
+<p><button type="submit" class="sf-button button button--primary">{{t $l "ret.submit"}}</button></p>
+</form>
+{{end}}
+<p><a href="/order/{{.Token}}?lang={{$l}}">{{t $l "ret.back"}}</a></p>
+</div>
+{{end}}
+`
+
+var afterSalePhrases = map[string]map[string]string{
+	"nl": {
+		"as.heading":         "Na je bestelling",
+		"as.gift":            "Je cadeaubericht",
+		"as.cancel_paid":     "Nog niet ingepakt: je kunt je bestelling nog annuleren. Je krijgt dan direct het hele bedrag terug.",
+		"as.cancel_unpaid":   "Je kunt deze bestelling annuleren; er is nog niets betaald.",
+		"as.cancel_btn":      "Bestelling annuleren",
+		"as.refund":          "Terugbetaling",
+		"as.return_card":     "Retour %s",
+		"as.code":            "Retourcode",
+		"as.code_p":          "schrijf deze code op of in het pakket.",
+		"as.address":         "Stuur het naar",
+		"as.cost":            "Kosten",
+		"as.money":           "Je krijgt terug",
+		"as.reason":          "Je reden",
+		"as.return_p":        "Iets terugsturen kan tot en met %s, zonder opgaaf van reden.",
+		"as.return_btn":      "Artikelen retourneren",
+		"ret.title":          "Retour · bestelling %s",
+		"ret.heading":        "Artikelen retourneren",
+		"ret.form_intro":     "Kies wat je terugstuurt (kan tot en met %s). Een reden is niet nodig.",
+		"ret.which":          "Wat stuur je terug?",
+		"ret.of":             "van %d",
+		"ret.reason":         "Reden (niet verplicht)",
+		"ret.reason_hint":    "Helpt ons beter te worden; je retour hangt er niet van af.",
+		"ret.how":            "Zo gaat het",
+		"ret.cost_free":      "Terugsturen is gratis: wij betalen de verzendkosten.",
+		"ret.cost_own":       "De verzendkosten van het terugsturen zijn voor jou.",
+		"ret.when":           "Je geld staat binnen %d werkdagen nadat we je pakket hebben ontvangen weer op je rekening.",
+		"ret.address_next":   "Na het aanmelden zie je het retouradres en je retourcode; je krijgt ze ook per e-mail.",
+		"ret.submit":         "Retour aanmelden",
+		"ret.back":           "Terug naar je bestelling",
+		"ret.all_back":       "Alles uit deze bestelling is al aangemeld als retour.",
+		"ret.closed":         "De retourtermijn is verlopen op %s (%d dagen na bezorging). Neem contact met ons op als er iets mis is met je bestelling.",
+		"ret.not_shipped":    "Retourneren kan zodra je bestelling verzonden is. Nog niet ingepakt? Dan kun je haar annuleren.",
+		"ret.nothing":        "Kies minstens één artikel om terug te sturen.",
+		"ret.quantity":       "Dat aantal kun je niet terugsturen; kies hoogstens wat er nog over is.",
+		"ret.reason_bad":     "De reden is te lang (hoogstens %d tekens) of bevat tekens die we niet kunnen tonen.",
+		"ret.step.requested": "Aangemeld",
+		"ret.step.received":  "Ontvangen",
+		"ret.step.refunded":  "Terugbetaald",
+		"refund.on_way":      "onderweg naar je rekening",
+		"refund.done":        "terugbetaald",
+		"refund.pending":     "Je geld komt terug; de terugbetaling wordt verwerkt.",
+		"cancel.too_late":    "Je bestelling is al ingepakt of onderweg en kan niet meer geannuleerd worden. Zodra ze binnen is kun je haar gratis retourneren.",
+		"cancel.busy":        "Je betaling wordt nog bevestigd. Probeer het over een minuutje nog eens.",
+	},
+	"en": {
+		"as.heading":         "After your order",
+		"as.gift":            "Your gift note",
+		"as.cancel_paid":     "Not packed yet: you can still cancel your order, and you get the full amount back at once.",
+		"as.cancel_unpaid":   "You can cancel this order; nothing has been paid yet.",
+		"as.cancel_btn":      "Cancel order",
+		"as.refund":          "Refund",
+		"as.return_card":     "Return %s",
+		"as.code":            "Return code",
+		"as.code_p":          "write it on or put it in the parcel.",
+		"as.address":         "Send it to",
+		"as.cost":            "Cost",
+		"as.money":           "You get back",
+		"as.reason":          "Your reason",
+		"as.return_p":        "You can send things back until %s, no reason needed.",
+		"as.return_btn":      "Return items",
+		"ret.title":          "Return · order %s",
+		"ret.heading":        "Return items",
+		"ret.form_intro":     "Choose what you send back (until %s). No reason needed.",
+		"ret.which":          "What do you send back?",
+		"ret.of":             "of %d",
+		"ret.reason":         "Reason (optional)",
+		"ret.reason_hint":    "Helps us do better; your return does not depend on it.",
+		"ret.how":            "How it works",
+		"ret.cost_free":      "Returning is free: we pay the postage.",
+		"ret.cost_own":       "The postage of the return is yours to pay.",
+		"ret.when":           "Your money is back on your account within %d working days after we receive your parcel.",
+		"ret.address_next":   "Once you send this, you see the return address and your return code; you also get them by e-mail.",
+		"ret.submit":         "Send return request",
+		"ret.back":           "Back to your order",
+		"ret.all_back":       "Everything in this order has been returned already.",
+		"ret.closed":         "The return period ended on %s (%d days after delivery). Contact us if something is wrong with your order.",
+		"ret.not_shipped":    "You can return items once your order has shipped. Not packed yet? Then you can cancel it.",
+		"ret.nothing":        "Choose at least one item to send back.",
+		"ret.quantity":       "You cannot send back that many; choose at most what is left.",
+		"ret.reason_bad":     "The reason is too long (at most %d characters) or has characters we cannot show.",
+		"ret.step.requested": "Requested",
+		"ret.step.received":  "Received",
+		"ret.step.refunded":  "Refunded",
+		"refund.on_way":      "on its way to your account",
+		"refund.done":        "refunded",
+		"refund.pending":     "Your money is coming back; the refund is being processed.",
+		"cancel.too_late":    "Your order is already packed or on its way and can no longer be canceled. Once it arrives you can return it for free.",
+		"cancel.busy":        "Your payment is still being confirmed. Try again in a minute.",
+	},
+}
+
+// afterSaleMailKind reports whether the mail worker should render kind here.
+func afterSaleMailKind(kind string) bool {
+	switch kind {
+	case store.MailReturnRequested, store.MailReturnReceived, store.MailRefunded, store.MailCanceled:
+		return true
+	}
+	return false
+}
+
+// renderAfterSaleMail renders a queued after-sale e-mail from the order as
+// it is now. The mail id (kind:order:ref) names the return or refund.
+func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
+	lang := o.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	parts := strings.SplitN(m.ID, ":", 3)
+	ref := ""
+	if len(parts) == 3 {
+		ref = parts[2]
+	}
+	cat := s.catalog.Current()
+	p := s.policy()
+	a := mail.AfterSale{Lang: lang, Kind: m.Kind, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
+		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
+	d := func(x money.Amount) string { return money.Display(x, o.Currency, lang) }
+	zone := s.zone()
+	var ret *order.Return
+	switch m.Kind {
+	case store.MailReturnRequested, store.MailReturnReceived:
+		ret = o.Return(ref)
+		if ret == nil {
+			return "", "", "", "", fmt.Errorf("mail %s: order %s has no return %s", m.ID, o.ID, ref)
+		}
+	case store.MailRefunded:
+		r := o.RefundByID(ref)
+		if r == nil {
+			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
+		}
+		a.Amount = d(r.Amount)
+		ret = o.Return(r.ReturnCode)
+	case store.MailCanceled:
+		a.Paid = !o.PaidAt.IsZero()
+	}
+	if ret != nil {
+		a.ReturnCode = ret.Code
+		if a.Amount == "" {
+			a.Amount = d(ret.Amount)
+		}
+		for _, l := range ret.Lines {
+			a.Lines = append(a.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.Total())})
+		}
+		current := false
+		for _, st := range []struct {
+			name string
+			at   time.Time
+		}{{"requested", ret.RequestedAt}, {"received", ret.ReceivedAt}, {"refunded", ret.RefundedAt}} {
+			step := mail.SummaryStep{Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
+			if step.Done {
+				step.When = dayText(st.at.In(zone), lang)
+			} else if !current {
+				step.Current, current = true, true
+			}
+			a.Steps = append(a.Steps, step)
+		}
+	}
+	subject, text, html, err = mail.AfterSaleMail(a)
+	return m.Kind, subject, text, html, err
+}
