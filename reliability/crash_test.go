@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -239,6 +241,7 @@ func TestCrashRestart(t *testing.T) {
 		if round == rounds {
 			// Final round: no kill; let the reconciler finish, then stop gracefully.
 			checkFinal(t, ch, ledger, fake)
+			checkMails(t, filepath.Join(dir, "outbox"), ch)
 			ch.kill(t, syscall.SIGTERM)
 			if ch.cmd.ProcessState.ExitCode() != 0 {
 				t.Errorf("shop checkout exited with %d on SIGTERM\n%s", ch.cmd.ProcessState.ExitCode(), logs.String())
@@ -389,6 +392,62 @@ func checkDB(t *testing.T, path string, l *crashLedger) {
 		if !have[a.orderID] {
 			t.Errorf("order %s (key %s) was answered 2xx but is not in the database after the crash", a.orderID, a.key)
 		}
+	}
+}
+
+// orderNumber finds an order number in an e-mail.
+var orderNumber = regexp.MustCompile(`SF-[0-9]{4}-[0-9]{6}`)
+
+// confirmations counts confirmation e-mails in the outbox per order number.
+func confirmations(dir string) map[string]int {
+	out := map[string]int{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".eml") || !strings.Contains(e.Name(), "confirm") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		if id := orderNumber.Find(b); id != nil {
+			out[string(id)]++
+		}
+	}
+	return out
+}
+
+// checkMails: every paid order has its confirmation e-mail, exactly one,
+// however the crashes fell between paying, queueing and sending.
+func checkMails(t *testing.T, outbox string, ch *child) {
+	t.Helper()
+	var paid []string
+	for _, o := range adminOrders(t, ch.base) {
+		if o.State == "paid" {
+			paid = append(paid, o.ID)
+		}
+	}
+	var got map[string]int
+	ok := eventually(20*time.Second, func() bool {
+		got = confirmations(outbox)
+		for _, id := range paid {
+			if got[id] == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	missing := 0
+	for _, id := range paid {
+		switch n := got[id]; {
+		case n == 0:
+			missing++
+		case n > 1:
+			t.Errorf("order %s has %d confirmation e-mails, want 1", id, n)
+		}
+	}
+	if !ok {
+		t.Errorf("%d of %d paid orders have no confirmation e-mail after restarts", missing, len(paid))
 	}
 }
 

@@ -1,0 +1,102 @@
+package reliability
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/server"
+)
+
+// TestConcurrentDoubleSubmit: twenty simultaneous submits of one checkout
+// (same cart, same key) make one order with one payment, and every answer
+// that succeeds names it.
+func TestConcurrentDoubleSubmit(t *testing.T) {
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	c := s.customer()
+	if a := c.add("KOF-001", 2); a.status != http.StatusOK {
+		t.Fatalf("add: %s", a)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ids := map[string]int{}
+	statuses := map[int]int{}
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, ca := c.checkout("same-click", form("Dubbel"))
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[a.status]++
+			if a.status == http.StatusOK || a.status == http.StatusCreated {
+				ids[ca.Order.ID+" "+paymentID(ca.CheckoutURL)]++
+			}
+		}()
+	}
+	wg.Wait()
+	if len(ids) != 1 {
+		t.Errorf("20 simultaneous submits gave %d different order/payment pairs: %v (statuses %v)", len(ids), ids, statuses)
+	}
+	for st, n := range statuses {
+		if st >= 500 || st == 0 {
+			t.Errorf("%d submits answered %d", n, st)
+		}
+	}
+	orders := adminOrders(t, s.URL)
+	if len(orders) != 1 {
+		t.Fatalf("%d orders for one checkout clicked 20 times", len(orders))
+	}
+	if n := paymentsPerOrder(t, fake)[orders[0].ID]; n != 1 {
+		t.Errorf("order %s has %d payments at the provider, want 1", orders[0].ID, n)
+	}
+}
+
+// TestConcurrentPayAgain: after a failed payment, ten simultaneous "pay
+// again" clicks start one new payment, not ten.
+func TestConcurrentPayAgain(t *testing.T) {
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	c := s.customer()
+	c.add("MOK-001", 1)
+	a, ca := c.checkout("pay-again-1", form("Opnieuw"))
+	if a.status != http.StatusCreated {
+		t.Fatalf("checkout: %s", a)
+	}
+	if err := fake.SetStatus(paymentID(ca.CheckoutURL), "failed"); err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(ca.OrderURL, s.URL) + "/pay"
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	targets := map[string]int{}
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := c.do(http.MethodPost, path, "", "Content-Type", "application/x-www-form-urlencoded")
+			mu.Lock()
+			defer mu.Unlock()
+			if a.status >= 500 || a.status == 0 {
+				t.Errorf("pay again: %s", a)
+				return
+			}
+			targets[a.header.Get("Location")]++
+		}()
+	}
+	wg.Wait()
+	n := paymentsPerOrder(t, fake)[ca.Order.ID]
+	if n != 2 {
+		t.Errorf("order %s has %d payments after one failure and 10 simultaneous pay-again clicks, want 2 (redirects: %v)", ca.Order.ID, n, targets)
+	}
+	var o server.OrderView
+	adminGet(t, s.URL, "/api/admin/orders/"+ca.Order.ID, &o)
+	if o.State != "awaiting_payment" {
+		t.Errorf("order is %s after pay again, want awaiting_payment", o.State)
+	}
+}
