@@ -41,7 +41,7 @@ func TestUnsubscribeHeaders(t *testing.T) {
 
 func TestRetentionMailsRender(t *testing.T) {
 	rr := ReviewRequest{Lang: "en", ShopName: "Brandpunt", Number: "BK-2026-000001", CustomerName: "Eva",
-		Products: []ReviewProduct{{Title: "Guji <b>", URL: "https://shop.example/order/T/review?product=guji"}},
+		Products:  []ReviewProduct{{Title: "Guji <b>", URL: "https://shop.example/order/T/review?product=guji"}},
 		OptOutURL: "https://shop.example/order/T/review/opt-out"}
 	subj, text, html, err := rr.Render()
 	if err != nil {

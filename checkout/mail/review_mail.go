@@ -2,8 +2,8 @@ package mail
 
 import (
 	"fmt"
-	"strings"
 	htmltemplate "html/template"
+	"strings"
 	texttemplate "text/template"
 )
 

@@ -65,6 +65,9 @@ func (s *Sidecar) sendDue(ctx context.Context) int {
 
 // sendOne renders an order e-mail from the order as it is now and sends it.
 func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
+	if send, mine := s.retentionMail(m.Kind); mine { // reviews.go
+		return send(ctx, m)
+	}
 	o, err := s.store.GetOrder(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)

@@ -81,6 +81,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		r.GET("/outbox/:name", s.pageOutboxMessage)
 	}
 
+	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
+
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed here")

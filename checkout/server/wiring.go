@@ -93,6 +93,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.wg.Add(2)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
+	s.startRetention(ctx) // review requests (reviews.go)
 	return nil
 }
 

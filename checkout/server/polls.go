@@ -1,0 +1,135 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/poll"
+)
+
+// Polls (docs/retention.md): the poll shortcode renders a form that posts
+// to /api/polls/{id}/vote (a plain form: 303 back to the page; with
+// JavaScript: JSON with the live result). The sidecar counts only polls the
+// build published in catalog.json, one vote per browser (a first-party
+// cookie), with a rate limit per client.
+
+const voterCookie = "sf_voter"
+
+// voter is this browser's voter id, made (and set as a cookie) when create.
+func (s *Sidecar) voter(c *gin.Context, create bool) string {
+	if v, err := c.Cookie(voterCookie); err == nil && poll.ValidVoter(v) {
+		return v
+	}
+	if !create {
+		return ""
+	}
+	v := poll.NewVoter()
+	http.SetCookie(c.Writer, &http.Cookie{Name: voterCookie, Value: v, Path: "/api/polls/", MaxAge: 2 * 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+	return v
+}
+
+func (s *Sidecar) findPoll(c *gin.Context) (id string, question string, options []string, page string, found bool) {
+	id = c.Param("id")
+	if !poll.ValidID(id) {
+		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(id))
+		return
+	}
+	p, found := s.catalog.Current().Poll(id)
+	if !found || len(p.Options) < 2 {
+		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(id)+" on this site (the build lists its polls in catalog.json)")
+		return id, "", nil, "", false
+	}
+	return id, p.Question, p.Options, p.Page, true
+}
+
+func (s *Sidecar) pollResult(c *gin.Context, id, question string, options []string, voter string) (poll.Result, bool) {
+	counts, mine, err := s.store.PollCounts(id, voter, len(options))
+	if err != nil {
+		s.internal(c, "poll", err)
+		return poll.Result{}, false
+	}
+	r := poll.Tally(id, question, options, counts)
+	if mine >= 0 {
+		r.Mine = &mine
+	}
+	return r, true
+}
+
+// apiPoll answers the live result.
+func (s *Sidecar) apiPoll(c *gin.Context) {
+	id, q, opts, _, found := s.findPoll(c)
+	if !found {
+		return
+	}
+	if r, good := s.pollResult(c, id, q, opts, s.voter(c, false)); good {
+		ok(c, http.StatusOK, r)
+	}
+}
+
+// votePoll counts this browser's vote: field or JSON "option" (index).
+func (s *Sidecar) votePoll(c *gin.Context) {
+	id, q, opts, page, found := s.findPoll(c)
+	if !found {
+		return
+	}
+	asJSON := isJSON(c)
+	var raw string
+	if asJSON {
+		var req struct {
+			Option *int `json:"option"`
+		}
+		if !decodeJSON(c, &req) {
+			return
+		}
+		if req.Option != nil {
+			raw = strconv.Itoa(*req.Option)
+		}
+	} else {
+		raw = c.PostForm("option")
+	}
+	choice, err := poll.ParseOption(raw, len(opts))
+	if err != nil {
+		fail(c, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	voter := s.voter(c, true)
+	if _, _, err := s.store.Vote(id, voter, choice, len(opts)); err != nil {
+		s.internal(c, "vote", err)
+		return
+	}
+	if !asJSON {
+		c.Redirect(http.StatusSeeOther, backTo(c, page)+"#poll-"+id+"-thanks")
+		return
+	}
+	if r, good := s.pollResult(c, id, q, opts, voter); good {
+		ok(c, http.StatusOK, r)
+	}
+}
+
+// backTo is the page a form came from: the form's "back" field or the
+// Referer when it is a path on this site, else the poll's page.
+func backTo(c *gin.Context, page string) string {
+	for _, cand := range []string{c.PostForm("back"), refererPath(c)} {
+		if p := safeSource(cand); p != "" {
+			return p
+		}
+	}
+	if p := safeSource(page); p != "" {
+		return p
+	}
+	return "/"
+}
+
+func refererPath(c *gin.Context) string {
+	ref := c.GetHeader("Referer")
+	u, err := url.Parse(ref)
+	if err != nil || ref == "" || !strings.EqualFold(u.Host, c.Request.Host) {
+		return ""
+	}
+	return u.Path
+}
