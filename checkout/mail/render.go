@@ -26,6 +26,7 @@ type Summary struct {
 	Total        string
 	Steps        []SummaryStep
 	TrackingURL  string
+	GiftNote     string // the customer's gift note, shown in the confirmation
 }
 
 // SummaryLine is one ordered product.
@@ -67,6 +68,7 @@ var words = map[string]map[string]string{
 		"link":            "Je bestelling volgen",
 		"questions":       "Vragen? Beantwoord deze e-mail of schrijf naar %s.",
 		"done":            "gedaan",
+		"gift":            "Je cadeaubericht (komt bij het pakket)",
 		"now":             "nu",
 	},
 	"en": {
@@ -84,6 +86,7 @@ var words = map[string]map[string]string{
 		"link":            "Follow your order",
 		"questions":       "Questions? Reply to this e-mail or write to %s.",
 		"done":            "done",
+		"gift":            "Your gift note (goes in the parcel)",
 		"now":             "now",
 	},
 }
@@ -164,7 +167,10 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{
 {{end}}
 {{if .Address}}{{.W.address}}:
 {{range .Address}}  {{.}}
-{{end}}{{end}}
+{{end}}{{end}}{{if and .GiftNote (eq .Kind "confirmation")}}
+{{.W.gift}}:
+{{.GiftNote}}
+{{end}}
 {{.W.link}}: {{.OrderURL}}
 
 {{.Quest}}
@@ -192,6 +198,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!
 {{end}}</ol>
 {{if .Address}}<h2 style="font-size:1.1rem">{{.W.address}}</h2>
 <p>{{range $i, $l := .Address}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
+{{if and .GiftNote (eq .Kind "confirmation")}}<h2 style="font-size:1.1rem">{{.W.gift}}</h2><p style="white-space:pre-line;font-style:italic">{{.GiftNote}}</p>{{end}}
 <p><a href="{{.OrderURL}}">{{.W.link}}</a></p>
 <p style="color:#666;font-size:.9em">{{.Quest}}<br>{{.ShopName}}</p>
 </body></html>

@@ -36,6 +36,7 @@ type checkoutForm struct {
 	Country        string `json:"country" form:"country"`
 	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
 	Lang           string `json:"lang" form:"lang"`
+	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
 }
 
 // clean trims and collapses whitespace in every field.
@@ -45,6 +46,7 @@ func (f *checkoutForm) clean() {
 	}
 	f.Country = strings.ToUpper(f.Country)
 	f.Email = strings.ToLower(f.Email)
+	f.GiftNote = cleanGiftNote(f.GiftNote)
 }
 
 var postalCodes = map[string]*regexp.Regexp{
@@ -85,6 +87,9 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 	text("name", f.Name, 100)
 	text("street", f.Street, 200)
 	text("city", f.City, 100)
+	if msg := giftNoteError(f.GiftNote, lang); msg != "" {
+		errs["gift_note"] = msg
+	}
 	if f.Email == "" {
 		errs["email"] = tr(lang, "field.required")
 	} else if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 ||
@@ -123,7 +128,7 @@ func (f checkoutForm) customer() order.Customer {
 // hash identifies the checkout request behind an idempotency key.
 func (f checkoutForm) hash(cartID string) string {
 	h := sha256.New()
-	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod} {
+	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
@@ -202,6 +207,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if err != nil {
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
 	}
+	o.GiftNote = f.GiftNote
 	o, created, err := s.store.CreateOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat})
 	var oos *store.OutOfStockError
 	switch {

@@ -172,7 +172,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o),
 		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
-		Total: d(o.Total()), TrackingURL: o.TrackingURL,
+		Total: d(o.Total()), TrackingURL: o.TrackingURL, GiftNote: o.GiftNote,
 	}
 	for _, l := range o.Lines {
 		sm.Lines = append(sm.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.LineTotal)})

@@ -708,3 +708,44 @@ func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subje
 	subject, text, html, err = mail.AfterSaleMail(a)
 	return m.Kind, subject, text, html, err
 }
+
+// The gift note at checkout: optional, short, plain text (line breaks
+// allowed); escaped wherever it is shown (order page, e-mail, packing slip).
+
+// MaxGiftNote is the longest gift note, in characters.
+const MaxGiftNote = 300
+
+// cleanGiftNote trims the note and normalises line breaks (at most a few).
+func cleanGiftNote(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := range lines {
+		lines[i] = strings.Join(strings.Fields(lines[i]), " ")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// giftNoteError says what is wrong with a gift note, or "".
+func giftNoteError(note, lang string) string {
+	if len([]rune(note)) > MaxGiftNote {
+		return fmt.Sprintf(tr(lang, "field.too_long"), MaxGiftNote)
+	}
+	if strings.Count(note, "\n") > 8 || !plainText(strings.ReplaceAll(note, "\n", " ")) {
+		return tr(lang, "field.characters")
+	}
+	return ""
+}
+
+func init() {
+	template.Must(pages.New("gift-note").Parse(`{{define "gift-note-field"}}{{$l := .Lang}}
+<p class="sf-field form-row{{if .Errors.gift_note}} sf-invalid{{end}}">
+<label for="f-gift_note">{{t $l "co.gift_note"}}</label>
+<textarea id="f-gift_note" name="gift_note" rows="3" maxlength="300"{{if .Errors.gift_note}} aria-invalid="true" aria-describedby="e-gift_note"{{else}} aria-describedby="h-gift_note"{{end}}>{{.Form.GiftNote}}</textarea>
+<small id="h-gift_note" class="muted">{{t $l "co.gift_note_hint"}}</small>
+{{with .Errors.gift_note}}<span id="e-gift_note" class="sf-error field-error">{{.}}</span>{{end}}
+</p>{{end}}`))
+	phrases["nl"]["co.gift_note"] = "Cadeaubericht (niet verplicht)"
+	phrases["nl"]["co.gift_note_hint"] = "Is het een cadeau? We schrijven je bericht op de pakbon. Hoogstens 300 tekens; er staan geen prijzen op de pakbon."
+	phrases["en"]["co.gift_note"] = "Gift note (optional)"
+	phrases["en"]["co.gift_note_hint"] = "A present? We put your note on the packing slip. At most 300 characters; the packing slip shows no prices."
+}

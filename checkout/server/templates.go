@@ -99,6 +99,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small class="muted">({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{country $l $c}}{{end}})</small></label>
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
+{{template "gift-note-field" .}}
 <h2>{{t $l "co.summary"}}</h2>
 <table class="sf-lines cart-table">
 {{range .T.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $.T.Currency $l}}</td></tr>
