@@ -29,7 +29,7 @@ import (
 // retentionRoutes registers the review, subscription and poll URLs.
 func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	formLimit := newLimiter(20, 10, s.now)
-	voteLimit := newLimiter(20, 5, s.now)
+	voteLimit := newLimiter(20, 10, s.now) // a household behind one address votes too
 	subLimit := newLimiter(6, 3, s.now)
 	if s.opts.RateLimit < 0 {
 		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
