@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
 )
 
 // skipDefect skips a test that documents a known defect in another
@@ -55,5 +59,32 @@ func TestRateLimitHolds(t *testing.T) {
 	}
 	if limited < 5 {
 		t.Errorf("20 checkouts from one client in a burst: %d limited, want at least 5 (burst 10)", limited)
+	}
+}
+
+// TestReturnPageDoesNotHang: a customer coming back from paying must see
+// the order page (saying the payment is being confirmed) promptly, even
+// when the provider does not answer. The page asks the provider about an
+// open payment; that question must not hold the page for long.
+func TestReturnPageDoesNotHang(t *testing.T) {
+	skipDefect(t, "server.checkFromPage waits up to 20 s for the provider before the order page answers (docs/reliability.md, defect D3)")
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	ca, _ := placeOrder(t, s, "MOK-001")
+	fake.Fail(molliefake.GetPayment, molliefake.Fault{Delay: 30 * time.Second, Times: 10})
+	c := s.customer()
+	token := ca.OrderURL[strings.LastIndex(ca.OrderURL, "/")+1:]
+	for _, p := range []string{"/order/" + token, "/api/orders/" + token} {
+		start := time.Now()
+		a := c.do(http.MethodGet, p, nil)
+		took := time.Since(start)
+		if a.status != http.StatusOK {
+			t.Errorf("%s while the provider hangs: %s", p[:7], a)
+		}
+		// 5 s: generous for a loaded machine, far below the 20 s it takes now.
+		if took > 5*time.Second {
+			t.Errorf("%s answered after %v while the provider hangs; the customer stares at a blank page", p[:7], took.Round(time.Second))
+		}
 	}
 }

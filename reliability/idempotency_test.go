@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -98,5 +99,62 @@ func TestConcurrentPayAgain(t *testing.T) {
 	adminGet(t, s.URL, "/api/admin/orders/"+ca.Order.ID, &o)
 	if o.State != "awaiting_payment" {
 		t.Errorf("order is %s after pay again, want awaiting_payment", o.State)
+	}
+}
+
+// TestNoOversell: thirty customers check out the last five books at once:
+// at most five orders, the others get a 409 that says how many are left,
+// and a failed payment gives its book back.
+func TestNoOversell(t *testing.T) {
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var won []server.CheckoutAnswer
+	statuses := map[int]int{}
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c := s.customer()
+			if a := c.add("BOEK-001", 1); a.status != http.StatusOK {
+				mu.Lock()
+				statuses[-a.status]++ // refused at the cart already
+				mu.Unlock()
+				return
+			}
+			a, ca := c.checkout(fmt.Sprint("book-", i), form("Lezer"))
+			mu.Lock()
+			defer mu.Unlock()
+			statuses[a.status]++
+			switch a.status {
+			case http.StatusCreated:
+				won = append(won, ca)
+			case http.StatusConflict:
+				if a.errorText() == "" {
+					t.Errorf("409 without a message")
+				}
+			default:
+				t.Errorf("checkout of the last books: %s", a)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if len(won) > 5 || len(won) == 0 {
+		t.Fatalf("%d orders for 5 books (statuses %v)", len(won), statuses)
+	}
+	remaining := func() string {
+		a := s.customer().do(http.MethodGet, "/api/availability?sku=BOEK-001", nil)
+		return string(a.body)
+	}
+	if want := fmt.Sprintf(`"remaining":%d`, 5-len(won)); !strings.Contains(remaining(), want) {
+		t.Errorf("availability after %d orders: %s, want %s", len(won), remaining(), want)
+	}
+	if err := fake.SetStatus(paymentID(won[0].CheckoutURL), "expired"); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`"remaining":%d`, 5-len(won)+1); !strings.Contains(remaining(), want) {
+		t.Errorf("availability after an expired payment: %s, want %s (the book back)", remaining(), want)
 	}
 }
