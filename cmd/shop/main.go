@@ -46,6 +46,8 @@ Commands for the checkout sidecar:
   checkout  run the checkout sidecar (cart, payments, orders, e-mail)
   orders    list and handle orders of a running sidecar
   backup    copy the order database of a running sidecar
+  reviews   moderate customers' reviews and export them into data/reviews/
+  notify    e-mail subscribers one digest of new arrivals
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -80,6 +82,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Orders(rest)
 	case "backup":
 		err = cli.Backup(rest)
+	case "reviews":
+		err = cli.Reviews(rest)
+	case "notify":
+		err = cli.Notify(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK
