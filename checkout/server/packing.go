@@ -87,7 +87,12 @@ func (s *Sidecar) pickList() (PickList, error) {
 	if err != nil {
 		return PickList{}, err
 	}
-	slices.SortStableFunc(orders, func(a, b *order.Order) int { return a.PaidAt.Compare(b.PaidAt) })
+	slices.SortStableFunc(orders, func(a, b *order.Order) int {
+		if c := a.PaidAt.Compare(b.PaidAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID) // numbers grow with time
+	})
 	pl := PickList{Orders: []PickOrder{}, Lines: []PickLine{}}
 	idx := map[string]int{}
 	for _, o := range orders {

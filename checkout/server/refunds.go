@@ -258,9 +258,13 @@ func planReturn(p returns.Policy, code string) store.RefundPlan {
 }
 
 // planLines refunds units by item (no return needed: e.g. arrived broken),
-// with the shipping cost when asked and not refunded before.
-func planLines(want map[string]int, shipping bool) store.RefundPlan {
+// with the shipping cost when asked and not refunded before. The same
+// refund asked again within two minutes (a double click) is the same refund.
+func planLines(want map[string]int, shipping bool, now time.Time) store.RefundPlan {
 	return func(o *order.Order) (order.Refund, string, error) {
+		if id := recentRefund(o, now, func(r order.Refund) bool { return sameLines(r.Lines, want) && (r.Shipping > 0) == shipping }); id != "" {
+			return order.Refund{}, id, nil
+		}
 		left := map[string]int{}
 		for _, l := range o.Lines {
 			left[l.SKU] += l.Quantity
@@ -283,11 +287,44 @@ func planLines(want map[string]int, shipping bool) store.RefundPlan {
 	}
 }
 
-// planAmount refunds a fixed amount (a goodwill gesture), never more than left.
-func planAmount(a money.Amount, note string) store.RefundPlan {
+// planAmount refunds a fixed amount (a goodwill gesture), never more than
+// left; the same amount and note within two minutes is the same refund.
+func planAmount(a money.Amount, note string, now time.Time) store.RefundPlan {
 	return func(o *order.Order) (order.Refund, string, error) {
-		return order.Refund{Amount: a, Reason: "owner: " + note}, "", nil
+		reason := "owner: " + note
+		if id := recentRefund(o, now, func(r order.Refund) bool { return r.Amount == a && r.Reason == reason && len(r.Lines) == 0 }); id != "" {
+			return order.Refund{}, id, nil
+		}
+		return order.Refund{Amount: a, Reason: reason}, "", nil
 	}
+}
+
+// recentRefund finds a live refund made in the last two minutes that match accepts.
+func recentRefund(o *order.Order, now time.Time, match func(order.Refund) bool) string {
+	for _, r := range o.Refunds {
+		if !order.RefundVoid(r.Status) && now.Sub(r.CreatedAt) < 2*time.Minute && r.ReturnCode == "" && match(r) {
+			return r.ID
+		}
+	}
+	return ""
+}
+
+func sameLines(lines []order.ReturnLine, want map[string]int) bool {
+	n := 0
+	for _, q := range want {
+		if q > 0 {
+			n++
+		}
+	}
+	if len(lines) != n {
+		return false
+	}
+	for _, l := range lines {
+		if want[l.SKU] != l.Quantity {
+			return false
+		}
+	}
+	return true
 }
 
 func copyWant(w map[string]int) map[string]int {
@@ -375,6 +412,10 @@ func refundErrorStatus(err error) (int, string) {
 		return http.StatusConflict, msg
 	case errors.Is(err, errRefundUncertain):
 		return http.StatusAccepted, msg
+	case errors.Is(err, payment.ErrInvalid):
+		// Refused by the provider (Mollie refuses e.g. a second refund of the
+		// same amount within an hour); nothing moved.
+		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, msg
 	}
@@ -392,9 +433,9 @@ func (s *Sidecar) ownerRefund(ctx context.Context, orderID string, req RefundReq
 		for _, l := range req.Lines {
 			want[l.SKU] += l.Quantity
 		}
-		plan = planLines(want, req.Shipping)
+		plan = planLines(want, req.Shipping, s.now())
 	case req.Amount > 0:
-		plan = planAmount(money.Amount(req.Amount), req.Note)
+		plan = planAmount(money.Amount(req.Amount), req.Note, s.now())
 	case req.Full:
 		plan = planFull("owner")
 	default:

@@ -116,12 +116,12 @@ func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason stri
 		if _, err := p.Open(o, now, s.zone()); err != nil {
 			return false, nil, nil, err
 		}
+		if prev := recentSame(o, want, now); prev != "" {
+			code = prev // a double click: the same return
+			return false, nil, nil, nil
+		}
 		lines, err := returns.Lines(o, copyWant(want), returns.Returnable(o))
 		if err != nil {
-			if prev := recentSame(o, want, now); prev != "" {
-				code = prev
-				return false, nil, nil, nil
-			}
 			return false, nil, nil, err
 		}
 		a := p.ForLines(o, lines, returns.AllBack(o, lines, true))
