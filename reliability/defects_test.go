@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +87,70 @@ func TestReturnPageDoesNotHang(t *testing.T) {
 		if took > 5*time.Second {
 			t.Errorf("%s answered after %v while the provider hangs; the customer stares at a blank page", p[:7], took.Round(time.Second))
 		}
+	}
+}
+
+// TestTruncatedDatabaseRefused: a database file cut short (an incomplete
+// copy or restore, a full disk) must be refused at start with a message
+// that names the file, not crash the sidecar at its first read.
+func TestTruncatedDatabaseRefused(t *testing.T) {
+	skipDefect(t, "store.Open accepts a truncated bbolt file; the first read past its end kills the process with SIGSEGV (docs/reliability.md, defect D4)")
+	bin := buildShop(t)
+	// A real database: a few hundred orders, payments and e-mails.
+	s := startShop(t, shopConfig{})
+	for i := 0; i < 300; i++ {
+		c := s.customer()
+		c.add("KOF-001", 1)
+		_, ca := c.checkout(fmt.Sprint("trunc-", i), form("Kort"))
+		if ca.CheckoutURL != "" && i%2 == 0 {
+			c.do(http.MethodPost, "/pay/"+paymentID(ca.CheckoutURL), "status=paid", "Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	s.ts.Close()
+	if err := s.sc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(s.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(s.data, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "checkout")
+	cmd.Env = append(os.Environ(), "SHOP_CATALOG="+s.catalog, "SHOP_DATA="+s.data, "SHOP_ADMIN_TOKEN="+adminToken,
+		"SHOP_OUTBOX="+s.outbox, fmt.Sprintf("SHOP_LISTEN=127.0.0.1:%d", port), fmt.Sprintf("SHOP_BASE_URL=http://127.0.0.1:%d/", port))
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		// Still running: read everything once, as the owner's tools would.
+		adminOrdersQuiet(fmt.Sprintf("http://127.0.0.1:%d", port))
+		time.Sleep(time.Second)
+		cmd.Process.Kill()
+		<-done
+	}
+	out := logs.String()
+	code := cmd.ProcessState.ExitCode()
+	if strings.Contains(out, "fatal error") || strings.Contains(out, "SIGSEGV") || strings.Contains(strings.ToLower(out), "panic") {
+		t.Errorf("the sidecar crashed on a truncated database:\n%s", tail(out, 1500))
+	} else if code != 1 || !strings.Contains(out, s.data) {
+		t.Errorf("the sidecar did not refuse a truncated database with a message naming it (exit %d):\n%s", code, tail(out, 1500))
+	}
+}
+
+// adminOrdersQuiet lists orders and ignores the outcome.
+func adminOrdersQuiet(base string) {
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/admin/orders", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	if resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req); err == nil {
+		resp.Body.Close()
 	}
 }
