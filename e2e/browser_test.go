@@ -45,7 +45,7 @@ type tab struct {
 	problems []string
 	urls     map[network.RequestID]string
 	allowed  map[int64]bool // statuses the test expects on documents (e.g. 422)
-	requests []string       // every URL requested, for the locality check
+	requests []string       // every request: "METHOD URL"
 }
 
 // newCustomer opens a tab in a fresh browser context: a new customer with no
@@ -132,7 +132,7 @@ func (tb *tab) listen(ev any) {
 	case *network.EventRequestWillBeSent:
 		u := ev.Request.URL
 		tb.urls[ev.RequestID] = u
-		tb.requests = append(tb.requests, u)
+		tb.requests = append(tb.requests, ev.Request.Method+" "+u)
 		if !LocalURL(u) {
 			tb.problems = append(tb.problems, "request leaves localhost: "+u)
 		}
@@ -383,4 +383,17 @@ func (tb *tab) visible(sel string) bool {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// sent counts the requests the tab sent with this method to this path.
+func (tb *tab) sent(method, path string) int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, r := range tb.requests {
+		if r == method+" "+tb.h.base+path {
+			n++
+		}
+	}
+	return n
 }

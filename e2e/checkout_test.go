@@ -1,12 +1,19 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 )
 
 // TestCheckoutForm is journey 3: invalid data gives clear messages next to
@@ -212,10 +219,10 @@ func checkMail(t *testing.T, m Message, number string, total int64) {
 	if !strings.Contains(m.Subject+body, number) {
 		t.Errorf("the confirmation %q does not name order %s", m.Subject, number)
 	}
-	if !strings.Contains(body, euroText(total)) {
+	if !hasAmount(body, total) {
 		t.Errorf("the confirmation does not show the total %s:\n%s", euroText(total), clip(body, 2000))
 	}
-	if m.HTML != "" && !strings.Contains(m.HTML, euroText(total)) {
+	if m.HTML != "" && !hasAmount(m.HTML, total) {
 		t.Errorf("the HTML confirmation does not show the total %s", euroText(total))
 	}
 }
@@ -369,4 +376,105 @@ func waitState(t *testing.T, tb *tab, state string, pendingOK bool) orderState {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// hasAmount reports whether text shows the amount in Dutch (14,50) or
+// English (14.50) notation.
+func hasAmount(text string, cents int64) bool {
+	nl := euroText(cents)
+	return strings.Contains(text, nl) || strings.Contains(text, strings.Replace(nl, ",", ".", 1))
+}
+
+// TestDoubleClickPay: a customer who presses "order and pay" twice (here
+// without JavaScript, so nothing on the page prevents it) gets one order and
+// one payment, and lands on that payment. The shop's answer to the first
+// press is held in the browser until the second press is sent, so both
+// really reach the sidecar, every run.
+func TestDoubleClickPay(t *testing.T) {
+	h := need(t, true)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{NoJS: true})
+	addToCart(t, tb, v, 1)
+	if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
+		t.Fatalf("checkout page: status %d", st)
+	}
+	a := validAddress(t)
+	fillCheckout(tb, a)
+	total := shownTotal(t, tb)
+
+	evCtx, evCancel := context.WithCancel(tb.ctx)
+	defer evCancel()
+	next, stop := iter.Pull2(chromedp.Events(evCtx, fetch.RequestPaused))
+	defer stop()
+	if _, err := chromedp.Call(tb.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{URLPattern: "*/checkout/", RequestStage: fetch.RequestStageResponse},
+	}}); err != nil {
+		t.Fatalf("hold answers: %v", err)
+	}
+	type paused struct {
+		ev  fetch.EventRequestPaused
+		err error
+		ok  bool
+	}
+	held := func(which string) *fetch.EventRequestPaused {
+		t.Helper()
+		ch := make(chan paused, 1)
+		go func() { ev, err, ok := next(); ch <- paused{ev, err, ok} }()
+		var p paused
+		select {
+		case p = <-ch:
+		case <-time.After(step):
+			evCancel()
+			<-ch // next returns once its context is done
+			t.Fatalf("the %s press sent no order within %s", which, step)
+		}
+		if !p.ok || p.err != nil {
+			t.Fatalf("the %s press sent no order: %v", which, p.err)
+		}
+		if p.ev.Request.Method != "POST" {
+			t.Fatalf("the %s press sent %s %s", which, p.ev.Request.Method, p.ev.Request.URL)
+		}
+		return &p.ev
+	}
+	// Press the button where it is, as a mouse does; the browser's answer to
+	// the click is not awaited (the page is busy submitting).
+	pt := jsonOf[struct{ X, Y float64 }](tb, `(b => (b.scrollIntoView({block: "center"}), (r => ({X: r.left + r.width / 2, Y: r.top + r.height / 2}))(b.getBoundingClientRect())))(
+		document.querySelector("form.sf-checkout-form button[type=submit]"))`)
+	press := func(n int64) {
+		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+			go chromedp.Call(tb.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+				Type: typ, X: pt.X, Y: pt.Y, Button: input.MouseButtonLeft, Buttons: 1, ClickCount: n,
+			})
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	press(1)
+	first := held("first")
+	press(2) // the checkout page is still shown: its answer is held
+	second := held("second")
+	for _, ev := range []*fetch.EventRequestPaused{second, first} {
+		// The browser dropped the first navigation for the second; letting
+		// the first go may fail, which is fine.
+		_, _ = chromedp.Call(tb.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+	}
+	if _, err := chromedp.Call(tb.ctx, fetch.Disable, cdp.Empty{}); err != nil {
+		t.Fatalf("stop holding answers: %v", err)
+	}
+	tb.waitFor(`location.pathname.startsWith("/pay/")`, step)
+	if n := tb.sent("POST", "/checkout/"); n != 2 {
+		t.Fatalf("the browser sent the checkout form %d time(s); the test needs two", n)
+	}
+	if amt := payAmount(t, tb); amt != total {
+		t.Errorf("the payment page asks %s, the checkout showed %s", euroText(amt), euroText(total))
+	}
+	orders := ordersFor(t, h, a.Email)
+	if len(orders) != 1 {
+		t.Fatalf("pressing twice stored %d orders, want 1: %+v", len(orders), orders)
+	}
+	if cu := orders[0].CheckoutURL; cu != "" && !strings.HasSuffix(cu, tb.path()) {
+		t.Errorf("the customer pays at %s but the order's payment is %s", tb.path(), cu)
+	}
+	choose(t, tb, "paid")
+	waitPaid(t, tb)
+	mailsTo(t, h, a.Email, 1)
 }

@@ -105,8 +105,9 @@ func addToCart(t *testing.T, tb *tab, v variantPick, qty int) {
 	shown := eval[string](tb, `(document.querySelector("[data-price-display]") || document.body).innerText`)
 	if !tb.opts.NoJS {
 		// The script shows the chosen variant's price.
-		tb.waitFor(`(document.querySelector("[data-price-display]") || {}).innerText?.includes(`+jsString(euroText(v.Chosen.Price))+`)`, 5*time.Second)
-	} else if !strings.Contains(eval[string](tb, `document.querySelector(`+jsString(radio)+`).labels[0].innerText`), euroText(v.Chosen.Price)) {
+		nl, en := euroText(v.Chosen.Price), strings.Replace(euroText(v.Chosen.Price), ",", ".", 1)
+		tb.waitFor(`(t => t.includes(`+jsString(nl)+`) || t.includes(`+jsString(en)+`))((document.querySelector("[data-price-display]") || {}).innerText || "")`, 5*time.Second)
+	} else if !hasAmount(eval[string](tb, `document.querySelector(`+jsString(radio)+`).labels[0].innerText`), v.Chosen.Price) {
 		t.Errorf("the variant %q does not show its price %s; the page shows %q", v.Chosen.Variant, euroText(v.Chosen.Price), shown)
 	}
 	tb.fill(`form.buy-form input[name="quantity"]`, fmt.Sprint(qty))

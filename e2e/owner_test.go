@@ -59,6 +59,7 @@ type adminOrder struct {
 	Total         int64  `json:"total"`
 	TotalText     string `json:"total_text"`
 	TrackingURL   string `json:"tracking_url"`
+	CheckoutURL   string `json:"checkout_url"`
 	Customer      struct {
 		Email string `json:"email"`
 	} `json:"customer"`
@@ -111,4 +112,20 @@ func mailsTo(t *testing.T, h *harness, addr string, n int) []Message {
 		t.Fatalf("outbox holds %d e-mails to %s, want %d: %v", len(got), addr, n, subjects)
 	}
 	return got
+}
+
+// ordersFor lists the stored orders placed with an e-mail address.
+func ordersFor(t *testing.T, h *harness, email string) []adminOrder {
+	t.Helper()
+	var list struct {
+		Orders []adminOrder `json:"orders"`
+	}
+	admin(t, h, "GET", "/api/admin/orders", nil, &list)
+	var out []adminOrder
+	for _, o := range list.Orders {
+		if strings.EqualFold(o.Customer.Email, email) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
