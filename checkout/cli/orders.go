@@ -39,13 +39,16 @@ func Orders(args []string) error {
 
 func orders(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, ordersUsage)
+		fmt.Fprint(out, ordersUsage+afterSaleUsage)
 		if len(args) == 0 {
 			return errors.New("shop orders: say which command (list, show, pack, ship, deliver, cancel)")
 		}
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
+	if handled, err := afterSaleOrders(cmd, rest, out); handled { // returns.go
+		return err
+	}
 	fs := flag.NewFlagSet("orders "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")

@@ -21,7 +21,7 @@ type offsetClock struct{ off atomic.Int64 }
 
 func (c *offsetClock) now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
 func (c *offsetClock) advance(d time.Duration) { c.off.Add(int64(d)) }
-func withOffsetClock(c *offsetClock) shopOpt         { return func(o *Options) { o.Now = c.now } }
+func withOffsetClock(c *offsetClock) shopOpt   { return func(o *Options) { o.Now = c.now } }
 
 // paidOrder puts items in a fresh cart, checks out and lets Mollie (the
 // fake) report it paid through the webhook.

@@ -373,6 +373,7 @@ type RefundView struct {
 type AfterSaleView struct {
 	Order         string       `json:"order"`
 	State         string       `json:"state"`
+	Currency      string       `json:"currency"`
 	Paid          int64        `json:"paid"`
 	Refunded      int64        `json:"refunded"`
 	Refundable    int64        `json:"refundable"`

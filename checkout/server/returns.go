@@ -64,7 +64,7 @@ func canCancel(o *order.Order) bool {
 
 func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 	p := s.policy()
-	v := AfterSaleView{Order: o.ID, State: string(o.State), Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
+	v := AfterSaleView{Order: o.ID, State: string(o.State), Currency: o.Currency, Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
 		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []ReturnView{}, Refunds: refundViews(o, lang),
 		GiftNote: o.GiftNote, ReturnAddress: p.Address, ReturnFree: p.Free, RefundDays: p.RefundDays}
 	dl, err := p.Open(o, s.now(), s.zone())
