@@ -34,10 +34,8 @@ type variantPick struct {
 	Chosen   catalogItem // not the variant the page preselects
 }
 
-// pickVariant finds, in the built catalog, a product with at least two
-// variants that never run out (untracked or plenty in stock), and chooses a
-// variant other than the first, so choosing it is a real choice.
-func pickVariant(t *testing.T, h *harness) variantPick {
+// readCatalog reads the built catalog.json, grouped by product in order.
+func readCatalog(t *testing.T, h *harness) (order []string, byProduct map[string][]catalogItem) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(h.public, "catalog.json"))
 	if err != nil {
@@ -49,14 +47,22 @@ func pickVariant(t *testing.T, h *harness) variantPick {
 	if err := json.Unmarshal(b, &cat); err != nil {
 		t.Fatalf("decode catalog.json: %v", err)
 	}
-	byProduct := map[string][]catalogItem{}
-	var order []string
+	byProduct = map[string][]catalogItem{}
 	for _, it := range cat.Items {
 		if _, seen := byProduct[it.Product]; !seen {
 			order = append(order, it.Product)
 		}
 		byProduct[it.Product] = append(byProduct[it.Product], it)
 	}
+	return order, byProduct
+}
+
+// pickVariant finds, in the built catalog, a product with at least two
+// variants that never run out (untracked or plenty in stock), and chooses a
+// variant other than the first, so choosing it is a real choice.
+func pickVariant(t *testing.T, h *harness) variantPick {
+	t.Helper()
+	order, byProduct := readCatalog(t, h)
 	for _, p := range order {
 		its := byProduct[p]
 		if len(its) < 2 {
@@ -77,6 +83,21 @@ func pickVariant(t *testing.T, h *harness) variantPick {
 	return variantPick{}
 }
 
+// pickLastOne finds a product without variants of which exactly one is
+// left (a second-hand book, say).
+func pickLastOne(t *testing.T, h *harness) variantPick {
+	t.Helper()
+	order, byProduct := readCatalog(t, h)
+	for _, p := range order {
+		its := byProduct[p]
+		if len(its) == 1 && its[0].Stock.Tracked && its[0].Stock.Quantity == 1 {
+			return variantPick{Product: p, URL: its[0].URL, Title: its[0].Title, Variants: its, Chosen: its[0]}
+		}
+	}
+	t.Skip("the demo shop has no product of which exactly one is left")
+	return variantPick{}
+}
+
 // customerEmail is a unique address per test, so each journey finds its
 // own e-mails in the shared outbox.
 func customerEmail(t *testing.T) string {
@@ -93,22 +114,10 @@ func addToCart(t *testing.T, tb *tab, v variantPick, qty int) {
 	if !strings.Contains(tb.mainText(), v.Title) {
 		t.Fatalf("product page %s does not show its title %q", v.URL, v.Title)
 	}
-	radio := fmt.Sprintf(`form.buy-form input[name="sku"][value=%q]`, v.Chosen.SKU)
-	if !eval[bool](tb, `!!document.querySelector(`+jsString(radio)+`)`) {
-		t.Fatalf("product page %s offers no choice for variant %s (%s)", v.URL, v.Chosen.SKU, v.Chosen.Variant)
-	}
-	// Click the label, as a customer does.
-	tb.click(fmt.Sprintf(`label[for=%q]`, eval[string](tb, `document.querySelector(`+jsString(radio)+`).id`)))
-	if !eval[bool](tb, `document.querySelector(`+jsString(radio)+`).checked`) {
-		t.Fatalf("clicking the variant %q did not select it", v.Chosen.Variant)
-	}
-	shown := eval[string](tb, `(document.querySelector("[data-price-display]") || document.body).innerText`)
-	if !tb.opts.NoJS {
-		// The script shows the chosen variant's price.
-		nl, en := euroText(v.Chosen.Price), strings.Replace(euroText(v.Chosen.Price), ",", ".", 1)
-		tb.waitFor(`(t => t.includes(`+jsString(nl)+`) || t.includes(`+jsString(en)+`))((document.querySelector("[data-price-display]") || {}).innerText || "")`, 5*time.Second)
-	} else if !hasAmount(eval[string](tb, `document.querySelector(`+jsString(radio)+`).labels[0].innerText`), v.Chosen.Price) {
-		t.Errorf("the variant %q does not show its price %s; the page shows %q", v.Chosen.Variant, euroText(v.Chosen.Price), shown)
+	if len(v.Variants) > 1 {
+		chooseVariant(t, tb, v)
+	} else if sku := eval[string](tb, `(document.querySelector('form.buy-form [name="sku"]') || {}).value || ""`); sku != v.Chosen.SKU {
+		t.Fatalf("product page %s sells %q, want %s", v.URL, sku, v.Chosen.SKU)
 	}
 	tb.fill(`form.buy-form input[name="quantity"]`, fmt.Sprint(qty))
 	tb.click(`form.buy-form [data-add], form.buy-form button[type=submit]`)
@@ -127,6 +136,29 @@ func addToCart(t *testing.T, tb *tab, v variantPick, qty int) {
 		}
 	}
 	tb.waitFor(`!!document.querySelector(".sf-cart")`, step)
+}
+
+// chooseVariant picks the journey's variant on the product page by its
+// label, and checks the page shows that variant's price.
+func chooseVariant(t *testing.T, tb *tab, v variantPick) {
+	t.Helper()
+	radio := fmt.Sprintf(`form.buy-form input[name="sku"][value=%q]`, v.Chosen.SKU)
+	if !eval[bool](tb, `!!document.querySelector(`+jsString(radio)+`)`) {
+		t.Fatalf("product page %s offers no choice for variant %s (%s)", v.URL, v.Chosen.SKU, v.Chosen.Variant)
+	}
+	// Click the label, as a customer does.
+	tb.click(fmt.Sprintf(`label[for=%q]`, eval[string](tb, `document.querySelector(`+jsString(radio)+`).id`)))
+	if !eval[bool](tb, `document.querySelector(`+jsString(radio)+`).checked`) {
+		t.Fatalf("clicking the variant %q did not select it", v.Chosen.Variant)
+	}
+	shown := eval[string](tb, `(document.querySelector("[data-price-display]") || document.body).innerText`)
+	if !tb.opts.NoJS {
+		// The script shows the chosen variant's price.
+		nl, en := euroText(v.Chosen.Price), strings.Replace(euroText(v.Chosen.Price), ",", ".", 1)
+		tb.waitFor(`(t => t.includes(`+jsString(nl)+`) || t.includes(`+jsString(en)+`))((document.querySelector("[data-price-display]") || {}).innerText || "")`, 5*time.Second)
+	} else if !hasAmount(eval[string](tb, `document.querySelector(`+jsString(radio)+`).labels[0].innerText`), v.Chosen.Price) {
+		t.Errorf("the variant %q does not show its price %s; the page shows %q", v.Chosen.Variant, euroText(v.Chosen.Price), shown)
+	}
 }
 
 // euroText is how the shop writes an amount in Dutch: "€ 14,50".

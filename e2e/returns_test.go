@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// returnState is what the order page shows about returns and refunds.
+type returnState struct {
+	Codes []string `json:"codes"`
+	Steps []struct {
+		Step string `json:"step"`
+		Done bool   `json:"done"`
+		Text string `json:"text"`
+	} `json:"steps"`
+	Instructions string `json:"instructions"`
+	Refunds      string `json:"refunds"`
+	ReturnLink   bool   `json:"returnLink"`
+	CancelButton bool   `json:"cancelButton"`
+}
+
+const readReturnsJS = `(() => { const s = document.querySelector(".sf-after-sale"); if (!s) return {};
+	const last = [...s.querySelectorAll(".sf-return")].pop();
+	return {codes: [...s.querySelectorAll(".sf-return-code")].map(c => c.innerText),
+		steps: last ? [...last.querySelectorAll("[data-step]")].map(li => ({step: li.dataset.step, done: li.classList.contains("done"), text: li.innerText})) : [],
+		instructions: last ? ((last.querySelector(".sf-instructions") || {}).innerText || "") : "",
+		refunds: [...s.querySelectorAll(".sf-refund")].map(r => r.innerText).join(" | "),
+		returnLink: !!s.querySelector('a[href*="/return"]'),
+		cancelButton: !!s.querySelector('form[action$="/cancel"] button')}; })()`
+
+func readReturns(tb *tab) returnState {
+	tb.t.Helper()
+	return jsonOf[returnState](tb, readReturnsJS)
+}
+
+// mailsAbout waits for exactly n e-mails to addr whose subject or text holds
+// ref (a return code or an order number), and returns them.
+func mailsAbout(t *testing.T, h *harness, addr, ref string, n int) []Message {
+	t.Helper()
+	var got []Message
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got = got[:0]
+		all, err := ReadOutbox(h.outbox)
+		if err != nil {
+			t.Fatalf("read the outbox: %v", err)
+		}
+		for _, m := range all {
+			if strings.EqualFold(strings.TrimSpace(m.To), addr) || strings.Contains(strings.ToLower(m.To), strings.ToLower(addr)) {
+				if strings.Contains(m.Subject+m.Text, ref) {
+					got = append(got, m)
+				}
+			}
+		}
+		if len(got) >= n || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(got) != n {
+		var subjects []string
+		for _, m := range got {
+			subjects = append(subjects, m.Subject)
+		}
+		t.Fatalf("e-mails to %s about %s: %d %q, want %d", addr, ref, len(got), subjects, n)
+	}
+	return got
+}
+
+// TestReturnJourney is the after-sale journey in a real browser: a customer
+// who paid sees the cancel button until the parcel is packed; once it is
+// delivered, returns an item from the order page without an account or a
+// reason, reads the instructions (address, code, cost, when the money
+// comes back), and follows the return's steps while the owner receives the
+// parcel and refunds it; each step arrives by e-mail once.
+func TestReturnJourney(t *testing.T) {
+	h := need(t, true)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{})
+	addToCart(t, tb, v, 2)
+	a := validAddress(t)
+	checkout(t, tb, a)
+	orderPath := choose(t, tb, "paid")
+	waitPaid(t, tb)
+	if rs := readReturns(tb); !rs.CancelButton || rs.ReturnLink {
+		t.Errorf("a paid, unpacked order: cancel button %v, return link %v (want the cancel button only)", rs.CancelButton, rs.ReturnLink)
+	}
+
+	ao := orderByToken(t, h, orderToken(orderPath))
+	admin(t, h, "POST", "/api/admin/orders/"+ao.ID+"/ship", map[string]string{"tracking_url": "https://jouw.postnl.nl/track-and-trace/3SRET1"}, nil)
+	admin(t, h, "POST", "/api/admin/orders/"+ao.ID+"/deliver", nil, nil)
+
+	tb.open(orderPath)
+	rs := readReturns(tb)
+	if !rs.ReturnLink || rs.CancelButton {
+		t.Fatalf("a delivered order: return link %v, cancel button %v:\n%s", rs.ReturnLink, rs.CancelButton, clip(tb.mainText(), 1500))
+	}
+	if st := tb.submit(`.sf-after-sale a[href*="/return"]`); st != 200 {
+		t.Fatalf("the return form answered %d", st)
+	}
+	if !regexp.MustCompile(`(?i)reden.*niet verplicht|optional`).MatchString(tb.mainText()) {
+		t.Errorf("the return form does not say the reason is optional:\n%s", clip(tb.mainText(), 1000))
+	}
+	tb.fill(`input[name="qty_`+v.Chosen.SKU+`"]`, "1")
+	if st := tb.submit(`form.sf-return-form-form button[type=submit]`); st != 200 {
+		t.Fatalf("sending the return answered %d:\n%s", st, clip(tb.mainText(), 1000))
+	}
+	if p := tb.path(); !strings.HasPrefix(p, orderPath) {
+		t.Fatalf("after the return request the customer is at %s", p)
+	}
+	rs = readReturns(tb)
+	if len(rs.Codes) != 1 || rs.Codes[0] != ao.ID+"-R1" {
+		t.Fatalf("return codes on the order page: %v", rs.Codes)
+	}
+	code := rs.Codes[0]
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?i)stuur het naar\s*:?\s*\S+`),            // the address
+		regexp.MustCompile(`(?i)gratis|voor jou`),                      // what it costs
+		regexp.MustCompile(`(?i)binnen \d+ werkdagen`),                 // when the money comes back
+		regexp.MustCompile(regexp.QuoteMeta(euroText(v.Chosen.Price))), // how much
+	} {
+		if !want.MatchString(rs.Instructions) {
+			t.Errorf("the return instructions do not match %s:\n%s", want, rs.Instructions)
+		}
+	}
+	checkReturnSteps(t, rs, "requested")
+	tb.screenshot("return-requested")
+	mailsAbout(t, h, a.Email, code, 1)
+
+	// The owner receives the parcel and refunds it.
+	admin(t, h, "POST", "/api/admin/orders/"+ao.ID+"/return-received", map[string]any{"code": code}, nil)
+	tb.open(orderPath)
+	checkReturnSteps(t, readReturns(tb), "received")
+	mailsAbout(t, h, a.Email, code, 2)
+	admin(t, h, "POST", "/api/admin/orders/"+ao.ID+"/refund", map[string]any{"return_code": code}, nil)
+	tb.open(orderPath)
+	rs = readReturns(tb)
+	checkReturnSteps(t, rs, "refunded")
+	if !strings.Contains(rs.Refunds, euroText(v.Chosen.Price)) {
+		t.Errorf("the order page does not show the refund of %s: %q", euroText(v.Chosen.Price), rs.Refunds)
+	}
+	mails := mailsAbout(t, h, a.Email, code, 3)
+	if !strings.Contains(strings.ToLower(mails[2].Subject), "geld") {
+		t.Errorf("the third e-mail is %q, want the refund", mails[2].Subject)
+	}
+	tb.screenshot("return-refunded")
+	// Pressing refund again sends nothing more.
+	admin(t, h, "POST", "/api/admin/orders/"+ao.ID+"/refund", map[string]any{"return_code": code}, nil)
+	time.Sleep(time.Second)
+	mailsAbout(t, h, a.Email, code, 3)
+}
+
+// checkReturnSteps: requested → received → refunded, done through doneThrough, each with a date.
+func checkReturnSteps(t *testing.T, rs returnState, doneThrough string) {
+	t.Helper()
+	want := []string{"requested", "received", "refunded"}
+	if len(rs.Steps) != len(want) {
+		t.Fatalf("return steps: %+v", rs.Steps)
+	}
+	done := true
+	for i, st := range rs.Steps {
+		if st.Step != want[i] {
+			t.Errorf("return step %d is %q, want %q", i, st.Step, want[i])
+		}
+		if st.Done != done {
+			t.Errorf("return step %s done %v, want %v (%q)", st.Step, st.Done, done, st.Text)
+		}
+		if st.Done && !dateRe.MatchString(st.Text) {
+			t.Errorf("return step %s has no date: %q", st.Step, st.Text)
+		}
+		if st.Step == doneThrough {
+			done = false
+		}
+	}
+}
+
+// TestCancelJourney: a paid order not yet packed is canceled from the order
+// page, and the money goes back without asking anyone.
+func TestCancelJourney(t *testing.T) {
+	h := need(t, true)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{})
+	addToCart(t, tb, v, 1)
+	a := validAddress(t)
+	total, _ := checkout(t, tb, a)
+	orderPath := choose(t, tb, "paid")
+	waitPaid(t, tb)
+	if st := tb.submit(`.sf-after-sale form[action$="/cancel"] button`); st != 200 {
+		t.Fatalf("cancel answered %d", st)
+	}
+	o := readOrder(tb)
+	if o.State != "canceled" {
+		t.Fatalf("after cancel the order is %q: %s", o.State, o.Status)
+	}
+	rs := readReturns(tb)
+	if !strings.Contains(rs.Refunds, euroText(total)) || rs.CancelButton {
+		t.Errorf("after cancel: refunds %q (want %s), cancel button %v", rs.Refunds, euroText(total), rs.CancelButton)
+	}
+	ao := orderByToken(t, h, orderToken(orderPath))
+	mailsAbout(t, h, a.Email, ao.ID, 3) // confirmation, canceled, refund
+}
