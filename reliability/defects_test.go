@@ -5,11 +5,15 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // skipDefect skips a test that documents a known defect in another
@@ -152,5 +156,72 @@ func adminOrdersQuiet(base string) {
 	req.Header.Set("Authorization", "Bearer "+adminToken)
 	if resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req); err == nil {
 		resp.Body.Close()
+	}
+}
+
+// TestStalledBackupDoesNotBlockWrites: a backup client on a slow or stalled
+// link must not stop the shop. bbolt cannot grow its memory map while a
+// read transaction is open, and the backup streams from one read
+// transaction straight to the client, so once the file must grow, every
+// write (carts, checkouts, webhooks) waits for the backup to finish.
+func TestStalledBackupDoesNotBlockWrites(t *testing.T) {
+	skipDefect(t, "server.adminBackup streams store.Backup (one bbolt read transaction) at the client's pace with no write deadline; a stalled client blocks every write once the file must grow (docs/reliability.md, defect D5)")
+	// A database of about 8 MB (old carts), more than the socket buffers
+	// hold, so the backup's transaction stays open while its client stalls.
+	data := filepath.Join(t.TempDir(), "shop.db")
+	prefill(t, data, 7<<20)
+	s := startShop(t, shopConfig{dataFile: data})
+
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/admin/backup", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("backup: %v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	resp.Body.Read(make([]byte, 100)) // and then the link stalls
+
+	// Customers go on shopping; the file grows past its memory map.
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; time.Now().Before(deadline); i++ {
+		c := newCustomer(s.URL)
+		c.c.Timeout = 10 * time.Second
+		start := time.Now()
+		c.add("KOF-001", 1)
+		a, _ := c.checkout(fmt.Sprint("during-backup-", i), form("Tijdens"))
+		if a.err != nil || time.Since(start) > 5*time.Second {
+			t.Fatalf("checkout %d during a stalled backup took %v (%v): writes are blocked by the backup's transaction",
+				i, time.Since(start).Round(time.Second), a)
+		}
+	}
+}
+
+// prefill writes about size bytes of old carts into a new database file.
+func prefill(t *testing.T, path string, size int) {
+	t.Helper()
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	line := `{"sku":"KOF-001","quantity":1,"price_seen":1450,"added_at":"2026-11-01T10:00:00Z"}`
+	body := `{"id":"%s","lines":[` + strings.TrimSuffix(strings.Repeat(line+",", 10), ",") + `],"created_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-01T10:00:00Z"}`
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("carts"))
+		for i := 0; i*len(body) < size; i++ {
+			id := fmt.Sprintf("%043d", i)
+			if err := b.Put([]byte(id), []byte(fmt.Sprintf(body, id))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
