@@ -21,9 +21,6 @@ type BuildOptions struct {
 	Environment string
 	// NoMinify skips minification (benchmarks compare like with like).
 	NoMinify bool
-	// Theme and ThemesDir override hugo.toml (benchmarks use a bare layout).
-	Theme     string
-	ThemesDir string
 }
 
 // Result is what a build produced.
@@ -90,15 +87,8 @@ func Build(opts BuildOptions) (Result, error) {
 	if opts.BaseURL != "" {
 		args = append(args, "--baseURL", opts.BaseURL)
 	}
-	env := map[string]string{}
-	if opts.Theme != "" {
-		env["HUGO_THEME"] = opts.Theme
-	}
-	if opts.ThemesDir != "" {
-		env["HUGO_THEMESDIR"] = opts.ThemesDir
-	}
 	start := time.Now()
-	stdout, stderr, runErr := runHugo(args, env)
+	stdout, stderr, runErr := runHugo(args, nil)
 	res := Result{Dest: dest, Duration: time.Since(start)}
 	msgs := parseLog(append(stdout, stderr...), src)
 	res.Warnings = msgs.Warnings

@@ -38,8 +38,8 @@ func HugoVersion() string {
 }
 
 // runHugo runs one Hugo command with stdout and stderr captured, and returns
-// what it printed on each. env sets HUGO_* configuration overrides for this
-// run only (they win over hugo.toml).
+// what it printed on each. env sets environment variables for this run only
+// (note: Hugo ignores HUGO_* overrides inside a test binary).
 func runHugo(args []string, env map[string]string) (stdout, stderr []byte, err error) {
 	hugoMu.Lock()
 	defer hugoMu.Unlock()
