@@ -23,7 +23,8 @@ type Catalog struct {
 	Delivery    Delivery  `json:"delivery"`
 	Returns     Returns   `json:"returns"`
 	Items       []Item    `json:"items"`
-	Polls       []Poll    `json:"polls,omitempty"` // the poll shortcodes on the site's pages
+	Polls       []Poll    `json:"polls,omitempty"`   // the poll shortcodes on the site's pages
+	Loyalty     *Loyalty  `json:"loyalty,omitempty"` // loyalty points rule; nil: no programme (loyalty.go)
 
 	bySKU map[string]int // index into Items, built by Parse
 }

@@ -26,7 +26,9 @@ type Summary struct {
 	Total        string
 	Steps        []SummaryStep
 	TrackingURL  string
-	GiftNote     string // the customer's gift note, shown in the confirmation
+	GiftNote     string        // the customer's gift note, shown in the confirmation
+	Adjustments  []SummaryLine // discounts such as loyalty points (Title, Total)
+	Points       string        // what the order does with loyalty points, in words
 }
 
 // SummaryLine is one ordered product.
@@ -159,8 +161,11 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{
 {{end}}
 {{pad .W.subtotal 24}}{{.Subtotal}}
 {{pad (print .W.shipping " (" .ShippingName ")") 24}}{{.Shipping}}
-{{pad .W.total 24}}{{.Total}}
+{{range .Adjustments}}{{pad .Title 24}}{{.Total}}
+{{end}}{{pad .W.total 24}}{{.Total}}
 {{range .VAT}}  {{vat $.W .Rate}}: {{.Amount}}
+{{end}}{{if .Points}}
+{{.Points}}
 {{end}}
 {{.W.next}}:
 {{range .Steps}}{{if .Done}}[x]{{else if .Current}}[>]{{else}}[ ]{{end}} {{.Label}}{{if .When}} · {{.When}}{{end}}
@@ -189,9 +194,11 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!
 {{range .Lines}}<tr><td style="padding:.25rem 0">{{.Quantity}} × {{.Title}}{{if .Variant}} <span style="color:#666">({{.Variant}})</span>{{end}}</td><td style="text-align:right;white-space:nowrap">{{.Total}}</td></tr>
 {{end}}<tr><td style="border-top:1px solid #ccc;padding-top:.25rem">{{.W.subtotal}}</td><td style="border-top:1px solid #ccc;text-align:right">{{.Subtotal}}</td></tr>
 <tr><td>{{.W.shipping}} ({{.ShippingName}})</td><td style="text-align:right">{{.Shipping}}</td></tr>
-<tr><td><strong>{{.W.total}}</strong></td><td style="text-align:right"><strong>{{.Total}}</strong></td></tr>
+{{range .Adjustments}}<tr><td>{{.Title}}</td><td style="text-align:right">{{.Total}}</td></tr>
+{{end}}<tr><td><strong>{{.W.total}}</strong></td><td style="text-align:right"><strong>{{.Total}}</strong></td></tr>
 {{range .VAT}}<tr><td style="color:#666;font-size:.9em">{{vat $.W .Rate}}</td><td style="text-align:right;color:#666;font-size:.9em">{{.Amount}}</td></tr>
 {{end}}</table>
+{{if .Points}}<p>{{.Points}}</p>{{end}}
 <h2 style="font-size:1.1rem">{{.W.next}}</h2>
 <ol style="padding-left:1.25rem">
 {{range .Steps}}<li style="margin:.2rem 0{{if .Current}};font-weight:bold{{end}}{{if not (or .Done .Current)}};color:#666{{end}}">{{if .Done}}✓ {{end}}{{.Label}}{{if .When}} · {{.When}}{{end}}</li>

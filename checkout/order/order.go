@@ -185,6 +185,11 @@ type Order struct {
 	GiftNote string   `json:"gift_note,omitempty"`
 	Returns  []Return `json:"returns,omitempty"`
 	Refunds  []Refund `json:"refunds,omitempty"`
+	// Loyalty points (checkout/loyalty) and the promise's lengthening
+	// (checkout/promise), frozen when the order is placed or paid.
+	PointsRedeemed   int `json:"points_redeemed,omitempty"`    // spent at checkout (the "points" adjustment)
+	PointsToEarn     int `json:"points_to_earn,omitempty"`     // credited on delivery
+	PromiseExtraDays int `json:"promise_extra_days,omitempty"` // extra transit days in PromisedBy
 }
 
 // Total is the amount to be paid.

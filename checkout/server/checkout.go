@@ -37,6 +37,14 @@ type checkoutForm struct {
 	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
 	Lang           string `json:"lang" form:"lang"`
 	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
+	// Loyalty points (loyalty.go): only when the customer asks. Points caps
+	// how many (0: as many as possible). PointsShown ("0"/"1", forms only)
+	// says whether the total the page showed had the points taken off, so a
+	// form never pays another amount than it showed.
+	UsePoints   bool   `json:"use_points" form:"use_points"`
+	Points      int    `json:"points" form:"points"`
+	PointsShown string `json:"-" form:"points_shown"`
+	PointsEmail string `json:"-" form:"-"` // proven by the points link cookie, set by the handler
 }
 
 // clean trims and collapses whitespace in every field.
@@ -132,6 +140,9 @@ func (f checkoutForm) hash(cartID string) string {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
+	if f.UsePoints {
+		fmt.Fprintf(h, "points:%d", f.Points)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -196,6 +207,18 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable {
 		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
 	}
+	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
+	defer unlock()
+	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		cerr = &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "points.check")}
+	}
+	if cerr != nil {
+		return nil, "", false, cerr
+	}
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
 		notices := cartNotices(t, cat, lang)
@@ -208,6 +231,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
 	}
 	o.GiftNote = f.GiftNote
+	o.PointsRedeemed, o.PointsToEarn = spent, earn
 	o, created, err := s.store.CreateOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat})
 	var oos *store.OutOfStockError
 	switch {
@@ -379,6 +403,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
 	}
+	f.PointsEmail = s.pointsEmail(c)
 	cartID := s.cartID(c)
 	if cartID == "" {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))

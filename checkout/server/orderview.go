@@ -78,6 +78,11 @@ func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
 	if !ok {
 		m = catalog.ShippingMethod{ID: o.ShippingMethod, TransitDays: 1}
 	}
+	if o.PaidAt.IsZero() {
+		m.TransitDays += s.extraDays(m.ID) // the carrier's recent record (loyalty.go)
+	} else {
+		m.TransitDays += o.PromiseExtraDays // as promised when paid
+	}
 	from := o.PaidAt
 	if from.IsZero() {
 		from = s.now()
@@ -180,6 +185,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	for _, v := range o.Totals.VAT {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
+	s.summaryPoints(&sm, o, lang) // loyalty.go
 	for _, st := range s.steps(o, lang) {
 		when := ""
 		switch {

@@ -220,6 +220,7 @@ type checkoutPage struct {
 	Error     string
 	Key       string
 	Home      string
+	Points    pointsOffer // loyalty.go
 }
 
 func newFormKey() string {
@@ -268,6 +269,7 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods}
+	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
 		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
@@ -307,6 +309,12 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	key := c.PostForm("idempotency_key")
 	if !validIdemKey(key) {
 		key = newFormKey()
+	}
+	f.PointsEmail = s.pointsEmail(c)
+	if c.PostForm("apply_points") != "" { // the customer asks to see the total with points (loyalty.go)
+		f.clean()
+		s.renderCheckout(c, http.StatusOK, f, nil, "", key)
+		return
 	}
 	cartID := s.cartID(c)
 	if cartID == "" {
@@ -395,8 +403,9 @@ type orderPage struct {
 	IfPaid      bool
 	Refunded    string
 	Error       string
-	Good        bool // paid and on its way: the success look
-	AfterSale   any  // cancel, returns, refunds, gift note (returns.go)
+	Good        bool   // paid and on its way: the success look
+	AfterSale   any    // cancel, returns, refunds, gift note (returns.go)
+	Points      string // loyalty points of the order (loyalty.go)
 }
 
 type stepLine struct {
@@ -424,7 +433,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 		}
 		c.Set("lang", lang)
 	}
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds}
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang)}
 	for _, st := range s.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {

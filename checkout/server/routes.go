@@ -82,6 +82,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	}
 
 	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
+	s.keepRoutes(r)      // points page, promise API, figures (loyalty.go)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

@@ -26,7 +26,8 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 <table class="sf-totals totals">
 <tr><th scope="row">{{t $l "sum.subtotal"}}</th><td class="num">{{money .T.Subtotal $c $l}}</td></tr>
 <tr><th scope="row">{{t $l "sum.shipping"}}{{if .T.ShippingName}} ({{.T.ShippingName}}){{end}}</th><td class="num">{{if and .T.FreeShipping (eq .T.Shipping 0)}}{{t $l "sum.free"}}{{else}}{{money .T.Shipping $c $l}}{{end}}</td></tr>
-<tr class="sf-grand total"><th scope="row"><strong>{{t $l "sum.total"}}</strong></th><td class="num"><strong data-total="{{.T.GrandTotal}}">{{money .T.GrandTotal $c $l}}</strong></td></tr>
+{{range .T.Adjustments}}<tr class="sf-adjustment" data-kind="{{.Kind}}"><th scope="row">{{t $l (print "sum." .Kind)}}{{if ne .VATRate 0}} <small class="muted">({{.VATRate}}%)</small>{{end}}</th><td class="num">{{money .Amount $c $l}}</td></tr>
+{{end}}<tr class="sf-grand total"><th scope="row"><strong>{{t $l "sum.total"}}</strong></th><td class="num"><strong data-total="{{.T.GrandTotal}}">{{money .T.GrandTotal $c $l}}</strong></td></tr>
 {{range .T.VAT}}<tr class="sf-vat"><th scope="row"><small class="muted">{{tf $l "sum.vat" .Rate}}</small></th><td class="num"><small>{{money .VAT $c $l}}</small></td></tr>
 {{end}}</table>
 {{if gt .T.FreeShippingRemaining 0}}<p class="sf-free muted">{{tf $l "cart.free_from" (money .T.FreeShippingRemaining $c $l)}}</p>{{end}}
@@ -100,6 +101,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
 {{template "gift-note-field" .}}
+{{template "points-field" .}}
 <h2>{{t $l "co.summary"}}</h2>
 <table class="sf-lines cart-table">
 {{range .T.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $.T.Currency $l}}</td></tr>
@@ -134,6 +136,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range $o.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $c $l}}</td></tr>
 {{end}}</table>
 {{template "totals" .}}
+{{with .Points}}<p class="sf-points">{{.}} <a href="/points/?lang={{$l}}">{{t $l "points.title"}}</a></p>{{end}}
 {{.AfterSale}}
 <h2>{{t $l "order.address"}}</h2>
 <p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}</p>

@@ -43,6 +43,8 @@ type parts struct {
 
 	checkMu   sync.Mutex
 	lastCheck map[string]time.Time // payment id -> last provider check from a page view
+
+	keep keepState // loyalty points and delivery promises (loyalty.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -94,6 +96,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
 	s.startRetention(ctx) // review requests (reviews.go)
+	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
 	return nil
 }
 

@@ -530,6 +530,8 @@ func (s *Store) promise(o *order.Order) {
 	if !ok {
 		return
 	}
+	o.PromiseExtraDays = s.ExtraDays(m.ID) // the carrier's recent record (promise.go)
+	m.TransitDays += o.PromiseExtraDays
 	e, err := rules.ExpectedDates(o.PaidAt, o.Classes(), m)
 	if err != nil {
 		s.opts.Logger.Warn("no delivery promise for order", "order", o.ID, "err", err)

@@ -111,6 +111,9 @@ type Store struct {
 	opts    Options
 	path    string
 	writers atomic.Int32 // writes in flight
+	// extraDays is the lengthening of each shipping method's promise
+	// (promise.go), set by the sidecar; nil: none.
+	extraDays atomic.Pointer[map[string]int]
 }
 
 // Open opens (or creates) the database file at path.

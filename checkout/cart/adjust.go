@@ -1,0 +1,101 @@
+package cart
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/storefront/storefront/checkout/money"
+)
+
+// ErrDiscount is returned by ApplyDiscount for a discount the goods cannot carry.
+var ErrDiscount = errors.New("discount out of range")
+
+// GoodsVAT is the goods total (available lines, no shipping) per VAT rate.
+func (t Totals) GoodsVAT() map[int]money.Amount {
+	by := map[int]money.Amount{}
+	for _, l := range t.Lines {
+		if !l.Unavailable {
+			by[l.VATRate] += l.LineTotal
+		}
+	}
+	return by
+}
+
+// ApplyDiscount takes amount (positive, incl. VAT) off the goods as one
+// adjustment line per VAT rate, split over the rates in proportion to the
+// goods at each rate (the remainder of the rounding goes to the largest
+// rate), and recomputes VAT and grand total. Shipping is untouched. The
+// discount must leave something of the goods to pay.
+func ApplyDiscount(t *Totals, kind, label string, amount money.Amount) error {
+	if amount <= 0 {
+		return nil
+	}
+	goods := t.Subtotal
+	for _, a := range t.Adjustments {
+		goods += a.Amount
+	}
+	if amount >= goods {
+		return fmt.Errorf("%w: %d off goods of %d", ErrDiscount, amount, goods)
+	}
+	by := t.GoodsVAT()
+	rates := make([]int, 0, len(by))
+	for r, v := range by {
+		if v > 0 {
+			rates = append(rates, r)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(rates))) // largest rate first
+	split := make([]Adjustment, 0, len(rates))
+	var given money.Amount
+	for _, r := range rates {
+		part := money.Amount(int64(amount) * int64(by[r]) / int64(t.Subtotal)) // rounded down
+		given += part
+		split = append(split, Adjustment{Kind: kind, Label: label, Amount: -part, VATRate: r})
+	}
+	split[0].Amount -= amount - given // the rounding remainder (a few cents at most)
+	split = slices.DeleteFunc(split, func(a Adjustment) bool { return a.Amount == 0 })
+	t.Adjustments = append(t.Adjustments, split...)
+	t.recompute()
+	return nil
+}
+
+// Discount is the sum of the adjustments of kind (positive for a discount).
+func (t Totals) Discount(kind string) money.Amount {
+	var d money.Amount
+	for _, a := range t.Adjustments {
+		if a.Kind == kind {
+			d -= a.Amount
+		}
+	}
+	return d
+}
+
+// recompute sets VAT and GrandTotal from lines, shipping and adjustments,
+// the same way Compute does.
+func (t *Totals) recompute() {
+	byRate := t.GoodsVAT()
+	if t.Shipping != 0 {
+		byRate[t.ShippingVATRate] += t.Shipping
+	}
+	t.GrandTotal = t.Subtotal + t.Shipping
+	for _, a := range t.Adjustments {
+		byRate[a.VATRate] += a.Amount
+		t.GrandTotal += a.Amount
+	}
+	rates := make([]int, 0, len(byRate))
+	for r, base := range byRate {
+		if base != 0 {
+			rates = append(rates, r)
+		}
+	}
+	sort.Ints(rates)
+	t.VAT = make([]VATLine, 0, len(rates))
+	t.VATTotal = 0
+	for _, r := range rates {
+		v := IncludedVAT(byRate[r], r)
+		t.VAT = append(t.VAT, VATLine{Rate: r, Base: byRate[r], VAT: v})
+		t.VATTotal += v
+	}
+}

@@ -1,0 +1,361 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/loyalty"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/promise"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// Loyalty points at checkout, on the order page and in e-mails; the
+// promise adjustment loop. The rules are pure (checkout/loyalty,
+// checkout/promise); the customer's points page is privacy.go, the owner's
+// figures stats.go. See docs/loyalty-and-promises.md.
+
+const (
+	adjPoints       = "points" // cart.Adjustment kind of a points discount
+	pointsCookie    = "sf_points"
+	pointsLinkTTL   = 7 * 24 * time.Hour
+	pointsLinkEvery = 2 * time.Minute // at most one link e-mail per address this often
+	promiseEvery    = 10 * time.Minute
+)
+
+// keepState is the sidecar's state for loyalty points and promises.
+type keepState struct {
+	locks sync.Map // normalised e-mail -> *sync.Mutex: one redeeming checkout at a time
+
+	mu       sync.Mutex
+	adjust   map[string]promise.Adjustment // by shipping method
+	adjusted time.Time
+}
+
+// loyaltyRule is the catalog's rule (the zero Rule when the shop has none).
+func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
+	l := cat.Loyalty
+	if l == nil || l.PointsPerEuro <= 0 || l.PointValue <= 0 || l.MinRedeem < 0 {
+		return loyalty.Rule{}
+	}
+	return loyalty.Rule{PointsPerEuro: l.PointsPerEuro, PointValue: money.Amount(l.PointValue), MinRedeem: l.MinRedeem}
+}
+
+// lockEmail serialises redeeming checkouts of one customer, so two at once
+// cannot both spend the same points.
+func (s *Sidecar) lockEmail(email string) func() {
+	v, _ := s.keep.locks.LoadOrStore(email, &sync.Mutex{})
+	m := v.(*sync.Mutex)
+	m.Lock()
+	return m.Unlock
+}
+
+// applyPoints prices the customer's chosen points into t (nothing unless
+// f.UsePoints) and gives the points spent and earned. The points belong to
+// the e-mail address proven by the points link cookie (f.PointsEmail); the
+// form's address must be that one. unlock must be called when the order is
+// stored.
+func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError) {
+	unlock = func() {}
+	rule := loyaltyRule(s.catalog.Current())
+	if !rule.Enabled() {
+		return 0, 0, unlock, nil
+	}
+	if f.UsePoints {
+		email := loyalty.NormalizeEmail(f.Email)
+		if f.PointsEmail == "" || f.PointsEmail != email {
+			msg := tr(lang, "points.need_link")
+			if f.PointsEmail != "" {
+				msg = fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail)
+			}
+			return 0, 0, unlock, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: msg,
+				Fields: map[string]string{"use_points": msg}}
+		}
+		unlock = s.lockEmail(email)
+		acc, _, err := s.store.PointsAccount(email)
+		if err != nil {
+			unlock()
+			return 0, 0, func() {}, s.internalErr(lang, "points account", err)
+		}
+		goods := t.Subtotal - t.Discount(adjPoints)
+		var discount money.Amount
+		spent, discount = rule.Redeem(acc.Balance, goods, f.Points)
+		if spent > 0 {
+			if err := cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), discount); err != nil {
+				unlock()
+				return 0, 0, func() {}, s.internalErr(lang, "points discount", err)
+			}
+		}
+	}
+	return spent, rule.Earn(t.GrandTotal - t.Shipping), unlock, nil
+}
+
+// pointsOffer is what the checkout page offers: the customer's balance when
+// their points link is in this browser, else a pointer to the points page.
+type pointsOffer struct {
+	On       bool   // the shop has a loyalty programme
+	Email    string // proven by the points link cookie
+	Balance  int
+	Points   int    // what the checkbox would use now
+	Discount string // and what that takes off
+	Worth    string // what the whole balance is worth
+	Min      int    // fewest points redeemed at once
+	Using    bool   // the customer ticked it: the totals shown include it
+	Error    string
+	Lang     string
+}
+
+// offerPoints fills the checkout page's offer, and applies the points to t
+// when the customer asked for them (the total shown is the total charged).
+func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
+	cat := s.catalog.Current()
+	rule := loyaltyRule(cat)
+	off := pointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}
+	if !off.On {
+		return off
+	}
+	email := s.pointsEmail(c)
+	if email == "" {
+		return off
+	}
+	acc, _, err := s.store.PointsAccount(email)
+	if err != nil {
+		s.log.Warn("points account", "err", err)
+		return off
+	}
+	off.Email, off.Balance, off.Min = email, acc.Balance, rule.MinRedeem
+	off.Worth = money.Display(rule.Value(acc.Balance), t.Currency, lang)
+	p, d := rule.Redeem(acc.Balance, t.Subtotal, f.Points)
+	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
+	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
+		if cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), d) == nil {
+			off.Using = true
+		}
+	}
+	return off
+}
+
+// pointsEmail is the e-mail address whose points link this browser holds.
+func (s *Sidecar) pointsEmail(c *gin.Context) string {
+	tok, err := c.Cookie(pointsCookie)
+	if err != nil || tok == "" {
+		return ""
+	}
+	email, err := s.store.PointsLinkEmail(tok)
+	if err != nil {
+		return ""
+	}
+	return email
+}
+
+// orderPoints says, in the customer's language, what the order did with
+// points: spent at checkout, pending, credited, taken back.
+func (s *Sidecar) orderPoints(o *order.Order, lang string) string {
+	if o.PointsRedeemed == 0 && o.PointsToEarn == 0 {
+		return ""
+	}
+	var parts []string
+	if o.PointsRedeemed > 0 {
+		parts = append(parts, fmt.Sprintf(tr(lang, "points.spent"), o.PointsRedeemed,
+			money.Display(o.Totals.Discount(adjPoints), o.Currency, lang)))
+	}
+	lo := store.LedgerOrder(o)
+	switch {
+	case o.State == order.Delivered:
+		got := 0
+		for _, e := range loyalty.Ledger([]loyalty.Order{lo}).History {
+			if e.Kind == loyalty.Credited || e.Kind == loyalty.TakenBack {
+				got += e.Points
+			}
+		}
+		if o.PointsToEarn > 0 {
+			parts = append(parts, fmt.Sprintf(tr(lang, "points.earned"), max(0, got)))
+		}
+	case o.State == order.Canceled:
+	case o.PaidAt.IsZero():
+		if o.PointsToEarn > 0 {
+			parts = append(parts, fmt.Sprintf(tr(lang, "points.if_paid"), o.PointsToEarn))
+		}
+	default:
+		if n := lo.Pending(); n > 0 {
+			parts = append(parts, fmt.Sprintf(tr(lang, "points.pending"), n))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// summaryPoints adds the points discount and the points line to an e-mail.
+func (s *Sidecar) summaryPoints(sm *mail.Summary, o *order.Order, lang string) {
+	if d := o.Totals.Discount(adjPoints); d > 0 {
+		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: o.PointsRedeemed, Title: tr(lang, "sum.points"),
+			Total: money.Display(-d, o.Currency, lang)})
+	}
+	sm.Points = s.orderPoints(o, lang)
+}
+
+// refreshPromises recomputes each shipping method's lengthening from the
+// delivered orders and hands it to the store (orders paid from now on are
+// promised with it).
+func (s *Sidecar) refreshPromises() map[string]promise.Adjustment {
+	cat := s.catalog.Current()
+	ds, err := s.store.Deliveries()
+	if err != nil {
+		s.log.Warn("promise check", "err", err)
+		return s.promiseAdjustments()
+	}
+	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, s.now())
+	extra := map[string]int{}
+	for id, a := range adj {
+		if m, ok := cat.Method(id); ok && m.Pickup {
+			a.ExtraDays = 0 // collected at the shop: no carrier to doubt
+			adj[id] = a
+		}
+		extra[id] = adj[id].ExtraDays
+		if a.ExtraDays > 0 {
+			s.log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
+		}
+	}
+	s.store.SetExtraDays(extra)
+	s.keep.mu.Lock()
+	s.keep.adjust, s.keep.adjusted = adj, s.now()
+	s.keep.mu.Unlock()
+	return adj
+}
+
+// promiseAdjustments is the last computed lengthening per method.
+func (s *Sidecar) promiseAdjustments() map[string]promise.Adjustment {
+	s.keep.mu.Lock()
+	defer s.keep.mu.Unlock()
+	return s.keep.adjust
+}
+
+// extraDays is the lengthening the sidecar applies now to method.
+func (s *Sidecar) extraDays(method string) int { return s.store.ExtraDays(method) }
+
+// startKeep runs the promise check at start and every promiseEvery.
+func (s *Sidecar) startKeep(ctx context.Context) {
+	s.refreshPromises()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(promiseEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.refreshPromises()
+			}
+		}
+	}()
+}
+
+// keepMail sends the e-mails of this feature (the points link).
+func (s *Sidecar) keepMail(kind string) (func(context.Context, store.Mail) error, bool) {
+	if kind == store.MailPointsLink {
+		return s.sendPointsLink, true
+	}
+	return nil, false
+}
+
+func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
+	if m.To == "" {
+		return nil // the customer deleted their data meanwhile
+	}
+	var body store.PointsLinkMail
+	if err := json.Unmarshal(m.Body, &body); err != nil {
+		return fmt.Errorf("points link mail %s: %w", m.ID, err)
+	}
+	lang := m.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	cat := s.catalog.Current()
+	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: s.abs("/points/" + body.Token),
+		Days: int(pointsLinkTTL / (24 * time.Hour))}.Render()
+	if err != nil {
+		return err
+	}
+	msg := mail.Message{ID: m.ID, Kind: "points_link", To: m.To, Subject: subject, Text: text, HTML: html,
+		Created: m.CreatedAt, ReplyTo: cat.Shop.Email}
+	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	return s.sender.Send(sctx, msg)
+}
+
+// keepRoutes registers the points page, the promise API and the owner's figures.
+func (s *Sidecar) keepRoutes(r *gin.Engine) {
+	linkLimit := newLimiter(6, 3, s.now)
+	if s.opts.RateLimit < 0 {
+		linkLimit = nil
+	}
+	pages := r.Group("", s.sameOrigin())
+	pages.GET("/points/", s.pagePoints)
+	pages.HEAD("/points/", s.pagePoints)
+	r.GET("/points", redirectTo("/points/"))
+	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.formPointsLink)
+	pages.GET("/points/:token", s.pagePointsAccount)
+	pages.POST("/points/:token/delete", s.formDeleteData)
+	pages.POST("/points/:token/forget", s.formForgetLink)
+
+	r.GET("/api/promise", s.apiPromise)
+	r.HEAD("/api/promise", s.apiPromise)
+
+	r.GET("/api/admin/stats", s.adminAuth(), s.adminStats)
+	r.GET("/api/admin/points", s.adminAuth(), s.adminPoints)
+	ad := r.Group("/admin", s.sameOrigin(), s.adminSession())
+	ad.GET("/stats/", s.adminStatsPage)
+}
+
+func init() {
+	for lang, m := range map[string]map[string]string{
+		"nl": {
+			"sum.points":         "Spaarpunten",
+			"points.need_link":   "Om je spaarpunten te gebruiken, vraag je eerst een link aan op de pagina Mijn punten (/points/) en open je die in deze browser.",
+			"points.other_email": "Deze punten horen bij %s. Gebruik dat e-mailadres of zet het vinkje uit.",
+			"points.spent":       "Je gebruikte %d spaarpunten (%s korting).",
+			"points.earned":      "Deze bestelling leverde je %d spaarpunten op.",
+			"points.pending":     "Deze bestelling levert je %d spaarpunten op; ze worden bijgeschreven zodra ze bezorgd is.",
+			"points.if_paid":     "Na betaling levert deze bestelling je %d spaarpunten op.",
+			"points.use":         "Gebruik mijn %d spaarpunten: %s korting",
+			"points.use_hint":    "Je hebt %d punten (%s). Aanvinken en op Punten toepassen drukken; het totaal hieronder is dan wat je betaalt.",
+			"points.apply":       "Punten toepassen",
+			"points.none":        "Je hebt %d punten (%s); vanaf %d punten kun je ze gebruiken.",
+			"points.ask":         "Spaarpunten? Vraag een link aan om ze hier te gebruiken:",
+			"points.check":       "Het totaal is aangepast aan je keuze voor spaarpunten. Kijk het na en betaal.",
+			"points.title":       "Mijn punten en gegevens",
+		},
+		"en": {
+			"sum.points":         "Loyalty points",
+			"points.need_link":   "To use your points, first ask for a link on the My points page (/points/) and open it in this browser.",
+			"points.other_email": "These points belong to %s. Use that e-mail address or untick the box.",
+			"points.spent":       "You used %d points (%s off).",
+			"points.earned":      "This order earned you %d points.",
+			"points.pending":     "This order earns you %d points; they are credited once it is delivered.",
+			"points.if_paid":     "Once paid, this order earns you %d points.",
+			"points.use":         "Use my %d points: %s off",
+			"points.use_hint":    "You have %d points (%s). Tick the box and press Apply points; the total below is then what you pay.",
+			"points.apply":       "Apply points",
+			"points.none":        "You have %d points (%s); you can use them from %d points.",
+			"points.ask":         "Loyalty points? Ask for a link to use them here:",
+			"points.check":       "The total now follows your choice about points. Check it and pay.",
+			"points.title":       "My points and data",
+		},
+	} {
+		for k, v := range m {
+			phrases[lang][k] = v
+		}
+	}
+}

@@ -1,0 +1,246 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/loyalty"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/promise"
+	"github.com/storefront/storefront/checkout/stats"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// The owner's figures: delivery promises against reality per shipping
+// method and the retention figures, at GET /api/admin/stats (what `shop
+// stats` prints) and on /admin/stats/ with a small bar chart. The current
+// lengthening of the promises is public at GET /api/promise, for the
+// product pages' script.
+
+// MethodFigures is how one shipping method kept its promises.
+type MethodFigures struct {
+	promise.MethodStats
+	Name string `json:"name"`
+	// ExtraDays is the lengthening in force now (from the recent deliveries,
+	// whatever the period asked), RecentOnTime and Sample what it rests on.
+	ExtraDays    int     `json:"extra_days"`
+	RecentOnTime float64 `json:"recent_on_time"`
+	Sample       int     `json:"recent_sample"`
+}
+
+// StatsAnswer is the answer of GET /api/admin/stats.
+type StatsAnswer struct {
+	From      time.Time       `json:"from"`
+	To        time.Time       `json:"to"` // exclusive
+	Target    float64         `json:"on_time_target"`
+	Methods   []MethodFigures `json:"methods"`
+	Retention stats.Report    `json:"retention"`
+	Notes     []string        `json:"notes,omitempty"`
+}
+
+// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included, in the
+// shop's time zone); the default is the last 90 days up to today.
+func (s *Sidecar) period(c *gin.Context) (from, to time.Time, err error) {
+	loc := s.zone()
+	now := s.now().In(loc)
+	to = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
+	if v := c.Query("to"); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return from, to, fmt.Errorf("to=%q is not a date like 2026-11-30", v)
+		}
+		to = d.AddDate(0, 0, 1)
+	}
+	from = to.AddDate(0, 0, -90)
+	if v := c.Query("from"); v != "" {
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return from, to, fmt.Errorf("from=%q is not a date like 2026-09-01", v)
+		}
+		from = d
+	}
+	if !from.Before(to) {
+		return from, to, fmt.Errorf("from (%s) must come before to", from.Format(time.DateOnly))
+	}
+	return from, to, nil
+}
+
+// figures computes the answer for [from, to).
+func (s *Sidecar) figures(from, to time.Time) (StatsAnswer, error) {
+	cat := s.catalog.Current()
+	a := StatsAnswer{From: from, To: to, Target: cat.Shop.OnTimeTarget}
+	ds, err := s.store.Deliveries()
+	if err != nil {
+		return a, err
+	}
+	adj := s.refreshPromises()
+	for _, m := range promise.Summarize(ds, from, to) {
+		f := MethodFigures{MethodStats: m, Name: m.Method}
+		if cm, ok := cat.Method(m.Method); ok {
+			f.Name = cm.Name
+		}
+		if ad, ok := adj[m.Method]; ok {
+			f.ExtraDays, f.RecentOnTime, f.Sample = ad.ExtraDays, ad.OnTime, ad.Sample
+		}
+		a.Methods = append(a.Methods, f)
+	}
+	orders, err := s.store.ListOrders(store.Filter{})
+	if err != nil {
+		return a, err
+	}
+	reviewsKnown := true
+	so := make([]stats.Order, 0, len(orders))
+	for _, o := range orders {
+		cust := loyalty.NormalizeEmail(o.Customer.Email)
+		if cust == "" {
+			cust = "anonymous:" + o.ID // data deleted: counted as a one-time customer
+		}
+		x := stats.Order{ID: o.ID, Customer: cust, CreatedAt: o.CreatedAt, Paid: !o.PaidAt.IsZero(),
+			DeliveredAt: o.DeliveredAt, Returned: len(o.Returns) > 0}
+		if o.State == order.Delivered && reviewsKnown {
+			rs, err := s.store.ReviewsOfOrder(o.ID)
+			if err != nil {
+				reviewsKnown = false
+			} else {
+				x.Reviewed = len(rs) > 0
+			}
+		}
+		so = append(so, x)
+	}
+	a.Retention = stats.Compute(so, from, to)
+	if !reviewsKnown {
+		a.Notes = append(a.Notes, "reviews could not be read; the review rate counts none")
+	}
+	if a.Target <= 0 {
+		a.Notes = append(a.Notes, "no on_time_target in data/shop.toml: promises are never lengthened")
+	}
+	return a, nil
+}
+
+func (s *Sidecar) adminStats(c *gin.Context) {
+	from, to, err := s.period(c)
+	if err != nil {
+		fail(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	a, err := s.figures(from, to)
+	if err != nil {
+		s.internal(c, "stats", err)
+		return
+	}
+	ok(c, http.StatusOK, a)
+}
+
+// PromiseAnswer is the answer of GET /api/promise.
+type PromiseAnswer struct {
+	Target  float64                  `json:"on_time_target"`
+	Methods map[string]PromiseMethod `json:"methods"`
+}
+
+// PromiseMethod is the lengthening of one method's promise.
+type PromiseMethod struct {
+	ExtraDays int     `json:"extra_days"`
+	OnTime    float64 `json:"on_time"` // share on time over the recent deliveries
+	Sample    int     `json:"sample"`
+}
+
+func (s *Sidecar) apiPromise(c *gin.Context) {
+	cat := s.catalog.Current()
+	adj := s.promiseAdjustments()
+	a := PromiseAnswer{Target: cat.Shop.OnTimeTarget, Methods: map[string]PromiseMethod{}}
+	for _, m := range cat.Shipping.Methods {
+		ad := adj[m.ID]
+		a.Methods[m.ID] = PromiseMethod{ExtraDays: s.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	ok(c, http.StatusOK, a)
+}
+
+// bar is one bar of the admin chart.
+type bar struct {
+	Label  string
+	Value  float64 // 0..1
+	Target float64 // 0: none
+	Text   string
+	Y      int
+	W      int // width in px of the value
+	TX     int // x of the target mark
+}
+
+type statsPage struct {
+	CSRF     string
+	A        StatsAnswer
+	From, To string
+	Bars     []bar
+	Height   int
+	Zone     *time.Location
+}
+
+func (s *Sidecar) adminStatsPage(c *gin.Context) {
+	from, to, err := s.period(c)
+	if err != nil {
+		s.adminMessage(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	a, err := s.figures(from, to)
+	if err != nil {
+		s.internalPage(c, "stats", err)
+		return
+	}
+	d := statsPage{CSRF: c.GetString("csrf"), A: a, From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly)}
+	add := func(label string, v, target float64) {
+		b := bar{Label: label, Value: v, Target: target, Text: fmt.Sprintf("%.0f%%", v*100), Y: len(d.Bars) * 28}
+		b.W = int(v*300 + 0.5)
+		if target > 0 {
+			b.TX = 160 + int(target*300+0.5)
+		}
+		d.Bars = append(d.Bars, b)
+	}
+	r := a.Retention
+	add("Repeat customers", r.RepeatRate, 0)
+	add("Reviewed", r.ReviewRate, 0)
+	add("Returned", r.ReturnRate, 0)
+	for _, m := range a.Methods {
+		add("On time: "+m.Name, m.Rate, a.Target)
+	}
+	d.Height = len(d.Bars)*28 + 4
+	s.page(c, http.StatusOK, "admin-stats", "Admin · figures", d)
+}
+
+func init() {
+	pages.Funcs(template.FuncMap{"pct": func(v float64) float64 { return v * 100 }})
+	template.Must(pages.New("keep-stats").Parse(`
+{{define "admin-stats"}}{{$r := .A.Retention}}
+<div class="wrap sf-admin sf-admin-stats">
+{{template "admin-nav" .CSRF}}
+<h1>Figures</h1>
+<form method="get" action="/admin/stats/" class="sf-admin-period"><label>From <input type="date" name="from" value="{{.From}}"></label>
+<label>to <input type="date" name="to" value="{{.To}}"></label> <button type="submit" class="button">Show</button></form>
+<svg class="sf-chart" role="img" aria-label="Retention and on-time rates" width="520" height="{{.Height}}" viewBox="0 0 520 {{.Height}}" xmlns="http://www.w3.org/2000/svg">
+{{range .Bars}}<g transform="translate(0,{{.Y}})"><text x="0" y="17" font-size="13" fill="currentColor">{{.Label}}</text>
+<rect x="160" y="4" width="300" height="18" fill="#e5e5e5"></rect><rect x="160" y="4" width="{{.W}}" height="18" fill="#2f6f4f"></rect>
+{{if .TX}}<line x1="{{.TX}}" x2="{{.TX}}" y1="0" y2="26" stroke="#b00" stroke-width="2"></line>{{end}}
+<text x="466" y="17" font-size="13" fill="currentColor">{{.Text}}</text></g>
+{{end}}</svg>
+<p class="muted small">Red mark: the on-time target ({{printf "%.0f" (pct .A.Target)}}%).</p>
+<h2>Retention</h2>
+<table class="sf-lines cart-table"><tbody>
+<tr><th scope="row">Paid orders</th><td class="num">{{$r.Orders}}</td></tr>
+<tr><th scope="row">Customers</th><td class="num">{{$r.Customers}}</td></tr>
+<tr><th scope="row">Repeat customers</th><td class="num">{{$r.RepeatCustomers}} ({{printf "%.0f" (pct $r.RepeatRate)}}%)</td></tr>
+<tr><th scope="row">Median days between orders</th><td class="num">{{printf "%.1f" $r.MedianDays}} ({{$r.Intervals}} repeat orders)</td></tr>
+<tr><th scope="row">Review rate</th><td class="num">{{$r.Reviewed}} of {{$r.Delivered}} delivered ({{printf "%.0f" (pct $r.ReviewRate)}}%)</td></tr>
+<tr><th scope="row">Return rate</th><td class="num">{{$r.Returned}} of {{$r.Orders}} ({{printf "%.0f" (pct $r.ReturnRate)}}%)</td></tr>
+</tbody></table>
+<h2>Delivery promises</h2>
+{{if .A.Methods}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Method</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">On time</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Latest</th><th scope="col" class="num">Extra days now</th></tr></thead><tbody>
+{{range .A.Methods}}<tr><td>{{.Name}}</td><td class="num">{{.Delivered}}</td><td class="num">{{.OnTime}}</td><td class="num">{{printf "%.0f" (pct .Rate)}}%</td><td class="num">{{if .MaxLate}}{{.MaxLate}} d late{{end}}</td><td class="num">{{.ExtraDays}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="muted">No deliveries in this period.</p>{{end}}
+{{range .A.Notes}}<p class="muted small">{{.}}</p>{{end}}
+</div>
+{{end}}`))
+}

@@ -1,0 +1,292 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/loyalty"
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// Loyalty points have no account: a customer's points are derived from the
+// orders of their e-mail address (checkout/loyalty.Ledger). What this file
+// keeps in buckets of its own, created on first write:
+//
+//	points_links   sha256(token) hex -> PointsLink: the e-mailed links that
+//	               show a customer their points and data (and let them delete it)
+//	points_sent    e-mail -> time of the last link e-mail (throttle)
+
+var (
+	bucketPointsLinks = []byte("points_links")
+	bucketPointsSent  = []byte("points_sent")
+)
+
+// MailPointsLink is the e-mail with the link to the customer's points page.
+const MailPointsLink = "points_link"
+
+// Errors of the points links and data deletion.
+var (
+	ErrLinkExpired = errors.New("the link has expired")
+	ErrOrderOpen   = errors.New("an order is still open")
+)
+
+// PointsLink is one e-mailed link to a customer's points and data.
+type PointsLink struct {
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// PointsLinkMail is the body of a queued MailPointsLink: the token itself
+// lives only here and in the customer's mailbox; the bucket keeps its hash.
+type PointsLinkMail struct {
+	Token string `json:"token"`
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// RequestPointsLink queues an e-mail with a fresh link (valid for ttl) to
+// the points page of email, unless one went to that address less than
+// every ago. It reports whether an e-mail was queued; callers should not
+// tell the visitor either way.
+func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) (queued bool, err error) {
+	email = loyalty.NormalizeEmail(email)
+	now := s.opts.Now()
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return false, fmt.Errorf("points link: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	err = s.write(func(tx *bolt.Tx) error {
+		queued = false
+		sent, err := bucket(tx, bucketPointsSent)
+		if err != nil {
+			return err
+		}
+		var last time.Time
+		if v := sent.Get([]byte(email)); v != nil {
+			_ = last.UnmarshalText(v)
+		}
+		if !last.IsZero() && now.Sub(last) < every {
+			return nil
+		}
+		links, err := bucket(tx, bucketPointsLinks)
+		if err != nil {
+			return err
+		}
+		if err := putJSON(links, tokenHash(token), PointsLink{Email: email, CreatedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
+			return err
+		}
+		stamp, _ := now.MarshalText()
+		if err := sent.Put([]byte(email), stamp); err != nil {
+			return err
+		}
+		body, _ := json.Marshal(PointsLinkMail{Token: token})
+		if _, err := s.enqueue(tx, Mail{ID: MailPointsLink + ":" + tokenHash(token)[:16], Kind: MailPointsLink, To: email, Lang: lang, Body: body}); err != nil {
+			return err
+		}
+		queued = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("points link: %w", err)
+	}
+	return queued, nil
+}
+
+// PointsLinkEmail is the e-mail address a valid link token belongs to.
+func (s *Store) PointsLinkEmail(token string) (string, error) {
+	var l PointsLink
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPointsLinks)
+		if b == nil {
+			return ErrNotFound
+		}
+		return getJSON(b, tokenHash(token), &l)
+	})
+	if err != nil {
+		return "", err
+	}
+	if !s.opts.Now().Before(l.ExpiresAt) {
+		return "", ErrLinkExpired
+	}
+	return l.Email, nil
+}
+
+// CustomerOrders are the orders of an e-mail address (normalised), newest first.
+func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
+	email = loyalty.NormalizeEmail(email)
+	all, err := s.ListOrders(Filter{})
+	if err != nil {
+		return nil, fmt.Errorf("orders of a customer: %w", err)
+	}
+	var out []*order.Order
+	for _, o := range all {
+		if email != "" && loyalty.NormalizeEmail(o.Customer.Email) == email {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// Deleted says what DeleteCustomerData did.
+type Deleted struct {
+	Orders int `json:"orders"` // orders anonymised
+	Mails  int `json:"mails"`  // queued e-mails emptied
+	Links  int `json:"links"`  // points links removed
+}
+
+// AnonymousName replaces a deleted customer's name on their orders.
+const AnonymousName = "(deleted at the customer's request)"
+
+// DeleteCustomerData removes what the shop holds about email: the personal
+// fields of its orders (name, e-mail, street, postal code, city, gift note,
+// tracking) are emptied, so its loyalty points are gone with them; the
+// amounts, lines, VAT, payments, refunds, dates and country stay, as the
+// bookkeeping must keep them. Sent e-mails to the address are emptied and
+// its points links removed. It refuses (ErrOrderOpen) while an order is
+// not yet delivered or canceled, or has a return under way, since the shop
+// needs the address for those.
+func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
+	email = loyalty.NormalizeEmail(email)
+	var d Deleted
+	if email == "" {
+		return d, errors.New("delete customer data: no e-mail address")
+	}
+	now := s.opts.Now()
+	err := s.write(func(tx *bolt.Tx) error {
+		d = Deleted{}
+		orders := tx.Bucket(bucketOrders)
+		var mine []*order.Order
+		err := orders.ForEach(func(k, v []byte) error {
+			var o order.Order
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("decode order %s: %w", k, err)
+			}
+			if loyalty.NormalizeEmail(o.Customer.Email) == email {
+				mine = append(mine, &o)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, o := range mine {
+			if !o.State.Final() {
+				return fmt.Errorf("%w: %s is %s", ErrOrderOpen, o.ID, o.State)
+			}
+			for _, r := range o.Returns {
+				if r.State != order.ReturnRefunded {
+					return fmt.Errorf("%w: return %s of %s is %s", ErrOrderOpen, r.Code, o.ID, r.State)
+				}
+			}
+			if len(o.OpenRefunds()) > 0 {
+				return fmt.Errorf("%w: %s has a refund in progress", ErrOrderOpen, o.ID)
+			}
+		}
+		for _, o := range mine {
+			o.Customer = order.Customer{Name: AnonymousName, Country: o.Customer.Country}
+			o.GiftNote, o.TrackingCode, o.TrackingURL = "", "", ""
+			if o.Meta == nil {
+				o.Meta = map[string]string{}
+			}
+			o.Meta["anonymised_at"] = now.UTC().Format(time.RFC3339)
+			o.History = append(o.History, order.EventRecord{At: now, From: o.State, To: o.State, By: "customer",
+				Note: "personal data deleted at the customer's request"})
+			o.UpdatedAt = now
+			o.Version++
+			if err := putJSON(orders, o.ID, o); err != nil {
+				return err
+			}
+			d.Orders++
+		}
+		mails := tx.Bucket(bucketMail)
+		var emptied []Mail
+		err = mails.ForEach(func(k, v []byte) error {
+			var m Mail
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("decode mail %s: %w", k, err)
+			}
+			if loyalty.NormalizeEmail(m.To) == email {
+				m.To, m.Body, m.Dead = "", nil, m.Dead || m.SentAt.IsZero() // unsent ones are never sent now
+				emptied = append(emptied, m)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, m := range emptied {
+			if err := putJSON(mails, m.ID, m); err != nil {
+				return err
+			}
+			d.Mails++
+		}
+		if links := tx.Bucket(bucketPointsLinks); links != nil {
+			var keys [][]byte
+			err := links.ForEach(func(k, v []byte) error {
+				var l PointsLink
+				if json.Unmarshal(v, &l) == nil && l.Email == email {
+					keys = append(keys, append([]byte(nil), k...))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if err := links.Delete(k); err != nil {
+					return err
+				}
+				d.Links++
+			}
+		}
+		if sent := tx.Bucket(bucketPointsSent); sent != nil {
+			return sent.Delete([]byte(email))
+		}
+		return nil
+	})
+	if err != nil {
+		return Deleted{}, fmt.Errorf("delete customer data: %w", err)
+	}
+	return d, nil
+}
+
+// LedgerOrder is what the points ledger needs of an order.
+func LedgerOrder(o *order.Order) loyalty.Order {
+	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt, DeliveredAt: o.DeliveredAt,
+		Canceled: o.State == order.Canceled, GoodsPaid: o.Totals.GrandTotal - o.Totals.Shipping,
+		ToEarn: o.PointsToEarn, Redeemed: o.PointsRedeemed}
+	for _, r := range o.Refunds {
+		if order.RefundVoid(r.Status) {
+			continue
+		}
+		lo.Refunds = append(lo.Refunds, loyalty.Refund{At: r.CreatedAt, Goods: r.Amount - r.Shipping})
+	}
+	return lo
+}
+
+// PointsAccount is the loyalty account of an e-mail address, derived from
+// its orders.
+func (s *Store) PointsAccount(email string) (loyalty.Account, []*order.Order, error) {
+	os, err := s.CustomerOrders(email)
+	if err != nil {
+		return loyalty.Account{}, nil, err
+	}
+	lo := make([]loyalty.Order, 0, len(os))
+	for _, o := range os {
+		lo = append(lo, LedgerOrder(o))
+	}
+	return loyalty.Ledger(lo), os, nil
+}
