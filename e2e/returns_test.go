@@ -141,9 +141,14 @@ func TestReturnJourney(t *testing.T) {
 	if !strings.Contains(rs.Refunds, euroText(v.Chosen.Price)) {
 		t.Errorf("the order page does not show the refund of %s: %q", euroText(v.Chosen.Price), rs.Refunds)
 	}
-	mails := mailsAbout(t, h, a.Email, code, 3)
-	if !strings.Contains(strings.ToLower(mails[2].Subject), "geld") {
-		t.Errorf("the third e-mail is %q, want the refund", mails[2].Subject)
+	refundMails := 0
+	for _, m := range mailsAbout(t, h, a.Email, code, 3) {
+		if strings.Contains(strings.ToLower(m.Subject), "geld") {
+			refundMails++
+		}
+	}
+	if refundMails != 1 {
+		t.Errorf("refund e-mails about %s: %d, want 1", code, refundMails)
 	}
 	tb.screenshot("return-refunded")
 	// Pressing refund again sends nothing more.

@@ -448,7 +448,11 @@ func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer 
 				kept = append(kept, e)
 			}
 		}
-		return true, kept, []store.Mail{{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled}}, nil
+		var mails []store.Mail
+		if customer { // the wording is "as you asked"; the shop's own cancel is told by the refund e-mail, as in the admin API
+			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
+		}
+		return true, kept, mails, nil
 	})
 	if err != nil {
 		return nil, err

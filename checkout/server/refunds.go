@@ -216,11 +216,38 @@ func (s *Sidecar) reconcileRefunds(ctx context.Context) int {
 		if ctx.Err() != nil {
 			break
 		}
+		if !s.refundCheckDue(id) {
+			continue
+		}
 		if err := s.syncRefunds(ctx, id, "reconciler"); err != nil {
 			s.log.Warn("reconciler: refunds", "order", id, "err", err)
 		}
 	}
 	return len(ids)
+}
+
+// lastRefundCheck throttles the reconciler per order: refunds the provider
+// has taken (pending for days until settlement) are asked about every ten
+// minutes; a recorded one (maybe never sent) every round.
+var lastRefundCheck sync.Map // "<sidecar>/<order>" -> time.Time
+
+const refundCheckEvery = 10 * time.Minute
+
+func (s *Sidecar) refundCheckDue(orderID string) bool {
+	key := fmt.Sprintf("%p/%s", s, orderID)
+	if o, err := s.store.GetOrder(orderID); err == nil {
+		for _, r := range o.OpenRefunds() {
+			if r.Status == order.RefundRecorded {
+				lastRefundCheck.Store(key, s.now())
+				return true
+			}
+		}
+	}
+	if v, ok := lastRefundCheck.Load(key); ok && s.now().Sub(v.(time.Time)) < refundCheckEvery {
+		return false
+	}
+	lastRefundCheck.Store(key, s.now())
+	return true
 }
 
 // Plans.
