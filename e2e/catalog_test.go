@@ -263,3 +263,39 @@ func settledCards(tb *tab, want []string) []card {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestCatalogDeliveryFilter filters a category by delivery time: exactly
+// the products of that delivery class (as catalog.json says) stay.
+func TestCatalogDeliveryFilter(t *testing.T) {
+	h := need(t, false)
+	_, byProduct := readCatalog(t, h)
+	class := map[string]string{} // product URL → delivery class
+	for _, its := range byProduct {
+		class[its[0].URL] = its[0].Class
+	}
+	tb := newCustomer(t, h, tabOptions{})
+	tb.open("/")
+	cats := jsonOf[[]string](tb, `[...new Set([...document.querySelectorAll("nav a[href*='/categories/']")].map(a => a.getAttribute("href")))]`)
+	for _, c := range cats {
+		tb.open(c)
+		value := eval[string](tb, `(document.querySelector('form[data-facets] input[name="delivery"]') || {}).value || ""`)
+		if value == "" {
+			continue
+		}
+		all := shownCards(tb)
+		var want []string
+		for _, cd := range all {
+			if class[cd.URL] == value {
+				want = append(want, cd.URL)
+			}
+		}
+		if len(want) == 0 || len(want) == len(all) {
+			t.Fatalf("%s: delivery %s would keep %d of %d products: not a real filter", c, value, len(want), len(all))
+		}
+		tb.click(fmt.Sprintf(`form[data-facets] input[name="delivery"][value=%q]`, value))
+		applyFilters(t, tb)
+		checkSameProducts(t, fmt.Sprintf("%s: delivery %s", c, value), settledCards(tb, want), want)
+		return
+	}
+	t.Fatalf("no category offers a delivery-time filter (categories: %v)", cats)
+}

@@ -19,6 +19,7 @@ type catalogItem struct {
 	Variant string `json:"variant"`
 	URL     string `json:"url"`
 	Price   int64  `json:"price"`
+	Class   string `json:"delivery_class"`
 	Stock   struct {
 		Tracked  bool `json:"tracked"`
 		Quantity int  `json:"quantity"`
