@@ -105,11 +105,33 @@
     return { from: new Date(early), to: new Date(late) };
   }
 
+  // The sidecar lengthens a carrier's promise when it has been late
+  // (GET /api/promise, docs/loyalty-and-promises.md); silent when absent.
+  var promiseAdjust = null;
+  function loadPromise() {
+    if (!promiseAdjust) {
+      promiseAdjust = fetch("/api/promise", { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; });
+    }
+    return promiseAdjust;
+  }
   function initDelivery(box) {
     var el = $("[data-delivery-date]", box), json = $("[data-delivery-rules]", box);
     if (!el || !json || !window.Intl) return;
+    showDelivery(box, el, json, null);
+    if (window.fetch) loadPromise().then(function (p) {
+      if (p && p.methods) showDelivery(box, el, json, p.methods);
+    });
+  }
+  function showDelivery(box, el, json, extra) {
     try {
-      var d = deliveryDates(JSON.parse(json.textContent), new Date());
+      var rules = JSON.parse(json.textContent);
+      if (extra) (rules.methods || []).forEach(function (m) {
+        var a = extra[m.id];
+        if (a && a.extra_days > 0) m.t += a.extra_days;
+      });
+      var d = deliveryDates(rules, new Date());
       if (!d) return;
       var f = new Intl.DateTimeFormat(document.documentElement.lang, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
       el.textContent = fill(el.dataset.template, { from: f.format(d.from), to: f.format(d.to) });
