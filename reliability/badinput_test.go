@@ -118,6 +118,11 @@ func hostileRequests(base string) []hostile {
 		// HTML routes (no-JS forms and pages)
 		{name: "form add from another site", method: "POST", path: "/cart/add", body: "sku=KOF-001&quantity=1", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", "https://evil.example"}, want: []int{403}, page: true},
 		{name: "form checkout from another site", method: "POST", path: "/checkout/", body: "name=Ada", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", "https://evil.example"}, want: []int{403}, page: true},
+		{name: "form update from another site", method: "POST", path: "/cart/update", body: "sku=KOF-001&quantity=5", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", "https://evil.example"}, want: []int{403}, page: true},
+		{name: "form remove without Origin", method: "POST", path: "/cart/remove", body: "sku=KOF-001", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", ""}, want: []int{403}, page: true},
+		{name: "pay again for a made-up order", method: "POST", path: "/order/" + token + "/pay", body: "", hdr: []string{json415, "application/x-www-form-urlencoded"}, want: []int{404}, page: true},
+		{name: "pay again from another site", method: "POST", path: "/order/" + token + "/pay", body: "", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", "https://evil.example"}, want: []int{403}, page: true},
+		{name: "local payment choice from another site", method: "POST", path: "/pay/tr_unknown123", body: "status=paid", hdr: []string{json415, "application/x-www-form-urlencoded", "Origin", "https://evil.example"}, want: []int{403, 404}, page: true},
 		{name: "order page made-up token", method: "GET", path: "/order/" + token, want: []int{404}, page: true},
 		{name: "pay page unknown payment", method: "GET", path: "/pay/tr_unknown123", want: []int{404}, page: true},
 	}
@@ -345,4 +350,24 @@ func htmlPart(ctype, enc string, body io.Reader) string {
 	}
 	b, _ := io.ReadAll(body)
 	return string(b)
+}
+
+// TestLocalPayPageRefusesOtherSites: another site cannot mark a payment of
+// the built-in provider paid by posting its form.
+func TestLocalPayPageRefusesOtherSites(t *testing.T) {
+	s := startShop(t, shopConfig{})
+	ca, pid := placeOrder(t, s, "MOK-001")
+	c := s.customer()
+	for _, hdr := range [][]string{
+		{"Origin", "https://evil.example"},
+		{"Sec-Fetch-Site", "cross-site"},
+	} {
+		a := c.do(http.MethodPost, "/pay/"+pid, "status=paid", append([]string{"Content-Type", "application/x-www-form-urlencoded"}, hdr...)...)
+		if a.status != http.StatusForbidden {
+			t.Errorf("pay page post with %s: %s, want 403", hdr[0], a)
+		}
+	}
+	if st := orderState(t, s, ca.Order.ID); st != "awaiting_payment" {
+		t.Errorf("order is %s after cross-site posts to the pay page", st)
+	}
 }
