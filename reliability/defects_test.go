@@ -225,3 +225,28 @@ func prefill(t *testing.T, path string, size int) {
 		t.Fatal(err)
 	}
 }
+
+// TestWebhookReplaysDoNotHammerProvider: anyone who knows a payment id (a
+// customer sees theirs in the checkout URL) can post the webhook as often
+// as they like. Each post must not become a call to Mollie: Mollie's rate
+// limits count per API key, so a flood of replays would get the whole shop
+// rate limited and make everyone's checkout fail.
+func TestWebhookReplaysDoNotHammerProvider(t *testing.T) {
+	skipDefect(t, "server.syncPayment asks the provider on every webhook, even for a final payment and with no throttle (docs/reliability.md, defect D6)")
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	_, pid := placeOrder(t, s, "MOK-001")
+	if err := fake.SetStatus(pid, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	before := fake.Calls(molliefake.GetPayment)
+	for i := 0; i < 200; i++ {
+		if a := postWebhook(s.URL, "id="+pid); a.status != http.StatusOK {
+			t.Fatalf("replay %d: %s", i, a)
+		}
+	}
+	if n := fake.Calls(molliefake.GetPayment) - before; n > 20 {
+		t.Errorf("200 replays of a paid payment's webhook made %d calls to the provider; want a handful at most", n)
+	}
+}
