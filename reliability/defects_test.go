@@ -250,3 +250,32 @@ func TestWebhookReplaysDoNotHammerProvider(t *testing.T) {
 		t.Errorf("200 replays of a paid payment's webhook made %d calls to the provider; want a handful at most", n)
 	}
 }
+
+// TestOneCartOnePayment: a customer who comes back from the payment page
+// (the browser's back button reloads the checkout form, which carries a new
+// idempotency key) and submits again must not end up with two payable
+// payments for one cart: paying both charges them twice.
+func TestOneCartOnePayment(t *testing.T) {
+	skipDefect(t, "server.placeOrder makes a new order and payment for a cart that already has an order with an open payment (docs/reliability.md, defect D7)")
+	fake := molliefake.New()
+	defer fake.Close()
+	s := startShop(t, shopConfig{fake: fake})
+	c := s.customer()
+	c.add("MOK-001", 1)
+	a1, ca1 := c.checkout("form-render-1", form("Terug"))
+	a2, ca2 := c.checkout("form-render-2", form("Terug"))
+	if a1.status != http.StatusCreated || a2.status >= 500 {
+		t.Fatalf("checkouts: %s / %s", a1, a2)
+	}
+	time.Sleep(300 * time.Millisecond) // a cancel of the replaced payment runs in the background
+	open := 0
+	for _, p := range fakePayments(t, fake) {
+		if p.Status == "open" {
+			open++
+		}
+	}
+	if open > 1 {
+		t.Errorf("one cart has %d payable payments (orders %s and %s); paying both charges the customer twice",
+			open, ca1.Order.ID, ca2.Order.ID)
+	}
+}
