@@ -48,6 +48,7 @@ Commands for the checkout sidecar:
   backup    copy the order database of a running sidecar
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
+  stats     promises kept per shipping method, repeat customers, reviews, returns
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -86,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Reviews(rest)
 	case "notify":
 		err = cli.Notify(rest)
+	case "stats":
+		err = cli.Stats(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK
