@@ -348,3 +348,64 @@ func TestRetentionSubscribeJourney(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionBestRatedOrder: the "best rated" order of every category is
+// strictly monotonic in what the cards show: stars (one decimal) ↓, then
+// number of reviews ↓, then the name order; and it has its own static page.
+func TestRetentionBestRatedOrder(t *testing.T) {
+	h := need(t, false)
+	files, _ := filepath.Glob(filepath.Join(h.public, "categories", "*", "index.json"))
+	if len(files) == 0 {
+		t.Fatal("no category indexes in the build")
+	}
+	rated := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ix struct {
+			Orders   []string `json:"orders"`
+			Products []struct {
+				Title   string         `json:"title"`
+				Stars   int            `json:"stars"`
+				Reviews int            `json:"reviews"`
+				Rank    map[string]int `json:"rank"`
+			} `json:"products"`
+		}
+		if err := json.Unmarshal(b, &ix); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !strings.Contains(strings.Join(ix.Orders, ","), "rating") {
+			t.Errorf("%s: no rating order in %v", f, ix.Orders)
+		}
+		ps := ix.Products
+		byRank := make([]int, len(ps))
+		for i := range byRank {
+			byRank[i] = -1
+		}
+		for i, p := range ps {
+			r, ok := p.Rank["rating"]
+			if !ok || r < 0 || r >= len(ps) || byRank[r] >= 0 {
+				t.Fatalf("%s: rating ranks are not a permutation (%s: %v)", f, p.Title, p.Rank)
+			}
+			byRank[r] = i
+			if p.Reviews > 0 {
+				rated++
+			}
+		}
+		for k := 1; k < len(byRank); k++ {
+			a, b := ps[byRank[k-1]], ps[byRank[k]]
+			ok := a.Stars > b.Stars || a.Stars == b.Stars && (a.Reviews > b.Reviews || a.Reviews == b.Reviews && a.Rank["name"] < b.Rank["name"])
+			if !ok {
+				t.Errorf("%s: best rated puts %s (%d, %d) before %s (%d, %d)", f, a.Title, a.Stars, a.Reviews, b.Title, b.Stars, b.Reviews)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(f), "best-rated.html")); err != nil {
+			t.Errorf("no static best-rated page next to %s", f)
+		}
+	}
+	if rated == 0 {
+		t.Error("no product with reviews: the order was not exercised")
+	}
+}
