@@ -132,18 +132,11 @@ func (s *Sidecar) pendingConsent(token string) (*subscribe.Subscriber, *subscrib
 	if !validSubToken(token) {
 		return nil, nil
 	}
-	subs, err := s.store.ListSubscribers()
+	sub, c, err := s.store.ConsentByConfirmToken(token)
 	if err != nil {
 		return nil, nil
 	}
-	for i := range subs {
-		for _, c := range subs[i].Topics {
-			if c.ConfirmToken == token {
-				return &subs[i], c
-			}
-		}
-	}
-	return nil, nil
+	return &sub, c
 }
 
 // pageConfirm shows the confirmation button. Confirming takes a POST, so a

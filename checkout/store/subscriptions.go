@@ -124,6 +124,39 @@ func (s *Store) ConfirmSubscription(token string) (sub subscribe.Subscriber, c s
 	return sub, c, changed, nil
 }
 
+// ConsentByConfirmToken finds the subscriber and the topic a confirmation
+// token was made for (through the token index, not a scan).
+func (s *Store) ConsentByConfirmToken(token string) (subscribe.Subscriber, *subscribe.Consent, error) {
+	var sub subscribe.Subscriber
+	var found *subscribe.Consent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		confirm, subs := tx.Bucket(bucketSubConfirm), tx.Bucket(bucketSubscribers)
+		if confirm == nil || subs == nil || token == "" {
+			return subscribe.ErrBadToken
+		}
+		email := confirm.Get([]byte(token))
+		if email == nil {
+			return subscribe.ErrBadToken
+		}
+		if err := getJSON(subs, string(email), &sub); err != nil {
+			return err
+		}
+		for _, c := range sub.Topics {
+			if c.ConfirmToken == token {
+				found = c
+			}
+		}
+		if found == nil {
+			return subscribe.ErrBadToken
+		}
+		return nil
+	})
+	if err != nil {
+		return sub, nil, fmt.Errorf("consent by confirmation token: %w", err)
+	}
+	return sub, found, nil
+}
+
 // SubscriberByToken loads the subscriber of an unsubscribe/manage token.
 func (s *Store) SubscriberByToken(token string) (subscribe.Subscriber, error) {
 	var sub subscribe.Subscriber
