@@ -99,3 +99,19 @@ func (t *Totals) recompute() {
 		t.VATTotal += v
 	}
 }
+
+// PaidShare is what goods worth a (at the prices on the lines) cost the
+// customer after the discounts: a × (subtotal − discounts) / subtotal,
+// rounded down. A refund of returned items uses it, so a customer who paid
+// part with loyalty points gets back the money they paid for those items
+// (and their points in proportion), not the full price in money.
+func (t Totals) PaidShare(a money.Amount) money.Amount {
+	var off money.Amount
+	for _, adj := range t.Adjustments {
+		off -= adj.Amount
+	}
+	if off <= 0 || t.Subtotal <= 0 || a <= 0 {
+		return a
+	}
+	return money.Amount(int64(a) * int64(t.Subtotal-off) / int64(t.Subtotal))
+}

@@ -80,3 +80,19 @@ func TestApplyDiscountLimits(t *testing.T) {
 		t.Fatalf("a zero discount changed the totals: %v %+v", err, tt)
 	}
 }
+
+func TestPaidShare(t *testing.T) {
+	tt := totals(map[int]money.Amount{9: 2900}, 495)
+	if got := tt.PaidShare(1450); got != 1450 {
+		t.Fatalf("no discount: %d, want 1450", got)
+	}
+	if err := ApplyDiscount(&tt, "points", "P", 1000); err != nil {
+		t.Fatal(err)
+	}
+	// 29.00 of goods paid 19.00: one of two items cost 9.50.
+	for _, c := range []struct{ a, want money.Amount }{{1450, 950}, {2900, 1900}, {0, 0}, {1, 0}} {
+		if got := tt.PaidShare(c.a); got != c.want {
+			t.Errorf("PaidShare(%d) = %d, want %d", c.a, got, c.want)
+		}
+	}
+}

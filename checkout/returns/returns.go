@@ -189,6 +189,7 @@ func (p Policy) ForLines(o *order.Order, lines []order.ReturnLine, allBack bool)
 	for _, l := range lines {
 		a.Items += l.Total()
 	}
+	a.Items = o.Totals.PaidShare(a.Items) // less when points paid part (docs/loyalty-and-promises.md)
 	ship := max(0, o.Totals.Shipping-o.ShippingRefunded())
 	switch p.RefundShipping {
 	case ShippingAlways:

@@ -318,7 +318,7 @@ func TestPromiseLengthened(t *testing.T) {
 	}
 	// Three days after the promised day, each of them.
 	for _, o := range late {
-		clk.off.Store(int64(o.PromisedBy.AddDate(0, 0, 3).Add(12*time.Hour).Sub(time.Now())))
+		clk.off.Store(int64(o.PromisedBy.AddDate(0, 0, 3).Add(12 * time.Hour).Sub(time.Now())))
 		sh.delivered(o)
 	}
 	clk.off.Store(int64(late[0].PromisedBy.AddDate(0, 0, 4).Sub(time.Now())))
@@ -367,5 +367,40 @@ func TestPromiseLengthened(t *testing.T) {
 	sh.req(http.MethodGet, "/api/promise", "").json(t, &p)
 	if p.Methods["postnl"].ExtraDays >= 3 {
 		t.Fatalf("the promise did not come back after on-time deliveries: %+v", p)
+	}
+}
+
+// TestPointsLineRefund: an order paid partly with points, one of two items
+// refunded: the money back is what that item cost after the discount, and
+// the points come back in the same proportion, so together they make the
+// item's price, not more.
+func TestPointsLineRefund(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withLoyalty(t))
+	sh.delivered(sh.buy(f, "lr-1", map[string]int{"KOF-GUJI-250-BO": 14}, "")) // 203 points
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.req(http.MethodGet, sh.pointsLink(pointsEmail), "")
+	// 2 × 14.50 = 29.00; 200 of the 203 points asked for = 10.00 off; 4.95 shipping.
+	o := sh.buy(f, "lr-2", map[string]int{"KOF-GUJI-250-BO": 2}, `,"use_points":true,"points":200`)
+	if o.PointsRedeemed != 200 || o.Total() != 1900+495 {
+		t.Fatalf("order: %d points, total %d", o.PointsRedeemed, o.Total())
+	}
+	if acc := sh.balance(pointsEmail); acc.Balance != 3 {
+		t.Fatalf("balance after spending 200: %+v", acc)
+	}
+	r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/refund", `{"lines":[{"sku":"KOF-GUJI-250-BO","quantity":1}]}`)
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("refund: %d %s", r.StatusCode, r.body)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if len(o.Refunds) != 1 || o.Refunds[0].Amount != 950 {
+		t.Fatalf("refund of one item paid 9.50 after points: %+v", o.Refunds)
+	}
+	// Half the goods back: half the points spent come back (100 = 5.00);
+	// 9.50 + 5.00 = 14.50, the item's price.
+	if acc := sh.balance(pointsEmail); acc.Balance != 103 {
+		t.Fatalf("balance after the refund: %d, want 103 (%+v)", acc.Balance, acc.History)
 	}
 }

@@ -307,6 +307,7 @@ func planLines(want map[string]int, shipping bool, now time.Time) store.RefundPl
 		for _, l := range lines {
 			a.Items += l.Total()
 		}
+		a.Items = o.Totals.PaidShare(a.Items) // less when points paid part (loyalty.go)
 		if shipping {
 			a.Shipping = max(0, o.Totals.Shipping-o.ShippingRefunded())
 		}
