@@ -443,3 +443,35 @@ func TestPollVotes(t *testing.T) {
 		t.Error("no rate limit on votes")
 	}
 }
+
+// TestAdminRetentionPage: the owner logs in, sees the pending review and the
+// subscribers, approves with the page's CSRF token, and sends the digests.
+func TestAdminRetentionPage(t *testing.T) {
+	sh := newShop(t)
+	if r := sh.req(http.MethodGet, "/admin/reviews/", ""); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("reviews page without a session: %d", r.StatusCode)
+	}
+	o := sh.paidDelivered("adm-1")
+	token := tokenOf(t, o.URL)
+	sh.form("/order/"+token+"/review", url.Values{"product": {"ethiopie-guji"}, "rating": {"3"}, "text": {"Gaat wel <b>"}, "author": {"Eva"}})
+	sh.form("/api/subscriptions", url.Values{"email": {"f@example.nl"}, "topic": {"maker:guji-cooperatie"}, "label": {"Guji-coöperatie"}})
+	sh.adminLogin()
+	page := sh.req(http.MethodGet, "/admin/reviews/", "")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, "Gaat wel &lt;b&gt;") || !strings.Contains(page.body, "Guji-coöperatie") {
+		t.Fatalf("reviews page: %d\n%s", page.StatusCode, page.body)
+	}
+	csrf := csrfOf(t, page.body)
+	id := o.ID + "/ethiopie-guji"
+	if r := sh.form("/admin/reviews/"+id+"/approve", url.Values{}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("approve without the CSRF token: %d", r.StatusCode)
+	}
+	if r := sh.form("/admin/reviews/"+id+"/approve", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", r.StatusCode, r.body)
+	}
+	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.ModeratedBy == "" {
+		t.Errorf("after approving on the page: %+v", r)
+	}
+	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "Starting+point") {
+		t.Errorf("notify button: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/review"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/subscribe"
 )
 
 // Reviews from verified buyers (docs/retention.md): a job asks each
@@ -60,6 +61,12 @@ func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
 	admin.GET("/subscribers", s.adminListSubscribers)
 	admin.POST("/notify", s.adminNotify)
+
+	// The owner's page (logged in through /admin/, CSRF-checked forms).
+	ad := r.Group("/admin", s.sameOrigin(), s.adminSession())
+	ad.GET("/reviews/", s.adminReviewsPage)
+	ad.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
+	ad.POST("/notify", s.adminNotifyForm)
 }
 
 // startRetention starts the review request job.
@@ -410,6 +417,75 @@ func (s *Sidecar) adminRequestReviews(c *gin.Context) {
 	ok(c, http.StatusOK, gin.H{"queued": n})
 }
 
+// adminRetentionPage is the owner's page of reviews and subscriptions.
+type adminRetentionPage struct {
+	CSRF, Notice     string
+	Pending          []review.Review
+	Approved         []review.Review // newest first, at most 20
+	ApprovedN        int
+	RejectedN        int
+	Topics           []topicCount
+	Addresses        int
+	Preview          store.NotifyResult
+	PreviewErr       string
+	ReviewsOff       bool
+	AfterDays        int
+	ReviewsRequested int
+}
+
+func (s *Sidecar) adminReviewsPage(c *gin.Context) {
+	all, err := s.store.ListReviews("")
+	if err != nil {
+		s.internalPage(c, "admin reviews", err)
+		return
+	}
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	for _, r := range all {
+		switch r.State {
+		case review.Pending:
+			d.Pending = append(d.Pending, r)
+		case review.Approved:
+			d.ApprovedN++
+			d.Approved = append([]review.Review{r}, d.Approved...)
+		case review.Rejected:
+			d.RejectedN++
+		}
+	}
+	if len(d.Approved) > 20 {
+		d.Approved = d.Approved[:20]
+	}
+	days, on := review.AfterDays(s.catalog.Current().Shop.ReviewAfterDays)
+	d.AfterDays, d.ReviewsOff = days, !on
+	d.Topics, d.Addresses = s.topicCounts()
+	cat := s.catalog.Current()
+	if res, err := s.store.Notify(cat.Version, subscribe.Products(cat), true); err != nil {
+		d.PreviewErr = err.Error()
+	} else {
+		d.Preview = res
+	}
+	c.Set("lang", "en")
+	s.retPage(c, http.StatusOK, "admin-retention", "Admin · reviews and subscribers", d)
+}
+
+func (s *Sidecar) adminReviewsAction(c *gin.Context) {
+	a := review.Action(c.Param("action"))
+	id := review.ID(c.Param("order"), c.Param("product"))
+	if a != review.Approve && a != review.Reject {
+		s.adminMessage(c, http.StatusNotFound, "Unknown action "+string(a)+".")
+		return
+	}
+	if _, err := s.store.ModerateReview(id, a, actor(c)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.adminMessage(c, http.StatusNotFound, "There is no review "+id+".")
+			return
+		}
+		s.adminMessage(c, http.StatusConflict, err.Error())
+		return
+	}
+	s.log.Info("review moderated", "review", id, "action", string(a), "by", actor(c))
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(id+": "+string(a)+"d. Run `shop reviews export` and push to publish."))
+}
+
 // retPage renders one of this feature's templates inside the theme's shell.
 func (s *Sidecar) retPage(c *gin.Context, status int, name, title string, data any) {
 	var b bytes.Buffer
@@ -471,6 +547,35 @@ var retentionPages = template.Must(template.New("retention").Funcs(template.Func
 {{end}}{{end}}
 {{if not .OptedOut}}<p class="muted small"><a href="/order/{{$o.Token}}/review/opt-out">{{rt $l "optout.link"}}</a></p>{{end}}
 <p><a href="/order/{{$o.Token}}">{{rt $l "review.order"}}</a> · <a href="{{.Home}}">{{rt $l "home"}}</a></p>
+</div>
+{{end}}
+
+{{define "admin-retention"}}{{$csrf := .CSRF}}
+<div class="wrap sf-admin sf-admin-retention">
+<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/reviews/" aria-current="page">Reviews and subscribers</a></nav>
+<h1>Reviews and subscribers</h1>
+{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
+<h2>Reviews waiting for you ({{len .Pending}})</h2>
+<p class="muted">{{if .ReviewsOff}}Review requests are off (review_after_days is negative in data/shop.toml).{{else}}Customers are asked once, {{.AfterDays}} days after delivery.{{end}}
+Approved reviews appear on the site after <code>shop reviews export</code> and the next build ({{.ApprovedN}} approved, {{.RejectedN}} rejected so far).</p>
+{{if .Pending}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Product</th><th scope="col">Stars</th><th scope="col">Review</th><th scope="col">By</th><th scope="col">Decide</th></tr></thead><tbody>
+{{range .Pending}}<tr data-review="{{.ID}}"><td>{{.ProductTitle}}<br><small><a href="/admin/orders/{{.OrderID}}">{{.OrderID}}</a></small></td><td>{{.Rating}}/5</td><td>{{.Text}}</td><td>{{.Author}}<br><small>{{.CreatedAt.Format "2006-01-02"}}</small></td>
+<td><form method="post" action="/admin/reviews/{{.ID}}/approve" class="sf-inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="button button--primary">Approve</button></form>
+<form method="post" action="/admin/reviews/{{.ID}}/reject" class="sf-inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="button button--link">Reject</button></form></td></tr>
+{{end}}</tbody></table>{{else}}<p class="muted">None.</p>{{end}}
+{{if .Approved}}<h2>Recently approved</h2><ul>{{range .Approved}}<li>{{.ProductTitle}} · {{.Rating}}/5 · {{.Author}}: {{.Text}}
+<form method="post" action="/admin/reviews/{{.ID}}/reject" class="sf-inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="button button--link">Withdraw</button></form></li>{{end}}</ul>{{end}}
+<h2>Subscribers ({{.Addresses}} addresses)</h2>
+{{if .Topics}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Follows</th><th scope="col" class="num">Confirmed</th><th scope="col" class="num">Awaiting confirmation</th></tr></thead><tbody>
+{{range .Topics}}<tr><td>{{.Label}} <small class="muted">({{.Topic}})</small></td><td class="num">{{.Confirmed}}</td><td class="num">{{.Pending}}</td></tr>{{end}}
+</tbody></table>{{else}}<p class="muted">Nobody follows a category or maker yet.</p>{{end}}
+<h2>New arrivals e-mail</h2>
+{{if .PreviewErr}}<p class="sf-error">{{.PreviewErr}}</p>
+{{else if .Preview.Baseline}}<p>Nothing announced yet: the first run records the current catalog as the starting point and sends nothing.</p>
+{{else if .Preview.Unchanged}}<p>Nothing new since the last announcement.</p>
+{{else}}<p>{{len .Preview.Arrivals}} new product(s) since the last announcement{{if .Preview.Arrivals}}: {{range $i, $a := .Preview.Arrivals}}{{if $i}}, {{end}}{{$a}}{{end}}{{end}}. A digest would go to {{len .Preview.Recipients}} address(es){{if .Preview.Already}} ({{.Preview.Already}} had it already){{end}}.</p>{{end}}
+<form method="post" action="/admin/notify"><input type="hidden" name="csrf" value="{{$csrf}}"><button type="submit" class="button">{{if .Preview.Baseline}}Record the starting point{{else}}Send the digests{{end}}</button></form>
+<p class="muted small">The same as <code>shop notify</code>; running it again sends nothing twice.</p>
 </div>
 {{end}}
 

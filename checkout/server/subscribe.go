@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -337,6 +339,72 @@ func (s *Sidecar) adminListSubscribers(c *gin.Context) {
 		subs = []subscribe.Subscriber{}
 	}
 	ok(c, http.StatusOK, SubscriberList{Subscribers: subs})
+}
+
+// topicCount is one followed topic on the owner's page.
+type topicCount struct {
+	Topic, Label       string
+	Confirmed, Pending int
+}
+
+// topicCounts counts consents per topic, and the addresses with any.
+func (s *Sidecar) topicCounts() ([]topicCount, int) {
+	subs, err := s.store.ListSubscribers()
+	if err != nil {
+		s.log.Error("list subscribers", "err", err)
+		return nil, 0
+	}
+	by := map[string]*topicCount{}
+	addresses := 0
+	for _, sub := range subs {
+		active := false
+		for k, c := range sub.Topics {
+			if c.State == subscribe.Unsubscribed {
+				continue
+			}
+			active = true
+			tc := by[k]
+			if tc == nil {
+				tc = &topicCount{Topic: k, Label: c.Label}
+				by[k] = tc
+			}
+			if c.State == subscribe.Confirmed {
+				tc.Confirmed++
+			} else {
+				tc.Pending++
+			}
+		}
+		if active {
+			addresses++
+		}
+	}
+	out := make([]topicCount, 0, len(by))
+	for _, k := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, *by[k])
+	}
+	return out, addresses
+}
+
+// adminNotifyForm is the owner's page's "send the digests" button.
+func (s *Sidecar) adminNotifyForm(c *gin.Context) {
+	cat := s.catalog.Current()
+	res, err := s.store.Notify(cat.Version, subscribe.Products(cat), false)
+	if err != nil {
+		s.internalPage(c, "notify", err)
+		return
+	}
+	if res.Queued > 0 {
+		s.kickMail()
+	}
+	s.log.Info("notify", "version", res.Version, "arrivals", len(res.Arrivals), "queued", res.Queued, "by", actor(c))
+	msg := fmt.Sprintf("%d digest(s) queued.", res.Queued)
+	switch {
+	case res.Baseline:
+		msg = "Starting point recorded; products added from now on will be announced."
+	case res.Unchanged:
+		msg = "Nothing new since the last announcement; nothing sent."
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(msg))
 }
 
 // adminNotify compares the catalog in force with the last one announced and
