@@ -196,6 +196,15 @@ func TestPointsJourney(t *testing.T) {
 			t.Errorf("VAT line %+v: the discount must come off the 9%% goods only", line)
 		}
 	}
+	var ov OrderView
+	sh.req(http.MethodGet, "/api/orders/"+o2.Token, "").json(t, &ov)
+	sum := ov.Subtotal + ov.Shipping
+	for _, a := range ov.Adjustments {
+		sum += a.Amount
+	}
+	if len(ov.Adjustments) != 1 || sum != ov.Total || !strings.Contains(ov.Points, "217") {
+		t.Errorf("order JSON: adjustments %+v do not explain the total %d (sum %d); points %q", ov.Adjustments, ov.Total, sum, ov.Points)
+	}
 	if p, _ := f.Payment(o2.PaymentID); p.Value != "8.60" {
 		t.Errorf("payment amount %s, want 8.60 (the total shown)", p.Value)
 	}

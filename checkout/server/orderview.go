@@ -150,6 +150,10 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 		v.VAT = append(v.VAT, VATView{Rate: r.Rate, VAT: int64(r.VAT)})
 	}
 	v.Refunded = int64(o.RefundedAmount()) // refunds on the order, and a legacy Meta refund
+	for _, a := range o.Totals.Adjustments {
+		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Amount: int64(a.Amount), VATRate: a.VATRate})
+	}
+	v.Points = s.orderPoints(o, lang)
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

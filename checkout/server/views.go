@@ -26,6 +26,17 @@ type OrderView struct {
 	TrackingURL   string       `json:"tracking_url,omitempty"`
 	Refunded      int64        `json:"refunded,omitempty"`
 	History       []EventView  `json:"history,omitempty"` // admin only
+	// Loyalty points (loyalty.go): the discount lines (negative amounts,
+	// per VAT rate) and the order's points in words.
+	Adjustments []AdjustmentView `json:"adjustments,omitempty"`
+	Points      string           `json:"points,omitempty"`
+}
+
+// AdjustmentView is a discount line of the order (amount negative, minor units).
+type AdjustmentView struct {
+	Kind    string `json:"kind"`
+	Amount  int64  `json:"amount"`
+	VATRate int    `json:"vat_rate"`
 }
 
 // CustomerView is who the order goes to.
