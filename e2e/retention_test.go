@@ -409,3 +409,70 @@ func TestRetentionBestRatedOrder(t *testing.T) {
 		t.Error("no product with reviews: the order was not exercised")
 	}
 }
+
+// TestRetentionPollJourney: a visitor without JavaScript votes and comes
+// back to a thank-you; a visitor with JavaScript votes in place and sees the
+// live result, with both votes counted.
+func TestRetentionPollJourney(t *testing.T) {
+	h := need(t, true)
+	const page = "/verhalen/atelier-lotte/"
+	var before struct {
+		Total int `json:"total"`
+	}
+	getJSON := func(v any) {
+		resp, err := http.Get(h.base + "/api/polls/volgend-glazuur")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /api/polls/volgend-glazuur: %s", resp.Status)
+		}
+		json.NewDecoder(resp.Body).Decode(v)
+	}
+	getJSON(&before)
+
+	plain := newCustomer(t, h, tabOptions{NoJS: true})
+	plain.open(page)
+	plain.click(`#poll-volgend-glazuur input[name="option"][value="2"]`)
+	if st := plain.submit(`#poll-volgend-glazuur button[type="submit"]`); st != 200 {
+		t.Fatalf("vote without JavaScript answered %d", st)
+	}
+	if !strings.HasSuffix(plain.location(), page+"#poll-volgend-glazuur-thanks") {
+		t.Errorf("after voting without JavaScript the browser is at %s", plain.location())
+	}
+	if !plain.visible("#poll-volgend-glazuur-thanks") {
+		t.Error("no thank-you after voting without JavaScript")
+	}
+
+	js := newCustomer(t, h, tabOptions{})
+	js.open(page)
+	js.click(`#poll-volgend-glazuur input[name="option"][value="0"]`)
+	js.click(`#poll-volgend-glazuur button[type="submit"]`)
+	js.waitFor(`document.querySelector("#poll-volgend-glazuur [data-poll-result]:not([hidden]) meter")`, 10*time.Second)
+	if strings.Contains(js.location(), "#poll-") {
+		t.Errorf("with JavaScript the page was left: %s", js.location())
+	}
+	result := js.text()
+	if !strings.Contains(result, "%") || !strings.Contains(result, "Diepblauw celadon") {
+		t.Errorf("live result not shown:\n%s", clip(result, 800))
+	}
+	var after struct {
+		Total   int `json:"total"`
+		Options []struct {
+			Votes int `json:"votes"`
+		} `json:"options"`
+	}
+	getJSON(&after)
+	if after.Total != before.Total+2 {
+		t.Errorf("poll total %d before, %d after two browsers voted", before.Total, after.Total)
+	}
+	// The same browser voting again moves its vote; the total stays.
+	js.click(`#poll-volgend-glazuur input[name="option"][value="1"]`)
+	js.click(`#poll-volgend-glazuur button[type="submit"]`)
+	js.waitFor(`document.querySelector("#poll-volgend-glazuur .poll__row--mine") && document.querySelector("#poll-volgend-glazuur .poll__row--mine") === document.querySelectorAll("#poll-volgend-glazuur .poll__row")[1]`, 10*time.Second)
+	getJSON(&after)
+	if after.Total != before.Total+2 {
+		t.Errorf("a second vote from the same browser changed the total to %d", after.Total)
+	}
+}
