@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -248,5 +249,54 @@ func TestPollOneVotePerBrowser(t *testing.T) {
 	}
 	if got, mine, _ := f.s.PollCounts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
 		t.Errorf("unknown poll: %v %d", got, mine)
+	}
+}
+
+// BenchmarkNotify10k: one notify run over 10,000 confirmed subscribers
+// (half follow the category with a new product) queues 5,000 digests in one
+// transaction.
+func BenchmarkNotify10k(b *testing.B) {
+	f := open(b, 0)
+	products := make([]subscribe.Product, 0, 501)
+	for i := 0; i < 500; i++ {
+		products = append(products, subscribe.Product{Slug: fmt.Sprintf("p%03d", i), Category: "koffie"})
+	}
+	err := f.s.db.Update(func(tx *bolt.Tx) error {
+		subs, _, _, err := subBuckets(tx)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < 10000; i++ {
+			email := fmt.Sprintf("s%05d@example.nl", i)
+			sub := subscribe.New(email, "nl", t0)
+			key := "koffie"
+			if i%2 == 1 {
+				key = "servies"
+			}
+			_, tok := sub.Request(subscribe.Topic{Kind: subscribe.Category, Key: key}, key, "/", "nl", t0)
+			if _, _, err := sub.Confirm(tok, t0); err != nil {
+				return err
+			}
+			if err := putJSON(subs, email, sub); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		v := fmt.Sprintf("v%d", i)
+		if _, err := f.s.Notify(v+"-base", products, false); err != nil {
+			b.Fatal(err)
+		}
+		next := append(products, subscribe.Product{Slug: "new-" + v, Category: "koffie"})
+		b.StartTimer()
+		res, err := f.s.Notify(v, next, false)
+		if err != nil || res.Queued != 5000 {
+			b.Fatalf("%+v %v", res, err)
+		}
 	}
 }
