@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // returnState is what the order page shows about returns and refunds.
@@ -205,4 +207,74 @@ func TestCancelJourney(t *testing.T) {
 	}
 	ao := orderByToken(t, h, orderToken(orderPath))
 	mailsAbout(t, h, a.Email, ao.ID, 3) // confirmation, canceled, refund
+}
+
+// TestOwnerPage: the owner logs in on /admin/ with the token (typed once,
+// never in a URL), sees the order under "paid", packs it with the button,
+// prints its packing slip with the gift note, and the history says who.
+func TestOwnerPage(t *testing.T) {
+	h := need(t, true)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{})
+	addToCart(t, tb, v, 1)
+	a := validAddress(t)
+	if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
+		t.Fatalf("checkout page: status %d", st)
+	}
+	fillCheckout(tb, a)
+	if err := tb.do(chromedp.SendKeys(chromedp.CSS("#f-gift_note"), "Voor Jan <3")); err != nil { // empty: nothing to clear
+		t.Fatalf("type the gift note: %v", err)
+	}
+	if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 {
+		t.Fatalf("placing the order: %d", st)
+	}
+	orderPath := choose(t, tb, "paid")
+	waitPaid(t, tb)
+	ao := orderByToken(t, h, orderToken(orderPath))
+
+	owner := newCustomer(t, h, tabOptions{}) // another browser: the owner's
+	owner.allowStatus(401)
+	owner.allowStatus(403)
+	ctxOpen := func(path string) {
+		t.Helper()
+		if err := owner.do(chromedp.Navigate(owner.url(path))); err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+	}
+	ctxOpen("/admin/orders/" + ao.ID)
+	if txt := owner.mainText(); strings.Contains(txt, a.Name) || !owner.visible(`input[name="token"]`) {
+		t.Fatalf("the owner's page without logging in shows:\n%s", clip(txt, 800))
+	}
+	owner.fill(`input[name="token"]`, adminToken)
+	if st := owner.submit(`form.sf-admin-login-form button[type=submit]`); st != 200 {
+		t.Fatalf("log in: %d", st)
+	}
+	if strings.Contains(owner.location(), adminToken) {
+		t.Fatal("the token is in the address")
+	}
+	if !strings.Contains(owner.mainText(), ao.ID) {
+		t.Fatalf("the owner's home does not list %s:\n%s", ao.ID, clip(owner.mainText(), 1500))
+	}
+	owner.open("/admin/orders/" + ao.ID)
+	if st := owner.submit(`form[action$="/pack"] button`); st != 200 {
+		t.Fatalf("pack: %d", st)
+	}
+	if !regexp.MustCompile(`(?i)order \S+ \(packed\)`).MatchString(owner.mainText()) {
+		t.Errorf("after pack the owner's page says:\n%s", clip(owner.mainText(), 800))
+	}
+	if !regexp.MustCompile(`admin-page\s+paid → packed`).MatchString(owner.mainText()) {
+		t.Errorf("the history does not say the owner's page packed it:\n%s", clip(owner.mainText(), 3000))
+	}
+	owner.screenshot("owner-order")
+	owner.open("/admin/orders/" + ao.ID + "/packing-slip")
+	slip := owner.mainText()
+	if !strings.Contains(slip, "Voor Jan <3") || !strings.Contains(slip, v.Chosen.Title) {
+		t.Errorf("the packing slip lacks the gift note or the product:\n%s", clip(slip, 1000))
+	}
+	owner.screenshot("packing-slip")
+	// The customer can no longer cancel.
+	tb.open(orderPath)
+	if rs := readReturns(tb); rs.CancelButton {
+		t.Error("a packed order still offers the customer a cancel button")
+	}
 }
