@@ -16,7 +16,6 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -51,13 +50,18 @@ var errTooLate = errors.New("the order is already packed or on its way and can n
 // errPaymentBusy: the payment is being confirmed; cancel would race it.
 var errPaymentBusy = errors.New("your payment is being confirmed; try again in a minute")
 
-// canCancel reports whether the customer may cancel the order now.
+// canCancel reports whether the customer may cancel the order now: paid
+// and not packed, or unpaid with no payment that could still complete. An
+// open payment (iDEAL, say) cannot always be canceled at the provider and
+// might be paid in another tab after the order was canceled; the customer
+// can cancel once it has failed or expired (it expires by itself).
 func canCancel(o *order.Order) bool {
 	switch o.State {
 	case order.PaymentFailed, order.Paid:
 		return true
 	case order.AwaitingPayment:
-		return o.PaymentStatus != payment.StatusPending && o.PaymentStatus != payment.StatusAuthorized
+		a := o.Attempt(o.PaymentID)
+		return a == nil || a.Status.Final()
 	}
 	return false
 }
@@ -590,7 +594,7 @@ var afterSalePhrases = map[string]map[string]string{
 		"refund.done":        "terugbetaald",
 		"refund.pending":     "Je geld komt terug; de terugbetaling wordt verwerkt.",
 		"cancel.too_late":    "Je bestelling is al ingepakt of onderweg en kan niet meer geannuleerd worden. Zodra ze binnen is kun je haar gratis retourneren.",
-		"cancel.busy":        "Je betaling wordt nog bevestigd. Probeer het over een minuutje nog eens.",
+		"cancel.busy":        "Er loopt nog een betaling voor deze bestelling. Zodra die mislukt of verlopen is (iDEAL: binnen een kwartier) kun je hier annuleren; is ze gelukt, dan kun je annuleren zolang we nog niet hebben ingepakt.",
 	},
 	"en": {
 		"as.heading":         "After your order",
@@ -635,7 +639,7 @@ var afterSalePhrases = map[string]map[string]string{
 		"refund.done":        "refunded",
 		"refund.pending":     "Your money is coming back; the refund is being processed.",
 		"cancel.too_late":    "Your order is already packed or on its way and can no longer be canceled. Once it arrives you can return it for free.",
-		"cancel.busy":        "Your payment is still being confirmed. Try again in a minute.",
+		"cancel.busy":        "A payment for this order is still open. Once it has failed or expired (iDEAL: within a quarter of an hour) you can cancel here; if it went through, you can cancel until we pack.",
 	},
 }
 
