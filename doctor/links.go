@@ -22,7 +22,7 @@ var (
 )
 
 // dynamicPrefixes are served by the checkout sidecar, not by the static site.
-var dynamicPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/outbox/"}
+var dynamicPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/outbox/", "/points/"}
 
 // checkLinks reports internal links and ref/relref targets that go nowhere,
 // and images in page bodies that do not exist.
