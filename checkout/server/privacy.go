@@ -42,8 +42,8 @@ type pointsAccountPage struct {
 }
 
 type pointsRow struct {
-	When, Order, What string
-	Points, Balance   int
+	When, Order, What         string
+	Points, Balance, Forgiven int
 }
 
 type pointsOrder struct {
@@ -140,7 +140,7 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 	for i := len(acc.History) - 1; i >= 0; i-- { // newest first
 		e := acc.History[i]
 		d.History = append(d.History, pointsRow{When: dayText(e.At.In(loc), lang), Order: e.OrderID,
-			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance})
+			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
@@ -329,7 +329,7 @@ const pointsTemplates = `
 {{if .Rule.Enabled}}<p class="muted small">{{tf $l "pp.rule" .Rule.PointsPerEuro (money .Rule.PointValue .Currency $l) .MinRedeem}}</p>{{end}}
 <h2>{{t $l "pp.history"}}</h2>
 {{if .History}}<table class="sf-lines cart-table sf-points-history"><thead><tr><th scope="col">{{t $l "pp.when"}}</th><th scope="col">{{t $l "pp.order"}}</th><th scope="col">{{t $l "pp.what"}}</th><th scope="col" class="num">{{t $l "pp.points"}}</th><th scope="col" class="num">{{t $l "pp.after"}}</th></tr></thead><tbody>
-{{range .History}}<tr><td>{{.When}}</td><td>{{.Order}}</td><td>{{.What}}</td><td class="num">{{if gt .Points 0}}+{{end}}{{.Points}}</td><td class="num">{{.Balance}}</td></tr>
+{{range .History}}<tr><td>{{.When}}</td><td>{{.Order}}</td><td>{{.What}}{{if .Forgiven}} ({{.Forgiven}} {{t $l "pp.forgiven"}}){{end}}</td><td class="num">{{if gt .Points 0}}+{{end}}{{.Points}}</td><td class="num">{{.Balance}}</td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted">{{t $l "pp.none"}}</p>{{end}}
 <h2>{{t $l "pp.orders"}}</h2>
 <table class="sf-lines cart-table"><thead><tr><th scope="col">{{t $l "pp.order"}}</th><th scope="col">{{t $l "pp.when"}}</th><th scope="col">{{t $l "pp.state"}}</th><th scope="col" class="num">{{t $l "pp.total"}}</th></tr></thead><tbody>
