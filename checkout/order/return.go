@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/payment"
 )
 
 // After the sale: returns the customer asks for and refunds the shop sends.
@@ -129,14 +130,16 @@ func (o *Order) PaidAmount() money.Amount {
 	return o.Total()
 }
 
-// RefundedAmount is what has gone back or is on its way (recorded refunds
-// included: they may have reached the provider). A refund made before
-// refunds were kept on the order (Meta refund_id) counts too.
+// RefundedAmount is what has gone back of the order's payment or is on its
+// way (recorded refunds included: they may have reached the provider).
+// Refunds of a stray payment (see AddStrayRefund) do not count here. A
+// refund made before refunds were kept on the order (Meta refund_id)
+// counts too.
 func (o *Order) RefundedAmount() money.Amount {
 	var t money.Amount
 	legacy := o.Meta["refund_id"]
 	for _, r := range o.Refunds {
-		if !RefundVoid(r.Status) {
+		if !RefundVoid(r.Status) && r.Reason != ReasonStray {
 			t += r.Amount
 		}
 		if legacy != "" && r.ProviderID == legacy {
@@ -294,6 +297,37 @@ func (o *Order) AddRefund(r Refund, by string, now time.Time) (*Refund, error) {
 	r.Status, r.By, r.CreatedAt, r.UpdatedAt = RefundRecorded, by, now, now
 	o.Refunds = append(o.Refunds, r)
 	o.note(by, fmt.Sprintf("refund %s of %s recorded (%s)", r.ID, money.Format(r.Amount, o.Currency), r.Reason), now)
+	return &o.Refunds[len(o.Refunds)-1], nil
+}
+
+// ReasonStray marks the refund of a stray payment.
+const ReasonStray = "stray payment"
+
+// AddStrayRefund records the refund of a payment of this order that was paid
+// but could not count (paid after the order was canceled, or a second paid
+// attempt): the attempt must be paid and marked as an anomaly. It refunds
+// what of that payment is not refunded yet, once.
+func (o *Order) AddStrayRefund(paymentID, by string, now time.Time) (*Refund, error) {
+	a := o.Attempt(paymentID)
+	if a == nil || a.Status != payment.StatusPaid || a.Anomaly == "" {
+		return nil, fmt.Errorf("order %s: payment %s is not a stray paid payment", o.ID, paymentID)
+	}
+	if paymentID == o.PaymentID && !o.PaidAt.IsZero() {
+		return nil, fmt.Errorf("order %s: payment %s is the order's payment", o.ID, paymentID)
+	}
+	left := a.Amount
+	for _, r := range o.Refunds {
+		if r.PaymentID == paymentID && !RefundVoid(r.Status) {
+			left -= r.Amount
+		}
+	}
+	if left <= 0 {
+		return nil, nil
+	}
+	r := Refund{ID: o.NextRefundID(), PaymentID: paymentID, Amount: left, Reason: ReasonStray,
+		Status: RefundRecorded, By: by, CreatedAt: now, UpdatedAt: now}
+	o.Refunds = append(o.Refunds, r)
+	o.note(by, fmt.Sprintf("refund %s of %s for stray payment %s recorded", r.ID, money.Format(r.Amount, o.Currency), paymentID), now)
 	return &o.Refunds[len(o.Refunds)-1], nil
 }
 

@@ -146,3 +146,26 @@ func TestReceiveReturn(t *testing.T) {
 		t.Errorf("history: %+v", h)
 	}
 }
+
+func TestAddStrayRefund(t *testing.T) {
+	now := time.Now()
+	o := paidOrder(now)
+	if _, err := o.AddStrayRefund("tr_a", "system", now); err == nil {
+		t.Error("the order's own payment is not stray")
+	}
+	o.Attempts = []Attempt{{PaymentID: "tr_b", Status: "paid", Amount: 3495, Anomaly: "second paid attempt"},
+		{PaymentID: "tr_c", Status: "open", Amount: 3495, Anomaly: "x"}}
+	if _, err := o.AddStrayRefund("tr_c", "system", now); err == nil {
+		t.Error("an open payment cannot be refunded")
+	}
+	r, err := o.AddStrayRefund("tr_b", "system", now)
+	if err != nil || r == nil || r.Amount != 3495 || r.PaymentID != "tr_b" {
+		t.Fatalf("stray refund: %+v %v", r, err)
+	}
+	if o.RefundedAmount() != 0 || o.Refundable() != 3495 {
+		t.Errorf("a stray refund must not count against the order's payment: refunded %d", o.RefundedAmount())
+	}
+	if r, err := o.AddStrayRefund("tr_b", "system", now); r != nil || err != nil {
+		t.Errorf("nothing left of the stray payment: %+v %v", r, err)
+	}
+}

@@ -622,3 +622,46 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestStrayPaymentRefunded: a payment paid after the owner canceled the
+// order is money the shop must not keep: it is refunded by itself, once,
+// through the same safe path, and does not count as the order's refund.
+func TestStrayPaymentRefunded(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	sh.addToCart("MOK-001", 1)
+	_, a := sh.checkout("stray-1")
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	if err := f.SetStatusQuiet(o.PaymentID, "pending"); err != nil { // the bank is busy: not cancelable
+		t.Fatal(err)
+	}
+	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != 200 {
+		t.Fatalf("owner cancels: %d %s", r.StatusCode, r.body)
+	}
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil { // and then it is paid after all
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if n, _ := refundsAtMollie(f, o.PaymentID); n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i := 0; i < 3; i++ { // more news: nothing more
+		sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-")
+		sh.sc.reconcileRefunds(context.Background())
+	}
+	n, vals := refundsAtMollie(f, o.PaymentID)
+	if n != 1 || !strings.HasPrefix(vals, "17.90/") {
+		t.Fatalf("refunds of the stray payment at Mollie: %d %s", n, vals)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if o.State != order.Canceled || len(o.Refunds) != 1 || o.Refunds[0].Reason != order.ReasonStray || o.Refunds[0].ProviderID == "" {
+		t.Errorf("order after the stray refund: %s %+v", o.State, o.Refunds)
+	}
+	if n := sh.mailCount("refund_sent"); n != 1 {
+		t.Errorf("refund e-mails: %d", n)
+	}
+}

@@ -60,7 +60,9 @@ func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 			s.cancelPayment(e.PaymentID, e.Note)
 		case order.EffectRefundDue:
 			// Logged as an anomaly by the store; a paid order canceled by the
-			// owner is refunded by the admin handler itself.
+			// owner is refunded by the admin handler itself. A stray paid
+			// payment is refunded here (refunds.go).
+			s.refundStrayLater(o, e.PaymentID)
 		}
 	}
 	s.kickMail()

@@ -555,3 +555,35 @@ func (s *Sidecar) adminAfterSale(c *gin.Context) {
 		ok(c, http.StatusOK, s.afterSaleView(o, "en"))
 	}
 }
+
+// refundStrayLater gives back, in the background, a payment the order could
+// not count: paid after the order was canceled, or a second paid attempt.
+// The store logged it as an anomaly; the refund takes the same safe path as
+// every other. Other refund-due effects (the owner's cancel of a paid order,
+// refunded by its handler) are not stray and are left alone.
+func (s *Sidecar) refundStrayLater(o *order.Order, paymentID string) {
+	if o == nil || paymentID == "" || s.bg.Err() != nil {
+		return
+	}
+	if a := o.Attempt(paymentID); a == nil || a.Anomaly == "" || a.Status != payment.StatusPaid {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if _, err := s.refundStray(s.bg, o.ID, paymentID, "system"); err != nil {
+			s.log.Error("refund of a stray payment", "order", o.ID, "payment", paymentID, "err", err)
+		}
+	}()
+}
+
+// refundStray records and sends the refund of a stray paid payment, once.
+func (s *Sidecar) refundStray(ctx context.Context, orderID, paymentID, by string) (*order.Order, error) {
+	unlock := s.lockOrder(orderID)
+	defer unlock()
+	o, r, err := s.store.RecordStrayRefund(orderID, paymentID, by)
+	if err != nil || r == nil {
+		return o, err
+	}
+	return s.sendRefundLocked(ctx, orderID, r.ID, by)
+}

@@ -68,3 +68,29 @@ func (s *Store) ApplyRefund(orderID, refundID, providerID, status, errText, by s
 	})
 	return o, accepted, err
 }
+
+// RecordStrayRefund records the refund of a stray paid payment of the order
+// (see order.AddStrayRefund), once: a refund already recorded for it that did
+// not fail is returned instead. A nil refund means nothing is left to refund.
+func (s *Store) RecordStrayRefund(orderID, paymentID, by string) (*order.Order, *order.Refund, error) {
+	var rid string
+	o, _, err := s.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
+		rid = ""
+		for _, r := range o.Refunds {
+			if r.PaymentID == paymentID && r.Reason == order.ReasonStray && !order.RefundVoid(r.Status) {
+				rid = r.ID
+				return false, nil, nil, nil
+			}
+		}
+		r, err := o.AddStrayRefund(paymentID, by, s.opts.Now())
+		if err != nil || r == nil {
+			return false, nil, nil, err
+		}
+		rid = r.ID
+		return true, nil, nil, nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("record stray refund: %w", err)
+	}
+	return o, o.RefundByID(rid), nil
+}
