@@ -11,6 +11,7 @@ import (
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/review"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -262,6 +263,10 @@ func TestPrivacyDelete(t *testing.T) {
 	o2 := sh.buy(f, "del-2", map[string]int{"MOK-001": 1}, `,"gift_note":"Voor jou"`)
 	other := sh.buy(f, "del-3", map[string]int{"MOK-001": 1}, "")
 	_ = other
+	rv, _, err := sh.sc.store.SaveReview(review.Review{OrderID: o1.ID, Product: "ethiopie-guji", Rating: 4, Text: "Lekker", Author: "Eva", Email: pointsEmail, Lang: "nl"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	linkPath := sh.pointsLink(pointsEmail)
 	if r := sh.req(http.MethodGet, linkPath+"?lang=en", ""); !strings.Contains(r.body, "Markt 1") || !strings.Contains(r.body, o2.ID) {
 		t.Fatalf("the points page does not show the data held:\n%s", r.body)
@@ -290,6 +295,9 @@ func TestPrivacyDelete(t *testing.T) {
 	}
 	if acc := sh.balance(pointsEmail); acc.Balance != 0 || len(acc.History) != 0 {
 		t.Errorf("points survive deletion: %+v", acc)
+	}
+	if r, _ := sh.sc.store.GetReview(rv.ID); r.Email != "" || r.Text != "Lekker" {
+		t.Errorf("review after deletion: e-mail %q, text %q (the text stays, the address goes)", r.Email, r.Text)
 	}
 	if r := sh.req(http.MethodGet, linkPath, ""); r.StatusCode != http.StatusNotFound {
 		t.Errorf("the link still works after deletion: %d", r.StatusCode)

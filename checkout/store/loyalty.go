@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/review"
 )
 
 // Loyalty points have no account: a customer's points are derived from the
@@ -142,9 +143,10 @@ func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 
 // Deleted says what DeleteCustomerData did.
 type Deleted struct {
-	Orders int `json:"orders"` // orders anonymised
-	Mails  int `json:"mails"`  // queued e-mails emptied
-	Links  int `json:"links"`  // points links removed
+	Orders  int `json:"orders"`  // orders anonymised
+	Mails   int `json:"mails"`   // queued e-mails emptied
+	Links   int `json:"links"`   // points links removed
+	Reviews int `json:"reviews"` // reviews whose e-mail address was erased
 }
 
 // AnonymousName replaces a deleted customer's name on their orders.
@@ -155,7 +157,7 @@ const AnonymousName = "(deleted at the customer's request)"
 // tracking) are emptied, so its loyalty points are gone with them; the
 // amounts, lines, VAT, payments, refunds, dates and country stay, as the
 // bookkeeping must keep them. Sent e-mails to the address are emptied and
-// its points links removed. It refuses (ErrOrderOpen) while an order is
+// its points links removed; its reviews stay, without the address. It refuses (ErrOrderOpen) while an order is
 // not yet delivered or canceled, or has a return under way, since the shop
 // needs the address for those.
 func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
@@ -250,6 +252,28 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 					return err
 				}
 				d.Links++
+			}
+		}
+		if revs := tx.Bucket(bucketReviews); revs != nil {
+			// Reviews stay (their author name is what the customer chose to
+			// publish); the address kept for moderation goes.
+			var mine []review.Review
+			err := revs.ForEach(func(k, v []byte) error {
+				var r review.Review
+				if json.Unmarshal(v, &r) == nil && loyalty.NormalizeEmail(r.Email) == email {
+					mine = append(mine, r)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, r := range mine {
+				r.Email = ""
+				if err := putJSON(revs, r.ID, r); err != nil {
+					return err
+				}
+				d.Reviews++
 			}
 		}
 		if sent := tx.Bucket(bucketPointsSent); sent != nil {
