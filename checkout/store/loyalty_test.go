@@ -1,0 +1,84 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// TestPointsLinks: a link e-mail is queued once per throttle period, its
+// token (never stored in clear in the links bucket) finds the address
+// until it expires.
+func TestPointsLinks(t *testing.T) {
+	f := open(t, -1)
+	queued, err := f.s.RequestPointsLink("  Anna@Example.NL ", "nl", time.Hour, 2*time.Minute)
+	if err != nil || !queued {
+		t.Fatalf("first request: %v %v", queued, err)
+	}
+	if again, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); again {
+		t.Fatal("a second link e-mail within the throttle period")
+	}
+	due, _ := f.s.Due(f.clock.Now(), 10)
+	if len(due) != 1 || due[0].Kind != MailPointsLink || due[0].To != "anna@example.nl" {
+		t.Fatalf("queued mail %+v", due)
+	}
+	var body PointsLinkMail
+	if err := jsonUnmarshal(due[0].Body, &body); err != nil || len(body.Token) < 32 {
+		t.Fatalf("mail body %s: %v", due[0].Body, err)
+	}
+	if email, err := f.s.PointsLinkEmail(body.Token); err != nil || email != "anna@example.nl" {
+		t.Fatalf("token → %q, %v", email, err)
+	}
+	if _, err := f.s.PointsLinkEmail(body.Token + "x"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a wrong token: %v", err)
+	}
+	f.clock.Add(3 * time.Minute)
+	if again, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !again {
+		t.Fatal("no new link after the throttle period")
+	}
+	f.clock.Add(time.Hour)
+	if _, err := f.s.PointsLinkEmail(body.Token); !errors.Is(err, ErrLinkExpired) {
+		t.Fatalf("an expired token: %v", err)
+	}
+}
+
+// TestDeleteCustomerData: refused while an order is open; then the
+// personal fields go, the bookkeeping stays, other customers are untouched.
+func TestDeleteCustomerData(t *testing.T) {
+	f := open(t, -1)
+	mine := f.create(t, "k1", f.newOrder(t, "c1", "KOF-GUJI-250-BO", 2))
+	otherO := f.newOrder(t, "c2", "KOF-GUJI-250-BO", 1)
+	otherO.Customer.Email = "bob@example.nl"
+	other := f.create(t, "k2", otherO)
+	if _, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.DeleteCustomerData("anna@example.nl"); !errors.Is(err, ErrOrderOpen) {
+		t.Fatalf("delete with an order awaiting payment: %v", err)
+	}
+	if _, _, err := f.s.Do(mine.ID, order.EventCancel, "test", ""); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.s.DeleteCustomerData("ANNA@example.nl")
+	if err != nil || d.Orders != 1 || d.Links != 1 || d.Mails != 1 {
+		t.Fatalf("delete: %+v %v", d, err)
+	}
+	got, _ := f.s.GetOrder(mine.ID)
+	if got.Customer.Email != "" || got.Customer.Name != AnonymousName || got.Customer.Country != "NL" || got.Total() != mine.Total() || got.Meta["anonymised_at"] == "" {
+		t.Fatalf("after deletion: %+v total %d", got.Customer, got.Total())
+	}
+	if o, _ := f.s.GetOrder(other.ID); o.Customer.Email != "bob@example.nl" {
+		t.Fatalf("another customer's order changed: %+v", o.Customer)
+	}
+	if os, _ := f.s.CustomerOrders("anna@example.nl"); len(os) != 0 {
+		t.Fatalf("orders still found by the address: %d", len(os))
+	}
+	due, _ := f.s.Due(f.clock.Now(), 10)
+	for _, m := range due {
+		if m.To == "anna@example.nl" {
+			t.Fatalf("an e-mail to the deleted address is still due: %+v", m)
+		}
+	}
+}
