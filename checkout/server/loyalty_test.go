@@ -177,6 +177,9 @@ func TestPointsJourney(t *testing.T) {
 	if r.StatusCode != http.StatusConflict || shownTotal(t, r.body) != "860" {
 		t.Fatalf("ticked and paid at once: %d, total %s; want 409 and 8.60 shown", r.StatusCode, shownTotal(t, r.body))
 	}
+	if !strings.Contains(r.body, `name="use_points" value="1" checked`) || !strings.Contains(r.body, "has them taken off") {
+		t.Errorf("the page with the new total does not keep the box ticked or say so")
+	}
 	if orders, _ := sh.sc.store.CustomerOrders(pointsEmail); len(orders) != 1 {
 		t.Fatalf("an order was placed before the new total was shown: %d orders", len(orders))
 	}

@@ -354,8 +354,7 @@ const pointsTemplates = `
 <legend>{{t $l "sum.points"}}</legend>
 <input type="hidden" name="points_shown" value="{{if .Using}}1{{else}}0{{end}}">
 {{if and .Email .Points}}<label><input type="checkbox" name="use_points" value="1"{{if .Using}} checked{{end}}> {{tf $l "points.use" .Points .Discount}}</label>
-<p class="muted small">{{tf $l "points.use_hint" .Balance .Discount}}</p>
-<p><button type="submit" name="apply_points" value="1" class="button">{{t $l "points.apply"}}</button></p>
+<p class="muted small">{{if .Using}}{{tf $l "points.using_hint" .Balance}}{{else}}{{tf $l "points.use_hint" .Balance .Worth}}{{end}}</p>
 {{else if .Email}}<p class="muted small">{{tf $l "points.none" .Balance .Worth .Min}}</p>
 {{else}}<p class="muted small">{{t $l "points.ask"}} <a href="/points/?lang={{$l}}">{{t $l "points.title"}}</a></p>{{end}}
 {{with .Error}}<span id="e-use_points" class="sf-error field-error">{{.}}</span>{{end}}
