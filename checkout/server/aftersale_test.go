@@ -665,3 +665,25 @@ func TestStrayPaymentRefunded(t *testing.T) {
 		t.Errorf("refund e-mails: %d", n)
 	}
 }
+
+// TestCancelAfterFullRefund: the owner refunded everything, then cancels:
+// canceled, no second refund, no error.
+func TestCancelAfterFullRefund(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	o := sh.paidOrder(f, "full-then-cancel", map[string]int{"MOK-001": 1})
+	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"full":true}`); r.StatusCode != 200 {
+		t.Fatalf("full refund: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != 200 {
+		t.Fatalf("cancel after a full refund: %d %s", r.StatusCode, r.body)
+	}
+	if n, vals := refundsAtMollie(f, o.PaymentID); n != 1 {
+		t.Errorf("refunds at Mollie: %d %s", n, vals)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if o.State != order.Canceled || len(o.Refunds) != 1 {
+		t.Errorf("after cancel: %s %+v", o.State, o.Refunds)
+	}
+}

@@ -48,7 +48,7 @@ var errRefundUncertain = errors.New("the payment provider did not answer in time
 // policy is the return policy in force.
 func (s *Sidecar) policy() returns.Policy { return returns.PolicyFrom(s.catalog.Current().Returns) }
 
-// refund records the refund plan decides on and sends it (see the top of
+// doRefund records the refund plan decides on and sends it (see the top of
 // this file). It returns the order as stored and the refund.
 func (s *Sidecar) doRefund(ctx context.Context, orderID, by string, plan store.RefundPlan) (*order.Order, *order.Refund, error) {
 	unlock := s.lockOrder(orderID)

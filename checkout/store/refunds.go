@@ -14,7 +14,8 @@ type RefundPlan func(o *order.Order) (r order.Refund, existing string, err error
 
 // RecordRefund stores a refund before it is sent, in one transaction with
 // the check that it does not exceed what was paid and not yet refunded
-// (order.ErrOverRefund). Because recorded refunds count as refunded, two
+// (order.ErrOverRefund). A plan that comes to nothing (everything was
+// refunded already) records nothing and returns a nil refund. Because recorded refunds count as refunded, two
 // refunds recorded at the same time can never together exceed the payment.
 func (s *Store) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order, *order.Refund, error) {
 	var rid string
@@ -27,6 +28,9 @@ func (s *Store) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order,
 		if existing != "" {
 			rid = existing
 			return false, nil, nil, nil
+		}
+		if r.Amount == 0 && r.Reason != "" {
+			return false, nil, nil, nil // nothing left to give back: no refund
 		}
 		added, err := o.AddRefund(r, by, s.opts.Now())
 		if err != nil {
