@@ -163,13 +163,16 @@ func (l *loader) session(ctx context.Context, rng *rand.Rand) {
 		l.checkout(ctx, c, false)
 	default: // mixed: browse, fill a cart, and about one visit in three checks out and pays
 		skus := []string{sku(), sku(), sku()}
+		for len(l.cfg.SKUs) >= 3 && (skus[1] == skus[0] || skus[2] == skus[0] || skus[2] == skus[1]) {
+			skus = []string{sku(), sku(), sku()}
+		}
 		l.do(ctx, c, opAvailability, http.MethodGet, "/api/availability?sku="+strings.Join(skus, "&sku="), nil)
 		n := 1 + rng.IntN(3)
 		for i := 0; i < n; i++ {
 			l.do(ctx, c, opCartAdd, http.MethodPost, "/api/cart/items", map[string]any{"sku": skus[i], "quantity": 1 + rng.IntN(2)})
 		}
 		l.do(ctx, c, opCartGet, http.MethodGet, "/api/cart", nil)
-		if n > 1 {
+		if n > 1 && skus[0] != skus[1] {
 			l.do(ctx, c, opCartUpdate, http.MethodPatch, "/api/cart/items/"+url.PathEscape(skus[0]), map[string]any{"quantity": 3})
 			l.do(ctx, c, opCartRemove, http.MethodDelete, "/api/cart/items/"+url.PathEscape(skus[1]), nil)
 		}

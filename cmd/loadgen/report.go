@@ -52,8 +52,10 @@ type OpReport struct {
 
 // RSSSample is the sidecar's resident memory at one moment.
 type RSSSample struct {
-	At  float64 `json:"at_s"`
-	RSS int64   `json:"rss_kb"`
+	At   float64 `json:"at_s"`
+	RSS  int64   `json:"rss_kb"`
+	Anon int64   `json:"rss_anon_kb"` // heap and stacks
+	File int64   `json:"rss_file_kb"` // mapped files: the binary, the bbolt mmap
 }
 
 // Report is a run's result.
@@ -145,11 +147,10 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-14s %9d %9.1f %8.2f %8.2f %8.2f %8.2f  %s\n", o.Op, o.Count, o.PerSec, o.P50, o.P95, o.P99, o.Max, statusText(o.Statuses))
 	}
 	if len(rep.RSS) > 0 {
-		fmt.Fprintf(w, "\nsidecar RSS (MB) every sample:")
+		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap)\n")
 		for _, s := range rep.RSS {
-			fmt.Fprintf(w, " %.0fs=%.1f", s.At, float64(s.RSS)/1024)
+			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f)\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024)
 		}
-		fmt.Fprintln(w)
 	}
 	if rep.Checked > 0 {
 		fmt.Fprintf(w, "\norders read back through the admin API: %d, inconsistent: %d\n", rep.Checked, len(rep.Inconsistent))
@@ -190,14 +191,10 @@ func startRSS(ctx context.Context, pid int, every time.Duration) *rssSampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if kb, err := VmRSS(pid); err == nil {
-				s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(), RSS: kb})
-			}
+			s.sample(pid, start)
 			select {
 			case <-ctx.Done():
-				if kb, err := VmRSS(pid); err == nil {
-					s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(), RSS: kb})
-				}
+				s.sample(pid, start)
 				return
 			case <-t.C:
 			}
@@ -206,23 +203,42 @@ func startRSS(ctx context.Context, pid int, every time.Duration) *rssSampler {
 	return s
 }
 
+func (s *rssSampler) sample(pid int, start time.Time) {
+	m, err := procStatus(pid)
+	if err != nil {
+		return
+	}
+	s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(),
+		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"]})
+}
+
 func (s *rssSampler) wait() []RSSSample {
 	<-s.done
 	return s.samples
 }
 
-// VmRSS is a process's resident set size in kB, from /proc/PID/status.
-func VmRSS(pid int) (int64, error) {
+// procStatus reads the kB figures of /proc/PID/status (VmRSS, RssAnon,
+// RssFile, ...).
+func procStatus(pid int) (map[string]int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer f.Close()
+	out := map[string]int64{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+		name, v, ok := strings.Cut(sc.Text(), ":")
+		v = strings.TrimSpace(v)
+		if !ok || !strings.HasSuffix(v, " kB") {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(v, "kB")), 10, 64); err == nil {
+			out[name] = n
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	if _, ok := out["VmRSS"]; !ok {
+		return nil, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	}
+	return out, nil
 }
