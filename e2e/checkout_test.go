@@ -25,11 +25,20 @@ func TestCheckoutForm(t *testing.T) {
 		v := pickVariant(t, h)
 		tb := newCustomer(t, h, opts)
 		addToCart(t, tb, v, 2)
+		cartTotal := shownTotal(t, tb)
 		if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
 			t.Fatalf("checkout page: status %d", st)
 		}
 		if !strings.Contains(tb.mainText(), v.Title) {
 			t.Errorf("the checkout page does not show what is ordered (%s)", v.Title)
+		}
+		// Honest checkout: nothing ticked for the customer, and no fee that
+		// appears at the last step (same shipping method as the cart's).
+		if ticked := jsonOf[[]string](tb, `[...document.querySelectorAll("main input[type=checkbox]:checked")].map(i => i.name)`); len(ticked) > 0 {
+			t.Errorf("the checkout page comes with boxes ticked for the customer: %v", ticked)
+		}
+		if got := shownTotal(t, tb); got != cartTotal {
+			t.Errorf("the cart said %s, the checkout says %s before anything was chosen", euroText(cartTotal), euroText(got))
 		}
 
 		bad := address{Name: "Ada de Vries", Email: "ada@example", Street: "", PostalCode: "12", City: "Utrecht"}
