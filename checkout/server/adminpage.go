@@ -534,8 +534,10 @@ const adminTemplates = `
 <p><a href="{{.V.URL}}">Customer's order page</a> · <a href="/admin/orders/{{$o.ID}}/packing-slip">Packing slip</a></p>
 <table class="sf-lines cart-table">{{range $o.Lines}}<tr><td>{{.Quantity}} × {{.Title}} {{.Variant}} <small>({{.SKU}})</small></td><td class="num">{{eur .LineTotal $c}}</td></tr>{{end}}
 <tr><td>Shipping ({{$o.Totals.ShippingName}})</td><td class="num">{{eur $o.Totals.Shipping $c}}</td></tr>
+{{range $o.Totals.Adjustments}}<tr><td>Discount: {{.Kind}} ({{.VATRate}}% VAT)</td><td class="num">{{eur .Amount $c}}</td></tr>{{end}}
 <tr><td><strong>Total</strong></td><td class="num"><strong>{{.V.TotalText}}</strong></td></tr>
 <tr><td>Paid · refunded · refundable</td><td class="num">{{eur .A.Paid $c}} · {{eur .A.Refunded $c}} · {{eur .A.Refundable $c}}</td></tr></table>
+{{if or $o.PointsRedeemed $o.PointsToEarn $o.PromiseExtraDays}}<p class="muted">Loyalty points: {{$o.PointsRedeemed}} spent, {{$o.PointsToEarn}} to earn on delivery{{if $o.PromiseExtraDays}} · delivery promised {{$o.PromiseExtraDays}} day(s) later than the rules, as the carrier has been late{{end}}</p>{{end}}
 {{if $o.GiftNote}}<p><strong>Gift note:</strong> <span style="white-space:pre-line">{{$o.GiftNote}}</span></p>{{end}}
 {{if $o.TrackingURL}}<p>Tracking: <a href="{{$o.TrackingURL}}" rel="noopener">{{$o.TrackingURL}}</a></p>{{end}}
 

@@ -218,6 +218,10 @@ func TestPointsJourney(t *testing.T) {
 	if err := f.SetStatus(o2.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
+	sh.adminLogin()
+	if page := sh.req(http.MethodGet, "/admin/orders/"+o2.ID, ""); !strings.Contains(page.body, "Discount: points (9% VAT)") || !strings.Contains(page.body, "217 spent") {
+		t.Errorf("the owner's order page does not show the points discount")
+	}
 	// The owner cancels the paid order: refunded in full, points back.
 	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o2.ID+"/cancel", ""); r.StatusCode != http.StatusOK {
 		t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
