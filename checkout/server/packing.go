@@ -166,7 +166,7 @@ func init() {
 
 // printCSS hides the site's frame and the buttons on paper.
 const printCSS = `<style>
-.sf-slip { max-width: 40rem; }
+.sf-slip td:nth-child(2), .sf-slip td:nth-child(4) { white-space: nowrap; }
 .sf-slip .sf-gift { border: 1px dashed currentColor; padding: 1rem; margin: 1.5rem 0; font-style: italic; white-space: pre-line; }
 .sf-slip .sf-thanks { margin-top: 2rem; font-weight: 600; }
 .sf-slip table, .sf-pick table { width: 100%; border-collapse: collapse; }
