@@ -218,6 +218,8 @@
         var sortInput = $('input[name="sort"]', form);
         var defaultSort = grid.dataset.order || "price-asc";
         form.hidden = false;
+        /* the form combines filters in place: the single-facet links give way to it */
+        $$("[data-facet-links]").forEach(function (n) { n.hidden = true; });
 
         function state() {
           var s = new URLSearchParams();
