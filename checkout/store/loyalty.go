@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -8,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -125,20 +128,74 @@ func (s *Store) PointsLinkEmail(token string) (string, error) {
 	return l.Email, nil
 }
 
-// CustomerOrders are the orders of an e-mail address (normalised), newest first.
+// CustomerOrders are the orders of an e-mail address (normalised), newest
+// first. There is no index by address: it scans the orders, but decodes
+// only those whose JSON holds the address (BenchmarkPointsAccount).
 func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 	email = loyalty.NormalizeEmail(email)
-	all, err := s.ListOrders(Filter{})
+	if email == "" {
+		return nil, nil
+	}
+	var out []*order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
+			o, err := orderOf(v, email)
+			if o != nil {
+				out = append(out, o)
+			}
+			return err
+		})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("orders of a customer: %w", err)
 	}
-	var out []*order.Order
-	for _, o := range all {
-		if email != "" && loyalty.NormalizeEmail(o.Customer.Email) == email {
-			out = append(out, o)
+	slices.SortStableFunc(out, func(a, b *order.Order) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out, nil
+}
+
+// orderOf decodes an order's JSON when it is of the (normalised) address,
+// else nil. The quick test first: the address as JSON encodes it, in any
+// case (addresses are stored as typed at checkout, lower-cased there).
+func orderOf(v []byte, email string) (*order.Order, error) {
+	enc, _ := json.Marshal(email)
+	if !containsFold(v, enc) {
+		return nil, nil
+	}
+	var o order.Order
+	if err := json.Unmarshal(v, &o); err != nil {
+		return nil, fmt.Errorf("decode order: %w", err)
+	}
+	if loyalty.NormalizeEmail(o.Customer.Email) != email {
+		return nil, nil
+	}
+	return &o, nil
+}
+
+// containsFold reports whether sub occurs in b, ASCII letters in any case.
+func containsFold(b, sub []byte) bool {
+	n := len(sub)
+	if n == 0 {
+		return true
+	}
+	first := lowerASCII(sub[0])
+	for i := 0; i+n <= len(b); i++ {
+		if lowerASCII(b[i]) == first && bytes.EqualFold(b[i:i+n], sub) {
+			return true
 		}
 	}
-	return out, nil
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Deleted says what DeleteCustomerData did.
@@ -172,14 +229,11 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 		orders := tx.Bucket(bucketOrders)
 		var mine []*order.Order
 		err := orders.ForEach(func(k, v []byte) error {
-			var o order.Order
-			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("decode order %s: %w", k, err)
+			o, err := orderOf(v, email)
+			if o != nil {
+				mine = append(mine, o)
 			}
-			if loyalty.NormalizeEmail(o.Customer.Email) == email {
-				mine = append(mine, &o)
-			}
-			return nil
+			return err
 		})
 		if err != nil {
 			return err

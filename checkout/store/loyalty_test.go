@@ -82,3 +82,22 @@ func TestDeleteCustomerData(t *testing.T) {
 		}
 	}
 }
+
+func TestOrderOfAddress(t *testing.T) {
+	for _, c := range []struct {
+		json, email string
+		want        bool
+	}{
+		{`{"customer":{"email":"anna@example.nl"}}`, "anna@example.nl", true},
+		{`{"customer":{"email":"Anna@Example.NL"}}`, "anna@example.nl", true},
+		{`{"customer":{"email":"hanna@example.nl"}}`, "anna@example.nl", false},     // not a prefix match
+		{`{"customer":{"email":"anna@example.nl.evil"}}`, "anna@example.nl", false}, // nor a suffix
+		{`{"customer":{"email":"a\u0026b@example.nl"}}`, "a&b@example.nl", true},    // JSON escapes
+		{`{"customer":{"name":"anna@example.nl","email":"x@y.nl"}}`, "anna@example.nl", false},
+	} {
+		o, err := orderOf([]byte(c.json), c.email)
+		if err != nil || (o != nil) != c.want {
+			t.Errorf("orderOf(%s, %s) = %v, %v; want found %v", c.json, c.email, o != nil, err, c.want)
+		}
+	}
+}
