@@ -370,6 +370,9 @@ func crashCustomer(ctx context.Context, base, name string, l *crashLedger, fake 
 // checks that no idempotency key made two orders.
 func checkDB(t *testing.T, path string, l *crashLedger) {
 	t.Helper()
+	if err := boltCheck(path); err != nil {
+		t.Fatalf("database fails bbolt's consistency check after the crash: %v", err)
+	}
 	st, err := store.Open(path, store.Options{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("database does not open after the crash: %v", err)
