@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/poll"
 	"github.com/storefront/storefront/checkout/review"
 	"github.com/storefront/storefront/checkout/store"
@@ -116,6 +117,22 @@ func (sh *testShop) paidDelivered(key string) OrderView {
 		sh.t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
 	sh.choose(a.CheckoutURL, "paid")
+	// The built-in provider calls the webhook in the background: wait for
+	// the order to be paid before the owner ships it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		o, err := sh.sc.store.GetOrder(a.Order.ID)
+		if err != nil {
+			sh.t.Fatal(err)
+		}
+		if o.State == order.Paid {
+			break
+		}
+		if time.Now().After(deadline) {
+			sh.t.Fatalf("order %s is still %s 10 s after paying", o.ID, o.State)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	for _, step := range []string{"ship", "deliver"} {
 		body := ""
 		if step == "ship" {
