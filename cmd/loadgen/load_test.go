@@ -9,8 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/server"
@@ -20,6 +23,13 @@ const token = "loadgen-test-admin-token-0123456789abcdef"
 
 // startSidecar runs a sidecar with the built-in provider on 127.0.0.1.
 func startSidecar(t *testing.T, skus int) (string, string) {
+	url, cat, _, _ := startSidecarDB(t, skus)
+	return url, cat
+}
+
+// startSidecarDB also returns the database file and a stop function
+// (idempotent; it runs at cleanup too).
+func startSidecarDB(t *testing.T, skus int) (string, string, string, func()) {
 	t.Helper()
 	dir := t.TempDir()
 	cat := filepath.Join(dir, "site", "catalog.json")
@@ -37,15 +47,17 @@ func startSidecar(t *testing.T, skus int) (string, string) {
 	}
 	ts.Config.Handler = sc.Handler()
 	ts.Start()
-	t.Cleanup(func() { ts.Close(); sc.Close() })
-	return strings.TrimSuffix(base, "/"), cat
+	var once sync.Once
+	stop := func() { once.Do(func() { ts.Close(); sc.Close() }) }
+	t.Cleanup(stop)
+	return strings.TrimSuffix(base, "/"), cat, filepath.Join(dir, "shop.db"), stop
 }
 
 // TestShortMixedLoad keeps the load generator honest: a few seconds of
 // mixed load give no 5xx, every operation runs, and the orders read back.
 // It asserts no speed: figures come from the long run (docs/reliability.md).
 func TestShortMixedLoad(t *testing.T) {
-	url, cat := startSidecar(t, 200)
+	url, cat, data, stop := startSidecarDB(t, 200)
 	rep, err := Run(context.Background(), Config{URL: url, Catalog: cat, Duration: 3 * time.Second,
 		Concurrency: 8, Mode: "mixed", PID: os.Getpid(), RSSEvery: time.Second, AdminToken: token})
 	if err != nil {
@@ -76,6 +88,21 @@ func TestShortMixedLoad(t *testing.T) {
 	}
 	if len(rep.RSS) == 0 || rep.RSS[0].RSS <= 0 {
 		t.Errorf("no RSS samples of pid %d", os.Getpid())
+	}
+	// The database is consistent afterwards: bbolt's own check.
+	stop()
+	db, err := bolt.Open(data, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("database after the load: %v", err)
+	}
+	defer db.Close()
+	if err := db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	}); err != nil {
+		t.Errorf("database fails bbolt's check after the load: %v", err)
 	}
 }
 
