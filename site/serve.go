@@ -232,7 +232,11 @@ func waitListening(ctx context.Context, port int, hugoDone <-chan error) error {
 			if err == nil {
 				err = errors.New("hugo stopped before serving")
 			}
-			return fmt.Errorf("the first build failed (the problems are listed above); fix them and start shop serve again: %w", err)
+			if strings.Contains(err.Error(), "logged") {
+				// Hugo has printed each problem with its file and field.
+				return errors.New("the first build failed (the problems are listed above); fix them and start shop serve again")
+			}
+			return fmt.Errorf("the first build failed; fix it and start shop serve again: %w", err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
