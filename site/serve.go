@@ -117,6 +117,9 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 
 	// Hugo listens once its first build is done.
 	if err := waitListening(ctx, internal, hugoDone); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped (Ctrl-C) during the first build
+		}
 		return err
 	}
 	var car Sidecar

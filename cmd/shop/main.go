@@ -207,7 +207,7 @@ browser tab. The checkout runs on the same port with a test payment page, so
 you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`, stderr)
 	src := fs.String("s", ".", "the shop's folder (with hugo.toml)")
 	port := fs.Int("port", 1313, "port to open in the browser")
-	bind := fs.String("bind", "127.0.0.1", "interface to listen on (0.0.0.0 to try the shop on a phone in your network)")
+	bind := fs.String("bind", "127.0.0.1", "interface to listen on (the shop's links keep using localhost)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
