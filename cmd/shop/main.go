@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -225,15 +227,34 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 			if err := os.MkdirAll(filepath.Join(varDir, "outbox"), 0o755); err != nil {
 				return nil, err
 			}
+			token, err := devAdminToken()
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(stdout, "Owner's page: %sadmin/ (admin token: %s)\n", baseURL, token)
 			return server.Open(ctx, server.Options{
-				Catalog:   catalog,
-				DataFile:  filepath.Join(varDir, "shop.db"),
-				BaseURL:   baseURL,
-				OutboxDir: filepath.Join(varDir, "outbox"),
-				Dev:       true,
+				Catalog:    catalog,
+				DataFile:   filepath.Join(varDir, "shop.db"),
+				BaseURL:    baseURL,
+				OutboxDir:  filepath.Join(varDir, "outbox"),
+				AdminToken: token,
+				Dev:        true,
 			}, log)
 		},
 	})
+}
+
+// devAdminToken is the owner's token for shop serve: SHOP_ADMIN_TOKEN when
+// set, else a new random one for this run (printed, never logged).
+func devAdminToken() (string, error) {
+	if t := os.Getenv("SHOP_ADMIN_TOKEN"); t != "" {
+		return t, nil
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make an admin token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 func cmdNew(args []string, stdout, stderr io.Writer) error {
