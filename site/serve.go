@@ -90,7 +90,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dest)
+	defer removeLater(dest)
 
 	host := "localhost"
 	if opts.Bind != "127.0.0.1" && opts.Bind != "localhost" && opts.Bind != "0.0.0.0" {
@@ -195,6 +195,18 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		return fmt.Errorf("serve: %w", hugoErr)
 	}
 	return nil
+}
+
+// removeLater removes the render folder. A rebuild that was running when
+// Hugo's server stopped may still write a few files, so it tries again.
+func removeLater(dir string) {
+	for i := 0; i < 5; i++ {
+		os.RemoveAll(dir)
+		time.Sleep(200 * time.Millisecond)
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return
+		}
+	}
 }
 
 // touch requests url from Hugo and discards the answer.
