@@ -80,26 +80,12 @@ func (s *Store) DeleteCart(id string) error {
 func (s *Store) PruneCarts(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bucketCarts)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketCarts), func(_, v []byte) (bool, error) {
 			var c cart.Cart
-			if err := jsonUnmarshal(v, &c); err != nil || c.UpdatedAt.Before(before) {
-				old = append(old, append([]byte(nil), k...))
-			}
-			return nil
+			return jsonUnmarshal(v, &c) != nil || c.UpdatedAt.Before(before), nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune carts: %w", err)

@@ -290,23 +290,14 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 			d.Mails++
 		}
 		if links := tx.Bucket(bucketPointsLinks); links != nil {
-			var keys [][]byte
-			err := links.ForEach(func(k, v []byte) error {
+			n, err := deleteWhere(links, func(_, v []byte) (bool, error) {
 				var l PointsLink
-				if json.Unmarshal(v, &l) == nil && l.Email == email {
-					keys = append(keys, append([]byte(nil), k...))
-				}
-				return nil
+				return json.Unmarshal(v, &l) == nil && l.Email == email, nil
 			})
 			if err != nil {
 				return err
 			}
-			for _, k := range keys {
-				if err := links.Delete(k); err != nil {
-					return err
-				}
-				d.Links++
-			}
+			d.Links += n
 		}
 		if revs := tx.Bucket(bucketReviews); revs != nil {
 			// Reviews stay (their author name is what the customer chose to

@@ -175,29 +175,15 @@ func (s *Store) updateMail(id string, fn func(*Mail)) error {
 func (s *Store) PruneMail(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bucketMail)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketMail), func(k, v []byte) (bool, error) {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode mail %s: %w", k, err)
+				return false, fmt.Errorf("decode mail %s: %w", k, err)
 			}
-			if (!m.SentAt.IsZero() && m.SentAt.Before(before)) || (m.Dead && m.CreatedAt.Before(before)) {
-				old = append(old, append([]byte(nil), k...))
-			}
-			return nil
+			return (!m.SentAt.IsZero() && m.SentAt.Before(before)) || (m.Dead && m.CreatedAt.Before(before)), nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune mail: %w", err)

@@ -431,26 +431,12 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 func (s *Store) PruneIdempotency(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bucketIdempotency)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
+		var err error
+		n, err = deleteWhere(tx.Bucket(bucketIdempotency), func(_, v []byte) (bool, error) {
 			var r idemRecord
-			if err := json.Unmarshal(v, &r); err != nil || r.CreatedAt.Before(before) {
-				old = append(old, append([]byte(nil), k...))
-			}
-			return nil
+			return json.Unmarshal(v, &r) != nil || r.CreatedAt.Before(before), nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+		return err
 	})
 	return n, err
 }

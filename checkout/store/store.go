@@ -207,6 +207,29 @@ func (s *Store) write(fn func(*bolt.Tx) error) error {
 	return s.db.Batch(fn)
 }
 
+// deleteWhere deletes the keys of b whose entry match selects and reports
+// how many. Keys are collected first: bbolt forbids deleting while ForEach
+// walks the bucket. An error from match stops it with nothing deleted.
+func deleteWhere(b *bolt.Bucket, match func(k, v []byte) (bool, error)) (int, error) {
+	var keys [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		ok, err := match(k, v)
+		if ok {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
 func getJSON(b *bolt.Bucket, key string, v any) error {
 	data := b.Get([]byte(key))
 	if data == nil {
