@@ -79,10 +79,11 @@ func (s *Sidecar) loadCart(id string) (*cart.Cart, error) {
 	return ct, err
 }
 
-// cartView prices the cart for the shop's own country and first method.
-func (s *Sidecar) cartView(ct *cart.Cart, lang string) (CartView, error) {
+// cartView prices the cart for a shipping method and country; "" for both
+// is the shop's own country and its first method.
+func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country string) (CartView, error) {
 	cat := s.catalog.Current()
-	t, err := cart.Compute(ct, cat, "", "")
+	t, err := cart.Compute(ct, cat, method, country)
 	if err != nil {
 		return CartView{}, err
 	}
@@ -156,12 +157,23 @@ func (s *Sidecar) cartError(err error, lang string) (int, string) {
 		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
 	case errors.Is(err, cart.ErrTooManyLines):
 		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.lines"), cart.MaxLines)
-	case errors.Is(err, cart.ErrNotInCart):
+	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, tr(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
 		return http.StatusConflict, s.stockMsg(oos, lang)
 	}
 	return http.StatusInternalServerError, tr(lang, "err.internal")
+}
+
+// failCart answers a failed cart change: the customer's mistake as a 4xx
+// with its message, anything else as a logged 500.
+func (s *Sidecar) failCart(c *gin.Context, what string, err error, lang string) {
+	status, msg := s.cartError(err, lang)
+	if status == http.StatusInternalServerError {
+		s.internal(c, what, err)
+		return
+	}
+	fail(c, status, msg)
 }
 
 // addToCart adds qty of sku, checking live stock for tracked items first
@@ -223,7 +235,7 @@ func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
 		s.internal(c, "load cart", err)
 		return
 	}
-	v, err := s.cartView(ct, lang)
+	v, err := s.cartView(ct, lang, "", "")
 	if err != nil {
 		s.internal(c, "price cart", err)
 		return
@@ -251,14 +263,12 @@ func (s *Sidecar) apiGetCart(c *gin.Context) {
 		s.internal(c, "load cart", err)
 		return
 	}
-	cat := s.catalog.Current()
-	t, err := cart.Compute(ct, cat, method, country)
+	v, err := s.cartView(ct, lang, method, country)
 	if err != nil {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "field.shipping"))
 		return
 	}
-	ok(c, http.StatusOK, CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
-		Notices: cartNotices(t, cat, lang)})
+	ok(c, http.StatusOK, v)
 }
 
 // quantity checks a JSON quantity: present, whole, 1..MaxQuantity.
@@ -298,12 +308,7 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 	}
 	id := s.ensureCartID(c)
 	if err := s.addToCart(id, req.SKU, qty); err != nil {
-		status, msg := s.cartError(err, lang)
-		if status == http.StatusInternalServerError {
-			s.internal(c, "add to cart", err)
-			return
-		}
-		fail(c, status, msg)
+		s.failCart(c, "add to cart", err, lang)
 		return
 	}
 	s.answerCart(c, http.StatusOK, id)
@@ -331,14 +336,7 @@ func (s *Sidecar) apiUpdateItem(c *gin.Context) {
 		return
 	}
 	if err := s.setQuantity(id, sku, qty); err != nil {
-		status, msg := s.cartError(err, lang)
-		if errors.Is(err, store.ErrNotFound) {
-			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
-		} else if status == http.StatusInternalServerError {
-			s.internal(c, "update cart", err)
-			return
-		}
-		fail(c, status, msg)
+		s.failCart(c, "update cart", err, lang)
 		return
 	}
 	s.answerCart(c, http.StatusOK, id)
@@ -357,14 +355,7 @@ func (s *Sidecar) apiRemoveItem(c *gin.Context) {
 		return
 	}
 	if err := s.removeFromCart(id, sku); err != nil {
-		status, msg := s.cartError(err, lang)
-		if errors.Is(err, store.ErrNotFound) {
-			status, msg = http.StatusNotFound, tr(lang, "err.not_in_cart")
-		} else if status == http.StatusInternalServerError {
-			s.internal(c, "remove from cart", err)
-			return
-		}
-		fail(c, status, msg)
+		s.failCart(c, "remove from cart", err, lang)
 		return
 	}
 	s.answerCart(c, http.StatusOK, id)

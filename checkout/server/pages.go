@@ -61,7 +61,7 @@ func (s *Sidecar) pageCart(c *gin.Context) {
 		s.internalPage(c, "load cart", err)
 		return
 	}
-	v, err := s.cartView(ct, lang)
+	v, err := s.cartView(ct, lang, "", "")
 	if err != nil {
 		s.internalPage(c, "price cart", err)
 		return
