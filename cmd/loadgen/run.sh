@@ -9,11 +9,11 @@
 #   cmd/loadgen/run.sh big 10000 mixed 30 32
 #   RSSEVERY=15s cmd/loadgen/run.sh long 200 mixed 180 16
 #
-# Binaries and data go to ${OUT:-/tmp/loadgen}; build them first with
-#   go build -o /tmp/loadgen/shop ./cmd/shop && go build -o /tmp/loadgen/loadgen ./cmd/loadgen
+# Binaries and data go to ${OUT:-/tmp/loadgen-run}; build them first with
+#   go build -o /tmp/loadgen-run/shop ./cmd/shop && go build -o /tmp/loadgen-run/loadgen ./cmd/loadgen
 set -e
 NAME=$1; SKUS=$2; MODE=$3; SECS=$4; CONC=$5
-OUT=${OUT:-/tmp/loadgen}
+OUT=${OUT:-/tmp/loadgen-run}
 PORT=$(python3 -c "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])")
 D=$OUT/$NAME; rm -rf "$D"; mkdir -p "$D/site"
 "$OUT/loadgen" -gen-catalog "$SKUS" -o "$D/site/catalog.json"
