@@ -59,17 +59,7 @@ func notify(args []string, out io.Writer) error {
 	if *dry {
 		path += "?dry_run=1"
 	}
-	var res store.NotifyResult
-	raw, err := c.do(http.MethodPost, path, nil, &res)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		_, err = out.Write(raw)
-		return err
-	}
-	printNotify(out, res)
-	return nil
+	return show(c, out, *asJSON, http.MethodPost, path, nil, printNotify)
 }
 
 func printNotify(out io.Writer, res store.NotifyResult) {

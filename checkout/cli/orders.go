@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -76,17 +73,8 @@ func orders(args []string, out io.Writer) error {
 		if *state != "" {
 			q.Set("state", *state)
 		}
-		var list server.OrderList
-		raw, err := c.do(http.MethodGet, "/api/admin/orders?"+q.Encode(), nil, &list)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			_, err = out.Write(raw)
-			return err
-		}
-		printList(out, list.Orders)
-		return nil
+		return show(c, out, *asJSON, http.MethodGet, "/api/admin/orders?"+q.Encode(), nil,
+			func(out io.Writer, list server.OrderList) { printList(out, list.Orders) })
 	case "show", "pack", "deliver", "cancel", "ship":
 		id, err := needID()
 		if err != nil {
@@ -106,17 +94,7 @@ func orders(args []string, out io.Writer) error {
 			}
 			body = map[string]string{"tracking_url": *tracking}
 		}
-		var o server.OrderView
-		raw, err := c.do(method, path, body, &o)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			_, err = out.Write(raw)
-			return err
-		}
-		printOrder(out, o)
-		return nil
+		return show(c, out, *asJSON, method, path, body, printOrder)
 	}
 	return fmt.Errorf("shop orders: unknown command %q\n\n%s", cmd, ordersUsage)
 }
@@ -172,85 +150,4 @@ func printOrder(out io.Writer, o server.OrderView) {
 			fmt.Fprintf(out, "  %s  %-6s %s %s\n", e.At.Local().Format(time.DateTime), e.By, e.What, e.Detail)
 		}
 	}
-}
-
-// adminClient calls the sidecar's admin API.
-type adminClient struct {
-	base  *url.URL
-	token string
-	http  *http.Client
-}
-
-func newAdminClient(base string) (*adminClient, error) {
-	if base == "" {
-		return nil, errors.New("SHOP_ADMIN_URL is not set: give the sidecar's address, e.g. http://127.0.0.1:8080 (or -url)")
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("SHOP_ADMIN_URL=%q is not an http(s) address like http://127.0.0.1:8080", base)
-	}
-	token := os.Getenv("SHOP_ADMIN_TOKEN")
-	if token == "" {
-		return nil, errors.New("SHOP_ADMIN_TOKEN is not set: use the token the sidecar was started with")
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	return &adminClient{base: u, token: token, http: &http.Client{Timeout: 30 * time.Second}}, nil
-}
-
-func (c *adminClient) request(method, path string, body any) (*http.Request, error) {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, c.base.String()+path, r)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("X-Shop-Actor", "cli")
-	if body != nil || method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return req, nil
-}
-
-// do sends the request and decodes a 2xx answer into v; any other answer
-// becomes an error with the sidecar's message.
-func (c *adminClient) do(method, path string, body, v any) ([]byte, error) {
-	req, err := c.request(method, path, body)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("reach the sidecar at %s: %w", c.base, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read answer of %s %s: %w", method, path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return nil, answerError(resp.StatusCode, raw)
-	}
-	if v != nil {
-		if err := json.Unmarshal(raw, v); err != nil {
-			return nil, fmt.Errorf("decode answer of %s %s: %w", method, path, err)
-		}
-	}
-	return raw, nil
-}
-
-func answerError(status int, raw []byte) error {
-	var e struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(raw, &e) == nil && e.Error != "" {
-		return fmt.Errorf("sidecar says (%d): %s", status, e.Error)
-	}
-	return fmt.Errorf("sidecar answered %d %s", status, http.StatusText(status))
 }

@@ -62,17 +62,7 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 		return true, err
 	}
 	if cmd == "pick-list" {
-		var pl server.PickList
-		raw, err := c.do(http.MethodGet, "/api/admin/pick-list", nil, &pl)
-		if err != nil {
-			return true, err
-		}
-		if *asJSON {
-			_, err = out.Write(raw)
-			return true, err
-		}
-		printPickList(out, pl)
-		return true, nil
+		return true, show(c, out, *asJSON, http.MethodGet, "/api/admin/pick-list", nil, printPickList)
 	}
 	if len(pos) != 1 {
 		return true, fmt.Errorf("shop orders %s: give exactly one order id (see shop orders list)", cmd)
@@ -84,21 +74,9 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 	case "returns":
 		method, path = http.MethodGet, "/api/admin/orders/"+id+"/returns"
 	case "packing-slip":
-		req, err := c.request(http.MethodGet, "/api/admin/orders/"+id+"/packing-slip", nil)
+		raw, err := c.do(http.MethodGet, "/api/admin/orders/"+id+"/packing-slip", nil, nil) // HTML
 		if err != nil {
 			return true, err
-		}
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return true, fmt.Errorf("reach the sidecar at %s: %w", c.base, err)
-		}
-		defer resp.Body.Close()
-		raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-		if err != nil {
-			return true, err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return true, answerError(resp.StatusCode, raw)
 		}
 		if *outFile != "" {
 			if err := os.WriteFile(*outFile, raw, 0o644); err != nil {
@@ -138,17 +116,7 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 		}
 		body = req
 	}
-	var v server.AfterSaleView
-	raw, err := c.do(method, path, body, &v)
-	if err != nil {
-		return true, err
-	}
-	if *asJSON {
-		_, err = out.Write(raw)
-		return true, err
-	}
-	printAfterSale(out, v)
-	return true, nil
+	return true, show(c, out, *asJSON, method, path, body, printAfterSale)
 }
 
 // parseSKUs reads "A=1,B=2".

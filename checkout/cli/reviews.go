@@ -70,17 +70,8 @@ func reviews(args []string, out io.Writer) error {
 		if *state != "all" {
 			q.Set("state", *state)
 		}
-		var list server.ReviewList
-		raw, err := c.do(http.MethodGet, "/api/admin/reviews?"+q.Encode(), nil, &list)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			_, err = out.Write(raw)
-			return err
-		}
-		printReviews(out, list.Reviews)
-		return nil
+		return show(c, out, *asJSON, http.MethodGet, "/api/admin/reviews?"+q.Encode(), nil,
+			func(out io.Writer, list server.ReviewList) { printReviews(out, list.Reviews) })
 	case "approve", "reject":
 		if len(pos) == 0 {
 			return fmt.Errorf("shop reviews %s: give one or more review ids (see shop reviews list)", cmd)
