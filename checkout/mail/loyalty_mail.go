@@ -32,10 +32,7 @@ var pointsWords = map[string]map[string]string{
 
 // Render renders the e-mail.
 func (p PointsLink) Render() (subject, text, html string, err error) {
-	w, ok := pointsWords[p.Lang]
-	if !ok {
-		w = pointsWords["nl"]
-	}
+	w := langWords(pointsWords, p.Lang)
 	subject = fmt.Sprintf(w["subject"], p.ShopName)
 	d := map[string]any{"P": p, "P1": fmt.Sprintf(w["p1"], p.ShopName), "P2": fmt.Sprintf(w["p2"], p.Days), "P3": w["p3"]}
 	text, html, err = renderPair(pointsText, pointsHTML, d)
@@ -55,7 +52,7 @@ var pointsText = texttemplate.Must(texttemplate.New("points text").Parse(`{{.P1}
 
 var pointsHTML = htmltemplate.Must(htmltemplate.New("points html").Parse(`<!DOCTYPE html>
 <html lang="{{.P.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.P.ShopName}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{.P1}}</p>
 <p><a href="{{.P.URL}}" style="font-weight:bold">{{.P.URL}}</a></p>
 <p>{{.P2}}</p>

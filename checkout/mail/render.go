@@ -93,12 +93,20 @@ var words = map[string]map[string]string{
 	},
 }
 
-func wordsFor(lang string) map[string]string {
-	if w, ok := words[lang]; ok {
+// bodyTag opens the body of every HTML e-mail: one readable column in
+// inline style, since mail clients drop style sheets.
+const bodyTag = `<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">`
+
+// langWords is table's words in lang, or in Dutch (the shop's default)
+// for a language it does not hold.
+func langWords(table map[string]map[string]string, lang string) map[string]string {
+	if w, ok := table[lang]; ok {
 		return w
 	}
-	return words["nl"]
+	return table["nl"]
 }
+
+func wordsFor(lang string) map[string]string { return langWords(words, lang) }
 
 type mailData struct {
 	Summary
@@ -185,7 +193,7 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{
 var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{{.ShopName}} · {{.Number}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{.Hello}}</p>
 <p>{{.Intro}}</p>
 {{if eq .Kind "shipped"}}<p><a href="{{.TrackingURL}}" style="font-weight:bold">{{.TrackingURL}}</a></p>{{end}}

@@ -100,10 +100,7 @@ type afterData struct {
 // AfterSaleMail renders one after-sale e-mail (text and HTML). Every value
 // is escaped in the HTML part.
 func AfterSaleMail(a AfterSale) (subject, text, html string, err error) {
-	w, ok := afterWords[a.Lang]
-	if !ok {
-		w = afterWords["nl"]
-	}
+	w := langWords(afterWords, a.Lang)
 	subjectKey := a.Kind + ".subject"
 	if _, known := w[subjectKey]; !known {
 		return "", "", "", fmt.Errorf("after-sale mail: unknown kind %q", a.Kind)
@@ -175,7 +172,7 @@ var afterText = texttemplate.Must(texttemplate.New("after").Parse(`{{.Hello}}
 var afterHTML = htmltemplate.Must(htmltemplate.New("after").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{{.ShopName}} · {{.Number}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{.Hello}}</p>
 <p>{{.Intro}}</p>
 {{if .Extra}}<p>{{.Extra}}</p>{{end}}

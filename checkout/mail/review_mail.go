@@ -45,10 +45,7 @@ var reviewWords = map[string]map[string]string{
 
 // Render renders the review request.
 func (r ReviewRequest) Render() (subject, text, html string, err error) {
-	w, ok := reviewWords[r.Lang]
-	if !ok {
-		w = reviewWords["nl"]
-	}
+	w := langWords(reviewWords, r.Lang)
 	subject = fmt.Sprintf(w["subject"], r.Number)
 	hello := fmt.Sprintf(w["hello"], r.CustomerName)
 	if r.CustomerName == "" {
@@ -76,7 +73,7 @@ var reviewText = texttemplate.Must(texttemplate.New("review text").Parse(`{{.Hel
 
 var reviewHTML = htmltemplate.Must(htmltemplate.New("review html").Parse(`<!DOCTYPE html>
 <html lang="{{.R.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.R.ShopName}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{.Hello}}</p>
 <p>{{.P1}}</p>
 <p>{{.P2}}</p>

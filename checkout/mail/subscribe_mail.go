@@ -78,12 +78,7 @@ var subWords = map[string]map[string]string{
 	},
 }
 
-func subWordsFor(lang string) map[string]string {
-	if w, ok := subWords[lang]; ok {
-		return w
-	}
-	return subWords["nl"]
-}
+func subWordsFor(lang string) map[string]string { return langWords(subWords, lang) }
 
 // Render renders the double opt-in e-mail.
 func (c SubscribeConfirm) Render() (subject, text, html string, err error) {
@@ -132,7 +127,7 @@ var confirmText = texttemplate.Must(texttemplate.New("confirm text").Parse(`{{.P
 
 var confirmHTML = htmltemplate.Must(htmltemplate.New("confirm html").Parse(`<!DOCTYPE html>
 <html lang="{{.C.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.C.ShopName}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{.P1}}</p>
 <p>{{.P2}}</p>
 <p><a href="{{.C.ConfirmURL}}" style="font-weight:bold">{{.C.ConfirmURL}}</a></p>
@@ -156,7 +151,7 @@ var digestText = texttemplate.Must(texttemplate.New("digest text").Funcs(subFunc
 
 var digestHTML = htmltemplate.Must(htmltemplate.New("digest html").Funcs(subFuncs).Parse(`<!DOCTYPE html>
 <html lang="{{.D.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.D.ShopName}}</title></head>
-<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">
+` + bodyTag + `
 <p>{{index .W "digest.intro"}}</p>
 {{range .D.Sections}}<h2 style="font-size:1.1rem">{{.Label}}</h2>
 <ul>{{range .Products}}<li><a href="{{.URL}}">{{.Title}}</a> · {{.Price}}</li>{{end}}</ul>
