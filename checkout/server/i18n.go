@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/order"
 )
 
 const langCookie = "sf_lang"
@@ -28,6 +30,24 @@ func (s *Sidecar) langExplicit(c *gin.Context) string {
 	}
 	return ""
 }
+
+// langOr is the customer's chosen language, else fallback (the language
+// of the order or subscription at hand; anything but en is nl). It is the
+// language of the rest of the request too.
+func (s *Sidecar) langOr(c *gin.Context, fallback string) string {
+	lang := s.langExplicit(c)
+	if lang == "" {
+		lang = fallback
+		if lang != "en" {
+			lang = "nl"
+		}
+	}
+	c.Set("lang", lang)
+	return lang
+}
+
+// orderLang is the language of a page about o.
+func (s *Sidecar) orderLang(c *gin.Context, o *order.Order) string { return s.langOr(c, o.Lang) }
 
 // lang is the language to answer in: the customer's choice, else the site's
 // default language (that of its shell page).

@@ -425,14 +425,7 @@ func (s *Sidecar) pageOrder(c *gin.Context) {
 }
 
 func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-		if lang != "en" {
-			lang = "nl"
-		}
-		c.Set("lang", lang)
-	}
+	lang := s.orderLang(c, o)
 	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang)}
 	for _, st := range s.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
@@ -526,11 +519,7 @@ func (s *Sidecar) apiGetOrder(c *gin.Context) {
 		return
 	}
 	o = s.checkFromPage(c.Request.Context(), o)
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-	}
-	ok(c, http.StatusOK, s.orderView(o, lang, false))
+	ok(c, http.StatusOK, s.orderView(o, s.orderLang(c, o), false))
 }
 
 func (s *Sidecar) internalPage(c *gin.Context, what string, err error) {

@@ -205,18 +205,6 @@ func returnMessage(err error, lang string, s *Sidecar, o *order.Order) (int, str
 	return http.StatusInternalServerError, tr(lang, "err.internal")
 }
 
-func (s *Sidecar) orderLang(c *gin.Context, o *order.Order) string {
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-		if lang != "en" {
-			lang = "nl"
-		}
-	}
-	c.Set("lang", lang)
-	return lang
-}
-
 // pageReturn shows the return form (GET /order/{token}/return).
 func (s *Sidecar) pageReturn(c *gin.Context) {
 	o, found := s.orderByToken(c, true)

@@ -260,11 +260,7 @@ func (s *Sidecar) pageReview(c *gin.Context) {
 }
 
 func (s *Sidecar) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-	}
-	c.Set("lang", lang)
+	lang := s.orderLang(c, o)
 	mine, err := s.store.ReviewsOfOrder(o.ID)
 	if err != nil {
 		s.internalPage(c, "reviews of order", err)
@@ -339,11 +335,7 @@ func (s *Sidecar) pageReviewOptOut(c *gin.Context) {
 	if !found {
 		return
 	}
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-	}
-	c.Set("lang", lang)
+	lang := s.orderLang(c, o)
 	s.retPage(c, http.StatusOK, "review-optout", rt(lang, "optout.title"), map[string]any{
 		"Lang": lang, "Action": s.orderPath(o) + "/review/opt-out", "Done": s.store.ReviewOptedOut(o.Customer.Email), "Home": s.home(lang)})
 }
@@ -358,11 +350,7 @@ func (s *Sidecar) formReviewOptOut(c *gin.Context) {
 		return
 	}
 	s.log.Info("customer opted out of review requests", "order", o.ID)
-	lang := s.langExplicit(c)
-	if lang == "" {
-		lang = o.Lang
-	}
-	c.Set("lang", lang)
+	lang := s.orderLang(c, o)
 	s.retPage(c, http.StatusOK, "review-optout", rt(lang, "optout.title"), map[string]any{
 		"Lang": lang, "Done": true, "Home": s.home(lang)})
 }

@@ -149,10 +149,7 @@ func (s *Sidecar) pageConfirm(c *gin.Context) {
 		s.badSubLink(c)
 		return
 	}
-	if s.langExplicit(c) == "" {
-		c.Set("lang", sub.Lang)
-	}
-	lang := s.lang(c)
+	lang := s.langOr(c, sub.Lang)
 	if cons.State == subscribe.Confirmed {
 		s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.confirmed.title"), map[string]any{
 			"Lang": lang, "Title": rt(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(rt(lang, "sub.confirmed.p"), cons.Label)},
@@ -182,10 +179,7 @@ func (s *Sidecar) formConfirm(c *gin.Context) {
 	if changed {
 		s.log.Info("subscription confirmed", "topic", cons.Topic.String())
 	}
-	if s.langExplicit(c) == "" {
-		c.Set("lang", sub.Lang)
-	}
-	lang := s.lang(c)
+	lang := s.langOr(c, sub.Lang)
 	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.confirmed.title"), map[string]any{
 		"Lang": lang, "Title": rt(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(rt(lang, "sub.confirmed.p"), cons.Label)},
 		"Back": cons.Source, "Home": s.home(lang)})
@@ -204,10 +198,7 @@ func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
 		s.badSubLink(c)
 		return
 	}
-	if s.langExplicit(c) == "" {
-		c.Set("lang", sub.Lang)
-	}
-	lang := s.lang(c)
+	lang := s.langOr(c, sub.Lang)
 	var topics []followed
 	for _, cons := range sub.Topics {
 		if cons.State != subscribe.Unsubscribed {
@@ -249,11 +240,8 @@ func (s *Sidecar) formUnsubscribe(c *gin.Context) {
 	}
 	s.log.Info("unsubscribed", "topics", len(ended), "one_click", c.PostForm("List-Unsubscribe") == "One-Click")
 	lang := s.lang(c)
-	if s.langExplicit(c) == "" {
-		if sub, err := s.store.SubscriberByToken(token); err == nil {
-			c.Set("lang", sub.Lang)
-			lang = sub.Lang
-		}
+	if sub, err := s.store.SubscriberByToken(token); err == nil {
+		lang = s.langOr(c, sub.Lang)
 	}
 	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.unsub.title"), map[string]any{
 		"Lang": lang, "Title": rt(lang, "sub.unsub.title"), "Paras": []string{rt(lang, "sub.unsub.done")}, "Home": s.home(lang)})
