@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -85,6 +86,20 @@ func tr(lang, key string) string {
 		return s
 	}
 	return key
+}
+
+// addPhrases adds a feature's phrases to the table tr reads. A key that is
+// already there with other words is a mistake (two features saying one
+// thing two ways, or one key meaning two things): it panics at start-up.
+func addPhrases(add map[string]map[string]string) {
+	for lang, m := range add {
+		for k, v := range m {
+			if old, dup := phrases[lang][k]; dup && old != v {
+				panic(fmt.Sprintf("phrase %s/%s defined twice: %q and %q", lang, k, old, v))
+			}
+			phrases[lang][k] = v
+		}
+	}
 }
 
 var phrases = map[string]map[string]string{

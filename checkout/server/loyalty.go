@@ -320,7 +320,7 @@ func (s *Sidecar) keepRoutes(r *gin.Engine) {
 }
 
 func init() {
-	for lang, m := range map[string]map[string]string{
+	addPhrases(map[string]map[string]string{
 		"nl": {
 			"sum.points":         "Spaarpunten",
 			"points.need_link":   "Om je spaarpunten te gebruiken, vraag je eerst een link aan op de pagina Mijn punten (/points/) en open je die in deze browser.",
@@ -353,9 +353,5 @@ func init() {
 			"points.check":       "The total now follows your choice about points. Check it and pay.",
 			"points.title":       "My points and data",
 		},
-	} {
-		for k, v := range m {
-			phrases[lang][k] = v
-		}
-	}
+	})
 }

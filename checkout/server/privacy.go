@@ -206,7 +206,7 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 
 func init() {
 	template.Must(pages.New("keep-points").Parse(pointsTemplates))
-	for lang, m := range map[string]map[string]string{
+	addPhrases(map[string]map[string]string{
 		"nl": {
 			"pp.intro":                  "Je spaart punten met elke bestelling. Er is geen account: je punten horen bij je e-mailadres. Vul het in en we sturen je een link naar je punten en de gegevens die we van je hebben. Met die link kun je ook je punten gebruiken bij het afrekenen en je gegevens laten verwijderen.",
 			"pp.email":                  "Je e-mailadres",
@@ -295,11 +295,7 @@ func init() {
 			"pp.state.delivered":        "delivered",
 			"pp.state.canceled":         "canceled",
 		},
-	} {
-		for k, v := range m {
-			phrases[lang][k] = v
-		}
-	}
+	})
 }
 
 const pointsTemplates = `

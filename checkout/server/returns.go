@@ -465,11 +465,7 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 
 func init() {
 	template.Must(pages.New("after-sale").Parse(afterSaleTemplates))
-	for lang, m := range afterSalePhrases {
-		for k, v := range m {
-			phrases[lang][k] = v
-		}
-	}
+	addPhrases(afterSalePhrases)
 }
 
 // afterSaleTemplates are the customer's after-sale markup; the theme's
@@ -736,8 +732,10 @@ func init() {
 <small id="h-gift_note" class="muted">{{t $l "co.gift_note_hint"}}</small>
 {{with .Errors.gift_note}}<span id="e-gift_note" class="sf-error field-error">{{.}}</span>{{end}}
 </p>{{end}}`))
-	phrases["nl"]["co.gift_note"] = "Cadeaubericht (niet verplicht)"
-	phrases["nl"]["co.gift_note_hint"] = "Is het een cadeau? We schrijven je bericht op de pakbon. Hoogstens 300 tekens; er staan geen prijzen op de pakbon."
-	phrases["en"]["co.gift_note"] = "Gift note (optional)"
-	phrases["en"]["co.gift_note_hint"] = "A present? We put your note on the packing slip. At most 300 characters; the packing slip shows no prices."
+	addPhrases(map[string]map[string]string{
+		"nl": {"co.gift_note": "Cadeaubericht (niet verplicht)",
+			"co.gift_note_hint": "Is het een cadeau? We schrijven je bericht op de pakbon. Hoogstens 300 tekens; er staan geen prijzen op de pakbon."},
+		"en": {"co.gift_note": "Gift note (optional)",
+			"co.gift_note_hint": "A present? We put your note on the packing slip. At most 300 characters; the packing slip shows no prices."},
+	})
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -284,7 +283,7 @@ func (s *Sidecar) renderReview(c *gin.Context, status int, o *order.Order, errPr
 		}
 		p.Products = append(p.Products, rp)
 	}
-	s.retPage(c, status, "review", rt(lang, "review.title"), p)
+	s.page(c, status, "review", tr(lang, "review.title"), p)
 }
 
 func (s *Sidecar) formReview(c *gin.Context) {
@@ -306,12 +305,12 @@ func (s *Sidecar) formReview(c *gin.Context) {
 		}
 	}
 	if title == "" {
-		s.retMessage(c, http.StatusUnprocessableEntity, rt(lang, "review.title"), rt(lang, "review.err.product"))
+		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "review.title"), tr(lang, "review.err.product"))
 		return
 	}
 	if errs := in.Clean(); len(errs) > 0 {
 		for k, v := range errs {
-			errs[k] = rt(lang, v)
+			errs[k] = tr(lang, v)
 		}
 		s.renderReview(c, http.StatusUnprocessableEntity, o, in.Product, errs, in)
 		return
@@ -319,7 +318,7 @@ func (s *Sidecar) formReview(c *gin.Context) {
 	_, _, err := s.store.SaveReview(review.Review{OrderID: o.ID, Product: in.Product, ProductTitle: title, Rating: in.Rating,
 		Text: in.Text, Author: in.Author, Email: o.Customer.Email, Lang: in.Lang})
 	if errors.Is(err, store.ErrReviewLocked) {
-		s.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": rt(lang, "review.err.locked")}, in)
+		s.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": tr(lang, "review.err.locked")}, in)
 		return
 	}
 	if err != nil {
@@ -336,7 +335,7 @@ func (s *Sidecar) pageReviewOptOut(c *gin.Context) {
 		return
 	}
 	lang := s.orderLang(c, o)
-	s.retPage(c, http.StatusOK, "review-optout", rt(lang, "optout.title"), map[string]any{
+	s.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
 		"Lang": lang, "Action": s.orderPath(o) + "/review/opt-out", "Done": s.store.ReviewOptedOut(o.Customer.Email), "Home": s.home(lang)})
 }
 
@@ -351,7 +350,7 @@ func (s *Sidecar) formReviewOptOut(c *gin.Context) {
 	}
 	s.log.Info("customer opted out of review requests", "order", o.ID)
 	lang := s.orderLang(c, o)
-	s.retPage(c, http.StatusOK, "review-optout", rt(lang, "optout.title"), map[string]any{
+	s.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
 		"Lang": lang, "Done": true, "Home": s.home(lang)})
 }
 
@@ -452,7 +451,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 		d.Preview = res
 	}
 	c.Set("lang", "en")
-	s.retPage(c, http.StatusOK, "admin-retention", "Admin · reviews and subscribers", d)
+	s.page(c, http.StatusOK, "admin-retention", "Admin · reviews and subscribers", d)
 }
 
 func (s *Sidecar) adminReviewsAction(c *gin.Context) {
@@ -474,67 +473,57 @@ func (s *Sidecar) adminReviewsAction(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(id+": "+string(a)+"d. Run `shop reviews export` and push to publish."))
 }
 
-// retPage renders one of this feature's templates inside the theme's shell.
-func (s *Sidecar) retPage(c *gin.Context, status int, name, title string, data any) {
-	var b bytes.Buffer
-	if err := retentionPages.ExecuteTemplate(&b, name, data); err != nil {
-		s.log.Error("render page", "page", name, "err", err)
-		c.String(http.StatusInternalServerError, "internal error")
-		return
-	}
-	doc := s.shells.get(s.lang(c)).render(title, htmlSafe(b.String()))
-	c.Header("X-Robots-Tag", "noindex")
-	c.Data(status, "text/html; charset=utf-8", doc)
-}
-
 // retMessage is a page with a heading and one paragraph.
 func (s *Sidecar) retMessage(c *gin.Context, status int, title, text string) {
 	lang := s.lang(c)
 	s.page(c, status, "message", title, map[string]string{"Lang": lang, "Title": title, "Text": text, "Home": s.home(lang)})
 }
 
-var retentionPages = template.Must(template.New("retention").Funcs(template.FuncMap{
-	"rt":  rt,
-	"rtf": func(lang, key string, args ...any) string { return fmt.Sprintf(rt(lang, key), args...) },
-	"seq": func() []int { return []int{5, 4, 3, 2, 1} },
-}).Parse(`
+func init() {
+	template.Must(pages.New("retention").Funcs(template.FuncMap{
+		"seq": func() []int { return []int{5, 4, 3, 2, 1} },
+	}).Parse(retentionTemplates))
+	addPhrases(retentionPhrases)
+}
+
+const retentionTemplates = `
 {{define "review"}}{{$l := .Lang}}{{$o := .O}}
 <div class="wrap sf-review">
-<h1>{{rt $l "review.title"}}</h1>
-{{if not .Open}}<p class="sf-notice notice" role="status">{{rt $l "review.not_yet"}}</p>
-{{else}}<p>{{rtf $l "review.intro" $o.ID}}</p>
+<h1>{{t $l "review.title"}}</h1>
+{{if not .Open}}<p class="sf-notice notice" role="status">{{t $l "review.not_yet"}}</p>
+{{else}}<p>{{tf $l "review.intro" $o.ID}}</p>
 {{range .Products}}
 <section class="sf-review-product" id="p-{{.Slug}}" aria-labelledby="h-{{.Slug}}">
 <h2 id="h-{{.Slug}}">{{.Title}}</h2>
-{{if .Thanks}}<p class="sf-notice notice notice--success" role="status">{{rt $l "review.thanks"}}</p>{{end}}
-{{if and .Review (ne .Review.State "pending")}}<p class="sf-review-done">{{rt $l (print "review.state." .Review.State)}}</p>
+{{if .Thanks}}<p class="sf-notice notice notice--success" role="status">{{t $l "review.thanks"}}</p>{{end}}
+{{if and .Review (ne .Review.State "pending")}}<p class="sf-review-done">{{t $l (print "review.state." .Review.State)}}</p>
 <p>{{.Review.Rating}}/5 · {{.Review.Text}}</p>
 {{else}}
 <form method="post" action="/order/{{$o.Token}}/review#p-{{.Slug}}" class="sf-review-form">
 <input type="hidden" name="product" value="{{.Slug}}"><input type="hidden" name="lang" value="{{$l}}">
 <fieldset class="sf-field form-row{{if .Errors.rating}} sf-invalid{{end}}"{{if .Errors.rating}} aria-describedby="e-rating-{{.Slug}}"{{end}}>
-<legend>{{rt $l "review.rating"}}</legend>
-{{$f := .Form}}{{$slug := .Slug}}{{range seq}}<label class="sf-star"><input type="radio" name="rating" value="{{.}}" required{{if eq . $f.Rating}} checked{{end}}> {{rtf $l "review.stars" .}}</label>
+<legend>{{t $l "review.rating"}}</legend>
+{{$f := .Form}}{{$slug := .Slug}}{{range seq}}<label class="sf-star"><input type="radio" name="rating" value="{{.}}" required{{if eq . $f.Rating}} checked{{end}}> {{tf $l "review.stars" .}}</label>
 {{end}}{{with .Errors.rating}}<span id="e-rating-{{$slug}}" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
 <p class="sf-field form-row{{if .Errors.text}} sf-invalid{{end}}">
-<label for="text-{{.Slug}}">{{rt $l "review.text"}}</label>
+<label for="text-{{.Slug}}">{{t $l "review.text"}}</label>
 <textarea id="text-{{.Slug}}" name="text" rows="5" maxlength="2000" required{{if .Errors.text}} aria-invalid="true" aria-describedby="e-text-{{.Slug}}"{{end}}>{{.Form.Text}}</textarea>
 {{with .Errors.text}}<span id="e-text-{{$slug}}" class="sf-error field-error">{{.}}</span>{{end}}
 </p>
 <p class="sf-field form-row{{if .Errors.author}} sf-invalid{{end}}">
-<label for="author-{{.Slug}}">{{rt $l "review.author"}}</label>
+<label for="author-{{.Slug}}">{{t $l "review.author"}}</label>
 <input id="author-{{.Slug}}" name="author" value="{{.Form.Author}}" maxlength="40" required autocomplete="given-name"{{if .Errors.author}} aria-invalid="true" aria-describedby="e-author-{{.Slug}}"{{end}}>
 {{with .Errors.author}}<span id="e-author-{{$slug}}" class="sf-error field-error">{{.}}</span>{{end}}
 </p>
-<p class="muted small">{{rt $l "review.moderated"}}</p>
-<p><button type="submit" class="sf-button button button--primary">{{if .Review}}{{rt $l "review.update"}}{{else}}{{rt $l "review.submit"}}{{end}}</button></p>
+<p class="muted small">{{t $l "review.moderated"}}</p>
+<p><button type="submit" class="sf-button button button--primary">{{if .Review}}{{t $l "review.update"}}{{else}}{{t $l "review.submit"}}{{end}}</button></p>
 </form>
 {{end}}
 </section>
 {{end}}{{end}}
-{{if not .OptedOut}}<p class="muted small"><a href="/order/{{$o.Token}}/review/opt-out">{{rt $l "optout.link"}}</a></p>{{end}}
-<p><a href="/order/{{$o.Token}}">{{rt $l "review.order"}}</a> · <a href="{{.Home}}">{{rt $l "home"}}</a></p>
+{{if not .OptedOut}}<p class="muted small"><a href="/order/{{$o.Token}}/review/opt-out">{{t $l "optout.link"}}</a></p>{{end}}
+<p><a href="/order/{{$o.Token}}">{{t $l "review.order"}}</a> · <a href="{{.Home}}">{{t $l "home"}}</a></p>
 </div>
 {{end}}
 
@@ -569,11 +558,11 @@ Approved reviews appear on the site after <code>shop reviews export</code> and t
 
 {{define "review-optout"}}{{$l := .Lang}}
 <div class="wrap prose sf-optout">
-<h1>{{rt $l "optout.title"}}</h1>
-{{if .Done}}<p class="sf-notice notice notice--success" role="status">{{rt $l "optout.done"}}</p>
-{{else}}<p>{{rt $l "optout.p"}}</p>
-<form method="post" action="{{.Action}}"><input type="hidden" name="lang" value="{{$l}}"><button type="submit" class="sf-button button">{{rt $l "optout.button"}}</button></form>{{end}}
-<p><a href="{{.Home}}">{{rt $l "home"}}</a></p>
+<h1>{{t $l "optout.title"}}</h1>
+{{if .Done}}<p class="sf-notice notice notice--success" role="status">{{t $l "optout.done"}}</p>
+{{else}}<p>{{t $l "optout.p"}}</p>
+<form method="post" action="{{.Action}}"><input type="hidden" name="lang" value="{{$l}}"><button type="submit" class="sf-button button">{{t $l "optout.button"}}</button></form>{{end}}
+<p><a href="{{.Home}}">{{t $l "home"}}</a></p>
 </div>
 {{end}}
 
@@ -582,30 +571,15 @@ Approved reviews appear on the site after <code>shop reviews export</code> and t
 <h1>{{.Title}}</h1>
 {{range .Paras}}<p>{{.}}</p>{{end}}
 {{if .Action}}<form method="post" action="{{.Action}}"><input type="hidden" name="lang" value="{{$l}}">{{with .Topic}}<input type="hidden" name="topic" value="{{.}}">{{end}}<button type="submit" class="sf-button button button--primary">{{.Button}}</button></form>{{end}}
-{{with .Topics}}<ul class="sf-following">{{range .}}<li>{{.Label}} <form method="post" action="{{$.Unsub}}" class="sf-inline"><input type="hidden" name="lang" value="{{$l}}"><input type="hidden" name="topic" value="{{.Topic}}"><button type="submit" class="button button--link">{{rt $l "sub.stop_one"}}</button></form></li>{{end}}</ul>{{end}}
-{{if .Back}}<p><a href="{{.Back}}">{{rt $l "sub.back"}}</a></p>{{end}}
-<p><a href="{{.Home}}">{{rt $l "home"}}</a></p>
+{{with .Topics}}<ul class="sf-following">{{range .}}<li>{{.Label}} <form method="post" action="{{$.Unsub}}" class="sf-inline"><input type="hidden" name="lang" value="{{$l}}"><input type="hidden" name="topic" value="{{.Topic}}"><button type="submit" class="button button--link">{{t $l "sub.stop_one"}}</button></form></li>{{end}}</ul>{{end}}
+{{if .Back}}<p><a href="{{.Back}}">{{t $l "sub.back"}}</a></p>{{end}}
+<p><a href="{{.Home}}">{{t $l "home"}}</a></p>
 </div>
 {{end}}
-`))
-
-// rt looks up this feature's phrases (Dutch for unknown languages; the
-// key for unknown keys).
-func rt(lang, key string) string {
-	if m, ok := retentionPhrases[lang]; ok {
-		if s, ok := m[key]; ok {
-			return s
-		}
-	}
-	if s, ok := retentionPhrases["nl"][key]; ok {
-		return s
-	}
-	return tr(lang, key)
-}
+`
 
 var retentionPhrases = map[string]map[string]string{
 	"nl": {
-		"home":                   "Naar de winkel",
 		"review.title":           "Je mening over je bestelling",
 		"review.intro":           "Vertel andere klanten wat je vindt van wat je bestelde (bestelling %s). Eén review per product; je voornaam staat erbij.",
 		"review.not_yet":         "Je kunt een review schrijven zodra je bestelling is bezorgd.",
@@ -654,7 +628,6 @@ var retentionPhrases = map[string]map[string]string{
 		"sub.back":               "Terug naar de pagina",
 	},
 	"en": {
-		"home":                   "Back to the shop",
 		"review.title":           "Your opinion of your order",
 		"review.intro":           "Tell other customers what you think of what you ordered (order %s). One review per product, signed with your first name.",
 		"review.not_yet":         "You can write a review once your order has been delivered.",

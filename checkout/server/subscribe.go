@@ -65,10 +65,10 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 	lang := s.lang(c)
 	bad := func(key string) {
 		if asJSON {
-			fail(c, http.StatusUnprocessableEntity, rt(lang, key))
+			fail(c, http.StatusUnprocessableEntity, tr(lang, key))
 			return
 		}
-		s.retMessage(c, http.StatusUnprocessableEntity, rt(lang, "sub.check.title"), rt(lang, key))
+		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
 	}
 	topic, err := subscribe.ParseTopic(req.Topic)
 	if err != nil {
@@ -102,13 +102,13 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 	}
 	// The same answer whether the address was new, pending or confirmed
 	// already: the form tells nobody who follows what.
-	msg := fmt.Sprintf(rt(lang, "sub.check.p1"), label)
+	msg := fmt.Sprintf(tr(lang, "sub.check.p1"), label)
 	if asJSON {
-		ok(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + rt(lang, "sub.check.p2")})
+		ok(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + tr(lang, "sub.check.p2")})
 		return
 	}
-	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.check.title"), map[string]any{
-		"Lang": lang, "Title": rt(lang, "sub.check.title"), "Paras": []string{msg, rt(lang, "sub.check.p2")},
+	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.check.title"), map[string]any{
+		"Lang": lang, "Title": tr(lang, "sub.check.title"), "Paras": []string{msg, tr(lang, "sub.check.p2")},
 		"Back": source, "Home": s.home(lang)})
 }
 
@@ -126,7 +126,7 @@ func validSubToken(t string) bool { return len(t) == 32 && validToken(t) }
 
 func (s *Sidecar) badSubLink(c *gin.Context) {
 	lang := s.lang(c)
-	s.retMessage(c, http.StatusNotFound, rt(lang, "sub.bad_link.title"), rt(lang, "sub.bad_link"))
+	s.retMessage(c, http.StatusNotFound, tr(lang, "sub.bad_link.title"), tr(lang, "sub.bad_link"))
 }
 
 // pendingConsent finds the consent a confirmation token belongs to.
@@ -151,14 +151,14 @@ func (s *Sidecar) pageConfirm(c *gin.Context) {
 	}
 	lang := s.langOr(c, sub.Lang)
 	if cons.State == subscribe.Confirmed {
-		s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.confirmed.title"), map[string]any{
-			"Lang": lang, "Title": rt(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(rt(lang, "sub.confirmed.p"), cons.Label)},
+		s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
+			"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
 			"Back": cons.Source, "Home": s.home(lang)})
 		return
 	}
-	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.confirm.title"), map[string]any{
-		"Lang": lang, "Title": rt(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(rt(lang, "sub.confirm.p"), cons.Label)},
-		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": rt(lang, "sub.confirm.button"), "Home": s.home(lang)})
+	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirm.title"), map[string]any{
+		"Lang": lang, "Title": tr(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirm.p"), cons.Label)},
+		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": tr(lang, "sub.confirm.button"), "Home": s.home(lang)})
 }
 
 func (s *Sidecar) formConfirm(c *gin.Context) {
@@ -180,8 +180,8 @@ func (s *Sidecar) formConfirm(c *gin.Context) {
 		s.log.Info("subscription confirmed", "topic", cons.Topic.String())
 	}
 	lang := s.langOr(c, sub.Lang)
-	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.confirmed.title"), map[string]any{
-		"Lang": lang, "Title": rt(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(rt(lang, "sub.confirmed.p"), cons.Label)},
+	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
+		"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
 		"Back": cons.Source, "Home": s.home(lang)})
 }
 
@@ -205,15 +205,15 @@ func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
 			topics = append(topics, followed{cons.Topic.String(), cons.Label})
 		}
 	}
-	data := map[string]any{"Lang": lang, "Title": rt(lang, "sub.unsub.title"), "Home": s.home(lang)}
+	data := map[string]any{"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Home": s.home(lang)}
 	if len(topics) == 0 {
-		data["Paras"] = []string{rt(lang, "sub.unsub.none")}
+		data["Paras"] = []string{tr(lang, "sub.unsub.none")}
 	} else {
 		action := "/api/subscriptions/unsubscribe/" + token
-		data["Paras"], data["Topics"], data["Unsub"] = []string{rt(lang, "sub.unsub.p")}, topics, action
-		data["Action"], data["Button"] = action, rt(lang, "sub.unsub.button")
+		data["Paras"], data["Topics"], data["Unsub"] = []string{tr(lang, "sub.unsub.p")}, topics, action
+		data["Action"], data["Button"] = action, tr(lang, "sub.unsub.button")
 	}
-	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.unsub.title"), data)
+	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), data)
 }
 
 // formUnsubscribe ends consent: the whole address, or one topic (form field
@@ -243,8 +243,8 @@ func (s *Sidecar) formUnsubscribe(c *gin.Context) {
 	if sub, err := s.store.SubscriberByToken(token); err == nil {
 		lang = s.langOr(c, sub.Lang)
 	}
-	s.retPage(c, http.StatusOK, "subscribed", rt(lang, "sub.unsub.title"), map[string]any{
-		"Lang": lang, "Title": rt(lang, "sub.unsub.title"), "Paras": []string{rt(lang, "sub.unsub.done")}, "Home": s.home(lang)})
+	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), map[string]any{
+		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": s.home(lang)})
 }
 
 func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error {
