@@ -72,34 +72,6 @@ func (t Totals) Discount(kind string) money.Amount {
 	return d
 }
 
-// recompute sets VAT and GrandTotal from lines, shipping and adjustments,
-// the same way Compute does.
-func (t *Totals) recompute() {
-	byRate := t.GoodsVAT()
-	if t.Shipping != 0 {
-		byRate[t.ShippingVATRate] += t.Shipping
-	}
-	t.GrandTotal = t.Subtotal + t.Shipping
-	for _, a := range t.Adjustments {
-		byRate[a.VATRate] += a.Amount
-		t.GrandTotal += a.Amount
-	}
-	rates := make([]int, 0, len(byRate))
-	for r, base := range byRate {
-		if base != 0 {
-			rates = append(rates, r)
-		}
-	}
-	sort.Ints(rates)
-	t.VAT = make([]VATLine, 0, len(rates))
-	t.VATTotal = 0
-	for _, r := range rates {
-		v := IncludedVAT(byRate[r], r)
-		t.VAT = append(t.VAT, VATLine{Rate: r, Base: byRate[r], VAT: v})
-		t.VATTotal += v
-	}
-}
-
 // PaidShare is what goods worth a (at the prices on the lines) cost the
 // customer after the discounts: a × (subtotal − discounts) / subtotal,
 // rounded down. A refund of returned items uses it, so a customer who paid

@@ -94,7 +94,6 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 	country = strings.ToUpper(country)
 	t := Totals{Currency: cat.Currency, Lines: make([]TotalLine, 0, len(c.Lines)), Adjustments: []Adjustment{}}
 
-	byRate := map[int]money.Amount{}
 	for _, l := range c.Lines {
 		it, ok := cat.Lookup(l.SKU)
 		if !ok {
@@ -112,7 +111,6 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 			t.PriceChanged = true
 		}
 		t.Subtotal += tl.LineTotal
-		byRate[it.VATRate] += tl.LineTotal
 		t.Lines = append(t.Lines, tl)
 	}
 
@@ -146,15 +144,20 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 			t.FreeShippingRemaining = free - t.Subtotal
 		}
 	}
-	if t.Shipping != 0 {
-		byRate[m.VATRate] += t.Shipping
-	}
-	for _, a := range t.Adjustments {
-		byRate[a.VATRate] += a.Amount
-	}
+	t.recompute()
+	return t, nil
+}
 
+// recompute sets VAT and GrandTotal from the available lines, shipping and
+// adjustments: Compute ends with it, and ApplyDiscount calls it again.
+func (t *Totals) recompute() {
+	byRate := t.GoodsVAT()
+	if t.Shipping != 0 {
+		byRate[t.ShippingVATRate] += t.Shipping
+	}
 	t.GrandTotal = t.Subtotal + t.Shipping
 	for _, a := range t.Adjustments {
+		byRate[a.VATRate] += a.Amount
 		t.GrandTotal += a.Amount
 	}
 	rates := make([]int, 0, len(byRate))
@@ -165,12 +168,12 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 	}
 	sort.Ints(rates)
 	t.VAT = make([]VATLine, 0, len(rates))
+	t.VATTotal = 0
 	for _, r := range rates {
 		v := IncludedVAT(byRate[r], r)
 		t.VAT = append(t.VAT, VATLine{Rate: r, Base: byRate[r], VAT: v})
 		t.VATTotal += v
 	}
-	return t, nil
 }
 
 // IncludedVAT is the VAT contained in an amount that includes VAT at rate
