@@ -49,7 +49,38 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("smtp client for %s: %w", s.cfg.Host, err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("send e-mail %s via %s: %w", m.ID, s.cfg.Host, err)
+		return fmt.Errorf("send e-mail %s via %s: %w", m.ID, s.cfg.Host, withoutAddress{err, m.To})
 	}
 	return nil
 }
+
+// withoutAddress is a send error whose text leaves out the recipient's
+// address. go-mail lists the "affected recipient(s)", and mail servers
+// repeat the address in their answer ("550 <eva@…>: unknown user"); the
+// text goes into the log and the mail queue, which must not hold a
+// customer's address (and a deleted customer's least of all).
+type withoutAddress struct {
+	err  error
+	addr string
+}
+
+func (e withoutAddress) Error() string {
+	text := e.err.Error()
+	if e.addr == "" {
+		return text
+	}
+	var b strings.Builder
+	lower, addr := strings.ToLower(text), strings.ToLower(e.addr)
+	for {
+		i := strings.Index(lower, addr)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		b.WriteString("(recipient)")
+		text, lower = text[i+len(addr):], lower[i+len(addr):]
+	}
+}
+
+func (e withoutAddress) Unwrap() error { return e.err }

@@ -47,6 +47,9 @@ func serveSMTP(conn net.Conn, ch chan<- string) {
 		switch {
 		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
 			say("250-fake\r\n250 8BITMIME")
+		case strings.HasPrefix(cmd, "RCPT TO") && strings.Contains(cmd, "NOBODY@"):
+			rcpt := strings.TrimSpace(line[len("RCPT TO:"):])
+			say("550 5.1.1 " + rcpt + ": Recipient address rejected: User unknown")
 		case strings.HasPrefix(cmd, "MAIL FROM"), strings.HasPrefix(cmd, "RCPT TO"):
 			envelope.WriteString(strings.TrimSpace(line) + "\n")
 			say("250 OK")
@@ -116,5 +119,25 @@ func TestSMTPUnreachable(t *testing.T) {
 	err = s.Send(context.Background(), Message{ID: "x", To: "eva@example.org", Subject: "s", Text: "t"})
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1") {
 		t.Errorf("Send to a closed port: %v", err)
+	}
+}
+
+// TestSMTPErrorLeavesOutTheAddress: a refused recipient's address appears
+// in go-mail's error and in the server's answer; the error Send returns
+// (logged, and kept in the mail queue) must not carry it.
+func TestSMTPErrorLeavesOutTheAddress(t *testing.T) {
+	port, _ := fakeSMTP(t)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: port, TLS: "none", From: "w@example.nl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = s.Send(ctx, Message{ID: "order_confirmation:SF-2", To: "Nobody@Example.org", Subject: "s", Text: "t"})
+	if err == nil {
+		t.Fatal("Send to a refused recipient succeeded")
+	}
+	if text := strings.ToLower(err.Error()); strings.Contains(text, "nobody@example.org") || !strings.Contains(text, "550") {
+		t.Errorf("error = %q; want the server's answer without the address", err)
 	}
 }
