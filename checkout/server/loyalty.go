@@ -36,7 +36,7 @@ const (
 
 // keepState is the sidecar's state for loyalty points and promises.
 type keepState struct {
-	locks sync.Map // normalised e-mail -> *sync.Mutex: one redeeming checkout at a time
+	locks keyLocks // by normalised e-mail: one redeeming checkout at a time
 
 	mu       sync.Mutex
 	adjust   map[string]promise.Adjustment // by shipping method
@@ -54,12 +54,7 @@ func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
 
 // lockEmail serialises redeeming checkouts of one customer, so two at once
 // cannot both spend the same points.
-func (s *Sidecar) lockEmail(email string) func() {
-	v, _ := s.keep.locks.LoadOrStore(email, &sync.Mutex{})
-	m := v.(*sync.Mutex)
-	m.Lock()
-	return m.Unlock
-}
+func (s *Sidecar) lockEmail(email string) func() { return s.keep.locks.lock(email) }
 
 // applyPoints prices the customer's chosen points into t (nothing unless
 // f.UsePoints) and gives the points spent and earned. The points belong to

@@ -172,7 +172,6 @@ func (s *Sidecar) formDeleteData(c *gin.Context) {
 		s.internalPage(c, "delete customer data", err)
 		return
 	}
-	s.keep.locks.Delete(email)
 	s.log.Info("customer data deleted on request", "orders", d.Orders, "mails", d.Mails, "links", d.Links)
 	s.setPointsCookie(c, "", -1)
 	s.page(c, http.StatusOK, "message", tr(lang, "points.title"),

@@ -32,15 +32,8 @@ import (
 //  5. One sender per order at a time in this process (orderLock), and only
 //     the sidecar opens the database, so list-then-send cannot interleave.
 
-// orderLocks serialise refund work per order.
-var orderLocks sync.Map // "<sidecar>/<order>" -> *sync.Mutex
-
-func (s *Sidecar) lockOrder(id string) func() {
-	v, _ := orderLocks.LoadOrStore(fmt.Sprintf("%p/%s", s, id), &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
-}
+// lockOrder serialises refund work per order.
+func (s *Sidecar) lockOrder(id string) func() { return s.orderLocks.lock(id) }
 
 // errRefundUncertain says a refund may or may not have reached the provider.
 var errRefundUncertain = errors.New("the payment provider did not answer in time; the refund is recorded and will be checked against the provider's list before anything is sent again")

@@ -41,6 +41,8 @@ type parts struct {
 	reconcileAfter time.Duration // tests shorten these
 	pageCheckEvery time.Duration
 
+	orderLocks keyLocks // refund work, one order at a time (refunds.go)
+
 	checkMu   sync.Mutex
 	lastCheck map[string]time.Time // payment id -> last provider check from a page view
 

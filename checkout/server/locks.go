@@ -1,0 +1,50 @@
+package server
+
+import "sync"
+
+// keyLocks is a mutex per key (an order, a customer's address), made on
+// first use and dropped once nobody holds it or waits for it, so the set
+// does not grow with every order and customer the sidecar has seen.
+type keyLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	users int // holders and waiters; guarded by keyLocks.mu
+}
+
+// lock locks key and returns its unlock (calling it again does nothing).
+func (l *keyLocks) lock(key string) (unlock func()) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[string]*keyLock{}
+	}
+	k := l.m[key]
+	if k == nil {
+		k = &keyLock{}
+		l.m[key] = k
+	}
+	k.users++
+	l.mu.Unlock()
+	k.Lock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			k.Unlock()
+			l.mu.Lock()
+			if k.users--; k.users == 0 {
+				delete(l.m, key)
+			}
+			l.mu.Unlock()
+		})
+	}
+}
+
+// held is how many keys are locked or waited for (tests).
+func (l *keyLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
