@@ -116,7 +116,7 @@ func TestCatalogFilterSort(t *testing.T) {
 				if js {
 					t.Fatalf("the filters are not shown on %s", catPath)
 				}
-				t.Logf("without JavaScript the filter form is hidden; only sorting is checked")
+				t.Logf("without JavaScript the filter form is hidden (filter links instead: TestFacetsWithoutJavaScript); sorting is checked here")
 				return
 			}
 
