@@ -30,15 +30,15 @@ type pointsRequestPage struct {
 }
 
 type pointsAccountPage struct {
-	Lang, Email, Token, CSRF string
-	Balance, Pending         int
-	Worth                    string
-	MinRedeem                int
-	History                  []pointsRow
-	Orders                   []pointsOrder
-	Notice, Error            string
-	Rule                     loyalty.Rule
-	Currency                 string
+	Lang, Email, Token string
+	Balance, Pending   int
+	Worth              string
+	MinRedeem          int
+	History            []pointsRow
+	Orders             []pointsOrder
+	Notice, Error      string
+	Rule               loyalty.Rule
+	Currency           string
 }
 
 type pointsRow struct {
@@ -51,10 +51,8 @@ type pointsOrder struct {
 	Name, Address               string
 }
 
-func (s *Sidecar) pointsPageLang(c *gin.Context) string { return s.lang(c) }
-
 func (s *Sidecar) pagePoints(c *gin.Context) {
-	lang := s.pointsPageLang(c)
+	lang := s.lang(c)
 	d := pointsRequestPage{Lang: lang}
 	if tok, err := c.Cookie(pointsCookie); err == nil && tok != "" {
 		if email, err := s.store.PointsLinkEmail(tok); err == nil {
@@ -65,7 +63,7 @@ func (s *Sidecar) pagePoints(c *gin.Context) {
 }
 
 func (s *Sidecar) formPointsLink(c *gin.Context) {
-	lang := s.pointsPageLang(c)
+	lang := s.lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 || !plainText(email) {
@@ -114,7 +112,7 @@ func (s *Sidecar) setPointsCookie(c *gin.Context, token string, maxAge int) {
 }
 
 func (s *Sidecar) pagePointsAccount(c *gin.Context) {
-	lang := s.pointsPageLang(c)
+	lang := s.lang(c)
 	email, found := s.linkEmail(c, lang)
 	if !found {
 		return
@@ -151,7 +149,7 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 }
 
 func (s *Sidecar) formDeleteData(c *gin.Context) {
-	lang := s.pointsPageLang(c)
+	lang := s.lang(c)
 	email, found := s.linkEmail(c, lang)
 	if !found {
 		return

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -93,8 +92,6 @@ func (s *Sidecar) Close() error {
 	})
 	return err
 }
-
-var errNotReady = errors.New("not wired yet")
 
 // htmlSafe marks HTML produced by a trusted template as safe.
 func htmlSafe(s string) template.HTML { return template.HTML(s) } //nolint:gosec // callers pass escaped template output
