@@ -34,7 +34,8 @@ func facetLinks(tb *tab) []facetLink {
 // bucket shows exactly the matching products of the category (checked
 // against the product pages and the cards' prices), in the category's own
 // price-up order (strictly monotonic: a subsequence of the full list), with
-// the followed link marked as current and its count right.
+// the followed link marked as current and its count right. The facet page
+// passes axe-core (when it is installed).
 func TestFacetsWithoutJavaScript(t *testing.T) {
 	h := need(t, false)
 	tb := newCustomer(t, h, tabOptions{NoJS: true})
@@ -44,6 +45,7 @@ func TestFacetsWithoutJavaScript(t *testing.T) {
 		t.Fatal("the home page links no category")
 	}
 	var doneSpec, donePrice bool
+	var facetPage string // the first facet page followed
 	for _, cat := range cats {
 		if doneSpec && donePrice {
 			break
@@ -125,6 +127,9 @@ func TestFacetsWithoutJavaScript(t *testing.T) {
 			if back := eval[string](tb, `(document.querySelector("[data-facet-links] .facet-links__all a") || {}).getAttribute?.("href") || ""`); back != cat {
 				t.Errorf("%s: the 'all products' link goes to %q, want %s", what, back, cat)
 			}
+			if facetPage == "" {
+				facetPage = l.Href
+			}
 			if l.Key == "price" {
 				donePrice = true
 			} else {
@@ -138,5 +143,12 @@ func TestFacetsWithoutJavaScript(t *testing.T) {
 	}
 	if !donePrice {
 		t.Errorf("no category offers a price filter link that narrows its list (categories: %v)", cats)
+	}
+	// axe-core needs the page's scripts to run, so the facet page (which
+	// shows its filter links with JavaScript too) is checked in a normal tab.
+	if facetPage != "" && h.axeErr == nil {
+		tj := newCustomer(t, h, tabOptions{})
+		tj.open(facetPage)
+		checkAxe(t, tj, "facet page")
 	}
 }
