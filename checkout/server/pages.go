@@ -128,6 +128,21 @@ func noticeFor(err error) string {
 	return ""
 }
 
+// afterCartForm answers a cart form once the change is tried: back to the
+// cart with done's notice, or with the customer's mistake, or a logged
+// error page.
+func (s *Sidecar) afterCartForm(c *gin.Context, what string, err error, done string) {
+	if err == nil {
+		s.backToCart(c, done)
+		return
+	}
+	if code := noticeFor(err); code != "" {
+		s.backToCart(c, code)
+		return
+	}
+	s.internalPage(c, what, err)
+}
+
 func (s *Sidecar) formAdd(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	qty, good := formQuantity(c.PostForm("quantity"), 1)
@@ -143,15 +158,7 @@ func (s *Sidecar) formAdd(c *gin.Context) {
 		s.backToCart(c, "unknown_sku")
 		return
 	}
-	if err := s.addToCart(s.ensureCartID(c), sku, qty); err != nil {
-		if code := noticeFor(err); code != "" {
-			s.backToCart(c, code)
-			return
-		}
-		s.internalPage(c, "add to cart", err)
-		return
-	}
-	s.backToCart(c, "added")
+	s.afterCartForm(c, "add to cart", s.addToCart(s.ensureCartID(c), sku, qty), "added")
 }
 
 func (s *Sidecar) formUpdate(c *gin.Context) {
@@ -175,15 +182,7 @@ func (s *Sidecar) formUpdate(c *gin.Context) {
 	} else {
 		err = s.setQuantity(id, sku, qty)
 	}
-	if err != nil {
-		if code := noticeFor(err); code != "" {
-			s.backToCart(c, code)
-			return
-		}
-		s.internalPage(c, "update cart", err)
-		return
-	}
-	s.backToCart(c, "")
+	s.afterCartForm(c, "update cart", err, "")
 }
 
 func (s *Sidecar) formRemove(c *gin.Context) {
@@ -193,15 +192,7 @@ func (s *Sidecar) formRemove(c *gin.Context) {
 		s.backToCart(c, "not_in_cart")
 		return
 	}
-	if err := s.removeFromCart(id, sku); err != nil {
-		if code := noticeFor(err); code != "" {
-			s.backToCart(c, code)
-			return
-		}
-		s.internalPage(c, "remove from cart", err)
-		return
-	}
-	s.backToCart(c, "")
+	s.afterCartForm(c, "remove from cart", s.removeFromCart(id, sku), "")
 }
 
 type formField struct {
