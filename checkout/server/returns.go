@@ -274,13 +274,19 @@ func (s *Sidecar) formReturn(c *gin.Context) {
 	o2, code, err := s.requestReturn(o.ID, want, c.PostForm("reason"))
 	if err != nil {
 		st, msg := returnMessage(err, lang, s, o)
-		if st == http.StatusInternalServerError {
-			s.log.Error("request return", "order", o.ID, "err", err)
-		}
+		s.logInternal(st, "request return", o, err)
 		s.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang+"#return-"+code)
+}
+
+// logInternal logs an after-sale failure that the customer sees only as
+// "something went wrong on our side" (status 500).
+func (s *Sidecar) logInternal(status int, what string, o *order.Order, err error) {
+	if status == http.StatusInternalServerError {
+		s.log.Error(what, "order", o.ID, "err", err)
+	}
 }
 
 // formCancel cancels from the order page (POST /order/{token}/cancel).
@@ -293,9 +299,7 @@ func (s *Sidecar) formCancel(c *gin.Context) {
 	o2, err := s.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
 		st, msg := cancelMessage(err, lang)
-		if st == http.StatusInternalServerError {
-			s.log.Error("customer cancel", "order", o.ID, "err", err)
-		}
+		s.logInternal(st, "customer cancel", o, err)
 		if fresh, gerr := s.store.GetOrder(o.ID); gerr == nil {
 			o = fresh
 		}
@@ -340,6 +344,7 @@ func (s *Sidecar) apiRequestReturn(c *gin.Context) {
 	o2, code, err := s.requestReturn(o.ID, want, req.Reason)
 	if err != nil {
 		st, msg := returnMessage(err, lang, s, o)
+		s.logInternal(st, "request return", o, err)
 		fail(c, st, msg)
 		return
 	}
@@ -358,6 +363,7 @@ func (s *Sidecar) apiCancel(c *gin.Context) {
 	o2, err := s.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
 		st, msg := cancelMessage(err, lang)
+		s.logInternal(st, "customer cancel", o, err)
 		fail(c, st, msg)
 		return
 	}
