@@ -129,26 +129,42 @@ func (s *Sidecar) adminShip(c *gin.Context) {
 			return
 		}
 	}
+	method := ""
 	if req.TrackingURL == "" && req.TrackingCode != "" {
-		// Fill the carrier's tracking link template from the catalog.
-		if o, found := s.adminOrder(c); found {
-			if m, ok := s.catalog.Current().Method(o.ShippingMethod); ok && m.TrackingURL != "" {
-				req.TrackingURL = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(req.TrackingCode))
-			}
-		} else {
+		o, found := s.adminOrder(c)
+		if !found {
 			return
 		}
+		method = o.ShippingMethod
 	}
-	if req.TrackingURL != "" {
-		u, err := url.Parse(req.TrackingURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(req.TrackingURL) > 500 {
-			fail(c, http.StatusUnprocessableEntity, "tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
-			return
-		}
+	link, good := s.trackingLink(method, req.TrackingURL, req.TrackingCode)
+	if !good {
+		fail(c, http.StatusUnprocessableEntity, "tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
+		return
 	}
+	req.TrackingURL = link
 	s.adminDo(c, order.EventShip, func(o *order.Order) {
 		o.TrackingURL, o.TrackingCode = req.TrackingURL, req.TrackingCode
 	})
+}
+
+// trackingLink is the tracking link of a shipment: link when given, else
+// the shipping method's link template (catalog) filled with code, else "".
+// good is false for a link that is not an http(s) URL of sane length.
+func (s *Sidecar) trackingLink(method, link, code string) (string, bool) {
+	if link == "" && code != "" {
+		if m, found := s.catalog.Current().Method(method); found && m.TrackingURL != "" {
+			link = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(code))
+		}
+	}
+	if link == "" {
+		return "", true
+	}
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(link) > 500 {
+		return "", false
+	}
+	return link, true
 }
 
 // adminCancel cancels an order; a paid order is refunded in full. Canceling

@@ -341,18 +341,11 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
 		notice = "Packed."
 	case "ship":
-		tu, code := strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code"))
-		if tu == "" && code != "" {
-			if m, found := s.catalog.Current().Method(o.ShippingMethod); found && m.TrackingURL != "" {
-				tu = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(code))
-			}
-		}
-		if tu != "" {
-			u, perr := url.Parse(tu)
-			if perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(tu) > 500 {
-				s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123.")
-				return
-			}
+		code := strings.TrimSpace(c.PostForm("tracking_code"))
+		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
+		if !good {
+			s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123.")
+			return
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
 		notice = "Shipped; the customer gets an e-mail with the tracking link."
