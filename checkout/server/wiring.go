@@ -63,7 +63,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	}
 	s.catalog = src
 	s.loadShells(ctx)
-	s.unsub = src.Subscribe(func(*catalog.Catalog) { s.loadShells(context.Background()) })
+	s.unsub = src.Subscribe(func(*catalog.Catalog) { s.loadShells(s.bg) }) // Close cancels a fetch in flight
 
 	if dir := filepath.Dir(s.opts.DataFile); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
