@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +128,9 @@ func TestSubscriptionConsent(t *testing.T) {
 	if err := json.Unmarshal(confirms[0].Body, &body); err != nil || body.Token == "" {
 		t.Fatalf("confirmation payload %s: %v", confirms[0].Body, err)
 	}
+	if strings.Contains(confirms[0].ID, body.Token) {
+		t.Errorf("confirmation mail id %q holds the token (mail ids are logged)", confirms[0].ID)
+	}
 
 	products := []subscribe.Product{{Slug: "a", Category: "koffie"}}
 	if res, err := f.s.Notify("v1", products, false); err != nil || !res.Baseline {
@@ -153,6 +157,9 @@ func TestSubscriptionConsent(t *testing.T) {
 	digests := f.mailsOfKind(t, MailDigest)
 	if len(digests) != 1 {
 		t.Fatalf("%d digests", len(digests))
+	}
+	if strings.Contains(digests[0].ID, "eva@") {
+		t.Errorf("digest mail id %q holds the address (mail ids are logged)", digests[0].ID)
 	}
 	var d SubscribeMail
 	_ = json.Unmarshal(digests[0].Body, &d)

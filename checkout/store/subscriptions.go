@@ -70,7 +70,8 @@ func (s *Store) RequestSubscription(email string, t subscribe.Topic, label, sour
 			}
 			c := sub.Topics[t.String()]
 			body, _ := json.Marshal(SubscribeMail{Topic: t.String(), Label: c.Label, Token: tok})
-			id := MailSubscribeCheck + ":" + tok + ":" + strconv.Itoa(c.Requests)
+			// The id goes into logs and the Message-ID: no token in it.
+			id := MailSubscribeCheck + ":" + tokenHash(tok)[:16] + ":" + strconv.Itoa(c.Requests)
 			if _, err := s.enqueue(tx, Mail{ID: id, Kind: MailSubscribeCheck, To: email, Lang: sub.Lang, Body: body}); err != nil {
 				return err
 			}
@@ -325,7 +326,8 @@ func (s *Store) Notify(version string, products []subscribe.Product, dryRun bool
 					return nil
 				}
 				body, _ := json.Marshal(SubscribeMail{Version: version, Sections: sections})
-				id := MailDigest + ":" + short(version) + ":" + sub.Email
+				// The id goes into logs and the Message-ID: no address in it.
+				id := MailDigest + ":" + short(version) + ":" + tokenHash(sub.Email)[:16]
 				if _, err := s.enqueue(tx, Mail{ID: id, Kind: MailDigest, To: sub.Email, Lang: sub.Lang, Body: body}); err != nil {
 					return err
 				}
