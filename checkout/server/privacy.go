@@ -4,7 +4,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -66,7 +65,7 @@ func (s *Sidecar) formPointsLink(c *gin.Context) {
 	lang := s.lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 || !plainText(email) {
+	if !validEmail(email) {
 		d.Error = tr(lang, "field.email")
 		s.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
 		return

@@ -81,7 +81,7 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 	}
 	source := safeSource(req.Source)
 	email, err := subscribe.NormalizeEmail(req.Email)
-	if err != nil {
+	if err != nil || !validEmail(email) {
 		bad("sub.err.email")
 		return
 	}
