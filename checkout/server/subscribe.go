@@ -247,14 +247,23 @@ func (s *Sidecar) formUnsubscribe(c *gin.Context) {
 		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": s.home(lang)})
 }
 
-func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error {
+// subscriberMail reads a queued subscription e-mail and its subscriber.
+func (s *Sidecar) subscriberMail(m store.Mail) (store.SubscribeMail, subscribe.Subscriber, error) {
 	var p store.SubscribeMail
 	if err := json.Unmarshal(m.Body, &p); err != nil {
-		return fmt.Errorf("mail %s: %w", m.ID, err)
+		return p, subscribe.Subscriber{}, fmt.Errorf("mail %s: %w", m.ID, err)
 	}
 	sub, err := s.store.GetSubscriber(m.To)
 	if err != nil {
-		return fmt.Errorf("subscriber of mail %s: %w", m.ID, err)
+		return p, sub, fmt.Errorf("subscriber of mail %s: %w", m.ID, err)
+	}
+	return p, sub, nil
+}
+
+func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error {
+	p, sub, err := s.subscriberMail(m)
+	if err != nil {
+		return err
 	}
 	if c := sub.Topics[p.Topic]; c == nil || c.State != subscribe.Pending || c.ConfirmToken != p.Token {
 		return nil // confirmed or ended meanwhile: nothing to ask
@@ -272,13 +281,9 @@ func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error 
 // sendDigest sends a queued digest, leaving out every topic whose consent
 // ended since it was queued (and the whole e-mail when none is left).
 func (s *Sidecar) sendDigest(ctx context.Context, m store.Mail) error {
-	var p store.SubscribeMail
-	if err := json.Unmarshal(m.Body, &p); err != nil {
-		return fmt.Errorf("mail %s: %w", m.ID, err)
-	}
-	sub, err := s.store.GetSubscriber(m.To)
+	p, sub, err := s.subscriberMail(m)
 	if err != nil {
-		return fmt.Errorf("subscriber of mail %s: %w", m.ID, err)
+		return err
 	}
 	unsub := s.abs("/api/subscriptions/unsubscribe/" + sub.Token)
 	d := mail.DigestMail{Lang: sub.Lang, ShopName: s.catalog.Current().Shop.Name, UnsubscribeURL: unsub}
