@@ -294,7 +294,9 @@ func (l *loader) get(ctx context.Context, c *vcustomer, path string) ([]byte, er
 }
 
 // check reads up to 300 acknowledged orders back through the admin API:
-// each must exist, and each paid on the provider's page must be paid.
+// each must exist, and each paid on the provider's page must be paid. The
+// provider tells the order after its own commit, as Mollie's webhook does,
+// so a payment made in the run's last moments gets a few seconds.
 func (l *loader) check(ctx context.Context) (int, []string) {
 	l.mu.Lock()
 	orders := append([]placed(nil), l.orders...)
@@ -306,24 +308,40 @@ func (l *loader) check(ctx context.Context) (int, []string) {
 	}
 	var bad []string
 	for _, p := range orders {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, l.cfg.URL+"/api/admin/orders/"+url.PathEscape(p.id), nil)
-		req.Header.Set("Authorization", "Bearer "+l.cfg.AdminToken)
-		resp, err := l.client.Do(req)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("order %s: %v", p.id, err))
-			continue
-		}
-		var o struct {
-			State string `json:"state"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&o)
-		resp.Body.Close()
-		switch {
-		case resp.StatusCode != http.StatusOK || err != nil:
-			bad = append(bad, fmt.Sprintf("order %s: admin API answered %d", p.id, resp.StatusCode))
-		case p.paid && o.State != "paid":
-			bad = append(bad, fmt.Sprintf("order %s was paid but is %s", p.id, o.State))
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			problem := l.checkOne(ctx, p)
+			if problem == "" {
+				break
+			}
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				bad = append(bad, problem)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	return len(orders), bad
+}
+
+// checkOne reads one order back; it says what is wrong, or "".
+func (l *loader) checkOne(ctx context.Context, p placed) string {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, l.cfg.URL+"/api/admin/orders/"+url.PathEscape(p.id), nil)
+	req.Header.Set("Authorization", "Bearer "+l.cfg.AdminToken)
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return fmt.Sprintf("order %s: %v", p.id, err)
+	}
+	var o struct {
+		State string `json:"state"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&o)
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode != http.StatusOK || err != nil:
+		return fmt.Sprintf("order %s: admin API answered %d", p.id, resp.StatusCode)
+	case p.paid && o.State != "paid":
+		return fmt.Sprintf("order %s was paid but is %s", p.id, o.State)
+	}
+	return ""
 }
