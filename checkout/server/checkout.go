@@ -242,7 +242,10 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	o.GiftNote = f.GiftNote
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
-	o, created, err := s.store.CreateOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat})
+	// One cart, one order awaiting payment: a resubmit (a new form key after
+	// the back button) gets the cart's open order when nothing changed, and
+	// otherwise replaces it, so the customer never has two payments to pay.
+	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat}, sameCheckout)
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, store.ErrIdempotencyConflict):
@@ -252,11 +255,35 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	case err != nil:
 		return nil, "", false, s.internalErr(lang, "create order", err)
 	}
+	s.handleEffects(o, replacedEff)
 	if created {
 		s.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
 	}
 	url, cerr := s.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
+}
+
+// sameCheckout reports whether the cart's order still awaiting payment
+// (prev) stands for the checkout next: same lines at the same prices, same
+// customer, shipping, note and points. A payment already pending (the
+// customer paid, the bank has not confirmed) keeps prev too: replacing it
+// could charge twice.
+func sameCheckout(prev, next *order.Order) bool {
+	if a := prev.Attempt(prev.PaymentID); a != nil && (a.Status == payment.StatusPending || a.Status == payment.StatusAuthorized) {
+		return true
+	}
+	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
+		prev.PointsRedeemed != next.PointsRedeemed || prev.Total() != next.Total() || prev.Currency != next.Currency ||
+		len(prev.Lines) != len(next.Lines) {
+		return false
+	}
+	for i, l := range prev.Lines {
+		n := next.Lines[i]
+		if l.SKU != n.SKU || l.Quantity != n.Quantity || l.UnitPrice != n.UnitPrice {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {

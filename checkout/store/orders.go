@@ -49,12 +49,38 @@ type idemRecord struct {
 // minus reserved and sold), so concurrent checkouts never oversell; a short
 // SKU gives an *OutOfStockError.
 func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error) {
+	o, created, _, err = s.createOrder(n, nil)
+	return o, created, err
+}
+
+// KeepFunc decides, for PlaceCartOrder, whether the cart's order still
+// awaiting payment (prev) is the same checkout as next and should be kept.
+// It runs inside the transaction, so it must be pure.
+type KeepFunc func(prev, next *order.Order) bool
+
+// PlaceCartOrder is CreateOrder for a cart: one cart has at most one order
+// awaiting payment, so it never has two payable payments (a customer who
+// goes back from the payment page and submits again would pay twice). When
+// the cart's order is still awaiting payment and keep says it is the same
+// checkout, that order is answered (created false) and the new idempotency
+// key is recorded for it; otherwise it is canceled in the same transaction
+// (stock released) before the new order is stored, and the effects of the
+// cancel the store cannot do (cancel its open payment) are returned.
+func (s *Store) PlaceCartOrder(n NewOrder, keep KeepFunc) (*order.Order, bool, []order.Effect, error) {
+	if keep == nil {
+		keep = func(_, _ *order.Order) bool { return false }
+	}
+	return s.createOrder(n, keep)
+}
+
+func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created bool, effects []order.Effect, err error) {
 	if n.Order == nil {
-		return nil, false, errors.New("create order: no order")
+		return nil, false, nil, errors.New("create order: no order")
 	}
 	now := s.opts.Now()
+	var replaced *order.Order
 	err = s.write(func(tx *bolt.Tx) error {
-		o, created = nil, false
+		o, created, effects, replaced = nil, false, nil, nil
 		idem := tx.Bucket(bucketIdempotency)
 		if n.IdempotencyKey != "" {
 			var rec idemRecord
@@ -72,6 +98,37 @@ func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error
 			}
 			if !errors.Is(err, ErrNotFound) {
 				return err
+			}
+		}
+		if keep != nil && n.Order.CartID != "" {
+			prev, err := openCartOrder(tx, n.Order.CartID)
+			if err != nil {
+				return err
+			}
+			if prev != nil {
+				if keep(prev, n.Order) {
+					if n.IdempotencyKey != "" {
+						rec := idemRecord{RequestHash: n.RequestHash, OrderID: prev.ID, CreatedAt: now}
+						if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+							return err
+						}
+					}
+					o = prev
+					return nil
+				}
+				eff, err := prev.Do(order.EventCancel, "checkout", "replaced by a new checkout of the same cart", now)
+				if err != nil {
+					return fmt.Errorf("cancel order %s of the cart: %w", prev.ID, err)
+				}
+				rest, err := s.applyEffects(tx, prev, eff)
+				if err != nil {
+					return err
+				}
+				prev.Version++
+				if err := putOrder(tx, prev, order.AwaitingPayment); err != nil {
+					return err
+				}
+				effects, replaced = rest, prev
 			}
 		}
 		// Work on a copy: under Batch this function may run again. Only
@@ -110,6 +167,11 @@ func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error
 		if err := tx.Bucket(bucketTokens).Put([]byte(cp.Token), []byte(cp.ID)); err != nil {
 			return err
 		}
+		if cp.CartID != "" && cp.State == order.AwaitingPayment {
+			if err := tx.Bucket(bucketCartOrders).Put([]byte(cp.CartID), []byte(cp.ID)); err != nil {
+				return err
+			}
+		}
 		if n.IdempotencyKey != "" {
 			rec := idemRecord{RequestHash: n.RequestHash, OrderID: cp.ID, CreatedAt: now}
 			if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
@@ -120,9 +182,55 @@ func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error
 		return nil
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("create order: %w", err)
+		return nil, false, nil, fmt.Errorf("create order: %w", err)
 	}
-	return o, created, nil
+	if replaced != nil {
+		s.opts.Logger.Info("order replaced by a new checkout of its cart", "order", replaced.ID, "by", o.ID)
+	}
+	return o, created, effects, nil
+}
+
+// openCartOrder is the cart's order still awaiting payment, or nil.
+func openCartOrder(tx *bolt.Tx, cartID string) (*order.Order, error) {
+	id := tx.Bucket(bucketCartOrders).Get([]byte(cartID))
+	if id == nil {
+		return nil, nil
+	}
+	var prev order.Order
+	if err := getJSON(tx.Bucket(bucketOrders), string(id), &prev); errors.Is(err, ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if prev.State != order.AwaitingPayment {
+		return nil, nil
+	}
+	return &prev, nil
+}
+
+// buildCartIndex indexes the orders awaiting payment by cart (databases
+// made before the index existed).
+func buildCartIndex(tx *bolt.Tx) error {
+	idx, err := tx.CreateBucket(bucketCartOrders)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
+		var o order.Order
+		if err := json.Unmarshal(v, &o); err != nil {
+			return fmt.Errorf("decode order %s: %w", k, err)
+		}
+		if o.State != order.AwaitingPayment || o.CartID == "" {
+			return nil
+		}
+		if cur := idx.Get([]byte(o.CartID)); cur != nil {
+			var other order.Order
+			if getJSON(tx.Bucket(bucketOrders), string(cur), &other) == nil && other.CreatedAt.After(o.CreatedAt) {
+				return nil
+			}
+		}
+		return idx.Put([]byte(o.CartID), append([]byte(nil), k...))
+	})
 }
 
 // GetOrder loads an order by its number.
@@ -475,6 +583,9 @@ func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect
 		case order.EffectClearCart:
 			if o.CartID != "" {
 				if err := tx.Bucket(bucketCarts).Delete([]byte(o.CartID)); err != nil {
+					return nil, err
+				}
+				if err := tx.Bucket(bucketCartOrders).Delete([]byte(o.CartID)); err != nil {
 					return nil, err
 				}
 			}

@@ -9,6 +9,7 @@
 //	orders         order number -> order.Order
 //	order_tokens   token -> order number
 //	order_states   state NUL order number -> (empty): the state index
+//	cart_orders    cart id -> its latest order awaiting payment (PlaceCartOrder)
 //	payments       payment id -> order number
 //	idempotency    key -> {request hash, order number, created}
 //	stock          sku -> {baseline, reserved, sold}
@@ -52,10 +53,11 @@ var (
 	bucketMail        = []byte("mail_queue")
 	bucketSequence    = []byte("sequence")
 	bucketStates      = []byte("order_states") // state NUL id -> nothing: orders by state
+	bucketCartOrders  = []byte("cart_orders")  // cart id -> its latest order awaiting payment
 )
 
 var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
-	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates}
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders}
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
@@ -147,6 +149,11 @@ func Open(path string, opts Options) (*Store, error) {
 		if tx.Bucket(bucketOrders) != nil && tx.Bucket(bucketStates) == nil {
 			if err := buildStateIndex(tx); err != nil {
 				return fmt.Errorf("index orders by state: %w", err)
+			}
+		}
+		if tx.Bucket(bucketOrders) != nil && tx.Bucket(bucketCartOrders) == nil {
+			if err := buildCartIndex(tx); err != nil {
+				return fmt.Errorf("index orders by cart: %w", err)
 			}
 		}
 		for _, b := range allBuckets {
