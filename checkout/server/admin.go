@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -197,18 +198,38 @@ func (s *Sidecar) refund(ctx context.Context, o *order.Order, by string) (*order
 	return orOld(o2, o), err
 }
 
-// adminBackup streams a consistent copy of the database (one read
-// transaction; writers go on meanwhile).
+// adminBackup streams a consistent copy of the database (store.Backup
+// copies it to a local file first, so writers go on meanwhile). A client
+// that stops reading is cut off after backupStall; one that keeps reading
+// may take as long as it needs.
 func (s *Sidecar) adminBackup(c *gin.Context) {
-	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetWriteDeadline(time.Time{})
 	name := "shop-" + s.now().UTC().Format("20060102-150405") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
-	n, err := s.store.Backup(c.Writer)
+	n, err := s.store.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
 	if err != nil {
 		s.log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke
 	}
 	s.log.Info("backup streamed", "bytes", n, "by", actor(c))
+}
+
+// backupStall is how long a backup client may stop reading before the
+// stream is cut.
+const backupStall = 30 * time.Second
+
+// deadlineWriter sets a fresh write deadline before each write, so a
+// stream goes on while the client reads and ends when it stalls.
+type deadlineWriter struct {
+	w     io.Writer
+	rc    *http.ResponseController
+	stall time.Duration
+}
+
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	_ = d.rc.SetWriteDeadline(time.Now().Add(d.stall))
+	return d.w.Write(p)
 }

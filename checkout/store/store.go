@@ -34,6 +34,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -178,17 +180,51 @@ func (s *Store) Path() string { return s.path }
 
 // Backup writes a consistent copy of the whole database to w while others
 // keep reading and writing. The copy is a valid BoltDB file.
+//
+// The copy is first written to a temporary file next to the database,
+// inside one read transaction, at disk speed; the transaction ends before
+// w sees a byte. bbolt cannot grow its memory map while a read transaction
+// is open, so streaming straight to a slow or stalled client would hold up
+// every write (cart, checkout, webhook) for as long as the client dawdles.
 func (s *Store) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
+	f, err := s.snapshot()
+	if err != nil {
+		return 0, fmt.Errorf("backup %s: %w", s.path, err)
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	n, err := io.Copy(w, f)
+	if err != nil {
+		return n, fmt.Errorf("backup %s: send copy: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// snapshot copies the database to a temporary file in its directory and
+// returns it opened at its start.
+func (s *Store) snapshot() (*os.File, error) {
+	f, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".backup-*")
+	if err != nil {
+		return nil, fmt.Errorf("temporary copy: %w", err)
+	}
+	fail := func(err error) (*os.File, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(f)
 		return err
 	})
 	if err != nil {
-		return n, fmt.Errorf("backup %s: %w", s.path, err)
+		return fail(fmt.Errorf("copy to %s: %w", f.Name(), err))
 	}
-	return n, nil
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail(fmt.Errorf("rewind %s: %w", f.Name(), err))
+	}
+	return f, nil
 }
 
 // BackupSize is the size Backup will write (for Content-Length).
