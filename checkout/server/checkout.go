@@ -484,5 +484,8 @@ func (s *Sidecar) stockMsg(oos *store.OutOfStockError, lang string) string {
 	if it, ok := s.catalog.Current().Lookup(oos.SKU); ok {
 		name = strings.TrimSpace(it.Title + " " + it.Variant)
 	}
+	if oos.Available <= 0 {
+		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
+	}
 	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
 }

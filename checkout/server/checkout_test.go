@@ -56,6 +56,9 @@ func TestJourneyLocalProvider(t *testing.T) {
 			t.Errorf("cart page lacks %q", want)
 		}
 	}
+	if !strings.Contains(page.body, "tot gratis verzending") {
+		t.Error("cart page does not say how much more makes shipping free")
+	}
 	co := sh.req("GET", "/checkout/", "")
 	key := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindStringSubmatch(co.body)
 	if key == nil || !strings.Contains(co.body, "€ 33,95") {
@@ -100,6 +103,9 @@ func TestJourneyLocalProvider(t *testing.T) {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("order page lacks %q", want)
 		}
+	}
+	if strings.Contains(page.body, "tot gratis verzending") {
+		t.Error("the order page of a placed order still nudges towards free shipping")
 	}
 	sh.flushMail()
 	if n := len(sh.outboxFiles("confirmation")); n != 1 {

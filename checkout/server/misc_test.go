@@ -209,7 +209,7 @@ func TestPayAgainSoldOut(t *testing.T) {
 		t.Fatalf("second customer: %d %s", r.StatusCode, r.body)
 	}
 	r := sh.form(path(t, back)+"/pay?lang=en", nil)
-	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "Only 0 left of Het koffieboek") || !strings.Contains(r.body, "Pay again") {
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "Het koffieboek is sold out") || !strings.Contains(r.body, "Pay again") {
 		t.Fatalf("pay again when sold out: %d\n%s", r.StatusCode, r.body)
 	}
 	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "BOEK-001")

@@ -30,8 +30,9 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{end}}<tr class="sf-grand total"><th scope="row"><strong>{{t $l "sum.total"}}</strong></th><td class="num"><strong data-total="{{.T.GrandTotal}}">{{money .T.GrandTotal $c $l}}</strong></td></tr>
 {{range .T.VAT}}<tr class="sf-vat"><th scope="row"><small class="muted">{{tf $l "sum.vat" .Rate}}</small></th><td class="num"><small>{{money .VAT $c $l}}</small></td></tr>
 {{end}}</table>
-{{if gt .T.FreeShippingRemaining 0}}<p class="sf-free muted">{{tf $l "cart.free_from" (money .T.FreeShippingRemaining $c $l)}}</p>{{end}}
 {{end}}
+
+{{define "free-nudge"}}{{if gt .T.FreeShippingRemaining 0}}<p class="sf-free muted">{{tf .Lang "cart.free_from" (money .T.FreeShippingRemaining .T.Currency .Lang)}}</p>{{end}}{{end}}
 
 {{define "cart"}}{{$l := .Lang}}{{$c := .T.Currency}}
 <div class="wrap sf-cart">
@@ -64,6 +65,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{end}}</tbody>
 </table>
 {{template "totals" .}}
+{{template "free-nudge" .}}
 <p><a class="sf-button button button--primary" href="/checkout/{{if eq $l "en"}}?lang=en{{end}}">{{t $l "cart.checkout"}}</a></p>
 <p><a href="{{.Home}}">{{t $l "cart.continue"}}</a></p>
 {{end}}
@@ -107,6 +109,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range .T.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $.T.Currency $l}}</td></tr>
 {{end}}</table>
 {{template "totals" .}}
+{{template "free-nudge" .}}
 <p class="sf-pay-note muted">{{t $l "co.pay_note"}}</p>
 <p><button type="submit" class="sf-button button button--primary">{{t $l "co.pay"}} · {{money .T.GrandTotal .T.Currency $l}}</button></p>
 </form>
