@@ -72,7 +72,6 @@ func TestRateLimitHolds(t *testing.T) {
 // when the provider does not answer. The page asks the provider about an
 // open payment; that question must not hold the page for long.
 func TestReturnPageDoesNotHang(t *testing.T) {
-	skipDefect(t, "server.checkFromPage waits up to 20 s for the provider before the order page answers (docs/reliability.md, defect D3)")
 	fake := molliefake.New()
 	defer fake.Close()
 	s := startShop(t, shopConfig{fake: fake})

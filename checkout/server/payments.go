@@ -119,8 +119,30 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 		}
 	}
 	s.checkMu.Unlock()
-	if err := s.syncPayment(ctx, o.PaymentID, "return"); err != nil {
-		s.log.Warn("order page payment check", "order", o.ID, "err", err)
+	// The check runs in the background with its own budget and the page
+	// waits for it at most pageCheckWait: a customer back from paying sees
+	// "being confirmed" at once when the provider is slow or hangs, and the
+	// page's refresh (or the webhook, or the reconciler) brings the news.
+	if s.bg.Err() != nil {
+		return o // shutting down
+	}
+	done := make(chan error, 1)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		done <- s.syncPayment(s.bg, o.PaymentID, "return")
+	}()
+	wait := time.NewTimer(s.pageCheckWait)
+	defer wait.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			s.log.Warn("order page payment check", "order", o.ID, "err", err)
+			return o
+		}
+	case <-wait.C:
+		return o
+	case <-ctx.Done():
 		return o
 	}
 	if fresh, err := s.store.GetOrder(o.ID); err == nil {
@@ -167,6 +189,10 @@ const defaultReconcileAfter = 2 * time.Minute
 
 // pageCheckEvery throttles the order page's own provider checks per order.
 const defaultPageCheckEvery = 3 * time.Second
+
+// pageCheckWait is how long the order page waits for its provider check
+// before it shows what the store knows.
+const defaultPageCheckWait = 2 * time.Second
 
 // abandonAfter: an order with no payment at all (the provider failed at
 // checkout and the customer never retried) is canceled, releasing its stock.

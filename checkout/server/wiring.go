@@ -40,6 +40,7 @@ type parts struct {
 
 	reconcileAfter time.Duration // tests shorten these
 	pageCheckEvery time.Duration
+	pageCheckWait  time.Duration
 
 	orderLocks keyLocks // refund work, one order at a time (refunds.go)
 
@@ -55,7 +56,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
 	s.mailKick = make(chan struct{}, 1)
 	s.lastCheck = map[string]time.Time{}
-	s.reconcileAfter, s.pageCheckEvery = defaultReconcileAfter, defaultPageCheckEvery
+	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
 	if err != nil {
