@@ -230,7 +230,6 @@ func prefill(t *testing.T, path string, size int) {
 // limits count per API key, so a flood of replays would get the whole shop
 // rate limited and make everyone's checkout fail.
 func TestWebhookReplaysDoNotHammerProvider(t *testing.T) {
-	skipDefect(t, "server.syncPayment asks the provider on every webhook, even for a final payment and with no throttle (docs/reliability.md, defect D6)")
 	fake := molliefake.New()
 	defer fake.Close()
 	s := startShop(t, shopConfig{fake: fake})

@@ -58,6 +58,15 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	for _, m := range mods {
 		m(&opts)
 	}
+	// Tests of logic post webhooks in quick succession; the per-payment
+	// webhook throttle has its own test (webhook_test.go).
+	custom := opts.tune
+	opts.tune = func(s *Sidecar) {
+		s.hooks = newHookThrottle(defaultWebhookBurst, 0)
+		if custom != nil {
+			custom(s)
+		}
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

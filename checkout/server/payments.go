@@ -83,10 +83,7 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
 		return
 	}
-	err := s.syncPayment(c.Request.Context(), id, "webhook")
-	if err == nil {
-		err = s.syncRefundsOfPayment(c.Request.Context(), id, "webhook") // Mollie calls this webhook for refunds too
-	}
+	err := s.webhookCheck(c.Request.Context(), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
 		s.log.Warn("webhook", "payment", id, "err", err)
@@ -94,6 +91,63 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusOK)
+}
+
+// webhookCheck does a webhook's work for payment id, sparing the provider:
+// anyone who knows a payment id (it is in the checkout URL) can post the
+// webhook as often as they like, and Mollie's rate limits count per API key,
+// so every post must not become a call. A payment whose attempt is final
+// is not fetched again (its status never changes; only its refunds may, and
+// those are read while any is open). Other checks draw on a small bucket per
+// payment (webhookBurst, one more each webhookEvery); a post that finds it
+// empty is answered at once and a single check follows when a token is
+// back, so no news is lost. A check that fails gives its token back, so
+// Mollie's retry goes through at once.
+func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
+	o, err := s.store.OrderByPaymentID(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // not ours: never ask the provider about strangers' ids
+	} else if err != nil {
+		return err
+	}
+	final := false
+	if a := o.Attempt(id); a != nil && a.Status.Final() {
+		final = true
+		if len(o.OpenRefunds()) == 0 {
+			return nil
+		}
+	}
+	ok, wait := s.hooks.take(id, s.now())
+	if !ok {
+		if s.hooks.queue(id) && s.bg.Err() == nil {
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				t := time.NewTimer(wait)
+				defer t.Stop()
+				select {
+				case <-s.bg.Done():
+					return
+				case <-t.C:
+				}
+				s.hooks.unqueue(id)
+				if err := s.webhookCheck(s.bg, id); err != nil {
+					s.log.Warn("webhook (delayed check)", "payment", id, "err", err)
+				}
+			}()
+		}
+		return nil
+	}
+	if !final {
+		err = s.syncPayment(ctx, id, "webhook")
+	}
+	if err == nil {
+		err = s.syncRefundsOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+	}
+	if err != nil {
+		s.hooks.giveBack(id) // a failed check does not count
+	}
+	return err
 }
 
 // checkFromPage asks the provider about the order's open payment when a
@@ -189,6 +243,13 @@ const defaultReconcileAfter = 2 * time.Minute
 
 // pageCheckEvery throttles the order page's own provider checks per order.
 const defaultPageCheckEvery = 3 * time.Second
+
+// webhookBurst and webhookEvery throttle webhook-driven provider checks
+// per payment: a burst of this many, then one per webhookEvery.
+const (
+	defaultWebhookBurst = 10
+	defaultWebhookEvery = 2 * time.Second
+)
 
 // pageCheckWait is how long the order page waits for its provider check
 // before it shows what the store knows.

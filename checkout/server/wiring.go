@@ -47,6 +47,8 @@ type parts struct {
 	checkMu   sync.Mutex
 	lastCheck map[string]time.Time // payment id -> last provider check from a page view
 
+	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
+
 	keep keepState // loyalty points and delivery promises (loyalty.go)
 }
 
@@ -57,6 +59,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.mailKick = make(chan struct{}, 1)
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
+	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
 	if err != nil {
