@@ -208,6 +208,7 @@ func TestCrashRestart(t *testing.T) {
 		"SHOP_CATALOG=" + catPath, "SHOP_DATA=" + data, "SHOP_ADMIN_TOKEN=" + adminToken,
 		"SHOP_OUTBOX=" + filepath.Join(dir, "outbox"), "SHOP_RECONCILE_EVERY=200ms",
 		"MOLLIE_API_KEY=" + fake.APIKey, "MOLLIE_BASE_URL=" + fake.BaseURL(),
+		"SHOP_TRUSTED_PROXIES=127.0.0.1/32,::1/128", // customers are told apart by X-Forwarded-For
 	}
 	logs := &syncBuffer{}
 	ledger := &crashLedger{acks: map[string]ack{}, paid: map[string]bool{}}

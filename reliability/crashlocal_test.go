@@ -31,7 +31,8 @@ func TestCrashRestartLocalProvider(t *testing.T) {
 	data := filepath.Join(dir, "shop.db")
 	outbox := filepath.Join(dir, "outbox")
 	port := freePort(t)
-	env := []string{"SHOP_CATALOG=" + catPath, "SHOP_DATA=" + data, "SHOP_ADMIN_TOKEN=" + adminToken, "SHOP_OUTBOX=" + outbox}
+	env := []string{"SHOP_CATALOG=" + catPath, "SHOP_DATA=" + data, "SHOP_ADMIN_TOKEN=" + adminToken, "SHOP_OUTBOX=" + outbox,
+		"SHOP_TRUSTED_PROXIES=127.0.0.1/32,::1/128"} // customers are told apart by X-Forwarded-For
 	logs := &syncBuffer{}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 

@@ -46,6 +46,10 @@ Environment:
   SHOP_TEST_PAYMENTS=1 allow the built-in test provider on a public base URL
   SHOP_RECONCILE_EVERY how often to ask the provider about open payments (default 1m)
   SHOP_PUBLIC          also serve the static site from this directory
+  SHOP_TRUSTED_PROXIES addresses or networks of the proxies in front (the CDN), e.g.
+                       "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
+                       client for rate limits (default: none, the connection's address)
+  SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
 
 Flags:
 `)
@@ -81,11 +85,19 @@ Flags:
 	if err != nil {
 		errs = append(errs, err)
 	}
+	proxies, err := server.ParseTrustedProxies(os.Getenv("SHOP_TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	rateLimit, err := rateLimitFromEnv(os.Getenv("SHOP_RATE_LIMIT"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	opts := server.Options{
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
-		PublicDir: *public, ReconcileEvery: every,
+		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
@@ -191,4 +203,20 @@ func smtpFromEnv() (mail.SMTPConfig, error) {
 		c.Port = n
 	}
 	return c, nil
+}
+
+// rateLimitFromEnv reads SHOP_RATE_LIMIT: checkouts per minute per client,
+// "off" for none (load tests), empty for the default.
+func rateLimitFromEnv(v string) (int, error) {
+	switch v = strings.TrimSpace(strings.ToLower(v)); v {
+	case "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("SHOP_RATE_LIMIT=%q is not a number of checkouts per minute like 30, or off", v)
+	}
+	return n, nil
 }

@@ -165,7 +165,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestCheckoutRefusesBadSettings(t *testing.T) {
-	for _, k := range []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "MOLLIE_API_KEY", "SHOP_ADMIN_TOKEN", "SHOP_OUTBOX", "SHOP_SMTP_HOST", "SHOP_LISTEN", "SHOP_TEST_PAYMENTS"} {
+	for _, k := range []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "MOLLIE_API_KEY", "SHOP_ADMIN_TOKEN", "SHOP_OUTBOX", "SHOP_SMTP_HOST", "SHOP_LISTEN", "SHOP_TEST_PAYMENTS", "SHOP_TRUSTED_PROXIES", "SHOP_RATE_LIMIT"} {
 		t.Setenv(k, "")
 	}
 	tests := []struct {
@@ -179,6 +179,9 @@ func TestCheckoutRefusesBadSettings(t *testing.T) {
 			"SHOP_ADMIN_TOKEN": token, "SHOP_OUTBOX": "out"}, []string{"MOLLIE_API_KEY", "SHOP_TEST_PAYMENTS"}},
 		{map[string]string{"SHOP_CATALOG": "c.json", "SHOP_DATA": "d.db", "SHOP_BASE_URL": "shop.example.nl",
 			"SHOP_ADMIN_TOKEN": token, "SHOP_OUTBOX": "out", "SHOP_LISTEN": "8080"}, []string{"scheme", "SHOP_LISTEN"}},
+		{map[string]string{"SHOP_CATALOG": "c.json", "SHOP_DATA": "d.db", "SHOP_BASE_URL": "http://localhost:1313/",
+			"SHOP_ADMIN_TOKEN": token, "SHOP_OUTBOX": "out", "SHOP_TRUSTED_PROXIES": "netlify", "SHOP_RATE_LIMIT": "lots"},
+			[]string{"SHOP_TRUSTED_PROXIES", "SHOP_RATE_LIMIT"}},
 	}
 	for i, tt := range tests {
 		for k, v := range tt.env {

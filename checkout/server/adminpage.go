@@ -179,12 +179,12 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 	want := sha256.Sum256([]byte(s.opts.AdminToken))
 	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		time.Sleep(500 * time.Millisecond)
-		s.log.Warn("admin login refused", "client", clientKey(c.Request))
+		s.log.Warn("admin login refused", "client", s.clientKey(c.Request))
 		s.renderLogin(c, http.StatusUnauthorized, "That is not the admin token.")
 		return
 	}
 	s.setAdminCookie(c, s.newSession(), int(adminSessionTTL/time.Second))
-	s.log.Info("admin logged in", "client", clientKey(c.Request))
+	s.log.Info("admin logged in", "client", s.clientKey(c.Request))
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 

@@ -292,7 +292,7 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 
 // keepRoutes registers the points page, the promise API and the owner's figures.
 func (s *Sidecar) keepRoutes(r *gin.Engine) {
-	linkLimit := newLimiter(6, 3, s.now)
+	linkLimit := newLimiter(6, 3, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
 		linkLimit = nil
 	}

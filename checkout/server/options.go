@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -31,6 +32,12 @@ type Options struct {
 	OrderPrefix string
 	// RateLimit is checkout requests per minute per client; 0 means 30; negative turns the limit off (benchmarks).
 	RateLimit int
+	// TrustedProxies are the addresses of the proxies in front of the
+	// sidecar (the CDN). Only requests coming from them have their
+	// forwarding headers (X-Nf-Client-Connection-Ip, X-Forwarded-For)
+	// believed for telling clients apart; empty means the connection's own
+	// address counts (SHOP_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 
 	// tune lets tests in this package adjust internals before workers start.
 	tune func(*Sidecar)
@@ -113,4 +120,24 @@ func isLocalHost(host string) bool {
 	h := strings.ToLower(host)
 	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "::1" ||
 		strings.HasPrefix(h, "127.") || h == "0.0.0.0"
+}
+
+// ParseTrustedProxies reads a list of proxy addresses or networks (CIDR),
+// separated by commas or spaces: "10.0.0.0/8, 192.0.2.7, ::1".
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var bad []string
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			bad = append(bad, f)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("trusted proxies: %q is not an address or network like 192.0.2.7 or 10.0.0.0/8 (SHOP_TRUSTED_PROXIES)", strings.Join(bad, ", "))
+	}
+	return out, nil
 }

@@ -17,6 +17,7 @@ type limiter struct {
 	rate    float64
 	burst   float64
 	now     func() time.Time
+	key     func(*http.Request) string // who the client is (Sidecar.clientKey)
 	buckets map[string]*bucket
 	sweep   time.Time
 }
@@ -26,8 +27,8 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(perMinute, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+func newLimiter(perMinute, burst int, now func() time.Time, key func(*http.Request) string) *limiter {
+	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, key: key, buckets: map[string]*bucket{}}
 }
 
 // allow takes a token for key; when none is left it says how long to wait.
@@ -67,7 +68,7 @@ func (l *limiter) middleware(onPage func(c *gin.Context, secs int)) gin.HandlerF
 			c.Next()
 			return
 		}
-		okay, wait := l.allow(clientKey(c.Request))
+		okay, wait := l.allow(l.key(c.Request))
 		if !okay {
 			secs := int(math.Ceil(wait.Seconds()))
 			if secs < 1 {

@@ -28,9 +28,9 @@ import (
 
 // retentionRoutes registers the review, subscription and poll URLs.
 func (s *Sidecar) retentionRoutes(r *gin.Engine) {
-	formLimit := newLimiter(20, 10, s.now)
-	voteLimit := newLimiter(20, 10, s.now) // a household behind one address votes too
-	subLimit := newLimiter(6, 3, s.now)
+	formLimit := newLimiter(20, 10, s.now, s.clientKey)
+	voteLimit := newLimiter(20, 10, s.now, s.clientKey) // a household behind one address votes too
+	subLimit := newLimiter(6, 3, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
 		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
 	}

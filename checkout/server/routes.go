@@ -24,7 +24,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	}))
 	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
 
-	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now)
+	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
 		checkoutLimit = nil
 	}

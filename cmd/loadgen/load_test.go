@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,8 @@ func startSidecarDB(t *testing.T, skus int) (string, string, string, func()) {
 	sc, err := server.Open(context.Background(), server.Options{
 		Catalog: cat, DataFile: filepath.Join(dir, "shop.db"), BaseURL: base, AdminToken: token,
 		OutboxDir: filepath.Join(dir, "outbox"), ReconcileEvery: time.Hour,
+		// Virtual customers are told apart by X-Forwarded-For.
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")},
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

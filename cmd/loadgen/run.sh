@@ -21,6 +21,7 @@ SHOP_ADMIN_TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export SHOP_ADMIN_TOKEN
 SHOP_LISTEN=127.0.0.1:$PORT SHOP_CATALOG=$D/site/catalog.json SHOP_DATA=$D/shop.db \
 SHOP_BASE_URL=http://127.0.0.1:$PORT/ SHOP_OUTBOX=$D/outbox \
+SHOP_TRUSTED_PROXIES=127.0.0.1/32,::1/128 \
 	"$OUT/shop" checkout 2>"$D/shop.log" &
 PID=$!
 sleep 2
