@@ -96,7 +96,6 @@ func TestReturnPageDoesNotHang(t *testing.T) {
 // copy or restore, a full disk) must be refused at start with a message
 // that names the file, not crash the sidecar at its first read.
 func TestTruncatedDatabaseRefused(t *testing.T) {
-	skipDefect(t, "store.Open accepts a truncated bbolt file; the first read past its end kills the process with SIGSEGV (docs/reliability.md, defect D4)")
 	bin := buildShop(t)
 	// A real database: a few hundred orders, payments and e-mails.
 	s := startShop(t, shopConfig{})

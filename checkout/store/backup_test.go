@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,6 +63,42 @@ func TestBackupStalledReaderDoesNotBlockWrites(t *testing.T) {
 		t.Errorf("temporary copies left behind: %v", left)
 	}
 	if _, err := os.Stat(f.path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A file cut short (an interrupted copy or restore, a full disk) is refused
+// with a message naming it and what to do, instead of crashing later.
+func TestOpenRefusesTruncatedFile(t *testing.T) {
+	f := open(t, -1)
+	for i := range 300 {
+		f.create(t, fmt.Sprint("k", i), f.newOrder(t, fmt.Sprint("c", i), "MOLEN-1", 1))
+	}
+	f.s.Close()
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(f.path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(f.path, f.opts)
+	if err == nil {
+		s.Close()
+		t.Fatal("a truncated database was opened")
+	}
+	if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), f.path) || !strings.Contains(err.Error(), "backup") {
+		t.Errorf("error %q: want ErrTruncated naming the file and the backup", err)
+	}
+	// The file is left as it was, for inspection.
+	if fi2, _ := os.Stat(f.path); fi2.Size() != fi.Size()/2 {
+		t.Errorf("file size %d after the refusal, want %d", fi2.Size(), fi.Size()/2)
+	}
+	// reopen for the fixture's cleanup
+	if err := os.Truncate(f.path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if f.s, err = Open(f.path, f.opts); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -29,9 +29,11 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -137,6 +139,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.BatchDelay == 0 {
 		opts.BatchDelay = DefaultBatchDelay
 	}
+	if err := checkSize(path); err != nil {
+		return nil, err
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open database %s: %w (is another sidecar running on it?)", path, ErrInUse)
@@ -170,6 +175,70 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return &Store{db: db, opts: opts, path: path}, nil
+}
+
+// ErrTruncated is a database file shorter than its own pages say: an
+// interrupted copy or restore, or a full disk.
+var ErrTruncated = errors.New("database file is truncated")
+
+// checkSize refuses a file cut short, before bbolt opens it. bbolt trusts
+// the meta page, which says how many pages the database has; a file with
+// fewer either panics in bolt.Open (the freelist page is missing) or opens
+// and crashes the process (SIGSEGV) at the first read past its end. The
+// meta pages are read here as bbolt reads them (page header, then magic,
+// version, page size, flags, root, freelist, page count, txid, checksum;
+// native byte order); the newer valid one counts. A missing or empty file
+// (a new database) and one without a valid meta page (bolt.Open says what is
+// wrong with it) pass.
+func checkSize(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if fi.Size() == 0 {
+		return nil
+	}
+	var want int64
+	var txid uint64
+	pageSize := int64(0)
+	for i := int64(0); i < 2; i++ {
+		buf := make([]byte, 16+64)
+		if _, err := f.ReadAt(buf, i*pageSize); err != nil {
+			break // a file too short for this meta page
+		}
+		m := buf[16:]
+		ne := binary.NativeEndian
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if ne.Uint32(m[0:]) != 0xED0CDAED || ne.Uint32(m[4:]) != 2 || h.Sum64() != ne.Uint64(m[56:]) {
+			if i == 0 {
+				pageSize = int64(os.Getpagesize()) // bbolt looks for the second meta there too
+			}
+			continue
+		}
+		ps := int64(ne.Uint32(m[8:]))
+		if i == 0 {
+			pageSize = ps
+		}
+		if t := ne.Uint64(m[48:]); want == 0 || t > txid {
+			txid, want = t, int64(ne.Uint64(m[40:]))*ps
+		}
+		if pageSize == 0 {
+			break
+		}
+	}
+	if fi.Size() < want {
+		return fmt.Errorf("open database %s: %w (%d of %d bytes): restore it from a backup, see \"Backups and restore\" in docs/checkout.md; keep this file for inspection",
+			path, ErrTruncated, fi.Size(), want)
+	}
+	return nil
 }
 
 // Close closes the file.
