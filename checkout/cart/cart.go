@@ -25,7 +25,12 @@ var (
 	ErrQuantity     = errors.New("quantity out of range")      // 422: not 1..MaxQuantity
 	ErrTooManyLines = errors.New("cart is full")               // 422: more than MaxLines lines
 	ErrNotInCart    = errors.New("product is not in the cart") // 404
+	ErrTooLarge     = errors.New("cart total too large")       // 422: more than MaxTotal
 )
+
+// MaxTotal caps a cart's subtotal in minor units, so totals stay far from
+// int64's limit and never wrap around into a small charge.
+const MaxTotal = catalog.MaxPrice
 
 // Line is one product in the cart.
 type Line struct {
@@ -75,6 +80,9 @@ func Add(c *Cart, cat *catalog.Catalog, sku string, qty int, now time.Time) erro
 	if qty < 1 || qty > MaxQuantity {
 		return fmt.Errorf("add %q: %w: %d is not between 1 and %d", sku, ErrQuantity, qty, MaxQuantity)
 	}
+	if err := fits(c, cat, sku, qty); err != nil {
+		return fmt.Errorf("add %q: %w", sku, err)
+	}
 	if i := c.Find(sku); i >= 0 {
 		total := c.Lines[i].Quantity + qty
 		if total > MaxQuantity {
@@ -89,6 +97,32 @@ func Add(c *Cart, cat *catalog.Catalog, sku string, qty int, now time.Time) erro
 		c.Lines = append(c.Lines, Line{SKU: sku, Quantity: qty, PriceSeen: it.Price, AddedAt: now})
 	}
 	touch(c, now)
+	return nil
+}
+
+// fits reports ErrTooLarge when qty more of sku would take the cart's
+// subtotal past MaxTotal (without overflowing on the way).
+func fits(c *Cart, cat *catalog.Catalog, sku string, qty int) error {
+	var sum money.Amount
+	add := func(s string, q int) bool {
+		it, ok := cat.Lookup(s)
+		if !ok {
+			return true
+		}
+		if q > 0 && it.Price > (MaxTotal-sum)/money.Amount(q) {
+			return false
+		}
+		sum += it.Price * money.Amount(q)
+		return true
+	}
+	for _, l := range c.Lines {
+		if !add(l.SKU, l.Quantity) {
+			return ErrTooLarge
+		}
+	}
+	if !add(sku, qty) {
+		return fmt.Errorf("%w: more than %d", ErrTooLarge, MaxTotal)
+	}
 	return nil
 }
 

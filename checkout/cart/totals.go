@@ -101,6 +101,9 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 			t.Unavailable = true
 			continue
 		}
+		if l.Quantity < 0 || l.Quantity > 0 && it.Price > (MaxTotal-t.Subtotal)/money.Amount(l.Quantity) {
+			return Totals{}, fmt.Errorf("price %s x %d: %w: more than %d", l.SKU, l.Quantity, ErrTooLarge, MaxTotal)
+		}
 		tl := TotalLine{
 			SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image,
 			UnitPrice: it.Price, Quantity: l.Quantity, LineTotal: it.Price * money.Amount(l.Quantity),

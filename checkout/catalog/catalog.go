@@ -13,6 +13,11 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 )
 
+// MaxPrice is the most an item or a shipping method may cost, in minor
+// units (10^9: 10 million euros). Larger prices are typos or a broken
+// generator, and prices times quantities must stay far from int64's limit.
+const MaxPrice money.Amount = 1_000_000_000
+
 // Catalog is one build's catalog.json (see docs/architecture.md).
 type Catalog struct {
 	Version     string    `json:"version"`
@@ -232,6 +237,8 @@ func (c *Catalog) validate() error {
 		methods[m.ID] = true
 		if m.Price < 0 {
 			add("%s: price is negative (%d)", where, m.Price)
+		} else if m.Price > MaxPrice {
+			add("%s: price %d is more than %d (a typo?)", where, m.Price, MaxPrice)
 		}
 		if !validVAT(m.VATRate) {
 			add("%s: vat_rate %d is not a percentage between 0 and 100", where, m.VATRate)
@@ -283,6 +290,8 @@ func (c *Catalog) validate() error {
 		c.bySKU[it.SKU] = i
 		if it.Price <= 0 {
 			add("%s: price must be more than 0 (is %d)", where, it.Price)
+		} else if it.Price > MaxPrice {
+			add("%s: price %d is more than %d, the most one item may cost (a typo?)", where, it.Price, MaxPrice)
 		}
 		if it.Currency != c.Currency {
 			add("%s: currency %q differs from the catalog's %q", where, it.Currency, c.Currency)

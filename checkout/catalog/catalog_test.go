@@ -99,6 +99,10 @@ func TestParseRefuses(t *testing.T) {
 			wants: []string{"BOEK-001", "price"}},
 		{name: "negative price", fn: func(m map[string]any) { item(m, 2)["price"] = -5 },
 			wants: []string{"MOLEN-1", "price"}},
+		{name: "absurd price", fn: func(m map[string]any) { item(m, 2)["price"] = int64(4611686018427387905) },
+			wants: []string{"MOLEN-1", "price", "1000000000"}},
+		{name: "absurd shipping price", fn: func(m map[string]any) { methods(m)[0].(map[string]any)["price"] = int64(1_000_000_001) },
+			wants: []string{"shipping.methods[0]", "price"}},
 		{name: "unknown delivery class", fn: func(m map[string]any) { item(m, 0)["delivery_class"] = "express" },
 			wants: []string{"KOF-GUJI-250-BO", "delivery_class", "express"}},
 		{name: "no shipping method", fn: func(m map[string]any) {

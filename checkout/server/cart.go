@@ -155,6 +155,8 @@ func (s *Sidecar) cartError(err error, lang string) (int, string) {
 		return http.StatusNotFound, tr(lang, "err.unknown_sku")
 	case errors.Is(err, cart.ErrQuantity):
 		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
+	case errors.Is(err, cart.ErrTooLarge):
+		return http.StatusUnprocessableEntity, tr(lang, "err.too_large")
 	case errors.Is(err, cart.ErrTooManyLines):
 		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.lines"), cart.MaxLines)
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
@@ -236,6 +238,10 @@ func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
 		return
 	}
 	v, err := s.cartView(ct, lang, "", "")
+	if errors.Is(err, cart.ErrTooLarge) {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		return
+	}
 	if err != nil {
 		s.internal(c, "price cart", err)
 		return
@@ -264,6 +270,10 @@ func (s *Sidecar) apiGetCart(c *gin.Context) {
 		return
 	}
 	v, err := s.cartView(ct, lang, method, country)
+	if errors.Is(err, cart.ErrTooLarge) {
+		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		return
+	}
 	if err != nil {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "field.shipping"))
 		return

@@ -202,6 +202,9 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
 	}
 	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
+	if errors.Is(err, cart.ErrTooLarge) {
+		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.too_large")}
+	}
 	if err != nil {
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "field.shipping"),
 			Fields: map[string]string{"shipping_method": tr(lang, "field.shipping")}}
