@@ -294,18 +294,19 @@ func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
 	return &checkoutError{Status: http.StatusInternalServerError, Msg: tr(lang, "err.internal")}
 }
 
-// orderByIdemKey finds the order stored under a (scoped) idempotency key.
+// orderByIdemKey finds the order stored under a (scoped) idempotency key:
+// one lookup in the store's key index, not a scan of every order (anyone
+// with a cart cookie can send these). Keys are forgotten after 24 hours,
+// which is long enough for retries.
 func (s *Sidecar) orderByIdemKey(key string) *order.Order {
-	os, err := s.store.ListOrders(store.Filter{})
+	o, err := s.store.OrderByIdempotencyKey(key)
 	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("order by idempotency key", "err", err)
+		}
 		return nil
 	}
-	for _, o := range os {
-		if o.IdempotencyKey == key {
-			return o
-		}
-	}
-	return nil
+	return o
 }
 
 // ensurePayment returns the checkout URL of the order's open payment,
