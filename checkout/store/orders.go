@@ -211,15 +211,7 @@ func openCartOrder(tx *bolt.Tx, cartID string) (*order.Order, error) {
 // buildCartIndex indexes the orders awaiting payment by cart (databases
 // made before the index existed).
 func buildCartIndex(tx *bolt.Tx) error {
-	idx, err := tx.CreateBucket(bucketCartOrders)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
-		var o order.Order
-		if err := json.Unmarshal(v, &o); err != nil {
-			return fmt.Errorf("decode order %s: %w", k, err)
-		}
+	return buildIndex(tx, bucketCartOrders, func(idx *bolt.Bucket, k []byte, o order.Order) error {
 		if o.State != order.AwaitingPayment || o.CartID == "" {
 			return nil
 		}
@@ -660,7 +652,15 @@ func stateKey(s order.State, id string) []byte {
 
 // buildStateIndex fills the state index of a database made before it existed.
 func buildStateIndex(tx *bolt.Tx) error {
-	idx, err := tx.CreateBucket(bucketStates)
+	return buildIndex(tx, bucketStates, func(idx *bolt.Bucket, _ []byte, o order.Order) error {
+		return idx.Put(stateKey(o.State, o.ID), []byte{})
+	})
+}
+
+// buildIndex creates the index bucket name and calls add for every stored
+// order, for databases made before that index existed.
+func buildIndex(tx *bolt.Tx, name []byte, add func(idx *bolt.Bucket, key []byte, o order.Order) error) error {
+	idx, err := tx.CreateBucket(name)
 	if err != nil {
 		return err
 	}
@@ -669,7 +669,7 @@ func buildStateIndex(tx *bolt.Tx) error {
 		if err := json.Unmarshal(v, &o); err != nil {
 			return fmt.Errorf("decode order %s: %w", k, err)
 		}
-		return idx.Put(stateKey(o.State, o.ID), []byte{})
+		return add(idx, k, o)
 	})
 }
 
