@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gohugoio/hugo/commands"
@@ -169,12 +168,12 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	var hugoErr error
 	select {
 	case <-ctx.Done():
-		// Hugo's server stops on SIGINT/SIGTERM only; it has its own handler,
-		// so this signal goes to it (and not to the default, fatal one).
+		// A Ctrl+C reached Hugo's own handler too; when the context ended
+		// another way, stopHugo (stop_*.go) sends it the signal it waits for.
 		select {
 		case hugoErr = <-hugoDone:
 		case <-time.After(200 * time.Millisecond):
-			_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			_ = stopHugo()
 			select {
 			case hugoErr = <-hugoDone:
 			case <-time.After(10 * time.Second):
