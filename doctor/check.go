@@ -459,8 +459,6 @@ func parsePrice(v any) (int, error) {
 	return int(cents), nil
 }
 
-func euros(cents int) string { return fmt.Sprintf("€ %d.%02d", cents/100, cents%100) }
-
 func imageSrcAlt(v any) (src, alt string) {
 	if s, ok := v.(string); ok {
 		return strings.TrimSpace(s), ""

@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 )
+
+// errNoRows says a page showed nothing where a list was expected.
+var errNoRows = errors.New("the page shows no products")
 
 // card is a product as a category page shows it.
 type card struct {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -98,6 +97,3 @@ func LocalURL(raw string) bool {
 	}
 	return false
 }
-
-// errNoRows says a page showed nothing where a list was expected.
-var errNoRows = errors.New("the page shows no products")

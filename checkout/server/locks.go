@@ -41,10 +41,3 @@ func (l *keyLocks) lock(key string) (unlock func()) {
 		})
 	}
 }
-
-// held is how many keys are locked or waited for (tests).
-func (l *keyLocks) held() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.m)
-}

@@ -43,3 +43,10 @@ func TestKeyLocks(t *testing.T) {
 		t.Errorf("after a double unlock: %d locks kept", n)
 	}
 }
+
+// held is how many keys are locked or waited for.
+func (l *keyLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}

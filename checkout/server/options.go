@@ -75,7 +75,7 @@ func (o Options) Validate() error {
 	}
 	if o.MollieBaseURL != "" {
 		if u, err := url.Parse(o.MollieBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("Mollie base URL %q is not an http(s) URL", o.MollieBaseURL))
+			errs = append(errs, fmt.Errorf("the Mollie base URL %q is not an http(s) URL", o.MollieBaseURL))
 		}
 	}
 	if o.AdminToken != "" && len(o.AdminToken) < MinAdminTokenLen {

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/storefront/storefront/checkout/catalog"
 )
@@ -143,7 +144,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open database %s: %w (is another sidecar running on it?)", path, ErrInUse)
 	}
 	if err != nil {
