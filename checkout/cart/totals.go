@@ -62,6 +62,7 @@ type Totals struct {
 	Lines    []TotalLine  `json:"lines"`
 	Subtotal money.Amount `json:"subtotal"` // sum of available line totals
 
+	Country         string       `json:"country"` // where it goes: the VAT rates follow it (OSS)
 	ShippingMethod  string       `json:"shipping_method"`
 	ShippingName    string       `json:"shipping_name"`
 	Shipping        money.Amount `json:"shipping"`
@@ -92,7 +93,7 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		country = cat.Shop.Country
 	}
 	country = strings.ToUpper(country)
-	t := Totals{Currency: cat.Currency, Lines: make([]TotalLine, 0, len(c.Lines)), Adjustments: []Adjustment{}}
+	t := Totals{Currency: cat.Currency, Country: country, Lines: make([]TotalLine, 0, len(c.Lines)), Adjustments: []Adjustment{}}
 
 	for _, l := range c.Lines {
 		it, ok := cat.Lookup(l.SKU)
