@@ -56,6 +56,11 @@ func (c *Catalog) validateVAT() []error {
 	add := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...))
 	}
+	upper := make(map[string]map[string]int, len(c.VAT.Rates))
+	for co, rates := range c.VAT.Rates {
+		upper[strings.ToUpper(co)] = rates
+	}
+	c.VAT.Rates = upper
 	for co, rates := range c.VAT.Rates {
 		for class, r := range rates {
 			if !validVAT(r) {
