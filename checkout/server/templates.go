@@ -104,7 +104,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small class="muted">({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{country $l $c}}{{end}})</small></label>
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
-<p class="sf-update form-row" data-sf-update><small class="muted">{{t $l "co.update_note"}}</small> <button type="submit" name="update" value="1" class="button">{{t $l "co.update"}}</button></p>
+<p class="sf-update form-row" data-sf-update><small class="muted">{{t $l "co.update_note"}}</small> <button name="update" value="1" class="button">{{t $l "co.update"}}</button></p>
 {{template "gift-note-field" .}}
 {{template "points-field" .}}
 <h2>{{t $l "co.summary"}}</h2>
