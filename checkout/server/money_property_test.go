@@ -9,10 +9,12 @@ import (
 	netmail "net/mail"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -65,14 +67,20 @@ type destination struct{ method, country string }
 // shipping split over the goods' rates only.
 func TestMoneyPathProperty(t *testing.T) {
 	boundRapid(12)
-	sh := newShop(t, withCatalog(t, moneyCatalog))
+	clk := &testClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withClock(clk), withCatalog(t, func(c map[string]any) {
+		moneyCatalog(c)
+		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
+	}))
 	catFile := sh.sc.catalog.Location()
+	linkPath := pointsToSpend(t, sh, clk)
 	var dests []destination
 	for _, m := range sh.sc.catalog.Current().Shipping.Methods {
 		for _, co := range m.Countries {
 			dests = append(dests, destination{m.ID, co})
 		}
 	}
+	redeemed, changedPrices := 0, 0 // the paths less taken must be taken
 	rapid.Check(t, func(rt *rapid.T) {
 		jar, _ := cookiejar.New(nil)
 		sh.client.Jar = jar // a new customer, a new cart
@@ -87,6 +95,10 @@ func TestMoneyPathProperty(t *testing.T) {
 			sh.addToCart(sku, rapid.IntRange(1, 5).Draw(rt, "qty "+sku))
 		}
 		d := rapid.SampledFrom(dests).Draw(rt, "destination")
+		usePoints := rapid.Bool().Draw(rt, "use points")
+		if usePoints {
+			sh.req(http.MethodGet, linkPath+"?lang="+lang, "") // this browser proves the address
+		}
 
 		// The cart's quote for the choice.
 		var cv CartView
@@ -99,6 +111,10 @@ func TestMoneyPathProperty(t *testing.T) {
 		co := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
 		_, _, key := checkoutFields(t, co.body)
 		f := customerForm(d, lang)
+		if usePoints {
+			f.Set("use_points", "1")
+			f.Set("points", "100")
+		}
 		f.Set("idempotency_key", key)
 		f.Set("update", "1")
 		page := sh.form("/checkout/", f)
@@ -106,16 +122,20 @@ func TestMoneyPathProperty(t *testing.T) {
 			rt.Fatalf("update step: %d %s", page.StatusCode, page.body)
 		}
 		shown, shownFor, key := checkoutFields(t, page.body)
-		if shownFor != d.method+"|"+d.country || shown != amountText(cv.GrandTotal) {
-			rt.Fatalf("page shows %s for %s; cart quote %d for %v", shown, shownFor, cv.GrandTotal, d)
+		// The quote the page's script shows (with the points box as ticked).
+		q := quote(t, sh, d, lang, usePoints)
+		discount := q.Totals.Discount(adjPoints)
+		if shownFor != d.method+"|"+d.country || shown != amountText(cv.GrandTotal-discount) {
+			rt.Fatalf("page shows %s for %s; cart quote %d less points %d for %v", shown, shownFor, cv.GrandTotal, discount, d)
 		}
 		checkPageTotal(rt, page.body, shown, lang)
-		// The quote the page's script shows.
-		var q QuoteAnswer
-		sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"`+d.country+`","shipping_method":"`+d.method+`","lang":"`+lang+`"}`).json(t, &q)
 		if amountText(q.Total) != shown || !strings.Contains(q.PayText, display(shown, lang)) {
 			rt.Fatalf("script quote %d (%q), page %s", q.Total, q.PayText, shown)
 		}
+		if discount > 0 != (pointsShownRe.FindStringSubmatch(page.body) != nil && pointsShownRe.FindStringSubmatch(page.body)[1] == "1") {
+			rt.Fatalf("quote takes %d off for points; the page's points_shown says otherwise", discount)
+		}
+		setPointsShown(f, page.body)
 
 		// Sometimes the shop changes a price between the quote and the press on pay.
 		changed := false
@@ -137,10 +157,12 @@ func TestMoneyPathProperty(t *testing.T) {
 			newShown, _, newKey := checkoutFields(t, r.body)
 			var cv2 CartView
 			sh.req(http.MethodGet, "/api/cart?country="+d.country+"&shipping_method="+d.method, "").json(t, &cv2)
-			if newShown != amountText(cv2.GrandTotal) {
-				rt.Fatalf("page after the change shows %s, cart quote %d", newShown, cv2.GrandTotal)
+			q2 := quote(t, sh, d, lang, usePoints)
+			if newShown != amountText(cv2.GrandTotal-q2.Totals.Discount(adjPoints)) || newShown != amountText(q2.Total) {
+				rt.Fatalf("page after the change shows %s, cart quote %d, script quote %d", newShown, cv2.GrandTotal, q2.Total)
 			}
 			checkPageTotal(rt, r.body, newShown, lang)
+			setPointsShown(f, r.body)
 			shown = newShown
 			f.Set("idempotency_key", newKey)
 			f.Set("shown_total", shown)
@@ -169,6 +191,15 @@ func TestMoneyPathProperty(t *testing.T) {
 		if amountText(o.Total()) != shown || o.State != order.Paid {
 			rt.Fatalf("stored order %s: total %d, state %s; shown %s", o.ID, o.Total(), o.State, shown)
 		}
+		if o.PointsRedeemed > 0 {
+			redeemed++
+		}
+		if changed {
+			changedPrices++
+		}
+		if (o.PointsRedeemed > 0) != (f.Get("points_shown") == "1") {
+			rt.Fatalf("order %s redeemed %d points; the page showed points_shown=%s", o.ID, o.PointsRedeemed, f.Get("points_shown"))
+		}
 		checkVAT(rt, cat, o)
 		checkPageTotal(rt, op.body, shown, lang)
 		var ov OrderView
@@ -188,6 +219,56 @@ func TestMoneyPathProperty(t *testing.T) {
 			rt.Fatalf("refund ceiling: paid %d refundable %d, shown %s", as.Paid, as.Refundable, shown)
 		}
 	})
+	t.Logf("%d cases paid with points, %d met a price change", redeemed, changedPrices)
+	if redeemed == 0 || changedPrices == 0 {
+		t.Errorf("no case paid with points (%d) or met a price change (%d): the property did not walk those paths", redeemed, changedPrices)
+	}
+}
+
+// quote asks what the checkout page's script asks.
+func quote(t *testing.T, sh *testShop, d destination, lang string, usePoints bool) QuoteAnswer {
+	var q QuoteAnswer
+	r := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"`+d.country+`","shipping_method":"`+d.method+`","lang":"`+lang+
+		`","email":"eva@example.nl","use_points":`+strconv.FormatBool(usePoints)+`,"points":100}`)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("quote: %d %s", r.StatusCode, r.body)
+	}
+	r.json(t, &q)
+	return q
+}
+
+var pointsShownRe = regexp.MustCompile(`name="points_shown" value="([01])"`)
+
+// setPointsShown copies the page's points_shown into the form, as the browser posts it.
+func setPointsShown(f url.Values, page string) {
+	if m := pointsShownRe.FindStringSubmatch(page); m != nil {
+		f.Set("points_shown", m[1])
+	} else {
+		f.Del("points_shown")
+	}
+}
+
+// pointsToSpend gives eva@example.nl points to spend (a big order, paid and
+// delivered, its return window long past) and returns her points link.
+func pointsToSpend(t *testing.T, sh *testShop, clk *testClock) string {
+	t.Helper()
+	sh.addToCart("MOK-001", 99) // 1282,05: 1282 points
+	r, a := sh.checkout("points-seed")
+	if r.StatusCode != http.StatusCreated || a.CheckoutURL == "" {
+		t.Fatalf("seed order: %d %s", r.StatusCode, r.body)
+	}
+	sh.choose(a.CheckoutURL, "paid")
+	sh.req(http.MethodGet, "/api/orders/"+orderToken(t, a.OrderURL), "")
+	o, err := sh.sc.store.GetOrder(a.Order.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.delivered(o)
+	clk.Add(90 * 24 * time.Hour)
+	if acc := sh.balance(pointsEmail); acc.Balance < 1000 {
+		t.Fatalf("the points customer has %+v", acc)
+	}
+	return sh.pointsLink(pointsEmail)
 }
 
 func customerForm(d destination, lang string) url.Values {
