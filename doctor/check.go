@@ -72,6 +72,7 @@ func Check(s *Site) []Finding {
 	}
 	out = append(out, checkLinks(s)...)
 	out = append(out, checkTerms(s)...)
+	out = append(out, checkVAT(s)...)
 	return out
 }
 

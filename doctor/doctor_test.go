@@ -95,6 +95,10 @@ func TestCheckFixtures(t *testing.T) {
 		{"story-no-title", []want{{Error, story, "title"}}, "no title"},
 		{"missing-body-image", []want{{Error, v60, "body (line 19)"}}, "v60-top.png"},
 		{"missing-terms", []want{{Error, "content/retourneren.en.md", ""}}, "return terms"},
+		// Registered for OSS, shipping to DE without German rates; to BE with
+		// a class missing (issue 10 §2).
+		{"oss-no-rates", []want{{Error, "data/vat.toml", "rates.DE"}}, "DE"},
+		{"oss-rate-gap", []want{{Error, "data/vat.toml", "rates.BE.reduced"}}, "reduced"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

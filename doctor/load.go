@@ -33,6 +33,10 @@ func Load(dir string) (*Site, error) {
 	} else if shop != nil {
 		s.Categories, s.CategoryIn = categories(first(shop, "categories"), s.DefaultLang, s.Langs)
 		s.VATClasses = keysOf(first(shop, "vat", "vat_classes", "vat_rates", "vatclasses"))
+		s.ShopCountry, _ = first(shop, "country").(string)
+	}
+	if err := s.loadVAT(dir); err != nil {
+		return nil, err
 	}
 	if del, err := readData(dir, "delivery"); err != nil {
 		return nil, err

@@ -25,6 +25,15 @@ type Site struct {
 	CategoryIn      map[string]map[string]string
 	DeliveryClasses map[string]bool // known delivery classes (data/delivery.toml)
 	VATClasses      map[string]bool // known VAT classes (data/shop.toml)
+	// VAT abroad (data/vat.toml, docs/money.md): OSS on, the rates per
+	// country (upper case) and class, the countries the shipping methods
+	// go to (data/shipping.toml) and the shop's own country.
+	ShopCountry   string
+	OSS           bool
+	VATFile       string
+	VATRates      map[string]map[string]bool
+	ShipCountries []string
+	ShippingFile  string
 
 	// Permalinks maps a section or taxonomy to its URL pattern, per language
 	// ("" for all languages), e.g. Permalinks[""]["products"] = "/producten/:slug/".

@@ -7,7 +7,8 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 )
 
-// totals builds Totals with goods at the given rates and shipping at 21%.
+// totals builds Totals with goods at the given rates and shipping (which
+// follows the goods' rates).
 func totals(goods map[int]money.Amount, shipping money.Amount) Totals {
 	t := Totals{Currency: "EUR", Shipping: shipping, ShippingVATRate: 21, Adjustments: []Adjustment{}}
 	for r, v := range goods {
@@ -56,8 +57,10 @@ func TestApplyDiscount(t *testing.T) {
 			var sumBase money.Amount
 			for _, v := range tt.VAT {
 				wantBase := tc.goods[v.Rate] - tc.perRate[v.Rate]
-				if v.Rate == 21 {
-					wantBase += tc.shipping
+				for _, sv := range tt.ShippingVAT { // shipping follows the goods' rates
+					if sv.Rate == v.Rate {
+						wantBase += sv.Base
+					}
 				}
 				if v.Base != wantBase || v.VAT != IncludedVAT(wantBase, v.Rate) {
 					t.Fatalf("VAT at %d%%: base %d vat %d, want base %d vat %d", v.Rate, v.Base, v.VAT, wantBase, IncludedVAT(wantBase, v.Rate))

@@ -62,11 +62,17 @@ type Totals struct {
 	Lines    []TotalLine  `json:"lines"`
 	Subtotal money.Amount `json:"subtotal"` // sum of available line totals
 
-	ShippingMethod  string       `json:"shipping_method"`
-	ShippingName    string       `json:"shipping_name"`
-	Shipping        money.Amount `json:"shipping"`
-	ShippingVATRate int          `json:"shipping_vat_rate"`
-	FreeShipping    bool         `json:"free_shipping"` // free_from reached
+	Country        string       `json:"country"` // where it goes: the VAT rates follow it (OSS)
+	ShippingMethod string       `json:"shipping_method"`
+	ShippingName   string       `json:"shipping_name"`
+	Shipping       money.Amount `json:"shipping"`
+	// ShippingVATRate is the rate of the shipping cost when the goods have
+	// one rate; 0 when it is split over several (ShippingVAT has the split).
+	ShippingVATRate int `json:"shipping_vat_rate"`
+	// ShippingVAT is the shipping cost per VAT rate: it follows the goods
+	// (SplitCharge), Base the part of Shipping at Rate, VAT what it holds.
+	ShippingVAT  []VATLine `json:"shipping_vat"`
+	FreeShipping bool      `json:"free_shipping"` // free_from reached
 	// FreeShippingRemaining is how much more makes shipping free (0 when it
 	// already is, costs nothing anyway, or the shop has no threshold).
 	FreeShippingRemaining money.Amount `json:"free_shipping_remaining"`
@@ -92,7 +98,7 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		country = cat.Shop.Country
 	}
 	country = strings.ToUpper(country)
-	t := Totals{Currency: cat.Currency, Lines: make([]TotalLine, 0, len(c.Lines)), Adjustments: []Adjustment{}}
+	t := Totals{Currency: cat.Currency, Country: country, Lines: make([]TotalLine, 0, len(c.Lines)), Adjustments: []Adjustment{}}
 
 	for _, l := range c.Lines {
 		it, ok := cat.Lookup(l.SKU)
@@ -104,10 +110,16 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		if l.Quantity < 0 || l.Quantity > 0 && it.Price > (MaxTotal-t.Subtotal)/money.Amount(l.Quantity) {
 			return Totals{}, fmt.Errorf("price %s x %d: %w: more than %d", l.SKU, l.Quantity, ErrTooLarge, MaxTotal)
 		}
+		// The price and rate of the country it goes to (catalog/vat.go):
+		// the catalog's own for the shop's country or under the threshold.
+		unit := cat.PriceFor(it, country)
+		if unit > MaxTotal || l.Quantity > 0 && unit > (MaxTotal-t.Subtotal)/money.Amount(l.Quantity) {
+			return Totals{}, fmt.Errorf("price %s x %d: %w: more than %d", l.SKU, l.Quantity, ErrTooLarge, MaxTotal)
+		}
 		tl := TotalLine{
 			SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image,
-			UnitPrice: it.Price, Quantity: l.Quantity, LineTotal: it.Price * money.Amount(l.Quantity),
-			VATRate: it.VATRate, DeliveryClass: it.DeliveryClass,
+			UnitPrice: unit, Quantity: l.Quantity, LineTotal: unit * money.Amount(l.Quantity),
+			VATRate: cat.RateFor(it, country), DeliveryClass: it.DeliveryClass,
 		}
 		if l.PriceSeen != 0 && l.PriceSeen != it.Price {
 			tl.PriceChanged, tl.OldPrice, tl.NewPrice = true, l.PriceSeen, it.Price
@@ -153,30 +165,96 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 
 // recompute sets VAT and GrandTotal from the available lines, shipping and
 // adjustments: Compute ends with it, and ApplyDiscount calls it again.
+// Shipping takes the VAT rate of the goods: split over their rates in
+// proportion to the goods' amounts excluding VAT (SplitCharge). The VAT of
+// each rate is computed once, on everything at that rate (rounded per rate),
+// so the VAT lines add up to VATTotal.
 func (t *Totals) recompute() {
 	byRate := t.GoodsVAT()
+	for _, a := range t.Adjustments {
+		byRate[a.VATRate] += a.Amount
+	}
+	goods := make(map[int]money.Amount, len(byRate))
+	for r, v := range byRate {
+		goods[r] = v
+	}
+	fallback := t.ShippingVATRate // the method's own rate, for shipping without goods
+	t.ShippingVAT = []VATLine{}
 	if t.Shipping != 0 {
-		byRate[t.ShippingVATRate] += t.Shipping
+		t.ShippingVATRate = 0
+		split := SplitCharge(t.Shipping, goods, fallback)
+		for _, r := range sortedRates(split) {
+			byRate[r] += split[r]
+			t.ShippingVAT = append(t.ShippingVAT, VATLine{Rate: r, Base: split[r], VAT: IncludedVAT(split[r], r)})
+		}
+		if len(t.ShippingVAT) == 1 {
+			t.ShippingVATRate = t.ShippingVAT[0].Rate
+		}
 	}
 	t.GrandTotal = t.Subtotal + t.Shipping
 	for _, a := range t.Adjustments {
-		byRate[a.VATRate] += a.Amount
 		t.GrandTotal += a.Amount
 	}
-	rates := make([]int, 0, len(byRate))
-	for r, base := range byRate {
-		if base != 0 {
-			rates = append(rates, r)
-		}
-	}
-	sort.Ints(rates)
-	t.VAT = make([]VATLine, 0, len(rates))
+	t.VAT = make([]VATLine, 0, len(byRate))
 	t.VATTotal = 0
-	for _, r := range rates {
+	for _, r := range sortedRates(byRate) {
 		v := IncludedVAT(byRate[r], r)
 		t.VAT = append(t.VAT, VATLine{Rate: r, Base: byRate[r], VAT: v})
 		t.VATTotal += v
 	}
+}
+
+// sortedRates are the rates of by with a non-zero amount, ascending.
+func sortedRates(by map[int]money.Amount) []int {
+	rates := make([]int, 0, len(by))
+	for r, v := range by {
+		if v != 0 {
+			rates = append(rates, r)
+		}
+	}
+	sort.Ints(rates)
+	return rates
+}
+
+// SplitCharge splits a charge incl. VAT (shipping) over the VAT rates of
+// the goods it goes with, as the Dutch tax office has it (bijkomende kosten
+// volgen de hoofdprestatie): one rate → all of it at that rate; several →
+// in proportion to the goods' amounts excluding VAT per rate. Each share is
+// rounded half away from zero to a minor unit; the cents the rounding
+// leaves over go to the rate with the largest goods amount, so the shares
+// add up to the charge. goods maps a rate to the goods incl. VAT at it.
+// Without goods the charge stays at fallback.
+func SplitCharge(charge money.Amount, goods map[int]money.Amount, fallback int) map[int]money.Amount {
+	net := map[int]int64{}
+	var total int64
+	for r, g := range goods {
+		if g > 0 {
+			n := int64(g - IncludedVAT(g, r))
+			net[r] = n
+			total += n
+		}
+	}
+	if total <= 0 {
+		return map[int]money.Amount{fallback: charge}
+	}
+	out := make(map[int]money.Amount, len(net))
+	var given money.Amount
+	big := -1
+	for _, r := range sortedRates(goods) {
+		n, ok := net[r]
+		if !ok {
+			continue
+		}
+		num := int64(charge) * n
+		part := money.Amount((2*num + total) / (2 * total))
+		out[r] = part
+		given += part
+		if big < 0 || n > net[big] || n == net[big] && r > big {
+			big = r
+		}
+	}
+	out[big] += charge - given
+	return out
 }
 
 // IncludedVAT is the VAT contained in an amount that includes VAT at rate

@@ -63,25 +63,25 @@ func TestCompute(t *testing.T) {
 			grand: 9800,
 		},
 		{
-			name:     "below threshold: shipping with its own VAT rate",
+			name:     "below threshold: shipping follows the goods' rate",
 			lines:    []Line{{SKU: "BOEK-001", Quantity: 1, PriceSeen: 2495}},
 			subtotal: 2495, shipping: 495, method2: "postnl", remaining: 2505,
-			vat:   vat{{Rate: 9, Base: 2495, VAT: 206}, {Rate: 21, Base: 495, VAT: 86}},
+			vat:   vat{{Rate: 9, Base: 2990, VAT: 247}},
 			grand: 2990,
 		},
 		{
 			name:     "exactly the threshold is free",
 			lines:    []Line{{SKU: "BOEK-001", Quantity: 2, PriceSeen: 2495}, {SKU: "KOF-GUJI-250-BO", Quantity: 0}},
 			subtotal: 4990, shipping: 495, method2: "postnl", remaining: 10,
-			vat:   vat{{Rate: 9, Base: 4990, VAT: 412}, {Rate: 21, Base: 495, VAT: 86}},
+			vat:   vat{{Rate: 9, Base: 5485, VAT: 453}},
 			grand: 5485,
 		},
 		{
-			name:   "shipping VAT joins the 21% group",
+			name:   "abroad under the threshold: Dutch rates, shipping follows the goods",
 			lines:  []Line{{SKU: "BOEK-001", Quantity: 1, PriceSeen: 2495}},
 			method: "dhl-eu", country: "be",
 			subtotal: 2495, shipping: 1295, method2: "dhl-eu", remaining: 2505,
-			vat:   vat{{Rate: 9, Base: 2495, VAT: 206}, {Rate: 21, Base: 1295, VAT: 225}},
+			vat:   vat{{Rate: 9, Base: 3790, VAT: 313}},
 			grand: 3790,
 		},
 		{
@@ -89,14 +89,14 @@ func TestCompute(t *testing.T) {
 			lines:    []Line{{SKU: "BOEK-001", Quantity: 1, PriceSeen: 2495}},
 			country:  "DE",
 			subtotal: 2495, shipping: 1295, method2: "dhl-eu", remaining: 2505,
-			vat:   vat{{Rate: 9, Base: 2495, VAT: 206}, {Rate: 21, Base: 1295, VAT: 225}},
+			vat:   vat{{Rate: 9, Base: 3790, VAT: 313}},
 			grand: 3790,
 		},
 		{
 			name:     "price changed since added",
 			lines:    []Line{{SKU: "KOF-GUJI-250-BO", Quantity: 1, PriceSeen: 1300}},
 			subtotal: 1450, shipping: 495, method2: "postnl", remaining: 3550,
-			vat:     vat{{Rate: 9, Base: 1450, VAT: 120}, {Rate: 21, Base: 495, VAT: 86}},
+			vat:     vat{{Rate: 9, Base: 1945, VAT: 161}},
 			grand:   1945,
 			changed: true,
 		},
@@ -104,7 +104,7 @@ func TestCompute(t *testing.T) {
 			name:     "vanished SKU counts for nothing",
 			lines:    []Line{{SKU: "GONE", Quantity: 3, PriceSeen: 999}, {SKU: "BOEK-001", Quantity: 1, PriceSeen: 2495}},
 			subtotal: 2495, shipping: 495, method2: "postnl", remaining: 2505,
-			vat:     vat{{Rate: 9, Base: 2495, VAT: 206}, {Rate: 21, Base: 495, VAT: 86}},
+			vat:     vat{{Rate: 9, Base: 2990, VAT: 247}},
 			grand:   2990,
 			unavail: true,
 		},
@@ -254,5 +254,83 @@ func TestComputeExactlyFreeFrom(t *testing.T) {
 	got, _ = Compute(&Cart{Lines: []Line{{SKU: "MOLEN-1", Quantity: 9}}}, cat, "", "")
 	if got.FreeShipping || got.Shipping != 495 || got.FreeShippingRemaining != 0 {
 		t.Errorf("without threshold: %+v", got)
+	}
+}
+
+// TestShippingVATFollowsGoods is issue 10 §2: shipping takes the VAT rate of
+// the goods (one rate: that rate; mixed: in proportion to the goods'
+// amounts excluding VAT). A bag of coffee (9 %) with € 4,95 shipping holds
+// € 0,41 VAT on shipping, not the € 0,86 of 21 % charged before this fix
+// (the test failed then: one 21 % line for the shipping).
+func TestShippingVATFollowsGoods(t *testing.T) {
+	cat := testCatalog(t)
+	got, err := Compute(&Cart{Lines: []Line{{SKU: "KOF-GUJI-250-BO", Quantity: 1}}}, cat, "postnl", "NL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.VAT) != 1 || got.VAT[0].Rate != 9 || got.VAT[0].Base != 1945 {
+		t.Fatalf("coffee and shipping: VAT lines %+v, want one 9%% line over 19,45", got.VAT)
+	}
+	if len(got.ShippingVAT) != 1 || got.ShippingVAT[0].VAT != 41 || got.ShippingVATRate != 9 {
+		t.Fatalf("shipping VAT %+v (rate %d), want 0,41 at 9%%", got.ShippingVAT, got.ShippingVATRate)
+	}
+}
+
+// TestOSSRates: registered for OSS, an order to Belgium pays Belgian VAT
+// per class (6 % on books, 21 % standard): the price excluding VAT stays,
+// and shipping follows the goods' Belgian rate.
+func TestOSSRates(t *testing.T) {
+	cat := testCatalog(t)
+	cat.VAT = catalog.VAT{OSS: true, Rates: map[string]map[string]int{"BE": {"reduced": 6, "standard": 21, "zero": 0}, "DE": {"reduced": 7, "standard": 19, "zero": 0}}}
+	for i := range cat.Items {
+		cat.Items[i].VATClass = map[int]string{9: "reduced", 21: "standard", 0: "zero"}[cat.Items[i].VATRate]
+	}
+	got, err := Compute(&Cart{Lines: []Line{{SKU: "BOEK-001", Quantity: 1, PriceSeen: 2495}}}, cat, "dhl-eu", "BE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 24,95 incl. 9 % = 22,89 excl.; with 6 %: 24,26.
+	if got.Lines[0].UnitPrice != 2426 || got.Lines[0].VATRate != 6 || got.Lines[0].PriceChanged {
+		t.Fatalf("book to Belgium: %+v", got.Lines[0])
+	}
+	if len(got.VAT) != 1 || got.VAT[0] != (VATLine{Rate: 6, Base: 2426 + 1295, VAT: 211}) || got.GrandTotal != 2426+1295 {
+		t.Fatalf("VAT %+v total %d", got.VAT, got.GrandTotal)
+	}
+	// The Netherlands keep the catalog's prices and rates.
+	nl, err := Compute(&Cart{Lines: []Line{{SKU: "BOEK-001", Quantity: 1}}}, cat, "", "NL")
+	if err != nil || nl.Lines[0].UnitPrice != 2495 || nl.Lines[0].VATRate != 9 {
+		t.Fatalf("NL: %+v %v", nl.Lines, err)
+	}
+}
+
+func TestSplitCharge(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		charge money.Amount
+		goods  map[int]money.Amount
+		want   map[int]money.Amount
+	}{
+		{"one rate", 495, map[int]money.Amount{9: 1450}, map[int]money.Amount{9: 495}},
+		// 9 %: 1450 → 1330 excl.; 21 %: 1000 → 826 excl.; 495 × 1330/2156 = 305.35
+		{"two rates by the amounts excl. VAT", 495, map[int]money.Amount{9: 1450, 21: 1000}, map[int]money.Amount{9: 305, 21: 190}},
+		// thirds: 1,00 over three equal parts leaves a cent for the largest
+		{"remainder to the largest goods", 100, map[int]money.Amount{0: 1000, 9: 1090, 21: 1210}, map[int]money.Amount{0: 33, 9: 33, 21: 34}},
+		{"no goods", 495, map[int]money.Amount{}, map[int]money.Amount{21: 495}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := SplitCharge(tc.charge, tc.goods, 21)
+			var sum money.Amount
+			for _, v := range got {
+				sum += v
+			}
+			if sum != tc.charge || len(got) != len(tc.want) {
+				t.Fatalf("split %v sums to %d, want %v", got, sum, tc.want)
+			}
+			for r, w := range tc.want {
+				if got[r] != w {
+					t.Fatalf("split %v, want %v", got, tc.want)
+				}
+			}
+		})
 	}
 }

@@ -30,6 +30,7 @@ type Catalog struct {
 	Items       []Item    `json:"items"`
 	Polls       []Poll    `json:"polls,omitempty"`   // the poll shortcodes on the site's pages
 	Loyalty     *Loyalty  `json:"loyalty,omitempty"` // loyalty points rule; nil: no programme (loyalty.go)
+	VAT         VAT       `json:"vat"`               // VAT on orders to other countries (vat.go)
 
 	bySKU map[string]int // index into Items, built by Parse
 }
@@ -157,7 +158,8 @@ type Item struct {
 	URL           string       `json:"url"`
 	Price         money.Amount `json:"price"` // incl. VAT
 	Currency      string       `json:"currency"`
-	VATRate       int          `json:"vat_rate"`
+	VATRate       int          `json:"vat_rate"`            // the shop country's rate
+	VATClass      string       `json:"vat_class,omitempty"` // data/shop.toml [vat]: the rate elsewhere (OSS)
 	Image         string       `json:"image"`
 	Category      string       `json:"category"`
 	DeliveryClass string       `json:"delivery_class"`
@@ -275,6 +277,8 @@ func (c *Catalog) validate() error {
 			add("delivery.classes.%s: handling_days %d is not between 0 and 60", name, cl.HandlingDays)
 		}
 	}
+
+	errs = append(errs, c.validateVAT()...)
 
 	c.bySKU = make(map[string]int, len(c.Items))
 	for i, it := range c.Items {

@@ -212,3 +212,58 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestVATAbroad: registered for OSS, the catalog must say the rate of every
+// item's class in every country a method ships to, or the sidecar refuses
+// it (and keeps the previous one); prices abroad keep the amount excluding
+// VAT (issue 10 §2).
+func TestVATAbroad(t *testing.T) {
+	withClasses := func(m map[string]any) {
+		for _, it := range items(m) {
+			it.(map[string]any)["vat_class"] = map[float64]string{9: "reduced", 21: "standard", 0: "zero"}[it.(map[string]any)["vat_rate"].(float64)]
+		}
+	}
+	var foreign []string
+	c0, err := Parse(validJSON(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range c0.Shipping.Methods {
+		for _, co := range m.Countries {
+			if co != c0.Shop.Country {
+				foreign = append(foreign, co)
+			}
+		}
+	}
+	if len(foreign) == 0 {
+		t.Fatal("the test catalog ships nowhere abroad")
+	}
+	co := foreign[0]
+	_, err = Parse(mutate(t, func(m map[string]any) {
+		withClasses(m)
+		m["vat"] = map[string]any{"oss": true, "rates": map[string]any{}}
+	}))
+	if err == nil || !strings.Contains(err.Error(), "vat.rates."+co) {
+		t.Fatalf("OSS without rates for %s: %v", co, err)
+	}
+	rates := map[string]any{}
+	for _, f := range foreign {
+		rates[strings.ToLower(f)] = map[string]any{"standard": 21, "reduced": 6, "zero": 0}
+	}
+	c, err := Parse(mutate(t, func(m map[string]any) {
+		withClasses(m)
+		m["vat"] = map[string]any{"oss": true, "rates": rates}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := c.Lookup("BOEK-001") // 24,95 at 9 %
+	if c.RateFor(it, co) != 6 || c.PriceFor(it, co) != 2426 || c.RateFor(it, c.Shop.Country) != 9 || c.PriceFor(it, c.Shop.Country) != 2495 {
+		t.Fatalf("book abroad: %d%% %d; at home %d%% %d", c.RateFor(it, co), c.PriceFor(it, co), c.RateFor(it, c.Shop.Country), c.PriceFor(it, c.Shop.Country))
+	}
+	// Under the threshold: the shop's rates and prices everywhere.
+	c.VAT.OSS = false
+	if c.RateFor(it, co) != 9 || c.PriceFor(it, co) != 2495 {
+		t.Fatalf("under the threshold the book abroad is %d%% %d", c.RateFor(it, co), c.PriceFor(it, co))
+	}
+}

@@ -45,6 +45,14 @@ type checkoutForm struct {
 	Points      int    `json:"points" form:"points"`
 	PointsShown string `json:"-" form:"points_shown"`
 	PointsEmail string `json:"-" form:"-"` // proven by the points link cookie, set by the handler
+	// ExpectedTotal is the total (minor units) the customer saw: when the
+	// total computed now differs, no order and no payment (409). Optional
+	// in the JSON API; the checkout page always sends it (shown_total).
+	ExpectedTotal *money.Amount `json:"expected_total" form:"-"`
+	// ShownTotal and ShownFor (forms only): the total the page showed and
+	// the "method|country" it was priced for, to say what changed.
+	ShownTotal string `json:"-" form:"shown_total"`
+	ShownFor   string `json:"-" form:"shown_for"`
 }
 
 // clean trims and collapses whitespace in every field.
@@ -161,7 +169,8 @@ type checkoutError struct {
 	Status int
 	Msg    string
 	Fields map[string]string
-	Order  *order.Order // set when the order exists (the provider failed)
+	Order  *order.Order  // set when the order exists (the provider failed)
+	Total  *money.Amount // the total now, when it differs from what the customer saw
 }
 
 func (e *checkoutError) Error() string { return e.Msg }
@@ -237,7 +246,18 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		notices := cartNotices(t, cat, lang)
 		_, _ = s.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
 		return nil, "", false, &checkoutError{Status: http.StatusConflict,
-			Msg: strings.Join(notices, " ") + " " + tr(lang, "err.price_confirm")}
+			Msg: strings.Join(notices, " ") + " " + tr(lang, "err.price_confirm"), Total: &t.GrandTotal}
+	}
+	if f.ExpectedTotal != nil && *f.ExpectedTotal != t.GrandTotal {
+		// What the customer saw is what is charged (docs/money.md): another
+		// amount than the one shown creates nothing; a retry of a checkout
+		// that went through gets its order.
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		return nil, "", false, &checkoutError{Status: http.StatusConflict,
+			Msg: totalChangedMsg(f, t, *f.ExpectedTotal, cat, lang), Total: &t.GrandTotal}
 	}
 	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
 	if err != nil {
@@ -264,6 +284,26 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	url, cerr := s.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
+}
+
+// totalChangedMsg says plainly that the total is not the one shown, and why
+// when the form tells what the page was priced for.
+func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
+	msg := fmt.Sprintf(tr(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
+	method, country, _ := strings.Cut(f.ShownFor, "|")
+	switch {
+	case f.ShownFor != "" && method != f.ShippingMethod:
+		name := t.ShippingName
+		if m, ok := cat.Method(f.ShippingMethod); ok {
+			name = m.Label(lang)
+		}
+		msg += " " + fmt.Sprintf(tr(lang, "total.why_shipping"), name)
+	case f.ShownFor != "" && !strings.EqualFold(country, f.Country):
+		msg += " " + fmt.Sprintf(tr(lang, "total.why_country"), countryName(lang, f.Country))
+	default:
+		msg += " " + tr(lang, "total.why_other")
+	}
+	return msg + " " + tr(lang, "total.confirm")
 }
 
 // sameCheckout reports whether the cart's order still awaiting payment
@@ -468,6 +508,9 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		}
 		if cerr.Order != nil {
 			body["order_url"] = s.orderURL(cerr.Order)
+		}
+		if cerr.Total != nil {
+			body["total"] = *cerr.Total
 		}
 		if cerr.Status == http.StatusBadGateway {
 			c.Header("Retry-After", "5")

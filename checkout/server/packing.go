@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -27,6 +28,7 @@ type packingSlip struct {
 	GiftNote                           string
 	ReturnNote                         string
 	CSRF                               string
+	T                                  cart.Totals // the order's totals, as charged (the "totals" template)
 }
 
 // pagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
@@ -51,7 +53,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
-		Lines:   o.Lines, GiftNote: o.GiftNote,
+		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals,
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }
@@ -189,6 +191,7 @@ const packingTemplates = `
 <table><tbody>
 {{range .Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}} ×</td><td>{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td><small>{{.SKU}}</small></td></tr>
 {{end}}</tbody></table>
+{{if not .GiftNote}}{{template "totals" .}}{{end}}{{/* a gift's slip shows no prices */}}
 {{if .GiftNote}}<div class="sf-gift"><strong>{{t $l "slip.gift"}}</strong><br>{{.GiftNote}}</div>{{end}}
 {{if .ThankYou}}<p class="sf-thanks">{{.ThankYou}}</p>{{end}}
 <p class="small">{{.ReturnNote}}</p>

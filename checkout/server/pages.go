@@ -15,6 +15,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
@@ -223,12 +224,23 @@ func newFormKey() string {
 // renderCheckout shows the checkout form with values, messages per field and
 // the full total for the chosen (or first) shipping method.
 func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
+	d, what, err := s.checkoutData(c, f, errs, msg, key)
+	if err != nil {
+		s.internalPage(c, what, err)
+		return
+	}
+	s.page(c, status, "checkout", tr(d.Lang, "co.title"), d)
+}
+
+// checkoutData prices the checkout page for the form's carrier, country
+// and points: the one computation behind the page, its "update" step and
+// the quote the page's script asks for (POST /api/checkout/quote).
+func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
 	lang := s.lang(c)
 	cat := s.catalog.Current()
 	ct, err := s.loadCart(s.cartID(c))
 	if err != nil {
-		s.internalPage(c, "load cart", err)
-		return
+		return checkoutPage{}, "load cart", err
 	}
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
@@ -247,10 +259,9 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 			t, err = cart.Compute(ct, cat, "", "")
 		}
 		if err != nil {
-			s.internalPage(c, "price cart", err)
-			return
+			return checkoutPage{}, "price cart", err
 		}
-		f.ShippingMethod = t.ShippingMethod
+		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
 	if errs == nil {
 		errs = map[string]string{}
@@ -283,7 +294,47 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 		d.Fields = append(d.Fields, formField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
 			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
 	}
-	s.page(c, status, "checkout", tr(lang, "co.title"), d)
+	d.Form = f
+	return d, "", nil
+}
+
+// QuoteAnswer is the answer of POST /api/checkout/quote: the checkout
+// page's summary priced for the carrier, country and points in the body,
+// rendered by the server (the page's script shows it; it never prices).
+type QuoteAnswer struct {
+	Total          money.Amount `json:"total"`
+	TotalText      string       `json:"total_text"`
+	PayText        string       `json:"pay_text"`
+	ShippingMethod string       `json:"shipping_method"`
+	Country        string       `json:"country"`
+	ShownFor       string       `json:"shown_for"`
+	SummaryHTML    string       `json:"summary_html"`
+	Totals         cart.Totals  `json:"totals"`
+}
+
+// apiCheckoutQuote prices the checkout form as it stands, exactly as the
+// page (and the order) would, for the page's script.
+func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
+	var f checkoutForm
+	if !decodeJSON(c, &f) {
+		return
+	}
+	f.clean()
+	f.PointsEmail = s.pointsEmail(c)
+	d, what, err := s.checkoutData(c, f, nil, "", "")
+	if err != nil {
+		s.internal(c, what, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+		s.internal(c, "render checkout summary", err)
+		return
+	}
+	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
+		SummaryHTML: b.String(), Totals: d.T})
 }
 
 func (s *Sidecar) pageCheckout(c *gin.Context) {
@@ -302,7 +353,19 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		key = newFormKey()
 	}
 	f.PointsEmail = s.pointsEmail(c)
-	if c.PostForm("apply_points") != "" { // the customer asks to see the total with points (loyalty.go)
+	if v := strings.TrimSpace(f.ShownTotal); v != "" {
+		// The total the page showed; a malformed one matches no total, so
+		// the page comes back with the real one rather than charging blind.
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -1
+		}
+		a := money.Amount(n)
+		f.ExpectedTotal = &a
+	}
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" {
+		// The customer asks to see the total for their carrier, country or
+		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()
 		s.renderCheckout(c, http.StatusOK, f, nil, "", key)
 		return

@@ -43,6 +43,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
 		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
 		cust.POST("/checkout", limited, s.apiCheckout)
+		cust.POST("/checkout/quote", s.apiCheckoutQuote) // the checkout page's live total (pages.go)
 		cust.GET("/orders/:token", s.apiGetOrder)
 		cust.GET("/availability", s.apiAvailability)
 		cust.HEAD("/availability", s.apiAvailability)

@@ -86,9 +86,11 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
 {{template "notices" .Notices}}
 {{if not .T.Lines}}<p class="sf-empty">{{t $l "cart.empty"}}</p><p><a href="{{.Home}}">{{t $l "cart.continue"}}</a></p>{{else}}
-<form method="post" action="/checkout/" class="sf-checkout-form" novalidate>
+<form method="post" action="/checkout/" class="sf-checkout-form" novalidate data-sf-checkout data-quote="/api/checkout/quote">
 <input type="hidden" name="lang" value="{{$l}}">
 <input type="hidden" name="idempotency_key" value="{{.Key}}">
+<input type="hidden" name="shown_total" value="{{.T.GrandTotal}}" data-sf-shown-total>
+<input type="hidden" name="shown_for" value="{{.Form.ShippingMethod}}|{{.Form.Country}}" data-sf-shown-for>
 {{range .Fields}}{{template "field" .}}{{end}}
 <p class="sf-field form-row{{if .Errors.country}} sf-invalid{{end}}">
 <label for="f-country">{{t $l "co.country"}}</label>
@@ -102,20 +104,25 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small class="muted">({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{country $l $c}}{{end}})</small></label>
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
+<p class="sf-update form-row" data-sf-update><small class="muted">{{t $l "co.update_note"}}</small> <button name="update" value="1" class="button">{{t $l "co.update"}}</button></p>
 {{template "gift-note-field" .}}
 {{template "points-field" .}}
 <h2>{{t $l "co.summary"}}</h2>
+<div class="sf-summary" data-sf-summary aria-live="polite">{{template "checkout-summary" .}}</div>
+<p class="sf-pay-note muted">{{t $l "co.pay_note"}}</p>
+<p><button type="submit" class="sf-button button button--primary" data-sf-pay>{{t $l "co.pay"}} · {{money .T.GrandTotal .T.Currency $l}}</button></p>
+</form>
+<p><a href="/cart/">{{t $l "co.back"}}</a></p>
+{{end}}
+</div>
+{{end}}
+
+{{define "checkout-summary"}}{{$l := .Lang}}
 <table class="sf-lines cart-table">
 {{range .T.Lines}}<tr><td>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td class="num">{{money .LineTotal $.T.Currency $l}}</td></tr>
 {{end}}</table>
 {{template "totals" .}}
 {{template "free-nudge" .}}
-<p class="sf-pay-note muted">{{t $l "co.pay_note"}}</p>
-<p><button type="submit" class="sf-button button button--primary">{{t $l "co.pay"}} · {{money .T.GrandTotal .T.Currency $l}}</button></p>
-</form>
-<p><a href="/cart/">{{t $l "co.back"}}</a></p>
-{{end}}
-</div>
 {{end}}
 
 {{define "order"}}{{$l := .Lang}}{{$o := .O}}{{$c := .O.Currency}}

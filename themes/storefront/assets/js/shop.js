@@ -300,7 +300,61 @@
       .catch(function () { /* no index: the static sort pages and the plain list stay */ });
   }
 
+  /* ---------- checkout page (sidecar): the summary, the total and the pay button
+     follow carrier, country and points at once. The server prices and renders
+     (POST /api/checkout/quote); this script never computes an amount. The
+     hidden shown_total is what the server holds the payment to (docs/money.md). ---------- */
+  function initCheckout(form) {
+    var summary = $("[data-sf-summary]", form), pay = $("[data-sf-pay]", form);
+    var shown = $("[data-sf-shown-total]", form), shownFor = $("[data-sf-shown-for]", form);
+    var update = $("[data-sf-update]", form);
+    if (!window.fetch || !window.FormData || !form.dataset.quote || !summary || !pay || !shown || !shownFor) return;
+    var seq = 0;
+    function quote() {
+      var data = new FormData(form), mine = ++seq;
+      var body = {
+        country: String(data.get("country") || ""), shipping_method: String(data.get("shipping_method") || ""),
+        lang: String(data.get("lang") || ""), email: String(data.get("email") || ""),
+        use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0
+      };
+      pay.disabled = true;
+      form.setAttribute("aria-busy", "true");
+      fetch(form.dataset.quote, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(body)
+      }).then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.json();
+      }).then(function (q) {
+        if (mine !== seq) return;
+        summary.innerHTML = q.summary_html;
+        pay.textContent = q.pay_text;
+        shown.value = String(q.total);
+        shownFor.value = q.shown_for;
+        $$('input[name="shipping_method"]', form).forEach(function (r) { r.checked = r.value === q.shipping_method; });
+        var ps = $('input[name="points_shown"]', form);
+        if (ps) ps.value = (q.totals.adjustments || []).some(function (a) { return a.kind === "points"; }) ? "1" : "0";
+        pay.disabled = false;
+        form.removeAttribute("aria-busy");
+      }).catch(function () {
+        // No quote: the page keeps the total it showed (the server refuses
+        // to charge another) and the update button does it without us.
+        if (mine !== seq) return;
+        pay.disabled = false;
+        form.removeAttribute("aria-busy");
+        if (update) update.hidden = false;
+      });
+    }
+    if (update) update.hidden = true;
+    form.addEventListener("change", function (ev) {
+      var n = ev.target && ev.target.name;
+      if (n === "country" || n === "shipping_method" || n === "use_points") quote();
+    });
+  }
+
   function init() {
+    $$("form[data-sf-checkout]").forEach(initCheckout);
     $$(".buy-form").forEach(function (f) { initVariants(f); initCart(f); initStock(f); });
     $$("[data-delivery]").forEach(initDelivery);
     $$("form[data-facets]").forEach(initFacets);
