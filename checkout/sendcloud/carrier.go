@@ -15,7 +15,7 @@ var _ carrier.Carrier = (*Client)(nil)
 
 // houseNumber splits "Oudegracht 12 bis" into "Oudegracht" and "12 bis":
 // Sendcloud wants the house number apart for Dutch and Belgian addresses.
-var houseNumber = regexp.MustCompile(`^(.*?)[\s,]+(\d+\s*[A-Za-z]?(?:[\s-]*[A-Za-z0-9]{1,6})?)$`)
+var houseNumber = regexp.MustCompile(`^(.*?)[\s,]+(\d+\s*[A-Za-z]?(?:\s*-\s*[A-Za-z0-9]{1,6}|\s+[A-Za-z]{1,6})?)$`)
 
 // SplitStreet splits a street line into street and house number; number is
 // empty when the line has none at its end.
