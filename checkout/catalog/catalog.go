@@ -89,6 +89,13 @@ type ShippingMethod struct {
 	TrackingURL string       `json:"tracking_url"` // "{code}" is replaced by the tracking code
 	NameEN      string       `json:"name_en,omitempty"`
 	Pickup      bool         `json:"pickup,omitempty"` // collected at the shop, not shipped
+	// CarrierOption is the carrier's shipping option for labels, e.g.
+	// Sendcloud's "postnl:standard" (docs/carriers.md); empty: the
+	// carrier's default.
+	CarrierOption string `json:"carrier_option,omitempty"`
+	// PickupPoints: the customer chooses a carrier's pick-up point near a
+	// postcode (e.g. "PostNL pick-up point").
+	PickupPoints bool `json:"pickup_points,omitempty"`
 }
 
 // Label is the method's name in lang (nl or en).

@@ -349,6 +349,8 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
 		notice = "Shipped; the customer gets an e-mail with the tracking link."
+	case "label": // carrier.go
+		notice, err = s.adminLabelAction(ctx, id)
 	case "deliver":
 		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
 		notice = "Delivered."
@@ -498,7 +500,7 @@ const adminTemplates = `
 </div>
 {{end}}
 
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> ·
+{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/labels">Labels</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> ·
 <form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
 
 {{define "admin-home"}}
@@ -536,6 +538,7 @@ const adminTemplates = `
 
 <h2>Actions</h2>
 <div class="sf-admin-actions">
+{{template "admin-carrier" .}}
 {{if .CanPack}}<form method="post" action="/admin/orders/{{$o.ID}}/pack"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button button--primary" type="submit">Mark packed</button></form>{{end}}
 {{if .CanShip}}<form method="post" action="/admin/orders/{{$o.ID}}/ship"><input type="hidden" name="csrf" value="{{$csrf}}">
 <p class="form-row"><label for="f-tu">Tracking link</label> <input id="f-tu" name="tracking_url" type="url" size="40" placeholder="https://…"> <label for="f-tc">or code</label> <input id="f-tc" name="tracking_code" size="14"></p>

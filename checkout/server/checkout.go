@@ -37,6 +37,10 @@ type checkoutForm struct {
 	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
 	Lang           string `json:"lang" form:"lang"`
 	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
+	// A pick-up point method's chosen point, and the postcode it was found
+	// near (carrier.go); empty for other methods.
+	PickupPoint    string `json:"pickup_point" form:"pickup_point"`
+	PickupPostcode string `json:"pickup_postcode" form:"pickup_postcode"`
 	// Loyalty points (loyalty.go): only when the customer asks. Points caps
 	// how many (0: as many as possible). PointsShown ("0"/"1", forms only)
 	// says whether the total the page showed had the points taken off, so a
@@ -57,7 +61,7 @@ type checkoutForm struct {
 
 // clean trims and collapses whitespace in every field.
 func (f *checkoutForm) clean() {
-	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang} {
+	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang, &f.PickupPoint, &f.PickupPostcode} {
 		*p = strings.Join(strings.Fields(*p), " ")
 	}
 	f.Country = strings.ToUpper(f.Country)
@@ -154,7 +158,7 @@ func (f checkoutForm) customer() order.Customer {
 // hash identifies the checkout request behind an idempotency key.
 func (f checkoutForm) hash(cartID string) string {
 	h := sha256.New()
-	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote} {
+	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote, f.PickupPoint} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
@@ -193,7 +197,12 @@ func validIdemKey(k string) bool {
 func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
 	cat := s.catalog.Current()
 	f.clean()
-	if fields := f.validate(cat, lang); len(fields) > 0 {
+	fields := f.validate(cat, lang)
+	point, msg := s.checkPickup(ctx, f, cat, lang) // carrier.go
+	if msg != "" && fields["shipping_method"] == "" {
+		fields["pickup_point"] = msg
+	}
+	if len(fields) > 0 {
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
@@ -264,6 +273,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
 	}
 	o.GiftNote = f.GiftNote
+	setPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
 	// One cart, one order awaiting payment: a resubmit (a new form key after
 	// the back button) gets the cart's open order when nothing changed, and

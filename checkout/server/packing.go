@@ -26,6 +26,7 @@ type packingSlip struct {
 	Address                            []string
 	Lines                              []order.Line
 	GiftNote                           string
+	PickupPoint                        string // a pick-up point method's point (carrier.go)
 	ReturnNote                         string
 	CSRF                               string
 	T                                  cart.Totals // the order's totals, as charged (the "totals" template)
@@ -53,7 +54,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
-		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals,
+		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }
@@ -187,6 +188,7 @@ const packingTemplates = `
 <h1>{{.Shop}} · {{t $l "slip.title"}}</h1>
 <p>{{t $l "slip.order"}} <strong>{{.Number}}</strong> · {{t $l "slip.date"}} {{.Date}}</p>
 <p>{{t $l "slip.to"}}:<br>{{range $i, $a := .Address}}{{if $i}}<br>{{end}}{{$a}}{{end}}</p>
+{{with .PickupPoint}}<p class="sf-pickup-point"><strong>{{t $l "pickup.at"}}:</strong> {{.}}</p>{{end}}
 <h2>{{t $l "slip.items"}}</h2>
 <table><tbody>
 {{range .Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}} ×</td><td>{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td><small>{{.SKU}}</small></td></tr>

@@ -213,6 +213,7 @@ type checkoutPage struct {
 	Key       string
 	Home      string
 	Points    pointsOffer // loyalty.go
+	Pickup    pickupOffer // carrier.go
 }
 
 func newFormKey() string {
@@ -272,6 +273,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods}
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
 		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
@@ -363,7 +365,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		a := money.Amount(n)
 		f.ExpectedTotal = &a
 	}
-	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" {
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()

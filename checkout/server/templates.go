@@ -104,6 +104,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{range .Methods}}<label><input type="radio" name="shipping_method" value="{{.ID}}"{{if eq .ID $.Form.ShippingMethod}} checked{{end}}> {{.Name}} · {{money .Price $.T.Currency $l}} <small class="muted">({{range $i, $c := .Countries}}{{if $i}}, {{end}}{{country $l $c}}{{end}})</small></label>
 {{end}}{{with .Errors.shipping_method}}<span id="e-shipping_method" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>
+{{template "pickup-field" .}}
 <p class="sf-update form-row" data-sf-update><small class="muted">{{t $l "co.update_note"}}</small> <button name="update" value="1" class="button">{{t $l "co.update"}}</button></p>
 {{template "gift-note-field" .}}
 {{template "points-field" .}}
@@ -150,6 +151,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{.AfterSale}}
 <h2>{{t $l "order.address"}}</h2>
 <p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}</p>
+{{with index $o.Meta "pickup_point"}}<p class="sf-pickup-point"><strong>{{t $l "pickup.at"}}:</strong> {{.}}</p>{{end}}
 </div>
 {{end}}
 

@@ -24,6 +24,8 @@ type OrderView struct {
 	TotalText     string       `json:"total_text"` // "€ 24,95"
 	Steps         []StepView   `json:"steps"`
 	TrackingURL   string       `json:"tracking_url,omitempty"`
+	TrackingCode  string       `json:"tracking_code,omitempty"`
+	PickupPoint   string       `json:"pickup_point,omitempty"` // a pick-up point method's point (carrier.go)
 	Refunded      int64        `json:"refunded,omitempty"`
 	History       []EventView  `json:"history,omitempty"` // admin only
 	// Loyalty points (loyalty.go): the discount lines (negative amounts,

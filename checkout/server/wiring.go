@@ -50,6 +50,8 @@ type parts struct {
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
+
+	ship carrierState // labels, tracking, pick-up points (carrier.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -88,6 +90,9 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
 	}
+	if err := s.openCarrier(); err != nil { // carrier.go
+		return s.openFailed(fmt.Errorf("carrier: %w", err))
+	}
 	if s.opts.PublicDir != "" {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))
@@ -103,6 +108,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
+	s.startCarrierCheck(ctx)
 	return nil
 }
 
