@@ -243,7 +243,7 @@ func labelStatus(err error) (int, string) {
 	case errors.Is(err, sendcloud.ErrInvalidAddress):
 		return http.StatusUnprocessableEntity, "the carrier refused the address; correct it with the customer and try again: " + err.Error()
 	case errors.Is(err, sendcloud.ErrUnauthorized):
-		return http.StatusBadGateway, err.Error()
+		return http.StatusBadGateway, sendcloud.ErrUnauthorized.Error() + " (" + err.Error() + ")"
 	case errors.Is(err, sendcloud.ErrTimeout), errors.Is(err, sendcloud.ErrServer):
 		return http.StatusBadGateway, "the carrier did not answer; try again (no second parcel is made): " + err.Error()
 	}
