@@ -49,16 +49,20 @@ func copySite(t *testing.T) string {
 }
 
 // startSidecar runs a sidecar with the built-in provider and places one paid order.
-func startSidecar(t *testing.T) (base, orderID string) {
+func startSidecar(t *testing.T, mods ...func(*server.Options)) (base, orderID string) {
 	t.Helper()
 	site := copySite(t)
 	dir := t.TempDir()
 	ts := httptest.NewUnstartedServer(nil)
 	base = "http://" + ts.Listener.Addr().String()
-	sc, err := server.Open(context.Background(), server.Options{
+	opts := server.Options{
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"), BaseURL: base + "/",
 		AdminToken: token, OutboxDir: filepath.Join(dir, "outbox"), ReconcileEvery: time.Hour,
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
+	for _, m := range mods {
+		m(&opts)
+	}
+	sc, err := server.Open(context.Background(), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
