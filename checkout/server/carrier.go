@@ -182,6 +182,9 @@ func (s *Sidecar) createLabel(ctx context.Context, id, by string) (*order.Order,
 	if o.State != order.Paid && o.State != order.Packed {
 		return o, res, fmt.Errorf("%w: order %s is %s; a label is made for a paid or packed order", errNotShippable, id, o.State)
 	}
+	if m, found := s.catalog.Current().Method(o.ShippingMethod); found && m.Pickup {
+		return o, res, fmt.Errorf("%w: order %s is collected at the shop (%s); it needs no label", errNotShippable, id, m.ID)
+	}
 	p, err := s.ship.c.CreateParcel(ctx, s.shipmentFor(o))
 	if err != nil {
 		return o, res, err
@@ -298,7 +301,11 @@ func (s *Sidecar) labelBatch(ctx context.Context, ids []string, by string) ([]La
 			return nil, err
 		}
 		slices.SortFunc(orders, func(a, b *order.Order) int { return strings.Compare(a.ID, b.ID) })
+		cat := s.catalog.Current()
 		for _, o := range orders {
+			if m, found := cat.Method(o.ShippingMethod); found && m.Pickup {
+				continue // collected at the shop
+			}
 			ids = append(ids, o.ID)
 		}
 	}
@@ -339,20 +346,36 @@ func (s *Sidecar) apiCreateLabels(c *gin.Context) {
 // pageLabels is GET /admin/labels: today's labels, with a button to make
 // the missing ones.
 func (s *Sidecar) pageLabels(c *gin.Context) {
-	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed, order.Shipped}})
+	rows, err := s.labelRows(nil)
 	if err != nil {
 		s.internalPage(c, "labels", err)
 		return
 	}
+	s.renderLabels(c, http.StatusOK, rows, "")
+}
+
+// labelRows is every order to ship and every shipped one with a label not
+// yet delivered (the labels to print), with the errors of a batch.
+func (s *Sidecar) labelRows(batch []LabelResult) ([]LabelResult, error) {
+	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed, order.Shipped}})
+	if err != nil {
+		return nil, err
+	}
 	slices.SortFunc(orders, func(a, b *order.Order) int { return strings.Compare(a.ID, b.ID) })
+	failed := map[string]string{}
+	for _, r := range batch {
+		if r.Error != "" {
+			failed[r.Order] = r.Error
+		}
+	}
 	var rows []LabelResult
 	for _, o := range orders {
 		if o.State == order.Shipped && o.Meta[metaParcelID] == "" {
 			continue
 		}
-		rows = append(rows, s.labelResult(o, LabelResult{Order: o.ID}))
+		rows = append(rows, s.labelResult(o, LabelResult{Order: o.ID, Error: failed[o.ID]}))
 	}
-	s.renderLabels(c, http.StatusOK, rows, "")
+	return rows, nil
 }
 
 func (s *Sidecar) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
@@ -375,7 +398,12 @@ func (s *Sidecar) formLabels(c *gin.Context) {
 			made++
 		}
 	}
-	s.renderLabels(c, http.StatusOK, res, fmt.Sprintf("%d label(s) ready, %d failed.", made, len(res)-made))
+	rows, err := s.labelRows(res)
+	if err != nil {
+		s.internalPage(c, "labels", err)
+		return
+	}
+	s.renderLabels(c, http.StatusOK, rows, fmt.Sprintf("%d new label(s), %d failed.", made, len(res)-made))
 }
 
 // adminLabelAction is the admin order page's "Create label" button.
@@ -569,7 +597,9 @@ func (s *Sidecar) apiPickupPoints(c *gin.Context) {
 
 // pickupOffer is the checkout page's pick-up point field.
 type pickupOffer struct {
-	Show     bool // the chosen method is a pick-up point method
+	Show     bool   // the catalog has a pick-up point method (the field is on the page)
+	Active   bool   // the chosen method is one (the field is shown)
+	Methods  string // the pick-up point methods' ids, comma-separated, for the page's script
 	Postcode string
 	Points   []carrier.PickupPoint
 	Chosen   string
@@ -579,11 +609,18 @@ type pickupOffer struct {
 // offerPickup fills the field for the form: the points near the postcode
 // asked (or the address's), the chosen one kept.
 func (s *Sidecar) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer {
+	var ids []string
+	for _, m := range cat.Shipping.Methods {
+		if m.PickupPoints {
+			ids = append(ids, m.ID)
+		}
+	}
+	p := pickupOffer{Show: len(ids) > 0, Methods: strings.Join(ids, ","), Postcode: f.PickupPostcode, Chosen: f.PickupPoint}
 	m, found := cat.Method(f.ShippingMethod)
 	if !found || !m.PickupPoints {
-		return pickupOffer{}
+		return p
 	}
-	p := pickupOffer{Show: true, Postcode: f.PickupPostcode, Chosen: f.PickupPoint}
+	p.Active = true
 	if p.Postcode == "" {
 		p.Postcode = f.PostalCode
 	}
@@ -680,14 +717,15 @@ func init() {
 
 const carrierTemplates = `
 {{define "pickup-field"}}{{$l := .Lang}}{{with .Pickup}}{{if .Show}}
-<fieldset class="sf-field form-row sf-pickup{{if $.Errors.pickup_point}} sf-invalid{{end}}" data-sf-pickup>
+<fieldset class="sf-field form-row sf-pickup{{if $.Errors.pickup_point}} sf-invalid{{end}}" data-sf-pickup data-methods="{{.Methods}}" data-none="{{t $l "pickup.none"}}" data-unavailable="{{t $l "pickup.unavailable"}}"{{if not .Active}} hidden{{end}}>
 <legend>{{t $l "pickup.legend"}}</legend>
 <p><label for="f-pickup_postcode">{{t $l "pickup.postcode"}}</label>
 <input id="f-pickup_postcode" name="pickup_postcode" value="{{.Postcode}}" autocomplete="postal-code" size="8">
-<button name="find_points" value="1" class="button">{{t $l "pickup.find"}}</button></p>
+<button name="find_points" value="1" class="button" data-sf-find-points>{{t $l "pickup.find"}}</button></p>
+<div data-sf-pickup-list aria-live="polite">
 {{with .Message}}<p class="muted">{{.}}</p>{{end}}
 {{range .Points}}<label><input type="radio" name="pickup_point" value="{{.ID}}"{{if eq .ID $.Pickup.Chosen}} checked{{end}}{{if $.Errors.pickup_point}} aria-describedby="e-pickup_point"{{end}}> {{.Name}}, {{.Street}}, {{.City}}{{with km .DistanceM}} <small class="muted">({{.}})</small>{{end}}</label>
-{{end}}{{with $.Errors.pickup_point}}<span id="e-pickup_point" class="sf-error field-error">{{.}}</span>{{end}}
+{{end}}</div>{{with $.Errors.pickup_point}}<span id="e-pickup_point" class="sf-error field-error">{{.}}</span>{{end}}
 </fieldset>{{end}}{{end}}{{end}}
 
 {{define "order-pickup"}}{{with .}}<p class="sf-pickup-point"><strong>{{t $.Lang "pickup.at"}}:</strong> {{.}}</p>{{end}}{{end}}

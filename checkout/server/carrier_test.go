@@ -484,3 +484,52 @@ func regexpFind(s, re string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// The owner's page: "Create label and ship" on a paid order, then the
+// label links; today's labels page makes the missing ones.
+func TestAdminPageLabels(t *testing.T) {
+	sh, mf, sf := carrierShop(t)
+	o := sh.paidOrder(mf, "adm-1", map[string]int{"MOK-001": 1})
+	o2 := sh.paidOrder(mf, "adm-2", map[string]int{"BOEK-001": 1})
+	sh.adminLogin()
+	page := sh.req("GET", "/admin/orders/"+o.ID, "")
+	if !strings.Contains(page.body, "data-create-label") {
+		t.Fatalf("no label button on a paid order:\n%s", page.body)
+	}
+	csrf := csrfOf(t, page.body)
+	if r := sh.form("/admin/orders/"+o.ID+"/label", url.Values{"csrf": {"0000"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("label without the CSRF token: %d", r.StatusCode)
+	}
+	r := sh.form("/admin/orders/"+o.ID+"/label", url.Values{"csrf": {csrf}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("label button: %d %s", r.StatusCode, r.body)
+	}
+	page = sh.req("GET", r.Header.Get("Location"), "")
+	if !strings.Contains(page.body, "Label ready") || !strings.Contains(page.body, `data-label="A6"`) || strings.Contains(page.body, "data-create-label") {
+		t.Fatalf("after the label:\n%s", page.body)
+	}
+	pdf := sh.req("GET", "/admin/orders/"+o.ID+"/label?size=A4", "")
+	if pdf.StatusCode != 200 || !strings.Contains(pdf.body, "LABEL A4") {
+		t.Fatalf("label PDF on the owner's page: %d", pdf.StatusCode)
+	}
+	labels := sh.req("GET", "/admin/labels", "")
+	if !strings.Contains(labels.body, o.ID) || !strings.Contains(labels.body, o2.ID) {
+		t.Fatalf("labels page:\n%s", labels.body)
+	}
+	r = sh.form("/admin/labels", url.Values{"csrf": {csrfOf(t, labels.body)}})
+	if r.StatusCode != 200 || !strings.Contains(r.body, "1 new label(s), 0 failed") ||
+		!strings.Contains(r.body, o.ID) || !strings.Contains(r.body, o2.ID) {
+		t.Fatalf("today's labels: %d %s", r.StatusCode, r.body)
+	}
+	if len(sf.Shipments(o.ID)) != 1 || len(sf.Shipments(o2.ID)) != 1 {
+		t.Fatal("a label was made twice or not at all")
+	}
+	// The carrier refuses an address: the owner is told on the page, the order stays.
+	o3 := sh.paidWith(mf, "adm-3", strings.Replace(validCheckout, `"Markt 1"`, `"Markt"`, 1))
+	sh.adminLogin()
+	page = sh.req("GET", "/admin/orders/"+o3.ID, "")
+	r = sh.form("/admin/orders/"+o3.ID+"/label", url.Values{"csrf": {csrfOf(t, page.body)}})
+	if r.StatusCode == http.StatusSeeOther || !strings.Contains(r.body, "refused the address") {
+		t.Fatalf("refused address on the page: %d %s", r.StatusCode, r.body)
+	}
+}
