@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -180,5 +181,55 @@ func TestPickupPointAndLabel(t *testing.T) {
 	ow.open("/admin/orders/" + id + "/packing-slip")
 	if !strings.Contains(ow.mainText(), pointName) {
 		t.Errorf("the packing slip does not show the pick-up point")
+	}
+}
+
+// TestPickupPointWithJS: with JavaScript, choosing the method shows the
+// field and lists the points near the address's postcode at once, nearest
+// first; the total follows the method and is the amount asked.
+func TestPickupPointWithJS(t *testing.T) {
+	main := need(t, true)
+	h, _ := carrierHarness(t, main)
+	v := pickVariant(t, main)
+	if u, err := url.Parse(v.URL); err == nil {
+		v.URL = u.Path
+	}
+	tb := newCustomer(t, h, tabOptions{})
+	addToCart(t, tb, v, 1)
+	if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
+		t.Fatalf("checkout page: %d", st)
+	}
+	fillCheckout(tb, validAddress(t))
+	tb.click(`input[name="shipping_method"][value="postnl-point"]`)
+	tb.waitFor(`document.querySelectorAll('[data-sf-pickup]:not([hidden]) input[name="pickup_point"]').length > 1`, step)
+	dists := jsonOf[[]string](tb, `[...document.querySelectorAll('input[name="pickup_point"]')].map(i => (i.closest("label").querySelector("small") || {}).innerText || "")`)
+	var last float64
+	for _, d := range dists {
+		var n float64
+		var unit string
+		if _, err := fmt.Sscanf(strings.Trim(d, "()"), "%g %s", &n, &unit); err != nil {
+			t.Fatalf("distance %q: %v", d, err)
+		}
+		if unit == "km" {
+			n *= 1000
+		}
+		if n < last {
+			t.Fatalf("not nearest first: %v", dists)
+		}
+		last = n
+	}
+	tb.waitFor(`!document.querySelector("form[aria-busy]")`, step)
+	tb.click(`input[name="pickup_point"]`)
+	name := eval[string](tb, `document.querySelector('input[name="pickup_point"]:checked').closest("label").innerText.split(",")[0].trim()`)
+	total := shownTotal(t, tb)
+	if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
+		t.Fatalf("placing the order: %d at %s\n%s", st, tb.path(), clip(tb.mainText(), 1500))
+	}
+	if got := payAmount(t, tb); got != total {
+		t.Fatalf("the page showed %s, the payment asks %s", euroText(total), euroText(got))
+	}
+	choose(t, tb, "paid")
+	if !strings.Contains(tb.mainText(), name) {
+		t.Fatalf("the order page does not show %q", name)
 	}
 }
