@@ -315,6 +315,12 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	o, checkoutURL, _, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
 		f.clean()
+		if cerr.Kept && cerr.Order != nil {
+			// The earlier order keeps its payment: show it, with its pay
+			// link and the reason, instead of the form.
+			s.renderOrder(c, cerr.Status, cerr.Order, cerr.Msg)
+			return
+		}
 		if cerr.Order != nil {
 			// The order is stored; the provider failed. Keep the key so a
 			// second press reuses the order.

@@ -225,6 +225,20 @@ func buildCartIndex(tx *bolt.Tx) error {
 	})
 }
 
+// CartOrder returns the cart's order still awaiting payment, or nil.
+func (s *Store) CartOrder(cartID string) (*order.Order, error) {
+	var o *order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		o, err = openCartOrder(tx, cartID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("order of cart: %w", err)
+	}
+	return o, nil
+}
+
 // GetOrder loads an order by its number.
 func (s *Store) GetOrder(id string) (*order.Order, error) {
 	var o order.Order
