@@ -180,3 +180,26 @@ func TestChangedCartLocalRefusesCancel(t *testing.T) {
 		t.Fatalf("orders after a refused cancel: %d", len(orders))
 	}
 }
+
+// TestPayAgainWaitsForNewerOrder: the first order's payment failed, the
+// customer checked out the cart again (a new open payment); "pay again" on
+// the first order must not start a second payable payment for the cart.
+func TestPayAgainWaitsForNewerOrder(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	sh.addToCart("MOK-001", 1)
+	_, first := sh.checkout("again-1")
+	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	if err := f.SetStatus(o1.PaymentID, "failed"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := sh.checkout("again-2"); r.StatusCode != http.StatusCreated {
+		t.Fatalf("second checkout: %d %s", r.StatusCode, r.body)
+	}
+	before := f.PaymentCount()
+	r := sh.form("/order/"+o1.Token+"/pay", nil)
+	if r.StatusCode != http.StatusConflict || f.PaymentCount() != before {
+		t.Fatalf("pay again on the older order: %d, payments %d → %d", r.StatusCode, before, f.PaymentCount())
+	}
+}

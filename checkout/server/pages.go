@@ -495,6 +495,15 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, s.orderPath(o))
 		return
 	}
+	// One cart, one payable payment: a failed order whose cart was checked
+	// out again (a newer order with a payment that can still be paid) does
+	// not get a second payment; the customer is sent to the newer order.
+	if o.CartID != "" {
+		if cur, err := s.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
+			s.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+			return
+		}
+	}
 	_, url, cerr := s.newAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
 		if fresh, err := s.store.GetOrder(o.ID); err == nil {
