@@ -483,7 +483,39 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		return nil, "", s.internalErr(lang, "attach payment", err)
 	}
 	s.handleEffects(o2, effects)
+	if fresh := s.replayedNews(pctx, p); fresh != nil {
+		// A replay of an old answer: the payment has moved on since.
+		o3, _, eff, err := s.store.ApplyPayment(*fresh, "checkout")
+		if err != nil {
+			return nil, "", s.internalErr(lang, "apply replayed payment", err)
+		}
+		s.handleEffects(o3, eff)
+		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
+			// Expired (or failed) before anyone could pay it: the customer
+			// gets a new payment, with the next attempt's key.
+			return s.newAttempt(ctx, o3, lang)
+		}
+		return o3, o3.CheckoutURL, nil
+	}
 	return o2, p.CheckoutURL, nil
+}
+
+// replayedNews returns the provider's current view of a payment that was
+// just "created" when the answer may be the replay of an old request with
+// the same idempotency key (the provider replays the first answer for as
+// long as its window lasts, and that answer says "open" even when the
+// payment has expired since). It returns nil when the payment is fresh or
+// unchanged, or when the provider cannot be asked (the webhook, order page
+// and reconciler bring the news later then).
+func (s *Sidecar) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
+	if !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) < time.Minute {
+		return nil
+	}
+	cur, err := s.provider.GetPayment(ctx, p.ID)
+	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
+		return nil
+	}
+	return cur
 }
 
 // cancelPayment cancels a payment we will not use, in the background.

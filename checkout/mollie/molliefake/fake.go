@@ -309,6 +309,13 @@ func (s *Server) PaymentCount() int {
 	return len(s.payments)
 }
 
+// PaymentIDs lists the payments' ids, oldest first.
+func (s *Server) PaymentIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.order)
+}
+
 // WebhooksSent counts successful webhook deliveries.
 func (s *Server) WebhooksSent() int {
 	s.mu.Lock()
