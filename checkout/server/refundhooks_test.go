@@ -1,0 +1,66 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// TestRefundNewsByWebhook: Mollie moves a refund along (pending →
+// processing → refunded) and calls the payment's webhook each time; the
+// order follows from the webhooks alone. A refund canceled at Mollie
+// (DELETE while pending, e.g. from the dashboard) comes back as void:
+// the money is refundable again.
+func TestRefundNewsByWebhook(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	o := sh.paidOrder(f, "rh-1", map[string]int{"MOK-001": 2})
+	r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"lines":[{"sku":"MOK-001","quantity":1}]}`)
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("refund: %d %s", r.StatusCode, r.body)
+	}
+	for _, want := range []string{"processing", "refunded"} {
+		if n := f.Tick(); n != 1 {
+			t.Fatalf("webhooks for refund %s: %d", want, n)
+		}
+		o, _ = sh.sc.store.GetOrder(o.ID)
+		if got := o.Refunds[0].Status; got != want {
+			t.Fatalf("refund after the %s webhook: %s", want, got)
+		}
+	}
+	// A second refund, canceled at Mollie while pending.
+	before := o.Refundable()
+	r = sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"amount":500}`)
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("second refund: %d %s", r.StatusCode, r.body)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if len(o.Refunds) != 2 {
+		t.Fatalf("second refund not recorded: %d %s", r.StatusCode, r.body)
+	}
+	rf := o.Refunds[1]
+	req, _ := http.NewRequest("DELETE", f.BaseURL()+"payments/"+o.PaymentID+"/refunds/"+rf.ProviderID, nil)
+	req.Header.Set("Authorization", "Bearer "+f.APIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("cancel the refund at Mollie: %d", resp.StatusCode)
+	}
+	// Mollie's webhook for the payment (a status change of a refund).
+	if w := sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-"); w.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %d %s", w.StatusCode, w.body)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if got := o.Refunds[1].Status; got != order.RefundCanceled {
+		t.Fatalf("refund canceled at Mollie shows %s", got)
+	}
+	if o.Refundable() != before {
+		t.Errorf("refundable after the canceled refund: %d, want %d again", o.Refundable(), before)
+	}
+}
