@@ -524,8 +524,10 @@ func (s *Sidecar) cancelPayment(id, why string) {
 		return // shutting down; the payment expires by itself
 	}
 	s.wg.Add(1)
+	s.cancels.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.cancels.Done()
 		ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 		defer cancel()
 		p, err := s.provider.CancelPayment(ctx, id)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -207,5 +208,39 @@ func TestPayAgainWaitsForNewerOrder(t *testing.T) {
 	r := sh.form("/order/"+o1.Token+"/pay", nil)
 	if r.StatusCode/100 == 2 || f.PaymentCount() != before {
 		t.Fatalf("pay again on the older order: %d, payments %d → %d", r.StatusCode, before, f.PaymentCount())
+	}
+}
+
+// TestOwnerCancelShowsPaymentCanceled: the owner cancels an order awaiting
+// payment; once Mollie has canceled its payment, the order says so
+// (payment_status "canceled", not "open"). When Mollie refuses (a started
+// iDEAL payment), the order keeps saying "open", which is the truth.
+func TestOwnerCancelShowsPaymentCanceled(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	f.RefuseCancel("ideal")
+	sh := newShop(t, withMollie(f))
+	for _, started := range []bool{false, true} {
+		jar, _ := newJar()
+		sh.jar, sh.client.Jar = jar, jar
+		sh.addToCart("MOK-001", 1)
+		_, a := sh.checkout(fmt.Sprintf("owner-cancel-%v", started))
+		o, _ := sh.sc.store.GetOrder(a.Order.ID)
+		if started {
+			f.ChooseMethod(o.PaymentID, "ideal")
+		}
+		if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
+		}
+		sh.sc.cancels.Wait()
+		o, _ = sh.sc.store.GetOrder(o.ID)
+		p, _ := f.Payment(o.PaymentID)
+		want := payment.StatusCanceled
+		if started {
+			want = payment.StatusOpen
+		}
+		if o.State != order.Canceled || o.PaymentStatus != want || string(o.PaymentStatus) != p.Status {
+			t.Errorf("iDEAL started %v: order %s, payment_status %s, Mollie %s; want canceled, %s", started, o.State, o.PaymentStatus, p.Status, want)
+		}
 	}
 }
