@@ -3,6 +3,7 @@ package mollie_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -221,4 +222,23 @@ func FuzzPaymentID(f *testing.F) {
 			t.Fatalf("%q resolves to %s", id, u)
 		}
 	})
+}
+
+// TestEmptyAnswerIsAnError: a 2xx answer without a body never becomes a
+// zero payment.
+func TestEmptyAnswerIsAnError(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	c, _ := mollie.NewClient(nil, f.APIKey, mollie.WithBaseURL(f.BaseURL()))
+	ctx := context.Background()
+	p, err := c.Payments.Create(ctx, mollie.CreatePayment{Amount: mollie.Amount{Currency: "EUR", Value: "1.00"}, Description: "x", RedirectURL: "https://x.example/"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Fail(molliefake.GetPayment, molliefake.Fault{Status: http.StatusOK, Body: " "})
+	got, err := c.Payments.Get(ctx, p.ID)
+	var ea *mollie.EmptyAnswerError
+	if !errors.As(err, &ea) || got != nil {
+		t.Fatalf("empty 200: %+v, %v; want an EmptyAnswerError and no payment", got, err)
+	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
@@ -62,5 +63,33 @@ func TestRefundNewsByWebhook(t *testing.T) {
 	}
 	if o.Refundable() != before {
 		t.Errorf("refundable after the canceled refund: %d, want %d again", o.Refundable(), before)
+	}
+}
+
+// TestWebhookRetriedAfterFailure: the sidecar cannot reach Mollie while the
+// webhook comes (it answers 503); Mollie retries the call later, and the
+// retry brings the news.
+func TestWebhookRetriedAfterFailure(t *testing.T) {
+	clk := &testClock{t: time.Now()}
+	f := molliefake.New()
+	defer f.Close()
+	f.SetClock(clk.Now)
+	sh := newShop(t, withMollie(f), withClock(clk))
+	sh.addToCart("MOK-001", 1)
+	_, a := sh.checkout("hook-retry")
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	f.Fail(molliefake.GetPayment, molliefake.Fault{Status: http.StatusInternalServerError, Times: 1})
+	if err := f.SetStatus(o.PaymentID, "paid"); err == nil {
+		t.Fatal("the webhook succeeded although the sidecar could not ask Mollie")
+	}
+	if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.AwaitingPayment {
+		t.Fatalf("state %s before the retry", o.State)
+	}
+	clk.Add(time.Minute)
+	if n := f.Tick(); n != 1 {
+		t.Fatalf("retried webhook calls: %d", n)
+	}
+	if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.Paid {
+		t.Errorf("state %s after Mollie's retry, want paid", o.State)
 	}
 }
