@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,8 +57,12 @@ func TestChangedCartKeepsUncancelablePayment(t *testing.T) {
 		t.Fatalf("%d payments at Mollie, want 1: a second could be paid beside the first", n)
 	}
 	// The form path shows the earlier order with the reason.
-	if p := sh.form("/checkout/", checkoutValues("kept-3")); p.StatusCode != http.StatusConflict || f.PaymentCount() != 1 {
+	p := sh.form("/checkout/", checkoutValues("kept-3"))
+	if p.StatusCode != http.StatusConflict || f.PaymentCount() != 1 {
 		t.Fatalf("form checkout: %d, %d payments", p.StatusCode, f.PaymentCount())
+	}
+	if !strings.Contains(p.body, o1.ID) || !strings.Contains(p.body, first.CheckoutURL) || p.Header.Get("Refresh") != "" {
+		t.Errorf("the form answer must show the earlier order %s with its pay link and not refresh itself (Refresh %q)", o1.ID, p.Header.Get("Refresh"))
 	}
 	// Paid after all: one order paid, nothing to refund.
 	if err := f.SetStatus(o1.PaymentID, "paid"); err != nil {

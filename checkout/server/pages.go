@@ -442,7 +442,11 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 			if o.PaymentStatus == payment.StatusOpen {
 				d.CheckoutURL = o.CheckoutURL
 			}
-			c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+			if msg == "" {
+				// Not on an answer to a post (a kept payment, a failed
+				// pay again): a refresh would load another page.
+				c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+			}
 		} else {
 			d.Heading, d.Para, d.PayAgain, d.PayLabel = tr(lang, "order.awaiting"), tr(lang, "order.awaiting_p"), true, tr(lang, "order.pay")
 		}
