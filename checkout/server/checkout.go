@@ -253,9 +253,12 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	// otherwise replaces it, so the customer never has two payments to pay.
 	// Its payment is canceled at the provider first; one the provider will
 	// not cancel (or not yet) keeps its order: see freeCartOrder.
-	canceled, cerr := s.freeCartOrder(ctx, cartID, o, lang)
-	if cerr != nil {
-		return nil, "", false, cerr
+	var canceled *payment.Payment
+	if s.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
+		var cerr *checkoutError
+		if canceled, cerr = s.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
+			return nil, "", false, cerr
+		}
 	}
 	next := o
 	kept := false
@@ -271,11 +274,13 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return false
 	}
 	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat}, keep)
+	if canceled != nil {
+		// Whether or not the new order could be stored, the earlier
+		// payment is canceled at the provider: its order says so.
+		s.applyCanceled(*canceled)
+	}
 	if err == nil && !created && kept && !sameContent(o, next) {
 		return nil, "", false, s.keptErr(o, lang)
-	}
-	if err == nil && canceled != nil {
-		s.applyCanceled(*canceled)
 	}
 	var oos *store.OutOfStockError
 	switch {
