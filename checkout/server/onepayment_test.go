@@ -249,3 +249,23 @@ func TestOwnerCancelShowsPaymentCanceled(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryOfStoredCheckoutKeepsPayment: a retry of a checkout that went
+// through (same key) after the cart changed gets that order and its open
+// payment back; it never cancels the payment the customer is about to pay.
+func TestRetryOfStoredCheckoutKeepsPayment(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	sh.addToCart("MOK-001", 1)
+	_, first := sh.checkout("retry-stored")
+	sh.addToCart("KOF-GUJI-250-BO", 1)
+	r, again := sh.checkout("retry-stored")
+	if r.StatusCode/100 != 2 || again.Order.ID != first.Order.ID || again.CheckoutURL != first.CheckoutURL {
+		t.Fatalf("retry: %d %s", r.StatusCode, r.body)
+	}
+	o, _ := sh.sc.store.GetOrder(first.Order.ID)
+	if p, _ := f.Payment(o.PaymentID); p.Status != "open" || f.Calls(molliefake.CancelPayment) != 0 {
+		t.Errorf("the retried checkout's payment is %s after %d cancel calls; want open, none", p.Status, f.Calls(molliefake.CancelPayment))
+	}
+}
