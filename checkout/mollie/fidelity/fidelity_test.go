@@ -2,16 +2,6 @@ package fidelity
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,14 +29,12 @@ func TestOfficialClient(t *testing.T) {
 		}
 		t.Skipf("SKIP fidelity check: Node or @mollie/api-client missing (cd checkout/mollie/fidelity && npm ci): %v", err)
 	}
-	f := molliefake.NewUnstarted()
+	f, caPEM, err := molliefake.NewTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
 	f.RefuseCancel("ideal") // Mollie: an open iDEAL payment is not cancelable
-	caPEM, leaf := selfSigned(t)
-	ts := httptest.NewUnstartedServer(f.Handler())
-	ts.TLS = &tls.Config{Certificates: []tls.Certificate{leaf}}
-	ts.StartTLS()
-	defer ts.Close()
-	f.URL = ts.URL
 	ca := filepath.Join(t.TempDir(), "molliefake.pem")
 	if err := os.WriteFile(ca, caPEM, 0o600); err != nil {
 		t.Fatal(err)
@@ -76,41 +64,4 @@ func TestOfficialClient(t *testing.T) {
 			t.Errorf("no call to %s", r)
 		}
 	}
-}
-
-// selfSigned makes a throwaway certificate authority (returned as PEM, for
-// NODE_EXTRA_CA_CERTS) and a certificate for 127.0.0.1 signed by it.
-func selfSigned(t *testing.T) ([]byte, tls.Certificate) {
-	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "molliefake test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), leaf
 }
