@@ -367,8 +367,8 @@ func (s *Server) SetStatusQuiet(id, status string) error {
 
 // SetRefundStatus moves a refund to another status (e.g. "refunded"). For
 // processing, refunded and failed a webhook for the payment is owed, as
-// Mollie calls it then (https://docs.mollie.com/reference/refunds-api-webhooks);
-// Tick delivers it.
+// Mollie calls it then, and for no other refund status (the table of refund
+// statuses at https://docs.mollie.com/payments/refunds); Tick delivers it.
 func (s *Server) SetRefundStatus(refundID, status string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -482,8 +482,8 @@ func (s *Server) Tick() int {
 }
 
 // refundNext is a refund's progression when nothing goes wrong
-// (https://docs.mollie.com/reference/refunds-api: queued, pending,
-// processing, refunded; failed and canceled are set by tests).
+// (https://docs.mollie.com/payments/refunds: queued, pending, processing,
+// refunded; failed and canceled are set by tests or a DELETE).
 var refundNext = map[string]string{"queued": "pending", "pending": "processing", "processing": "refunded"}
 
 func (s *Server) setStatus(id, status string) (string, error) {
@@ -1228,9 +1228,10 @@ func (s *Server) createRefund(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// "you can refund up to €25.00 more than the original payment amount"
-	// for most methods, not for cards and PayPal
-	// (https://docs.mollie.com/reference/create-refund).
+	// "most payment methods (notable exceptions being credit card and
+	// PayPal) support over refunding, where you can refund an additional
+	// €25.00 more than the original payment's amount"
+	// (https://docs.mollie.com/payments/refunds).
 	var extra int64
 	if p.Currency == "EUR" && p.Method != "creditcard" && p.Method != "paypal" {
 		extra = 2500
@@ -1308,9 +1309,10 @@ func (s *Server) listRefunds(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// cancelRefund: "A refund can only be canceled while its status field is
-// either queued or pending" and answers 204 without a body
-// (https://docs.mollie.com/reference/cancel-refund).
+// cancelRefund: a refund can be canceled while queued or pending, not once
+// processing (https://docs.mollie.com/payments/refunds); the DELETE answers
+// 204 without a body (https://docs.mollie.com/reference/v2/refunds-api/cancel-refund).
+// Mollie calls no webhook for a canceled refund.
 func (s *Server) cancelRefund(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
