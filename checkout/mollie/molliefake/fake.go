@@ -410,9 +410,10 @@ func (s *Server) owe(p *Payment) {
 }
 
 // hookBackoff is the wait before each retry of a failed webhook call.
-// Mollie: "In case of failure, we will retry the webhook call ... 10 times
-// within 26 hours" (https://docs.mollie.com/reference/webhooks); this
-// schedule sums to about 26 hours.
+// Mollie retries a call not answered with 200 ("we'll keep trying for a few
+// hours", Retry schema at https://docs.mollie.com/guides/webhooks; other
+// references quote 10 attempts over 26 hours): here 10 retries with growing
+// waits, about 26 hours in all. The sidecar must not depend on the figure.
 var hookBackoff = []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
 	16 * time.Minute, 32 * time.Minute, time.Hour, 2 * time.Hour, 8 * time.Hour, 15 * time.Hour}
 
@@ -567,9 +568,9 @@ func (s *Server) apply(p *Payment, status string) {
 }
 
 // expire makes an open or pending payment past expiresAt expired and owes
-// its webhook (Mollie calls the webhook when a payment expires:
-// https://docs.mollie.com/reference/webhooks; "pending" payments expire
-// too: https://docs.mollie.com/docs/status-change#pending); s.mu is held.
+// its webhook (https://docs.mollie.com/docs/status-change: expired is
+// definitive, "we will call your webhook when it occurs"; the status
+// diagram there leads pending to expired too); s.mu is held.
 func (s *Server) expire(p *Payment) {
 	if (p.Status == "open" || p.Status == "pending") && !s.now().Before(p.ExpiresAt) {
 		s.apply(p, "expired")
@@ -1030,7 +1031,7 @@ func (s *Server) cancelPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.apply(p, "canceled")
-	s.owe(p) // the webhook is called for a cancel too (https://docs.mollie.com/reference/webhooks)
+	s.owe(p) // canceled: webhook "Yes" (https://docs.mollie.com/docs/status-change)
 	writeJSON(w, http.StatusOK, s.paymentJSON(p))
 }
 
