@@ -206,10 +206,12 @@ func (s *Server) SetClock(now func() time.Time) {
 }
 
 // DefaultIdempotencyWindow is how long an idempotency key is remembered.
-// Mollie's documentation says "Keys older than 24 hours will be removed
-// from our cache" (https://docs.mollie.com/reference/api-idempotency);
-// earlier references quoted one hour. Callers must be right with either:
-// SetIdempotencyWindow changes it.
+// Mollie's documentation repository says "Keys older than 24 hours will be
+// removed from our cache" (mollie/api-documentation,
+// source/overview/api-idempotency.rst; the page is
+// https://docs.mollie.com/reference/api-idempotency); earlier references
+// quoted one hour. Callers must be right with either: SetIdempotencyWindow
+// changes it.
 const DefaultIdempotencyWindow = 24 * time.Hour
 
 // SetIdempotencyWindow sets how long a key replays its first answer; a key
