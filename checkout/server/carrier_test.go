@@ -533,3 +533,31 @@ func TestAdminPageLabels(t *testing.T) {
 		t.Fatalf("refused address on the page: %d %s", r.StatusCode, r.body)
 	}
 }
+
+// Back from the payment page, another point chosen: the cart's order is
+// replaced, not reused with the first point.
+func TestPickupPointChangedAfterBack(t *testing.T) {
+	sh, _, _ := carrierShop(t)
+	var pts struct {
+		Points []struct {
+			ID string `json:"id"`
+		} `json:"points"`
+	}
+	sh.req("GET", "/api/pickup-points?method=postnl-point&postcode=3511AA", "").json(t, &pts)
+	if len(pts.Points) < 2 {
+		t.Fatal("too few points")
+	}
+	sh.addToCart("MOK-001", 1)
+	var a1, a2 CheckoutAnswer
+	r := sh.req("POST", "/api/checkout", pointCheckout+`,"pickup_point":"`+pts.Points[0].ID+`"}`, "Idempotency-Key", "back-1")
+	r.json(t, &a1)
+	r = sh.req("POST", "/api/checkout", pointCheckout+`,"pickup_point":"`+pts.Points[1].ID+`"}`, "Idempotency-Key", "back-2")
+	if r.StatusCode/100 != 2 {
+		t.Fatalf("second checkout: %d %s", r.StatusCode, r.body)
+	}
+	r.json(t, &a2)
+	o, _ := sh.sc.store.GetOrder(a2.Order.ID)
+	if o.Meta[metaPickupID] != pts.Points[1].ID {
+		t.Fatalf("the order kept the first point: %v (orders %s, %s)", o.Meta, a1.Order.ID, a2.Order.ID)
+	}
+}

@@ -366,7 +366,7 @@ func sameCheckout(prev, next *order.Order) bool {
 func sameContent(prev, next *order.Order) bool {
 	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
 		prev.PointsRedeemed != next.PointsRedeemed || prev.Total() != next.Total() || prev.Currency != next.Currency ||
-		len(prev.Lines) != len(next.Lines) {
+		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] {
 		return false
 	}
 	for i, l := range prev.Lines {
