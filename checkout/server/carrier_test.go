@@ -304,7 +304,10 @@ func TestSendcloudWebhookDelivers(t *testing.T) {
 			found = true
 		}
 	}
-	if !got.PromisedBy.IsZero() && !found {
+	if got.PromisedBy.IsZero() {
+		t.Fatal("the order has no promised date to check the delivery against")
+	}
+	if !found {
 		t.Errorf("the carrier's delivery date is not among the deliveries the promise check reads: %+v", ds)
 	}
 }
