@@ -258,6 +258,12 @@ func (c *Catalog) validate() error {
 		if len(m.Countries) == 0 {
 			add("%s: countries is empty", where)
 		}
+		if m.Pickup && m.PickupPoints {
+			add("%s: pickup (collected at the shop) and pickup_points (a carrier's pick-up point) cannot both be true", where)
+		}
+		if o := m.CarrierOption; o != "" && (len(o) > 100 || strings.ContainsAny(o, " \t\r\n/?#&")) {
+			add("%s: carrier_option %q is not a carrier's shipping option code like \"postnl:standard\"", where, o)
+		}
 	}
 	d := c.Delivery
 	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "" {
