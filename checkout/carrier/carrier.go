@@ -118,6 +118,15 @@ type Carrier interface {
 	PickupPoints(ctx context.Context, country, postcode, option string) ([]PickupPoint, error)
 }
 
+// MultiLabeler is a carrier that gives several parcels' labels as one PDF
+// (at most MaxLabelsPerPDF at a time): "print today's labels".
+type MultiLabeler interface {
+	Labels(ctx context.Context, parcelIDs []string, p Paper) ([]byte, error)
+}
+
+// MaxLabelsPerPDF is how many labels one PDF holds (Sendcloud's limit).
+const MaxLabelsPerPDF = 20
+
 // ErrNotSupported is returned by a carrier for what it cannot do (the manual
 // carrier makes no labels and knows no pick-up points).
 var ErrNotSupported = errors.New("the carrier cannot do this")

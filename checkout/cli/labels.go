@@ -20,7 +20,9 @@ Labels (a carrier account, e.g. Sendcloud; docs/carriers.md):
   label ID [--size A6|A4] [-o FILE]
                              create the parcel and its label (the order is shipped, the customer
                              gets the tracking mail) and save the label PDF (default label-ID-A6.pdf)
-  labels [ID...]             create the labels of these orders, or of every paid and packed order
+  labels [ID...] [-o FILE] [--size A6|A4]
+                             create the labels of these orders, or of every paid and packed order;
+                             -o saves today's labels as one PDF (the first 20; see /admin/labels)
   check-parcels              ask the carrier now about shipped parcels (delivered → recorded)
 `
 
@@ -86,8 +88,17 @@ func carrierOrders(cmd string, args []string, out io.Writer) (handled bool, err 
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Order, l.State, l.TrackingCode, lab)
 		}
 		tw.Flush()
-		if len(res.Labels) > 0 {
-			fmt.Fprintln(out, "Save a label: shop orders label ID [--size A4]")
+		if *outFile != "" {
+			pdf, err := c.do(http.MethodGet, "/api/admin/labels.pdf?size="+string(paper), nil, nil)
+			if err != nil {
+				return true, err
+			}
+			if err := os.WriteFile(*outFile, pdf, 0o644); err != nil {
+				return true, fmt.Errorf("save today's labels: %w", err)
+			}
+			fmt.Fprintf(out, "Today's labels (%s): %s\n", paper, *outFile)
+		} else if len(res.Labels) > 0 {
+			fmt.Fprintln(out, "Save them: shop orders labels -o labels.pdf [--size A4], or one: shop orders label ID")
 		}
 		if failed > 0 {
 			return true, fmt.Errorf("%d label(s) failed", failed)

@@ -48,8 +48,12 @@ func TestLabelCommands(t *testing.T) {
 		t.Fatalf("label output:\n%s\nparcels: %d", out.String(), len(f.Shipments(id)))
 	}
 	out.Reset()
-	if err := orders([]string{"labels"}, &out); err != nil || !strings.Contains(out.String(), "ORDER") {
+	all := filepath.Join(t.TempDir(), "today.pdf")
+	if err := orders([]string{"labels", "-o", all}, &out); err != nil || !strings.Contains(out.String(), "ORDER") {
 		t.Fatalf("labels: %v\n%s", err, out.String())
+	}
+	if pdf, err := os.ReadFile(all); err != nil || !bytes.Contains(pdf, []byte(f.Shipments(id)[0].TrackingNumber)) {
+		t.Fatalf("today's labels file: %v", err)
 	}
 	if err := orders([]string{"label", id, "--size", "letter"}, &out); err == nil {
 		t.Fatal("--size letter accepted")

@@ -11,7 +11,10 @@ import (
 	"github.com/storefront/storefront/checkout/carrier"
 )
 
-var _ carrier.Carrier = (*Client)(nil)
+var (
+	_ carrier.Carrier      = (*Client)(nil)
+	_ carrier.MultiLabeler = (*Client)(nil)
+)
 
 // houseNumber splits "Oudegracht 12 bis" into "Oudegracht" and "12 bis":
 // Sendcloud wants the house number apart for Dutch and Belgian addresses.

@@ -447,6 +447,31 @@ func (c *Client) Label(ctx context.Context, parcelID string, p carrier.Paper) ([
 	return pdf, nil
 }
 
+// Labels fetches several parcels' labels as one PDF ("Retrieve multiple
+// parcel documents", GET /parcel-documents/label?parcels=1&parcels=2&paper_size=A4,
+// https://sendcloud.dev/api/v3/parcel-documents/retrieve-multiple-parcel-documents;
+// 1 to 20 parcels).
+func (c *Client) Labels(ctx context.Context, parcelIDs []string, p carrier.Paper) ([]byte, error) {
+	if len(parcelIDs) == 0 || len(parcelIDs) > carrier.MaxLabelsPerPDF {
+		return nil, fmt.Errorf("sendcloud labels: %d parcels; one PDF takes 1 to %d", len(parcelIDs), carrier.MaxLabelsPerPDF)
+	}
+	q := url.Values{"paper_size": {string(p)}}
+	for _, id := range parcelIDs {
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return nil, fmt.Errorf("sendcloud labels: parcel id %q is not a number", id)
+		}
+		q.Add("parcels", id)
+	}
+	var pdf []byte
+	if err := c.get(ctx, "labels", "parcel-documents/label", q, "application/pdf", &pdf); err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		return nil, errors.New("sendcloud labels: the answer is not a PDF")
+	}
+	return pdf, nil
+}
+
 // Tracking is the part of "Retrieve tracking information for a parcel"
 // (GET /parcels/tracking/{tracking_number},
 // https://www.sendcloud.dev/docs/parcel-tracking/retrieve-tracking-info) the

@@ -278,3 +278,35 @@ func TestSplitStreet(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelsInOnePDF(t *testing.T) {
+	f := sendcloudfake.New()
+	defer f.Close()
+	c := newClient(t, f)
+	var ids, codes []string
+	for _, ref := range []string{"SF-2026-000010", "SF-2026-000011", "SF-2026-000012"} {
+		p, err := c.CreateParcel(context.Background(), shipment(ref))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, codes = append(ids, p.ID), append(codes, p.TrackingCode)
+	}
+	pdf, err := c.Labels(context.Background(), ids, carrier.A4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte("/Count 3")) {
+		t.Fatalf("not three pages: %.300q", pdf)
+	}
+	for _, code := range codes {
+		if !bytes.Contains(pdf, []byte(code)) {
+			t.Errorf("label of %s missing", code)
+		}
+	}
+	if _, err := c.Labels(context.Background(), nil, carrier.A6); err == nil {
+		t.Error("no parcels accepted")
+	}
+	if _, err := c.Labels(context.Background(), make([]string, 21), carrier.A6); err == nil {
+		t.Error("21 parcels accepted")
+	}
+}

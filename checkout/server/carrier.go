@@ -122,6 +122,7 @@ func (s *Sidecar) carrierAPI(api, admin *gin.RouterGroup) {
 	admin.POST("/orders/:id/label", s.apiCreateLabel)
 	admin.GET("/orders/:id/label", s.apiLabelPDF)
 	admin.POST("/labels", s.apiCreateLabels)
+	admin.GET("/labels.pdf", s.labelsPDF)
 	admin.POST("/parcels/check", s.apiCheckParcels)
 }
 
@@ -130,6 +131,7 @@ func (s *Sidecar) carrierPages(pages *gin.RouterGroup) {
 	ad := pages.Group("/admin", s.adminSession())
 	ad.GET("/orders/:id/label", s.apiLabelPDF)
 	ad.GET("/labels", s.pageLabels)
+	ad.GET("/labels.pdf", s.labelsPDF)
 	ad.POST("/labels", s.formLabels)
 }
 
@@ -381,8 +383,87 @@ func (s *Sidecar) labelRows(batch []LabelResult) ([]LabelResult, error) {
 func (s *Sidecar) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
 	c.Set("lang", "en")
 	_, manual := s.ship.c.(carrier.Manual)
+	today, err := s.todaysParcels()
+	if err != nil {
+		s.internalPage(c, "labels", err)
+		return
+	}
+	var pages []int
+	if _, multi := s.ship.c.(carrier.MultiLabeler); multi {
+		for i := 0; i*carrier.MaxLabelsPerPDF < len(today); i++ {
+			pages = append(pages, i+1)
+		}
+	}
 	s.page(c, status, "admin-labels", "Labels", map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
-		"Manual": manual, "Notice": notice, "Carrier": s.ship.c.Name()})
+		"Manual": manual, "Notice": notice, "Carrier": s.ship.c.Name(), "Today": len(today), "Pages": pages})
+}
+
+// todaysParcels are the orders shipped today (shop's time zone) with a
+// parcel at the carrier, by number: the labels to print today.
+func (s *Sidecar) todaysParcels() ([]*order.Order, error) {
+	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Shipped}})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().In(s.zone())
+	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	orders = slices.DeleteFunc(orders, func(o *order.Order) bool {
+		return o.Meta[metaParcelID] == "" || o.ShippedAt.Before(start)
+	})
+	slices.SortFunc(orders, func(a, b *order.Order) int { return strings.Compare(a.ID, b.ID) })
+	return orders, nil
+}
+
+// labelsPDF is GET /admin/labels.pdf?size=A6|A4&page=N (and under
+// /api/admin/): today's labels in one PDF, MaxLabelsPerPDF a page of
+// the list.
+func (s *Sidecar) labelsPDF(c *gin.Context) {
+	paper, good := carrier.ParsePaper(c.Query("size"))
+	if !good {
+		fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
+		return
+	}
+	page := 1
+	if p := c.Query("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 1000 {
+			fail(c, http.StatusBadRequest, "page must be a number from 1")
+			return
+		}
+		page = n
+	}
+	ml, multi := s.ship.c.(carrier.MultiLabeler)
+	if !multi {
+		fail(c, http.StatusConflict, "the "+s.ship.c.Name()+" carrier makes no labels")
+		return
+	}
+	orders, err := s.todaysParcels()
+	if err != nil {
+		s.internal(c, "labels", err)
+		return
+	}
+	from := (page - 1) * carrier.MaxLabelsPerPDF
+	if from >= len(orders) {
+		fail(c, http.StatusNotFound, fmt.Sprintf("no labels made today on page %d (%d label(s) today)", page, len(orders)))
+		return
+	}
+	var ids []string
+	for _, o := range orders[from:min(len(orders), from+carrier.MaxLabelsPerPDF)] {
+		ids = append(ids, o.Meta[metaParcelID])
+	}
+	pdf, err := ml.Labels(c.Request.Context(), ids, paper)
+	if err != nil {
+		st, msg := labelStatus(err)
+		fail(c, st, "today's labels: "+msg)
+		return
+	}
+	name := "labels-" + s.now().In(s.zone()).Format("2006-01-02") + "-" + string(paper)
+	if page > 1 {
+		name += "-" + strconv.Itoa(page)
+	}
+	c.Header("Content-Disposition", `inline; filename="`+name+`.pdf"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "application/pdf", pdf)
 }
 
 // formLabels is POST /admin/labels: make the labels of every order to ship.
@@ -741,6 +822,7 @@ const carrierTemplates = `
 {{template "admin-nav" .CSRF}}
 <h1>Labels</h1>
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
+{{if .Pages}}<p class="sf-todays-labels"><strong>Print today's {{.Today}} label(s) in one PDF:</strong>{{range .Pages}} {{if gt . 1}}(part {{.}}) {{end}}<a href="/admin/labels.pdf?size=A6&amp;page={{.}}" data-labels="A6">A6 (label printer)</a> · <a href="/admin/labels.pdf?size=A4&amp;page={{.}}" data-labels="A4">A4</a>{{end}}</p>{{end}}
 {{if .Manual}}<p class="notice">No carrier account is set: labels are bought elsewhere and the tracking code typed on each order. Set SHOP_SENDCLOUD_PUBLIC_KEY and SHOP_SENDCLOUD_SECRET_KEY to make labels here (docs/carriers.md).</p>{{end}}
 {{if .Rows}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Order</th><th scope="col">State</th><th scope="col">Tracking</th><th scope="col">Label</th></tr></thead><tbody>
 {{range .Rows}}<tr data-order="{{.Order}}"><td><a href="/admin/orders/{{.Order}}">{{.Order}}</a></td><td>{{.State}}</td><td>{{if .TrackingURL}}<a href="{{.TrackingURL}}" rel="noopener">{{.TrackingCode}}</a>{{else}}{{.TrackingCode}}{{end}}</td>

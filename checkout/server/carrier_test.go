@@ -232,6 +232,9 @@ func TestManualCarrierIsDefault(t *testing.T) {
 	if r.StatusCode != 200 || v.TrackingURL != "https://jouw.postnl.nl/track-and-trace/3SABC123" || v.TrackingCode != "3SABC123" {
 		t.Fatalf("ship with a code: %d %s", r.StatusCode, r.body)
 	}
+	if r := sh.admin("GET", "/api/admin/labels.pdf", ""); r.StatusCode != 409 {
+		t.Fatalf("today's labels with the manual carrier: %d", r.StatusCode)
+	}
 	if r := sh.req("POST", "/api/webhooks/sendcloud", `{}`, "Sendcloud-Signature", "00"); r.StatusCode != 404 {
 		t.Fatalf("webhook without a carrier: %d", r.StatusCode)
 	}
@@ -333,7 +336,13 @@ func TestParcelCheckDelivers(t *testing.T) {
 		t.Fatalf("delivered %d before any delivery", out.Delivered)
 	}
 	shipped, _ := sh.sc.store.GetOrder(o.ID)
+	if r := sh.admin("GET", "/api/admin/labels.pdf", ""); r.StatusCode != 200 || !strings.Contains(r.body, "/Count 2") {
+		t.Fatalf("today's labels: %d", r.StatusCode)
+	}
 	clock.advance(30 * time.Hour)
+	if r := sh.admin("GET", "/api/admin/labels.pdf", ""); r.StatusCode != 404 {
+		t.Fatalf("yesterday's labels are not today's: %d", r.StatusCode)
+	}
 	at := shipped.ShippedAt.Add(20 * time.Hour).Truncate(time.Second)
 	if _, _, err := sf.SetStatus(sf.Shipments(o.ID)[0].ID, "delivered", at); err != nil {
 		t.Fatal(err)
@@ -526,6 +535,21 @@ func TestAdminPageLabels(t *testing.T) {
 	}
 	if len(sf.Shipments(o.ID)) != 1 || len(sf.Shipments(o2.ID)) != 1 {
 		t.Fatal("a label was made twice or not at all")
+	}
+	// Today's labels in one PDF, from the link on the page.
+	if !strings.Contains(r.body, `href="/admin/labels.pdf?size=A6&amp;page=1"`) {
+		t.Fatalf("no link to today's labels:\n%s", r.body)
+	}
+	all := sh.req("GET", "/admin/labels.pdf?size=A6&page=1", "")
+	if all.StatusCode != 200 || !strings.Contains(all.body, "/Count 2") ||
+		!strings.Contains(all.body, sf.Shipments(o.ID)[0].TrackingNumber) || !strings.Contains(all.body, sf.Shipments(o2.ID)[0].TrackingNumber) {
+		t.Fatalf("today's labels: %d %.300q", all.StatusCode, all.body)
+	}
+	if r := sh.req("GET", "/admin/labels.pdf?size=A6&page=2", ""); r.StatusCode != 404 {
+		t.Fatalf("page 2 of 2 labels: %d", r.StatusCode)
+	}
+	if r := sh.admin("GET", "/api/admin/labels.pdf?size=A4", ""); r.StatusCode != 200 || !strings.Contains(r.body, "LABEL A4") {
+		t.Fatalf("today's labels through the API: %d", r.StatusCode)
 	}
 	// The carrier refuses an address: the owner is told on the page, the order stays.
 	o3 := sh.paidWith(mf, "adm-3", strings.Replace(validCheckout, `"Markt 1"`, `"Markt"`, 1))

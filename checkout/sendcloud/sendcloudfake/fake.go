@@ -51,6 +51,7 @@ const (
 	Label         Route = "GET /parcels/{id}/documents/label"
 	Tracking      Route = "GET /parcels/tracking/{tn}"
 	ServicePoints Route = "GET /service-points"
+	Labels        Route = "GET /parcel-documents/label"
 )
 
 // Fault is a misbehaviour for the next Times calls of a route.
@@ -193,6 +194,8 @@ func (f *Fake) route(r *http.Request) (Route, []string) {
 		return ListShipments, nil
 	case r.Method == http.MethodGet && p == "/api/v3/service-points":
 		return ServicePoints, nil
+	case r.Method == http.MethodGet && p == "/api/v3/parcel-documents/label":
+		return Labels, nil
 	case r.Method == http.MethodGet && reLabel.MatchString(p):
 		return Label, reLabel.FindStringSubmatch(p)[1:]
 	case r.Method == http.MethodGet && reTracking.MatchString(p):
@@ -311,13 +314,30 @@ func (f *Fake) handle(w http.ResponseWriter, r *http.Request, route Route, args 
 			writeErr(w, http.StatusNotFound, "not_found", "No Parcel matches the given query.", "")
 			return
 		}
-		lines := []string{"SENDCLOUDFAKE LABEL " + size, p.TrackingNumber, p.Name, strings.TrimSpace(p.Street + " " + p.HouseNumber), p.PostalCode + " " + p.City, p.Country, "Order " + p.OrderNumber}
-		if p.ServicePoint != "" {
-			lines = append(lines, "Service point "+p.ServicePoint)
-		}
-		lines = append(lines, p.LabelNotes...)
 		w.Header().Set("Content-Type", "application/pdf")
-		_, _ = w.Write(PDF(size, lines))
+		_, _ = w.Write(PDFPages(size, [][]string{labelLines(p, size)}))
+	case Labels:
+		size := strings.ToUpper(r.URL.Query().Get("paper_size"))
+		if size == "" {
+			size = "A6"
+		}
+		ids := r.URL.Query()["parcels"]
+		if len(ids) < 1 || len(ids) > 20 {
+			writeErr(w, http.StatusBadRequest, "invalid", "parcels must have 1 to 20 elements", "/parcels")
+			return
+		}
+		var pages [][]string
+		for _, s := range ids {
+			id, _ := strconv.ParseInt(s, 10, 64)
+			p := f.find(func(p *Parcel) bool { return p.ID == id })
+			if p == nil {
+				writeErr(w, http.StatusNotFound, "not_found", "No Parcel matches the given query: "+s, "/parcels")
+				return
+			}
+			pages = append(pages, labelLines(p, size))
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		_, _ = w.Write(PDFPages(size, pages))
 	case Tracking:
 		p := f.find(func(p *Parcel) bool { return p.TrackingNumber == args[0] })
 		if p == nil {
@@ -332,6 +352,14 @@ func (f *Fake) handle(w http.ResponseWriter, r *http.Request, route Route, args 
 	case ServicePoints:
 		f.servicePoints(w, r)
 	}
+}
+
+func labelLines(p *Parcel, size string) []string {
+	lines := []string{"SENDCLOUDFAKE LABEL " + size, p.TrackingNumber, p.Name, strings.TrimSpace(p.Street + " " + p.HouseNumber), p.PostalCode + " " + p.City, p.Country, "Order " + p.OrderNumber}
+	if p.ServicePoint != "" {
+		lines = append(lines, "Service point "+p.ServicePoint)
+	}
+	return append(lines, p.LabelNotes...)
 }
 
 func (f *Fake) find(match func(*Parcel) bool) *Parcel {
@@ -516,7 +544,10 @@ func Sign(body []byte, secret string) string {
 
 // PDF makes a one-page PDF of size A6 or A4 (A5 too) with lines of text
 // (Helvetica, searchable). It is enough for a label in tests and the demo.
-func PDF(size string, lines []string) []byte {
+func PDF(size string, lines []string) []byte { return PDFPages(size, [][]string{lines}) }
+
+// PDFPages makes a PDF with one page of text lines per element of pages.
+func PDFPages(size string, pages [][]string) []byte {
 	w, h := 297.64, 419.53
 	switch size {
 	case "A4":
@@ -524,19 +555,23 @@ func PDF(size string, lines []string) []byte {
 	case "A5":
 		w, h = 419.53, 595.28
 	}
-	var content bytes.Buffer
-	content.WriteString("BT /F1 11 Tf 24 " + strconv.FormatFloat(h-40, 'f', 2, 64) + " Td 14 TL\n")
-	for _, l := range lines {
-		content.WriteString("(" + pdfEscape(l) + ") Tj T*\n")
+	// 1 catalog, 2 pages, 3 font, then per page: the page and its content.
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"}
+	var kids []string
+	for _, lines := range pages {
+		var content bytes.Buffer
+		content.WriteString("BT /F1 11 Tf 24 " + strconv.FormatFloat(h-40, 'f', 2, 64) + " Td 14 TL\n")
+		for _, l := range lines {
+			content.WriteString("(" + pdfEscape(l) + ") Tj T*\n")
+		}
+		content.WriteString("ET\n")
+		page := len(objs) + 1
+		kids = append(kids, fmt.Sprintf("%d 0 R", page))
+		objs = append(objs,
+			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", w, h, page+1),
+			fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()))
 	}
-	content.WriteString("ET\n")
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>", w, h),
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-	}
+	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offs := make([]int, len(objs))
