@@ -588,3 +588,21 @@ func TestPickupPointChangedAfterBack(t *testing.T) {
 		t.Fatalf("the order kept the first point: %v (orders %s, %s)", o.Meta, a1.Order.ID, a2.Order.ID)
 	}
 }
+
+// The live quote never becomes a carrier call: only the page and the
+// limited point search ask the carrier.
+func TestQuoteDoesNotSearchPoints(t *testing.T) {
+	sh, _, sf := carrierShop(t)
+	sh.addToCart("MOK-001", 1)
+	for _, pc := range []string{"1000AA", "1000AB", "1000AC"} {
+		r := sh.req("POST", "/api/checkout/quote", `{"country":"NL","shipping_method":"postnl-point","postal_code":"`+pc+`","pickup_postcode":"`+pc+`"}`)
+		var q QuoteAnswer
+		r.json(t, &q)
+		if r.StatusCode != 200 || q.ShippingMethod != "postnl-point" || q.Totals.Shipping != 395 {
+			t.Fatalf("quote: %d %s", r.StatusCode, r.body)
+		}
+	}
+	if n := sf.Calls(sendcloudfake.ServicePoints); n != 0 {
+		t.Fatalf("the quote asked the carrier %d times", n)
+	}
+}

@@ -323,6 +323,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 	}
 	f.clean()
 	f.PointsEmail = s.pointsEmail(c)
+	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := s.checkoutData(c, f, nil, "", "")
 	if err != nil {
 		s.internal(c, what, err)
