@@ -173,6 +173,13 @@ func TestPickupPointAndLabel(t *testing.T) {
 			t.Errorf("label %s: %s", size, got)
 		}
 	}
+	// Today's labels, one PDF, from the labels page.
+	ow.open("/admin/labels")
+	got := eval[string](ow, `fetch(document.querySelector('a[data-labels="A6"]').href, {credentials: "same-origin"})
+		.then(r => r.text().then(b => r.status + " " + r.headers.get("content-type") + " " + (b.includes("/Count 1") ? "one-page" : "pages?")))`)
+	if got != "200 application/pdf one-page" {
+		t.Errorf("today's labels: %s", got)
+	}
 	parcels := f.Shipments(id)
 	if len(parcels) != 1 || parcels[0].ServicePoint == "" {
 		t.Fatalf("parcels at the carrier: %+v", parcels)
