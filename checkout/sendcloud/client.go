@@ -363,9 +363,10 @@ type Parcel struct {
 
 // Announce creates and announces a shipment with one parcel, synchronously:
 // the answer carries the tracking number. It never creates a second
-// shipment for the same order number: it looks the number up first, and
-// after an answer that may hide a created shipment (timeout, 5xx) it looks
-// again before one more try.
+// shipment for the same order number: it looks the number up first; after a
+// 5xx or 429 it looks again before one more try; after a timeout (Sendcloud
+// may still be at work) it looks once and otherwise returns ErrTimeout
+// rather than announcing again.
 func (c *Client) Announce(ctx context.Context, r AnnounceRequest) (Shipment, bool, error) {
 	if r.OrderNumber == "" {
 		return Shipment{}, false, errors.New("sendcloud announce: the order number is needed (it keeps retries from making a second parcel)")
@@ -406,7 +407,18 @@ func (c *Client) Announce(ctx context.Context, r AnnounceRequest) (Shipment, boo
 		if !retryable(err) {
 			return Shipment{}, false, err
 		}
-		c.log.Warn("sendcloud: announce may have failed; looking the order up before trying again", "order", r.OrderNumber, "err", err)
+		if errors.Is(err, ErrTimeout) {
+			// No answer: Sendcloud may still be making the parcel, so a
+			// lookup that finds nothing proves nothing. Look once, after a
+			// pause; if it is not there yet, stop: the next call looks first.
+			if e := c.sleep(ctx, wait); e == nil {
+				if sh, found, ferr := c.FindByOrderNumber(ctx, r.OrderNumber); ferr == nil && found {
+					return sh, true, nil
+				}
+			}
+			return Shipment{}, false, fmt.Errorf("%w (the parcel may still appear at Sendcloud; trying again looks it up first, so no second parcel is made)", err)
+		}
+		c.log.Warn("sendcloud: announce failed; looking the order up before trying again", "order", r.OrderNumber, "err", err)
 	}
 	return Shipment{}, false, lastErr
 }

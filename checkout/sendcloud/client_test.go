@@ -113,7 +113,6 @@ func TestLostAnswersMakeNoDuplicate(t *testing.T) {
 		"502 after work":     {Status: 502, AfterHandling: true},
 		"timeout after work": {Delay: 400 * time.Millisecond, AfterHandling: true},
 		"503 before work":    {Status: 503},
-		"timeout before":     {Delay: 400 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := sendcloudfake.New()
@@ -131,6 +130,27 @@ func TestLostAnswersMakeNoDuplicate(t *testing.T) {
 				t.Fatal("the client returned another parcel than the one made")
 			}
 		})
+	}
+}
+
+// A timeout with nothing made yet is not announced again in the same call
+// (Sendcloud may still be at work): the caller is told, and the next call
+// looks first and makes exactly one parcel.
+func TestTimeoutIsNotAnnouncedAgain(t *testing.T) {
+	f := sendcloudfake.New()
+	defer f.Close()
+	c := newClient(t, f, sendcloud.WithTimeout(150*time.Millisecond))
+	f.Fail(sendcloudfake.Announce, sendcloudfake.Fault{Delay: 400 * time.Millisecond})
+	_, err := c.CreateParcel(context.Background(), shipment("SF-2026-000009"))
+	if !errors.Is(err, sendcloud.ErrTimeout) || !strings.Contains(err.Error(), "no second parcel") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := f.Calls(sendcloudfake.Announce); n != 1 {
+		t.Fatalf("announced %d times after a timeout", n)
+	}
+	p, err := c.CreateParcel(context.Background(), shipment("SF-2026-000009"))
+	if err != nil || len(f.Shipments("SF-2026-000009")) != 1 || p.Existing {
+		t.Fatalf("next try: %+v %v, %d parcels", p, err, len(f.Shipments("SF-2026-000009")))
 	}
 }
 
