@@ -121,3 +121,34 @@ func TestStrictBodiesOnTheAPI(t *testing.T) {
 		t.Errorf("a refused body refunded: %+v", o.Refunds)
 	}
 }
+
+// TestRefundAPIRefusesAmbiguousBodies: a body that says two things, or a
+// line of zero units, is refused with 422 and an error; nothing is refunded.
+func TestRefundAPIRefusesAmbiguousBodies(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	o := sh.paidOrder(f, "ambiguous", map[string]int{"MOK-001": 2})
+	for _, b := range []string{
+		`{"amount":500,"full":true}`,
+		`{"lines":[{"sku":"MOK-001","quantity":1}],"full":true}`,
+		`{"return_code":"X-R1","amount":100}`,
+		`{"lines":[{"sku":"MOK-001","quantity":0}]}`,
+		`{"lines":[{"sku":"MOK-001","quantity":-1}]}`,
+		`{"lines":[{"sku":"","quantity":1}]}`,
+		`{"amount":-100}`,
+		`{"full":true,"shipping":true}`,
+		`{}`,
+	} {
+		r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/refund", b)
+		if r.StatusCode != http.StatusUnprocessableEntity || r.errorMessage(t) == "" {
+			t.Errorf("refund %s: %d %s, want 422 with an error", b, r.StatusCode, r.body)
+		}
+	}
+	if o, _ = sh.sc.store.GetOrder(o.ID); len(o.Refunds) != 0 {
+		t.Errorf("a refused body refunded: %+v", o.Refunds)
+	}
+	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/refund", `{"amount":500}`); r.StatusCode != http.StatusOK {
+		t.Errorf("a plain amount: %d %s", r.StatusCode, r.body)
+	}
+}
