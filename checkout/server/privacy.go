@@ -124,7 +124,7 @@ func (s *Sidecar) pagePointsAccount(c *gin.Context) {
 
 func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
 	cat := s.catalog.Current()
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internalPage(c, "points account", err)
 		return
@@ -188,7 +188,7 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internal(c, "points account", err)
 		return
