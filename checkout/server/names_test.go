@@ -68,3 +68,32 @@ func TestEveryNameGetsItsConfirmation(t *testing.T) {
 		}
 	}
 }
+
+// TestShopNameWithQuoteAndComma: the shop's own name goes into every
+// e-mail's From header; a quote or a comma in it broke every send.
+func TestShopNameWithQuoteAndComma(t *testing.T) {
+	const shopName = `Brandpunt "Koffie", Utrecht`
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withCatalog(t, func(c map[string]any) {
+		c["shop"].(map[string]any)["name"] = shopName
+	}))
+	o := sh.paidOrder(f, "shopname", map[string]int{"MOK-001": 1})
+	sh.flushMail()
+	if m, _ := sh.sc.store.GetMail(store.MailConfirmation + ":" + o.ID); m.SentAt.IsZero() {
+		t.Fatalf("confirmation not sent: %+v", m)
+	}
+	files := sh.outboxFiles("confirmation")
+	if len(files) != 1 {
+		t.Fatalf("outbox: %v", files)
+	}
+	raw, _ := os.ReadFile(files[0])
+	msg, err := netmail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := netmail.AddressParser{WordDecoder: new(mime.WordDecoder)}
+	if from, err := p.Parse(msg.Header.Get("From")); err != nil || from.Name != shopName {
+		t.Errorf("From %q parses as %+v, %v", msg.Header.Get("From"), from, err)
+	}
+}
