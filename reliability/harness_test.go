@@ -161,12 +161,12 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 			opts.MollieBaseURL = cfg.mollieURL
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(io.Discard, logScan), nil)) // logscan_test.go
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logScan), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if cfg.logs != nil {
-		log = slog.New(slog.NewTextHandler(cfg.logs, nil))
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(cfg.logs, logScan), nil))
 	}
 	sc, err := server.Open(context.Background(), opts, log)
 	if err != nil {

@@ -56,7 +56,8 @@ func (s *Sidecar) sendDue(ctx context.Context) int {
 		}
 		level := "will retry"
 		if failed.Dead {
-			level = "given up; see the order and contact the customer"
+			level = "given up; listed on /admin/mail/ and the order, for the owner to retry"
+			s.mailGivenUp(failed) // mailfail.go
 		}
 		s.log.Error("send mail", "mail", m.ID, "order", m.OrderID, "attempt", failed.Attempts, "next", failed.NextAt, "status", level, "err", err)
 	}

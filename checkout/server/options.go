@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // Options configure the sidecar. cmd/shop and the cli package fill them from
@@ -38,6 +39,10 @@ type Options struct {
 	// believed for telling clients apart; empty means the connection's own
 	// address counts (SHOP_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// OnMailGivenUp, when set, is called (from the mail worker) once for
+	// each e-mail given up after store.MailMaxAttempts: the owner's alert
+	// hooks in here (mailfail.go). The store keeps the record either way.
+	OnMailGivenUp func(store.Mail)
 
 	// tune lets tests in this package adjust internals before workers start.
 	tune func(*Sidecar)

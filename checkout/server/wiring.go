@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,7 +157,9 @@ func (s *Sidecar) openProvider() error {
 
 func (s *Sidecar) openMail() error {
 	cat := s.catalog.Current()
-	s.from = cat.Shop.Name + " <" + cat.Shop.Email + ">"
+	// From net/mail.Address, never by formatting: a shop name with a quote
+	// or a comma broke every e-mail's From header.
+	s.from = (&netmail.Address{Name: mail.CleanName(cat.Shop.Name), Address: cat.Shop.Email}).String()
 	if cat.Shop.Email == "" {
 		s.from = "shop@localhost"
 	}
