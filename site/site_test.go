@@ -562,6 +562,7 @@ func TestRedirects(t *testing.T) {
 		"/order/*":  "https://checkout.example.nl/order/:splat 200!",
 		"/checkout": "https://checkout.example.nl/checkout 200!",
 		"/pay/*":    "https://checkout.example.nl/pay/:splat 200!",
+		"/search/*": "https://checkout.example.nl/search/:splat 200!",
 	} {
 		if rules[from] != to {
 			t.Errorf("_redirects rule for %s = %q, want %q:\n%s", from, rules[from], to, got)

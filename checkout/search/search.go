@@ -28,14 +28,18 @@ type Doc struct {
 	Kind  string `json:"k"` // product, story, guide, maker
 	Desc  string `json:"d"`
 	Words string `json:"w"` // the page's searchable text (title, variants, specs, maker, body)
-
-	title, words []string // normalised, filled by Prepare
 }
 
 // Index is a language's search.json.
 type Index struct {
 	Lang string `json:"lang"`
 	Docs []Doc  `json:"docs"`
+
+	// Filled by Prepare: every distinct word once, with the documents that
+	// have it in their title and anywhere, so a query term is compared with
+	// each word once however many pages use it.
+	vocab          []string
+	inTitle, inAll [][]int32
 }
 
 // Parse reads a search.json and prepares it for matching.
@@ -48,12 +52,36 @@ func Parse(b []byte) (*Index, error) {
 	return &ix, nil
 }
 
-// Prepare normalises every document's words once.
+// Prepare builds the word lists; call it after changing Docs.
 func (ix *Index) Prepare() {
-	for i := range ix.Docs {
-		d := &ix.Docs[i]
-		d.title = uniq(Terms(d.Title, 0))
-		d.words = uniq(append(Terms(d.Words, 0), d.title...))
+	id := map[string]int{}
+	ix.vocab, ix.inTitle, ix.inAll = nil, nil, nil
+	add := func(w string, doc int, title bool) {
+		i, ok := id[w]
+		if !ok {
+			i = len(ix.vocab)
+			id[w] = i
+			ix.vocab = append(ix.vocab, w)
+			ix.inTitle = append(ix.inTitle, nil)
+			ix.inAll = append(ix.inAll, nil)
+		}
+		list := &ix.inAll[i]
+		if title {
+			list = &ix.inTitle[i]
+		}
+		if n := len(*list); n == 0 || (*list)[n-1] != int32(doc) {
+			*list = append(*list, int32(doc))
+		}
+	}
+	for d := range ix.Docs {
+		title := Terms(ix.Docs[d].Title, 0)
+		for _, w := range title {
+			add(w, d, true)
+			add(w, d, false)
+		}
+		for _, w := range Terms(ix.Docs[d].Words, 0) {
+			add(w, d, false)
+		}
 	}
 }
 
@@ -67,28 +95,41 @@ type Hit struct {
 var kindRank = map[string]int{"product": 0, "story": 1, "guide": 2, "maker": 3}
 
 // Search returns up to limit documents that match every term of q, best first.
+// A term scores, per document, the best of its words: an exact word 3, a word
+// it begins 2, a word within Allowed(term) edits 1; times 3 in the title and
+// 2 elsewhere. A document's score is the sum over the terms.
 func (ix *Index) Search(q string, limit int) []Hit {
 	terms := Terms(q, MaxTerms)
-	if len(terms) == 0 || ix == nil {
+	if len(terms) == 0 || ix == nil || len(ix.Docs) == 0 {
 		return nil
 	}
-	var hits []Hit
-	for i := range ix.Docs {
-		d := &ix.Docs[i]
-		total := 0
-		for _, t := range terms {
-			s := best(t, d.title, 3)
-			if w := best(t, d.words, 2); w > s {
-				s = w
+	total := make([]int, len(ix.Docs))
+	for ti, t := range terms {
+		termScore := make([]int, len(ix.Docs))
+		for wi, w := range ix.vocab {
+			m := Match(t, w)
+			if m == 0 {
+				continue
 			}
-			if s == 0 {
-				total = 0
-				break
+			for _, d := range ix.inAll[wi] {
+				termScore[d] = max(termScore[d], 2*m)
 			}
-			total += s
+			for _, d := range ix.inTitle[wi] {
+				termScore[d] = max(termScore[d], 3*m)
+			}
 		}
-		if total > 0 {
-			hits = append(hits, Hit{Doc: d, Score: total})
+		for d := range total {
+			if termScore[d] == 0 || (ti > 0 && total[d] == 0) {
+				total[d] = 0
+				continue
+			}
+			total[d] += termScore[d]
+		}
+	}
+	var hits []Hit
+	for d, sc := range total {
+		if sc > 0 {
+			hits = append(hits, Hit{Doc: &ix.Docs[d], Score: sc})
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -107,22 +148,19 @@ func (ix *Index) Search(q string, limit int) []Hit {
 	return hits
 }
 
-// best scores term t against words, times weight: an exact word 3, a word it
-// begins 2, a word within Allowed(t) edits 1; 0 when none matches.
-func best(t string, words []string, weight int) int {
-	score := 0
-	allowed := Allowed(t)
-	for _, w := range words {
-		switch {
-		case w == t:
-			return 3 * weight
-		case len(t) >= 2 && strings.HasPrefix(w, t):
-			score = max(score, 2)
-		case score < 1 && allowed > 0 && Within(t, w, allowed):
-			score = 1
-		}
+// Match scores a query term t against one word w of a page: 3 the same
+// word, 2 a word t begins (t of 2 letters or more), 1 a word within
+// Allowed(t) edits, else 0.
+func Match(t, w string) int {
+	switch {
+	case w == t:
+		return 3
+	case len(t) >= 2 && strings.HasPrefix(w, t):
+		return 2
+	case Allowed(t) > 0 && Within(t, w, Allowed(t)):
+		return 1
 	}
-	return score * weight
+	return 0
 }
 
 // Allowed is the number of typos tolerated in a term: none below 4 letters,
@@ -219,18 +257,6 @@ func Terms(s string, limit int) []string {
 	flush()
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
-	}
-	return out
-}
-
-func uniq(ws []string) []string {
-	seen := make(map[string]bool, len(ws))
-	out := ws[:0:0]
-	for _, w := range ws {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
 	}
 	return out
 }
