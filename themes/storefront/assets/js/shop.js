@@ -442,12 +442,25 @@
     $$("[data-cart-count]").forEach(function (el) { showCount(el, c); });
   });
 
+  /* ---------- video facade: the player loads only on the visitor's click ---------- */
+  function initEmbed(a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var f = document.createElement("iframe");
+      f.src = a.href; f.className = "video__frame"; f.title = a.dataset.title || "";
+      f.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+      f.setAttribute("allowfullscreen", "");
+      a.parentNode.replaceChild(f, a);
+    });
+  }
+
   function init() {
     $$(".buy-form").forEach(function (f) { initVariants(f); initCart(f); initStock(f); });
     $$("[data-delivery]").forEach(initDelivery);
     $$("form[data-facets]").forEach(initFacets);
     $$("form[data-search]").forEach(initSearch);
     $$("[data-cart-count]").forEach(initCartCount);
+    $$("a[data-embed]").forEach(initEmbed);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
