@@ -30,7 +30,7 @@ func BenchmarkBuildDemo(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(res.Pages), "pages")
-	b.ReportMetric(float64(res.Products), "skus")
+	b.ReportMetric(float64(res.SKUs), "skus")
 }
 
 // BenchmarkGeneratedShop builds a generated shop (SHOP_BENCH_PRODUCTS, default

@@ -121,8 +121,12 @@ func TestCatalogSchema(t *testing.T) {
 	if len(c.Shipping.Methods) == 0 {
 		t.Error("no shipping methods")
 	}
-	if len(c.Items) == 0 || res.Products != len(c.Items) {
-		t.Fatalf("catalog has %d items, build reported %d products", len(c.Items), res.Products)
+	products := map[string]bool{}
+	for _, it := range c.Items {
+		products[it.Product] = true
+	}
+	if len(c.Items) == 0 || res.SKUs != len(c.Items) || res.Products != len(products) {
+		t.Fatalf("catalog has %d items of %d products, build reported %d SKUs and %d products", len(c.Items), len(products), res.SKUs, res.Products)
 	}
 	seen := map[string]bool{}
 	for _, it := range c.Items {
