@@ -406,6 +406,7 @@
       if (!hits.length) { var p = document.createElement("p"); p.textContent = form.dataset.none || ""; box.appendChild(p); }
       else box.appendChild(ul);
       box.hidden = false;
+      box.dataset.q = q; // the query this answer is for
     }
     input.addEventListener("focus", function () { load().catch(function () {}); });
     input.addEventListener("input", function () {
