@@ -66,6 +66,7 @@ func TestSearchSameAnswerWithAndWithoutJS(t *testing.T) {
 	js := newCustomer(t, h, tabOptions{})
 	nojs := newCustomer(t, h, tabOptions{NoJS: true})
 	js.open("/")
+	js.click(`header form.site-search input[name="q"]`) // the script loads on first use
 	js.waitFor(`!!window.sfSearch`, step)
 	ix := `fetch("/search.json").then(r => r.json()).then(j => window.sfSearchPrepare(j))`
 	for _, q := range []string{"guji", "v60", "kenya", "koffi", "espreso bonen", "hario filter", "lotte"} {

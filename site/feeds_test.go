@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -145,11 +146,22 @@ func TestJSONLDShippingAndReturns(t *testing.T) {
 			t.Errorf("%s: no Product JSON-LD", it.URL)
 			continue
 		}
+		nodes := ldNodes(t, html)
+		resolve := func(v any) map[string]any { // a node, or a reference to one by @id
+			m, _ := v.(map[string]any)
+			if id, ok := m["@id"].(string); ok && len(m) == 1 {
+				if nodes[id] == nil {
+					t.Errorf("%s: @id %s refers to no node of the page", it.URL, id)
+				}
+				return nodes[id]
+			}
+			return m
+		}
 		for sku, o := range offers {
 			ship, _ := o["shippingDetails"].([]any)
 			countries := map[string]bool{}
 			for _, s := range ship {
-				sm, _ := s.(map[string]any)
+				sm := resolve(s)
 				dest, _ := sm["shippingDestination"].(map[string]any)
 				cc, _ := dest["addressCountry"].(string)
 				countries[cc] = true
@@ -164,10 +176,31 @@ func TestJSONLDShippingAndReturns(t *testing.T) {
 			if !countries["NL"] || !countries["BE"] {
 				t.Errorf("%s %s: shippingDetails for %v, want NL and BE", it.URL, sku, countries)
 			}
-			rp, _ := o["hasMerchantReturnPolicy"].(map[string]any)
+			rp := resolve(o["hasMerchantReturnPolicy"])
 			if rp["merchantReturnDays"] != float64(30) || rp["returnFees"] != "https://schema.org/FreeReturn" {
 				t.Errorf("%s %s: hasMerchantReturnPolicy %v, want 30 days and free returns (data/returns.toml)", it.URL, sku, rp)
 			}
 		}
 	}
+}
+
+// ldNodes maps the @id of every node in a page's JSON-LD graphs to the node.
+func ldNodes(t *testing.T, html []byte) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, m := range ldRe.FindAllSubmatch(html, -1) {
+		var doc map[string]any
+		if err := json.Unmarshal(m[1], &doc); err != nil {
+			t.Errorf("JSON-LD does not parse: %v", err)
+			continue
+		}
+		g, _ := doc["@graph"].([]any)
+		for _, n := range g {
+			if nm, ok := n.(map[string]any); ok {
+				if id, ok := nm["@id"].(string); ok {
+					out[id] = nm
+				}
+			}
+		}
+	}
+	return out
 }

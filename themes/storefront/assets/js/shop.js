@@ -3,9 +3,9 @@
      the concrete delivery date, live stock (silent when the API is absent)
    - category/tag pages: filter and sort in place from the JSON index,
      state kept in the URL query
-   - header: instant site search over /search.json (the same matching as
-     checkout/search, which answers the form without JavaScript), and the
-     cart's item count
+   - header: instant site search over /search.json (search.js, loaded on
+     first use: the same matching as checkout/search, which answers the form
+     without JavaScript), and the cart's item count
    See docs/theme.md. */
 (function () {
   "use strict";
@@ -312,95 +312,34 @@
   }
 
 
-  /* ---------- site search: the algorithm of checkout/search, kept in step ---------- */
-  var FOLD = { "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "ç": "c", "è": "e", "é": "e", "ê": "e", "ë": "e",
-    "ì": "i", "í": "i", "î": "i", "ï": "i", "ñ": "n", "ò": "o", "ó": "o", "ô": "o", "õ": "o", "ö": "o", "ø": "o",
-    "ù": "u", "ú": "u", "û": "u", "ü": "u", "ý": "y", "ÿ": "y" };
-  function terms(s, limit) {
-    if (limit) s = s.slice(0, 200);
-    var out = s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(function (w) {
-      return Array.from(w).map(function (c) { return FOLD[c] || c; }).slice(0, 40).join("");
-    });
-    return limit ? out.slice(0, limit) : out;
-  }
-  function allowed(t) { var n = Array.from(t).length; return n >= 8 ? 2 : n >= 4 ? 1 : 0; }
-  function distance(a, b) {
-    var p2 = [], p = [], c = [], i, j;
-    for (j = 0; j <= b.length; j++) p[j] = j;
-    for (i = 1; i <= a.length; i++) {
-      c = [i];
-      for (j = 1; j <= b.length; j++) {
-        c[j] = Math.min(p[j] + 1, c[j - 1] + 1, p[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) c[j] = Math.min(c[j], p2[j - 2] + 1);
-      }
-      p2 = p; p = c;
-    }
-    return p[b.length];
-  }
-  function within(a, b, k) {
-    a = Array.from(a); b = Array.from(b);
-    return Math.abs(a.length - b.length) <= k && distance(a, b) <= k;
-  }
-  function match(t, w) {
-    if (w === t) return 3;
-    if (t.length >= 2 && w.indexOf(t) === 0) return 2;
-    var k = allowed(t);
-    return k > 0 && within(t, w, k) ? 1 : 0;
-  }
-  function prepare(ix) {
-    var id = {}, vocab = [], inTitle = [], inAll = [];
-    function add(w, d, title) {
-      if (!(w in id)) { id[w] = vocab.length; vocab.push(w); inTitle.push([]); inAll.push([]); }
-      var l = (title ? inTitle : inAll)[id[w]];
-      if (l[l.length - 1] !== d) l.push(d);
-    }
-    ix.docs.forEach(function (doc, d) {
-      terms(doc.t).forEach(function (w) { add(w, d, true); add(w, d, false); });
-      terms(doc.w || "").forEach(function (w) { add(w, d, false); });
-    });
-    ix.vocab = vocab; ix.inTitle = inTitle; ix.inAll = inAll;
-    return ix;
-  }
-  var KIND = { product: 0, story: 1, guide: 2, maker: 3 };
-  function searchIndex(ix, q, limit) {
-    var ts = terms(q, 8), n = ix.docs.length, total = new Array(n).fill(0);
-    if (!ts.length) return [];
-    ts.forEach(function (t, ti) {
-      var sc = new Array(n).fill(0);
-      ix.vocab.forEach(function (w, wi) {
-        var m = match(t, w);
-        if (!m) return;
-        ix.inAll[wi].forEach(function (d) { sc[d] = Math.max(sc[d], 2 * m); });
-        ix.inTitle[wi].forEach(function (d) { sc[d] = Math.max(sc[d], 3 * m); });
-      });
-      for (var d = 0; d < n; d++) total[d] = (!sc[d] || (ti > 0 && !total[d])) ? 0 : total[d] + sc[d];
-    });
-    var hits = [];
-    total.forEach(function (s, d) { if (s > 0) hits.push({ doc: ix.docs[d], score: s }); });
-    hits.sort(function (a, b) {
-      return (b.score - a.score) || (KIND[a.doc.k] - KIND[b.doc.k]) || (a.doc.t < b.doc.t ? -1 : a.doc.t > b.doc.t ? 1 : 0);
-    });
-    return limit ? hits.slice(0, limit) : hits;
-  }
-  window.sfSearch = searchIndex; window.sfSearchPrepare = prepare; // for the browser tests
-
+  var KINDS = ["product", "story", "guide", "maker"]; // the order of the form's data-kinds
   function initSearch(form) {
     var input = $('input[name="q"]', form), box = $("[data-search-results]", form), ix = null, loading = null, timer;
     if (!input || !box || !window.fetch) return;
     var kinds = (form.dataset.kinds || "").split("|");
+    function script() { // search.js, the first time it is needed
+      return new Promise(function (ok, fail) {
+        if (window.sfSearch) return ok();
+        var s = document.createElement("script");
+        s.src = form.dataset.script; s.integrity = form.dataset.integrity || ""; s.crossOrigin = "anonymous";
+        s.onload = ok; s.onerror = fail;
+        document.head.appendChild(s);
+      });
+    }
     function load() {
-      if (!loading) loading = fetch(form.dataset.search).then(function (r) { return r.json(); }).then(function (j) { ix = prepare(j); });
+      if (!loading) loading = Promise.all([script(), fetch(form.dataset.search).then(function (r) { return r.json(); })])
+        .then(function (r) { ix = window.sfSearchPrepare(r[1]); });
       return loading;
     }
     function render() {
       var q = input.value.trim();
       box.textContent = "";
       if (!q || !ix) { box.hidden = true; return; }
-      var hits = searchIndex(ix, q, 8), ul = document.createElement("ul");
+      var hits = window.sfSearch(ix, q, 8), ul = document.createElement("ul");
       hits.forEach(function (h) {
         var li = document.createElement("li"), a = document.createElement("a"), small = document.createElement("small");
         a.href = h.doc.u; a.textContent = h.doc.t;
-        small.textContent = " " + (kinds[KIND[h.doc.k]] || "");
+        small.textContent = " " + (kinds[KINDS.indexOf(h.doc.k)] || "");
         li.appendChild(a); li.appendChild(small); ul.appendChild(li);
       });
       if (!hits.length) { var p = document.createElement("p"); p.textContent = form.dataset.none || ""; box.appendChild(p); }
