@@ -168,3 +168,29 @@ func tryNavigate(tb *tab, path string) (int64, error) {
 	}
 	return resp.Status, nil
 }
+
+// TestAccessibilityOfSearchAnd404 runs axe-core on the pages this part adds:
+// the search page (no JavaScript), the instant results open, the 404 page
+// and a story with a video facade.
+func TestAccessibilityOfSearchAnd404(t *testing.T) {
+	h := need(t, true)
+	tb := newCustomer(t, h, tabOptions{})
+	tb.open("/search/?q=guji")
+	checkAxe(t, tb, "search page")
+	tb.fill(`header form.site-search input[name="q"]`, "ethiopie")
+	tb.waitFor(`(() => { const b = document.querySelector("header [data-search-results]"); return b && !b.hidden && b.dataset.q === "ethiopie"; })()`, step)
+	checkAxe(t, tb, "instant search results")
+	tb.allowStatus(404)
+	if _, err := tryNavigate(tb, "/en/nothing-here/"); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, tb, "404 page")
+	tb.open("/verhalen/oogst-guji-2026/")
+	checkAxe(t, tb, "story with a video")
+	// The facade asks nothing of YouTube before the click; after it, the
+	// player (and only it) is framed.
+	if n := eval[int](tb, `document.querySelectorAll("iframe").length`); n != 0 {
+		t.Errorf("the story has %d frames before the click", n)
+	}
+	tb.report()
+}
