@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -138,5 +139,26 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse([]byte(`{`)); err == nil {
 		t.Error("broken JSON parsed")
+	}
+}
+
+// BenchmarkSearch is one query with a typo against a shop of 10,000 products
+// (about what a busy niche shop has), as the sidecar's /search/ page runs it.
+//
+//	go test ./checkout/search -run '^$' -bench Search
+func BenchmarkSearch(b *testing.B) {
+	words := []string{"koffie", "bonen", "filter", "espresso", "ethiopie", "kenia", "colombia", "gewassen", "natuurlijk", "bloemig", "chocolade", "molen", "keramiek", "kop", "schotel", "boek"}
+	ix := Index{}
+	for i := 0; i < 10000; i++ {
+		var w []string
+		for j := 0; j < 40; j++ {
+			w = append(w, words[(i*7+j*13)%len(words)]+strings.Repeat("x", (i+j)%5))
+		}
+		ix.Docs = append(ix.Docs, Doc{Title: fmt.Sprintf("Product %d %s", i, words[i%len(words)]), URL: fmt.Sprintf("/p/%d/", i), Kind: "product", Words: strings.Join(w, " ")})
+	}
+	ix.Prepare()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix.Search("ethopie bonen", 30)
 	}
 }
