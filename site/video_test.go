@@ -130,3 +130,29 @@ func readPage(t *testing.T, dest, rel string) string {
 	}
 	return string(b)
 }
+
+// netlify.toml: the CSP header lets frames come only from the two video
+// players (each page narrows it further), and missing English pages get the
+// English 404 page.
+func TestNetlifyCSPAndNotFound(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "netlify.toml"))
+	if err != nil {
+		t.Skip("no netlify.toml at the repository root")
+	}
+	csp := regexp.MustCompile(`Content-Security-Policy = "([^"]+)"`).FindStringSubmatch(string(b))
+	if csp == nil {
+		t.Fatal("netlify.toml sets no Content-Security-Policy")
+	}
+	frame := regexp.MustCompile(`frame-src ([^;]+);`).FindStringSubmatch(csp[1])
+	if frame == nil || strings.Join(strings.Fields(frame[1]), " ") != "'self' https://www.youtube-nocookie.com https://player.vimeo.com" {
+		t.Errorf("frame-src = %v, want only 'self' and the two players", frame)
+	}
+	for _, d := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp[1], d) {
+			t.Errorf("the CSP lost %q", d)
+		}
+	}
+	if !regexp.MustCompile(`(?s)\[\[redirects\]\]\s*from = "/en/\*"\s*to = "/en/404.html"\s*status = 404`).Match(b) {
+		t.Error("netlify.toml does not send missing /en/ pages to /en/404.html")
+	}
+}
