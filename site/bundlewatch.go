@@ -16,6 +16,9 @@ import (
 // bundleSettle is how long a bundle must be quiet before its page is re-rendered.
 const bundleSettle = 400 * time.Millisecond
 
+// bundleAgain is when the files are written a second time.
+const bundleAgain = 3 * time.Second
+
 // watchBundles makes every file event in a page bundle (a photo added,
 // replaced or removed next to index.md) re-render the bundle's page under
 // `shop serve`. Hugo's own watcher misses a photo that arrives in the same
@@ -47,20 +50,49 @@ func watchBundles(ctx context.Context, contentDir string, log *slog.Logger) erro
 		mu      sync.Mutex
 		pending = map[string]bool{}      // files with an event, in a bundle
 		ours    = map[string]time.Time{} // files we wrote, with the time we left on them
+		writing = map[string]bool{}      // files we are writing now
 		timer   *time.Timer
 	)
+	write := func(files map[string]bool) {
+		for f := range files {
+			mu.Lock()
+			writing[f] = true // its events from now on are the echo of this write
+			mu.Unlock()
+			t, ok := rewrite(f, log)
+			mu.Lock()
+			delete(writing, f)
+			if ok {
+				ours[f] = t
+			}
+			mu.Unlock()
+		}
+	}
 	flush := func() {
 		mu.Lock()
 		files := pending
 		pending = map[string]bool{}
 		mu.Unlock()
-		for f := range files {
-			if t, ok := rewrite(f, log); ok {
-				mu.Lock()
-				ours[f] = t
-				mu.Unlock()
+		write(files)
+		// Once more when Hugo is surely done with the build the first
+		// events started (on a busy machine it may still be running and
+		// miss the first rewrite), unless the editor changed the file since.
+		time.AfterFunc(bundleAgain, func() {
+			again := map[string]bool{}
+			mu.Lock()
+			for f := range files {
+				if t, mine := ours[f]; mine {
+					if fi, err := os.Stat(f); err == nil && fi.ModTime().Equal(t) {
+						again[f] = true
+					}
+				}
 			}
-		}
+			mu.Unlock()
+			select {
+			case <-ctx.Done():
+			default:
+				write(again)
+			}
+		})
 	}
 	go func() {
 		defer w.Close()
@@ -90,6 +122,10 @@ func watchBundles(ctx context.Context, contentDir string, log *slog.Logger) erro
 					continue
 				}
 				mu.Lock()
+				if writing[ev.Name] {
+					mu.Unlock()
+					continue
+				}
 				if t, mine := ours[ev.Name]; mine {
 					if fi, err := os.Stat(ev.Name); err == nil && fi.ModTime().Equal(t) {
 						mu.Unlock()
@@ -132,7 +168,16 @@ func rewrite(f string, log *slog.Logger) (time.Time, bool) {
 	if now, err := os.Stat(f); err != nil || !now.ModTime().Equal(before.ModTime()) || now.Size() != int64(len(b)) {
 		return time.Time{}, false
 	}
-	if err := os.WriteFile(f, b, before.Mode().Perm()); err != nil {
+	// The same bytes over themselves: no truncation, so the file is never
+	// empty or short for a reader in between.
+	fh, err := os.OpenFile(f, os.O_WRONLY, 0)
+	if err == nil {
+		_, err = fh.WriteAt(b, 0)
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		log.Warn("show a file added next to a page", "file", f, "err", err)
 		return time.Time{}, false
 	}
