@@ -84,6 +84,7 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
 	s.keepRoutes(r)      // points page, promise API, figures (loyalty.go)
+	s.searchRoutes(r)    // the site search without JavaScript (search.go)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

@@ -51,6 +51,8 @@ type parts struct {
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
+
+	search searchIndexes // the site's search.json per language (search.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -189,6 +191,7 @@ func (s *Sidecar) loadShells(ctx context.Context) {
 	for _, err := range s.shells.load(ctx, s.catalog.ReadSibling) {
 		s.log.Warn("shell page: using the built-in page where it is missing", "err", err)
 	}
+	s.loadSearch(ctx)
 }
 
 // close closes what open opened, in reverse order.
