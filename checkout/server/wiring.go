@@ -76,6 +76,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	}
 	st, err := store.Open(s.opts.DataFile, store.Options{
 		Catalog: src.Current, Now: s.now, Logger: s.log, OrderPrefix: s.opts.OrderPrefix,
+		CheckMaxSize: s.opts.CheckMaxSize, OnBadRecord: s.onBadRecord,
 	})
 	if err != nil {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
@@ -127,6 +128,9 @@ func (s *Sidecar) openProvider() error {
 	// The built-in provider plays the payment service: its payments live in
 	// a file of their own, as a real provider's would not be in our backups.
 	path := strings.TrimSuffix(s.opts.DataFile, ".db") + "-localpay.db"
+	if _, err := store.CheckFile(path, store.CheckOptions{MaxSize: s.opts.CheckMaxSize}); err != nil {
+		return fmt.Errorf("local payments: %w", err) // the same checks as the order database
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("local payments %s: %w", path, err)

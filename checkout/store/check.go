@@ -1,0 +1,119 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrCorrupt is a database file whose structure bbolt's consistency check
+// (tx.Check) finds broken: pages overwritten, lost or pointing nowhere.
+var ErrCorrupt = errors.New("database file is damaged")
+
+// DefaultCheckMaxSize is the largest file CheckFile checks page by page by
+// default; a larger one is only checked for truncation (the full check reads
+// every page: about a second per few hundred MB on a small server).
+const DefaultCheckMaxSize = 1 << 30
+
+// CheckOptions tune CheckFile.
+type CheckOptions struct {
+	// MaxSize: files larger than this skip the page-by-page consistency
+	// check (only the truncation check runs). 0 means DefaultCheckMaxSize;
+	// negative always checks.
+	MaxSize int64
+	// Timeout waits for the file lock (default 1s).
+	Timeout time.Duration
+}
+
+// CheckResult says what CheckFile did.
+type CheckResult struct {
+	Size    int64 // bytes
+	Checked bool  // the consistency check ran (false: skipped for size, or a new file)
+}
+
+// restoreSteps is what an owner does with a damaged file (docs/reliability.md, "Backup and restore").
+const restoreSteps = "stop the sidecar, move this file aside for inspection, copy your newest backup in its place " +
+	"(check it first with `shop checkout --check BACKUP`), and start again; see \"Backup and restore\" in docs/reliability.md"
+
+// CheckFile checks a bbolt file before it is opened for writing: the order
+// database, the built-in provider's file, or a backup. It refuses a file cut
+// short (ErrTruncated) and one whose pages do not hang together (ErrCorrupt),
+// each with the steps to restore. A missing or empty file passes (a new
+// database). The file is opened read-only and closed again; a fault while
+// reading it (a page past the end, garbage where a page should be) becomes
+// an error, not a crash.
+func CheckFile(path string, opts CheckOptions) (res CheckResult, err error) {
+	if err := checkSize(path); err != nil {
+		return res, err
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return res, nil
+	} else if err != nil {
+		return res, fmt.Errorf("check database %s: %w", path, err)
+	}
+	res.Size = fi.Size()
+	if fi.Size() == 0 {
+		return res, nil
+	}
+	max := opts.MaxSize
+	if max == 0 {
+		max = DefaultCheckMaxSize
+	}
+	if max > 0 && fi.Size() > max {
+		return res, nil
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	problems, err := consistency(path, opts.Timeout)
+	if err != nil {
+		return res, err
+	}
+	res.Checked = true
+	if len(problems) > 0 {
+		more := ""
+		if len(problems) > 5 {
+			more = fmt.Sprintf(" (and %d more)", len(problems)-5)
+			problems = problems[:5]
+		}
+		return res, fmt.Errorf("check database %s: %w: %s%s: %s", path, ErrCorrupt, strings.Join(problems, "; "), more, restoreSteps)
+	}
+	return res, nil
+}
+
+// consistency opens path read-only and runs tx.Check; it returns the
+// problems found. A fault or panic while doing so is a problem too.
+func consistency(path string, timeout time.Duration) (problems []string, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a bad mapping: panic, not SIGBUS
+	defer func() {
+		if p := recover(); p != nil {
+			problems = append(problems, fmt.Sprintf("unreadable: %v", p))
+		}
+	}()
+	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("check database %s: %w (is a sidecar running on it? check a backup instead)", path, ErrInUse)
+	}
+	if err != nil {
+		return []string{err.Error()}, nil
+	}
+	defer db.Close()
+	err = db.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			if len(problems) < 100 {
+				problems = append(problems, e.Error())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	return problems, nil
+}
