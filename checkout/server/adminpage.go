@@ -207,6 +207,7 @@ type adminHomePage struct {
 	Returns   []adminRow
 	Notice    string
 	ShowState string
+	Alerts    []adminAlert // health.go
 }
 
 type adminSection struct {
@@ -237,6 +238,7 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
 	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d.Alerts = s.adminAlerts7d()
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -505,6 +507,7 @@ const adminTemplates = `
 <div class="wrap sf-admin sf-admin-home">
 {{template "admin-nav" .CSRF}}
 <h1>Orders{{if .ShowState}}: {{.ShowState}}{{end}}</h1>
+{{template "admin-alerts" .Alerts}}
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
 {{if .OpenRefs}}<p class="notice">{{.OpenRefs}} order(s) with a refund in progress; the reconciler checks them every minute.</p>{{end}}
 {{if .Returns}}<h2>Returns on their way to you</h2><ul>{{range .Returns}}<li><a href="/admin/orders/{{.ID}}">{{.ID}}</a> {{.Customer}} — {{.Notes}}</li>{{end}}</ul>{{end}}

@@ -22,7 +22,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		s.log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(ctxRequestID))
 		fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
 	}))
-	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
+	r.Use(s.metrics.Middleware(), requestID(), accessLog(s.log), securityHeaders(), limitBody())
 
 	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
@@ -57,6 +57,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
 		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
+		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
 	}
 
 	pages := r.Group("", s.sameOrigin())

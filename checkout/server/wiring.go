@@ -15,6 +15,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
@@ -50,6 +51,10 @@ type parts struct {
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
+
+	metrics *metrics.Metrics // health.go, checkout/metrics
+	alerts  alerting         // alerts.go
+	ops     opsState         // health.go
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -60,8 +65,12 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
+	s.alerts.started = s.now()
+	s.metrics = metrics.New(s.metricsState)
 
-	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
+	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log, OnRefused: func(err error) {
+		s.raiseAlert(alertCatalog, err.Error())
+	}})
 	if err != nil {
 		return fmt.Errorf("checkout: %w", err)
 	}
@@ -86,6 +95,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
 	}
+	s.provider = watchedProvider{Provider: s.provider, s: s} // metrics, readiness, alerts (health.go)
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
 	}
@@ -99,9 +109,10 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
+	go func() { defer s.wg.Done(); s.watchdog(ctx) }() // alerts.go
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
 	return nil

@@ -61,7 +61,7 @@ var (
 )
 
 var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
-	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders}
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders, bucketOps}
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
