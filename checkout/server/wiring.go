@@ -113,8 +113,8 @@ func (s *Sidecar) open(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
 	go func() { defer s.wg.Done(); s.watchdog(ctx) }() // alerts.go
-	s.startRetention(ctx) // review requests (reviews.go)
-	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
+	s.startRetention(ctx)                              // review requests (reviews.go)
+	s.startKeep(ctx)                                   // promise check against deliveries (loyalty.go)
 	return nil
 }
 
