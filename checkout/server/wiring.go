@@ -112,9 +112,9 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
-	go func() { defer s.wg.Done(); s.watchdog(ctx) }() // alerts.go
-	s.startRetention(ctx)                              // review requests (reviews.go)
-	s.startKeep(ctx)                                   // promise check against deliveries (loyalty.go)
+	go func() { defer s.wg.Done(); s.watchdog(ctx) }()
+	s.startRetention(ctx) // review requests (reviews.go)
+	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
 	return nil
 }
 
