@@ -36,7 +36,7 @@ var alertWords = map[string]struct{ Title, Do string }{
 	alertCatalog: {"The catalog could not be reloaded",
 		"A new catalog.json was refused; the previous one stays in force. Fix the build (see the log line \"catalog refused\") and publish again."},
 	alertBadRecord: {"A stored record could not be read",
-		"A record of the database does not decode and is skipped. Run `shop checkout --check` on a fresh backup and restore the record's data from the newest good backup (docs/reliability.md, \"Backup and restore\")."},
+		"A record of the database does not decode and is skipped. Run `shop checkout --check` on a fresh backup and restore the record's data from the newest good backup (docs/checkout.md, \"Backups and restore\")."},
 	alertBackup: {"No backup ran",
 		"No verified backup was recorded within the expected interval (SHOP_BACKUP_EVERY). Check the backup timer: systemctl status shop-backup.timer and journalctl -u shop-backup."},
 	alertPanic: {"A background task crashed and was restarted",

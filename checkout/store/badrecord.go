@@ -45,7 +45,7 @@ func (s *Store) badRecord(bucket []byte, key []byte, err error) {
 	if known {
 		return
 	}
-	s.opts.Logger.Error("record does not decode; skipped (restore it from a backup, see docs/reliability.md)",
+	s.opts.Logger.Error("record does not decode; skipped (restore it from a backup, see docs/checkout.md)",
 		"bucket", r.Bucket, "key", r.Key, "err", r.Err)
 	if s.opts.OnBadRecord != nil {
 		go s.opts.OnBadRecord(r) // not inside the caller's transaction
