@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
@@ -57,6 +58,7 @@ type alerting struct {
 	paid    map[string]time.Time // payment id -> first seen paid at the provider
 	started time.Time            // the baseline for "no backup yet"
 	raised  map[string]int       // kind -> occurrences since start (metrics)
+	stored  atomic.Bool          // the store is open: alerts can be recorded
 }
 
 // raiseAlert logs the alert, records it, and queues an e-mail to the owner
@@ -69,6 +71,9 @@ func (s *Sidecar) raiseAlert(kind, detail string) {
 	}
 	s.alerts.raised[kind]++
 	s.alerts.mu.Unlock()
+	if !s.alerts.stored.Load() {
+		return // before the database is open (a catalog reload at start): the log has it
+	}
 	_, mailed, err := s.store.RaiseAlert(kind, detail, s.opts.AlertEmail, alertMailEvery)
 	if err != nil {
 		s.log.Error("alert not recorded", "kind", kind, "err", err)

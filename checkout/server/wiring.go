@@ -91,6 +91,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
+	s.alerts.stored.Store(true)
 
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
