@@ -21,7 +21,10 @@ func TestScrape(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(m.Middleware())
+	r.Use(gin.CustomRecovery(func(c *gin.Context, _ any) { c.AbortWithStatus(500) }))
 	r.GET("/order/:token", func(c *gin.Context) { c.String(200, "ok") })
+	r.GET("/boom", func(c *gin.Context) { panic("boom") })
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/boom", nil))
 	for i := range 1000 {
 		w := httptest.NewRecorder()
 		r.ServeHTTP(w, httptest.NewRequest("GET", "/order/tok"+strings.Repeat("x", i%7)+string(rune('a'+i%26)), nil))
@@ -44,6 +47,7 @@ func TestScrape(t *testing.T) {
 	for _, want := range []string{
 		`shop_http_requests_total{method="GET",route="/order/:token",status="200"} 1000`,
 		`shop_http_requests_total{method="other",route="unmatched",status="404"} 1`,
+		`shop_http_requests_total{method="GET",route="/boom",status="500"} 1`,
 		`shop_orders{state="paid"} 3`,
 		`shop_payments_awaiting_confirmation 2`,
 		`shop_payments_awaiting_oldest_seconds 90`,

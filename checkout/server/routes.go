@@ -15,6 +15,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
+	r.Use(s.metrics.Middleware()) // outside the recovery: a panicking request counts as its 500
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup failed midway)
@@ -22,7 +23,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		s.log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(ctxRequestID))
 		fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
 	}))
-	r.Use(s.metrics.Middleware(), requestID(), accessLog(s.log), securityHeaders(), limitBody())
+	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
 
 	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
