@@ -31,7 +31,14 @@ type opsState struct {
 	provFails  int                  // consecutive failed provider calls
 	provErr    string
 	provFailAt time.Time
+
+	readyMu   sync.Mutex // one readiness check at a time, its answer reused for readyCache
+	readyAt   time.Time
+	readyLast Readiness
 }
+
+// readyCache: /readyz is public; a flood of probes costs one check per this.
+const readyCache = time.Second
 
 // workerDone records a finished pass of a background worker.
 func (s *Sidecar) workerDone(worker string) {
@@ -118,7 +125,12 @@ func (s *Sidecar) readiness() Readiness {
 // readyz answers 200 when every check passes, else 503, with the checks.
 func (s *Sidecar) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
-	r := s.readiness()
+	s.ops.readyMu.Lock()
+	if now := time.Now(); now.Sub(s.ops.readyAt) >= readyCache || now.Before(s.ops.readyAt) {
+		s.ops.readyLast, s.ops.readyAt = s.readiness(), now
+	}
+	r := s.ops.readyLast
+	s.ops.readyMu.Unlock()
 	status := http.StatusOK
 	if !r.Ready {
 		status = http.StatusServiceUnavailable
