@@ -126,6 +126,7 @@ type shopConfig struct {
 	reconcile time.Duration // 0: an hour (off for the test's length)
 	rateLimit int           // 0: off
 	logs      io.Writer     // the sidecar's log (text, info and up); nil: discarded
+	alertTo   string        // the owner's alert address (SHOP_ALERT_EMAIL)
 }
 
 func startShop(t testing.TB, cfg shopConfig) *shop {
@@ -144,7 +145,7 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 	opts := server.Options{
 		Catalog: catPath, DataFile: filepath.Join(dir, "shop.db"), BaseURL: base,
 		AdminToken: adminToken, OutboxDir: filepath.Join(dir, "outbox"),
-		ReconcileEvery: time.Hour, RateLimit: -1, Now: cfg.now,
+		ReconcileEvery: time.Hour, RateLimit: -1, Now: cfg.now, AlertEmail: cfg.alertTo,
 	}
 	if cfg.dataFile != "" {
 		opts.DataFile = cfg.dataFile

@@ -210,6 +210,7 @@ type adminHomePage struct {
 	Notice    string
 	ShowState string
 	Mail      store.MailFailureCount // e-mails not sent (mailfail.go)
+	Alerts    []adminAlert           // health.go
 }
 
 type adminSection struct {
@@ -240,6 +241,7 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
 	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d.Alerts = s.adminAlerts7d()
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -513,6 +515,7 @@ const adminTemplates = `
 <div class="wrap sf-admin sf-admin-home">
 {{template "admin-nav" .CSRF}}
 <h1>Orders{{if .ShowState}}: {{.ShowState}}{{end}}</h1>
+{{template "admin-alerts" .Alerts}}
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
 {{if .Mail.Dead}}<p class="sf-error notice notice--error" role="alert"><a href="/admin/mail/">{{.Mail.Dead}} e-mail(s) could not be sent</a>: the customers have not got them. See the list and retry.</p>{{else if .Mail.Retrying}}<p class="notice"><a href="/admin/mail/">{{.Mail.Retrying}} e-mail(s) failed</a> and are being retried.</p>{{end}}
 {{if .OpenRefs}}<p class="notice">{{.OpenRefs}} order(s) with a refund in progress; the reconciler checks them every minute.</p>{{end}}

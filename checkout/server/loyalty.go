@@ -263,7 +263,7 @@ func (s *Sidecar) startKeep(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				s.refreshPromises()
+				s.safely("promises", func() { s.refreshPromises() })
 			}
 		}
 	}()

@@ -143,7 +143,10 @@ func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 			if o != nil {
 				out = append(out, o)
 			}
-			return err
+			if err != nil {
+				s.badRecord(bucketOrders, k, err)
+			}
+			return nil
 		})
 	})
 	if err != nil {

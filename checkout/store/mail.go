@@ -88,7 +88,8 @@ func (s *Store) Due(now time.Time, limit int) ([]Mail, error) {
 		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode mail %s: %w", k, err)
+				s.badRecord(bucketMail, k, err) // skipped: the rest of the queue goes on
+				return nil
 			}
 			if m.SentAt.IsZero() && !m.Dead && !m.NextAt.After(now) {
 				out = append(out, m)
@@ -179,7 +180,8 @@ func (s *Store) PruneMail(before time.Time) (int, error) {
 		n, err = deleteWhere(tx.Bucket(bucketMail), func(k, v []byte) (bool, error) {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return false, fmt.Errorf("decode mail %s: %w", k, err)
+				s.badRecord(bucketMail, k, err) // kept for inspection, not pruned
+				return false, nil
 			}
 			return (!m.SentAt.IsZero() && m.SentAt.Before(before)) || (m.Dead && m.CreatedAt.Before(before)), nil
 		})
