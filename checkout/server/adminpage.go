@@ -236,7 +236,7 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -297,7 +297,7 @@ func (s *Sidecar) adminOrderPage(c *gin.Context) {
 		s.internalPage(c, "admin order", err)
 		return
 	}
-	s.renderAdminOrder(c, http.StatusOK, o, c.Query("notice"), "")
+	s.renderAdminOrder(c, http.StatusOK, o, adminNotice(c), "")
 }
 
 func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
@@ -335,11 +335,11 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var notice string
+	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
 		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
-		notice = "Packed."
+		notice = "packed"
 	case "ship":
 		code := strings.TrimSpace(c.PostForm("tracking_code"))
 		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
@@ -348,16 +348,16 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			return
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
-		notice = "Shipped; the customer gets an e-mail with the tracking link."
+		notice = "shipped"
 	case "deliver":
 		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
-		notice = "Delivered."
+		notice = "delivered"
 	case "cancel":
 		_, err = s.cancelOrder(ctx, id, adminBy, false)
-		notice = "Canceled; a paid order is refunded in full."
+		notice = "canceled"
 	case "return-received":
 		_, err = s.returnReceived(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
-		notice = "Return received; the customer gets an e-mail."
+		notice = "return-received"
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
@@ -374,13 +374,13 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			}
 		}
 		_, _, err = s.ownerRefund(ctx, id, req, adminBy)
-		notice = "Refund sent."
+		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
-			notice, err = "The provider did not answer in time. The refund is recorded and is checked against the provider's list before anything is sent again.", nil
+			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
 		err = s.syncRefunds(ctx, id, adminBy)
-		notice = "Refunds checked with the payment provider."
+		notice = "synced"
 	default:
 		s.adminMessage(c, http.StatusNotFound, "No such action.")
 		return
@@ -398,7 +398,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
-	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+"?notice="+url.QueryEscape(notice))
+	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
 }
 
 // ownerDo applies pack, ship or deliver as the admin API does.

@@ -426,7 +426,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 		s.internalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
 	for _, r := range all {
 		switch r.State {
 		case review.Pending:
@@ -470,7 +470,7 @@ func (s *Sidecar) adminReviewsAction(c *gin.Context) {
 		return
 	}
 	s.log.Info("review moderated", "review", id, "action", string(a), "by", actor(c))
-	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(id+": "+string(a)+"d. Run `shop reviews export` and push to publish."))
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+noticeQuery("review-"+string(a)))
 }
 
 // retMessage is a page with a heading and one paragraph.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -390,14 +391,14 @@ func (s *Sidecar) adminNotifyForm(c *gin.Context) {
 		s.kickMail()
 	}
 	s.log.Info("notify", "version", res.Version, "arrivals", len(res.Arrivals), "queued", res.Queued, "by", actor(c))
-	msg := fmt.Sprintf("%d digest(s) queued.", res.Queued)
+	q := noticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
 	switch {
 	case res.Baseline:
-		msg = "Starting point recorded; products added from now on will be announced."
+		q = noticeQuery("digest-baseline")
 	case res.Unchanged:
-		msg = "Nothing new since the last announcement; nothing sent."
+		q = noticeQuery("digest-unchanged")
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(msg))
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+q)
 }
 
 // adminNotify compares the catalog in force with the last one announced and
