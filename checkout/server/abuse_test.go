@@ -53,3 +53,41 @@ func TestAdminNoticeIsACode(t *testing.T) {
 		t.Errorf("after packing (%s) no success notice", loc)
 	}
 }
+
+// TestOriginIsTheBaseURL: the Origin check compares with the configured base
+// URL only; a forged Host header equal to the forged Origin does not pass
+// (item 7). A loopback base URL (shop serve) also takes 127.0.0.1 and ::1 of
+// the same port.
+func TestOriginIsTheBaseURL(t *testing.T) {
+	sh := newShop(t)
+	post := func(origin, host string) int {
+		req, _ := http.NewRequest(http.MethodPost, sh.url+"/api/cart/items", strings.NewReader(`{"sku":"MOK-001","quantity":1}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := post("http://evil.example", "evil.example"); got != http.StatusForbidden {
+		t.Errorf("Origin and Host both evil.example: %d, want 403", got)
+	}
+	if got := post("http://evil.example:8080", "evil.example:8080"); got != http.StatusForbidden {
+		t.Errorf("Origin and Host both evil.example:8080: %d, want 403", got)
+	}
+	if got := post(sh.url, ""); got != http.StatusOK {
+		t.Errorf("the base URL's own origin: %d, want 200", got)
+	}
+	u, _ := url.Parse(sh.url)
+	if got := post("http://localhost:"+u.Port(), ""); got != http.StatusOK {
+		t.Errorf("localhost with the base URL's port: %d, want 200", got)
+	}
+	if got := post("http://localhost:1", ""); got != http.StatusForbidden {
+		t.Errorf("localhost with another port: %d, want 403", got)
+	}
+}

@@ -158,11 +158,23 @@ func (s *Sidecar) checkOrigin(r *http.Request) string {
 	if strings.EqualFold(u.Scheme, s.base.Scheme) && strings.EqualFold(u.Host, s.base.Host) {
 		return ""
 	}
-	// Same origin as the address the browser asked for (shop serve, one-box setups).
-	if strings.EqualFold(u.Host, r.Host) {
+	// The Host header is the client's to write, so it is never the yardstick.
+	// Only a loopback base URL (shop serve: http://localhost:1313/) also
+	// takes the other loopback names of the same port, so the dev server
+	// works at http://127.0.0.1:1313/ too; a page elsewhere cannot have such
+	// an origin.
+	if loopback(s.base.Hostname()) && loopback(u.Hostname()) && u.Port() == s.base.Port() && strings.EqualFold(u.Scheme, s.base.Scheme) {
 		return ""
 	}
 	return "cross-origin request refused: " + origin + " is not this shop"
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // adminAuth checks the bearer token in constant time.
