@@ -1,10 +1,13 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 )
@@ -89,5 +92,177 @@ func TestOriginIsTheBaseURL(t *testing.T) {
 	}
 	if got := post("http://localhost:1", ""); got != http.StatusForbidden {
 		t.Errorf("localhost with another port: %d, want 403", got)
+	}
+}
+
+// withProxy makes the shop believe X-Forwarded-For from 127.0.0.1, so a
+// test can speak as many clients.
+func withProxy(o *Options) {
+	p, err := ParseTrustedProxies("127.0.0.1/32")
+	if err != nil {
+		panic(err)
+	}
+	o.TrustedProxies = p
+}
+
+// TestAdminSessionRevocable: after logout the old cookie opens nothing; a
+// session unused for longer than the idle limit ends (item 4).
+func TestAdminSessionRevocable(t *testing.T) {
+	var clk offsetClock
+	sh := newShop(t, withOffsetClock(&clk))
+	u, _ := url.Parse(sh.url + "/admin/")
+	old := sh.adminLogin()
+	home := sh.req(http.MethodGet, "/admin/", "")
+	if home.StatusCode != http.StatusOK {
+		t.Fatalf("home: %d", home.StatusCode)
+	}
+	if r := sh.form("/admin/logout", url.Values{"csrf": {csrfOf(t, home.body)}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.StatusCode)
+	}
+	sh.jar.SetCookies(u, []*http.Cookie{{Name: adminCookie, Value: old.Value, Path: "/admin/"}})
+	if r := sh.req(http.MethodGet, "/admin/", ""); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the cookie of a logged-out session: %d, want 401", r.StatusCode)
+	}
+
+	sh.adminLogin()
+	clk.advance(adminSessionIdle - time.Minute)
+	if r := sh.req(http.MethodGet, "/admin/", ""); r.StatusCode != http.StatusOK {
+		t.Errorf("a session used %s ago: %d", adminSessionIdle-time.Minute, r.StatusCode)
+	}
+	clk.advance(adminSessionIdle - time.Minute) // used just now: still live
+	if r := sh.req(http.MethodGet, "/admin/", ""); r.StatusCode != http.StatusOK {
+		t.Errorf("a session in use for %s: %d", 2*(adminSessionIdle-time.Minute), r.StatusCode)
+	}
+	clk.advance(adminSessionIdle + time.Minute)
+	if r := sh.req(http.MethodGet, "/admin/", ""); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a session idle for %s: %d, want 401", adminSessionIdle+time.Minute, r.StatusCode)
+	}
+}
+
+// loginAs posts the login form as client (an X-Forwarded-For address).
+func (sh *testShop) loginAs(client, token string, cookies ...*http.Cookie) response {
+	sh.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, sh.url+"/admin/login", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set("Origin", sh.url)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", client)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{Response: resp, body: string(b)}
+}
+
+// TestAdminLoginGuessing: parallel wrong tokens from one client are not
+// compared while it is locked; wrong tokens from many clients lock
+// everyone but a browser that logged in before; the lock ends (item 4).
+func TestAdminLoginGuessing(t *testing.T) {
+	var clk offsetClock
+	sh := newShop(t, withOffsetClock(&clk), withProxy)
+	const wrong = "wrong-token-wrong-token-wrong-token-x"
+
+	// The owner logged in once from this browser: it holds the owner cookie.
+	first := sh.loginAs("198.51.100.1", testAdminToken)
+	var owner *http.Cookie
+	for _, c := range first.Cookies() {
+		if c.Name == ownerCookie {
+			owner = c
+		}
+	}
+	if first.StatusCode != http.StatusSeeOther || owner == nil {
+		t.Fatalf("first login: %d, owner cookie %v", first.StatusCode, owner)
+	}
+
+	// 20 parallel wrong tokens from one client: one is compared.
+	codes := make(chan int, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes <- sh.loginAs("203.0.113.9", wrong).StatusCode }()
+	}
+	wg.Wait()
+	close(codes)
+	compared := 0
+	for c := range codes {
+		switch c {
+		case http.StatusUnauthorized:
+			compared++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("parallel wrong login: %d", c)
+		}
+	}
+	if compared > 1 {
+		t.Errorf("%d of 20 parallel wrong tokens were compared, want at most 1", compared)
+	}
+	// Locked, even with the right token; the same /64 for IPv6.
+	if r := sh.loginAs("203.0.113.9", testAdminToken); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("right token from a locked client: %d", r.StatusCode)
+	}
+	sh.loginAs("2001:db8:1:2::1", wrong)
+	if r := sh.loginAs("2001:db8:1:2::ffff", wrong); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("another address of a locked /64: %d, want 429", r.StatusCode)
+	}
+	// The delay doubles per wrong token and is bounded.
+	clk.advance(2 * time.Second)
+	sh.loginAs("203.0.113.9", wrong)
+	clk.advance(time.Second + 500*time.Millisecond)
+	if r := sh.loginAs("203.0.113.9", testAdminToken); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("after the second wrong token the lock is 2 s: %d", r.StatusCode)
+	}
+	clk.advance(time.Second)
+	if r := sh.loginAs("203.0.113.9", testAdminToken); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the lock: %d", r.StatusCode)
+	}
+
+	// Many clients, one wrong token each: the global budget runs out.
+	for i := range 40 {
+		sh.loginAs("192.0.2."+itoa(i+1), wrong)
+	}
+	if r := sh.loginAs("198.51.100.200", testAdminToken); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right token from a new client during the global lock: %d, want 429", r.StatusCode)
+	}
+	if r := sh.loginAs("198.51.100.1", testAdminToken, owner); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the owner's browser during the global lock: %d, want 303", r.StatusCode)
+	}
+	forged := &http.Cookie{Name: ownerCookie, Value: "00." + strings.Repeat("0", 64)}
+	if r := sh.loginAs("198.51.100.201", testAdminToken, forged); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a forged owner cookie during the global lock: %d, want 429", r.StatusCode)
+	}
+	clk.advance(32 * time.Minute) // bounded: (1+burst)/rate
+	if r := sh.loginAs("198.51.100.200", testAdminToken); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("right token after the global lock: %d", r.StatusCode)
+	}
+}
+
+// TestAdminAPIGuessing: wrong bearer tokens lock their client out of the
+// admin API; the CLI on the server itself (loopback) is not locked out by
+// strangers elsewhere (item 4).
+func TestAdminAPIGuessing(t *testing.T) {
+	var clk offsetClock
+	sh := newShop(t, withOffsetClock(&clk), withProxy)
+	api := func(client, token string) int {
+		r := sh.req(http.MethodGet, "/api/admin/orders", "", "Authorization", "Bearer "+token, "X-Forwarded-For", client)
+		return r.StatusCode
+	}
+	if got := api("203.0.113.9", "wrong-token-wrong-token-wrong-token-x"); got != http.StatusUnauthorized {
+		t.Fatalf("wrong token: %d", got)
+	}
+	if got := api("203.0.113.9", testAdminToken); got != http.StatusTooManyRequests {
+		t.Errorf("right token right after a wrong one: %d, want 429", got)
+	}
+	for i := range 40 {
+		api("192.0.2."+itoa(i+1), "wrong-token-wrong-token-wrong-token-x")
+	}
+	if got := api("198.51.100.7", testAdminToken); got != http.StatusTooManyRequests {
+		t.Errorf("a new client during the global lock: %d, want 429", got)
+	}
+	if got := api("", testAdminToken); got != http.StatusOK { // no X-Forwarded-For: 127.0.0.1
+		t.Errorf("the CLI on the server during the global lock: %d, want 200", got)
 	}
 }

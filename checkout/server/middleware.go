@@ -6,11 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"math"
 	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,10 +187,23 @@ func (s *Sidecar) adminAuth() gin.HandlerFunc {
 			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
 			return
 		}
+		// Wrong tokens lock their client out for a growing while and drain a
+		// global budget; the API's guard is apart from the login form's, and
+		// a client on this machine (the CLI on the server) skips the global
+		// lock, so strangers cannot lock the owner out of both.
+		client := s.clientKey(c.Request)
+		if wait := s.abuse.api.wait(client, loopback(client)); wait > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
+			return
+		}
 		auth := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(auth, "Bearer ")
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			if found {
+				s.abuse.api.failed(client)
+			}
 			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
 			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
 			return

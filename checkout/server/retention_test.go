@@ -488,7 +488,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.ModeratedBy == "" {
 		t.Errorf("after approving on the page: %+v", r)
 	}
-	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "Starting+point") {
+	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=digest-baseline") {
 		t.Errorf("notify button: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }

@@ -50,6 +50,8 @@ type parts struct {
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
+
+	abuse abuseState // limits on what strangers can do (abuse.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -60,6 +62,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
+	s.abuse = newAbuseState(s.now)
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
 	if err != nil {
