@@ -15,3 +15,16 @@ func newAbuseState(now func() time.Time) abuseState {
 		api:   newTokenGuard(now, 15*time.Minute, 30, 1),
 	}
 }
+
+func init() {
+	addPhrases(map[string]map[string]string{
+		"nl": {
+			"poll.counting": "Eén stem per browser; van één internetaansluiting tellen hoogstens %d browsers mee. Je kunt je stem wijzigen.",
+			"poll.limit":    "Je stem is niet geteld: van deze internetaansluiting hebben al %d browsers gestemd.",
+		},
+		"en": {
+			"poll.counting": "One vote per browser; at most %d browsers count from one internet connection. You can change your vote.",
+			"poll.limit":    "Your vote was not counted: %d browsers on this internet connection have voted already.",
+		},
+	})
+}

@@ -4,12 +4,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/poll"
 )
 
 // TestRedirectsDoNotLeakBetweenVisitors: the slash redirects keep one
@@ -264,5 +266,57 @@ func TestAdminAPIGuessing(t *testing.T) {
 	}
 	if got := api("", testAdminToken); got != http.StatusOK { // no X-Forwarded-For: 127.0.0.1
 		t.Errorf("the CLI on the server during the global lock: %d, want 200", got)
+	}
+}
+
+// TestPollStuffing: browsers without a cookie from 40 addresses of one
+// IPv6 /64 count as at most maxVotersPerNet votes; a browser that voted can
+// still change its vote; the result says how votes are counted (item 5).
+func TestPollStuffing(t *testing.T) {
+	var clk offsetClock
+	sh := newShop(t, withProxy, withOffsetClock(&clk), withCatalog(t, func(c map[string]any) {
+		c["polls"] = []any{map[string]any{"id": "next-glaze", "question": "Welke glazuur?", "options": []any{"Blauw", "Groen", "Zand"}, "page": "/over/"}}
+	}))
+	vote := func(client string, jar http.CookieJar, option string) response {
+		req, _ := http.NewRequest(http.MethodPost, sh.url+"/api/polls/next-glaze/vote", strings.NewReader(`{"option":`+option+`}`))
+		req.Header.Set("Origin", sh.url)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", "en")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := (&http.Client{Jar: jar}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return response{Response: resp, body: string(b)}
+	}
+	first, _ := newJar()
+	if r := vote("2001:db8:5:6::1", first, "0"); r.StatusCode != http.StatusOK {
+		t.Fatalf("first vote: %d %s", r.StatusCode, r.body)
+	}
+	for i := range 40 {
+		vote("2001:db8:5:6::"+strconv.FormatInt(int64(i+2), 16), nil, "1")
+	}
+	var res poll.Result
+	sh.req(http.MethodGet, "/api/polls/next-glaze", "").json(t, &res)
+	if res.Total > maxVotersPerNet {
+		t.Errorf("41 cookie-less votes from one /64 count as %d, want at most %d", res.Total, maxVotersPerNet)
+	}
+	// The first browser still moves its own vote (after the rate limit,
+	// which counts per /64 too, has refilled).
+	clk.advance(time.Minute)
+	if r := vote("2001:db8:5:6::1", first, "2"); r.StatusCode != http.StatusOK {
+		t.Errorf("a browser that voted changes its vote: %d %s", r.StatusCode, r.body)
+	}
+	// Another network votes as usual, and reads how votes are counted.
+	r := vote("198.51.100.3", nil, "2")
+	r.json(t, &res)
+	if r.StatusCode != http.StatusOK || !strings.Contains(res.Counting, "browsers count from one internet connection") {
+		t.Errorf("vote from another network: %d, counting %q", r.StatusCode, res.Counting)
+	}
+	sh.req(http.MethodGet, "/api/polls/next-glaze", "", "Accept-Language", "nl", "Cookie", "sf_lang=nl").json(t, &res)
+	if !strings.Contains(res.Counting, "Eén stem per browser") {
+		t.Errorf("Dutch result says %q", res.Counting)
 	}
 }

@@ -29,7 +29,7 @@ import (
 // retentionRoutes registers the review, subscription and poll URLs.
 func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	formLimit := newLimiter(20, 10, s.now, s.clientKey)
-	voteLimit := newLimiter(20, 10, s.now, s.clientKey) // a household behind one address votes too
+	voteLimit := newLimiter(20, 10, s.now, func(r *http.Request) string { return netKey(s.clientKey(r)) }) // per IPv4 address or IPv6 /64; a household behind one votes too
 	subLimit := newLimiter(6, 3, s.now, s.clientKey)
 	if s.opts.RateLimit < 0 {
 		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
