@@ -12,6 +12,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/poll"
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // TestRedirectsDoNotLeakBetweenVisitors: the slash redirects keep one
@@ -318,5 +319,45 @@ func TestPollStuffing(t *testing.T) {
 	sh.req(http.MethodGet, "/api/polls/next-glaze", "", "Accept-Language", "nl", "Cookie", "sf_lang=nl").json(t, &res)
 	if !strings.Contains(res.Counting, "Eén stem per browser") {
 		t.Errorf("Dutch result says %q", res.Counting)
+	}
+}
+
+// TestStrangerOrderDoesNotBlockErasure: a stranger's unpaid order with the
+// customer's address neither shows on the customer's data page nor blocks
+// the erasure of their data (item 3).
+func TestStrangerOrderDoesNotBlockErasure(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withLoyalty(t))
+	mine := sh.delivered(sh.buy(f, "own-1", map[string]int{"MOK-001": 1}, ""))
+
+	// The stranger, in another browser, orders with Eva's address and does not pay.
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("MOK-001", 1)
+	stranger := strings.NewReplacer("Eva de Vries", "Mallory Stranger", "Markt 1", "Evil Street 13").Replace(validCheckout)
+	r := sh.req(http.MethodPost, "/api/checkout", stranger, "Idempotency-Key", "stranger-1")
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("stranger's checkout: %d %s", r.StatusCode, r.body)
+	}
+	var a CheckoutAnswer
+	r.json(t, &a)
+
+	jar, _ = newJar()
+	sh.jar, sh.client.Jar = jar, jar // Eva's browser
+	linkPath := sh.pointsLink(pointsEmail)
+	page := sh.req(http.MethodGet, linkPath+"?lang=en", "")
+	if strings.Contains(page.body, "Mallory") || strings.Contains(page.body, "Evil Street") || strings.Contains(page.body, a.Order.ID) {
+		t.Errorf("Eva's data page shows the stranger's unpaid order")
+	}
+	if !strings.Contains(page.body, mine.ID) {
+		t.Errorf("Eva's data page lacks her own order %s", mine.ID)
+	}
+	del := sh.form(linkPath+"/delete", url.Values{"confirm": {"1"}, "lang": {"en"}})
+	if del.StatusCode != http.StatusOK {
+		t.Fatalf("delete with a stranger's unpaid order under the address: %d, want 200", del.StatusCode)
+	}
+	if o, _ := sh.sc.store.GetOrder(mine.ID); o.Customer.Email != "" || o.Customer.Name != store.AnonymousName {
+		t.Errorf("Eva's order keeps her data: %+v", o.Customer)
 	}
 }

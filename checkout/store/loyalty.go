@@ -198,6 +198,20 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
+// ConfirmedByOwner reports whether the owner of the order's e-mail address
+// stands behind it: it was paid, or it spent the points of the address
+// (which takes the link mailed to that address). Anyone can type any
+// address into a checkout; an unpaid order with it is no proof of anything,
+// so it neither shows on the address's data page nor blocks its erasure,
+// and it earns the address no e-mail beyond its own confirmation.
+func ConfirmedByOwner(o *order.Order) bool {
+	switch o.State {
+	case order.Paid, order.Packed, order.Shipped, order.Delivered:
+		return true
+	}
+	return !o.PaidAt.IsZero() || o.PointsRedeemed > 0
+}
+
 // Deleted says what DeleteCustomerData did.
 type Deleted struct {
 	Orders  int `json:"orders"`  // orders anonymised
@@ -238,7 +252,18 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 		if err != nil {
 			return err
 		}
+		// Only orders the address's owner confirmed (by paying or by
+		// spending the points of the address) block the erasure; a
+		// stranger's unpaid order with this address neither blocks it nor
+		// is touched while it may still be paid (it ends canceled and is
+		// erased by the next request).
+		mine = slices.DeleteFunc(mine, func(o *order.Order) bool {
+			return !ConfirmedByOwner(o) && o.State != order.Canceled
+		})
 		for _, o := range mine {
+			if !ConfirmedByOwner(o) {
+				continue
+			}
 			if !o.State.Final() {
 				return fmt.Errorf("%w: %s is %s", ErrOrderOpen, o.ID, o.State)
 			}
