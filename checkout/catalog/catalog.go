@@ -30,6 +30,9 @@ type Catalog struct {
 	Items       []Item    `json:"items"`
 	Polls       []Poll    `json:"polls,omitempty"`   // the poll shortcodes on the site's pages
 	Loyalty     *Loyalty  `json:"loyalty,omitempty"` // loyalty points rule; nil: no programme (loyalty.go)
+	// Categories and Makers name what a visitor can follow (topics.go).
+	Categories []TopicName `json:"categories,omitempty"`
+	Makers     []TopicName `json:"makers,omitempty"`
 
 	bySKU map[string]int // index into Items, built by Parse
 }
