@@ -361,3 +361,103 @@ func TestStrangerOrderDoesNotBlockErasure(t *testing.T) {
 		t.Errorf("Eva's order keeps her data: %+v", o.Customer)
 	}
 }
+
+// withLimits turns the rate limits on (newShop turns them off).
+func withLimits(o *Options) { o.RateLimit = 0 }
+
+// subscribeAs posts the subscription form as client (an X-Forwarded-For address).
+func (sh *testShop) subscribeAs(client string, v url.Values) int {
+	sh.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, sh.url+"/api/subscriptions", strings.NewReader(v.Encode()))
+	req.Header.Set("Origin", sh.url)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", client)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		sh.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestStrangerCannotMailAnyone: the subscription form takes topics and
+// their names from the catalog only; an address gets a few confirmation
+// e-mails a day whoever asks, a network a few an hour whatever the
+// addresses; an unpaid order with someone else's address sends that address
+// nothing, not when canceled, not as a points link (item 2).
+func TestStrangerCannotMailAnyone(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withProxy, withLimits)
+	const victim = "victim@example.nl"
+	phish := "FREE 500 EUR giftcard - claim at https://evil.example/claim"
+
+	if code := sh.subscribeAs("2001:db8:9::1", url.Values{"email": {victim}, "topic": {"category:zz-1"}, "label": {phish}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("a topic the catalog does not know: %d, want 422", code)
+	}
+	if code := sh.subscribeAs("2001:db8:9::2", url.Values{"email": {victim}, "topic": {"category:koffie"}, "label": {phish}, "lang": {"en"}}); code != http.StatusOK {
+		t.Fatalf("a known topic: %d", code)
+	}
+	sh.flushMail()
+	ms := sh.mails("subscribe_confirm")
+	if len(ms) != 1 {
+		t.Fatalf("%d confirmation e-mails after one good request, want 1", len(ms))
+	}
+	if subj := ms[0].Header.Get("Subject"); strings.Contains(subj, "FREE") || !strings.Contains(subj, "Coffee") {
+		t.Errorf("subject %q: want the catalog's name Coffee, never the form's words", subj)
+	}
+	body, _ := io.ReadAll(ms[0].Body)
+	if strings.Contains(string(body), "evil.example") {
+		t.Error("the form's words reach the e-mail body")
+	}
+
+	// 20 addresses of one /64 (one client) ask for every topic for the victim.
+	topics := []string{"category:koffie", "category:boeken", "category:servies", "maker:guji-cooperatie"}
+	refused := 0
+	for i := range 20 {
+		code := sh.subscribeAs("2001:db8:9::"+strconv.Itoa(100+i), url.Values{"email": {victim}, "topic": {topics[i%len(topics)]}})
+		if code == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	sh.flushMail()
+	if n := len(sh.mails("subscribe_confirm")); n > 3 {
+		t.Errorf("the victim got %d confirmation e-mails, want at most 3 a day", n)
+	}
+	if refused == 0 {
+		t.Error("20 requests from one /64 within a second: none refused")
+	}
+	// Another /64 sprays 20 different addresses: a few e-mails, not 20.
+	before := len(sh.mails("subscribe_confirm"))
+	for i := range 20 {
+		sh.subscribeAs("2001:db8:a::"+strconv.Itoa(i+1), url.Values{"email": {"v" + strconv.Itoa(i) + "@example.nl"}, "topic": {"category:koffie"}})
+	}
+	sh.flushMail()
+	if n := len(sh.mails("subscribe_confirm")) - before; n > mailBurst {
+		t.Errorf("one /64 made the shop mail %d addresses at once, want at most %d", n, mailBurst)
+	}
+
+	// An unpaid order with Eva's address, placed by someone else: Eva gets
+	// no order e-mail, no cancel e-mail and no points link because of it.
+	sh.addToCart("MOK-001", 1)
+	r, a := sh.checkout("stranger-mail-1")
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
+	}
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	if err := f.SetStatus(o.PaymentID, "failed"); err != nil {
+		t.Fatal(err)
+	}
+	if r := sh.req(http.MethodPost, "/api/orders/"+o.Token+"/cancel", "{}"); r.StatusCode != http.StatusOK {
+		t.Fatalf("cancel the unpaid order: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.form("/points/", url.Values{"email": {"eva@example.nl"}, "lang": {"en"}}); r.StatusCode != http.StatusOK {
+		t.Fatalf("points link form: %d", r.StatusCode)
+	}
+	sh.flushMail()
+	for _, kind := range []string{"order_confirmation", "order_canceled", "points_link"} {
+		if n := len(sh.outboxFiles(kind)); n != 0 {
+			t.Errorf("an unpaid order with someone's address sent them %d %s e-mail(s)", n, kind)
+		}
+	}
+}

@@ -512,7 +512,10 @@ func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer 
 			}
 		}
 		var mails []store.Mail
-		if customer { // the wording is "as you asked"; the shop's own cancel is told by the refund e-mail, as in the admin API
+		// The wording is "as you asked"; the shop's own cancel is told by the
+		// refund e-mail, as in the admin API. An order nobody paid gets no
+		// e-mail: its address may be a stranger's (issue 12, item 2).
+		if customer && store.ConfirmedByOwner(o) {
 			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
 		}
 		return true, kept, mails, nil

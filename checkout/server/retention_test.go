@@ -471,7 +471,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	o := sh.paidDelivered("adm-1")
 	token := tokenOf(t, o.URL)
 	sh.form("/order/"+token+"/review", url.Values{"product": {"ethiopie-guji"}, "rating": {"3"}, "text": {"Gaat wel <b>"}, "author": {"Eva"}})
-	sh.form("/api/subscriptions", url.Values{"email": {"f@example.nl"}, "topic": {"maker:guji-cooperatie"}, "label": {"Guji-coöperatie"}})
+	sh.form("/api/subscriptions", url.Values{"email": {"f@example.nl"}, "topic": {"maker:guji-cooperatie"}, "lang": {"nl"}})
 	sh.adminLogin()
 	page := sh.req(http.MethodGet, "/admin/reviews/", "")
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, "Gaat wel &lt;b&gt;") || !strings.Contains(page.body, "Guji-coöperatie") {

@@ -29,8 +29,8 @@ import (
 // retentionRoutes registers the review, subscription and poll URLs.
 func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	formLimit := newLimiter(20, 10, s.now, s.clientKey)
-	voteLimit := newLimiter(20, 10, s.now, func(r *http.Request) string { return netKey(s.clientKey(r)) }) // per IPv4 address or IPv6 /64; a household behind one votes too
-	subLimit := newLimiter(6, 3, s.now, s.clientKey)
+	voteLimit := newLimiter(20, 10, s.now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
+	subLimit := newLimiter(6, 3, s.now, s.netClientKey)
 	if s.opts.RateLimit < 0 {
 		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
 	}
@@ -44,7 +44,7 @@ func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	// token in the path is the authority.
 	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
 
-	r.POST("/api/subscriptions", s.sameOrigin(), subLimit.middleware(s.tooManyPage), s.formSubscribe)
+	r.POST("/api/subscriptions", s.sameOrigin(), subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe)
 	r.GET("/api/subscriptions/confirm/:token", s.pageConfirm)
 	r.POST("/api/subscriptions/confirm/:token", s.sameOrigin(), s.formConfirm)
 	r.GET("/api/subscriptions/unsubscribe/:token", s.pageUnsubscribe)

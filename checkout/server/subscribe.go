@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,9 +75,13 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 		bad("sub.err.topic")
 		return
 	}
-	label := strings.Join(strings.Fields(req.Label), " ")
-	if label == "" || utf8.RuneCountInString(label) > 80 || !utf8.ValidString(label) {
-		label = topic.Key
+	// The label goes into the confirmation e-mail's subject: it is the
+	// catalog's name of the topic, never the form's words, and a topic the
+	// catalog does not know is refused (req.Label is ignored).
+	label, known := s.catalog.Current().FollowName(string(topic.Kind), topic.Key, lang)
+	if !known {
+		bad("sub.err.topic")
+		return
 	}
 	source := safeSource(req.Source)
 	email, err := subscribe.NormalizeEmail(req.Email)

@@ -62,7 +62,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
-	s.abuse = newAbuseState(s.now)
+	s.abuse = newAbuseState(s)
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
 	if err != nil {
