@@ -50,6 +50,8 @@ Environment:
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
   SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
+  SHOP_PROVIDER_CALLS  payment provider calls per second over webhook, order pages and
+                       reconciler together (default 5, bursts of twice that), or "off"
 
 Flags:
 `)
@@ -93,11 +95,16 @@ Flags:
 	if err != nil {
 		errs = append(errs, err)
 	}
+	providerCalls, err := providerCallsFromEnv(os.Getenv("SHOP_PROVIDER_CALLS"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	opts := server.Options{
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
 		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
+		ProviderCallsPerSecond: providerCalls,
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
@@ -203,6 +210,22 @@ func smtpFromEnv() (mail.SMTPConfig, error) {
 		c.Port = n
 	}
 	return c, nil
+}
+
+// providerCallsFromEnv reads SHOP_PROVIDER_CALLS: provider calls per
+// second, "off" for no budget, empty for the default.
+func providerCallsFromEnv(v string) (float64, error) {
+	switch v = strings.TrimSpace(strings.ToLower(v)); v {
+	case "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n > 1000 {
+		return 0, fmt.Errorf("SHOP_PROVIDER_CALLS=%q is not a number of provider calls per second like 5, or off", v)
+	}
+	return n, nil
 }
 
 // rateLimitFromEnv reads SHOP_RATE_LIMIT: checkouts per minute per client,

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -459,5 +460,79 @@ func TestStrangerCannotMailAnyone(t *testing.T) {
 		if n := len(sh.outboxFiles(kind)); n != 0 {
 			t.Errorf("an unpaid order with someone's address sent them %d %s e-mail(s)", n, kind)
 		}
+	}
+}
+
+// frozenClock stands still until advanced.
+type frozenClock struct{ ns atomic.Int64 }
+
+func (c *frozenClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *frozenClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+// TestProviderBudget: 30 unpaid orders whose pages are polled at once ask
+// the provider no more than the budget allows (a burst of twice the rate,
+// then the rate); the pages that find the budget used up still answer, with
+// "we are confirming your payment" (item 8).
+func TestProviderBudget(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	var clk frozenClock
+	clk.advance(time.Duration(time.Now().UnixNano()))
+	const rate = 2
+	sh := newShop(t, withMollie(f), func(o *Options) { o.ProviderCallsPerSecond, o.Now = rate, clk.now })
+	var tokens []string
+	for i := range 30 {
+		jar, _ := newJar()
+		sh.jar, sh.client.Jar = jar, jar
+		sh.addToCart("MOK-001", 1)
+		r, a := sh.checkout("budget-" + strconv.Itoa(i))
+		if r.StatusCode != http.StatusCreated {
+			t.Fatalf("checkout %d: %d %s (creating payments is never refused)", i, r.StatusCode, r.body)
+		}
+		tokens = append(tokens, tokenOf(t, a.Order.URL))
+	}
+	clk.advance(time.Minute) // the bucket is full again
+	before := f.Calls(molliefake.GetPayment)
+	const rounds = 3
+	var answered, confirming atomic.Int64
+	for range rounds {
+		var wg sync.WaitGroup
+		for _, tok := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest(http.MethodGet, sh.url+"/order/"+tok, nil)
+				req.Header.Set("Accept-Language", "en")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode == http.StatusOK {
+					answered.Add(1)
+				}
+				if strings.Contains(string(b), "We are confirming your payment") {
+					confirming.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		clk.advance(3 * time.Second) // the pages refresh every 3 s
+	}
+	calls := f.Calls(molliefake.GetPayment) - before
+	budget := 2*rate + rate*3*(rounds-1)
+	if calls > budget {
+		t.Errorf("%d pages polled %d times asked the provider %d times, want at most %d", len(tokens), rounds, calls, budget)
+	}
+	if calls == 0 {
+		t.Error("no page asked the provider at all")
+	}
+	if n := answered.Load(); n != int64(rounds*len(tokens)) {
+		t.Errorf("%d of %d page views answered 200", n, rounds*len(tokens))
+	}
+	if n := confirming.Load(); n != int64(rounds*len(tokens)) {
+		t.Errorf("%d of %d page views say we are confirming the payment", n, rounds*len(tokens))
 	}
 }

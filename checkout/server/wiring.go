@@ -51,7 +51,8 @@ type parts struct {
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
 
-	abuse abuseState // limits on what strangers can do (abuse.go)
+	abuse  abuseState      // limits on what strangers can do (abuse.go)
+	budget *budgetProvider // the provider call budget, or nil (providerbudget.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -87,6 +88,13 @@ func (s *Sidecar) open(ctx context.Context) error {
 
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
+	}
+	if rate := s.opts.ProviderCallsPerSecond; rate >= 0 { // one budget for every provider call (providerbudget.go)
+		if rate == 0 {
+			rate = defaultProviderCallsPerSecond
+		}
+		s.budget = newBudgetProvider(s.provider, rate, s.now)
+		s.provider = s.budget
 	}
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
@@ -143,7 +151,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.syncPayment(ctx, id, "webhook"); err != nil {
+			if err := s.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},
