@@ -50,7 +50,7 @@ Environment:
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
   SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
-  SHOP_PROVIDER_CALLS  payment provider calls per second over webhook, order pages and
+  SHOP_PROVIDER_CALLS  Mollie calls per second over webhook, order pages and
                        reconciler together (default 5, bursts of twice that), or "off"
 
 Flags:

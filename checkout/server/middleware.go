@@ -191,14 +191,15 @@ func (s *Sidecar) adminAuth() gin.HandlerFunc {
 		// global budget; the API's guard is apart from the login form's, and
 		// a client on this machine (the CLI on the server) skips the global
 		// lock, so strangers cannot lock the owner out of both.
+		// A request without a bearer token guesses nothing: it gets 401.
 		client := s.clientKey(c.Request)
-		if wait := s.abuse.api.wait(client, loopback(client)); wait > 0 {
+		auth := c.GetHeader("Authorization")
+		token, found := strings.CutPrefix(auth, "Bearer ")
+		if wait := s.abuse.api.wait(client, loopback(client)); found && wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
 			return
 		}
-		auth := c.GetHeader("Authorization")
-		token, found := strings.CutPrefix(auth, "Bearer ")
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			if found {

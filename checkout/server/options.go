@@ -38,7 +38,7 @@ type Options struct {
 	// believed for telling clients apart; empty means the connection's own
 	// address counts (SHOP_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
-	// ProviderCallsPerSecond is the budget of payment provider calls over
+	// ProviderCallsPerSecond is the budget of Mollie calls over
 	// webhook, order pages and reconciler together; 0 means 5, negative
 	// turns the budget off (SHOP_PROVIDER_CALLS).
 	ProviderCallsPerSecond float64

@@ -89,7 +89,9 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
 	}
-	if rate := s.opts.ProviderCallsPerSecond; rate >= 0 { // one budget for every provider call (providerbudget.go)
+	// One budget for every call to Mollie (providerbudget.go); the built-in
+	// provider is this process's own file and has no rate limits to spare.
+	if rate := s.opts.ProviderCallsPerSecond; rate >= 0 && s.local == nil {
 		if rate == 0 {
 			rate = defaultProviderCallsPerSecond
 		}
