@@ -60,9 +60,13 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// PointsLinksPerDay is the most points-link e-mails one address gets in 24
+// hours, whoever asks.
+const PointsLinksPerDay = 5
+
 // RequestPointsLink queues an e-mail with a fresh link (valid for ttl) to
 // the points page of email, unless one went to that address less than
-// every ago. It reports whether an e-mail was queued; callers should not
+// every ago, or PointsLinksPerDay did in the last 24 hours. It reports whether an e-mail was queued; callers should not
 // tell the visitor either way.
 func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) (queued bool, err error) {
 	email = loyalty.NormalizeEmail(email)
@@ -78,12 +82,24 @@ func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) 
 		if err != nil {
 			return err
 		}
-		var last time.Time
-		if v := sent.Get([]byte(email)); v != nil {
-			_ = last.UnmarshalText(v)
+		// The links sent in the last 24 hours (older files hold one time as text).
+		var recent []time.Time
+		if v := sent.Get([]byte(email)); len(v) > 0 && v[0] == '[' {
+			_ = json.Unmarshal(v, &recent)
+		} else if v != nil {
+			var last time.Time
+			if last.UnmarshalText(v) == nil {
+				recent = append(recent, last)
+			}
 		}
-		if !last.IsZero() && now.Sub(last) < every {
+		recent = slices.DeleteFunc(recent, func(t time.Time) bool { return now.Sub(t) >= 24*time.Hour })
+		if len(recent) >= PointsLinksPerDay {
 			return nil
+		}
+		for _, t := range recent {
+			if now.Sub(t) < every {
+				return nil
+			}
 		}
 		links, err := bucket(tx, bucketPointsLinks)
 		if err != nil {
@@ -92,7 +108,7 @@ func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) 
 		if err := putJSON(links, tokenHash(token), PointsLink{Email: email, CreatedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
 			return err
 		}
-		stamp, _ := now.MarshalText()
+		stamp, _ := json.Marshal(append(recent, now))
 		if err := sent.Put([]byte(email), stamp); err != nil {
 			return err
 		}

@@ -108,3 +108,26 @@ func TestOrderOfAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestPointsLinksPerDay: however the requests are spread, one address gets
+// at most PointsLinksPerDay link e-mails in any 24 hours; a day later it
+// gets one again (issue 12, item 2).
+func TestPointsLinksPerDay(t *testing.T) {
+	f := open(t, -1)
+	sent := 0
+	for range 3 * PointsLinksPerDay {
+		if q, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); err != nil {
+			t.Fatal(err)
+		} else if q {
+			sent++
+		}
+		f.clock.Add(3 * time.Minute)
+	}
+	if sent != PointsLinksPerDay {
+		t.Errorf("%d link e-mails within %s, want %d", sent, 3*PointsLinksPerDay*3*time.Minute, PointsLinksPerDay)
+	}
+	f.clock.Add(24 * time.Hour)
+	if q, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !q {
+		t.Error("no link e-mail a day later")
+	}
+}
