@@ -487,14 +487,15 @@ func (s *Sidecar) formLabels(c *gin.Context) {
 	s.renderLabels(c, http.StatusOK, rows, fmt.Sprintf("%d new label(s), %d failed.", made, len(res)-made))
 }
 
-// adminLabelAction is the admin order page's "Create label" button.
+// adminLabelAction is the admin order page's "Create label" button; it
+// returns a code of adminNotices.
 func (s *Sidecar) adminLabelAction(ctx context.Context, id string) (string, error) {
-	_, res, err := s.createLabel(ctx, id, adminBy)
+	_, _, err := s.createLabel(ctx, id, adminBy)
 	if err != nil {
 		_, msg := labelStatus(err)
 		return "", errors.New("Label not created: " + msg)
 	}
-	return "Label ready (tracking " + res.TrackingCode + "); the customer gets an e-mail with the tracking link.", nil
+	return "label", nil
 }
 
 // deliverParcel moves a shipped order to delivered with the carrier's
@@ -771,6 +772,7 @@ func km(m int) string {
 }
 
 func init() {
+	adminNotices["label"] = "Label ready; the order is shipped and the customer gets an e-mail with the tracking link."
 	addPhrases(map[string]map[string]string{
 		"nl": {
 			"pickup.legend":       "Afhaalpunt",
