@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"html/template"
@@ -126,8 +127,16 @@ func (s *Sidecar) carrierAPI(api, admin *gin.RouterGroup) {
 	admin.POST("/parcels/check", s.apiCheckParcels)
 }
 
-// carrierPages registers the owner's label pages (admin session).
+//go:embed pickup.js
+var pickupJS []byte
+
+// carrierPages registers the owner's label pages (admin session) and the
+// checkout page's pick-up point script.
 func (s *Sidecar) carrierPages(pages *gin.RouterGroup) {
+	pages.GET("/checkout/pickup.js", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=300")
+		c.Data(http.StatusOK, "text/javascript; charset=utf-8", pickupJS)
+	})
 	ad := pages.Group("/admin", s.adminSession())
 	ad.GET("/orders/:id/label", s.apiLabelPDF)
 	ad.GET("/labels", s.pageLabels)
@@ -809,7 +818,7 @@ const carrierTemplates = `
 {{with .Message}}<p class="muted">{{.}}</p>{{end}}
 {{range .Points}}<label><input type="radio" name="pickup_point" value="{{.ID}}"{{if eq .ID $.Pickup.Chosen}} checked{{end}}{{if $.Errors.pickup_point}} aria-describedby="e-pickup_point"{{end}}> {{.Name}}, {{.Street}}, {{.City}}{{with km .DistanceM}} <small class="muted">({{.}})</small>{{end}}</label>
 {{end}}</div>{{with $.Errors.pickup_point}}<span id="e-pickup_point" class="sf-error field-error">{{.}}</span>{{end}}
-</fieldset>{{end}}{{end}}{{end}}
+</fieldset><script src="/checkout/pickup.js" defer></script>{{end}}{{end}}{{end}}
 
 {{define "order-pickup"}}{{with .}}<p class="sf-pickup-point"><strong>{{t $.Lang "pickup.at"}}:</strong> {{.}}</p>{{end}}{{end}}
 
