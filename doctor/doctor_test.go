@@ -99,6 +99,9 @@ func TestCheckFixtures(t *testing.T) {
 		// a class missing (issue 10 §2).
 		{"oss-no-rates", []want{{Error, "data/vat.toml", "rates.DE"}}, "DE"},
 		{"oss-rate-gap", []want{{Error, "data/vat.toml", "rates.BE.reduced"}}, "reduced"},
+		// Issue 13: the terms page in each language, KvK and VAT number set.
+		{"missing-conditions", []want{{Error, "content/algemene-voorwaarden.en.md", ""}}, "terms and conditions"},
+		{"no-kvk", []want{{Error, "data/shop.toml", "kvk"}, {Error, "data/shop.toml", "vat_id"}}, "KvK"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
