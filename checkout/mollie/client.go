@@ -272,8 +272,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				}
 			}
 		case status >= 200 && status < 300:
-			if out == nil || len(bytes.TrimSpace(body)) == 0 {
+			if out == nil {
 				return nil
+			}
+			if len(bytes.TrimSpace(body)) == 0 {
+				// Never hand back a zero resource as if it were the answer
+				// (Mollie answers 202 without a body to a cancel of an
+				// authorized payment).
+				return &EmptyAnswerError{Status: status}
 			}
 			if err := json.Unmarshal(body, out); err != nil {
 				return fmt.Errorf("mollie %s %s: decode %d answer: %w", cl.method, u.Path, status, err)

@@ -222,8 +222,8 @@ func TestRefunds(t *testing.T) {
 	if err != nil || again.ID != r.ID {
 		t.Fatalf("replay = %+v, %v", again, err)
 	}
-	// More than remains: 422 on field amount.
-	_, err = c.Refunds.Create(ctx, p.ID, mollie.CreatePaymentRefund{Amount: mollie.Amount{Currency: "EUR", Value: "6.01"}}, "r-2")
+	// More than remains plus the € 25 Mollie allows beyond it: 422 on field amount.
+	_, err = c.Refunds.Create(ctx, p.ID, mollie.CreatePaymentRefund{Amount: mollie.Amount{Currency: "EUR", Value: "31.01"}}, "r-2")
 	if !errors.As(err, &be) || be.Status != http.StatusUnprocessableEntity || be.Field != "amount" {
 		t.Fatalf("too large refund: %v", err)
 	}

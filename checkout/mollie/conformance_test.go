@@ -89,7 +89,7 @@ func TestProvidersBehaveAlike(t *testing.T) {
 			if err != nil || r2.ID != r1.ID {
 				t.Fatalf("same refund key: %+v %v", r2, err)
 			}
-			if _, err := p.CreateRefund(ctx, a.ID, payment.RefundRequest{Amount: 501, Currency: "EUR", IdempotencyKey: "refund:7b"}); !errors.Is(err, payment.ErrInvalid) {
+			if _, err := p.CreateRefund(ctx, a.ID, payment.RefundRequest{Amount: 3001, Currency: "EUR", IdempotencyKey: "refund:7b"}); !errors.Is(err, payment.ErrInvalid) {
 				t.Errorf("over-refund: %v", err)
 			}
 			list, err := p.ListRefunds(ctx, a.ID)

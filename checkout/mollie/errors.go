@@ -2,6 +2,7 @@ package mollie
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -36,4 +37,12 @@ func snippet(b []byte) string {
 		s += "…"
 	}
 	return s
+}
+
+// EmptyAnswerError is returned when a 2xx answer that should carry a
+// resource has no body; Status is the HTTP status (e.g. 202).
+type EmptyAnswerError struct{ Status int }
+
+func (e *EmptyAnswerError) Error() string {
+	return fmt.Sprintf("mollie: %d answer without a body", e.Status)
 }

@@ -36,13 +36,24 @@ func (s *PaymentsService) Get(ctx context.Context, id string) (*Payment, error) 
 	return p, nil
 }
 
+// ErrCancelAccepted is returned by Cancel when Mollie accepted the cancel
+// of an authorized payment (202, no body): the payment is canceled later
+// and the webhook tells (https://docs.mollie.com/reference/cancel-payment).
+var ErrCancelAccepted = errors.New("mollie: cancel accepted, the payment changes later")
+
 // Cancel cancels a payment (DELETE), allowed while its isCancelable is true.
+// An open payment comes back canceled; for an authorized one Mollie answers
+// 202 without a body and Cancel returns ErrCancelAccepted.
 func (s *PaymentsService) Cancel(ctx context.Context, id string) (*Payment, error) {
 	if !ValidPaymentID(id) {
 		return nil, fmt.Errorf("cancel payment %q: %w", id, ErrInvalidID)
 	}
 	p := &Payment{}
 	if err := s.c.do(ctx, call{method: http.MethodDelete, path: "payments/" + id}, p); err != nil {
+		var ea *EmptyAnswerError
+		if errors.As(err, &ea) && ea.Status == http.StatusAccepted {
+			return nil, fmt.Errorf("cancel payment %s: %w", id, ErrCancelAccepted)
+		}
 		return nil, err
 	}
 	return p, nil

@@ -65,10 +65,17 @@ func (p *Provider) CancelPayment(ctx context.Context, id string) (*payment.Payme
 	if err == nil {
 		return toPayment(mp)
 	}
+	if errors.Is(err, ErrCancelAccepted) {
+		return nil, fmt.Errorf("mollie cancel payment: %w: %w", payment.ErrCancelPending, err)
+	}
 	var be *BaseError
 	if errors.As(err, &be) && be.Status == http.StatusUnprocessableEntity {
-		if cur, gerr := p.c.Payments.Get(ctx, id); gerr == nil && payment.Status(cur.Status).Final() {
+		cur, gerr := p.c.Payments.Get(ctx, id)
+		switch {
+		case gerr == nil && payment.Status(cur.Status).Final():
 			return nil, fmt.Errorf("mollie cancel payment: payment is %s: %w: %w", cur.Status, payment.ErrFinal, err)
+		case gerr == nil && !cur.IsCancelable:
+			return nil, fmt.Errorf("mollie cancel payment: payment is %s and not cancelable: %w: %w", cur.Status, payment.ErrNotCancelable, err)
 		}
 	}
 	return nil, providerErr("cancel payment", err)

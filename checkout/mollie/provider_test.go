@@ -3,6 +3,7 @@ package mollie_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestProvider(t *testing.T) {
 	if r.Amount != 450 || r.PaymentID != pay.ID || r.Status != "pending" {
 		t.Fatalf("refund = %+v", r)
 	}
-	_, err = p.CreateRefund(ctx, pay.ID, payment.RefundRequest{Amount: 1001, Currency: "EUR", IdempotencyKey: "rf-2"})
+	_, err = p.CreateRefund(ctx, pay.ID, payment.RefundRequest{Amount: 3501, Currency: "EUR", IdempotencyKey: "rf-2"})
 	if !errors.Is(err, payment.ErrInvalid) {
 		t.Fatalf("too large refund: %v", err)
 	}
@@ -79,12 +80,54 @@ func TestProvider(t *testing.T) {
 	// Pending is not final, but Mollie cannot cancel it either.
 	pend, _ := p.CreatePayment(ctx, payment.CreateRequest{Amount: 100, Currency: "EUR", Description: "x", RedirectURL: "https://x.example/"})
 	f.SetStatusQuiet(pend.ID, "pending")
-	if _, err := p.CancelPayment(ctx, pend.ID); !errors.Is(err, payment.ErrInvalid) || errors.Is(err, payment.ErrFinal) {
+	if _, err := p.CancelPayment(ctx, pend.ID); !errors.Is(err, payment.ErrNotCancelable) || errors.Is(err, payment.ErrFinal) {
 		t.Fatalf("cancel pending: %v", err)
 	}
 	open, _ := p.CreatePayment(ctx, payment.CreateRequest{Amount: 100, Currency: "EUR", Description: "y", RedirectURL: "https://x.example/"})
 	if c, err := p.CancelPayment(ctx, open.ID); err != nil || c.Status != payment.StatusCanceled || c.CheckoutURL != "" {
 		t.Fatalf("cancel open: %+v %v", c, err)
+	}
+}
+
+// TestProviderCancelLikeMollie: an open iDEAL payment Mollie will not
+// cancel (isCancelable false, 422) gives ErrNotCancelable and stays open;
+// an authorized payment's cancel is accepted (202, no body) and gives
+// ErrCancelPending, never a zero payment; it is canceled later.
+func TestProviderCancelLikeMollie(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	f.RefuseCancel("ideal")
+	c, err := mollie.NewClient(nil, f.APIKey, mollie.WithBaseURL(f.BaseURL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mollie.NewProvider(c)
+	ctx := context.Background()
+	req := payment.CreateRequest{Amount: 1000, Currency: "EUR", Description: "x", RedirectURL: "https://x.example/"}
+	ideal, _ := p.CreatePayment(ctx, req)
+	if err := f.ChooseMethod(ideal.ID, "ideal"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.CancelPayment(ctx, ideal.ID); !errors.Is(err, payment.ErrNotCancelable) || got != nil {
+		t.Fatalf("cancel of a started iDEAL payment: %+v %v", got, err)
+	}
+	if fp, _ := f.Payment(ideal.ID); fp.Status != "open" {
+		t.Fatalf("refused cancel changed the payment to %s", fp.Status)
+	}
+	card, _ := p.CreatePayment(ctx, req)
+	if err := f.SetStatusQuiet(card.ID, "authorized"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.CancelPayment(ctx, card.ID)
+	if !errors.Is(err, payment.ErrCancelPending) || got != nil {
+		t.Fatalf("cancel of an authorized payment: %+v %v; want ErrCancelPending and no payment", got, err)
+	}
+	if now, _ := p.GetPayment(ctx, card.ID); now.Status != payment.StatusAuthorized {
+		t.Fatalf("after the 202: %s, want still authorized", now.Status)
+	}
+	f.Tick()
+	if now, _ := p.GetPayment(ctx, card.ID); now.Status != payment.StatusCanceled {
+		t.Fatalf("after the fake's tick: %s, want canceled", now.Status)
 	}
 }
 
@@ -179,4 +222,23 @@ func FuzzPaymentID(f *testing.F) {
 			t.Fatalf("%q resolves to %s", id, u)
 		}
 	})
+}
+
+// TestEmptyAnswerIsAnError: a 2xx answer without a body never becomes a
+// zero payment.
+func TestEmptyAnswerIsAnError(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	c, _ := mollie.NewClient(nil, f.APIKey, mollie.WithBaseURL(f.BaseURL()))
+	ctx := context.Background()
+	p, err := c.Payments.Create(ctx, mollie.CreatePayment{Amount: mollie.Amount{Currency: "EUR", Value: "1.00"}, Description: "x", RedirectURL: "https://x.example/"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Fail(molliefake.GetPayment, molliefake.Fault{Status: http.StatusOK, Body: " "})
+	got, err := c.Payments.Get(ctx, p.ID)
+	var ea *mollie.EmptyAnswerError
+	if !errors.As(err, &ea) || got != nil {
+		t.Fatalf("empty 200: %+v, %v; want an EmptyAnswerError and no payment", got, err)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,6 +61,8 @@ type Local struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	refuseCancel atomic.Bool
 }
 
 var _ Provider = (*Local)(nil)
@@ -225,8 +228,18 @@ func (l *Local) GetPayment(ctx context.Context, id string) (*Payment, error) {
 	return &p, nil
 }
 
+// RefuseCancel makes CancelPayment refuse open payments with
+// ErrNotCancelable, as Mollie does for methods such as iDEAL once the
+// customer started paying (for tests and demos of that path).
+func (l *Local) RefuseCancel(on bool) { l.refuseCancel.Store(on) }
+
 // CancelPayment cancels an open payment.
 func (l *Local) CancelPayment(ctx context.Context, id string) (*Payment, error) {
+	if l.refuseCancel.Load() {
+		if cur, err := l.GetPayment(ctx, id); err == nil && !cur.Status.Final() {
+			return nil, fmt.Errorf("local cancel payment %s: %w", id, ErrNotCancelable)
+		}
+	}
 	rec, err := l.SetStatus(ctx, id, StatusCanceled)
 	if err != nil {
 		return nil, err

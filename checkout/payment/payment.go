@@ -27,6 +27,14 @@ var (
 	// an idempotency key reused with another request). Not worth retrying.
 	// A malformed id gives ErrNotFound instead.
 	ErrInvalid = errors.New("invalid payment request")
+	// ErrNotCancelable: the payment is not final but the provider refuses
+	// to cancel it (Mollie: isCancelable false, e.g. iDEAL once started).
+	// It can still be paid: never start a second payment beside it.
+	ErrNotCancelable = errors.New("payment cannot be canceled")
+	// ErrCancelPending: the provider accepted the cancel but the payment
+	// changes later (Mollie: 202 for an authorized payment); its webhook
+	// brings the final status. Until then it is not final.
+	ErrCancelPending = errors.New("payment cancel accepted, not yet done")
 )
 
 // ValidID reports whether id looks like a payment id ("tr_" followed by

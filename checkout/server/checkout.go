@@ -176,6 +176,9 @@ type checkoutError struct {
 	Fields map[string]string
 	Order  *order.Order  // set when the order exists (the provider failed)
 	Total  *money.Amount // the total now, when it differs from what the customer saw
+	// Kept: Order is the cart's earlier order, kept with its payment that
+	// can still be paid and could not be canceled; no new payment was made.
+	Kept bool
 }
 
 func (e *checkoutError) Error() string { return e.Msg }
@@ -274,7 +277,37 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	// One cart, one order awaiting payment: a resubmit (a new form key after
 	// the back button) gets the cart's open order when nothing changed, and
 	// otherwise replaces it, so the customer never has two payments to pay.
-	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat}, sameCheckout)
+	// Its payment is canceled at the provider first; one the provider will
+	// not cancel (or not yet) keeps its order: see freeCartOrder.
+	var canceled *payment.Payment
+	if s.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
+		var cerr *checkoutError
+		if canceled, cerr = s.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
+			return nil, "", false, cerr
+		}
+	}
+	next := o
+	kept := false
+	keep := func(prev, next *order.Order) bool {
+		kept = false
+		if sameContent(prev, next) {
+			return true
+		}
+		if livePayment(prev) && (canceled == nil || canceled.ID != prev.PaymentID) {
+			kept = true // a payment appeared meanwhile: never replace it
+			return true
+		}
+		return false
+	}
+	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat}, keep)
+	if canceled != nil {
+		// Whether or not the new order could be stored, the earlier
+		// payment is canceled at the provider: its order says so.
+		s.applyCanceled(*canceled)
+	}
+	if err == nil && !created && kept && !sameContent(o, next) {
+		return nil, "", false, s.keptErr(o, lang)
+	}
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, store.ErrIdempotencyConflict):
@@ -321,6 +354,12 @@ func sameCheckout(prev, next *order.Order) bool {
 	if a := prev.Attempt(prev.PaymentID); a != nil && (a.Status == payment.StatusPending || a.Status == payment.StatusAuthorized) {
 		return true
 	}
+	return sameContent(prev, next)
+}
+
+// sameContent reports whether two orders are the same checkout: lines,
+// prices, customer, shipping, note and points.
+func sameContent(prev, next *order.Order) bool {
 	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
 		prev.PointsRedeemed != next.PointsRedeemed || prev.Total() != next.Total() || prev.Currency != next.Currency ||
 		len(prev.Lines) != len(next.Lines) {
@@ -333,6 +372,82 @@ func sameCheckout(prev, next *order.Order) bool {
 		}
 	}
 	return true
+}
+
+// livePayment reports whether the order's current payment can still be
+// paid (open, pending or authorized).
+func livePayment(o *order.Order) bool {
+	a := o.Attempt(o.PaymentID)
+	return a != nil && !a.Status.Final()
+}
+
+// freeCartOrder makes way for a changed checkout of the cart: when the
+// cart's order awaiting payment (prev) is another checkout and its payment
+// can still be paid, that payment is canceled at the provider before prev
+// is replaced. Only a cancel the provider confirms (the payment is canceled,
+// or already final and not paid) lets the new checkout go on; the canceled
+// payment is returned so prev shows it. When the provider refuses (Mollie:
+// isCancelable false, e.g. iDEAL once started), accepts only for later (an
+// authorized payment) or cannot be reached, prev keeps its payment and the
+// customer is told to pay or finish it, or to wait until it is final: no
+// second payment is ever made beside one that can still be paid.
+func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.Order, lang string) (*payment.Payment, *checkoutError) {
+	prev, err := s.store.CartOrder(cartID)
+	if err != nil {
+		return nil, s.internalErr(lang, "order of cart", err)
+	}
+	if prev == nil || sameContent(prev, next) || !livePayment(prev) {
+		return nil, nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p, err := s.provider.CancelPayment(pctx, prev.PaymentID)
+	switch {
+	case err == nil && p.Status == payment.StatusCanceled:
+		s.log.Info("payment canceled for a changed cart", "order", prev.ID, "payment", p.ID)
+		return p, nil
+	case errors.Is(err, payment.ErrFinal):
+		// Paid, expired or failed meanwhile: bring the news to prev first.
+		if serr := s.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
+			s.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
+			return nil, s.keptErr(prev, lang)
+		}
+		cur, gerr := s.store.GetOrder(prev.ID)
+		if gerr != nil {
+			return nil, s.internalErr(lang, "reload order", gerr)
+		}
+		if cur.State == order.AwaitingPayment && livePayment(cur) {
+			return nil, s.keptErr(cur, lang)
+		}
+		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
+			// The earlier order was paid: that is what the customer bought.
+			return nil, &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID), Order: cur, Kept: true}
+		}
+		return nil, nil
+	default:
+		s.log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
+		return nil, s.keptErr(prev, lang)
+	}
+}
+
+// keptErr tells the customer that the cart's earlier order keeps its
+// payment, which can still be paid, and that no new payment was started.
+func (s *Sidecar) keptErr(o *order.Order, lang string) *checkoutError {
+	return &checkoutError{Status: http.StatusConflict, Order: o, Kept: true,
+		Msg: fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))}
+}
+
+// applyCanceled records a payment the provider confirmed canceled on its
+// order, so a canceled order never shows payment_status "open".
+func (s *Sidecar) applyCanceled(p payment.Payment) {
+	o, _, eff, err := s.store.ApplyPayment(p, "checkout")
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("record canceled payment", "payment", p.ID, "err", err)
+		}
+		return
+	}
+	s.handleEffects(o, eff)
 }
 
 func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
@@ -419,7 +534,39 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		return nil, "", s.internalErr(lang, "attach payment", err)
 	}
 	s.handleEffects(o2, effects)
+	if fresh := s.replayedNews(pctx, p); fresh != nil {
+		// A replay of an old answer: the payment has moved on since.
+		o3, _, eff, err := s.store.ApplyPayment(*fresh, "checkout")
+		if err != nil {
+			return nil, "", s.internalErr(lang, "apply replayed payment", err)
+		}
+		s.handleEffects(o3, eff)
+		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
+			// Expired (or failed) before anyone could pay it: the customer
+			// gets a new payment, with the next attempt's key.
+			return s.newAttempt(ctx, o3, lang)
+		}
+		return o3, o3.CheckoutURL, nil
+	}
 	return o2, p.CheckoutURL, nil
+}
+
+// replayedNews returns the provider's current view of a payment that was
+// just "created" when the answer may be the replay of an old request with
+// the same idempotency key (the provider replays the first answer for as
+// long as its window lasts, and that answer says "open" even when the
+// payment has expired since). It returns nil when the payment is fresh or
+// unchanged, or when the provider cannot be asked (the webhook, order page
+// and reconciler bring the news later then).
+func (s *Sidecar) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
+	if !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) < time.Minute {
+		return nil
+	}
+	cur, err := s.provider.GetPayment(ctx, p.ID)
+	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
+		return nil
+	}
+	return cur
 }
 
 // cancelPayment cancels a payment we will not use, in the background.
@@ -428,11 +575,24 @@ func (s *Sidecar) cancelPayment(id, why string) {
 		return // shutting down; the payment expires by itself
 	}
 	s.wg.Add(1)
+	s.cancels.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.cancels.Done()
 		ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 		defer cancel()
-		if _, err := s.provider.CancelPayment(ctx, id); err != nil && !errors.Is(err, payment.ErrFinal) {
+		p, err := s.provider.CancelPayment(ctx, id)
+		switch {
+		case err == nil:
+			s.applyCanceled(*p) // the order shows it canceled, not "open"
+		case errors.Is(err, payment.ErrFinal):
+			if err := s.syncPayment(ctx, id, "cancel"); err != nil {
+				s.log.Warn("sync payment after cancel", "payment", id, "err", err)
+			}
+		default:
+			// Not cancelable, accepted for later (its webhook brings the
+			// news), or the provider is unreachable: a payment paid after
+			// all is refunded as stray (refunds.go).
 			s.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
 		}
 	}()
@@ -517,6 +677,12 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		}
 		if cerr.Total != nil {
 			body["total"] = *cerr.Total
+		}
+		if cerr.Kept && cerr.Order != nil {
+			body["order"] = s.orderView(cerr.Order, lang, false)
+			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
+				body["checkout_url"] = a.CheckoutURL
+			}
 		}
 		if cerr.Status == http.StatusBadGateway {
 			c.Header("Retry-After", "5")

@@ -380,6 +380,12 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	o, checkoutURL, _, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
 		f.clean()
+		if cerr.Kept && cerr.Order != nil {
+			// The earlier order keeps its payment: show it, with its pay
+			// link and the reason, instead of the form.
+			s.renderOrder(c, cerr.Status, cerr.Order, cerr.Msg)
+			return
+		}
 		if cerr.Order != nil {
 			// The order is stored; the provider failed. Keep the key so a
 			// second press reuses the order.
@@ -502,7 +508,11 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 			if o.PaymentStatus == payment.StatusOpen {
 				d.CheckoutURL = o.CheckoutURL
 			}
-			c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+			if msg == "" {
+				// Not on an answer to a post (a kept payment, a failed
+				// pay again): a refresh would load another page.
+				c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+			}
 		} else {
 			d.Heading, d.Para, d.PayAgain, d.PayLabel = tr(lang, "order.awaiting"), tr(lang, "order.awaiting_p"), true, tr(lang, "order.pay")
 		}
@@ -555,6 +565,15 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
 		c.Redirect(http.StatusSeeOther, s.orderPath(o))
 		return
+	}
+	// One cart, one payable payment: a failed order whose cart was checked
+	// out again (a newer order with a payment that can still be paid) does
+	// not get a second payment; the customer is sent to the newer order.
+	if o.CartID != "" {
+		if cur, err := s.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
+			s.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+			return
+		}
 	}
 	_, url, cerr := s.newAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {

@@ -259,10 +259,6 @@ const defaultPageCheckWait = 2 * time.Second
 // checkout and the customer never retried) is canceled, releasing its stock.
 const abandonAfter = 2 * time.Hour
 
-// strayWindow is how long after checkout the reconciler looks for a payment
-// created but never stored: within Mollie's idempotency window (one hour).
-const strayWindow = 50 * time.Minute
-
 // reconcileOnce is one pass of the reconciler; it returns how many orders it
 // asked the provider about.
 func (s *Sidecar) reconcileOnce(ctx context.Context) int {
@@ -285,10 +281,18 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				} else {
 					s.handleEffects(o, eff)
 				}
-			case age >= s.reconcileAfter && age < strayWindow:
+			case age >= s.reconcileAfter:
 				// The process may have stopped between creating the payment
 				// and storing it. Asking again with the same idempotency key
 				// (<order>:1) gives that payment back, so news of it counts.
+				// This is right at any age, whatever the provider's
+				// idempotency window (Mollie documents 24 hours, others
+				// quoted one hour): after the window the provider makes a
+				// new payment instead, and that is safe too, because the
+				// first one's checkout link was never stored, so never shown,
+				// so nobody can pay it; it expires by itself. Nothing here
+				// depends on the window's length (idemwindow_test.go runs
+				// both).
 				asked++
 				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {

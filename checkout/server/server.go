@@ -28,9 +28,10 @@ type Sidecar struct {
 	router *gin.Engine
 	static http.Handler // the static site (PublicDir), or nil
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	closed sync.Once
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	cancels sync.WaitGroup // background payment cancels (cancelPayment), for tests to wait on
+	closed  sync.Once
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

@@ -106,7 +106,10 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 				return err
 			}
 			if prev != nil {
-				if keep(prev, n.Order) {
+				// A payment_failed order of the cart is always replaced: a
+				// new checkout makes it obsolete, and left alone its "pay
+				// again" would give the cart a second payable payment.
+				if prev.State == order.AwaitingPayment && keep(prev, n.Order) {
 					if n.IdempotencyKey != "" {
 						rec := idemRecord{RequestHash: n.RequestHash, OrderID: prev.ID, CreatedAt: now}
 						if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
@@ -116,6 +119,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 					o = prev
 					return nil
 				}
+				from := prev.State
 				eff, err := prev.Do(order.EventCancel, "checkout", "replaced by a new checkout of the same cart", now)
 				if err != nil {
 					return fmt.Errorf("cancel order %s of the cart: %w", prev.ID, err)
@@ -125,7 +129,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 					return err
 				}
 				prev.Version++
-				if err := putOrder(tx, prev, order.AwaitingPayment); err != nil {
+				if err := putOrder(tx, prev, from); err != nil {
 					return err
 				}
 				effects, replaced = rest, prev
@@ -190,7 +194,8 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 	return o, created, effects, nil
 }
 
-// openCartOrder is the cart's order still awaiting payment, or nil.
+// openCartOrder is the cart's latest order awaiting payment or whose payment
+// failed, or nil.
 func openCartOrder(tx *bolt.Tx, cartID string) (*order.Order, error) {
 	id := tx.Bucket(bucketCartOrders).Get([]byte(cartID))
 	if id == nil {
@@ -202,7 +207,7 @@ func openCartOrder(tx *bolt.Tx, cartID string) (*order.Order, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if prev.State != order.AwaitingPayment {
+	if prev.State != order.AwaitingPayment && prev.State != order.PaymentFailed {
 		return nil, nil
 	}
 	return &prev, nil
@@ -223,6 +228,21 @@ func buildCartIndex(tx *bolt.Tx) error {
 		}
 		return idx.Put([]byte(o.CartID), append([]byte(nil), k...))
 	})
+}
+
+// CartOrder returns the cart's latest order still awaiting payment (or
+// whose payment failed, which a new checkout replaces), or nil.
+func (s *Store) CartOrder(cartID string) (*order.Order, error) {
+	var o *order.Order
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		o, err = openCartOrder(tx, cartID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("order of cart: %w", err)
+	}
+	return o, nil
 }
 
 // GetOrder loads an order by its number.

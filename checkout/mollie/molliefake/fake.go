@@ -5,6 +5,14 @@
 // body, 409 while the first request is still being handled), fields omitted
 // until they apply, webhooks on status changes, and fault injection.
 //
+// Where Mollie's behaviour depends on the method or on time, the fake has a
+// switch and a clock: RefuseCancel (open payments that are not cancelable,
+// 422), a 202 without a body for a cancel of an authorized payment,
+// SetIdempotencyWindow, and Tick, which expires open and pending payments
+// at expiresAt, completes accepted cancels, moves refunds along and makes
+// (and retries) the webhook calls Mollie makes. Each behaviour cites the
+// page of docs.mollie.com it follows.
+//
 // It shares no code with the client in package mollie on purpose: it is
 // written from the documentation, so the two check each other.
 //
@@ -46,6 +54,7 @@ const (
 	CreateRefund  Route = "POST /v2/payments/{id}/refunds"
 	ListRefunds   Route = "GET /v2/payments/{id}/refunds"
 	GetRefund     Route = "GET /v2/payments/{id}/refunds/{refundID}"
+	CancelRefund  Route = "DELETE /v2/payments/{id}/refunds/{refundID}"
 )
 
 // Fault is a misbehaviour for the next Times calls to a route.
@@ -81,6 +90,9 @@ type Payment struct {
 	AuthorizedAt, PaidAt, CanceledAt         time.Time
 	ExpiredAt, FailedAt                      time.Time
 	Refunds                                  []Refund
+	// CancelRequested: a DELETE on an authorized payment was accepted
+	// (202); the payment becomes canceled at the next Tick.
+	CancelRequested bool
 }
 
 // Refund is the fake's record of a refund.
@@ -114,6 +126,17 @@ type Server struct {
 	inflight     map[string]bool // idempotency keys of POSTs being handled
 	now          func() time.Time
 	rejectLocal  bool
+	idemWindow   time.Duration
+	refuseCancel map[string]bool // payment methods whose open payments are not cancelable
+	hooks        []*pendingHook  // webhook deliveries not yet made (or to retry)
+}
+
+// pendingHook is a webhook call the fake still owes: Mollie calls the
+// webhook after every status change and retries a failed call.
+type pendingHook struct {
+	url, id  string
+	attempts int
+	due      time.Time
 }
 
 type idemEntry struct {
@@ -147,6 +170,8 @@ func NewUnstarted() *Server {
 		faults:       map[Route][]Fault{},
 		inflight:     map[string]bool{},
 		now:          time.Now,
+		idemWindow:   DefaultIdempotencyWindow,
+		refuseCancel: map[string]bool{},
 	}
 	s.handler = s.routes()
 	return s
@@ -178,6 +203,64 @@ func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.now = now
+}
+
+// DefaultIdempotencyWindow is how long an idempotency key is remembered.
+// Mollie's documentation repository says "Keys older than 24 hours will be
+// removed from our cache" (mollie/api-documentation,
+// source/overview/api-idempotency.rst; the page is
+// https://docs.mollie.com/reference/api-idempotency); earlier references
+// quoted one hour. Callers must be right with either: SetIdempotencyWindow
+// changes it.
+const DefaultIdempotencyWindow = 24 * time.Hour
+
+// SetIdempotencyWindow sets how long a key replays its first answer; a key
+// older than that creates anew.
+func (s *Server) SetIdempotencyWindow(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idemWindow = d
+}
+
+// RefuseCancel makes open payments of these methods not cancelable
+// (isCancelable false; DELETE answers 422), as Mollie does for methods
+// that cannot be stopped once started, e.g. iDEAL: "Depending on the
+// payment method, you may be able to cancel a payment for a certain amount
+// of time ... The isCancelable property on the Payment object will
+// indicate if the payment can be canceled"
+// (https://docs.mollie.com/reference/cancel-payment). The method "" stands
+// for payments whose method the customer has not chosen yet, "*" for all.
+// Without a call, every open payment is cancelable.
+func (s *Server) RefuseCancel(methods ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range methods {
+		s.refuseCancel[m] = true
+	}
+}
+
+// ChooseMethod records that the customer picked a method in the checkout
+// while the payment stays open (e.g. started iDEAL at the bank).
+func (s *Server) ChooseMethod(id, method string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[id]
+	if !ok {
+		return fmt.Errorf("molliefake: no payment %s", id)
+	}
+	p.Method = method
+	return nil
+}
+
+// cancelable is the payment's isCancelable; s.mu is held.
+func (s *Server) cancelable(p *Payment) bool {
+	switch p.Status {
+	case "open":
+		return !s.refuseCancel["*"] && !s.refuseCancel[p.Method]
+	case "authorized":
+		return !p.CancelRequested
+	}
+	return false
 }
 
 // RejectLocalWebhooks makes create payment refuse webhook URLs on
@@ -228,6 +311,13 @@ func (s *Server) PaymentCount() int {
 	return len(s.payments)
 }
 
+// PaymentIDs lists the payments' ids, oldest first.
+func (s *Server) PaymentIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.order)
+}
+
 // WebhooksSent counts successful webhook deliveries.
 func (s *Server) WebhooksSent() int {
 	s.mu.Lock()
@@ -262,7 +352,13 @@ func (s *Server) SetStatus(id, status string) error {
 	if err != nil || hook == "" {
 		return err
 	}
-	return s.sendWebhook(hook, id)
+	if err := s.sendWebhook(hook, id); err != nil {
+		s.mu.Lock()
+		s.retryHook(&pendingHook{url: hook, id: id, attempts: 1})
+		s.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // SetStatusQuiet is SetStatus without the webhook (a lost webhook).
@@ -271,7 +367,10 @@ func (s *Server) SetStatusQuiet(id, status string) error {
 	return err
 }
 
-// SetRefundStatus moves a refund to another status (e.g. "refunded").
+// SetRefundStatus moves a refund to another status (e.g. "refunded"). For
+// processing, refunded and failed a webhook for the payment is owed, as
+// Mollie calls it then, and for no other refund status (the table of refund
+// statuses at https://docs.mollie.com/payments/refunds); Tick delivers it.
 func (s *Server) SetRefundStatus(refundID, status string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,15 +378,116 @@ func (s *Server) SetRefundStatus(refundID, status string) error {
 	if !ok {
 		return fmt.Errorf("molliefake: no refund %s", refundID)
 	}
+	s.setRefund(r, status)
+	return nil
+}
+
+// setRefund changes a refund's status in both records and owes a webhook
+// for the statuses Mollie reports; s.mu is held.
+func (s *Server) setRefund(r *Refund, status string) {
 	r.Status = status
 	p := s.payments[r.PaymentID]
 	for i := range p.Refunds {
-		if p.Refunds[i].ID == refundID {
+		if p.Refunds[i].ID == r.ID {
 			p.Refunds[i].Status = status
 		}
 	}
-	return nil
+	switch status {
+	case "processing", "refunded", "failed":
+		s.owe(p)
+	}
 }
+
+// owe queues a webhook call for p's status change; s.mu is held.
+func (s *Server) owe(p *Payment) {
+	if p.WebhookURL == "" {
+		return
+	}
+	for _, h := range s.hooks {
+		if h.id == p.ID && h.attempts == 0 {
+			return // one call tells of every change since
+		}
+	}
+	s.hooks = append(s.hooks, &pendingHook{url: p.WebhookURL, id: p.ID, due: s.now()})
+}
+
+// hookBackoff is the wait before each retry of a failed webhook call.
+// Mollie retries a call not answered with 200 ("we'll keep trying for a few
+// hours", Retry schema at https://docs.mollie.com/guides/webhooks; other
+// references quote 10 attempts over 26 hours): here 10 retries with growing
+// waits, about 26 hours in all. The sidecar must not depend on the figure.
+var hookBackoff = []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
+	16 * time.Minute, 32 * time.Minute, time.Hour, 2 * time.Hour, 8 * time.Hour, 15 * time.Hour}
+
+// retryHook schedules the next try of a failed call, or drops it after the
+// last; s.mu is held.
+func (s *Server) retryHook(h *pendingHook) {
+	if h.attempts > len(hookBackoff) {
+		return
+	}
+	h.due = s.now().Add(hookBackoff[h.attempts-1])
+	s.hooks = append(s.hooks, h)
+}
+
+// WebhooksOwed counts webhook calls queued or waiting for a retry.
+func (s *Server) WebhooksOwed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.hooks)
+}
+
+// Tick does what Mollie does in the background, as of the fake's clock:
+// open and pending payments past expiresAt expire; an accepted cancel of an
+// authorized payment takes effect; refunds move one step (queued → pending
+// → processing → refunded); then owed webhook calls that are due are made,
+// failed ones retried on Mollie's schedule. It returns the number of
+// webhook calls that succeeded. Tests call it after moving the clock, so
+// nothing depends on timing.
+func (s *Server) Tick() int {
+	s.mu.Lock()
+	for _, id := range s.order {
+		p := s.payments[id]
+		s.expire(p)
+		if p.Status == "authorized" && p.CancelRequested {
+			s.apply(p, "canceled")
+			s.owe(p)
+		}
+		for _, rf := range p.Refunds {
+			if next, ok := refundNext[rf.Status]; ok {
+				s.setRefund(s.refunds[rf.ID], next)
+			}
+		}
+	}
+	now := s.now()
+	var due []*pendingHook
+	keep := s.hooks[:0]
+	for _, h := range s.hooks {
+		if !h.due.After(now) {
+			due = append(due, h)
+		} else {
+			keep = append(keep, h)
+		}
+	}
+	s.hooks = keep
+	s.mu.Unlock()
+	sent := 0
+	for _, h := range due {
+		if err := s.sendWebhook(h.url, h.id); err != nil {
+			s.mu.Lock()
+			h.attempts++
+			s.retryHook(h)
+			s.mu.Unlock()
+			continue
+		}
+		sent++
+	}
+	return sent
+}
+
+// refundNext is a refund's progression when nothing goes wrong
+// (https://docs.mollie.com/payments/refunds: queued, pending, processing,
+// refunded; failed and canceled are set by tests or a DELETE).
+var refundNext = map[string]string{"queued": "pending", "pending": "processing", "processing": "refunded"}
 
 func (s *Server) setStatus(id, status string) (string, error) {
 	s.mu.Lock()
@@ -369,10 +569,14 @@ func (s *Server) apply(p *Payment, status string) {
 	}
 }
 
-// expire makes an open payment past expiresAt expired; s.mu is held.
+// expire makes an open or pending payment past expiresAt expired and owes
+// its webhook (https://docs.mollie.com/docs/status-change: expired is
+// definitive, "we will call your webhook when it occurs"; the status
+// diagram there leads pending to expired too); s.mu is held.
 func (s *Server) expire(p *Payment) {
-	if p.Status == "open" && !s.now().Before(p.ExpiresAt) {
+	if (p.Status == "open" || p.Status == "pending") && !s.now().Before(p.ExpiresAt) {
 		s.apply(p, "expired")
+		s.owe(p)
 	}
 }
 
@@ -390,6 +594,7 @@ func (s *Server) routes() http.Handler {
 	handle(CreateRefund, s.createRefund)
 	handle(ListRefunds, s.listRefunds)
 	handle(GetRefund, s.getRefund)
+	handle(CancelRefund, s.cancelRefund)
 	mux.HandleFunc("GET /checkout/{id}", s.checkoutPage)
 	mux.HandleFunc("POST /checkout/{id}", s.checkoutChoice)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -644,7 +849,7 @@ func (s *Server) replay(w http.ResponseWriter, route Route, key string, hash [32
 		return false
 	}
 	e, ok := s.idem[key]
-	if ok && s.now().Sub(e.at) > time.Hour {
+	if ok && s.now().Sub(e.at) >= s.idemWindow {
 		delete(s.idem, key)
 		ok = false
 	}
@@ -812,11 +1017,23 @@ func (s *Server) cancelPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.expire(p)
-	if p.Status != "open" {
+	// https://docs.mollie.com/reference/cancel-payment: only while
+	// isCancelable is true (per method; see RefuseCancel), else 422.
+	if !s.cancelable(p) {
 		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "The payment cannot be canceled", "")
 		return
 	}
+	if p.Status == "authorized" {
+		// Canceling an authorization is asynchronous: 202 with an empty
+		// body; the payment becomes canceled later and the webhook says so
+		// (https://docs.mollie.com/reference/cancel-payment). Here: at the
+		// next Tick.
+		p.CancelRequested = true
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	s.apply(p, "canceled")
+	s.owe(p) // canceled: webhook "Yes" (https://docs.mollie.com/docs/status-change)
 	writeJSON(w, http.StatusOK, s.paymentJSON(p))
 }
 
@@ -850,6 +1067,11 @@ func (s *Server) listPayments(w http.ResponseWriter, r *http.Request) {
 		"previous":      nil,
 		"next":          nil,
 		"documentation": link("https://docs.mollie.com/reference/v2/payments-api/list-payments", "text/html"),
+	}
+	// https://docs.mollie.com/reference/pagination: previous and next are
+	// links, or null on the first and last page.
+	if start > 0 {
+		links["previous"] = link(fmt.Sprintf("%s/v2/payments?from=%s&limit=%d", s.URL, ids[max(0, start-limit)], limit), "application/hal+json")
 	}
 	if end < len(ids) {
 		links["next"] = link(fmt.Sprintf("%s/v2/payments?from=%s&limit=%d", s.URL, ids[end], limit), "application/hal+json")
@@ -888,7 +1110,10 @@ func (s *Server) paymentJSON(p *Payment) map[string]any {
 		"method":       nil,
 		"metadata":     nil,
 		"status":       p.Status,
-		"isCancelable": p.Status == "open",
+		"isCancelable": s.cancelable(p),
+		// https://docs.mollie.com/reference/get-payment: details is null
+		// until the method has filled it in.
+		"details":      nil,
 		"profileId":    "pfl_QkEhN94Ba",
 		"sequenceType": "oneoff",
 		"redirectUrl":  p.RedirectURL,
@@ -1006,7 +1231,15 @@ func (s *Server) createRefund(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if n > total-refunded {
+	// "most payment methods (notable exceptions being credit card and
+	// PayPal) support over refunding, where you can refund an additional
+	// €25.00 more than the original payment's amount"
+	// (https://docs.mollie.com/payments/refunds).
+	var extra int64
+	if p.Currency == "EUR" && p.Method != "creditcard" && p.Method != "paypal" {
+		extra = 2500
+	}
+	if n > total-refunded+extra {
 		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity",
 			"The amount is higher than the remaining amount of the payment", "amount")
 		return
@@ -1066,6 +1299,9 @@ func (s *Server) listRefunds(w http.ResponseWriter, r *http.Request) {
 		"next":          nil,
 		"documentation": link("https://docs.mollie.com/reference/v2/refunds-api/list-refunds", "text/html"),
 	}
+	if start > 0 {
+		links["previous"] = link(fmt.Sprintf("%s?from=%s&limit=%d", base, refunds[max(0, start-limit)].ID, limit), "application/hal+json")
+	}
 	if end < len(refunds) {
 		links["next"] = link(fmt.Sprintf("%s?from=%s&limit=%d", base, refunds[end].ID, limit), "application/hal+json")
 	}
@@ -1074,6 +1310,26 @@ func (s *Server) listRefunds(w http.ResponseWriter, r *http.Request) {
 		"_embedded": map[string]any{"refunds": page},
 		"_links":    links,
 	})
+}
+
+// cancelRefund: a refund can be canceled while queued or pending, not once
+// processing (https://docs.mollie.com/payments/refunds); the DELETE answers
+// 204 without a body (https://docs.mollie.com/reference/v2/refunds-api/cancel-refund).
+// Mollie calls no webhook for a canceled refund.
+func (s *Server) cancelRefund(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rf, ok := s.refunds[r.PathValue("refundID")]
+	if !ok || rf.PaymentID != r.PathValue("id") {
+		writeError(w, http.StatusNotFound, "Not Found", "No refund exists with token "+r.PathValue("refundID")+".", "")
+		return
+	}
+	if rf.Status != "queued" && rf.Status != "pending" {
+		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "The refund cannot be canceled", "")
+		return
+	}
+	s.setRefund(rf, "canceled")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) getRefund(w http.ResponseWriter, r *http.Request) {
@@ -1092,6 +1348,7 @@ func (s *Server) refundJSON(rf *Refund) map[string]any {
 	m := map[string]any{
 		"resource":    "refund",
 		"id":          rf.ID,
+		"mode":        "test",
 		"amount":      amountJSON(rf.Currency, rf.Value),
 		"description": rf.Description,
 		"metadata":    nil,
@@ -1146,7 +1403,11 @@ func (s *Server) checkoutChoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hook != "" {
-		_ = s.sendWebhook(hook, id) // Mollie retries later; the fake does not
+		if err := s.sendWebhook(hook, id); err != nil {
+			s.mu.Lock()
+			s.retryHook(&pendingHook{url: hook, id: id, attempts: 1}) // Mollie retries; Tick does
+			s.mu.Unlock()
+		}
 	}
 	http.Redirect(w, r, p.RedirectURL, http.StatusSeeOther)
 }

@@ -59,18 +59,18 @@ func TestCreateSpeaksMollie(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Content-Type") != "application/hal+json" {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	for _, k := range []string{"resource", "id", "mode", "createdAt", "amount", "description", "method", "metadata", "status", "isCancelable", "expiresAt", "profileId", "sequenceType", "_links"} {
+	for _, k := range []string{"resource", "id", "mode", "createdAt", "amount", "description", "method", "metadata", "status", "isCancelable", "expiresAt", "profileId", "sequenceType", "details", "_links"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("missing %s", k)
 		}
 	}
 	// Omitted until they apply.
-	for _, k := range []string{"paidAt", "canceledAt", "expiredAt", "failedAt", "authorizedAt", "amountRefunded", "amountRemaining", "settlementAmount", "countryCode", "details", "webhookUrl"} {
+	for _, k := range []string{"paidAt", "canceledAt", "expiredAt", "failedAt", "authorizedAt", "amountRefunded", "amountRemaining", "settlementAmount", "countryCode", "webhookUrl"} {
 		if _, ok := m[k]; ok {
 			t.Errorf("%s present on an open payment", k)
 		}
 	}
-	if m["method"] != nil || m["status"] != "open" || m["resource"] != "payment" {
+	if m["method"] != nil || m["details"] != nil || m["status"] != "open" || m["resource"] != "payment" {
 		t.Errorf("payment = %v", m)
 	}
 	links := m["_links"].(map[string]any)
@@ -164,12 +164,16 @@ func TestIdempotencyKeys(t *testing.T) {
 	if r3.StatusCode != 400 || f.PaymentCount() != 1 {
 		t.Fatalf("%d %v", r3.StatusCode, m3)
 	}
-	// The cache lasts an hour.
+	// The cache lasts the window (24 hours by default, settable).
 	now := time.Now()
 	f.SetClock(func() time.Time { return now.Add(61 * time.Minute) })
+	if r, m := do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key); r.StatusCode != 201 || m["id"] != m1["id"] {
+		t.Fatalf("after an hour with the 24-hour window: %d %v, want the replay of %v", r.StatusCode, m["id"], m1["id"])
+	}
+	f.SetIdempotencyWindow(time.Hour)
 	r4, m4 := do(t, f, "POST", "/v2/payments", f.APIKey, validBody, key)
 	if r4.StatusCode != 201 || m4["id"] == m1["id"] {
-		t.Fatalf("after an hour: %d %v", r4.StatusCode, m4["id"])
+		t.Fatalf("after an hour with a one-hour window: %d %v", r4.StatusCode, m4["id"])
 	}
 }
 
