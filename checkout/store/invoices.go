@@ -74,6 +74,13 @@ func nextInvoiceNumber(tx *bolt.Tx, year int) (string, error) {
 // refund the provider has taken that has none; it indexes them. Called by
 // UpdateOrder and UpdateAfterSale before the order is stored.
 func (s *Store) numberDocuments(tx *bolt.Tx, o *order.Order, prev order.State) error {
+	needed := o.InvoiceNumber == "" && o.State == order.Paid && prev != order.Paid
+	for _, r := range o.Refunds {
+		needed = needed || o.NeedsCreditNote(r)
+	}
+	if !needed {
+		return nil // the common case: no time zone to load, no bucket to touch
+	}
 	now := s.opts.Now().In(s.location())
 	idx, err := tx.CreateBucketIfNotExists(bucketInvoices)
 	if err != nil {
