@@ -377,3 +377,18 @@ func init() {
 </details>`))
 	template.Must(pages.New("terms-note").Parse(`<p class="sf-terms small">{{t .Lang "co.terms"}} <a href="{{termsPath .Lang}}">{{t .Lang "co.terms_link"}}</a>.</p>`))
 }
+
+// invoiceViews lists the order's invoice and credit notes for the JSON views.
+func (s *Sidecar) invoiceViews(o *order.Order) []InvoiceView {
+	if o.InvoiceNumber == "" {
+		return nil
+	}
+	pdf := func(n string) string { return s.orderURL(o) + "/invoice/" + n + ".pdf" }
+	out := []InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
+	for _, r := range o.Refunds {
+		if r.CreditNote != "" {
+			out = append(out, InvoiceView{Number: r.CreditNote, Kind: string(invoice.KindCreditNote), URL: pdf(r.CreditNote)})
+		}
+	}
+	return out
+}

@@ -58,6 +58,11 @@ func TestInvoiceJourney(t *testing.T) {
 			t.Errorf("order page lacks %q", want)
 		}
 	}
+	var ov OrderView
+	sh.req("GET", "/api/orders/"+o.Token, "").json(t, &ov)
+	if len(ov.Invoices) != 1 || ov.Invoices[0].Number != o.InvoiceNumber || !strings.HasSuffix(ov.Invoices[0].URL, "/order/"+o.Token+"/invoice/"+o.InvoiceNumber+".pdf") {
+		t.Errorf("order JSON invoices: %+v", ov.Invoices)
+	}
 	pdf := sh.req("GET", "/order/"+o.Token+"/invoice/"+o.InvoiceNumber+".pdf", "")
 	if pdf.StatusCode != 200 || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-") {
 		t.Fatalf("invoice PDF: %d %s", pdf.StatusCode, pdf.Header.Get("Content-Type"))

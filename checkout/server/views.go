@@ -30,6 +30,15 @@ type OrderView struct {
 	// per VAT rate) and the order's points in words.
 	Adjustments []AdjustmentView `json:"adjustments,omitempty"`
 	Points      string           `json:"points,omitempty"`
+	// Invoices (invoices.go): the invoice and credit notes as PDF links.
+	Invoices []InvoiceView `json:"invoices,omitempty"`
+}
+
+// InvoiceView is one invoice or credit note of the order.
+type InvoiceView struct {
+	Number string `json:"number"`
+	Kind   string `json:"kind"` // invoice, credit_note
+	URL    string `json:"url"`  // the PDF, behind the order's token
 }
 
 // AdjustmentView is a discount line of the order (amount negative, minor units).
