@@ -121,6 +121,9 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		}
 		return err
 	}
+	if err := watchBundles(ctx, filepath.Join(src, "content"), log); err != nil {
+		log.Warn("photos added next to a page may need an edit of the page to show", "err", err)
+	}
 	var car Sidecar
 	catalog := filepath.Join(dest, "catalog.json")
 	if opts.Sidecar != nil {

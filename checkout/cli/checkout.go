@@ -50,6 +50,14 @@ Environment:
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
   SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
+  SHOP_METRICS_ADDR    serve Prometheus metrics on this address too, e.g. 127.0.0.1:9101
+                       (they are always at /api/admin/metrics behind the admin token)
+  SHOP_ALERT_EMAIL     the owner's address for alerts (at most one e-mail per kind per hour)
+  SHOP_BACKUP_EVERY    how often a backup is expected, e.g. 24h; alert when none ran
+  SHOP_CHECK_MAX_SIZE  skip the page-by-page check at start for larger files, e.g. 4GB
+                       (default 1GB; "always" checks every file)
+
+  shop checkout --check FILE   checks a database file or a backup offline and exits
 
 Flags:
 `)
@@ -63,8 +71,12 @@ Flags:
 	public := fs.String("public", os.Getenv("SHOP_PUBLIC"), "also serve the static site from this directory")
 	reconcile := fs.Duration("reconcile-every", 0, "reconciler interval (default 1m, or SHOP_RECONCILE_EVERY)")
 	logJSON := fs.Bool("log-json", os.Getenv("SHOP_LOG_JSON") != "", "log as JSON lines")
+	checkFile := fs.String("check", "", "check this database file or backup offline, say what was found, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *checkFile != "" {
+		return CheckFile(os.Stdout, *checkFile)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("shop checkout takes no arguments, got %q (see shop checkout -h)", fs.Args())
@@ -93,11 +105,16 @@ Flags:
 	if err != nil {
 		errs = append(errs, err)
 	}
+	ops, err := opsFromEnv() // ops.go
+	if err != nil {
+		errs = append(errs, err)
+	}
 	opts := server.Options{
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
 		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
+		AlertEmail: ops.alertEmail, BackupEvery: ops.backupEvery, CheckMaxSize: ops.checkMaxSize,
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
@@ -151,6 +168,14 @@ Flags:
 	log.Info("checkout sidecar listening", "addr", ln.Addr().String(), "base_url", opts.BaseURL, "provider", provider)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if ops.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(ops.metricsAddr, sc.MetricsHandler(), served) // ops.go
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		log.Info("metrics listening", "addr", ops.metricsAddr)
+	}
 
 	select {
 	case err := <-served:

@@ -139,6 +139,7 @@ func (s *Sidecar) afterSalePages(pages *gin.RouterGroup, r *gin.Engine) {
 	ad.POST("/orders/:id/:action", s.adminOrderAction)
 	ad.GET("/orders/:id/packing-slip", s.pagePackingSlip)
 	ad.GET("/pick-list", s.pagePickList)
+	s.mailFailRoutes(nil, ad) // mailfail.go
 }
 
 // afterSaleCustomerAPI registers the customer's JSON endpoints.
@@ -155,6 +156,7 @@ func (s *Sidecar) afterSaleAdminAPI(admin *gin.RouterGroup) {
 	admin.POST("/orders/:id/refund", s.adminRefund)
 	admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
 	admin.GET("/pick-list", s.apiPickList)
+	s.mailFailRoutes(admin, nil) // mailfail.go
 }
 
 func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
@@ -207,6 +209,8 @@ type adminHomePage struct {
 	Returns   []adminRow
 	Notice    string
 	ShowState string
+	Mail      store.MailFailureCount // e-mails not sent (mailfail.go)
+	Alerts    []adminAlert           // health.go
 }
 
 type adminSection struct {
@@ -237,6 +241,7 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
 	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d.Alerts = s.adminAlerts7d()
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -267,6 +272,9 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 	if ids, err := s.store.OrdersWithOpenRefunds(); err == nil {
 		d.OpenRefs = len(ids)
 	}
+	if mc, err := s.store.MailFailures(); err == nil {
+		d.Mail = mc
+	}
 	s.page(c, http.StatusOK, "admin-home", "Admin · orders", d)
 }
 
@@ -285,6 +293,7 @@ type adminOrderPage struct {
 	CanRefund   bool
 	OpenReturns []order.Return
 	ToRefund    []order.Return
+	Mails       mailRowsData // its e-mails that could not be sent (mailfail.go)
 }
 
 func (s *Sidecar) adminOrderPage(c *gin.Context) {
@@ -309,6 +318,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	_, errCan := order.Transition(o.State, order.EventCancel)
 	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
 	d.CanRefund = o.Refundable() > 0
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + "?notice=" + url.QueryEscape("E-mail queued again."), Mails: s.orderMailProblems(o.ID)}
 	for _, r := range o.Returns {
 		if r.State == order.ReturnRequested {
 			d.OpenReturns = append(d.OpenReturns, r)
@@ -498,14 +508,16 @@ const adminTemplates = `
 </div>
 {{end}}
 
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/invoices.csv">Invoices this year (CSV)</a> ·
+{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/mail/">E-mail not sent</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/invoices.csv">Invoices this year (CSV)</a> ·
 <form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
 
 {{define "admin-home"}}
 <div class="wrap sf-admin sf-admin-home">
 {{template "admin-nav" .CSRF}}
 <h1>Orders{{if .ShowState}}: {{.ShowState}}{{end}}</h1>
+{{template "admin-alerts" .Alerts}}
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
+{{if .Mail.Dead}}<p class="sf-error notice notice--error" role="alert"><a href="/admin/mail/">{{.Mail.Dead}} e-mail(s) could not be sent</a>: the customers have not got them. See the list and retry.</p>{{else if .Mail.Retrying}}<p class="notice"><a href="/admin/mail/">{{.Mail.Retrying}} e-mail(s) failed</a> and are being retried.</p>{{end}}
 {{if .OpenRefs}}<p class="notice">{{.OpenRefs}} order(s) with a refund in progress; the reconciler checks them every minute.</p>{{end}}
 {{if .Returns}}<h2>Returns on their way to you</h2><ul>{{range .Returns}}<li><a href="/admin/orders/{{.ID}}">{{.ID}}</a> {{.Customer}} — {{.Notes}}</li>{{end}}</ul>{{end}}
 {{range .Sections}}<section class="sf-admin-state" data-state="{{.State}}">
@@ -533,6 +545,7 @@ const adminTemplates = `
 {{if or $o.PointsRedeemed $o.PointsToEarn $o.PromiseExtraDays}}<p class="muted">Loyalty points: {{$o.PointsRedeemed}} spent, {{$o.PointsToEarn}} to earn on delivery{{if $o.PromiseExtraDays}} · delivery promised {{$o.PromiseExtraDays}} day(s) later than the rules, as the carrier has been late{{end}}</p>{{end}}
 {{if $o.GiftNote}}<p><strong>Gift note:</strong> <span style="white-space:pre-line">{{$o.GiftNote}}</span></p>{{end}}
 {{if $o.TrackingURL}}<p>Tracking: <a href="{{$o.TrackingURL}}" rel="noopener">{{$o.TrackingURL}}</a></p>{{end}}
+{{if .Mails.Mails}}<h2>E-mail not sent</h2><p class="sf-error notice notice--error" role="alert">An e-mail to this customer could not be sent. Fix the cause and retry, or contact the customer.</p>{{template "admin-mail-problems" .Mails}}{{end}}
 
 <h2>Actions</h2>
 <div class="sf-admin-actions">

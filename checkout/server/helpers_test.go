@@ -67,10 +67,11 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 			custom(s)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out slog.Handler = slog.NewTextHandler(io.Discard, nil)
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		out = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
 	}
+	log := slog.New(newScanHandler(t.Name(), out)) // logscan_test.go
 	sc, err := Open(context.Background(), opts, log)
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -218,8 +218,10 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		s.reconcileOnce(ctx)
-		s.reconcileRefunds(ctx)
+		s.safely("reconciler", func() { // a panic in one pass must not end the process (alerts.go)
+			s.reconcileOnce(ctx)
+			s.reconcileRefunds(ctx)
+		})
 		if s.now().Sub(lastPrune) > time.Hour {
 			lastPrune = s.now()
 			if n, err := s.store.PruneCarts(s.now().Add(-30 * 24 * time.Hour)); err != nil {

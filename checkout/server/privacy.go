@@ -124,7 +124,7 @@ func (s *Sidecar) pagePointsAccount(c *gin.Context) {
 
 func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
 	cat := s.catalog.Current()
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internalPage(c, "points account", err)
 		return
@@ -188,7 +188,7 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internal(c, "points account", err)
 		return
@@ -213,7 +213,7 @@ func init() {
 			"pp.forget":                 "Deze browser vergeten",
 			"pp.expired":                "Deze link is verlopen of onbekend. Vraag een nieuwe aan op de pagina Mijn punten.",
 			"pp.balance":                "Je hebt %d punten, samen %s korting.",
-			"pp.pending":                "Nog bij te schrijven: %d punten, zodra je bestellingen bezorgd zijn.",
+			"pp.pending":                "Nog bij te schrijven: %d punten, zodra de retourtermijn van je bestellingen voorbij is.",
 			"pp.rule":                   "Elke hele euro die je aan producten betaalt is %d punt(en) waard; elk punt is %s korting bij het afrekenen, vanaf %d punten.",
 			"pp.history":                "Geschiedenis",
 			"pp.orders":                 "Je bestellingen",
@@ -257,7 +257,7 @@ func init() {
 			"pp.forget":                 "Forget this browser",
 			"pp.expired":                "This link has expired or is unknown. Ask for a new one on the My points page.",
 			"pp.balance":                "You have %d points, together %s off.",
-			"pp.pending":                "Still to be credited: %d points, once your orders are delivered.",
+			"pp.pending":                "Still to be credited: %d points, once the return period of your orders has ended.",
 			"pp.rule":                   "Every whole euro you pay for products is worth %d point(s); each point is %s off at checkout, from %d points.",
 			"pp.history":                "History",
 			"pp.orders":                 "Your orders",

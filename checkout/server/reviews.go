@@ -84,7 +84,7 @@ func (s *Sidecar) startRetention(ctx context.Context) {
 			case <-first.C:
 			case <-t.C:
 			}
-			s.requestReviews(ctx)
+			s.safely("reviews", func() { s.requestReviews(ctx) })
 		}
 	}()
 }

@@ -15,6 +15,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
+	r.Use(s.metrics.Middleware()) // outside the recovery: a panicking request counts as its 500
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup failed midway)
@@ -58,6 +59,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
 		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
+		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
 		s.invoiceAdminAPI(admin)   // invoice PDFs and the bookkeeper's export (invoices.go)
 	}
 
@@ -86,6 +88,7 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
 	s.keepRoutes(r)      // points page, promise API, figures (loyalty.go)
+	s.searchRoutes(r)    // the site search without JavaScript (search.go)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

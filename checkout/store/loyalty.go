@@ -143,7 +143,10 @@ func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 			if o != nil {
 				out = append(out, o)
 			}
-			return err
+			if err != nil {
+				s.badRecord(bucketOrders, k, err)
+			}
+			return nil
 		})
 	})
 	if err != nil {
@@ -332,30 +335,58 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 	return d, nil
 }
 
-// LedgerOrder is what the points ledger needs of an order.
-func LedgerOrder(o *order.Order) loyalty.Order {
-	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt, DeliveredAt: o.DeliveredAt,
+// ReturnWindow says when an order's return window closes; ok is false
+// while it has none yet (not delivered). The server derives it from the
+// shop's return policy (data/returns.toml window_days).
+type ReturnWindow func(o *order.Order) (end time.Time, ok bool)
+
+// LedgerOrder is what the points ledger needs of an order, as of now: its
+// earned points are spendable once its return window has closed and no
+// return of it is under way (loyalty.SpendableAt).
+func LedgerOrder(o *order.Order, window ReturnWindow, now time.Time) loyalty.Order {
+	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt,
 		Canceled: o.State == order.Canceled, GoodsPaid: o.Totals.GrandTotal - o.Totals.Shipping,
 		ToEarn: o.PointsToEarn, Redeemed: o.PointsRedeemed}
+	// A refund counts from when it is recorded (a voided one not at all),
+	// so only a return not yet refunded keeps the points pending.
+	var settled time.Time
+	open := false
 	for _, r := range o.Refunds {
 		if order.RefundVoid(r.Status) {
 			continue
 		}
 		lo.Refunds = append(lo.Refunds, loyalty.Refund{At: r.CreatedAt, Goods: r.Amount - r.Shipping})
+		if r.CreatedAt.After(settled) {
+			settled = r.CreatedAt
+		}
+	}
+	for _, r := range o.Returns {
+		if r.State != order.ReturnRefunded {
+			open = true
+		}
+		if r.RefundedAt.After(settled) {
+			settled = r.RefundedAt
+		}
+	}
+	if window != nil && !o.DeliveredAt.IsZero() && o.State != order.Canceled {
+		if end, ok := window(o); ok {
+			lo.SpendableAt = loyalty.SpendableAt(end, settled, open, now)
+		}
 	}
 	return lo
 }
 
 // PointsAccount is the loyalty account of an e-mail address, derived from
-// its orders.
-func (s *Store) PointsAccount(email string) (loyalty.Account, []*order.Order, error) {
+// its orders as of now (window: see LedgerOrder).
+func (s *Store) PointsAccount(email string, window ReturnWindow) (loyalty.Account, []*order.Order, error) {
 	os, err := s.CustomerOrders(email)
 	if err != nil {
 		return loyalty.Account{}, nil, err
 	}
+	now := s.opts.Now()
 	lo := make([]loyalty.Order, 0, len(os))
 	for _, o := range os {
-		lo = append(lo, LedgerOrder(o))
+		lo = append(lo, LedgerOrder(o, window, now))
 	}
 	return loyalty.Ledger(lo), os, nil
 }
