@@ -58,6 +58,8 @@ Environment:
                        (default 1GB; "always" checks every file)
 
   shop checkout --check FILE   checks a database file or a backup offline and exits
+  SHOP_PROVIDER_CALLS  Mollie calls per second over webhook, order pages and
+                       reconciler together (default 5, bursts of twice that), or "off"
 
 Flags:
 `)
@@ -109,12 +111,17 @@ Flags:
 	if err != nil {
 		errs = append(errs, err)
 	}
+	providerCalls, err := providerCallsFromEnv(os.Getenv("SHOP_PROVIDER_CALLS"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	opts := server.Options{
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
 		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
 		AlertEmail: ops.alertEmail, BackupEvery: ops.backupEvery, CheckMaxSize: ops.checkMaxSize,
+		ProviderCallsPerSecond: providerCalls,
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
@@ -155,10 +162,10 @@ Flags:
 	}
 	srv := &http.Server{
 		Handler:           sc.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       90 * time.Second,
+		ReadHeaderTimeout: server.ReadHeaderTimeout,
+		ReadTimeout:       server.ReadTimeout,
+		WriteTimeout:      server.WriteTimeout,
+		IdleTimeout:       server.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 	provider := "local (built-in test provider)"
@@ -228,6 +235,22 @@ func smtpFromEnv() (mail.SMTPConfig, error) {
 		c.Port = n
 	}
 	return c, nil
+}
+
+// providerCallsFromEnv reads SHOP_PROVIDER_CALLS: provider calls per
+// second, "off" for no budget, empty for the default.
+func providerCallsFromEnv(v string) (float64, error) {
+	switch v = strings.TrimSpace(strings.ToLower(v)); v {
+	case "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n > 1000 {
+		return 0, fmt.Errorf("SHOP_PROVIDER_CALLS=%q is not a number of provider calls per second like 5, or off", v)
+	}
+	return n, nil
 }
 
 // rateLimitFromEnv reads SHOP_RATE_LIMIT: checkouts per minute per client,

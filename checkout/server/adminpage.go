@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,15 +27,24 @@ import (
 // The owner's page at /admin/: the same actions as `shop orders` and the
 // admin API, in a browser. The admin token is typed once into a form; the
 // browser then holds a session cookie (HttpOnly, SameSite=Strict, path
-// /admin/) whose value is an issue time and an HMAC keyed by the token —
-// never the token itself, and never anything in a URL. Every POST form
-// carries a CSRF token (an HMAC of the session) and passes the same-origin
-// check of all pages. Changing the admin token ends every session.
+// /admin/) whose value is an issue time, a session id and an HMAC keyed by
+// the token — never the token itself, and never anything in a URL. The
+// session id is recorded in the database (store.StartSession): logging out
+// deletes it, so a copied cookie is dead after logout; a session ends after
+// adminSessionIdle without use and adminSessionTTL after login. Every POST
+// form carries a CSRF token (an HMAC of the session) and passes the
+// same-origin check of all pages. Changing the admin token ends every
+// session. Wrong tokens are slowed down per client and globally
+// (tokenGuard); a browser that logged in before carries an owner cookie that
+// lets it past the global lock (not past its own client's).
 
 const (
-	adminCookie     = "sf_admin"
-	adminSessionTTL = 12 * time.Hour
-	adminBy         = "admin-page"
+	adminCookie      = "sf_admin"
+	ownerCookie      = "sf_owner" // this browser has logged in before
+	adminSessionTTL  = 12 * time.Hour
+	adminSessionIdle = 2 * time.Hour
+	ownerCookieTTL   = 365 * 24 * time.Hour
+	adminBy          = "admin-page"
 )
 
 // sessionKey derives the HMAC key from the admin token.
@@ -49,37 +59,71 @@ func (s *Sidecar) sign(msg string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// newSession is a cookie value: v1.<unix issued>.<nonce>.<hmac>.
-func (s *Sidecar) newSession() string {
-	b := make([]byte, 12)
+func nonce() string {
+	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + hex.EncodeToString(b)
-	return body + "." + s.sign(body)
+	return hex.EncodeToString(b)
 }
 
-// validSession checks a cookie value's HMAC (constant time) and age.
-func (s *Sidecar) validSession(v string) bool {
+// newSession records a session and returns its cookie value:
+// v1.<unix issued>.<session id>.<hmac>.
+func (s *Sidecar) newSession() (string, error) {
+	id := nonce()
+	if err := s.store.StartSession(id, s.now(), adminSessionIdle, adminSessionTTL); err != nil {
+		return "", err
+	}
+	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + id
+	return body + "." + s.sign(body), nil
+}
+
+// sessionID checks a cookie value's HMAC (constant time) and returns its
+// session id ("" when the value is not one of ours).
+func (s *Sidecar) sessionID(v string) string {
 	if s.opts.AdminToken == "" {
-		return false
+		return ""
 	}
 	i := strings.LastIndexByte(v, '.')
 	if i < 0 {
-		return false
+		return ""
 	}
 	body, mac := v[:i], v[i+1:]
 	if subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign(body))) != 1 {
-		return false
+		return ""
 	}
 	parts := strings.Split(body, ".")
 	if len(parts) != 3 || parts[0] != "v1" {
+		return ""
+	}
+	if _, err := strconv.ParseInt(parts[1], 10, 64); err != nil {
+		return ""
+	}
+	return parts[2]
+}
+
+// validSession checks a cookie value's HMAC and that its session is live
+// in the database (not logged out, not idle, not too old).
+func (s *Sidecar) validSession(v string) bool {
+	id := s.sessionID(v)
+	if id == "" {
 		return false
 	}
-	issued, err := strconv.ParseInt(parts[1], 10, 64)
+	live, err := s.store.TouchSession(id, s.now(), adminSessionIdle, adminSessionTTL)
+	if err != nil {
+		s.log.Error("admin session", "err", err)
+		return false
+	}
+	return live
+}
+
+// knownOwner reports whether the request carries the owner cookie of a
+// browser that logged in before (an HMAC keyed by the token: not forgeable).
+func (s *Sidecar) knownOwner(c *gin.Context) bool {
+	v, err := c.Cookie(ownerCookie)
 	if err != nil {
 		return false
 	}
-	age := s.now().Sub(time.Unix(issued, 0))
-	return age >= -time.Minute && age < adminSessionTTL
+	n, mac, found := strings.Cut(v, ".")
+	return found && s.opts.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign("owner\x00"+n))) == 1
 }
 
 // csrfToken is bound to the session: another session's token does not pass.
@@ -170,27 +214,53 @@ func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
 }
 
 // adminLogin takes the token from the form (compared in constant time) and
-// sets the session cookie. Failed attempts share the checkout rate limit's
-// slowness: each takes half a second.
+// sets the session cookie. A client with wrong tries behind it must wait
+// (1 s, 2 s, 4 s, ... up to 15 min) before its next try is even compared;
+// all wrong tries together drain a global budget (tokenGuard), which a
+// browser with the owner cookie skips.
 func (s *Sidecar) adminLogin(c *gin.Context) {
 	if s.opts.AdminToken == "" {
 		s.adminMessage(c, http.StatusForbidden, "The owner's page is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN).")
 		return
 	}
+	client := s.clientKey(c.Request)
+	if wait := s.abuse.login.wait(client, s.knownOwner(c)); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		s.renderLogin(c, http.StatusTooManyRequests, fmt.Sprintf("Too many wrong tokens. Try again in %d seconds.", secs))
+		return
+	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
 	want := sha256.Sum256([]byte(s.opts.AdminToken))
 	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-		time.Sleep(500 * time.Millisecond)
-		s.log.Warn("admin login refused", "client", s.clientKey(c.Request))
+		s.abuse.login.failed(client)
+		s.log.Warn("admin login refused", "client", client)
 		s.renderLogin(c, http.StatusUnauthorized, "That is not the admin token.")
 		return
 	}
-	s.setAdminCookie(c, s.newSession(), int(adminSessionTTL/time.Second))
-	s.log.Info("admin logged in", "client", s.clientKey(c.Request))
+	s.abuse.login.succeeded(client)
+	v, err := s.newSession()
+	if err != nil {
+		s.internalPage(c, "admin login", err)
+		return
+	}
+	s.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
+	n := nonce()
+	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + s.sign("owner\x00"+n), Path: "/admin/",
+		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+	s.log.Info("admin logged in", "client", client)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
 func (s *Sidecar) adminLogout(c *gin.Context) {
+	if v, err := c.Cookie(adminCookie); err == nil {
+		if id := s.sessionID(v); id != "" {
+			if err := s.store.EndSession(id); err != nil {
+				s.internalPage(c, "admin logout", err)
+				return
+			}
+		}
+	}
 	s.setAdminCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
@@ -240,7 +310,7 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
 	d.Alerts = s.adminAlerts7d()
 	states := adminStates
 	limit := 20
@@ -306,7 +376,7 @@ func (s *Sidecar) adminOrderPage(c *gin.Context) {
 		s.internalPage(c, "admin order", err)
 		return
 	}
-	s.renderAdminOrder(c, http.StatusOK, o, c.Query("notice"), "")
+	s.renderAdminOrder(c, http.StatusOK, o, adminNotice(c), "")
 }
 
 func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
@@ -345,11 +415,11 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var notice string
+	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
 		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
-		notice = "Packed."
+		notice = "packed"
 	case "ship":
 		code := strings.TrimSpace(c.PostForm("tracking_code"))
 		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
@@ -358,16 +428,16 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			return
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
-		notice = "Shipped; the customer gets an e-mail with the tracking link."
+		notice = "shipped"
 	case "deliver":
 		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
-		notice = "Delivered."
+		notice = "delivered"
 	case "cancel":
 		_, err = s.cancelOrder(ctx, id, adminBy, false)
-		notice = "Canceled; a paid order is refunded in full."
+		notice = "canceled"
 	case "return-received":
 		_, err = s.returnReceived(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
-		notice = "Return received; the customer gets an e-mail."
+		notice = "return-received"
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
@@ -384,13 +454,13 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			}
 		}
 		_, _, err = s.ownerRefund(ctx, id, req, adminBy)
-		notice = "Refund sent."
+		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
-			notice, err = "The provider did not answer in time. The refund is recorded and is checked against the provider's list before anything is sent again.", nil
+			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
 		err = s.syncRefunds(ctx, id, adminBy)
-		notice = "Refunds checked with the payment provider."
+		notice = "synced"
 	default:
 		s.adminMessage(c, http.StatusNotFound, "No such action.")
 		return
@@ -408,7 +478,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
-	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+"?notice="+url.QueryEscape(notice))
+	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
 }
 
 // ownerDo applies pack, ship or deliver as the admin API does.
@@ -452,7 +522,10 @@ func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer 
 			}
 		}
 		var mails []store.Mail
-		if customer { // the wording is "as you asked"; the shop's own cancel is told by the refund e-mail, as in the admin API
+		// The wording is "as you asked"; the shop's own cancel is told by the
+		// refund e-mail, as in the admin API. An order nobody paid gets no
+		// e-mail: its address may be a stranger's (issue 12, item 2).
+		if customer && store.ConfirmedByOwner(o) {
 			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
 		}
 		return true, kept, mails, nil
@@ -502,7 +575,7 @@ const adminTemplates = `
 <form method="post" action="/admin/login" class="sf-admin-login-form">
 <p class="form-row"><label for="f-token">Admin token</label>
 <input id="f-token" name="token" type="password" autocomplete="current-password" required size="40"></p>
-<p class="muted small">The token the sidecar was started with (SHOP_ADMIN_TOKEN). This browser stays logged in for 12 hours.</p>
+<p class="muted small">The token the sidecar was started with (SHOP_ADMIN_TOKEN). This browser stays logged in for 12 hours, or until it has not been used for 2 hours, or until you log out.</p>
 <p><button type="submit" class="sf-button button button--primary">Log in</button></p>
 </form>
 </div>

@@ -52,7 +52,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	opts := Options{
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"),
 		BaseURL: base, AdminToken: testAdminToken, OutboxDir: filepath.Join(dir, "outbox"),
-		ReconcileEvery: time.Hour, RateLimit: -1,
+		ReconcileEvery: time.Hour, RateLimit: -1, ProviderCallsPerSecond: -1,
 		tune: func(s *Sidecar) { s.reconcileAfter, s.pageCheckEvery = 0, 0 },
 	}
 	for _, m := range mods {

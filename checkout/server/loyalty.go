@@ -304,7 +304,7 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 
 // keepRoutes registers the points page, the promise API and the owner's figures.
 func (s *Sidecar) keepRoutes(r *gin.Engine) {
-	linkLimit := newLimiter(6, 3, s.now, s.clientKey)
+	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
 	if s.opts.RateLimit < 0 {
 		linkLimit = nil
 	}
@@ -312,7 +312,7 @@ func (s *Sidecar) keepRoutes(r *gin.Engine) {
 	pages.GET("/points/", s.pagePoints)
 	pages.HEAD("/points/", s.pagePoints)
 	r.GET("/points", redirectTo("/points/"))
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.formPointsLink)
+	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
 	pages.GET("/points/:token", s.pagePointsAccount)
 	pages.POST("/points/:token/delete", s.formDeleteData)
 	pages.POST("/points/:token/forget", s.formForgetLink)

@@ -54,6 +54,10 @@ type Options struct {
 	// timer); when none succeeded for this long plus an hour, an alert is
 	// raised. 0: not watched (SHOP_BACKUP_EVERY).
 	BackupEvery time.Duration
+	// ProviderCallsPerSecond is the budget of Mollie calls over
+	// webhook, order pages and reconciler together; 0 means 5, negative
+	// turns the budget off (SHOP_PROVIDER_CALLS).
+	ProviderCallsPerSecond float64
 
 	// tune lets tests in this package adjust internals before workers start.
 	tune func(*Sidecar)

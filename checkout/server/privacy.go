@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,12 +71,13 @@ func (s *Sidecar) formPointsLink(c *gin.Context) {
 		s.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
 		return
 	}
-	// Only addresses that ordered get a link: the form cannot be used to
-	// send the shop's e-mail to strangers. The answer is the same either way.
+	// Only addresses with an order their owner confirmed (paid) get a link:
+	// neither the form nor an unpaid order with someone else's address can
+	// make the shop mail strangers. The answer is the same either way.
 	if os, err := s.store.CustomerOrders(email); err != nil {
 		s.internalPage(c, "points link", err)
 		return
-	} else if len(os) > 0 {
+	} else if slices.ContainsFunc(os, store.ConfirmedByOwner) {
 		if _, err := s.store.RequestPointsLink(email, lang, pointsLinkTTL, pointsLinkEvery); err != nil {
 			s.internalPage(c, "points link", err)
 			return
@@ -140,6 +142,9 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
+		if !store.ConfirmedByOwner(o) {
+			continue // a stranger may have typed this address into an unpaid order
+		}
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
 			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: s.orderPath(o),
 			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)}, ", ")})

@@ -104,13 +104,16 @@ func (s *Sidecar) rateLimit() int {
 	return 30
 }
 
+// redirectTo answers with path plus this request's own query. The target is
+// built per request: appending to the captured path would carry one
+// visitor's query into every later answer and grow it without end.
 func redirectTo(path string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		q := c.Request.URL.RawQuery
-		if q != "" {
-			path += "?" + q
+		target := path
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
 		}
-		c.Redirect(http.StatusMovedPermanently, path)
+		c.Redirect(http.StatusMovedPermanently, target)
 	}
 }
 

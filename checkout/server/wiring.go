@@ -57,6 +57,8 @@ type parts struct {
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  alerting         // alerts.go
 	ops     opsState         // health.go
+	abuse   abuseState       // limits on what strangers can do (abuse.go)
+	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -69,6 +71,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
 	s.alerts.started = s.now()
 	s.metrics = metrics.New(s.metricsState)
+	s.abuse = newAbuseState(s)
 
 	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log, OnRefused: func(err error) {
 		s.raiseAlert(alertCatalog, err.Error())
@@ -99,6 +102,17 @@ func (s *Sidecar) open(ctx context.Context) error {
 		return s.openFailed(err)
 	}
 	s.provider = watchedProvider{Provider: s.provider, s: s} // metrics, readiness, alerts (health.go)
+	// The budget wraps the watched provider, so a call it holds back is
+	// not counted as the provider failing.
+	// One budget for every call to Mollie (providerbudget.go); the built-in
+	// provider is this process's own file and has no rate limits to spare.
+	if rate := s.opts.ProviderCallsPerSecond; rate >= 0 && s.local == nil {
+		if rate == 0 {
+			rate = defaultProviderCallsPerSecond
+		}
+		s.budget = newBudgetProvider(s.provider, rate, s.now)
+		s.provider = s.budget
+	}
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
 	}
@@ -158,7 +172,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.syncPayment(ctx, id, "webhook"); err != nil {
+			if err := s.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},

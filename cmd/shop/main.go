@@ -225,6 +225,8 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 	}
 	return site.Serve(ctx, site.ServeOptions{
 		Source: dir, Port: *port, Bind: *bind, Out: stdout, Log: log,
+		Timeouts: site.Timeouts{ReadHeader: server.ReadHeaderTimeout, Read: server.ReadTimeout,
+			Write: server.WriteTimeout, Idle: server.IdleTimeout},
 		Sidecar: func(ctx context.Context, catalog, baseURL string) (site.Sidecar, error) {
 			varDir := filepath.Join(dir, "var")
 			if err := os.MkdirAll(filepath.Join(varDir, "outbox"), 0o755); err != nil {
