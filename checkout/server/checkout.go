@@ -37,6 +37,9 @@ type checkoutForm struct {
 	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
 	Lang           string `json:"lang" form:"lang"`
 	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
+	// A business buyer's company and VAT number (optional; invoices.go).
+	Company string `json:"company" form:"company"`
+	VATID   string `json:"vat_id" form:"vat_id"`
 	// A pick-up point method's chosen point, and the postcode it was found
 	// near (carrier.go); empty for other methods.
 	PickupPoint    string `json:"pickup_point" form:"pickup_point"`
@@ -61,7 +64,7 @@ type checkoutForm struct {
 
 // clean trims and collapses whitespace in every field.
 func (f *checkoutForm) clean() {
-	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang, &f.PickupPoint, &f.PickupPostcode} {
+	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang, &f.Company, &f.VATID, &f.PickupPoint, &f.PickupPostcode} {
 		*p = strings.Join(strings.Fields(*p), " ")
 	}
 	f.Country = strings.ToUpper(f.Country)
@@ -148,17 +151,19 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 			errs["shipping_method"] = tr(lang, "field.shipping")
 		}
 	}
+	f.validateBusiness(errs, lang) // invoices.go
 	return errs
 }
 
 func (f checkoutForm) customer() order.Customer {
-	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country}
+	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country,
+		Company: f.Company, VATID: f.VATID}
 }
 
 // hash identifies the checkout request behind an idempotency key.
 func (f checkoutForm) hash(cartID string) string {
 	h := sha256.New()
-	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote, f.PickupPoint} {
+	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote, f.Company, f.VATID, f.PickupPoint} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
@@ -241,6 +246,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable {
 		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
 	}
+	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
 	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
