@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -418,25 +417,19 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
+		_, err = s.PackOrder(id, adminBy)
 		notice = "packed"
 	case "ship":
-		code := strings.TrimSpace(c.PostForm("tracking_code"))
-		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
-		if !good {
-			s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123.")
-			return
-		}
-		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
+		_, err = s.ShipOrder(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "deliver":
-		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
+		_, err = s.DeliverOrder(id, adminBy)
 		notice = "delivered"
 	case "cancel":
-		_, err = s.cancelOrder(ctx, id, adminBy, false)
+		_, err = s.CancelOrder(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
-		_, err = s.returnReceived(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
@@ -453,7 +446,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = s.ownerRefund(ctx, id, req, adminBy)
+		_, _, err = s.RefundOrder(ctx, id, req, adminBy)
 		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
 			notice, err = "refund-uncertain", nil
@@ -471,80 +464,17 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			o = fresh
 		}
 		st, msg := refundErrorStatus(err)
-		if errors.Is(err, order.ErrTransition) {
+		switch {
+		case errors.Is(err, order.ErrTransition):
 			st, msg = http.StatusConflict, fmt.Sprintf("Cannot %s order %s: it is %s.", c.Param("action"), id, o.State)
+		case errors.Is(err, ErrBadTrackingLink):
+			st, msg = http.StatusUnprocessableEntity, "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123."
 		}
 		s.renderAdminOrder(c, st, o, "", msg)
 		return
 	}
 	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
 	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
-}
-
-// ownerDo applies pack, ship or deliver as the admin API does.
-func (s *Sidecar) ownerDo(id string, ev order.Event, by, trackingURL, trackingCode string) (*order.Order, error) {
-	o, effects, err := s.store.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
-		if ev == order.EventShip && (trackingURL != "" || trackingCode != "") {
-			o.TrackingURL, o.TrackingCode = trackingURL, trackingCode
-		}
-		eff, err := o.Do(ev, by, "", s.now())
-		return err == nil, eff, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.handleEffects(o, effects)
-	return o, nil
-}
-
-// cancelOrder cancels compare-and-set (the state is checked in the same
-// transaction) and refunds a paid order in full. The customer may cancel
-// only before packing; the owner also a packed order.
-func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer bool) (*order.Order, error) {
-	o, effects, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
-		if o.State == order.Canceled {
-			return false, nil, nil, nil
-		}
-		if customer && !canCancel(o) {
-			if o.State == order.AwaitingPayment {
-				return false, nil, nil, errPaymentBusy
-			}
-			return false, nil, nil, errTooLate
-		}
-		eff, err := o.Do(order.EventCancel, by, "canceled", s.now())
-		if err != nil {
-			return false, nil, nil, err
-		}
-		kept := eff[:0]
-		for _, e := range eff {
-			if e.Kind != order.EffectRefundDue { // refunded right below, not an anomaly
-				kept = append(kept, e)
-			}
-		}
-		var mails []store.Mail
-		// The wording is "as you asked"; the shop's own cancel is told by the
-		// refund e-mail, as in the admin API. An order nobody paid gets no
-		// e-mail: its address may be a stranger's (issue 12, item 2).
-		if customer && store.ConfirmedByOwner(o) {
-			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
-		}
-		return true, kept, mails, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.handleEffects(o, effects)
-	if o.State == order.Canceled && !o.PaidAt.IsZero() && o.Refundable() > 0 {
-		// Also when it was canceled already: a refund that did not go
-		// through before is picked up (planFull reuses a live one).
-		o2, _, err := s.doRefund(ctx, orderID, by, planFull("cancel"))
-		if err != nil && !errors.Is(err, errRefundUncertain) {
-			s.log.Error("refund after cancel", "order", orderID, "err", err)
-			return orOld(o2, o), err
-		}
-		o = orOld(o2, o)
-	}
-	return o, nil
 }
 
 func init() {
