@@ -85,10 +85,9 @@ func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, er
 		fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
 		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.stateOf(id)))
-	case errors.Is(err, ErrBadTrackingLink):
-		fail(c, http.StatusUnprocessableEntity, err.Error())
-	case errors.Is(err, ErrCancelRefund):
-		fail(c, http.StatusBadGateway, err.Error()+"; run cancel again to retry the refund")
+	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrCancelRefund):
+		st, msg := ownerError(err)
+		fail(c, st, msg)
 	default:
 		s.internal(c, "order "+string(ev), err)
 	}

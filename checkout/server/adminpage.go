@@ -463,12 +463,12 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		if gerr == nil {
 			o = fresh
 		}
-		st, msg := refundErrorStatus(err)
+		st, msg := ownerError(err)
 		switch {
 		case errors.Is(err, order.ErrTransition):
 			st, msg = http.StatusConflict, fmt.Sprintf("Cannot %s order %s: it is %s.", c.Param("action"), id, o.State)
-		case errors.Is(err, ErrBadTrackingLink):
-			st, msg = http.StatusUnprocessableEntity, "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123."
+		case errors.Is(err, ErrBadTrackingLink): // the page's own sentence
+			msg = "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123."
 		}
 		s.renderAdminOrder(c, st, o, "", msg)
 		return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -70,12 +69,12 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 	if f.UsePoints {
 		email := loyalty.NormalizeEmail(f.Email)
 		if f.PointsEmail == "" || f.PointsEmail != email {
-			msg := tr(lang, "points.need_link")
+			say := phrase("points.need_link")
 			if f.PointsEmail != "" {
-				msg = fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail)
+				say = func(lang string) string { return fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail) }
 			}
-			return 0, 0, unlock, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: msg,
-				Fields: map[string]string{"use_points": msg}}
+			return 0, 0, unlock, &checkoutError{Err: ErrCheckoutForm, say: say,
+				Fields: map[string]string{"use_points": say(lang)}}
 		}
 		unlock = s.lockEmail(email)
 		acc, _, err := s.store.PointsAccount(email, s.returnWindow)

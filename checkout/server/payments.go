@@ -303,7 +303,7 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				asked++
 				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {
-					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr.Msg)
+					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {

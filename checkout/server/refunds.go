@@ -465,10 +465,17 @@ func refundViews(o *order.Order, lang string) []RefundView {
 	return out
 }
 
-// refundErrorStatus maps a refund error to an HTTP status and a message.
-func refundErrorStatus(err error) (int, string) {
+// ownerError is the owner's surfaces' one mapper (admin API, the owner's
+// page) from an owner use case's domain error (owneractions.go) to a
+// status and a message. A transition that does not apply is said by each
+// surface with the order's state (admin.go, adminpage.go).
+func ownerError(err error) (int, string) {
 	var msg = err.Error()
 	switch {
+	case errors.Is(err, ErrCancelRefund):
+		return http.StatusBadGateway, msg + "; run cancel again to retry the refund"
+	case errors.Is(err, ErrBadTrackingLink):
+		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, order.ErrOverRefund):
 		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, order.ErrNoReturn), errors.Is(err, returns.ErrNothing), errors.Is(err, returns.ErrQuantity),
@@ -524,7 +531,7 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 	}
 	o, _, err := s.ownerRefund(c.Request.Context(), c.Param("id"), req, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
-		st, msg := refundErrorStatus(err)
+		st, msg := ownerError(err)
 		fail(c, st, msg)
 		return
 	}
@@ -551,7 +558,7 @@ func (s *Sidecar) adminReturnReceived(c *gin.Context) {
 	}
 	o, err := s.returnReceived(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
-		st, msg := refundErrorStatus(err)
+		st, msg := ownerError(err)
 		fail(c, st, msg)
 		return
 	}
