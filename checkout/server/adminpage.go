@@ -166,42 +166,6 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 	}
 }
 
-// afterSalePages registers the customer's return and cancel pages and the
-// owner's pages. Both groups pass the same-origin check on POST.
-func (s *Sidecar) afterSalePages(pages *gin.RouterGroup, r *gin.Engine) {
-	pages.GET("/order/:token/return", s.pageReturn)
-	pages.POST("/order/:token/return", s.formReturn)
-	pages.POST("/order/:token/cancel", s.formCancel)
-
-	r.GET("/admin", redirectTo("/admin/"))
-	pages.POST("/admin/login", s.adminLogin)
-	ad := pages.Group("/admin", s.adminSession())
-	ad.GET("/", s.adminHome)
-	ad.POST("/logout", s.adminLogout)
-	ad.GET("/orders/:id", s.adminOrderPage)
-	ad.POST("/orders/:id/:action", s.adminOrderAction)
-	ad.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	ad.GET("/pick-list", s.pagePickList)
-	s.mailFailRoutes(nil, ad) // mailfail.go
-}
-
-// afterSaleCustomerAPI registers the customer's JSON endpoints.
-func (s *Sidecar) afterSaleCustomerAPI(cust *gin.RouterGroup) {
-	cust.GET("/orders/:token/returns", s.apiReturns)
-	cust.POST("/orders/:token/returns", s.apiRequestReturn)
-	cust.POST("/orders/:token/cancel", s.apiCancel)
-}
-
-// afterSaleAdminAPI registers the owner's JSON endpoints.
-func (s *Sidecar) afterSaleAdminAPI(admin *gin.RouterGroup) {
-	admin.GET("/orders/:id/returns", s.adminAfterSale)
-	admin.POST("/orders/:id/return-received", s.adminReturnReceived)
-	admin.POST("/orders/:id/refund", s.adminRefund)
-	admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	admin.GET("/pick-list", s.apiPickList)
-	s.mailFailRoutes(admin, nil) // mailfail.go
-}
-
 func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
 	s.page(c, status, "message", "Admin", map[string]string{"Lang": "en", "Title": "Admin", "Text": text, "Home": "/admin/"})
 }

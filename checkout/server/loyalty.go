@@ -301,30 +301,6 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 	return s.sender.Send(sctx, msg)
 }
 
-// keepRoutes registers the points page, the promise API and the owner's figures.
-func (s *Sidecar) keepRoutes(r *gin.Engine) {
-	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
-	if s.opts.RateLimit < 0 {
-		linkLimit = nil
-	}
-	pages := r.Group("", s.sameOrigin())
-	pages.GET("/points/", s.pagePoints)
-	pages.HEAD("/points/", s.pagePoints)
-	r.GET("/points", redirectTo("/points/"))
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
-	pages.GET("/points/:token", s.pagePointsAccount)
-	pages.POST("/points/:token/delete", s.formDeleteData)
-	pages.POST("/points/:token/forget", s.formForgetLink)
-
-	r.GET("/api/promise", s.apiPromise)
-	r.HEAD("/api/promise", s.apiPromise)
-
-	r.GET("/api/admin/stats", s.adminAuth(), s.adminStats)
-	r.GET("/api/admin/points", s.adminAuth(), s.adminPoints)
-	ad := r.Group("/admin", s.sameOrigin(), s.adminSession())
-	ad.GET("/stats/", s.adminStatsPage)
-}
-
 func init() {
 	addPhrases(map[string]map[string]string{
 		"nl": {

@@ -74,18 +74,6 @@ func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
 	return mailProblemViews(ms)
 }
 
-// mailFailRoutes registers the JSON API (admin group) and the owner's page (ad group).
-func (s *Sidecar) mailFailRoutes(admin, ad *gin.RouterGroup) {
-	if admin != nil {
-		admin.GET("/mail/failed", s.apiFailedMail)
-		admin.POST("/mail/:id/retry", s.apiRetryMail)
-	}
-	if ad != nil {
-		ad.GET("/mail/", s.pageFailedMail)
-		ad.POST("/mail/retry", s.formRetryMail)
-	}
-}
-
 func (s *Sidecar) failedMail() (MailProblems, error) {
 	ms, err := s.store.FailedMails("")
 	if err != nil {
