@@ -23,26 +23,7 @@ import (
 // The customer's side of after the sale, reached only through the order's
 // token link: returns within the window, and cancel before packing.
 
-// ReturnView is one return as the customer and the owner see it.
-type ReturnView struct {
-	Code        string         `json:"code"`
-	State       string         `json:"state"`
-	Lines       []WantLineView `json:"lines"`
-	Reason      string         `json:"reason,omitempty"`
-	Amount      int64          `json:"amount"`
-	AmountText  string         `json:"amount_text"`
-	RequestedAt time.Time      `json:"requested_at"`
-	ReceivedAt  time.Time      `json:"received_at,omitzero"`
-	RefundedAt  time.Time      `json:"refunded_at,omitzero"`
-}
 
-// WantLineView is a returned line with its name.
-type WantLineView struct {
-	SKU      string `json:"sku"`
-	Title    string `json:"title"`
-	Variant  string `json:"variant,omitempty"`
-	Quantity int    `json:"quantity"`
-}
 
 // errTooLate: the order is packed (or further) and can no longer be canceled.
 var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")

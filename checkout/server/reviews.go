@@ -312,10 +312,6 @@ func (s *Sidecar) formReviewOptOut(c *gin.Context) {
 		"Lang": lang, "Done": true, "Home": s.home(lang)})
 }
 
-// ReviewList is the admin API's answer with reviews.
-type ReviewList struct {
-	Reviews []review.Review `json:"reviews"`
-}
 
 func (s *Sidecar) adminListReviews(c *gin.Context) {
 	st := review.State(c.Query("state"))
