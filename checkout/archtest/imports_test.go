@@ -77,3 +77,18 @@ func TestCheckCatchesIO(t *testing.T) {
 		t.Error("payment/local (bbolt, net/http) passes the check: the check sees nothing")
 	}
 }
+
+// TestCLIIsAClient: the CLI's client commands (`shop orders`, `shop
+// reviews`, `shop stats`, `shop notify`) speak the admin API through the
+// wire types; they link neither Gin nor bbolt, nor the server or the store
+// (issue 11, item 6). Running the sidecar and reading its files is
+// checkout/cli/host.
+func TestCLIIsAClient(t *testing.T) {
+	bad := []string{"github.com/gin-gonic/gin", "go.etcd.io/bbolt", module + "server", module + "store"}
+	if hits := forbidden(t, "cli", bad); len(hits) > 0 {
+		t.Errorf("checkout/cli depends on %v; share types through checkout/wire", hits)
+	}
+	if hits := forbidden(t, "cli/host", bad); len(hits) == 0 {
+		t.Error("cli/host (runs the sidecar) passes the check: the check sees nothing")
+	}
+}

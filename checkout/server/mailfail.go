@@ -19,7 +19,6 @@ import (
 // for the owner carries mail_problems); the owner's alert hooks in through
 // Options.OnMailGivenUp, and store.MailFailures counts them for a metric.
 
-
 // MailProblems is the answer of GET /api/admin/mail/failed.
 type MailProblems struct {
 	store.MailFailureCount

@@ -57,9 +57,6 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }
 
-
-
-
 func (s *Sidecar) pickList() (PickList, error) {
 	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Paid}})
 	if err != nil {

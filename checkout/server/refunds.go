@@ -358,11 +358,6 @@ func copyWant(w map[string]int) map[string]int {
 
 // Admin API.
 
-
-
-
-
-
 func refundViews(o *order.Order, lang string) []RefundView {
 	out := []RefundView{}
 	for _, r := range o.Refunds {
@@ -449,7 +444,6 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 	}
 	ok(c, status, s.afterSaleView(o, "en"))
 }
-
 
 func (s *Sidecar) adminReturnReceived(c *gin.Context) {
 	var req ReceivedRequest

@@ -23,8 +23,6 @@ import (
 // The customer's side of after the sale, reached only through the order's
 // token link: returns within the window, and cancel before packing.
 
-
-
 // errTooLate: the order is packed (or further) and can no longer be canceled.
 var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
 

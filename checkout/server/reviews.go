@@ -312,7 +312,6 @@ func (s *Sidecar) formReviewOptOut(c *gin.Context) {
 		"Lang": lang, "Done": true, "Home": s.home(lang)})
 }
 
-
 func (s *Sidecar) adminListReviews(c *gin.Context) {
 	st := review.State(c.Query("state"))
 	if st != "" && !st.Valid() {

@@ -21,8 +21,6 @@ import (
 // lengthening of the promises is public at GET /api/promise, for the
 // product pages' script.
 
-
-
 // period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included, in the
 // shop's time zone); the default is the last 90 days up to today.
 func (s *Sidecar) period(c *gin.Context) (from, to time.Time, err error) {

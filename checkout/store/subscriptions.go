@@ -258,7 +258,6 @@ type Announced struct {
 	At      time.Time `json:"at"`
 }
 
-
 // Notify compares the catalog (version, products) with what was announced
 // and queues one digest per confirmed subscriber who follows something with
 // new arrivals. Digests, their once-per-address-per-version records and the
