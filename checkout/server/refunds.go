@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -219,27 +218,28 @@ func (s *Sidecar) reconcileRefunds(ctx context.Context) int {
 	return len(ids)
 }
 
-// lastRefundCheck throttles the reconciler per order: refunds the provider
-// has taken (pending for days until settlement) are asked about every ten
-// minutes; a recorded one (maybe never sent) every round.
-var lastRefundCheck sync.Map // "<sidecar>/<order>" -> time.Time
-
 const refundCheckEvery = 10 * time.Minute
 
+// refundCheckDue throttles the reconciler per order: refunds the provider
+// has taken (pending for days until settlement) are asked about every ten
+// minutes; a recorded one (maybe never sent) every round. The times live
+// on the Sidecar (refundChecks): a global map keyed by the Sidecar's
+// address took a later Sidecar at a reused address for an earlier one and
+// skipped its checks (TestRefundNewsByWebhook failed with -count=20).
 func (s *Sidecar) refundCheckDue(orderID string) bool {
-	key := fmt.Sprintf("%p/%s", s, orderID)
+	key := orderID
 	if o, err := s.store.GetOrder(orderID); err == nil {
 		for _, r := range o.OpenRefunds() {
 			if r.Status == order.RefundRecorded {
-				lastRefundCheck.Store(key, s.now())
+				s.refundChecks.Store(key, s.now())
 				return true
 			}
 		}
 	}
-	if v, ok := lastRefundCheck.Load(key); ok && s.now().Sub(v.(time.Time)) < refundCheckEvery {
+	if v, ok := s.refundChecks.Load(key); ok && s.now().Sub(v.(time.Time)) < refundCheckEvery {
 		return false
 	}
-	lastRefundCheck.Store(key, s.now())
+	s.refundChecks.Store(key, s.now())
 	return true
 }
 
