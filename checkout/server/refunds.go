@@ -432,7 +432,7 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 	if _, found := s.adminOrder(c); !found {
 		return
 	}
-	o, _, err := s.ownerRefund(c.Request.Context(), c.Param("id"), req, actor(c))
+	o, _, err := s.RefundOrder(c.Request.Context(), c.Param("id"), req, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		fail(c, st, msg)
@@ -453,7 +453,7 @@ func (s *Sidecar) adminReturnReceived(c *gin.Context) {
 	if _, found := s.adminOrder(c); !found {
 		return
 	}
-	o, err := s.returnReceived(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
+	o, err := s.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		fail(c, st, msg)
