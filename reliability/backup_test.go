@@ -14,7 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/storefront/storefront/checkout/cli"
+	"github.com/storefront/storefront/checkout/cli/host"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -68,7 +68,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	t.Setenv("SHOP_ADMIN_TOKEN", adminToken)
 	before1 := snapshot()
 	copy1 := filepath.Join(dir, "copy1.db")
-	if err := cli.Backup([]string{"-url", s.URL, "-o", copy1}); err != nil {
+	if err := host.Backup([]string{"-url", s.URL, "-o", copy1}); err != nil {
 		t.Fatalf("shop backup: %v", err)
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -121,7 +121,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	// wrote (and verified): check it offline, start a sidecar on it, and
 	// it is ready and serves every order acknowledged before the backup.
 	var out strings.Builder
-	if err := cli.CheckFile(&out, copy1); err != nil || !strings.HasPrefix(out.String(), "OK") {
+	if err := host.CheckFile(&out, copy1); err != nil || !strings.HasPrefix(out.String(), "OK") {
 		t.Fatalf("shop checkout --check on the backup: %q %v", out.String(), err)
 	}
 	restored1 := startShopOn(t, copy1)

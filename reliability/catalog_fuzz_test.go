@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/catalog/source"
 )
 
 // FuzzCatalogReload feeds arbitrary catalogs to a running catalog source
@@ -27,7 +27,7 @@ func FuzzCatalogReload(f *testing.F) {
 	}))
 	f.Cleanup(cdn.Close)
 	// No poller reloads behind the test's back: it reloads by hand.
-	src, err := catalog.Open(context.Background(), cdn.URL+"/catalog.json", catalog.Options{PollInterval: time.Hour})
+	src, err := source.Open(context.Background(), cdn.URL+"/catalog.json", source.Options{PollInterval: time.Hour})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,39 +1,13 @@
 package catalog
 
 import (
-	"encoding/json"
-	"fmt"
-	"runtime"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/catalog/catalogtest"
 )
 
 // bigCatalogJSON is the test catalog with n generated items.
-func bigCatalogJSON(b testing.TB, n int) []byte {
-	var m map[string]any
-	if err := json.Unmarshal(validJSON(b), &m); err != nil {
-		b.Fatal(err)
-	}
-	proto := m["items"].([]any)[0].(map[string]any)
-	items := make([]any, 0, n)
-	for i := range n {
-		it := map[string]any{}
-		for k, v := range proto {
-			it[k] = v
-		}
-		it["sku"] = fmt.Sprintf("SKU-%05d", i)
-		it["title"] = fmt.Sprintf("Product number %d with a longer title", i)
-		it["url"] = fmt.Sprintf("/producten/product-%d/", i)
-		it["image"] = fmt.Sprintf("/producten/product-%d/foto_hu%x_400x0_resize_q75.webp", i, i*7919)
-		it["price"] = 100 + i
-		items = append(items, it)
-	}
-	m["items"] = items
-	data, err := json.Marshal(m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data
-}
+func bigCatalogJSON(b testing.TB, n int) []byte { return catalogtest.Big(b, validJSON(b), n) }
 
 // BenchmarkParse10k parses a 10,000-SKU catalog and reports the heap it
 // keeps alive (what one loaded catalog costs the sidecar).
@@ -66,18 +40,7 @@ func BenchmarkLookup(b *testing.B) {
 	}
 }
 
-// retained is the heap a parsed catalog keeps alive: the heap with it,
-// minus the heap once it is dropped.
+// retained is the heap a parsed catalog keeps alive.
 func retained(data []byte) int64 {
-	var with, without runtime.MemStats
-	c, _ := Parse(data)
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&with)
-	runtime.KeepAlive(c)
-	c = nil
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&without)
-	return int64(with.HeapAlloc) - int64(without.HeapAlloc)
+	return catalogtest.Retained(func() any { c, _ := Parse(data); return c })
 }

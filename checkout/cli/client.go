@@ -109,3 +109,39 @@ func show[T any](c *adminClient, out io.Writer, asJSON bool, method, path string
 	print(out, v)
 	return nil
 }
+
+// AdminGet sends GET path to the sidecar's admin API at base (SHOP_ADMIN_URL)
+// with the token from SHOP_ADMIN_TOKEN and no overall timeout (a backup of a
+// large database takes a while). An answer other than 200 is an error that
+// says what the sidecar said; the caller closes the body of a 200.
+func AdminGet(base, path string) (*http.Response, error) {
+	c, err := newAdminClient(base)
+	if err != nil {
+		return nil, err
+	}
+	req, err := c.request(http.MethodGet, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reach the sidecar at %s: %w", c.base, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+		return nil, answerError(resp.StatusCode, raw)
+	}
+	return resp, nil
+}
+
+// AdminPost sends POST path with body (JSON) to the sidecar's admin API, as
+// AdminGet does, and decodes the answer into v (when not nil).
+func AdminPost(base, path string, body, v any) error {
+	c, err := newAdminClient(base)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(http.MethodPost, path, body, v)
+	return err
+}

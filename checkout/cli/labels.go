@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/storefront/storefront/checkout/carrier"
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 const labelsUsage = `
@@ -67,7 +67,7 @@ func carrierOrders(cmd string, args []string, out io.Writer) (handled bool, err 
 		return true, nil
 	case "labels":
 		var res struct {
-			Labels []server.LabelResult `json:"labels"`
+			Labels []wire.LabelResult `json:"labels"`
 		}
 		raw, err := c.do(http.MethodPost, "/api/admin/labels", map[string]any{"orders": pos}, &res)
 		if err != nil {
@@ -109,7 +109,7 @@ func carrierOrders(cmd string, args []string, out io.Writer) (handled bool, err 
 		return true, fmt.Errorf("shop orders %s: give exactly one order id", cmd)
 	}
 	id := pos[0]
-	var res server.LabelResult
+	var res wire.LabelResult
 	if _, err := c.do(http.MethodPost, "/api/admin/orders/"+url.PathEscape(id)+"/label", nil, &res); err != nil {
 		return true, err
 	}

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 const notifyUsage = `Usage: shop notify [--dry-run] [-url URL]
@@ -62,7 +62,7 @@ func notify(args []string, out io.Writer) error {
 	return show(c, out, *asJSON, http.MethodPost, path, nil, printNotify)
 }
 
-func printNotify(out io.Writer, res store.NotifyResult) {
+func printNotify(out io.Writer, res wire.NotifyResult) {
 	switch {
 	case res.Baseline:
 		fmt.Fprintln(out, "first run: the current catalog is the starting point; nothing sent.")

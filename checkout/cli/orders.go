@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/carrier"
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 const ordersUsage = `Usage: shop orders <command> [flags]
@@ -81,7 +81,7 @@ func orders(args []string, out io.Writer) error {
 			q.Set("state", *state)
 		}
 		return show(c, out, *asJSON, http.MethodGet, "/api/admin/orders?"+q.Encode(), nil,
-			func(out io.Writer, list server.OrderList) { printList(out, list.Orders) })
+			func(out io.Writer, list wire.OrderList) { printList(out, list.Orders) })
 	case "show", "pack", "deliver", "cancel", "ship":
 		id, err := needID()
 		if err != nil {
@@ -119,7 +119,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func printList(out io.Writer, orders []server.OrderView) {
+func printList(out io.Writer, orders []wire.OrderView) {
 	if len(orders) == 0 {
 		fmt.Fprintln(out, "no orders")
 		return
@@ -133,7 +133,7 @@ func printList(out io.Writer, orders []server.OrderView) {
 	tw.Flush()
 }
 
-func printOrder(out io.Writer, o server.OrderView) {
+func printOrder(out io.Writer, o wire.OrderView) {
 	fmt.Fprintf(out, "Order %s\nState:    %s\n", o.ID, o.State)
 	if o.PaymentStatus != "" {
 		fmt.Fprintf(out, "Payment:  %s\n", o.PaymentStatus)

@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // afterSaleUsage is the part of `shop orders` help about returns and refunds.
@@ -88,9 +88,9 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 		_, err = out.Write(raw)
 		return true, err
 	case "return-received":
-		body = server.ReceivedRequest{Code: *code, Refund: *refund}
+		body = wire.ReceivedRequest{Code: *code, Refund: *refund}
 	case "refund":
-		req := server.RefundRequest{ReturnCode: *ret, Shipping: *shipping, Full: *full, Note: *note}
+		req := wire.RefundRequest{ReturnCode: *ret, Shipping: *shipping, Full: *full, Note: *note}
 		given := 0
 		for _, set := range []bool{*ret != "", *skus != "", *amount != "", *full} {
 			if set {
@@ -120,20 +120,20 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 }
 
 // parseSKUs reads "A=1,B=2".
-func parseSKUs(s string) ([]server.WantLine, error) {
-	var out []server.WantLine
+func parseSKUs(s string) ([]wire.WantLine, error) {
+	var out []wire.WantLine
 	for _, part := range strings.Split(s, ",") {
 		sku, n, found := strings.Cut(strings.TrimSpace(part), "=")
 		q, err := strconv.Atoi(n)
 		if !found || sku == "" || err != nil || q < 1 {
 			return nil, fmt.Errorf("shop orders refund: --sku %q: write SKU=N, e.g. MOK-001=1,BOEK-001=2", part)
 		}
-		out = append(out, server.WantLine{SKU: sku, Quantity: q})
+		out = append(out, wire.WantLine{SKU: sku, Quantity: q})
 	}
 	return out, nil
 }
 
-func printAfterSale(out io.Writer, v server.AfterSaleView) {
+func printAfterSale(out io.Writer, v wire.AfterSaleView) {
 	cur := v.Currency
 	d := func(a int64) string { return money.Display(money.Amount(a), cur, "en") }
 	fmt.Fprintf(out, "Order %s (%s)\nPaid %s · refunded %s · refundable %s\n", v.Order, v.State, d(v.Paid), d(v.Refunded), d(v.Refundable))
@@ -165,7 +165,7 @@ func printAfterSale(out io.Writer, v server.AfterSaleView) {
 	}
 }
 
-func printPickList(out io.Writer, pl server.PickList) {
+func printPickList(out io.Writer, pl wire.PickList) {
 	if len(pl.Orders) == 0 {
 		fmt.Fprintln(out, "no paid orders waiting to be packed")
 		return

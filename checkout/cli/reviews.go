@@ -16,7 +16,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/storefront/storefront/checkout/review"
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 const reviewsUsage = `Usage: shop reviews <command> [flags]
@@ -71,7 +71,7 @@ func reviews(args []string, out io.Writer) error {
 			q.Set("state", *state)
 		}
 		return show(c, out, *asJSON, http.MethodGet, "/api/admin/reviews?"+q.Encode(), nil,
-			func(out io.Writer, list server.ReviewList) { printReviews(out, list.Reviews) })
+			func(out io.Writer, list wire.ReviewList) { printReviews(out, list.Reviews) })
 	case "approve", "reject":
 		if len(pos) == 0 {
 			return fmt.Errorf("shop reviews %s: give one or more review ids (see shop reviews list)", cmd)
@@ -90,7 +90,7 @@ func reviews(args []string, out io.Writer) error {
 		}
 		return nil
 	case "export":
-		var list server.ReviewList
+		var list wire.ReviewList
 		if _, err := c.do(http.MethodGet, "/api/admin/reviews", nil, &list); err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 const statsUsage = `Usage: shop stats [-from 2026-09-01] [-to 2026-11-30] [-json]
@@ -65,7 +65,7 @@ func stats(args []string, out io.Writer) error {
 	if *to != "" {
 		q.Set("to", *to)
 	}
-	var a server.StatsAnswer
+	var a wire.StatsAnswer
 	raw, err := c.do(http.MethodGet, "/api/admin/stats?"+q.Encode(), nil, &a)
 	if err != nil {
 		return err
@@ -80,7 +80,7 @@ func stats(args []string, out io.Writer) error {
 
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
 
-func printStats(out io.Writer, a server.StatsAnswer) {
+func printStats(out io.Writer, a wire.StatsAnswer) {
 	fmt.Fprintf(out, "Period %s to %s\n\n", a.From.Format("2006-01-02"), a.To.AddDate(0, 0, -1).Format("2006-01-02"))
 	fmt.Fprintf(out, "Delivery promises (on-time target %s)\n", pct(a.Target))
 	if len(a.Methods) == 0 {

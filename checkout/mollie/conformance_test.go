@@ -12,6 +12,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 )
 
 // providerUnderTest is a provider plus a way to play the customer.
@@ -34,7 +35,7 @@ func TestProvidersBehaveAlike(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			l, err := payment.NewLocal(db, payment.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)})
+			l, err := local.NewLocal(db, local.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -75,41 +74,23 @@ func (s *Sidecar) adminShowOrder(c *gin.Context) {
 	}
 }
 
-// adminDo applies an owner's event and answers with the order.
-func (s *Sidecar) adminDo(c *gin.Context, ev order.Event, fn func(o *order.Order)) {
-	o, found := s.adminOrder(c)
-	if !found {
-		return
-	}
-	o, effects, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
-		if fn != nil {
-			fn(o)
-		}
-		eff, err := o.Do(ev, actor(c), "", s.now())
-		return err == nil, eff, err
-	})
-	if errors.Is(err, order.ErrTransition) {
-		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, c.Param("id"), s.stateOf(c.Param("id"))))
-		return
-	}
-	if err != nil {
+// answerOwner answers an owner's action on the admin API: the order, or
+// the domain error as a status and {"error"} (one mapper for every action).
+func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err error) {
+	id := c.Param("id")
+	switch {
+	case err == nil:
+		ok(c, http.StatusOK, s.orderView(o, "en", true))
+	case errors.Is(err, store.ErrNotFound):
+		fail(c, http.StatusNotFound, "no order "+id)
+	case errors.Is(err, order.ErrTransition):
+		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.stateOf(id)))
+	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund):
+		st, msg := ownerError(err)
+		fail(c, st, msg)
+	default:
 		s.internal(c, "order "+string(ev), err)
-		return
 	}
-	s.log.Info("order changed by owner", "order", o.ID, "event", string(ev), "by", actor(c))
-	for _, e := range effects {
-		if e.Kind == order.EffectRefundDue && ev == order.EventCancel {
-			if o2, err := s.refund(c.Request.Context(), o, actor(c)); err != nil {
-				s.log.Error("refund", "order", o.ID, "err", err)
-				fail(c, http.StatusBadGateway, "the order is canceled, but the refund failed: "+err.Error()+"; run cancel again to retry the refund")
-				return
-			} else {
-				o = o2
-			}
-		}
-	}
-	s.handleEffects(o, effects)
-	ok(c, http.StatusOK, s.orderView(o, "en", true))
 }
 
 func (s *Sidecar) stateOf(id string) string {
@@ -119,8 +100,15 @@ func (s *Sidecar) stateOf(id string) string {
 	return "unknown"
 }
 
-func (s *Sidecar) adminPack(c *gin.Context)    { s.adminDo(c, order.EventPack, nil) }
-func (s *Sidecar) adminDeliver(c *gin.Context) { s.adminDo(c, order.EventDeliver, nil) }
+func (s *Sidecar) adminPack(c *gin.Context) {
+	o, err := s.PackOrder(c.Param("id"), actor(c))
+	s.answerOwner(c, order.EventPack, o, err)
+}
+
+func (s *Sidecar) adminDeliver(c *gin.Context) {
+	o, err := s.DeliverOrder(c.Param("id"), actor(c))
+	s.answerOwner(c, order.EventDeliver, o, err)
+}
 
 func (s *Sidecar) adminShip(c *gin.Context) {
 	var req struct {
@@ -132,27 +120,8 @@ func (s *Sidecar) adminShip(c *gin.Context) {
 			return
 		}
 	}
-	method := ""
-	if req.TrackingURL == "" && req.TrackingCode != "" {
-		o, found := s.adminOrder(c)
-		if !found {
-			return
-		}
-		method = o.ShippingMethod
-	}
-	link, good := s.trackingLink(method, req.TrackingURL, req.TrackingCode)
-	if !good {
-		fail(c, http.StatusUnprocessableEntity, "tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
-		return
-	}
-	if link == "" && req.TrackingCode != "" {
-		fail(c, http.StatusUnprocessableEntity, "the shipping method "+method+" has no tracking_url template in data/shipping.toml; give the full tracking link (tracking_url)")
-		return
-	}
-	req.TrackingURL = link
-	s.adminDo(c, order.EventShip, func(o *order.Order) {
-		o.TrackingURL, o.TrackingCode = req.TrackingURL, req.TrackingCode
-	})
+	o, err := s.ShipOrder(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
+	s.answerOwner(c, order.EventShip, o, err)
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else
@@ -177,31 +146,8 @@ func (s *Sidecar) trackingLink(method, link, code string) (string, bool) {
 // adminCancel cancels an order; a paid order is refunded in full. Canceling
 // an order that is canceled already retries a refund that failed.
 func (s *Sidecar) adminCancel(c *gin.Context) {
-	o, found := s.adminOrder(c)
-	if !found {
-		return
-	}
-	if o.State == order.Canceled && !o.PaidAt.IsZero() && o.Refundable() > 0 {
-		o2, err := s.refund(c.Request.Context(), o, actor(c))
-		if err != nil {
-			fail(c, http.StatusBadGateway, "refund failed: "+err.Error())
-			return
-		}
-		ok(c, http.StatusOK, s.orderView(o2, "en", true))
-		return
-	}
-	s.adminDo(c, order.EventCancel, nil)
-}
-
-// refund gives the whole paid amount back through the provider, once:
-// recorded before it is sent, with its own idempotency key, never sent
-// again before the provider's list was read (refunds.go).
-func (s *Sidecar) refund(ctx context.Context, o *order.Order, by string) (*order.Order, error) {
-	o2, _, err := s.doRefund(ctx, o.ID, by, planFull("cancel"))
-	if errors.Is(err, errRefundUncertain) {
-		err = nil // recorded; the reconciler finishes it
-	}
-	return orOld(o2, o), err
+	o, err := s.CancelOrder(c.Request.Context(), c.Param("id"), actor(c))
+	s.answerOwner(c, order.EventCancel, o, err)
 }
 
 // adminBackup streams a consistent copy of the database (store.Backup

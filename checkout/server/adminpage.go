@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -165,42 +164,6 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 		c.Set(ctxActor, adminBy)
 		c.Next()
 	}
-}
-
-// afterSalePages registers the customer's return and cancel pages and the
-// owner's pages. Both groups pass the same-origin check on POST.
-func (s *Sidecar) afterSalePages(pages *gin.RouterGroup, r *gin.Engine) {
-	pages.GET("/order/:token/return", s.pageReturn)
-	pages.POST("/order/:token/return", s.formReturn)
-	pages.POST("/order/:token/cancel", s.formCancel)
-
-	r.GET("/admin", redirectTo("/admin/"))
-	pages.POST("/admin/login", s.adminLogin)
-	ad := pages.Group("/admin", s.adminSession())
-	ad.GET("/", s.adminHome)
-	ad.POST("/logout", s.adminLogout)
-	ad.GET("/orders/:id", s.adminOrderPage)
-	ad.POST("/orders/:id/:action", s.adminOrderAction)
-	ad.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	ad.GET("/pick-list", s.pagePickList)
-	s.mailFailRoutes(nil, ad) // mailfail.go
-}
-
-// afterSaleCustomerAPI registers the customer's JSON endpoints.
-func (s *Sidecar) afterSaleCustomerAPI(cust *gin.RouterGroup) {
-	cust.GET("/orders/:token/returns", s.apiReturns)
-	cust.POST("/orders/:token/returns", s.apiRequestReturn)
-	cust.POST("/orders/:token/cancel", s.apiCancel)
-}
-
-// afterSaleAdminAPI registers the owner's JSON endpoints.
-func (s *Sidecar) afterSaleAdminAPI(admin *gin.RouterGroup) {
-	admin.GET("/orders/:id/returns", s.adminAfterSale)
-	admin.POST("/orders/:id/return-received", s.adminReturnReceived)
-	admin.POST("/orders/:id/refund", s.adminRefund)
-	admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	admin.GET("/pick-list", s.apiPickList)
-	s.mailFailRoutes(admin, nil) // mailfail.go
 }
 
 func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
@@ -418,27 +381,21 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
+		_, err = s.PackOrder(id, adminBy)
 		notice = "packed"
 	case "ship":
-		code := strings.TrimSpace(c.PostForm("tracking_code"))
-		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
-		if !good {
-			s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123.")
-			return
-		}
-		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
+		_, err = s.ShipOrder(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
 		notice, err = s.adminLabelAction(ctx, id)
 	case "deliver":
-		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
+		_, err = s.DeliverOrder(id, adminBy)
 		notice = "delivered"
 	case "cancel":
-		_, err = s.cancelOrder(ctx, id, adminBy, false)
+		_, err = s.CancelOrder(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
-		_, err = s.returnReceived(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
@@ -455,7 +412,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = s.ownerRefund(ctx, id, req, adminBy)
+		_, _, err = s.RefundOrder(ctx, id, req, adminBy)
 		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
 			notice, err = "refund-uncertain", nil
@@ -472,81 +429,18 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		if gerr == nil {
 			o = fresh
 		}
-		st, msg := refundErrorStatus(err)
-		if errors.Is(err, order.ErrTransition) {
+		st, msg := ownerError(err)
+		switch {
+		case errors.Is(err, order.ErrTransition):
 			st, msg = http.StatusConflict, fmt.Sprintf("Cannot %s order %s: it is %s.", c.Param("action"), id, o.State)
+		case errors.Is(err, ErrBadTrackingLink): // the page's own sentence
+			msg = "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123."
 		}
 		s.renderAdminOrder(c, st, o, "", msg)
 		return
 	}
 	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
 	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
-}
-
-// ownerDo applies pack, ship or deliver as the admin API does.
-func (s *Sidecar) ownerDo(id string, ev order.Event, by, trackingURL, trackingCode string) (*order.Order, error) {
-	o, effects, err := s.store.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
-		if ev == order.EventShip && (trackingURL != "" || trackingCode != "") {
-			o.TrackingURL, o.TrackingCode = trackingURL, trackingCode
-		}
-		eff, err := o.Do(ev, by, "", s.now())
-		return err == nil, eff, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.handleEffects(o, effects)
-	return o, nil
-}
-
-// cancelOrder cancels compare-and-set (the state is checked in the same
-// transaction) and refunds a paid order in full. The customer may cancel
-// only before packing; the owner also a packed order.
-func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer bool) (*order.Order, error) {
-	o, effects, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
-		if o.State == order.Canceled {
-			return false, nil, nil, nil
-		}
-		if customer && !canCancel(o) {
-			if o.State == order.AwaitingPayment {
-				return false, nil, nil, errPaymentBusy
-			}
-			return false, nil, nil, errTooLate
-		}
-		eff, err := o.Do(order.EventCancel, by, "canceled", s.now())
-		if err != nil {
-			return false, nil, nil, err
-		}
-		kept := eff[:0]
-		for _, e := range eff {
-			if e.Kind != order.EffectRefundDue { // refunded right below, not an anomaly
-				kept = append(kept, e)
-			}
-		}
-		var mails []store.Mail
-		// The wording is "as you asked"; the shop's own cancel is told by the
-		// refund e-mail, as in the admin API. An order nobody paid gets no
-		// e-mail: its address may be a stranger's (issue 12, item 2).
-		if customer && store.ConfirmedByOwner(o) {
-			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
-		}
-		return true, kept, mails, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.handleEffects(o, effects)
-	if o.State == order.Canceled && !o.PaidAt.IsZero() && o.Refundable() > 0 {
-		// Also when it was canceled already: a refund that did not go
-		// through before is picked up (planFull reuses a live one).
-		o2, _, err := s.doRefund(ctx, orderID, by, planFull("cancel"))
-		if err != nil && !errors.Is(err, errRefundUncertain) {
-			s.log.Error("refund after cancel", "order", orderID, "err", err)
-			return orOld(o2, o), err
-		}
-		o = orOld(o2, o)
-	}
-	return o, nil
 }
 
 func init() {

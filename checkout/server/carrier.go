@@ -111,37 +111,15 @@ func (s *Sidecar) startCarrierCheck(ctx context.Context) {
 	}()
 }
 
-// carrierAPI registers the webhook, the pick-up point search and the
-// owner's label endpoints.
-func (s *Sidecar) carrierAPI(api, admin *gin.RouterGroup) {
-	api.POST("/webhooks/sendcloud", s.sendcloudWebhook)
-	pts := newLimiter(60, 20, s.now, s.clientKey)
-	if s.opts.RateLimit < 0 {
-		pts = nil
-	}
-	api.GET("/pickup-points", s.sameOrigin(), pts.middleware(nil), s.apiPickupPoints)
-	admin.POST("/orders/:id/label", s.apiCreateLabel)
-	admin.GET("/orders/:id/label", s.apiLabelPDF)
-	admin.POST("/labels", s.apiCreateLabels)
-	admin.GET("/labels.pdf", s.labelsPDF)
-	admin.POST("/parcels/check", s.apiCheckParcels)
-}
-
 //go:embed pickup.js
 var pickupJS []byte
 
-// carrierPages registers the owner's label pages (admin session) and the
-// checkout page's pick-up point script.
-func (s *Sidecar) carrierPages(pages *gin.RouterGroup) {
-	pages.GET("/checkout/pickup.js", func(c *gin.Context) {
-		c.Header("Cache-Control", "public, max-age=300")
-		c.Data(http.StatusOK, "text/javascript; charset=utf-8", pickupJS)
-	})
-	ad := pages.Group("/admin", s.adminSession())
-	ad.GET("/orders/:id/label", s.apiLabelPDF)
-	ad.GET("/labels", s.pageLabels)
-	ad.GET("/labels.pdf", s.labelsPDF)
-	ad.POST("/labels", s.formLabels)
+// pickupScript serves the pick-up point chooser, only asked for by a
+// checkout page that offers pick-up points (kept out of shop.js and its
+// 14 KB budget).
+func (s *Sidecar) pickupScript(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", pickupJS)
 }
 
 // shipmentFor is what the carrier is asked to ship for an order.
@@ -161,17 +139,6 @@ func (s *Sidecar) shipmentFor(o *order.Order) carrier.Shipment {
 	return sh
 }
 
-// LabelResult is one order's label, as the API answers it.
-type LabelResult struct {
-	Order        string `json:"order"`
-	State        string `json:"state,omitempty"`
-	TrackingCode string `json:"tracking_code,omitempty"`
-	TrackingURL  string `json:"tracking_url,omitempty"`
-	LabelA6      string `json:"label_a6,omitempty"`
-	LabelA4      string `json:"label_a4,omitempty"`
-	Existing     bool   `json:"existing,omitempty"` // the parcel was made before (a retry)
-	Error        string `json:"error,omitempty"`
-}
 
 var errNotShippable = errors.New("not shippable")
 

@@ -173,10 +173,13 @@ func (f checkoutForm) hash(cartID string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// checkoutError is a checkout that could not go on, with what to tell the customer.
+// checkoutError is a checkout that could not go on: the domain error (Err,
+// one of the ErrCheckout… values in errors.go), the facts a surface needs,
+// and the words to tell the customer in their language. It carries no HTTP
+// status: checkoutStatus (respond.go) maps Err for the JSON API and the pages.
 type checkoutError struct {
-	Status int
-	Msg    string
+	Err    error
+	say    func(lang string) string // the words for the customer
 	Fields map[string]string
 	Order  *order.Order  // set when the order exists (the provider failed)
 	Total  *money.Amount // the total now, when it differs from what the customer saw
@@ -185,7 +188,16 @@ type checkoutError struct {
 	Kept bool
 }
 
-func (e *checkoutError) Error() string { return e.Msg }
+func (e *checkoutError) Error() string { return e.Err.Error() + ": " + e.say("en") }
+func (e *checkoutError) Unwrap() error { return e.Err }
+
+// Words are the words for the customer, in lang.
+func (e *checkoutError) Words(lang string) string { return e.say(lang) }
+
+// phrase is the words of one phrase of i18n.go, in the language asked for.
+func phrase(key string) func(lang string) string {
+	return func(lang string) string { return tr(lang, key) }
+}
 
 func validIdemKey(k string) bool {
 	if k == "" || len(k) > 255 {
@@ -211,7 +223,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		fields["pickup_point"] = msg
 	}
 	if len(fields) > 0 {
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.form"), Fields: fields}
+		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
 	ct, err := s.loadCart(cartID)
@@ -225,14 +237,14 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 			url, cerr := s.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
+		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
 	}
 	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
 	if errors.Is(err, cart.ErrTooLarge) {
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.too_large")}
+		return nil, "", false, &checkoutError{Err: ErrCartTooLarge, say: phrase("err.too_large")}
 	}
 	if err != nil {
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "field.shipping"),
+		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("field.shipping"),
 			Fields: map[string]string{"shipping_method": tr(lang, "field.shipping")}}
 	}
 	if t.Unavailable || t.PriceChanged {
@@ -244,7 +256,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}
 	}
 	if t.Unavailable {
-		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
+		return nil, "", false, &checkoutError{Err: ErrUnavailable, say: phrase("err.unavailable")}
 	}
 	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
 	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
@@ -254,17 +266,18 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 			url, cerr := s.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		cerr = &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "points.check")}
+		cerr = &checkoutError{Err: ErrPointsChanged, say: phrase("points.check")}
 	}
 	if cerr != nil {
 		return nil, "", false, cerr
 	}
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
-		notices := cartNotices(t, cat, lang)
+		seen := t
 		_, _ = s.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
-		return nil, "", false, &checkoutError{Status: http.StatusConflict,
-			Msg: strings.Join(notices, " ") + " " + tr(lang, "err.price_confirm"), Total: &t.GrandTotal}
+		return nil, "", false, &checkoutError{Err: ErrPricesChanged, Total: &t.GrandTotal, say: func(lang string) string {
+			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + tr(lang, "err.price_confirm")
+		}}
 	}
 	if f.ExpectedTotal != nil && *f.ExpectedTotal != t.GrandTotal {
 		// What the customer saw is what is charged (docs/money.md): another
@@ -274,12 +287,14 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 			url, cerr := s.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		return nil, "", false, &checkoutError{Status: http.StatusConflict,
-			Msg: totalChangedMsg(f, t, *f.ExpectedTotal, cat, lang), Total: &t.GrandTotal}
+		shown := *f.ExpectedTotal
+		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
+			return totalChangedMsg(f, t, shown, cat, lang)
+		}}
 	}
 	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
 	if err != nil {
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.empty")}
+		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
 	}
 	o.GiftNote = f.GiftNote
 	setPickup(o, point)
@@ -321,9 +336,9 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, store.ErrIdempotencyConflict):
-		return nil, "", false, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: tr(lang, "err.idem_conflict")}
+		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: s.stockMsg(oos, lang)}
+		return nil, "", false, s.outOfStock(oos, nil)
 	case err != nil:
 		return nil, "", false, s.internalErr(lang, "create order", err)
 	}
@@ -431,7 +446,8 @@ func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.
 		}
 		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
 			// The earlier order was paid: that is what the customer bought.
-			return nil, &checkoutError{Status: http.StatusConflict, Msg: fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID), Order: cur, Kept: true}
+			return nil, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
+				say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
 		}
 		return nil, nil
 	default:
@@ -443,8 +459,9 @@ func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
 func (s *Sidecar) keptErr(o *order.Order, lang string) *checkoutError {
-	return &checkoutError{Status: http.StatusConflict, Order: o, Kept: true,
-		Msg: fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))}
+	return &checkoutError{Err: ErrPaymentKept, Order: o, Kept: true, say: func(lang string) string {
+		return fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
+	}}
 }
 
 // applyCanceled records a payment the provider confirmed canceled on its
@@ -462,7 +479,7 @@ func (s *Sidecar) applyCanceled(p payment.Payment) {
 
 func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
 	s.log.Error(what, "err", err)
-	return &checkoutError{Status: http.StatusInternalServerError, Msg: tr(lang, "err.internal")}
+	return &checkoutError{Err: ErrInternal, say: phrase("err.internal")}
 }
 
 // orderByIdemKey finds the order stored under a (scoped) idempotency key:
@@ -520,7 +537,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	p, err := s.provider.CreatePayment(pctx, req)
 	if err != nil {
 		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
-		return nil, "", &checkoutError{Status: http.StatusBadGateway, Msg: tr(lang, "err.provider"), Order: o}
+		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
 	}
 	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
 	var oos *store.OutOfStockError
@@ -538,7 +555,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		return cur, "", nil
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
-		return nil, "", &checkoutError{Status: http.StatusConflict, Msg: s.stockMsg(oos, lang), Order: o}
+		return nil, "", s.outOfStock(oos, o)
 	case err != nil:
 		s.cancelPayment(p.ID, "could not attach")
 		return nil, "", s.internalErr(lang, "attach payment", err)
@@ -668,7 +685,8 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	}
 	o, url, created, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
-		body := gin.H{"error": cerr.Msg}
+		msg, status := cerr.Words(lang), checkoutStatus(cerr)
+		body := gin.H{"error": msg}
 		if len(cerr.Fields) > 0 {
 			body["fields"] = cerr.Fields
 			names := make([]string, 0, len(cerr.Fields))
@@ -680,7 +698,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 			for _, k := range names {
 				parts = append(parts, k+": "+cerr.Fields[k])
 			}
-			body["error"] = cerr.Msg + " " + strings.Join(parts, "; ")
+			body["error"] = msg + " " + strings.Join(parts, "; ")
 		}
 		if cerr.Order != nil {
 			body["order_url"] = s.orderURL(cerr.Order)
@@ -694,10 +712,10 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 				body["checkout_url"] = a.CheckoutURL
 			}
 		}
-		if cerr.Status == http.StatusBadGateway {
+		if status == http.StatusBadGateway {
 			c.Header("Retry-After", "5")
 		}
-		c.AbortWithStatusJSON(cerr.Status, body)
+		c.AbortWithStatusJSON(status, body)
 		return
 	}
 	status := http.StatusOK
@@ -705,6 +723,12 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		status = http.StatusCreated
 	}
 	ok(c, status, CheckoutAnswer{Order: s.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
+}
+
+// outOfStock is the checkout error of a product that ran short; o is the
+// order when it is stored.
+func (s *Sidecar) outOfStock(oos *store.OutOfStockError, o *order.Order) *checkoutError {
+	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return s.stockMsg(oos, lang) }}
 }
 
 // stockMsg says which product ran short, by its name.

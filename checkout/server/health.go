@@ -50,17 +50,6 @@ func (s *Sidecar) workerDone(worker string) {
 	s.ops.lastRun[worker] = s.now()
 }
 
-// opsRoutes adds /healthz, /readyz and /api/admin/metrics, /api/admin/backup/verified.
-func (s *Sidecar) opsRoutes(r *gin.Engine, admin *gin.RouterGroup) {
-	r.GET("/healthz", s.healthz)
-	r.HEAD("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.HEAD("/readyz", s.readyz)
-	admin.GET("/metrics", gin.WrapH(s.metrics.Handler()))
-	admin.POST("/backup/verified", s.adminBackupVerified)
-	admin.GET("/alerts", s.adminAlerts)
-}
-
 // healthz: the process is up and serving.
 func (s *Sidecar) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")

@@ -28,21 +28,6 @@ import (
 // small shop is far below).
 const maxExportDocs = 50_000
 
-// invoicePages registers the customer's invoice PDFs (behind the order's
-// token) and the owner's (behind the admin session).
-func (s *Sidecar) invoicePages(pages *gin.RouterGroup) {
-	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)
-	ad := pages.Group("/admin", s.adminSession())
-	ad.GET("/orders/:id/invoice/:number", s.adminInvoicePDF)
-	ad.GET("/invoices.csv", s.adminInvoicesCSV)
-}
-
-// invoiceAdminAPI registers the owner's invoice endpoints (bearer token).
-func (s *Sidecar) invoiceAdminAPI(admin *gin.RouterGroup) {
-	admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF)
-	admin.GET("/invoices", s.adminInvoicesCSV)
-}
-
 // document builds the invoice or credit note numbered number of o.
 func (s *Sidecar) document(o *order.Order, number string) (*invoice.Document, error) {
 	shop := s.catalog.Current().Shop

@@ -35,6 +35,24 @@ var logScan = &logScanner{}
 type logScanner struct {
 	mu    sync.Mutex
 	found []string
+	msgs  map[string][]string // messages per test, for tests of what is logged
+}
+
+// note keeps a record's message for its test.
+func (l *logScanner) note(test, msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.msgs == nil {
+		l.msgs = map[string][]string{}
+	}
+	l.msgs[test] = append(l.msgs[test], msg)
+}
+
+// messages are the messages the test's shops logged so far.
+func (l *logScanner) messages(test string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.msgs[test])
 }
 
 // check records the record's text when it holds a name or an address.
@@ -102,6 +120,7 @@ func (h *scanHandler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	r.Attrs(func(a slog.Attr) bool { add(a); return true })
 	logScan.check(h.test, b.String())
+	logScan.note(h.test, r.Message)
 	if h.next.Enabled(ctx, r.Level) {
 		return h.next.Handle(ctx, r)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -70,12 +69,12 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 	if f.UsePoints {
 		email := loyalty.NormalizeEmail(f.Email)
 		if f.PointsEmail == "" || f.PointsEmail != email {
-			msg := tr(lang, "points.need_link")
+			say := phrase("points.need_link")
 			if f.PointsEmail != "" {
-				msg = fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail)
+				say = func(lang string) string { return fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail) }
 			}
-			return 0, 0, unlock, &checkoutError{Status: http.StatusUnprocessableEntity, Msg: msg,
-				Fields: map[string]string{"use_points": msg}}
+			return 0, 0, unlock, &checkoutError{Err: ErrCheckoutForm, say: say,
+				Fields: map[string]string{"use_points": say(lang)}}
 		}
 		unlock = s.lockEmail(email)
 		acc, _, err := s.store.PointsAccount(email, s.returnWindow)
@@ -300,30 +299,6 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return s.sender.Send(sctx, msg)
-}
-
-// keepRoutes registers the points page, the promise API and the owner's figures.
-func (s *Sidecar) keepRoutes(r *gin.Engine) {
-	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
-	if s.opts.RateLimit < 0 {
-		linkLimit = nil
-	}
-	pages := r.Group("", s.sameOrigin())
-	pages.GET("/points/", s.pagePoints)
-	pages.HEAD("/points/", s.pagePoints)
-	r.GET("/points", redirectTo("/points/"))
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
-	pages.GET("/points/:token", s.pagePointsAccount)
-	pages.POST("/points/:token/delete", s.formDeleteData)
-	pages.POST("/points/:token/forget", s.formForgetLink)
-
-	r.GET("/api/promise", s.apiPromise)
-	r.HEAD("/api/promise", s.apiPromise)
-
-	r.GET("/api/admin/stats", s.adminAuth(), s.adminStats)
-	r.GET("/api/admin/points", s.adminAuth(), s.adminPoints)
-	ad := r.Group("/admin", s.sameOrigin(), s.adminSession())
-	ad.GET("/stats/", s.adminStatsPage)
 }
 
 func init() {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,20 +18,6 @@ import (
 // button), on the order's page and in `shop orders show` (the order's JSON
 // for the owner carries mail_problems); the owner's alert hooks in through
 // Options.OnMailGivenUp, and store.MailFailures counts them for a metric.
-
-// MailProblemView is a failed e-mail as the owner sees it. The error text
-// holds neither the customer's name nor their address (mail.SMTP scrubs it).
-type MailProblemView struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	OrderID   string    `json:"order_id,omitempty"`
-	To        string    `json:"to"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error"`
-	Dead      bool      `json:"given_up"` // no more automatic attempts
-	NextAt    time.Time `json:"next_at,omitzero"`
-	CreatedAt time.Time `json:"created_at"`
-}
 
 // MailProblems is the answer of GET /api/admin/mail/failed.
 type MailProblems struct {
@@ -72,18 +57,6 @@ func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
 		return nil
 	}
 	return mailProblemViews(ms)
-}
-
-// mailFailRoutes registers the JSON API (admin group) and the owner's page (ad group).
-func (s *Sidecar) mailFailRoutes(admin, ad *gin.RouterGroup) {
-	if admin != nil {
-		admin.GET("/mail/failed", s.apiFailedMail)
-		admin.POST("/mail/:id/retry", s.apiRetryMail)
-	}
-	if ad != nil {
-		ad.GET("/mail/", s.pageFailedMail)
-		ad.POST("/mail/retry", s.formRetryMail)
-	}
 }
 
 func (s *Sidecar) failedMail() (MailProblems, error) {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -57,32 +56,6 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
-}
-
-// PickLine is one SKU to take from the shelf, over all orders to pack.
-type PickLine struct {
-	SKU      string   `json:"sku"`
-	Title    string   `json:"title"`
-	Variant  string   `json:"variant,omitempty"`
-	Quantity int      `json:"quantity"`
-	Orders   []string `json:"orders"`
-}
-
-// PickOrder is one order to pack.
-type PickOrder struct {
-	ID       string    `json:"id"`
-	PaidAt   time.Time `json:"paid_at"`
-	Customer string    `json:"customer"`
-	Units    int       `json:"units"`
-	GiftNote bool      `json:"gift_note"`
-	Lines    []string  `json:"lines"`
-}
-
-// PickList is every paid order not yet packed, oldest first, and the units
-// per SKU to take.
-type PickList struct {
-	Orders []PickOrder `json:"orders"`
-	Lines  []PickLine  `json:"lines"`
 }
 
 func (s *Sidecar) pickList() (PickList, error) {

@@ -386,20 +386,20 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			s.renderOrder(c, cerr.Status, cerr.Order, cerr.Msg)
+			s.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
 			// The order is stored; the provider failed. Keep the key so a
 			// second press reuses the order.
-			s.renderCheckout(c, cerr.Status, f, cerr.Fields, cerr.Msg, key)
+			s.renderCheckout(c, checkoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
 			return
 		}
-		status := cerr.Status
+		status := checkoutStatus(cerr)
 		if status == http.StatusConflict {
 			key = "" // prices or stock changed: a new attempt
 		}
-		s.renderCheckout(c, status, f, cerr.Fields, cerr.Msg, key)
+		s.renderCheckout(c, status, f, cerr.Fields, cerr.Words(lang), key)
 		return
 	}
 	if checkoutURL == "" {
@@ -583,7 +583,7 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 		if fresh, err := s.store.GetOrder(o.ID); err == nil {
 			o = fresh
 		}
-		s.renderOrder(c, cerr.Status, o, cerr.Msg)
+		s.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {

@@ -59,8 +59,8 @@ func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 		case order.EffectCancelPayment:
 			s.cancelPayment(e.PaymentID, e.Note)
 		case order.EffectRefundDue:
-			// Logged as an anomaly by the store; a paid order canceled by the
-			// owner is refunded by the admin handler itself. A stray paid
+			// Logged as an anomaly by the store; a cancel of a paid order
+			// refunds it itself and does not pass it on (owneractions.go). A stray paid
 			// payment is refunded here (refunds.go).
 			s.refundStrayLater(o, e.PaymentID)
 		}
@@ -303,7 +303,7 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				asked++
 				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {
-					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr.Msg)
+					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {

@@ -36,3 +36,20 @@ func bodyError(err error) (int, string) {
 	}
 	return http.StatusBadRequest, "request body is not valid JSON: " + err.Error()
 }
+
+// checkoutStatus is the HTTP status of a checkout's domain error, for the
+// JSON API and the pages alike (the one place this mapping is made).
+func checkoutStatus(err error) int {
+	switch {
+	case errors.Is(err, ErrCheckoutForm), errors.Is(err, ErrCartEmpty), errors.Is(err, ErrCartTooLarge),
+		errors.Is(err, ErrIdempotencyReuse):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrPointsChanged), errors.Is(err, ErrPricesChanged),
+		errors.Is(err, ErrTotalChanged), errors.Is(err, ErrOutOfStock), errors.Is(err, ErrPaymentKept),
+		errors.Is(err, ErrEarlierPaid):
+		return http.StatusConflict
+	case errors.Is(err, ErrProvider):
+		return http.StatusBadGateway
+	}
+	return http.StatusInternalServerError
+}

@@ -23,27 +23,6 @@ import (
 // The customer's side of after the sale, reached only through the order's
 // token link: returns within the window, and cancel before packing.
 
-// ReturnView is one return as the customer and the owner see it.
-type ReturnView struct {
-	Code        string         `json:"code"`
-	State       string         `json:"state"`
-	Lines       []WantLineView `json:"lines"`
-	Reason      string         `json:"reason,omitempty"`
-	Amount      int64          `json:"amount"`
-	AmountText  string         `json:"amount_text"`
-	RequestedAt time.Time      `json:"requested_at"`
-	ReceivedAt  time.Time      `json:"received_at,omitzero"`
-	RefundedAt  time.Time      `json:"refunded_at,omitzero"`
-}
-
-// WantLineView is a returned line with its name.
-type WantLineView struct {
-	SKU      string `json:"sku"`
-	Title    string `json:"title"`
-	Variant  string `json:"variant,omitempty"`
-	Quantity int    `json:"quantity"`
-}
-
 // errTooLate: the order is packed (or further) and can no longer be canceled.
 var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
 
@@ -176,20 +155,15 @@ func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Or
 
 // Pages and API for the customer.
 
-// cancelMessage says in the customer's words why a cancel did not happen.
-func cancelMessage(err error, lang string) (int, string) {
+// customerError is the customer's surface's one mapper (JSON API and pages
+// alike) from an after-sale use case's domain error to a status and words
+// in the customer's language. o is the order the customer asked about.
+func (s *Sidecar) customerError(err error, o *order.Order, lang string) (int, string) {
 	switch {
 	case errors.Is(err, errTooLate):
 		return http.StatusConflict, tr(lang, "cancel.too_late")
 	case errors.Is(err, errPaymentBusy):
 		return http.StatusConflict, tr(lang, "cancel.busy")
-	}
-	return http.StatusInternalServerError, tr(lang, "err.internal")
-}
-
-// returnMessage says in the customer's words why a return was refused.
-func returnMessage(err error, lang string, s *Sidecar, o *order.Order) (int, string) {
-	switch {
 	case errors.Is(err, returns.ErrWindowClosed):
 		dl, _ := s.policy().Deadline(o, s.zone())
 		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), s.policy().WindowDays)
@@ -232,7 +206,7 @@ func (s *Sidecar) renderReturnForm(c *gin.Context, status int, o *order.Order, m
 	d := returnFormPage{Lang: lang, Token: o.Token, Error: msg, Reason: reason, Policy: p, Exceptions: p.Exceptions[lang]}
 	dl, err := p.Open(o, s.now(), s.zone())
 	if err != nil {
-		_, d.Closed = returnMessage(err, lang, s, o)
+		_, d.Closed = s.customerError(err, o, lang)
 	} else {
 		d.Until = dayText(dl, lang)
 	}
@@ -273,7 +247,7 @@ func (s *Sidecar) formReturn(c *gin.Context) {
 	}
 	o2, code, err := s.requestReturn(o.ID, want, c.PostForm("reason"))
 	if err != nil {
-		st, msg := returnMessage(err, lang, s, o)
+		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "request return", o, err)
 		s.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
 		return
@@ -298,7 +272,7 @@ func (s *Sidecar) formCancel(c *gin.Context) {
 	lang := s.orderLang(c, o)
 	o2, err := s.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
-		st, msg := cancelMessage(err, lang)
+		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "customer cancel", o, err)
 		if fresh, gerr := s.store.GetOrder(o.ID); gerr == nil {
 			o = fresh
@@ -343,7 +317,7 @@ func (s *Sidecar) apiRequestReturn(c *gin.Context) {
 	}
 	o2, code, err := s.requestReturn(o.ID, want, req.Reason)
 	if err != nil {
-		st, msg := returnMessage(err, lang, s, o)
+		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "request return", o, err)
 		fail(c, st, msg)
 		return
@@ -362,7 +336,7 @@ func (s *Sidecar) apiCancel(c *gin.Context) {
 	lang := s.orderLang(c, o)
 	o2, err := s.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
-		st, msg := cancelMessage(err, lang)
+		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "customer cancel", o, err)
 		fail(c, st, msg)
 		return
@@ -409,7 +383,7 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		}
 		d.Until = dayText(dl, lang)
 	} else if errors.Is(err, returns.ErrWindowClosed) {
-		_, d.Closed = returnMessage(err, lang, s, o)
+		_, d.Closed = s.customerError(err, o, lang)
 	}
 	zone := s.zone()
 	when := func(t time.Time) string {

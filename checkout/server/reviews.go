@@ -26,48 +26,6 @@ import (
 // and `shop reviews`; `shop reviews export` writes the approved ones into
 // data/reviews/ for the next build.
 
-// retentionRoutes registers the review, subscription and poll URLs.
-func (s *Sidecar) retentionRoutes(r *gin.Engine) {
-	formLimit := newLimiter(20, 10, s.now, s.clientKey)
-	voteLimit := newLimiter(20, 10, s.now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
-	subLimit := newLimiter(6, 3, s.now, s.netClientKey)
-	if s.opts.RateLimit < 0 {
-		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
-	}
-
-	pages := r.Group("", s.sameOrigin())
-	pages.GET("/order/:token/review", s.pageReview)
-	pages.HEAD("/order/:token/review", s.pageReview)
-	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.formReview)
-	pages.GET("/order/:token/review/opt-out", s.pageReviewOptOut)
-	// One-click from a mail program (RFC 8058) posts without Origin: the
-	// token in the path is the authority.
-	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
-
-	r.POST("/api/subscriptions", s.sameOrigin(), subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe)
-	r.GET("/api/subscriptions/confirm/:token", s.pageConfirm)
-	r.POST("/api/subscriptions/confirm/:token", s.sameOrigin(), s.formConfirm)
-	r.GET("/api/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
-	r.POST("/api/subscriptions/unsubscribe/:token", s.formUnsubscribe)
-
-	r.GET("/api/polls/:id", s.apiPoll)
-	r.HEAD("/api/polls/:id", s.apiPoll)
-	r.POST("/api/polls/:id/vote", s.sameOrigin(), voteLimit.middleware(nil), s.votePoll)
-
-	admin := r.Group("/api/admin", s.adminAuth())
-	admin.GET("/reviews", s.adminListReviews)
-	admin.POST("/reviews/request", s.adminRequestReviews)
-	admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
-	admin.GET("/subscribers", s.adminListSubscribers)
-	admin.POST("/notify", s.adminNotify)
-
-	// The owner's page (logged in through /admin/, CSRF-checked forms).
-	ad := r.Group("/admin", s.sameOrigin(), s.adminSession())
-	ad.GET("/reviews/", s.adminReviewsPage)
-	ad.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
-	ad.POST("/notify", s.adminNotifyForm)
-}
-
 // startRetention starts the review request job.
 func (s *Sidecar) startRetention(ctx context.Context) {
 	s.wg.Add(1)
@@ -352,11 +310,6 @@ func (s *Sidecar) formReviewOptOut(c *gin.Context) {
 	lang := s.orderLang(c, o)
 	s.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
 		"Lang": lang, "Done": true, "Home": s.home(lang)})
-}
-
-// ReviewList is the admin API's answer with reviews.
-type ReviewList struct {
-	Reviews []review.Review `json:"reviews"`
 }
 
 func (s *Sidecar) adminListReviews(c *gin.Context) {

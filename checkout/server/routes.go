@@ -9,7 +9,8 @@ import (
 
 func init() { gin.SetMode(gin.ReleaseMode) }
 
-// routes builds the router: one place that lists every URL the sidecar answers.
+// routes builds the router: the one route table, every URL the sidecar
+// answers; no other file registers a route.
 func (s *Sidecar) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
@@ -26,17 +27,56 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
 
 	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now, s.clientKey)
+	formLimit := newLimiter(20, 10, s.now, s.clientKey)
+	voteLimit := newLimiter(20, 10, s.now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
+	subLimit := newLimiter(6, 3, s.now, s.netClientKey)
+	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
+	pointsLimit := newLimiter(60, 20, s.now, s.clientKey) // pick-up point searches ask the carrier
 	if s.opts.RateLimit < 0 {
-		checkoutLimit = nil
+		// Benchmarks and tests turn limits off; votes keep theirs.
+		checkoutLimit, formLimit, subLimit, linkLimit, pointsLimit = nil, nil, nil, nil, nil
 	}
-
 	limited := checkoutLimit.middleware(s.tooManyPage)
 
+	// The route table has four groups, each with its guard attached once:
+	// public (no guard: each route changes nothing or carries its own
+	// authority), the customer's JSON API and the customer's pages (same
+	// origin on every state change), the owner's JSON API (bearer token)
+	// and the owner's page (session cookie and CSRF token). A new route
+	// goes into the group of who may call it; TestEveryRouteIsGuarded and
+	// TestRoutesOnlyInRouteTable check.
+
+	// Public.
+	r.GET("/healthz", s.healthz) // process up (health.go); not proxied by the CDN
+	r.HEAD("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.HEAD("/readyz", s.readyz)
+	r.GET("/cart", redirectTo("/cart/"))
+	r.GET("/checkout", redirectTo("/checkout/"))
+	r.GET("/points", redirectTo("/points/"))
+	r.GET("/admin", redirectTo("/admin/"))
+	r.GET("/search/", s.pageSearch) // the site search without JavaScript (search.go)
+	r.HEAD("/search/", s.pageSearch)
+	r.GET("/search", redirectTo("/search/"))
+	// The built-in provider's page checks the origin of its own form posts.
+	r.Any("/pay/*rest", s.payPage)
+	// One-click from a mail program (RFC 8058) posts without Origin: the
+	// token in the path is the authority (reviews.go, subscribe.go).
+	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.handleWebhook)
+		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
+		api.GET("/promise", s.apiPromise)                   // extra transit days (loyalty.go)
+		api.HEAD("/promise", s.apiPromise)
+		api.GET("/subscriptions/confirm/:token", s.pageConfirm)
+		api.GET("/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
+		api.POST("/subscriptions/unsubscribe/:token", s.formUnsubscribe)
+		api.GET("/polls/:id", s.apiPoll) // polls.go
+		api.HEAD("/polls/:id", s.apiPoll)
 
+		// The customer's JSON API: same origin, JSON bodies.
 		cust := api.Group("", s.sameOrigin(), requireJSON())
 		cust.GET("/cart", s.apiGetCart)
 		cust.HEAD("/cart", s.apiGetCart)
@@ -48,49 +88,106 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token", s.apiGetOrder)
 		cust.GET("/availability", s.apiAvailability)
 		cust.HEAD("/availability", s.apiAvailability)
-		s.afterSaleCustomerAPI(cust) // returns and cancel (returns.go)
+		cust.GET("/orders/:token/returns", s.apiReturns) // returns and cancel (returns.go)
+		cust.POST("/orders/:token/returns", s.apiRequestReturn)
+		cust.POST("/orders/:token/cancel", s.apiCancel)
+		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.apiPickupPoints) // carrier.go
 
+		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
+		// bearer token, attached here once.
 		admin := api.Group("/admin", s.adminAuth())
-		admin.GET("/orders", s.adminListOrders)
+		admin.GET("/orders", s.adminListOrders) // orders and their actions (admin.go, owneractions.go)
 		admin.GET("/orders/:id", s.adminShowOrder)
 		admin.POST("/orders/:id/pack", s.adminPack)
 		admin.POST("/orders/:id/ship", s.adminShip)
 		admin.POST("/orders/:id/deliver", s.adminDeliver)
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
-		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
-		s.carrierAPI(api, admin)   // labels, carrier webhook, pick-up points (carrier.go)
-		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
-		s.invoiceAdminAPI(admin)   // invoice PDFs and the bookkeeper's export (invoices.go)
+		admin.GET("/orders/:id/returns", s.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
+		admin.POST("/orders/:id/return-received", s.adminReturnReceived)
+		admin.POST("/orders/:id/refund", s.adminRefund)
+		admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
+		admin.GET("/pick-list", s.apiPickList)
+		admin.GET("/mail/failed", s.apiFailedMail) // e-mails not sent (mailfail.go)
+		admin.POST("/mail/:id/retry", s.apiRetryMail)
+		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
+		admin.POST("/backup/verified", s.adminBackupVerified)
+		admin.GET("/alerts", s.adminAlerts)
+		admin.GET("/reviews", s.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
+		admin.POST("/reviews/request", s.adminRequestReviews)
+		admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
+		admin.GET("/subscribers", s.adminListSubscribers)
+		admin.POST("/notify", s.adminNotify)
+		admin.GET("/stats", s.adminStats) // figures and points (stats.go, loyalty.go)
+		admin.GET("/points", s.adminPoints)
+		admin.POST("/orders/:id/label", s.apiCreateLabel) // labels and parcels (carrier.go)
+		admin.GET("/orders/:id/label", s.apiLabelPDF)
+		admin.POST("/labels", s.apiCreateLabels)
+		admin.GET("/labels.pdf", s.labelsPDF)
+		admin.POST("/parcels/check", s.apiCheckParcels)
+		admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
+		admin.GET("/invoices", s.adminInvoicesCSV)
 	}
 
+	// The customer's pages and forms: same origin on every POST.
 	pages := r.Group("", s.sameOrigin())
 	pages.GET("/cart/", s.pageCart)
 	pages.HEAD("/cart/", s.pageCart)
-	pages.GET("/cart", redirectTo("/cart/"))
 	pages.POST("/cart/add", s.formAdd)
 	pages.POST("/cart/update", s.formUpdate)
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)
 	pages.HEAD("/checkout/", s.pageCheckout)
-	pages.GET("/checkout", redirectTo("/checkout/"))
 	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", limited, s.formPayAgain)
-	s.afterSalePages(pages, r) // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
-	s.carrierPages(pages)      // the owner's labels (carrier.go)
-	s.invoicePages(pages)      // the invoice PDFs of the order page and the owner's page (invoices.go)
-	// The built-in provider's page checks the origin of its own form posts.
-	r.Any("/pay/*rest", s.payPage)
+	pages.GET("/order/:token/return", s.pageReturn) // return form, cancel (returns.go)
+	pages.POST("/order/:token/return", s.formReturn)
+	pages.POST("/order/:token/cancel", s.formCancel)
+	pages.GET("/order/:token/review", s.pageReview) // reviews (reviews.go)
+	pages.HEAD("/order/:token/review", s.pageReview)
+	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.formReview)
+	pages.GET("/order/:token/review/opt-out", s.pageReviewOptOut)
+	pages.GET("/points/", s.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
+	pages.HEAD("/points/", s.pagePoints)
+	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
+	pages.GET("/points/:token", s.pagePointsAccount)
+	pages.POST("/points/:token/delete", s.formDeleteData)
+	pages.POST("/points/:token/forget", s.formForgetLink)
+	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
+	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
+	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
+	pages.POST("/admin/login", s.adminLogin)                                 // adminpage.go
+	pages.GET("/checkout/pickup.js", s.pickupScript)                         // carrier.go
+	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
+
+	// The owner's page: a session cookie and CSRF-checked forms (adminpage.go),
+	// attached here once.
+	owner := pages.Group("/admin", s.adminSession())
+	owner.GET("/", s.adminHome)
+	owner.POST("/logout", s.adminLogout)
+	owner.GET("/orders/:id", s.adminOrderPage)
+	owner.POST("/orders/:id/:action", s.adminOrderAction)
+	owner.GET("/orders/:id/packing-slip", s.pagePackingSlip)
+	owner.GET("/pick-list", s.pagePickList)
+	owner.GET("/mail/", s.pageFailedMail) // mailfail.go
+	owner.POST("/mail/retry", s.formRetryMail)
+	owner.GET("/reviews/", s.adminReviewsPage) // reviews.go
+	owner.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
+	owner.POST("/notify", s.adminNotifyForm)
+	owner.GET("/stats/", s.adminStatsPage)        // stats.go
+	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go
+	owner.GET("/labels", s.pageLabels)
+	owner.GET("/labels.pdf", s.labelsPDF)
+	owner.POST("/labels", s.formLabels)
+	owner.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices.go
+	owner.GET("/invoices.csv", s.adminInvoicesCSV)
+
 	if s.opts.Dev {
 		r.GET("/outbox/", s.pageOutbox)
 		r.GET("/outbox", redirectTo("/outbox/"))
 		r.GET("/outbox/:name", s.pageOutboxMessage)
 	}
-
-	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
-	s.keepRoutes(r)      // points page, promise API, figures (loyalty.go)
-	s.searchRoutes(r)    // the site search without JavaScript (search.go)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

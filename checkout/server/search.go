@@ -87,12 +87,6 @@ func (s *Sidecar) loadSearch(ctx context.Context) {
 	}
 }
 
-func (s *Sidecar) searchRoutes(r *gin.Engine) {
-	r.GET("/search/", s.pageSearch)
-	r.HEAD("/search/", s.pageSearch)
-	r.GET("/search", redirectTo("/search/"))
-}
-
 type searchView struct {
 	Lang, Query, Home string
 	Hits              []search.Hit

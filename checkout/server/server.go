@@ -31,7 +31,9 @@ type Sidecar struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	cancels sync.WaitGroup // background payment cancels (cancelPayment), for tests to wait on
-	closed  sync.Once
+
+	refundChecks sync.Map // order id -> time.Time of its last refund check (refundCheckDue)
+	closed       sync.Once
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

@@ -21,27 +21,6 @@ import (
 // lengthening of the promises is public at GET /api/promise, for the
 // product pages' script.
 
-// MethodFigures is how one shipping method kept its promises.
-type MethodFigures struct {
-	promise.MethodStats
-	Name string `json:"name"`
-	// ExtraDays is the lengthening in force now (from the recent deliveries,
-	// whatever the period asked), RecentOnTime and Sample what it rests on.
-	ExtraDays    int     `json:"extra_days"`
-	RecentOnTime float64 `json:"recent_on_time"`
-	Sample       int     `json:"recent_sample"`
-}
-
-// StatsAnswer is the answer of GET /api/admin/stats.
-type StatsAnswer struct {
-	From      time.Time       `json:"from"`
-	To        time.Time       `json:"to"` // exclusive
-	Target    float64         `json:"on_time_target"`
-	Methods   []MethodFigures `json:"methods"`
-	Retention stats.Report    `json:"retention"`
-	Notes     []string        `json:"notes,omitempty"`
-}
-
 // period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included, in the
 // shop's time zone); the default is the last 90 days up to today.
 func (s *Sidecar) period(c *gin.Context) (from, to time.Time, err error) {

@@ -15,19 +15,21 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/catalog/source"
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 	"github.com/storefront/storefront/checkout/store"
 )
 
 // parts are what Open wires together; kept apart from Sidecar's HTTP bits.
 type parts struct {
-	catalog  *catalog.Source
+	catalog  *source.Source
 	store    *store.Store
 	provider payment.Provider
-	local    *payment.Local // when the built-in provider is in use
+	local    *local.Local // when the built-in provider is in use
 	localDB  *bolt.DB
 	sender   mail.Sender
 	outbox   string // directory when e-mails go to the outbox
@@ -75,7 +77,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.metrics = metrics.New(s.metricsState)
 	s.abuse = newAbuseState(s)
 
-	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log, OnRefused: func(err error) {
+	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.log, OnRefused: func(err error) {
 		s.raiseAlert(alertCatalog, err.Error())
 	}})
 	if err != nil {
@@ -170,7 +172,7 @@ func (s *Sidecar) openProvider() error {
 		return fmt.Errorf("local payments %s: %w", path, err)
 	}
 	s.localDB = db
-	local, err := payment.NewLocal(db, payment.LocalOptions{
+	lp, err := local.NewLocal(db, local.LocalOptions{
 		BaseURL: s.base.String(),
 		Page: func(lang, title, body string) []byte {
 			return s.shells.get(lang).render(title, htmlSafe(body))
@@ -188,7 +190,7 @@ func (s *Sidecar) openProvider() error {
 	if err != nil {
 		return err
 	}
-	s.local, s.provider = local, local
+	s.local, s.provider = lp, lp
 	return nil
 }
 

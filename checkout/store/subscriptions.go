@@ -258,18 +258,6 @@ type Announced struct {
 	At      time.Time `json:"at"`
 }
 
-// NotifyResult says what one notify run did.
-type NotifyResult struct {
-	Baseline   bool     `json:"baseline"`  // first run: the catalog is recorded, nothing sent
-	Unchanged  bool     `json:"unchanged"` // the catalog is the one announced last
-	Version    string   `json:"version"`
-	Arrivals   []string `json:"arrivals"`   // new product slugs
-	Queued     int      `json:"queued"`     // digests queued now
-	Already    int      `json:"already"`    // digests of this catalog queued before
-	Recipients []string `json:"recipients"` // addresses queued now (dry run: would be)
-	DryRun     bool     `json:"dry_run,omitempty"`
-}
-
 // Notify compares the catalog (version, products) with what was announced
 // and queues one digest per confirmed subscriber who follows something with
 // new arrivals. Digests, their once-per-address-per-version records and the

@@ -19,6 +19,7 @@ import (
 	"syscall"
 
 	"github.com/storefront/storefront/checkout/cli"
+	"github.com/storefront/storefront/checkout/cli/host"
 	"github.com/storefront/storefront/checkout/server"
 	"github.com/storefront/storefront/doctor"
 	"github.com/storefront/storefront/site"
@@ -81,11 +82,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "doctor":
 		err = cmdDoctor(rest, stdout, stderr)
 	case "checkout":
-		err = cli.Checkout(rest)
+		err = host.Checkout(rest)
 	case "orders":
 		err = cli.Orders(rest)
 	case "backup":
-		err = cli.Backup(rest)
+		err = host.Backup(rest)
 	case "reviews":
 		err = cli.Reviews(rest)
 	case "notify":

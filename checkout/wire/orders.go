@@ -1,4 +1,4 @@
-package server
+package wire
 
 import "time"
 
@@ -101,4 +101,16 @@ type EventView struct {
 // OrderList is the admin list answer.
 type OrderList struct {
 	Orders []OrderView `json:"orders"`
+}
+
+// LabelResult is one order's label, as the API answers it.
+type LabelResult struct {
+	Order        string `json:"order"`
+	State        string `json:"state,omitempty"`
+	TrackingCode string `json:"tracking_code,omitempty"`
+	TrackingURL  string `json:"tracking_url,omitempty"`
+	LabelA6      string `json:"label_a6,omitempty"`
+	LabelA4      string `json:"label_a4,omitempty"`
+	Existing     bool   `json:"existing,omitempty"` // the parcel was made before (a retry)
+	Error        string `json:"error,omitempty"`
 }

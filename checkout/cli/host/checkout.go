@@ -1,7 +1,7 @@
 // Package cli holds the sidecar's commands of the shop binary: checkout (run
 // the sidecar), orders (the owner's order desk) and backup. orders and backup
 // talk to a running sidecar's admin API; only the sidecar opens the database.
-package cli
+package host
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package payment
+package local
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/payment"
 )
 
 // Handler serves the local provider's hosted payment page:
@@ -31,8 +32,8 @@ func (l *Local) Handler() http.Handler {
 // pageText holds the page's words per language.
 type pageText struct {
 	Title, Intro, Amount, Description, Status, Done, Back, NotFound, Forbidden, Refused string
-	Labels                                                                              map[Status]string
-	StatusNames                                                                         map[Status]string
+	Labels                                                                              map[payment.Status]string
+	StatusNames                                                                         map[payment.Status]string
 }
 
 var pageTexts = map[string]pageText{
@@ -47,10 +48,10 @@ var pageTexts = map[string]pageText{
 		NotFound:    "Deze betaling bestaat niet.",
 		Forbidden:   "Dit formulier moet vanaf deze website verstuurd worden.",
 		Refused:     "Deze statuswijziging is niet mogelijk.",
-		Labels: map[Status]string{StatusPaid: "Betaald", StatusFailed: "Mislukt", StatusCanceled: "Geannuleerd",
-			StatusExpired: "Verlopen", StatusPending: "In behandeling"},
-		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "in behandeling", StatusAuthorized: "geautoriseerd",
-			StatusPaid: "betaald", StatusFailed: "mislukt", StatusCanceled: "geannuleerd", StatusExpired: "verlopen"},
+		Labels: map[payment.Status]string{payment.StatusPaid: "Betaald", payment.StatusFailed: "Mislukt", payment.StatusCanceled: "Geannuleerd",
+			payment.StatusExpired: "Verlopen", payment.StatusPending: "In behandeling"},
+		StatusNames: map[payment.Status]string{payment.StatusOpen: "open", payment.StatusPending: "in behandeling", payment.StatusAuthorized: "geautoriseerd",
+			payment.StatusPaid: "betaald", payment.StatusFailed: "mislukt", payment.StatusCanceled: "geannuleerd", payment.StatusExpired: "verlopen"},
 	},
 	"en": {
 		Title:       "Test payment",
@@ -63,18 +64,18 @@ var pageTexts = map[string]pageText{
 		NotFound:    "This payment does not exist.",
 		Forbidden:   "This form must be sent from this website.",
 		Refused:     "This status change is not possible.",
-		Labels: map[Status]string{StatusPaid: "Paid", StatusFailed: "Failed", StatusCanceled: "Canceled",
-			StatusExpired: "Expired", StatusPending: "Pending"},
-		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "pending", StatusAuthorized: "authorized",
-			StatusPaid: "paid", StatusFailed: "failed", StatusCanceled: "canceled", StatusExpired: "expired"},
+		Labels: map[payment.Status]string{payment.StatusPaid: "Paid", payment.StatusFailed: "Failed", payment.StatusCanceled: "Canceled",
+			payment.StatusExpired: "Expired", payment.StatusPending: "Pending"},
+		StatusNames: map[payment.Status]string{payment.StatusOpen: "open", payment.StatusPending: "pending", payment.StatusAuthorized: "authorized",
+			payment.StatusPaid: "paid", payment.StatusFailed: "failed", payment.StatusCanceled: "canceled", payment.StatusExpired: "expired"},
 	},
 }
 
 // buttonOrder is the order of the outcome buttons.
-var buttonOrder = []Status{StatusPaid, StatusPending, StatusFailed, StatusCanceled, StatusExpired}
+var buttonOrder = []payment.Status{payment.StatusPaid, payment.StatusPending, payment.StatusFailed, payment.StatusCanceled, payment.StatusExpired}
 
 type pageButton struct {
-	Status Status
+	Status payment.Status
 	Label  string
 }
 
@@ -156,7 +157,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 	t := pageTexts[lang]
 	d := pageData{T: t, Lang: lang, Message: message}
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, payment.ErrNotFound):
 		code, d.Message = http.StatusNotFound, t.NotFound
 	case err != nil:
 		l.opts.Logger.Error("local payment page", "payment", id, "error", err)
@@ -172,7 +173,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 		d.Final = p.Status.Final()
 		d.BackURL = rec.RedirectURL
 		for _, s := range buttonOrder {
-			if CanTransition(p.Status, s) {
+			if payment.CanTransition(p.Status, s) {
 				d.Buttons = append(d.Buttons, pageButton{Status: s, Label: t.Labels[s]})
 			}
 		}
@@ -216,13 +217,13 @@ func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	status := Status(r.PostFormValue("status"))
+	status := payment.Status(r.PostFormValue("status"))
 	p, err := l.SetStatus(r.Context(), id, status)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, payment.ErrNotFound):
 		l.render(w, r, http.StatusNotFound, "")
 		return
-	case errors.Is(err, ErrFinal), errors.Is(err, ErrInvalid):
+	case errors.Is(err, payment.ErrFinal), errors.Is(err, payment.ErrInvalid):
 		l.render(w, r, http.StatusConflict, pageTexts[pageLang(r, "")].Refused)
 		return
 	case err != nil:

@@ -1,4 +1,4 @@
-package catalog
+package source
 
 import (
 	"context"
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/storefront/storefront/checkout/catalog"
 )
 
 // Options tune a Source. The zero value is usable.
@@ -48,10 +50,10 @@ type Source struct {
 	location string
 	isURL    bool
 	opts     Options
-	cur      atomic.Pointer[Catalog]
+	cur      atomic.Pointer[catalog.Catalog]
 
 	mu           sync.Mutex
-	subs         map[int]func(*Catalog)
+	subs         map[int]func(*catalog.Catalog)
 	nextSub      int
 	etag         string
 	lastModified string
@@ -93,7 +95,7 @@ func Open(ctx context.Context, location string, opts Options) (*Source, error) {
 
 // Static wraps a fixed catalog in a Source (for tests and tools); it never
 // reloads.
-func Static(c *Catalog) *Source {
+func Static(c *catalog.Catalog) *Source {
 	s := newSource("", Options{})
 	s.cur.Store(c)
 	close(s.done)
@@ -123,7 +125,7 @@ func newSource(location string, opts Options) *Source {
 		location: location,
 		isURL:    strings.HasPrefix(location, "http://") || strings.HasPrefix(location, "https://"),
 		opts:     opts,
-		subs:     map[int]func(*Catalog){},
+		subs:     map[int]func(*catalog.Catalog){},
 		done:     make(chan struct{}),
 	}
 	if !s.isURL && location != "" {
@@ -139,11 +141,11 @@ func (s *Source) Location() string { return s.location }
 
 // Current returns the catalog in force. Never nil after Open succeeded.
 // The returned catalog must not be modified.
-func (s *Source) Current() *Catalog { return s.cur.Load() }
+func (s *Source) Current() *catalog.Catalog { return s.cur.Load() }
 
 // Subscribe calls fn with every newly accepted catalog (not the current one),
 // from the watching goroutine. The returned function unsubscribes.
-func (s *Source) Subscribe(fn func(*Catalog)) (unsubscribe func()) {
+func (s *Source) Subscribe(fn func(*catalog.Catalog)) (unsubscribe func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.nextSub
@@ -176,7 +178,7 @@ func (s *Source) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := Parse(data)
+	c, err := catalog.Parse(data)
 	if err != nil {
 		return fmt.Errorf("load catalog %s: %w", s.location, err)
 	}
@@ -190,7 +192,7 @@ func (s *Source) Reload(ctx context.Context) error {
 		return nil
 	}
 	s.mu.Lock()
-	subs := make([]func(*Catalog), 0, len(s.subs))
+	subs := make([]func(*catalog.Catalog), 0, len(s.subs))
 	for _, fn := range s.subs {
 		subs = append(subs, fn)
 	}

@@ -1,4 +1,4 @@
-package payment_test
+package local_test
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 )
 
 func TestHostedPageFlow(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{}, 0)
+	e := newPageEnv(t, local.LocalOptions{}, 0)
 	ctx := context.Background()
 	r := req("")
 	r.WebhookURL = e.hookURL
@@ -76,7 +77,7 @@ func TestHostedPageFlow(t *testing.T) {
 }
 
 func TestHostedPageEnglish(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{}, 0)
+	e := newPageEnv(t, local.LocalOptions{}, 0)
 	r := req("")
 	r.Locale = "en_US"
 	p, _ := e.l.CreatePayment(context.Background(), r)
@@ -94,7 +95,7 @@ func TestHostedPageEnglish(t *testing.T) {
 }
 
 func TestHostedPageRefusesOtherOrigins(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{}, 0)
+	e := newPageEnv(t, local.LocalOptions{}, 0)
 	p, _ := e.l.CreatePayment(context.Background(), req(""))
 	for _, hdr := range []map[string]string{
 		{"Sec-Fetch-Site": "cross-site"},
@@ -113,7 +114,7 @@ func TestHostedPageRefusesOtherOrigins(t *testing.T) {
 }
 
 func TestHostedPageBadInput(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{}, 0)
+	e := newPageEnv(t, local.LocalOptions{}, 0)
 	p, _ := e.l.CreatePayment(context.Background(), req(""))
 	if code, _ := e.get(t, "/pay/tr_unknown"); code != 404 {
 		t.Errorf("unknown id: %d", code)
@@ -133,7 +134,7 @@ func TestHostedPageBadInput(t *testing.T) {
 }
 
 func TestHostedPageEscapes(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{}, 0)
+	e := newPageEnv(t, local.LocalOptions{}, 0)
 	r := req("")
 	r.Description = `<script>alert(1)</script>`
 	p, _ := e.l.CreatePayment(context.Background(), r)
@@ -145,7 +146,7 @@ func TestHostedPageEscapes(t *testing.T) {
 
 func TestHostedPageWrapper(t *testing.T) {
 	var lang atomic.Value
-	e := newPageEnv(t, payment.LocalOptions{Page: func(l, title, body string) []byte {
+	e := newPageEnv(t, local.LocalOptions{Page: func(l, title, body string) []byte {
 		lang.Store(l)
 		return []byte("<!doctype html><title>" + title + "</title><main id=main>" + body + "</main><footer>theme</footer>")
 	}}, 0)
@@ -160,7 +161,7 @@ func TestHostedPageWrapper(t *testing.T) {
 }
 
 func TestWebhookIsRetried(t *testing.T) {
-	e := newPageEnv(t, payment.LocalOptions{WebhookAttempts: 3}, 2)
+	e := newPageEnv(t, local.LocalOptions{WebhookAttempts: 3}, 2)
 	r := req("")
 	r.WebhookURL = e.hookURL
 	p, _ := e.l.CreatePayment(context.Background(), r)
@@ -174,7 +175,7 @@ func TestWebhookIsRetried(t *testing.T) {
 
 func TestOnStatusChangeWithoutWebhook(t *testing.T) {
 	got := make(chan string, 4)
-	e := newPageEnv(t, payment.LocalOptions{OnStatusChange: func(id string) { got <- id }}, 0)
+	e := newPageEnv(t, local.LocalOptions{OnStatusChange: func(id string) { got <- id }}, 0)
 	p, _ := e.l.CreatePayment(context.Background(), req(""))
 	if resp := e.post(t, p.ID, url.Values{"status": {"canceled"}}, nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST: %d", resp.StatusCode)

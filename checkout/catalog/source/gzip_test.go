@@ -1,4 +1,4 @@
-package catalog
+package source
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/catalog/catalogtest"
 )
 
 // gzipServer serves body as catalog.json the way a CDN does: gzip-compressed
@@ -43,7 +46,7 @@ func gzipServer(t testing.TB, body []byte, gzipped *int) *httptest.Server {
 // size limit to the unpacked bytes, so a small compressed answer cannot
 // blow up in memory.
 func TestURLSourceGzip(t *testing.T) {
-	body := bigCatalogJSON(t, 2000)
+	body := catalogtest.Big(t, validJSON(t), 2000)
 	var gzipped int
 	srv := gzipServer(t, body, &gzipped)
 	s := newSource(srv.URL+"/catalog.json", Options{})
@@ -67,9 +70,9 @@ func TestURLSourceGzip(t *testing.T) {
 // serves it gzipped (as a CDN does), with its sizes and the heap the loaded
 // catalog keeps.
 //
-//	go test ./checkout/catalog -run '^$' -bench Reload20k -benchtime 5x
+//	go test ./checkout/catalog/source -run '^$' -bench Reload20k -benchtime 5x
 func BenchmarkReload20k(b *testing.B) {
-	body := bigCatalogJSON(b, 20000)
+	body := catalogtest.Big(b, validJSON(b), 20000)
 	var gzipped int
 	srv := gzipServer(b, body, &gzipped)
 	s := newSource(srv.URL+"/catalog.json", Options{Client: &http.Client{Timeout: time.Minute}})
@@ -86,5 +89,5 @@ func BenchmarkReload20k(b *testing.B) {
 	zw.Close()
 	b.ReportMetric(float64(len(body))/(1<<20), "MB-json")
 	b.ReportMetric(float64(buf.Len())/(1<<20), "MB-gzip")
-	b.ReportMetric(float64(retained(body))/(1<<20), "MB-retained")
+	b.ReportMetric(float64(catalogtest.Retained(func() any { c, _ := catalog.Parse(body); return c }))/(1<<20), "MB-retained")
 }

@@ -1,4 +1,4 @@
-package payment_test
+package local_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 )
 
 // clock is a settable time source.
@@ -42,7 +43,7 @@ func openDB(t *testing.T, path string) *bolt.DB {
 	return db
 }
 
-func newLocal(t *testing.T, opts payment.LocalOptions) (*payment.Local, *bolt.DB, *clock) {
+func newLocal(t *testing.T, opts local.LocalOptions) (*local.Local, *bolt.DB, *clock) {
 	t.Helper()
 	db := openDB(t, filepath.Join(t.TempDir(), "shop.db"))
 	c := &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
@@ -56,7 +57,7 @@ func newLocal(t *testing.T, opts payment.LocalOptions) (*payment.Local, *bolt.DB
 	if opts.WebhookRetryDelay == 0 {
 		opts.WebhookRetryDelay = time.Millisecond
 	}
-	l, err := payment.NewLocal(db, opts)
+	l, err := local.NewLocal(db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func req(key string) payment.CreateRequest {
 }
 
 func TestLocalCreateAndIdempotency(t *testing.T) {
-	l, _, c := newLocal(t, payment.LocalOptions{BaseURL: "https://shop.test/"})
+	l, _, c := newLocal(t, local.LocalOptions{BaseURL: "https://shop.test/"})
 	ctx := context.Background()
 	p, err := l.CreatePayment(ctx, req("k1"))
 	if err != nil {
@@ -111,11 +112,11 @@ func TestLocalCreateAndIdempotency(t *testing.T) {
 
 func TestLocalSurvivesRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shop.db")
-	opts := payment.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)}
+	opts := local.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)}
 	ctx := context.Background()
 
 	db := openDB(t, path)
-	l, err := payment.NewLocal(db, opts)
+	l, err := local.NewLocal(db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestLocalSurvivesRestart(t *testing.T) {
 
 	db = openDB(t, path)
 	defer db.Close()
-	l, err = payment.NewLocal(db, opts)
+	l, err = local.NewLocal(db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,8 +159,8 @@ func TestLocalSurvivesRestart(t *testing.T) {
 		t.Fatalf("refunds after restart: %+v %v", rs, err)
 	}
 	err = db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket([]byte(payment.LocalBucket)) == nil {
-			return errors.New("no bucket " + payment.LocalBucket)
+		if tx.Bucket([]byte(local.LocalBucket)) == nil {
+			return errors.New("no bucket " + local.LocalBucket)
 		}
 		return nil
 	})
@@ -171,7 +172,7 @@ func TestLocalSurvivesRestart(t *testing.T) {
 func TestLocalStatusChanges(t *testing.T) {
 	all := []payment.Status{payment.StatusOpen, payment.StatusPending, payment.StatusAuthorized, payment.StatusPaid,
 		payment.StatusCanceled, payment.StatusExpired, payment.StatusFailed}
-	l, _, _ := newLocal(t, payment.LocalOptions{})
+	l, _, _ := newLocal(t, local.LocalOptions{})
 	ctx := context.Background()
 	for _, from := range all {
 		for _, to := range all {
@@ -226,7 +227,7 @@ func TestCanTransition(t *testing.T) {
 }
 
 func TestLocalExpiry(t *testing.T) {
-	l, _, c := newLocal(t, payment.LocalOptions{})
+	l, _, c := newLocal(t, local.LocalOptions{})
 	ctx := context.Background()
 	open, _ := l.CreatePayment(ctx, req(""))
 	pending, _ := l.CreatePayment(ctx, req(""))
@@ -256,7 +257,7 @@ func TestLocalExpiry(t *testing.T) {
 }
 
 func TestLocalCancel(t *testing.T) {
-	l, _, _ := newLocal(t, payment.LocalOptions{})
+	l, _, _ := newLocal(t, local.LocalOptions{})
 	ctx := context.Background()
 	p, _ := l.CreatePayment(ctx, req(""))
 	got, err := l.CancelPayment(ctx, p.ID)
@@ -269,7 +270,7 @@ func TestLocalCancel(t *testing.T) {
 }
 
 func TestLocalRefunds(t *testing.T) {
-	l, _, _ := newLocal(t, payment.LocalOptions{})
+	l, _, _ := newLocal(t, local.LocalOptions{})
 	ctx := context.Background()
 	p, _ := l.CreatePayment(ctx, req(""))
 	if _, err := l.CreateRefund(ctx, p.ID, payment.RefundRequest{Amount: 100, Currency: "EUR"}); !errors.Is(err, payment.ErrInvalid) {
@@ -317,14 +318,14 @@ func TestLocalRefunds(t *testing.T) {
 
 // pageEnv runs the hosted page and a webhook receiver over HTTP.
 type pageEnv struct {
-	l       *payment.Local
+	l       *local.Local
 	site    *httptest.Server
 	hooks   chan string
 	hookURL string
 	client  *http.Client
 }
 
-func newPageEnv(t *testing.T, opts payment.LocalOptions, failFirst int) *pageEnv {
+func newPageEnv(t *testing.T, opts local.LocalOptions, failFirst int) *pageEnv {
 	t.Helper()
 	e := &pageEnv{hooks: make(chan string, 10)}
 	var mu sync.Mutex
@@ -345,7 +346,7 @@ func newPageEnv(t *testing.T, opts payment.LocalOptions, failFirst int) *pageEnv
 	}))
 	t.Cleanup(hook.Close)
 	mux := http.NewServeMux()
-	var l *payment.Local
+	var l *local.Local
 	mux.Handle("/pay/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.Handler().ServeHTTP(w, r) }))
 	e.site = httptest.NewServer(mux)
 	t.Cleanup(e.site.Close)

@@ -1,4 +1,4 @@
-package payment_test
+package local_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 )
 
 // BenchmarkLocalCreatePayment measures one payment creation (one bbolt
@@ -21,7 +21,7 @@ func BenchmarkLocalCreatePayment(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	l, err := payment.NewLocal(db, payment.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)})
+	l, err := local.NewLocal(db, local.LocalOptions{BaseURL: "http://shop.test", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package catalog
+package source
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/storefront/storefront/checkout/catalog"
 )
 
 // withVersion returns the valid catalog with another version and the price of
@@ -62,7 +64,7 @@ func waitLog(t *testing.T, h *logSink, level slog.Level) slog.Record {
 	}
 }
 
-func waitCatalog(t *testing.T, ch <-chan *Catalog) *Catalog {
+func waitCatalog(t *testing.T, ch <-chan *catalog.Catalog) *catalog.Catalog {
 	t.Helper()
 	select {
 	case c := <-ch:
@@ -88,8 +90,8 @@ func TestFileSourceReloads(t *testing.T) {
 	if got := src.Current().Version; got != "v1" {
 		t.Fatalf("Current().Version = %q", got)
 	}
-	news := make(chan *Catalog, 10)
-	src.Subscribe(func(c *Catalog) { news <- c })
+	news := make(chan *catalog.Catalog, 10)
+	src.Subscribe(func(c *catalog.Catalog) { news <- c })
 
 	// A plain write.
 	if err := os.WriteFile(path, withVersion(t, "v2", 2995), 0o644); err != nil {
@@ -157,8 +159,8 @@ func TestFileSourceDebounces(t *testing.T) {
 	}
 	defer src.Close()
 	var n atomic.Int32
-	news := make(chan *Catalog, 10)
-	src.Subscribe(func(c *Catalog) { n.Add(1); news <- c })
+	news := make(chan *catalog.Catalog, 10)
+	src.Subscribe(func(c *catalog.Catalog) { n.Add(1); news <- c })
 	for i := range 5 {
 		if err := os.WriteFile(path, withVersion(t, "burst"+string(rune('a'+i)), 2495+i), 0o644); err != nil {
 			t.Fatal(err)
@@ -218,8 +220,8 @@ func TestURLSourceConditionalGET(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	news := make(chan *Catalog, 10)
-	src.Subscribe(func(c *Catalog) { news <- c })
+	news := make(chan *catalog.Catalog, 10)
+	src.Subscribe(func(c *catalog.Catalog) { news <- c })
 
 	// Unchanged: polls get 304 and nothing is reloaded.
 	for notModified.Load() < 3 {
@@ -266,7 +268,7 @@ func TestURLSourceServerError(t *testing.T) {
 }
 
 func TestStaticAndSibling(t *testing.T) {
-	c, err := Parse(validJSON(t))
+	c, err := catalog.Parse(validJSON(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,8 +311,8 @@ func TestFileSourceSurvivesReplacedDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	news := make(chan *Catalog, 10)
-	src.Subscribe(func(c *Catalog) { news <- c })
+	news := make(chan *catalog.Catalog, 10)
+	src.Subscribe(func(c *catalog.Catalog) { news <- c })
 
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)

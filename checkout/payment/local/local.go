@@ -1,4 +1,4 @@
-package payment
+package local
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/storefront/storefront/checkout/payment"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -65,16 +66,16 @@ type Local struct {
 	refuseCancel atomic.Bool
 }
 
-var _ Provider = (*Local)(nil)
+var _ payment.Provider = (*Local)(nil)
 
 // localRecord is what is stored per payment.
 type localRecord struct {
-	Payment     Payment           `json:"payment"`
+	Payment     payment.Payment   `json:"payment"`
 	RedirectURL string            `json:"redirect_url"`
 	WebhookURL  string            `json:"webhook_url,omitempty"`
 	Locale      string            `json:"locale,omitempty"`
 	ReqHash     string            `json:"req_hash,omitempty"`
-	Refunds     []Refund          `json:"refunds,omitempty"`
+	Refunds     []payment.Refund  `json:"refunds,omitempty"`
 	RefundKeys  map[string]string `json:"refund_keys,omitempty"` // idempotency key -> refund id
 	ChangedAt   time.Time         `json:"changed_at"`
 }
@@ -147,16 +148,16 @@ func (l *Local) CheckoutURL(id string) string {
 
 // CreatePayment stores a new open payment; the same IdempotencyKey with the
 // same request gives the same payment, with another request ErrInvalid.
-func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment, error) {
+func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*payment.Payment, error) {
 	if req.Amount <= 0 {
-		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, ErrInvalid)
+		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, payment.ErrInvalid)
 	}
 	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || req.RedirectURL == "" {
-		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", ErrInvalid)
+		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", payment.ErrInvalid)
 	}
 	hash := requestHash(req)
 	now := l.opts.Now().UTC().Truncate(time.Second)
-	var out Payment
+	var out payment.Payment
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		root := tx.Bucket([]byte(LocalBucket))
 		keys := root.Bucket(bucketKeys)
@@ -167,7 +168,7 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 					return err
 				}
 				if rec.ReqHash != hash {
-					return fmt.Errorf("idempotency key reused with another request: %w", ErrInvalid)
+					return fmt.Errorf("idempotency key reused with another request: %w", payment.ErrInvalid)
 				}
 				if l.expire(rec) {
 					if err := putRecord(root, rec); err != nil {
@@ -183,9 +184,9 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 			return err
 		}
 		rec := &localRecord{
-			Payment: Payment{
+			Payment: payment.Payment{
 				ID:          id,
-				Status:      StatusOpen,
+				Status:      payment.StatusOpen,
 				Amount:      req.Amount,
 				Currency:    strings.ToUpper(req.Currency),
 				Description: req.Description,
@@ -216,7 +217,7 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 
 // GetPayment returns a payment; an open payment past its expiry becomes
 // expired here, as Mollie's do.
-func (l *Local) GetPayment(ctx context.Context, id string) (*Payment, error) {
+func (l *Local) GetPayment(ctx context.Context, id string) (*payment.Payment, error) {
 	rec, changed, err := l.load(id, true)
 	if err != nil {
 		return nil, fmt.Errorf("local get payment %s: %w", id, err)
@@ -234,13 +235,13 @@ func (l *Local) GetPayment(ctx context.Context, id string) (*Payment, error) {
 func (l *Local) RefuseCancel(on bool) { l.refuseCancel.Store(on) }
 
 // CancelPayment cancels an open payment.
-func (l *Local) CancelPayment(ctx context.Context, id string) (*Payment, error) {
+func (l *Local) CancelPayment(ctx context.Context, id string) (*payment.Payment, error) {
 	if l.refuseCancel.Load() {
 		if cur, err := l.GetPayment(ctx, id); err == nil && !cur.Status.Final() {
-			return nil, fmt.Errorf("local cancel payment %s: %w", id, ErrNotCancelable)
+			return nil, fmt.Errorf("local cancel payment %s: %w", id, payment.ErrNotCancelable)
 		}
 	}
-	rec, err := l.SetStatus(ctx, id, StatusCanceled)
+	rec, err := l.SetStatus(ctx, id, payment.StatusCanceled)
 	if err != nil {
 		return nil, err
 	}
@@ -250,9 +251,9 @@ func (l *Local) CancelPayment(ctx context.Context, id string) (*Payment, error) 
 // SetStatus moves a payment to status (what the hosted page's buttons do)
 // and notifies the webhook or OnStatusChange. It returns ErrFinal for a
 // final payment and ErrInvalid for a transition Mollie does not make.
-func (l *Local) SetStatus(ctx context.Context, id string, status Status) (*Payment, error) {
-	if !ValidID(id) {
-		return nil, fmt.Errorf("local set status %q: %w", id, ErrNotFound)
+func (l *Local) SetStatus(ctx context.Context, id string, status payment.Status) (*payment.Payment, error) {
+	if !payment.ValidID(id) {
+		return nil, fmt.Errorf("local set status %q: %w", id, payment.ErrNotFound)
 	}
 	var rec *localRecord
 	err := l.db.Update(func(tx *bolt.Tx) error {
@@ -263,10 +264,10 @@ func (l *Local) SetStatus(ctx context.Context, id string, status Status) (*Payme
 		}
 		l.expire(r)
 		if r.Payment.Status.Final() {
-			return fmt.Errorf("payment is %s: %w", r.Payment.Status, ErrFinal)
+			return fmt.Errorf("payment is %s: %w", r.Payment.Status, payment.ErrFinal)
 		}
-		if !CanTransition(r.Payment.Status, status) {
-			return fmt.Errorf("payment cannot go from %s to %s: %w", r.Payment.Status, status, ErrInvalid)
+		if !payment.CanTransition(r.Payment.Status, status) {
+			return fmt.Errorf("payment cannot go from %s to %s: %w", r.Payment.Status, status, payment.ErrInvalid)
 		}
 		l.apply(r, status)
 		rec = r
@@ -283,14 +284,14 @@ func (l *Local) SetStatus(ctx context.Context, id string, status Status) (*Payme
 // CreateRefund refunds (part of) a paid payment at once (status
 // "refunded"); never more than paid minus already refunded. The same
 // IdempotencyKey gives the same refund.
-func (l *Local) CreateRefund(ctx context.Context, paymentID string, req RefundRequest) (*Refund, error) {
-	if !ValidID(paymentID) {
-		return nil, fmt.Errorf("local refund %q: %w", paymentID, ErrNotFound)
+func (l *Local) CreateRefund(ctx context.Context, paymentID string, req payment.RefundRequest) (*payment.Refund, error) {
+	if !payment.ValidID(paymentID) {
+		return nil, fmt.Errorf("local refund %q: %w", paymentID, payment.ErrNotFound)
 	}
 	if req.Amount <= 0 {
-		return nil, fmt.Errorf("local refund %s: amount %d: %w", paymentID, req.Amount, ErrInvalid)
+		return nil, fmt.Errorf("local refund %s: amount %d: %w", paymentID, req.Amount, payment.ErrInvalid)
 	}
-	var out Refund
+	var out payment.Refund
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		root := tx.Bucket([]byte(LocalBucket))
 		r, err := getRecord(root, paymentID)
@@ -302,7 +303,7 @@ func (l *Local) CreateRefund(ctx context.Context, paymentID string, req RefundRe
 				for _, x := range r.Refunds {
 					if x.ID == rid {
 						if x.Amount != req.Amount {
-							return fmt.Errorf("idempotency key reused with another amount: %w", ErrInvalid)
+							return fmt.Errorf("idempotency key reused with another amount: %w", payment.ErrInvalid)
 						}
 						out = x
 						return nil
@@ -310,20 +311,20 @@ func (l *Local) CreateRefund(ctx context.Context, paymentID string, req RefundRe
 				}
 			}
 		}
-		if r.Payment.Status != StatusPaid {
-			return fmt.Errorf("payment is %s, only paid payments can be refunded: %w", r.Payment.Status, ErrInvalid)
+		if r.Payment.Status != payment.StatusPaid {
+			return fmt.Errorf("payment is %s, only paid payments can be refunded: %w", r.Payment.Status, payment.ErrInvalid)
 		}
 		if req.Currency != "" && !strings.EqualFold(req.Currency, r.Payment.Currency) {
-			return fmt.Errorf("refund currency %s, payment currency %s: %w", req.Currency, r.Payment.Currency, ErrInvalid)
+			return fmt.Errorf("refund currency %s, payment currency %s: %w", req.Currency, r.Payment.Currency, payment.ErrInvalid)
 		}
 		if left := r.Payment.Amount - r.Payment.AmountRefunded; req.Amount > left {
-			return fmt.Errorf("refund %d is more than the %d left: %w", req.Amount, left, ErrInvalid)
+			return fmt.Errorf("refund %d is more than the %d left: %w", req.Amount, left, payment.ErrInvalid)
 		}
 		rid, err := newID("re_")
 		if err != nil {
 			return err
 		}
-		out = Refund{
+		out = payment.Refund{
 			ID:        rid,
 			PaymentID: paymentID,
 			Amount:    req.Amount,
@@ -349,7 +350,7 @@ func (l *Local) CreateRefund(ctx context.Context, paymentID string, req RefundRe
 }
 
 // ListRefunds returns a payment's refunds, oldest first.
-func (l *Local) ListRefunds(ctx context.Context, paymentID string) ([]Refund, error) {
+func (l *Local) ListRefunds(ctx context.Context, paymentID string) ([]payment.Refund, error) {
 	rec, _, err := l.load(paymentID, false)
 	if err != nil {
 		return nil, fmt.Errorf("local list refunds %s: %w", paymentID, err)
@@ -360,8 +361,8 @@ func (l *Local) ListRefunds(ctx context.Context, paymentID string) ([]Refund, er
 // load reads a record; with expire, an open payment past expiry is stored
 // as expired (changed reports that).
 func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
-	if !ValidID(id) {
-		return nil, false, ErrNotFound
+	if !payment.ValidID(id) {
+		return nil, false, payment.ErrNotFound
 	}
 	var rec *localRecord
 	err := l.db.View(func(tx *bolt.Tx) error {
@@ -390,8 +391,8 @@ func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
 }
 
 // pastExpiry reports whether p is open and past its expiry.
-func (l *Local) pastExpiry(p Payment) bool {
-	return p.Status == StatusOpen && !l.opts.Now().Before(p.ExpiresAt)
+func (l *Local) pastExpiry(p payment.Payment) bool {
+	return p.Status == payment.StatusOpen && !l.opts.Now().Before(p.ExpiresAt)
 }
 
 // expire turns an open record past its expiry into expired; it reports
@@ -400,15 +401,15 @@ func (l *Local) expire(r *localRecord) bool {
 	if !l.pastExpiry(r.Payment) {
 		return false
 	}
-	l.apply(r, StatusExpired)
+	l.apply(r, payment.StatusExpired)
 	return true
 }
 
-func (l *Local) apply(r *localRecord, s Status) {
+func (l *Local) apply(r *localRecord, s payment.Status) {
 	now := l.opts.Now().UTC().Truncate(time.Second)
 	r.Payment.Status = s
 	r.ChangedAt = now
-	if s == StatusPaid {
+	if s == payment.StatusPaid {
 		r.Payment.PaidAt = now
 		r.Payment.Method = "ideal"
 	}
@@ -421,7 +422,7 @@ func (l *Local) apply(r *localRecord, s Status) {
 // POST (form id=...) when the payment has a WebhookURL, else OnStatusChange.
 // Like Mollie, no webhook for open or pending.
 func (l *Local) notify(rec *localRecord) {
-	if rec == nil || rec.Payment.Status == StatusOpen || rec.Payment.Status == StatusPending {
+	if rec == nil || rec.Payment.Status == payment.StatusOpen || rec.Payment.Status == payment.StatusPending {
 		return
 	}
 	id, hook := rec.Payment.ID, rec.WebhookURL
@@ -478,7 +479,7 @@ func (l *Local) postWebhook(hook, id string) error {
 func getRecord(root *bolt.Bucket, id string) (*localRecord, error) {
 	v := root.Bucket(bucketPayments).Get([]byte(id))
 	if v == nil {
-		return nil, ErrNotFound
+		return nil, payment.ErrNotFound
 	}
 	r := &localRecord{}
 	if err := json.Unmarshal(v, r); err != nil {
@@ -496,7 +497,7 @@ func putRecord(root *bolt.Bucket, r *localRecord) error {
 }
 
 // requestHash identifies a create request for idempotency checks.
-func requestHash(req CreateRequest) string {
+func requestHash(req payment.CreateRequest) string {
 	r := req
 	r.IdempotencyKey = ""
 	b, _ := json.Marshal(r)

@@ -1,4 +1,4 @@
-package cli
+package host
 
 import (
 	"bytes"
@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/storefront/storefront/checkout/cli"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -29,24 +29,11 @@ func Backup(args []string) error {
 	if *out == "" {
 		return errors.New("shop backup: say where to write the copy with -o FILE, e.g. -o shop-" + time.Now().Format("2006-01-02") + ".db")
 	}
-	c, err := newAdminClient(*adminURL)
+	resp, err := cli.AdminGet(*adminURL, "/api/admin/backup")
 	if err != nil {
 		return err
-	}
-	client := &http.Client{} // no overall timeout: a large database takes a while
-	req, err := c.request(http.MethodGet, "/api/admin/backup", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("reach the sidecar at %s: %w", c.base, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-		return answerError(resp.StatusCode, raw)
-	}
 
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".shop-backup-*")
 	if err != nil {
@@ -81,7 +68,7 @@ func Backup(args []string) error {
 	fmt.Fprintf(os.Stderr, "backup written to %s (%d bytes) and verified: every page checked, %d orders and %d queued e-mails readable\n",
 		*out, n, rep.Orders, rep.Mails)
 	// Tell the sidecar, which alerts the owner when backups stop (SHOP_BACKUP_EVERY).
-	if _, err := c.do(http.MethodPost, "/api/admin/backup/verified", map[string]int64{"bytes": n}, nil); err != nil {
+	if err := cli.AdminPost(*adminURL, "/api/admin/backup/verified", map[string]int64{"bytes": n}, nil); err != nil {
 		fmt.Fprintf(os.Stderr, "the sidecar was not told about this backup (%v); its \"no backup\" alert may fire\n", err)
 	}
 	return nil

@@ -1,0 +1,38 @@
+package server
+
+import "errors"
+
+// Domain errors of the use cases. They name what went wrong, not how a
+// surface shows it. The mappers to a status and words, one per surface:
+// checkoutStatus (respond.go) with checkoutError.Words for placing an order
+// and paying again (JSON API and pages); customerError (returns.go) for the
+// customer's cancel and return, JSON and pages, in the customer's language;
+// ownerError (refunds.go) for the owner's actions, admin API and page.
+var (
+	// ErrBadTrackingLink: a tracking link that is not an http(s) URL of sane length.
+	ErrBadTrackingLink = errors.New("tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
+	// ErrNoTrackingTemplate: a bare tracking code for a shipping method
+	// without a tracking_url template to build the link from.
+	ErrNoTrackingTemplate = errors.New("the shipping method has no tracking_url template in data/shipping.toml; give the full tracking link (tracking_url)")
+	// ErrCancelRefund: the order is canceled, but its refund did not go
+	// through; canceling again retries it. Wraps the provider's error.
+	ErrCancelRefund = errors.New("the order is canceled, but the refund failed")
+)
+
+// Why a checkout (placing an order, paying again) could not go on. They are
+// the Err of a checkoutError, which also carries the customer's words.
+var (
+	ErrCheckoutForm     = errors.New("checkout form incomplete or invalid")
+	ErrCartEmpty        = errors.New("cart empty")
+	ErrCartTooLarge     = errors.New("cart too large")
+	ErrUnavailable      = errors.New("an item is no longer sold")
+	ErrPointsChanged    = errors.New("points changed since the page was shown")
+	ErrPricesChanged    = errors.New("prices changed since the page was shown")
+	ErrTotalChanged     = errors.New("total differs from the one shown")
+	ErrIdempotencyReuse = errors.New("idempotency key reused for another checkout")
+	ErrOutOfStock       = errors.New("out of stock")
+	ErrPaymentKept      = errors.New("the cart's earlier order keeps a payment that can still be paid")
+	ErrEarlierPaid      = errors.New("the cart's earlier order was paid")
+	ErrProvider         = errors.New("payment provider failed")
+	ErrInternal         = errors.New("internal error")
+)
