@@ -15,24 +15,12 @@ type PointsLink struct {
 	Days     int    // how long the link works
 }
 
-var pointsWords = map[string]map[string]string{
-	"nl": {
-		"subject": "Je spaarpunten en gegevens bij %s",
-		"p1":      "Je vroeg om een link naar je spaarpunten en de gegevens die %s van je heeft. Hier is hij:",
-		"p2":      "De link werkt %d dagen. Met deze link kun je ook je punten gebruiken bij het afrekenen en je gegevens laten verwijderen.",
-		"p3":      "Niet gevraagd? Dan hoef je niets te doen; zonder de link kan niemand je punten zien of gebruiken.",
-	},
-	"en": {
-		"subject": "Your points and data at %s",
-		"p1":      "You asked for a link to your loyalty points and the data %s holds about you. Here it is:",
-		"p2":      "The link works for %d days. With it you can also use your points at checkout and have your data deleted.",
-		"p3":      "Didn't ask? Then do nothing; without the link nobody can see or use your points.",
-	},
-}
+// pointsWords are the words under "mail.points." in the translation source.
+const pointsWords = "mail.points."
 
 // Render renders the e-mail.
 func (p PointsLink) Render() (subject, text, html string, err error) {
-	w := langWords(pointsWords, p.Lang)
+	w := sectionWords(pointsWords, p.Lang)
 	subject = fmt.Sprintf(w["subject"], p.ShopName)
 	d := map[string]any{"P": p, "P1": fmt.Sprintf(w["p1"], p.ShopName), "P2": fmt.Sprintf(w["p2"], p.Days), "P3": w["p3"]}
 	text, html, err = renderPair(pointsText, pointsHTML, d)

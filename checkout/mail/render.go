@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"github.com/storefront/storefront/checkout/words"
+
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
@@ -54,44 +56,8 @@ type SummaryStep struct {
 }
 
 // words holds the fixed phrases of the e-mails per language.
-var words = map[string]map[string]string{
-	"nl": {
-		"confirm.subject": "Bevestiging van je bestelling %s bij %s",
-		"confirm.hello":   "Hallo %s,",
-		"confirm.intro":   "Bedankt voor je bestelling. We hebben je betaling ontvangen. Dit heb je besteld:",
-		"shipped.subject": "Je bestelling %s is onderweg",
-		"shipped.intro":   "Je bestelling is verzonden. Volg je pakket hier:",
-		"subtotal":        "Subtotaal",
-		"shipping":        "Verzending",
-		"vat":             "waarvan btw %d%%",
-		"total":           "Totaal betaald",
-		"next":            "Wat er nu gebeurt",
-		"address":         "Bezorgadres",
-		"link":            "Je bestelling volgen",
-		"questions":       "Vragen? Beantwoord deze e-mail of schrijf naar %s.",
-		"done":            "gedaan",
-		"gift":            "Je cadeaubericht (komt bij het pakket)",
-		"now":             "nu",
-	},
-	"en": {
-		"confirm.subject": "Your order %s at %s is confirmed",
-		"confirm.hello":   "Hello %s,",
-		"confirm.intro":   "Thank you for your order. We have received your payment. This is what you ordered:",
-		"shipped.subject": "Your order %s is on its way",
-		"shipped.intro":   "Your order has been shipped. Follow your parcel here:",
-		"subtotal":        "Subtotal",
-		"shipping":        "Shipping",
-		"vat":             "of which VAT %d%%",
-		"total":           "Total paid",
-		"next":            "What happens next",
-		"address":         "Delivery address",
-		"link":            "Follow your order",
-		"questions":       "Questions? Reply to this e-mail or write to %s.",
-		"done":            "done",
-		"gift":            "Your gift note (goes in the parcel)",
-		"now":             "now",
-	},
-}
+// mailWords are the words under "mail." in the translation source.
+const mailWords = "mail."
 
 // bodyTag opens the body of every HTML e-mail: one readable column in
 // inline style, since mail clients drop style sheets.
@@ -106,7 +72,11 @@ func langWords(table map[string]map[string]string, lang string) map[string]strin
 	return table["nl"]
 }
 
-func wordsFor(lang string) map[string]string { return langWords(words, lang) }
+// sectionWords is the words under prefix in the shared translation source
+// (the theme's i18n files, package words) in lang, Dutch for what lang lacks.
+func sectionWords(prefix, lang string) map[string]string { return words.Section(lang, prefix) }
+
+func wordsFor(lang string) map[string]string { return sectionWords(mailWords, lang) }
 
 type mailData struct {
 	Summary

@@ -55,30 +55,10 @@ type DigestProduct struct {
 	Price string // formatted, "vanaf"/"from" included when needed
 }
 
-var subWords = map[string]map[string]string{
-	"nl": {
-		"confirm.subject": "Bevestig: nieuws over %s van %s",
-		"confirm.p1":      "Iemand (hopelijk jij) vroeg om een e-mail van %s zodra er iets nieuws is bij %s.",
-		"confirm.p2":      "Klopt dat? Bevestig het met deze link:",
-		"confirm.p3":      "Niet gevraagd? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer.",
-		"digest.subject":  "Nieuw bij %s: %s",
-		"digest.intro":    "Nieuw binnen in wat je volgt:",
-		"digest.stop":     "Geen nieuws meer over %s",
-		"digest.stop_all": "Je krijgt deze e-mail omdat je dit hebt bevestigd. Afmelden voor alles, met één klik:",
-	},
-	"en": {
-		"confirm.subject": "Confirm: news about %s from %s",
-		"confirm.p1":      "Someone (hopefully you) asked %s for an e-mail whenever there is something new in %s.",
-		"confirm.p2":      "Is that right? Confirm with this link:",
-		"confirm.p3":      "Didn't ask? Then do nothing: without confirmation we send you nothing more.",
-		"digest.subject":  "New at %s: %s",
-		"digest.intro":    "Just in, in what you follow:",
-		"digest.stop":     "No more news about %s",
-		"digest.stop_all": "You get this e-mail because you confirmed it. Unsubscribe from everything, with one click:",
-	},
-}
+// subWords are the words under "mail.sub." in the translation source.
+const subWords = "mail.sub."
 
-func subWordsFor(lang string) map[string]string { return langWords(subWords, lang) }
+func subWordsFor(lang string) map[string]string { return sectionWords(subWords, lang) }
 
 // Render renders the double opt-in e-mail.
 func (c SubscribeConfirm) Render() (subject, text, html string, err error) {

@@ -1,6 +1,8 @@
 package payment
 
 import (
+	"github.com/storefront/storefront/checkout/words"
+
 	"bytes"
 	"errors"
 	"html/template"
@@ -35,39 +37,21 @@ type pageText struct {
 	StatusNames                                                                         map[Status]string
 }
 
-var pageTexts = map[string]pageText{
-	"nl": {
-		Title:       "Testbetaling",
-		Intro:       "Dit is de ingebouwde testbetaalomgeving: er wordt geen echt geld overgemaakt. Kies de uitkomst van de betaling.",
-		Amount:      "Bedrag",
-		Description: "Omschrijving",
-		Status:      "Status",
-		Done:        "Deze betaling is afgerond en kan niet meer veranderen.",
-		Back:        "Terug naar de winkel",
-		NotFound:    "Deze betaling bestaat niet.",
-		Forbidden:   "Dit formulier moet vanaf deze website verstuurd worden.",
-		Refused:     "Deze statuswijziging is niet mogelijk.",
-		Labels: map[Status]string{StatusPaid: "Betaald", StatusFailed: "Mislukt", StatusCanceled: "Geannuleerd",
-			StatusExpired: "Verlopen", StatusPending: "In behandeling"},
-		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "in behandeling", StatusAuthorized: "geautoriseerd",
-			StatusPaid: "betaald", StatusFailed: "mislukt", StatusCanceled: "geannuleerd", StatusExpired: "verlopen"},
-	},
-	"en": {
-		Title:       "Test payment",
-		Intro:       "This is the built-in test payment page: no real money moves. Choose how the payment ends.",
-		Amount:      "Amount",
-		Description: "Description",
-		Status:      "Status",
-		Done:        "This payment is complete and can no longer change.",
-		Back:        "Back to the shop",
-		NotFound:    "This payment does not exist.",
-		Forbidden:   "This form must be sent from this website.",
-		Refused:     "This status change is not possible.",
-		Labels: map[Status]string{StatusPaid: "Paid", StatusFailed: "Failed", StatusCanceled: "Canceled",
-			StatusExpired: "Expired", StatusPending: "Pending"},
-		StatusNames: map[Status]string{StatusOpen: "open", StatusPending: "pending", StatusAuthorized: "authorized",
-			StatusPaid: "paid", StatusFailed: "failed", StatusCanceled: "canceled", StatusExpired: "expired"},
-	},
+// textsFor is the page's words in lang from the shared translation source
+// (keys "pay.*" in the theme's i18n files, package words).
+func textsFor(lang string) pageText {
+	w := words.Section(lang, "pay.")
+	t := pageText{Title: w["title"], Intro: w["intro"], Amount: w["amount"], Description: w["description"],
+		Status: w["status"], Done: w["done"], Back: w["back"], NotFound: w["notfound"], Forbidden: w["forbidden"],
+		Refused: w["refused"], Labels: map[Status]string{}, StatusNames: map[Status]string{}}
+	for k, v := range w {
+		if st, ok := strings.CutPrefix(k, "label."); ok {
+			t.Labels[Status(st)] = v
+		} else if st, ok := strings.CutPrefix(k, "status."); ok {
+			t.StatusNames[Status(st)] = v
+		}
+	}
+	return t
 }
 
 // buttonOrder is the order of the outcome buttons.
@@ -153,7 +137,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 	} else {
 		lang = pageLang(r, "")
 	}
-	t := pageTexts[lang]
+	t := textsFor(lang)
 	d := pageData{T: t, Lang: lang, Message: message}
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -212,7 +196,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if !l.sameOrigin(r) {
-		l.render(w, r, http.StatusForbidden, pageTexts[pageLang(r, "")].Forbidden)
+		l.render(w, r, http.StatusForbidden, textsFor(pageLang(r, "")).Forbidden)
 		return
 	}
 	id := r.PathValue("id")
@@ -223,7 +207,7 @@ func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 		l.render(w, r, http.StatusNotFound, "")
 		return
 	case errors.Is(err, ErrFinal), errors.Is(err, ErrInvalid):
-		l.render(w, r, http.StatusConflict, pageTexts[pageLang(r, "")].Refused)
+		l.render(w, r, http.StatusConflict, textsFor(pageLang(r, "")).Refused)
 		return
 	case err != nil:
 		l.opts.Logger.Error("local payment choice", "payment", id, "error", err)

@@ -150,16 +150,6 @@ func (s *Sidecar) pagePickList(c *gin.Context) {
 
 func init() {
 	template.Must(pages.New("packing").Parse(packingTemplates))
-	addPhrases(map[string]map[string]string{
-		"nl": {"slip.title": "Pakbon", "slip.order": "Bestelling", "slip.date": "Besteld op", "slip.to": "Voor",
-			"slip.items": "In dit pakket", "slip.gift": "Een bericht voor jou",
-			"slip.returns": "Niet helemaal goed? Terugsturen kan tot %d dagen na ontvangst, via de link in je bevestigingsmail.",
-			"slip.print":   "Afdrukken"},
-		"en": {"slip.title": "Packing slip", "slip.order": "Order", "slip.date": "Ordered on", "slip.to": "For",
-			"slip.items": "In this parcel", "slip.gift": "A note for you",
-			"slip.returns": "Not quite right? You can send things back up to %d days after delivery, through the link in your confirmation e-mail.",
-			"slip.print":   "Print"},
-	})
 }
 
 // printCSS hides the site's frame and the buttons on paper.

@@ -471,7 +471,6 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 
 func init() {
 	template.Must(pages.New("after-sale").Parse(afterSaleTemplates))
-	addPhrases(afterSalePhrases)
 }
 
 // afterSaleTemplates are the customer's after-sale markup; the theme's
@@ -539,99 +538,6 @@ const afterSaleTemplates = `
 </div>
 {{end}}
 `
-
-var afterSalePhrases = map[string]map[string]string{
-	"nl": {
-		"as.heading":         "Na je bestelling",
-		"as.gift":            "Je cadeaubericht",
-		"as.cancel_paid":     "Nog niet ingepakt: je kunt je bestelling nog annuleren. Je krijgt dan direct het hele bedrag terug.",
-		"as.cancel_unpaid":   "Je kunt deze bestelling annuleren; er is nog niets betaald.",
-		"as.cancel_btn":      "Bestelling annuleren",
-		"as.refund":          "Terugbetaling",
-		"as.return_card":     "Retour %s",
-		"as.code":            "Retourcode",
-		"as.code_p":          "schrijf deze code op of in het pakket.",
-		"as.address":         "Stuur het naar",
-		"as.cost":            "Kosten",
-		"as.money":           "Je krijgt terug",
-		"as.reason":          "Je reden",
-		"as.return_p":        "Iets terugsturen kan tot en met %s, zonder opgaaf van reden.",
-		"as.return_btn":      "Artikelen retourneren",
-		"ret.title":          "Retour · bestelling %s",
-		"ret.heading":        "Artikelen retourneren",
-		"ret.form_intro":     "Kies wat je terugstuurt (kan tot en met %s). Een reden is niet nodig.",
-		"ret.which":          "Wat stuur je terug?",
-		"ret.of":             "van %d",
-		"ret.reason":         "Reden (niet verplicht)",
-		"ret.reason_hint":    "Helpt ons beter te worden; je retour hangt er niet van af.",
-		"ret.how":            "Zo gaat het",
-		"ret.cost_free":      "Terugsturen is gratis: wij betalen de verzendkosten.",
-		"ret.cost_own":       "De verzendkosten van het terugsturen zijn voor jou.",
-		"ret.when":           "Je geld staat binnen %d werkdagen nadat we je pakket hebben ontvangen weer op je rekening.",
-		"ret.address_next":   "Na het aanmelden zie je het retouradres en je retourcode; je krijgt ze ook per e-mail.",
-		"ret.submit":         "Retour aanmelden",
-		"ret.back":           "Terug naar je bestelling",
-		"ret.all_back":       "Alles uit deze bestelling is al aangemeld als retour.",
-		"ret.closed":         "De retourtermijn is verlopen op %s (%d dagen na bezorging). Neem contact met ons op als er iets mis is met je bestelling.",
-		"ret.not_shipped":    "Retourneren kan zodra je bestelling verzonden is. Nog niet ingepakt? Dan kun je haar annuleren.",
-		"ret.nothing":        "Kies minstens één artikel om terug te sturen.",
-		"ret.quantity":       "Dat aantal kun je niet terugsturen; kies hoogstens wat er nog over is.",
-		"ret.reason_bad":     "De reden is te lang (hoogstens %d tekens) of bevat tekens die we niet kunnen tonen.",
-		"ret.step.requested": "Aangemeld",
-		"ret.step.received":  "Ontvangen",
-		"ret.step.refunded":  "Terugbetaald",
-		"refund.on_way":      "onderweg naar je rekening",
-		"refund.done":        "terugbetaald",
-		"refund.pending":     "Je geld komt terug; de terugbetaling wordt verwerkt.",
-		"cancel.too_late":    "Je bestelling is al ingepakt of onderweg en kan niet meer geannuleerd worden. Zodra ze binnen is kun je haar gratis retourneren.",
-		"cancel.busy":        "Er loopt nog een betaling voor deze bestelling. Zodra die mislukt of verlopen is (iDEAL: binnen een kwartier) kun je hier annuleren; is ze gelukt, dan kun je annuleren zolang we nog niet hebben ingepakt.",
-	},
-	"en": {
-		"as.heading":         "After your order",
-		"as.gift":            "Your gift note",
-		"as.cancel_paid":     "Not packed yet: you can still cancel your order, and you get the full amount back at once.",
-		"as.cancel_unpaid":   "You can cancel this order; nothing has been paid yet.",
-		"as.cancel_btn":      "Cancel order",
-		"as.refund":          "Refund",
-		"as.return_card":     "Return %s",
-		"as.code":            "Return code",
-		"as.code_p":          "write it on or put it in the parcel.",
-		"as.address":         "Send it to",
-		"as.cost":            "Cost",
-		"as.money":           "You get back",
-		"as.reason":          "Your reason",
-		"as.return_p":        "You can send things back until %s, no reason needed.",
-		"as.return_btn":      "Return items",
-		"ret.title":          "Return · order %s",
-		"ret.heading":        "Return items",
-		"ret.form_intro":     "Choose what you send back (until %s). No reason needed.",
-		"ret.which":          "What do you send back?",
-		"ret.of":             "of %d",
-		"ret.reason":         "Reason (optional)",
-		"ret.reason_hint":    "Helps us do better; your return does not depend on it.",
-		"ret.how":            "How it works",
-		"ret.cost_free":      "Returning is free: we pay the postage.",
-		"ret.cost_own":       "The postage of the return is yours to pay.",
-		"ret.when":           "Your money is back on your account within %d working days after we receive your parcel.",
-		"ret.address_next":   "Once you send this, you see the return address and your return code; you also get them by e-mail.",
-		"ret.submit":         "Send return request",
-		"ret.back":           "Back to your order",
-		"ret.all_back":       "Everything in this order has been returned already.",
-		"ret.closed":         "The return period ended on %s (%d days after delivery). Contact us if something is wrong with your order.",
-		"ret.not_shipped":    "You can return items once your order has shipped. Not packed yet? Then you can cancel it.",
-		"ret.nothing":        "Choose at least one item to send back.",
-		"ret.quantity":       "You cannot send back that many; choose at most what is left.",
-		"ret.reason_bad":     "The reason is too long (at most %d characters) or has characters we cannot show.",
-		"ret.step.requested": "Requested",
-		"ret.step.received":  "Received",
-		"ret.step.refunded":  "Refunded",
-		"refund.on_way":      "on its way to your account",
-		"refund.done":        "refunded",
-		"refund.pending":     "Your money is coming back; the refund is being processed.",
-		"cancel.too_late":    "Your order is already packed or on its way and can no longer be canceled. Once it arrives you can return it for free.",
-		"cancel.busy":        "A payment for this order is still open. Once it has failed or expired (iDEAL: within a quarter of an hour) you can cancel here; if it went through, you can cancel until we pack.",
-	},
-}
 
 // afterSaleMailKind reports whether the mail worker should render kind here.
 func afterSaleMailKind(kind string) bool {
@@ -738,10 +644,4 @@ func init() {
 <small id="h-gift_note" class="muted">{{t $l "co.gift_note_hint"}}</small>
 {{with .Errors.gift_note}}<span id="e-gift_note" class="sf-error field-error">{{.}}</span>{{end}}
 </p>{{end}}`))
-	addPhrases(map[string]map[string]string{
-		"nl": {"co.gift_note": "Cadeaubericht (niet verplicht)",
-			"co.gift_note_hint": "Is het een cadeau? We schrijven je bericht op de pakbon. Hoogstens 300 tekens; er staan geen prijzen op de pakbon."},
-		"en": {"co.gift_note": "Gift note (optional)",
-			"co.gift_note_hint": "A present? We put your note on the packing slip. At most 300 characters; the packing slip shows no prices."},
-	})
 }

@@ -28,21 +28,6 @@ var searchHTML string
 
 var searchPage = template.Must(template.New("search").Funcs(pageFuncs).Parse(searchHTML))
 
-func init() {
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"search.title": "Zoeken", "search.label": "Zoek in de winkel", "search.button": "Zoek",
-			"search.count": "%d resultaten voor ‘%s’", "search.none": "Niets gevonden voor ‘%s’. Probeer een ander woord, of kijk in de categorieën.",
-			"search.kind.product": "Product", "search.kind.story": "Verhaal", "search.kind.guide": "Gids", "search.kind.maker": "Maker",
-		},
-		"en": {
-			"search.title": "Search", "search.label": "Search the shop", "search.button": "Search",
-			"search.count": "%d results for ‘%s’", "search.none": "Nothing found for ‘%s’. Try another word, or look in the categories.",
-			"search.kind.product": "Product", "search.kind.story": "Story", "search.kind.guide": "Guide", "search.kind.maker": "Maker",
-		},
-	})
-}
-
 // searchIndexes holds the site's index per language, reloaded with the catalog.
 type searchIndexes struct {
 	mu     sync.RWMutex
