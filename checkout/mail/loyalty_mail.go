@@ -27,24 +27,6 @@ func (p PointsLink) Render() (subject, text, html string, err error) {
 	return subject, text, html, err
 }
 
-var pointsText = texttemplate.Must(texttemplate.New("points text").Parse(`{{.P1}}
+var pointsText = texttemplate.Must(texttemplate.New("points text").Parse(textFile("points.txt")))
 
-{{.P.URL}}
-
-{{.P2}}
-
-{{.P3}}
-
-{{.P.ShopName}}
-`))
-
-var pointsHTML = htmltemplate.Must(htmltemplate.New("points html").Parse(`<!DOCTYPE html>
-<html lang="{{.P.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.P.ShopName}}</title></head>
-` + bodyTag + `
-<p>{{.P1}}</p>
-<p><a href="{{.P.URL}}" style="font-weight:bold">{{.P.URL}}</a></p>
-<p>{{.P2}}</p>
-<p style="color:#666">{{.P3}}</p>
-<p>{{.P.ShopName}}</p>
-</body></html>
-`))
+var pointsHTML = htmltemplate.Must(htmltemplate.New("points html").Parse(htmlFile("points.html")))

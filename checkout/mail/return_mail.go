@@ -94,49 +94,6 @@ func AfterSaleMail(a AfterSale) (subject, text, html string, err error) {
 	return subject, tb.String(), hb.String(), nil
 }
 
-var afterText = texttemplate.Must(texttemplate.New("after").Parse(`{{.Hello}}
+var afterText = texttemplate.Must(texttemplate.New("after").Parse(textFile("after-sale.txt")))
 
-{{.Intro}}
-{{if .Extra}}{{.Extra}}
-{{end}}
-{{.ShopName}} · {{.Number}}{{if .ReturnCode}} · {{.ReturnCode}}{{end}}
-{{if .ReturnCode}}
-{{.W.code}}: {{.ReturnCode}}
-{{end}}{{if and (eq .Kind "return_requested") .Address}}{{.W.address}}:
-  {{.Address}}
-{{.Cost}}
-{{end}}{{if .Lines}}
-{{.W.items}}:
-{{range .Lines}}  {{.Quantity}} × {{.Title}}{{if .Variant}} ({{.Variant}}){{end}}
-{{end}}{{end}}{{if .Amount}}
-{{.W.amount}}: {{.Amount}}
-{{end}}{{if .When}}{{.When}}
-{{end}}{{if .Steps}}
-{{.W.steps}}:
-{{range .Steps}}{{if .Done}}[x]{{else if .Current}}[>]{{else}}[ ]{{end}} {{.Label}}{{if .When}} · {{.When}}{{end}}
-{{end}}{{end}}
-{{.W.link}}: {{.OrderURL}}
-
-{{.Quest}}
-{{.ShopName}}
-`))
-
-var afterHTML = htmltemplate.Must(htmltemplate.New("after").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{{.ShopName}} · {{.Number}}</title></head>
-` + bodyTag + `
-<p>{{.Hello}}</p>
-<p>{{.Intro}}</p>
-{{if .Extra}}<p>{{.Extra}}</p>{{end}}
-{{if .ReturnCode}}<p>{{.W.code}}:<br><strong style="font-size:1.3em;letter-spacing:.05em">{{.ReturnCode}}</strong></p>{{end}}
-{{if and (eq .Kind "return_requested") .Address}}<p>{{.W.address}}:<br><strong>{{.Address}}</strong></p><p>{{.Cost}}</p>{{end}}
-{{if .Lines}}<h2 style="font-size:1.1rem">{{.W.items}}</h2><ul>{{range .Lines}}<li>{{.Quantity}} × {{.Title}}{{if .Variant}} <span style="color:#666">({{.Variant}})</span>{{end}}</li>{{end}}</ul>{{end}}
-{{if .Amount}}<p>{{.W.amount}}: <strong>{{.Amount}}</strong></p>{{end}}
-{{if .When}}<p>{{.When}}</p>{{end}}
-{{if .Steps}}<h2 style="font-size:1.1rem">{{.W.steps}}</h2><ol style="padding-left:1.25rem">
-{{range .Steps}}<li style="margin:.2rem 0{{if .Current}};font-weight:bold{{end}}{{if not (or .Done .Current)}};color:#666{{end}}">{{if .Done}}✓ {{end}}{{.Label}}{{if .When}} · {{.When}}{{end}}</li>
-{{end}}</ol>{{end}}
-<p><a href="{{.OrderURL}}">{{.W.link}}</a></p>
-<p style="color:#666;font-size:.9em">{{.Quest}}<br>{{.ShopName}}</p>
-</body></html>
-`))
+var afterHTML = htmltemplate.Must(htmltemplate.New("after").Parse(htmlFile("after-sale.html")))

@@ -40,30 +40,6 @@ func (r ReviewRequest) Render() (subject, text, html string, err error) {
 	return subject, text, html, err
 }
 
-var reviewText = texttemplate.Must(texttemplate.New("review text").Parse(`{{.Hello}}
+var reviewText = texttemplate.Must(texttemplate.New("review text").Parse(textFile("review.txt")))
 
-{{.P1}}
-
-{{.P2}}
-{{range .R.Products}}- {{.Title}}
-  {{.URL}}
-{{end}}
-{{.P3}}
-
-{{.R.ShopName}}
-
-{{.OptOut}} {{.R.OptOutURL}}
-`))
-
-var reviewHTML = htmltemplate.Must(htmltemplate.New("review html").Parse(`<!DOCTYPE html>
-<html lang="{{.R.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.R.ShopName}}</title></head>
-` + bodyTag + `
-<p>{{.Hello}}</p>
-<p>{{.P1}}</p>
-<p>{{.P2}}</p>
-<ul>{{range .R.Products}}<li><a href="{{.URL}}">{{.Title}}</a></li>{{end}}</ul>
-<p>{{.P3}}</p>
-<p>{{.R.ShopName}}</p>
-<p style="color:#666;font-size:.9em">{{.OptOut}} <a href="{{.R.OptOutURL}}">{{.R.OptOutURL}}</a></p>
-</body></html>
-`))
+var reviewHTML = htmltemplate.Must(htmltemplate.New("review html").Parse(htmlFile("review.html")))

@@ -1,6 +1,8 @@
 package payment
 
 import (
+	"embed"
+	"fmt"
 	"github.com/storefront/storefront/checkout/words"
 
 	"bytes"
@@ -76,33 +78,25 @@ type pageData struct {
 	BackURL     string
 }
 
-var pageBody = template.Must(template.New("pay").Parse(`<section class="sf-pay">
-<h1>{{.T.Title}}</h1>
-{{if .Message}}<p class="sf-pay-message" role="alert">{{.Message}}</p>{{end}}
-{{if .Found}}<p>{{.T.Intro}}</p>
-<dl>
-<dt>{{.T.Amount}}</dt><dd class="sf-pay-amount">{{.Amount}}</dd>
-<dt>{{.T.Description}}</dt><dd>{{.Description}}</dd>
-<dt>{{.T.Status}}</dt><dd class="sf-pay-status">{{.StatusName}}</dd>
-</dl>
-{{if .Final}}<p>{{.T.Done}}</p>{{else}}<form method="post" action="{{.Action}}">
-<input type="hidden" name="lang" value="{{.Lang}}">
-{{range .Buttons}}<button type="submit" name="status" value="{{.Status}}">{{.Label}}</button>
-{{end}}</form>{{end}}
-{{if .BackURL}}<p><a href="{{.BackURL}}">{{.T.Back}}</a></p>{{end}}
-{{end}}</section>
-`))
+// templateFiles are the test payment page's templates (its words are in the
+// shared translation source, keys "pay.*").
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageFile is one of templateFiles.
+func pageFile(name string) string {
+	b, err := templateFiles.ReadFile("templates/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("payment page template %s: %v", name, err))
+	}
+	return string(b)
+}
+
+var pageBody = template.Must(template.New("pay").Parse(pageFile("pay.html")))
 
 // plainPage is the document used when LocalOptions.Page is nil.
-var plainPage = template.Must(template.New("doc").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>{{.Title}}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#222}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-button{font:inherit;margin:.25rem .25rem 0 0;padding:.5rem 1rem;border:1px solid #555;border-radius:.25rem;background:#f4f4f4;cursor:pointer}
-button[value=paid]{background:#1a7f37;color:#fff;border-color:#1a7f37}.sf-pay-message{color:#a40e26}</style>
-</head><body><main id="main">{{.Body}}</main></body></html>
-`))
+var plainPage = template.Must(template.New("doc").Parse(pageFile("doc.html")))
 
 // pageLang picks nl or en: the form or query "lang", else the payment's
 // locale, else nl.

@@ -24,7 +24,7 @@ import (
 // page renders one of the page templates inside the theme's shell.
 func (s *Sidecar) page(c *gin.Context, status int, name, title string, data any) {
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, name, data); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
@@ -327,7 +327,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
 		s.internal(c, "render checkout summary", err)
 		return
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -204,67 +203,3 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, gin.H{"email": email, "balance": acc.Balance, "pending": acc.Pending, "history": acc.History, "orders": ids})
 }
-
-func init() {
-	template.Must(pages.New("keep-points").Parse(pointsTemplates))
-}
-
-const pointsTemplates = `
-{{define "points-request"}}{{$l := .Lang}}
-<div class="wrap prose sf-points-page">
-<h1>{{t $l "points.title"}}</h1>
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-{{if .Signed}}<p>{{tf $l "pp.signed" .Signed}} <a href="/points/{{.Token}}">{{t $l "pp.open_link"}}</a></p>
-<form method="post" action="/points/x/forget"><button type="submit" class="button button--link">{{t $l "pp.forget"}}</button></form>{{end}}
-<p>{{t $l "pp.intro"}}</p>
-<form method="post" action="/points/" class="sf-points-form">
-<input type="hidden" name="lang" value="{{$l}}">
-<p class="sf-field form-row"><label for="f-pemail">{{t $l "pp.email"}}</label>
-<input id="f-pemail" name="email" type="email" autocomplete="email" required value="{{.Email}}"></p>
-<p><button type="submit" class="sf-button button button--primary">{{t $l "pp.send"}}</button></p>
-</form>
-</div>
-{{end}}
-
-{{define "points-account"}}{{$l := .Lang}}
-<div class="wrap sf-points-account">
-<h1>{{t $l "points.title"}}</h1>
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-<p class="sf-points-balance"><strong data-points="{{.Balance}}">{{tf $l "pp.balance" .Balance .Worth}}</strong></p>
-{{if .Pending}}<p data-pending="{{.Pending}}">{{tf $l "pp.pending" .Pending}}</p>{{end}}
-{{if .Rule.Enabled}}<p class="muted small">{{tf $l "pp.rule" .Rule.PointsPerEuro (money .Rule.PointValue .Currency $l) .MinRedeem}}</p>{{end}}
-<h2>{{t $l "pp.history"}}</h2>
-{{if .History}}<table class="sf-lines cart-table sf-points-history"><thead><tr><th scope="col">{{t $l "pp.when"}}</th><th scope="col">{{t $l "pp.order"}}</th><th scope="col">{{t $l "pp.what"}}</th><th scope="col" class="num">{{t $l "pp.points"}}</th><th scope="col" class="num">{{t $l "pp.after"}}</th></tr></thead><tbody>
-{{range .History}}<tr><td>{{.When}}</td><td>{{.Order}}</td><td>{{.What}}{{if .Forgiven}} ({{.Forgiven}} {{t $l "pp.forgiven"}}){{end}}</td><td class="num">{{if gt .Points 0}}+{{end}}{{.Points}}</td><td class="num">{{.Balance}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted">{{t $l "pp.none"}}</p>{{end}}
-<h2>{{t $l "pp.orders"}}</h2>
-<table class="sf-lines cart-table"><thead><tr><th scope="col">{{t $l "pp.order"}}</th><th scope="col">{{t $l "pp.when"}}</th><th scope="col">{{t $l "pp.state"}}</th><th scope="col" class="num">{{t $l "pp.total"}}</th></tr></thead><tbody>
-{{range .Orders}}<tr><td><a href="{{.URL}}">{{.ID}}</a></td><td>{{.When}}</td><td>{{.State}}</td><td class="num">{{.Total}}</td></tr>
-{{end}}</tbody></table>
-<h2>{{t $l "pp.data"}}</h2>
-<p>{{t $l "pp.data_p"}}</p>
-<ul class="sf-points-data"><li>{{.Email}}</li>{{range .Orders}}<li>{{.ID}}: {{.Name}}, {{.Address}}</li>{{end}}</ul>
-<h2>{{t $l "pp.delete"}}</h2>
-<p>{{t $l "pp.delete_p"}}</p>
-<form method="post" action="/points/{{.Token}}/delete" class="sf-points-delete">
-<input type="hidden" name="lang" value="{{$l}}">
-<p><label><input type="checkbox" name="confirm" value="1"> {{t $l "pp.confirm"}}</label></p>
-<p><button type="submit" class="sf-button button">{{t $l "pp.delete"}}</button></p>
-</form>
-<form method="post" action="/points/{{.Token}}/forget"><button type="submit" class="button button--link">{{t $l "pp.forget"}}</button></form>
-</div>
-{{end}}
-
-{{define "points-field"}}{{$l := .Lang}}{{with .Points}}{{if .On}}
-<fieldset class="sf-field form-row sf-points{{if .Error}} sf-invalid{{end}}">
-<legend>{{t $l "sum.points"}}</legend>
-<input type="hidden" name="points_shown" value="{{if .Using}}1{{else}}0{{end}}">
-{{if and .Email .Points}}<label><input type="checkbox" name="use_points" value="1"{{if .Using}} checked{{end}}> {{tf $l "points.use" .Points .Discount}}</label>
-<p class="muted small">{{if .Using}}{{tf $l "points.using_hint" .Balance}}{{else}}{{tf $l "points.use_hint" .Balance .Worth}}{{end}}</p>
-{{else if .Email}}<p class="muted small">{{tf $l "points.none" .Balance .Worth .Min}}</p>
-{{else}}<p class="muted small">{{t $l "points.ask"}} <a href="/points/?lang={{$l}}">{{t $l "points.title"}}</a></p>{{end}}
-{{with .Error}}<span id="e-use_points" class="sf-error field-error">{{.}}</span>{{end}}
-</fieldset>
-{{end}}{{end}}{{end}}
-`

@@ -462,82 +462,12 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		return ""
 	}
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "after-sale", d); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "after-sale", d); err != nil {
 		s.log.Error("render after-sale section", "err", err)
 		return ""
 	}
 	return htmlSafe(b.String())
 }
-
-func init() {
-	template.Must(pages.New("after-sale").Parse(afterSaleTemplates))
-}
-
-// afterSaleTemplates are the customer's after-sale markup; the theme's
-// classes (notice, button, steps, form-row) and sf- hooks, like the other pages.
-const afterSaleTemplates = `
-{{define "after-sale"}}{{$l := .Lang}}
-<section class="sf-after-sale" aria-labelledby="after-sale-h">
-<h2 id="after-sale-h">{{t $l "as.heading"}}</h2>
-{{if .GiftNote}}<div class="sf-gift-note"><h3>{{t $l "as.gift"}}</h3><p style="white-space:pre-line">{{.GiftNote}}</p></div>{{end}}
-{{if .CanCancel}}<div class="sf-cancel">
-<p>{{if .Paid}}{{t $l "as.cancel_paid"}}{{else}}{{t $l "as.cancel_unpaid"}}{{end}}</p>
-<form method="post" action="/order/{{.Token}}/cancel"><input type="hidden" name="lang" value="{{$l}}"><button type="submit" class="sf-button button">{{t $l "as.cancel_btn"}}</button></form>
-</div>{{end}}
-{{if .CanceledNote}}<p class="sf-refund-note">{{.CanceledNote}}</p>{{end}}
-{{range .Refunds}}<p class="sf-refund notice" role="status">{{t $l "as.refund"}}: <strong>{{.Amount}}</strong> · {{.Status}}{{if .When}} · {{.When}}{{end}}</p>{{end}}
-{{range .Returns}}<article class="sf-return" id="return-{{.Code}}">
-<h3>{{tf $l "as.return_card" .Code}}</h3>
-<ol class="sf-steps steps sf-return-steps">
-{{range .Steps}}<li class="sf-step {{if .Done}}done{{else if .Current}}current{{else}}todo{{end}}" data-step="{{.Step}}"{{if .Current}} aria-current="step"{{end}}>{{if .Done}}✓ {{end}}{{.Label}}{{if .When}} · <span class="sf-when">{{.When}}</span>{{end}}</li>
-{{end}}</ol>
-<ul class="sf-return-lines">{{range .Lines}}<li>{{.Quantity}} × {{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</li>{{end}}</ul>
-{{if .Open}}<div class="sf-instructions notice">
-<p><strong>{{t $l "as.code"}}:</strong> <code class="sf-return-code">{{.Code}}</code> — {{t $l "as.code_p"}}</p>
-<p><strong>{{t $l "as.address"}}:</strong> {{.Address}}</p>
-<p><strong>{{t $l "as.cost"}}:</strong> {{.Cost}}</p>
-<p><strong>{{t $l "as.money"}}:</strong> {{.Amount}} — {{.When}}</p>
-</div>{{else}}<p>{{t $l "as.money"}}: {{.Amount}}</p>{{end}}
-{{if .Reason}}<p class="muted small">{{t $l "as.reason"}}: {{.Reason}}</p>{{end}}
-</article>{{end}}
-{{if .ReturnOpen}}<p class="sf-return-open">{{tf $l "as.return_p" .Until}}</p>
-<p><a class="sf-button button" href="/order/{{.Token}}/return?lang={{$l}}">{{t $l "as.return_btn"}}</a></p>{{end}}
-{{if .Closed}}<p class="sf-return-closed muted">{{.Closed}}</p>{{end}}
-</section>
-{{end}}
-
-{{define "return-form"}}{{$l := .Lang}}
-<div class="wrap sf-return-form">
-<h1>{{t $l "ret.heading"}}</h1>
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-{{if .Closed}}<p class="sf-return-closed notice">{{.Closed}}</p>
-{{else}}
-<p>{{tf $l "ret.form_intro" .Until}}</p>
-<form method="post" action="/order/{{.Token}}/return" class="sf-return-form-form">
-<input type="hidden" name="lang" value="{{$l}}">
-<fieldset class="form-row"><legend>{{t $l "ret.which"}}</legend>
-<table class="sf-lines cart-table"><tbody>
-{{range .Lines}}<tr><td><label for="rq-{{.SKU}}">{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</label><br><small>{{.Price}}</small></td>
-<td><input id="rq-{{.SKU}}" type="number" name="qty_{{.SKU}}" value="{{.Value}}" min="0" max="{{.Max}}" inputmode="numeric" size="3"> <small class="muted">{{tf $l "ret.of" .Max}}</small></td></tr>
-{{end}}</tbody></table>
-</fieldset>
-<p class="form-row"><label for="f-reason">{{t $l "ret.reason"}}</label>
-<textarea id="f-reason" name="reason" rows="3" maxlength="500">{{.Reason}}</textarea>
-<small class="muted">{{t $l "ret.reason_hint"}}</small></p>
-<h2>{{t $l "ret.how"}}</h2>
-<ul class="sf-return-policy">
-<li>{{if .Policy.Free}}{{t $l "ret.cost_free"}}{{else}}{{t $l "ret.cost_own"}}{{end}}</li>
-<li>{{tf $l "ret.when" .Policy.RefundDays}}</li>
-<li>{{t $l "ret.address_next"}}</li>
-{{if .Exceptions}}<li>{{.Exceptions}}</li>{{end}}
-</ul>
-<p><button type="submit" class="sf-button button button--primary">{{t $l "ret.submit"}}</button></p>
-</form>
-{{end}}
-<p><a href="/order/{{.Token}}?lang={{$l}}">{{t $l "ret.back"}}</a></p>
-</div>
-{{end}}
-`
 
 // afterSaleMailKind reports whether the mail worker should render kind here.
 func afterSaleMailKind(kind string) bool {
@@ -634,14 +564,4 @@ func giftNoteError(note, lang string) string {
 		return tr(lang, "field.characters")
 	}
 	return ""
-}
-
-func init() {
-	template.Must(pages.New("gift-note").Parse(`{{define "gift-note-field"}}{{$l := .Lang}}
-<p class="sf-field form-row{{if .Errors.gift_note}} sf-invalid{{end}}">
-<label for="f-gift_note">{{t $l "co.gift_note"}}</label>
-<textarea id="f-gift_note" name="gift_note" rows="3" maxlength="300"{{if .Errors.gift_note}} aria-invalid="true" aria-describedby="e-gift_note"{{else}} aria-describedby="h-gift_note"{{end}}>{{.Form.GiftNote}}</textarea>
-<small id="h-gift_note" class="muted">{{t $l "co.gift_note_hint"}}</small>
-{{with .Errors.gift_note}}<span id="e-gift_note" class="sf-error field-error">{{.}}</span>{{end}}
-</p>{{end}}`))
 }

@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	_ "embed"
-	"html/template"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,11 +20,6 @@ import (
 
 // maxSearchHits is how many results the page lists.
 const maxSearchHits = 30
-
-//go:embed search.html
-var searchHTML string
-
-var searchPage = template.Must(template.New("search").Funcs(pageFuncs).Parse(searchHTML))
 
 // searchIndexes holds the site's index per language, reloaded with the catalog.
 type searchIndexes struct {
@@ -94,7 +87,7 @@ func (s *Sidecar) pageSearch(c *gin.Context) {
 		v.Hits = ix.Search(q, maxSearchHits)
 	}
 	var b bytes.Buffer
-	if err := searchPage.ExecuteTemplate(&b, "search", v); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "search", v); err != nil {
 		s.internal(c, "render search page", err)
 		return
 	}
