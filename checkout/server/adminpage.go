@@ -291,7 +291,7 @@ type adminSection struct {
 
 func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(s.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
-		Total: money.Display(o.Total(), o.Currency, "en")}
+		Total: money.Display(o.Total(), o.Currency, s.shells.defaultLang())}
 	var notes []string
 	if o.GiftNote != "" {
 		notes = append(notes, "gift note")
@@ -549,6 +549,7 @@ func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer 
 
 // adminFuncs are the functions of the owner's page (templates/admin.html).
 var adminFuncs = template.FuncMap{
+	"state": func(st any) string { return fmt.Sprint(st) }, // in words per shop: shopFuncs
 	"when": func(t time.Time, loc *time.Location) string {
 		if t.IsZero() {
 			return ""

@@ -29,7 +29,12 @@ func (s *Sidecar) page(c *gin.Context, status int, name, title string, data any)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	doc := s.shells.get(s.lang(c)).render(title, htmlSafe(b.String()))
+	sh := s.shells.get(s.lang(c))
+	if strings.HasPrefix(c.Request.URL.Path, "/admin") {
+		// The owner's pages: a plain frame of their own in the shop's language.
+		sh = adminShell(s.shells.defaultLang())
+	}
+	doc := sh.render(title, htmlSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Data(status, "text/html; charset=utf-8", doc)
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"sync"
 
 	"github.com/storefront/storefront/checkout/money"
 )
@@ -40,5 +41,10 @@ func (s *Sidecar) tmpl() *template.Template {
 	if s.shells.pages != nil {
 		return s.shells.pages
 	}
-	return pages
+	return renderPages()
 }
+
+// renderPages is the clone of pages that renders when the theme overrides
+// nothing; pages itself is never executed, so that a theme's overrides can
+// always be parsed over a clone of it (and over what a feature added to it).
+var renderPages = sync.OnceValue(func() *template.Template { return template.Must(pages.Clone()) })
