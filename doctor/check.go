@@ -74,6 +74,7 @@ func Check(s *Site) []Finding {
 	out = append(out, checkTerms(s)...)
 	out = append(out, checkVAT(s)...)
 	out = append(out, checkEditor(s)...)
+	out = append(out, checkLegal(s)...)
 	return out
 }
 
@@ -162,12 +163,14 @@ func checkProduct(s *Site, p *Page, add func(Severity, string, string, string, .
 	switch {
 	case len(catList) == 0:
 		add(Error, f, "categories", "no category; choose exactly one of: %s", known(s.Categories))
-	case len(catList) > 1:
-		add(Error, f, "categories", "%d categories; a product belongs to exactly one of: %s", len(catList), known(s.Categories))
+	case len(catList) > 3:
+		add(Error, f, "categories", "%d categories; a product belongs to one to three of: %s (the first is its own)", len(catList), known(s.Categories))
 	default:
-		c := fmt.Sprint(catList[0])
-		if s.Categories != nil && !s.Categories[c] {
-			add(Error, f, "categories", "unknown category %q; choose one of: %s (data/shop.toml)", c, known(s.Categories))
+		for _, v := range catList {
+			c := fmt.Sprint(v)
+			if s.Categories != nil && !s.Categories[c] {
+				add(Error, f, "categories", "unknown category %q; choose one of: %s (data/shop.toml)", c, known(s.Categories))
+			}
 		}
 	}
 	// Delivery class and VAT.

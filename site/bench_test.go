@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -42,6 +45,11 @@ func BenchmarkBuildDemo(b *testing.B) {
 // start from a primed resource cache, so photos are not re-encoded.
 //
 //	SHOP_BENCH_PRODUCTS=10000 go test ./site -run '^$' -bench GeneratedShop -benchtime 1x -timeout 60m
+//
+// SHOP_BENCH_MODE=books generates the second-hand bookshop instead (genshop -mode
+// books); SHOP_BENCH_DIR keeps the generated shop and its image cache between runs.
+// It also reports the largest HTML file of the themed build and the process's
+// peak RSS.
 func BenchmarkGeneratedShop(b *testing.B) {
 	n := 10000
 	if s := os.Getenv("SHOP_BENCH_PRODUCTS"); s != "" {
@@ -55,7 +63,11 @@ func BenchmarkGeneratedShop(b *testing.B) {
 		dir = filepath.Join(b.TempDir(), "shop")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "hugo.toml")); err != nil {
-		gen := exec.Command("go", "run", "./tools/genshop", "-n", strconv.Itoa(n), "-o", dir, "-from", ".")
+		mode := os.Getenv("SHOP_BENCH_MODE") // "books": the second-hand bookshop of issue 17
+		if mode == "" {
+			mode = "shop"
+		}
+		gen := exec.Command("go", "run", "./tools/genshop", "-mode", mode, "-n", strconv.Itoa(n), "-o", dir, "-from", ".")
 		gen.Dir = ".."
 		if out, err := gen.CombinedOutput(); err != nil {
 			b.Fatalf("genshop: %v\n%s", err, out)
@@ -93,6 +105,41 @@ func BenchmarkGeneratedShop(b *testing.B) {
 	b.ReportMetric(shopT.Seconds()/bareT.Seconds(), "ratio")
 	b.ReportMetric(float64(pages), "shop-pages")
 	b.ReportMetric(float64(barePages), "bare-pages")
+	big, file, files := largestHTML(b, shop.Dest)
+	b.ReportMetric(float64(big), "max-html-bytes")
+	b.ReportMetric(float64(files), "html-files")
+	b.Logf("largest HTML page: %s (%d bytes) of %d HTML files", file, big, files)
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB") // Linux: KB
+	}
+}
+
+// largestHTML walks a built site: the biggest .html file, its path and the
+// number of HTML files written (Hugo's page count leaves out the facet pages
+// the theme publishes itself).
+func largestHTML(b *testing.B, dest string) (int64, string, int) {
+	var max int64
+	var name string
+	n := 0
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		n++
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > max {
+			max, name = info.Size(), p
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return max, name, n
 }
 
 // bareSite makes a site next to dir with the same configuration, content

@@ -21,6 +21,10 @@ type BuildOptions struct {
 	Environment string
 	// NoMinify skips minification (benchmarks compare like with like).
 	NoMinify bool
+	// ExtraConfig are TOML files merged over the shop's hugo.toml, later ones
+	// winning (tests and benchmarks: e.g. a small params.pageSize; Hugo ignores
+	// HUGO_* environment overrides inside a test binary).
+	ExtraConfig []string
 }
 
 // Result is what a build produced.
@@ -87,6 +91,17 @@ func Build(opts BuildOptions) (Result, error) {
 	}
 	if opts.BaseURL != "" {
 		args = append(args, "--baseURL", opts.BaseURL)
+	}
+	if len(opts.ExtraConfig) > 0 {
+		files := []string{filepath.Join(src, "hugo.toml")}
+		for _, f := range opts.ExtraConfig {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				return Result{}, fmt.Errorf("extra config %s: %w", f, err)
+			}
+			files = append(files, abs)
+		}
+		args = append(args, "--config", strings.Join(files, ","))
 	}
 	start := time.Now()
 	stdout, stderr, runErr := runHugo(args, nil)

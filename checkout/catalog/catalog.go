@@ -92,6 +92,13 @@ type ShippingMethod struct {
 	TrackingURL string       `json:"tracking_url"` // "{code}" is replaced by the tracking code
 	NameEN      string       `json:"name_en,omitempty"`
 	Pickup      bool         `json:"pickup,omitempty"` // collected at the shop, not shipped
+	// CarrierOption is the carrier's shipping option for labels, e.g.
+	// Sendcloud's "postnl:standard" (docs/carriers.md); empty: the
+	// carrier's default.
+	CarrierOption string `json:"carrier_option,omitempty"`
+	// PickupPoints: the customer chooses a carrier's pick-up point near a
+	// postcode (e.g. "PostNL pick-up point").
+	PickupPoints bool `json:"pickup_points,omitempty"`
 }
 
 // Label is the method's name in lang (nl or en).
@@ -253,6 +260,12 @@ func (c *Catalog) validate() error {
 		}
 		if len(m.Countries) == 0 {
 			add("%s: countries is empty", where)
+		}
+		if m.Pickup && m.PickupPoints {
+			add("%s: pickup (collected at the shop) and pickup_points (a carrier's pick-up point) cannot both be true", where)
+		}
+		if o := m.CarrierOption; o != "" && (len(o) > 100 || strings.ContainsAny(o, " \t\r\n/?#&")) {
+			add("%s: carrier_option %q is not a carrier's shipping option code like \"postnl:standard\"", where, o)
 		}
 	}
 	d := c.Delivery

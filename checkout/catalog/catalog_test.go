@@ -122,6 +122,12 @@ func TestParseRefuses(t *testing.T) {
 		{name: "method without countries", fn: func(m map[string]any) {
 			methods(m)[0].(map[string]any)["countries"] = []any{}
 		}, wants: []string{"postnl", "countries"}},
+		{name: "pickup and pickup points", fn: func(m map[string]any) {
+			methods(m)[0].(map[string]any)["pickup"] = true
+			methods(m)[0].(map[string]any)["pickup_points"] = true
+		}, wants: []string{"postnl", "pickup_points"}},
+		{name: "carrier option", fn: func(m map[string]any) { methods(m)[0].(map[string]any)["carrier_option"] = "postnl standard" },
+			wants: []string{"postnl", "carrier_option"}},
 		{name: "duplicate method", fn: func(m map[string]any) {
 			methods(m)[1].(map[string]any)["id"] = "postnl"
 		}, wants: []string{"postnl", "duplicate id"}},

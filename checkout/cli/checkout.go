@@ -50,6 +50,11 @@ Environment:
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
   SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
+  SHOP_SENDCLOUD_PUBLIC_KEY, SHOP_SENDCLOUD_SECRET_KEY
+                       Sendcloud API keys: labels, tracking and pick-up points
+                       (docs/carriers.md); empty: the manual carrier (type tracking codes)
+  SHOP_SENDCLOUD_WEBHOOK_SECRET
+                       key of the Sendcloud-Signature on webhooks (default: the secret key)
   SHOP_METRICS_ADDR    serve Prometheus metrics on this address too, e.g. 127.0.0.1:9101
                        (they are always at /api/admin/metrics behind the admin token)
   SHOP_ALERT_EMAIL     the owner's address for alerts (at most one e-mail per kind per hour)
@@ -120,6 +125,8 @@ Flags:
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
 		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
+		SendcloudPublicKey: os.Getenv("SHOP_SENDCLOUD_PUBLIC_KEY"), SendcloudSecretKey: os.Getenv("SHOP_SENDCLOUD_SECRET_KEY"),
+		SendcloudWebhookSecret: os.Getenv("SHOP_SENDCLOUD_WEBHOOK_SECRET"), SendcloudBaseURL: os.Getenv("SHOP_SENDCLOUD_BASE_URL"),
 		AlertEmail: ops.alertEmail, BackupEvery: ops.backupEvery, CheckMaxSize: ops.checkMaxSize,
 		ProviderCallsPerSecond: providerCalls,
 	}

@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/storefront/storefront/checkout/carrier"
 	"github.com/storefront/storefront/checkout/server"
 )
 
@@ -20,7 +22,9 @@ Commands (they talk to the running sidecar's admin API):
   list [-state STATE]        orders, newest first (STATE: awaiting_payment, paid, packed, shipped, ...)
   show ID                    one order with its history
   pack ID                    mark as packed
-  ship ID --tracking URL     mark as shipped; e-mails the customer the tracking link
+  ship ID --tracking URL|CODE
+                             mark as shipped; e-mails the customer the tracking link (a bare
+                             code gets its link from the shipping method's tracking_url)
   deliver ID                 mark as delivered
   cancel ID                  cancel; a paid order is refunded in full
 
@@ -36,7 +40,7 @@ func Orders(args []string) error {
 
 func orders(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, ordersUsage+afterSaleUsage)
+		fmt.Fprint(out, ordersUsage+afterSaleUsage+labelsUsage)
 		if len(args) == 0 {
 			return errors.New("shop orders: say which command (list, show, pack, ship, deliver, cancel)")
 		}
@@ -46,11 +50,14 @@ func orders(args []string, out io.Writer) error {
 	if handled, err := afterSaleOrders(cmd, rest, out); handled { // returns.go
 		return err
 	}
+	if handled, err := carrierOrders(cmd, rest, out); handled { // labels.go
+		return err
+	}
 	fs := flag.NewFlagSet("orders "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
 	state := fs.String("state", "", "only orders in this state (list)")
-	tracking := fs.String("tracking", "", "tracking link (ship)")
+	tracking := fs.String("tracking", "", "tracking link or code (ship)")
 	asJSON := fs.Bool("json", false, "print the JSON answer")
 	pos, err := parseInterleaved(fs, rest)
 	if err != nil {
@@ -86,13 +93,10 @@ func orders(args []string, out io.Writer) error {
 		case "show":
 			method, path = http.MethodGet, "/api/admin/orders/"+url.PathEscape(id)
 		case "ship":
-			if *tracking == "" {
-				return errors.New("shop orders ship: give the tracking link with --tracking URL")
+			body, err = trackingBody(*tracking)
+			if err != nil {
+				return err
 			}
-			if u, err := url.Parse(*tracking); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				return fmt.Errorf("shop orders ship: %q is not a tracking link (https://...)", *tracking)
-			}
-			body = map[string]string{"tracking_url": *tracking}
 		}
 		return show(c, out, *asJSON, method, path, body, printOrder)
 	}
@@ -160,4 +164,22 @@ func printOrder(out io.Writer, o server.OrderView) {
 			fmt.Fprintf(out, "  %s  %-6s %s %s\n", e.At.Local().Format(time.DateTime), e.By, e.What, e.Detail)
 		}
 	}
+}
+
+// trackingBody is the ship request for --tracking: a link as it is, a bare
+// code for the sidecar to put in the method's tracking_url template.
+func trackingBody(tracking string) (map[string]string, error) {
+	tracking = strings.TrimSpace(tracking)
+	switch {
+	case tracking == "":
+		return nil, errors.New("shop orders ship: give the tracking link or code with --tracking (e.g. --tracking 3SABC123)")
+	case strings.Contains(tracking, "://"):
+		if u, err := url.Parse(tracking); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("shop orders ship: %q is not a tracking link (https://...)", tracking)
+		}
+		return map[string]string{"tracking_url": tracking}, nil
+	case carrier.ValidTrackingCode(tracking):
+		return map[string]string{"tracking_code": tracking}, nil
+	}
+	return nil, fmt.Errorf("shop orders ship: %q is neither a tracking link (https://...) nor a tracking code (letters and digits, e.g. 3SABC123)", tracking)
 }

@@ -32,6 +32,7 @@ type Summary struct {
 	GiftNote     string        // the customer's gift note, shown in the confirmation
 	Adjustments  []SummaryLine // discounts such as loyalty points (Title, Total)
 	Points       string        // what the order does with loyalty points, in words
+	Legal        *Legal        // the distance-sale information (confirmation only; legal.go)
 }
 
 // SummaryLine is one ordered product.
@@ -102,11 +103,12 @@ func wordsFor(lang string) map[string]string { return sectionWords(mailWords, la
 
 type mailData struct {
 	Summary
-	Kind  string
-	W     map[string]string
-	Hello string
-	Intro string
-	Quest string
+	LegalW map[string]string // the legal block's words (legal.go)
+	Kind   string
+	W      map[string]string
+	Hello  string
+	Intro  string
+	Quest  string
 }
 
 // Confirmation renders the order confirmation sent once the payment is paid.
@@ -127,7 +129,7 @@ func Shipped(s Summary) (subject, text, html string, err error) {
 
 func render(s Summary, kind, intro string) (string, string, error) {
 	w := wordsFor(s.Lang)
-	d := mailData{Summary: s, Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
+	d := mailData{Summary: s, LegalW: langWords(LegalWords, s.Lang), Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
 		Intro: intro, Quest: fmt.Sprintf(w["questions"], s.ShopEmail)}
 	var tb, hb bytes.Buffer
 	if err := textTmpl.Execute(&tb, d); err != nil {

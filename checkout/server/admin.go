@@ -145,6 +145,10 @@ func (s *Sidecar) adminShip(c *gin.Context) {
 		fail(c, http.StatusUnprocessableEntity, "tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
 		return
 	}
+	if link == "" && req.TrackingCode != "" {
+		fail(c, http.StatusUnprocessableEntity, "the shipping method "+method+" has no tracking_url template in data/shipping.toml; give the full tracking link (tracking_url)")
+		return
+	}
 	req.TrackingURL = link
 	s.adminDo(c, order.EventShip, func(o *order.Order) {
 		o.TrackingURL, o.TrackingCode = req.TrackingURL, req.TrackingCode

@@ -429,6 +429,8 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
 		notice = "shipped"
+	case "label": // carrier.go
+		notice, err = s.adminLabelAction(ctx, id)
 	case "deliver":
 		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
 		notice = "delivered"

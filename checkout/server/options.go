@@ -27,6 +27,14 @@ type Options struct {
 	Dev            bool   // shop serve: shows /outbox/
 	ReconcileEvery time.Duration
 
+	// Sendcloud (docs/carriers.md): both keys, or neither for the built-in
+	// manual carrier. The webhook secret defaults to the secret key.
+	SendcloudPublicKey     string        // SHOP_SENDCLOUD_PUBLIC_KEY
+	SendcloudSecretKey     string        // SHOP_SENDCLOUD_SECRET_KEY
+	SendcloudWebhookSecret string        // SHOP_SENDCLOUD_WEBHOOK_SECRET
+	SendcloudBaseURL       string        // tests against sendcloudfake; empty: Sendcloud's v3 API
+	CarrierCheckEvery      time.Duration // how often shipped parcels are checked; 0: 30 minutes, negative: never
+
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 	// OrderPrefix starts order numbers (default "SF").
@@ -104,6 +112,22 @@ func (o Options) Validate() error {
 	if o.OutboxDir == "" && o.SMTP.Enabled() {
 		if err := o.SMTP.Validate(); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if (o.SendcloudPublicKey == "") != (o.SendcloudSecretKey == "") {
+		errs = append(errs, errors.New("Sendcloud needs both keys: set SHOP_SENDCLOUD_PUBLIC_KEY and SHOP_SENDCLOUD_SECRET_KEY (Sendcloud: Settings → Integrations → Sendcloud API), or neither for the manual carrier"))
+	}
+	for _, k := range []struct{ v, env string }{{o.SendcloudPublicKey, "SHOP_SENDCLOUD_PUBLIC_KEY"}, {o.SendcloudSecretKey, "SHOP_SENDCLOUD_SECRET_KEY"}, {o.SendcloudWebhookSecret, "SHOP_SENDCLOUD_WEBHOOK_SECRET"}} {
+		if k.v != "" && (len(k.v) < 8 || strings.ContainsAny(k.v, " \t\r\n")) {
+			errs = append(errs, fmt.Errorf("%s looks wrong: paste the key from Sendcloud without spaces", k.env))
+		}
+	}
+	if o.SendcloudWebhookSecret != "" && o.SendcloudPublicKey == "" {
+		errs = append(errs, errors.New("SHOP_SENDCLOUD_WEBHOOK_SECRET is set without the Sendcloud keys"))
+	}
+	if o.SendcloudBaseURL != "" {
+		if u, err := url.Parse(o.SendcloudBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("the Sendcloud base URL %q is not an http(s) URL", o.SendcloudBaseURL))
 		}
 	}
 	if o.ReconcileEvery < 0 {

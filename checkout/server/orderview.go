@@ -136,7 +136,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 			PostalCode: o.Customer.PostalCode, City: o.Customer.City, Country: o.Customer.Country},
 		Currency: o.Currency, Subtotal: int64(t.Subtotal), Shipping: int64(t.Shipping), ShippingName: t.ShippingName,
 		Total: int64(o.Total()), TotalText: money.Display(o.Total(), o.Currency, lang),
-		Steps: s.steps(o, lang), TrackingURL: o.TrackingURL,
+		Steps: s.steps(o, lang), TrackingURL: o.TrackingURL, TrackingCode: o.TrackingCode, PickupPoint: o.Meta[metaPickupText],
 		Lines: make([]LineView, 0, len(o.Lines)), VAT: make([]VATView, 0, len(t.VAT)),
 	}
 	if o.State == order.AwaitingPayment && !o.PaymentStatus.Final() {
@@ -154,6 +154,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.Points = s.orderPoints(o, lang)
+	v.Invoices = s.invoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

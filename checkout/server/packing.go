@@ -25,6 +25,7 @@ type packingSlip struct {
 	Address                            []string
 	Lines                              []order.Line
 	GiftNote                           string
+	PickupPoint                        string // a pick-up point method's point (carrier.go)
 	ReturnNote                         string
 	CSRF                               string
 	T                                  cart.Totals // the order's totals, as charged (the "totals" template)
@@ -52,7 +53,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
-		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals,
+		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }

@@ -203,6 +203,7 @@ func (s *Sidecar) formRemove(c *gin.Context) {
 
 type formField struct {
 	Lang, Name, Label, Type, Auto, Value, Error string
+	Optional                                    bool
 }
 
 type checkoutPage struct {
@@ -218,6 +219,7 @@ type checkoutPage struct {
 	Key       string
 	Home      string
 	Points    pointsOffer // loyalty.go
+	Pickup    pickupOffer // carrier.go
 }
 
 func newFormKey() string {
@@ -268,6 +270,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		}
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
+	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if errs == nil {
 		errs = map[string]string{}
 	}
@@ -277,6 +280,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods}
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
 		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
@@ -326,6 +330,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 	}
 	f.clean()
 	f.PointsEmail = s.pointsEmail(c)
+	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := s.checkoutData(c, f, nil, "", "")
 	if err != nil {
 		s.internal(c, what, err)
@@ -368,7 +373,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		a := money.Amount(n)
 		f.ExpectedTotal = &a
 	}
-	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" {
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()
@@ -471,6 +476,7 @@ type orderPage struct {
 	Good        bool   // paid and on its way: the success look
 	AfterSale   any    // cancel, returns, refunds, gift note (returns.go)
 	Points      string // loyalty points of the order (loyalty.go)
+	Legal       any    // invoice links and the distance-sale information (invoices.go)
 }
 
 type stepLine struct {
@@ -544,6 +550,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
 	d.AfterSale = s.afterSaleHTML(o, lang)
+	d.Legal = s.legalHTML(o, lang) // invoices.go
 	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
 	s.page(c, status, "order", title, d)
 }

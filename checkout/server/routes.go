@@ -59,7 +59,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
 		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
+		s.carrierAPI(api, admin)   // labels, carrier webhook, pick-up points (carrier.go)
 		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
+		s.invoiceAdminAPI(admin)   // invoice PDFs and the bookkeeper's export (invoices.go)
 	}
 
 	pages := r.Group("", s.sameOrigin())
@@ -76,6 +78,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", limited, s.formPayAgain)
 	s.afterSalePages(pages, r) // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
+	s.carrierPages(pages)      // the owner's labels (carrier.go)
+	s.invoicePages(pages)      // the invoice PDFs of the order page and the owner's page (invoices.go)
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {

@@ -15,6 +15,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 	// Routes that take posts without an Origin by design.
 	noOrigin := map[string]string{
 		"POST /api/webhooks/mollie":                  "Mollie's servers post the webhook",
+		"POST /api/webhooks/sendcloud":               "Sendcloud's servers post the webhook, signed",
 		"POST /order/:token/review/opt-out":          "RFC 8058 one-click from a mail program",
 		"POST /api/subscriptions/unsubscribe/:token": "RFC 8058 one-click from a mail program",
 	}

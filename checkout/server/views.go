@@ -24,6 +24,8 @@ type OrderView struct {
 	TotalText     string       `json:"total_text"` // "€ 24,95"
 	Steps         []StepView   `json:"steps"`
 	TrackingURL   string       `json:"tracking_url,omitempty"`
+	TrackingCode  string       `json:"tracking_code,omitempty"`
+	PickupPoint   string       `json:"pickup_point,omitempty"` // a pick-up point method's point (carrier.go)
 	Refunded      int64        `json:"refunded,omitempty"`
 	History       []EventView  `json:"history,omitempty"` // admin only
 	// Loyalty points (loyalty.go): the discount lines (negative amounts,
@@ -33,6 +35,15 @@ type OrderView struct {
 	// MailProblems are the order's e-mails that could not be sent (admin
 	// GET /api/admin/orders/{id} only; mailfail.go).
 	MailProblems []MailProblemView `json:"mail_problems,omitempty"`
+	// Invoices (invoices.go): the invoice and credit notes as PDF links.
+	Invoices []InvoiceView `json:"invoices,omitempty"`
+}
+
+// InvoiceView is one invoice or credit note of the order.
+type InvoiceView struct {
+	Number string `json:"number"`
+	Kind   string `json:"kind"` // invoice, credit_note
+	URL    string `json:"url"`  // the PDF, behind the order's token
 }
 
 // AdjustmentView is a discount line of the order (amount negative, minor units).

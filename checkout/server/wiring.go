@@ -59,6 +59,8 @@ type parts struct {
 	ops     opsState         // health.go
 	abuse   abuseState       // limits on what strangers can do (abuse.go)
 	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
+
+	ship carrierState // labels, tracking, pick-up points (carrier.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -116,6 +118,9 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
 	}
+	if err := s.openCarrier(); err != nil { // carrier.go
+		return s.openFailed(fmt.Errorf("carrier: %w", err))
+	}
 	if s.opts.PublicDir != "" {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))
@@ -132,6 +137,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.watchdog(ctx) }()
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
+	s.startCarrierCheck(ctx)
 	return nil
 }
 

@@ -51,6 +51,7 @@ Commands for the checkout sidecar:
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
   stats     promises kept per shipping method, repeat customers, reviews, returns
+  invoices  export the invoices and credit notes as CSV for the bookkeeper
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -91,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Notify(rest)
 	case "stats":
 		err = cli.Stats(rest)
+	case "invoices":
+		err = cli.Invoices(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK

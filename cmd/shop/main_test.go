@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -191,6 +192,13 @@ type shopProcess struct {
 
 func startServe(t testing.TB, dir string) *shopProcess {
 	t.Helper()
+	return startServeWithin(t, dir, 90*time.Second)
+}
+
+// startServeWithin is startServe for a shop whose first build takes longer
+// (a generated shop of thousands of products).
+func startServeWithin(t testing.TB, dir string, limit time.Duration) *shopProcess {
+	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(os.Args[0], "serve", "-s", dir, "--port", fmt.Sprint(port))
 	cmd.Env = append(os.Environ(), "SHOP_TEST_MAIN=1")
@@ -221,8 +229,8 @@ func startServe(t testing.TB, dir string) *shopProcess {
 		}
 	case err := <-p.done:
 		t.Fatalf("serve exited: %v\n%s", err, out)
-	case <-time.After(90 * time.Second):
-		t.Fatalf("serve did not start:\n%s", out)
+	case <-time.After(limit):
+		t.Fatalf("serve did not start within %s:\n%s", limit, out)
 	}
 	return p
 }
@@ -390,23 +398,33 @@ func demoCopy(t testing.TB) string {
 // from saving a product's index.md to the changed page being served.
 //
 //	go test ./cmd/shop -run '^$' -bench ServeRebuild -benchtime 20x
+//
+// With SHOP_BENCH_DIR it edits a generated shop in place instead of a copy of
+// the demo (and puts the file back at the end), e.g. the 20,000-book shop:
+//
+//	go run ./tools/genshop -mode books -n 20000 -o /tmp/books20k
+//	SHOP_BENCH_DIR=/tmp/books20k go test ./cmd/shop -run '^$' -bench 'Serve(Rebuild|AddProduct)' -benchtime 10x -timeout 60m
 func BenchmarkServeRebuild(b *testing.B) {
-	dir := demoCopy(b)
+	dir, startup := benchShop(b)
 	products, _ := filepath.Glob(filepath.Join(dir, "content", "products", "*", "index.md"))
 	if len(products) == 0 {
-		b.Fatal("the demo shop has no products")
+		b.Fatal("the shop has no products")
 	}
+	sort.Strings(products)
 	file := products[0]
 	orig, _ := os.ReadFile(file)
+	b.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
 	m := regexp.MustCompile(`(?m)^title: "([^"]+)"`).FindSubmatch(orig)
 	if m == nil {
 		b.Fatalf("%s has no title line", file)
 	}
 	title := string(m[1])
 	slug := filepath.Base(filepath.Dir(file))
-	p := startServe(b, dir)
+	start := time.Now()
+	p := startServeWithin(b, dir, startup)
 	page := p.url + "/producten/" + slug + "/"
-	waitFor(b, page, title, 30*time.Second)
+	waitFor(b, page, title, startup)
+	b.Logf("shop serve of %s: first page after %s", dir, time.Since(start).Round(time.Millisecond))
 	var total time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -430,4 +448,78 @@ func BenchmarkServeRebuild(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/rebuild")
+	b.ReportMetric(float64(len(products)), "products")
+}
+
+// benchShop is the shop a serve benchmark edits: $SHOP_BENCH_DIR (a generated
+// shop, edited in place), else a copy of the demo shop; and how long its first
+// build in shop serve may take.
+func benchShop(b *testing.B) (string, time.Duration) {
+	if d := os.Getenv("SHOP_BENCH_DIR"); d != "" {
+		return d, 60 * time.Minute
+	}
+	return demoCopy(b), 30 * time.Second
+}
+
+// BenchmarkServeAddProduct measures what an editor waits for when adding a
+// product in `shop serve`: from writing a new bundle (index.md and photo,
+// copied from the first product with a new title and SKUs) to its page
+// being served. The new bundles are removed at the end.
+//
+//	go test ./cmd/shop -run '^$' -bench ServeAddProduct -benchtime 10x
+func BenchmarkServeAddProduct(b *testing.B) {
+	dir, startup := benchShop(b)
+	products, _ := filepath.Glob(filepath.Join(dir, "content", "products", "*", "index.md"))
+	if len(products) == 0 {
+		b.Fatal("the shop has no products")
+	}
+	sort.Strings(products)
+	src := filepath.Dir(products[0])
+	orig, _ := os.ReadFile(products[0])
+	m := regexp.MustCompile(`(?m)^title: "([^"]+)"`).FindSubmatch(orig)
+	if m == nil {
+		b.Fatalf("%s has no title line", products[0])
+	}
+	title := string(m[1])
+	p := startServeWithin(b, dir, startup)
+	waitFor(b, p.url+"/producten/"+filepath.Base(src)+"/", title, startup)
+	stamp := time.Now().UnixNano()
+	var total time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		slug := fmt.Sprintf("zz-bench-new-%d-%d", stamp, i)
+		tmp := filepath.Join(b.TempDir(), slug)
+		copyTree(b, src, tmp)
+		marker := fmt.Sprintf("Nieuw %d %d", stamp, i)
+		next := bytes.Replace(orig, []byte(`title: "`+title+`"`), []byte(`title: "`+marker+`"`), 1)
+		next = bytes.ReplaceAll(next, []byte(`sku: "`), []byte(fmt.Sprintf(`sku: "NEW%d-%d-`, stamp%100000, i)))
+		if err := os.WriteFile(filepath.Join(tmp, "index.md"), next, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range []string{"index.en.md"} {
+			os.Remove(filepath.Join(tmp, f)) // the new product in one language
+		}
+		dst := filepath.Join(dir, "content", "products", slug)
+		b.Cleanup(func() { os.RemoveAll(dst) })
+		page := p.url + "/producten/" + slug + "/"
+		b.StartTimer()
+		start := time.Now()
+		if err := os.Rename(tmp, dst); err != nil { // the bundle appears at once, as an editor's save of a whole folder would
+			b.Fatal(err)
+		}
+		for {
+			code, body, _ := get(b, page)
+			if code == http.StatusOK && strings.Contains(body, marker) {
+				break
+			}
+			if time.Since(start) > 60*time.Second {
+				b.Fatalf("the new product %s was never served", page)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		total += time.Since(start)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/new-product")
 }

@@ -4,6 +4,12 @@
 //
 //	go run ./tools/genshop -n 10000 -o /tmp/shop10k
 //	shop build -s /tmp/shop10k
+//
+// With -mode books it writes a second-hand bookshop instead (issue 17): N unique
+// books with author, year, condition, publisher and ISBN, one photo each, in eight
+// book categories (a third of them in two), most a single copy (stock 1).
+//
+//	go run ./tools/genshop -mode books -n 20000 -o /tmp/books20k
 package main
 
 import (
@@ -25,11 +31,20 @@ func main() {
 	n := flag.Int("n", 10000, "number of products")
 	out := flag.String("o", "", "output folder (must not exist or be empty)")
 	from := flag.String("from", ".", "the storefront repository (its hugo.toml, data/ and themes/ are used)")
+	mode := flag.String("mode", "shop", "shop (the demo's categories) or books (a second-hand bookshop)")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("genshop: give an output folder with -o")
 	}
-	if err := generate(*from, *out, *n); err != nil {
+	gen := product
+	switch *mode {
+	case "shop":
+	case "books":
+		gen = book
+	default:
+		log.Fatalf("genshop: -mode must be shop or books, got %q", *mode)
+	}
+	if err := generate(*from, *out, *n, gen); err != nil {
 		log.Fatalf("genshop: %v", err)
 	}
 	fmt.Printf("wrote %d products to %s\n", *n, *out)
@@ -45,7 +60,7 @@ const body = `Een gegenereerd product voor de benchmark. De tekst is lang genoeg
 Een tweede alinea met praktische informatie over gebruik en onderhoud, zodat de pagina een realistische lengte heeft.
 `
 
-func generate(from, out string, n int) error {
+func generate(from, out string, n int, gen func(int) string) error {
 	cfg, err := os.ReadFile(filepath.Join(from, "hugo.toml"))
 	if err != nil {
 		return err
@@ -63,6 +78,11 @@ func generate(from, out string, n int) error {
 	}
 	if err := copyDir(filepath.Join(from, "data"), filepath.Join(out, "data")); err != nil {
 		return err
+	}
+	if isBooks(gen) {
+		if err := bookCategories(filepath.Join(out, "data", "shop.toml")); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(out, "content"), 0o755); err != nil {
 		return err
@@ -90,7 +110,7 @@ func generate(from, out string, n int) error {
 		if err := os.WriteFile(filepath.Join(dir, "foto.jpg"), photo, 0o644); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte(product(i)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "index.md"), []byte(gen(i)), 0o644); err != nil {
 			return err
 		}
 	}

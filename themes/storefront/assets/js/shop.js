@@ -2,7 +2,8 @@
    - product page: variant price, add to cart without leaving the page,
      the concrete delivery date, live stock (silent when the API is absent)
    - category/tag pages: filter and sort in place from the JSON index,
-     state kept in the URL query
+     state kept in the URL query; on a paginated listing a filter or sort
+     spans every page (cards of other pages built from the index)
    - header: instant site search over /search.json (search.js, loaded on
      first use: the same matching as checkout/search, which answers the form
      without JavaScript), and the cart's item count
@@ -228,10 +229,37 @@
         var cards = $$(".card", grid);
         var sortInput = $('input[name="sort"]', form);
         var defaultSort = grid.dataset.order || "price-asc";
+        /* A paginated listing (more pages than this one): a filter or another sort
+           order covers every page, so the list is built from the index, cards of
+           other pages from the template, a page at a time behind "show more". */
+        var paged = (parseInt(grid.dataset.pages, 10) || 1) > 1;
+        var tpl = $("template[data-card-template]"), more = $("[data-more]"), pager = $("[data-pager]");
+        var pageSize = parseInt(form.dataset.pageSize, 10) || 24, limit = pageSize;
+        var staticCards = cards.slice(), staticText = results ? results.textContent : "";
+        var byCard = {};
+        cards.forEach(function (c) { byCard[c.dataset.url] = c; });
+        var details = form.closest("details");
+        var toggle = details && $("[data-filters-toggle]", details);
+        if (details && window.matchMedia && window.matchMedia("(min-width: 60em)").matches) details.open = true;
         form.hidden = false;
         /* the form combines filters in place: the single-facet links give way to it */
         $$("[data-facet-links]").forEach(function (n) { n.hidden = true; });
 
+        function build(p) {
+          var c = p.card || {}, li = tpl.content.firstElementChild.cloneNode(true);
+          li.dataset.url = p.url; li.dataset.price = p.price; li.dataset.sku = p.sku;
+          li.dataset.name = p.title; li.dataset.date = p.date;
+          $("a", li).setAttribute("href", p.url);
+          var img = $("img", li);
+          if (c.img) { img.src = c.img; img.alt = c.alt || ""; } else img.remove();
+          $(".card__title", li).textContent = p.title;
+          $("strong", li).textContent = c.price || "";
+          if (!c.from) $("[data-from]", li).remove();
+          $(".card__vat", li).textContent = c.vat || "";
+          $(".card__meta", li).textContent = c.meta || "";
+          byCard[p.url] = li;
+          return li;
+        }
         function state() {
           var s = new URLSearchParams();
           $$("input", form).forEach(function (i) {
@@ -262,26 +290,51 @@
           }
           return true;
         }
+        function show(els) {
+          grid.textContent = "";
+          els.forEach(function (c) { c.hidden = false; grid.appendChild(c); });
+        }
         function render() {
-          var q = state(), sort = sortInput.value || "price-asc", shown = 0;
-          cards.sort(function (a, b) {
-            var pa = byUrl[a.dataset.url], pb = byUrl[b.dataset.url];
-            return (pa ? pa.rank[sort] : 1e9) - (pb ? pb.rank[sort] : 1e9);
-          });
-          cards.forEach(function (c) {
-            var p = byUrl[c.dataset.url];
-            var ok = !p || matches(p, q);
-            c.hidden = !ok;
-            if (ok) shown++;
-            grid.appendChild(c);
-          });
+          var q = state(), sort = sortInput.value || "price-asc", shown = 0, active = 0;
+          q.forEach(function (_, k) { if (k !== "sort") active++; });
+          if (toggle) toggle.textContent = toggle.dataset.label + (active ? " (" + active + ")" : "");
+          if (!paged) {
+            cards.sort(function (a, b) {
+              var pa = byUrl[a.dataset.url], pb = byUrl[b.dataset.url];
+              return (pa ? pa.rank[sort] : 1e9) - (pb ? pb.rank[sort] : 1e9);
+            });
+            cards.forEach(function (c) {
+              var p = byUrl[c.dataset.url];
+              var ok = !p || matches(p, q);
+              c.hidden = !ok;
+              if (ok) shown++;
+              grid.appendChild(c);
+            });
+            if (results) results.textContent = fill(shown === 1 ? results.dataset.one : results.dataset.many, { n: shown });
+          } else if (!active && sort === defaultSort) {
+            /* this page as the build wrote it, with its links to the other pages */
+            show(staticCards);
+            shown = staticCards.length;
+            if (pager) pager.hidden = false;
+            if (more) more.hidden = true;
+            if (results) results.textContent = staticText;
+          } else {
+            var list = index.products.filter(function (p) { return matches(p, q); });
+            list.sort(function (a, b) { return a.rank[sort] - b.rank[sort]; });
+            shown = list.length;
+            show(list.slice(0, limit).map(function (p) { return byCard[p.url] || build(p); }));
+            if (pager) pager.hidden = true;
+            if (more) more.hidden = shown <= limit;
+            if (results) results.textContent = fill(shown === 1 ? results.dataset.one : results.dataset.many, { n: shown });
+          }
           grid.dataset.order = sort;
-          if (results) results.textContent = fill(shown === 1 ? results.dataset.one : results.dataset.many, { n: shown });
           if (none) none.hidden = shown > 0;
           $$("[data-sort]").forEach(function (a) {
             if (a.dataset.sort === sort) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
           });
         }
+        function rerender() { limit = pageSize; render(); }
+        if (more) $("button", more).addEventListener("click", function () { limit += pageSize; render(); });
         function push(replace) {
           var qs = state().toString();
           var url = base + (qs ? "?" + qs : "");
@@ -290,23 +343,26 @@
 
         load(new URLSearchParams(location.search));
         render();
-        form.addEventListener("change", function () { render(); push(true); });
-        form.addEventListener("input", function (e) { if (e.target.type === "number") { render(); push(true); } });
-        form.addEventListener("submit", function (e) { e.preventDefault(); render(); push(true); });
+        form.addEventListener("change", function () { rerender(); push(true); });
+        form.addEventListener("input", function (e) { if (e.target.type === "number") { rerender(); push(true); } });
+        form.addEventListener("submit", function (e) { e.preventDefault(); rerender(); push(true); });
         var reset = $("[data-facets-reset]", form);
         if (reset) reset.addEventListener("click", function (e) {
           e.preventDefault();
           load(new URLSearchParams(sortInput.value !== "price-asc" ? "sort=" + sortInput.value : ""));
-          render(); push(false);
+          rerender(); push(false);
         });
         $$("[data-sort]").forEach(function (a) {
           a.addEventListener("click", function (e) {
+            var filtered = false;
+            state().forEach(function (_, k) { if (k !== "sort") filtered = true; });
+            if (paged && !filtered) return; /* the static sort page, with its own pages */
             e.preventDefault();
             sortInput.value = a.dataset.sort;
-            render(); push(false);
+            rerender(); push(false);
           });
         });
-        window.addEventListener("popstate", function () { load(new URLSearchParams(location.search)); render(); });
+        window.addEventListener("popstate", function () { load(new URLSearchParams(location.search)); rerender(); });
       })
       .catch(function () { /* no index: the static sort pages and the plain list stay */ });
   }
@@ -326,7 +382,8 @@
       var body = {
         country: String(data.get("country") || ""), shipping_method: String(data.get("shipping_method") || ""),
         lang: String(data.get("lang") || ""), email: String(data.get("email") || ""),
-        use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0
+        use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0,
+        vat_id: String(data.get("vat_id") || "") // a business abroad: VAT reverse charged (docs/invoices.md)
       };
       pay.disabled = true;
       form.setAttribute("aria-busy", "true");
@@ -360,7 +417,7 @@
     if (update) update.hidden = true;
     form.addEventListener("change", function (ev) {
       var n = ev.target && ev.target.name;
-      if (n === "country" || n === "shipping_method" || n === "use_points") quote();
+      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id") quote();
     });
   }
 

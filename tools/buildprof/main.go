@@ -1,0 +1,46 @@
+// Command buildprof runs `shop build` (site.Build, production settings) on a shop
+// with Go's CPU profiler on, for finding where a big shop's build time goes:
+//
+//	go run ./tools/buildprof -s /tmp/books1k -o /tmp/books1k/public-prof -cpu /tmp/build.pprof
+//	go tool pprof -top -cum /tmp/build.pprof | head -60
+//
+// Build it once (go build -o /tmp/buildprof ./tools/buildprof) to keep the compile
+// out of the measurement. docs/benchmarks.md has what it found.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/storefront/storefront/site"
+)
+
+func main() {
+	src := flag.String("s", ".", "the shop's folder")
+	dest := flag.String("o", "", "output folder (default <shop>/public)")
+	cpu := flag.String("cpu", "build.pprof", "where the CPU profile goes")
+	noMinify := flag.Bool("nominify", false, "no minification (as the bare layout of the GeneratedShop benchmark)")
+	flag.Parse()
+	f, err := os.Create(*cpu)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatal(err)
+	}
+	res, err := site.Build(site.BuildOptions{Source: *src, Dest: *dest, NoMinify: *noMinify})
+	pprof.StopCPUProfile()
+	f.Close()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpuTime := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	fmt.Printf("%s; CPU %s (user+sys), peak RSS %d MB\n", res.Summary(), cpuTime.Round(time.Millisecond), ru.Maxrss/1024)
+}
