@@ -100,7 +100,15 @@ func TestListingPageTwo(t *testing.T) {
 		ln.Close()
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(public)), ReadHeaderTimeout: 10 * time.Second}
+	// The static site alone, plus an empty cart for the header's count
+	// (the listing pages are what this test is about, not the sidecar).
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir(public)))
+	mux.HandleFunc("GET /api/cart", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"lines":[]}`))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 
