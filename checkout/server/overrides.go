@@ -11,6 +11,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"html/template"
 	"sort"
+	"sync"
 
 	"github.com/storefront/storefront/checkout/words"
 )
@@ -103,12 +104,15 @@ func withOverrides(base *template.Template, files map[string]string) (*template.
 //go:embed shells/admin.html
 var adminShellFile string
 
+var adminShellTmpl = sync.OnceValue(func() *texttemplate.Template {
+	return texttemplate.Must(texttemplate.New("admin-shell").Parse(adminShellFile))
+})
+
 // adminShell is the owner's frame in lang: the markers of parseShell, the
 // language attribute and the link home filled in.
 func adminShell(lang string) *shell {
 	var b bytes.Buffer
-	t := texttemplate.Must(texttemplate.New("admin-shell").Parse(adminShellFile))
-	if err := t.Execute(&b, map[string]string{"Lang": lang, "Home": tr(lang, "admin.orders")}); err != nil {
+	if err := adminShellTmpl().Execute(&b, map[string]string{"Lang": lang, "Home": tr(lang, "admin.orders")}); err != nil {
 		return builtinShell(lang)
 	}
 	sh, err := parseShell(b.Bytes())
