@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"strings"
+
+	"github.com/chromedp/chromedp"
 	"testing"
 )
 
@@ -51,4 +53,35 @@ func checkFits(t *testing.T, tb *tab, name string) {
 			" (right edge " + Math.round(e.getBoundingClientRect().right) + " px)")`)
 	t.Errorf("%s page (%s) is %d px wide on a %d px phone: it scrolls sideways. Sticking out: %s",
 		name, tb.location(), w, mobileWidth, strings.Join(wide, "; "))
+}
+
+// TestOwnerMobile: the owner's pages (their own plain frame) on a phone
+// 375 px wide: the order list and an order do not scroll sideways.
+func TestOwnerMobile(t *testing.T) {
+	h := need(t, true)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{Width: mobileWidth, Height: 812, Mobile: true})
+	tb.open(v.URL)
+	addToCart(t, tb, v, 1)
+	tb.open("/cart/")
+	checkout(t, tb, validAddress(t))
+	choose(t, tb, "paid")
+	waitPaid(t, tb)
+
+	owner := newCustomer(t, h, tabOptions{Width: mobileWidth, Height: 812, Mobile: true})
+	owner.allowStatus(401)
+	if err := owner.do(chromedp.Navigate(owner.url("/admin/"))); err != nil {
+		t.Fatalf("open /admin/: %v", err)
+	}
+	owner.fill(`input[name="token"]`, adminToken)
+	if st := owner.submit(`form.sf-admin-login-form button[type=submit]`); st != 200 {
+		t.Fatalf("log in: %d", st)
+	}
+	checkFits(t, owner, "owner-orders")
+	link := eval[string](owner, `(document.querySelector('a[href^="/admin/orders/"]') || {}).getAttribute ? document.querySelector('a[href^="/admin/orders/"]').getAttribute("href") : ""`)
+	if link == "" {
+		t.Fatal("the owner's list links no order")
+	}
+	owner.open(link)
+	checkFits(t, owner, "owner-order")
 }

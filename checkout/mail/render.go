@@ -1,6 +1,9 @@
 package mail
 
 import (
+	"embed"
+	"github.com/storefront/storefront/checkout/words"
+
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
@@ -55,48 +58,33 @@ type SummaryStep struct {
 }
 
 // words holds the fixed phrases of the e-mails per language.
-var words = map[string]map[string]string{
-	"nl": {
-		"confirm.subject": "Bevestiging van je bestelling %s bij %s",
-		"confirm.hello":   "Hallo %s,",
-		"confirm.intro":   "Bedankt voor je bestelling. We hebben je betaling ontvangen. Dit heb je besteld:",
-		"shipped.subject": "Je bestelling %s is onderweg",
-		"shipped.intro":   "Je bestelling is verzonden. Volg je pakket hier:",
-		"subtotal":        "Subtotaal",
-		"shipping":        "Verzending",
-		"vat":             "waarvan btw %d%%",
-		"total":           "Totaal betaald",
-		"next":            "Wat er nu gebeurt",
-		"address":         "Bezorgadres",
-		"link":            "Je bestelling volgen",
-		"questions":       "Vragen? Beantwoord deze e-mail of schrijf naar %s.",
-		"done":            "gedaan",
-		"gift":            "Je cadeaubericht (komt bij het pakket)",
-		"now":             "nu",
-	},
-	"en": {
-		"confirm.subject": "Your order %s at %s is confirmed",
-		"confirm.hello":   "Hello %s,",
-		"confirm.intro":   "Thank you for your order. We have received your payment. This is what you ordered:",
-		"shipped.subject": "Your order %s is on its way",
-		"shipped.intro":   "Your order has been shipped. Follow your parcel here:",
-		"subtotal":        "Subtotal",
-		"shipping":        "Shipping",
-		"vat":             "of which VAT %d%%",
-		"total":           "Total paid",
-		"next":            "What happens next",
-		"address":         "Delivery address",
-		"link":            "Follow your order",
-		"questions":       "Questions? Reply to this e-mail or write to %s.",
-		"done":            "done",
-		"gift":            "Your gift note (goes in the parcel)",
-		"now":             "now",
-	},
+// mailWords are the words under "mail." in the translation source.
+const mailWords = "mail."
+
+// templateFiles are the e-mails' templates: templates/<name>.txt for the
+// plain text part, .html for the HTML part (see docs/theme.md).
+//
+//go:embed templates
+var templateFiles embed.FS
+
+// textFile is an embedded plain-text template.
+func textFile(name string) string {
+	b, err := templateFiles.ReadFile("templates/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("mail template %s: %v", name, err))
+	}
+	return string(b)
+}
+
+// htmlFile is an embedded HTML template with the "body-tag" template
+// (templates/body-tag.html) that opens every HTML e-mail's body.
+func htmlFile(name string) string {
+	return textFile(name) + `{{define "body-tag"}}` + bodyTag + `{{end}}`
 }
 
 // bodyTag opens the body of every HTML e-mail: one readable column in
-// inline style, since mail clients drop style sheets.
-const bodyTag = `<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;max-width:36rem;margin:0 auto;padding:1rem;line-height:1.5">`
+// inline style, since mail clients drop style sheets (templates/body-tag.html).
+var bodyTag = strings.TrimSpace(textFile("body-tag.html"))
 
 // langWords is table's words in lang, or in Dutch (the shop's default)
 // for a language it does not hold.
@@ -107,7 +95,11 @@ func langWords(table map[string]map[string]string, lang string) map[string]strin
 	return table["nl"]
 }
 
-func wordsFor(lang string) map[string]string { return langWords(words, lang) }
+// sectionWords is the words under prefix in the shared translation source
+// (the theme's i18n files, package words) in lang, Dutch for what lang lacks.
+func sectionWords(prefix, lang string) map[string]string { return words.Section(lang, prefix) }
+
+func wordsFor(lang string) map[string]string { return sectionWords(mailWords, lang) }
 
 type mailData struct {
 	Summary
@@ -159,65 +151,6 @@ var funcs = map[string]any{
 	},
 }
 
-var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{.Hello}}
+var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(textFile("order.txt")))
 
-{{.Intro}}
-{{if eq .Kind "shipped"}}
-{{.TrackingURL}}
-{{end}}
-{{.ShopName}} · {{.Number}}
-
-{{range .Lines}}{{.Quantity}} × {{.Title}}{{if .Variant}} ({{.Variant}}){{end}}  {{.Total}}
-{{end}}
-{{pad .W.subtotal 24}}{{.Subtotal}}
-{{pad (print .W.shipping " (" .ShippingName ")") 24}}{{.Shipping}}
-{{range .Adjustments}}{{pad .Title 24}}{{.Total}}
-{{end}}{{pad .W.total 24}}{{.Total}}
-{{range .VAT}}  {{vat $.W .Rate}}: {{.Amount}}
-{{end}}{{if .Points}}
-{{.Points}}
-{{end}}
-{{.W.next}}:
-{{range .Steps}}{{if .Done}}[x]{{else if .Current}}[>]{{else}}[ ]{{end}} {{.Label}}{{if .When}} · {{.When}}{{end}}
-{{end}}
-{{if .Address}}{{.W.address}}:
-{{range .Address}}  {{.}}
-{{end}}{{end}}{{if and .GiftNote (eq .Kind "confirmation")}}
-{{.W.gift}}:
-{{.GiftNote}}
-{{end}}
-{{.W.link}}: {{.OrderURL}}
-{{if and .Legal (eq .Kind "confirmation")}}{{template "legal-text" .}}{{end}}
-{{.Quest}}
-{{.ShopName}}
-`))
-
-var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{{.ShopName}} · {{.Number}}</title></head>
-` + bodyTag + `
-<p>{{.Hello}}</p>
-<p>{{.Intro}}</p>
-{{if eq .Kind "shipped"}}<p><a href="{{.TrackingURL}}" style="font-weight:bold">{{.TrackingURL}}</a></p>{{end}}
-<h2 style="font-size:1.1rem">{{.ShopName}} · {{.Number}}</h2>
-<table style="width:100%;border-collapse:collapse">
-{{range .Lines}}<tr><td style="padding:.25rem 0">{{.Quantity}} × {{.Title}}{{if .Variant}} <span style="color:#666">({{.Variant}})</span>{{end}}</td><td style="text-align:right;white-space:nowrap">{{.Total}}</td></tr>
-{{end}}<tr><td style="border-top:1px solid #ccc;padding-top:.25rem">{{.W.subtotal}}</td><td style="border-top:1px solid #ccc;text-align:right">{{.Subtotal}}</td></tr>
-<tr><td>{{.W.shipping}} ({{.ShippingName}})</td><td style="text-align:right">{{.Shipping}}</td></tr>
-{{range .Adjustments}}<tr><td>{{.Title}}</td><td style="text-align:right">{{.Total}}</td></tr>
-{{end}}<tr><td><strong>{{.W.total}}</strong></td><td style="text-align:right"><strong>{{.Total}}</strong></td></tr>
-{{range .VAT}}<tr><td style="color:#666;font-size:.9em">{{vat $.W .Rate}}</td><td style="text-align:right;color:#666;font-size:.9em">{{.Amount}}</td></tr>
-{{end}}</table>
-{{if .Points}}<p>{{.Points}}</p>{{end}}
-<h2 style="font-size:1.1rem">{{.W.next}}</h2>
-<ol style="padding-left:1.25rem">
-{{range .Steps}}<li style="margin:.2rem 0{{if .Current}};font-weight:bold{{end}}{{if not (or .Done .Current)}};color:#666{{end}}">{{if .Done}}✓ {{end}}{{.Label}}{{if .When}} · {{.When}}{{end}}</li>
-{{end}}</ol>
-{{if .Address}}<h2 style="font-size:1.1rem">{{.W.address}}</h2>
-<p>{{range $i, $l := .Address}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
-{{if and .GiftNote (eq .Kind "confirmation")}}<h2 style="font-size:1.1rem">{{.W.gift}}</h2><p style="white-space:pre-line;font-style:italic">{{.GiftNote}}</p>{{end}}
-<p><a href="{{.OrderURL}}">{{.W.link}}</a></p>
-{{if and .Legal (eq .Kind "confirmation")}}{{template "legal-html" .}}{{end}}
-<p style="color:#666;font-size:.9em">{{.Quest}}<br>{{.ShopName}}</p>
-</body></html>
-`))
+var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(htmlFile("order.html")))

@@ -24,28 +24,12 @@ type ReviewProduct struct {
 	URL   string
 }
 
-var reviewWords = map[string]map[string]string{
-	"nl": {
-		"subject": "Hoe bevalt je bestelling %s?",
-		"hello":   "Hallo %s,",
-		"p1":      "Je bestelling %s is een tijdje geleden bezorgd. Zou je in een paar zinnen willen vertellen wat je ervan vindt? Andere klanten hebben er veel aan, en wij ook.",
-		"p2":      "Per product een korte vorm (sterren en een paar woorden is genoeg):",
-		"p3":      "We vragen het één keer voor deze bestelling. Geen zin? Dan laten we het hierbij.",
-		"optout":  "Nooit meer zo'n vraag ontvangen (één klik):",
-	},
-	"en": {
-		"subject": "How do you like your order %s?",
-		"hello":   "Hello %s,",
-		"p1":      "Your order %s was delivered a while ago. Would you tell us in a few words what you think of it? Other customers find it very helpful, and so do we.",
-		"p2":      "A short form per product (stars and a few words are enough):",
-		"p3":      "We ask only once for this order. Not in the mood? Then we leave it at that.",
-		"optout":  "Never receive a request like this again (one click):",
-	},
-}
+// reviewWords are the words under "mail.review." in the translation source.
+const reviewWords = "mail.review."
 
 // Render renders the review request.
 func (r ReviewRequest) Render() (subject, text, html string, err error) {
-	w := langWords(reviewWords, r.Lang)
+	w := sectionWords(reviewWords, r.Lang)
 	subject = fmt.Sprintf(w["subject"], r.Number)
 	hello := fmt.Sprintf(w["hello"], r.CustomerName)
 	if r.CustomerName == "" {
@@ -56,30 +40,6 @@ func (r ReviewRequest) Render() (subject, text, html string, err error) {
 	return subject, text, html, err
 }
 
-var reviewText = texttemplate.Must(texttemplate.New("review text").Parse(`{{.Hello}}
+var reviewText = texttemplate.Must(texttemplate.New("review text").Parse(textFile("review.txt")))
 
-{{.P1}}
-
-{{.P2}}
-{{range .R.Products}}- {{.Title}}
-  {{.URL}}
-{{end}}
-{{.P3}}
-
-{{.R.ShopName}}
-
-{{.OptOut}} {{.R.OptOutURL}}
-`))
-
-var reviewHTML = htmltemplate.Must(htmltemplate.New("review html").Parse(`<!DOCTYPE html>
-<html lang="{{.R.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.R.ShopName}}</title></head>
-` + bodyTag + `
-<p>{{.Hello}}</p>
-<p>{{.P1}}</p>
-<p>{{.P2}}</p>
-<ul>{{range .R.Products}}<li><a href="{{.URL}}">{{.Title}}</a></li>{{end}}</ul>
-<p>{{.P3}}</p>
-<p>{{.R.ShopName}}</p>
-<p style="color:#666;font-size:.9em">{{.OptOut}} <a href="{{.R.OptOutURL}}">{{.R.OptOutURL}}</a></p>
-</body></html>
-`))
+var reviewHTML = htmltemplate.Must(htmltemplate.New("review html").Parse(htmlFile("review.html")))

@@ -55,30 +55,10 @@ type DigestProduct struct {
 	Price string // formatted, "vanaf"/"from" included when needed
 }
 
-var subWords = map[string]map[string]string{
-	"nl": {
-		"confirm.subject": "Bevestig: nieuws over %s van %s",
-		"confirm.p1":      "Iemand (hopelijk jij) vroeg om een e-mail van %s zodra er iets nieuws is bij %s.",
-		"confirm.p2":      "Klopt dat? Bevestig het met deze link:",
-		"confirm.p3":      "Niet gevraagd? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer.",
-		"digest.subject":  "Nieuw bij %s: %s",
-		"digest.intro":    "Nieuw binnen in wat je volgt:",
-		"digest.stop":     "Geen nieuws meer over %s",
-		"digest.stop_all": "Je krijgt deze e-mail omdat je dit hebt bevestigd. Afmelden voor alles, met één klik:",
-	},
-	"en": {
-		"confirm.subject": "Confirm: news about %s from %s",
-		"confirm.p1":      "Someone (hopefully you) asked %s for an e-mail whenever there is something new in %s.",
-		"confirm.p2":      "Is that right? Confirm with this link:",
-		"confirm.p3":      "Didn't ask? Then do nothing: without confirmation we send you nothing more.",
-		"digest.subject":  "New at %s: %s",
-		"digest.intro":    "Just in, in what you follow:",
-		"digest.stop":     "No more news about %s",
-		"digest.stop_all": "You get this e-mail because you confirmed it. Unsubscribe from everything, with one click:",
-	},
-}
+// subWords are the words under "mail.sub." in the translation source.
+const subWords = "mail.sub."
 
-func subWordsFor(lang string) map[string]string { return langWords(subWords, lang) }
+func subWordsFor(lang string) map[string]string { return sectionWords(subWords, lang) }
 
 // Render renders the double opt-in e-mail.
 func (c SubscribeConfirm) Render() (subject, text, html string, err error) {
@@ -115,48 +95,10 @@ func renderPair(tt *texttemplate.Template, ht *htmltemplate.Template, data any) 
 
 var subFuncs = map[string]any{"stop": func(w map[string]string, label string) string { return fmt.Sprintf(w["digest.stop"], label) }}
 
-var confirmText = texttemplate.Must(texttemplate.New("confirm text").Parse(`{{.P1}}
+var confirmText = texttemplate.Must(texttemplate.New("confirm text").Parse(textFile("subscribe-confirm.txt")))
 
-{{.P2}}
-{{.C.ConfirmURL}}
+var confirmHTML = htmltemplate.Must(htmltemplate.New("confirm html").Parse(htmlFile("subscribe-confirm.html")))
 
-{{.P3}}
+var digestText = texttemplate.Must(texttemplate.New("digest text").Funcs(subFuncs).Parse(textFile("digest.txt")))
 
-{{.C.ShopName}}
-`))
-
-var confirmHTML = htmltemplate.Must(htmltemplate.New("confirm html").Parse(`<!DOCTYPE html>
-<html lang="{{.C.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.C.ShopName}}</title></head>
-` + bodyTag + `
-<p>{{.P1}}</p>
-<p>{{.P2}}</p>
-<p><a href="{{.C.ConfirmURL}}" style="font-weight:bold">{{.C.ConfirmURL}}</a></p>
-<p style="color:#666">{{.P3}}</p>
-<p>{{.C.ShopName}}</p>
-</body></html>
-`))
-
-var digestText = texttemplate.Must(texttemplate.New("digest text").Funcs(subFuncs).Parse(`{{index .W "digest.intro"}}
-{{range .D.Sections}}
-{{.Label}}
-{{range .Products}}- {{.Title}} · {{.Price}}
-  {{.URL}}
-{{end}}{{stop $.W .Label}}: {{.UnsubscribeURL}}
-{{end}}
-{{index .W "digest.stop_all"}}
-{{.D.UnsubscribeURL}}
-
-{{.D.ShopName}}
-`))
-
-var digestHTML = htmltemplate.Must(htmltemplate.New("digest html").Funcs(subFuncs).Parse(`<!DOCTYPE html>
-<html lang="{{.D.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.D.ShopName}}</title></head>
-` + bodyTag + `
-<p>{{index .W "digest.intro"}}</p>
-{{range .D.Sections}}<h2 style="font-size:1.1rem">{{.Label}}</h2>
-<ul>{{range .Products}}<li><a href="{{.URL}}">{{.Title}}</a> · {{.Price}}</li>{{end}}</ul>
-<p style="font-size:.9em"><a href="{{.UnsubscribeURL}}">{{stop $.W .Label}}</a></p>
-{{end}}<p style="color:#666;font-size:.9em">{{index .W "digest.stop_all"}} <a href="{{.D.UnsubscribeURL}}">{{.D.UnsubscribeURL}}</a></p>
-<p>{{.D.ShopName}}</p>
-</body></html>
-`))
+var digestHTML = htmltemplate.Must(htmltemplate.New("digest html").Funcs(subFuncs).Parse(htmlFile("digest.html")))

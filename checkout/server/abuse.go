@@ -40,16 +40,3 @@ func (s *Sidecar) netClientKey(r *http.Request) string { return netKey(s.clientK
 
 // mailLimit is the middleware of the forms that make the shop send e-mail.
 func (s *Sidecar) mailLimit() gin.HandlerFunc { return s.abuse.mail.middleware(s.tooManyPage) }
-
-func init() {
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"poll.counting": "Eén stem per browser; van één internetaansluiting tellen hoogstens %d browsers mee. Je kunt je stem wijzigen.",
-			"poll.limit":    "Je stem is niet geteld: van deze internetaansluiting hebben al %d browsers gestemd.",
-		},
-		"en": {
-			"poll.counting": "One vote per browser; at most %d browsers count from one internet connection. You can change your vote.",
-			"poll.limit":    "Your vote was not counted: %d browsers on this internet connection have voted already.",
-		},
-	})
-}

@@ -254,7 +254,7 @@ type adminSection struct {
 
 func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(s.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
-		Total: money.Display(o.Total(), o.Currency, "en")}
+		Total: money.Display(o.Total(), o.Currency, s.shells.defaultLang())}
 	var notes []string
 	if o.GiftNote != "" {
 		notes = append(notes, "gift note")
@@ -443,113 +443,22 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
 }
 
-func init() {
-	template.Must(pages.New("admin").Funcs(template.FuncMap{
-		"when": func(t time.Time, loc *time.Location) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(loc).Format("2006-01-02 15:04")
-		},
-		"eur": func(a any, cur string) string {
-			switch v := a.(type) {
-			case money.Amount:
-				return money.Display(v, cur, "en")
-			case int64:
-				return money.Display(money.Amount(v), cur, "en")
-			}
-			return fmt.Sprint(a)
-		},
-	}).Parse(adminTemplates))
+// adminFuncs are the functions of the owner's page (templates/admin.html).
+var adminFuncs = template.FuncMap{
+	"state": func(st any) string { return fmt.Sprint(st) }, // in words per shop: shopFuncs
+	"when": func(t time.Time, loc *time.Location) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format("2006-01-02 15:04")
+	},
+	"eur": func(a any, cur string) string {
+		switch v := a.(type) {
+		case money.Amount:
+			return money.Display(v, cur, "en")
+		case int64:
+			return money.Display(money.Amount(v), cur, "en")
+		}
+		return fmt.Sprint(a)
+	},
 }
-
-const adminTemplates = `
-{{define "admin-login"}}
-<div class="wrap sf-admin sf-admin-login">
-<h1>Shop admin</h1>
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="/admin/login" class="sf-admin-login-form">
-<p class="form-row"><label for="f-token">Admin token</label>
-<input id="f-token" name="token" type="password" autocomplete="current-password" required size="40"></p>
-<p class="muted small">The token the sidecar was started with (SHOP_ADMIN_TOKEN). This browser stays logged in for 12 hours, or until it has not been used for 2 hours, or until you log out.</p>
-<p><button type="submit" class="sf-button button button--primary">Log in</button></p>
-</form>
-</div>
-{{end}}
-
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/labels">Labels</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/mail/">E-mail not sent</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/invoices.csv">Invoices this year (CSV)</a> ·
-<form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
-
-{{define "admin-home"}}
-<div class="wrap sf-admin sf-admin-home">
-{{template "admin-nav" .CSRF}}
-<h1>Orders{{if .ShowState}}: {{.ShowState}}{{end}}</h1>
-{{template "admin-alerts" .Alerts}}
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-{{if .Mail.Dead}}<p class="sf-error notice notice--error" role="alert"><a href="/admin/mail/">{{.Mail.Dead}} e-mail(s) could not be sent</a>: the customers have not got them. See the list and retry.</p>{{else if .Mail.Retrying}}<p class="notice"><a href="/admin/mail/">{{.Mail.Retrying}} e-mail(s) failed</a> and are being retried.</p>{{end}}
-{{if .OpenRefs}}<p class="notice">{{.OpenRefs}} order(s) with a refund in progress; the reconciler checks them every minute.</p>{{end}}
-{{if .Returns}}<h2>Returns on their way to you</h2><ul>{{range .Returns}}<li><a href="/admin/orders/{{.ID}}">{{.ID}}</a> {{.Customer}} — {{.Notes}}</li>{{end}}</ul>{{end}}
-{{range .Sections}}<section class="sf-admin-state" data-state="{{.State}}">
-<h2>{{.State}} ({{len .Orders}}{{if .More}}+{{.More}}{{end}})</h2>
-{{if .Orders}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Customer</th><th scope="col" class="num">Total</th><th scope="col">Notes</th></tr></thead><tbody>
-{{range .Orders}}<tr><td><a href="/admin/orders/{{.ID}}">{{.ID}}</a></td><td>{{.Created}}</td><td>{{.Customer}}</td><td class="num">{{.Total}}</td><td>{{.Notes}}</td></tr>
-{{end}}</tbody></table>{{if .More}}<p><a href="/admin/?state={{.State}}">All {{.State}} orders</a></p>{{end}}{{else}}<p class="muted">None.</p>{{end}}
-</section>{{end}}
-</div>
-{{end}}
-
-{{define "admin-order"}}{{$o := .O}}{{$z := .Zone}}{{$csrf := .CSRF}}{{$c := $o.Currency}}
-<div class="wrap sf-admin sf-admin-order" data-state="{{$o.State}}">
-{{template "admin-nav" .CSRF}}
-<h1>Order {{$o.ID}} <small>({{$o.State}})</small></h1>
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-<p>{{$o.Customer.Name}} &lt;{{$o.Customer.Email}}&gt;<br>{{$o.Customer.Street}}, {{$o.Customer.PostalCode}} {{$o.Customer.City}}, {{$o.Customer.Country}}</p>
-<p><a href="{{.V.URL}}">Customer's order page</a> · <a href="/admin/orders/{{$o.ID}}/packing-slip">Packing slip</a>{{with $o.InvoiceNumber}} · <a href="/admin/orders/{{$o.ID}}/invoice/{{.}}.pdf">Invoice {{.}}</a>{{end}}{{range $o.Refunds}}{{with .CreditNote}} · <a href="/admin/orders/{{$o.ID}}/invoice/{{.}}.pdf">Credit note {{.}}</a>{{end}}{{end}}</p>
-<table class="sf-lines cart-table">{{range $o.Lines}}<tr><td>{{.Quantity}} × {{.Title}} {{.Variant}} <small>({{.SKU}})</small></td><td class="num">{{eur .LineTotal $c}}</td></tr>{{end}}
-<tr><td>Shipping ({{$o.Totals.ShippingName}})</td><td class="num">{{eur $o.Totals.Shipping $c}}</td></tr>
-{{range $o.Totals.Adjustments}}<tr><td>Discount: {{.Kind}} ({{.VATRate}}% VAT)</td><td class="num">{{eur .Amount $c}}</td></tr>{{end}}
-<tr><td><strong>Total</strong></td><td class="num"><strong>{{.V.TotalText}}</strong></td></tr>
-<tr><td>Paid · refunded · refundable</td><td class="num">{{eur .A.Paid $c}} · {{eur .A.Refunded $c}} · {{eur .A.Refundable $c}}</td></tr></table>
-{{if or $o.PointsRedeemed $o.PointsToEarn $o.PromiseExtraDays}}<p class="muted">Loyalty points: {{$o.PointsRedeemed}} spent, {{$o.PointsToEarn}} to earn on delivery{{if $o.PromiseExtraDays}} · delivery promised {{$o.PromiseExtraDays}} day(s) later than the rules, as the carrier has been late{{end}}</p>{{end}}
-{{if $o.GiftNote}}<p><strong>Gift note:</strong> <span style="white-space:pre-line">{{$o.GiftNote}}</span></p>{{end}}
-{{if $o.TrackingURL}}<p>Tracking: <a href="{{$o.TrackingURL}}" rel="noopener">{{$o.TrackingURL}}</a></p>{{end}}
-{{if .Mails.Mails}}<h2>E-mail not sent</h2><p class="sf-error notice notice--error" role="alert">An e-mail to this customer could not be sent. Fix the cause and retry, or contact the customer.</p>{{template "admin-mail-problems" .Mails}}{{end}}
-
-<h2>Actions</h2>
-<div class="sf-admin-actions">
-{{template "admin-carrier" .}}
-{{if .CanPack}}<form method="post" action="/admin/orders/{{$o.ID}}/pack"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button button--primary" type="submit">Mark packed</button></form>{{end}}
-{{if .CanShip}}<form method="post" action="/admin/orders/{{$o.ID}}/ship"><input type="hidden" name="csrf" value="{{$csrf}}">
-<p class="form-row"><label for="f-tu">Tracking link</label> <input id="f-tu" name="tracking_url" type="url" size="40" placeholder="https://…"> <label for="f-tc">or code</label> <input id="f-tc" name="tracking_code" size="14"></p>
-<button class="button button--primary" type="submit">Mark shipped</button></form>{{end}}
-{{if .CanDeliver}}<form method="post" action="/admin/orders/{{$o.ID}}/deliver"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button" type="submit">Mark delivered</button></form>{{end}}
-{{range .OpenReturns}}<form method="post" action="/admin/orders/{{$o.ID}}/return-received"><input type="hidden" name="csrf" value="{{$csrf}}"><input type="hidden" name="code" value="{{.Code}}">
-<label><input type="checkbox" name="refund" value="1" checked> and refund it now</label>
-<button class="button button--primary" type="submit">Return {{.Code}} received</button></form>{{end}}
-{{range .ToRefund}}{{if ne .State "requested"}}<form method="post" action="/admin/orders/{{$o.ID}}/refund"><input type="hidden" name="csrf" value="{{$csrf}}"><input type="hidden" name="code" value="{{.Code}}"><button class="button" type="submit">Refund return {{.Code}} ({{eur .Amount $c}})</button></form>{{end}}{{end}}
-{{if .CanRefund}}<details><summary>Other refund</summary>
-<form method="post" action="/admin/orders/{{$o.ID}}/refund"><input type="hidden" name="csrf" value="{{$csrf}}">
-<p>By item:</p>{{range $o.Lines}}<p class="form-row"><label>{{.Title}} {{.Variant}} <input type="number" name="qty_{{.SKU}}" min="0" max="{{.Quantity}}" value="0" size="3"></label></p>{{end}}
-<p><label><input type="checkbox" name="shipping" value="1"> include the shipping cost</label></p>
-<p class="form-row"><label>or an amount <input name="amount" size="8" placeholder="5.00"></label> <label>note <input name="note" size="20"></label></p>
-<p><label><input type="checkbox" name="full" value="1"> or everything still refundable</label></p>
-<button class="button" type="submit">Refund</button></form></details>{{end}}
-{{if .CanCancel}}<form method="post" action="/admin/orders/{{$o.ID}}/cancel"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button" type="submit">Cancel order (refunds a paid order in full)</button></form>{{end}}
-{{if $o.OpenRefunds}}<form method="post" action="/admin/orders/{{$o.ID}}/sync"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button button--link" type="submit">Check refunds with the provider now</button></form>{{end}}
-</div>
-
-{{if $o.Returns}}<h2>Returns</h2><table class="sf-lines cart-table"><thead><tr><th>Code</th><th>State</th><th>Items</th><th>Requested</th><th>Received</th><th>Refunded</th><th>Reason</th></tr></thead><tbody>
-{{range $o.Returns}}<tr><td>{{.Code}}</td><td>{{.State}}</td><td>{{range .Lines}}{{.Quantity}} × {{.Title}} {{.Variant}}<br>{{end}}</td><td>{{when .RequestedAt $z}}</td><td>{{when .ReceivedAt $z}}</td><td>{{when .RefundedAt $z}}</td><td>{{.Reason}}</td></tr>{{end}}
-</tbody></table>{{end}}
-{{if $o.Refunds}}<h2>Refunds</h2><table class="sf-lines cart-table"><thead><tr><th>Id</th><th class="num">Amount</th><th>Why</th><th>Status</th><th>Provider</th><th>Note</th></tr></thead><tbody>
-{{range $o.Refunds}}<tr><td>{{.ID}}</td><td class="num">{{eur .Amount $c}}</td><td>{{.Reason}} {{.ReturnCode}}</td><td>{{.Status}}</td><td>{{.ProviderID}}</td><td>{{.LastError}}</td></tr>{{end}}
-</tbody></table>{{end}}
-
-<h2>History</h2>
-<table class="sf-history cart-table"><thead><tr><th>When</th><th>Who</th><th>What</th></tr></thead><tbody>
-{{range $o.History}}<tr><td>{{when .At $z}}</td><td>{{.By}}</td><td>{{if ne .From .To}}{{.From}} → {{.To}}{{end}} {{.Note}}</td></tr>{{end}}
-</tbody></table>
-</div>
-{{end}}
-`

@@ -139,7 +139,6 @@ func (s *Sidecar) shipmentFor(o *order.Order) carrier.Shipment {
 	return sh
 }
 
-
 var errNotShippable = errors.New("not shippable")
 
 // createLabel makes the order's parcel and label and marks it shipped (a

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 	"strconv"
 	"sync"
@@ -308,11 +307,4 @@ func (s *Sidecar) adminAlerts7d() []adminAlert {
 			Last: r.Seen.In(s.zone()).Format("2006-01-02 15:04")})
 	}
 	return out
-}
-
-func init() {
-	template.Must(pages.New("admin-ops").Parse(`{{define "admin-alerts"}}{{if .}}<section class="sf-admin-alerts notice" role="alert" aria-labelledby="sf-alerts-h">
-<h2 id="sf-alerts-h">Needs your attention</h2><ul>
-{{range .}}<li><strong>{{.Title}}</strong> ({{.Count}}×, last {{.Last}}): {{.Detail}}<br><span class="small">{{.Do}}</span></li>
-{{end}}</ul></section>{{end}}{{end}}`))
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,32 +145,6 @@ func (s *Sidecar) formRetryMail(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, back)
 }
-
-func init() {
-	template.Must(pages.New("admin-mail-templates").Parse(mailFailTemplates))
-}
-
-const mailFailTemplates = `
-{{define "admin-mail-problems"}}{{$csrf := .CSRF}}{{$back := .Back}}
-<table class="sf-lines cart-table sf-mail-failed"><thead><tr><th scope="col">E-mail</th><th scope="col">Order</th><th scope="col">To</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Status</th><th scope="col"></th></tr></thead><tbody>
-{{range .Mails}}<tr data-mail="{{.ID}}"><td>{{.Kind}}</td><td>{{if .OrderID}}<a href="/admin/orders/{{.OrderID}}">{{.OrderID}}</a>{{end}}</td><td>{{.To}}</td><td>{{.Attempts}}</td><td>{{.LastError}}</td>
-<td>{{if .Dead}}<strong>given up</strong>{{else}}retrying{{end}}</td>
-<td><form method="post" action="/admin/mail/retry"><input type="hidden" name="csrf" value="{{$csrf}}"><input type="hidden" name="id" value="{{.ID}}">{{if $back}}<input type="hidden" name="back" value="{{$back}}">{{end}}<button class="button" type="submit">Retry now</button></form></td></tr>
-{{end}}</tbody></table>
-{{end}}
-
-{{define "admin-mail"}}
-<div class="wrap sf-admin sf-admin-mail">
-{{template "admin-nav" .CSRF}}
-<h1>E-mail not sent</h1>
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-<p>{{.P.Dead}} given up · {{.P.Retrying}} still being retried. A message is tried 12 times over about a day and a half; then it is given up and the customer has not got it.
-Fix the cause (the mail server settings, SHOP_SMTP_*, or the address on the order), then press "Retry now", or contact the customer yourself.</p>
-{{if .P.Failed}}{{template "admin-mail-problems" .Rows}}{{else}}<p class="muted">Every e-mail went out.</p>{{end}}
-</div>
-{{end}}
-`
 
 // mailRowsData is the data of the admin-mail-problems template (Back: the
 // page to come back to after a retry).

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -121,72 +120,3 @@ func (s *Sidecar) pagePickList(c *gin.Context) {
 	s.page(c, http.StatusOK, "pick-list", "Pick list", map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
 		"Date": s.now().In(zone).Format("2006-01-02 15:04")})
 }
-
-func init() {
-	template.Must(pages.New("packing").Parse(packingTemplates))
-	addPhrases(map[string]map[string]string{
-		"nl": {"slip.title": "Pakbon", "slip.order": "Bestelling", "slip.date": "Besteld op", "slip.to": "Voor",
-			"slip.items": "In dit pakket", "slip.gift": "Een bericht voor jou",
-			"slip.returns": "Niet helemaal goed? Terugsturen kan tot %d dagen na ontvangst, via de link in je bevestigingsmail.",
-			"slip.print":   "Afdrukken"},
-		"en": {"slip.title": "Packing slip", "slip.order": "Order", "slip.date": "Ordered on", "slip.to": "For",
-			"slip.items": "In this parcel", "slip.gift": "A note for you",
-			"slip.returns": "Not quite right? You can send things back up to %d days after delivery, through the link in your confirmation e-mail.",
-			"slip.print":   "Print"},
-	})
-}
-
-// printCSS hides the site's frame and the buttons on paper.
-const printCSS = `<style>
-.sf-slip td:nth-child(2), .sf-slip td:nth-child(4) { white-space: nowrap; }
-.sf-slip .sf-gift { border: 1px dashed currentColor; padding: 1rem; margin: 1.5rem 0; font-style: italic; white-space: pre-line; }
-.sf-slip .sf-thanks { margin-top: 2rem; font-weight: 600; }
-.sf-slip table, .sf-pick table { width: 100%; border-collapse: collapse; }
-.sf-slip td, .sf-slip th, .sf-pick td, .sf-pick th { border-bottom: 1px solid #ccc; padding: .35rem .25rem; text-align: left; vertical-align: top; }
-.sf-check { display: inline-block; width: 1rem; height: 1rem; border: 1px solid currentColor; }
-@media print {
-  .site-header, .site-footer, .skip-link, .sf-admin-nav, .sf-noprint { display: none !important; }
-  body { background: #fff; color: #000; font-size: 11pt; }
-  .sf-slip, .sf-pick { max-width: none; margin: 0; }
-  .sf-pick-order { break-inside: avoid; }
-  a { color: #000; text-decoration: none; }
-  @page { margin: 15mm; }
-}
-</style>`
-
-const packingTemplates = `
-{{define "packing-slip"}}{{$l := .Lang}}` + printCSS + `
-<div class="wrap sf-slip">
-<p class="sf-noprint"><a href="/admin/orders/{{.Number}}">← {{.Number}}</a> · <button type="button" class="button" onclick="window.print()">{{t $l "slip.print"}}</button></p>
-<h1>{{.Shop}} · {{t $l "slip.title"}}</h1>
-<p>{{t $l "slip.order"}} <strong>{{.Number}}</strong> · {{t $l "slip.date"}} {{.Date}}</p>
-<p>{{t $l "slip.to"}}:<br>{{range $i, $a := .Address}}{{if $i}}<br>{{end}}{{$a}}{{end}}</p>
-{{with .PickupPoint}}<p class="sf-pickup-point"><strong>{{t $l "pickup.at"}}:</strong> {{.}}</p>{{end}}
-<h2>{{t $l "slip.items"}}</h2>
-<table><tbody>
-{{range .Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}} ×</td><td>{{.Title}}{{if .Variant}} <small>({{.Variant}})</small>{{end}}</td><td><small>{{.SKU}}</small></td></tr>
-{{end}}</tbody></table>
-{{if not .GiftNote}}{{template "totals" .}}{{end}}{{/* a gift's slip shows no prices */}}
-{{if .GiftNote}}<div class="sf-gift"><strong>{{t $l "slip.gift"}}</strong><br>{{.GiftNote}}</div>{{end}}
-{{if .ThankYou}}<p class="sf-thanks">{{.ThankYou}}</p>{{end}}
-<p class="small">{{.ReturnNote}}</p>
-</div>
-{{end}}
-
-{{define "pick-list"}}` + printCSS + `
-<div class="wrap sf-pick">
-<p class="sf-noprint"><a href="/admin/">← Orders</a> · <button type="button" class="button" onclick="window.print()">Print</button></p>
-<h1>Pick list · {{.Date}}</h1>
-{{if not .L.Orders}}<p>No paid orders waiting to be packed.</p>{{else}}
-<h2>Take from the shelf</h2>
-<table><thead><tr><th></th><th>Units</th><th>Product</th><th>SKU</th><th>Orders</th></tr></thead><tbody>
-{{range .L.Lines}}<tr><td><span class="sf-check" aria-hidden="true"></span></td><td>{{.Quantity}}</td><td>{{.Title}} {{.Variant}}</td><td>{{.SKU}}</td><td>{{range $i, $o := .Orders}}{{if $i}}, {{end}}{{$o}}{{end}}</td></tr>
-{{end}}</tbody></table>
-<h2>Orders to pack ({{len .L.Orders}}), oldest first</h2>
-{{range .Rows}}<div class="sf-pick-order"><h3><a href="/admin/orders/{{.ID}}">{{.ID}}</a> · {{.Customer}} · paid {{.Paid}}{{if .GiftNote}} · <strong>gift note</strong>{{end}}</h3>
-<ul>{{range .Lines}}<li>{{.}}</li>{{end}}</ul>
-<p class="sf-noprint"><a href="/admin/orders/{{.ID}}/packing-slip">Packing slip</a></p></div>
-{{end}}{{end}}
-</div>
-{{end}}
-`

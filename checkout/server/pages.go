@@ -24,12 +24,17 @@ import (
 // page renders one of the page templates inside the theme's shell.
 func (s *Sidecar) page(c *gin.Context, status int, name, title string, data any) {
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, name, data); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	doc := s.shells.get(s.lang(c)).render(title, htmlSafe(b.String()))
+	sh := s.shells.get(s.lang(c))
+	if strings.HasPrefix(c.Request.URL.Path, "/admin") {
+		// The owner's pages: a plain frame of their own in the shop's language.
+		sh = adminShell(s.shells.defaultLang())
+	}
+	doc := sh.render(title, htmlSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Data(status, "text/html; charset=utf-8", doc)
 }
@@ -332,7 +337,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
 		s.internal(c, "render checkout summary", err)
 		return
 	}

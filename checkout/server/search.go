@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	_ "embed"
-	"html/template"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,26 +20,6 @@ import (
 
 // maxSearchHits is how many results the page lists.
 const maxSearchHits = 30
-
-//go:embed search.html
-var searchHTML string
-
-var searchPage = template.Must(template.New("search").Funcs(pageFuncs).Parse(searchHTML))
-
-func init() {
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"search.title": "Zoeken", "search.label": "Zoek in de winkel", "search.button": "Zoek",
-			"search.count": "%d resultaten voor ‘%s’", "search.none": "Niets gevonden voor ‘%s’. Probeer een ander woord, of kijk in de categorieën.",
-			"search.kind.product": "Product", "search.kind.story": "Verhaal", "search.kind.guide": "Gids", "search.kind.maker": "Maker",
-		},
-		"en": {
-			"search.title": "Search", "search.label": "Search the shop", "search.button": "Search",
-			"search.count": "%d results for ‘%s’", "search.none": "Nothing found for ‘%s’. Try another word, or look in the categories.",
-			"search.kind.product": "Product", "search.kind.story": "Story", "search.kind.guide": "Guide", "search.kind.maker": "Maker",
-		},
-	})
-}
 
 // searchIndexes holds the site's index per language, reloaded with the catalog.
 type searchIndexes struct {
@@ -103,7 +81,7 @@ func (s *Sidecar) pageSearch(c *gin.Context) {
 		v.Hits = ix.Search(q, maxSearchHits)
 	}
 	var b bytes.Buffer
-	if err := searchPage.ExecuteTemplate(&b, "search", v); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "search", v); err != nil {
 		s.internal(c, "render search page", err)
 		return
 	}

@@ -77,8 +77,9 @@ input,select,button{font:inherit;padding:.4rem}label{display:block;margin-top:.6
 // shells holds the theme's shell per language; reloaded with the catalog.
 type shells struct {
 	mu     sync.RWMutex
-	def    *shell            // default language (/_shell/index.html)
-	byLang map[string]*shell // by lang
+	def    *shell             // default language (/_shell/index.html)
+	byLang map[string]*shell  // by lang
+	pages  *template.Template // the embedded page templates with the theme's overrides; nil: none
 }
 
 // shellReader reads a file next to the catalog.

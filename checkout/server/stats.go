@@ -190,36 +190,5 @@ func (s *Sidecar) adminStatsPage(c *gin.Context) {
 	s.page(c, http.StatusOK, "admin-stats", "Admin · figures", d)
 }
 
-func init() {
-	pages.Funcs(template.FuncMap{"pct": func(v float64) float64 { return v * 100 }})
-	template.Must(pages.New("keep-stats").Parse(`
-{{define "admin-stats"}}{{$r := .A.Retention}}
-<div class="wrap sf-admin sf-admin-stats">
-{{template "admin-nav" .CSRF}}
-<h1>Figures</h1>
-<form method="get" action="/admin/stats/" class="sf-admin-period"><label>From <input type="date" name="from" value="{{.From}}"></label>
-<label>to <input type="date" name="to" value="{{.To}}"></label> <button type="submit" class="button">Show</button></form>
-<svg class="sf-chart" role="img" aria-label="Retention and on-time rates" width="520" height="{{.Height}}" viewBox="0 0 520 {{.Height}}" xmlns="http://www.w3.org/2000/svg">
-{{range .Bars}}<g transform="translate(0,{{.Y}})"><text x="0" y="17" font-size="13" fill="currentColor">{{.Label}}</text>
-<rect x="160" y="4" width="300" height="18" fill="#e5e5e5"></rect><rect x="160" y="4" width="{{.W}}" height="18" fill="#2f6f4f"></rect>
-{{if .TX}}<line x1="{{.TX}}" x2="{{.TX}}" y1="0" y2="26" stroke="#b00" stroke-width="2"></line>{{end}}
-<text x="466" y="17" font-size="13" fill="currentColor">{{.Text}}</text></g>
-{{end}}</svg>
-<p class="muted small">Red mark: the on-time target ({{printf "%.0f" (pct .A.Target)}}%).</p>
-<h2>Retention</h2>
-<table class="sf-lines cart-table"><tbody>
-<tr><th scope="row">Paid orders</th><td class="num">{{$r.Orders}}</td></tr>
-<tr><th scope="row">Customers</th><td class="num">{{$r.Customers}}</td></tr>
-<tr><th scope="row">Repeat customers</th><td class="num">{{$r.RepeatCustomers}} ({{printf "%.0f" (pct $r.RepeatRate)}}%)</td></tr>
-<tr><th scope="row">Median days between orders</th><td class="num">{{printf "%.1f" $r.MedianDays}} ({{$r.Intervals}} repeat orders)</td></tr>
-<tr><th scope="row">Review rate</th><td class="num">{{$r.Reviewed}} of {{$r.Delivered}} delivered ({{printf "%.0f" (pct $r.ReviewRate)}}%)</td></tr>
-<tr><th scope="row">Return rate</th><td class="num">{{$r.Returned}} of {{$r.Orders}} ({{printf "%.0f" (pct $r.ReturnRate)}}%)</td></tr>
-</tbody></table>
-<h2>Delivery promises</h2>
-{{if .A.Methods}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Method</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">On time</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Latest</th><th scope="col" class="num">Extra days now</th></tr></thead><tbody>
-{{range .A.Methods}}<tr><td>{{.Name}}</td><td class="num">{{.Delivered}}</td><td class="num">{{.OnTime}}</td><td class="num">{{printf "%.0f" (pct .Rate)}}%</td><td class="num">{{if .MaxLate}}{{.MaxLate}} d late{{end}}</td><td class="num">{{.ExtraDays}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted">No deliveries in this period.</p>{{end}}
-{{range .A.Notes}}<p class="muted small">{{.}}</p>{{end}}
-</div>
-{{end}}`))
-}
+// statsFuncs are the functions of the figures page (templates/stats.html).
+var statsFuncs = template.FuncMap{"pct": func(v float64) float64 { return v * 100 }}

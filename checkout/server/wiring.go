@@ -228,6 +228,9 @@ func (s *Sidecar) loadShells(ctx context.Context) {
 	for _, err := range s.shells.load(ctx, s.catalog.ReadSibling) {
 		s.log.Warn("shell page: using the built-in page where it is missing", "err", err)
 	}
+	for _, err := range s.shells.loadTheme(ctx, s.catalog.ReadSibling) {
+		s.log.Warn("theme's sidecar bundle: using the embedded words and templates", "err", err)
+	}
 	s.loadSearch(ctx)
 }
 

@@ -2,7 +2,9 @@ package local
 
 import (
 	"bytes"
+	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // Handler serves the local provider's hosted payment page:
@@ -36,39 +39,21 @@ type pageText struct {
 	StatusNames                                                                         map[payment.Status]string
 }
 
-var pageTexts = map[string]pageText{
-	"nl": {
-		Title:       "Testbetaling",
-		Intro:       "Dit is de ingebouwde testbetaalomgeving: er wordt geen echt geld overgemaakt. Kies de uitkomst van de betaling.",
-		Amount:      "Bedrag",
-		Description: "Omschrijving",
-		Status:      "Status",
-		Done:        "Deze betaling is afgerond en kan niet meer veranderen.",
-		Back:        "Terug naar de winkel",
-		NotFound:    "Deze betaling bestaat niet.",
-		Forbidden:   "Dit formulier moet vanaf deze website verstuurd worden.",
-		Refused:     "Deze statuswijziging is niet mogelijk.",
-		Labels: map[payment.Status]string{payment.StatusPaid: "Betaald", payment.StatusFailed: "Mislukt", payment.StatusCanceled: "Geannuleerd",
-			payment.StatusExpired: "Verlopen", payment.StatusPending: "In behandeling"},
-		StatusNames: map[payment.Status]string{payment.StatusOpen: "open", payment.StatusPending: "in behandeling", payment.StatusAuthorized: "geautoriseerd",
-			payment.StatusPaid: "betaald", payment.StatusFailed: "mislukt", payment.StatusCanceled: "geannuleerd", payment.StatusExpired: "verlopen"},
-	},
-	"en": {
-		Title:       "Test payment",
-		Intro:       "This is the built-in test payment page: no real money moves. Choose how the payment ends.",
-		Amount:      "Amount",
-		Description: "Description",
-		Status:      "Status",
-		Done:        "This payment is complete and can no longer change.",
-		Back:        "Back to the shop",
-		NotFound:    "This payment does not exist.",
-		Forbidden:   "This form must be sent from this website.",
-		Refused:     "This status change is not possible.",
-		Labels: map[payment.Status]string{payment.StatusPaid: "Paid", payment.StatusFailed: "Failed", payment.StatusCanceled: "Canceled",
-			payment.StatusExpired: "Expired", payment.StatusPending: "Pending"},
-		StatusNames: map[payment.Status]string{payment.StatusOpen: "open", payment.StatusPending: "pending", payment.StatusAuthorized: "authorized",
-			payment.StatusPaid: "paid", payment.StatusFailed: "failed", payment.StatusCanceled: "canceled", payment.StatusExpired: "expired"},
-	},
+// textsFor is the page's words in lang from the shared translation source
+// (keys "pay.*" in the theme's i18n files, package words).
+func textsFor(lang string) pageText {
+	w := words.Section(lang, "pay.")
+	t := pageText{Title: w["title"], Intro: w["intro"], Amount: w["amount"], Description: w["description"],
+		Status: w["status"], Done: w["done"], Back: w["back"], NotFound: w["notfound"], Forbidden: w["forbidden"],
+		Refused: w["refused"], Labels: map[payment.Status]string{}, StatusNames: map[payment.Status]string{}}
+	for k, v := range w {
+		if st, ok := strings.CutPrefix(k, "label."); ok {
+			t.Labels[payment.Status(st)] = v
+		} else if st, ok := strings.CutPrefix(k, "status."); ok {
+			t.StatusNames[payment.Status(st)] = v
+		}
+	}
+	return t
 }
 
 // buttonOrder is the order of the outcome buttons.
@@ -93,33 +78,25 @@ type pageData struct {
 	BackURL     string
 }
 
-var pageBody = template.Must(template.New("pay").Parse(`<section class="sf-pay">
-<h1>{{.T.Title}}</h1>
-{{if .Message}}<p class="sf-pay-message" role="alert">{{.Message}}</p>{{end}}
-{{if .Found}}<p>{{.T.Intro}}</p>
-<dl>
-<dt>{{.T.Amount}}</dt><dd class="sf-pay-amount">{{.Amount}}</dd>
-<dt>{{.T.Description}}</dt><dd>{{.Description}}</dd>
-<dt>{{.T.Status}}</dt><dd class="sf-pay-status">{{.StatusName}}</dd>
-</dl>
-{{if .Final}}<p>{{.T.Done}}</p>{{else}}<form method="post" action="{{.Action}}">
-<input type="hidden" name="lang" value="{{.Lang}}">
-{{range .Buttons}}<button type="submit" name="status" value="{{.Status}}">{{.Label}}</button>
-{{end}}</form>{{end}}
-{{if .BackURL}}<p><a href="{{.BackURL}}">{{.T.Back}}</a></p>{{end}}
-{{end}}</section>
-`))
+// templateFiles are the test payment page's templates (its words are in the
+// shared translation source, keys "pay.*").
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageFile is one of templateFiles.
+func pageFile(name string) string {
+	b, err := templateFiles.ReadFile("templates/" + name)
+	if err != nil {
+		panic(fmt.Sprintf("payment page template %s: %v", name, err))
+	}
+	return string(b)
+}
+
+var pageBody = template.Must(template.New("pay").Parse(pageFile("pay.html")))
 
 // plainPage is the document used when LocalOptions.Page is nil.
-var plainPage = template.Must(template.New("doc").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>{{.Title}}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#222}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-button{font:inherit;margin:.25rem .25rem 0 0;padding:.5rem 1rem;border:1px solid #555;border-radius:.25rem;background:#f4f4f4;cursor:pointer}
-button[value=paid]{background:#1a7f37;color:#fff;border-color:#1a7f37}.sf-pay-message{color:#a40e26}</style>
-</head><body><main id="main">{{.Body}}</main></body></html>
-`))
+var plainPage = template.Must(template.New("doc").Parse(pageFile("doc.html")))
 
 // pageLang picks nl or en: the form or query "lang", else the payment's
 // locale, else nl.
@@ -154,7 +131,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 	} else {
 		lang = pageLang(r, "")
 	}
-	t := pageTexts[lang]
+	t := textsFor(lang)
 	d := pageData{T: t, Lang: lang, Message: message}
 	switch {
 	case errors.Is(err, payment.ErrNotFound):
@@ -213,7 +190,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if !l.sameOrigin(r) {
-		l.render(w, r, http.StatusForbidden, pageTexts[pageLang(r, "")].Forbidden)
+		l.render(w, r, http.StatusForbidden, textsFor(pageLang(r, "")).Forbidden)
 		return
 	}
 	id := r.PathValue("id")
@@ -224,7 +201,7 @@ func (l *Local) serveChoice(w http.ResponseWriter, r *http.Request) {
 		l.render(w, r, http.StatusNotFound, "")
 		return
 	case errors.Is(err, payment.ErrFinal), errors.Is(err, payment.ErrInvalid):
-		l.render(w, r, http.StatusConflict, pageTexts[pageLang(r, "")].Refused)
+		l.render(w, r, http.StatusConflict, textsFor(pageLang(r, "")).Refused)
 		return
 	case err != nil:
 		l.opts.Logger.Error("local payment choice", "payment", id, "error", err)
