@@ -30,36 +30,10 @@ type Legal struct {
 	InvoiceNumber     string // set when the invoice PDF is attached
 }
 
-// LegalWords holds the phrases of the legal block per language. The
-// order page uses them too, so both say the same.
-var LegalWords = map[string]map[string]string{
-	"nl": {
-		"title":      "Wie wij zijn en wat je rechten zijn",
-		"kvk":        "KvK",
-		"vat_id":     "Btw-id",
-		"total":      "Het totaalbedrag van %s is inclusief btw en alle kosten (ook verzending).",
-		"withdrawal": "Bedenktijd: je mag je bestelling binnen %d dagen na ontvangst zonder opgave van reden herroepen (de wet geeft 14 dagen).",
-		"how":        "Zo gebruik je dat recht: meld je retour aan via je bestelling (%s), of stuur ons het modelformulier voor herroeping (%s) of een ander duidelijk bericht.",
-		"terms":      "Op je bestelling zijn onze algemene voorwaarden van toepassing: %s",
-		"invoice":    "Je factuur %s zit als PDF bij deze e-mail.",
-		"return":     "retour aanmelden",
-		"form":       "modelformulier",
-		"terms_link": "algemene voorwaarden",
-	},
-	"en": {
-		"title":      "Who we are and your rights",
-		"kvk":        "Chamber of Commerce (KvK)",
-		"vat_id":     "VAT ID",
-		"total":      "The total of %s includes VAT and all costs (shipping too).",
-		"withdrawal": "Right of withdrawal: you may withdraw from your order within %d days of receiving it without giving a reason (the law gives 14 days).",
-		"how":        "To use it: register your return from your order (%s), or send us the model withdrawal form (%s) or any other clear statement.",
-		"terms":      "Our terms and conditions apply to your order: %s",
-		"invoice":    "Your invoice %s is attached to this e-mail as a PDF.",
-		"return":     "register a return",
-		"form":       "model withdrawal form",
-		"terms_link": "terms and conditions",
-	},
-}
+// LegalWords is the legal block's words in lang (keys "mail.legal.*" in
+// the theme's i18n files). The order page uses them too, so both say the
+// same.
+func LegalWords(lang string) map[string]string { return sectionWords("mail.legal.", lang) }
 
 type legalData struct {
 	*Legal
@@ -69,23 +43,8 @@ type legalData struct {
 var legalFuncs = map[string]any{"f": fmt.Sprintf}
 
 func init() {
-	texttemplate.Must(textTmpl.New("legal-text").Funcs(legalFuncs).Parse(`{{$w := .LegalW}}{{with .Legal}}
-{{$w.title}}:
-{{.ShopName}}{{range .Address}}, {{.}}{{end}}
-{{.Email}}{{with .Phone}} · {{.}}{{end}}
-{{$w.kvk}} {{.KvK}} · {{$w.vat_id}} {{.VATID}}
-{{f $w.total .Total}}
-{{f $w.withdrawal .WithdrawalDays}}
-{{f $w.how .ReturnURL .WithdrawalFormURL}}
-{{f $w.terms .TermsURL}}
-{{with .InvoiceNumber}}{{f $w.invoice .}}
-{{end}}{{end}}`))
-	htmltemplate.Must(htmlTmpl.New("legal-html").Funcs(legalFuncs).Parse(`{{$w := .LegalW}}{{with .Legal}}<h2 style="font-size:1.1rem">{{$w.title}}</h2>
-<p style="font-size:.9em">{{.ShopName}}<br>{{range .Address}}{{.}}<br>{{end}}<a href="mailto:{{.Email}}">{{.Email}}</a>{{with .Phone}} · {{.}}{{end}}<br>{{$w.kvk}} {{.KvK}} · {{$w.vat_id}} {{.VATID}}</p>
-<p style="font-size:.9em">{{f $w.total .Total}}</p>
-<p style="font-size:.9em">{{f $w.withdrawal .WithdrawalDays}} <a href="{{.ReturnURL}}">{{$w.return}}</a> · <a href="{{.WithdrawalFormURL}}">{{$w.form}}</a></p>
-<p style="font-size:.9em"><a href="{{.TermsURL}}">{{$w.terms_link}}</a></p>
-{{with .InvoiceNumber}}<p style="font-size:.9em">{{f $w.invoice .}}</p>{{end}}{{end}}`))
+	texttemplate.Must(textTmpl.New("legal-text").Funcs(legalFuncs).Parse(textFile("legal.txt")))
+	htmltemplate.Must(htmlTmpl.New("legal-html").Funcs(legalFuncs).Parse(textFile("legal.html")))
 }
 
 // Attachment is a file sent with a message (the invoice PDF).

@@ -129,7 +129,7 @@ func Shipped(s Summary) (subject, text, html string, err error) {
 
 func render(s Summary, kind, intro string) (string, string, error) {
 	w := wordsFor(s.Lang)
-	d := mailData{Summary: s, LegalW: langWords(LegalWords, s.Lang), Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
+	d := mailData{Summary: s, LegalW: LegalWords(s.Lang), Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
 		Intro: intro, Quest: fmt.Sprintf(w["questions"], s.ShopEmail)}
 	var tb, hb bytes.Buffer
 	if err := textTmpl.Execute(&tb, d); err != nil {

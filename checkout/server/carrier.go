@@ -748,64 +748,7 @@ func km(m int) string {
 
 func init() {
 	adminNotices["label"] = "Label ready; the order is shipped and the customer gets an e-mail with the tracking link."
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"pickup.legend":       "Afhaalpunt",
-			"pickup.postcode":     "Postcode om in de buurt te zoeken",
-			"pickup.find":         "Zoek afhaalpunten",
-			"pickup.choose":       "Kies een afhaalpunt.",
-			"pickup.bad_postcode": "Vul een geldige postcode in om afhaalpunten te zoeken.",
-			"pickup.unavailable":  "De afhaalpunten zijn nu niet op te vragen; probeer het zo nog eens of kies een andere verzendwijze.",
-			"pickup.none":         "Geen afhaalpunten gevonden bij deze postcode.",
-			"pickup.at":           "Afhalen bij",
-		},
-		"en": {
-			"pickup.legend":       "Pick-up point",
-			"pickup.postcode":     "Postcode to search near",
-			"pickup.find":         "Find pick-up points",
-			"pickup.choose":       "Choose a pick-up point.",
-			"pickup.bad_postcode": "Enter a valid postcode to find pick-up points.",
-			"pickup.unavailable":  "The pick-up points cannot be fetched right now; try again shortly or choose another shipping method.",
-			"pickup.none":         "No pick-up points found near this postcode.",
-			"pickup.at":           "Pick up at",
-		},
-	})
-	template.Must(pages.New("carrier").Funcs(template.FuncMap{"km": km}).Parse(carrierTemplates))
 }
 
-const carrierTemplates = `
-{{define "pickup-field"}}{{$l := .Lang}}{{with .Pickup}}{{if .Show}}
-<fieldset class="sf-field form-row sf-pickup{{if $.Errors.pickup_point}} sf-invalid{{end}}" data-sf-pickup data-methods="{{.Methods}}" data-none="{{t $l "pickup.none"}}" data-unavailable="{{t $l "pickup.unavailable"}}"{{if not .Active}} hidden{{end}}>
-<legend>{{t $l "pickup.legend"}}</legend>
-<p><label for="f-pickup_postcode">{{t $l "pickup.postcode"}}</label>
-<input id="f-pickup_postcode" name="pickup_postcode" value="{{.Postcode}}" autocomplete="postal-code" size="8">
-<button name="find_points" value="1" class="button" data-sf-find-points>{{t $l "pickup.find"}}</button></p>
-<div data-sf-pickup-list aria-live="polite">
-{{with .Message}}<p class="muted">{{.}}</p>{{end}}
-{{range .Points}}<label><input type="radio" name="pickup_point" value="{{.ID}}"{{if eq .ID $.Pickup.Chosen}} checked{{end}}{{if $.Errors.pickup_point}} aria-describedby="e-pickup_point"{{end}}> {{.Name}}, {{.Street}}, {{.City}}{{with km .DistanceM}} <small class="muted">({{.}})</small>{{end}}</label>
-{{end}}</div>{{with $.Errors.pickup_point}}<span id="e-pickup_point" class="sf-error field-error">{{.}}</span>{{end}}
-</fieldset><script src="/checkout/pickup.js" defer></script>{{end}}{{end}}{{end}}
-
-{{define "order-pickup"}}{{with .}}<p class="sf-pickup-point"><strong>{{t $.Lang "pickup.at"}}:</strong> {{.}}</p>{{end}}{{end}}
-
-{{define "admin-carrier"}}{{$o := .O}}
-{{with index $o.Meta "pickup_point"}}<p><strong>Pick-up point:</strong> {{.}}</p>{{end}}
-{{if index $o.Meta "parcel_id"}}<p>Label: <a href="/admin/orders/{{$o.ID}}/label?size=A6" data-label="A6">A6 (label printer)</a> · <a href="/admin/orders/{{$o.ID}}/label?size=A4" data-label="A4">A4 (normal printer)</a></p>
-{{else}}{{if or .CanPack .CanShip}}<form method="post" action="/admin/orders/{{$o.ID}}/label"><input type="hidden" name="csrf" value="{{.CSRF}}"><button class="button button--primary" type="submit" data-create-label>Create label and ship</button></form>{{end}}{{end}}
-{{end}}
-
-{{define "admin-labels"}}
-<div class="wrap sf-admin sf-admin-labels">
-{{template "admin-nav" .CSRF}}
-<h1>Labels</h1>
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-{{if .Pages}}<p class="sf-todays-labels"><strong>Print today's {{.Today}} label(s) in one PDF:</strong>{{range .Pages}} {{if gt . 1}}(part {{.}}) {{end}}<a href="/admin/labels.pdf?size=A6&amp;page={{.}}" data-labels="A6">A6 (label printer)</a> · <a href="/admin/labels.pdf?size=A4&amp;page={{.}}" data-labels="A4">A4</a>{{end}}</p>{{end}}
-{{if .Manual}}<p class="notice">No carrier account is set: labels are bought elsewhere and the tracking code typed on each order. Set SHOP_SENDCLOUD_PUBLIC_KEY and SHOP_SENDCLOUD_SECRET_KEY to make labels here (docs/carriers.md).</p>{{end}}
-{{if .Rows}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Order</th><th scope="col">State</th><th scope="col">Tracking</th><th scope="col">Label</th></tr></thead><tbody>
-{{range .Rows}}<tr data-order="{{.Order}}"><td><a href="/admin/orders/{{.Order}}">{{.Order}}</a></td><td>{{.State}}</td><td>{{if .TrackingURL}}<a href="{{.TrackingURL}}" rel="noopener">{{.TrackingCode}}</a>{{else}}{{.TrackingCode}}{{end}}</td>
-<td>{{if .LabelA6}}<a href="{{.LabelA6}}">A6</a> · <a href="{{.LabelA4}}">A4</a>{{end}}{{with .Error}}<span class="sf-error">{{.}}</span>{{end}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted">No orders to ship.</p>{{end}}
-{{if not .Manual}}<form method="post" action="/admin/labels"><input type="hidden" name="csrf" value="{{.CSRF}}"><button class="button button--primary" type="submit">Create the labels of every order to ship ({{.Carrier}})</button></form>{{end}}
-</div>
-{{end}}
-`
+// carrierFuncs are the functions of templates/carrier.html.
+var carrierFuncs = template.FuncMap{"km": km}

@@ -254,61 +254,18 @@ func (s *Sidecar) legalHTML(o *order.Order, lang string) template.HTML {
 		Invoice  string
 		Credits  []string
 		ShowLink bool
-	}{L: s.legal(o, lang), W: mail.LegalWords[lang], Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
+	}{L: s.legal(o, lang), W: mail.LegalWords(lang), Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {
 			d.Credits = append(d.Credits, r.CreditNote)
 		}
 	}
 	var b bytes.Buffer
-	if err := legalTmpl.Execute(&b, d); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "legal", d); err != nil {
 		s.log.Error("render legal block", "order", o.ID, "err", err)
 		return ""
 	}
 	return template.HTML(b.String()) // html/template escaped it
-}
-
-var legalTmpl = template.Must(template.New("legal").Funcs(pageFuncs).Funcs(template.FuncMap{"f": fmt.Sprintf}).Parse(`
-{{if .Invoice}}<h2>{{t .Lang "inv.title"}}</h2>
-<ul class="sf-invoices">
-<li><a href="/order/{{.Token}}/invoice/{{.Invoice}}.pdf" download>{{t .Lang "inv.invoice"}} {{.Invoice}} (PDF)</a></li>
-{{range .Credits}}<li><a href="/order/{{$.Token}}/invoice/{{.}}.pdf" download>{{t $.Lang "inv.credit"}} {{.}} (PDF)</a></li>
-{{end}}</ul>{{end}}
-<section class="sf-legal small" aria-labelledby="sf-legal-h">{{$w := .W}}{{with .L}}
-<h2 id="sf-legal-h">{{$w.title}}</h2>
-<p>{{.ShopName}}<br>{{range .Address}}{{.}}<br>{{end}}<a href="mailto:{{.Email}}">{{.Email}}</a>{{with .Phone}} · {{.}}{{end}}<br>{{$w.kvk}} {{.KvK}} · {{$w.vat_id}} {{.VATID}}</p>
-<p>{{f $w.total .Total}}</p>
-<p>{{f $w.withdrawal .WithdrawalDays}} <a href="{{.ReturnURL}}">{{$w.return}}</a> · <a href="{{.WithdrawalFormURL}}">{{$w.form}}</a></p>
-<p><a href="{{.TermsURL}}">{{$w.terms_link}}</a></p>{{end}}
-</section>`))
-
-func init() {
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"inv.title":     "Factuur",
-			"inv.invoice":   "Factuur",
-			"inv.credit":    "Creditnota",
-			"co.company":    "Bedrijfsnaam (alleen voor een zakelijke bestelling)",
-			"co.vat_id":     "Btw-nummer (zakelijk, voor btw verlegd binnen de EU)",
-			"co.vat_bad":    "Dit is geen btw-nummer van het land van het adres (bijv. BE0123456789).",
-			"co.terms":      "Met betalen ga je akkoord met onze",
-			"co.business":   "Zakelijk bestellen? Bedrijfsnaam en btw-nummer (optioneel)",
-			"co.terms_link": "algemene voorwaarden",
-			"sum.reverse":   "Btw verlegd (art. 138 en 196 Richtlijn 2006/112/EG): bedragen zonder btw.",
-		},
-		"en": {
-			"inv.title":     "Invoice",
-			"inv.invoice":   "Invoice",
-			"inv.credit":    "Credit note",
-			"co.company":    "Company name (business orders only)",
-			"co.vat_id":     "VAT number (business, for reverse charge within the EU)",
-			"co.vat_bad":    "This is not a VAT number of the address's country (e.g. BE0123456789).",
-			"co.terms":      "By paying you agree to our",
-			"co.business":   "Ordering for a business? Company and VAT number (optional)",
-			"co.terms_link": "terms and conditions",
-			"sum.reverse":   "VAT reverse charged (art. 138 and 196 Directive 2006/112/EC): amounts without VAT.",
-		},
-	})
 }
 
 // validateBusiness checks the optional company and VAT number: plain text
@@ -342,25 +299,18 @@ func (s *Sidecar) reverseCharge(t *cart.Totals, f checkoutForm) {
 	}
 }
 
-func init() {
-	pages.Funcs(template.FuncMap{
-		"business": func(lang, name, auto, value, err string) formField {
-			return formField{Lang: lang, Name: name, Label: "co." + name, Type: "text", Auto: auto, Value: value, Error: err, Optional: true}
-		},
-		"termsPath": func(lang string) string {
-			if lang != "en" {
-				lang = "nl"
-			}
-			return "/" + legalPages[lang]["terms"]
-		},
-	})
-	template.Must(pages.New("business-fields").Parse(`{{$l := .Lang}}
-<details class="sf-business form-row"{{if or .Form.Company .Form.VATID .Errors.company .Errors.vat_id}} open{{end}}>
-<summary>{{t $l "co.business"}}</summary>
-{{template "field" (business $l "company" "organization" .Form.Company (index .Errors "company"))}}
-{{template "field" (business $l "vat_id" "off" .Form.VATID (index .Errors "vat_id"))}}
-</details>`))
-	template.Must(pages.New("terms-note").Parse(`<p class="sf-terms small">{{t .Lang "co.terms"}} <a href="{{termsPath .Lang}}">{{t .Lang "co.terms_link"}}</a>.</p>`))
+// invoiceFuncs are the functions of templates/invoice.html.
+var invoiceFuncs = template.FuncMap{
+	"business": func(lang, name, auto, value, err string) formField {
+		return formField{Lang: lang, Name: name, Label: "co." + name, Type: "text", Auto: auto, Value: value, Error: err, Optional: true}
+	},
+	"termsPath": func(lang string) string {
+		if lang != "en" {
+			lang = "nl"
+		}
+		return "/" + legalPages[lang]["terms"]
+	},
+	"f": fmt.Sprintf,
 }
 
 // invoiceViews lists the order's invoice and credit notes for the JSON views.

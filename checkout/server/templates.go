@@ -30,7 +30,7 @@ var templateFiles embed.FS
 
 // pages is the embedded page templates, parsed once; a sidecar whose theme
 // overrides some of them renders with its own clone (Sidecar.pages).
-var pages = template.Must(template.New("pages").Funcs(pageFuncs).Funcs(statsFuncs).Funcs(adminFuncs).Funcs(retentionFuncs).
+var pages = template.Must(template.New("pages").Funcs(pageFuncs).Funcs(statsFuncs).Funcs(adminFuncs).Funcs(retentionFuncs).Funcs(carrierFuncs).Funcs(invoiceFuncs).
 	ParseFS(templateFiles, "templates/*.html"))
 
 // tmpl is the page templates this sidecar renders with: the embedded ones,
