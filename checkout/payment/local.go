@@ -62,7 +62,8 @@ type Local struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	refuseCancel atomic.Bool
+	refuseCancel  atomic.Bool
+	failRecurring atomic.Bool
 }
 
 var _ Provider = (*Local)(nil)
@@ -119,8 +120,10 @@ func NewLocal(db *bolt.DB, opts LocalOptions) (*Local, error) {
 		if _, err := b.CreateBucketIfNotExists(bucketPayments); err != nil {
 			return err
 		}
-		_, err = b.CreateBucketIfNotExists(bucketKeys)
-		return err
+		if _, err = b.CreateBucketIfNotExists(bucketKeys); err != nil {
+			return err
+		}
+		return recurringBuckets(tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("local payments: create bucket %s: %w", LocalBucket, err)
@@ -151,7 +154,7 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 	if req.Amount <= 0 {
 		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, ErrInvalid)
 	}
-	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || req.RedirectURL == "" {
+	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || (req.RedirectURL == "" && req.SequenceType != SequenceRecurring) {
 		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", ErrInvalid)
 	}
 	hash := requestHash(req)
@@ -178,6 +181,10 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 				return nil
 			}
 		}
+		mandate, err := checkSequence(root, req)
+		if err != nil {
+			return err
+		}
 		id, err := newID("tr_")
 		if err != nil {
 			return err
@@ -200,6 +207,13 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 			ReqHash:     hash,
 			ChangedAt:   now,
 		}
+		if req.SequenceType == SequenceFirst || req.SequenceType == SequenceRecurring {
+			rec.Payment.CustomerID, rec.Payment.SequenceType = req.CustomerID, req.SequenceType
+		}
+		if mandate != nil { // charged in the background, no checkout
+			rec.Payment.MandateID, rec.Payment.Method = mandate.ID, mandate.Method
+			rec.Payment.Status, rec.Payment.CheckoutURL = StatusPending, ""
+		}
 		if req.IdempotencyKey != "" {
 			if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
 				return err
@@ -211,7 +225,9 @@ func (l *Local) CreatePayment(ctx context.Context, req CreateRequest) (*Payment,
 	if err != nil {
 		return nil, fmt.Errorf("local create payment: %w", err)
 	}
-	return &out, nil
+	created := out
+	l.settleRecurring(ctx, &out)
+	return &created, nil
 }
 
 // GetPayment returns a payment; an open payment past its expiry becomes
@@ -269,6 +285,9 @@ func (l *Local) SetStatus(ctx context.Context, id string, status Status) (*Payme
 			return fmt.Errorf("payment cannot go from %s to %s: %w", r.Payment.Status, status, ErrInvalid)
 		}
 		l.apply(r, status)
+		if err := l.firstPaid(root, r); err != nil {
+			return err
+		}
 		rec = r
 		return putRecord(root, r)
 	})
@@ -410,7 +429,9 @@ func (l *Local) apply(r *localRecord, s Status) {
 	r.ChangedAt = now
 	if s == StatusPaid {
 		r.Payment.PaidAt = now
-		r.Payment.Method = "ideal"
+		if r.Payment.Method == "" {
+			r.Payment.Method = "ideal"
+		}
 	}
 	if s.Final() {
 		r.Payment.CheckoutURL = ""
