@@ -121,6 +121,13 @@ type Standing struct {
 	Title    string  `json:"title"`
 	Quantity int     `json:"quantity"`
 	Weeks    int     `json:"weeks"` // interval
+	// Frozen from the catalog at checkout, so a delivery is priced (and
+	// its VAT split) the same even if the product leaves the catalog.
+	URL             string `json:"url,omitempty"`
+	VATRate         int    `json:"vat_rate"`
+	DeliveryClass   string `json:"delivery_class"`
+	ShippingName    string `json:"shipping_name,omitempty"`
+	ShippingVATRate int    `json:"shipping_vat_rate"`
 	// Price per delivery (items) and Shipping per delivery; their sum is
 	// what each charge is, the amount the customer was shown.
 	Price          money.Amount `json:"price"`
