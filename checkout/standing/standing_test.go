@@ -61,8 +61,16 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 // rig is a sidecar's worth of parts: a store that is closed and reopened
 // between steps (a restart), a provider (local or Mollie against the fake)
 // and the standing order service.
+// tb is what the rig needs of *testing.T and *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
 type rig struct {
-	t     *testing.T
+	t     tb
 	path  string
 	cat   *catalog.Catalog
 	clock *clock
