@@ -71,6 +71,9 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.keepMail(m.Kind); mine { // loyalty.go
 		return send(ctx, m)
 	}
+	if send, mine := s.standingMail(m.Kind); mine { // standing.go
+		return send(ctx, m)
+	}
 	o, err := s.store.GetOrder(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)

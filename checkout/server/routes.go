@@ -57,7 +57,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/deliver", s.adminDeliver)
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
-		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
+		s.afterSaleAdminAPI(admin)          // returns, refunds, packing (refunds.go, packing.go)
+		s.standingAPI(cust, admin, limited) // standing orders (standing.go)
 	}
 
 	pages := r.Group("", s.sameOrigin())
@@ -73,7 +74,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", limited, s.formPayAgain)
-	s.afterSalePages(pages, r) // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
+	s.standingPages(pages, limited) // the standing order's own page (standing.go)
+	s.afterSalePages(pages, r)      // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {

@@ -17,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -50,6 +51,8 @@ type parts struct {
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
+
+	standing *standing.Service // standing orders, coffee on subscription (standing.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -103,6 +106,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
+	s.startStanding(ctx)  // standing orders: notices, charges (standing.go)
 	return nil
 }
 

@@ -247,6 +247,19 @@ func (s *Store) IndexCharge(id string, period int, paymentID string) error {
 	})
 }
 
+// StandingChargeKnown reports whether paymentID is an indexed charge of a
+// standing order.
+func (s *Store) StandingChargeKnown(paymentID string) bool {
+	known := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketStandingPayments); b != nil {
+			known = b.Get([]byte(paymentID)) != nil
+		}
+		return nil
+	})
+	return known
+}
+
 // ChargeOf names the standing order and period a recurring payment pays:
 // from the index, else from the payment's metadata (a webhook that came
 // before StartCharge was stored: "standing" and "period").

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/recurring"
+)
+
+type standingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *standingClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *standingClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// withSubscription offers the coffee on subscription (every 2, 4 or 6
+// weeks at 13.50) and runs the shop on clock.
+func withSubscription(clock *standingClock) shopOpt {
+	return func(o *Options) {
+		b, err := os.ReadFile(o.Catalog)
+		if err != nil {
+			panic(err)
+		}
+		var c map[string]any
+		if err := json.Unmarshal(b, &c); err != nil {
+			panic(err)
+		}
+		for _, it := range c["items"].([]any) {
+			m := it.(map[string]any)
+			if m["sku"] == "KOF-GUJI-250-BO" {
+				m["subscription"] = map[string]any{"intervals": []int{2, 4, 6}, "price": 1350}
+			}
+		}
+		b, _ = json.Marshal(c)
+		if err := os.WriteFile(o.Catalog, b, 0o644); err != nil {
+			panic(err)
+		}
+		o.Now = clock.now
+	}
+}
+
+const standingBody = `{"email":"eva@example.nl","name":"Eva de Vries","street":"Markt 1","postal_code":"3511 AA","city":"Utrecht","country":"NL","sku":"KOF-GUJI-250-BO","quantity":1,"weeks":4}`
+
+// TestStandingOrderThroughTheSidecar: the customer's journey through the
+// HTTP layer with the built-in provider: quote (the amount shown), begin,
+// pay the first payment, the pre-charge mail in the outbox, skip from the
+// standing order's page, the next delivery charged and turned into an
+// order, and the owner's list, figures and cancel.
+func TestStandingOrderThroughTheSidecar(t *testing.T) {
+	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withSubscription(clock))
+	ctx := context.Background()
+
+	r := sh.req(http.MethodPost, "/api/standing/quote", standingBody)
+	var q StandingQuote
+	r.json(t, &q)
+	if r.StatusCode != http.StatusOK || q.ChargedNow != 1845 || q.PerDelivery != 1845 || q.SecondCharge != "2026-12-29" {
+		t.Fatalf("quote %d %+v", r.StatusCode, q)
+	}
+	if r := sh.req(http.MethodPost, "/api/standing/quote", strings.Replace(standingBody, `"weeks":4`, `"weeks":3`, 1)); r.StatusCode != http.StatusUnprocessableEntity || r.errorMessage(t) == "" {
+		t.Fatalf("interval not offered: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.req(http.MethodPost, "/api/standing", strings.Replace(standingBody, "eva@example.nl", "nope", 1)); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad e-mail: %d %s", r.StatusCode, r.body)
+	}
+
+	r = sh.req(http.MethodPost, "/api/standing", standingBody)
+	var b StandingBegun
+	r.json(t, &b)
+	if r.StatusCode != http.StatusCreated || b.CheckoutURL == "" || b.Quote.ChargedNow != 1845 {
+		t.Fatalf("begin %d %s", r.StatusCode, r.body)
+	}
+	o, err := sh.sc.store.OrderByToken(b.OrderToken)
+	if err != nil || o.Total() != q.ChargedNow {
+		t.Fatalf("first order %v: total %d, shown %d", err, o.Total(), q.ChargedNow)
+	}
+	if _, err := sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.sc.syncPayment(ctx, o.PaymentID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
+	var v StandingView
+	r = sh.req(http.MethodGet, "/api/standing/"+token, "")
+	r.json(t, &v)
+	if v.State != recurring.Active || v.NextCharge != "2026-12-29" || v.NextAmount != 1845 {
+		t.Fatalf("after the first payment: %s", r.body)
+	}
+
+	// Three days ahead: the pre-charge mail.
+	clock.set(time.Date(2026, 12, 26, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	sh.flushMail()
+	notices := sh.outboxFiles("standing_notice")
+	if len(notices) != 1 {
+		t.Fatalf("%d pre-charge mails", len(notices))
+	}
+	raw, _ := os.ReadFile(notices[0])
+	eml := strings.ReplaceAll(strings.ReplaceAll(string(raw), "=\r\n", ""), "=\n", "") // quoted-printable soft breaks
+	if !strings.Contains(eml, "/standing/"+token) || !strings.Contains(eml, "18.45") {
+		t.Fatalf("pre-charge mail lacks the link or the amount:\n%s", eml)
+	}
+
+	// Skip this one from the page the mail links to.
+	page := sh.req(http.MethodGet, "/standing/"+token, "")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, "/standing/"+token+"/skip") {
+		t.Fatalf("page %d", page.StatusCode)
+	}
+	r = sh.form("/standing/"+token+"/skip", url.Values{"lang": {"nl"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("skip %d %s", r.StatusCode, r.body)
+	}
+	clock.set(time.Date(2026, 12, 29, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	r = sh.req(http.MethodGet, "/api/standing/"+token, "")
+	r.json(t, &v)
+	if v.NextCharge != "2027-01-26" || len(v.Orders) != 1 || len(v.Skipped) != 1 {
+		t.Fatalf("after the skip: %s", r.body)
+	}
+
+	// The next one: notice, charge, order.
+	clock.set(time.Date(2027, 1, 23, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	clock.set(time.Date(2027, 1, 26, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	r = sh.req(http.MethodGet, "/api/standing/"+token, "")
+	r.json(t, &v)
+	if len(v.Orders) != 2 || v.Orders[3] == "" {
+		t.Fatalf("third period not delivered: %s", r.body)
+	}
+	d, err := sh.sc.store.GetOrder(v.Orders[3])
+	if err != nil || d.Total() != 1845 || d.State != "paid" {
+		t.Fatalf("delivery order %+v %v", d, err)
+	}
+
+	// The owner.
+	r = sh.admin(http.MethodGet, "/api/admin/standing?state=active", "")
+	var l StandingList
+	r.json(t, &l)
+	if len(l.Standing) != 1 || l.Figures.ByState[recurring.Active] != 1 || l.Figures.MRR == 0 {
+		t.Fatalf("admin list: %s", r.body)
+	}
+	if r := sh.admin(http.MethodGet, "/api/admin/standing?state=nope", ""); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("bad state: %d", r.StatusCode)
+	}
+	r = sh.admin(http.MethodPost, "/api/admin/standing/"+v.ID+"/cancel", "")
+	r.json(t, &v)
+	if r.StatusCode != http.StatusOK || v.State != recurring.Canceled {
+		t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.req(http.MethodPost, "/api/standing/"+token+"/skip", "{}"); r.StatusCode != http.StatusConflict {
+		t.Fatalf("skip after stop: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.req(http.MethodPost, "/api/standing/"+token+"/dance", "{}"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown action: %d", r.StatusCode)
+	}
+	if r := sh.req(http.MethodGet, "/api/standing/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown token: %d", r.StatusCode)
+	}
+}
