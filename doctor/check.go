@@ -225,6 +225,7 @@ func checkProduct(s *Site, p *Page, add func(Severity, string, string, string, .
 			}
 		}
 	}
+	checkSubscription(p, uses, add) // subscription.go
 	return uses
 }
 
