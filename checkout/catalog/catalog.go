@@ -177,9 +177,11 @@ type Subscription struct {
 	Price     money.Amount `json:"price,omitempty"`
 }
 
-// UnitPrice is the price per unit of a delivery on subscription.
+// UnitPrice is the price per unit of a delivery on subscription: never
+// more than the item's own price (a price lowered below the subscription
+// price takes the subscriber along).
 func (s *Subscription) UnitPrice(it Item) money.Amount {
-	if s == nil || s.Price <= 0 {
+	if s == nil || s.Price <= 0 || s.Price > it.Price {
 		return it.Price
 	}
 	return s.Price
@@ -204,8 +206,8 @@ func (s *Subscription) check(it Item) []string {
 		}
 		seen[w] = true
 	}
-	if s.Price < 0 || s.Price > it.Price {
-		out = append(out, fmt.Sprintf("subscription.price %d must be between 0 and the item's price %d", s.Price, it.Price))
+	if s.Price < 0 || s.Price > MaxPrice {
+		out = append(out, fmt.Sprintf("subscription.price %d must be between 0 and %d", s.Price, MaxPrice))
 	}
 	return out
 }

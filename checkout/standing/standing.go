@@ -309,7 +309,7 @@ func (s *Service) Tick(ctx context.Context) int {
 		s.log().Error("standing orders: list", "err", err)
 		return 0
 	}
-	n := 0
+	n := s.announcePrices(all)
 	for _, st := range all {
 		for range 4 { // a price notice, a notice and a charge may all be due
 			did, err := s.step(ctx, st.ID)
@@ -321,6 +321,35 @@ func (s *Service) Tick(ctx context.Context) int {
 			}
 			n++
 		}
+	}
+	return n
+}
+
+// announcePrices compares each standing order's price with the catalog's
+// (a reload may have changed it) and records a change to announce: the
+// next step mails the notice, and the new price applies only to charges
+// PriceNoticeDays after it.
+func (s *Service) announcePrices(all []recurring.Standing) int {
+	cat := s.Catalog()
+	n := 0
+	for _, st := range all {
+		it, ok := cat.Lookup(st.SKU)
+		if !ok || it.Subscription == nil || it.Currency != st.Currency {
+			continue
+		}
+		price := it.Subscription.UnitPrice(it) * moneyAmount(st.Quantity)
+		if price == st.Price && st.NewPrice == 0 || price == st.NewPrice {
+			continue
+		}
+		_, err := s.Store.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+			next, _ := recurring.AnnouncePrice(st, price, s.now())
+			return next, nil, nil
+		})
+		if err != nil {
+			s.log().Error("standing order price change", "standing", st.ID, "err", err)
+			continue
+		}
+		n++
 	}
 	return n
 }

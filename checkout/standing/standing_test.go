@@ -16,6 +16,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/mollie"
+	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
@@ -308,13 +309,8 @@ func runFlow(t *testing.T, r *rig) {
 	}
 	r.deliver(id)
 
-	// A price change is announced before it applies.
-	if _, err := r.st.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
-		n, _ := recurring.AnnouncePrice(s, 1400, r.clock.Now())
-		return n, nil, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	// A price change in the catalog is announced before it applies.
+	setPrice(r.cat, 1400)
 	r.at(r.clock.Now())
 	if r.mails(store.MailStandingPriceNotice) != 1 {
 		t.Fatal("no price notice")
@@ -322,11 +318,10 @@ func runFlow(t *testing.T, r *rig) {
 	if got := r.standing(id); !got.PriceNoticed || got.ChargeFor(got.Period) != 1845 && got.NextCharge.Before(got.PriceAt) {
 		t.Fatalf("price change: %+v", got)
 	}
-	if _, err := r.st.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
-		n, _ := recurring.AnnouncePrice(s, 1350, r.clock.Now()) // taken back
-		return n, nil, nil
-	}); err != nil {
-		t.Fatal(err)
+	setPrice(r.cat, 1350) // taken back
+	r.at(r.clock.Now())
+	if got := r.standing(id); got.NewPrice != 0 {
+		t.Fatalf("price taken back, still announced: %+v", got)
 	}
 
 	// A failing card: a mail with a link to pay by hand, then paid by hand.
@@ -437,4 +432,12 @@ func TestWebhookBeforeRecorded(t *testing.T) {
 		t.Fatalf("period 2: order %s (want %s), %d payments at Mollie (want 2: first + one charge)", got, oid, f.PaymentCount())
 	}
 	_ = p
+}
+
+func setPrice(c *catalog.Catalog, price money.Amount) {
+	for i := range c.Items {
+		if c.Items[i].SKU == coffee {
+			c.Items[i].Subscription = &catalog.Subscription{Intervals: []int{2, 4, 6}, Price: price}
+		}
+	}
 }

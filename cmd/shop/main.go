@@ -50,6 +50,7 @@ Commands for the checkout sidecar:
   backup    copy the order database of a running sidecar
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
+  subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
   stats     promises kept per shipping method, repeat customers, reviews, returns
 
 Other:
@@ -91,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Notify(rest)
 	case "stats":
 		err = cli.Stats(rest)
+	case "subscriptions":
+		err = cli.Subscriptions(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK
