@@ -97,6 +97,8 @@ func (s *Sidecar) standingAPI(cust, admin *gin.RouterGroup, limited gin.HandlerF
 }
 
 func (s *Sidecar) standingPages(pages *gin.RouterGroup, limited gin.HandlerFunc) {
+	pages.GET("/standing/new/", s.pageStandingNew) // standing_checkout.go
+	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding)
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
 }

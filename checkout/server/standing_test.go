@@ -173,3 +173,40 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 		t.Fatalf("unknown token: %d", r.StatusCode)
 	}
 }
+
+// TestStandingCheckoutPage: the subscription checkout without JavaScript:
+// the page shows what is charged now and per delivery, the amount shown
+// travels with the form, a changed amount comes back instead of charging,
+// and the right one goes to the first payment.
+func TestStandingCheckoutPage(t *testing.T) {
+	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withSubscription(clock))
+	page := sh.req(http.MethodGet, "/standing/new/?sku=KOF-GUJI-250-BO&weeks=4&lang=en", "")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, `data-charged-now="1845"`) ||
+		!strings.Contains(page.body, "every 4 weeks") || !strings.Contains(page.body, "29 December") {
+		t.Fatalf("page %d:\n%s", page.StatusCode, page.body)
+	}
+	if r := sh.req(http.MethodGet, "/standing/new/?sku=BOEK-001", ""); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("a product not on subscription: %d", r.StatusCode)
+	}
+	form := url.Values{"lang": {"en"}, "sku": {"KOF-GUJI-250-BO"}, "weeks": {"4"}, "quantity": {"1"}, "email": {"eva@example.nl"},
+		"name": {"Eva"}, "street": {"Markt 1"}, "postal_code": {"3511 AA"}, "city": {"Utrecht"}, "country": {"NL"}, "shown_total": {"1450"}}
+	if r := sh.form("/standing/new/", form); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, `data-charged-now="1845"`) {
+		t.Fatalf("another amount shown: %d", r.StatusCode)
+	}
+	form.Set("weeks", "2") // the interval does not change the amount per delivery
+	form.Set("shown_total", "1845")
+	r := sh.form("/standing/new/", form)
+	if r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/pay/tr_") {
+		t.Fatalf("begin: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	id := r.Header.Get("Location")[strings.Index(r.Header.Get("Location"), "/pay/")+5:]
+	p, err := sh.sc.local.GetPayment(context.Background(), id)
+	if err != nil || p.Amount != 1845 || p.SequenceType != payment.SequenceFirst {
+		t.Fatalf("first payment %+v %v", p, err)
+	}
+	form.Set("email", "")
+	if r := sh.form("/standing/new/", form); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("no e-mail: %d", r.StatusCode)
+	}
+}
