@@ -34,17 +34,18 @@ const standingEvery = 5 * time.Minute
 func (s *Sidecar) startStanding(ctx context.Context) {
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Catalog: s.catalog.Current,
 		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
-	if _, ok := s.provider.(payment.Recurring); !ok {
-		return
-	}
+	_, recurs := s.provider.(payment.Recurring)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		t := time.NewTicker(standingEvery)
 		defer t.Stop()
 		for {
-			if n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx); n > 0 {
-				s.kickMail()
+			s.backInStock() // backinstock.go: alerts whose SKU is back (a new catalog, a restocked return)
+			if recurs {
+				if n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx); n > 0 {
+					s.kickMail()
+				}
 			}
 			select {
 			case <-ctx.Done():
@@ -94,6 +95,7 @@ func (s *Sidecar) standingAPI(cust, admin *gin.RouterGroup, limited gin.HandlerF
 	admin.GET("/standing", s.adminStandingList)
 	admin.GET("/standing/:id", s.adminStandingShow)
 	admin.POST("/standing/:id/:action", s.adminStandingAct)
+	s.backInStockAdmin(admin) // backinstock.go
 }
 
 func (s *Sidecar) standingPages(pages *gin.RouterGroup, limited gin.HandlerFunc) {
@@ -531,6 +533,8 @@ func (s *Sidecar) standingMail(kind string) (func(context.Context, store.Mail) e
 	switch kind {
 	case store.MailStandingNotice, store.MailStandingFailed, store.MailStandingPaused, store.MailStandingPriceNotice, store.MailStandingStarted:
 		return s.sendStandingMail, true
+	case store.MailBackInStock:
+		return s.sendBackInStock, true // backinstock.go
 	}
 	return nil, false
 }

@@ -71,6 +71,9 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
 	}
 	topic, err := subscribe.ParseTopic(req.Topic)
+	if _, known := s.catalog.Current().Lookup(topic.Key); err == nil && topic.Kind == subscribe.Stock && !known {
+		err = errors.New("unknown SKU") // a back-in-stock alert only for a SKU of the shop (backinstock.go)
+	}
 	if err != nil {
 		bad("sub.err.topic")
 		return
