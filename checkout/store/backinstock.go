@@ -33,6 +33,22 @@ func (s *Store) BackInStock(cat *catalog.Catalog) (int, error) {
 	if cat == nil {
 		return 0, nil
 	}
+	// Most of the time nobody waits: look before taking the write lock.
+	waiting := false
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSubscribers)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			if !waiting && strings.Contains(string(v), `"kind":"stock"`) {
+				waiting = true
+			}
+			return nil
+		})
+	}); err != nil || !waiting {
+		return 0, err
+	}
 	now := s.opts.Now()
 	queued := 0
 	err := s.write(func(tx *bolt.Tx) error {
