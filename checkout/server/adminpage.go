@@ -498,7 +498,7 @@ const adminTemplates = `
 </div>
 {{end}}
 
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> ·
+{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/subscriptions/">Subscriptions</a> ·
 <form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
 
 {{define "admin-home"}}

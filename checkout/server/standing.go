@@ -101,6 +101,7 @@ func (s *Sidecar) standingAPI(cust, admin *gin.RouterGroup, limited gin.HandlerF
 func (s *Sidecar) standingPages(pages *gin.RouterGroup, limited gin.HandlerFunc) {
 	pages.GET("/standing/new/", s.pageStandingNew) // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
+	s.standingAdminPages(pages) // standing_admin.go
 	pages.GET("/standing/:token", s.pageStanding)
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
 }

@@ -158,6 +158,24 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if r := sh.admin(http.MethodGet, "/api/admin/standing?state=nope", ""); r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("bad state: %d", r.StatusCode)
 	}
+	// The owner's page: logged out nothing; logged in the list and a pause button.
+	if r := sh.req(http.MethodGet, "/admin/subscriptions/", ""); r.StatusCode != http.StatusUnauthorized || strings.Contains(r.body, v.ID) {
+		t.Fatalf("admin page without a session: %d", r.StatusCode)
+	}
+	sh.adminLogin()
+	page = sh.req(http.MethodGet, "/admin/subscriptions/", "")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, v.ID) || !strings.Contains(page.body, "active (1)") {
+		t.Fatalf("admin page %d:\n%s", page.StatusCode, page.body)
+	}
+	if r := sh.form("/admin/subscriptions/"+v.ID+"/pause", url.Values{"csrf": {"forged"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("pause without the CSRF token: %d", r.StatusCode)
+	}
+	if r := sh.form("/admin/subscriptions/"+v.ID+"/pause", url.Values{"csrf": {csrfOf(t, page.body)}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pause from the admin page: %d %s", r.StatusCode, r.body)
+	}
+	if st, _ := sh.sc.store.GetStanding(v.ID); st.State != recurring.Paused {
+		t.Fatalf("after the owner's pause: %s", st.State)
+	}
 	r = sh.admin(http.MethodPost, "/api/admin/standing/"+v.ID+"/cancel", "")
 	r.json(t, &v)
 	if r.StatusCode != http.StatusOK || v.State != recurring.Canceled {
