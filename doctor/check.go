@@ -73,6 +73,7 @@ func Check(s *Site) []Finding {
 	out = append(out, checkLinks(s)...)
 	out = append(out, checkTerms(s)...)
 	out = append(out, checkVAT(s)...)
+	out = append(out, checkEditor(s)...)
 	return out
 }
 
@@ -250,7 +251,7 @@ var inherited = []string{"sku", "price", "stock", "vat", "delivery_class", "make
 func checkTranslation(s *Site, p *Page, base map[string]map[string]priceAt, add func(Severity, string, string, string, ...any)) {
 	f := p.File
 	skus, ok := base[p.Dir()]
-	if !ok {
+	if !ok && s.defaultPage(p) == nil { // (a default page that does not parse is reported itself)
 		add(Error, f, "", "this translation has no %s page next to it (content/%s/index.md); prices and SKUs come from there", langName(s.DefaultLang), p.Dir())
 	}
 	for _, k := range inherited {

@@ -99,6 +99,11 @@ func TestCheckFixtures(t *testing.T) {
 		// a class missing (issue 10 §2).
 		{"oss-no-rates", []want{{Error, "data/vat.toml", "rates.DE"}}, "DE"},
 		{"oss-rate-gap", []want{{Error, "data/vat.toml", "rates.BE.reduced"}}, "reduced"},
+		{"archetype-text", []want{{Error, story, "body (line 12)"}}, "Write the story here"},
+		{"archetype-text-i18n", []want{{Error, v60, "body (line 17)"}}, "Vertel hier het verhaal"},
+		{"empty-spec", []want{{Error, v60, "specs.Herkomst"}}, `"Herkomst" has no value`},
+		{"missing-translation", []want{{Error, v60, ""}}, "content/products/v60/index.en.md"},
+		{"video-checks", []want{{Error, story, "body (line 12)"}, {Error, story, "body (line 14)"}, {Error, story, "body (line 14)"}}, "captions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

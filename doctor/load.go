@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -47,6 +48,9 @@ func Load(dir string) (*Site, error) {
 	staticDirs := []string{filepath.Join(dir, "static")}
 	if theme, _ := cfg["theme"].(string); theme != "" {
 		staticDirs = append(staticDirs, filepath.Join(dir, "themes", theme, "static"))
+	}
+	if s.Instructions, err = loadInstructions(dir, cfg); err != nil {
+		return nil, err
 	}
 	for _, sd := range staticDirs {
 		if err := walkFiles(sd, func(rel string) error { s.StaticFiles[rel] = true; return nil }); err != nil {
@@ -326,4 +330,96 @@ func categories(v any, def string, langs []string) (map[string]bool, map[string]
 		}
 	}
 	return known, in
+}
+
+var i18nCallRe = regexp.MustCompile(`^\{\{-?\s*i18n\s+"([^"]+)"\s*-?\}\}$`)
+
+// loadInstructions reads the body text of the archetypes (archetypes/ of the
+// site and of its theme): the lines `shop new` writes for the editor to
+// replace. A body line that is {{ i18n "key" }} stands for that phrase in
+// every language of the site's and theme's i18n/ files.
+func loadInstructions(dir string, cfg map[string]any) ([]string, error) {
+	roots := []string{dir}
+	if theme, _ := cfg["theme"].(string); theme != "" {
+		themes := filepath.Join(dir, "themes")
+		if td, _ := cfg["themesDir"].(string); td != "" {
+			themes = td
+			if !filepath.IsAbs(td) {
+				themes = filepath.Join(dir, td)
+			}
+		}
+		roots = append(roots, filepath.Join(themes, theme))
+	}
+	phrases := map[string][]string{} // i18n key -> values in every language
+	for _, r := range roots {
+		err := walkFiles(filepath.Join(r, "i18n"), func(rel string) error {
+			ext := strings.TrimPrefix(path.Ext(rel), ".")
+			b, err := os.ReadFile(filepath.Join(r, "i18n", rel))
+			if err != nil {
+				return fmt.Errorf("read i18n/%s: %w", rel, err)
+			}
+			m, err := metadecoders.Default.UnmarshalToMap(b, metadecoders.FormatFromString(ext))
+			if err != nil {
+				return nil // the build reports a broken translation file
+			}
+			for k, v := range m {
+				if sv, ok := v.(string); ok {
+					phrases[k] = append(phrases[k], sv)
+				} else if mv, ok := v.(map[string]any); ok { // key = { other = "…" }
+					if o, ok := mv["other"].(string); ok {
+						phrases[k] = append(phrases[k], o)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	addLines := func(text string) {
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.Join(strings.Fields(l), " ")
+			if len([]rune(l)) >= 20 && !strings.Contains(l, "{{") && !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	for _, r := range roots {
+		err := walkFiles(filepath.Join(r, "archetypes"), func(rel string) error {
+			if !strings.HasSuffix(rel, ".md") {
+				return nil
+			}
+			b, err := os.ReadFile(filepath.Join(r, "archetypes", rel))
+			if err != nil {
+				return fmt.Errorf("read archetypes/%s: %w", rel, err)
+			}
+			body := string(b)
+			// the body is what follows the second --- line
+			if parts := strings.SplitN(body, "\n---", 3); len(parts) == 3 {
+				body = parts[2]
+				if i := strings.Index(body, "\n"); i >= 0 {
+					body = body[i+1:]
+				}
+			}
+			for _, l := range strings.Split(body, "\n") {
+				if m := i18nCallRe.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+					for _, v := range phrases[m[1]] {
+						addLines(v)
+					}
+					continue
+				}
+				addLines(l)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -40,6 +40,10 @@ type Site struct {
 	Permalinks map[string]map[string]string
 	// Taxonomies lists the plural taxonomy names (categories, tags).
 	Taxonomies []string
+	// Instructions are the lines of the archetypes' body text (site and
+	// theme, with i18n keys resolved in every language), whitespace
+	// normalised: text `shop new` writes for the editor to replace.
+	Instructions []string
 }
 
 // Page is one content file.

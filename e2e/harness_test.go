@@ -61,6 +61,10 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if env != nil {
 		env.close()
+		if found := customersInLog(env.sidecarLog); len(found) > 0 { // logscan_test.go
+			fmt.Fprintln(os.Stderr, "FAIL: the sidecar logged a customer's name or e-mail address:\n  "+strings.Join(found, "\n  "))
+			code = max(code, 1)
+		}
 	}
 	os.Exit(code)
 }

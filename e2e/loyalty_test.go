@@ -18,7 +18,9 @@ func TestLoyaltyPointsJourney(t *testing.T) {
 	variants(t, func(t *testing.T, opts tabOptions) {
 		h := need(t, true)
 		email := customerEmail(t)
-		deliveredOrder(t, h, "SER-ONTBIJTSET-LEK", email) // € 119: 119 points with the demo's rule
+		// € 119: 119 points with the demo's rule, spendable once the order
+		// can no longer be returned: delivered 40 days ago (the window is 30).
+		sidecarClock.back(40*24*time.Hour, func() { deliveredOrder(t, h, "SER-ONTBIJTSET-LEK", email) })
 
 		tb := newCustomer(t, h, opts)
 		tb.open("/points/")

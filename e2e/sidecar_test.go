@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/storefront/storefront/checkout/server"
 )
@@ -11,6 +13,21 @@ import (
 // sidecarConfig is what the harness gives the checkout sidecar.
 type sidecarConfig struct {
 	Catalog, DataFile, BaseURL, Admin, OutboxDir, PublicDir string
+}
+
+// sidecarClock is the sidecar's clock: the real time, moved by a journey
+// that needs an order placed in the past (the journeys run one at a time).
+var sidecarClock offsetClock
+
+type offsetClock struct{ off atomic.Int64 }
+
+func (c *offsetClock) now() time.Time { return time.Now().Add(time.Duration(c.off.Load())) }
+
+// back runs fn with the clock d in the past.
+func (c *offsetClock) back(d time.Duration, fn func()) {
+	c.off.Add(-int64(d))
+	defer c.off.Add(int64(d))
+	fn()
 }
 
 // openSidecar opens the checkout sidecar in-process in development mode with
@@ -26,6 +43,7 @@ func openSidecar(ctx context.Context, c sidecarConfig, log *slog.Logger) (http.H
 		PublicDir:  c.PublicDir,
 		Dev:        true,
 		RateLimit:  -1, // the journeys check out more often than a customer would
+		Now:        sidecarClock.now,
 	}, log)
 	if err != nil {
 		return nil, nil, err

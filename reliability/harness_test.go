@@ -126,6 +126,7 @@ type shopConfig struct {
 	reconcile time.Duration // 0: an hour (off for the test's length)
 	rateLimit int           // 0: off
 	logs      io.Writer     // the sidecar's log (text, info and up); nil: discarded
+	alertTo   string        // the owner's alert address (SHOP_ALERT_EMAIL)
 }
 
 func startShop(t testing.TB, cfg shopConfig) *shop {
@@ -144,7 +145,7 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 	opts := server.Options{
 		Catalog: catPath, DataFile: filepath.Join(dir, "shop.db"), BaseURL: base,
 		AdminToken: adminToken, OutboxDir: filepath.Join(dir, "outbox"),
-		ReconcileEvery: time.Hour, RateLimit: -1, Now: cfg.now,
+		ReconcileEvery: time.Hour, RateLimit: -1, Now: cfg.now, AlertEmail: cfg.alertTo,
 	}
 	if cfg.dataFile != "" {
 		opts.DataFile = cfg.dataFile
@@ -161,12 +162,12 @@ func startShop(t testing.TB, cfg shopConfig) *shop {
 			opts.MollieBaseURL = cfg.mollieURL
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(io.Discard, logScan), nil)) // logscan_test.go
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, logScan), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	if cfg.logs != nil {
-		log = slog.New(slog.NewTextHandler(cfg.logs, nil))
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(cfg.logs, logScan), nil))
 	}
 	sc, err := server.Open(context.Background(), opts, log)
 	if err != nil {

@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,7 +32,7 @@ func BenchmarkBuildDemo(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(res.Pages), "pages")
-	b.ReportMetric(float64(res.Products), "skus")
+	b.ReportMetric(float64(res.SKUs), "skus")
 }
 
 // BenchmarkGeneratedShop builds a generated shop (SHOP_BENCH_PRODUCTS, default
@@ -124,11 +126,27 @@ var (
 // pageWeight is the bytes of a page's HTML plus the CSS and JS it loads
 // from the site (images aside).
 func pageWeight(dest, htmlPath string) (int, error) {
+	return pageBytes(dest, htmlPath, func(b []byte) int { return len(b) })
+}
+
+// pageWeightGzip is pageWeight as sent compressed: each file gzipped on its own
+// (best compression, as a CDN does), summed.
+func pageWeightGzip(dest, htmlPath string) (int, error) {
+	return pageBytes(dest, htmlPath, func(b []byte) int {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		return buf.Len()
+	})
+}
+
+func pageBytes(dest, htmlPath string, size func([]byte) int) (int, error) {
 	html, err := os.ReadFile(htmlPath)
 	if err != nil {
 		return 0, err
 	}
-	total := len(html)
+	total := size(html)
 	for _, re := range []*regexp.Regexp{cssRe, jsRe} {
 		for _, m := range re.FindAllSubmatch(html, -1) {
 			ref := regexp.MustCompile(`^https?://[^/]+`).ReplaceAllString(string(m[1]), "")
@@ -142,7 +160,7 @@ func pageWeight(dest, htmlPath string) (int, error) {
 			if err != nil {
 				return 0, fmt.Errorf("%s loads %s: %w", htmlPath, ref, err)
 			}
-			total += len(b)
+			total += size(b)
 		}
 	}
 	return total, nil
@@ -150,6 +168,10 @@ func pageWeight(dest, htmlPath string) (int, error) {
 
 // productWeights returns the weight of every product page of the demo build.
 func productWeights(t testing.TB) map[string]int {
+	return productWeightsBy(t, pageWeight)
+}
+
+func productWeightsBy(t testing.TB, weigh func(dest, htmlPath string) (int, error)) map[string]int {
 	res := buildDemo(t)
 	c := readCatalogTB(t, res.Dest)
 	out := map[string]int{}
@@ -157,7 +179,7 @@ func productWeights(t testing.TB) map[string]int {
 		if _, done := out[it.URL]; done {
 			continue
 		}
-		w, err := pageWeight(res.Dest, filepath.Join(res.Dest, filepath.FromSlash(it.URL), "index.html"))
+		w, err := weigh(res.Dest, filepath.Join(res.Dest, filepath.FromSlash(it.URL), "index.html"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,6 +198,21 @@ func TestProductPageWeight(t *testing.T) {
 	}
 }
 
+// The budget as sent: a product page's HTML + CSS + JS, each gzipped, at
+// most 14 KB, with the search form in the header (issue 15).
+func TestProductPageGzipBudget(t *testing.T) {
+	const budget = 14 * 1024
+	res := buildDemo(t)
+	if html, err := os.ReadFile(filepath.Join(res.Dest, "producten", "ethiopie-guji", "index.html")); err == nil && !bytes.Contains(html, []byte(`action="/search/"`)) {
+		t.Fatal("the product page has no search form in its header: the budget must be measured with it")
+	}
+	for url, w := range productWeightsBy(t, pageWeightGzip) {
+		if w > budget {
+			t.Errorf("%s weighs %d bytes of gzipped HTML+CSS+JS, over the %d byte budget", url, w, budget)
+		}
+	}
+}
+
 // BenchmarkProductPageBytes reports the heaviest and the average product page.
 //
 //	go test ./site -run '^$' -bench ProductPageBytes -benchtime 1x
@@ -190,4 +227,14 @@ func BenchmarkProductPageBytes(b *testing.B) {
 	}
 	b.ReportMetric(float64(max), "max-bytes")
 	b.ReportMetric(float64(sum)/float64(len(ws)), "avg-bytes")
+	gz := productWeightsBy(b, pageWeightGzip)
+	max, sum = 0, 0
+	for _, w := range gz {
+		sum += w
+		if w > max {
+			max = w
+		}
+	}
+	b.ReportMetric(float64(max), "max-gzip-bytes")
+	b.ReportMetric(float64(sum)/float64(len(gz)), "avg-gzip-bytes")
 }

@@ -27,7 +27,8 @@ type BuildOptions struct {
 type Result struct {
 	Dest     string
 	Pages    int // pages Hugo rendered, all languages
-	Products int // items in the produced catalog.json
+	Products int // products in the produced catalog.json (a product with variants counts once)
+	SKUs     int // items (SKUs) in the produced catalog.json
 	Images   int // images processed (resized, converted) by Hugo
 	Duration time.Duration
 	Warnings []string
@@ -35,8 +36,8 @@ type Result struct {
 
 // Summary is the one line `shop build` prints.
 func (r Result) Summary() string {
-	return fmt.Sprintf("built %d pages, %d products, %d images in %s into %s",
-		r.Pages, r.Products, r.Images, r.Duration.Round(time.Millisecond), r.Dest)
+	return fmt.Sprintf("built %d pages, %d products (%d SKUs), %d images in %s into %s",
+		r.Pages, r.Products, r.SKUs, r.Images, r.Duration.Round(time.Millisecond), r.Dest)
 }
 
 // BuildError is a failed build: the problems Hugo and the theme reported,
@@ -96,8 +97,8 @@ func Build(opts BuildOptions) (Result, error) {
 		return res, &BuildError{Problems: msgs.Errors, Err: runErr}
 	}
 	res.Pages, res.Images = parseStats(stdout)
-	if n, err := catalogItems(filepath.Join(dest, "catalog.json")); err == nil {
-		res.Products = n
+	if products, skus, err := catalogItems(filepath.Join(dest, "catalog.json")); err == nil {
+		res.Products, res.SKUs = products, skus
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return res, err
 	}
@@ -130,16 +131,22 @@ func parseStats(out []byte) (pages, images int) {
 	return pages, images
 }
 
-func catalogItems(path string) (int, error) {
+func catalogItems(path string) (products, skus int, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var c struct {
-		Items []json.RawMessage `json:"items"`
+		Items []struct {
+			Product string `json:"product"`
+		} `json:"items"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
-		return 0, fmt.Errorf("read %s: %w", path, err)
+		return 0, 0, fmt.Errorf("read %s: %w", path, err)
 	}
-	return len(c.Items), nil
+	seen := map[string]bool{}
+	for _, it := range c.Items {
+		seen[it.Product] = true
+	}
+	return len(seen), len(c.Items), nil
 }

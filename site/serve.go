@@ -40,6 +40,52 @@ type ServeOptions struct {
 	Sidecar OpenSidecar
 	Out     io.Writer // where the editor reads progress; default os.Stdout
 	Log     *slog.Logger
+	// Timeouts of the public server; cmd/shop passes the sidecar's
+	// production values so a slow client is cut off here as in production.
+	Timeouts Timeouts
+}
+
+// Timeouts cut off clients that send slowly. Read and Write apply per
+// request, except to a connection upgraded to a WebSocket (live reload),
+// which stays open as long as the browser tab does.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+func (t Timeouts) orDefaults() Timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.ReadHeader, 5*time.Second)
+	def(&t.Read, 15*time.Second)
+	def(&t.Write, 60*time.Second)
+	def(&t.Idle, 90*time.Second)
+	return t
+}
+
+// frontServer is the public server of shop serve with its timeouts. The
+// read and write deadlines are set per request (http.Server's own ReadTimeout
+// would also end the live-reload WebSocket, which outlives any request).
+func frontServer(h http.Handler, t Timeouts) *http.Server {
+	t = t.orDefaults()
+	return &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Every request sets its own deadlines: the connection keeps
+			// the previous request's otherwise.
+			rc := http.NewResponseController(w)
+			read, write := time.Now().Add(t.Read), time.Now().Add(t.Write)
+			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				read, write = time.Time{}, time.Time{}
+			}
+			_ = rc.SetReadDeadline(read)
+			_ = rc.SetWriteDeadline(write)
+			h.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: t.ReadHeader,
+		IdleTimeout:       t.Idle,
+	}
 }
 
 // Serve runs Hugo's own development server in-process on an internal port
@@ -121,6 +167,9 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		}
 		return err
 	}
+	if err := watchBundles(ctx, filepath.Join(src, "content"), log); err != nil {
+		log.Warn("photos added next to a page may need an edit of the page to show", "err", err)
+	}
 	var car Sidecar
 	catalog := filepath.Join(dest, "catalog.json")
 	if opts.Sidecar != nil {
@@ -141,21 +190,18 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		http.Error(w, "the site is rebuilding or Hugo stopped: "+err.Error(), http.StatusBadGateway)
 	}
 	home := fmt.Sprintf("http://127.0.0.1:%d/", internal)
-	front := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if car != nil && car.Owns(r.URL.Path) {
-				// Hugo's fast render mode re-renders only pages visited
-				// recently; catalog.json and the shell are outputs of the
-				// home page. Visiting it brings them up to date before the
-				// sidecar prices a cart.
-				touch(r.Context(), home)
-				car.Handler().ServeHTTP(w, r)
-				return
-			}
-			proxy.ServeHTTP(w, r)
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if car != nil && car.Owns(r.URL.Path) {
+			// Hugo's fast render mode re-renders only pages visited
+			// recently; catalog.json and the shell are outputs of the
+			// home page. Visiting it brings them up to date before the
+			// sidecar prices a cart.
+			touch(r.Context(), home)
+			car.Handler().ServeHTTP(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}), opts.Timeouts)
 	frontDone := make(chan error, 1)
 	go func() { frontDone <- front.Serve(public) }()
 

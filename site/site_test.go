@@ -121,8 +121,12 @@ func TestCatalogSchema(t *testing.T) {
 	if len(c.Shipping.Methods) == 0 {
 		t.Error("no shipping methods")
 	}
-	if len(c.Items) == 0 || res.Products != len(c.Items) {
-		t.Fatalf("catalog has %d items, build reported %d products", len(c.Items), res.Products)
+	products := map[string]bool{}
+	for _, it := range c.Items {
+		products[it.Product] = true
+	}
+	if len(c.Items) == 0 || res.SKUs != len(c.Items) || res.Products != len(products) {
+		t.Fatalf("catalog has %d items of %d products, build reported %d SKUs and %d products", len(c.Items), len(products), res.SKUs, res.Products)
 	}
 	seen := map[string]bool{}
 	for _, it := range c.Items {
@@ -562,6 +566,7 @@ func TestRedirects(t *testing.T) {
 		"/order/*":  "https://checkout.example.nl/order/:splat 200!",
 		"/checkout": "https://checkout.example.nl/checkout 200!",
 		"/pay/*":    "https://checkout.example.nl/pay/:splat 200!",
+		"/search/*": "https://checkout.example.nl/search/:splat 200!",
 	} {
 		if rules[from] != to {
 			t.Errorf("_redirects rule for %s = %q, want %q:\n%s", from, rules[from], to, got)

@@ -31,6 +31,9 @@ type Catalog struct {
 	Polls       []Poll    `json:"polls,omitempty"`   // the poll shortcodes on the site's pages
 	Loyalty     *Loyalty  `json:"loyalty,omitempty"` // loyalty points rule; nil: no programme (loyalty.go)
 	VAT         VAT       `json:"vat"`               // VAT on orders to other countries (vat.go)
+	// Categories and Makers name what a visitor can follow (topics.go).
+	Categories []TopicName `json:"categories,omitempty"`
+	Makers     []TopicName `json:"makers,omitempty"`
 
 	bySKU map[string]int // index into Items, built by Parse
 }

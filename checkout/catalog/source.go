@@ -36,6 +36,8 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBytes limits the size of catalog.json. Default 64 MiB.
 	MaxBytes int64
+	// OnRefused is told when a new catalog is refused (the owner's alert).
+	OnRefused func(error)
 }
 
 // Source keeps the newest valid catalog from a file path or an http(s) URL.
@@ -301,6 +303,9 @@ func (s *Source) reloadAndLog(ctx context.Context) {
 	case err != nil:
 		s.opts.Logger.Error("catalog refused; previous catalog stays in force",
 			"location", s.location, "err", err, "version_in_force", old.Version)
+		if s.opts.OnRefused != nil {
+			s.opts.OnRefused(err)
+		}
 	default:
 		if c := s.Current(); c.Version != old.Version {
 			s.opts.Logger.Info("catalog reloaded", "location", s.location,

@@ -50,6 +50,16 @@ Environment:
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
   SHOP_RATE_LIMIT      checkouts per minute per client (default 30), or "off" (load tests)
+  SHOP_METRICS_ADDR    serve Prometheus metrics on this address too, e.g. 127.0.0.1:9101
+                       (they are always at /api/admin/metrics behind the admin token)
+  SHOP_ALERT_EMAIL     the owner's address for alerts (at most one e-mail per kind per hour)
+  SHOP_BACKUP_EVERY    how often a backup is expected, e.g. 24h; alert when none ran
+  SHOP_CHECK_MAX_SIZE  skip the page-by-page check at start for larger files, e.g. 4GB
+                       (default 1GB; "always" checks every file)
+
+  shop checkout --check FILE   checks a database file or a backup offline and exits
+  SHOP_PROVIDER_CALLS  Mollie calls per second over webhook, order pages and
+                       reconciler together (default 5, bursts of twice that), or "off"
 
 Flags:
 `)
@@ -63,8 +73,12 @@ Flags:
 	public := fs.String("public", os.Getenv("SHOP_PUBLIC"), "also serve the static site from this directory")
 	reconcile := fs.Duration("reconcile-every", 0, "reconciler interval (default 1m, or SHOP_RECONCILE_EVERY)")
 	logJSON := fs.Bool("log-json", os.Getenv("SHOP_LOG_JSON") != "", "log as JSON lines")
+	checkFile := fs.String("check", "", "check this database file or backup offline, say what was found, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *checkFile != "" {
+		return CheckFile(os.Stdout, *checkFile)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("shop checkout takes no arguments, got %q (see shop checkout -h)", fs.Args())
@@ -93,11 +107,21 @@ Flags:
 	if err != nil {
 		errs = append(errs, err)
 	}
+	ops, err := opsFromEnv() // ops.go
+	if err != nil {
+		errs = append(errs, err)
+	}
+	providerCalls, err := providerCallsFromEnv(os.Getenv("SHOP_PROVIDER_CALLS"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	opts := server.Options{
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
 		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
+		AlertEmail: ops.alertEmail, BackupEvery: ops.backupEvery, CheckMaxSize: ops.checkMaxSize,
+		ProviderCallsPerSecond: providerCalls,
 	}
 	if opts.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("SHOP_ADMIN_TOKEN is not set: the shop owner needs it to pack and ship orders; make one with `openssl rand -hex 32`"))
@@ -138,10 +162,10 @@ Flags:
 	}
 	srv := &http.Server{
 		Handler:           sc.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       90 * time.Second,
+		ReadHeaderTimeout: server.ReadHeaderTimeout,
+		ReadTimeout:       server.ReadTimeout,
+		WriteTimeout:      server.WriteTimeout,
+		IdleTimeout:       server.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 	provider := "local (built-in test provider)"
@@ -151,6 +175,14 @@ Flags:
 	log.Info("checkout sidecar listening", "addr", ln.Addr().String(), "base_url", opts.BaseURL, "provider", provider)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if ops.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(ops.metricsAddr, sc.MetricsHandler(), served) // ops.go
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		log.Info("metrics listening", "addr", ops.metricsAddr)
+	}
 
 	select {
 	case err := <-served:
@@ -203,6 +235,22 @@ func smtpFromEnv() (mail.SMTPConfig, error) {
 		c.Port = n
 	}
 	return c, nil
+}
+
+// providerCallsFromEnv reads SHOP_PROVIDER_CALLS: provider calls per
+// second, "off" for no budget, empty for the default.
+func providerCallsFromEnv(v string) (float64, error) {
+	switch v = strings.TrimSpace(strings.ToLower(v)); v {
+	case "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n > 1000 {
+		return 0, fmt.Errorf("SHOP_PROVIDER_CALLS=%q is not a number of provider calls per second like 5, or off", v)
+	}
+	return n, nil
 }
 
 // rateLimitFromEnv reads SHOP_RATE_LIMIT: checkouts per minute per client,

@@ -20,6 +20,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/server"
 )
 
@@ -49,16 +50,20 @@ func copySite(t *testing.T) string {
 }
 
 // startSidecar runs a sidecar with the built-in provider and places one paid order.
-func startSidecar(t *testing.T) (base, orderID string) {
+func startSidecar(t *testing.T, mods ...func(*server.Options)) (base, orderID string) {
 	t.Helper()
 	site := copySite(t)
 	dir := t.TempDir()
 	ts := httptest.NewUnstartedServer(nil)
 	base = "http://" + ts.Listener.Addr().String()
-	sc, err := server.Open(context.Background(), server.Options{
+	opts := server.Options{
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"), BaseURL: base + "/",
 		AdminToken: token, OutboxDir: filepath.Join(dir, "outbox"), ReconcileEvery: time.Hour,
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
+	for _, m := range mods {
+		m(&opts)
+	}
+	sc, err := server.Open(context.Background(), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,5 +267,36 @@ func TestParseInterleaved(t *testing.T) {
 		if err != nil || fmt.Sprint(pos) != "[ID]" || *tr != "U" {
 			t.Errorf("%v: pos %v tracking %q err %v", args, pos, *tr, err)
 		}
+	}
+}
+
+// TestOrdersShowSaysMailNotSent: the confirmation cannot go out (the mail
+// server refuses connections); `shop orders show` says so, with the error,
+// instead of leaving it to a log line.
+func TestOrdersShowSaysMailNotSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nobody listens here
+	base, id := startSidecar(t, func(o *server.Options) {
+		o.OutboxDir = ""
+		o.SMTP = mail.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: "none", From: "Winkel <winkel@example.nl>"}
+	})
+	t.Setenv("SHOP_ADMIN_URL", base)
+	t.Setenv("SHOP_ADMIN_TOKEN", token)
+	var out bytes.Buffer
+	for i := 0; i < 200 && !strings.Contains(out.String(), "E-MAIL NOT SENT"); i++ {
+		if i > 0 {
+			time.Sleep(25 * time.Millisecond) // the mail worker tries once right after the payment
+		}
+		out.Reset()
+		if err := orders([]string{"show", id}, &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := out.String(); !strings.Contains(s, "E-MAIL NOT SENT") || !strings.Contains(s, "order_confirmation:"+id) || !strings.Contains(s, "127.0.0.1") {
+		t.Errorf("show does not say the confirmation was not sent:\n%s", s)
 	}
 }

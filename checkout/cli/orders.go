@@ -144,6 +144,16 @@ func printOrder(out io.Writer, o server.OrderView) {
 	if o.TrackingURL != "" {
 		fmt.Fprintf(out, "Tracking: %s\n", o.TrackingURL)
 	}
+	if len(o.MailProblems) > 0 {
+		fmt.Fprintln(out, "E-MAIL NOT SENT (fix the cause, then retry on /admin/mail/ or contact the customer):")
+		for _, m := range o.MailProblems {
+			status := "retrying, next " + m.NextAt.Local().Format(time.DateTime)
+			if m.Dead {
+				status = "GIVEN UP: the customer has not got it"
+			}
+			fmt.Fprintf(out, "  %s  %s  after %d attempt(s): %s\n    last error: %s\n", m.ID, m.Kind, m.Attempts, status, m.LastError)
+		}
+	}
 	if len(o.History) > 0 {
 		fmt.Fprintln(out, "History:")
 		for _, e := range o.History {

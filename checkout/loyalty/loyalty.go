@@ -8,8 +8,13 @@
 //   - An order earns PointsPerEuro points per whole euro paid for goods
 //     (shipping excluded, a points discount excluded). The number is frozen
 //     on the order at checkout.
-//   - The points are pending once the order is paid and credited when it is
-//     delivered.
+//   - The points are pending once the order is paid and become spendable
+//     (credited) only when the order can no longer be returned: its return
+//     window has closed and no return or refund of it is under way
+//     (SpendableAt). Points that could still be spent while the goods that
+//     earned them go back would leave the customer both the refund and the
+//     discount: with 1 point per euro worth 0.05, each earn → spend →
+//     return → refund cycle leaked 5 % of the returned value.
 //   - A refund takes earned points back in proportion to the goods refunded;
 //     points spent on an order come back in the same proportion.
 //   - A customer chooses to redeem points at checkout: each point is worth
@@ -109,7 +114,7 @@ type Order struct {
 	ID          string
 	CreatedAt   time.Time
 	PaidAt      time.Time // zero while unpaid
-	DeliveredAt time.Time // zero until delivered
+	SpendableAt time.Time // when its earned points became spendable (see SpendableAt); zero: not yet
 	Canceled    bool
 	GoodsPaid   money.Amount // goods total charged (after the points discount, without shipping)
 	ToEarn      int          // points frozen at checkout
@@ -147,7 +152,7 @@ func (o Order) entries() []Entry {
 	refunds := slices.Clone(o.Refunds)
 	slices.SortStableFunc(refunds, func(a, b Refund) int { return a.At.Compare(b.At) })
 	var cum money.Amount // goods refunded so far
-	delivered := !o.DeliveredAt.IsZero()
+	spendable := !o.SpendableAt.IsZero()
 	credited := false
 	credit := func(at time.Time) {
 		if n := kept(o.ToEarn, o.GoodsPaid, cum); n > 0 {
@@ -156,8 +161,8 @@ func (o Order) entries() []Entry {
 		credited = true
 	}
 	for _, rf := range refunds {
-		if delivered && !credited && rf.At.After(o.DeliveredAt) {
-			credit(o.DeliveredAt)
+		if spendable && !credited && rf.At.After(o.SpendableAt) {
+			credit(o.SpendableAt)
 		}
 		before := cum
 		cum += max(0, rf.Goods)
@@ -170,16 +175,16 @@ func (o Order) entries() []Entry {
 			out = append(out, Entry{At: rf.At, OrderID: o.ID, Kind: Restored, Points: n})
 		}
 	}
-	if delivered && !credited {
-		credit(o.DeliveredAt)
+	if spendable && !credited {
+		credit(o.SpendableAt)
 	}
 	return out
 }
 
-// Pending is the points a paid order will credit on delivery (0 once
-// delivered, canceled or unpaid).
+// Pending is the points a paid order will credit once they are spendable
+// (0 once spendable, canceled or unpaid).
 func (o Order) Pending() int {
-	if o.PaidAt.IsZero() || !o.DeliveredAt.IsZero() || o.Canceled {
+	if o.PaidAt.IsZero() || !o.SpendableAt.IsZero() || o.Canceled {
 		return 0
 	}
 	var cum money.Amount
@@ -189,10 +194,29 @@ func (o Order) Pending() int {
 	return kept(o.ToEarn, o.GoodsPaid, cum)
 }
 
+// SpendableAt is when an order's earned points become spendable: once its
+// return window has closed (windowEnd, zero while it has not been
+// delivered) and no return or refund of it is under way (open), at the
+// later of windowEnd and the last settled return or refund (settled). It is
+// zero while that moment has not come by now.
+func SpendableAt(windowEnd, settled time.Time, open bool, now time.Time) time.Time {
+	if windowEnd.IsZero() || open {
+		return time.Time{}
+	}
+	at := windowEnd
+	if settled.After(at) {
+		at = settled
+	}
+	if at.After(now) {
+		return time.Time{}
+	}
+	return at
+}
+
 // Account is one customer's points: balance, pending points and history.
 type Account struct {
 	Balance int     `json:"balance"`
-	Pending int     `json:"pending"` // credited when the paid orders are delivered
+	Pending int     `json:"pending"` // credited when the paid orders' return windows close
 	History []Entry `json:"history"` // oldest first
 }
 

@@ -72,7 +72,7 @@ func TestRedeem(t *testing.T) {
 func day(d int) time.Time { return time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC) }
 
 func TestLedger(t *testing.T) {
-	delivered := Order{ID: "A", CreatedAt: day(1), PaidAt: day(1), DeliveredAt: day(3), GoodsPaid: 5000, ToEarn: 50}
+	delivered := Order{ID: "A", CreatedAt: day(1), PaidAt: day(1), SpendableAt: day(3), GoodsPaid: 5000, ToEarn: 50}
 	for _, tc := range []struct {
 		name    string
 		orders  []Order
@@ -99,13 +99,13 @@ func TestLedger(t *testing.T) {
 		{"shipping-only refund takes nothing", []Order{with(delivered, Refund{day(5), 0})}, 50, 0, []Kind{Credited}},
 		{"points spent then their order refunded: forgiven, never negative",
 			[]Order{
-				{ID: "A", CreatedAt: day(1), PaidAt: day(1), DeliveredAt: day(2), GoodsPaid: 20000, ToEarn: 200,
+				{ID: "A", CreatedAt: day(1), PaidAt: day(1), SpendableAt: day(2), GoodsPaid: 20000, ToEarn: 200,
 					Refunds: []Refund{{day(10), 20000}}},
-				{ID: "B", CreatedAt: day(5), PaidAt: day(5), DeliveredAt: day(7), GoodsPaid: 3000, ToEarn: 30, Redeemed: 200},
+				{ID: "B", CreatedAt: day(5), PaidAt: day(5), SpendableAt: day(7), GoodsPaid: 3000, ToEarn: 30, Redeemed: 200},
 			}, 0, 0, []Kind{Credited, Redeemed, Credited, TakenBack}},
 		{"points spent on an order refunded in full come back",
 			[]Order{
-				{ID: "A", CreatedAt: day(1), PaidAt: day(1), DeliveredAt: day(2), GoodsPaid: 20000, ToEarn: 200},
+				{ID: "A", CreatedAt: day(1), PaidAt: day(1), SpendableAt: day(2), GoodsPaid: 20000, ToEarn: 200},
 				{ID: "B", CreatedAt: day(5), PaidAt: day(5), GoodsPaid: 3000, ToEarn: 30, Redeemed: 150, Canceled: true,
 					Refunds: []Refund{{day(6), 3000}}},
 			}, 200, 0, []Kind{Credited, Redeemed, Restored}},
@@ -140,7 +140,7 @@ func TestLedger(t *testing.T) {
 
 func TestLedgerForgivenIsRecorded(t *testing.T) {
 	acc := Ledger([]Order{
-		{ID: "A", CreatedAt: day(1), PaidAt: day(1), DeliveredAt: day(2), GoodsPaid: 10000, ToEarn: 100, Refunds: []Refund{{day(9), 10000}}},
+		{ID: "A", CreatedAt: day(1), PaidAt: day(1), SpendableAt: day(2), GoodsPaid: 10000, ToEarn: 100, Refunds: []Refund{{day(9), 10000}}},
 		{ID: "B", CreatedAt: day(4), PaidAt: day(4), GoodsPaid: 2000, ToEarn: 20, Redeemed: 100},
 	})
 	last := acc.History[len(acc.History)-1]

@@ -73,6 +73,7 @@ type Result struct {
 	Total    int      `json:"total"`
 	Options  []Option `json:"options"`
 	Mine     *int     `json:"mine,omitempty"` // this browser's choice, if it voted
+	Counting string   `json:"counting"`       // how votes are counted, in the visitor's language
 }
 
 // Tally makes the result of counts for the labelled options. Percentages

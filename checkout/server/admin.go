@@ -69,7 +69,9 @@ func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
 
 func (s *Sidecar) adminShowOrder(c *gin.Context) {
 	if o, found := s.adminOrder(c); found {
-		ok(c, http.StatusOK, s.orderView(o, "en", true))
+		v := s.orderView(o, "en", true)
+		v.MailProblems = s.orderMailProblems(o.ID) // mailfail.go
+		ok(c, http.StatusOK, v)
 	}
 }
 

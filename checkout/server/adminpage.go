@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,15 +27,24 @@ import (
 // The owner's page at /admin/: the same actions as `shop orders` and the
 // admin API, in a browser. The admin token is typed once into a form; the
 // browser then holds a session cookie (HttpOnly, SameSite=Strict, path
-// /admin/) whose value is an issue time and an HMAC keyed by the token —
-// never the token itself, and never anything in a URL. Every POST form
-// carries a CSRF token (an HMAC of the session) and passes the same-origin
-// check of all pages. Changing the admin token ends every session.
+// /admin/) whose value is an issue time, a session id and an HMAC keyed by
+// the token — never the token itself, and never anything in a URL. The
+// session id is recorded in the database (store.StartSession): logging out
+// deletes it, so a copied cookie is dead after logout; a session ends after
+// adminSessionIdle without use and adminSessionTTL after login. Every POST
+// form carries a CSRF token (an HMAC of the session) and passes the
+// same-origin check of all pages. Changing the admin token ends every
+// session. Wrong tokens are slowed down per client and globally
+// (tokenGuard); a browser that logged in before carries an owner cookie that
+// lets it past the global lock (not past its own client's).
 
 const (
-	adminCookie     = "sf_admin"
-	adminSessionTTL = 12 * time.Hour
-	adminBy         = "admin-page"
+	adminCookie      = "sf_admin"
+	ownerCookie      = "sf_owner" // this browser has logged in before
+	adminSessionTTL  = 12 * time.Hour
+	adminSessionIdle = 2 * time.Hour
+	ownerCookieTTL   = 365 * 24 * time.Hour
+	adminBy          = "admin-page"
 )
 
 // sessionKey derives the HMAC key from the admin token.
@@ -49,37 +59,71 @@ func (s *Sidecar) sign(msg string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// newSession is a cookie value: v1.<unix issued>.<nonce>.<hmac>.
-func (s *Sidecar) newSession() string {
-	b := make([]byte, 12)
+func nonce() string {
+	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + hex.EncodeToString(b)
-	return body + "." + s.sign(body)
+	return hex.EncodeToString(b)
 }
 
-// validSession checks a cookie value's HMAC (constant time) and age.
-func (s *Sidecar) validSession(v string) bool {
+// newSession records a session and returns its cookie value:
+// v1.<unix issued>.<session id>.<hmac>.
+func (s *Sidecar) newSession() (string, error) {
+	id := nonce()
+	if err := s.store.StartSession(id, s.now(), adminSessionIdle, adminSessionTTL); err != nil {
+		return "", err
+	}
+	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + id
+	return body + "." + s.sign(body), nil
+}
+
+// sessionID checks a cookie value's HMAC (constant time) and returns its
+// session id ("" when the value is not one of ours).
+func (s *Sidecar) sessionID(v string) string {
 	if s.opts.AdminToken == "" {
-		return false
+		return ""
 	}
 	i := strings.LastIndexByte(v, '.')
 	if i < 0 {
-		return false
+		return ""
 	}
 	body, mac := v[:i], v[i+1:]
 	if subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign(body))) != 1 {
-		return false
+		return ""
 	}
 	parts := strings.Split(body, ".")
 	if len(parts) != 3 || parts[0] != "v1" {
+		return ""
+	}
+	if _, err := strconv.ParseInt(parts[1], 10, 64); err != nil {
+		return ""
+	}
+	return parts[2]
+}
+
+// validSession checks a cookie value's HMAC and that its session is live
+// in the database (not logged out, not idle, not too old).
+func (s *Sidecar) validSession(v string) bool {
+	id := s.sessionID(v)
+	if id == "" {
 		return false
 	}
-	issued, err := strconv.ParseInt(parts[1], 10, 64)
+	live, err := s.store.TouchSession(id, s.now(), adminSessionIdle, adminSessionTTL)
+	if err != nil {
+		s.log.Error("admin session", "err", err)
+		return false
+	}
+	return live
+}
+
+// knownOwner reports whether the request carries the owner cookie of a
+// browser that logged in before (an HMAC keyed by the token: not forgeable).
+func (s *Sidecar) knownOwner(c *gin.Context) bool {
+	v, err := c.Cookie(ownerCookie)
 	if err != nil {
 		return false
 	}
-	age := s.now().Sub(time.Unix(issued, 0))
-	return age >= -time.Minute && age < adminSessionTTL
+	n, mac, found := strings.Cut(v, ".")
+	return found && s.opts.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign("owner\x00"+n))) == 1
 }
 
 // csrfToken is bound to the session: another session's token does not pass.
@@ -139,6 +183,7 @@ func (s *Sidecar) afterSalePages(pages *gin.RouterGroup, r *gin.Engine) {
 	ad.POST("/orders/:id/:action", s.adminOrderAction)
 	ad.GET("/orders/:id/packing-slip", s.pagePackingSlip)
 	ad.GET("/pick-list", s.pagePickList)
+	s.mailFailRoutes(nil, ad) // mailfail.go
 }
 
 // afterSaleCustomerAPI registers the customer's JSON endpoints.
@@ -155,6 +200,7 @@ func (s *Sidecar) afterSaleAdminAPI(admin *gin.RouterGroup) {
 	admin.POST("/orders/:id/refund", s.adminRefund)
 	admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
 	admin.GET("/pick-list", s.apiPickList)
+	s.mailFailRoutes(admin, nil) // mailfail.go
 }
 
 func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
@@ -168,27 +214,53 @@ func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
 }
 
 // adminLogin takes the token from the form (compared in constant time) and
-// sets the session cookie. Failed attempts share the checkout rate limit's
-// slowness: each takes half a second.
+// sets the session cookie. A client with wrong tries behind it must wait
+// (1 s, 2 s, 4 s, ... up to 15 min) before its next try is even compared;
+// all wrong tries together drain a global budget (tokenGuard), which a
+// browser with the owner cookie skips.
 func (s *Sidecar) adminLogin(c *gin.Context) {
 	if s.opts.AdminToken == "" {
 		s.adminMessage(c, http.StatusForbidden, "The owner's page is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN).")
 		return
 	}
+	client := s.clientKey(c.Request)
+	if wait := s.abuse.login.wait(client, s.knownOwner(c)); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		s.renderLogin(c, http.StatusTooManyRequests, fmt.Sprintf("Too many wrong tokens. Try again in %d seconds.", secs))
+		return
+	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
 	want := sha256.Sum256([]byte(s.opts.AdminToken))
 	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-		time.Sleep(500 * time.Millisecond)
-		s.log.Warn("admin login refused", "client", s.clientKey(c.Request))
+		s.abuse.login.failed(client)
+		s.log.Warn("admin login refused", "client", client)
 		s.renderLogin(c, http.StatusUnauthorized, "That is not the admin token.")
 		return
 	}
-	s.setAdminCookie(c, s.newSession(), int(adminSessionTTL/time.Second))
-	s.log.Info("admin logged in", "client", s.clientKey(c.Request))
+	s.abuse.login.succeeded(client)
+	v, err := s.newSession()
+	if err != nil {
+		s.internalPage(c, "admin login", err)
+		return
+	}
+	s.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
+	n := nonce()
+	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + s.sign("owner\x00"+n), Path: "/admin/",
+		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+	s.log.Info("admin logged in", "client", client)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
 func (s *Sidecar) adminLogout(c *gin.Context) {
+	if v, err := c.Cookie(adminCookie); err == nil {
+		if id := s.sessionID(v); id != "" {
+			if err := s.store.EndSession(id); err != nil {
+				s.internalPage(c, "admin logout", err)
+				return
+			}
+		}
+	}
 	s.setAdminCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
@@ -207,6 +279,8 @@ type adminHomePage struct {
 	Returns   []adminRow
 	Notice    string
 	ShowState string
+	Mail      store.MailFailureCount // e-mails not sent (mailfail.go)
+	Alerts    []adminAlert           // health.go
 }
 
 type adminSection struct {
@@ -236,7 +310,8 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
+	d.Alerts = s.adminAlerts7d()
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -267,6 +342,9 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 	if ids, err := s.store.OrdersWithOpenRefunds(); err == nil {
 		d.OpenRefs = len(ids)
 	}
+	if mc, err := s.store.MailFailures(); err == nil {
+		d.Mail = mc
+	}
 	s.page(c, http.StatusOK, "admin-home", "Admin · orders", d)
 }
 
@@ -285,6 +363,7 @@ type adminOrderPage struct {
 	CanRefund   bool
 	OpenReturns []order.Return
 	ToRefund    []order.Return
+	Mails       mailRowsData // its e-mails that could not be sent (mailfail.go)
 }
 
 func (s *Sidecar) adminOrderPage(c *gin.Context) {
@@ -297,7 +376,7 @@ func (s *Sidecar) adminOrderPage(c *gin.Context) {
 		s.internalPage(c, "admin order", err)
 		return
 	}
-	s.renderAdminOrder(c, http.StatusOK, o, c.Query("notice"), "")
+	s.renderAdminOrder(c, http.StatusOK, o, adminNotice(c), "")
 }
 
 func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
@@ -309,6 +388,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	_, errCan := order.Transition(o.State, order.EventCancel)
 	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
 	d.CanRefund = o.Refundable() > 0
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + "?notice=" + url.QueryEscape("E-mail queued again."), Mails: s.orderMailProblems(o.ID)}
 	for _, r := range o.Returns {
 		if r.State == order.ReturnRequested {
 			d.OpenReturns = append(d.OpenReturns, r)
@@ -335,11 +415,11 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var notice string
+	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
 		_, err = s.ownerDo(id, order.EventPack, adminBy, "", "")
-		notice = "Packed."
+		notice = "packed"
 	case "ship":
 		code := strings.TrimSpace(c.PostForm("tracking_code"))
 		tu, good := s.trackingLink(o.ShippingMethod, strings.TrimSpace(c.PostForm("tracking_url")), code)
@@ -348,16 +428,16 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			return
 		}
 		_, err = s.ownerDo(id, order.EventShip, adminBy, tu, code)
-		notice = "Shipped; the customer gets an e-mail with the tracking link."
+		notice = "shipped"
 	case "deliver":
 		_, err = s.ownerDo(id, order.EventDeliver, adminBy, "", "")
-		notice = "Delivered."
+		notice = "delivered"
 	case "cancel":
 		_, err = s.cancelOrder(ctx, id, adminBy, false)
-		notice = "Canceled; a paid order is refunded in full."
+		notice = "canceled"
 	case "return-received":
 		_, err = s.returnReceived(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
-		notice = "Return received; the customer gets an e-mail."
+		notice = "return-received"
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
@@ -374,13 +454,13 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 			}
 		}
 		_, _, err = s.ownerRefund(ctx, id, req, adminBy)
-		notice = "Refund sent."
+		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
-			notice, err = "The provider did not answer in time. The refund is recorded and is checked against the provider's list before anything is sent again.", nil
+			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
 		err = s.syncRefunds(ctx, id, adminBy)
-		notice = "Refunds checked with the payment provider."
+		notice = "synced"
 	default:
 		s.adminMessage(c, http.StatusNotFound, "No such action.")
 		return
@@ -398,7 +478,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
-	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+"?notice="+url.QueryEscape(notice))
+	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
 }
 
 // ownerDo applies pack, ship or deliver as the admin API does.
@@ -442,7 +522,10 @@ func (s *Sidecar) cancelOrder(ctx context.Context, orderID, by string, customer 
 			}
 		}
 		var mails []store.Mail
-		if customer { // the wording is "as you asked"; the shop's own cancel is told by the refund e-mail, as in the admin API
+		// The wording is "as you asked"; the shop's own cancel is told by the
+		// refund e-mail, as in the admin API. An order nobody paid gets no
+		// e-mail: its address may be a stranger's (issue 12, item 2).
+		if customer && store.ConfirmedByOwner(o) {
 			mails = append(mails, store.Mail{ID: store.AfterSaleMailID(store.MailCanceled, o.ID, "cancel"), Kind: store.MailCanceled})
 		}
 		return true, kept, mails, nil
@@ -492,20 +575,22 @@ const adminTemplates = `
 <form method="post" action="/admin/login" class="sf-admin-login-form">
 <p class="form-row"><label for="f-token">Admin token</label>
 <input id="f-token" name="token" type="password" autocomplete="current-password" required size="40"></p>
-<p class="muted small">The token the sidecar was started with (SHOP_ADMIN_TOKEN). This browser stays logged in for 12 hours.</p>
+<p class="muted small">The token the sidecar was started with (SHOP_ADMIN_TOKEN). This browser stays logged in for 12 hours, or until it has not been used for 2 hours, or until you log out.</p>
 <p><button type="submit" class="sf-button button button--primary">Log in</button></p>
 </form>
 </div>
 {{end}}
 
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/subscriptions/">Subscriptions</a> ·
+{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/mail/">E-mail not sent</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/subscriptions/">Subscriptions</a> ·
 <form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
 
 {{define "admin-home"}}
 <div class="wrap sf-admin sf-admin-home">
 {{template "admin-nav" .CSRF}}
 <h1>Orders{{if .ShowState}}: {{.ShowState}}{{end}}</h1>
+{{template "admin-alerts" .Alerts}}
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
+{{if .Mail.Dead}}<p class="sf-error notice notice--error" role="alert"><a href="/admin/mail/">{{.Mail.Dead}} e-mail(s) could not be sent</a>: the customers have not got them. See the list and retry.</p>{{else if .Mail.Retrying}}<p class="notice"><a href="/admin/mail/">{{.Mail.Retrying}} e-mail(s) failed</a> and are being retried.</p>{{end}}
 {{if .OpenRefs}}<p class="notice">{{.OpenRefs}} order(s) with a refund in progress; the reconciler checks them every minute.</p>{{end}}
 {{if .Returns}}<h2>Returns on their way to you</h2><ul>{{range .Returns}}<li><a href="/admin/orders/{{.ID}}">{{.ID}}</a> {{.Customer}} — {{.Notes}}</li>{{end}}</ul>{{end}}
 {{range .Sections}}<section class="sf-admin-state" data-state="{{.State}}">
@@ -533,6 +618,7 @@ const adminTemplates = `
 {{if or $o.PointsRedeemed $o.PointsToEarn $o.PromiseExtraDays}}<p class="muted">Loyalty points: {{$o.PointsRedeemed}} spent, {{$o.PointsToEarn}} to earn on delivery{{if $o.PromiseExtraDays}} · delivery promised {{$o.PromiseExtraDays}} day(s) later than the rules, as the carrier has been late{{end}}</p>{{end}}
 {{if $o.GiftNote}}<p><strong>Gift note:</strong> <span style="white-space:pre-line">{{$o.GiftNote}}</span></p>{{end}}
 {{if $o.TrackingURL}}<p>Tracking: <a href="{{$o.TrackingURL}}" rel="noopener">{{$o.TrackingURL}}</a></p>{{end}}
+{{if .Mails.Mails}}<h2>E-mail not sent</h2><p class="sf-error notice notice--error" role="alert">An e-mail to this customer could not be sent. Fix the cause and retry, or contact the customer.</p>{{template "admin-mail-problems" .Mails}}{{end}}
 
 <h2>Actions</h2>
 <div class="sf-admin-actions">

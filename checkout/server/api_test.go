@@ -87,8 +87,11 @@ func TestAPIErrors(t *testing.T) {
 // TestCartAPI: add, change, remove; totals from the catalog only.
 func TestCartAPI(t *testing.T) {
 	sh := newShop(t)
-	// A price in the body is ignored.
-	r := sh.req("POST", "/api/cart/items", `{"sku":"KOF-GUJI-250-BO","quantity":2,"price":1,"unit_price":1}`)
+	// A price in the body is refused (unknown field), never used.
+	if r := sh.req("POST", "/api/cart/items", `{"sku":"KOF-GUJI-250-BO","quantity":2,"price":1,"unit_price":1}`); r.StatusCode != 422 || !strings.Contains(r.errorMessage(t), "price") {
+		t.Fatalf("add with a price: %d %s", r.StatusCode, r.body)
+	}
+	r := sh.req("POST", "/api/cart/items", `{"sku":"KOF-GUJI-250-BO","quantity":2}`)
 	if r.StatusCode != 200 {
 		t.Fatalf("add: %d %s", r.StatusCode, r.body)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -115,20 +116,23 @@ type itemRequest struct {
 }
 
 func decodeJSON(c *gin.Context, v any) bool {
-	dec := json.NewDecoder(c.Request.Body)
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	data, err := io.ReadAll(c.Request.Body)
+	if err == nil {
+		err = decodeStrict(data, v) // strictjson.go: exact, unique, known keys
+	}
+	if err != nil {
 		status, msg := bodyError(err)
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
+		switch {
+		case errors.As(err, &typeErr):
 			msg = fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type)
 			status = http.StatusUnprocessableEntity
+		case errors.Is(err, errFieldCase), errors.Is(err, errUnknownField):
+			msg, status = "request body: "+err.Error(), http.StatusUnprocessableEntity
+		case errors.Is(err, errDuplicateKey):
+			msg = "request body: " + err.Error()
 		}
 		fail(c, status, msg)
-		return false
-	}
-	if dec.More() {
-		fail(c, http.StatusBadRequest, "request body holds more than one JSON value")
 		return false
 	}
 	return true

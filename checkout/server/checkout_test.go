@@ -208,9 +208,15 @@ func TestPriceTampering(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
 	sh := newShop(t, withMollie(f))
-	sh.req("POST", "/api/cart/items", `{"sku":"MOK-001","quantity":1,"price":1,"price_seen":1,"unit_price":1}`)
+	if r := sh.req("POST", "/api/cart/items", `{"sku":"MOK-001","quantity":1,"price":1,"price_seen":1,"unit_price":1}`); r.StatusCode != 422 {
+		t.Fatalf("add with prices: %d %s", r.StatusCode, r.body)
+	}
+	sh.addToCart("MOK-001", 1)
 	body := strings.Replace(validCheckout, `{`, `{"total":100,"grand_total":100,"amount":"1.00","shipping":0,`, 1)
-	r := sh.req("POST", "/api/checkout", body, "Idempotency-Key", "tamper")
+	if r := sh.req("POST", "/api/checkout", body, "Idempotency-Key", "tamper"); r.StatusCode != 422 || f.PaymentCount() != 0 {
+		t.Fatalf("checkout with prices: %d %s", r.StatusCode, r.body)
+	}
+	r := sh.req("POST", "/api/checkout", validCheckout, "Idempotency-Key", "tamper2")
 	if r.StatusCode != 201 {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}

@@ -52,7 +52,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	opts := Options{
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"),
 		BaseURL: base, AdminToken: testAdminToken, OutboxDir: filepath.Join(dir, "outbox"),
-		ReconcileEvery: time.Hour, RateLimit: -1,
+		ReconcileEvery: time.Hour, RateLimit: -1, ProviderCallsPerSecond: -1,
 		tune: func(s *Sidecar) { s.reconcileAfter, s.pageCheckEvery = 0, 0 },
 	}
 	for _, m := range mods {
@@ -67,10 +67,11 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 			custom(s)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out slog.Handler = slog.NewTextHandler(io.Discard, nil)
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		out = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
 	}
+	log := slog.New(newScanHandler(t.Name(), out)) // logscan_test.go
 	sc, err := Open(context.Background(), opts, log)
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -78,7 +78,7 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 				Fields: map[string]string{"use_points": msg}}
 		}
 		unlock = s.lockEmail(email)
-		acc, _, err := s.store.PointsAccount(email)
+		acc, _, err := s.store.PointsAccount(email, s.returnWindow)
 		if err != nil {
 			unlock()
 			return 0, 0, func() {}, s.internalErr(lang, "points account", err)
@@ -124,7 +124,7 @@ func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, er
 	if email == "" {
 		return off
 	}
-	acc, _, err := s.store.PointsAccount(email)
+	acc, _, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.log.Warn("points account", "err", err)
 		return off
@@ -139,6 +139,18 @@ func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, er
 		}
 	}
 	return off
+}
+
+// returnWindow is when an order's return window closes (data/returns.toml
+// window_days after delivery, end of that day in the shop's zone): its
+// earned points become spendable after it (store.LedgerOrder).
+func (s *Sidecar) returnWindow(o *order.Order) (time.Time, bool) {
+	if o.DeliveredAt.IsZero() {
+		return time.Time{}, false
+	}
+	c := *o
+	c.State = order.Delivered // a refund does not move the window
+	return s.policy().Deadline(&c, s.zone())
 }
 
 // pointsEmail is the e-mail address whose points link this browser holds.
@@ -165,9 +177,9 @@ func (s *Sidecar) orderPoints(o *order.Order, lang string) string {
 		parts = append(parts, fmt.Sprintf(tr(lang, "points.spent"), o.PointsRedeemed,
 			money.Display(o.Totals.Discount(adjPoints), o.Currency, lang)))
 	}
-	lo := store.LedgerOrder(o)
+	lo := store.LedgerOrder(o, s.returnWindow, s.now())
 	switch {
-	case o.State == order.Delivered:
+	case o.State == order.Delivered && !lo.SpendableAt.IsZero():
 		got := 0
 		for _, e := range loyalty.Ledger([]loyalty.Order{lo}).History {
 			if e.Kind == loyalty.Credited || e.Kind == loyalty.TakenBack {
@@ -251,7 +263,7 @@ func (s *Sidecar) startKeep(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				s.refreshPromises()
+				s.safely("promises", func() { s.refreshPromises() })
 			}
 		}
 	}()
@@ -292,7 +304,7 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 
 // keepRoutes registers the points page, the promise API and the owner's figures.
 func (s *Sidecar) keepRoutes(r *gin.Engine) {
-	linkLimit := newLimiter(6, 3, s.now, s.clientKey)
+	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
 	if s.opts.RateLimit < 0 {
 		linkLimit = nil
 	}
@@ -300,7 +312,7 @@ func (s *Sidecar) keepRoutes(r *gin.Engine) {
 	pages.GET("/points/", s.pagePoints)
 	pages.HEAD("/points/", s.pagePoints)
 	r.GET("/points", redirectTo("/points/"))
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.formPointsLink)
+	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
 	pages.GET("/points/:token", s.pagePointsAccount)
 	pages.POST("/points/:token/delete", s.formDeleteData)
 	pages.POST("/points/:token/forget", s.formForgetLink)
@@ -322,7 +334,7 @@ func init() {
 			"points.other_email": "Deze punten horen bij %s. Gebruik dat e-mailadres of zet het vinkje uit.",
 			"points.spent":       "Je gebruikte %d spaarpunten (%s korting).",
 			"points.earned":      "Deze bestelling leverde je %d spaarpunten op.",
-			"points.pending":     "Deze bestelling levert je %d spaarpunten op; ze worden bijgeschreven zodra ze bezorgd is.",
+			"points.pending":     "Deze bestelling levert je %d spaarpunten op; je kunt ze gebruiken zodra de retourtermijn voorbij is.",
 			"points.if_paid":     "Na betaling levert deze bestelling je %d spaarpunten op.",
 			"points.use":         "Gebruik mijn %d spaarpunten: %s korting",
 			"points.use_hint":    "Je hebt %d punten (%s). Vink je dit aan, dan zie je eerst het nieuwe totaal voordat je betaalt.",
@@ -338,7 +350,7 @@ func init() {
 			"points.other_email": "These points belong to %s. Use that e-mail address or untick the box.",
 			"points.spent":       "You used %d points (%s off).",
 			"points.earned":      "This order earned you %d points.",
-			"points.pending":     "This order earns you %d points; they are credited once it is delivered.",
+			"points.pending":     "This order earns you %d points; you can spend them once the return period has ended.",
 			"points.if_paid":     "Once paid, this order earns you %d points.",
 			"points.use":         "Use my %d points: %s off",
 			"points.use_hint":    "You have %d points (%s). Tick the box and you first see the new total before you pay.",

@@ -53,9 +53,22 @@ func (sh *testShop) buy(f *molliefake.Server, key string, items map[string]int, 
 	return o
 }
 
+// returnWindowPast is longer than the test shop's return window
+// (window_days after delivery): orders delivered before are settled.
+const returnWindowPast = 40 * 24 * time.Hour
+
+// settled delivers o and lets its return window pass, so the points it
+// earned are spendable.
+func (sh *testShop) settled(clk *offsetClock, o *order.Order) *order.Order {
+	sh.t.Helper()
+	o = sh.delivered(o)
+	clk.advance(returnWindowPast)
+	return o
+}
+
 func (sh *testShop) balance(email string) loyalty.Account {
 	sh.t.Helper()
-	acc, _, err := sh.sc.store.PointsAccount(email)
+	acc, _, err := sh.sc.store.PointsAccount(email, sh.sc.returnWindow)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
@@ -103,7 +116,8 @@ func checkoutValues(key string) url.Values {
 func TestPointsJourney(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
-	sh := newShop(t, withMollie(f), withLoyalty(t))
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withLoyalty(t), withOffsetClock(&clk))
 
 	// 30 × 14.50 = 435.00 of coffee (free shipping): 435 points.
 	o1 := sh.buy(f, "pts-1", map[string]int{"KOF-GUJI-250-BO": 30}, "")
@@ -127,7 +141,8 @@ func TestPointsJourney(t *testing.T) {
 	}
 
 	sh.delivered(o1)
-	if acc := sh.balance(pointsEmail); acc.Balance != 435 || acc.Pending != 0 {
+	// Delivered, still returnable: pending, not spendable (issue 10 §4).
+	if acc := sh.balance(pointsEmail); acc.Balance != 0 || acc.Pending != 435 {
 		t.Fatalf("delivered: %+v", acc)
 	}
 	// Two partial refunds: 10 units (a third), then 5 more (half in all).
@@ -136,9 +151,13 @@ func TestPointsJourney(t *testing.T) {
 		if r.StatusCode/100 != 2 {
 			t.Fatalf("refund %d: %d %s", i+1, r.StatusCode, r.body)
 		}
-		if acc := sh.balance(pointsEmail); acc.Balance != want {
-			t.Fatalf("after refund %d: balance %d, want %d (%+v)", i+1, acc.Balance, want, acc.History)
+		if acc := sh.balance(pointsEmail); acc.Pending != want || acc.Balance != 0 {
+			t.Fatalf("after refund %d: pending %d, want %d (%+v)", i+1, acc.Pending, want, acc)
 		}
+	}
+	clk.advance(returnWindowPast)
+	if acc := sh.balance(pointsEmail); acc.Balance != 217 || acc.Pending != 0 {
+		t.Fatalf("return window closed: %+v", acc)
 	}
 
 	// A new cart: 1 × 14.50 + 4.95 shipping = 19.45.
@@ -237,8 +256,9 @@ func TestPointsJourney(t *testing.T) {
 func TestPointsAPIOtherAddress(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
-	sh := newShop(t, withMollie(f), withLoyalty(t))
-	sh.delivered(sh.buy(f, "oth-1", map[string]int{"KOF-GUJI-250-BO": 10}, ""))
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withLoyalty(t), withOffsetClock(&clk))
+	sh.settled(&clk, sh.buy(f, "oth-1", map[string]int{"KOF-GUJI-250-BO": 10}, ""))
 	sh.pointsLink(pointsEmail)
 	sh.req(http.MethodGet, sh.pointsLink(pointsEmail), "") // a second request within minutes sends nothing new
 	sh.addToCart("KOF-GUJI-250-BO", 1)
@@ -402,8 +422,9 @@ func TestPromiseLengthened(t *testing.T) {
 func TestPointsLineRefund(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
-	sh := newShop(t, withMollie(f), withLoyalty(t))
-	sh.delivered(sh.buy(f, "lr-1", map[string]int{"KOF-GUJI-250-BO": 14}, "")) // 203 points
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withLoyalty(t), withOffsetClock(&clk))
+	sh.settled(&clk, sh.buy(f, "lr-1", map[string]int{"KOF-GUJI-250-BO": 14}, "")) // 203 points
 	jar, _ := newJar()
 	sh.jar, sh.client.Jar = jar, jar
 	sh.req(http.MethodGet, sh.pointsLink(pointsEmail), "")
@@ -427,5 +448,52 @@ func TestPointsLineRefund(t *testing.T) {
 	// 9.50 + 5.00 = 14.50, the item's price.
 	if acc := sh.balance(pointsEmail); acc.Balance != 103 {
 		t.Fatalf("balance after the refund: %d, want 103 (%+v)", acc.Balance, acc.History)
+	}
+}
+
+// TestPointsCycleLeaksNothing walks earn → spend → return → refund through
+// the shop: order A (435 points) is delivered; while it can be returned its
+// points cannot be spent (before, they could: spent on order B, then A
+// returned and refunded in full, the take-back was forgiven and the
+// customer kept 21.75 of discount on goods they gave back). A return asked
+// on the last day keeps the points pending past the window until it is
+// refunded; then only the kept goods' points become spendable.
+func TestPointsCycleLeaksNothing(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withLoyalty(t), withOffsetClock(&clk))
+	a := sh.delivered(sh.buy(f, "cyc-a", map[string]int{"KOF-GUJI-250-BO": 30}, "")) // 435 points
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.req(http.MethodGet, sh.pointsLink(pointsEmail), "")
+	if acc := sh.balance(pointsEmail); acc.Balance != 0 || acc.Pending != 435 {
+		t.Fatalf("A delivered, returnable: %+v", acc)
+	}
+	b := sh.buy(f, "cyc-b", map[string]int{"KOF-GUJI-250-BO": 10}, `,"use_points":true`)
+	if b.PointsRedeemed != 0 || b.Totals.Discount(adjPoints) != 0 {
+		t.Fatalf("points of a returnable order were spent: %d (%d off)", b.PointsRedeemed, b.Totals.Discount(adjPoints))
+	}
+	// On the window's last day the customer returns 20 of the 30 bags.
+	clk.advance(30 * 24 * time.Hour)
+	if r := sh.form("/order/"+a.Token+"/return", url.Values{"qty_KOF-GUJI-250-BO": {"20"}, "lang": {"en"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return: %d %s", r.StatusCode, r.body)
+	}
+	clk.advance(5 * 24 * time.Hour) // the window has closed; the parcel is still on its way
+	if acc := sh.balance(pointsEmail); acc.Balance != 0 {
+		t.Fatalf("window closed with a return under way: %+v", acc)
+	}
+	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+a.ID+"/return-received", `{"refund":true}`); r.StatusCode != http.StatusOK {
+		t.Fatalf("receive and refund: %d %s", r.StatusCode, r.body)
+	}
+	acc := sh.balance(pointsEmail)
+	// 10 bags kept of 30: 435 × 145/435 = 145 points (B earned 145 more, pending in its own window).
+	if acc.Balance != 145 {
+		t.Fatalf("after the refund: %+v", acc)
+	}
+	for _, e := range acc.History {
+		if e.Forgiven != 0 {
+			t.Errorf("forgiven points: %+v", e)
+		}
 	}
 }

@@ -17,7 +17,7 @@ func (s *Sidecar) mailWorker(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
-		s.sendDue(ctx)
+		s.safely("mail", func() { s.sendDue(ctx) })
 		select {
 		case <-ctx.Done():
 			return
@@ -54,11 +54,16 @@ func (s *Sidecar) sendDue(ctx context.Context) int {
 			s.log.Error("mail failed and not marked", "mail", m.ID, "err", merr)
 			continue
 		}
+		s.metrics.MailFailed()
 		level := "will retry"
 		if failed.Dead {
-			level = "given up; see the order and contact the customer"
+			level = "given up; listed on /admin/mail/ and the order, for the owner to retry"
+			s.mailGivenUp(failed) // mailfail.go
 		}
 		s.log.Error("send mail", "mail", m.ID, "order", m.OrderID, "attempt", failed.Attempts, "next", failed.NextAt, "status", level, "err", err)
+		if failed.Dead {
+			s.mailGaveUp(m, err) // the owner's alert (alerts.go)
+		}
 	}
 	return sent
 }
@@ -72,6 +77,9 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		return send(ctx, m)
 	}
 	if send, mine := s.standingMail(m.Kind); mine { // standing.go
+		return send(ctx, m)
+	}
+	if send, mine := s.alertMail(m.Kind); mine { // alerts.go
 		return send(ctx, m)
 	}
 	o, err := s.store.GetOrder(m.OrderID)

@@ -6,11 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
+	"math"
 	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -158,11 +160,23 @@ func (s *Sidecar) checkOrigin(r *http.Request) string {
 	if strings.EqualFold(u.Scheme, s.base.Scheme) && strings.EqualFold(u.Host, s.base.Host) {
 		return ""
 	}
-	// Same origin as the address the browser asked for (shop serve, one-box setups).
-	if strings.EqualFold(u.Host, r.Host) {
+	// The Host header is the client's to write, so it is never the yardstick.
+	// Only a loopback base URL (shop serve: http://localhost:1313/) also
+	// takes the other loopback names of the same port, so the dev server
+	// works at http://127.0.0.1:1313/ too; a page elsewhere cannot have such
+	// an origin.
+	if loopback(s.base.Hostname()) && loopback(u.Hostname()) && u.Port() == s.base.Port() && strings.EqualFold(u.Scheme, s.base.Scheme) {
 		return ""
 	}
 	return "cross-origin request refused: " + origin + " is not this shop"
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // adminAuth checks the bearer token in constant time.
@@ -173,10 +187,24 @@ func (s *Sidecar) adminAuth() gin.HandlerFunc {
 			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
 			return
 		}
+		// Wrong tokens lock their client out for a growing while and drain a
+		// global budget; the API's guard is apart from the login form's, and
+		// a client on this machine (the CLI on the server) skips the global
+		// lock, so strangers cannot lock the owner out of both.
+		// A request without a bearer token guesses nothing: it gets 401.
+		client := s.clientKey(c.Request)
 		auth := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(auth, "Bearer ")
+		if wait := s.abuse.api.wait(client, loopback(client)); found && wait > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
+			return
+		}
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			if found {
+				s.abuse.api.failed(client)
+			}
 			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
 			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
 			return

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // Options configure the sidecar. cmd/shop and the cli package fill them from
@@ -38,6 +39,25 @@ type Options struct {
 	// believed for telling clients apart; empty means the connection's own
 	// address counts (SHOP_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// OnMailGivenUp, when set, is called (from the mail worker) once for
+	// each e-mail given up after store.MailMaxAttempts: the owner's alert
+	// hooks in here (mailfail.go). The store keeps the record either way.
+	OnMailGivenUp func(store.Mail)
+	// CheckMaxSize: at start the database files are checked page by page
+	// (bbolt's consistency check) up to this size; 0 means 1 GiB, negative
+	// always (SHOP_CHECK_MAX_SIZE).
+	CheckMaxSize int64
+	// AlertEmail gets the owner's alerts (alerts.go); empty: the admin
+	// page and the log only (SHOP_ALERT_EMAIL).
+	AlertEmail string
+	// BackupEvery is how often a backup is expected (`shop backup` from a
+	// timer); when none succeeded for this long plus an hour, an alert is
+	// raised. 0: not watched (SHOP_BACKUP_EVERY).
+	BackupEvery time.Duration
+	// ProviderCallsPerSecond is the budget of Mollie calls over
+	// webhook, order pages and reconciler together; 0 means 5, negative
+	// turns the budget off (SHOP_PROVIDER_CALLS).
+	ProviderCallsPerSecond float64
 
 	// tune lets tests in this package adjust internals before workers start.
 	tune func(*Sidecar)

@@ -84,7 +84,9 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
 		return
 	}
-	err := s.webhookCheck(c.Request.Context(), id)
+	// A webhook's provider read waits a little for the call budget
+	// (providerbudget.go) rather than send Mollie into its slow retries.
+	err := s.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
 		s.log.Warn("webhook", "payment", id, "err", err)
@@ -191,6 +193,9 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 	defer wait.Stop()
 	select {
 	case err := <-done:
+		if errors.Is(err, errProviderBusy) {
+			return o // "we are confirming": the reconciler or the next look asks
+		}
 		if err != nil {
 			s.log.Warn("order page payment check", "order", o.ID, "err", err)
 			return o
@@ -219,8 +224,10 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		s.reconcileOnce(ctx)
-		s.reconcileRefunds(ctx)
+		s.safely("reconciler", func() { // a panic in one pass must not end the process (alerts.go)
+			s.reconcileOnce(withBudgetWait(ctx, 0)) // the reconciler waits for the provider budget
+			s.reconcileRefunds(withBudgetWait(ctx, 0))
+		})
 		if s.now().Sub(lastPrune) > time.Hour {
 			lastPrune = s.now()
 			if n, err := s.store.PruneCarts(s.now().Add(-30 * 24 * time.Hour)); err != nil {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,15 +11,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/poll"
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // Polls (docs/retention.md): the poll shortcode renders a form that posts
 // to /api/polls/{id}/vote (a plain form: 303 back to the page; with
 // JavaScript: JSON with the live result). The sidecar counts only polls the
 // build published in catalog.json, one vote per browser (a first-party
-// cookie), with a rate limit per client.
+// cookie), at most maxVotersPerNet browsers per network and poll, with a
+// rate limit per client.
 
 const voterCookie = "sf_voter"
+
+// maxVotersPerNet is how many browsers of one network (an IPv4 address or
+// an IPv6 /64) may vote in one poll: a household or an office votes, a
+// script that throws its cookie away or walks through a /64 does not stuff.
+const maxVotersPerNet = 3
 
 // voter is this browser's voter id, made (and set as a cookie) when create.
 func (s *Sidecar) voter(c *gin.Context, create bool) string {
@@ -54,6 +63,7 @@ func (s *Sidecar) pollResult(c *gin.Context, id, question string, options []stri
 		return poll.Result{}, false
 	}
 	r := poll.Tally(id, question, options, counts)
+	r.Counting = fmt.Sprintf(tr(s.lang(c), "poll.counting"), maxVotersPerNet)
 	if mine >= 0 {
 		r.Mine = &mine
 	}
@@ -98,7 +108,11 @@ func (s *Sidecar) votePoll(c *gin.Context) {
 		return
 	}
 	voter := s.voter(c, true)
-	if _, _, err := s.store.Vote(id, voter, choice, len(opts)); err != nil {
+	if _, _, err := s.store.VoteFrom(id, voter, netKey(s.clientKey(c.Request)), maxVotersPerNet, choice, len(opts)); err != nil {
+		if errors.Is(err, store.ErrVoteLimit) {
+			fail(c, http.StatusTooManyRequests, fmt.Sprintf(tr(s.lang(c), "poll.limit"), maxVotersPerNet))
+			return
+		}
 		s.internal(c, "vote", err)
 		return
 	}

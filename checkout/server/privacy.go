@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,12 +71,13 @@ func (s *Sidecar) formPointsLink(c *gin.Context) {
 		s.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
 		return
 	}
-	// Only addresses that ordered get a link: the form cannot be used to
-	// send the shop's e-mail to strangers. The answer is the same either way.
+	// Only addresses with an order their owner confirmed (paid) get a link:
+	// neither the form nor an unpaid order with someone else's address can
+	// make the shop mail strangers. The answer is the same either way.
 	if os, err := s.store.CustomerOrders(email); err != nil {
 		s.internalPage(c, "points link", err)
 		return
-	} else if len(os) > 0 {
+	} else if slices.ContainsFunc(os, store.ConfirmedByOwner) {
 		if _, err := s.store.RequestPointsLink(email, lang, pointsLinkTTL, pointsLinkEvery); err != nil {
 			s.internalPage(c, "points link", err)
 			return
@@ -124,7 +126,7 @@ func (s *Sidecar) pagePointsAccount(c *gin.Context) {
 
 func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
 	cat := s.catalog.Current()
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internalPage(c, "points account", err)
 		return
@@ -140,6 +142,9 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
+		if !store.ConfirmedByOwner(o) {
+			continue // a stranger may have typed this address into an unpaid order
+		}
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
 			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: s.orderPath(o),
 			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)}, ", ")})
@@ -188,7 +193,7 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := s.store.PointsAccount(email)
+	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
 	if err != nil {
 		s.internal(c, "points account", err)
 		return
@@ -213,7 +218,7 @@ func init() {
 			"pp.forget":                 "Deze browser vergeten",
 			"pp.expired":                "Deze link is verlopen of onbekend. Vraag een nieuwe aan op de pagina Mijn punten.",
 			"pp.balance":                "Je hebt %d punten, samen %s korting.",
-			"pp.pending":                "Nog bij te schrijven: %d punten, zodra je bestellingen bezorgd zijn.",
+			"pp.pending":                "Nog bij te schrijven: %d punten, zodra de retourtermijn van je bestellingen voorbij is.",
 			"pp.rule":                   "Elke hele euro die je aan producten betaalt is %d punt(en) waard; elk punt is %s korting bij het afrekenen, vanaf %d punten.",
 			"pp.history":                "Geschiedenis",
 			"pp.orders":                 "Je bestellingen",
@@ -257,7 +262,7 @@ func init() {
 			"pp.forget":                 "Forget this browser",
 			"pp.expired":                "This link has expired or is unknown. Ask for a new one on the My points page.",
 			"pp.balance":                "You have %d points, together %s off.",
-			"pp.pending":                "Still to be credited: %d points, once your orders are delivered.",
+			"pp.pending":                "Still to be credited: %d points, once the return period of your orders has ended.",
 			"pp.rule":                   "Every whole euro you pay for products is worth %d point(s); each point is %s off at checkout, from %d points.",
 			"pp.history":                "History",
 			"pp.orders":                 "Your orders",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -370,6 +371,49 @@ type RefundRequest struct {
 	Note       string     `json:"note"`
 }
 
+// errRefundRequest is a refund body that does not say one thing (422).
+var errRefundRequest = errors.New("refund request")
+
+// Validate refuses a body that is ambiguous or names nothing: exactly one
+// of return_code, lines, amount, full; shipping only with lines; every line
+// a SKU and at least one unit; an amount above zero. {"amount": 500,
+// "full": true} refunded € 5 and {"lines":[{"sku":"X","quantity":0}]}
+// answered 200 with nothing refunded before.
+func (r RefundRequest) Validate() error {
+	var given []string
+	if r.ReturnCode != "" {
+		given = append(given, "return_code")
+	}
+	if len(r.Lines) > 0 {
+		given = append(given, "lines")
+	}
+	if r.Amount != 0 {
+		given = append(given, "amount")
+	}
+	if r.Full {
+		given = append(given, "full")
+	}
+	switch {
+	case len(given) == 0:
+		return fmt.Errorf("%w: say what to refund: one of return_code, lines, amount or full", errRefundRequest)
+	case len(given) > 1:
+		return fmt.Errorf("%w: give one of return_code, lines, amount or full, not %s", errRefundRequest, strings.Join(given, " and "))
+	case r.Amount < 0:
+		return fmt.Errorf("%w: amount must be above zero (minor units: 500 is 5.00)", errRefundRequest)
+	case r.Shipping && len(r.Lines) == 0:
+		return fmt.Errorf("%w: shipping goes with lines only", errRefundRequest)
+	}
+	for i, l := range r.Lines {
+		if l.SKU == "" {
+			return fmt.Errorf("%w: lines[%d] has no sku", errRefundRequest, i)
+		}
+		if l.Quantity <= 0 {
+			return fmt.Errorf("%w: lines[%d] (%s) quantity must be 1 or more, not %d", errRefundRequest, i, l.SKU, l.Quantity)
+		}
+	}
+	return nil
+}
+
 // WantLine is a SKU and a number of units.
 type WantLine struct {
 	SKU      string `json:"sku"`
@@ -469,6 +513,10 @@ func (s *Sidecar) ownerRefund(ctx context.Context, orderID string, req RefundReq
 func (s *Sidecar) adminRefund(c *gin.Context) {
 	var req RefundRequest
 	if !decodeJSON(c, &req) {
+		return
+	}
+	if err := req.Validate(); err != nil {
+		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	if _, found := s.adminOrder(c); !found {

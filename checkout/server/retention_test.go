@@ -471,7 +471,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	o := sh.paidDelivered("adm-1")
 	token := tokenOf(t, o.URL)
 	sh.form("/order/"+token+"/review", url.Values{"product": {"ethiopie-guji"}, "rating": {"3"}, "text": {"Gaat wel <b>"}, "author": {"Eva"}})
-	sh.form("/api/subscriptions", url.Values{"email": {"f@example.nl"}, "topic": {"maker:guji-cooperatie"}, "label": {"Guji-coöperatie"}})
+	sh.form("/api/subscriptions", url.Values{"email": {"f@example.nl"}, "topic": {"maker:guji-cooperatie"}, "lang": {"nl"}})
 	sh.adminLogin()
 	page := sh.req(http.MethodGet, "/admin/reviews/", "")
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, "Gaat wel &lt;b&gt;") || !strings.Contains(page.body, "Guji-coöperatie") {
@@ -488,7 +488,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.ModeratedBy == "" {
 		t.Errorf("after approving on the page: %+v", r)
 	}
-	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "Starting+point") {
+	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=digest-baseline") {
 		t.Errorf("notify button: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }

@@ -29,8 +29,8 @@ import (
 // retentionRoutes registers the review, subscription and poll URLs.
 func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	formLimit := newLimiter(20, 10, s.now, s.clientKey)
-	voteLimit := newLimiter(20, 10, s.now, s.clientKey) // a household behind one address votes too
-	subLimit := newLimiter(6, 3, s.now, s.clientKey)
+	voteLimit := newLimiter(20, 10, s.now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
+	subLimit := newLimiter(6, 3, s.now, s.netClientKey)
 	if s.opts.RateLimit < 0 {
 		formLimit, subLimit = nil, nil // benchmarks and tests turn limits off; votes keep theirs
 	}
@@ -44,7 +44,7 @@ func (s *Sidecar) retentionRoutes(r *gin.Engine) {
 	// token in the path is the authority.
 	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
 
-	r.POST("/api/subscriptions", s.sameOrigin(), subLimit.middleware(s.tooManyPage), s.formSubscribe)
+	r.POST("/api/subscriptions", s.sameOrigin(), subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe)
 	r.GET("/api/subscriptions/confirm/:token", s.pageConfirm)
 	r.POST("/api/subscriptions/confirm/:token", s.sameOrigin(), s.formConfirm)
 	r.GET("/api/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
@@ -84,7 +84,7 @@ func (s *Sidecar) startRetention(ctx context.Context) {
 			case <-first.C:
 			case <-t.C:
 			}
-			s.requestReviews(ctx)
+			s.safely("reviews", func() { s.requestReviews(ctx) })
 		}
 	}()
 }
@@ -426,7 +426,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 		s.internalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: c.Query("notice")}
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
 	for _, r := range all {
 		switch r.State {
 		case review.Pending:
@@ -470,7 +470,7 @@ func (s *Sidecar) adminReviewsAction(c *gin.Context) {
 		return
 	}
 	s.log.Info("review moderated", "review", id, "action", string(a), "by", actor(c))
-	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(id+": "+string(a)+"d. Run `shop reviews export` and push to publish."))
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+noticeQuery("review-"+string(a)))
 }
 
 // retMessage is a page with a heading and one paragraph.

@@ -15,6 +15,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
+	r.Use(s.metrics.Middleware()) // outside the recovery: a panicking request counts as its 500
 	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup failed midway)
@@ -57,7 +58,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/deliver", s.adminDeliver)
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
-		s.afterSaleAdminAPI(admin)          // returns, refunds, packing (refunds.go, packing.go)
+		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
+		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
 		s.standingAPI(cust, admin, limited) // standing orders (standing.go)
 	}
 
@@ -86,6 +88,7 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	s.retentionRoutes(r) // reviews, subscriptions, polls (reviews.go)
 	s.keepRoutes(r)      // points page, promise API, figures (loyalty.go)
+	s.searchRoutes(r)    // the site search without JavaScript (search.go)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {
@@ -101,13 +104,16 @@ func (s *Sidecar) rateLimit() int {
 	return 30
 }
 
+// redirectTo answers with path plus this request's own query. The target is
+// built per request: appending to the captured path would carry one
+// visitor's query into every later answer and grow it without end.
 func redirectTo(path string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		q := c.Request.URL.RawQuery
-		if q != "" {
-			path += "?" + q
+		target := path
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
 		}
-		c.Redirect(http.StatusMovedPermanently, path)
+		c.Redirect(http.StatusMovedPermanently, target)
 	}
 }
 

@@ -32,9 +32,11 @@ const standingEvery = 5 * time.Minute
 // startStanding builds the standing order service and runs its scheduler
 // (notices, charges, the reconciler of charges whose news never came).
 func (s *Sidecar) startStanding(ctx context.Context) {
-	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Catalog: s.catalog.Current,
+	rec := recurringOf(s.provider)
+	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
 		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
-	_, recurs := s.provider.(payment.Recurring)
+	recurs := rec != nil
+	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -54,6 +56,27 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 			}
 		}
 	}()
+}
+
+// recurringOf finds the provider's customers and mandates under the
+// wrappers that count and budget its calls (health.go, providerbudget.go).
+func recurringOf(p payment.Provider) payment.Recurring {
+	for range 4 {
+		if r, ok := p.(payment.Recurring); ok {
+			return r
+		}
+		switch w := p.(type) {
+		case watchedProvider:
+			p = w.Provider
+		case *watchedProvider:
+			p = w.Provider
+		case *budgetProvider:
+			p = w.Provider
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // standingNews brings a payment's news to its standing order (after the

@@ -32,14 +32,21 @@ func (st *staticSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) || strings.Contains(p, "/.") {
-		st.notFound(w)
+		st.notFound(w, p)
 		return
 	}
 	st.files.ServeHTTP(w, r)
 }
 
-func (st *staticSite) notFound(w http.ResponseWriter) {
+// notFound answers with the 404 page of the path's language (/en/… gets
+// en/404.html, as netlify.toml does), else the site's 404.html.
+func (st *staticSite) notFound(w http.ResponseWriter, p string) {
 	b, err := os.ReadFile(filepath.Join(st.dir, "404.html"))
+	if seg, _, ok := strings.Cut(strings.TrimPrefix(p, "/"), "/"); ok && len(seg) == 2 {
+		if lb, lerr := os.ReadFile(filepath.Join(st.dir, seg, "404.html")); lerr == nil {
+			b, err = lb, nil
+		}
+	}
 	if err != nil {
 		http.Error(w, "404 page not found", http.StatusNotFound)
 		return

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,16 +71,17 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
 	}
 	topic, err := subscribe.ParseTopic(req.Topic)
-	if _, known := s.catalog.Current().Lookup(topic.Key); err == nil && topic.Kind == subscribe.Stock && !known {
-		err = errors.New("unknown SKU") // a back-in-stock alert only for a SKU of the shop (backinstock.go)
-	}
 	if err != nil {
 		bad("sub.err.topic")
 		return
 	}
-	label := strings.Join(strings.Fields(req.Label), " ")
-	if label == "" || utf8.RuneCountInString(label) > 80 || !utf8.ValidString(label) {
-		label = topic.Key
+	// The label goes into the confirmation e-mail's subject: it is the
+	// catalog's name of the topic, never the form's words, and a topic the
+	// catalog does not know is refused (req.Label is ignored).
+	label, known := s.catalog.Current().FollowName(string(topic.Kind), topic.Key, lang)
+	if !known {
+		bad("sub.err.topic")
+		return
 	}
 	source := safeSource(req.Source)
 	email, err := subscribe.NormalizeEmail(req.Email)
@@ -393,14 +394,14 @@ func (s *Sidecar) adminNotifyForm(c *gin.Context) {
 		s.kickMail()
 	}
 	s.log.Info("notify", "version", res.Version, "arrivals", len(res.Arrivals), "queued", res.Queued, "by", actor(c))
-	msg := fmt.Sprintf("%d digest(s) queued.", res.Queued)
+	q := noticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
 	switch {
 	case res.Baseline:
-		msg = "Starting point recorded; products added from now on will be announced."
+		q = noticeQuery("digest-baseline")
 	case res.Unchanged:
-		msg = "Nothing new since the last announcement; nothing sent."
+		q = noticeQuery("digest-unchanged")
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/reviews/?notice="+url.QueryEscape(msg))
+	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+q)
 }
 
 // adminNotify compares the catalog in force with the last one announced and

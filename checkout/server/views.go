@@ -30,6 +30,9 @@ type OrderView struct {
 	// per VAT rate) and the order's points in words.
 	Adjustments []AdjustmentView `json:"adjustments,omitempty"`
 	Points      string           `json:"points,omitempty"`
+	// MailProblems are the order's e-mails that could not be sent (admin
+	// GET /api/admin/orders/{id} only; mailfail.go).
+	MailProblems []MailProblemView `json:"mail_problems,omitempty"`
 }
 
 // AdjustmentView is a discount line of the order (amount negative, minor units).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/standing"
@@ -52,6 +54,13 @@ type parts struct {
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
 
+	search  searchIndexes    // the site's search.json per language (search.go)
+	metrics *metrics.Metrics // health.go, checkout/metrics
+	alerts  alerting         // alerts.go
+	ops     opsState         // health.go
+	abuse   abuseState       // limits on what strangers can do (abuse.go)
+	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
+
 	standing *standing.Service // standing orders, coffee on subscription (standing.go)
 }
 
@@ -63,8 +72,13 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
+	s.alerts.started = s.now()
+	s.metrics = metrics.New(s.metricsState)
+	s.abuse = newAbuseState(s)
 
-	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log})
+	src, err := catalog.Open(ctx, s.opts.Catalog, catalog.Options{Logger: s.log, OnRefused: func(err error) {
+		s.raiseAlert(alertCatalog, err.Error())
+	}})
 	if err != nil {
 		return fmt.Errorf("checkout: %w", err)
 	}
@@ -79,14 +93,28 @@ func (s *Sidecar) open(ctx context.Context) error {
 	}
 	st, err := store.Open(s.opts.DataFile, store.Options{
 		Catalog: src.Current, Now: s.now, Logger: s.log, OrderPrefix: s.opts.OrderPrefix,
+		CheckMaxSize: s.opts.CheckMaxSize, OnBadRecord: s.onBadRecord,
 	})
 	if err != nil {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
+	s.alerts.stored.Store(true)
 
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
+	}
+	s.provider = watchedProvider{Provider: s.provider, s: s} // metrics, readiness, alerts (health.go)
+	// The budget wraps the watched provider, so a call it holds back is
+	// not counted as the provider failing.
+	// One budget for every call to Mollie (providerbudget.go); the built-in
+	// provider is this process's own file and has no rate limits to spare.
+	if rate := s.opts.ProviderCallsPerSecond; rate >= 0 && s.local == nil {
+		if rate == 0 {
+			rate = defaultProviderCallsPerSecond
+		}
+		s.budget = newBudgetProvider(s.provider, rate, s.now)
+		s.provider = s.budget
 	}
 	if err := s.openMail(); err != nil {
 		return s.openFailed(err)
@@ -101,9 +129,10 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
+	go func() { defer s.wg.Done(); s.watchdog(ctx) }()
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
 	s.startStanding(ctx)  // standing orders: notices, charges (standing.go)
@@ -131,6 +160,9 @@ func (s *Sidecar) openProvider() error {
 	// The built-in provider plays the payment service: its payments live in
 	// a file of their own, as a real provider's would not be in our backups.
 	path := strings.TrimSuffix(s.opts.DataFile, ".db") + "-localpay.db"
+	if _, err := store.CheckFile(path, store.CheckOptions{MaxSize: s.opts.CheckMaxSize}); err != nil {
+		return fmt.Errorf("local payments: %w", err) // the same checks as the order database
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("local payments %s: %w", path, err)
@@ -144,7 +176,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.syncPayment(ctx, id, "webhook"); err != nil {
+			if err := s.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},
@@ -160,7 +192,9 @@ func (s *Sidecar) openProvider() error {
 
 func (s *Sidecar) openMail() error {
 	cat := s.catalog.Current()
-	s.from = cat.Shop.Name + " <" + cat.Shop.Email + ">"
+	// From net/mail.Address, never by formatting: a shop name with a quote
+	// or a comma broke every e-mail's From header.
+	s.from = (&netmail.Address{Name: mail.CleanName(cat.Shop.Name), Address: cat.Shop.Email}).String()
 	if cat.Shop.Email == "" {
 		s.from = "shop@localhost"
 	}
@@ -190,6 +224,7 @@ func (s *Sidecar) loadShells(ctx context.Context) {
 	for _, err := range s.shells.load(ctx, s.catalog.ReadSibling) {
 		s.log.Warn("shell page: using the built-in page where it is missing", "err", err)
 	}
+	s.loadSearch(ctx)
 }
 
 // close closes what open opened, in reverse order.

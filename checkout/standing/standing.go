@@ -33,7 +33,10 @@ var (
 // Service runs standing orders.
 type Service struct {
 	Store    *store.Store
-	Provider payment.Provider // must also be a payment.Recurring
+	Provider payment.Provider // payments (one-off, first, recurring)
+	// Recurring is the provider's customers and mandates; nil: Provider
+	// itself when it is one.
+	Recurring payment.Recurring
 	Catalog  func() *catalog.Catalog
 	Policy   recurring.Policy
 	// PublicURL is the shop's root (https://shop.example), for the pages
@@ -60,6 +63,9 @@ func (s *Service) log() *slog.Logger {
 }
 
 func (s *Service) recurringProvider() (payment.Recurring, error) {
+	if s.Recurring != nil {
+		return s.Recurring, nil
+	}
 	r, ok := s.Provider.(payment.Recurring)
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", s.Provider.Name(), ErrNoRecurring)

@@ -60,9 +60,13 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// PointsLinksPerDay is the most points-link e-mails one address gets in 24
+// hours, whoever asks.
+const PointsLinksPerDay = 5
+
 // RequestPointsLink queues an e-mail with a fresh link (valid for ttl) to
 // the points page of email, unless one went to that address less than
-// every ago. It reports whether an e-mail was queued; callers should not
+// every ago, or PointsLinksPerDay did in the last 24 hours. It reports whether an e-mail was queued; callers should not
 // tell the visitor either way.
 func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) (queued bool, err error) {
 	email = loyalty.NormalizeEmail(email)
@@ -78,12 +82,24 @@ func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) 
 		if err != nil {
 			return err
 		}
-		var last time.Time
-		if v := sent.Get([]byte(email)); v != nil {
-			_ = last.UnmarshalText(v)
+		// The links sent in the last 24 hours (older files hold one time as text).
+		var recent []time.Time
+		if v := sent.Get([]byte(email)); len(v) > 0 && v[0] == '[' {
+			_ = json.Unmarshal(v, &recent)
+		} else if v != nil {
+			var last time.Time
+			if last.UnmarshalText(v) == nil {
+				recent = append(recent, last)
+			}
 		}
-		if !last.IsZero() && now.Sub(last) < every {
+		recent = slices.DeleteFunc(recent, func(t time.Time) bool { return now.Sub(t) >= 24*time.Hour })
+		if len(recent) >= PointsLinksPerDay {
 			return nil
+		}
+		for _, t := range recent {
+			if now.Sub(t) < every {
+				return nil
+			}
 		}
 		links, err := bucket(tx, bucketPointsLinks)
 		if err != nil {
@@ -92,7 +108,7 @@ func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) 
 		if err := putJSON(links, tokenHash(token), PointsLink{Email: email, CreatedAt: now, ExpiresAt: now.Add(ttl)}); err != nil {
 			return err
 		}
-		stamp, _ := now.MarshalText()
+		stamp, _ := json.Marshal(append(recent, now))
 		if err := sent.Put([]byte(email), stamp); err != nil {
 			return err
 		}
@@ -143,7 +159,10 @@ func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 			if o != nil {
 				out = append(out, o)
 			}
-			return err
+			if err != nil {
+				s.badRecord(bucketOrders, k, err)
+			}
+			return nil
 		})
 	})
 	if err != nil {
@@ -198,6 +217,20 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
+// ConfirmedByOwner reports whether the owner of the order's e-mail address
+// stands behind it: it was paid, or it spent the points of the address
+// (which takes the link mailed to that address). Anyone can type any
+// address into a checkout; an unpaid order with it is no proof of anything,
+// so it neither shows on the address's data page nor blocks its erasure,
+// and it earns the address no e-mail beyond its own confirmation.
+func ConfirmedByOwner(o *order.Order) bool {
+	switch o.State {
+	case order.Paid, order.Packed, order.Shipped, order.Delivered:
+		return true
+	}
+	return !o.PaidAt.IsZero() || o.PointsRedeemed > 0
+}
+
 // Deleted says what DeleteCustomerData did.
 type Deleted struct {
 	Orders  int `json:"orders"`  // orders anonymised
@@ -238,7 +271,18 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 		if err != nil {
 			return err
 		}
+		// Only orders the address's owner confirmed (by paying or by
+		// spending the points of the address) block the erasure; a
+		// stranger's unpaid order with this address neither blocks it nor
+		// is touched while it may still be paid (it ends canceled and is
+		// erased by the next request).
+		mine = slices.DeleteFunc(mine, func(o *order.Order) bool {
+			return !ConfirmedByOwner(o) && o.State != order.Canceled
+		})
 		for _, o := range mine {
+			if !ConfirmedByOwner(o) {
+				continue
+			}
 			if !o.State.Final() {
 				return fmt.Errorf("%w: %s is %s", ErrOrderOpen, o.ID, o.State)
 			}
@@ -332,30 +376,58 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 	return d, nil
 }
 
-// LedgerOrder is what the points ledger needs of an order.
-func LedgerOrder(o *order.Order) loyalty.Order {
-	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt, DeliveredAt: o.DeliveredAt,
+// ReturnWindow says when an order's return window closes; ok is false
+// while it has none yet (not delivered). The server derives it from the
+// shop's return policy (data/returns.toml window_days).
+type ReturnWindow func(o *order.Order) (end time.Time, ok bool)
+
+// LedgerOrder is what the points ledger needs of an order, as of now: its
+// earned points are spendable once its return window has closed and no
+// return of it is under way (loyalty.SpendableAt).
+func LedgerOrder(o *order.Order, window ReturnWindow, now time.Time) loyalty.Order {
+	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt,
 		Canceled: o.State == order.Canceled, GoodsPaid: o.Totals.GrandTotal - o.Totals.Shipping,
 		ToEarn: o.PointsToEarn, Redeemed: o.PointsRedeemed}
+	// A refund counts from when it is recorded (a voided one not at all),
+	// so only a return not yet refunded keeps the points pending.
+	var settled time.Time
+	open := false
 	for _, r := range o.Refunds {
 		if order.RefundVoid(r.Status) {
 			continue
 		}
 		lo.Refunds = append(lo.Refunds, loyalty.Refund{At: r.CreatedAt, Goods: r.Amount - r.Shipping})
+		if r.CreatedAt.After(settled) {
+			settled = r.CreatedAt
+		}
+	}
+	for _, r := range o.Returns {
+		if r.State != order.ReturnRefunded {
+			open = true
+		}
+		if r.RefundedAt.After(settled) {
+			settled = r.RefundedAt
+		}
+	}
+	if window != nil && !o.DeliveredAt.IsZero() && o.State != order.Canceled {
+		if end, ok := window(o); ok {
+			lo.SpendableAt = loyalty.SpendableAt(end, settled, open, now)
+		}
 	}
 	return lo
 }
 
 // PointsAccount is the loyalty account of an e-mail address, derived from
-// its orders.
-func (s *Store) PointsAccount(email string) (loyalty.Account, []*order.Order, error) {
+// its orders as of now (window: see LedgerOrder).
+func (s *Store) PointsAccount(email string, window ReturnWindow) (loyalty.Account, []*order.Order, error) {
 	os, err := s.CustomerOrders(email)
 	if err != nil {
 		return loyalty.Account{}, nil, err
 	}
+	now := s.opts.Now()
 	lo := make([]loyalty.Order, 0, len(os))
 	for _, o := range os {
-		lo = append(lo, LedgerOrder(o))
+		lo = append(lo, LedgerOrder(o, window, now))
 	}
 	return loyalty.Ledger(lo), os, nil
 }

@@ -55,14 +55,21 @@ func TestDeleteCustomerData(t *testing.T) {
 	if _, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.DeleteCustomerData("anna@example.nl"); !errors.Is(err, ErrOrderOpen) {
-		t.Fatalf("delete with an order awaiting payment: %v", err)
+	// An unpaid order is no proof the address's owner placed it (anyone can
+	// type any address): it neither blocks the erasure nor is touched while
+	// it may still be paid (issue 12, item 3).
+	d, err := f.s.DeleteCustomerData("anna@example.nl")
+	if err != nil || d.Orders != 0 || d.Links != 1 || d.Mails != 1 {
+		t.Fatalf("delete with an unpaid order awaiting payment: %+v %v", d, err)
+	}
+	if got, _ := f.s.GetOrder(mine.ID); got.Customer.Email != "anna@example.nl" {
+		t.Fatalf("an order that may still be paid lost its address: %+v", got.Customer)
 	}
 	if _, _, err := f.s.Do(mine.ID, order.EventCancel, "test", ""); err != nil {
 		t.Fatal(err)
 	}
-	d, err := f.s.DeleteCustomerData("ANNA@example.nl")
-	if err != nil || d.Orders != 1 || d.Links != 1 || d.Mails != 1 {
+	d, err = f.s.DeleteCustomerData("ANNA@example.nl")
+	if err != nil || d.Orders != 1 {
 		t.Fatalf("delete: %+v %v", d, err)
 	}
 	got, _ := f.s.GetOrder(mine.ID)
@@ -99,5 +106,28 @@ func TestOrderOfAddress(t *testing.T) {
 		if err != nil || (o != nil) != c.want {
 			t.Errorf("orderOf(%s, %s) = %v, %v; want found %v", c.json, c.email, o != nil, err, c.want)
 		}
+	}
+}
+
+// TestPointsLinksPerDay: however the requests are spread, one address gets
+// at most PointsLinksPerDay link e-mails in any 24 hours; a day later it
+// gets one again (issue 12, item 2).
+func TestPointsLinksPerDay(t *testing.T) {
+	f := open(t, -1)
+	sent := 0
+	for range 3 * PointsLinksPerDay {
+		if q, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); err != nil {
+			t.Fatal(err)
+		} else if q {
+			sent++
+		}
+		f.clock.Add(3 * time.Minute)
+	}
+	if sent != PointsLinksPerDay {
+		t.Errorf("%d link e-mails within %s, want %d", sent, 3*PointsLinksPerDay*3*time.Minute, PointsLinksPerDay)
+	}
+	f.clock.Add(24 * time.Hour)
+	if q, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !q {
+		t.Error("no link e-mail a day later")
 	}
 }

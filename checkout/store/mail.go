@@ -88,7 +88,8 @@ func (s *Store) Due(now time.Time, limit int) ([]Mail, error) {
 		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode mail %s: %w", k, err)
+				s.badRecord(bucketMail, k, err) // skipped: the rest of the queue goes on
+				return nil
 			}
 			if m.SentAt.IsZero() && !m.Dead && !m.NextAt.After(now) {
 				out = append(out, m)
@@ -179,7 +180,8 @@ func (s *Store) PruneMail(before time.Time) (int, error) {
 		n, err = deleteWhere(tx.Bucket(bucketMail), func(k, v []byte) (bool, error) {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return false, fmt.Errorf("decode mail %s: %w", k, err)
+				s.badRecord(bucketMail, k, err) // kept for inspection, not pruned
+				return false, nil
 			}
 			return (!m.SentAt.IsZero() && m.SentAt.Before(before)) || (m.Dead && m.CreatedAt.Before(before)), nil
 		})
@@ -190,3 +192,98 @@ func (s *Store) PruneMail(before time.Time) (int, error) {
 	}
 	return n, nil
 }
+
+// Failed mail, for the owner (docs/after-sale.md, "E-mail that cannot be
+// sent"): a message whose send failed stays in the queue with its last
+// error; after MailMaxAttempts it is dead. FailedMails lists both kinds
+// for the admin page and `shop orders show`; MailFailures counts them for
+// an alert or a metric; RetryMail puts one back in the queue.
+
+// FailedMails lists unsent messages whose last attempt failed (still being
+// retried, or dead), of one order (orderID != "") or all; dead ones first,
+// then newest first.
+func (s *Store) FailedMails(orderID string) ([]Mail, error) {
+	var out []Mail
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
+			var m Mail
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("decode mail %s: %w", k, err)
+			}
+			if m.Failed() && (orderID == "" || m.OrderID == orderID) {
+				out = append(out, m)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed mail: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b Mail) int {
+		if a.Dead != b.Dead {
+			if a.Dead {
+				return -1
+			}
+			return 1
+		}
+		return b.CreatedAt.Compare(a.CreatedAt)
+	})
+	return out, nil
+}
+
+// Failed reports whether m is unsent and its last attempt failed. A message
+// emptied at the customer's request (no address) is not a failure.
+func (m Mail) Failed() bool {
+	return m.SentAt.IsZero() && m.Attempts > 0 && m.LastError != "" && m.To != ""
+}
+
+// MailFailureCount is what the queue holds that did not go out.
+type MailFailureCount struct {
+	Dead     int       `json:"dead"`      // given up after MailMaxAttempts: the customer has not got it
+	Retrying int       `json:"retrying"`  // failed at least once, will be tried again
+	LastDead time.Time `json:"last_dead"` // when the newest dead message was created (zero: none)
+}
+
+// MailFailures counts the failed messages (for an alert or a metric).
+func (s *Store) MailFailures() (MailFailureCount, error) {
+	var c MailFailureCount
+	all, err := s.FailedMails("")
+	if err != nil {
+		return c, err
+	}
+	for _, m := range all {
+		if m.Dead {
+			c.Dead++
+			if m.CreatedAt.After(c.LastDead) {
+				c.LastDead = m.CreatedAt
+			}
+		} else {
+			c.Retrying++
+		}
+	}
+	return c, nil
+}
+
+// RetryMail makes a failed (or dead) unsent message due now, with a fresh
+// set of attempts; its last error stays until it is sent. A sent message is
+// left alone (ErrAlreadySent).
+func (s *Store) RetryMail(id string, now time.Time) (Mail, error) {
+	var out Mail
+	var sent bool
+	err := s.updateMail(id, func(m *Mail) {
+		if !m.SentAt.IsZero() || m.To == "" {
+			sent = true
+			out = *m
+			return
+		}
+		m.Dead, m.Attempts, m.NextAt = false, 0, now
+		out = *m
+	})
+	if err == nil && sent {
+		err = fmt.Errorf("mail %s: %w", id, ErrMailNotRetryable)
+	}
+	return out, err
+}
+
+// ErrMailNotRetryable: the message went out already, or its address was deleted.
+var ErrMailNotRetryable = errors.New("already sent or without an address; nothing to retry")

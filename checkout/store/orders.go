@@ -492,10 +492,11 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		orders := tx.Bucket(bucketOrders)
 		var all []*order.Order
-		keep := func(v []byte) error {
+		keep := func(k, v []byte) error {
 			var o order.Order
 			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("decode order: %w", err)
+				s.badRecord(bucketOrders, k, err) // skipped: one bad record must not hide the rest
+				return nil
 			}
 			if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
 				return nil
@@ -510,7 +511,7 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 			return nil
 		}
 		if len(f.States) == 0 {
-			if err := orders.ForEach(func(_, v []byte) error { return keep(v) }); err != nil {
+			if err := orders.ForEach(keep); err != nil {
 				return err
 			}
 		} else {
@@ -522,7 +523,7 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 					if v == nil {
 						continue
 					}
-					if err := keep(v); err != nil {
+					if err := keep(k[len(prefix):], v); err != nil {
 						return err
 					}
 				}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -14,15 +15,28 @@ import (
 //
 //	polls       poll id -> []int: votes per option
 //	poll_votes  poll id NUL voter id -> option index: one vote per browser
+//	poll_nets   poll id NUL network -> number of browsers that voted from it
 var (
 	bucketPolls     = []byte("polls")
 	bucketPollVotes = []byte("poll_votes")
+	bucketPollNets  = []byte("poll_nets")
 )
+
+// ErrVoteLimit: the network has cast as many votes in the poll as it may.
+var ErrVoteLimit = errors.New("enough votes from this network")
 
 // Vote records voter's choice in poll id with n options and returns the
 // counts after it. A browser that voted before moves its one vote (or,
 // choosing the same again, changes nothing: changed false).
 func (s *Store) Vote(id, voter string, choice, n int) (counts []int, changed bool, err error) {
+	return s.VoteFrom(id, voter, "", 0, choice, n)
+}
+
+// VoteFrom is Vote for a browser on network net (an IPv4 address or an
+// IPv6 /64): a browser's first vote in the poll counts only while fewer
+// than maxPerNet browsers of net have voted in it (ErrVoteLimit after);
+// moving a vote is always allowed. maxPerNet 0 means no limit.
+func (s *Store) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (counts []int, changed bool, err error) {
 	if choice < 0 || choice >= n {
 		return nil, false, fmt.Errorf("vote in poll %s: option %d of %d", id, choice, n)
 	}
@@ -41,6 +55,20 @@ func (s *Store) Vote(id, voter string, choice, n int) (counts []int, changed boo
 		prev := -1
 		if v := votes.Get(key); v != nil {
 			prev, _ = strconv.Atoi(string(v))
+		}
+		if prev < 0 && maxPerNet > 0 {
+			nets, err := bucket(tx, bucketPollNets)
+			if err != nil {
+				return err
+			}
+			nk := []byte(id + "\x00" + net)
+			from, _ := strconv.Atoi(string(nets.Get(nk)))
+			if from >= maxPerNet {
+				return ErrVoteLimit
+			}
+			if err := nets.Put(nk, []byte(strconv.Itoa(from+1))); err != nil {
+				return err
+			}
 		}
 		if changed = poll.Vote(counts, prev, choice); !changed {
 			return nil

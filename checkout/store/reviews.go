@@ -204,7 +204,8 @@ func (s *Store) listReviews(keep func(review.Review) bool) ([]review.Review, err
 		return b.ForEach(func(k, v []byte) error {
 			var r review.Review
 			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("decode review %s: %w", k, err)
+				s.badRecord(bucketReviews, k, err)
+				return nil
 			}
 			if keep(r) {
 				out = append(out, r)

@@ -17,6 +17,7 @@ type Stats struct {
 	MailPending int                 `json:"mail_pending"` // not sent, still retried
 	MailDead    int                 `json:"mail_dead"`    // given up after MailMaxAttempts
 	OldestMail  time.Time           `json:"oldest_mail,omitzero"`
+	Undecodable int                 `json:"undecodable,omitempty"` // records skipped: they do not decode
 	// Delivered orders with a promise, and how many arrived on time.
 	Delivered int   `json:"delivered"`
 	OnTime    int   `json:"on_time"`
@@ -32,7 +33,9 @@ func (s *Store) Stats() (Stats, error) {
 		err := tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
 			var o order.Order
 			if err := json.Unmarshal(v, &o); err != nil {
-				return fmt.Errorf("decode order %s: %w", k, err)
+				s.badRecord(bucketOrders, k, err)
+				st.Undecodable++
+				return nil
 			}
 			st.Orders[o.State]++
 			if kept, known := o.PromiseKept(); known {
@@ -49,7 +52,9 @@ func (s *Store) Stats() (Stats, error) {
 		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
 			var m Mail
 			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode mail %s: %w", k, err)
+				s.badRecord(bucketMail, k, err)
+				st.Undecodable++
+				return nil
 			}
 			switch {
 			case m.Dead:

@@ -62,7 +62,7 @@ var (
 )
 
 var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
-	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders}
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders, bucketOps}
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
@@ -107,6 +107,12 @@ type Options struct {
 	Logger *slog.Logger
 	// NoSync skips fsync. Only for tests of logic; never in production.
 	NoSync bool
+	// CheckMaxSize: Open runs bbolt's consistency check on files up to this
+	// size (CheckOptions.MaxSize: 0 default, negative always).
+	CheckMaxSize int64
+	// OnBadRecord is told about a record that does not decode (once per
+	// record per process); the record is skipped. Nil: only logged.
+	OnBadRecord func(BadRecord)
 }
 
 // DefaultBatchDelay is how long a write waits for others to share its commit.
@@ -118,6 +124,7 @@ type Store struct {
 	opts    Options
 	path    string
 	writers atomic.Int32 // writes in flight
+	bad     badRecords   // records that did not decode (badrecord.go)
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
 	extraDays atomic.Pointer[map[string]int]
@@ -140,7 +147,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.BatchDelay == 0 {
 		opts.BatchDelay = DefaultBatchDelay
 	}
-	if err := checkSize(path); err != nil {
+	if _, err := CheckFile(path, CheckOptions{MaxSize: opts.CheckMaxSize, Timeout: opts.Timeout}); err != nil {
 		return nil, err
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
@@ -236,8 +243,8 @@ func checkSize(path string) error {
 		}
 	}
 	if fi.Size() < want {
-		return fmt.Errorf("open database %s: %w (%d of %d bytes): restore it from a backup, see \"Backups and restore\" in docs/checkout.md; keep this file for inspection",
-			path, ErrTruncated, fi.Size(), want)
+		return fmt.Errorf("open database %s: %w (%d of %d bytes): %s",
+			path, ErrTruncated, fi.Size(), want, restoreSteps)
 	}
 	return nil
 }

@@ -9,8 +9,9 @@
 //   - Only the link in that e-mail confirms (double opt-in); the consent
 //     record keeps when it was asked and confirmed and on which page
 //     (never the IP address).
-//   - A repeated request within ResendAfter sends no second confirmation
-//     (nobody can flood an address through the form).
+//   - A repeated request within ResendAfter sends no second confirmation,
+//     and an address gets at most MaxAsksPerDay confirmations a day over
+//     all topics (nobody can flood an address through the form).
 //   - Unsubscribing ends the consent at once; an old confirmation link does
 //     not bring it back.
 package subscribe
@@ -91,6 +92,7 @@ const (
 // Timings.
 const (
 	ResendAfter   = time.Hour          // no second confirmation e-mail sooner
+	MaxAsksPerDay = 3                  // confirmation e-mails to one address in 24 hours, all topics together
 	ConfirmExpiry = 7 * 24 * time.Hour // a confirmation link older than this is dead
 )
 
@@ -114,6 +116,7 @@ type Subscriber struct {
 	Token     string              `json:"token"` // unsubscribe and manage link; never changes
 	Topics    map[string]*Consent `json:"topics"`
 	CreatedAt time.Time           `json:"created_at"`
+	Asked     []time.Time         `json:"asked,omitempty"` // confirmation e-mails of the last 24 hours
 }
 
 // Errors of the consent rules.
@@ -162,6 +165,21 @@ func (s *Subscriber) Request(t Topic, label, source, lang string, now time.Time)
 		return false, ""
 	case c != nil && c.State == Pending && now.Sub(c.RequestedAt) < ResendAfter:
 		return false, ""
+	}
+	// Anyone can type any address into the form: an address gets at most
+	// MaxAsksPerDay confirmation e-mails a day, over all topics.
+	recent := s.Asked[:0]
+	for _, at := range s.Asked {
+		if now.Sub(at) < 24*time.Hour && at.Sub(now) < time.Hour {
+			recent = append(recent, at)
+		}
+	}
+	s.Asked = recent
+	if len(s.Asked) >= MaxAsksPerDay {
+		return false, ""
+	}
+	s.Asked = append(s.Asked, now)
+	switch {
 	case c != nil && c.State == Pending && now.Sub(c.RequestedAt) < ConfirmExpiry:
 		c.RequestedAt, c.Source = now, source
 		c.Requests++

@@ -166,7 +166,7 @@ the checkout charges). A content error names the file and field to fix.`, stderr
 	src := fs.String("s", ".", "the shop's folder (with hugo.toml)")
 	dest := fs.String("d", "", "output folder (default: DIR/public)")
 	baseURL := fs.String("baseURL", "", "the shop's public address, overriding hugo.toml (e.g. https://winkel.example.nl/)")
-	sidecar := fs.String("sidecar", os.Getenv("SHOP_SIDECAR_URL"), "address of the checkout sidecar; writes public/_redirects so the CDN proxies /api/, /cart/, /checkout/, /order/, /pay/, /points/, /standing/ to it (env SHOP_SIDECAR_URL)")
+	sidecar := fs.String("sidecar", os.Getenv("SHOP_SIDECAR_URL"), "address of the checkout sidecar; writes public/_redirects so the CDN proxies /api/, /cart/, /checkout/, /order/, /pay/, /points/, /search/, /standing/ to it (env SHOP_SIDECAR_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -225,6 +225,8 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 	}
 	return site.Serve(ctx, site.ServeOptions{
 		Source: dir, Port: *port, Bind: *bind, Out: stdout, Log: log,
+		Timeouts: site.Timeouts{ReadHeader: server.ReadHeaderTimeout, Read: server.ReadTimeout,
+			Write: server.WriteTimeout, Idle: server.IdleTimeout},
 		Sidecar: func(ctx context.Context, catalog, baseURL string) (site.Sidecar, error) {
 			varDir := filepath.Join(dir, "var")
 			if err := os.MkdirAll(filepath.Join(varDir, "outbox"), 0o755); err != nil {

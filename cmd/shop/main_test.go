@@ -161,7 +161,7 @@ func TestBuildCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("build failed (%d):\n%s%s", code, out, errOut)
 	}
-	if !regexp.MustCompile(`^built \d+ pages, 5 products, \d+ images in \S+ into `).MatchString(out) {
+	if !regexp.MustCompile(`^built \d+ pages, 3 products \(5 SKUs\), \d+ images in \S+ into `).MatchString(out) {
 		t.Errorf("summary line = %q", out)
 	}
 	if b, err := os.ReadFile(filepath.Join(dest, "_redirects")); err != nil || !strings.Contains(string(b), "/api/*") {

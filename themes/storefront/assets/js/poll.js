@@ -24,6 +24,12 @@
     total.className = "muted small";
     total.textContent = (r.total === 1 ? form.dataset.votesOne : form.dataset.votesMany).replace("{n}", r.total);
     out.appendChild(total);
+    if (r.counting) {
+      var how = document.createElement("p");
+      how.className = "poll__how muted small";
+      how.textContent = r.counting;
+      out.appendChild(how);
+    }
     out.hidden = false;
     if (typeof r.mine === "number") {
       var input = form.querySelector('input[name="option"][value="' + r.mine + '"]');

@@ -3,6 +3,9 @@
      the concrete delivery date, live stock (silent when the API is absent)
    - category/tag pages: filter and sort in place from the JSON index,
      state kept in the URL query
+   - header: instant site search over /search.json (search.js, loaded on
+     first use: the same matching as checkout/search, which answers the form
+     without JavaScript), and the cart's item count
    See docs/theme.md. */
 (function () {
   "use strict";
@@ -14,11 +17,19 @@
   /* ---------- product page: variants ---------- */
   function initVariants(form) {
     var amount = $("[data-price-display] .price__amount");
+    function specs(sku) { // the chosen variant's specs only
+      $$("[data-variant-specs]").forEach(function (tb) {
+        tb.hidden = tb.dataset.variantSpecs !== sku;
+        $$(".specs__variant-name", tb).forEach(function (tr) { tr.hidden = true; });
+      });
+    }
     $$('input[type="radio"][name="sku"]', form).forEach(function (r) {
       r.addEventListener("change", function () {
         if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
+        if (r.checked) specs(r.value);
       });
       if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
+      if (r.checked) specs(r.value);
     });
   }
 
@@ -353,11 +364,96 @@
     });
   }
 
+  var KINDS = ["product", "story", "guide", "maker"]; // the order of the form's data-kinds
+  function initSearch(form) {
+    var input = $('input[name="q"]', form), box = $("[data-search-results]", form), ix = null, loading = null, timer;
+    if (!input || !box || !window.fetch) return;
+    var kinds = (form.dataset.kinds || "").split("|");
+    function script() { // search.js, the first time it is needed
+      return new Promise(function (ok, fail) {
+        if (window.sfSearch) return ok();
+        var s = document.createElement("script");
+        s.src = form.dataset.script; s.integrity = form.dataset.integrity || ""; s.crossOrigin = "anonymous";
+        s.onload = ok; s.onerror = fail;
+        document.head.appendChild(s);
+      });
+    }
+    function load() {
+      if (!loading) loading = Promise.all([script(), fetch(form.dataset.search).then(function (r) { return r.json(); })])
+        .then(function (r) { ix = window.sfSearchPrepare(r[1]); });
+      return loading;
+    }
+    function render() {
+      var q = input.value.trim();
+      box.textContent = "";
+      if (!q || !ix) { box.hidden = true; return; }
+      var hits = window.sfSearch(ix, q, 8), ul = document.createElement("ul");
+      hits.forEach(function (h) {
+        var li = document.createElement("li"), a = document.createElement("a"), small = document.createElement("small");
+        a.href = h.doc.u; a.textContent = h.doc.t;
+        small.textContent = " " + (kinds[KINDS.indexOf(h.doc.k)] || "");
+        li.appendChild(a); li.appendChild(small); ul.appendChild(li);
+      });
+      if (!hits.length) { var p = document.createElement("p"); p.textContent = form.dataset.none || ""; box.appendChild(p); }
+      else box.appendChild(ul);
+      box.hidden = false;
+      box.dataset.q = q; // the query this answer is for
+    }
+    input.addEventListener("focus", function () { load().catch(function () {}); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { load().then(render).catch(function () { box.hidden = true; }); }, 60);
+    });
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") box.hidden = true; });
+  }
+
+  /* ---------- header: the cart's item count (cached for the visit) ---------- */
+  function showCount(el, n) {
+    $("[data-n]", el).textContent = n > 0 ? String(n) : "";
+    el.hidden = !(n > 0);
+  }
+  function initCartCount(el) {
+    var key = "sf_cart_n", n = null;
+    try { n = sessionStorage.getItem(key); } catch (e) { /* storage off */ }
+    var fresh = /^\/(cart|checkout|order)\//.test(location.pathname);
+    if (n !== null && !fresh) { showCount(el, +n); return; }
+    if (!window.fetch) return;
+    fetch("/api/cart", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return;
+        var c = (j.lines || []).reduce(function (s, l) { return s + (l.quantity || 0); }, 0);
+        try { sessionStorage.setItem(key, String(c)); } catch (e) { /* storage off */ }
+        showCount(el, c);
+      })
+      .catch(function () { /* no sidecar: the link still works */ });
+  }
+  document.addEventListener("cart:changed", function (ev) {
+    var j = ev.detail || {}, c = (j.lines || []).reduce(function (s, l) { return s + (l.quantity || 0); }, 0);
+    try { sessionStorage.setItem("sf_cart_n", String(c)); } catch (e) { /* storage off */ }
+    $$("[data-cart-count]").forEach(function (el) { showCount(el, c); });
+  });
+
+  /* ---------- video facade: the player loads only on the visitor's click ---------- */
+  function initEmbed(a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var f = document.createElement("iframe");
+      f.src = a.href; f.className = "video__frame"; f.title = a.dataset.title || "";
+      f.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+      f.setAttribute("allowfullscreen", "");
+      a.parentNode.replaceChild(f, a);
+    });
+  }
+
   function init() {
     $$("form[data-sf-checkout]").forEach(initCheckout);
     $$(".buy-form").forEach(function (f) { initVariants(f); initCart(f); initStock(f); });
     $$("[data-delivery]").forEach(initDelivery);
     $$("form[data-facets]").forEach(initFacets);
+    $$("form[data-search]").forEach(initSearch);
+    $$("[data-cart-count]").forEach(initCartCount);
+    $$("a[data-embed]").forEach(initEmbed);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

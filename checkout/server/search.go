@@ -1,0 +1,124 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"html/template"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/search"
+)
+
+// The site search for visitors without JavaScript (docs/theme.md, Search):
+// GET /search/?q=…&lang=en answers with a page in the theme's shell, matching
+// the query against the build-time index the theme writes next to the
+// catalog (search.json, en/search.json) with the same algorithm as the
+// header's script (package search).
+
+// maxSearchHits is how many results the page lists.
+const maxSearchHits = 30
+
+//go:embed search.html
+var searchHTML string
+
+var searchPage = template.Must(template.New("search").Funcs(pageFuncs).Parse(searchHTML))
+
+func init() {
+	addPhrases(map[string]map[string]string{
+		"nl": {
+			"search.title": "Zoeken", "search.label": "Zoek in de winkel", "search.button": "Zoek",
+			"search.count": "%d resultaten voor ‘%s’", "search.none": "Niets gevonden voor ‘%s’. Probeer een ander woord, of kijk in de categorieën.",
+			"search.kind.product": "Product", "search.kind.story": "Verhaal", "search.kind.guide": "Gids", "search.kind.maker": "Maker",
+		},
+		"en": {
+			"search.title": "Search", "search.label": "Search the shop", "search.button": "Search",
+			"search.count": "%d results for ‘%s’", "search.none": "Nothing found for ‘%s’. Try another word, or look in the categories.",
+			"search.kind.product": "Product", "search.kind.story": "Story", "search.kind.guide": "Guide", "search.kind.maker": "Maker",
+		},
+	})
+}
+
+// searchIndexes holds the site's index per language, reloaded with the catalog.
+type searchIndexes struct {
+	mu     sync.RWMutex
+	byLang map[string]*search.Index
+}
+
+func (si *searchIndexes) get(lang string) *search.Index {
+	si.mu.RLock()
+	defer si.mu.RUnlock()
+	return si.byLang[lang]
+}
+
+// loadSearch reads search.json (the default language) and en/search.json. A
+// missing or broken index keeps the previous one and is logged: the search
+// page then says it found nothing rather than failing.
+func (s *Sidecar) loadSearch(ctx context.Context) {
+	byLang := map[string]*search.Index{}
+	for _, rel := range []string{"search.json", "en/search.json", "nl/search.json"} {
+		b, err := s.catalog.ReadSibling(ctx, rel)
+		if err != nil {
+			if rel == "search.json" {
+				s.log.Warn("search index: the /search/ page finds nothing until the site has one", "err", err)
+			}
+			continue
+		}
+		ix, err := search.Parse(b)
+		if err != nil {
+			s.log.Warn("search index", "file", rel, "err", err)
+			continue
+		}
+		if byLang[ix.Lang] == nil {
+			byLang[ix.Lang] = ix
+		}
+	}
+	s.search.mu.Lock()
+	defer s.search.mu.Unlock()
+	if s.search.byLang == nil {
+		s.search.byLang = map[string]*search.Index{}
+	}
+	for l, ix := range byLang {
+		s.search.byLang[l] = ix
+	}
+}
+
+func (s *Sidecar) searchRoutes(r *gin.Engine) {
+	r.GET("/search/", s.pageSearch)
+	r.HEAD("/search/", s.pageSearch)
+	r.GET("/search", redirectTo("/search/"))
+}
+
+type searchView struct {
+	Lang, Query, Home string
+	Hits              []search.Hit
+}
+
+func (s *Sidecar) pageSearch(c *gin.Context) {
+	lang := s.lang(c)
+	q := c.Query("q")
+	if len(q) > search.MaxQueryBytes {
+		q = strings.ToValidUTF8(q[:search.MaxQueryBytes], "")
+	}
+	v := searchView{Lang: lang, Query: q, Home: s.home(lang)}
+	if ix := s.search.get(lang); ix != nil {
+		v.Hits = ix.Search(q, maxSearchHits)
+	}
+	var b bytes.Buffer
+	if err := searchPage.ExecuteTemplate(&b, "search", v); err != nil {
+		s.internal(c, "render search page", err)
+		return
+	}
+	title := tr(lang, "search.title")
+	if q != "" {
+		title = q + " · " + title
+	}
+	doc := s.shells.get(lang).render(title, htmlSafe(b.String()))
+	c.Header("X-Robots-Tag", "noindex")
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", doc)
+}

@@ -1,0 +1,62 @@
+package site
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFrontCutsOffSlowBody: shop serve's public server ends a request whose
+// body does not arrive within the read timeout, as production does (issue
+// 12, item 7). The timeout is short here; the wiring passes production's.
+func TestFrontCutsOffSlowBody(t *testing.T) {
+	got := make(chan error, 1)
+	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		got <- err
+	}), Timeouts{Read: 200 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go front.Serve(ln)
+	defer front.Close()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Headers promise 1000 bytes; 10 arrive, then nothing.
+	if _, err := io.WriteString(conn, "POST /api/cart/items HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-got:
+		if err == nil {
+			t.Fatal("the body read ended without an error")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a slowly sent body was not cut off")
+	}
+
+	// The next request on a fresh connection is served normally, and a
+	// WebSocket upgrade gets no deadline (live reload stays open).
+	c2, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	io.WriteString(c2, "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\nok")
+	line, _ := bufio.NewReader(c2).ReadString('\n')
+	if !strings.Contains(line, "200") {
+		t.Errorf("a whole body: %q", line)
+	}
+	if err := <-got; err != nil {
+		t.Errorf("a whole body: %v", err)
+	}
+}
