@@ -58,8 +58,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/deliver", s.adminDeliver)
 		admin.POST("/orders/:id/cancel", s.adminCancel)
 		admin.GET("/backup", s.adminBackup)
-		s.afterSaleAdminAPI(admin) // returns, refunds, packing (refunds.go, packing.go)
-		s.opsRoutes(r, admin)      // health, readiness, metrics, alerts (health.go)
+		s.afterSaleAdminAPI(admin)          // returns, refunds, packing (refunds.go, packing.go)
+		s.opsRoutes(r, admin)               // health, readiness, metrics, alerts (health.go)
 		s.standingAPI(cust, admin, limited) // standing orders (standing.go)
 	}
 

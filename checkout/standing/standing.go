@@ -37,8 +37,8 @@ type Service struct {
 	// Recurring is the provider's customers and mandates; nil: Provider
 	// itself when it is one.
 	Recurring payment.Recurring
-	Catalog  func() *catalog.Catalog
-	Policy   recurring.Policy
+	Catalog   func() *catalog.Catalog
+	Policy    recurring.Policy
 	// PublicURL is the shop's root (https://shop.example), for the pages
 	// payments return to; WebhookURL where the provider reports ("" when
 	// it cannot reach us, e.g. the local provider's OnStatusChange).
