@@ -25,7 +25,14 @@ type StandingMail struct {
 	Reason   string // paused: payment_failed, mandate_revoked, customer, owner
 	PageURL  string // the standing order's page
 	PayURL   string // failed/paused: pay this delivery by hand
+	// Actions are the notice's links, each to its button on PageURL
+	// (PageURL + "#skip", ...): skip, pause, interval, variant, address, stop.
+	Actions []string
 }
+
+// standingActions are the anchors of the standing order's page, in the
+// order the notice lists them.
+var standingActions = []string{"skip", "pause", "interval", "variant", "address", "stop"}
 
 var standingWords = map[string]map[string]string{
 	"nl": {
@@ -42,6 +49,12 @@ var standingWords = map[string]map[string]string{
 		"started.subject": "Je abonnement op %s loopt",
 		"started.p1":      "Dank je! Je krijgt %[1]s elke %[2]d weken. De volgende levering is op %[3]s (%[4]s). Een paar dagen voor elke afschrijving krijg je een e-mail.",
 		"links":           "Overslaan, pauzeren, het interval of de variant wijzigen, een ander adres of stoppen: alles op je abonnementspagina, zonder account en zonder te bellen:",
+		"act.skip":        "Sla deze levering over",
+		"act.pause":       "Pauzeer",
+		"act.interval":    "Wijzig hoe vaak",
+		"act.variant":     "Kies een andere variant",
+		"act.address":     "Wijzig het adres",
+		"act.stop":        "Stop",
 	},
 	"en": {
 		"notice.subject":  "On %[2]s we charge %[1]s for your %[3]s",
@@ -57,6 +70,12 @@ var standingWords = map[string]map[string]string{
 		"started.subject": "Your subscription to %s is running",
 		"started.p1":      "Thank you! You get %[1]s every %[2]d weeks. The next delivery is on %[3]s (%[4]s). A few days before each charge you get an e-mail.",
 		"links":           "Skip, pause, change the interval or variant, another address or stop: all on your subscription page, without an account and without calling:",
+		"act.skip":        "Skip this delivery",
+		"act.pause":       "Pause",
+		"act.interval":    "Change how often",
+		"act.variant":     "Choose another variant",
+		"act.address":     "Change the address",
+		"act.stop":        "Stop",
 	},
 }
 
@@ -89,7 +108,14 @@ func (m StandingMail) Render() (subject, text, html string, err error) {
 	default:
 		return "", "", "", fmt.Errorf("standing order mail: unknown kind %q", m.Kind)
 	}
-	d := map[string]any{"M": m, "P1": p1, "P2": p2, "Pay": pay, "Links": w["links"]}
+	type link struct{ Label, URL string }
+	var acts []link
+	if m.Kind == "notice" {
+		for _, a := range standingActions {
+			acts = append(acts, link{w["act."+a], m.PageURL + "#" + a})
+		}
+	}
+	d := map[string]any{"M": m, "P1": p1, "P2": p2, "Pay": pay, "Links": w["links"], "Acts": acts}
 	text, html, err = renderPair(standingText, standingHTML, d)
 	return subject, text, html, err
 }
@@ -103,6 +129,8 @@ var standingText = texttemplate.Must(texttemplate.New("standing text").Parse(`{{
 {{.Links}}
 
 {{.M.PageURL}}
+{{range .Acts}}
+{{.Label}}: {{.URL}}{{end}}
 
 {{.M.ShopName}}
 `))
@@ -115,6 +143,7 @@ var standingHTML = htmltemplate.Must(htmltemplate.New("standing html").Parse(`<!
 {{if .Pay}}<p><a href="{{.Pay}}" style="font-weight:bold">{{.Pay}}</a></p>{{end}}
 <p>{{.Links}}</p>
 <p><a href="{{.M.PageURL}}">{{.M.PageURL}}</a></p>
+{{if .Acts}}<ul>{{range .Acts}}<li><a href="{{.URL}}">{{.Label}}</a></li>{{end}}</ul>{{end}}
 <p>{{.M.ShopName}}</p>
 </body></html>
 `))

@@ -207,6 +207,7 @@ type StandingView struct {
 	NextAmount  money.Amount      `json:"next_amount"`
 	NewPrice    money.Amount      `json:"new_price,omitempty"`
 	Skipped     []int             `json:"skipped,omitempty"`
+	Failures    int               `json:"failures,omitempty"` // failed charges of the next delivery
 	Orders      map[int]string    `json:"orders,omitempty"`
 	Page        string            `json:"page,omitempty"` // the customer's page (customer view only)
 }
@@ -214,7 +215,7 @@ type StandingView struct {
 func (s *Sidecar) standingView(st recurring.Standing, customer bool) StandingView {
 	v := StandingView{ID: st.ID, State: st.State, PauseReason: st.PauseReason, Email: st.Email, Address: st.Address, SKU: st.SKU,
 		Title: st.Title, Variant: st.Variant, Quantity: st.Quantity, Weeks: st.Weeks, Currency: st.Currency,
-		NextAmount: st.ChargeFor(st.Period), NewPrice: st.NewPrice, Skipped: st.Skipped, Orders: st.Orders}
+		NextAmount: st.ChargeFor(st.Period), NewPrice: st.NewPrice, Skipped: st.Skipped, Orders: st.Orders, Failures: st.Failures}
 	if st.NoticeSent >= st.Period {
 		v.NextAmount = st.NoticedAmount
 	}
@@ -446,19 +447,19 @@ var standingTmpl = template.Must(template.New("standing").Funcs(pageFuncs).Parse
 <p class="sf-standing-state" data-state="{{.V.State}}">{{t $l (print "standing.state." .V.State)}}</p>
 {{if eq .V.State "active"}}<p>{{tf $l "standing.next" .When .Amount}}</p>{{end}}
 {{if ne .V.State "canceled"}}
-<form method="post" action="/standing/{{$t}}/skip"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit"{{if ne .V.State "active"}} disabled{{end}}>{{t $l "standing.skip"}}</button></form>
-{{if eq .V.State "active"}}<form method="post" action="/standing/{{$t}}/pause"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pause"}}</button></form>
-{{else}}<form method="post" action="/standing/{{$t}}/resume"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.resume"}}</button></form>
-<form method="post" action="/standing/{{$t}}/pay"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pay"}}</button></form>{{end}}
-<form method="post" action="/standing/{{$t}}/interval"><input type="hidden" name="lang" value="{{$l}}">
+<form method="post" action="/standing/{{$t}}/skip" id="skip"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit"{{if ne .V.State "active"}} disabled{{end}}>{{t $l "standing.skip"}}</button></form>
+{{if eq .V.State "active"}}<form method="post" action="/standing/{{$t}}/pause" id="pause"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pause"}}</button></form>
+{{else}}<form method="post" action="/standing/{{$t}}/resume" id="resume"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.resume"}}</button></form>{{end}}
+{{if or (ne .V.State "active") (gt .V.Failures 0)}}<form method="post" action="/standing/{{$t}}/pay" id="pay"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pay"}}</button></form>{{end}}
+<form method="post" action="/standing/{{$t}}/interval" id="interval"><input type="hidden" name="lang" value="{{$l}}">
 <label for="sf-weeks">{{t $l "standing.interval"}}</label>
 <select id="sf-weeks" name="weeks">{{range .Intervals}}<option value="{{.}}"{{if eq . $.V.Weeks}} selected{{end}}>{{tf $l "standing.every" .}}</option>{{end}}</select>
 <button class="button" type="submit">{{t $l "standing.change"}}</button></form>
-{{if gt (len .Variants) 1}}<form method="post" action="/standing/{{$t}}/variant"><input type="hidden" name="lang" value="{{$l}}">
+{{if gt (len .Variants) 1}}<form method="post" action="/standing/{{$t}}/variant" id="variant"><input type="hidden" name="lang" value="{{$l}}">
 <label for="sf-variant">{{t $l "standing.variant"}}</label>
 <select id="sf-variant" name="sku">{{range .Variants}}<option value="{{.SKU}}"{{if .Current}} selected{{end}}>{{.Label}}</option>{{end}}</select>
 <button class="button" type="submit">{{t $l "standing.change"}}</button></form>{{end}}
-<form method="post" action="/standing/{{$t}}/address"><input type="hidden" name="lang" value="{{$l}}">
+<form method="post" action="/standing/{{$t}}/address" id="address"><input type="hidden" name="lang" value="{{$l}}">
 <fieldset><legend>{{t $l "standing.address"}}</legend>
 <p><label for="sf-a-name">{{t $l "co.name"}}</label> <input id="sf-a-name" name="name" value="{{.V.Address.Name}}" required autocomplete="name"></p>
 <p><label for="sf-a-street">{{t $l "co.street"}}</label> <input id="sf-a-street" name="street" value="{{.V.Address.Street}}" required autocomplete="street-address"></p>
@@ -467,7 +468,7 @@ var standingTmpl = template.Must(template.New("standing").Funcs(pageFuncs).Parse
 <p><label for="sf-a-country">{{t $l "co.country"}}</label> <input id="sf-a-country" name="country" value="{{.V.Address.Country}}" required maxlength="2" size="3"></p>
 </fieldset>
 <button class="button" type="submit">{{t $l "standing.change"}}</button></form>
-<form method="post" action="/standing/{{$t}}/stop"><input type="hidden" name="lang" value="{{$l}}"><button class="button button--danger" type="submit">{{t $l "standing.stop"}}</button></form>
+<form method="post" action="/standing/{{$t}}/stop" id="stop"><input type="hidden" name="lang" value="{{$l}}"><button class="button button--danger" type="submit">{{t $l "standing.stop"}}</button></form>
 <p class="muted">{{t $l "standing.how"}}</p>
 {{end}}
 </div>

@@ -112,7 +112,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	}
 	raw, _ := os.ReadFile(notices[0])
 	eml := strings.ReplaceAll(strings.ReplaceAll(string(raw), "=\r\n", ""), "=\n", "") // quoted-printable soft breaks
-	if !strings.Contains(eml, "/standing/"+token) || !strings.Contains(eml, "18.45") {
+	if !strings.Contains(eml, "/standing/"+token+"#skip") || !strings.Contains(eml, "/standing/"+token+"#stop") || !strings.Contains(eml, "18.45") {
 		t.Fatalf("pre-charge mail lacks the link or the amount:\n%s", eml)
 	}
 
@@ -226,5 +226,50 @@ func TestStandingCheckoutPage(t *testing.T) {
 	form.Set("email", "")
 	if r := sh.form("/standing/new/", form); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("no e-mail: %d", r.StatusCode)
+	}
+}
+
+// TestStandingFailedChargeMail: a declined recurring charge mails the
+// customer a link to the page, where the button to pay this delivery by
+// hand is (the standing order still runs and retries).
+func TestStandingFailedChargeMail(t *testing.T) {
+	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withSubscription(clock))
+	ctx := context.Background()
+	var b StandingBegun
+	sh.req(http.MethodPost, "/api/standing", standingBody).json(t, &b)
+	o, err := sh.sc.store.OrderByToken(b.OrderToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid)
+	if err := sh.sc.syncPayment(ctx, o.PaymentID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
+	if page := sh.req(http.MethodGet, "/standing/"+token, ""); strings.Contains(page.body, `id="pay"`) {
+		t.Fatal("a running standing order without a failed charge offers to pay by hand")
+	}
+	sh.sc.local.FailRecurring(true)
+	clock.set(time.Date(2026, 12, 26, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	clock.set(time.Date(2026, 12, 29, 9, 0, 0, 0, time.UTC))
+	sh.sc.standing.Tick(ctx)
+	sh.flushMail()
+	failed := sh.outboxFiles("standing_failed")
+	if len(failed) != 1 {
+		t.Fatalf("%d failed-charge mails", len(failed))
+	}
+	raw, _ := os.ReadFile(failed[0])
+	if eml := strings.ReplaceAll(strings.ReplaceAll(string(raw), "=\r\n", ""), "=\n", ""); !strings.Contains(eml, "/standing/"+token+"#pay") {
+		t.Fatalf("the failed-charge mail has no pay link:\n%s", eml)
+	}
+	page := sh.req(http.MethodGet, "/standing/"+token, "")
+	if !strings.Contains(page.body, `id="pay"`) || !strings.Contains(page.body, "/standing/"+token+"/pay") {
+		t.Fatal("after a failed charge the page offers no way to pay by hand")
+	}
+	r := sh.form("/standing/"+token+"/pay", url.Values{"lang": {"nl"}})
+	if r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/pay/tr_") {
+		t.Fatalf("pay by hand: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }
