@@ -178,6 +178,26 @@
     return null;
   }
 
+  /* "Mail me when it is back" (docs/subscriptions.md): offer the SKUs that are
+     sold out now, though the build still had them. */
+  function backInStock(json) {
+    var bis = $("[data-back-in-stock]");
+    if (!bis) return;
+    var out = false, first = null, known = true;
+    $$("[data-sku]", bis).forEach(function (el) {
+      var ok = stockOf(json, el.dataset.sku);
+      if (ok === null) known = false;
+      var sold = ok === false || (ok === null && !el.hidden && !el.disabled && el.tagName === "OPTION");
+      if (el.tagName === "OPTION") {
+        el.hidden = !sold; el.disabled = !sold;
+        if (sold && !first) first = el;
+      }
+      out = out || sold;
+    });
+    if (first) first.selected = true;
+    if (out || known) bis.hidden = !out;
+  }
+
   function initStock(form) {
     var inputs = $$('[name="sku"]', form);
     if (!inputs.length || !window.fetch) return;
@@ -203,6 +223,7 @@
         }
         button.disabled = !any;
         button.textContent = any ? form.dataset.addLabel : form.dataset.soldOut;
+        backInStock(json);
         var note = $("[data-stock-note]", form);
         function showNote() {
           var sel = $('[name="sku"]:checked', form) || (inputs[0].type !== "radio" ? inputs[0] : null);
