@@ -104,6 +104,9 @@ func TestCheckFixtures(t *testing.T) {
 		{"empty-spec", []want{{Error, v60, "specs.Herkomst"}}, `"Herkomst" has no value`},
 		{"missing-translation", []want{{Error, v60, ""}}, "content/products/v60/index.en.md"},
 		{"video-checks", []want{{Error, story, "body (line 12)"}, {Error, story, "body (line 14)"}, {Error, story, "body (line 14)"}}, "captions"},
+		// Issue 13: the terms page in each language, KvK and VAT number set.
+		{"missing-conditions", []want{{Error, "content/algemene-voorwaarden.en.md", ""}}, "terms and conditions"},
+		{"no-kvk", []want{{Error, "data/shop.toml", "kvk"}, {Error, "data/shop.toml", "vat_id"}}, "KvK"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

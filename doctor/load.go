@@ -35,6 +35,9 @@ func Load(dir string) (*Site, error) {
 		s.Categories, s.CategoryIn = categories(first(shop, "categories"), s.DefaultLang, s.Langs)
 		s.VATClasses = keysOf(first(shop, "vat", "vat_classes", "vat_rates", "vatclasses"))
 		s.ShopCountry, _ = first(shop, "country").(string)
+		s.ShopKvK, _ = first(shop, "kvk").(string) // legal.go
+		s.ShopVATID, _ = first(shop, "vat_id").(string)
+		s.ShopFile = dataPath(dir, "shop")
 	}
 	if err := s.loadVAT(dir); err != nil {
 		return nil, err

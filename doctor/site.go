@@ -34,6 +34,8 @@ type Site struct {
 	VATRates      map[string]map[string]bool
 	ShipCountries []string
 	ShippingFile  string
+	// The shop's identity on invoices (data/shop.toml; legal.go).
+	ShopKvK, ShopVATID, ShopFile string
 
 	// Permalinks maps a section or taxonomy to its URL pattern, per language
 	// ("" for all languages), e.g. Permalinks[""]["products"] = "/producten/:slug/".

@@ -12,12 +12,14 @@ import (
 // address with its own carrier (Belgian VAT under OSS), in Dutch or English.
 type choice struct {
 	name, method, country, postal, city, lang string
+	vatID                                     string // a business buyer: VAT reverse charged (issue 13)
 }
 
 var choices = []choice{
-	{"dhl", "dhl", "NL", "3511 AA", "Utrecht", "nl"},
-	{"pickup", "pickup", "NL", "3511 AA", "Utrecht", "nl"},
-	{"belgium-english", "postnl-be", "BE", "1000", "Brussel", "en"},
+	{"dhl", "dhl", "NL", "3511 AA", "Utrecht", "nl", ""},
+	{"pickup", "pickup", "NL", "3511 AA", "Utrecht", "nl", ""},
+	{"belgium-english", "postnl-be", "BE", "1000", "Brussel", "en", ""},
+	{"belgium-business", "postnl-be", "BE", "1000", "Brussel", "nl", "BE 0123.456.749"},
 }
 
 // TestCheckoutChoicesJourney: a customer chooses a carrier other than the
@@ -41,6 +43,10 @@ func TestCheckoutChoicesJourney(t *testing.T) {
 				a := validAddress(t)
 				a.PostalCode, a.City = c.postal, c.city
 				fillCheckout(tb, a)
+				if c.vatID != "" {
+					eval[bool](tb, `(() => { const v = document.getElementById("f-vat_id"); v.value = `+jsString(c.vatID)+`;
+						v.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+				}
 				// Choose as a customer does: the country list, then the carrier.
 				eval[bool](tb, `(() => { const s = document.getElementById("f-country"); s.value = `+jsString(c.country)+`;
 					s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
@@ -68,6 +74,9 @@ func TestCheckoutChoicesJourney(t *testing.T) {
 					t.Fatalf("the page is priced for %q, the customer chose %s", eval[string](tb, `document.querySelector("[data-sf-shown-for]").value`), pricedFor)
 				}
 				total := shownTotal(t, tb)
+				if c.vatID != "" && !strings.Contains(tb.mainText(), "verlegd") {
+					t.Errorf("a Belgian business with a VAT number is not shown VAT reverse charged:\n%s", clip(tb.mainText(), 1500))
+				}
 				if c.method == "pickup" && total > before {
 					t.Errorf("pick-up costs nothing, yet the total went from %s to %s", euroText(before), euroText(total))
 				}

@@ -394,6 +394,7 @@ func checkDB(t *testing.T, path string, l *crashLedger) {
 		}
 		byKey[o.IdempotencyKey] = o.ID
 	}
+	checkInvoices(t, st, orders) // invoices_test.go
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	have := map[string]bool{}

@@ -82,6 +82,10 @@ type Totals struct {
 	VATTotal    money.Amount `json:"vat_total"`
 	GrandTotal  money.Amount `json:"grand_total"` // what is charged
 
+	// ReverseCharge: an intra-Community supply to a business in another
+	// EU country; the amounts exclude VAT and there is none (reverse.go).
+	ReverseCharge bool `json:"reverse_charge,omitempty"`
+
 	PriceChanged bool `json:"price_changed"` // some line's price changed
 	Unavailable  bool `json:"unavailable"`   // some line is unavailable
 }

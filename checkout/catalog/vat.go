@@ -16,6 +16,10 @@ import (
 type VAT struct {
 	OSS   bool                      `json:"oss"`
 	Rates map[string]map[string]int `json:"rates,omitempty"`
+	// ReverseCharge: a business buyer in another EU country with a valid
+	// VAT number pays no VAT (intra-Community supply, reverse charged);
+	// see docs/invoices.md.
+	ReverseCharge bool `json:"reverse_charge,omitempty"`
 }
 
 // foreign reports whether an order to country pays another country's VAT.

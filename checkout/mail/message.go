@@ -32,6 +32,8 @@ type Message struct {
 	// Unsubscribe lists the one-click unsubscribe links of a mailing (an
 	// https URL first, then a mailto:); empty for order mail. See setUnsubscribe.
 	Unsubscribe []string
+	// Attachments go with the message (the invoice PDF with the confirmation).
+	Attachments []Attachment
 }
 
 // msgIDChars are the characters a Message-ID's left part may hold (RFC 5322 atext, no '/').
@@ -82,6 +84,9 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if err := attach(msg, m.Attachments); err != nil {
+		return nil, err
 	}
 	return msg, nil
 }

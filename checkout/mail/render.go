@@ -29,6 +29,7 @@ type Summary struct {
 	GiftNote     string        // the customer's gift note, shown in the confirmation
 	Adjustments  []SummaryLine // discounts such as loyalty points (Title, Total)
 	Points       string        // what the order does with loyalty points, in words
+	Legal        *Legal        // the distance-sale information (confirmation only; legal.go)
 }
 
 // SummaryLine is one ordered product.
@@ -110,11 +111,12 @@ func wordsFor(lang string) map[string]string { return langWords(words, lang) }
 
 type mailData struct {
 	Summary
-	Kind  string
-	W     map[string]string
-	Hello string
-	Intro string
-	Quest string
+	LegalW map[string]string // the legal block's words (legal.go)
+	Kind   string
+	W      map[string]string
+	Hello  string
+	Intro  string
+	Quest  string
 }
 
 // Confirmation renders the order confirmation sent once the payment is paid.
@@ -135,7 +137,7 @@ func Shipped(s Summary) (subject, text, html string, err error) {
 
 func render(s Summary, kind, intro string) (string, string, error) {
 	w := wordsFor(s.Lang)
-	d := mailData{Summary: s, Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
+	d := mailData{Summary: s, LegalW: langWords(LegalWords, s.Lang), Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
 		Intro: intro, Quest: fmt.Sprintf(w["questions"], s.ShopEmail)}
 	var tb, hb bytes.Buffer
 	if err := textTmpl.Execute(&tb, d); err != nil {
@@ -185,7 +187,7 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{
 {{.GiftNote}}
 {{end}}
 {{.W.link}}: {{.OrderURL}}
-
+{{if and .Legal (eq .Kind "confirmation")}}{{template "legal-text" .}}{{end}}
 {{.Quest}}
 {{.ShopName}}
 `))
@@ -215,6 +217,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!
 <p>{{range $i, $l := .Address}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
 {{if and .GiftNote (eq .Kind "confirmation")}}<h2 style="font-size:1.1rem">{{.W.gift}}</h2><p style="white-space:pre-line;font-style:italic">{{.GiftNote}}</p>{{end}}
 <p><a href="{{.OrderURL}}">{{.W.link}}</a></p>
+{{if and .Legal (eq .Kind "confirmation")}}{{template "legal-html" .}}{{end}}
 <p style="color:#666;font-size:.9em">{{.Quest}}<br>{{.ShopName}}</p>
 </body></html>
 `))

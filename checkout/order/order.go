@@ -99,6 +99,10 @@ type Customer struct {
 	PostalCode string `json:"postal_code"`
 	City       string `json:"city"`
 	Country    string `json:"country"` // ISO alpha-2
+	// A business buyer's company name and VAT identification number
+	// (optional; checked per country by checkout/invoice.CheckVATID).
+	Company string `json:"company,omitempty"`
+	VATID   string `json:"vat_id,omitempty"`
 }
 
 // Line is a frozen copy of what was bought, at the price charged.
@@ -190,6 +194,11 @@ type Order struct {
 	PointsRedeemed   int `json:"points_redeemed,omitempty"`    // spent at checkout (the "points" adjustment)
 	PointsToEarn     int `json:"points_to_earn,omitempty"`     // credited on delivery
 	PromiseExtraDays int `json:"promise_extra_days,omitempty"` // extra transit days in PromisedBy
+	// The invoice (checkout/invoice): its number in the shop's unbroken
+	// yearly sequence (2026-00001) and date, set by the store in the same
+	// transaction that marks the order paid. Never changed or freed after.
+	InvoiceNumber string    `json:"invoice_number,omitempty"`
+	InvoiceDate   time.Time `json:"invoice_date,omitzero"`
 }
 
 // Total is the amount to be paid.

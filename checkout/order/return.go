@@ -114,6 +114,20 @@ type Refund struct {
 	CreatedAt  time.Time    `json:"created_at"`
 	UpdatedAt  time.Time    `json:"updated_at"`
 	AcceptedAt time.Time    `json:"accepted_at,omitzero"` // when the provider took it
+	// CreditNote is the number of the credit note for this refund, in the
+	// invoice sequence; set by the store in the transaction in which the
+	// provider takes the refund (a refund that fails moved no money and
+	// gets none). Refunds of a stray payment get none: it was never invoiced.
+	CreditNote     string    `json:"credit_note,omitempty"`
+	CreditNoteDate time.Time `json:"credit_note_date,omitzero"`
+}
+
+// NeedsCreditNote reports whether r should have a credit note and has none
+// yet: the order was invoiced, the provider took the refund, it is not the
+// refund of a stray payment.
+func (o *Order) NeedsCreditNote(r Refund) bool {
+	return o.InvoiceNumber != "" && r.CreditNote == "" && r.Reason != ReasonStray &&
+		r.Status != RefundRecorded && !RefundVoid(r.Status) && r.Status != ""
 }
 
 // Errors of returns and refunds.

@@ -581,7 +581,7 @@ const adminTemplates = `
 </div>
 {{end}}
 
-{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/mail/">E-mail not sent</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/subscriptions/">Subscriptions</a> ·
+{{define "admin-nav"}}<nav class="sf-admin-nav" aria-label="Admin"><a href="/admin/">Orders</a> · <a href="/admin/pick-list">Pick list</a> · <a href="/admin/stats/">Figures</a> · <a href="/admin/mail/">E-mail not sent</a> · <a href="/admin/reviews/">Reviews and subscribers</a> · <a href="/admin/invoices.csv">Invoices this year (CSV)</a> · <a href="/admin/subscriptions/">Subscriptions</a> ·
 <form method="post" action="/admin/logout" style="display:inline"><input type="hidden" name="csrf" value="{{.}}"><button type="submit" class="button button--link">Log out</button></form></nav>{{end}}
 
 {{define "admin-home"}}
@@ -609,7 +609,7 @@ const adminTemplates = `
 {{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
 {{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
 <p>{{$o.Customer.Name}} &lt;{{$o.Customer.Email}}&gt;<br>{{$o.Customer.Street}}, {{$o.Customer.PostalCode}} {{$o.Customer.City}}, {{$o.Customer.Country}}</p>
-<p><a href="{{.V.URL}}">Customer's order page</a> · <a href="/admin/orders/{{$o.ID}}/packing-slip">Packing slip</a></p>
+<p><a href="{{.V.URL}}">Customer's order page</a> · <a href="/admin/orders/{{$o.ID}}/packing-slip">Packing slip</a>{{with $o.InvoiceNumber}} · <a href="/admin/orders/{{$o.ID}}/invoice/{{.}}.pdf">Invoice {{.}}</a>{{end}}{{range $o.Refunds}}{{with .CreditNote}} · <a href="/admin/orders/{{$o.ID}}/invoice/{{.}}.pdf">Credit note {{.}}</a>{{end}}{{end}}</p>
 <table class="sf-lines cart-table">{{range $o.Lines}}<tr><td>{{.Quantity}} × {{.Title}} {{.Variant}} <small>({{.SKU}})</small></td><td class="num">{{eur .LineTotal $c}}</td></tr>{{end}}
 <tr><td>Shipping ({{$o.Totals.ShippingName}})</td><td class="num">{{eur $o.Totals.Shipping $c}}</td></tr>
 {{range $o.Totals.Adjustments}}<tr><td>Discount: {{.Kind}} ({{.VATRate}}% VAT)</td><td class="num">{{eur .Amount $c}}</td></tr>{{end}}

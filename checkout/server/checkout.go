@@ -37,6 +37,9 @@ type checkoutForm struct {
 	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
 	Lang           string `json:"lang" form:"lang"`
 	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
+	// A business buyer's company and VAT number (optional; invoices.go).
+	Company string `json:"company" form:"company"`
+	VATID   string `json:"vat_id" form:"vat_id"`
 	// Loyalty points (loyalty.go): only when the customer asks. Points caps
 	// how many (0: as many as possible). PointsShown ("0"/"1", forms only)
 	// says whether the total the page showed had the points taken off, so a
@@ -57,7 +60,7 @@ type checkoutForm struct {
 
 // clean trims and collapses whitespace in every field.
 func (f *checkoutForm) clean() {
-	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang} {
+	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang, &f.Company, &f.VATID} {
 		*p = strings.Join(strings.Fields(*p), " ")
 	}
 	f.Country = strings.ToUpper(f.Country)
@@ -144,17 +147,19 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 			errs["shipping_method"] = tr(lang, "field.shipping")
 		}
 	}
+	f.validateBusiness(errs, lang) // invoices.go
 	return errs
 }
 
 func (f checkoutForm) customer() order.Customer {
-	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country}
+	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country,
+		Company: f.Company, VATID: f.VATID}
 }
 
 // hash identifies the checkout request behind an idempotency key.
 func (f checkoutForm) hash(cartID string) string {
 	h := sha256.New()
-	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote} {
+	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote, f.Company, f.VATID} {
 		h.Write([]byte(v))
 		h.Write([]byte{0})
 	}
@@ -232,6 +237,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable {
 		return nil, "", false, &checkoutError{Status: http.StatusConflict, Msg: tr(lang, "err.unavailable")}
 	}
+	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
 	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {

@@ -88,9 +88,14 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	}
 	sum := s.summary(o)
 	var subject, text, html, kind string
+	var files []mail.Attachment
 	switch m.Kind {
 	case store.MailConfirmation:
 		kind = "confirmation"
+		sum.Legal = s.legal(o, sum.Lang) // invoices.go
+		if files = s.invoiceAttachment(o); files != nil {
+			sum.Legal.InvoiceNumber = o.InvoiceNumber
+		}
 		subject, text, html, err = mail.Confirmation(sum)
 	case store.MailShipped:
 		kind = "shipped"
@@ -105,7 +110,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		return err
 	}
 	msg := mail.Message{ID: m.ID, Kind: kind, To: o.Customer.Email, ToName: o.Customer.Name,
-		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt, ReplyTo: s.catalog.Current().Shop.Email}
+		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt, ReplyTo: s.catalog.Current().Shop.Email, Attachments: files}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return s.sender.Send(sctx, msg)

@@ -154,6 +154,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.Points = s.orderPoints(o, lang)
+	v.Invoices = s.invoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

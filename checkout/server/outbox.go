@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -68,13 +69,27 @@ func bodies(msg *netmail.Message) (text, html string) {
 		b, _ := io.ReadAll(decodePart(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))
 		return string(b), ""
 	}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
+	return multipartBodies(msg.Body, params["boundary"])
+}
+
+// multipartBodies finds the text and HTML parts, also inside a nested
+// multipart (multipart/mixed around the alternatives when a file is attached).
+func multipartBodies(r io.Reader, boundary string) (text, html string) {
+	mr := multipart.NewReader(r, boundary)
 	for {
 		p, err := mr.NextRawPart()
 		if err != nil {
 			return text, html
 		}
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		ct, params, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if strings.HasPrefix(ct, "multipart/") {
+			t, h := multipartBodies(p, params["boundary"])
+			text, html = cmp.Or(text, t), cmp.Or(html, h)
+			continue
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
+			continue
+		}
 		b, _ := io.ReadAll(decodePart(p.Header.Get("Content-Transfer-Encoding"), p))
 		switch ct {
 		case "text/plain":

@@ -198,6 +198,7 @@ func (s *Sidecar) formRemove(c *gin.Context) {
 
 type formField struct {
 	Lang, Name, Label, Type, Auto, Value, Error string
+	Optional                                    bool
 }
 
 type checkoutPage struct {
@@ -263,6 +264,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		}
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
+	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if errs == nil {
 		errs = map[string]string{}
 	}
@@ -466,6 +468,7 @@ type orderPage struct {
 	Good        bool   // paid and on its way: the success look
 	AfterSale   any    // cancel, returns, refunds, gift note (returns.go)
 	Points      string // loyalty points of the order (loyalty.go)
+	Legal       any    // invoice links and the distance-sale information (invoices.go)
 }
 
 type stepLine struct {
@@ -539,6 +542,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
 	d.AfterSale = s.afterSaleHTML(o, lang)
+	d.Legal = s.legalHTML(o, lang) // invoices.go
 	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
 	s.page(c, status, "order", title, d)
 }

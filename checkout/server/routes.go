@@ -60,6 +60,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/backup", s.adminBackup)
 		s.afterSaleAdminAPI(admin)          // returns, refunds, packing (refunds.go, packing.go)
 		s.opsRoutes(r, admin)               // health, readiness, metrics, alerts (health.go)
+		s.invoiceAdminAPI(admin)            // invoice PDFs and the bookkeeper's export (invoices.go)
 		s.standingAPI(cust, admin, limited) // standing orders (standing.go)
 	}
 
@@ -76,8 +77,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/checkout/", limited, s.formCheckout)
 	pages.GET("/order/:token", s.pageOrder)
 	pages.POST("/order/:token/pay", limited, s.formPayAgain)
-	s.standingPages(pages, limited) // the standing order's own page (standing.go)
 	s.afterSalePages(pages, r)      // return form, cancel, the owner's /admin/ (returns.go, adminpage.go)
+	s.invoicePages(pages)           // the invoice PDFs of the order page and the owner's page (invoices.go)
+	s.standingPages(pages, limited) // the standing order's own page (standing.go)
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	if s.opts.Dev {

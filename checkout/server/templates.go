@@ -28,6 +28,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 <tr><th scope="row">{{t $l "sum.shipping"}}{{if .T.ShippingName}} ({{.T.ShippingName}}){{end}}</th><td class="num">{{if and .T.FreeShipping (eq .T.Shipping 0)}}{{t $l "sum.free"}}{{else}}{{money .T.Shipping $c $l}}{{end}}</td></tr>
 {{range .T.Adjustments}}<tr class="sf-adjustment" data-kind="{{.Kind}}"><th scope="row">{{t $l (print "sum." .Kind)}}{{if ne .VATRate 0}} <small class="muted">({{.VATRate}}%)</small>{{end}}</th><td class="num">{{money .Amount $c $l}}</td></tr>
 {{end}}<tr class="sf-grand total"><th scope="row"><strong>{{t $l "sum.total"}}</strong></th><td class="num"><strong data-total="{{.T.GrandTotal}}">{{money .T.GrandTotal $c $l}}</strong></td></tr>
+{{if .T.ReverseCharge}}<tr class="sf-reverse"><td colspan="2"><small>{{t $l "sum.reverse"}}</small></td></tr>{{end}}
 {{range .T.VAT}}<tr class="sf-vat"><th scope="row"><small class="muted">{{tf $l "sum.vat" .Rate}}</small></th><td class="num"><small>{{money .VAT $c $l}}</small></td></tr>
 {{end}}</table>
 {{end}}
@@ -75,7 +76,7 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{define "field"}}{{$l := .Lang}}
 <p class="sf-field form-row{{if .Error}} sf-invalid{{end}}">
 <label for="f-{{.Name}}">{{t $l .Label}}</label>
-<input id="f-{{.Name}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}" autocomplete="{{.Auto}}" required{{if .Error}} aria-invalid="true" aria-describedby="e-{{.Name}}"{{end}}>
+<input id="f-{{.Name}}" name="{{.Name}}" type="{{.Type}}" value="{{.Value}}" autocomplete="{{.Auto}}"{{if not .Optional}} required{{end}}{{if .Error}} aria-invalid="true" aria-describedby="e-{{.Name}}"{{end}}>
 {{if .Error}}<span id="e-{{.Name}}" class="sf-error field-error">{{.Error}}</span>{{end}}
 </p>
 {{end}}
@@ -106,10 +107,12 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 </fieldset>
 <p class="sf-update form-row" data-sf-update><small class="muted">{{t $l "co.update_note"}}</small> <button name="update" value="1" class="button">{{t $l "co.update"}}</button></p>
 {{template "gift-note-field" .}}
+{{template "business-fields" .}}
 {{template "points-field" .}}
 <h2>{{t $l "co.summary"}}</h2>
 <div class="sf-summary" data-sf-summary aria-live="polite">{{template "checkout-summary" .}}</div>
 <p class="sf-pay-note muted">{{t $l "co.pay_note"}}</p>
+{{template "terms-note" .}}
 <p><button type="submit" class="sf-button button button--primary" data-sf-pay>{{t $l "co.pay"}} · {{money .T.GrandTotal .T.Currency $l}}</button></p>
 </form>
 <p><a href="/cart/">{{t $l "co.back"}}</a></p>
@@ -149,7 +152,8 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Parse(`
 {{with .Points}}<p class="sf-points">{{.}} <a href="/points/?lang={{$l}}">{{t $l "points.title"}}</a></p>{{end}}
 {{.AfterSale}}
 <h2>{{t $l "order.address"}}</h2>
-<p class="sf-address">{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}</p>
+<p class="sf-address">{{with $o.Customer.Company}}{{.}}<br>{{end}}{{$o.Customer.Name}}<br>{{$o.Customer.Street}}<br>{{$o.Customer.PostalCode}} {{$o.Customer.City}}<br>{{country $l $o.Customer.Country}}{{with $o.Customer.VATID}}<br>{{.}}{{end}}</p>
+{{.Legal}}
 </div>
 {{end}}
 

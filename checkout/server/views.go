@@ -33,6 +33,15 @@ type OrderView struct {
 	// MailProblems are the order's e-mails that could not be sent (admin
 	// GET /api/admin/orders/{id} only; mailfail.go).
 	MailProblems []MailProblemView `json:"mail_problems,omitempty"`
+	// Invoices (invoices.go): the invoice and credit notes as PDF links.
+	Invoices []InvoiceView `json:"invoices,omitempty"`
+}
+
+// InvoiceView is one invoice or credit note of the order.
+type InvoiceView struct {
+	Number string `json:"number"`
+	Kind   string `json:"kind"` // invoice, credit_note
+	URL    string `json:"url"`  // the PDF, behind the order's token
 }
 
 // AdjustmentView is a discount line of the order (amount negative, minor units).

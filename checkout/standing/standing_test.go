@@ -251,7 +251,7 @@ func (r *rig) deliver(id string) *order.Order {
 		r.t.Fatalf("period %d has no order; standing %+v", period, r.standing(id))
 	}
 	o, err := r.st.GetOrder(oid)
-	if err != nil || o.State != order.Paid || o.Total() != 1845 || o.Lines[0].SKU != coffee || o.Customer.City != "Utrecht" || o.Stock != order.StockSold {
+	if err != nil || o.State != order.Paid || o.Total() != 1845 || o.Lines[0].SKU != coffee || o.Customer.City != "Utrecht" || o.Stock != order.StockSold || o.InvoiceNumber == "" {
 		r.t.Fatalf("period %d order %+v, %v", period, o, err)
 	}
 	return o

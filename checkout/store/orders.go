@@ -342,6 +342,9 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 		if o.State == order.Paid && o.PromisedBy.IsZero() {
 			s.promise(&o)
 		}
+		if err := s.numberDocuments(tx, &o, prev); err != nil {
+			return err
+		}
 		o.Version++
 		if err := putOrder(tx, &o, prev); err != nil {
 			return err

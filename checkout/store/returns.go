@@ -73,6 +73,9 @@ func (s *Store) UpdateAfterSale(id string, fn AfterSaleFunc) (*order.Order, []or
 		if err := indexOpenRefunds(tx, &o); err != nil {
 			return err
 		}
+		if err := s.numberDocuments(tx, &o, prev); err != nil {
+			return err
+		}
 		o.Version++
 		if err := putOrder(tx, &o, prev); err != nil {
 			return err

@@ -352,6 +352,9 @@ func (s *Store) DeliverPeriod(id string, period int, p payment.Payment, provider
 		if cp.State == order.Paid && cp.PromisedBy.IsZero() {
 			s.promise(cp)
 		}
+		if err := s.numberDocuments(tx, cp, ""); err != nil { // the delivery's invoice (invoices.go)
+			return err
+		}
 		cp.Version = 1
 		if err := putOrder(tx, cp, ""); err != nil {
 			return err

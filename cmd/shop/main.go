@@ -52,6 +52,7 @@ Commands for the checkout sidecar:
   notify    e-mail subscribers one digest of new arrivals
   subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
   stats     promises kept per shipping method, repeat customers, reviews, returns
+  invoices  export the invoices and credit notes as CSV for the bookkeeper
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -94,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Stats(rest)
 	case "subscriptions":
 		err = cli.Subscriptions(rest)
+	case "invoices":
+		err = cli.Invoices(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK

@@ -347,7 +347,8 @@
       var body = {
         country: String(data.get("country") || ""), shipping_method: String(data.get("shipping_method") || ""),
         lang: String(data.get("lang") || ""), email: String(data.get("email") || ""),
-        use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0
+        use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0,
+        vat_id: String(data.get("vat_id") || "") // a business abroad: VAT reverse charged (docs/invoices.md)
       };
       pay.disabled = true;
       form.setAttribute("aria-busy", "true");
@@ -381,7 +382,7 @@
     if (update) update.hidden = true;
     form.addEventListener("change", function (ev) {
       var n = ev.target && ev.target.name;
-      if (n === "country" || n === "shipping_method" || n === "use_points") quote();
+      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id") quote();
     });
   }
 

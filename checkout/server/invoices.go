@@ -1,0 +1,394 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/invoice"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// Invoices and the distance-sale information (docs/invoices.md). The
+// documents are built by checkout/invoice from the order and the shop data;
+// the numbers come from the store. Here only the routes, the mail
+// attachment and the legal block of the order page and confirmation.
+
+// maxExportDocs bounds one export (the admin asks for a period; a year of a
+// small shop is far below).
+const maxExportDocs = 50_000
+
+// invoicePages registers the customer's invoice PDFs (behind the order's
+// token) and the owner's (behind the admin session).
+func (s *Sidecar) invoicePages(pages *gin.RouterGroup) {
+	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)
+	ad := pages.Group("/admin", s.adminSession())
+	ad.GET("/orders/:id/invoice/:number", s.adminInvoicePDF)
+	ad.GET("/invoices.csv", s.adminInvoicesCSV)
+}
+
+// invoiceAdminAPI registers the owner's invoice endpoints (bearer token).
+func (s *Sidecar) invoiceAdminAPI(admin *gin.RouterGroup) {
+	admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF)
+	admin.GET("/invoices", s.adminInvoicesCSV)
+}
+
+// document builds the invoice or credit note numbered number of o.
+func (s *Sidecar) document(o *order.Order, number string) (*invoice.Document, error) {
+	shop := s.catalog.Current().Shop
+	number = strings.TrimSuffix(number, ".pdf")
+	if number != "" && number == o.InvoiceNumber {
+		return invoice.FromOrder(o, shop)
+	}
+	for _, r := range o.Refunds {
+		if number != "" && r.CreditNote == number {
+			return invoice.CreditNote(o, r.ID, shop)
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
+// pdfName is the file name of a document for the reader.
+func pdfName(d *invoice.Document) string {
+	w := "factuur"
+	if d.Lang == "en" {
+		w = "invoice"
+	}
+	if d.Kind == invoice.KindCreditNote {
+		w = "creditnota"
+		if d.Lang == "en" {
+			w = "credit-note"
+		}
+	}
+	return w + "-" + d.Number + ".pdf"
+}
+
+func (s *Sidecar) renderPDF(d *invoice.Document) ([]byte, error) {
+	var b bytes.Buffer
+	if err := invoice.WritePDF(&b, d, invoice.PDFOptions{}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (s *Sidecar) sendPDF(c *gin.Context, d *invoice.Document) {
+	b, err := s.renderPDF(d)
+	if err != nil {
+		s.internal(c, "render invoice", err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, pdfName(d)))
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "application/pdf", b)
+}
+
+// pageInvoicePDF is GET /order/{token}/invoice/{number}[.pdf]: the
+// customer's invoice or credit note, behind the order's token.
+func (s *Sidecar) pageInvoicePDF(c *gin.Context) {
+	o, found := s.orderByToken(c, true)
+	if !found {
+		return
+	}
+	d, err := s.document(o, c.Param("number"))
+	if err != nil {
+		s.notFoundPage(c)
+		return
+	}
+	s.sendPDF(c, d)
+}
+
+// adminInvoicePDF is GET /admin/orders/{id}/invoice/{number} (session) and
+// /api/admin/orders/{id}/invoice/{number} (token).
+func (s *Sidecar) adminInvoicePDF(c *gin.Context) {
+	o, err := s.store.GetOrder(c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, "get order", err)
+		return
+	}
+	d, err := s.document(o, c.Param("number"))
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "order "+o.ID+" has no invoice or credit note "+c.Param("number"))
+		return
+	}
+	if err != nil {
+		s.internal(c, "build invoice", err)
+		return
+	}
+	s.sendPDF(c, d)
+}
+
+// parsePeriod reads from and to (YYYY-MM-DD, both days included) in the
+// shop's zone. Empty from: the start of the current year; empty to: today.
+func (s *Sidecar) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
+	zone := s.zone()
+	now := s.now().In(zone)
+	from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, zone)
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone).AddDate(0, 0, 1)
+	if fromS != "" {
+		if from, err = time.ParseInLocation(time.DateOnly, fromS, zone); err != nil {
+			return from, to, fmt.Errorf("from %q is not a date like 2026-01-31", fromS)
+		}
+	}
+	if toS != "" {
+		t, err := time.ParseInLocation(time.DateOnly, toS, zone)
+		if err != nil {
+			return from, to, fmt.Errorf("to %q is not a date like 2026-12-31", toS)
+		}
+		to = t.AddDate(0, 0, 1)
+	}
+	if !from.Before(to) {
+		return from, to, errors.New("from must not be after to")
+	}
+	return from, to, nil
+}
+
+// adminInvoicesCSV is GET /api/admin/invoices?from=&to= (token) and
+// /admin/invoices.csv (session): the bookkeeper's CSV, one line per
+// invoice and credit note dated in the period.
+func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
+	from, to, err := s.parsePeriod(c.Query("from"), c.Query("to"))
+	if err != nil {
+		fail(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	entries, err := s.store.Invoices(from, to)
+	if err != nil {
+		s.internal(c, "list invoices", err)
+		return
+	}
+	if len(entries) > maxExportDocs {
+		fail(c, http.StatusUnprocessableEntity, fmt.Sprintf("%d documents in that period; export at most %d at once (a shorter period)", len(entries), maxExportDocs))
+		return
+	}
+	docs := make([]*invoice.Document, 0, len(entries))
+	orders := map[string]*order.Order{}
+	for _, e := range entries {
+		o := orders[e.OrderID]
+		if o == nil {
+			if o, err = s.store.GetOrder(e.OrderID); err != nil {
+				s.internal(c, "order of invoice "+e.Number, err)
+				return
+			}
+			orders[e.OrderID] = o
+		}
+		d, err := s.document(o, e.Number)
+		if err != nil {
+			s.internal(c, "invoice "+e.Number, err)
+			return
+		}
+		docs = append(docs, d)
+	}
+	var b bytes.Buffer
+	if err := invoice.WriteCSV(&b, docs); err != nil {
+		s.internal(c, "write csv", err)
+		return
+	}
+	name := fmt.Sprintf("invoices-%s-%s.csv", from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+}
+
+// invoiceAttachment is the invoice PDF for the confirmation e-mail; nil
+// when the order has none.
+func (s *Sidecar) invoiceAttachment(o *order.Order) []mail.Attachment {
+	if o.InvoiceNumber == "" {
+		return nil
+	}
+	d, err := invoice.FromOrder(o, s.catalog.Current().Shop)
+	if err == nil {
+		var b []byte
+		if b, err = s.renderPDF(d); err == nil {
+			return []mail.Attachment{{Name: pdfName(d), ContentType: "application/pdf", Data: b}}
+		}
+	}
+	// The confirmation still goes; the invoice stays on the order page.
+	s.log.Error("invoice not attached", "order", o.ID, "invoice", o.InvoiceNumber, "err", err)
+	return nil
+}
+
+// legalPages are the paths of the pages the law asks to link, per language
+// (the fixed names of the theme's footer, themes/.../shop/fixed-page.html).
+var legalPages = map[string]map[string]string{
+	"nl": {"terms": "algemene-voorwaarden/", "withdrawal": "herroepingsformulier/", "returns": "retourneren/"},
+	"en": {"terms": "en/terms/", "withdrawal": "en/withdrawal-form/", "returns": "en/returns/"},
+}
+
+// legalURL is the absolute URL of one of the legal pages.
+func (s *Sidecar) legalURL(page, lang string) string {
+	if lang != "en" {
+		lang = "nl"
+	}
+	return s.base.String() + legalPages[lang][page]
+}
+
+// legal is the distance-sale information of o (confirmation, order page).
+func (s *Sidecar) legal(o *order.Order, lang string) *mail.Legal {
+	cat := s.catalog.Current()
+	sh := cat.Shop
+	days := max(14, cat.Returns.WindowDays)
+	l := &mail.Legal{ShopName: sh.Name, Email: sh.Email, Phone: sh.Phone, KvK: sh.KvK, VATID: sh.VATID,
+		Total: money.Display(o.Total(), o.Currency, lang), WithdrawalDays: days,
+		ReturnURL: s.orderURL(o) + "/return", WithdrawalFormURL: s.legalURL("withdrawal", lang), TermsURL: s.legalURL("terms", lang)}
+	a := sh.Address
+	for _, line := range []string{a.Street, strings.TrimSpace(a.Postcode + " " + a.City), countryName(lang, a.Country)} {
+		if strings.TrimSpace(line) != "" {
+			l.Address = append(l.Address, line)
+		}
+	}
+	return l
+}
+
+// legalHTML is the legal block and the invoice links of the order page.
+func (s *Sidecar) legalHTML(o *order.Order, lang string) template.HTML {
+	if o.PaidAt.IsZero() {
+		return ""
+	}
+	if lang != "en" {
+		lang = "nl"
+	}
+	d := struct {
+		L        *mail.Legal
+		W        map[string]string
+		Lang     string
+		Token    string
+		Invoice  string
+		Credits  []string
+		ShowLink bool
+	}{L: s.legal(o, lang), W: mail.LegalWords[lang], Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
+	for _, r := range o.Refunds {
+		if r.CreditNote != "" {
+			d.Credits = append(d.Credits, r.CreditNote)
+		}
+	}
+	var b bytes.Buffer
+	if err := legalTmpl.Execute(&b, d); err != nil {
+		s.log.Error("render legal block", "order", o.ID, "err", err)
+		return ""
+	}
+	return template.HTML(b.String()) // html/template escaped it
+}
+
+var legalTmpl = template.Must(template.New("legal").Funcs(pageFuncs).Funcs(template.FuncMap{"f": fmt.Sprintf}).Parse(`
+{{if .Invoice}}<h2>{{t .Lang "inv.title"}}</h2>
+<ul class="sf-invoices">
+<li><a href="/order/{{.Token}}/invoice/{{.Invoice}}.pdf" download>{{t .Lang "inv.invoice"}} {{.Invoice}} (PDF)</a></li>
+{{range .Credits}}<li><a href="/order/{{$.Token}}/invoice/{{.}}.pdf" download>{{t $.Lang "inv.credit"}} {{.}} (PDF)</a></li>
+{{end}}</ul>{{end}}
+<section class="sf-legal small" aria-labelledby="sf-legal-h">{{$w := .W}}{{with .L}}
+<h2 id="sf-legal-h">{{$w.title}}</h2>
+<p>{{.ShopName}}<br>{{range .Address}}{{.}}<br>{{end}}<a href="mailto:{{.Email}}">{{.Email}}</a>{{with .Phone}} · {{.}}{{end}}<br>{{$w.kvk}} {{.KvK}} · {{$w.vat_id}} {{.VATID}}</p>
+<p>{{f $w.total .Total}}</p>
+<p>{{f $w.withdrawal .WithdrawalDays}} <a href="{{.ReturnURL}}">{{$w.return}}</a> · <a href="{{.WithdrawalFormURL}}">{{$w.form}}</a></p>
+<p><a href="{{.TermsURL}}">{{$w.terms_link}}</a></p>{{end}}
+</section>`))
+
+func init() {
+	addPhrases(map[string]map[string]string{
+		"nl": {
+			"inv.title":     "Factuur",
+			"inv.invoice":   "Factuur",
+			"inv.credit":    "Creditnota",
+			"co.company":    "Bedrijfsnaam (alleen voor een zakelijke bestelling)",
+			"co.vat_id":     "Btw-nummer (zakelijk, voor btw verlegd binnen de EU)",
+			"co.vat_bad":    "Dit is geen btw-nummer van het land van het adres (bijv. BE0123456789).",
+			"co.terms":      "Met betalen ga je akkoord met onze",
+			"co.business":   "Zakelijk bestellen? Bedrijfsnaam en btw-nummer (optioneel)",
+			"co.terms_link": "algemene voorwaarden",
+			"sum.reverse":   "Btw verlegd (art. 138 en 196 Richtlijn 2006/112/EG): bedragen zonder btw.",
+		},
+		"en": {
+			"inv.title":     "Invoice",
+			"inv.invoice":   "Invoice",
+			"inv.credit":    "Credit note",
+			"co.company":    "Company name (business orders only)",
+			"co.vat_id":     "VAT number (business, for reverse charge within the EU)",
+			"co.vat_bad":    "This is not a VAT number of the address's country (e.g. BE0123456789).",
+			"co.terms":      "By paying you agree to our",
+			"co.business":   "Ordering for a business? Company and VAT number (optional)",
+			"co.terms_link": "terms and conditions",
+			"sum.reverse":   "VAT reverse charged (art. 138 and 196 Directive 2006/112/EC): amounts without VAT.",
+		},
+	})
+}
+
+// validateBusiness checks the optional company and VAT number: plain text
+// of sensible length, and a VAT number in the format of the address's
+// country (normalised: BE 0123.456.749 -> BE0123456749).
+func (f *checkoutForm) validateBusiness(errs map[string]string, lang string) {
+	if len([]rune(f.Company)) > 100 {
+		errs["company"] = fmt.Sprintf(tr(lang, "field.too_long"), 100)
+	} else if !plainText(f.Company) {
+		errs["company"] = tr(lang, "field.characters")
+	}
+	if f.VATID == "" {
+		return
+	}
+	id, err := invoice.CheckVATID(f.VATID, f.Country)
+	if len(f.VATID) > 20 || err != nil {
+		errs["vat_id"] = tr(lang, "co.vat_bad")
+		return
+	}
+	f.VATID = id
+}
+
+// reverseCharge applies reverse charge to t when the shop turned it on
+// (data/vat.toml reverse_charge) and the form is a business in another EU
+// country with a VAT number of that country. The checkout page, its quote
+// and the order all call it, so the amount shown is the amount charged.
+func (s *Sidecar) reverseCharge(t *cart.Totals, f checkoutForm) {
+	cat := s.catalog.Current()
+	if invoice.ReverseCharge(cat.VAT.ReverseCharge, cat.Shop.Country, t.Country, f.VATID) {
+		t.ApplyReverseCharge()
+	}
+}
+
+func init() {
+	pages.Funcs(template.FuncMap{
+		"business": func(lang, name, auto, value, err string) formField {
+			return formField{Lang: lang, Name: name, Label: "co." + name, Type: "text", Auto: auto, Value: value, Error: err, Optional: true}
+		},
+		"termsPath": func(lang string) string {
+			if lang != "en" {
+				lang = "nl"
+			}
+			return "/" + legalPages[lang]["terms"]
+		},
+	})
+	template.Must(pages.New("business-fields").Parse(`{{$l := .Lang}}
+<details class="sf-business form-row"{{if or .Form.Company .Form.VATID .Errors.company .Errors.vat_id}} open{{end}}>
+<summary>{{t $l "co.business"}}</summary>
+{{template "field" (business $l "company" "organization" .Form.Company (index .Errors "company"))}}
+{{template "field" (business $l "vat_id" "off" .Form.VATID (index .Errors "vat_id"))}}
+</details>`))
+	template.Must(pages.New("terms-note").Parse(`<p class="sf-terms small">{{t .Lang "co.terms"}} <a href="{{termsPath .Lang}}">{{t .Lang "co.terms_link"}}</a>.</p>`))
+}
+
+// invoiceViews lists the order's invoice and credit notes for the JSON views.
+func (s *Sidecar) invoiceViews(o *order.Order) []InvoiceView {
+	if o.InvoiceNumber == "" {
+		return nil
+	}
+	pdf := func(n string) string { return s.orderURL(o) + "/invoice/" + n + ".pdf" }
+	out := []InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
+	for _, r := range o.Refunds {
+		if r.CreditNote != "" {
+			out = append(out, InvoiceView{Number: r.CreditNote, Kind: string(invoice.KindCreditNote), URL: pdf(r.CreditNote)})
+		}
+	}
+	return out
+}
