@@ -34,7 +34,7 @@ func TestSubscribeToCoffee(t *testing.T) {
 				t.Error("the buy form has a subscription choice preselected")
 			}
 			eval[bool](tb, `(s => (s.value = "4", true))(document.querySelector("#sub-weeks"))`)
-			if st := tb.submit(".subscription-offer__form button[type=submit]"); st != 200 {
+			if st := tb.submit(".subscription-offer form button[type=submit]"); st != 200 {
 				t.Fatalf("the subscription page answered %d", st)
 			}
 			text := tb.mainText()

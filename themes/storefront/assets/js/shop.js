@@ -178,24 +178,16 @@
     return null;
   }
 
-  /* "Mail me when it is back" (docs/subscriptions.md): offer the SKUs that are
-     sold out now, though the build still had them. */
+  /* "Mail me when it is back": offer the SKUs sold out since the build */
   function backInStock(json) {
-    var bis = $("[data-back-in-stock]");
-    if (!bis) return;
-    var out = false, first = null, known = true;
-    $$("[data-sku]", bis).forEach(function (el) {
-      var ok = stockOf(json, el.dataset.sku);
-      if (ok === null) known = false;
-      var sold = ok === false || (ok === null && !el.hidden && !el.disabled && el.tagName === "OPTION");
-      if (el.tagName === "OPTION") {
-        el.hidden = !sold; el.disabled = !sold;
-        if (sold && !first) first = el;
-      }
+    var f = $("[data-back-in-stock]"), out = false;
+    if (!f) return;
+    $$("[data-sku]", f).forEach(function (el) {
+      var sold = stockOf(json, el.dataset.sku) === false;
+      if (el.tagName === "OPTION") { el.hidden = el.disabled = !sold; if (sold && !out) el.selected = true; }
       out = out || sold;
     });
-    if (first) first.selected = true;
-    if (out || known) bis.hidden = !out;
+    if (out) f.hidden = false;
   }
 
   function initStock(form) {
