@@ -229,6 +229,7 @@ func checkProduct(s *Site, p *Page, add func(Severity, string, string, string, .
 			}
 		}
 	}
+	checkSubscription(p, uses, add) // subscription.go
 	return uses
 }
 

@@ -175,6 +175,51 @@ type Item struct {
 	DeliveryClass string       `json:"delivery_class"`
 	Stock         Stock        `json:"stock"`
 	Maker         string       `json:"maker,omitempty"` // slug of the maker page, if any
+	// Subscription: offered on subscription (a standing order), from the
+	// front matter's `subscription: {intervals: [2, 4], price: 13.50}`.
+	Subscription *Subscription `json:"subscription,omitempty"`
+}
+
+// Subscription is how an item is offered on subscription: every one of
+// Intervals weeks, at Price per unit per delivery (0: the item's price).
+type Subscription struct {
+	Intervals []int        `json:"intervals"`
+	Price     money.Amount `json:"price,omitempty"`
+}
+
+// UnitPrice is the price per unit of a delivery on subscription: never
+// more than the item's own price (a price lowered below the subscription
+// price takes the subscriber along).
+func (s *Subscription) UnitPrice(it Item) money.Amount {
+	if s == nil || s.Price <= 0 || s.Price > it.Price {
+		return it.Price
+	}
+	return s.Price
+}
+
+// check says what is wrong with an item's subscription offer.
+func (s *Subscription) check(it Item) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	if len(s.Intervals) == 0 {
+		out = append(out, "subscription.intervals is empty: give the weeks between deliveries, e.g. [2, 4]")
+	}
+	seen := map[int]bool{}
+	for _, w := range s.Intervals {
+		if w < 1 || w > 26 {
+			out = append(out, fmt.Sprintf("subscription.intervals: %d weeks is not between 1 and 26", w))
+		}
+		if seen[w] {
+			out = append(out, fmt.Sprintf("subscription.intervals: %d weeks is listed twice", w))
+		}
+		seen[w] = true
+	}
+	if s.Price < 0 || s.Price > MaxPrice {
+		out = append(out, fmt.Sprintf("subscription.price %d must be between 0 and %d", s.Price, MaxPrice))
+	}
+	return out
 }
 
 // Poll is one poll shortcode of the site: the sidecar counts votes only for
@@ -327,6 +372,9 @@ func (c *Catalog) validate() error {
 		}
 		if it.Stock.Quantity < 0 {
 			add("%s: stock.quantity is negative (%d)", where, it.Stock.Quantity)
+		}
+		for _, msg := range it.Subscription.check(it) {
+			add("%s: %s", where, msg)
 		}
 	}
 	return errors.Join(errs...)

@@ -32,6 +32,15 @@ func (c *Catalog) FollowName(kind, slug, lang string) (string, bool) {
 		list = c.Categories
 	case "maker":
 		list = c.Makers
+	case "stock": // a back-in-stock alert for one SKU (docs/subscriptions.md)
+		it, ok := c.Lookup(slug)
+		if !ok {
+			return "", false
+		}
+		if it.Variant != "" {
+			return it.Title + " · " + it.Variant, true
+		}
+		return it.Title, true
 	default:
 		return "", false
 	}

@@ -75,6 +75,7 @@ func stats(args []string, out io.Writer) error {
 		return err
 	}
 	printStats(out, a)
+	standingFigures(c, out) // subscriptions.go
 	return nil
 }
 

@@ -46,8 +46,10 @@ type Client struct {
 	BaseURL *url.URL
 
 	// Payments and Refunds group the calls, as in the community client.
-	Payments *PaymentsService
-	Refunds  *RefundsService
+	Payments  *PaymentsService
+	Refunds   *RefundsService
+	Customers *CustomersService
+	Mandates  *MandatesService
 
 	http      *http.Client
 	apiKey    string
@@ -154,6 +156,8 @@ func NewClient(httpClient *http.Client, apiKey string, opts ...Option) (*Client,
 	}
 	c.Payments = &PaymentsService{c: c}
 	c.Refunds = &RefundsService{c: c}
+	c.Customers = &CustomersService{c: c}
+	c.Mandates = &MandatesService{c: c}
 	return c, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/storefront/storefront/checkout/payment"
@@ -38,10 +39,26 @@ func (p *Provider) CreatePayment(ctx context.Context, req payment.CreateRequest)
 		WebhookURL:  req.WebhookURL,
 		Locale:      req.Locale,
 	}
+	if req.SequenceType != "" && req.SequenceType != payment.SequenceOneOff {
+		if !ValidCustomerID(req.CustomerID) {
+			return nil, fmt.Errorf("create %s payment: customer id %q: %w", req.SequenceType, req.CustomerID, payment.ErrInvalid)
+		}
+		body.SequenceType = string(req.SequenceType)
+		body.CustomerID = req.CustomerID
+		body.MandateID = req.MandateID
+	}
+	if req.SequenceType == payment.SequenceRecurring {
+		body.RedirectURL = "" // Mollie charges in the background
+	}
 	if len(req.Metadata) > 0 {
 		body.Metadata = req.Metadata
 	}
 	mp, err := p.c.Payments.Create(ctx, body, req.IdempotencyKey)
+	var be *BaseError
+	if err != nil && req.SequenceType == payment.SequenceRecurring && errors.As(err, &be) &&
+		be.Status == http.StatusUnprocessableEntity && strings.Contains(strings.ToLower(be.Detail), "mandate") {
+		return nil, fmt.Errorf("mollie create recurring payment: %w: %w", payment.ErrNoMandate, err)
+	}
 	if err != nil {
 		return nil, providerErr("create payment", err)
 	}
@@ -117,6 +134,38 @@ func (p *Provider) ListRefunds(ctx context.Context, paymentID string) ([]payment
 	return out, nil
 }
 
+var _ payment.Recurring = (*Provider)(nil)
+
+// CreateCustomer creates a Mollie customer for a standing order.
+func (p *Provider) CreateCustomer(ctx context.Context, name, email, idempotencyKey string) (*payment.Customer, error) {
+	cu, err := p.c.Customers.Create(ctx, CreateCustomer{Name: truncate(name, 255), Email: email}, idempotencyKey)
+	if err != nil {
+		return nil, providerErr("create customer", err)
+	}
+	return &payment.Customer{ID: cu.ID, Name: cu.Name, Email: cu.Email}, nil
+}
+
+// ListMandates lists a customer's mandates.
+func (p *Provider) ListMandates(ctx context.Context, customerID string) ([]payment.Mandate, error) {
+	ms, err := p.c.Mandates.List(ctx, customerID)
+	if err != nil {
+		return nil, providerErr("list mandates", err)
+	}
+	out := make([]payment.Mandate, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, payment.Mandate{ID: m.ID, CustomerID: customerID, Status: m.Status, Method: m.Method, CreatedAt: timeOf(m.CreatedAt)})
+	}
+	return out, nil
+}
+
+// RevokeMandate revokes a mandate.
+func (p *Provider) RevokeMandate(ctx context.Context, customerID, mandateID string) error {
+	if err := p.c.Mandates.Revoke(ctx, customerID, mandateID); err != nil {
+		return providerErr("revoke mandate", err)
+	}
+	return nil
+}
+
 // providerErr adds the payment package's sentinels to a client error.
 func providerErr(op string, err error) error {
 	var be *BaseError
@@ -154,6 +203,9 @@ func toPayment(mp *Payment) (*payment.Payment, error) {
 		ExpiresAt:      timeOf(mp.ExpiresAt),
 		PaidAt:         timeOf(mp.PaidAt),
 		AmountRefunded: refunded,
+		CustomerID:     mp.CustomerID,
+		SequenceType:   payment.SequenceType(mp.SequenceType),
+		MandateID:      mp.MandateID,
 	}
 	if mp.Links.Checkout != nil && !out.Status.Final() {
 		out.CheckoutURL = mp.Links.Checkout.Href

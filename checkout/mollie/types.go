@@ -94,7 +94,13 @@ type CreatePayment struct {
 	Method                          any    `json:"method,omitempty"` // a string or a list of strings
 	RestrictPaymentMethodsToCountry string `json:"restrictPaymentMethodsToCountry,omitempty"`
 	Metadata                        any    `json:"metadata,omitempty"`
-	SequenceType                    string `json:"sequenceType,omitempty"`
+	// Recurring flow (https://docs.mollie.com/docs/recurring-payments):
+	// sequenceType "first" with customerId asks for a mandate; "recurring"
+	// with customerId (and optionally mandateId) charges it in the
+	// background, without redirectUrl.
+	SequenceType string `json:"sequenceType,omitempty"`
+	CustomerID   string `json:"customerId,omitempty"`
+	MandateID    string `json:"mandateId,omitempty"`
 }
 
 // ListLinks are the paging links of a list answer.

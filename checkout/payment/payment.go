@@ -87,7 +87,23 @@ type CreateRequest struct {
 	Locale         string // nl_NL, en_US
 	Metadata       map[string]string
 	IdempotencyKey string // same key, same payment
+	// Recurring flow (see Recurring). Empty SequenceType is a one-off
+	// payment. SequenceFirst with CustomerID asks the customer's consent
+	// (a mandate); SequenceRecurring with CustomerID charges that mandate
+	// in the background, without a RedirectURL.
+	CustomerID   string
+	SequenceType SequenceType
+	MandateID    string // optional with SequenceRecurring: which mandate
 }
+
+// SequenceType is Mollie's sequenceType of a payment.
+type SequenceType string
+
+const (
+	SequenceOneOff    SequenceType = "oneoff"
+	SequenceFirst     SequenceType = "first"
+	SequenceRecurring SequenceType = "recurring"
+)
 
 // Payment is a provider's view of one payment.
 type Payment struct {
@@ -103,7 +119,58 @@ type Payment struct {
 	ExpiresAt      time.Time
 	PaidAt         time.Time
 	AmountRefunded money.Amount
+	CustomerID     string
+	SequenceType   SequenceType
+	MandateID      string
 }
+
+// Customer is a provider's customer, to whom mandates belong.
+type Customer struct {
+	ID    string
+	Name  string
+	Email string
+}
+
+// Mandate statuses (Mollie's names).
+const (
+	MandateValid   = "valid"
+	MandatePending = "pending"
+	MandateInvalid = "invalid"
+)
+
+// Mandate is a customer's consent to be charged in the background.
+type Mandate struct {
+	ID         string
+	CustomerID string
+	Status     string // valid, pending, invalid (revoked or failed)
+	Method     string // creditcard, directdebit, ...
+	CreatedAt  time.Time
+}
+
+// Recurring is what a provider adds for standing orders: customers and
+// their mandates. Payments of the recurring flow go through
+// Provider.CreatePayment with CustomerID and SequenceType set.
+type Recurring interface {
+	CreateCustomer(ctx context.Context, name, email, idempotencyKey string) (*Customer, error)
+	ListMandates(ctx context.Context, customerID string) ([]Mandate, error)
+	RevokeMandate(ctx context.Context, customerID, mandateID string) error
+}
+
+// ValidMandate returns the newest valid mandate of ms, if any.
+func ValidMandate(ms []Mandate) (Mandate, bool) {
+	var best Mandate
+	ok := false
+	for _, m := range ms {
+		if m.Status == MandateValid && (!ok || m.CreatedAt.After(best.CreatedAt)) {
+			best, ok = m, true
+		}
+	}
+	return best, ok
+}
+
+// ErrNoMandate: a recurring payment was asked for a customer without a
+// valid mandate (never given, or revoked). Ask for a first payment again.
+var ErrNoMandate = errors.New("no valid mandate")
 
 // Refund is a provider's view of one refund.
 type Refund struct {

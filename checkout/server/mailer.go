@@ -76,6 +76,9 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.keepMail(m.Kind); mine { // loyalty.go
 		return send(ctx, m)
 	}
+	if send, mine := s.standingMail(m.Kind); mine { // standing.go
+		return send(ctx, m)
+	}
 	if send, mine := s.alertMail(m.Kind); mine { // alerts.go
 		return send(ctx, m)
 	}

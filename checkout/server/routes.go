@@ -92,6 +92,10 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/orders/:token/returns", s.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.apiCancel)
 		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.apiPickupPoints) // carrier.go
+		cust.POST("/standing/quote", s.apiStandingQuote)                           // standing orders (standing.go)
+		cust.POST("/standing", limited, s.apiStandingBegin)
+		cust.GET("/standing/:token", s.apiStandingShow)
+		cust.POST("/standing/:token/:action", limited, s.apiStandingAct)
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
@@ -127,6 +131,11 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/parcels/check", s.apiCheckParcels)
 		admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
 		admin.GET("/invoices", s.adminInvoicesCSV)
+		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
+		admin.GET("/standing/:id", s.adminStandingShow)
+		admin.POST("/standing/:id/:action", s.adminStandingAct)
+		admin.GET("/back-in-stock", s.adminWaiting) // back-in-stock alerts (backinstock.go)
+		admin.POST("/orders/:id/returns/:code/restock", s.adminRestock)
 	}
 
 	// The customer's pages and forms: same origin on every POST.
@@ -160,6 +169,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/admin/login", s.adminLogin)                                 // adminpage.go
 	pages.GET("/checkout/pickup.js", s.pickupScript)                         // carrier.go
 	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
+	pages.GET("/standing/new/", s.pageStandingNew)                           // standing_checkout.go
+	pages.POST("/standing/new/", limited, s.formStandingNew)
+	pages.GET("/standing/:token", s.pageStanding) // standing.go
+	pages.POST("/standing/:token/:action", limited, s.formStanding)
 
 	// The owner's page: a session cookie and CSRF-checked forms (adminpage.go),
 	// attached here once.
@@ -180,6 +193,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/labels", s.pageLabels)
 	owner.GET("/labels.pdf", s.labelsPDF)
 	owner.POST("/labels", s.formLabels)
+	owner.GET("/subscriptions/", s.adminStandingPage) // standing_admin.go
+	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
 	owner.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices.go
 	owner.GET("/invoices.csv", s.adminInvoicesCSV)
 

@@ -37,7 +37,7 @@ type Sidecar struct {
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
-var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/admin/", "/points/", "/search/"}
+var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/admin/", "/points/", "/search/", "/standing/"}
 
 // Open validates the options, opens the database, loads the catalog and the
 // shell, and starts the background workers (reconciler, mail queue). ctx

@@ -29,6 +29,8 @@ type (
 	StatsAnswer     = wire.StatsAnswer
 	InvoiceView     = wire.InvoiceView
 	LabelResult     = wire.LabelResult
+	StandingView    = wire.StandingView
+	StandingList    = wire.StandingList
 )
 
 // errRefundRequest is a refund body that does not say one thing (422).

@@ -21,6 +21,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
+	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -62,7 +63,8 @@ type parts struct {
 	abuse   abuseState       // limits on what strangers can do (abuse.go)
 	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
 
-	ship carrierState // labels, tracking, pick-up points (carrier.go)
+	ship     carrierState      // labels, tracking, pick-up points (carrier.go)
+	standing *standing.Service // standing orders, coffee on subscription (standing.go)
 }
 
 // open opens the catalog, the shell, the store, the provider and the mailer,
@@ -140,6 +142,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.startRetention(ctx) // review requests (reviews.go)
 	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
 	s.startCarrierCheck(ctx)
+	s.startStanding(ctx) // standing orders: notices, charges (standing.go)
 	return nil
 }
 

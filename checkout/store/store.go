@@ -176,7 +176,7 @@ func Open(path string, opts Options) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
 		}
-		return nil
+		return standingBuckets(tx) // standing.go
 	})
 	if err != nil {
 		db.Close()

@@ -36,6 +36,10 @@ type Kind string
 const (
 	Category Kind = "category"
 	Maker    Kind = "maker"
+	// Stock is a back-in-stock alert for one sold-out SKU: the same double
+	// opt-in, one e-mail when the SKU can be bought again, then it ends
+	// (docs/subscriptions.md). Digests leave it out.
+	Stock Kind = "stock"
 )
 
 // Topic is one category or maker, by its slug (catalog.json's category, or
@@ -47,7 +51,10 @@ type Topic struct {
 
 func (t Topic) String() string { return string(t.Kind) + ":" + t.Key }
 
-var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+var (
+	keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+	skuRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+)
 
 // ParseTopic reads "category:koffie" (or kind and key apart, see NewTopic).
 func ParseTopic(s string) (Topic, error) {
@@ -58,8 +65,14 @@ func ParseTopic(s string) (Topic, error) {
 // NewTopic checks a kind and a slug.
 func NewTopic(kind, key string) (Topic, error) {
 	t := Topic{Kind: Kind(kind), Key: key}
+	if t.Kind == Stock {
+		if !skuRE.MatchString(key) {
+			return t, fmt.Errorf("topic %q: not a SKU", key)
+		}
+		return t, nil
+	}
 	if t.Kind != Category && t.Kind != Maker {
-		return t, fmt.Errorf("topic kind %q: must be category or maker", kind)
+		return t, fmt.Errorf("topic kind %q: must be category, maker or stock", kind)
 	}
 	if !keyRE.MatchString(key) {
 		return t, fmt.Errorf("topic %q: not a slug (a-z, 0-9, -)", key)

@@ -51,6 +51,7 @@ Commands for the checkout sidecar:
   backup    copy the order database of a running sidecar
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
+  subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
   stats     promises kept per shipping method, repeat customers, reviews, returns
   invoices  export the invoices and credit notes as CSV for the bookkeeper
 
@@ -93,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Notify(rest)
 	case "stats":
 		err = cli.Stats(rest)
+	case "subscriptions":
+		err = cli.Subscriptions(rest)
 	case "invoices":
 		err = cli.Invoices(rest)
 	case "version", "--version", "-version":
@@ -167,7 +170,7 @@ the checkout charges). A content error names the file and field to fix.`, stderr
 	src := fs.String("s", ".", "the shop's folder (with hugo.toml)")
 	dest := fs.String("d", "", "output folder (default: DIR/public)")
 	baseURL := fs.String("baseURL", "", "the shop's public address, overriding hugo.toml (e.g. https://winkel.example.nl/)")
-	sidecar := fs.String("sidecar", os.Getenv("SHOP_SIDECAR_URL"), "address of the checkout sidecar; writes public/_redirects so the CDN proxies /api/, /cart/, /checkout/, /order/, /pay/, /points/, /search/ to it (env SHOP_SIDECAR_URL)")
+	sidecar := fs.String("sidecar", os.Getenv("SHOP_SIDECAR_URL"), "address of the checkout sidecar; writes public/_redirects so the CDN proxies /api/, /cart/, /checkout/, /order/, /pay/, /points/, /search/, /standing/ to it (env SHOP_SIDECAR_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

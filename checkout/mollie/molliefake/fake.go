@@ -90,6 +90,9 @@ type Payment struct {
 	AuthorizedAt, PaidAt, CanceledAt         time.Time
 	ExpiredAt, FailedAt                      time.Time
 	Refunds                                  []Refund
+	// Recurring flow: "oneoff", "first" or "recurring", the customer and
+	// the mandate charged (or created by a paid first payment).
+	SequenceType, CustomerID, MandateID string
 	// CancelRequested: a DELETE on an authorized payment was accepted
 	// (202); the payment becomes canceled at the next Tick.
 	CancelRequested bool
@@ -129,6 +132,11 @@ type Server struct {
 	idemWindow   time.Duration
 	refuseCancel map[string]bool // payment methods whose open payments are not cancelable
 	hooks        []*pendingHook  // webhook deliveries not yet made (or to retry)
+
+	customers     map[string]*Customer
+	mandates      map[string]*Mandate
+	mandateOrder  []string
+	failRecurring bool
 }
 
 // pendingHook is a webhook call the fake still owes: Mollie calls the
@@ -172,6 +180,8 @@ func NewUnstarted() *Server {
 		now:          time.Now,
 		idemWindow:   DefaultIdempotencyWindow,
 		refuseCancel: map[string]bool{},
+		customers:    map[string]*Customer{},
+		mandates:     map[string]*Mandate{},
 	}
 	s.handler = s.routes()
 	return s
@@ -448,6 +458,7 @@ func (s *Server) Tick() int {
 	for _, id := range s.order {
 		p := s.payments[id]
 		s.expire(p)
+		s.settleRecurring(p)
 		if p.Status == "authorized" && p.CancelRequested {
 			s.apply(p, "canceled")
 			s.owe(p)
@@ -560,6 +571,7 @@ func (s *Server) apply(p *Payment, status string) {
 		if p.Method == "" {
 			p.Method = "ideal"
 		}
+		s.firstPaid(p)
 	case "canceled":
 		p.CanceledAt = now
 	case "expired":
@@ -595,6 +607,11 @@ func (s *Server) routes() http.Handler {
 	handle(ListRefunds, s.listRefunds)
 	handle(GetRefund, s.getRefund)
 	handle(CancelRefund, s.cancelRefund)
+	handle(CreateCustomer, s.createCustomer)
+	handle(GetCustomer, s.getCustomer)
+	handle(ListMandates, s.listMandates)
+	handle(GetMandate, s.getMandate)
+	handle(RevokeMandate, s.revokeMandate)
 	mux.HandleFunc("GET /checkout/{id}", s.checkoutPage)
 	mux.HandleFunc("POST /checkout/{id}", s.checkoutChoice)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -908,6 +925,10 @@ type createPaymentIn struct {
 	Locale      string          `json:"locale"`
 	Method      json.RawMessage `json:"method"`
 	Metadata    json.RawMessage `json:"metadata"`
+
+	SequenceType string `json:"sequenceType"`
+	CustomerID   string `json:"customerId"`
+	MandateID    string `json:"mandateId"`
 }
 
 var localeRe = regexp.MustCompile(`^[a-z]{2}_[A-Z]{2}$`)
@@ -928,7 +949,9 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "The description is invalid", "description")
 		return
 	}
-	if !absoluteURL(in.RedirectURL) {
+	// A recurring payment has no customer at hand and no redirectUrl
+	// (https://docs.mollie.com/docs/recurring-payments).
+	if in.SequenceType != "recurring" && !absoluteURL(in.RedirectURL) {
 		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "The redirect URL is invalid", "redirectUrl")
 		return
 	}
@@ -964,6 +987,10 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 	if s.replay(w, CreatePayment, key, hash) {
 		return
 	}
+	if detail, field := s.checkSequence(&in); detail != "" {
+		writeError(w, http.StatusUnprocessableEntity, "Unprocessable Entity", detail, field)
+		return
+	}
 	now := s.now().UTC().Truncate(time.Second)
 	p := &Payment{
 		ID:             "tr_" + randomID(10),
@@ -982,6 +1009,15 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(in.Metadata) > 0 && string(in.Metadata) != "null" {
 		p.Metadata = in.Metadata
+	}
+	if in.SequenceType == "first" || in.SequenceType == "recurring" {
+		p.SequenceType, p.CustomerID = in.SequenceType, in.CustomerID
+	}
+	if in.SequenceType == "recurring" {
+		// Charged in the background: pending until Tick settles it.
+		md, _ := s.validMandate(in.CustomerID, in.MandateID)
+		p.MandateID, p.Method, p.Status = md.ID, md.Method, "pending"
+		p.ExpiresAt = now.Add(30 * 24 * time.Hour)
 	}
 	s.payments[p.ID] = p
 	s.order = append(s.order, p.ID)
@@ -1115,7 +1151,7 @@ func (s *Server) paymentJSON(p *Payment) map[string]any {
 		// until the method has filled it in.
 		"details":      nil,
 		"profileId":    "pfl_QkEhN94Ba",
-		"sequenceType": "oneoff",
+		"sequenceType": sequenceOf(p),
 		"redirectUrl":  p.RedirectURL,
 	}
 	if p.Method != "" {
@@ -1133,6 +1169,12 @@ func (s *Server) paymentJSON(p *Payment) map[string]any {
 	if p.Locale != "" {
 		m["locale"] = p.Locale
 	}
+	if p.CustomerID != "" {
+		m["customerId"] = p.CustomerID
+	}
+	if p.MandateID != "" {
+		m["mandateId"] = p.MandateID
+	}
 	if p.Status == "open" || p.Status == "pending" {
 		m["expiresAt"] = ts(p.ExpiresAt)
 	}
@@ -1147,7 +1189,7 @@ func (s *Server) paymentJSON(p *Payment) map[string]any {
 		"dashboard":     link("https://my.mollie.com/dashboard/payments/"+p.ID, "text/html"),
 		"documentation": link("https://docs.mollie.com/reference/v2/payments-api/get-payment", "text/html"),
 	}
-	if p.Status == "open" {
+	if p.Status == "open" && p.SequenceType != "recurring" {
 		links["checkout"] = link(s.URL+"/checkout/"+p.ID, "text/html")
 		links["changePaymentState"] = link(s.URL+"/checkout/"+p.ID, "text/html")
 	}
@@ -1421,4 +1463,11 @@ func randomID(n int) string {
 		b[i] = idChars[int(b[i])%len(idChars)]
 	}
 	return string(b)
+}
+
+func sequenceOf(p *Payment) string {
+	if p.SequenceType == "" {
+		return "oneoff"
+	}
+	return p.SequenceType
 }

@@ -63,7 +63,8 @@ type Local struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	refuseCancel atomic.Bool
+	refuseCancel  atomic.Bool
+	failRecurring atomic.Bool
 }
 
 var _ payment.Provider = (*Local)(nil)
@@ -120,8 +121,10 @@ func NewLocal(db *bolt.DB, opts LocalOptions) (*Local, error) {
 		if _, err := b.CreateBucketIfNotExists(bucketPayments); err != nil {
 			return err
 		}
-		_, err = b.CreateBucketIfNotExists(bucketKeys)
-		return err
+		if _, err = b.CreateBucketIfNotExists(bucketKeys); err != nil {
+			return err
+		}
+		return recurringBuckets(tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("local payments: create bucket %s: %w", LocalBucket, err)
@@ -152,7 +155,7 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 	if req.Amount <= 0 {
 		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, payment.ErrInvalid)
 	}
-	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || req.RedirectURL == "" {
+	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || (req.RedirectURL == "" && req.SequenceType != payment.SequenceRecurring) {
 		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", payment.ErrInvalid)
 	}
 	hash := requestHash(req)
@@ -179,6 +182,10 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 				return nil
 			}
 		}
+		mandate, err := checkSequence(root, req)
+		if err != nil {
+			return err
+		}
 		id, err := newID("tr_")
 		if err != nil {
 			return err
@@ -201,6 +208,13 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 			ReqHash:     hash,
 			ChangedAt:   now,
 		}
+		if req.SequenceType == payment.SequenceFirst || req.SequenceType == payment.SequenceRecurring {
+			rec.Payment.CustomerID, rec.Payment.SequenceType = req.CustomerID, req.SequenceType
+		}
+		if mandate != nil { // charged in the background, no checkout
+			rec.Payment.MandateID, rec.Payment.Method = mandate.ID, mandate.Method
+			rec.Payment.Status, rec.Payment.CheckoutURL = payment.StatusPending, ""
+		}
 		if req.IdempotencyKey != "" {
 			if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
 				return err
@@ -212,7 +226,9 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 	if err != nil {
 		return nil, fmt.Errorf("local create payment: %w", err)
 	}
-	return &out, nil
+	created := out
+	l.settleRecurring(ctx, &out)
+	return &created, nil
 }
 
 // GetPayment returns a payment; an open payment past its expiry becomes
@@ -270,6 +286,9 @@ func (l *Local) SetStatus(ctx context.Context, id string, status payment.Status)
 			return fmt.Errorf("payment cannot go from %s to %s: %w", r.Payment.Status, status, payment.ErrInvalid)
 		}
 		l.apply(r, status)
+		if err := l.firstPaid(root, r); err != nil {
+			return err
+		}
 		rec = r
 		return putRecord(root, r)
 	})
@@ -411,7 +430,9 @@ func (l *Local) apply(r *localRecord, s payment.Status) {
 	r.ChangedAt = now
 	if s == payment.StatusPaid {
 		r.Payment.PaidAt = now
-		r.Payment.Method = "ideal"
+		if r.Payment.Method == "" {
+			r.Payment.Method = "ideal"
+		}
 	}
 	if s.Final() {
 		r.Payment.CheckoutURL = ""

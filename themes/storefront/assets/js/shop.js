@@ -177,6 +177,18 @@
     return null;
   }
 
+  /* "Mail me when it is back": offer the SKUs sold out since the build */
+  function backInStock(json) {
+    var f = $("[data-back-in-stock]"), out = false;
+    if (!f) return;
+    $$("[data-sku]", f).forEach(function (el) {
+      var sold = stockOf(json, el.dataset.sku) === false;
+      if (el.tagName === "OPTION") { el.hidden = el.disabled = !sold; if (sold && !out) el.selected = true; }
+      out = out || sold;
+    });
+    if (out) f.hidden = false;
+  }
+
   function initStock(form) {
     var inputs = $$('[name="sku"]', form);
     if (!inputs.length || !window.fetch) return;
@@ -202,6 +214,7 @@
         }
         button.disabled = !any;
         button.textContent = any ? form.dataset.addLabel : form.dataset.soldOut;
+        backInStock(json);
         var note = $("[data-stock-note]", form);
         function showNote() {
           var sel = $('[name="sku"]:checked', form) || (inputs[0].type !== "radio" ? inputs[0] : null);

@@ -1,0 +1,618 @@
+package server
+
+// Standing orders (coffee on subscription, issue 14): the routes, the
+// scheduler worker, the payment news and the mails. The rules live in
+// checkout/recurring, the use cases in checkout/standing; this file only
+// speaks HTTP and wires them in.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/standing"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// standingEvery is how often the scheduler looks for notices and charges due.
+const standingEvery = 5 * time.Minute
+
+// startStanding builds the standing order service and runs its scheduler
+// (notices, charges, the reconciler of charges whose news never came).
+func (s *Sidecar) startStanding(ctx context.Context) {
+	rec := recurringOf(s.provider)
+	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
+		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
+	recurs := rec != nil
+	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(standingEvery)
+		defer t.Stop()
+		for {
+			s.backInStock() // backinstock.go: alerts whose SKU is back (a new catalog, a restocked return)
+			if recurs {
+				if n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx); n > 0 {
+					s.kickMail()
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// recurringOf finds the provider's customers and mandates under the
+// wrappers that count and budget its calls (health.go, providerbudget.go).
+func recurringOf(p payment.Provider) payment.Recurring {
+	for range 4 {
+		if r, ok := p.(payment.Recurring); ok {
+			return r
+		}
+		switch w := p.(type) {
+		case watchedProvider:
+			p = w.Provider
+		case *watchedProvider:
+			p = w.Provider
+		case *budgetProvider:
+			p = w.Provider
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// standingNews brings a payment's news to its standing order (after the
+// order side has seen it, for first payments).
+func (s *Sidecar) standingNews(ctx context.Context, p payment.Payment) {
+	if s.standing == nil {
+		return
+	}
+	out, err := s.standing.Apply(ctx, p)
+	if err != nil {
+		s.log.Error("standing order payment", "payment", p.ID, "err", err)
+	}
+	if out != standing.NotMine && out != standing.Pending {
+		s.kickMail()
+	}
+}
+
+// syncStandingCharge handles news of a payment that belongs to no order:
+// a recurring charge the store indexed. Strangers' ids are ignored, never
+// looked up (a charge whose webhook came before it was recorded is found
+// by the scheduler, which asks again with the same idempotency key).
+func (s *Sidecar) syncStandingCharge(ctx context.Context, id string) error {
+	if s.standing == nil || !s.store.StandingChargeKnown(id) {
+		return nil
+	}
+	p, err := s.provider.GetPayment(ctx, id)
+	if err != nil {
+		return fmt.Errorf("get standing charge %s: %w", id, err)
+	}
+	s.standingNews(ctx, *p)
+	return nil
+}
+
+// StandingRequest is the body of POST /api/standing and /api/standing/quote.
+type StandingRequest struct {
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Street         string `json:"street"`
+	PostalCode     string `json:"postal_code"`
+	City           string `json:"city"`
+	Country        string `json:"country"`
+	SKU            string `json:"sku"`
+	Quantity       int    `json:"quantity"`
+	Weeks          int    `json:"weeks"`
+	ShippingMethod string `json:"shipping_method"`
+	Lang           string `json:"lang"`
+}
+
+func (r StandingRequest) request() standing.Request {
+	if r.Quantity == 0 {
+		r.Quantity = 1
+	}
+	return standing.Request{Email: strings.TrimSpace(r.Email), Lang: r.Lang, SKU: r.SKU, Quantity: r.Quantity, Weeks: r.Weeks,
+		ShippingMethod: r.ShippingMethod, Address: recurring.Address{Name: strings.TrimSpace(r.Name), Street: strings.TrimSpace(r.Street),
+			PostalCode: strings.TrimSpace(r.PostalCode), City: strings.TrimSpace(r.City), Country: strings.ToUpper(strings.TrimSpace(r.Country))}}
+}
+
+// StandingQuote says what is charged now and at every delivery after it:
+// the same amount (until a price change is announced by mail).
+type StandingQuote struct {
+	Currency     string       `json:"currency"`
+	ChargedNow   money.Amount `json:"charged_now"`
+	PerDelivery  money.Amount `json:"per_delivery"`
+	Weeks        int          `json:"weeks"`
+	SecondCharge string       `json:"second_charge"` // YYYY-MM-DD if paid today
+	NoticeDays   int          `json:"notice_days"`
+	Shipping     money.Amount `json:"shipping"`
+	VATTotal     money.Amount `json:"vat_total"`
+}
+
+func (s *Sidecar) quoteStanding(req standing.Request) (StandingQuote, error) {
+	t, err := standing.Quote(s.catalog.Current(), req)
+	if err != nil {
+		return StandingQuote{}, err
+	}
+	today := s.now().In(s.zone())
+	return StandingQuote{Currency: t.Currency, ChargedNow: t.GrandTotal, PerDelivery: t.GrandTotal, Weeks: req.Weeks,
+		SecondCharge: today.AddDate(0, 0, 7*req.Weeks).Format(time.DateOnly), NoticeDays: recurring.DefaultPolicy.NoticeDays,
+		Shipping: t.Shipping, VATTotal: t.VATTotal}, nil
+}
+
+func (s *Sidecar) apiStandingQuote(c *gin.Context) {
+	var in StandingRequest
+	if !decodeJSON(c, &in) {
+		return
+	}
+	q, err := s.quoteStanding(in.request())
+	if err != nil {
+		fail(c, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	ok(c, http.StatusOK, q)
+}
+
+func (s *Sidecar) standingView(st recurring.Standing, customer bool) StandingView {
+	v := StandingView{ID: st.ID, State: st.State, PauseReason: st.PauseReason, Email: st.Email, Address: st.Address, SKU: st.SKU,
+		Title: st.Title, Variant: st.Variant, Quantity: st.Quantity, Weeks: st.Weeks, Currency: st.Currency,
+		NextAmount: st.ChargeFor(st.Period), NewPrice: st.NewPrice, Skipped: st.Skipped, Orders: st.Orders, Failures: st.Failures}
+	if st.NoticeSent >= st.Period {
+		v.NextAmount = st.NoticedAmount
+	}
+	if st.State == recurring.Active || st.State == recurring.Paused {
+		v.NextCharge = st.NextCharge.Format(time.DateOnly)
+	}
+	if customer {
+		v.Page = s.abs("/standing/" + st.Token)
+	}
+	return v
+}
+
+// StandingBegun is the answer of POST /api/standing.
+type StandingBegun struct {
+	Standing    StandingView  `json:"standing"`
+	Quote       StandingQuote `json:"quote"`
+	OrderToken  string        `json:"order_token"`
+	CheckoutURL string        `json:"checkout_url"`
+}
+
+func (s *Sidecar) apiStandingBegin(c *gin.Context) {
+	var in StandingRequest
+	if !decodeJSON(c, &in) {
+		return
+	}
+	req := in.request()
+	if req.Lang == "" {
+		req.Lang = s.lang(c)
+	}
+	if msg := standingFormError(req); msg != "" {
+		fail(c, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	q, err := s.quoteStanding(req)
+	if err != nil {
+		fail(c, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	b, err := s.standing.Begin(c.Request.Context(), req)
+	if errors.Is(err, standing.ErrNoRecurring) {
+		fail(c, http.StatusServiceUnavailable, "this shop's payment provider cannot take subscriptions")
+		return
+	}
+	if err != nil {
+		s.internal(c, "begin standing order", err)
+		return
+	}
+	ok(c, http.StatusCreated, StandingBegun{Standing: s.standingView(b.Standing, true), Quote: q, OrderToken: b.Order.Token, CheckoutURL: b.CheckoutURL})
+}
+
+func standingFormError(r standing.Request) string {
+	a := r.Address
+	switch {
+	case !strings.Contains(r.Email, "@") || len(r.Email) > 254:
+		return "email is not an e-mail address"
+	case a.Name == "" || a.Street == "" || a.PostalCode == "" || a.City == "":
+		return "name, street, postal_code and city are required"
+	case len(a.Country) != 2:
+		return "country must be a two-letter code such as NL"
+	}
+	return ""
+}
+
+func (s *Sidecar) standingByToken(c *gin.Context) (recurring.Standing, bool) {
+	token := c.Param("token")
+	if len(token) < 20 || len(token) > 64 {
+		fail(c, http.StatusNotFound, "no such subscription")
+		return recurring.Standing{}, false
+	}
+	st, err := s.store.StandingByToken(token)
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "no such subscription")
+		return st, false
+	}
+	if err != nil {
+		s.internal(c, "standing order", err)
+		return st, false
+	}
+	return st, true
+}
+
+func (s *Sidecar) apiStandingShow(c *gin.Context) {
+	if st, found := s.standingByToken(c); found {
+		ok(c, http.StatusOK, s.standingView(st, true))
+	}
+}
+
+// StandingActInput is the body of POST /api/standing/:token/:action.
+type StandingActInput struct {
+	Weeks      int    `json:"weeks"`
+	SKU        string `json:"sku"`
+	Name       string `json:"name"`
+	Street     string `json:"street"`
+	PostalCode string `json:"postal_code"`
+	City       string `json:"city"`
+	Country    string `json:"country"`
+}
+
+func (in StandingActInput) change() standing.Change {
+	return standing.Change{Weeks: in.Weeks, SKU: in.SKU, Address: recurring.Address{Name: strings.TrimSpace(in.Name), Street: strings.TrimSpace(in.Street),
+		PostalCode: strings.TrimSpace(in.PostalCode), City: strings.TrimSpace(in.City), Country: strings.ToUpper(strings.TrimSpace(in.Country))}}
+}
+
+func (s *Sidecar) apiStandingAct(c *gin.Context) {
+	st, found := s.standingByToken(c)
+	if !found {
+		return
+	}
+	var in StandingActInput
+	if c.Request.ContentLength != 0 && !decodeJSON(c, &in) {
+		return
+	}
+	after, url, err := s.standing.Act(c.Request.Context(), st.Token, c.Param("action"), in.change(), "customer")
+	if err != nil {
+		status := actStatus(err)
+		if status == http.StatusInternalServerError {
+			s.internal(c, "standing order action", err)
+			return
+		}
+		fail(c, status, err.Error())
+		return
+	}
+	ok(c, http.StatusOK, gin.H{"standing": s.standingView(after, true), "checkout_url": url})
+}
+
+func actStatus(err error) int {
+	switch {
+	case errors.Is(err, standing.ErrAction):
+		return http.StatusNotFound
+	case errors.Is(err, recurring.ErrState), errors.Is(err, recurring.ErrInterval), errors.Is(err, standing.ErrNotOffered):
+		return http.StatusConflict
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case strings.Contains(err.Error(), "required"), strings.Contains(err.Error(), "does not deliver"):
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Sidecar) adminStandingList(c *gin.Context) {
+	state := recurring.State(c.Query("state"))
+	switch state {
+	case "", recurring.Active, recurring.Paused, recurring.Canceled:
+	default:
+		fail(c, http.StatusBadRequest, "state must be active, paused or canceled")
+		return
+	}
+	all, err := s.store.ListStanding(state)
+	if err != nil {
+		s.internal(c, "list standing orders", err)
+		return
+	}
+	everything, err := s.store.ListStanding("")
+	if err != nil {
+		s.internal(c, "list standing orders", err)
+		return
+	}
+	out := StandingList{Standing: []StandingView{}, Figures: standing.Compute(everything, s.now())}
+	for _, st := range all {
+		if st.State != "" {
+			out.Standing = append(out.Standing, s.standingView(st, false))
+		}
+	}
+	ok(c, http.StatusOK, out)
+}
+
+func (s *Sidecar) adminStandingShow(c *gin.Context) {
+	st, err := s.store.GetStanding(c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "no standing order "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, "standing order", err)
+		return
+	}
+	ok(c, http.StatusOK, s.standingView(st, false))
+}
+
+func (s *Sidecar) adminStandingAct(c *gin.Context) {
+	action := c.Param("action")
+	if action == "cancel" {
+		action = standing.ActStop
+	}
+	st, err := s.standing.OwnerAct(c.Request.Context(), c.Param("id"), action)
+	if err != nil {
+		status := actStatus(err)
+		if status == http.StatusInternalServerError {
+			s.internal(c, "standing order action", err)
+			return
+		}
+		fail(c, status, err.Error())
+		return
+	}
+	ok(c, http.StatusOK, s.standingView(st, false))
+}
+
+// ---- the customer's page ----
+
+type standingPage struct {
+	Lang      string
+	V         StandingView
+	Token     string
+	Intervals []int
+	Variants  []standingVariant
+	Notice    string
+	Error     string
+	Amount    string
+	When      string
+}
+
+type standingVariant struct {
+	SKU, Label string
+	Current    bool
+}
+
+var standingTmpl = template.Must(template.New("standing").Funcs(pageFuncs).Parse(`{{$l := .Lang}}{{$t := .Token}}
+<div class="wrap sf-standing">
+<h1>{{t $l "standing.title"}}</h1>
+{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
+{{if .Notice}}<p class="sf-notice notice" role="status">{{.Notice}}</p>{{end}}
+<p><strong>{{.V.Title}}</strong>{{if .V.Variant}} · {{.V.Variant}}{{end}} × {{.V.Quantity}} — {{tf $l "standing.every" .V.Weeks}}</p>
+<p class="sf-standing-state" data-state="{{.V.State}}">{{t $l (print "standing.state." .V.State)}}</p>
+{{if eq .V.State "active"}}<p>{{tf $l "standing.next" .When .Amount}}</p>{{end}}
+{{if ne .V.State "canceled"}}
+<form method="post" action="/standing/{{$t}}/skip" id="skip"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit"{{if ne .V.State "active"}} disabled{{end}}>{{t $l "standing.skip"}}</button></form>
+{{if eq .V.State "active"}}<form method="post" action="/standing/{{$t}}/pause" id="pause"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pause"}}</button></form>
+{{else}}<form method="post" action="/standing/{{$t}}/resume" id="resume"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.resume"}}</button></form>{{end}}
+{{if or (ne .V.State "active") (gt .V.Failures 0)}}<form method="post" action="/standing/{{$t}}/pay" id="pay"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pay"}}</button></form>{{end}}
+<form method="post" action="/standing/{{$t}}/interval" id="interval"><input type="hidden" name="lang" value="{{$l}}">
+<label for="sf-weeks">{{t $l "standing.interval"}}</label>
+<select id="sf-weeks" name="weeks">{{range .Intervals}}<option value="{{.}}"{{if eq . $.V.Weeks}} selected{{end}}>{{tf $l "standing.every" .}}</option>{{end}}</select>
+<button class="button" type="submit">{{t $l "standing.change"}}</button></form>
+{{if gt (len .Variants) 1}}<form method="post" action="/standing/{{$t}}/variant" id="variant"><input type="hidden" name="lang" value="{{$l}}">
+<label for="sf-variant">{{t $l "standing.variant"}}</label>
+<select id="sf-variant" name="sku">{{range .Variants}}<option value="{{.SKU}}"{{if .Current}} selected{{end}}>{{.Label}}</option>{{end}}</select>
+<button class="button" type="submit">{{t $l "standing.change"}}</button></form>{{end}}
+<form method="post" action="/standing/{{$t}}/address" id="address"><input type="hidden" name="lang" value="{{$l}}">
+<fieldset><legend>{{t $l "standing.address"}}</legend>
+<p><label for="sf-a-name">{{t $l "co.name"}}</label> <input id="sf-a-name" name="name" value="{{.V.Address.Name}}" required autocomplete="name"></p>
+<p><label for="sf-a-street">{{t $l "co.street"}}</label> <input id="sf-a-street" name="street" value="{{.V.Address.Street}}" required autocomplete="street-address"></p>
+<p><label for="sf-a-pc">{{t $l "co.postal_code"}}</label> <input id="sf-a-pc" name="postal_code" value="{{.V.Address.PostalCode}}" required autocomplete="postal-code"></p>
+<p><label for="sf-a-city">{{t $l "co.city"}}</label> <input id="sf-a-city" name="city" value="{{.V.Address.City}}" required autocomplete="address-level2"></p>
+<p><label for="sf-a-country">{{t $l "co.country"}}</label> <input id="sf-a-country" name="country" value="{{.V.Address.Country}}" required maxlength="2" size="3"></p>
+</fieldset>
+<button class="button" type="submit">{{t $l "standing.change"}}</button></form>
+<form method="post" action="/standing/{{$t}}/stop" id="stop"><input type="hidden" name="lang" value="{{$l}}"><button class="button button--danger" type="submit">{{t $l "standing.stop"}}</button></form>
+<p class="muted">{{t $l "standing.how"}}</p>
+{{end}}
+</div>
+`))
+
+func (s *Sidecar) pageStanding(c *gin.Context) {
+	st, err := s.store.StandingByToken(c.Param("token"))
+	if err != nil {
+		s.noRoute(c)
+		return
+	}
+	s.renderStanding(c, http.StatusOK, st, noticeText(s.langOr(c, st.Lang), c.Query("done")), "")
+}
+
+func noticeText(lang, code string) string {
+	if code == "" {
+		return ""
+	}
+	if w := tr(lang, "standing.done."+code); w != "standing.done."+code {
+		return w
+	}
+	return ""
+}
+
+func (s *Sidecar) renderStanding(c *gin.Context, status int, st recurring.Standing, notice, msg string) {
+	lang := s.langOr(c, st.Lang)
+	v := s.standingView(st, true)
+	d := standingPage{Lang: lang, V: v, Token: st.Token, Notice: notice, Error: msg,
+		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(s.zone()), lang)}
+	cat := s.catalog.Current()
+	if it, found := cat.Lookup(st.SKU); found {
+		if it.Subscription != nil {
+			d.Intervals = it.Subscription.Intervals
+		}
+		for _, other := range cat.Items {
+			if other.Product == it.Product && other.Subscription != nil {
+				d.Variants = append(d.Variants, standingVariant{SKU: other.SKU, Label: other.Variant, Current: other.SKU == st.SKU})
+			}
+		}
+	}
+	if len(d.Intervals) == 0 {
+		d.Intervals = []int{st.Weeks}
+	}
+	var b bytes.Buffer
+	if err := standingTmpl.Execute(&b, d); err != nil {
+		s.internalPage(c, "render standing order", err)
+		return
+	}
+	doc := s.shells.get(lang).render(tr(lang, "standing.title"), htmlSafe(b.String()))
+	c.Header("X-Robots-Tag", "noindex")
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", doc)
+}
+
+func (s *Sidecar) formStanding(c *gin.Context) {
+	st, err := s.store.StandingByToken(c.Param("token"))
+	if err != nil {
+		s.noRoute(c)
+		return
+	}
+	w, _ := strconv.Atoi(c.PostForm("weeks"))
+	ch := standing.Change{Weeks: w, SKU: c.PostForm("sku"), Address: recurring.Address{Name: strings.TrimSpace(c.PostForm("name")),
+		Street: strings.TrimSpace(c.PostForm("street")), PostalCode: strings.TrimSpace(c.PostForm("postal_code")),
+		City: strings.TrimSpace(c.PostForm("city")), Country: strings.ToUpper(strings.TrimSpace(c.PostForm("country")))}}
+	action := c.Param("action")
+	after, url, err := s.standing.Act(c.Request.Context(), st.Token, action, ch, "customer")
+	if err != nil {
+		status := actStatus(err)
+		if status == http.StatusInternalServerError {
+			s.internalPage(c, "standing order action", err)
+			return
+		}
+		s.renderStanding(c, status, st, "", tr(s.langOr(c, st.Lang), "standing.cannot"))
+		return
+	}
+	if action == standing.ActPay && url != "" {
+		c.Redirect(http.StatusSeeOther, url)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/standing/"+after.Token+"?done="+action)
+}
+
+// ---- mails ----
+
+// standingMail sends the e-mails of standing orders.
+func (s *Sidecar) standingMail(kind string) (func(context.Context, store.Mail) error, bool) {
+	switch kind {
+	case store.MailStandingNotice, store.MailStandingFailed, store.MailStandingPaused, store.MailStandingPriceNotice, store.MailStandingStarted:
+		return s.sendStandingMail, true
+	case store.MailBackInStock:
+		return s.sendBackInStock, true // backinstock.go
+	}
+	return nil, false
+}
+
+func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
+	st, err := s.store.GetStanding(m.OrderID)
+	if err != nil {
+		return fmt.Errorf("standing order of mail %s: %w", m.ID, err)
+	}
+	lang := st.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	cat := s.catalog.Current()
+	amount := st.ChargeFor(st.Period)
+	if st.NoticeSent >= st.Period {
+		amount = st.NoticedAmount
+	}
+	title := st.Title
+	if st.Variant != "" {
+		title += " (" + st.Variant + ")"
+	}
+	sm := mail.StandingMail{Kind: strings.TrimPrefix(m.Kind, "standing_"),
+		Lang: lang, ShopName: cat.Shop.Name, Title: title, Weeks: st.Weeks, Amount: money.Display(amount, st.Currency, lang),
+		When: dayText(st.NextCharge.In(s.zone()), lang), Reason: st.PauseReason,
+		PageURL: s.abs("/standing/" + st.Token), PayURL: s.abs("/standing/" + st.Token + "#pay")}
+	switch m.Kind {
+	case store.MailStandingNotice:
+		sm.Kind = "notice"
+	case store.MailStandingPriceNotice:
+		sm.Kind = "price"
+		sm.NewPrice = money.Display(st.NewPrice+st.Shipping, st.Currency, lang)
+		sm.From = dayText(st.PriceAt.In(s.zone()), lang)
+	}
+	subject, text, html, err := sm.Render()
+	if err != nil {
+		return err
+	}
+	msg := mail.Message{ID: m.ID, Kind: m.Kind, To: st.Email, ToName: st.Address.Name, Subject: subject, Text: text, HTML: html,
+		Created: m.CreatedAt, ReplyTo: cat.Shop.Email}
+	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	return s.sender.Send(sctx, msg)
+}
+
+func init() {
+	addPhrases(map[string]map[string]string{
+		"nl": {
+			"standing.title":          "Je abonnement",
+			"standing.every":          "elke %d weken",
+			"standing.next":           "Volgende levering: %s. Dan schrijven we %s af; een paar dagen ervoor krijg je een e-mail.",
+			"standing.state.active":   "Loopt.",
+			"standing.state.paused":   "Staat op pauze: we schrijven niets af en sturen niets.",
+			"standing.state.canceled": "Gestopt. We schrijven niets meer af.",
+			"standing.state.":         "Wacht op de eerste betaling.",
+			"standing.skip":           "Sla de volgende levering over",
+			"standing.pause":          "Pauzeer",
+			"standing.resume":         "Hervat",
+			"standing.pay":            "Betaal deze levering zelf",
+			"standing.interval":       "Hoe vaak",
+			"standing.variant":        "Variant",
+			"standing.address":        "Bezorgadres",
+			"standing.change":         "Wijzig",
+			"standing.stop":           "Stop mijn abonnement",
+			"standing.how":            "Overslaan, pauzeren, wijzigen of stoppen kan altijd, hier, zonder account en zonder te bellen. Wat al is afgeschreven, leveren we.",
+			"standing.cannot":         "Dat kan nu niet (bijvoorbeeld omdat een betaling nog loopt of het abonnement gestopt is). Probeer het later nog eens of mail ons.",
+			"standing.done.skip":      "De volgende levering is overgeslagen.",
+			"standing.done.pause":     "Je abonnement staat op pauze.",
+			"standing.done.resume":    "Je abonnement loopt weer; voor de volgende afschrijving krijg je eerst een e-mail.",
+			"standing.done.stop":      "Je abonnement is gestopt.",
+			"standing.done.interval":  "Het interval is gewijzigd.",
+			"standing.done.variant":   "De variant is gewijzigd.",
+			"standing.done.address":   "Het adres is gewijzigd.",
+		},
+		"en": {
+			"standing.title":          "Your subscription",
+			"standing.every":          "every %d weeks",
+			"standing.next":           "Next delivery: %s. We charge %s then; you get an e-mail a few days before.",
+			"standing.state.active":   "Running.",
+			"standing.state.paused":   "Paused: we charge nothing and send nothing.",
+			"standing.state.canceled": "Stopped. We charge nothing more.",
+			"standing.state.":         "Waiting for the first payment.",
+			"standing.skip":           "Skip the next delivery",
+			"standing.pause":          "Pause",
+			"standing.resume":         "Resume",
+			"standing.pay":            "Pay this delivery yourself",
+			"standing.interval":       "How often",
+			"standing.variant":        "Variant",
+			"standing.address":        "Delivery address",
+			"standing.change":         "Change",
+			"standing.stop":           "Stop my subscription",
+			"standing.how":            "Skip, pause, change or stop any time, here, without an account and without calling. What has been charged, we deliver.",
+			"standing.cannot":         "That is not possible now (for instance while a payment is under way, or the subscription has stopped). Try again later or mail us.",
+			"standing.done.skip":      "The next delivery is skipped.",
+			"standing.done.pause":     "Your subscription is paused.",
+			"standing.done.resume":    "Your subscription runs again; you get an e-mail before the next charge.",
+			"standing.done.stop":      "Your subscription has stopped.",
+			"standing.done.interval":  "The interval has changed.",
+			"standing.done.variant":   "The variant has changed.",
+			"standing.done.address":   "The address has changed.",
+		},
+	})
+}
