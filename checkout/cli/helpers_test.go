@@ -4,10 +4,11 @@ import (
 	"flag"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
+
+	"github.com/storefront/storefront/checkout/cli/clitest"
 )
 
-func newJar() http.CookieJar { j, _ := cookiejar.New(nil); return j }
+func newJar() http.CookieJar { return clitest.NewJar() }
 
 func newFS() *flag.FlagSet {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
