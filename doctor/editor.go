@@ -30,9 +30,6 @@ func checkEditor(s *Site) []Finding {
 	return out
 }
 
-// minInstructionChars: shorter archetype lines ("---", "tags: []") are not instructions.
-const minInstructionChars = 20
-
 // checkInstructions finds a line of an archetype's body text (the "write the
 // story here" an editor replaces) still in the page.
 func checkInstructions(s *Site, p *Page, add func(Severity, string, string, string, ...any)) {

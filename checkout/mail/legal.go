@@ -35,11 +35,6 @@ type Legal struct {
 // same.
 func LegalWords(lang string) map[string]string { return sectionWords("mail.legal.", lang) }
 
-type legalData struct {
-	*Legal
-	W map[string]string
-}
-
 var legalFuncs = map[string]any{"f": fmt.Sprintf}
 
 func init() {

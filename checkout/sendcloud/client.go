@@ -88,17 +88,16 @@ func (e *APIError) Is(target error) bool {
 
 // Client talks to Sendcloud with one integration's keys.
 type Client struct {
-	base       *url.URL
-	http       *http.Client
-	public     string
-	secret     string
-	timeout    time.Duration
-	attempts   int
-	backoff    time.Duration
-	log        *slog.Logger
-	sleep      func(ctx context.Context, d time.Duration) error
-	from       *Address // sender; nil uses the account's default
-	carrierTag string   // carrier code for service points when the option has none
+	base     *url.URL
+	http     *http.Client
+	public   string
+	secret   string
+	timeout  time.Duration
+	attempts int
+	backoff  time.Duration
+	log      *slog.Logger
+	sleep    func(ctx context.Context, d time.Duration) error
+	from     *Address // sender; nil uses the account's default
 }
 
 // Option configures a Client.

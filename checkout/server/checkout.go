@@ -370,18 +370,6 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 	return msg + " " + tr(lang, "total.confirm")
 }
 
-// sameCheckout reports whether the cart's order still awaiting payment
-// (prev) stands for the checkout next: same lines at the same prices, same
-// customer, shipping, note and points. A payment already pending (the
-// customer paid, the bank has not confirmed) keeps prev too: replacing it
-// could charge twice.
-func sameCheckout(prev, next *order.Order) bool {
-	if a := prev.Attempt(prev.PaymentID); a != nil && (a.Status == payment.StatusPending || a.Status == payment.StatusAuthorized) {
-		return true
-	}
-	return sameContent(prev, next)
-}
-
 // sameContent reports whether two orders are the same checkout: lines,
 // prices, customer, shipping, note and points.
 func sameContent(prev, next *order.Order) bool {

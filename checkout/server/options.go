@@ -115,7 +115,7 @@ func (o Options) Validate() error {
 		}
 	}
 	if (o.SendcloudPublicKey == "") != (o.SendcloudSecretKey == "") {
-		errs = append(errs, errors.New("Sendcloud needs both keys: set SHOP_SENDCLOUD_PUBLIC_KEY and SHOP_SENDCLOUD_SECRET_KEY (Sendcloud: Settings → Integrations → Sendcloud API), or neither for the manual carrier"))
+		errs = append(errs, errors.New("the Sendcloud connection needs both keys: set SHOP_SENDCLOUD_PUBLIC_KEY and SHOP_SENDCLOUD_SECRET_KEY (Sendcloud: Settings → Integrations → Sendcloud API), or neither for the manual carrier"))
 	}
 	for _, k := range []struct{ v, env string }{{o.SendcloudPublicKey, "SHOP_SENDCLOUD_PUBLIC_KEY"}, {o.SendcloudSecretKey, "SHOP_SENDCLOUD_SECRET_KEY"}, {o.SendcloudWebhookSecret, "SHOP_SENDCLOUD_WEBHOOK_SECRET"}} {
 		if k.v != "" && (len(k.v) < 8 || strings.ContainsAny(k.v, " \t\r\n")) {

@@ -86,15 +86,6 @@ func (s *Sidecar) ownerEvent(id string, ev order.Event, by string, prepare func(
 	return o, nil
 }
 
-// ownerDo applies pack, ship or deliver (kept for callers of the old name).
-func (s *Sidecar) ownerDo(id string, ev order.Event, by, trackingURL, trackingCode string) (*order.Order, error) {
-	return s.ownerEvent(id, ev, by, func(o *order.Order) {
-		if ev == order.EventShip && (trackingURL != "" || trackingCode != "") {
-			o.TrackingURL, o.TrackingCode = trackingURL, trackingCode
-		}
-	})
-}
-
 // cancelOrder cancels compare-and-set (the state is checked in the same
 // transaction) and refunds a paid order in full. The customer may cancel
 // only before packing; the owner also a packed order. The refund due is

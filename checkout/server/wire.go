@@ -32,6 +32,3 @@ type (
 	StandingView    = wire.StandingView
 	StandingList    = wire.StandingList
 )
-
-// errRefundRequest is a refund body that does not say one thing (422).
-var errRefundRequest = wire.ErrRefundRequest

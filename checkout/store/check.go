@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrCorrupt is a database file whose structure bbolt's consistency check
@@ -99,7 +100,7 @@ func consistency(path string, timeout time.Duration) (problems []string, err err
 		}
 	}()
 	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: timeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("check database %s: %w (is a sidecar running on it? check a backup instead)", path, ErrInUse)
 	}
 	if err != nil {

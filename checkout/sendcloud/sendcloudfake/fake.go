@@ -88,15 +88,14 @@ type Fake struct {
 	WebhookURL    string
 	WebhookSecret string
 
-	mu       sync.Mutex
-	parcels  []*Parcel
-	faults   map[Route][]Fault
-	calls    map[Route]int
-	nextID   int64
-	Now      func() time.Time
-	public   string
-	secret   string
-	lastSent []byte
+	mu      sync.Mutex
+	parcels []*Parcel
+	faults  map[Route][]Fault
+	calls   map[Route]int
+	nextID  int64
+	Now     func() time.Time
+	public  string
+	secret  string
 }
 
 // New starts a fake on 127.0.0.1.
