@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -391,42 +390,6 @@ type standingVariant struct {
 	Current    bool
 }
 
-var standingTmpl = template.Must(template.New("standing").Funcs(pageFuncs).Parse(`{{$l := .Lang}}{{$t := .Token}}
-<div class="wrap sf-standing">
-<h1>{{t $l "standing.title"}}</h1>
-{{if .Error}}<p class="sf-error notice notice--error" role="alert">{{.Error}}</p>{{end}}
-{{if .Notice}}<p class="sf-notice notice" role="status">{{.Notice}}</p>{{end}}
-<p><strong>{{.V.Title}}</strong>{{if .V.Variant}} · {{.V.Variant}}{{end}} × {{.V.Quantity}} — {{tf $l "standing.every" .V.Weeks}}</p>
-<p class="sf-standing-state" data-state="{{.V.State}}">{{t $l (print "standing.state." .V.State)}}</p>
-{{if eq .V.State "active"}}<p>{{tf $l "standing.next" .When .Amount}}</p>{{end}}
-{{if ne .V.State "canceled"}}
-<form method="post" action="/standing/{{$t}}/skip" id="skip"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit"{{if ne .V.State "active"}} disabled{{end}}>{{t $l "standing.skip"}}</button></form>
-{{if eq .V.State "active"}}<form method="post" action="/standing/{{$t}}/pause" id="pause"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pause"}}</button></form>
-{{else}}<form method="post" action="/standing/{{$t}}/resume" id="resume"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.resume"}}</button></form>{{end}}
-{{if or (ne .V.State "active") (gt .V.Failures 0)}}<form method="post" action="/standing/{{$t}}/pay" id="pay"><input type="hidden" name="lang" value="{{$l}}"><button class="button" type="submit">{{t $l "standing.pay"}}</button></form>{{end}}
-<form method="post" action="/standing/{{$t}}/interval" id="interval"><input type="hidden" name="lang" value="{{$l}}">
-<label for="sf-weeks">{{t $l "standing.interval"}}</label>
-<select id="sf-weeks" name="weeks">{{range .Intervals}}<option value="{{.}}"{{if eq . $.V.Weeks}} selected{{end}}>{{tf $l "standing.every" .}}</option>{{end}}</select>
-<button class="button" type="submit">{{t $l "standing.change"}}</button></form>
-{{if gt (len .Variants) 1}}<form method="post" action="/standing/{{$t}}/variant" id="variant"><input type="hidden" name="lang" value="{{$l}}">
-<label for="sf-variant">{{t $l "standing.variant"}}</label>
-<select id="sf-variant" name="sku">{{range .Variants}}<option value="{{.SKU}}"{{if .Current}} selected{{end}}>{{.Label}}</option>{{end}}</select>
-<button class="button" type="submit">{{t $l "standing.change"}}</button></form>{{end}}
-<form method="post" action="/standing/{{$t}}/address" id="address"><input type="hidden" name="lang" value="{{$l}}">
-<fieldset><legend>{{t $l "standing.address"}}</legend>
-<p><label for="sf-a-name">{{t $l "co.name"}}</label> <input id="sf-a-name" name="name" value="{{.V.Address.Name}}" required autocomplete="name"></p>
-<p><label for="sf-a-street">{{t $l "co.street"}}</label> <input id="sf-a-street" name="street" value="{{.V.Address.Street}}" required autocomplete="street-address"></p>
-<p><label for="sf-a-pc">{{t $l "co.postal_code"}}</label> <input id="sf-a-pc" name="postal_code" value="{{.V.Address.PostalCode}}" required autocomplete="postal-code"></p>
-<p><label for="sf-a-city">{{t $l "co.city"}}</label> <input id="sf-a-city" name="city" value="{{.V.Address.City}}" required autocomplete="address-level2"></p>
-<p><label for="sf-a-country">{{t $l "co.country"}}</label> <input id="sf-a-country" name="country" value="{{.V.Address.Country}}" required maxlength="2" size="3"></p>
-</fieldset>
-<button class="button" type="submit">{{t $l "standing.change"}}</button></form>
-<form method="post" action="/standing/{{$t}}/stop" id="stop"><input type="hidden" name="lang" value="{{$l}}"><button class="button button--danger" type="submit">{{t $l "standing.stop"}}</button></form>
-<p class="muted">{{t $l "standing.how"}}</p>
-{{end}}
-</div>
-`))
-
 func (s *Sidecar) pageStanding(c *gin.Context) {
 	st, err := s.store.StandingByToken(c.Param("token"))
 	if err != nil {
@@ -466,7 +429,7 @@ func (s *Sidecar) renderStanding(c *gin.Context, status int, st recurring.Standi
 		d.Intervals = []int{st.Weeks}
 	}
 	var b bytes.Buffer
-	if err := standingTmpl.Execute(&b, d); err != nil {
+	if err := s.tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
 		s.internalPage(c, "render standing order", err)
 		return
 	}
@@ -556,63 +519,4 @@ func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return s.sender.Send(sctx, msg)
-}
-
-func init() {
-	addPhrases(map[string]map[string]string{
-		"nl": {
-			"standing.title":          "Je abonnement",
-			"standing.every":          "elke %d weken",
-			"standing.next":           "Volgende levering: %s. Dan schrijven we %s af; een paar dagen ervoor krijg je een e-mail.",
-			"standing.state.active":   "Loopt.",
-			"standing.state.paused":   "Staat op pauze: we schrijven niets af en sturen niets.",
-			"standing.state.canceled": "Gestopt. We schrijven niets meer af.",
-			"standing.state.":         "Wacht op de eerste betaling.",
-			"standing.skip":           "Sla de volgende levering over",
-			"standing.pause":          "Pauzeer",
-			"standing.resume":         "Hervat",
-			"standing.pay":            "Betaal deze levering zelf",
-			"standing.interval":       "Hoe vaak",
-			"standing.variant":        "Variant",
-			"standing.address":        "Bezorgadres",
-			"standing.change":         "Wijzig",
-			"standing.stop":           "Stop mijn abonnement",
-			"standing.how":            "Overslaan, pauzeren, wijzigen of stoppen kan altijd, hier, zonder account en zonder te bellen. Wat al is afgeschreven, leveren we.",
-			"standing.cannot":         "Dat kan nu niet (bijvoorbeeld omdat een betaling nog loopt of het abonnement gestopt is). Probeer het later nog eens of mail ons.",
-			"standing.done.skip":      "De volgende levering is overgeslagen.",
-			"standing.done.pause":     "Je abonnement staat op pauze.",
-			"standing.done.resume":    "Je abonnement loopt weer; voor de volgende afschrijving krijg je eerst een e-mail.",
-			"standing.done.stop":      "Je abonnement is gestopt.",
-			"standing.done.interval":  "Het interval is gewijzigd.",
-			"standing.done.variant":   "De variant is gewijzigd.",
-			"standing.done.address":   "Het adres is gewijzigd.",
-		},
-		"en": {
-			"standing.title":          "Your subscription",
-			"standing.every":          "every %d weeks",
-			"standing.next":           "Next delivery: %s. We charge %s then; you get an e-mail a few days before.",
-			"standing.state.active":   "Running.",
-			"standing.state.paused":   "Paused: we charge nothing and send nothing.",
-			"standing.state.canceled": "Stopped. We charge nothing more.",
-			"standing.state.":         "Waiting for the first payment.",
-			"standing.skip":           "Skip the next delivery",
-			"standing.pause":          "Pause",
-			"standing.resume":         "Resume",
-			"standing.pay":            "Pay this delivery yourself",
-			"standing.interval":       "How often",
-			"standing.variant":        "Variant",
-			"standing.address":        "Delivery address",
-			"standing.change":         "Change",
-			"standing.stop":           "Stop my subscription",
-			"standing.how":            "Skip, pause, change or stop any time, here, without an account and without calling. What has been charged, we deliver.",
-			"standing.cannot":         "That is not possible now (for instance while a payment is under way, or the subscription has stopped). Try again later or mail us.",
-			"standing.done.skip":      "The next delivery is skipped.",
-			"standing.done.pause":     "Your subscription is paused.",
-			"standing.done.resume":    "Your subscription runs again; you get an e-mail before the next charge.",
-			"standing.done.stop":      "Your subscription has stopped.",
-			"standing.done.interval":  "The interval has changed.",
-			"standing.done.variant":   "The variant has changed.",
-			"standing.done.address":   "The address has changed.",
-		},
-	})
 }

@@ -7,7 +7,6 @@ package server
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -37,32 +36,6 @@ type adminStandingRow struct {
 	V      StandingView
 	Amount string
 }
-
-var _ = template.Must(pages.New("admin-standing").Parse(`{{define "admin-standing"}}{{$csrf := .CSRF}}
-<div class="wrap sf-admin sf-admin-standing">
-{{template "admin-nav" .CSRF}}
-<h1>Subscriptions</h1>
-{{if .Notice}}<p class="notice notice--success" role="status">{{.Notice}}</p>{{end}}
-<p>Monthly recurring revenue <strong data-mrr="{{.F.MRR}}">{{.MRR}}</strong> · churn (stopped in the last 30 days) <strong>{{.Churn}}</strong></p>
-<h2>Coming 7 days</h2>
-{{if .F.Upcoming}}<table class="sf-lines cart-table"><thead><tr><th scope="col">SKU</th><th scope="col">Product</th><th scope="col" class="num">Deliveries</th><th scope="col" class="num">Units</th><th scope="col" class="num">Grams</th></tr></thead><tbody>
-{{range .F.Upcoming}}<tr><td>{{.SKU}}</td><td>{{.Title}} {{.Variant}}</td><td class="num">{{.Delivers}}</td><td class="num">{{.Units}}</td><td class="num">{{.Grams}}</td></tr>{{end}}
-</tbody></table>{{else}}<p class="muted">No deliveries.</p>{{end}}
-{{range .Sections}}<section class="sf-admin-state" data-state="{{.State}}">
-<h2>{{.State}} ({{len .Rows}})</h2>
-{{if .Rows}}<table class="sf-lines cart-table"><thead><tr><th scope="col">Id</th><th scope="col">Customer</th><th scope="col">Product</th><th scope="col">Every</th><th scope="col">Next charge</th><th scope="col" class="num">Amount</th><th scope="col">Action</th></tr></thead><tbody>
-{{range .Rows}}<tr><td>{{.V.ID}}</td><td>{{.V.Email}}</td><td>{{.V.Title}} {{.V.Variant}} ×{{.V.Quantity}}</td><td>{{.V.Weeks}} weeks</td><td>{{.V.NextCharge}}</td><td class="num">{{.Amount}}</td>
-<td>{{if eq .V.State "active"}}<form method="post" action="/admin/subscriptions/{{.V.ID}}/pause" style="display:inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button" type="submit">Pause</button></form>{{end}}
-{{if eq .V.State "paused"}}<form method="post" action="/admin/subscriptions/{{.V.ID}}/resume" style="display:inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button" type="submit">Resume</button></form>{{end}}
-{{if ne .V.State "canceled"}}<form method="post" action="/admin/subscriptions/{{.V.ID}}/cancel" style="display:inline"><input type="hidden" name="csrf" value="{{$csrf}}"><button class="button button--danger" type="submit">Cancel</button></form>{{end}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted">None.</p>{{end}}
-</section>{{end}}
-<h2>Waiting for stock</h2>
-{{if .Waiting}}<table class="sf-lines cart-table"><thead><tr><th scope="col">SKU</th><th scope="col">Product</th><th scope="col" class="num">Waiting</th><th scope="col" class="num">Not yet confirmed</th></tr></thead><tbody>
-{{range .Waiting}}<tr><td>{{.SKU}}</td><td>{{.Label}}</td><td class="num">{{.Waiting}}</td><td class="num">{{.Pending}}</td></tr>{{end}}
-</tbody></table>{{else}}<p class="muted">Nobody waits for a sold-out product.</p>{{end}}
-</div>
-{{end}}`))
 
 func (s *Sidecar) adminStandingPage(c *gin.Context) {
 	all, err := s.store.ListStanding("")
