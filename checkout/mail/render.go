@@ -2,6 +2,7 @@ package mail
 
 import (
 	"embed"
+
 	"github.com/storefront/storefront/checkout/words"
 
 	"bytes"
@@ -85,15 +86,6 @@ func htmlFile(name string) string {
 // bodyTag opens the body of every HTML e-mail: one readable column in
 // inline style, since mail clients drop style sheets (templates/body-tag.html).
 var bodyTag = strings.TrimSpace(textFile("body-tag.html"))
-
-// langWords is table's words in lang, or in Dutch (the shop's default)
-// for a language it does not hold.
-func langWords(table map[string]map[string]string, lang string) map[string]string {
-	if w, ok := table[lang]; ok {
-		return w
-	}
-	return table["nl"]
-}
 
 // sectionWords is the words under prefix in the shared translation source
 // (the theme's i18n files, package words) in lang, Dutch for what lang lacks.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -76,48 +75,16 @@ func (s *Sidecar) lang(c *gin.Context) string {
 	return l
 }
 
-// tr looks up a phrase: the shared translation source (the theme's
-// i18n/<lang>.toml, key "checkout."+key; see package words), then the
-// phrases a feature added in Go with addPhrases; unknown languages get
-// Dutch, unknown keys the key.
+// tr looks up a phrase in the shared translation source (the theme's
+// i18n/<lang>.toml, key "checkout."+key; see package words); unknown
+// languages get Dutch, unknown keys the key. A key written twice is a TOML
+// error, so one key has one wording.
 func tr(lang, key string) string {
 	if s, ok := words.Lookup(lang, "checkout."+key); ok {
 		return s
 	}
-	if m, ok := phrases[lang]; ok {
-		if s, ok := m[key]; ok {
-			return s
-		}
-	}
-	if s, ok := phrases["nl"][key]; ok {
-		return s
-	}
 	return key
 }
-
-// addPhrases adds a feature's phrases in Go (the words of a feature not yet
-// moved into the theme's i18n files). A key that is already there with
-// other words is a mistake (two features saying one thing two ways, or one
-// key meaning two things): it panics at start-up.
-func addPhrases(add map[string]map[string]string) {
-	for lang, m := range add {
-		if phrases[lang] == nil {
-			phrases[lang] = map[string]string{}
-		}
-		for k, v := range m {
-			if old, dup := words.Embedded()[lang]["checkout."+k]; dup && old != v {
-				panic(fmt.Sprintf("phrase %s/%s defined twice: %q and %q", lang, k, old, v))
-			}
-			if old, dup := phrases[lang][k]; dup && old != v {
-				panic(fmt.Sprintf("phrase %s/%s defined twice: %q and %q", lang, k, old, v))
-			}
-			phrases[lang][k] = v
-		}
-	}
-}
-
-// phrases holds the words added with addPhrases.
-var phrases = map[string]map[string]string{"nl": {}, "en": {}}
 
 // countryName is a country's name for people (key "country."+code in the
 // translation source), or its code when unknown.

@@ -43,9 +43,7 @@ func TestEveryPhraseKeyIsInDutchAndEnglish(t *testing.T) {
 				seen++
 				for _, lang := range []string{"nl", "en"} {
 					if _, ok := words.Embedded()[lang]["checkout."+m[1]]; !ok {
-						if _, ok := phrases[lang][m[1]]; !ok {
-							t.Errorf("%s: key %q is missing in i18n/%s.toml (as checkout.%s)", f, m[1], lang, m[1])
-						}
+						t.Errorf("%s: key %q is missing in i18n/%s.toml (as checkout.%s)", f, m[1], lang, m[1])
 					}
 				}
 			}
