@@ -187,7 +187,7 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 		return
 	}
 	client := s.clientKey(c.Request)
-	if wait := s.abuse.login.wait(client, s.knownOwner(c)); wait > 0 {
+	if wait := s.abuse.login.begin(client, s.knownOwner(c)); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
 		s.renderLogin(c, http.StatusTooManyRequests, fmt.Sprintf("Too many wrong tokens. Try again in %d seconds.", secs))
@@ -195,13 +195,13 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
 	want := sha256.Sum256([]byte(s.opts.AdminToken))
-	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-		s.abuse.login.failed(client)
+	right := subtle.ConstantTimeCompare(got[:], want[:]) == 1
+	s.abuse.login.end(client, right)
+	if !right {
 		s.log.Warn("admin login refused", "client", client)
 		s.renderLogin(c, http.StatusUnauthorized, "That is not the admin token.")
 		return
 	}
-	s.abuse.login.succeeded(client)
 	v, err := s.newSession()
 	if err != nil {
 		s.internalPage(c, "admin login", err)

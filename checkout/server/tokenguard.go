@@ -49,6 +49,7 @@ type tokenGuard struct {
 type strikes struct {
 	n     int
 	until time.Time
+	busy  bool // a try of this client is being compared (begin, end)
 }
 
 const maxGuardClients = 100000
@@ -63,6 +64,50 @@ func newTokenGuard(now func() time.Time, maxDelay time.Duration, burst, perMinut
 func (g *tokenGuard) wait(client string, exempt bool) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	return g.waitLocked(client, exempt)
+}
+
+// begin is wait for a try whose token is compared next: when it may go
+// ahead, the client's other tries wait (busyWait) until end reports how
+// it went, so parallel guesses are compared one at a time, not all before
+// the first wrong one locks the client.
+func (g *tokenGuard) begin(client string, exempt bool) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	key := netKey(client)
+	if st := g.clients[key]; st != nil && st.busy {
+		return busyWait
+	}
+	w := g.waitLocked(client, exempt)
+	if w == 0 {
+		st := g.clients[key]
+		if st == nil {
+			if len(g.clients) >= maxGuardClients {
+				g.sweep(g.now())
+			}
+			st = &strikes{}
+			g.clients[key] = st
+		}
+		st.busy = true
+	}
+	return w
+}
+
+// end closes a try begun with begin: a right token forgets the client's
+// wrong tries, a wrong one is counted (failed).
+func (g *tokenGuard) end(client string, right bool) {
+	if right {
+		g.succeeded(client)
+		return
+	}
+	g.failed(client)
+}
+
+// busyWait is how long a try waits while another try of its client is
+// being compared.
+const busyWait = time.Second
+
+func (g *tokenGuard) waitLocked(client string, exempt bool) time.Duration {
 	now := g.now()
 	var w time.Duration
 	if st := g.clients[netKey(client)]; st != nil && now.Before(st.until) {
@@ -94,6 +139,7 @@ func (g *tokenGuard) failed(client string) {
 	if now.Sub(st.until) > 24*time.Hour {
 		st.n = 0 // a typo long ago does not count
 	}
+	st.busy = false
 	st.n++
 	d := time.Duration(math.Min(float64(g.maxDelay), float64(time.Second)*math.Pow(2, float64(min(st.n-1, 40)))))
 	st.until = now.Add(d)
