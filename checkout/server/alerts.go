@@ -4,28 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime/debug"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
-	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/worker"
 )
 
-// Alert kinds: what the owner is told about by e-mail (SHOP_ALERT_EMAIL, at
-// most one e-mail per kind per alertMailEvery), on the admin page and in
-// the log. docs/reliability.md, "Alerts", lists them.
+// The owner's alerts: the state and the checks are usecase.Alerts, the
+// watchdog worker.Watchdog; here are their words, the e-mail, and the
+// hooks the rest of the sidecar calls.
+
 const (
-	alertUnconfirmed = "payment_unconfirmed" // paid at the provider, no paid order after unconfirmedAfter
-	alertMailFailing = "mail_failing"        // an e-mail was given up after every retry
-	alertCatalog     = "catalog_reload"      // a new catalog was refused
-	alertBadRecord   = "record_undecodable"  // a stored record does not decode
-	alertBackup      = "backup_missing"      // no verified backup within BackupEvery + backupGrace
-	alertPanic       = "worker_panic"        // a background pass panicked (recovered)
+	alertUnconfirmed = usecase.AlertUnconfirmed
+	alertMailFailing = usecase.AlertMailFailing
+	alertCatalog     = usecase.AlertCatalog
+	alertBadRecord   = usecase.AlertBadRecord
+	alertBackup      = usecase.AlertBackup
+	alertPanic       = usecase.AlertPanic
 )
 
 // alertWords are the words of each kind: a title and what the owner does.
@@ -44,48 +42,8 @@ var alertWords = map[string]struct{ Title, Do string }{
 		"A pass of a background task failed with a panic; the sidecar goes on. Send the log lines \"panic in background\" to the developers."},
 }
 
-const (
-	alertMailEvery   = time.Hour
-	unconfirmedAfter = 10 * time.Minute
-	backupGrace      = time.Hour
-	watchEvery       = time.Minute
-	maxPaidWatch     = 10000 // payments remembered as paid and not yet confirmed
-)
-
-// alerting is the sidecar's alert state kept in memory.
-type alerting struct {
-	mu      sync.Mutex
-	paid    map[string]time.Time // payment id -> first seen paid at the provider
-	started time.Time            // the baseline for "no backup yet"
-	raised  map[string]int       // kind -> occurrences since start (metrics)
-	stored  atomic.Bool          // the store is open: alerts can be recorded
-}
-
-// raiseAlert logs the alert, records it, and queues an e-mail to the owner
-// when one of this kind was not sent within the hour.
-func (s *Sidecar) raiseAlert(kind, detail string) {
-	s.log.Error("alert", "kind", kind, "detail", detail)
-	s.alerts.mu.Lock()
-	if s.alerts.raised == nil {
-		s.alerts.raised = map[string]int{}
-	}
-	s.alerts.raised[kind]++
-	s.alerts.mu.Unlock()
-	if !s.alerts.stored.Load() {
-		return // before the database is open (a catalog reload at start): the log has it
-	}
-	_, mailed, err := s.store.RaiseAlert(kind, detail, s.opts.AlertEmail, alertMailEvery)
-	if err != nil {
-		s.log.Error("alert not recorded", "kind", kind, "err", err)
-		return
-	}
-	if mailed {
-		select {
-		case s.mailKick <- struct{}{}:
-		default:
-		}
-	}
-}
+// raiseAlert raises an alert (usecase.Alerts.Raise).
+func (s *Sidecar) raiseAlert(kind, detail string) { s.alerts.Raise(kind, detail) }
 
 // onBadRecord is the store's report of a record that does not decode.
 func (s *Sidecar) onBadRecord(r store.BadRecord) {
@@ -123,96 +81,25 @@ func (s *Sidecar) alertMail(kind string) (func(context.Context, store.Mail) erro
 	}, true
 }
 
-// safely runs one pass of a background worker; a panic is logged, alerted
-// and counted, and the worker goes on with its next pass instead of taking
-// the process (and, under systemd, a restart loop) with it.
-func (s *Sidecar) safely(worker string, pass func()) {
-	panicked := false
-	defer func() {
-		if s.metrics != nil {
-			s.metrics.WorkerRun(worker, panicked)
-		}
-		s.workerDone(worker)
-	}()
-	defer func() {
-		if p := recover(); p != nil {
-			panicked = true
-			s.log.Error("panic in background", "worker", worker, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			s.raiseAlert(alertPanic, fmt.Sprintf("%s: %v", worker, p))
-		}
-	}()
-	pass()
-}
-
-// notePaid remembers when the provider first said a payment is paid; the
-// watchdog alerts when its order is still not paid unconfirmedAfter later.
-func (s *Sidecar) notePaid(id string, st payment.Status) {
-	if st != payment.StatusPaid {
-		return
-	}
-	s.alerts.mu.Lock()
-	defer s.alerts.mu.Unlock()
-	if s.alerts.paid == nil {
-		s.alerts.paid = map[string]time.Time{}
-	}
-	if _, ok := s.alerts.paid[id]; !ok && len(s.alerts.paid) < maxPaidWatch {
-		s.alerts.paid[id] = s.now()
-	}
-}
-
-// watchdog checks, every watchEvery, what no request would notice.
-func (s *Sidecar) watchdog(ctx context.Context) {
-	t := time.NewTicker(watchEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		s.safely("watchdog", s.watchOnce)
-	}
-}
-
-// watchOnce raises the alerts that come from time passing: a paid payment
-// still without a paid order, a backup overdue.
-func (s *Sidecar) watchOnce() {
-	now := s.now()
-	s.alerts.mu.Lock()
-	var due []string
-	for id, at := range s.alerts.paid {
-		if now.Sub(at) >= unconfirmedAfter {
-			due = append(due, id)
-		}
-	}
-	s.alerts.mu.Unlock()
-	for _, id := range due {
-		o, err := s.store.OrderByPaymentID(id)
-		confirmed := err == nil && o.State != order.AwaitingPayment
-		if err == nil && !confirmed {
-			s.raiseAlert(alertUnconfirmed, fmt.Sprintf("payment %s of order %s: paid at the provider, order %s", id, o.ID, o.State))
-			continue // asked again at the next pass; the e-mail is limited per hour
-		}
-		s.alerts.mu.Lock()
-		delete(s.alerts.paid, id)
-		s.alerts.mu.Unlock()
-	}
-	if s.opts.BackupEvery > 0 {
-		last, err := s.store.LastBackup()
-		if err != nil {
-			s.log.Warn("last backup", "err", err)
-			return
-		}
-		since := last.At
-		if since.IsZero() {
-			since = s.alerts.started
-		}
-		if now.Sub(since) > s.opts.BackupEvery+backupGrace {
-			what := "none recorded since the sidecar started " + s.alerts.started.Format(time.RFC3339)
-			if !last.At.IsZero() {
-				what = "the last verified backup was at " + last.At.Format(time.RFC3339)
+// guard is how every background pass runs (worker.Guard): a panic is
+// logged, alerted and counted.
+func (s *Sidecar) guard() worker.Guard {
+	return worker.Guard{Log: s.log,
+		OnPanic: func(name string, p any) { s.raiseAlert(alertPanic, fmt.Sprintf("%s: %v", name, p)) },
+		Done: func(name string, panicked bool) {
+			if s.metrics != nil {
+				s.metrics.WorkerRun(name, panicked)
 			}
-			s.raiseAlert(alertBackup, fmt.Sprintf("expected every %s; %s", s.opts.BackupEvery, what))
-		}
-	}
+			s.workerDone(name)
+		}}
+}
+
+// safely runs one pass of a background worker under the guard.
+func (s *Sidecar) safely(name string, pass func()) { s.guard().Run(name, pass) }
+
+// startWorkers starts the jobs of checkout/worker.
+func (s *Sidecar) startWorkers(ctx context.Context) {
+	r := worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}
+	worker.Watchdog(r, s.alerts)
+	worker.ReviewRequests(r, s.uc.reviews)
 }

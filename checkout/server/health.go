@@ -149,14 +149,12 @@ func (s *Sidecar) metricsState() metrics.State {
 	if at, ok := s.ops.lastRun["reconciler"]; ok {
 		st.ReconcileLag = now.Sub(at)
 	} else {
-		st.ReconcileLag = now.Sub(s.alerts.started)
+		st.ReconcileLag = now.Sub(s.alerts.Started())
 	}
 	s.ops.mu.Unlock()
-	s.alerts.mu.Lock()
-	for k, n := range s.alerts.raised {
+	for k, n := range s.alerts.Raised() {
 		st.Alerts[k] = n
 	}
-	s.alerts.mu.Unlock()
 	st.BadRecords = len(s.store.BadRecords())
 	return st
 }
@@ -252,7 +250,7 @@ func (w watchedProvider) GetPayment(ctx context.Context, id string) (*payment.Pa
 	p, err := w.Provider.GetPayment(ctx, id)
 	w.note("get_payment", err)
 	if err == nil && p != nil {
-		w.s.notePaid(p.ID, p.Status)
+		w.s.alerts.NotePaid(p.ID, p.Status)
 	}
 	return p, err
 }

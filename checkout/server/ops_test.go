@@ -199,21 +199,21 @@ func TestUnconfirmedPaidPaymentAlerts(t *testing.T) {
 	if err != nil || o.PaymentID == "" {
 		t.Fatalf("order %+v, %v", o, err)
 	}
-	sh.sc.notePaid(o.PaymentID, "paid") // as if the provider said paid and the order update failed
+	sh.sc.alerts.NotePaid(o.PaymentID, "paid") // as if the provider said paid and the order update failed
 	clock.add(9 * time.Minute)
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if n := sh.alerts().count(alertUnconfirmed); n != 0 {
 		t.Fatalf("alert after 9 minutes: %d", n)
 	}
 	clock.add(2 * time.Minute)
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if n := sh.alerts().count(alertUnconfirmed); n != 1 {
 		t.Fatalf("no alert 11 minutes after paid: %d", n)
 	}
 	if _, _, err := sh.sc.store.Do(o.ID, order.EventCancel, "test", ""); err != nil {
 		t.Fatal(err)
 	}
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if n := sh.alerts().count(alertUnconfirmed); n != 1 {
 		t.Fatalf("alerted again after the order moved on: %d", n)
 	}
@@ -224,12 +224,12 @@ func TestBackupMissingAlerts(t *testing.T) {
 	clock := &opsClock{t: time.Now()}
 	sh := newShop(t, withOps(clock))
 	clock.add(24*time.Hour + 30*time.Minute)
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if n := sh.alerts().count(alertBackup); n != 0 {
 		t.Fatalf("alert inside the grace hour: %d", n)
 	}
 	clock.add(time.Hour)
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if n := sh.alerts().count(alertBackup); n != 1 {
 		t.Fatalf("no alert after 25.5 h without a backup: %d", n)
 	}
@@ -240,7 +240,7 @@ func TestBackupMissingAlerts(t *testing.T) {
 		t.Fatalf("record a nonsense backup: %d %s", r.StatusCode, r.body)
 	}
 	clock.add(time.Hour)
-	sh.sc.watchOnce()
+	sh.sc.alerts.WatchOnce()
 	if v := sh.alerts(); v.count(alertBackup) != 1 || v.LastBackup.IsZero() {
 		t.Fatalf("after a backup: %+v", v)
 	}

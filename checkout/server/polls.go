@@ -11,7 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/poll"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // Polls (docs/retention.md): the poll shortcode renders a form that posts
@@ -23,10 +23,8 @@ import (
 
 const voterCookie = "sf_voter"
 
-// maxVotersPerNet is how many browsers of one network (an IPv4 address or
-// an IPv6 /64) may vote in one poll: a household or an office votes, a
-// script that throws its cookie away or walks through a /64 does not stuff.
-const maxVotersPerNet = 3
+// maxVotersPerNet: see usecase.MaxVotersPerNet.
+const maxVotersPerNet = usecase.MaxVotersPerNet
 
 // voter is this browser's voter id, made (and set as a cookie) when create.
 func (s *Sidecar) voter(c *gin.Context, create bool) string {
@@ -42,48 +40,43 @@ func (s *Sidecar) voter(c *gin.Context, create bool) string {
 	return v
 }
 
-func (s *Sidecar) findPoll(c *gin.Context) (id string, question string, options []string, page string, found bool) {
-	id = c.Param("id")
-	if !poll.ValidID(id) {
-		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(id))
-		return
+func (s *Sidecar) findPoll(c *gin.Context) (usecase.Poll, bool) {
+	p, err := s.uc.polls.Find(c.Param("id"))
+	switch {
+	case errors.Is(err, usecase.ErrBadPollID):
+		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID))
+		return p, false
+	case err != nil:
+		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID)+" on this site (the build lists its polls in catalog.json)")
+		return p, false
 	}
-	p, found := s.catalog.Current().Poll(id)
-	if !found || len(p.Options) < 2 {
-		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(id)+" on this site (the build lists its polls in catalog.json)")
-		return id, "", nil, "", false
-	}
-	return id, p.Question, p.Options, p.Page, true
+	return p, true
 }
 
-func (s *Sidecar) pollResult(c *gin.Context, id, question string, options []string, voter string) (poll.Result, bool) {
-	counts, mine, err := s.store.PollCounts(id, voter, len(options))
+func (s *Sidecar) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
+	r, err := s.uc.polls.Result(p, voter)
 	if err != nil {
 		s.internal(c, "poll", err)
 		return poll.Result{}, false
 	}
-	r := poll.Tally(id, question, options, counts)
 	r.Counting = fmt.Sprintf(tr(s.lang(c), "poll.counting"), maxVotersPerNet)
-	if mine >= 0 {
-		r.Mine = &mine
-	}
 	return r, true
 }
 
 // apiPoll answers the live result.
 func (s *Sidecar) apiPoll(c *gin.Context) {
-	id, q, opts, _, found := s.findPoll(c)
+	p, found := s.findPoll(c)
 	if !found {
 		return
 	}
-	if r, good := s.pollResult(c, id, q, opts, s.voter(c, false)); good {
+	if r, good := s.pollResult(c, p, s.voter(c, false)); good {
 		ok(c, http.StatusOK, r)
 	}
 }
 
 // votePoll counts this browser's vote: field or JSON "option" (index).
 func (s *Sidecar) votePoll(c *gin.Context) {
-	id, q, opts, page, found := s.findPoll(c)
+	p, found := s.findPoll(c)
 	if !found {
 		return
 	}
@@ -102,14 +95,13 @@ func (s *Sidecar) votePoll(c *gin.Context) {
 	} else {
 		raw = c.PostForm("option")
 	}
-	choice, err := poll.ParseOption(raw, len(opts))
-	if err != nil {
+	if _, err := poll.ParseOption(raw, len(p.Options)); err != nil {
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	voter := s.voter(c, true)
-	if _, _, err := s.store.VoteFrom(id, voter, netKey(s.clientKey(c.Request)), maxVotersPerNet, choice, len(opts)); err != nil {
-		if errors.Is(err, store.ErrVoteLimit) {
+	if err := s.uc.polls.Vote(p, voter, netKey(s.clientKey(c.Request)), raw); err != nil {
+		if errors.Is(err, usecase.ErrVoteLimit) {
 			fail(c, http.StatusTooManyRequests, fmt.Sprintf(tr(s.lang(c), "poll.limit"), maxVotersPerNet))
 			return
 		}
@@ -117,10 +109,10 @@ func (s *Sidecar) votePoll(c *gin.Context) {
 		return
 	}
 	if !asJSON {
-		c.Redirect(http.StatusSeeOther, backTo(c, page)+"#poll-"+id+"-thanks")
+		c.Redirect(http.StatusSeeOther, backTo(c, p.Page)+"#poll-"+p.ID+"-thanks")
 		return
 	}
-	if r, good := s.pollResult(c, id, q, opts, voter); good {
+	if r, good := s.pollResult(c, p, voter); good {
 		ok(c, http.StatusOK, r)
 	}
 }

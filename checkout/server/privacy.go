@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The customer's points and data page. There are no accounts: on /points/
@@ -54,7 +53,7 @@ func (s *Sidecar) pagePoints(c *gin.Context) {
 	lang := s.lang(c)
 	d := pointsRequestPage{Lang: lang}
 	if tok, err := c.Cookie(pointsCookie); err == nil && tok != "" {
-		if email, err := s.store.PointsLinkEmail(tok); err == nil {
+		if email, err := s.uc.privacy.LinkEmail(tok); err == nil {
 			d.Signed, d.Token = email, tok
 		}
 	}
@@ -70,18 +69,10 @@ func (s *Sidecar) formPointsLink(c *gin.Context) {
 		s.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
 		return
 	}
-	// Only addresses with an order their owner confirmed (paid) get a link:
-	// neither the form nor an unpaid order with someone else's address can
-	// make the shop mail strangers. The answer is the same either way.
-	if os, err := s.store.CustomerOrders(email); err != nil {
+	// The answer is the same whether a link was sent or not (usecase.Privacy.RequestLink).
+	if err := s.uc.privacy.RequestLink(email, lang); err != nil {
 		s.internalPage(c, "points link", err)
 		return
-	} else if slices.ContainsFunc(os, store.ConfirmedByOwner) {
-		if _, err := s.store.RequestPointsLink(email, lang, pointsLinkTTL, pointsLinkEvery); err != nil {
-			s.internalPage(c, "points link", err)
-			return
-		}
-		s.kickMail()
 	}
 	d.Notice = tr(lang, "pp.sent")
 	s.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
@@ -90,14 +81,14 @@ func (s *Sidecar) formPointsLink(c *gin.Context) {
 // linkEmail checks the token in the path; it answers the page itself when
 // the link is unknown or expired.
 func (s *Sidecar) linkEmail(c *gin.Context, lang string) (string, bool) {
-	email, err := s.store.PointsLinkEmail(c.Param("token"))
+	email, err := s.uc.privacy.LinkEmail(c.Param("token"))
 	if err == nil {
 		return email, true
 	}
 	status := http.StatusNotFound
-	if errors.Is(err, store.ErrLinkExpired) {
+	if errors.Is(err, usecase.ErrLinkExpired) {
 		status = http.StatusGone
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, usecase.ErrNotFound) {
 		s.internalPage(c, "points link", err)
 		return "", false
 	}
@@ -125,7 +116,7 @@ func (s *Sidecar) pagePointsAccount(c *gin.Context) {
 
 func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
 	cat := s.catalog.Current()
-	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
+	acc, orders, err := s.uc.privacy.Account(email)
 	if err != nil {
 		s.internalPage(c, "points account", err)
 		return
@@ -141,9 +132,6 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
-		if !store.ConfirmedByOwner(o) {
-			continue // a stranger may have typed this address into an unpaid order
-		}
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
 			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: s.orderPath(o),
 			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)}, ", ")})
@@ -162,10 +150,8 @@ func (s *Sidecar) formDeleteData(c *gin.Context) {
 		s.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", tr(lang, "pp.confirm_needed"))
 		return
 	}
-	unlock := s.lockEmail(email) // no checkout spends these points meanwhile
-	d, err := s.store.DeleteCustomerData(email)
-	unlock()
-	if errors.Is(err, store.ErrOrderOpen) {
+	err := s.uc.privacy.DeleteData(email)
+	if errors.Is(err, usecase.ErrOrderOpen) {
 		s.renderPointsAccount(c, http.StatusConflict, email, lang, "", tr(lang, "pp.open"))
 		return
 	}
@@ -173,7 +159,6 @@ func (s *Sidecar) formDeleteData(c *gin.Context) {
 		s.internalPage(c, "delete customer data", err)
 		return
 	}
-	s.log.Info("customer data deleted on request", "orders", d.Orders, "mails", d.Mails, "links", d.Links)
 	s.setPointsCookie(c, "", -1)
 	s.page(c, http.StatusOK, "message", tr(lang, "points.title"),
 		map[string]string{"Lang": lang, "Title": tr(lang, "pp.deleted"), "Text": tr(lang, "pp.deleted_p"), "Home": s.home(lang)})
@@ -192,7 +177,7 @@ func (s *Sidecar) adminPoints(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := s.store.PointsAccount(email, s.returnWindow)
+	acc, orders, err := s.uc.privacy.OwnerAccount(email)
 	if err != nil {
 		s.internal(c, "points account", err)
 		return

@@ -165,14 +165,14 @@ func TestReviewJourney(t *testing.T) {
 	token := tokenOf(t, o.URL)
 	ctx := context.Background()
 
-	if n := sh.sc.requestReviews(ctx); n != 0 {
+	if n := sh.sc.uc.reviews.RequestDue(ctx); n != 0 {
 		t.Fatalf("asked %d orders on the day of delivery", n)
 	}
 	clk.Add(3*24*time.Hour + time.Minute)
-	if n := sh.sc.requestReviews(ctx); n != 1 {
+	if n := sh.sc.uc.reviews.RequestDue(ctx); n != 1 {
 		t.Fatalf("asked %d orders after 3 days, want 1", n)
 	}
-	if n := sh.sc.requestReviews(ctx); n != 0 {
+	if n := sh.sc.uc.reviews.RequestDue(ctx); n != 0 {
 		t.Fatalf("asked again: %d", n)
 	}
 	sh.flushMail()
@@ -253,7 +253,7 @@ func TestReviewOptOutOneClick(t *testing.T) {
 	}
 	sh.paidDelivered("opt-2")
 	clk.Add(time.Duration(review.DefaultAfterDays)*24*time.Hour + time.Hour)
-	if n := sh.sc.requestReviews(context.Background()); n != 0 {
+	if n := sh.sc.uc.reviews.RequestDue(context.Background()); n != 0 {
 		t.Errorf("%d review requests to an address that opted out", n)
 	}
 	sh.flushMail()

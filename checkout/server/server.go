@@ -25,6 +25,7 @@ type Sidecar struct {
 	now  func() time.Time
 
 	parts
+	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine
 	static http.Handler // the static site (PublicDir), or nil
 

@@ -7,12 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/storefront/storefront/checkout/loyalty"
-	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/promise"
-	"github.com/storefront/storefront/checkout/stats"
-	"github.com/storefront/storefront/checkout/store"
 )
 
 // The owner's figures: delivery promises against reality per shipping
@@ -21,83 +15,9 @@ import (
 // lengthening of the promises is public at GET /api/promise, for the
 // product pages' script.
 
-// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (both days included, in the
-// shop's time zone); the default is the last 90 days up to today.
+// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (usecase.Stats.Period).
 func (s *Sidecar) period(c *gin.Context) (from, to time.Time, err error) {
-	loc := s.zone()
-	now := s.now().In(loc)
-	to = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
-	if v := c.Query("to"); v != "" {
-		d, err := time.ParseInLocation(time.DateOnly, v, loc)
-		if err != nil {
-			return from, to, fmt.Errorf("to=%q is not a date like 2026-11-30", v)
-		}
-		to = d.AddDate(0, 0, 1)
-	}
-	from = to.AddDate(0, 0, -90)
-	if v := c.Query("from"); v != "" {
-		d, err := time.ParseInLocation(time.DateOnly, v, loc)
-		if err != nil {
-			return from, to, fmt.Errorf("from=%q is not a date like 2026-09-01", v)
-		}
-		from = d
-	}
-	if !from.Before(to) {
-		return from, to, fmt.Errorf("from (%s) must come before to", from.Format(time.DateOnly))
-	}
-	return from, to, nil
-}
-
-// figures computes the answer for [from, to).
-func (s *Sidecar) figures(from, to time.Time) (StatsAnswer, error) {
-	cat := s.catalog.Current()
-	a := StatsAnswer{From: from, To: to, Target: cat.Shop.OnTimeTarget}
-	ds, err := s.store.Deliveries()
-	if err != nil {
-		return a, err
-	}
-	adj := s.refreshPromises()
-	for _, m := range promise.Summarize(ds, from, to) {
-		f := MethodFigures{MethodStats: m, Name: m.Method}
-		if cm, ok := cat.Method(m.Method); ok {
-			f.Name = cm.Name
-		}
-		if ad, ok := adj[m.Method]; ok {
-			f.ExtraDays, f.RecentOnTime, f.Sample = ad.ExtraDays, ad.OnTime, ad.Sample
-		}
-		a.Methods = append(a.Methods, f)
-	}
-	orders, err := s.store.ListOrders(store.Filter{})
-	if err != nil {
-		return a, err
-	}
-	reviewsKnown := true
-	so := make([]stats.Order, 0, len(orders))
-	for _, o := range orders {
-		cust := loyalty.NormalizeEmail(o.Customer.Email)
-		if cust == "" {
-			cust = "anonymous:" + o.ID // data deleted: counted as a one-time customer
-		}
-		x := stats.Order{ID: o.ID, Customer: cust, CreatedAt: o.CreatedAt, Paid: !o.PaidAt.IsZero(),
-			DeliveredAt: o.DeliveredAt, Returned: len(o.Returns) > 0}
-		if o.State == order.Delivered && reviewsKnown {
-			rs, err := s.store.ReviewsOfOrder(o.ID)
-			if err != nil {
-				reviewsKnown = false
-			} else {
-				x.Reviewed = len(rs) > 0
-			}
-		}
-		so = append(so, x)
-	}
-	a.Retention = stats.Compute(so, from, to)
-	if !reviewsKnown {
-		a.Notes = append(a.Notes, "reviews could not be read; the review rate counts none")
-	}
-	if a.Target <= 0 {
-		a.Notes = append(a.Notes, "no on_time_target in data/shop.toml: promises are never lengthened")
-	}
-	return a, nil
+	return s.uc.stats.Period(c.Query("from"), c.Query("to"))
 }
 
 func (s *Sidecar) adminStats(c *gin.Context) {
@@ -106,7 +26,7 @@ func (s *Sidecar) adminStats(c *gin.Context) {
 		fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := s.figures(from, to)
+	a, err := s.uc.stats.Figures(from, to)
 	if err != nil {
 		s.internal(c, "stats", err)
 		return
@@ -165,7 +85,7 @@ func (s *Sidecar) adminStatsPage(c *gin.Context) {
 		s.adminMessage(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := s.figures(from, to)
+	a, err := s.uc.stats.Figures(from, to)
 	if err != nil {
 		s.internalPage(c, "stats", err)
 		return

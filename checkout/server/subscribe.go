@@ -2,14 +2,11 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -17,8 +14,8 @@ import (
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/subscribe"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // Follow what you love (docs/retention.md): a form on category and maker
@@ -70,39 +67,19 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 		}
 		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
 	}
-	topic, err := subscribe.ParseTopic(req.Topic)
-	if err != nil {
-		bad("sub.err.topic")
-		return
-	}
-	// The label goes into the confirmation e-mail's subject: it is the
-	// catalog's name of the topic, never the form's words, and a topic the
-	// catalog does not know is refused (req.Label is ignored).
-	label, known := s.catalog.Current().FollowName(string(topic.Kind), topic.Key, lang)
-	if !known {
-		bad("sub.err.topic")
-		return
-	}
 	source := safeSource(req.Source)
-	email, err := subscribe.NormalizeEmail(req.Email)
-	if err != nil || !validEmail(email) {
-		bad("sub.err.email")
+	label, err := s.uc.subs.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", validEmail)
+	switch {
+	case errors.Is(err, usecase.ErrBadTopic), errors.Is(err, usecase.ErrBadEmail):
+		bad(err.Error())
 		return
-	}
-	if req.Website == "" {
-		queued, err := s.store.RequestSubscription(email, topic, label, source, lang)
-		if err != nil {
-			if asJSON {
-				s.internal(c, "subscribe", err)
-			} else {
-				s.internalPage(c, "subscribe", err)
-			}
-			return
+	case err != nil:
+		if asJSON {
+			s.internal(c, "subscribe", err)
+		} else {
+			s.internalPage(c, "subscribe", err)
 		}
-		if queued {
-			s.kickMail()
-		}
-		s.log.Info("subscription requested", "topic", topic.String(), "confirmation_queued", queued)
+		return
 	}
 	// The same answer whether the address was new, pending or confirmed
 	// already: the form tells nobody who follows what.
@@ -126,29 +103,15 @@ func safeSource(src string) string {
 	return u.Path
 }
 
-func validSubToken(t string) bool { return len(t) == 32 && validToken(t) }
-
 func (s *Sidecar) badSubLink(c *gin.Context) {
 	lang := s.lang(c)
 	s.retMessage(c, http.StatusNotFound, tr(lang, "sub.bad_link.title"), tr(lang, "sub.bad_link"))
 }
 
-// pendingConsent finds the consent a confirmation token belongs to.
-func (s *Sidecar) pendingConsent(token string) (*subscribe.Subscriber, *subscribe.Consent) {
-	if !validSubToken(token) {
-		return nil, nil
-	}
-	sub, c, err := s.store.ConsentByConfirmToken(token)
-	if err != nil {
-		return nil, nil
-	}
-	return &sub, c
-}
-
 // pageConfirm shows the confirmation button. Confirming takes a POST, so a
 // mail scanner that fetches links cannot subscribe anyone.
 func (s *Sidecar) pageConfirm(c *gin.Context) {
-	sub, cons := s.pendingConsent(c.Param("token"))
+	sub, cons := s.uc.subs.PendingConsent(c.Param("token"))
 	if sub == nil || cons.State == subscribe.Unsubscribed {
 		s.badSubLink(c)
 		return
@@ -166,22 +129,14 @@ func (s *Sidecar) pageConfirm(c *gin.Context) {
 }
 
 func (s *Sidecar) formConfirm(c *gin.Context) {
-	token := c.Param("token")
-	if !validSubToken(token) {
-		s.badSubLink(c)
-		return
-	}
-	sub, cons, changed, err := s.store.ConfirmSubscription(token)
-	if errors.Is(err, subscribe.ErrBadToken) || errors.Is(err, store.ErrNotFound) {
+	sub, cons, err := s.uc.subs.Confirm(c.Param("token"))
+	if errors.Is(err, usecase.ErrBadLink) {
 		s.badSubLink(c)
 		return
 	}
 	if err != nil {
 		s.internalPage(c, "confirm subscription", err)
 		return
-	}
-	if changed {
-		s.log.Info("subscription confirmed", "topic", cons.Topic.String())
 	}
 	lang := s.langOr(c, sub.Lang)
 	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
@@ -193,11 +148,7 @@ type followed struct{ Topic, Label string }
 
 func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
-	var sub subscribe.Subscriber
-	err := subscribe.ErrBadToken
-	if validSubToken(token) {
-		sub, err = s.store.SubscriberByToken(token)
-	}
+	sub, err := s.uc.subs.Subscriber(token)
 	if err != nil {
 		s.badSubLink(c)
 		return
@@ -225,16 +176,12 @@ func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
 // "List-Unsubscribe=One-Click", no Origin, no cookies) lands here too.
 func (s *Sidecar) formUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
-	if !validSubToken(token) {
-		s.badSubLink(c)
-		return
-	}
 	topic := c.PostForm("topic")
 	if topic == "" {
 		topic = c.Query("topic")
 	}
-	ended, err := s.store.Unsubscribe(token, topic)
-	if errors.Is(err, subscribe.ErrBadToken) || errors.Is(err, store.ErrNotFound) {
+	err := s.uc.subs.Unsubscribe(token, topic, c.PostForm("List-Unsubscribe") == "One-Click")
+	if errors.Is(err, usecase.ErrBadLink) {
 		s.badSubLink(c)
 		return
 	}
@@ -242,30 +189,16 @@ func (s *Sidecar) formUnsubscribe(c *gin.Context) {
 		s.internalPage(c, "unsubscribe", err)
 		return
 	}
-	s.log.Info("unsubscribed", "topics", len(ended), "one_click", c.PostForm("List-Unsubscribe") == "One-Click")
 	lang := s.lang(c)
-	if sub, err := s.store.SubscriberByToken(token); err == nil {
+	if sub, err := s.uc.subs.Subscriber(token); err == nil {
 		lang = s.langOr(c, sub.Lang)
 	}
 	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), map[string]any{
 		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": s.home(lang)})
 }
 
-// subscriberMail reads a queued subscription e-mail and its subscriber.
-func (s *Sidecar) subscriberMail(m store.Mail) (store.SubscribeMail, subscribe.Subscriber, error) {
-	var p store.SubscribeMail
-	if err := json.Unmarshal(m.Body, &p); err != nil {
-		return p, subscribe.Subscriber{}, fmt.Errorf("mail %s: %w", m.ID, err)
-	}
-	sub, err := s.store.GetSubscriber(m.To)
-	if err != nil {
-		return p, sub, fmt.Errorf("subscriber of mail %s: %w", m.ID, err)
-	}
-	return p, sub, nil
-}
-
-func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error {
-	p, sub, err := s.subscriberMail(m)
+func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m mailJob) error {
+	p, sub, err := s.uc.subs.Mail(m)
 	if err != nil {
 		return err
 	}
@@ -284,8 +217,8 @@ func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m store.Mail) error 
 
 // sendDigest sends a queued digest, leaving out every topic whose consent
 // ended since it was queued (and the whole e-mail when none is left).
-func (s *Sidecar) sendDigest(ctx context.Context, m store.Mail) error {
-	p, sub, err := s.subscriberMail(m)
+func (s *Sidecar) sendDigest(ctx context.Context, m mailJob) error {
+	p, sub, err := s.uc.subs.Mail(m)
 	if err != nil {
 		return err
 	}
@@ -321,79 +254,24 @@ type SubscriberList struct {
 }
 
 func (s *Sidecar) adminListSubscribers(c *gin.Context) {
-	subs, err := s.store.ListSubscribers()
+	subs, err := s.uc.subs.List()
 	if err != nil {
 		s.internal(c, "list subscribers", err)
 		return
-	}
-	for i := range subs {
-		subs[i].Token = "" // links are the subscriber's, not the owner's
-		for _, cons := range subs[i].Topics {
-			cons.ConfirmToken = ""
-		}
-	}
-	if subs == nil {
-		subs = []subscribe.Subscriber{}
 	}
 	ok(c, http.StatusOK, SubscriberList{Subscribers: subs})
 }
 
 // topicCount is one followed topic on the owner's page.
-type topicCount struct {
-	Topic, Label       string
-	Confirmed, Pending int
-}
-
-// topicCounts counts consents per topic, and the addresses with any.
-func (s *Sidecar) topicCounts() ([]topicCount, int) {
-	subs, err := s.store.ListSubscribers()
-	if err != nil {
-		s.log.Error("list subscribers", "err", err)
-		return nil, 0
-	}
-	by := map[string]*topicCount{}
-	addresses := 0
-	for _, sub := range subs {
-		active := false
-		for k, c := range sub.Topics {
-			if c.State == subscribe.Unsubscribed {
-				continue
-			}
-			active = true
-			tc := by[k]
-			if tc == nil {
-				tc = &topicCount{Topic: k, Label: c.Label}
-				by[k] = tc
-			}
-			if c.State == subscribe.Confirmed {
-				tc.Confirmed++
-			} else {
-				tc.Pending++
-			}
-		}
-		if active {
-			addresses++
-		}
-	}
-	out := make([]topicCount, 0, len(by))
-	for _, k := range slices.Sorted(maps.Keys(by)) {
-		out = append(out, *by[k])
-	}
-	return out, addresses
-}
+type topicCount = usecase.TopicCount
 
 // adminNotifyForm is the owner's page's "send the digests" button.
 func (s *Sidecar) adminNotifyForm(c *gin.Context) {
-	cat := s.catalog.Current()
-	res, err := s.store.Notify(cat.Version, subscribe.Products(cat), false)
+	res, err := s.uc.subs.Notify(false, actor(c))
 	if err != nil {
 		s.internalPage(c, "notify", err)
 		return
 	}
-	if res.Queued > 0 {
-		s.kickMail()
-	}
-	s.log.Info("notify", "version", res.Version, "arrivals", len(res.Arrivals), "queued", res.Queued, "by", actor(c))
 	q := noticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
 	switch {
 	case res.Baseline:
@@ -407,16 +285,11 @@ func (s *Sidecar) adminNotifyForm(c *gin.Context) {
 // adminNotify compares the catalog in force with the last one announced and
 // queues the digests (see store.Notify); ?dry_run=1 only says what it would do.
 func (s *Sidecar) adminNotify(c *gin.Context) {
-	cat := s.catalog.Current()
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	res, err := s.store.Notify(cat.Version, subscribe.Products(cat), dry)
+	res, err := s.uc.subs.Notify(dry, actor(c))
 	if err != nil {
 		s.internal(c, "notify", err)
 		return
 	}
-	if res.Queued > 0 {
-		s.kickMail()
-	}
-	s.log.Info("notify", "version", res.Version, "arrivals", len(res.Arrivals), "queued", res.Queued, "dry_run", dry, "by", actor(c))
 	ok(c, http.StatusOK, res)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/storefront/storefront/checkout/payment/local"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // parts are what Open wires together; kept apart from Sidecar's HTTP bits.
@@ -58,7 +59,7 @@ type parts struct {
 
 	search  searchIndexes    // the site's search.json per language (search.go)
 	metrics *metrics.Metrics // health.go, checkout/metrics
-	alerts  alerting         // alerts.go
+	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
 	ops     opsState         // health.go
 	abuse   abuseState       // limits on what strangers can do (abuse.go)
 	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
@@ -75,7 +76,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
-	s.alerts.started = s.now()
+	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.metrics = metrics.New(s.metricsState)
 	s.abuse = newAbuseState(s)
 
@@ -102,7 +103,8 @@ func (s *Sidecar) open(ctx context.Context) error {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
-	s.alerts.stored.Store(true)
+	s.openUseCases()
+	s.alerts.Attach(st)
 
 	if err := s.openProvider(); err != nil {
 		return s.openFailed(err)
@@ -135,12 +137,11 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
-	s.wg.Add(3)
+	s.wg.Add(2)
 	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
 	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
-	go func() { defer s.wg.Done(); s.watchdog(ctx) }()
-	s.startRetention(ctx) // review requests (reviews.go)
-	s.startKeep(ctx)      // promise check against deliveries (loyalty.go)
+	s.startWorkers(ctx) // watchdog, review requests (checkout/worker)
+	s.startKeep(ctx)    // promise check against deliveries (loyalty.go)
 	s.startCarrierCheck(ctx)
 	s.startStanding(ctx) // standing orders: notices, charges (standing.go)
 	return nil

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// mailJob is one queued e-mail as the mail worker hands it to a sender; the
+// names keep the handler files of the retention resources off the store
+// (checkout/archtest).
+type mailJob = store.Mail
+
+var (
+	mailReviewRequest  = store.MailReviewRequest
+	mailSubscribeCheck = store.MailSubscribeCheck
+	mailDigest         = store.MailDigest
+)
+
+// Helpers of the retention mails and pages (reviews, subscriptions,
+// back-in-stock, points links, alerts).
+
+// abs makes a site path absolute on the public base URL.
+func (s *Sidecar) abs(p string) string {
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return strings.TrimSuffix(s.base.String(), "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+// unsubscribeMailto is the mailto: fallback of List-Unsubscribe: a message
+// to the shop, which the owner handles by hand.
+func (s *Sidecar) unsubscribeMailto(token string) string {
+	email := s.catalog.Current().Shop.Email
+	if email == "" {
+		return ""
+	}
+	return "mailto:" + email + "?subject=" + url.PathEscape("unsubscribe "+token)
+}
+
+func nonEmpty(xs ...string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
+	m.Created, m.ReplyTo = m.Created.UTC(), s.catalog.Current().Shop.Email
+	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	defer cancel()
+	return s.sender.Send(sctx, m)
+}
+
+// retMessage is a page with a heading and one paragraph.
+func (s *Sidecar) retMessage(c *gin.Context, status int, title, text string) {
+	lang := s.lang(c)
+	s.page(c, status, "message", title, map[string]string{"Lang": lang, "Title": title, "Text": text, "Home": s.home(lang)})
+}
+
+// retentionMail sends the e-mails of the retention kinds (called from sendOne).
+func (s *Sidecar) retentionMail(kind string) (func(context.Context, mailJob) error, bool) {
+	switch kind {
+	case mailReviewRequest:
+		return s.sendReviewRequest, true
+	case mailSubscribeCheck:
+		return s.sendSubscribeConfirm, true
+	case mailDigest:
+		return s.sendDigest, true
+	}
+	return nil, false
+}

@@ -1,0 +1,98 @@
+// Package worker runs the sidecar's background jobs: each job is a use
+// case (checkout/usecase) called on a timer, one pass at a time, with a
+// panic in a pass logged, alerted and survived (Guard). The jobs here:
+// review requests and the alert watchdog. The reconciler, the mail queue,
+// the promise check, the parcel check and standing orders still start in
+// checkout/server (docs/architecture.md says why).
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/storefront/storefront/checkout/usecase"
+)
+
+// Guard runs one pass of a background worker; a panic is logged, handed
+// to OnPanic and counted, and the worker goes on with its next pass
+// instead of taking the process (and, under systemd, a restart loop) with it.
+type Guard struct {
+	Log     *slog.Logger
+	OnPanic func(worker string, p any)         // raise the alert
+	Done    func(worker string, panicked bool) // metrics, last run
+}
+
+// Run runs pass under the guard.
+func (g Guard) Run(worker string, pass func()) {
+	panicked := false
+	defer func() {
+		if g.Done != nil {
+			g.Done(worker, panicked)
+		}
+	}()
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = true
+			g.Log.Error("panic in background", "worker", worker, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if g.OnPanic != nil {
+				g.OnPanic(worker, p)
+			}
+		}
+	}()
+	pass()
+}
+
+// Runner starts jobs that run until Ctx ends; WG waits for them.
+type Runner struct {
+	Ctx   context.Context
+	WG    *sync.WaitGroup
+	Guard Guard
+}
+
+// Every runs pass first after first (0: no early pass), then every every,
+// until the context ends.
+func (r Runner) Every(name string, first, every time.Duration, pass func(ctx context.Context)) {
+	r.WG.Add(1)
+	go func() {
+		defer r.WG.Done()
+		var early <-chan time.Time
+		if first > 0 {
+			f := time.NewTimer(first)
+			defer f.Stop()
+			early = f.C
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.Ctx.Done():
+				return
+			case <-early:
+			case <-t.C:
+			}
+			r.Guard.Run(name, func() { pass(r.Ctx) })
+		}
+	}()
+}
+
+// ReviewEvery is how often delivered orders are checked for a review request.
+const ReviewEvery = 15 * time.Minute
+
+// ReviewRequests asks each delivered order for a review when its day has
+// come (usecase.Reviews.RequestDue): first 30 seconds after start.
+func ReviewRequests(r Runner, reviews usecase.Reviews) {
+	r.Every("reviews", 30*time.Second, ReviewEvery, func(ctx context.Context) { reviews.RequestDue(ctx) })
+}
+
+// WatchEvery is how often the watchdog looks at what no request would notice.
+const WatchEvery = time.Minute
+
+// Watchdog raises the alerts that come from time passing
+// (usecase.Alerts.WatchOnce).
+func Watchdog(r Runner, a *usecase.Alerts) {
+	r.Every("watchdog", 0, WatchEvery, func(context.Context) { a.WatchOnce() })
+}
