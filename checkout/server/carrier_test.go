@@ -207,7 +207,7 @@ func TestLabelUnauthorizedAndTimeout(t *testing.T) {
 	c, _ := sendcloud.New(nil, sendcloudfake.PublicKey, sendcloudfake.SecretKey, sendcloud.WithBaseURL(sf.BaseURL()),
 		sendcloud.WithTimeout(100*time.Millisecond), sendcloud.WithBackoff(time.Millisecond), sendcloud.WithAttempts(2),
 		sendcloud.WithLogger(sh.sc.log))
-	sh.sc.ship.c = c
+	sh.sc.uc.carrier.C = c
 	sf.Fail(sendcloudfake.Announce, sendcloudfake.Fault{Delay: time.Second, AfterHandling: true, Times: 2})
 	r = sh.admin("POST", "/api/admin/orders/"+o.ID+"/label", "")
 	if r.StatusCode != 200 || len(sf.Shipments(o.ID)) != 1 {

@@ -5,9 +5,11 @@ import (
 )
 
 // useCases are the resources whose logic lives in checkout/usecase; the
-// handlers of reviews.go, polls.go, privacy.go, subscribe.go, stats.go and
-// alerts.go call these and nothing of the store.
+// handlers of reviews.go, polls.go, privacy.go, subscribe.go, stats.go,
+// carrier.go and alerts.go call these and nothing of the store.
 type useCases struct {
+	deps    usecase.Deps
+	carrier *usecase.Carrier // made by openCarrier (carrier.go)
 	reviews usecase.Reviews
 	polls   usecase.Polls
 	privacy usecase.Privacy
@@ -19,6 +21,7 @@ type useCases struct {
 func (s *Sidecar) openUseCases() {
 	d := usecase.Deps{Store: s.store, Catalog: s.catalog.Current, Now: s.now, Log: s.log, KickMail: s.kickMail}
 	s.uc = useCases{
+		deps:    d,
 		reviews: usecase.Reviews{Deps: d},
 		polls:   usecase.Polls{Deps: d},
 		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,

@@ -1,8 +1,8 @@
 // Package worker runs the sidecar's background jobs: each job is a use
 // case (checkout/usecase) called on a timer, one pass at a time, with a
 // panic in a pass logged, alerted and survived (Guard). The jobs here:
-// review requests and the alert watchdog. The reconciler, the mail queue,
-// the promise check, the parcel check and standing orders still start in
+// review requests, the alert watchdog and the parcel check. The reconciler, the mail queue,
+// the promise check and standing orders still start in
 // checkout/server (docs/architecture.md says why).
 package worker
 
@@ -95,4 +95,15 @@ const WatchEvery = time.Minute
 // (usecase.Alerts.WatchOnce).
 func Watchdog(r Runner, a *usecase.Alerts) {
 	r.Every("watchdog", 0, WatchEvery, func(context.Context) { a.WatchOnce() })
+}
+
+// ParcelCheck asks the carrier about shipped parcels every every, as the
+// reconciler does for payments: a lost webhook delays, never loses, a
+// delivery (usecase.Carrier.CheckParcels).
+func ParcelCheck(r Runner, c *usecase.Carrier, every time.Duration) {
+	r.Every("carrier", 0, every, func(ctx context.Context) {
+		if n, err := c.CheckParcels(ctx); err != nil {
+			r.Guard.Log.Warn("carrier check", "err", err, "delivered", n)
+		}
+	})
 }
