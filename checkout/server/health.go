@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -13,24 +12,12 @@ import (
 	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
-// Readiness limits (docs/reliability.md, "Health").
-const (
-	providerDownAfter = 3               // consecutive failed provider calls ...
-	providerDownFor   = 5 * time.Minute // ... with no success for this long: not ready
-	mailStuckAfter    = 15 * time.Minute
-)
-
-// opsState is what health, readiness and metrics read; set by the workers.
-type opsState struct {
-	mu         sync.Mutex
-	lastRun    map[string]time.Time // worker -> last finished pass
-	provOK     time.Time            // last provider call that was answered
-	provFails  int                  // consecutive failed provider calls
-	provErr    string
-	provFailAt time.Time
-
+// readyState is /readyz's cache: /readyz is public; a flood of probes
+// costs one check per readyCache. The checks are usecase.Health.
+type readyState struct {
 	readyMu   sync.Mutex // one readiness check at a time, its answer reused for readyCache
 	readyAt   time.Time
 	readyLast Readiness
@@ -40,14 +27,7 @@ type opsState struct {
 const readyCache = time.Second
 
 // workerDone records a finished pass of a background worker.
-func (s *Sidecar) workerDone(worker string) {
-	s.ops.mu.Lock()
-	defer s.ops.mu.Unlock()
-	if s.ops.lastRun == nil {
-		s.ops.lastRun = map[string]time.Time{}
-	}
-	s.ops.lastRun[worker] = s.now()
-}
+func (s *Sidecar) workerDone(worker string) { s.uc.health.WorkerDone(worker) }
 
 // healthz: the process is up and serving.
 func (s *Sidecar) healthz(c *gin.Context) {
@@ -55,67 +35,15 @@ func (s *Sidecar) healthz(c *gin.Context) {
 	ok(c, http.StatusOK, gin.H{"status": "ok"})
 }
 
-// check is one readiness check's outcome.
-type check struct {
-	OK     bool   `json:"ok"`
-	Detail string `json:"detail,omitempty"`
-}
-
-// Readiness is the body of /readyz.
-type Readiness struct {
-	Ready  bool             `json:"ready"`
-	Failed []string         `json:"failed,omitempty"`
-	Checks map[string]check `json:"checks"`
-}
-
-// readiness runs the checks: database open, catalog loaded, provider
-// reachable recently, mail queue not stuck.
-func (s *Sidecar) readiness() Readiness {
-	now := s.now()
-	r := Readiness{Ready: true, Checks: map[string]check{}}
-	set := func(name string, c check) {
-		r.Checks[name] = c
-		if !c.OK {
-			r.Ready = false
-			r.Failed = append(r.Failed, name)
-		}
-	}
-	if err := s.store.Ping(); err != nil {
-		set("database", check{Detail: err.Error()})
-	} else {
-		set("database", check{OK: true})
-	}
-	if cat := s.catalog.Current(); cat == nil || len(cat.Items) == 0 {
-		set("catalog", check{Detail: "no catalog with products loaded"})
-	} else {
-		set("catalog", check{OK: true, Detail: "version " + cat.Version})
-	}
-	s.ops.mu.Lock()
-	fails, okAt, perr, failAt := s.ops.provFails, s.ops.provOK, s.ops.provErr, s.ops.provFailAt
-	s.ops.mu.Unlock()
-	if fails >= providerDownAfter && now.Sub(okAt) > providerDownFor {
-		set("provider", check{Detail: "the last " + strconv.Itoa(fails) + " calls failed since " + failAt.Format(time.RFC3339) + ": " + perr})
-	} else {
-		set("provider", check{OK: true})
-	}
-	g, err := s.store.Gauges(now)
-	switch {
-	case err != nil:
-		set("mail", check{Detail: err.Error()})
-	case !g.OldestDueMail.IsZero() && now.Sub(g.OldestDueMail) > mailStuckAfter:
-		set("mail", check{Detail: "a message due since " + g.OldestDueMail.Format(time.RFC3339) + " was not tried: the mail worker is stuck"})
-	default:
-		set("mail", check{OK: true})
-	}
-	return r
-}
+// Readiness is the body of /readyz (usecase.Health.Readiness).
+type Readiness = usecase.Readiness
 
 // readyz answers 200 when every check passes, else 503, with the checks.
 func (s *Sidecar) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	s.ops.readyMu.Lock()
 	if now := time.Now(); now.Sub(s.ops.readyAt) >= readyCache || now.Before(s.ops.readyAt) {
-		s.ops.readyLast, s.ops.readyAt = s.readiness(), now
+		s.ops.readyLast, s.ops.readyAt = s.uc.health.Readiness(), now
 	}
 	r := s.ops.readyLast
 	s.ops.readyMu.Unlock()
@@ -145,13 +73,11 @@ func (s *Sidecar) metricsState() metrics.State {
 			st.CatalogAge = now.Sub(cat.GeneratedAt)
 		}
 	}
-	s.ops.mu.Lock()
-	if at, ok := s.ops.lastRun["reconciler"]; ok {
+	if at, ok := s.uc.health.LastRun("reconciler"); ok {
 		st.ReconcileLag = now.Sub(at)
 	} else {
 		st.ReconcileLag = now.Sub(s.alerts.Started())
 	}
-	s.ops.mu.Unlock()
 	for k, n := range s.alerts.Raised() {
 		st.Alerts[k] = n
 	}
@@ -167,13 +93,17 @@ func (s *Sidecar) adminBackupVerified(c *gin.Context) {
 	var in struct {
 		Bytes int64 `json:"bytes"`
 	}
-	if err := c.ShouldBindJSON(&in); err != nil || in.Bytes <= 0 {
-		fail(c, http.StatusBadRequest, `send {"bytes": N}: the size of the verified copy`)
-		return
+	err := c.ShouldBindJSON(&in)
+	if err == nil {
+		err = s.uc.health.RecordBackup(in.Bytes)
 	}
-	if err := s.store.RecordBackup(in.Bytes); err != nil {
+	switch {
+	case errors.Is(err, usecase.ErrStore):
 		s.log.Error("record backup", "err", err)
 		fail(c, http.StatusInternalServerError, "could not record the backup")
+		return
+	case err != nil: // not JSON, or not a positive size
+		fail(c, http.StatusBadRequest, `send {"bytes": N}: the size of the verified copy`)
 		return
 	}
 	ok(c, http.StatusOK, gin.H{"recorded": true})
@@ -187,15 +117,8 @@ type AlertsView struct {
 }
 
 func (s *Sidecar) alertsView() (AlertsView, error) {
-	a, err := s.store.Alerts()
-	if err != nil {
-		return AlertsView{}, err
-	}
-	b, err := s.store.LastBackup()
-	if err != nil {
-		return AlertsView{}, err
-	}
-	return AlertsView{Alerts: a, BadRecords: s.store.BadRecords(), LastBackup: b.At}, nil
+	a, bad, last, err := s.uc.health.AlertsNow()
+	return AlertsView{Alerts: a, BadRecords: bad, LastBackup: last}, err
 }
 
 func (s *Sidecar) adminAlerts(c *gin.Context) {
@@ -216,27 +139,9 @@ type watchedProvider struct {
 }
 
 func (w watchedProvider) note(op string, err error) {
-	outcome := "ok"
-	switch {
-	case errors.Is(err, payment.ErrNotFound):
-		outcome = "not_found"
-	case err != nil && !errors.Is(err, context.Canceled):
-		outcome = "error"
-	}
+	outcome := w.s.uc.health.ProviderCall(err)
 	if w.s.metrics != nil {
 		w.s.metrics.ProviderCall(op, outcome)
-	}
-	st := &w.s.ops
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if outcome == "error" {
-		if st.provFails == 0 {
-			st.provFailAt = w.s.now()
-		}
-		st.provFails++
-		st.provErr = err.Error()
-	} else if err == nil || outcome == "not_found" {
-		st.provFails, st.provOK = 0, w.s.now()
 	}
 }
 

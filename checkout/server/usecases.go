@@ -10,6 +10,7 @@ import (
 type useCases struct {
 	deps    usecase.Deps
 	carrier *usecase.Carrier // made by openCarrier (carrier.go)
+	health  *usecase.Health
 	reviews usecase.Reviews
 	polls   usecase.Polls
 	privacy usecase.Privacy
@@ -22,6 +23,7 @@ func (s *Sidecar) openUseCases() {
 	d := usecase.Deps{Store: s.store, Catalog: s.catalog.Current, Now: s.now, Log: s.log, KickMail: s.kickMail}
 	s.uc = useCases{
 		deps:    d,
+		health:  &usecase.Health{Deps: d},
 		reviews: usecase.Reviews{Deps: d},
 		polls:   usecase.Polls{Deps: d},
 		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,

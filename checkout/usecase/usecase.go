@@ -42,4 +42,6 @@ var (
 	ErrNotFound = store.ErrNotFound
 	// ErrInvalid wraps input that is refused as given; its text says why.
 	ErrInvalid = errors.New("invalid")
+	// ErrStore wraps a failure of the store (the surfaces answer 500).
+	ErrStore = errors.New("store")
 )
