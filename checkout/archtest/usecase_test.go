@@ -1,0 +1,74 @@
+package archtest
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// httpPkgs are what a use case or a worker must not depend on: they are
+// called by the HTTP layer and by timers alike, and answer in domain
+// results and errors, never in statuses or pages.
+var httpPkgs = []string{"net/http", "github.com/gin-gonic/gin", "html/template"}
+
+// TestUseCasesDoNoHTTP: checkout/usecase and checkout/worker depend on no
+// HTTP or HTML package, directly or not (issue 11: use cases return domain
+// results, not HTTP).
+func TestUseCasesDoNoHTTP(t *testing.T) {
+	for _, p := range []string{"usecase", "worker"} {
+		if hits := forbidden(t, p, httpPkgs); len(hits) > 0 {
+			t.Errorf("checkout/%s depends on %v; turn a request into a call in checkout/server", p, hits)
+		}
+	}
+}
+
+// thinHandlers are the handler files of checkout/server whose resources
+// live in checkout/usecase: they call the use case, never the store.
+// health.go and alerts.go are not here: the metrics scrape reads the
+// store's gauges and the alert e-mail hook takes the store's Mail (they
+// leave when the mailer moves to checkout/worker).
+var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go"}
+
+// storeUse lists how file uses the store: an import of checkout/store, or
+// a selector .store (the Sidecar's store).
+func storeUse(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parse %s: %v", file, err)
+	}
+	var uses []string
+	for _, im := range f.Imports {
+		if p, _ := strconv.Unquote(im.Path.Value); p == module+"store" {
+			uses = append(uses, "imports "+p)
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "store" {
+			uses = append(uses, "uses ."+sel.Sel.Name)
+		}
+		return true
+	})
+	return uses
+}
+
+// TestHandlersDoNotCallStore: the moved resources' handlers reach the
+// store only through checkout/usecase.
+func TestHandlersDoNotCallStore(t *testing.T) {
+	for _, name := range thinHandlers {
+		if uses := storeUse(t, filepath.Join("..", "server", name)); len(uses) > 0 {
+			t.Errorf("server/%s %v; call the use case (checkout/usecase) instead", name, uses)
+		}
+	}
+}
+
+// TestStoreCheckSeesStore: the check sees a handler file that calls the
+// store (checkout.go still does).
+func TestStoreCheckSeesStore(t *testing.T) {
+	if uses := storeUse(t, filepath.Join("..", "server", "checkout.go")); len(uses) == 0 {
+		t.Error("server/checkout.go passes the store check: the check sees nothing")
+	}
+}
