@@ -46,6 +46,8 @@ type parts struct {
 	unsub      func()
 
 	reconcileAfter time.Duration // tests shorten these
+	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
+	checks         rechecks      // the reconciler's schedule per payment (recheck.go)
 	pageCheckEvery time.Duration
 	pageCheckWait  time.Duration
 
