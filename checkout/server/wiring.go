@@ -32,12 +32,10 @@ type parts struct {
 	provider payment.Provider
 	local    *local.Local // when the built-in provider is in use
 	localDB  *bolt.DB
-	// stopLocalTrim ends the trimming of localDB's mapped pages.
-	stopLocalTrim func()
-	sender        mail.Sender
-	outbox        string // directory when e-mails go to the outbox
-	from          string // sender address of e-mails
-	shells        shells
+	sender   mail.Sender
+	outbox   string // directory when e-mails go to the outbox
+	from     string // sender address of e-mails
+	shells   shells
 
 	bg         context.Context // canceled by Close
 	rulesCache atomic.Pointer[compiledRules]
@@ -180,7 +178,6 @@ func (s *Sidecar) openProvider() error {
 	}
 	db.MaxBatchDelay = store.DefaultBatchDelay // concurrent payments share a commit
 	s.localDB = db
-	s.stopLocalTrim = store.KeepTrimmed(db, store.DefaultTrimEvery, s.log) // RSS does not grow with the file
 	lp, err := local.NewLocal(db, local.LocalOptions{
 		BaseURL: s.base.String(),
 		Page: func(lang, title, body string) []byte {
@@ -253,9 +250,6 @@ func (s *Sidecar) close() error {
 		errs = append(errs, s.local.Close())
 	}
 	if s.localDB != nil {
-		if s.stopLocalTrim != nil {
-			s.stopLocalTrim()
-		}
 		errs = append(errs, s.localDB.Close())
 	}
 	if s.store != nil {

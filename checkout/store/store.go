@@ -107,10 +107,6 @@ type Options struct {
 	// power cut within this time. Default DefaultCartFlush; negative
 	// writes every cart change in its own durable commit, as orders are.
 	CartFlush time.Duration
-	// TrimEvery is how often the database's mapped pages are dropped from
-	// the resident set (trim_linux.go), so RSS does not grow with the file.
-	// Default DefaultTrimEvery; negative never.
-	TrimEvery time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger gets anomalies. Default slog.Default().
@@ -125,21 +121,17 @@ type Options struct {
 	OnBadRecord func(BadRecord)
 }
 
-// DefaultTrimEvery is how often the mapped file leaves the resident set.
-const DefaultTrimEvery = time.Second
-
 // DefaultBatchDelay is how long a write waits for others to share its commit.
 const DefaultBatchDelay = time.Millisecond
 
 // Store is the BoltDB file. Safe for concurrent use.
 type Store struct {
-	db       *bolt.DB
-	opts     Options
-	path     string
-	writers  atomic.Int32 // writes in flight
-	carts    *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
-	stopTrim func()       // nil: no trimming
-	bad      badRecords   // records that did not decode (badrecord.go)
+	db      *bolt.DB
+	opts    Options
+	path    string
+	writers atomic.Int32 // writes in flight
+	carts   *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
+	bad     badRecords   // records that did not decode (badrecord.go)
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
 	extraDays atomic.Pointer[map[string]int]
@@ -206,12 +198,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.CartFlush > 0 {
 		st.carts = newCartBuf(opts.CartFlush)
 		go st.runCartFlusher()
-	}
-	if opts.TrimEvery == 0 {
-		opts.TrimEvery = DefaultTrimEvery
-	}
-	if opts.TrimEvery > 0 {
-		st.stopTrim = KeepTrimmed(db, opts.TrimEvery, opts.Logger)
 	}
 	return st, nil
 }
@@ -297,9 +283,6 @@ func (s *Store) Close() error {
 			close(s.carts.stop)
 		}
 		<-s.carts.done
-	}
-	if s.stopTrim != nil {
-		s.stopTrim()
 	}
 	return s.db.Close()
 }
