@@ -277,10 +277,11 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 		return 0
 	}
 	asked := 0
-	for _, o := range orders {
+	for _, o := range s.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
 		if ctx.Err() != nil {
 			return asked
 		}
+		s.checked(o, now)
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > abandonAfter:
@@ -289,7 +290,7 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				} else {
 					s.handleEffects(o, eff)
 				}
-			case age >= s.reconcileAfter:
+			default:
 				// The process may have stopped between creating the payment
 				// and storing it. Asking again with the same idempotency key
 				// (<order>:1) gives that payment back, so news of it counts.
@@ -313,14 +314,6 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 					}
 				}
 			}
-			continue
-		}
-		a := o.Attempt(o.PaymentID)
-		due := now.Sub(o.CreatedAt) >= s.reconcileAfter
-		if a != nil && !a.ExpiresAt.IsZero() && now.After(a.ExpiresAt) {
-			due = true
-		}
-		if !due {
 			continue
 		}
 		asked++

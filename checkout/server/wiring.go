@@ -45,6 +45,8 @@ type parts struct {
 	unsub      func()
 
 	reconcileAfter time.Duration // tests shorten these
+	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
+	checks         rechecks      // the reconciler's schedule per payment (recheck.go)
 	pageCheckEvery time.Duration
 	pageCheckWait  time.Duration
 
@@ -171,10 +173,11 @@ func (s *Sidecar) openProvider() error {
 	if _, err := store.CheckFile(path, store.CheckOptions{MaxSize: s.opts.CheckMaxSize}); err != nil {
 		return fmt.Errorf("local payments: %w", err) // the same checks as the order database
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(path, 0o600, store.BoltOptions(time.Second))
 	if err != nil {
 		return fmt.Errorf("local payments %s: %w", path, err)
 	}
+	db.MaxBatchDelay = store.DefaultBatchDelay // concurrent payments share a commit
 	s.localDB = db
 	lp, err := local.NewLocal(db, local.LocalOptions{
 		BaseURL: s.base.String(),

@@ -601,6 +601,9 @@ func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect
 				if err := tx.Bucket(bucketCarts).Delete([]byte(o.CartID)); err != nil {
 					return nil, err
 				}
+				if s.carts != nil {
+					s.clearCartOnCommit(tx, o.CartID)
+				}
 				if err := tx.Bucket(bucketCartOrders).Delete([]byte(o.CartID)); err != nil {
 					return nil, err
 				}

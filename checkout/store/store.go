@@ -101,6 +101,12 @@ type Options struct {
 	// commits at once. Default 1ms; negative commits every write on its own
 	// (db.Update). See docs/benchmarks.md for the difference.
 	BatchDelay time.Duration
+	// CartFlush is how long a cart change may wait in memory before it is
+	// written (one commit for all carts changed meanwhile): a cart write is
+	// answered at once, and the latest changes can be lost to a crash or a
+	// power cut within this time. Default DefaultCartFlush; negative
+	// writes every cart change in its own durable commit, as orders are.
+	CartFlush time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger gets anomalies. Default slog.Default().
@@ -124,6 +130,7 @@ type Store struct {
 	opts    Options
 	path    string
 	writers atomic.Int32 // writes in flight
+	carts   *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
 	bad     badRecords   // records that did not decode (badrecord.go)
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
@@ -150,7 +157,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if _, err := CheckFile(path, CheckOptions{MaxSize: opts.CheckMaxSize, Timeout: opts.Timeout}); err != nil {
 		return nil, err
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, NoSync: opts.NoSync})
+	bo := BoltOptions(opts.Timeout)
+	bo.NoSync = opts.NoSync
+	db, err := bolt.Open(path, 0o600, bo)
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open database %s: %w (is another sidecar running on it?)", path, ErrInUse)
 	}
@@ -182,7 +191,23 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &Store{db: db, opts: opts, path: path}, nil
+	st := &Store{db: db, opts: opts, path: path}
+	if opts.CartFlush == 0 {
+		opts.CartFlush = DefaultCartFlush
+	}
+	if opts.CartFlush > 0 {
+		st.carts = newCartBuf(opts.CartFlush)
+		go st.runCartFlusher()
+	}
+	return st, nil
+}
+
+// BoltOptions are the bbolt options of the sidecar's files (the order
+// database and the built-in provider's): the free list kept as a map, which
+// allocates in constant time however fragmented the file is (the array form
+// scans it on every commit).
+func BoltOptions(timeout time.Duration) *bolt.Options {
+	return &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType}
 }
 
 // ErrTruncated is a database file shorter than its own pages say: an
@@ -249,8 +274,18 @@ func checkSize(path string) error {
 	return nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close writes the buffered carts and closes the file.
+func (s *Store) Close() error {
+	if s.carts != nil {
+		select {
+		case <-s.carts.stop:
+		default:
+			close(s.carts.stop)
+		}
+		<-s.carts.done
+	}
+	return s.db.Close()
+}
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
@@ -282,6 +317,9 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 // snapshot copies the database to a temporary file in its directory and
 // returns it opened at its start.
 func (s *Store) snapshot() (*os.File, error) {
+	if err := s.FlushCarts(); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".backup-*")
 	if err != nil {
 		return nil, fmt.Errorf("temporary copy: %w", err)

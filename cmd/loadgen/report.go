@@ -56,6 +56,10 @@ type RSSSample struct {
 	RSS  int64   `json:"rss_kb"`
 	Anon int64   `json:"rss_anon_kb"` // heap and stacks
 	File int64   `json:"rss_file_kb"` // mapped files: the binary, the bbolt mmap
+	// CPU is the sidecar's CPU time (user+system) since the run started,
+	// in seconds; Load the machine's 1-minute load average then.
+	CPU  float64 `json:"cpu_s"`
+	Load float64 `json:"load1"`
 }
 
 // Report is a run's result.
@@ -147,9 +151,20 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-14s %9d %9.1f %8.2f %8.2f %8.2f %8.2f  %s\n", o.Op, o.Count, o.PerSec, o.P50, o.P95, o.P99, o.Max, statusText(o.Statuses))
 	}
 	if len(rep.RSS) > 0 {
-		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap)\n")
+		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap)  CPU s  load\n")
 		for _, s := range rep.RSS {
-			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f)\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024)
+			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f)  %6.1f  %5.1f\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024, s.CPU, s.Load)
+		}
+		if last := rep.RSS[len(rep.RSS)-1]; rep.Requests > 0 && last.CPU > 0 {
+			// CPU per request is the figure the neighbours on a shared
+			// machine disturb least.
+			fmt.Fprintf(w, "sidecar CPU: %.1f s, %.0f µs per request", last.CPU, last.CPU*1e6/float64(rep.Requests))
+			for _, o := range rep.Ops {
+				if o.Op == opCheckout && o.Count > 0 {
+					fmt.Fprintf(w, ", %.0f µs per checkout (all its requests)", last.CPU*1e6/float64(o.Count))
+				}
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if rep.Checked > 0 {
@@ -175,6 +190,7 @@ func statusText(m map[string]int) string {
 
 // rssSampler reads VmRSS of a process every interval until ctx ends.
 type rssSampler struct {
+	cpu0    float64
 	done    chan struct{}
 	samples []RSSSample
 }
@@ -186,6 +202,7 @@ func startRSS(ctx context.Context, pid int, every time.Duration) *rssSampler {
 		return s
 	}
 	start := time.Now()
+	s.cpu0 = procCPU(pid)
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(every)
@@ -209,7 +226,42 @@ func (s *rssSampler) sample(pid int, start time.Time) {
 		return
 	}
 	s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(),
-		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"]})
+		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"], CPU: procCPU(pid) - s.cpu0, Load: loadAvg()})
+}
+
+// procCPU is a process's CPU time in seconds (utime+stime in
+// /proc/PID/stat, in clock ticks of 1/100 s); 0 when unreadable.
+func procCPU(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; count from after it.
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (u + st) / 100
+}
+
+// loadAvg is the machine's 1-minute load average (0 when unreadable).
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
 }
 
 func (s *rssSampler) wait() []RSSSample {

@@ -63,6 +63,8 @@ type Local struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	writers atomic.Int32 // writes in flight (update)
+
 	refuseCancel  atomic.Bool
 	failRecurring atomic.Bool
 }
@@ -161,7 +163,8 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 	hash := requestHash(req)
 	now := l.opts.Now().UTC().Truncate(time.Second)
 	var out payment.Payment
-	err := l.db.Update(func(tx *bolt.Tx) error {
+	err := l.update(func(tx *bolt.Tx) error {
+		out = payment.Payment{}
 		root := tx.Bucket([]byte(LocalBucket))
 		keys := root.Bucket(bucketKeys)
 		if req.IdempotencyKey != "" {
@@ -272,7 +275,8 @@ func (l *Local) SetStatus(ctx context.Context, id string, status payment.Status)
 		return nil, fmt.Errorf("local set status %q: %w", id, payment.ErrNotFound)
 	}
 	var rec *localRecord
-	err := l.db.Update(func(tx *bolt.Tx) error {
+	err := l.update(func(tx *bolt.Tx) error {
+		rec = nil
 		root := tx.Bucket([]byte(LocalBucket))
 		r, err := getRecord(root, id)
 		if err != nil {
@@ -311,7 +315,8 @@ func (l *Local) CreateRefund(ctx context.Context, paymentID string, req payment.
 		return nil, fmt.Errorf("local refund %s: amount %d: %w", paymentID, req.Amount, payment.ErrInvalid)
 	}
 	var out payment.Refund
-	err := l.db.Update(func(tx *bolt.Tx) error {
+	err := l.update(func(tx *bolt.Tx) error {
+		out = payment.Refund{}
 		root := tx.Bucket([]byte(LocalBucket))
 		r, err := getRecord(root, paymentID)
 		if err != nil {
@@ -393,7 +398,8 @@ func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
 		return rec, false, err
 	}
 	changed := false
-	err = l.db.Update(func(tx *bolt.Tx) error {
+	err = l.update(func(tx *bolt.Tx) error {
+		changed = false
 		root := tx.Bucket([]byte(LocalBucket))
 		r, err := getRecord(root, id)
 		if err != nil {
@@ -407,6 +413,20 @@ func (l *Local) load(id string, expire bool) (*localRecord, bool, error) {
 		return putRecord(root, r)
 	})
 	return rec, changed, err
+}
+
+// update runs fn in a read-write transaction. A write with others in
+// flight joins their group commit (db.Batch: one fsync for all of them,
+// within the database's MaxBatchDelay); a lone write commits at once. The
+// caller's answer still waits for the commit, so every payment is durable
+// before anyone hears of it. fn may run more than once (a batch is retried
+// without a call that failed), so it must reset what it reports first.
+func (l *Local) update(fn func(*bolt.Tx) error) error {
+	defer l.writers.Add(-1)
+	if l.writers.Add(1) == 1 {
+		return l.db.Update(fn)
+	}
+	return l.db.Batch(fn)
 }
 
 // pastExpiry reports whether p is open and past its expiry.

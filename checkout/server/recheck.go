@@ -1,0 +1,111 @@
+package server
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// The reconciler asks about each payment that can still change on a
+// schedule that backs off with age (O1 in docs/reliability.md): first
+// reconcileAfter after the payment was made, then after gaps that double
+// (reconcileAfter << n) up to recheckMaxGap, with one check just past the
+// payment's expiry (when it becomes final at the provider), and at most
+// reconcileMax provider calls per pass, the most overdue first. An order
+// without a payment is asked about on the same schedule, with a check just
+// past abandonAfter, when it is canceled. After the expiry a payment is
+// still asked about every recheckMaxGap until the order leaves
+// awaiting_payment: a check that failed (provider down) must be repeated.
+const (
+	recheckMaxGap       = time.Hour
+	defaultReconcileMax = 200
+)
+
+// checkState is what the reconciler remembers of one payment (or of an
+// order without one): how often it asked, and when last. In memory: after a
+// restart every payment starts its schedule again, which costs at most one
+// extra call each.
+type checkState struct {
+	n    int
+	last time.Time
+}
+
+// nextCheck is when a payment made at base, with the given checks so far,
+// is next due. deadline (zero: none) is the moment it is worth a check
+// because it turns final then (the payment's expiry, or the abandoning of
+// an order without payment); after is the first wait, maxGap the cap.
+func nextCheck(base time.Time, st checkState, deadline time.Time, after, maxGap time.Duration) time.Time {
+	t := base.Add(after)
+	if st.n > 0 {
+		gap := maxGap
+		if st.n < 30 && after<<st.n < maxGap {
+			gap = after << st.n
+		}
+		t = st.last.Add(gap)
+	}
+	if !deadline.IsZero() && (st.n == 0 || !st.last.After(deadline)) && deadline.Before(t) {
+		t = deadline
+	}
+	return t
+}
+
+// rechecks holds the check states, by order id and payment id.
+type rechecks struct {
+	mu sync.Mutex
+	m  map[string]checkState
+}
+
+// dueChecks returns the orders awaiting payment that are due at now, the
+// most overdue first, at most max of them.
+func (s *Sidecar) dueChecks(orders []*order.Order, now time.Time) []*order.Order {
+	type due struct {
+		o  *order.Order
+		at time.Time
+	}
+	var list []due
+	s.checks.mu.Lock()
+	seen := make(map[string]checkState, len(orders))
+	for _, o := range orders {
+		key, base, deadline := o.ID+"/", o.CreatedAt, o.CreatedAt.Add(abandonAfter).Add(time.Second)
+		if o.PaymentID != "" {
+			key, deadline = o.ID+"/"+o.PaymentID, time.Time{}
+			if a := o.Attempt(o.PaymentID); a != nil {
+				base = a.CreatedAt
+				if !a.ExpiresAt.IsZero() {
+					deadline = a.ExpiresAt.Add(time.Second)
+				}
+			}
+		}
+		st := s.checks.m[key]
+		seen[key] = st
+		if at := nextCheck(base, st, deadline, s.reconcileAfter, recheckMaxGap); !at.After(now) {
+			list = append(list, due{o, at})
+		}
+	}
+	s.checks.m = seen // forget orders no longer awaiting payment
+	s.checks.mu.Unlock()
+	slices.SortStableFunc(list, func(a, b due) int { return a.at.Compare(b.at) })
+	max := s.reconcileMax
+	if max <= 0 {
+		max = defaultReconcileMax
+	}
+	out := make([]*order.Order, 0, min(len(list), max))
+	for _, d := range list[:min(len(list), max)] {
+		out = append(out, d.o)
+	}
+	return out
+}
+
+// checked records a check of o's payment (or of o without one) at now.
+func (s *Sidecar) checked(o *order.Order, now time.Time) {
+	key := o.ID + "/" + o.PaymentID
+	s.checks.mu.Lock()
+	defer s.checks.mu.Unlock()
+	if s.checks.m == nil {
+		s.checks.m = map[string]checkState{}
+	}
+	st := s.checks.m[key]
+	s.checks.m[key] = checkState{n: st.n + 1, last: now}
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"hash/fnv"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DefaultCartFlush is how long a cart change may wait in memory before it
+// is written to the file (Options.CartFlush).
+const DefaultCartFlush = 20 * time.Millisecond
+
+// cartBuf holds the carts changed since the last flush, encoded, so a cart
+// write is answered without waiting for an fsync: a flusher writes them
+// all in one commit every Options.CartFlush. Reads look here first. A cart
+// is the one kind of data whose latest change may be lost (a kill -9 or a
+// power cut within CartFlush of it); orders, payments and refunds are
+// durable before their answer (docs/reliability.md, "What each kind of
+// data is promised").
+//
+// Changes of one cart are serialized by a lock stripe; a flush takes the
+// entries it writes under mu and forgets only those not changed since;
+// flushes take turns (flushMu).
+type cartBuf struct {
+	stripes [64]sync.Mutex
+	flushMu sync.Mutex // one flush at a time: an older one must not overwrite a newer
+	mu      sync.Mutex
+	dirty   map[string]cartEntry
+	seq     uint64
+	kick    chan struct{} // a flush is wanted
+	stop    chan struct{}
+	done    chan struct{}
+	every   time.Duration
+}
+
+// cartEntry is a cart's latest version; data nil means deleted.
+type cartEntry struct {
+	data []byte
+	seq  uint64
+}
+
+func newCartBuf(every time.Duration) *cartBuf {
+	return &cartBuf{dirty: map[string]cartEntry{}, kick: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}), every: every}
+}
+
+func (b *cartBuf) lock(id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	m := &b.stripes[h.Sum32()%uint32(len(b.stripes))]
+	m.Lock()
+	return m.Unlock
+}
+
+// get returns the buffered version of a cart: found reports whether there
+// is one (data nil then means deleted).
+func (b *cartBuf) get(id string) (data []byte, found bool) {
+	b.mu.Lock()
+	e, ok := b.dirty[id]
+	b.mu.Unlock()
+	return e.data, ok
+}
+
+// put records a cart's new version (nil: deleted) and wakes the flusher.
+func (b *cartBuf) put(id string, data []byte) {
+	b.mu.Lock()
+	b.seq++
+	b.dirty[id] = cartEntry{data: data, seq: b.seq}
+	b.mu.Unlock()
+	select {
+	case b.kick <- struct{}{}:
+	default:
+	}
+}
+
+// run flushes a while after each change until stop is closed; then once
+// more.
+func (s *Store) runCartFlusher() {
+	b := s.carts
+	defer close(b.done)
+	for {
+		select {
+		case <-b.stop:
+			if err := s.flushCarts(); err != nil {
+				s.opts.Logger.Error("write carts on close", "err", err)
+			}
+			return
+		case <-b.kick:
+		}
+		t := time.NewTimer(b.every)
+		select {
+		case <-t.C:
+		case <-b.stop:
+			t.Stop()
+		}
+		if err := s.flushCarts(); err != nil {
+			s.opts.Logger.Error("write carts", "err", err)
+		}
+	}
+}
+
+// flushCarts writes every buffered cart change in one commit.
+func (s *Store) flushCarts() error {
+	b := s.carts
+	b.flushMu.Lock()
+	defer b.flushMu.Unlock()
+	b.mu.Lock()
+	batch := make(map[string]cartEntry, len(b.dirty))
+	for id, e := range b.dirty {
+		batch[id] = e
+	}
+	b.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketCarts)
+		for id, e := range batch {
+			var err error
+			if e.data == nil {
+				err = bk.Delete([]byte(id))
+			} else {
+				err = bk.Put([]byte(id), e.data)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err // kept buffered: the next flush tries again
+	}
+	b.mu.Lock()
+	for id, e := range batch {
+		if cur, ok := b.dirty[id]; ok && cur.seq == e.seq {
+			delete(b.dirty, id)
+		}
+	}
+	b.mu.Unlock()
+	return nil
+}
+
+// clearCartOnCommit drops a cart once tx commits (an order paid for it):
+// in the buffer, so neither a read nor a later flush brings it back.
+func (s *Store) clearCartOnCommit(tx *bolt.Tx, id string) {
+	tx.OnCommit(func() {
+		unlock := s.carts.lock(id)
+		s.carts.put(id, nil)
+		unlock()
+	})
+}

@@ -1,0 +1,155 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+// Buffered carts behave like carts written at once: whatever mix of adds,
+// quantity changes, removals, deletes, flushes and restarts, a read shows
+// the last change, and a cleanly closed store keeps every change.
+func TestCartBufferMatchesModel(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		f := open(t, 0)
+		f.opts.CartFlush = time.Duration(rapid.SampledFrom([]int{1, 5, 3600_000}).Draw(rt, "flush ms")) * time.Millisecond
+		f.s.Close()
+		reopen := func() {
+			s, err := Open(f.path, f.opts)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			f.s = s
+		}
+		reopen()
+		defer func() { f.s.Close() }()
+		skus := []string{"BOEK-001", "MOLEN-1"}
+		model := map[string]map[string]int{} // cart -> sku -> quantity
+		for i, n := 0, rapid.IntRange(1, 40).Draw(rt, "steps"); i < n; i++ {
+			id := rapid.SampledFrom([]string{"c1", "c2", "c3"}).Draw(rt, "cart")
+			sku := rapid.SampledFrom(skus).Draw(rt, "sku")
+			switch rapid.IntRange(0, 5).Draw(rt, "op") {
+			case 0, 1:
+				_, err := f.s.UpdateCart(id, func(c *cart.Cart) error { return cart.Add(c, f.cat, sku, 1, t0) })
+				if err != nil {
+					rt.Fatal(err)
+				}
+				if model[id] == nil {
+					model[id] = map[string]int{}
+				}
+				model[id][sku]++
+			case 2:
+				_, err := f.s.UpdateCart(id, func(c *cart.Cart) error { return cart.Remove(c, sku, t0) })
+				if err == nil {
+					delete(model[id], sku)
+					if model[id] == nil {
+						model[id] = map[string]int{} // an update stores the (empty) cart
+					}
+				}
+			case 3:
+				if err := f.s.DeleteCart(id); err != nil {
+					rt.Fatal(err)
+				}
+				delete(model, id)
+			case 4:
+				if err := f.s.FlushCarts(); err != nil {
+					rt.Fatal(err)
+				}
+			case 5:
+				if err := f.s.Close(); err != nil {
+					rt.Fatal(err)
+				}
+				reopen()
+			}
+			for _, id := range []string{"c1", "c2", "c3"} {
+				c, err := f.s.GetCart(id)
+				want, ok := model[id]
+				if !ok {
+					if !errors.Is(err, ErrNotFound) {
+						rt.Fatalf("step %d: cart %s: %v, %v; want none", i, id, c, err)
+					}
+					continue
+				}
+				if err != nil {
+					rt.Fatalf("step %d: cart %s: %v", i, id, err)
+				}
+				got := map[string]int{}
+				for _, l := range c.Lines {
+					got[l.SKU] = l.Quantity
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					rt.Fatalf("step %d: cart %s has %v, want %v", i, id, got, want)
+				}
+			}
+		}
+	})
+}
+
+// A paid order empties its cart, also while a change of that cart still
+// waits in the buffer: no later flush, read or restart brings it back.
+func TestPaidOrderClearsBufferedCart(t *testing.T) {
+	f := open(t, 0)
+	f.opts.CartFlush = time.Hour // nothing is written but by Close, Flush or a paid order
+	f.s.Close()
+	s, err := Open(f.path, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.s = s
+	if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("cart after the paid order: %+v, %v", c, err)
+	}
+	if err := f.s.FlushCarts(); err != nil {
+		t.Fatal(err)
+	}
+	f.s.Close()
+	if f.s, err = Open(f.path, f.opts); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("cart after restart: %+v, %v", c, err)
+	}
+	f.s.Close()
+}
+
+// Concurrent changes of one cart are serialized: none is lost.
+func TestBufferedCartConcurrentAdds(t *testing.T) {
+	f := open(t, 0)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 5; j++ {
+				if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	c, err := f.s.GetCart("c1")
+	if err != nil || len(c.Lines) != 1 || c.Lines[0].Quantity != 40 {
+		t.Fatalf("cart %+v, %v; want 40 of BOEK-001", c, err)
+	}
+}
