@@ -57,27 +57,6 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 	}()
 }
 
-// recurringOf finds the provider's customers and mandates under the
-// wrappers that count and budget its calls (health.go, providerbudget.go).
-func recurringOf(p payment.Provider) payment.Recurring {
-	for range 4 {
-		if r, ok := p.(payment.Recurring); ok {
-			return r
-		}
-		switch w := p.(type) {
-		case watchedProvider:
-			p = w.Provider
-		case *watchedProvider:
-			p = w.Provider
-		case *budgetProvider:
-			p = w.Provider
-		default:
-			return nil
-		}
-	}
-	return nil
-}
-
 // standingNews brings a payment's news to its standing order (after the
 // order side has seen it, for first payments).
 func (s *Sidecar) standingNews(ctx context.Context, p payment.Payment) {
