@@ -24,11 +24,19 @@ type offsetClock struct{ off atomic.Int64 }
 func (c *offsetClock) now() time.Time { return time.Now().Add(time.Duration(c.off.Load())) }
 
 // back runs fn with the clock d in the past.
-func (c *offsetClock) back(d time.Duration, fn func()) {
-	c.off.Add(-int64(d))
-	defer c.off.Add(int64(d))
+func (c *offsetClock) back(d time.Duration, fn func()) { c.ahead(-d, fn) }
+
+// ahead runs fn with the clock d in the future (a standing order's next
+// delivery weeks away).
+func (c *offsetClock) ahead(d time.Duration, fn func()) {
+	c.off.Add(int64(d))
+	defer c.off.Add(-int64(d))
 	fn()
 }
+
+// sidecarScheduler runs the sidecar's scheduler now (server.RunScheduler),
+// for journeys that moved the clock on; set by openSidecar.
+var sidecarScheduler func(context.Context) int
 
 // openSidecar opens the checkout sidecar in-process in development mode with
 // the built-in local payment provider (no Mollie key). Its handler also serves
@@ -48,5 +56,6 @@ func openSidecar(ctx context.Context, c sidecarConfig, log *slog.Logger) (http.H
 	if err != nil {
 		return nil, nil, err
 	}
+	sidecarScheduler = s.RunScheduler
 	return s.Handler(), func() { s.Close() }, nil
 }

@@ -133,22 +133,9 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		t.Lines = append(t.Lines, tl)
 	}
 
-	var m catalog.ShippingMethod
-	if methodID == "" {
-		ms := cat.MethodsFor(country)
-		if len(ms) == 0 {
-			return Totals{}, fmt.Errorf("shipping to %s: %w", country, ErrNoShipping)
-		}
-		m = ms[0]
-	} else {
-		var ok bool
-		m, ok = cat.Method(methodID)
-		if !ok {
-			return Totals{}, fmt.Errorf("shipping method %q: %w", methodID, ErrShippingMethod)
-		}
-		if !m.Ships(country) {
-			return Totals{}, fmt.Errorf("shipping method %q to %s: %w", methodID, country, ErrNoShipping)
-		}
+	m, err := Method(cat, methodID, country)
+	if err != nil {
+		return Totals{}, err
 	}
 	t.ShippingMethod, t.ShippingName, t.ShippingVATRate = m.ID, m.Name, m.VATRate
 	free := cat.Shipping.FreeFrom
@@ -165,6 +152,26 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 	}
 	t.recompute()
 	return t, nil
+}
+
+// Method is the shipping method methodID, which must deliver to country;
+// empty picks the first method (catalog order) that does.
+func Method(cat *catalog.Catalog, methodID, country string) (catalog.ShippingMethod, error) {
+	if methodID == "" {
+		ms := cat.MethodsFor(country)
+		if len(ms) == 0 {
+			return catalog.ShippingMethod{}, fmt.Errorf("shipping to %s: %w", country, ErrNoShipping)
+		}
+		return ms[0], nil
+	}
+	m, ok := cat.Method(methodID)
+	if !ok {
+		return m, fmt.Errorf("shipping method %q: %w", methodID, ErrShippingMethod)
+	}
+	if !m.Ships(country) {
+		return m, fmt.Errorf("shipping method %q to %s: %w", methodID, country, ErrNoShipping)
+	}
+	return m, nil
 }
 
 // recompute sets VAT and GrandTotal from the available lines, shipping and

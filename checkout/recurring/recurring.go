@@ -413,31 +413,70 @@ func ChangeInterval(s Standing, weeks int, offer Offer, now time.Time, p Policy)
 	return s, nil
 }
 
-// ChangeVariant sets another variant (and its subscription price) from the
-// next charge on. A different price means a new notice for the period.
-func ChangeVariant(s Standing, sku, variant, title string, price money.Amount, now time.Time) (Standing, error) {
+// Pricing is what one delivery costs to the standing order's address,
+// priced like a one-off checkout (checkout/standing.Price): the items
+// incl. the VAT of the country they go to, shipping, the method.
+type Pricing struct {
+	Price           money.Amount
+	Shipping        money.Amount
+	VATRate         int
+	ShippingMethod  string
+	ShippingName    string
+	ShippingVATRate int
+}
+
+// reprice makes pr the price of the next deliveries. A pending price
+// change ends (pr is the catalog's price now). If the next charge's amount
+// changes after its notice went out, a new notice with the new amount goes
+// out first, and the charge is never sooner than a notice period after it:
+// no charge of an amount the customer was not told.
+func reprice(s Standing, pr Pricing, now time.Time, p Policy) Standing {
+	before := s.ChargeFor(s.Period)
+	if s.NoticeSent >= s.Period {
+		before = s.NoticedAmount
+	}
+	s.Price, s.Shipping, s.VATRate = pr.Price, pr.Shipping, pr.VATRate
+	s.ShippingMethod, s.ShippingName, s.ShippingVATRate = pr.ShippingMethod, pr.ShippingName, pr.ShippingVATRate
+	s.NewPrice, s.PriceAt, s.PriceNoticed = 0, time.Time{}, false
+	if s.ChargeFor(s.Period) != before && s.NoticeSent >= s.Period {
+		s.NoticeSent = s.Period - 1
+		if earliest := day(now).AddDate(0, 0, p.norm().NoticeDays); s.NextCharge.Before(earliest) {
+			s.NextCharge = earliest
+		}
+	}
+	return s
+}
+
+// ChangeVariant sets another variant at its price pr (to the standing
+// order's address) from the next charge on. A different amount means a
+// new notice for the period first.
+func ChangeVariant(s Standing, sku, variant, title string, pr Pricing, now time.Time, p Policy) (Standing, error) {
 	if s.State == Canceled || s.Charging != "" {
 		return s, fmt.Errorf("change variant: %w", ErrState)
 	}
-	if price <= 0 {
+	if pr.Price <= 0 {
 		return s, errors.New("change variant: no price")
 	}
-	if price+s.Shipping != s.NoticedAmount && s.NoticeSent >= s.Period {
-		s.NoticeSent = s.Period - 1
-	}
-	s.SKU, s.Variant, s.Title, s.Price, s.NewPrice, s.PriceAt, s.PriceNoticed = sku, variant, title, price, 0, time.Time{}, false
+	s = reprice(s, pr, now, p)
+	s.SKU, s.Variant, s.Title = sku, variant, title
 	s.UpdatedAt = now
 	return s, nil
 }
 
-// ChangeAddress sets where the next deliveries go.
-func ChangeAddress(s Standing, a Address, now time.Time) (Standing, error) {
-	if s.State == Canceled {
+// ChangeAddress sets where the next deliveries go, priced pr there: to
+// another country that is its VAT (OSS) and its shipping. A different
+// amount means a new notice for the period first.
+func ChangeAddress(s Standing, a Address, pr Pricing, now time.Time, p Policy) (Standing, error) {
+	if s.State == Canceled || s.Charging != "" {
 		return s, fmt.Errorf("change address: %w", ErrState)
 	}
 	if a.Name == "" || a.Street == "" || a.PostalCode == "" || a.City == "" || len(a.Country) != 2 {
 		return s, errors.New("change address: name, street, postal code, city and country are required")
 	}
+	if pr.Price <= 0 {
+		return s, errors.New("change address: no price")
+	}
+	s = reprice(s, pr, now, p)
 	s.Address, s.UpdatedAt = a, now
 	return s, nil
 }

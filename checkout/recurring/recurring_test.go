@@ -128,11 +128,51 @@ func TestActions(t *testing.T) {
 	if a := recurring.Next(st, late, p); a.Kind != recurring.None || st.State != recurring.Canceled {
 		t.Fatalf("stopped order: %+v", a)
 	}
-	if _, err := recurring.ChangeAddress(s, recurring.Address{Name: "A"}, t0); err == nil {
+	if _, err := recurring.ChangeAddress(s, recurring.Address{Name: "A"}, recurring.Pricing{Price: 1000}, t0, p); err == nil {
 		t.Fatal("incomplete address accepted")
 	}
 	if err := (recurring.Offer{Intervals: []int{0}}).Check(); err == nil {
 		t.Fatal("interval 0 passes the check")
+	}
+}
+
+// TestAddressChangeAfterNotice: moving to another country the day before
+// an announced charge changes its amount (that country's VAT and
+// shipping): a new notice with the new amount goes out first and the
+// charge waits a notice period; the same amount keeps notice and day.
+func TestAddressChangeAfterNotice(t *testing.T) {
+	p := recurring.DefaultPolicy
+	s := started(t)
+	due := s.NextCharge
+	s = recurring.Noticed(s, 2, 1800, due.AddDate(0, 0, -3))
+	be := recurring.Address{Name: "Anaïs", Street: "Rue 1", PostalCode: "1000", City: "Bruxelles", Country: "BE"}
+	at := due.Add(-20 * time.Hour)
+	moved, err := recurring.ChangeAddress(s, be, recurring.Pricing{Price: 1313, Shipping: 695, VATRate: 6, ShippingMethod: "dhl-eu"}, at, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := recurring.Next(moved, at, p)
+	if a.Kind != recurring.Notice || a.Amount != 1313+695 {
+		t.Fatalf("after the move: %+v, want a notice of 20,08", a)
+	}
+	moved = recurring.Noticed(moved, a.Period, a.Amount, at)
+	if a := recurring.Next(moved, due, p); a.Kind != recurring.None {
+		t.Fatalf("charged on the old day after a new amount: %+v", a)
+	}
+	later := moved.NextCharge
+	if later.Before(at.AddDate(0, 0, 2)) {
+		t.Fatalf("charge %v less than a notice period after the new notice %v", later, at)
+	}
+	if a := recurring.Next(moved, later, p); a.Kind != recurring.Charge || a.Amount != 2008 {
+		t.Fatalf("charge %+v, want 20,08", a)
+	}
+	same, _ := recurring.ChangeAddress(s, be, recurring.Pricing{Price: 1350, Shipping: 450}, at, p)
+	if same.NoticeSent != 2 || !same.NextCharge.Equal(due) {
+		t.Fatalf("same amount re-noticed or moved: %+v", same)
+	}
+	s.Charging = "tr_1"
+	if _, err := recurring.ChangeAddress(s, be, recurring.Pricing{Price: 1313}, at, p); !errors.Is(err, recurring.ErrState) {
+		t.Fatalf("address changed while its charge is under way: %v", err)
 	}
 }
 
@@ -172,9 +212,25 @@ func TestScheduleProperty(t *testing.T) {
 		done := map[int]bool{1: true}
 		priceNoticedAt := map[money.Amount]time.Time{}
 		keys := map[string]bool{}
+		// Prices an address change sets (odd: another country's VAT and
+		// shipping) apply without a price notice, but after a pre-charge
+		// notice; announced prices are even.
+		base := map[money.Amount]bool{1000: true}
+		noticedAt := map[int]time.Time{}
+		renoticed := map[int]bool{} // a new amount after the notice: a new notice, a notice period before the charge
 		steps := rapid.IntRange(1, 60).Draw(rt, "steps")
 		for range steps {
-			switch rapid.IntRange(0, 7).Draw(rt, "op") {
+			switch rapid.IntRange(0, 8).Draw(rt, "op") {
+			case 8:
+				pr := recurring.Pricing{Price: rapid.SampledFrom([]money.Amount{1000, 973, 1011}).Draw(rt, "address price"),
+					Shipping: rapid.SampledFrom([]money.Amount{300, 695}).Draw(rt, "address shipping")}
+				if n, err := recurring.ChangeAddress(s, recurring.Address{Name: "A", Street: "S 1", PostalCode: "1000", City: "B", Country: "BE"}, pr, now, p); err == nil {
+					base[pr.Price] = true
+					if n.NoticeSent < s.NoticeSent {
+						renoticed[n.Period] = true
+					}
+					s = n
+				}
 			case 0:
 				if n, err := recurring.Skip(s, now); err == nil {
 					done[s.Period] = true
@@ -187,7 +243,7 @@ func TestScheduleProperty(t *testing.T) {
 			case 3:
 				s, _ = recurring.ChangeInterval(s, rapid.SampledFrom(offer.Intervals).Draw(rt, "w"), offer, now, p)
 			case 4:
-				s, _ = recurring.AnnouncePrice(s, money.Amount(rapid.IntRange(800, 1400).Draw(rt, "price")), now)
+				s, _ = recurring.AnnouncePrice(s, money.Amount(2*rapid.IntRange(400, 700).Draw(rt, "price")), now)
 			case 5:
 				if rapid.IntRange(0, 9).Draw(rt, "stop") == 0 {
 					s, _ = recurring.Stop(s, now)
@@ -207,6 +263,7 @@ func TestScheduleProperty(t *testing.T) {
 					continue
 				case recurring.Notice:
 					noticed[a.Period] = a.Amount
+					noticedAt[a.Period] = now
 					s = recurring.Noticed(s, a.Period, a.Amount, now)
 					continue
 				case recurring.Charge:
@@ -223,7 +280,10 @@ func TestScheduleProperty(t *testing.T) {
 					if got, ok := noticed[a.Period]; !ok || got != a.Amount {
 						rt.Fatalf("period %d charged %d, announced %d (%v)", a.Period, a.Amount, got, ok)
 					}
-					if item := a.Amount - 300; item != 1000 {
+					if gap := now.Sub(noticedAt[a.Period]); renoticed[a.Period] && gap < time.Duration(p.NoticeDays-1)*24*time.Hour {
+						rt.Fatalf("period %d charged %v after its notice", a.Period, gap)
+					}
+					if item := a.Amount - s.Shipping; !base[item] {
 						at, ok := priceNoticedAt[item]
 						if !ok || now.Sub(at) < time.Duration(p.PriceNoticeDays-1)*24*time.Hour {
 							rt.Fatalf("price %d charged %v after its notice (%v)", item, now.Sub(at), ok)

@@ -326,7 +326,8 @@ type adminOrderPage struct {
 	CanRefund   bool
 	OpenReturns []order.Return
 	ToRefund    []order.Return
-	Mails       mailRowsData // its e-mails that could not be sent (mailfail.go)
+	ToRestock   []order.Return // received, not yet put back in stock (backinstock.go)
+	Mails       mailRowsData   // its e-mails that could not be sent (mailfail.go)
 }
 
 func (s *Sidecar) adminOrderPage(c *gin.Context) {
@@ -352,7 +353,14 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
 	d.CanRefund = o.Refundable() > 0
 	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + "?notice=" + url.QueryEscape("E-mail queued again."), Mails: s.orderMailProblems(o.ID)}
+	restocked, err := s.store.Restocked(o.ID)
+	if err != nil {
+		s.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
+	}
 	for _, r := range o.Returns {
+		if !r.ReceivedAt.IsZero() && err == nil && !restocked[r.Code] {
+			d.ToRestock = append(d.ToRestock, r)
+		}
 		if r.State == order.ReturnRequested {
 			d.OpenReturns = append(d.OpenReturns, r)
 		}
@@ -397,6 +405,17 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	case "return-received":
 		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
+		if err == nil && c.PostForm("restock") == "1" {
+			_, err = s.RestockReturn(id, c.PostForm("code"))
+			notice = "return-restocked"
+		}
+	case "restock":
+		var changed bool
+		changed, err = s.RestockReturn(id, c.PostForm("code"))
+		notice = "restocked"
+		if err == nil && !changed {
+			notice = "restocked-before"
+		}
 	case "refund":
 		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {

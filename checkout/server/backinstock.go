@@ -47,8 +47,20 @@ func (s *Sidecar) adminWaiting(c *gin.Context) {
 	ok(c, http.StatusOK, WaitingList{Waiting: w})
 }
 
+// RestockReturn puts the items of a received return back in stock (once
+// per return) and sends the alerts of what is buyable again: the admin
+// API and the button on the owner's order page.
+func (s *Sidecar) RestockReturn(orderID, code string) (bool, error) {
+	changed, err := s.store.RestockReturn(orderID, code)
+	if err == nil && changed {
+		s.log.Info("return put back in stock", "order", orderID, "return", code)
+		s.backInStock()
+	}
+	return changed, err
+}
+
 func (s *Sidecar) adminRestock(c *gin.Context) {
-	changed, err := s.store.RestockReturn(c.Param("id"), c.Param("code"))
+	changed, err := s.RestockReturn(c.Param("id"), c.Param("code"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		fail(c, http.StatusNotFound, err.Error())
@@ -59,9 +71,6 @@ func (s *Sidecar) adminRestock(c *gin.Context) {
 	case err != nil:
 		s.internal(c, "restock return", err)
 		return
-	}
-	if changed {
-		s.backInStock()
 	}
 	ok(c, http.StatusOK, gin.H{"restocked": changed})
 }

@@ -394,6 +394,8 @@ func ownerError(err error) (int, string) {
 		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, msg
+	case errors.Is(err, store.ErrConflict): // e.g. restocking a return not received yet
+		return http.StatusConflict, msg
 	}
 	return http.StatusBadGateway, msg
 }

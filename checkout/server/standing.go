@@ -34,20 +34,13 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
 		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
-	recurs := rec != nil
-	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		t := time.NewTicker(standingEvery)
 		defer t.Stop()
 		for {
-			s.backInStock() // backinstock.go: alerts whose SKU is back (a new catalog, a restocked return)
-			if recurs {
-				if n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx); n > 0 {
-					s.kickMail()
-				}
-			}
+			s.RunScheduler(ctx)
 			select {
 			case <-ctx.Done():
 				return
@@ -57,25 +50,23 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 	}()
 }
 
-// recurringOf finds the provider's customers and mandates under the
-// wrappers that count and budget its calls (health.go, providerbudget.go).
-func recurringOf(p payment.Provider) payment.Recurring {
-	for range 4 {
-		if r, ok := p.(payment.Recurring); ok {
-			return r
-		}
-		switch w := p.(type) {
-		case watchedProvider:
-			p = w.Provider
-		case *watchedProvider:
-			p = w.Provider
-		case *budgetProvider:
-			p = w.Provider
-		default:
-			return nil
-		}
+// RunScheduler does now what the scheduler does every standingEvery:
+// back-in-stock alerts whose SKU is back (backinstock.go), then the
+// standing orders' price notices, pre-charge notices and charges due at
+// the sidecar's clock, and the charges whose news never came. Returns how
+// many standing order actions it took. The browser journeys call it after
+// moving the clock.
+func (s *Sidecar) RunScheduler(ctx context.Context) int {
+	s.backInStock()
+	if s.standing == nil || s.standing.Recurring == nil {
+		return 0
 	}
-	return nil
+	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
+	n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx)
+	if n > 0 {
+		s.kickMail()
+	}
+	return n
 }
 
 // standingNews brings a payment's news to its standing order (after the

@@ -132,6 +132,9 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if v.NextCharge != "2027-01-26" || len(v.Orders) != 1 || len(v.Skipped) != 1 {
 		t.Fatalf("after the skip: %s", r.body)
 	}
+	if page := sh.req(http.MethodGet, "/standing/"+token, ""); !strings.Contains(page.body, `data-skipped="1"`) {
+		t.Fatal("the standing order's page does not show the skipped delivery")
+	}
 
 	// The next one: notice, charge, order.
 	clock.set(time.Date(2027, 1, 23, 9, 0, 0, 0, time.UTC))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/storefront/storefront/checkout/wire"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/storefront/storefront/checkout/wire"
 
 	"github.com/storefront/storefront/checkout/recurring"
 	"github.com/storefront/storefront/checkout/store"
@@ -82,17 +84,33 @@ func (s *Service) Act(ctx context.Context, token, action string, ch Change, by s
 			if !ok || it.Subscription == nil || (oldOK && old.Product != it.Product) || it.Currency != st.Currency {
 				return st, nil, fmt.Errorf("%s: %w", ch.SKU, ErrNotOffered)
 			}
-			n, err := recurring.ChangeVariant(st, it.SKU, it.Variant, it.Title, it.Subscription.UnitPrice(it)*moneyAmount(st.Quantity), now)
+			t, err := Price(cat, it.SKU, st.Quantity, st.ShippingMethod, st.Address.Country)
+			if err != nil {
+				return st, nil, fmt.Errorf("change variant: %w", err)
+			}
+			n, err := recurring.ChangeVariant(st, it.SKU, it.Variant, it.Title, pricing(t), now, s.Policy)
 			if err == nil {
-				n.VATRate, n.DeliveryClass, n.URL = cat.RateFor(it, st.Address.Country), it.DeliveryClass, it.URL
+				n.DeliveryClass, n.URL = it.DeliveryClass, it.URL
 			}
 			return n, nil, err
 		case ActAddress:
+			// Priced at the new address like a one-off checkout there: its
+			// VAT (OSS) and shipping, by the same method if it goes there,
+			// else the first that does.
 			a := ch.Address
-			if m, ok := cat.Method(st.ShippingMethod); ok && !m.Ships(a.Country) {
-				return st, nil, fmt.Errorf("change address: %s does not deliver to %s", m.Name, a.Country)
+			a.Country = strings.ToUpper(a.Country)
+			method := st.ShippingMethod
+			if m, ok := cat.Method(method); !ok || !m.Ships(a.Country) {
+				method = ""
 			}
-			n, err := recurring.ChangeAddress(st, a, now)
+			t, err := Price(cat, st.SKU, st.Quantity, method, a.Country)
+			if err != nil {
+				return st, nil, fmt.Errorf("change address to %s: %w", a.Country, err)
+			}
+			if t.Currency != st.Currency {
+				return st, nil, fmt.Errorf("change address: %w", ErrNotOffered)
+			}
+			n, err := recurring.ChangeAddress(st, a, pricing(t), now, s.Policy)
 			return n, nil, err
 		}
 		return st, nil, ErrAction

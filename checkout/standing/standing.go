@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/storefront/storefront/checkout/cart"
@@ -98,27 +97,30 @@ func Quote(cat *catalog.Catalog, req Request) (cart.Totals, error) {
 	if req.Quantity < 1 || req.Quantity > 20 {
 		return cart.Totals{}, fmt.Errorf("quantity %d: choose 1 to 20", req.Quantity)
 	}
-	country := strings.ToUpper(req.Address.Country)
-	if country == "" {
-		country = cat.Shop.Country
+	return Price(cat, req.SKU, req.Quantity, req.ShippingMethod, req.Address.Country)
+}
+
+// Price prices one delivery of quantity × sku to country by shipping
+// method methodID (empty: the first that ships there) through the same
+// code as a one-off checkout (cart.ComputeItem): the subscription price is
+// the shop country's price; another EU country under OSS pays its own VAT
+// (data/vat.toml, docs/money.md), and shipping follows its goods. The
+// checkout, every pre-charge notice after a change of variant or address,
+// and the price watch all use it, so a delivery costs the same wherever it
+// is priced.
+func Price(cat *catalog.Catalog, sku string, quantity int, methodID, country string) (cart.Totals, error) {
+	it, ok := cat.Lookup(sku)
+	if !ok || it.Subscription == nil {
+		return cart.Totals{}, fmt.Errorf("%s: %w", sku, ErrNotOffered)
 	}
-	var m catalog.ShippingMethod
-	if req.ShippingMethod == "" {
-		ms := cat.MethodsFor(country)
-		if len(ms) == 0 {
-			return cart.Totals{}, fmt.Errorf("shipping to %s: %w", country, cart.ErrNoShipping)
-		}
-		m = ms[0]
-	} else if m, ok = cat.Method(req.ShippingMethod); !ok || !m.Ships(country) {
-		return cart.Totals{}, fmt.Errorf("shipping method %q to %s: %w", req.ShippingMethod, country, cart.ErrNoShipping)
-	}
-	line := cart.TotalLine{SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image,
-		UnitPrice: it.Subscription.UnitPrice(it), Quantity: req.Quantity, VATRate: cat.RateFor(it, country), DeliveryClass: it.DeliveryClass}
-	ship := m.Price
-	if free := cat.Shipping.FreeFrom; free > 0 && line.UnitPrice*moneyAmount(req.Quantity) >= free {
-		ship = 0
-	}
-	return cart.Delivery(line, cat.Currency, country, m.ID, m.Name, ship, m.VATRate), nil
+	it.Price = it.Subscription.UnitPrice(it)
+	return cart.ComputeItem(cat, it, quantity, methodID, country)
+}
+
+// pricing is what a priced delivery means for a standing order.
+func pricing(t cart.Totals) recurring.Pricing {
+	return recurring.Pricing{Price: t.Subtotal, Shipping: t.Shipping, VATRate: t.Lines[0].VATRate,
+		ShippingMethod: t.ShippingMethod, ShippingName: t.ShippingName, ShippingVATRate: t.ShippingVATRate}
 }
 
 // Begun is what Begin made: the checkout order of the first delivery, its
@@ -343,11 +345,15 @@ func (s *Service) announcePrices(all []recurring.Standing) int {
 		if !ok || it.Subscription == nil || it.Currency != st.Currency {
 			continue
 		}
-		price := it.Subscription.UnitPrice(it) * moneyAmount(st.Quantity)
+		t, err := Price(cat, st.SKU, st.Quantity, st.ShippingMethod, st.Address.Country)
+		if err != nil {
+			continue // its method no longer ships there: the price stays until the customer changes the address
+		}
+		price := t.Subtotal
 		if price == st.Price && st.NewPrice == 0 || price == st.NewPrice {
 			continue
 		}
-		_, err := s.Store.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, err = s.Store.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			next, _ := recurring.AnnouncePrice(st, price, s.now())
 			return next, nil, nil
 		})

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -194,10 +195,6 @@ func (s *Store) RestockReturn(orderID, code string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		key := []byte(orderID + "\x00" + code)
-		if done.Get(key) != nil {
-			return nil
-		}
 		var o order.Order
 		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
 			return err
@@ -210,6 +207,11 @@ func (s *Store) RestockReturn(orderID, code string) (bool, error) {
 		}
 		if ret == nil {
 			return fmt.Errorf("order %s has no return %s: %w", orderID, code, ErrNotFound)
+		}
+		// The return's own code, so "r-1" and "R-1" are one restock.
+		key := restockKey(orderID, ret.Code)
+		if done.Get(key) != nil {
+			return nil
 		}
 		if ret.ReceivedAt.IsZero() {
 			return fmt.Errorf("return %s is not received yet: %w", code, ErrConflict)
@@ -235,4 +237,28 @@ func (s *Store) RestockReturn(orderID, code string) (bool, error) {
 		return false, fmt.Errorf("restock return %s of %s: %w", code, orderID, err)
 	}
 	return changed, nil
+}
+
+func restockKey(orderID, code string) []byte { return []byte(orderID + "\x00" + code) }
+
+// Restocked reports which returns of an order were put back in stock, by
+// return code (the owner's page offers the button for the others).
+func (s *Store) Restocked(orderID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRestocked)
+		if b == nil {
+			return nil
+		}
+		prefix := restockKey(orderID, "")
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			out[string(k[len(prefix):])] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("restocked returns of %s: %w", orderID, err)
+	}
+	return out, nil
 }
