@@ -3,7 +3,8 @@ package e2e
 import "testing"
 
 // TestAccessibility runs axe-core on the main pages a customer passes:
-// home, a category, a product, the cart, the checkout and the order page.
+// home, a category, a product, the cart, the checkout, the test payment
+// page and the order page.
 // Serious and critical violations fail, each with its rule, help and the
 // elements concerned.
 func TestAccessibility(t *testing.T) {
@@ -29,6 +30,7 @@ func TestAccessibility(t *testing.T) {
 	checkAxe(t, tb, "checkout with errors")
 	tb.open("/cart/")
 	checkout(t, tb, validAddress(t))
+	checkAxe(t, tb, "test payment")
 	choose(t, tb, "paid")
 	waitPaid(t, tb)
 	checkAxe(t, tb, "order")

@@ -48,6 +48,9 @@ type Cart struct {
 	Lines     []Line    `json:"lines"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Lang is the language the customer filled the cart in (nl, en; empty:
+	// not said), so its pages speak it without ?lang= (Localize).
+	Lang string `json:"lang,omitempty"`
 }
 
 // Find returns the index of sku's line, or -1.

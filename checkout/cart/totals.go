@@ -37,6 +37,8 @@ type TotalLine struct {
 	// Unavailable is set when the SKU is no longer in the catalog; the line
 	// then counts for nothing and blocks checkout until removed.
 	Unavailable bool `json:"unavailable"`
+	// Thumb is a small photo of the product for the line (catalog.Item).
+	Thumb string `json:"thumb,omitempty"`
 }
 
 // VATLine is the VAT contained in the amounts at one rate.
@@ -121,7 +123,7 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 			return Totals{}, fmt.Errorf("price %s x %d: %w: more than %d", l.SKU, l.Quantity, ErrTooLarge, MaxTotal)
 		}
 		tl := TotalLine{
-			SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image,
+			SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image, Thumb: it.Thumb,
 			UnitPrice: unit, Quantity: l.Quantity, LineTotal: unit * money.Amount(l.Quantity),
 			VATRate: cat.RateFor(it, country), DeliveryClass: it.DeliveryClass,
 		}

@@ -178,6 +178,38 @@ type Item struct {
 	// Subscription: offered on subscription (a standing order), from the
 	// front matter's `subscription: {intervals: [2, 4], price: 13.50}`.
 	Subscription *Subscription `json:"subscription,omitempty"`
+	// The English page's words (sites with an English translation; empty:
+	// the default language's), so an English customer's cart, order and
+	// e-mails say them (Name, VariantName, Link).
+	TitleEN   string `json:"title_en,omitempty"`
+	VariantEN string `json:"variant_en,omitempty"`
+	URLEN     string `json:"url_en,omitempty"`
+	// Thumb is a small photo (160 px WebP) for cart and checkout lines.
+	Thumb string `json:"thumb,omitempty"`
+}
+
+// Name is the product's title in lang (nl or en).
+func (it Item) Name(lang string) string {
+	if lang == "en" && it.TitleEN != "" {
+		return it.TitleEN
+	}
+	return it.Title
+}
+
+// VariantName is the variant's name in lang (nl or en).
+func (it Item) VariantName(lang string) string {
+	if lang == "en" && it.VariantEN != "" {
+		return it.VariantEN
+	}
+	return it.Variant
+}
+
+// Link is the product page in lang (nl or en).
+func (it Item) Link(lang string) string {
+	if lang == "en" && it.URLEN != "" {
+		return it.URLEN
+	}
+	return it.URL
 }
 
 // Subscription is how an item is offered on subscription: every one of

@@ -219,7 +219,7 @@ func TestPackingSlipThankYou(t *testing.T) {
 	var a CheckoutAnswer
 	r.json(t, &a)
 	slip := sh.admin("GET", "/api/admin/orders/"+a.Order.ID+"/packing-slip", "")
-	for _, want := range []string{"Thank you &amp; enjoy!", "Gefeliciteerd, Jan!", "2 ×", "Mok &lt;Brandpunt&gt;", "Packing slip", "@media print"} {
+	for _, want := range []string{"Thank you &amp; enjoy!", "Gefeliciteerd, Jan!", "2 ×", "Mug &lt;Brandpunt&gt;", "Packing slip", "@media print"} {
 		if !strings.Contains(slip.body, want) {
 			t.Errorf("packing slip lacks %q", want)
 		}

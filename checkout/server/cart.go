@@ -88,6 +88,7 @@ func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country string) (CartVie
 	if err != nil {
 		return CartView{}, err
 	}
+	t.Localize(cat, lang)
 	return CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
 		Notices: cartNotices(t, cat, lang)}, nil
 }
@@ -184,7 +185,8 @@ func (s *Sidecar) failCart(c *gin.Context, what string, err error, lang string) 
 
 // addToCart adds qty of sku, checking live stock for tracked items first
 // (a friendly early answer; CreateOrder enforces stock in its transaction).
-func (s *Sidecar) addToCart(id, sku string, qty int) error {
+// lang, when the customer said it, is kept with the cart (cartLang).
+func (s *Sidecar) addToCart(id, sku string, qty int, lang string) error {
 	cat := s.catalog.Current()
 	if ct, err := s.loadCart(id); err == nil {
 		have := 0
@@ -198,6 +200,9 @@ func (s *Sidecar) addToCart(id, sku string, qty int) error {
 		}
 	}
 	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error {
+		if lang != "" {
+			ct.Lang = lang
+		}
 		return cart.Add(ct, cat, sku, qty, s.now())
 	})
 	return err
@@ -235,12 +240,12 @@ func (s *Sidecar) removeFromCart(id, sku string) error {
 
 // answerCart writes the cart as JSON.
 func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
-	lang := s.lang(c)
 	ct, err := s.loadCart(id)
 	if err != nil {
 		s.internal(c, "load cart", err)
 		return
 	}
+	lang := s.cartLang(c, ct)
 	v, err := s.cartView(ct, lang, "", "")
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
@@ -267,12 +272,12 @@ func (s *Sidecar) apiGetCart(c *gin.Context) {
 		s.answerCart(c, http.StatusOK, s.cartID(c))
 		return
 	}
-	lang := s.lang(c)
 	ct, err := s.loadCart(s.cartID(c))
 	if err != nil {
 		s.internal(c, "load cart", err)
 		return
 	}
+	lang := s.cartLang(c, ct)
 	v, err := s.cartView(ct, lang, method, country)
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
@@ -302,8 +307,9 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 	if !decodeJSON(c, &req) {
 		return
 	}
+	said := s.langExplicit(c) // kept with the cart
 	if req.Lang == "nl" || req.Lang == "en" {
-		lang = req.Lang
+		lang, said = req.Lang, req.Lang
 		c.Set("lang", lang)
 	}
 	req.SKU = strings.TrimSpace(req.SKU)
@@ -321,7 +327,7 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 		return
 	}
 	id := s.ensureCartID(c)
-	if err := s.addToCart(id, req.SKU, qty); err != nil {
+	if err := s.addToCart(id, req.SKU, qty, said); err != nil {
 		s.failCart(c, "add to cart", err, lang)
 		return
 	}

@@ -258,6 +258,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable {
 		return nil, "", false, &checkoutError{Err: ErrUnavailable, say: phrase("err.unavailable")}
 	}
+	// The order keeps the customer's words (names in their language).
+	t.Localize(cat, lang)
 	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
 	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
 	defer unlock()
@@ -664,6 +666,8 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	}
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
+	} else if ct, err := s.loadCart(s.cartID(c)); err == nil {
+		lang = s.cartLang(c, ct) // the language the cart was filled in
 	}
 	f.PointsEmail = s.pointsEmail(c)
 	cartID := s.cartID(c)
@@ -723,7 +727,7 @@ func (s *Sidecar) outOfStock(oos *store.OutOfStockError, o *order.Order) *checko
 func (s *Sidecar) stockMsg(oos *store.OutOfStockError, lang string) string {
 	name := oos.SKU
 	if it, ok := s.catalog.Current().Lookup(oos.SKU); ok {
-		name = strings.TrimSpace(it.Title + " " + it.Variant)
+		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
 	}
 	if oos.Available <= 0 {
 		return fmt.Sprintf(tr(lang, "err.sold_out"), name)

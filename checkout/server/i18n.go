@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/words"
 )
@@ -49,6 +50,16 @@ func (s *Sidecar) langOr(c *gin.Context, fallback string) string {
 
 // orderLang is the language of a page about o.
 func (s *Sidecar) orderLang(c *gin.Context, o *order.Order) string { return s.langOr(c, o.Lang) }
+
+// cartLang is the language of a page about the cart ct: the customer's
+// choice, else the language the cart was filled in (kept with it), else
+// the site's default. It is the language of the rest of the request too.
+func (s *Sidecar) cartLang(c *gin.Context, ct *cart.Cart) string {
+	if ct == nil || ct.Lang == "" || s.langExplicit(c) != "" {
+		return s.lang(c)
+	}
+	return s.langOr(c, ct.Lang)
+}
 
 // lang is the language to answer in: the customer's choice, else the site's
 // default language (that of its shell page).

@@ -174,7 +174,7 @@ func TestOutboxPageAndStatic(t *testing.T) {
 	}
 	name := filepath.Base(sh.outboxFiles("confirmation")[0])
 	msg := sh.req("GET", "/outbox/"+name, "")
-	if !strings.Contains(msg.body, "Mok &lt;Brandpunt&gt;") || !strings.Contains(msg.body, "sandbox") {
+	if !strings.Contains(msg.body, "Mug &lt;Brandpunt&gt;") || !strings.Contains(msg.body, "sandbox") {
 		t.Errorf("outbox message page:\n%s", msg.body)
 	}
 	if r := sh.req("GET", "/outbox/..%2Fshop.db", ""); r.StatusCode != 404 {
@@ -209,7 +209,7 @@ func TestPayAgainSoldOut(t *testing.T) {
 		t.Fatalf("second customer: %d %s", r.StatusCode, r.body)
 	}
 	r := sh.form(path(t, back)+"/pay?lang=en", nil)
-	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "Het koffieboek is sold out") || !strings.Contains(r.body, "Pay again") {
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "The coffee book is sold out") || !strings.Contains(r.body, "Pay again") {
 		t.Fatalf("pay again when sold out: %d\n%s", r.StatusCode, r.body)
 	}
 	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "BOEK-001")

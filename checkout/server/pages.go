@@ -55,24 +55,26 @@ var noticeCodes = map[string]string{
 type cartPage struct {
 	Lang    string
 	T       cart.Totals
+	Dates   map[string]string // expected delivery per SKU (lineDates)
 	Notices []string
 	Error   string
 	Home    string
 }
 
 func (s *Sidecar) pageCart(c *gin.Context) {
-	lang := s.lang(c)
 	ct, err := s.loadCart(s.cartID(c))
 	if err != nil {
 		s.internalPage(c, "load cart", err)
 		return
 	}
+	lang := s.cartLang(c, ct)
 	v, err := s.cartView(ct, lang, "", "")
 	if err != nil {
 		s.internalPage(c, "price cart", err)
 		return
 	}
-	d := cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang)}
+	d := cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang),
+		Dates: s.lineDates(v.Totals, s.catalog.Current(), lang)}
 	if code := c.Query("notice"); code != "" {
 		switch key := noticeCodes[code]; key {
 		case "":
@@ -164,7 +166,7 @@ func (s *Sidecar) formAdd(c *gin.Context) {
 		s.backToCart(c, "unknown_sku")
 		return
 	}
-	s.afterCartForm(c, "add to cart", s.addToCart(s.ensureCartID(c), sku, qty), "added")
+	s.afterCartForm(c, "add to cart", s.addToCart(s.ensureCartID(c), sku, qty, s.langExplicit(c)), "added")
 }
 
 func (s *Sidecar) formUpdate(c *gin.Context) {
@@ -214,6 +216,7 @@ type checkoutPage struct {
 	Countries []string
 	Methods   []catalog.ShippingMethod
 	T         cart.Totals
+	Dates     map[string]string // expected delivery per SKU (lineDates)
 	Notices   []string
 	Error     string
 	Key       string
@@ -243,12 +246,12 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 // and points: the one computation behind the page, its "update" step and
 // the quote the page's script asks for (POST /api/checkout/quote).
 func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
-	lang := s.lang(c)
 	cat := s.catalog.Current()
 	ct, err := s.loadCart(s.cartID(c))
 	if err != nil {
 		return checkoutPage{}, "load cart", err
 	}
+	lang := s.cartLang(c, ct)
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
 	}
@@ -270,6 +273,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		}
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
+	t.Localize(cat, lang)
 	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if errs == nil {
 		errs = map[string]string{}
@@ -278,7 +282,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods}
+		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.lineDates(t, cat, lang)}
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
@@ -352,7 +356,8 @@ func (s *Sidecar) pageCheckout(c *gin.Context) {
 }
 
 func (s *Sidecar) formCheckout(c *gin.Context) {
-	lang := s.lang(c)
+	ct, _ := s.loadCart(s.cartID(c))
+	lang := s.cartLang(c, ct)
 	var f checkoutForm
 	if err := c.ShouldBind(&f); err != nil {
 		s.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")

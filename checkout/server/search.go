@@ -89,8 +89,16 @@ func (s *Sidecar) pageSearch(c *gin.Context) {
 	if q != "" {
 		title = q + " · " + title
 	}
-	doc := s.shells.get(lang).render(title, htmlSafe(b.String()))
-	c.Header("X-Robots-Tag", "noindex")
-	c.Header("Cache-Control", "no-store")
+	// The search page itself may be listed by search engines; its result
+	// pages (?q=…) are not (header and meta).
+	var doc []byte
+	if q == "" {
+		doc = s.shells.get(lang).renderIndexable(title, tr(lang, "search.description"), htmlSafe(b.String()))
+		c.Header("Cache-Control", "public, max-age=300")
+	} else {
+		doc = s.shells.get(lang).render(title, htmlSafe(b.String()))
+		c.Header("X-Robots-Tag", "noindex")
+		c.Header("Cache-Control", "no-store")
+	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", doc)
 }

@@ -45,6 +45,18 @@ func TestSearchPage(t *testing.T) {
 			}
 		}
 	}
+	// The search page may be listed, with a description; its results not.
+	for _, c := range []struct {
+		path  string
+		index bool
+	}{{"/search/", true}, {"/search/?lang=en", true}, {"/search/?q=guji", false}, {"/search/?q=guji&lang=en", false}} {
+		r := sh.req(http.MethodGet, c.path, "", "Accept-Language", "-")
+		noindex := strings.Contains(r.Header.Get("X-Robots-Tag"), "noindex") || strings.Contains(r.body, `name="robots" content="noindex"`)
+		desc := strings.Contains(r.body, `<meta name="description" content="`)
+		if noindex == c.index || desc != c.index {
+			t.Errorf("%s: noindex %v, description %v; want indexable %v", c.path, noindex, desc, c.index)
+		}
+	}
 	if r := sh.req(http.MethodGet, "/search?q=guji", ""); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/search/?q=guji" {
 		t.Errorf("/search: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}

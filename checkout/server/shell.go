@@ -58,6 +58,19 @@ func (sh *shell) render(title string, main template.HTML) []byte {
 	return b.Bytes()
 }
 
+// robotsMeta is the shell's "not for search engines" line (home.shell.html):
+// the sidecar's pages are about one customer.
+const robotsMeta = `<meta name="robots" content="noindex">`
+
+// renderIndexable is render for the one sidecar page search engines may
+// list (the empty search page): the shell's robots line becomes the page's
+// description. A shell without that line is rendered as it is.
+func (sh *shell) renderIndexable(title, description string, main template.HTML) []byte {
+	doc := sh.render(title, main)
+	desc := `<meta name="description" content="` + html.EscapeString(description) + `">`
+	return bytes.Replace(doc, []byte(robotsMeta), []byte(desc), 1)
+}
+
 // builtinShell is used when the site has no shell (or it is broken): a plain,
 // readable page so the checkout keeps working.
 func builtinShell(lang string) *shell {

@@ -35,6 +35,7 @@ func (l *Local) Handler() http.Handler {
 // pageText holds the page's words per language.
 type pageText struct {
 	Title, Intro, Amount, Description, Status, Done, Back, NotFound, Forbidden, Refused string
+	Badge, Provider, Choose                                                             string // says it is the test provider
 	Labels                                                                              map[payment.Status]string
 	StatusNames                                                                         map[payment.Status]string
 }
@@ -45,7 +46,7 @@ func textsFor(lang string) pageText {
 	w := words.Section(lang, "pay.")
 	t := pageText{Title: w["title"], Intro: w["intro"], Amount: w["amount"], Description: w["description"],
 		Status: w["status"], Done: w["done"], Back: w["back"], NotFound: w["notfound"], Forbidden: w["forbidden"],
-		Refused: w["refused"], Labels: map[payment.Status]string{}, StatusNames: map[payment.Status]string{}}
+		Refused: w["refused"], Badge: w["badge"], Provider: w["provider"], Choose: w["choose"], Labels: map[payment.Status]string{}, StatusNames: map[payment.Status]string{}}
 	for k, v := range w {
 		if st, ok := strings.CutPrefix(k, "label."); ok {
 			t.Labels[payment.Status(st)] = v

@@ -30,7 +30,8 @@ func TestHostedPageFlow(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("GET %d", code)
 	}
-	for _, want := range []string{"€ 14,50", "Bestelling 1001", `value="paid"`, "Betaald", "Mislukt", "Geannuleerd", "Verlopen", "In behandeling", `<html lang="nl"`} {
+	for _, want := range []string{"€ 14,50", "Bestelling 1001", `value="paid"`, "Betaald", "Mislukt", "Geannuleerd", "Verlopen", "In behandeling", `<html lang="nl"`,
+		"Testmodus", "testbetaalprovider", `class="button button--primary">Betaald`, "<legend>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}

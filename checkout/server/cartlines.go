@@ -1,0 +1,38 @@
+package server
+
+import (
+	"fmt"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+)
+
+// lineDates says, per SKU, when each line of t is expected if ordered now
+// with t's shipping method: the product page's promise (the delivery
+// rules of the catalog, the carrier's recent record included), in words
+// for the cart and checkout pages. Lines the rules do not know get none.
+func (s *Sidecar) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
+	rules, err := s.rules(cat)
+	m, ok := cat.Method(t.ShippingMethod)
+	if err != nil || !ok {
+		return nil
+	}
+	m.TransitDays += s.extraDays(m.ID)
+	key := "line.delivery"
+	if m.Pickup {
+		key = "line.pickup"
+	}
+	now := s.now()
+	out := make(map[string]string, len(t.Lines))
+	for _, l := range t.Lines {
+		if l.Unavailable {
+			continue
+		}
+		w, err := rules.DeliveryWindow(now, l.DeliveryClass, m)
+		if err != nil {
+			continue
+		}
+		out[l.SKU] = fmt.Sprintf(tr(lang, key), windowText(w, lang))
+	}
+	return out
+}
