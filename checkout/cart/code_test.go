@@ -141,3 +141,50 @@ func TestCodeProperty(t *testing.T) {
 		}
 	})
 }
+
+func TestParseCodes(t *testing.T) {
+	zone, _ := time.LoadLocation("Europe/Amsterdam")
+	good := `
+[[code]]
+code = "welkom10"
+percent = 10
+min_order = 25.00
+from = 2026-12-01
+to = 2026-12-31
+categories = ["koffie"]
+max_per_customer = 1
+
+[[code]]
+code = "VIJF"
+amount = 5.00
+max_uses = 100
+`
+	codes, probs := ParseCodes([]byte(good), zone)
+	if len(probs) != 0 || len(codes) != 2 {
+		t.Fatalf("codes %+v problems %+v", codes, probs)
+	}
+	c := codes[0]
+	if c.Code != "WELKOM10" || c.Kind != CodePercent || c.Value != 10 || c.MinOrder != 2500 || c.MaxPerUser != 1 ||
+		!c.From.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, zone)) || !c.To.After(time.Date(2026, 12, 31, 23, 59, 59, 0, zone)) {
+		t.Fatalf("code %+v", c)
+	}
+	if codes[1].Kind != CodeFixed || codes[1].Value != 500 {
+		t.Fatalf("fixed %+v", codes[1])
+	}
+	bad := []struct{ file, field string }{
+		{"[[code]]\ncode = \"X\"\npercent = 10\n", "code[0] (X).code"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 150\n", "code[0] (ABC).percent"},
+		{"[[code]]\ncode = \"ABC\"\n", "code[0] (ABC).kind"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 5\namount = 1.0\n", "code[0] (ABC).percent"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 5\nto = \"31-12-2026\"\n", "code[0] (ABC).to"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 5\nfrom = 2026-12-31\nto = 2026-12-01\n", "code[0] (ABC).to"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 5\nprocent = 5\n", "code.procent"},
+		{"[[code]]\ncode = \"ABC\"\npercent = 5\n[[code]]\ncode = \"abc\"\npercent = 5\n", "code[1] (ABC).code"},
+	}
+	for _, b := range bad {
+		_, probs := ParseCodes([]byte(b.file), zone)
+		if len(probs) == 0 || probs[0].Field != b.field {
+			t.Errorf("%q: problems %+v, want field %s", b.file, probs, b.field)
+		}
+	}
+}
