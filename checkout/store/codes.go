@@ -49,8 +49,9 @@ func usesCode(o *order.Order) bool {
 	return o.DiscountCode != "" && o.State != order.Canceled && o.State != order.PaymentFailed
 }
 
-// countCodeUses counts the orders holding a use of code, and those of email.
-func countCodeUses(tx *bolt.Tx, code, email string) (total, mine int, err error) {
+// countCodeUses counts the orders holding a use of code, and those of
+// email; the order except (if any) does not count.
+func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, err error) {
 	b := tx.Bucket(bucketCodeUses)
 	if b == nil {
 		return 0, 0, nil
@@ -59,8 +60,12 @@ func countCodeUses(tx *bolt.Tx, code, email string) (total, mine int, err error)
 	orders := tx.Bucket(bucketOrders)
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		id := string(k[len(prefix):])
+		if id == except {
+			continue
+		}
 		var o order.Order
-		if err := getJSON(orders, string(k[len(prefix):]), &o); errors.Is(err, ErrNotFound) {
+		if err := getJSON(orders, id, &o); errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
 			return 0, 0, err
@@ -85,7 +90,7 @@ func takeCodeUse(tx *bolt.Tx, o *order.Order, c *cart.Code) error {
 	}
 	email := strings.ToLower(o.Customer.Email)
 	if c != nil && c.Limited() {
-		total, mine, err := countCodeUses(tx, o.DiscountCode, email)
+		total, mine, err := countCodeUses(tx, o.DiscountCode, email, "")
 		if err != nil {
 			return fmt.Errorf("count uses of code %s: %w", o.DiscountCode, err)
 		}
@@ -104,10 +109,10 @@ func takeCodeUse(tx *bolt.Tx, o *order.Order, c *cart.Code) error {
 }
 
 // CodeUses counts the uses of code now held by orders (all addresses), and
-// those of email ("" for none).
-func (s *Store) CodeUses(code, email string) (total, mine int, err error) {
+// those of email ("" for none), leaving out the order except ("" for none).
+func (s *Store) CodeUses(code, email, except string) (total, mine int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		total, mine, err = countCodeUses(tx, cart.NormalizeCode(code), strings.ToLower(email))
+		total, mine, err = countCodeUses(tx, cart.NormalizeCode(code), strings.ToLower(email), except)
 		return err
 	})
 	return total, mine, err

@@ -70,7 +70,7 @@ func TestCodeUsesUnderConcurrency(t *testing.T) {
 					t.Fatalf("%s used the code %d times", e, n)
 				}
 			}
-			if n, _, _ := f.s.CodeUses("herfst", ""); n != 5 {
+			if n, _, _ := f.s.CodeUses("herfst", "", ""); n != 5 {
 				t.Fatalf("CodeUses = %d", n)
 			}
 			// Cancel one; let another's payment expire: two uses free.
@@ -85,7 +85,7 @@ func TestCodeUsesUnderConcurrency(t *testing.T) {
 			if _, _, _, err := f.s.ApplyPayment(p, "test"); err != nil {
 				t.Fatal(err)
 			}
-			if n, _, _ := f.s.CodeUses("HERFST", ""); n != 3 {
+			if n, _, _ := f.s.CodeUses("HERFST", "", ""); n != 3 {
 				t.Fatalf("after a cancel and an expiry CodeUses = %d, want 3", n)
 			}
 			if _, err := place(100, "new@example.nl"); err != nil {
