@@ -52,6 +52,7 @@ Commands for the checkout sidecar:
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
   subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
+  codes          discount codes: list, create, disable, enable (docs/codes.md)
   stats     promises kept per shipping method, repeat customers, reviews, returns
   invoices  export the invoices and credit notes as CSV for the bookkeeper
 
@@ -96,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Stats(rest)
 	case "subscriptions":
 		err = cli.Subscriptions(rest)
+	case "codes":
+		err = cli.Codes(rest)
 	case "invoices":
 		err = cli.Invoices(rest)
 	case "version", "--version", "-version":
@@ -248,6 +251,7 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 				OutboxDir:  filepath.Join(varDir, "outbox"),
 				AdminToken: token,
 				Dev:        true,
+				CodesFile:  filepath.Join(dir, "data", "codes.toml"), // discount codes that live in git
 			}, log)
 		},
 	})
