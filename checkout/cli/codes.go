@@ -85,7 +85,7 @@ func codes(args []string, out io.Writer) error {
 			Products: list(*prods), SKUs: list(*skus), MaxUses: *maxUses, MaxPerCustomer: *perCustomer}
 		for _, a := range []struct {
 			flag, v string
-			to  *int64
+			to      *int64
 		}{{"-amount", *amount, &req.Amount}, {"-min", *minOrder, &req.MinOrder}} {
 			if a.v == "" {
 				continue
