@@ -44,6 +44,7 @@ type Code struct {
 	MaxPerUser int          `json:"max_per_customer,omitempty" toml:"max_per_customer"` // per e-mail address; 0 unlimited
 	Disabled   bool         `json:"disabled,omitempty" toml:"disabled"`
 	Source     string       `json:"source,omitempty" toml:"-"` // "file" (data/codes.toml) or "admin"
+	At         string       `json:"-" toml:"-"`                // where in its file: code[1] (WELKOM10)
 }
 
 // Why a code does not apply; the server says each in the customer's words.

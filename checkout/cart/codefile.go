@@ -68,7 +68,7 @@ func ParseCodes(b []byte, zone *time.Location) ([]Code, []CodeProblem) {
 		}
 		bad := func(field, msg string) { probs = append(probs, CodeProblem{Field: at + "." + field, Message: msg}) }
 		c := Code{Code: NormalizeCode(fc.Code), Categories: fc.Categories, Products: fc.Products, SKUs: fc.SKUs,
-			MaxUses: fc.MaxUses, MaxPerUser: fc.MaxPerCustomer, Disabled: fc.Disabled, Source: "file"}
+			MaxUses: fc.MaxUses, MaxPerUser: fc.MaxPerCustomer, Disabled: fc.Disabled, Source: "file", At: at}
 		switch {
 		case fc.Percent != nil && fc.Amount != nil:
 			bad("percent", "give percent or amount, not both")

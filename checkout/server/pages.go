@@ -344,6 +344,9 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	f.clean()
+	if f.Lang == "en" || f.Lang == "nl" {
+		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
+	}
 	f.PointsEmail = s.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
