@@ -50,6 +50,10 @@ type Site struct {
 	// content (nil when there is none).
 	CodesFile string
 	CodesData []byte
+	// The price history behind "was" prices (wasprice.go).
+	HasPriceHistory bool
+	PriceHistory    []PriceChange
+	PriceHistoryErr error
 }
 
 // Page is one content file.
