@@ -16,6 +16,12 @@
   /* ---------- product page: variants ---------- */
   function initVariants(form) {
     var amount = $("[data-price-display] .price__amount");
+    var was = $("[data-price-display] [data-was]"), wasAmount = $("[data-was-amount]");
+    function showWas(r) { // a "was" price follows the chosen variant (docs/codes.md)
+      if (!was || !wasAmount) return;
+      wasAmount.textContent = r.dataset.wasText || "";
+      was.hidden = !r.dataset.wasText;
+    }
     function specs(sku) { // the chosen variant's specs only
       $$("[data-variant-specs]").forEach(function (tb) {
         tb.hidden = tb.dataset.variantSpecs !== sku;
@@ -25,7 +31,7 @@
     $$('input[type="radio"][name="sku"]', form).forEach(function (r) {
       r.addEventListener("change", function () {
         if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
-        if (r.checked) specs(r.value);
+        if (r.checked) { specs(r.value); showWas(r); }
       });
       if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
       if (r.checked) specs(r.value);
