@@ -6,9 +6,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/invoice"
@@ -281,4 +284,106 @@ func TestAdminCodesPage(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "code:") {
 		t.Fatalf("bad code: %d", r.StatusCode)
 	}
+}
+
+// TestCodeRefundProperty: random carts with a random code, paid, then
+// refunded line by line in random order and amounts through the owner's
+// API. Each refund gives back what the units cost after the code (the
+// code's discount is taken back only from the lines it was for), the
+// refunds together never pass what was paid for the goods, and refunding
+// everything gives back exactly that; each credit note's VAT split adds up
+// to its refund.
+func TestCodeRefundProperty(t *testing.T) {
+	boundRapid(10)
+	clk := &testClock{t: time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withClock(clk), withCatalog(t, moneyCatalog))
+	codes := []string{"ALLES15", "VIJF", "KOFFIE25", "MOKHALF"}
+	for _, body := range []string{`{"code":"ALLES15","percent":15}`, `{"code":"VIJF","amount":500}`,
+		`{"code":"KOFFIE25","percent":25,"categories":["koffie"]}`, `{"code":"MOKHALF","percent":50,"skus":["MOK-001"]}`} {
+		sh.makeCode(body)
+	}
+	n := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		n++
+		jar, _ := newJar()
+		sh.jar, sh.client.Jar = jar, jar
+		qty := map[string]int{}
+		for _, sku := range []string{"KOF-GUJI-250-BO", "BOEK-001", "MOK-001"} {
+			if q := rapid.IntRange(0, 3).Draw(rt, sku); q > 0 {
+				sh.addToCart(sku, q)
+				qty[sku] = q
+			}
+		}
+		if len(qty) == 0 {
+			sh.addToCart("MOK-001", 1)
+			qty["MOK-001"] = 1
+		}
+		code := rapid.SampledFrom(codes).Draw(rt, "code")
+		body := strings.TrimSuffix(validCheckout, "}") + `,"code":"` + code + `"}`
+		r := sh.req(http.MethodPost, "/api/checkout", body, "Idempotency-Key", fmt.Sprintf("refund-%d", n))
+		if r.StatusCode == http.StatusUnprocessableEntity {
+			return // not for this cart
+		}
+		if r.StatusCode != http.StatusCreated {
+			rt.Fatalf("checkout: %d %s", r.StatusCode, r.body)
+		}
+		var a CheckoutAnswer
+		r.json(t, &a)
+		sh.choose(a.CheckoutURL, "paid")
+		sh.req(http.MethodGet, "/api/orders/"+orderToken(t, a.OrderURL), "")
+		o, err := sh.sc.store.GetOrder(a.Order.ID)
+		if err != nil || o.State != order.Paid {
+			rt.Fatalf("order %v %v", o, err)
+		}
+		goodsPaid := o.Total() - o.Totals.Shipping
+		var refunded money.Amount
+		for len(qty) > 0 {
+			skus := make([]string, 0, len(qty))
+			for s := range qty {
+				skus = append(skus, s)
+			}
+			sort.Strings(skus)
+			sku := rapid.SampledFrom(skus).Draw(rt, "refund sku")
+			q := rapid.IntRange(1, qty[sku]).Draw(rt, "refund qty")
+			want := o.Totals.PaidFor(map[string]money.Amount{sku: o.Lines[lineOf(o, sku)].UnitPrice * money.Amount(q)})
+			clk.Add(3 * time.Minute) // not a double click of the refund before
+			rr := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/refund", fmt.Sprintf(`{"lines":[{"sku":%q,"quantity":%d}]}`, sku, q))
+			if rr.StatusCode/100 != 2 {
+				rt.Fatalf("refund %d × %s: %d %s", q, sku, rr.StatusCode, rr.body)
+			}
+			cur, _ := sh.sc.store.GetOrder(o.ID)
+			last := cur.Refunds[len(cur.Refunds)-1]
+			if last.Amount != want {
+				rt.Fatalf("refund of %d × %s: %d, want %d (code %s)", q, sku, last.Amount, want, code)
+			}
+			var split money.Amount
+			for _, v := range invoice.SplitRefund(cur, last) {
+				split += v
+			}
+			if split != last.Amount {
+				rt.Fatalf("credit note split adds up to %d, refund %d", split, last.Amount)
+			}
+			refunded += last.Amount
+			if refunded > goodsPaid {
+				rt.Fatalf("refunded %d of goods paid %d", refunded, goodsPaid)
+			}
+			if qty[sku] -= q; qty[sku] == 0 {
+				delete(qty, sku)
+			}
+		}
+		// Everything back: what the goods cost, less the rounding (at most
+		// a cent or two per line and refund, never more than was paid).
+		if refunded < goodsPaid-money.Amount(2*len(o.Lines)) {
+			rt.Fatalf("all units refunded: %d of goods paid %d", refunded, goodsPaid)
+		}
+	})
+}
+
+func lineOf(o *order.Order, sku string) int {
+	for i, l := range o.Lines {
+		if l.SKU == sku {
+			return i
+		}
+	}
+	return -1
 }
