@@ -73,6 +73,8 @@ func Check(s *Site) []Finding {
 	out = append(out, checkLinks(s)...)
 	out = append(out, checkTerms(s)...)
 	out = append(out, checkVAT(s)...)
+	out = append(out, checkCodes(s)...)
+	out = append(out, checkWasPrices(s)...)
 	out = append(out, checkEditor(s)...)
 	out = append(out, checkLegal(s)...)
 	return out

@@ -107,6 +107,13 @@ func TestCheckFixtures(t *testing.T) {
 		// Issue 13: the terms page in each language, KvK and VAT number set.
 		{"missing-conditions", []want{{Error, "content/algemene-voorwaarden.en.md", ""}}, "terms and conditions"},
 		{"no-kvk", []want{{Error, "data/shop.toml", "kvk"}, {Error, "data/shop.toml", "vat_id"}}, "KvK"},
+		// Issue 15: discount codes that live in git, named by code and field.
+		// The EU rule: a "was" price is the lowest price of the 30 days
+		// before the reduction, and the price history must show it.
+		{"was-no-history", []want{{Error, v60, "was"}}, "shop prices record"},
+		{"was-not-lowest", []want{{Error, v60, "was"}}, "€ 22,50"},
+		{"was-backed", nil, ""},
+		{"bad-codes", []want{{Error, "data/codes.toml", "code[0] (HERFST).percent"}, {Error, "data/codes.toml", "code[1] (THEE10).categories"}}, "1 to 100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

@@ -42,6 +42,12 @@ func Load(dir string) (*Site, error) {
 	if err := s.loadVAT(dir); err != nil {
 		return nil, err
 	}
+	if err := s.loadCodes(dir); err != nil {
+		return nil, err
+	}
+	if err := s.loadPriceHistory(dir); err != nil {
+		return nil, err
+	}
 	if del, err := readData(dir, "delivery"); err != nil {
 		return nil, err
 	} else if del != nil {

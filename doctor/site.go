@@ -46,6 +46,14 @@ type Site struct {
 	// theme, with i18n keys resolved in every language), whitespace
 	// normalised: text `shop new` writes for the editor to replace.
 	Instructions []string
+	// Discount codes that live in git (codes.go): data/codes.toml's path and
+	// content (nil when there is none).
+	CodesFile string
+	CodesData []byte
+	// The price history behind "was" prices (wasprice.go).
+	HasPriceHistory bool
+	PriceHistory    []PriceChange
+	PriceHistoryErr error
 }
 
 // Page is one content file.

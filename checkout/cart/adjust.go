@@ -32,6 +32,17 @@ func ApplyDiscount(t *Totals, kind, label string, amount money.Amount) error {
 	if amount <= 0 {
 		return nil
 	}
+	by := t.GoodsVAT() // what is left of the goods at each rate (after a code)
+	for _, a := range t.Adjustments {
+		by[a.VATRate] += a.Amount
+	}
+	return applyDiscountOn(t, kind, label, amount, by, nil)
+}
+
+// applyDiscountOn is ApplyDiscount over the goods by (incl. VAT per rate):
+// all goods for points, the goods a code is for (skus names them, kept on
+// the adjustment so a refund knows which lines carried it).
+func applyDiscountOn(t *Totals, kind, label string, amount money.Amount, by map[int]money.Amount, skus []string) error {
 	goods := t.Subtotal
 	for _, a := range t.Adjustments {
 		goods += a.Amount
@@ -39,20 +50,24 @@ func ApplyDiscount(t *Totals, kind, label string, amount money.Amount) error {
 	if amount >= goods {
 		return fmt.Errorf("%w: %d off goods of %d", ErrDiscount, amount, goods)
 	}
-	by := t.GoodsVAT()
+	var base money.Amount
 	rates := make([]int, 0, len(by))
 	for r, v := range by {
 		if v > 0 {
 			rates = append(rates, r)
+			base += v
 		}
+	}
+	if base <= 0 {
+		return fmt.Errorf("%w: no goods to take %d off", ErrDiscount, amount)
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(rates))) // largest rate first
 	split := make([]Adjustment, 0, len(rates))
 	var given money.Amount
 	for _, r := range rates {
-		part := money.Amount(int64(amount) * int64(by[r]) / int64(t.Subtotal)) // rounded down
+		part := money.Amount(int64(amount) * int64(by[r]) / int64(base)) // rounded down
 		given += part
-		split = append(split, Adjustment{Kind: kind, Label: label, Amount: -part, VATRate: r})
+		split = append(split, Adjustment{Kind: kind, Label: label, Amount: -part, VATRate: r, SKUs: skus})
 	}
 	split[0].Amount -= amount - given // the rounding remainder (a few cents at most)
 	split = slices.DeleteFunc(split, func(a Adjustment) bool { return a.Amount == 0 })
@@ -86,4 +101,51 @@ func (t Totals) PaidShare(a money.Amount) money.Amount {
 		return a
 	}
 	return money.Amount(int64(a) * int64(t.Subtotal-off) / int64(t.Subtotal))
+}
+
+// PaidFor is what goods worth parts (SKU → amount at the prices on the
+// lines, units being refunded) cost the customer after the discounts: less
+// each code's share of the lines it was for (its amount at a rate in
+// proportion to the goods it was for at that rate, rounded up), then less
+// the share of the discounts on the whole order (points, taken off what
+// the code left) as PaidShare does, rounded down. A partial refund thus
+// takes back a code's discount from the lines that carried it and no more;
+// parts adding up to the whole order never come to more than was paid.
+func (t Totals) PaidFor(parts map[string]money.Amount) money.Amount {
+	rate := map[string]int{}
+	for _, l := range t.Lines {
+		rate[l.SKU] = l.VATRate
+	}
+	var whole, codeOff, allCodeOff, rest money.Amount
+	for _, a := range parts {
+		whole += a
+	}
+	for _, adj := range t.Adjustments {
+		if len(adj.SKUs) == 0 {
+			rest -= adj.Amount
+			continue
+		}
+		allCodeOff -= adj.Amount
+		var base, part int64
+		for _, l := range t.Lines {
+			if !l.Unavailable && l.VATRate == adj.VATRate && slices.Contains(adj.SKUs, l.SKU) {
+				base += int64(l.LineTotal)
+			}
+		}
+		for sku, a := range parts {
+			if rate[sku] == adj.VATRate && slices.Contains(adj.SKUs, sku) {
+				part += int64(a)
+			}
+		}
+		if base > 0 && part > 0 {
+			off := -int64(adj.Amount)
+			codeOff += money.Amount((off*part + base - 1) / base)
+		}
+	}
+	left := max(0, whole-codeOff)
+	goods := t.Subtotal - allCodeOff // what the code left of the goods
+	if rest <= 0 || goods <= 0 {
+		return left
+	}
+	return max(0, money.Amount(int64(left)*int64(goods-rest)/int64(goods)))
 }

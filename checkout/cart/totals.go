@@ -48,14 +48,16 @@ type VATLine struct {
 	VAT  money.Amount `json:"vat"`
 }
 
-// Adjustment is a future discount or credit line (loyalty points, vouchers).
-// None exist yet; Totals returns none. Amount is negative for a discount and
-// includes VAT at VATRate.
+// Adjustment is a discount line (loyalty points, a discount code), one per
+// VAT rate. Amount is negative for a discount and includes VAT at VATRate.
+// SKUs, when set, are the lines the discount was for (a code for some
+// products): a refund takes it back from those lines only (PaidFor).
 type Adjustment struct {
 	Kind    string       `json:"kind"`
 	Label   string       `json:"label"`
 	Amount  money.Amount `json:"amount"`
 	VATRate int          `json:"vat_rate"`
+	SKUs    []string     `json:"skus,omitempty"`
 }
 
 // Totals is what the customer pays, computed from the catalog only.

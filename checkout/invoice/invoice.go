@@ -203,7 +203,8 @@ func reason(w map[string]string, r string) string {
 }
 
 // SplitRefund is the refund's amount per VAT rate of the order, adding up
-// to the refund exactly: each refunded item at its line's rate, refunded
+// to the refund exactly: each refunded item at its line's rate (what it
+// cost after a discount code and points, cart.PaidFor), refunded
 // shipping over the rates the shipping was split over, and what is left
 // (a refund by amount, a discount not given back) in proportion to the
 // invoice's amounts per rate.
@@ -215,8 +216,11 @@ func SplitRefund(o *order.Order, r order.Refund) map[int]money.Amount {
 	}
 	var items money.Amount
 	for _, l := range r.Lines {
-		out[rates[l.SKU]] += l.Total()
-		items += l.Total()
+		// What the line cost after its discounts (a code for it, points):
+		// a discount not given back stays at the line's own rate.
+		paid := o.Totals.PaidFor(map[string]money.Amount{l.SKU: l.Total()})
+		out[rates[l.SKU]] += paid
+		items += paid
 	}
 	if r.Shipping != 0 {
 		by := map[int]money.Amount{}

@@ -191,9 +191,13 @@ type Order struct {
 	Refunds  []Refund `json:"refunds,omitempty"`
 	// Loyalty points (checkout/loyalty) and the promise's lengthening
 	// (checkout/promise), frozen when the order is placed or paid.
-	PointsRedeemed   int `json:"points_redeemed,omitempty"`    // spent at checkout (the "points" adjustment)
-	PointsToEarn     int `json:"points_to_earn,omitempty"`     // credited on delivery
-	PromiseExtraDays int `json:"promise_extra_days,omitempty"` // extra transit days in PromisedBy
+	PointsRedeemed int `json:"points_redeemed,omitempty"` // spent at checkout (the "points" adjustment)
+	PointsToEarn   int `json:"points_to_earn,omitempty"`  // credited on delivery
+	// DiscountCode is the code the customer entered (normalised; the "code"
+	// adjustment in Totals is what it took off). The store counts its use
+	// with the order; a canceled order or one whose payment failed frees it.
+	DiscountCode     string `json:"discount_code,omitempty"`
+	PromiseExtraDays int    `json:"promise_extra_days,omitempty"` // extra transit days in PromisedBy
 	// The invoice (checkout/invoice): its number in the shop's unbroken
 	// yearly sequence (2026-00001) and date, set by the store in the same
 	// transaction that marks the order paid. Never changed or freed after.

@@ -186,10 +186,7 @@ func (a Amount) Total() money.Amount { return a.Items + a.Shipping }
 // still refundable; shipping gives way first.
 func (p Policy) ForLines(o *order.Order, lines []order.ReturnLine, allBack bool) Amount {
 	var a Amount
-	for _, l := range lines {
-		a.Items += l.Total()
-	}
-	a.Items = o.Totals.PaidShare(a.Items) // less when points paid part (docs/loyalty-and-promises.md)
+	a.Items = PaidFor(o, lines) // less when points or a code paid part (docs/money.md)
 	ship := max(0, o.Totals.Shipping-o.ShippingRefunded())
 	switch p.RefundShipping {
 	case ShippingAlways:
@@ -241,4 +238,14 @@ func capAmount(a Amount, left money.Amount) Amount {
 		return Amount{Items: left}
 	}
 	return Amount{Items: a.Items, Shipping: left - a.Items}
+}
+
+// PaidFor is what the units of lines cost the customer: their price less
+// their share of the points and of a discount code for them (cart.PaidFor).
+func PaidFor(o *order.Order, lines []order.ReturnLine) money.Amount {
+	parts := map[string]money.Amount{}
+	for _, l := range lines {
+		parts[l.SKU] += l.Total()
+	}
+	return o.Totals.PaidFor(parts)
 }

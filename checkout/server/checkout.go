@@ -52,6 +52,11 @@ type checkoutForm struct {
 	Points      int    `json:"points" form:"points"`
 	PointsShown string `json:"-" form:"points_shown"`
 	PointsEmail string `json:"-" form:"-"` // proven by the points link cookie, set by the handler
+	// Code is the discount code the customer typed (codes.go); the shop
+	// never fills one in. Client is who is asking (clientKey), set by the
+	// handler: failed codes are limited per client.
+	Code   string `json:"code" form:"code"`
+	Client string `json:"-" form:"-"`
 	// ExpectedTotal is the total (minor units) the customer saw: when the
 	// total computed now differs, no order and no payment (409). Optional
 	// in the JSON API; the checkout page always sends it (shown_total).
@@ -70,6 +75,7 @@ func (f *checkoutForm) clean() {
 	f.Country = strings.ToUpper(f.Country)
 	f.Email = strings.ToLower(f.Email)
 	f.GiftNote = cleanGiftNote(f.GiftNote)
+	f.Code = cart.NormalizeCode(f.Code)
 }
 
 var postalCodes = map[string]*regexp.Regexp{
@@ -170,6 +176,9 @@ func (f checkoutForm) hash(cartID string) string {
 	if f.UsePoints {
 		fmt.Fprintf(h, "points:%d", f.Points)
 	}
+	if f.Code != "" {
+		fmt.Fprintf(h, "code:%s", f.Code)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -260,7 +269,15 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
+	s.reverseCharge(&t, f)                            // invoices.go: before any discount
+	code, cerr := s.checkoutCode(&t, f, cartID, lang) // codes.go: before points
+	if cerr != nil {
+		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		return nil, "", false, cerr
+	}
 	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
@@ -301,6 +318,9 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	o.GiftNote = f.GiftNote
 	setPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
+	if code != nil {
+		o.DiscountCode = code.Code
+	}
 	// One cart, one order awaiting payment: a resubmit (a new form key after
 	// the back button) gets the cart's open order when nothing changed, and
 	// otherwise replaces it, so the customer never has two payments to pay.
@@ -326,7 +346,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}
 		return false
 	}
-	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat}, keep)
+	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat, Code: code}, keep)
 	if canceled != nil {
 		// Whether or not the new order could be stored, the earlier
 		// payment is canceled at the provider: its order says so.
@@ -341,6 +361,10 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
 		return nil, "", false, s.outOfStock(oos, nil)
+	case errors.Is(err, cart.ErrCodeUsedUp):
+		// The last use went to another checkout meanwhile (store/codes.go).
+		say := func(lang string) string { return s.codeWords(*code, t, err, lang) }
+		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
 		return nil, "", false, s.internalErr(lang, "create order", err)
 	}
@@ -376,7 +400,7 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 // prices, customer, shipping, note and points.
 func sameContent(prev, next *order.Order) bool {
 	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
-		prev.PointsRedeemed != next.PointsRedeemed || prev.Total() != next.Total() || prev.Currency != next.Currency ||
+		prev.PointsRedeemed != next.PointsRedeemed || prev.DiscountCode != next.DiscountCode || prev.Total() != next.Total() || prev.Currency != next.Currency ||
 		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] {
 		return false
 	}
@@ -670,6 +694,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 		lang = s.cartLang(c, ct) // the language the cart was filled in
 	}
 	f.PointsEmail = s.pointsEmail(c)
+	f.Client = s.clientKey(c.Request)
 	cartID := s.cartID(c)
 	if cartID == "" {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))

@@ -34,5 +34,7 @@ var (
 	ErrPaymentKept      = errors.New("the cart's earlier order keeps a payment that can still be paid")
 	ErrEarlierPaid      = errors.New("the cart's earlier order was paid")
 	ErrProvider         = errors.New("payment provider failed")
+	ErrCodeRefused      = errors.New("discount code does not apply")
+	ErrCodeTries        = errors.New("too many discount codes tried")
 	ErrInternal         = errors.New("internal error")
 )

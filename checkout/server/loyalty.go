@@ -82,7 +82,7 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 			unlock()
 			return 0, 0, func() {}, s.internalErr(lang, "points account", err)
 		}
-		goods := t.Subtotal - t.Discount(adjPoints)
+		goods := t.Subtotal - t.Discount(adjPoints) - t.Discount(cart.KindCode) // what a code left
 		var discount money.Amount
 		spent, discount = rule.Redeem(acc.Balance, goods, f.Points)
 		if spent > 0 {
@@ -130,7 +130,7 @@ func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, er
 	}
 	off.Email, off.Balance, off.Min = email, acc.Balance, rule.MinRedeem
 	off.Worth = money.Display(rule.Value(acc.Balance), t.Currency, lang)
-	p, d := rule.Redeem(acc.Balance, t.Subtotal, f.Points)
+	p, d := rule.Redeem(acc.Balance, t.Subtotal-t.Discount(cart.KindCode), f.Points)
 	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
 	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
 		if cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), d) == nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/invoice"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 )
@@ -62,7 +63,8 @@ type destination struct{ method, country string }
 // customer and the owner see of one order is one amount: cart quote =
 // checkout page (total and pay button) = script quote = amount asked by the
 // provider = stored order = order page and JSON = confirmation e-mail =
-// packing slip = what the owner may refund. The VAT lines add up to the VAT
+// packing slip = invoice = what the owner may refund, with or without a
+// discount code the customer typed. The VAT lines add up to the VAT
 // total and follow the rules: each line the rate of its country and class,
 // shipping split over the goods' rates only.
 func TestMoneyPathProperty(t *testing.T) {
@@ -80,7 +82,13 @@ func TestMoneyPathProperty(t *testing.T) {
 			dests = append(dests, destination{m.ID, co})
 		}
 	}
-	redeemed, changedPrices := 0, 0 // the paths less taken must be taken
+	// Codes the owner made (codes.go): for everything, a fixed amount, one
+	// category, one SKU with a minimum; the customer types one or none.
+	for _, body := range []string{`{"code":"ALLES10","percent":10}`, `{"code":"VIJF","amount":500}`,
+		`{"code":"KOFFIE25","percent":25,"categories":["koffie"]}`, `{"code":"MOKHALF","percent":50,"skus":["MOK-001"],"min_order":2000}`} {
+		sh.makeCode(body)
+	}
+	redeemed, changedPrices, coded := 0, 0, 0 // the paths less taken must be taken
 	rapid.Check(t, func(rt *rapid.T) {
 		jar, _ := cookiejar.New(nil)
 		sh.client.Jar = jar // a new customer, a new cart
@@ -96,6 +104,10 @@ func TestMoneyPathProperty(t *testing.T) {
 		}
 		d := rapid.SampledFrom(dests).Draw(rt, "destination")
 		usePoints := rapid.Bool().Draw(rt, "use points")
+		code := rapid.SampledFrom([]string{"", "alles10", "VIJF", "Koffie25", "MOKHALF"}).Draw(rt, "code")
+		if code != "" && quote(t, sh, d, lang, false, code).CodeError != "" {
+			code = "" // not for this cart: the customer takes it out again
+		}
 		if usePoints {
 			sh.req(http.MethodGet, linkPath+"?lang="+lang, "") // this browser proves the address
 		}
@@ -115,6 +127,9 @@ func TestMoneyPathProperty(t *testing.T) {
 			f.Set("use_points", "1")
 			f.Set("points", "100")
 		}
+		if code != "" {
+			f.Set("code", code)
+		}
 		f.Set("idempotency_key", key)
 		f.Set("update", "1")
 		page := sh.form("/checkout/", f)
@@ -123,8 +138,11 @@ func TestMoneyPathProperty(t *testing.T) {
 		}
 		shown, shownFor, key := checkoutFields(t, page.body)
 		// The quote the page's script shows (with the points box as ticked).
-		q := quote(t, sh, d, lang, usePoints)
-		discount := q.Totals.Discount(adjPoints)
+		q := quote(t, sh, d, lang, usePoints, code)
+		discount := q.Totals.Discount(adjPoints) + q.Totals.Discount(cart.KindCode)
+		if (code != "") != (q.Totals.Discount(cart.KindCode) > 0) || q.CodeError != "" {
+			rt.Fatalf("code %q: discount %d, error %q", code, q.Totals.Discount(cart.KindCode), q.CodeError)
+		}
 		if shownFor != d.method+"|"+d.country || shown != amountText(cv.GrandTotal-discount) {
 			rt.Fatalf("page shows %s for %s; cart quote %d less points %d for %v", shown, shownFor, cv.GrandTotal, discount, d)
 		}
@@ -132,7 +150,7 @@ func TestMoneyPathProperty(t *testing.T) {
 		if amountText(q.Total) != shown || !strings.Contains(q.PayText, display(shown, lang)) {
 			rt.Fatalf("script quote %d (%q), page %s", q.Total, q.PayText, shown)
 		}
-		if discount > 0 != (pointsShownRe.FindStringSubmatch(page.body) != nil && pointsShownRe.FindStringSubmatch(page.body)[1] == "1") {
+		if q.Totals.Discount(adjPoints) > 0 != (pointsShownRe.FindStringSubmatch(page.body) != nil && pointsShownRe.FindStringSubmatch(page.body)[1] == "1") {
 			rt.Fatalf("quote takes %d off for points; the page's points_shown says otherwise", discount)
 		}
 		setPointsShown(f, page.body)
@@ -157,8 +175,8 @@ func TestMoneyPathProperty(t *testing.T) {
 			newShown, _, newKey := checkoutFields(t, r.body)
 			var cv2 CartView
 			sh.req(http.MethodGet, "/api/cart?country="+d.country+"&shipping_method="+d.method, "").json(t, &cv2)
-			q2 := quote(t, sh, d, lang, usePoints)
-			if newShown != amountText(cv2.GrandTotal-q2.Totals.Discount(adjPoints)) || newShown != amountText(q2.Total) {
+			q2 := quote(t, sh, d, lang, usePoints, code)
+			if newShown != amountText(cv2.GrandTotal-q2.Totals.Discount(adjPoints)-q2.Totals.Discount(cart.KindCode)) || newShown != amountText(q2.Total) {
 				rt.Fatalf("page after the change shows %s, cart quote %d, script quote %d", newShown, cv2.GrandTotal, q2.Total)
 			}
 			checkPageTotal(rt, r.body, newShown, lang)
@@ -197,6 +215,15 @@ func TestMoneyPathProperty(t *testing.T) {
 		if changed {
 			changedPrices++
 		}
+		if (o.DiscountCode != "") != (code != "") || o.DiscountCode != cart.NormalizeCode(code) {
+			rt.Fatalf("order %s has code %q; the customer typed %q", o.ID, o.DiscountCode, code)
+		}
+		if code != "" {
+			coded++
+		}
+		if doc, err := invoice.FromOrder(o, cat.Shop); err != nil || amountText(doc.Total) != shown {
+			rt.Fatalf("invoice of %s: %v, total %v; shown %s", o.ID, err, doc, shown)
+		}
 		if (o.PointsRedeemed > 0) != (f.Get("points_shown") == "1") {
 			rt.Fatalf("order %s redeemed %d points; the page showed points_shown=%s", o.ID, o.PointsRedeemed, f.Get("points_shown"))
 		}
@@ -219,17 +246,17 @@ func TestMoneyPathProperty(t *testing.T) {
 			rt.Fatalf("refund ceiling: paid %d refundable %d, shown %s", as.Paid, as.Refundable, shown)
 		}
 	})
-	t.Logf("%d cases paid with points, %d met a price change", redeemed, changedPrices)
-	if redeemed == 0 || changedPrices == 0 {
+	t.Logf("%d cases paid with points, %d met a price change, %d used a code", redeemed, changedPrices, coded)
+	if redeemed == 0 || changedPrices == 0 || coded == 0 {
 		t.Errorf("no case paid with points (%d) or met a price change (%d): the property did not walk those paths", redeemed, changedPrices)
 	}
 }
 
 // quote asks what the checkout page's script asks.
-func quote(t *testing.T, sh *testShop, d destination, lang string, usePoints bool) QuoteAnswer {
+func quote(t *testing.T, sh *testShop, d destination, lang string, usePoints bool, code string) QuoteAnswer {
 	var q QuoteAnswer
 	r := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"`+d.country+`","shipping_method":"`+d.method+`","lang":"`+lang+
-		`","email":"eva@example.nl","use_points":`+strconv.FormatBool(usePoints)+`,"points":100}`)
+		`","email":"eva@example.nl","use_points":`+strconv.FormatBool(usePoints)+`,"points":100,"code":"`+code+`"}`)
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("quote: %d %s", r.StatusCode, r.body)
 	}

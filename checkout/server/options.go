@@ -26,6 +26,7 @@ type Options struct {
 	PublicDir      string // optional: also serve the static site from this dir
 	Dev            bool   // shop serve: shows /outbox/
 	ReconcileEvery time.Duration
+	CodesFile      string // data/codes.toml: discount codes that live in git (codes.go); empty: none
 
 	// Sendcloud (docs/carriers.md): both keys, or neither for the built-in
 	// manual carrier. The webhook secret defaults to the secret key.

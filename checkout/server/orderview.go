@@ -151,8 +151,9 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 	}
 	v.Refunded = int64(o.RefundedAmount()) // refunds on the order, and a legacy Meta refund
 	for _, a := range o.Totals.Adjustments {
-		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Amount: int64(a.Amount), VATRate: a.VATRate})
+		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
+	v.DiscountCode = o.DiscountCode
 	v.Points = s.orderPoints(o, lang)
 	v.Invoices = s.invoiceViews(o) // invoices.go
 	if admin {
@@ -190,6 +191,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	for _, v := range o.Totals.VAT {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
+	summaryCode(&sm, o, lang)     // codes.go: the code's line before the points'
 	s.summaryPoints(&sm, o, lang) // loyalty.go
 	for _, st := range s.steps(o, lang) {
 		when := ""

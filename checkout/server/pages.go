@@ -223,6 +223,8 @@ type checkoutPage struct {
 	Home      string
 	Points    pointsOffer // loyalty.go
 	Pickup    pickupOffer // carrier.go
+	CodeError string      // why the typed code does not apply (codes.go)
+	CodeNote  string      // what it takes off when it does
 }
 
 func newFormKey() string {
@@ -283,6 +285,17 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.lineDates(t, cat, lang)}
+	if f.Client == "" {
+		f.Client = s.clientKey(c.Request)
+	}
+	_, d.CodeError, err = s.applyCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+	if err != nil {
+		return checkoutPage{}, "discount code", err
+	}
+	if msg := errs["code"]; msg != "" && d.CodeError == "" {
+		d.CodeError = msg
+	}
+	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
@@ -323,6 +336,8 @@ type QuoteAnswer struct {
 	ShownFor       string       `json:"shown_for"`
 	SummaryHTML    string       `json:"summary_html"`
 	Totals         cart.Totals  `json:"totals"`
+	CodeError      string       `json:"code_error,omitempty"` // why the typed code does not apply
+	CodeNote       string       `json:"code_note,omitempty"`  // what it takes off
 }
 
 // apiCheckoutQuote prices the checkout form as it stands, exactly as the
@@ -333,7 +348,11 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	f.clean()
+	if f.Lang == "en" || f.Lang == "nl" {
+		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
+	}
 	f.PointsEmail = s.pointsEmail(c)
+	f.Client = s.clientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := s.checkoutData(c, f, nil, "", "")
 	if err != nil {
@@ -348,7 +367,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
 		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
 		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
-		SummaryHTML: b.String(), Totals: d.T})
+		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
 
 func (s *Sidecar) pageCheckout(c *gin.Context) {
@@ -368,6 +387,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		key = newFormKey()
 	}
 	f.PointsEmail = s.pointsEmail(c)
+	f.Client = s.clientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownTotal); v != "" {
 		// The total the page showed; a malformed one matches no total, so
 		// the page comes back with the real one rather than charging blind.
@@ -378,7 +398,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		a := money.Amount(n)
 		f.ExpectedTotal = &a
 	}
-	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" {
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" || c.PostForm("apply_code") != "" {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()

@@ -297,10 +297,7 @@ func planLines(want map[string]int, shipping bool, now time.Time) store.RefundPl
 			return order.Refund{}, "", err
 		}
 		var a returns.Amount
-		for _, l := range lines {
-			a.Items += l.Total()
-		}
-		a.Items = o.Totals.PaidShare(a.Items) // less when points paid part (loyalty.go)
+		a.Items = returns.PaidFor(o, lines) // less when points or a code paid part
 		if shipping {
 			a.Shipping = max(0, o.Totals.Shipping-o.ShippingRefunded())
 		}

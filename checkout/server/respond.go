@@ -42,8 +42,10 @@ func bodyError(err error) (int, string) {
 func checkoutStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrCheckoutForm), errors.Is(err, ErrCartEmpty), errors.Is(err, ErrCartTooLarge),
-		errors.Is(err, ErrIdempotencyReuse):
+		errors.Is(err, ErrIdempotencyReuse), errors.Is(err, ErrCodeRefused):
 		return http.StatusUnprocessableEntity
+	case errors.Is(err, ErrCodeTries):
+		return http.StatusTooManyRequests
 	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrPointsChanged), errors.Is(err, ErrPricesChanged),
 		errors.Is(err, ErrTotalChanged), errors.Is(err, ErrOutOfStock), errors.Is(err, ErrPaymentKept),
 		errors.Is(err, ErrEarlierPaid):

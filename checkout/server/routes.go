@@ -136,6 +136,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/standing/:id/:action", s.adminStandingAct)
 		admin.GET("/back-in-stock", s.adminWaiting) // back-in-stock alerts (backinstock.go)
 		admin.POST("/orders/:id/returns/:code/restock", s.adminRestock)
+		admin.GET("/codes", s.adminListCodes) // discount codes (codes_admin.go)
+		admin.POST("/codes", s.adminCreateCode)
+		admin.POST("/codes/:code/:action", s.adminCodeAction)
 	}
 
 	// The customer's pages and forms: same origin on every POST.
@@ -197,6 +200,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
 	owner.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices.go
 	owner.GET("/invoices.csv", s.adminInvoicesCSV)
+	owner.GET("/codes/", s.adminCodesPage) // codes_admin.go
+	owner.POST("/codes/", s.adminCodesForm)
 
 	if s.opts.Dev {
 		r.GET("/outbox/", s.pageOutbox)

@@ -14,6 +14,9 @@ type (
 	WantLineView    = wire.WantLineView
 	MailProblemView = wire.MailProblemView
 	OrderView       = wire.OrderView
+	CodeRequest     = wire.CodeRequest
+	CodeView        = wire.CodeView
+	CodeList        = wire.CodeList
 	AdjustmentView  = wire.AdjustmentView
 	CustomerView    = wire.CustomerView
 	LineView        = wire.LineView

@@ -57,7 +57,8 @@ type parts struct {
 
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
-	keep keepState // loyalty points and delivery promises (loyalty.go)
+	keep  keepState // loyalty points and delivery promises (loyalty.go)
+	codes codeState // discount codes (codes.go)
 
 	search  searchIndexes    // the site's search.json per language (search.go)
 	metrics *metrics.Metrics // health.go, checkout/metrics

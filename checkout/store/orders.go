@@ -12,6 +12,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/delivery"
 	"github.com/storefront/storefront/checkout/order"
@@ -33,6 +34,9 @@ type NewOrder struct {
 	// Catalog is the catalog the order was priced from; its stock
 	// quantities decide availability.
 	Catalog *catalog.Catalog
+	// Code is the discount code of Order.DiscountCode, for its use limits
+	// (codes.go): counted in the same transaction that stores the order.
+	Code *cart.Code
 }
 
 // idemRecord is what an idempotency key maps to.
@@ -163,6 +167,9 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 			if err := reserveStock(tx, cp, n.Catalog); err != nil {
 				return err
 			}
+		}
+		if err := takeCodeUse(tx, cp, n.Code); err != nil {
+			return err
 		}
 		cp.Version = 1
 		if err := putOrder(tx, cp, ""); err != nil {

@@ -30,8 +30,9 @@ type OrderView struct {
 	History       []EventView  `json:"history,omitempty"` // admin only
 	// Loyalty points (loyalty.go): the discount lines (negative amounts,
 	// per VAT rate) and the order's points in words.
-	Adjustments []AdjustmentView `json:"adjustments,omitempty"`
-	Points      string           `json:"points,omitempty"`
+	Adjustments  []AdjustmentView `json:"adjustments,omitempty"`
+	Points       string           `json:"points,omitempty"`
+	DiscountCode string           `json:"discount_code,omitempty"` // the code the customer entered`
 	// MailProblems are the order's e-mails that could not be sent (admin
 	// GET /api/admin/orders/{id} only; mailfail.go).
 	MailProblems []MailProblemView `json:"mail_problems,omitempty"`
@@ -48,7 +49,8 @@ type InvoiceView struct {
 
 // AdjustmentView is a discount line of the order (amount negative, minor units).
 type AdjustmentView struct {
-	Kind    string `json:"kind"`
+	Kind    string `json:"kind"` // points, code
+	Label   string `json:"label,omitempty"`
 	Amount  int64  `json:"amount"`
 	VATRate int    `json:"vat_rate"`
 }

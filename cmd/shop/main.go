@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/storefront/storefront/checkout/cli"
 	"github.com/storefront/storefront/checkout/cli/host"
@@ -44,6 +45,7 @@ Commands for the shop's content:
   serve     run the shop locally with live reload and checkout, for editors
   new       start a new product, story, guide or maker page
   doctor    check the content for missing photos, alt texts, prices, links …
+  prices    record price changes in data/pricehistory.toml (backs "was" prices)
 
 Commands for the checkout sidecar:
   checkout  run the checkout sidecar (cart, payments, orders, e-mail)
@@ -52,6 +54,7 @@ Commands for the checkout sidecar:
   reviews   moderate customers' reviews and export them into data/reviews/
   notify    e-mail subscribers one digest of new arrivals
   subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
+  codes          discount codes: list, create, disable, enable (docs/codes.md)
   stats     promises kept per shipping method, repeat customers, reviews, returns
   invoices  export the invoices and credit notes as CSV for the bookkeeper
 
@@ -82,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdNew(rest, stdout, stderr)
 	case "doctor":
 		err = cmdDoctor(rest, stdout, stderr)
+	case "prices":
+		err = cmdPrices(rest, stdout, stderr)
 	case "checkout":
 		err = host.Checkout(rest)
 	case "orders":
@@ -96,6 +101,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Stats(rest)
 	case "subscriptions":
 		err = cli.Subscriptions(rest)
+	case "codes":
+		err = cli.Codes(rest)
 	case "invoices":
 		err = cli.Invoices(rest)
 	case "version", "--version", "-version":
@@ -248,6 +255,7 @@ you can try an order; orders go to DIR/var/shop.db, e-mails to DIR/var/outbox.`,
 				OutboxDir:  filepath.Join(varDir, "outbox"),
 				AdminToken: token,
 				Dev:        true,
+				CodesFile:  filepath.Join(dir, "data", "codes.toml"), // discount codes that live in git
 			}, log)
 		},
 	})
@@ -325,6 +333,52 @@ can run it in its own CI.`, stderr)
 	if r.Errors > 0 {
 		return errReported
 	}
+	return nil
+}
+
+func cmdPrices(args []string, stdout, stderr io.Writer) error {
+	fs := flags("prices", `Usage: shop prices record [-s DIR] [-date YYYY-MM-DD]
+
+Records every SKU whose price in the content differs from its latest price in
+data/pricehistory.toml (and every new SKU), dated today. Run it when you change
+a price, and commit the file with the change: a "was" price (front matter
+was: 24.95) must be the lowest price of the 30 days before the reduction, and
+shop doctor checks it against this history (docs/codes.md).`, stderr)
+	src := fs.String("s", ".", "the shop's folder (with hugo.toml)")
+	date := fs.String("date", "", "the day the new prices apply (default today)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "record" {
+		return fmt.Errorf("shop prices: say record (shop prices record)")
+	}
+	today := time.Now()
+	if *date != "" {
+		if today, err = time.Parse("2006-01-02", *date); err != nil {
+			return fmt.Errorf("shop prices record -date %q: write the day as 2026-12-01", *date)
+		}
+	}
+	s, err := doctor.Load(*src)
+	if err != nil {
+		return err
+	}
+	if s.PriceHistoryErr != nil {
+		return s.PriceHistoryErr
+	}
+	hist, added := doctor.RecordPrices(s, s.PriceHistory, today)
+	if len(added) == 0 {
+		fmt.Fprintln(stdout, "No price changed since the last record.")
+		return nil
+	}
+	file := filepath.Join(*src, filepath.FromSlash(doctor.PriceHistoryFile))
+	if err := os.WriteFile(file, doctor.FormatPriceHistory(hist), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", doctor.PriceHistoryFile, err)
+	}
+	for _, a := range added {
+		fmt.Fprintf(stdout, "%s  %s  € %d,%02d\n", a.Date.Format("2006-01-02"), a.SKU, a.Price/100, a.Price%100)
+	}
+	fmt.Fprintf(stdout, "Recorded %d price(s) in %s; commit it with the change.\n", len(added), doctor.PriceHistoryFile)
 	return nil
 }
 

@@ -46,6 +46,8 @@ Environment:
   SHOP_TEST_PAYMENTS=1 allow the built-in test provider on a public base URL
   SHOP_RECONCILE_EVERY how often to ask the provider about open payments (default 1m)
   SHOP_PUBLIC          also serve the static site from this directory
+  SHOP_CODES_FILE      data/codes.toml of the site: discount codes that live in git
+                       (read again when it changes; docs/codes.md)
   SHOP_TRUSTED_PROXIES addresses or networks of the proxies in front (the CDN), e.g.
                        "10.0.0.0/8, 192.0.2.7"; only their forwarding headers name the
                        client for rate limits (default: none, the connection's address)
@@ -124,7 +126,7 @@ Flags:
 		Catalog: *catalogPath, DataFile: *data, BaseURL: *baseURL,
 		MollieKey: os.Getenv("MOLLIE_API_KEY"), MollieBaseURL: os.Getenv("MOLLIE_BASE_URL"),
 		AdminToken: os.Getenv("SHOP_ADMIN_TOKEN"), OutboxDir: *outbox, SMTP: smtp,
-		PublicDir: *public, ReconcileEvery: every, TrustedProxies: proxies, RateLimit: rateLimit,
+		PublicDir: *public, ReconcileEvery: every, CodesFile: os.Getenv("SHOP_CODES_FILE"), TrustedProxies: proxies, RateLimit: rateLimit,
 		SendcloudPublicKey: os.Getenv("SHOP_SENDCLOUD_PUBLIC_KEY"), SendcloudSecretKey: os.Getenv("SHOP_SENDCLOUD_SECRET_KEY"),
 		SendcloudWebhookSecret: os.Getenv("SHOP_SENDCLOUD_WEBHOOK_SECRET"), SendcloudBaseURL: os.Getenv("SHOP_SENDCLOUD_BASE_URL"),
 		AlertEmail: ops.alertEmail, BackupEvery: ops.backupEvery, CheckMaxSize: ops.checkMaxSize,

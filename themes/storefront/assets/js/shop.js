@@ -16,6 +16,12 @@
   /* ---------- product page: variants ---------- */
   function initVariants(form) {
     var amount = $("[data-price-display] .price__amount");
+    var was = $("[data-price-display] [data-was]"), wasAmount = $("[data-was-amount]");
+    function showWas(r) { // a "was" price follows the chosen variant (docs/codes.md)
+      if (!was || !wasAmount) return;
+      wasAmount.textContent = r.dataset.wasText || "";
+      was.hidden = !r.dataset.wasText;
+    }
     function specs(sku) { // the chosen variant's specs only
       $$("[data-variant-specs]").forEach(function (tb) {
         tb.hidden = tb.dataset.variantSpecs !== sku;
@@ -25,7 +31,7 @@
     $$('input[type="radio"][name="sku"]', form).forEach(function (r) {
       r.addEventListener("change", function () {
         if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
-        if (r.checked) specs(r.value);
+        if (r.checked) { specs(r.value); showWas(r); }
       });
       if (r.checked && amount && r.dataset.priceText) amount.textContent = r.dataset.priceText;
       if (r.checked) specs(r.value);
@@ -243,6 +249,7 @@
         country: String(data.get("country") || ""), shipping_method: String(data.get("shipping_method") || ""),
         lang: String(data.get("lang") || ""), email: String(data.get("email") || ""),
         use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0,
+        code: String(data.get("code") || ""), // typed by the customer; the server says whether it applies
         vat_id: String(data.get("vat_id") || "") // a business abroad: VAT reverse charged (docs/invoices.md)
       };
       pay.disabled = true;
@@ -263,6 +270,12 @@
         $$('input[name="shipping_method"]', form).forEach(function (r) { r.checked = r.value === q.shipping_method; });
         var ps = $('input[name="points_shown"]', form);
         if (ps) ps.value = (q.totals.adjustments || []).some(function (a) { return a.kind === "points"; }) ? "1" : "0";
+        var cm = $("[data-sf-code-msg]", form), ci = $('input[name="code"]', form);
+        if (cm) {
+          cm.textContent = q.code_error || q.code_note || "";
+          cm.className = q.code_error ? "sf-error field-error" : "sf-code-note";
+        }
+        if (ci) { if (q.code_error) ci.setAttribute("aria-invalid", "true"); else ci.removeAttribute("aria-invalid"); }
         pay.disabled = false;
         form.removeAttribute("aria-busy");
       }).catch(function () {
@@ -277,8 +290,10 @@
     if (update) update.hidden = true;
     form.addEventListener("change", function (ev) {
       var n = ev.target && ev.target.name;
-      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id") quote();
+      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id" || n === "code") quote();
     });
+    var apply = $("[data-sf-apply-code]", form);
+    if (apply) apply.addEventListener("click", function (ev) { ev.preventDefault(); quote(); });
   }
 
   var KINDS = ["product", "story", "guide", "maker"]; // the order of the form's data-kinds

@@ -1,0 +1,251 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// Discount codes at checkout (docs/codes.md). The customer types a code
+// (never filled in or suggested by the shop); it is priced by cart.ApplyCode
+// before points, shown as its own line, and its use is counted by the store
+// with the order. Codes come from data/codes.toml (Options.CodesFile, read
+// again when it changes) and from the owner (admin API, `shop codes`).
+
+const (
+	codeTriesPerHour = 20 // failed code attempts per client …
+	codeTriesBurst   = 10 // … at most this many at once
+)
+
+// codeState is the sidecar's state for codes: failed attempts per client
+// and the codes file as last read.
+type codeState struct {
+	once  sync.Once
+	tries *limiter
+
+	failMu sync.Mutex
+	failed map[string]string // client -> the last code that failed (asked again: no new try)
+
+	mu      sync.Mutex
+	mod     time.Time
+	size    int64
+	fromFil map[string]cart.Code
+}
+
+// codeTries is the limiter of failed code attempts per client: a stranger
+// cannot try codes one after the other.
+func (s *Sidecar) codeTries() *limiter {
+	s.codes.once.Do(func() {
+		// perMinute is fractional here: codeTriesPerHour / 60 per minute.
+		l := newLimiter(1, codeTriesBurst, s.now, s.clientKey)
+		l.rate = float64(codeTriesPerHour) / 3600
+		s.codes.tries = l
+	})
+	return s.codes.tries
+}
+
+// failedTry takes one attempt from client for a code that does not exist,
+// unless it is the same code that failed last (the page re-prices it on
+// every change of country or carrier; that is not a new guess).
+func (s *Sidecar) failedTry(client, name string) {
+	s.codes.failMu.Lock()
+	if s.codes.failed == nil || len(s.codes.failed) > 10000 {
+		s.codes.failed = map[string]string{} // bounded: forgetting only lets one more try through
+	}
+	same := s.codes.failed[client] == name
+	s.codes.failed[client] = name
+	s.codes.failMu.Unlock()
+	if !same {
+		s.codeTries().allow(client)
+	}
+}
+
+// blocked reports whether key has no attempt left, and for how long.
+func (l *limiter) blocked(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return false, 0
+	}
+	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return false, 0
+	}
+	return true, time.Duration((1 - tokens) / l.rate * float64(time.Second))
+}
+
+// fileCodes are the codes of Options.CodesFile, read again when the file
+// changes. A file with problems keeps the codes that are right (shop
+// doctor names the rest) and logs the problems once per change.
+func (s *Sidecar) fileCodes() map[string]cart.Code {
+	path := s.opts.CodesFile
+	if path == "" {
+		return nil
+	}
+	s.codes.mu.Lock()
+	defer s.codes.mu.Unlock()
+	fi, err := os.Stat(path)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			s.log.Warn("codes file", "file", path, "err", err)
+		}
+		s.codes.fromFil, s.codes.mod = nil, time.Time{}
+		return nil
+	}
+	if fi.ModTime().Equal(s.codes.mod) && fi.Size() == s.codes.size && s.codes.fromFil != nil {
+		return s.codes.fromFil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		s.log.Warn("codes file", "file", path, "err", err)
+		return s.codes.fromFil
+	}
+	codes, probs := cart.ParseCodes(b, s.zone())
+	for _, p := range probs {
+		s.log.Warn("codes file: code left out", "file", path, "field", p.Field, "problem", p.Message)
+	}
+	m := make(map[string]cart.Code, len(codes))
+	for _, c := range codes {
+		m[c.Code] = c
+	}
+	s.codes.fromFil, s.codes.mod, s.codes.size = m, fi.ModTime(), fi.Size()
+	return m
+}
+
+// lookupCode finds a code: data/codes.toml first, then the owner's.
+func (s *Sidecar) lookupCode(name string) (cart.Code, bool, error) {
+	name = cart.NormalizeCode(name)
+	if c, ok := s.fileCodes()[name]; ok {
+		return c, true, nil
+	}
+	c, err := s.store.Code(name)
+	if errors.Is(err, store.ErrNotFound) {
+		return cart.Code{}, false, nil
+	}
+	if err != nil {
+		return cart.Code{}, false, fmt.Errorf("code %s: %w", name, err)
+	}
+	c.Source = "admin"
+	return c, true, nil
+}
+
+// applyCode prices the code the customer typed (f.Code) into t and gives
+// it back for the order, or the words saying why it does not apply. The
+// uses are counted for the page's message; the store counts them again
+// in the transaction that stores the order. client is who is trying
+// (clientKey): failed attempts are limited per client.
+func (s *Sidecar) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
+	client := f.Client
+	name := cart.NormalizeCode(f.Code)
+	if name == "" {
+		return nil, "", nil
+	}
+	tries := s.codeTries()
+	if no, wait := tries.blocked(client); no {
+		return nil, fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes())))), nil
+	}
+	var c cart.Code
+	found := false
+	if cart.ValidCodeName(name) {
+		var err error
+		if c, found, err = s.lookupCode(name); err != nil {
+			return nil, "", err
+		}
+	}
+	if !found || c.Disabled {
+		s.failedTry(client, name)
+		return nil, tr(lang, "code.unknown"), nil
+	}
+	if c.Limited() {
+		email := ""
+		if validEmail(f.Email) {
+			email = f.Email
+		}
+		except := "" // the cart's own order awaiting payment: a new checkout replaces it
+		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil {
+			except = prev.ID
+		}
+		total, mine, err := s.store.CodeUses(c.Code, email, except)
+		if err != nil {
+			return nil, "", err
+		}
+		switch {
+		case c.MaxUses > 0 && total >= c.MaxUses:
+			return nil, tr(lang, "code.used_up"), nil
+		case c.MaxPerUser > 0 && email != "" && mine >= c.MaxPerUser:
+			return nil, tr(lang, "code.used_up_you"), nil
+		}
+	}
+	if err := cart.ApplyCode(t, c, s.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, s.now()); err != nil {
+		return nil, s.codeWords(c, *t, err, lang), nil
+	}
+	return &c, "", nil
+}
+
+// checkoutCode is applyCode for placing an order: a code that does not
+// apply stops the checkout with the reason at the field (a code the
+// customer typed is never dropped silently).
+func (s *Sidecar) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *checkoutError) {
+	kind := ErrCodeRefused
+	if no, _ := s.codeTries().blocked(f.Client); no && f.Code != "" {
+		kind = ErrCodeTries
+	}
+	c, msg, err := s.applyCode(t, f, cartID, lang)
+	if err != nil {
+		return nil, s.internalErr(lang, "discount code", err)
+	}
+	if msg == "" {
+		return c, nil
+	}
+	say := func(string) string { return msg }
+	return nil, &checkoutError{Err: kind, say: say, Fields: map[string]string{"code": msg}}
+}
+
+// codeWords says in the customer's words why a code does not apply.
+func (s *Sidecar) codeWords(c cart.Code, t cart.Totals, err error, lang string) string {
+	var used *store.CodeUsedUpError
+	switch {
+	case errors.As(err, &used) && used.PerCustomer:
+		return tr(lang, "code.used_up_you")
+	case errors.Is(err, cart.ErrCodeUsedUp):
+		return tr(lang, "code.used_up")
+	case errors.Is(err, cart.ErrCodeExpired):
+		return fmt.Sprintf(tr(lang, "code.expired"), dayText(c.To.In(s.zone()), lang))
+	case errors.Is(err, cart.ErrCodeNotYet):
+		return fmt.Sprintf(tr(lang, "code.not_yet"), dayText(c.From.In(s.zone()), lang))
+	case errors.Is(err, cart.ErrCodeBelowMin):
+		return fmt.Sprintf(tr(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Subtotal, t.Currency, lang))
+	case errors.Is(err, cart.ErrCodeNotForCart):
+		return tr(lang, "code.not_for")
+	default:
+		return tr(lang, "code.unknown")
+	}
+}
+
+// codeNote is what the checkout says under the code field when it applies.
+func codeNote(name string, t cart.Totals, lang string) string {
+	d := t.Discount(cart.KindCode)
+	if d == 0 {
+		return ""
+	}
+	return fmt.Sprintf(tr(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
+}
+
+// summaryCode adds the code's discount to an e-mail: one line, the code
+// named (the VAT lines show its split).
+func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
+	if d := o.Totals.Discount(cart.KindCode); d > 0 {
+		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: 1, Title: tr(lang, "sum.code") + " " + o.DiscountCode,
+			Total: money.Display(-d, o.Currency, lang)})
+	}
+}

@@ -1,0 +1,355 @@
+package server
+
+// The owner's discount codes: GET/POST /api/admin/codes (the CLI `shop
+// codes`), POST /api/admin/codes/{code}/disable|enable, and the page
+// /admin/codes/ with the same actions. Codes from data/codes.toml are
+// listed too; they are changed in git, not here.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/store"
+)
+
+// allCodes are the codes of the file and the owner's, by name, with uses.
+func (s *Sidecar) allCodes() ([]CodeView, error) {
+	stored, err := s.store.Codes()
+	if err != nil {
+		return nil, err
+	}
+	var all []cart.Code
+	file := s.fileCodes()
+	for _, c := range file {
+		all = append(all, c)
+	}
+	for _, c := range stored {
+		if _, shadowed := file[c.Code]; !shadowed {
+			c.Source = "admin"
+			all = append(all, c)
+		}
+	}
+	slices.SortFunc(all, func(a, b cart.Code) int { return strings.Compare(a.Code, b.Code) })
+	out := make([]CodeView, 0, len(all))
+	for _, c := range all {
+		n, _, err := s.store.CodeUses(c.Code, "", "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, codeView(c, n))
+	}
+	return out, nil
+}
+
+func codeView(c cart.Code, uses int) CodeView {
+	v := CodeView{Code: c.Code, Kind: c.Kind, MinOrder: int64(c.MinOrder), Categories: c.Categories, Products: c.Products,
+		SKUs: c.SKUs, MaxUses: c.MaxUses, MaxPerCustomer: c.MaxPerUser, Disabled: c.Disabled, Source: c.Source, Uses: uses}
+	if c.Kind == cart.CodePercent {
+		v.Percent = c.Value
+	} else {
+		v.Amount = c.Value
+	}
+	if !c.From.IsZero() {
+		v.From = c.From.Format(time.RFC3339)
+	}
+	if !c.To.IsZero() {
+		v.To = c.To.Format(time.RFC3339)
+	}
+	return v
+}
+
+// newCode checks an owner's request against the catalog; the error names
+// the field.
+func (s *Sidecar) newCode(r CodeRequest) (cart.Code, error) {
+	c := cart.Code{Code: cart.NormalizeCode(r.Code), MinOrder: money.Amount(r.MinOrder), Categories: r.Categories,
+		Products: r.Products, SKUs: r.SKUs, MaxUses: r.MaxUses, MaxPerUser: r.MaxPerCustomer, Source: "admin"}
+	switch {
+	case r.Percent != 0 && r.Amount != 0:
+		return c, errors.New("percent, amount: give one of the two, not both")
+	case r.Percent != 0:
+		c.Kind, c.Value = cart.CodePercent, r.Percent
+	case r.Amount != 0:
+		c.Kind, c.Value = cart.CodeFixed, r.Amount
+	}
+	var err error
+	if c.From, err = s.codeDay(r.From, false); err != nil {
+		return c, fmt.Errorf("from: %w", err)
+	}
+	if c.To, err = s.codeDay(r.To, true); err != nil {
+		return c, fmt.Errorf("to: %w", err)
+	}
+	if probs := c.Check(); len(probs) > 0 {
+		return c, errors.New(strings.Join(probs, "; "))
+	}
+	if err := codeScope(c, s.catalog.Current()); err != nil {
+		return c, err
+	}
+	if _, inFile := s.fileCodes()[c.Code]; inFile {
+		return c, fmt.Errorf("code: %s is in data/codes.toml already: %w", c.Code, store.ErrCodeExists)
+	}
+	return c, nil
+}
+
+// codeScope refuses a category, product or SKU the catalog does not have:
+// a typo would make a code that never applies.
+func codeScope(c cart.Code, cat *catalog.Catalog) error {
+	cats, prods, skus := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, it := range cat.Items {
+		cats[it.Category], prods[it.Product], skus[it.SKU] = true, true, true
+	}
+	for _, f := range []struct {
+		field string
+		names []string
+		known map[string]bool
+	}{{"categories", c.Categories, cats}, {"products", c.Products, prods}, {"skus", c.SKUs, skus}} {
+		for _, n := range f.names {
+			if !f.known[n] {
+				return fmt.Errorf("%s: %q is not in the catalog", f.field, n)
+			}
+		}
+	}
+	return nil
+}
+
+// codeDay reads a day (YYYY-MM-DD in the shop's zone; end: its last
+// moment) or an RFC 3339 time; "" is open.
+func (s *Sidecar) codeDay(v string, end bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", v, s.zone()); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a day like 2026-12-31 or a time like 2026-12-31T18:00:00+01:00", v)
+	}
+	return t, nil
+}
+
+func (s *Sidecar) adminListCodes(c *gin.Context) {
+	all, err := s.allCodes()
+	if err != nil {
+		s.internal(c, "list codes", err)
+		return
+	}
+	ok(c, http.StatusOK, CodeList{Codes: all})
+}
+
+func (s *Sidecar) adminCreateCode(c *gin.Context) {
+	var r CodeRequest
+	if !decodeJSON(c, &r) {
+		return
+	}
+	code, err := s.newCode(r)
+	if err == nil {
+		err = s.store.CreateCode(code)
+	}
+	switch {
+	case errors.Is(err, store.ErrCodeExists):
+		fail(c, http.StatusConflict, err.Error())
+	case err != nil:
+		fail(c, http.StatusUnprocessableEntity, err.Error())
+	default:
+		s.log.Info("discount code made", "code", code.Code, "by", actor(c))
+		ok(c, http.StatusCreated, codeView(code, 0))
+	}
+}
+
+// setCodeDisabled turns an owner's code off or on; a code of the file is
+// changed in the file.
+func (s *Sidecar) setCodeDisabled(name string, disabled bool) (CodeView, int, error) {
+	name = cart.NormalizeCode(name)
+	if _, inFile := s.fileCodes()[name]; inFile {
+		return CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
+	}
+	code, err := s.store.SetCodeDisabled(name, disabled)
+	if errors.Is(err, store.ErrNotFound) {
+		return CodeView{}, http.StatusNotFound, fmt.Errorf("no code %s", name)
+	}
+	if err != nil {
+		return CodeView{}, http.StatusInternalServerError, err
+	}
+	n, _, _ := s.store.CodeUses(name, "", "")
+	code.Source = "admin"
+	return codeView(code, n), http.StatusOK, nil
+}
+
+func (s *Sidecar) adminCodeAction(c *gin.Context) {
+	var disabled bool
+	switch c.Param("action") {
+	case "disable":
+		disabled = true
+	case "enable":
+	default:
+		fail(c, http.StatusNotFound, "unknown action "+strconv.Quote(c.Param("action"))+": disable or enable")
+		return
+	}
+	v, status, err := s.setCodeDisabled(c.Param("code"), disabled)
+	if status == http.StatusInternalServerError {
+		s.internal(c, "set code", err)
+		return
+	}
+	if err != nil {
+		fail(c, status, err.Error())
+		return
+	}
+	ok(c, http.StatusOK, v)
+}
+
+// parseEuros reads an amount as the owner types it: 5, 5,00 or 5.50.
+func parseEuros(v string) (money.Amount, bool) {
+	v = strings.Replace(strings.TrimSpace(v), ",", ".", 1)
+	whole, frac, _ := strings.Cut(v, ".")
+	if len(frac) > 2 || whole == "" {
+		return 0, false
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	w, err1 := strconv.ParseUint(whole, 10, 31)
+	f, err2 := strconv.ParseUint(frac, 10, 8)
+	if err1 != nil || err2 != nil || w > 1_000_000 {
+		return 0, false
+	}
+	return money.Amount(w*100 + f), true
+}
+
+type adminCodesPage struct {
+	CSRF   string
+	Notice string
+	Error  string
+	Codes  []adminCodeRow
+	Form   CodeRequest
+}
+
+type adminCodeRow struct {
+	V        CodeView
+	Discount string
+	Min      string
+	For      string
+	Valid    string
+}
+
+func (s *Sidecar) adminCodesPage(c *gin.Context) {
+	s.renderCodesPage(c, http.StatusOK, CodeRequest{}, "", c.Query("done"))
+}
+
+func (s *Sidecar) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg, done string) {
+	all, err := s.allCodes()
+	if err != nil {
+		s.internalPage(c, "list codes", err)
+		return
+	}
+	cur := s.catalog.Current().Currency
+	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form}
+	if done != "" {
+		d.Notice = "Done: " + done + "."
+	}
+	for _, v := range all {
+		r := adminCodeRow{V: v}
+		if v.Kind == cart.CodePercent {
+			r.Discount = fmt.Sprintf("%d%%", v.Percent)
+		} else {
+			r.Discount = money.Display(money.Amount(v.Amount), cur, "en")
+		}
+		if v.MinOrder > 0 {
+			r.Min = money.Display(money.Amount(v.MinOrder), cur, "en")
+		}
+		r.For = strings.Join(append(append(append([]string{}, v.Categories...), v.Products...), v.SKUs...), ", ")
+		if r.For == "" {
+			r.For = "everything"
+		}
+		r.Valid = strings.TrimSpace(day(v.From) + " – " + day(v.To))
+		d.Codes = append(d.Codes, r)
+	}
+	s.page(c, status, "admin-codes", "Admin · discount codes", d)
+}
+
+func day(rfc string) string {
+	if len(rfc) >= 10 {
+		return rfc[:10]
+	}
+	return rfc
+}
+
+// adminCodesForm makes a code (or turns one off or on) from the page.
+func (s *Sidecar) adminCodesForm(c *gin.Context) {
+	if c.PostForm("csrf") != c.GetString("csrf") {
+		s.adminMessage(c, http.StatusForbidden, "This form has expired; reload the page and try again.")
+		return
+	}
+	if name := c.PostForm("disable"); name != "" || c.PostForm("enable") != "" {
+		disabled := name != ""
+		if !disabled {
+			name = c.PostForm("enable")
+		}
+		if _, status, err := s.setCodeDisabled(name, disabled); err != nil {
+			s.renderCodesPage(c, status, CodeRequest{}, err.Error(), "")
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/codes/?done="+url.QueryEscape(map[bool]string{true: "disabled ", false: "enabled "}[disabled]+cart.NormalizeCode(name)))
+		return
+	}
+	r := CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
+		Categories: fields(c.PostForm("categories")), Products: fields(c.PostForm("products")), SKUs: fields(c.PostForm("skus"))}
+	var bad []string
+	num := func(name string, euros bool) int64 {
+		v := strings.TrimSpace(c.PostForm(name))
+		if v == "" {
+			return 0
+		}
+		if euros {
+			a, good := parseEuros(v)
+			if !good {
+				bad = append(bad, name+": "+strconv.Quote(v)+" is not an amount like 5,00")
+			}
+			return int64(a)
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			bad = append(bad, name+": "+strconv.Quote(v)+" is not a whole number")
+		}
+		return n
+	}
+	if c.PostForm("kind") == "percent" {
+		r.Percent = num("value", false)
+	} else {
+		r.Amount = num("value", true)
+	}
+	r.MinOrder = num("min_order", true)
+	r.MaxUses = int(num("max_uses", false))
+	r.MaxPerCustomer = int(num("max_per_customer", false))
+	if len(bad) > 0 {
+		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, strings.Join(bad, "; "), "")
+		return
+	}
+	code, err := s.newCode(r)
+	if err == nil {
+		err = s.store.CreateCode(code)
+	}
+	if err != nil {
+		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error(), "")
+		return
+	}
+	s.log.Info("discount code made", "code", code.Code, "by", actor(c))
+	c.Redirect(http.StatusSeeOther, "/admin/codes/?done="+url.QueryEscape("made "+code.Code))
+}
+
+// fields splits a comma- or space-separated list.
+func fields(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+}

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// Discount codes (docs/codes.md): the codes the owner made through the
+// admin API (codes from data/codes.toml live in git and are not stored),
+// and the uses of every code, one key per order.
+var (
+	bucketCodes    = []byte("codes")     // normalised code -> cart.Code (admin-made)
+	bucketCodeUses = []byte("code_uses") // code NUL order id -> e-mail
+)
+
+// ErrCodeExists is returned when a code of that name exists already.
+var ErrCodeExists = errors.New("code exists already")
+
+// CodeUsedUpError says that a code's limit is reached: in total, or for
+// this customer's address. errors.Is(err, cart.ErrCodeUsedUp) holds.
+type CodeUsedUpError struct {
+	Code        string
+	PerCustomer bool
+}
+
+func (e *CodeUsedUpError) Error() string {
+	if e.PerCustomer {
+		return fmt.Sprintf("code %s: used up for this address", e.Code)
+	}
+	return fmt.Sprintf("code %s: used up", e.Code)
+}
+
+// Is makes errors.Is(err, cart.ErrCodeUsedUp) true.
+func (e *CodeUsedUpError) Is(target error) bool { return target == cart.ErrCodeUsedUp }
+
+// usesCode reports whether an order holds a use of its code: every order
+// except one canceled (or replaced) and one whose payment failed or expired
+// (paying it again takes the use back).
+func usesCode(o *order.Order) bool {
+	return o.DiscountCode != "" && o.State != order.Canceled && o.State != order.PaymentFailed
+}
+
+// countCodeUses counts the orders holding a use of code, and those of
+// email; the order except (if any) does not count.
+func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, err error) {
+	b := tx.Bucket(bucketCodeUses)
+	if b == nil {
+		return 0, 0, nil
+	}
+	prefix := []byte(code + "\x00")
+	orders := tx.Bucket(bucketOrders)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		id := string(k[len(prefix):])
+		if id == except {
+			continue
+		}
+		var o order.Order
+		if err := getJSON(orders, id, &o); errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return 0, 0, err
+		}
+		if !usesCode(&o) {
+			continue
+		}
+		total++
+		if string(v) == email {
+			mine++
+		}
+	}
+	return total, mine, nil
+}
+
+// takeCodeUse records the use of o's code, refusing it when a limit of c
+// is reached. It runs in the transaction that stores o, so two checkouts
+// at once cannot both take the last use.
+func takeCodeUse(tx *bolt.Tx, o *order.Order, c *cart.Code) error {
+	if o.DiscountCode == "" {
+		return nil
+	}
+	email := strings.ToLower(o.Customer.Email)
+	if c != nil && c.Limited() {
+		total, mine, err := countCodeUses(tx, o.DiscountCode, email, "")
+		if err != nil {
+			return fmt.Errorf("count uses of code %s: %w", o.DiscountCode, err)
+		}
+		if c.MaxUses > 0 && total >= c.MaxUses {
+			return &CodeUsedUpError{Code: o.DiscountCode}
+		}
+		if c.MaxPerUser > 0 && mine >= c.MaxPerUser {
+			return &CodeUsedUpError{Code: o.DiscountCode, PerCustomer: true}
+		}
+	}
+	b, err := tx.CreateBucketIfNotExists(bucketCodeUses)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(o.DiscountCode+"\x00"+o.ID), []byte(email))
+}
+
+// CodeUses counts the uses of code now held by orders (all addresses), and
+// those of email ("" for none), leaving out the order except ("" for none).
+func (s *Store) CodeUses(code, email, except string) (total, mine int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		total, mine, err = countCodeUses(tx, cart.NormalizeCode(code), strings.ToLower(email), except)
+		return err
+	})
+	return total, mine, err
+}
+
+// CreateCode stores a code made by the owner; ErrCodeExists when one of
+// that name exists.
+func (s *Store) CreateCode(c cart.Code) error {
+	c.Code = cart.NormalizeCode(c.Code)
+	return s.write(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketCodes)
+		if err != nil {
+			return err
+		}
+		if b.Get([]byte(c.Code)) != nil {
+			return fmt.Errorf("%s: %w", c.Code, ErrCodeExists)
+		}
+		return putJSON(b, c.Code, c)
+	})
+}
+
+// SetCodeDisabled turns a stored code off (or on again).
+func (s *Store) SetCodeDisabled(code string, disabled bool) (cart.Code, error) {
+	var c cart.Code
+	code = cart.NormalizeCode(code)
+	err := s.write(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketCodes)
+		if err != nil {
+			return err
+		}
+		if err := getJSON(b, code, &c); err != nil {
+			return err
+		}
+		c.Disabled = disabled
+		return putJSON(b, code, c)
+	})
+	if err != nil {
+		return cart.Code{}, fmt.Errorf("code %s: %w", code, err)
+	}
+	return c, nil
+}
+
+// Code returns the stored code of that name (ErrNotFound).
+func (s *Store) Code(code string) (cart.Code, error) {
+	var c cart.Code
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return ErrNotFound
+		}
+		return getJSON(b, cart.NormalizeCode(code), &c)
+	})
+	return c, err
+}
+
+// Codes lists the stored codes by name.
+func (s *Store) Codes() ([]cart.Code, error) {
+	var out []cart.Code
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCodes)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var c cart.Code
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("code %s: %w", k, err)
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, err
+}

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDiscountCodeJourney: the owner makes a code (10 % off, everything);
+// a customer, with and without JavaScript, first mistypes it and is told
+// so (the total stays), then types it: the discount shows as its own line,
+// the total and the pay button follow, and the amount the payment page asks
+// and the stored order's total are the total on screen when pay was
+// pressed. The order page shows the same line.
+func TestDiscountCodeJourney(t *testing.T) {
+	variants(t, func(t *testing.T, opts tabOptions) {
+		h := need(t, true)
+		code := "E2E-JS"
+		if opts.NoJS {
+			code = "E2E-NOJS"
+		}
+		admin(t, h, "POST", "/api/admin/codes", map[string]any{"code": code, "percent": 10}, nil)
+		v := pickVariant(t, h)
+		tb := newCustomer(t, h, opts)
+		addToCart(t, tb, v, 2)
+		tb.open("/checkout/")
+		before := shownTotal(t, tb)
+		fillCheckout(tb, validAddress(t))
+		// Typed, then "Apply code": the script asks the server for the
+		// quote; without it the button posts the form and the page comes back.
+		enter := func(c, done string) {
+			eval[bool](tb, `(() => { document.getElementById("f-code").value = ""; return true; })()`) // as a customer selects and retypes
+			tb.fill("#f-code", c)
+			if opts.NoJS {
+				if st := tb.submit(`button[name="apply_code"]`); st != 200 {
+					t.Fatalf("apply code %s: status %d", c, st)
+				}
+				return
+			}
+			tb.click(`button[name="apply_code"]`)
+			tb.waitFor(done+` && !document.querySelector("[data-sf-pay]").disabled`, step)
+		}
+		enter("GEENCODE", `document.querySelector("[data-sf-code-msg]").innerText.includes("kennen we niet")`)
+		if msg := eval[string](tb, `document.querySelector("[data-sf-code-msg]").innerText`); !strings.Contains(msg, "kennen we niet") {
+			t.Errorf("a mistyped code: %q", msg)
+		}
+		if got := shownTotal(t, tb); got != before {
+			t.Errorf("a code that does not apply changed the total from %s to %s", euroText(before), euroText(got))
+		}
+		enter(strings.ToLower(code), `!!document.querySelector('tr[data-kind="code"]')`)
+		goods := 2 * v.Chosen.Price
+		off := (goods*10*2 + 100) / 200 // 10 %, half away from zero
+		line := eval[string](tb, `(document.querySelector('tr[data-kind="code"]') || {}).innerText || ""`)
+		if !strings.Contains(line, code) || !strings.Contains(line, euroText(off)) {
+			t.Errorf("the code's line says %q, want %s and %s off", line, code, euroText(off))
+		}
+		total := shownTotal(t, tb)
+		if total != before-off {
+			t.Errorf("total with the code %s, without %s, discount %s", euroText(total), euroText(before), euroText(off))
+		}
+		btn := eval[string](tb, `document.querySelector("[data-sf-pay]").innerText`)
+		if amt, err := ParseEuro(btn); err != nil || amt != total {
+			t.Errorf("the pay button says %q, the total is %s", btn, euroText(total))
+		}
+		if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
+			t.Fatalf("pay pressed with %s on screen: %d, at %s:\n%s", euroText(total), st, tb.path(), clip(tb.mainText(), 1500))
+		}
+		if amt := payAmount(t, tb); amt != total {
+			t.Errorf("the checkout showed %s, the payment page asks %s", euroText(total), euroText(amt))
+		}
+		back := choose(t, tb, "paid")
+		o := orderByToken(t, h, orderToken(back))
+		if o.Total != total {
+			t.Errorf("stored order: total %d; the page showed %d", o.Total, total)
+		}
+		if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
+			t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
+		}
+	})
+}
