@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/storefront/storefront/checkout/giftcard"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Catalog struct {
 	// Categories and Makers name what a visitor can follow (topics.go).
 	Categories []TopicName `json:"categories,omitempty"`
 	Makers     []TopicName `json:"makers,omitempty"`
+	// GiftCards is how long the gift cards the shop sells stay valid
+	// (data/shop.toml [giftcards]; docs/giftcards.md).
+	GiftCards giftcard.Rule `json:"giftcards"`
 
 	bySKU map[string]int // index into Items, built by Parse
 }
@@ -178,6 +182,9 @@ type Item struct {
 	// Subscription: offered on subscription (a standing order), from the
 	// front matter's `subscription: {intervals: [2, 4], price: 13.50}`.
 	Subscription *Subscription `json:"subscription,omitempty"`
+	// GiftCard: the item is a gift card worth its price (front matter
+	// `giftcard: true`): no VAT when sold, no shipping, delivered by e-mail.
+	GiftCard bool `json:"giftcard,omitempty"`
 }
 
 // Subscription is how an item is offered on subscription: every one of

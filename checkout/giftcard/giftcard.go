@@ -152,9 +152,12 @@ type Entry struct {
 // Card is one gift card. The code itself is never stored: only its Hash
 // (to find the card) and its last four symbols (to show it).
 type Card struct {
-	ID        string       `json:"id"`    // GC-2026-000001
-	Token     string       `json:"token"` // its page: /giftcard/<token>
-	CodeHash  string       `json:"code_hash"`
+	ID       string `json:"id"`    // GC-2026-000001
+	Token    string `json:"token"` // its page: /giftcard/<token>
+	CodeHash string `json:"code_hash"`
+	// Code is kept so its page and a resent mail can show it; whoever
+	// holds the page token holds the card (as with an order's token).
+	Code      string       `json:"code"`
 	Last4     string       `json:"last4"`
 	Currency  string       `json:"currency"`
 	Initial   money.Amount `json:"initial"`
