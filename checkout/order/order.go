@@ -219,6 +219,30 @@ type GiftTender struct {
 	Refunded money.Amount `json:"refunded,omitempty"` // refunds that went back to the card
 }
 
+// Paying is what the card pays; 0 for no card.
+func (g *GiftTender) Paying() money.Amount {
+	if g == nil {
+		return 0
+	}
+	return g.Amount
+}
+
+// Card is the card's id; "" for no card.
+func (g *GiftTender) Card() string {
+	if g == nil {
+		return ""
+	}
+	return g.CardID
+}
+
+// Same reports whether two sends say the same (nil-safe).
+func (g *GiftSend) Same(h *GiftSend) bool {
+	if g == nil || h == nil {
+		return g == h
+	}
+	return g.Recipient == h.Recipient && g.Message == h.Message && g.SendOn.Equal(h.SendOn)
+}
+
 // Gift-card holds of an order.
 const (
 	GiftHeld  = "reserved"

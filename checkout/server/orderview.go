@@ -191,6 +191,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
 	s.summaryPoints(&sm, o, lang) // loyalty.go
+	giftSummary(o, &sm, lang)     // giftcards.go: the card as a payment line
 	for _, st := range s.steps(o, lang) {
 		when := ""
 		switch {
