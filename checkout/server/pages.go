@@ -504,11 +504,11 @@ type orderPage struct {
 	IfPaid      bool
 	Refunded    string
 	Error       string
-	Good        bool   // paid and on its way: the success look
-	AfterSale   any    // cancel, returns, refunds, gift note (returns.go)
-	Points      string // loyalty points of the order (loyalty.go)
+	Good        bool      // paid and on its way: the success look
+	AfterSale   any       // cancel, returns, refunds, gift note (returns.go)
+	Points      string    // loyalty points of the order (loyalty.go)
 	Gift        *giftView // the gift card as a payment line (giftcards.go)
-	Legal       any    // invoice links and the distance-sale information (invoices.go)
+	Legal       any       // invoice links and the distance-sale information (invoices.go)
 }
 
 type stepLine struct {

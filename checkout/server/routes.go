@@ -134,7 +134,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.adminStandingAct)
-		admin.GET("/back-in-stock", s.adminWaiting) // back-in-stock alerts (backinstock.go)
+		admin.GET("/back-in-stock", s.adminWaiting)   // back-in-stock alerts (backinstock.go)
 		admin.GET("/giftcards", s.adminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.adminShowGiftCard)
 		admin.POST("/orders/:id/returns/:code/restock", s.adminRestock)
