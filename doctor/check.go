@@ -75,6 +75,7 @@ func Check(s *Site) []Finding {
 	out = append(out, checkVAT(s)...)
 	out = append(out, checkEditor(s)...)
 	out = append(out, checkLegal(s)...)
+	out = append(out, checkGiftCardTerm(s)...)
 	return out
 }
 
@@ -230,6 +231,7 @@ func checkProduct(s *Site, p *Page, add func(Severity, string, string, string, .
 		}
 	}
 	checkSubscription(p, uses, add) // subscription.go
+	checkGiftCard(s, p, add)        // giftcard.go
 	return uses
 }
 
