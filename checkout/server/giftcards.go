@@ -346,3 +346,15 @@ func hasGiftCard(t cart.Totals) bool {
 	}
 	return false
 }
+
+// shippedLines are an order's lines that go in the parcel: gift cards go
+// by e-mail and are never packed.
+func shippedLines(o *order.Order) []order.Line {
+	out := make([]order.Line, 0, len(o.Lines))
+	for _, l := range o.Lines {
+		if !l.GiftCard {
+			out = append(out, l)
+		}
+	}
+	return out
+}
