@@ -54,6 +54,7 @@ Commands for the checkout sidecar:
   subscriptions  standing orders (coffee on subscription): list, show, pause, resume, cancel
   stats     promises kept per shipping method, repeat customers, reviews, returns
   invoices  export the invoices and credit notes as CSV for the bookkeeper
+  giftcards list the gift cards sold and their balance, or show one (docs/giftcards.md)
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -98,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Subscriptions(rest)
 	case "invoices":
 		err = cli.Invoices(rest)
+	case "giftcards":
+		err = cli.GiftCards(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK
