@@ -96,11 +96,10 @@ func TestGiftCardJourney(t *testing.T) {
 		t.Fatalf("%d gift card mails before the chosen day", n)
 	}
 	clk.Add(24 * time.Hour)
-	files := sh.outboxFiles("giftcard")
 	if sh.mailCount("giftcard") != 1 {
 		t.Fatal("no gift card mail on the chosen day")
 	}
-	files = sh.outboxFiles("giftcard")
+	files := sh.outboxFiles("giftcard")
 	eml, _ := os.ReadFile(files[0])
 	code := codeInMail.FindString(string(eml))
 	if code == "" || !strings.Contains(string(eml), "ben@example.nl") || !strings.Contains(string(eml), "/giftcard/") ||
