@@ -77,6 +77,7 @@ func Check(s *Site) []Finding {
 	out = append(out, checkWasPrices(s)...)
 	out = append(out, checkEditor(s)...)
 	out = append(out, checkLegal(s)...)
+	out = append(out, checkGiftCardTerm(s)...)
 	return out
 }
 
@@ -232,6 +233,7 @@ func checkProduct(s *Site, p *Page, add func(Severity, string, string, string, .
 		}
 	}
 	checkSubscription(p, uses, add) // subscription.go
+	checkGiftCard(s, p, add)        // giftcard.go
 	return uses
 }
 

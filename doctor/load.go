@@ -38,6 +38,7 @@ func Load(dir string) (*Site, error) {
 		s.ShopKvK, _ = first(shop, "kvk").(string) // legal.go
 		s.ShopVATID, _ = first(shop, "vat_id").(string)
 		s.ShopFile = dataPath(dir, "shop")
+		s.loadGiftCards(shop) // giftcard.go
 	}
 	if err := s.loadVAT(dir); err != nil {
 		return nil, err

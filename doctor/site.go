@@ -36,6 +36,10 @@ type Site struct {
 	ShippingFile  string
 	// The shop's identity on invoices (data/shop.toml; legal.go).
 	ShopKvK, ShopVATID, ShopFile string
+	// Gift cards (giftcard.go): the VAT classes at 0 % and the term of
+	// data/shop.toml [giftcards] valid_years (nil when not set).
+	ZeroVATClasses map[string]bool
+	GiftValidYears any
 
 	// Permalinks maps a section or taxonomy to its URL pattern, per language
 	// ("" for all languages), e.g. Permalinks[""]["products"] = "/producten/:slug/".

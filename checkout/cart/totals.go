@@ -29,6 +29,8 @@ type TotalLine struct {
 	VATRate   int          `json:"vat_rate"`
 	// DeliveryClass is the catalog's delivery class (for delivery dates).
 	DeliveryClass string `json:"delivery_class"`
+	// GiftCard: the line is a gift card (no VAT, no shipping, by e-mail).
+	GiftCard bool `json:"giftcard,omitempty"`
 	// PriceChanged is set when the catalog price differs from the price the
 	// customer saw when adding (OldPrice), now NewPrice (= UnitPrice).
 	PriceChanged bool         `json:"price_changed"`
@@ -127,7 +129,10 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 		tl := TotalLine{
 			SKU: it.SKU, Title: it.Title, Variant: it.Variant, URL: it.URL, Image: it.Image, Thumb: it.Thumb,
 			UnitPrice: unit, Quantity: l.Quantity, LineTotal: unit * money.Amount(l.Quantity),
-			VATRate: cat.RateFor(it, country), DeliveryClass: it.DeliveryClass,
+			VATRate: cat.RateFor(it, country), DeliveryClass: it.DeliveryClass, GiftCard: it.GiftCard,
+		}
+		if it.GiftCard {
+			tl.VATRate = 0 // a multi-purpose voucher: VAT on what it buys (docs/money.md)
 		}
 		if l.PriceSeen != 0 && l.PriceSeen != it.Price {
 			tl.PriceChanged, tl.OldPrice, tl.NewPrice = true, l.PriceSeen, it.Price
@@ -143,15 +148,16 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 	}
 	t.ShippingMethod, t.ShippingName, t.ShippingVATRate = m.ID, m.Name, m.VATRate
 	free := cat.Shipping.FreeFrom
+	goods := t.Subtotal - t.giftCards() // gift cards go by e-mail: no shipping, no free-shipping credit
 	switch {
-	case t.Subtotal == 0:
+	case goods == 0:
 		t.Shipping = 0
-	case free > 0 && t.Subtotal >= free:
+	case free > 0 && goods >= free:
 		t.Shipping, t.FreeShipping = 0, true
 	default:
 		t.Shipping = m.Price
 		if free > 0 && m.Price > 0 {
-			t.FreeShippingRemaining = free - t.Subtotal
+			t.FreeShippingRemaining = free - goods
 		}
 	}
 	t.recompute()
@@ -192,6 +198,9 @@ func (t *Totals) recompute() {
 	goods := make(map[int]money.Amount, len(byRate))
 	for r, v := range byRate {
 		goods[r] = v
+	}
+	if g := t.giftCards(); g != 0 {
+		goods[0] -= g // shipping follows the goods, never a gift card (outside VAT)
 	}
 	fallback := t.ShippingVATRate // the method's own rate, for shipping without goods
 	t.ShippingVAT = []VATLine{}
@@ -289,4 +298,25 @@ func IncludedVAT(amount money.Amount, rate int) money.Amount {
 		v = -v
 	}
 	return money.Amount(v)
+}
+
+// giftCards is what the available gift-card lines cost (docs/giftcards.md).
+func (t *Totals) giftCards() money.Amount {
+	var g money.Amount
+	for _, l := range t.Lines {
+		if l.GiftCard && !l.Unavailable {
+			g += l.LineTotal
+		}
+	}
+	return g
+}
+
+// OnlyGiftCards reports whether every line is a gift card: nothing to ship.
+func (t Totals) OnlyGiftCards() bool {
+	for _, l := range t.Lines {
+		if !l.GiftCard {
+			return false
+		}
+	}
+	return len(t.Lines) > 0
 }

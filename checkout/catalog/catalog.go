@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/storefront/storefront/checkout/giftcard"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Catalog struct {
 	// Categories and Makers name what a visitor can follow (topics.go).
 	Categories []TopicName `json:"categories,omitempty"`
 	Makers     []TopicName `json:"makers,omitempty"`
+	// GiftCards is how long the gift cards the shop sells stay valid
+	// (data/shop.toml [giftcards]; docs/giftcards.md).
+	GiftCards giftcard.Rule `json:"giftcards"`
 
 	bySKU map[string]int // index into Items, built by Parse
 }
@@ -184,6 +188,9 @@ type Item struct {
 	TitleEN   string `json:"title_en,omitempty"`
 	VariantEN string `json:"variant_en,omitempty"`
 	URLEN     string `json:"url_en,omitempty"`
+	// GiftCard: the item is a gift card worth its price (front matter
+	// `giftcard: true`): no VAT when sold, no shipping, delivered by e-mail.
+	GiftCard bool `json:"giftcard,omitempty"`
 	// Thumb is a small photo (160 px WebP) for cart and checkout lines.
 	Thumb string `json:"thumb,omitempty"`
 }

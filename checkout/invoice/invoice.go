@@ -80,6 +80,16 @@ type Document struct {
 	Total         money.Amount
 	ReverseCharge bool
 	PaymentRef    string // the provider's payment id
+	// Payments are the tenders under the total: a gift card that paid part
+	// or all of it (not a discount: the lines and VAT are the full price),
+	// and the rest paid at the provider. Empty when the provider got all.
+	Payments []Payment
+}
+
+// Payment is one tender that paid the document's total.
+type Payment struct {
+	Label  string
+	Amount money.Amount
 }
 
 // ErrNotInvoiced is returned for an order without an invoice number.
@@ -136,6 +146,12 @@ func FromOrder(o *order.Order, shop catalog.Shop) (*Document, error) {
 	}
 	for _, v := range t.VAT {
 		d.Rates = append(d.Rates, RateTotal{Rate: v.Rate, Net: v.Base - v.VAT, VAT: v.VAT, Gross: v.Base})
+	}
+	if g := o.GiftCard; g != nil && g.Amount > 0 {
+		d.Payments = []Payment{{Label: fmt.Sprintf(w["gift_paid"], g.Last4), Amount: g.Amount}}
+		if o.Due() > 0 {
+			d.Payments = append(d.Payments, Payment{Label: w["provider_paid"], Amount: o.Due()})
+		}
 	}
 	d.sum()
 	if d.Total != o.Total() {

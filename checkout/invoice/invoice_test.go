@@ -302,3 +302,27 @@ func TestNotInvoiced(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestInvoiceGiftCardIsAPayment: a gift card that paid part of the order
+// is a payment line under the total; the lines, VAT and total stay whole.
+func TestInvoiceGiftCardIsAPayment(t *testing.T) {
+	cat := testCatalog(t)
+	cust := order.Customer{Name: "Eva", Email: "eva@example.nl", Street: "Markt 1", PostalCode: "3511 AA", City: "Utrecht", Country: "NL"}
+	o := paidOrder(t, cat, cust, "postnl", false, "KOF-GUJI-250-BO", 2, "MOLEN-1", 1)
+	plain, err := FromOrder(o, cat.Shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.GiftCard = &order.GiftTender{CardID: "GC-2026-000001", Last4: "…PQRS", Amount: 2500, Hold: order.GiftSpent}
+	d, err := FromOrder(o, cat.Shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Total != plain.Total || d.VAT != plain.VAT || len(d.Lines) != len(plain.Lines) {
+		t.Fatalf("the card changed the invoice: total %d vat %d, want %d %d", d.Total, d.VAT, plain.Total, plain.VAT)
+	}
+	if len(d.Payments) != 2 || d.Payments[0].Amount != 2500 || d.Payments[1].Amount != o.Total()-2500 {
+		t.Fatalf("payments %+v", d.Payments)
+	}
+	mustContain(t, pdfText(t, d), map[string]string{"gift card line": "Betaald met cadeaukaart …PQRS", "card amount": "€ 25,00"})
+}

@@ -154,6 +154,11 @@ func WritePDF(w io.Writer, d *Document, opt PDFOptions) error {
 		pdf.CellFormat(120, 6, t(tot.label), "", 0, "R", false, 0, "")
 		pdf.CellFormat(50, 6, amt(tot.a), "", 1, "R", false, 0, "")
 	}
+	pdf.SetFont("Helvetica", "", 10)
+	for _, p := range d.Payments { // tenders, never discounts: the total above stays whole
+		pdf.CellFormat(120, 6, t(p.Label), "", 0, "R", false, 0, "")
+		pdf.CellFormat(50, 6, amt(p.Amount), "", 1, "R", false, 0, "")
+	}
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "", 9)
 	if d.ReverseCharge {

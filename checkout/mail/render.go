@@ -34,6 +34,9 @@ type Summary struct {
 	Adjustments  []SummaryLine // discounts such as loyalty points (Title, Total)
 	Points       string        // what the order does with loyalty points, in words
 	Legal        *Legal        // the distance-sale information (confirmation only; legal.go)
+	// Payments are tenders under the total: a gift card and the rest
+	// paid at the provider (Title, Total); empty when the provider got all.
+	Payments []SummaryLine
 }
 
 // SummaryLine is one ordered product.

@@ -116,6 +116,7 @@ type Line struct {
 	LineTotal     money.Amount `json:"line_total"`
 	VATRate       int          `json:"vat_rate"`
 	DeliveryClass string       `json:"delivery_class"`
+	GiftCard      bool         `json:"giftcard,omitempty"` // a gift card, sent by e-mail once paid
 }
 
 // Attempt is one payment attempt of the order.
@@ -203,6 +204,86 @@ type Order struct {
 	// transaction that marks the order paid. Never changed or freed after.
 	InvoiceNumber string    `json:"invoice_number,omitempty"`
 	InvoiceDate   time.Time `json:"invoice_date,omitzero"`
+	// A gift card that pays part or all of the total (a tender, not a
+	// discount: Totals and VAT are unchanged; docs/giftcards.md), and the
+	// delivery of the gift cards the order buys.
+	GiftCard *GiftTender `json:"gift_card,omitempty"`
+	GiftSend *GiftSend   `json:"gift_send,omitempty"`
+}
+
+// GiftTender is a gift card paying part of an order. The store holds
+// Amount of the card's balance while the order awaits payment (Hold
+// "reserved"), spends it when the order is paid ("spent") and gives it back
+// when the order is not paid ("": released).
+type GiftTender struct {
+	CardID   string       `json:"card_id"`
+	Last4    string       `json:"last4"`
+	Amount   money.Amount `json:"amount"`
+	Hold     string       `json:"hold,omitempty"`
+	Refunded money.Amount `json:"refunded,omitempty"` // refunds that went back to the card
+}
+
+// Paying is what the card pays; 0 for no card.
+func (g *GiftTender) Paying() money.Amount {
+	if g == nil {
+		return 0
+	}
+	return g.Amount
+}
+
+// Card is the card's id; "" for no card.
+func (g *GiftTender) Card() string {
+	if g == nil {
+		return ""
+	}
+	return g.CardID
+}
+
+// Same reports whether two sends say the same (nil-safe).
+func (g *GiftSend) Same(h *GiftSend) bool {
+	if g == nil || h == nil {
+		return g == h
+	}
+	return g.Recipient == h.Recipient && g.Message == h.Message && g.SendOn.Equal(h.SendOn)
+}
+
+// Gift-card holds of an order.
+const (
+	GiftHeld  = "reserved"
+	GiftSpent = "spent"
+)
+
+// GiftSend says who gets the gift cards an order buys, with what message
+// and from which day on; the cards are made and mailed once it is paid.
+type GiftSend struct {
+	Recipient string    `json:"recipient"`
+	Message   string    `json:"message,omitempty"`
+	SendOn    time.Time `json:"send_on"`         // midnight of the day, shop's time zone
+	Cards     []string  `json:"cards,omitempty"` // ids of the cards made, once paid
+}
+
+// Due is what the payment provider is to be paid: the total less what a
+// gift card pays.
+func (o *Order) Due() money.Amount {
+	if o.GiftCard == nil {
+		return o.Total()
+	}
+	return o.Total() - o.GiftCard.Amount
+}
+
+// ErrNothingDue says an order has something to pay at the provider.
+var ErrNothingDue = errors.New("order has an amount due at the payment provider")
+
+// PayByGiftCard marks an order the gift card pays in full as paid, with the
+// effects of a paid payment; no provider payment exists.
+func (o *Order) PayByGiftCard(now time.Time) ([]Effect, error) {
+	if o.GiftCard == nil || o.Due() != 0 {
+		return nil, fmt.Errorf("order %s: %w", o.ID, ErrNothingDue)
+	}
+	if err := o.Apply(EventPaid, "giftcard", "paid in full by gift card "+o.GiftCard.Last4, now); err != nil {
+		return nil, err
+	}
+	return []Effect{{Kind: EffectCommitStock}, {Kind: EffectConfirmationMail}, {Kind: EffectClearCart}}, nil
 }
 
 // Total is the amount to be paid.
@@ -247,7 +328,7 @@ func New(customer Customer, t cart.Totals, lang, cartID, idemKey string, now tim
 	for _, l := range t.Lines {
 		o.Lines = append(o.Lines, Line{
 			SKU: l.SKU, Title: l.Title, Variant: l.Variant, URL: l.URL, UnitPrice: l.UnitPrice,
-			Quantity: l.Quantity, LineTotal: l.LineTotal, VATRate: l.VATRate, DeliveryClass: l.DeliveryClass,
+			Quantity: l.Quantity, LineTotal: l.LineTotal, VATRate: l.VATRate, DeliveryClass: l.DeliveryClass, GiftCard: l.GiftCard,
 		})
 	}
 	if len(o.Lines) == 0 || t.GrandTotal <= 0 {

@@ -56,9 +56,9 @@ func (o *Order) AttachPayment(p payment.Payment, provider, by string, now time.T
 	if o.Attempt(p.ID) != nil {
 		return nil, nil
 	}
-	if p.Amount != o.Total() || p.Currency != o.Currency {
+	if p.Amount != o.Due() || p.Currency != o.Currency {
 		return nil, fmt.Errorf("order %s: attach payment %s: amount %s %s differs from the order's %s %s",
-			o.ID, p.ID, money.Format(p.Amount, p.Currency), p.Currency, money.Format(o.Total(), o.Currency), o.Currency)
+			o.ID, p.ID, money.Format(p.Amount, p.Currency), p.Currency, money.Format(o.Due(), o.Currency), o.Currency)
 	}
 	var eff []Effect
 	switch o.State {
@@ -96,9 +96,9 @@ func (o *Order) Adopt(p payment.Payment, provider, by string, now time.Time) err
 	if o.Attempt(p.ID) != nil {
 		return nil
 	}
-	if p.Amount != o.Total() || p.Currency != o.Currency {
+	if p.Amount != o.Due() || p.Currency != o.Currency {
 		return fmt.Errorf("order %s: adopt payment %s: amount %s %s differs from the order's %s %s",
-			o.ID, p.ID, money.Format(p.Amount, p.Currency), p.Currency, money.Format(o.Total(), o.Currency), o.Currency)
+			o.ID, p.ID, money.Format(p.Amount, p.Currency), p.Currency, money.Format(o.Due(), o.Currency), o.Currency)
 	}
 	o.Attempts = append(o.Attempts, Attempt{
 		PaymentID: p.ID, Provider: provider, Status: payment.StatusOpen, Amount: p.Amount, Currency: p.Currency,

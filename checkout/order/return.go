@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/storefront/storefront/checkout/giftcard"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
 )
@@ -120,7 +121,13 @@ type Refund struct {
 	// gets none). Refunds of a stray payment get none: it was never invoiced.
 	CreditNote     string    `json:"credit_note,omitempty"`
 	CreditNoteDate time.Time `json:"credit_note_date,omitzero"`
+	// GiftCard is the part of Amount that went back to the gift card that
+	// paid the order (the card first; the provider gets Amount - GiftCard).
+	GiftCard money.Amount `json:"gift_card,omitempty"`
 }
+
+// ToProvider is the part of the refund the payment provider pays back.
+func (r Refund) ToProvider() money.Amount { return r.Amount - r.GiftCard }
 
 // NeedsCreditNote reports whether r should have a credit note and has none
 // yet: the order was invoiced, the provider took the refund, it is not the
@@ -289,7 +296,7 @@ func (o *Order) ReceiveReturn(code, by string, now time.Time) (changed bool, err
 // is not positive or more than Refundable (ErrOverRefund), and an order
 // without a paid payment.
 func (o *Order) AddRefund(r Refund, by string, now time.Time) (*Refund, error) {
-	if o.PaidAt.IsZero() || o.PaymentID == "" {
+	if o.PaidAt.IsZero() || o.PaymentID == "" && (o.GiftCard == nil || o.Due() != 0) {
 		return nil, fmt.Errorf("order %s: refund: %w: nothing was paid", o.ID, ErrTransition)
 	}
 	if r.Amount <= 0 {
@@ -299,16 +306,46 @@ func (o *Order) AddRefund(r Refund, by string, now time.Time) (*Refund, error) {
 		return nil, fmt.Errorf("order %s: %w: asked %s, left %s", o.ID, ErrOverRefund,
 			money.Format(r.Amount, o.Currency), money.Format(left, o.Currency))
 	}
+	var ret *Return
 	if r.ReturnCode != "" {
-		ret := o.Return(r.ReturnCode)
-		if ret == nil {
+		if ret = o.Return(r.ReturnCode); ret == nil {
 			return nil, fmt.Errorf("order %s: %w %q", o.ID, ErrNoReturn, r.ReturnCode)
 		}
-		ret.RefundID = o.NextRefundID()
 	}
-	r.ID = o.NextRefundID()
 	r.PaymentID = o.PaymentID
 	r.Status, r.By, r.CreatedAt, r.UpdatedAt = RefundRecorded, by, now, now
+	if o.GiftCard != nil && o.GiftCard.Hold == GiftSpent {
+		// The gift card first, up to what it paid; the provider the rest,
+		// as a refund of its own (so a refund the provider refuses never
+		// takes the card's part with it). The card's part is done at once.
+		toCard, toProvider := giftcard.RefundSplit(r.Amount, o.GiftCard.Amount, o.GiftCard.Refunded)
+		if toCard > 0 {
+			o.GiftCard.Refunded += toCard
+			cr := r
+			cr.ID, cr.Amount, cr.GiftCard = o.NextRefundID(), toCard, toCard
+			cr.Status, cr.AcceptedAt, cr.ProviderID = RefundRefunded, now, "giftcard:"+o.GiftCard.CardID
+			cr.Shipping = max(0, r.Shipping-toProvider)
+			if toProvider > 0 {
+				cr.Lines, cr.ReturnCode = nil, ""
+			} else if ret != nil {
+				ret.RefundID = cr.ID
+				if ret.ReceivedAt.IsZero() {
+					ret.ReceivedAt = now
+				}
+				ret.State, ret.RefundedAt = ReturnRefunded, now
+			}
+			o.Refunds = append(o.Refunds, cr)
+			o.note(by, fmt.Sprintf("refund %s of %s to gift card %s", cr.ID, money.Format(toCard, o.Currency), o.GiftCard.Last4), now)
+			if toProvider == 0 {
+				return &o.Refunds[len(o.Refunds)-1], nil
+			}
+			r.Amount, r.Shipping = toProvider, min(r.Shipping, toProvider)
+		}
+	}
+	r.ID = o.NextRefundID()
+	if ret != nil {
+		ret.RefundID = r.ID
+	}
 	o.Refunds = append(o.Refunds, r)
 	o.note(by, fmt.Sprintf("refund %s of %s recorded (%s)", r.ID, money.Format(r.Amount, o.Currency), r.Reason), now)
 	return &o.Refunds[len(o.Refunds)-1], nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/giftcard"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
@@ -57,6 +58,16 @@ type checkoutForm struct {
 	// handler: failed codes are limited per client.
 	Code   string `json:"code" form:"code"`
 	Client string `json:"-" form:"-"`
+	// A gift card pays (giftcards.go): its code, a tender beside the
+	// payment, never a discount. ExpectedDue / shown_due is what the page
+	// said the provider would be charged after the card.
+	GiftCode    string        `json:"gift_code" form:"gift_code"`
+	ExpectedDue *money.Amount `json:"expected_due" form:"-"`
+	ShownDue    string        `json:"-" form:"shown_due"`
+	// Buying gift cards: who gets them, the message, the sending day.
+	GiftTo      string `json:"gift_to" form:"gift_to"`
+	GiftMessage string `json:"gift_message" form:"gift_message"`
+	GiftSendOn  string `json:"gift_send_on" form:"gift_send_on"` // YYYY-MM-DD, today or later
 	// ExpectedTotal is the total (minor units) the customer saw: when the
 	// total computed now differs, no order and no payment (409). Optional
 	// in the JSON API; the checkout page always sends it (shown_total).
@@ -178,6 +189,10 @@ func (f checkoutForm) hash(cartID string) string {
 	}
 	if f.Code != "" {
 		fmt.Fprintf(h, "code:%s", f.Code)
+	}
+	for _, v := range []string{giftcard.Normalize(f.GiftCode), f.GiftTo, f.GiftMessage, f.GiftSendOn} {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -311,10 +326,34 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 			return totalChangedMsg(f, t, shown, cat, lang)
 		}}
 	}
+	giftErrs := map[string]string{}
+	send := s.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := s.giftTender(f, cartID, t.GrandTotal, lang)
+	if gmsg != "" {
+		giftErrs["gift_code"] = gmsg
+	}
+	if len(giftErrs) > 0 {
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: giftErrs}
+	}
+	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
+		// The card pays another part than the page said (spent meanwhile).
+		if o := s.orderByIdemKey(scoped); o != nil {
+			url, cerr := s.ensurePayment(ctx, o, lang)
+			return o, url, false, cerr
+		}
+		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
+			return fmt.Sprintf(tr(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
+		}}
+	}
 	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
 	if err != nil {
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
 	}
+	o.GiftCard, o.GiftSend = tender, send
 	o.GiftNote = f.GiftNote
 	setPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
@@ -356,7 +395,10 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, s.keptErr(o, lang)
 	}
 	var oos *store.OutOfStockError
+	var gce *store.GiftCardError
 	switch {
+	case errors.As(err, &gce):
+		return nil, "", false, giftStoreErr(err)
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
@@ -401,7 +443,9 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 func sameContent(prev, next *order.Order) bool {
 	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
 		prev.PointsRedeemed != next.PointsRedeemed || prev.DiscountCode != next.DiscountCode || prev.Total() != next.Total() || prev.Currency != next.Currency ||
-		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] {
+		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] ||
+		prev.GiftCard.Paying() != next.GiftCard.Paying() || prev.GiftCard.Card() != next.GiftCard.Card() ||
+		!prev.GiftSend.Same(next.GiftSend) {
 		return false
 	}
 	for i, l := range prev.Lines {
@@ -519,6 +563,15 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 	if o.State != order.AwaitingPayment {
 		return "", nil
 	}
+	if o.Due() == 0 {
+		// The gift card pays it all: no provider payment (giftcards.go).
+		o2, err := s.payByGiftCard(o)
+		if err != nil {
+			return "", s.internalErr(lang, "pay by gift card", err)
+		}
+		*o = *o2
+		return "", nil
+	}
 	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() {
 		// Still open (pay there) or pending (no link: the order page says
 		// it is being confirmed). Never a second payment beside it.
@@ -537,7 +590,7 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
 	n := len(o.Attempts) + 1
 	req := payment.CreateRequest{
-		Amount:         o.Total(),
+		Amount:         o.Due(), // the total less what a gift card pays
 		Currency:       o.Currency,
 		Description:    fmt.Sprintf("%s %s", s.catalog.Current().Shop.Name, o.ID),
 		RedirectURL:    s.orderURL(o),

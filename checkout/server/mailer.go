@@ -82,6 +82,15 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.alertMail(m.Kind); mine { // alerts.go
 		return send(ctx, m)
 	}
+	if m.Kind == store.MailGiftCard { // a sold gift card, to its recipient (giftcards.go)
+		msg, err := s.sendGiftCardMail(m)
+		if err != nil {
+			return err
+		}
+		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+		defer cancel()
+		return s.sender.Send(sctx, msg)
+	}
 	o, err := s.store.GetOrder(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)

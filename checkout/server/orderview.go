@@ -193,6 +193,7 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	}
 	summaryCode(&sm, o, lang)     // codes.go: the code's line before the points'
 	s.summaryPoints(&sm, o, lang) // loyalty.go
+	giftSummary(o, &sm, lang)     // giftcards.go: the card as a payment line
 	for _, st := range s.steps(o, lang) {
 		when := ""
 		switch {

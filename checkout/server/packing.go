@@ -52,7 +52,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
-		Lines:   o.Lines, GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
+		Lines:   shippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }
@@ -72,7 +72,10 @@ func (s *Sidecar) pickList() (PickList, error) {
 	idx := map[string]int{}
 	for _, o := range orders {
 		po := PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
-		for _, l := range o.Lines {
+		if len(shippedLines(o)) == 0 {
+			continue // gift cards only: they go by e-mail, nothing to pick (giftcards.go)
+		}
+		for _, l := range shippedLines(o) {
 			po.Units += l.Quantity
 			po.Lines = append(po.Lines, strconv.Itoa(l.Quantity)+" × "+strings.TrimSpace(l.Title+" "+l.Variant))
 			i, seen := idx[l.SKU]

@@ -225,6 +225,12 @@ type checkoutPage struct {
 	Pickup    pickupOffer // carrier.go
 	CodeError string      // why the typed code does not apply (codes.go)
 	CodeNote  string      // what it takes off when it does
+	// A gift card paying (giftcards.go); GiftSale: the cart buys gift
+	// cards (ask for recipient, message, day); Due what the provider gets.
+	Gift     *giftView
+	GiftSale bool
+	Due      money.Amount
+	Today    string
 }
 
 func newFormKey() string {
@@ -298,6 +304,14 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
+	d.GiftSale = hasGiftCard(d.T)
+	if tender, _, gmsg := s.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+		errs["gift_code"] = gmsg
+	} else if tender != nil {
+		d.Gift = giftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
+		d.Due = d.T.GrandTotal - tender.Amount
+	}
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
 		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
@@ -338,6 +352,11 @@ type QuoteAnswer struct {
 	Totals         cart.Totals  `json:"totals"`
 	CodeError      string       `json:"code_error,omitempty"` // why the typed code does not apply
 	CodeNote       string       `json:"code_note,omitempty"`  // what it takes off
+	// A gift card (giftcards.go): what it pays, and what the provider is
+	// charged (Due = Total - GiftCard); GiftError when the code cannot pay.
+	GiftCard  money.Amount `json:"gift_card"`
+	Due       money.Amount `json:"due"`
+	GiftError string       `json:"gift_error,omitempty"`
 }
 
 // apiCheckoutQuote prices the checkout form as it stands, exactly as the
@@ -365,7 +384,8 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
-		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+		Due: d.Due, GiftCard: d.Gift.paying(), GiftError: d.Errors["gift_code"],
+		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
 		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
@@ -388,6 +408,15 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	}
 	f.PointsEmail = s.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
+	if v := strings.TrimSpace(f.ShownDue); v != "" {
+		// What the page said the provider gets after the gift card.
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -1
+		}
+		a := money.Amount(n)
+		f.ExpectedDue = &a
+	}
 	if v := strings.TrimSpace(f.ShownTotal); v != "" {
 		// The total the page showed; a malformed one matches no total, so
 		// the page comes back with the real one rather than charging blind.
@@ -398,7 +427,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		a := money.Amount(n)
 		f.ExpectedTotal = &a
 	}
-	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" || c.PostForm("apply_code") != "" {
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" || c.PostForm("apply_code") != "" || c.PostForm("apply_gift") != "" {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()
@@ -498,10 +527,11 @@ type orderPage struct {
 	IfPaid      bool
 	Refunded    string
 	Error       string
-	Good        bool   // paid and on its way: the success look
-	AfterSale   any    // cancel, returns, refunds, gift note (returns.go)
-	Points      string // loyalty points of the order (loyalty.go)
-	Legal       any    // invoice links and the distance-sale information (invoices.go)
+	Good        bool      // paid and on its way: the success look
+	AfterSale   any       // cancel, returns, refunds, gift note (returns.go)
+	Points      string    // loyalty points of the order (loyalty.go)
+	Gift        *giftView // the gift card as a payment line (giftcards.go)
+	Legal       any       // invoice links and the distance-sale information (invoices.go)
 }
 
 type stepLine struct {
@@ -522,7 +552,8 @@ func (s *Sidecar) pageOrder(c *gin.Context) {
 
 func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
 	lang := s.orderLang(c, o)
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang)}
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang),
+		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
 	for _, st := range s.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {

@@ -42,7 +42,7 @@ func bodyError(err error) (int, string) {
 func checkoutStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrCheckoutForm), errors.Is(err, ErrCartEmpty), errors.Is(err, ErrCartTooLarge),
-		errors.Is(err, ErrIdempotencyReuse), errors.Is(err, ErrCodeRefused):
+		errors.Is(err, ErrIdempotencyReuse), errors.Is(err, ErrCodeRefused), errors.Is(err, ErrGiftCard):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, ErrCodeTries):
 		return http.StatusTooManyRequests

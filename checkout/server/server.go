@@ -19,6 +19,10 @@ import (
 
 // Sidecar is one running checkout service.
 type Sidecar struct {
+	// Gift-card code guesses (giftcards.go), made on first use.
+	giftOnce  sync.Once
+	giftLimit *limiter
+
 	opts Options
 	log  *slog.Logger
 	base *url.URL

@@ -19,6 +19,8 @@ var pageFuncs = template.FuncMap{
 	"money": func(a money.Amount, currency, lang string) string {
 		return money.Display(a, currency, lang)
 	},
+	"neg":   func(a money.Amount) money.Amount { return -a },
+	"minor": func(a int64, currency string) string { return money.Display(money.Amount(a), currency, "nl") }, // the owner's pages
 }
 
 // templateFiles are the sidecar's page templates (templates/*.html), the

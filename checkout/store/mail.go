@@ -31,6 +31,7 @@ type Mail struct {
 	ID        string    `json:"id"` // kind:order for order mails: queued once per order
 	Kind      string    `json:"kind"`
 	OrderID   string    `json:"order_id,omitempty"`
+	CardID    string    `json:"card_id,omitempty"` // a gift card's mail (giftcards.go)
 	To        string    `json:"to"`
 	Lang      string    `json:"lang,omitempty"`
 	Body      []byte    `json:"body,omitempty"` // optional pre-rendered message

@@ -167,6 +167,13 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 			if err := reserveStock(tx, cp, n.Catalog); err != nil {
 				return err
 			}
+			if cp.GiftCard != nil {
+				g := *cp.GiftCard // the caller's order stays untouched
+				cp.GiftCard = &g
+				if err := s.reserveGift(tx, cp); err != nil {
+					return err
+				}
+			}
 		}
 		if err := takeCodeUse(tx, cp, n.Code); err != nil {
 			return err
@@ -586,12 +593,24 @@ func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect
 			if err := reserveStock(tx, o, cat); err != nil {
 				return nil, err
 			}
+			if err := s.reserveGift(tx, o); err != nil {
+				return nil, err
+			}
 		case order.EffectCommitStock:
 			if err := commitStock(tx, o); err != nil {
 				return nil, err
 			}
+			if err := s.captureGift(tx, o); err != nil {
+				return nil, err
+			}
+			if err := s.issueSold(tx, o); err != nil {
+				return nil, err
+			}
 		case order.EffectReleaseStock:
 			if err := releaseStock(tx, o); err != nil {
+				return nil, err
+			}
+			if err := s.releaseGift(tx, o); err != nil {
 				return nil, err
 			}
 		case order.EffectConfirmationMail, order.EffectShippedMail:

@@ -37,6 +37,10 @@ func (s *Store) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order,
 			return false, nil, nil, err
 		}
 		rid = added.ID
+		if added.Status == order.RefundRefunded {
+			// All of it went back to the gift card: done, tell the customer.
+			return true, nil, []Mail{{ID: AfterSaleMailID(MailRefunded, o.ID, rid), Kind: MailRefunded}}, nil
+		}
 		return true, nil, nil, nil
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 )
 
@@ -44,6 +45,10 @@ func (s *Store) UpdateAfterSale(id string, fn AfterSaleFunc) (*order.Order, []or
 			return err
 		}
 		prev := o.State
+		var giftBefore money.Amount
+		if o.GiftCard != nil {
+			giftBefore = o.GiftCard.Refunded
+		}
 		changed, eff, mails, err := fn(&o)
 		if err != nil {
 			return err
@@ -51,6 +56,12 @@ func (s *Store) UpdateAfterSale(id string, fn AfterSaleFunc) (*order.Order, []or
 		out = &o
 		if !changed {
 			return nil
+		}
+		if o.GiftCard != nil {
+			// Refunds that went back to the gift card (order.AddRefund).
+			if err := s.creditGift(tx, &o, o.GiftCard.Refunded-giftBefore); err != nil {
+				return err
+			}
 		}
 		r, err := s.applyEffects(tx, &o, eff)
 		if err != nil {

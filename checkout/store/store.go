@@ -62,7 +62,8 @@ var (
 )
 
 var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayments,
-	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders, bucketOps}
+	bucketIdempotency, bucketStock, bucketMail, bucketSequence, bucketStates, bucketCartOrders, bucketOps,
+	bucketGiftCards, bucketGiftCodes, bucketGiftTokens}
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (

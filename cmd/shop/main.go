@@ -57,6 +57,7 @@ Commands for the checkout sidecar:
   codes          discount codes: list, create, disable, enable (docs/codes.md)
   stats     promises kept per shipping method, repeat customers, reviews, returns
   invoices  export the invoices and credit notes as CSV for the bookkeeper
+  giftcards list the gift cards sold and their balance, or show one (docs/giftcards.md)
 
 Other:
   version   print the versions of shop and the embedded Hugo
@@ -105,6 +106,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cli.Codes(rest)
 	case "invoices":
 		err = cli.Invoices(rest)
+	case "giftcards":
+		err = cli.GiftCards(rest)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "shop %s (Hugo %s, %s)\n", shopVersion(), site.HugoVersion(), goVersion())
 		return exitOK

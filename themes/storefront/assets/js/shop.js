@@ -250,7 +250,8 @@
         lang: String(data.get("lang") || ""), email: String(data.get("email") || ""),
         use_points: data.get("use_points") === "1", points: parseInt(data.get("points"), 10) || 0,
         code: String(data.get("code") || ""), // typed by the customer; the server says whether it applies
-        vat_id: String(data.get("vat_id") || "") // a business abroad: VAT reverse charged (docs/invoices.md)
+        vat_id: String(data.get("vat_id") || ""), // a business abroad: VAT reverse charged (docs/invoices.md)
+        gift_code: String(data.get("gift_code") || "") // a gift card pays part or all (docs/giftcards.md)
       };
       pay.disabled = true;
       form.setAttribute("aria-busy", "true");
@@ -267,6 +268,18 @@
         pay.textContent = q.pay_text;
         shown.value = String(q.total);
         shownFor.value = q.shown_for;
+        var due = $("[data-sf-shown-due]", form), gift = $("[data-sf-gift]", form);
+        if (due) due.value = String(q.due);
+        if (gift) {
+          var ge = $("[data-sf-gift-error]", form);
+          if (!ge && q.gift_error) {
+            ge = document.createElement("span");
+            ge.className = "sf-error field-error"; ge.id = "e-gift_code"; ge.setAttribute("data-sf-gift-error", "");
+            gift.parentNode.appendChild(ge);
+          }
+          if (ge) ge.textContent = q.gift_error || "";
+          if (q.gift_error) gift.setAttribute("aria-invalid", "true"); else gift.removeAttribute("aria-invalid");
+        }
         $$('input[name="shipping_method"]', form).forEach(function (r) { r.checked = r.value === q.shipping_method; });
         var ps = $('input[name="points_shown"]', form);
         if (ps) ps.value = (q.totals.adjustments || []).some(function (a) { return a.kind === "points"; }) ? "1" : "0";
@@ -290,10 +303,11 @@
     if (update) update.hidden = true;
     form.addEventListener("change", function (ev) {
       var n = ev.target && ev.target.name;
-      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id" || n === "code") quote();
+      if (n === "country" || n === "shipping_method" || n === "use_points" || n === "vat_id" || n === "code" || n === "gift_code") quote();
     });
-    var apply = $("[data-sf-apply-code]", form);
-    if (apply) apply.addEventListener("click", function (ev) { ev.preventDefault(); quote(); });
+    [$("[data-sf-apply-code]", form), $('button[name="apply_gift"]', form)].forEach(function (apply) {
+      if (apply) apply.addEventListener("click", function (ev) { ev.preventDefault(); quote(); });
+    });
   }
 
   var KINDS = ["product", "story", "guide", "maker"]; // the order of the form's data-kinds

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"text/tabwriter"
+
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/wire"
+)
+
+const giftCardsUsage = `Usage: shop giftcards list [-json]
+       shop giftcards show GC-2026-000001 [-json]
+
+Lists the gift cards sold with what is left on them, or shows one card with
+its code and history (docs/giftcards.md). It asks the running sidecar's
+admin API (GET /api/admin/giftcards).
+
+Flags:
+  -json       print the JSON answer
+  -url URL    the sidecar's address (default $SHOP_ADMIN_URL)
+
+Environment:
+  SHOP_ADMIN_URL    the sidecar's address, e.g. http://127.0.0.1:8080
+  SHOP_ADMIN_TOKEN  the admin token the sidecar was started with
+`
+
+// GiftCards is `shop giftcards list|show`.
+func GiftCards(args []string) error { return giftCards(args, os.Stdout) }
+
+func giftCards(args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(out, giftCardsUsage)
+		if len(args) == 0 {
+			return errors.New("say list or show")
+		}
+		return nil
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("giftcards", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	asJSON := fs.Bool("json", false, "print the JSON answer")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w\n\n%s", err, giftCardsUsage)
+	}
+	c, err := newAdminClient(*adminURL)
+	if err != nil {
+		return err
+	}
+	switch {
+	case verb == "list" && fs.NArg() == 0:
+		var a wire.GiftCardList
+		raw, err := c.do(http.MethodGet, "/api/admin/giftcards", nil, &a)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			_, err := out.Write(append(raw, '\n'))
+			return err
+		}
+		if len(a.GiftCards) == 0 {
+			fmt.Fprintln(out, "No gift cards sold yet.")
+			return nil
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CARD\tCODE\tISSUED\tBALANCE\tHELD\tORDER\tTO")
+		for _, g := range a.GiftCards {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", g.ID, g.Last4, amount(g.Initial, g.Currency), amount(g.Balance, g.Currency),
+				amount(g.Reserved, g.Currency), g.OrderID, g.Recipient)
+		}
+		return tw.Flush()
+	case verb == "show" && fs.NArg() == 1:
+		var g wire.GiftCardView
+		raw, err := c.do(http.MethodGet, "/api/admin/giftcards/"+url.PathEscape(fs.Arg(0)), nil, &g)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			_, err := out.Write(append(raw, '\n'))
+			return err
+		}
+		fmt.Fprintf(out, "%s  code %s\nbalance %s of %s (held by unpaid orders: %s, spent: %s)\npage %s\n",
+			g.ID, g.Code, amount(g.Balance, g.Currency), amount(g.Initial, g.Currency), amount(g.Reserved, g.Currency), amount(g.Spent, g.Currency), g.URL)
+		if g.ExpiresAt.IsZero() {
+			fmt.Fprintln(out, "never expires")
+		} else {
+			fmt.Fprintf(out, "valid until %s\n", g.ExpiresAt.Format("2006-01-02"))
+		}
+		if g.OrderID != "" {
+			fmt.Fprintf(out, "sold with order %s to %s, sent on %s\n", g.OrderID, g.Recipient, g.SendOn.Format("2006-01-02"))
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		for _, h := range g.History {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.At.Format("2006-01-02 15:04"), h.Kind, amount(h.Amount, g.Currency), h.OrderID)
+		}
+		return tw.Flush()
+	}
+	return fmt.Errorf("unexpected %q\n\n%s", args, giftCardsUsage)
+}
+
+func amount(a int64, currency string) string { return money.Format(money.Amount(a), currency) }

@@ -1,0 +1,360 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/giftcard"
+	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/wire"
+)
+
+// Gift cards (docs/giftcards.md). Sold as a product with `giftcard: true`
+// (no VAT, no shipping; the cards are made and mailed once the order is
+// paid, on the day the buyer chose) and redeemed at checkout as a tender:
+// the order's total and VAT stay as they are, the card pays part or all of
+// it, the provider is charged the rest. The store holds the card's amount
+// in the transaction that stores the order (store/giftcards.go).
+
+// ErrGiftCard: the gift card code is unknown, spent, expired or tried too
+// often; the checkout goes no further (422, the field says why).
+var ErrGiftCard = errors.New("gift card cannot pay")
+
+// Guessing codes: every code a client tries that is not a live card takes a
+// token; ten at once, then one every six seconds. 80-bit codes make a
+// guess hopeless anyway; this keeps the log and the database quiet.
+const (
+	giftGuessPerMinute = 10
+	giftGuessBurst     = 10
+)
+
+// MaxGiftMessage is the longest personal message on a gift card.
+const MaxGiftMessage = 300
+
+// giftGuesses is the limiter of failed code attempts, made once.
+func (s *Sidecar) giftGuesses() *limiter {
+	s.giftOnce.Do(func() { s.giftLimit = newLimiter(giftGuessPerMinute, giftGuessBurst, s.now, s.clientKey) })
+	return s.giftLimit
+}
+
+// giftTender is what the form's gift card pays of total, or nil when the
+// form has none. The card's balance counts what the cart's own open order
+// holds of it (a resubmit of the same checkout replaces that order in the
+// same transaction). A code that is no card counts as a guess.
+func (s *Sidecar) giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
+	if strings.TrimSpace(f.GiftCode) == "" {
+		return nil, nil, ""
+	}
+	code := giftcard.Normalize(f.GiftCode)
+	if ok, _ := s.giftGuesses().allow("check:" + f.Client); !ok {
+		return nil, nil, tr(lang, "gift.too_many")
+	}
+	c, err := s.store.GiftCardByCode(code)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("gift card by code", "err", err)
+			return nil, nil, tr(lang, "err.internal")
+		}
+		s.giftGuesses().allow("check:" + f.Client) // a miss costs a second token
+		return nil, nil, tr(lang, "gift.unknown")
+	}
+	balance := c.Balance
+	if cartID != "" {
+		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil && prev.GiftCard != nil &&
+			prev.GiftCard.CardID == c.ID && prev.GiftCard.Hold == order.GiftHeld {
+			balance += prev.GiftCard.Amount
+		}
+	}
+	now := s.now()
+	switch {
+	case c.Currency != s.catalog.Current().Currency:
+		return nil, c, tr(lang, "gift.unknown")
+	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
+		return nil, c, fmt.Sprintf(tr(lang, "gift.expired"), dayText(c.ExpiresAt.In(s.zone()), lang))
+	case balance <= 0:
+		return nil, c, tr(lang, "gift.empty")
+	}
+	amt := giftcard.Tender(balance, total)
+	return &order.GiftTender{CardID: c.ID, Last4: c.Last4, Amount: amt}, c, ""
+}
+
+// giftSend checks what the buyer of gift cards says about them: the
+// recipient's e-mail (the buyer's own when empty), a message, and a sending
+// day from today on (within a year). nil when the cart has no gift card.
+func (s *Sidecar) giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
+	has := false
+	for _, l := range t.Lines {
+		has = has || l.GiftCard
+	}
+	if !has {
+		return nil
+	}
+	to := strings.ToLower(strings.TrimSpace(f.GiftTo))
+	if to == "" {
+		to = f.Email
+	}
+	if !validEmail(to) {
+		errs["gift_to"] = tr(lang, "field.email")
+	}
+	msg := cleanGiftNote(f.GiftMessage)
+	if len([]rune(msg)) > MaxGiftMessage {
+		errs["gift_message"] = fmt.Sprintf(tr(lang, "field.too_long"), MaxGiftMessage)
+	} else if e := giftNoteError(msg, lang); e != "" {
+		errs["gift_message"] = e
+	}
+	zone := s.zone()
+	y, m, d := s.now().In(zone).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, zone)
+	day := today
+	if v := strings.TrimSpace(f.GiftSendOn); v != "" {
+		p, err := time.ParseInLocation("2006-01-02", v, zone)
+		switch {
+		case err != nil:
+			errs["gift_send_on"] = tr(lang, "gift.day_bad")
+		case p.Before(today):
+			errs["gift_send_on"] = tr(lang, "gift.day_past")
+		case p.After(today.AddDate(1, 0, 0)):
+			errs["gift_send_on"] = tr(lang, "gift.day_far")
+		default:
+			day = p
+		}
+	}
+	return &order.GiftSend{Recipient: to, Message: msg, SendOn: day}
+}
+
+// payByGiftCard marks an order its gift card pays in full as paid: no
+// payment at the provider.
+func (s *Sidecar) payByGiftCard(o *order.Order) (*order.Order, error) {
+	o2, eff, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+		if o.State != order.AwaitingPayment {
+			return false, nil, nil // paid meanwhile by another request
+		}
+		eff, err := o.PayByGiftCard(s.now())
+		return err == nil, eff, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pay order %s by gift card: %w", o.ID, err)
+	}
+	s.handleEffects(o2, eff)
+	s.log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
+	return o2, nil
+}
+
+// giftCardErr is the checkout error of a card the store could not hold.
+func giftCardErr(msg func(string) string) *checkoutError {
+	return &checkoutError{Err: ErrGiftCard, say: msg, Fields: map[string]string{"gift_code": msg("nl")}}
+}
+
+// giftStoreErr words a *store.GiftCardError (the card was spent or expired
+// between the page and the order).
+func giftStoreErr(err error) *checkoutError {
+	key := "gift.empty"
+	if errors.Is(err, giftcard.ErrExpired) {
+		key = "gift.expired_now"
+	}
+	ce := giftCardErr(phrase(key))
+	return ce
+}
+
+// giftView is the gift card as a payment line on pages: what it pays and
+// what is left for the provider.
+type giftView struct {
+	Last4  string
+	Amount money.Amount
+	Due    money.Amount
+	Cur    string
+	Lang   string
+}
+
+func giftViewOf(g *order.GiftTender, total money.Amount, cur, lang string) *giftView {
+	if g == nil || g.Amount <= 0 {
+		return nil
+	}
+	return &giftView{Last4: g.Last4, Amount: g.Amount, Due: total - g.Amount, Cur: cur, Lang: lang}
+}
+
+// giftSummary adds the gift card as a payment line to an order's e-mail.
+func giftSummary(o *order.Order, sm *mail.Summary, lang string) {
+	if o.GiftCard == nil || o.GiftCard.Amount <= 0 {
+		return
+	}
+	sm.Payments = append(sm.Payments,
+		mail.SummaryLine{Title: fmt.Sprintf(tr(lang, "gift.paid_line"), o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
+		mail.SummaryLine{Title: tr(lang, "gift.rest_line"), Total: money.Display(o.Due(), o.Currency, lang)})
+}
+
+// giftPage is the card's own page: /giftcard/<token>.
+type giftPage struct {
+	Lang    string
+	C       *giftcard.Card
+	Balance string
+	Initial string
+	Valid   string // the rule in words, with the day when it has one
+	Rows    []giftRow
+}
+
+type giftRow struct {
+	When, What, Amount, Order string
+}
+
+func (s *Sidecar) pageGiftCard(c *gin.Context) {
+	lang := s.lang(c)
+	token := c.Param("token")
+	if !validToken(token) {
+		s.notFoundPage(c)
+		return
+	}
+	card, err := s.store.GiftCardByToken(token)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFoundPage(c)
+		return
+	}
+	if err != nil {
+		s.internalPage(c, "gift card", err)
+		return
+	}
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Header("Cache-Control", "no-store")
+	s.page(c, http.StatusOK, "giftcard", tr(lang, "gift.title"), s.giftPageData(card, lang))
+}
+
+func (s *Sidecar) giftPageData(card *giftcard.Card, lang string) giftPage {
+	d := giftPage{Lang: lang, C: card, Balance: money.Display(card.Balance, card.Currency, lang),
+		Initial: money.Display(card.Initial, card.Currency, lang), Valid: s.giftValidity(card, lang)}
+	for i := len(card.Ledger) - 1; i >= 0; i-- {
+		e := card.Ledger[i]
+		if e.Kind == giftcard.KindReserved || e.Kind == giftcard.KindReleased {
+			continue // holds of orders not (yet) paid are the store's business
+		}
+		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(s.zone()), lang), What: tr(lang, "gift.kind."+e.Kind),
+			Amount: money.Display(e.Amount, card.Currency, lang), Order: e.OrderID})
+	}
+	return d
+}
+
+// giftValidity is the card's term in words (page and mail).
+func (s *Sidecar) giftValidity(card *giftcard.Card, lang string) string {
+	if card.ExpiresAt.IsZero() {
+		return tr(lang, "gift.valid_forever")
+	}
+	return fmt.Sprintf(tr(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(s.zone()), lang))
+}
+
+// giftCardMail renders and sends a sold card's mail to its recipient.
+func (s *Sidecar) sendGiftCardMail(m store.Mail) (mail.Message, error) {
+	card, err := s.store.GiftCard(m.CardID)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("gift card of mail %s: %w", m.ID, err)
+	}
+	lang := m.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	cat := s.catalog.Current()
+	gm := mail.GiftCardMail{Lang: lang, ShopName: cat.Shop.Name, Code: card.Code, Amount: money.Display(card.Initial, card.Currency, lang),
+		Message: card.Message, PageURL: s.base.String() + "giftcard/" + card.Token, ShopURL: s.base.String(), Valid: s.giftValidity(card, lang)}
+	if o, err := s.store.GetOrder(card.OrderID); err == nil {
+		gm.From = o.Customer.Name
+	}
+	subject, text, html, err := gm.Render()
+	if err != nil {
+		return mail.Message{}, err
+	}
+	return mail.Message{ID: m.ID, Kind: "giftcard", To: m.To, Subject: subject, Text: text, HTML: html, Created: m.CreatedAt, ReplyTo: cat.Shop.Email}, nil
+}
+
+// Owner: the gift cards and their balances.
+
+func (s *Sidecar) giftCardViews() ([]wire.GiftCardView, error) {
+	cards, err := s.store.ListGiftCards()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wire.GiftCardView, 0, len(cards))
+	for i := range cards {
+		out = append(out, s.giftCardWire(&cards[i], false))
+	}
+	return out, nil
+}
+
+func (s *Sidecar) adminListGiftCards(c *gin.Context) {
+	v, err := s.giftCardViews()
+	if err != nil {
+		s.internal(c, "list gift cards", err)
+		return
+	}
+	ok(c, http.StatusOK, wire.GiftCardList{GiftCards: v})
+}
+
+func (s *Sidecar) adminShowGiftCard(c *gin.Context) {
+	card, err := s.store.GiftCard(c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
+		return
+	}
+	if err != nil {
+		s.internal(c, "gift card", err)
+		return
+	}
+	ok(c, http.StatusOK, s.giftCardWire(card, true))
+}
+
+func (s *Sidecar) adminGiftCardsPage(c *gin.Context) {
+	v, err := s.giftCardViews()
+	if err != nil {
+		s.internalPage(c, "list gift cards", err)
+		return
+	}
+	s.page(c, http.StatusOK, "admin-giftcards", "Admin · gift cards", gin.H{"CSRF": c.GetString("csrf"), "Cards": v})
+}
+
+// giftCardWire is a card for the admin API; full adds the code and history.
+func (s *Sidecar) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
+	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: s.base.String() + "giftcard/" + c.Token, Currency: c.Currency,
+		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
+		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn}
+	if full {
+		v.Code = c.Code
+		for _, e := range c.Ledger {
+			v.History = append(v.History, wire.GiftCardLineView{At: e.At, Kind: e.Kind, Amount: int64(e.Amount), OrderID: e.OrderID})
+		}
+	}
+	return v
+}
+
+func (g *giftView) paying() money.Amount {
+	if g == nil {
+		return 0
+	}
+	return g.Amount
+}
+
+func hasGiftCard(t cart.Totals) bool {
+	for _, l := range t.Lines {
+		if l.GiftCard {
+			return true
+		}
+	}
+	return false
+}
+
+// shippedLines are an order's lines that go in the parcel: gift cards go
+// by e-mail and are never packed.
+func shippedLines(o *order.Order) []order.Line {
+	out := make([]order.Line, 0, len(o.Lines))
+	for _, l := range o.Lines {
+		if !l.GiftCard {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,241 @@
+package server
+
+import (
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/wire"
+)
+
+// giftCatalog adds gift cards of € 25 and € 50 to the test shop, as the
+// build writes them for a product with `giftcard: true`.
+func giftCatalog(c map[string]any) {
+	for _, v := range []struct {
+		sku   string
+		price int
+	}{{"CADEAU-25", 2500}, {"CADEAU-50", 5000}} {
+		c["items"] = append(c["items"].([]any), map[string]any{
+			"sku": v.sku, "product": "cadeaukaart", "title": "Cadeaukaart", "variant": money.Format(money.Amount(v.price), "EUR"),
+			"url": "/producten/cadeaukaart/", "price": v.price, "currency": "EUR", "vat_rate": 0, "vat_class": "zero",
+			"image": "", "category": "cadeau", "delivery_class": "standard", "stock": map[string]any{"tracked": false, "quantity": 0},
+			"giftcard": true})
+	}
+}
+
+var codeInMail = regexp.MustCompile(`\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b`)
+
+// buyGiftCard buys one card of sku for a recipient, to be sent in days,
+// and lets Mollie report it paid.
+func buyGiftCard(t *testing.T, sh *testShop, f *molliefake.Server, sku, sendOn string) *order.Order {
+	t.Helper()
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart(sku, 1)
+	body := strings.TrimSuffix(validCheckout, "}") + `,"gift_to":"ben@example.nl","gift_message":"Fijne feestdagen, \"Ben\"!","gift_send_on":"` + sendOn + `"}`
+	r := sh.req(http.MethodPost, "/api/checkout", body, "Idempotency-Key", "buy-"+sku+sendOn)
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("buy gift card: %d %s", r.StatusCode, r.body)
+	}
+	var a CheckoutAnswer
+	r.json(t, &a)
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	if o.Totals.Shipping != 0 || o.Totals.VATTotal != 0 {
+		t.Fatalf("a gift card order has shipping %d and VAT %d, want none", o.Totals.Shipping, o.Totals.VATTotal)
+	}
+	if p, _ := f.Payment(o.PaymentID); p.Value != money.Format(o.Total(), "EUR") {
+		t.Fatalf("Mollie asked %s for a %s card", p.Value, money.Format(o.Total(), "EUR"))
+	}
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if o.State != order.Paid || o.GiftSend == nil || len(o.GiftSend.Cards) != 1 {
+		t.Fatalf("paid gift card order: %s %+v", o.State, o.GiftSend)
+	}
+	return o
+}
+
+// checkoutWithCard checks out the cart with a gift card code, the totals
+// the quote gave, and returns the answer.
+func checkoutWithCard(t *testing.T, sh *testShop, code, key string) (response, QuoteAnswer) {
+	t.Helper()
+	q := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"NL","shipping_method":"postnl","gift_code":"`+strings.ToLower(code)+`"}`)
+	var qa QuoteAnswer
+	q.json(t, &qa)
+	if q.StatusCode != http.StatusOK || qa.GiftError != "" {
+		t.Fatalf("quote: %d %s", q.StatusCode, q.body)
+	}
+	if qa.Due != qa.Total-qa.GiftCard || qa.Totals.GrandTotal != qa.Total || !strings.Contains(qa.SummaryHTML, `data-gift="`) {
+		t.Fatalf("quote with a card: total %d card %d due %d", qa.Total, qa.GiftCard, qa.Due)
+	}
+	body := strings.TrimSuffix(validCheckout, "}") + `,"gift_code":"` + code + `","expected_total":` + itoa(int(qa.Total)) + `,"expected_due":` + itoa(int(qa.Due)) + `}`
+	return sh.req(http.MethodPost, "/api/checkout", body, "Idempotency-Key", key), qa
+}
+
+// TestGiftCardJourney: a card bought for a day later is mailed that day
+// only, with its code; the code pays part of an order (Mollie is asked for
+// the rest only; the order's total and VAT unchanged), a refund goes back
+// to the card first, and the balance then pays a whole order without any
+// payment at Mollie. The card's page and the owner's API show the balance.
+func TestGiftCardJourney(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	f.SetClock(clk.Now)
+	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+
+	buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-08")
+	if n := sh.mailCount("giftcard"); n != 0 {
+		t.Fatalf("%d gift card mails before the chosen day", n)
+	}
+	clk.Add(24 * time.Hour)
+	if sh.mailCount("giftcard") != 1 {
+		t.Fatal("no gift card mail on the chosen day")
+	}
+	files := sh.outboxFiles("giftcard")
+	eml, _ := os.ReadFile(files[0])
+	code := codeInMail.FindString(string(eml))
+	if code == "" || !strings.Contains(string(eml), "ben@example.nl") || !strings.Contains(string(eml), "/giftcard/") ||
+		!strings.Contains(string(eml), "50.00") || !strings.Contains(string(eml), "does not expire") {
+		t.Fatalf("gift card mail lacks code, recipient, page link, amount or term:\n%s", eml)
+	}
+
+	// Part of an order: 3 × 14.50 + 4.95 shipping = 48.45 … take more.
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("KOF-GUJI-250-BO", 4) // 58.00, free shipping? (test catalog decides)
+	r, qa := checkoutWithCard(t, sh, code, "use-1")
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("checkout with card: %d %s", r.StatusCode, r.body)
+	}
+	var a CheckoutAnswer
+	r.json(t, &a)
+	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	if o.Total() != qa.Total || o.GiftCard == nil || o.GiftCard.Amount != 5000 || o.Due() != qa.Due || o.Due() <= 0 {
+		t.Fatalf("order total %d card %+v due %d; quote %+v", o.Total(), o.GiftCard, o.Due(), qa)
+	}
+	if len(o.Totals.Adjustments) != 0 {
+		t.Fatalf("the card became a discount: %+v", o.Totals.Adjustments)
+	}
+	p, _ := f.Payment(o.PaymentID)
+	if p.Value != money.Format(o.Due(), "EUR") {
+		t.Fatalf("Mollie asked %s, want the rest %s", p.Value, money.Format(o.Due(), "EUR"))
+	}
+	// A second checkout with the same card while the first is unpaid: the
+	// whole balance is held.
+	jar2, _ := newJar()
+	sh.jar, sh.client.Jar = jar2, jar2
+	sh.addToCart("MOK-001", 1)
+	q := sh.req(http.MethodPost, "/api/checkout/quote", `{"gift_code":"`+code+`"}`)
+	var qa2 QuoteAnswer
+	q.json(t, &qa2)
+	if qa2.GiftError == "" || qa2.GiftCard != 0 {
+		t.Fatalf("a held card still pays elsewhere: %s", q.body)
+	}
+	sh.jar, sh.client.Jar = jar, jar
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ = sh.sc.store.GetOrder(o.ID)
+	if o.State != order.Paid || o.GiftCard.Hold != order.GiftSpent {
+		t.Fatalf("order %s, card %+v", o.State, o.GiftCard)
+	}
+	page := sh.req(http.MethodGet, "/order/"+o.Token, "")
+	if !strings.Contains(page.body, `data-gift="5000"`) || !strings.Contains(page.body, `data-due="`+itoa(int(o.Due()))+`"`) {
+		t.Fatal("the order page shows no gift card payment line")
+	}
+	sh.flushMail()
+	conf := sh.outboxFiles("confirmation")
+	if len(conf) == 0 {
+		t.Fatal("no confirmation")
+	}
+
+	// Refund 30.00: all to the card (it paid 50.00); Mollie gets nothing.
+	rr := sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"amount":3000,"note":"deel"}`)
+	if rr.StatusCode != http.StatusOK {
+		t.Fatalf("refund: %d %s", rr.StatusCode, rr.body)
+	}
+	if n, _ := refundsAtMollie(f, o.PaymentID); n != 0 {
+		t.Fatalf("%d refunds at Mollie, want 0: the card goes first", n)
+	}
+	var cv wire.GiftCardList
+	sh.admin("GET", "/api/admin/giftcards", "").json(t, &cv)
+	if len(cv.GiftCards) != 1 || cv.GiftCards[0].Balance != 3000 {
+		t.Fatalf("owner's list: %+v", cv)
+	}
+	// The rest of the order: 20.00 more to the card, the rest to Mollie.
+	rr = sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"full":true}`)
+	if rr.StatusCode != http.StatusOK {
+		t.Fatalf("full refund: %d %s", rr.StatusCode, rr.body)
+	}
+	if n, sum := refundsAtMollie(f, o.PaymentID); n != 1 || !strings.HasPrefix(sum, money.Format(o.Due(), "EUR")+"/") {
+		t.Fatalf("Mollie refunds: %d %s, want one of %s", n, sum, money.Format(o.Due(), "EUR"))
+	}
+	card, _ := sh.sc.store.GiftCard(cv.GiftCards[0].ID)
+	if card.Balance != 5000 || card.Check() != nil {
+		t.Fatalf("card after the refunds: %+v %v", card, card.Check())
+	}
+
+	// The balance pays a whole order: no payment at Mollie at all.
+	before := f.PaymentCount()
+	jar3, _ := newJar()
+	sh.jar, sh.client.Jar = jar3, jar3
+	sh.addToCart("MOK-001", 2)
+	r, _ = checkoutWithCard(t, sh, code, "use-2")
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("checkout paid by card: %d %s", r.StatusCode, r.body)
+	}
+	a = CheckoutAnswer{}
+	r.json(t, &a)
+	if a.CheckoutURL != "" || a.Order.State != string(order.Paid) || f.PaymentCount() != before {
+		t.Fatalf("card-only order: state %s, checkout url %q, %d new Mollie payments", a.Order.State, a.CheckoutURL, f.PaymentCount()-before)
+	}
+	card, _ = sh.sc.store.GiftCard(card.ID)
+	if card.Balance != 5000-money.Amount(a.Order.Total) {
+		t.Fatalf("balance after the card-only order: %d", card.Balance)
+	}
+	gp := sh.req(http.MethodGet, "/giftcard/"+card.Token, "")
+	if gp.StatusCode != http.StatusOK || !strings.Contains(gp.body, `data-balance="`+itoa(int(card.Balance))+`"`) || !strings.Contains(gp.body, code) {
+		t.Fatalf("card page: %d", gp.StatusCode)
+	}
+	if r := sh.req(http.MethodGet, "/giftcard/"+strings.Repeat("A", 32), ""); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown card page: %d", r.StatusCode)
+	}
+}
+
+// Guessing codes is limited per client: after the burst, even a real code
+// is answered with "too many".
+func TestGiftCodeGuessesAreLimited(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("MOK-001", 1)
+	_, code, err := sh.sc.store.IssueGiftCard(1000, "EUR", sh.sc.catalog.Current().GiftCards, "", "nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := false
+	for i := range 20 {
+		q := sh.req(http.MethodPost, "/api/checkout/quote", `{"gift_code":"AAAA-BBBB-CCCC-DD`+string(rune('A'+i%20))+`0"}`)
+		var qa QuoteAnswer
+		q.json(t, &qa)
+		if qa.GiftError == tr("en", "gift.too_many") {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("20 wrong codes in a row were all looked up")
+	}
+	q := sh.req(http.MethodPost, "/api/checkout/quote", `{"gift_code":"`+code+`"}`)
+	var qa QuoteAnswer
+	q.json(t, &qa)
+	if qa.GiftCard != 0 {
+		t.Fatal("a real code went through while the client was limited")
+	}
+}
