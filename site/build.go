@@ -25,6 +25,9 @@ type BuildOptions struct {
 	// winning (tests and benchmarks: e.g. a small params.pageSize; Hugo ignores
 	// HUGO_* environment overrides inside a test binary).
 	ExtraConfig []string
+	// HugoFlags are extra flags for `hugo build` (tools/buildprof:
+	// --templateMetrics, --templateMetricsHints); their output is Result.Log.
+	HugoFlags []string
 }
 
 // Result is what a build produced.
@@ -36,6 +39,7 @@ type Result struct {
 	Images   int // images processed (resized, converted) by Hugo
 	Duration time.Duration
 	Warnings []string
+	Log      string // Hugo's standard output (the build table, template metrics)
 }
 
 // Summary is the one line `shop build` prints.
@@ -103,9 +107,10 @@ func Build(opts BuildOptions) (Result, error) {
 		}
 		args = append(args, "--config", strings.Join(files, ","))
 	}
+	args = append(args, opts.HugoFlags...)
 	start := time.Now()
 	stdout, stderr, runErr := runHugo(args, nil)
-	res := Result{Dest: dest, Duration: time.Since(start)}
+	res := Result{Dest: dest, Duration: time.Since(start), Log: string(stdout)}
 	msgs := parseLog(append(stdout, stderr...), src)
 	res.Warnings = msgs.Warnings
 	if runErr != nil {

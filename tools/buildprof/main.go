@@ -4,6 +4,9 @@
 //	go run ./tools/buildprof -s /tmp/books1k -o /tmp/books1k/public-prof -cpu /tmp/build.pprof
 //	go tool pprof -top -cum /tmp/build.pprof | head -60
 //
+// -metrics adds Hugo's --templateMetrics and --templateMetricsHints and prints
+// their table (the templates' cumulative and average times, cacheability).
+//
 // Build it once (go build -o /tmp/buildprof ./tools/buildprof) to keep the compile
 // out of the measurement. docs/benchmarks.md has what it found.
 package main
@@ -14,6 +17,7 @@ import (
 	"log"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +29,8 @@ func main() {
 	dest := flag.String("o", "", "output folder (default <shop>/public)")
 	cpu := flag.String("cpu", "build.pprof", "where the CPU profile goes")
 	noMinify := flag.Bool("nominify", false, "no minification (as the bare layout of the GeneratedShop benchmark)")
+	extra := flag.String("config", "", "comma-separated TOML files merged over the shop's hugo.toml (experiments: fewer outputs, other settings)")
+	metrics := flag.Bool("metrics", false, "print Hugo's --templateMetrics and --templateMetricsHints table")
 	flag.Parse()
 	f, err := os.Create(*cpu)
 	if err != nil {
@@ -33,7 +39,14 @@ func main() {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		log.Fatal(err)
 	}
-	res, err := site.Build(site.BuildOptions{Source: *src, Dest: *dest, NoMinify: *noMinify})
+	opts := site.BuildOptions{Source: *src, Dest: *dest, NoMinify: *noMinify}
+	if *extra != "" {
+		opts.ExtraConfig = strings.Split(*extra, ",")
+	}
+	if *metrics {
+		opts.HugoFlags = []string{"--templateMetrics", "--templateMetricsHints"}
+	}
+	res, err := site.Build(opts)
 	pprof.StopCPUProfile()
 	f.Close()
 	if err != nil {
@@ -42,5 +55,8 @@ func main() {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	cpuTime := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if *metrics {
+		fmt.Println(res.Log)
+	}
 	fmt.Printf("%s; CPU %s (user+sys), peak RSS %d MB\n", res.Summary(), cpuTime.Round(time.Millisecond), ru.Maxrss/1024)
 }
