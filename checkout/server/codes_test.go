@@ -170,7 +170,12 @@ func TestCodeMessages(t *testing.T) {
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("resubmit of the same cart: %d %s", r.StatusCode, r.body)
 	}
-	sh.choose(mustCheckoutURL(t, r), "paid")
+	back := sh.choose(mustCheckoutURL(t, r), "paid").Header.Get("Location")
+	// Back on the order page, as the customer is sent: the order is paid and
+	// its cart emptied before the next line goes in (the webhook is async).
+	if p := sh.req(http.MethodGet, path(t, back), ""); p.StatusCode != http.StatusOK {
+		t.Fatalf("order page: %d", p.StatusCode)
+	}
 	sh.addToCart("KOF-GUJI-250-BO", 1) // a new cart (the paid one is emptied)
 	if q := codeQuote(t, sh, "EENMAAL", "eva@example.nl"); !strings.Contains(q.CodeError, "al zo vaak gebruikt") {
 		t.Fatalf("second use by eva: %+v", q.CodeError)

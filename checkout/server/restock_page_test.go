@@ -71,7 +71,7 @@ func TestRestockFromOwnerPage(t *testing.T) {
 		t.Fatalf("received without restock: %d alerts, %s", n, remaining())
 	}
 	page = sh.req(http.MethodGet, "/admin/orders/"+o.ID, "")
-	if !strings.Contains(page.body, "Put return "+first+" back in stock (1 × Het koffieboek)") {
+	if !strings.Contains(page.body, "Put return "+first+" back in stock (1 × The coffee book)") {
 		t.Fatalf("no restock button for the received return:\n%s", page.body)
 	}
 	if r := sh.form("/admin/orders/"+o.ID+"/restock", url.Values{"csrf": {"forged"}, "code": {first}}); r.StatusCode != http.StatusForbidden {
