@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,17 +43,11 @@ Environment: SHOP_ADMIN_URL, SHOP_ADMIN_TOKEN
 func Codes(args []string) error { return codes(args, os.Stdout) }
 
 func codes(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, codesUsage)
-		if len(args) == 0 {
-			return errors.New("shop codes: say which command (list, create, disable, enable)")
-		}
-		return nil
+	if done, err := helpOr(args, out, codesUsage, "shop codes: say which command (list, create, disable, enable)"); done {
+		return err
 	}
 	cmd, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("codes "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("codes " + cmd)
 	asJSON := fs.Bool("json", false, "print the JSON answer")
 	percent := fs.Int64("percent", 0, "")
 	amount := fs.String("amount", "", "")

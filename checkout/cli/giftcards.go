@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,17 +32,11 @@ Environment:
 func GiftCards(args []string) error { return giftCards(args, os.Stdout) }
 
 func giftCards(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, giftCardsUsage)
-		if len(args) == 0 {
-			return errors.New("say list or show")
-		}
-		return nil
+	if done, err := helpOr(args, out, giftCardsUsage, "say list or show"); done {
+		return err
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("giftcards", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("giftcards")
 	asJSON := fs.Bool("json", false, "print the JSON answer")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("%w\n\n%s", err, giftCardsUsage)

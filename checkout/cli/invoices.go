@@ -36,19 +36,13 @@ func Invoices(args []string) error {
 }
 
 func invoices(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, invoicesUsage)
-		if len(args) == 0 {
-			return errors.New("say what to do: shop invoices export")
-		}
-		return nil
+	if done, err := helpOr(args, out, invoicesUsage, "say what to do: shop invoices export"); done {
+		return err
 	}
 	if args[0] != "export" {
 		return fmt.Errorf("unknown subcommand %q\n\n%s", args[0], invoicesUsage)
 	}
-	fs := flag.NewFlagSet("invoices export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("invoices export")
 	from := fs.String("from", "", "first day")
 	to := fs.String("to", "", "last day")
 	file := fs.String("o", "", "output file")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,9 +32,7 @@ func carrierOrders(cmd string, args []string, out io.Writer) (handled bool, err 
 	default:
 		return false, nil
 	}
-	fs := flag.NewFlagSet("orders "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("orders " + cmd)
 	size := fs.String("size", "A6", "label paper: A6 (label printer) or A4")
 	outFile := fs.String("o", "", "write the label PDF to this file")
 	asJSON := fs.Bool("json", false, "print the JSON answer")

@@ -36,9 +36,7 @@ func Notify(args []string) error {
 }
 
 func notify(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("notify", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("notify")
 	dry := fs.Bool("dry-run", false, "send nothing")
 	asJSON := fs.Bool("json", false, "print the JSON answer")
 	if err := fs.Parse(args); err != nil {

@@ -39,12 +39,8 @@ func Orders(args []string) error {
 }
 
 func orders(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, ordersUsage+afterSaleUsage+labelsUsage)
-		if len(args) == 0 {
-			return errors.New("shop orders: say which command (list, show, pack, ship, deliver, cancel)")
-		}
-		return nil
+	if done, err := helpOr(args, out, ordersUsage+afterSaleUsage+labelsUsage, "shop orders: say which command (list, show, pack, ship, deliver, cancel)"); done {
+		return err
 	}
 	cmd, rest := args[0], args[1:]
 	if handled, err := afterSaleOrders(cmd, rest, out); handled { // returns.go
@@ -53,9 +49,7 @@ func orders(args []string, out io.Writer) error {
 	if handled, err := carrierOrders(cmd, rest, out); handled { // labels.go
 		return err
 	}
-	fs := flag.NewFlagSet("orders "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("orders " + cmd)
 	state := fs.String("state", "", "only orders in this state (list)")
 	tracking := fs.String("tracking", "", "tracking link or code (ship)")
 	asJSON := fs.Bool("json", false, "print the JSON answer")

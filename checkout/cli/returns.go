@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,9 +39,7 @@ func afterSaleOrders(cmd string, args []string, out io.Writer) (handled bool, er
 	default:
 		return false, nil
 	}
-	fs := flag.NewFlagSet("orders "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("orders " + cmd)
 	code := fs.String("code", "", "return code (return-received)")
 	ret := fs.String("return", "", "return code (refund)")
 	skus := fs.String("sku", "", "SKU=N,... (refund by item)")

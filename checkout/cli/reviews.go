@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -42,17 +41,11 @@ func Reviews(args []string) error {
 }
 
 func reviews(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, reviewsUsage)
-		if len(args) == 0 {
-			return errors.New("shop reviews: say which command (list, approve, reject, export, request)")
-		}
-		return nil
+	if done, err := helpOr(args, out, reviewsUsage, "shop reviews: say which command (list, approve, reject, export, request)"); done {
+		return err
 	}
 	cmd, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("reviews "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("reviews " + cmd)
 	state := fs.String("state", "pending", "reviews in this state (list)")
 	dir := fs.String("s", ".", "the shop's directory (export)")
 	asJSON := fs.Bool("json", false, "print the JSON answer")

@@ -38,9 +38,7 @@ func Stats(args []string) error {
 }
 
 func stats(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("stats")
 	from := fs.String("from", "", "first day")
 	to := fs.String("to", "", "last day")
 	asJSON := fs.Bool("json", false, "print the JSON answer")

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,17 +33,11 @@ Environment: SHOP_ADMIN_URL, SHOP_ADMIN_TOKEN
 func Subscriptions(args []string) error { return subscriptions(args, os.Stdout) }
 
 func subscriptions(args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(out, subscriptionsUsage)
-		if len(args) == 0 {
-			return errors.New("shop subscriptions: say which command (list, show, pause, resume, cancel)")
-		}
-		return nil
+	if done, err := helpOr(args, out, subscriptionsUsage, "shop subscriptions: say which command (list, show, pause, resume, cancel)"); done {
+		return err
 	}
 	cmd, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("subscriptions "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	adminURL := fs.String("url", os.Getenv("SHOP_ADMIN_URL"), "the sidecar's address")
+	fs, adminURL := newFlags("subscriptions " + cmd)
 	state := fs.String("state", "", "only standing orders in this state (list)")
 	asJSON := fs.Bool("json", false, "print the JSON answer")
 	pos, err := parseInterleaved(fs, rest)
