@@ -145,27 +145,46 @@ func (s *Sidecar) lookupCode(name string) (cart.Code, bool, error) {
 // in the transaction that stores the order. client is who is trying
 // (clientKey): failed attempts are limited per client.
 func (s *Sidecar) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
+	r, err := s.priceCode(t, f, cartID, lang)
+	return r.Applied, r.Message, err
+}
+
+// codeResult is what priceCode found: the code that applied (nil when
+// none), the words why not, and whether the code exists at all (a known
+// code that does not apply now is kept with the cart; an unknown one, or
+// one refused for too many tries, is not).
+type codeResult struct {
+	Applied *cart.Code
+	Message string
+	Known   bool
+	Tries   bool      // refused: too many failed tries from this client
+	Code    cart.Code // the code found (Known)
+}
+
+// priceCode is applyCode with what the cart page needs to know besides.
+func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string) (codeResult, error) {
 	client := f.Client
 	name := cart.NormalizeCode(f.Code)
 	if name == "" {
-		return nil, "", nil
+		return codeResult{}, nil
 	}
 	tries := s.codeTries()
 	if no, wait := tries.blocked(client); no {
-		return nil, fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes())))), nil
+		return codeResult{Tries: true, Message: fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
 	}
 	var c cart.Code
 	found := false
 	if cart.ValidCodeName(name) {
 		var err error
 		if c, found, err = s.lookupCode(name); err != nil {
-			return nil, "", err
+			return codeResult{}, err
 		}
 	}
 	if !found || c.Disabled {
 		s.failedTry(client, name)
-		return nil, tr(lang, "code.unknown"), nil
+		return codeResult{Message: tr(lang, "code.unknown")}, nil
 	}
+	res := codeResult{Known: true, Code: c}
 	if c.Limited() {
 		email := ""
 		if validEmail(f.Email) {
@@ -177,19 +196,23 @@ func (s *Sidecar) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 		}
 		total, mine, err := s.store.CodeUses(c.Code, email, except)
 		if err != nil {
-			return nil, "", err
+			return codeResult{}, err
 		}
 		switch {
 		case c.MaxUses > 0 && total >= c.MaxUses:
-			return nil, tr(lang, "code.used_up"), nil
+			res.Message = tr(lang, "code.used_up")
+			return res, nil
 		case c.MaxPerUser > 0 && email != "" && mine >= c.MaxPerUser:
-			return nil, tr(lang, "code.used_up_you"), nil
+			res.Message = tr(lang, "code.used_up_you")
+			return res, nil
 		}
 	}
 	if err := cart.ApplyCode(t, c, s.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, s.now()); err != nil {
-		return nil, s.codeWords(c, *t, err, lang), nil
+		res.Message = s.codeWords(c, *t, err, lang)
+		return res, nil
 	}
-	return &c, "", nil
+	res.Applied = &c
+	return res, nil
 }
 
 // checkoutCode is applyCode for placing an order: a code that does not

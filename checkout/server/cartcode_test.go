@@ -1,0 +1,175 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/order"
+)
+
+// cartJSON is GET /api/cart (with an optional query).
+func cartJSON(t *testing.T, sh *testShop, query string) CartView {
+	t.Helper()
+	var v CartView
+	r := sh.req(http.MethodGet, "/api/cart"+query, "")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("cart: %d %s", r.StatusCode, r.body)
+	}
+	r.json(t, &v)
+	return v
+}
+
+// TestCartCodeJourney: a customer without JavaScript types a code on the
+// cart page; it is below the code's minimum (said plainly, no discount),
+// applies once the quantity goes up (its own line, the note that the
+// per-address limit is checked at checkout), and the checkout page arrives
+// with it filled in and applied. Lowering the quantity again stops it
+// (said on both pages; pay refuses rather than drop it), removing it on the
+// checkout page takes it off the cart too, and the total paid is the
+// cart's. The header count and GET /api/cart follow every step.
+func TestCartCodeJourney(t *testing.T) {
+	sh := newShop(t)
+	sh.makeCode(`{"code":"KOFFIE5","amount":500,"min_order":3000,"categories":["koffie"],"max_per_customer":1}`)
+	sh.addToCart("KOF-GUJI-250-BO", 1) // 14,50
+
+	// Applied below the minimum: kept, not applied, said why.
+	r := sh.form("/cart/code", url.Values{"code": {" koffie5 "}, "lang": {"nl"}})
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/cart/") {
+		t.Fatalf("apply: %d %s", r.StatusCode, r.body)
+	}
+	page := sh.req(http.MethodGet, "/cart/?lang=nl", "")
+	for _, want := range []string{`value="KOFFIE5"`, "Deze code geldt vanaf € 30,00 aan producten; je winkelwagen heeft nu € 14,50.", `data-total="1945"`, `aria-invalid="true"`} {
+		if !strings.Contains(page.body, want) {
+			t.Fatalf("cart page lacks %q:\n%s", want, page.body)
+		}
+	}
+	if strings.Contains(page.body, `data-kind="code"`) {
+		t.Fatal("a code below its minimum shows a discount line")
+	}
+
+	// Three bags: 43,50, the code applies as its own line.
+	if r := sh.req(http.MethodPatch, "/api/cart/items/KOF-GUJI-250-BO", `{"quantity":3}`); r.StatusCode != http.StatusOK {
+		t.Fatalf("patch: %d %s", r.StatusCode, r.body)
+	}
+	v := cartJSON(t, sh, "?lang=nl")
+	if v.Count != 3 || v.Code != "KOFFIE5" || v.CodeError != "" || v.Discount(cart.KindCode) != 500 || v.GrandTotal != 4350+495-500 ||
+		v.TotalText != "€ 43,45" || !strings.Contains(v.CodeNote, "1 keer per e-mailadres") {
+		t.Fatalf("cart JSON: count %d code %q error %q note %q discount %d total %d %q", v.Count, v.Code, v.CodeError, v.CodeNote, v.Discount(cart.KindCode), v.GrandTotal, v.TotalText)
+	}
+	page = sh.req(http.MethodGet, "/cart/?lang=nl", "")
+	for _, want := range []string{`data-kind="code"`, "Kortingscode KOFFIE5", `data-total="4345"`, "Code KOFFIE5: € 5,00 korting.", "Code verwijderen"} {
+		if !strings.Contains(page.body, want) {
+			t.Fatalf("cart page lacks %q", want)
+		}
+	}
+	// A Belgian address with its carrier: the cart quote and the checkout agree.
+	be := cartJSON(t, sh, "?country=BE&shipping_method=postnl-be&lang=nl")
+	if be.Discount(cart.KindCode) == 0 || be.Code != "KOFFIE5" {
+		t.Fatalf("Belgian cart quote without the code: %+v", be)
+	}
+	co := sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	shown, _, key := checkoutFields(t, co.body)
+	if shown != "4345" || !strings.Contains(co.body, `id="f-code" name="code" type="text" value="KOFFIE5"`) || !strings.Contains(co.body, "Kortingscode KOFFIE5") {
+		t.Fatalf("checkout arrives with shown %s, code field filled: %v", shown, strings.Contains(co.body, `value="KOFFIE5"`))
+	}
+	f := belgianAddress()
+	f.Set("lang", "nl")
+	f.Set("code", "KOFFIE5")
+	f.Set("idempotency_key", key)
+	f.Set("update", "1")
+	co = sh.form("/checkout/", f)
+	shown, _, key = checkoutFields(t, co.body)
+	if shown != amountText(be.GrandTotal) {
+		t.Fatalf("checkout for Belgium shows %s, the cart quote %d", shown, be.GrandTotal)
+	}
+
+	// Back to the cart: two bags (29,00) is below the minimum again.
+	if r := sh.form("/cart/update", url.Values{"sku": {"KOF-GUJI-250-BO"}, "quantity": {"2"}, "lang": {"nl"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.StatusCode)
+	}
+	v = cartJSON(t, sh, "?lang=nl")
+	if v.Count != 2 || v.Discount(cart.KindCode) != 0 || !strings.Contains(v.CodeError, "€ 30,00") || v.GrandTotal != 2900+495 {
+		t.Fatalf("below the minimum: %+v", v)
+	}
+	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	shown, _, key = checkoutFields(t, co.body)
+	if shown != "3395" || !strings.Contains(co.body, "je winkelwagen heeft nu € 29,00") {
+		t.Fatalf("checkout below the minimum shows %s", shown)
+	}
+	f.Del("update")
+	f.Set("idempotency_key", key)
+	be = cartJSON(t, sh, "?country=BE&shipping_method=postnl-be")
+	f.Set("shown_total", amountText(be.GrandTotal))
+	if r := sh.form("/checkout/", f); r.StatusCode != http.StatusUnprocessableEntity || len(sh.allOrders()) != 0 {
+		t.Fatalf("paying with a code that does not apply: %d, %d orders", r.StatusCode, len(sh.allOrders()))
+	}
+	// The customer takes the code out on the checkout page: the cart follows.
+	f.Set("code", "")
+	f.Set("update", "1")
+	co = sh.form("/checkout/", f)
+	shown, _, key = checkoutFields(t, co.body)
+	if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(be.GrandTotal) {
+		t.Fatalf("removed at checkout: the cart keeps %q; shown %s", v.Code, shown)
+	}
+
+	// An unknown code on the cart page: said, not kept; the JSON API alike.
+	r = sh.form("/cart/code", url.Values{"code": {"GEENCODE"}, "lang": {"nl"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Deze code kennen we niet") || !strings.Contains(r.body, `value="GEENCODE"`) {
+		t.Fatalf("unknown code: %d", r.StatusCode)
+	}
+	if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"OOKNIET","lang":"en"}`); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.errorMessage(t), "We do not know this code") {
+		t.Fatalf("unknown code (API): %d %s", r.StatusCode, r.body)
+	}
+	if v := cartJSON(t, sh, ""); v.Code != "" {
+		t.Fatalf("an unknown code was kept: %q", v.Code)
+	}
+
+	// With the script: three bags again, the code through the API, pay.
+	sh.req(http.MethodPatch, "/api/cart/items/KOF-GUJI-250-BO", `{"quantity":3}`)
+	var a CartCodeAnswer
+	r = sh.req(http.MethodPost, "/api/cart/code", `{"code":"koffie5","lang":"en"}`)
+	r.json(t, &a)
+	if r.StatusCode != http.StatusOK || a.Code != "KOFFIE5" || a.Discount(cart.KindCode) != 500 || !strings.Contains(a.SummaryHTML, `data-kind="code"`) ||
+		!strings.Contains(a.SummaryHTML, "Remove code") {
+		t.Fatalf("apply (API): %d %+v", r.StatusCode, a.CartView)
+	}
+	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	shown, _, key = checkoutFields(t, co.body)
+	f = customerForm(destination{"postnl", "NL"}, "nl")
+	f.Set("code", "KOFFIE5")
+	f.Set("idempotency_key", key)
+	f.Set("shown_total", shown)
+	r = sh.form("/checkout/", f)
+	if shown != "4345" || r.StatusCode != http.StatusSeeOther || !payIDRe.MatchString(r.Header.Get("Location")) {
+		t.Fatalf("pay %s: %d %s", shown, r.StatusCode, r.body)
+	}
+	p, err := sh.sc.provider.GetPayment(context.Background(), payIDRe.FindStringSubmatch(r.Header.Get("Location"))[1])
+	if err != nil || p.Amount != 4345 {
+		t.Fatalf("provider asks %v (%v)", p, err)
+	}
+	back := sh.choose(r.Header.Get("Location"), "paid").Header.Get("Location")
+	sh.req(http.MethodGet, path(t, back), "") // the return page checks the payment
+	o, _ := sh.sc.store.OrderByPaymentID(p.ID)
+	if o.DiscountCode != "KOFFIE5" || o.Total() != 4345 || o.State != order.Paid {
+		t.Fatalf("order %s: code %q total %d %s", o.ID, o.DiscountCode, o.Total(), o.State)
+	}
+	if v := cartJSON(t, sh, ""); v.Count != 0 || v.Code != "" {
+		t.Fatalf("the paid cart keeps count %d code %q", v.Count, v.Code)
+	}
+	// Removing on the cart page (no script) says so.
+	sh.addToCart("KOF-GUJI-250-BO", 3)
+	sh.req(http.MethodPost, "/api/cart/code", `{"code":"koffie5"}`)
+	r = sh.form("/cart/code", url.Values{"code": {"KOFFIE5"}, "remove": {"1"}, "lang": {"en"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove: %d", r.StatusCode)
+	}
+	if page := sh.req(http.MethodGet, r.Header.Get("Location"), ""); !strings.Contains(page.body, "The discount code has been taken off your cart.") ||
+		strings.Contains(page.body, `data-kind="code"`) {
+		t.Fatalf("the cart page does not say the code was removed (%s):\n%s", r.Header.Get("Location"), page.body)
+	}
+}
