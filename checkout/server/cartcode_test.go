@@ -173,3 +173,74 @@ func TestCartCodeJourney(t *testing.T) {
 		t.Fatalf("the cart page does not say the code was removed (%s):\n%s", r.Header.Get("Location"), page.body)
 	}
 }
+
+// TestPayAgainCodeLimits: paying an order again from its page (its
+// payment failed or was canceled) takes its code's use back under the
+// limits of the first checkout: the same order paid again and again is one
+// use; once another order has the last use, or the customer's address has
+// used it up, the order page says so and no payment is made.
+func TestPayAgainCodeLimits(t *testing.T) {
+	sh := newShop(t)
+	sh.makeCode(`{"code":"EENKEER","amount":300,"max_uses":1}`)
+	sh.makeCode(`{"code":"PERADRES","amount":300,"max_per_customer":1}`)
+	// checkoutWith places an order for a new customer (a new cart) with
+	// code, by the JSON API, and lets its payment end as status.
+	checkoutWith := func(code, email, status string) *order.Order {
+		t.Helper()
+		jar, _ := newJar()
+		sh.client.Jar = jar
+		sh.addToCart("MOK-001", 1)
+		body := strings.Replace(strings.TrimSuffix(validCheckout, "}")+`,"code":"`+code+`"}`, "eva@example.nl", email, 1)
+		r := sh.req(http.MethodPost, "/api/checkout", body, "Idempotency-Key", "k-"+code+email)
+		if r.StatusCode != http.StatusCreated {
+			t.Fatalf("checkout %s %s: %d %s", code, email, r.StatusCode, r.body)
+		}
+		back := sh.choose(mustCheckoutURL(t, r), status).Header.Get("Location")
+		sh.req(http.MethodGet, path(t, back), "")
+		o, err := sh.sc.store.OrderByToken(strings.TrimPrefix(path(t, back), "/order/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	payAgain := func(o *order.Order) response {
+		t.Helper()
+		return sh.form("/order/"+o.Token+"/pay", url.Values{"lang": {"nl"}})
+	}
+	uses := func(code string) int { n, _, _ := sh.sc.store.CodeUses(code, "", ""); return n }
+
+	a := checkoutWith("EENKEER", "a@example.nl", "failed")
+	if a.State != order.PaymentFailed || uses("EENKEER") != 0 {
+		t.Fatalf("a: %s, %d uses", a.State, uses("EENKEER"))
+	}
+	for i := range 3 { // paid again, canceled at the provider, again: one use
+		r := payAgain(a)
+		if r.StatusCode != http.StatusSeeOther || !payIDRe.MatchString(r.Header.Get("Location")) || uses("EENKEER") != 1 {
+			t.Fatalf("pay again %d: %d %s, %d uses", i, r.StatusCode, r.Header.Get("Location"), uses("EENKEER"))
+		}
+		sh.req(http.MethodGet, path(t, sh.choose(r.Header.Get("Location"), "canceled").Header.Get("Location")), "")
+	}
+	b := checkoutWith("EENKEER", "b@example.nl", "paid") // the last use, while a's payment failed
+	if b.State != order.Paid || uses("EENKEER") != 1 {
+		t.Fatalf("b: %s, %d uses", b.State, uses("EENKEER"))
+	}
+	before, _ := sh.sc.store.GetOrder(a.ID)
+	r := payAgain(a)
+	after, _ := sh.sc.store.GetOrder(a.ID)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "De kortingscode EENKEER is intussen zo vaak gebruikt als mag") ||
+		len(after.Attempts) != len(before.Attempts) || after.State != order.PaymentFailed || uses("EENKEER") != 1 {
+		t.Fatalf("pay again with the code used up: %d, attempts %d → %d, %s, %d uses", r.StatusCode, len(before.Attempts), len(after.Attempts), after.State, uses("EENKEER"))
+	}
+
+	// Per address: eva's failed order cannot come back once her other
+	// order (another cart) has her one use; piet's can.
+	c := checkoutWith("PERADRES", "eva@example.nl", "expired")
+	checkoutWith("PERADRES", "eva@example.nl", "paid")
+	p := checkoutWith("PERADRES", "piet@example.nl", "failed")
+	if r := payAgain(c); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "per e-mailadres") {
+		t.Fatalf("eva pays again: %d", r.StatusCode)
+	}
+	if r := payAgain(p); r.StatusCode != http.StatusSeeOther || uses("PERADRES") != 2 {
+		t.Fatalf("piet pays again: %d, %d uses", r.StatusCode, uses("PERADRES"))
+	}
+}

@@ -588,6 +588,10 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	code, cerr := s.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
+	if cerr != nil {
+		return nil, "", cerr
+	}
 	n := len(o.Attempts) + 1
 	req := payment.CreateRequest{
 		Amount:         o.Due(), // the total less what a gift card pays
@@ -606,9 +610,14 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
 		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
 	}
-	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
+	o2, effects, err := s.store.AttachPaymentCode(o.ID, o.PaymentID, *p, s.provider.Name(), code)
 	var oos *store.OutOfStockError
+	var used *store.CodeUsedUpError
 	switch {
+	case errors.As(err, &used):
+		// The last use went to another order meanwhile.
+		s.cancelPayment(p.ID, "code used up")
+		return nil, "", payAgainCodeErr(o, used.PerCustomer)
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
 		cur, gerr := s.store.GetOrder(o.ID)

@@ -272,3 +272,45 @@ func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
 			Total: money.Display(-d, o.Currency, lang)})
 	}
 }
+
+// payAgainCode is the order's code when a new payment would take its use
+// back (the order's payment failed or was canceled; it holds no use now):
+// the code's limits, in total and per address, are checked as at the
+// first checkout, the order's own use not counted. The store checks again
+// when it attaches the payment (AttachPaymentCode). A code that is gone
+// (removed from data/codes.toml) has no limits left to keep: nil.
+func (s *Sidecar) payAgainCode(o *order.Order, lang string) (*cart.Code, *checkoutError) {
+	if o.DiscountCode == "" || o.State != order.PaymentFailed {
+		return nil, nil
+	}
+	c, found, err := s.lookupCode(o.DiscountCode)
+	if err != nil {
+		return nil, s.internalErr(lang, "discount code of an order paid again", err)
+	}
+	if !found {
+		return nil, nil
+	}
+	if c.Limited() {
+		total, mine, err := s.store.CodeUses(c.Code, o.Customer.Email, o.ID)
+		if err != nil {
+			return nil, s.internalErr(lang, "uses of a code", err)
+		}
+		switch {
+		case c.MaxUses > 0 && total >= c.MaxUses:
+			return nil, payAgainCodeErr(o, false)
+		case c.MaxPerUser > 0 && mine >= c.MaxPerUser:
+			return nil, payAgainCodeErr(o, true)
+		}
+	}
+	return &c, nil
+}
+
+// payAgainCodeErr says that an order cannot be paid again at its price:
+// its code is used up (for this address), nothing was charged.
+func payAgainCodeErr(o *order.Order, perCustomer bool) *checkoutError {
+	key := "code.pay_again_used_up"
+	if perCustomer {
+		key = "code.pay_again_used_up_you"
+	}
+	return &checkoutError{Err: ErrCodeRefused, say: func(lang string) string { return fmt.Sprintf(tr(lang, key), o.DiscountCode) }}
+}

@@ -82,15 +82,16 @@ func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, er
 }
 
 // takeCodeUse records the use of o's code, refusing it when a limit of c
-// is reached. It runs in the transaction that stores o, so two checkouts
-// at once cannot both take the last use.
+// is reached. It runs in the transaction that stores o (or attaches a new
+// payment to it, paid again), so two checkouts at once cannot both take
+// the last use; o's own use is one use however often it is paid again.
 func takeCodeUse(tx *bolt.Tx, o *order.Order, c *cart.Code) error {
 	if o.DiscountCode == "" {
 		return nil
 	}
 	email := strings.ToLower(o.Customer.Email)
 	if c != nil && c.Limited() {
-		total, mine, err := countCodeUses(tx, o.DiscountCode, email, "")
+		total, mine, err := countCodeUses(tx, o.DiscountCode, email, o.ID) // its own use (an order paid again) is not another
 		if err != nil {
 			return fmt.Errorf("count uses of code %s: %w", o.DiscountCode, err)
 		}
