@@ -189,7 +189,7 @@ func TestCartCodeProperty(t *testing.T) {
 			f.Set("update", "1")
 			co = sh.form("/checkout/", f)
 			shown, shownFor, key = checkoutFields(t, co.body)
-			if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(cq.GrandTotal) {
+			if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(cq.GrandTotal) || shownFor != d.method+"|"+d.country {
 				rt.Fatalf("code taken out at checkout: cart keeps %q, shows %s, quote %d", v.Code, shown, cq.GrandTotal)
 			}
 			f.Del("update")

@@ -82,7 +82,7 @@ func TestCartCodeJourney(t *testing.T) {
 	f.Set("idempotency_key", key)
 	f.Set("update", "1")
 	co = sh.form("/checkout/", f)
-	shown, _, key = checkoutFields(t, co.body)
+	shown, _, _ = checkoutFields(t, co.body)
 	if shown != amountText(be.GrandTotal) {
 		t.Fatalf("checkout for Belgium shows %s, the cart quote %d", shown, be.GrandTotal)
 	}
@@ -111,7 +111,7 @@ func TestCartCodeJourney(t *testing.T) {
 	f.Set("code", "")
 	f.Set("update", "1")
 	co = sh.form("/checkout/", f)
-	shown, _, key = checkoutFields(t, co.body)
+	shown, _, _ = checkoutFields(t, co.body)
 	if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(be.GrandTotal) {
 		t.Fatalf("removed at checkout: the cart keeps %q; shown %s", v.Code, shown)
 	}
@@ -242,5 +242,43 @@ func TestPayAgainCodeLimits(t *testing.T) {
 	}
 	if r := payAgain(p); r.StatusCode != http.StatusSeeOther || uses("PERADRES") != 2 {
 		t.Fatalf("piet pays again: %d, %d uses", r.StatusCode, uses("PERADRES"))
+	}
+}
+
+// TestCartCodeTries: unknown codes typed on the cart page count as failed
+// tries like at checkout: after codeTriesBurst the API answers 429 and the
+// form shows the cart with the reason (429); the same wrong code again is
+// not a new try. Removing works without a body.
+func TestCartCodeTries(t *testing.T) {
+	sh := newShop(t)
+	sh.makeCode(`{"code":"ECHT","percent":10}`)
+	sh.addToCart("KOF-GUJI-250-BO", 1)
+	for range 3 {
+		if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"FOUT"}`); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown: %d", r.StatusCode)
+		}
+	}
+	for i := range codeTriesBurst - 1 {
+		if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"GOK`+itoa(i)+`"}`); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("guess %d: %d %s", i, r.StatusCode, r.body)
+		}
+	}
+	if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"ECHT","lang":"nl"}`); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.errorMessage(t), "te veel codes") {
+		t.Fatalf("after %d guesses: %d %s", codeTriesBurst, r.StatusCode, r.body)
+	}
+	if r := sh.form("/cart/code", url.Values{"code": {"ECHT"}, "lang": {"nl"}}); r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.body, "te veel codes") {
+		t.Fatalf("form after %d guesses: %d", codeTriesBurst, r.StatusCode)
+	}
+	if r := sh.req(http.MethodDelete, "/api/cart/code", ""); r.StatusCode != http.StatusOK {
+		t.Fatalf("remove: %d %s", r.StatusCode, r.body)
+	}
+	if v := cartJSON(t, sh, ""); v.Code != "" || v.Count != 1 {
+		t.Fatalf("cart %+v", v)
+	}
+	// Without a cart there is nothing to keep a code with.
+	jar, _ := newJar()
+	sh.client.Jar = jar
+	if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"ECHT"}`); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("no cart: %d", r.StatusCode)
 	}
 }
