@@ -275,6 +275,14 @@ func TestCartCodeTries(t *testing.T) {
 	if v := cartJSON(t, sh, ""); v.Code != "" || v.Count != 1 {
 		t.Fatalf("cart %+v", v)
 	}
+	// The cart page's script is the sidecar's, not in shop.js.
+	if r := sh.req(http.MethodGet, "/cart/code.js", ""); r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/javascript") ||
+		!strings.Contains(r.body, "/api/cart/code") && !strings.Contains(r.body, "form.dataset.api") {
+		t.Fatalf("code.js: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	if page := sh.req(http.MethodGet, "/cart/", ""); !strings.Contains(page.body, `<script src="/cart/code.js" defer></script>`) {
+		t.Fatal("the cart page does not load its code script")
+	}
 	// Without a cart there is nothing to keep a code with.
 	jar, _ := newJar()
 	sh.client.Jar = jar

@@ -151,6 +151,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.HEAD("/cart/", s.pageCart)
 	pages.POST("/cart/add", s.formAdd)
 	pages.POST("/cart/code", s.formCartCode)
+	pages.GET("/cart/code.js", s.cartCodeScript) // cartcode.go
 	pages.POST("/cart/update", s.formUpdate)
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)

@@ -310,42 +310,6 @@
     });
   }
 
-  /* ---------- cart page (sidecar): the discount code applied or removed in place
-     (POST or DELETE /api/cart/code); the server prices and renders the box and
-     the totals. Without JavaScript the form posts to /cart/code. ---------- */
-  function initCartCode(box) {
-    if (!window.fetch) return;
-    box.addEventListener("submit", function (ev) {
-      var form = ev.target, input = $('input[name="code"]', form), msg = $("[data-sf-code-msg]", form);
-      if (!form.matches("[data-sf-cart-code]") || !input) return;
-      ev.preventDefault();
-      var remove = ev.submitter && ev.submitter.name === "remove";
-      form.setAttribute("aria-busy", "true");
-      fetch(form.dataset.api, {
-        method: remove ? "DELETE" : "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: remove ? undefined : JSON.stringify({ code: input.value, lang: String(new FormData(form).get("lang") || "") })
-      }).then(function (r) {
-        return r.json().then(function (j) { return { ok: r.ok, j: j }; });
-      }).then(function (r) {
-        form.removeAttribute("aria-busy");
-        if (!r.ok) {
-          if (!r.j || !r.j.error) throw new Error("no answer");
-          msg.textContent = (r.j.fields && r.j.fields.code) || r.j.error;
-          msg.className = "sf-error field-error";
-          input.setAttribute("aria-invalid", "true");
-          return;
-        }
-        box.innerHTML = r.j.summary_html;
-        var again = $('input[name="code"]', box);
-        if (again) again.focus();
-      }).catch(function () { // what the page does without us
-        if (remove) { var h = document.createElement("input"); h.type = "hidden"; h.name = "remove"; h.value = "1"; form.appendChild(h); }
-        form.submit();
-      });
-    });
-  }
-
   var KINDS = ["product", "story", "guide", "maker"]; // the order of the form's data-kinds
   function initSearch(form) {
     var input = $('input[name="q"]', form), box = $("[data-search-results]", form), ix = null, loading = null, timer;
@@ -430,7 +394,6 @@
 
   function init() {
     $$("form[data-sf-checkout]").forEach(initCheckout);
-    $$("[data-sf-cart-sum]").forEach(initCartCode);
     $$(".buy-form").forEach(function (f) { initVariants(f); initCart(f); initStock(f); });
     $$("[data-delivery]").forEach(initDelivery);
     $$("form[data-search]").forEach(initSearch);
