@@ -213,6 +213,9 @@ func TestPayAgainCodeLimits(t *testing.T) {
 	if a.State != order.PaymentFailed || uses("EENKEER") != 0 {
 		t.Fatalf("a: %s, %d uses", a.State, uses("EENKEER"))
 	}
+	if v := cartJSON(t, sh, ""); v.Code != "EENKEER" || v.Count != 1 {
+		t.Fatalf("the failed order's cart keeps code %q (typed at checkout), count %d", v.Code, v.Count)
+	}
 	for i := range 3 { // paid again, canceled at the provider, again: one use
 		r := payAgain(a)
 		if r.StatusCode != http.StatusSeeOther || !payIDRe.MatchString(r.Header.Get("Location")) || uses("EENKEER") != 1 {
