@@ -294,7 +294,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, cerr
 	}
 	s.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
+	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)        // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := s.orderByIdemKey(scoped); o != nil {
