@@ -185,11 +185,11 @@ func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 		return codeResult{Message: tr(lang, "code.unknown")}, nil
 	}
 	res := codeResult{Known: true, Code: c}
-	if c.Limited() {
-		email := ""
-		if validEmail(f.Email) {
-			email = f.Email
-		}
+	email := ""
+	if validEmail(f.Email) {
+		email = f.Email
+	}
+	if c.MaxUses > 0 || c.MaxPerUser > 0 && email != "" { // a limit that can be checked now (the cart has no address)
 		except := "" // the cart's own order awaiting payment: a new checkout replaces it
 		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil {
 			except = prev.ID

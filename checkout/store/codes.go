@@ -56,21 +56,22 @@ func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, er
 	if b == nil {
 		return 0, 0, nil
 	}
+	// Whether an order holds its use is read from the state index (usesCode:
+	// not canceled, payment not failed), not by decoding the order: the
+	// cart counts a code's uses on every view (docs/codes.md).
 	prefix := []byte(code + "\x00")
-	orders := tx.Bucket(bucketOrders)
+	orders := tx.Bucket(bucketOrders).Cursor()
+	var states *bolt.Cursor
+	if b := tx.Bucket(bucketStates); b != nil {
+		states = b.Cursor()
+	}
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		id := string(k[len(prefix):])
-		if id == except {
+		if id == except || !hasKey(orders, []byte(id)) {
 			continue
 		}
-		var o order.Order
-		if err := getJSON(orders, id, &o); errors.Is(err, ErrNotFound) {
-			continue
-		} else if err != nil {
-			return 0, 0, err
-		}
-		if !usesCode(&o) {
+		if states != nil && (hasKey(states, stateKey(order.Canceled, id)) || hasKey(states, stateKey(order.PaymentFailed, id))) {
 			continue
 		}
 		total++
@@ -79,6 +80,12 @@ func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, er
 		}
 	}
 	return total, mine, nil
+}
+
+// hasKey reports whether c's bucket holds key (whatever its value, even empty).
+func hasKey(c *bolt.Cursor, key []byte) bool {
+	k, _ := c.Seek(key)
+	return bytes.Equal(k, key)
 }
 
 // takeCodeUse records the use of o's code, refusing it when a limit of c
