@@ -98,10 +98,14 @@ func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country, client string) 
 	v := CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
 		Notices: cartNotices(t, cat, lang)}
 	if err := s.cartCode(&v, ct, client, lang); err != nil {
-		return CartView{}, fmt.Errorf("discount code: %w", err)
+		return CartView{}, fmt.Errorf("%w: %w", errCartCode, err)
 	}
 	return v, nil
 }
+
+// errCartCode marks a cart view that failed on its discount code (the
+// store could not be read), not on the customer's choice of shipping.
+var errCartCode = errors.New("discount code of the cart")
 
 // cartNotices says plainly what changed since the customer added things.
 func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
@@ -291,6 +295,10 @@ func (s *Sidecar) apiGetCart(c *gin.Context) {
 	v, err := s.cartView(ct, lang, method, country, s.clientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		return
+	}
+	if errors.Is(err, errCartCode) {
+		s.internal(c, "price cart", err)
 		return
 	}
 	if err != nil {
