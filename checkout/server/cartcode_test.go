@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
@@ -291,5 +293,45 @@ func TestCartCodeTries(t *testing.T) {
 	sh.client.Jar = jar
 	if r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"ECHT"}`); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("no cart: %d", r.StatusCode)
+	}
+}
+
+// TestCartCodeMessages: every reason a kept code does not apply is said on
+// the cart page and in the cart JSON, in the customer's language, with the
+// total untouched: expired, not yet valid, below the minimum, not for these
+// products, used up (another order has its last use).
+func TestCartCodeMessages(t *testing.T) {
+	clk := &testClock{t: time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withClock(clk))
+	for _, body := range []string{`{"code":"OUD","percent":10,"to":"2026-11-30"}`, `{"code":"LATER","percent":10,"from":"2027-01-01"}`,
+		`{"code":"VANAF50","amount":500,"min_order":5000}`, `{"code":"BOEK","percent":10,"categories":["boeken"]}`, `{"code":"VOL","amount":300,"max_uses":1}`} {
+		sh.makeCode(body)
+	}
+	sh.addToCart("MOK-001", 1)
+	r := sh.req(http.MethodPost, "/api/checkout", strings.TrimSuffix(validCheckout, "}")+`,"code":"VOL"}`, "Idempotency-Key", "k-vol")
+	back := sh.choose(mustCheckoutURL(t, r), "paid").Header.Get("Location")
+	sh.req(http.MethodGet, path(t, back), "") // paid: VOL's one use is taken, the cart emptied
+	sh.addToCart("KOF-GUJI-250-BO", 1)
+	for _, c := range []struct{ code, nl, en string }{
+		{"OUD", "verlopen", "expired"}, {"LATER", "pas vanaf", "valid from"}, {"VANAF50", "vanaf € 50,00", "€50.00"},
+		{"BOEK", "niet voor de producten", "not for the products"}, {"VOL", "Deze code is op", "used up"},
+	} {
+		for _, lang := range []string{"nl", "en"} {
+			want := c.nl
+			if lang == "en" {
+				want = c.en
+			}
+			var a CartCodeAnswer
+			r := sh.req(http.MethodPost, "/api/cart/code", `{"code":"`+c.code+`","lang":"`+lang+`"}`)
+			r.json(t, &a)
+			if r.StatusCode != http.StatusOK || a.Code != c.code || !strings.Contains(a.CodeError, want) || a.GrandTotal != 1945 ||
+				!strings.Contains(a.SummaryHTML, html.EscapeString(a.CodeError)) {
+				t.Errorf("%s (%s): %d, kept %q, says %q, total %d; want %q", c.code, lang, r.StatusCode, a.Code, a.CodeError, a.GrandTotal, want)
+			}
+			page := sh.req(http.MethodGet, "/cart/?lang="+lang, "")
+			if !strings.Contains(page.body, html.EscapeString(a.CodeError)) || strings.Contains(page.body, `data-kind="code"`) {
+				t.Errorf("%s (%s): the cart page does not say %q", c.code, lang, a.CodeError)
+			}
+		}
 	}
 }
