@@ -77,3 +77,99 @@ func TestDiscountCodeJourney(t *testing.T) {
 		}
 	})
 }
+
+// TestDiscountCodeCartJourney: the customer types the code on the cart
+// page, with and without JavaScript. With two of a product it is below the
+// code's minimum and the cart says so (no discount line); at three it
+// applies as its own line. The checkout page arrives with the code filled
+// in and applied; the customer chooses a Belgian address and its carrier
+// (neither the default), and the total on screen when pay is pressed, with
+// the code's line, is what the payment page asks and the stored order's
+// total.
+func TestDiscountCodeCartJourney(t *testing.T) {
+	variants(t, func(t *testing.T, opts tabOptions) {
+		h := need(t, true)
+		v := pickVariant(t, h)
+		code := "CART-JS"
+		if opts.NoJS {
+			code = "CART-NOJS"
+		}
+		admin(t, h, "POST", "/api/admin/codes", map[string]any{"code": code, "percent": 10, "min_order": 2*v.Chosen.Price + 1}, nil)
+		tb := newCustomer(t, h, opts)
+		addToCart(t, tb, v, 2)
+		tb.open("/cart/")
+		tb.fill("#c-code", strings.ToLower(code))
+		if opts.NoJS {
+			if st := tb.submit(`form[data-sf-cart-code] button[name="apply"]`); st != 200 {
+				t.Fatalf("apply code on the cart page: status %d", st)
+			}
+		} else {
+			tb.click(`form[data-sf-cart-code] button[name="apply"]`)
+			tb.waitFor(`document.querySelector("[data-sf-cart-sum] [data-sf-code-msg]").innerText.includes("vanaf")`, step)
+			if tb.sent("POST", "/api/cart/code") != 1 || tb.sent("POST", "/cart/code") != 0 {
+				t.Errorf("the script did not apply the code in place: %d API calls, %d form posts", tb.sent("POST", "/api/cart/code"), tb.sent("POST", "/cart/code"))
+			}
+		}
+		if msg := eval[string](tb, `document.querySelector("[data-sf-code-msg]").innerText`); !strings.Contains(msg, euroText(2*v.Chosen.Price+1)) {
+			t.Errorf("below the minimum the cart says %q", msg)
+		}
+		if eval[bool](tb, `!!document.querySelector('tr[data-kind="code"]')`) {
+			t.Error("a code below its minimum shows a discount line in the cart")
+		}
+		// Three of them: the code applies.
+		tb.fill(`input[name="quantity"]`, "3")
+		if st := tb.submit(`form.sf-qty button[type=submit]`); st != 200 {
+			t.Fatalf("update quantity: status %d", st)
+		}
+		off := (3*v.Chosen.Price*10*2 + 100) / 200
+		line := eval[string](tb, `(document.querySelector('tr[data-kind="code"]') || {}).innerText || ""`)
+		if !strings.Contains(line, code) || !strings.Contains(line, euroText(off)) {
+			t.Errorf("the cart's code line says %q, want %s and %s off", line, code, euroText(off))
+		}
+		cartTotal := shownTotal(t, tb)
+		if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
+			t.Fatalf("checkout page: status %d", st)
+		}
+		if got := eval[string](tb, `document.getElementById("f-code").value`); got != code {
+			t.Errorf("the checkout page arrives with code %q, the cart has %s", got, code)
+		}
+		if got := shownTotal(t, tb); got != cartTotal {
+			t.Errorf("the checkout opens with %s, the cart said %s", euroText(got), euroText(cartTotal))
+		}
+		a := validAddress(t)
+		a.PostalCode, a.City = "1000", "Brussel"
+		fillCheckout(tb, a)
+		eval[bool](tb, `(() => { const s = document.getElementById("f-country"); s.value = "BE";
+			s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+		tb.click(`input[name="shipping_method"][value="postnl-be"]`)
+		forNow := `document.querySelector("[data-sf-shown-for]").value === "postnl-be|BE"`
+		if opts.NoJS {
+			if st := tb.submit(`button[name="update"]`); st != 200 {
+				t.Fatalf("update total: status %d", st)
+			}
+		} else {
+			tb.waitFor(forNow+` && !document.querySelector("[data-sf-pay]").disabled`, step)
+		}
+		if !eval[bool](tb, forNow) {
+			t.Fatalf("the page is priced for %q", eval[string](tb, `document.querySelector("[data-sf-shown-for]").value`))
+		}
+		if line := eval[string](tb, `(document.querySelector('tr[data-kind="code"]') || {}).innerText || ""`); !strings.Contains(line, code) {
+			t.Errorf("the Belgian checkout lacks the code's line: %q", line)
+		}
+		total := shownTotal(t, tb)
+		if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
+			t.Fatalf("pay pressed with %s on screen: %d, at %s:\n%s", euroText(total), st, tb.path(), clip(tb.mainText(), 1500))
+		}
+		if amt := payAmount(t, tb); amt != total {
+			t.Errorf("the checkout showed %s, the payment page asks %s", euroText(total), euroText(amt))
+		}
+		back := choose(t, tb, "paid")
+		o := orderByToken(t, h, orderToken(back))
+		if o.Total != total {
+			t.Errorf("stored order: total %d; the page showed %d", o.Total, total)
+		}
+		if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
+			t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
+		}
+	})
+}

@@ -51,6 +51,10 @@ type Cart struct {
 	// Lang is the language the customer filled the cart in (nl, en; empty:
 	// not said), so its pages speak it without ?lang= (Localize).
 	Lang string `json:"lang,omitempty"`
+	// Code is the discount code the customer applied on the cart page or
+	// typed at checkout (normalised; empty: none). Only the customer sets
+	// it; the checkout page arrives with it filled in (docs/codes.md).
+	Code string `json:"code,omitempty"`
 }
 
 // Find returns the index of sku's line, or -1.

@@ -162,3 +162,49 @@ func send(b *testing.B, c *http.Client, sh *testShop, method, path, body string,
 		b.Fatalf("%s %s: %d", method, path, resp.StatusCode)
 	}
 }
+
+// BenchmarkCartWithCode: GET /api/cart over real HTTP, the cart without a
+// code, with a code limited per address only (not counted in the cart: no
+// address yet), and with a code limited in total that 300 paid orders have
+// used (every view of the cart counts its uses).
+//
+//	go test ./checkout/server -run '^$' -bench CartWithCode -benchtime 3s
+func BenchmarkCartWithCode(b *testing.B) {
+	sh := newShop(&testing.T{})
+	defer sh.ts.Close()
+	defer sh.sc.Close()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	send(b, c, sh, "POST", "/api/admin/codes", `{"code":"PERADRES","percent":10,"max_per_customer":1}`, map[string]string{"Authorization": "Bearer " + testAdminToken, "Origin": ""})
+	send(b, c, sh, "POST", "/api/admin/codes", `{"code":"DRUK","percent":10,"max_uses":100000}`, map[string]string{"Authorization": "Bearer " + testAdminToken, "Origin": ""})
+	for i := range 300 {
+		cj, _ := cookiejar.New(nil)
+		oc := &http.Client{Jar: cj}
+		send(b, oc, sh, "POST", "/api/cart/items", `{"sku":"MOK-001","quantity":1}`, nil)
+		send(b, oc, sh, "POST", "/api/checkout", strings.TrimSuffix(validCheckout, "}")+`,"code":"DRUK"}`, map[string]string{"Idempotency-Key": fmt.Sprint("bench-", i)})
+	}
+	send(b, c, sh, "POST", "/api/cart/items", `{"sku":"MOK-001","quantity":2}`, nil)
+	for _, code := range []string{"", "PERADRES", "DRUK"} {
+		name := code
+		if name == "" {
+			name = "none"
+		}
+		b.Run(name, func(b *testing.B) {
+			if code == "" {
+				send(b, c, sh, "DELETE", "/api/cart/code", "", nil)
+			} else {
+				send(b, c, sh, "POST", "/api/cart/code", `{"code":"`+code+`"}`, nil)
+			}
+			var lat latencies
+			start := time.Now()
+			b.ResetTimer()
+			for b.Loop() {
+				t0 := time.Now()
+				send(b, c, sh, "GET", "/api/cart", "", nil)
+				lat.add(time.Since(t0))
+			}
+			b.StopTimer()
+			lat.report(b, time.Since(start))
+		})
+	}
+}

@@ -30,6 +30,11 @@ type CartView struct {
 	Count     int      `json:"count"`
 	TotalText string   `json:"total_text"`
 	Notices   []string `json:"notices"`
+	// The discount code the customer applied (cartcode.go): the code kept
+	// with the cart, what it takes off, or why it does not apply now.
+	Code      string `json:"code,omitempty"`
+	CodeNote  string `json:"code_note,omitempty"`
+	CodeError string `json:"code_error,omitempty"`
 }
 
 func newCartID() string {
@@ -81,17 +86,26 @@ func (s *Sidecar) loadCart(id string) (*cart.Cart, error) {
 }
 
 // cartView prices the cart for a shipping method and country; "" for both
-// is the shop's own country and its first method.
-func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country string) (CartView, error) {
+// is the shop's own country and its first method. The cart's discount code
+// (cartcode.go) is priced in; client is who asks (clientKey).
+func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
 	cat := s.catalog.Current()
 	t, err := cart.Compute(ct, cat, method, country)
 	if err != nil {
 		return CartView{}, err
 	}
 	t.Localize(cat, lang)
-	return CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
-		Notices: cartNotices(t, cat, lang)}, nil
+	v := CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
+		Notices: cartNotices(t, cat, lang)}
+	if err := s.cartCode(&v, ct, client, lang); err != nil {
+		return CartView{}, fmt.Errorf("%w: %w", errCartCode, err)
+	}
+	return v, nil
 }
+
+// errCartCode marks a cart view that failed on its discount code (the
+// store could not be read), not on the customer's choice of shipping.
+var errCartCode = errors.New("discount code of the cart")
 
 // cartNotices says plainly what changed since the customer added things.
 func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
@@ -246,7 +260,7 @@ func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
 		return
 	}
 	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, "", "")
+	v, err := s.cartView(ct, lang, "", "", s.clientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
 		return
@@ -278,9 +292,13 @@ func (s *Sidecar) apiGetCart(c *gin.Context) {
 		return
 	}
 	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, method, country)
+	v, err := s.cartView(ct, lang, method, country, s.clientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		return
+	}
+	if errors.Is(err, errCartCode) {
+		s.internal(c, "price cart", err)
 		return
 	}
 	if err != nil {

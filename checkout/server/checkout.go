@@ -293,7 +293,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}
 		return nil, "", false, cerr
 	}
-	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang) // loyalty.go
+	s.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
+	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)        // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := s.orderByIdemKey(scoped); o != nil {
@@ -588,6 +589,10 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	code, cerr := s.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
+	if cerr != nil {
+		return nil, "", cerr
+	}
 	n := len(o.Attempts) + 1
 	req := payment.CreateRequest{
 		Amount:         o.Due(), // the total less what a gift card pays
@@ -606,9 +611,14 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
 		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
 	}
-	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
+	o2, effects, err := s.store.AttachPaymentCode(o.ID, o.PaymentID, *p, s.provider.Name(), code)
 	var oos *store.OutOfStockError
+	var used *store.CodeUsedUpError
 	switch {
+	case errors.As(err, &used):
+		// The last use went to another order meanwhile.
+		s.cancelPayment(p.ID, "code used up")
+		return nil, "", payAgainCodeErr(o, used.PerCustomer)
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
 		cur, gerr := s.store.GetOrder(o.ID)

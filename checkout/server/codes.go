@@ -145,51 +145,74 @@ func (s *Sidecar) lookupCode(name string) (cart.Code, bool, error) {
 // in the transaction that stores the order. client is who is trying
 // (clientKey): failed attempts are limited per client.
 func (s *Sidecar) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
+	r, err := s.priceCode(t, f, cartID, lang)
+	return r.Applied, r.Message, err
+}
+
+// codeResult is what priceCode found: the code that applied (nil when
+// none), the words why not, and whether the code exists at all (a known
+// code that does not apply now is kept with the cart; an unknown one, or
+// one refused for too many tries, is not).
+type codeResult struct {
+	Applied *cart.Code
+	Message string
+	Known   bool
+	Tries   bool      // refused: too many failed tries from this client
+	Code    cart.Code // the code found (Known)
+}
+
+// priceCode is applyCode with what the cart page needs to know besides.
+func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string) (codeResult, error) {
 	client := f.Client
 	name := cart.NormalizeCode(f.Code)
 	if name == "" {
-		return nil, "", nil
+		return codeResult{}, nil
 	}
 	tries := s.codeTries()
 	if no, wait := tries.blocked(client); no {
-		return nil, fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes())))), nil
+		return codeResult{Tries: true, Message: fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
 	}
 	var c cart.Code
 	found := false
 	if cart.ValidCodeName(name) {
 		var err error
 		if c, found, err = s.lookupCode(name); err != nil {
-			return nil, "", err
+			return codeResult{}, err
 		}
 	}
 	if !found || c.Disabled {
 		s.failedTry(client, name)
-		return nil, tr(lang, "code.unknown"), nil
+		return codeResult{Message: tr(lang, "code.unknown")}, nil
 	}
-	if c.Limited() {
-		email := ""
-		if validEmail(f.Email) {
-			email = f.Email
-		}
+	res := codeResult{Known: true, Code: c}
+	email := ""
+	if validEmail(f.Email) {
+		email = f.Email
+	}
+	if c.MaxUses > 0 || c.MaxPerUser > 0 && email != "" { // a limit that can be checked now (the cart has no address)
 		except := "" // the cart's own order awaiting payment: a new checkout replaces it
 		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil {
 			except = prev.ID
 		}
 		total, mine, err := s.store.CodeUses(c.Code, email, except)
 		if err != nil {
-			return nil, "", err
+			return codeResult{}, err
 		}
 		switch {
 		case c.MaxUses > 0 && total >= c.MaxUses:
-			return nil, tr(lang, "code.used_up"), nil
+			res.Message = tr(lang, "code.used_up")
+			return res, nil
 		case c.MaxPerUser > 0 && email != "" && mine >= c.MaxPerUser:
-			return nil, tr(lang, "code.used_up_you"), nil
+			res.Message = tr(lang, "code.used_up_you")
+			return res, nil
 		}
 	}
 	if err := cart.ApplyCode(t, c, s.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, s.now()); err != nil {
-		return nil, s.codeWords(c, *t, err, lang), nil
+		res.Message = s.codeWords(c, *t, err, lang)
+		return res, nil
 	}
-	return &c, "", nil
+	res.Applied = &c
+	return res, nil
 }
 
 // checkoutCode is applyCode for placing an order: a code that does not
@@ -248,4 +271,46 @@ func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
 		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: 1, Title: tr(lang, "sum.code") + " " + o.DiscountCode,
 			Total: money.Display(-d, o.Currency, lang)})
 	}
+}
+
+// payAgainCode is the order's code when a new payment would take its use
+// back (the order's payment failed or was canceled; it holds no use now):
+// the code's limits, in total and per address, are checked as at the
+// first checkout, the order's own use not counted. The store checks again
+// when it attaches the payment (AttachPaymentCode). A code that is gone
+// (removed from data/codes.toml) has no limits left to keep: nil.
+func (s *Sidecar) payAgainCode(o *order.Order, lang string) (*cart.Code, *checkoutError) {
+	if o.DiscountCode == "" || o.State != order.PaymentFailed {
+		return nil, nil
+	}
+	c, found, err := s.lookupCode(o.DiscountCode)
+	if err != nil {
+		return nil, s.internalErr(lang, "discount code of an order paid again", err)
+	}
+	if !found {
+		return nil, nil
+	}
+	if c.Limited() {
+		total, mine, err := s.store.CodeUses(c.Code, o.Customer.Email, o.ID)
+		if err != nil {
+			return nil, s.internalErr(lang, "uses of a code", err)
+		}
+		switch {
+		case c.MaxUses > 0 && total >= c.MaxUses:
+			return nil, payAgainCodeErr(o, false)
+		case c.MaxPerUser > 0 && mine >= c.MaxPerUser:
+			return nil, payAgainCodeErr(o, true)
+		}
+	}
+	return &c, nil
+}
+
+// payAgainCodeErr says that an order cannot be paid again at its price:
+// its code is used up (for this address), nothing was charged.
+func payAgainCodeErr(o *order.Order, perCustomer bool) *checkoutError {
+	key := "code.pay_again_used_up"
+	if perCustomer {
+		key = "code.pay_again_used_up_you"
+	}
+	return &checkoutError{Err: ErrCodeRefused, say: func(lang string) string { return fmt.Sprintf(tr(lang, key), o.DiscountCode) }}
 }

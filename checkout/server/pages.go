@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -50,6 +51,7 @@ func (s *Sidecar) home(lang string) string {
 var noticeCodes = map[string]string{
 	"unknown_sku": "err.unknown_sku", "quantity": "err.quantity", "stock": "err.stock_short",
 	"lines": "err.lines", "not_in_cart": "err.not_in_cart", "added": "notice.added", "sku": "err.sku",
+	"code_removed": "code.removed",
 }
 
 type cartPage struct {
@@ -59,22 +61,36 @@ type cartPage struct {
 	Notices []string
 	Error   string
 	Home    string
+	// The discount code (cartcode.go): View has the code kept with the
+	// cart and its note or error; CodeTyped and CodeError a code just
+	// refused (unknown, too many tries), not kept.
+	View      CartView
+	CodeTyped string
+	CodeError string
+}
+
+// cartPageData prices the cart page, its code included.
+func (s *Sidecar) cartPageData(c *gin.Context) (cartPage, error) {
+	ct, err := s.loadCart(s.cartID(c))
+	if err != nil {
+		return cartPage{}, fmt.Errorf("load cart: %w", err)
+	}
+	lang := s.cartLang(c, ct)
+	v, err := s.cartView(ct, lang, "", "", s.clientKey(c.Request))
+	if err != nil {
+		return cartPage{}, fmt.Errorf("price cart: %w", err)
+	}
+	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang), View: v,
+		Dates: s.lineDates(v.Totals, s.catalog.Current(), lang)}, nil
 }
 
 func (s *Sidecar) pageCart(c *gin.Context) {
-	ct, err := s.loadCart(s.cartID(c))
+	d, err := s.cartPageData(c)
 	if err != nil {
-		s.internalPage(c, "load cart", err)
+		s.internalPage(c, "cart page", err)
 		return
 	}
-	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, "", "")
-	if err != nil {
-		s.internalPage(c, "price cart", err)
-		return
-	}
-	d := cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang),
-		Dates: s.lineDates(v.Totals, s.catalog.Current(), lang)}
+	lang := d.Lang
 	if code := c.Query("notice"); code != "" {
 		switch key := noticeCodes[code]; key {
 		case "":
@@ -82,7 +98,7 @@ func (s *Sidecar) pageCart(c *gin.Context) {
 			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxQuantity), 1)
 		case "err.lines":
 			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxLines), 1)
-		case "notice.added":
+		case "notice.added", "code.removed":
 			d.Notices = append([]string{tr(lang, key)}, d.Notices...)
 		case "err.stock_short":
 			d.Error = tr(lang, "err.stock_short")
@@ -283,6 +299,13 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	t.Localize(cat, lang)
 	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
+	if f.Client == "" {
+		f.Client = s.clientKey(c.Request)
+	}
+	asked := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
+	if asked {
+		f.Code = ct.Code // the code the customer applied in the cart (cartcode.go)
+	}
 	if errs == nil {
 		errs = map[string]string{}
 	}
@@ -291,12 +314,13 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.lineDates(t, cat, lang)}
-	if f.Client == "" {
-		f.Client = s.clientKey(c.Request)
-	}
-	_, d.CodeError, err = s.applyCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+	code, err := s.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
+	}
+	d.CodeError = code.Message
+	if !asked {
+		s.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
 	}
 	if msg := errs["code"]; msg != "" && d.CodeError == "" {
 		d.CodeError = msg

@@ -83,6 +83,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/cart/items", s.apiAddItem)
 		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
 		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
+		cust.POST("/cart/code", s.apiCartCode) // a discount code kept with the cart (cartcode.go)
+		cust.DELETE("/cart/code", s.apiCartCode)
 		cust.POST("/checkout", limited, s.apiCheckout)
 		cust.POST("/checkout/quote", s.apiCheckoutQuote) // the checkout page's live total (pages.go)
 		cust.GET("/orders/:token", s.apiGetOrder)
@@ -148,6 +150,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/cart/", s.pageCart)
 	pages.HEAD("/cart/", s.pageCart)
 	pages.POST("/cart/add", s.formAdd)
+	pages.POST("/cart/code", s.formCartCode)
+	pages.GET("/cart/code.js", s.cartCodeScript) // cartcode.go
 	pages.POST("/cart/update", s.formUpdate)
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)

@@ -56,21 +56,22 @@ func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, er
 	if b == nil {
 		return 0, 0, nil
 	}
+	// Whether an order holds its use is read from the state index (usesCode:
+	// not canceled, payment not failed), not by decoding the order: the
+	// cart counts a code's uses on every view (docs/codes.md).
 	prefix := []byte(code + "\x00")
-	orders := tx.Bucket(bucketOrders)
+	orders := tx.Bucket(bucketOrders).Cursor()
+	var states *bolt.Cursor
+	if b := tx.Bucket(bucketStates); b != nil {
+		states = b.Cursor()
+	}
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		id := string(k[len(prefix):])
-		if id == except {
+		if id == except || !hasKey(orders, []byte(id)) {
 			continue
 		}
-		var o order.Order
-		if err := getJSON(orders, id, &o); errors.Is(err, ErrNotFound) {
-			continue
-		} else if err != nil {
-			return 0, 0, err
-		}
-		if !usesCode(&o) {
+		if states != nil && (hasKey(states, stateKey(order.Canceled, id)) || hasKey(states, stateKey(order.PaymentFailed, id))) {
 			continue
 		}
 		total++
@@ -81,16 +82,23 @@ func countCodeUses(tx *bolt.Tx, code, email, except string) (total, mine int, er
 	return total, mine, nil
 }
 
+// hasKey reports whether c's bucket holds key (whatever its value, even empty).
+func hasKey(c *bolt.Cursor, key []byte) bool {
+	k, _ := c.Seek(key)
+	return bytes.Equal(k, key)
+}
+
 // takeCodeUse records the use of o's code, refusing it when a limit of c
-// is reached. It runs in the transaction that stores o, so two checkouts
-// at once cannot both take the last use.
+// is reached. It runs in the transaction that stores o (or attaches a new
+// payment to it, paid again), so two checkouts at once cannot both take
+// the last use; o's own use is one use however often it is paid again.
 func takeCodeUse(tx *bolt.Tx, o *order.Order, c *cart.Code) error {
 	if o.DiscountCode == "" {
 		return nil
 	}
 	email := strings.ToLower(o.Customer.Email)
 	if c != nil && c.Limited() {
-		total, mine, err := countCodeUses(tx, o.DiscountCode, email, "")
+		total, mine, err := countCodeUses(tx, o.DiscountCode, email, o.ID) // its own use (an order paid again) is not another
 		if err != nil {
 			return fmt.Errorf("count uses of code %s: %w", o.DiscountCode, err)
 		}

@@ -122,3 +122,137 @@ func TestStoredCodes(t *testing.T) {
 		t.Fatalf("unknown: %v", err)
 	}
 }
+
+// TestPayAgainRetakesCodeUse: an order whose payment failed holds no use
+// of its code; paying it again takes one back, under the same limits as
+// the first checkout and in the same transaction: refused when another
+// order has the last use (in total or for the address), never counted
+// twice for the same order however often it is paid again, and of two
+// failed orders paid again at once only one gets the last use.
+func TestPayAgainRetakesCodeUse(t *testing.T) {
+	for _, batch := range []time.Duration{-1, 2 * time.Millisecond} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			f := open(t, batch)
+			for i := range f.cat.Items {
+				f.cat.Items[i].Stock.Quantity = 1000
+			}
+			code := &cart.Code{Code: "EENKEER", Kind: cart.CodeFixed, Value: 300, MaxUses: 1, MaxPerUser: 1}
+			n := 0
+			place := func(email string) (*order.Order, error) {
+				n++
+				o := f.newOrder(t, fmt.Sprintf("c%d", n), "BOEK-001", 1)
+				o.Customer.Email = email
+				o.DiscountCode = code.Code
+				got, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", n), RequestHash: "h", Order: o, Catalog: f.cat, Code: code})
+				return got, err
+			}
+			pay := func(o *order.Order, id string) error {
+				cur, err := f.s.GetOrder(o.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, _, err = f.s.AttachPaymentCode(o.ID, cur.PaymentID, paymentFor(o, id, payment.StatusOpen), "local", code)
+				return err
+			}
+			fail := func(o *order.Order, id string) {
+				if _, _, _, err := f.s.ApplyPayment(paymentFor(o, id, payment.StatusFailed), "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			uses := func() int { n, _, _ := f.s.CodeUses(code.Code, "", ""); return n }
+
+			a, err := place("a@example.nl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pay(a, "tr_a1"); err != nil {
+				t.Fatal(err)
+			}
+			fail(a, "tr_a1")
+			if uses() != 0 {
+				t.Fatalf("a failed order holds %d uses", uses())
+			}
+			// Paid again and failed again, three times: one use, never two.
+			for i := 2; i <= 4; i++ {
+				id := fmt.Sprintf("tr_a%d", i)
+				if err := pay(a, id); err != nil {
+					t.Fatalf("pay again %d: %v", i, err)
+				}
+				if uses() != 1 {
+					t.Fatalf("paid again %d: %d uses", i, uses())
+				}
+				fail(a, id)
+			}
+			// b takes the last use meanwhile: a cannot have it back.
+			b, err := place("b@example.nl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var used *CodeUsedUpError
+			if err := pay(a, "tr_a5"); !errors.As(err, &used) || used.PerCustomer {
+				t.Fatalf("paying a again with the code used up: %v", err)
+			}
+			if cur, _ := f.s.GetOrder(a.ID); cur.State != order.PaymentFailed || cur.Attempt("tr_a5") != nil || uses() != 1 {
+				t.Fatalf("refused, a is %s with %d uses", cur.State, uses())
+			}
+			// Per address: b's address has its one use; b's own second order
+			// (failed) cannot be paid again once the owner allows more uses.
+			if _, _, err := f.s.Do(b.ID, order.EventCancel, "owner", "test"); err != nil {
+				t.Fatal(err)
+			}
+			code.MaxUses = 0
+			b2o := f.newOrder(t, "c-b2", "BOEK-001", 1)
+			b2o.Customer.Email, b2o.DiscountCode = "b@example.nl", code.Code
+			b2, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k-b2", RequestHash: "h", Order: b2o, Catalog: f.cat, Code: code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pay(b2, "tr_b2"); err != nil {
+				t.Fatal(err)
+			}
+			fail(b2, "tr_b2")
+			b3o := f.newOrder(t, "c-b3", "BOEK-001", 1)
+			b3o.Customer.Email, b3o.DiscountCode = "b@example.nl", code.Code
+			if _, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k-b3", RequestHash: "h", Order: b3o, Catalog: f.cat, Code: code}); err != nil {
+				t.Fatal(err)
+			}
+			if err := pay(b2, "tr_b2b"); !errors.As(err, &used) || !used.PerCustomer {
+				t.Fatalf("paying b's failed order again with b's use taken: %v", err)
+			}
+
+			// Two failed orders paid again at once for the last use.
+			code.MaxUses, code.MaxPerUser = 3, 0 // a's failed, b3 holds one, b2 failed: uses 1
+			c, _ := place("c@example.nl")        // 2
+			d, _ := place("d@example.nl")        // 3: used up
+			for _, o := range []*order.Order{c, d} {
+				if err := pay(o, "tr_1"+o.ID); err != nil {
+					t.Fatal(err)
+				}
+				fail(o, "tr_1"+o.ID)
+			}
+			if uses() != 1 {
+				t.Fatalf("uses %d before the race", uses())
+			}
+			e, err := place("e@example.nl") // 2 of 3: one left for c and d
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = e
+			var wg sync.WaitGroup
+			var won atomic.Int32
+			for _, o := range []*order.Order{c, d} {
+				wg.Go(func() {
+					if err := pay(o, "tr_2"+o.ID); err == nil {
+						won.Add(1)
+					} else if !errors.Is(err, cart.ErrCodeUsedUp) {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if won.Load() != 1 || uses() != 3 {
+				t.Fatalf("%d of two failed orders paid again, %d uses of 3", won.Load(), uses())
+			}
+		})
+	}
+}

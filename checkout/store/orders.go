@@ -438,6 +438,16 @@ func (s *Store) adopt(orderID string, p payment.Payment, by string) (*order.Orde
 // back to awaiting_payment and reserves its stock again (which may fail with
 // *OutOfStockError; cancel the new payment then).
 func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment, provider string) (*order.Order, []order.Effect, error) {
+	return s.AttachPaymentCode(orderID, expectPaymentID, p, provider, nil)
+}
+
+// AttachPaymentCode is AttachPayment with the order's discount code (nil:
+// none, or no longer known). An order that holds no use of its code (its
+// payment failed or was canceled) takes one back when it is paid again:
+// the code's limits, in total and per address, are checked in the same
+// transaction, the order's own earlier use not counted (a *CodeUsedUpError;
+// cancel the new payment then).
+func (s *Store) AttachPaymentCode(orderID, expectPaymentID string, p payment.Payment, provider string, code *cart.Code) (*order.Order, []order.Effect, error) {
 	var out *order.Order
 	var effects []order.Effect
 	err := s.write(func(tx *bolt.Tx) error {
@@ -457,9 +467,15 @@ func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment
 		if owner := tx.Bucket(bucketPayments).Get([]byte(p.ID)); owner != nil && string(owner) != orderID {
 			return fmt.Errorf("payment %s belongs to order %s", p.ID, owner)
 		}
+		retake := !usesCode(&o) // paying again takes the code's use back
 		eff, err := o.AttachPayment(p, provider, "customer", s.opts.Now())
 		if err != nil {
 			return err
+		}
+		if retake && usesCode(&o) {
+			if err := takeCodeUse(tx, &o, code); err != nil {
+				return err
+			}
 		}
 		rest, err := s.applyEffects(tx, &o, eff)
 		if err != nil {

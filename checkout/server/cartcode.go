@@ -1,0 +1,197 @@
+package server
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/money"
+)
+
+// A discount code on the cart page (docs/codes.md). The customer types it
+// there or at checkout; it is kept with the cart (cart.Cart.Code), priced
+// on every view of the cart by the same priceCode as the checkout, and the
+// checkout page arrives with it filled in. Only a code that exists is kept;
+// an unknown one (or one refused for too many tries) is said and dropped.
+// The per-customer limit needs the e-mail address: the cart says that it
+// is checked at checkout.
+
+// cartCode prices the cart's code into v: the discount as its own line, or
+// the words why it does not apply. client is who asks (clientKey).
+func (s *Sidecar) cartCode(v *CartView, ct *cart.Cart, client, lang string) error {
+	v.Code = ct.Code
+	if ct.Code == "" || len(ct.Lines) == 0 {
+		return nil
+	}
+	r, err := s.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
+	if err != nil {
+		return err
+	}
+	v.CodeError = r.Message
+	v.CodeNote = cartCodeNote(r, v.Totals, lang)
+	v.TotalText = money.Display(v.GrandTotal, v.Currency, lang)
+	return nil
+}
+
+// cartCodeNote is what the cart says under the code when it applies; a
+// code limited per address adds that this is checked at checkout.
+func cartCodeNote(r codeResult, t cart.Totals, lang string) string {
+	if r.Applied == nil {
+		return ""
+	}
+	note := codeNote(r.Applied.Code, t, lang)
+	if r.Applied.MaxPerUser > 0 {
+		note += " " + fmt.Sprintf(tr(lang, "code.per_customer_later"), r.Applied.MaxPerUser)
+	}
+	return note
+}
+
+// setCartCode keeps name (normalised; "" removes) with the cart when it is
+// empty or a code that exists, and reports the refusal otherwise: the
+// words and the status (422 unknown, 429 too many tries).
+func (s *Sidecar) setCartCode(cartID, name, client, lang string) (int, string, error) {
+	name = cart.NormalizeCode(name)
+	if name != "" {
+		ct, err := s.loadCart(cartID)
+		if err != nil {
+			return 0, "", err
+		}
+		t, err := cart.Compute(ct, s.catalog.Current(), "", "")
+		if err != nil {
+			t = cart.Totals{}
+		}
+		r, err := s.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
+		if err != nil {
+			return 0, "", err
+		}
+		switch {
+		case r.Tries:
+			return http.StatusTooManyRequests, r.Message, nil
+		case !r.Known:
+			return http.StatusUnprocessableEntity, r.Message, nil
+		}
+	}
+	_, err := s.store.UpdateCart(cartID, func(ct *cart.Cart) error {
+		ct.Code = name
+		return nil
+	})
+	return http.StatusOK, "", err
+}
+
+// keepCheckoutCode follows the checkout page's code field: what the
+// customer typed (a code that exists, r) or removed there is what the cart
+// keeps. It never fills in a code the customer did not type.
+func (s *Sidecar) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
+	name := cart.NormalizeCode(typed)
+	if ct == nil || ct.ID == "" || name == ct.Code || len(ct.Lines) == 0 || name != "" && !r.Known {
+		return
+	}
+	if _, err := s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
+		s.log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
+	}
+}
+
+// cartCodeRequest is the body of POST /api/cart/code.
+type cartCodeRequest struct {
+	Code string `json:"code"`
+	Lang string `json:"lang"`
+}
+
+// CartCodeAnswer is the cart after a code was applied or removed, with the
+// cart page's code box and totals rendered by the server (the page's
+// script shows them; it never prices).
+type CartCodeAnswer struct {
+	CartView
+	SummaryHTML string `json:"summary_html"`
+}
+
+// apiCartCode applies the code in the body to the cart (POST) or removes
+// it (DELETE).
+func (s *Sidecar) apiCartCode(c *gin.Context) {
+	lang := s.lang(c)
+	var req cartCodeRequest
+	if c.Request.Method == http.MethodPost {
+		if !decodeJSON(c, &req) {
+			return
+		}
+		if req.Lang == "nl" || req.Lang == "en" {
+			lang = req.Lang
+			c.Set("lang", lang)
+		}
+	}
+	id := s.cartID(c)
+	if id == "" {
+		fail(c, http.StatusNotFound, tr(lang, "err.empty"))
+		return
+	}
+	status, msg, err := s.setCartCode(id, req.Code, s.clientKey(c.Request), lang)
+	if err != nil {
+		s.internal(c, "cart code", err)
+		return
+	}
+	if msg != "" {
+		c.AbortWithStatusJSON(status, gin.H{"error": msg, "fields": gin.H{"code": msg}})
+		return
+	}
+	d, err := s.cartPageData(c)
+	if err != nil {
+		s.internal(c, "price cart", err)
+		return
+	}
+	var b bytes.Buffer
+	if err := s.tmpl().ExecuteTemplate(&b, "cart-sum", d); err != nil {
+		s.internal(c, "render cart summary", err)
+		return
+	}
+	ok(c, http.StatusOK, CartCodeAnswer{CartView: d.View, SummaryHTML: b.String()})
+}
+
+// formCartCode is the cart page's code form without JavaScript: "Apply"
+// keeps the code with the cart, "Remove" takes it off; back to the cart.
+// An unknown code (or too many tries) shows the cart with the words.
+func (s *Sidecar) formCartCode(c *gin.Context) {
+	id := s.cartID(c)
+	if id == "" {
+		s.backToCart(c, "")
+		return
+	}
+	lang := s.lang(c)
+	name := c.PostForm("code")
+	if c.PostForm("remove") != "" {
+		name = ""
+	}
+	status, msg, err := s.setCartCode(id, name, s.clientKey(c.Request), lang)
+	if err != nil {
+		s.internalPage(c, "cart code", err)
+		return
+	}
+	if msg == "" {
+		notice := "code_removed"
+		if name != "" {
+			notice = ""
+		}
+		s.backToCart(c, notice)
+		return
+	}
+	d, err := s.cartPageData(c)
+	if err != nil {
+		s.internalPage(c, "price cart", err)
+		return
+	}
+	d.CodeTyped, d.CodeError = cart.NormalizeCode(name), msg
+	s.page(c, status, "cart", tr(d.Lang, "cart.title"), d)
+}
+
+//go:embed cartcode.js
+var cartCodeJS []byte
+
+// cartCodeScript serves the cart page's code script, only asked for by the
+// cart page (kept out of shop.js and its 14 KB budget).
+func (s *Sidecar) cartCodeScript(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", cartCodeJS)
+}
