@@ -44,7 +44,7 @@ func TestCartCodeJourney(t *testing.T) {
 		t.Fatalf("apply: %d %s", r.StatusCode, r.body)
 	}
 	page := sh.req(http.MethodGet, "/cart/?lang=nl", "")
-	for _, want := range []string{`value="KOFFIE5"`, "Deze code geldt vanaf € 30,00 aan producten; je winkelwagen heeft nu € 14,50.", `data-total="1945"`, `aria-invalid="true"`} {
+	for _, want := range []string{`value="KOFFIE5"`, "Deze code geldt vanaf € 30,00 aan producten; je winkelmand heeft nu € 14,50.", `data-total="1945"`, `aria-invalid="true"`} {
 		if !strings.Contains(page.body, want) {
 			t.Fatalf("cart page lacks %q:\n%s", want, page.body)
 		}
@@ -99,7 +99,7 @@ func TestCartCodeJourney(t *testing.T) {
 	}
 	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
 	shown, _, key = checkoutFields(t, co.body)
-	if shown != "3395" || !strings.Contains(co.body, "je winkelwagen heeft nu € 29,00") {
+	if shown != "3395" || !strings.Contains(co.body, "je winkelmand heeft nu € 29,00") {
 		t.Fatalf("checkout below the minimum shows %s", shown)
 	}
 	f.Del("update")
