@@ -358,3 +358,37 @@ func shippedLines(o *order.Order) []order.Line {
 	}
 	return out
 }
+
+// refundParts is where one refund the owner made went: toCard back on the
+// order's gift card and toBank through the provider. order.AddRefund
+// records a refund of an order the card paid part of as the card's part
+// and, right after it at the same moment, the provider's part; the e-mail
+// of either names both.
+func refundParts(o *order.Order, r *order.Refund) (toCard, toBank money.Amount) {
+	if o.GiftCard == nil {
+		return 0, r.Amount
+	}
+	for i := range o.Refunds {
+		if o.Refunds[i].ID != r.ID {
+			continue
+		}
+		if r.GiftCard > 0 {
+			toCard = r.Amount
+			if i+1 < len(o.Refunds) && sameRefund(r, &o.Refunds[i+1]) {
+				toBank = o.Refunds[i+1].Amount
+			}
+			return toCard, toBank
+		}
+		if i > 0 && sameRefund(&o.Refunds[i-1], r) {
+			toCard = o.Refunds[i-1].Amount
+		}
+		return toCard, r.Amount
+	}
+	return 0, r.Amount
+}
+
+// sameRefund: card is the gift card's part of the refund bank is the
+// provider's part of (recorded together by order.AddRefund).
+func sameRefund(card, bank *order.Refund) bool {
+	return card.GiftCard > 0 && bank.GiftCard == 0 && card.CreatedAt.Equal(bank.CreatedAt) && card.Reason == bank.Reason
+}

@@ -483,6 +483,12 @@ func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subje
 			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
 		}
 		a.Amount = d(r.Amount)
+		if toCard, toBank := refundParts(o, r); toCard > 0 {
+			a.Amount, a.ToCard, a.CardLast4 = d(toCard+toBank), d(toCard), o.GiftCard.Last4
+			if toBank > 0 {
+				a.ToBank = d(toBank)
+			}
+		}
 		ret = o.Return(r.ReturnCode)
 	case store.MailCanceled:
 		a.Paid = !o.PaidAt.IsZero()
