@@ -46,7 +46,7 @@ func TestGiftCardJourney(t *testing.T) {
 	// 1. The buyer: the product page promises an e-mail, not a parcel.
 	card := giftCardPick(t, h)
 	buyer := newCustomer(t, h, tabOptions{})
-	buyer.open(card.URL)
+	card = inEnglish(t, h, buyer, card) // an English buyer: the card's e-mail is English
 	if !buyer.visible("[data-giftcard-delivery]") || buyer.visible("[data-delivery]") {
 		t.Errorf("the gift card's page promises a parcel delivery:\n%s", clip(buyer.mainText(), 1200))
 	}
@@ -78,7 +78,9 @@ func TestGiftCardJourney(t *testing.T) {
 	}
 	choose(t, buyer, "paid")
 	waitPaid(t, buyer)
-	mailsTo(t, h, ba.Email, 1) // the buyer's confirmation
+	bm := mailsTo(t, h, ba.Email, 1)[0] // the buyer's confirmation, in English
+	english(t, buyer, "order of a gift card", `(?i)thank you`)
+	checkEnglishMoney(t, "the buyer's confirmation", bm.Text, card.Chosen.Price)
 
 	// 2. Not before the day; on the day.
 	midnight := time.Date(sendOn.Year(), sendOn.Month(), sendOn.Day(), 0, 0, 0, 0, zone)
@@ -122,8 +124,9 @@ func TestGiftCardJourney(t *testing.T) {
 	if code == "" {
 		t.Fatalf("the card's e-mail holds no code:\n%s", clip(cardMail.Text, 1500))
 	}
+	checkEnglishMoney(t, "the card's e-mail", cardMail.Subject+"\n"+cardMail.Text, card.Chosen.Price)
 	cardValue := money.Display(money.Amount(card.Chosen.Price), "EUR", "nl")
-	for what, want := range map[string]string{"amount": cardValue, "message": giftMessage, "buyer": ba.Name} {
+	for what, want := range map[string]string{"amount": money.Display(money.Amount(card.Chosen.Price), "EUR", "en"), "message": giftMessage, "buyer": ba.Name} {
 		if !strings.Contains(cardMail.Text, want) {
 			t.Errorf("the card's e-mail lacks the %s %q:\n%s", what, want, clip(cardMail.Text, 1500))
 		}
@@ -197,15 +200,7 @@ func TestGiftCardJourney(t *testing.T) {
 
 	// 5. A smaller order, without JavaScript, in English: the card alone pays.
 	third := newCustomer(t, h, tabOptions{NoJS: true})
-	small := v
-	third.open(v.URL)
-	en := eval[string](third, `(document.querySelector('link[rel=alternate][hreflang=en]') || {}).getAttribute?.("href") || ""`)
-	if en == "" {
-		t.Fatalf("product page %s has no English alternate", v.URL)
-	}
-	small.URL, small.Chosen.Variant = strings.TrimPrefix(en, h.base), ""
-	third.open(small.URL)
-	small.Title = eval[string](third, `document.querySelector("h1").innerText`)
+	small := inEnglish(t, h, third, v)
 	addToCart(t, third, small, 1)
 	if st := third.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
 		t.Fatalf("checkout page: status %d", st)
@@ -277,6 +272,36 @@ func TestGiftCardJourney(t *testing.T) {
 	english(t, viewer, "card page", `Balance`)
 	if !strings.Contains(viewer.mainText(), money.Display(money.Amount(balance), "EUR", "en")) {
 		t.Errorf("the English card page does not show the balance the English way:\n%s", clip(viewer.mainText(), 1000))
+	}
+}
+
+// inEnglish opens the English page of v's product (the page's hreflang
+// alternate) and returns v with that page and its English title.
+func inEnglish(t *testing.T, h *harness, tb *tab, v variantPick) variantPick {
+	t.Helper()
+	tb.open(v.URL)
+	en := eval[string](tb, `(document.querySelector('link[rel=alternate][hreflang=en]') || {}).getAttribute?.("href") || ""`)
+	if en == "" {
+		t.Fatalf("product page %s has no English alternate", v.URL)
+	}
+	v.URL, v.Chosen.Variant = strings.TrimPrefix(en, h.base), "" // variant names are translated; the SKU identifies it
+	tb.open(v.URL)
+	v.Title = eval[string](tb, `document.querySelector("h1").innerText`)
+	return v
+}
+
+// dutchMoney is an amount written the Dutch way ("€ 50", "€ 50,00").
+var dutchMoney = regexp.MustCompile(`€ \d|\d,\d\d\b`)
+
+// checkEnglishMoney: an English text names amount the English way and
+// writes no amount the Dutch way.
+func checkEnglishMoney(t *testing.T, what, text string, amount int64) {
+	t.Helper()
+	if en := money.Display(money.Amount(amount), "EUR", "en"); !strings.Contains(text, en) {
+		t.Errorf("%s does not say %s:\n%s", what, en, clip(text, 1500))
+	}
+	if d := dutchMoney.FindString(text); d != "" {
+		t.Errorf("%s writes money the Dutch way (%q) to an English customer:\n%s", what, d, clip(text, 1500))
 	}
 }
 
