@@ -588,6 +588,9 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	if cerr := s.giftStillCovers(o); cerr != nil {
+		return nil, "", cerr // no payment for a rest the card no longer covers
+	}
 	n := len(o.Attempts) + 1
 	req := payment.CreateRequest{
 		Amount:         o.Due(), // the total less what a gift card pays
@@ -608,6 +611,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	}
 	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
 	var oos *store.OutOfStockError
+	var gce *store.GiftCardError
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
@@ -623,6 +627,13 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
 		return nil, "", s.outOfStock(oos, o)
+	case errors.As(err, &gce):
+		// The card was spent between giftStillCovers and the hold.
+		s.cancelPayment(p.ID, "gift card spent")
+		if cerr := s.giftStillCovers(o); cerr != nil {
+			return nil, "", cerr
+		}
+		return nil, "", s.internalErr(lang, "attach payment", err)
 	case err != nil:
 		s.cancelPayment(p.ID, "could not attach")
 		return nil, "", s.internalErr(lang, "attach payment", err)

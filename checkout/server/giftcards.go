@@ -29,6 +29,11 @@ import (
 // often; the checkout goes no further (422, the field says why).
 var ErrGiftCard = errors.New("gift card cannot pay")
 
+// ErrGiftCardShort: paying again, the order's gift card no longer has the
+// part of the order it pays (spent or expired since the last attempt gave
+// its hold back); no payment is made (409, the page says what to do).
+var ErrGiftCardShort = errors.New("gift card no longer covers its part")
+
 // Guessing codes: every code a client tries that is not a live card takes a
 // token; ten at once, then one every six seconds. 80-bit codes make a
 // guess hopeless anyway; this keeps the log and the database quiet.
@@ -391,4 +396,31 @@ func refundParts(o *order.Order, r *order.Refund) (toCard, toBank money.Amount) 
 // provider's part of (recorded together by order.AddRefund).
 func sameRefund(card, bank *order.Refund) bool {
 	return card.GiftCard > 0 && bank.GiftCard == 0 && card.CreatedAt.Equal(bank.CreatedAt) && card.Reason == bank.Reason
+}
+
+// giftStillCovers checks, before a new payment attempt, that the order's
+// gift card still has the part of the order it pays when the last attempt
+// gave its hold back (a failed, canceled or expired payment). nil when it
+// has, or when the order has no card or still holds it. The store takes
+// the hold again with the payment (store.AttachPayment); a card spent
+// between this check and that gives the same error there.
+func (s *Sidecar) giftStillCovers(o *order.Order) *checkoutError {
+	g := o.GiftCard
+	if g == nil || g.Amount <= 0 || g.Hold != "" {
+		return nil
+	}
+	card, err := s.store.GiftCard(g.CardID)
+	if err != nil {
+		return s.internalErr("nl", "gift card of order "+o.ID, err)
+	}
+	if !card.ExpiresAt.IsZero() && !s.now().Before(card.ExpiresAt) {
+		return &checkoutError{Err: ErrGiftCardShort, Order: o, say: phrase("gift.expired_now")}
+	}
+	if card.Balance >= g.Amount {
+		return nil
+	}
+	return &checkoutError{Err: ErrGiftCardShort, Order: o, say: func(lang string) string {
+		return fmt.Sprintf(tr(lang, "gift.pay_again_short"), g.Last4,
+			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
+	}}
 }
