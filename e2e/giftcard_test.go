@@ -78,7 +78,13 @@ func TestGiftCardJourney(t *testing.T) {
 	}
 	choose(t, buyer, "paid")
 	waitPaid(t, buyer)
+	if st := readOrder(buyer); len(st.Steps) != 3 || st.Steps[2].Step != "mailed" || !strings.Contains(st.Steps[2].Text, sendOn.Format("2")) {
+		t.Errorf("the order of a gift card promises %+v, want ordered, paid and e-mailed on %s", st.Steps, day)
+	}
 	bm := mailsTo(t, h, ba.Email, 1)[0] // the buyer's confirmation, in English
+	if strings.Contains(bm.Text, "Shipped") || strings.Contains(bm.Text, "Packed") {
+		t.Errorf("the confirmation of a gift card promises a parcel:\n%s", clip(bm.Text, 1500))
+	}
 	english(t, buyer, "order of a gift card", `(?i)thank you`)
 	checkEnglishMoney(t, "the buyer's confirmation", bm.Text, card.Chosen.Price)
 

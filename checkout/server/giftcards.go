@@ -424,3 +424,44 @@ func (s *Sidecar) giftStillCovers(o *order.Order) *checkoutError {
 			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
 	}}
 }
+
+// giftOnly reports whether the order is gift cards only: nothing goes in a
+// parcel, so no packing, shipping or delivery dates are promised.
+func giftOnly(o *order.Order) bool {
+	return o.GiftSend != nil && len(o.Lines) > 0 && len(shippedLines(o)) == 0
+}
+
+// giftOnlySteps is the plan of an order of gift cards only: ordered, paid,
+// and the cards e-mailed on the day the buyer chose (done once every
+// card's e-mail went out).
+func (s *Sidecar) giftOnlySteps(o *order.Order, lang string) []StepView {
+	canceled := o.State == order.Canceled
+	paid := !o.PaidAt.IsZero() && !canceled
+	mailed := StepView{Step: "mailed", Label: tr(lang, "step.mailed")}
+	if paid && len(o.GiftSend.Cards) > 0 {
+		mailed.Done = true
+		for _, id := range o.GiftSend.Cards {
+			m, err := s.store.GetMail(store.GiftCardMailID(id))
+			if err != nil || m.SentAt.IsZero() {
+				mailed.Done, mailed.At = false, time.Time{}
+				break
+			}
+			if m.SentAt.After(mailed.At) {
+				mailed.At = m.SentAt
+			}
+		}
+	}
+	if !mailed.Done && !canceled {
+		day := o.GiftSend.SendOn
+		if today := s.now(); day.Before(today) {
+			day = today
+		}
+		mailed.Expected = dayText(day.In(s.zone()), lang)
+		mailed.Current = paid
+	}
+	return []StepView{
+		{Step: "ordered", Label: tr(lang, "step.ordered"), Done: true, At: o.CreatedAt},
+		{Step: "paid", Label: tr(lang, "step.paid"), Done: paid, At: o.PaidAt, Current: !paid && !canceled},
+		mailed,
+	}
+}

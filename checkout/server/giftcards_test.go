@@ -325,3 +325,38 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 
 // htmlText is s as html/template writes it in a page.
 func htmlText(s string) string { return template.HTMLEscapeString(s) }
+
+// TestGiftCardOrderPromisesAnEmail: an order of gift cards only is not a
+// parcel: its page and confirmation show ordered, paid and "e-mailed" on
+// the chosen day (no packing, shipping or delivery dates), and the step is
+// done once the card's e-mail went out.
+func TestGiftCardOrderPromisesAnEmail(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	f.SetClock(clk.Now)
+	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	o := buyGiftCard(t, sh, f, "CADEAU-25", "2026-12-10")
+	steps := func() []wire.StepView {
+		r := sh.req(http.MethodGet, "/api/orders/"+o.Token, "")
+		var v wire.OrderView
+		r.json(t, &v)
+		return v.Steps
+	}
+	st := steps()
+	if len(st) != 3 || st[2].Step != "mailed" || st[2].Done || !st[2].Current || !strings.Contains(st[2].Expected, "10") {
+		t.Fatalf("steps of a paid gift card order before its day: %+v", st)
+	}
+	sh.flushMail()
+	conf, _ := os.ReadFile(sh.outboxFiles("confirmation")[0])
+	for _, parcel := range []string{tr("en", "step.packed"), tr("en", "step.shipped"), tr("nl", "step.packed"), tr("nl", "step.shipped")} {
+		if strings.Contains(string(conf), parcel) {
+			t.Errorf("the confirmation of a gift card promises a parcel (%q)", parcel)
+		}
+	}
+	clk.Add(4 * 24 * time.Hour)
+	sh.flushMail()
+	if st := steps(); !st[2].Done || st[2].At.IsZero() {
+		t.Fatalf("steps after the card was e-mailed: %+v", st)
+	}
+}
