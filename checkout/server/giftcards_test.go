@@ -360,3 +360,26 @@ func TestGiftCardOrderPromisesAnEmail(t *testing.T) {
 		t.Fatalf("steps after the card was e-mailed: %+v", st)
 	}
 }
+
+// TestGiftCardLineSaysEmail: in the cart and at checkout, a gift card's
+// line says it comes by e-mail on the chosen day, never a parcel's
+// delivery window; a parcel's line beside it keeps its window.
+func TestGiftCardLineSaysEmail(t *testing.T) {
+	sh := newShop(t, withCatalog(t, giftCatalog))
+	sh.addToCart("CADEAU-25", 1)
+	sh.addToCart("MOK-001", 1)
+	for _, lang := range []string{"nl", "en"} {
+		for _, page := range []string{"/cart/", "/checkout/"} {
+			r := sh.req(http.MethodGet, page+"?lang="+lang, "")
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", page, r.StatusCode)
+			}
+			email := htmlText(tr(lang, "line.giftcard"))
+			parcel := htmlText(strings.SplitN(tr(lang, "line.delivery"), "%", 2)[0])
+			if strings.Count(r.body, email) != 1 || strings.Count(r.body, parcel) != 1 {
+				t.Errorf("%s in %s: %d lines say %q and %d say %q; want one each (the card and the mug)",
+					page, lang, strings.Count(r.body, email), email, strings.Count(r.body, parcel), parcel)
+			}
+		}
+	}
+}
