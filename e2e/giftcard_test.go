@@ -54,6 +54,9 @@ func TestGiftCardJourney(t *testing.T) {
 		t.Errorf("the gift card's page does not say it comes by e-mail: %q", txt)
 	}
 	addToCart(t, buyer, card, 1)
+	if d := eval[string](buyer, `(document.querySelector(".sf-line .sf-line-date") || {}).innerText || ""`); !strings.Contains(d, "By e-mail") {
+		t.Errorf("the cart's gift card line says %q, want that it comes by e-mail", d)
+	}
 	if st := buyer.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
 		t.Fatalf("checkout page: status %d", st)
 	}
