@@ -205,6 +205,12 @@ func TestGiftCardJourney(t *testing.T) {
 	if !strings.Contains(rm.Text, "cadeaukaart") {
 		t.Errorf("the refund e-mail does not say part went back to the gift card:\n%s", clip(rm.Text, 1500))
 	}
+	second.open(back)
+	refunds := eval[string](second, `[...document.querySelectorAll(".sf-refund")].map(e => e.innerText).join("\n")`)
+	if !strings.Contains(refunds, "terug op je cadeaukaart …"+code[len(code)-4:]) || !strings.Contains(refunds, money.Display(money.Amount(balance), "EUR", "nl")) ||
+		!strings.Contains(refunds, money.Display(money.Amount(toBank), "EUR", "nl")) {
+		t.Errorf("the order page's refunds do not say what went back to the card and what to the bank:\n%s", refunds)
+	}
 	// The card has all it paid back: its balance is the card's value again.
 
 	// 5. A smaller order, without JavaScript, in English: the card alone pays.

@@ -423,7 +423,10 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 			continue
 		}
 		status := tr(lang, "refund.on_way")
-		if r.Status == order.RefundRefunded {
+		switch {
+		case r.GiftCard > 0 && o.GiftCard != nil:
+			status = fmt.Sprintf(tr(lang, "refund.to_card"), o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
+		case r.Status == order.RefundRefunded:
 			status = tr(lang, "refund.done")
 		}
 		d.Refunds = append(d.Refunds, refundLine{Amount: money.Display(r.Amount, o.Currency, lang), Status: status, When: when(r.CreatedAt)})
