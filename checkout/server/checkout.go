@@ -395,9 +395,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, s.keptErr(o, lang)
 	}
 	var oos *store.OutOfStockError
-	var gce *store.GiftCardError
 	switch {
-	case errors.As(err, &gce):
+	case errors.As(err, new(*store.GiftCardError)):
 		return nil, "", false, giftStoreErr(err)
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
@@ -588,9 +587,6 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
-	if cerr := s.giftStillCovers(o); cerr != nil {
-		return nil, "", cerr // no payment for a rest the card no longer covers
-	}
 	n := len(o.Attempts) + 1
 	req := payment.CreateRequest{
 		Amount:         o.Due(), // the total less what a gift card pays
@@ -601,6 +597,9 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		Locale:         locale(o.Lang),
 		Metadata:       map[string]string{"order_id": o.ID},
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
+	}
+	if cerr := s.giftStillCovers(o); cerr != nil {
+		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
