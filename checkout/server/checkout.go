@@ -395,8 +395,9 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, s.keptErr(o, lang)
 	}
 	var oos *store.OutOfStockError
+	var gce *store.GiftCardError
 	switch {
-	case errors.As(err, new(*store.GiftCardError)):
+	case errors.As(err, &gce):
 		return nil, "", false, giftStoreErr(err)
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
@@ -610,7 +611,6 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	}
 	o2, effects, err := s.store.AttachPayment(o.ID, o.PaymentID, *p, s.provider.Name())
 	var oos *store.OutOfStockError
-	var gce *store.GiftCardError
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
@@ -626,7 +626,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
 		return nil, "", s.outOfStock(oos, o)
-	case errors.As(err, &gce):
+	case errors.As(err, new(*store.GiftCardError)):
 		// The card was spent between giftStillCovers and the hold.
 		s.cancelPayment(p.ID, "gift card spent")
 		if cerr := s.giftStillCovers(o); cerr != nil {
