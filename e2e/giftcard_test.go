@@ -22,10 +22,12 @@ var giftCodeRe = regexp.MustCompile(`\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A
 // giftMessage is a buyer's message with quotes and non-Latin letters.
 const giftMessage = `Voor "Jan" & 'Zoë': 生日快乐, Ελπίδα, Привет!`
 
-// TestGiftCardJourney: a customer buys a gift card of a non-default amount
-// for a recipient, with a message and a sending day three days on, and pays.
-// The card's e-mail is not sent the day before and is sent on the day,
-// with the code, the amount and the message intact. A second customer
+// TestGiftCardJourney: an English customer buys a gift card of a
+// non-default amount for a recipient, with a message and a sending day three
+// days on, and pays; the product page, cart line, order page and e-mail
+// promise an e-mail on that day, no parcel, in English money. The card's
+// e-mail is not sent an hour before that day and is sent on it, with the
+// code, the amount and the message intact. A second customer
 // (JavaScript, Dutch) spends it on a bigger order: the card pays its whole
 // balance and the provider is asked only the rest; the checkout page, the
 // payment page, the order page, the e-mail and the invoice's payment line
