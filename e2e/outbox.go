@@ -33,6 +33,9 @@ func ReadOutbox(dir string) ([]Message, error) {
 	sort.Strings(names)
 	var msgs []Message
 	for _, n := range names {
+		if strings.HasPrefix(filepath.Base(n), ".") {
+			continue // a message still being written (.tmp-*.eml, renamed when complete)
+		}
 		b, err := os.ReadFile(n)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", n, err)

@@ -203,8 +203,13 @@ func (it Item) Name(lang string) string {
 	return it.Title
 }
 
-// VariantName is the variant's name in lang (nl or en).
+// VariantName is the variant's name in lang (nl or en). A gift card's
+// variant is its value, written as money is in lang ("€ 50,00", "€50.00"),
+// whatever the page calls it.
 func (it Item) VariantName(lang string) string {
+	if it.GiftCard {
+		return money.Display(it.Price, it.Currency, lang)
+	}
 	if lang == "en" && it.VariantEN != "" {
 		return it.VariantEN
 	}

@@ -37,6 +37,10 @@ type AfterSale struct {
 	Deadline     string // for a return request: send it before (empty: no need to say)
 	Paid         bool   // for a cancel: whether a refund follows
 	Steps        []SummaryStep
+	// A refund of an order a gift card paid part of goes back to the card
+	// first (docs/giftcards.md): ToCard is what went back on card CardLast4,
+	// ToBank what the provider pays back; Amount is both. Empty: no card.
+	ToCard, CardLast4, ToBank string
 }
 
 // afterWords are the words under "mail.after." in the translation source.
@@ -47,6 +51,7 @@ type afterData struct {
 	W                  map[string]string
 	Hello, Intro, When string
 	Quest, Cost, Extra string
+	Split              []string // where a refund went: the card, the bank
 }
 
 // AfterSaleMail renders one after-sale e-mail (text and HTML). Every value
@@ -78,6 +83,13 @@ func AfterSaleMail(a AfterSale) (subject, text, html string, err error) {
 		d.When = fmt.Sprintf(w["when"], a.RefundDays)
 	case KindRefunded:
 		d.When = w["when.sent"]
+		if a.ToCard != "" {
+			d.Split = append(d.Split, fmt.Sprintf(w["refund.to_card"], a.ToCard, a.CardLast4))
+			d.When = "" // nothing goes to the bank, or the next line says when
+			if a.ToBank != "" {
+				d.Split = append(d.Split, fmt.Sprintf(w["refund.to_bank"], a.ToBank))
+			}
+		}
 	case KindCanceled:
 		d.Extra = w["canceled.unpaid"]
 		if a.Paid {

@@ -62,3 +62,40 @@ func TestAfterSaleMail(t *testing.T) {
 		t.Error("an unknown kind must be an error")
 	}
 }
+
+// TestRefundMailSaysWhereTheMoneyWent: a refund of an order a gift card
+// paid part of says, in both languages, how much is back on the card and
+// how much goes to the bank; a refund wholly to the card does not promise
+// money on the bank account.
+func TestRefundMailSaysWhereTheMoneyWent(t *testing.T) {
+	tests := []struct {
+		lang, toCard, toBank, amount string
+		text, notText                []string
+	}{
+		{"nl", "€ 50,00", "€ 4,87", "€ 54,87", []string{"€ 54,87", "€ 50,00 staat weer op je cadeaukaart …WXYZ", "€ 4,87 storten we terug op je rekening"}, []string{"Het staat meestal"}},
+		{"en", "€50.00", "€4.87", "€54.87", []string{"€54.87", "€50.00 is back on your gift card …WXYZ", "€4.87 goes back to your bank"}, []string{"It is usually on your account"}},
+		{"nl", "€ 20,00", "", "€ 20,00", []string{"€ 20,00 staat weer op je cadeaukaart …WXYZ"}, []string{"rekening"}},
+		{"en", "€20.00", "", "€20.00", []string{"€20.00 is back on your gift card …WXYZ"}, []string{"account", "bank"}},
+	}
+	for _, tc := range tests {
+		a := AfterSale{Lang: tc.lang, Kind: KindRefunded, ShopName: "Brandpunt", ShopEmail: "shop@example.nl", Number: "SF-1",
+			CustomerName: "Eva", OrderURL: "https://shop.example/order/tok", Amount: tc.amount, ToCard: tc.toCard, ToBank: tc.toBank, CardLast4: "…WXYZ"}
+		subject, text, html, err := AfterSaleMail(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(subject, tc.amount) {
+			t.Errorf("%s: subject %q lacks the whole refund %s", tc.lang, subject, tc.amount)
+		}
+		for _, w := range tc.text {
+			if !strings.Contains(text, w) || !strings.Contains(html, w) {
+				t.Errorf("%s: the mail lacks %q:\n%s", tc.lang, w, text)
+			}
+		}
+		for _, w := range tc.notText {
+			if strings.Contains(text, w) {
+				t.Errorf("%s: the mail says %q:\n%s", tc.lang, w, text)
+			}
+		}
+	}
+}

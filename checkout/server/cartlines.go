@@ -10,7 +10,8 @@ import (
 // lineDates says, per SKU, when each line of t is expected if ordered now
 // with t's shipping method: the product page's promise (the delivery
 // rules of the catalog, the carrier's recent record included), in words
-// for the cart and checkout pages. Lines the rules do not know get none.
+// for the cart and checkout pages. Lines the rules do not know get none; a
+// gift card says it comes by e-mail on the day chosen at checkout.
 func (s *Sidecar) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
 	rules, err := s.rules(cat)
 	m, ok := cat.Method(t.ShippingMethod)
@@ -26,6 +27,10 @@ func (s *Sidecar) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) ma
 	out := make(map[string]string, len(t.Lines))
 	for _, l := range t.Lines {
 		if l.Unavailable {
+			continue
+		}
+		if l.GiftCard {
+			out[l.SKU] = tr(lang, "line.giftcard") // by e-mail on the chosen day: no parcel (giftcards.go)
 			continue
 		}
 		w, err := rules.DeliveryWindow(now, l.DeliveryClass, m)

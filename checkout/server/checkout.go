@@ -604,6 +604,9 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		Metadata:       map[string]string{"order_id": o.ID},
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
 	}
+	if cerr := s.giftStillCovers(o); cerr != nil {
+		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
+	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	p, err := s.provider.CreatePayment(pctx, req)
@@ -633,6 +636,13 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
 		return nil, "", s.outOfStock(oos, o)
+	case errors.As(err, new(*store.GiftCardError)):
+		// The card was spent between giftStillCovers and the hold.
+		s.cancelPayment(p.ID, "gift card spent")
+		if cerr := s.giftStillCovers(o); cerr != nil {
+			return nil, "", cerr
+		}
+		return nil, "", s.internalErr(lang, "attach payment", err)
 	case err != nil:
 		s.cancelPayment(p.ID, "could not attach")
 		return nil, "", s.internalErr(lang, "attach payment", err)

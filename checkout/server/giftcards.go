@@ -29,6 +29,11 @@ import (
 // often; the checkout goes no further (422, the field says why).
 var ErrGiftCard = errors.New("gift card cannot pay")
 
+// ErrGiftCardShort: paying again, the order's gift card no longer has the
+// part of the order it pays (spent or expired since the last attempt gave
+// its hold back); no payment is made (409, the page says what to do).
+var ErrGiftCardShort = errors.New("gift card no longer covers its part")
+
 // Guessing codes: every code a client tries that is not a live card takes a
 // token; ten at once, then one every six seconds. 80-bit codes make a
 // guess hopeless anyway; this keeps the log and the database quiet.
@@ -357,4 +362,106 @@ func shippedLines(o *order.Order) []order.Line {
 		}
 	}
 	return out
+}
+
+// refundParts is where one refund the owner made went: toCard back on the
+// order's gift card and toBank through the provider. order.AddRefund
+// records a refund of an order the card paid part of as the card's part
+// and, right after it at the same moment, the provider's part; the e-mail
+// of either names both.
+func refundParts(o *order.Order, r *order.Refund) (toCard, toBank money.Amount) {
+	if o.GiftCard == nil {
+		return 0, r.Amount
+	}
+	for i := range o.Refunds {
+		if o.Refunds[i].ID != r.ID {
+			continue
+		}
+		if r.GiftCard > 0 {
+			toCard = r.Amount
+			if i+1 < len(o.Refunds) && sameRefund(r, &o.Refunds[i+1]) {
+				toBank = o.Refunds[i+1].Amount
+			}
+			return toCard, toBank
+		}
+		if i > 0 && sameRefund(&o.Refunds[i-1], r) {
+			toCard = o.Refunds[i-1].Amount
+		}
+		return toCard, r.Amount
+	}
+	return 0, r.Amount
+}
+
+// sameRefund: card is the gift card's part of the refund bank is the
+// provider's part of (recorded together by order.AddRefund).
+func sameRefund(card, bank *order.Refund) bool {
+	return card.GiftCard > 0 && bank.GiftCard == 0 && card.CreatedAt.Equal(bank.CreatedAt) && card.Reason == bank.Reason
+}
+
+// giftStillCovers checks, before a new payment attempt, that the order's
+// gift card still has the part of the order it pays when the last attempt
+// gave its hold back (a failed, canceled or expired payment). nil when it
+// has, or when the order has no card or still holds it. The store takes
+// the hold again with the payment (store.AttachPayment); a card spent
+// between this check and that gives the same error there.
+func (s *Sidecar) giftStillCovers(o *order.Order) *checkoutError {
+	g := o.GiftCard
+	if g == nil || g.Amount <= 0 || g.Hold != "" {
+		return nil
+	}
+	card, err := s.store.GiftCard(g.CardID)
+	if err != nil {
+		return s.internalErr("nl", "gift card of order "+o.ID, err)
+	}
+	if !card.ExpiresAt.IsZero() && !s.now().Before(card.ExpiresAt) {
+		return &checkoutError{Err: ErrGiftCardShort, Order: o, say: phrase("gift.expired_now")}
+	}
+	if card.Balance >= g.Amount {
+		return nil
+	}
+	return &checkoutError{Err: ErrGiftCardShort, Order: o, say: func(lang string) string {
+		return fmt.Sprintf(tr(lang, "gift.pay_again_short"), g.Last4,
+			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
+	}}
+}
+
+// giftOnly reports whether the order is gift cards only: nothing goes in a
+// parcel, so no packing, shipping or delivery dates are promised.
+func giftOnly(o *order.Order) bool {
+	return o.GiftSend != nil && len(o.Lines) > 0 && len(shippedLines(o)) == 0
+}
+
+// giftOnlySteps is the plan of an order of gift cards only: ordered, paid,
+// and the cards e-mailed on the day the buyer chose (done once every
+// card's e-mail went out).
+func (s *Sidecar) giftOnlySteps(o *order.Order, lang string) []StepView {
+	canceled := o.State == order.Canceled
+	paid := !o.PaidAt.IsZero() && !canceled
+	mailed := StepView{Step: "mailed", Label: tr(lang, "step.mailed")}
+	if paid && len(o.GiftSend.Cards) > 0 {
+		mailed.Done = true
+		for _, id := range o.GiftSend.Cards {
+			m, err := s.store.GetMail(store.GiftCardMailID(id))
+			if err != nil || m.SentAt.IsZero() {
+				mailed.Done, mailed.At = false, time.Time{}
+				break
+			}
+			if m.SentAt.After(mailed.At) {
+				mailed.At = m.SentAt
+			}
+		}
+	}
+	if !mailed.Done && !canceled {
+		day := o.GiftSend.SendOn
+		if today := s.now(); day.Before(today) {
+			day = today
+		}
+		mailed.Expected = dayText(day.In(s.zone()), lang)
+		mailed.Current = paid
+	}
+	return []StepView{
+		{Step: "ordered", Label: tr(lang, "step.ordered"), Done: true, At: o.CreatedAt},
+		{Step: "paid", Label: tr(lang, "step.paid"), Done: paid, At: o.PaidAt, Current: !paid && !canceled},
+		mailed,
+	}
 }

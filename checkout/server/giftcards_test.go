@@ -1,7 +1,9 @@
 package server
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -237,5 +239,147 @@ func TestGiftCodeGuessesAreLimited(t *testing.T) {
 	q.json(t, &qa)
 	if qa.GiftCard != 0 {
 		t.Fatal("a real code went through while the client was limited")
+	}
+}
+
+// TestPayAgainWithGiftCard: an order a gift card pays part of whose
+// payment failed gave the card's part back. Paying again takes it again
+// when the card still has it (Mollie asked the same rest); when the card
+// was spent meanwhile, paying again makes no payment and says so in the
+// customer's language: which card, what it should pay, what is left, and
+// what to do (not a generic error).
+func TestPayAgainWithGiftCard(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			f := molliefake.New()
+			defer f.Close()
+			clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+			f.SetClock(clk.Now)
+			sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+			buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-07")
+			clk.Add(time.Minute)
+			sh.flushMail()
+			eml, _ := os.ReadFile(sh.outboxFiles("giftcard")[0])
+			code := codeInMail.FindString(string(eml))
+
+			jar, _ := newJar()
+			sh.jar, sh.client.Jar = jar, jar
+			sh.addToCart("KOF-GUJI-250-BO", 4)
+			r, qa := checkoutWithCard(t, sh, code, "part-"+lang)
+			if r.StatusCode != http.StatusCreated {
+				t.Fatalf("checkout with card: %d %s", r.StatusCode, r.body)
+			}
+			var a CheckoutAnswer
+			r.json(t, &a)
+			o, _ := sh.sc.store.GetOrder(a.Order.ID)
+			if err := f.SetStatus(o.PaymentID, "failed"); err != nil {
+				t.Fatal(err)
+			}
+			// Paying again while the card still has it: the same rest.
+			n := f.PaymentCount()
+			if r := sh.form("/order/"+o.Token+"/pay", url.Values{"lang": {lang}}); r.StatusCode != http.StatusSeeOther || f.PaymentCount() != n+1 {
+				t.Fatalf("pay again with the card still there: %d, %d new payments", r.StatusCode, f.PaymentCount()-n)
+			}
+			o, _ = sh.sc.store.GetOrder(o.ID)
+			if p, _ := f.Payment(o.PaymentID); p.Value != money.Format(qa.Due, "EUR") || o.GiftCard.Hold != order.GiftHeld {
+				t.Fatalf("pay again: Mollie asked %s, want %s; card hold %q", p.Value, money.Format(qa.Due, "EUR"), o.GiftCard.Hold)
+			}
+			if err := f.SetStatus(o.PaymentID, "canceled"); err != nil {
+				t.Fatal(err)
+			}
+
+			// Meanwhile the card pays all of another order.
+			jar2, _ := newJar()
+			sh.jar, sh.client.Jar = jar2, jar2
+			sh.addToCart("MOK-001", 2)
+			if r, _ := checkoutWithCard(t, sh, code, "other-"+lang); r.StatusCode != http.StatusCreated {
+				t.Fatalf("other checkout: %d %s", r.StatusCode, r.body)
+			}
+			card, _ := sh.sc.store.GiftCard(o.GiftCard.CardID)
+
+			sh.jar, sh.client.Jar = jar, jar
+			n = f.PaymentCount()
+			r = sh.form("/order/"+o.Token+"/pay", url.Values{"lang": {lang}})
+			if f.PaymentCount() != n {
+				t.Errorf("pay again made %d payments though the card cannot pay its part", f.PaymentCount()-n)
+			}
+			if r.StatusCode != http.StatusConflict {
+				t.Errorf("pay again with the card spent: status %d, want 409", r.StatusCode)
+			}
+			d := func(x money.Amount) string { return htmlText(money.Display(x, "EUR", lang)) }
+			for _, want := range []string{htmlText(o.GiftCard.Last4), d(o.GiftCard.Amount), d(card.Balance), htmlText(strings.SplitN(tr(lang, "gift.pay_again_short"), "%", 2)[0])} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("the answer lacks %q:\n%s", want, r.body)
+				}
+			}
+			if strings.Contains(r.body, htmlText(tr(lang, "err.internal"))) {
+				t.Errorf("pay again with the card spent answers with the generic error")
+			}
+			o, _ = sh.sc.store.GetOrder(o.ID)
+			if o.State != order.PaymentFailed || o.GiftCard.Hold != "" {
+				t.Errorf("after the refused pay again: order %s, hold %q", o.State, o.GiftCard.Hold)
+			}
+		})
+	}
+}
+
+// htmlText is s as html/template writes it in a page.
+func htmlText(s string) string { return template.HTMLEscapeString(s) }
+
+// TestGiftCardOrderPromisesAnEmail: an order of gift cards only is not a
+// parcel: its page and confirmation show ordered, paid and "e-mailed" on
+// the chosen day (no packing, shipping or delivery dates), and the step is
+// done once the card's e-mail went out.
+func TestGiftCardOrderPromisesAnEmail(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	f.SetClock(clk.Now)
+	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	o := buyGiftCard(t, sh, f, "CADEAU-25", "2026-12-10")
+	steps := func() []wire.StepView {
+		r := sh.req(http.MethodGet, "/api/orders/"+o.Token, "")
+		var v wire.OrderView
+		r.json(t, &v)
+		return v.Steps
+	}
+	st := steps()
+	if len(st) != 3 || st[2].Step != "mailed" || st[2].Done || !st[2].Current || !strings.Contains(st[2].Expected, "10") {
+		t.Fatalf("steps of a paid gift card order before its day: %+v", st)
+	}
+	sh.flushMail()
+	conf, _ := os.ReadFile(sh.outboxFiles("confirmation")[0])
+	for _, parcel := range []string{tr("en", "step.packed"), tr("en", "step.shipped"), tr("nl", "step.packed"), tr("nl", "step.shipped")} {
+		if strings.Contains(string(conf), parcel) {
+			t.Errorf("the confirmation of a gift card promises a parcel (%q)", parcel)
+		}
+	}
+	clk.Add(4 * 24 * time.Hour)
+	sh.flushMail()
+	if st := steps(); !st[2].Done || st[2].At.IsZero() {
+		t.Fatalf("steps after the card was e-mailed: %+v", st)
+	}
+}
+
+// TestGiftCardLineSaysEmail: in the cart and at checkout, a gift card's
+// line says it comes by e-mail on the chosen day, never a parcel's
+// delivery window; a parcel's line beside it keeps its window.
+func TestGiftCardLineSaysEmail(t *testing.T) {
+	sh := newShop(t, withCatalog(t, giftCatalog))
+	sh.addToCart("CADEAU-25", 1)
+	sh.addToCart("MOK-001", 1)
+	for _, lang := range []string{"nl", "en"} {
+		for _, page := range []string{"/cart/", "/checkout/"} {
+			r := sh.req(http.MethodGet, page+"?lang="+lang, "")
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", page, r.StatusCode)
+			}
+			email := htmlText(tr(lang, "line.giftcard"))
+			parcel := htmlText(strings.SplitN(tr(lang, "line.delivery"), "%", 2)[0])
+			if strings.Count(r.body, email) != 1 || strings.Count(r.body, parcel) != 1 {
+				t.Errorf("%s in %s: %d lines say %q and %d say %q; want one each (the card and the mug)",
+					page, lang, strings.Count(r.body, email), email, strings.Count(r.body, parcel), parcel)
+			}
+		}
 	}
 }

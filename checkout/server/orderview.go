@@ -32,6 +32,9 @@ func stepIndex(st order.State) int {
 // steps builds the plan with dates done and honest expected dates from the
 // delivery rules (for an unpaid order: if it were paid now).
 func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
+	if giftOnly(o) {
+		return s.giftOnlySteps(o, lang) // giftcards.go: by e-mail, no parcel
+	}
 	done := stepIndex(o.State)
 	at := map[int]time.Time{0: o.CreatedAt, 1: o.PaidAt, 3: o.ShippedAt, 4: o.DeliveredAt}
 	for _, h := range o.History {

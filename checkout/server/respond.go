@@ -48,7 +48,7 @@ func checkoutStatus(err error) int {
 		return http.StatusTooManyRequests
 	case errors.Is(err, ErrUnavailable), errors.Is(err, ErrPointsChanged), errors.Is(err, ErrPricesChanged),
 		errors.Is(err, ErrTotalChanged), errors.Is(err, ErrOutOfStock), errors.Is(err, ErrPaymentKept),
-		errors.Is(err, ErrEarlierPaid):
+		errors.Is(err, ErrEarlierPaid), errors.Is(err, ErrGiftCardShort):
 		return http.StatusConflict
 	case errors.Is(err, ErrProvider):
 		return http.StatusBadGateway

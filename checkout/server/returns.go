@@ -423,7 +423,10 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 			continue
 		}
 		status := tr(lang, "refund.on_way")
-		if r.Status == order.RefundRefunded {
+		switch {
+		case r.GiftCard > 0 && o.GiftCard != nil:
+			status = fmt.Sprintf(tr(lang, "refund.to_card"), o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
+		case r.Status == order.RefundRefunded:
 			status = tr(lang, "refund.done")
 		}
 		d.Refunds = append(d.Refunds, refundLine{Amount: money.Display(r.Amount, o.Currency, lang), Status: status, When: when(r.CreatedAt)})
@@ -483,6 +486,12 @@ func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subje
 			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
 		}
 		a.Amount = d(r.Amount)
+		if toCard, toBank := refundParts(o, r); toCard > 0 {
+			a.Amount, a.ToCard, a.CardLast4 = d(toCard+toBank), d(toCard), o.GiftCard.Last4
+			if toBank > 0 {
+				a.ToBank = d(toBank)
+			}
+		}
 		ret = o.Return(r.ReturnCode)
 	case store.MailCanceled:
 		a.Paid = !o.PaidAt.IsZero()
