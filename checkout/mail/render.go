@@ -21,10 +21,10 @@ type Summary struct {
 	Number       string
 	CustomerName string
 	OrderURL     string
-	Address      []string // lines of the delivery address
+	Address      []string // lines of the delivery address (none: nothing is shipped)
 	Lines        []SummaryLine
 	Subtotal     string
-	ShippingName string
+	ShippingName string // empty: nothing is shipped (gift cards only), no shipping line
 	Shipping     string
 	VAT          []SummaryVAT
 	Total        string

@@ -383,3 +383,64 @@ func TestGiftCardLineSaysEmail(t *testing.T) {
 		}
 	}
 }
+
+// TestGiftCardsOnlyNothingToShip: a cart of gift cards only is not a
+// parcel. The checkout page asks no shipping method and no gift note for
+// the parcel and says why; its summary, the order page and the
+// confirmation have no shipping line, and the address is the invoice's,
+// not a delivery address. A customer in Belgium (not the first country)
+// checks out without any shipping method; a card beside a mug is a parcel
+// again.
+func TestGiftCardsOnlyNothingToShip(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withCatalog(t, giftCatalog))
+	sh.addToCart("CADEAU-50", 2)
+	for _, lang := range []string{"nl", "en"} {
+		co := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
+		if !strings.Contains(co.body, htmlText(tr(lang, "co.by_email_only"))) {
+			t.Errorf("%s checkout does not say nothing is shipped", lang)
+		}
+		for _, parcel := range []string{`name="shipping_method"`, `name="gift_note"`, htmlText(tr(lang, "sum.shipping")) + " ("} {
+			if strings.Contains(co.body, parcel) {
+				t.Errorf("%s checkout of gift cards only has %q", lang, parcel)
+			}
+		}
+	}
+	co := sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	key := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindStringSubmatch(co.body)[1]
+	r := sh.form("/checkout/", url.Values{"name": {"Zoë Peeters"}, "email": {"zoe@example.be"}, "street": {"Meir 1"},
+		"postal_code": {"2000"}, "city": {"Antwerpen"}, "country": {"BE"}, "idempotency_key": {key}, "lang": {"nl"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("checkout of gift cards to Belgium without a shipping method: %d %s", r.StatusCode, r.body)
+	}
+	list, _ := sh.sc.store.ListOrders(storeFilterAll())
+	o := list[0]
+	if o.Total() != 10000 || o.Totals.Shipping != 0 {
+		t.Fatalf("two cards of € 50: total %d, shipping %d", o.Total(), o.Totals.Shipping)
+	}
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang=nl", "").body
+	if !strings.Contains(page, tr("nl", "order.address_invoice")) || strings.Contains(page, tr("nl", "order.address")+"<") ||
+		strings.Contains(page, tr("nl", "sum.shipping")+" (") {
+		t.Errorf("order page of gift cards only speaks of shipping:\n%s", page)
+	}
+	sh.flushMail()
+	conf, _ := os.ReadFile(sh.outboxFiles("confirmation")[0])
+	mail := strings.ReplaceAll(strings.ReplaceAll(string(conf), "=\r\n", ""), "=\n", "")
+	if strings.Contains(mail, "Verzending (") || strings.Contains(mail, "Bezorgadres") {
+		t.Errorf("the confirmation of gift cards only has a shipping line or a delivery address")
+	}
+
+	// A card beside a mug: a parcel, with its method and shipping line.
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("CADEAU-25", 1)
+	sh.addToCart("MOK-001", 1)
+	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	if !strings.Contains(co.body, `name="shipping_method"`) || strings.Contains(co.body, htmlText(tr("nl", "co.by_email_only"))) {
+		t.Error("a card beside a mug: the checkout lost its shipping choice")
+	}
+}

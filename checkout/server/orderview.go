@@ -188,6 +188,9 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
 		Total: d(o.Total()), TrackingURL: o.TrackingURL, GiftNote: o.GiftNote,
 	}
+	if o.Totals.OnlyGiftCards() { // they go by e-mail: no shipping line, no delivery address
+		sm.ShippingName, sm.Shipping, sm.Address = "", "", nil
+	}
 	for _, l := range o.Lines {
 		sm.Lines = append(sm.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.LineTotal)})
 	}
