@@ -71,7 +71,6 @@ echo "| page | performance | accessibility | best practices | SEO |"
 echo "|---|---|---|---|---|"
 for page in "$@"; do
 	name=$(echo "$page" | tr '/?=&' '____')
-	best=""
 	for r in $(seq "$runs"); do
 		f="$out/lh$name-$r.json"
 		npx -y "lighthouse@$version" "${base%/}$page" --quiet \
@@ -85,11 +84,13 @@ for page in "$@"; do
 		jq -r --arg f "$out/lh$name-$r.json" '"\(.categories.performance.score) \($f)"' "$out/lh$name-$r.json" 2>/dev/null
 	done | sort -n | awk '{a[NR]=$2} END {print a[int((NR+1)/2)]}')
 	[ -n "$f" ] || { echo "| \`$page\` | failed | | | |"; continue; }
-	jq -r --arg p "$page" '"| `\($p)` | " + ([.categories["performance","accessibility","best-practices","seo"].score * 100 | round | tostring] | join(" | ")) + " |"' "$f"
+	jq -r --arg p "$page" '"| `\($p)` | " + ([.categories["performance","accessibility","best-practices","seo"].score | if . == null then "failed" else . * 100 | round | tostring end] | join(" | ")) + " |"' "$f" ||
+		echo "| \`$page\` | failed | | | |"
 done
 echo
-# What kept a score below 100 (below 95 for performance), for fixing.
+# The audits that failed (score below 0.9) on each page, for fixing.
 for f in "$out"/lh*-1.json; do
 	[ -f "$f" ] || continue
+	jq -r '.runtimeError.message // empty | "\(input_filename): \(.)"' "$f"
 	jq -r '.finalDisplayedUrl as $u | [.audits[] | select(.score != null and .score < 0.9 and .scoreDisplayMode != "informative" and .scoreDisplayMode != "manual" and .scoreDisplayMode != "notApplicable") | "\(.id) (\(.score))"] | select(length > 0) | "\($u): \(join(", "))"' "$f"
 done
