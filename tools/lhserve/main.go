@@ -309,7 +309,8 @@ func (g *gzipWriter) Flush() {
 
 func gzipHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g := &gzipWriter{ResponseWriter: w, accept: acceptsGzip(r.Header.Get("Accept-Encoding"))}
+		accept := r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding"))
+		g := &gzipWriter{ResponseWriter: w, accept: accept}
 		next.ServeHTTP(g, r)
 		if g.gz != nil {
 			_ = g.gz.Close()
