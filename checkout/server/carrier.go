@@ -82,17 +82,6 @@ func (s *Sidecar) startCarrierCheck(ctx context.Context) {
 	worker.ParcelCheck(worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}, s.uc.carrier, s.ship.checkEvery)
 }
 
-//go:embed pickup.js
-var pickupJS []byte
-
-// pickupScript serves the pick-up point chooser, only asked for by a
-// checkout page that offers pick-up points (kept out of shop.js and its
-// 14 KB budget).
-func (s *Sidecar) pickupScript(c *gin.Context) {
-	c.Header("Cache-Control", "public, max-age=300")
-	c.Data(http.StatusOK, "text/javascript; charset=utf-8", pickupJS)
-}
-
 // labelStatus maps a label error to an HTTP status and words for the owner.
 func labelStatus(err error) (int, string) {
 	switch {

@@ -185,13 +185,3 @@ func (s *Sidecar) formCartCode(c *gin.Context) {
 	d.CodeTyped, d.CodeError = cart.NormalizeCode(name), msg
 	s.page(c, status, "cart", tr(d.Lang, "cart.title"), d)
 }
-
-//go:embed cartcode.js
-var cartCodeJS []byte
-
-// cartCodeScript serves the cart page's code script, only asked for by the
-// cart page (kept out of shop.js and its 14 KB budget).
-func (s *Sidecar) cartCodeScript(c *gin.Context) {
-	c.Header("Cache-Control", "public, max-age=300")
-	c.Data(http.StatusOK, "text/javascript; charset=utf-8", cartCodeJS)
-}

@@ -151,7 +151,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.HEAD("/cart/", s.pageCart)
 	pages.POST("/cart/add", s.formAdd)
 	pages.POST("/cart/code", s.formCartCode)
-	pages.GET("/cart/code.js", s.cartCodeScript) // cartcode.go
+	pages.GET("/cart/code.js", s.script("cartcode.js")) // scripts.go
 	pages.POST("/cart/update", s.formUpdate)
 	pages.POST("/cart/remove", s.formRemove)
 	pages.GET("/checkout/", s.pageCheckout)
@@ -176,7 +176,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
 	pages.POST("/admin/login", s.adminLogin)                                 // adminpage.go
-	pages.GET("/checkout/pickup.js", s.pickupScript)                         // carrier.go
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                  // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))              // scripts.go
 	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
 	pages.GET("/standing/new/", s.pageStandingNew)                           // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
