@@ -26,20 +26,27 @@ const (
 	alertPanic       = usecase.AlertPanic
 )
 
-// alertWords are the words of each kind: a title and what the owner does.
-var alertWords = map[string]struct{ Title, Do string }{
-	alertUnconfirmed: {"A paid payment has no confirmed order",
-		"The provider says paid but the order is not paid after 10 minutes. Check the order on the admin page and the log (reconciler lines); the customer has paid."},
-	alertMailFailing: {"An e-mail could not be sent",
-		"A message was given up after every retry. Check the mail settings (SHOP_SMTP_*) and the log; contact the customer of the order named."},
-	alertCatalog: {"The catalog could not be reloaded",
-		"A new catalog.json was refused; the previous one stays in force. Fix the build (see the log line \"catalog refused\") and publish again."},
-	alertBadRecord: {"A stored record could not be read",
-		"A record of the database does not decode and is skipped. Run `shop checkout --check` on a fresh backup and restore the record's data from the newest good backup (docs/checkout.md, \"Backups and restore\")."},
-	alertBackup: {"No backup ran",
-		"No verified backup was recorded within the expected interval (SHOP_BACKUP_EVERY). Check the backup timer: systemctl status shop-backup.timer and journalctl -u shop-backup."},
-	alertPanic: {"A background task crashed and was restarted",
-		"A pass of a background task failed with a panic; the sidecar goes on. Send the log lines \"panic in background\" to the developers."},
+// alertKeys name each kind's words in the translation source:
+// owner.alert.<key>.title and owner.alert.<key>.do (what the owner does).
+var alertKeys = map[string]string{
+	alertUnconfirmed: "unconfirmed",
+	alertMailFailing: "mail_failing",
+	alertCatalog:     "catalog",
+	alertBadRecord:   "bad_record",
+	alertBackup:      "backup",
+	alertPanic:       "panic",
+}
+
+// alertText is an alert's title and what the owner does about it.
+type alertText struct{ Title, Do string }
+
+// alertWords are the words of an alert kind in lang.
+func alertWords(lang, kind string) alertText {
+	k, ok := alertKeys[kind]
+	if !ok {
+		return alertText{Title: kind}
+	}
+	return alertText{Title: ownerT(lang, "alert."+k+".title"), Do: ownerT(lang, "alert."+k+".do")}
 }
 
 // raiseAlert raises an alert (usecase.Alerts.Raise).
@@ -69,12 +76,15 @@ func (s *Sidecar) alertMail(kind string) (func(context.Context, store.Mail) erro
 		if err := json.Unmarshal(m.Body, &a); err != nil {
 			return fmt.Errorf("alert mail %s: %w", m.ID, err)
 		}
-		w := alertWords[a.Kind]
+		lang := s.ownerLang()
+		w := alertWords(lang, a.Kind)
 		shop := s.catalog.Current().Shop.Name
 		subject := fmt.Sprintf("[%s] %s", shop, w.Title)
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s\n\n%s\n\nLatest: %s\nFirst seen: %s\nLast seen: %s\nTimes: %d\n\nAlerts: %s\n",
-			w.Title, w.Do, a.Detail, a.First.Format(time.RFC3339), a.Last.Format(time.RFC3339), a.Count, s.abs("/admin/"))
+		fmt.Fprintf(&b, "%s\n\n%s\n\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n\n%s: %s\n",
+			w.Title, w.Do, ownerT(lang, "alert.mail.latest"), a.Detail, ownerT(lang, "alert.mail.first"), a.First.Format(time.RFC3339),
+			ownerT(lang, "alert.mail.last"), a.Last.Format(time.RFC3339), ownerT(lang, "alert.mail.times"), a.Count,
+			ownerT(lang, "alert.mail.alerts"), s.abs("/admin/"))
 		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		defer cancel()
 		return s.sender.Send(sctx, mail.Message{ID: m.ID, Kind: "alert", To: m.To, Subject: subject, Text: b.String(), Created: m.CreatedAt})

@@ -450,9 +450,5 @@ func km(m int) string {
 	return strconv.FormatFloat(float64(m)/1000, 'f', 1, 64) + " km"
 }
 
-func init() {
-	adminNotices["label"] = "Label ready; the order is shipped and the customer gets an e-mail with the tracking link."
-}
-
 // carrierFuncs are the functions of templates/carrier.html.
 var carrierFuncs = template.FuncMap{"km": km}

@@ -189,23 +189,23 @@ const alertsShownFor = 7 * 24 * time.Hour
 
 // adminAlerts7d lists the alerts of the last week and the records that do
 // not decode, for the owner's home page.
-func (s *Sidecar) adminAlerts7d() []adminAlert {
+func (s *Sidecar) adminAlerts7d(lang string) []adminAlert {
 	v, err := s.alertsView()
 	if err != nil {
 		s.log.Error("alerts", "err", err)
-		return []adminAlert{{Title: "Alerts could not be read", Detail: err.Error()}}
+		return []adminAlert{{Title: ownerT(lang, "alerts.unreadable"), Detail: err.Error()}}
 	}
 	var out []adminAlert
 	for _, a := range v.Alerts {
 		if s.now().Sub(a.Last) > alertsShownFor {
 			continue
 		}
-		w := alertWords[a.Kind]
+		w := alertWords(lang, a.Kind)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: a.Detail, Count: a.Count,
 			Last: a.Last.In(s.zone()).Format("2006-01-02 15:04")})
 	}
 	for _, r := range v.BadRecords {
-		w := alertWords[alertBadRecord]
+		w := alertWords(lang, alertBadRecord)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: r.Bucket + "/" + r.Key + ": " + r.Err, Count: 1,
 			Last: r.Seen.In(s.zone()).Format("2006-01-02 15:04")})
 	}

@@ -1,11 +1,16 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // TestOwnerPageLook: the owner's pages have their own plain frame (not the
@@ -36,5 +41,80 @@ func TestOwnerPageLook(t *testing.T) {
 	}
 	if en := money.Display(o.Totals.GrandTotal, "EUR", "en"); strings.Contains(page.body, en) {
 		t.Errorf("the total is shown as %q, not in the shop's format", en)
+	}
+}
+
+// says is what the owner's pages of this shop say for key (the translation
+// source, in the shop's language): tests assert the owner's words through it.
+func (sh *testShop) says(key string, args ...any) string {
+	return ownerT(sh.sc.ownerLang(), key, args...)
+}
+
+// TestEveryOwnerKeyIsInDutchAndEnglish: every word the owner's pages name —
+// {{o "key"}} and {{of "key" …}} in the templates, ownerT(lang, "key", …)
+// in Go, and the keys built from codes (notices, alerts, actions, return
+// states) — is in the theme's i18n/nl.toml and en.toml as "owner."+key.
+func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
+	tmplKey := regexp.MustCompile(`\{\{of? "([A-Za-z0-9_.-]+)"`)
+	goKey := regexp.MustCompile(`\bownerT\([^,()]+, "([A-Za-z0-9_.-]+)"`)
+	keys := map[string]string{}
+	files, _ := filepath.Glob("templates/*.html")
+	gos, _ := filepath.Glob("*.go")
+	for _, f := range append(files, gos...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := tmplKey
+		if strings.HasSuffix(f, ".go") {
+			re = goKey
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if !strings.HasSuffix(m[1], ".") { // "notice."+code: the codes are below
+				keys[m[1]] = f
+			}
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("only %d owner keys found: the patterns no longer match how keys are written", len(keys))
+	}
+	for code := range adminNotices {
+		keys["notice."+code] = "adminnotice.go"
+	}
+	for _, k := range alertKeys {
+		keys["alert."+k+".title"], keys["alert."+k+".do"] = "alerts.go", "alerts.go"
+	}
+	for _, a := range []string{"pack", "ship", "deliver", "cancel", "label", "refund", "return-received", "restock", "sync"} {
+		keys["action."+a] = "adminpage.go"
+	}
+	for _, st := range []order.ReturnState{order.ReturnRequested, order.ReturnReceived, order.ReturnRefunded} {
+		keys["return."+string(st)] = "adminpage.go"
+	}
+	for k, f := range keys {
+		for _, lang := range []string{"nl", "en"} {
+			if _, ok := words.Embedded()[lang]["owner."+k]; !ok {
+				t.Errorf("%s: key %q is missing in i18n/%s.toml (as owner.%s)", f, k, lang, k)
+			}
+		}
+	}
+}
+
+// TestOwnerPagesSpeakTheShopsLanguage: whatever language the browser asks
+// for (a customer's cookie, ?lang=), the owner's pages speak the shop's.
+func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	o := sh.paidOrder(f, "lang-1", map[string]int{"MOK-001": 1})
+	sh.adminLogin()
+	for _, q := range []string{"", "?lang=en", "?lang=nl"} {
+		page := sh.req("GET", "/admin/orders/"+o.ID+q, "")
+		if !strings.Contains(page.body, `<html lang="nl">`) || !strings.Contains(page.body, words.T("nl", "owner.order.pack")) ||
+			strings.Contains(page.body, words.T("en", "owner.order.pack")) {
+			t.Errorf("GET /admin/orders/…%s is not in the shop's language (nl):\n%s", q, page.body)
+		}
 	}
 }

@@ -206,7 +206,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 		s.internalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: adminNotice(c), Pending: v.Pending, Approved: v.Approved,
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c), Pending: v.Pending, Approved: v.Approved,
 		ApprovedN: v.ApprovedN, RejectedN: v.RejectedN, ReviewsOff: v.Off, AfterDays: v.AfterDays}
 	d.Topics, d.Addresses = s.uc.subs.TopicCounts()
 	if res, err := s.uc.subs.Preview(); err != nil {
