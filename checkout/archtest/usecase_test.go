@@ -30,7 +30,8 @@ func TestUseCasesDoNoHTTP(t *testing.T) {
 // health.go and alerts.go are not here: the metrics scrape reads the
 // store's gauges and the alert e-mail hook takes the store's Mail (they
 // leave when the mailer moves to checkout/worker).
-var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go"}
+var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go",
+	"admin.go", "adminpage.go", "owneractions.go"} // the owner's order actions: usecase.Orders, Sessions
 
 // storeUse lists how file uses the store: an import of checkout/store, or
 // a selector .store (the Sidecar's store).

@@ -20,7 +20,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/words"
 )
 
@@ -69,7 +69,7 @@ func nonce() string {
 // v1.<unix issued>.<session id>.<hmac>.
 func (s *Sidecar) newSession() (string, error) {
 	id := nonce()
-	if err := s.store.StartSession(id, s.now(), adminSessionIdle, adminSessionTTL); err != nil {
+	if err := s.uc.sessions.Start(id); err != nil {
 		return "", err
 	}
 	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + id
@@ -107,7 +107,7 @@ func (s *Sidecar) validSession(v string) bool {
 	if id == "" {
 		return false
 	}
-	live, err := s.store.TouchSession(id, s.now(), adminSessionIdle, adminSessionTTL)
+	live, err := s.uc.sessions.Touch(id)
 	if err != nil {
 		s.log.Error("admin session", "err", err)
 		return false
@@ -220,7 +220,7 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 func (s *Sidecar) adminLogout(c *gin.Context) {
 	if v, err := c.Cookie(adminCookie); err == nil {
 		if id := s.sessionID(v); id != "" {
-			if err := s.store.EndSession(id); err != nil {
+			if err := s.uc.sessions.End(id); err != nil {
 				s.internalPage(c, "admin logout", err)
 				return
 			}
@@ -244,8 +244,8 @@ type adminHomePage struct {
 	Returns   []adminRow
 	Notice    string
 	ShowState string
-	Mail      store.MailFailureCount // e-mails not sent (mailfail.go)
-	Alerts    []adminAlert           // health.go
+	Mail      usecase.MailFailureCount // e-mails not sent (mailfail.go)
+	Alerts    []adminAlert             // health.go
 }
 
 type adminSection struct {
@@ -284,7 +284,7 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 		states, limit, d.ShowState = []order.State{st}, 0, string(st)
 	}
 	for _, st := range states {
-		list, err := s.store.ListOrders(store.Filter{States: []order.State{st}})
+		list, err := s.uc.orders.List([]order.State{st}, 0)
 		if err != nil {
 			s.internalPage(c, "admin list", err)
 			return
@@ -305,10 +305,10 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	if ids, err := s.store.OrdersWithOpenRefunds(); err == nil {
-		d.OpenRefs = len(ids)
+	if n, err := s.uc.orders.OpenRefunds(); err == nil {
+		d.OpenRefs = n
 	}
-	if mc, err := s.store.MailFailures(); err == nil {
+	if mc, err := s.uc.orders.MailFailures(); err == nil {
 		d.Mail = mc
 	}
 	s.page(c, http.StatusOK, "admin-home", ownerT(lang, "home.browser_title"), d)
@@ -334,8 +334,8 @@ type adminOrderPage struct {
 }
 
 func (s *Sidecar) adminOrderPage(c *gin.Context) {
-	o, err := s.store.GetOrder(c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
+	o, err := s.uc.orders.Get(c.Param("id"))
+	if errors.Is(err, usecase.ErrNotFound) {
 		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
 		return
 	}
@@ -357,7 +357,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
 	d.CanRefund = o.Refundable() > 0
 	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.orderMailProblems(o.ID)}
-	restocked, err := s.store.Restocked(o.ID)
+	restocked, err := s.uc.orders.Restocked(o.ID)
 	if err != nil {
 		s.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
@@ -384,7 +384,7 @@ func refundVoidID(o *order.Order, id string) bool {
 // return-received, refund, sync (ask the provider about refunds now).
 func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	id := c.Param("id")
-	o, err := s.store.GetOrder(id)
+	o, err := s.uc.orders.Get(id)
 	if err != nil {
 		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", id))
 		return
@@ -393,18 +393,18 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = s.PackOrder(id, adminBy)
+		_, err = s.uc.orders.Pack(id, adminBy)
 		notice = "packed"
 	case "ship":
-		_, err = s.ShipOrder(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
+		_, err = s.uc.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
 		notice, err = s.adminLabelAction(ctx, id)
 	case "deliver":
-		_, err = s.DeliverOrder(id, adminBy)
+		_, err = s.uc.orders.Deliver(id, adminBy)
 		notice = "delivered"
 	case "cancel":
-		_, err = s.CancelOrder(ctx, id, adminBy)
+		_, err = s.uc.orders.Cancel(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
 		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
@@ -448,7 +448,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		fresh, gerr := s.store.GetOrder(id)
+		fresh, gerr := s.uc.orders.Get(id)
 		if gerr == nil {
 			o = fresh
 		}

@@ -18,32 +18,19 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The customer's side of after the sale, reached only through the order's
 // token link: returns within the window, and cancel before packing.
 
-// errTooLate: the order is packed (or further) and can no longer be canceled.
-var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
-
-// errPaymentBusy: the payment is being confirmed; cancel would race it.
-var errPaymentBusy = errors.New("your payment is being confirmed; try again in a minute")
-
-// canCancel reports whether the customer may cancel the order now: paid
-// and not packed, or unpaid with no payment that could still complete. An
-// open payment (iDEAL, say) cannot always be canceled at the provider and
-// might be paid in another tab after the order was canceled; the customer
-// can cancel once it has failed or expired (it expires by itself).
-func canCancel(o *order.Order) bool {
-	switch o.State {
-	case order.PaymentFailed, order.Paid:
-		return true
-	case order.AwaitingPayment:
-		a := o.Attempt(o.PaymentID)
-		return a == nil || a.Status.Final()
-	}
-	return false
-}
+// The customer's cancel is usecase.Orders.CustomerCancel; its errors and
+// rule are the use case's.
+var (
+	errTooLate     = usecase.ErrTooLate
+	errPaymentBusy = usecase.ErrPaymentBusy
+	canCancel      = usecase.CustomerMayCancel
+)
 
 func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 	p := s.policy()
@@ -148,9 +135,9 @@ func recentSame(o *order.Order, want map[string]int, now time.Time) string {
 	return ""
 }
 
-// customerCancel cancels an order that is not packed yet; see cancelOrder.
+// customerCancel cancels an order that is not packed yet (usecase.Orders).
 func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
-	return s.cancelOrder(ctx, orderID, "customer", true)
+	return s.uc.orders.CustomerCancel(ctx, orderID)
 }
 
 // Pages and API for the customer.

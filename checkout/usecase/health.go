@@ -1,6 +1,7 @@
 package usecase
 
 import (
+	"io"
 	"context"
 	"errors"
 	"fmt"
@@ -129,6 +130,10 @@ func (h *Health) Readiness() Readiness {
 	}
 	return r
 }
+
+// Backup writes a consistent copy of the database to w (the store copies
+// it to a local file first, so writers go on meanwhile).
+func (h *Health) Backup(w io.Writer) (int64, error) { return h.Store.Backup(w) }
 
 // RecordBackup records a backup that `shop backup` wrote and verified:
 // ErrInvalid when bytes is not positive.
