@@ -1,10 +1,10 @@
 package usecase
 
 import (
-	"io"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 	"time"
