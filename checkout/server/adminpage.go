@@ -407,7 +407,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		_, err = s.uc.orders.Cancel(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
-		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = s.uc.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 		if err == nil && c.PostForm("restock") == "1" {
 			_, err = s.RestockReturn(id, c.PostForm("code"))
@@ -435,13 +435,13 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = s.RefundOrder(ctx, id, req, adminBy)
+		_, _, err = s.uc.refunds.Owner(ctx, id, req, adminBy)
 		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
 			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
-		err = s.syncRefunds(ctx, id, adminBy)
+		err = s.uc.refunds.Sync(ctx, id, adminBy)
 		notice = "synced"
 	default:
 		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_action"))

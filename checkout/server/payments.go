@@ -145,7 +145,7 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 		err = s.syncPayment(ctx, id, "webhook")
 	}
 	if err == nil {
-		err = s.syncRefundsOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+		err = s.uc.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
 	}
 	if err != nil {
 		s.hooks.giveBack(id) // a failed check does not count
@@ -226,7 +226,7 @@ func (s *Sidecar) reconciler(ctx context.Context) {
 		}
 		s.safely("reconciler", func() { // a panic in one pass must not end the process (alerts.go)
 			s.reconcileOnce(withBudgetWait(ctx, 0)) // the reconciler waits for the provider budget
-			s.reconcileRefunds(withBudgetWait(ctx, 0))
+			s.uc.refunds.Reconcile(withBudgetWait(ctx, 0))
 		})
 		if s.now().Sub(lastPrune) > time.Hour {
 			lastPrune = s.now()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason stri
 			code = prev // a double click: the same return
 			return false, nil, nil, nil
 		}
-		lines, err := returns.Lines(o, copyWant(want), returns.Returnable(o))
+		lines, err := returns.Lines(o, maps.Clone(want), returns.Returnable(o))
 		if err != nil {
 			return false, nil, nil, err
 		}

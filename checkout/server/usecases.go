@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -23,6 +24,7 @@ type useCases struct {
 	subs     usecase.Subscriptions
 	stats    usecase.Stats
 	orders   usecase.Orders
+	refunds  usecase.Refunds
 	sessions usecase.Sessions
 }
 
@@ -36,12 +38,14 @@ func (s *Sidecar) openUseCases() {
 		polls:   usecase.Polls{Deps: d},
 		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,
 			ReturnWindow: s.returnWindow, Lock: s.lockEmail},
-		subs:     usecase.Subscriptions{Deps: d},
-		stats:    usecase.Stats{Deps: d, Promises: s.refreshPromises, Zone: s.zone},
+		subs:  usecase.Subscriptions{Deps: d},
+		stats: usecase.Stats{Deps: d, Promises: s.refreshPromises, Zone: s.zone},
+		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
+			Checks: &s.refundChecks},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink,
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
-				o, _, err := s.doRefund(ctx, id, by, planFull("cancel"))
+				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {
 					err = nil // recorded; the reconciler checks it with the provider
 				}
