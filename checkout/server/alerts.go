@@ -110,6 +110,8 @@ func (s *Sidecar) safely(name string, pass func()) { s.guard().Run(name, pass) }
 // startWorkers starts the jobs of checkout/worker.
 func (s *Sidecar) startWorkers(ctx context.Context) {
 	r := worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}
+	worker.MailQueue(r, s.mailer(), s.mailKick)
+	worker.Reconciler(r, s.opts.ReconcileEvery, s.reconcilePass, usecase.Housekeeping{Deps: s.uc.deps})
 	worker.Watchdog(r, s.alerts)
 	worker.ReviewRequests(r, s.uc.reviews)
 }
