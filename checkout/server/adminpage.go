@@ -399,7 +399,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		_, err = s.uc.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
-		notice, err = s.adminLabelAction(ctx, id)
+		notice, err = s.adminLabelAction(ctx, id, s.lang(c))
 	case "deliver":
 		_, err = s.uc.orders.Deliver(id, adminBy)
 		notice = "delivered"

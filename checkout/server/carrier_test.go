@@ -529,7 +529,7 @@ func TestAdminPageLabels(t *testing.T) {
 		t.Fatalf("labels page:\n%s", labels.body)
 	}
 	r = sh.form("/admin/labels", url.Values{"csrf": {csrfOf(t, labels.body)}})
-	if r.StatusCode != 200 || !strings.Contains(r.body, "1 new label(s), 0 failed") ||
+	if r.StatusCode != 200 || !strings.Contains(r.body, sh.says("labels.made", 1, 0)) ||
 		!strings.Contains(r.body, o.ID) || !strings.Contains(r.body, o2.ID) {
 		t.Fatalf("today's labels: %d %s", r.StatusCode, r.body)
 	}
