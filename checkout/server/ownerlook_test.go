@@ -10,6 +10,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/recurring"
 	"github.com/storefront/storefront/checkout/words"
 )
 
@@ -92,6 +93,9 @@ func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 	}
 	for _, st := range []order.ReturnState{order.ReturnRequested, order.ReturnReceived, order.ReturnRefunded} {
 		keys["return."+string(st)] = "adminpage.go"
+	}
+	for _, st := range []recurring.State{recurring.Active, recurring.Paused, recurring.Canceled} {
+		keys["standing.state."+string(st)] = "standing.html"
 	}
 	for k, f := range keys {
 		for _, lang := range []string{"nl", "en"} {
