@@ -152,7 +152,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if r := sh.req("GET", "/admin/orders/"+o.ID+"/packing-slip", ""); r.StatusCode != 200 || !strings.Contains(r.body, "@media print") {
 		t.Errorf("packing slip: %d", r.StatusCode)
 	}
-	if r := sh.req("GET", "/admin/pick-list", ""); r.StatusCode != 200 || !strings.Contains(r.body, "Pick list") {
+	if r := sh.req("GET", "/admin/pick-list", ""); r.StatusCode != 200 || !strings.Contains(r.body, sh.says("pick.title")) {
 		t.Errorf("pick list: %d", r.StatusCode)
 	}
 

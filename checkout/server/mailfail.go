@@ -124,15 +124,19 @@ func (s *Sidecar) pageFailedMail(c *gin.Context) {
 		s.internalPage(c, "failed mail", err)
 		return
 	}
-	s.page(c, http.StatusOK, "admin-mail", "Admin · e-mail not sent",
-		failedMailPage{CSRF: c.GetString("csrf"), Notice: c.Query("notice"), Error: c.Query("error"), P: p,
+	lang, notice := s.lang(c), ""
+	if id := c.Query("retried"); id != "" {
+		notice = ownerT(lang, "mail.retried", id)
+	}
+	s.page(c, http.StatusOK, "admin-mail", ownerT(lang, "mail.browser_title"),
+		failedMailPage{CSRF: c.GetString("csrf"), Notice: notice, Error: c.Query("error"), P: p,
 			Rows: mailRowsData{CSRF: c.GetString("csrf"), Mails: p.Failed}})
 }
 
 func (s *Sidecar) formRetryMail(c *gin.Context) {
 	id := c.PostForm("id")
 	_, err := s.retryMail(id)
-	back := "/admin/mail/?notice=" + url.QueryEscape("E-mail "+id+" is queued again; it goes out within a few seconds if the mail server takes it.")
+	back := "/admin/mail/?retried=" + url.QueryEscape(id)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrMailNotRetryable) {
 			s.internalPage(c, "retry mail", err)

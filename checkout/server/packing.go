@@ -119,7 +119,6 @@ func (s *Sidecar) pagePickList(c *gin.Context) {
 	for _, o := range pl.Orders {
 		rows = append(rows, row{PickOrder: o, Paid: o.PaidAt.In(zone).Format("2006-01-02 15:04")})
 	}
-	c.Set("lang", "en")
-	s.page(c, http.StatusOK, "pick-list", "Pick list", map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
+	s.page(c, http.StatusOK, "pick-list", ownerT(s.lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
 		"Date": s.now().In(zone).Format("2006-01-02 15:04")})
 }
