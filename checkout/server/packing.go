@@ -38,7 +38,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		} else {
-			s.adminMessage(c, http.StatusNotFound, "No order "+c.Param("id")+".")
+			s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
 		}
 		return
 	}
