@@ -410,12 +410,12 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		_, err = s.uc.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 		if err == nil && c.PostForm("restock") == "1" {
-			_, err = s.RestockReturn(id, c.PostForm("code"))
+			_, err = s.uc.orders.Restock(id, c.PostForm("code"))
 			notice = "return-restocked"
 		}
 	case "restock":
 		var changed bool
-		changed, err = s.RestockReturn(id, c.PostForm("code"))
+		changed, err = s.uc.orders.Restock(id, c.PostForm("code"))
 		notice = "restocked"
 		if err == nil && !changed {
 			notice = "restocked-before"

@@ -223,3 +223,28 @@ type MailFailureCount = store.MailFailureCount
 
 // MailFailures counts the e-mails that could not be sent.
 func (u Orders) MailFailures() (MailFailureCount, error) { return u.Store.MailFailures() }
+
+// Restock puts the items of a received return back in stock (once per
+// return: changed is false the second time) and queues the alerts of what
+// is buyable again. store.ErrConflict: the return is not received yet.
+func (u Orders) Restock(orderID, code string) (changed bool, err error) {
+	changed, err = u.Store.RestockReturn(orderID, code)
+	if err == nil && changed {
+		u.Log.Info("return put back in stock", "order", orderID, "return", code)
+		u.BackInStock()
+	}
+	return changed, err
+}
+
+// BackInStock queues the alerts whose SKU can be bought again.
+func (u Orders) BackInStock() {
+	n, err := u.Store.BackInStock(u.Catalog())
+	if err != nil {
+		u.Log.Error("back in stock", "err", err)
+		return
+	}
+	if n > 0 {
+		u.Log.Info("back-in-stock alerts queued", "mails", n)
+		u.kick()
+	}
+}
