@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,11 +13,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -70,70 +67,9 @@ func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 	return v
 }
 
-// requestReturn records the customer's return in one transaction with its
-// e-mail. The window and the quantities are checked on the order as it is
-// inside the transaction. The same lines asked again within two minutes
-// (a double click) give the same return.
+// requestReturn records the customer's return (usecase.Orders.RequestReturn).
 func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
-	reason, err := returns.CleanReason(reason)
-	if err != nil {
-		return nil, "", err
-	}
-	p := s.policy()
-	var code string
-	o, _, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
-		code = ""
-		now := s.now()
-		if _, err := p.Open(o, now, s.zone()); err != nil {
-			return false, nil, nil, err
-		}
-		if prev := recentSame(o, want, now); prev != "" {
-			code = prev // a double click: the same return
-			return false, nil, nil, nil
-		}
-		lines, err := returns.Lines(o, maps.Clone(want), returns.Returnable(o))
-		if err != nil {
-			return false, nil, nil, err
-		}
-		a := p.ForLines(o, lines, returns.AllBack(o, lines, true))
-		r := order.Return{Code: o.NextReturnCode(), Lines: lines, Reason: reason, Amount: a.Total(), Shipping: a.Shipping}
-		if err := o.AddReturn(r, "customer", now); err != nil {
-			return false, nil, nil, err
-		}
-		code = r.Code
-		return true, nil, []store.Mail{{ID: store.AfterSaleMailID(store.MailReturnRequested, o.ID, r.Code), Kind: store.MailReturnRequested}}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	s.kickMail()
-	return o, code, nil
-}
-
-// recentSame finds a return with exactly these lines asked in the last two minutes.
-func recentSame(o *order.Order, want map[string]int, now time.Time) string {
-	for _, r := range o.Returns {
-		if now.Sub(r.RequestedAt) > 2*time.Minute {
-			continue
-		}
-		same := true
-		n := 0
-		for _, l := range r.Lines {
-			if want[l.SKU] != l.Quantity {
-				same = false
-			}
-			n++
-		}
-		for _, q := range want {
-			if q == 0 {
-				n++ // zero quantities are not in the return
-			}
-		}
-		if same && n == len(want) {
-			return r.Code
-		}
-	}
-	return ""
+	return s.uc.orders.RequestReturn(orderID, want, reason)
 }
 
 // customerCancel cancels an order that is not packed yet (usecase.Orders).
@@ -262,7 +198,7 @@ func (s *Sidecar) formCancel(c *gin.Context) {
 	if err != nil {
 		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "customer cancel", o, err)
-		if fresh, gerr := s.store.GetOrder(o.ID); gerr == nil {
+		if fresh, gerr := s.uc.orders.Get(o.ID); gerr == nil {
 			o = fresh
 		}
 		s.renderOrder(c, st, o, msg)
@@ -429,76 +365,6 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		return ""
 	}
 	return htmlSafe(b.String())
-}
-
-// afterSaleMailKind reports whether the mail worker should render kind here.
-func afterSaleMailKind(kind string) bool {
-	switch kind {
-	case store.MailReturnRequested, store.MailReturnReceived, store.MailRefunded, store.MailCanceled:
-		return true
-	}
-	return false
-}
-
-// renderAfterSaleMail renders a queued after-sale e-mail from the order as
-// it is now. The mail id (kind:order:ref) names the return or refund.
-func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
-	lang := o.Lang
-	if lang != "en" {
-		lang = "nl"
-	}
-	parts := strings.SplitN(m.ID, ":", 3)
-	ref := ""
-	if len(parts) == 3 {
-		ref = parts[2]
-	}
-	cat := s.catalog.Current()
-	p := s.policy()
-	a := mail.AfterSale{Lang: lang, Kind: m.Kind, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
-		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
-	d := func(x money.Amount) string { return money.Display(x, o.Currency, lang) }
-	zone := s.zone()
-	var ret *order.Return
-	switch m.Kind {
-	case store.MailReturnRequested, store.MailReturnReceived:
-		ret = o.Return(ref)
-		if ret == nil {
-			return "", "", "", "", fmt.Errorf("mail %s: order %s has no return %s", m.ID, o.ID, ref)
-		}
-	case store.MailRefunded:
-		r := o.RefundByID(ref)
-		if r == nil {
-			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
-		}
-		a.Amount = d(r.Amount)
-		ret = o.Return(r.ReturnCode)
-	case store.MailCanceled:
-		a.Paid = !o.PaidAt.IsZero()
-	}
-	if ret != nil {
-		a.ReturnCode = ret.Code
-		if a.Amount == "" {
-			a.Amount = d(ret.Amount)
-		}
-		for _, l := range ret.Lines {
-			a.Lines = append(a.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.Total())})
-		}
-		current := false
-		for _, st := range []struct {
-			name string
-			at   time.Time
-		}{{"requested", ret.RequestedAt}, {"received", ret.ReceivedAt}, {"refunded", ret.RefundedAt}} {
-			step := mail.SummaryStep{Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
-			if step.Done {
-				step.When = dayText(st.at.In(zone), lang)
-			} else if !current {
-				step.Current, current = true, true
-			}
-			a.Steps = append(a.Steps, step)
-		}
-	}
-	subject, text, html, err = mail.AfterSaleMail(a)
-	return m.Kind, subject, text, html, err
 }
 
 // The gift note at checkout: optional, short, plain text (line breaks

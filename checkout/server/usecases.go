@@ -43,7 +43,7 @@ func (s *Sidecar) openUseCases() {
 		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
 			Checks: &s.refundChecks},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
-		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink,
+		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

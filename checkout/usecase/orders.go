@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"time"
 
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -46,6 +49,8 @@ type Orders struct {
 	// (the payment use cases, still in checkout/server). An answer the
 	// provider did not give in time is no error: the reconciler settles it.
 	RefundAll func(ctx context.Context, orderID, by string) (*order.Order, error)
+	// Zone is the shop's time zone (the return window's last day).
+	Zone func() *time.Location
 }
 
 // Get is one order (ErrNotFound when there is none).
@@ -247,4 +252,70 @@ func (u Orders) BackInStock() {
 		u.Log.Info("back-in-stock alerts queued", "mails", n)
 		u.kick()
 	}
+}
+
+// RequestReturn records the customer's return in one transaction with its
+// e-mail. The window and the quantities are checked on the order as it is
+// inside the transaction. The same lines asked again within two minutes
+// (a double click) give the same return.
+func (u Orders) RequestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
+	reason, err := returns.CleanReason(reason)
+	if err != nil {
+		return nil, "", err
+	}
+	p := returns.PolicyFrom(u.Catalog().Returns)
+	var code string
+	o, _, err := u.Store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+		code = ""
+		now := u.Now()
+		if _, err := p.Open(o, now, u.Zone()); err != nil {
+			return false, nil, nil, err
+		}
+		if prev := recentSame(o, want, now); prev != "" {
+			code = prev // a double click: the same return
+			return false, nil, nil, nil
+		}
+		lines, err := returns.Lines(o, maps.Clone(want), returns.Returnable(o))
+		if err != nil {
+			return false, nil, nil, err
+		}
+		a := p.ForLines(o, lines, returns.AllBack(o, lines, true))
+		r := order.Return{Code: o.NextReturnCode(), Lines: lines, Reason: reason, Amount: a.Total(), Shipping: a.Shipping}
+		if err := o.AddReturn(r, "customer", now); err != nil {
+			return false, nil, nil, err
+		}
+		code = r.Code
+		return true, nil, []store.Mail{{ID: store.AfterSaleMailID(store.MailReturnRequested, o.ID, r.Code), Kind: store.MailReturnRequested}}, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	u.kick()
+	return o, code, nil
+}
+
+// recentSame finds a return with exactly these lines asked in the last two minutes.
+func recentSame(o *order.Order, want map[string]int, now time.Time) string {
+	for _, r := range o.Returns {
+		if now.Sub(r.RequestedAt) > 2*time.Minute {
+			continue
+		}
+		same := true
+		n := 0
+		for _, l := range r.Lines {
+			if want[l.SKU] != l.Quantity {
+				same = false
+			}
+			n++
+		}
+		for _, q := range want {
+			if q == 0 {
+				n++ // zero quantities are not in the return
+			}
+		}
+		if same && n == len(want) {
+			return r.Code
+		}
+	}
+	return ""
 }
