@@ -31,7 +31,7 @@ func TestUseCasesDoNoHTTP(t *testing.T) {
 // store's gauges and the alert e-mail hook takes the store's Mail (they
 // leave when the mailer moves to checkout/worker).
 var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go",
-	"admin.go", "adminpage.go", "returns.go"} // the order actions: usecase.Orders, Refunds, Sessions
+	"admin.go", "adminpage.go", "returns.go", "refunds.go", "packing.go", "mailfail.go"} // usecase.Orders, Refunds, Sessions, MailQueue
 
 // storeUse lists how file uses the store: an import of checkout/store, or
 // a selector .store (the Sidecar's store).

@@ -11,7 +11,6 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/returns"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -75,9 +74,9 @@ func ownerError(err error) (int, string) {
 		// Refused by the provider (Mollie refuses e.g. a second refund of the
 		// same amount within an hour); nothing moved.
 		return http.StatusUnprocessableEntity, msg
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, usecase.ErrNotFound):
 		return http.StatusNotFound, msg
-	case errors.Is(err, store.ErrConflict): // e.g. restocking a return not received yet
+	case errors.Is(err, usecase.ErrConflict): // e.g. restocking a return not received yet
 		return http.StatusConflict, msg
 	}
 	return http.StatusBadGateway, msg

@@ -24,6 +24,7 @@ type useCases struct {
 	subs     usecase.Subscriptions
 	stats    usecase.Stats
 	orders   usecase.Orders
+	mail     usecase.MailQueue
 	refunds  usecase.Refunds
 	sessions usecase.Sessions
 }
@@ -42,6 +43,7 @@ func (s *Sidecar) openUseCases() {
 		stats: usecase.Stats{Deps: d, Promises: s.refreshPromises, Zone: s.zone},
 		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
 			Checks: &s.refundChecks},
+		mail:     usecase.MailQueue{Deps: d},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {

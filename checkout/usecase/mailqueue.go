@@ -26,6 +26,24 @@ func (u MailQueue) Failed(id string, sendErr error) (Mail, error) {
 	return u.Store.MarkFailed(id, sendErr, u.Now())
 }
 
+// ErrMailNotRetryable: the message was sent, or is not failing.
+var ErrMailNotRetryable = store.ErrMailNotRetryable
+
+// FailedMails are the failed messages (given up or being retried), of one
+// order or ("") of all.
+func (u MailQueue) FailedMails(orderID string) ([]Mail, error) { return u.Store.FailedMails(orderID) }
+
+// Retry puts a failed message back in the queue (the owner's button) and
+// nudges the mail worker.
+func (u MailQueue) Retry(id string) (Mail, error) {
+	m, err := u.Store.RetryMail(id, u.Now())
+	if err == nil {
+		u.Log.Info("mail retried by the owner", "mail", id, "order", m.OrderID)
+		u.kick()
+	}
+	return m, err
+}
+
 // Housekeeping drops what is kept only for a while: carts untouched for
 // 30 days, idempotency keys after a day, sent e-mails after 90 days.
 type Housekeeping struct{ Deps }
