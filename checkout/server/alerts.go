@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
 )
@@ -53,26 +52,26 @@ func alertWords(lang, kind string) alertText {
 func (s *Sidecar) raiseAlert(kind, detail string) { s.alerts.Raise(kind, detail) }
 
 // onBadRecord is the store's report of a record that does not decode.
-func (s *Sidecar) onBadRecord(r store.BadRecord) {
+func (s *Sidecar) onBadRecord(r usecase.BadRecord) {
 	s.raiseAlert(alertBadRecord, fmt.Sprintf("%s/%s: %s", r.Bucket, r.Key, r.Err))
 }
 
 // mailGaveUp is the mail worker's give-up point (mailer.go).
-func (s *Sidecar) mailGaveUp(m store.Mail, err error) {
-	if m.Kind == store.MailAlert {
+func (s *Sidecar) mailGaveUp(m usecase.Mail, err error) {
+	if m.Kind == usecase.MailAlert {
 		s.log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
 		return // an alert about an alert mail would not arrive either
 	}
-	s.raiseAlert(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, store.MailMaxAttempts, err))
+	s.raiseAlert(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, usecase.MailMaxAttempts, err))
 }
 
 // alertMail sends an alert e-mail (the mail worker's hook, mailer.go).
-func (s *Sidecar) alertMail(kind string) (func(context.Context, store.Mail) error, bool) {
-	if kind != store.MailAlert {
+func (s *Sidecar) alertMail(kind string) (func(context.Context, usecase.Mail) error, bool) {
+	if kind != usecase.MailAlert {
 		return nil, false
 	}
-	return func(ctx context.Context, m store.Mail) error {
-		var a store.Alert
+	return func(ctx context.Context, m usecase.Mail) error {
+		var a usecase.Alert
 		if err := json.Unmarshal(m.Body, &a); err != nil {
 			return fmt.Errorf("alert mail %s: %w", m.ID, err)
 		}

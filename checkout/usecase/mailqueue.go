@@ -9,6 +9,13 @@ import (
 // Mail is one queued e-mail (its kind, its order, its attempts).
 type Mail = store.Mail
 
+// MailAlert is the kind of the owner's alert e-mails; MailMaxAttempts how
+// many times a message is tried before it is given up.
+const (
+	MailAlert       = store.MailAlert
+	MailMaxAttempts = store.MailMaxAttempts
+)
+
 // MailQueue is the queue of e-mails to send: stored with the change they
 // tell of, sent by the mail worker (checkout/worker), retried with backoff
 // and given up after store.MailMaxAttempts.
