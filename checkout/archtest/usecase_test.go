@@ -29,7 +29,8 @@ func TestUseCasesDoNoHTTP(t *testing.T) {
 // live in checkout/usecase: they call the use case, never the store.
 var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go",
 	"admin.go", "adminpage.go", "returns.go", "refunds.go", "packing.go", "mailfail.go", // usecase.Orders, Refunds, Sessions, MailQueue
-	"health.go", "alerts.go"} // usecase.Health (the metrics' gauges), the alert e-mail through usecase.Mail
+	"health.go", "alerts.go", // usecase.Health (the metrics' gauges), the alert e-mail through usecase.Mail
+	"invoices.go"} // usecase.Orders.Invoices
 
 // storeUse lists how file uses the store: an import of checkout/store, or
 // a selector .store (the Sidecar's store).

@@ -214,6 +214,14 @@ func (u Orders) cancel(ctx context.Context, orderID, by string, customer bool) (
 	return o, nil
 }
 
+// InvoiceEntry is one invoice or credit note number issued: its order and date.
+type InvoiceEntry = store.InvoiceEntry
+
+// Invoices are the invoice and credit note numbers issued in [from, to).
+func (u Orders) Invoices(from, to time.Time) ([]InvoiceEntry, error) {
+	return u.Store.Invoices(from, to)
+}
+
 // OpenRefunds is how many orders have a refund the provider has not settled.
 func (u Orders) OpenRefunds() (int, error) {
 	ids, err := u.Store.OrdersWithOpenRefunds()
