@@ -13,9 +13,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -365,6 +367,76 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		return ""
 	}
 	return htmlSafe(b.String())
+}
+
+// afterSaleMailKind reports whether the mail worker should render kind here.
+func afterSaleMailKind(kind string) bool {
+	switch kind {
+	case store.MailReturnRequested, store.MailReturnReceived, store.MailRefunded, store.MailCanceled:
+		return true
+	}
+	return false
+}
+
+// renderAfterSaleMail renders a queued after-sale e-mail from the order as
+// it is now. The mail id (kind:order:ref) names the return or refund.
+func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
+	lang := o.Lang
+	if lang != "en" {
+		lang = "nl"
+	}
+	parts := strings.SplitN(m.ID, ":", 3)
+	ref := ""
+	if len(parts) == 3 {
+		ref = parts[2]
+	}
+	cat := s.catalog.Current()
+	p := s.policy()
+	a := mail.AfterSale{Lang: lang, Kind: m.Kind, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
+		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
+	d := func(x money.Amount) string { return money.Display(x, o.Currency, lang) }
+	zone := s.zone()
+	var ret *order.Return
+	switch m.Kind {
+	case store.MailReturnRequested, store.MailReturnReceived:
+		ret = o.Return(ref)
+		if ret == nil {
+			return "", "", "", "", fmt.Errorf("mail %s: order %s has no return %s", m.ID, o.ID, ref)
+		}
+	case store.MailRefunded:
+		r := o.RefundByID(ref)
+		if r == nil {
+			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
+		}
+		a.Amount = d(r.Amount)
+		ret = o.Return(r.ReturnCode)
+	case store.MailCanceled:
+		a.Paid = !o.PaidAt.IsZero()
+	}
+	if ret != nil {
+		a.ReturnCode = ret.Code
+		if a.Amount == "" {
+			a.Amount = d(ret.Amount)
+		}
+		for _, l := range ret.Lines {
+			a.Lines = append(a.Lines, mail.SummaryLine{Quantity: l.Quantity, Title: l.Title, Variant: l.Variant, Total: d(l.Total())})
+		}
+		current := false
+		for _, st := range []struct {
+			name string
+			at   time.Time
+		}{{"requested", ret.RequestedAt}, {"received", ret.ReceivedAt}, {"refunded", ret.RefundedAt}} {
+			step := mail.SummaryStep{Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
+			if step.Done {
+				step.When = dayText(st.at.In(zone), lang)
+			} else if !current {
+				step.Current, current = true, true
+			}
+			a.Steps = append(a.Steps, step)
+		}
+	}
+	subject, text, html, err = mail.AfterSaleMail(a)
+	return m.Kind, subject, text, html, err
 }
 
 // The gift note at checkout: optional, short, plain text (line breaks
