@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
@@ -106,19 +108,48 @@ func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 	}
 }
 
-// TestOwnerPagesSpeakTheShopsLanguage: whatever language the browser asks
-// for (a customer's cookie, ?lang=), the owner's pages speak the shop's.
+// TestOwnerPagesSpeakTheShopsLanguage: the shop's language (its default
+// shell's) is the owner's, whatever the browser asks for (?lang=, a
+// customer's language cookie): the frame's lang, the words, the state in
+// words and money in the shop's format, for a Dutch and an English shop.
 func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
 	sh := newShop(t, withMollie(f))
 	o := sh.paidOrder(f, "lang-1", map[string]int{"MOK-001": 1})
 	sh.adminLogin()
-	for _, q := range []string{"", "?lang=en", "?lang=nl"} {
-		page := sh.req("GET", "/admin/orders/"+o.ID+q, "")
-		if !strings.Contains(page.body, `<html lang="nl">`) || !strings.Contains(page.body, words.T("nl", "owner.order.pack")) ||
-			strings.Contains(page.body, words.T("en", "owner.order.pack")) {
-			t.Errorf("GET /admin/orders/…%s is not in the shop's language (nl):\n%s", q, page.body)
+	shells := map[string][]byte{}
+	for lang, rel := range map[string]string{"nl": "_shell/index.html", "en": "en/_shell/index.html"} {
+		b, err := os.ReadFile(filepath.Join(sh.site, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
 		}
+		shells[lang] = b
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		shop := rapid.SampledFrom([]string{"nl", "en"}).Draw(rt, "shop's language")
+		other := map[string]string{"nl": "en", "en": "nl"}[shop]
+		if err := os.WriteFile(filepath.Join(sh.site, "_shell", "index.html"), shells[shop], 0o644); err != nil {
+			rt.Fatal(err)
+		}
+		sh.sc.loadShells(t.Context())
+		ask := rapid.SampledFrom([]string{"", "?lang=nl", "?lang=en"}).Draw(rt, "browser asks")
+		page := rapid.SampledFrom([]string{"/admin/", "/admin/orders/" + o.ID}).Draw(rt, "page")
+		r := sh.req("GET", page+ask, "")
+		if r.StatusCode != 200 || !strings.Contains(r.body, `<html lang="`+shop+`">`) {
+			rt.Fatalf("GET %s%s in a %s shop: %d, not the shop's frame:\n%s", page, ask, shop, r.StatusCode, r.body)
+		}
+		for _, key := range []string{"owner.nav.picklist", "checkout.state.paid"} {
+			if !strings.Contains(r.body, words.T(shop, key)) || strings.Contains(r.body, words.T(other, key)) {
+				rt.Fatalf("GET %s%s in a %s shop: %s is not %q:\n%s", page, ask, shop, key, words.T(shop, key), r.body)
+			}
+		}
+		if want := money.Display(o.Totals.GrandTotal, "EUR", shop); !strings.Contains(r.body, want) ||
+			strings.Contains(r.body, money.Display(o.Totals.GrandTotal, "EUR", other)) {
+			rt.Fatalf("GET %s%s in a %s shop: the total is not %q", page, ask, shop, want)
+		}
+	})
+	if err := os.WriteFile(filepath.Join(sh.site, "_shell", "index.html"), shells["nl"], 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
