@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -134,6 +135,12 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 		}
 		sh.sc.loadShells(t.Context())
 		ask := rapid.SampledFrom([]string{"", "?lang=nl", "?lang=en"}).Draw(rt, "browser asks")
+		cookie := rapid.SampledFrom([]string{"", "nl", "en"}).Draw(rt, "language cookie")
+		c := &http.Cookie{Name: langCookie, Value: cookie, Path: "/"}
+		if cookie == "" {
+			c.MaxAge = -1
+		}
+		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{c})
 		page := rapid.SampledFrom([]string{"/admin/", "/admin/orders/" + o.ID}).Draw(rt, "page")
 		r := sh.req("GET", page+ask, "")
 		if r.StatusCode != 200 || !strings.Contains(r.body, `<html lang="`+shop+`">`) {
