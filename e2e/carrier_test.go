@@ -19,6 +19,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/sendcloud/sendcloudfake"
 	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // carrierHarness serves the built demo shop with a second sidecar that has
@@ -163,7 +164,8 @@ func TestPickupPointAndLabel(t *testing.T) {
 	if st := ow.submit(`[data-create-label]`); st != 200 {
 		t.Fatalf("create label: %d\n%s", st, clip(ow.mainText(), 1500))
 	}
-	if txt := ow.mainText(); !strings.Contains(txt, "Label ready") || !strings.Contains(txt, "shipped") {
+	// The owner's page speaks the shop's language (the demo's: Dutch).
+	if txt := ow.mainText(); !strings.Contains(txt, words.T("nl", "owner.notice.label")) || !strings.Contains(txt, words.T("nl", "checkout.state.shipped")) {
 		t.Fatalf("after creating the label:\n%s", clip(txt, 1500))
 	}
 	for _, size := range []string{"A6", "A4"} {

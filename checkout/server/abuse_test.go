@@ -56,7 +56,7 @@ func TestAdminNoticeIsACode(t *testing.T) {
 		t.Fatalf("pack: %d %s", r.StatusCode, r.body)
 	}
 	loc := r.Header.Get("Location")
-	if after := sh.req(http.MethodGet, loc, ""); !strings.Contains(after.body, `notice--success" role="status">Packed.`) {
+	if after := sh.req(http.MethodGet, loc, ""); !strings.Contains(after.body, `notice--success" role="status">`+sh.says("notice.packed")) {
 		t.Errorf("after packing (%s) no success notice", loc)
 	}
 }

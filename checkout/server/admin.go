@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 func actor(c *gin.Context) string {
@@ -23,14 +22,15 @@ func actor(c *gin.Context) string {
 }
 
 func (s *Sidecar) adminListOrders(c *gin.Context) {
-	var f store.Filter
+	var states []order.State
+	limit := 0
 	if st := c.Query("state"); st != "" {
 		for _, one := range strings.Split(st, ",") {
 			if !order.State(one).Valid() {
 				fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are %v", one, order.States))
 				return
 			}
-			f.States = append(f.States, order.State(one))
+			states = append(states, order.State(one))
 		}
 	}
 	if l := c.Query("limit"); l != "" {
@@ -39,9 +39,9 @@ func (s *Sidecar) adminListOrders(c *gin.Context) {
 			fail(c, http.StatusBadRequest, "limit must be a positive number")
 			return
 		}
-		f.Limit = n
+		limit = n
 	}
-	orders, err := s.store.ListOrders(f)
+	orders, err := s.uc.orders.List(states, limit)
 	if err != nil {
 		s.internal(c, "list orders", err)
 		return
@@ -54,8 +54,8 @@ func (s *Sidecar) adminListOrders(c *gin.Context) {
 }
 
 func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
-	o, err := s.store.GetOrder(c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
+	o, err := s.uc.orders.Get(c.Param("id"))
+	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return nil, false
 	}
@@ -81,10 +81,10 @@ func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, er
 	switch {
 	case err == nil:
 		ok(c, http.StatusOK, s.orderView(o, "en", true))
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
-		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.stateOf(id)))
+		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.uc.orders.StateOf(id)))
 	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund):
 		st, msg := ownerError(err)
 		fail(c, st, msg)
@@ -93,20 +93,13 @@ func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, er
 	}
 }
 
-func (s *Sidecar) stateOf(id string) string {
-	if o, err := s.store.GetOrder(id); err == nil {
-		return string(o.State)
-	}
-	return "unknown"
-}
-
 func (s *Sidecar) adminPack(c *gin.Context) {
-	o, err := s.PackOrder(c.Param("id"), actor(c))
+	o, err := s.uc.orders.Pack(c.Param("id"), actor(c))
 	s.answerOwner(c, order.EventPack, o, err)
 }
 
 func (s *Sidecar) adminDeliver(c *gin.Context) {
-	o, err := s.DeliverOrder(c.Param("id"), actor(c))
+	o, err := s.uc.orders.Deliver(c.Param("id"), actor(c))
 	s.answerOwner(c, order.EventDeliver, o, err)
 }
 
@@ -120,33 +113,14 @@ func (s *Sidecar) adminShip(c *gin.Context) {
 			return
 		}
 	}
-	o, err := s.ShipOrder(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
+	o, err := s.uc.orders.Ship(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
 	s.answerOwner(c, order.EventShip, o, err)
-}
-
-// trackingLink is the tracking link of a shipment: link when given, else
-// the shipping method's link template (catalog) filled with code, else "".
-// good is false for a link that is not an http(s) URL of sane length.
-func (s *Sidecar) trackingLink(method, link, code string) (string, bool) {
-	if link == "" && code != "" {
-		if m, found := s.catalog.Current().Method(method); found && m.TrackingURL != "" {
-			link = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(code))
-		}
-	}
-	if link == "" {
-		return "", true
-	}
-	u, err := url.Parse(link)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(link) > 500 {
-		return "", false
-	}
-	return link, true
 }
 
 // adminCancel cancels an order; a paid order is refunded in full. Canceling
 // an order that is canceled already retries a refund that failed.
 func (s *Sidecar) adminCancel(c *gin.Context) {
-	o, err := s.CancelOrder(c.Request.Context(), c.Param("id"), actor(c))
+	o, err := s.uc.orders.Cancel(c.Request.Context(), c.Param("id"), actor(c))
 	s.answerOwner(c, order.EventCancel, o, err)
 }
 
@@ -161,7 +135,7 @@ func (s *Sidecar) adminBackup(c *gin.Context) {
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
-	n, err := s.store.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
+	n, err := s.uc.health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
 	if err != nil {
 		s.log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke

@@ -7,38 +7,56 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/words"
 )
 
-// adminNotices are the success messages of the owner's pages, by code. The
-// redirect after a button carries only the code (and for a count, a number);
-// a link with ?notice=<free text> shows nothing, so nobody can put their own
-// words in a green box on the owner's page.
-var adminNotices = map[string]string{
-	"packed":           "Packed.",
-	"shipped":          "Shipped; the customer gets an e-mail with the tracking link.",
-	"delivered":        "Delivered.",
-	"canceled":         "Canceled; a paid order is refunded in full.",
-	"return-received":  "Return received; the customer gets an e-mail.",
-	"return-restocked": "Return received and its items back in stock; the customer gets an e-mail, and whoever waits for them too.",
-	"restocked":        "Back in stock; whoever waits for these items gets an e-mail.",
-	"restocked-before": "These items were already back in stock; nothing changed.",
-	"refunded":         "Refund sent.",
-	"refund-uncertain": "The provider did not answer in time. The refund is recorded and is checked against the provider's list before anything is sent again.",
-	"synced":           "Refunds checked with the payment provider.",
-	"digests":          "%d digest(s) queued.",
-	"digest-baseline":  "Starting point recorded; products added from now on will be announced.",
-	"digest-unchanged": "Nothing new since the last announcement; nothing sent.",
-	"review-approve":   "Review approved. Run `shop reviews export` and push to publish.",
-	"review-reject":    "Review rejected. Run `shop reviews export` and push to publish.",
+// adminNotices are the codes of the success messages of the owner's pages;
+// their words are "owner.notice.<code>" in the translation source. The
+// redirect after a button carries only the code (and for a count, a
+// number); a link with ?notice=<free text> shows nothing, so nobody can put
+// their own words in a green box on the owner's page.
+var adminNotices = map[string]bool{
+	"packed": true, "shipped": true, "delivered": true, "canceled": true, "label": true,
+	"return-received": true, "return-restocked": true, "restocked": true, "restocked-before": true,
+	"refunded": true, "refund-uncertain": true, "synced": true,
+	"digests": true, "digest-baseline": true, "digest-unchanged": true,
+	"review-approve": true, "review-reject": true, "mail-queued": true,
 }
 
-// adminNotice is the text of the request's ?notice= code ("" for an unknown
-// code or free text).
-func adminNotice(c *gin.Context) string {
-	text, ok := adminNotices[c.Query("notice")]
-	if !ok {
+// ownerT is the owner's words for key ("owner."+key in the translation
+// source) in lang, formatted with args when there are any; the key itself
+// when the source lacks it.
+func ownerT(lang, key string, args ...any) string {
+	text := words.T(lang, "owner."+key)
+	if len(args) > 0 {
+		return fmt.Sprintf(text, args...)
+	}
+	return text
+}
+
+// ownerLang is the language of the owner's pages: the shop's default
+// language (that of its shell page), whatever the browser or a customer
+// cookie says.
+func (s *Sidecar) ownerLang() string { return s.shells.defaultLang() }
+
+// shopLang makes the shop's default language the language of the request
+// (s.lang); routes.go puts it on the owner's page group once.
+func (s *Sidecar) shopLang() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set("lang", s.ownerLang())
+		c.Next()
+	}
+}
+
+// adminNotice is the text of the request's ?notice= code in the owner's
+// language ("" for an unknown code or free text).
+func (s *Sidecar) adminNotice(c *gin.Context) string {
+	code := c.Query("notice")
+	if !adminNotices[code] {
 		return ""
 	}
+	text := ownerT(s.lang(c), "notice."+code)
 	if strings.Contains(text, "%d") {
 		n, err := strconv.Atoi(c.Query("n"))
 		if err != nil || n < 0 {
@@ -51,7 +69,7 @@ func adminNotice(c *gin.Context) string {
 
 // noticeQuery is "?notice=<code>" for a redirect; code must be a key of adminNotices.
 func noticeQuery(code string) string {
-	if _, ok := adminNotices[code]; !ok {
+	if !adminNotices[code] {
 		panic("no admin notice " + code)
 	}
 	return "?notice=" + url.QueryEscape(code)

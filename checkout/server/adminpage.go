@@ -20,7 +20,8 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // The owner's page at /admin/: the same actions as `shop orders` and the
@@ -68,7 +69,7 @@ func nonce() string {
 // v1.<unix issued>.<session id>.<hmac>.
 func (s *Sidecar) newSession() (string, error) {
 	id := nonce()
-	if err := s.store.StartSession(id, s.now(), adminSessionIdle, adminSessionTTL); err != nil {
+	if err := s.uc.sessions.Start(id); err != nil {
 		return "", err
 	}
 	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + id
@@ -106,7 +107,7 @@ func (s *Sidecar) validSession(v string) bool {
 	if id == "" {
 		return false
 	}
-	live, err := s.store.TouchSession(id, s.now(), adminSessionIdle, adminSessionTTL)
+	live, err := s.uc.sessions.Touch(id)
 	if err != nil {
 		s.log.Error("admin session", "err", err)
 		return false
@@ -138,7 +139,7 @@ func (s *Sidecar) setAdminCookie(c *gin.Context, value string, maxAge int) {
 func (s *Sidecar) adminSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.opts.AdminToken == "" {
-			s.adminMessage(c, http.StatusForbidden, "The owner's page is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN).")
+			s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.off"))
 			c.Abort()
 			return
 		}
@@ -147,7 +148,7 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 				s.renderLogin(c, http.StatusUnauthorized, "")
 			} else {
-				s.adminMessage(c, http.StatusForbidden, "Your session has ended. Log in again.")
+				s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.ended"))
 			}
 			c.Abort()
 			return
@@ -155,7 +156,7 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 		if c.Request.Method == http.MethodPost {
 			got := c.PostForm("csrf")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrfToken(v))) != 1 {
-				s.adminMessage(c, http.StatusForbidden, "The form is out of date (missing or wrong CSRF token). Reload the page and try again.")
+				s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.csrf"))
 				c.Abort()
 				return
 			}
@@ -167,13 +168,14 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 }
 
 func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
-	s.page(c, status, "message", "Admin", map[string]string{"Lang": "en", "Title": "Admin", "Text": text, "Home": "/admin/"})
+	lang := s.lang(c)
+	s.page(c, status, "message", ownerT(lang, "admin"), map[string]string{"Lang": lang, "Title": ownerT(lang, "admin"), "Text": text, "Home": "/admin/"})
 }
 
 type loginPage struct{ Error string }
 
 func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
-	s.page(c, status, "admin-login", "Admin · log in", loginPage{Error: msg})
+	s.page(c, status, "admin-login", ownerT(s.lang(c), "login.browser_title"), loginPage{Error: msg})
 }
 
 // adminLogin takes the token from the form (compared in constant time) and
@@ -183,14 +185,14 @@ func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
 // browser with the owner cookie skips.
 func (s *Sidecar) adminLogin(c *gin.Context) {
 	if s.opts.AdminToken == "" {
-		s.adminMessage(c, http.StatusForbidden, "The owner's page is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN).")
+		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.off"))
 		return
 	}
 	client := s.clientKey(c.Request)
 	if wait := s.abuse.login.begin(client, s.knownOwner(c)); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
-		s.renderLogin(c, http.StatusTooManyRequests, fmt.Sprintf("Too many wrong tokens. Try again in %d seconds.", secs))
+		s.renderLogin(c, http.StatusTooManyRequests, ownerT(s.lang(c), "login.wait", secs))
 		return
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
@@ -199,7 +201,7 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 	s.abuse.login.end(client, right)
 	if !right {
 		s.log.Warn("admin login refused", "client", client)
-		s.renderLogin(c, http.StatusUnauthorized, "That is not the admin token.")
+		s.renderLogin(c, http.StatusUnauthorized, ownerT(s.lang(c), "login.wrong"))
 		return
 	}
 	v, err := s.newSession()
@@ -218,7 +220,7 @@ func (s *Sidecar) adminLogin(c *gin.Context) {
 func (s *Sidecar) adminLogout(c *gin.Context) {
 	if v, err := c.Cookie(adminCookie); err == nil {
 		if id := s.sessionID(v); id != "" {
-			if err := s.store.EndSession(id); err != nil {
+			if err := s.uc.sessions.End(id); err != nil {
 				s.internalPage(c, "admin logout", err)
 				return
 			}
@@ -242,8 +244,8 @@ type adminHomePage struct {
 	Returns   []adminRow
 	Notice    string
 	ShowState string
-	Mail      store.MailFailureCount // e-mails not sent (mailfail.go)
-	Alerts    []adminAlert           // health.go
+	Mail      usecase.MailFailureCount // e-mails not sent (mailfail.go)
+	Alerts    []adminAlert             // health.go
 }
 
 type adminSection struct {
@@ -252,20 +254,20 @@ type adminSection struct {
 	More   int
 }
 
-func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
+func (s *Sidecar) adminRowOf(o *order.Order, lang string) adminRow {
 	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(s.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
-		Total: money.Display(o.Total(), o.Currency, s.shells.defaultLang())}
+		Total: money.Display(o.Total(), o.Currency, lang)}
 	var notes []string
 	if o.GiftNote != "" {
-		notes = append(notes, "gift note")
+		notes = append(notes, ownerT(lang, "note.gift"))
 	}
 	for _, ret := range o.Returns {
 		if ret.State != order.ReturnRefunded {
-			notes = append(notes, "return "+ret.Code+" "+string(ret.State))
+			notes = append(notes, ownerT(lang, "note.return", ret.Code, ownerT(lang, "return."+string(ret.State))))
 		}
 	}
 	if n := len(o.OpenRefunds()); n > 0 {
-		notes = append(notes, fmt.Sprintf("%d refund(s) in progress", n))
+		notes = append(notes, ownerT(lang, "note.refunds", n))
 	}
 	r.Notes = strings.Join(notes, "; ")
 	return r
@@ -273,15 +275,16 @@ func (s *Sidecar) adminRowOf(o *order.Order) adminRow {
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (s *Sidecar) adminHome(c *gin.Context) {
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: adminNotice(c)}
-	d.Alerts = s.adminAlerts7d()
+	lang := s.lang(c)
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c)}
+	d.Alerts = s.adminAlerts7d(lang)
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
 		states, limit, d.ShowState = []order.State{st}, 0, string(st)
 	}
 	for _, st := range states {
-		list, err := s.store.ListOrders(store.Filter{States: []order.State{st}})
+		list, err := s.uc.orders.List([]order.State{st}, 0)
 		if err != nil {
 			s.internalPage(c, "admin list", err)
 			return
@@ -292,23 +295,23 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 				sec.More = len(list) - limit
 				break
 			}
-			sec.Orders = append(sec.Orders, s.adminRowOf(o))
+			sec.Orders = append(sec.Orders, s.adminRowOf(o, lang))
 			for _, ret := range o.Returns {
 				if ret.State == order.ReturnRequested {
-					d.Returns = append(d.Returns, s.adminRowOf(o))
+					d.Returns = append(d.Returns, s.adminRowOf(o, lang))
 					break
 				}
 			}
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	if ids, err := s.store.OrdersWithOpenRefunds(); err == nil {
-		d.OpenRefs = len(ids)
+	if n, err := s.uc.orders.OpenRefunds(); err == nil {
+		d.OpenRefs = n
 	}
-	if mc, err := s.store.MailFailures(); err == nil {
+	if mc, err := s.uc.orders.MailFailures(); err == nil {
 		d.Mail = mc
 	}
-	s.page(c, http.StatusOK, "admin-home", "Admin · orders", d)
+	s.page(c, http.StatusOK, "admin-home", ownerT(lang, "home.browser_title"), d)
 }
 
 type adminOrderPage struct {
@@ -331,20 +334,21 @@ type adminOrderPage struct {
 }
 
 func (s *Sidecar) adminOrderPage(c *gin.Context) {
-	o, err := s.store.GetOrder(c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.adminMessage(c, http.StatusNotFound, "No order "+c.Param("id")+".")
+	o, err := s.uc.orders.Get(c.Param("id"))
+	if errors.Is(err, usecase.ErrNotFound) {
+		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
 		return
 	}
 	if err != nil {
 		s.internalPage(c, "admin order", err)
 		return
 	}
-	s.renderAdminOrder(c, http.StatusOK, o, adminNotice(c), "")
+	s.renderAdminOrder(c, http.StatusOK, o, s.adminNotice(c), "")
 }
 
 func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
-	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: s.orderView(o, "en", true), A: s.afterSaleView(o, "en"),
+	lang := s.lang(c)
+	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: s.orderView(o, lang, true), A: s.afterSaleView(o, lang),
 		Notice: notice, Error: msg, Zone: s.zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)
@@ -352,8 +356,8 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	_, errCan := order.Transition(o.State, order.EventCancel)
 	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
 	d.CanRefund = o.Refundable() > 0
-	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + "?notice=" + url.QueryEscape("E-mail queued again."), Mails: s.orderMailProblems(o.ID)}
-	restocked, err := s.store.Restocked(o.ID)
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.orderMailProblems(o.ID)}
+	restocked, err := s.uc.orders.Restocked(o.ID)
 	if err != nil {
 		s.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
@@ -368,7 +372,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 			d.ToRefund = append(d.ToRefund, r)
 		}
 	}
-	s.page(c, status, "admin-order", "Admin · "+o.ID, d)
+	s.page(c, status, "admin-order", ownerT(lang, "admin")+" · "+o.ID, d)
 }
 
 func refundVoidID(o *order.Order, id string) bool {
@@ -380,38 +384,38 @@ func refundVoidID(o *order.Order, id string) bool {
 // return-received, refund, sync (ask the provider about refunds now).
 func (s *Sidecar) adminOrderAction(c *gin.Context) {
 	id := c.Param("id")
-	o, err := s.store.GetOrder(id)
+	o, err := s.uc.orders.Get(id)
 	if err != nil {
-		s.adminMessage(c, http.StatusNotFound, "No order "+id+".")
+		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", id))
 		return
 	}
 	ctx := c.Request.Context()
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = s.PackOrder(id, adminBy)
+		_, err = s.uc.orders.Pack(id, adminBy)
 		notice = "packed"
 	case "ship":
-		_, err = s.ShipOrder(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
+		_, err = s.uc.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
-		notice, err = s.adminLabelAction(ctx, id)
+		notice, err = s.adminLabelAction(ctx, id, s.lang(c))
 	case "deliver":
-		_, err = s.DeliverOrder(id, adminBy)
+		_, err = s.uc.orders.Deliver(id, adminBy)
 		notice = "delivered"
 	case "cancel":
-		_, err = s.CancelOrder(ctx, id, adminBy)
+		_, err = s.uc.orders.Cancel(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
-		_, err = s.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = s.uc.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 		if err == nil && c.PostForm("restock") == "1" {
-			_, err = s.RestockReturn(id, c.PostForm("code"))
+			_, err = s.uc.orders.Restock(id, c.PostForm("code"))
 			notice = "return-restocked"
 		}
 	case "restock":
 		var changed bool
-		changed, err = s.RestockReturn(id, c.PostForm("code"))
+		changed, err = s.uc.orders.Restock(id, c.PostForm("code"))
 		notice = "restocked"
 		if err == nil && !changed {
 			notice = "restocked-before"
@@ -421,7 +425,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
 			amt, perr := money.Parse(strings.ReplaceAll(a, ",", "."), o.Currency)
 			if perr != nil || amt <= 0 {
-				s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", "Write the amount like 12.50.")
+				s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", ownerT(s.lang(c), "err.amount"))
 				return
 			}
 			req.Amount, req.Note = int64(amt), strings.TrimSpace(c.PostForm("note"))
@@ -431,29 +435,30 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = s.RefundOrder(ctx, id, req, adminBy)
+		_, _, err = s.uc.refunds.Owner(ctx, id, req, adminBy)
 		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
 			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
-		err = s.syncRefunds(ctx, id, adminBy)
+		err = s.uc.refunds.Sync(ctx, id, adminBy)
 		notice = "synced"
 	default:
-		s.adminMessage(c, http.StatusNotFound, "No such action.")
+		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_action"))
 		return
 	}
 	if err != nil {
-		fresh, gerr := s.store.GetOrder(id)
+		fresh, gerr := s.uc.orders.Get(id)
 		if gerr == nil {
 			o = fresh
 		}
 		st, msg := ownerError(err)
 		switch {
 		case errors.Is(err, order.ErrTransition):
-			st, msg = http.StatusConflict, fmt.Sprintf("Cannot %s order %s: it is %s.", c.Param("action"), id, o.State)
+			lang := s.lang(c)
+			st, msg = http.StatusConflict, ownerT(lang, "err.transition", ownerT(lang, "action."+c.Param("action")), id, strings.ToLower(stateWords(lang, o.State)))
 		case errors.Is(err, ErrBadTrackingLink): // the page's own sentence
-			msg = "The tracking link must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123."
+			msg = ownerT(s.lang(c), "err.tracking")
 		}
 		s.renderAdminOrder(c, st, o, "", msg)
 		return
@@ -464,7 +469,12 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 
 // adminFuncs are the functions of the owner's page (templates/admin.html).
 var adminFuncs = template.FuncMap{
-	"state": func(st any) string { return fmt.Sprint(st) }, // in words per shop: shopFuncs
+	// The shop's language is bound per sidecar (shopFuncs); these are the
+	// defaults a template set parses with.
+	"state":  func(st any) string { return stateWords(words.Fallback, st) },
+	"rstate": func(st any) string { return ownerT(words.Fallback, "return."+fmt.Sprint(st)) },
+	"o":      func(key string) string { return ownerT(words.Fallback, key) },
+	"of":     func(key string, args ...any) string { return ownerT(words.Fallback, key, args...) },
 	"when": func(t time.Time, loc *time.Location) string {
 		if t.IsZero() {
 			return ""

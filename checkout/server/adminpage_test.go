@@ -80,7 +80,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 		t.Fatalf("owner's home: %d", home.StatusCode)
 	}
 	page := sh.req("GET", "/admin/orders/"+o.ID, "")
-	if page.StatusCode != 200 || !strings.Contains(page.body, "Mark packed") || !strings.Contains(page.body, "History") {
+	if page.StatusCode != 200 || !strings.Contains(page.body, sh.says("order.pack")) || !strings.Contains(page.body, sh.says("order.history")) {
 		t.Fatalf("order page: %d", page.StatusCode)
 	}
 	csrf := csrfOf(t, page.body)
@@ -124,7 +124,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if cur.TrackingURL != "https://jouw.postnl.nl/track-and-trace/3SABC123" {
 		t.Errorf("tracking link from the code: %q", cur.TrackingURL)
 	}
-	if r := sh.form("/admin/orders/"+o.ID+"/pack", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "it is delivered") {
+	if r := sh.form("/admin/orders/"+o.ID+"/pack", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, sh.says("err.transition", sh.says("action.pack"), o.ID, strings.ToLower(stateWords(sh.sc.ownerLang(), order.Delivered)))) {
 		t.Errorf("pack a delivered order: %d", r.StatusCode)
 	}
 
@@ -133,7 +133,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 		t.Fatalf("return: %d %s", r.StatusCode, r.body)
 	}
 	page = sh.req("GET", "/admin/orders/"+o.ID, "")
-	if !strings.Contains(page.body, "Return "+o.ID+"-R1 received") {
+	if !strings.Contains(page.body, sh.says("order.return_received", o.ID+"-R1")) {
 		t.Fatal("no return-received button")
 	}
 	r := sh.form("/admin/orders/"+o.ID+"/return-received", url.Values{"csrf": {csrf}, "code": {o.ID + "-R1"}, "refund": {"1"}})
@@ -152,7 +152,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if r := sh.req("GET", "/admin/orders/"+o.ID+"/packing-slip", ""); r.StatusCode != 200 || !strings.Contains(r.body, "@media print") {
 		t.Errorf("packing slip: %d", r.StatusCode)
 	}
-	if r := sh.req("GET", "/admin/pick-list", ""); r.StatusCode != 200 || !strings.Contains(r.body, "Pick list") {
+	if r := sh.req("GET", "/admin/pick-list", ""); r.StatusCode != 200 || !strings.Contains(r.body, sh.says("pick.title")) {
 		t.Errorf("pick list: %d", r.StatusCode)
 	}
 

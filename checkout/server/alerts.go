@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
 )
@@ -26,55 +25,65 @@ const (
 	alertPanic       = usecase.AlertPanic
 )
 
-// alertWords are the words of each kind: a title and what the owner does.
-var alertWords = map[string]struct{ Title, Do string }{
-	alertUnconfirmed: {"A paid payment has no confirmed order",
-		"The provider says paid but the order is not paid after 10 minutes. Check the order on the admin page and the log (reconciler lines); the customer has paid."},
-	alertMailFailing: {"An e-mail could not be sent",
-		"A message was given up after every retry. Check the mail settings (SHOP_SMTP_*) and the log; contact the customer of the order named."},
-	alertCatalog: {"The catalog could not be reloaded",
-		"A new catalog.json was refused; the previous one stays in force. Fix the build (see the log line \"catalog refused\") and publish again."},
-	alertBadRecord: {"A stored record could not be read",
-		"A record of the database does not decode and is skipped. Run `shop checkout --check` on a fresh backup and restore the record's data from the newest good backup (docs/checkout.md, \"Backups and restore\")."},
-	alertBackup: {"No backup ran",
-		"No verified backup was recorded within the expected interval (SHOP_BACKUP_EVERY). Check the backup timer: systemctl status shop-backup.timer and journalctl -u shop-backup."},
-	alertPanic: {"A background task crashed and was restarted",
-		"A pass of a background task failed with a panic; the sidecar goes on. Send the log lines \"panic in background\" to the developers."},
+// alertKeys name each kind's words in the translation source:
+// owner.alert.<key>.title and owner.alert.<key>.do (what the owner does).
+var alertKeys = map[string]string{
+	alertUnconfirmed: "unconfirmed",
+	alertMailFailing: "mail_failing",
+	alertCatalog:     "catalog",
+	alertBadRecord:   "bad_record",
+	alertBackup:      "backup",
+	alertPanic:       "panic",
+}
+
+// alertText is an alert's title and what the owner does about it.
+type alertText struct{ Title, Do string }
+
+// alertWords are the words of an alert kind in lang.
+func alertWords(lang, kind string) alertText {
+	k, ok := alertKeys[kind]
+	if !ok {
+		return alertText{Title: kind}
+	}
+	return alertText{Title: ownerT(lang, "alert."+k+".title"), Do: ownerT(lang, "alert."+k+".do")}
 }
 
 // raiseAlert raises an alert (usecase.Alerts.Raise).
 func (s *Sidecar) raiseAlert(kind, detail string) { s.alerts.Raise(kind, detail) }
 
 // onBadRecord is the store's report of a record that does not decode.
-func (s *Sidecar) onBadRecord(r store.BadRecord) {
+func (s *Sidecar) onBadRecord(r usecase.BadRecord) {
 	s.raiseAlert(alertBadRecord, fmt.Sprintf("%s/%s: %s", r.Bucket, r.Key, r.Err))
 }
 
 // mailGaveUp is the mail worker's give-up point (mailer.go).
-func (s *Sidecar) mailGaveUp(m store.Mail, err error) {
-	if m.Kind == store.MailAlert {
+func (s *Sidecar) mailGaveUp(m usecase.Mail, err error) {
+	if m.Kind == usecase.MailAlert {
 		s.log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
 		return // an alert about an alert mail would not arrive either
 	}
-	s.raiseAlert(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, store.MailMaxAttempts, err))
+	s.raiseAlert(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, usecase.MailMaxAttempts, err))
 }
 
 // alertMail sends an alert e-mail (the mail worker's hook, mailer.go).
-func (s *Sidecar) alertMail(kind string) (func(context.Context, store.Mail) error, bool) {
-	if kind != store.MailAlert {
+func (s *Sidecar) alertMail(kind string) (func(context.Context, usecase.Mail) error, bool) {
+	if kind != usecase.MailAlert {
 		return nil, false
 	}
-	return func(ctx context.Context, m store.Mail) error {
-		var a store.Alert
+	return func(ctx context.Context, m usecase.Mail) error {
+		var a usecase.Alert
 		if err := json.Unmarshal(m.Body, &a); err != nil {
 			return fmt.Errorf("alert mail %s: %w", m.ID, err)
 		}
-		w := alertWords[a.Kind]
+		lang := s.ownerLang()
+		w := alertWords(lang, a.Kind)
 		shop := s.catalog.Current().Shop.Name
 		subject := fmt.Sprintf("[%s] %s", shop, w.Title)
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s\n\n%s\n\nLatest: %s\nFirst seen: %s\nLast seen: %s\nTimes: %d\n\nAlerts: %s\n",
-			w.Title, w.Do, a.Detail, a.First.Format(time.RFC3339), a.Last.Format(time.RFC3339), a.Count, s.abs("/admin/"))
+		fmt.Fprintf(&b, "%s\n\n%s\n\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n\n%s: %s\n",
+			w.Title, w.Do, ownerT(lang, "alert.mail.latest"), a.Detail, ownerT(lang, "alert.mail.first"), a.First.Format(time.RFC3339),
+			ownerT(lang, "alert.mail.last"), a.Last.Format(time.RFC3339), ownerT(lang, "alert.mail.times"), a.Count,
+			ownerT(lang, "alert.mail.alerts"), s.abs("/admin/"))
 		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		defer cancel()
 		return s.sender.Send(sctx, mail.Message{ID: m.ID, Kind: "alert", To: m.To, Subject: subject, Text: b.String(), Created: m.CreatedAt})
@@ -100,6 +109,8 @@ func (s *Sidecar) safely(name string, pass func()) { s.guard().Run(name, pass) }
 // startWorkers starts the jobs of checkout/worker.
 func (s *Sidecar) startWorkers(ctx context.Context) {
 	r := worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}
+	worker.MailQueue(r, s.mailer(), s.mailKick)
+	worker.Reconciler(r, s.opts.ReconcileEvery, s.reconcilePass, usecase.Housekeeping{Deps: s.uc.deps})
 	worker.Watchdog(r, s.alerts)
 	worker.ReviewRequests(r, s.uc.reviews)
 }

@@ -20,18 +20,8 @@ import (
 	"github.com/storefront/storefront/checkout/store"
 )
 
-// backInStock queues the alerts whose SKU is available again.
-func (s *Sidecar) backInStock() {
-	n, err := s.store.BackInStock(s.catalog.Current())
-	if err != nil {
-		s.log.Error("back in stock", "err", err)
-		return
-	}
-	if n > 0 {
-		s.log.Info("back-in-stock alerts queued", "mails", n)
-		s.kickMail()
-	}
-}
+// backInStock queues the alerts whose SKU is available again (usecase.Orders).
+func (s *Sidecar) backInStock() { s.uc.orders.BackInStock() }
 
 // WaitingList is the answer of GET /api/admin/back-in-stock.
 type WaitingList struct {
@@ -47,20 +37,10 @@ func (s *Sidecar) adminWaiting(c *gin.Context) {
 	ok(c, http.StatusOK, WaitingList{Waiting: w})
 }
 
-// RestockReturn puts the items of a received return back in stock (once
-// per return) and sends the alerts of what is buyable again: the admin
-// API and the button on the owner's order page.
-func (s *Sidecar) RestockReturn(orderID, code string) (bool, error) {
-	changed, err := s.store.RestockReturn(orderID, code)
-	if err == nil && changed {
-		s.log.Info("return put back in stock", "order", orderID, "return", code)
-		s.backInStock()
-	}
-	return changed, err
-}
-
+// adminRestock puts a received return back in stock (usecase.Orders.Restock,
+// also the button on the owner's order page).
 func (s *Sidecar) adminRestock(c *gin.Context) {
-	changed, err := s.RestockReturn(c.Param("id"), c.Param("code"))
+	changed, err := s.uc.orders.Restock(c.Param("id"), c.Param("code"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		fail(c, http.StatusNotFound, err.Error())

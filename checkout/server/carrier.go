@@ -172,7 +172,6 @@ func (s *Sidecar) pageLabels(c *gin.Context) {
 }
 
 func (s *Sidecar) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
-	c.Set("lang", "en")
 	today, err := s.uc.carrier.TodaysParcels()
 	if err != nil {
 		s.internalPage(c, "labels", err)
@@ -184,7 +183,7 @@ func (s *Sidecar) renderLabels(c *gin.Context, status int, rows []LabelResult, n
 			pages = append(pages, i+1)
 		}
 	}
-	s.page(c, status, "admin-labels", "Labels", map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
+	s.page(c, status, "admin-labels", ownerT(s.lang(c), "labels.title"), map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
 		"Manual": s.uc.carrier.Manual(), "Notice": notice, "Carrier": s.uc.carrier.Name(), "Today": len(today), "Pages": pages})
 }
 
@@ -252,15 +251,15 @@ func (s *Sidecar) formLabels(c *gin.Context) {
 		s.internalPage(c, "labels", err)
 		return
 	}
-	s.renderLabels(c, http.StatusOK, rows, fmt.Sprintf("%d new label(s), %d failed.", made, len(res)-made))
+	s.renderLabels(c, http.StatusOK, rows, ownerT(s.lang(c), "labels.made", made, len(res)-made))
 }
 
 // adminLabelAction is the admin order page's "Create label" button; it
 // returns a code of adminNotices.
-func (s *Sidecar) adminLabelAction(ctx context.Context, id string) (string, error) {
+func (s *Sidecar) adminLabelAction(ctx context.Context, id, lang string) (string, error) {
 	_, _, err := s.uc.carrier.CreateLabel(ctx, id, adminBy)
 	if err != nil {
-		return "", errors.New("Label not created: " + labelWords(err))
+		return "", errors.New(ownerT(lang, "labels.not_created", labelWords(err)))
 	}
 	return "label", nil
 }
@@ -437,10 +436,6 @@ func km(m int) string {
 		return strconv.Itoa(m) + " m"
 	}
 	return strconv.FormatFloat(float64(m)/1000, 'f', 1, 64) + " km"
-}
-
-func init() {
-	adminNotices["label"] = "Label ready; the order is shipped and the customer gets an e-mail with the tracking link."
 }
 
 // carrierFuncs are the functions of templates/carrier.html.

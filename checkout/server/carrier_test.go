@@ -517,7 +517,7 @@ func TestAdminPageLabels(t *testing.T) {
 		t.Fatalf("label button: %d %s", r.StatusCode, r.body)
 	}
 	page = sh.req("GET", r.Header.Get("Location"), "")
-	if !strings.Contains(page.body, "Label ready") || !strings.Contains(page.body, `data-label="A6"`) || strings.Contains(page.body, "data-create-label") {
+	if !strings.Contains(page.body, sh.says("notice.label")) || !strings.Contains(page.body, `data-label="A6"`) || strings.Contains(page.body, "data-create-label") {
 		t.Fatalf("after the label:\n%s", page.body)
 	}
 	pdf := sh.req("GET", "/admin/orders/"+o.ID+"/label?size=A4", "")
@@ -529,7 +529,7 @@ func TestAdminPageLabels(t *testing.T) {
 		t.Fatalf("labels page:\n%s", labels.body)
 	}
 	r = sh.form("/admin/labels", url.Values{"csrf": {csrfOf(t, labels.body)}})
-	if r.StatusCode != 200 || !strings.Contains(r.body, "1 new label(s), 0 failed") ||
+	if r.StatusCode != 200 || !strings.Contains(r.body, sh.says("labels.made", 1, 0)) ||
 		!strings.Contains(r.body, o.ID) || !strings.Contains(r.body, o2.ID) {
 		t.Fatalf("today's labels: %d %s", r.StatusCode, r.body)
 	}

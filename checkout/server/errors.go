@@ -1,6 +1,10 @@
 package server
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/storefront/storefront/checkout/usecase"
+)
 
 // Domain errors of the use cases. They name what went wrong, not how a
 // surface shows it. The mappers to a status and words, one per surface:
@@ -9,14 +13,10 @@ import "errors"
 // customer's cancel and return, JSON and pages, in the customer's language;
 // ownerError (refunds.go) for the owner's actions, admin API and page.
 var (
-	// ErrBadTrackingLink: a tracking link that is not an http(s) URL of sane length.
-	ErrBadTrackingLink = errors.New("tracking_url must be an http(s) link, e.g. https://jouw.postnl.nl/track-and-trace/3SABC123")
-	// ErrNoTrackingTemplate: a bare tracking code for a shipping method
-	// without a tracking_url template to build the link from.
-	ErrNoTrackingTemplate = errors.New("the shipping method has no tracking_url template in data/shipping.toml; give the full tracking link (tracking_url)")
-	// ErrCancelRefund: the order is canceled, but its refund did not go
-	// through; canceling again retries it. Wraps the provider's error.
-	ErrCancelRefund = errors.New("the order is canceled, but the refund failed")
+	// The order actions' errors (usecase.Orders).
+	ErrBadTrackingLink    = usecase.ErrBadTrackingLink
+	ErrNoTrackingTemplate = usecase.ErrNoTrackingTemplate
+	ErrCancelRefund       = usecase.ErrCancelRefund
 )
 
 // Why a checkout (placing an order, paying again) could not go on. They are

@@ -11,7 +11,6 @@ import (
 
 	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/payment"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -58,7 +57,7 @@ func (s *Sidecar) readyz(c *gin.Context) {
 func (s *Sidecar) metricsState() metrics.State {
 	now := s.now()
 	st := metrics.State{OrdersByState: map[string]int{}, Alerts: map[string]int{}}
-	if g, err := s.store.Gauges(now); err == nil {
+	if g, err := s.uc.health.Gauges(now); err == nil {
 		for k, n := range g.OrdersByState {
 			st.OrdersByState[string(k)] = n
 		}
@@ -81,7 +80,7 @@ func (s *Sidecar) metricsState() metrics.State {
 	for k, n := range s.alerts.Raised() {
 		st.Alerts[k] = n
 	}
-	st.BadRecords = len(s.store.BadRecords())
+	st.BadRecords = s.uc.health.BadRecordCount()
 	return st
 }
 
@@ -111,9 +110,9 @@ func (s *Sidecar) adminBackupVerified(c *gin.Context) {
 
 // AlertsView is the body of GET /api/admin/alerts.
 type AlertsView struct {
-	Alerts     []store.Alert     `json:"alerts"`
-	BadRecords []store.BadRecord `json:"bad_records"`
-	LastBackup time.Time         `json:"last_backup,omitzero"`
+	Alerts     []usecase.Alert     `json:"alerts"`
+	BadRecords []usecase.BadRecord `json:"bad_records"`
+	LastBackup time.Time           `json:"last_backup,omitzero"`
 }
 
 func (s *Sidecar) alertsView() (AlertsView, error) {
@@ -189,23 +188,23 @@ const alertsShownFor = 7 * 24 * time.Hour
 
 // adminAlerts7d lists the alerts of the last week and the records that do
 // not decode, for the owner's home page.
-func (s *Sidecar) adminAlerts7d() []adminAlert {
+func (s *Sidecar) adminAlerts7d(lang string) []adminAlert {
 	v, err := s.alertsView()
 	if err != nil {
 		s.log.Error("alerts", "err", err)
-		return []adminAlert{{Title: "Alerts could not be read", Detail: err.Error()}}
+		return []adminAlert{{Title: ownerT(lang, "alerts.unreadable"), Detail: err.Error()}}
 	}
 	var out []adminAlert
 	for _, a := range v.Alerts {
 		if s.now().Sub(a.Last) > alertsShownFor {
 			continue
 		}
-		w := alertWords[a.Kind]
+		w := alertWords(lang, a.Kind)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: a.Detail, Count: a.Count,
 			Last: a.Last.In(s.zone()).Format("2006-01-02 15:04")})
 	}
 	for _, r := range v.BadRecords {
-		w := alertWords[alertBadRecord]
+		w := alertWords(lang, alertBadRecord)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: r.Bucket + "/" + r.Key + ": " + r.Err, Count: 1,
 			Last: r.Seen.In(s.zone()).Format("2006-01-02 15:04")})
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // Invoices and the distance-sale information (docs/invoices.md). The
@@ -40,7 +40,7 @@ func (s *Sidecar) document(o *order.Order, number string) (*invoice.Document, er
 			return invoice.CreditNote(o, r.ID, shop)
 		}
 	}
-	return nil, store.ErrNotFound
+	return nil, usecase.ErrNotFound
 }
 
 // pdfName is the file name of a document for the reader.
@@ -95,8 +95,8 @@ func (s *Sidecar) pageInvoicePDF(c *gin.Context) {
 // adminInvoicePDF is GET /admin/orders/{id}/invoice/{number} (session) and
 // /api/admin/orders/{id}/invoice/{number} (token).
 func (s *Sidecar) adminInvoicePDF(c *gin.Context) {
-	o, err := s.store.GetOrder(c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
+	o, err := s.uc.orders.Get(c.Param("id"))
+	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return
 	}
@@ -105,7 +105,7 @@ func (s *Sidecar) adminInvoicePDF(c *gin.Context) {
 		return
 	}
 	d, err := s.document(o, c.Param("number"))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "order "+o.ID+" has no invoice or credit note "+c.Param("number"))
 		return
 	}
@@ -150,7 +150,7 @@ func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
 		fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	entries, err := s.store.Invoices(from, to)
+	entries, err := s.uc.orders.Invoices(from, to)
 	if err != nil {
 		s.internal(c, "list invoices", err)
 		return
@@ -164,7 +164,7 @@ func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
 	for _, e := range entries {
 		o := orders[e.OrderID]
 		if o == nil {
-			if o, err = s.store.GetOrder(e.OrderID); err != nil {
+			if o, err = s.uc.orders.Get(e.OrderID); err != nil {
 				s.internal(c, "order of invoice "+e.Number, err)
 				return
 			}

@@ -8,65 +8,27 @@ import (
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/worker"
 )
 
-// mailWorker sends queued e-mails: when kicked after an order change, and
-// every few seconds for retries. It runs alone, so a message is never sent
-// twice at once; the webhook only queues and never waits for it.
-func (s *Sidecar) mailWorker(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
-	for {
-		s.safely("mail", func() { s.sendDue(ctx) })
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.mailKick:
-		case <-t.C:
-		}
-	}
+// The mail queue's worker is worker.Mailer (checkout/worker/mail.go);
+// here is how one message is rendered and what a failure sets off.
+
+// mailer is the mail worker of this sidecar.
+func (s *Sidecar) mailer() worker.Mailer {
+	return worker.Mailer{Queue: usecase.MailQueue{Deps: s.uc.deps}, Mu: &s.sendMu, Send: s.sendOne,
+		Failed: func(m, failed store.Mail, err error) {
+			s.metrics.MailFailed()
+			if failed.Dead {
+				s.mailGivenUp(failed) // mailfail.go
+				s.mailGaveUp(m, err)  // the owner's alert (alerts.go)
+			}
+		}}
 }
 
 // sendDue sends every message whose time has come; it returns how many went out.
-func (s *Sidecar) sendDue(ctx context.Context) int {
-	s.sendMu.Lock() // one sender at a time: a message is never sent twice at once
-	defer s.sendMu.Unlock()
-	due, err := s.store.Due(s.now(), 50)
-	if err != nil {
-		s.log.Error("mail queue", "err", err)
-		return 0
-	}
-	sent := 0
-	for _, m := range due {
-		if ctx.Err() != nil {
-			return sent
-		}
-		err := s.sendOne(ctx, m)
-		if err == nil {
-			if err := s.store.MarkSent(m.ID, s.now()); err != nil {
-				s.log.Error("mail sent but not marked", "mail", m.ID, "err", err)
-			}
-			sent++
-			continue
-		}
-		failed, merr := s.store.MarkFailed(m.ID, err, s.now())
-		if merr != nil {
-			s.log.Error("mail failed and not marked", "mail", m.ID, "err", merr)
-			continue
-		}
-		s.metrics.MailFailed()
-		level := "will retry"
-		if failed.Dead {
-			level = "given up; listed on /admin/mail/ and the order, for the owner to retry"
-			s.mailGivenUp(failed) // mailfail.go
-		}
-		s.log.Error("send mail", "mail", m.ID, "order", m.OrderID, "attempt", failed.Attempts, "next", failed.NextAt, "status", level, "err", err)
-		if failed.Dead {
-			s.mailGaveUp(m, err) // the owner's alert (alerts.go)
-		}
-	}
-	return sent
-}
+func (s *Sidecar) sendDue(ctx context.Context) int { return s.mailer().SendDue(ctx) }
 
 // sendOne renders an order e-mail from the order as it is now and sends it.
 func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {

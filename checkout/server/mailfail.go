@@ -8,11 +8,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // E-mail that cannot be sent (docs/after-sale.md): the queue keeps every
-// failed message with its last error (store.FailedMails). The owner sees
+// failed message with its last error (usecase.MailQueue.FailedMails). The owner sees
 // them on /admin/ (a count), on /admin/mail/ (the list, with a retry
 // button), on the order's page and in `shop orders show` (the order's JSON
 // for the owner carries mail_problems); the owner's alert hooks in through
@@ -20,11 +20,11 @@ import (
 
 // MailProblems is the answer of GET /api/admin/mail/failed.
 type MailProblems struct {
-	store.MailFailureCount
+	usecase.MailFailureCount
 	Failed []MailProblemView `json:"failed"`
 }
 
-func mailProblemViews(ms []store.Mail) []MailProblemView {
+func mailProblemViews(ms []usecase.Mail) []MailProblemView {
 	out := make([]MailProblemView, 0, len(ms))
 	for _, m := range ms {
 		v := MailProblemView{ID: m.ID, Kind: m.Kind, OrderID: m.OrderID, To: m.To, Attempts: m.Attempts,
@@ -38,7 +38,7 @@ func mailProblemViews(ms []store.Mail) []MailProblemView {
 }
 
 // mailGivenUp tells the owner's alert (when wired) about a message given up.
-func (s *Sidecar) mailGivenUp(m store.Mail) {
+func (s *Sidecar) mailGivenUp(m usecase.Mail) {
 	if s.opts.OnMailGivenUp != nil {
 		s.opts.OnMailGivenUp(m)
 	}
@@ -47,7 +47,7 @@ func (s *Sidecar) mailGivenUp(m store.Mail) {
 // orderMailProblems are the failed e-mails of one order (nil on error: the
 // page still shows the order, the log says why).
 func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
-	ms, err := s.store.FailedMails(orderID)
+	ms, err := s.uc.mail.FailedMails(orderID)
 	if err != nil {
 		s.log.Error("failed mail of an order", "order", orderID, "err", err)
 		return nil
@@ -59,7 +59,7 @@ func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
 }
 
 func (s *Sidecar) failedMail() (MailProblems, error) {
-	ms, err := s.store.FailedMails("")
+	ms, err := s.uc.mail.FailedMails("")
 	if err != nil {
 		return MailProblems{}, err
 	}
@@ -87,26 +87,21 @@ func (s *Sidecar) apiFailedMail(c *gin.Context) {
 }
 
 // retryMail puts a failed message back in the queue and kicks the worker.
-func (s *Sidecar) retryMail(id string) (store.Mail, error) {
-	m, err := s.store.RetryMail(id, s.now())
-	if err == nil {
-		s.log.Info("mail retried by the owner", "mail", id, "order", m.OrderID)
-		s.kickMail()
-	}
-	return m, err
+func (s *Sidecar) retryMail(id string) (usecase.Mail, error) {
+	return s.uc.mail.Retry(id)
 }
 
 func (s *Sidecar) apiRetryMail(c *gin.Context) {
 	m, err := s.retryMail(c.Param("id"))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no e-mail "+c.Param("id"))
-	case errors.Is(err, store.ErrMailNotRetryable):
+	case errors.Is(err, usecase.ErrMailNotRetryable):
 		fail(c, http.StatusConflict, err.Error())
 	case err != nil:
 		s.internal(c, "retry mail", err)
 	default:
-		ok(c, http.StatusOK, mailProblemViews([]store.Mail{m})[0])
+		ok(c, http.StatusOK, mailProblemViews([]usecase.Mail{m})[0])
 	}
 }
 
@@ -124,17 +119,21 @@ func (s *Sidecar) pageFailedMail(c *gin.Context) {
 		s.internalPage(c, "failed mail", err)
 		return
 	}
-	s.page(c, http.StatusOK, "admin-mail", "Admin · e-mail not sent",
-		failedMailPage{CSRF: c.GetString("csrf"), Notice: c.Query("notice"), Error: c.Query("error"), P: p,
+	lang, notice := s.lang(c), ""
+	if id := c.Query("retried"); id != "" {
+		notice = ownerT(lang, "mail.retried", id)
+	}
+	s.page(c, http.StatusOK, "admin-mail", ownerT(lang, "mail.browser_title"),
+		failedMailPage{CSRF: c.GetString("csrf"), Notice: notice, Error: c.Query("error"), P: p,
 			Rows: mailRowsData{CSRF: c.GetString("csrf"), Mails: p.Failed}})
 }
 
 func (s *Sidecar) formRetryMail(c *gin.Context) {
 	id := c.PostForm("id")
 	_, err := s.retryMail(id)
-	back := "/admin/mail/?notice=" + url.QueryEscape("E-mail "+id+" is queued again; it goes out within a few seconds if the mail server takes it.")
+	back := "/admin/mail/?retried=" + url.QueryEscape(id)
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrMailNotRetryable) {
+		if !errors.Is(err, usecase.ErrNotFound) && !errors.Is(err, usecase.ErrMailNotRetryable) {
 			s.internalPage(c, "retry mail", err)
 			return
 		}

@@ -81,15 +81,15 @@ func TestMailGivenUpIsShownToTheOwner(t *testing.T) {
 	// The owner's pages.
 	sh.adminLogin()
 	home := sh.req(http.MethodGet, "/admin/", "")
-	if !strings.Contains(home.body, "1 e-mail(s) could not be sent") {
+	if !strings.Contains(home.body, sh.says("home.mail_dead", 1)) {
 		t.Errorf("/admin/ does not say an e-mail was not sent:\n%s", home.body)
 	}
 	page := sh.req(http.MethodGet, "/admin/orders/"+o.ID, "")
-	if !strings.Contains(page.body, "E-mail not sent") || !strings.Contains(page.body, "given up") {
+	if !strings.Contains(page.body, sh.says("order.mail_title")) || !strings.Contains(page.body, sh.says("mail.given_up")) {
 		t.Errorf("order page does not show the failed e-mail:\n%s", page.body)
 	}
 	listPage := sh.req(http.MethodGet, "/admin/mail/", "")
-	if !strings.Contains(listPage.body, `value="`+id+`"`) || !strings.Contains(listPage.body, "Retry now") {
+	if !strings.Contains(listPage.body, `value="`+id+`"`) || !strings.Contains(listPage.body, sh.says("mail.retry")) {
 		t.Fatalf("/admin/mail/ lists no retry for %s:\n%s", id, listPage.body)
 	}
 

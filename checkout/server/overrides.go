@@ -112,7 +112,7 @@ var adminShellTmpl = sync.OnceValue(func() *texttemplate.Template {
 // language attribute and the link home filled in.
 func adminShell(lang string) *shell {
 	var b bytes.Buffer
-	if err := adminShellTmpl().Execute(&b, map[string]string{"Lang": lang, "Home": tr(lang, "admin.orders")}); err != nil {
+	if err := adminShellTmpl().Execute(&b, map[string]string{"Lang": lang, "Home": ownerT(lang, "nav.orders")}); err != nil {
 		return builtinShell(lang)
 	}
 	sh, err := parseShell(b.Bytes())
@@ -136,12 +136,19 @@ func shopFuncs(lang string) template.FuncMap {
 			}
 			return fmt.Sprint(a)
 		},
-		"state": func(st any) string {
-			k := "state." + fmt.Sprint(st)
-			if w := tr(lang, k); w != k {
-				return w
-			}
-			return fmt.Sprint(st)
-		},
+		"state":  func(st any) string { return stateWords(lang, st) },
+		"rstate": func(st any) string { return ownerT(lang, "return."+fmt.Sprint(st)) },
+		"o":      func(key string) string { return ownerT(lang, key) },
+		"of":     func(key string, args ...any) string { return ownerT(lang, key, args...) },
 	}
+}
+
+// stateWords is an order state in words in lang (the raw name when the
+// translation source lacks it).
+func stateWords(lang string, st any) string {
+	k := "state." + fmt.Sprint(st)
+	if w := tr(lang, k); w != k {
+		return w
+	}
+	return fmt.Sprint(st)
 }

@@ -1,11 +1,20 @@
 package server
 
 import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // TestOwnerPageLook: the owner's pages have their own plain frame (not the
@@ -36,5 +45,118 @@ func TestOwnerPageLook(t *testing.T) {
 	}
 	if en := money.Display(o.Totals.GrandTotal, "EUR", "en"); strings.Contains(page.body, en) {
 		t.Errorf("the total is shown as %q, not in the shop's format", en)
+	}
+}
+
+// says is what the owner's pages of this shop say for key (the translation
+// source, in the shop's language): tests assert the owner's words through it.
+func (sh *testShop) says(key string, args ...any) string {
+	return ownerT(sh.sc.ownerLang(), key, args...)
+}
+
+// TestEveryOwnerKeyIsInDutchAndEnglish: every word the owner's pages name —
+// {{o "key"}} and {{of "key" …}} in the templates, ownerT(lang, "key", …)
+// in Go, and the keys built from codes (notices, alerts, actions, return
+// states) — is in the theme's i18n/nl.toml and en.toml as "owner."+key.
+func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
+	tmplKey := regexp.MustCompile(`\{\{of? "([A-Za-z0-9_.-]+)"`)
+	goKey := regexp.MustCompile(`\bownerT\([^,()]+, "([A-Za-z0-9_.-]+)"`)
+	keys := map[string]string{}
+	files, _ := filepath.Glob("templates/*.html")
+	gos, _ := filepath.Glob("*.go")
+	for _, f := range append(files, gos...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := tmplKey
+		if strings.HasSuffix(f, ".go") {
+			re = goKey
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if !strings.HasSuffix(m[1], ".") { // "notice."+code: the codes are below
+				keys[m[1]] = f
+			}
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("only %d owner keys found: the patterns no longer match how keys are written", len(keys))
+	}
+	for code := range adminNotices {
+		keys["notice."+code] = "adminnotice.go"
+	}
+	for _, k := range alertKeys {
+		keys["alert."+k+".title"], keys["alert."+k+".do"] = "alerts.go", "alerts.go"
+	}
+	for _, a := range []string{"pack", "ship", "deliver", "cancel", "label", "refund", "return-received", "restock", "sync"} {
+		keys["action."+a] = "adminpage.go"
+	}
+	for _, st := range []order.ReturnState{order.ReturnRequested, order.ReturnReceived, order.ReturnRefunded} {
+		keys["return."+string(st)] = "adminpage.go"
+	}
+	for _, st := range []recurring.State{recurring.Active, recurring.Paused, recurring.Canceled} {
+		keys["standing.state."+string(st)] = "standing.html"
+	}
+	for k, f := range keys {
+		for _, lang := range []string{"nl", "en"} {
+			if _, ok := words.Embedded()[lang]["owner."+k]; !ok {
+				t.Errorf("%s: key %q is missing in i18n/%s.toml (as owner.%s)", f, k, lang, k)
+			}
+		}
+	}
+}
+
+// TestOwnerPagesSpeakTheShopsLanguage: the shop's language (its default
+// shell's) is the owner's, whatever the browser asks for (?lang=, a
+// customer's language cookie): the frame's lang, the words, the state in
+// words and money in the shop's format, for a Dutch and an English shop.
+func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	o := sh.paidOrder(f, "lang-1", map[string]int{"MOK-001": 1})
+	sh.adminLogin()
+	shells := map[string][]byte{}
+	for lang, rel := range map[string]string{"nl": "_shell/index.html", "en": "en/_shell/index.html"} {
+		b, err := os.ReadFile(filepath.Join(sh.site, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shells[lang] = b
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		shop := rapid.SampledFrom([]string{"nl", "en"}).Draw(rt, "shop's language")
+		other := map[string]string{"nl": "en", "en": "nl"}[shop]
+		if err := os.WriteFile(filepath.Join(sh.site, "_shell", "index.html"), shells[shop], 0o644); err != nil {
+			rt.Fatal(err)
+		}
+		sh.sc.loadShells(t.Context())
+		ask := rapid.SampledFrom([]string{"", "?lang=nl", "?lang=en"}).Draw(rt, "browser asks")
+		cookie := rapid.SampledFrom([]string{"", "nl", "en"}).Draw(rt, "language cookie")
+		c := &http.Cookie{Name: langCookie, Value: cookie, Path: "/"}
+		if cookie == "" {
+			c.MaxAge = -1
+		}
+		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{c})
+		page := rapid.SampledFrom([]string{"/admin/", "/admin/orders/" + o.ID}).Draw(rt, "page")
+		r := sh.req("GET", page+ask, "")
+		if r.StatusCode != 200 || !strings.Contains(r.body, `<html lang="`+shop+`">`) {
+			rt.Fatalf("GET %s%s in a %s shop: %d, not the shop's frame:\n%s", page, ask, shop, r.StatusCode, r.body)
+		}
+		for _, key := range []string{"owner.nav.picklist", "checkout.state.paid"} {
+			if !strings.Contains(r.body, words.T(shop, key)) || strings.Contains(r.body, words.T(other, key)) {
+				rt.Fatalf("GET %s%s in a %s shop: %s is not %q:\n%s", page, ask, shop, key, words.T(shop, key), r.body)
+			}
+		}
+		if want := money.Display(o.Totals.GrandTotal, "EUR", shop); !strings.Contains(r.body, want) ||
+			strings.Contains(r.body, money.Display(o.Totals.GrandTotal, "EUR", other)) {
+			rt.Fatalf("GET %s%s in a %s shop: the total is not %q", page, ask, shop, want)
+		}
+	})
+	if err := os.WriteFile(filepath.Join(sh.site, "_shell", "index.html"), shells["nl"], 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
-	"github.com/storefront/storefront/checkout/store"
 )
 
 // The shop's paper: a packing slip per order (items, gift note, the
@@ -33,12 +32,12 @@ type packingSlip struct {
 // pagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
 // under /api/admin/ for the CLI): printable HTML in the customer's language.
 func (s *Sidecar) pagePackingSlip(c *gin.Context) {
-	o, err := s.store.GetOrder(c.Param("id"))
+	o, err := s.uc.orders.Get(c.Param("id"))
 	if err != nil {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		} else {
-			s.adminMessage(c, http.StatusNotFound, "No order "+c.Param("id")+".")
+			s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
 		}
 		return
 	}
@@ -58,7 +57,7 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 }
 
 func (s *Sidecar) pickList() (PickList, error) {
-	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.Paid}})
+	orders, err := s.uc.orders.List([]order.State{order.Paid}, 0)
 	if err != nil {
 		return PickList{}, err
 	}
@@ -119,7 +118,6 @@ func (s *Sidecar) pagePickList(c *gin.Context) {
 	for _, o := range pl.Orders {
 		rows = append(rows, row{PickOrder: o, Paid: o.PaidAt.In(zone).Format("2006-01-02 15:04")})
 	}
-	c.Set("lang", "en")
-	s.page(c, http.StatusOK, "pick-list", "Pick list", map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
+	s.page(c, http.StatusOK, "pick-list", ownerT(s.lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
 		"Date": s.now().In(zone).Format("2006-01-02 15:04")})
 }

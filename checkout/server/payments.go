@@ -145,7 +145,7 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 		err = s.syncPayment(ctx, id, "webhook")
 	}
 	if err == nil {
-		err = s.syncRefundsOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+		err = s.uc.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
 	}
 	if err != nil {
 		s.hooks.giveBack(id) // a failed check does not count
@@ -211,38 +211,12 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 	return o
 }
 
-// reconciler asks the provider about orders still awaiting payment a while
-// after checkout, so a lost webhook never strands paid money; it also
-// cancels orders whose payment never started and prunes old carts and keys.
-func (s *Sidecar) reconciler(ctx context.Context) {
-	t := time.NewTicker(s.opts.ReconcileEvery)
-	defer t.Stop()
-	lastPrune := time.Time{}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		s.safely("reconciler", func() { // a panic in one pass must not end the process (alerts.go)
-			s.reconcileOnce(withBudgetWait(ctx, 0)) // the reconciler waits for the provider budget
-			s.reconcileRefunds(withBudgetWait(ctx, 0))
-		})
-		if s.now().Sub(lastPrune) > time.Hour {
-			lastPrune = s.now()
-			if n, err := s.store.PruneCarts(s.now().Add(-30 * 24 * time.Hour)); err != nil {
-				s.log.Warn("prune carts", "err", err)
-			} else if n > 0 {
-				s.log.Info("pruned old carts", "carts", n)
-			}
-			if _, err := s.store.PruneIdempotency(s.now().Add(-24 * time.Hour)); err != nil {
-				s.log.Warn("prune idempotency keys", "err", err)
-			}
-			if _, err := s.store.PruneMail(s.now().Add(-90 * 24 * time.Hour)); err != nil {
-				s.log.Warn("prune mail queue", "err", err)
-			}
-		}
-	}
+// reconcilePass is one pass of the reconciler (worker.Reconciler): orders
+// awaiting payment and open refunds, asked of the provider; it waits for
+// the provider call budget.
+func (s *Sidecar) reconcilePass(ctx context.Context) {
+	s.reconcileOnce(withBudgetWait(ctx, 0))
+	s.uc.refunds.Reconcile(withBudgetWait(ctx, 0))
 }
 
 // reconcileAfter is how old an order awaiting payment must be before the

@@ -71,7 +71,7 @@ func TestRestockFromOwnerPage(t *testing.T) {
 		t.Fatalf("received without restock: %d alerts, %s", n, remaining())
 	}
 	page = sh.req(http.MethodGet, "/admin/orders/"+o.ID, "")
-	if !strings.Contains(page.body, "Put return "+first+" back in stock (1 × The coffee book)") {
+	if !strings.Contains(page.body, sh.says("order.restock", first)+" (1 × The coffee book)") {
 		t.Fatalf("no restock button for the received return:\n%s", page.body)
 	}
 	if r := sh.form("/admin/orders/"+o.ID+"/restock", url.Values{"csrf": {"forged"}, "code": {first}}); r.StatusCode != http.StatusForbidden {
@@ -82,7 +82,7 @@ func TestRestockFromOwnerPage(t *testing.T) {
 		t.Fatalf("restock: %d %s", r.StatusCode, r.body)
 	}
 	page = sh.req(http.MethodGet, r.Header.Get("Location"), "")
-	if !strings.Contains(page.body, "Back in stock; whoever waits") || strings.Contains(page.body, "Put return "+first) {
+	if !strings.Contains(page.body, sh.says("notice.restocked")) || strings.Contains(page.body, sh.says("order.restock", first)) {
 		t.Fatalf("after the button: notice or button wrong:\n%s", page.body)
 	}
 	if n := sh.mailCount("back_in_stock"); n != 1 || !strings.Contains(remaining(), `"remaining":1`) {

@@ -18,32 +18,19 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The customer's side of after the sale, reached only through the order's
 // token link: returns within the window, and cancel before packing.
 
-// errTooLate: the order is packed (or further) and can no longer be canceled.
-var errTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
-
-// errPaymentBusy: the payment is being confirmed; cancel would race it.
-var errPaymentBusy = errors.New("your payment is being confirmed; try again in a minute")
-
-// canCancel reports whether the customer may cancel the order now: paid
-// and not packed, or unpaid with no payment that could still complete. An
-// open payment (iDEAL, say) cannot always be canceled at the provider and
-// might be paid in another tab after the order was canceled; the customer
-// can cancel once it has failed or expired (it expires by itself).
-func canCancel(o *order.Order) bool {
-	switch o.State {
-	case order.PaymentFailed, order.Paid:
-		return true
-	case order.AwaitingPayment:
-		a := o.Attempt(o.PaymentID)
-		return a == nil || a.Status.Final()
-	}
-	return false
-}
+// The customer's cancel is usecase.Orders.CustomerCancel; its errors and
+// rule are the use case's.
+var (
+	errTooLate     = usecase.ErrTooLate
+	errPaymentBusy = usecase.ErrPaymentBusy
+	canCancel      = usecase.CustomerMayCancel
+)
 
 func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 	p := s.policy()
@@ -82,75 +69,14 @@ func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 	return v
 }
 
-// requestReturn records the customer's return in one transaction with its
-// e-mail. The window and the quantities are checked on the order as it is
-// inside the transaction. The same lines asked again within two minutes
-// (a double click) give the same return.
+// requestReturn records the customer's return (usecase.Orders.RequestReturn).
 func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
-	reason, err := returns.CleanReason(reason)
-	if err != nil {
-		return nil, "", err
-	}
-	p := s.policy()
-	var code string
-	o, _, err := s.store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
-		code = ""
-		now := s.now()
-		if _, err := p.Open(o, now, s.zone()); err != nil {
-			return false, nil, nil, err
-		}
-		if prev := recentSame(o, want, now); prev != "" {
-			code = prev // a double click: the same return
-			return false, nil, nil, nil
-		}
-		lines, err := returns.Lines(o, copyWant(want), returns.Returnable(o))
-		if err != nil {
-			return false, nil, nil, err
-		}
-		a := p.ForLines(o, lines, returns.AllBack(o, lines, true))
-		r := order.Return{Code: o.NextReturnCode(), Lines: lines, Reason: reason, Amount: a.Total(), Shipping: a.Shipping}
-		if err := o.AddReturn(r, "customer", now); err != nil {
-			return false, nil, nil, err
-		}
-		code = r.Code
-		return true, nil, []store.Mail{{ID: store.AfterSaleMailID(store.MailReturnRequested, o.ID, r.Code), Kind: store.MailReturnRequested}}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	s.kickMail()
-	return o, code, nil
+	return s.uc.orders.RequestReturn(orderID, want, reason)
 }
 
-// recentSame finds a return with exactly these lines asked in the last two minutes.
-func recentSame(o *order.Order, want map[string]int, now time.Time) string {
-	for _, r := range o.Returns {
-		if now.Sub(r.RequestedAt) > 2*time.Minute {
-			continue
-		}
-		same := true
-		n := 0
-		for _, l := range r.Lines {
-			if want[l.SKU] != l.Quantity {
-				same = false
-			}
-			n++
-		}
-		for _, q := range want {
-			if q == 0 {
-				n++ // zero quantities are not in the return
-			}
-		}
-		if same && n == len(want) {
-			return r.Code
-		}
-	}
-	return ""
-}
-
-// customerCancel cancels an order that is not packed yet; see cancelOrder.
+// customerCancel cancels an order that is not packed yet (usecase.Orders).
 func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
-	return s.cancelOrder(ctx, orderID, "customer", true)
+	return s.uc.orders.CustomerCancel(ctx, orderID)
 }
 
 // Pages and API for the customer.
@@ -274,7 +200,7 @@ func (s *Sidecar) formCancel(c *gin.Context) {
 	if err != nil {
 		st, msg := s.customerError(err, o, lang)
 		s.logInternal(st, "customer cancel", o, err)
-		if fresh, gerr := s.store.GetOrder(o.ID); gerr == nil {
+		if fresh, gerr := s.uc.orders.Get(o.ID); gerr == nil {
 			o = fresh
 		}
 		s.renderOrder(c, st, o, msg)

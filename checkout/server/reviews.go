@@ -206,7 +206,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 		s.internalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: adminNotice(c), Pending: v.Pending, Approved: v.Approved,
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c), Pending: v.Pending, Approved: v.Approved,
 		ApprovedN: v.ApprovedN, RejectedN: v.RejectedN, ReviewsOff: v.Off, AfterDays: v.AfterDays}
 	d.Topics, d.Addresses = s.uc.subs.TopicCounts()
 	if res, err := s.uc.subs.Preview(); err != nil {
@@ -214,8 +214,7 @@ func (s *Sidecar) adminReviewsPage(c *gin.Context) {
 	} else {
 		d.Preview = res
 	}
-	c.Set("lang", "en")
-	s.page(c, http.StatusOK, "admin-retention", "Admin · reviews and subscribers", d)
+	s.page(c, http.StatusOK, "admin-retention", ownerT(s.lang(c), "reviews.browser_title"), d)
 }
 
 func (s *Sidecar) adminReviewsAction(c *gin.Context) {
@@ -224,9 +223,9 @@ func (s *Sidecar) adminReviewsAction(c *gin.Context) {
 	_, err := s.uc.reviews.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
-		s.adminMessage(c, http.StatusNotFound, "Unknown action "+string(a)+".")
+		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "reviews.unknown_action", string(a)))
 	case errors.Is(err, usecase.ErrNotFound):
-		s.adminMessage(c, http.StatusNotFound, "There is no review "+id+".")
+		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "reviews.no_review", id))
 	case err != nil:
 		s.adminMessage(c, http.StatusConflict, err.Error())
 	default:

@@ -175,7 +175,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
-	pages.POST("/admin/login", s.adminLogin)                                 // adminpage.go
+	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                   // adminpage.go; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                  // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))              // scripts.go
 	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
@@ -185,9 +185,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
 	pages.GET("/giftcard/:token", s.pageGiftCard) // a gift card's balance and history (giftcards.go)
 
-	// The owner's page: a session cookie and CSRF-checked forms (adminpage.go),
-	// attached here once.
-	owner := pages.Group("/admin", s.adminSession())
+	// The owner's page: in the shop's language, a session cookie and
+	// CSRF-checked forms (adminpage.go), attached here once.
+	owner := pages.Group("/admin", s.shopLang(), s.adminSession())
 	owner.GET("/", s.adminHome)
 	owner.POST("/logout", s.adminLogout)
 	owner.GET("/orders/:id", s.adminOrderPage)

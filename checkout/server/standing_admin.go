@@ -54,26 +54,27 @@ func (s *Sidecar) adminStandingPage(c *gin.Context) {
 	if cur == "" {
 		cur = s.catalog.Current().Currency
 	}
-	d.MRR = money.Display(f.MRR, cur, "en")
+	lang := s.lang(c)
+	d.MRR = money.Display(f.MRR, cur, lang)
 	if code := c.Query("done"); code != "" {
-		d.Notice = "Done: " + code + "."
+		d.Notice = ownerT(lang, "standing.done", code)
 	}
 	for _, state := range []recurring.State{recurring.Active, recurring.Paused, recurring.Canceled} {
 		sec := adminStandingSection{State: state}
 		for _, st := range all {
 			if st.State == state {
 				v := s.standingView(st, false)
-				sec.Rows = append(sec.Rows, adminStandingRow{V: v, Amount: money.Display(v.NextAmount, v.Currency, "en")})
+				sec.Rows = append(sec.Rows, adminStandingRow{V: v, Amount: money.Display(v.NextAmount, v.Currency, lang)})
 			}
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	s.page(c, http.StatusOK, "admin-standing", "Admin · subscriptions", d)
+	s.page(c, http.StatusOK, "admin-standing", ownerT(lang, "standing.browser_title"), d)
 }
 
 func (s *Sidecar) adminStandingForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		s.adminMessage(c, http.StatusForbidden, "This form has expired; reload the page and try again.")
+		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "standing.expired"))
 		return
 	}
 	action := c.Param("action")

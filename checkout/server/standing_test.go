@@ -167,7 +167,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	}
 	sh.adminLogin()
 	page = sh.req(http.MethodGet, "/admin/subscriptions/", "")
-	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, v.ID) || !strings.Contains(page.body, "active (1)") {
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.body, v.ID) || !strings.Contains(page.body, sh.says("standing.state.active")+" (1)") {
 		t.Fatalf("admin page %d:\n%s", page.StatusCode, page.body)
 	}
 	if r := sh.form("/admin/subscriptions/"+v.ID+"/pause", url.Values{"csrf": {"forged"}}); r.StatusCode != http.StatusForbidden {

@@ -99,15 +99,15 @@ func (s *Sidecar) adminStatsPage(c *gin.Context) {
 		}
 		d.Bars = append(d.Bars, b)
 	}
-	r := a.Retention
-	add("Repeat customers", r.RepeatRate, 0)
-	add("Reviewed", r.ReviewRate, 0)
-	add("Returned", r.ReturnRate, 0)
+	r, lang := a.Retention, s.lang(c)
+	add(ownerT(lang, "stats.bar.repeat"), r.RepeatRate, 0)
+	add(ownerT(lang, "stats.bar.reviewed"), r.ReviewRate, 0)
+	add(ownerT(lang, "stats.bar.returned"), r.ReturnRate, 0)
 	for _, m := range a.Methods {
-		add("On time: "+m.Name, m.Rate, a.Target)
+		add(ownerT(lang, "stats.bar.on_time", m.Name), m.Rate, a.Target)
 	}
 	d.Height = len(d.Bars)*28 + 4
-	s.page(c, http.StatusOK, "admin-stats", "Admin · figures", d)
+	s.page(c, http.StatusOK, "admin-stats", ownerT(lang, "stats.browser_title"), d)
 }
 
 // statsFuncs are the functions of the figures page (templates/stats.html).

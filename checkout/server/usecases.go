@@ -1,6 +1,13 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -8,14 +15,18 @@ import (
 // handlers of reviews.go, polls.go, privacy.go, subscribe.go, stats.go,
 // carrier.go and alerts.go call these and nothing of the store.
 type useCases struct {
-	deps    usecase.Deps
-	carrier *usecase.Carrier // made by openCarrier (carrier.go)
-	health  *usecase.Health
-	reviews usecase.Reviews
-	polls   usecase.Polls
-	privacy usecase.Privacy
-	subs    usecase.Subscriptions
-	stats   usecase.Stats
+	deps     usecase.Deps
+	carrier  *usecase.Carrier // made by openCarrier (carrier.go)
+	health   *usecase.Health
+	reviews  usecase.Reviews
+	polls    usecase.Polls
+	privacy  usecase.Privacy
+	subs     usecase.Subscriptions
+	stats    usecase.Stats
+	orders   usecase.Orders
+	mail     usecase.MailQueue
+	refunds  usecase.Refunds
+	sessions usecase.Sessions
 }
 
 // openUseCases wires the use cases once the store is open.
@@ -30,5 +41,36 @@ func (s *Sidecar) openUseCases() {
 			ReturnWindow: s.returnWindow, Lock: s.lockEmail},
 		subs:  usecase.Subscriptions{Deps: d},
 		stats: usecase.Stats{Deps: d, Promises: s.refreshPromises, Zone: s.zone},
+		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
+			Checks: &s.refundChecks},
+		mail:     usecase.MailQueue{Deps: d},
+		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
+		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
+			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
+				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
+				if errors.Is(err, errRefundUncertain) {
+					err = nil // recorded; the reconciler checks it with the provider
+				}
+				return o, err
+			}},
 	}
+}
+
+// trackingLink is the tracking link of a shipment: link when given, else
+// the shipping method's link template (catalog) filled with code, else "".
+// good is false for a link that is not an http(s) URL of sane length.
+func (s *Sidecar) trackingLink(method, link, code string) (string, bool) {
+	if link == "" && code != "" {
+		if m, found := s.catalog.Current().Method(method); found && m.TrackingURL != "" {
+			link = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(code))
+		}
+	}
+	if link == "" {
+		return "", true
+	}
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(link) > 500 {
+		return "", false
+	}
+	return link, true
 }

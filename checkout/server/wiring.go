@@ -140,10 +140,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
-	s.wg.Add(2)
-	go func() { defer s.wg.Done(); s.mailWorker(ctx) }()
-	go func() { defer s.wg.Done(); s.reconciler(ctx) }()
-	s.startWorkers(ctx) // watchdog, review requests (checkout/worker)
+	s.startWorkers(ctx) // mail queue, reconciler, watchdog, review requests (checkout/worker)
 	s.startKeep(ctx)    // promise check against deliveries (loyalty.go)
 	s.startCarrierCheck(ctx)
 	s.startStanding(ctx) // standing orders: notices, charges (standing.go)

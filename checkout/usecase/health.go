@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -129,6 +130,24 @@ func (h *Health) Readiness() Readiness {
 	}
 	return r
 }
+
+// Alert is a raised alert as recorded; BadRecord a stored record that
+// does not decode; Gauges the store's figures for the metrics scrape.
+type (
+	Alert     = store.Alert
+	BadRecord = store.BadRecord
+	Gauges    = store.Gauges
+)
+
+// Gauges are the store's figures at now (orders by state, the mail queue).
+func (h *Health) Gauges(now time.Time) (Gauges, error) { return h.Store.Gauges(now) }
+
+// BadRecordCount is how many stored records do not decode.
+func (h *Health) BadRecordCount() int { return len(h.Store.BadRecords()) }
+
+// Backup writes a consistent copy of the database to w (the store copies
+// it to a local file first, so writers go on meanwhile).
+func (h *Health) Backup(w io.Writer) (int64, error) { return h.Store.Backup(w) }
 
 // RecordBackup records a backup that `shop backup` wrote and verified:
 // ErrInvalid when bytes is not positive.

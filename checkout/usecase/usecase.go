@@ -42,6 +42,9 @@ var (
 	ErrNotFound = store.ErrNotFound
 	// ErrInvalid wraps input that is refused as given; its text says why.
 	ErrInvalid = errors.New("invalid")
+	// ErrConflict: the change does not apply to the thing as it is now
+	// (e.g. restocking a return that is not received yet).
+	ErrConflict = store.ErrConflict
 	// ErrStore wraps a failure of the store (the surfaces answer 500).
 	ErrStore = errors.New("store")
 )

@@ -1,9 +1,10 @@
 // Package worker runs the sidecar's background jobs: each job is a use
 // case (checkout/usecase) called on a timer, one pass at a time, with a
 // panic in a pass logged, alerted and survived (Guard). The jobs here:
-// review requests, the alert watchdog and the parcel check. The reconciler, the mail queue,
-// the promise check and standing orders still start in
-// checkout/server (docs/architecture.md says why).
+// review requests, the alert watchdog, the parcel check, the mail queue
+// (mail.go) and the reconciler's loop and housekeeping. The reconciler's
+// payment checks, the promise check and standing orders are still passes
+// of checkout/server (docs/architecture.md says why).
 package worker
 
 import (
@@ -75,6 +76,26 @@ func (r Runner) Every(name string, first, every time.Duration, pass func(ctx con
 			case <-t.C:
 			}
 			r.Guard.Run(name, func() { pass(r.Ctx) })
+		}
+	}()
+}
+
+// OnKick runs pass at once, then whenever kick has a value or every has
+// passed, until the context ends.
+func (r Runner) OnKick(name string, every time.Duration, kick <-chan struct{}, pass func(ctx context.Context)) {
+	r.WG.Add(1)
+	go func() {
+		defer r.WG.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			r.Guard.Run(name, func() { pass(r.Ctx) })
+			select {
+			case <-r.Ctx.Done():
+				return
+			case <-kick:
+			case <-t.C:
+			}
 		}
 	}()
 }
