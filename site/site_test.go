@@ -86,6 +86,7 @@ type catalog struct {
 		Image         string `json:"image"`
 		Category      string `json:"category"`
 		DeliveryClass string `json:"delivery_class"`
+		GiftCard      bool   `json:"giftcard"`
 		Stock         *struct {
 			Tracked  bool `json:"tracked"`
 			Quantity int  `json:"quantity"`
