@@ -232,64 +232,75 @@ type adminCodesPage struct {
 	CSRF   string
 	Notice string
 	Error  string
+	Cur    string
 	Codes  []adminCodeRow
 	Form   CodeRequest
 }
 
 type adminCodeRow struct {
-	V        CodeView
-	Discount string
-	Min      string
-	For      string
-	Valid    string
+	V     CodeView
+	For   string
+	Valid string
 }
+
+// codesDone are the notices the page shows after a button, by ?done= (with
+// the code's name in ?code=); "owner.codes.done.<done>" in the translation
+// source. Only a code on the page is named, so a link cannot put its own
+// words in the green box.
+var codesDone = map[string]bool{"made": true, "disabled": true, "enabled": true}
 
 func (s *Sidecar) adminCodesPage(c *gin.Context) {
-	s.renderCodesPage(c, http.StatusOK, CodeRequest{}, "", c.Query("done"))
+	s.renderCodesPage(c, http.StatusOK, CodeRequest{}, "")
 }
 
-func (s *Sidecar) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg, done string) {
+func (s *Sidecar) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg string) {
 	all, err := s.allCodes()
 	if err != nil {
 		s.internalPage(c, "list codes", err)
 		return
 	}
-	cur := s.catalog.Current().Currency
-	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form}
-	if done != "" {
-		d.Notice = "Done: " + done + "."
-	}
+	lang := s.lang(c)
+	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: s.catalog.Current().Currency}
+	done, name := c.Query("done"), cart.NormalizeCode(c.Query("code"))
 	for _, v := range all {
+		if status == http.StatusOK && codesDone[done] && v.Code == name {
+			d.Notice = ownerT(lang, "codes.done."+done, name)
+		}
 		r := adminCodeRow{V: v}
-		if v.Kind == cart.CodePercent {
-			r.Discount = fmt.Sprintf("%d%%", v.Percent)
-		} else {
-			r.Discount = money.Display(money.Amount(v.Amount), cur, "en")
-		}
-		if v.MinOrder > 0 {
-			r.Min = money.Display(money.Amount(v.MinOrder), cur, "en")
-		}
 		r.For = strings.Join(append(append(append([]string{}, v.Categories...), v.Products...), v.SKUs...), ", ")
 		if r.For == "" {
-			r.For = "everything"
+			r.For = ownerT(lang, "codes.everything")
 		}
-		r.Valid = strings.TrimSpace(day(v.From) + " – " + day(v.To))
+		r.Valid = s.codeTerm(v.From, v.To, lang)
 		d.Codes = append(d.Codes, r)
 	}
-	s.page(c, status, "admin-codes", "Admin · discount codes", d)
+	s.page(c, status, "admin-codes", ownerT(lang, "codes.browser_title"), d)
 }
 
-func day(rfc string) string {
-	if len(rfc) >= 10 {
-		return rfc[:10]
+// codeTerm is a code's term in words in the shop's zone ("" when open).
+func (s *Sidecar) codeTerm(from, to, lang string) string {
+	date := func(rfc string) string {
+		t, err := time.Parse(time.RFC3339, rfc)
+		if err != nil {
+			return rfc
+		}
+		return dateText(t.In(s.zone()), lang)
 	}
-	return rfc
+	switch {
+	case from != "" && to != "":
+		return ownerT(lang, "codes.valid_range", date(from), date(to))
+	case from != "":
+		return ownerT(lang, "codes.valid_from", date(from))
+	case to != "":
+		return ownerT(lang, "codes.valid_to", date(to))
+	}
+	return ""
 }
 
 // adminCodesForm makes a code (or turns one off or on) from the page.
 func (s *Sidecar) adminCodesForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		s.adminMessage(c, http.StatusForbidden, "This form has expired; reload the page and try again.")
+		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "codes.expired"))
 		return
 	}
 	if name := c.PostForm("disable"); name != "" || c.PostForm("enable") != "" {
@@ -298,15 +309,16 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 			name = c.PostForm("enable")
 		}
 		if _, status, err := s.setCodeDisabled(name, disabled); err != nil {
-			s.renderCodesPage(c, status, CodeRequest{}, err.Error(), "")
+			s.renderCodesPage(c, status, CodeRequest{}, err.Error())
 			return
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/codes/?done="+url.QueryEscape(map[bool]string{true: "disabled ", false: "enabled "}[disabled]+cart.NormalizeCode(name)))
+		c.Redirect(http.StatusSeeOther, codesDoneURL(map[bool]string{true: "disabled", false: "enabled"}[disabled], name))
 		return
 	}
 	r := CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
 		Categories: fields(c.PostForm("categories")), Products: fields(c.PostForm("products")), SKUs: fields(c.PostForm("skus"))}
 	var bad []string
+	lang := s.lang(c)
 	num := func(name string, euros bool) int64 {
 		v := strings.TrimSpace(c.PostForm(name))
 		if v == "" {
@@ -315,13 +327,13 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 		if euros {
 			a, good := parseEuros(v)
 			if !good {
-				bad = append(bad, name+": "+strconv.Quote(v)+" is not an amount like 5,00")
+				bad = append(bad, ownerT(lang, "codes.err.amount", name, v))
 			}
 			return int64(a)
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			bad = append(bad, name+": "+strconv.Quote(v)+" is not a whole number")
+			bad = append(bad, ownerT(lang, "codes.err.number", name, v))
 		}
 		return n
 	}
@@ -334,7 +346,7 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 	r.MaxUses = int(num("max_uses", false))
 	r.MaxPerCustomer = int(num("max_per_customer", false))
 	if len(bad) > 0 {
-		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, strings.Join(bad, "; "), "")
+		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, strings.Join(bad, "; "))
 		return
 	}
 	code, err := s.newCode(r)
@@ -342,11 +354,16 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 		err = s.store.CreateCode(code)
 	}
 	if err != nil {
-		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error(), "")
+		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
 		return
 	}
 	s.log.Info("discount code made", "code", code.Code, "by", actor(c))
-	c.Redirect(http.StatusSeeOther, "/admin/codes/?done="+url.QueryEscape("made "+code.Code))
+	c.Redirect(http.StatusSeeOther, codesDoneURL("made", code.Code))
+}
+
+// codesDoneURL is the page after a button; done is a key of codesDone.
+func codesDoneURL(done, code string) string {
+	return "/admin/codes/?" + url.Values{"done": {done}, "code": {cart.NormalizeCode(code)}}.Encode()
 }
 
 // fields splits a comma- or space-separated list.

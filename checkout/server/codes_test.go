@@ -277,13 +277,33 @@ func TestAdminCodesPage(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("make: %d %s", r.StatusCode, r.body)
 	}
-	page := sh.req(http.MethodGet, "/admin/codes/", "")
-	if !strings.Contains(page.body, `data-code="WINTER"`) || !strings.Contains(page.body, "€7.50") || !strings.Contains(page.body, "0 / 3") {
+	if loc := r.Header.Get("Location"); loc != "/admin/codes/?code=WINTER&done=made" {
+		t.Fatalf("make: to %q", loc)
+	}
+	page := sh.req(http.MethodGet, "/admin/codes/?code=WINTER&done=made", "")
+	if !strings.Contains(page.body, `data-code="WINTER"`) || !strings.Contains(page.body, money.Display(750, "EUR", sh.sc.ownerLang())) ||
+		!strings.Contains(page.body, "0 / 3") || !strings.Contains(page.body, sh.says("codes.done.made", "WINTER")) ||
+		!strings.Contains(page.body, sh.says("codes.turn_off")) {
 		t.Fatalf("page:\n%s", page.body)
+	}
+	// The green box names only a code on the page, in the page's own words.
+	for _, q := range []string{"?code=NOPE&done=made", "?code=WINTER&done=hacked"} {
+		if p := sh.req(http.MethodGet, "/admin/codes/"+q, ""); strings.Contains(p.body, "notice--success") {
+			t.Errorf("%s: a notice:\n%s", q, p.body)
+		}
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "disable": {"WINTER"}})
 	if c, _ := sh.sc.store.Code("WINTER"); r.StatusCode != http.StatusSeeOther || !c.Disabled {
 		t.Fatalf("disable: %d %+v", r.StatusCode, c)
+	}
+	if p := sh.req(http.MethodGet, r.Header.Get("Location"), ""); !strings.Contains(p.body, sh.says("codes.done.disabled", "WINTER")) ||
+		!strings.Contains(p.body, sh.says("codes.turn_on")) {
+		t.Fatalf("after disable:\n%s", p.body)
+	}
+	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"lente"}, "kind": {"amount"}, "value": {"7,5x"}, "max_uses": {"drie"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.amount", "value", "7,5x"))) ||
+		!strings.Contains(r.body, htmlText(sh.says("codes.err.number", "max_uses", "drie"))) {
+		t.Fatalf("bad amount and number: %d\n%s", r.StatusCode, r.body)
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"z"}, "kind": {"percent"}, "value": {"10"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "code:") {

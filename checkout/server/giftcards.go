@@ -319,7 +319,22 @@ func (s *Sidecar) adminGiftCardsPage(c *gin.Context) {
 		s.internalPage(c, "list gift cards", err)
 		return
 	}
-	s.page(c, http.StatusOK, "admin-giftcards", "Admin · gift cards", gin.H{"CSRF": c.GetString("csrf"), "Cards": v})
+	lang := s.lang(c)
+	rows := make([]adminGiftRow, 0, len(v))
+	for _, g := range v {
+		r := adminGiftRow{GiftCardView: g, Expires: ownerT(lang, "giftcards.never")}
+		if !g.ExpiresAt.IsZero() {
+			r.Expires = dateText(g.ExpiresAt.In(s.zone()), lang)
+		}
+		rows = append(rows, r)
+	}
+	s.page(c, http.StatusOK, "admin-giftcards", ownerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
+}
+
+// adminGiftRow is a card on the owner's page: its expiry in the shop's words.
+type adminGiftRow struct {
+	wire.GiftCardView
+	Expires string
 }
 
 // giftCardWire is a card for the admin API; full adds the code and history.

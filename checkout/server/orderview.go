@@ -119,6 +119,19 @@ func dayText(t time.Time, lang string) string {
 	return fmt.Sprintf("%s %d %s", weekdaysNL[t.Weekday()], t.Day(), monthsNL[t.Month()-1])
 }
 
+// dateText is a date with its year, for dates months or years away (a
+// code's term, a gift card's expiry on the owner's pages): "27 november
+// 2026" / "27 November 2026", as the invoices write them.
+func dateText(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
+}
+
 func windowText(w delivery.Window, lang string) string {
 	if w.Earliest.IsZero() {
 		return ""

@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
 
+	"github.com/storefront/storefront/checkout/giftcard"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
@@ -91,6 +93,9 @@ func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 	for _, k := range alertKeys {
 		keys["alert."+k+".title"], keys["alert."+k+".do"] = "alerts.go", "alerts.go"
 	}
+	for done := range codesDone {
+		keys["codes.done."+done] = "codes_admin.go"
+	}
 	for _, a := range []string{"pack", "ship", "deliver", "cancel", "label", "refund", "return-received", "restock", "sync"} {
 		keys["action."+a] = "adminpage.go"
 	}
@@ -112,12 +117,19 @@ func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 // TestOwnerPagesSpeakTheShopsLanguage: the shop's language (its default
 // shell's) is the owner's, whatever the browser asks for (?lang=, a
 // customer's language cookie): the frame's lang, the words, the state in
-// words and money in the shop's format, for a Dutch and an English shop.
+// words, money in the shop's format and dates in its words, for a Dutch
+// and an English shop, on the home and order pages, the discount codes and
+// the gift cards.
 func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
 	sh := newShop(t, withMollie(f))
 	o := sh.paidOrder(f, "lang-1", map[string]int{"MOK-001": 1})
+	sh.makeCode(`{"code":"WINTER","amount":750,"min_order":2000,"from":"2026-12-01","to":"2027-01-31"}`)
+	card, _, err := sh.sc.store.IssueGiftCard(2500, "EUR", giftcard.Rule{ValidYears: 2}, "ben@example.nl", "nl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	sh.adminLogin()
 	shells := map[string][]byte{}
 	for lang, rel := range map[string]string{"nl": "_shell/index.html", "en": "en/_shell/index.html"} {
@@ -127,6 +139,28 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 		}
 		shells[lang] = b
 	}
+	// What each page says, in lang: words by key, money and dates.
+	type says struct {
+		keys  []string
+		money []money.Amount
+		dates func(lang string) []string
+	}
+	pages := map[string]says{
+		"/admin/":               {keys: []string{"owner.nav.picklist", "checkout.state.paid"}, money: []money.Amount{o.Totals.GrandTotal}},
+		"/admin/orders/" + o.ID: {keys: []string{"owner.nav.picklist", "checkout.state.paid"}, money: []money.Amount{o.Totals.GrandTotal}},
+		"/admin/codes/": {keys: []string{"owner.codes.title", "owner.codes.turn_off", "owner.codes.make", "owner.codes.empty_no_limit"}, money: []money.Amount{750, 2000}, dates: func(lang string) []string {
+			days := map[string][2]string{"nl": {"1 december 2026", "31 januari 2027"}, "en": {"1 December 2026", "31 January 2027"}}[lang]
+			return []string{ownerT(lang, "codes.valid_range", days[0], days[1])}
+		}},
+		"/admin/giftcards/": {keys: []string{"owner.giftcards.title", "owner.giftcards.held", "owner.giftcards.expires"}, money: []money.Amount{2500}, dates: func(lang string) []string {
+			return []string{dateText(card.ExpiresAt.In(sh.sc.zone()), lang)}
+		}},
+	}
+	names := make([]string, 0, len(pages))
+	for p := range pages {
+		names = append(names, p)
+	}
+	slices.Sort(names)
 	rapid.Check(t, func(rt *rapid.T) {
 		shop := rapid.SampledFrom([]string{"nl", "en"}).Draw(rt, "shop's language")
 		other := map[string]string{"nl": "en", "en": "nl"}[shop]
@@ -141,19 +175,30 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 			c.MaxAge = -1
 		}
 		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{c})
-		page := rapid.SampledFrom([]string{"/admin/", "/admin/orders/" + o.ID}).Draw(rt, "page")
+		page := rapid.SampledFrom(names).Draw(rt, "page")
 		r := sh.req("GET", page+ask, "")
 		if r.StatusCode != 200 || !strings.Contains(r.body, `<html lang="`+shop+`">`) {
 			rt.Fatalf("GET %s%s in a %s shop: %d, not the shop's frame:\n%s", page, ask, shop, r.StatusCode, r.body)
 		}
-		for _, key := range []string{"owner.nav.picklist", "checkout.state.paid"} {
+		want := pages[page]
+		for _, key := range want.keys {
 			if !strings.Contains(r.body, words.T(shop, key)) || strings.Contains(r.body, words.T(other, key)) {
 				rt.Fatalf("GET %s%s in a %s shop: %s is not %q:\n%s", page, ask, shop, key, words.T(shop, key), r.body)
 			}
 		}
-		if want := money.Display(o.Totals.GrandTotal, "EUR", shop); !strings.Contains(r.body, want) ||
-			strings.Contains(r.body, money.Display(o.Totals.GrandTotal, "EUR", other)) {
-			rt.Fatalf("GET %s%s in a %s shop: the total is not %q", page, ask, shop, want)
+		for _, a := range want.money {
+			if want := money.Display(a, "EUR", shop); !strings.Contains(r.body, want) ||
+				strings.Contains(r.body, money.Display(a, "EUR", other)) {
+				rt.Fatalf("GET %s%s in a %s shop: %d is not %q:\n%s", page, ask, shop, a, want, r.body)
+			}
+		}
+		if want.dates != nil {
+			theirs := want.dates(other)
+			for i, d := range want.dates(shop) {
+				if !strings.Contains(r.body, d) || strings.Contains(r.body, theirs[i]) {
+					rt.Fatalf("GET %s%s in a %s shop: the date is not %q:\n%s", page, ask, shop, d, r.body)
+				}
+			}
 		}
 	})
 	if err := os.WriteFile(filepath.Join(sh.site, "_shell", "index.html"), shells["nl"], 0o644); err != nil {

@@ -19,8 +19,7 @@ var pageFuncs = template.FuncMap{
 	"money": func(a money.Amount, currency, lang string) string {
 		return money.Display(a, currency, lang)
 	},
-	"neg":   func(a money.Amount) money.Amount { return -a },
-	"minor": func(a int64, currency string) string { return money.Display(money.Amount(a), currency, "nl") }, // the owner's pages
+	"neg": func(a money.Amount) money.Amount { return -a },
 }
 
 // templateFiles are the sidecar's page templates (templates/*.html), the
