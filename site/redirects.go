@@ -10,7 +10,7 @@ import (
 
 // SidecarPaths are the paths the CDN proxies to the checkout sidecar
 // (docs/architecture.md, URL layout). /outbox/ is demo-only and not proxied.
-var SidecarPaths = []string{"/api", "/cart", "/checkout", "/order", "/pay", "/points", "/search", "/standing"}
+var SidecarPaths = []string{"/api", "/cart", "/checkout", "/order", "/pay", "/points", "/search", "/standing", "/giftcard"}
 
 // Redirects renders Netlify's _redirects rules that proxy (status 200, so the
 // browser stays on the shop's own origin) the sidecar's paths to sidecarURL.

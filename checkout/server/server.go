@@ -42,7 +42,7 @@ type Sidecar struct {
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
-var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/admin/", "/points/", "/search/", "/standing/"}
+var ownedPrefixes = []string{"/api/", "/cart/", "/checkout/", "/order/", "/pay/", "/admin/", "/points/", "/search/", "/standing/", "/giftcard/"}
 
 // Open validates the options, opens the database, loads the catalog and the
 // shell, and starts the background workers (reconciler, mail queue). ctx
@@ -103,3 +103,7 @@ func (s *Sidecar) Close() error {
 
 // htmlSafe marks HTML produced by a trusted template as safe.
 func htmlSafe(s string) template.HTML { return template.HTML(s) } //nolint:gosec // callers pass escaped template output
+
+// OwnedPrefixes are the paths the sidecar answers for customers and the
+// owner, for the site's proxy rules to be checked against (cmd/shop tests).
+func OwnedPrefixes() []string { return append([]string(nil), ownedPrefixes...) }
