@@ -119,7 +119,8 @@ func (c Code) ForItem(it catalog.Item) bool {
 
 // CodeDiscount is what a code takes off a priced cart: the amount (incl.
 // VAT, positive) and the goods it is for per VAT rate. It checks the dates,
-// the minimum (on the goods before any discount) and the products, not the
+// the minimum (on the goods before any discount, gift cards aside: a card
+// is money, not goods) and the products, not the
 // uses (the store counts those). Fixed amounts and 100 % leave one minor
 // unit of the goods to pay (a payment of nothing cannot be made).
 func CodeDiscount(t Totals, c Code, cat *catalog.Catalog, now time.Time) (money.Amount, map[int]money.Amount, []string, error) {
@@ -130,14 +131,14 @@ func CodeDiscount(t Totals, c Code, cat *catalog.Catalog, now time.Time) (money.
 		return 0, nil, nil, ErrCodeNotYet
 	case !c.To.IsZero() && now.After(c.To):
 		return 0, nil, nil, ErrCodeExpired
-	case t.Subtotal < c.MinOrder:
+	case t.Goods() < c.MinOrder:
 		return 0, nil, nil, ErrCodeBelowMin
 	}
 	base := map[int]money.Amount{}
 	var skus []string
 	var eligible money.Amount
 	for _, l := range t.Lines {
-		if l.Unavailable || l.LineTotal <= 0 {
+		if l.Unavailable || l.LineTotal <= 0 || l.GiftCard { // a code never discounts money (a gift card)
 			continue
 		}
 		it, ok := cat.Lookup(l.SKU)

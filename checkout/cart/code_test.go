@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
 )
 
@@ -57,8 +58,8 @@ func TestCodeErrors(t *testing.T) {
 // for, never all of them), and refunds of the lines one by one never come
 // to more than what was paid for the goods.
 func TestCodeProperty(t *testing.T) {
-	cat := testCatalog(t)
-	skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1"}
+	cat := giftCatalog(t)
+	skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1", "CADEAU-50"}
 	rapid.Check(t, func(rt *rapid.T) {
 		c := &Cart{}
 		for _, sku := range skus {
@@ -80,13 +81,25 @@ func TestCodeProperty(t *testing.T) {
 		} else {
 			code.Value = int64(rapid.IntRange(1, 30000).Draw(rt, "amount"))
 		}
+		if rapid.Bool().Draw(rt, "minimum") {
+			code.MinOrder = money.Amount(rapid.IntRange(1, 20000).Draw(rt, "min"))
+		}
 		if rapid.Bool().Draw(rt, "restricted") {
 			code.Categories = []string{rapid.SampledFrom([]string{"koffie", "boeken", "gereedschap"}).Draw(rt, "cat")}
 		}
 		before := tot
 		err = ApplyCode(&tot, code, cat, "code TEST", t0)
+		if errors.Is(err, ErrCodeBelowMin) {
+			if tot.Goods() >= code.MinOrder {
+				rt.Fatalf("below the minimum %d with goods of %d", code.MinOrder, tot.Goods())
+			}
+			return
+		}
 		if errors.Is(err, ErrCodeNotForCart) {
 			return
+		}
+		if tot.Goods() < code.MinOrder { // a gift card is money: it never reaches a code's minimum
+			rt.Fatalf("minimum %d met with goods of %d (subtotal %d)", code.MinOrder, tot.Goods(), tot.Subtotal)
 		}
 		if err != nil {
 			rt.Fatal(err)
@@ -94,7 +107,7 @@ func TestCodeProperty(t *testing.T) {
 		off := tot.Discount(KindCode)
 		var eligible money.Amount
 		for _, l := range tot.Lines {
-			if it, _ := cat.Lookup(l.SKU); code.ForItem(it) {
+			if it, _ := cat.Lookup(l.SKU); code.ForItem(it) && !l.GiftCard { // a code never discounts a gift card
 				eligible += l.LineTotal
 			}
 		}
@@ -131,7 +144,7 @@ func TestCodeProperty(t *testing.T) {
 			if p < 0 || p > l.LineTotal {
 				rt.Fatalf("refund %d for line %d", p, l.LineTotal)
 			}
-			if it, _ := cat.Lookup(l.SKU); !code.ForItem(it) && tot.Discount("points") == 0 && p != l.LineTotal {
+			if it, _ := cat.Lookup(l.SKU); (!code.ForItem(it) || l.GiftCard) && tot.Discount("points") == 0 && p != l.LineTotal {
 				rt.Fatalf("a line the code is not for refunds %d of %d", p, l.LineTotal)
 			}
 			refunded += p
@@ -140,6 +153,19 @@ func TestCodeProperty(t *testing.T) {
 			rt.Fatalf("line refunds %d, goods paid %d", refunded, paid)
 		}
 	})
+}
+
+// giftCatalog is the test catalog with a € 50 gift card (no VAT).
+func giftCatalog(t testing.TB) *catalog.Catalog {
+	c := testCatalog(t)
+	c.Items = append(c.Items, catalog.Item{SKU: "CADEAU-50", Title: "Cadeaukaart", Price: 5000, Currency: "EUR",
+		VATRate: 0, DeliveryClass: "standard", GiftCard: true})
+	b, _ := jsonMarshal(c)
+	c, err := catalog.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func TestParseCodes(t *testing.T) {

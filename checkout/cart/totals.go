@@ -148,7 +148,7 @@ func Compute(c *Cart, cat *catalog.Catalog, methodID, country string) (Totals, e
 	}
 	t.ShippingMethod, t.ShippingName, t.ShippingVATRate = m.ID, m.Name, m.VATRate
 	free := cat.Shipping.FreeFrom
-	goods := t.Subtotal - t.giftCards() // gift cards go by e-mail: no shipping, no free-shipping credit
+	goods := t.Goods() // gift cards go by e-mail: no shipping, no free-shipping credit
 	switch {
 	case goods == 0:
 		t.Shipping = 0
@@ -310,6 +310,11 @@ func (t *Totals) giftCards() money.Amount {
 	}
 	return g
 }
+
+// Goods is the subtotal of what is bought, gift cards aside: gift cards are
+// money in another form, so a code's minimum and free shipping count
+// without them.
+func (t Totals) Goods() money.Amount { return t.Subtotal - t.giftCards() }
 
 // OnlyGiftCards reports whether every line is a gift card: nothing to ship.
 func (t Totals) OnlyGiftCards() bool {

@@ -247,7 +247,7 @@ func (s *Sidecar) codeWords(c cart.Code, t cart.Totals, err error, lang string) 
 	case errors.Is(err, cart.ErrCodeNotYet):
 		return fmt.Sprintf(tr(lang, "code.not_yet"), dayText(c.From.In(s.zone()), lang))
 	case errors.Is(err, cart.ErrCodeBelowMin):
-		return fmt.Sprintf(tr(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Subtotal, t.Currency, lang))
+		return fmt.Sprintf(tr(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
 	case errors.Is(err, cart.ErrCodeNotForCart):
 		return tr(lang, "code.not_for")
 	default:
