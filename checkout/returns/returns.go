@@ -101,6 +101,9 @@ func (p Policy) Open(o *order.Order, now time.Time, loc *time.Location) (time.Ti
 func Returnable(o *order.Order) map[string]int {
 	out := map[string]int{}
 	for _, l := range o.Lines {
+		if l.GiftCard { // e-mailed, not in the parcel: nothing to send back
+			continue
+		}
 		out[l.SKU] += l.Quantity
 	}
 	for sku, n := range o.ReturnedQuantities() {

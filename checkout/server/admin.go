@@ -85,7 +85,7 @@ func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, er
 		fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
 		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.uc.orders.StateOf(id)))
-	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund):
+	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
 		st, msg := ownerError(err)
 		fail(c, st, msg)
 	default:

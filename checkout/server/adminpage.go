@@ -354,7 +354,8 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	_, errShip := order.Transition(o.State, order.EventShip)
 	_, errDel := order.Transition(o.State, order.EventDeliver)
 	_, errCan := order.Transition(o.State, order.EventCancel)
-	d.CanPack, d.CanShip, d.CanDeliver, d.CanCancel = errPack == nil, errShip == nil, errDel == nil, errCan == nil
+	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
+	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
 	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.orderMailProblems(o.ID)}
 	restocked, err := s.uc.orders.Restocked(o.ID)

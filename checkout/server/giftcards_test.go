@@ -444,3 +444,50 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 		t.Error("a card beside a mug: the checkout lost its shipping choice")
 	}
 }
+
+// TestIssuedGiftCardsAreNotCanceled: once an order that bought gift cards is
+// paid its cards exist (and may be spent), so neither the customer nor the
+// owner can cancel it for a full refund, which would leave the cards
+// spendable (a tester bought a € 75 card, canceled, got € 75 back and
+// spent the card). The words say so; the card and the money stay as they
+// were. A card beside a parcel is never part of a return.
+func TestIssuedGiftCardsAreNotCanceled(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	f.SetClock(clk.Now)
+	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	o := buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-07")
+	for _, lang := range []string{"nl", "en"} {
+		var rv AfterSaleView
+		sh.req(http.MethodGet, "/api/orders/"+o.Token+"/returns?lang="+lang, "").json(t, &rv)
+		if rv.CanCancel {
+			t.Fatal("a paid gift card order offers cancel")
+		}
+		r := sh.req(http.MethodPost, "/api/orders/"+o.Token+"/cancel?lang="+lang, "{}")
+		var answer struct {
+			Error string `json:"error"`
+		}
+		r.json(t, &answer)
+		if r.StatusCode != http.StatusConflict || answer.Error != tr(lang, "cancel.gift_cards") {
+			t.Fatalf("customer cancel (%s): %d %s", lang, r.StatusCode, r.body)
+		}
+	}
+	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "gift cards") {
+		t.Fatalf("owner cancel: %d %s", r.StatusCode, r.body)
+	}
+	after, _ := sh.sc.store.GetOrder(o.ID)
+	if after.State != order.Paid || len(after.Refunds) != 0 || f.Calls(molliefake.CreateRefund) != 0 {
+		t.Fatalf("after refused cancels: %s, %d refunds", after.State, len(after.Refunds))
+	}
+
+	// A card beside a mug, shipped and delivered: the mug can be returned,
+	// the card cannot.
+	mixed := sh.delivered(sh.paidOrder(f, "mixed", map[string]int{"CADEAU-25": 1, "MOK-001": 1}))
+	if r := sh.req(http.MethodPost, "/api/orders/"+mixed.Token+"/returns", `{"lines":[{"sku":"CADEAU-25","quantity":1}]}`); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("return of a gift card: %d %s", r.StatusCode, r.body)
+	}
+	if r := sh.req(http.MethodPost, "/api/orders/"+mixed.Token+"/returns", `{"lines":[{"sku":"MOK-001","quantity":1}]}`); r.StatusCode/100 != 2 {
+		t.Fatalf("return of the mug: %d %s", r.StatusCode, r.body)
+	}
+}

@@ -76,6 +76,8 @@ func ownerError(err error) (int, string) {
 		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, usecase.ErrNotFound):
 		return http.StatusNotFound, msg
+	case errors.Is(err, usecase.ErrGiftCardsIssued):
+		return http.StatusConflict, msg
 	case errors.Is(err, usecase.ErrConflict): // e.g. restocking a return not received yet
 		return http.StatusConflict, msg
 	}

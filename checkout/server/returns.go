@@ -88,6 +88,8 @@ func (s *Sidecar) customerError(err error, o *order.Order, lang string) (int, st
 	switch {
 	case errors.Is(err, errTooLate):
 		return http.StatusConflict, tr(lang, "cancel.too_late")
+	case errors.Is(err, usecase.ErrGiftCardsIssued):
+		return http.StatusConflict, tr(lang, "cancel.gift_cards")
 	case errors.Is(err, errPaymentBusy):
 		return http.StatusConflict, tr(lang, "cancel.busy")
 	case errors.Is(err, returns.ErrWindowClosed):

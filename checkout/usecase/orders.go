@@ -30,6 +30,10 @@ var (
 	// ErrTooLate: the order is packed (or further) and the customer can no
 	// longer cancel it.
 	ErrTooLate = errors.New("the order is already packed or on its way and can no longer be canceled; you can return it once it arrives")
+	// ErrGiftCardsIssued: the order bought gift cards and is paid, so its
+	// cards exist and may be spent already; canceling (a refund in full)
+	// would leave them spendable. The owner settles it by hand.
+	ErrGiftCardsIssued = errors.New("the order's gift cards were issued when it was paid, so it cannot be canceled and refunded in full; refund its other lines, and settle the gift cards with the customer by hand")
 	// ErrPaymentBusy: the payment is being confirmed; a customer's cancel
 	// would race it.
 	ErrPaymentBusy = errors.New("your payment is being confirmed; try again in a minute")
@@ -144,12 +148,29 @@ func (u Orders) CustomerCancel(ctx context.Context, id string) (*order.Order, er
 // the customer can cancel once it has failed or expired (it expires by
 // itself).
 func CustomerMayCancel(o *order.Order) bool {
+	if GiftCardsIssued(o) {
+		return false
+	}
 	switch o.State {
 	case order.PaymentFailed, order.Paid:
 		return true
 	case order.AwaitingPayment:
 		a := o.Attempt(o.PaymentID)
 		return a == nil || a.Status.Final()
+	}
+	return false
+}
+
+// GiftCardsIssued reports whether o bought gift cards and was paid: its
+// cards were made in the same transaction (docs/giftcards.md).
+func GiftCardsIssued(o *order.Order) bool {
+	if o.PaidAt.IsZero() {
+		return false
+	}
+	for _, l := range o.Lines {
+		if l.GiftCard {
+			return true
+		}
 	}
 	return false
 }
@@ -165,6 +186,9 @@ func (u Orders) cancel(ctx context.Context, orderID, by string, customer bool) (
 				return false, nil, nil, fmt.Errorf("%w: order %s is canceled already", order.ErrTransition, o.ID)
 			}
 			return false, nil, nil, nil
+		}
+		if GiftCardsIssued(o) {
+			return false, nil, nil, ErrGiftCardsIssued
 		}
 		if customer && !CustomerMayCancel(o) {
 			if o.State == order.AwaitingPayment {
