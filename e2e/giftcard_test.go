@@ -342,7 +342,7 @@ func checkTender(t *testing.T, tb *tab, total int64) (card, due int64) {
 	v := jsonOf[struct {
 		Gift, Due, GiftText, DueText string
 	}](tb, `(() => { const g = document.querySelector("tr.sf-tender-gift"), d = document.querySelector("[data-due]");
-		return g && d ? {Gift: g.dataset.gift, Due: d.dataset.due, GiftText: g.innerText, DueText: d.innerText} : {}; })()`)
+		return g && d ? {Gift: g.dataset.gift, Due: d.dataset.due, GiftText: g.querySelector("td").innerText, DueText: d.innerText} : {}; })()`)
 	if v.Gift == "" {
 		t.Fatalf("%s shows no gift card line:\n%s", tb.location(), clip(tb.mainText(), 1500))
 	}
