@@ -150,3 +150,20 @@ func TestSMTPConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestPad(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"Total", 8, "Total   "},
+		{"Verzending (PostNL België)", 24, "Verzending (PostNL België) "},
+		{"exactly24charactersxxxxx", 24, "exactly24charactersxxxxx "},
+		{"", 2, "  "},
+	} {
+		if got := pad(tc.s, tc.n); got != tc.want {
+			t.Errorf("pad(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}

@@ -138,12 +138,14 @@ func render(s Summary, kind, intro string) (string, string, error) {
 
 var funcs = map[string]any{
 	"vat": func(w map[string]string, rate int) string { return fmt.Sprintf(w["vat"], rate) },
-	"pad": func(s string, n int) string {
-		if len([]rune(s)) >= n {
-			return s
-		}
-		return s + strings.Repeat(" ", n-len([]rune(s)))
-	},
+	"pad": pad,
+}
+
+// pad is s widened with spaces to n runes for the text e-mails' columns,
+// and always followed by at least one space, so a long label never runs
+// into its amount ("Shipping (PostNL Belgium) €7.95").
+func pad(s string, n int) string {
+	return s + strings.Repeat(" ", max(1, n-len([]rune(s))))
 }
 
 var textTmpl = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(textFile("order.txt")))
