@@ -412,3 +412,28 @@ func lineOf(o *order.Order, sku string) int {
 	}
 	return -1
 }
+
+// TestDiscountLineSaysItsVATRate: a discount split over VAT rates names
+// the rate as VAT ("op producten met 9% btw"), so "(9%)" is never read as
+// the size of a 10 % code (a tester did).
+func TestDiscountLineSaysItsVATRate(t *testing.T) {
+	sh := newShop(t)
+	sh.makeCode(`{"code":"TIEN","percent":10}`)
+	sh.addToCart("KOF-GUJI-250-BO", 1) // 9 %
+	sh.addToCart("MOK-001", 1)         // 21 %
+	for _, lang := range []string{"nl", "en"} {
+		q := codeQuote(t, sh, "TIEN", "eva@example.nl")
+		if lang == "en" {
+			r := sh.req(http.MethodPost, "/api/checkout/quote?lang=en", `{"country":"NL","shipping_method":"postnl","lang":"en","email":"eva@example.nl","code":"TIEN"}`)
+			r.json(t, &q)
+		}
+		for _, rate := range []int{9, 21} {
+			if want := htmlText(fmt.Sprintf(tr(lang, "sum.adj_rate"), rate)); !strings.Contains(q.SummaryHTML, want) {
+				t.Errorf("%s summary lacks %q:\n%s", lang, want, q.SummaryHTML)
+			}
+		}
+		if strings.Contains(q.SummaryHTML, "(9%)") {
+			t.Errorf("%s summary still says a bare (9%%)", lang)
+		}
+	}
+}
