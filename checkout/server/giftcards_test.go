@@ -434,6 +434,13 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 		t.Errorf("the confirmation of gift cards only has a shipping line or a delivery address")
 	}
 
+	// The owner's page of it: no shipping line, no packing slip to print.
+	sh.adminLogin()
+	owner := sh.req(http.MethodGet, "/admin/orders/"+o.ID, "").body
+	if strings.Contains(owner, "/packing-slip") || strings.Contains(owner, htmlText(sh.says("order.shipping"))+" (") {
+		t.Errorf("the owner's page of gift cards only offers a packing slip or a shipping line")
+	}
+
 	// A card beside a mug: a parcel, with its method and shipping line.
 	jar, _ := newJar()
 	sh.jar, sh.client.Jar = jar, jar
@@ -442,6 +449,20 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
 	if !strings.Contains(co.body, `name="shipping_method"`) || strings.Contains(co.body, htmlText(tr("nl", "co.by_email_only"))) {
 		t.Error("a card beside a mug: the checkout lost its shipping choice")
+	}
+	// The card does not count toward free shipping (€ 50): the cart says
+	// so beside what is still missing.
+	for _, lang := range []string{"nl", "en"} {
+		cartPage := sh.req(http.MethodGet, "/cart/?lang="+lang, "").body
+		if !strings.Contains(cartPage, htmlText(tr(lang, "cart.free_not_cards"))) {
+			t.Errorf("%s cart with a card does not say cards do not count toward free shipping", lang)
+		}
+	}
+	jar, _ = newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("MOK-001", 1)
+	if strings.Contains(sh.req(http.MethodGet, "/cart/?lang=nl", "").body, htmlText(tr("nl", "cart.free_not_cards"))) {
+		t.Error("a cart without a card speaks of cards")
 	}
 }
 
