@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/payment"
 )
 
 // TestStandingAddressAbroadRepricesNextCharge: a subscriber moves from
@@ -24,17 +23,7 @@ func TestStandingAddressAbroadRepricesNextCharge(t *testing.T) {
 	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	sh := newShop(t, withSubscription(clock))
 	ctx := context.Background()
-	var b StandingBegun
-	sh.req(http.MethodPost, "/api/standing", standingBody).json(t, &b)
-	o, err := sh.sc.store.OrderByToken(b.OrderToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid)
-	if err := sh.sc.syncPayment(ctx, o.PaymentID, "test"); err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
+	token := paidStanding(t, sh)
 	clock.set(time.Date(2026, 12, 26, 9, 0, 0, 0, time.UTC))
 	sh.sc.standing.Tick(ctx) // the notice of 18,45 for 29 December
 

@@ -239,17 +239,7 @@ func TestStandingFailedChargeMail(t *testing.T) {
 	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	sh := newShop(t, withSubscription(clock))
 	ctx := context.Background()
-	var b StandingBegun
-	sh.req(http.MethodPost, "/api/standing", standingBody).json(t, &b)
-	o, err := sh.sc.store.OrderByToken(b.OrderToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid)
-	if err := sh.sc.syncPayment(ctx, o.PaymentID, "test"); err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
+	token := paidStanding(t, sh)
 	if page := sh.req(http.MethodGet, "/standing/"+token, ""); strings.Contains(page.body, `id="pay"`) {
 		t.Fatal("a running standing order without a failed charge offers to pay by hand")
 	}
@@ -275,4 +265,22 @@ func TestStandingFailedChargeMail(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/pay/tr_") {
 		t.Fatalf("pay by hand: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
+}
+
+// paidStanding begins a standing order (standingBody) and has its first
+// payment paid; it returns the standing order's page token.
+func paidStanding(t *testing.T, sh *testShop) string {
+	t.Helper()
+	ctx := context.Background()
+	var b StandingBegun
+	sh.req(http.MethodPost, "/api/standing", standingBody).json(t, &b)
+	o, err := sh.sc.store.OrderByToken(b.OrderToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid)
+	if err := sh.sc.syncPayment(ctx, o.PaymentID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
 }
