@@ -61,20 +61,7 @@ func TestDiscountCodeJourney(t *testing.T) {
 		if amt, err := ParseEuro(btn); err != nil || amt != total {
 			t.Errorf("the pay button says %q, the total is %s", btn, euroText(total))
 		}
-		if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
-			t.Fatalf("pay pressed with %s on screen: %d, at %s:\n%s", euroText(total), st, tb.path(), clip(tb.mainText(), 1500))
-		}
-		if amt := payAmount(t, tb); amt != total {
-			t.Errorf("the checkout showed %s, the payment page asks %s", euroText(total), euroText(amt))
-		}
-		back := choose(t, tb, "paid")
-		o := orderByToken(t, h, orderToken(back))
-		if o.Total != total {
-			t.Errorf("stored order: total %d; the page showed %d", o.Total, total)
-		}
-		if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
-			t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
-		}
+		payWithCode(t, h, tb, total, code)
 	})
 }
 
@@ -157,19 +144,20 @@ func TestDiscountCodeCartJourney(t *testing.T) {
 			t.Errorf("the Belgian checkout lacks the code's line: %q", line)
 		}
 		total := shownTotal(t, tb)
-		if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
-			t.Fatalf("pay pressed with %s on screen: %d, at %s:\n%s", euroText(total), st, tb.path(), clip(tb.mainText(), 1500))
-		}
-		if amt := payAmount(t, tb); amt != total {
-			t.Errorf("the checkout showed %s, the payment page asks %s", euroText(total), euroText(amt))
-		}
-		back := choose(t, tb, "paid")
-		o := orderByToken(t, h, orderToken(back))
-		if o.Total != total {
-			t.Errorf("stored order: total %d; the page showed %d", o.Total, total)
-		}
-		if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
-			t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
-		}
+		payWithCode(t, h, tb, total, code)
 	})
+}
+
+// payWithCode pays the total on screen and checks that the stored order
+// has that total and its page the code's line.
+func payWithCode(t *testing.T, h *harness, tb *tab, total int64, code string) {
+	t.Helper()
+	payShown(t, tb, total)
+	o := orderByToken(t, h, orderToken(choose(t, tb, "paid")))
+	if o.Total != total {
+		t.Errorf("stored order: total %d; the page showed %d", o.Total, total)
+	}
+	if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
+		t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
+	}
 }

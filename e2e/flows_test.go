@@ -242,6 +242,18 @@ func checkout(t *testing.T, tb *tab, a address) (total int64, payPath string) {
 	return total, payPath
 }
 
+// payShown presses pay on the checkout page with total on screen and
+// checks that the payment page asks exactly that.
+func payShown(t *testing.T, tb *tab, total int64) {
+	t.Helper()
+	if st := tb.submit(`form.sf-checkout-form button[type=submit]`); st != 200 || !strings.HasPrefix(tb.path(), "/pay/") {
+		t.Fatalf("pay pressed with %s on screen: %d, at %s:\n%s", euroText(total), st, tb.path(), clip(tb.mainText(), 1500))
+	}
+	if amt := payAmount(t, tb); amt != total {
+		t.Errorf("the checkout showed %s when pay was pressed, the payment page asks %s", euroText(total), euroText(amt))
+	}
+}
+
 // payAmount is the amount the payment provider's page asks for.
 func payAmount(t *testing.T, tb *tab) int64 {
 	t.Helper()
