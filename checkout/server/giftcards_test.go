@@ -64,6 +64,17 @@ func buyGiftCard(t *testing.T, sh *testShop, f *molliefake.Server, sku, sendOn s
 	return o
 }
 
+// giftShop is a test shop selling gift cards, paid through the Mollie fake,
+// on a clock starting Monday 7 December 2026, 09:00 UTC.
+func giftShop(t *testing.T) (*testShop, *molliefake.Server, *testClock) {
+	t.Helper()
+	f := molliefake.New()
+	t.Cleanup(f.Close)
+	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	f.SetClock(clk.Now)
+	return newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog)), f, clk
+}
+
 // checkoutWithCard checks out the cart with a gift card code, the totals
 // the quote gave, and returns the answer.
 func checkoutWithCard(t *testing.T, sh *testShop, code, key string) (response, QuoteAnswer) {
@@ -87,11 +98,7 @@ func checkoutWithCard(t *testing.T, sh *testShop, code, key string) (response, Q
 // to the card first, and the balance then pays a whole order without any
 // payment at Mollie. The card's page and the owner's API show the balance.
 func TestGiftCardJourney(t *testing.T) {
-	f := molliefake.New()
-	defer f.Close()
-	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	f.SetClock(clk.Now)
-	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	sh, f, clk := giftShop(t)
 
 	buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-08")
 	if n := sh.mailCount("giftcard"); n != 0 {
@@ -251,11 +258,7 @@ func TestGiftCodeGuessesAreLimited(t *testing.T) {
 func TestPayAgainWithGiftCard(t *testing.T) {
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			f := molliefake.New()
-			defer f.Close()
-			clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-			f.SetClock(clk.Now)
-			sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+			sh, f, clk := giftShop(t)
 			buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-07")
 			clk.Add(time.Minute)
 			sh.flushMail()
@@ -331,11 +334,7 @@ func htmlText(s string) string { return template.HTMLEscapeString(s) }
 // the chosen day (no packing, shipping or delivery dates), and the step is
 // done once the card's e-mail went out.
 func TestGiftCardOrderPromisesAnEmail(t *testing.T) {
-	f := molliefake.New()
-	defer f.Close()
-	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	f.SetClock(clk.Now)
-	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	sh, f, clk := giftShop(t)
 	o := buyGiftCard(t, sh, f, "CADEAU-25", "2026-12-10")
 	steps := func() []wire.StepView {
 		r := sh.req(http.MethodGet, "/api/orders/"+o.Token, "")
@@ -473,11 +472,7 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 // spent the card). The words say so; the card and the money stay as they
 // were. A card beside a parcel is never part of a return.
 func TestIssuedGiftCardsAreNotCanceled(t *testing.T) {
-	f := molliefake.New()
-	defer f.Close()
-	clk := &testClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	f.SetClock(clk.Now)
-	sh := newShop(t, withMollie(f), withClock(clk), withCatalog(t, giftCatalog))
+	sh, f, _ := giftShop(t)
 	o := buyGiftCard(t, sh, f, "CADEAU-50", "2026-12-07")
 	for _, lang := range []string{"nl", "en"} {
 		var rv AfterSaleView
