@@ -38,7 +38,7 @@ func ownerT(lang, key string, args ...any) string {
 // ownerLang is the language of the owner's pages: the shop's default
 // language (that of its shell page), whatever the browser or a customer
 // cookie says.
-func (s *Sidecar) ownerLang() string { return s.shells.defaultLang() }
+func (w *web) ownerLang() string { return w.shells.defaultLang() }
 
 // shopLang makes the shop's default language the language of the request
 // (s.lang); routes.go puts it on the owner's page group once.

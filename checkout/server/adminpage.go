@@ -167,9 +167,9 @@ func (s *Sidecar) adminSession() gin.HandlerFunc {
 	}
 }
 
-func (s *Sidecar) adminMessage(c *gin.Context, status int, text string) {
-	lang := s.lang(c)
-	s.page(c, status, "message", ownerT(lang, "admin"), map[string]string{"Lang": lang, "Title": ownerT(lang, "admin"), "Text": text, "Home": "/admin/"})
+func (w *web) adminMessage(c *gin.Context, status int, text string) {
+	lang := w.lang(c)
+	w.page(c, status, "message", ownerT(lang, "admin"), map[string]string{"Lang": lang, "Title": ownerT(lang, "admin"), "Text": text, "Home": "/admin/"})
 }
 
 type loginPage struct{ Error string }

@@ -273,9 +273,9 @@ func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
 }
 
 // internal logs err and answers 500 without details.
-func (s *Sidecar) internal(c *gin.Context, what string, err error) {
-	s.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
-	fail(c, http.StatusInternalServerError, tr(s.lang(c), "err.internal"))
+func (w *web) internal(c *gin.Context, what string, err error) {
+	w.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
+	fail(c, http.StatusInternalServerError, tr(w.lang(c), "err.internal"))
 }
 
 // apiGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices

@@ -720,8 +720,8 @@ func locale(lang string) string {
 }
 
 // orderURL is the customer's order page (the payment's redirect URL).
-func (s *Sidecar) orderURL(o *order.Order) string {
-	return s.base.String() + "order/" + o.Token
+func (w *web) orderURL(o *order.Order) string {
+	return w.base.String() + "order/" + o.Token
 }
 
 // webhookURL is where the provider reports; empty when it could not reach

@@ -15,7 +15,7 @@ const langCookie = "sf_lang"
 
 // langExplicit is the language the customer chose: the lang form field or
 // query parameter (remembered in a cookie), or the cookie; "" when none.
-func (s *Sidecar) langExplicit(c *gin.Context) string {
+func (w *web) langExplicit(c *gin.Context) string {
 	l := c.Query("lang")
 	if l == "" && c.Request.Method == http.MethodPost {
 		l = c.PostForm("lang")
@@ -23,7 +23,7 @@ func (s *Sidecar) langExplicit(c *gin.Context) string {
 	if l == "nl" || l == "en" {
 		if cur, _ := c.Cookie(langCookie); cur != l {
 			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+				HttpOnly: true, Secure: w.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 		}
 		return l
 	}
@@ -36,8 +36,8 @@ func (s *Sidecar) langExplicit(c *gin.Context) string {
 // langOr is the customer's chosen language, else fallback (the language
 // of the order or subscription at hand; anything but en is nl). It is the
 // language of the rest of the request too.
-func (s *Sidecar) langOr(c *gin.Context, fallback string) string {
-	lang := s.langExplicit(c)
+func (w *web) langOr(c *gin.Context, fallback string) string {
+	lang := w.langExplicit(c)
 	if lang == "" {
 		lang = fallback
 		if lang != "en" {
@@ -49,25 +49,25 @@ func (s *Sidecar) langOr(c *gin.Context, fallback string) string {
 }
 
 // orderLang is the language of a page about o.
-func (s *Sidecar) orderLang(c *gin.Context, o *order.Order) string { return s.langOr(c, o.Lang) }
+func (w *web) orderLang(c *gin.Context, o *order.Order) string { return w.langOr(c, o.Lang) }
 
 // cartLang is the language of a page about the cart ct: the customer's
 // choice, else the language the cart was filled in (kept with it), else
 // the site's default. It is the language of the rest of the request too.
-func (s *Sidecar) cartLang(c *gin.Context, ct *cart.Cart) string {
-	if ct == nil || ct.Lang == "" || s.langExplicit(c) != "" {
-		return s.lang(c)
+func (w *web) cartLang(c *gin.Context, ct *cart.Cart) string {
+	if ct == nil || ct.Lang == "" || w.langExplicit(c) != "" {
+		return w.lang(c)
 	}
-	return s.langOr(c, ct.Lang)
+	return w.langOr(c, ct.Lang)
 }
 
 // lang is the language to answer in: the customer's choice, else the site's
 // default language (that of its shell page).
-func (s *Sidecar) lang(c *gin.Context) string {
+func (w *web) lang(c *gin.Context) string {
 	if l, found := c.Get("lang"); found {
 		return l.(string)
 	}
-	l := s.langExplicit(c)
+	l := w.langExplicit(c)
 	if l == "" && strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		// API clients may say it the HTTP way.
 		if al := strings.ToLower(strings.TrimSpace(c.GetHeader("Accept-Language"))); strings.HasPrefix(al, "en") {
@@ -77,7 +77,7 @@ func (s *Sidecar) lang(c *gin.Context) string {
 		}
 	}
 	if l == "" {
-		l = s.shells.defaultLang()
+		l = w.shells.defaultLang()
 		if l != "en" {
 			l = "nl"
 		}

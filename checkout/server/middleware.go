@@ -227,8 +227,8 @@ const ctxActor = "actor"
 // Netlify's X-Nf-Client-Connection-Ip. Anyone can reach the sidecar directly
 // and send those headers, so believing them from anyone would let one client
 // look like many and never be limited.
-func (s *Sidecar) clientKey(r *http.Request) string {
-	return clientKey(r, s.opts.TrustedProxies)
+func (w *web) clientKey(r *http.Request) string {
+	return clientKey(r, w.opts.TrustedProxies)
 }
 
 func clientKey(r *http.Request, trusted []netip.Prefix) string {

@@ -48,7 +48,7 @@ func TestOptionsValidate(t *testing.T) {
 }
 
 func TestOwns(t *testing.T) {
-	s := &Sidecar{opts: Options{Dev: true}}
+	s := &Sidecar{web: &web{opts: Options{Dev: true}}}
 	for path, want := range map[string]bool{
 		"/api/cart": true, "/cart/": true, "/cart": true, "/cart/add": true, "/checkout/": true,
 		"/order/abc": true, "/pay/tr_1": true, "/outbox/": true, "/": false, "/producten/x/": false,

@@ -227,8 +227,8 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 }
 
 // zone is the shop's time zone (for dates shown to people).
-func (s *Sidecar) zone() *time.Location {
-	if r, err := s.rules(s.catalog.Current()); err == nil {
+func (w *web) zone() *time.Location {
+	if r, err := w.rules(w.catalog.Current()); err == nil {
 		return r.Location
 	}
 	return time.Local
@@ -243,12 +243,12 @@ type compiledRules struct {
 
 // rules compiles the catalog's delivery rules once per catalog (it loads
 // the time zone from disk).
-func (s *Sidecar) rules(cat *catalog.Catalog) (*delivery.Rules, error) {
-	if c := s.rulesCache.Load(); c != nil && c.cat == cat {
+func (w *web) rules(cat *catalog.Catalog) (*delivery.Rules, error) {
+	if c := w.rulesCache.Load(); c != nil && c.cat == cat {
 		return c.rules, c.err
 	}
 	r, err := delivery.New(cat.Delivery)
-	s.rulesCache.Store(&compiledRules{cat: cat, rules: r, err: err})
+	w.rulesCache.Store(&compiledRules{cat: cat, rules: r, err: err})
 	return r, err
 }
 

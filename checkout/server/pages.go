@@ -23,25 +23,25 @@ import (
 )
 
 // page renders one of the page templates inside the theme's shell.
-func (s *Sidecar) page(c *gin.Context, status int, name, title string, data any) {
+func (w *web) page(c *gin.Context, status int, name, title string, data any) {
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, name, data); err != nil {
-		s.log.Error("render page", "page", name, "err", err)
+	if err := w.tmpl().ExecuteTemplate(&b, name, data); err != nil {
+		w.log.Error("render page", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	sh := s.shells.get(s.lang(c))
+	sh := w.shells.get(w.lang(c))
 	if strings.HasPrefix(c.Request.URL.Path, "/admin") {
 		// The owner's pages: a plain frame of their own in the shop's language.
-		sh = adminShell(s.shells.defaultLang())
+		sh = adminShell(w.shells.defaultLang())
 	}
 	doc := sh.render(title, htmlSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Data(status, "text/html; charset=utf-8", doc)
 }
 
-func (s *Sidecar) home(lang string) string {
-	if lang == "en" && s.shells.defaultLang() != "en" {
+func (w *web) home(lang string) string {
+	if lang == "en" && w.shells.defaultLang() != "en" {
 		return "/en/"
 	}
 	return "/"
@@ -492,7 +492,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, checkoutURL)
 }
 
-func (s *Sidecar) orderPath(o *order.Order) string { return "/order/" + o.Token }
+func (w *web) orderPath(o *order.Order) string { return "/order/" + o.Token }
 
 // validToken checks the shape of an order token before any lookup.
 func validToken(t string) bool {
@@ -508,18 +508,18 @@ func validToken(t string) bool {
 }
 
 // orderByToken loads the order a token points to, or answers 404.
-func (s *Sidecar) orderByToken(c *gin.Context, page bool) (*order.Order, bool) {
+func (w *web) orderByToken(c *gin.Context, page bool) (*order.Order, bool) {
 	token := c.Param("token")
 	var o *order.Order
 	var err error = store.ErrNotFound
 	if validToken(token) {
-		o, err = s.store.OrderByToken(token)
+		o, err = w.orderOf(token)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		lang := s.lang(c)
+		lang := w.lang(c)
 		if page {
-			s.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
-				map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "err.order_not_found"), "Home": s.home(lang)})
+			w.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
+				map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "err.order_not_found"), "Home": w.home(lang)})
 		} else {
 			fail(c, http.StatusNotFound, tr(lang, "err.order_not_found"))
 		}
@@ -527,9 +527,9 @@ func (s *Sidecar) orderByToken(c *gin.Context, page bool) (*order.Order, bool) {
 	}
 	if err != nil {
 		if page {
-			s.internalPage(c, "order by token", err)
+			w.internalPage(c, "order by token", err)
 		} else {
-			s.internal(c, "order by token", err)
+			w.internal(c, "order by token", err)
 		}
 		return nil, false
 	}
@@ -687,17 +687,17 @@ func (s *Sidecar) apiGetOrder(c *gin.Context) {
 	ok(c, http.StatusOK, s.orderView(o, s.orderLang(c, o), false))
 }
 
-func (s *Sidecar) internalPage(c *gin.Context, what string, err error) {
-	s.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
-	lang := s.lang(c)
-	s.page(c, http.StatusInternalServerError, "message", tr(lang, "notfound.title"),
-		map[string]string{"Lang": lang, "Title": ":(", "Text": tr(lang, "err.internal"), "Home": s.home(lang)})
+func (w *web) internalPage(c *gin.Context, what string, err error) {
+	w.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
+	lang := w.lang(c)
+	w.page(c, http.StatusInternalServerError, "message", tr(lang, "notfound.title"),
+		map[string]string{"Lang": lang, "Title": ":(", "Text": tr(lang, "err.internal"), "Home": w.home(lang)})
 }
 
-func (s *Sidecar) notFoundPage(c *gin.Context) {
-	lang := s.lang(c)
-	s.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
-		map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "notfound.p"), "Home": s.home(lang)})
+func (w *web) notFoundPage(c *gin.Context) {
+	lang := w.lang(c)
+	w.page(c, http.StatusNotFound, "message", tr(lang, "notfound.title"),
+		map[string]string{"Lang": lang, "Title": tr(lang, "notfound.title"), "Text": tr(lang, "notfound.p"), "Home": w.home(lang)})
 }
 
 // payPage mounts the built-in provider's hosted payment page.
@@ -710,8 +710,8 @@ func (s *Sidecar) payPage(c *gin.Context) {
 }
 
 // tooManyPage answers a form post over the checkout rate limit.
-func (s *Sidecar) tooManyPage(c *gin.Context, secs int) {
-	lang := s.lang(c)
-	s.page(c, http.StatusTooManyRequests, "message", tr(lang, "err.rate"),
+func (w *web) tooManyPage(c *gin.Context, secs int) {
+	lang := w.lang(c)
+	w.page(c, http.StatusTooManyRequests, "message", tr(lang, "err.rate"),
 		map[string]string{"Lang": lang, "Title": tr(lang, "err.rate"), "Text": tr(lang, "err.rate"), "Home": "/cart/"})
 }

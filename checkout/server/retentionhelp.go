@@ -27,17 +27,17 @@ var (
 // back-in-stock, points links, alerts).
 
 // abs makes a site path absolute on the public base URL.
-func (s *Sidecar) abs(p string) string {
+func (w *web) abs(p string) string {
 	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
 		return p
 	}
-	return strings.TrimSuffix(s.base.String(), "/") + "/" + strings.TrimPrefix(p, "/")
+	return strings.TrimSuffix(w.base.String(), "/") + "/" + strings.TrimPrefix(p, "/")
 }
 
 // unsubscribeMailto is the mailto: fallback of List-Unsubscribe: a message
 // to the shop, which the owner handles by hand.
-func (s *Sidecar) unsubscribeMailto(token string) string {
-	email := s.catalog.Current().Shop.Email
+func (w *web) unsubscribeMailto(token string) string {
+	email := w.catalog.Current().Shop.Email
 	if email == "" {
 		return ""
 	}

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -23,11 +22,7 @@ type Sidecar struct {
 	giftOnce  sync.Once
 	giftLimit *limiter
 
-	opts Options
-	log  *slog.Logger
-	base *url.URL
-	now  func() time.Time
-
+	*web // the page and answer helpers (web.go)
 	parts
 	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine
@@ -63,7 +58,7 @@ func Open(ctx context.Context, opts Options, log *slog.Logger) (*Sidecar, error)
 	if now == nil {
 		now = time.Now
 	}
-	s := &Sidecar{opts: opts, log: log, base: base, now: now}
+	s := &Sidecar{web: &web{opts: opts, log: log, base: base, now: now}}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	if err := s.open(bg); err != nil {
@@ -84,7 +79,7 @@ func (s *Sidecar) Owns(path string) bool {
 			return true
 		}
 	}
-	if s != nil && s.opts.Dev && (path == "/outbox" || strings.HasPrefix(path, "/outbox/")) {
+	if s != nil && s.web != nil && s.opts.Dev && (path == "/outbox" || strings.HasPrefix(path, "/outbox/")) {
 		return true
 	}
 	return false

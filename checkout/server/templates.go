@@ -36,11 +36,11 @@ var pages = template.Must(template.New("pages").Funcs(pageFuncs).Funcs(statsFunc
 
 // tmpl is the page templates this sidecar renders with: the embedded ones,
 // with the theme's overrides when it has any.
-func (s *Sidecar) tmpl() *template.Template {
-	s.shells.mu.RLock()
-	defer s.shells.mu.RUnlock()
-	if s.shells.pages != nil {
-		return s.shells.pages
+func (w *web) tmpl() *template.Template {
+	w.shells.mu.RLock()
+	defer w.shells.mu.RUnlock()
+	if w.shells.pages != nil {
+		return w.shells.pages
 	}
 	return renderPages()
 }

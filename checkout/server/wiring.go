@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,7 +27,6 @@ import (
 
 // parts are what Open wires together; kept apart from Sidecar's HTTP bits.
 type parts struct {
-	catalog  *source.Source
 	store    *store.Store
 	provider payment.Provider
 	local    *local.Local // when the built-in provider is in use
@@ -36,13 +34,11 @@ type parts struct {
 	sender   mail.Sender
 	outbox   string // directory when e-mails go to the outbox
 	from     string // sender address of e-mails
-	shells   shells
 
-	bg         context.Context // canceled by Close
-	rulesCache atomic.Pointer[compiledRules]
-	mailKick   chan struct{}
-	sendMu     sync.Mutex
-	unsub      func()
+	bg       context.Context // canceled by Close
+	mailKick chan struct{}
+	sendMu   sync.Mutex
+	unsub    func()
 
 	reconcileAfter time.Duration // tests shorten these
 	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
@@ -106,6 +102,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
+	s.orderOf = st.OrderByToken
 	s.openUseCases()
 	s.alerts.Attach(st)
 
