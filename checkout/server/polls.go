@@ -26,8 +26,14 @@ const voterCookie = "sf_voter"
 // maxVotersPerNet: see usecase.MaxVotersPerNet.
 const maxVotersPerNet = usecase.MaxVotersPerNet
 
+// pollsHTTP is the HTTP side of polls: the live result and the vote.
+type pollsHTTP struct {
+	*web
+	uc usecase.Polls
+}
+
 // voter is this browser's voter id, made (and set as a cookie) when create.
-func (s *Sidecar) voter(c *gin.Context, create bool) string {
+func (h *pollsHTTP) voter(c *gin.Context, create bool) string {
 	if v, err := c.Cookie(voterCookie); err == nil && poll.ValidVoter(v) {
 		return v
 	}
@@ -36,12 +42,12 @@ func (s *Sidecar) voter(c *gin.Context, create bool) string {
 	}
 	v := poll.NewVoter()
 	http.SetCookie(c.Writer, &http.Cookie{Name: voterCookie, Value: v, Path: "/api/polls/", MaxAge: 2 * 365 * 24 * 3600,
-		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 	return v
 }
 
-func (s *Sidecar) findPoll(c *gin.Context) (usecase.Poll, bool) {
-	p, err := s.uc.polls.Find(c.Param("id"))
+func (h *pollsHTTP) findPoll(c *gin.Context) (usecase.Poll, bool) {
+	p, err := h.uc.Find(c.Param("id"))
 	switch {
 	case errors.Is(err, usecase.ErrBadPollID):
 		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID))
@@ -53,30 +59,30 @@ func (s *Sidecar) findPoll(c *gin.Context) (usecase.Poll, bool) {
 	return p, true
 }
 
-func (s *Sidecar) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
-	r, err := s.uc.polls.Result(p, voter)
+func (h *pollsHTTP) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
+	r, err := h.uc.Result(p, voter)
 	if err != nil {
-		s.internal(c, "poll", err)
+		h.internal(c, "poll", err)
 		return poll.Result{}, false
 	}
-	r.Counting = fmt.Sprintf(tr(s.lang(c), "poll.counting"), maxVotersPerNet)
+	r.Counting = fmt.Sprintf(tr(h.lang(c), "poll.counting"), maxVotersPerNet)
 	return r, true
 }
 
 // apiPoll answers the live result.
-func (s *Sidecar) apiPoll(c *gin.Context) {
-	p, found := s.findPoll(c)
+func (h *pollsHTTP) apiPoll(c *gin.Context) {
+	p, found := h.findPoll(c)
 	if !found {
 		return
 	}
-	if r, good := s.pollResult(c, p, s.voter(c, false)); good {
+	if r, good := h.pollResult(c, p, h.voter(c, false)); good {
 		ok(c, http.StatusOK, r)
 	}
 }
 
 // votePoll counts this browser's vote: field or JSON "option" (index).
-func (s *Sidecar) votePoll(c *gin.Context) {
-	p, found := s.findPoll(c)
+func (h *pollsHTTP) votePoll(c *gin.Context) {
+	p, found := h.findPoll(c)
 	if !found {
 		return
 	}
@@ -99,20 +105,20 @@ func (s *Sidecar) votePoll(c *gin.Context) {
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	voter := s.voter(c, true)
-	if err := s.uc.polls.Vote(p, voter, netKey(s.clientKey(c.Request)), raw); err != nil {
+	voter := h.voter(c, true)
+	if err := h.uc.Vote(p, voter, netKey(h.clientKey(c.Request)), raw); err != nil {
 		if errors.Is(err, usecase.ErrVoteLimit) {
-			fail(c, http.StatusTooManyRequests, fmt.Sprintf(tr(s.lang(c), "poll.limit"), maxVotersPerNet))
+			fail(c, http.StatusTooManyRequests, fmt.Sprintf(tr(h.lang(c), "poll.limit"), maxVotersPerNet))
 			return
 		}
-		s.internal(c, "vote", err)
+		h.internal(c, "vote", err)
 		return
 	}
 	if !asJSON {
 		c.Redirect(http.StatusSeeOther, backTo(c, p.Page)+"#poll-"+p.ID+"-thanks")
 		return
 	}
-	if r, good := s.pollResult(c, p, voter); good {
+	if r, good := h.pollResult(c, p, voter); good {
 		ok(c, http.StatusOK, r)
 	}
 }

@@ -61,17 +61,18 @@ func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
 	return s.sender.Send(sctx, m)
 }
 
-// retMessage is a page with a heading and one paragraph.
-func (s *Sidecar) retMessage(c *gin.Context, status int, title, text string) {
-	lang := s.lang(c)
-	s.page(c, status, "message", title, map[string]string{"Lang": lang, "Title": title, "Text": text, "Home": s.home(lang)})
+// retMessage is a page with a heading and one paragraph (reviews and
+// subscriptions both answer with it).
+func (w *web) retMessage(c *gin.Context, status int, title, text string) {
+	lang := w.lang(c)
+	w.page(c, status, "message", title, map[string]string{"Lang": lang, "Title": title, "Text": text, "Home": w.home(lang)})
 }
 
 // retentionMail sends the e-mails of the retention kinds (called from sendOne).
 func (s *Sidecar) retentionMail(kind string) (func(context.Context, mailJob) error, bool) {
 	switch kind {
 	case mailReviewRequest:
-		return s.sendReviewRequest, true
+		return s.reviews.sendReviewRequest, true
 	case mailSubscribeCheck:
 		return s.sendSubscribeConfirm, true
 	case mailDigest:

@@ -21,27 +21,37 @@ import (
 // The HTTP side of reviews (docs/retention.md); what they do is
 // checkout/usecase/reviews.go, the daily request job checkout/worker.
 
-func (s *Sidecar) sendReviewRequest(ctx context.Context, m mailJob) error {
-	o, products, send, err := s.uc.reviews.RequestMail(m.OrderID)
+// reviewsHTTP is the HTTP side of reviews (pages, forms, the owner's
+// moderation, the request mail).
+type reviewsHTTP struct {
+	*web
+	uc      usecase.Reviews
+	subs    usecase.Subscriptions                     // the owner's page shows the followed topics too
+	notice  func(*gin.Context) string                 // the owner's page's ?notice= text (adminnotice.go)
+	deliver func(context.Context, mail.Message) error // Sidecar.deliver
+}
+
+func (h *reviewsHTTP) sendReviewRequest(ctx context.Context, m mailJob) error {
+	o, products, send, err := h.uc.RequestMail(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}
 	if !send {
 		return nil
 	}
-	rr := mail.ReviewRequest{Lang: o.Lang, ShopName: s.catalog.Current().Shop.Name, Number: o.ID,
-		CustomerName: review.FirstName(o.Customer.Name), OptOutURL: s.abs(s.orderPath(o) + "/review/opt-out")}
+	rr := mail.ReviewRequest{Lang: o.Lang, ShopName: h.catalog.Current().Shop.Name, Number: o.ID,
+		CustomerName: review.FirstName(o.Customer.Name), OptOutURL: h.abs(h.orderPath(o) + "/review/opt-out")}
 	for _, p := range products {
 		rr.Products = append(rr.Products, mail.ReviewProduct{Title: p.Title,
-			URL: s.abs(s.orderPath(o) + "/review?product=" + p.Slug + "#p-" + p.Slug)})
+			URL: h.abs(h.orderPath(o) + "/review?product=" + p.Slug + "#p-" + p.Slug)})
 	}
 	subject, text, html, err := rr.Render()
 	if err != nil {
 		return err
 	}
-	return s.deliver(ctx, mail.Message{ID: m.ID, Kind: "review_request", To: o.Customer.Email, ToName: o.Customer.Name,
+	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "review_request", To: o.Customer.Email, ToName: o.Customer.Name,
 		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt,
-		Unsubscribe: nonEmpty(rr.OptOutURL, s.unsubscribeMailto("reviews "+o.ID))})
+		Unsubscribe: nonEmpty(rr.OptOutURL, h.unsubscribeMailto("reviews "+o.ID))})
 }
 
 // reviewProduct is one product of an order, as the review form shows it.
@@ -63,24 +73,24 @@ type reviewPage struct {
 	Home     string
 }
 
-func (s *Sidecar) pageReview(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *reviewsHTTP) pageReview(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	s.renderReview(c, http.StatusOK, o, "", nil, review.Input{})
+	h.renderReview(c, http.StatusOK, o, "", nil, review.Input{})
 }
 
-func (s *Sidecar) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
-	lang := s.orderLang(c, o)
-	mine, err := s.uc.reviews.OfOrder(o)
+func (h *reviewsHTTP) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
+	lang := h.orderLang(c, o)
+	mine, err := h.uc.OfOrder(o)
 	if err != nil {
-		s.internalPage(c, "reviews of order", err)
+		h.internalPage(c, "reviews of order", err)
 		return
 	}
-	p := reviewPage{Lang: lang, O: o, Open: o.State == order.Delivered, OptedOut: mine.OptedOut, Home: s.home(lang)}
+	p := reviewPage{Lang: lang, O: o, Open: o.State == order.Delivered, OptedOut: mine.OptedOut, Home: h.home(lang)}
 	thanks := c.Query("thanks")
-	for _, pr := range s.uc.reviews.Products(o) {
+	for _, pr := range h.uc.Products(o) {
 		rp := reviewProduct{Slug: pr.Slug, Title: pr.Title, Review: mine.ByProduct[pr.Slug], Thanks: thanks == pr.Slug}
 		rp.Form = review.Input{Author: review.FirstName(o.Customer.Name)}
 		if rp.Review != nil {
@@ -91,80 +101,80 @@ func (s *Sidecar) renderReview(c *gin.Context, status int, o *order.Order, errPr
 		}
 		p.Products = append(p.Products, rp)
 	}
-	s.page(c, status, "review", tr(lang, "review.title"), p)
+	h.page(c, status, "review", tr(lang, "review.title"), p)
 }
 
-func (s *Sidecar) formReview(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *reviewsHTTP) formReview(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	rating, _ := strconv.Atoi(c.PostForm("rating"))
 	in := review.Input{Product: c.PostForm("product"), Rating: rating, Text: c.PostForm("text"), Author: c.PostForm("author"), Lang: lang}
-	err := s.uc.reviews.Write(o, in)
+	err := h.uc.Write(o, in)
 	var fields usecase.FieldErrors
 	switch {
 	case errors.Is(err, usecase.ErrNotDelivered):
-		s.renderReview(c, http.StatusConflict, o, "", nil, review.Input{})
+		h.renderReview(c, http.StatusConflict, o, "", nil, review.Input{})
 	case errors.Is(err, usecase.ErrUnknownProduct):
-		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "review.title"), tr(lang, "review.err.product"))
+		h.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "review.title"), tr(lang, "review.err.product"))
 	case errors.As(err, &fields):
 		errs := map[string]string{}
 		for k, v := range fields {
 			errs[k] = tr(lang, v)
 		}
-		s.renderReview(c, http.StatusUnprocessableEntity, o, in.Product, errs, in)
+		h.renderReview(c, http.StatusUnprocessableEntity, o, in.Product, errs, in)
 	case errors.Is(err, usecase.ErrReviewLocked):
-		s.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": tr(lang, "review.err.locked")}, in)
+		h.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": tr(lang, "review.err.locked")}, in)
 	case err != nil:
-		s.internalPage(c, "save review", err)
+		h.internalPage(c, "save review", err)
 	default:
-		c.Redirect(http.StatusSeeOther, s.orderPath(o)+"/review?thanks="+url.QueryEscape(in.Product)+"#p-"+in.Product)
+		c.Redirect(http.StatusSeeOther, h.orderPath(o)+"/review?thanks="+url.QueryEscape(in.Product)+"#p-"+in.Product)
 	}
 }
 
-func (s *Sidecar) pageReviewOptOut(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *reviewsHTTP) pageReviewOptOut(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := s.orderLang(c, o)
-	s.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
-		"Lang": lang, "Action": s.orderPath(o) + "/review/opt-out", "Done": s.uc.reviews.OptedOut(o), "Home": s.home(lang)})
+	lang := h.orderLang(c, o)
+	h.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
+		"Lang": lang, "Action": h.orderPath(o) + "/review/opt-out", "Done": h.uc.OptedOut(o), "Home": h.home(lang)})
 }
 
-func (s *Sidecar) formReviewOptOut(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *reviewsHTTP) formReviewOptOut(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	if err := s.uc.reviews.OptOut(o); err != nil {
-		s.internalPage(c, "review opt-out", err)
+	if err := h.uc.OptOut(o); err != nil {
+		h.internalPage(c, "review opt-out", err)
 		return
 	}
-	lang := s.orderLang(c, o)
-	s.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
-		"Lang": lang, "Done": true, "Home": s.home(lang)})
+	lang := h.orderLang(c, o)
+	h.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
+		"Lang": lang, "Done": true, "Home": h.home(lang)})
 }
 
-func (s *Sidecar) adminListReviews(c *gin.Context) {
+func (h *reviewsHTTP) adminListReviews(c *gin.Context) {
 	st := review.State(c.Query("state"))
-	list, err := s.uc.reviews.List(st)
+	list, err := h.uc.List(st)
 	switch {
 	case errors.Is(err, usecase.ErrUnknownState):
 		fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are pending, approved, rejected", st))
 	case err != nil:
-		s.internal(c, "list reviews", err)
+		h.internal(c, "list reviews", err)
 	default:
 		ok(c, http.StatusOK, ReviewList{Reviews: list})
 	}
 }
 
-func (s *Sidecar) adminModerateReview(c *gin.Context) {
+func (h *reviewsHTTP) adminModerateReview(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	r, err := s.uc.reviews.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
+	r, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
 		fail(c, http.StatusNotFound, "unknown action "+string(a)+"; use approve or reject")
@@ -173,14 +183,14 @@ func (s *Sidecar) adminModerateReview(c *gin.Context) {
 	case errors.Is(err, usecase.ErrModeration):
 		fail(c, http.StatusConflict, err.Error())
 	case err != nil:
-		s.internal(c, "moderate review", err)
+		h.internal(c, "moderate review", err)
 	default:
 		ok(c, http.StatusOK, r)
 	}
 }
 
-func (s *Sidecar) adminRequestReviews(c *gin.Context) {
-	n := s.uc.reviews.RequestDue(c.Request.Context())
+func (h *reviewsHTTP) adminRequestReviews(c *gin.Context) {
+	n := h.uc.RequestDue(c.Request.Context())
 	ok(c, http.StatusOK, gin.H{"queued": n})
 }
 
@@ -200,34 +210,34 @@ type adminRetentionPage struct {
 	ReviewsRequested int
 }
 
-func (s *Sidecar) adminReviewsPage(c *gin.Context) {
-	v, err := s.uc.reviews.Overview()
+func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
+	v, err := h.uc.Overview()
 	if err != nil {
-		s.internalPage(c, "admin reviews", err)
+		h.internalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c), Pending: v.Pending, Approved: v.Approved,
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: h.notice(c), Pending: v.Pending, Approved: v.Approved,
 		ApprovedN: v.ApprovedN, RejectedN: v.RejectedN, ReviewsOff: v.Off, AfterDays: v.AfterDays}
-	d.Topics, d.Addresses = s.uc.subs.TopicCounts()
-	if res, err := s.uc.subs.Preview(); err != nil {
+	d.Topics, d.Addresses = h.subs.TopicCounts()
+	if res, err := h.subs.Preview(); err != nil {
 		d.PreviewErr = err.Error()
 	} else {
 		d.Preview = res
 	}
-	s.page(c, http.StatusOK, "admin-retention", ownerT(s.lang(c), "reviews.browser_title"), d)
+	h.page(c, http.StatusOK, "admin-retention", ownerT(h.lang(c), "reviews.browser_title"), d)
 }
 
-func (s *Sidecar) adminReviewsAction(c *gin.Context) {
+func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	_, err := s.uc.reviews.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
+	_, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
-		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "reviews.unknown_action", string(a)))
+		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "reviews.unknown_action", string(a)))
 	case errors.Is(err, usecase.ErrNotFound):
-		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "reviews.no_review", id))
+		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "reviews.no_review", id))
 	case err != nil:
-		s.adminMessage(c, http.StatusConflict, err.Error())
+		h.adminMessage(c, http.StatusConflict, err.Error())
 	default:
 		c.Redirect(http.StatusSeeOther, "/admin/reviews/"+noticeQuery("review-"+string(a)))
 	}

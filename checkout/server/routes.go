@@ -55,14 +55,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.GET("/checkout", redirectTo("/checkout/"))
 	r.GET("/points", redirectTo("/points/"))
 	r.GET("/admin", redirectTo("/admin/"))
-	r.GET("/search/", s.pageSearch) // the site search without JavaScript (search.go)
-	r.HEAD("/search/", s.pageSearch)
+	r.GET("/search/", s.search.pageSearch) // the site search without JavaScript (search.go)
+	r.HEAD("/search/", s.search.pageSearch)
 	r.GET("/search", redirectTo("/search/"))
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payPage)
 	// One-click from a mail program (RFC 8058) posts without Origin: the
 	// token in the path is the authority (reviews.go, subscribe.go).
-	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
+	r.POST("/order/:token/review/opt-out", s.reviews.formReviewOptOut)
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
@@ -73,8 +73,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		api.GET("/subscriptions/confirm/:token", s.pageConfirm)
 		api.GET("/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
 		api.POST("/subscriptions/unsubscribe/:token", s.formUnsubscribe)
-		api.GET("/polls/:id", s.apiPoll) // polls.go
-		api.HEAD("/polls/:id", s.apiPoll)
+		api.GET("/polls/:id", s.polls.apiPoll) // polls.go
+		api.HEAD("/polls/:id", s.polls.apiPoll)
 
 		// The customer's JSON API: same origin, JSON bodies.
 		cust := api.Group("", s.sameOrigin(), requireJSON())
@@ -119,9 +119,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
 		admin.POST("/backup/verified", s.adminBackupVerified)
 		admin.GET("/alerts", s.adminAlerts)
-		admin.GET("/reviews", s.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
-		admin.POST("/reviews/request", s.adminRequestReviews)
-		admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
+		admin.GET("/reviews", s.reviews.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
+		admin.POST("/reviews/request", s.reviews.adminRequestReviews)
+		admin.POST("/reviews/:order/:product/:action", s.reviews.adminModerateReview)
 		admin.GET("/subscribers", s.adminListSubscribers)
 		admin.POST("/notify", s.adminNotify)
 		admin.GET("/stats", s.adminStats) // figures and points (stats.go, loyalty.go)
@@ -162,10 +162,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/order/:token/return", s.pageReturn) // return form, cancel (returns.go)
 	pages.POST("/order/:token/return", s.formReturn)
 	pages.POST("/order/:token/cancel", s.formCancel)
-	pages.GET("/order/:token/review", s.pageReview) // reviews (reviews.go)
-	pages.HEAD("/order/:token/review", s.pageReview)
-	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.formReview)
-	pages.GET("/order/:token/review/opt-out", s.pageReviewOptOut)
+	pages.GET("/order/:token/review", s.reviews.pageReview) // reviews (reviews.go)
+	pages.HEAD("/order/:token/review", s.reviews.pageReview)
+	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.reviews.formReview)
+	pages.GET("/order/:token/review/opt-out", s.reviews.pageReviewOptOut)
 	pages.GET("/points/", s.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
 	pages.HEAD("/points/", s.pagePoints)
 	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
@@ -174,12 +174,12 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/points/:token/forget", s.formForgetLink)
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
-	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
-	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                   // adminpage.go; in the shop's language
-	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                  // scripts.go
-	pages.GET("/checkout/checkout.js", s.script("checkout.js"))              // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
-	pages.GET("/standing/new/", s.pageStandingNew)                           // standing_checkout.go
+	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.polls.votePoll) // polls.go
+	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                         // adminpage.go; in the shop's language
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
+	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)                   // invoices.go
+	pages.GET("/standing/new/", s.pageStandingNew)                                 // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
@@ -196,8 +196,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/pick-list", s.pagePickList)
 	owner.GET("/mail/", s.pageFailedMail) // mailfail.go
 	owner.POST("/mail/retry", s.formRetryMail)
-	owner.GET("/reviews/", s.adminReviewsPage) // reviews.go
-	owner.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
+	owner.GET("/reviews/", s.reviews.adminReviewsPage) // reviews.go
+	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
 	owner.POST("/notify", s.adminNotifyForm)
 	owner.GET("/stats/", s.adminStatsPage)        // stats.go
 	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go

@@ -21,47 +21,49 @@ import (
 // maxSearchHits is how many results the page lists.
 const maxSearchHits = 30
 
-// searchIndexes holds the site's index per language, reloaded with the catalog.
-type searchIndexes struct {
+// searchHTTP is the search page and the site's index per language,
+// reloaded with the catalog (loadShells, wiring.go).
+type searchHTTP struct {
+	*web
 	mu     sync.RWMutex
 	byLang map[string]*search.Index
 }
 
-func (si *searchIndexes) get(lang string) *search.Index {
-	si.mu.RLock()
-	defer si.mu.RUnlock()
-	return si.byLang[lang]
+func (h *searchHTTP) get(lang string) *search.Index {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.byLang[lang]
 }
 
-// loadSearch reads search.json (the default language) and en/search.json. A
+// load reads search.json (the default language) and en/search.json. A
 // missing or broken index keeps the previous one and is logged: the search
 // page then says it found nothing rather than failing.
-func (s *Sidecar) loadSearch(ctx context.Context) {
+func (h *searchHTTP) load(ctx context.Context) {
 	byLang := map[string]*search.Index{}
 	for _, rel := range []string{"search.json", "en/search.json", "nl/search.json"} {
-		b, err := s.catalog.ReadSibling(ctx, rel)
+		b, err := h.catalog.ReadSibling(ctx, rel)
 		if err != nil {
 			if rel == "search.json" {
-				s.log.Warn("search index: the /search/ page finds nothing until the site has one", "err", err)
+				h.log.Warn("search index: the /search/ page finds nothing until the site has one", "err", err)
 			}
 			continue
 		}
 		ix, err := search.Parse(b)
 		if err != nil {
-			s.log.Warn("search index", "file", rel, "err", err)
+			h.log.Warn("search index", "file", rel, "err", err)
 			continue
 		}
 		if byLang[ix.Lang] == nil {
 			byLang[ix.Lang] = ix
 		}
 	}
-	s.search.mu.Lock()
-	defer s.search.mu.Unlock()
-	if s.search.byLang == nil {
-		s.search.byLang = map[string]*search.Index{}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byLang == nil {
+		h.byLang = map[string]*search.Index{}
 	}
 	for l, ix := range byLang {
-		s.search.byLang[l] = ix
+		h.byLang[l] = ix
 	}
 }
 
@@ -70,19 +72,19 @@ type searchView struct {
 	Hits              []search.Hit
 }
 
-func (s *Sidecar) pageSearch(c *gin.Context) {
-	lang := s.lang(c)
+func (h *searchHTTP) pageSearch(c *gin.Context) {
+	lang := h.lang(c)
 	q := c.Query("q")
 	if len(q) > search.MaxQueryBytes {
 		q = strings.ToValidUTF8(q[:search.MaxQueryBytes], "")
 	}
-	v := searchView{Lang: lang, Query: q, Home: s.home(lang)}
-	if ix := s.search.get(lang); ix != nil {
+	v := searchView{Lang: lang, Query: q, Home: h.home(lang)}
+	if ix := h.get(lang); ix != nil {
 		v.Hits = ix.Search(q, maxSearchHits)
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "search", v); err != nil {
-		s.internal(c, "render search page", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "search", v); err != nil {
+		h.internal(c, "render search page", err)
 		return
 	}
 	title := tr(lang, "search.title")
@@ -93,10 +95,10 @@ func (s *Sidecar) pageSearch(c *gin.Context) {
 	// pages (?q=…) are not (header and meta).
 	var doc []byte
 	if q == "" {
-		doc = s.shells.get(lang).renderIndexable(title, tr(lang, "search.description"), htmlSafe(b.String()))
+		doc = h.shells.get(lang).renderIndexable(title, tr(lang, "search.description"), htmlSafe(b.String()))
 		c.Header("Cache-Control", "public, max-age=300")
 	} else {
-		doc = s.shells.get(lang).render(title, htmlSafe(b.String()))
+		doc = h.shells.get(lang).render(title, htmlSafe(b.String()))
 		c.Header("X-Robots-Tag", "noindex")
 		c.Header("Cache-Control", "no-store")
 	}

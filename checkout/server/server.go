@@ -23,6 +23,13 @@ type Sidecar struct {
 	giftLimit *limiter
 
 	*web // the page and answer helpers (web.go)
+
+	// The HTTP side of each resource: a type holding *web and the use
+	// cases it calls, built in openUseCases (usecases.go); routes.go names
+	// their handlers.
+	polls   *pollsHTTP
+	search  *searchHTTP // built in open: every catalog load reloads its index
+	reviews *reviewsHTTP
 	parts
 	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine

@@ -54,6 +54,8 @@ func (s *Sidecar) openUseCases() {
 				return o, err
 			}},
 	}
+	s.polls = &pollsHTTP{web: s.web, uc: s.uc.polls}
+	s.reviews = &reviewsHTTP{web: s.web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.adminNotice, deliver: s.deliver}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else

@@ -56,7 +56,6 @@ type parts struct {
 	keep  keepState // loyalty points and delivery promises (loyalty.go)
 	codes codeState // discount codes (codes.go)
 
-	search  searchIndexes    // the site's search.json per language (search.go)
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
 	ops     readyState       // health.go
@@ -71,6 +70,7 @@ type parts struct {
 // and starts the background workers.
 func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
+	s.search = &searchHTTP{web: s.web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
 	s.lastCheck = map[string]time.Time{}
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
@@ -233,7 +233,7 @@ func (s *Sidecar) loadShells(ctx context.Context) {
 	for _, err := range s.shells.loadTheme(ctx, s.catalog.ReadSibling) {
 		s.log.Warn("theme's sidecar bundle: using the embedded words and templates", "err", err)
 	}
-	s.loadSearch(ctx)
+	s.search.load(ctx)
 }
 
 // close closes what open opened, in reverse order.
