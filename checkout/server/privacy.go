@@ -21,6 +21,13 @@ import (
 // token in an HttpOnly cookie, which is what lets the checkout spend the
 // points of that address: knowing someone's e-mail address is not enough.
 
+// privacyHTTP is the customer's points and data page (points links, data
+// deletion) and the owner's view of one customer's points.
+type privacyHTTP struct {
+	*web
+	uc usecase.Privacy
+}
+
 type pointsRequestPage struct {
 	Lang, Email, Error, Notice string
 	Signed                     string // the address whose link this browser holds
@@ -49,39 +56,39 @@ type pointsOrder struct {
 	Name, Address               string
 }
 
-func (s *Sidecar) pagePoints(c *gin.Context) {
-	lang := s.lang(c)
+func (h *privacyHTTP) pagePoints(c *gin.Context) {
+	lang := h.lang(c)
 	d := pointsRequestPage{Lang: lang}
 	if tok, err := c.Cookie(pointsCookie); err == nil && tok != "" {
-		if email, err := s.uc.privacy.LinkEmail(tok); err == nil {
+		if email, err := h.uc.LinkEmail(tok); err == nil {
 			d.Signed, d.Token = email, tok
 		}
 	}
-	s.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
+	h.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
 }
 
-func (s *Sidecar) formPointsLink(c *gin.Context) {
-	lang := s.lang(c)
+func (h *privacyHTTP) formPointsLink(c *gin.Context) {
+	lang := h.lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
 	if !validEmail(email) {
 		d.Error = tr(lang, "field.email")
-		s.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
+		h.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
 		return
 	}
 	// The answer is the same whether a link was sent or not (usecase.Privacy.RequestLink).
-	if err := s.uc.privacy.RequestLink(email, lang); err != nil {
-		s.internalPage(c, "points link", err)
+	if err := h.uc.RequestLink(email, lang); err != nil {
+		h.internalPage(c, "points link", err)
 		return
 	}
 	d.Notice = tr(lang, "pp.sent")
-	s.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
+	h.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
 }
 
 // linkEmail checks the token in the path; it answers the page itself when
 // the link is unknown or expired.
-func (s *Sidecar) linkEmail(c *gin.Context, lang string) (string, bool) {
-	email, err := s.uc.privacy.LinkEmail(c.Param("token"))
+func (h *privacyHTTP) linkEmail(c *gin.Context, lang string) (string, bool) {
+	email, err := h.uc.LinkEmail(c.Param("token"))
 	if err == nil {
 		return email, true
 	}
@@ -89,43 +96,43 @@ func (s *Sidecar) linkEmail(c *gin.Context, lang string) (string, bool) {
 	if errors.Is(err, usecase.ErrLinkExpired) {
 		status = http.StatusGone
 	} else if !errors.Is(err, usecase.ErrNotFound) {
-		s.internalPage(c, "points link", err)
+		h.internalPage(c, "points link", err)
 		return "", false
 	}
-	s.page(c, status, "message", tr(lang, "points.title"),
+	h.page(c, status, "message", tr(lang, "points.title"),
 		map[string]string{"Lang": lang, "Title": tr(lang, "points.title"), "Text": tr(lang, "pp.expired"), "Home": "/points/"})
 	return "", false
 }
 
-func (s *Sidecar) setPointsCookie(c *gin.Context, token string, maxAge int) {
+func (h *privacyHTTP) setPointsCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: pointsCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 }
 
-func (s *Sidecar) pagePointsAccount(c *gin.Context) {
-	lang := s.lang(c)
-	email, found := s.linkEmail(c, lang)
+func (h *privacyHTTP) pagePointsAccount(c *gin.Context) {
+	lang := h.lang(c)
+	email, found := h.linkEmail(c, lang)
 	if !found {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer") // the token is in the address
-	s.setPointsCookie(c, c.Param("token"), int(pointsLinkTTL/time.Second))
-	s.renderPointsAccount(c, http.StatusOK, email, lang, "", "")
+	h.setPointsCookie(c, c.Param("token"), int(pointsLinkTTL/time.Second))
+	h.renderPointsAccount(c, http.StatusOK, email, lang, "", "")
 }
 
-func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
-	cat := s.catalog.Current()
-	acc, orders, err := s.uc.privacy.Account(email)
+func (h *privacyHTTP) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
+	cat := h.catalog.Current()
+	acc, orders, err := h.uc.Account(email)
 	if err != nil {
-		s.internalPage(c, "points account", err)
+		h.internalPage(c, "points account", err)
 		return
 	}
 	rule := loyaltyRule(cat)
 	d := pointsAccountPage{Lang: lang, Email: email, Token: c.Param("token"), Balance: acc.Balance, Pending: acc.Pending,
 		Worth: money.Display(rule.Value(acc.Balance), cat.Currency, lang), MinRedeem: rule.MinRedeem,
 		Notice: notice, Error: msg, Rule: rule, Currency: cat.Currency}
-	loc := s.zone()
+	loc := h.zone()
 	for i := len(acc.History) - 1; i >= 0; i-- { // newest first
 		e := acc.History[i]
 		d.History = append(d.History, pointsRow{When: dayText(e.At.In(loc), lang), Order: e.OrderID,
@@ -133,53 +140,53 @@ func (s *Sidecar) renderPointsAccount(c *gin.Context, status int, email, lang, n
 	}
 	for _, o := range orders {
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
-			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: s.orderPath(o),
+			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: h.orderPath(o),
 			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)}, ", ")})
 	}
-	s.page(c, status, "points-account", tr(lang, "points.title"), d)
+	h.page(c, status, "points-account", tr(lang, "points.title"), d)
 }
 
-func (s *Sidecar) formDeleteData(c *gin.Context) {
-	lang := s.lang(c)
-	email, found := s.linkEmail(c, lang)
+func (h *privacyHTTP) formDeleteData(c *gin.Context) {
+	lang := h.lang(c)
+	email, found := h.linkEmail(c, lang)
 	if !found {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	if c.PostForm("confirm") != "1" {
-		s.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", tr(lang, "pp.confirm_needed"))
+		h.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", tr(lang, "pp.confirm_needed"))
 		return
 	}
-	err := s.uc.privacy.DeleteData(email)
+	err := h.uc.DeleteData(email)
 	if errors.Is(err, usecase.ErrOrderOpen) {
-		s.renderPointsAccount(c, http.StatusConflict, email, lang, "", tr(lang, "pp.open"))
+		h.renderPointsAccount(c, http.StatusConflict, email, lang, "", tr(lang, "pp.open"))
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "delete customer data", err)
+		h.internalPage(c, "delete customer data", err)
 		return
 	}
-	s.setPointsCookie(c, "", -1)
-	s.page(c, http.StatusOK, "message", tr(lang, "points.title"),
-		map[string]string{"Lang": lang, "Title": tr(lang, "pp.deleted"), "Text": tr(lang, "pp.deleted_p"), "Home": s.home(lang)})
+	h.setPointsCookie(c, "", -1)
+	h.page(c, http.StatusOK, "message", tr(lang, "points.title"),
+		map[string]string{"Lang": lang, "Title": tr(lang, "pp.deleted"), "Text": tr(lang, "pp.deleted_p"), "Home": h.home(lang)})
 }
 
-func (s *Sidecar) formForgetLink(c *gin.Context) {
-	s.setPointsCookie(c, "", -1)
+func (h *privacyHTTP) formForgetLink(c *gin.Context) {
+	h.setPointsCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/points/")
 }
 
 // adminPoints is the owner's view of one customer's points:
 // GET /api/admin/points?email=...
-func (s *Sidecar) adminPoints(c *gin.Context) {
+func (h *privacyHTTP) adminPoints(c *gin.Context) {
 	email := loyalty.NormalizeEmail(c.Query("email"))
 	if email == "" {
 		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := s.uc.privacy.OwnerAccount(email)
+	acc, orders, err := h.uc.OwnerAccount(email)
 	if err != nil {
-		s.internal(c, "points account", err)
+		h.internal(c, "points account", err)
 		return
 	}
 	ids := make([]string, 0, len(orders))

@@ -74,9 +74,9 @@ func (s *Sidecar) retentionMail(kind string) (func(context.Context, mailJob) err
 	case mailReviewRequest:
 		return s.reviews.sendReviewRequest, true
 	case mailSubscribeCheck:
-		return s.sendSubscribeConfirm, true
+		return s.subs.sendSubscribeConfirm, true
 	case mailDigest:
-		return s.sendDigest, true
+		return s.subs.sendDigest, true
 	}
 	return nil, false
 }

@@ -70,9 +70,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
 		api.GET("/promise", s.apiPromise)                   // extra transit days (loyalty.go)
 		api.HEAD("/promise", s.apiPromise)
-		api.GET("/subscriptions/confirm/:token", s.pageConfirm)
-		api.GET("/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
-		api.POST("/subscriptions/unsubscribe/:token", s.formUnsubscribe)
+		api.GET("/subscriptions/confirm/:token", s.subs.pageConfirm)
+		api.GET("/subscriptions/unsubscribe/:token", s.subs.pageUnsubscribe)
+		api.POST("/subscriptions/unsubscribe/:token", s.subs.formUnsubscribe)
 		api.GET("/polls/:id", s.polls.apiPoll) // polls.go
 		api.HEAD("/polls/:id", s.polls.apiPoll)
 
@@ -122,10 +122,10 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/reviews", s.reviews.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
 		admin.POST("/reviews/request", s.reviews.adminRequestReviews)
 		admin.POST("/reviews/:order/:product/:action", s.reviews.adminModerateReview)
-		admin.GET("/subscribers", s.adminListSubscribers)
-		admin.POST("/notify", s.adminNotify)
+		admin.GET("/subscribers", s.subs.adminListSubscribers)
+		admin.POST("/notify", s.subs.adminNotify)
 		admin.GET("/stats", s.adminStats) // figures and points (stats.go, loyalty.go)
-		admin.GET("/points", s.adminPoints)
+		admin.GET("/points", s.privacy.adminPoints)
 		admin.POST("/orders/:id/label", s.apiCreateLabel) // labels and parcels (carrier.go)
 		admin.GET("/orders/:id/label", s.apiLabelPDF)
 		admin.POST("/labels", s.apiCreateLabels)
@@ -166,14 +166,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.HEAD("/order/:token/review", s.reviews.pageReview)
 	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.reviews.formReview)
 	pages.GET("/order/:token/review/opt-out", s.reviews.pageReviewOptOut)
-	pages.GET("/points/", s.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
-	pages.HEAD("/points/", s.pagePoints)
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.formPointsLink)
-	pages.GET("/points/:token", s.pagePointsAccount)
-	pages.POST("/points/:token/delete", s.formDeleteData)
-	pages.POST("/points/:token/forget", s.formForgetLink)
-	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
-	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
+	pages.GET("/points/", s.privacy.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
+	pages.HEAD("/points/", s.privacy.pagePoints)
+	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.privacy.formPointsLink)
+	pages.GET("/points/:token", s.privacy.pagePointsAccount)
+	pages.POST("/points/:token/delete", s.privacy.formDeleteData)
+	pages.POST("/points/:token/forget", s.privacy.formForgetLink)
+	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
+	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.polls.votePoll) // polls.go
 	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                         // adminpage.go; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
@@ -198,7 +198,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/mail/retry", s.formRetryMail)
 	owner.GET("/reviews/", s.reviews.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
-	owner.POST("/notify", s.adminNotifyForm)
+	owner.POST("/notify", s.subs.adminNotifyForm)
 	owner.GET("/stats/", s.adminStatsPage)        // stats.go
 	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go
 	owner.GET("/labels", s.pageLabels)

@@ -30,6 +30,8 @@ type Sidecar struct {
 	polls   *pollsHTTP
 	search  *searchHTTP // built in open: every catalog load reloads its index
 	reviews *reviewsHTTP
+	subs    *subscribeHTTP
+	privacy *privacyHTTP
 	parts
 	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine

@@ -40,12 +40,20 @@ type SubscribeAnswer struct {
 	Message string `json:"message"`
 }
 
+// subscribeHTTP is the HTTP side of subscriptions: the form, the
+// confirm and unsubscribe links, their e-mails and the owner's notify.
+type subscribeHTTP struct {
+	*web
+	uc      usecase.Subscriptions
+	deliver func(context.Context, mail.Message) error // Sidecar.deliver
+}
+
 func isJSON(c *gin.Context) bool {
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	return mt == "application/json"
 }
 
-func (s *Sidecar) formSubscribe(c *gin.Context) {
+func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 	var req subscribeRequest
 	asJSON := isJSON(c)
 	if asJSON {
@@ -59,25 +67,25 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 	if req.Lang == "en" || req.Lang == "nl" {
 		c.Set("lang", req.Lang)
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	bad := func(key string) {
 		if asJSON {
 			fail(c, http.StatusUnprocessableEntity, tr(lang, key))
 			return
 		}
-		s.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
+		h.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
 	}
 	source := safeSource(req.Source)
-	label, err := s.uc.subs.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", validEmail)
+	label, err := h.uc.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", validEmail)
 	switch {
 	case errors.Is(err, usecase.ErrBadTopic), errors.Is(err, usecase.ErrBadEmail):
 		bad(err.Error())
 		return
 	case err != nil:
 		if asJSON {
-			s.internal(c, "subscribe", err)
+			h.internal(c, "subscribe", err)
 		} else {
-			s.internalPage(c, "subscribe", err)
+			h.internalPage(c, "subscribe", err)
 		}
 		return
 	}
@@ -88,9 +96,9 @@ func (s *Sidecar) formSubscribe(c *gin.Context) {
 		ok(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + tr(lang, "sub.check.p2")})
 		return
 	}
-	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.check.title"), map[string]any{
+	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.check.title"), map[string]any{
 		"Lang": lang, "Title": tr(lang, "sub.check.title"), "Paras": []string{msg, tr(lang, "sub.check.p2")},
-		"Back": source, "Home": s.home(lang)})
+		"Back": source, "Home": h.home(lang)})
 }
 
 // safeSource keeps a same-site path ("/categories/koffie/") and nothing else.
@@ -103,64 +111,64 @@ func safeSource(src string) string {
 	return u.Path
 }
 
-func (s *Sidecar) badSubLink(c *gin.Context) {
-	lang := s.lang(c)
-	s.retMessage(c, http.StatusNotFound, tr(lang, "sub.bad_link.title"), tr(lang, "sub.bad_link"))
+func (h *subscribeHTTP) badSubLink(c *gin.Context) {
+	lang := h.lang(c)
+	h.retMessage(c, http.StatusNotFound, tr(lang, "sub.bad_link.title"), tr(lang, "sub.bad_link"))
 }
 
 // pageConfirm shows the confirmation button. Confirming takes a POST, so a
 // mail scanner that fetches links cannot subscribe anyone.
-func (s *Sidecar) pageConfirm(c *gin.Context) {
-	sub, cons := s.uc.subs.PendingConsent(c.Param("token"))
+func (h *subscribeHTTP) pageConfirm(c *gin.Context) {
+	sub, cons := h.uc.PendingConsent(c.Param("token"))
 	if sub == nil || cons.State == subscribe.Unsubscribed {
-		s.badSubLink(c)
+		h.badSubLink(c)
 		return
 	}
-	lang := s.langOr(c, sub.Lang)
+	lang := h.langOr(c, sub.Lang)
 	if cons.State == subscribe.Confirmed {
-		s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
+		h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
 			"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
-			"Back": cons.Source, "Home": s.home(lang)})
+			"Back": cons.Source, "Home": h.home(lang)})
 		return
 	}
-	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirm.title"), map[string]any{
+	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirm.title"), map[string]any{
 		"Lang": lang, "Title": tr(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirm.p"), cons.Label)},
-		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": tr(lang, "sub.confirm.button"), "Home": s.home(lang)})
+		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": tr(lang, "sub.confirm.button"), "Home": h.home(lang)})
 }
 
-func (s *Sidecar) formConfirm(c *gin.Context) {
-	sub, cons, err := s.uc.subs.Confirm(c.Param("token"))
+func (h *subscribeHTTP) formConfirm(c *gin.Context) {
+	sub, cons, err := h.uc.Confirm(c.Param("token"))
 	if errors.Is(err, usecase.ErrBadLink) {
-		s.badSubLink(c)
+		h.badSubLink(c)
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "confirm subscription", err)
+		h.internalPage(c, "confirm subscription", err)
 		return
 	}
-	lang := s.langOr(c, sub.Lang)
-	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
+	lang := h.langOr(c, sub.Lang)
+	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
 		"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
-		"Back": cons.Source, "Home": s.home(lang)})
+		"Back": cons.Source, "Home": h.home(lang)})
 }
 
 type followed struct{ Topic, Label string }
 
-func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
+func (h *subscribeHTTP) pageUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
-	sub, err := s.uc.subs.Subscriber(token)
+	sub, err := h.uc.Subscriber(token)
 	if err != nil {
-		s.badSubLink(c)
+		h.badSubLink(c)
 		return
 	}
-	lang := s.langOr(c, sub.Lang)
+	lang := h.langOr(c, sub.Lang)
 	var topics []followed
 	for _, cons := range sub.Topics {
 		if cons.State != subscribe.Unsubscribed {
 			topics = append(topics, followed{cons.Topic.String(), cons.Label})
 		}
 	}
-	data := map[string]any{"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Home": s.home(lang)}
+	data := map[string]any{"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Home": h.home(lang)}
 	if len(topics) == 0 {
 		data["Paras"] = []string{tr(lang, "sub.unsub.none")}
 	} else {
@@ -168,83 +176,83 @@ func (s *Sidecar) pageUnsubscribe(c *gin.Context) {
 		data["Paras"], data["Topics"], data["Unsub"] = []string{tr(lang, "sub.unsub.p")}, topics, action
 		data["Action"], data["Button"] = action, tr(lang, "sub.unsub.button")
 	}
-	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), data)
+	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), data)
 }
 
 // formUnsubscribe ends consent: the whole address, or one topic (form field
 // or query "topic"). A mail program's one-click POST (body
 // "List-Unsubscribe=One-Click", no Origin, no cookies) lands here too.
-func (s *Sidecar) formUnsubscribe(c *gin.Context) {
+func (h *subscribeHTTP) formUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
 	topic := c.PostForm("topic")
 	if topic == "" {
 		topic = c.Query("topic")
 	}
-	err := s.uc.subs.Unsubscribe(token, topic, c.PostForm("List-Unsubscribe") == "One-Click")
+	err := h.uc.Unsubscribe(token, topic, c.PostForm("List-Unsubscribe") == "One-Click")
 	if errors.Is(err, usecase.ErrBadLink) {
-		s.badSubLink(c)
+		h.badSubLink(c)
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "unsubscribe", err)
+		h.internalPage(c, "unsubscribe", err)
 		return
 	}
-	lang := s.lang(c)
-	if sub, err := s.uc.subs.Subscriber(token); err == nil {
-		lang = s.langOr(c, sub.Lang)
+	lang := h.lang(c)
+	if sub, err := h.uc.Subscriber(token); err == nil {
+		lang = h.langOr(c, sub.Lang)
 	}
-	s.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), map[string]any{
-		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": s.home(lang)})
+	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), map[string]any{
+		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": h.home(lang)})
 }
 
-func (s *Sidecar) sendSubscribeConfirm(ctx context.Context, m mailJob) error {
-	p, sub, err := s.uc.subs.Mail(m)
+func (h *subscribeHTTP) sendSubscribeConfirm(ctx context.Context, m mailJob) error {
+	p, sub, err := h.uc.Mail(m)
 	if err != nil {
 		return err
 	}
 	if c := sub.Topics[p.Topic]; c == nil || c.State != subscribe.Pending || c.ConfirmToken != p.Token {
 		return nil // confirmed or ended meanwhile: nothing to ask
 	}
-	sc := mail.SubscribeConfirm{Lang: sub.Lang, ShopName: s.catalog.Current().Shop.Name, Label: p.Label,
-		ConfirmURL: s.abs("/api/subscriptions/confirm/" + p.Token)}
+	sc := mail.SubscribeConfirm{Lang: sub.Lang, ShopName: h.catalog.Current().Shop.Name, Label: p.Label,
+		ConfirmURL: h.abs("/api/subscriptions/confirm/" + p.Token)}
 	subject, text, html, err := sc.Render()
 	if err != nil {
 		return err
 	}
-	return s.deliver(ctx, mail.Message{ID: m.ID, Kind: "subscribe_confirm", To: sub.Email, Subject: subject,
+	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "subscribe_confirm", To: sub.Email, Subject: subject,
 		Text: text, HTML: html, Created: m.CreatedAt})
 }
 
 // sendDigest sends a queued digest, leaving out every topic whose consent
 // ended since it was queued (and the whole e-mail when none is left).
-func (s *Sidecar) sendDigest(ctx context.Context, m mailJob) error {
-	p, sub, err := s.uc.subs.Mail(m)
+func (h *subscribeHTTP) sendDigest(ctx context.Context, m mailJob) error {
+	p, sub, err := h.uc.Mail(m)
 	if err != nil {
 		return err
 	}
-	unsub := s.abs("/api/subscriptions/unsubscribe/" + sub.Token)
-	d := mail.DigestMail{Lang: sub.Lang, ShopName: s.catalog.Current().Shop.Name, UnsubscribeURL: unsub}
+	unsub := h.abs("/api/subscriptions/unsubscribe/" + sub.Token)
+	d := mail.DigestMail{Lang: sub.Lang, ShopName: h.catalog.Current().Shop.Name, UnsubscribeURL: unsub}
 	for _, sec := range p.Sections {
 		if c := sub.Topics[sec.Topic.String()]; c == nil || c.State != subscribe.Confirmed {
 			continue
 		}
 		ds := mail.DigestSection{Label: sec.Label, UnsubscribeURL: unsub + "?topic=" + url.QueryEscape(sec.Topic.String())}
 		for _, pr := range sec.Products {
-			ds.Products = append(ds.Products, mail.DigestProduct{Title: pr.Title, URL: s.abs(pr.URL),
+			ds.Products = append(ds.Products, mail.DigestProduct{Title: pr.Title, URL: h.abs(pr.URL),
 				Price: money.Display(pr.Price, pr.Currency, sub.Lang)})
 		}
 		d.Sections = append(d.Sections, ds)
 	}
 	if len(d.Sections) == 0 {
-		s.log.Info("digest not sent: no consent left", "mail", m.ID)
+		h.log.Info("digest not sent: no consent left", "mail", m.ID)
 		return nil
 	}
 	subject, text, html, err := d.Render()
 	if err != nil {
 		return err
 	}
-	return s.deliver(ctx, mail.Message{ID: m.ID, Kind: "digest", To: sub.Email, Subject: subject, Text: text, HTML: html,
-		Created: m.CreatedAt, Unsubscribe: nonEmpty(unsub, s.unsubscribeMailto(sub.Token))})
+	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "digest", To: sub.Email, Subject: subject, Text: text, HTML: html,
+		Created: m.CreatedAt, Unsubscribe: nonEmpty(unsub, h.unsubscribeMailto(sub.Token))})
 }
 
 // SubscriberList is the admin API's overview: counts, never the addresses'
@@ -253,10 +261,10 @@ type SubscriberList struct {
 	Subscribers []subscribe.Subscriber `json:"subscribers"`
 }
 
-func (s *Sidecar) adminListSubscribers(c *gin.Context) {
-	subs, err := s.uc.subs.List()
+func (h *subscribeHTTP) adminListSubscribers(c *gin.Context) {
+	subs, err := h.uc.List()
 	if err != nil {
-		s.internal(c, "list subscribers", err)
+		h.internal(c, "list subscribers", err)
 		return
 	}
 	ok(c, http.StatusOK, SubscriberList{Subscribers: subs})
@@ -266,10 +274,10 @@ func (s *Sidecar) adminListSubscribers(c *gin.Context) {
 type topicCount = usecase.TopicCount
 
 // adminNotifyForm is the owner's page's "send the digests" button.
-func (s *Sidecar) adminNotifyForm(c *gin.Context) {
-	res, err := s.uc.subs.Notify(false, actor(c))
+func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
+	res, err := h.uc.Notify(false, actor(c))
 	if err != nil {
-		s.internalPage(c, "notify", err)
+		h.internalPage(c, "notify", err)
 		return
 	}
 	q := noticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
@@ -284,11 +292,11 @@ func (s *Sidecar) adminNotifyForm(c *gin.Context) {
 
 // adminNotify compares the catalog in force with the last one announced and
 // queues the digests (see store.Notify); ?dry_run=1 only says what it would do.
-func (s *Sidecar) adminNotify(c *gin.Context) {
+func (h *subscribeHTTP) adminNotify(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	res, err := s.uc.subs.Notify(dry, actor(c))
+	res, err := h.uc.Notify(dry, actor(c))
 	if err != nil {
-		s.internal(c, "notify", err)
+		h.internal(c, "notify", err)
 		return
 	}
 	ok(c, http.StatusOK, res)

@@ -56,6 +56,8 @@ func (s *Sidecar) openUseCases() {
 	}
 	s.polls = &pollsHTTP{web: s.web, uc: s.uc.polls}
 	s.reviews = &reviewsHTTP{web: s.web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.adminNotice, deliver: s.deliver}
+	s.subs = &subscribeHTTP{web: s.web, uc: s.uc.subs, deliver: s.deliver}
+	s.privacy = &privacyHTTP{web: s.web, uc: s.uc.privacy}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else
