@@ -14,7 +14,8 @@ import (
 
 // The owner's alerts: the state and the checks are usecase.Alerts, the
 // watchdog worker.Watchdog; here are their words, the e-mail, and the
-// hooks the rest of the sidecar calls.
+// hooks the rest of the sidecar calls. guard, safely and startWorkers stay on
+// Sidecar: they start the background workers under its WaitGroup (wiring).
 
 const (
 	alertUnconfirmed = usecase.AlertUnconfirmed
@@ -48,25 +49,30 @@ func alertWords(lang, kind string) alertText {
 	return alertText{Title: ownerT(lang, "alert."+k+".title"), Do: ownerT(lang, "alert."+k+".do")}
 }
 
-// raiseAlert raises an alert (usecase.Alerts.Raise).
-func (s *Sidecar) raiseAlert(kind, detail string) { s.alerts.Raise(kind, detail) }
+// alertHooks are the alerts' hooks the store and the mail worker call:
+// a record that does not decode, an e-mail given up, the alert e-mail.
+type alertHooks struct {
+	*web
+	alerts *usecase.Alerts
+	send   func(context.Context, mail.Message) error // Sidecar.sendMail
+}
 
 // onBadRecord is the store's report of a record that does not decode.
-func (s *Sidecar) onBadRecord(r usecase.BadRecord) {
-	s.raiseAlert(alertBadRecord, fmt.Sprintf("%s/%s: %s", r.Bucket, r.Key, r.Err))
+func (h *alertHooks) onBadRecord(r usecase.BadRecord) {
+	h.alerts.Raise(alertBadRecord, fmt.Sprintf("%s/%s: %s", r.Bucket, r.Key, r.Err))
 }
 
 // mailGaveUp is the mail worker's give-up point (mailer.go).
-func (s *Sidecar) mailGaveUp(m usecase.Mail, err error) {
+func (h *alertHooks) mailGaveUp(m usecase.Mail, err error) {
 	if m.Kind == usecase.MailAlert {
-		s.log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
+		h.log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
 		return // an alert about an alert mail would not arrive either
 	}
-	s.raiseAlert(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, usecase.MailMaxAttempts, err))
+	h.alerts.Raise(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, usecase.MailMaxAttempts, err))
 }
 
 // alertMail sends an alert e-mail (the mail worker's hook, mailer.go).
-func (s *Sidecar) alertMail(kind string) (func(context.Context, usecase.Mail) error, bool) {
+func (h *alertHooks) alertMail(kind string) (func(context.Context, usecase.Mail) error, bool) {
 	if kind != usecase.MailAlert {
 		return nil, false
 	}
@@ -75,18 +81,18 @@ func (s *Sidecar) alertMail(kind string) (func(context.Context, usecase.Mail) er
 		if err := json.Unmarshal(m.Body, &a); err != nil {
 			return fmt.Errorf("alert mail %s: %w", m.ID, err)
 		}
-		lang := s.ownerLang()
+		lang := h.ownerLang()
 		w := alertWords(lang, a.Kind)
-		shop := s.catalog.Current().Shop.Name
+		shop := h.catalog.Current().Shop.Name
 		subject := fmt.Sprintf("[%s] %s", shop, w.Title)
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s\n\n%s\n\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n\n%s: %s\n",
 			w.Title, w.Do, ownerT(lang, "alert.mail.latest"), a.Detail, ownerT(lang, "alert.mail.first"), a.First.Format(time.RFC3339),
 			ownerT(lang, "alert.mail.last"), a.Last.Format(time.RFC3339), ownerT(lang, "alert.mail.times"), a.Count,
-			ownerT(lang, "alert.mail.alerts"), s.abs("/admin/"))
+			ownerT(lang, "alert.mail.alerts"), h.abs("/admin/"))
 		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		defer cancel()
-		return s.sender.Send(sctx, mail.Message{ID: m.ID, Kind: "alert", To: m.To, Subject: subject, Text: b.String(), Created: m.CreatedAt})
+		return h.send(sctx, mail.Message{ID: m.ID, Kind: "alert", To: m.To, Subject: subject, Text: b.String(), Created: m.CreatedAt})
 	}, true
 }
 
@@ -94,7 +100,7 @@ func (s *Sidecar) alertMail(kind string) (func(context.Context, usecase.Mail) er
 // logged, alerted and counted.
 func (s *Sidecar) guard() worker.Guard {
 	return worker.Guard{Log: s.log,
-		OnPanic: func(name string, p any) { s.raiseAlert(alertPanic, fmt.Sprintf("%s: %v", name, p)) },
+		OnPanic: func(name string, p any) { s.alerts.Raise(alertPanic, fmt.Sprintf("%s: %v", name, p)) },
 		Done: func(name string, panicked bool) {
 			if s.metrics != nil {
 				s.metrics.WorkerRun(name, panicked)

@@ -18,20 +18,30 @@ import (
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
+// backInStockHTTP is the HTTP side of back-in-stock alerts: the owner's
+// waiting list, restocking a return, and the alert e-mail.
+type backInStockHTTP struct {
+	*web
+	orders  usecase.Orders
+	waiting func() ([]store.Waiting, error)           // store.WaitingForStock
+	send    func(context.Context, mail.Message) error // Sidecar.sendMail
+}
+
 // backInStock queues the alerts whose SKU is available again (usecase.Orders).
-func (s *Sidecar) backInStock() { s.uc.orders.BackInStock() }
+func (h *backInStockHTTP) backInStock() { h.orders.BackInStock() }
 
 // WaitingList is the answer of GET /api/admin/back-in-stock.
 type WaitingList struct {
 	Waiting []store.Waiting `json:"waiting"`
 }
 
-func (s *Sidecar) adminWaiting(c *gin.Context) {
-	w, err := s.store.WaitingForStock()
+func (h *backInStockHTTP) adminWaiting(c *gin.Context) {
+	w, err := h.waiting()
 	if err != nil {
-		s.internal(c, "waiting for stock", err)
+		h.internal(c, "waiting for stock", err)
 		return
 	}
 	ok(c, http.StatusOK, WaitingList{Waiting: w})
@@ -39,8 +49,8 @@ func (s *Sidecar) adminWaiting(c *gin.Context) {
 
 // adminRestock puts a received return back in stock (usecase.Orders.Restock,
 // also the button on the owner's order page).
-func (s *Sidecar) adminRestock(c *gin.Context) {
-	changed, err := s.uc.orders.Restock(c.Param("id"), c.Param("code"))
+func (h *backInStockHTTP) adminRestock(c *gin.Context) {
+	changed, err := h.orders.Restock(c.Param("id"), c.Param("code"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		fail(c, http.StatusNotFound, err.Error())
@@ -49,22 +59,22 @@ func (s *Sidecar) adminRestock(c *gin.Context) {
 		fail(c, http.StatusConflict, err.Error())
 		return
 	case err != nil:
-		s.internal(c, "restock return", err)
+		h.internal(c, "restock return", err)
 		return
 	}
 	ok(c, http.StatusOK, gin.H{"restocked": changed})
 }
 
-func (s *Sidecar) sendBackInStock(ctx context.Context, m store.Mail) error {
+func (h *backInStockHTTP) sendBackInStock(ctx context.Context, m store.Mail) error {
 	var body store.SubscribeMail
 	if err := json.Unmarshal(m.Body, &body); err != nil {
 		return fmt.Errorf("back in stock mail %s: %w", m.ID, err)
 	}
-	cat := s.catalog.Current()
+	cat := h.catalog.Current()
 	_, sku, _ := cutTopic(body.Topic)
-	title, link := body.Label, s.abs("/")
+	title, link := body.Label, h.abs("/")
 	if it, found := cat.Lookup(sku); found {
-		title, link = it.Title, s.abs(it.URL)
+		title, link = it.Title, h.abs(it.URL)
 		if it.Variant != "" {
 			title += " (" + it.Variant + ")"
 		}
@@ -79,7 +89,7 @@ func (s *Sidecar) sendBackInStock(ctx context.Context, m store.Mail) error {
 	}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	return s.sender.Send(sctx, mail.Message{ID: m.ID, Kind: MailKindBackInStock, To: m.To, Subject: subject, Text: text, HTML: html,
+	return h.send(sctx, mail.Message{ID: m.ID, Kind: MailKindBackInStock, To: m.To, Subject: subject, Text: text, HTML: html,
 		Created: m.CreatedAt, ReplyTo: cat.Shop.Email})
 }
 

@@ -51,7 +51,7 @@ func TestBackInStockAlert(t *testing.T) {
 	if len(w.Waiting) != 1 || w.Waiting[0].SKU != "BOEK-001" || w.Waiting[0].Waiting != 1 {
 		t.Fatalf("waiting: %+v", w)
 	}
-	sh.sc.backInStock()
+	sh.sc.stock.backInStock()
 	if n := sh.mailCount("back_in_stock"); n != 0 {
 		t.Fatalf("%d alerts while sold out", n)
 	}
@@ -73,7 +73,7 @@ func TestBackInStockAlert(t *testing.T) {
 			t.Fatalf("restock %d: %d %s", i, r.StatusCode, r.body)
 		}
 	}
-	sh.sc.backInStock()
+	sh.sc.stock.backInStock()
 	if n := sh.mailCount("back_in_stock"); n != 1 {
 		t.Fatalf("%d alert mails, want 1", n)
 	}

@@ -21,8 +21,8 @@ func (s *Sidecar) mailer() worker.Mailer {
 		Failed: func(m, failed store.Mail, err error) {
 			s.metrics.MailFailed()
 			if failed.Dead {
-				s.mailGivenUp(failed) // mailfail.go
-				s.mailGaveUp(m, err)  // the owner's alert (alerts.go)
+				s.mailGivenUp(failed)           // mailfail.go
+				s.alertHooks.mailGaveUp(m, err) // the owner's alert (alerts.go)
 			}
 		}}
 }
@@ -41,7 +41,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.standingMail(m.Kind); mine { // standing.go
 		return send(ctx, m)
 	}
-	if send, mine := s.alertMail(m.Kind); mine { // alerts.go
+	if send, mine := s.alertHooks.alertMail(m.Kind); mine { // alerts.go
 		return send(ctx, m)
 	}
 	if m.Kind == store.MailGiftCard { // a sold gift card, to its recipient (giftcards.go)

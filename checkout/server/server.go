@@ -32,6 +32,9 @@ type Sidecar struct {
 	reviews *reviewsHTTP
 	subs    *subscribeHTTP
 	privacy *privacyHTTP
+	stock   *backInStockHTTP
+	// alertHooks is built in open, before the store it listens to.
+	alertHooks *alertHooks
 	parts
 	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine

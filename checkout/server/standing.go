@@ -57,7 +57,7 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 // many standing order actions it took. The browser journeys call it after
 // moving the clock.
 func (s *Sidecar) RunScheduler(ctx context.Context) int {
-	s.backInStock()
+	s.stock.backInStock()
 	if s.standing == nil || s.standing.Recurring == nil {
 		return 0
 	}
@@ -466,7 +466,7 @@ func (s *Sidecar) standingMail(kind string) (func(context.Context, store.Mail) e
 	case store.MailStandingNotice, store.MailStandingFailed, store.MailStandingPaused, store.MailStandingPriceNotice, store.MailStandingStarted:
 		return s.sendStandingMail, true
 	case store.MailBackInStock:
-		return s.sendBackInStock, true // backinstock.go
+		return s.stock.sendBackInStock, true // backinstock.go
 	}
 	return nil, false
 }

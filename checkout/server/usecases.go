@@ -58,6 +58,7 @@ func (s *Sidecar) openUseCases() {
 	s.reviews = &reviewsHTTP{web: s.web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.adminNotice, deliver: s.deliver}
 	s.subs = &subscribeHTTP{web: s.web, uc: s.uc.subs, deliver: s.deliver}
 	s.privacy = &privacyHTTP{web: s.web, uc: s.uc.privacy}
+	s.stock = &backInStockHTTP{web: s.web, orders: s.uc.orders, waiting: s.store.WaitingForStock, send: s.sendMail}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else

@@ -76,11 +76,12 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
 	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
+	s.alertHooks = &alertHooks{web: s.web, alerts: s.alerts, send: s.sendMail}
 	s.metrics = metrics.New(s.metricsState)
 	s.abuse = newAbuseState(s)
 
 	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.log, OnRefused: func(err error) {
-		s.raiseAlert(alertCatalog, err.Error())
+		s.alerts.Raise(alertCatalog, err.Error())
 	}})
 	if err != nil {
 		return fmt.Errorf("checkout: %w", err)
@@ -96,7 +97,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	}
 	st, err := store.Open(s.opts.DataFile, store.Options{
 		Catalog: src.Current, Now: s.now, Logger: s.log, OrderPrefix: s.opts.OrderPrefix,
-		CheckMaxSize: s.opts.CheckMaxSize, OnBadRecord: s.onBadRecord,
+		CheckMaxSize: s.opts.CheckMaxSize, OnBadRecord: s.alertHooks.onBadRecord,
 	})
 	if err != nil {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
