@@ -18,7 +18,7 @@ func (s *Sidecar) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) ma
 	if err != nil || !ok {
 		return nil
 	}
-	m.TransitDays += s.extraDays(m.ID)
+	m.TransitDays += s.promises.extraDays(m.ID)
 	key := "line.delivery"
 	if m.Pickup {
 		key = "line.pickup"

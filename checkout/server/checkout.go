@@ -294,7 +294,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, cerr
 	}
 	s.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)        // loyalty.go
+	spent, earn, unlock, cerr := s.loyalty.applyPoints(&t, f, lang)
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := s.orderByIdemKey(scoped); o != nil {
@@ -766,7 +766,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	} else if ct, err := s.loadCart(s.cartID(c)); err == nil {
 		lang = s.cartLang(c, ct) // the language the cart was filled in
 	}
-	f.PointsEmail = s.pointsEmail(c)
+	f.PointsEmail = s.loyalty.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
 	cartID := s.cartID(c)
 	if cartID == "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/promise"
+	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -33,9 +34,22 @@ const (
 	promiseEvery    = 10 * time.Minute
 )
 
-// keepState is the sidecar's state for loyalty points and promises.
-type keepState struct {
-	locks keyLocks // by normalised e-mail: one redeeming checkout at a time
+// loyaltyHTTP is the points' part of the checkout, the order page and the
+// e-mails, and the points link e-mail.
+type loyaltyHTTP struct {
+	*web
+	store       *store.Store
+	locks       keyLocks                                          // by normalised e-mail: one redeeming checkout at a time
+	policy      func() returns.Policy                             // the shop's return policy (refunds.go)
+	internalErr func(lang, what string, err error) *checkoutError // checkout.go
+	send        func(context.Context, mail.Message) error         // Sidecar.sendMail
+}
+
+// promises is the delivery promise adjustment: each shipping method's
+// lengthening, computed from the delivered orders (startKeep runs it).
+type promises struct {
+	*web
+	store *store.Store
 
 	mu       sync.Mutex
 	adjust   map[string]promise.Adjustment // by shipping method
@@ -53,16 +67,16 @@ func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
 
 // lockEmail serialises redeeming checkouts of one customer, so two at once
 // cannot both spend the same points.
-func (s *Sidecar) lockEmail(email string) func() { return s.keep.locks.lock(email) }
+func (h *loyaltyHTTP) lockEmail(email string) func() { return h.locks.lock(email) }
 
 // applyPoints prices the customer's chosen points into t (nothing unless
 // f.UsePoints) and gives the points spent and earned. The points belong to
 // the e-mail address proven by the points link cookie (f.PointsEmail); the
 // form's address must be that one. unlock must be called when the order is
 // stored.
-func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError) {
+func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError) {
 	unlock = func() {}
-	rule := loyaltyRule(s.catalog.Current())
+	rule := loyaltyRule(h.catalog.Current())
 	if !rule.Enabled() {
 		return 0, 0, unlock, nil
 	}
@@ -76,11 +90,11 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 			return 0, 0, unlock, &checkoutError{Err: ErrCheckoutForm, say: say,
 				Fields: map[string]string{"use_points": say(lang)}}
 		}
-		unlock = s.lockEmail(email)
-		acc, _, err := s.store.PointsAccount(email, s.returnWindow)
+		unlock = h.lockEmail(email)
+		acc, _, err := h.store.PointsAccount(email, h.returnWindow)
 		if err != nil {
 			unlock()
-			return 0, 0, func() {}, s.internalErr(lang, "points account", err)
+			return 0, 0, func() {}, h.internalErr(lang, "points account", err)
 		}
 		goods := t.Subtotal - t.Discount(adjPoints) - t.Discount(cart.KindCode) // what a code left
 		var discount money.Amount
@@ -88,7 +102,7 @@ func (s *Sidecar) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spen
 		if spent > 0 {
 			if err := cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), discount); err != nil {
 				unlock()
-				return 0, 0, func() {}, s.internalErr(lang, "points discount", err)
+				return 0, 0, func() {}, h.internalErr(lang, "points discount", err)
 			}
 		}
 	}
@@ -112,20 +126,20 @@ type pointsOffer struct {
 
 // offerPoints fills the checkout page's offer, and applies the points to t
 // when the customer asked for them (the total shown is the total charged).
-func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
-	cat := s.catalog.Current()
+func (h *loyaltyHTTP) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
+	cat := h.catalog.Current()
 	rule := loyaltyRule(cat)
 	off := pointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}
 	if !off.On {
 		return off
 	}
-	email := s.pointsEmail(c)
+	email := h.pointsEmail(c)
 	if email == "" {
 		return off
 	}
-	acc, _, err := s.store.PointsAccount(email, s.returnWindow)
+	acc, _, err := h.store.PointsAccount(email, h.returnWindow)
 	if err != nil {
-		s.log.Warn("points account", "err", err)
+		h.log.Warn("points account", "err", err)
 		return off
 	}
 	off.Email, off.Balance, off.Min = email, acc.Balance, rule.MinRedeem
@@ -143,22 +157,22 @@ func (s *Sidecar) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, er
 // returnWindow is when an order's return window closes (data/returns.toml
 // window_days after delivery, end of that day in the shop's zone): its
 // earned points become spendable after it (store.LedgerOrder).
-func (s *Sidecar) returnWindow(o *order.Order) (time.Time, bool) {
+func (h *loyaltyHTTP) returnWindow(o *order.Order) (time.Time, bool) {
 	if o.DeliveredAt.IsZero() {
 		return time.Time{}, false
 	}
 	c := *o
 	c.State = order.Delivered // a refund does not move the window
-	return s.policy().Deadline(&c, s.zone())
+	return h.policy().Deadline(&c, h.zone())
 }
 
 // pointsEmail is the e-mail address whose points link this browser holds.
-func (s *Sidecar) pointsEmail(c *gin.Context) string {
+func (h *loyaltyHTTP) pointsEmail(c *gin.Context) string {
 	tok, err := c.Cookie(pointsCookie)
 	if err != nil || tok == "" {
 		return ""
 	}
-	email, err := s.store.PointsLinkEmail(tok)
+	email, err := h.store.PointsLinkEmail(tok)
 	if err != nil {
 		return ""
 	}
@@ -167,7 +181,7 @@ func (s *Sidecar) pointsEmail(c *gin.Context) string {
 
 // orderPoints says, in the customer's language, what the order did with
 // points: spent at checkout, pending, credited, taken back.
-func (s *Sidecar) orderPoints(o *order.Order, lang string) string {
+func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
 	if o.PointsRedeemed == 0 && o.PointsToEarn == 0 {
 		return ""
 	}
@@ -176,7 +190,7 @@ func (s *Sidecar) orderPoints(o *order.Order, lang string) string {
 		parts = append(parts, fmt.Sprintf(tr(lang, "points.spent"), o.PointsRedeemed,
 			money.Display(o.Totals.Discount(adjPoints), o.Currency, lang)))
 	}
-	lo := store.LedgerOrder(o, s.returnWindow, s.now())
+	lo := store.LedgerOrder(o, h.returnWindow, h.now())
 	switch {
 	case o.State == order.Delivered && !lo.SpendableAt.IsZero():
 		got := 0
@@ -202,25 +216,25 @@ func (s *Sidecar) orderPoints(o *order.Order, lang string) string {
 }
 
 // summaryPoints adds the points discount and the points line to an e-mail.
-func (s *Sidecar) summaryPoints(sm *mail.Summary, o *order.Order, lang string) {
+func (h *loyaltyHTTP) summaryPoints(sm *mail.Summary, o *order.Order, lang string) {
 	if d := o.Totals.Discount(adjPoints); d > 0 {
 		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: o.PointsRedeemed, Title: tr(lang, "sum.points"),
 			Total: money.Display(-d, o.Currency, lang)})
 	}
-	sm.Points = s.orderPoints(o, lang)
+	sm.Points = h.orderPoints(o, lang)
 }
 
-// refreshPromises recomputes each shipping method's lengthening from the
+// refresh recomputes each shipping method's lengthening from the
 // delivered orders and hands it to the store (orders paid from now on are
 // promised with it).
-func (s *Sidecar) refreshPromises() map[string]promise.Adjustment {
-	cat := s.catalog.Current()
-	ds, err := s.store.Deliveries()
+func (h *promises) refresh() map[string]promise.Adjustment {
+	cat := h.catalog.Current()
+	ds, err := h.store.Deliveries()
 	if err != nil {
-		s.log.Warn("promise check", "err", err)
-		return s.promiseAdjustments()
+		h.log.Warn("promise check", "err", err)
+		return h.adjustments()
 	}
-	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, s.now())
+	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, h.now())
 	extra := map[string]int{}
 	for id, a := range adj {
 		if m, ok := cat.Method(id); ok && m.Pickup {
@@ -229,29 +243,29 @@ func (s *Sidecar) refreshPromises() map[string]promise.Adjustment {
 		}
 		extra[id] = adj[id].ExtraDays
 		if a.ExtraDays > 0 {
-			s.log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
+			h.log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
 		}
 	}
-	s.store.SetExtraDays(extra)
-	s.keep.mu.Lock()
-	s.keep.adjust, s.keep.adjusted = adj, s.now()
-	s.keep.mu.Unlock()
+	h.store.SetExtraDays(extra)
+	h.mu.Lock()
+	h.adjust, h.adjusted = adj, h.now()
+	h.mu.Unlock()
 	return adj
 }
 
-// promiseAdjustments is the last computed lengthening per method.
-func (s *Sidecar) promiseAdjustments() map[string]promise.Adjustment {
-	s.keep.mu.Lock()
-	defer s.keep.mu.Unlock()
-	return s.keep.adjust
+// adjustments is the last computed lengthening per method.
+func (h *promises) adjustments() map[string]promise.Adjustment {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.adjust
 }
 
 // extraDays is the lengthening the sidecar applies now to method.
-func (s *Sidecar) extraDays(method string) int { return s.store.ExtraDays(method) }
+func (h *promises) extraDays(method string) int { return h.store.ExtraDays(method) }
 
 // startKeep runs the promise check at start and every promiseEvery.
 func (s *Sidecar) startKeep(ctx context.Context) {
-	s.refreshPromises()
+	s.promises.refresh()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -262,21 +276,21 @@ func (s *Sidecar) startKeep(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				s.safely("promises", func() { s.refreshPromises() })
+				s.safely("promises", func() { s.promises.refresh() })
 			}
 		}
 	}()
 }
 
 // keepMail sends the e-mails of this feature (the points link).
-func (s *Sidecar) keepMail(kind string) (func(context.Context, store.Mail) error, bool) {
+func (h *loyaltyHTTP) keepMail(kind string) (func(context.Context, store.Mail) error, bool) {
 	if kind == store.MailPointsLink {
-		return s.sendPointsLink, true
+		return h.sendPointsLink, true
 	}
 	return nil, false
 }
 
-func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
+func (h *loyaltyHTTP) sendPointsLink(ctx context.Context, m store.Mail) error {
 	if m.To == "" {
 		return nil // the customer deleted their data meanwhile
 	}
@@ -288,8 +302,8 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := s.catalog.Current()
-	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: s.abs("/points/" + body.Token),
+	cat := h.catalog.Current()
+	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: h.abs("/points/" + body.Token),
 		Days: int(pointsLinkTTL / (24 * time.Hour))}.Render()
 	if err != nil {
 		return err
@@ -298,5 +312,5 @@ func (s *Sidecar) sendPointsLink(ctx context.Context, m store.Mail) error {
 		Created: m.CreatedAt, ReplyTo: cat.Shop.Email}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	return s.sender.Send(sctx, msg)
+	return h.send(sctx, msg)
 }

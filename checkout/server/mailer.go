@@ -35,7 +35,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.retentionMail(m.Kind); mine { // reviews.go
 		return send(ctx, m)
 	}
-	if send, mine := s.keepMail(m.Kind); mine { // loyalty.go
+	if send, mine := s.loyalty.keepMail(m.Kind); mine { // loyalty.go
 		return send(ctx, m)
 	}
 	if send, mine := s.standingMail(m.Kind); mine { // standing.go

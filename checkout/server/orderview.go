@@ -82,7 +82,7 @@ func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
 		m = catalog.ShippingMethod{ID: o.ShippingMethod, TransitDays: 1}
 	}
 	if o.PaidAt.IsZero() {
-		m.TransitDays += s.extraDays(m.ID) // the carrier's recent record (loyalty.go)
+		m.TransitDays += s.promises.extraDays(m.ID) // the carrier's recent record (loyalty.go)
 	} else {
 		m.TransitDays += o.PromiseExtraDays // as promised when paid
 	}
@@ -170,7 +170,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.DiscountCode = o.DiscountCode
-	v.Points = s.orderPoints(o, lang)
+	v.Points = s.loyalty.orderPoints(o, lang)
 	v.Invoices = s.invoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
@@ -210,9 +210,9 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	for _, v := range o.Totals.VAT {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
-	summaryCode(&sm, o, lang)     // codes.go: the code's line before the points'
-	s.summaryPoints(&sm, o, lang) // loyalty.go
-	giftSummary(o, &sm, lang)     // giftcards.go: the card as a payment line
+	summaryCode(&sm, o, lang)             // codes.go: the code's line before the points'
+	s.loyalty.summaryPoints(&sm, o, lang) // loyalty.go
+	giftSummary(o, &sm, lang)             // giftcards.go: the card as a payment line
 	for _, st := range s.steps(o, lang) {
 		when := ""
 		switch {

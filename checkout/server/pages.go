@@ -326,7 +326,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		d.CodeError = msg
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
-	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Points = s.loyalty.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
@@ -394,7 +394,7 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
-	f.PointsEmail = s.pointsEmail(c)
+	f.PointsEmail = s.loyalty.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := s.checkoutData(c, f, nil, "", "")
@@ -430,7 +430,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 	if !validIdemKey(key) {
 		key = newFormKey()
 	}
-	f.PointsEmail = s.pointsEmail(c)
+	f.PointsEmail = s.loyalty.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownDue); v != "" {
 		// What the page said the provider gets after the gift card.
@@ -576,7 +576,7 @@ func (s *Sidecar) pageOrder(c *gin.Context) {
 
 func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
 	lang := s.orderLang(c, o)
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang),
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.loyalty.orderPoints(o, lang),
 		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
 	for _, st := range s.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}

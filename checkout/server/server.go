@@ -27,12 +27,14 @@ type Sidecar struct {
 	// The HTTP side of each resource: a type holding *web and the use
 	// cases it calls, built in openUseCases (usecases.go); routes.go names
 	// their handlers.
-	polls   *pollsHTTP
-	search  *searchHTTP // built in open: every catalog load reloads its index
-	reviews *reviewsHTTP
-	subs    *subscribeHTTP
-	privacy *privacyHTTP
-	stock   *backInStockHTTP
+	polls    *pollsHTTP
+	search   *searchHTTP // built in open: every catalog load reloads its index
+	reviews  *reviewsHTTP
+	subs     *subscribeHTTP
+	privacy  *privacyHTTP
+	stock    *backInStockHTTP
+	loyalty  *loyaltyHTTP
+	promises *promises
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks
 	parts

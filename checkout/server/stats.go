@@ -49,11 +49,11 @@ type PromiseMethod struct {
 
 func (s *Sidecar) apiPromise(c *gin.Context) {
 	cat := s.catalog.Current()
-	adj := s.promiseAdjustments()
+	adj := s.promises.adjustments()
 	a := PromiseAnswer{Target: cat.Shop.OnTimeTarget, Methods: map[string]PromiseMethod{}}
 	for _, m := range cat.Shipping.Methods {
 		ad := adj[m.ID]
-		a.Methods[m.ID] = PromiseMethod{ExtraDays: s.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
+		a.Methods[m.ID] = PromiseMethod{ExtraDays: s.promises.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	ok(c, http.StatusOK, a)

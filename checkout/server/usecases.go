@@ -31,6 +31,9 @@ type useCases struct {
 
 // openUseCases wires the use cases once the store is open.
 func (s *Sidecar) openUseCases() {
+	// Loyalty and promises first: the privacy and stats use cases call them.
+	s.loyalty = &loyaltyHTTP{web: s.web, store: s.store, policy: s.policy, internalErr: s.internalErr, send: s.sendMail}
+	s.promises = &promises{web: s.web, store: s.store}
 	d := usecase.Deps{Store: s.store, Catalog: s.catalog.Current, Now: s.now, Log: s.log, KickMail: s.kickMail}
 	s.uc = useCases{
 		deps:    d,
@@ -38,9 +41,9 @@ func (s *Sidecar) openUseCases() {
 		reviews: usecase.Reviews{Deps: d},
 		polls:   usecase.Polls{Deps: d},
 		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,
-			ReturnWindow: s.returnWindow, Lock: s.lockEmail},
+			ReturnWindow: s.loyalty.returnWindow, Lock: s.loyalty.lockEmail},
 		subs:  usecase.Subscriptions{Deps: d},
-		stats: usecase.Stats{Deps: d, Promises: s.refreshPromises, Zone: s.zone},
+		stats: usecase.Stats{Deps: d, Promises: s.promises.refresh, Zone: s.zone},
 		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
 			Checks: &s.refundChecks},
 		mail:     usecase.MailQueue{Deps: d},

@@ -53,7 +53,6 @@ type parts struct {
 
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
-	keep  keepState // loyalty points and delivery promises (loyalty.go)
 	codes codeState // discount codes (codes.go)
 
 	metrics *metrics.Metrics // health.go, checkout/metrics
