@@ -328,8 +328,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}}
 	}
 	giftErrs := map[string]string{}
-	send := s.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
-	tender, _, gmsg := s.giftTender(f, cartID, t.GrandTotal, lang)
+	send := s.gifts.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := s.gifts.giftTender(f, cartID, t.GrandTotal, lang)
 	if gmsg != "" {
 		giftErrs["gift_code"] = gmsg
 	}
@@ -566,7 +566,7 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 	}
 	if o.Due() == 0 {
 		// The gift card pays it all: no provider payment (giftcards.go).
-		o2, err := s.payByGiftCard(o)
+		o2, err := s.gifts.payByGiftCard(o)
 		if err != nil {
 			return "", s.internalErr(lang, "pay by gift card", err)
 		}
@@ -604,7 +604,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		Metadata:       map[string]string{"order_id": o.ID},
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
 	}
-	if cerr := s.giftStillCovers(o); cerr != nil {
+	if cerr := s.gifts.giftStillCovers(o); cerr != nil {
 		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -639,7 +639,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	case errors.As(err, new(*store.GiftCardError)):
 		// The card was spent between giftStillCovers and the hold.
 		s.cancelPayment(p.ID, "gift card spent")
-		if cerr := s.giftStillCovers(o); cerr != nil {
+		if cerr := s.gifts.giftStillCovers(o); cerr != nil {
 			return nil, "", cerr
 		}
 		return nil, "", s.internalErr(lang, "attach payment", err)

@@ -45,46 +45,57 @@ const (
 // MaxGiftMessage is the longest personal message on a gift card.
 const MaxGiftMessage = 300
 
-// giftGuesses is the limiter of failed code attempts, made once.
-func (s *Sidecar) giftGuesses() *limiter {
-	s.giftOnce.Do(func() { s.giftLimit = newLimiter(giftGuessPerMinute, giftGuessBurst, s.now, s.clientKey) })
-	return s.giftLimit
+// giftCardsHTTP is the HTTP side of gift cards: the tender and the
+// buyer's choices at checkout, the card's page and e-mail, the owner's
+// list, and the plan of an order of cards only.
+type giftCardsHTTP struct {
+	*web
+	store         *store.Store
+	guesses       *limiter                                          // failed code attempts per client
+	handleEffects func(*order.Order, []order.Effect)                // payments.go
+	internalErr   func(lang, what string, err error) *checkoutError // checkout.go
+}
+
+func newGiftCardsHTTP(w *web, st *store.Store, handleEffects func(*order.Order, []order.Effect),
+	internalErr func(lang, what string, err error) *checkoutError) *giftCardsHTTP {
+	return &giftCardsHTTP{web: w, store: st, handleEffects: handleEffects, internalErr: internalErr,
+		guesses: newLimiter(giftGuessPerMinute, giftGuessBurst, w.now, w.clientKey)}
 }
 
 // giftTender is what the form's gift card pays of total, or nil when the
 // form has none. The card's balance counts what the cart's own open order
 // holds of it (a resubmit of the same checkout replaces that order in the
 // same transaction). A code that is no card counts as a guess.
-func (s *Sidecar) giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
+func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
 	if strings.TrimSpace(f.GiftCode) == "" {
 		return nil, nil, ""
 	}
 	code := giftcard.Normalize(f.GiftCode)
-	if ok, _ := s.giftGuesses().allow("check:" + f.Client); !ok {
+	if ok, _ := h.guesses.allow("check:" + f.Client); !ok {
 		return nil, nil, tr(lang, "gift.too_many")
 	}
-	c, err := s.store.GiftCardByCode(code)
+	c, err := h.store.GiftCardByCode(code)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Error("gift card by code", "err", err)
+			h.log.Error("gift card by code", "err", err)
 			return nil, nil, tr(lang, "err.internal")
 		}
-		s.giftGuesses().allow("check:" + f.Client) // a miss costs a second token
+		h.guesses.allow("check:" + f.Client) // a miss costs a second token
 		return nil, nil, tr(lang, "gift.unknown")
 	}
 	balance := c.Balance
 	if cartID != "" {
-		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil && prev.GiftCard != nil &&
+		if prev, err := h.store.CartOrder(cartID); err == nil && prev != nil && prev.GiftCard != nil &&
 			prev.GiftCard.CardID == c.ID && prev.GiftCard.Hold == order.GiftHeld {
 			balance += prev.GiftCard.Amount
 		}
 	}
-	now := s.now()
+	now := h.now()
 	switch {
-	case c.Currency != s.catalog.Current().Currency:
+	case c.Currency != h.catalog.Current().Currency:
 		return nil, c, tr(lang, "gift.unknown")
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
-		return nil, c, fmt.Sprintf(tr(lang, "gift.expired"), dayText(c.ExpiresAt.In(s.zone()), lang))
+		return nil, c, fmt.Sprintf(tr(lang, "gift.expired"), dayText(c.ExpiresAt.In(h.zone()), lang))
 	case balance <= 0:
 		return nil, c, tr(lang, "gift.empty")
 	}
@@ -95,7 +106,7 @@ func (s *Sidecar) giftTender(f checkoutForm, cartID string, total money.Amount, 
 // giftSend checks what the buyer of gift cards says about them: the
 // recipient's e-mail (the buyer's own when empty), a message, and a sending
 // day from today on (within a year). nil when the cart has no gift card.
-func (s *Sidecar) giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
+func (h *giftCardsHTTP) giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
 	has := false
 	for _, l := range t.Lines {
 		has = has || l.GiftCard
@@ -116,8 +127,8 @@ func (s *Sidecar) giftSend(f checkoutForm, t cart.Totals, errs map[string]string
 	} else if e := giftNoteError(msg, lang); e != "" {
 		errs["gift_message"] = e
 	}
-	zone := s.zone()
-	y, m, d := s.now().In(zone).Date()
+	zone := h.zone()
+	y, m, d := h.now().In(zone).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, zone)
 	day := today
 	if v := strings.TrimSpace(f.GiftSendOn); v != "" {
@@ -138,19 +149,19 @@ func (s *Sidecar) giftSend(f checkoutForm, t cart.Totals, errs map[string]string
 
 // payByGiftCard marks an order its gift card pays in full as paid: no
 // payment at the provider.
-func (s *Sidecar) payByGiftCard(o *order.Order) (*order.Order, error) {
-	o2, eff, err := s.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+func (h *giftCardsHTTP) payByGiftCard(o *order.Order) (*order.Order, error) {
+	o2, eff, err := h.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 		if o.State != order.AwaitingPayment {
 			return false, nil, nil // paid meanwhile by another request
 		}
-		eff, err := o.PayByGiftCard(s.now())
+		eff, err := o.PayByGiftCard(h.now())
 		return err == nil, eff, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pay order %s by gift card: %w", o.ID, err)
 	}
-	s.handleEffects(o2, eff)
-	s.log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
+	h.handleEffects(o2, eff)
+	h.log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
 	return o2, nil
 }
 
@@ -211,52 +222,52 @@ type giftRow struct {
 	When, What, Amount, Order string
 }
 
-func (s *Sidecar) pageGiftCard(c *gin.Context) {
-	lang := s.lang(c)
+func (h *giftCardsHTTP) pageGiftCard(c *gin.Context) {
+	lang := h.lang(c)
 	token := c.Param("token")
 	if !validToken(token) {
-		s.notFoundPage(c)
+		h.notFoundPage(c)
 		return
 	}
-	card, err := s.store.GiftCardByToken(token)
+	card, err := h.store.GiftCardByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
-		s.notFoundPage(c)
+		h.notFoundPage(c)
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "gift card", err)
+		h.internalPage(c, "gift card", err)
 		return
 	}
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Cache-Control", "no-store")
-	s.page(c, http.StatusOK, "giftcard", tr(lang, "gift.title"), s.giftPageData(card, lang))
+	h.page(c, http.StatusOK, "giftcard", tr(lang, "gift.title"), h.giftPageData(card, lang))
 }
 
-func (s *Sidecar) giftPageData(card *giftcard.Card, lang string) giftPage {
+func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage {
 	d := giftPage{Lang: lang, C: card, Balance: money.Display(card.Balance, card.Currency, lang),
-		Initial: money.Display(card.Initial, card.Currency, lang), Valid: s.giftValidity(card, lang)}
+		Initial: money.Display(card.Initial, card.Currency, lang), Valid: h.giftValidity(card, lang)}
 	for i := len(card.Ledger) - 1; i >= 0; i-- {
 		e := card.Ledger[i]
 		if e.Kind == giftcard.KindReserved || e.Kind == giftcard.KindReleased {
 			continue // holds of orders not (yet) paid are the store's business
 		}
-		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(s.zone()), lang), What: tr(lang, "gift.kind."+e.Kind),
+		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(h.zone()), lang), What: tr(lang, "gift.kind."+e.Kind),
 			Amount: money.Display(e.Amount, card.Currency, lang), Order: e.OrderID})
 	}
 	return d
 }
 
 // giftValidity is the card's term in words (page and mail).
-func (s *Sidecar) giftValidity(card *giftcard.Card, lang string) string {
+func (h *giftCardsHTTP) giftValidity(card *giftcard.Card, lang string) string {
 	if card.ExpiresAt.IsZero() {
 		return tr(lang, "gift.valid_forever")
 	}
-	return fmt.Sprintf(tr(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(s.zone()), lang))
+	return fmt.Sprintf(tr(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(h.zone()), lang))
 }
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
-func (s *Sidecar) sendGiftCardMail(m store.Mail) (mail.Message, error) {
-	card, err := s.store.GiftCard(m.CardID)
+func (h *giftCardsHTTP) sendGiftCardMail(m store.Mail) (mail.Message, error) {
+	card, err := h.store.GiftCard(m.CardID)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("gift card of mail %s: %w", m.ID, err)
 	}
@@ -264,10 +275,10 @@ func (s *Sidecar) sendGiftCardMail(m store.Mail) (mail.Message, error) {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := s.catalog.Current()
+	cat := h.catalog.Current()
 	gm := mail.GiftCardMail{Lang: lang, ShopName: cat.Shop.Name, Code: card.Code, Amount: money.Display(card.Initial, card.Currency, lang),
-		Message: card.Message, PageURL: s.base.String() + "giftcard/" + card.Token, ShopURL: s.base.String(), Valid: s.giftValidity(card, lang)}
-	if o, err := s.store.GetOrder(card.OrderID); err == nil {
+		Message: card.Message, PageURL: h.base.String() + "giftcard/" + card.Token, ShopURL: h.base.String(), Valid: h.giftValidity(card, lang)}
+	if o, err := h.store.GetOrder(card.OrderID); err == nil {
 		gm.From = o.Customer.Name
 	}
 	subject, text, html, err := gm.Render()
@@ -279,56 +290,56 @@ func (s *Sidecar) sendGiftCardMail(m store.Mail) (mail.Message, error) {
 
 // Owner: the gift cards and their balances.
 
-func (s *Sidecar) giftCardViews() ([]wire.GiftCardView, error) {
-	cards, err := s.store.ListGiftCards()
+func (h *giftCardsHTTP) giftCardViews() ([]wire.GiftCardView, error) {
+	cards, err := h.store.ListGiftCards()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]wire.GiftCardView, 0, len(cards))
 	for i := range cards {
-		out = append(out, s.giftCardWire(&cards[i], false))
+		out = append(out, h.giftCardWire(&cards[i], false))
 	}
 	return out, nil
 }
 
-func (s *Sidecar) adminListGiftCards(c *gin.Context) {
-	v, err := s.giftCardViews()
+func (h *giftCardsHTTP) adminListGiftCards(c *gin.Context) {
+	v, err := h.giftCardViews()
 	if err != nil {
-		s.internal(c, "list gift cards", err)
+		h.internal(c, "list gift cards", err)
 		return
 	}
 	ok(c, http.StatusOK, wire.GiftCardList{GiftCards: v})
 }
 
-func (s *Sidecar) adminShowGiftCard(c *gin.Context) {
-	card, err := s.store.GiftCard(c.Param("id"))
+func (h *giftCardsHTTP) adminShowGiftCard(c *gin.Context) {
+	card, err := h.store.GiftCard(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		s.internal(c, "gift card", err)
+		h.internal(c, "gift card", err)
 		return
 	}
-	ok(c, http.StatusOK, s.giftCardWire(card, true))
+	ok(c, http.StatusOK, h.giftCardWire(card, true))
 }
 
-func (s *Sidecar) adminGiftCardsPage(c *gin.Context) {
-	v, err := s.giftCardViews()
+func (h *giftCardsHTTP) adminGiftCardsPage(c *gin.Context) {
+	v, err := h.giftCardViews()
 	if err != nil {
-		s.internalPage(c, "list gift cards", err)
+		h.internalPage(c, "list gift cards", err)
 		return
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	rows := make([]adminGiftRow, 0, len(v))
 	for _, g := range v {
 		r := adminGiftRow{GiftCardView: g, Expires: ownerT(lang, "giftcards.never")}
 		if !g.ExpiresAt.IsZero() {
-			r.Expires = dateText(g.ExpiresAt.In(s.zone()), lang)
+			r.Expires = dateText(g.ExpiresAt.In(h.zone()), lang)
 		}
 		rows = append(rows, r)
 	}
-	s.page(c, http.StatusOK, "admin-giftcards", ownerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
+	h.page(c, http.StatusOK, "admin-giftcards", ownerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
 }
 
 // adminGiftRow is a card on the owner's page: its expiry in the shop's words.
@@ -338,8 +349,8 @@ type adminGiftRow struct {
 }
 
 // giftCardWire is a card for the admin API; full adds the code and history.
-func (s *Sidecar) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
-	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: s.base.String() + "giftcard/" + c.Token, Currency: c.Currency,
+func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
+	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.base.String() + "giftcard/" + c.Token, Currency: c.Currency,
 		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn}
 	if full {
@@ -419,16 +430,16 @@ func sameRefund(card, bank *order.Refund) bool {
 // has, or when the order has no card or still holds it. The store takes
 // the hold again with the payment (store.AttachPayment); a card spent
 // between this check and that gives the same error there.
-func (s *Sidecar) giftStillCovers(o *order.Order) *checkoutError {
+func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *checkoutError {
 	g := o.GiftCard
 	if g == nil || g.Amount <= 0 || g.Hold != "" {
 		return nil
 	}
-	card, err := s.store.GiftCard(g.CardID)
+	card, err := h.store.GiftCard(g.CardID)
 	if err != nil {
-		return s.internalErr("nl", "gift card of order "+o.ID, err)
+		return h.internalErr("nl", "gift card of order "+o.ID, err)
 	}
-	if !card.ExpiresAt.IsZero() && !s.now().Before(card.ExpiresAt) {
+	if !card.ExpiresAt.IsZero() && !h.now().Before(card.ExpiresAt) {
 		return &checkoutError{Err: ErrGiftCardShort, Order: o, say: phrase("gift.expired_now")}
 	}
 	if card.Balance >= g.Amount {
@@ -449,14 +460,14 @@ func giftOnly(o *order.Order) bool {
 // giftOnlySteps is the plan of an order of gift cards only: ordered, paid,
 // and the cards e-mailed on the day the buyer chose (done once every
 // card's e-mail went out).
-func (s *Sidecar) giftOnlySteps(o *order.Order, lang string) []StepView {
+func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
 	canceled := o.State == order.Canceled
 	paid := !o.PaidAt.IsZero() && !canceled
 	mailed := StepView{Step: "mailed", Label: tr(lang, "step.mailed")}
 	if paid && len(o.GiftSend.Cards) > 0 {
 		mailed.Done = true
 		for _, id := range o.GiftSend.Cards {
-			m, err := s.store.GetMail(store.GiftCardMailID(id))
+			m, err := h.store.GetMail(store.GiftCardMailID(id))
 			if err != nil || m.SentAt.IsZero() {
 				mailed.Done, mailed.At = false, time.Time{}
 				break
@@ -468,10 +479,10 @@ func (s *Sidecar) giftOnlySteps(o *order.Order, lang string) []StepView {
 	}
 	if !mailed.Done && !canceled {
 		day := o.GiftSend.SendOn
-		if today := s.now(); day.Before(today) {
+		if today := h.now(); day.Before(today) {
 			day = today
 		}
-		mailed.Expected = dayText(day.In(s.zone()), lang)
+		mailed.Expected = dayText(day.In(h.zone()), lang)
 		mailed.Current = paid
 	}
 	return []StepView{

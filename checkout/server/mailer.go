@@ -45,7 +45,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		return send(ctx, m)
 	}
 	if m.Kind == store.MailGiftCard { // a sold gift card, to its recipient (giftcards.go)
-		msg, err := s.sendGiftCardMail(m)
+		msg, err := s.gifts.sendGiftCardMail(m)
 		if err != nil {
 			return err
 		}

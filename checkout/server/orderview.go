@@ -33,7 +33,7 @@ func stepIndex(st order.State) int {
 // delivery rules (for an unpaid order: if it were paid now).
 func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
 	if giftOnly(o) {
-		return s.giftOnlySteps(o, lang) // giftcards.go: by e-mail, no parcel
+		return s.gifts.giftOnlySteps(o, lang) // giftcards.go: by e-mail, no parcel
 	}
 	done := stepIndex(o.State)
 	at := map[int]time.Time{0: o.CreatedAt, 1: o.PaidAt, 3: o.ShippedAt, 4: o.DeliveredAt}

@@ -330,7 +330,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
-	if tender, _, gmsg := s.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+	if tender, _, gmsg := s.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {
 		d.Gift = giftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)

@@ -136,9 +136,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.adminStandingAct)
-		admin.GET("/back-in-stock", s.stock.adminWaiting) // back-in-stock alerts (backinstock.go)
-		admin.GET("/giftcards", s.adminListGiftCards)     // gift cards (giftcards.go)
-		admin.GET("/giftcards/:id", s.adminShowGiftCard)
+		admin.GET("/back-in-stock", s.stock.adminWaiting)   // back-in-stock alerts (backinstock.go)
+		admin.GET("/giftcards", s.gifts.adminListGiftCards) // gift cards (giftcards.go)
+		admin.GET("/giftcards/:id", s.gifts.adminShowGiftCard)
 		admin.POST("/orders/:id/returns/:code/restock", s.stock.adminRestock)
 		admin.GET("/codes", s.adminListCodes) // discount codes (codes_admin.go)
 		admin.POST("/codes", s.adminCreateCode)
@@ -183,7 +183,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
-	pages.GET("/giftcard/:token", s.pageGiftCard) // a gift card's balance and history (giftcards.go)
+	pages.GET("/giftcard/:token", s.gifts.pageGiftCard) // a gift card's balance and history (giftcards.go)
 
 	// The owner's page: in the shop's language, a session cookie and
 	// CSRF-checked forms (adminpage.go), attached here once.
@@ -210,7 +210,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/invoices.csv", s.adminInvoicesCSV)
 	owner.GET("/codes/", s.adminCodesPage) // codes_admin.go
 	owner.POST("/codes/", s.adminCodesForm)
-	owner.GET("/giftcards/", s.adminGiftCardsPage) // giftcards.go
+	owner.GET("/giftcards/", s.gifts.adminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {
 		r.GET("/outbox/", s.pageOutbox)

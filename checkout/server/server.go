@@ -18,10 +18,6 @@ import (
 
 // Sidecar is one running checkout service.
 type Sidecar struct {
-	// Gift-card code guesses (giftcards.go), made on first use.
-	giftOnce  sync.Once
-	giftLimit *limiter
-
 	*web // the page and answer helpers (web.go)
 
 	// The HTTP side of each resource: a type holding *web and the use
@@ -35,6 +31,7 @@ type Sidecar struct {
 	stock    *backInStockHTTP
 	loyalty  *loyaltyHTTP
 	promises *promises
+	gifts    *giftCardsHTTP
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks
 	parts

@@ -34,6 +34,7 @@ func (s *Sidecar) openUseCases() {
 	// Loyalty and promises first: the privacy and stats use cases call them.
 	s.loyalty = &loyaltyHTTP{web: s.web, store: s.store, policy: s.policy, internalErr: s.internalErr, send: s.sendMail}
 	s.promises = &promises{web: s.web, store: s.store}
+	s.gifts = newGiftCardsHTTP(s.web, s.store, s.handleEffects, s.internalErr)
 	d := usecase.Deps{Store: s.store, Catalog: s.catalog.Current, Now: s.now, Log: s.log, KickMail: s.kickMail}
 	s.uc = useCases{
 		deps:    d,
