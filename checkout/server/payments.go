@@ -20,7 +20,7 @@ import (
 // once and its e-mail is queued once. Unknown payments are ignored.
 func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 	if _, err := s.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
-		return s.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
+		return s.standingHTTP.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 		s.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
 	s.handleEffects(o, effects)
-	s.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
+	s.standingHTTP.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
 	return nil
 }
 

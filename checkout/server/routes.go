@@ -94,10 +94,10 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/orders/:token/returns", s.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.apiCancel)
 		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.apiPickupPoints) // carrier.go
-		cust.POST("/standing/quote", s.apiStandingQuote)                           // standing orders (standing.go)
-		cust.POST("/standing", limited, s.apiStandingBegin)
-		cust.GET("/standing/:token", s.apiStandingShow)
-		cust.POST("/standing/:token/:action", limited, s.apiStandingAct)
+		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)              // standing orders (standing.go)
+		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
+		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
+		cust.POST("/standing/:token/:action", limited, s.standingHTTP.apiStandingAct)
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
@@ -133,9 +133,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/parcels/check", s.apiCheckParcels)
 		admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
 		admin.GET("/invoices", s.adminInvoicesCSV)
-		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
-		admin.GET("/standing/:id", s.adminStandingShow)
-		admin.POST("/standing/:id/:action", s.adminStandingAct)
+		admin.GET("/standing", s.standingHTTP.adminStandingList) // standing orders (standing.go)
+		admin.GET("/standing/:id", s.standingHTTP.adminStandingShow)
+		admin.POST("/standing/:id/:action", s.standingHTTP.adminStandingAct)
 		admin.GET("/back-in-stock", s.stock.adminWaiting)   // back-in-stock alerts (backinstock.go)
 		admin.GET("/giftcards", s.gifts.adminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.gifts.adminShowGiftCard)
@@ -179,10 +179,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
 	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)                   // invoices.go
-	pages.GET("/standing/new/", s.pageStandingNew)                                 // standing_checkout.go
-	pages.POST("/standing/new/", limited, s.formStandingNew)
-	pages.GET("/standing/:token", s.pageStanding) // standing.go
-	pages.POST("/standing/:token/:action", limited, s.formStanding)
+	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
+	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
+	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
+	pages.POST("/standing/:token/:action", limited, s.standingHTTP.formStanding)
 	pages.GET("/giftcard/:token", s.gifts.pageGiftCard) // a gift card's balance and history (giftcards.go)
 
 	// The owner's page: in the shop's language, a session cookie and

@@ -32,6 +32,8 @@ type Sidecar struct {
 	loyalty  *loyaltyHTTP
 	promises *promises
 	gifts    *giftCardsHTTP
+	// standingHTTP is built in startStanding, with the service it calls.
+	standingHTTP *standingHTTP
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks
 	parts

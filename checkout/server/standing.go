@@ -34,6 +34,8 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
 		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
+	s.standingHTTP = &standingHTTP{web: s.web, svc: s.standing, store: s.store, provider: s.provider,
+		kickMail: s.kickMail, noRoute: s.noRoute, send: s.sendMail}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -58,29 +60,49 @@ func (s *Sidecar) startStanding(ctx context.Context) {
 // moving the clock.
 func (s *Sidecar) RunScheduler(ctx context.Context) int {
 	s.stock.backInStock()
-	if s.standing == nil || s.standing.Recurring == nil {
+	return s.standingHTTP.schedule(ctx)
+}
+
+// standingHTTP is the HTTP side of standing orders: the customer's JSON
+// API and pages (and the checkout of one, standing_checkout.go), the
+// owner's API, the scheduler's pass, the payment news and the mails. It is
+// built with the service in startStanding, once the provider is open; the
+// workers started before it see nil and skip it, as they saw no service.
+type standingHTTP struct {
+	*web
+	svc      *standing.Service
+	store    *store.Store
+	provider payment.Provider
+	kickMail func()
+	noRoute  func(*gin.Context)                        // routes.go: the page of an unknown link
+	send     func(context.Context, mail.Message) error // Sidecar.sendMail
+}
+
+// schedule is the standing orders' part of RunScheduler.
+func (h *standingHTTP) schedule(ctx context.Context) int {
+	if h == nil || h.svc.Recurring == nil {
 		return 0
 	}
 	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
-	n := s.standing.Tick(ctx) + s.standing.Reconcile(ctx)
+	n := h.svc.Tick(ctx) + h.svc.Reconcile(ctx)
 	if n > 0 {
-		s.kickMail()
+		h.kickMail()
 	}
 	return n
 }
 
 // standingNews brings a payment's news to its standing order (after the
 // order side has seen it, for first payments).
-func (s *Sidecar) standingNews(ctx context.Context, p payment.Payment) {
-	if s.standing == nil {
+func (h *standingHTTP) standingNews(ctx context.Context, p payment.Payment) {
+	if h == nil {
 		return
 	}
-	out, err := s.standing.Apply(ctx, p)
+	out, err := h.svc.Apply(ctx, p)
 	if err != nil {
-		s.log.Error("standing order payment", "payment", p.ID, "err", err)
+		h.log.Error("standing order payment", "payment", p.ID, "err", err)
 	}
 	if out != standing.NotMine && out != standing.Pending {
-		s.kickMail()
+		h.kickMail()
 	}
 }
 
@@ -88,15 +110,15 @@ func (s *Sidecar) standingNews(ctx context.Context, p payment.Payment) {
 // a recurring charge the store indexed. Strangers' ids are ignored, never
 // looked up (a charge whose webhook came before it was recorded is found
 // by the scheduler, which asks again with the same idempotency key).
-func (s *Sidecar) syncStandingCharge(ctx context.Context, id string) error {
-	if s.standing == nil || !s.store.StandingChargeKnown(id) {
+func (h *standingHTTP) syncStandingCharge(ctx context.Context, id string) error {
+	if h == nil || !h.store.StandingChargeKnown(id) {
 		return nil
 	}
-	p, err := s.provider.GetPayment(ctx, id)
+	p, err := h.provider.GetPayment(ctx, id)
 	if err != nil {
 		return fmt.Errorf("get standing charge %s: %w", id, err)
 	}
-	s.standingNews(ctx, *p)
+	h.standingNews(ctx, *p)
 	return nil
 }
 
@@ -137,23 +159,23 @@ type StandingQuote struct {
 	VATTotal     money.Amount `json:"vat_total"`
 }
 
-func (s *Sidecar) quoteStanding(req standing.Request) (StandingQuote, error) {
-	t, err := standing.Quote(s.catalog.Current(), req)
+func (h *standingHTTP) quoteStanding(req standing.Request) (StandingQuote, error) {
+	t, err := standing.Quote(h.catalog.Current(), req)
 	if err != nil {
 		return StandingQuote{}, err
 	}
-	today := s.now().In(s.zone())
+	today := h.now().In(h.zone())
 	return StandingQuote{Currency: t.Currency, ChargedNow: t.GrandTotal, PerDelivery: t.GrandTotal, Weeks: req.Weeks,
 		SecondCharge: today.AddDate(0, 0, 7*req.Weeks).Format(time.DateOnly), NoticeDays: recurring.DefaultPolicy.NoticeDays,
 		Shipping: t.Shipping, VATTotal: t.VATTotal}, nil
 }
 
-func (s *Sidecar) apiStandingQuote(c *gin.Context) {
+func (h *standingHTTP) apiStandingQuote(c *gin.Context) {
 	var in StandingRequest
 	if !decodeJSON(c, &in) {
 		return
 	}
-	q, err := s.quoteStanding(in.request())
+	q, err := h.quoteStanding(in.request())
 	if err != nil {
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
@@ -161,7 +183,7 @@ func (s *Sidecar) apiStandingQuote(c *gin.Context) {
 	ok(c, http.StatusOK, q)
 }
 
-func (s *Sidecar) standingView(st recurring.Standing, customer bool) StandingView {
+func (h *standingHTTP) standingView(st recurring.Standing, customer bool) StandingView {
 	v := StandingView{ID: st.ID, State: st.State, PauseReason: st.PauseReason, Email: st.Email, Address: st.Address, SKU: st.SKU,
 		Title: st.Title, Variant: st.Variant, Quantity: st.Quantity, Weeks: st.Weeks, Currency: st.Currency,
 		NextAmount: st.ChargeFor(st.Period), NewPrice: st.NewPrice, Skipped: st.Skipped, Orders: st.Orders, Failures: st.Failures}
@@ -172,7 +194,7 @@ func (s *Sidecar) standingView(st recurring.Standing, customer bool) StandingVie
 		v.NextCharge = st.NextCharge.Format(time.DateOnly)
 	}
 	if customer {
-		v.Page = s.abs("/standing/" + st.Token)
+		v.Page = h.abs("/standing/" + st.Token)
 	}
 	return v
 }
@@ -185,34 +207,34 @@ type StandingBegun struct {
 	CheckoutURL string        `json:"checkout_url"`
 }
 
-func (s *Sidecar) apiStandingBegin(c *gin.Context) {
+func (h *standingHTTP) apiStandingBegin(c *gin.Context) {
 	var in StandingRequest
 	if !decodeJSON(c, &in) {
 		return
 	}
 	req := in.request()
 	if req.Lang == "" {
-		req.Lang = s.lang(c)
+		req.Lang = h.lang(c)
 	}
 	if msg := standingFormError(req); msg != "" {
 		fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	q, err := s.quoteStanding(req)
+	q, err := h.quoteStanding(req)
 	if err != nil {
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	b, err := s.standing.Begin(c.Request.Context(), req)
+	b, err := h.svc.Begin(c.Request.Context(), req)
 	if errors.Is(err, standing.ErrNoRecurring) {
 		fail(c, http.StatusServiceUnavailable, "this shop's payment provider cannot take subscriptions")
 		return
 	}
 	if err != nil {
-		s.internal(c, "begin standing order", err)
+		h.internal(c, "begin standing order", err)
 		return
 	}
-	ok(c, http.StatusCreated, StandingBegun{Standing: s.standingView(b.Standing, true), Quote: q, OrderToken: b.Order.Token, CheckoutURL: b.CheckoutURL})
+	ok(c, http.StatusCreated, StandingBegun{Standing: h.standingView(b.Standing, true), Quote: q, OrderToken: b.Order.Token, CheckoutURL: b.CheckoutURL})
 }
 
 func standingFormError(r standing.Request) string {
@@ -228,27 +250,27 @@ func standingFormError(r standing.Request) string {
 	return ""
 }
 
-func (s *Sidecar) standingByToken(c *gin.Context) (recurring.Standing, bool) {
+func (h *standingHTTP) standingByToken(c *gin.Context) (recurring.Standing, bool) {
 	token := c.Param("token")
 	if len(token) < 20 || len(token) > 64 {
 		fail(c, http.StatusNotFound, "no such subscription")
 		return recurring.Standing{}, false
 	}
-	st, err := s.store.StandingByToken(token)
+	st, err := h.store.StandingByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no such subscription")
 		return st, false
 	}
 	if err != nil {
-		s.internal(c, "standing order", err)
+		h.internal(c, "standing order", err)
 		return st, false
 	}
 	return st, true
 }
 
-func (s *Sidecar) apiStandingShow(c *gin.Context) {
-	if st, found := s.standingByToken(c); found {
-		ok(c, http.StatusOK, s.standingView(st, true))
+func (h *standingHTTP) apiStandingShow(c *gin.Context) {
+	if st, found := h.standingByToken(c); found {
+		ok(c, http.StatusOK, h.standingView(st, true))
 	}
 }
 
@@ -268,8 +290,8 @@ func (in StandingActInput) change() standing.Change {
 		PostalCode: strings.TrimSpace(in.PostalCode), City: strings.TrimSpace(in.City), Country: strings.ToUpper(strings.TrimSpace(in.Country))}}
 }
 
-func (s *Sidecar) apiStandingAct(c *gin.Context) {
-	st, found := s.standingByToken(c)
+func (h *standingHTTP) apiStandingAct(c *gin.Context) {
+	st, found := h.standingByToken(c)
 	if !found {
 		return
 	}
@@ -277,17 +299,17 @@ func (s *Sidecar) apiStandingAct(c *gin.Context) {
 	if c.Request.ContentLength != 0 && !decodeJSON(c, &in) {
 		return
 	}
-	after, url, err := s.standing.Act(c.Request.Context(), st.Token, c.Param("action"), in.change(), "customer")
+	after, url, err := h.svc.Act(c.Request.Context(), st.Token, c.Param("action"), in.change(), "customer")
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			s.internal(c, "standing order action", err)
+			h.internal(c, "standing order action", err)
 			return
 		}
 		fail(c, status, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, gin.H{"standing": s.standingView(after, true), "checkout_url": url})
+	ok(c, http.StatusOK, gin.H{"standing": h.standingView(after, true), "checkout_url": url})
 }
 
 func actStatus(err error) int {
@@ -304,7 +326,7 @@ func actStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-func (s *Sidecar) adminStandingList(c *gin.Context) {
+func (h *standingHTTP) adminStandingList(c *gin.Context) {
 	state := recurring.State(c.Query("state"))
 	switch state {
 	case "", recurring.Active, recurring.Paused, recurring.Canceled:
@@ -312,54 +334,54 @@ func (s *Sidecar) adminStandingList(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "state must be active, paused or canceled")
 		return
 	}
-	all, err := s.store.ListStanding(state)
+	all, err := h.store.ListStanding(state)
 	if err != nil {
-		s.internal(c, "list standing orders", err)
+		h.internal(c, "list standing orders", err)
 		return
 	}
-	everything, err := s.store.ListStanding("")
+	everything, err := h.store.ListStanding("")
 	if err != nil {
-		s.internal(c, "list standing orders", err)
+		h.internal(c, "list standing orders", err)
 		return
 	}
-	out := StandingList{Standing: []StandingView{}, Figures: standing.Compute(everything, s.now())}
+	out := StandingList{Standing: []StandingView{}, Figures: standing.Compute(everything, h.now())}
 	for _, st := range all {
 		if st.State != "" {
-			out.Standing = append(out.Standing, s.standingView(st, false))
+			out.Standing = append(out.Standing, h.standingView(st, false))
 		}
 	}
 	ok(c, http.StatusOK, out)
 }
 
-func (s *Sidecar) adminStandingShow(c *gin.Context) {
-	st, err := s.store.GetStanding(c.Param("id"))
+func (h *standingHTTP) adminStandingShow(c *gin.Context) {
+	st, err := h.store.GetStanding(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no standing order "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		s.internal(c, "standing order", err)
+		h.internal(c, "standing order", err)
 		return
 	}
-	ok(c, http.StatusOK, s.standingView(st, false))
+	ok(c, http.StatusOK, h.standingView(st, false))
 }
 
-func (s *Sidecar) adminStandingAct(c *gin.Context) {
+func (h *standingHTTP) adminStandingAct(c *gin.Context) {
 	action := c.Param("action")
 	if action == "cancel" {
 		action = standing.ActStop
 	}
-	st, err := s.standing.OwnerAct(c.Request.Context(), c.Param("id"), action)
+	st, err := h.svc.OwnerAct(c.Request.Context(), c.Param("id"), action)
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			s.internal(c, "standing order action", err)
+			h.internal(c, "standing order action", err)
 			return
 		}
 		fail(c, status, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, s.standingView(st, false))
+	ok(c, http.StatusOK, h.standingView(st, false))
 }
 
 // ---- the customer's page ----
@@ -381,13 +403,13 @@ type standingVariant struct {
 	Current    bool
 }
 
-func (s *Sidecar) pageStanding(c *gin.Context) {
-	st, err := s.store.StandingByToken(c.Param("token"))
+func (h *standingHTTP) pageStanding(c *gin.Context) {
+	st, err := h.store.StandingByToken(c.Param("token"))
 	if err != nil {
-		s.noRoute(c)
+		h.noRoute(c)
 		return
 	}
-	s.renderStanding(c, http.StatusOK, st, noticeText(s.langOr(c, st.Lang), c.Query("done")), "")
+	h.renderStanding(c, http.StatusOK, st, noticeText(h.langOr(c, st.Lang), c.Query("done")), "")
 }
 
 func noticeText(lang, code string) string {
@@ -400,12 +422,12 @@ func noticeText(lang, code string) string {
 	return ""
 }
 
-func (s *Sidecar) renderStanding(c *gin.Context, status int, st recurring.Standing, notice, msg string) {
-	lang := s.langOr(c, st.Lang)
-	v := s.standingView(st, true)
+func (h *standingHTTP) renderStanding(c *gin.Context, status int, st recurring.Standing, notice, msg string) {
+	lang := h.langOr(c, st.Lang)
+	v := h.standingView(st, true)
 	d := standingPage{Lang: lang, V: v, Token: st.Token, Notice: notice, Error: msg,
-		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(s.zone()), lang)}
-	cat := s.catalog.Current()
+		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(h.zone()), lang)}
+	cat := h.catalog.Current()
 	if it, found := cat.Lookup(st.SKU); found {
 		if it.Subscription != nil {
 			d.Intervals = it.Subscription.Intervals
@@ -420,20 +442,20 @@ func (s *Sidecar) renderStanding(c *gin.Context, status int, st recurring.Standi
 		d.Intervals = []int{st.Weeks}
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
-		s.internalPage(c, "render standing order", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
+		h.internalPage(c, "render standing order", err)
 		return
 	}
-	doc := s.shells.get(lang).render(tr(lang, "standing.title"), htmlSafe(b.String()))
+	doc := h.shells.get(lang).render(tr(lang, "standing.title"), htmlSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", doc)
 }
 
-func (s *Sidecar) formStanding(c *gin.Context) {
-	st, err := s.store.StandingByToken(c.Param("token"))
+func (h *standingHTTP) formStanding(c *gin.Context) {
+	st, err := h.store.StandingByToken(c.Param("token"))
 	if err != nil {
-		s.noRoute(c)
+		h.noRoute(c)
 		return
 	}
 	w, _ := strconv.Atoi(c.PostForm("weeks"))
@@ -441,14 +463,14 @@ func (s *Sidecar) formStanding(c *gin.Context) {
 		Street: strings.TrimSpace(c.PostForm("street")), PostalCode: strings.TrimSpace(c.PostForm("postal_code")),
 		City: strings.TrimSpace(c.PostForm("city")), Country: strings.ToUpper(strings.TrimSpace(c.PostForm("country")))}}
 	action := c.Param("action")
-	after, url, err := s.standing.Act(c.Request.Context(), st.Token, action, ch, "customer")
+	after, url, err := h.svc.Act(c.Request.Context(), st.Token, action, ch, "customer")
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			s.internalPage(c, "standing order action", err)
+			h.internalPage(c, "standing order action", err)
 			return
 		}
-		s.renderStanding(c, status, st, "", tr(s.langOr(c, st.Lang), "standing.cannot"))
+		h.renderStanding(c, status, st, "", tr(h.langOr(c, st.Lang), "standing.cannot"))
 		return
 	}
 	if action == standing.ActPay && url != "" {
@@ -464,15 +486,15 @@ func (s *Sidecar) formStanding(c *gin.Context) {
 func (s *Sidecar) standingMail(kind string) (func(context.Context, store.Mail) error, bool) {
 	switch kind {
 	case store.MailStandingNotice, store.MailStandingFailed, store.MailStandingPaused, store.MailStandingPriceNotice, store.MailStandingStarted:
-		return s.sendStandingMail, true
+		return s.standingHTTP.sendStandingMail, true
 	case store.MailBackInStock:
 		return s.stock.sendBackInStock, true // backinstock.go
 	}
 	return nil, false
 }
 
-func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
-	st, err := s.store.GetStanding(m.OrderID)
+func (h *standingHTTP) sendStandingMail(ctx context.Context, m store.Mail) error {
+	st, err := h.store.GetStanding(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("standing order of mail %s: %w", m.ID, err)
 	}
@@ -480,7 +502,7 @@ func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := s.catalog.Current()
+	cat := h.catalog.Current()
 	amount := st.ChargeFor(st.Period)
 	if st.NoticeSent >= st.Period {
 		amount = st.NoticedAmount
@@ -491,15 +513,15 @@ func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
 	}
 	sm := mail.StandingMail{Kind: strings.TrimPrefix(m.Kind, "standing_"),
 		Lang: lang, ShopName: cat.Shop.Name, Title: title, Weeks: st.Weeks, Amount: money.Display(amount, st.Currency, lang),
-		When: dayText(st.NextCharge.In(s.zone()), lang), Reason: st.PauseReason,
-		PageURL: s.abs("/standing/" + st.Token), PayURL: s.abs("/standing/" + st.Token + "#pay")}
+		When: dayText(st.NextCharge.In(h.zone()), lang), Reason: st.PauseReason,
+		PageURL: h.abs("/standing/" + st.Token), PayURL: h.abs("/standing/" + st.Token + "#pay")}
 	switch m.Kind {
 	case store.MailStandingNotice:
 		sm.Kind = "notice"
 	case store.MailStandingPriceNotice:
 		sm.Kind = "price"
 		sm.NewPrice = money.Display(st.NewPrice+st.Shipping, st.Currency, lang)
-		sm.From = dayText(st.PriceAt.In(s.zone()), lang)
+		sm.From = dayText(st.PriceAt.In(h.zone()), lang)
 	}
 	subject, text, html, err := sm.Render()
 	if err != nil {
@@ -509,5 +531,5 @@ func (s *Sidecar) sendStandingMail(ctx context.Context, m store.Mail) error {
 		Created: m.CreatedAt, ReplyTo: cat.Shop.Email}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	return s.sender.Send(sctx, msg)
+	return h.send(sctx, msg)
 }

@@ -63,7 +63,7 @@ func (s *Sidecar) adminStandingPage(c *gin.Context) {
 		sec := adminStandingSection{State: state}
 		for _, st := range all {
 			if st.State == state {
-				v := s.standingView(st, false)
+				v := s.standingHTTP.standingView(st, false)
 				sec.Rows = append(sec.Rows, adminStandingRow{V: v, Amount: money.Display(v.NextAmount, v.Currency, lang)})
 			}
 		}

@@ -34,7 +34,7 @@ type standingNewPage struct {
 	Error     string
 }
 
-func (s *Sidecar) standingForm(c *gin.Context) StandingRequest {
+func (h *standingHTTP) standingForm(c *gin.Context) StandingRequest {
 	get := func(k string) string {
 		if c.Request.Method == http.MethodPost {
 			return strings.TrimSpace(c.PostForm(k))
@@ -47,34 +47,34 @@ func (s *Sidecar) standingForm(c *gin.Context) StandingRequest {
 		q = 1
 	}
 	f := StandingRequest{SKU: get("sku"), Weeks: w, Quantity: q, Email: get("email"), Name: get("name"), Street: get("street"),
-		PostalCode: get("postal_code"), City: get("city"), Country: strings.ToUpper(get("country")), Lang: s.lang(c)}
+		PostalCode: get("postal_code"), City: get("city"), Country: strings.ToUpper(get("country")), Lang: h.lang(c)}
 	if f.Country == "" {
-		f.Country = s.catalog.Current().Shop.Country
+		f.Country = h.catalog.Current().Shop.Country
 	}
 	return f
 }
 
-func (s *Sidecar) pageStandingNew(c *gin.Context) {
-	f := s.standingForm(c)
-	s.renderStandingNew(c, http.StatusOK, f, "")
+func (h *standingHTTP) pageStandingNew(c *gin.Context) {
+	f := h.standingForm(c)
+	h.renderStandingNew(c, http.StatusOK, f, "")
 }
 
-func (s *Sidecar) renderStandingNew(c *gin.Context, status int, f StandingRequest, msg string) {
-	lang := s.lang(c)
-	cat := s.catalog.Current()
+func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingRequest, msg string) {
+	lang := h.lang(c)
+	cat := h.catalog.Current()
 	it, found := cat.Lookup(f.SKU)
 	if !found || it.Subscription == nil {
-		s.noRoute(c)
+		h.noRoute(c)
 		return
 	}
 	if f.Weeks == 0 || !(recurring.Offer{Intervals: it.Subscription.Intervals}).Offers(f.Weeks) {
 		f.Weeks = it.Subscription.Intervals[0]
 	}
-	q, err := s.quoteStanding(f.request())
+	q, err := h.quoteStanding(f.request())
 	if err != nil {
 		f.Country = cat.Shop.Country
-		if q, err = s.quoteStanding(f.request()); err != nil {
-			s.internalPage(c, "quote standing order", err)
+		if q, err = h.quoteStanding(f.request()); err != nil {
+			h.internalPage(c, "quote standing order", err)
 			return
 		}
 		if msg == "" {
@@ -89,46 +89,46 @@ func (s *Sidecar) renderStandingNew(c *gin.Context, status int, f StandingReques
 	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Title: title, Q: q, Error: msg,
 		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: dayText(second, lang)}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
-		s.internalPage(c, "render standing checkout", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
+		h.internalPage(c, "render standing checkout", err)
 		return
 	}
-	doc := s.shells.get(lang).render(tr(lang, "standing.new.title"), htmlSafe(b.String()))
+	doc := h.shells.get(lang).render(tr(lang, "standing.new.title"), htmlSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", doc)
 }
 
-func (s *Sidecar) formStandingNew(c *gin.Context) {
-	f := s.standingForm(c)
-	lang := s.lang(c)
+func (h *standingHTTP) formStandingNew(c *gin.Context) {
+	f := h.standingForm(c)
+	lang := h.lang(c)
 	if c.PostForm("update") != "" {
-		s.renderStandingNew(c, http.StatusOK, f, "")
+		h.renderStandingNew(c, http.StatusOK, f, "")
 		return
 	}
 	req := f.request()
 	if msg := standingFormError(req); msg != "" {
-		s.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.fields"))
+		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.fields"))
 		return
 	}
-	q, err := s.quoteStanding(req)
+	q, err := h.quoteStanding(req)
 	if err != nil {
-		s.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.country"))
+		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.country"))
 		return
 	}
 	if shown, err := strconv.ParseInt(c.PostForm("shown_total"), 10, 64); err != nil || money.Amount(shown) != q.ChargedNow {
 		// The page showed another amount (a price change, another country or
 		// interval chosen): show the real one before anything is charged.
-		s.renderStandingNew(c, http.StatusConflict, f, tr(lang, "standing.new.changed"))
+		h.renderStandingNew(c, http.StatusConflict, f, tr(lang, "standing.new.changed"))
 		return
 	}
-	b, err := s.standing.Begin(c.Request.Context(), req)
+	b, err := h.svc.Begin(c.Request.Context(), req)
 	if errors.Is(err, standing.ErrNoRecurring) {
-		s.renderStandingNew(c, http.StatusServiceUnavailable, f, tr(lang, "standing.new.unavailable"))
+		h.renderStandingNew(c, http.StatusServiceUnavailable, f, tr(lang, "standing.new.unavailable"))
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "begin standing order", err)
+		h.internalPage(c, "begin standing order", err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, b.CheckoutURL)
