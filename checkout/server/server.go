@@ -36,6 +36,7 @@ type Sidecar struct {
 	standingHTTP *standingHTTP
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks
+
 	parts
 	uc     useCases // checkout/usecase (usecases.go)
 	router *gin.Engine
