@@ -26,7 +26,7 @@ func (s *Sidecar) lockOrder(id string) func() { return s.orderLocks.lock(id) }
 var errRefundUncertain = usecase.ErrRefundUncertain
 
 // policy is the return policy in force.
-func (s *Sidecar) policy() returns.Policy { return returns.PolicyFrom(s.catalog.Current().Returns) }
+func (w *web) policy() returns.Policy { return returns.PolicyFrom(w.catalog.Current().Returns) }
 
 // syncRefunds asks the provider about an order's open refunds now (the
 // owner's "check now", the reconciler).

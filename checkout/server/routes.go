@@ -68,8 +68,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.handleWebhook)
 		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
-		api.GET("/promise", s.apiPromise)                   // extra transit days (loyalty.go)
-		api.HEAD("/promise", s.apiPromise)
+		api.GET("/promise", s.stats.apiPromise)             // extra transit days (loyalty.go)
+		api.HEAD("/promise", s.stats.apiPromise)
 		api.GET("/subscriptions/confirm/:token", s.pageConfirm)
 		api.GET("/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
 		api.POST("/subscriptions/unsubscribe/:token", s.formUnsubscribe)
@@ -112,8 +112,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/orders/:id/returns", s.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
 		admin.POST("/orders/:id/return-received", s.adminReturnReceived)
 		admin.POST("/orders/:id/refund", s.adminRefund)
-		admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-		admin.GET("/pick-list", s.apiPickList)
+		admin.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
+		admin.GET("/pick-list", s.packing.apiPickList)
 		admin.GET("/mail/failed", s.apiFailedMail) // e-mails not sent (mailfail.go)
 		admin.POST("/mail/:id/retry", s.apiRetryMail)
 		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
@@ -124,7 +124,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
 		admin.GET("/subscribers", s.adminListSubscribers)
 		admin.POST("/notify", s.adminNotify)
-		admin.GET("/stats", s.adminStats) // figures and points (stats.go, loyalty.go)
+		admin.GET("/stats", s.stats.adminStats) // figures and points (stats.go, loyalty.go)
 		admin.GET("/points", s.adminPoints)
 		admin.POST("/orders/:id/label", s.apiCreateLabel) // labels and parcels (carrier.go)
 		admin.GET("/orders/:id/label", s.apiLabelPDF)
@@ -192,14 +192,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/logout", s.adminLogout)
 	owner.GET("/orders/:id", s.adminOrderPage)
 	owner.POST("/orders/:id/:action", s.adminOrderAction)
-	owner.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	owner.GET("/pick-list", s.pagePickList)
+	owner.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
+	owner.GET("/pick-list", s.packing.pagePickList)
 	owner.GET("/mail/", s.pageFailedMail) // mailfail.go
 	owner.POST("/mail/retry", s.formRetryMail)
 	owner.GET("/reviews/", s.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
 	owner.POST("/notify", s.adminNotifyForm)
-	owner.GET("/stats/", s.adminStatsPage)        // stats.go
+	owner.GET("/stats/", s.stats.adminStatsPage)  // stats.go
 	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go
 	owner.GET("/labels", s.pageLabels)
 	owner.GET("/labels.pdf", s.labelsPDF)
@@ -213,9 +213,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/giftcards/", s.adminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {
-		r.GET("/outbox/", s.pageOutbox)
+		r.GET("/outbox/", s.outboxPages.pageOutbox)
 		r.GET("/outbox", redirectTo("/outbox/"))
-		r.GET("/outbox/:name", s.pageOutboxMessage)
+		r.GET("/outbox/:name", s.outboxPages.pageOutboxMessage)
 	}
 
 	r.NoRoute(s.noRoute)

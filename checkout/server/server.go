@@ -34,6 +34,11 @@ type Sidecar struct {
 
 	refundChecks sync.Map // order id -> time.Time of its last refund check (refundCheckDue)
 	closed       sync.Once
+
+	// The owner's resources, built by openOwnerHTTP (ownerhttp.go).
+	stats       *statsHTTP   // stats.go
+	outboxPages *outboxHTTP  // outbox.go
+	packing     *packingHTTP // packing.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

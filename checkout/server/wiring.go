@@ -127,6 +127,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openCarrier(); err != nil { // carrier.go
 		return s.openFailed(fmt.Errorf("carrier: %w", err))
 	}
+	s.openOwnerHTTP() // the owner's resources (ownerhttp.go)
 	if s.opts.PublicDir != "" {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))

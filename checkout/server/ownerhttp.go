@@ -1,0 +1,12 @@
+package server
+
+// openOwnerHTTP builds the owner's resources (the admin JSON API, the
+// owner's pages and the paper, mail, figures and outbox they show) once the
+// store, the use cases, the mailer and the carrier are open. Each is a type
+// holding the *web and the use cases and collaborators it calls; Sidecar
+// only wires them here and routes.go names their handlers.
+func (s *Sidecar) openOwnerHTTP() {
+	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promiseAdjustments, extraDays: s.extraDays}
+	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
+	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
+}
