@@ -69,7 +69,7 @@ func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
 func (s *Sidecar) adminShowOrder(c *gin.Context) {
 	if o, found := s.adminOrder(c); found {
 		v := s.orderView(o, "en", true)
-		v.MailProblems = s.orderMailProblems(o.ID) // mailfail.go
+		v.MailProblems = s.mailFail.orderMailProblems(o.ID) // mailfail.go
 		ok(c, http.StatusOK, v)
 	}
 }

@@ -277,7 +277,7 @@ func (s *Sidecar) adminRowOf(o *order.Order, lang string) adminRow {
 func (s *Sidecar) adminHome(c *gin.Context) {
 	lang := s.lang(c)
 	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c)}
-	d.Alerts = s.adminAlerts7d(lang)
+	d.Alerts = s.health.adminAlerts7d(lang)
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
@@ -357,7 +357,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
 	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
-	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.orderMailProblems(o.ID)}
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.mailFail.orderMailProblems(o.ID)}
 	restocked, err := s.uc.orders.Restocked(o.ID)
 	if err != nil {
 		s.log.Error("admin order: restocked returns", "order", o.ID, "err", err)

@@ -9,4 +9,6 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promiseAdjustments, extraDays: s.extraDays}
 	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
 	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
+	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
+	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
 }

@@ -47,10 +47,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	// TestRoutesOnlyInRouteTable check.
 
 	// Public.
-	r.GET("/healthz", s.healthz) // process up (health.go); not proxied by the CDN
-	r.HEAD("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.HEAD("/readyz", s.readyz)
+	r.GET("/healthz", s.health.healthz) // process up (health.go); not proxied by the CDN
+	r.HEAD("/healthz", s.health.healthz)
+	r.GET("/readyz", s.health.readyz)
+	r.HEAD("/readyz", s.health.readyz)
 	r.GET("/cart", redirectTo("/cart/"))
 	r.GET("/checkout", redirectTo("/checkout/"))
 	r.GET("/points", redirectTo("/points/"))
@@ -114,11 +114,11 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/orders/:id/refund", s.adminRefund)
 		admin.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
 		admin.GET("/pick-list", s.packing.apiPickList)
-		admin.GET("/mail/failed", s.apiFailedMail) // e-mails not sent (mailfail.go)
-		admin.POST("/mail/:id/retry", s.apiRetryMail)
+		admin.GET("/mail/failed", s.mailFail.apiFailedMail) // e-mails not sent (mailfail.go)
+		admin.POST("/mail/:id/retry", s.mailFail.apiRetryMail)
 		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
-		admin.POST("/backup/verified", s.adminBackupVerified)
-		admin.GET("/alerts", s.adminAlerts)
+		admin.POST("/backup/verified", s.health.adminBackupVerified)
+		admin.GET("/alerts", s.health.adminAlerts)
 		admin.GET("/reviews", s.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
 		admin.POST("/reviews/request", s.adminRequestReviews)
 		admin.POST("/reviews/:order/:product/:action", s.adminModerateReview)
@@ -194,8 +194,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/orders/:id/:action", s.adminOrderAction)
 	owner.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
 	owner.GET("/pick-list", s.packing.pagePickList)
-	owner.GET("/mail/", s.pageFailedMail) // mailfail.go
-	owner.POST("/mail/retry", s.formRetryMail)
+	owner.GET("/mail/", s.mailFail.pageFailedMail) // mailfail.go
+	owner.POST("/mail/retry", s.mailFail.formRetryMail)
 	owner.GET("/reviews/", s.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
 	owner.POST("/notify", s.adminNotifyForm)

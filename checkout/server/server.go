@@ -36,9 +36,11 @@ type Sidecar struct {
 	closed       sync.Once
 
 	// The owner's resources, built by openOwnerHTTP (ownerhttp.go).
-	stats       *statsHTTP   // stats.go
-	outboxPages *outboxHTTP  // outbox.go
-	packing     *packingHTTP // packing.go
+	stats       *statsHTTP    // stats.go
+	outboxPages *outboxHTTP   // outbox.go
+	packing     *packingHTTP  // packing.go
+	mailFail    *mailFailHTTP // mailfail.go
+	health      *healthHTTP   // health.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

@@ -59,7 +59,6 @@ type parts struct {
 	search  searchIndexes    // the site's search.json per language (search.go)
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
-	ops     readyState       // health.go
 	abuse   abuseState       // limits on what strangers can do (abuse.go)
 	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
 
@@ -76,7 +75,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
 	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
-	s.metrics = metrics.New(s.metricsState)
+	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
 	s.abuse = newAbuseState(s)
 
 	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.log, OnRefused: func(err error) {
