@@ -10,5 +10,9 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
 	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
 	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
+	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
 	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
+	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
+		orderView: s.orderView}
+	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.afterSaleView}
 }

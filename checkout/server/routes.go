@@ -101,17 +101,17 @@ func (s *Sidecar) routes() *gin.Engine {
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
-		admin := api.Group("/admin", s.adminAuth())
-		admin.GET("/orders", s.adminListOrders) // orders and their actions (admin.go, owneractions.go)
-		admin.GET("/orders/:id", s.adminShowOrder)
-		admin.POST("/orders/:id/pack", s.adminPack)
-		admin.POST("/orders/:id/ship", s.adminShip)
-		admin.POST("/orders/:id/deliver", s.adminDeliver)
-		admin.POST("/orders/:id/cancel", s.adminCancel)
-		admin.GET("/backup", s.adminBackup)
-		admin.GET("/orders/:id/returns", s.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
-		admin.POST("/orders/:id/return-received", s.adminReturnReceived)
-		admin.POST("/orders/:id/refund", s.adminRefund)
+		admin := api.Group("/admin", s.adminAPI.adminAuth())
+		admin.GET("/orders", s.adminAPI.adminListOrders) // orders and their actions (admin.go, owneractions.go)
+		admin.GET("/orders/:id", s.adminAPI.adminShowOrder)
+		admin.POST("/orders/:id/pack", s.adminAPI.adminPack)
+		admin.POST("/orders/:id/ship", s.adminAPI.adminShip)
+		admin.POST("/orders/:id/deliver", s.adminAPI.adminDeliver)
+		admin.POST("/orders/:id/cancel", s.adminAPI.adminCancel)
+		admin.GET("/backup", s.adminAPI.adminBackup)
+		admin.GET("/orders/:id/returns", s.refunds.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
+		admin.POST("/orders/:id/return-received", s.refunds.adminReturnReceived)
+		admin.POST("/orders/:id/refund", s.refunds.adminRefund)
 		admin.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
 		admin.GET("/pick-list", s.packing.apiPickList)
 		admin.GET("/mail/failed", s.mailFail.apiFailedMail) // e-mails not sent (mailfail.go)
@@ -131,8 +131,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/labels", s.apiCreateLabels)
 		admin.GET("/labels.pdf", s.labelsPDF)
 		admin.POST("/parcels/check", s.apiCheckParcels)
-		admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
-		admin.GET("/invoices", s.adminInvoicesCSV)
+		admin.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
+		admin.GET("/invoices", s.invoices.adminInvoicesCSV)
 		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.adminStandingAct)
@@ -178,7 +178,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                   // adminpage.go; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                  // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))              // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)             // invoices.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)    // invoices.go
 	pages.GET("/standing/new/", s.pageStandingNew)                           // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding) // standing.go
@@ -206,8 +206,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/labels", s.formLabels)
 	owner.GET("/subscriptions/", s.adminStandingPage) // standing_admin.go
 	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
-	owner.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices.go
-	owner.GET("/invoices.csv", s.adminInvoicesCSV)
+	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go
+	owner.GET("/invoices.csv", s.invoices.adminInvoicesCSV)
 	owner.GET("/codes/", s.adminCodesPage) // codes_admin.go
 	owner.POST("/codes/", s.adminCodesForm)
 	owner.GET("/giftcards/", s.adminGiftCardsPage) // giftcards.go

@@ -41,6 +41,9 @@ type Sidecar struct {
 	packing     *packingHTTP  // packing.go
 	mailFail    *mailFailHTTP // mailfail.go
 	health      *healthHTTP   // health.go
+	invoices    *invoicesHTTP // invoices.go
+	adminAPI    *adminAPI     // admin.go
+	refunds     *refundsHTTP  // refunds.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
