@@ -174,12 +174,12 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/points/:token/forget", s.formForgetLink)
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
-	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
-	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                   // adminpage.go; in the shop's language
-	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                  // scripts.go
-	pages.GET("/checkout/checkout.js", s.script("checkout.js"))              // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)    // invoices.go
-	pages.GET("/standing/new/", s.pageStandingNew)                           // standing_checkout.go
+	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll)     // polls.go
+	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin) // adminpage.go; in the shop's language
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                      // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                  // scripts.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)        // invoices.go
+	pages.GET("/standing/new/", s.pageStandingNew)                               // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
@@ -187,11 +187,11 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	// The owner's page: in the shop's language, a session cookie and
 	// CSRF-checked forms (adminpage.go), attached here once.
-	owner := pages.Group("/admin", s.shopLang(), s.adminSession())
-	owner.GET("/", s.adminHome)
-	owner.POST("/logout", s.adminLogout)
-	owner.GET("/orders/:id", s.adminOrderPage)
-	owner.POST("/orders/:id/:action", s.adminOrderAction)
+	owner := pages.Group("/admin", s.ownerPages.shopLang(), s.ownerPages.adminSession())
+	owner.GET("/", s.ownerPages.adminHome)
+	owner.POST("/logout", s.ownerPages.adminLogout)
+	owner.GET("/orders/:id", s.ownerPages.adminOrderPage)
+	owner.POST("/orders/:id/:action", s.ownerPages.adminOrderAction)
 	owner.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
 	owner.GET("/pick-list", s.packing.pagePickList)
 	owner.GET("/mail/", s.mailFail.pageFailedMail) // mailfail.go

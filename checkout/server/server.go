@@ -43,6 +43,7 @@ type Sidecar struct {
 	health      *healthHTTP   // health.go
 	invoices    *invoicesHTTP // invoices.go
 	adminAPI    *adminAPI     // admin.go
+	ownerPages  *ownerPages   // adminpage.go
 	refunds     *refundsHTTP  // refunds.go
 }
 
