@@ -242,7 +242,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	cat := s.catalog.Current()
 	f.clean()
 	fields := f.validate(cat, lang)
-	point, msg := s.checkPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := s.carrier.checkPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}

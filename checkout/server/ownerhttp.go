@@ -14,8 +14,9 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
 		orderView: s.orderView}
+	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
 	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
 		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orderView, afterSaleView: s.afterSaleView,
-		labelAction: s.adminLabelAction}
+		labelAction: s.carrier.adminLabelAction}
 	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.afterSaleView}
 }

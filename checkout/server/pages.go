@@ -327,7 +327,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
-	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Pickup = s.carrier.offerPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
 	if tender, _, gmsg := s.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {

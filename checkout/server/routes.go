@@ -67,8 +67,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.handleWebhook)
-		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
-		api.GET("/promise", s.stats.apiPromise)             // extra transit days (loyalty.go)
+		api.POST("/webhooks/sendcloud", s.carrier.sendcloudWebhook) // signed by Sendcloud (carrier.go)
+		api.GET("/promise", s.stats.apiPromise)                     // extra transit days (loyalty.go)
 		api.HEAD("/promise", s.stats.apiPromise)
 		api.GET("/subscriptions/confirm/:token", s.pageConfirm)
 		api.GET("/subscriptions/unsubscribe/:token", s.pageUnsubscribe)
@@ -93,8 +93,8 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.apiPickupPoints) // carrier.go
-		cust.POST("/standing/quote", s.apiStandingQuote)                           // standing orders (standing.go)
+		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints) // carrier.go
+		cust.POST("/standing/quote", s.apiStandingQuote)                                   // standing orders (standing.go)
 		cust.POST("/standing", limited, s.apiStandingBegin)
 		cust.GET("/standing/:token", s.apiStandingShow)
 		cust.POST("/standing/:token/:action", limited, s.apiStandingAct)
@@ -126,11 +126,11 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/notify", s.adminNotify)
 		admin.GET("/stats", s.stats.adminStats) // figures and points (stats.go, loyalty.go)
 		admin.GET("/points", s.adminPoints)
-		admin.POST("/orders/:id/label", s.apiCreateLabel) // labels and parcels (carrier.go)
-		admin.GET("/orders/:id/label", s.apiLabelPDF)
-		admin.POST("/labels", s.apiCreateLabels)
-		admin.GET("/labels.pdf", s.labelsPDF)
-		admin.POST("/parcels/check", s.apiCheckParcels)
+		admin.POST("/orders/:id/label", s.carrier.apiCreateLabel) // labels and parcels (carrier.go)
+		admin.GET("/orders/:id/label", s.carrier.apiLabelPDF)
+		admin.POST("/labels", s.carrier.apiCreateLabels)
+		admin.GET("/labels.pdf", s.carrier.labelsPDF)
+		admin.POST("/parcels/check", s.carrier.apiCheckParcels)
 		admin.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
 		admin.GET("/invoices", s.invoices.adminInvoicesCSV)
 		admin.GET("/standing", s.adminStandingList) // standing orders (standing.go)
@@ -199,11 +199,11 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/reviews/", s.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.adminReviewsAction)
 	owner.POST("/notify", s.adminNotifyForm)
-	owner.GET("/stats/", s.stats.adminStatsPage)  // stats.go
-	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go
-	owner.GET("/labels", s.pageLabels)
-	owner.GET("/labels.pdf", s.labelsPDF)
-	owner.POST("/labels", s.formLabels)
+	owner.GET("/stats/", s.stats.adminStatsPage)          // stats.go
+	owner.GET("/orders/:id/label", s.carrier.apiLabelPDF) // carrier.go
+	owner.GET("/labels", s.carrier.pageLabels)
+	owner.GET("/labels.pdf", s.carrier.labelsPDF)
+	owner.POST("/labels", s.carrier.formLabels)
 	owner.GET("/subscriptions/", s.adminStandingPage) // standing_admin.go
 	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
 	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go

@@ -45,6 +45,7 @@ type Sidecar struct {
 	adminAPI    *adminAPI     // admin.go
 	ownerPages  *ownerPages   // adminpage.go
 	refunds     *refundsHTTP  // refunds.go
+	carrier     *carrierHTTP  // carrier.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
