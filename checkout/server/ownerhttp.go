@@ -1,10 +1,19 @@
 package server
 
-// openOwnerHTTP builds the owner's resources (the admin JSON API, the
-// owner's pages and the paper, mail, figures and outbox they show) once the
-// store, the use cases, the mailer and the carrier are open. Each is a type
-// holding the *web and the use cases and collaborators it calls; Sidecar
-// only wires them here and routes.go names their handlers.
+import (
+	"context"
+
+	"github.com/storefront/storefront/checkout/recurring"
+)
+
+// openOwnerHTTP builds the resources of the owner's side: the admin JSON
+// API and the owner's pages, and what they show and share with the
+// customer's side (invoices, labels and pick-up points, failed mail,
+// health, figures and the promise, codes, standing orders, the outbox). It
+// runs once the store, the use cases, the mailer and the carrier are open.
+// Each resource is a type holding the *web and the use cases and
+// collaborators it calls; Sidecar only wires them here and routes.go names
+// their handlers.
 func (s *Sidecar) openOwnerHTTP() {
 	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promiseAdjustments, extraDays: s.extraDays}
 	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
@@ -14,6 +23,11 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
 		orderView: s.orderView}
+	s.codesAdmin = &codesAdminHTTP{web: s.web, codes: s.store, fileCodes: s.fileCodes}
+	s.standingAdmin = &standingAdminHTTP{web: s.web, list: s.store, standingView: s.standingView,
+		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
+			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
+		}}
 	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
 	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
 		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orderView, afterSaleView: s.afterSaleView,

@@ -140,9 +140,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/giftcards", s.adminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.adminShowGiftCard)
 		admin.POST("/orders/:id/returns/:code/restock", s.adminRestock)
-		admin.GET("/codes", s.adminListCodes) // discount codes (codes_admin.go)
-		admin.POST("/codes", s.adminCreateCode)
-		admin.POST("/codes/:code/:action", s.adminCodeAction)
+		admin.GET("/codes", s.codesAdmin.adminListCodes) // discount codes (codes_admin.go)
+		admin.POST("/codes", s.codesAdmin.adminCreateCode)
+		admin.POST("/codes/:code/:action", s.codesAdmin.adminCodeAction)
 	}
 
 	// The customer's pages and forms: same origin on every POST.
@@ -204,12 +204,12 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/labels", s.carrier.pageLabels)
 	owner.GET("/labels.pdf", s.carrier.labelsPDF)
 	owner.POST("/labels", s.carrier.formLabels)
-	owner.GET("/subscriptions/", s.adminStandingPage) // standing_admin.go
-	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
+	owner.GET("/subscriptions/", s.standingAdmin.adminStandingPage) // standing_admin.go
+	owner.POST("/subscriptions/:id/:action", s.standingAdmin.adminStandingForm)
 	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go
 	owner.GET("/invoices.csv", s.invoices.adminInvoicesCSV)
-	owner.GET("/codes/", s.adminCodesPage) // codes_admin.go
-	owner.POST("/codes/", s.adminCodesForm)
+	owner.GET("/codes/", s.codesAdmin.adminCodesPage) // codes_admin.go
+	owner.POST("/codes/", s.codesAdmin.adminCodesForm)
 	owner.GET("/giftcards/", s.adminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {

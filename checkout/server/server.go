@@ -36,16 +36,18 @@ type Sidecar struct {
 	closed       sync.Once
 
 	// The owner's resources, built by openOwnerHTTP (ownerhttp.go).
-	stats       *statsHTTP    // stats.go
-	outboxPages *outboxHTTP   // outbox.go
-	packing     *packingHTTP  // packing.go
-	mailFail    *mailFailHTTP // mailfail.go
-	health      *healthHTTP   // health.go
-	invoices    *invoicesHTTP // invoices.go
-	adminAPI    *adminAPI     // admin.go
-	ownerPages  *ownerPages   // adminpage.go
-	refunds     *refundsHTTP  // refunds.go
-	carrier     *carrierHTTP  // carrier.go
+	stats         *statsHTTP         // stats.go
+	outboxPages   *outboxHTTP        // outbox.go
+	packing       *packingHTTP       // packing.go
+	mailFail      *mailFailHTTP      // mailfail.go
+	health        *healthHTTP        // health.go
+	invoices      *invoicesHTTP      // invoices.go
+	adminAPI      *adminAPI          // admin.go
+	ownerPages    *ownerPages        // adminpage.go
+	refunds       *refundsHTTP       // refunds.go
+	carrier       *carrierHTTP       // carrier.go
+	codesAdmin    *codesAdminHTTP    // codes_admin.go
+	standingAdmin *standingAdminHTTP // standing_admin.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).
