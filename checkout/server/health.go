@@ -35,9 +35,6 @@ type readyState struct {
 // readyCache: /readyz is public; a flood of probes costs one check per this.
 const readyCache = time.Second
 
-// workerDone records a finished pass of a background worker.
-func (s *Sidecar) workerDone(worker string) { s.uc.health.WorkerDone(worker) }
-
 // healthz: the process is up and serving.
 func (h *healthHTTP) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
