@@ -93,8 +93,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints) // carrier.go
-		cust.POST("/standing/quote", s.apiStandingQuote)                                   // standing orders (standing.go)
+		// Pick-up points near a postcode (carrier.go).
+		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints)
+		cust.POST("/standing/quote", s.apiStandingQuote) // standing orders (standing.go)
 		cust.POST("/standing", limited, s.apiStandingBegin)
 		cust.GET("/standing/:token", s.apiStandingShow)
 		cust.POST("/standing/:token/:action", limited, s.apiStandingAct)
@@ -174,12 +175,13 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/points/:token/forget", s.formForgetLink)
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.formConfirm)
-	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll)     // polls.go
-	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin) // adminpage.go; in the shop's language
-	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                      // scripts.go
-	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                  // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)        // invoices.go
-	pages.GET("/standing/new/", s.pageStandingNew)                               // standing_checkout.go
+	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.votePoll) // polls.go
+	// The owner's login (adminpage.go), in the shop's language.
+	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))               // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))           // scripts.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF) // invoices.go
+	pages.GET("/standing/new/", s.pageStandingNew)                        // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.formStandingNew)
 	pages.GET("/standing/:token", s.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.formStanding)
