@@ -41,7 +41,7 @@ func ownerT(lang, key string, args ...any) string {
 func (w *web) ownerLang() string { return w.shells.defaultLang() }
 
 // shopLang makes the shop's default language the language of the request
-// (s.lang); routes.go puts it on the owner's page group once.
+// (web.lang); routes.go puts it on the owner's page group and the login form.
 func (h *ownerPages) shopLang() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Set("lang", h.ownerLang())

@@ -15,11 +15,14 @@ import (
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
+	// Also called by the customer's side (order page and JSON, checkout, mails).
+	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
+	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
+
 	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promiseAdjustments, extraDays: s.extraDays}
 	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
 	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
 	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
-	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
 	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
 		orderView: s.orderView}
@@ -28,7 +31,6 @@ func (s *Sidecar) openOwnerHTTP() {
 		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
-	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
 	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
 		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orderView, afterSaleView: s.afterSaleView,
 		labelAction: s.carrier.adminLabelAction}

@@ -13,7 +13,7 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
-// The refund use cases are usecase.Refunds (s.uc.refunds): refunds that
+// The refund use cases are usecase.Refunds (refundsHTTP.uc): refunds that
 // never go twice (see the top of checkout/usecase/refunds.go). Here are
 // their HTTP surfaces (the admin API) and the one mapper of the owner's
 // errors.
