@@ -1,10 +1,14 @@
 package server
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +18,56 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
+// adminAPI is the owner's JSON API (`shop orders`, `shop backup`, the
+// other CLI commands): the bearer token guard that routes.go attaches once
+// to the /api/admin group, the orders and their actions, and the backup.
+type adminAPI struct {
+	*web
+	orders    usecase.Orders
+	health    *usecase.Health // the backup
+	guard     *tokenGuard     // wrong bearer tokens (abuse.go)
+	mails     *mailFailHTTP   // an order's failed mails
+	orderView func(o *order.Order, lang string, admin bool) OrderView
+}
+
+// adminAuth checks the bearer token in constant time.
+func (h *adminAPI) adminAuth() gin.HandlerFunc {
+	want := sha256.Sum256([]byte(h.opts.AdminToken))
+	return func(c *gin.Context) {
+		if h.opts.AdminToken == "" {
+			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
+			return
+		}
+		// Wrong tokens lock their client out for a growing while and drain a
+		// global budget; the API's guard is apart from the login form's, and
+		// a client on this machine (the CLI on the server) skips the global
+		// lock, so strangers cannot lock the owner out of both.
+		// A request without a bearer token guesses nothing: it gets 401.
+		client := h.clientKey(c.Request)
+		auth := c.GetHeader("Authorization")
+		token, found := strings.CutPrefix(auth, "Bearer ")
+		if wait := h.guard.wait(client, loopback(client)); found && wait > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
+			return
+		}
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			if found {
+				h.guard.failed(client)
+			}
+			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
+			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
+			return
+		}
+		c.Set(ctxActor, "admin")
+		if by := c.GetHeader("X-Shop-Actor"); by == "cli" {
+			c.Set(ctxActor, "cli")
+		}
+		c.Next()
+	}
+}
+
 func actor(c *gin.Context) string {
 	if a := c.GetString(ctxActor); a != "" {
 		return a
@@ -21,7 +75,7 @@ func actor(c *gin.Context) string {
 	return "admin"
 }
 
-func (s *Sidecar) adminListOrders(c *gin.Context) {
+func (h *adminAPI) adminListOrders(c *gin.Context) {
 	var states []order.State
 	limit := 0
 	if st := c.Query("state"); st != "" {
@@ -41,69 +95,69 @@ func (s *Sidecar) adminListOrders(c *gin.Context) {
 		}
 		limit = n
 	}
-	orders, err := s.uc.orders.List(states, limit)
+	orders, err := h.orders.List(states, limit)
 	if err != nil {
-		s.internal(c, "list orders", err)
+		h.internal(c, "list orders", err)
 		return
 	}
 	out := OrderList{Orders: make([]OrderView, 0, len(orders))}
 	for _, o := range orders {
-		out.Orders = append(out.Orders, s.orderView(o, "en", true))
+		out.Orders = append(out.Orders, h.orderView(o, "en", true))
 	}
 	ok(c, http.StatusOK, out)
 }
 
-func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
-	o, err := s.uc.orders.Get(c.Param("id"))
+func (h *adminAPI) adminOrder(c *gin.Context) (*order.Order, bool) {
+	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return nil, false
 	}
 	if err != nil {
-		s.internal(c, "get order", err)
+		h.internal(c, "get order", err)
 		return nil, false
 	}
 	return o, true
 }
 
-func (s *Sidecar) adminShowOrder(c *gin.Context) {
-	if o, found := s.adminOrder(c); found {
-		v := s.orderView(o, "en", true)
-		v.MailProblems = s.orderMailProblems(o.ID) // mailfail.go
+func (h *adminAPI) adminShowOrder(c *gin.Context) {
+	if o, found := h.adminOrder(c); found {
+		v := h.orderView(o, "en", true)
+		v.MailProblems = h.mails.orderMailProblems(o.ID) // mailfail.go
 		ok(c, http.StatusOK, v)
 	}
 }
 
 // answerOwner answers an owner's action on the admin API: the order, or
 // the domain error as a status and {"error"} (one mapper for every action).
-func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err error) {
+func (h *adminAPI) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err error) {
 	id := c.Param("id")
 	switch {
 	case err == nil:
-		ok(c, http.StatusOK, s.orderView(o, "en", true))
+		ok(c, http.StatusOK, h.orderView(o, "en", true))
 	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
-		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, s.uc.orders.StateOf(id)))
+		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.orders.StateOf(id)))
 	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
 		st, msg := ownerError(err)
 		fail(c, st, msg)
 	default:
-		s.internal(c, "order "+string(ev), err)
+		h.internal(c, "order "+string(ev), err)
 	}
 }
 
-func (s *Sidecar) adminPack(c *gin.Context) {
-	o, err := s.uc.orders.Pack(c.Param("id"), actor(c))
-	s.answerOwner(c, order.EventPack, o, err)
+func (h *adminAPI) adminPack(c *gin.Context) {
+	o, err := h.orders.Pack(c.Param("id"), actor(c))
+	h.answerOwner(c, order.EventPack, o, err)
 }
 
-func (s *Sidecar) adminDeliver(c *gin.Context) {
-	o, err := s.uc.orders.Deliver(c.Param("id"), actor(c))
-	s.answerOwner(c, order.EventDeliver, o, err)
+func (h *adminAPI) adminDeliver(c *gin.Context) {
+	o, err := h.orders.Deliver(c.Param("id"), actor(c))
+	h.answerOwner(c, order.EventDeliver, o, err)
 }
 
-func (s *Sidecar) adminShip(c *gin.Context) {
+func (h *adminAPI) adminShip(c *gin.Context) {
 	var req struct {
 		TrackingURL  string `json:"tracking_url"`
 		TrackingCode string `json:"tracking_code"`
@@ -113,34 +167,34 @@ func (s *Sidecar) adminShip(c *gin.Context) {
 			return
 		}
 	}
-	o, err := s.uc.orders.Ship(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
-	s.answerOwner(c, order.EventShip, o, err)
+	o, err := h.orders.Ship(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
+	h.answerOwner(c, order.EventShip, o, err)
 }
 
 // adminCancel cancels an order; a paid order is refunded in full. Canceling
 // an order that is canceled already retries a refund that failed.
-func (s *Sidecar) adminCancel(c *gin.Context) {
-	o, err := s.uc.orders.Cancel(c.Request.Context(), c.Param("id"), actor(c))
-	s.answerOwner(c, order.EventCancel, o, err)
+func (h *adminAPI) adminCancel(c *gin.Context) {
+	o, err := h.orders.Cancel(c.Request.Context(), c.Param("id"), actor(c))
+	h.answerOwner(c, order.EventCancel, o, err)
 }
 
 // adminBackup streams a consistent copy of the database (store.Backup
 // copies it to a local file first, so writers go on meanwhile). A client
 // that stops reading is cut off after backupStall; one that keeps reading
 // may take as long as it needs.
-func (s *Sidecar) adminBackup(c *gin.Context) {
+func (h *adminAPI) adminBackup(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetWriteDeadline(time.Time{})
-	name := "shop-" + s.now().UTC().Format("20060102-150405") + ".db"
+	name := "shop-" + h.now().UTC().Format("20060102-150405") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
-	n, err := s.uc.health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
+	n, err := h.health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
 	if err != nil {
-		s.log.Error("backup", "err", err, "bytes", n)
+		h.log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke
 	}
-	s.log.Info("backup streamed", "bytes", n, "by", actor(c))
+	h.log.Info("backup streamed", "bytes", n, "by", actor(c))
 }
 
 // backupStall is how long a backup client may stop reading before the

@@ -41,22 +41,22 @@ func ownerT(lang, key string, args ...any) string {
 func (w *web) ownerLang() string { return w.shells.defaultLang() }
 
 // shopLang makes the shop's default language the language of the request
-// (s.lang); routes.go puts it on the owner's page group once.
-func (s *Sidecar) shopLang() gin.HandlerFunc {
+// (web.lang); routes.go puts it on the owner's page group and the login form.
+func (h *ownerPages) shopLang() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Set("lang", s.ownerLang())
+		c.Set("lang", h.ownerLang())
 		c.Next()
 	}
 }
 
 // adminNotice is the text of the request's ?notice= code in the owner's
 // language ("" for an unknown code or free text).
-func (s *Sidecar) adminNotice(c *gin.Context) string {
+func (w *web) adminNotice(c *gin.Context) string {
 	code := c.Query("notice")
 	if !adminNotices[code] {
 		return ""
 	}
-	text := ownerT(s.lang(c), "notice."+code)
+	text := ownerT(w.lang(c), "notice."+code)
 	if strings.Contains(text, "%d") {
 		n, err := strconv.Atoi(c.Query("n"))
 		if err != nil || n < 0 {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -38,6 +39,22 @@ import (
 // (tokenGuard); a browser that logged in before carries an owner cookie that
 // lets it past the global lock (not past its own client's).
 
+// ownerPages is the owner's page: login, sessions and their guard
+// (adminSession, attached once to the /admin group in routes.go), the
+// home with orders by state, and an order's page with its buttons.
+type ownerPages struct {
+	*web
+	orders        usecase.Orders
+	refunds       usecase.Refunds
+	sessions      usecase.Sessions
+	guard         *tokenGuard   // wrong tokens typed into the login form (abuse.go)
+	mails         *mailFailHTTP // an order's failed mails
+	health        *healthHTTP   // the alerts on the home page
+	orderView     func(o *order.Order, lang string, admin bool) OrderView
+	afterSaleView func(o *order.Order, lang string) AfterSaleView
+	labelAction   func(ctx context.Context, id, lang string) (notice string, err error) // the label button (carrier.go)
+}
+
 const (
 	adminCookie      = "sf_admin"
 	ownerCookie      = "sf_owner" // this browser has logged in before
@@ -48,13 +65,13 @@ const (
 )
 
 // sessionKey derives the HMAC key from the admin token.
-func (s *Sidecar) sessionKey() []byte {
-	k := sha256.Sum256([]byte("storefront admin session\x00" + s.opts.AdminToken))
+func (h *ownerPages) sessionKey() []byte {
+	k := sha256.Sum256([]byte("storefront admin session\x00" + h.opts.AdminToken))
 	return k[:]
 }
 
-func (s *Sidecar) sign(msg string) string {
-	m := hmac.New(sha256.New, s.sessionKey())
+func (h *ownerPages) sign(msg string) string {
+	m := hmac.New(sha256.New, h.sessionKey())
 	m.Write([]byte(msg))
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -67,19 +84,19 @@ func nonce() string {
 
 // newSession records a session and returns its cookie value:
 // v1.<unix issued>.<session id>.<hmac>.
-func (s *Sidecar) newSession() (string, error) {
+func (h *ownerPages) newSession() (string, error) {
 	id := nonce()
-	if err := s.uc.sessions.Start(id); err != nil {
+	if err := h.sessions.Start(id); err != nil {
 		return "", err
 	}
-	body := "v1." + strconv.FormatInt(s.now().Unix(), 10) + "." + id
-	return body + "." + s.sign(body), nil
+	body := "v1." + strconv.FormatInt(h.now().Unix(), 10) + "." + id
+	return body + "." + h.sign(body), nil
 }
 
 // sessionID checks a cookie value's HMAC (constant time) and returns its
 // session id ("" when the value is not one of ours).
-func (s *Sidecar) sessionID(v string) string {
-	if s.opts.AdminToken == "" {
+func (h *ownerPages) sessionID(v string) string {
+	if h.opts.AdminToken == "" {
 		return ""
 	}
 	i := strings.LastIndexByte(v, '.')
@@ -87,7 +104,7 @@ func (s *Sidecar) sessionID(v string) string {
 		return ""
 	}
 	body, mac := v[:i], v[i+1:]
-	if subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign(body))) != 1 {
+	if subtle.ConstantTimeCompare([]byte(mac), []byte(h.sign(body))) != 1 {
 		return ""
 	}
 	parts := strings.Split(body, ".")
@@ -102,14 +119,14 @@ func (s *Sidecar) sessionID(v string) string {
 
 // validSession checks a cookie value's HMAC and that its session is live
 // in the database (not logged out, not idle, not too old).
-func (s *Sidecar) validSession(v string) bool {
-	id := s.sessionID(v)
+func (h *ownerPages) validSession(v string) bool {
+	id := h.sessionID(v)
 	if id == "" {
 		return false
 	}
-	live, err := s.uc.sessions.Touch(id)
+	live, err := h.sessions.Touch(id)
 	if err != nil {
-		s.log.Error("admin session", "err", err)
+		h.log.Error("admin session", "err", err)
 		return false
 	}
 	return live
@@ -117,51 +134,51 @@ func (s *Sidecar) validSession(v string) bool {
 
 // knownOwner reports whether the request carries the owner cookie of a
 // browser that logged in before (an HMAC keyed by the token: not forgeable).
-func (s *Sidecar) knownOwner(c *gin.Context) bool {
+func (h *ownerPages) knownOwner(c *gin.Context) bool {
 	v, err := c.Cookie(ownerCookie)
 	if err != nil {
 		return false
 	}
 	n, mac, found := strings.Cut(v, ".")
-	return found && s.opts.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(s.sign("owner\x00"+n))) == 1
+	return found && h.opts.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(h.sign("owner\x00"+n))) == 1
 }
 
 // csrfToken is bound to the session: another session's token does not pass.
-func (s *Sidecar) csrfToken(session string) string { return s.sign("csrf\x00" + session)[:40] }
+func (h *ownerPages) csrfToken(session string) string { return h.sign("csrf\x00" + session)[:40] }
 
-func (s *Sidecar) setAdminCookie(c *gin.Context, value string, maxAge int) {
+func (h *ownerPages) setAdminCookie(c *gin.Context, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: adminCookie, Value: value, Path: "/admin/", MaxAge: maxAge,
-		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
 }
 
 // adminSession lets a request with a valid session through; others get
 // the login form (GET) or 403 (POST). Valid POSTs must carry the CSRF token.
-func (s *Sidecar) adminSession() gin.HandlerFunc {
+func (h *ownerPages) adminSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if s.opts.AdminToken == "" {
-			s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.off"))
+		if h.opts.AdminToken == "" {
+			h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.off"))
 			c.Abort()
 			return
 		}
 		v, _ := c.Cookie(adminCookie)
-		if !s.validSession(v) {
+		if !h.validSession(v) {
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
-				s.renderLogin(c, http.StatusUnauthorized, "")
+				h.renderLogin(c, http.StatusUnauthorized, "")
 			} else {
-				s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.ended"))
+				h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.ended"))
 			}
 			c.Abort()
 			return
 		}
 		if c.Request.Method == http.MethodPost {
 			got := c.PostForm("csrf")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(s.csrfToken(v))) != 1 {
-				s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.csrf"))
+			if subtle.ConstantTimeCompare([]byte(got), []byte(h.csrfToken(v))) != 1 {
+				h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.csrf"))
 				c.Abort()
 				return
 			}
 		}
-		c.Set("csrf", s.csrfToken(v))
+		c.Set("csrf", h.csrfToken(v))
 		c.Set(ctxActor, adminBy)
 		c.Next()
 	}
@@ -174,8 +191,8 @@ func (w *web) adminMessage(c *gin.Context, status int, text string) {
 
 type loginPage struct{ Error string }
 
-func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
-	s.page(c, status, "admin-login", ownerT(s.lang(c), "login.browser_title"), loginPage{Error: msg})
+func (h *ownerPages) renderLogin(c *gin.Context, status int, msg string) {
+	h.page(c, status, "admin-login", ownerT(h.lang(c), "login.browser_title"), loginPage{Error: msg})
 }
 
 // adminLogin takes the token from the form (compared in constant time) and
@@ -183,50 +200,50 @@ func (s *Sidecar) renderLogin(c *gin.Context, status int, msg string) {
 // (1 s, 2 s, 4 s, ... up to 15 min) before its next try is even compared;
 // all wrong tries together drain a global budget (tokenGuard), which a
 // browser with the owner cookie skips.
-func (s *Sidecar) adminLogin(c *gin.Context) {
-	if s.opts.AdminToken == "" {
-		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "login.off"))
+func (h *ownerPages) adminLogin(c *gin.Context) {
+	if h.opts.AdminToken == "" {
+		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.off"))
 		return
 	}
-	client := s.clientKey(c.Request)
-	if wait := s.abuse.login.begin(client, s.knownOwner(c)); wait > 0 {
+	client := h.clientKey(c.Request)
+	if wait := h.guard.begin(client, h.knownOwner(c)); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
-		s.renderLogin(c, http.StatusTooManyRequests, ownerT(s.lang(c), "login.wait", secs))
+		h.renderLogin(c, http.StatusTooManyRequests, ownerT(h.lang(c), "login.wait", secs))
 		return
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
-	want := sha256.Sum256([]byte(s.opts.AdminToken))
+	want := sha256.Sum256([]byte(h.opts.AdminToken))
 	right := subtle.ConstantTimeCompare(got[:], want[:]) == 1
-	s.abuse.login.end(client, right)
+	h.guard.end(client, right)
 	if !right {
-		s.log.Warn("admin login refused", "client", client)
-		s.renderLogin(c, http.StatusUnauthorized, ownerT(s.lang(c), "login.wrong"))
+		h.log.Warn("admin login refused", "client", client)
+		h.renderLogin(c, http.StatusUnauthorized, ownerT(h.lang(c), "login.wrong"))
 		return
 	}
-	v, err := s.newSession()
+	v, err := h.newSession()
 	if err != nil {
-		s.internalPage(c, "admin login", err)
+		h.internalPage(c, "admin login", err)
 		return
 	}
-	s.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
+	h.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
 	n := nonce()
-	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + s.sign("owner\x00"+n), Path: "/admin/",
-		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
-	s.log.Info("admin logged in", "client", client)
+	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + h.sign("owner\x00"+n), Path: "/admin/",
+		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+	h.log.Info("admin logged in", "client", client)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
-func (s *Sidecar) adminLogout(c *gin.Context) {
+func (h *ownerPages) adminLogout(c *gin.Context) {
 	if v, err := c.Cookie(adminCookie); err == nil {
-		if id := s.sessionID(v); id != "" {
-			if err := s.uc.sessions.End(id); err != nil {
-				s.internalPage(c, "admin logout", err)
+		if id := h.sessionID(v); id != "" {
+			if err := h.sessions.End(id); err != nil {
+				h.internalPage(c, "admin logout", err)
 				return
 			}
 		}
 	}
-	s.setAdminCookie(c, "", -1)
+	h.setAdminCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
@@ -254,8 +271,8 @@ type adminSection struct {
 	More   int
 }
 
-func (s *Sidecar) adminRowOf(o *order.Order, lang string) adminRow {
-	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(s.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
+func (h *ownerPages) adminRowOf(o *order.Order, lang string) adminRow {
+	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(h.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
 		Total: money.Display(o.Total(), o.Currency, lang)}
 	var notes []string
 	if o.GiftNote != "" {
@@ -274,19 +291,19 @@ func (s *Sidecar) adminRowOf(o *order.Order, lang string) adminRow {
 }
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
-func (s *Sidecar) adminHome(c *gin.Context) {
-	lang := s.lang(c)
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: s.adminNotice(c)}
-	d.Alerts = s.adminAlerts7d(lang)
+func (h *ownerPages) adminHome(c *gin.Context) {
+	lang := h.lang(c)
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: h.adminNotice(c)}
+	d.Alerts = h.health.adminAlerts7d(lang)
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
 		states, limit, d.ShowState = []order.State{st}, 0, string(st)
 	}
 	for _, st := range states {
-		list, err := s.uc.orders.List([]order.State{st}, 0)
+		list, err := h.orders.List([]order.State{st}, 0)
 		if err != nil {
-			s.internalPage(c, "admin list", err)
+			h.internalPage(c, "admin list", err)
 			return
 		}
 		sec := adminSection{State: string(st)}
@@ -295,23 +312,23 @@ func (s *Sidecar) adminHome(c *gin.Context) {
 				sec.More = len(list) - limit
 				break
 			}
-			sec.Orders = append(sec.Orders, s.adminRowOf(o, lang))
+			sec.Orders = append(sec.Orders, h.adminRowOf(o, lang))
 			for _, ret := range o.Returns {
 				if ret.State == order.ReturnRequested {
-					d.Returns = append(d.Returns, s.adminRowOf(o, lang))
+					d.Returns = append(d.Returns, h.adminRowOf(o, lang))
 					break
 				}
 			}
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	if n, err := s.uc.orders.OpenRefunds(); err == nil {
+	if n, err := h.orders.OpenRefunds(); err == nil {
 		d.OpenRefs = n
 	}
-	if mc, err := s.uc.orders.MailFailures(); err == nil {
+	if mc, err := h.orders.MailFailures(); err == nil {
 		d.Mail = mc
 	}
-	s.page(c, http.StatusOK, "admin-home", ownerT(lang, "home.browser_title"), d)
+	h.page(c, http.StatusOK, "admin-home", ownerT(lang, "home.browser_title"), d)
 }
 
 type adminOrderPage struct {
@@ -333,23 +350,23 @@ type adminOrderPage struct {
 	Mails       mailRowsData   // its e-mails that could not be sent (mailfail.go)
 }
 
-func (s *Sidecar) adminOrderPage(c *gin.Context) {
-	o, err := s.uc.orders.Get(c.Param("id"))
+func (h *ownerPages) adminOrderPage(c *gin.Context) {
+	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
-		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
+		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", c.Param("id")))
 		return
 	}
 	if err != nil {
-		s.internalPage(c, "admin order", err)
+		h.internalPage(c, "admin order", err)
 		return
 	}
-	s.renderAdminOrder(c, http.StatusOK, o, s.adminNotice(c), "")
+	h.renderAdminOrder(c, http.StatusOK, o, h.adminNotice(c), "")
 }
 
-func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
-	lang := s.lang(c)
-	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: s.orderView(o, lang, true), A: s.afterSaleView(o, lang),
-		Notice: notice, Error: msg, Zone: s.zone()}
+func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
+	lang := h.lang(c)
+	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: h.orderView(o, lang, true), A: h.afterSaleView(o, lang),
+		Notice: notice, Error: msg, Zone: h.zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)
 	_, errDel := order.Transition(o.State, order.EventDeliver)
@@ -357,10 +374,10 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
 	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
-	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: s.orderMailProblems(o.ID)}
-	restocked, err := s.uc.orders.Restocked(o.ID)
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: h.mails.orderMailProblems(o.ID)}
+	restocked, err := h.orders.Restocked(o.ID)
 	if err != nil {
-		s.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
+		h.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
 	for _, r := range o.Returns {
 		if !r.ReceivedAt.IsZero() && err == nil && !restocked[r.Code] {
@@ -373,7 +390,7 @@ func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, n
 			d.ToRefund = append(d.ToRefund, r)
 		}
 	}
-	s.page(c, status, "admin-order", ownerT(lang, "admin")+" · "+o.ID, d)
+	h.page(c, status, "admin-order", ownerT(lang, "admin")+" · "+o.ID, d)
 }
 
 func refundVoidID(o *order.Order, id string) bool {
@@ -383,40 +400,40 @@ func refundVoidID(o *order.Order, id string) bool {
 
 // adminOrderAction runs one button: pack, ship, deliver, cancel,
 // return-received, refund, sync (ask the provider about refunds now).
-func (s *Sidecar) adminOrderAction(c *gin.Context) {
+func (h *ownerPages) adminOrderAction(c *gin.Context) {
 	id := c.Param("id")
-	o, err := s.uc.orders.Get(id)
+	o, err := h.orders.Get(id)
 	if err != nil {
-		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", id))
+		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", id))
 		return
 	}
 	ctx := c.Request.Context()
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = s.uc.orders.Pack(id, adminBy)
+		_, err = h.orders.Pack(id, adminBy)
 		notice = "packed"
 	case "ship":
-		_, err = s.uc.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
+		_, err = h.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
-		notice, err = s.adminLabelAction(ctx, id, s.lang(c))
+		notice, err = h.labelAction(ctx, id, h.lang(c))
 	case "deliver":
-		_, err = s.uc.orders.Deliver(id, adminBy)
+		_, err = h.orders.Deliver(id, adminBy)
 		notice = "delivered"
 	case "cancel":
-		_, err = s.uc.orders.Cancel(ctx, id, adminBy)
+		_, err = h.orders.Cancel(ctx, id, adminBy)
 		notice = "canceled"
 	case "return-received":
-		_, err = s.uc.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = h.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
 		notice = "return-received"
 		if err == nil && c.PostForm("restock") == "1" {
-			_, err = s.uc.orders.Restock(id, c.PostForm("code"))
+			_, err = h.orders.Restock(id, c.PostForm("code"))
 			notice = "return-restocked"
 		}
 	case "restock":
 		var changed bool
-		changed, err = s.uc.orders.Restock(id, c.PostForm("code"))
+		changed, err = h.orders.Restock(id, c.PostForm("code"))
 		notice = "restocked"
 		if err == nil && !changed {
 			notice = "restocked-before"
@@ -426,7 +443,7 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
 			amt, perr := money.Parse(strings.ReplaceAll(a, ",", "."), o.Currency)
 			if perr != nil || amt <= 0 {
-				s.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", ownerT(s.lang(c), "err.amount"))
+				h.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", ownerT(h.lang(c), "err.amount"))
 				return
 			}
 			req.Amount, req.Note = int64(amt), strings.TrimSpace(c.PostForm("note"))
@@ -436,35 +453,35 @@ func (s *Sidecar) adminOrderAction(c *gin.Context) {
 				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = s.uc.refunds.Owner(ctx, id, req, adminBy)
+		_, _, err = h.refunds.Owner(ctx, id, req, adminBy)
 		notice = "refunded"
 		if errors.Is(err, errRefundUncertain) {
 			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
-		err = s.uc.refunds.Sync(ctx, id, adminBy)
+		err = h.refunds.Sync(ctx, id, adminBy)
 		notice = "synced"
 	default:
-		s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_action"))
+		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_action"))
 		return
 	}
 	if err != nil {
-		fresh, gerr := s.uc.orders.Get(id)
+		fresh, gerr := h.orders.Get(id)
 		if gerr == nil {
 			o = fresh
 		}
 		st, msg := ownerError(err)
 		switch {
 		case errors.Is(err, order.ErrTransition):
-			lang := s.lang(c)
+			lang := h.lang(c)
 			st, msg = http.StatusConflict, ownerT(lang, "err.transition", ownerT(lang, "action."+c.Param("action")), id, strings.ToLower(stateWords(lang, o.State)))
 		case errors.Is(err, ErrBadTrackingLink): // the page's own sentence
-			msg = ownerT(s.lang(c), "err.tracking")
+			msg = ownerT(h.lang(c), "err.tracking")
 		}
-		s.renderAdminOrder(c, st, o, "", msg)
+		h.renderAdminOrder(c, st, o, "", msg)
 		return
 	}
-	s.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
+	h.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
 	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
 }
 

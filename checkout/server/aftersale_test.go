@@ -254,7 +254,7 @@ func TestRefundTimeoutListsBeforeRetry(t *testing.T) {
 	// The owner presses again: it is the same refund, not sent blindly.
 	sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"lines":[{"sku":"MOK-001","quantity":1}]}`)
 	// The reconciler lists, finds it, adopts it.
-	sh.sc.reconcileRefunds(context.Background())
+	sh.sc.uc.refunds.Reconcile(context.Background())
 	o, _ = sh.sc.store.GetOrder(o.ID)
 	n, vals := refundsAtMollie(f, o.PaymentID)
 	if n > 2 || f.CreatedForKey(rf.ID) != 1 {
@@ -289,8 +289,8 @@ func TestRefundNotSentIsSentAfterListing(t *testing.T) {
 		t.Fatalf("the fake performed a refund it dropped before handling: %d", n)
 	}
 	lists := f.Calls(molliefake.ListRefunds)
-	sh.sc.reconcileRefunds(context.Background())
-	sh.sc.reconcileRefunds(context.Background())
+	sh.sc.uc.refunds.Reconcile(context.Background())
+	sh.sc.uc.refunds.Reconcile(context.Background())
 	o, _ = sh.sc.store.GetOrder(o.ID)
 	n, vals := refundsAtMollie(f, o.PaymentID)
 	if n != 1 || !strings.HasPrefix(vals, "17.90/") || o.Refunds[0].ProviderID == "" {
@@ -324,7 +324,7 @@ func TestRefundsRacingWebhooks(t *testing.T) {
 				default:
 				}
 				sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-")
-				sh.sc.reconcileRefunds(context.Background())
+				sh.sc.uc.refunds.Reconcile(context.Background())
 			}
 		}()
 	}
@@ -651,7 +651,7 @@ func TestStrayPaymentRefunded(t *testing.T) {
 	}
 	for i := 0; i < 3; i++ { // more news: nothing more
 		sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-")
-		sh.sc.reconcileRefunds(context.Background())
+		sh.sc.uc.refunds.Reconcile(context.Background())
 	}
 	n, vals := refundsAtMollie(f, o.PaymentID)
 	if n != 1 || !strings.HasPrefix(vals, "17.90/") {

@@ -105,7 +105,7 @@ func (s *Sidecar) guard() worker.Guard {
 			if s.metrics != nil {
 				s.metrics.WorkerRun(name, panicked)
 			}
-			s.workerDone(name)
+			s.uc.health.WorkerDone(name) // for /readyz (health.go)
 		}}
 }
 

@@ -45,6 +45,15 @@ type carrierState struct {
 	locks      keyLocks // one label creation per order at a time
 }
 
+// carrierHTTP is the HTTP side of the carrier: labels for the owner (API
+// and page), Sendcloud's webhook, the parcel check, and the pick-up points
+// of the checkout.
+type carrierHTTP struct {
+	*web
+	uc     *usecase.Carrier
+	secret string // webhook signature key; "" with the manual carrier
+}
+
 // openCarrier picks the carrier from the options.
 func (s *Sidecar) openCarrier() error {
 	s.ship.checkEvery = s.opts.CarrierCheckEvery
@@ -105,8 +114,8 @@ func labelStatus(err error) (int, string) {
 func labelWords(err error) string { _, msg := labelStatus(err); return msg }
 
 // apiCreateLabel is POST /api/admin/orders/{id}/label.
-func (s *Sidecar) apiCreateLabel(c *gin.Context) {
-	_, res, err := s.uc.carrier.CreateLabel(c.Request.Context(), c.Param("id"), actor(c))
+func (h *carrierHTTP) apiCreateLabel(c *gin.Context) {
+	_, res, err := h.uc.CreateLabel(c.Request.Context(), c.Param("id"), actor(c))
 	if err != nil {
 		st, msg := labelStatus(err)
 		fail(c, st, "label for "+c.Param("id")+": "+msg)
@@ -116,13 +125,13 @@ func (s *Sidecar) apiCreateLabel(c *gin.Context) {
 }
 
 // apiLabelPDF is GET .../orders/{id}/label?size=A6|A4: the label PDF.
-func (s *Sidecar) apiLabelPDF(c *gin.Context) {
+func (h *carrierHTTP) apiLabelPDF(c *gin.Context) {
 	paper, good := carrier.ParsePaper(c.Query("size"))
 	if !good {
 		fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
 		return
 	}
-	o, pdf, err := s.uc.carrier.Label(c.Request.Context(), c.Param("id"), paper)
+	o, pdf, err := h.uc.Label(c.Request.Context(), c.Param("id"), paper)
 	switch {
 	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
@@ -141,7 +150,7 @@ func (s *Sidecar) apiLabelPDF(c *gin.Context) {
 }
 
 // apiCreateLabels is POST /api/admin/labels {"orders": [...]} (empty: all to ship).
-func (s *Sidecar) apiCreateLabels(c *gin.Context) {
+func (h *carrierHTTP) apiCreateLabels(c *gin.Context) {
 	var req struct {
 		Orders []string `json:"orders"`
 	}
@@ -152,9 +161,9 @@ func (s *Sidecar) apiCreateLabels(c *gin.Context) {
 		fail(c, http.StatusBadRequest, fmt.Sprintf("at most %d orders at once", maxLabelBatch))
 		return
 	}
-	res, err := s.uc.carrier.LabelBatch(c.Request.Context(), req.Orders, actor(c), labelWords)
+	res, err := h.uc.LabelBatch(c.Request.Context(), req.Orders, actor(c), labelWords)
 	if err != nil {
-		s.internal(c, "labels", err)
+		h.internal(c, "labels", err)
 		return
 	}
 	ok(c, http.StatusOK, map[string]any{"labels": res})
@@ -162,35 +171,35 @@ func (s *Sidecar) apiCreateLabels(c *gin.Context) {
 
 // pageLabels is GET /admin/labels: today's labels, with a button to make
 // the missing ones.
-func (s *Sidecar) pageLabels(c *gin.Context) {
-	rows, err := s.uc.carrier.LabelRows(nil)
+func (h *carrierHTTP) pageLabels(c *gin.Context) {
+	rows, err := h.uc.LabelRows(nil)
 	if err != nil {
-		s.internalPage(c, "labels", err)
+		h.internalPage(c, "labels", err)
 		return
 	}
-	s.renderLabels(c, http.StatusOK, rows, "")
+	h.renderLabels(c, http.StatusOK, rows, "")
 }
 
-func (s *Sidecar) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
-	today, err := s.uc.carrier.TodaysParcels()
+func (h *carrierHTTP) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
+	today, err := h.uc.TodaysParcels()
 	if err != nil {
-		s.internalPage(c, "labels", err)
+		h.internalPage(c, "labels", err)
 		return
 	}
 	var pages []int
-	if s.uc.carrier.MultiLabels() {
+	if h.uc.MultiLabels() {
 		for i := 0; i*carrier.MaxLabelsPerPDF < len(today); i++ {
 			pages = append(pages, i+1)
 		}
 	}
-	s.page(c, status, "admin-labels", ownerT(s.lang(c), "labels.title"), map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
-		"Manual": s.uc.carrier.Manual(), "Notice": notice, "Carrier": s.uc.carrier.Name(), "Today": len(today), "Pages": pages})
+	h.page(c, status, "admin-labels", ownerT(h.lang(c), "labels.title"), map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
+		"Manual": h.uc.Manual(), "Notice": notice, "Carrier": h.uc.Name(), "Today": len(today), "Pages": pages})
 }
 
 // labelsPDF is GET /admin/labels.pdf?size=A6|A4&page=N (and under
 // /api/admin/): today's labels in one PDF, MaxLabelsPerPDF a page of
 // the list.
-func (s *Sidecar) labelsPDF(c *gin.Context) {
+func (h *carrierHTTP) labelsPDF(c *gin.Context) {
 	paper, good := carrier.ParsePaper(c.Query("size"))
 	if !good {
 		fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
@@ -205,16 +214,16 @@ func (s *Sidecar) labelsPDF(c *gin.Context) {
 		}
 		page = n
 	}
-	if !s.uc.carrier.MultiLabels() {
-		fail(c, http.StatusConflict, "the "+s.uc.carrier.Name()+" carrier makes no labels")
+	if !h.uc.MultiLabels() {
+		fail(c, http.StatusConflict, "the "+h.uc.Name()+" carrier makes no labels")
 		return
 	}
-	orders, err := s.uc.carrier.TodaysParcels()
+	orders, err := h.uc.TodaysParcels()
 	if err != nil {
-		s.internal(c, "labels", err)
+		h.internal(c, "labels", err)
 		return
 	}
-	pdf, err := s.uc.carrier.LabelsPDF(c.Request.Context(), orders, page, paper)
+	pdf, err := h.uc.LabelsPDF(c.Request.Context(), orders, page, paper)
 	switch {
 	case errors.Is(err, usecase.ErrNoPage):
 		fail(c, http.StatusNotFound, strings.TrimPrefix(err.Error(), usecase.ErrNoPage.Error()+": "))
@@ -224,7 +233,7 @@ func (s *Sidecar) labelsPDF(c *gin.Context) {
 		fail(c, st, "today's labels: "+msg)
 		return
 	}
-	name := "labels-" + s.now().In(s.zone()).Format("2006-01-02") + "-" + string(paper)
+	name := "labels-" + h.now().In(h.zone()).Format("2006-01-02") + "-" + string(paper)
 	if page > 1 {
 		name += "-" + strconv.Itoa(page)
 	}
@@ -234,10 +243,10 @@ func (s *Sidecar) labelsPDF(c *gin.Context) {
 }
 
 // formLabels is POST /admin/labels: make the labels of every order to ship.
-func (s *Sidecar) formLabels(c *gin.Context) {
-	res, err := s.uc.carrier.LabelBatch(c.Request.Context(), nil, adminBy, labelWords)
+func (h *carrierHTTP) formLabels(c *gin.Context) {
+	res, err := h.uc.LabelBatch(c.Request.Context(), nil, adminBy, labelWords)
 	if err != nil {
-		s.internalPage(c, "labels", err)
+		h.internalPage(c, "labels", err)
 		return
 	}
 	made := 0
@@ -246,18 +255,18 @@ func (s *Sidecar) formLabels(c *gin.Context) {
 			made++
 		}
 	}
-	rows, err := s.uc.carrier.LabelRows(res)
+	rows, err := h.uc.LabelRows(res)
 	if err != nil {
-		s.internalPage(c, "labels", err)
+		h.internalPage(c, "labels", err)
 		return
 	}
-	s.renderLabels(c, http.StatusOK, rows, ownerT(s.lang(c), "labels.made", made, len(res)-made))
+	h.renderLabels(c, http.StatusOK, rows, ownerT(h.lang(c), "labels.made", made, len(res)-made))
 }
 
 // adminLabelAction is the admin order page's "Create label" button; it
 // returns a code of adminNotices.
-func (s *Sidecar) adminLabelAction(ctx context.Context, id, lang string) (string, error) {
-	_, _, err := s.uc.carrier.CreateLabel(ctx, id, adminBy)
+func (h *carrierHTTP) adminLabelAction(ctx context.Context, id, lang string) (string, error) {
+	_, _, err := h.uc.CreateLabel(ctx, id, adminBy)
 	if err != nil {
 		return "", errors.New(ownerT(lang, "labels.not_created", labelWords(err)))
 	}
@@ -266,8 +275,8 @@ func (s *Sidecar) adminLabelAction(ctx context.Context, id, lang string) (string
 
 // sendcloudWebhook is POST /api/webhooks/sendcloud: a parcel status
 // change, signed with Sendcloud-Signature (HMAC-SHA256 of the raw body).
-func (s *Sidecar) sendcloudWebhook(c *gin.Context) {
-	if s.ship.secret == "" {
+func (h *carrierHTTP) sendcloudWebhook(c *gin.Context) {
+	if h.secret == "" {
 		fail(c, http.StatusNotFound, "no carrier webhook is configured")
 		return
 	}
@@ -276,8 +285,8 @@ func (s *Sidecar) sendcloudWebhook(c *gin.Context) {
 		fail(c, http.StatusRequestEntityTooLarge, "webhook body too large or unreadable")
 		return
 	}
-	if !sendcloud.VerifySignature(body, c.GetHeader("Sendcloud-Signature"), s.ship.secret) {
-		s.log.Warn("sendcloud webhook with a bad signature", "remote", c.ClientIP())
+	if !sendcloud.VerifySignature(body, c.GetHeader("Sendcloud-Signature"), h.secret) {
+		h.log.Warn("sendcloud webhook with a bad signature", "remote", c.ClientIP())
 		fail(c, http.StatusUnauthorized, "bad Sendcloud-Signature")
 		return
 	}
@@ -286,7 +295,7 @@ func (s *Sidecar) sendcloudWebhook(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "webhook body is not Sendcloud's JSON")
 		return
 	}
-	if wh.Timestamp != 0 && s.now().Sub(time.UnixMilli(wh.Timestamp)) > webhookMaxAge {
+	if wh.Timestamp != 0 && h.now().Sub(time.UnixMilli(wh.Timestamp)) > webhookMaxAge {
 		fail(c, http.StatusBadRequest, "webhook too old (replayed?)")
 		return
 	}
@@ -295,13 +304,13 @@ func (s *Sidecar) sendcloudWebhook(c *gin.Context) {
 		c.Status(http.StatusOK) // other statuses: nothing to do
 		return
 	}
-	_, err = s.uc.carrier.DeliverParcel(wh.Parcel.OrderNumber, strconv.FormatInt(wh.Parcel.ID, 10), at, wh.Timestamp, "carrier")
+	_, err = h.uc.DeliverParcel(wh.Parcel.OrderNumber, strconv.FormatInt(wh.Parcel.ID, 10), at, wh.Timestamp, "carrier")
 	if errors.Is(err, usecase.ErrNotFound) {
 		c.Status(http.StatusOK) // not our order
 		return
 	}
 	if err != nil {
-		s.log.Error("sendcloud webhook", "order", wh.Parcel.OrderNumber, "err", err)
+		h.log.Error("sendcloud webhook", "order", wh.Parcel.OrderNumber, "err", err)
 		fail(c, http.StatusServiceUnavailable, "could not record the delivery; retry later")
 		return
 	}
@@ -309,8 +318,8 @@ func (s *Sidecar) sendcloudWebhook(c *gin.Context) {
 }
 
 // apiCheckParcels is POST /api/admin/parcels/check: the periodic check, now.
-func (s *Sidecar) apiCheckParcels(c *gin.Context) {
-	n, err := s.uc.carrier.CheckParcels(c.Request.Context())
+func (h *carrierHTTP) apiCheckParcels(c *gin.Context) {
+	n, err := h.uc.CheckParcels(c.Request.Context())
 	res := map[string]any{"delivered": n}
 	if err != nil {
 		res["errors"] = err.Error()
@@ -319,25 +328,25 @@ func (s *Sidecar) apiCheckParcels(c *gin.Context) {
 }
 
 // apiPickupPoints is GET /api/pickup-points?method=&country=&postcode=.
-func (s *Sidecar) apiPickupPoints(c *gin.Context) {
-	lang := s.lang(c)
-	m, found := s.catalog.Current().Method(c.Query("method"))
+func (h *carrierHTTP) apiPickupPoints(c *gin.Context) {
+	lang := h.lang(c)
+	m, found := h.catalog.Current().Method(c.Query("method"))
 	if !found || !m.PickupPoints {
 		fail(c, http.StatusBadRequest, "method must be a pick-up point shipping method")
 		return
 	}
-	country := strings.ToUpper(c.DefaultQuery("country", s.catalog.Current().Shop.Country))
+	country := strings.ToUpper(c.DefaultQuery("country", h.catalog.Current().Shop.Country))
 	if !m.Ships(country) {
 		fail(c, http.StatusBadRequest, "this method does not deliver in "+country)
 		return
 	}
-	pts, err := s.uc.carrier.PickupPoints(c.Request.Context(), m, country, c.Query("postcode"))
+	pts, err := h.uc.PickupPoints(c.Request.Context(), m, country, c.Query("postcode"))
 	switch {
 	case errors.Is(err, usecase.ErrBadPostcode):
 		fail(c, http.StatusBadRequest, tr(lang, "pickup.bad_postcode"))
 		return
 	case err != nil:
-		s.log.Warn("pick-up points", "err", err)
+		h.log.Warn("pick-up points", "err", err)
 		fail(c, http.StatusBadGateway, tr(lang, "pickup.unavailable"))
 		return
 	}
@@ -357,7 +366,7 @@ type pickupOffer struct {
 
 // offerPickup fills the field for the form: the points near the postcode
 // asked (or the address's), the chosen one kept.
-func (s *Sidecar) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer {
+func (h *carrierHTTP) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer {
 	var ids []string
 	for _, m := range cat.Shipping.Methods {
 		if m.PickupPoints {
@@ -376,12 +385,12 @@ func (s *Sidecar) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.
 	if p.Postcode == "" {
 		return p
 	}
-	pts, err := s.uc.carrier.PickupPoints(ctx, m, f.Country, p.Postcode)
+	pts, err := h.uc.PickupPoints(ctx, m, f.Country, p.Postcode)
 	switch {
 	case errors.Is(err, usecase.ErrBadPostcode):
 		p.Message = tr(lang, "pickup.bad_postcode")
 	case err != nil:
-		s.log.Warn("pick-up points", "err", err)
+		h.log.Warn("pick-up points", "err", err)
 		p.Message = tr(lang, "pickup.unavailable")
 	case len(pts) == 0:
 		p.Message = tr(lang, "pickup.none")
@@ -393,7 +402,7 @@ func (s *Sidecar) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.
 // checkPickup checks the chosen point of a pick-up point method against
 // the carrier's list for the postcode searched; it returns the point, or a
 // message for the field.
-func (s *Sidecar) checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string) {
+func (h *carrierHTTP) checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string) {
 	m, found := cat.Method(f.ShippingMethod)
 	if !found || !m.PickupPoints {
 		return nil, ""
@@ -405,7 +414,7 @@ func (s *Sidecar) checkPickup(ctx context.Context, f checkoutForm, cat *catalog.
 	if pc == "" {
 		pc = f.PostalCode
 	}
-	pts, err := s.uc.carrier.PickupPoints(ctx, m, f.Country, pc)
+	pts, err := h.uc.PickupPoints(ctx, m, f.Country, pc)
 	if err != nil {
 		return nil, tr(lang, "pickup.unavailable")
 	}

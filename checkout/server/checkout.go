@@ -242,7 +242,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	cat := s.catalog.Current()
 	f.clean()
 	fields := f.validate(cat, lang)
-	point, msg := s.checkPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := s.carrier.checkPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}
@@ -284,7 +284,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f)                            // invoices.go: before any discount
+	s.invoices.reverseCharge(&t, f)                   // invoices.go: before any discount
 	code, cerr := s.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
 		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts

@@ -23,14 +23,30 @@ import (
 	"github.com/storefront/storefront/checkout/store"
 )
 
+// codesAdminHTTP is the HTTP side of the owner's discount codes (API and
+// page).
+type codesAdminHTTP struct {
+	*web
+	codes     codeStore
+	fileCodes func() map[string]cart.Code // data/codes.toml (codes.go)
+}
+
+// codeStore is what the owner's codes read and change (store.Store).
+type codeStore interface {
+	Codes() ([]cart.Code, error)
+	CodeUses(code, email, except string) (total, mine int, err error)
+	CreateCode(c cart.Code) error
+	SetCodeDisabled(code string, disabled bool) (cart.Code, error)
+}
+
 // allCodes are the codes of the file and the owner's, by name, with uses.
-func (s *Sidecar) allCodes() ([]CodeView, error) {
-	stored, err := s.store.Codes()
+func (h *codesAdminHTTP) allCodes() ([]CodeView, error) {
+	stored, err := h.codes.Codes()
 	if err != nil {
 		return nil, err
 	}
 	var all []cart.Code
-	file := s.fileCodes()
+	file := h.fileCodes()
 	for _, c := range file {
 		all = append(all, c)
 	}
@@ -43,7 +59,7 @@ func (s *Sidecar) allCodes() ([]CodeView, error) {
 	slices.SortFunc(all, func(a, b cart.Code) int { return strings.Compare(a.Code, b.Code) })
 	out := make([]CodeView, 0, len(all))
 	for _, c := range all {
-		n, _, err := s.store.CodeUses(c.Code, "", "")
+		n, _, err := h.codes.CodeUses(c.Code, "", "")
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +87,7 @@ func codeView(c cart.Code, uses int) CodeView {
 
 // newCode checks an owner's request against the catalog; the error names
 // the field.
-func (s *Sidecar) newCode(r CodeRequest) (cart.Code, error) {
+func (h *codesAdminHTTP) newCode(r CodeRequest) (cart.Code, error) {
 	c := cart.Code{Code: cart.NormalizeCode(r.Code), MinOrder: money.Amount(r.MinOrder), Categories: r.Categories,
 		Products: r.Products, SKUs: r.SKUs, MaxUses: r.MaxUses, MaxPerUser: r.MaxPerCustomer, Source: "admin"}
 	switch {
@@ -83,19 +99,19 @@ func (s *Sidecar) newCode(r CodeRequest) (cart.Code, error) {
 		c.Kind, c.Value = cart.CodeFixed, r.Amount
 	}
 	var err error
-	if c.From, err = s.codeDay(r.From, false); err != nil {
+	if c.From, err = h.codeDay(r.From, false); err != nil {
 		return c, fmt.Errorf("from: %w", err)
 	}
-	if c.To, err = s.codeDay(r.To, true); err != nil {
+	if c.To, err = h.codeDay(r.To, true); err != nil {
 		return c, fmt.Errorf("to: %w", err)
 	}
 	if probs := c.Check(); len(probs) > 0 {
 		return c, errors.New(strings.Join(probs, "; "))
 	}
-	if err := codeScope(c, s.catalog.Current()); err != nil {
+	if err := codeScope(c, h.catalog.Current()); err != nil {
 		return c, err
 	}
-	if _, inFile := s.fileCodes()[c.Code]; inFile {
+	if _, inFile := h.fileCodes()[c.Code]; inFile {
 		return c, fmt.Errorf("code: %s is in data/codes.toml already: %w", c.Code, store.ErrCodeExists)
 	}
 	return c, nil
@@ -124,12 +140,12 @@ func codeScope(c cart.Code, cat *catalog.Catalog) error {
 
 // codeDay reads a day (YYYY-MM-DD in the shop's zone; end: its last
 // moment) or an RFC 3339 time; "" is open.
-func (s *Sidecar) codeDay(v string, end bool) (time.Time, error) {
+func (h *codesAdminHTTP) codeDay(v string, end bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseInLocation("2006-01-02", v, s.zone()); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", v, h.zone()); err == nil {
 		if end {
 			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 		}
@@ -142,23 +158,23 @@ func (s *Sidecar) codeDay(v string, end bool) (time.Time, error) {
 	return t, nil
 }
 
-func (s *Sidecar) adminListCodes(c *gin.Context) {
-	all, err := s.allCodes()
+func (h *codesAdminHTTP) adminListCodes(c *gin.Context) {
+	all, err := h.allCodes()
 	if err != nil {
-		s.internal(c, "list codes", err)
+		h.internal(c, "list codes", err)
 		return
 	}
 	ok(c, http.StatusOK, CodeList{Codes: all})
 }
 
-func (s *Sidecar) adminCreateCode(c *gin.Context) {
+func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
 	var r CodeRequest
 	if !decodeJSON(c, &r) {
 		return
 	}
-	code, err := s.newCode(r)
+	code, err := h.newCode(r)
 	if err == nil {
-		err = s.store.CreateCode(code)
+		err = h.codes.CreateCode(code)
 	}
 	switch {
 	case errors.Is(err, store.ErrCodeExists):
@@ -166,31 +182,31 @@ func (s *Sidecar) adminCreateCode(c *gin.Context) {
 	case err != nil:
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 	default:
-		s.log.Info("discount code made", "code", code.Code, "by", actor(c))
+		h.log.Info("discount code made", "code", code.Code, "by", actor(c))
 		ok(c, http.StatusCreated, codeView(code, 0))
 	}
 }
 
 // setCodeDisabled turns an owner's code off or on; a code of the file is
 // changed in the file.
-func (s *Sidecar) setCodeDisabled(name string, disabled bool) (CodeView, int, error) {
+func (h *codesAdminHTTP) setCodeDisabled(name string, disabled bool) (CodeView, int, error) {
 	name = cart.NormalizeCode(name)
-	if _, inFile := s.fileCodes()[name]; inFile {
+	if _, inFile := h.fileCodes()[name]; inFile {
 		return CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
 	}
-	code, err := s.store.SetCodeDisabled(name, disabled)
+	code, err := h.codes.SetCodeDisabled(name, disabled)
 	if errors.Is(err, store.ErrNotFound) {
 		return CodeView{}, http.StatusNotFound, fmt.Errorf("no code %s", name)
 	}
 	if err != nil {
 		return CodeView{}, http.StatusInternalServerError, err
 	}
-	n, _, _ := s.store.CodeUses(name, "", "")
+	n, _, _ := h.codes.CodeUses(name, "", "")
 	code.Source = "admin"
 	return codeView(code, n), http.StatusOK, nil
 }
 
-func (s *Sidecar) adminCodeAction(c *gin.Context) {
+func (h *codesAdminHTTP) adminCodeAction(c *gin.Context) {
 	var disabled bool
 	switch c.Param("action") {
 	case "disable":
@@ -200,9 +216,9 @@ func (s *Sidecar) adminCodeAction(c *gin.Context) {
 		fail(c, http.StatusNotFound, "unknown action "+strconv.Quote(c.Param("action"))+": disable or enable")
 		return
 	}
-	v, status, err := s.setCodeDisabled(c.Param("code"), disabled)
+	v, status, err := h.setCodeDisabled(c.Param("code"), disabled)
 	if status == http.StatusInternalServerError {
-		s.internal(c, "set code", err)
+		h.internal(c, "set code", err)
 		return
 	}
 	if err != nil {
@@ -249,18 +265,18 @@ type adminCodeRow struct {
 // words in the green box.
 var codesDone = map[string]bool{"made": true, "disabled": true, "enabled": true}
 
-func (s *Sidecar) adminCodesPage(c *gin.Context) {
-	s.renderCodesPage(c, http.StatusOK, CodeRequest{}, "")
+func (h *codesAdminHTTP) adminCodesPage(c *gin.Context) {
+	h.renderCodesPage(c, http.StatusOK, CodeRequest{}, "")
 }
 
-func (s *Sidecar) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg string) {
-	all, err := s.allCodes()
+func (h *codesAdminHTTP) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg string) {
+	all, err := h.allCodes()
 	if err != nil {
-		s.internalPage(c, "list codes", err)
+		h.internalPage(c, "list codes", err)
 		return
 	}
-	lang := s.lang(c)
-	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: s.catalog.Current().Currency}
+	lang := h.lang(c)
+	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: h.catalog.Current().Currency}
 	done, name := c.Query("done"), cart.NormalizeCode(c.Query("code"))
 	for _, v := range all {
 		if status == http.StatusOK && codesDone[done] && v.Code == name {
@@ -271,20 +287,20 @@ func (s *Sidecar) renderCodesPage(c *gin.Context, status int, form CodeRequest, 
 		if r.For == "" {
 			r.For = ownerT(lang, "codes.everything")
 		}
-		r.Valid = s.codeTerm(v.From, v.To, lang)
+		r.Valid = h.codeTerm(v.From, v.To, lang)
 		d.Codes = append(d.Codes, r)
 	}
-	s.page(c, status, "admin-codes", ownerT(lang, "codes.browser_title"), d)
+	h.page(c, status, "admin-codes", ownerT(lang, "codes.browser_title"), d)
 }
 
 // codeTerm is a code's term in words in the shop's zone ("" when open).
-func (s *Sidecar) codeTerm(from, to, lang string) string {
+func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
 	date := func(rfc string) string {
 		t, err := time.Parse(time.RFC3339, rfc)
 		if err != nil {
 			return rfc
 		}
-		return dateText(t.In(s.zone()), lang)
+		return dateText(t.In(h.zone()), lang)
 	}
 	switch {
 	case from != "" && to != "":
@@ -298,9 +314,9 @@ func (s *Sidecar) codeTerm(from, to, lang string) string {
 }
 
 // adminCodesForm makes a code (or turns one off or on) from the page.
-func (s *Sidecar) adminCodesForm(c *gin.Context) {
+func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "codes.expired"))
+		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "codes.expired"))
 		return
 	}
 	if name := c.PostForm("disable"); name != "" || c.PostForm("enable") != "" {
@@ -308,8 +324,8 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 		if !disabled {
 			name = c.PostForm("enable")
 		}
-		if _, status, err := s.setCodeDisabled(name, disabled); err != nil {
-			s.renderCodesPage(c, status, CodeRequest{}, err.Error())
+		if _, status, err := h.setCodeDisabled(name, disabled); err != nil {
+			h.renderCodesPage(c, status, CodeRequest{}, err.Error())
 			return
 		}
 		c.Redirect(http.StatusSeeOther, codesDoneURL(map[bool]string{true: "disabled", false: "enabled"}[disabled], name))
@@ -318,7 +334,7 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 	r := CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
 		Categories: fields(c.PostForm("categories")), Products: fields(c.PostForm("products")), SKUs: fields(c.PostForm("skus"))}
 	var bad []string
-	lang := s.lang(c)
+	lang := h.lang(c)
 	num := func(name string, euros bool) int64 {
 		v := strings.TrimSpace(c.PostForm(name))
 		if v == "" {
@@ -346,18 +362,18 @@ func (s *Sidecar) adminCodesForm(c *gin.Context) {
 	r.MaxUses = int(num("max_uses", false))
 	r.MaxPerCustomer = int(num("max_per_customer", false))
 	if len(bad) > 0 {
-		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, strings.Join(bad, "; "))
+		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, strings.Join(bad, "; "))
 		return
 	}
-	code, err := s.newCode(r)
+	code, err := h.newCode(r)
 	if err == nil {
-		err = s.store.CreateCode(code)
+		err = h.codes.CreateCode(code)
 	}
 	if err != nil {
-		s.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
+		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
 		return
 	}
-	s.log.Info("discount code made", "code", code.Code, "by", actor(c))
+	h.log.Info("discount code made", "code", code.Code, "by", actor(c))
 	c.Redirect(http.StatusSeeOther, codesDoneURL("made", code.Code))
 }
 

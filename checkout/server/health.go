@@ -14,6 +14,16 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
+// healthHTTP is the HTTP side of the shop's health: /healthz and /readyz
+// for operators, the metrics' state, verified backups and alerts for the
+// owner.
+type healthHTTP struct {
+	*web
+	uc     *usecase.Health
+	alerts *usecase.Alerts
+	ready  readyState
+}
+
 // readyState is /readyz's cache: /readyz is public; a flood of probes
 // costs one check per readyCache. The checks are usecase.Health.
 type readyState struct {
@@ -25,11 +35,8 @@ type readyState struct {
 // readyCache: /readyz is public; a flood of probes costs one check per this.
 const readyCache = time.Second
 
-// workerDone records a finished pass of a background worker.
-func (s *Sidecar) workerDone(worker string) { s.uc.health.WorkerDone(worker) }
-
 // healthz: the process is up and serving.
-func (s *Sidecar) healthz(c *gin.Context) {
+func (h *healthHTTP) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ok(c, http.StatusOK, gin.H{"status": "ok"})
 }
@@ -38,14 +45,14 @@ func (s *Sidecar) healthz(c *gin.Context) {
 type Readiness = usecase.Readiness
 
 // readyz answers 200 when every check passes, else 503, with the checks.
-func (s *Sidecar) readyz(c *gin.Context) {
+func (h *healthHTTP) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
-	s.ops.readyMu.Lock()
-	if now := time.Now(); now.Sub(s.ops.readyAt) >= readyCache || now.Before(s.ops.readyAt) {
-		s.ops.readyLast, s.ops.readyAt = s.uc.health.Readiness(), now
+	h.ready.readyMu.Lock()
+	if now := time.Now(); now.Sub(h.ready.readyAt) >= readyCache || now.Before(h.ready.readyAt) {
+		h.ready.readyLast, h.ready.readyAt = h.uc.Readiness(), now
 	}
-	r := s.ops.readyLast
-	s.ops.readyMu.Unlock()
+	r := h.ready.readyLast
+	h.ready.readyMu.Unlock()
 	status := http.StatusOK
 	if !r.Ready {
 		status = http.StatusServiceUnavailable
@@ -54,10 +61,10 @@ func (s *Sidecar) readyz(c *gin.Context) {
 }
 
 // metricsState is read at every scrape.
-func (s *Sidecar) metricsState() metrics.State {
-	now := s.now()
+func (h *healthHTTP) metricsState() metrics.State {
+	now := h.now()
 	st := metrics.State{OrdersByState: map[string]int{}, Alerts: map[string]int{}}
-	if g, err := s.uc.health.Gauges(now); err == nil {
+	if g, err := h.uc.Gauges(now); err == nil {
 		for k, n := range g.OrdersByState {
 			st.OrdersByState[string(k)] = n
 		}
@@ -66,21 +73,21 @@ func (s *Sidecar) metricsState() metrics.State {
 			st.OldestAwaiting = now.Sub(g.OldestAwaiting)
 		}
 	}
-	if cat := s.catalog.Current(); cat != nil {
+	if cat := h.catalog.Current(); cat != nil {
 		st.CatalogVersion = cat.Version
 		if !cat.GeneratedAt.IsZero() {
 			st.CatalogAge = now.Sub(cat.GeneratedAt)
 		}
 	}
-	if at, ok := s.uc.health.LastRun("reconciler"); ok {
+	if at, ok := h.uc.LastRun("reconciler"); ok {
 		st.ReconcileLag = now.Sub(at)
 	} else {
-		st.ReconcileLag = now.Sub(s.alerts.Started())
+		st.ReconcileLag = now.Sub(h.alerts.Started())
 	}
-	for k, n := range s.alerts.Raised() {
+	for k, n := range h.alerts.Raised() {
 		st.Alerts[k] = n
 	}
-	st.BadRecords = s.uc.health.BadRecordCount()
+	st.BadRecords = h.uc.BadRecordCount()
 	return st
 }
 
@@ -88,17 +95,17 @@ func (s *Sidecar) metricsState() metrics.State {
 func (s *Sidecar) MetricsHandler() http.Handler { return s.metrics.Handler() }
 
 // adminBackupVerified records a backup that `shop backup` wrote and verified.
-func (s *Sidecar) adminBackupVerified(c *gin.Context) {
+func (h *healthHTTP) adminBackupVerified(c *gin.Context) {
 	var in struct {
 		Bytes int64 `json:"bytes"`
 	}
 	err := c.ShouldBindJSON(&in)
 	if err == nil {
-		err = s.uc.health.RecordBackup(in.Bytes)
+		err = h.uc.RecordBackup(in.Bytes)
 	}
 	switch {
 	case errors.Is(err, usecase.ErrStore):
-		s.log.Error("record backup", "err", err)
+		h.log.Error("record backup", "err", err)
 		fail(c, http.StatusInternalServerError, "could not record the backup")
 		return
 	case err != nil: // not JSON, or not a positive size
@@ -115,15 +122,15 @@ type AlertsView struct {
 	LastBackup time.Time           `json:"last_backup,omitzero"`
 }
 
-func (s *Sidecar) alertsView() (AlertsView, error) {
-	a, bad, last, err := s.uc.health.AlertsNow()
+func (h *healthHTTP) alertsView() (AlertsView, error) {
+	a, bad, last, err := h.uc.AlertsNow()
 	return AlertsView{Alerts: a, BadRecords: bad, LastBackup: last}, err
 }
 
-func (s *Sidecar) adminAlerts(c *gin.Context) {
-	v, err := s.alertsView()
+func (h *healthHTTP) adminAlerts(c *gin.Context) {
+	v, err := h.alertsView()
 	if err != nil {
-		s.log.Error("alerts", "err", err)
+		h.log.Error("alerts", "err", err)
 		fail(c, http.StatusInternalServerError, "could not read the alerts")
 		return
 	}
@@ -188,25 +195,25 @@ const alertsShownFor = 7 * 24 * time.Hour
 
 // adminAlerts7d lists the alerts of the last week and the records that do
 // not decode, for the owner's home page.
-func (s *Sidecar) adminAlerts7d(lang string) []adminAlert {
-	v, err := s.alertsView()
+func (h *healthHTTP) adminAlerts7d(lang string) []adminAlert {
+	v, err := h.alertsView()
 	if err != nil {
-		s.log.Error("alerts", "err", err)
+		h.log.Error("alerts", "err", err)
 		return []adminAlert{{Title: ownerT(lang, "alerts.unreadable"), Detail: err.Error()}}
 	}
 	var out []adminAlert
 	for _, a := range v.Alerts {
-		if s.now().Sub(a.Last) > alertsShownFor {
+		if h.now().Sub(a.Last) > alertsShownFor {
 			continue
 		}
 		w := alertWords(lang, a.Kind)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: a.Detail, Count: a.Count,
-			Last: a.Last.In(s.zone()).Format("2006-01-02 15:04")})
+			Last: a.Last.In(h.zone()).Format("2006-01-02 15:04")})
 	}
 	for _, r := range v.BadRecords {
 		w := alertWords(lang, alertBadRecord)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: r.Bucket + "/" + r.Key + ": " + r.Err, Count: 1,
-			Last: r.Seen.In(s.zone()).Format("2006-01-02 15:04")})
+			Last: r.Seen.In(h.zone()).Format("2006-01-02 15:04")})
 	}
 	return out
 }

@@ -24,13 +24,22 @@ import (
 // the numbers come from the store. Here only the routes, the mail
 // attachment and the legal block of the order page and confirmation.
 
+// invoicesHTTP is the HTTP side of invoices: the PDFs for the customer
+// and the owner, the bookkeeper's CSV, and the invoice and legal parts that
+// the order page, the order's JSON, the checkout's totals and the
+// confirmation mail show.
+type invoicesHTTP struct {
+	*web
+	orders usecase.Orders
+}
+
 // maxExportDocs bounds one export (the admin asks for a period; a year of a
 // small shop is far below).
 const maxExportDocs = 50_000
 
 // document builds the invoice or credit note numbered number of o.
-func (s *Sidecar) document(o *order.Order, number string) (*invoice.Document, error) {
-	shop := s.catalog.Current().Shop
+func (h *invoicesHTTP) document(o *order.Order, number string) (*invoice.Document, error) {
+	shop := h.catalog.Current().Shop
 	number = strings.TrimSuffix(number, ".pdf")
 	if number != "" && number == o.InvoiceNumber {
 		return invoice.FromOrder(o, shop)
@@ -58,7 +67,8 @@ func pdfName(d *invoice.Document) string {
 	return w + "-" + d.Number + ".pdf"
 }
 
-func (s *Sidecar) renderPDF(d *invoice.Document) ([]byte, error) {
+// renderPDF is the PDF of d.
+func renderPDF(d *invoice.Document) ([]byte, error) {
 	var b bytes.Buffer
 	if err := invoice.WritePDF(&b, d, invoice.PDFOptions{}); err != nil {
 		return nil, err
@@ -66,10 +76,10 @@ func (s *Sidecar) renderPDF(d *invoice.Document) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (s *Sidecar) sendPDF(c *gin.Context, d *invoice.Document) {
-	b, err := s.renderPDF(d)
+func (h *invoicesHTTP) sendPDF(c *gin.Context, d *invoice.Document) {
+	b, err := renderPDF(d)
 	if err != nil {
-		s.internal(c, "render invoice", err)
+		h.internal(c, "render invoice", err)
 		return
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, pdfName(d)))
@@ -79,48 +89,48 @@ func (s *Sidecar) sendPDF(c *gin.Context, d *invoice.Document) {
 
 // pageInvoicePDF is GET /order/{token}/invoice/{number}[.pdf]: the
 // customer's invoice or credit note, behind the order's token.
-func (s *Sidecar) pageInvoicePDF(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *invoicesHTTP) pageInvoicePDF(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	d, err := s.document(o, c.Param("number"))
+	d, err := h.document(o, c.Param("number"))
 	if err != nil {
-		s.notFoundPage(c)
+		h.notFoundPage(c)
 		return
 	}
-	s.sendPDF(c, d)
+	h.sendPDF(c, d)
 }
 
 // adminInvoicePDF is GET /admin/orders/{id}/invoice/{number} (session) and
 // /api/admin/orders/{id}/invoice/{number} (token).
-func (s *Sidecar) adminInvoicePDF(c *gin.Context) {
-	o, err := s.uc.orders.Get(c.Param("id"))
+func (h *invoicesHTTP) adminInvoicePDF(c *gin.Context) {
+	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		s.internal(c, "get order", err)
+		h.internal(c, "get order", err)
 		return
 	}
-	d, err := s.document(o, c.Param("number"))
+	d, err := h.document(o, c.Param("number"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		fail(c, http.StatusNotFound, "order "+o.ID+" has no invoice or credit note "+c.Param("number"))
 		return
 	}
 	if err != nil {
-		s.internal(c, "build invoice", err)
+		h.internal(c, "build invoice", err)
 		return
 	}
-	s.sendPDF(c, d)
+	h.sendPDF(c, d)
 }
 
 // parsePeriod reads from and to (YYYY-MM-DD, both days included) in the
 // shop's zone. Empty from: the start of the current year; empty to: today.
-func (s *Sidecar) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
-	zone := s.zone()
-	now := s.now().In(zone)
+func (h *invoicesHTTP) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
+	zone := h.zone()
+	now := h.now().In(zone)
 	from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, zone)
 	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone).AddDate(0, 0, 1)
 	if fromS != "" {
@@ -144,15 +154,15 @@ func (s *Sidecar) parsePeriod(fromS, toS string) (from, to time.Time, err error)
 // adminInvoicesCSV is GET /api/admin/invoices?from=&to= (token) and
 // /admin/invoices.csv (session): the bookkeeper's CSV, one line per
 // invoice and credit note dated in the period.
-func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
-	from, to, err := s.parsePeriod(c.Query("from"), c.Query("to"))
+func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
+	from, to, err := h.parsePeriod(c.Query("from"), c.Query("to"))
 	if err != nil {
 		fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	entries, err := s.uc.orders.Invoices(from, to)
+	entries, err := h.orders.Invoices(from, to)
 	if err != nil {
-		s.internal(c, "list invoices", err)
+		h.internal(c, "list invoices", err)
 		return
 	}
 	if len(entries) > maxExportDocs {
@@ -164,22 +174,22 @@ func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
 	for _, e := range entries {
 		o := orders[e.OrderID]
 		if o == nil {
-			if o, err = s.uc.orders.Get(e.OrderID); err != nil {
-				s.internal(c, "order of invoice "+e.Number, err)
+			if o, err = h.orders.Get(e.OrderID); err != nil {
+				h.internal(c, "order of invoice "+e.Number, err)
 				return
 			}
 			orders[e.OrderID] = o
 		}
-		d, err := s.document(o, e.Number)
+		d, err := h.document(o, e.Number)
 		if err != nil {
-			s.internal(c, "invoice "+e.Number, err)
+			h.internal(c, "invoice "+e.Number, err)
 			return
 		}
 		docs = append(docs, d)
 	}
 	var b bytes.Buffer
 	if err := invoice.WriteCSV(&b, docs); err != nil {
-		s.internal(c, "write csv", err)
+		h.internal(c, "write csv", err)
 		return
 	}
 	name := fmt.Sprintf("invoices-%s-%s.csv", from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
@@ -190,19 +200,19 @@ func (s *Sidecar) adminInvoicesCSV(c *gin.Context) {
 
 // invoiceAttachment is the invoice PDF for the confirmation e-mail; nil
 // when the order has none.
-func (s *Sidecar) invoiceAttachment(o *order.Order) []mail.Attachment {
+func (h *invoicesHTTP) invoiceAttachment(o *order.Order) []mail.Attachment {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
-	d, err := invoice.FromOrder(o, s.catalog.Current().Shop)
+	d, err := invoice.FromOrder(o, h.catalog.Current().Shop)
 	if err == nil {
 		var b []byte
-		if b, err = s.renderPDF(d); err == nil {
+		if b, err = renderPDF(d); err == nil {
 			return []mail.Attachment{{Name: pdfName(d), ContentType: "application/pdf", Data: b}}
 		}
 	}
 	// The confirmation still goes; the invoice stays on the order page.
-	s.log.Error("invoice not attached", "order", o.ID, "invoice", o.InvoiceNumber, "err", err)
+	h.log.Error("invoice not attached", "order", o.ID, "invoice", o.InvoiceNumber, "err", err)
 	return nil
 }
 
@@ -214,21 +224,21 @@ var legalPages = map[string]map[string]string{
 }
 
 // legalURL is the absolute URL of one of the legal pages.
-func (s *Sidecar) legalURL(page, lang string) string {
+func (h *invoicesHTTP) legalURL(page, lang string) string {
 	if lang != "en" {
 		lang = "nl"
 	}
-	return s.base.String() + legalPages[lang][page]
+	return h.base.String() + legalPages[lang][page]
 }
 
 // legal is the distance-sale information of o (confirmation, order page).
-func (s *Sidecar) legal(o *order.Order, lang string) *mail.Legal {
-	cat := s.catalog.Current()
+func (h *invoicesHTTP) legal(o *order.Order, lang string) *mail.Legal {
+	cat := h.catalog.Current()
 	sh := cat.Shop
 	days := max(14, cat.Returns.WindowDays)
 	l := &mail.Legal{ShopName: sh.Name, Email: sh.Email, Phone: sh.Phone, KvK: sh.KvK, VATID: sh.VATID,
 		Total: money.Display(o.Total(), o.Currency, lang), WithdrawalDays: days,
-		ReturnURL: s.orderURL(o) + "/return", WithdrawalFormURL: s.legalURL("withdrawal", lang), TermsURL: s.legalURL("terms", lang)}
+		ReturnURL: h.orderURL(o) + "/return", WithdrawalFormURL: h.legalURL("withdrawal", lang), TermsURL: h.legalURL("terms", lang)}
 	a := sh.Address
 	for _, line := range []string{a.Street, strings.TrimSpace(a.Postcode + " " + a.City), countryName(lang, a.Country)} {
 		if strings.TrimSpace(line) != "" {
@@ -239,7 +249,7 @@ func (s *Sidecar) legal(o *order.Order, lang string) *mail.Legal {
 }
 
 // legalHTML is the legal block and the invoice links of the order page.
-func (s *Sidecar) legalHTML(o *order.Order, lang string) template.HTML {
+func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 	if o.PaidAt.IsZero() {
 		return ""
 	}
@@ -254,15 +264,15 @@ func (s *Sidecar) legalHTML(o *order.Order, lang string) template.HTML {
 		Invoice  string
 		Credits  []string
 		ShowLink bool
-	}{L: s.legal(o, lang), W: mail.LegalWords(lang), Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
+	}{L: h.legal(o, lang), W: mail.LegalWords(lang), Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {
 			d.Credits = append(d.Credits, r.CreditNote)
 		}
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "legal", d); err != nil {
-		s.log.Error("render legal block", "order", o.ID, "err", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "legal", d); err != nil {
+		h.log.Error("render legal block", "order", o.ID, "err", err)
 		return ""
 	}
 	return template.HTML(b.String()) // html/template escaped it
@@ -292,8 +302,8 @@ func (f *checkoutForm) validateBusiness(errs map[string]string, lang string) {
 // (data/vat.toml reverse_charge) and the form is a business in another EU
 // country with a VAT number of that country. The checkout page, its quote
 // and the order all call it, so the amount shown is the amount charged.
-func (s *Sidecar) reverseCharge(t *cart.Totals, f checkoutForm) {
-	cat := s.catalog.Current()
+func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f checkoutForm) {
+	cat := h.catalog.Current()
 	if invoice.ReverseCharge(cat.VAT.ReverseCharge, cat.Shop.Country, t.Country, f.VATID) {
 		t.ApplyReverseCharge()
 	}
@@ -314,11 +324,11 @@ var invoiceFuncs = template.FuncMap{
 }
 
 // invoiceViews lists the order's invoice and credit notes for the JSON views.
-func (s *Sidecar) invoiceViews(o *order.Order) []InvoiceView {
+func (h *invoicesHTTP) invoiceViews(o *order.Order) []InvoiceView {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
-	pdf := func(n string) string { return s.orderURL(o) + "/invoice/" + n + ".pdf" }
+	pdf := func(n string) string { return h.orderURL(o) + "/invoice/" + n + ".pdf" }
 	out := []InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {

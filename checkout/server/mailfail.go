@@ -18,6 +18,13 @@ import (
 // for the owner carries mail_problems); the owner's alert hooks in through
 // Options.OnMailGivenUp, and store.MailFailures counts them for a metric.
 
+// mailFailHTTP is the HTTP side of e-mail that cannot be sent: the list
+// and retry for the owner (API and page) and an order's failed mails.
+type mailFailHTTP struct {
+	*web
+	uc usecase.MailQueue
+}
+
 // MailProblems is the answer of GET /api/admin/mail/failed.
 type MailProblems struct {
 	usecase.MailFailureCount
@@ -46,10 +53,10 @@ func (s *Sidecar) mailGivenUp(m usecase.Mail) {
 
 // orderMailProblems are the failed e-mails of one order (nil on error: the
 // page still shows the order, the log says why).
-func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
-	ms, err := s.uc.mail.FailedMails(orderID)
+func (h *mailFailHTTP) orderMailProblems(orderID string) []MailProblemView {
+	ms, err := h.uc.FailedMails(orderID)
 	if err != nil {
-		s.log.Error("failed mail of an order", "order", orderID, "err", err)
+		h.log.Error("failed mail of an order", "order", orderID, "err", err)
 		return nil
 	}
 	if len(ms) == 0 {
@@ -58,8 +65,8 @@ func (s *Sidecar) orderMailProblems(orderID string) []MailProblemView {
 	return mailProblemViews(ms)
 }
 
-func (s *Sidecar) failedMail() (MailProblems, error) {
-	ms, err := s.uc.mail.FailedMails("")
+func (h *mailFailHTTP) failedMail() (MailProblems, error) {
+	ms, err := h.uc.FailedMails("")
 	if err != nil {
 		return MailProblems{}, err
 	}
@@ -77,29 +84,29 @@ func (s *Sidecar) failedMail() (MailProblems, error) {
 	return p, nil
 }
 
-func (s *Sidecar) apiFailedMail(c *gin.Context) {
-	p, err := s.failedMail()
+func (h *mailFailHTTP) apiFailedMail(c *gin.Context) {
+	p, err := h.failedMail()
 	if err != nil {
-		s.internal(c, "failed mail", err)
+		h.internal(c, "failed mail", err)
 		return
 	}
 	ok(c, http.StatusOK, p)
 }
 
 // retryMail puts a failed message back in the queue and kicks the worker.
-func (s *Sidecar) retryMail(id string) (usecase.Mail, error) {
-	return s.uc.mail.Retry(id)
+func (h *mailFailHTTP) retryMail(id string) (usecase.Mail, error) {
+	return h.uc.Retry(id)
 }
 
-func (s *Sidecar) apiRetryMail(c *gin.Context) {
-	m, err := s.retryMail(c.Param("id"))
+func (h *mailFailHTTP) apiRetryMail(c *gin.Context) {
+	m, err := h.retryMail(c.Param("id"))
 	switch {
 	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no e-mail "+c.Param("id"))
 	case errors.Is(err, usecase.ErrMailNotRetryable):
 		fail(c, http.StatusConflict, err.Error())
 	case err != nil:
-		s.internal(c, "retry mail", err)
+		h.internal(c, "retry mail", err)
 	default:
 		ok(c, http.StatusOK, mailProblemViews([]usecase.Mail{m})[0])
 	}
@@ -113,28 +120,28 @@ type failedMailPage struct {
 	Rows   mailRowsData
 }
 
-func (s *Sidecar) pageFailedMail(c *gin.Context) {
-	p, err := s.failedMail()
+func (h *mailFailHTTP) pageFailedMail(c *gin.Context) {
+	p, err := h.failedMail()
 	if err != nil {
-		s.internalPage(c, "failed mail", err)
+		h.internalPage(c, "failed mail", err)
 		return
 	}
-	lang, notice := s.lang(c), ""
+	lang, notice := h.lang(c), ""
 	if id := c.Query("retried"); id != "" {
 		notice = ownerT(lang, "mail.retried", id)
 	}
-	s.page(c, http.StatusOK, "admin-mail", ownerT(lang, "mail.browser_title"),
+	h.page(c, http.StatusOK, "admin-mail", ownerT(lang, "mail.browser_title"),
 		failedMailPage{CSRF: c.GetString("csrf"), Notice: notice, Error: c.Query("error"), P: p,
 			Rows: mailRowsData{CSRF: c.GetString("csrf"), Mails: p.Failed}})
 }
 
-func (s *Sidecar) formRetryMail(c *gin.Context) {
+func (h *mailFailHTTP) formRetryMail(c *gin.Context) {
 	id := c.PostForm("id")
-	_, err := s.retryMail(id)
+	_, err := h.retryMail(id)
 	back := "/admin/mail/?retried=" + url.QueryEscape(id)
 	if err != nil {
 		if !errors.Is(err, usecase.ErrNotFound) && !errors.Is(err, usecase.ErrMailNotRetryable) {
-			s.internalPage(c, "retry mail", err)
+			h.internalPage(c, "retry mail", err)
 			return
 		}
 		back = "/admin/mail/?error=" + url.QueryEscape(err.Error())

@@ -2,17 +2,13 @@ package server
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
-	"math"
 	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -177,44 +173,6 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// adminAuth checks the bearer token in constant time.
-func (s *Sidecar) adminAuth() gin.HandlerFunc {
-	want := sha256.Sum256([]byte(s.opts.AdminToken))
-	return func(c *gin.Context) {
-		if s.opts.AdminToken == "" {
-			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
-			return
-		}
-		// Wrong tokens lock their client out for a growing while and drain a
-		// global budget; the API's guard is apart from the login form's, and
-		// a client on this machine (the CLI on the server) skips the global
-		// lock, so strangers cannot lock the owner out of both.
-		// A request without a bearer token guesses nothing: it gets 401.
-		client := s.clientKey(c.Request)
-		auth := c.GetHeader("Authorization")
-		token, found := strings.CutPrefix(auth, "Bearer ")
-		if wait := s.abuse.api.wait(client, loopback(client)); found && wait > 0 {
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
-			return
-		}
-		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
-		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			if found {
-				s.abuse.api.failed(client)
-			}
-			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
-			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
-			return
-		}
-		c.Set(ctxActor, "admin")
-		if by := c.GetHeader("X-Shop-Actor"); by == "cli" {
-			c.Set(ctxActor, "cli")
-		}
-		c.Next()
-	}
 }
 
 const ctxActor = "actor"

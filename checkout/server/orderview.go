@@ -171,7 +171,7 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 	}
 	v.DiscountCode = o.DiscountCode
 	v.Points = s.loyalty.orderPoints(o, lang)
-	v.Invoices = s.invoiceViews(o) // invoices.go
+	v.Invoices = s.invoices.invoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

@@ -16,33 +16,39 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 )
 
+// outboxHTTP shows the e-mails written to the outbox directory (shop serve).
+type outboxHTTP struct {
+	*web
+	dir string // the outbox, or "" when mail goes out through SMTP
+}
+
 // pageOutbox lists the e-mails written to the outbox (shop serve only).
-func (s *Sidecar) pageOutbox(c *gin.Context) {
-	if s.outbox == "" {
-		s.page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": s.lang(c), "Title": "Outbox",
+func (h *outboxHTTP) pageOutbox(c *gin.Context) {
+	if h.dir == "" {
+		h.page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": h.lang(c), "Title": "Outbox",
 			"Text": "E-mail goes out through SMTP; there is no outbox.", "Home": "/"})
 		return
 	}
-	entries, err := mail.List(s.outbox)
+	entries, err := mail.List(h.dir)
 	if err != nil {
-		s.internalPage(c, "list outbox", err)
+		h.internalPage(c, "list outbox", err)
 		return
 	}
-	s.page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": s.outbox, "Entries": entries})
+	h.page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": h.dir, "Entries": entries})
 }
 
 // pageOutboxMessage shows one e-mail: its text, its HTML in a sandboxed
 // frame, or the raw .eml with ?raw=1.
-func (s *Sidecar) pageOutboxMessage(c *gin.Context) {
+func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
 	name := c.Param("name")
-	if s.outbox == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
-		s.notFoundPage(c)
+	if h.dir == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
+		h.notFoundPage(c)
 		return
 	}
-	path := filepath.Join(s.outbox, name)
+	path := filepath.Join(h.dir, name)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		s.notFoundPage(c)
+		h.notFoundPage(c)
 		return
 	}
 	if c.Query("raw") != "" {
@@ -51,7 +57,7 @@ func (s *Sidecar) pageOutboxMessage(c *gin.Context) {
 	}
 	msg, err := netmail.ReadMessage(strings.NewReader(string(raw)))
 	if err != nil {
-		s.internalPage(c, "read outbox message", err)
+		h.internalPage(c, "read outbox message", err)
 		return
 	}
 	dec := new(mime.WordDecoder)
@@ -59,7 +65,7 @@ func (s *Sidecar) pageOutboxMessage(c *gin.Context) {
 	to, _ := dec.DecodeHeader(msg.Header.Get("To"))
 	d := map[string]string{"Name": name, "Subject": subject, "To": to, "Date": msg.Header.Get("Date")}
 	d["Text"], d["HTML"] = bodies(msg)
-	s.page(c, http.StatusOK, "outbox-message", subject, d)
+	h.page(c, http.StatusOK, "outbox-message", subject, d)
 }
 
 // bodies returns the decoded text and HTML parts of a message.

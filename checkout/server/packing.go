@@ -10,12 +10,20 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The shop's paper: a packing slip per order (items, gift note, the
 // thank-you line from data/shop.toml) and a pick list of every paid order
 // not yet packed. Both are for the owner only: the admin page's session or
 // the admin API's bearer token.
+
+// packingHTTP is the HTTP side of the shop's paper: packing slips and the
+// pick list.
+type packingHTTP struct {
+	*web
+	orders usecase.Orders
+}
 
 type packingSlip struct {
 	Lang, Shop, ThankYou, Number, Date string
@@ -31,13 +39,13 @@ type packingSlip struct {
 
 // pagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
 // under /api/admin/ for the CLI): printable HTML in the customer's language.
-func (s *Sidecar) pagePackingSlip(c *gin.Context) {
-	o, err := s.uc.orders.Get(c.Param("id"))
+func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
+	o, err := h.orders.Get(c.Param("id"))
 	if err != nil {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		} else {
-			s.adminMessage(c, http.StatusNotFound, ownerT(s.lang(c), "err.no_order", c.Param("id")))
+			h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", c.Param("id")))
 		}
 		return
 	}
@@ -46,18 +54,18 @@ func (s *Sidecar) pagePackingSlip(c *gin.Context) {
 		lang = "nl"
 	}
 	c.Set("lang", lang)
-	cat := s.catalog.Current()
-	p := s.policy()
+	cat := h.catalog.Current()
+	p := h.policy()
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
-		Date: dayText(o.CreatedAt.In(s.zone()), lang), Name: o.Customer.Name,
+		Date: dayText(o.CreatedAt.In(h.zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
 		Lines:   shippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
-	s.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
+	h.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
 }
 
-func (s *Sidecar) pickList() (PickList, error) {
-	orders, err := s.uc.orders.List([]order.State{order.Paid}, 0)
+func (h *packingHTTP) pickList() (PickList, error) {
+	orders, err := h.orders.List([]order.State{order.Paid}, 0)
 	if err != nil {
 		return PickList{}, err
 	}
@@ -93,23 +101,23 @@ func (s *Sidecar) pickList() (PickList, error) {
 }
 
 // apiPickList is GET /api/admin/pick-list.
-func (s *Sidecar) apiPickList(c *gin.Context) {
-	pl, err := s.pickList()
+func (h *packingHTTP) apiPickList(c *gin.Context) {
+	pl, err := h.pickList()
 	if err != nil {
-		s.internal(c, "pick list", err)
+		h.internal(c, "pick list", err)
 		return
 	}
 	ok(c, http.StatusOK, pl)
 }
 
 // pagePickList is GET /admin/pick-list: printable.
-func (s *Sidecar) pagePickList(c *gin.Context) {
-	pl, err := s.pickList()
+func (h *packingHTTP) pagePickList(c *gin.Context) {
+	pl, err := h.pickList()
 	if err != nil {
-		s.internalPage(c, "pick list", err)
+		h.internalPage(c, "pick list", err)
 		return
 	}
-	zone := s.zone()
+	zone := h.zone()
 	type row struct {
 		PickOrder
 		Paid string
@@ -118,6 +126,6 @@ func (s *Sidecar) pagePickList(c *gin.Context) {
 	for _, o := range pl.Orders {
 		rows = append(rows, row{PickOrder: o, Paid: o.PaidAt.In(zone).Format("2006-01-02 15:04")})
 	}
-	s.page(c, http.StatusOK, "pick-list", ownerT(s.lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
-		"Date": s.now().In(zone).Format("2006-01-02 15:04")})
+	h.page(c, http.StatusOK, "pick-list", ownerT(h.lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
+		"Date": h.now().In(zone).Format("2006-01-02 15:04")})
 }

@@ -298,7 +298,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
+	s.invoices.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if f.Client == "" {
 		f.Client = s.clientKey(c.Request)
 	}
@@ -327,7 +327,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = s.loyalty.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
-	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Pickup = s.carrier.offerPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
 	if tender, _, gmsg := s.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
@@ -630,7 +630,7 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
 	d.AfterSale = s.afterSaleHTML(o, lang)
-	d.Legal = s.legalHTML(o, lang) // invoices.go
+	d.Legal = s.invoices.legalHTML(o, lang) // invoices.go
 	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
 	s.page(c, status, "order", title, d)
 }

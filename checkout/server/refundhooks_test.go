@@ -61,7 +61,7 @@ func TestRefundNewsByWebhook(t *testing.T) {
 	// The reconciler's check of this order (reconcileRefunds asks each
 	// order at most every refundCheckEvery; the background pass may just
 	// have asked, so the test asks directly).
-	if err := sh.sc.syncRefunds(context.Background(), o.ID, "reconciler"); err != nil {
+	if err := sh.sc.uc.refunds.Sync(context.Background(), o.ID, "reconciler"); err != nil {
 		t.Fatalf("reconciler's refund check: %v", err)
 	}
 	o, _ = sh.sc.store.GetOrder(o.ID)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -14,29 +13,24 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
-// The refund use cases are usecase.Refunds (s.uc.refunds): refunds that
+// The refund use cases are usecase.Refunds (refundsHTTP.uc): refunds that
 // never go twice (see the top of checkout/usecase/refunds.go). Here are
 // their HTTP surfaces (the admin API) and the one mapper of the owner's
 // errors.
 
-// lockOrder serialises refund work per order.
-func (s *Sidecar) lockOrder(id string) func() { return s.orderLocks.lock(id) }
+// refundsHTTP is the admin API of refunds and returns received.
+type refundsHTTP struct {
+	*web
+	uc            usecase.Refunds
+	admin         *adminAPI // the order of the request, or its 404
+	afterSaleView func(o *order.Order, lang string) AfterSaleView
+}
 
 // errRefundUncertain says a refund may or may not have reached the provider.
 var errRefundUncertain = usecase.ErrRefundUncertain
 
 // policy is the return policy in force.
-func (s *Sidecar) policy() returns.Policy { return returns.PolicyFrom(s.catalog.Current().Returns) }
-
-// syncRefunds asks the provider about an order's open refunds now (the
-// owner's "check now", the reconciler).
-func (s *Sidecar) syncRefunds(ctx context.Context, orderID, by string) error {
-	return s.uc.refunds.Sync(ctx, orderID, by)
-}
-
-// reconcileRefunds is the reconciler's pass over every order with a
-// refund whose status may still change.
-func (s *Sidecar) reconcileRefunds(ctx context.Context) int { return s.uc.refunds.Reconcile(ctx) }
+func (w *web) policy() returns.Policy { return returns.PolicyFrom(w.catalog.Current().Returns) }
 
 // Admin API.
 
@@ -84,7 +78,7 @@ func ownerError(err error) (int, string) {
 	return http.StatusBadGateway, msg
 }
 
-func (s *Sidecar) adminRefund(c *gin.Context) {
+func (h *refundsHTTP) adminRefund(c *gin.Context) {
 	var req RefundRequest
 	if !decodeJSON(c, &req) {
 		return
@@ -93,10 +87,10 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 		fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	if _, found := s.adminOrder(c); !found {
+	if _, found := h.admin.adminOrder(c); !found {
 		return
 	}
-	o, _, err := s.uc.refunds.Owner(c.Request.Context(), c.Param("id"), req, actor(c))
+	o, _, err := h.uc.Owner(c.Request.Context(), c.Param("id"), req, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		fail(c, st, msg)
@@ -106,29 +100,29 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 	if err != nil {
 		status = http.StatusAccepted
 	}
-	ok(c, status, s.afterSaleView(o, "en"))
+	ok(c, status, h.afterSaleView(o, "en"))
 }
 
-func (s *Sidecar) adminReturnReceived(c *gin.Context) {
+func (h *refundsHTTP) adminReturnReceived(c *gin.Context) {
 	var req ReceivedRequest
 	if c.Request.ContentLength != 0 && !decodeJSON(c, &req) {
 		return
 	}
-	if _, found := s.adminOrder(c); !found {
+	if _, found := h.admin.adminOrder(c); !found {
 		return
 	}
-	o, err := s.uc.refunds.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
+	o, err := h.uc.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		fail(c, st, msg)
 		return
 	}
-	ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+	ok(c, http.StatusOK, h.afterSaleView(o, "en"))
 }
 
-func (s *Sidecar) adminAfterSale(c *gin.Context) {
-	if o, found := s.adminOrder(c); found {
-		ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+func (h *refundsHTTP) adminAfterSale(c *gin.Context) {
+	if o, found := h.admin.adminOrder(c); found {
+		ok(c, http.StatusOK, h.afterSaleView(o, "en"))
 	}
 }
 

@@ -47,10 +47,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	// TestRoutesOnlyInRouteTable check.
 
 	// Public.
-	r.GET("/healthz", s.healthz) // process up (health.go); not proxied by the CDN
-	r.HEAD("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.HEAD("/readyz", s.readyz)
+	r.GET("/healthz", s.health.healthz) // process up (health.go); not proxied by the CDN
+	r.HEAD("/healthz", s.health.healthz)
+	r.GET("/readyz", s.health.readyz)
+	r.HEAD("/readyz", s.health.readyz)
 	r.GET("/cart", redirectTo("/cart/"))
 	r.GET("/checkout", redirectTo("/checkout/"))
 	r.GET("/points", redirectTo("/points/"))
@@ -67,9 +67,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.handleWebhook)
-		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
-		api.GET("/promise", s.apiPromise)                   // extra transit days (loyalty.go)
-		api.HEAD("/promise", s.apiPromise)
+		api.POST("/webhooks/sendcloud", s.carrier.sendcloudWebhook) // signed by Sendcloud (carrier.go)
+		api.GET("/promise", s.stats.apiPromise)                     // extra transit days (loyalty.go)
+		api.HEAD("/promise", s.stats.apiPromise)
 		api.GET("/subscriptions/confirm/:token", s.subs.pageConfirm)
 		api.GET("/subscriptions/unsubscribe/:token", s.subs.pageUnsubscribe)
 		api.POST("/subscriptions/unsubscribe/:token", s.subs.formUnsubscribe)
@@ -93,46 +93,47 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.apiPickupPoints) // carrier.go
-		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)              // standing orders (standing.go)
+		// Pick-up points near a postcode (carrier.go).
+		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints)
+		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote) // standing orders (standing.go)
 		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
 		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
 		cust.POST("/standing/:token/:action", limited, s.standingHTTP.apiStandingAct)
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
-		admin := api.Group("/admin", s.adminAuth())
-		admin.GET("/orders", s.adminListOrders) // orders and their actions (admin.go, owneractions.go)
-		admin.GET("/orders/:id", s.adminShowOrder)
-		admin.POST("/orders/:id/pack", s.adminPack)
-		admin.POST("/orders/:id/ship", s.adminShip)
-		admin.POST("/orders/:id/deliver", s.adminDeliver)
-		admin.POST("/orders/:id/cancel", s.adminCancel)
-		admin.GET("/backup", s.adminBackup)
-		admin.GET("/orders/:id/returns", s.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
-		admin.POST("/orders/:id/return-received", s.adminReturnReceived)
-		admin.POST("/orders/:id/refund", s.adminRefund)
-		admin.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-		admin.GET("/pick-list", s.apiPickList)
-		admin.GET("/mail/failed", s.apiFailedMail) // e-mails not sent (mailfail.go)
-		admin.POST("/mail/:id/retry", s.apiRetryMail)
+		admin := api.Group("/admin", s.adminAPI.adminAuth())
+		admin.GET("/orders", s.adminAPI.adminListOrders) // orders and their actions (admin.go, owneractions.go)
+		admin.GET("/orders/:id", s.adminAPI.adminShowOrder)
+		admin.POST("/orders/:id/pack", s.adminAPI.adminPack)
+		admin.POST("/orders/:id/ship", s.adminAPI.adminShip)
+		admin.POST("/orders/:id/deliver", s.adminAPI.adminDeliver)
+		admin.POST("/orders/:id/cancel", s.adminAPI.adminCancel)
+		admin.GET("/backup", s.adminAPI.adminBackup)
+		admin.GET("/orders/:id/returns", s.refunds.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
+		admin.POST("/orders/:id/return-received", s.refunds.adminReturnReceived)
+		admin.POST("/orders/:id/refund", s.refunds.adminRefund)
+		admin.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
+		admin.GET("/pick-list", s.packing.apiPickList)
+		admin.GET("/mail/failed", s.mailFail.apiFailedMail) // e-mails not sent (mailfail.go)
+		admin.POST("/mail/:id/retry", s.mailFail.apiRetryMail)
 		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
-		admin.POST("/backup/verified", s.adminBackupVerified)
-		admin.GET("/alerts", s.adminAlerts)
+		admin.POST("/backup/verified", s.health.adminBackupVerified)
+		admin.GET("/alerts", s.health.adminAlerts)
 		admin.GET("/reviews", s.reviews.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
 		admin.POST("/reviews/request", s.reviews.adminRequestReviews)
 		admin.POST("/reviews/:order/:product/:action", s.reviews.adminModerateReview)
 		admin.GET("/subscribers", s.subs.adminListSubscribers)
 		admin.POST("/notify", s.subs.adminNotify)
-		admin.GET("/stats", s.adminStats) // figures and points (stats.go, loyalty.go)
+		admin.GET("/stats", s.stats.adminStats) // figures and points (stats.go, loyalty.go)
 		admin.GET("/points", s.privacy.adminPoints)
-		admin.POST("/orders/:id/label", s.apiCreateLabel) // labels and parcels (carrier.go)
-		admin.GET("/orders/:id/label", s.apiLabelPDF)
-		admin.POST("/labels", s.apiCreateLabels)
-		admin.GET("/labels.pdf", s.labelsPDF)
-		admin.POST("/parcels/check", s.apiCheckParcels)
-		admin.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
-		admin.GET("/invoices", s.adminInvoicesCSV)
+		admin.POST("/orders/:id/label", s.carrier.apiCreateLabel) // labels and parcels (carrier.go)
+		admin.GET("/orders/:id/label", s.carrier.apiLabelPDF)
+		admin.POST("/labels", s.carrier.apiCreateLabels)
+		admin.GET("/labels.pdf", s.carrier.labelsPDF)
+		admin.POST("/parcels/check", s.carrier.apiCheckParcels)
+		admin.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
+		admin.GET("/invoices", s.invoices.adminInvoicesCSV)
 		admin.GET("/standing", s.standingHTTP.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.standingHTTP.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.standingHTTP.adminStandingAct)
@@ -140,9 +141,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/giftcards", s.gifts.adminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.gifts.adminShowGiftCard)
 		admin.POST("/orders/:id/returns/:code/restock", s.stock.adminRestock)
-		admin.GET("/codes", s.adminListCodes) // discount codes (codes_admin.go)
-		admin.POST("/codes", s.adminCreateCode)
-		admin.POST("/codes/:code/:action", s.adminCodeAction)
+		admin.GET("/codes", s.codesAdmin.adminListCodes) // discount codes (codes_admin.go)
+		admin.POST("/codes", s.codesAdmin.adminCreateCode)
+		admin.POST("/codes/:code/:action", s.codesAdmin.adminCodeAction)
 	}
 
 	// The customer's pages and forms: same origin on every POST.
@@ -175,11 +176,12 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.polls.votePoll) // polls.go
-	pages.POST("/admin/login", s.shopLang(), s.adminLogin)                         // adminpage.go; in the shop's language
-	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
-	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.pageInvoicePDF)                   // invoices.go
-	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
+	// The owner's login (adminpage.go), in the shop's language.
+	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))               // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))           // scripts.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF) // invoices.go
+	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)           // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
 	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.standingHTTP.formStanding)
@@ -187,35 +189,35 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	// The owner's page: in the shop's language, a session cookie and
 	// CSRF-checked forms (adminpage.go), attached here once.
-	owner := pages.Group("/admin", s.shopLang(), s.adminSession())
-	owner.GET("/", s.adminHome)
-	owner.POST("/logout", s.adminLogout)
-	owner.GET("/orders/:id", s.adminOrderPage)
-	owner.POST("/orders/:id/:action", s.adminOrderAction)
-	owner.GET("/orders/:id/packing-slip", s.pagePackingSlip)
-	owner.GET("/pick-list", s.pagePickList)
-	owner.GET("/mail/", s.pageFailedMail) // mailfail.go
-	owner.POST("/mail/retry", s.formRetryMail)
+	owner := pages.Group("/admin", s.ownerPages.shopLang(), s.ownerPages.adminSession())
+	owner.GET("/", s.ownerPages.adminHome)
+	owner.POST("/logout", s.ownerPages.adminLogout)
+	owner.GET("/orders/:id", s.ownerPages.adminOrderPage)
+	owner.POST("/orders/:id/:action", s.ownerPages.adminOrderAction)
+	owner.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
+	owner.GET("/pick-list", s.packing.pagePickList)
+	owner.GET("/mail/", s.mailFail.pageFailedMail) // mailfail.go
+	owner.POST("/mail/retry", s.mailFail.formRetryMail)
 	owner.GET("/reviews/", s.reviews.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
 	owner.POST("/notify", s.subs.adminNotifyForm)
-	owner.GET("/stats/", s.adminStatsPage)        // stats.go
-	owner.GET("/orders/:id/label", s.apiLabelPDF) // carrier.go
-	owner.GET("/labels", s.pageLabels)
-	owner.GET("/labels.pdf", s.labelsPDF)
-	owner.POST("/labels", s.formLabels)
-	owner.GET("/subscriptions/", s.adminStandingPage) // standing_admin.go
-	owner.POST("/subscriptions/:id/:action", s.adminStandingForm)
-	owner.GET("/orders/:id/invoice/:number", s.adminInvoicePDF) // invoices.go
-	owner.GET("/invoices.csv", s.adminInvoicesCSV)
-	owner.GET("/codes/", s.adminCodesPage) // codes_admin.go
-	owner.POST("/codes/", s.adminCodesForm)
+	owner.GET("/stats/", s.stats.adminStatsPage)          // stats.go
+	owner.GET("/orders/:id/label", s.carrier.apiLabelPDF) // carrier.go
+	owner.GET("/labels", s.carrier.pageLabels)
+	owner.GET("/labels.pdf", s.carrier.labelsPDF)
+	owner.POST("/labels", s.carrier.formLabels)
+	owner.GET("/subscriptions/", s.standingAdmin.adminStandingPage) // standing_admin.go
+	owner.POST("/subscriptions/:id/:action", s.standingAdmin.adminStandingForm)
+	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go
+	owner.GET("/invoices.csv", s.invoices.adminInvoicesCSV)
+	owner.GET("/codes/", s.codesAdmin.adminCodesPage) // codes_admin.go
+	owner.POST("/codes/", s.codesAdmin.adminCodesForm)
 	owner.GET("/giftcards/", s.gifts.adminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {
-		r.GET("/outbox/", s.pageOutbox)
+		r.GET("/outbox/", s.outboxPages.pageOutbox)
 		r.GET("/outbox", redirectTo("/outbox/"))
-		r.GET("/outbox/:name", s.pageOutboxMessage)
+		r.GET("/outbox/:name", s.outboxPages.pageOutboxMessage)
 	}
 
 	r.NoRoute(s.noRoute)

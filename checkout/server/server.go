@@ -48,6 +48,20 @@ type Sidecar struct {
 
 	refundChecks sync.Map // order id -> time.Time of its last refund check (refundCheckDue)
 	closed       sync.Once
+
+	// The owner's resources, built by openOwnerHTTP (ownerhttp.go).
+	stats         *statsHTTP         // stats.go
+	outboxPages   *outboxHTTP        // outbox.go
+	packing       *packingHTTP       // packing.go
+	mailFail      *mailFailHTTP      // mailfail.go
+	health        *healthHTTP        // health.go
+	invoices      *invoicesHTTP      // invoices.go
+	adminAPI      *adminAPI          // admin.go
+	ownerPages    *ownerPages        // adminpage.go
+	refunds       *refundsHTTP       // refunds.go
+	carrier       *carrierHTTP       // carrier.go
+	codesAdmin    *codesAdminHTTP    // codes_admin.go
+	standingAdmin *standingAdminHTTP // standing_admin.go
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

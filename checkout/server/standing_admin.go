@@ -6,6 +6,7 @@ package server
 // and cancel buttons that take the same action as the CLI and the API.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -16,6 +17,21 @@ import (
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 )
+
+// standingAdminHTTP is the owner's page of standing orders and
+// back-in-stock alerts.
+type standingAdminHTTP struct {
+	*web
+	list         standingList
+	act          func(ctx context.Context, id, action string) (recurring.Standing, error) // standing.Service.OwnerAct
+	standingView func(st recurring.Standing, customer bool) StandingView                  // standing.go
+}
+
+// standingList is what the page reads (store.Store).
+type standingList interface {
+	ListStanding(state recurring.State) ([]recurring.Standing, error)
+	WaitingForStock() ([]store.Waiting, error)
+}
 
 type adminStandingPage struct {
 	CSRF     string
@@ -37,24 +53,24 @@ type adminStandingRow struct {
 	Amount string
 }
 
-func (s *Sidecar) adminStandingPage(c *gin.Context) {
-	all, err := s.store.ListStanding("")
+func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
+	all, err := h.list.ListStanding("")
 	if err != nil {
-		s.internalPage(c, "standing orders", err)
+		h.internalPage(c, "standing orders", err)
 		return
 	}
-	waiting, err := s.store.WaitingForStock()
+	waiting, err := h.list.WaitingForStock()
 	if err != nil {
-		s.internalPage(c, "waiting for stock", err)
+		h.internalPage(c, "waiting for stock", err)
 		return
 	}
-	f := standing.Compute(all, s.now())
+	f := standing.Compute(all, h.now())
 	d := adminStandingPage{CSRF: c.GetString("csrf"), F: f, Waiting: waiting, Churn: fmt.Sprintf("%.0f%%", f.Churn*100)}
 	cur := f.Currency
 	if cur == "" {
-		cur = s.catalog.Current().Currency
+		cur = h.catalog.Current().Currency
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	d.MRR = money.Display(f.MRR, cur, lang)
 	if code := c.Query("done"); code != "" {
 		d.Notice = ownerT(lang, "standing.done", code)
@@ -63,31 +79,31 @@ func (s *Sidecar) adminStandingPage(c *gin.Context) {
 		sec := adminStandingSection{State: state}
 		for _, st := range all {
 			if st.State == state {
-				v := s.standingHTTP.standingView(st, false)
+				v := h.standingView(st, false)
 				sec.Rows = append(sec.Rows, adminStandingRow{V: v, Amount: money.Display(v.NextAmount, v.Currency, lang)})
 			}
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	s.page(c, http.StatusOK, "admin-standing", ownerT(lang, "standing.browser_title"), d)
+	h.page(c, http.StatusOK, "admin-standing", ownerT(lang, "standing.browser_title"), d)
 }
 
-func (s *Sidecar) adminStandingForm(c *gin.Context) {
+func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		s.adminMessage(c, http.StatusForbidden, ownerT(s.lang(c), "standing.expired"))
+		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "standing.expired"))
 		return
 	}
 	action := c.Param("action")
 	if action == "cancel" {
 		action = standing.ActStop
 	}
-	if _, err := s.standing.OwnerAct(c.Request.Context(), c.Param("id"), action); err != nil {
+	if _, err := h.act(c.Request.Context(), c.Param("id"), action); err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			s.internalPage(c, "standing order action", err)
+			h.internalPage(c, "standing order action", err)
 			return
 		}
-		s.adminMessage(c, status, err.Error())
+		h.adminMessage(c, status, err.Error())
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/subscriptions/?done="+c.Param("action"))

@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/promise"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The owner's figures: delivery promises against reality per shipping
@@ -15,20 +18,28 @@ import (
 // lengthening of the promises is public at GET /api/promise, for the
 // product pages' script.
 
-// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (usecase.Stats.Period).
-func (s *Sidecar) period(c *gin.Context) (from, to time.Time, err error) {
-	return s.uc.stats.Period(c.Query("from"), c.Query("to"))
+// statsHTTP is the HTTP side of the owner's figures and the public promise.
+type statsHTTP struct {
+	*web
+	uc          usecase.Stats
+	adjustments func() map[string]promise.Adjustment // on-time share per method (loyalty.go)
+	extraDays   func(method string) int              // the current lengthening of a promise
 }
 
-func (s *Sidecar) adminStats(c *gin.Context) {
-	from, to, err := s.period(c)
+// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (usecase.Stats.Period).
+func (h *statsHTTP) period(c *gin.Context) (from, to time.Time, err error) {
+	return h.uc.Period(c.Query("from"), c.Query("to"))
+}
+
+func (h *statsHTTP) adminStats(c *gin.Context) {
+	from, to, err := h.period(c)
 	if err != nil {
 		fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := s.uc.stats.Figures(from, to)
+	a, err := h.uc.Figures(from, to)
 	if err != nil {
-		s.internal(c, "stats", err)
+		h.internal(c, "stats", err)
 		return
 	}
 	ok(c, http.StatusOK, a)
@@ -47,13 +58,13 @@ type PromiseMethod struct {
 	Sample    int     `json:"sample"`
 }
 
-func (s *Sidecar) apiPromise(c *gin.Context) {
-	cat := s.catalog.Current()
-	adj := s.promises.adjustments()
+func (h *statsHTTP) apiPromise(c *gin.Context) {
+	cat := h.catalog.Current()
+	adj := h.adjustments()
 	a := PromiseAnswer{Target: cat.Shop.OnTimeTarget, Methods: map[string]PromiseMethod{}}
 	for _, m := range cat.Shipping.Methods {
 		ad := adj[m.ID]
-		a.Methods[m.ID] = PromiseMethod{ExtraDays: s.promises.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
+		a.Methods[m.ID] = PromiseMethod{ExtraDays: h.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	ok(c, http.StatusOK, a)
@@ -79,15 +90,15 @@ type statsPage struct {
 	Zone     *time.Location
 }
 
-func (s *Sidecar) adminStatsPage(c *gin.Context) {
-	from, to, err := s.period(c)
+func (h *statsHTTP) adminStatsPage(c *gin.Context) {
+	from, to, err := h.period(c)
 	if err != nil {
-		s.adminMessage(c, http.StatusBadRequest, err.Error())
+		h.adminMessage(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := s.uc.stats.Figures(from, to)
+	a, err := h.uc.Figures(from, to)
 	if err != nil {
-		s.internalPage(c, "stats", err)
+		h.internalPage(c, "stats", err)
 		return
 	}
 	d := statsPage{CSRF: c.GetString("csrf"), A: a, From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly)}
@@ -99,7 +110,7 @@ func (s *Sidecar) adminStatsPage(c *gin.Context) {
 		}
 		d.Bars = append(d.Bars, b)
 	}
-	r, lang := a.Retention, s.lang(c)
+	r, lang := a.Retention, h.lang(c)
 	add(ownerT(lang, "stats.bar.repeat"), r.RepeatRate, 0)
 	add(ownerT(lang, "stats.bar.reviewed"), r.ReviewRate, 0)
 	add(ownerT(lang, "stats.bar.returned"), r.ReturnRate, 0)
@@ -107,7 +118,7 @@ func (s *Sidecar) adminStatsPage(c *gin.Context) {
 		add(ownerT(lang, "stats.bar.on_time", m.Name), m.Rate, a.Target)
 	}
 	d.Height = len(d.Bars)*28 + 4
-	s.page(c, http.StatusOK, "admin-stats", ownerT(lang, "stats.browser_title"), d)
+	h.page(c, http.StatusOK, "admin-stats", ownerT(lang, "stats.browser_title"), d)
 }
 
 // statsFuncs are the functions of the figures page (templates/stats.html).

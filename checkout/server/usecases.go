@@ -45,7 +45,7 @@ func (s *Sidecar) openUseCases() {
 			ReturnWindow: s.loyalty.returnWindow, Lock: s.loyalty.lockEmail},
 		subs:  usecase.Subscriptions{Deps: d},
 		stats: usecase.Stats{Deps: d, Promises: s.promises.refresh, Zone: s.zone},
-		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.lockOrder,
+		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.orderLocks.lock,
 			Checks: &s.refundChecks},
 		mail:     usecase.MailQueue{Deps: d},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},

@@ -57,7 +57,6 @@ type parts struct {
 
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
-	ops     readyState       // health.go
 	abuse   abuseState       // limits on what strangers can do (abuse.go)
 	budget  *budgetProvider  // the provider call budget, or nil (providerbudget.go)
 
@@ -76,7 +75,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
 	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.alertHooks = &alertHooks{web: s.web, alerts: s.alerts, send: s.sendMail}
-	s.metrics = metrics.New(s.metricsState)
+	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
 	s.abuse = newAbuseState(s)
 
 	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.log, OnRefused: func(err error) {
@@ -127,6 +126,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openCarrier(); err != nil { // carrier.go
 		return s.openFailed(fmt.Errorf("carrier: %w", err))
 	}
+	s.openOwnerHTTP() // the owner's resources (ownerhttp.go)
 	if s.opts.PublicDir != "" {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))

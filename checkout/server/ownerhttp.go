@@ -1,0 +1,41 @@
+package server
+
+import (
+	"context"
+
+	"github.com/storefront/storefront/checkout/recurring"
+)
+
+// openOwnerHTTP builds the resources of the owner's side: the admin JSON
+// API and the owner's pages, and what they show and share with the
+// customer's side (invoices, labels and pick-up points, failed mail,
+// health, figures and the promise, codes, standing orders, the outbox). It
+// runs once the store, the use cases, the mailer and the carrier are open.
+// Each resource is a type holding the *web and the use cases and
+// collaborators it calls; Sidecar only wires them here and routes.go names
+// their handlers.
+func (s *Sidecar) openOwnerHTTP() {
+	// Also called by the customer's side (order page and JSON, checkout, mails).
+	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
+	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
+
+	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
+	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
+	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
+	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
+	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
+	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
+		orderView: s.orderView}
+	s.codesAdmin = &codesAdminHTTP{web: s.web, codes: s.store, fileCodes: s.fileCodes}
+	s.standingAdmin = &standingAdminHTTP{web: s.web, list: s.store,
+		standingView: func(st recurring.Standing, customer bool) StandingView {
+			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
+		},
+		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
+			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
+		}}
+	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
+		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orderView, afterSaleView: s.afterSaleView,
+		labelAction: s.carrier.adminLabelAction}
+	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.afterSaleView}
+}
