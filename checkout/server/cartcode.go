@@ -27,7 +27,7 @@ func (s *Sidecar) cartCode(v *CartView, ct *cart.Cart, client, lang string) erro
 	if ct.Code == "" || len(ct.Lines) == 0 {
 		return nil
 	}
-	r, err := s.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
+	r, err := s.codes.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Sidecar) setCartCode(cartID, name, client, lang string) (int, string, e
 		if err != nil {
 			t = cart.Totals{}
 		}
-		r, err := s.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
+		r, err := s.codes.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
 		if err != nil {
 			return 0, "", err
 		}

@@ -284,8 +284,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f)                            // invoices.go: before any discount
-	code, cerr := s.checkoutCode(&t, f, cartID, lang) // codes.go: before points
+	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
+	code, cerr := s.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
 		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
 			url, cerr := s.ensurePayment(ctx, o, lang)
@@ -406,7 +406,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, s.outOfStock(oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
-		say := func(lang string) string { return s.codeWords(*code, t, err, lang) }
+		say := func(lang string) string { return s.codes.codeWords(*code, t, err, lang) }
 		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
 		return nil, "", false, s.internalErr(lang, "create order", err)
@@ -536,8 +536,11 @@ func (s *Sidecar) applyCanceled(p payment.Payment) {
 	s.handleEffects(o, eff)
 }
 
-func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
-	s.log.Error(what, "err", err)
+// internalErr logs err and is the checkout error that says only "something
+// went wrong on our side"; a web method because checkout, codes, gift cards
+// and loyalty points all stop a checkout with it.
+func (w *web) internalErr(lang, what string, err error) *checkoutError {
+	w.log.Error(what, "err", err)
 	return &checkoutError{Err: ErrInternal, say: phrase("err.internal")}
 }
 
@@ -589,7 +592,7 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
 func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
-	code, cerr := s.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
+	code, cerr := s.codes.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
 	if cerr != nil {
 		return nil, "", cerr
 	}

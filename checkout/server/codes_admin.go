@@ -30,7 +30,7 @@ func (s *Sidecar) allCodes() ([]CodeView, error) {
 		return nil, err
 	}
 	var all []cart.Code
-	file := s.fileCodes()
+	file := s.codes.fileCodes()
 	for _, c := range file {
 		all = append(all, c)
 	}
@@ -95,7 +95,7 @@ func (s *Sidecar) newCode(r CodeRequest) (cart.Code, error) {
 	if err := codeScope(c, s.catalog.Current()); err != nil {
 		return c, err
 	}
-	if _, inFile := s.fileCodes()[c.Code]; inFile {
+	if _, inFile := s.codes.fileCodes()[c.Code]; inFile {
 		return c, fmt.Errorf("code: %s is in data/codes.toml already: %w", c.Code, store.ErrCodeExists)
 	}
 	return c, nil
@@ -175,7 +175,7 @@ func (s *Sidecar) adminCreateCode(c *gin.Context) {
 // changed in the file.
 func (s *Sidecar) setCodeDisabled(name string, disabled bool) (CodeView, int, error) {
 	name = cart.NormalizeCode(name)
-	if _, inFile := s.fileCodes()[name]; inFile {
+	if _, inFile := s.codes.fileCodes()[name]; inFile {
 		return CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
 	}
 	code, err := s.store.SetCodeDisabled(name, disabled)

@@ -314,7 +314,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.lineDates(t, cat, lang)}
-	code, err := s.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+	code, err := s.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
 	}

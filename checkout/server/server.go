@@ -28,6 +28,9 @@ type Sidecar struct {
 	router *gin.Engine
 	static http.Handler // the static site (PublicDir), or nil
 
+	// The customer's shop, one type per resource, built by openShop (shop.go).
+	codes *codesHTTP
+
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	cancels sync.WaitGroup // background payment cancels (cancelPayment), for tests to wait on

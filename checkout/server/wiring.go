@@ -53,8 +53,7 @@ type parts struct {
 
 	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
-	keep  keepState // loyalty points and delivery promises (loyalty.go)
-	codes codeState // discount codes (codes.go)
+	keep keepState // loyalty points and delivery promises (loyalty.go)
 
 	search  searchIndexes    // the site's search.json per language (search.go)
 	metrics *metrics.Metrics // health.go, checkout/metrics
@@ -134,6 +133,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		s.static = newStaticSite(s.opts.PublicDir)
 	}
 
+	s.openShop() // the customer's shop handlers (shop.go)
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
