@@ -250,7 +250,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
-	ct, err := s.loadCart(cartID)
+	ct, err := s.cart.loadCart(cartID)
 	if err != nil {
 		return nil, "", false, s.internalErr(lang, "load cart", err)
 	}
@@ -293,8 +293,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}
 		return nil, "", false, cerr
 	}
-	s.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)        // loyalty.go
+	s.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
+	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)             // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := s.orderByIdemKey(scoped); o != nil {
@@ -403,7 +403,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, s.outOfStock(oos, nil)
+		return nil, "", false, outOfStock(s.catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
 		say := func(lang string) string { return s.codes.codeWords(*code, t, err, lang) }
@@ -638,7 +638,7 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 		return cur, "", nil
 	case errors.As(err, &oos):
 		s.cancelPayment(p.ID, "out of stock")
-		return nil, "", s.outOfStock(oos, o)
+		return nil, "", outOfStock(s.catalog.Current(), oos, o)
 	case errors.As(err, new(*store.GiftCardError)):
 		// The card was spent between giftStillCovers and the hold.
 		s.cancelPayment(p.ID, "gift card spent")
@@ -766,12 +766,12 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	}
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
-	} else if ct, err := s.loadCart(s.cartID(c)); err == nil {
+	} else if ct, err := s.cart.loadCart(s.cart.cartID(c)); err == nil {
 		lang = s.cartLang(c, ct) // the language the cart was filled in
 	}
 	f.PointsEmail = s.pointsEmail(c)
 	f.Client = s.clientKey(c.Request)
-	cartID := s.cartID(c)
+	cartID := s.cart.cartID(c)
 	if cartID == "" {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))
 		return
@@ -820,14 +820,14 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 
 // outOfStock is the checkout error of a product that ran short; o is the
 // order when it is stored.
-func (s *Sidecar) outOfStock(oos *store.OutOfStockError, o *order.Order) *checkoutError {
-	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return s.stockMsg(oos, lang) }}
+func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *checkoutError {
+	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return stockMsg(cat, oos, lang) }}
 }
 
 // stockMsg says which product ran short, by its name.
-func (s *Sidecar) stockMsg(oos *store.OutOfStockError, lang string) string {
+func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
 	name := oos.SKU
-	if it, ok := s.catalog.Current().Lookup(oos.SKU); ok {
+	if it, ok := cat.Lookup(oos.SKU); ok {
 		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
 	}
 	if oos.Available <= 0 {

@@ -70,24 +70,24 @@ type cartPage struct {
 }
 
 // cartPageData prices the cart page, its code included.
-func (s *Sidecar) cartPageData(c *gin.Context) (cartPage, error) {
-	ct, err := s.loadCart(s.cartID(c))
+func (h *cartHTTP) cartPageData(c *gin.Context) (cartPage, error) {
+	ct, err := h.loadCart(h.cartID(c))
 	if err != nil {
 		return cartPage{}, fmt.Errorf("load cart: %w", err)
 	}
-	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, "", "", s.clientKey(c.Request))
+	lang := h.cartLang(c, ct)
+	v, err := h.cartView(ct, lang, "", "", h.clientKey(c.Request))
 	if err != nil {
 		return cartPage{}, fmt.Errorf("price cart: %w", err)
 	}
-	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: s.home(lang), View: v,
-		Dates: s.lineDates(v.Totals, s.catalog.Current(), lang)}, nil
+	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: h.home(lang), View: v,
+		Dates: h.lineDates(v.Totals, h.catalog.Current(), lang)}, nil
 }
 
-func (s *Sidecar) pageCart(c *gin.Context) {
-	d, err := s.cartPageData(c)
+func (h *cartHTTP) pageCart(c *gin.Context) {
+	d, err := h.cartPageData(c)
 	if err != nil {
-		s.internalPage(c, "cart page", err)
+		h.internalPage(c, "cart page", err)
 		return
 	}
 	lang := d.Lang
@@ -106,7 +106,7 @@ func (s *Sidecar) pageCart(c *gin.Context) {
 			d.Error = tr(lang, key)
 		}
 	}
-	s.page(c, http.StatusOK, "cart", tr(lang, "cart.title"), d)
+	h.page(c, http.StatusOK, "cart", tr(lang, "cart.title"), d)
 }
 
 // formQuantity reads the quantity field; empty means 1 for adding.
@@ -120,13 +120,13 @@ func formQuantity(v string, def int) (int, bool) {
 }
 
 // backToCart answers a cart form with 303 to the cart page, with a notice code.
-func (s *Sidecar) backToCart(c *gin.Context, code string) {
+func (h *cartHTTP) backToCart(c *gin.Context, code string) {
 	u := "/cart/"
 	q := url.Values{}
 	if code != "" {
 		q.Set("notice", code)
 	}
-	if s.lang(c) == "en" {
+	if h.lang(c) == "en" {
 		q.Set("lang", "en")
 	}
 	if len(q) > 0 {
@@ -155,68 +155,68 @@ func noticeFor(err error) string {
 // afterCartForm answers a cart form once the change is tried: back to the
 // cart with done's notice, or with the customer's mistake, or a logged
 // error page.
-func (s *Sidecar) afterCartForm(c *gin.Context, what string, err error, done string) {
+func (h *cartHTTP) afterCartForm(c *gin.Context, what string, err error, done string) {
 	if err == nil {
-		s.backToCart(c, done)
+		h.backToCart(c, done)
 		return
 	}
 	if code := noticeFor(err); code != "" {
-		s.backToCart(c, code)
+		h.backToCart(c, code)
 		return
 	}
-	s.internalPage(c, what, err)
+	h.internalPage(c, what, err)
 }
 
-func (s *Sidecar) formAdd(c *gin.Context) {
+func (h *cartHTTP) formAdd(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	qty, good := formQuantity(c.PostForm("quantity"), 1)
 	switch {
 	case !validSKU(sku):
-		s.backToCart(c, "sku")
+		h.backToCart(c, "sku")
 		return
 	case !good || qty < 1 || qty > cart.MaxQuantity:
-		s.backToCart(c, "quantity")
+		h.backToCart(c, "quantity")
 		return
 	}
-	if _, known := s.catalog.Current().Lookup(sku); !known {
-		s.backToCart(c, "unknown_sku")
+	if _, known := h.catalog.Current().Lookup(sku); !known {
+		h.backToCart(c, "unknown_sku")
 		return
 	}
-	s.afterCartForm(c, "add to cart", s.addToCart(s.ensureCartID(c), sku, qty, s.langExplicit(c)), "added")
+	h.afterCartForm(c, "add to cart", h.addToCart(h.ensureCartID(c), sku, qty, h.langExplicit(c)), "added")
 }
 
-func (s *Sidecar) formUpdate(c *gin.Context) {
+func (h *cartHTTP) formUpdate(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	qty, good := formQuantity(c.PostForm("quantity"), -1)
-	id := s.cartID(c)
+	id := h.cartID(c)
 	switch {
 	case !validSKU(sku):
-		s.backToCart(c, "sku")
+		h.backToCart(c, "sku")
 		return
 	case !good || qty < 0 || qty > cart.MaxQuantity:
-		s.backToCart(c, "quantity")
+		h.backToCart(c, "quantity")
 		return
 	case id == "":
-		s.backToCart(c, "not_in_cart")
+		h.backToCart(c, "not_in_cart")
 		return
 	}
 	var err error
 	if qty == 0 {
-		err = s.removeFromCart(id, sku)
+		err = h.removeFromCart(id, sku)
 	} else {
-		err = s.setQuantity(id, sku, qty)
+		err = h.setQuantity(id, sku, qty)
 	}
-	s.afterCartForm(c, "update cart", err, "")
+	h.afterCartForm(c, "update cart", err, "")
 }
 
-func (s *Sidecar) formRemove(c *gin.Context) {
+func (h *cartHTTP) formRemove(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
-	id := s.cartID(c)
+	id := h.cartID(c)
 	if !validSKU(sku) || id == "" {
-		s.backToCart(c, "not_in_cart")
+		h.backToCart(c, "not_in_cart")
 		return
 	}
-	s.afterCartForm(c, "remove from cart", s.removeFromCart(id, sku), "")
+	h.afterCartForm(c, "remove from cart", h.removeFromCart(id, sku), "")
 }
 
 type formField struct {
@@ -271,7 +271,7 @@ func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, err
 // the quote the page's script asks for (POST /api/checkout/quote).
 func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
 	cat := s.catalog.Current()
-	ct, err := s.loadCart(s.cartID(c))
+	ct, err := s.cart.loadCart(s.cart.cartID(c))
 	if err != nil {
 		return checkoutPage{}, "load cart", err
 	}
@@ -313,14 +313,14 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.lineDates(t, cat, lang)}
+		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.cart.lineDates(t, cat, lang)}
 	code, err := s.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
 	}
 	d.CodeError = code.Message
 	if !asked {
-		s.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
+		s.cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
 	}
 	if msg := errs["code"]; msg != "" && d.CodeError == "" {
 		d.CodeError = msg
@@ -419,7 +419,7 @@ func (s *Sidecar) pageCheckout(c *gin.Context) {
 }
 
 func (s *Sidecar) formCheckout(c *gin.Context) {
-	ct, _ := s.loadCart(s.cartID(c))
+	ct, _ := s.cart.loadCart(s.cart.cartID(c))
 	lang := s.cartLang(c, ct)
 	var f checkoutForm
 	if err := c.ShouldBind(&f); err != nil {
@@ -458,7 +458,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		s.renderCheckout(c, http.StatusOK, f, nil, "", key)
 		return
 	}
-	cartID := s.cartID(c)
+	cartID := s.cart.cartID(c)
 	if cartID == "" {
 		s.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
 		return

@@ -29,7 +29,9 @@ type Sidecar struct {
 	static http.Handler // the static site (PublicDir), or nil
 
 	// The customer's shop, one type per resource, built by openShop (shop.go).
-	codes *codesHTTP
+	codes        *codesHTTP
+	cart         *cartHTTP
+	availability *availabilityHTTP
 
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup

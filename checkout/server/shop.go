@@ -9,4 +9,6 @@ package server
 // openShop builds the shop's handler types.
 func (s *Sidecar) openShop() {
 	s.codes = newCodesHTTP(s.web, s.store)
+	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.extraDays}
+	s.availability = &availabilityHTTP{web: s.web, store: s.store}
 }
