@@ -258,7 +258,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
@@ -275,7 +275,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 	}
@@ -288,7 +288,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	code, cerr := s.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
 		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, cerr
@@ -298,7 +298,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		cerr = &checkoutError{Err: ErrPointsChanged, say: phrase("points.check")}
@@ -319,7 +319,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
@@ -335,7 +335,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	if len(giftErrs) > 0 {
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: giftErrs}
@@ -343,7 +343,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
 		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+			url, cerr := s.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
@@ -390,7 +390,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if canceled != nil {
 		// Whether or not the new order could be stored, the earlier
 		// payment is canceled at the provider: its order says so.
-		s.applyCanceled(*canceled)
+		s.payments.applyCanceled(*canceled)
 	}
 	if err == nil && !created && kept && !sameContent(o, next) {
 		return nil, "", false, s.keptErr(o, lang)
@@ -415,7 +415,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if created {
 		s.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
 	}
-	url, cerr := s.ensurePayment(ctx, o, lang)
+	url, cerr := s.payments.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
 }
 
@@ -492,7 +492,7 @@ func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.
 		return p, nil
 	case errors.Is(err, payment.ErrFinal):
 		// Paid, expired or failed meanwhile: bring the news to prev first.
-		if serr := s.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
+		if serr := s.payments.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
 			s.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
 			return nil, s.keptErr(prev, lang)
 		}
@@ -525,15 +525,15 @@ func (s *Sidecar) keptErr(o *order.Order, lang string) *checkoutError {
 
 // applyCanceled records a payment the provider confirmed canceled on its
 // order, so a canceled order never shows payment_status "open".
-func (s *Sidecar) applyCanceled(p payment.Payment) {
-	o, _, eff, err := s.store.ApplyPayment(p, "checkout")
+func (h *paymentsHTTP) applyCanceled(p payment.Payment) {
+	o, _, eff, err := h.store.ApplyPayment(p, "checkout")
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("record canceled payment", "payment", p.ID, "err", err)
+			h.log.Warn("record canceled payment", "payment", p.ID, "err", err)
 		}
 		return
 	}
-	s.handleEffects(o, eff)
+	h.effects(o, eff)
 }
 
 // internalErr logs err and is the checkout error that says only "something
@@ -563,15 +563,15 @@ func (s *Sidecar) orderByIdemKey(key string) *order.Order {
 // creating the payment when there is none. Orders that need no payment
 // (paid, failed, canceled) or whose payment is pending give "": the order
 // page says what is next.
-func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
+func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
 	if o.State != order.AwaitingPayment {
 		return "", nil
 	}
 	if o.Due() == 0 {
 		// The gift card pays it all: no provider payment (giftcards.go).
-		o2, err := s.payByGiftCard(o)
+		o2, err := h.gift.payByGiftCard(o)
 		if err != nil {
-			return "", s.internalErr(lang, "pay by gift card", err)
+			return "", h.internalErr(lang, "pay by gift card", err)
 		}
 		*o = *o2
 		return "", nil
@@ -581,7 +581,7 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 		// it is being confirmed). Never a second payment beside it.
 		return a.CheckoutURL, nil
 	}
-	o2, url, err := s.newAttempt(ctx, o, lang)
+	o2, url, err := h.newAttempt(ctx, o, lang)
 	if o2 != nil {
 		*o = *o2
 	}
@@ -591,8 +591,8 @@ func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string
 // newAttempt creates a payment for the order (attempt n+1, with the provider
 // idempotency key <order>:<n+1>, so a double click creates one payment) and
 // attaches it with a compare-and-set.
-func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
-	code, cerr := s.codes.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
+func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	code, cerr := h.codes.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
 	if cerr != nil {
 		return nil, "", cerr
 	}
@@ -600,68 +600,68 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 	req := payment.CreateRequest{
 		Amount:         o.Due(), // the total less what a gift card pays
 		Currency:       o.Currency,
-		Description:    fmt.Sprintf("%s %s", s.catalog.Current().Shop.Name, o.ID),
-		RedirectURL:    s.orderURL(o),
-		WebhookURL:     s.webhookURL(),
+		Description:    fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
+		RedirectURL:    h.orderURL(o),
+		WebhookURL:     h.webhookURL(),
 		Locale:         locale(o.Lang),
 		Metadata:       map[string]string{"order_id": o.ID},
 		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
 	}
-	if cerr := s.giftStillCovers(o); cerr != nil {
+	if cerr := h.gift.giftStillCovers(o); cerr != nil {
 		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	p, err := s.provider.CreatePayment(pctx, req)
+	p, err := h.provider.CreatePayment(pctx, req)
 	if err != nil {
-		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+		h.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
 		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
 	}
-	o2, effects, err := s.store.AttachPaymentCode(o.ID, o.PaymentID, *p, s.provider.Name(), code)
+	o2, effects, err := h.store.AttachPaymentCode(o.ID, o.PaymentID, *p, h.provider.Name(), code)
 	var oos *store.OutOfStockError
 	var used *store.CodeUsedUpError
 	switch {
 	case errors.As(err, &used):
 		// The last use went to another order meanwhile.
-		s.cancelPayment(p.ID, "code used up")
+		h.cancelPayment(p.ID, "code used up")
 		return nil, "", payAgainCodeErr(o, used.PerCustomer)
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
-		cur, gerr := s.store.GetOrder(o.ID)
+		cur, gerr := h.store.GetOrder(o.ID)
 		if gerr != nil {
-			return nil, "", s.internalErr(lang, "reload order", gerr)
+			return nil, "", h.internalErr(lang, "reload order", gerr)
 		}
-		s.cancelPayment(p.ID, "lost a race for order "+o.ID)
+		h.cancelPayment(p.ID, "lost a race for order "+o.ID)
 		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
 			return cur, a.CheckoutURL, nil
 		}
 		return cur, "", nil
 	case errors.As(err, &oos):
-		s.cancelPayment(p.ID, "out of stock")
-		return nil, "", outOfStock(s.catalog.Current(), oos, o)
+		h.cancelPayment(p.ID, "out of stock")
+		return nil, "", outOfStock(h.catalog.Current(), oos, o)
 	case errors.As(err, new(*store.GiftCardError)):
 		// The card was spent between giftStillCovers and the hold.
-		s.cancelPayment(p.ID, "gift card spent")
-		if cerr := s.giftStillCovers(o); cerr != nil {
+		h.cancelPayment(p.ID, "gift card spent")
+		if cerr := h.gift.giftStillCovers(o); cerr != nil {
 			return nil, "", cerr
 		}
-		return nil, "", s.internalErr(lang, "attach payment", err)
+		return nil, "", h.internalErr(lang, "attach payment", err)
 	case err != nil:
-		s.cancelPayment(p.ID, "could not attach")
-		return nil, "", s.internalErr(lang, "attach payment", err)
+		h.cancelPayment(p.ID, "could not attach")
+		return nil, "", h.internalErr(lang, "attach payment", err)
 	}
-	s.handleEffects(o2, effects)
-	if fresh := s.replayedNews(pctx, p); fresh != nil {
+	h.effects(o2, effects)
+	if fresh := h.replayedNews(pctx, p); fresh != nil {
 		// A replay of an old answer: the payment has moved on since.
-		o3, _, eff, err := s.store.ApplyPayment(*fresh, "checkout")
+		o3, _, eff, err := h.store.ApplyPayment(*fresh, "checkout")
 		if err != nil {
-			return nil, "", s.internalErr(lang, "apply replayed payment", err)
+			return nil, "", h.internalErr(lang, "apply replayed payment", err)
 		}
-		s.handleEffects(o3, eff)
+		h.effects(o3, eff)
 		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
 			// Expired (or failed) before anyone could pay it: the customer
 			// gets a new payment, with the next attempt's key.
-			return s.newAttempt(ctx, o3, lang)
+			return h.newAttempt(ctx, o3, lang)
 		}
 		return o3, o3.CheckoutURL, nil
 	}
@@ -675,11 +675,11 @@ func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (
 // payment has expired since). It returns nil when the payment is fresh or
 // unchanged, or when the provider cannot be asked (the webhook, order page
 // and reconciler bring the news later then).
-func (s *Sidecar) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
-	if !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) < time.Minute {
+func (h *paymentsHTTP) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
+	if !p.CreatedAt.IsZero() && h.now().Sub(p.CreatedAt) < time.Minute {
 		return nil
 	}
-	cur, err := s.provider.GetPayment(ctx, p.ID)
+	cur, err := h.provider.GetPayment(ctx, p.ID)
 	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
 		return nil
 	}
@@ -687,30 +687,30 @@ func (s *Sidecar) replayedNews(ctx context.Context, p *payment.Payment) *payment
 }
 
 // cancelPayment cancels a payment we will not use, in the background.
-func (s *Sidecar) cancelPayment(id, why string) {
-	if s.bg.Err() != nil {
+func (h *paymentsHTTP) cancelPayment(id, why string) {
+	if h.bg.Err() != nil {
 		return // shutting down; the payment expires by itself
 	}
-	s.wg.Add(1)
-	s.cancels.Add(1)
+	h.wg.Add(1)
+	h.cancels.Add(1)
 	go func() {
-		defer s.wg.Done()
-		defer s.cancels.Done()
-		ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
+		defer h.wg.Done()
+		defer h.cancels.Done()
+		ctx, cancel := context.WithTimeout(h.bg, 30*time.Second)
 		defer cancel()
-		p, err := s.provider.CancelPayment(ctx, id)
+		p, err := h.provider.CancelPayment(ctx, id)
 		switch {
 		case err == nil:
-			s.applyCanceled(*p) // the order shows it canceled, not "open"
+			h.applyCanceled(*p) // the order shows it canceled, not "open"
 		case errors.Is(err, payment.ErrFinal):
-			if err := s.syncPayment(ctx, id, "cancel"); err != nil {
-				s.log.Warn("sync payment after cancel", "payment", id, "err", err)
+			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
+				h.log.Warn("sync payment after cancel", "payment", id, "err", err)
 			}
 		default:
 			// Not cancelable, accepted for later (its webhook brings the
 			// news), or the provider is unreachable: a payment paid after
 			// all is refunded as stray (refunds.go).
-			s.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
+			h.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
 		}
 	}()
 }
@@ -730,16 +730,16 @@ func (w *web) orderURL(o *order.Order) string {
 // webhookURL is where the provider reports; empty when it could not reach
 // us (a local base URL with Mollie) or when the provider is the built-in one
 // (it tells us in-process).
-func (s *Sidecar) webhookURL() string {
-	if s.local != nil {
+func (h *paymentsHTTP) webhookURL() string {
+	if h.local != nil {
 		return ""
 	}
 	// Mollie itself cannot reach localhost; a Mollie-speaking test server
 	// (MollieBaseURL) on this machine can.
-	if isLocalHost(s.base.Hostname()) && s.opts.MollieBaseURL == "" {
+	if isLocalHost(h.base.Hostname()) && h.opts.MollieBaseURL == "" {
 		return ""
 	}
-	return s.base.String() + "api/webhooks/mollie"
+	return h.base.String() + "api/webhooks/mollie"
 }
 
 // CheckoutAnswer is the answer of POST /api/checkout.

@@ -570,7 +570,7 @@ func (s *Sidecar) pageOrder(c *gin.Context) {
 	if !found {
 		return
 	}
-	o = s.checkFromPage(c.Request.Context(), o)
+	o = s.payments.checkFromPage(c.Request.Context(), o)
 	s.renderOrder(c, http.StatusOK, o, "")
 }
 
@@ -645,7 +645,7 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 	lang := s.lang(c)
 	// Ask the provider first: the last attempt may have been paid meanwhile,
 	// and a payment still in progress must not get a second one.
-	o = s.checkFromPage(c.Request.Context(), o)
+	o = s.payments.checkFromPage(c.Request.Context(), o)
 	switch {
 	case paymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
@@ -663,7 +663,7 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 			return
 		}
 	}
-	_, url, cerr := s.newAttempt(c.Request.Context(), o, lang)
+	_, url, cerr := s.payments.newAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
 		if fresh, err := s.store.GetOrder(o.ID); err == nil {
 			o = fresh
@@ -683,7 +683,7 @@ func (s *Sidecar) apiGetOrder(c *gin.Context) {
 	if !found {
 		return
 	}
-	o = s.checkFromPage(c.Request.Context(), o)
+	o = s.payments.checkFromPage(c.Request.Context(), o)
 	ok(c, http.StatusOK, s.orderView(o, s.orderLang(c, o), false))
 }
 
@@ -701,12 +701,12 @@ func (w *web) notFoundPage(c *gin.Context) {
 }
 
 // payPage mounts the built-in provider's hosted payment page.
-func (s *Sidecar) payPage(c *gin.Context) {
-	if s.local == nil {
-		s.notFoundPage(c)
+func (h *paymentsHTTP) payPage(c *gin.Context) {
+	if h.local == nil {
+		h.notFoundPage(c)
 		return
 	}
-	s.local.Handler().ServeHTTP(c.Writer, c.Request)
+	h.local.Handler().ServeHTTP(c.Writer, c.Request)
 }
 
 // tooManyPage answers a form post over the checkout rate limit.

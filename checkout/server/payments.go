@@ -5,30 +5,81 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
+
+// paymentsHTTP is the order's payments: making a payment for an order
+// (checkout, pay again, the reconciler) and cancelling one not used, the
+// provider's webhook, the checks from the order page and the reconciler's
+// pass, and the built-in provider's page. The checkout and the order page
+// hold it; the reconciler calls its pass.
+type paymentsHTTP struct {
+	*web
+	store    *store.Store
+	provider payment.Provider
+	local    *local.Local // the built-in provider, or nil
+	codes    *codesHTTP   // a code's use taken back when paying again
+	refunds  usecase.Refunds
+	gift     giftPayments   // giftcards.go
+	standing standingNews   // standing.go
+	schedule reconcileSched // recheck.go
+	// effects carries out what the store leaves to us (Sidecar.handleEffects).
+	effects func(*order.Order, []order.Effect)
+
+	bg      context.Context // canceled by Close
+	wg      *sync.WaitGroup // Close waits for the background work
+	cancels sync.WaitGroup  // background payment cancels (cancelPayment), for tests to wait on
+
+	hooks *hookThrottle // webhook-driven provider checks per payment
+
+	checkMu        sync.Mutex
+	lastCheck      map[string]time.Time // payment id -> last provider check from a page view
+	pageCheckEvery time.Duration        // tests shorten these
+	pageCheckWait  time.Duration
+}
+
+// giftPayments is what payments need of gift cards (giftcards.go).
+type giftPayments interface {
+	payByGiftCard(o *order.Order) (*order.Order, error)
+	giftStillCovers(o *order.Order) *checkoutError
+}
+
+// standingNews is what payments pass to standing orders (standing.go).
+type standingNews interface {
+	syncStandingCharge(ctx context.Context, id string) error
+	standingNews(ctx context.Context, p payment.Payment)
+}
+
+// reconcileSched is the reconciler's schedule per payment (recheck.go).
+type reconcileSched interface {
+	dueChecks(orders []*order.Order, now time.Time) []*order.Order
+	checked(o *order.Order, now time.Time)
+}
 
 // syncPayment asks the provider about a payment and brings the news to its
 // order (compare-and-set in one transaction; see store.ApplyPayment). Safe
 // to call from webhook, order page and reconciler at once: the order moves
 // once and its e-mail is queued once. Unknown payments are ignored.
-func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
-	if _, err := s.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
-		return s.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
+func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
+	if _, err := h.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
+		return h.standing.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
 	}
 	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	p, err := s.provider.GetPayment(pctx, id)
+	p, err := h.provider.GetPayment(pctx, id)
 	if errors.Is(err, payment.ErrNotFound) {
-		s.log.Warn("payment unknown at the provider", "payment", id, "by", by)
+		h.log.Warn("payment unknown at the provider", "payment", id, "by", by)
 		return nil
 	}
 	if err != nil {
@@ -37,7 +88,7 @@ func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 	if p.ID != id {
 		return fmt.Errorf("get payment %s: provider answered with payment %s", id, p.ID)
 	}
-	o, changed, effects, err := s.store.ApplyPayment(*p, by)
+	o, changed, effects, err := h.store.ApplyPayment(*p, by)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -45,20 +96,23 @@ func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 		return fmt.Errorf("apply payment %s: %w", id, err)
 	}
 	if changed {
-		s.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
+		h.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
-	s.handleEffects(o, effects)
-	s.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
+	h.effects(o, effects)
+	h.standing.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
 	return nil
 }
 
 // handleEffects carries out what the store leaves to us, after commit, and
-// wakes the mail worker.
+// wakes the mail worker. It stays on Sidecar because it is wiring: it fans
+// out to payments (cancel), refunds (a stray payment) and the mail queue,
+// and the use cases, payments, carrier and gift cards all hand it their
+// effects.
 func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 	for _, e := range effects {
 		switch e.Kind {
 		case order.EffectCancelPayment:
-			s.cancelPayment(e.PaymentID, e.Note)
+			s.payments.cancelPayment(e.PaymentID, e.Note)
 		case order.EffectRefundDue:
 			// Logged as an anomaly by the store; a cancel of a paid order
 			// refunds it itself and does not pass it on (owneractions.go). A stray paid
@@ -69,6 +123,7 @@ func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 	s.kickMail()
 }
 
+// kickMail wakes the mail worker; wiring, as the queue is Sidecar's.
 func (s *Sidecar) kickMail() {
 	select {
 	case s.mailKick <- struct{}{}:
@@ -78,7 +133,7 @@ func (s *Sidecar) kickMail() {
 
 // handleWebhook is Mollie's webhook: form id=tr_...; the body is never
 // trusted, the payment is fetched from the provider.
-func (s *Sidecar) handleWebhook(c *gin.Context) {
+func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	id := c.PostForm("id")
 	if !payment.ValidID(id) {
 		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
@@ -86,10 +141,10 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 	}
 	// A webhook's provider read waits a little for the call budget
 	// (providerbudget.go) rather than send Mollie into its slow retries.
-	err := s.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
+	err := h.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
-		s.log.Warn("webhook", "payment", id, "err", err)
+		h.log.Warn("webhook", "payment", id, "err", err)
 		fail(c, http.StatusServiceUnavailable, "payment provider not reachable; retry later")
 		return
 	}
@@ -106,8 +161,8 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 // empty is answered at once and a single check follows when a token is
 // back, so no news is lost. A check that fails gives its token back, so
 // Mollie's retry goes through at once.
-func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
-	o, err := s.store.OrderByPaymentID(id)
+func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
+	o, err := h.store.OrderByPaymentID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // not ours: never ask the provider about strangers' ids
 	} else if err != nil {
@@ -120,35 +175,35 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	ok, wait := s.hooks.take(id, s.now())
+	ok, wait := h.hooks.take(id, h.now())
 	if !ok {
-		if s.hooks.queue(id) && s.bg.Err() == nil {
-			s.wg.Add(1)
+		if h.hooks.queue(id) && h.bg.Err() == nil {
+			h.wg.Add(1)
 			go func() {
-				defer s.wg.Done()
+				defer h.wg.Done()
 				t := time.NewTimer(wait)
 				defer t.Stop()
 				select {
-				case <-s.bg.Done():
+				case <-h.bg.Done():
 					return
 				case <-t.C:
 				}
-				s.hooks.unqueue(id)
-				if err := s.webhookCheck(s.bg, id); err != nil {
-					s.log.Warn("webhook (delayed check)", "payment", id, "err", err)
+				h.hooks.unqueue(id)
+				if err := h.webhookCheck(h.bg, id); err != nil {
+					h.log.Warn("webhook (delayed check)", "payment", id, "err", err)
 				}
 			}()
 		}
 		return nil
 	}
 	if !final {
-		err = s.syncPayment(ctx, id, "webhook")
+		err = h.syncPayment(ctx, id, "webhook")
 	}
 	if err == nil {
-		err = s.uc.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+		err = h.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
 	}
 	if err != nil {
-		s.hooks.giveBack(id) // a failed check does not count
+		h.hooks.giveBack(id) // a failed check does not count
 	}
 	return err
 }
@@ -156,40 +211,40 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 // checkFromPage asks the provider about the order's open payment when a
 // customer looks at the order page, at most once per 3 seconds per payment, so
 // a payment becomes paid on screen even without a webhook.
-func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
+func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
 	if o.State != order.AwaitingPayment || o.PaymentID == "" {
 		return o
 	}
 	// Throttled per payment: a new attempt is checked at once on return.
-	s.checkMu.Lock()
-	last := s.lastCheck[o.PaymentID]
-	if s.now().Sub(last) < s.pageCheckEvery {
-		s.checkMu.Unlock()
+	h.checkMu.Lock()
+	last := h.lastCheck[o.PaymentID]
+	if h.now().Sub(last) < h.pageCheckEvery {
+		h.checkMu.Unlock()
 		return o
 	}
-	s.lastCheck[o.PaymentID] = s.now()
-	if len(s.lastCheck) > 10000 {
-		for k, t := range s.lastCheck {
-			if s.now().Sub(t) > time.Minute {
-				delete(s.lastCheck, k)
+	h.lastCheck[o.PaymentID] = h.now()
+	if len(h.lastCheck) > 10000 {
+		for k, t := range h.lastCheck {
+			if h.now().Sub(t) > time.Minute {
+				delete(h.lastCheck, k)
 			}
 		}
 	}
-	s.checkMu.Unlock()
+	h.checkMu.Unlock()
 	// The check runs in the background with its own budget and the page
 	// waits for it at most pageCheckWait: a customer back from paying sees
 	// "being confirmed" at once when the provider is slow or hangs, and the
 	// page's refresh (or the webhook, or the reconciler) brings the news.
-	if s.bg.Err() != nil {
+	if h.bg.Err() != nil {
 		return o // shutting down
 	}
 	done := make(chan error, 1)
-	s.wg.Add(1)
+	h.wg.Add(1)
 	go func() {
-		defer s.wg.Done()
-		done <- s.syncPayment(s.bg, o.PaymentID, "return")
+		defer h.wg.Done()
+		done <- h.syncPayment(h.bg, o.PaymentID, "return")
 	}()
-	wait := time.NewTimer(s.pageCheckWait)
+	wait := time.NewTimer(h.pageCheckWait)
 	defer wait.Stop()
 	select {
 	case err := <-done:
@@ -197,7 +252,7 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 			return o // "we are confirming": the reconciler or the next look asks
 		}
 		if err != nil {
-			s.log.Warn("order page payment check", "order", o.ID, "err", err)
+			h.log.Warn("order page payment check", "order", o.ID, "err", err)
 			return o
 		}
 	case <-wait.C:
@@ -205,7 +260,7 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 	case <-ctx.Done():
 		return o
 	}
-	if fresh, err := s.store.GetOrder(o.ID); err == nil {
+	if fresh, err := h.store.GetOrder(o.ID); err == nil {
 		return fresh
 	}
 	return o
@@ -214,9 +269,9 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 // reconcilePass is one pass of the reconciler (worker.Reconciler): orders
 // awaiting payment and open refunds, asked of the provider; it waits for
 // the provider call budget.
-func (s *Sidecar) reconcilePass(ctx context.Context) {
-	s.reconcileOnce(withBudgetWait(ctx, 0))
-	s.uc.refunds.Reconcile(withBudgetWait(ctx, 0))
+func (h *paymentsHTTP) reconcilePass(ctx context.Context) {
+	h.reconcileOnce(withBudgetWait(ctx, 0))
+	h.refunds.Reconcile(withBudgetWait(ctx, 0))
 }
 
 // reconcileAfter is how old an order awaiting payment must be before the
@@ -243,26 +298,26 @@ const abandonAfter = 2 * time.Hour
 
 // reconcileOnce is one pass of the reconciler; it returns how many orders it
 // asked the provider about.
-func (s *Sidecar) reconcileOnce(ctx context.Context) int {
-	now := s.now()
-	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
+func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
+	now := h.now()
+	orders, err := h.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil {
-		s.log.Error("reconciler: list orders", "err", err)
+		h.log.Error("reconciler: list orders", "err", err)
 		return 0
 	}
 	asked := 0
-	for _, o := range s.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
+	for _, o := range h.schedule.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
 		if ctx.Err() != nil {
 			return asked
 		}
-		s.checked(o, now)
+		h.schedule.checked(o, now)
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > abandonAfter:
-				if _, eff, err := s.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
-					s.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
+				if _, eff, err := h.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+					h.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
-					s.handleEffects(o, eff)
+					h.effects(o, eff)
 				}
 			default:
 				// The process may have stopped between creating the payment
@@ -277,22 +332,22 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				// depends on the window's length (idemwindow_test.go runs
 				// both).
 				asked++
-				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
+				o2, _, cerr := h.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {
-					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
+					h.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {
-					if err := s.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
-						s.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
+					if err := h.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
+						h.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
 					}
 				}
 			}
 			continue
 		}
 		asked++
-		if err := s.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
-			s.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
+		if err := h.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
+			h.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
 		}
 	}
 	return asked

@@ -59,14 +59,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.HEAD("/search/", s.pageSearch)
 	r.GET("/search", redirectTo("/search/"))
 	// The built-in provider's page checks the origin of its own form posts.
-	r.Any("/pay/*rest", s.payPage)
+	r.Any("/pay/*rest", s.payments.payPage)
 	// One-click from a mail program (RFC 8058) posts without Origin: the
 	// token in the path is the authority (reviews.go, subscribe.go).
 	r.POST("/order/:token/review/opt-out", s.formReviewOptOut)
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
-		api.POST("/webhooks/mollie", s.handleWebhook)
+		api.POST("/webhooks/mollie", s.payments.handleWebhook)
 		api.POST("/webhooks/sendcloud", s.sendcloudWebhook) // signed by Sendcloud (carrier.go)
 		api.GET("/promise", s.apiPromise)                   // extra transit days (loyalty.go)
 		api.HEAD("/promise", s.apiPromise)

@@ -32,10 +32,10 @@ type Sidecar struct {
 	codes        *codesHTTP
 	cart         *cartHTTP
 	availability *availabilityHTTP
+	payments     *paymentsHTTP
 
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	cancels sync.WaitGroup // background payment cancels (cancelPayment), for tests to wait on
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 
 	refundChecks sync.Map // order id -> time.Time of its last refund check (refundCheckDue)
 	closed       sync.Once

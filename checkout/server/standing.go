@@ -33,7 +33,7 @@ const standingEvery = 5 * time.Minute
 func (s *Sidecar) startStanding(ctx context.Context) {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
-		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
+		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.now, Log: s.log}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

@@ -43,15 +43,8 @@ type parts struct {
 	reconcileAfter time.Duration // tests shorten these
 	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
 	checks         rechecks      // the reconciler's schedule per payment (recheck.go)
-	pageCheckEvery time.Duration
-	pageCheckWait  time.Duration
 
 	orderLocks keyLocks // refund work, one order at a time (refunds.go)
-
-	checkMu   sync.Mutex
-	lastCheck map[string]time.Time // payment id -> last provider check from a page view
-
-	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
 
 	keep keepState // loyalty points and delivery promises (loyalty.go)
 
@@ -71,9 +64,7 @@ type parts struct {
 func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
 	s.mailKick = make(chan struct{}, 1)
-	s.lastCheck = map[string]time.Time{}
-	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
-	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
+	s.reconcileAfter = defaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.metrics = metrics.New(s.metricsState)
 	s.abuse = newAbuseState(s)
@@ -182,7 +173,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
+			if err := s.payments.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},
