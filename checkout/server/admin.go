@@ -48,7 +48,7 @@ func (s *Sidecar) adminListOrders(c *gin.Context) {
 	}
 	out := OrderList{Orders: make([]OrderView, 0, len(orders))}
 	for _, o := range orders {
-		out.Orders = append(out.Orders, s.orderView(o, "en", true))
+		out.Orders = append(out.Orders, s.orders.orderView(o, "en", true))
 	}
 	ok(c, http.StatusOK, out)
 }
@@ -68,7 +68,7 @@ func (s *Sidecar) adminOrder(c *gin.Context) (*order.Order, bool) {
 
 func (s *Sidecar) adminShowOrder(c *gin.Context) {
 	if o, found := s.adminOrder(c); found {
-		v := s.orderView(o, "en", true)
+		v := s.orders.orderView(o, "en", true)
 		v.MailProblems = s.orderMailProblems(o.ID) // mailfail.go
 		ok(c, http.StatusOK, v)
 	}
@@ -80,7 +80,7 @@ func (s *Sidecar) answerOwner(c *gin.Context, ev order.Event, o *order.Order, er
 	id := c.Param("id")
 	switch {
 	case err == nil:
-		ok(c, http.StatusOK, s.orderView(o, "en", true))
+		ok(c, http.StatusOK, s.orders.orderView(o, "en", true))
 	case errors.Is(err, usecase.ErrNotFound):
 		fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):

@@ -800,7 +800,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 			body["total"] = *cerr.Total
 		}
 		if cerr.Kept && cerr.Order != nil {
-			body["order"] = s.orderView(cerr.Order, lang, false)
+			body["order"] = s.orders.orderView(cerr.Order, lang, false)
 			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
 				body["checkout_url"] = a.CheckoutURL
 			}
@@ -815,7 +815,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	ok(c, status, CheckoutAnswer{Order: s.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
+	ok(c, status, CheckoutAnswer{Order: s.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
 }
 
 // outOfStock is the checkout error of a product that ran short; o is the

@@ -57,7 +57,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}
-	sum := s.summary(o)
+	sum := s.orders.summary(o)
 	var subject, text, html, kind string
 	var files []mail.Attachment
 	switch m.Kind {

@@ -469,7 +469,7 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			s.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			s.orders.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
@@ -565,24 +565,24 @@ type stepLine struct {
 
 const orderRefreshSeconds = 3
 
-func (s *Sidecar) pageOrder(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *orderHTTP) pageOrder(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	o = s.payments.checkFromPage(c.Request.Context(), o)
-	s.renderOrder(c, http.StatusOK, o, "")
+	o = h.payments.checkFromPage(c.Request.Context(), o)
+	h.renderOrder(c, http.StatusOK, o, "")
 }
 
-func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
-	lang := s.orderLang(c, o)
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: s.orderPoints(o, lang),
+func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
+	lang := h.orderLang(c, o)
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.orderPoints(o, lang),
 		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
-	for _, st := range s.orderView(o, lang, false).Steps {
+	for _, st := range h.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {
 		case st.Done && !st.At.IsZero():
-			sl.When = dayText(st.At.In(s.zone()), lang)
+			sl.When = dayText(st.At.In(h.zone()), lang)
 		case st.Expected != "":
 			sl.When = tr(lang, "expected") + " " + st.Expected
 		}
@@ -629,10 +629,10 @@ func (s *Sidecar) renderOrder(c *gin.Context, status int, o *order.Order, msg st
 	if r := o.Meta["refunded"]; r != "" {
 		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
-	d.AfterSale = s.afterSaleHTML(o, lang)
-	d.Legal = s.legalHTML(o, lang) // invoices.go
+	d.AfterSale = h.afterSale(o, lang)
+	d.Legal = h.invoices.legalHTML(o, lang) // invoices.go
 	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
-	s.page(c, status, "order", title, d)
+	h.page(c, status, "order", title, d)
 }
 
 // formPayAgain starts a new payment attempt for a failed, canceled or
@@ -659,7 +659,7 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
 		if cur, err := s.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
-			s.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+			s.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
@@ -668,7 +668,7 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 		if fresh, err := s.store.GetOrder(o.ID); err == nil {
 			o = fresh
 		}
-		s.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
+		s.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {
@@ -678,13 +678,13 @@ func (s *Sidecar) formPayAgain(c *gin.Context) {
 }
 
 // apiGetOrder is the order page as JSON; it checks the payment like the page.
-func (s *Sidecar) apiGetOrder(c *gin.Context) {
-	o, found := s.orderByToken(c, false)
+func (h *orderHTTP) apiGetOrder(c *gin.Context) {
+	o, found := h.orderByToken(c, false)
 	if !found {
 		return
 	}
-	o = s.payments.checkFromPage(c.Request.Context(), o)
-	ok(c, http.StatusOK, s.orderView(o, s.orderLang(c, o), false))
+	o = h.payments.checkFromPage(c.Request.Context(), o)
+	ok(c, http.StatusOK, h.orderView(o, h.orderLang(c, o), false))
 }
 
 func (w *web) internalPage(c *gin.Context, what string, err error) {

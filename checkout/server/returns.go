@@ -205,7 +205,7 @@ func (s *Sidecar) formCancel(c *gin.Context) {
 		if fresh, gerr := s.uc.orders.Get(o.ID); gerr == nil {
 			o = fresh
 		}
-		s.renderOrder(c, st, o, msg)
+		s.orders.renderOrder(c, st, o, msg)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang)

@@ -33,6 +33,7 @@ type Sidecar struct {
 	cart         *cartHTTP
 	availability *availabilityHTTP
 	payments     *paymentsHTTP
+	orders       *orderHTTP
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

@@ -25,6 +25,8 @@ func (s *Sidecar) openShop() {
 		refunds: s.uc.refunds, gift: s, standing: s, schedule: s, effects: s.handleEffects,
 		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
 		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
+	s.orders = &orderHTTP{web: s.web, payments: s.payments, points: s, invoices: s, extraDays: s.extraDays,
+		giftSteps: s.giftOnlySteps, afterSale: s.afterSaleHTML}
 	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.extraDays}
 	s.availability = &availabilityHTTP{web: s.web, store: s.store}
 }
