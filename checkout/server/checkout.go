@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/carrier"
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/giftcard"
@@ -24,6 +25,47 @@ import (
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
 )
+
+// checkoutHTTP is the checkout: its JSON API and page (pages.go), placing
+// an order for the cart and paying an order again. It holds the cart it
+// checks out, the code pricing, payments (which make the payment) and the
+// order page (shown when an earlier order keeps its payment).
+type checkoutHTTP struct {
+	*web
+	store    *store.Store
+	provider payment.Provider // cancels the payment of a cart's earlier order
+	cart     *cartHTTP
+	codes    *codesHTTP
+	payments *paymentsHTTP
+	orders   *orderHTTP
+	points   checkoutPoints // loyalty.go
+	gifts    checkoutGifts  // giftcards.go
+	pickup   checkoutPickup // carrier.go
+	// reverseCharge takes VAT off a business buyer's order (invoices.go).
+	reverseCharge func(t *cart.Totals, f checkoutForm)
+	// effects carries out what the store leaves to us (Sidecar.handleEffects).
+	effects func(*order.Order, []order.Effect)
+}
+
+// checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
+type checkoutPoints interface {
+	applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError)
+	offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
+	pointsEmail(c *gin.Context) string
+}
+
+// checkoutGifts is what the checkout needs of gift cards (giftcards.go):
+// one paying, and gift cards bought.
+type checkoutGifts interface {
+	giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
+	giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
+}
+
+// checkoutPickup is what the checkout needs of pick-up points (carrier.go).
+type checkoutPickup interface {
+	offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer
+	checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
+}
 
 // checkoutForm is what the customer fills in, as JSON (POST /api/checkout)
 // or as a form (POST /checkout/). Nothing about prices: those come from the
@@ -238,11 +280,11 @@ func validIdemKey(k string) bool {
 // placeOrder stores the order for the cart (or finds the one stored before
 // under the same idempotency key) and makes sure it has a payment to pay.
 // It returns the order and where to send the customer.
-func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
-	cat := s.catalog.Current()
+func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
+	cat := h.catalog.Current()
 	f.clean()
 	fields := f.validate(cat, lang)
-	point, msg := s.checkPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := h.pickup.checkPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}
@@ -250,15 +292,15 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
-	ct, err := s.cart.loadCart(cartID)
+	ct, err := h.cart.loadCart(cartID)
 	if err != nil {
-		return nil, "", false, s.internalErr(lang, "load cart", err)
+		return nil, "", false, h.internalErr(lang, "load cart", err)
 	}
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
@@ -274,8 +316,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable || t.PriceChanged {
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 	}
@@ -284,21 +326,21 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f)                                  // invoices.go: before any discount
-	code, cerr := s.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
+	h.reverseCharge(&t, f)                                  // invoices.go: before any discount
+	code, cerr := h.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
-		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, cerr
 	}
-	s.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := s.applyPoints(&t, f, lang)             // loyalty.go
+	h.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
+	spent, earn, unlock, cerr := h.points.applyPoints(&t, f, lang)      // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		cerr = &checkoutError{Err: ErrPointsChanged, say: phrase("points.check")}
@@ -309,7 +351,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
 		seen := t
-		_, _ = s.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
+		_, _ = h.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
 		return nil, "", false, &checkoutError{Err: ErrPricesChanged, Total: &t.GrandTotal, say: func(lang string) string {
 			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + tr(lang, "err.price_confirm")
 		}}
@@ -318,8 +360,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		// What the customer saw is what is charged (docs/money.md): another
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
@@ -328,29 +370,29 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}}
 	}
 	giftErrs := map[string]string{}
-	send := s.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
-	tender, _, gmsg := s.giftTender(f, cartID, t.GrandTotal, lang)
+	send := h.gifts.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := h.gifts.giftTender(f, cartID, t.GrandTotal, lang)
 	if gmsg != "" {
 		giftErrs["gift_code"] = gmsg
 	}
 	if len(giftErrs) > 0 {
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: giftErrs}
 	}
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.payments.ensurePayment(ctx, o, lang)
+		if o := h.orderByIdemKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
 			return fmt.Sprintf(tr(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
 		}}
 	}
-	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
+	o, err := order.New(f.customer(), t, lang, cartID, scoped, h.now())
 	if err != nil {
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
 	}
@@ -367,9 +409,9 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	// Its payment is canceled at the provider first; one the provider will
 	// not cancel (or not yet) keeps its order: see freeCartOrder.
 	var canceled *payment.Payment
-	if s.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
+	if h.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
 		var cerr *checkoutError
-		if canceled, cerr = s.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
+		if canceled, cerr = h.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
 			return nil, "", false, cerr
 		}
 	}
@@ -386,14 +428,14 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}
 		return false
 	}
-	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat, Code: code}, keep)
+	o, created, replacedEff, err := h.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat, Code: code}, keep)
 	if canceled != nil {
 		// Whether or not the new order could be stored, the earlier
 		// payment is canceled at the provider: its order says so.
-		s.payments.applyCanceled(*canceled)
+		h.payments.applyCanceled(*canceled)
 	}
 	if err == nil && !created && kept && !sameContent(o, next) {
-		return nil, "", false, s.keptErr(o, lang)
+		return nil, "", false, h.keptErr(o, lang)
 	}
 	var oos *store.OutOfStockError
 	var gce *store.GiftCardError
@@ -403,19 +445,19 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	case errors.Is(err, store.ErrIdempotencyConflict):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, outOfStock(s.catalog.Current(), oos, nil)
+		return nil, "", false, outOfStock(h.catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
-		say := func(lang string) string { return s.codes.codeWords(*code, t, err, lang) }
+		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
 		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
-		return nil, "", false, s.internalErr(lang, "create order", err)
+		return nil, "", false, h.internalErr(lang, "create order", err)
 	}
-	s.handleEffects(o, replacedEff)
+	h.effects(o, replacedEff)
 	if created {
-		s.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
+		h.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
 	}
-	url, cerr := s.payments.ensurePayment(ctx, o, lang)
+	url, cerr := h.payments.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
 }
 
@@ -475,33 +517,33 @@ func livePayment(o *order.Order) bool {
 // authorized payment) or cannot be reached, prev keeps its payment and the
 // customer is told to pay or finish it, or to wait until it is final: no
 // second payment is ever made beside one that can still be paid.
-func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.Order, lang string) (*payment.Payment, *checkoutError) {
-	prev, err := s.store.CartOrder(cartID)
+func (h *checkoutHTTP) freeCartOrder(ctx context.Context, cartID string, next *order.Order, lang string) (*payment.Payment, *checkoutError) {
+	prev, err := h.store.CartOrder(cartID)
 	if err != nil {
-		return nil, s.internalErr(lang, "order of cart", err)
+		return nil, h.internalErr(lang, "order of cart", err)
 	}
 	if prev == nil || sameContent(prev, next) || !livePayment(prev) {
 		return nil, nil
 	}
 	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	p, err := s.provider.CancelPayment(pctx, prev.PaymentID)
+	p, err := h.provider.CancelPayment(pctx, prev.PaymentID)
 	switch {
 	case err == nil && p.Status == payment.StatusCanceled:
-		s.log.Info("payment canceled for a changed cart", "order", prev.ID, "payment", p.ID)
+		h.log.Info("payment canceled for a changed cart", "order", prev.ID, "payment", p.ID)
 		return p, nil
 	case errors.Is(err, payment.ErrFinal):
 		// Paid, expired or failed meanwhile: bring the news to prev first.
-		if serr := s.payments.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
-			s.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
-			return nil, s.keptErr(prev, lang)
+		if serr := h.payments.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
+			h.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
+			return nil, h.keptErr(prev, lang)
 		}
-		cur, gerr := s.store.GetOrder(prev.ID)
+		cur, gerr := h.store.GetOrder(prev.ID)
 		if gerr != nil {
-			return nil, s.internalErr(lang, "reload order", gerr)
+			return nil, h.internalErr(lang, "reload order", gerr)
 		}
 		if cur.State == order.AwaitingPayment && livePayment(cur) {
-			return nil, s.keptErr(cur, lang)
+			return nil, h.keptErr(cur, lang)
 		}
 		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
 			// The earlier order was paid: that is what the customer bought.
@@ -510,14 +552,14 @@ func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.
 		}
 		return nil, nil
 	default:
-		s.log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
-		return nil, s.keptErr(prev, lang)
+		h.log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
+		return nil, h.keptErr(prev, lang)
 	}
 }
 
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
-func (s *Sidecar) keptErr(o *order.Order, lang string) *checkoutError {
+func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *checkoutError {
 	return &checkoutError{Err: ErrPaymentKept, Order: o, Kept: true, say: func(lang string) string {
 		return fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
 	}}
@@ -548,11 +590,11 @@ func (w *web) internalErr(lang, what string, err error) *checkoutError {
 // one lookup in the store's key index, not a scan of every order (anyone
 // with a cart cookie can send these). Keys are forgotten after 24 hours,
 // which is long enough for retries.
-func (s *Sidecar) orderByIdemKey(key string) *order.Order {
-	o, err := s.store.OrderByIdempotencyKey(key)
+func (h *checkoutHTTP) orderByIdemKey(key string) *order.Order {
+	o, err := h.store.OrderByIdempotencyKey(key)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("order by idempotency key", "err", err)
+			h.log.Warn("order by idempotency key", "err", err)
 		}
 		return nil
 	}
@@ -749,8 +791,8 @@ type CheckoutAnswer struct {
 	OrderURL    string    `json:"order_url"`
 }
 
-func (s *Sidecar) apiCheckout(c *gin.Context) {
-	lang := s.lang(c)
+func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
+	lang := h.lang(c)
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
 		fail(c, http.StatusBadRequest, tr(lang, "err.idem_missing"))
@@ -766,17 +808,17 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	}
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
-	} else if ct, err := s.cart.loadCart(s.cart.cartID(c)); err == nil {
-		lang = s.cartLang(c, ct) // the language the cart was filled in
+	} else if ct, err := h.cart.loadCart(h.cart.cartID(c)); err == nil {
+		lang = h.cartLang(c, ct) // the language the cart was filled in
 	}
-	f.PointsEmail = s.pointsEmail(c)
-	f.Client = s.clientKey(c.Request)
-	cartID := s.cart.cartID(c)
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
+	cartID := h.cart.cartID(c)
 	if cartID == "" {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))
 		return
 	}
-	o, url, created, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	o, url, created, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
 		msg, status := cerr.Words(lang), checkoutStatus(cerr)
 		body := gin.H{"error": msg}
@@ -794,13 +836,13 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 			body["error"] = msg + " " + strings.Join(parts, "; ")
 		}
 		if cerr.Order != nil {
-			body["order_url"] = s.orderURL(cerr.Order)
+			body["order_url"] = h.orderURL(cerr.Order)
 		}
 		if cerr.Total != nil {
 			body["total"] = *cerr.Total
 		}
 		if cerr.Kept && cerr.Order != nil {
-			body["order"] = s.orders.orderView(cerr.Order, lang, false)
+			body["order"] = h.orders.orderView(cerr.Order, lang, false)
 			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
 				body["checkout_url"] = a.CheckoutURL
 			}
@@ -815,7 +857,7 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	ok(c, status, CheckoutAnswer{Order: s.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
+	ok(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.orderURL(o)})
 }
 
 // outOfStock is the checkout error of a product that ran short; o is the

@@ -257,25 +257,25 @@ func newFormKey() string {
 
 // renderCheckout shows the checkout form with values, messages per field and
 // the full total for the chosen (or first) shipping method.
-func (s *Sidecar) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
-	d, what, err := s.checkoutData(c, f, errs, msg, key)
+func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
+	d, what, err := h.checkoutData(c, f, errs, msg, key)
 	if err != nil {
-		s.internalPage(c, what, err)
+		h.internalPage(c, what, err)
 		return
 	}
-	s.page(c, status, "checkout", tr(d.Lang, "co.title"), d)
+	h.page(c, status, "checkout", tr(d.Lang, "co.title"), d)
 }
 
 // checkoutData prices the checkout page for the form's carrier, country
 // and points: the one computation behind the page, its "update" step and
 // the quote the page's script asks for (POST /api/checkout/quote).
-func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
-	cat := s.catalog.Current()
-	ct, err := s.cart.loadCart(s.cart.cartID(c))
+func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
+	cat := h.catalog.Current()
+	ct, err := h.cart.loadCart(h.cart.cartID(c))
 	if err != nil {
 		return checkoutPage{}, "load cart", err
 	}
-	lang := s.cartLang(c, ct)
+	lang := h.cartLang(c, ct)
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
 	}
@@ -298,9 +298,9 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
 	t.Localize(cat, lang)
-	s.reverseCharge(&t, f) // invoices.go: the page shows what is charged
+	h.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if f.Client == "" {
-		f.Client = s.clientKey(c.Request)
+		f.Client = h.clientKey(c.Request)
 	}
 	asked := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
 	if asked {
@@ -313,24 +313,24 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: s.home(lang), Methods: cat.Shipping.Methods, Dates: s.cart.lineDates(t, cat, lang)}
-	code, err := s.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+		Key: key, Home: h.home(lang), Methods: cat.Shipping.Methods, Dates: h.cart.lineDates(t, cat, lang)}
+	code, err := h.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
 	}
 	d.CodeError = code.Message
 	if !asked {
-		s.cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
+		h.cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
 	}
 	if msg := errs["code"]; msg != "" && d.CodeError == "" {
 		d.CodeError = msg
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
-	d.Points = s.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
-	d.Pickup = s.offerPickup(c.Request.Context(), f, cat, lang)
-	d.Due, d.Today = d.T.GrandTotal, s.now().In(s.zone()).Format("2006-01-02")
+	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Pickup = h.pickup.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Due, d.Today = d.T.GrandTotal, h.now().In(h.zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
-	if tender, _, gmsg := s.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {
 		d.Gift = giftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
@@ -338,7 +338,7 @@ func (s *Sidecar) checkoutData(c *gin.Context, f checkoutForm, errs map[string]s
 	}
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
-		_, _ = s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
+		_, _ = h.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
 	}
 	seen := map[string]bool{}
 	for _, m := range cat.Shipping.Methods {
@@ -385,7 +385,7 @@ type QuoteAnswer struct {
 
 // apiCheckoutQuote prices the checkout form as it stands, exactly as the
 // page (and the order) would, for the page's script.
-func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
+func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 	var f checkoutForm
 	if !decodeJSON(c, &f) {
 		return
@@ -394,17 +394,17 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
-	f.PointsEmail = s.pointsEmail(c)
-	f.Client = s.clientKey(c.Request)
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
-	d, what, err := s.checkoutData(c, f, nil, "", "")
+	d, what, err := h.checkoutData(c, f, nil, "", "")
 	if err != nil {
-		s.internal(c, what, err)
+		h.internal(c, what, err)
 		return
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
-		s.internal(c, "render checkout summary", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+		h.internal(c, "render checkout summary", err)
 		return
 	}
 	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
@@ -414,24 +414,24 @@ func (s *Sidecar) apiCheckoutQuote(c *gin.Context) {
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
 
-func (s *Sidecar) pageCheckout(c *gin.Context) {
-	s.renderCheckout(c, http.StatusOK, checkoutForm{}, nil, "", "")
+func (h *checkoutHTTP) pageCheckout(c *gin.Context) {
+	h.renderCheckout(c, http.StatusOK, checkoutForm{}, nil, "", "")
 }
 
-func (s *Sidecar) formCheckout(c *gin.Context) {
-	ct, _ := s.cart.loadCart(s.cart.cartID(c))
-	lang := s.cartLang(c, ct)
+func (h *checkoutHTTP) formCheckout(c *gin.Context) {
+	ct, _ := h.cart.loadCart(h.cart.cartID(c))
+	lang := h.cartLang(c, ct)
 	var f checkoutForm
 	if err := c.ShouldBind(&f); err != nil {
-		s.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")
+		h.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")
 		return
 	}
 	key := c.PostForm("idempotency_key")
 	if !validIdemKey(key) {
 		key = newFormKey()
 	}
-	f.PointsEmail = s.pointsEmail(c)
-	f.Client = s.clientKey(c.Request)
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownDue); v != "" {
 		// What the page said the provider gets after the gift card.
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -455,38 +455,38 @@ func (s *Sidecar) formCheckout(c *gin.Context) {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
 		f.clean()
-		s.renderCheckout(c, http.StatusOK, f, nil, "", key)
+		h.renderCheckout(c, http.StatusOK, f, nil, "", key)
 		return
 	}
-	cartID := s.cart.cartID(c)
+	cartID := h.cart.cartID(c)
 	if cartID == "" {
-		s.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
+		h.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
 		return
 	}
-	o, checkoutURL, _, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	o, checkoutURL, _, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
 		f.clean()
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			s.orders.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			h.orders.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
 			// The order is stored; the provider failed. Keep the key so a
 			// second press reuses the order.
-			s.renderCheckout(c, checkoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
+			h.renderCheckout(c, checkoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
 			return
 		}
 		status := checkoutStatus(cerr)
 		if status == http.StatusConflict {
 			key = "" // prices or stock changed: a new attempt
 		}
-		s.renderCheckout(c, status, f, cerr.Fields, cerr.Words(lang), key)
+		h.renderCheckout(c, status, f, cerr.Fields, cerr.Words(lang), key)
 		return
 	}
 	if checkoutURL == "" {
-		c.Redirect(http.StatusSeeOther, s.orderPath(o))
+		c.Redirect(http.StatusSeeOther, h.orderPath(o))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, checkoutURL)
@@ -637,42 +637,42 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 
 // formPayAgain starts a new payment attempt for a failed, canceled or
 // expired payment (or continues an open one) and sends the customer to pay.
-func (s *Sidecar) formPayAgain(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	// Ask the provider first: the last attempt may have been paid meanwhile,
 	// and a payment still in progress must not get a second one.
-	o = s.payments.checkFromPage(c.Request.Context(), o)
+	o = h.payments.checkFromPage(c.Request.Context(), o)
 	switch {
 	case paymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
 		return
 	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
-		c.Redirect(http.StatusSeeOther, s.orderPath(o))
+		c.Redirect(http.StatusSeeOther, h.orderPath(o))
 		return
 	}
 	// One cart, one payable payment: a failed order whose cart was checked
 	// out again (a newer order with a payment that can still be paid) does
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
-		if cur, err := s.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
-			s.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+		if cur, err := h.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
+			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
-	_, url, cerr := s.payments.newAttempt(c.Request.Context(), o, lang)
+	_, url, cerr := h.payments.newAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
-		if fresh, err := s.store.GetOrder(o.ID); err == nil {
+		if fresh, err := h.store.GetOrder(o.ID); err == nil {
 			o = fresh
 		}
-		s.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
+		h.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {
-		url = s.orderPath(o)
+		url = h.orderPath(o)
 	}
 	c.Redirect(http.StatusSeeOther, url)
 }

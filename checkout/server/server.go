@@ -34,6 +34,7 @@ type Sidecar struct {
 	availability *availabilityHTTP
 	payments     *paymentsHTTP
 	orders       *orderHTTP
+	checkout     *checkoutHTTP
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

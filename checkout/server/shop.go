@@ -28,5 +28,8 @@ func (s *Sidecar) openShop() {
 	s.orders = &orderHTTP{web: s.web, payments: s.payments, points: s, invoices: s, extraDays: s.extraDays,
 		giftSteps: s.giftOnlySteps, afterSale: s.afterSaleHTML}
 	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.extraDays}
+	s.checkout = &checkoutHTTP{web: s.web, store: s.store, provider: s.provider, cart: s.cart, codes: s.codes,
+		payments: s.payments, orders: s.orders, points: s, gifts: s, pickup: s, reverseCharge: s.reverseCharge,
+		effects: s.handleEffects}
 	s.availability = &availabilityHTTP{web: s.web, store: s.store}
 }
