@@ -348,7 +348,7 @@ func (s *Sidecar) adminOrderPage(c *gin.Context) {
 
 func (s *Sidecar) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
 	lang := s.lang(c)
-	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: s.orders.orderView(o, lang, true), A: s.afterSaleView(o, lang),
+	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: s.orders.orderView(o, lang, true), A: s.returns.afterSaleView(o, lang),
 		Notice: notice, Error: msg, Zone: s.zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)

@@ -75,7 +75,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		if !afterSaleMailKind(m.Kind) {
 			return errors.New("unknown mail kind " + m.Kind)
 		}
-		kind, subject, text, html, err = s.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
+		kind, subject, text, html, err = s.returns.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
 	}
 	if err != nil {
 		return err

@@ -106,7 +106,7 @@ func (s *Sidecar) adminRefund(c *gin.Context) {
 	if err != nil {
 		status = http.StatusAccepted
 	}
-	ok(c, status, s.afterSaleView(o, "en"))
+	ok(c, status, s.returns.afterSaleView(o, "en"))
 }
 
 func (s *Sidecar) adminReturnReceived(c *gin.Context) {
@@ -123,12 +123,12 @@ func (s *Sidecar) adminReturnReceived(c *gin.Context) {
 		fail(c, st, msg)
 		return
 	}
-	ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+	ok(c, http.StatusOK, s.returns.afterSaleView(o, "en"))
 }
 
 func (s *Sidecar) adminAfterSale(c *gin.Context) {
 	if o, found := s.adminOrder(c); found {
-		ok(c, http.StatusOK, s.afterSaleView(o, "en"))
+		ok(c, http.StatusOK, s.returns.afterSaleView(o, "en"))
 	}
 }
 

@@ -35,6 +35,7 @@ type Sidecar struct {
 	payments     *paymentsHTTP
 	orders       *orderHTTP
 	checkout     *checkoutHTTP
+	returns      *returnsHTTP
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

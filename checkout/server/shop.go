@@ -26,7 +26,11 @@ func (s *Sidecar) openShop() {
 		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
 		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
 	s.orders = &orderHTTP{web: s.web, payments: s.payments, points: s, invoices: s, extraDays: s.extraDays,
-		giftSteps: s.giftOnlySteps, afterSale: s.afterSaleHTML}
+		giftSteps: s.giftOnlySteps}
+	s.returns = &returnsHTTP{web: s.web, uc: s.uc.orders, orders: s.orders, policy: s.policy}
+	// The order page shows the after-sale section; a refused cancel shows
+	// the order page: the one pair of resources that point at each other.
+	s.orders.afterSale = s.returns.afterSaleHTML
 	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.extraDays}
 	s.checkout = &checkoutHTTP{web: s.web, store: s.store, provider: s.provider, cart: s.cart, codes: s.codes,
 		payments: s.payments, orders: s.orders, points: s, gifts: s, pickup: s, reverseCharge: s.reverseCharge,
