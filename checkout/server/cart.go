@@ -38,8 +38,8 @@ type CartView struct {
 }
 
 // cartHTTP is the customer's cart: the JSON API (/api/cart…), the cart
-// page and its forms (pages.go), and the discount code kept with the cart
-// (cartcode.go). The checkout holds it for the cart it checks out.
+// page and its forms (cartpage.go), and the discount code kept with the
+// cart (cartcode.go). The checkout holds it for the cart it checks out.
 type cartHTTP struct {
 	*web
 	store     *store.Store

@@ -12,9 +12,9 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 )
 
-// orderHTTP is the customer's order: its page and JSON (pages.go), and the
-// order as the JSON API, the owner and the e-mails show it (OrderView, the
-// steps with their dates, the mail summary).
+// orderHTTP is the customer's order: its page and JSON (orderpage.go),
+// and the order as the JSON API, the owner and the e-mails show it
+// (OrderView, the steps with their dates, the mail summary).
 type orderHTTP struct {
 	*web
 	payments  *paymentsHTTP                                   // the page asks the provider about an open payment

@@ -352,3 +352,203 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 	}
 	return asked
 }
+
+// applyCanceled records a payment the provider confirmed canceled on its
+// order, so a canceled order never shows payment_status "open".
+func (h *paymentsHTTP) applyCanceled(p payment.Payment) {
+	o, _, eff, err := h.store.ApplyPayment(p, "checkout")
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			h.log.Warn("record canceled payment", "payment", p.ID, "err", err)
+		}
+		return
+	}
+	h.effects(o, eff)
+}
+
+// ensurePayment returns the checkout URL of the order's open payment,
+// creating the payment when there is none. Orders that need no payment
+// (paid, failed, canceled) or whose payment is pending give "": the order
+// page says what is next.
+func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
+	if o.State != order.AwaitingPayment {
+		return "", nil
+	}
+	if o.Due() == 0 {
+		// The gift card pays it all: no provider payment (giftcards.go).
+		o2, err := h.gift.payByGiftCard(o)
+		if err != nil {
+			return "", h.internalErr(lang, "pay by gift card", err)
+		}
+		*o = *o2
+		return "", nil
+	}
+	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() {
+		// Still open (pay there) or pending (no link: the order page says
+		// it is being confirmed). Never a second payment beside it.
+		return a.CheckoutURL, nil
+	}
+	o2, url, err := h.newAttempt(ctx, o, lang)
+	if o2 != nil {
+		*o = *o2
+	}
+	return url, err
+}
+
+// newAttempt creates a payment for the order (attempt n+1, with the provider
+// idempotency key <order>:<n+1>, so a double click creates one payment) and
+// attaches it with a compare-and-set.
+func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	code, cerr := h.codes.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
+	if cerr != nil {
+		return nil, "", cerr
+	}
+	n := len(o.Attempts) + 1
+	req := payment.CreateRequest{
+		Amount:         o.Due(), // the total less what a gift card pays
+		Currency:       o.Currency,
+		Description:    fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
+		RedirectURL:    h.orderURL(o),
+		WebhookURL:     h.webhookURL(),
+		Locale:         locale(o.Lang),
+		Metadata:       map[string]string{"order_id": o.ID},
+		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
+	}
+	if cerr := h.gift.giftStillCovers(o); cerr != nil {
+		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	p, err := h.provider.CreatePayment(pctx, req)
+	if err != nil {
+		h.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
+	}
+	o2, effects, err := h.store.AttachPaymentCode(o.ID, o.PaymentID, *p, h.provider.Name(), code)
+	var oos *store.OutOfStockError
+	var used *store.CodeUsedUpError
+	switch {
+	case errors.As(err, &used):
+		// The last use went to another order meanwhile.
+		h.cancelPayment(p.ID, "code used up")
+		return nil, "", payAgainCodeErr(o, used.PerCustomer)
+	case errors.Is(err, store.ErrConflict):
+		// Someone else (a double click) attached a payment first: use theirs.
+		cur, gerr := h.store.GetOrder(o.ID)
+		if gerr != nil {
+			return nil, "", h.internalErr(lang, "reload order", gerr)
+		}
+		h.cancelPayment(p.ID, "lost a race for order "+o.ID)
+		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
+			return cur, a.CheckoutURL, nil
+		}
+		return cur, "", nil
+	case errors.As(err, &oos):
+		h.cancelPayment(p.ID, "out of stock")
+		return nil, "", outOfStock(h.catalog.Current(), oos, o)
+	case errors.As(err, new(*store.GiftCardError)):
+		// The card was spent between giftStillCovers and the hold.
+		h.cancelPayment(p.ID, "gift card spent")
+		if cerr := h.gift.giftStillCovers(o); cerr != nil {
+			return nil, "", cerr
+		}
+		return nil, "", h.internalErr(lang, "attach payment", err)
+	case err != nil:
+		h.cancelPayment(p.ID, "could not attach")
+		return nil, "", h.internalErr(lang, "attach payment", err)
+	}
+	h.effects(o2, effects)
+	if fresh := h.replayedNews(pctx, p); fresh != nil {
+		// A replay of an old answer: the payment has moved on since.
+		o3, _, eff, err := h.store.ApplyPayment(*fresh, "checkout")
+		if err != nil {
+			return nil, "", h.internalErr(lang, "apply replayed payment", err)
+		}
+		h.effects(o3, eff)
+		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
+			// Expired (or failed) before anyone could pay it: the customer
+			// gets a new payment, with the next attempt's key.
+			return h.newAttempt(ctx, o3, lang)
+		}
+		return o3, o3.CheckoutURL, nil
+	}
+	return o2, p.CheckoutURL, nil
+}
+
+// replayedNews returns the provider's current view of a payment that was
+// just "created" when the answer may be the replay of an old request with
+// the same idempotency key (the provider replays the first answer for as
+// long as its window lasts, and that answer says "open" even when the
+// payment has expired since). It returns nil when the payment is fresh or
+// unchanged, or when the provider cannot be asked (the webhook, order page
+// and reconciler bring the news later then).
+func (h *paymentsHTTP) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
+	if !p.CreatedAt.IsZero() && h.now().Sub(p.CreatedAt) < time.Minute {
+		return nil
+	}
+	cur, err := h.provider.GetPayment(ctx, p.ID)
+	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
+		return nil
+	}
+	return cur
+}
+
+// cancelPayment cancels a payment we will not use, in the background.
+func (h *paymentsHTTP) cancelPayment(id, why string) {
+	if h.bg.Err() != nil {
+		return // shutting down; the payment expires by itself
+	}
+	h.wg.Add(1)
+	h.cancels.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer h.cancels.Done()
+		ctx, cancel := context.WithTimeout(h.bg, 30*time.Second)
+		defer cancel()
+		p, err := h.provider.CancelPayment(ctx, id)
+		switch {
+		case err == nil:
+			h.applyCanceled(*p) // the order shows it canceled, not "open"
+		case errors.Is(err, payment.ErrFinal):
+			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
+				h.log.Warn("sync payment after cancel", "payment", id, "err", err)
+			}
+		default:
+			// Not cancelable, accepted for later (its webhook brings the
+			// news), or the provider is unreachable: a payment paid after
+			// all is refunded as stray (refunds.go).
+			h.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
+		}
+	}()
+}
+
+func locale(lang string) string {
+	if lang == "en" {
+		return "en_US"
+	}
+	return "nl_NL"
+}
+
+// webhookURL is where the provider reports; empty when it could not reach
+// us (a local base URL with Mollie) or when the provider is the built-in one
+// (it tells us in-process).
+func (h *paymentsHTTP) webhookURL() string {
+	if h.local != nil {
+		return ""
+	}
+	// Mollie itself cannot reach localhost; a Mollie-speaking test server
+	// (MollieBaseURL) on this machine can.
+	if isLocalHost(h.base.Hostname()) && h.opts.MollieBaseURL == "" {
+		return ""
+	}
+	return h.base.String() + "api/webhooks/mollie"
+}
+
+// payPage mounts the built-in provider's hosted payment page.
+func (h *paymentsHTTP) payPage(c *gin.Context) {
+	if h.local == nil {
+		h.notFoundPage(c)
+		return
+	}
+	h.local.Handler().ServeHTTP(c.Writer, c.Request)
+}

@@ -86,7 +86,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/cart/code", s.cart.apiCartCode) // a discount code kept with the cart (cartcode.go)
 		cust.DELETE("/cart/code", s.cart.apiCartCode)
 		cust.POST("/checkout", limited, s.checkout.apiCheckout)
-		cust.POST("/checkout/quote", s.checkout.apiCheckoutQuote) // the checkout page's live total (pages.go)
+		cust.POST("/checkout/quote", s.checkout.apiCheckoutQuote) // the checkout page's live total (checkoutpage.go)
 		cust.GET("/orders/:token", s.orders.apiGetOrder)
 		cust.GET("/availability", s.availability.apiAvailability)
 		cust.HEAD("/availability", s.availability.apiAvailability)
