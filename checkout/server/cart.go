@@ -15,6 +15,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -262,6 +263,13 @@ func (h *cartHTTP) removeFromCart(id, sku string) error {
 	return err
 }
 
+// acceptPrices takes the catalog's prices into the cart: the customer sees
+// them now (the checkout page, or a checkout refused because they changed),
+// so the next try goes through at those prices.
+func (h *cartHTTP) acceptPrices(id string, cat *catalog.Catalog) {
+	_, _ = h.store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
+}
+
 // answerCart writes the cart as JSON.
 func (h *cartHTTP) answerCart(c *gin.Context, status int, id string) {
 	ct, err := h.loadCart(id)
@@ -407,4 +415,22 @@ func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
 		return
 	}
 	h.answerCart(c, http.StatusOK, id)
+}
+
+// outOfStock is the checkout error of a product that ran short; o is the
+// order when it is stored.
+func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *checkoutError {
+	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return stockMsg(cat, oos, lang) }}
+}
+
+// stockMsg says which product ran short, by its name.
+func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
+	name := oos.SKU
+	if it, ok := cat.Lookup(oos.SKU); ok {
+		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
+	}
+	if oos.Available <= 0 {
+		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
+	}
+	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
 }

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -23,18 +22,18 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // checkoutHTTP is the checkout: its JSON API and its page
-// (checkoutpage.go), placing an order for the cart and paying an order
-// again. It holds the cart it checks out, the code pricing, payments (which
-// make the payment) and the order page (shown when an earlier order keeps
-// its payment).
+// (checkoutpage.go), and placing an order for the cart and paying an order
+// again as far as the customer sees them: the form, the prices, the words.
+// Storing the order is usecase.Orders.Place; the payment is made by
+// payments. It also holds the cart it checks out, the code pricing and the
+// order page (shown when an earlier order keeps its payment).
 type checkoutHTTP struct {
 	*web
-	store    *store.Store
-	provider payment.Provider // cancels the payment of a cart's earlier order
+	uc       usecase.Orders // placing an order
 	cart     *cartHTTP
 	codes    *codesHTTP
 	payments *paymentsHTTP
@@ -44,8 +43,6 @@ type checkoutHTTP struct {
 	pickup   checkoutPickup // carrier.go
 	// reverseCharge takes VAT off a business buyer's order (invoices.go).
 	reverseCharge func(t *cart.Totals, f checkoutForm)
-	// effects carries out what the store leaves to us (Sidecar.handleEffects).
-	effects func(*order.Order, []order.Effect)
 }
 
 // checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
@@ -300,7 +297,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -317,7 +314,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	if t.Unavailable || t.PriceChanged {
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -330,7 +327,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	h.reverseCharge(&t, f)                                  // invoices.go: before any discount
 	code, cerr := h.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
-		if o := h.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil { // a retry: its own use counts
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -340,7 +337,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	spent, earn, unlock, cerr := h.points.applyPoints(&t, f, lang)      // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -352,7 +349,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
 		seen := t
-		_, _ = h.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
+		h.cart.acceptPrices(cartID, cat)
 		return nil, "", false, &checkoutError{Err: ErrPricesChanged, Total: &t.GrandTotal, say: func(lang string) string {
 			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + tr(lang, "err.price_confirm")
 		}}
@@ -361,7 +358,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		// What the customer saw is what is charged (docs/money.md): another
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -377,7 +374,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		giftErrs["gift_code"] = gmsg
 	}
 	if len(giftErrs) > 0 {
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -385,7 +382,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	}
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
-		if o := h.orderByIdemKey(scoped); o != nil {
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
@@ -404,46 +401,22 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	if code != nil {
 		o.DiscountCode = code.Code
 	}
-	// One cart, one order awaiting payment: a resubmit (a new form key after
-	// the back button) gets the cart's open order when nothing changed, and
-	// otherwise replaces it, so the customer never has two payments to pay.
-	// Its payment is canceled at the provider first; one the provider will
-	// not cancel (or not yet) keeps its order: see freeCartOrder.
-	var canceled *payment.Payment
-	if h.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
-		var cerr *checkoutError
-		if canceled, cerr = h.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
-			return nil, "", false, cerr
-		}
-	}
-	next := o
-	kept := false
-	keep := func(prev, next *order.Order) bool {
-		kept = false
-		if sameContent(prev, next) {
-			return true
-		}
-		if livePayment(prev) && (canceled == nil || canceled.ID != prev.PaymentID) {
-			kept = true // a payment appeared meanwhile: never replace it
-			return true
-		}
-		return false
-	}
-	o, created, replacedEff, err := h.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat, Code: code}, keep)
-	if canceled != nil {
-		// Whether or not the new order could be stored, the earlier
-		// payment is canceled at the provider: its order says so.
-		h.payments.applyCanceled(*canceled)
-	}
-	if err == nil && !created && kept && !sameContent(o, next) {
-		return nil, "", false, h.keptErr(o, lang)
-	}
-	var oos *store.OutOfStockError
-	var gce *store.GiftCardError
+	// One cart, one order awaiting payment (usecase.Orders.Place).
+	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.hash(cartID), Catalog: cat, Code: code})
+	var kept *usecase.KeptError
+	var gce *usecase.GiftCardError
+	var oos *usecase.OutOfStockError
 	switch {
+	case errors.As(err, &kept) && errors.Is(err, ErrEarlierPaid):
+		// The earlier order was paid: that is what the customer bought.
+		cur := kept.Order
+		return nil, "", false, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
+			say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
+	case errors.As(err, &kept):
+		return nil, "", false, h.keptErr(kept.Order, lang)
 	case errors.As(err, &gce):
 		return nil, "", false, giftStoreErr(err)
-	case errors.Is(err, store.ErrIdempotencyConflict):
+	case errors.Is(err, ErrIdempotencyReuse):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
 		return nil, "", false, outOfStock(h.catalog.Current(), oos, nil)
@@ -452,11 +425,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
 		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
-		return nil, "", false, h.internalErr(lang, "create order", err)
-	}
-	h.effects(o, replacedEff)
-	if created {
-		h.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
+		return nil, "", false, h.internalErr(lang, "place order", err)
 	}
 	url, cerr := h.payments.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
@@ -482,82 +451,6 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 	return msg + " " + tr(lang, "total.confirm")
 }
 
-// sameContent reports whether two orders are the same checkout: lines,
-// prices, customer, shipping, note and points.
-func sameContent(prev, next *order.Order) bool {
-	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
-		prev.PointsRedeemed != next.PointsRedeemed || prev.DiscountCode != next.DiscountCode || prev.Total() != next.Total() || prev.Currency != next.Currency ||
-		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] ||
-		prev.GiftCard.Paying() != next.GiftCard.Paying() || prev.GiftCard.Card() != next.GiftCard.Card() ||
-		!prev.GiftSend.Same(next.GiftSend) {
-		return false
-	}
-	for i, l := range prev.Lines {
-		n := next.Lines[i]
-		if l.SKU != n.SKU || l.Quantity != n.Quantity || l.UnitPrice != n.UnitPrice {
-			return false
-		}
-	}
-	return true
-}
-
-// livePayment reports whether the order's current payment can still be
-// paid (open, pending or authorized).
-func livePayment(o *order.Order) bool {
-	a := o.Attempt(o.PaymentID)
-	return a != nil && !a.Status.Final()
-}
-
-// freeCartOrder makes way for a changed checkout of the cart: when the
-// cart's order awaiting payment (prev) is another checkout and its payment
-// can still be paid, that payment is canceled at the provider before prev
-// is replaced. Only a cancel the provider confirms (the payment is canceled,
-// or already final and not paid) lets the new checkout go on; the canceled
-// payment is returned so prev shows it. When the provider refuses (Mollie:
-// isCancelable false, e.g. iDEAL once started), accepts only for later (an
-// authorized payment) or cannot be reached, prev keeps its payment and the
-// customer is told to pay or finish it, or to wait until it is final: no
-// second payment is ever made beside one that can still be paid.
-func (h *checkoutHTTP) freeCartOrder(ctx context.Context, cartID string, next *order.Order, lang string) (*payment.Payment, *checkoutError) {
-	prev, err := h.store.CartOrder(cartID)
-	if err != nil {
-		return nil, h.internalErr(lang, "order of cart", err)
-	}
-	if prev == nil || sameContent(prev, next) || !livePayment(prev) {
-		return nil, nil
-	}
-	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	p, err := h.provider.CancelPayment(pctx, prev.PaymentID)
-	switch {
-	case err == nil && p.Status == payment.StatusCanceled:
-		h.log.Info("payment canceled for a changed cart", "order", prev.ID, "payment", p.ID)
-		return p, nil
-	case errors.Is(err, payment.ErrFinal):
-		// Paid, expired or failed meanwhile: bring the news to prev first.
-		if serr := h.payments.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
-			h.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
-			return nil, h.keptErr(prev, lang)
-		}
-		cur, gerr := h.store.GetOrder(prev.ID)
-		if gerr != nil {
-			return nil, h.internalErr(lang, "reload order", gerr)
-		}
-		if cur.State == order.AwaitingPayment && livePayment(cur) {
-			return nil, h.keptErr(cur, lang)
-		}
-		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
-			// The earlier order was paid: that is what the customer bought.
-			return nil, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
-				say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
-		}
-		return nil, nil
-	default:
-		h.log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
-		return nil, h.keptErr(prev, lang)
-	}
-}
-
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
 func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *checkoutError {
@@ -572,21 +465,6 @@ func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *checkoutError {
 func (w *web) internalErr(lang, what string, err error) *checkoutError {
 	w.log.Error(what, "err", err)
 	return &checkoutError{Err: ErrInternal, say: phrase("err.internal")}
-}
-
-// orderByIdemKey finds the order stored under a (scoped) idempotency key:
-// one lookup in the store's key index, not a scan of every order (anyone
-// with a cart cookie can send these). Keys are forgotten after 24 hours,
-// which is long enough for retries.
-func (h *checkoutHTTP) orderByIdemKey(key string) *order.Order {
-	o, err := h.store.OrderByIdempotencyKey(key)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			h.log.Warn("order by idempotency key", "err", err)
-		}
-		return nil
-	}
-	return o
 }
 
 // orderURL is the customer's order page (the payment's redirect URL).
@@ -668,22 +546,4 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 		status = http.StatusCreated
 	}
 	ok(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.orderURL(o)})
-}
-
-// outOfStock is the checkout error of a product that ran short; o is the
-// order when it is stored.
-func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *checkoutError {
-	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return stockMsg(cat, oos, lang) }}
-}
-
-// stockMsg says which product ran short, by its name.
-func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
-	name := oos.SKU
-	if it, ok := cat.Lookup(oos.SKU); ok {
-		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
-	}
-	if oos.Available <= 0 {
-		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
-	}
-	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/usecase"
 )
 
 // The checkout page, its form and the quote its script asks for, and
@@ -140,7 +141,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 	}
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
-		_, _ = h.store.UpdateCart(ct.ID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
+		h.cart.acceptPrices(ct.ID, cat)
 	}
 	seen := map[string]bool{}
 	for _, m := range cat.Shipping.Methods {
@@ -317,14 +318,14 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	// out again (a newer order with a payment that can still be paid) does
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
-		if cur, err := h.store.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && livePayment(cur) {
+		if cur, err := h.uc.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
 			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
 	_, url, cerr := h.payments.newAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
-		if fresh, err := h.store.GetOrder(o.ID); err == nil {
+		if fresh, err := h.uc.Get(o.ID); err == nil {
 			o = fresh
 		}
 		h.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))

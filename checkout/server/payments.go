@@ -29,6 +29,7 @@ type paymentsHTTP struct {
 	local    *local.Local // the built-in provider, or nil
 	codes    *codesHTTP   // a code's use taken back when paying again
 	refunds  usecase.Refunds
+	uc       usecase.Orders // a payment canceled, on its order
 	gift     giftPayments   // giftcards.go
 	standing standingNews   // standing.go
 	schedule reconcileSched // recheck.go
@@ -353,19 +354,6 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 	return asked
 }
 
-// applyCanceled records a payment the provider confirmed canceled on its
-// order, so a canceled order never shows payment_status "open".
-func (h *paymentsHTTP) applyCanceled(p payment.Payment) {
-	o, _, eff, err := h.store.ApplyPayment(p, "checkout")
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			h.log.Warn("record canceled payment", "payment", p.ID, "err", err)
-		}
-		return
-	}
-	h.effects(o, eff)
-}
-
 // ensurePayment returns the checkout URL of the order's open payment,
 // creating the payment when there is none. Orders that need no payment
 // (paid, failed, canceled) or whose payment is pending give "": the order
@@ -508,7 +496,7 @@ func (h *paymentsHTTP) cancelPayment(id, why string) {
 		p, err := h.provider.CancelPayment(ctx, id)
 		switch {
 		case err == nil:
-			h.applyCanceled(*p) // the order shows it canceled, not "open"
+			h.uc.ApplyCanceled(*p) // the order shows it canceled, not "open"
 		case errors.Is(err, payment.ErrFinal):
 			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
 				h.log.Warn("sync payment after cancel", "payment", id, "err", err)

@@ -22,7 +22,7 @@ import "time"
 func (s *Sidecar) openShop() {
 	s.codes = newCodesHTTP(s.web, s.store)
 	s.payments = &paymentsHTTP{web: s.web, store: s.store, provider: s.provider, local: s.local, codes: s.codes,
-		refunds: s.uc.refunds, gift: s, standing: s, schedule: s, effects: s.handleEffects,
+		refunds: s.uc.refunds, uc: s.uc.orders, gift: s, standing: s, schedule: s, effects: s.handleEffects,
 		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
 		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
 	s.orders = &orderHTTP{web: s.web, payments: s.payments, points: s, invoices: s, extraDays: s.extraDays,
@@ -32,8 +32,7 @@ func (s *Sidecar) openShop() {
 	// the order page: the one pair of resources that point at each other.
 	s.orders.afterSale = s.returns.afterSaleHTML
 	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.extraDays}
-	s.checkout = &checkoutHTTP{web: s.web, store: s.store, provider: s.provider, cart: s.cart, codes: s.codes,
-		payments: s.payments, orders: s.orders, points: s, gifts: s, pickup: s, reverseCharge: s.reverseCharge,
-		effects: s.handleEffects}
+	s.checkout = &checkoutHTTP{web: s.web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
+		payments: s.payments, orders: s.orders, points: s, gifts: s, pickup: s, reverseCharge: s.reverseCharge}
 	s.availability = &availabilityHTTP{web: s.web, store: s.store}
 }

@@ -46,6 +46,10 @@ func (s *Sidecar) openUseCases() {
 		mail:     usecase.MailQueue{Deps: d},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
+			Provider: func() payment.Provider { return s.provider },
+			SyncPayment: func(ctx context.Context, id, by string) error {
+				return s.payments.syncPayment(ctx, id, by) // payments.go
+			},
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -55,6 +56,12 @@ type Orders struct {
 	RefundAll func(ctx context.Context, orderID, by string) (*order.Order, error)
 	// Zone is the shop's time zone (the return window's last day).
 	Zone func() *time.Location
+	// Provider is the payment provider in force (Place cancels the
+	// payment of a cart's earlier order).
+	Provider func() payment.Provider
+	// SyncPayment asks the provider about a payment and brings the news to
+	// its order (the payment handlers, still in checkout/server).
+	SyncPayment func(ctx context.Context, paymentID, by string) error
 }
 
 // Get is one order (ErrNotFound when there is none).
