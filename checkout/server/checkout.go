@@ -403,17 +403,17 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	}
 	// One cart, one order awaiting payment (usecase.Orders.Place).
 	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.hash(cartID), Catalog: cat, Code: code})
-	var kept *usecase.KeptError
+	var at *usecase.OrderError
 	var gce *usecase.GiftCardError
 	var oos *usecase.OutOfStockError
 	switch {
-	case errors.As(err, &kept) && errors.Is(err, ErrEarlierPaid):
+	case errors.As(err, &at) && errors.Is(err, ErrEarlierPaid):
 		// The earlier order was paid: that is what the customer bought.
-		cur := kept.Order
+		cur := at.Order
 		return nil, "", false, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
 			say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
-	case errors.As(err, &kept):
-		return nil, "", false, h.keptErr(kept.Order, lang)
+	case errors.As(err, &at) && errors.Is(err, ErrPaymentKept):
+		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
 		return nil, "", false, giftStoreErr(err)
 	case errors.Is(err, ErrIdempotencyReuse):

@@ -284,16 +284,17 @@ func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
 // payAgainCode is the order's code when a new payment would take its use
 // back (the order's payment failed or was canceled; it holds no use now):
 // the code's limits, in total and per address, are checked as at the
-// first checkout, the order's own use not counted. The store checks again
-// when it attaches the payment (AttachPaymentCode). A code that is gone
-// (removed from data/codes.toml) has no limits left to keep: nil.
-func (h *codesHTTP) payAgainCode(o *order.Order, lang string) (*cart.Code, *checkoutError) {
+// first checkout, the order's own use not counted; a code used up is a
+// *store.CodeUsedUpError (payAgainCodeErr words it). The store checks
+// again when it attaches the payment (AttachPaymentCode). A code that is
+// gone (removed from data/codes.toml) has no limits left to keep: nil.
+func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
 	if o.DiscountCode == "" || o.State != order.PaymentFailed {
 		return nil, nil
 	}
 	c, found, err := h.lookupCode(o.DiscountCode)
 	if err != nil {
-		return nil, h.internalErr(lang, "discount code of an order paid again", err)
+		return nil, fmt.Errorf("discount code of an order paid again: %w", err)
 	}
 	if !found {
 		return nil, nil
@@ -301,13 +302,13 @@ func (h *codesHTTP) payAgainCode(o *order.Order, lang string) (*cart.Code, *chec
 	if c.Limited() {
 		total, mine, err := h.store.CodeUses(c.Code, o.Customer.Email, o.ID)
 		if err != nil {
-			return nil, h.internalErr(lang, "uses of a code", err)
+			return nil, fmt.Errorf("uses of code %s: %w", c.Code, err)
 		}
 		switch {
 		case c.MaxUses > 0 && total >= c.MaxUses:
-			return nil, payAgainCodeErr(o, false)
+			return nil, &store.CodeUsedUpError{Code: c.Code}
 		case c.MaxPerUser > 0 && mine >= c.MaxPerUser:
-			return nil, payAgainCodeErr(o, true)
+			return nil, &store.CodeUsedUpError{Code: c.Code, PerCustomer: true}
 		}
 	}
 	return &c, nil

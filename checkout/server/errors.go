@@ -33,7 +33,7 @@ var (
 	ErrOutOfStock       = errors.New("out of stock")
 	ErrPaymentKept      = usecase.ErrPaymentKept
 	ErrEarlierPaid      = usecase.ErrEarlierPaid
-	ErrProvider         = errors.New("payment provider failed")
+	ErrProvider         = usecase.ErrProvider
 	ErrCodeRefused      = errors.New("discount code does not apply")
 	ErrCodeTries        = errors.New("too many discount codes tried")
 	ErrInternal         = errors.New("internal error")

@@ -27,9 +27,8 @@ type paymentsHTTP struct {
 	store    *store.Store
 	provider payment.Provider
 	local    *local.Local // the built-in provider, or nil
-	codes    *codesHTTP   // a code's use taken back when paying again
 	refunds  usecase.Refunds
-	uc       usecase.Orders // a payment canceled, on its order
+	uc       usecase.Orders // making a payment (PayAgain), a payment canceled
 	gift     giftPayments   // giftcards.go
 	standing standingNews   // standing.go
 	schedule reconcileSched // recheck.go
@@ -51,7 +50,6 @@ type paymentsHTTP struct {
 // giftPayments is what payments need of gift cards (giftcards.go).
 type giftPayments interface {
 	payByGiftCard(o *order.Order) (*order.Order, error)
-	giftStillCovers(o *order.Order) *checkoutError
 }
 
 // standingNews is what payments pass to standing orders (standing.go).
@@ -383,102 +381,44 @@ func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang s
 	return url, err
 }
 
-// newAttempt creates a payment for the order (attempt n+1, with the provider
-// idempotency key <order>:<n+1>, so a double click creates one payment) and
-// attaches it with a compare-and-set.
+// newAttempt makes a payment for the order (usecase.Orders.PayAgain) and
+// says in the customer's words why it could not.
 func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
-	code, cerr := h.codes.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
-	if cerr != nil {
-		return nil, "", cerr
+	o2, url, err := h.uc.PayAgain(ctx, o)
+	if err == nil {
+		return o2, url, nil
 	}
-	n := len(o.Attempts) + 1
-	req := payment.CreateRequest{
-		Amount:         o.Due(), // the total less what a gift card pays
-		Currency:       o.Currency,
-		Description:    fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
-		RedirectURL:    h.orderURL(o),
-		WebhookURL:     h.webhookURL(),
-		Locale:         locale(o.Lang),
-		Metadata:       map[string]string{"order_id": o.ID},
-		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
+	at := o // the order as the use case stopped at it
+	var oe *usecase.OrderError
+	if errors.As(err, &oe) {
+		at = oe.Order
 	}
-	if cerr := h.gift.giftStillCovers(o); cerr != nil {
-		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	p, err := h.provider.CreatePayment(pctx, req)
-	if err != nil {
-		h.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
-		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
-	}
-	o2, effects, err := h.store.AttachPaymentCode(o.ID, o.PaymentID, *p, h.provider.Name(), code)
-	var oos *store.OutOfStockError
-	var used *store.CodeUsedUpError
+	var ce *checkoutError
+	var used *usecase.CodeUsedUpError
+	var oos *usecase.OutOfStockError
 	switch {
+	case errors.As(err, &ce):
+		return nil, "", ce // the gift card no longer covers its part (giftcards.go)
+	case errors.Is(err, ErrProvider):
+		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: at}
 	case errors.As(err, &used):
-		// The last use went to another order meanwhile.
-		h.cancelPayment(p.ID, "code used up")
-		return nil, "", payAgainCodeErr(o, used.PerCustomer)
-	case errors.Is(err, store.ErrConflict):
-		// Someone else (a double click) attached a payment first: use theirs.
-		cur, gerr := h.store.GetOrder(o.ID)
-		if gerr != nil {
-			return nil, "", h.internalErr(lang, "reload order", gerr)
-		}
-		h.cancelPayment(p.ID, "lost a race for order "+o.ID)
-		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
-			return cur, a.CheckoutURL, nil
-		}
-		return cur, "", nil
+		return nil, "", payAgainCodeErr(at, used.PerCustomer)
 	case errors.As(err, &oos):
-		h.cancelPayment(p.ID, "out of stock")
-		return nil, "", outOfStock(h.catalog.Current(), oos, o)
-	case errors.As(err, new(*store.GiftCardError)):
-		// The card was spent between giftStillCovers and the hold.
-		h.cancelPayment(p.ID, "gift card spent")
-		if cerr := h.gift.giftStillCovers(o); cerr != nil {
-			return nil, "", cerr
-		}
-		return nil, "", h.internalErr(lang, "attach payment", err)
-	case err != nil:
-		h.cancelPayment(p.ID, "could not attach")
-		return nil, "", h.internalErr(lang, "attach payment", err)
+		return nil, "", outOfStock(h.catalog.Current(), oos, at)
 	}
-	h.effects(o2, effects)
-	if fresh := h.replayedNews(pctx, p); fresh != nil {
-		// A replay of an old answer: the payment has moved on since.
-		o3, _, eff, err := h.store.ApplyPayment(*fresh, "checkout")
-		if err != nil {
-			return nil, "", h.internalErr(lang, "apply replayed payment", err)
-		}
-		h.effects(o3, eff)
-		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
-			// Expired (or failed) before anyone could pay it: the customer
-			// gets a new payment, with the next attempt's key.
-			return h.newAttempt(ctx, o3, lang)
-		}
-		return o3, o3.CheckoutURL, nil
-	}
-	return o2, p.CheckoutURL, nil
+	return nil, "", h.internalErr(lang, "pay again", err)
 }
 
-// replayedNews returns the provider's current view of a payment that was
-// just "created" when the answer may be the replay of an old request with
-// the same idempotency key (the provider replays the first answer for as
-// long as its window lasts, and that answer says "open" even when the
-// payment has expired since). It returns nil when the payment is fresh or
-// unchanged, or when the provider cannot be asked (the webhook, order page
-// and reconciler bring the news later then).
-func (h *paymentsHTTP) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
-	if !p.CreatedAt.IsZero() && h.now().Sub(p.CreatedAt) < time.Minute {
-		return nil
+// paymentRequest is the provider request for the order's payment as this
+// shop makes it: its description, the customer's order page to come back
+// to, the webhook and the page's language (usecase.Orders.PaymentRequest).
+func (h *paymentsHTTP) paymentRequest(o *order.Order) payment.CreateRequest {
+	return payment.CreateRequest{
+		Description: fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
+		RedirectURL: h.orderURL(o),
+		WebhookURL:  h.webhookURL(),
+		Locale:      locale(o.Lang),
 	}
-	cur, err := h.provider.GetPayment(ctx, p.ID)
-	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
-		return nil
-	}
-	return cur
 }
 
 // cancelPayment cancels a payment we will not use, in the background.

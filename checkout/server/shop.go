@@ -21,7 +21,7 @@ import "time"
 // openShop builds the shop's handler types.
 func (s *Sidecar) openShop() {
 	s.codes = newCodesHTTP(s.web, s.store)
-	s.payments = &paymentsHTTP{web: s.web, store: s.store, provider: s.provider, local: s.local, codes: s.codes,
+	s.payments = &paymentsHTTP{web: s.web, store: s.store, provider: s.provider, local: s.local,
 		refunds: s.uc.refunds, uc: s.uc.orders, gift: s, standing: s, schedule: s, effects: s.handleEffects,
 		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
 		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -47,9 +48,20 @@ func (s *Sidecar) openUseCases() {
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
 			Provider: func() payment.Provider { return s.provider },
+			// The payment handlers, code limits and gift cards of this
+			// package, built after the use cases (openShop).
 			SyncPayment: func(ctx context.Context, id, by string) error {
 				return s.payments.syncPayment(ctx, id, by) // payments.go
 			},
+			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.paymentRequest(o) },
+			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.payAgainCode(o) }, // codes.go
+			GiftCovers: func(o *order.Order) error {
+				if ce := s.giftStillCovers(o); ce != nil { // giftcards.go
+					return ce
+				}
+				return nil
+			},
+			CancelPayment: func(id, why string) { s.payments.cancelPayment(id, why) },
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

@@ -27,12 +27,19 @@ var (
 	ErrIdempotencyReuse = errors.New("idempotency key reused for another checkout")
 	// ErrPaymentKept: the cart's earlier order keeps a payment that can
 	// still be paid (the provider would not cancel it, or not yet); no new
-	// order and no new payment were made. In a *KeptError.
+	// order and no new payment were made. In a *OrderError.
 	ErrPaymentKept = errors.New("the cart's earlier order keeps a payment that can still be paid")
 	// ErrEarlierPaid: the cart's earlier order was paid meanwhile; that is
-	// what the customer bought. In a *KeptError.
+	// what the customer bought. In a *OrderError.
 	ErrEarlierPaid = errors.New("the cart's earlier order was paid")
+	// ErrProvider: the payment provider did not make the payment; the
+	// order is stored and can be paid again. In a *OrderError.
+	ErrProvider = errors.New("payment provider failed")
 )
+
+// CodeUsedUpError: the order's discount code has no use left (for its
+// address, PerCustomer), so it cannot be paid again at its price.
+type CodeUsedUpError = store.CodeUsedUpError
 
 // OutOfStockError names the product that ran short and how many are left.
 type OutOfStockError = store.OutOfStockError
@@ -41,15 +48,16 @@ type OutOfStockError = store.OutOfStockError
 // pay (spent or expired meanwhile).
 type GiftCardError = store.GiftCardError
 
-// KeptError is a checkout that stopped at the cart's earlier order: Err is
-// ErrPaymentKept or ErrEarlierPaid, Order that order as it is now.
-type KeptError struct {
+// OrderError is a checkout or a payment that stopped at an order that
+// exists: Err says why (ErrPaymentKept, ErrEarlierPaid, ErrProvider, an
+// *OutOfStockError), Order is that order as it is now.
+type OrderError struct {
 	Err   error
 	Order *order.Order
 }
 
-func (e *KeptError) Error() string { return e.Err.Error() + ": order " + e.Order.ID }
-func (e *KeptError) Unwrap() error { return e.Err }
+func (e *OrderError) Error() string { return e.Err.Error() + ": order " + e.Order.ID }
+func (e *OrderError) Unwrap() error { return e.Err }
 
 // PlaceRequest is an order built by the checkout, to be stored for its cart
 // (Order.CartID).
@@ -84,9 +92,9 @@ func (u Orders) CartOrder(cartID string) (*order.Order, error) { return u.Store.
 // form key after the back button) gets the cart's open order when nothing
 // changed, and otherwise replaces it, so the customer never has two
 // payments to pay. Its payment is canceled at the provider first; one the
-// provider will not cancel (or not yet) keeps its order (a *KeptError).
+// provider will not cancel (or not yet) keeps its order (a *OrderError).
 // created is false when an order stored before is the answer. Errors:
-// *KeptError, ErrIdempotencyReuse, *OutOfStockError, *GiftCardError,
+// *OrderError, ErrIdempotencyReuse, *OutOfStockError, *GiftCardError,
 // cart.ErrCodeUsedUp (the code's last use went to another checkout), or
 // ErrStore.
 func (u Orders) Place(ctx context.Context, r PlaceRequest) (*order.Order, bool, error) {
@@ -118,7 +126,7 @@ func (u Orders) Place(ctx context.Context, r PlaceRequest) (*order.Order, bool, 
 		u.ApplyCanceled(*canceled)
 	}
 	if err == nil && !created && kept && !SameCheckout(o, next) {
-		return nil, false, &KeptError{Err: ErrPaymentKept, Order: o}
+		return nil, false, &OrderError{Err: ErrPaymentKept, Order: o}
 	}
 	var gce *GiftCardError
 	var oos *OutOfStockError
@@ -166,22 +174,22 @@ func (u Orders) freeCartOrder(ctx context.Context, next *order.Order) (*payment.
 		// Paid, expired or failed meanwhile: bring the news to prev first.
 		if serr := u.SyncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
 			u.Log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
-			return nil, &KeptError{Err: ErrPaymentKept, Order: prev}
+			return nil, &OrderError{Err: ErrPaymentKept, Order: prev}
 		}
 		cur, gerr := u.Store.GetOrder(prev.ID)
 		if gerr != nil {
 			return nil, fmt.Errorf("%w: reload order: %w", ErrStore, gerr)
 		}
 		if cur.State == order.AwaitingPayment && LivePayment(cur) {
-			return nil, &KeptError{Err: ErrPaymentKept, Order: cur}
+			return nil, &OrderError{Err: ErrPaymentKept, Order: cur}
 		}
 		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
-			return nil, &KeptError{Err: ErrEarlierPaid, Order: cur}
+			return nil, &OrderError{Err: ErrEarlierPaid, Order: cur}
 		}
 		return nil, nil
 	default:
 		u.Log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
-		return nil, &KeptError{Err: ErrPaymentKept, Order: prev}
+		return nil, &OrderError{Err: ErrPaymentKept, Order: prev}
 	}
 }
 
