@@ -17,16 +17,19 @@ import (
 // (OrderView, the steps with their dates, the mail summary).
 type orderHTTP struct {
 	*web
-	payments  *paymentsHTTP                                   // the page asks the provider about an open payment
-	points    orderPoints                                     // loyalty.go
-	invoices  orderInvoices                                   // invoices.go
-	extraDays func(method string) int                         // the carrier's recent record (loyalty.go)
-	giftSteps func(o *order.Order, lang string) []StepView    // a gift-card-only order's plan (giftcards.go)
-	afterSale func(o *order.Order, lang string) template.HTML // the page's after-sale section (returns.go)
+	payments *paymentsHTTP // the page asks the provider about an open payment
+	points   orderLoyalty  // loyalty.go
+	invoices orderInvoices // invoices.go
+	// extraDays is the carrier's recent record (loyalty.go).
+	extraDays func(method string) int
+	// giftSteps is a gift-card-only order's plan (giftcards.go).
+	giftSteps func(o *order.Order, lang string) []StepView
+	// afterSale is the page's after-sale section (returns.go).
+	afterSale func(o *order.Order, lang string) template.HTML
 }
 
-// orderPoints is what the order shows of loyalty points (loyalty.go).
-type orderPoints interface {
+// orderLoyalty is what the order shows of loyalty points (loyalty.go).
+type orderLoyalty interface {
 	orderPoints(o *order.Order, lang string) string
 	summaryPoints(sm *mail.Summary, o *order.Order, lang string)
 }

@@ -28,10 +28,10 @@ type paymentsHTTP struct {
 	provider payment.Provider
 	local    *local.Local // the built-in provider, or nil
 	refunds  usecase.Refunds
-	uc       usecase.Orders // making a payment (PayAgain), a payment canceled
-	gift     giftPayments   // giftcards.go
-	standing standingNews   // standing.go
-	schedule reconcileSched // recheck.go
+	uc       usecase.Orders  // making a payment (PayAgain), a payment canceled
+	gift     giftPayments    // giftcards.go
+	standing standingCharges // standing.go
+	schedule reconcileSched  // recheck.go
 	// effects carries out what the store leaves to us (Sidecar.handleEffects).
 	effects func(*order.Order, []order.Effect)
 
@@ -52,8 +52,8 @@ type giftPayments interface {
 	payByGiftCard(o *order.Order) (*order.Order, error)
 }
 
-// standingNews is what payments pass to standing orders (standing.go).
-type standingNews interface {
+// standingCharges is what payments pass to standing orders (standing.go).
+type standingCharges interface {
 	syncStandingCharge(ctx context.Context, id string) error
 	standingNews(ctx context.Context, p payment.Payment)
 }
