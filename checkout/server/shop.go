@@ -4,21 +4,14 @@ import "time"
 
 // The customer's shop: the cart, the discount code on it, the checkout,
 // the order page, payments and the customer's cancel and returns. Each
-// resource is a type holding *web and what it needs as explicit fields;
+// resource is a type holding *web and what it needs as explicit fields.
 // A resource's collaborators in files not converted yet (gift cards,
 // standing orders, the reconciler's schedule, loyalty, carrier, invoices)
 // are small interfaces or funcs that Sidecar satisfies for now; each is
 // rewired to its own resource type when that file becomes one.
 
-// openShop builds them once the store, the provider and the mailer are
-// open (and before a test's tune and the workers).
-
-// A resource's collaborators in files not converted yet (gift cards,
-// standing orders, the reconciler's schedule, loyalty, carrier, invoices)
-// are small interfaces or funcs that Sidecar satisfies for now; each is
-// rewired to its own resource type when that file becomes one.
-
-// openShop builds the shop's handler types.
+// openShop builds the shop's handler types, once the store, the provider
+// and the mailer are open (and before a test's tune and the workers).
 func (s *Sidecar) openShop() {
 	s.codes = newCodesHTTP(s.web, s.store)
 	s.payments = &paymentsHTTP{web: s.web, store: s.store, provider: s.provider, local: s.local,
