@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/store"
 )
 
 // AvailabilityView is one SKU's live stock for product pages.
@@ -15,10 +17,16 @@ type AvailabilityView struct {
 	Remaining *int   `json:"remaining,omitempty"` // tracked only
 }
 
+// availabilityHTTP answers the product pages' live stock.
+type availabilityHTTP struct {
+	*web
+	store *store.Store
+}
+
 const maxAvailabilitySKUs = 50
 
 // apiAvailability answers GET /api/availability?sku=A&sku=B.
-func (s *Sidecar) apiAvailability(c *gin.Context) {
+func (h *availabilityHTTP) apiAvailability(c *gin.Context) {
 	skus := c.QueryArray("sku")
 	if len(skus) == 0 {
 		fail(c, http.StatusBadRequest, "give one or more sku parameters, e.g. /api/availability?sku=KOF-GUJI-250-BO")
@@ -34,9 +42,9 @@ func (s *Sidecar) apiAvailability(c *gin.Context) {
 			return
 		}
 	}
-	av, err := s.store.Availability(s.catalog.Current(), skus...)
+	av, err := h.store.Availability(h.catalog.Current(), skus...)
 	if err != nil {
-		s.internal(c, "availability", err)
+		h.internal(c, "availability", err)
 		return
 	}
 	out := struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -37,6 +38,16 @@ type CartView struct {
 	CodeError string `json:"code_error,omitempty"`
 }
 
+// cartHTTP is the customer's cart: the JSON API (/api/cart…), the cart
+// page and its forms (cartpage.go), and the discount code kept with the
+// cart (cartcode.go). The checkout holds it for the cart it checks out.
+type cartHTTP struct {
+	*web
+	store     *store.Store
+	codes     *codesHTTP
+	extraDays func(method string) int // the carrier's recent record (loyalty.go)
+}
+
 func newCartID() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
@@ -52,7 +63,7 @@ func validCartID(id string) bool {
 }
 
 // cartID is the cart cookie's id, or "" when there is none (or it is forged).
-func (s *Sidecar) cartID(c *gin.Context) string {
+func (h *cartHTTP) cartID(c *gin.Context) string {
 	id, err := c.Cookie(cartCookie)
 	if err != nil || !validCartID(id) {
 		return ""
@@ -61,24 +72,24 @@ func (s *Sidecar) cartID(c *gin.Context) string {
 }
 
 // ensureCartID returns the cart id, setting a new cookie when there is none.
-func (s *Sidecar) ensureCartID(c *gin.Context) string {
-	if id := s.cartID(c); id != "" {
+func (h *cartHTTP) ensureCartID(c *gin.Context) string {
+	if id := h.cartID(c); id != "" {
 		return id
 	}
 	id := newCartID()
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: cartCookie, Value: id, Path: "/", MaxAge: 60 * 60 * 24 * 30,
-		HttpOnly: true, Secure: s.base.Scheme == "https", SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode,
 	})
 	return id
 }
 
 // loadCart loads the customer's cart; a missing one is empty.
-func (s *Sidecar) loadCart(id string) (*cart.Cart, error) {
+func (h *cartHTTP) loadCart(id string) (*cart.Cart, error) {
 	if id == "" {
 		return &cart.Cart{}, nil
 	}
-	ct, err := s.store.GetCart(id)
+	ct, err := h.store.GetCart(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return &cart.Cart{ID: id}, nil
 	}
@@ -88,8 +99,8 @@ func (s *Sidecar) loadCart(id string) (*cart.Cart, error) {
 // cartView prices the cart for a shipping method and country; "" for both
 // is the shop's own country and its first method. The cart's discount code
 // (cartcode.go) is priced in; client is who asks (clientKey).
-func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
-	cat := s.catalog.Current()
+func (h *cartHTTP) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
+	cat := h.catalog.Current()
 	t, err := cart.Compute(ct, cat, method, country)
 	if err != nil {
 		return CartView{}, err
@@ -97,7 +108,7 @@ func (s *Sidecar) cartView(ct *cart.Cart, lang, method, country, client string) 
 	t.Localize(cat, lang)
 	v := CartView{Totals: t, Count: ct.Count(), TotalText: money.Display(t.GrandTotal, t.Currency, lang),
 		Notices: cartNotices(t, cat, lang)}
-	if err := s.cartCode(&v, ct, client, lang); err != nil {
+	if err := h.cartCode(&v, ct, client, lang); err != nil {
 		return CartView{}, fmt.Errorf("%w: %w", errCartCode, err)
 	}
 	return v, nil
@@ -167,7 +178,7 @@ func validSKU(sku string) bool {
 }
 
 // cartError maps the cart package's errors to an HTTP status and message.
-func (s *Sidecar) cartError(err error, lang string) (int, string) {
+func (h *cartHTTP) cartError(err error, lang string) (int, string) {
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, cart.ErrUnknownSKU):
@@ -181,17 +192,17 @@ func (s *Sidecar) cartError(err error, lang string) (int, string) {
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, tr(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
-		return http.StatusConflict, s.stockMsg(oos, lang)
+		return http.StatusConflict, stockMsg(h.catalog.Current(), oos, lang)
 	}
 	return http.StatusInternalServerError, tr(lang, "err.internal")
 }
 
 // failCart answers a failed cart change: the customer's mistake as a 4xx
 // with its message, anything else as a logged 500.
-func (s *Sidecar) failCart(c *gin.Context, what string, err error, lang string) {
-	status, msg := s.cartError(err, lang)
+func (h *cartHTTP) failCart(c *gin.Context, what string, err error, lang string) {
+	status, msg := h.cartError(err, lang)
 	if status == http.StatusInternalServerError {
-		s.internal(c, what, err)
+		h.internal(c, what, err)
 		return
 	}
 	fail(c, status, msg)
@@ -200,31 +211,31 @@ func (s *Sidecar) failCart(c *gin.Context, what string, err error, lang string) 
 // addToCart adds qty of sku, checking live stock for tracked items first
 // (a friendly early answer; CreateOrder enforces stock in its transaction).
 // lang, when the customer said it, is kept with the cart (cartLang).
-func (s *Sidecar) addToCart(id, sku string, qty int, lang string) error {
-	cat := s.catalog.Current()
-	if ct, err := s.loadCart(id); err == nil {
+func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
+	cat := h.catalog.Current()
+	if ct, err := h.loadCart(id); err == nil {
 		have := 0
 		if i := ct.Find(sku); i >= 0 {
 			have = ct.Lines[i].Quantity
 		}
 		if have+qty <= cart.MaxQuantity {
-			if err := s.checkStock(cat, sku, have+qty); err != nil {
+			if err := h.checkStock(cat, sku, have+qty); err != nil {
 				return err
 			}
 		}
 	}
-	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error {
+	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error {
 		if lang != "" {
 			ct.Lang = lang
 		}
-		return cart.Add(ct, cat, sku, qty, s.now())
+		return cart.Add(ct, cat, sku, qty, h.now())
 	})
 	return err
 }
 
 // checkStock refuses more units of a tracked SKU than are left.
-func (s *Sidecar) checkStock(cat *catalog.Catalog, sku string, want int) error {
-	av, err := s.store.Availability(cat, sku)
+func (h *cartHTTP) checkStock(cat *catalog.Catalog, sku string, want int) error {
+	av, err := h.store.Availability(cat, sku)
 	if err != nil {
 		return err
 	}
@@ -234,39 +245,46 @@ func (s *Sidecar) checkStock(cat *catalog.Catalog, sku string, want int) error {
 	return nil
 }
 
-func (s *Sidecar) setQuantity(id, sku string, qty int) error {
-	cat := s.catalog.Current()
+func (h *cartHTTP) setQuantity(id, sku string, qty int) error {
+	cat := h.catalog.Current()
 	if _, known := cat.Lookup(sku); known {
-		if err := s.checkStock(cat, sku, qty); err != nil {
+		if err := h.checkStock(cat, sku, qty); err != nil {
 			return err
 		}
 	}
-	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error {
-		return cart.SetQuantity(ct, sku, qty, s.now())
+	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error {
+		return cart.SetQuantity(ct, sku, qty, h.now())
 	})
 	return err
 }
 
-func (s *Sidecar) removeFromCart(id, sku string) error {
-	_, err := s.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, s.now()) })
+func (h *cartHTTP) removeFromCart(id, sku string) error {
+	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.now()) })
 	return err
 }
 
+// acceptPrices takes the catalog's prices into the cart: the customer sees
+// them now (the checkout page, or a checkout refused because they changed),
+// so the next try goes through at those prices.
+func (h *cartHTTP) acceptPrices(id string, cat *catalog.Catalog) {
+	_, _ = h.store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
+}
+
 // answerCart writes the cart as JSON.
-func (s *Sidecar) answerCart(c *gin.Context, status int, id string) {
-	ct, err := s.loadCart(id)
+func (h *cartHTTP) answerCart(c *gin.Context, status int, id string) {
+	ct, err := h.loadCart(id)
 	if err != nil {
-		s.internal(c, "load cart", err)
+		h.internal(c, "load cart", err)
 		return
 	}
-	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, "", "", s.clientKey(c.Request))
+	lang := h.cartLang(c, ct)
+	v, err := h.cartView(ct, lang, "", "", h.clientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
 		return
 	}
 	if err != nil {
-		s.internal(c, "price cart", err)
+		h.internal(c, "price cart", err)
 		return
 	}
 	ok(c, status, v)
@@ -280,25 +298,25 @@ func (w *web) internal(c *gin.Context, what string, err error) {
 
 // apiGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices
 // shipping for that choice (default: the shop's country, its first method).
-func (s *Sidecar) apiGetCart(c *gin.Context) {
+func (h *cartHTTP) apiGetCart(c *gin.Context) {
 	country, method := strings.ToUpper(c.Query("country")), c.Query("shipping_method")
 	if country == "" && method == "" {
-		s.answerCart(c, http.StatusOK, s.cartID(c))
+		h.answerCart(c, http.StatusOK, h.cartID(c))
 		return
 	}
-	ct, err := s.loadCart(s.cartID(c))
+	ct, err := h.loadCart(h.cartID(c))
 	if err != nil {
-		s.internal(c, "load cart", err)
+		h.internal(c, "load cart", err)
 		return
 	}
-	lang := s.cartLang(c, ct)
-	v, err := s.cartView(ct, lang, method, country, s.clientKey(c.Request))
+	lang := h.cartLang(c, ct)
+	v, err := h.cartView(ct, lang, method, country, h.clientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
 		return
 	}
 	if errors.Is(err, errCartCode) {
-		s.internal(c, "price cart", err)
+		h.internal(c, "price cart", err)
 		return
 	}
 	if err != nil {
@@ -319,13 +337,13 @@ func quantity(q *int, lang string) (int, string) {
 	return *q, ""
 }
 
-func (s *Sidecar) apiAddItem(c *gin.Context) {
-	lang := s.lang(c)
+func (h *cartHTTP) apiAddItem(c *gin.Context) {
+	lang := h.lang(c)
 	var req itemRequest
 	if !decodeJSON(c, &req) {
 		return
 	}
-	said := s.langExplicit(c) // kept with the cart
+	said := h.langExplicit(c) // kept with the cart
 	if req.Lang == "nl" || req.Lang == "en" {
 		lang, said = req.Lang, req.Lang
 		c.Set("lang", lang)
@@ -340,20 +358,20 @@ func (s *Sidecar) apiAddItem(c *gin.Context) {
 		fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	if _, known := s.catalog.Current().Lookup(req.SKU); !known {
+	if _, known := h.catalog.Current().Lookup(req.SKU); !known {
 		fail(c, http.StatusNotFound, tr(lang, "err.unknown_sku"))
 		return
 	}
-	id := s.ensureCartID(c)
-	if err := s.addToCart(id, req.SKU, qty, said); err != nil {
-		s.failCart(c, "add to cart", err, lang)
+	id := h.ensureCartID(c)
+	if err := h.addToCart(id, req.SKU, qty, said); err != nil {
+		h.failCart(c, "add to cart", err, lang)
 		return
 	}
-	s.answerCart(c, http.StatusOK, id)
+	h.answerCart(c, http.StatusOK, id)
 }
 
-func (s *Sidecar) apiUpdateItem(c *gin.Context) {
-	lang := s.lang(c)
+func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
+	lang := h.lang(c)
 	sku := c.Param("sku")
 	var req itemRequest
 	if !decodeJSON(c, &req) {
@@ -368,33 +386,51 @@ func (s *Sidecar) apiUpdateItem(c *gin.Context) {
 		fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	id := s.cartID(c)
+	id := h.cartID(c)
 	if id == "" {
 		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
 		return
 	}
-	if err := s.setQuantity(id, sku, qty); err != nil {
-		s.failCart(c, "update cart", err, lang)
+	if err := h.setQuantity(id, sku, qty); err != nil {
+		h.failCart(c, "update cart", err, lang)
 		return
 	}
-	s.answerCart(c, http.StatusOK, id)
+	h.answerCart(c, http.StatusOK, id)
 }
 
-func (s *Sidecar) apiRemoveItem(c *gin.Context) {
-	lang := s.lang(c)
+func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
+	lang := h.lang(c)
 	sku := c.Param("sku")
 	if !validSKU(sku) {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
 		return
 	}
-	id := s.cartID(c)
+	id := h.cartID(c)
 	if id == "" {
 		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
 		return
 	}
-	if err := s.removeFromCart(id, sku); err != nil {
-		s.failCart(c, "remove from cart", err, lang)
+	if err := h.removeFromCart(id, sku); err != nil {
+		h.failCart(c, "remove from cart", err, lang)
 		return
 	}
-	s.answerCart(c, http.StatusOK, id)
+	h.answerCart(c, http.StatusOK, id)
+}
+
+// outOfStock is the checkout error of a product that ran short; o is the
+// order when it is stored.
+func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *checkoutError {
+	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return stockMsg(cat, oos, lang) }}
+}
+
+// stockMsg says which product ran short, by its name.
+func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
+	name := oos.SKU
+	if it, ok := cat.Lookup(oos.SKU); ok {
+		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
+	}
+	if oos.Available <= 0 {
+		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
+	}
+	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
 }

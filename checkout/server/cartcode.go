@@ -22,12 +22,12 @@ import (
 
 // cartCode prices the cart's code into v: the discount as its own line, or
 // the words why it does not apply. client is who asks (clientKey).
-func (s *Sidecar) cartCode(v *CartView, ct *cart.Cart, client, lang string) error {
+func (h *cartHTTP) cartCode(v *CartView, ct *cart.Cart, client, lang string) error {
 	v.Code = ct.Code
 	if ct.Code == "" || len(ct.Lines) == 0 {
 		return nil
 	}
-	r, err := s.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
+	r, err := h.codes.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
 	if err != nil {
 		return err
 	}
@@ -53,18 +53,18 @@ func cartCodeNote(r codeResult, t cart.Totals, lang string) string {
 // setCartCode keeps name (normalised; "" removes) with the cart when it is
 // empty or a code that exists, and reports the refusal otherwise: the
 // words and the status (422 unknown, 429 too many tries).
-func (s *Sidecar) setCartCode(cartID, name, client, lang string) (int, string, error) {
+func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, error) {
 	name = cart.NormalizeCode(name)
 	if name != "" {
-		ct, err := s.loadCart(cartID)
+		ct, err := h.loadCart(cartID)
 		if err != nil {
 			return 0, "", err
 		}
-		t, err := cart.Compute(ct, s.catalog.Current(), "", "")
+		t, err := cart.Compute(ct, h.catalog.Current(), "", "")
 		if err != nil {
 			t = cart.Totals{}
 		}
-		r, err := s.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
+		r, err := h.codes.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
 		if err != nil {
 			return 0, "", err
 		}
@@ -75,7 +75,7 @@ func (s *Sidecar) setCartCode(cartID, name, client, lang string) (int, string, e
 			return http.StatusUnprocessableEntity, r.Message, nil
 		}
 	}
-	_, err := s.store.UpdateCart(cartID, func(ct *cart.Cart) error {
+	_, err := h.store.UpdateCart(cartID, func(ct *cart.Cart) error {
 		ct.Code = name
 		return nil
 	})
@@ -85,13 +85,13 @@ func (s *Sidecar) setCartCode(cartID, name, client, lang string) (int, string, e
 // keepCheckoutCode follows the checkout page's code field: what the
 // customer typed (a code that exists, r) or removed there is what the cart
 // keeps. It never fills in a code the customer did not type.
-func (s *Sidecar) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
+func (h *cartHTTP) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
 	name := cart.NormalizeCode(typed)
 	if ct == nil || ct.ID == "" || name == ct.Code || len(ct.Lines) == 0 || name != "" && !r.Known {
 		return
 	}
-	if _, err := s.store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
-		s.log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
+	if _, err := h.store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
+		h.log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
 	}
 }
 
@@ -111,8 +111,8 @@ type CartCodeAnswer struct {
 
 // apiCartCode applies the code in the body to the cart (POST) or removes
 // it (DELETE).
-func (s *Sidecar) apiCartCode(c *gin.Context) {
-	lang := s.lang(c)
+func (h *cartHTTP) apiCartCode(c *gin.Context) {
+	lang := h.lang(c)
 	var req cartCodeRequest
 	if c.Request.Method == http.MethodPost {
 		if !decodeJSON(c, &req) {
@@ -123,28 +123,28 @@ func (s *Sidecar) apiCartCode(c *gin.Context) {
 			c.Set("lang", lang)
 		}
 	}
-	id := s.cartID(c)
+	id := h.cartID(c)
 	if id == "" {
 		fail(c, http.StatusNotFound, tr(lang, "err.empty"))
 		return
 	}
-	status, msg, err := s.setCartCode(id, req.Code, s.clientKey(c.Request), lang)
+	status, msg, err := h.setCartCode(id, req.Code, h.clientKey(c.Request), lang)
 	if err != nil {
-		s.internal(c, "cart code", err)
+		h.internal(c, "cart code", err)
 		return
 	}
 	if msg != "" {
 		c.AbortWithStatusJSON(status, gin.H{"error": msg, "fields": gin.H{"code": msg}})
 		return
 	}
-	d, err := s.cartPageData(c)
+	d, err := h.cartPageData(c)
 	if err != nil {
-		s.internal(c, "price cart", err)
+		h.internal(c, "price cart", err)
 		return
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "cart-sum", d); err != nil {
-		s.internal(c, "render cart summary", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "cart-sum", d); err != nil {
+		h.internal(c, "render cart summary", err)
 		return
 	}
 	ok(c, http.StatusOK, CartCodeAnswer{CartView: d.View, SummaryHTML: b.String()})
@@ -153,20 +153,20 @@ func (s *Sidecar) apiCartCode(c *gin.Context) {
 // formCartCode is the cart page's code form without JavaScript: "Apply"
 // keeps the code with the cart, "Remove" takes it off; back to the cart.
 // An unknown code (or too many tries) shows the cart with the words.
-func (s *Sidecar) formCartCode(c *gin.Context) {
-	id := s.cartID(c)
+func (h *cartHTTP) formCartCode(c *gin.Context) {
+	id := h.cartID(c)
 	if id == "" {
-		s.backToCart(c, "")
+		h.backToCart(c, "")
 		return
 	}
-	lang := s.lang(c)
+	lang := h.lang(c)
 	name := c.PostForm("code")
 	if c.PostForm("remove") != "" {
 		name = ""
 	}
-	status, msg, err := s.setCartCode(id, name, s.clientKey(c.Request), lang)
+	status, msg, err := h.setCartCode(id, name, h.clientKey(c.Request), lang)
 	if err != nil {
-		s.internalPage(c, "cart code", err)
+		h.internalPage(c, "cart code", err)
 		return
 	}
 	if msg == "" {
@@ -174,14 +174,14 @@ func (s *Sidecar) formCartCode(c *gin.Context) {
 		if name != "" {
 			notice = ""
 		}
-		s.backToCart(c, notice)
+		h.backToCart(c, notice)
 		return
 	}
-	d, err := s.cartPageData(c)
+	d, err := h.cartPageData(c)
 	if err != nil {
-		s.internalPage(c, "price cart", err)
+		h.internalPage(c, "price cart", err)
 		return
 	}
 	d.CodeTyped, d.CodeError = cart.NormalizeCode(name), msg
-	s.page(c, status, "cart", tr(d.Lang, "cart.title"), d)
+	h.page(c, status, "cart", tr(d.Lang, "cart.title"), d)
 }

@@ -12,18 +12,18 @@ import (
 // rules of the catalog, the carrier's recent record included), in words
 // for the cart and checkout pages. Lines the rules do not know get none; a
 // gift card says it comes by e-mail on the day chosen at checkout.
-func (s *Sidecar) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
-	rules, err := s.rules(cat)
+func (h *cartHTTP) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
+	rules, err := h.rules(cat)
 	m, ok := cat.Method(t.ShippingMethod)
 	if err != nil || !ok {
 		return nil
 	}
-	m.TransitDays += s.promises.extraDays(m.ID)
+	m.TransitDays += h.extraDays(m.ID)
 	key := "line.delivery"
 	if m.Pickup {
 		key = "line.pickup"
 	}
-	now := s.now()
+	now := h.now()
 	out := make(map[string]string, len(t.Lines))
 	for _, l := range t.Lines {
 		if l.Unavailable {

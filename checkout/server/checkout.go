@@ -11,19 +11,59 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/carrier"
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/giftcard"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
-	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
+
+// checkoutHTTP is the checkout: its JSON API and its page
+// (checkoutpage.go), and placing an order for the cart and paying an order
+// again as far as the customer sees them: the form, the prices, the words.
+// Storing the order is usecase.Orders.Place; the payment is made by
+// payments. It also holds the cart it checks out, the code pricing and the
+// order page (shown when an earlier order keeps its payment).
+type checkoutHTTP struct {
+	*web
+	uc       usecase.Orders // placing an order
+	cart     *cartHTTP
+	codes    *codesHTTP
+	payments *paymentsHTTP
+	orders   *orderHTTP
+	points   checkoutPoints // loyalty.go
+	gifts    checkoutGifts  // giftcards.go
+	pickup   checkoutPickup // carrier.go
+	// reverseCharge takes VAT off a business buyer's order (invoices.go).
+	reverseCharge func(t *cart.Totals, f checkoutForm)
+}
+
+// checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
+type checkoutPoints interface {
+	applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError)
+	offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
+	pointsEmail(c *gin.Context) string
+}
+
+// checkoutGifts is what the checkout needs of gift cards (giftcards.go):
+// one paying, and gift cards bought.
+type checkoutGifts interface {
+	giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
+	giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
+}
+
+// checkoutPickup is what the checkout needs of pick-up points (carrier.go).
+type checkoutPickup interface {
+	offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer
+	checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
+}
 
 // checkoutForm is what the customer fills in, as JSON (POST /api/checkout)
 // or as a form (POST /checkout/). Nothing about prices: those come from the
@@ -238,11 +278,11 @@ func validIdemKey(k string) bool {
 // placeOrder stores the order for the cart (or finds the one stored before
 // under the same idempotency key) and makes sure it has a payment to pay.
 // It returns the order and where to send the customer.
-func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
-	cat := s.catalog.Current()
+func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
+	cat := h.catalog.Current()
 	f.clean()
 	fields := f.validate(cat, lang)
-	point, msg := s.carrier.checkPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := h.pickup.checkPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}
@@ -250,15 +290,15 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
-	ct, err := s.loadCart(cartID)
+	ct, err := h.cart.loadCart(cartID)
 	if err != nil {
-		return nil, "", false, s.internalErr(lang, "load cart", err)
+		return nil, "", false, h.internalErr(lang, "load cart", err)
 	}
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
@@ -274,8 +314,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.Unavailable || t.PriceChanged {
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 	}
@@ -284,21 +324,21 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	s.invoices.reverseCharge(&t, f)                   // invoices.go: before any discount
-	code, cerr := s.checkoutCode(&t, f, cartID, lang) // codes.go: before points
+	h.reverseCharge(&t, f)                                  // invoices.go: before any discount
+	code, cerr := h.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
-		if o := s.orderByIdemKey(scoped); o != nil { // a retry: its own use counts
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil { // a retry: its own use counts
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, cerr
 	}
-	s.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := s.loyalty.applyPoints(&t, f, lang)
+	h.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
+	spent, earn, unlock, cerr := h.points.applyPoints(&t, f, lang)      // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		cerr = &checkoutError{Err: ErrPointsChanged, say: phrase("points.check")}
@@ -309,7 +349,7 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
 		seen := t
-		_, _ = s.store.UpdateCart(cartID, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, s.now()); return nil })
+		h.cart.acceptPrices(cartID, cat)
 		return nil, "", false, &checkoutError{Err: ErrPricesChanged, Total: &t.GrandTotal, say: func(lang string) string {
 			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + tr(lang, "err.price_confirm")
 		}}
@@ -318,8 +358,8 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		// What the customer saw is what is charged (docs/money.md): another
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
@@ -328,29 +368,29 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 		}}
 	}
 	giftErrs := map[string]string{}
-	send := s.gifts.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
-	tender, _, gmsg := s.gifts.giftTender(f, cartID, t.GrandTotal, lang)
+	send := h.gifts.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := h.gifts.giftTender(f, cartID, t.GrandTotal, lang)
 	if gmsg != "" {
 		giftErrs["gift_code"] = gmsg
 	}
 	if len(giftErrs) > 0 {
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: giftErrs}
 	}
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
-		if o := s.orderByIdemKey(scoped); o != nil {
-			url, cerr := s.ensurePayment(ctx, o, lang)
+		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
 			return fmt.Sprintf(tr(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
 		}}
 	}
-	o, err := order.New(f.customer(), t, lang, cartID, scoped, s.now())
+	o, err := order.New(f.customer(), t, lang, cartID, scoped, h.now())
 	if err != nil {
 		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
 	}
@@ -361,61 +401,33 @@ func (s *Sidecar) placeOrder(ctx context.Context, cartID string, f checkoutForm,
 	if code != nil {
 		o.DiscountCode = code.Code
 	}
-	// One cart, one order awaiting payment: a resubmit (a new form key after
-	// the back button) gets the cart's open order when nothing changed, and
-	// otherwise replaces it, so the customer never has two payments to pay.
-	// Its payment is canceled at the provider first; one the provider will
-	// not cancel (or not yet) keeps its order: see freeCartOrder.
-	var canceled *payment.Payment
-	if s.orderByIdemKey(scoped) == nil { // a retry of a stored checkout changes nothing
-		var cerr *checkoutError
-		if canceled, cerr = s.freeCartOrder(ctx, cartID, o, lang); cerr != nil {
-			return nil, "", false, cerr
-		}
-	}
-	next := o
-	kept := false
-	keep := func(prev, next *order.Order) bool {
-		kept = false
-		if sameContent(prev, next) {
-			return true
-		}
-		if livePayment(prev) && (canceled == nil || canceled.ID != prev.PaymentID) {
-			kept = true // a payment appeared meanwhile: never replace it
-			return true
-		}
-		return false
-	}
-	o, created, replacedEff, err := s.store.PlaceCartOrder(store.NewOrder{IdempotencyKey: scoped, RequestHash: f.hash(cartID), Order: o, Catalog: cat, Code: code}, keep)
-	if canceled != nil {
-		// Whether or not the new order could be stored, the earlier
-		// payment is canceled at the provider: its order says so.
-		s.applyCanceled(*canceled)
-	}
-	if err == nil && !created && kept && !sameContent(o, next) {
-		return nil, "", false, s.keptErr(o, lang)
-	}
-	var oos *store.OutOfStockError
-	var gce *store.GiftCardError
+	// One cart, one order awaiting payment (usecase.Orders.Place).
+	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.hash(cartID), Catalog: cat, Code: code})
+	var at *usecase.OrderError
+	var gce *usecase.GiftCardError
+	var oos *usecase.OutOfStockError
 	switch {
+	case errors.As(err, &at) && errors.Is(err, ErrEarlierPaid):
+		// The earlier order was paid: that is what the customer bought.
+		cur := at.Order
+		return nil, "", false, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
+			say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
+	case errors.As(err, &at) && errors.Is(err, ErrPaymentKept):
+		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
 		return nil, "", false, giftStoreErr(err)
-	case errors.Is(err, store.ErrIdempotencyConflict):
+	case errors.Is(err, ErrIdempotencyReuse):
 		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, s.outOfStock(oos, nil)
+		return nil, "", false, outOfStock(h.catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
-		say := func(lang string) string { return s.codeWords(*code, t, err, lang) }
+		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
 		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
-		return nil, "", false, s.internalErr(lang, "create order", err)
+		return nil, "", false, h.internalErr(lang, "place order", err)
 	}
-	s.handleEffects(o, replacedEff)
-	if created {
-		s.log.Info("order placed", "order", o.ID, "total", money.Format(o.Total(), o.Currency), "lines", len(o.Lines))
-	}
-	url, cerr := s.ensurePayment(ctx, o, lang)
+	url, cerr := h.payments.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
 }
 
@@ -439,304 +451,25 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 	return msg + " " + tr(lang, "total.confirm")
 }
 
-// sameContent reports whether two orders are the same checkout: lines,
-// prices, customer, shipping, note and points.
-func sameContent(prev, next *order.Order) bool {
-	if prev.Customer != next.Customer || prev.ShippingMethod != next.ShippingMethod || prev.GiftNote != next.GiftNote ||
-		prev.PointsRedeemed != next.PointsRedeemed || prev.DiscountCode != next.DiscountCode || prev.Total() != next.Total() || prev.Currency != next.Currency ||
-		len(prev.Lines) != len(next.Lines) || prev.Meta[metaPickupID] != next.Meta[metaPickupID] ||
-		prev.GiftCard.Paying() != next.GiftCard.Paying() || prev.GiftCard.Card() != next.GiftCard.Card() ||
-		!prev.GiftSend.Same(next.GiftSend) {
-		return false
-	}
-	for i, l := range prev.Lines {
-		n := next.Lines[i]
-		if l.SKU != n.SKU || l.Quantity != n.Quantity || l.UnitPrice != n.UnitPrice {
-			return false
-		}
-	}
-	return true
-}
-
-// livePayment reports whether the order's current payment can still be
-// paid (open, pending or authorized).
-func livePayment(o *order.Order) bool {
-	a := o.Attempt(o.PaymentID)
-	return a != nil && !a.Status.Final()
-}
-
-// freeCartOrder makes way for a changed checkout of the cart: when the
-// cart's order awaiting payment (prev) is another checkout and its payment
-// can still be paid, that payment is canceled at the provider before prev
-// is replaced. Only a cancel the provider confirms (the payment is canceled,
-// or already final and not paid) lets the new checkout go on; the canceled
-// payment is returned so prev shows it. When the provider refuses (Mollie:
-// isCancelable false, e.g. iDEAL once started), accepts only for later (an
-// authorized payment) or cannot be reached, prev keeps its payment and the
-// customer is told to pay or finish it, or to wait until it is final: no
-// second payment is ever made beside one that can still be paid.
-func (s *Sidecar) freeCartOrder(ctx context.Context, cartID string, next *order.Order, lang string) (*payment.Payment, *checkoutError) {
-	prev, err := s.store.CartOrder(cartID)
-	if err != nil {
-		return nil, s.internalErr(lang, "order of cart", err)
-	}
-	if prev == nil || sameContent(prev, next) || !livePayment(prev) {
-		return nil, nil
-	}
-	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	p, err := s.provider.CancelPayment(pctx, prev.PaymentID)
-	switch {
-	case err == nil && p.Status == payment.StatusCanceled:
-		s.log.Info("payment canceled for a changed cart", "order", prev.ID, "payment", p.ID)
-		return p, nil
-	case errors.Is(err, payment.ErrFinal):
-		// Paid, expired or failed meanwhile: bring the news to prev first.
-		if serr := s.syncPayment(ctx, prev.PaymentID, "checkout"); serr != nil {
-			s.log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
-			return nil, s.keptErr(prev, lang)
-		}
-		cur, gerr := s.store.GetOrder(prev.ID)
-		if gerr != nil {
-			return nil, s.internalErr(lang, "reload order", gerr)
-		}
-		if cur.State == order.AwaitingPayment && livePayment(cur) {
-			return nil, s.keptErr(cur, lang)
-		}
-		if cur.State != order.AwaitingPayment && cur.State != order.PaymentFailed && cur.State != order.Canceled {
-			// The earlier order was paid: that is what the customer bought.
-			return nil, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
-				say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
-		}
-		return nil, nil
-	default:
-		s.log.Info("payment of a changed cart not canceled; the earlier order keeps it", "order", prev.ID, "payment", prev.PaymentID, "err", err)
-		return nil, s.keptErr(prev, lang)
-	}
-}
-
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
-func (s *Sidecar) keptErr(o *order.Order, lang string) *checkoutError {
+func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *checkoutError {
 	return &checkoutError{Err: ErrPaymentKept, Order: o, Kept: true, say: func(lang string) string {
 		return fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
 	}}
 }
 
-// applyCanceled records a payment the provider confirmed canceled on its
-// order, so a canceled order never shows payment_status "open".
-func (s *Sidecar) applyCanceled(p payment.Payment) {
-	o, _, eff, err := s.store.ApplyPayment(p, "checkout")
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("record canceled payment", "payment", p.ID, "err", err)
-		}
-		return
-	}
-	s.handleEffects(o, eff)
-}
-
-func (s *Sidecar) internalErr(lang, what string, err error) *checkoutError {
-	s.log.Error(what, "err", err)
+// internalErr logs err and is the checkout error that says only "something
+// went wrong on our side"; a web method because checkout, codes, gift cards
+// and loyalty points all stop a checkout with it.
+func (w *web) internalErr(lang, what string, err error) *checkoutError {
+	w.log.Error(what, "err", err)
 	return &checkoutError{Err: ErrInternal, say: phrase("err.internal")}
-}
-
-// orderByIdemKey finds the order stored under a (scoped) idempotency key:
-// one lookup in the store's key index, not a scan of every order (anyone
-// with a cart cookie can send these). Keys are forgotten after 24 hours,
-// which is long enough for retries.
-func (s *Sidecar) orderByIdemKey(key string) *order.Order {
-	o, err := s.store.OrderByIdempotencyKey(key)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Warn("order by idempotency key", "err", err)
-		}
-		return nil
-	}
-	return o
-}
-
-// ensurePayment returns the checkout URL of the order's open payment,
-// creating the payment when there is none. Orders that need no payment
-// (paid, failed, canceled) or whose payment is pending give "": the order
-// page says what is next.
-func (s *Sidecar) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
-	if o.State != order.AwaitingPayment {
-		return "", nil
-	}
-	if o.Due() == 0 {
-		// The gift card pays it all: no provider payment (giftcards.go).
-		o2, err := s.gifts.payByGiftCard(o)
-		if err != nil {
-			return "", s.internalErr(lang, "pay by gift card", err)
-		}
-		*o = *o2
-		return "", nil
-	}
-	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() {
-		// Still open (pay there) or pending (no link: the order page says
-		// it is being confirmed). Never a second payment beside it.
-		return a.CheckoutURL, nil
-	}
-	o2, url, err := s.newAttempt(ctx, o, lang)
-	if o2 != nil {
-		*o = *o2
-	}
-	return url, err
-}
-
-// newAttempt creates a payment for the order (attempt n+1, with the provider
-// idempotency key <order>:<n+1>, so a double click creates one payment) and
-// attaches it with a compare-and-set.
-func (s *Sidecar) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
-	code, cerr := s.payAgainCode(o, lang) // codes.go: paying again takes the code's use back
-	if cerr != nil {
-		return nil, "", cerr
-	}
-	n := len(o.Attempts) + 1
-	req := payment.CreateRequest{
-		Amount:         o.Due(), // the total less what a gift card pays
-		Currency:       o.Currency,
-		Description:    fmt.Sprintf("%s %s", s.catalog.Current().Shop.Name, o.ID),
-		RedirectURL:    s.orderURL(o),
-		WebhookURL:     s.webhookURL(),
-		Locale:         locale(o.Lang),
-		Metadata:       map[string]string{"order_id": o.ID},
-		IdempotencyKey: fmt.Sprintf("%s:%d", o.ID, n),
-	}
-	if cerr := s.gifts.giftStillCovers(o); cerr != nil {
-		return nil, "", cerr // no payment for a rest the card no longer covers (giftcards.go)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	p, err := s.provider.CreatePayment(pctx, req)
-	if err != nil {
-		s.log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
-		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: o}
-	}
-	o2, effects, err := s.store.AttachPaymentCode(o.ID, o.PaymentID, *p, s.provider.Name(), code)
-	var oos *store.OutOfStockError
-	var used *store.CodeUsedUpError
-	switch {
-	case errors.As(err, &used):
-		// The last use went to another order meanwhile.
-		s.cancelPayment(p.ID, "code used up")
-		return nil, "", payAgainCodeErr(o, used.PerCustomer)
-	case errors.Is(err, store.ErrConflict):
-		// Someone else (a double click) attached a payment first: use theirs.
-		cur, gerr := s.store.GetOrder(o.ID)
-		if gerr != nil {
-			return nil, "", s.internalErr(lang, "reload order", gerr)
-		}
-		s.cancelPayment(p.ID, "lost a race for order "+o.ID)
-		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
-			return cur, a.CheckoutURL, nil
-		}
-		return cur, "", nil
-	case errors.As(err, &oos):
-		s.cancelPayment(p.ID, "out of stock")
-		return nil, "", s.outOfStock(oos, o)
-	case errors.As(err, new(*store.GiftCardError)):
-		// The card was spent between giftStillCovers and the hold.
-		s.cancelPayment(p.ID, "gift card spent")
-		if cerr := s.gifts.giftStillCovers(o); cerr != nil {
-			return nil, "", cerr
-		}
-		return nil, "", s.internalErr(lang, "attach payment", err)
-	case err != nil:
-		s.cancelPayment(p.ID, "could not attach")
-		return nil, "", s.internalErr(lang, "attach payment", err)
-	}
-	s.handleEffects(o2, effects)
-	if fresh := s.replayedNews(pctx, p); fresh != nil {
-		// A replay of an old answer: the payment has moved on since.
-		o3, _, eff, err := s.store.ApplyPayment(*fresh, "checkout")
-		if err != nil {
-			return nil, "", s.internalErr(lang, "apply replayed payment", err)
-		}
-		s.handleEffects(o3, eff)
-		if fresh.Status.Final() && o3.State == order.PaymentFailed && n < 10 {
-			// Expired (or failed) before anyone could pay it: the customer
-			// gets a new payment, with the next attempt's key.
-			return s.newAttempt(ctx, o3, lang)
-		}
-		return o3, o3.CheckoutURL, nil
-	}
-	return o2, p.CheckoutURL, nil
-}
-
-// replayedNews returns the provider's current view of a payment that was
-// just "created" when the answer may be the replay of an old request with
-// the same idempotency key (the provider replays the first answer for as
-// long as its window lasts, and that answer says "open" even when the
-// payment has expired since). It returns nil when the payment is fresh or
-// unchanged, or when the provider cannot be asked (the webhook, order page
-// and reconciler bring the news later then).
-func (s *Sidecar) replayedNews(ctx context.Context, p *payment.Payment) *payment.Payment {
-	if !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) < time.Minute {
-		return nil
-	}
-	cur, err := s.provider.GetPayment(ctx, p.ID)
-	if err != nil || cur.ID != p.ID || cur.Status == p.Status {
-		return nil
-	}
-	return cur
-}
-
-// cancelPayment cancels a payment we will not use, in the background.
-func (s *Sidecar) cancelPayment(id, why string) {
-	if s.bg.Err() != nil {
-		return // shutting down; the payment expires by itself
-	}
-	s.wg.Add(1)
-	s.cancels.Add(1)
-	go func() {
-		defer s.wg.Done()
-		defer s.cancels.Done()
-		ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
-		defer cancel()
-		p, err := s.provider.CancelPayment(ctx, id)
-		switch {
-		case err == nil:
-			s.applyCanceled(*p) // the order shows it canceled, not "open"
-		case errors.Is(err, payment.ErrFinal):
-			if err := s.syncPayment(ctx, id, "cancel"); err != nil {
-				s.log.Warn("sync payment after cancel", "payment", id, "err", err)
-			}
-		default:
-			// Not cancelable, accepted for later (its webhook brings the
-			// news), or the provider is unreachable: a payment paid after
-			// all is refunded as stray (refunds.go).
-			s.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
-		}
-	}()
-}
-
-func locale(lang string) string {
-	if lang == "en" {
-		return "en_US"
-	}
-	return "nl_NL"
 }
 
 // orderURL is the customer's order page (the payment's redirect URL).
 func (w *web) orderURL(o *order.Order) string {
 	return w.base.String() + "order/" + o.Token
-}
-
-// webhookURL is where the provider reports; empty when it could not reach
-// us (a local base URL with Mollie) or when the provider is the built-in one
-// (it tells us in-process).
-func (s *Sidecar) webhookURL() string {
-	if s.local != nil {
-		return ""
-	}
-	// Mollie itself cannot reach localhost; a Mollie-speaking test server
-	// (MollieBaseURL) on this machine can.
-	if isLocalHost(s.base.Hostname()) && s.opts.MollieBaseURL == "" {
-		return ""
-	}
-	return s.base.String() + "api/webhooks/mollie"
 }
 
 // CheckoutAnswer is the answer of POST /api/checkout.
@@ -746,8 +479,8 @@ type CheckoutAnswer struct {
 	OrderURL    string    `json:"order_url"`
 }
 
-func (s *Sidecar) apiCheckout(c *gin.Context) {
-	lang := s.lang(c)
+func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
+	lang := h.lang(c)
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
 		fail(c, http.StatusBadRequest, tr(lang, "err.idem_missing"))
@@ -763,17 +496,17 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	}
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
-	} else if ct, err := s.loadCart(s.cartID(c)); err == nil {
-		lang = s.cartLang(c, ct) // the language the cart was filled in
+	} else if ct, err := h.cart.loadCart(h.cart.cartID(c)); err == nil {
+		lang = h.cartLang(c, ct) // the language the cart was filled in
 	}
-	f.PointsEmail = s.loyalty.pointsEmail(c)
-	f.Client = s.clientKey(c.Request)
-	cartID := s.cartID(c)
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
+	cartID := h.cart.cartID(c)
 	if cartID == "" {
 		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))
 		return
 	}
-	o, url, created, cerr := s.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	o, url, created, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
 		msg, status := cerr.Words(lang), checkoutStatus(cerr)
 		body := gin.H{"error": msg}
@@ -791,13 +524,13 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 			body["error"] = msg + " " + strings.Join(parts, "; ")
 		}
 		if cerr.Order != nil {
-			body["order_url"] = s.orderURL(cerr.Order)
+			body["order_url"] = h.orderURL(cerr.Order)
 		}
 		if cerr.Total != nil {
 			body["total"] = *cerr.Total
 		}
 		if cerr.Kept && cerr.Order != nil {
-			body["order"] = s.orderView(cerr.Order, lang, false)
+			body["order"] = h.orders.orderView(cerr.Order, lang, false)
 			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
 				body["checkout_url"] = a.CheckoutURL
 			}
@@ -812,23 +545,5 @@ func (s *Sidecar) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	ok(c, status, CheckoutAnswer{Order: s.orderView(o, lang, false), CheckoutURL: url, OrderURL: s.orderURL(o)})
-}
-
-// outOfStock is the checkout error of a product that ran short; o is the
-// order when it is stored.
-func (s *Sidecar) outOfStock(oos *store.OutOfStockError, o *order.Order) *checkoutError {
-	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return s.stockMsg(oos, lang) }}
-}
-
-// stockMsg says which product ran short, by its name.
-func (s *Sidecar) stockMsg(oos *store.OutOfStockError, lang string) string {
-	name := oos.SKU
-	if it, ok := s.catalog.Current().Lookup(oos.SKU); ok {
-		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
-	}
-	if oos.Available <= 0 {
-		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
-	}
-	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
+	ok(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.orderURL(o)})
 }

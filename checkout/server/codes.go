@@ -26,46 +26,54 @@ const (
 	codeTriesBurst   = 10 // … at most this many at once
 )
 
-// codeState is the sidecar's state for codes: failed attempts per client
-// and the codes file as last read.
-type codeState struct {
+// codesHTTP is the customer's side of discount codes: it prices the code a
+// customer typed for the cart, the checkout and an order paid again, in
+// the customer's words, limits failed tries per client, and reads the codes
+// file. It has no routes of its own: the cart, checkout and payment
+// handlers hold it (the owner's codes are codes_admin.go).
+type codesHTTP struct {
+	*web
+	store *store.Store
+
 	once  sync.Once
 	tries *limiter
 
 	failMu sync.Mutex
 	failed map[string]string // client -> the last code that failed (asked again: no new try)
 
-	mu      sync.Mutex
+	mu      sync.Mutex // the codes file as last read
 	mod     time.Time
 	size    int64
 	fromFil map[string]cart.Code
 }
 
+func newCodesHTTP(w *web, st *store.Store) *codesHTTP { return &codesHTTP{web: w, store: st} }
+
 // codeTries is the limiter of failed code attempts per client: a stranger
 // cannot try codes one after the other.
-func (s *Sidecar) codeTries() *limiter {
-	s.codes.once.Do(func() {
+func (h *codesHTTP) codeTries() *limiter {
+	h.once.Do(func() {
 		// perMinute is fractional here: codeTriesPerHour / 60 per minute.
-		l := newLimiter(1, codeTriesBurst, s.now, s.clientKey)
+		l := newLimiter(1, codeTriesBurst, h.now, h.clientKey)
 		l.rate = float64(codeTriesPerHour) / 3600
-		s.codes.tries = l
+		h.tries = l
 	})
-	return s.codes.tries
+	return h.tries
 }
 
 // failedTry takes one attempt from client for a code that does not exist,
 // unless it is the same code that failed last (the page re-prices it on
 // every change of country or carrier; that is not a new guess).
-func (s *Sidecar) failedTry(client, name string) {
-	s.codes.failMu.Lock()
-	if s.codes.failed == nil || len(s.codes.failed) > 10000 {
-		s.codes.failed = map[string]string{} // bounded: forgetting only lets one more try through
+func (h *codesHTTP) failedTry(client, name string) {
+	h.failMu.Lock()
+	if h.failed == nil || len(h.failed) > 10000 {
+		h.failed = map[string]string{} // bounded: forgetting only lets one more try through
 	}
-	same := s.codes.failed[client] == name
-	s.codes.failed[client] = name
-	s.codes.failMu.Unlock()
+	same := h.failed[client] == name
+	h.failed[client] = name
+	h.failMu.Unlock()
 	if !same {
-		s.codeTries().allow(client)
+		h.codeTries().allow(client)
 	}
 }
 
@@ -87,48 +95,48 @@ func (l *limiter) blocked(key string) (bool, time.Duration) {
 // fileCodes are the codes of Options.CodesFile, read again when the file
 // changes. A file with problems keeps the codes that are right (shop
 // doctor names the rest) and logs the problems once per change.
-func (s *Sidecar) fileCodes() map[string]cart.Code {
-	path := s.opts.CodesFile
+func (h *codesHTTP) fileCodes() map[string]cart.Code {
+	path := h.opts.CodesFile
 	if path == "" {
 		return nil
 	}
-	s.codes.mu.Lock()
-	defer s.codes.mu.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	fi, err := os.Stat(path)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
-			s.log.Warn("codes file", "file", path, "err", err)
+			h.log.Warn("codes file", "file", path, "err", err)
 		}
-		s.codes.fromFil, s.codes.mod = nil, time.Time{}
+		h.fromFil, h.mod = nil, time.Time{}
 		return nil
 	}
-	if fi.ModTime().Equal(s.codes.mod) && fi.Size() == s.codes.size && s.codes.fromFil != nil {
-		return s.codes.fromFil
+	if fi.ModTime().Equal(h.mod) && fi.Size() == h.size && h.fromFil != nil {
+		return h.fromFil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		s.log.Warn("codes file", "file", path, "err", err)
-		return s.codes.fromFil
+		h.log.Warn("codes file", "file", path, "err", err)
+		return h.fromFil
 	}
-	codes, probs := cart.ParseCodes(b, s.zone())
+	codes, probs := cart.ParseCodes(b, h.zone())
 	for _, p := range probs {
-		s.log.Warn("codes file: code left out", "file", path, "field", p.Field, "problem", p.Message)
+		h.log.Warn("codes file: code left out", "file", path, "field", p.Field, "problem", p.Message)
 	}
 	m := make(map[string]cart.Code, len(codes))
 	for _, c := range codes {
 		m[c.Code] = c
 	}
-	s.codes.fromFil, s.codes.mod, s.codes.size = m, fi.ModTime(), fi.Size()
+	h.fromFil, h.mod, h.size = m, fi.ModTime(), fi.Size()
 	return m
 }
 
 // lookupCode finds a code: data/codes.toml first, then the owner's.
-func (s *Sidecar) lookupCode(name string) (cart.Code, bool, error) {
+func (h *codesHTTP) lookupCode(name string) (cart.Code, bool, error) {
 	name = cart.NormalizeCode(name)
-	if c, ok := s.fileCodes()[name]; ok {
+	if c, ok := h.fileCodes()[name]; ok {
 		return c, true, nil
 	}
-	c, err := s.store.Code(name)
+	c, err := h.store.Code(name)
 	if errors.Is(err, store.ErrNotFound) {
 		return cart.Code{}, false, nil
 	}
@@ -144,8 +152,8 @@ func (s *Sidecar) lookupCode(name string) (cart.Code, bool, error) {
 // uses are counted for the page's message; the store counts them again
 // in the transaction that stores the order. client is who is trying
 // (clientKey): failed attempts are limited per client.
-func (s *Sidecar) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
-	r, err := s.priceCode(t, f, cartID, lang)
+func (h *codesHTTP) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
+	r, err := h.priceCode(t, f, cartID, lang)
 	return r.Applied, r.Message, err
 }
 
@@ -162,13 +170,13 @@ type codeResult struct {
 }
 
 // priceCode is applyCode with what the cart page needs to know besides.
-func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string) (codeResult, error) {
+func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string) (codeResult, error) {
 	client := f.Client
 	name := cart.NormalizeCode(f.Code)
 	if name == "" {
 		return codeResult{}, nil
 	}
-	tries := s.codeTries()
+	tries := h.codeTries()
 	if no, wait := tries.blocked(client); no {
 		return codeResult{Tries: true, Message: fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
 	}
@@ -176,12 +184,12 @@ func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 	found := false
 	if cart.ValidCodeName(name) {
 		var err error
-		if c, found, err = s.lookupCode(name); err != nil {
+		if c, found, err = h.lookupCode(name); err != nil {
 			return codeResult{}, err
 		}
 	}
 	if !found || c.Disabled {
-		s.failedTry(client, name)
+		h.failedTry(client, name)
 		return codeResult{Message: tr(lang, "code.unknown")}, nil
 	}
 	res := codeResult{Known: true, Code: c}
@@ -191,10 +199,10 @@ func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 	}
 	if c.MaxUses > 0 || c.MaxPerUser > 0 && email != "" { // a limit that can be checked now (the cart has no address)
 		except := "" // the cart's own order awaiting payment: a new checkout replaces it
-		if prev, err := s.store.CartOrder(cartID); err == nil && prev != nil {
+		if prev, err := h.store.CartOrder(cartID); err == nil && prev != nil {
 			except = prev.ID
 		}
-		total, mine, err := s.store.CodeUses(c.Code, email, except)
+		total, mine, err := h.store.CodeUses(c.Code, email, except)
 		if err != nil {
 			return codeResult{}, err
 		}
@@ -207,8 +215,8 @@ func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 			return res, nil
 		}
 	}
-	if err := cart.ApplyCode(t, c, s.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, s.now()); err != nil {
-		res.Message = s.codeWords(c, *t, err, lang)
+	if err := cart.ApplyCode(t, c, h.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, h.now()); err != nil {
+		res.Message = h.codeWords(c, *t, err, lang)
 		return res, nil
 	}
 	res.Applied = &c
@@ -218,14 +226,14 @@ func (s *Sidecar) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string)
 // checkoutCode is applyCode for placing an order: a code that does not
 // apply stops the checkout with the reason at the field (a code the
 // customer typed is never dropped silently).
-func (s *Sidecar) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *checkoutError) {
+func (h *codesHTTP) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *checkoutError) {
 	kind := ErrCodeRefused
-	if no, _ := s.codeTries().blocked(f.Client); no && f.Code != "" {
+	if no, _ := h.codeTries().blocked(f.Client); no && f.Code != "" {
 		kind = ErrCodeTries
 	}
-	c, msg, err := s.applyCode(t, f, cartID, lang)
+	c, msg, err := h.applyCode(t, f, cartID, lang)
 	if err != nil {
-		return nil, s.internalErr(lang, "discount code", err)
+		return nil, h.internalErr(lang, "discount code", err)
 	}
 	if msg == "" {
 		return c, nil
@@ -235,7 +243,7 @@ func (s *Sidecar) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang stri
 }
 
 // codeWords says in the customer's words why a code does not apply.
-func (s *Sidecar) codeWords(c cart.Code, t cart.Totals, err error, lang string) string {
+func (h *codesHTTP) codeWords(c cart.Code, t cart.Totals, err error, lang string) string {
 	var used *store.CodeUsedUpError
 	switch {
 	case errors.As(err, &used) && used.PerCustomer:
@@ -243,9 +251,9 @@ func (s *Sidecar) codeWords(c cart.Code, t cart.Totals, err error, lang string) 
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		return tr(lang, "code.used_up")
 	case errors.Is(err, cart.ErrCodeExpired):
-		return fmt.Sprintf(tr(lang, "code.expired"), dayText(c.To.In(s.zone()), lang))
+		return fmt.Sprintf(tr(lang, "code.expired"), dayText(c.To.In(h.zone()), lang))
 	case errors.Is(err, cart.ErrCodeNotYet):
-		return fmt.Sprintf(tr(lang, "code.not_yet"), dayText(c.From.In(s.zone()), lang))
+		return fmt.Sprintf(tr(lang, "code.not_yet"), dayText(c.From.In(h.zone()), lang))
 	case errors.Is(err, cart.ErrCodeBelowMin):
 		return fmt.Sprintf(tr(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
 	case errors.Is(err, cart.ErrCodeNotForCart):
@@ -276,30 +284,31 @@ func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
 // payAgainCode is the order's code when a new payment would take its use
 // back (the order's payment failed or was canceled; it holds no use now):
 // the code's limits, in total and per address, are checked as at the
-// first checkout, the order's own use not counted. The store checks again
-// when it attaches the payment (AttachPaymentCode). A code that is gone
-// (removed from data/codes.toml) has no limits left to keep: nil.
-func (s *Sidecar) payAgainCode(o *order.Order, lang string) (*cart.Code, *checkoutError) {
+// first checkout, the order's own use not counted; a code used up is a
+// *store.CodeUsedUpError (payAgainCodeErr words it). The store checks
+// again when it attaches the payment (AttachPaymentCode). A code that is
+// gone (removed from data/codes.toml) has no limits left to keep: nil.
+func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
 	if o.DiscountCode == "" || o.State != order.PaymentFailed {
 		return nil, nil
 	}
-	c, found, err := s.lookupCode(o.DiscountCode)
+	c, found, err := h.lookupCode(o.DiscountCode)
 	if err != nil {
-		return nil, s.internalErr(lang, "discount code of an order paid again", err)
+		return nil, fmt.Errorf("discount code of an order paid again: %w", err)
 	}
 	if !found {
 		return nil, nil
 	}
 	if c.Limited() {
-		total, mine, err := s.store.CodeUses(c.Code, o.Customer.Email, o.ID)
+		total, mine, err := h.store.CodeUses(c.Code, o.Customer.Email, o.ID)
 		if err != nil {
-			return nil, s.internalErr(lang, "uses of a code", err)
+			return nil, fmt.Errorf("uses of code %s: %w", c.Code, err)
 		}
 		switch {
 		case c.MaxUses > 0 && total >= c.MaxUses:
-			return nil, payAgainCodeErr(o, false)
+			return nil, &store.CodeUsedUpError{Code: c.Code}
 		case c.MaxPerUser > 0 && mine >= c.MaxPerUser:
-			return nil, payAgainCodeErr(o, true)
+			return nil, &store.CodeUsedUpError{Code: c.Code, PerCustomer: true}
 		}
 	}
 	return &c, nil

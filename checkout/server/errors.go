@@ -29,11 +29,11 @@ var (
 	ErrPointsChanged    = errors.New("points changed since the page was shown")
 	ErrPricesChanged    = errors.New("prices changed since the page was shown")
 	ErrTotalChanged     = errors.New("total differs from the one shown")
-	ErrIdempotencyReuse = errors.New("idempotency key reused for another checkout")
+	ErrIdempotencyReuse = usecase.ErrIdempotencyReuse
 	ErrOutOfStock       = errors.New("out of stock")
-	ErrPaymentKept      = errors.New("the cart's earlier order keeps a payment that can still be paid")
-	ErrEarlierPaid      = errors.New("the cart's earlier order was paid")
-	ErrProvider         = errors.New("payment provider failed")
+	ErrPaymentKept      = usecase.ErrPaymentKept
+	ErrEarlierPaid      = usecase.ErrEarlierPaid
+	ErrProvider         = usecase.ErrProvider
 	ErrCodeRefused      = errors.New("discount code does not apply")
 	ErrCodeTries        = errors.New("too many discount codes tried")
 	ErrInternal         = errors.New("internal error")

@@ -53,7 +53,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"),
 		BaseURL: base, AdminToken: testAdminToken, OutboxDir: filepath.Join(dir, "outbox"),
 		ReconcileEvery: time.Hour, RateLimit: -1, ProviderCallsPerSecond: -1,
-		tune: func(s *Sidecar) { s.reconcileAfter, s.pageCheckEvery = 0, 0 },
+		tune: func(s *Sidecar) { s.reconcileAfter, s.payments.pageCheckEvery = 0, 0 },
 	}
 	for _, m := range mods {
 		m(&opts)
@@ -62,7 +62,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	// webhook throttle has its own test (webhook_test.go).
 	custom := opts.tune
 	opts.tune = func(s *Sidecar) {
-		s.hooks = newHookThrottle(defaultWebhookBurst, 0)
+		s.payments.hooks = newHookThrottle(defaultWebhookBurst, 0)
 		if custom != nil {
 			custom(s)
 		}

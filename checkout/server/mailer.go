@@ -57,7 +57,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}
-	sum := s.summary(o)
+	sum := s.orders.summary(o)
 	var subject, text, html, kind string
 	var files []mail.Attachment
 	switch m.Kind {
@@ -75,7 +75,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		if !afterSaleMailKind(m.Kind) {
 			return errors.New("unknown mail kind " + m.Kind)
 		}
-		kind, subject, text, html, err = s.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
+		kind, subject, text, html, err = s.returns.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
 	}
 	if err != nil {
 		return err

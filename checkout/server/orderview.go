@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"html/template"
 	"time"
 
 	"github.com/storefront/storefront/checkout/catalog"
@@ -10,6 +11,34 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 )
+
+// orderHTTP is the customer's order: its page and JSON (orderpage.go),
+// and the order as the JSON API, the owner and the e-mails show it
+// (OrderView, the steps with their dates, the mail summary).
+type orderHTTP struct {
+	*web
+	payments *paymentsHTTP // the page asks the provider about an open payment
+	points   orderLoyalty  // loyalty.go
+	invoices orderInvoices // invoices.go
+	// extraDays is the carrier's recent record (loyalty.go).
+	extraDays func(method string) int
+	// giftSteps is a gift-card-only order's plan (giftcards.go).
+	giftSteps func(o *order.Order, lang string) []StepView
+	// afterSale is the page's after-sale section (returns.go).
+	afterSale func(o *order.Order, lang string) template.HTML
+}
+
+// orderLoyalty is what the order shows of loyalty points (loyalty.go).
+type orderLoyalty interface {
+	orderPoints(o *order.Order, lang string) string
+	summaryPoints(sm *mail.Summary, o *order.Order, lang string)
+}
+
+// orderInvoices is what the order shows of its invoices (invoices.go).
+type orderInvoices interface {
+	legalHTML(o *order.Order, lang string) template.HTML
+	invoiceViews(o *order.Order) []InvoiceView
+}
 
 // stepNames is the plan every order page and e-mail shows.
 var stepNames = []string{"ordered", "paid", "packed", "shipped", "delivered"}
@@ -31,9 +60,9 @@ func stepIndex(st order.State) int {
 
 // steps builds the plan with dates done and honest expected dates from the
 // delivery rules (for an unpaid order: if it were paid now).
-func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
+func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 	if giftOnly(o) {
-		return s.gifts.giftOnlySteps(o, lang) // giftcards.go: by e-mail, no parcel
+		return h.giftSteps(o, lang) // giftcards.go: by e-mail, no parcel
 	}
 	done := stepIndex(o.State)
 	at := map[int]time.Time{0: o.CreatedAt, 1: o.PaidAt, 3: o.ShippedAt, 4: o.DeliveredAt}
@@ -44,7 +73,7 @@ func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
 	}
 	var exp *delivery.Expected
 	if o.State != order.Canceled && o.State != order.Delivered {
-		exp = s.expected(o)
+		exp = h.expected(o)
 	}
 	out := make([]StepView, len(stepNames))
 	for i, name := range stepNames {
@@ -71,9 +100,9 @@ func (s *Sidecar) steps(o *order.Order, lang string) []StepView {
 }
 
 // expected are the dates promised for the order; nil when the rules can't say.
-func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
-	cat := s.catalog.Current()
-	rules, err := s.rules(cat)
+func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
+	cat := h.catalog.Current()
+	rules, err := h.rules(cat)
 	if err != nil {
 		return nil
 	}
@@ -82,13 +111,13 @@ func (s *Sidecar) expected(o *order.Order) *delivery.Expected {
 		m = catalog.ShippingMethod{ID: o.ShippingMethod, TransitDays: 1}
 	}
 	if o.PaidAt.IsZero() {
-		m.TransitDays += s.promises.extraDays(m.ID) // the carrier's recent record (loyalty.go)
+		m.TransitDays += h.extraDays(m.ID) // the carrier's recent record (loyalty.go)
 	} else {
 		m.TransitDays += o.PromiseExtraDays // as promised when paid
 	}
 	from := o.PaidAt
 	if from.IsZero() {
-		from = s.now()
+		from = h.now()
 	}
 	e, err := rules.ExpectedDates(from, o.Classes(), m)
 	if err != nil {
@@ -143,16 +172,16 @@ func windowText(w delivery.Window, lang string) string {
 }
 
 // orderView is the order as JSON; admin adds the token and history.
-func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
+func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView {
 	t := o.Totals
 	v := OrderView{
-		ID: o.ID, Number: o.ID, URL: s.orderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
+		ID: o.ID, Number: o.ID, URL: h.orderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
 		CreatedAt: o.CreatedAt,
 		Customer: CustomerView{Name: o.Customer.Name, Email: o.Customer.Email, Street: o.Customer.Street,
 			PostalCode: o.Customer.PostalCode, City: o.Customer.City, Country: o.Customer.Country},
 		Currency: o.Currency, Subtotal: int64(t.Subtotal), Shipping: int64(t.Shipping), ShippingName: t.ShippingName,
 		Total: int64(o.Total()), TotalText: money.Display(o.Total(), o.Currency, lang),
-		Steps: s.steps(o, lang), TrackingURL: o.TrackingURL, TrackingCode: o.TrackingCode, PickupPoint: o.Meta[metaPickupText],
+		Steps: h.steps(o, lang), TrackingURL: o.TrackingURL, TrackingCode: o.TrackingCode, PickupPoint: o.Meta[metaPickupText],
 		Lines: make([]LineView, 0, len(o.Lines)), VAT: make([]VATView, 0, len(t.VAT)),
 	}
 	if o.State == order.AwaitingPayment && !o.PaymentStatus.Final() {
@@ -170,8 +199,8 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.DiscountCode = o.DiscountCode
-	v.Points = s.loyalty.orderPoints(o, lang)
-	v.Invoices = s.invoices.invoiceViews(o) // invoices.go
+	v.Points = h.points.orderPoints(o, lang)
+	v.Invoices = h.invoices.invoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {
@@ -187,16 +216,16 @@ func (s *Sidecar) orderView(o *order.Order, lang string, admin bool) OrderView {
 
 // summary is the order as the e-mails show it: the same lines, totals and
 // steps as the order page.
-func (s *Sidecar) summary(o *order.Order) mail.Summary {
+func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 	lang := o.Lang
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := s.catalog.Current()
+	cat := h.catalog.Current()
 	d := func(a money.Amount) string { return money.Display(a, o.Currency, lang) }
 	sm := mail.Summary{
 		Lang: lang, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
-		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o),
+		CustomerName: o.Customer.Name, OrderURL: h.orderURL(o),
 		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
 		Total: d(o.Total()), TrackingURL: o.TrackingURL, GiftNote: o.GiftNote,
@@ -210,14 +239,14 @@ func (s *Sidecar) summary(o *order.Order) mail.Summary {
 	for _, v := range o.Totals.VAT {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
-	summaryCode(&sm, o, lang)             // codes.go: the code's line before the points'
-	s.loyalty.summaryPoints(&sm, o, lang) // loyalty.go
-	giftSummary(o, &sm, lang)             // giftcards.go: the card as a payment line
-	for _, st := range s.steps(o, lang) {
+	summaryCode(&sm, o, lang)            // codes.go: the code's line before the points'
+	h.points.summaryPoints(&sm, o, lang) // loyalty.go
+	giftSummary(o, &sm, lang)            // giftcards.go: the card as a payment line
+	for _, st := range h.steps(o, lang) {
 		when := ""
 		switch {
 		case st.Done && !st.At.IsZero():
-			when = dayText(st.At.In(s.zone()), lang)
+			when = dayText(st.At.In(h.zone()), lang)
 		case st.Expected != "":
 			when = tr(lang, "expected") + " " + st.Expected
 		}

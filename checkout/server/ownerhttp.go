@@ -15,18 +15,14 @@ import (
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
-	// Also called by the customer's side (order page and JSON, checkout, mails).
-	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
-	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
-
 	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
 	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
 	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
 	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
 	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
-		orderView: s.orderView}
-	s.codesAdmin = &codesAdminHTTP{web: s.web, codes: s.store, fileCodes: s.fileCodes}
+		orderView: s.orders.orderView}
+	s.codesAdmin = &codesAdminHTTP{web: s.web, codes: s.store, fileCodes: s.codes.fileCodes}
 	s.standingAdmin = &standingAdminHTTP{web: s.web, list: s.store,
 		standingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
@@ -35,7 +31,7 @@ func (s *Sidecar) openOwnerHTTP() {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
 	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
-		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orderView, afterSaleView: s.afterSaleView,
+		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.orderView, afterSaleView: s.returns.afterSaleView,
 		labelAction: s.carrier.adminLabelAction}
-	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.afterSaleView}
+	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
 }

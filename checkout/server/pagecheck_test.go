@@ -16,7 +16,9 @@ func TestReturnPageDoesNotWaitForSlowProvider(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
 	sh := newShop(t, withMollie(f), func(o *Options) {
-		o.tune = func(s *Sidecar) { s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = 0, 0, 50*time.Millisecond }
+		o.tune = func(s *Sidecar) {
+			s.reconcileAfter, s.payments.pageCheckEvery, s.payments.pageCheckWait = 0, 0, 50*time.Millisecond
+		}
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("slow-provider")

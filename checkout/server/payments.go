@@ -5,30 +5,80 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/payment/local"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/usecase"
 )
+
+// paymentsHTTP is the order's payments: making a payment for an order
+// (checkout, pay again, the reconciler) and cancelling one not used, the
+// provider's webhook, the checks from the order page and the reconciler's
+// pass, and the built-in provider's page. The checkout and the order page
+// hold it; the reconciler calls its pass.
+type paymentsHTTP struct {
+	*web
+	store    *store.Store
+	provider payment.Provider
+	local    *local.Local // the built-in provider, or nil
+	refunds  usecase.Refunds
+	uc       usecase.Orders  // making a payment (PayAgain), a payment canceled
+	gift     giftPayments    // giftcards.go
+	standing standingCharges // standing.go
+	schedule reconcileSched  // recheck.go
+	// effects carries out what the store leaves to us (Sidecar.handleEffects).
+	effects func(*order.Order, []order.Effect)
+
+	bg      context.Context // canceled by Close
+	wg      *sync.WaitGroup // Close waits for the background work
+	cancels sync.WaitGroup  // background payment cancels (cancelPayment), for tests to wait on
+
+	hooks *hookThrottle // webhook-driven provider checks per payment
+
+	checkMu        sync.Mutex
+	lastCheck      map[string]time.Time // payment id -> last provider check from a page view
+	pageCheckEvery time.Duration        // tests shorten these
+	pageCheckWait  time.Duration
+}
+
+// giftPayments is what payments need of gift cards (giftcards.go).
+type giftPayments interface {
+	payByGiftCard(o *order.Order) (*order.Order, error)
+}
+
+// standingCharges is what payments pass to standing orders (standing.go).
+type standingCharges interface {
+	syncStandingCharge(ctx context.Context, id string) error
+	standingNews(ctx context.Context, p payment.Payment)
+}
+
+// reconcileSched is the reconciler's schedule per payment (recheck.go).
+type reconcileSched interface {
+	dueChecks(orders []*order.Order, now time.Time) []*order.Order
+	checked(o *order.Order, now time.Time)
+}
 
 // syncPayment asks the provider about a payment and brings the news to its
 // order (compare-and-set in one transaction; see store.ApplyPayment). Safe
 // to call from webhook, order page and reconciler at once: the order moves
 // once and its e-mail is queued once. Unknown payments are ignored.
-func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
-	if _, err := s.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
-		return s.standingHTTP.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
+func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
+	if _, err := h.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
+		return h.standing.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
 	}
 	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	p, err := s.provider.GetPayment(pctx, id)
+	p, err := h.provider.GetPayment(pctx, id)
 	if errors.Is(err, payment.ErrNotFound) {
-		s.log.Warn("payment unknown at the provider", "payment", id, "by", by)
+		h.log.Warn("payment unknown at the provider", "payment", id, "by", by)
 		return nil
 	}
 	if err != nil {
@@ -37,7 +87,7 @@ func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 	if p.ID != id {
 		return fmt.Errorf("get payment %s: provider answered with payment %s", id, p.ID)
 	}
-	o, changed, effects, err := s.store.ApplyPayment(*p, by)
+	o, changed, effects, err := h.store.ApplyPayment(*p, by)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -45,20 +95,23 @@ func (s *Sidecar) syncPayment(ctx context.Context, id, by string) error {
 		return fmt.Errorf("apply payment %s: %w", id, err)
 	}
 	if changed {
-		s.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
+		h.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
-	s.handleEffects(o, effects)
-	s.standingHTTP.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
+	h.effects(o, effects)
+	h.standing.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
 	return nil
 }
 
 // handleEffects carries out what the store leaves to us, after commit, and
-// wakes the mail worker.
+// wakes the mail worker. It stays on Sidecar because it is wiring: it fans
+// out to payments (cancel), refunds (a stray payment) and the mail queue,
+// and the use cases, payments, carrier and gift cards all hand it their
+// effects.
 func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 	for _, e := range effects {
 		switch e.Kind {
 		case order.EffectCancelPayment:
-			s.cancelPayment(e.PaymentID, e.Note)
+			s.payments.cancelPayment(e.PaymentID, e.Note)
 		case order.EffectRefundDue:
 			// Logged as an anomaly by the store; a cancel of a paid order
 			// refunds it itself and does not pass it on (owneractions.go). A stray paid
@@ -69,6 +122,7 @@ func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
 	s.kickMail()
 }
 
+// kickMail wakes the mail worker; wiring, as the queue is Sidecar's.
 func (s *Sidecar) kickMail() {
 	select {
 	case s.mailKick <- struct{}{}:
@@ -78,7 +132,7 @@ func (s *Sidecar) kickMail() {
 
 // handleWebhook is Mollie's webhook: form id=tr_...; the body is never
 // trusted, the payment is fetched from the provider.
-func (s *Sidecar) handleWebhook(c *gin.Context) {
+func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	id := c.PostForm("id")
 	if !payment.ValidID(id) {
 		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
@@ -86,10 +140,10 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 	}
 	// A webhook's provider read waits a little for the call budget
 	// (providerbudget.go) rather than send Mollie into its slow retries.
-	err := s.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
+	err := h.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
-		s.log.Warn("webhook", "payment", id, "err", err)
+		h.log.Warn("webhook", "payment", id, "err", err)
 		fail(c, http.StatusServiceUnavailable, "payment provider not reachable; retry later")
 		return
 	}
@@ -106,8 +160,8 @@ func (s *Sidecar) handleWebhook(c *gin.Context) {
 // empty is answered at once and a single check follows when a token is
 // back, so no news is lost. A check that fails gives its token back, so
 // Mollie's retry goes through at once.
-func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
-	o, err := s.store.OrderByPaymentID(id)
+func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
+	o, err := h.store.OrderByPaymentID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // not ours: never ask the provider about strangers' ids
 	} else if err != nil {
@@ -120,35 +174,35 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	ok, wait := s.hooks.take(id, s.now())
+	ok, wait := h.hooks.take(id, h.now())
 	if !ok {
-		if s.hooks.queue(id) && s.bg.Err() == nil {
-			s.wg.Add(1)
+		if h.hooks.queue(id) && h.bg.Err() == nil {
+			h.wg.Add(1)
 			go func() {
-				defer s.wg.Done()
+				defer h.wg.Done()
 				t := time.NewTimer(wait)
 				defer t.Stop()
 				select {
-				case <-s.bg.Done():
+				case <-h.bg.Done():
 					return
 				case <-t.C:
 				}
-				s.hooks.unqueue(id)
-				if err := s.webhookCheck(s.bg, id); err != nil {
-					s.log.Warn("webhook (delayed check)", "payment", id, "err", err)
+				h.hooks.unqueue(id)
+				if err := h.webhookCheck(h.bg, id); err != nil {
+					h.log.Warn("webhook (delayed check)", "payment", id, "err", err)
 				}
 			}()
 		}
 		return nil
 	}
 	if !final {
-		err = s.syncPayment(ctx, id, "webhook")
+		err = h.syncPayment(ctx, id, "webhook")
 	}
 	if err == nil {
-		err = s.uc.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+		err = h.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
 	}
 	if err != nil {
-		s.hooks.giveBack(id) // a failed check does not count
+		h.hooks.giveBack(id) // a failed check does not count
 	}
 	return err
 }
@@ -156,40 +210,40 @@ func (s *Sidecar) webhookCheck(ctx context.Context, id string) error {
 // checkFromPage asks the provider about the order's open payment when a
 // customer looks at the order page, at most once per 3 seconds per payment, so
 // a payment becomes paid on screen even without a webhook.
-func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
+func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
 	if o.State != order.AwaitingPayment || o.PaymentID == "" {
 		return o
 	}
 	// Throttled per payment: a new attempt is checked at once on return.
-	s.checkMu.Lock()
-	last := s.lastCheck[o.PaymentID]
-	if s.now().Sub(last) < s.pageCheckEvery {
-		s.checkMu.Unlock()
+	h.checkMu.Lock()
+	last := h.lastCheck[o.PaymentID]
+	if h.now().Sub(last) < h.pageCheckEvery {
+		h.checkMu.Unlock()
 		return o
 	}
-	s.lastCheck[o.PaymentID] = s.now()
-	if len(s.lastCheck) > 10000 {
-		for k, t := range s.lastCheck {
-			if s.now().Sub(t) > time.Minute {
-				delete(s.lastCheck, k)
+	h.lastCheck[o.PaymentID] = h.now()
+	if len(h.lastCheck) > 10000 {
+		for k, t := range h.lastCheck {
+			if h.now().Sub(t) > time.Minute {
+				delete(h.lastCheck, k)
 			}
 		}
 	}
-	s.checkMu.Unlock()
+	h.checkMu.Unlock()
 	// The check runs in the background with its own budget and the page
 	// waits for it at most pageCheckWait: a customer back from paying sees
 	// "being confirmed" at once when the provider is slow or hangs, and the
 	// page's refresh (or the webhook, or the reconciler) brings the news.
-	if s.bg.Err() != nil {
+	if h.bg.Err() != nil {
 		return o // shutting down
 	}
 	done := make(chan error, 1)
-	s.wg.Add(1)
+	h.wg.Add(1)
 	go func() {
-		defer s.wg.Done()
-		done <- s.syncPayment(s.bg, o.PaymentID, "return")
+		defer h.wg.Done()
+		done <- h.syncPayment(h.bg, o.PaymentID, "return")
 	}()
-	wait := time.NewTimer(s.pageCheckWait)
+	wait := time.NewTimer(h.pageCheckWait)
 	defer wait.Stop()
 	select {
 	case err := <-done:
@@ -197,7 +251,7 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 			return o // "we are confirming": the reconciler or the next look asks
 		}
 		if err != nil {
-			s.log.Warn("order page payment check", "order", o.ID, "err", err)
+			h.log.Warn("order page payment check", "order", o.ID, "err", err)
 			return o
 		}
 	case <-wait.C:
@@ -205,7 +259,7 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 	case <-ctx.Done():
 		return o
 	}
-	if fresh, err := s.store.GetOrder(o.ID); err == nil {
+	if fresh, err := h.store.GetOrder(o.ID); err == nil {
 		return fresh
 	}
 	return o
@@ -214,9 +268,9 @@ func (s *Sidecar) checkFromPage(ctx context.Context, o *order.Order) *order.Orde
 // reconcilePass is one pass of the reconciler (worker.Reconciler): orders
 // awaiting payment and open refunds, asked of the provider; it waits for
 // the provider call budget.
-func (s *Sidecar) reconcilePass(ctx context.Context) {
-	s.reconcileOnce(withBudgetWait(ctx, 0))
-	s.uc.refunds.Reconcile(withBudgetWait(ctx, 0))
+func (h *paymentsHTTP) reconcilePass(ctx context.Context) {
+	h.reconcileOnce(withBudgetWait(ctx, 0))
+	h.refunds.Reconcile(withBudgetWait(ctx, 0))
 }
 
 // reconcileAfter is how old an order awaiting payment must be before the
@@ -243,26 +297,26 @@ const abandonAfter = 2 * time.Hour
 
 // reconcileOnce is one pass of the reconciler; it returns how many orders it
 // asked the provider about.
-func (s *Sidecar) reconcileOnce(ctx context.Context) int {
-	now := s.now()
-	orders, err := s.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
+func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
+	now := h.now()
+	orders, err := h.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil {
-		s.log.Error("reconciler: list orders", "err", err)
+		h.log.Error("reconciler: list orders", "err", err)
 		return 0
 	}
 	asked := 0
-	for _, o := range s.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
+	for _, o := range h.schedule.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
 		if ctx.Err() != nil {
 			return asked
 		}
-		s.checked(o, now)
+		h.schedule.checked(o, now)
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > abandonAfter:
-				if _, eff, err := s.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
-					s.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
+				if _, eff, err := h.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+					h.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
-					s.handleEffects(o, eff)
+					h.effects(o, eff)
 				}
 			default:
 				// The process may have stopped between creating the payment
@@ -277,23 +331,152 @@ func (s *Sidecar) reconcileOnce(ctx context.Context) int {
 				// depends on the window's length (idemwindow_test.go runs
 				// both).
 				asked++
-				o2, _, cerr := s.newAttempt(ctx, o, o.Lang)
+				o2, _, cerr := h.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {
-					s.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
+					h.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {
-					if err := s.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
-						s.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
+					if err := h.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
+						h.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
 					}
 				}
 			}
 			continue
 		}
 		asked++
-		if err := s.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
-			s.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
+		if err := h.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
+			h.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
 		}
 	}
 	return asked
+}
+
+// ensurePayment returns the checkout URL of the order's open payment,
+// creating the payment when there is none. Orders that need no payment
+// (paid, failed, canceled) or whose payment is pending give "": the order
+// page says what is next.
+func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
+	if o.State != order.AwaitingPayment {
+		return "", nil
+	}
+	if o.Due() == 0 {
+		// The gift card pays it all: no provider payment (giftcards.go).
+		o2, err := h.gift.payByGiftCard(o)
+		if err != nil {
+			return "", h.internalErr(lang, "pay by gift card", err)
+		}
+		*o = *o2
+		return "", nil
+	}
+	if a := o.Attempt(o.PaymentID); a != nil && !a.Status.Final() {
+		// Still open (pay there) or pending (no link: the order page says
+		// it is being confirmed). Never a second payment beside it.
+		return a.CheckoutURL, nil
+	}
+	o2, url, err := h.newAttempt(ctx, o, lang)
+	if o2 != nil {
+		*o = *o2
+	}
+	return url, err
+}
+
+// newAttempt makes a payment for the order (usecase.Orders.PayAgain) and
+// says in the customer's words why it could not.
+func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+	o2, url, err := h.uc.PayAgain(ctx, o)
+	if err == nil {
+		return o2, url, nil
+	}
+	at := o // the order as the use case stopped at it
+	var oe *usecase.OrderError
+	if errors.As(err, &oe) {
+		at = oe.Order
+	}
+	var ce *checkoutError
+	var used *usecase.CodeUsedUpError
+	var oos *usecase.OutOfStockError
+	switch {
+	case errors.As(err, &ce):
+		return nil, "", ce // the gift card no longer covers its part (giftcards.go)
+	case errors.Is(err, ErrProvider):
+		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: at}
+	case errors.As(err, &used):
+		return nil, "", payAgainCodeErr(at, used.PerCustomer)
+	case errors.As(err, &oos):
+		return nil, "", outOfStock(h.catalog.Current(), oos, at)
+	}
+	return nil, "", h.internalErr(lang, "pay again", err)
+}
+
+// paymentRequest is the provider request for the order's payment as this
+// shop makes it: its description, the customer's order page to come back
+// to, the webhook and the page's language (usecase.Orders.PaymentRequest).
+func (h *paymentsHTTP) paymentRequest(o *order.Order) payment.CreateRequest {
+	return payment.CreateRequest{
+		Description: fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
+		RedirectURL: h.orderURL(o),
+		WebhookURL:  h.webhookURL(),
+		Locale:      locale(o.Lang),
+	}
+}
+
+// cancelPayment cancels a payment we will not use, in the background.
+func (h *paymentsHTTP) cancelPayment(id, why string) {
+	if h.bg.Err() != nil {
+		return // shutting down; the payment expires by itself
+	}
+	h.wg.Add(1)
+	h.cancels.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer h.cancels.Done()
+		ctx, cancel := context.WithTimeout(h.bg, 30*time.Second)
+		defer cancel()
+		p, err := h.provider.CancelPayment(ctx, id)
+		switch {
+		case err == nil:
+			h.uc.ApplyCanceled(*p) // the order shows it canceled, not "open"
+		case errors.Is(err, payment.ErrFinal):
+			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
+				h.log.Warn("sync payment after cancel", "payment", id, "err", err)
+			}
+		default:
+			// Not cancelable, accepted for later (its webhook brings the
+			// news), or the provider is unreachable: a payment paid after
+			// all is refunded as stray (refunds.go).
+			h.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
+		}
+	}()
+}
+
+func locale(lang string) string {
+	if lang == "en" {
+		return "en_US"
+	}
+	return "nl_NL"
+}
+
+// webhookURL is where the provider reports; empty when it could not reach
+// us (a local base URL with Mollie) or when the provider is the built-in one
+// (it tells us in-process).
+func (h *paymentsHTTP) webhookURL() string {
+	if h.local != nil {
+		return ""
+	}
+	// Mollie itself cannot reach localhost; a Mollie-speaking test server
+	// (MollieBaseURL) on this machine can.
+	if isLocalHost(h.base.Hostname()) && h.opts.MollieBaseURL == "" {
+		return ""
+	}
+	return h.base.String() + "api/webhooks/mollie"
+}
+
+// payPage mounts the built-in provider's hosted payment page.
+func (h *paymentsHTTP) payPage(c *gin.Context) {
+	if h.local == nil {
+		h.notFoundPage(c)
+		return
+	}
+	h.local.Handler().ServeHTTP(c.Writer, c.Request)
 }

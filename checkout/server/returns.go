@@ -32,12 +32,24 @@ var (
 	canCancel      = usecase.CustomerMayCancel
 )
 
-func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
-	p := s.policy()
+// returnsHTTP is the customer's after the sale: cancel before packing and
+// returns within the window (pages, forms and JSON), the order page's
+// after-sale section and the after-sale e-mails. The logic is
+// usecase.Orders; this maps its errors to the customer's words.
+type returnsHTTP struct {
+	*web
+	uc     usecase.Orders
+	orders *orderHTTP // a refused cancel shows the order page again
+	// policy is the shop's return policy (refunds.go).
+	policy func() returns.Policy
+}
+
+func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
+	p := h.policy()
 	v := AfterSaleView{Order: o.ID, State: string(o.State), Currency: o.Currency, Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
 		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []ReturnView{}, Refunds: refundViews(o, lang),
 		GiftNote: o.GiftNote, ReturnAddress: p.Address, ReturnFree: p.Free, RefundDays: p.RefundDays}
-	dl, err := p.Open(o, s.now(), s.zone())
+	dl, err := p.Open(o, h.now(), h.zone())
 	switch {
 	case err == nil:
 		v.ReturnOpen, v.ReturnUntil = true, dl.Format("2006-01-02")
@@ -70,13 +82,13 @@ func (s *Sidecar) afterSaleView(o *order.Order, lang string) AfterSaleView {
 }
 
 // requestReturn records the customer's return (usecase.Orders.RequestReturn).
-func (s *Sidecar) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
-	return s.uc.orders.RequestReturn(orderID, want, reason)
+func (h *returnsHTTP) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
+	return h.uc.RequestReturn(orderID, want, reason)
 }
 
 // customerCancel cancels an order that is not packed yet (usecase.Orders).
-func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
-	return s.uc.orders.CustomerCancel(ctx, orderID)
+func (h *returnsHTTP) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
+	return h.uc.CustomerCancel(ctx, orderID)
 }
 
 // Pages and API for the customer.
@@ -84,7 +96,7 @@ func (s *Sidecar) customerCancel(ctx context.Context, orderID string) (*order.Or
 // customerError is the customer's surface's one mapper (JSON API and pages
 // alike) from an after-sale use case's domain error to a status and words
 // in the customer's language. o is the order the customer asked about.
-func (s *Sidecar) customerError(err error, o *order.Order, lang string) (int, string) {
+func (h *returnsHTTP) customerError(err error, o *order.Order, lang string) (int, string) {
 	switch {
 	case errors.Is(err, errTooLate):
 		return http.StatusConflict, tr(lang, "cancel.too_late")
@@ -93,8 +105,8 @@ func (s *Sidecar) customerError(err error, o *order.Order, lang string) (int, st
 	case errors.Is(err, errPaymentBusy):
 		return http.StatusConflict, tr(lang, "cancel.busy")
 	case errors.Is(err, returns.ErrWindowClosed):
-		dl, _ := s.policy().Deadline(o, s.zone())
-		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), s.policy().WindowDays)
+		dl, _ := h.policy().Deadline(o, h.zone())
+		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), h.policy().WindowDays)
 	case errors.Is(err, returns.ErrNotShipped):
 		return http.StatusUnprocessableEntity, tr(lang, "ret.not_shipped")
 	case errors.Is(err, returns.ErrNothing):
@@ -108,12 +120,12 @@ func (s *Sidecar) customerError(err error, o *order.Order, lang string) (int, st
 }
 
 // pageReturn shows the return form (GET /order/{token}/return).
-func (s *Sidecar) pageReturn(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *returnsHTTP) pageReturn(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	s.renderReturnForm(c, http.StatusOK, o, "", nil, "")
+	h.renderReturnForm(c, http.StatusOK, o, "", nil, "")
 }
 
 type returnFormLine struct {
@@ -128,13 +140,13 @@ type returnFormPage struct {
 	Until, Exceptions                  string
 }
 
-func (s *Sidecar) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
-	lang := s.orderLang(c, o)
-	p := s.policy()
+func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
+	lang := h.orderLang(c, o)
+	p := h.policy()
 	d := returnFormPage{Lang: lang, Token: o.Token, Error: msg, Reason: reason, Policy: p, Exceptions: p.Exceptions[lang]}
-	dl, err := p.Open(o, s.now(), s.zone())
+	dl, err := p.Open(o, h.now(), h.zone())
 	if err != nil {
-		_, d.Closed = s.customerError(err, o, lang)
+		_, d.Closed = h.customerError(err, o, lang)
 	} else {
 		d.Until = dayText(dl, lang)
 	}
@@ -149,17 +161,17 @@ func (s *Sidecar) renderReturnForm(c *gin.Context, status int, o *order.Order, m
 	if len(d.Lines) == 0 && d.Closed == "" {
 		d.Closed = tr(lang, "ret.all_back")
 	}
-	s.page(c, status, "return-form", fmt.Sprintf(tr(lang, "ret.title"), o.ID), d)
+	h.page(c, status, "return-form", fmt.Sprintf(tr(lang, "ret.title"), o.ID), d)
 }
 
 // formReturn takes the return form (POST /order/{token}/return): fields
 // qty_<SKU> and reason.
-func (s *Sidecar) formReturn(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *returnsHTTP) formReturn(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := s.orderLang(c, o)
+	lang := h.orderLang(c, o)
 	want := map[string]int{}
 	for _, l := range o.Lines {
 		v := strings.TrimSpace(c.PostForm("qty_" + l.SKU))
@@ -168,66 +180,66 @@ func (s *Sidecar) formReturn(c *gin.Context) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			s.renderReturnForm(c, http.StatusUnprocessableEntity, o, tr(lang, "ret.quantity"), want, c.PostForm("reason"))
+			h.renderReturnForm(c, http.StatusUnprocessableEntity, o, tr(lang, "ret.quantity"), want, c.PostForm("reason"))
 			return
 		}
 		want[l.SKU] += n
 	}
-	o2, code, err := s.requestReturn(o.ID, want, c.PostForm("reason"))
+	o2, code, err := h.requestReturn(o.ID, want, c.PostForm("reason"))
 	if err != nil {
-		st, msg := s.customerError(err, o, lang)
-		s.logInternal(st, "request return", o, err)
-		s.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
+		st, msg := h.customerError(err, o, lang)
+		h.logInternal(st, "request return", o, err)
+		h.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
 		return
 	}
-	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang+"#return-"+code)
+	c.Redirect(http.StatusSeeOther, h.orderPath(o2)+"?lang="+lang+"#return-"+code)
 }
 
 // logInternal logs an after-sale failure that the customer sees only as
 // "something went wrong on our side" (status 500).
-func (s *Sidecar) logInternal(status int, what string, o *order.Order, err error) {
+func (h *returnsHTTP) logInternal(status int, what string, o *order.Order, err error) {
 	if status == http.StatusInternalServerError {
-		s.log.Error(what, "order", o.ID, "err", err)
+		h.log.Error(what, "order", o.ID, "err", err)
 	}
 }
 
 // formCancel cancels from the order page (POST /order/{token}/cancel).
-func (s *Sidecar) formCancel(c *gin.Context) {
-	o, found := s.orderByToken(c, true)
+func (h *returnsHTTP) formCancel(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := s.orderLang(c, o)
-	o2, err := s.customerCancel(c.Request.Context(), o.ID)
+	lang := h.orderLang(c, o)
+	o2, err := h.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
-		st, msg := s.customerError(err, o, lang)
-		s.logInternal(st, "customer cancel", o, err)
-		if fresh, gerr := s.uc.orders.Get(o.ID); gerr == nil {
+		st, msg := h.customerError(err, o, lang)
+		h.logInternal(st, "customer cancel", o, err)
+		if fresh, gerr := h.uc.Get(o.ID); gerr == nil {
 			o = fresh
 		}
-		s.renderOrder(c, st, o, msg)
+		h.orders.renderOrder(c, st, o, msg)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, s.orderPath(o2)+"?lang="+lang)
+	c.Redirect(http.StatusSeeOther, h.orderPath(o2)+"?lang="+lang)
 }
 
 // apiReturns is GET /api/orders/{token}/returns.
-func (s *Sidecar) apiReturns(c *gin.Context) {
-	o, found := s.orderByToken(c, false)
+func (h *returnsHTTP) apiReturns(c *gin.Context) {
+	o, found := h.orderByToken(c, false)
 	if !found {
 		return
 	}
-	ok(c, http.StatusOK, s.afterSaleView(o, s.orderLang(c, o)))
+	ok(c, http.StatusOK, h.afterSaleView(o, h.orderLang(c, o)))
 }
 
 // apiRequestReturn is POST /api/orders/{token}/returns
 // {"lines":[{"sku","quantity"}],"reason":"..."}.
-func (s *Sidecar) apiRequestReturn(c *gin.Context) {
-	o, found := s.orderByToken(c, false)
+func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
+	o, found := h.orderByToken(c, false)
 	if !found {
 		return
 	}
-	lang := s.orderLang(c, o)
+	lang := h.orderLang(c, o)
 	var req struct {
 		Lines  []WantLine `json:"lines"`
 		Reason string     `json:"reason"`
@@ -243,33 +255,33 @@ func (s *Sidecar) apiRequestReturn(c *gin.Context) {
 		}
 		want[l.SKU] += l.Quantity
 	}
-	o2, code, err := s.requestReturn(o.ID, want, req.Reason)
+	o2, code, err := h.requestReturn(o.ID, want, req.Reason)
 	if err != nil {
-		st, msg := s.customerError(err, o, lang)
-		s.logInternal(st, "request return", o, err)
+		st, msg := h.customerError(err, o, lang)
+		h.logInternal(st, "request return", o, err)
 		fail(c, st, msg)
 		return
 	}
-	v := s.afterSaleView(o2, lang)
-	c.Header("Location", s.orderPath(o2)+"#return-"+code)
+	v := h.afterSaleView(o2, lang)
+	c.Header("Location", h.orderPath(o2)+"#return-"+code)
 	ok(c, http.StatusCreated, gin.H{"code": code, "after_sale": v})
 }
 
 // apiCancel is POST /api/orders/{token}/cancel.
-func (s *Sidecar) apiCancel(c *gin.Context) {
-	o, found := s.orderByToken(c, false)
+func (h *returnsHTTP) apiCancel(c *gin.Context) {
+	o, found := h.orderByToken(c, false)
 	if !found {
 		return
 	}
-	lang := s.orderLang(c, o)
-	o2, err := s.customerCancel(c.Request.Context(), o.ID)
+	lang := h.orderLang(c, o)
+	o2, err := h.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
-		st, msg := s.customerError(err, o, lang)
-		s.logInternal(st, "customer cancel", o, err)
+		st, msg := h.customerError(err, o, lang)
+		h.logInternal(st, "customer cancel", o, err)
 		fail(c, st, msg)
 		return
 	}
-	ok(c, http.StatusOK, s.afterSaleView(o2, lang))
+	ok(c, http.StatusOK, h.afterSaleView(o2, lang))
 }
 
 // The order page's after-sale section: cancel button, return link, the
@@ -299,10 +311,10 @@ type returnCard struct {
 type refundLine struct{ Amount, Status, When string }
 
 // afterSaleHTML renders the section for the order page.
-func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
-	p := s.policy()
+func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
+	p := h.policy()
 	d := afterSaleSection{Lang: lang, Token: o.Token, CanCancel: canCancel(o), Paid: !o.PaidAt.IsZero(), GiftNote: o.GiftNote}
-	if dl, err := p.Open(o, s.now(), s.zone()); err == nil {
+	if dl, err := p.Open(o, h.now(), h.zone()); err == nil {
 		left := returns.Returnable(o)
 		for _, n := range left {
 			if n > 0 {
@@ -311,9 +323,9 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		}
 		d.Until = dayText(dl, lang)
 	} else if errors.Is(err, returns.ErrWindowClosed) {
-		_, d.Closed = s.customerError(err, o, lang)
+		_, d.Closed = h.customerError(err, o, lang)
 	}
-	zone := s.zone()
+	zone := h.zone()
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -367,8 +379,8 @@ func (s *Sidecar) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		return ""
 	}
 	var b bytes.Buffer
-	if err := s.tmpl().ExecuteTemplate(&b, "after-sale", d); err != nil {
-		s.log.Error("render after-sale section", "err", err)
+	if err := h.tmpl().ExecuteTemplate(&b, "after-sale", d); err != nil {
+		h.log.Error("render after-sale section", "err", err)
 		return ""
 	}
 	return htmlSafe(b.String())
@@ -385,7 +397,7 @@ func afterSaleMailKind(kind string) bool {
 
 // renderAfterSaleMail renders a queued after-sale e-mail from the order as
 // it is now. The mail id (kind:order:ref) names the return or refund.
-func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
+func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
 	lang := o.Lang
 	if lang != "en" {
 		lang = "nl"
@@ -395,12 +407,12 @@ func (s *Sidecar) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subje
 	if len(parts) == 3 {
 		ref = parts[2]
 	}
-	cat := s.catalog.Current()
-	p := s.policy()
+	cat := h.catalog.Current()
+	p := h.policy()
 	a := mail.AfterSale{Lang: lang, Kind: m.Kind, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
-		CustomerName: o.Customer.Name, OrderURL: s.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
+		CustomerName: o.Customer.Name, OrderURL: h.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
 	d := func(x money.Amount) string { return money.Display(x, o.Currency, lang) }
-	zone := s.zone()
+	zone := h.zone()
 	var ret *order.Return
 	switch m.Kind {
 	case store.MailReturnRequested, store.MailReturnReceived:

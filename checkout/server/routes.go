@@ -59,14 +59,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.HEAD("/search/", s.search.pageSearch)
 	r.GET("/search", redirectTo("/search/"))
 	// The built-in provider's page checks the origin of its own form posts.
-	r.Any("/pay/*rest", s.payPage)
+	r.Any("/pay/*rest", s.payments.payPage)
 	// One-click from a mail program (RFC 8058) posts without Origin: the
 	// token in the path is the authority (reviews.go, subscribe.go).
 	r.POST("/order/:token/review/opt-out", s.reviews.formReviewOptOut)
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
-		api.POST("/webhooks/mollie", s.handleWebhook)
+		api.POST("/webhooks/mollie", s.payments.handleWebhook)
 		api.POST("/webhooks/sendcloud", s.carrier.sendcloudWebhook) // signed by Sendcloud (carrier.go)
 		api.GET("/promise", s.stats.apiPromise)                     // extra transit days (loyalty.go)
 		api.HEAD("/promise", s.stats.apiPromise)
@@ -78,24 +78,23 @@ func (s *Sidecar) routes() *gin.Engine {
 
 		// The customer's JSON API: same origin, JSON bodies.
 		cust := api.Group("", s.sameOrigin(), requireJSON())
-		cust.GET("/cart", s.apiGetCart)
-		cust.HEAD("/cart", s.apiGetCart)
-		cust.POST("/cart/items", s.apiAddItem)
-		cust.PATCH("/cart/items/:sku", s.apiUpdateItem)
-		cust.DELETE("/cart/items/:sku", s.apiRemoveItem)
-		cust.POST("/cart/code", s.apiCartCode) // a discount code kept with the cart (cartcode.go)
-		cust.DELETE("/cart/code", s.apiCartCode)
-		cust.POST("/checkout", limited, s.apiCheckout)
-		cust.POST("/checkout/quote", s.apiCheckoutQuote) // the checkout page's live total (pages.go)
-		cust.GET("/orders/:token", s.apiGetOrder)
-		cust.GET("/availability", s.apiAvailability)
-		cust.HEAD("/availability", s.apiAvailability)
-		cust.GET("/orders/:token/returns", s.apiReturns) // returns and cancel (returns.go)
-		cust.POST("/orders/:token/returns", s.apiRequestReturn)
-		cust.POST("/orders/:token/cancel", s.apiCancel)
-		// Pick-up points near a postcode (carrier.go).
-		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints)
-		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote) // standing orders (standing.go)
+		cust.GET("/cart", s.cart.apiGetCart)
+		cust.HEAD("/cart", s.cart.apiGetCart)
+		cust.POST("/cart/items", s.cart.apiAddItem)
+		cust.PATCH("/cart/items/:sku", s.cart.apiUpdateItem)
+		cust.DELETE("/cart/items/:sku", s.cart.apiRemoveItem)
+		cust.POST("/cart/code", s.cart.apiCartCode) // a discount code kept with the cart (cartcode.go)
+		cust.DELETE("/cart/code", s.cart.apiCartCode)
+		cust.POST("/checkout", limited, s.checkout.apiCheckout)
+		cust.POST("/checkout/quote", s.checkout.apiCheckoutQuote) // the checkout page's live total (checkoutpage.go)
+		cust.GET("/orders/:token", s.orders.apiGetOrder)
+		cust.GET("/availability", s.availability.apiAvailability)
+		cust.HEAD("/availability", s.availability.apiAvailability)
+		cust.GET("/orders/:token/returns", s.returns.apiReturns) // returns and cancel (returns.go)
+		cust.POST("/orders/:token/returns", s.returns.apiRequestReturn)
+		cust.POST("/orders/:token/cancel", s.returns.apiCancel)
+		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints) // carrier.go
+		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)                      // standing orders (standing.go)
 		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
 		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
 		cust.POST("/standing/:token/:action", limited, s.standingHTTP.apiStandingAct)
@@ -148,21 +147,21 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	// The customer's pages and forms: same origin on every POST.
 	pages := r.Group("", s.sameOrigin())
-	pages.GET("/cart/", s.pageCart)
-	pages.HEAD("/cart/", s.pageCart)
-	pages.POST("/cart/add", s.formAdd)
-	pages.POST("/cart/code", s.formCartCode)
+	pages.GET("/cart/", s.cart.pageCart)
+	pages.HEAD("/cart/", s.cart.pageCart)
+	pages.POST("/cart/add", s.cart.formAdd)
+	pages.POST("/cart/code", s.cart.formCartCode)
 	pages.GET("/cart/code.js", s.script("cartcode.js")) // scripts.go
-	pages.POST("/cart/update", s.formUpdate)
-	pages.POST("/cart/remove", s.formRemove)
-	pages.GET("/checkout/", s.pageCheckout)
-	pages.HEAD("/checkout/", s.pageCheckout)
-	pages.POST("/checkout/", limited, s.formCheckout)
-	pages.GET("/order/:token", s.pageOrder)
-	pages.POST("/order/:token/pay", limited, s.formPayAgain)
-	pages.GET("/order/:token/return", s.pageReturn) // return form, cancel (returns.go)
-	pages.POST("/order/:token/return", s.formReturn)
-	pages.POST("/order/:token/cancel", s.formCancel)
+	pages.POST("/cart/update", s.cart.formUpdate)
+	pages.POST("/cart/remove", s.cart.formRemove)
+	pages.GET("/checkout/", s.checkout.pageCheckout)
+	pages.HEAD("/checkout/", s.checkout.pageCheckout)
+	pages.POST("/checkout/", limited, s.checkout.formCheckout)
+	pages.GET("/order/:token", s.orders.pageOrder)
+	pages.POST("/order/:token/pay", limited, s.checkout.formPayAgain)
+	pages.GET("/order/:token/return", s.returns.pageReturn) // return form, cancel (returns.go)
+	pages.POST("/order/:token/return", s.returns.formReturn)
+	pages.POST("/order/:token/cancel", s.returns.formCancel)
 	pages.GET("/order/:token/review", s.reviews.pageReview) // reviews (reviews.go)
 	pages.HEAD("/order/:token/review", s.reviews.pageReview)
 	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.reviews.formReview)
@@ -176,12 +175,11 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.polls.votePoll) // polls.go
-	// The owner's login (adminpage.go), in the shop's language.
-	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)
-	pages.GET("/checkout/pickup.js", s.script("pickup.js"))               // scripts.go
-	pages.GET("/checkout/checkout.js", s.script("checkout.js"))           // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF) // invoices.go
-	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)           // standing_checkout.go
+	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)   // adminpage.go; in the shop's language
+	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
+	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)          // invoices.go
+	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
 	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
 	pages.POST("/standing/:token/:action", limited, s.standingHTTP.formStanding)

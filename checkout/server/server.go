@@ -42,9 +42,17 @@ type Sidecar struct {
 	router *gin.Engine
 	static http.Handler // the static site (PublicDir), or nil
 
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	cancels sync.WaitGroup // background payment cancels (cancelPayment), for tests to wait on
+	// The customer's shop, one type per resource, built by openShop (shop.go).
+	codes        *codesHTTP
+	cart         *cartHTTP
+	availability *availabilityHTTP
+	payments     *paymentsHTTP
+	orders       *orderHTTP
+	checkout     *checkoutHTTP
+	returns      *returnsHTTP
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 
 	refundChecks sync.Map // order id -> time.Time of its last refund check (refundCheckDue)
 	closed       sync.Once

@@ -28,14 +28,19 @@ import (
 // standingEvery is how often the scheduler looks for notices and charges due.
 const standingEvery = 5 * time.Minute
 
-// startStanding builds the standing order service and runs its scheduler
-// (notices, charges, the reconciler of charges whose news never came).
-func (s *Sidecar) startStanding(ctx context.Context) {
+// openStanding builds the standing order service and its handlers, once
+// the provider and the payments are open.
+func (s *Sidecar) openStanding() {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
-		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.webhookURL(), Now: s.now, Log: s.log}
+		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.now, Log: s.log}
 	s.standingHTTP = &standingHTTP{web: s.web, svc: s.standing, store: s.store, provider: s.provider,
 		kickMail: s.kickMail, noRoute: s.noRoute, send: s.sendMail}
+}
+
+// startStanding runs the standing orders' scheduler (notices, charges, the
+// reconciler of charges whose news never came).
+func (s *Sidecar) startStanding(ctx context.Context) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

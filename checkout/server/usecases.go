@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -50,6 +51,21 @@ func (s *Sidecar) openUseCases() {
 		mail:     usecase.MailQueue{Deps: d},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
+			Provider: func() payment.Provider { return s.provider },
+			// The payment handlers and code limits of this package are
+			// built after the use cases (openShop): called late.
+			SyncPayment: func(ctx context.Context, id, by string) error {
+				return s.payments.syncPayment(ctx, id, by) // payments.go
+			},
+			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.paymentRequest(o) },
+			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.payAgainCode(o) }, // codes.go
+			GiftCovers: func(o *order.Order) error {
+				if ce := s.gifts.giftStillCovers(o); ce != nil { // giftcards.go
+					return ce
+				}
+				return nil
+			},
+			CancelPayment: func(id, why string) { s.payments.cancelPayment(id, why) },
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

@@ -27,7 +27,7 @@ func TestWebhookThrottle(t *testing.T) {
 			defer f.Close()
 			sh := newShop(t, withMollie(f), func(o *Options) {
 				o.tune = func(s *Sidecar) {
-					s.reconcileAfter, s.pageCheckEvery, s.hooks = time.Hour, time.Hour, newHookThrottle(1, tt.every)
+					s.reconcileAfter, s.payments.pageCheckEvery, s.payments.hooks = time.Hour, time.Hour, newHookThrottle(1, tt.every)
 				}
 			})
 			sh.addToCart("MOK-001", 1)

@@ -43,17 +43,8 @@ type parts struct {
 	reconcileAfter time.Duration // tests shorten these
 	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
 	checks         rechecks      // the reconciler's schedule per payment (recheck.go)
-	pageCheckEvery time.Duration
-	pageCheckWait  time.Duration
 
 	orderLocks keyLocks // refund work, one order at a time (refunds.go)
-
-	checkMu   sync.Mutex
-	lastCheck map[string]time.Time // payment id -> last provider check from a page view
-
-	hooks *hookThrottle // webhook-driven provider checks per payment (payments.go)
-
-	codes codeState // discount codes (codes.go)
 
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
@@ -70,9 +61,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
 	s.search = &searchHTTP{web: s.web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
-	s.lastCheck = map[string]time.Time{}
-	s.reconcileAfter, s.pageCheckEvery, s.pageCheckWait = defaultReconcileAfter, defaultPageCheckEvery, defaultPageCheckWait
-	s.hooks = newHookThrottle(defaultWebhookBurst, defaultWebhookEvery)
+	s.reconcileAfter = defaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.alertHooks = &alertHooks{web: s.web, alerts: s.alerts, send: s.sendMail}
 	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
@@ -126,7 +115,6 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if err := s.openCarrier(); err != nil { // carrier.go
 		return s.openFailed(fmt.Errorf("carrier: %w", err))
 	}
-	s.openOwnerHTTP() // the owner's resources (ownerhttp.go)
 	if s.opts.PublicDir != "" {
 		if fi, err := os.Stat(s.opts.PublicDir); err != nil || !fi.IsDir() {
 			return s.openFailed(fmt.Errorf("public directory %s: not a directory", s.opts.PublicDir))
@@ -134,6 +122,8 @@ func (s *Sidecar) open(ctx context.Context) error {
 		s.static = newStaticSite(s.opts.PublicDir)
 	}
 
+	s.openShop()      // the customer's shop handlers (shop.go)
+	s.openOwnerHTTP() // the owner's resources (ownerhttp.go)
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
@@ -182,7 +172,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
+			if err := s.payments.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},

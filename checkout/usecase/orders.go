@@ -7,7 +7,9 @@ import (
 	"maps"
 	"time"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/returns"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -55,6 +57,27 @@ type Orders struct {
 	RefundAll func(ctx context.Context, orderID, by string) (*order.Order, error)
 	// Zone is the shop's time zone (the return window's last day).
 	Zone func() *time.Location
+	// Provider is the payment provider in force (Place cancels the
+	// payment of a cart's earlier order).
+	Provider func() payment.Provider
+	// SyncPayment asks the provider about a payment and brings the news to
+	// its order (the payment handlers, still in checkout/server).
+	SyncPayment func(ctx context.Context, paymentID, by string) error
+
+	// What PayAgain needs of the payment handlers, still in checkout/server.
+	// PaymentRequest is the provider request for the order's payment: its
+	// description, the customer's order page, the webhook and the locale
+	// (PayAgain sets amount, currency and idempotency key).
+	PaymentRequest func(o *order.Order) payment.CreateRequest
+	// PayAgainCode is the order's discount code when a new payment takes
+	// its use back (nil: none), or why it has no use left.
+	PayAgainCode func(o *order.Order) (*cart.Code, error)
+	// GiftCovers says why the order's gift card no longer covers its part
+	// (nil: it does); the error is passed back as it is.
+	GiftCovers func(o *order.Order) error
+	// CancelPayment cancels a payment that will not be used, in the
+	// background.
+	CancelPayment func(paymentID, why string)
 }
 
 // Get is one order (ErrNotFound when there is none).

@@ -1,4 +1,4 @@
-package server
+package usecase
 
 import (
 	"testing"
@@ -7,11 +7,11 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 )
 
-// TestSameContent: a checkout of the cart stands for its earlier order only
+// TestSameCheckout: a checkout of the cart stands for its earlier order only
 // when nothing the customer chose differs. (A payment still pending keeps
 // the earlier order whatever changed: TestChangedCartAuthorized and
 // TestChangedCartKeepsUncancelablePayment walk that.)
-func TestSameContent(t *testing.T) {
+func TestSameCheckout(t *testing.T) {
 	base := func() *order.Order {
 		return &order.Order{
 			Customer:       order.Customer{Name: "Ada", Email: "ada@example.nl", Street: "Kade 1", PostalCode: "1234 AB", City: "Delft", Country: "NL"},
@@ -39,8 +39,8 @@ func TestSameContent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			prev, next := base(), base()
 			tt.change(prev, next)
-			if got := sameContent(prev, next); got != tt.want {
-				t.Errorf("sameContent = %v, want %v", got, tt.want)
+			if got := SameCheckout(prev, next); got != tt.want {
+				t.Errorf("SameCheckout = %v, want %v", got, tt.want)
 			}
 		})
 	}

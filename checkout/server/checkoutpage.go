@@ -1,0 +1,338 @@
+package server
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/usecase"
+)
+
+// The checkout page, its form and the quote its script asks for, and
+// paying an order again from the order page (checkoutHTTP).
+
+type formField struct {
+	Lang, Name, Label, Type, Auto, Value, Error string
+	Optional                                    bool
+}
+
+type checkoutPage struct {
+	Lang      string
+	Form      checkoutForm
+	Errors    map[string]string
+	Fields    []formField
+	Countries []string
+	Methods   []catalog.ShippingMethod
+	T         cart.Totals
+	Dates     map[string]string // expected delivery per SKU (lineDates)
+	Notices   []string
+	Error     string
+	Key       string
+	Home      string
+	Points    pointsOffer // loyalty.go
+	Pickup    pickupOffer // carrier.go
+	CodeError string      // why the typed code does not apply (codes.go)
+	CodeNote  string      // what it takes off when it does
+	// A gift card paying (giftcards.go); GiftSale: the cart buys gift
+	// cards (ask for recipient, message, day); Due what the provider gets.
+	Gift     *giftView
+	GiftSale bool
+	Due      money.Amount
+	Today    string
+}
+
+func newFormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
+
+// renderCheckout shows the checkout form with values, messages per field and
+// the full total for the chosen (or first) shipping method.
+func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
+	d, what, err := h.checkoutData(c, f, errs, msg, key)
+	if err != nil {
+		h.internalPage(c, what, err)
+		return
+	}
+	h.page(c, status, "checkout", tr(d.Lang, "co.title"), d)
+}
+
+// checkoutData prices the checkout page for the form's carrier, country
+// and points: the one computation behind the page, its "update" step and
+// the quote the page's script asks for (POST /api/checkout/quote).
+func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
+	cat := h.catalog.Current()
+	ct, err := h.cart.loadCart(h.cart.cartID(c))
+	if err != nil {
+		return checkoutPage{}, "load cart", err
+	}
+	lang := h.cartLang(c, ct)
+	if f.Country == "" {
+		f.Country = cat.Shop.Country
+	}
+	if f.ShippingMethod == "" {
+		if ms := cat.MethodsFor(f.Country); len(ms) > 0 {
+			f.ShippingMethod = ms[0].ID
+		}
+	}
+	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
+	if err != nil {
+		// The method does not ship there: show (and preselect) the first
+		// one that does, so the total on the page is the one for this country.
+		t, err = cart.Compute(ct, cat, "", f.Country)
+		if err != nil {
+			t, err = cart.Compute(ct, cat, "", "")
+		}
+		if err != nil {
+			return checkoutPage{}, "price cart", err
+		}
+		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
+	}
+	t.Localize(cat, lang)
+	h.reverseCharge(&t, f) // invoices.go: the page shows what is charged
+	if f.Client == "" {
+		f.Client = h.clientKey(c.Request)
+	}
+	asked := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
+	if asked {
+		f.Code = ct.Code // the code the customer applied in the cart (cartcode.go)
+	}
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	if key == "" {
+		key = newFormKey()
+	}
+	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
+		Key: key, Home: h.home(lang), Methods: cat.Shipping.Methods, Dates: h.cart.lineDates(t, cat, lang)}
+	code, err := h.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+	if err != nil {
+		return checkoutPage{}, "discount code", err
+	}
+	d.CodeError = code.Message
+	if !asked {
+		h.cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
+	}
+	if msg := errs["code"]; msg != "" && d.CodeError == "" {
+		d.CodeError = msg
+	}
+	d.CodeNote = codeNote(f.Code, d.T, lang)
+	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Pickup = h.pickup.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Due, d.Today = d.T.GrandTotal, h.now().In(h.zone()).Format("2006-01-02")
+	d.GiftSale = hasGiftCard(d.T)
+	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+		errs["gift_code"] = gmsg
+	} else if tender != nil {
+		d.Gift = giftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
+		d.Due = d.T.GrandTotal - tender.Amount
+	}
+	if t.PriceChanged && c.Request.Method == http.MethodGet {
+		// Shown now: the customer pays what this page says.
+		h.cart.acceptPrices(ct.ID, cat)
+	}
+	seen := map[string]bool{}
+	for _, m := range cat.Shipping.Methods {
+		for _, co := range m.Countries {
+			if !seen[strings.ToUpper(co)] {
+				seen[strings.ToUpper(co)] = true
+				d.Countries = append(d.Countries, strings.ToUpper(co))
+			}
+		}
+	}
+	sort.Strings(d.Countries)
+	for _, fd := range []struct{ name, typ, auto, value string }{
+		{"name", "text", "name", f.Name}, {"email", "email", "email", f.Email},
+		{"street", "text", "street-address", f.Street}, {"postal_code", "text", "postal-code", f.PostalCode},
+		{"city", "text", "address-level2", f.City},
+	} {
+		d.Fields = append(d.Fields, formField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
+			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
+	}
+	d.Form = f
+	return d, "", nil
+}
+
+// QuoteAnswer is the answer of POST /api/checkout/quote: the checkout
+// page's summary priced for the carrier, country and points in the body,
+// rendered by the server (the page's script shows it; it never prices).
+type QuoteAnswer struct {
+	Total          money.Amount `json:"total"`
+	TotalText      string       `json:"total_text"`
+	PayText        string       `json:"pay_text"`
+	ShippingMethod string       `json:"shipping_method"`
+	Country        string       `json:"country"`
+	ShownFor       string       `json:"shown_for"`
+	SummaryHTML    string       `json:"summary_html"`
+	Totals         cart.Totals  `json:"totals"`
+	CodeError      string       `json:"code_error,omitempty"` // why the typed code does not apply
+	CodeNote       string       `json:"code_note,omitempty"`  // what it takes off
+	// A gift card (giftcards.go): what it pays, and what the provider is
+	// charged (Due = Total - GiftCard); GiftError when the code cannot pay.
+	GiftCard  money.Amount `json:"gift_card"`
+	Due       money.Amount `json:"due"`
+	GiftError string       `json:"gift_error,omitempty"`
+}
+
+// apiCheckoutQuote prices the checkout form as it stands, exactly as the
+// page (and the order) would, for the page's script.
+func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
+	var f checkoutForm
+	if !decodeJSON(c, &f) {
+		return
+	}
+	f.clean()
+	if f.Lang == "en" || f.Lang == "nl" {
+		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
+	}
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
+	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
+	d, what, err := h.checkoutData(c, f, nil, "", "")
+	if err != nil {
+		h.internal(c, what, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := h.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+		h.internal(c, "render checkout summary", err)
+		return
+	}
+	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+		Due: d.Due, GiftCard: d.Gift.paying(), GiftError: d.Errors["gift_code"],
+		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
+		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
+		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
+}
+
+func (h *checkoutHTTP) pageCheckout(c *gin.Context) {
+	h.renderCheckout(c, http.StatusOK, checkoutForm{}, nil, "", "")
+}
+
+func (h *checkoutHTTP) formCheckout(c *gin.Context) {
+	ct, _ := h.cart.loadCart(h.cart.cartID(c))
+	lang := h.cartLang(c, ct)
+	var f checkoutForm
+	if err := c.ShouldBind(&f); err != nil {
+		h.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")
+		return
+	}
+	key := c.PostForm("idempotency_key")
+	if !validIdemKey(key) {
+		key = newFormKey()
+	}
+	f.PointsEmail = h.points.pointsEmail(c)
+	f.Client = h.clientKey(c.Request)
+	if v := strings.TrimSpace(f.ShownDue); v != "" {
+		// What the page said the provider gets after the gift card.
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -1
+		}
+		a := money.Amount(n)
+		f.ExpectedDue = &a
+	}
+	if v := strings.TrimSpace(f.ShownTotal); v != "" {
+		// The total the page showed; a malformed one matches no total, so
+		// the page comes back with the real one rather than charging blind.
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -1
+		}
+		a := money.Amount(n)
+		f.ExpectedTotal = &a
+	}
+	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" || c.PostForm("apply_code") != "" || c.PostForm("apply_gift") != "" {
+		// The customer asks to see the total for their carrier, country or
+		// points (loyalty.go) before paying: the page again, priced anew.
+		f.clean()
+		h.renderCheckout(c, http.StatusOK, f, nil, "", key)
+		return
+	}
+	cartID := h.cart.cartID(c)
+	if cartID == "" {
+		h.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
+		return
+	}
+	o, checkoutURL, _, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
+	if cerr != nil {
+		f.clean()
+		if cerr.Kept && cerr.Order != nil {
+			// The earlier order keeps its payment: show it, with its pay
+			// link and the reason, instead of the form.
+			h.orders.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			return
+		}
+		if cerr.Order != nil {
+			// The order is stored; the provider failed. Keep the key so a
+			// second press reuses the order.
+			h.renderCheckout(c, checkoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
+			return
+		}
+		status := checkoutStatus(cerr)
+		if status == http.StatusConflict {
+			key = "" // prices or stock changed: a new attempt
+		}
+		h.renderCheckout(c, status, f, cerr.Fields, cerr.Words(lang), key)
+		return
+	}
+	if checkoutURL == "" {
+		c.Redirect(http.StatusSeeOther, h.orderPath(o))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, checkoutURL)
+}
+
+// formPayAgain starts a new payment attempt for a failed, canceled or
+// expired payment (or continues an open one) and sends the customer to pay.
+func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
+	if !found {
+		return
+	}
+	lang := h.lang(c)
+	// Ask the provider first: the last attempt may have been paid meanwhile,
+	// and a payment still in progress must not get a second one.
+	o = h.payments.checkFromPage(c.Request.Context(), o)
+	switch {
+	case paymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
+		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
+		return
+	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
+		c.Redirect(http.StatusSeeOther, h.orderPath(o))
+		return
+	}
+	// One cart, one payable payment: a failed order whose cart was checked
+	// out again (a newer order with a payment that can still be paid) does
+	// not get a second payment; the customer is sent to the newer order.
+	if o.CartID != "" {
+		if cur, err := h.uc.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
+			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+			return
+		}
+	}
+	_, url, cerr := h.payments.newAttempt(c.Request.Context(), o, lang)
+	if cerr != nil {
+		if fresh, err := h.uc.Get(o.ID); err == nil {
+			o = fresh
+		}
+		h.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
+		return
+	}
+	if url == "" {
+		url = h.orderPath(o)
+	}
+	c.Redirect(http.StatusSeeOther, url)
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/payment"
+)
+
+// The customer's order page and its JSON (orderHTTP).
+
+type orderPage struct {
+	Lang        string
+	O           *order.Order
+	T           cart.Totals
+	Steps       []stepLine
+	Heading     string
+	Para        string
+	Confirming  bool
+	Refresh     int
+	CheckoutURL string
+	PayAgain    bool
+	PayLabel    string
+	IfPaid      bool
+	Refunded    string
+	Error       string
+	Good        bool      // paid and on its way: the success look
+	AfterSale   any       // cancel, returns, refunds, gift note (returns.go)
+	Points      string    // loyalty points of the order (loyalty.go)
+	Gift        *giftView // the gift card as a payment line (giftcards.go)
+	Legal       any       // invoice links and the distance-sale information (invoices.go)
+}
+
+type stepLine struct {
+	Step, Label, When string
+	Done, Current     bool
+}
+
+const orderRefreshSeconds = 3
+
+func (h *orderHTTP) pageOrder(c *gin.Context) {
+	o, found := h.orderByToken(c, true)
+	if !found {
+		return
+	}
+	o = h.payments.checkFromPage(c.Request.Context(), o)
+	h.renderOrder(c, http.StatusOK, o, "")
+}
+
+func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
+	lang := h.orderLang(c, o)
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.orderPoints(o, lang),
+		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
+	for _, st := range h.orderView(o, lang, false).Steps {
+		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
+		switch {
+		case st.Done && !st.At.IsZero():
+			sl.When = dayText(st.At.In(h.zone()), lang)
+		case st.Expected != "":
+			sl.When = tr(lang, "expected") + " " + st.Expected
+		}
+		d.Steps = append(d.Steps, sl)
+	}
+	switch o.State {
+	case order.AwaitingPayment:
+		d.IfPaid = true
+		if paymentOpen(o) {
+			d.Heading, d.Para, d.Confirming = tr(lang, "order.confirming"), tr(lang, "order.confirming_p"), true
+			if o.PaymentStatus == payment.StatusOpen {
+				d.CheckoutURL = o.CheckoutURL
+			}
+			if msg == "" {
+				// Not on an answer to a post (a kept payment, a failed
+				// pay again): a refresh would load another page.
+				c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
+			}
+		} else {
+			d.Heading, d.Para, d.PayAgain, d.PayLabel = tr(lang, "order.awaiting"), tr(lang, "order.awaiting_p"), true, tr(lang, "order.pay")
+		}
+	case order.PaymentFailed:
+		d.IfPaid, d.PayAgain, d.PayLabel = true, true, tr(lang, "order.pay_again")
+		switch o.PaymentStatus {
+		case payment.StatusCanceled:
+			d.Heading, d.Para = tr(lang, "order.canceled_pay"), tr(lang, "order.canceled_pay_p")
+		case payment.StatusExpired:
+			d.Heading, d.Para = tr(lang, "order.expired"), tr(lang, "order.expired_p")
+		default:
+			d.Heading, d.Para = tr(lang, "order.failed"), tr(lang, "order.failed_p")
+		}
+	case order.Paid:
+		d.Heading, d.Para = tr(lang, "order.paid"), strings.Replace(tr(lang, "order.paid_p"), "%s", o.Customer.Email, 1)
+	case order.Packed:
+		d.Heading = tr(lang, "order.packed")
+	case order.Shipped:
+		d.Heading = tr(lang, "order.shipped")
+	case order.Delivered:
+		d.Heading = tr(lang, "order.delivered")
+	case order.Canceled:
+		d.Heading, d.Para = tr(lang, "order.canceled"), tr(lang, "order.canceled_p")
+	}
+	d.Good = stepIndex(o.State) >= 1
+	if r := o.Meta["refunded"]; r != "" {
+		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
+	}
+	d.AfterSale = h.afterSale(o, lang)
+	d.Legal = h.invoices.legalHTML(o, lang) // invoices.go
+	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
+	h.page(c, status, "order", title, d)
+}
+
+// apiGetOrder is the order page as JSON; it checks the payment like the page.
+func (h *orderHTTP) apiGetOrder(c *gin.Context) {
+	o, found := h.orderByToken(c, false)
+	if !found {
+		return
+	}
+	o = h.payments.checkFromPage(c.Request.Context(), o)
+	ok(c, http.StatusOK, h.orderView(o, h.orderLang(c, o), false))
+}
