@@ -92,3 +92,15 @@ func TestCLIIsAClient(t *testing.T) {
 		t.Error("cli/host (runs the sidecar) passes the check: the check sees nothing")
 	}
 }
+
+// TestWebIsShared: checkout/server/web, the answer helpers every resource's
+// handlers share, imports neither the sidecar's wiring (server) nor any
+// resource package under it, so that each resource package can import it
+// without a cycle.
+func TestWebIsShared(t *testing.T) {
+	for d := range deps(t, "server/web") {
+		if rest, under := strings.CutPrefix(d, module+"server"); under && rest != "/web" {
+			t.Errorf("checkout/server/web depends on %s", d)
+		}
+	}
+}

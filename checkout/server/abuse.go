@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // abuseState holds the limits on what a stranger can make the sidecar do
 // (issue 12): guessing the admin token, making the shop send e-mail.
 type abuseState struct {
-	login *tokenGuard // the owner's page login form
-	api   *tokenGuard // the admin API's bearer token
-	mail  *limiter    // e-mails a stranger can trigger, per network (nil: off)
+	login *web.TokenGuard // the owner's page login form
+	api   *web.TokenGuard // the admin API's bearer token
+	mail  *web.Limiter    // e-mails a stranger can trigger, per network (nil: off)
 }
 
 // Mails a stranger can trigger (a subscription's confirmation, a points
@@ -26,17 +27,17 @@ const (
 
 func newAbuseState(s *Sidecar) abuseState {
 	a := abuseState{
-		login: newTokenGuard(s.now, 15*time.Minute, 30, 1),
-		api:   newTokenGuard(s.now, 15*time.Minute, 30, 1),
+		login: web.NewTokenGuard(s.Now, 15*time.Minute, 30, 1),
+		api:   web.NewTokenGuard(s.Now, 15*time.Minute, 30, 1),
 	}
 	if s.opts.RateLimit >= 0 {
-		a.mail = &limiter{rate: float64(mailPerHour) / 3600, burst: mailBurst, now: s.now, key: s.netClientKey, buckets: map[string]*bucket{}}
+		a.mail = web.NewLimiterPer(float64(mailPerHour)/3600, mailBurst, s.Now, s.netClientKey)
 	}
 	return a
 }
 
 // netClientKey is the client's network (netKey of clientKey).
-func (s *Sidecar) netClientKey(r *http.Request) string { return netKey(s.clientKey(r)) }
+func (s *Sidecar) netClientKey(r *http.Request) string { return web.NetKey(s.ClientKey(r)) }
 
 // mailLimit is the middleware of the forms that make the shop send e-mail.
-func (s *Sidecar) mailLimit() gin.HandlerFunc { return s.abuse.mail.middleware(s.tooManyPage) }
+func (s *Sidecar) mailLimit() gin.HandlerFunc { return s.abuse.mail.Middleware(s.TooManyPage) }

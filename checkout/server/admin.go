@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -22,20 +23,20 @@ import (
 // other CLI commands): the bearer token guard that routes.go attaches once
 // to the /api/admin group, the orders and their actions, and the backup.
 type adminAPI struct {
-	*web
+	*web.Web
 	orders    usecase.Orders
 	health    *usecase.Health // the backup
-	guard     *tokenGuard     // wrong bearer tokens (abuse.go)
+	guard     *web.TokenGuard // wrong bearer tokens (abuse.go)
 	mails     *mailFailHTTP   // an order's failed mails
 	orderView func(o *order.Order, lang string, admin bool) OrderView
 }
 
 // adminAuth checks the bearer token in constant time.
 func (h *adminAPI) adminAuth() gin.HandlerFunc {
-	want := sha256.Sum256([]byte(h.opts.AdminToken))
+	want := sha256.Sum256([]byte(h.Config.AdminToken))
 	return func(c *gin.Context) {
-		if h.opts.AdminToken == "" {
-			fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
+		if h.Config.AdminToken == "" {
+			web.Fail(c, http.StatusForbidden, "the admin API is off: start the sidecar with an admin token (SHOP_ADMIN_TOKEN)")
 			return
 		}
 		// Wrong tokens lock their client out for a growing while and drain a
@@ -43,33 +44,33 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 		// a client on this machine (the CLI on the server) skips the global
 		// lock, so strangers cannot lock the owner out of both.
 		// A request without a bearer token guesses nothing: it gets 401.
-		client := h.clientKey(c.Request)
+		client := h.ClientKey(c.Request)
 		auth := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(auth, "Bearer ")
-		if wait := h.guard.wait(client, loopback(client)); found && wait > 0 {
+		if wait := h.guard.Wait(client, loopback(client)); found && wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
+			web.Fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
 			return
 		}
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			if found {
-				h.guard.failed(client)
+				h.guard.Failed(client)
 			}
 			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
-			fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
+			web.Fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
 			return
 		}
-		c.Set(ctxActor, "admin")
+		c.Set(web.CtxActor, "admin")
 		if by := c.GetHeader("X-Shop-Actor"); by == "cli" {
-			c.Set(ctxActor, "cli")
+			c.Set(web.CtxActor, "cli")
 		}
 		c.Next()
 	}
 }
 
 func actor(c *gin.Context) string {
-	if a := c.GetString(ctxActor); a != "" {
+	if a := c.GetString(web.CtxActor); a != "" {
 		return a
 	}
 	return "admin"
@@ -81,7 +82,7 @@ func (h *adminAPI) adminListOrders(c *gin.Context) {
 	if st := c.Query("state"); st != "" {
 		for _, one := range strings.Split(st, ",") {
 			if !order.State(one).Valid() {
-				fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are %v", one, order.States))
+				web.Fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are %v", one, order.States))
 				return
 			}
 			states = append(states, order.State(one))
@@ -90,31 +91,31 @@ func (h *adminAPI) adminListOrders(c *gin.Context) {
 	if l := c.Query("limit"); l != "" {
 		var n int
 		if _, err := fmt.Sscan(l, &n); err != nil || n < 1 {
-			fail(c, http.StatusBadRequest, "limit must be a positive number")
+			web.Fail(c, http.StatusBadRequest, "limit must be a positive number")
 			return
 		}
 		limit = n
 	}
 	orders, err := h.orders.List(states, limit)
 	if err != nil {
-		h.internal(c, "list orders", err)
+		h.Internal(c, "list orders", err)
 		return
 	}
 	out := OrderList{Orders: make([]OrderView, 0, len(orders))}
 	for _, o := range orders {
 		out.Orders = append(out.Orders, h.orderView(o, "en", true))
 	}
-	ok(c, http.StatusOK, out)
+	web.OK(c, http.StatusOK, out)
 }
 
 func (h *adminAPI) adminOrder(c *gin.Context) (*order.Order, bool) {
 	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
-		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return nil, false
 	}
 	if err != nil {
-		h.internal(c, "get order", err)
+		h.Internal(c, "get order", err)
 		return nil, false
 	}
 	return o, true
@@ -124,7 +125,7 @@ func (h *adminAPI) adminShowOrder(c *gin.Context) {
 	if o, found := h.adminOrder(c); found {
 		v := h.orderView(o, "en", true)
 		v.MailProblems = h.mails.orderMailProblems(o.ID) // mailfail.go
-		ok(c, http.StatusOK, v)
+		web.OK(c, http.StatusOK, v)
 	}
 }
 
@@ -134,16 +135,16 @@ func (h *adminAPI) answerOwner(c *gin.Context, ev order.Event, o *order.Order, e
 	id := c.Param("id")
 	switch {
 	case err == nil:
-		ok(c, http.StatusOK, h.orderView(o, "en", true))
+		web.OK(c, http.StatusOK, h.orderView(o, "en", true))
 	case errors.Is(err, usecase.ErrNotFound):
-		fail(c, http.StatusNotFound, "no order "+id)
+		web.Fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
-		fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.orders.StateOf(id)))
-	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate), errors.Is(err, ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
+		web.Fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.orders.StateOf(id)))
+	case errors.Is(err, web.ErrBadTrackingLink), errors.Is(err, web.ErrNoTrackingTemplate), errors.Is(err, web.ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
 		st, msg := ownerError(err)
-		fail(c, st, msg)
+		web.Fail(c, st, msg)
 	default:
-		h.internal(c, "order "+string(ev), err)
+		h.Internal(c, "order "+string(ev), err)
 	}
 }
 
@@ -185,16 +186,16 @@ func (h *adminAPI) adminCancel(c *gin.Context) {
 func (h *adminAPI) adminBackup(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetWriteDeadline(time.Time{})
-	name := "shop-" + h.now().UTC().Format("20060102-150405") + ".db"
+	name := "shop-" + h.Now().UTC().Format("20060102-150405") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
 	n, err := h.health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
 	if err != nil {
-		h.log.Error("backup", "err", err, "bytes", n)
+		h.Log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke
 	}
-	h.log.Info("backup streamed", "bytes", n, "by", actor(c))
+	h.Log.Info("backup streamed", "bytes", n, "by", actor(c))
 }
 
 // backupStall is how long a backup client may stop reading before the

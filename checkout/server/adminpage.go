@@ -21,6 +21,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/words"
 )
@@ -36,20 +37,20 @@ import (
 // form carries a CSRF token (an HMAC of the session) and passes the
 // same-origin check of all pages. Changing the admin token ends every
 // session. Wrong tokens are slowed down per client and globally
-// (tokenGuard); a browser that logged in before carries an owner cookie that
+// (web.TokenGuard); a browser that logged in before carries an owner cookie that
 // lets it past the global lock (not past its own client's).
 
 // ownerPages is the owner's page: login, sessions and their guard
 // (adminSession, attached once to the /admin group in routes.go), the
 // home with orders by state, and an order's page with its buttons.
 type ownerPages struct {
-	*web
+	*web.Web
 	orders        usecase.Orders
 	refunds       usecase.Refunds
 	sessions      usecase.Sessions
-	guard         *tokenGuard   // wrong tokens typed into the login form (abuse.go)
-	mails         *mailFailHTTP // an order's failed mails
-	health        *healthHTTP   // the alerts on the home page
+	guard         *web.TokenGuard // wrong tokens typed into the login form (abuse.go)
+	mails         *mailFailHTTP   // an order's failed mails
+	health        *healthHTTP     // the alerts on the home page
 	orderView     func(o *order.Order, lang string, admin bool) OrderView
 	afterSaleView func(o *order.Order, lang string) AfterSaleView
 	labelAction   func(ctx context.Context, id, lang string) (notice string, err error) // the label button (carrier.go)
@@ -66,7 +67,7 @@ const (
 
 // sessionKey derives the HMAC key from the admin token.
 func (h *ownerPages) sessionKey() []byte {
-	k := sha256.Sum256([]byte("storefront admin session\x00" + h.opts.AdminToken))
+	k := sha256.Sum256([]byte("storefront admin session\x00" + h.Config.AdminToken))
 	return k[:]
 }
 
@@ -89,14 +90,14 @@ func (h *ownerPages) newSession() (string, error) {
 	if err := h.sessions.Start(id); err != nil {
 		return "", err
 	}
-	body := "v1." + strconv.FormatInt(h.now().Unix(), 10) + "." + id
+	body := "v1." + strconv.FormatInt(h.Now().Unix(), 10) + "." + id
 	return body + "." + h.sign(body), nil
 }
 
 // sessionID checks a cookie value's HMAC (constant time) and returns its
 // session id ("" when the value is not one of ours).
 func (h *ownerPages) sessionID(v string) string {
-	if h.opts.AdminToken == "" {
+	if h.Config.AdminToken == "" {
 		return ""
 	}
 	i := strings.LastIndexByte(v, '.')
@@ -126,7 +127,7 @@ func (h *ownerPages) validSession(v string) bool {
 	}
 	live, err := h.sessions.Touch(id)
 	if err != nil {
-		h.log.Error("admin session", "err", err)
+		h.Log.Error("admin session", "err", err)
 		return false
 	}
 	return live
@@ -140,7 +141,7 @@ func (h *ownerPages) knownOwner(c *gin.Context) bool {
 		return false
 	}
 	n, mac, found := strings.Cut(v, ".")
-	return found && h.opts.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(h.sign("owner\x00"+n))) == 1
+	return found && h.Config.AdminToken != "" && subtle.ConstantTimeCompare([]byte(mac), []byte(h.sign("owner\x00"+n))) == 1
 }
 
 // csrfToken is bound to the session: another session's token does not pass.
@@ -148,15 +149,15 @@ func (h *ownerPages) csrfToken(session string) string { return h.sign("csrf\x00"
 
 func (h *ownerPages) setAdminCookie(c *gin.Context, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: adminCookie, Value: value, Path: "/admin/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteStrictMode})
 }
 
 // adminSession lets a request with a valid session through; others get
 // the login form (GET) or 403 (POST). Valid POSTs must carry the CSRF token.
 func (h *ownerPages) adminSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if h.opts.AdminToken == "" {
-			h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.off"))
+		if h.Config.AdminToken == "" {
+			h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.off"))
 			c.Abort()
 			return
 		}
@@ -165,7 +166,7 @@ func (h *ownerPages) adminSession() gin.HandlerFunc {
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 				h.renderLogin(c, http.StatusUnauthorized, "")
 			} else {
-				h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.ended"))
+				h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.ended"))
 			}
 			c.Abort()
 			return
@@ -173,64 +174,59 @@ func (h *ownerPages) adminSession() gin.HandlerFunc {
 		if c.Request.Method == http.MethodPost {
 			got := c.PostForm("csrf")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(h.csrfToken(v))) != 1 {
-				h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.csrf"))
+				h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.csrf"))
 				c.Abort()
 				return
 			}
 		}
 		c.Set("csrf", h.csrfToken(v))
-		c.Set(ctxActor, adminBy)
+		c.Set(web.CtxActor, adminBy)
 		c.Next()
 	}
-}
-
-func (w *web) adminMessage(c *gin.Context, status int, text string) {
-	lang := w.lang(c)
-	w.page(c, status, "message", ownerT(lang, "admin"), map[string]string{"Lang": lang, "Title": ownerT(lang, "admin"), "Text": text, "Home": "/admin/"})
 }
 
 type loginPage struct{ Error string }
 
 func (h *ownerPages) renderLogin(c *gin.Context, status int, msg string) {
-	h.page(c, status, "admin-login", ownerT(h.lang(c), "login.browser_title"), loginPage{Error: msg})
+	h.Page(c, status, "admin-login", web.OwnerT(h.Lang(c), "login.browser_title"), loginPage{Error: msg})
 }
 
 // adminLogin takes the token from the form (compared in constant time) and
 // sets the session cookie. A client with wrong tries behind it must wait
 // (1 s, 2 s, 4 s, ... up to 15 min) before its next try is even compared;
-// all wrong tries together drain a global budget (tokenGuard), which a
+// all wrong tries together drain a global budget (web.TokenGuard), which a
 // browser with the owner cookie skips.
 func (h *ownerPages) adminLogin(c *gin.Context) {
-	if h.opts.AdminToken == "" {
-		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "login.off"))
+	if h.Config.AdminToken == "" {
+		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.off"))
 		return
 	}
-	client := h.clientKey(c.Request)
-	if wait := h.guard.begin(client, h.knownOwner(c)); wait > 0 {
+	client := h.ClientKey(c.Request)
+	if wait := h.guard.Begin(client, h.knownOwner(c)); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
-		h.renderLogin(c, http.StatusTooManyRequests, ownerT(h.lang(c), "login.wait", secs))
+		h.renderLogin(c, http.StatusTooManyRequests, web.OwnerT(h.Lang(c), "login.wait", secs))
 		return
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
-	want := sha256.Sum256([]byte(h.opts.AdminToken))
+	want := sha256.Sum256([]byte(h.Config.AdminToken))
 	right := subtle.ConstantTimeCompare(got[:], want[:]) == 1
-	h.guard.end(client, right)
+	h.guard.End(client, right)
 	if !right {
-		h.log.Warn("admin login refused", "client", client)
-		h.renderLogin(c, http.StatusUnauthorized, ownerT(h.lang(c), "login.wrong"))
+		h.Log.Warn("admin login refused", "client", client)
+		h.renderLogin(c, http.StatusUnauthorized, web.OwnerT(h.Lang(c), "login.wrong"))
 		return
 	}
 	v, err := h.newSession()
 	if err != nil {
-		h.internalPage(c, "admin login", err)
+		h.InternalPage(c, "admin login", err)
 		return
 	}
 	h.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
 	n := nonce()
 	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + h.sign("owner\x00"+n), Path: "/admin/",
-		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteStrictMode})
-	h.log.Info("admin logged in", "client", client)
+		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteStrictMode})
+	h.Log.Info("admin logged in", "client", client)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
@@ -238,7 +234,7 @@ func (h *ownerPages) adminLogout(c *gin.Context) {
 	if v, err := c.Cookie(adminCookie); err == nil {
 		if id := h.sessionID(v); id != "" {
 			if err := h.sessions.End(id); err != nil {
-				h.internalPage(c, "admin logout", err)
+				h.InternalPage(c, "admin logout", err)
 				return
 			}
 		}
@@ -272,19 +268,19 @@ type adminSection struct {
 }
 
 func (h *ownerPages) adminRowOf(o *order.Order, lang string) adminRow {
-	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(h.zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
+	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(h.Zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
 		Total: money.Display(o.Total(), o.Currency, lang)}
 	var notes []string
 	if o.GiftNote != "" {
-		notes = append(notes, ownerT(lang, "note.gift"))
+		notes = append(notes, web.OwnerT(lang, "note.gift"))
 	}
 	for _, ret := range o.Returns {
 		if ret.State != order.ReturnRefunded {
-			notes = append(notes, ownerT(lang, "note.return", ret.Code, ownerT(lang, "return."+string(ret.State))))
+			notes = append(notes, web.OwnerT(lang, "note.return", ret.Code, web.OwnerT(lang, "return."+string(ret.State))))
 		}
 	}
 	if n := len(o.OpenRefunds()); n > 0 {
-		notes = append(notes, ownerT(lang, "note.refunds", n))
+		notes = append(notes, web.OwnerT(lang, "note.refunds", n))
 	}
 	r.Notes = strings.Join(notes, "; ")
 	return r
@@ -292,8 +288,8 @@ func (h *ownerPages) adminRowOf(o *order.Order, lang string) adminRow {
 
 // adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
 func (h *ownerPages) adminHome(c *gin.Context) {
-	lang := h.lang(c)
-	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: h.adminNotice(c)}
+	lang := h.Lang(c)
+	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: h.AdminNotice(c)}
 	d.Alerts = h.health.adminAlerts7d(lang)
 	states := adminStates
 	limit := 20
@@ -303,7 +299,7 @@ func (h *ownerPages) adminHome(c *gin.Context) {
 	for _, st := range states {
 		list, err := h.orders.List([]order.State{st}, 0)
 		if err != nil {
-			h.internalPage(c, "admin list", err)
+			h.InternalPage(c, "admin list", err)
 			return
 		}
 		sec := adminSection{State: string(st)}
@@ -328,7 +324,7 @@ func (h *ownerPages) adminHome(c *gin.Context) {
 	if mc, err := h.orders.MailFailures(); err == nil {
 		d.Mail = mc
 	}
-	h.page(c, http.StatusOK, "admin-home", ownerT(lang, "home.browser_title"), d)
+	h.Page(c, http.StatusOK, "admin-home", web.OwnerT(lang, "home.browser_title"), d)
 }
 
 type adminOrderPage struct {
@@ -353,20 +349,20 @@ type adminOrderPage struct {
 func (h *ownerPages) adminOrderPage(c *gin.Context) {
 	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
-		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", c.Param("id")))
+		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_order", c.Param("id")))
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "admin order", err)
+		h.InternalPage(c, "admin order", err)
 		return
 	}
-	h.renderAdminOrder(c, http.StatusOK, o, h.adminNotice(c), "")
+	h.renderAdminOrder(c, http.StatusOK, o, h.AdminNotice(c), "")
 }
 
 func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: h.orderView(o, lang, true), A: h.afterSaleView(o, lang),
-		Notice: notice, Error: msg, Zone: h.zone()}
+		Notice: notice, Error: msg, Zone: h.Zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)
 	_, errDel := order.Transition(o.State, order.EventDeliver)
@@ -374,10 +370,10 @@ func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order
 	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
 	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
-	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + noticeQuery("mail-queued"), Mails: h.mails.orderMailProblems(o.ID)}
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + web.NoticeQuery("mail-queued"), Mails: h.mails.orderMailProblems(o.ID)}
 	restocked, err := h.orders.Restocked(o.ID)
 	if err != nil {
-		h.log.Error("admin order: restocked returns", "order", o.ID, "err", err)
+		h.Log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
 	for _, r := range o.Returns {
 		if !r.ReceivedAt.IsZero() && err == nil && !restocked[r.Code] {
@@ -390,7 +386,7 @@ func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order
 			d.ToRefund = append(d.ToRefund, r)
 		}
 	}
-	h.page(c, status, "admin-order", ownerT(lang, "admin")+" · "+o.ID, d)
+	h.Page(c, status, "admin-order", web.OwnerT(lang, "admin")+" · "+o.ID, d)
 }
 
 func refundVoidID(o *order.Order, id string) bool {
@@ -404,7 +400,7 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 	id := c.Param("id")
 	o, err := h.orders.Get(id)
 	if err != nil {
-		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", id))
+		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_order", id))
 		return
 	}
 	ctx := c.Request.Context()
@@ -417,7 +413,7 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		_, err = h.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
-		notice, err = h.labelAction(ctx, id, h.lang(c))
+		notice, err = h.labelAction(ctx, id, h.Lang(c))
 	case "deliver":
 		_, err = h.orders.Deliver(id, adminBy)
 		notice = "delivered"
@@ -443,7 +439,7 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
 			amt, perr := money.Parse(strings.ReplaceAll(a, ",", "."), o.Currency)
 			if perr != nil || amt <= 0 {
-				h.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", ownerT(h.lang(c), "err.amount"))
+				h.renderAdminOrder(c, http.StatusUnprocessableEntity, o, "", web.OwnerT(h.Lang(c), "err.amount"))
 				return
 			}
 			req.Amount, req.Note = int64(amt), strings.TrimSpace(c.PostForm("note"))
@@ -462,7 +458,7 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		err = h.refunds.Sync(ctx, id, adminBy)
 		notice = "synced"
 	default:
-		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_action"))
+		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_action"))
 		return
 	}
 	if err != nil {
@@ -473,26 +469,26 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		st, msg := ownerError(err)
 		switch {
 		case errors.Is(err, order.ErrTransition):
-			lang := h.lang(c)
-			st, msg = http.StatusConflict, ownerT(lang, "err.transition", ownerT(lang, "action."+c.Param("action")), id, strings.ToLower(stateWords(lang, o.State)))
-		case errors.Is(err, ErrBadTrackingLink): // the page's own sentence
-			msg = ownerT(h.lang(c), "err.tracking")
+			lang := h.Lang(c)
+			st, msg = http.StatusConflict, web.OwnerT(lang, "err.transition", web.OwnerT(lang, "action."+c.Param("action")), id, strings.ToLower(web.StateWords(lang, o.State)))
+		case errors.Is(err, web.ErrBadTrackingLink): // the page's own sentence
+			msg = web.OwnerT(h.Lang(c), "err.tracking")
 		}
 		h.renderAdminOrder(c, st, o, "", msg)
 		return
 	}
-	h.log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
-	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+noticeQuery(notice))
+	h.Log.Info("order changed on the owner's page", "order", id, "action", c.Param("action"))
+	c.Redirect(http.StatusSeeOther, "/admin/orders/"+url.PathEscape(id)+web.NoticeQuery(notice))
 }
 
 // adminFuncs are the functions of the owner's page (templates/admin.html).
 var adminFuncs = template.FuncMap{
 	// The shop's language is bound per sidecar (shopFuncs); these are the
 	// defaults a template set parses with.
-	"state":  func(st any) string { return stateWords(words.Fallback, st) },
-	"rstate": func(st any) string { return ownerT(words.Fallback, "return."+fmt.Sprint(st)) },
-	"o":      func(key string) string { return ownerT(words.Fallback, key) },
-	"of":     func(key string, args ...any) string { return ownerT(words.Fallback, key, args...) },
+	"state":  func(st any) string { return web.StateWords(words.Fallback, st) },
+	"rstate": func(st any) string { return web.OwnerT(words.Fallback, "return."+fmt.Sprint(st)) },
+	"o":      func(key string) string { return web.OwnerT(words.Fallback, key) },
+	"of":     func(key string, args ...any) string { return web.OwnerT(words.Fallback, key, args...) },
 	"when": func(t time.Time, loc *time.Location) string {
 		if t.IsZero() {
 			return ""
@@ -509,3 +505,6 @@ var adminFuncs = template.FuncMap{
 		return fmt.Sprint(a)
 	},
 }
+
+// The page templates use these functions (web.AddFuncs).
+func init() { web.AddFuncs(adminFuncs) }

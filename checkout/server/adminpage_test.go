@@ -12,6 +12,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 var csrfRe = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
@@ -124,7 +125,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if cur.TrackingURL != "https://jouw.postnl.nl/track-and-trace/3SABC123" {
 		t.Errorf("tracking link from the code: %q", cur.TrackingURL)
 	}
-	if r := sh.form("/admin/orders/"+o.ID+"/pack", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, sh.says("err.transition", sh.says("action.pack"), o.ID, strings.ToLower(stateWords(sh.sc.ownerLang(), order.Delivered)))) {
+	if r := sh.form("/admin/orders/"+o.ID+"/pack", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, sh.says("err.transition", sh.says("action.pack"), o.ID, strings.ToLower(web.StateWords(sh.sc.OwnerLang(), order.Delivered)))) {
 		t.Errorf("pack a delivered order: %d", r.StatusCode)
 	}
 
@@ -207,7 +208,7 @@ func TestPackingSlipThankYou(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for sh.sc.catalog.Current().Shop.ThankYouEN == "" && time.Now().Before(deadline) {
+	for sh.sc.Catalog.Current().Shop.ThankYouEN == "" && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	body := strings.Replace(validCheckout, `"shipping_method":"postnl"`, `"shipping_method":"postnl","gift_note":"Gefeliciteerd, Jan!","lang":"en"`, 1)

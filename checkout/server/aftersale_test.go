@@ -210,7 +210,7 @@ func TestReturnOutsideWindow(t *testing.T) {
 	o = sh.delivered(o)
 	clk.advance(31 * 24 * time.Hour)
 	r := sh.req("POST", "/api/orders/"+o.Token+"/returns", `{"lines":[{"sku":"MOK-001","quantity":1}]}`)
-	last := o.DeliveredAt.In(sh.sc.zone()).AddDate(0, 0, 30).Format("Mon 2 January")
+	last := o.DeliveredAt.In(sh.sc.Zone()).AddDate(0, 0, 30).Format("Mon 2 January")
 	if r.StatusCode != 422 || !strings.Contains(r.errorMessage(t), "return period ended on "+last) {
 		t.Errorf("return after the window: %d %s (want the last day %s)", r.StatusCode, r.body, last)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
 )
@@ -46,13 +47,13 @@ func alertWords(lang, kind string) alertText {
 	if !ok {
 		return alertText{Title: kind}
 	}
-	return alertText{Title: ownerT(lang, "alert."+k+".title"), Do: ownerT(lang, "alert."+k+".do")}
+	return alertText{Title: web.OwnerT(lang, "alert."+k+".title"), Do: web.OwnerT(lang, "alert."+k+".do")}
 }
 
 // alertHooks are the alerts' hooks the store and the mail worker call:
 // a record that does not decode, an e-mail given up, the alert e-mail.
 type alertHooks struct {
-	*web
+	*web.Web
 	alerts *usecase.Alerts
 	send   func(context.Context, mail.Message) error // Sidecar.sendMail
 }
@@ -65,7 +66,7 @@ func (h *alertHooks) onBadRecord(r usecase.BadRecord) {
 // mailGaveUp is the mail worker's give-up point (mailer.go).
 func (h *alertHooks) mailGaveUp(m usecase.Mail, err error) {
 	if m.Kind == usecase.MailAlert {
-		h.log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
+		h.Log.Error("alert e-mail given up; alerts stay on the admin page", "mail", m.ID, "err", err)
 		return // an alert about an alert mail would not arrive either
 	}
 	h.alerts.Raise(alertMailFailing, fmt.Sprintf("mail %s (order %s) after %d attempts: %v", m.ID, m.OrderID, usecase.MailMaxAttempts, err))
@@ -81,15 +82,15 @@ func (h *alertHooks) alertMail(kind string) (func(context.Context, usecase.Mail)
 		if err := json.Unmarshal(m.Body, &a); err != nil {
 			return fmt.Errorf("alert mail %s: %w", m.ID, err)
 		}
-		lang := h.ownerLang()
+		lang := h.OwnerLang()
 		w := alertWords(lang, a.Kind)
-		shop := h.catalog.Current().Shop.Name
+		shop := h.Catalog.Current().Shop.Name
 		subject := fmt.Sprintf("[%s] %s", shop, w.Title)
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s\n\n%s\n\n%s: %s\n%s: %s\n%s: %s\n%s: %d\n\n%s: %s\n",
-			w.Title, w.Do, ownerT(lang, "alert.mail.latest"), a.Detail, ownerT(lang, "alert.mail.first"), a.First.Format(time.RFC3339),
-			ownerT(lang, "alert.mail.last"), a.Last.Format(time.RFC3339), ownerT(lang, "alert.mail.times"), a.Count,
-			ownerT(lang, "alert.mail.alerts"), h.abs("/admin/"))
+			w.Title, w.Do, web.OwnerT(lang, "alert.mail.latest"), a.Detail, web.OwnerT(lang, "alert.mail.first"), a.First.Format(time.RFC3339),
+			web.OwnerT(lang, "alert.mail.last"), a.Last.Format(time.RFC3339), web.OwnerT(lang, "alert.mail.times"), a.Count,
+			web.OwnerT(lang, "alert.mail.alerts"), h.Abs("/admin/"))
 		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		defer cancel()
 		return h.send(sctx, mail.Message{ID: m.ID, Kind: "alert", To: m.To, Subject: subject, Text: b.String(), Created: m.CreatedAt})
@@ -99,7 +100,7 @@ func (h *alertHooks) alertMail(kind string) (func(context.Context, usecase.Mail)
 // guard is how every background pass runs (worker.Guard): a panic is
 // logged, alerted and counted.
 func (s *Sidecar) guard() worker.Guard {
-	return worker.Guard{Log: s.log,
+	return worker.Guard{Log: s.Log,
 		OnPanic: func(name string, p any) { s.alerts.Raise(alertPanic, fmt.Sprintf("%s: %v", name, p)) },
 		Done: func(name string, panicked bool) {
 			if s.metrics != nil {

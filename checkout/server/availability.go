@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -19,7 +20,7 @@ type AvailabilityView struct {
 
 // availabilityHTTP answers the product pages' live stock.
 type availabilityHTTP struct {
-	*web
+	*web.Web
 	store *store.Store
 }
 
@@ -29,22 +30,22 @@ const maxAvailabilitySKUs = 50
 func (h *availabilityHTTP) apiAvailability(c *gin.Context) {
 	skus := c.QueryArray("sku")
 	if len(skus) == 0 {
-		fail(c, http.StatusBadRequest, "give one or more sku parameters, e.g. /api/availability?sku=KOF-GUJI-250-BO")
+		web.Fail(c, http.StatusBadRequest, "give one or more sku parameters, e.g. /api/availability?sku=KOF-GUJI-250-BO")
 		return
 	}
 	if len(skus) > maxAvailabilitySKUs {
-		fail(c, http.StatusBadRequest, "at most 50 sku parameters per request")
+		web.Fail(c, http.StatusBadRequest, "at most 50 sku parameters per request")
 		return
 	}
 	for _, sku := range skus {
 		if !validSKU(sku) {
-			fail(c, http.StatusBadRequest, "sku "+quoteShort(sku)+" is not a valid product code")
+			web.Fail(c, http.StatusBadRequest, "sku "+quoteShort(sku)+" is not a valid product code")
 			return
 		}
 	}
-	av, err := h.store.Availability(h.catalog.Current(), skus...)
+	av, err := h.store.Availability(h.Catalog.Current(), skus...)
 	if err != nil {
-		h.internal(c, "availability", err)
+		h.Internal(c, "availability", err)
 		return
 	}
 	out := struct {
@@ -59,7 +60,7 @@ func (h *availabilityHTTP) apiAvailability(c *gin.Context) {
 		out.Items = append(out.Items, v)
 	}
 	c.Header("Cache-Control", "no-cache")
-	ok(c, http.StatusOK, out)
+	web.OK(c, http.StatusOK, out)
 }
 
 // quoteShort quotes user input for a message, cut to a readable length.

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -24,7 +25,7 @@ import (
 // backInStockHTTP is the HTTP side of back-in-stock alerts: the owner's
 // waiting list, restocking a return, and the alert e-mail.
 type backInStockHTTP struct {
-	*web
+	*web.Web
 	orders  usecase.Orders
 	waiting func() ([]store.Waiting, error)           // store.WaitingForStock
 	send    func(context.Context, mail.Message) error // Sidecar.sendMail
@@ -41,10 +42,10 @@ type WaitingList struct {
 func (h *backInStockHTTP) adminWaiting(c *gin.Context) {
 	w, err := h.waiting()
 	if err != nil {
-		h.internal(c, "waiting for stock", err)
+		h.Internal(c, "waiting for stock", err)
 		return
 	}
-	ok(c, http.StatusOK, WaitingList{Waiting: w})
+	web.OK(c, http.StatusOK, WaitingList{Waiting: w})
 }
 
 // adminRestock puts a received return back in stock (usecase.Orders.Restock,
@@ -53,16 +54,16 @@ func (h *backInStockHTTP) adminRestock(c *gin.Context) {
 	changed, err := h.orders.Restock(c.Param("id"), c.Param("code"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		fail(c, http.StatusNotFound, err.Error())
+		web.Fail(c, http.StatusNotFound, err.Error())
 		return
 	case errors.Is(err, store.ErrConflict):
-		fail(c, http.StatusConflict, err.Error())
+		web.Fail(c, http.StatusConflict, err.Error())
 		return
 	case err != nil:
-		h.internal(c, "restock return", err)
+		h.Internal(c, "restock return", err)
 		return
 	}
-	ok(c, http.StatusOK, gin.H{"restocked": changed})
+	web.OK(c, http.StatusOK, gin.H{"restocked": changed})
 }
 
 func (h *backInStockHTTP) sendBackInStock(ctx context.Context, m store.Mail) error {
@@ -70,11 +71,11 @@ func (h *backInStockHTTP) sendBackInStock(ctx context.Context, m store.Mail) err
 	if err := json.Unmarshal(m.Body, &body); err != nil {
 		return fmt.Errorf("back in stock mail %s: %w", m.ID, err)
 	}
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	_, sku, _ := cutTopic(body.Topic)
-	title, link := body.Label, h.abs("/")
+	title, link := body.Label, h.Abs("/")
 	if it, found := cat.Lookup(sku); found {
-		title, link = it.Title, h.abs(it.URL)
+		title, link = it.Title, h.Abs(it.URL)
 		if it.Variant != "" {
 			title += " (" + it.Variant + ")"
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/sendcloud"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
 )
@@ -42,14 +43,14 @@ const (
 type carrierState struct {
 	secret     string // webhook signature key; "" with the manual carrier
 	checkEvery time.Duration
-	locks      keyLocks // one label creation per order at a time
+	locks      web.KeyLocks // one label creation per order at a time
 }
 
 // carrierHTTP is the HTTP side of the carrier: labels for the owner (API
 // and page), Sendcloud's webhook, the parcel check, and the pick-up points
 // of the checkout.
 type carrierHTTP struct {
-	*web
+	*web.Web
 	uc     *usecase.Carrier
 	secret string // webhook signature key; "" with the manual carrier
 }
@@ -61,12 +62,12 @@ func (s *Sidecar) openCarrier() error {
 		s.ship.checkEvery = defaultCarrierChk
 	}
 	u := &usecase.Carrier{Deps: s.uc.deps, C: carrier.Manual{}, Effects: s.handleEffects, TrackingLink: s.trackingLink,
-		Lock: s.ship.locks.lock, Zone: s.zone}
+		Lock: s.ship.locks.Lock, Zone: s.Zone}
 	s.uc.carrier = u
 	if s.opts.SendcloudPublicKey == "" {
 		return nil
 	}
-	opts := []sendcloud.Option{sendcloud.WithLogger(s.log)}
+	opts := []sendcloud.Option{sendcloud.WithLogger(s.Log)}
 	if s.opts.SendcloudBaseURL != "" {
 		opts = append(opts, sendcloud.WithBaseURL(s.opts.SendcloudBaseURL))
 	}
@@ -118,30 +119,30 @@ func (h *carrierHTTP) apiCreateLabel(c *gin.Context) {
 	_, res, err := h.uc.CreateLabel(c.Request.Context(), c.Param("id"), actor(c))
 	if err != nil {
 		st, msg := labelStatus(err)
-		fail(c, st, "label for "+c.Param("id")+": "+msg)
+		web.Fail(c, st, "label for "+c.Param("id")+": "+msg)
 		return
 	}
-	ok(c, http.StatusOK, res)
+	web.OK(c, http.StatusOK, res)
 }
 
 // apiLabelPDF is GET .../orders/{id}/label?size=A6|A4: the label PDF.
 func (h *carrierHTTP) apiLabelPDF(c *gin.Context) {
 	paper, good := carrier.ParsePaper(c.Query("size"))
 	if !good {
-		fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
+		web.Fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
 		return
 	}
 	o, pdf, err := h.uc.Label(c.Request.Context(), c.Param("id"), paper)
 	switch {
 	case errors.Is(err, usecase.ErrNotFound):
-		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return
 	case errors.Is(err, usecase.ErrNoLabel):
-		fail(c, http.StatusNotFound, "order "+o.ID+" has no label yet; create it first")
+		web.Fail(c, http.StatusNotFound, "order "+o.ID+" has no label yet; create it first")
 		return
 	case err != nil:
 		st, msg := labelStatus(err)
-		fail(c, st, "label of "+o.ID+": "+msg)
+		web.Fail(c, st, "label of "+o.ID+": "+msg)
 		return
 	}
 	c.Header("Content-Disposition", `inline; filename="label-`+o.ID+`-`+string(paper)+`.pdf"`)
@@ -158,15 +159,15 @@ func (h *carrierHTTP) apiCreateLabels(c *gin.Context) {
 		return
 	}
 	if len(req.Orders) > maxLabelBatch {
-		fail(c, http.StatusBadRequest, fmt.Sprintf("at most %d orders at once", maxLabelBatch))
+		web.Fail(c, http.StatusBadRequest, fmt.Sprintf("at most %d orders at once", maxLabelBatch))
 		return
 	}
 	res, err := h.uc.LabelBatch(c.Request.Context(), req.Orders, actor(c), labelWords)
 	if err != nil {
-		h.internal(c, "labels", err)
+		h.Internal(c, "labels", err)
 		return
 	}
-	ok(c, http.StatusOK, map[string]any{"labels": res})
+	web.OK(c, http.StatusOK, map[string]any{"labels": res})
 }
 
 // pageLabels is GET /admin/labels: today's labels, with a button to make
@@ -174,7 +175,7 @@ func (h *carrierHTTP) apiCreateLabels(c *gin.Context) {
 func (h *carrierHTTP) pageLabels(c *gin.Context) {
 	rows, err := h.uc.LabelRows(nil)
 	if err != nil {
-		h.internalPage(c, "labels", err)
+		h.InternalPage(c, "labels", err)
 		return
 	}
 	h.renderLabels(c, http.StatusOK, rows, "")
@@ -183,7 +184,7 @@ func (h *carrierHTTP) pageLabels(c *gin.Context) {
 func (h *carrierHTTP) renderLabels(c *gin.Context, status int, rows []LabelResult, notice string) {
 	today, err := h.uc.TodaysParcels()
 	if err != nil {
-		h.internalPage(c, "labels", err)
+		h.InternalPage(c, "labels", err)
 		return
 	}
 	var pages []int
@@ -192,7 +193,7 @@ func (h *carrierHTTP) renderLabels(c *gin.Context, status int, rows []LabelResul
 			pages = append(pages, i+1)
 		}
 	}
-	h.page(c, status, "admin-labels", ownerT(h.lang(c), "labels.title"), map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
+	h.Page(c, status, "admin-labels", web.OwnerT(h.Lang(c), "labels.title"), map[string]any{"CSRF": c.GetString("csrf"), "Rows": rows,
 		"Manual": h.uc.Manual(), "Notice": notice, "Carrier": h.uc.Name(), "Today": len(today), "Pages": pages})
 }
 
@@ -202,38 +203,38 @@ func (h *carrierHTTP) renderLabels(c *gin.Context, status int, rows []LabelResul
 func (h *carrierHTTP) labelsPDF(c *gin.Context) {
 	paper, good := carrier.ParsePaper(c.Query("size"))
 	if !good {
-		fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
+		web.Fail(c, http.StatusBadRequest, "size must be A6 (label printer) or A4 (normal printer)")
 		return
 	}
 	page := 1
 	if p := c.Query("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 1000 {
-			fail(c, http.StatusBadRequest, "page must be a number from 1")
+			web.Fail(c, http.StatusBadRequest, "page must be a number from 1")
 			return
 		}
 		page = n
 	}
 	if !h.uc.MultiLabels() {
-		fail(c, http.StatusConflict, "the "+h.uc.Name()+" carrier makes no labels")
+		web.Fail(c, http.StatusConflict, "the "+h.uc.Name()+" carrier makes no labels")
 		return
 	}
 	orders, err := h.uc.TodaysParcels()
 	if err != nil {
-		h.internal(c, "labels", err)
+		h.Internal(c, "labels", err)
 		return
 	}
 	pdf, err := h.uc.LabelsPDF(c.Request.Context(), orders, page, paper)
 	switch {
 	case errors.Is(err, usecase.ErrNoPage):
-		fail(c, http.StatusNotFound, strings.TrimPrefix(err.Error(), usecase.ErrNoPage.Error()+": "))
+		web.Fail(c, http.StatusNotFound, strings.TrimPrefix(err.Error(), usecase.ErrNoPage.Error()+": "))
 		return
 	case err != nil:
 		st, msg := labelStatus(err)
-		fail(c, st, "today's labels: "+msg)
+		web.Fail(c, st, "today's labels: "+msg)
 		return
 	}
-	name := "labels-" + h.now().In(h.zone()).Format("2006-01-02") + "-" + string(paper)
+	name := "labels-" + h.Now().In(h.Zone()).Format("2006-01-02") + "-" + string(paper)
 	if page > 1 {
 		name += "-" + strconv.Itoa(page)
 	}
@@ -246,7 +247,7 @@ func (h *carrierHTTP) labelsPDF(c *gin.Context) {
 func (h *carrierHTTP) formLabels(c *gin.Context) {
 	res, err := h.uc.LabelBatch(c.Request.Context(), nil, adminBy, labelWords)
 	if err != nil {
-		h.internalPage(c, "labels", err)
+		h.InternalPage(c, "labels", err)
 		return
 	}
 	made := 0
@@ -257,10 +258,10 @@ func (h *carrierHTTP) formLabels(c *gin.Context) {
 	}
 	rows, err := h.uc.LabelRows(res)
 	if err != nil {
-		h.internalPage(c, "labels", err)
+		h.InternalPage(c, "labels", err)
 		return
 	}
-	h.renderLabels(c, http.StatusOK, rows, ownerT(h.lang(c), "labels.made", made, len(res)-made))
+	h.renderLabels(c, http.StatusOK, rows, web.OwnerT(h.Lang(c), "labels.made", made, len(res)-made))
 }
 
 // adminLabelAction is the admin order page's "Create label" button; it
@@ -268,7 +269,7 @@ func (h *carrierHTTP) formLabels(c *gin.Context) {
 func (h *carrierHTTP) adminLabelAction(ctx context.Context, id, lang string) (string, error) {
 	_, _, err := h.uc.CreateLabel(ctx, id, adminBy)
 	if err != nil {
-		return "", errors.New(ownerT(lang, "labels.not_created", labelWords(err)))
+		return "", errors.New(web.OwnerT(lang, "labels.not_created", labelWords(err)))
 	}
 	return "label", nil
 }
@@ -277,26 +278,26 @@ func (h *carrierHTTP) adminLabelAction(ctx context.Context, id, lang string) (st
 // change, signed with Sendcloud-Signature (HMAC-SHA256 of the raw body).
 func (h *carrierHTTP) sendcloudWebhook(c *gin.Context) {
 	if h.secret == "" {
-		fail(c, http.StatusNotFound, "no carrier webhook is configured")
+		web.Fail(c, http.StatusNotFound, "no carrier webhook is configured")
 		return
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		fail(c, http.StatusRequestEntityTooLarge, "webhook body too large or unreadable")
+		web.Fail(c, http.StatusRequestEntityTooLarge, "webhook body too large or unreadable")
 		return
 	}
 	if !sendcloud.VerifySignature(body, c.GetHeader("Sendcloud-Signature"), h.secret) {
-		h.log.Warn("sendcloud webhook with a bad signature", "remote", c.ClientIP())
-		fail(c, http.StatusUnauthorized, "bad Sendcloud-Signature")
+		h.Log.Warn("sendcloud webhook with a bad signature", "remote", c.ClientIP())
+		web.Fail(c, http.StatusUnauthorized, "bad Sendcloud-Signature")
 		return
 	}
 	wh, err := sendcloud.ParseWebhook(body)
 	if err != nil {
-		fail(c, http.StatusBadRequest, "webhook body is not Sendcloud's JSON")
+		web.Fail(c, http.StatusBadRequest, "webhook body is not Sendcloud's JSON")
 		return
 	}
-	if wh.Timestamp != 0 && h.now().Sub(time.UnixMilli(wh.Timestamp)) > webhookMaxAge {
-		fail(c, http.StatusBadRequest, "webhook too old (replayed?)")
+	if wh.Timestamp != 0 && h.Now().Sub(time.UnixMilli(wh.Timestamp)) > webhookMaxAge {
+		web.Fail(c, http.StatusBadRequest, "webhook too old (replayed?)")
 		return
 	}
 	delivered, at := wh.Delivered()
@@ -310,8 +311,8 @@ func (h *carrierHTTP) sendcloudWebhook(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.log.Error("sendcloud webhook", "order", wh.Parcel.OrderNumber, "err", err)
-		fail(c, http.StatusServiceUnavailable, "could not record the delivery; retry later")
+		h.Log.Error("sendcloud webhook", "order", wh.Parcel.OrderNumber, "err", err)
+		web.Fail(c, http.StatusServiceUnavailable, "could not record the delivery; retry later")
 		return
 	}
 	c.Status(http.StatusOK)
@@ -324,33 +325,33 @@ func (h *carrierHTTP) apiCheckParcels(c *gin.Context) {
 	if err != nil {
 		res["errors"] = err.Error()
 	}
-	ok(c, http.StatusOK, res)
+	web.OK(c, http.StatusOK, res)
 }
 
 // apiPickupPoints is GET /api/pickup-points?method=&country=&postcode=.
 func (h *carrierHTTP) apiPickupPoints(c *gin.Context) {
-	lang := h.lang(c)
-	m, found := h.catalog.Current().Method(c.Query("method"))
+	lang := h.Lang(c)
+	m, found := h.Catalog.Current().Method(c.Query("method"))
 	if !found || !m.PickupPoints {
-		fail(c, http.StatusBadRequest, "method must be a pick-up point shipping method")
+		web.Fail(c, http.StatusBadRequest, "method must be a pick-up point shipping method")
 		return
 	}
-	country := strings.ToUpper(c.DefaultQuery("country", h.catalog.Current().Shop.Country))
+	country := strings.ToUpper(c.DefaultQuery("country", h.Catalog.Current().Shop.Country))
 	if !m.Ships(country) {
-		fail(c, http.StatusBadRequest, "this method does not deliver in "+country)
+		web.Fail(c, http.StatusBadRequest, "this method does not deliver in "+country)
 		return
 	}
 	pts, err := h.uc.PickupPoints(c.Request.Context(), m, country, c.Query("postcode"))
 	switch {
 	case errors.Is(err, usecase.ErrBadPostcode):
-		fail(c, http.StatusBadRequest, tr(lang, "pickup.bad_postcode"))
+		web.Fail(c, http.StatusBadRequest, web.T(lang, "pickup.bad_postcode"))
 		return
 	case err != nil:
-		h.log.Warn("pick-up points", "err", err)
-		fail(c, http.StatusBadGateway, tr(lang, "pickup.unavailable"))
+		h.Log.Warn("pick-up points", "err", err)
+		web.Fail(c, http.StatusBadGateway, web.T(lang, "pickup.unavailable"))
 		return
 	}
-	ok(c, http.StatusOK, map[string]any{"points": pts})
+	web.OK(c, http.StatusOK, map[string]any{"points": pts})
 }
 
 // pickupOffer is the checkout page's pick-up point field.
@@ -388,12 +389,12 @@ func (h *carrierHTTP) offerPickup(ctx context.Context, f checkoutForm, cat *cata
 	pts, err := h.uc.PickupPoints(ctx, m, f.Country, p.Postcode)
 	switch {
 	case errors.Is(err, usecase.ErrBadPostcode):
-		p.Message = tr(lang, "pickup.bad_postcode")
+		p.Message = web.T(lang, "pickup.bad_postcode")
 	case err != nil:
-		h.log.Warn("pick-up points", "err", err)
-		p.Message = tr(lang, "pickup.unavailable")
+		h.Log.Warn("pick-up points", "err", err)
+		p.Message = web.T(lang, "pickup.unavailable")
 	case len(pts) == 0:
-		p.Message = tr(lang, "pickup.none")
+		p.Message = web.T(lang, "pickup.none")
 	}
 	p.Points = pts
 	return p
@@ -408,7 +409,7 @@ func (h *carrierHTTP) checkPickup(ctx context.Context, f checkoutForm, cat *cata
 		return nil, ""
 	}
 	if f.PickupPoint == "" {
-		return nil, tr(lang, "pickup.choose")
+		return nil, web.T(lang, "pickup.choose")
 	}
 	pc := f.PickupPostcode
 	if pc == "" {
@@ -416,14 +417,14 @@ func (h *carrierHTTP) checkPickup(ctx context.Context, f checkoutForm, cat *cata
 	}
 	pts, err := h.uc.PickupPoints(ctx, m, f.Country, pc)
 	if err != nil {
-		return nil, tr(lang, "pickup.unavailable")
+		return nil, web.T(lang, "pickup.unavailable")
 	}
 	for _, p := range pts {
 		if p.ID == f.PickupPoint {
 			return &p, ""
 		}
 	}
-	return nil, tr(lang, "pickup.choose")
+	return nil, web.T(lang, "pickup.choose")
 }
 
 // setPickup stores the chosen point on a new order.
@@ -449,3 +450,6 @@ func km(m int) string {
 
 // carrierFuncs are the functions of templates/carrier.html.
 var carrierFuncs = template.FuncMap{"km": km}
+
+// The page templates use these functions (web.AddFuncs).
+func init() { web.AddFuncs(carrierFuncs) }

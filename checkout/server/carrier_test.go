@@ -206,7 +206,7 @@ func TestLabelUnauthorizedAndTimeout(t *testing.T) {
 	// A client with a short timeout: the carrier is slow on every try.
 	c, _ := sendcloud.New(nil, sendcloudfake.PublicKey, sendcloudfake.SecretKey, sendcloud.WithBaseURL(sf.BaseURL()),
 		sendcloud.WithTimeout(100*time.Millisecond), sendcloud.WithBackoff(time.Millisecond), sendcloud.WithAttempts(2),
-		sendcloud.WithLogger(sh.sc.log))
+		sendcloud.WithLogger(sh.sc.Log))
 	sh.sc.uc.carrier.C = c
 	sf.Fail(sendcloudfake.Announce, sendcloudfake.Fault{Delay: time.Second, AfterHandling: true, Times: 2})
 	r = sh.admin("POST", "/api/admin/orders/"+o.ID+"/label", "")

@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -42,7 +43,7 @@ type CartView struct {
 // page and its forms (cartpage.go), and the discount code kept with the
 // cart (cartcode.go). The checkout holds it for the cart it checks out.
 type cartHTTP struct {
-	*web
+	*web.Web
 	store     *store.Store
 	codes     *codesHTTP
 	extraDays func(method string) int // the carrier's recent record (loyalty.go)
@@ -79,7 +80,7 @@ func (h *cartHTTP) ensureCartID(c *gin.Context) string {
 	id := newCartID()
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: cartCookie, Value: id, Path: "/", MaxAge: 60 * 60 * 24 * 30,
-		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteLaxMode,
 	})
 	return id
 }
@@ -100,7 +101,7 @@ func (h *cartHTTP) loadCart(id string) (*cart.Cart, error) {
 // is the shop's own country and its first method. The cart's discount code
 // (cartcode.go) is priced in; client is who asks (clientKey).
 func (h *cartHTTP) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	t, err := cart.Compute(ct, cat, method, country)
 	if err != nil {
 		return CartView{}, err
@@ -124,9 +125,9 @@ func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
 	for _, l := range t.Lines {
 		switch {
 		case l.Unavailable:
-			out = append(out, fmt.Sprintf(tr(lang, "notice.unavailable"), l.SKU))
+			out = append(out, fmt.Sprintf(web.T(lang, "notice.unavailable"), l.SKU))
 		case l.PriceChanged:
-			out = append(out, fmt.Sprintf(tr(lang, "notice.price"), l.Title,
+			out = append(out, fmt.Sprintf(web.T(lang, "notice.price"), l.Title,
 				money.Display(l.OldPrice, t.Currency, lang), money.Display(l.NewPrice, t.Currency, lang)))
 		}
 	}
@@ -144,21 +145,21 @@ type itemRequest struct {
 func decodeJSON(c *gin.Context, v any) bool {
 	data, err := io.ReadAll(c.Request.Body)
 	if err == nil {
-		err = decodeStrict(data, v) // strictjson.go: exact, unique, known keys
+		err = web.DecodeStrict(data, v) // strictjson.go: exact, unique, known keys
 	}
 	if err != nil {
-		status, msg := bodyError(err)
+		status, msg := web.BodyError(err)
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
 			msg = fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type)
 			status = http.StatusUnprocessableEntity
-		case errors.Is(err, errFieldCase), errors.Is(err, errUnknownField):
+		case errors.Is(err, web.ErrFieldCase), errors.Is(err, web.ErrUnknownField):
 			msg, status = "request body: "+err.Error(), http.StatusUnprocessableEntity
-		case errors.Is(err, errDuplicateKey):
+		case errors.Is(err, web.ErrDuplicateKey):
 			msg = "request body: " + err.Error()
 		}
-		fail(c, status, msg)
+		web.Fail(c, status, msg)
 		return false
 	}
 	return true
@@ -182,19 +183,19 @@ func (h *cartHTTP) cartError(err error, lang string) (int, string) {
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, cart.ErrUnknownSKU):
-		return http.StatusNotFound, tr(lang, "err.unknown_sku")
+		return http.StatusNotFound, web.T(lang, "err.unknown_sku")
 	case errors.Is(err, cart.ErrQuantity):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
+		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "err.quantity"), cart.MaxQuantity)
 	case errors.Is(err, cart.ErrTooLarge):
-		return http.StatusUnprocessableEntity, tr(lang, "err.too_large")
+		return http.StatusUnprocessableEntity, web.T(lang, "err.too_large")
 	case errors.Is(err, cart.ErrTooManyLines):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "err.lines"), cart.MaxLines)
+		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "err.lines"), cart.MaxLines)
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, tr(lang, "err.not_in_cart")
+		return http.StatusNotFound, web.T(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
-		return http.StatusConflict, stockMsg(h.catalog.Current(), oos, lang)
+		return http.StatusConflict, stockMsg(h.Catalog.Current(), oos, lang)
 	}
-	return http.StatusInternalServerError, tr(lang, "err.internal")
+	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
 
 // failCart answers a failed cart change: the customer's mistake as a 4xx
@@ -202,17 +203,17 @@ func (h *cartHTTP) cartError(err error, lang string) (int, string) {
 func (h *cartHTTP) failCart(c *gin.Context, what string, err error, lang string) {
 	status, msg := h.cartError(err, lang)
 	if status == http.StatusInternalServerError {
-		h.internal(c, what, err)
+		h.Internal(c, what, err)
 		return
 	}
-	fail(c, status, msg)
+	web.Fail(c, status, msg)
 }
 
 // addToCart adds qty of sku, checking live stock for tracked items first
 // (a friendly early answer; CreateOrder enforces stock in its transaction).
 // lang, when the customer said it, is kept with the cart (cartLang).
 func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	if ct, err := h.loadCart(id); err == nil {
 		have := 0
 		if i := ct.Find(sku); i >= 0 {
@@ -228,7 +229,7 @@ func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
 		if lang != "" {
 			ct.Lang = lang
 		}
-		return cart.Add(ct, cat, sku, qty, h.now())
+		return cart.Add(ct, cat, sku, qty, h.Now())
 	})
 	return err
 }
@@ -246,20 +247,20 @@ func (h *cartHTTP) checkStock(cat *catalog.Catalog, sku string, want int) error 
 }
 
 func (h *cartHTTP) setQuantity(id, sku string, qty int) error {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	if _, known := cat.Lookup(sku); known {
 		if err := h.checkStock(cat, sku, qty); err != nil {
 			return err
 		}
 	}
 	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error {
-		return cart.SetQuantity(ct, sku, qty, h.now())
+		return cart.SetQuantity(ct, sku, qty, h.Now())
 	})
 	return err
 }
 
 func (h *cartHTTP) removeFromCart(id, sku string) error {
-	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.now()) })
+	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.Now()) })
 	return err
 }
 
@@ -267,33 +268,27 @@ func (h *cartHTTP) removeFromCart(id, sku string) error {
 // them now (the checkout page, or a checkout refused because they changed),
 // so the next try goes through at those prices.
 func (h *cartHTTP) acceptPrices(id string, cat *catalog.Catalog) {
-	_, _ = h.store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.now()); return nil })
+	_, _ = h.store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.Now()); return nil })
 }
 
 // answerCart writes the cart as JSON.
 func (h *cartHTTP) answerCart(c *gin.Context, status int, id string) {
 	ct, err := h.loadCart(id)
 	if err != nil {
-		h.internal(c, "load cart", err)
+		h.Internal(c, "load cart", err)
 		return
 	}
-	lang := h.cartLang(c, ct)
-	v, err := h.cartView(ct, lang, "", "", h.clientKey(c.Request))
+	lang := h.CartLang(c, ct)
+	v, err := h.cartView(ct, lang, "", "", h.ClientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.too_large"))
 		return
 	}
 	if err != nil {
-		h.internal(c, "price cart", err)
+		h.Internal(c, "price cart", err)
 		return
 	}
-	ok(c, status, v)
-}
-
-// internal logs err and answers 500 without details.
-func (w *web) internal(c *gin.Context, what string, err error) {
-	w.log.Error(what, "err", err, "request_id", c.GetString(ctxRequestID))
-	fail(c, http.StatusInternalServerError, tr(w.lang(c), "err.internal"))
+	web.OK(c, status, v)
 }
 
 // apiGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices
@@ -306,60 +301,60 @@ func (h *cartHTTP) apiGetCart(c *gin.Context) {
 	}
 	ct, err := h.loadCart(h.cartID(c))
 	if err != nil {
-		h.internal(c, "load cart", err)
+		h.Internal(c, "load cart", err)
 		return
 	}
-	lang := h.cartLang(c, ct)
-	v, err := h.cartView(ct, lang, method, country, h.clientKey(c.Request))
+	lang := h.CartLang(c, ct)
+	v, err := h.cartView(ct, lang, method, country, h.ClientKey(c.Request))
 	if errors.Is(err, cart.ErrTooLarge) {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.too_large"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.too_large"))
 		return
 	}
 	if errors.Is(err, errCartCode) {
-		h.internal(c, "price cart", err)
+		h.Internal(c, "price cart", err)
 		return
 	}
 	if err != nil {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "field.shipping"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "field.shipping"))
 		return
 	}
-	ok(c, http.StatusOK, v)
+	web.OK(c, http.StatusOK, v)
 }
 
 // quantity checks a JSON quantity: present, whole, 1..MaxQuantity.
 func quantity(q *int, lang string) (int, string) {
 	if q == nil {
-		return 0, tr(lang, "err.quantity_missing")
+		return 0, web.T(lang, "err.quantity_missing")
 	}
 	if *q < 1 || *q > cart.MaxQuantity {
-		return 0, fmt.Sprintf(tr(lang, "err.quantity"), cart.MaxQuantity)
+		return 0, fmt.Sprintf(web.T(lang, "err.quantity"), cart.MaxQuantity)
 	}
 	return *q, ""
 }
 
 func (h *cartHTTP) apiAddItem(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	var req itemRequest
 	if !decodeJSON(c, &req) {
 		return
 	}
-	said := h.langExplicit(c) // kept with the cart
+	said := h.LangExplicit(c) // kept with the cart
 	if req.Lang == "nl" || req.Lang == "en" {
 		lang, said = req.Lang, req.Lang
 		c.Set("lang", lang)
 	}
 	req.SKU = strings.TrimSpace(req.SKU)
 	if !validSKU(req.SKU) {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.sku"))
 		return
 	}
 	qty, msg := quantity(req.Quantity, lang)
 	if msg != "" {
-		fail(c, http.StatusUnprocessableEntity, msg)
+		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	if _, known := h.catalog.Current().Lookup(req.SKU); !known {
-		fail(c, http.StatusNotFound, tr(lang, "err.unknown_sku"))
+	if _, known := h.Catalog.Current().Lookup(req.SKU); !known {
+		web.Fail(c, http.StatusNotFound, web.T(lang, "err.unknown_sku"))
 		return
 	}
 	id := h.ensureCartID(c)
@@ -371,24 +366,24 @@ func (h *cartHTTP) apiAddItem(c *gin.Context) {
 }
 
 func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	sku := c.Param("sku")
 	var req itemRequest
 	if !decodeJSON(c, &req) {
 		return
 	}
 	if !validSKU(sku) {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.sku"))
 		return
 	}
 	qty, msg := quantity(req.Quantity, lang)
 	if msg != "" {
-		fail(c, http.StatusUnprocessableEntity, msg)
+		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
 	id := h.cartID(c)
 	if id == "" {
-		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
+		web.Fail(c, http.StatusNotFound, web.T(lang, "err.not_in_cart"))
 		return
 	}
 	if err := h.setQuantity(id, sku, qty); err != nil {
@@ -399,15 +394,15 @@ func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
 }
 
 func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	sku := c.Param("sku")
 	if !validSKU(sku) {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.sku"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.sku"))
 		return
 	}
 	id := h.cartID(c)
 	if id == "" {
-		fail(c, http.StatusNotFound, tr(lang, "err.not_in_cart"))
+		web.Fail(c, http.StatusNotFound, web.T(lang, "err.not_in_cart"))
 		return
 	}
 	if err := h.removeFromCart(id, sku); err != nil {
@@ -419,8 +414,8 @@ func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
 
 // outOfStock is the checkout error of a product that ran short; o is the
 // order when it is stored.
-func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *checkoutError {
-	return &checkoutError{Err: ErrOutOfStock, Order: o, say: func(lang string) string { return stockMsg(cat, oos, lang) }}
+func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *web.CheckoutError {
+	return &web.CheckoutError{Err: web.ErrOutOfStock, Order: o, Say: func(lang string) string { return stockMsg(cat, oos, lang) }}
 }
 
 // stockMsg says which product ran short, by its name.
@@ -430,7 +425,7 @@ func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) str
 		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
 	}
 	if oos.Available <= 0 {
-		return fmt.Sprintf(tr(lang, "err.sold_out"), name)
+		return fmt.Sprintf(web.T(lang, "err.sold_out"), name)
 	}
-	return fmt.Sprintf(tr(lang, "err.stock"), oos.Available, name)
+	return fmt.Sprintf(web.T(lang, "err.stock"), oos.Available, name)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // A discount code on the cart page (docs/codes.md). The customer types it
@@ -45,7 +46,7 @@ func cartCodeNote(r codeResult, t cart.Totals, lang string) string {
 	}
 	note := codeNote(r.Applied.Code, t, lang)
 	if r.Applied.MaxPerUser > 0 {
-		note += " " + fmt.Sprintf(tr(lang, "code.per_customer_later"), r.Applied.MaxPerUser)
+		note += " " + fmt.Sprintf(web.T(lang, "code.per_customer_later"), r.Applied.MaxPerUser)
 	}
 	return note
 }
@@ -60,7 +61,7 @@ func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, 
 		if err != nil {
 			return 0, "", err
 		}
-		t, err := cart.Compute(ct, h.catalog.Current(), "", "")
+		t, err := cart.Compute(ct, h.Catalog.Current(), "", "")
 		if err != nil {
 			t = cart.Totals{}
 		}
@@ -91,7 +92,7 @@ func (h *cartHTTP) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
 		return
 	}
 	if _, err := h.store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
-		h.log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
+		h.Log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
 	}
 }
 
@@ -112,7 +113,7 @@ type CartCodeAnswer struct {
 // apiCartCode applies the code in the body to the cart (POST) or removes
 // it (DELETE).
 func (h *cartHTTP) apiCartCode(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	var req cartCodeRequest
 	if c.Request.Method == http.MethodPost {
 		if !decodeJSON(c, &req) {
@@ -125,12 +126,12 @@ func (h *cartHTTP) apiCartCode(c *gin.Context) {
 	}
 	id := h.cartID(c)
 	if id == "" {
-		fail(c, http.StatusNotFound, tr(lang, "err.empty"))
+		web.Fail(c, http.StatusNotFound, web.T(lang, "err.empty"))
 		return
 	}
-	status, msg, err := h.setCartCode(id, req.Code, h.clientKey(c.Request), lang)
+	status, msg, err := h.setCartCode(id, req.Code, h.ClientKey(c.Request), lang)
 	if err != nil {
-		h.internal(c, "cart code", err)
+		h.Internal(c, "cart code", err)
 		return
 	}
 	if msg != "" {
@@ -139,15 +140,15 @@ func (h *cartHTTP) apiCartCode(c *gin.Context) {
 	}
 	d, err := h.cartPageData(c)
 	if err != nil {
-		h.internal(c, "price cart", err)
+		h.Internal(c, "price cart", err)
 		return
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "cart-sum", d); err != nil {
-		h.internal(c, "render cart summary", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "cart-sum", d); err != nil {
+		h.Internal(c, "render cart summary", err)
 		return
 	}
-	ok(c, http.StatusOK, CartCodeAnswer{CartView: d.View, SummaryHTML: b.String()})
+	web.OK(c, http.StatusOK, CartCodeAnswer{CartView: d.View, SummaryHTML: b.String()})
 }
 
 // formCartCode is the cart page's code form without JavaScript: "Apply"
@@ -159,14 +160,14 @@ func (h *cartHTTP) formCartCode(c *gin.Context) {
 		h.backToCart(c, "")
 		return
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	name := c.PostForm("code")
 	if c.PostForm("remove") != "" {
 		name = ""
 	}
-	status, msg, err := h.setCartCode(id, name, h.clientKey(c.Request), lang)
+	status, msg, err := h.setCartCode(id, name, h.ClientKey(c.Request), lang)
 	if err != nil {
-		h.internalPage(c, "cart code", err)
+		h.InternalPage(c, "cart code", err)
 		return
 	}
 	if msg == "" {
@@ -179,9 +180,9 @@ func (h *cartHTTP) formCartCode(c *gin.Context) {
 	}
 	d, err := h.cartPageData(c)
 	if err != nil {
-		h.internalPage(c, "price cart", err)
+		h.InternalPage(c, "price cart", err)
 		return
 	}
 	d.CodeTyped, d.CodeError = cart.NormalizeCode(name), msg
-	h.page(c, status, "cart", tr(d.Lang, "cart.title"), d)
+	h.Page(c, status, "cart", web.T(d.Lang, "cart.title"), d)
 }

@@ -33,7 +33,7 @@ func TestCartCodeProperty(t *testing.T) {
 	boundRapid(15)
 	clk := &testClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	sh := newShop(t, withClock(clk), withCatalog(t, moneyCatalog))
-	cat := sh.sc.catalog.Current()
+	cat := sh.sc.Catalog.Current()
 	var dests []destination
 	for _, m := range cat.Shipping.Methods {
 		for _, co := range m.Countries {

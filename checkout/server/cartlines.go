@@ -5,6 +5,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // lineDates says, per SKU, when each line of t is expected if ordered now
@@ -13,7 +14,7 @@ import (
 // for the cart and checkout pages. Lines the rules do not know get none; a
 // gift card says it comes by e-mail on the day chosen at checkout.
 func (h *cartHTTP) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
-	rules, err := h.rules(cat)
+	rules, err := h.Rules(cat)
 	m, ok := cat.Method(t.ShippingMethod)
 	if err != nil || !ok {
 		return nil
@@ -23,21 +24,21 @@ func (h *cartHTTP) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) m
 	if m.Pickup {
 		key = "line.pickup"
 	}
-	now := h.now()
+	now := h.Now()
 	out := make(map[string]string, len(t.Lines))
 	for _, l := range t.Lines {
 		if l.Unavailable {
 			continue
 		}
 		if l.GiftCard {
-			out[l.SKU] = tr(lang, "line.giftcard") // by e-mail on the chosen day: no parcel (giftcards.go)
+			out[l.SKU] = web.T(lang, "line.giftcard") // by e-mail on the chosen day: no parcel (giftcards.go)
 			continue
 		}
 		w, err := rules.DeliveryWindow(now, l.DeliveryClass, m)
 		if err != nil {
 			continue
 		}
-		out[l.SKU] = fmt.Sprintf(tr(lang, key), windowText(w, lang))
+		out[l.SKU] = fmt.Sprintf(web.T(lang, key), windowText(w, lang))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -45,19 +46,19 @@ func (h *cartHTTP) cartPageData(c *gin.Context) (cartPage, error) {
 	if err != nil {
 		return cartPage{}, fmt.Errorf("load cart: %w", err)
 	}
-	lang := h.cartLang(c, ct)
-	v, err := h.cartView(ct, lang, "", "", h.clientKey(c.Request))
+	lang := h.CartLang(c, ct)
+	v, err := h.cartView(ct, lang, "", "", h.ClientKey(c.Request))
 	if err != nil {
 		return cartPage{}, fmt.Errorf("price cart: %w", err)
 	}
-	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: h.home(lang), View: v,
-		Dates: h.lineDates(v.Totals, h.catalog.Current(), lang)}, nil
+	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: h.Home(lang), View: v,
+		Dates: h.lineDates(v.Totals, h.Catalog.Current(), lang)}, nil
 }
 
 func (h *cartHTTP) pageCart(c *gin.Context) {
 	d, err := h.cartPageData(c)
 	if err != nil {
-		h.internalPage(c, "cart page", err)
+		h.InternalPage(c, "cart page", err)
 		return
 	}
 	lang := d.Lang
@@ -65,18 +66,18 @@ func (h *cartHTTP) pageCart(c *gin.Context) {
 		switch key := noticeCodes[code]; key {
 		case "":
 		case "err.quantity":
-			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxQuantity), 1)
+			d.Error = strings.Replace(web.T(lang, key), "%d", strconv.Itoa(cart.MaxQuantity), 1)
 		case "err.lines":
-			d.Error = strings.Replace(tr(lang, key), "%d", strconv.Itoa(cart.MaxLines), 1)
+			d.Error = strings.Replace(web.T(lang, key), "%d", strconv.Itoa(cart.MaxLines), 1)
 		case "notice.added", "code.removed":
-			d.Notices = append([]string{tr(lang, key)}, d.Notices...)
+			d.Notices = append([]string{web.T(lang, key)}, d.Notices...)
 		case "err.stock_short":
-			d.Error = tr(lang, "err.stock_short")
+			d.Error = web.T(lang, "err.stock_short")
 		default:
-			d.Error = tr(lang, key)
+			d.Error = web.T(lang, key)
 		}
 	}
-	h.page(c, http.StatusOK, "cart", tr(lang, "cart.title"), d)
+	h.Page(c, http.StatusOK, "cart", web.T(lang, "cart.title"), d)
 }
 
 // formQuantity reads the quantity field; empty means 1 for adding.
@@ -96,7 +97,7 @@ func (h *cartHTTP) backToCart(c *gin.Context, code string) {
 	if code != "" {
 		q.Set("notice", code)
 	}
-	if h.lang(c) == "en" {
+	if h.Lang(c) == "en" {
 		q.Set("lang", "en")
 	}
 	if len(q) > 0 {
@@ -134,7 +135,7 @@ func (h *cartHTTP) afterCartForm(c *gin.Context, what string, err error, done st
 		h.backToCart(c, code)
 		return
 	}
-	h.internalPage(c, what, err)
+	h.InternalPage(c, what, err)
 }
 
 func (h *cartHTTP) formAdd(c *gin.Context) {
@@ -148,11 +149,11 @@ func (h *cartHTTP) formAdd(c *gin.Context) {
 		h.backToCart(c, "quantity")
 		return
 	}
-	if _, known := h.catalog.Current().Lookup(sku); !known {
+	if _, known := h.Catalog.Current().Lookup(sku); !known {
 		h.backToCart(c, "unknown_sku")
 		return
 	}
-	h.afterCartForm(c, "add to cart", h.addToCart(h.ensureCartID(c), sku, qty, h.langExplicit(c)), "added")
+	h.afterCartForm(c, "add to cart", h.addToCart(h.ensureCartID(c), sku, qty, h.LangExplicit(c)), "added")
 }
 
 func (h *cartHTTP) formUpdate(c *gin.Context) {

@@ -22,6 +22,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -32,7 +33,7 @@ import (
 // payments. It also holds the cart it checks out, the code pricing and the
 // order page (shown when an earlier order keeps its payment).
 type checkoutHTTP struct {
-	*web
+	*web.Web
 	uc       usecase.Orders // placing an order
 	cart     *cartHTTP
 	codes    *codesHTTP
@@ -47,7 +48,7 @@ type checkoutHTTP struct {
 
 // checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
 type checkoutPoints interface {
-	applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError)
+	applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
 	offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
 	pointsEmail(c *gin.Context) string
 }
@@ -168,11 +169,11 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 	text := func(field, v string, max int) {
 		switch {
 		case v == "":
-			errs[field] = tr(lang, "field.required")
+			errs[field] = web.T(lang, "field.required")
 		case len([]rune(v)) > max:
-			errs[field] = fmt.Sprintf(tr(lang, "field.too_long"), max)
+			errs[field] = fmt.Sprintf(web.T(lang, "field.too_long"), max)
 		case !plainText(v):
-			errs[field] = tr(lang, "field.characters")
+			errs[field] = web.T(lang, "field.characters")
 		}
 	}
 	text("name", f.Name, 100)
@@ -182,20 +183,20 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 		errs["gift_note"] = msg
 	}
 	if f.Email == "" {
-		errs["email"] = tr(lang, "field.required")
+		errs["email"] = web.T(lang, "field.required")
 	} else if !validEmail(f.Email) {
-		errs["email"] = tr(lang, "field.email")
+		errs["email"] = web.T(lang, "field.email")
 	}
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
 	}
 	if len(cat.MethodsFor(f.Country)) == 0 {
-		errs["country"] = tr(lang, "field.country")
+		errs["country"] = web.T(lang, "field.country")
 	}
 	if f.PostalCode == "" {
-		errs["postal_code"] = tr(lang, "field.required")
+		errs["postal_code"] = web.T(lang, "field.required")
 	} else if re, ok := postalCodes[f.Country]; ok && !re.MatchString(f.PostalCode) || !ok && !anyPostalCode.MatchString(f.PostalCode) {
-		errs["postal_code"] = tr(lang, "field.postal_code")
+		errs["postal_code"] = web.T(lang, "field.postal_code")
 	} else if f.Country == "NL" {
 		pc := strings.ToUpper(strings.ReplaceAll(f.PostalCode, " ", ""))
 		f.PostalCode = pc[:4] + " " + pc[4:]
@@ -205,7 +206,7 @@ func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]st
 			f.ShippingMethod = cat.MethodsFor(f.Country)[0].ID
 		}
 		if m, ok := cat.Method(f.ShippingMethod); !ok || !m.Ships(f.Country) {
-			errs["shipping_method"] = tr(lang, "field.shipping")
+			errs["shipping_method"] = web.T(lang, "field.shipping")
 		}
 	}
 	f.validateBusiness(errs, lang) // invoices.go
@@ -237,32 +238,6 @@ func (f checkoutForm) hash(cartID string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// checkoutError is a checkout that could not go on: the domain error (Err,
-// one of the ErrCheckout… values in errors.go), the facts a surface needs,
-// and the words to tell the customer in their language. It carries no HTTP
-// status: checkoutStatus (respond.go) maps Err for the JSON API and the pages.
-type checkoutError struct {
-	Err    error
-	say    func(lang string) string // the words for the customer
-	Fields map[string]string
-	Order  *order.Order  // set when the order exists (the provider failed)
-	Total  *money.Amount // the total now, when it differs from what the customer saw
-	// Kept: Order is the cart's earlier order, kept with its payment that
-	// can still be paid and could not be canceled; no new payment was made.
-	Kept bool
-}
-
-func (e *checkoutError) Error() string { return e.Err.Error() + ": " + e.say("en") }
-func (e *checkoutError) Unwrap() error { return e.Err }
-
-// Words are the words for the customer, in lang.
-func (e *checkoutError) Words(lang string) string { return e.say(lang) }
-
-// phrase is the words of one phrase of i18n.go, in the language asked for.
-func phrase(key string) func(lang string) string {
-	return func(lang string) string { return tr(lang, key) }
-}
-
 func validIdemKey(k string) bool {
 	if k == "" || len(k) > 255 {
 		return false
@@ -278,8 +253,8 @@ func validIdemKey(k string) bool {
 // placeOrder stores the order for the cart (or finds the one stored before
 // under the same idempotency key) and makes sure it has a payment to pay.
 // It returns the order and where to send the customer.
-func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *checkoutError) {
-	cat := h.catalog.Current()
+func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
+	cat := h.Catalog.Current()
 	f.clean()
 	fields := f.validate(cat, lang)
 	point, msg := h.pickup.checkPickup(ctx, f, cat, lang) // carrier.go
@@ -287,12 +262,12 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		fields["pickup_point"] = msg
 	}
 	if len(fields) > 0 {
-		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: fields}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
 	ct, err := h.cart.loadCart(cartID)
 	if err != nil {
-		return nil, "", false, h.internalErr(lang, "load cart", err)
+		return nil, "", false, h.InternalErr(lang, "load cart", err)
 	}
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
@@ -301,15 +276,15 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCartEmpty, Say: web.Phrase("err.empty")}
 	}
 	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
 	if errors.Is(err, cart.ErrTooLarge) {
-		return nil, "", false, &checkoutError{Err: ErrCartTooLarge, say: phrase("err.too_large")}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCartTooLarge, Say: web.Phrase("err.too_large")}
 	}
 	if err != nil {
-		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("field.shipping"),
-			Fields: map[string]string{"shipping_method": tr(lang, "field.shipping")}}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("field.shipping"),
+			Fields: map[string]string{"shipping_method": web.T(lang, "field.shipping")}}
 	}
 	if t.Unavailable || t.PriceChanged {
 		// A retry of a checkout that went through before gets its order,
@@ -320,7 +295,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		}
 	}
 	if t.Unavailable {
-		return nil, "", false, &checkoutError{Err: ErrUnavailable, say: phrase("err.unavailable")}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrUnavailable, Say: web.Phrase("err.unavailable")}
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
@@ -341,7 +316,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		cerr = &checkoutError{Err: ErrPointsChanged, say: phrase("points.check")}
+		cerr = &web.CheckoutError{Err: web.ErrPointsChanged, Say: web.Phrase("points.check")}
 	}
 	if cerr != nil {
 		return nil, "", false, cerr
@@ -350,8 +325,8 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		// The customer sees the new prices now; a second try goes through.
 		seen := t
 		h.cart.acceptPrices(cartID, cat)
-		return nil, "", false, &checkoutError{Err: ErrPricesChanged, Total: &t.GrandTotal, say: func(lang string) string {
-			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + tr(lang, "err.price_confirm")
+		return nil, "", false, &web.CheckoutError{Err: web.ErrPricesChanged, Total: &t.GrandTotal, Say: func(lang string) string {
+			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + web.T(lang, "err.price_confirm")
 		}}
 	}
 	if f.ExpectedTotal != nil && *f.ExpectedTotal != t.GrandTotal {
@@ -363,7 +338,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
-		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
+		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
 			return totalChangedMsg(f, t, shown, cat, lang)
 		}}
 	}
@@ -378,7 +353,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		return nil, "", false, &checkoutError{Err: ErrCheckoutForm, say: phrase("err.form"), Fields: giftErrs}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: giftErrs}
 	}
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
@@ -386,13 +361,13 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			url, cerr := h.payments.ensurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
-		return nil, "", false, &checkoutError{Err: ErrTotalChanged, Total: &t.GrandTotal, say: func(lang string) string {
-			return fmt.Sprintf(tr(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
+		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
+			return fmt.Sprintf(web.T(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
 		}}
 	}
-	o, err := order.New(f.customer(), t, lang, cartID, scoped, h.now())
+	o, err := order.New(f.customer(), t, lang, cartID, scoped, h.Now())
 	if err != nil {
-		return nil, "", false, &checkoutError{Err: ErrCartEmpty, say: phrase("err.empty")}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCartEmpty, Say: web.Phrase("err.empty")}
 	}
 	o.GiftCard, o.GiftSend = tender, send
 	o.GiftNote = f.GiftNote
@@ -407,25 +382,25 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 	var gce *usecase.GiftCardError
 	var oos *usecase.OutOfStockError
 	switch {
-	case errors.As(err, &at) && errors.Is(err, ErrEarlierPaid):
+	case errors.As(err, &at) && errors.Is(err, web.ErrEarlierPaid):
 		// The earlier order was paid: that is what the customer bought.
 		cur := at.Order
-		return nil, "", false, &checkoutError{Err: ErrEarlierPaid, Order: cur, Kept: true,
-			say: func(lang string) string { return fmt.Sprintf(tr(lang, "err.earlier_paid"), cur.ID) }}
-	case errors.As(err, &at) && errors.Is(err, ErrPaymentKept):
+		return nil, "", false, &web.CheckoutError{Err: web.ErrEarlierPaid, Order: cur, Kept: true,
+			Say: func(lang string) string { return fmt.Sprintf(web.T(lang, "err.earlier_paid"), cur.ID) }}
+	case errors.As(err, &at) && errors.Is(err, web.ErrPaymentKept):
 		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
 		return nil, "", false, giftStoreErr(err)
-	case errors.Is(err, ErrIdempotencyReuse):
-		return nil, "", false, &checkoutError{Err: ErrIdempotencyReuse, say: phrase("err.idem_conflict")}
+	case errors.Is(err, web.ErrIdempotencyReuse):
+		return nil, "", false, &web.CheckoutError{Err: web.ErrIdempotencyReuse, Say: web.Phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, outOfStock(h.catalog.Current(), oos, nil)
+		return nil, "", false, outOfStock(h.Catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
 		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
-		return nil, "", false, &checkoutError{Err: ErrCodeRefused, say: say, Fields: map[string]string{"code": say(lang)}}
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCodeRefused, Say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
-		return nil, "", false, h.internalErr(lang, "place order", err)
+		return nil, "", false, h.InternalErr(lang, "place order", err)
 	}
 	url, cerr := h.payments.ensurePayment(ctx, o, lang)
 	return o, url, created, cerr
@@ -434,7 +409,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 // totalChangedMsg says plainly that the total is not the one shown, and why
 // when the form tells what the page was priced for.
 func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
-	msg := fmt.Sprintf(tr(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
+	msg := fmt.Sprintf(web.T(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
 	method, country, _ := strings.Cut(f.ShownFor, "|")
 	switch {
 	case f.ShownFor != "" && method != f.ShippingMethod:
@@ -442,34 +417,21 @@ func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *cat
 		if m, ok := cat.Method(f.ShippingMethod); ok {
 			name = m.Label(lang)
 		}
-		msg += " " + fmt.Sprintf(tr(lang, "total.why_shipping"), name)
+		msg += " " + fmt.Sprintf(web.T(lang, "total.why_shipping"), name)
 	case f.ShownFor != "" && !strings.EqualFold(country, f.Country):
-		msg += " " + fmt.Sprintf(tr(lang, "total.why_country"), countryName(lang, f.Country))
+		msg += " " + fmt.Sprintf(web.T(lang, "total.why_country"), web.CountryName(lang, f.Country))
 	default:
-		msg += " " + tr(lang, "total.why_other")
+		msg += " " + web.T(lang, "total.why_other")
 	}
-	return msg + " " + tr(lang, "total.confirm")
+	return msg + " " + web.T(lang, "total.confirm")
 }
 
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
-func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *checkoutError {
-	return &checkoutError{Err: ErrPaymentKept, Order: o, Kept: true, say: func(lang string) string {
-		return fmt.Sprintf(tr(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
+func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *web.CheckoutError {
+	return &web.CheckoutError{Err: web.ErrPaymentKept, Order: o, Kept: true, Say: func(lang string) string {
+		return fmt.Sprintf(web.T(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
 	}}
-}
-
-// internalErr logs err and is the checkout error that says only "something
-// went wrong on our side"; a web method because checkout, codes, gift cards
-// and loyalty points all stop a checkout with it.
-func (w *web) internalErr(lang, what string, err error) *checkoutError {
-	w.log.Error(what, "err", err)
-	return &checkoutError{Err: ErrInternal, say: phrase("err.internal")}
-}
-
-// orderURL is the customer's order page (the payment's redirect URL).
-func (w *web) orderURL(o *order.Order) string {
-	return w.base.String() + "order/" + o.Token
 }
 
 // CheckoutAnswer is the answer of POST /api/checkout.
@@ -480,14 +442,14 @@ type CheckoutAnswer struct {
 }
 
 func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
-		fail(c, http.StatusBadRequest, tr(lang, "err.idem_missing"))
+		web.Fail(c, http.StatusBadRequest, web.T(lang, "err.idem_missing"))
 		return
 	}
 	if !validIdemKey(key) {
-		fail(c, http.StatusBadRequest, tr(lang, "err.idem_invalid"))
+		web.Fail(c, http.StatusBadRequest, web.T(lang, "err.idem_invalid"))
 		return
 	}
 	var f checkoutForm
@@ -497,18 +459,18 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
 	} else if ct, err := h.cart.loadCart(h.cart.cartID(c)); err == nil {
-		lang = h.cartLang(c, ct) // the language the cart was filled in
+		lang = h.CartLang(c, ct) // the language the cart was filled in
 	}
 	f.PointsEmail = h.points.pointsEmail(c)
-	f.Client = h.clientKey(c.Request)
+	f.Client = h.ClientKey(c.Request)
 	cartID := h.cart.cartID(c)
 	if cartID == "" {
-		fail(c, http.StatusUnprocessableEntity, tr(lang, "err.empty"))
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.empty"))
 		return
 	}
 	o, url, created, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
-		msg, status := cerr.Words(lang), checkoutStatus(cerr)
+		msg, status := cerr.Words(lang), web.CheckoutStatus(cerr)
 		body := gin.H{"error": msg}
 		if len(cerr.Fields) > 0 {
 			body["fields"] = cerr.Fields
@@ -524,7 +486,7 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 			body["error"] = msg + " " + strings.Join(parts, "; ")
 		}
 		if cerr.Order != nil {
-			body["order_url"] = h.orderURL(cerr.Order)
+			body["order_url"] = h.OrderURL(cerr.Order)
 		}
 		if cerr.Total != nil {
 			body["total"] = *cerr.Total
@@ -545,5 +507,5 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	ok(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.orderURL(o)})
+	web.OK(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.OrderURL(o)})
 }

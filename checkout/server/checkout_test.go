@@ -280,7 +280,7 @@ func TestConcurrentNews(t *testing.T) {
 	if n := len(sh.outboxFiles("confirmation")); n != 1 {
 		t.Errorf("%d confirmation e-mails, want 1", n)
 	}
-	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "KOF-GUJI-250-BO")
+	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "KOF-GUJI-250-BO")
 	if av[0].Sold != 1 || av[0].Reserved != 0 {
 		t.Errorf("stock after one paid unit: %+v", av[0])
 	}
@@ -505,7 +505,7 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("cancel of a paid order: state %s refunded %d, refunds at Mollie %+v", v.State, v.Refunded, mp.Refunds)
 	}
 	// Stock comes back.
-	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "BOEK-001")
+	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "BOEK-001")
 	if av[0].Remaining != 3 {
 		t.Errorf("stock after cancel: %+v", av[0])
 	}

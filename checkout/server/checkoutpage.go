@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -63,22 +64,22 @@ func newFormKey() string {
 func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
 	d, what, err := h.checkoutData(c, f, errs, msg, key)
 	if err != nil {
-		h.internalPage(c, what, err)
+		h.InternalPage(c, what, err)
 		return
 	}
-	h.page(c, status, "checkout", tr(d.Lang, "co.title"), d)
+	h.Page(c, status, "checkout", web.T(d.Lang, "co.title"), d)
 }
 
 // checkoutData prices the checkout page for the form's carrier, country
 // and points: the one computation behind the page, its "update" step and
 // the quote the page's script asks for (POST /api/checkout/quote).
 func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	ct, err := h.cart.loadCart(h.cart.cartID(c))
 	if err != nil {
 		return checkoutPage{}, "load cart", err
 	}
-	lang := h.cartLang(c, ct)
+	lang := h.CartLang(c, ct)
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
 	}
@@ -103,7 +104,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 	t.Localize(cat, lang)
 	h.reverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if f.Client == "" {
-		f.Client = h.clientKey(c.Request)
+		f.Client = h.ClientKey(c.Request)
 	}
 	asked := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
 	if asked {
@@ -116,7 +117,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: h.home(lang), Methods: cat.Shipping.Methods, Dates: h.cart.lineDates(t, cat, lang)}
+		Key: key, Home: h.Home(lang), Methods: cat.Shipping.Methods, Dates: h.cart.lineDates(t, cat, lang)}
 	code, err := h.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
@@ -131,7 +132,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = h.pickup.offerPickup(c.Request.Context(), f, cat, lang)
-	d.Due, d.Today = d.T.GrandTotal, h.now().In(h.zone()).Format("2006-01-02")
+	d.Due, d.Today = d.T.GrandTotal, h.Now().In(h.Zone()).Format("2006-01-02")
 	d.GiftSale = hasGiftCard(d.T)
 	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
@@ -198,21 +199,21 @@ func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
 	f.PointsEmail = h.points.pointsEmail(c)
-	f.Client = h.clientKey(c.Request)
+	f.Client = h.ClientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := h.checkoutData(c, f, nil, "", "")
 	if err != nil {
-		h.internal(c, what, err)
+		h.Internal(c, what, err)
 		return
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
-		h.internal(c, "render checkout summary", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "checkout-summary", d); err != nil {
+		h.Internal(c, "render checkout summary", err)
 		return
 	}
-	ok(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+	web.OK(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
 		Due: d.Due, GiftCard: d.Gift.paying(), GiftError: d.Errors["gift_code"],
-		PayText:        tr(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
+		PayText:        web.T(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
 		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
@@ -223,10 +224,10 @@ func (h *checkoutHTTP) pageCheckout(c *gin.Context) {
 
 func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	ct, _ := h.cart.loadCart(h.cart.cartID(c))
-	lang := h.cartLang(c, ct)
+	lang := h.CartLang(c, ct)
 	var f checkoutForm
 	if err := c.ShouldBind(&f); err != nil {
-		h.renderCheckout(c, http.StatusBadRequest, f, nil, tr(lang, "err.form"), "")
+		h.renderCheckout(c, http.StatusBadRequest, f, nil, web.T(lang, "err.form"), "")
 		return
 	}
 	key := c.PostForm("idempotency_key")
@@ -234,7 +235,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		key = newFormKey()
 	}
 	f.PointsEmail = h.points.pointsEmail(c)
-	f.Client = h.clientKey(c.Request)
+	f.Client = h.ClientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownDue); v != "" {
 		// What the page said the provider gets after the gift card.
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -263,7 +264,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	}
 	cartID := h.cart.cartID(c)
 	if cartID == "" {
-		h.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, tr(lang, "err.empty"), key)
+		h.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, web.T(lang, "err.empty"), key)
 		return
 	}
 	o, checkoutURL, _, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
@@ -272,16 +273,16 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			h.orders.renderOrder(c, checkoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			h.orders.renderOrder(c, web.CheckoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
 			// The order is stored; the provider failed. Keep the key so a
 			// second press reuses the order.
-			h.renderCheckout(c, checkoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
+			h.renderCheckout(c, web.CheckoutStatus(cerr), f, cerr.Fields, cerr.Words(lang), key)
 			return
 		}
-		status := checkoutStatus(cerr)
+		status := web.CheckoutStatus(cerr)
 		if status == http.StatusConflict {
 			key = "" // prices or stock changed: a new attempt
 		}
@@ -289,7 +290,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		return
 	}
 	if checkoutURL == "" {
-		c.Redirect(http.StatusSeeOther, h.orderPath(o))
+		c.Redirect(http.StatusSeeOther, h.OrderPath(o))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, checkoutURL)
@@ -298,11 +299,11 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 // formPayAgain starts a new payment attempt for a failed, canceled or
 // expired payment (or continues an open one) and sends the customer to pay.
 func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	// Ask the provider first: the last attempt may have been paid meanwhile,
 	// and a payment still in progress must not get a second one.
 	o = h.payments.checkFromPage(c.Request.Context(), o)
@@ -311,7 +312,7 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
 		return
 	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
-		c.Redirect(http.StatusSeeOther, h.orderPath(o))
+		c.Redirect(http.StatusSeeOther, h.OrderPath(o))
 		return
 	}
 	// One cart, one payable payment: a failed order whose cart was checked
@@ -319,7 +320,7 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
 		if cur, err := h.uc.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
-			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(tr(lang, "err.newer_order"), "%s", cur.ID, 1))
+			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(web.T(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
@@ -328,11 +329,11 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 		if fresh, err := h.uc.Get(o.ID); err == nil {
 			o = fresh
 		}
-		h.orders.renderOrder(c, checkoutStatus(cerr), o, cerr.Words(lang))
+		h.orders.renderOrder(c, web.CheckoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {
-		url = h.orderPath(o)
+		url = h.OrderPath(o)
 	}
 	c.Redirect(http.StatusSeeOther, url)
 }

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 func TestClientKey(t *testing.T) {
@@ -36,11 +38,11 @@ func TestClientKey(t *testing.T) {
 			for _, h := range tt.headers {
 				r.Header.Add(h[0], h[1])
 			}
-			if got := clientKey(r, proxies); got != tt.want {
+			if got := web.ClientKeyFrom(r, proxies); got != tt.want {
 				t.Errorf("clientKey = %q, want %q", got, tt.want)
 			}
 			host, _, _ := net.SplitHostPort(tt.remote)
-			if got := clientKey(r, nil); got != host {
+			if got := web.ClientKeyFrom(r, nil); got != host {
 				t.Errorf("no trusted proxies: clientKey = %q, want the connection's %q", got, host)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -32,11 +33,13 @@ const (
 // file. It has no routes of its own: the cart, checkout and payment
 // handlers hold it (the owner's codes are codes_admin.go).
 type codesHTTP struct {
-	*web
+	*web.Web
 	store *store.Store
+	// codesFile is Options.CodesFile (empty: no codes file).
+	codesFile string
 
 	once  sync.Once
-	tries *limiter
+	tries *web.Limiter
 
 	failMu sync.Mutex
 	failed map[string]string // client -> the last code that failed (asked again: no new try)
@@ -47,16 +50,16 @@ type codesHTTP struct {
 	fromFil map[string]cart.Code
 }
 
-func newCodesHTTP(w *web, st *store.Store) *codesHTTP { return &codesHTTP{web: w, store: st} }
+func newCodesHTTP(w *web.Web, st *store.Store, codesFile string) *codesHTTP {
+	return &codesHTTP{Web: w, store: st, codesFile: codesFile}
+}
 
-// codeTries is the limiter of failed code attempts per client: a stranger
+// codeTries is the web.Limiter of failed code attempts per client: a stranger
 // cannot try codes one after the other.
-func (h *codesHTTP) codeTries() *limiter {
+func (h *codesHTTP) codeTries() *web.Limiter {
 	h.once.Do(func() {
 		// perMinute is fractional here: codeTriesPerHour / 60 per minute.
-		l := newLimiter(1, codeTriesBurst, h.now, h.clientKey)
-		l.rate = float64(codeTriesPerHour) / 3600
-		h.tries = l
+		h.tries = web.NewLimiterPer(float64(codeTriesPerHour)/3600, codeTriesBurst, h.Now, h.ClientKey)
 	})
 	return h.tries
 }
@@ -73,30 +76,15 @@ func (h *codesHTTP) failedTry(client, name string) {
 	h.failed[client] = name
 	h.failMu.Unlock()
 	if !same {
-		h.codeTries().allow(client)
+		h.codeTries().Allow(client)
 	}
-}
-
-// blocked reports whether key has no attempt left, and for how long.
-func (l *limiter) blocked(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		return false, 0
-	}
-	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
-	if tokens >= 1 {
-		return false, 0
-	}
-	return true, time.Duration((1 - tokens) / l.rate * float64(time.Second))
 }
 
 // fileCodes are the codes of Options.CodesFile, read again when the file
 // changes. A file with problems keeps the codes that are right (shop
 // doctor names the rest) and logs the problems once per change.
 func (h *codesHTTP) fileCodes() map[string]cart.Code {
-	path := h.opts.CodesFile
+	path := h.codesFile
 	if path == "" {
 		return nil
 	}
@@ -105,7 +93,7 @@ func (h *codesHTTP) fileCodes() map[string]cart.Code {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
-			h.log.Warn("codes file", "file", path, "err", err)
+			h.Log.Warn("codes file", "file", path, "err", err)
 		}
 		h.fromFil, h.mod = nil, time.Time{}
 		return nil
@@ -115,12 +103,12 @@ func (h *codesHTTP) fileCodes() map[string]cart.Code {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		h.log.Warn("codes file", "file", path, "err", err)
+		h.Log.Warn("codes file", "file", path, "err", err)
 		return h.fromFil
 	}
-	codes, probs := cart.ParseCodes(b, h.zone())
+	codes, probs := cart.ParseCodes(b, h.Zone())
 	for _, p := range probs {
-		h.log.Warn("codes file: code left out", "file", path, "field", p.Field, "problem", p.Message)
+		h.Log.Warn("codes file: code left out", "file", path, "field", p.Field, "problem", p.Message)
 	}
 	m := make(map[string]cart.Code, len(codes))
 	for _, c := range codes {
@@ -177,8 +165,8 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 		return codeResult{}, nil
 	}
 	tries := h.codeTries()
-	if no, wait := tries.blocked(client); no {
-		return codeResult{Tries: true, Message: fmt.Sprintf(tr(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
+	if no, wait := tries.Blocked(client); no {
+		return codeResult{Tries: true, Message: fmt.Sprintf(web.T(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
 	}
 	var c cart.Code
 	found := false
@@ -190,7 +178,7 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 	}
 	if !found || c.Disabled {
 		h.failedTry(client, name)
-		return codeResult{Message: tr(lang, "code.unknown")}, nil
+		return codeResult{Message: web.T(lang, "code.unknown")}, nil
 	}
 	res := codeResult{Known: true, Code: c}
 	email := ""
@@ -208,14 +196,14 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 		}
 		switch {
 		case c.MaxUses > 0 && total >= c.MaxUses:
-			res.Message = tr(lang, "code.used_up")
+			res.Message = web.T(lang, "code.used_up")
 			return res, nil
 		case c.MaxPerUser > 0 && email != "" && mine >= c.MaxPerUser:
-			res.Message = tr(lang, "code.used_up_you")
+			res.Message = web.T(lang, "code.used_up_you")
 			return res, nil
 		}
 	}
-	if err := cart.ApplyCode(t, c, h.catalog.Current(), tr(lang, "sum.code")+" "+c.Code, h.now()); err != nil {
+	if err := cart.ApplyCode(t, c, h.Catalog.Current(), web.T(lang, "sum.code")+" "+c.Code, h.Now()); err != nil {
 		res.Message = h.codeWords(c, *t, err, lang)
 		return res, nil
 	}
@@ -226,20 +214,20 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 // checkoutCode is applyCode for placing an order: a code that does not
 // apply stops the checkout with the reason at the field (a code the
 // customer typed is never dropped silently).
-func (h *codesHTTP) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *checkoutError) {
-	kind := ErrCodeRefused
-	if no, _ := h.codeTries().blocked(f.Client); no && f.Code != "" {
-		kind = ErrCodeTries
+func (h *codesHTTP) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *web.CheckoutError) {
+	kind := web.ErrCodeRefused
+	if no, _ := h.codeTries().Blocked(f.Client); no && f.Code != "" {
+		kind = web.ErrCodeTries
 	}
 	c, msg, err := h.applyCode(t, f, cartID, lang)
 	if err != nil {
-		return nil, h.internalErr(lang, "discount code", err)
+		return nil, h.InternalErr(lang, "discount code", err)
 	}
 	if msg == "" {
 		return c, nil
 	}
 	say := func(string) string { return msg }
-	return nil, &checkoutError{Err: kind, say: say, Fields: map[string]string{"code": msg}}
+	return nil, &web.CheckoutError{Err: kind, Say: say, Fields: map[string]string{"code": msg}}
 }
 
 // codeWords says in the customer's words why a code does not apply.
@@ -247,19 +235,19 @@ func (h *codesHTTP) codeWords(c cart.Code, t cart.Totals, err error, lang string
 	var used *store.CodeUsedUpError
 	switch {
 	case errors.As(err, &used) && used.PerCustomer:
-		return tr(lang, "code.used_up_you")
+		return web.T(lang, "code.used_up_you")
 	case errors.Is(err, cart.ErrCodeUsedUp):
-		return tr(lang, "code.used_up")
+		return web.T(lang, "code.used_up")
 	case errors.Is(err, cart.ErrCodeExpired):
-		return fmt.Sprintf(tr(lang, "code.expired"), dayText(c.To.In(h.zone()), lang))
+		return fmt.Sprintf(web.T(lang, "code.expired"), dayText(c.To.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeNotYet):
-		return fmt.Sprintf(tr(lang, "code.not_yet"), dayText(c.From.In(h.zone()), lang))
+		return fmt.Sprintf(web.T(lang, "code.not_yet"), dayText(c.From.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeBelowMin):
-		return fmt.Sprintf(tr(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
+		return fmt.Sprintf(web.T(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
 	case errors.Is(err, cart.ErrCodeNotForCart):
-		return tr(lang, "code.not_for")
+		return web.T(lang, "code.not_for")
 	default:
-		return tr(lang, "code.unknown")
+		return web.T(lang, "code.unknown")
 	}
 }
 
@@ -269,14 +257,14 @@ func codeNote(name string, t cart.Totals, lang string) string {
 	if d == 0 {
 		return ""
 	}
-	return fmt.Sprintf(tr(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
+	return fmt.Sprintf(web.T(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
 }
 
 // summaryCode adds the code's discount to an e-mail: one line, the code
 // named (the VAT lines show its split).
 func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
 	if d := o.Totals.Discount(cart.KindCode); d > 0 {
-		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: 1, Title: tr(lang, "sum.code") + " " + o.DiscountCode,
+		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: 1, Title: web.T(lang, "sum.code") + " " + o.DiscountCode,
 			Total: money.Display(-d, o.Currency, lang)})
 	}
 }
@@ -316,10 +304,10 @@ func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
 
 // payAgainCodeErr says that an order cannot be paid again at its price:
 // its code is used up (for this address), nothing was charged.
-func payAgainCodeErr(o *order.Order, perCustomer bool) *checkoutError {
+func payAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
 	key := "code.pay_again_used_up"
 	if perCustomer {
 		key = "code.pay_again_used_up_you"
 	}
-	return &checkoutError{Err: ErrCodeRefused, say: func(lang string) string { return fmt.Sprintf(tr(lang, key), o.DiscountCode) }}
+	return &web.CheckoutError{Err: web.ErrCodeRefused, Say: func(lang string) string { return fmt.Sprintf(web.T(lang, key), o.DiscountCode) }}
 }

@@ -20,13 +20,14 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
 // codesAdminHTTP is the HTTP side of the owner's discount codes (API and
 // page).
 type codesAdminHTTP struct {
-	*web
+	*web.Web
 	codes     codeStore
 	fileCodes func() map[string]cart.Code // data/codes.toml (codes.go)
 }
@@ -108,7 +109,7 @@ func (h *codesAdminHTTP) newCode(r CodeRequest) (cart.Code, error) {
 	if probs := c.Check(); len(probs) > 0 {
 		return c, errors.New(strings.Join(probs, "; "))
 	}
-	if err := codeScope(c, h.catalog.Current()); err != nil {
+	if err := codeScope(c, h.Catalog.Current()); err != nil {
 		return c, err
 	}
 	if _, inFile := h.fileCodes()[c.Code]; inFile {
@@ -145,7 +146,7 @@ func (h *codesAdminHTTP) codeDay(v string, end bool) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseInLocation("2006-01-02", v, h.zone()); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", v, h.Zone()); err == nil {
 		if end {
 			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 		}
@@ -161,10 +162,10 @@ func (h *codesAdminHTTP) codeDay(v string, end bool) (time.Time, error) {
 func (h *codesAdminHTTP) adminListCodes(c *gin.Context) {
 	all, err := h.allCodes()
 	if err != nil {
-		h.internal(c, "list codes", err)
+		h.Internal(c, "list codes", err)
 		return
 	}
-	ok(c, http.StatusOK, CodeList{Codes: all})
+	web.OK(c, http.StatusOK, CodeList{Codes: all})
 }
 
 func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
@@ -178,12 +179,12 @@ func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
 	}
 	switch {
 	case errors.Is(err, store.ErrCodeExists):
-		fail(c, http.StatusConflict, err.Error())
+		web.Fail(c, http.StatusConflict, err.Error())
 	case err != nil:
-		fail(c, http.StatusUnprocessableEntity, err.Error())
+		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 	default:
-		h.log.Info("discount code made", "code", code.Code, "by", actor(c))
-		ok(c, http.StatusCreated, codeView(code, 0))
+		h.Log.Info("discount code made", "code", code.Code, "by", actor(c))
+		web.OK(c, http.StatusCreated, codeView(code, 0))
 	}
 }
 
@@ -213,19 +214,19 @@ func (h *codesAdminHTTP) adminCodeAction(c *gin.Context) {
 		disabled = true
 	case "enable":
 	default:
-		fail(c, http.StatusNotFound, "unknown action "+strconv.Quote(c.Param("action"))+": disable or enable")
+		web.Fail(c, http.StatusNotFound, "unknown action "+strconv.Quote(c.Param("action"))+": disable or enable")
 		return
 	}
 	v, status, err := h.setCodeDisabled(c.Param("code"), disabled)
 	if status == http.StatusInternalServerError {
-		h.internal(c, "set code", err)
+		h.Internal(c, "set code", err)
 		return
 	}
 	if err != nil {
-		fail(c, status, err.Error())
+		web.Fail(c, status, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, v)
+	web.OK(c, http.StatusOK, v)
 }
 
 // parseEuros reads an amount as the owner types it: 5, 5,00 or 5.50.
@@ -272,25 +273,25 @@ func (h *codesAdminHTTP) adminCodesPage(c *gin.Context) {
 func (h *codesAdminHTTP) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg string) {
 	all, err := h.allCodes()
 	if err != nil {
-		h.internalPage(c, "list codes", err)
+		h.InternalPage(c, "list codes", err)
 		return
 	}
-	lang := h.lang(c)
-	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: h.catalog.Current().Currency}
+	lang := h.Lang(c)
+	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: h.Catalog.Current().Currency}
 	done, name := c.Query("done"), cart.NormalizeCode(c.Query("code"))
 	for _, v := range all {
 		if status == http.StatusOK && codesDone[done] && v.Code == name {
-			d.Notice = ownerT(lang, "codes.done."+done, name)
+			d.Notice = web.OwnerT(lang, "codes.done."+done, name)
 		}
 		r := adminCodeRow{V: v}
 		r.For = strings.Join(append(append(append([]string{}, v.Categories...), v.Products...), v.SKUs...), ", ")
 		if r.For == "" {
-			r.For = ownerT(lang, "codes.everything")
+			r.For = web.OwnerT(lang, "codes.everything")
 		}
 		r.Valid = h.codeTerm(v.From, v.To, lang)
 		d.Codes = append(d.Codes, r)
 	}
-	h.page(c, status, "admin-codes", ownerT(lang, "codes.browser_title"), d)
+	h.Page(c, status, "admin-codes", web.OwnerT(lang, "codes.browser_title"), d)
 }
 
 // codeTerm is a code's term in words in the shop's zone ("" when open).
@@ -300,15 +301,15 @@ func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
 		if err != nil {
 			return rfc
 		}
-		return dateText(t.In(h.zone()), lang)
+		return dateText(t.In(h.Zone()), lang)
 	}
 	switch {
 	case from != "" && to != "":
-		return ownerT(lang, "codes.valid_range", date(from), date(to))
+		return web.OwnerT(lang, "codes.valid_range", date(from), date(to))
 	case from != "":
-		return ownerT(lang, "codes.valid_from", date(from))
+		return web.OwnerT(lang, "codes.valid_from", date(from))
 	case to != "":
-		return ownerT(lang, "codes.valid_to", date(to))
+		return web.OwnerT(lang, "codes.valid_to", date(to))
 	}
 	return ""
 }
@@ -316,7 +317,7 @@ func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
 // adminCodesForm makes a code (or turns one off or on) from the page.
 func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "codes.expired"))
+		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "codes.expired"))
 		return
 	}
 	if name := c.PostForm("disable"); name != "" || c.PostForm("enable") != "" {
@@ -334,7 +335,7 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 	r := CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
 		Categories: fields(c.PostForm("categories")), Products: fields(c.PostForm("products")), SKUs: fields(c.PostForm("skus"))}
 	var bad []string
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	num := func(name string, euros bool) int64 {
 		v := strings.TrimSpace(c.PostForm(name))
 		if v == "" {
@@ -343,13 +344,13 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 		if euros {
 			a, good := parseEuros(v)
 			if !good {
-				bad = append(bad, ownerT(lang, "codes.err.amount", name, v))
+				bad = append(bad, web.OwnerT(lang, "codes.err.amount", name, v))
 			}
 			return int64(a)
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			bad = append(bad, ownerT(lang, "codes.err.number", name, v))
+			bad = append(bad, web.OwnerT(lang, "codes.err.number", name, v))
 		}
 		return n
 	}
@@ -373,7 +374,7 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
 		return
 	}
-	h.log.Info("discount code made", "code", code.Code, "by", actor(c))
+	h.Log.Info("discount code made", "code", code.Code, "by", actor(c))
 	c.Redirect(http.StatusSeeOther, codesDoneURL("made", code.Code))
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/invoice"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // makeCode makes a code through the admin API.
@@ -96,7 +97,7 @@ func TestCheckoutCodeNoScript(t *testing.T) {
 	if !mailHas(t, sh, o.ID, "Kortingscode HERFST10") || !mailHas(t, sh, o.ID, "€ 44,00") {
 		t.Fatal("confirmation e-mail lacks the code line or total")
 	}
-	doc, err := invoice.FromOrder(o, sh.sc.catalog.Current().Shop)
+	doc, err := invoice.FromOrder(o, sh.sc.Catalog.Current().Shop)
 	if err != nil || doc.Total != o.Total() {
 		t.Fatalf("invoice: %v, %+v", err, doc)
 	}
@@ -281,7 +282,7 @@ func TestAdminCodesPage(t *testing.T) {
 		t.Fatalf("make: to %q", loc)
 	}
 	page := sh.req(http.MethodGet, "/admin/codes/?code=WINTER&done=made", "")
-	if !strings.Contains(page.body, `data-code="WINTER"`) || !strings.Contains(page.body, money.Display(750, "EUR", sh.sc.ownerLang())) ||
+	if !strings.Contains(page.body, `data-code="WINTER"`) || !strings.Contains(page.body, money.Display(750, "EUR", sh.sc.OwnerLang())) ||
 		!strings.Contains(page.body, "0 / 3") || !strings.Contains(page.body, sh.says("codes.done.made", "WINTER")) ||
 		!strings.Contains(page.body, sh.says("codes.turn_off")) {
 		t.Fatalf("page:\n%s", page.body)
@@ -428,7 +429,7 @@ func TestDiscountLineSaysItsVATRate(t *testing.T) {
 			r.json(t, &q)
 		}
 		for _, rate := range []int{9, 21} {
-			if want := htmlText(fmt.Sprintf(tr(lang, "sum.adj_rate"), rate)); !strings.Contains(q.SummaryHTML, want) {
+			if want := htmlText(fmt.Sprintf(web.T(lang, "sum.adj_rate"), rate)); !strings.Contains(q.SummaryHTML, want) {
 				t.Errorf("%s summary lacks %q:\n%s", lang, want, q.SummaryHTML)
 			}
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -30,7 +31,7 @@ import (
 // other language's names (where they differ) appear nowhere (issue 15).
 func TestCustomersSeeTheirLanguagesNames(t *testing.T) {
 	sh := newShop(t)
-	cat := sh.sc.catalog.Current()
+	cat := sh.sc.Catalog.Current()
 	n := 0
 	rapid.Check(t, func(rt *rapid.T) {
 		n++
@@ -57,7 +58,7 @@ func TestCustomersSeeTheirLanguagesNames(t *testing.T) {
 			}
 		}
 		// The language is the cart's from here on: no lang anywhere.
-		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{{Name: langCookie, Value: "", MaxAge: -1, Path: "/"}})
+		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{{Name: web.LangCookie, Value: "", MaxAge: -1, Path: "/"}})
 		say := func(where, text string, method bool) {
 			rt.Helper()
 			text = html.UnescapeString(text)

@@ -14,6 +14,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/wire"
 )
@@ -24,15 +25,6 @@ import (
 // the order's total and VAT stay as they are, the card pays part or all of
 // it, the provider is charged the rest. The store holds the card's amount
 // in the transaction that stores the order (store/giftcards.go).
-
-// ErrGiftCard: the gift card code is unknown, spent, expired or tried too
-// often; the checkout goes no further (422, the field says why).
-var ErrGiftCard = errors.New("gift card cannot pay")
-
-// ErrGiftCardShort: paying again, the order's gift card no longer has the
-// part of the order it pays (spent or expired since the last attempt gave
-// its hold back); no payment is made (409, the page says what to do).
-var ErrGiftCardShort = errors.New("gift card no longer covers its part")
 
 // Guessing codes: every code a client tries that is not a live card takes a
 // token; ten at once, then one every six seconds. 80-bit codes make a
@@ -49,17 +41,17 @@ const MaxGiftMessage = 300
 // buyer's choices at checkout, the card's page and e-mail, the owner's
 // list, and the plan of an order of cards only.
 type giftCardsHTTP struct {
-	*web
+	*web.Web
 	store         *store.Store
-	guesses       *limiter                                          // failed code attempts per client
-	handleEffects func(*order.Order, []order.Effect)                // payments.go
-	internalErr   func(lang, what string, err error) *checkoutError // checkout.go
+	guesses       *web.Limiter                                          // failed code attempts per client
+	handleEffects func(*order.Order, []order.Effect)                    // payments.go
+	internalErr   func(lang, what string, err error) *web.CheckoutError // checkout.go
 }
 
-func newGiftCardsHTTP(w *web, st *store.Store, handleEffects func(*order.Order, []order.Effect),
-	internalErr func(lang, what string, err error) *checkoutError) *giftCardsHTTP {
-	return &giftCardsHTTP{web: w, store: st, handleEffects: handleEffects, internalErr: internalErr,
-		guesses: newLimiter(giftGuessPerMinute, giftGuessBurst, w.now, w.clientKey)}
+func newGiftCardsHTTP(w *web.Web, st *store.Store, handleEffects func(*order.Order, []order.Effect),
+	internalErr func(lang, what string, err error) *web.CheckoutError) *giftCardsHTTP {
+	return &giftCardsHTTP{Web: w, store: st, handleEffects: handleEffects, internalErr: internalErr,
+		guesses: web.NewLimiter(giftGuessPerMinute, giftGuessBurst, w.Now, w.ClientKey)}
 }
 
 // giftTender is what the form's gift card pays of total, or nil when the
@@ -71,17 +63,17 @@ func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Am
 		return nil, nil, ""
 	}
 	code := giftcard.Normalize(f.GiftCode)
-	if ok, _ := h.guesses.allow("check:" + f.Client); !ok {
-		return nil, nil, tr(lang, "gift.too_many")
+	if ok, _ := h.guesses.Allow("check:" + f.Client); !ok {
+		return nil, nil, web.T(lang, "gift.too_many")
 	}
 	c, err := h.store.GiftCardByCode(code)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			h.log.Error("gift card by code", "err", err)
-			return nil, nil, tr(lang, "err.internal")
+			h.Log.Error("gift card by code", "err", err)
+			return nil, nil, web.T(lang, "err.internal")
 		}
-		h.guesses.allow("check:" + f.Client) // a miss costs a second token
-		return nil, nil, tr(lang, "gift.unknown")
+		h.guesses.Allow("check:" + f.Client) // a miss costs a second token
+		return nil, nil, web.T(lang, "gift.unknown")
 	}
 	balance := c.Balance
 	if cartID != "" {
@@ -90,14 +82,14 @@ func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Am
 			balance += prev.GiftCard.Amount
 		}
 	}
-	now := h.now()
+	now := h.Now()
 	switch {
-	case c.Currency != h.catalog.Current().Currency:
-		return nil, c, tr(lang, "gift.unknown")
+	case c.Currency != h.Catalog.Current().Currency:
+		return nil, c, web.T(lang, "gift.unknown")
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
-		return nil, c, fmt.Sprintf(tr(lang, "gift.expired"), dayText(c.ExpiresAt.In(h.zone()), lang))
+		return nil, c, fmt.Sprintf(web.T(lang, "gift.expired"), dayText(c.ExpiresAt.In(h.Zone()), lang))
 	case balance <= 0:
-		return nil, c, tr(lang, "gift.empty")
+		return nil, c, web.T(lang, "gift.empty")
 	}
 	amt := giftcard.Tender(balance, total)
 	return &order.GiftTender{CardID: c.ID, Last4: c.Last4, Amount: amt}, c, ""
@@ -119,27 +111,27 @@ func (h *giftCardsHTTP) giftSend(f checkoutForm, t cart.Totals, errs map[string]
 		to = f.Email
 	}
 	if !validEmail(to) {
-		errs["gift_to"] = tr(lang, "field.email")
+		errs["gift_to"] = web.T(lang, "field.email")
 	}
 	msg := cleanGiftNote(f.GiftMessage)
 	if len([]rune(msg)) > MaxGiftMessage {
-		errs["gift_message"] = fmt.Sprintf(tr(lang, "field.too_long"), MaxGiftMessage)
+		errs["gift_message"] = fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftMessage)
 	} else if e := giftNoteError(msg, lang); e != "" {
 		errs["gift_message"] = e
 	}
-	zone := h.zone()
-	y, m, d := h.now().In(zone).Date()
+	zone := h.Zone()
+	y, m, d := h.Now().In(zone).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, zone)
 	day := today
 	if v := strings.TrimSpace(f.GiftSendOn); v != "" {
 		p, err := time.ParseInLocation("2006-01-02", v, zone)
 		switch {
 		case err != nil:
-			errs["gift_send_on"] = tr(lang, "gift.day_bad")
+			errs["gift_send_on"] = web.T(lang, "gift.day_bad")
 		case p.Before(today):
-			errs["gift_send_on"] = tr(lang, "gift.day_past")
+			errs["gift_send_on"] = web.T(lang, "gift.day_past")
 		case p.After(today.AddDate(1, 0, 0)):
-			errs["gift_send_on"] = tr(lang, "gift.day_far")
+			errs["gift_send_on"] = web.T(lang, "gift.day_far")
 		default:
 			day = p
 		}
@@ -154,30 +146,30 @@ func (h *giftCardsHTTP) payByGiftCard(o *order.Order) (*order.Order, error) {
 		if o.State != order.AwaitingPayment {
 			return false, nil, nil // paid meanwhile by another request
 		}
-		eff, err := o.PayByGiftCard(h.now())
+		eff, err := o.PayByGiftCard(h.Now())
 		return err == nil, eff, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pay order %s by gift card: %w", o.ID, err)
 	}
 	h.handleEffects(o2, eff)
-	h.log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
+	h.Log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
 	return o2, nil
 }
 
 // giftCardErr is the checkout error of a card the store could not hold.
-func giftCardErr(msg func(string) string) *checkoutError {
-	return &checkoutError{Err: ErrGiftCard, say: msg, Fields: map[string]string{"gift_code": msg("nl")}}
+func giftCardErr(msg func(string) string) *web.CheckoutError {
+	return &web.CheckoutError{Err: web.ErrGiftCard, Say: msg, Fields: map[string]string{"gift_code": msg("nl")}}
 }
 
 // giftStoreErr words a *store.GiftCardError (the card was spent or expired
 // between the page and the order).
-func giftStoreErr(err error) *checkoutError {
+func giftStoreErr(err error) *web.CheckoutError {
 	key := "gift.empty"
 	if errors.Is(err, giftcard.ErrExpired) {
 		key = "gift.expired_now"
 	}
-	ce := giftCardErr(phrase(key))
+	ce := giftCardErr(web.Phrase(key))
 	return ce
 }
 
@@ -204,8 +196,8 @@ func giftSummary(o *order.Order, sm *mail.Summary, lang string) {
 		return
 	}
 	sm.Payments = append(sm.Payments,
-		mail.SummaryLine{Title: fmt.Sprintf(tr(lang, "gift.paid_line"), o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
-		mail.SummaryLine{Title: tr(lang, "gift.rest_line"), Total: money.Display(o.Due(), o.Currency, lang)})
+		mail.SummaryLine{Title: fmt.Sprintf(web.T(lang, "gift.paid_line"), o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
+		mail.SummaryLine{Title: web.T(lang, "gift.rest_line"), Total: money.Display(o.Due(), o.Currency, lang)})
 }
 
 // giftPage is the card's own page: /giftcard/<token>.
@@ -223,24 +215,24 @@ type giftRow struct {
 }
 
 func (h *giftCardsHTTP) pageGiftCard(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	token := c.Param("token")
-	if !validToken(token) {
-		h.notFoundPage(c)
+	if !web.ValidToken(token) {
+		h.NotFoundPage(c)
 		return
 	}
 	card, err := h.store.GiftCardByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
-		h.notFoundPage(c)
+		h.NotFoundPage(c)
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "gift card", err)
+		h.InternalPage(c, "gift card", err)
 		return
 	}
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Cache-Control", "no-store")
-	h.page(c, http.StatusOK, "giftcard", tr(lang, "gift.title"), h.giftPageData(card, lang))
+	h.Page(c, http.StatusOK, "giftcard", web.T(lang, "gift.title"), h.giftPageData(card, lang))
 }
 
 func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage {
@@ -251,7 +243,7 @@ func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage 
 		if e.Kind == giftcard.KindReserved || e.Kind == giftcard.KindReleased {
 			continue // holds of orders not (yet) paid are the store's business
 		}
-		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(h.zone()), lang), What: tr(lang, "gift.kind."+e.Kind),
+		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(h.Zone()), lang), What: web.T(lang, "gift.kind."+e.Kind),
 			Amount: money.Display(e.Amount, card.Currency, lang), Order: e.OrderID})
 	}
 	return d
@@ -260,9 +252,9 @@ func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage 
 // giftValidity is the card's term in words (page and mail).
 func (h *giftCardsHTTP) giftValidity(card *giftcard.Card, lang string) string {
 	if card.ExpiresAt.IsZero() {
-		return tr(lang, "gift.valid_forever")
+		return web.T(lang, "gift.valid_forever")
 	}
-	return fmt.Sprintf(tr(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(h.zone()), lang))
+	return fmt.Sprintf(web.T(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(h.Zone()), lang))
 }
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
@@ -275,9 +267,9 @@ func (h *giftCardsHTTP) sendGiftCardMail(m store.Mail) (mail.Message, error) {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	gm := mail.GiftCardMail{Lang: lang, ShopName: cat.Shop.Name, Code: card.Code, Amount: money.Display(card.Initial, card.Currency, lang),
-		Message: card.Message, PageURL: h.base.String() + "giftcard/" + card.Token, ShopURL: h.base.String(), Valid: h.giftValidity(card, lang)}
+		Message: card.Message, PageURL: h.Base.String() + "giftcard/" + card.Token, ShopURL: h.Base.String(), Valid: h.giftValidity(card, lang)}
 	if o, err := h.store.GetOrder(card.OrderID); err == nil {
 		gm.From = o.Customer.Name
 	}
@@ -305,41 +297,41 @@ func (h *giftCardsHTTP) giftCardViews() ([]wire.GiftCardView, error) {
 func (h *giftCardsHTTP) adminListGiftCards(c *gin.Context) {
 	v, err := h.giftCardViews()
 	if err != nil {
-		h.internal(c, "list gift cards", err)
+		h.Internal(c, "list gift cards", err)
 		return
 	}
-	ok(c, http.StatusOK, wire.GiftCardList{GiftCards: v})
+	web.OK(c, http.StatusOK, wire.GiftCardList{GiftCards: v})
 }
 
 func (h *giftCardsHTTP) adminShowGiftCard(c *gin.Context) {
 	card, err := h.store.GiftCard(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		h.internal(c, "gift card", err)
+		h.Internal(c, "gift card", err)
 		return
 	}
-	ok(c, http.StatusOK, h.giftCardWire(card, true))
+	web.OK(c, http.StatusOK, h.giftCardWire(card, true))
 }
 
 func (h *giftCardsHTTP) adminGiftCardsPage(c *gin.Context) {
 	v, err := h.giftCardViews()
 	if err != nil {
-		h.internalPage(c, "list gift cards", err)
+		h.InternalPage(c, "list gift cards", err)
 		return
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	rows := make([]adminGiftRow, 0, len(v))
 	for _, g := range v {
-		r := adminGiftRow{GiftCardView: g, Expires: ownerT(lang, "giftcards.never")}
+		r := adminGiftRow{GiftCardView: g, Expires: web.OwnerT(lang, "giftcards.never")}
 		if !g.ExpiresAt.IsZero() {
-			r.Expires = dateText(g.ExpiresAt.In(h.zone()), lang)
+			r.Expires = dateText(g.ExpiresAt.In(h.Zone()), lang)
 		}
 		rows = append(rows, r)
 	}
-	h.page(c, http.StatusOK, "admin-giftcards", ownerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
+	h.Page(c, http.StatusOK, "admin-giftcards", web.OwnerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
 }
 
 // adminGiftRow is a card on the owner's page: its expiry in the shop's words.
@@ -350,7 +342,7 @@ type adminGiftRow struct {
 
 // giftCardWire is a card for the admin API; full adds the code and history.
 func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
-	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.base.String() + "giftcard/" + c.Token, Currency: c.Currency,
+	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.Base.String() + "giftcard/" + c.Token, Currency: c.Currency,
 		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn}
 	if full {
@@ -430,23 +422,23 @@ func sameRefund(card, bank *order.Refund) bool {
 // has, or when the order has no card or still holds it. The store takes
 // the hold again with the payment (store.AttachPayment); a card spent
 // between this check and that gives the same error there.
-func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *checkoutError {
+func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *web.CheckoutError {
 	g := o.GiftCard
 	if g == nil || g.Amount <= 0 || g.Hold != "" {
 		return nil
 	}
 	card, err := h.store.GiftCard(g.CardID)
 	if err != nil {
-		return h.internalErr("nl", "gift card of order "+o.ID, err)
+		return h.InternalErr("nl", "gift card of order "+o.ID, err)
 	}
-	if !card.ExpiresAt.IsZero() && !h.now().Before(card.ExpiresAt) {
-		return &checkoutError{Err: ErrGiftCardShort, Order: o, say: phrase("gift.expired_now")}
+	if !card.ExpiresAt.IsZero() && !h.Now().Before(card.ExpiresAt) {
+		return &web.CheckoutError{Err: web.ErrGiftCardShort, Order: o, Say: web.Phrase("gift.expired_now")}
 	}
 	if card.Balance >= g.Amount {
 		return nil
 	}
-	return &checkoutError{Err: ErrGiftCardShort, Order: o, say: func(lang string) string {
-		return fmt.Sprintf(tr(lang, "gift.pay_again_short"), g.Last4,
+	return &web.CheckoutError{Err: web.ErrGiftCardShort, Order: o, Say: func(lang string) string {
+		return fmt.Sprintf(web.T(lang, "gift.pay_again_short"), g.Last4,
 			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
 	}}
 }
@@ -463,7 +455,7 @@ func giftOnly(o *order.Order) bool {
 func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
 	canceled := o.State == order.Canceled
 	paid := !o.PaidAt.IsZero() && !canceled
-	mailed := StepView{Step: "mailed", Label: tr(lang, "step.mailed")}
+	mailed := StepView{Step: "mailed", Label: web.T(lang, "step.mailed")}
 	if paid && len(o.GiftSend.Cards) > 0 {
 		mailed.Done = true
 		for _, id := range o.GiftSend.Cards {
@@ -479,15 +471,15 @@ func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
 	}
 	if !mailed.Done && !canceled {
 		day := o.GiftSend.SendOn
-		if today := h.now(); day.Before(today) {
+		if today := h.Now(); day.Before(today) {
 			day = today
 		}
-		mailed.Expected = dayText(day.In(h.zone()), lang)
+		mailed.Expected = dayText(day.In(h.Zone()), lang)
 		mailed.Current = paid
 	}
 	return []StepView{
-		{Step: "ordered", Label: tr(lang, "step.ordered"), Done: true, At: o.CreatedAt},
-		{Step: "paid", Label: tr(lang, "step.paid"), Done: paid, At: o.PaidAt, Current: !paid && !canceled},
+		{Step: "ordered", Label: web.T(lang, "step.ordered"), Done: true, At: o.CreatedAt},
+		{Step: "paid", Label: web.T(lang, "step.paid"), Done: paid, At: o.PaidAt, Current: !paid && !canceled},
 		mailed,
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/wire"
 )
 
@@ -224,7 +225,7 @@ func TestGiftCardJourney(t *testing.T) {
 func TestGiftCodeGuessesAreLimited(t *testing.T) {
 	sh := newShop(t)
 	sh.addToCart("MOK-001", 1)
-	_, code, err := sh.sc.store.IssueGiftCard(1000, "EUR", sh.sc.catalog.Current().GiftCards, "", "nl")
+	_, code, err := sh.sc.store.IssueGiftCard(1000, "EUR", sh.sc.Catalog.Current().GiftCards, "", "nl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestGiftCodeGuessesAreLimited(t *testing.T) {
 		q := sh.req(http.MethodPost, "/api/checkout/quote", `{"gift_code":"AAAA-BBBB-CCCC-DD`+string(rune('A'+i%20))+`0"}`)
 		var qa QuoteAnswer
 		q.json(t, &qa)
-		if qa.GiftError == tr("en", "gift.too_many") {
+		if qa.GiftError == web.T("en", "gift.too_many") {
 			limited = true
 			break
 		}
@@ -310,12 +311,12 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 				t.Errorf("pay again with the card spent: status %d, want 409", r.StatusCode)
 			}
 			d := func(x money.Amount) string { return htmlText(money.Display(x, "EUR", lang)) }
-			for _, want := range []string{htmlText(o.GiftCard.Last4), d(o.GiftCard.Amount), d(card.Balance), htmlText(strings.SplitN(tr(lang, "gift.pay_again_short"), "%", 2)[0])} {
+			for _, want := range []string{htmlText(o.GiftCard.Last4), d(o.GiftCard.Amount), d(card.Balance), htmlText(strings.SplitN(web.T(lang, "gift.pay_again_short"), "%", 2)[0])} {
 				if !strings.Contains(r.body, want) {
 					t.Errorf("the answer lacks %q:\n%s", want, r.body)
 				}
 			}
-			if strings.Contains(r.body, htmlText(tr(lang, "err.internal"))) {
+			if strings.Contains(r.body, htmlText(web.T(lang, "err.Internal"))) {
 				t.Errorf("pay again with the card spent answers with the generic error")
 			}
 			o, _ = sh.sc.store.GetOrder(o.ID)
@@ -348,7 +349,7 @@ func TestGiftCardOrderPromisesAnEmail(t *testing.T) {
 	}
 	sh.flushMail()
 	conf, _ := os.ReadFile(sh.outboxFiles("confirmation")[0])
-	for _, parcel := range []string{tr("en", "step.packed"), tr("en", "step.shipped"), tr("nl", "step.packed"), tr("nl", "step.shipped")} {
+	for _, parcel := range []string{web.T("en", "step.packed"), web.T("en", "step.shipped"), web.T("nl", "step.packed"), web.T("nl", "step.shipped")} {
 		if strings.Contains(string(conf), parcel) {
 			t.Errorf("the confirmation of a gift card promises a parcel (%q)", parcel)
 		}
@@ -373,8 +374,8 @@ func TestGiftCardLineSaysEmail(t *testing.T) {
 			if r.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %d", page, r.StatusCode)
 			}
-			email := htmlText(tr(lang, "line.giftcard"))
-			parcel := htmlText(strings.SplitN(tr(lang, "line.delivery"), "%", 2)[0])
+			email := htmlText(web.T(lang, "line.giftcard"))
+			parcel := htmlText(strings.SplitN(web.T(lang, "line.delivery"), "%", 2)[0])
 			if strings.Count(r.body, email) != 1 || strings.Count(r.body, parcel) != 1 {
 				t.Errorf("%s in %s: %d lines say %q and %d say %q; want one each (the card and the mug)",
 					page, lang, strings.Count(r.body, email), email, strings.Count(r.body, parcel), parcel)
@@ -397,10 +398,10 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 	sh.addToCart("CADEAU-50", 2)
 	for _, lang := range []string{"nl", "en"} {
 		co := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
-		if !strings.Contains(co.body, htmlText(tr(lang, "co.by_email_only"))) {
+		if !strings.Contains(co.body, htmlText(web.T(lang, "co.by_email_only"))) {
 			t.Errorf("%s checkout does not say nothing is shipped", lang)
 		}
-		for _, parcel := range []string{`name="shipping_method"`, `name="gift_note"`, htmlText(tr(lang, "sum.shipping")) + " ("} {
+		for _, parcel := range []string{`name="shipping_method"`, `name="gift_note"`, htmlText(web.T(lang, "sum.shipping")) + " ("} {
 			if strings.Contains(co.body, parcel) {
 				t.Errorf("%s checkout of gift cards only has %q", lang, parcel)
 			}
@@ -422,8 +423,8 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang=nl", "").body
-	if !strings.Contains(page, tr("nl", "order.address_invoice")) || strings.Contains(page, tr("nl", "order.address")+"<") ||
-		strings.Contains(page, tr("nl", "sum.shipping")+" (") {
+	if !strings.Contains(page, web.T("nl", "order.address_invoice")) || strings.Contains(page, web.T("nl", "order.address")+"<") ||
+		strings.Contains(page, web.T("nl", "sum.shipping")+" (") {
 		t.Errorf("order page of gift cards only speaks of shipping:\n%s", page)
 	}
 	sh.flushMail()
@@ -446,21 +447,21 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 	sh.addToCart("CADEAU-25", 1)
 	sh.addToCart("MOK-001", 1)
 	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
-	if !strings.Contains(co.body, `name="shipping_method"`) || strings.Contains(co.body, htmlText(tr("nl", "co.by_email_only"))) {
+	if !strings.Contains(co.body, `name="shipping_method"`) || strings.Contains(co.body, htmlText(web.T("nl", "co.by_email_only"))) {
 		t.Error("a card beside a mug: the checkout lost its shipping choice")
 	}
 	// The card does not count toward free shipping (€ 50): the cart says
 	// so beside what is still missing.
 	for _, lang := range []string{"nl", "en"} {
 		cartPage := sh.req(http.MethodGet, "/cart/?lang="+lang, "").body
-		if !strings.Contains(cartPage, htmlText(tr(lang, "cart.free_not_cards"))) {
+		if !strings.Contains(cartPage, htmlText(web.T(lang, "cart.free_not_cards"))) {
 			t.Errorf("%s cart with a card does not say cards do not count toward free shipping", lang)
 		}
 	}
 	jar, _ = newJar()
 	sh.jar, sh.client.Jar = jar, jar
 	sh.addToCart("MOK-001", 1)
-	if strings.Contains(sh.req(http.MethodGet, "/cart/?lang=nl", "").body, htmlText(tr("nl", "cart.free_not_cards"))) {
+	if strings.Contains(sh.req(http.MethodGet, "/cart/?lang=nl", "").body, htmlText(web.T("nl", "cart.free_not_cards"))) {
 		t.Error("a cart without a card speaks of cards")
 	}
 }
@@ -485,7 +486,7 @@ func TestIssuedGiftCardsAreNotCanceled(t *testing.T) {
 			Error string `json:"error"`
 		}
 		r.json(t, &answer)
-		if r.StatusCode != http.StatusConflict || answer.Error != tr(lang, "cancel.gift_cards") {
+		if r.StatusCode != http.StatusConflict || answer.Error != web.T(lang, "cancel.gift_cards") {
 			t.Fatalf("customer cancel (%s): %d %s", lang, r.StatusCode, r.body)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/metrics"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -18,7 +19,7 @@ import (
 // for operators, the metrics' state, verified backups and alerts for the
 // owner.
 type healthHTTP struct {
-	*web
+	*web.Web
 	uc     *usecase.Health
 	alerts *usecase.Alerts
 	ready  readyState
@@ -38,7 +39,7 @@ const readyCache = time.Second
 // healthz: the process is up and serving.
 func (h *healthHTTP) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
-	ok(c, http.StatusOK, gin.H{"status": "ok"})
+	web.OK(c, http.StatusOK, gin.H{"status": "ok"})
 }
 
 // Readiness is the body of /readyz (usecase.Health.Readiness).
@@ -57,12 +58,12 @@ func (h *healthHTTP) readyz(c *gin.Context) {
 	if !r.Ready {
 		status = http.StatusServiceUnavailable
 	}
-	ok(c, status, r)
+	web.OK(c, status, r)
 }
 
 // metricsState is read at every scrape.
 func (h *healthHTTP) metricsState() metrics.State {
-	now := h.now()
+	now := h.Now()
 	st := metrics.State{OrdersByState: map[string]int{}, Alerts: map[string]int{}}
 	if g, err := h.uc.Gauges(now); err == nil {
 		for k, n := range g.OrdersByState {
@@ -73,7 +74,7 @@ func (h *healthHTTP) metricsState() metrics.State {
 			st.OldestAwaiting = now.Sub(g.OldestAwaiting)
 		}
 	}
-	if cat := h.catalog.Current(); cat != nil {
+	if cat := h.Catalog.Current(); cat != nil {
 		st.CatalogVersion = cat.Version
 		if !cat.GeneratedAt.IsZero() {
 			st.CatalogAge = now.Sub(cat.GeneratedAt)
@@ -105,14 +106,14 @@ func (h *healthHTTP) adminBackupVerified(c *gin.Context) {
 	}
 	switch {
 	case errors.Is(err, usecase.ErrStore):
-		h.log.Error("record backup", "err", err)
-		fail(c, http.StatusInternalServerError, "could not record the backup")
+		h.Log.Error("record backup", "err", err)
+		web.Fail(c, http.StatusInternalServerError, "could not record the backup")
 		return
 	case err != nil: // not JSON, or not a positive size
-		fail(c, http.StatusBadRequest, `send {"bytes": N}: the size of the verified copy`)
+		web.Fail(c, http.StatusBadRequest, `send {"bytes": N}: the size of the verified copy`)
 		return
 	}
-	ok(c, http.StatusOK, gin.H{"recorded": true})
+	web.OK(c, http.StatusOK, gin.H{"recorded": true})
 }
 
 // AlertsView is the body of GET /api/admin/alerts.
@@ -130,11 +131,11 @@ func (h *healthHTTP) alertsView() (AlertsView, error) {
 func (h *healthHTTP) adminAlerts(c *gin.Context) {
 	v, err := h.alertsView()
 	if err != nil {
-		h.log.Error("alerts", "err", err)
-		fail(c, http.StatusInternalServerError, "could not read the alerts")
+		h.Log.Error("alerts", "err", err)
+		web.Fail(c, http.StatusInternalServerError, "could not read the alerts")
 		return
 	}
-	ok(c, http.StatusOK, v)
+	web.OK(c, http.StatusOK, v)
 }
 
 // watchedProvider counts provider calls for metrics and readiness, and
@@ -198,22 +199,22 @@ const alertsShownFor = 7 * 24 * time.Hour
 func (h *healthHTTP) adminAlerts7d(lang string) []adminAlert {
 	v, err := h.alertsView()
 	if err != nil {
-		h.log.Error("alerts", "err", err)
-		return []adminAlert{{Title: ownerT(lang, "alerts.unreadable"), Detail: err.Error()}}
+		h.Log.Error("alerts", "err", err)
+		return []adminAlert{{Title: web.OwnerT(lang, "alerts.unreadable"), Detail: err.Error()}}
 	}
 	var out []adminAlert
 	for _, a := range v.Alerts {
-		if h.now().Sub(a.Last) > alertsShownFor {
+		if h.Now().Sub(a.Last) > alertsShownFor {
 			continue
 		}
 		w := alertWords(lang, a.Kind)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: a.Detail, Count: a.Count,
-			Last: a.Last.In(h.zone()).Format("2006-01-02 15:04")})
+			Last: a.Last.In(h.Zone()).Format("2006-01-02 15:04")})
 	}
 	for _, r := range v.BadRecords {
 		w := alertWords(lang, alertBadRecord)
 		out = append(out, adminAlert{Title: w.Title, Do: w.Do, Detail: r.Bucket + "/" + r.Key + ": " + r.Err, Count: 1,
-			Last: r.Seen.In(h.zone()).Format("2006-01-02 15:04")})
+			Last: r.Seen.In(h.Zone()).Format("2006-01-02 15:04")})
 	}
 	return out
 }

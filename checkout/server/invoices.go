@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -29,7 +30,7 @@ import (
 // the order page, the order's JSON, the checkout's totals and the
 // confirmation mail show.
 type invoicesHTTP struct {
-	*web
+	*web.Web
 	orders usecase.Orders
 }
 
@@ -39,7 +40,7 @@ const maxExportDocs = 50_000
 
 // document builds the invoice or credit note numbered number of o.
 func (h *invoicesHTTP) document(o *order.Order, number string) (*invoice.Document, error) {
-	shop := h.catalog.Current().Shop
+	shop := h.Catalog.Current().Shop
 	number = strings.TrimSuffix(number, ".pdf")
 	if number != "" && number == o.InvoiceNumber {
 		return invoice.FromOrder(o, shop)
@@ -79,7 +80,7 @@ func renderPDF(d *invoice.Document) ([]byte, error) {
 func (h *invoicesHTTP) sendPDF(c *gin.Context, d *invoice.Document) {
 	b, err := renderPDF(d)
 	if err != nil {
-		h.internal(c, "render invoice", err)
+		h.Internal(c, "render invoice", err)
 		return
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, pdfName(d)))
@@ -90,13 +91,13 @@ func (h *invoicesHTTP) sendPDF(c *gin.Context, d *invoice.Document) {
 // pageInvoicePDF is GET /order/{token}/invoice/{number}[.pdf]: the
 // customer's invoice or credit note, behind the order's token.
 func (h *invoicesHTTP) pageInvoicePDF(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
 	d, err := h.document(o, c.Param("number"))
 	if err != nil {
-		h.notFoundPage(c)
+		h.NotFoundPage(c)
 		return
 	}
 	h.sendPDF(c, d)
@@ -107,20 +108,20 @@ func (h *invoicesHTTP) pageInvoicePDF(c *gin.Context) {
 func (h *invoicesHTTP) adminInvoicePDF(c *gin.Context) {
 	o, err := h.orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
-		fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		h.internal(c, "get order", err)
+		h.Internal(c, "get order", err)
 		return
 	}
 	d, err := h.document(o, c.Param("number"))
 	if errors.Is(err, usecase.ErrNotFound) {
-		fail(c, http.StatusNotFound, "order "+o.ID+" has no invoice or credit note "+c.Param("number"))
+		web.Fail(c, http.StatusNotFound, "order "+o.ID+" has no invoice or credit note "+c.Param("number"))
 		return
 	}
 	if err != nil {
-		h.internal(c, "build invoice", err)
+		h.Internal(c, "build invoice", err)
 		return
 	}
 	h.sendPDF(c, d)
@@ -129,8 +130,8 @@ func (h *invoicesHTTP) adminInvoicePDF(c *gin.Context) {
 // parsePeriod reads from and to (YYYY-MM-DD, both days included) in the
 // shop's zone. Empty from: the start of the current year; empty to: today.
 func (h *invoicesHTTP) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
-	zone := h.zone()
-	now := h.now().In(zone)
+	zone := h.Zone()
+	now := h.Now().In(zone)
 	from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, zone)
 	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone).AddDate(0, 0, 1)
 	if fromS != "" {
@@ -157,16 +158,16 @@ func (h *invoicesHTTP) parsePeriod(fromS, toS string) (from, to time.Time, err e
 func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
 	from, to, err := h.parsePeriod(c.Query("from"), c.Query("to"))
 	if err != nil {
-		fail(c, http.StatusBadRequest, err.Error())
+		web.Fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	entries, err := h.orders.Invoices(from, to)
 	if err != nil {
-		h.internal(c, "list invoices", err)
+		h.Internal(c, "list invoices", err)
 		return
 	}
 	if len(entries) > maxExportDocs {
-		fail(c, http.StatusUnprocessableEntity, fmt.Sprintf("%d documents in that period; export at most %d at once (a shorter period)", len(entries), maxExportDocs))
+		web.Fail(c, http.StatusUnprocessableEntity, fmt.Sprintf("%d documents in that period; export at most %d at once (a shorter period)", len(entries), maxExportDocs))
 		return
 	}
 	docs := make([]*invoice.Document, 0, len(entries))
@@ -175,21 +176,21 @@ func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
 		o := orders[e.OrderID]
 		if o == nil {
 			if o, err = h.orders.Get(e.OrderID); err != nil {
-				h.internal(c, "order of invoice "+e.Number, err)
+				h.Internal(c, "order of invoice "+e.Number, err)
 				return
 			}
 			orders[e.OrderID] = o
 		}
 		d, err := h.document(o, e.Number)
 		if err != nil {
-			h.internal(c, "invoice "+e.Number, err)
+			h.Internal(c, "invoice "+e.Number, err)
 			return
 		}
 		docs = append(docs, d)
 	}
 	var b bytes.Buffer
 	if err := invoice.WriteCSV(&b, docs); err != nil {
-		h.internal(c, "write csv", err)
+		h.Internal(c, "write csv", err)
 		return
 	}
 	name := fmt.Sprintf("invoices-%s-%s.csv", from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
@@ -204,7 +205,7 @@ func (h *invoicesHTTP) invoiceAttachment(o *order.Order) []mail.Attachment {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
-	d, err := invoice.FromOrder(o, h.catalog.Current().Shop)
+	d, err := invoice.FromOrder(o, h.Catalog.Current().Shop)
 	if err == nil {
 		var b []byte
 		if b, err = renderPDF(d); err == nil {
@@ -212,7 +213,7 @@ func (h *invoicesHTTP) invoiceAttachment(o *order.Order) []mail.Attachment {
 		}
 	}
 	// The confirmation still goes; the invoice stays on the order page.
-	h.log.Error("invoice not attached", "order", o.ID, "invoice", o.InvoiceNumber, "err", err)
+	h.Log.Error("invoice not attached", "order", o.ID, "invoice", o.InvoiceNumber, "err", err)
 	return nil
 }
 
@@ -228,19 +229,19 @@ func (h *invoicesHTTP) legalURL(page, lang string) string {
 	if lang != "en" {
 		lang = "nl"
 	}
-	return h.base.String() + legalPages[lang][page]
+	return h.Base.String() + legalPages[lang][page]
 }
 
 // legal is the distance-sale information of o (confirmation, order page).
 func (h *invoicesHTTP) legal(o *order.Order, lang string) *mail.Legal {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	sh := cat.Shop
 	days := max(14, cat.Returns.WindowDays)
 	l := &mail.Legal{ShopName: sh.Name, Email: sh.Email, Phone: sh.Phone, KvK: sh.KvK, VATID: sh.VATID,
 		Total: money.Display(o.Total(), o.Currency, lang), WithdrawalDays: days,
-		ReturnURL: h.orderURL(o) + "/return", WithdrawalFormURL: h.legalURL("withdrawal", lang), TermsURL: h.legalURL("terms", lang)}
+		ReturnURL: h.OrderURL(o) + "/return", WithdrawalFormURL: h.legalURL("withdrawal", lang), TermsURL: h.legalURL("terms", lang)}
 	a := sh.Address
-	for _, line := range []string{a.Street, strings.TrimSpace(a.Postcode + " " + a.City), countryName(lang, a.Country)} {
+	for _, line := range []string{a.Street, strings.TrimSpace(a.Postcode + " " + a.City), web.CountryName(lang, a.Country)} {
 		if strings.TrimSpace(line) != "" {
 			l.Address = append(l.Address, line)
 		}
@@ -271,8 +272,8 @@ func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 		}
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "legal", d); err != nil {
-		h.log.Error("render legal block", "order", o.ID, "err", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "legal", d); err != nil {
+		h.Log.Error("render legal block", "order", o.ID, "err", err)
 		return ""
 	}
 	return template.HTML(b.String()) // html/template escaped it
@@ -283,16 +284,16 @@ func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 // country (normalised: BE 0123.456.749 -> BE0123456749).
 func (f *checkoutForm) validateBusiness(errs map[string]string, lang string) {
 	if len([]rune(f.Company)) > 100 {
-		errs["company"] = fmt.Sprintf(tr(lang, "field.too_long"), 100)
+		errs["company"] = fmt.Sprintf(web.T(lang, "field.too_long"), 100)
 	} else if !plainText(f.Company) {
-		errs["company"] = tr(lang, "field.characters")
+		errs["company"] = web.T(lang, "field.characters")
 	}
 	if f.VATID == "" {
 		return
 	}
 	id, err := invoice.CheckVATID(f.VATID, f.Country)
 	if len(f.VATID) > 20 || err != nil {
-		errs["vat_id"] = tr(lang, "co.vat_bad")
+		errs["vat_id"] = web.T(lang, "co.vat_bad")
 		return
 	}
 	f.VATID = id
@@ -303,7 +304,7 @@ func (f *checkoutForm) validateBusiness(errs map[string]string, lang string) {
 // country with a VAT number of that country. The checkout page, its quote
 // and the order all call it, so the amount shown is the amount charged.
 func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f checkoutForm) {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	if invoice.ReverseCharge(cat.VAT.ReverseCharge, cat.Shop.Country, t.Country, f.VATID) {
 		t.ApplyReverseCharge()
 	}
@@ -328,7 +329,7 @@ func (h *invoicesHTTP) invoiceViews(o *order.Order) []InvoiceView {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
-	pdf := func(n string) string { return h.orderURL(o) + "/invoice/" + n + ".pdf" }
+	pdf := func(n string) string { return h.OrderURL(o) + "/invoice/" + n + ".pdf" }
 	out := []InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {
@@ -337,3 +338,6 @@ func (h *invoicesHTTP) invoiceViews(o *order.Order) []InvoiceView {
 	}
 	return out
 }
+
+// The page templates use these functions (web.AddFuncs).
+func init() { web.AddFuncs(invoiceFuncs) }

@@ -18,6 +18,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/promise"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -37,18 +38,18 @@ const (
 // loyaltyHTTP is the points' part of the checkout, the order page and the
 // e-mails, and the points link e-mail.
 type loyaltyHTTP struct {
-	*web
+	*web.Web
 	store       *store.Store
-	locks       keyLocks                                          // by normalised e-mail: one redeeming checkout at a time
-	policy      func() returns.Policy                             // the shop's return policy (refunds.go)
-	internalErr func(lang, what string, err error) *checkoutError // checkout.go
-	send        func(context.Context, mail.Message) error         // Sidecar.sendMail
+	locks       web.KeyLocks                                          // by normalised e-mail: one redeeming checkout at a time
+	policy      func() returns.Policy                                 // the shop's return policy (refunds.go)
+	internalErr func(lang, what string, err error) *web.CheckoutError // checkout.go
+	send        func(context.Context, mail.Message) error             // Sidecar.sendMail
 }
 
 // promises is the delivery promise adjustment: each shipping method's
 // lengthening, computed from the delivered orders (startKeep runs it).
 type promises struct {
-	*web
+	*web.Web
 	store *store.Store
 
 	mu       sync.Mutex
@@ -67,42 +68,42 @@ func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
 
 // lockEmail serialises redeeming checkouts of one customer, so two at once
 // cannot both spend the same points.
-func (h *loyaltyHTTP) lockEmail(email string) func() { return h.locks.lock(email) }
+func (h *loyaltyHTTP) lockEmail(email string) func() { return h.locks.Lock(email) }
 
 // applyPoints prices the customer's chosen points into t (nothing unless
 // f.UsePoints) and gives the points spent and earned. The points belong to
 // the e-mail address proven by the points link cookie (f.PointsEmail); the
 // form's address must be that one. unlock must be called when the order is
 // stored.
-func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *checkoutError) {
+func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError) {
 	unlock = func() {}
-	rule := loyaltyRule(h.catalog.Current())
+	rule := loyaltyRule(h.Catalog.Current())
 	if !rule.Enabled() {
 		return 0, 0, unlock, nil
 	}
 	if f.UsePoints {
 		email := loyalty.NormalizeEmail(f.Email)
 		if f.PointsEmail == "" || f.PointsEmail != email {
-			say := phrase("points.need_link")
+			say := web.Phrase("points.need_link")
 			if f.PointsEmail != "" {
-				say = func(lang string) string { return fmt.Sprintf(tr(lang, "points.other_email"), f.PointsEmail) }
+				say = func(lang string) string { return fmt.Sprintf(web.T(lang, "points.other_email"), f.PointsEmail) }
 			}
-			return 0, 0, unlock, &checkoutError{Err: ErrCheckoutForm, say: say,
+			return 0, 0, unlock, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: say,
 				Fields: map[string]string{"use_points": say(lang)}}
 		}
 		unlock = h.lockEmail(email)
 		acc, _, err := h.store.PointsAccount(email, h.returnWindow)
 		if err != nil {
 			unlock()
-			return 0, 0, func() {}, h.internalErr(lang, "points account", err)
+			return 0, 0, func() {}, h.InternalErr(lang, "points account", err)
 		}
 		goods := t.Subtotal - t.Discount(adjPoints) - t.Discount(cart.KindCode) // what a code left
 		var discount money.Amount
 		spent, discount = rule.Redeem(acc.Balance, goods, f.Points)
 		if spent > 0 {
-			if err := cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), discount); err != nil {
+			if err := cart.ApplyDiscount(t, adjPoints, web.T(lang, "sum.points"), discount); err != nil {
 				unlock()
-				return 0, 0, func() {}, h.internalErr(lang, "points discount", err)
+				return 0, 0, func() {}, h.InternalErr(lang, "points discount", err)
 			}
 		}
 	}
@@ -127,7 +128,7 @@ type pointsOffer struct {
 // offerPoints fills the checkout page's offer, and applies the points to t
 // when the customer asked for them (the total shown is the total charged).
 func (h *loyaltyHTTP) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	rule := loyaltyRule(cat)
 	off := pointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}
 	if !off.On {
@@ -139,7 +140,7 @@ func (h *loyaltyHTTP) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals
 	}
 	acc, _, err := h.store.PointsAccount(email, h.returnWindow)
 	if err != nil {
-		h.log.Warn("points account", "err", err)
+		h.Log.Warn("points account", "err", err)
 		return off
 	}
 	off.Email, off.Balance, off.Min = email, acc.Balance, rule.MinRedeem
@@ -147,7 +148,7 @@ func (h *loyaltyHTTP) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals
 	p, d := rule.Redeem(acc.Balance, t.Subtotal-t.Discount(cart.KindCode), f.Points)
 	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
 	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
-		if cart.ApplyDiscount(t, adjPoints, tr(lang, "sum.points"), d) == nil {
+		if cart.ApplyDiscount(t, adjPoints, web.T(lang, "sum.points"), d) == nil {
 			off.Using = true
 		}
 	}
@@ -163,7 +164,7 @@ func (h *loyaltyHTTP) returnWindow(o *order.Order) (time.Time, bool) {
 	}
 	c := *o
 	c.State = order.Delivered // a refund does not move the window
-	return h.policy().Deadline(&c, h.zone())
+	return h.Policy().Deadline(&c, h.Zone())
 }
 
 // pointsEmail is the e-mail address whose points link this browser holds.
@@ -187,10 +188,10 @@ func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
 	}
 	var parts []string
 	if o.PointsRedeemed > 0 {
-		parts = append(parts, fmt.Sprintf(tr(lang, "points.spent"), o.PointsRedeemed,
+		parts = append(parts, fmt.Sprintf(web.T(lang, "points.spent"), o.PointsRedeemed,
 			money.Display(o.Totals.Discount(adjPoints), o.Currency, lang)))
 	}
-	lo := store.LedgerOrder(o, h.returnWindow, h.now())
+	lo := store.LedgerOrder(o, h.returnWindow, h.Now())
 	switch {
 	case o.State == order.Delivered && !lo.SpendableAt.IsZero():
 		got := 0
@@ -200,16 +201,16 @@ func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
 			}
 		}
 		if o.PointsToEarn > 0 {
-			parts = append(parts, fmt.Sprintf(tr(lang, "points.earned"), max(0, got)))
+			parts = append(parts, fmt.Sprintf(web.T(lang, "points.earned"), max(0, got)))
 		}
 	case o.State == order.Canceled:
 	case o.PaidAt.IsZero():
 		if o.PointsToEarn > 0 {
-			parts = append(parts, fmt.Sprintf(tr(lang, "points.if_paid"), o.PointsToEarn))
+			parts = append(parts, fmt.Sprintf(web.T(lang, "points.if_paid"), o.PointsToEarn))
 		}
 	default:
 		if n := lo.Pending(); n > 0 {
-			parts = append(parts, fmt.Sprintf(tr(lang, "points.pending"), n))
+			parts = append(parts, fmt.Sprintf(web.T(lang, "points.pending"), n))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -218,7 +219,7 @@ func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
 // summaryPoints adds the points discount and the points line to an e-mail.
 func (h *loyaltyHTTP) summaryPoints(sm *mail.Summary, o *order.Order, lang string) {
 	if d := o.Totals.Discount(adjPoints); d > 0 {
-		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: o.PointsRedeemed, Title: tr(lang, "sum.points"),
+		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: o.PointsRedeemed, Title: web.T(lang, "sum.points"),
 			Total: money.Display(-d, o.Currency, lang)})
 	}
 	sm.Points = h.orderPoints(o, lang)
@@ -228,13 +229,13 @@ func (h *loyaltyHTTP) summaryPoints(sm *mail.Summary, o *order.Order, lang strin
 // delivered orders and hands it to the store (orders paid from now on are
 // promised with it).
 func (h *promises) refresh() map[string]promise.Adjustment {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	ds, err := h.store.Deliveries()
 	if err != nil {
-		h.log.Warn("promise check", "err", err)
+		h.Log.Warn("promise check", "err", err)
 		return h.adjustments()
 	}
-	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, h.now())
+	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, h.Now())
 	extra := map[string]int{}
 	for id, a := range adj {
 		if m, ok := cat.Method(id); ok && m.Pickup {
@@ -243,12 +244,12 @@ func (h *promises) refresh() map[string]promise.Adjustment {
 		}
 		extra[id] = adj[id].ExtraDays
 		if a.ExtraDays > 0 {
-			h.log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
+			h.Log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
 		}
 	}
 	h.store.SetExtraDays(extra)
 	h.mu.Lock()
-	h.adjust, h.adjusted = adj, h.now()
+	h.adjust, h.adjusted = adj, h.Now()
 	h.mu.Unlock()
 	return adj
 }
@@ -302,8 +303,8 @@ func (h *loyaltyHTTP) sendPointsLink(ctx context.Context, m store.Mail) error {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := h.catalog.Current()
-	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: h.abs("/points/" + body.Token),
+	cat := h.Catalog.Current()
+	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: h.Abs("/points/" + body.Token),
 		Days: int(pointsLinkTTL / (24 * time.Hour))}.Render()
 	if err != nil {
 		return err

@@ -379,8 +379,8 @@ func TestPromiseLengthened(t *testing.T) {
 	if next.PromiseExtraDays != 3 {
 		t.Fatalf("next order extra days %d, want 3", next.PromiseExtraDays)
 	}
-	rules, _ := sh.sc.rules(sh.sc.catalog.Current())
-	m, _ := sh.sc.catalog.Current().Method("postnl")
+	rules, _ := sh.sc.Rules(sh.sc.Catalog.Current())
+	m, _ := sh.sc.Catalog.Current().Method("postnl")
 	base, _ := rules.ExpectedDates(next.PaidAt, next.Classes(), m)
 	if !next.PromisedBy.After(base.Delivery.Latest.AddDate(0, 0, 2)) {
 		t.Fatalf("promised %v; the unadjusted promise was %v", next.PromisedBy, base.Delivery.Latest)

@@ -81,7 +81,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		return err
 	}
 	msg := mail.Message{ID: m.ID, Kind: kind, To: o.Customer.Email, ToName: o.Customer.Name,
-		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt, ReplyTo: s.catalog.Current().Shop.Email, Attachments: files}
+		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt, ReplyTo: s.Catalog.Current().Shop.Email, Attachments: files}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return s.sender.Send(sctx, msg)

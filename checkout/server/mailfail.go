@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -21,7 +22,7 @@ import (
 // mailFailHTTP is the HTTP side of e-mail that cannot be sent: the list
 // and retry for the owner (API and page) and an order's failed mails.
 type mailFailHTTP struct {
-	*web
+	*web.Web
 	uc usecase.MailQueue
 }
 
@@ -56,7 +57,7 @@ func (s *Sidecar) mailGivenUp(m usecase.Mail) {
 func (h *mailFailHTTP) orderMailProblems(orderID string) []MailProblemView {
 	ms, err := h.uc.FailedMails(orderID)
 	if err != nil {
-		h.log.Error("failed mail of an order", "order", orderID, "err", err)
+		h.Log.Error("failed mail of an order", "order", orderID, "err", err)
 		return nil
 	}
 	if len(ms) == 0 {
@@ -87,10 +88,10 @@ func (h *mailFailHTTP) failedMail() (MailProblems, error) {
 func (h *mailFailHTTP) apiFailedMail(c *gin.Context) {
 	p, err := h.failedMail()
 	if err != nil {
-		h.internal(c, "failed mail", err)
+		h.Internal(c, "failed mail", err)
 		return
 	}
-	ok(c, http.StatusOK, p)
+	web.OK(c, http.StatusOK, p)
 }
 
 // retryMail puts a failed message back in the queue and kicks the worker.
@@ -102,13 +103,13 @@ func (h *mailFailHTTP) apiRetryMail(c *gin.Context) {
 	m, err := h.retryMail(c.Param("id"))
 	switch {
 	case errors.Is(err, usecase.ErrNotFound):
-		fail(c, http.StatusNotFound, "no e-mail "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no e-mail "+c.Param("id"))
 	case errors.Is(err, usecase.ErrMailNotRetryable):
-		fail(c, http.StatusConflict, err.Error())
+		web.Fail(c, http.StatusConflict, err.Error())
 	case err != nil:
-		h.internal(c, "retry mail", err)
+		h.Internal(c, "retry mail", err)
 	default:
-		ok(c, http.StatusOK, mailProblemViews([]usecase.Mail{m})[0])
+		web.OK(c, http.StatusOK, mailProblemViews([]usecase.Mail{m})[0])
 	}
 }
 
@@ -123,14 +124,14 @@ type failedMailPage struct {
 func (h *mailFailHTTP) pageFailedMail(c *gin.Context) {
 	p, err := h.failedMail()
 	if err != nil {
-		h.internalPage(c, "failed mail", err)
+		h.InternalPage(c, "failed mail", err)
 		return
 	}
-	lang, notice := h.lang(c), ""
+	lang, notice := h.Lang(c), ""
 	if id := c.Query("retried"); id != "" {
-		notice = ownerT(lang, "mail.retried", id)
+		notice = web.OwnerT(lang, "mail.retried", id)
 	}
-	h.page(c, http.StatusOK, "admin-mail", ownerT(lang, "mail.browser_title"),
+	h.Page(c, http.StatusOK, "admin-mail", web.OwnerT(lang, "mail.browser_title"),
 		failedMailPage{CSRF: c.GetString("csrf"), Notice: notice, Error: c.Query("error"), P: p,
 			Rows: mailRowsData{CSRF: c.GetString("csrf"), Mails: p.Failed}})
 }
@@ -141,7 +142,7 @@ func (h *mailFailHTTP) formRetryMail(c *gin.Context) {
 	back := "/admin/mail/?retried=" + url.QueryEscape(id)
 	if err != nil {
 		if !errors.Is(err, usecase.ErrNotFound) && !errors.Is(err, usecase.ErrMailNotRetryable) {
-			h.internalPage(c, "retry mail", err)
+			h.InternalPage(c, "retry mail", err)
 			return
 		}
 		back = "/admin/mail/?error=" + url.QueryEscape(err.Error())

@@ -7,18 +7,16 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // maxBody is the largest request body the sidecar reads (cart, checkout, forms).
 const maxBody = 16 << 10
-
-const ctxRequestID = "request_id"
 
 // requestID gives every request an id, echoed in X-Request-Id and the log.
 func requestID() gin.HandlerFunc {
@@ -29,7 +27,7 @@ func requestID() gin.HandlerFunc {
 			_, _ = rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		c.Set(ctxRequestID, id)
+		c.Set(web.CtxRequestID, id)
 		c.Header("X-Request-Id", id)
 		c.Next()
 	}
@@ -66,7 +64,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 			slog.String("route", route),
 			slog.Int("status", c.Writer.Status()),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("request_id", c.GetString(ctxRequestID)),
+			slog.String("request_id", c.GetString(web.CtxRequestID)),
 		)
 	}
 }
@@ -89,7 +87,7 @@ func securityHeaders() gin.HandlerFunc {
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > maxBody {
-			fail(c, http.StatusRequestEntityTooLarge, "request body is too large (at most 16 KB)")
+			web.Fail(c, http.StatusRequestEntityTooLarge, "request body is too large (at most 16 KB)")
 			return
 		}
 		if c.Request.Body != nil {
@@ -111,7 +109,7 @@ func requireJSON() gin.HandlerFunc {
 		}
 		mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 		if err != nil || mt != "application/json" {
-			fail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			web.Fail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 			return
 		}
 		c.Next()
@@ -130,7 +128,7 @@ func (s *Sidecar) sameOrigin() gin.HandlerFunc {
 			return
 		}
 		if msg := s.checkOrigin(c.Request); msg != "" {
-			fail(c, http.StatusForbidden, msg)
+			web.Fail(c, http.StatusForbidden, msg)
 			return
 		}
 		c.Next()
@@ -153,7 +151,7 @@ func (s *Sidecar) checkOrigin(r *http.Request) string {
 	if err != nil || u.Host == "" {
 		return "request refused: the Origin header is not a URL"
 	}
-	if strings.EqualFold(u.Scheme, s.base.Scheme) && strings.EqualFold(u.Host, s.base.Host) {
+	if strings.EqualFold(u.Scheme, s.Base.Scheme) && strings.EqualFold(u.Host, s.Base.Host) {
 		return ""
 	}
 	// The Host header is the client's to write, so it is never the yardstick.
@@ -161,7 +159,7 @@ func (s *Sidecar) checkOrigin(r *http.Request) string {
 	// takes the other loopback names of the same port, so the dev server
 	// works at http://127.0.0.1:1313/ too; a page elsewhere cannot have such
 	// an origin.
-	if loopback(s.base.Hostname()) && loopback(u.Hostname()) && u.Port() == s.base.Port() && strings.EqualFold(u.Scheme, s.base.Scheme) {
+	if loopback(s.Base.Hostname()) && loopback(u.Hostname()) && u.Port() == s.Base.Port() && strings.EqualFold(u.Scheme, s.Base.Scheme) {
 		return ""
 	}
 	return "cross-origin request refused: " + origin + " is not this shop"
@@ -173,56 +171,4 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-const ctxActor = "actor"
-
-// clientKey identifies a client for rate limiting: the address the
-// connection comes from. Only when that is one of the configured proxies
-// (Options.TrustedProxies, SHOP_TRUSTED_PROXIES) are forwarding headers
-// believed: the right-most X-Forwarded-For entry that is not a trusted proxy
-// itself (entries further left are whatever the client wrote), else
-// Netlify's X-Nf-Client-Connection-Ip. Anyone can reach the sidecar directly
-// and send those headers, so believing them from anyone would let one client
-// look like many and never be limited.
-func (w *web) clientKey(r *http.Request) string {
-	return clientKey(r, w.opts.TrustedProxies)
-}
-
-func clientKey(r *http.Request, trusted []netip.Prefix) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	remote, err := netip.ParseAddr(host)
-	if err != nil || !trustedProxy(remote, trusted) {
-		return host
-	}
-	var hops []string
-	for _, h := range r.Header.Values("X-Forwarded-For") {
-		hops = append(hops, strings.Split(h, ",")...)
-	}
-	for i := len(hops) - 1; i >= 0; i-- {
-		ip, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			return host // garbage where an address should be: the client is unknown
-		}
-		if !trustedProxy(ip, trusted) {
-			return ip.Unmap().String()
-		}
-	}
-	if ip, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Nf-Client-Connection-Ip"))); err == nil {
-		return ip.Unmap().String()
-	}
-	return host
-}
-
-func trustedProxy(ip netip.Addr, trusted []netip.Prefix) bool {
-	ip = ip.Unmap()
-	for _, p := range trusted {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storefront/storefront/checkout/server/web"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -50,12 +51,12 @@ func TestBuiltinShellWhenMissing(t *testing.T) {
 	sh := newShop(t, func(o *Options) {})
 	os.RemoveAll(filepath.Join(sh.site, "_shell"))
 	os.RemoveAll(filepath.Join(sh.site, "en"))
-	var ss shells
-	errs := ss.load(t.Context(), sh.sc.catalog.ReadSibling)
+	var ss web.Shells
+	errs := ss.Load(t.Context(), sh.sc.Catalog.ReadSibling)
 	if len(errs) == 0 {
 		t.Error("a missing shell is not reported")
 	}
-	if got := string(ss.get("nl").render("T", "<p>x</p>")); !strings.Contains(got, "<main id=\"main\"><p>x</p></main>") {
+	if got := string(ss.Get("nl").Render("T", "<p>x</p>")); !strings.Contains(got, "<main id=\"main\"><p>x</p></main>") {
 		t.Errorf("built-in page: %s", got)
 	}
 }
@@ -212,7 +213,7 @@ func TestPayAgainSoldOut(t *testing.T) {
 	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "The coffee book is sold out") || !strings.Contains(r.body, "Pay again") {
 		t.Fatalf("pay again when sold out: %d\n%s", r.StatusCode, r.body)
 	}
-	av, _ := sh.sc.store.Availability(sh.sc.catalog.Current(), "BOEK-001")
+	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "BOEK-001")
 	if av[0].Reserved != 3 {
 		t.Errorf("stock %+v, want 3 reserved by the second customer only", av[0])
 	}

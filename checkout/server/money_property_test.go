@@ -74,10 +74,10 @@ func TestMoneyPathProperty(t *testing.T) {
 		moneyCatalog(c)
 		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
 	}))
-	catFile := sh.sc.catalog.Location()
+	catFile := sh.sc.Catalog.Location()
 	linkPath := pointsToSpend(t, sh, clk)
 	var dests []destination
-	for _, m := range sh.sc.catalog.Current().Shipping.Methods {
+	for _, m := range sh.sc.Catalog.Current().Shipping.Methods {
 		for _, co := range m.Countries {
 			dests = append(dests, destination{m.ID, co})
 		}
@@ -92,7 +92,7 @@ func TestMoneyPathProperty(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		jar, _ := cookiejar.New(nil)
 		sh.client.Jar = jar // a new customer, a new cart
-		cat := sh.sc.catalog.Current()
+		cat := sh.sc.Catalog.Current()
 		skus := make([]string, 0, len(cat.Items))
 		for _, it := range cat.Items {
 			skus = append(skus, it.SKU)
@@ -383,7 +383,7 @@ func setPrice(t *testing.T, sh *testShop, file, sku string, delta int) bool {
 			changed = n != old
 		}
 	})
-	if err := sh.sc.catalog.Reload(context.Background()); err != nil {
+	if err := sh.sc.Catalog.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return changed

@@ -145,7 +145,7 @@ func TestWorkerPanicAlertsOncePerHour(t *testing.T) {
 		t.Fatalf("alerts: %+v", v)
 	}
 	b, _ := os.ReadFile(sh.outboxFiles("alert")[0])
-	if !strings.Contains(string(b), ownerAddr) || !strings.Contains(string(b), alertWords(sh.sc.ownerLang(), alertPanic).Title) {
+	if !strings.Contains(string(b), ownerAddr) || !strings.Contains(string(b), alertWords(sh.sc.OwnerLang(), alertPanic).Title) {
 		t.Errorf("alert e-mail:\n%s", b)
 	}
 	clock.add(61 * time.Minute)
@@ -159,7 +159,7 @@ func TestWorkerPanicAlertsOncePerHour(t *testing.T) {
 	}
 	// The admin home shows it.
 	sh.adminLogin()
-	if r := sh.req("GET", "/admin/", ""); !strings.Contains(r.body, alertWords(sh.sc.ownerLang(), alertPanic).Title) {
+	if r := sh.req("GET", "/admin/", ""); !strings.Contains(r.body, alertWords(sh.sc.OwnerLang(), alertPanic).Title) {
 		t.Errorf("admin home does not show the alert: %d", r.StatusCode)
 	}
 }

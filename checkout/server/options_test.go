@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 func TestOptionsValidate(t *testing.T) {
@@ -48,7 +49,7 @@ func TestOptionsValidate(t *testing.T) {
 }
 
 func TestOwns(t *testing.T) {
-	s := &Sidecar{web: &web{opts: Options{Dev: true}}}
+	s := &Sidecar{opts: Options{Dev: true}, Web: &web.Web{}}
 	for path, want := range map[string]bool{
 		"/api/cart": true, "/cart/": true, "/cart": true, "/cart/add": true, "/checkout/": true,
 		"/order/abc": true, "/pay/tr_1": true, "/outbox/": true, "/": false, "/producten/x/": false,
@@ -60,22 +61,5 @@ func TestOwns(t *testing.T) {
 	}
 	if (&Sidecar{}).Owns("/outbox/") {
 		t.Error("outbox owned outside dev mode")
-	}
-}
-
-func TestShellParse(t *testing.T) {
-	sh, err := parseShell([]byte(`<html lang="en-GB"><title><!--sf:title--></title><main><!--sf:main--></main></html>`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(sh.render(`Order <1> & "2"`, htmlSafe("<p>hi</p>")))
-	want := `<html lang="en-GB"><title>Order &lt;1&gt; &amp; &#34;2&#34;</title><main><p>hi</p></main></html>`
-	if got != want || sh.lang != "en" {
-		t.Errorf("render = %s (lang %q)", got, sh.lang)
-	}
-	for _, bad := range []string{`<main><!--sf:main--></main>`, `<!--sf:main--><!--sf:title-->`, `<!--sf:title--><!--sf:main--><!--sf:main-->`} {
-		if _, err := parseShell([]byte(bad)); err == nil {
-			t.Errorf("parseShell(%q) accepted", bad)
-		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // The customer's order page and its JSON (orderHTTP).
@@ -44,7 +45,7 @@ type stepLine struct {
 const orderRefreshSeconds = 3
 
 func (h *orderHTTP) pageOrder(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
@@ -53,16 +54,16 @@ func (h *orderHTTP) pageOrder(c *gin.Context) {
 }
 
 func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.orderPoints(o, lang),
 		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
 	for _, st := range h.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {
 		case st.Done && !st.At.IsZero():
-			sl.When = dayText(st.At.In(h.zone()), lang)
+			sl.When = dayText(st.At.In(h.Zone()), lang)
 		case st.Expected != "":
-			sl.When = tr(lang, "expected") + " " + st.Expected
+			sl.When = web.T(lang, "expected") + " " + st.Expected
 		}
 		d.Steps = append(d.Steps, sl)
 	}
@@ -70,7 +71,7 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 	case order.AwaitingPayment:
 		d.IfPaid = true
 		if paymentOpen(o) {
-			d.Heading, d.Para, d.Confirming = tr(lang, "order.confirming"), tr(lang, "order.confirming_p"), true
+			d.Heading, d.Para, d.Confirming = web.T(lang, "order.confirming"), web.T(lang, "order.confirming_p"), true
 			if o.PaymentStatus == payment.StatusOpen {
 				d.CheckoutURL = o.CheckoutURL
 			}
@@ -80,45 +81,45 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 				c.Header("Refresh", strconv.Itoa(orderRefreshSeconds))
 			}
 		} else {
-			d.Heading, d.Para, d.PayAgain, d.PayLabel = tr(lang, "order.awaiting"), tr(lang, "order.awaiting_p"), true, tr(lang, "order.pay")
+			d.Heading, d.Para, d.PayAgain, d.PayLabel = web.T(lang, "order.awaiting"), web.T(lang, "order.awaiting_p"), true, web.T(lang, "order.pay")
 		}
 	case order.PaymentFailed:
-		d.IfPaid, d.PayAgain, d.PayLabel = true, true, tr(lang, "order.pay_again")
+		d.IfPaid, d.PayAgain, d.PayLabel = true, true, web.T(lang, "order.pay_again")
 		switch o.PaymentStatus {
 		case payment.StatusCanceled:
-			d.Heading, d.Para = tr(lang, "order.canceled_pay"), tr(lang, "order.canceled_pay_p")
+			d.Heading, d.Para = web.T(lang, "order.canceled_pay"), web.T(lang, "order.canceled_pay_p")
 		case payment.StatusExpired:
-			d.Heading, d.Para = tr(lang, "order.expired"), tr(lang, "order.expired_p")
+			d.Heading, d.Para = web.T(lang, "order.expired"), web.T(lang, "order.expired_p")
 		default:
-			d.Heading, d.Para = tr(lang, "order.failed"), tr(lang, "order.failed_p")
+			d.Heading, d.Para = web.T(lang, "order.failed"), web.T(lang, "order.failed_p")
 		}
 	case order.Paid:
-		d.Heading, d.Para = tr(lang, "order.paid"), strings.Replace(tr(lang, "order.paid_p"), "%s", o.Customer.Email, 1)
+		d.Heading, d.Para = web.T(lang, "order.paid"), strings.Replace(web.T(lang, "order.paid_p"), "%s", o.Customer.Email, 1)
 	case order.Packed:
-		d.Heading = tr(lang, "order.packed")
+		d.Heading = web.T(lang, "order.packed")
 	case order.Shipped:
-		d.Heading = tr(lang, "order.shipped")
+		d.Heading = web.T(lang, "order.shipped")
 	case order.Delivered:
-		d.Heading = tr(lang, "order.delivered")
+		d.Heading = web.T(lang, "order.delivered")
 	case order.Canceled:
-		d.Heading, d.Para = tr(lang, "order.canceled"), tr(lang, "order.canceled_p")
+		d.Heading, d.Para = web.T(lang, "order.canceled"), web.T(lang, "order.canceled_p")
 	}
 	d.Good = stepIndex(o.State) >= 1
 	if r := o.Meta["refunded"]; r != "" {
-		d.Refunded = strings.Replace(tr(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
+		d.Refunded = strings.Replace(web.T(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
 	d.AfterSale = h.afterSale(o, lang)
 	d.Legal = h.invoices.legalHTML(o, lang) // invoices.go
-	title := strings.Replace(tr(lang, "order.title"), "%s", o.ID, 1)
-	h.page(c, status, "order", title, d)
+	title := strings.Replace(web.T(lang, "order.title"), "%s", o.ID, 1)
+	h.Page(c, status, "order", title, d)
 }
 
 // apiGetOrder is the order page as JSON; it checks the payment like the page.
 func (h *orderHTTP) apiGetOrder(c *gin.Context) {
-	o, found := h.orderByToken(c, false)
+	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
 	o = h.payments.checkFromPage(c.Request.Context(), o)
-	ok(c, http.StatusOK, h.orderView(o, h.orderLang(c, o), false))
+	web.OK(c, http.StatusOK, h.orderView(o, h.OrderLang(c, o), false))
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // orderHTTP is the customer's order: its page and JSON (orderpage.go),
 // and the order as the JSON API, the owner and the e-mails show it
 // (OrderView, the steps with their dates, the mail summary).
 type orderHTTP struct {
-	*web
+	*web.Web
 	payments *paymentsHTTP // the page asks the provider about an open payment
 	points   orderLoyalty  // loyalty.go
 	invoices orderInvoices // invoices.go
@@ -77,7 +78,7 @@ func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 	}
 	out := make([]StepView, len(stepNames))
 	for i, name := range stepNames {
-		sv := StepView{Step: name, Label: tr(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
+		sv := StepView{Step: name, Label: web.T(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
 		if sv.Done {
 			sv.At = at[i]
 		}
@@ -101,8 +102,8 @@ func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 
 // expected are the dates promised for the order; nil when the rules can't say.
 func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
-	cat := h.catalog.Current()
-	rules, err := h.rules(cat)
+	cat := h.Catalog.Current()
+	rules, err := h.Rules(cat)
 	if err != nil {
 		return nil
 	}
@@ -117,7 +118,7 @@ func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
 	}
 	from := o.PaidAt
 	if from.IsZero() {
-		from = h.now()
+		from = h.Now()
 	}
 	e, err := rules.ExpectedDates(from, o.Classes(), m)
 	if err != nil {
@@ -175,7 +176,7 @@ func windowText(w delivery.Window, lang string) string {
 func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView {
 	t := o.Totals
 	v := OrderView{
-		ID: o.ID, Number: o.ID, URL: h.orderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
+		ID: o.ID, Number: o.ID, URL: h.OrderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
 		CreatedAt: o.CreatedAt,
 		Customer: CustomerView{Name: o.Customer.Name, Email: o.Customer.Email, Street: o.Customer.Street,
 			PostalCode: o.Customer.PostalCode, City: o.Customer.City, Country: o.Customer.Country},
@@ -221,12 +222,12 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	d := func(a money.Amount) string { return money.Display(a, o.Currency, lang) }
 	sm := mail.Summary{
 		Lang: lang, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
-		CustomerName: o.Customer.Name, OrderURL: h.orderURL(o),
-		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
+		CustomerName: o.Customer.Name, OrderURL: h.OrderURL(o),
+		Address:  []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
 		Total: d(o.Total()), TrackingURL: o.TrackingURL, GiftNote: o.GiftNote,
 	}
@@ -246,39 +247,13 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 		when := ""
 		switch {
 		case st.Done && !st.At.IsZero():
-			when = dayText(st.At.In(h.zone()), lang)
+			when = dayText(st.At.In(h.Zone()), lang)
 		case st.Expected != "":
-			when = tr(lang, "expected") + " " + st.Expected
+			when = web.T(lang, "expected") + " " + st.Expected
 		}
 		sm.Steps = append(sm.Steps, mail.SummaryStep{Label: st.Label, When: when, Done: st.Done, Current: st.Current})
 	}
 	return sm
-}
-
-// zone is the shop's time zone (for dates shown to people).
-func (w *web) zone() *time.Location {
-	if r, err := w.rules(w.catalog.Current()); err == nil {
-		return r.Location
-	}
-	return time.Local
-}
-
-// compiledRules are the delivery rules of one catalog, compiled once.
-type compiledRules struct {
-	cat   *catalog.Catalog
-	rules *delivery.Rules
-	err   error
-}
-
-// rules compiles the catalog's delivery rules once per catalog (it loads
-// the time zone from disk).
-func (w *web) rules(cat *catalog.Catalog) (*delivery.Rules, error) {
-	if c := w.rulesCache.Load(); c != nil && c.cat == cat {
-		return c.rules, c.err
-	}
-	r, err := delivery.New(cat.Delivery)
-	w.rulesCache.Store(&compiledRules{cat: cat, rules: r, err: err})
-	return r, err
 }
 
 // paymentOpen reports whether the order waits for a payment that may still

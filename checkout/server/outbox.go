@@ -14,27 +14,28 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // outboxHTTP shows the e-mails written to the outbox directory (shop serve).
 type outboxHTTP struct {
-	*web
+	*web.Web
 	dir string // the outbox, or "" when mail goes out through SMTP
 }
 
 // pageOutbox lists the e-mails written to the outbox (shop serve only).
 func (h *outboxHTTP) pageOutbox(c *gin.Context) {
 	if h.dir == "" {
-		h.page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": h.lang(c), "Title": "Outbox",
+		h.Page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": h.Lang(c), "Title": "Outbox",
 			"Text": "E-mail goes out through SMTP; there is no outbox.", "Home": "/"})
 		return
 	}
 	entries, err := mail.List(h.dir)
 	if err != nil {
-		h.internalPage(c, "list outbox", err)
+		h.InternalPage(c, "list outbox", err)
 		return
 	}
-	h.page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": h.dir, "Entries": entries})
+	h.Page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": h.dir, "Entries": entries})
 }
 
 // pageOutboxMessage shows one e-mail: its text, its HTML in a sandboxed
@@ -42,13 +43,13 @@ func (h *outboxHTTP) pageOutbox(c *gin.Context) {
 func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
 	name := c.Param("name")
 	if h.dir == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
-		h.notFoundPage(c)
+		h.NotFoundPage(c)
 		return
 	}
 	path := filepath.Join(h.dir, name)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		h.notFoundPage(c)
+		h.NotFoundPage(c)
 		return
 	}
 	if c.Query("raw") != "" {
@@ -57,7 +58,7 @@ func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
 	}
 	msg, err := netmail.ReadMessage(strings.NewReader(string(raw)))
 	if err != nil {
-		h.internalPage(c, "read outbox message", err)
+		h.InternalPage(c, "read outbox message", err)
 		return
 	}
 	dec := new(mime.WordDecoder)
@@ -65,14 +66,14 @@ func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
 	to, _ := dec.DecodeHeader(msg.Header.Get("To"))
 	d := map[string]string{"Name": name, "Subject": subject, "To": to, "Date": msg.Header.Get("Date")}
 	d["Text"], d["HTML"] = bodies(msg)
-	h.page(c, http.StatusOK, "outbox-message", subject, d)
+	h.Page(c, http.StatusOK, "outbox-message", subject, d)
 }
 
 // bodies returns the decoded text and HTML parts of a message.
 func bodies(msg *netmail.Message) (text, html string) {
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
-		b, _ := io.ReadAll(decodePart(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))
+		b, _ := io.ReadAll(web.DecodePart(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))
 		return string(b), ""
 	}
 	return multipartBodies(msg.Body, params["boundary"])
@@ -96,7 +97,7 @@ func multipartBodies(r io.Reader, boundary string) (text, html string) {
 		if strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
 			continue
 		}
-		b, _ := io.ReadAll(decodePart(p.Header.Get("Content-Transfer-Encoding"), p))
+		b, _ := io.ReadAll(web.DecodePart(p.Header.Get("Content-Transfer-Encoding"), p))
 		switch ct {
 		case "text/plain":
 			text = string(b)

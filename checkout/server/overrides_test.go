@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/words"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestThemeOverridesWin(t *testing.T) {
 	sh := newShop(t)
 	t.Cleanup(func() { words.Override(nil) })
-	write := func(rel string, b themeBundle) {
+	write := func(rel string, b web.ThemeBundle) {
 		j, _ := json.Marshal(b)
 		p := filepath.Join(sh.site, filepath.FromSlash(rel))
 		os.MkdirAll(filepath.Dir(p), 0o755)
@@ -25,10 +26,10 @@ func TestThemeOverridesWin(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("_sidecar/index.json", themeBundle{Lang: "nl",
+	write("_sidecar/index.json", web.ThemeBundle{Lang: "nl",
 		Words:     map[string]string{"checkout.cart.title": "Mandje van de thema"},
 		Templates: map[string]string{"cart.html": `{{define "cart"}}<p class="theme-cart">{{t .Lang "cart.title"}} · {{t .Lang "cart.continue"}}</p>{{end}}`}})
-	write("en/_sidecar/index.json", themeBundle{Lang: "en", Words: map[string]string{"checkout.cart.title": "Theme basket"}})
+	write("en/_sidecar/index.json", web.ThemeBundle{Lang: "en", Words: map[string]string{"checkout.cart.title": "Theme basket"}})
 	sh.sc.loadShells(t.Context())
 
 	if p := sh.req("GET", "/cart/?lang=nl", ""); !strings.Contains(p.body, `<p class="theme-cart">Mandje van de thema · `+words.Embedded()["nl"]["checkout.cart.continue"]+`</p>`) {
@@ -43,10 +44,10 @@ func TestThemeOverridesWin(t *testing.T) {
 	}
 
 	// A broken override is reported and the embedded templates stay.
-	write("_sidecar/index.json", themeBundle{Lang: "nl", Templates: map[string]string{"cart.html": `{{define "cart"}}{{if}}{{end}}`}})
+	write("_sidecar/index.json", web.ThemeBundle{Lang: "nl", Templates: map[string]string{"cart.html": `{{define "cart"}}{{if}}{{end}}`}})
 	os.Remove(filepath.Join(sh.site, "en", "_sidecar", "index.json"))
-	var ss shells
-	if errs := ss.loadTheme(t.Context(), sh.sc.catalog.ReadSibling); len(errs) == 0 {
+	var ss web.Shells
+	if errs := ss.LoadTheme(t.Context(), sh.sc.Catalog.ReadSibling); len(errs) == 0 {
 		t.Error("a broken template is not reported")
 	}
 	sh.sc.loadShells(t.Context())

@@ -11,27 +11,27 @@ import (
 // customer's side (invoices, labels and pick-up points, failed mail,
 // health, figures and the promise, codes, standing orders, the outbox). It
 // runs once the store, the use cases, the mailer and the carrier are open.
-// Each resource is a type holding the *web and the use cases and
+// Each resource is a type holding the *web.Web and the use cases and
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
-	s.stats = &statsHTTP{web: s.web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
-	s.outboxPages = &outboxHTTP{web: s.web, dir: s.outbox}
-	s.packing = &packingHTTP{web: s.web, orders: s.uc.orders}
-	s.mailFail = &mailFailHTTP{web: s.web, uc: s.uc.mail}
-	s.health = &healthHTTP{web: s.web, uc: s.uc.health, alerts: s.alerts}
-	s.adminAPI = &adminAPI{web: s.web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
+	s.stats = &statsHTTP{Web: s.Web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
+	s.outboxPages = &outboxHTTP{Web: s.Web, dir: s.outbox}
+	s.packing = &packingHTTP{Web: s.Web, orders: s.uc.orders}
+	s.mailFail = &mailFailHTTP{Web: s.Web, uc: s.uc.mail}
+	s.health = &healthHTTP{Web: s.Web, uc: s.uc.health, alerts: s.alerts}
+	s.adminAPI = &adminAPI{Web: s.Web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
 		orderView: s.orders.orderView}
-	s.codesAdmin = &codesAdminHTTP{web: s.web, codes: s.store, fileCodes: s.codes.fileCodes}
-	s.standingAdmin = &standingAdminHTTP{web: s.web, list: s.store,
+	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.fileCodes}
+	s.standingAdmin = &standingAdminHTTP{Web: s.Web, list: s.store,
 		standingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
 		},
 		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
-	s.ownerPages = &ownerPages{web: s.web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
+	s.ownerPages = &ownerPages{Web: s.Web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
 		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.orderView, afterSaleView: s.returns.afterSaleView,
 		labelAction: s.carrier.adminLabelAction}
-	s.refunds = &refundsHTTP{web: s.web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
+	s.refunds = &refundsHTTP{Web: s.Web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/words"
 )
 
@@ -53,19 +54,21 @@ func TestOwnerPageLook(t *testing.T) {
 // says is what the owner's pages of this shop say for key (the translation
 // source, in the shop's language): tests assert the owner's words through it.
 func (sh *testShop) says(key string, args ...any) string {
-	return ownerT(sh.sc.ownerLang(), key, args...)
+	return web.OwnerT(sh.sc.OwnerLang(), key, args...)
 }
 
 // TestEveryOwnerKeyIsInDutchAndEnglish: every word the owner's pages name —
-// {{o "key"}} and {{of "key" …}} in the templates, ownerT(lang, "key", …)
+// {{o "key"}} and {{of "key" …}} in the templates, web.OwnerT(lang, "key", …)
 // in Go, and the keys built from codes (notices, alerts, actions, return
 // states) — is in the theme's i18n/nl.toml and en.toml as "owner."+key.
 func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 	tmplKey := regexp.MustCompile(`\{\{of? "([A-Za-z0-9_.-]+)"`)
-	goKey := regexp.MustCompile(`\bownerT\([^,()]+, "([A-Za-z0-9_.-]+)"`)
+	goKey := regexp.MustCompile(`\bOwnerT\([^,()]+, "([A-Za-z0-9_.-]+)"`)
 	keys := map[string]string{}
-	files, _ := filepath.Glob("templates/*.html")
+	files, _ := filepath.Glob("*/templates/*.html")
 	gos, _ := filepath.Glob("*.go")
+	sub, _ := filepath.Glob("*/*.go")
+	gos = append(gos, sub...)
 	for _, f := range append(files, gos...) {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -87,7 +90,7 @@ func TestEveryOwnerKeyIsInDutchAndEnglish(t *testing.T) {
 	if len(keys) < 100 {
 		t.Fatalf("only %d owner keys found: the patterns no longer match how keys are written", len(keys))
 	}
-	for code := range adminNotices {
+	for code := range web.AdminNotices {
 		keys["notice."+code] = "adminnotice.go"
 	}
 	for _, k := range alertKeys {
@@ -150,10 +153,10 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 		"/admin/orders/" + o.ID: {keys: []string{"owner.nav.picklist", "checkout.state.paid"}, money: []money.Amount{o.Totals.GrandTotal}},
 		"/admin/codes/": {keys: []string{"owner.codes.title", "owner.codes.turn_off", "owner.codes.make", "owner.codes.empty_no_limit"}, money: []money.Amount{750, 2000}, dates: func(lang string) []string {
 			days := map[string][2]string{"nl": {"1 december 2026", "31 januari 2027"}, "en": {"1 December 2026", "31 January 2027"}}[lang]
-			return []string{ownerT(lang, "codes.valid_range", days[0], days[1])}
+			return []string{web.OwnerT(lang, "codes.valid_range", days[0], days[1])}
 		}},
 		"/admin/giftcards/": {keys: []string{"owner.giftcards.title", "owner.giftcards.held", "owner.giftcards.expires"}, money: []money.Amount{2500}, dates: func(lang string) []string {
-			return []string{dateText(card.ExpiresAt.In(sh.sc.zone()), lang)}
+			return []string{dateText(card.ExpiresAt.In(sh.sc.Zone()), lang)}
 		}},
 	}
 	names := make([]string, 0, len(pages))
@@ -170,7 +173,7 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 		sh.sc.loadShells(t.Context())
 		ask := rapid.SampledFrom([]string{"", "?lang=nl", "?lang=en"}).Draw(rt, "browser asks")
 		cookie := rapid.SampledFrom([]string{"", "nl", "en"}).Draw(rt, "language cookie")
-		c := &http.Cookie{Name: langCookie, Value: cookie, Path: "/"}
+		c := &http.Cookie{Name: web.LangCookie, Value: cookie, Path: "/"}
 		if cookie == "" {
 			c.MaxAge = -1
 		}

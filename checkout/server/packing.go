@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -21,7 +22,7 @@ import (
 // packingHTTP is the HTTP side of the shop's paper: packing slips and the
 // pick list.
 type packingHTTP struct {
-	*web
+	*web.Web
 	orders usecase.Orders
 }
 
@@ -43,9 +44,9 @@ func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
 	o, err := h.orders.Get(c.Param("id"))
 	if err != nil {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
-			fail(c, http.StatusNotFound, "no order "+c.Param("id"))
+			web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		} else {
-			h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "err.no_order", c.Param("id")))
+			h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_order", c.Param("id")))
 		}
 		return
 	}
@@ -54,14 +55,14 @@ func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
 		lang = "nl"
 	}
 	c.Set("lang", lang)
-	cat := h.catalog.Current()
-	p := h.policy()
+	cat := h.Catalog.Current()
+	p := h.Policy()
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
-		Date: dayText(o.CreatedAt.In(h.zone()), lang), Name: o.Customer.Name,
-		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)},
+		Date: dayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
+		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
 		Lines:   shippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
-		ReturnNote: strings.Replace(tr(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
-	h.page(c, http.StatusOK, "packing-slip", tr(lang, "slip.title")+" "+o.ID, d)
+		ReturnNote: strings.Replace(web.T(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
+	h.Page(c, http.StatusOK, "packing-slip", web.T(lang, "slip.title")+" "+o.ID, d)
 }
 
 func (h *packingHTTP) pickList() (PickList, error) {
@@ -104,20 +105,20 @@ func (h *packingHTTP) pickList() (PickList, error) {
 func (h *packingHTTP) apiPickList(c *gin.Context) {
 	pl, err := h.pickList()
 	if err != nil {
-		h.internal(c, "pick list", err)
+		h.Internal(c, "pick list", err)
 		return
 	}
-	ok(c, http.StatusOK, pl)
+	web.OK(c, http.StatusOK, pl)
 }
 
 // pagePickList is GET /admin/pick-list: printable.
 func (h *packingHTTP) pagePickList(c *gin.Context) {
 	pl, err := h.pickList()
 	if err != nil {
-		h.internalPage(c, "pick list", err)
+		h.InternalPage(c, "pick list", err)
 		return
 	}
-	zone := h.zone()
+	zone := h.Zone()
 	type row struct {
 		PickOrder
 		Paid string
@@ -126,6 +127,6 @@ func (h *packingHTTP) pagePickList(c *gin.Context) {
 	for _, o := range pl.Orders {
 		rows = append(rows, row{PickOrder: o, Paid: o.PaidAt.In(zone).Format("2006-01-02 15:04")})
 	}
-	h.page(c, http.StatusOK, "pick-list", ownerT(h.lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
-		"Date": h.now().In(zone).Format("2006-01-02 15:04")})
+	h.Page(c, http.StatusOK, "pick-list", web.OwnerT(h.Lang(c), "pick.title"), map[string]any{"L": pl, "Rows": rows, "CSRF": c.GetString("csrf"),
+		"Date": h.Now().In(zone).Format("2006-01-02 15:04")})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -23,15 +24,17 @@ import (
 // pass, and the built-in provider's page. The checkout and the order page
 // hold it; the reconciler calls its pass.
 type paymentsHTTP struct {
-	*web
-	store    *store.Store
-	provider payment.Provider
-	local    *local.Local // the built-in provider, or nil
-	refunds  usecase.Refunds
-	uc       usecase.Orders  // making a payment (PayAgain), a payment canceled
-	gift     giftPayments    // giftcards.go
-	standing standingCharges // standing.go
-	schedule reconcileSched  // recheck.go
+	*web.Web
+	store *store.Store
+	// mollieBaseURL is Options.MollieBaseURL (a test double of Mollie when set).
+	mollieBaseURL string
+	provider      payment.Provider
+	local         *local.Local // the built-in provider, or nil
+	refunds       usecase.Refunds
+	uc            usecase.Orders  // making a payment (PayAgain), a payment canceled
+	gift          giftPayments    // giftcards.go
+	standing      standingCharges // standing.go
+	schedule      reconcileSched  // recheck.go
 	// effects carries out what the store leaves to us (Sidecar.handleEffects).
 	effects func(*order.Order, []order.Effect)
 
@@ -78,7 +81,7 @@ func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 	defer cancel()
 	p, err := h.provider.GetPayment(pctx, id)
 	if errors.Is(err, payment.ErrNotFound) {
-		h.log.Warn("payment unknown at the provider", "payment", id, "by", by)
+		h.Log.Warn("payment unknown at the provider", "payment", id, "by", by)
 		return nil
 	}
 	if err != nil {
@@ -95,7 +98,7 @@ func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 		return fmt.Errorf("apply payment %s: %w", id, err)
 	}
 	if changed {
-		h.log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
+		h.Log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
 	h.effects(o, effects)
 	h.standing.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
@@ -135,7 +138,7 @@ func (s *Sidecar) kickMail() {
 func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	id := c.PostForm("id")
 	if !payment.ValidID(id) {
-		fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
+		web.Fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
 		return
 	}
 	// A webhook's provider read waits a little for the call budget
@@ -143,8 +146,8 @@ func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	err := h.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
-		h.log.Warn("webhook", "payment", id, "err", err)
-		fail(c, http.StatusServiceUnavailable, "payment provider not reachable; retry later")
+		h.Log.Warn("webhook", "payment", id, "err", err)
+		web.Fail(c, http.StatusServiceUnavailable, "payment provider not reachable; retry later")
 		return
 	}
 	c.Status(http.StatusOK)
@@ -174,7 +177,7 @@ func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	ok, wait := h.hooks.take(id, h.now())
+	ok, wait := h.hooks.take(id, h.Now())
 	if !ok {
 		if h.hooks.queue(id) && h.bg.Err() == nil {
 			h.wg.Add(1)
@@ -189,7 +192,7 @@ func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
 				}
 				h.hooks.unqueue(id)
 				if err := h.webhookCheck(h.bg, id); err != nil {
-					h.log.Warn("webhook (delayed check)", "payment", id, "err", err)
+					h.Log.Warn("webhook (delayed check)", "payment", id, "err", err)
 				}
 			}()
 		}
@@ -217,14 +220,14 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 	// Throttled per payment: a new attempt is checked at once on return.
 	h.checkMu.Lock()
 	last := h.lastCheck[o.PaymentID]
-	if h.now().Sub(last) < h.pageCheckEvery {
+	if h.Now().Sub(last) < h.pageCheckEvery {
 		h.checkMu.Unlock()
 		return o
 	}
-	h.lastCheck[o.PaymentID] = h.now()
+	h.lastCheck[o.PaymentID] = h.Now()
 	if len(h.lastCheck) > 10000 {
 		for k, t := range h.lastCheck {
-			if h.now().Sub(t) > time.Minute {
+			if h.Now().Sub(t) > time.Minute {
 				delete(h.lastCheck, k)
 			}
 		}
@@ -251,7 +254,7 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 			return o // "we are confirming": the reconciler or the next look asks
 		}
 		if err != nil {
-			h.log.Warn("order page payment check", "order", o.ID, "err", err)
+			h.Log.Warn("order page payment check", "order", o.ID, "err", err)
 			return o
 		}
 	case <-wait.C:
@@ -298,10 +301,10 @@ const abandonAfter = 2 * time.Hour
 // reconcileOnce is one pass of the reconciler; it returns how many orders it
 // asked the provider about.
 func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
-	now := h.now()
+	now := h.Now()
 	orders, err := h.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil {
-		h.log.Error("reconciler: list orders", "err", err)
+		h.Log.Error("reconciler: list orders", "err", err)
 		return 0
 	}
 	asked := 0
@@ -314,7 +317,7 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > abandonAfter:
 				if _, eff, err := h.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
-					h.log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
+					h.Log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
 					h.effects(o, eff)
 				}
@@ -333,12 +336,12 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 				asked++
 				o2, _, cerr := h.newAttempt(ctx, o, o.Lang)
 				if cerr != nil {
-					h.log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
+					h.Log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {
 					if err := h.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
-						h.log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
+						h.Log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
 					}
 				}
 			}
@@ -346,7 +349,7 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 		}
 		asked++
 		if err := h.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
-			h.log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
+			h.Log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
 		}
 	}
 	return asked
@@ -356,7 +359,7 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 // creating the payment when there is none. Orders that need no payment
 // (paid, failed, canceled) or whose payment is pending give "": the order
 // page says what is next.
-func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *checkoutError) {
+func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *web.CheckoutError) {
 	if o.State != order.AwaitingPayment {
 		return "", nil
 	}
@@ -364,7 +367,7 @@ func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang s
 		// The gift card pays it all: no provider payment (giftcards.go).
 		o2, err := h.gift.payByGiftCard(o)
 		if err != nil {
-			return "", h.internalErr(lang, "pay by gift card", err)
+			return "", h.InternalErr(lang, "pay by gift card", err)
 		}
 		*o = *o2
 		return "", nil
@@ -383,7 +386,7 @@ func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang s
 
 // newAttempt makes a payment for the order (usecase.Orders.PayAgain) and
 // says in the customer's words why it could not.
-func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *checkoutError) {
+func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *web.CheckoutError) {
 	o2, url, err := h.uc.PayAgain(ctx, o)
 	if err == nil {
 		return o2, url, nil
@@ -393,20 +396,20 @@ func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang stri
 	if errors.As(err, &oe) {
 		at = oe.Order
 	}
-	var ce *checkoutError
+	var ce *web.CheckoutError
 	var used *usecase.CodeUsedUpError
 	var oos *usecase.OutOfStockError
 	switch {
 	case errors.As(err, &ce):
 		return nil, "", ce // the gift card no longer covers its part (giftcards.go)
-	case errors.Is(err, ErrProvider):
-		return nil, "", &checkoutError{Err: ErrProvider, say: phrase("err.provider"), Order: at}
+	case errors.Is(err, web.ErrProvider):
+		return nil, "", &web.CheckoutError{Err: web.ErrProvider, Say: web.Phrase("err.provider"), Order: at}
 	case errors.As(err, &used):
 		return nil, "", payAgainCodeErr(at, used.PerCustomer)
 	case errors.As(err, &oos):
-		return nil, "", outOfStock(h.catalog.Current(), oos, at)
+		return nil, "", outOfStock(h.Catalog.Current(), oos, at)
 	}
-	return nil, "", h.internalErr(lang, "pay again", err)
+	return nil, "", h.InternalErr(lang, "pay again", err)
 }
 
 // paymentRequest is the provider request for the order's payment as this
@@ -414,8 +417,8 @@ func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang stri
 // to, the webhook and the page's language (usecase.Orders.PaymentRequest).
 func (h *paymentsHTTP) paymentRequest(o *order.Order) payment.CreateRequest {
 	return payment.CreateRequest{
-		Description: fmt.Sprintf("%s %s", h.catalog.Current().Shop.Name, o.ID),
-		RedirectURL: h.orderURL(o),
+		Description: fmt.Sprintf("%s %s", h.Catalog.Current().Shop.Name, o.ID),
+		RedirectURL: h.OrderURL(o),
 		WebhookURL:  h.webhookURL(),
 		Locale:      locale(o.Lang),
 	}
@@ -439,13 +442,13 @@ func (h *paymentsHTTP) cancelPayment(id, why string) {
 			h.uc.ApplyCanceled(*p) // the order shows it canceled, not "open"
 		case errors.Is(err, payment.ErrFinal):
 			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
-				h.log.Warn("sync payment after cancel", "payment", id, "err", err)
+				h.Log.Warn("sync payment after cancel", "payment", id, "err", err)
 			}
 		default:
 			// Not cancelable, accepted for later (its webhook brings the
 			// news), or the provider is unreachable: a payment paid after
 			// all is refunded as stray (refunds.go).
-			h.log.Warn("cancel payment", "payment", id, "why", why, "err", err)
+			h.Log.Warn("cancel payment", "payment", id, "why", why, "err", err)
 		}
 	}()
 }
@@ -466,16 +469,16 @@ func (h *paymentsHTTP) webhookURL() string {
 	}
 	// Mollie itself cannot reach localhost; a Mollie-speaking test server
 	// (MollieBaseURL) on this machine can.
-	if isLocalHost(h.base.Hostname()) && h.opts.MollieBaseURL == "" {
+	if isLocalHost(h.Base.Hostname()) && h.mollieBaseURL == "" {
 		return ""
 	}
-	return h.base.String() + "api/webhooks/mollie"
+	return h.Base.String() + "api/webhooks/mollie"
 }
 
 // payPage mounts the built-in provider's hosted payment page.
 func (h *paymentsHTTP) payPage(c *gin.Context) {
 	if h.local == nil {
-		h.notFoundPage(c)
+		h.NotFoundPage(c)
 		return
 	}
 	h.local.Handler().ServeHTTP(c.Writer, c.Request)

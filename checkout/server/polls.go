@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/poll"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -28,7 +29,7 @@ const maxVotersPerNet = usecase.MaxVotersPerNet
 
 // pollsHTTP is the HTTP side of polls: the live result and the vote.
 type pollsHTTP struct {
-	*web
+	*web.Web
 	uc usecase.Polls
 }
 
@@ -42,7 +43,7 @@ func (h *pollsHTTP) voter(c *gin.Context, create bool) string {
 	}
 	v := poll.NewVoter()
 	http.SetCookie(c.Writer, &http.Cookie{Name: voterCookie, Value: v, Path: "/api/polls/", MaxAge: 2 * 365 * 24 * 3600,
-		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 	return v
 }
 
@@ -50,10 +51,10 @@ func (h *pollsHTTP) findPoll(c *gin.Context) (usecase.Poll, bool) {
 	p, err := h.uc.Find(c.Param("id"))
 	switch {
 	case errors.Is(err, usecase.ErrBadPollID):
-		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID))
+		web.Fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID))
 		return p, false
 	case err != nil:
-		fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID)+" on this site (the build lists its polls in catalog.json)")
+		web.Fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID)+" on this site (the build lists its polls in catalog.json)")
 		return p, false
 	}
 	return p, true
@@ -62,10 +63,10 @@ func (h *pollsHTTP) findPoll(c *gin.Context) (usecase.Poll, bool) {
 func (h *pollsHTTP) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
 	r, err := h.uc.Result(p, voter)
 	if err != nil {
-		h.internal(c, "poll", err)
+		h.Internal(c, "poll", err)
 		return poll.Result{}, false
 	}
-	r.Counting = fmt.Sprintf(tr(h.lang(c), "poll.counting"), maxVotersPerNet)
+	r.Counting = fmt.Sprintf(web.T(h.Lang(c), "poll.counting"), maxVotersPerNet)
 	return r, true
 }
 
@@ -76,7 +77,7 @@ func (h *pollsHTTP) apiPoll(c *gin.Context) {
 		return
 	}
 	if r, good := h.pollResult(c, p, h.voter(c, false)); good {
-		ok(c, http.StatusOK, r)
+		web.OK(c, http.StatusOK, r)
 	}
 }
 
@@ -102,16 +103,16 @@ func (h *pollsHTTP) votePoll(c *gin.Context) {
 		raw = c.PostForm("option")
 	}
 	if _, err := poll.ParseOption(raw, len(p.Options)); err != nil {
-		fail(c, http.StatusUnprocessableEntity, err.Error())
+		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	voter := h.voter(c, true)
-	if err := h.uc.Vote(p, voter, netKey(h.clientKey(c.Request)), raw); err != nil {
+	if err := h.uc.Vote(p, voter, web.NetKey(h.ClientKey(c.Request)), raw); err != nil {
 		if errors.Is(err, usecase.ErrVoteLimit) {
-			fail(c, http.StatusTooManyRequests, fmt.Sprintf(tr(h.lang(c), "poll.limit"), maxVotersPerNet))
+			web.Fail(c, http.StatusTooManyRequests, fmt.Sprintf(web.T(h.Lang(c), "poll.limit"), maxVotersPerNet))
 			return
 		}
-		h.internal(c, "vote", err)
+		h.Internal(c, "vote", err)
 		return
 	}
 	if !asJSON {
@@ -119,7 +120,7 @@ func (h *pollsHTTP) votePoll(c *gin.Context) {
 		return
 	}
 	if r, good := h.pollResult(c, p, voter); good {
-		ok(c, http.StatusOK, r)
+		web.OK(c, http.StatusOK, r)
 	}
 }
 

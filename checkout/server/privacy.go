@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -24,7 +25,7 @@ import (
 // privacyHTTP is the customer's points and data page (points links, data
 // deletion) and the owner's view of one customer's points.
 type privacyHTTP struct {
-	*web
+	*web.Web
 	uc usecase.Privacy
 }
 
@@ -57,32 +58,32 @@ type pointsOrder struct {
 }
 
 func (h *privacyHTTP) pagePoints(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	d := pointsRequestPage{Lang: lang}
 	if tok, err := c.Cookie(pointsCookie); err == nil && tok != "" {
 		if email, err := h.uc.LinkEmail(tok); err == nil {
 			d.Signed, d.Token = email, tok
 		}
 	}
-	h.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
+	h.Page(c, http.StatusOK, "points-request", web.T(lang, "points.title"), d)
 }
 
 func (h *privacyHTTP) formPointsLink(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
 	if !validEmail(email) {
-		d.Error = tr(lang, "field.email")
-		h.page(c, http.StatusUnprocessableEntity, "points-request", tr(lang, "points.title"), d)
+		d.Error = web.T(lang, "field.email")
+		h.Page(c, http.StatusUnprocessableEntity, "points-request", web.T(lang, "points.title"), d)
 		return
 	}
 	// The answer is the same whether a link was sent or not (usecase.Privacy.RequestLink).
 	if err := h.uc.RequestLink(email, lang); err != nil {
-		h.internalPage(c, "points link", err)
+		h.InternalPage(c, "points link", err)
 		return
 	}
-	d.Notice = tr(lang, "pp.sent")
-	h.page(c, http.StatusOK, "points-request", tr(lang, "points.title"), d)
+	d.Notice = web.T(lang, "pp.sent")
+	h.Page(c, http.StatusOK, "points-request", web.T(lang, "points.title"), d)
 }
 
 // linkEmail checks the token in the path; it answers the page itself when
@@ -96,21 +97,21 @@ func (h *privacyHTTP) linkEmail(c *gin.Context, lang string) (string, bool) {
 	if errors.Is(err, usecase.ErrLinkExpired) {
 		status = http.StatusGone
 	} else if !errors.Is(err, usecase.ErrNotFound) {
-		h.internalPage(c, "points link", err)
+		h.InternalPage(c, "points link", err)
 		return "", false
 	}
-	h.page(c, status, "message", tr(lang, "points.title"),
-		map[string]string{"Lang": lang, "Title": tr(lang, "points.title"), "Text": tr(lang, "pp.expired"), "Home": "/points/"})
+	h.Page(c, status, "message", web.T(lang, "points.title"),
+		map[string]string{"Lang": lang, "Title": web.T(lang, "points.title"), "Text": web.T(lang, "pp.expired"), "Home": "/points/"})
 	return "", false
 }
 
 func (h *privacyHTTP) setPointsCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: pointsCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 }
 
 func (h *privacyHTTP) pagePointsAccount(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	email, found := h.linkEmail(c, lang)
 	if !found {
 		return
@@ -122,53 +123,53 @@ func (h *privacyHTTP) pagePointsAccount(c *gin.Context) {
 }
 
 func (h *privacyHTTP) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	acc, orders, err := h.uc.Account(email)
 	if err != nil {
-		h.internalPage(c, "points account", err)
+		h.InternalPage(c, "points account", err)
 		return
 	}
 	rule := loyaltyRule(cat)
 	d := pointsAccountPage{Lang: lang, Email: email, Token: c.Param("token"), Balance: acc.Balance, Pending: acc.Pending,
 		Worth: money.Display(rule.Value(acc.Balance), cat.Currency, lang), MinRedeem: rule.MinRedeem,
 		Notice: notice, Error: msg, Rule: rule, Currency: cat.Currency}
-	loc := h.zone()
+	loc := h.Zone()
 	for i := len(acc.History) - 1; i >= 0; i-- { // newest first
 		e := acc.History[i]
 		d.History = append(d.History, pointsRow{When: dayText(e.At.In(loc), lang), Order: e.OrderID,
-			What: tr(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
+			What: web.T(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
-			Total: money.Display(o.Total(), o.Currency, lang), State: tr(lang, "pp.state."+string(o.State)), URL: h.orderPath(o),
-			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, countryName(lang, o.Customer.Country)}, ", ")})
+			Total: money.Display(o.Total(), o.Currency, lang), State: web.T(lang, "pp.state."+string(o.State)), URL: h.OrderPath(o),
+			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)}, ", ")})
 	}
-	h.page(c, status, "points-account", tr(lang, "points.title"), d)
+	h.Page(c, status, "points-account", web.T(lang, "points.title"), d)
 }
 
 func (h *privacyHTTP) formDeleteData(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	email, found := h.linkEmail(c, lang)
 	if !found {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	if c.PostForm("confirm") != "1" {
-		h.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", tr(lang, "pp.confirm_needed"))
+		h.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", web.T(lang, "pp.confirm_needed"))
 		return
 	}
 	err := h.uc.DeleteData(email)
 	if errors.Is(err, usecase.ErrOrderOpen) {
-		h.renderPointsAccount(c, http.StatusConflict, email, lang, "", tr(lang, "pp.open"))
+		h.renderPointsAccount(c, http.StatusConflict, email, lang, "", web.T(lang, "pp.open"))
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "delete customer data", err)
+		h.InternalPage(c, "delete customer data", err)
 		return
 	}
 	h.setPointsCookie(c, "", -1)
-	h.page(c, http.StatusOK, "message", tr(lang, "points.title"),
-		map[string]string{"Lang": lang, "Title": tr(lang, "pp.deleted"), "Text": tr(lang, "pp.deleted_p"), "Home": h.home(lang)})
+	h.Page(c, http.StatusOK, "message", web.T(lang, "points.title"),
+		map[string]string{"Lang": lang, "Title": web.T(lang, "pp.deleted"), "Text": web.T(lang, "pp.deleted_p"), "Home": h.Home(lang)})
 }
 
 func (h *privacyHTTP) formForgetLink(c *gin.Context) {
@@ -181,17 +182,17 @@ func (h *privacyHTTP) formForgetLink(c *gin.Context) {
 func (h *privacyHTTP) adminPoints(c *gin.Context) {
 	email := loyalty.NormalizeEmail(c.Query("email"))
 	if email == "" {
-		fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
+		web.Fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
 	acc, orders, err := h.uc.OwnerAccount(email)
 	if err != nil {
-		h.internal(c, "points account", err)
+		h.Internal(c, "points account", err)
 		return
 	}
 	ids := make([]string, 0, len(orders))
 	for _, o := range orders {
 		ids = append(ids, o.ID)
 	}
-	ok(c, http.StatusOK, gin.H{"email": email, "balance": acc.Balance, "pending": acc.Pending, "history": acc.History, "orders": ids})
+	web.OK(c, http.StatusOK, gin.H{"email": email, "balance": acc.Balance, "pending": acc.Pending, "history": acc.History, "orders": ids})
 }

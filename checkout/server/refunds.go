@@ -10,6 +10,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -20,7 +21,7 @@ import (
 
 // refundsHTTP is the admin API of refunds and returns received.
 type refundsHTTP struct {
-	*web
+	*web.Web
 	uc            usecase.Refunds
 	admin         *adminAPI // the order of the request, or its 404
 	afterSaleView func(o *order.Order, lang string) AfterSaleView
@@ -28,9 +29,6 @@ type refundsHTTP struct {
 
 // errRefundUncertain says a refund may or may not have reached the provider.
 var errRefundUncertain = usecase.ErrRefundUncertain
-
-// policy is the return policy in force.
-func (w *web) policy() returns.Policy { return returns.PolicyFrom(w.catalog.Current().Returns) }
 
 // Admin API.
 
@@ -51,9 +49,9 @@ func refundViews(o *order.Order, lang string) []RefundView {
 func ownerError(err error) (int, string) {
 	var msg = err.Error()
 	switch {
-	case errors.Is(err, ErrCancelRefund):
+	case errors.Is(err, web.ErrCancelRefund):
 		return http.StatusBadGateway, msg + "; run cancel again to retry the refund"
-	case errors.Is(err, ErrBadTrackingLink), errors.Is(err, ErrNoTrackingTemplate):
+	case errors.Is(err, web.ErrBadTrackingLink), errors.Is(err, web.ErrNoTrackingTemplate):
 		return http.StatusUnprocessableEntity, msg
 	case errors.Is(err, order.ErrOverRefund):
 		return http.StatusUnprocessableEntity, msg
@@ -84,7 +82,7 @@ func (h *refundsHTTP) adminRefund(c *gin.Context) {
 		return
 	}
 	if err := req.Validate(); err != nil {
-		fail(c, http.StatusUnprocessableEntity, err.Error())
+		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	if _, found := h.admin.adminOrder(c); !found {
@@ -93,14 +91,14 @@ func (h *refundsHTTP) adminRefund(c *gin.Context) {
 	o, _, err := h.uc.Owner(c.Request.Context(), c.Param("id"), req, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
-		fail(c, st, msg)
+		web.Fail(c, st, msg)
 		return
 	}
 	status := http.StatusOK
 	if err != nil {
 		status = http.StatusAccepted
 	}
-	ok(c, status, h.afterSaleView(o, "en"))
+	web.OK(c, status, h.afterSaleView(o, "en"))
 }
 
 func (h *refundsHTTP) adminReturnReceived(c *gin.Context) {
@@ -114,15 +112,15 @@ func (h *refundsHTTP) adminReturnReceived(c *gin.Context) {
 	o, err := h.uc.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
-		fail(c, st, msg)
+		web.Fail(c, st, msg)
 		return
 	}
-	ok(c, http.StatusOK, h.afterSaleView(o, "en"))
+	web.OK(c, http.StatusOK, h.afterSaleView(o, "en"))
 }
 
 func (h *refundsHTTP) adminAfterSale(c *gin.Context) {
 	if o, found := h.admin.adminOrder(c); found {
-		ok(c, http.StatusOK, h.afterSaleView(o, "en"))
+		web.OK(c, http.StatusOK, h.afterSaleView(o, "en"))
 	}
 }
 
@@ -142,7 +140,7 @@ func (s *Sidecar) refundStrayLater(o *order.Order, paymentID string) {
 	go func() {
 		defer s.wg.Done()
 		if _, err := s.uc.refunds.Stray(s.bg, o.ID, paymentID, "system"); err != nil {
-			s.log.Error("refund of a stray payment", "order", o.ID, "payment", paymentID, "err", err)
+			s.Log.Error("refund of a stray payment", "order", o.ID, "payment", paymentID, "err", err)
 		}
 	}()
 }

@@ -73,7 +73,7 @@ func addProduct(slug, category, maker string) func(map[string]any) {
 // reload makes the sidecar read its catalog file now.
 func (sh *testShop) reload() {
 	sh.t.Helper()
-	if err := sh.sc.catalog.Reload(context.Background()); err != nil {
+	if err := sh.sc.Catalog.Reload(context.Background()); err != nil {
 		sh.t.Fatal(err)
 	}
 }

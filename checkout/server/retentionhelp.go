@@ -2,11 +2,7 @@ package server
 
 import (
 	"context"
-	"net/url"
-	"strings"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/store"
@@ -26,24 +22,6 @@ var (
 // Helpers of the retention mails and pages (reviews, subscriptions,
 // back-in-stock, points links, alerts).
 
-// abs makes a site path absolute on the public base URL.
-func (w *web) abs(p string) string {
-	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
-		return p
-	}
-	return strings.TrimSuffix(w.base.String(), "/") + "/" + strings.TrimPrefix(p, "/")
-}
-
-// unsubscribeMailto is the mailto: fallback of List-Unsubscribe: a message
-// to the shop, which the owner handles by hand.
-func (w *web) unsubscribeMailto(token string) string {
-	email := w.catalog.Current().Shop.Email
-	if email == "" {
-		return ""
-	}
-	return "mailto:" + email + "?subject=" + url.PathEscape("unsubscribe "+token)
-}
-
 func nonEmpty(xs ...string) []string {
 	var out []string
 	for _, x := range xs {
@@ -55,7 +33,7 @@ func nonEmpty(xs ...string) []string {
 }
 
 func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
-	m.Created, m.ReplyTo = m.Created.UTC(), s.catalog.Current().Shop.Email
+	m.Created, m.ReplyTo = m.Created.UTC(), s.Catalog.Current().Shop.Email
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return s.sender.Send(sctx, m)
@@ -64,13 +42,6 @@ func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
 // sendMail hands m to the sender as it is; it reads s.sender at each
 // call (tests swap the sender of a running sidecar).
 func (s *Sidecar) sendMail(ctx context.Context, m mail.Message) error { return s.sender.Send(ctx, m) }
-
-// retMessage is a page with a heading and one paragraph (reviews and
-// subscriptions both answer with it).
-func (w *web) retMessage(c *gin.Context, status int, title, text string) {
-	lang := w.lang(c)
-	w.page(c, status, "message", title, map[string]string{"Lang": lang, "Title": title, "Text": text, "Home": w.home(lang)})
-}
 
 // retentionMail sends the e-mails of the retention kinds (called from sendOne).
 func (s *Sidecar) retentionMail(kind string) (func(context.Context, mailJob) error, bool) {

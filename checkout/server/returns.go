@@ -17,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -37,7 +38,7 @@ var (
 // after-sale section and the after-sale e-mails. The logic is
 // usecase.Orders; this maps its errors to the customer's words.
 type returnsHTTP struct {
-	*web
+	*web.Web
 	uc     usecase.Orders
 	orders *orderHTTP // a refused cancel shows the order page again
 	// policy is the shop's return policy (refunds.go).
@@ -45,11 +46,11 @@ type returnsHTTP struct {
 }
 
 func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
-	p := h.policy()
+	p := h.Policy()
 	v := AfterSaleView{Order: o.ID, State: string(o.State), Currency: o.Currency, Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
 		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []ReturnView{}, Refunds: refundViews(o, lang),
 		GiftNote: o.GiftNote, ReturnAddress: p.Address, ReturnFree: p.Free, RefundDays: p.RefundDays}
-	dl, err := p.Open(o, h.now(), h.zone())
+	dl, err := p.Open(o, h.Now(), h.Zone())
 	switch {
 	case err == nil:
 		v.ReturnOpen, v.ReturnUntil = true, dl.Format("2006-01-02")
@@ -62,13 +63,13 @@ func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
 		}
 		if len(v.Returnable) == 0 {
 			v.ReturnOpen = false
-			v.ReturnClosed = tr(lang, "ret.all_back")
+			v.ReturnClosed = web.T(lang, "ret.all_back")
 		}
 	case errors.Is(err, returns.ErrWindowClosed):
 		v.ReturnUntil = dl.Format("2006-01-02")
-		v.ReturnClosed = fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), p.WindowDays)
+		v.ReturnClosed = fmt.Sprintf(web.T(lang, "ret.closed"), dayText(dl, lang), p.WindowDays)
 	default:
-		v.ReturnClosed = tr(lang, "ret.not_shipped")
+		v.ReturnClosed = web.T(lang, "ret.not_shipped")
 	}
 	for _, r := range o.Returns {
 		rv := ReturnView{Code: r.Code, State: string(r.State), Reason: r.Reason, Amount: int64(r.Amount),
@@ -99,29 +100,29 @@ func (h *returnsHTTP) customerCancel(ctx context.Context, orderID string) (*orde
 func (h *returnsHTTP) customerError(err error, o *order.Order, lang string) (int, string) {
 	switch {
 	case errors.Is(err, errTooLate):
-		return http.StatusConflict, tr(lang, "cancel.too_late")
+		return http.StatusConflict, web.T(lang, "cancel.too_late")
 	case errors.Is(err, usecase.ErrGiftCardsIssued):
-		return http.StatusConflict, tr(lang, "cancel.gift_cards")
+		return http.StatusConflict, web.T(lang, "cancel.gift_cards")
 	case errors.Is(err, errPaymentBusy):
-		return http.StatusConflict, tr(lang, "cancel.busy")
+		return http.StatusConflict, web.T(lang, "cancel.busy")
 	case errors.Is(err, returns.ErrWindowClosed):
-		dl, _ := h.policy().Deadline(o, h.zone())
-		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.closed"), dayText(dl, lang), h.policy().WindowDays)
+		dl, _ := h.Policy().Deadline(o, h.Zone())
+		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.closed"), dayText(dl, lang), h.Policy().WindowDays)
 	case errors.Is(err, returns.ErrNotShipped):
-		return http.StatusUnprocessableEntity, tr(lang, "ret.not_shipped")
+		return http.StatusUnprocessableEntity, web.T(lang, "ret.not_shipped")
 	case errors.Is(err, returns.ErrNothing):
-		return http.StatusUnprocessableEntity, tr(lang, "ret.nothing")
+		return http.StatusUnprocessableEntity, web.T(lang, "ret.nothing")
 	case errors.Is(err, returns.ErrQuantity), errors.Is(err, returns.ErrUnknownItem):
-		return http.StatusUnprocessableEntity, tr(lang, "ret.quantity")
+		return http.StatusUnprocessableEntity, web.T(lang, "ret.quantity")
 	case errors.Is(err, returns.ErrReason):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(tr(lang, "ret.reason_bad"), returns.MaxReason)
+		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.reason_bad"), returns.MaxReason)
 	}
-	return http.StatusInternalServerError, tr(lang, "err.internal")
+	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
 
 // pageReturn shows the return form (GET /order/{token}/return).
 func (h *returnsHTTP) pageReturn(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
@@ -141,10 +142,10 @@ type returnFormPage struct {
 }
 
 func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
-	lang := h.orderLang(c, o)
-	p := h.policy()
+	lang := h.OrderLang(c, o)
+	p := h.Policy()
 	d := returnFormPage{Lang: lang, Token: o.Token, Error: msg, Reason: reason, Policy: p, Exceptions: p.Exceptions[lang]}
-	dl, err := p.Open(o, h.now(), h.zone())
+	dl, err := p.Open(o, h.Now(), h.Zone())
 	if err != nil {
 		_, d.Closed = h.customerError(err, o, lang)
 	} else {
@@ -159,19 +160,19 @@ func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Orde
 		}
 	}
 	if len(d.Lines) == 0 && d.Closed == "" {
-		d.Closed = tr(lang, "ret.all_back")
+		d.Closed = web.T(lang, "ret.all_back")
 	}
-	h.page(c, status, "return-form", fmt.Sprintf(tr(lang, "ret.title"), o.ID), d)
+	h.Page(c, status, "return-form", fmt.Sprintf(web.T(lang, "ret.title"), o.ID), d)
 }
 
 // formReturn takes the return form (POST /order/{token}/return): fields
 // qty_<SKU> and reason.
 func (h *returnsHTTP) formReturn(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	want := map[string]int{}
 	for _, l := range o.Lines {
 		v := strings.TrimSpace(c.PostForm("qty_" + l.SKU))
@@ -180,7 +181,7 @@ func (h *returnsHTTP) formReturn(c *gin.Context) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			h.renderReturnForm(c, http.StatusUnprocessableEntity, o, tr(lang, "ret.quantity"), want, c.PostForm("reason"))
+			h.renderReturnForm(c, http.StatusUnprocessableEntity, o, web.T(lang, "ret.quantity"), want, c.PostForm("reason"))
 			return
 		}
 		want[l.SKU] += n
@@ -192,24 +193,24 @@ func (h *returnsHTTP) formReturn(c *gin.Context) {
 		h.renderReturnForm(c, st, o, msg, want, c.PostForm("reason"))
 		return
 	}
-	c.Redirect(http.StatusSeeOther, h.orderPath(o2)+"?lang="+lang+"#return-"+code)
+	c.Redirect(http.StatusSeeOther, h.OrderPath(o2)+"?lang="+lang+"#return-"+code)
 }
 
 // logInternal logs an after-sale failure that the customer sees only as
 // "something went wrong on our side" (status 500).
 func (h *returnsHTTP) logInternal(status int, what string, o *order.Order, err error) {
 	if status == http.StatusInternalServerError {
-		h.log.Error(what, "order", o.ID, "err", err)
+		h.Log.Error(what, "order", o.ID, "err", err)
 	}
 }
 
 // formCancel cancels from the order page (POST /order/{token}/cancel).
 func (h *returnsHTTP) formCancel(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	o2, err := h.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
 		st, msg := h.customerError(err, o, lang)
@@ -220,26 +221,26 @@ func (h *returnsHTTP) formCancel(c *gin.Context) {
 		h.orders.renderOrder(c, st, o, msg)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, h.orderPath(o2)+"?lang="+lang)
+	c.Redirect(http.StatusSeeOther, h.OrderPath(o2)+"?lang="+lang)
 }
 
 // apiReturns is GET /api/orders/{token}/returns.
 func (h *returnsHTTP) apiReturns(c *gin.Context) {
-	o, found := h.orderByToken(c, false)
+	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
-	ok(c, http.StatusOK, h.afterSaleView(o, h.orderLang(c, o)))
+	web.OK(c, http.StatusOK, h.afterSaleView(o, h.OrderLang(c, o)))
 }
 
 // apiRequestReturn is POST /api/orders/{token}/returns
 // {"lines":[{"sku","quantity"}],"reason":"..."}.
 func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
-	o, found := h.orderByToken(c, false)
+	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	var req struct {
 		Lines  []WantLine `json:"lines"`
 		Reason string     `json:"reason"`
@@ -250,7 +251,7 @@ func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
 	want := map[string]int{}
 	for _, l := range req.Lines {
 		if l.Quantity < 0 {
-			fail(c, http.StatusUnprocessableEntity, tr(lang, "ret.quantity"))
+			web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "ret.quantity"))
 			return
 		}
 		want[l.SKU] += l.Quantity
@@ -259,29 +260,29 @@ func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
 	if err != nil {
 		st, msg := h.customerError(err, o, lang)
 		h.logInternal(st, "request return", o, err)
-		fail(c, st, msg)
+		web.Fail(c, st, msg)
 		return
 	}
 	v := h.afterSaleView(o2, lang)
-	c.Header("Location", h.orderPath(o2)+"#return-"+code)
-	ok(c, http.StatusCreated, gin.H{"code": code, "after_sale": v})
+	c.Header("Location", h.OrderPath(o2)+"#return-"+code)
+	web.OK(c, http.StatusCreated, gin.H{"code": code, "after_sale": v})
 }
 
 // apiCancel is POST /api/orders/{token}/cancel.
 func (h *returnsHTTP) apiCancel(c *gin.Context) {
-	o, found := h.orderByToken(c, false)
+	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	o2, err := h.customerCancel(c.Request.Context(), o.ID)
 	if err != nil {
 		st, msg := h.customerError(err, o, lang)
 		h.logInternal(st, "customer cancel", o, err)
-		fail(c, st, msg)
+		web.Fail(c, st, msg)
 		return
 	}
-	ok(c, http.StatusOK, h.afterSaleView(o2, lang))
+	web.OK(c, http.StatusOK, h.afterSaleView(o2, lang))
 }
 
 // The order page's after-sale section: cancel button, return link, the
@@ -312,9 +313,9 @@ type refundLine struct{ Amount, Status, When string }
 
 // afterSaleHTML renders the section for the order page.
 func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
-	p := h.policy()
+	p := h.Policy()
 	d := afterSaleSection{Lang: lang, Token: o.Token, CanCancel: canCancel(o), Paid: !o.PaidAt.IsZero(), GiftNote: o.GiftNote}
-	if dl, err := p.Open(o, h.now(), h.zone()); err == nil {
+	if dl, err := p.Open(o, h.Now(), h.Zone()); err == nil {
 		left := returns.Returnable(o)
 		for _, n := range left {
 			if n > 0 {
@@ -325,7 +326,7 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 	} else if errors.Is(err, returns.ErrWindowClosed) {
 		_, d.Closed = h.customerError(err, o, lang)
 	}
-	zone := h.zone()
+	zone := h.Zone()
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -336,11 +337,11 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		rc := returnCard{Code: r.Code, Reason: r.Reason, Amount: money.Display(r.Amount, o.Currency, lang), Address: p.Address,
 			Open: r.State == order.ReturnRequested}
 		if p.Free {
-			rc.Cost = tr(lang, "ret.cost_free")
+			rc.Cost = web.T(lang, "ret.cost_free")
 		} else {
-			rc.Cost = tr(lang, "ret.cost_own")
+			rc.Cost = web.T(lang, "ret.cost_own")
 		}
-		rc.When = fmt.Sprintf(tr(lang, "ret.when"), p.RefundDays)
+		rc.When = fmt.Sprintf(web.T(lang, "ret.when"), p.RefundDays)
 		for _, l := range r.Lines {
 			rc.Lines = append(rc.Lines, WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
 		}
@@ -350,7 +351,7 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		}{{"requested", r.RequestedAt}, {"received", r.ReceivedAt}, {"refunded", r.RefundedAt}}
 		current := false
 		for _, st := range steps {
-			sl := stepLine{Step: st.name, Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero(), When: when(st.at)}
+			sl := stepLine{Step: st.name, Label: web.T(lang, "ret.step."+st.name), Done: !st.at.IsZero(), When: when(st.at)}
 			if !sl.Done && !current {
 				sl.Current, current = true, true
 			}
@@ -362,28 +363,28 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		if order.RefundVoid(r.Status) {
 			continue
 		}
-		status := tr(lang, "refund.on_way")
+		status := web.T(lang, "refund.on_way")
 		switch {
 		case r.GiftCard > 0 && o.GiftCard != nil:
-			status = fmt.Sprintf(tr(lang, "refund.to_card"), o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
+			status = fmt.Sprintf(web.T(lang, "refund.to_card"), o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
 		case r.Status == order.RefundRefunded:
-			status = tr(lang, "refund.done")
+			status = web.T(lang, "refund.done")
 		}
 		d.Refunds = append(d.Refunds, refundLine{Amount: money.Display(r.Amount, o.Currency, lang), Status: status, When: when(r.CreatedAt)})
 	}
 	if o.State == order.Canceled && !o.PaidAt.IsZero() && len(d.Refunds) == 0 {
-		d.CanceledNote = tr(lang, "refund.pending")
+		d.CanceledNote = web.T(lang, "refund.pending")
 	}
 	d.ShowSomething = d.CanCancel || d.ReturnOpen || d.Closed != "" || len(d.Returns) > 0 || len(d.Refunds) > 0 || d.GiftNote != "" || d.CanceledNote != ""
 	if !d.ShowSomething {
 		return ""
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "after-sale", d); err != nil {
-		h.log.Error("render after-sale section", "err", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "after-sale", d); err != nil {
+		h.Log.Error("render after-sale section", "err", err)
 		return ""
 	}
-	return htmlSafe(b.String())
+	return web.HTMLSafe(b.String())
 }
 
 // afterSaleMailKind reports whether the mail worker should render kind here.
@@ -407,12 +408,12 @@ func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, s
 	if len(parts) == 3 {
 		ref = parts[2]
 	}
-	cat := h.catalog.Current()
-	p := h.policy()
+	cat := h.Catalog.Current()
+	p := h.Policy()
 	a := mail.AfterSale{Lang: lang, Kind: m.Kind, ShopName: cat.Shop.Name, ShopEmail: cat.Shop.Email, Number: o.ID,
-		CustomerName: o.Customer.Name, OrderURL: h.orderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
+		CustomerName: o.Customer.Name, OrderURL: h.OrderURL(o), Address: p.Address, Free: p.Free, RefundDays: p.RefundDays}
 	d := func(x money.Amount) string { return money.Display(x, o.Currency, lang) }
-	zone := h.zone()
+	zone := h.Zone()
 	var ret *order.Return
 	switch m.Kind {
 	case store.MailReturnRequested, store.MailReturnReceived:
@@ -449,7 +450,7 @@ func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, s
 			name string
 			at   time.Time
 		}{{"requested", ret.RequestedAt}, {"received", ret.ReceivedAt}, {"refunded", ret.RefundedAt}} {
-			step := mail.SummaryStep{Label: tr(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
+			step := mail.SummaryStep{Label: web.T(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
 			if step.Done {
 				step.When = dayText(st.at.In(zone), lang)
 			} else if !current {
@@ -481,10 +482,10 @@ func cleanGiftNote(s string) string {
 // giftNoteError says what is wrong with a gift note, or "".
 func giftNoteError(note, lang string) string {
 	if len([]rune(note)) > MaxGiftNote {
-		return fmt.Sprintf(tr(lang, "field.too_long"), MaxGiftNote)
+		return fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftNote)
 	}
 	if strings.Count(note, "\n") > 8 || !plainText(strings.ReplaceAll(note, "\n", " ")) {
-		return tr(lang, "field.characters")
+		return web.T(lang, "field.characters")
 	}
 	return ""
 }

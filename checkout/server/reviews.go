@@ -14,6 +14,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/review"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/wire"
 )
@@ -24,7 +25,7 @@ import (
 // reviewsHTTP is the HTTP side of reviews (pages, forms, the owner's
 // moderation, the request mail).
 type reviewsHTTP struct {
-	*web
+	*web.Web
 	uc      usecase.Reviews
 	subs    usecase.Subscriptions                     // the owner's page shows the followed topics too
 	notice  func(*gin.Context) string                 // the owner's page's ?notice= text (adminnotice.go)
@@ -39,11 +40,11 @@ func (h *reviewsHTTP) sendReviewRequest(ctx context.Context, m mailJob) error {
 	if !send {
 		return nil
 	}
-	rr := mail.ReviewRequest{Lang: o.Lang, ShopName: h.catalog.Current().Shop.Name, Number: o.ID,
-		CustomerName: review.FirstName(o.Customer.Name), OptOutURL: h.abs(h.orderPath(o) + "/review/opt-out")}
+	rr := mail.ReviewRequest{Lang: o.Lang, ShopName: h.Catalog.Current().Shop.Name, Number: o.ID,
+		CustomerName: review.FirstName(o.Customer.Name), OptOutURL: h.Abs(h.OrderPath(o) + "/review/opt-out")}
 	for _, p := range products {
 		rr.Products = append(rr.Products, mail.ReviewProduct{Title: p.Title,
-			URL: h.abs(h.orderPath(o) + "/review?product=" + p.Slug + "#p-" + p.Slug)})
+			URL: h.Abs(h.OrderPath(o) + "/review?product=" + p.Slug + "#p-" + p.Slug)})
 	}
 	subject, text, html, err := rr.Render()
 	if err != nil {
@@ -51,7 +52,7 @@ func (h *reviewsHTTP) sendReviewRequest(ctx context.Context, m mailJob) error {
 	}
 	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "review_request", To: o.Customer.Email, ToName: o.Customer.Name,
 		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt,
-		Unsubscribe: nonEmpty(rr.OptOutURL, h.unsubscribeMailto("reviews "+o.ID))})
+		Unsubscribe: nonEmpty(rr.OptOutURL, h.UnsubscribeMailto("reviews "+o.ID))})
 }
 
 // reviewProduct is one product of an order, as the review form shows it.
@@ -74,7 +75,7 @@ type reviewPage struct {
 }
 
 func (h *reviewsHTTP) pageReview(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
@@ -82,13 +83,13 @@ func (h *reviewsHTTP) pageReview(c *gin.Context) {
 }
 
 func (h *reviewsHTTP) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
-	lang := h.orderLang(c, o)
+	lang := h.OrderLang(c, o)
 	mine, err := h.uc.OfOrder(o)
 	if err != nil {
-		h.internalPage(c, "reviews of order", err)
+		h.InternalPage(c, "reviews of order", err)
 		return
 	}
-	p := reviewPage{Lang: lang, O: o, Open: o.State == order.Delivered, OptedOut: mine.OptedOut, Home: h.home(lang)}
+	p := reviewPage{Lang: lang, O: o, Open: o.State == order.Delivered, OptedOut: mine.OptedOut, Home: h.Home(lang)}
 	thanks := c.Query("thanks")
 	for _, pr := range h.uc.Products(o) {
 		rp := reviewProduct{Slug: pr.Slug, Title: pr.Title, Review: mine.ByProduct[pr.Slug], Thanks: thanks == pr.Slug}
@@ -101,15 +102,15 @@ func (h *reviewsHTTP) renderReview(c *gin.Context, status int, o *order.Order, e
 		}
 		p.Products = append(p.Products, rp)
 	}
-	h.page(c, status, "review", tr(lang, "review.title"), p)
+	h.Page(c, status, "review", web.T(lang, "review.title"), p)
 }
 
 func (h *reviewsHTTP) formReview(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	rating, _ := strconv.Atoi(c.PostForm("rating"))
 	in := review.Input{Product: c.PostForm("product"), Rating: rating, Text: c.PostForm("text"), Author: c.PostForm("author"), Lang: lang}
 	err := h.uc.Write(o, in)
@@ -118,44 +119,44 @@ func (h *reviewsHTTP) formReview(c *gin.Context) {
 	case errors.Is(err, usecase.ErrNotDelivered):
 		h.renderReview(c, http.StatusConflict, o, "", nil, review.Input{})
 	case errors.Is(err, usecase.ErrUnknownProduct):
-		h.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "review.title"), tr(lang, "review.err.product"))
+		h.RetMessage(c, http.StatusUnprocessableEntity, web.T(lang, "review.title"), web.T(lang, "review.err.product"))
 	case errors.As(err, &fields):
 		errs := map[string]string{}
 		for k, v := range fields {
-			errs[k] = tr(lang, v)
+			errs[k] = web.T(lang, v)
 		}
 		h.renderReview(c, http.StatusUnprocessableEntity, o, in.Product, errs, in)
 	case errors.Is(err, usecase.ErrReviewLocked):
-		h.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": tr(lang, "review.err.locked")}, in)
+		h.renderReview(c, http.StatusConflict, o, in.Product, map[string]string{"text": web.T(lang, "review.err.locked")}, in)
 	case err != nil:
-		h.internalPage(c, "save review", err)
+		h.InternalPage(c, "save review", err)
 	default:
-		c.Redirect(http.StatusSeeOther, h.orderPath(o)+"/review?thanks="+url.QueryEscape(in.Product)+"#p-"+in.Product)
+		c.Redirect(http.StatusSeeOther, h.OrderPath(o)+"/review?thanks="+url.QueryEscape(in.Product)+"#p-"+in.Product)
 	}
 }
 
 func (h *reviewsHTTP) pageReviewOptOut(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	lang := h.orderLang(c, o)
-	h.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
-		"Lang": lang, "Action": h.orderPath(o) + "/review/opt-out", "Done": h.uc.OptedOut(o), "Home": h.home(lang)})
+	lang := h.OrderLang(c, o)
+	h.Page(c, http.StatusOK, "review-optout", web.T(lang, "optout.title"), map[string]any{
+		"Lang": lang, "Action": h.OrderPath(o) + "/review/opt-out", "Done": h.uc.OptedOut(o), "Home": h.Home(lang)})
 }
 
 func (h *reviewsHTTP) formReviewOptOut(c *gin.Context) {
-	o, found := h.orderByToken(c, true)
+	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
 	if err := h.uc.OptOut(o); err != nil {
-		h.internalPage(c, "review opt-out", err)
+		h.InternalPage(c, "review opt-out", err)
 		return
 	}
-	lang := h.orderLang(c, o)
-	h.page(c, http.StatusOK, "review-optout", tr(lang, "optout.title"), map[string]any{
-		"Lang": lang, "Done": true, "Home": h.home(lang)})
+	lang := h.OrderLang(c, o)
+	h.Page(c, http.StatusOK, "review-optout", web.T(lang, "optout.title"), map[string]any{
+		"Lang": lang, "Done": true, "Home": h.Home(lang)})
 }
 
 func (h *reviewsHTTP) adminListReviews(c *gin.Context) {
@@ -163,11 +164,11 @@ func (h *reviewsHTTP) adminListReviews(c *gin.Context) {
 	list, err := h.uc.List(st)
 	switch {
 	case errors.Is(err, usecase.ErrUnknownState):
-		fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are pending, approved, rejected", st))
+		web.Fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are pending, approved, rejected", st))
 	case err != nil:
-		h.internal(c, "list reviews", err)
+		h.Internal(c, "list reviews", err)
 	default:
-		ok(c, http.StatusOK, ReviewList{Reviews: list})
+		web.OK(c, http.StatusOK, ReviewList{Reviews: list})
 	}
 }
 
@@ -177,21 +178,21 @@ func (h *reviewsHTTP) adminModerateReview(c *gin.Context) {
 	r, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
-		fail(c, http.StatusNotFound, "unknown action "+string(a)+"; use approve or reject")
+		web.Fail(c, http.StatusNotFound, "unknown action "+string(a)+"; use approve or reject")
 	case errors.Is(err, usecase.ErrNotFound):
-		fail(c, http.StatusNotFound, "no review "+id)
+		web.Fail(c, http.StatusNotFound, "no review "+id)
 	case errors.Is(err, usecase.ErrModeration):
-		fail(c, http.StatusConflict, err.Error())
+		web.Fail(c, http.StatusConflict, err.Error())
 	case err != nil:
-		h.internal(c, "moderate review", err)
+		h.Internal(c, "moderate review", err)
 	default:
-		ok(c, http.StatusOK, r)
+		web.OK(c, http.StatusOK, r)
 	}
 }
 
 func (h *reviewsHTTP) adminRequestReviews(c *gin.Context) {
 	n := h.uc.RequestDue(c.Request.Context())
-	ok(c, http.StatusOK, gin.H{"queued": n})
+	web.OK(c, http.StatusOK, gin.H{"queued": n})
 }
 
 // adminRetentionPage is the owner's page of reviews and subscriptions.
@@ -213,7 +214,7 @@ type adminRetentionPage struct {
 func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
 	v, err := h.uc.Overview()
 	if err != nil {
-		h.internalPage(c, "admin reviews", err)
+		h.InternalPage(c, "admin reviews", err)
 		return
 	}
 	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: h.notice(c), Pending: v.Pending, Approved: v.Approved,
@@ -224,7 +225,7 @@ func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
 	} else {
 		d.Preview = res
 	}
-	h.page(c, http.StatusOK, "admin-retention", ownerT(h.lang(c), "reviews.browser_title"), d)
+	h.Page(c, http.StatusOK, "admin-retention", web.OwnerT(h.Lang(c), "reviews.browser_title"), d)
 }
 
 func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
@@ -233,13 +234,13 @@ func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
 	_, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
-		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "reviews.unknown_action", string(a)))
+		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "reviews.unknown_action", string(a)))
 	case errors.Is(err, usecase.ErrNotFound):
-		h.adminMessage(c, http.StatusNotFound, ownerT(h.lang(c), "reviews.no_review", id))
+		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "reviews.no_review", id))
 	case err != nil:
-		h.adminMessage(c, http.StatusConflict, err.Error())
+		h.AdminMessage(c, http.StatusConflict, err.Error())
 	default:
-		c.Redirect(http.StatusSeeOther, "/admin/reviews/"+noticeQuery("review-"+string(a)))
+		c.Redirect(http.StatusSeeOther, "/admin/reviews/"+web.NoticeQuery("review-"+string(a)))
 	}
 }
 
@@ -247,3 +248,6 @@ func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
 var retentionFuncs = template.FuncMap{
 	"seq": func() []int { return []int{5, 4, 3, 2, 1} },
 }
+
+// The page templates use these functions (web.AddFuncs).
+func init() { web.AddFuncs(retentionFuncs) }

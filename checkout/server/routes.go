@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -21,22 +22,22 @@ func (s *Sidecar) routes() *gin.Engine {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup failed midway)
 		}
-		s.log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(ctxRequestID))
-		fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
+		s.Log.Error("panic in handler", "route", c.FullPath(), "err", err, "request_id", c.GetString(web.CtxRequestID))
+		web.Fail(c, http.StatusInternalServerError, "internal error; the shop has been told")
 	}))
-	r.Use(requestID(), accessLog(s.log), securityHeaders(), limitBody())
+	r.Use(requestID(), accessLog(s.Log), securityHeaders(), limitBody())
 
-	checkoutLimit := newLimiter(s.rateLimit(), 10, s.now, s.clientKey)
-	formLimit := newLimiter(20, 10, s.now, s.clientKey)
-	voteLimit := newLimiter(20, 10, s.now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
-	subLimit := newLimiter(6, 3, s.now, s.netClientKey)
-	linkLimit := newLimiter(6, 3, s.now, s.netClientKey)
-	pointsLimit := newLimiter(60, 20, s.now, s.clientKey) // pick-up point searches ask the carrier
+	checkoutLimit := web.NewLimiter(s.rateLimit(), 10, s.Now, s.ClientKey)
+	formLimit := web.NewLimiter(20, 10, s.Now, s.ClientKey)
+	voteLimit := web.NewLimiter(20, 10, s.Now, s.netClientKey) // per IPv4 address or IPv6 /64; a household behind one votes too
+	subLimit := web.NewLimiter(6, 3, s.Now, s.netClientKey)
+	linkLimit := web.NewLimiter(6, 3, s.Now, s.netClientKey)
+	pointsLimit := web.NewLimiter(60, 20, s.Now, s.ClientKey) // pick-up point searches ask the carrier
 	if s.opts.RateLimit < 0 {
 		// Benchmarks and tests turn limits off; votes keep theirs.
 		checkoutLimit, formLimit, subLimit, linkLimit, pointsLimit = nil, nil, nil, nil, nil
 	}
-	limited := checkoutLimit.middleware(s.tooManyPage)
+	limited := checkoutLimit.Middleware(s.TooManyPage)
 
 	// The route table has four groups, each with its guard attached once:
 	// public (no guard: each route changes nothing or carries its own
@@ -93,7 +94,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.returns.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.returns.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.returns.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.middleware(nil), s.carrier.apiPickupPoints) // carrier.go
+		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.apiPickupPoints) // carrier.go
 		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)                      // standing orders (standing.go)
 		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
 		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
@@ -164,17 +165,17 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/order/:token/cancel", s.returns.formCancel)
 	pages.GET("/order/:token/review", s.reviews.pageReview) // reviews (reviews.go)
 	pages.HEAD("/order/:token/review", s.reviews.pageReview)
-	pages.POST("/order/:token/review", formLimit.middleware(s.tooManyPage), s.reviews.formReview)
+	pages.POST("/order/:token/review", formLimit.Middleware(s.TooManyPage), s.reviews.formReview)
 	pages.GET("/order/:token/review/opt-out", s.reviews.pageReviewOptOut)
 	pages.GET("/points/", s.privacy.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
 	pages.HEAD("/points/", s.privacy.pagePoints)
-	pages.POST("/points/", linkLimit.middleware(s.tooManyPage), s.mailLimit(), s.privacy.formPointsLink)
+	pages.POST("/points/", linkLimit.Middleware(s.TooManyPage), s.mailLimit(), s.privacy.formPointsLink)
 	pages.GET("/points/:token", s.privacy.pagePointsAccount)
 	pages.POST("/points/:token/delete", s.privacy.formDeleteData)
 	pages.POST("/points/:token/forget", s.privacy.formForgetLink)
-	pages.POST("/api/subscriptions", subLimit.middleware(s.tooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
+	pages.POST("/api/subscriptions", subLimit.Middleware(s.TooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
-	pages.POST("/api/polls/:id/vote", voteLimit.middleware(nil), s.polls.votePoll) // polls.go
+	pages.POST("/api/polls/:id/vote", voteLimit.Middleware(nil), s.polls.votePoll) // polls.go
 	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)   // adminpage.go; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
@@ -220,7 +221,7 @@ func (s *Sidecar) routes() *gin.Engine {
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {
-		fail(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed here")
+		web.Fail(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed here")
 	})
 	return r
 }
@@ -250,7 +251,7 @@ func redirectTo(path string) gin.HandlerFunc {
 func (s *Sidecar) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if strings.HasPrefix(p, "/api/") {
-		fail(c, http.StatusNotFound, "no such API endpoint: "+p)
+		web.Fail(c, http.StatusNotFound, "no such API endpoint: "+p)
 		return
 	}
 	if s.static != nil && !s.Owns(p) {
@@ -258,5 +259,5 @@ func (s *Sidecar) noRoute(c *gin.Context) {
 		s.static.ServeHTTP(c.Writer, c.Request)
 		return
 	}
-	s.notFoundPage(c)
+	s.NotFoundPage(c)
 }

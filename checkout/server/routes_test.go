@@ -46,7 +46,8 @@ func TestGuardCheckCatches(t *testing.T) {
 }
 
 // TestRoutesOnlyInRouteTable: routes.go is the whole route table; no other
-// file of the package registers a route, builds a group or attaches the
+// file of the package or of its resource packages (web, and those under
+// checkout/server/*) registers a route, builds a group or attaches the
 // owner's guards (adminAuth, adminSession) to a route of its own.
 func TestRoutesOnlyInRouteTable(t *testing.T) {
 	fset := token.NewFileSet()
@@ -54,6 +55,11 @@ func TestRoutesOnlyInRouteTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sub, err := filepath.Glob("*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, sub...)
 	methods := map[string]bool{"GET": true, "POST": true, "HEAD": true, "PUT": true, "PATCH": true, "DELETE": true,
 		"OPTIONS": true, "Any": true, "Handle": true, "Group": true, "Match": true}
 	for _, name := range files {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/search"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // The site search for visitors without JavaScript (docs/theme.md, Search):
@@ -24,7 +25,7 @@ const maxSearchHits = 30
 // searchHTTP is the search page and the site's index per language,
 // reloaded with the catalog (loadShells, wiring.go).
 type searchHTTP struct {
-	*web
+	*web.Web
 	mu     sync.RWMutex
 	byLang map[string]*search.Index
 }
@@ -41,16 +42,16 @@ func (h *searchHTTP) get(lang string) *search.Index {
 func (h *searchHTTP) load(ctx context.Context) {
 	byLang := map[string]*search.Index{}
 	for _, rel := range []string{"search.json", "en/search.json", "nl/search.json"} {
-		b, err := h.catalog.ReadSibling(ctx, rel)
+		b, err := h.Catalog.ReadSibling(ctx, rel)
 		if err != nil {
 			if rel == "search.json" {
-				h.log.Warn("search index: the /search/ page finds nothing until the site has one", "err", err)
+				h.Log.Warn("search index: the /search/ page finds nothing until the site has one", "err", err)
 			}
 			continue
 		}
 		ix, err := search.Parse(b)
 		if err != nil {
-			h.log.Warn("search index", "file", rel, "err", err)
+			h.Log.Warn("search index", "file", rel, "err", err)
 			continue
 		}
 		if byLang[ix.Lang] == nil {
@@ -73,21 +74,21 @@ type searchView struct {
 }
 
 func (h *searchHTTP) pageSearch(c *gin.Context) {
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	q := c.Query("q")
 	if len(q) > search.MaxQueryBytes {
 		q = strings.ToValidUTF8(q[:search.MaxQueryBytes], "")
 	}
-	v := searchView{Lang: lang, Query: q, Home: h.home(lang)}
+	v := searchView{Lang: lang, Query: q, Home: h.Home(lang)}
 	if ix := h.get(lang); ix != nil {
 		v.Hits = ix.Search(q, maxSearchHits)
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "search", v); err != nil {
-		h.internal(c, "render search page", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "search", v); err != nil {
+		h.Internal(c, "render search page", err)
 		return
 	}
-	title := tr(lang, "search.title")
+	title := web.T(lang, "search.title")
 	if q != "" {
 		title = q + " · " + title
 	}
@@ -95,10 +96,10 @@ func (h *searchHTTP) pageSearch(c *gin.Context) {
 	// pages (?q=…) are not (header and meta).
 	var doc []byte
 	if q == "" {
-		doc = h.shells.get(lang).renderIndexable(title, tr(lang, "search.description"), htmlSafe(b.String()))
+		doc = h.Shells.Get(lang).RenderIndexable(title, web.T(lang, "search.description"), web.HTMLSafe(b.String()))
 		c.Header("Cache-Control", "public, max-age=300")
 	} else {
-		doc = h.shells.get(lang).render(title, htmlSafe(b.String()))
+		doc = h.Shells.Get(lang).Render(title, web.HTMLSafe(b.String()))
 		c.Header("X-Robots-Tag", "noindex")
 		c.Header("Cache-Control", "no-store")
 	}

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,13 +13,15 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // Sidecar is one running checkout service.
 type Sidecar struct {
-	*web // the page and answer helpers (web.go)
+	*web.Web // the page and answer helpers (package web)
+	opts     Options
 
-	// The HTTP side of each resource: a type holding *web and the use
+	// The HTTP side of each resource: a type holding *web.Web and the use
 	// cases it calls, built in openUseCases (usecases.go); routes.go names
 	// their handlers.
 	polls    *pollsHTTP
@@ -94,7 +95,7 @@ func Open(ctx context.Context, opts Options, log *slog.Logger) (*Sidecar, error)
 	if now == nil {
 		now = time.Now
 	}
-	s := &Sidecar{web: &web{opts: opts, log: log, base: base, now: now}}
+	s := &Sidecar{opts: opts, Web: &web.Web{Config: webConfig(opts), Log: log, Base: base, Now: now}}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	if err := s.open(bg); err != nil {
@@ -115,7 +116,7 @@ func (s *Sidecar) Owns(path string) bool {
 			return true
 		}
 	}
-	if s != nil && s.web != nil && s.opts.Dev && (path == "/outbox" || strings.HasPrefix(path, "/outbox/")) {
+	if s != nil && s.Web != nil && s.opts.Dev && (path == "/outbox" || strings.HasPrefix(path, "/outbox/")) {
 		return true
 	}
 	return false
@@ -133,8 +134,12 @@ func (s *Sidecar) Close() error {
 }
 
 // htmlSafe marks HTML produced by a trusted template as safe.
-func htmlSafe(s string) template.HTML { return template.HTML(s) } //nolint:gosec // callers pass escaped template output
 
 // OwnedPrefixes are the paths the sidecar answers for customers and the
 // owner, for the site's proxy rules to be checked against (cmd/shop tests).
 func OwnedPrefixes() []string { return append([]string(nil), ownedPrefixes...) }
+
+// webConfig is what the answer helpers read of the options.
+func webConfig(o Options) web.Config {
+	return web.Config{AdminToken: o.AdminToken, TrustedProxies: o.TrustedProxies}
+}

@@ -4,7 +4,7 @@ import "time"
 
 // The customer's shop: the cart, the discount code on it, the checkout,
 // the order page, payments and the customer's cancel and returns. Each
-// resource is a type holding *web and what it needs as explicit fields.
+// resource is a type holding *web.Web and what it needs as explicit fields.
 // A resource's collaborators of other resources (gift cards, standing
 // orders, loyalty, carrier, invoices) are small interfaces or funcs; the
 // reconciler's schedule (recheck.go) is still Sidecar's.
@@ -13,23 +13,23 @@ import "time"
 // and the mailer are open (and before a test's tune and the workers).
 func (s *Sidecar) openShop() {
 	// Also called by the owner's side (ownerhttp.go, built after this).
-	s.invoices = &invoicesHTTP{web: s.web, orders: s.uc.orders}
-	s.carrier = &carrierHTTP{web: s.web, uc: s.uc.carrier, secret: s.ship.secret}
-	s.codes = newCodesHTTP(s.web, s.store)
-	s.payments = &paymentsHTTP{web: s.web, store: s.store, provider: s.provider, local: s.local,
+	s.invoices = &invoicesHTTP{Web: s.Web, orders: s.uc.orders}
+	s.carrier = &carrierHTTP{Web: s.Web, uc: s.uc.carrier, secret: s.ship.secret}
+	s.codes = newCodesHTTP(s.Web, s.store, s.opts.CodesFile)
+	s.payments = &paymentsHTTP{Web: s.Web, store: s.store, mollieBaseURL: s.opts.MollieBaseURL, provider: s.provider, local: s.local,
 		refunds: s.uc.refunds, uc: s.uc.orders, gift: s.gifts, schedule: s, effects: s.handleEffects,
 		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
 		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
 	s.openStanding()                     // standing.go: payments pass a standing order's charges on
 	s.payments.standing = s.standingHTTP // before any worker runs
-	s.orders = &orderHTTP{web: s.web, payments: s.payments, points: s.loyalty, invoices: s.invoices,
+	s.orders = &orderHTTP{Web: s.Web, payments: s.payments, points: s.loyalty, invoices: s.invoices,
 		extraDays: s.promises.extraDays, giftSteps: s.gifts.giftOnlySteps}
-	s.returns = &returnsHTTP{web: s.web, uc: s.uc.orders, orders: s.orders, policy: s.policy}
+	s.returns = &returnsHTTP{Web: s.Web, uc: s.uc.orders, orders: s.orders, policy: s.Policy}
 	// The order page shows the after-sale section; a refused cancel shows
 	// the order page: the one pair of resources that point at each other.
 	s.orders.afterSale = s.returns.afterSaleHTML
-	s.cart = &cartHTTP{web: s.web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
-	s.checkout = &checkoutHTTP{web: s.web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
+	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
+	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
 		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.reverseCharge}
-	s.availability = &availabilityHTTP{web: s.web, store: s.store}
+	s.availability = &availabilityHTTP{Web: s.Web, store: s.store}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -32,9 +33,9 @@ const standingEvery = 5 * time.Minute
 // the provider and the payments are open.
 func (s *Sidecar) openStanding() {
 	rec := recurringOf(s.provider)
-	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.catalog.Current,
-		PublicURL: strings.TrimSuffix(s.base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.now, Log: s.log}
-	s.standingHTTP = &standingHTTP{web: s.web, svc: s.standing, store: s.store, provider: s.provider,
+	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.Catalog.Current,
+		PublicURL: strings.TrimSuffix(s.Base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.Now, Log: s.Log}
+	s.standingHTTP = &standingHTTP{Web: s.Web, svc: s.standing, store: s.store, provider: s.provider,
 		kickMail: s.kickMail, noRoute: s.noRoute, send: s.sendMail}
 }
 
@@ -74,7 +75,7 @@ func (s *Sidecar) RunScheduler(ctx context.Context) int {
 // built with the service in startStanding, once the provider is open; the
 // workers started before it see nil and skip it, as they saw no service.
 type standingHTTP struct {
-	*web
+	*web.Web
 	svc      *standing.Service
 	store    *store.Store
 	provider payment.Provider
@@ -104,7 +105,7 @@ func (h *standingHTTP) standingNews(ctx context.Context, p payment.Payment) {
 	}
 	out, err := h.svc.Apply(ctx, p)
 	if err != nil {
-		h.log.Error("standing order payment", "payment", p.ID, "err", err)
+		h.Log.Error("standing order payment", "payment", p.ID, "err", err)
 	}
 	if out != standing.NotMine && out != standing.Pending {
 		h.kickMail()
@@ -165,11 +166,11 @@ type StandingQuote struct {
 }
 
 func (h *standingHTTP) quoteStanding(req standing.Request) (StandingQuote, error) {
-	t, err := standing.Quote(h.catalog.Current(), req)
+	t, err := standing.Quote(h.Catalog.Current(), req)
 	if err != nil {
 		return StandingQuote{}, err
 	}
-	today := h.now().In(h.zone())
+	today := h.Now().In(h.Zone())
 	return StandingQuote{Currency: t.Currency, ChargedNow: t.GrandTotal, PerDelivery: t.GrandTotal, Weeks: req.Weeks,
 		SecondCharge: today.AddDate(0, 0, 7*req.Weeks).Format(time.DateOnly), NoticeDays: recurring.DefaultPolicy.NoticeDays,
 		Shipping: t.Shipping, VATTotal: t.VATTotal}, nil
@@ -182,10 +183,10 @@ func (h *standingHTTP) apiStandingQuote(c *gin.Context) {
 	}
 	q, err := h.quoteStanding(in.request())
 	if err != nil {
-		fail(c, http.StatusUnprocessableEntity, err.Error())
+		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, q)
+	web.OK(c, http.StatusOK, q)
 }
 
 func (h *standingHTTP) standingView(st recurring.Standing, customer bool) StandingView {
@@ -199,7 +200,7 @@ func (h *standingHTTP) standingView(st recurring.Standing, customer bool) Standi
 		v.NextCharge = st.NextCharge.Format(time.DateOnly)
 	}
 	if customer {
-		v.Page = h.abs("/standing/" + st.Token)
+		v.Page = h.Abs("/standing/" + st.Token)
 	}
 	return v
 }
@@ -219,27 +220,27 @@ func (h *standingHTTP) apiStandingBegin(c *gin.Context) {
 	}
 	req := in.request()
 	if req.Lang == "" {
-		req.Lang = h.lang(c)
+		req.Lang = h.Lang(c)
 	}
 	if msg := standingFormError(req); msg != "" {
-		fail(c, http.StatusUnprocessableEntity, msg)
+		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
 	q, err := h.quoteStanding(req)
 	if err != nil {
-		fail(c, http.StatusUnprocessableEntity, err.Error())
+		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	b, err := h.svc.Begin(c.Request.Context(), req)
 	if errors.Is(err, standing.ErrNoRecurring) {
-		fail(c, http.StatusServiceUnavailable, "this shop's payment provider cannot take subscriptions")
+		web.Fail(c, http.StatusServiceUnavailable, "this shop's payment provider cannot take subscriptions")
 		return
 	}
 	if err != nil {
-		h.internal(c, "begin standing order", err)
+		h.Internal(c, "begin standing order", err)
 		return
 	}
-	ok(c, http.StatusCreated, StandingBegun{Standing: h.standingView(b.Standing, true), Quote: q, OrderToken: b.Order.Token, CheckoutURL: b.CheckoutURL})
+	web.OK(c, http.StatusCreated, StandingBegun{Standing: h.standingView(b.Standing, true), Quote: q, OrderToken: b.Order.Token, CheckoutURL: b.CheckoutURL})
 }
 
 func standingFormError(r standing.Request) string {
@@ -258,16 +259,16 @@ func standingFormError(r standing.Request) string {
 func (h *standingHTTP) standingByToken(c *gin.Context) (recurring.Standing, bool) {
 	token := c.Param("token")
 	if len(token) < 20 || len(token) > 64 {
-		fail(c, http.StatusNotFound, "no such subscription")
+		web.Fail(c, http.StatusNotFound, "no such subscription")
 		return recurring.Standing{}, false
 	}
 	st, err := h.store.StandingByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, http.StatusNotFound, "no such subscription")
+		web.Fail(c, http.StatusNotFound, "no such subscription")
 		return st, false
 	}
 	if err != nil {
-		h.internal(c, "standing order", err)
+		h.Internal(c, "standing order", err)
 		return st, false
 	}
 	return st, true
@@ -275,7 +276,7 @@ func (h *standingHTTP) standingByToken(c *gin.Context) (recurring.Standing, bool
 
 func (h *standingHTTP) apiStandingShow(c *gin.Context) {
 	if st, found := h.standingByToken(c); found {
-		ok(c, http.StatusOK, h.standingView(st, true))
+		web.OK(c, http.StatusOK, h.standingView(st, true))
 	}
 }
 
@@ -308,13 +309,13 @@ func (h *standingHTTP) apiStandingAct(c *gin.Context) {
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			h.internal(c, "standing order action", err)
+			h.Internal(c, "standing order action", err)
 			return
 		}
-		fail(c, status, err.Error())
+		web.Fail(c, status, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, gin.H{"standing": h.standingView(after, true), "checkout_url": url})
+	web.OK(c, http.StatusOK, gin.H{"standing": h.standingView(after, true), "checkout_url": url})
 }
 
 func actStatus(err error) int {
@@ -336,39 +337,39 @@ func (h *standingHTTP) adminStandingList(c *gin.Context) {
 	switch state {
 	case "", recurring.Active, recurring.Paused, recurring.Canceled:
 	default:
-		fail(c, http.StatusBadRequest, "state must be active, paused or canceled")
+		web.Fail(c, http.StatusBadRequest, "state must be active, paused or canceled")
 		return
 	}
 	all, err := h.store.ListStanding(state)
 	if err != nil {
-		h.internal(c, "list standing orders", err)
+		h.Internal(c, "list standing orders", err)
 		return
 	}
 	everything, err := h.store.ListStanding("")
 	if err != nil {
-		h.internal(c, "list standing orders", err)
+		h.Internal(c, "list standing orders", err)
 		return
 	}
-	out := StandingList{Standing: []StandingView{}, Figures: standing.Compute(everything, h.now())}
+	out := StandingList{Standing: []StandingView{}, Figures: standing.Compute(everything, h.Now())}
 	for _, st := range all {
 		if st.State != "" {
 			out.Standing = append(out.Standing, h.standingView(st, false))
 		}
 	}
-	ok(c, http.StatusOK, out)
+	web.OK(c, http.StatusOK, out)
 }
 
 func (h *standingHTTP) adminStandingShow(c *gin.Context) {
 	st, err := h.store.GetStanding(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
-		fail(c, http.StatusNotFound, "no standing order "+c.Param("id"))
+		web.Fail(c, http.StatusNotFound, "no standing order "+c.Param("id"))
 		return
 	}
 	if err != nil {
-		h.internal(c, "standing order", err)
+		h.Internal(c, "standing order", err)
 		return
 	}
-	ok(c, http.StatusOK, h.standingView(st, false))
+	web.OK(c, http.StatusOK, h.standingView(st, false))
 }
 
 func (h *standingHTTP) adminStandingAct(c *gin.Context) {
@@ -380,13 +381,13 @@ func (h *standingHTTP) adminStandingAct(c *gin.Context) {
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			h.internal(c, "standing order action", err)
+			h.Internal(c, "standing order action", err)
 			return
 		}
-		fail(c, status, err.Error())
+		web.Fail(c, status, err.Error())
 		return
 	}
-	ok(c, http.StatusOK, h.standingView(st, false))
+	web.OK(c, http.StatusOK, h.standingView(st, false))
 }
 
 // ---- the customer's page ----
@@ -414,25 +415,25 @@ func (h *standingHTTP) pageStanding(c *gin.Context) {
 		h.noRoute(c)
 		return
 	}
-	h.renderStanding(c, http.StatusOK, st, noticeText(h.langOr(c, st.Lang), c.Query("done")), "")
+	h.renderStanding(c, http.StatusOK, st, noticeText(h.LangOr(c, st.Lang), c.Query("done")), "")
 }
 
 func noticeText(lang, code string) string {
 	if code == "" {
 		return ""
 	}
-	if w := tr(lang, "standing.done."+code); w != "standing.done."+code {
+	if w := web.T(lang, "standing.done."+code); w != "standing.done."+code {
 		return w
 	}
 	return ""
 }
 
 func (h *standingHTTP) renderStanding(c *gin.Context, status int, st recurring.Standing, notice, msg string) {
-	lang := h.langOr(c, st.Lang)
+	lang := h.LangOr(c, st.Lang)
 	v := h.standingView(st, true)
 	d := standingPage{Lang: lang, V: v, Token: st.Token, Notice: notice, Error: msg,
-		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(h.zone()), lang)}
-	cat := h.catalog.Current()
+		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(h.Zone()), lang)}
+	cat := h.Catalog.Current()
 	if it, found := cat.Lookup(st.SKU); found {
 		if it.Subscription != nil {
 			d.Intervals = it.Subscription.Intervals
@@ -447,11 +448,11 @@ func (h *standingHTTP) renderStanding(c *gin.Context, status int, st recurring.S
 		d.Intervals = []int{st.Weeks}
 	}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
-		h.internalPage(c, "render standing order", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
+		h.InternalPage(c, "render standing order", err)
 		return
 	}
-	doc := h.shells.get(lang).render(tr(lang, "standing.title"), htmlSafe(b.String()))
+	doc := h.Shells.Get(lang).Render(web.T(lang, "standing.title"), web.HTMLSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", doc)
@@ -472,10 +473,10 @@ func (h *standingHTTP) formStanding(c *gin.Context) {
 	if err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			h.internalPage(c, "standing order action", err)
+			h.InternalPage(c, "standing order action", err)
 			return
 		}
-		h.renderStanding(c, status, st, "", tr(h.langOr(c, st.Lang), "standing.cannot"))
+		h.renderStanding(c, status, st, "", web.T(h.LangOr(c, st.Lang), "standing.cannot"))
 		return
 	}
 	if action == standing.ActPay && url != "" {
@@ -507,7 +508,7 @@ func (h *standingHTTP) sendStandingMail(ctx context.Context, m store.Mail) error
 	if lang != "en" {
 		lang = "nl"
 	}
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	amount := st.ChargeFor(st.Period)
 	if st.NoticeSent >= st.Period {
 		amount = st.NoticedAmount
@@ -518,15 +519,15 @@ func (h *standingHTTP) sendStandingMail(ctx context.Context, m store.Mail) error
 	}
 	sm := mail.StandingMail{Kind: strings.TrimPrefix(m.Kind, "standing_"),
 		Lang: lang, ShopName: cat.Shop.Name, Title: title, Weeks: st.Weeks, Amount: money.Display(amount, st.Currency, lang),
-		When: dayText(st.NextCharge.In(h.zone()), lang), Reason: st.PauseReason,
-		PageURL: h.abs("/standing/" + st.Token), PayURL: h.abs("/standing/" + st.Token + "#pay")}
+		When: dayText(st.NextCharge.In(h.Zone()), lang), Reason: st.PauseReason,
+		PageURL: h.Abs("/standing/" + st.Token), PayURL: h.Abs("/standing/" + st.Token + "#pay")}
 	switch m.Kind {
 	case store.MailStandingNotice:
 		sm.Kind = "notice"
 	case store.MailStandingPriceNotice:
 		sm.Kind = "price"
 		sm.NewPrice = money.Display(st.NewPrice+st.Shipping, st.Currency, lang)
-		sm.From = dayText(st.PriceAt.In(h.zone()), lang)
+		sm.From = dayText(st.PriceAt.In(h.Zone()), lang)
 	}
 	subject, text, html, err := sm.Render()
 	if err != nil {

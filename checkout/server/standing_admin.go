@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -21,7 +22,7 @@ import (
 // standingAdminHTTP is the owner's page of standing orders and
 // back-in-stock alerts.
 type standingAdminHTTP struct {
-	*web
+	*web.Web
 	list         standingList
 	act          func(ctx context.Context, id, action string) (recurring.Standing, error) // standing.Service.OwnerAct
 	standingView func(st recurring.Standing, customer bool) StandingView                  // standing.go
@@ -56,24 +57,24 @@ type adminStandingRow struct {
 func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
 	all, err := h.list.ListStanding("")
 	if err != nil {
-		h.internalPage(c, "standing orders", err)
+		h.InternalPage(c, "standing orders", err)
 		return
 	}
 	waiting, err := h.list.WaitingForStock()
 	if err != nil {
-		h.internalPage(c, "waiting for stock", err)
+		h.InternalPage(c, "waiting for stock", err)
 		return
 	}
-	f := standing.Compute(all, h.now())
+	f := standing.Compute(all, h.Now())
 	d := adminStandingPage{CSRF: c.GetString("csrf"), F: f, Waiting: waiting, Churn: fmt.Sprintf("%.0f%%", f.Churn*100)}
 	cur := f.Currency
 	if cur == "" {
-		cur = h.catalog.Current().Currency
+		cur = h.Catalog.Current().Currency
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	d.MRR = money.Display(f.MRR, cur, lang)
 	if code := c.Query("done"); code != "" {
-		d.Notice = ownerT(lang, "standing.done", code)
+		d.Notice = web.OwnerT(lang, "standing.done", code)
 	}
 	for _, state := range []recurring.State{recurring.Active, recurring.Paused, recurring.Canceled} {
 		sec := adminStandingSection{State: state}
@@ -85,12 +86,12 @@ func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	h.page(c, http.StatusOK, "admin-standing", ownerT(lang, "standing.browser_title"), d)
+	h.Page(c, http.StatusOK, "admin-standing", web.OwnerT(lang, "standing.browser_title"), d)
 }
 
 func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
-		h.adminMessage(c, http.StatusForbidden, ownerT(h.lang(c), "standing.expired"))
+		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "standing.expired"))
 		return
 	}
 	action := c.Param("action")
@@ -100,10 +101,10 @@ func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 	if _, err := h.act(c.Request.Context(), c.Param("id"), action); err != nil {
 		status := actStatus(err)
 		if status == http.StatusInternalServerError {
-			h.internalPage(c, "standing order action", err)
+			h.InternalPage(c, "standing order action", err)
 			return
 		}
-		h.adminMessage(c, status, err.Error())
+		h.AdminMessage(c, status, err.Error())
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/subscriptions/?done="+c.Param("action"))

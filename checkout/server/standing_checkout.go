@@ -19,6 +19,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 )
 
@@ -47,9 +48,9 @@ func (h *standingHTTP) standingForm(c *gin.Context) StandingRequest {
 		q = 1
 	}
 	f := StandingRequest{SKU: get("sku"), Weeks: w, Quantity: q, Email: get("email"), Name: get("name"), Street: get("street"),
-		PostalCode: get("postal_code"), City: get("city"), Country: strings.ToUpper(get("country")), Lang: h.lang(c)}
+		PostalCode: get("postal_code"), City: get("city"), Country: strings.ToUpper(get("country")), Lang: h.Lang(c)}
 	if f.Country == "" {
-		f.Country = h.catalog.Current().Shop.Country
+		f.Country = h.Catalog.Current().Shop.Country
 	}
 	return f
 }
@@ -60,8 +61,8 @@ func (h *standingHTTP) pageStandingNew(c *gin.Context) {
 }
 
 func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingRequest, msg string) {
-	lang := h.lang(c)
-	cat := h.catalog.Current()
+	lang := h.Lang(c)
+	cat := h.Catalog.Current()
 	it, found := cat.Lookup(f.SKU)
 	if !found || it.Subscription == nil {
 		h.noRoute(c)
@@ -74,11 +75,11 @@ func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingR
 	if err != nil {
 		f.Country = cat.Shop.Country
 		if q, err = h.quoteStanding(f.request()); err != nil {
-			h.internalPage(c, "quote standing order", err)
+			h.InternalPage(c, "quote standing order", err)
 			return
 		}
 		if msg == "" {
-			msg = tr(lang, "standing.new.country")
+			msg = web.T(lang, "standing.new.country")
 		}
 	}
 	title := it.Title
@@ -89,11 +90,11 @@ func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingR
 	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Title: title, Q: q, Error: msg,
 		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: dayText(second, lang)}
 	var b bytes.Buffer
-	if err := h.tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
-		h.internalPage(c, "render standing checkout", err)
+	if err := h.Tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
+		h.InternalPage(c, "render standing checkout", err)
 		return
 	}
-	doc := h.shells.get(lang).render(tr(lang, "standing.new.title"), htmlSafe(b.String()))
+	doc := h.Shells.Get(lang).Render(web.T(lang, "standing.new.title"), web.HTMLSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", doc)
@@ -101,34 +102,34 @@ func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingR
 
 func (h *standingHTTP) formStandingNew(c *gin.Context) {
 	f := h.standingForm(c)
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	if c.PostForm("update") != "" {
 		h.renderStandingNew(c, http.StatusOK, f, "")
 		return
 	}
 	req := f.request()
 	if msg := standingFormError(req); msg != "" {
-		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.fields"))
+		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, web.T(lang, "standing.new.fields"))
 		return
 	}
 	q, err := h.quoteStanding(req)
 	if err != nil {
-		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, tr(lang, "standing.new.country"))
+		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, web.T(lang, "standing.new.country"))
 		return
 	}
 	if shown, err := strconv.ParseInt(c.PostForm("shown_total"), 10, 64); err != nil || money.Amount(shown) != q.ChargedNow {
 		// The page showed another amount (a price change, another country or
 		// interval chosen): show the real one before anything is charged.
-		h.renderStandingNew(c, http.StatusConflict, f, tr(lang, "standing.new.changed"))
+		h.renderStandingNew(c, http.StatusConflict, f, web.T(lang, "standing.new.changed"))
 		return
 	}
 	b, err := h.svc.Begin(c.Request.Context(), req)
 	if errors.Is(err, standing.ErrNoRecurring) {
-		h.renderStandingNew(c, http.StatusServiceUnavailable, f, tr(lang, "standing.new.unavailable"))
+		h.renderStandingNew(c, http.StatusServiceUnavailable, f, web.T(lang, "standing.new.unavailable"))
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "begin standing order", err)
+		h.InternalPage(c, "begin standing order", err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, b.CheckoutURL)

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/promise"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -20,7 +21,7 @@ import (
 
 // statsHTTP is the HTTP side of the owner's figures and the public promise.
 type statsHTTP struct {
-	*web
+	*web.Web
 	uc          usecase.Stats
 	adjustments func() map[string]promise.Adjustment // on-time share per method (loyalty.go)
 	extraDays   func(method string) int              // the current lengthening of a promise
@@ -34,15 +35,15 @@ func (h *statsHTTP) period(c *gin.Context) (from, to time.Time, err error) {
 func (h *statsHTTP) adminStats(c *gin.Context) {
 	from, to, err := h.period(c)
 	if err != nil {
-		fail(c, http.StatusBadRequest, err.Error())
+		web.Fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	a, err := h.uc.Figures(from, to)
 	if err != nil {
-		h.internal(c, "stats", err)
+		h.Internal(c, "stats", err)
 		return
 	}
-	ok(c, http.StatusOK, a)
+	web.OK(c, http.StatusOK, a)
 }
 
 // PromiseAnswer is the answer of GET /api/promise.
@@ -59,7 +60,7 @@ type PromiseMethod struct {
 }
 
 func (h *statsHTTP) apiPromise(c *gin.Context) {
-	cat := h.catalog.Current()
+	cat := h.Catalog.Current()
 	adj := h.adjustments()
 	a := PromiseAnswer{Target: cat.Shop.OnTimeTarget, Methods: map[string]PromiseMethod{}}
 	for _, m := range cat.Shipping.Methods {
@@ -67,7 +68,7 @@ func (h *statsHTTP) apiPromise(c *gin.Context) {
 		a.Methods[m.ID] = PromiseMethod{ExtraDays: h.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
 	}
 	c.Header("Cache-Control", "public, max-age=300")
-	ok(c, http.StatusOK, a)
+	web.OK(c, http.StatusOK, a)
 }
 
 // bar is one bar of the admin chart.
@@ -93,12 +94,12 @@ type statsPage struct {
 func (h *statsHTTP) adminStatsPage(c *gin.Context) {
 	from, to, err := h.period(c)
 	if err != nil {
-		h.adminMessage(c, http.StatusBadRequest, err.Error())
+		h.AdminMessage(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	a, err := h.uc.Figures(from, to)
 	if err != nil {
-		h.internalPage(c, "stats", err)
+		h.InternalPage(c, "stats", err)
 		return
 	}
 	d := statsPage{CSRF: c.GetString("csrf"), A: a, From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly)}
@@ -110,16 +111,19 @@ func (h *statsHTTP) adminStatsPage(c *gin.Context) {
 		}
 		d.Bars = append(d.Bars, b)
 	}
-	r, lang := a.Retention, h.lang(c)
-	add(ownerT(lang, "stats.bar.repeat"), r.RepeatRate, 0)
-	add(ownerT(lang, "stats.bar.reviewed"), r.ReviewRate, 0)
-	add(ownerT(lang, "stats.bar.returned"), r.ReturnRate, 0)
+	r, lang := a.Retention, h.Lang(c)
+	add(web.OwnerT(lang, "stats.bar.repeat"), r.RepeatRate, 0)
+	add(web.OwnerT(lang, "stats.bar.reviewed"), r.ReviewRate, 0)
+	add(web.OwnerT(lang, "stats.bar.returned"), r.ReturnRate, 0)
 	for _, m := range a.Methods {
-		add(ownerT(lang, "stats.bar.on_time", m.Name), m.Rate, a.Target)
+		add(web.OwnerT(lang, "stats.bar.on_time", m.Name), m.Rate, a.Target)
 	}
 	d.Height = len(d.Bars)*28 + 4
-	h.page(c, http.StatusOK, "admin-stats", ownerT(lang, "stats.browser_title"), d)
+	h.Page(c, http.StatusOK, "admin-stats", web.OwnerT(lang, "stats.browser_title"), d)
 }
 
 // statsFuncs are the functions of the figures page (templates/stats.html).
 var statsFuncs = template.FuncMap{"pct": func(v float64) float64 { return v * 100 }}
+
+// The page templates use these functions (web.AddFuncs).
+func init() { web.AddFuncs(statsFuncs) }

@@ -20,7 +20,7 @@ import (
 // promised; it goes through the real store into the bbolt file.
 func (sh *testShop) genOrder(email string, created, promised, delivered time.Time, paid, returned bool) *order.Order {
 	sh.t.Helper()
-	cat := sh.sc.catalog.Current()
+	cat := sh.sc.Catalog.Current()
 	c := &cart.Cart{ID: "gen-" + email + created.Format("0102")}
 	if err := cart.Add(c, cat, "MOK-001", 1, created); err != nil {
 		sh.t.Fatal(err)

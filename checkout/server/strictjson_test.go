@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 type strictInner struct {
@@ -35,26 +36,26 @@ func TestDecodeStrict(t *testing.T) {
 	}{
 		{`{"name":"a","lines":[{"sku":"A","quantity":1}],"ptr":{"sku":"B"},"meta":{"x":"y"},"at":"2026-01-02T03:04:05Z","NoTag":1}`, nil},
 		{`{}`, nil},
-		{`{"sku":"A","SKU":"B"}`, errUnknownField}, // at the top level neither is known
-		{`{"lines":[{"sku":"A","SKU":"B"}]}`, errFieldCase},
-		{`{"Name":"a"}`, errFieldCase},
-		{`{"NAME":"a"}`, errFieldCase},
-		{`{"notag":1}`, errFieldCase},
-		{`{"name":"a","name":"b"}`, errDuplicateKey},
-		{`{"lines":[{"sku":"A","sku":"B"}]}`, errDuplicateKey},
-		{`{"meta":{"x":"1","x":"2"}}`, errDuplicateKey},
-		{`{"ptr":{"quantity":1,"quantity":2}}`, errDuplicateKey},
-		{`{"price":1}`, errUnknownField},
-		{`{"lines":[{"sku":"A","price":1}]}`, errUnknownField},
-		{`{"Skip":"x"}`, errUnknownField},
-		{`{"-":"x"}`, errUnknownField},
-		{`{"hidden":1}`, errUnknownField},
+		{`{"sku":"A","SKU":"B"}`, web.ErrUnknownField}, // at the top level neither is known
+		{`{"lines":[{"sku":"A","SKU":"B"}]}`, web.ErrFieldCase},
+		{`{"Name":"a"}`, web.ErrFieldCase},
+		{`{"NAME":"a"}`, web.ErrFieldCase},
+		{`{"notag":1}`, web.ErrFieldCase},
+		{`{"name":"a","name":"b"}`, web.ErrDuplicateKey},
+		{`{"lines":[{"sku":"A","sku":"B"}]}`, web.ErrDuplicateKey},
+		{`{"meta":{"x":"1","x":"2"}}`, web.ErrDuplicateKey},
+		{`{"ptr":{"quantity":1,"quantity":2}}`, web.ErrDuplicateKey},
+		{`{"price":1}`, web.ErrUnknownField},
+		{`{"lines":[{"sku":"A","price":1}]}`, web.ErrUnknownField},
+		{`{"Skip":"x"}`, web.ErrUnknownField},
+		{`{"-":"x"}`, web.ErrUnknownField},
+		{`{"hidden":1}`, web.ErrUnknownField},
 		{`{"name":"a"} {"name":"b"}`, errors.New("more than one")},
 		{`{"name":`, errors.New("EOF")},
 		{`{"name":1}`, errors.New("cannot unmarshal")},
 	} {
 		var v strictBody
-		err := decodeStrict([]byte(tt.body), &v)
+		err := web.DecodeStrict([]byte(tt.body), &v)
 		switch {
 		case tt.want == nil && err != nil:
 			t.Errorf("%s: %v", tt.body, err)
@@ -66,7 +67,7 @@ func TestDecodeStrict(t *testing.T) {
 	}
 }
 
-// FuzzDecodeStrict: whatever the body, decodeStrict never panics, and what
+// FuzzDecodeStrict: whatever the body, DecodeStrict never panics, and what
 // it accepts encoding/json accepts with the same result.
 func FuzzDecodeStrict(f *testing.F) {
 	for _, s := range []string{`{"sku":"A","SKU":"B"}`, `{"lines":[{"sku":"A","quantity":2}]}`, `{"name":"a","name":"a"}`,
@@ -75,7 +76,7 @@ func FuzzDecodeStrict(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v strictBody
-		if decodeStrict(data, &v) != nil {
+		if web.DecodeStrict(data, &v) != nil {
 			return
 		}
 		var plain strictBody

@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/subscribe"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -43,7 +44,7 @@ type SubscribeAnswer struct {
 // subscribeHTTP is the HTTP side of subscriptions: the form, the
 // confirm and unsubscribe links, their e-mails and the owner's notify.
 type subscribeHTTP struct {
-	*web
+	*web.Web
 	uc      usecase.Subscriptions
 	deliver func(context.Context, mail.Message) error // Sidecar.deliver
 }
@@ -67,13 +68,13 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 	if req.Lang == "en" || req.Lang == "nl" {
 		c.Set("lang", req.Lang)
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	bad := func(key string) {
 		if asJSON {
-			fail(c, http.StatusUnprocessableEntity, tr(lang, key))
+			web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, key))
 			return
 		}
-		h.retMessage(c, http.StatusUnprocessableEntity, tr(lang, "sub.check.title"), tr(lang, key))
+		h.RetMessage(c, http.StatusUnprocessableEntity, web.T(lang, "sub.check.title"), web.T(lang, key))
 	}
 	source := safeSource(req.Source)
 	label, err := h.uc.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", validEmail)
@@ -83,22 +84,22 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 		return
 	case err != nil:
 		if asJSON {
-			h.internal(c, "subscribe", err)
+			h.Internal(c, "subscribe", err)
 		} else {
-			h.internalPage(c, "subscribe", err)
+			h.InternalPage(c, "subscribe", err)
 		}
 		return
 	}
 	// The same answer whether the address was new, pending or confirmed
 	// already: the form tells nobody who follows what.
-	msg := fmt.Sprintf(tr(lang, "sub.check.p1"), label)
+	msg := fmt.Sprintf(web.T(lang, "sub.check.p1"), label)
 	if asJSON {
-		ok(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + tr(lang, "sub.check.p2")})
+		web.OK(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + web.T(lang, "sub.check.p2")})
 		return
 	}
-	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.check.title"), map[string]any{
-		"Lang": lang, "Title": tr(lang, "sub.check.title"), "Paras": []string{msg, tr(lang, "sub.check.p2")},
-		"Back": source, "Home": h.home(lang)})
+	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.check.title"), map[string]any{
+		"Lang": lang, "Title": web.T(lang, "sub.check.title"), "Paras": []string{msg, web.T(lang, "sub.check.p2")},
+		"Back": source, "Home": h.Home(lang)})
 }
 
 // safeSource keeps a same-site path ("/categories/koffie/") and nothing else.
@@ -112,8 +113,8 @@ func safeSource(src string) string {
 }
 
 func (h *subscribeHTTP) badSubLink(c *gin.Context) {
-	lang := h.lang(c)
-	h.retMessage(c, http.StatusNotFound, tr(lang, "sub.bad_link.title"), tr(lang, "sub.bad_link"))
+	lang := h.Lang(c)
+	h.RetMessage(c, http.StatusNotFound, web.T(lang, "sub.bad_link.title"), web.T(lang, "sub.bad_link"))
 }
 
 // pageConfirm shows the confirmation button. Confirming takes a POST, so a
@@ -124,16 +125,16 @@ func (h *subscribeHTTP) pageConfirm(c *gin.Context) {
 		h.badSubLink(c)
 		return
 	}
-	lang := h.langOr(c, sub.Lang)
+	lang := h.LangOr(c, sub.Lang)
 	if cons.State == subscribe.Confirmed {
-		h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
-			"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
-			"Back": cons.Source, "Home": h.home(lang)})
+		h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirmed.title"), map[string]any{
+			"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirmed.p"), cons.Label)},
+			"Back": cons.Source, "Home": h.Home(lang)})
 		return
 	}
-	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirm.title"), map[string]any{
-		"Lang": lang, "Title": tr(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirm.p"), cons.Label)},
-		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": tr(lang, "sub.confirm.button"), "Home": h.home(lang)})
+	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirm.title"), map[string]any{
+		"Lang": lang, "Title": web.T(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirm.p"), cons.Label)},
+		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": web.T(lang, "sub.confirm.button"), "Home": h.Home(lang)})
 }
 
 func (h *subscribeHTTP) formConfirm(c *gin.Context) {
@@ -143,13 +144,13 @@ func (h *subscribeHTTP) formConfirm(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "confirm subscription", err)
+		h.InternalPage(c, "confirm subscription", err)
 		return
 	}
-	lang := h.langOr(c, sub.Lang)
-	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.confirmed.title"), map[string]any{
-		"Lang": lang, "Title": tr(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(tr(lang, "sub.confirmed.p"), cons.Label)},
-		"Back": cons.Source, "Home": h.home(lang)})
+	lang := h.LangOr(c, sub.Lang)
+	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirmed.title"), map[string]any{
+		"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirmed.p"), cons.Label)},
+		"Back": cons.Source, "Home": h.Home(lang)})
 }
 
 type followed struct{ Topic, Label string }
@@ -161,22 +162,22 @@ func (h *subscribeHTTP) pageUnsubscribe(c *gin.Context) {
 		h.badSubLink(c)
 		return
 	}
-	lang := h.langOr(c, sub.Lang)
+	lang := h.LangOr(c, sub.Lang)
 	var topics []followed
 	for _, cons := range sub.Topics {
 		if cons.State != subscribe.Unsubscribed {
 			topics = append(topics, followed{cons.Topic.String(), cons.Label})
 		}
 	}
-	data := map[string]any{"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Home": h.home(lang)}
+	data := map[string]any{"Lang": lang, "Title": web.T(lang, "sub.unsub.title"), "Home": h.Home(lang)}
 	if len(topics) == 0 {
-		data["Paras"] = []string{tr(lang, "sub.unsub.none")}
+		data["Paras"] = []string{web.T(lang, "sub.unsub.none")}
 	} else {
 		action := "/api/subscriptions/unsubscribe/" + token
-		data["Paras"], data["Topics"], data["Unsub"] = []string{tr(lang, "sub.unsub.p")}, topics, action
-		data["Action"], data["Button"] = action, tr(lang, "sub.unsub.button")
+		data["Paras"], data["Topics"], data["Unsub"] = []string{web.T(lang, "sub.unsub.p")}, topics, action
+		data["Action"], data["Button"] = action, web.T(lang, "sub.unsub.button")
 	}
-	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), data)
+	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.unsub.title"), data)
 }
 
 // formUnsubscribe ends consent: the whole address, or one topic (form field
@@ -194,15 +195,15 @@ func (h *subscribeHTTP) formUnsubscribe(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.internalPage(c, "unsubscribe", err)
+		h.InternalPage(c, "unsubscribe", err)
 		return
 	}
-	lang := h.lang(c)
+	lang := h.Lang(c)
 	if sub, err := h.uc.Subscriber(token); err == nil {
-		lang = h.langOr(c, sub.Lang)
+		lang = h.LangOr(c, sub.Lang)
 	}
-	h.page(c, http.StatusOK, "subscribed", tr(lang, "sub.unsub.title"), map[string]any{
-		"Lang": lang, "Title": tr(lang, "sub.unsub.title"), "Paras": []string{tr(lang, "sub.unsub.done")}, "Home": h.home(lang)})
+	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.unsub.title"), map[string]any{
+		"Lang": lang, "Title": web.T(lang, "sub.unsub.title"), "Paras": []string{web.T(lang, "sub.unsub.done")}, "Home": h.Home(lang)})
 }
 
 func (h *subscribeHTTP) sendSubscribeConfirm(ctx context.Context, m mailJob) error {
@@ -213,8 +214,8 @@ func (h *subscribeHTTP) sendSubscribeConfirm(ctx context.Context, m mailJob) err
 	if c := sub.Topics[p.Topic]; c == nil || c.State != subscribe.Pending || c.ConfirmToken != p.Token {
 		return nil // confirmed or ended meanwhile: nothing to ask
 	}
-	sc := mail.SubscribeConfirm{Lang: sub.Lang, ShopName: h.catalog.Current().Shop.Name, Label: p.Label,
-		ConfirmURL: h.abs("/api/subscriptions/confirm/" + p.Token)}
+	sc := mail.SubscribeConfirm{Lang: sub.Lang, ShopName: h.Catalog.Current().Shop.Name, Label: p.Label,
+		ConfirmURL: h.Abs("/api/subscriptions/confirm/" + p.Token)}
 	subject, text, html, err := sc.Render()
 	if err != nil {
 		return err
@@ -230,21 +231,21 @@ func (h *subscribeHTTP) sendDigest(ctx context.Context, m mailJob) error {
 	if err != nil {
 		return err
 	}
-	unsub := h.abs("/api/subscriptions/unsubscribe/" + sub.Token)
-	d := mail.DigestMail{Lang: sub.Lang, ShopName: h.catalog.Current().Shop.Name, UnsubscribeURL: unsub}
+	unsub := h.Abs("/api/subscriptions/unsubscribe/" + sub.Token)
+	d := mail.DigestMail{Lang: sub.Lang, ShopName: h.Catalog.Current().Shop.Name, UnsubscribeURL: unsub}
 	for _, sec := range p.Sections {
 		if c := sub.Topics[sec.Topic.String()]; c == nil || c.State != subscribe.Confirmed {
 			continue
 		}
 		ds := mail.DigestSection{Label: sec.Label, UnsubscribeURL: unsub + "?topic=" + url.QueryEscape(sec.Topic.String())}
 		for _, pr := range sec.Products {
-			ds.Products = append(ds.Products, mail.DigestProduct{Title: pr.Title, URL: h.abs(pr.URL),
+			ds.Products = append(ds.Products, mail.DigestProduct{Title: pr.Title, URL: h.Abs(pr.URL),
 				Price: money.Display(pr.Price, pr.Currency, sub.Lang)})
 		}
 		d.Sections = append(d.Sections, ds)
 	}
 	if len(d.Sections) == 0 {
-		h.log.Info("digest not sent: no consent left", "mail", m.ID)
+		h.Log.Info("digest not sent: no consent left", "mail", m.ID)
 		return nil
 	}
 	subject, text, html, err := d.Render()
@@ -252,7 +253,7 @@ func (h *subscribeHTTP) sendDigest(ctx context.Context, m mailJob) error {
 		return err
 	}
 	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "digest", To: sub.Email, Subject: subject, Text: text, HTML: html,
-		Created: m.CreatedAt, Unsubscribe: nonEmpty(unsub, h.unsubscribeMailto(sub.Token))})
+		Created: m.CreatedAt, Unsubscribe: nonEmpty(unsub, h.UnsubscribeMailto(sub.Token))})
 }
 
 // SubscriberList is the admin API's overview: counts, never the addresses'
@@ -264,10 +265,10 @@ type SubscriberList struct {
 func (h *subscribeHTTP) adminListSubscribers(c *gin.Context) {
 	subs, err := h.uc.List()
 	if err != nil {
-		h.internal(c, "list subscribers", err)
+		h.Internal(c, "list subscribers", err)
 		return
 	}
-	ok(c, http.StatusOK, SubscriberList{Subscribers: subs})
+	web.OK(c, http.StatusOK, SubscriberList{Subscribers: subs})
 }
 
 // topicCount is one followed topic on the owner's page.
@@ -277,15 +278,15 @@ type topicCount = usecase.TopicCount
 func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
 	res, err := h.uc.Notify(false, actor(c))
 	if err != nil {
-		h.internalPage(c, "notify", err)
+		h.InternalPage(c, "notify", err)
 		return
 	}
-	q := noticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
+	q := web.NoticeQuery("digests") + "&n=" + strconv.Itoa(res.Queued)
 	switch {
 	case res.Baseline:
-		q = noticeQuery("digest-baseline")
+		q = web.NoticeQuery("digest-baseline")
 	case res.Unchanged:
-		q = noticeQuery("digest-unchanged")
+		q = web.NoticeQuery("digest-unchanged")
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+q)
 }
@@ -296,8 +297,8 @@ func (h *subscribeHTTP) adminNotify(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
 	res, err := h.uc.Notify(dry, actor(c))
 	if err != nil {
-		h.internal(c, "notify", err)
+		h.Internal(c, "notify", err)
 		return
 	}
-	ok(c, http.StatusOK, res)
+	web.OK(c, http.StatusOK, res)
 }

@@ -33,10 +33,10 @@ type useCases struct {
 // openUseCases wires the use cases once the store is open.
 func (s *Sidecar) openUseCases() {
 	// Loyalty and promises first: the privacy and stats use cases call them.
-	s.loyalty = &loyaltyHTTP{web: s.web, store: s.store, policy: s.policy, internalErr: s.internalErr, send: s.sendMail}
-	s.promises = &promises{web: s.web, store: s.store}
-	s.gifts = newGiftCardsHTTP(s.web, s.store, s.handleEffects, s.internalErr)
-	d := usecase.Deps{Store: s.store, Catalog: s.catalog.Current, Now: s.now, Log: s.log, KickMail: s.kickMail}
+	s.loyalty = &loyaltyHTTP{Web: s.Web, store: s.store, policy: s.Policy, internalErr: s.InternalErr, send: s.sendMail}
+	s.promises = &promises{Web: s.Web, store: s.store}
+	s.gifts = newGiftCardsHTTP(s.Web, s.store, s.handleEffects, s.InternalErr)
+	d := usecase.Deps{Store: s.store, Catalog: s.Catalog.Current, Now: s.Now, Log: s.Log, KickMail: s.kickMail}
 	s.uc = useCases{
 		deps:    d,
 		health:  &usecase.Health{Deps: d},
@@ -45,12 +45,12 @@ func (s *Sidecar) openUseCases() {
 		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,
 			ReturnWindow: s.loyalty.returnWindow, Lock: s.loyalty.lockEmail},
 		subs:  usecase.Subscriptions{Deps: d},
-		stats: usecase.Stats{Deps: d, Promises: s.promises.refresh, Zone: s.zone},
-		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.orderLocks.lock,
+		stats: usecase.Stats{Deps: d, Promises: s.promises.refresh, Zone: s.Zone},
+		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.orderLocks.Lock,
 			Checks: &s.refundChecks},
 		mail:     usecase.MailQueue{Deps: d},
 		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
-		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.zone,
+		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.Zone,
 			Provider: func() payment.Provider { return s.provider },
 			// The payment handlers and code limits of this package are
 			// built after the use cases (openShop): called late.
@@ -74,11 +74,11 @@ func (s *Sidecar) openUseCases() {
 				return o, err
 			}},
 	}
-	s.polls = &pollsHTTP{web: s.web, uc: s.uc.polls}
-	s.reviews = &reviewsHTTP{web: s.web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.adminNotice, deliver: s.deliver}
-	s.subs = &subscribeHTTP{web: s.web, uc: s.uc.subs, deliver: s.deliver}
-	s.privacy = &privacyHTTP{web: s.web, uc: s.uc.privacy}
-	s.stock = &backInStockHTTP{web: s.web, orders: s.uc.orders, waiting: s.store.WaitingForStock, send: s.sendMail}
+	s.polls = &pollsHTTP{Web: s.Web, uc: s.uc.polls}
+	s.reviews = &reviewsHTTP{Web: s.Web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.AdminNotice, deliver: s.deliver}
+	s.subs = &subscribeHTTP{Web: s.Web, uc: s.uc.subs, deliver: s.deliver}
+	s.privacy = &privacyHTTP{Web: s.Web, uc: s.uc.privacy}
+	s.stock = &backInStockHTTP{Web: s.Web, orders: s.uc.orders, waiting: s.store.WaitingForStock, send: s.sendMail}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else
@@ -86,7 +86,7 @@ func (s *Sidecar) openUseCases() {
 // good is false for a link that is not an http(s) URL of sane length.
 func (s *Sidecar) trackingLink(method, link, code string) (string, bool) {
 	if link == "" && code != "" {
-		if m, found := s.catalog.Current().Method(method); found && m.TrackingURL != "" {
+		if m, found := s.Catalog.Current().Method(method); found && m.TrackingURL != "" {
 			link = strings.ReplaceAll(m.TrackingURL, "{code}", url.PathEscape(code))
 		}
 	}

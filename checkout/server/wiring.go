@@ -20,6 +20,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -44,7 +45,7 @@ type parts struct {
 	reconcileMax   int           // provider calls per reconciler pass (0: defaultReconcileMax)
 	checks         rechecks      // the reconciler's schedule per payment (recheck.go)
 
-	orderLocks keyLocks // refund work, one order at a time (refunds.go)
+	orderLocks web.KeyLocks // refund work, one order at a time (refunds.go)
 
 	metrics *metrics.Metrics // health.go, checkout/metrics
 	alerts  *usecase.Alerts  // alerts.go, checkout/usecase/alerts.go
@@ -59,21 +60,21 @@ type parts struct {
 // and starts the background workers.
 func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
-	s.search = &searchHTTP{web: s.web} // before the catalog: each load of it reloads the index
+	s.search = &searchHTTP{Web: s.Web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
 	s.reconcileAfter = defaultReconcileAfter
-	s.alerts = usecase.NewAlerts(s.log, s.now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
-	s.alertHooks = &alertHooks{web: s.web, alerts: s.alerts, send: s.sendMail}
+	s.alerts = usecase.NewAlerts(s.Log, s.Now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
+	s.alertHooks = &alertHooks{Web: s.Web, alerts: s.alerts, send: s.sendMail}
 	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
 	s.abuse = newAbuseState(s)
 
-	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.log, OnRefused: func(err error) {
+	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.Log, OnRefused: func(err error) {
 		s.alerts.Raise(alertCatalog, err.Error())
 	}})
 	if err != nil {
 		return fmt.Errorf("checkout: %w", err)
 	}
-	s.catalog = src
+	s.Catalog = src
 	s.loadShells(ctx)
 	s.unsub = src.Subscribe(func(*catalog.Catalog) { s.loadShells(s.bg) }) // Close cancels a fetch in flight
 
@@ -83,14 +84,14 @@ func (s *Sidecar) open(ctx context.Context) error {
 		}
 	}
 	st, err := store.Open(s.opts.DataFile, store.Options{
-		Catalog: src.Current, Now: s.now, Logger: s.log, OrderPrefix: s.opts.OrderPrefix,
+		Catalog: src.Current, Now: s.Now, Logger: s.Log, OrderPrefix: s.opts.OrderPrefix,
 		CheckMaxSize: s.opts.CheckMaxSize, OnBadRecord: s.alertHooks.onBadRecord,
 	})
 	if err != nil {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
-	s.orderOf = st.OrderByToken
+	s.OrderOf = st.OrderByToken
 	s.openUseCases()
 	s.alerts.Attach(st)
 
@@ -106,7 +107,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		if rate == 0 {
 			rate = defaultProviderCallsPerSecond
 		}
-		s.budget = newBudgetProvider(s.provider, rate, s.now)
+		s.budget = newBudgetProvider(s.provider, rate, s.Now)
 		s.provider = s.budget
 	}
 	if err := s.openMail(); err != nil {
@@ -141,7 +142,7 @@ func (s *Sidecar) openFailed(err error) error {
 
 func (s *Sidecar) openProvider() error {
 	if s.opts.MollieKey != "" {
-		opts := []mollie.Option{mollie.WithLogger(s.log)}
+		opts := []mollie.Option{mollie.WithLogger(s.Log)}
 		if s.opts.MollieBaseURL != "" {
 			opts = append(opts, mollie.WithBaseURL(s.opts.MollieBaseURL))
 		}
@@ -165,19 +166,19 @@ func (s *Sidecar) openProvider() error {
 	db.MaxBatchDelay = store.DefaultBatchDelay // concurrent payments share a commit
 	s.localDB = db
 	lp, err := local.NewLocal(db, local.LocalOptions{
-		BaseURL: s.base.String(),
+		BaseURL: s.Base.String(),
 		Page: func(lang, title, body string) []byte {
-			return s.shells.get(lang).render(title, htmlSafe(body))
+			return s.Shells.Get(lang).Render(title, web.HTMLSafe(body))
 		},
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
 			if err := s.payments.syncPayment(withBudgetWait(ctx, 0), id, "webhook"); err != nil {
-				s.log.Warn("local payment status change", "payment", id, "err", err)
+				s.Log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},
-		Now:    s.now,
-		Logger: s.log,
+		Now:    s.Now,
+		Logger: s.Log,
 	})
 	if err != nil {
 		return err
@@ -187,7 +188,7 @@ func (s *Sidecar) openProvider() error {
 }
 
 func (s *Sidecar) openMail() error {
-	cat := s.catalog.Current()
+	cat := s.Catalog.Current()
 	// From net/mail.Address, never by formatting: a shop name with a quote
 	// or a comma broke every e-mail's From header.
 	s.from = (&netmail.Address{Name: mail.CleanName(cat.Shop.Name), Address: cat.Shop.Email}).String()
@@ -209,7 +210,7 @@ func (s *Sidecar) openMail() error {
 		// No mail settings (shop serve without an outbox): keep the demo
 		// working with an outbox next to the database.
 		s.outbox = filepath.Join(filepath.Dir(s.opts.DataFile), "outbox")
-		s.log.Warn("no mail settings: e-mails are written to the outbox", "dir", s.outbox)
+		s.Log.Warn("no mail settings: e-mails are written to the outbox", "dir", s.outbox)
 		s.sender = mail.Outbox{Dir: s.outbox, From: s.from}
 	}
 	return nil
@@ -217,11 +218,11 @@ func (s *Sidecar) openMail() error {
 
 // loadShells reads the theme's shell pages next to the catalog.
 func (s *Sidecar) loadShells(ctx context.Context) {
-	for _, err := range s.shells.load(ctx, s.catalog.ReadSibling) {
-		s.log.Warn("shell page: using the built-in page where it is missing", "err", err)
+	for _, err := range s.Shells.Load(ctx, s.Catalog.ReadSibling) {
+		s.Log.Warn("shell page: using the built-in page where it is missing", "err", err)
 	}
-	for _, err := range s.shells.loadTheme(ctx, s.catalog.ReadSibling) {
-		s.log.Warn("theme's sidecar bundle: using the embedded words and templates", "err", err)
+	for _, err := range s.Shells.LoadTheme(ctx, s.Catalog.ReadSibling) {
+		s.Log.Warn("theme's sidecar bundle: using the embedded words and templates", "err", err)
 	}
 	s.search.load(ctx)
 }
@@ -241,8 +242,8 @@ func (s *Sidecar) close() error {
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
 	}
-	if s.catalog != nil {
-		errs = append(errs, s.catalog.Close())
+	if s.Catalog != nil {
+		errs = append(errs, s.Catalog.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -11,19 +11,23 @@ import (
 )
 
 // Keys the pages and the Go code name literally: {{t $l "key"}},
-// {{tf $l "key" …}} in templates/*.html, tr(lang, "key") in Go.
+// {{tf $l "key" …}} in templates/*.html, web.T(lang, "key") in Go.
 var (
 	tmplKey = regexp.MustCompile(`\btf? +[$.\w]+ +"([A-Za-z0-9_.-]+)"`)
-	goKey   = regexp.MustCompile(`\btr\([^,()]+, "([A-Za-z0-9_.-]+)"\)`)
+	goKey   = regexp.MustCompile(`(?:\bweb\.|[^.\w])T\([^,()]+, "([A-Za-z0-9_.-]+)"\)`)
 )
 
 // TestEveryPhraseKeyIsInDutchAndEnglish fails on a key a page or the Go
 // code uses that the translation source (the theme's i18n/nl.toml and
 // en.toml) lacks in either language: the page would show the raw key.
 func TestEveryPhraseKeyIsInDutchAndEnglish(t *testing.T) {
-	tmpl, _ := filepath.Glob("templates/*.html")
+	// The templates and words are in package web; the resources' Go files
+	// are here and in the packages under checkout/server.
+	tmpl, _ := filepath.Glob("*/templates/*.html")
 	var gos []string
 	all, _ := filepath.Glob("*.go")
+	sub, _ := filepath.Glob("*/*.go")
+	all = append(all, sub...)
 	for _, f := range all {
 		if !strings.HasSuffix(f, "_test.go") {
 			gos = append(gos, f)

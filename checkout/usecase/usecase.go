@@ -35,7 +35,7 @@ func (d Deps) kick() {
 	}
 }
 
-// Errors the surfaces map to a status and words (checkout/server/errors.go
+// Errors the surfaces map to a status and words (checkout/server/web/errors.go
 // and the handlers of each resource).
 var (
 	// ErrNotFound: the thing asked for does not exist.

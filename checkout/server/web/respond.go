@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"errors"
@@ -7,29 +7,29 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// apiError is the one shape of every JSON API error: {"error": "..."}.
-type apiError struct {
+// APIError is the one shape of every JSON API error: {"error": "..."}.
+type APIError struct {
 	Error string `json:"error"`
 }
 
 // fail answers a JSON API request with status and a message that says what is
 // wrong, and stops the handler chain.
-func fail(c *gin.Context, status int, msg string) {
+func Fail(c *gin.Context, status int, msg string) {
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		if c.Writer.Header().Get("Retry-After") == "" {
 			c.Header("Retry-After", "5")
 		}
 	}
-	c.AbortWithStatusJSON(status, apiError{Error: msg})
+	c.AbortWithStatusJSON(status, APIError{Error: msg})
 }
 
 // ok answers a JSON API request.
-func ok(c *gin.Context, status int, v any) {
+func OK(c *gin.Context, status int, v any) {
 	c.JSON(status, v)
 }
 
-// bodyError turns a JSON decoding error into the status and message a client can act on.
-func bodyError(err error) (int, string) {
+// BodyError turns a JSON decoding error into the status and message a client can act on.
+func BodyError(err error) (int, string) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return http.StatusRequestEntityTooLarge, "request body is too large"
@@ -37,9 +37,9 @@ func bodyError(err error) (int, string) {
 	return http.StatusBadRequest, "request body is not valid JSON: " + err.Error()
 }
 
-// checkoutStatus is the HTTP status of a checkout's domain error, for the
+// CheckoutStatus is the HTTP status of a checkout's domain error, for the
 // JSON API and the pages alike (the one place this mapping is made).
-func checkoutStatus(err error) int {
+func CheckoutStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrCheckoutForm), errors.Is(err, ErrCartEmpty), errors.Is(err, ErrCartTooLarge),
 		errors.Is(err, ErrIdempotencyReuse), errors.Is(err, ErrCodeRefused), errors.Is(err, ErrGiftCard):

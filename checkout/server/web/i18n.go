@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"net/http"
@@ -11,23 +11,23 @@ import (
 	"github.com/storefront/storefront/checkout/words"
 )
 
-const langCookie = "sf_lang"
+const LangCookie = "sf_lang"
 
 // langExplicit is the language the customer chose: the lang form field or
 // query parameter (remembered in a cookie), or the cookie; "" when none.
-func (w *web) langExplicit(c *gin.Context) string {
+func (w *Web) LangExplicit(c *gin.Context) string {
 	l := c.Query("lang")
 	if l == "" && c.Request.Method == http.MethodPost {
 		l = c.PostForm("lang")
 	}
 	if l == "nl" || l == "en" {
-		if cur, _ := c.Cookie(langCookie); cur != l {
-			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: w.base.Scheme == "https", SameSite: http.SameSiteLaxMode})
+		if cur, _ := c.Cookie(LangCookie); cur != l {
+			http.SetCookie(c.Writer, &http.Cookie{Name: LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: w.Base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 		}
 		return l
 	}
-	if l, err := c.Cookie(langCookie); err == nil && (l == "nl" || l == "en") {
+	if l, err := c.Cookie(LangCookie); err == nil && (l == "nl" || l == "en") {
 		return l
 	}
 	return ""
@@ -36,8 +36,8 @@ func (w *web) langExplicit(c *gin.Context) string {
 // langOr is the customer's chosen language, else fallback (the language
 // of the order or subscription at hand; anything but en is nl). It is the
 // language of the rest of the request too.
-func (w *web) langOr(c *gin.Context, fallback string) string {
-	lang := w.langExplicit(c)
+func (w *Web) LangOr(c *gin.Context, fallback string) string {
+	lang := w.LangExplicit(c)
 	if lang == "" {
 		lang = fallback
 		if lang != "en" {
@@ -49,25 +49,25 @@ func (w *web) langOr(c *gin.Context, fallback string) string {
 }
 
 // orderLang is the language of a page about o.
-func (w *web) orderLang(c *gin.Context, o *order.Order) string { return w.langOr(c, o.Lang) }
+func (w *Web) OrderLang(c *gin.Context, o *order.Order) string { return w.LangOr(c, o.Lang) }
 
 // cartLang is the language of a page about the cart ct: the customer's
 // choice, else the language the cart was filled in (kept with it), else
 // the site's default. It is the language of the rest of the request too.
-func (w *web) cartLang(c *gin.Context, ct *cart.Cart) string {
-	if ct == nil || ct.Lang == "" || w.langExplicit(c) != "" {
-		return w.lang(c)
+func (w *Web) CartLang(c *gin.Context, ct *cart.Cart) string {
+	if ct == nil || ct.Lang == "" || w.LangExplicit(c) != "" {
+		return w.Lang(c)
 	}
-	return w.langOr(c, ct.Lang)
+	return w.LangOr(c, ct.Lang)
 }
 
 // lang is the language to answer in: the customer's choice, else the site's
 // default language (that of its shell page).
-func (w *web) lang(c *gin.Context) string {
+func (w *Web) Lang(c *gin.Context) string {
 	if l, found := c.Get("lang"); found {
 		return l.(string)
 	}
-	l := w.langExplicit(c)
+	l := w.LangExplicit(c)
 	if l == "" && strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		// API clients may say it the HTTP way.
 		if al := strings.ToLower(strings.TrimSpace(c.GetHeader("Accept-Language"))); strings.HasPrefix(al, "en") {
@@ -77,7 +77,7 @@ func (w *web) lang(c *gin.Context) string {
 		}
 	}
 	if l == "" {
-		l = w.shells.defaultLang()
+		l = w.Shells.DefaultLang()
 		if l != "en" {
 			l = "nl"
 		}
@@ -90,16 +90,16 @@ func (w *web) lang(c *gin.Context) string {
 // i18n/<lang>.toml, key "checkout."+key; see package words); unknown
 // languages get Dutch, unknown keys the key. A key written twice is a TOML
 // error, so one key has one wording.
-func tr(lang, key string) string {
+func T(lang, key string) string {
 	if s, ok := words.Lookup(lang, "checkout."+key); ok {
 		return s
 	}
 	return key
 }
 
-// countryName is a country's name for people (key "country."+code in the
+// CountryName is a country's name for people (key "country."+code in the
 // translation source), or its code when unknown.
-func countryName(lang, code string) string {
+func CountryName(lang, code string) string {
 	if n, ok := words.Lookup(lang, "country."+code); ok {
 		return n
 	}

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"sync"
@@ -8,7 +8,7 @@ import (
 // TestKeyLocks: one holder per key at a time, other keys independent, and
 // nothing kept once everyone is done.
 func TestKeyLocks(t *testing.T) {
-	var l keyLocks
+	var l KeyLocks
 	var wg sync.WaitGroup
 	inside := map[string]int{}
 	var mu sync.Mutex
@@ -17,7 +17,7 @@ func TestKeyLocks(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				unlock := l.lock(key)
+				unlock := l.Lock(key)
 				defer unlock()
 				mu.Lock()
 				inside[key]++
@@ -36,7 +36,7 @@ func TestKeyLocks(t *testing.T) {
 	if n := l.held(); n != 0 {
 		t.Errorf("%d locks kept after every holder is done", n)
 	}
-	unlock := l.lock("SF-1")
+	unlock := l.Lock("SF-1")
 	unlock()
 	unlock() // a second call does nothing
 	if n := l.held(); n != 0 {
@@ -45,7 +45,7 @@ func TestKeyLocks(t *testing.T) {
 }
 
 // held is how many keys are locked or waited for.
-func (l *keyLocks) held() int {
+func (l *KeyLocks) held() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.m)

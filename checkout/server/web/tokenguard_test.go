@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"strconv"
@@ -18,7 +18,7 @@ func TestTokenGuardBounded(t *testing.T) {
 		now := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return now }
 		const maxDelay, burst, perMinute = 15 * time.Minute, 30, 1
-		g := newTokenGuard(clock, maxDelay, burst, perMinute)
+		g := NewTokenGuard(clock, maxDelay, burst, perMinute)
 		globalMax := time.Duration(float64(1+burst)/float64(perMinute)*60) * time.Second
 		for range rapid.IntRange(1, 300).Draw(rt, "tries") {
 			now = now.Add(time.Duration(rapid.IntRange(0, 120_000).Draw(rt, "gap_ms")) * time.Millisecond)
@@ -26,23 +26,23 @@ func TestTokenGuardBounded(t *testing.T) {
 			if rapid.Bool().Draw(rt, "v6") {
 				client = "2001:db8:1:" + strconv.Itoa(rapid.IntRange(1, 3).Draw(rt, "net")) + "::" + strconv.Itoa(rapid.IntRange(1, 999).Draw(rt, "host"))
 			}
-			if w := g.wait(client, true); w > maxDelay {
+			if w := g.Wait(client, true); w > maxDelay {
 				rt.Fatalf("client %s waits %s, more than %s", client, w, maxDelay)
 			}
-			if w := g.wait(client, false); w > max(maxDelay, globalMax) {
+			if w := g.Wait(client, false); w > max(maxDelay, globalMax) {
 				rt.Fatalf("client %s waits %s with the global lock, more than %s", client, w, max(maxDelay, globalMax))
 			}
 			// An exempt client (the owner's browser, the CLI on the server)
 			// may mistype too, while the global lock holds.
-			if g.wait(client, rapid.Bool().Draw(rt, "exempt")) == 0 {
-				g.failed(client)
+			if g.Wait(client, rapid.Bool().Draw(rt, "exempt")) == 0 {
+				g.Failed(client)
 			}
 		}
 		now = now.Add(max(maxDelay, globalMax) + time.Second)
-		if w := g.wait("198.51.100.1", false); w != 0 {
+		if w := g.Wait("198.51.100.1", false); w != 0 {
 			rt.Fatalf("after every bound has passed a new client still waits %s", w)
 		}
-		if w := g.wait("192.0.2.1", false); w != 0 {
+		if w := g.Wait("192.0.2.1", false); w != 0 {
 			rt.Fatalf("after every bound has passed a guessing client still waits %s", w)
 		}
 	})

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"encoding/base64"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func decodePart(enc string, r io.Reader) io.Reader {
+func DecodePart(enc string, r io.Reader) io.Reader {
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "quoted-printable":
 		return quotedprintable.NewReader(r)

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ const (
 )
 
 // shell is the theme's page split around its two markers.
-type shell struct {
+type Shell struct {
 	lang            string
 	head, mid, tail string // head + title + mid + main + tail
 }
@@ -26,7 +26,7 @@ type shell struct {
 var htmlLang = regexp.MustCompile(`(?is)<html[^>]*\blang="([A-Za-z-]+)"`)
 
 // parseShell splits a shell page; it needs both markers exactly once.
-func parseShell(b []byte) (*shell, error) {
+func parseShell(b []byte) (*Shell, error) {
 	s := string(b)
 	if strings.Count(s, markTitle) != 1 || strings.Count(s, markMain) != 1 {
 		return nil, fmt.Errorf("shell page needs %s and %s exactly once each", markTitle, markMain)
@@ -35,7 +35,7 @@ func parseShell(b []byte) (*shell, error) {
 	if ti > mi {
 		return nil, fmt.Errorf("shell page has %s after %s", markTitle, markMain)
 	}
-	sh := &shell{
+	sh := &Shell{
 		head: s[:ti],
 		mid:  s[ti+len(markTitle) : mi],
 		tail: s[mi+len(markMain):],
@@ -47,7 +47,7 @@ func parseShell(b []byte) (*shell, error) {
 }
 
 // render wraps main (already escaped by html/template) in the shell.
-func (sh *shell) render(title string, main template.HTML) []byte {
+func (sh *Shell) Render(title string, main template.HTML) []byte {
 	var b bytes.Buffer
 	b.Grow(len(sh.head) + len(sh.mid) + len(sh.tail) + len(main) + len(title))
 	b.WriteString(sh.head)
@@ -65,15 +65,15 @@ const robotsMeta = `<meta name="robots" content="noindex">`
 // renderIndexable is render for the one sidecar page search engines may
 // list (the empty search page): the shell's robots line becomes the page's
 // description. A shell without that line is rendered as it is.
-func (sh *shell) renderIndexable(title, description string, main template.HTML) []byte {
-	doc := sh.render(title, main)
+func (sh *Shell) RenderIndexable(title, description string, main template.HTML) []byte {
+	doc := sh.Render(title, main)
 	desc := `<meta name="description" content="` + html.EscapeString(description) + `">`
 	return bytes.Replace(doc, []byte(robotsMeta), []byte(desc), 1)
 }
 
 // builtinShell is used when the site has no shell (or it is broken): a plain,
 // readable page so the checkout keeps working.
-func builtinShell(lang string) *shell {
+func builtinShell(lang string) *Shell {
 	sh, _ := parseShell([]byte(`<!DOCTYPE html>
 <html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>` + markTitle + `</title>
@@ -87,11 +87,11 @@ input,select,button{font:inherit;padding:.4rem}label{display:block;margin-top:.6
 	return sh
 }
 
-// shells holds the theme's shell per language; reloaded with the catalog.
-type shells struct {
+// Shells holds the theme's shell per language; reloaded with the catalog.
+type Shells struct {
 	mu     sync.RWMutex
-	def    *shell             // default language (/_shell/index.html)
-	byLang map[string]*shell  // by lang
+	def    *Shell             // default language (/_shell/index.html)
+	byLang map[string]*Shell  // by lang
 	pages  *template.Template // the embedded page templates with the theme's overrides; nil: none
 }
 
@@ -100,10 +100,10 @@ type shellReader func(ctx context.Context, rel string) ([]byte, error)
 
 // load reads /_shell/index.html and /en/_shell/index.html. A missing or
 // broken shell keeps the previous one (or the built-in page) and is reported.
-func (ss *shells) load(ctx context.Context, read shellReader) []error {
+func (ss *Shells) Load(ctx context.Context, read shellReader) []error {
 	var errs []error
-	byLang := map[string]*shell{}
-	var def *shell
+	byLang := map[string]*Shell{}
+	var def *Shell
 	if b, err := read(ctx, "_shell/index.html"); err != nil {
 		errs = append(errs, err)
 	} else if sh, err := parseShell(b); err != nil {
@@ -140,7 +140,7 @@ func (ss *shells) load(ctx context.Context, read shellReader) []error {
 		ss.def = def
 	}
 	if ss.byLang == nil {
-		ss.byLang = map[string]*shell{}
+		ss.byLang = map[string]*Shell{}
 	}
 	for l, sh := range byLang {
 		ss.byLang[l] = sh
@@ -150,7 +150,7 @@ func (ss *shells) load(ctx context.Context, read shellReader) []error {
 
 // get returns the shell for lang, falling back to the default shell and then
 // to the built-in page.
-func (ss *shells) get(lang string) *shell {
+func (ss *Shells) Get(lang string) *Shell {
 	ss.mu.RLock()
 	defer ss.mu.RUnlock()
 	if sh := ss.byLang[lang]; sh != nil {
@@ -166,7 +166,7 @@ func (ss *shells) get(lang string) *shell {
 }
 
 // defaultLang is the site's default language (that of /_shell/).
-func (ss *shells) defaultLang() string {
+func (ss *Shells) DefaultLang() string {
 	ss.mu.RLock()
 	defer ss.mu.RUnlock()
 	if ss.def != nil && ss.def.lang != "" {

@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 
 // Domain errors of the use cases. They name what went wrong, not how a
 // surface shows it. The mappers to a status and words, one per surface:
-// checkoutStatus (respond.go) with checkoutError.Words for placing an order
+// CheckoutStatus (respond.go) with CheckoutError.Words for placing an order
 // and paying again (JSON API and pages); customerError (returns.go) for the
 // customer's cancel and return, JSON and pages, in the customer's language;
 // ownerError (refunds.go) for the owner's actions, admin API and page.
@@ -20,7 +20,7 @@ var (
 )
 
 // Why a checkout (placing an order, paying again) could not go on. They are
-// the Err of a checkoutError, which also carries the customer's words.
+// the Err of a CheckoutError, which also carries the customer's words.
 var (
 	ErrCheckoutForm     = errors.New("checkout form incomplete or invalid")
 	ErrCartEmpty        = errors.New("cart empty")
@@ -38,3 +38,12 @@ var (
 	ErrCodeTries        = errors.New("too many discount codes tried")
 	ErrInternal         = errors.New("internal error")
 )
+
+// ErrGiftCard: the gift card code is unknown, spent, expired or tried too
+// often; the checkout goes no further (422, the field says why).
+var ErrGiftCard = errors.New("gift card cannot pay")
+
+// ErrGiftCardShort: paying again, the order's gift card no longer has the
+// part of the order it pays (spent or expired since the last attempt gave
+// its hold back); no payment is made (409, the page says what to do).
+var ErrGiftCardShort = errors.New("gift card no longer covers its part")

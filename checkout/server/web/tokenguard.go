@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"math"
@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// netKey is the network a client address stands for when counting what a
+// NetKey is the network a client address stands for when counting what a
 // stranger may do: the address itself for IPv4, its /64 for IPv6 (one
 // household or server gets a whole /64, so counting single IPv6 addresses
 // would let one machine act as billions of clients).
-func netKey(client string) string {
+func NetKey(client string) string {
 	ip, err := netip.ParseAddr(client)
 	if err != nil {
 		return client
@@ -27,7 +27,7 @@ func netKey(client string) string {
 	return p.String()
 }
 
-// tokenGuard slows down guessing of the admin token. Each wrong token locks
+// TokenGuard slows down guessing of the admin token. Each wrong token locks
 // its client's network for 1 s, 2 s, 4 s, ... up to maxDelay; a locked
 // client is refused without the token being compared, so 20 parallel
 // guesses cost the guesser as much as 20 sequential ones. All wrong tokens
@@ -35,7 +35,7 @@ func netKey(client string) string {
 // empty, every client is refused, except an exempt one (see callers). Both
 // locks are bounded: a client's by maxDelay, the global one by
 // (1+burst)/perMinute minutes after the last wrong token.
-type tokenGuard struct {
+type TokenGuard struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	maxDelay time.Duration
@@ -54,14 +54,14 @@ type strikes struct {
 
 const maxGuardClients = 100000
 
-func newTokenGuard(now func() time.Time, maxDelay time.Duration, burst, perMinute int) *tokenGuard {
-	return &tokenGuard{now: now, maxDelay: maxDelay, clients: map[string]*strikes{},
+func NewTokenGuard(now func() time.Time, maxDelay time.Duration, burst, perMinute int) *TokenGuard {
+	return &TokenGuard{now: now, maxDelay: maxDelay, clients: map[string]*strikes{},
 		rate: float64(perMinute) / 60, burst: float64(burst), tokens: float64(burst), last: now()}
 }
 
 // wait says how long client must wait before its next try is looked at
 // (0: go ahead). exempt skips the global lock, never the client's own.
-func (g *tokenGuard) wait(client string, exempt bool) time.Duration {
+func (g *TokenGuard) Wait(client string, exempt bool) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.waitLocked(client, exempt)
@@ -71,10 +71,10 @@ func (g *tokenGuard) wait(client string, exempt bool) time.Duration {
 // ahead, the client's other tries wait (busyWait) until end reports how
 // it went, so parallel guesses are compared one at a time, not all before
 // the first wrong one locks the client.
-func (g *tokenGuard) begin(client string, exempt bool) time.Duration {
+func (g *TokenGuard) Begin(client string, exempt bool) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	key := netKey(client)
+	key := NetKey(client)
 	if st := g.clients[key]; st != nil && st.busy {
 		return busyWait
 	}
@@ -95,22 +95,22 @@ func (g *tokenGuard) begin(client string, exempt bool) time.Duration {
 
 // end closes a try begun with begin: a right token forgets the client's
 // wrong tries, a wrong one is counted (failed).
-func (g *tokenGuard) end(client string, right bool) {
+func (g *TokenGuard) End(client string, right bool) {
 	if right {
-		g.succeeded(client)
+		g.Succeeded(client)
 		return
 	}
-	g.failed(client)
+	g.Failed(client)
 }
 
 // busyWait is how long a try waits while another try of its client is
 // being compared.
 const busyWait = time.Second
 
-func (g *tokenGuard) waitLocked(client string, exempt bool) time.Duration {
+func (g *TokenGuard) waitLocked(client string, exempt bool) time.Duration {
 	now := g.now()
 	var w time.Duration
-	if st := g.clients[netKey(client)]; st != nil && now.Before(st.until) {
+	if st := g.clients[NetKey(client)]; st != nil && now.Before(st.until) {
 		w = st.until.Sub(now)
 	}
 	if !exempt {
@@ -123,11 +123,11 @@ func (g *tokenGuard) waitLocked(client string, exempt bool) time.Duration {
 }
 
 // failed records a wrong token from client.
-func (g *tokenGuard) failed(client string) {
+func (g *TokenGuard) Failed(client string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
-	key := netKey(client)
+	key := NetKey(client)
 	st := g.clients[key]
 	if st == nil {
 		if len(g.clients) >= maxGuardClients {
@@ -151,13 +151,13 @@ func (g *tokenGuard) failed(client string) {
 }
 
 // succeeded forgets client's wrong tries.
-func (g *tokenGuard) succeeded(client string) {
+func (g *TokenGuard) Succeeded(client string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.clients, netKey(client))
+	delete(g.clients, NetKey(client))
 }
 
-func (g *tokenGuard) refill(now time.Time) {
+func (g *TokenGuard) refill(now time.Time) {
 	if now.After(g.last) {
 		g.tokens = math.Min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate)
 	}
@@ -166,7 +166,7 @@ func (g *tokenGuard) refill(now time.Time) {
 
 // sweep forgets clients whose lock ended a day ago, and when that is not
 // enough, every client whose lock has ended.
-func (g *tokenGuard) sweep(now time.Time) {
+func (g *TokenGuard) sweep(now time.Time) {
 	for k, st := range g.clients {
 		if now.Sub(st.until) > 24*time.Hour {
 			delete(g.clients, k)

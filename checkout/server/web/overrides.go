@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"bytes"
@@ -8,18 +8,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/storefront/storefront/checkout/money"
 	"html/template"
 	"sort"
 	"sync"
 
+	"github.com/storefront/storefront/checkout/money"
+
 	"github.com/storefront/storefront/checkout/words"
 )
 
-// themeBundle is what the theme's home.sidecar.json writes per language
+// ThemeBundle is what the theme's home.sidecar.json writes per language
 // (/_sidecar/index.json, /en/_sidecar/index.json): the sidecar's words as
 // the shop says them and the templates the theme or shop overrides.
-type themeBundle struct {
+type ThemeBundle struct {
 	Lang      string            `json:"lang"`
 	Words     map[string]string `json:"words"`
 	Templates map[string]string `json:"templates"` // file name in templates/ → its text
@@ -29,12 +30,12 @@ type themeBundle struct {
 // maxBundle bounds one bundle file (the demo's is about 60 KB).
 const maxBundle = 4 << 20
 
-// loadTheme (after the shells: it needs the shop's language) reads the theme's bundles next to the catalog: the words go
+// loadTheme (after the Shells: it needs the shop's language) reads the theme's bundles next to the catalog: the words go
 // to the shared translation source, the page templates replace the
 // embedded ones of the same file name. A missing bundle (a site built
 // before the theme wrote one) keeps the embedded words and templates; a
 // broken one is reported and keeps what was there.
-func (ss *shells) loadTheme(ctx context.Context, read shellReader) (errs []error) {
+func (ss *Shells) LoadTheme(ctx context.Context, read shellReader) (errs []error) {
 	table := words.Table{}
 	var overrides map[string]string
 	for _, rel := range []string{"_sidecar/index.json", "en/_sidecar/index.json", "nl/_sidecar/index.json"} {
@@ -42,7 +43,7 @@ func (ss *shells) loadTheme(ctx context.Context, read shellReader) (errs []error
 		if err != nil {
 			continue // not every language has its own folder
 		}
-		var tb themeBundle
+		var tb ThemeBundle
 		if len(b) > maxBundle {
 			errs = append(errs, fmt.Errorf("%s: %d bytes, more than %d", rel, len(b), maxBundle))
 			continue
@@ -62,14 +63,14 @@ func (ss *shells) loadTheme(ctx context.Context, read shellReader) (errs []error
 	if len(table) > 0 {
 		words.Override(table)
 	}
-	set, err := withOverrides(pages, overrides)
+	set, err := withOverrides(pages(), overrides)
 	if err != nil {
 		errs = append(errs, err)
-		if set, err = withOverrides(pages, nil); err != nil {
+		if set, err = withOverrides(pages(), nil); err != nil {
 			return append(errs, err)
 		}
 	}
-	set.Funcs(shopFuncs(ss.defaultLang()))
+	set.Funcs(shopFuncs(ss.DefaultLang()))
 	ss.mu.Lock()
 	ss.pages = set
 	ss.mu.Unlock()
@@ -99,7 +100,7 @@ func withOverrides(base *template.Template, files map[string]string) (*template.
 }
 
 // adminShellFiles is the owner's page frame: plain, not the customer's
-// header and footer (shells/admin.html).
+// header and footer (Shells/admin.html).
 //
 //go:embed shells/admin.html
 var adminShellFile string
@@ -110,9 +111,9 @@ var adminShellTmpl = sync.OnceValue(func() *texttemplate.Template {
 
 // adminShell is the owner's frame in lang: the markers of parseShell, the
 // language attribute and the link home filled in.
-func adminShell(lang string) *shell {
+func adminShell(lang string) *Shell {
 	var b bytes.Buffer
-	if err := adminShellTmpl().Execute(&b, map[string]string{"Lang": lang, "Home": ownerT(lang, "nav.orders")}); err != nil {
+	if err := adminShellTmpl().Execute(&b, map[string]string{"Lang": lang, "Home": OwnerT(lang, "nav.orders")}); err != nil {
 		return builtinShell(lang)
 	}
 	sh, err := parseShell(b.Bytes())
@@ -136,18 +137,18 @@ func shopFuncs(lang string) template.FuncMap {
 			}
 			return fmt.Sprint(a)
 		},
-		"state":  func(st any) string { return stateWords(lang, st) },
-		"rstate": func(st any) string { return ownerT(lang, "return."+fmt.Sprint(st)) },
-		"o":      func(key string) string { return ownerT(lang, key) },
-		"of":     func(key string, args ...any) string { return ownerT(lang, key, args...) },
+		"state":  func(st any) string { return StateWords(lang, st) },
+		"rstate": func(st any) string { return OwnerT(lang, "return."+fmt.Sprint(st)) },
+		"o":      func(key string) string { return OwnerT(lang, key) },
+		"of":     func(key string, args ...any) string { return OwnerT(lang, key, args...) },
 	}
 }
 
 // stateWords is an order state in words in lang (the raw name when the
 // translation source lacks it).
-func stateWords(lang string, st any) string {
+func StateWords(lang string, st any) string {
 	k := "state." + fmt.Sprint(st)
-	if w := tr(lang, k); w != k {
+	if w := T(lang, k); w != k {
 		return w
 	}
 	return fmt.Sprint(st)

@@ -1,22 +1,22 @@
-package server
+package web
 
 import "sync"
 
-// keyLocks is a mutex per key (an order, a customer's address), made on
+// KeyLocks is a mutex per key (an order, a customer's address), made on
 // first use and dropped once nobody holds it or waits for it, so the set
 // does not grow with every order and customer the sidecar has seen.
-type keyLocks struct {
+type KeyLocks struct {
 	mu sync.Mutex
 	m  map[string]*keyLock
 }
 
 type keyLock struct {
 	sync.Mutex
-	users int // holders and waiters; guarded by keyLocks.mu
+	users int // holders and waiters; guarded by KeyLocks.mu
 }
 
 // lock locks key and returns its unlock (calling it again does nothing).
-func (l *keyLocks) lock(key string) (unlock func()) {
+func (l *KeyLocks) Lock(key string) (unlock func()) {
 	l.mu.Lock()
 	if l.m == nil {
 		l.m = map[string]*keyLock{}

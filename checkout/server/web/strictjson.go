@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"bytes"
@@ -15,15 +15,15 @@ import (
 // {"sku":"A","SKU":"B"} adds B while anything reading "sku" sees A. Before
 // a body is decoded, checkKeys walks it with json.Decoder.Token next to the
 // Go type it fills and refuses:
-//   - a key given twice in one object (errDuplicateKey),
+//   - a key given twice in one object (ErrDuplicateKey),
 //   - a key that is not exactly a field's json name, in another case
-//     (errFieldCase) or unknown (errUnknownField).
+//     (ErrFieldCase) or unknown (ErrUnknownField).
 // Values are then decoded by encoding/json as before.
 
 var (
-	errDuplicateKey = errors.New("duplicate key")
-	errFieldCase    = errors.New("field name in the wrong case")
-	errUnknownField = errors.New("unknown field")
+	ErrDuplicateKey = errors.New("duplicate key")
+	ErrFieldCase    = errors.New("field name in the wrong case")
+	ErrUnknownField = errors.New("unknown field")
 )
 
 var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
@@ -32,8 +32,8 @@ var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
 // encoding/json itself stops at 10000).
 const maxJSONDepth = 64
 
-// decodeStrict decodes one JSON value from data into v after checkKeys.
-func decodeStrict(data []byte, v any) error {
+// DecodeStrict decodes one JSON value from data into v after checkKeys.
+func DecodeStrict(data []byte, v any) error {
 	if err := checkKeys(data, reflect.TypeOf(v)); err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error 
 				at = path + "." + key
 			}
 			if seen[key] {
-				return fmt.Errorf("%w %q", errDuplicateKey, at)
+				return fmt.Errorf("%w %q", ErrDuplicateKey, at)
 			}
 			seen[key] = true
 			next := elem
@@ -153,10 +153,10 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error 
 				if !known {
 					for name := range fields {
 						if strings.EqualFold(name, key) {
-							return fmt.Errorf("%w: %q (the field is %q)", errFieldCase, at, name)
+							return fmt.Errorf("%w: %q (the field is %q)", ErrFieldCase, at, name)
 						}
 					}
-					return fmt.Errorf("%w %q", errUnknownField, at)
+					return fmt.Errorf("%w %q", ErrUnknownField, at)
 				}
 				next = ft
 			}
