@@ -97,10 +97,14 @@ func TestCLIIsAClient(t *testing.T) {
 // handlers share, imports neither the sidecar's wiring (server) nor any
 // resource package under it, so that each resource package can import it
 // without a cycle.
+// The same holds for checkout/server/view, the data they share, which may
+// import web only.
 func TestWebIsShared(t *testing.T) {
-	for d := range deps(t, "server/web") {
-		if rest, under := strings.CutPrefix(d, module+"server"); under && rest != "/web" {
-			t.Errorf("checkout/server/web depends on %s", d)
+	for _, pkg := range []string{"server/web", "server/view"} {
+		for d := range deps(t, pkg) {
+			if rest, under := strings.CutPrefix(d, module+"server"); under && rest != "/web" && d != module+pkg {
+				t.Errorf("checkout/%s depends on %s", pkg, d)
+			}
 		}
 	}
 }

@@ -69,13 +69,6 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 	}
 }
 
-func actor(c *gin.Context) string {
-	if a := c.GetString(web.CtxActor); a != "" {
-		return a
-	}
-	return "admin"
-}
-
 func (h *adminAPI) adminListOrders(c *gin.Context) {
 	var states []order.State
 	limit := 0
@@ -149,12 +142,12 @@ func (h *adminAPI) answerOwner(c *gin.Context, ev order.Event, o *order.Order, e
 }
 
 func (h *adminAPI) adminPack(c *gin.Context) {
-	o, err := h.orders.Pack(c.Param("id"), actor(c))
+	o, err := h.orders.Pack(c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventPack, o, err)
 }
 
 func (h *adminAPI) adminDeliver(c *gin.Context) {
-	o, err := h.orders.Deliver(c.Param("id"), actor(c))
+	o, err := h.orders.Deliver(c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventDeliver, o, err)
 }
 
@@ -164,18 +157,18 @@ func (h *adminAPI) adminShip(c *gin.Context) {
 		TrackingCode string `json:"tracking_code"`
 	}
 	if c.Request.ContentLength != 0 {
-		if !decodeJSON(c, &req) {
+		if !web.DecodeJSON(c, &req) {
 			return
 		}
 	}
-	o, err := h.orders.Ship(c.Param("id"), actor(c), req.TrackingURL, req.TrackingCode)
+	o, err := h.orders.Ship(c.Param("id"), web.Actor(c), req.TrackingURL, req.TrackingCode)
 	h.answerOwner(c, order.EventShip, o, err)
 }
 
 // adminCancel cancels an order; a paid order is refunded in full. Canceling
 // an order that is canceled already retries a refund that failed.
 func (h *adminAPI) adminCancel(c *gin.Context) {
-	o, err := h.orders.Cancel(c.Request.Context(), c.Param("id"), actor(c))
+	o, err := h.orders.Cancel(c.Request.Context(), c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventCancel, o, err)
 }
 
@@ -195,7 +188,7 @@ func (h *adminAPI) adminBackup(c *gin.Context) {
 		h.Log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke
 	}
-	h.Log.Info("backup streamed", "bytes", n, "by", actor(c))
+	h.Log.Info("backup streamed", "bytes", n, "by", web.Actor(c))
 }
 
 // backupStall is how long a backup client may stop reading before the

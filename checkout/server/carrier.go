@@ -18,6 +18,7 @@ import (
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/sendcloud"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
@@ -116,7 +117,7 @@ func labelWords(err error) string { _, msg := labelStatus(err); return msg }
 
 // apiCreateLabel is POST /api/admin/orders/{id}/label.
 func (h *carrierHTTP) apiCreateLabel(c *gin.Context) {
-	_, res, err := h.uc.CreateLabel(c.Request.Context(), c.Param("id"), actor(c))
+	_, res, err := h.uc.CreateLabel(c.Request.Context(), c.Param("id"), web.Actor(c))
 	if err != nil {
 		st, msg := labelStatus(err)
 		web.Fail(c, st, "label for "+c.Param("id")+": "+msg)
@@ -155,14 +156,14 @@ func (h *carrierHTTP) apiCreateLabels(c *gin.Context) {
 	var req struct {
 		Orders []string `json:"orders"`
 	}
-	if c.Request.ContentLength != 0 && !decodeJSON(c, &req) {
+	if c.Request.ContentLength != 0 && !web.DecodeJSON(c, &req) {
 		return
 	}
 	if len(req.Orders) > maxLabelBatch {
 		web.Fail(c, http.StatusBadRequest, fmt.Sprintf("at most %d orders at once", maxLabelBatch))
 		return
 	}
-	res, err := h.uc.LabelBatch(c.Request.Context(), req.Orders, actor(c), labelWords)
+	res, err := h.uc.LabelBatch(c.Request.Context(), req.Orders, web.Actor(c), labelWords)
 	if err != nil {
 		h.Internal(c, "labels", err)
 		return
@@ -367,7 +368,7 @@ type pickupOffer struct {
 
 // offerPickup fills the field for the form: the points near the postcode
 // asked (or the address's), the chosen one kept.
-func (h *carrierHTTP) offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer {
+func (h *carrierHTTP) offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) pickupOffer {
 	var ids []string
 	for _, m := range cat.Shipping.Methods {
 		if m.PickupPoints {
@@ -403,7 +404,7 @@ func (h *carrierHTTP) offerPickup(ctx context.Context, f checkoutForm, cat *cata
 // checkPickup checks the chosen point of a pick-up point method against
 // the carrier's list for the postcode searched; it returns the point, or a
 // message for the field.
-func (h *carrierHTTP) checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string) {
+func (h *carrierHTTP) checkPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string) {
 	m, found := cat.Method(f.ShippingMethod)
 	if !found || !m.PickupPoints {
 		return nil, ""

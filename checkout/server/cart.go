@@ -3,10 +3,8 @@ package server
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -140,29 +138,6 @@ type itemRequest struct {
 	SKU      string `json:"sku"`
 	Quantity *int   `json:"quantity"`
 	Lang     string `json:"lang"` // nl or en: the language of messages
-}
-
-func decodeJSON(c *gin.Context, v any) bool {
-	data, err := io.ReadAll(c.Request.Body)
-	if err == nil {
-		err = web.DecodeStrict(data, v) // strictjson.go: exact, unique, known keys
-	}
-	if err != nil {
-		status, msg := web.BodyError(err)
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &typeErr):
-			msg = fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type)
-			status = http.StatusUnprocessableEntity
-		case errors.Is(err, web.ErrFieldCase), errors.Is(err, web.ErrUnknownField):
-			msg, status = "request body: "+err.Error(), http.StatusUnprocessableEntity
-		case errors.Is(err, web.ErrDuplicateKey):
-			msg = "request body: " + err.Error()
-		}
-		web.Fail(c, status, msg)
-		return false
-	}
-	return true
 }
 
 // validSKU checks the shape of a SKU before it is looked up.
@@ -321,21 +296,10 @@ func (h *cartHTTP) apiGetCart(c *gin.Context) {
 	web.OK(c, http.StatusOK, v)
 }
 
-// quantity checks a JSON quantity: present, whole, 1..MaxQuantity.
-func quantity(q *int, lang string) (int, string) {
-	if q == nil {
-		return 0, web.T(lang, "err.quantity_missing")
-	}
-	if *q < 1 || *q > cart.MaxQuantity {
-		return 0, fmt.Sprintf(web.T(lang, "err.quantity"), cart.MaxQuantity)
-	}
-	return *q, ""
-}
-
 func (h *cartHTTP) apiAddItem(c *gin.Context) {
 	lang := h.Lang(c)
 	var req itemRequest
-	if !decodeJSON(c, &req) {
+	if !web.DecodeJSON(c, &req) {
 		return
 	}
 	said := h.LangExplicit(c) // kept with the cart
@@ -348,7 +312,7 @@ func (h *cartHTTP) apiAddItem(c *gin.Context) {
 		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.sku"))
 		return
 	}
-	qty, msg := quantity(req.Quantity, lang)
+	qty, msg := web.Quantity(req.Quantity, lang)
 	if msg != "" {
 		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return
@@ -369,14 +333,14 @@ func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
 	lang := h.Lang(c)
 	sku := c.Param("sku")
 	var req itemRequest
-	if !decodeJSON(c, &req) {
+	if !web.DecodeJSON(c, &req) {
 		return
 	}
 	if !validSKU(sku) {
 		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.sku"))
 		return
 	}
-	qty, msg := quantity(req.Quantity, lang)
+	qty, msg := web.Quantity(req.Quantity, lang)
 	if msg != "" {
 		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -28,7 +29,7 @@ func (h *cartHTTP) cartCode(v *CartView, ct *cart.Cart, client, lang string) err
 	if ct.Code == "" || len(ct.Lines) == 0 {
 		return nil
 	}
-	r, err := h.codes.priceCode(&v.Totals, checkoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
+	r, err := h.codes.priceCode(&v.Totals, view.CheckoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, 
 		if err != nil {
 			t = cart.Totals{}
 		}
-		r, err := h.codes.priceCode(&t, checkoutForm{Code: name, Client: client}, cartID, lang)
+		r, err := h.codes.priceCode(&t, view.CheckoutForm{Code: name, Client: client}, cartID, lang)
 		if err != nil {
 			return 0, "", err
 		}
@@ -116,7 +117,7 @@ func (h *cartHTTP) apiCartCode(c *gin.Context) {
 	lang := h.Lang(c)
 	var req cartCodeRequest
 	if c.Request.Method == http.MethodPost {
-		if !decodeJSON(c, &req) {
+		if !web.DecodeJSON(c, &req) {
 			return
 		}
 		if req.Lang == "nl" || req.Lang == "en" {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -38,7 +39,7 @@ func (h *cartHTTP) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) m
 		if err != nil {
 			continue
 		}
-		out[l.SKU] = fmt.Sprintf(web.T(lang, key), windowText(w, lang))
+		out[l.SKU] = fmt.Sprintf(web.T(lang, key), view.WindowText(w, lang))
 	}
 	return out
 }

@@ -2,16 +2,11 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
-	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -43,199 +39,27 @@ type checkoutHTTP struct {
 	gifts    checkoutGifts  // giftcards.go
 	pickup   checkoutPickup // carrier.go
 	// reverseCharge takes VAT off a business buyer's order (invoices.go).
-	reverseCharge func(t *cart.Totals, f checkoutForm)
+	reverseCharge func(t *cart.Totals, f view.CheckoutForm)
 }
 
 // checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
 type checkoutPoints interface {
-	applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
-	offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
+	applyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
+	offerPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
 	pointsEmail(c *gin.Context) string
 }
 
 // checkoutGifts is what the checkout needs of gift cards (giftcards.go):
 // one paying, and gift cards bought.
 type checkoutGifts interface {
-	giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
-	giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
+	giftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
+	giftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
 }
 
 // checkoutPickup is what the checkout needs of pick-up points (carrier.go).
 type checkoutPickup interface {
-	offerPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) pickupOffer
-	checkPickup(ctx context.Context, f checkoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
-}
-
-// checkoutForm is what the customer fills in, as JSON (POST /api/checkout)
-// or as a form (POST /checkout/). Nothing about prices: those come from the
-// catalog only.
-type checkoutForm struct {
-	Name           string `json:"name" form:"name"`
-	Email          string `json:"email" form:"email"`
-	Street         string `json:"street" form:"street"`
-	PostalCode     string `json:"postal_code" form:"postal_code"`
-	City           string `json:"city" form:"city"`
-	Country        string `json:"country" form:"country"`
-	ShippingMethod string `json:"shipping_method" form:"shipping_method"`
-	Lang           string `json:"lang" form:"lang"`
-	GiftNote       string `json:"gift_note" form:"gift_note"` // optional, printed on the packing slip
-	// A business buyer's company and VAT number (optional; invoices.go).
-	Company string `json:"company" form:"company"`
-	VATID   string `json:"vat_id" form:"vat_id"`
-	// A pick-up point method's chosen point, and the postcode it was found
-	// near (carrier.go); empty for other methods.
-	PickupPoint    string `json:"pickup_point" form:"pickup_point"`
-	PickupPostcode string `json:"pickup_postcode" form:"pickup_postcode"`
-	// Loyalty points (loyalty.go): only when the customer asks. Points caps
-	// how many (0: as many as possible). PointsShown ("0"/"1", forms only)
-	// says whether the total the page showed had the points taken off, so a
-	// form never pays another amount than it showed.
-	UsePoints   bool   `json:"use_points" form:"use_points"`
-	Points      int    `json:"points" form:"points"`
-	PointsShown string `json:"-" form:"points_shown"`
-	PointsEmail string `json:"-" form:"-"` // proven by the points link cookie, set by the handler
-	// Code is the discount code the customer typed (codes.go); the shop
-	// never fills one in. Client is who is asking (clientKey), set by the
-	// handler: failed codes are limited per client.
-	Code   string `json:"code" form:"code"`
-	Client string `json:"-" form:"-"`
-	// A gift card pays (giftcards.go): its code, a tender beside the
-	// payment, never a discount. ExpectedDue / shown_due is what the page
-	// said the provider would be charged after the card.
-	GiftCode    string        `json:"gift_code" form:"gift_code"`
-	ExpectedDue *money.Amount `json:"expected_due" form:"-"`
-	ShownDue    string        `json:"-" form:"shown_due"`
-	// Buying gift cards: who gets them, the message, the sending day.
-	GiftTo      string `json:"gift_to" form:"gift_to"`
-	GiftMessage string `json:"gift_message" form:"gift_message"`
-	GiftSendOn  string `json:"gift_send_on" form:"gift_send_on"` // YYYY-MM-DD, today or later
-	// ExpectedTotal is the total (minor units) the customer saw: when the
-	// total computed now differs, no order and no payment (409). Optional
-	// in the JSON API; the checkout page always sends it (shown_total).
-	ExpectedTotal *money.Amount `json:"expected_total" form:"-"`
-	// ShownTotal and ShownFor (forms only): the total the page showed and
-	// the "method|country" it was priced for, to say what changed.
-	ShownTotal string `json:"-" form:"shown_total"`
-	ShownFor   string `json:"-" form:"shown_for"`
-}
-
-// clean trims and collapses whitespace in every field.
-func (f *checkoutForm) clean() {
-	for _, p := range []*string{&f.Name, &f.Email, &f.Street, &f.PostalCode, &f.City, &f.Country, &f.ShippingMethod, &f.Lang, &f.Company, &f.VATID, &f.PickupPoint, &f.PickupPostcode} {
-		*p = strings.Join(strings.Fields(*p), " ")
-	}
-	f.Country = strings.ToUpper(f.Country)
-	f.Email = strings.ToLower(f.Email)
-	f.GiftNote = cleanGiftNote(f.GiftNote)
-	f.Code = cart.NormalizeCode(f.Code)
-}
-
-var postalCodes = map[string]*regexp.Regexp{
-	"NL": regexp.MustCompile(`^[1-9][0-9]{3} ?[A-Za-z]{2}$`),
-	"BE": regexp.MustCompile(`^[1-9][0-9]{3}$`),
-	"DE": regexp.MustCompile(`^[0-9]{5}$`),
-	"LU": regexp.MustCompile(`^(L-)?[0-9]{4}$`),
-	"FR": regexp.MustCompile(`^[0-9]{5}$`),
-}
-
-var anyPostalCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$`)
-
-// plainText refuses control and format characters (bidi overrides, zero
-// width) that make a name or address look different from what it is.
-func plainText(s string) bool {
-	for _, r := range s {
-		if r == unicode.ReplacementChar || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) {
-			return false
-		}
-	}
-	return true
-}
-
-// validEmail reports whether s is a bare e-mail address the shop can write
-// to: one address and nothing around it, a dot in the domain, at most 254
-// bytes, no control or format characters (a bidi override would show the
-// owner another address than the one mail goes to). Checkout, the points
-// page and subscriptions all use it.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && len(s) <= 254 &&
-		strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") && plainText(s)
-}
-
-// validate checks the form against the catalog; it returns a message per
-// field in the customer's language, empty when all is well.
-func (f *checkoutForm) validate(cat *catalog.Catalog, lang string) map[string]string {
-	errs := map[string]string{}
-	text := func(field, v string, max int) {
-		switch {
-		case v == "":
-			errs[field] = web.T(lang, "field.required")
-		case len([]rune(v)) > max:
-			errs[field] = fmt.Sprintf(web.T(lang, "field.too_long"), max)
-		case !plainText(v):
-			errs[field] = web.T(lang, "field.characters")
-		}
-	}
-	text("name", f.Name, 100)
-	text("street", f.Street, 200)
-	text("city", f.City, 100)
-	if msg := giftNoteError(f.GiftNote, lang); msg != "" {
-		errs["gift_note"] = msg
-	}
-	if f.Email == "" {
-		errs["email"] = web.T(lang, "field.required")
-	} else if !validEmail(f.Email) {
-		errs["email"] = web.T(lang, "field.email")
-	}
-	if f.Country == "" {
-		f.Country = cat.Shop.Country
-	}
-	if len(cat.MethodsFor(f.Country)) == 0 {
-		errs["country"] = web.T(lang, "field.country")
-	}
-	if f.PostalCode == "" {
-		errs["postal_code"] = web.T(lang, "field.required")
-	} else if re, ok := postalCodes[f.Country]; ok && !re.MatchString(f.PostalCode) || !ok && !anyPostalCode.MatchString(f.PostalCode) {
-		errs["postal_code"] = web.T(lang, "field.postal_code")
-	} else if f.Country == "NL" {
-		pc := strings.ToUpper(strings.ReplaceAll(f.PostalCode, " ", ""))
-		f.PostalCode = pc[:4] + " " + pc[4:]
-	}
-	if _, bad := errs["country"]; !bad {
-		if f.ShippingMethod == "" {
-			f.ShippingMethod = cat.MethodsFor(f.Country)[0].ID
-		}
-		if m, ok := cat.Method(f.ShippingMethod); !ok || !m.Ships(f.Country) {
-			errs["shipping_method"] = web.T(lang, "field.shipping")
-		}
-	}
-	f.validateBusiness(errs, lang) // invoices.go
-	return errs
-}
-
-func (f checkoutForm) customer() order.Customer {
-	return order.Customer{Name: f.Name, Email: f.Email, Street: f.Street, PostalCode: f.PostalCode, City: f.City, Country: f.Country,
-		Company: f.Company, VATID: f.VATID}
-}
-
-// hash identifies the checkout request behind an idempotency key.
-func (f checkoutForm) hash(cartID string) string {
-	h := sha256.New()
-	for _, v := range []string{cartID, f.Name, f.Email, f.Street, f.PostalCode, f.City, f.Country, f.ShippingMethod, f.GiftNote, f.Company, f.VATID, f.PickupPoint} {
-		h.Write([]byte(v))
-		h.Write([]byte{0})
-	}
-	if f.UsePoints {
-		fmt.Fprintf(h, "points:%d", f.Points)
-	}
-	if f.Code != "" {
-		fmt.Fprintf(h, "code:%s", f.Code)
-	}
-	for _, v := range []string{giftcard.Normalize(f.GiftCode), f.GiftTo, f.GiftMessage, f.GiftSendOn} {
-		h.Write([]byte(v))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) pickupOffer
+	checkPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
 }
 
 func validIdemKey(k string) bool {
@@ -253,10 +77,10 @@ func validIdemKey(k string) bool {
 // placeOrder stores the order for the cart (or finds the one stored before
 // under the same idempotency key) and makes sure it has a payment to pay.
 // It returns the order and where to send the customer.
-func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
+func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.CheckoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
 	cat := h.Catalog.Current()
-	f.clean()
-	fields := f.validate(cat, lang)
+	f.Clean()
+	fields := f.Validate(cat, lang)
 	point, msg := h.pickup.checkPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
@@ -365,7 +189,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 			return fmt.Sprintf(web.T(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
 		}}
 	}
-	o, err := order.New(f.customer(), t, lang, cartID, scoped, h.Now())
+	o, err := order.New(f.Customer(), t, lang, cartID, scoped, h.Now())
 	if err != nil {
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCartEmpty, Say: web.Phrase("err.empty")}
 	}
@@ -377,7 +201,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 		o.DiscountCode = code.Code
 	}
 	// One cart, one order awaiting payment (usecase.Orders.Place).
-	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.hash(cartID), Catalog: cat, Code: code})
+	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.Hash(cartID), Catalog: cat, Code: code})
 	var at *usecase.OrderError
 	var gce *usecase.GiftCardError
 	var oos *usecase.OutOfStockError
@@ -408,7 +232,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f checkout
 
 // totalChangedMsg says plainly that the total is not the one shown, and why
 // when the form tells what the page was priced for.
-func totalChangedMsg(f checkoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
+func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
 	msg := fmt.Sprintf(web.T(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
 	method, country, _ := strings.Cut(f.ShownFor, "|")
 	switch {
@@ -452,8 +276,8 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 		web.Fail(c, http.StatusBadRequest, web.T(lang, "err.idem_invalid"))
 		return
 	}
-	var f checkoutForm
-	if !decodeJSON(c, &f) {
+	var f view.CheckoutForm
+	if !web.DecodeJSON(c, &f) {
 		return
 	}
 	if f.Lang == "en" || f.Lang == "nl" {

@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -23,16 +24,11 @@ import (
 // The checkout page, its form and the quote its script asks for, and
 // paying an order again from the order page (checkoutHTTP).
 
-type formField struct {
-	Lang, Name, Label, Type, Auto, Value, Error string
-	Optional                                    bool
-}
-
 type checkoutPage struct {
 	Lang      string
-	Form      checkoutForm
+	Form      view.CheckoutForm
 	Errors    map[string]string
-	Fields    []formField
+	Fields    []view.FormField
 	Countries []string
 	Methods   []catalog.ShippingMethod
 	T         cart.Totals
@@ -47,7 +43,7 @@ type checkoutPage struct {
 	CodeNote  string      // what it takes off when it does
 	// A gift card paying (giftcards.go); GiftSale: the cart buys gift
 	// cards (ask for recipient, message, day); Due what the provider gets.
-	Gift     *giftView
+	Gift     *view.GiftView
 	GiftSale bool
 	Due      money.Amount
 	Today    string
@@ -61,7 +57,7 @@ func newFormKey() string {
 
 // renderCheckout shows the checkout form with values, messages per field and
 // the full total for the chosen (or first) shipping method.
-func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f checkoutForm, errs map[string]string, msg, key string) {
+func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f view.CheckoutForm, errs map[string]string, msg, key string) {
 	d, what, err := h.checkoutData(c, f, errs, msg, key)
 	if err != nil {
 		h.InternalPage(c, what, err)
@@ -73,7 +69,7 @@ func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f checkoutForm
 // checkoutData prices the checkout page for the form's carrier, country
 // and points: the one computation behind the page, its "update" step and
 // the quote the page's script asks for (POST /api/checkout/quote).
-func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
+func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
 	cat := h.Catalog.Current()
 	ct, err := h.cart.loadCart(h.cart.cartID(c))
 	if err != nil {
@@ -137,7 +133,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {
-		d.Gift = giftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
+		d.Gift = view.GiftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
 		d.Due = d.T.GrandTotal - tender.Amount
 	}
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
@@ -159,7 +155,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f checkoutForm, errs map[str
 		{"street", "text", "street-address", f.Street}, {"postal_code", "text", "postal-code", f.PostalCode},
 		{"city", "text", "address-level2", f.City},
 	} {
-		d.Fields = append(d.Fields, formField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
+		d.Fields = append(d.Fields, view.FormField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
 			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
 	}
 	d.Form = f
@@ -190,11 +186,11 @@ type QuoteAnswer struct {
 // apiCheckoutQuote prices the checkout form as it stands, exactly as the
 // page (and the order) would, for the page's script.
 func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
-	var f checkoutForm
-	if !decodeJSON(c, &f) {
+	var f view.CheckoutForm
+	if !web.DecodeJSON(c, &f) {
 		return
 	}
-	f.clean()
+	f.Clean()
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
@@ -212,20 +208,20 @@ func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 		return
 	}
 	web.OK(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
-		Due: d.Due, GiftCard: d.Gift.paying(), GiftError: d.Errors["gift_code"],
+		Due: d.Due, GiftCard: d.Gift.Paying(), GiftError: d.Errors["gift_code"],
 		PayText:        web.T(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
 		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
 
 func (h *checkoutHTTP) pageCheckout(c *gin.Context) {
-	h.renderCheckout(c, http.StatusOK, checkoutForm{}, nil, "", "")
+	h.renderCheckout(c, http.StatusOK, view.CheckoutForm{}, nil, "", "")
 }
 
 func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	ct, _ := h.cart.loadCart(h.cart.cartID(c))
 	lang := h.CartLang(c, ct)
-	var f checkoutForm
+	var f view.CheckoutForm
 	if err := c.ShouldBind(&f); err != nil {
 		h.renderCheckout(c, http.StatusBadRequest, f, nil, web.T(lang, "err.form"), "")
 		return
@@ -258,7 +254,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	if c.PostForm("apply_points") != "" || c.PostForm("update") != "" || c.PostForm("find_points") != "" || c.PostForm("apply_code") != "" || c.PostForm("apply_gift") != "" {
 		// The customer asks to see the total for their carrier, country or
 		// points (loyalty.go) before paying: the page again, priced anew.
-		f.clean()
+		f.Clean()
 		h.renderCheckout(c, http.StatusOK, f, nil, "", key)
 		return
 	}
@@ -269,7 +265,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	}
 	o, checkoutURL, _, cerr := h.placeOrder(c.Request.Context(), cartID, f, key, lang)
 	if cerr != nil {
-		f.clean()
+		f.Clean()
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
@@ -308,10 +304,10 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	// and a payment still in progress must not get a second one.
 	o = h.payments.checkFromPage(c.Request.Context(), o)
 	switch {
-	case paymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
+	case view.PaymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
 		return
-	case paymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
+	case view.PaymentOpen(o), o.State != order.AwaitingPayment && o.State != order.PaymentFailed:
 		c.Redirect(http.StatusSeeOther, h.OrderPath(o))
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -140,7 +141,7 @@ func (h *codesHTTP) lookupCode(name string) (cart.Code, bool, error) {
 // uses are counted for the page's message; the store counts them again
 // in the transaction that stores the order. client is who is trying
 // (clientKey): failed attempts are limited per client.
-func (h *codesHTTP) applyCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, string, error) {
+func (h *codesHTTP) applyCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, string, error) {
 	r, err := h.priceCode(t, f, cartID, lang)
 	return r.Applied, r.Message, err
 }
@@ -158,7 +159,7 @@ type codeResult struct {
 }
 
 // priceCode is applyCode with what the cart page needs to know besides.
-func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang string) (codeResult, error) {
+func (h *codesHTTP) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (codeResult, error) {
 	client := f.Client
 	name := cart.NormalizeCode(f.Code)
 	if name == "" {
@@ -182,7 +183,7 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 	}
 	res := codeResult{Known: true, Code: c}
 	email := ""
-	if validEmail(f.Email) {
+	if view.ValidEmail(f.Email) {
 		email = f.Email
 	}
 	if c.MaxUses > 0 || c.MaxPerUser > 0 && email != "" { // a limit that can be checked now (the cart has no address)
@@ -214,7 +215,7 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f checkoutForm, cartID, lang strin
 // checkoutCode is applyCode for placing an order: a code that does not
 // apply stops the checkout with the reason at the field (a code the
 // customer typed is never dropped silently).
-func (h *codesHTTP) checkoutCode(t *cart.Totals, f checkoutForm, cartID, lang string) (*cart.Code, *web.CheckoutError) {
+func (h *codesHTTP) checkoutCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, *web.CheckoutError) {
 	kind := web.ErrCodeRefused
 	if no, _ := h.codeTries().Blocked(f.Client); no && f.Code != "" {
 		kind = web.ErrCodeTries
@@ -239,9 +240,9 @@ func (h *codesHTTP) codeWords(c cart.Code, t cart.Totals, err error, lang string
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		return web.T(lang, "code.used_up")
 	case errors.Is(err, cart.ErrCodeExpired):
-		return fmt.Sprintf(web.T(lang, "code.expired"), dayText(c.To.In(h.Zone()), lang))
+		return fmt.Sprintf(web.T(lang, "code.expired"), view.DayText(c.To.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeNotYet):
-		return fmt.Sprintf(web.T(lang, "code.not_yet"), dayText(c.From.In(h.Zone()), lang))
+		return fmt.Sprintf(web.T(lang, "code.not_yet"), view.DayText(c.From.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeBelowMin):
 		return fmt.Sprintf(web.T(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
 	case errors.Is(err, cart.ErrCodeNotForCart):

@@ -20,6 +20,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -170,7 +171,7 @@ func (h *codesAdminHTTP) adminListCodes(c *gin.Context) {
 
 func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
 	var r CodeRequest
-	if !decodeJSON(c, &r) {
+	if !web.DecodeJSON(c, &r) {
 		return
 	}
 	code, err := h.newCode(r)
@@ -183,7 +184,7 @@ func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
 	case err != nil:
 		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
 	default:
-		h.Log.Info("discount code made", "code", code.Code, "by", actor(c))
+		h.Log.Info("discount code made", "code", code.Code, "by", web.Actor(c))
 		web.OK(c, http.StatusCreated, codeView(code, 0))
 	}
 }
@@ -301,7 +302,7 @@ func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
 		if err != nil {
 			return rfc
 		}
-		return dateText(t.In(h.Zone()), lang)
+		return view.DateText(t.In(h.Zone()), lang)
 	}
 	switch {
 	case from != "" && to != "":
@@ -374,7 +375,7 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
 		return
 	}
-	h.Log.Info("discount code made", "code", code.Code, "by", actor(c))
+	h.Log.Info("discount code made", "code", code.Code, "by", web.Actor(c))
 	c.Redirect(http.StatusSeeOther, codesDoneURL("made", code.Code))
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/server/view"
 )
 
 func TestValidEmail(t *testing.T) {
@@ -23,8 +25,8 @@ func TestValidEmail(t *testing.T) {
 		{"ev\u200ba@example.nl", false},                    // zero width space
 		{"eva@" + strings.Repeat("a", 250) + ".nl", false}, // longer than 254
 	} {
-		if got := validEmail(tt.in); got != tt.want {
-			t.Errorf("validEmail(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := view.ValidEmail(tt.in); got != tt.want {
+			t.Errorf("view.ValidEmail(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }

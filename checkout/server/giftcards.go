@@ -14,6 +14,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/wire"
@@ -58,7 +59,7 @@ func newGiftCardsHTTP(w *web.Web, st *store.Store, handleEffects func(*order.Ord
 // form has none. The card's balance counts what the cart's own open order
 // holds of it (a resubmit of the same checkout replaces that order in the
 // same transaction). A code that is no card counts as a guess.
-func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
+func (h *giftCardsHTTP) giftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
 	if strings.TrimSpace(f.GiftCode) == "" {
 		return nil, nil, ""
 	}
@@ -87,7 +88,7 @@ func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Am
 	case c.Currency != h.Catalog.Current().Currency:
 		return nil, c, web.T(lang, "gift.unknown")
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
-		return nil, c, fmt.Sprintf(web.T(lang, "gift.expired"), dayText(c.ExpiresAt.In(h.Zone()), lang))
+		return nil, c, fmt.Sprintf(web.T(lang, "gift.expired"), view.DayText(c.ExpiresAt.In(h.Zone()), lang))
 	case balance <= 0:
 		return nil, c, web.T(lang, "gift.empty")
 	}
@@ -98,7 +99,7 @@ func (h *giftCardsHTTP) giftTender(f checkoutForm, cartID string, total money.Am
 // giftSend checks what the buyer of gift cards says about them: the
 // recipient's e-mail (the buyer's own when empty), a message, and a sending
 // day from today on (within a year). nil when the cart has no gift card.
-func (h *giftCardsHTTP) giftSend(f checkoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
+func (h *giftCardsHTTP) giftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
 	has := false
 	for _, l := range t.Lines {
 		has = has || l.GiftCard
@@ -110,13 +111,13 @@ func (h *giftCardsHTTP) giftSend(f checkoutForm, t cart.Totals, errs map[string]
 	if to == "" {
 		to = f.Email
 	}
-	if !validEmail(to) {
+	if !view.ValidEmail(to) {
 		errs["gift_to"] = web.T(lang, "field.email")
 	}
-	msg := cleanGiftNote(f.GiftMessage)
+	msg := view.CleanGiftNote(f.GiftMessage)
 	if len([]rune(msg)) > MaxGiftMessage {
 		errs["gift_message"] = fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftMessage)
-	} else if e := giftNoteError(msg, lang); e != "" {
+	} else if e := view.GiftNoteError(msg, lang); e != "" {
 		errs["gift_message"] = e
 	}
 	zone := h.Zone()
@@ -173,23 +174,6 @@ func giftStoreErr(err error) *web.CheckoutError {
 	return ce
 }
 
-// giftView is the gift card as a payment line on pages: what it pays and
-// what is left for the provider.
-type giftView struct {
-	Last4  string
-	Amount money.Amount
-	Due    money.Amount
-	Cur    string
-	Lang   string
-}
-
-func giftViewOf(g *order.GiftTender, total money.Amount, cur, lang string) *giftView {
-	if g == nil || g.Amount <= 0 {
-		return nil
-	}
-	return &giftView{Last4: g.Last4, Amount: g.Amount, Due: total - g.Amount, Cur: cur, Lang: lang}
-}
-
 // giftSummary adds the gift card as a payment line to an order's e-mail.
 func giftSummary(o *order.Order, sm *mail.Summary, lang string) {
 	if o.GiftCard == nil || o.GiftCard.Amount <= 0 {
@@ -243,7 +227,7 @@ func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage 
 		if e.Kind == giftcard.KindReserved || e.Kind == giftcard.KindReleased {
 			continue // holds of orders not (yet) paid are the store's business
 		}
-		d.Rows = append(d.Rows, giftRow{When: dayText(e.At.In(h.Zone()), lang), What: web.T(lang, "gift.kind."+e.Kind),
+		d.Rows = append(d.Rows, giftRow{When: view.DayText(e.At.In(h.Zone()), lang), What: web.T(lang, "gift.kind."+e.Kind),
 			Amount: money.Display(e.Amount, card.Currency, lang), Order: e.OrderID})
 	}
 	return d
@@ -254,7 +238,7 @@ func (h *giftCardsHTTP) giftValidity(card *giftcard.Card, lang string) string {
 	if card.ExpiresAt.IsZero() {
 		return web.T(lang, "gift.valid_forever")
 	}
-	return fmt.Sprintf(web.T(lang, "gift.valid_until"), dayText(card.ExpiresAt.In(h.Zone()), lang))
+	return fmt.Sprintf(web.T(lang, "gift.valid_until"), view.DayText(card.ExpiresAt.In(h.Zone()), lang))
 }
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
@@ -327,7 +311,7 @@ func (h *giftCardsHTTP) adminGiftCardsPage(c *gin.Context) {
 	for _, g := range v {
 		r := adminGiftRow{GiftCardView: g, Expires: web.OwnerT(lang, "giftcards.never")}
 		if !g.ExpiresAt.IsZero() {
-			r.Expires = dateText(g.ExpiresAt.In(h.Zone()), lang)
+			r.Expires = view.DateText(g.ExpiresAt.In(h.Zone()), lang)
 		}
 		rows = append(rows, r)
 	}
@@ -352,13 +336,6 @@ func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardV
 		}
 	}
 	return v
-}
-
-func (g *giftView) paying() money.Amount {
-	if g == nil {
-		return 0
-	}
-	return g.Amount
 }
 
 func hasGiftCard(t cart.Totals) bool {
@@ -474,7 +451,7 @@ func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
 		if today := h.Now(); day.Before(today) {
 			day = today
 		}
-		mailed.Expected = dayText(day.In(h.Zone()), lang)
+		mailed.Expected = view.DayText(day.In(h.Zone()), lang)
 		mailed.Current = paid
 	}
 	return []StepView{

@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -279,31 +280,11 @@ func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 	return template.HTML(b.String()) // html/template escaped it
 }
 
-// validateBusiness checks the optional company and VAT number: plain text
-// of sensible length, and a VAT number in the format of the address's
-// country (normalised: BE 0123.456.749 -> BE0123456749).
-func (f *checkoutForm) validateBusiness(errs map[string]string, lang string) {
-	if len([]rune(f.Company)) > 100 {
-		errs["company"] = fmt.Sprintf(web.T(lang, "field.too_long"), 100)
-	} else if !plainText(f.Company) {
-		errs["company"] = web.T(lang, "field.characters")
-	}
-	if f.VATID == "" {
-		return
-	}
-	id, err := invoice.CheckVATID(f.VATID, f.Country)
-	if len(f.VATID) > 20 || err != nil {
-		errs["vat_id"] = web.T(lang, "co.vat_bad")
-		return
-	}
-	f.VATID = id
-}
-
 // reverseCharge applies reverse charge to t when the shop turned it on
 // (data/vat.toml reverse_charge) and the form is a business in another EU
 // country with a VAT number of that country. The checkout page, its quote
 // and the order all call it, so the amount shown is the amount charged.
-func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f checkoutForm) {
+func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f view.CheckoutForm) {
 	cat := h.Catalog.Current()
 	if invoice.ReverseCharge(cat.VAT.ReverseCharge, cat.Shop.Country, t.Country, f.VATID) {
 		t.ApplyReverseCharge()
@@ -312,8 +293,8 @@ func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f checkoutForm) {
 
 // invoiceFuncs are the functions of templates/invoice.html.
 var invoiceFuncs = template.FuncMap{
-	"business": func(lang, name, auto, value, err string) formField {
-		return formField{Lang: lang, Name: name, Label: "co." + name, Type: "text", Auto: auto, Value: value, Error: err, Optional: true}
+	"business": func(lang, name, auto, value, err string) view.FormField {
+		return view.FormField{Lang: lang, Name: name, Label: "co." + name, Type: "text", Auto: auto, Value: value, Error: err, Optional: true}
 	},
 	"termsPath": func(lang string) string {
 		if lang != "en" {

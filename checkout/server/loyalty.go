@@ -18,6 +18,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/promise"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -75,7 +76,7 @@ func (h *loyaltyHTTP) lockEmail(email string) func() { return h.locks.Lock(email
 // the e-mail address proven by the points link cookie (f.PointsEmail); the
 // form's address must be that one. unlock must be called when the order is
 // stored.
-func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f checkoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError) {
+func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError) {
 	unlock = func() {}
 	rule := loyaltyRule(h.Catalog.Current())
 	if !rule.Enabled() {
@@ -127,7 +128,7 @@ type pointsOffer struct {
 
 // offerPoints fills the checkout page's offer, and applies the points to t
 // when the customer asked for them (the total shown is the total charged).
-func (h *loyaltyHTTP) offerPoints(c *gin.Context, f checkoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
+func (h *loyaltyHTTP) offerPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
 	cat := h.Catalog.Current()
 	rule := loyaltyRule(cat)
 	off := pointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}

@@ -12,6 +12,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/review"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -386,8 +387,8 @@ func TestPromiseLengthened(t *testing.T) {
 		t.Fatalf("promised %v; the unadjusted promise was %v", next.PromisedBy, base.Delivery.Latest)
 	}
 	page := sh.req(http.MethodGet, "/order/"+next.Token+"?lang=en", "")
-	if !strings.Contains(page.body, dayText(next.PromisedBy, "en")) {
-		t.Errorf("order page does not show the lengthened promise %s", dayText(next.PromisedBy, "en"))
+	if !strings.Contains(page.body, view.DayText(next.PromisedBy, "en")) {
+		t.Errorf("order page does not show the lengthened promise %s", view.DayText(next.PromisedBy, "en"))
 	}
 	var st StatsAnswer
 	if r := sh.admin(http.MethodGet, "/api/admin/stats", ""); r.StatusCode != http.StatusOK {

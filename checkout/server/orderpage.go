@@ -10,6 +10,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -30,11 +31,11 @@ type orderPage struct {
 	IfPaid      bool
 	Refunded    string
 	Error       string
-	Good        bool      // paid and on its way: the success look
-	AfterSale   any       // cancel, returns, refunds, gift note (returns.go)
-	Points      string    // loyalty points of the order (loyalty.go)
-	Gift        *giftView // the gift card as a payment line (giftcards.go)
-	Legal       any       // invoice links and the distance-sale information (invoices.go)
+	Good        bool           // paid and on its way: the success look
+	AfterSale   any            // cancel, returns, refunds, gift note (returns.go)
+	Points      string         // loyalty points of the order (loyalty.go)
+	Gift        *view.GiftView // the gift card as a payment line (giftcards.go)
+	Legal       any            // invoice links and the distance-sale information (invoices.go)
 }
 
 type stepLine struct {
@@ -56,12 +57,12 @@ func (h *orderHTTP) pageOrder(c *gin.Context) {
 func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
 	lang := h.OrderLang(c, o)
 	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.orderPoints(o, lang),
-		Gift: giftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
+		Gift: view.GiftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
 	for _, st := range h.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {
 		case st.Done && !st.At.IsZero():
-			sl.When = dayText(st.At.In(h.Zone()), lang)
+			sl.When = view.DayText(st.At.In(h.Zone()), lang)
 		case st.Expected != "":
 			sl.When = web.T(lang, "expected") + " " + st.Expected
 		}
@@ -70,7 +71,7 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 	switch o.State {
 	case order.AwaitingPayment:
 		d.IfPaid = true
-		if paymentOpen(o) {
+		if view.PaymentOpen(o) {
 			d.Heading, d.Para, d.Confirming = web.T(lang, "order.confirming"), web.T(lang, "order.confirming_p"), true
 			if o.PaymentStatus == payment.StatusOpen {
 				d.CheckoutURL = o.CheckoutURL

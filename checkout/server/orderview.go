@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"html/template"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -88,11 +88,11 @@ func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 		if !sv.Done && exp != nil {
 			switch name {
 			case "packed":
-				sv.Expected = dayText(exp.PackedBy, lang)
+				sv.Expected = view.DayText(exp.PackedBy, lang)
 			case "shipped":
-				sv.Expected = dayText(exp.ShippedBy, lang)
+				sv.Expected = view.DayText(exp.ShippedBy, lang)
 			case "delivered":
-				sv.Expected = windowText(exp.Delivery, lang)
+				sv.Expected = view.WindowText(exp.Delivery, lang)
 			}
 		}
 		out[i] = sv
@@ -131,45 +131,6 @@ func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
 		}
 	}
 	return &e
-}
-
-var (
-	weekdaysNL = []string{"zo", "ma", "di", "wo", "do", "vr", "za"}
-	monthsNL   = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-)
-
-// dayText is a date for people: "do 27 november" / "Thu 27 November".
-func dayText(t time.Time, lang string) string {
-	if t.IsZero() {
-		return ""
-	}
-	if lang == "en" {
-		return t.Format("Mon 2 January")
-	}
-	return fmt.Sprintf("%s %d %s", weekdaysNL[t.Weekday()], t.Day(), monthsNL[t.Month()-1])
-}
-
-// dateText is a date with its year, for dates months or years away (a
-// code's term, a gift card's expiry on the owner's pages): "27 november
-// 2026" / "27 November 2026", as the invoices write them.
-func dateText(t time.Time, lang string) string {
-	if t.IsZero() {
-		return ""
-	}
-	if lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsNL[t.Month()-1], t.Year())
-}
-
-func windowText(w delivery.Window, lang string) string {
-	if w.Earliest.IsZero() {
-		return ""
-	}
-	if w.Latest.IsZero() || w.Latest.Equal(w.Earliest) {
-		return dayText(w.Earliest, lang)
-	}
-	return dayText(w.Earliest, lang) + " – " + dayText(w.Latest, lang)
 }
 
 // orderView is the order as JSON; admin adds the token and history.
@@ -247,17 +208,11 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 		when := ""
 		switch {
 		case st.Done && !st.At.IsZero():
-			when = dayText(st.At.In(h.Zone()), lang)
+			when = view.DayText(st.At.In(h.Zone()), lang)
 		case st.Expected != "":
 			when = web.T(lang, "expected") + " " + st.Expected
 		}
 		sm.Steps = append(sm.Steps, mail.SummaryStep{Label: st.Label, When: when, Done: st.Done, Current: st.Current})
 	}
 	return sm
-}
-
-// paymentOpen reports whether the order waits for a payment that may still
-// complete (the page then says "we are confirming your payment").
-func paymentOpen(o *order.Order) bool {
-	return o.State == order.AwaitingPayment && o.PaymentID != "" && !o.PaymentStatus.Final()
 }

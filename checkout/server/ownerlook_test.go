@@ -16,6 +16,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/words"
 )
@@ -156,7 +157,7 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 			return []string{web.OwnerT(lang, "codes.valid_range", days[0], days[1])}
 		}},
 		"/admin/giftcards/": {keys: []string{"owner.giftcards.title", "owner.giftcards.held", "owner.giftcards.expires"}, money: []money.Amount{2500}, dates: func(lang string) []string {
-			return []string{dateText(card.ExpiresAt.In(sh.sc.Zone()), lang)}
+			return []string{view.DateText(card.ExpiresAt.In(sh.sc.Zone()), lang)}
 		}},
 	}
 	names := make([]string, 0, len(pages))

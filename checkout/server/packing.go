@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -58,7 +59,7 @@ func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
 	cat := h.Catalog.Current()
 	p := h.Policy()
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
-		Date: dayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
+		Date: view.DayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
 		Lines:   shippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(web.T(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}

@@ -93,7 +93,7 @@ func (h *pollsHTTP) votePoll(c *gin.Context) {
 		var req struct {
 			Option *int `json:"option"`
 		}
-		if !decodeJSON(c, &req) {
+		if !web.DecodeJSON(c, &req) {
 			return
 		}
 		if req.Option != nil {

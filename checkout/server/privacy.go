@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
 )
@@ -72,7 +73,7 @@ func (h *privacyHTTP) formPointsLink(c *gin.Context) {
 	lang := h.Lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
-	if !validEmail(email) {
+	if !view.ValidEmail(email) {
 		d.Error = web.T(lang, "field.email")
 		h.Page(c, http.StatusUnprocessableEntity, "points-request", web.T(lang, "points.title"), d)
 		return
@@ -136,11 +137,11 @@ func (h *privacyHTTP) renderPointsAccount(c *gin.Context, status int, email, lan
 	loc := h.Zone()
 	for i := len(acc.History) - 1; i >= 0; i-- { // newest first
 		e := acc.History[i]
-		d.History = append(d.History, pointsRow{When: dayText(e.At.In(loc), lang), Order: e.OrderID,
+		d.History = append(d.History, pointsRow{When: view.DayText(e.At.In(loc), lang), Order: e.OrderID,
 			What: web.T(lang, "pp.kind."+string(e.Kind)), Points: e.Points, Balance: e.Balance, Forgiven: e.Forgiven})
 	}
 	for _, o := range orders {
-		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: dayText(o.CreatedAt.In(loc), lang),
+		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: view.DayText(o.CreatedAt.In(loc), lang),
 			Total: money.Display(o.Total(), o.Currency, lang), State: web.T(lang, "pp.state."+string(o.State)), URL: h.OrderPath(o),
 			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)}, ", ")})
 	}

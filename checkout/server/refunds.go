@@ -78,7 +78,7 @@ func ownerError(err error) (int, string) {
 
 func (h *refundsHTTP) adminRefund(c *gin.Context) {
 	var req RefundRequest
-	if !decodeJSON(c, &req) {
+	if !web.DecodeJSON(c, &req) {
 		return
 	}
 	if err := req.Validate(); err != nil {
@@ -88,7 +88,7 @@ func (h *refundsHTTP) adminRefund(c *gin.Context) {
 	if _, found := h.admin.adminOrder(c); !found {
 		return
 	}
-	o, _, err := h.uc.Owner(c.Request.Context(), c.Param("id"), req, actor(c))
+	o, _, err := h.uc.Owner(c.Request.Context(), c.Param("id"), req, web.Actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		web.Fail(c, st, msg)
@@ -103,13 +103,13 @@ func (h *refundsHTTP) adminRefund(c *gin.Context) {
 
 func (h *refundsHTTP) adminReturnReceived(c *gin.Context) {
 	var req ReceivedRequest
-	if c.Request.ContentLength != 0 && !decodeJSON(c, &req) {
+	if c.Request.ContentLength != 0 && !web.DecodeJSON(c, &req) {
 		return
 	}
 	if _, found := h.admin.adminOrder(c); !found {
 		return
 	}
-	o, err := h.uc.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, actor(c))
+	o, err := h.uc.ReceiveReturn(c.Request.Context(), c.Param("id"), req.Code, req.Refund, web.Actor(c))
 	if err != nil && (o == nil || !errors.Is(err, errRefundUncertain)) {
 		st, msg := ownerError(err)
 		web.Fail(c, st, msg)

@@ -17,6 +17,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/returns"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -67,7 +68,7 @@ func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
 		}
 	case errors.Is(err, returns.ErrWindowClosed):
 		v.ReturnUntil = dl.Format("2006-01-02")
-		v.ReturnClosed = fmt.Sprintf(web.T(lang, "ret.closed"), dayText(dl, lang), p.WindowDays)
+		v.ReturnClosed = fmt.Sprintf(web.T(lang, "ret.closed"), view.DayText(dl, lang), p.WindowDays)
 	default:
 		v.ReturnClosed = web.T(lang, "ret.not_shipped")
 	}
@@ -107,7 +108,7 @@ func (h *returnsHTTP) customerError(err error, o *order.Order, lang string) (int
 		return http.StatusConflict, web.T(lang, "cancel.busy")
 	case errors.Is(err, returns.ErrWindowClosed):
 		dl, _ := h.Policy().Deadline(o, h.Zone())
-		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.closed"), dayText(dl, lang), h.Policy().WindowDays)
+		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.closed"), view.DayText(dl, lang), h.Policy().WindowDays)
 	case errors.Is(err, returns.ErrNotShipped):
 		return http.StatusUnprocessableEntity, web.T(lang, "ret.not_shipped")
 	case errors.Is(err, returns.ErrNothing):
@@ -149,7 +150,7 @@ func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Orde
 	if err != nil {
 		_, d.Closed = h.customerError(err, o, lang)
 	} else {
-		d.Until = dayText(dl, lang)
+		d.Until = view.DayText(dl, lang)
 	}
 	left := returns.Returnable(o)
 	for _, l := range o.Lines {
@@ -245,7 +246,7 @@ func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
 		Lines  []WantLine `json:"lines"`
 		Reason string     `json:"reason"`
 	}
-	if !decodeJSON(c, &req) {
+	if !web.DecodeJSON(c, &req) {
 		return
 	}
 	want := map[string]int{}
@@ -322,7 +323,7 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 				d.ReturnOpen = true
 			}
 		}
-		d.Until = dayText(dl, lang)
+		d.Until = view.DayText(dl, lang)
 	} else if errors.Is(err, returns.ErrWindowClosed) {
 		_, d.Closed = h.customerError(err, o, lang)
 	}
@@ -331,7 +332,7 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		if t.IsZero() {
 			return ""
 		}
-		return dayText(t.In(zone), lang)
+		return view.DayText(t.In(zone), lang)
 	}
 	for _, r := range o.Returns {
 		rc := returnCard{Code: r.Code, Reason: r.Reason, Amount: money.Display(r.Amount, o.Currency, lang), Address: p.Address,
@@ -452,7 +453,7 @@ func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, s
 		}{{"requested", ret.RequestedAt}, {"received", ret.ReceivedAt}, {"refunded", ret.RefundedAt}} {
 			step := mail.SummaryStep{Label: web.T(lang, "ret.step."+st.name), Done: !st.at.IsZero()}
 			if step.Done {
-				step.When = dayText(st.at.In(zone), lang)
+				step.When = view.DayText(st.at.In(zone), lang)
 			} else if !current {
 				step.Current, current = true, true
 			}
@@ -465,27 +466,3 @@ func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, s
 
 // The gift note at checkout: optional, short, plain text (line breaks
 // allowed); escaped wherever it is shown (order page, e-mail, packing slip).
-
-// MaxGiftNote is the longest gift note, in characters.
-const MaxGiftNote = 300
-
-// cleanGiftNote trims the note and normalises line breaks (at most a few).
-func cleanGiftNote(s string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i := range lines {
-		lines[i] = strings.Join(strings.Fields(lines[i]), " ")
-	}
-	return strings.TrimSpace(strings.Join(lines, "\n"))
-}
-
-// giftNoteError says what is wrong with a gift note, or "".
-func giftNoteError(note, lang string) string {
-	if len([]rune(note)) > MaxGiftNote {
-		return fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftNote)
-	}
-	if strings.Count(note, "\n") > 8 || !plainText(strings.ReplaceAll(note, "\n", " ")) {
-		return web.T(lang, "field.characters")
-	}
-	return ""
-}

@@ -175,7 +175,7 @@ func (h *reviewsHTTP) adminListReviews(c *gin.Context) {
 func (h *reviewsHTTP) adminModerateReview(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	r, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
+	r, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
 		web.Fail(c, http.StatusNotFound, "unknown action "+string(a)+"; use approve or reject")
@@ -231,7 +231,7 @@ func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
 func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	_, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, actor(c))
+	_, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
 		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "reviews.unknown_action", string(a)))

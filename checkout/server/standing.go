@@ -21,6 +21,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
@@ -178,7 +179,7 @@ func (h *standingHTTP) quoteStanding(req standing.Request) (StandingQuote, error
 
 func (h *standingHTTP) apiStandingQuote(c *gin.Context) {
 	var in StandingRequest
-	if !decodeJSON(c, &in) {
+	if !web.DecodeJSON(c, &in) {
 		return
 	}
 	q, err := h.quoteStanding(in.request())
@@ -215,7 +216,7 @@ type StandingBegun struct {
 
 func (h *standingHTTP) apiStandingBegin(c *gin.Context) {
 	var in StandingRequest
-	if !decodeJSON(c, &in) {
+	if !web.DecodeJSON(c, &in) {
 		return
 	}
 	req := in.request()
@@ -302,7 +303,7 @@ func (h *standingHTTP) apiStandingAct(c *gin.Context) {
 		return
 	}
 	var in StandingActInput
-	if c.Request.ContentLength != 0 && !decodeJSON(c, &in) {
+	if c.Request.ContentLength != 0 && !web.DecodeJSON(c, &in) {
 		return
 	}
 	after, url, err := h.svc.Act(c.Request.Context(), st.Token, c.Param("action"), in.change(), "customer")
@@ -432,7 +433,7 @@ func (h *standingHTTP) renderStanding(c *gin.Context, status int, st recurring.S
 	lang := h.LangOr(c, st.Lang)
 	v := h.standingView(st, true)
 	d := standingPage{Lang: lang, V: v, Token: st.Token, Notice: notice, Error: msg,
-		Amount: money.Display(v.NextAmount, st.Currency, lang), When: dayText(st.NextCharge.In(h.Zone()), lang)}
+		Amount: money.Display(v.NextAmount, st.Currency, lang), When: view.DayText(st.NextCharge.In(h.Zone()), lang)}
 	cat := h.Catalog.Current()
 	if it, found := cat.Lookup(st.SKU); found {
 		if it.Subscription != nil {
@@ -519,7 +520,7 @@ func (h *standingHTTP) sendStandingMail(ctx context.Context, m store.Mail) error
 	}
 	sm := mail.StandingMail{Kind: strings.TrimPrefix(m.Kind, "standing_"),
 		Lang: lang, ShopName: cat.Shop.Name, Title: title, Weeks: st.Weeks, Amount: money.Display(amount, st.Currency, lang),
-		When: dayText(st.NextCharge.In(h.Zone()), lang), Reason: st.PauseReason,
+		When: view.DayText(st.NextCharge.In(h.Zone()), lang), Reason: st.PauseReason,
 		PageURL: h.Abs("/standing/" + st.Token), PayURL: h.Abs("/standing/" + st.Token + "#pay")}
 	switch m.Kind {
 	case store.MailStandingNotice:
@@ -527,7 +528,7 @@ func (h *standingHTTP) sendStandingMail(ctx context.Context, m store.Mail) error
 	case store.MailStandingPriceNotice:
 		sm.Kind = "price"
 		sm.NewPrice = money.Display(st.NewPrice+st.Shipping, st.Currency, lang)
-		sm.From = dayText(st.PriceAt.In(h.Zone()), lang)
+		sm.From = view.DayText(st.PriceAt.In(h.Zone()), lang)
 	}
 	subject, text, html, err := sm.Render()
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 )
@@ -88,7 +89,7 @@ func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingR
 	}
 	second, _ := time.Parse(time.DateOnly, q.SecondCharge)
 	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Title: title, Q: q, Error: msg,
-		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: dayText(second, lang)}
+		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: view.DayText(second, lang)}
 	var b bytes.Buffer
 	if err := h.Tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
 		h.InternalPage(c, "render standing checkout", err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/subscribe"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -58,7 +59,7 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 	var req subscribeRequest
 	asJSON := isJSON(c)
 	if asJSON {
-		if !decodeJSON(c, &req) {
+		if !web.DecodeJSON(c, &req) {
 			return
 		}
 	} else {
@@ -77,7 +78,7 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 		h.RetMessage(c, http.StatusUnprocessableEntity, web.T(lang, "sub.check.title"), web.T(lang, key))
 	}
 	source := safeSource(req.Source)
-	label, err := h.uc.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", validEmail)
+	label, err := h.uc.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", view.ValidEmail)
 	switch {
 	case errors.Is(err, usecase.ErrBadTopic), errors.Is(err, usecase.ErrBadEmail):
 		bad(err.Error())
@@ -276,7 +277,7 @@ type topicCount = usecase.TopicCount
 
 // adminNotifyForm is the owner's page's "send the digests" button.
 func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
-	res, err := h.uc.Notify(false, actor(c))
+	res, err := h.uc.Notify(false, web.Actor(c))
 	if err != nil {
 		h.InternalPage(c, "notify", err)
 		return
@@ -295,7 +296,7 @@ func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
 // queues the digests (see store.Notify); ?dry_run=1 only says what it would do.
 func (h *subscribeHTTP) adminNotify(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	res, err := h.uc.Notify(dry, actor(c))
+	res, err := h.uc.Notify(dry, web.Actor(c))
 	if err != nil {
 		h.Internal(c, "notify", err)
 		return
