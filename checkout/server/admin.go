@@ -47,7 +47,7 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 		client := h.ClientKey(c.Request)
 		auth := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(auth, "Bearer ")
-		if wait := h.guard.Wait(client, loopback(client)); found && wait > 0 {
+		if wait := h.guard.Wait(client, web.Loopback(client)); found && wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			web.Fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
 			return

@@ -355,27 +355,16 @@ func (h *carrierHTTP) apiPickupPoints(c *gin.Context) {
 	web.OK(c, http.StatusOK, map[string]any{"points": pts})
 }
 
-// pickupOffer is the checkout page's pick-up point field.
-type pickupOffer struct {
-	Show     bool   // the catalog has a pick-up point method (the field is on the page)
-	Active   bool   // the chosen method is one (the field is shown)
-	Methods  string // the pick-up point methods' ids, comma-separated, for the page's script
-	Postcode string
-	Points   []carrier.PickupPoint
-	Chosen   string
-	Message  string
-}
-
 // offerPickup fills the field for the form: the points near the postcode
 // asked (or the address's), the chosen one kept.
-func (h *carrierHTTP) offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) pickupOffer {
+func (h *carrierHTTP) offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) view.PickupOffer {
 	var ids []string
 	for _, m := range cat.Shipping.Methods {
 		if m.PickupPoints {
 			ids = append(ids, m.ID)
 		}
 	}
-	p := pickupOffer{Show: len(ids) > 0, Methods: strings.Join(ids, ","), Postcode: f.PickupPostcode, Chosen: f.PickupPoint}
+	p := view.PickupOffer{Show: len(ids) > 0, Methods: strings.Join(ids, ","), Postcode: f.PickupPostcode, Chosen: f.PickupPoint}
 	m, found := cat.Method(f.ShippingMethod)
 	if !found || !m.PickupPoints {
 		return p

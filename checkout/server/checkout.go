@@ -58,7 +58,7 @@ type checkoutGifts interface {
 
 // checkoutPickup is what the checkout needs of pick-up points (carrier.go).
 type checkoutPickup interface {
-	offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) pickupOffer
+	offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) view.PickupOffer
 	checkPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
 }
 

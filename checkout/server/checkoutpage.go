@@ -37,10 +37,10 @@ type checkoutPage struct {
 	Error     string
 	Key       string
 	Home      string
-	Points    pointsOffer // loyalty.go
-	Pickup    pickupOffer // carrier.go
-	CodeError string      // why the typed code does not apply (codes.go)
-	CodeNote  string      // what it takes off when it does
+	Points    pointsOffer      // loyalty.go
+	Pickup    view.PickupOffer // carrier.go
+	CodeError string           // why the typed code does not apply (codes.go)
+	CodeNote  string           // what it takes off when it does
 	// A gift card paying (giftcards.go); GiftSale: the cart buys gift
 	// cards (ask for recipient, message, day); Due what the provider gets.
 	Gift     *view.GiftView
@@ -129,7 +129,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = h.pickup.offerPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, h.Now().In(h.Zone()).Format("2006-01-02")
-	d.GiftSale = hasGiftCard(d.T)
+	d.GiftSale = view.HasGiftCard(d.T)
 	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/cart"
-	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/view"
@@ -259,15 +258,6 @@ func codeNote(name string, t cart.Totals, lang string) string {
 		return ""
 	}
 	return fmt.Sprintf(web.T(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
-}
-
-// summaryCode adds the code's discount to an e-mail: one line, the code
-// named (the VAT lines show its split).
-func summaryCode(sm *mail.Summary, o *order.Order, lang string) {
-	if d := o.Totals.Discount(cart.KindCode); d > 0 {
-		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: 1, Title: web.T(lang, "sum.code") + " " + o.DiscountCode,
-			Total: money.Display(-d, o.Currency, lang)})
-	}
 }
 
 // payAgainCode is the order's code when a new payment would take its use

@@ -174,16 +174,6 @@ func giftStoreErr(err error) *web.CheckoutError {
 	return ce
 }
 
-// giftSummary adds the gift card as a payment line to an order's e-mail.
-func giftSummary(o *order.Order, sm *mail.Summary, lang string) {
-	if o.GiftCard == nil || o.GiftCard.Amount <= 0 {
-		return
-	}
-	sm.Payments = append(sm.Payments,
-		mail.SummaryLine{Title: fmt.Sprintf(web.T(lang, "gift.paid_line"), o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
-		mail.SummaryLine{Title: web.T(lang, "gift.rest_line"), Total: money.Display(o.Due(), o.Currency, lang)})
-}
-
 // giftPage is the card's own page: /giftcard/<token>.
 type giftPage struct {
 	Lang    string
@@ -338,61 +328,6 @@ func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardV
 	return v
 }
 
-func hasGiftCard(t cart.Totals) bool {
-	for _, l := range t.Lines {
-		if l.GiftCard {
-			return true
-		}
-	}
-	return false
-}
-
-// shippedLines are an order's lines that go in the parcel: gift cards go
-// by e-mail and are never packed.
-func shippedLines(o *order.Order) []order.Line {
-	out := make([]order.Line, 0, len(o.Lines))
-	for _, l := range o.Lines {
-		if !l.GiftCard {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// refundParts is where one refund the owner made went: toCard back on the
-// order's gift card and toBank through the provider. order.AddRefund
-// records a refund of an order the card paid part of as the card's part
-// and, right after it at the same moment, the provider's part; the e-mail
-// of either names both.
-func refundParts(o *order.Order, r *order.Refund) (toCard, toBank money.Amount) {
-	if o.GiftCard == nil {
-		return 0, r.Amount
-	}
-	for i := range o.Refunds {
-		if o.Refunds[i].ID != r.ID {
-			continue
-		}
-		if r.GiftCard > 0 {
-			toCard = r.Amount
-			if i+1 < len(o.Refunds) && sameRefund(r, &o.Refunds[i+1]) {
-				toBank = o.Refunds[i+1].Amount
-			}
-			return toCard, toBank
-		}
-		if i > 0 && sameRefund(&o.Refunds[i-1], r) {
-			toCard = o.Refunds[i-1].Amount
-		}
-		return toCard, r.Amount
-	}
-	return 0, r.Amount
-}
-
-// sameRefund: card is the gift card's part of the refund bank is the
-// provider's part of (recorded together by order.AddRefund).
-func sameRefund(card, bank *order.Refund) bool {
-	return card.GiftCard > 0 && bank.GiftCard == 0 && card.CreatedAt.Equal(bank.CreatedAt) && card.Reason == bank.Reason
-}
-
 // giftStillCovers checks, before a new payment attempt, that the order's
 // gift card still has the part of the order it pays when the last attempt
 // gave its hold back (a failed, canceled or expired payment). nil when it
@@ -418,12 +353,6 @@ func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *web.CheckoutError {
 		return fmt.Sprintf(web.T(lang, "gift.pay_again_short"), g.Last4,
 			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
 	}}
-}
-
-// giftOnly reports whether the order is gift cards only: nothing goes in a
-// parcel, so no packing, shipping or delivery dates are promised.
-func giftOnly(o *order.Order) bool {
-	return o.GiftSend != nil && len(o.Lines) > 0 && len(shippedLines(o)) == 0
 }
 
 // giftOnlySteps is the plan of an order of gift cards only: ordered, paid,

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,16 +158,8 @@ func (s *Sidecar) checkOrigin(r *http.Request) string {
 	// takes the other loopback names of the same port, so the dev server
 	// works at http://127.0.0.1:1313/ too; a page elsewhere cannot have such
 	// an origin.
-	if loopback(s.Base.Hostname()) && loopback(u.Hostname()) && u.Port() == s.Base.Port() && strings.EqualFold(u.Scheme, s.Base.Scheme) {
+	if web.Loopback(s.Base.Hostname()) && web.Loopback(u.Hostname()) && u.Port() == s.Base.Port() && strings.EqualFold(u.Scheme, s.Base.Scheme) {
 		return ""
 	}
 	return "cross-origin request refused: " + origin + " is not this shop"
-}
-
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

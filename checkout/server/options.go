@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -94,7 +95,7 @@ func (o Options) Validate() error {
 			if base != nil && base.Scheme != "https" {
 				errs = append(errs, fmt.Errorf("a live Mollie key needs an https base URL, not %s (SHOP_BASE_URL)", o.BaseURL))
 			}
-			if base != nil && isLocalHost(base.Hostname()) {
+			if base != nil && web.IsLocalHost(base.Hostname()) {
 				errs = append(errs, fmt.Errorf("a live Mollie key cannot be used with a local base URL %s: Mollie must reach the webhook (SHOP_BASE_URL)", o.BaseURL))
 			}
 		case strings.HasPrefix(o.MollieKey, "test_"):
@@ -159,12 +160,6 @@ func parseBaseURL(s string) (*url.URL, error) {
 		u.Path += "/"
 	}
 	return u, nil
-}
-
-func isLocalHost(host string) bool {
-	h := strings.ToLower(host)
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "::1" ||
-		strings.HasPrefix(h, "127.") || h == "0.0.0.0"
 }
 
 // ParseTrustedProxies reads a list of proxy addresses or networks (CIDR),

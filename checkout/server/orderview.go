@@ -62,7 +62,7 @@ func stepIndex(st order.State) int {
 // steps builds the plan with dates done and honest expected dates from the
 // delivery rules (for an unpaid order: if it were paid now).
 func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
-	if giftOnly(o) {
+	if view.GiftOnly(o) {
 		return h.giftSteps(o, lang) // giftcards.go: by e-mail, no parcel
 	}
 	done := stepIndex(o.State)
@@ -201,9 +201,9 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 	for _, v := range o.Totals.VAT {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
-	summaryCode(&sm, o, lang)            // codes.go: the code's line before the points'
+	view.SummaryCode(&sm, o, lang)       // codes.go: the code's line before the points'
 	h.points.summaryPoints(&sm, o, lang) // loyalty.go
-	giftSummary(o, &sm, lang)            // giftcards.go: the card as a payment line
+	view.GiftSummary(o, &sm, lang)       // giftcards.go: the card as a payment line
 	for _, st := range h.steps(o, lang) {
 		when := ""
 		switch {

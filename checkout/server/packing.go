@@ -61,7 +61,7 @@ func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: view.DayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
-		Lines:   shippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
+		Lines:   view.ShippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
 		ReturnNote: strings.Replace(web.T(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	h.Page(c, http.StatusOK, "packing-slip", web.T(lang, "slip.title")+" "+o.ID, d)
 }
@@ -81,10 +81,10 @@ func (h *packingHTTP) pickList() (PickList, error) {
 	idx := map[string]int{}
 	for _, o := range orders {
 		po := PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
-		if len(shippedLines(o)) == 0 {
+		if len(view.ShippedLines(o)) == 0 {
 			continue // gift cards only: they go by e-mail, nothing to pick (giftcards.go)
 		}
-		for _, l := range shippedLines(o) {
+		for _, l := range view.ShippedLines(o) {
 			po.Units += l.Quantity
 			po.Lines = append(po.Lines, strconv.Itoa(l.Quantity)+" × "+strings.TrimSpace(l.Title+" "+l.Variant))
 			i, seen := idx[l.SKU]

@@ -143,7 +143,7 @@ func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	}
 	// A webhook's provider read waits a little for the call budget
 	// (providerbudget.go) rather than send Mollie into its slow retries.
-	err := h.webhookCheck(withBudgetWait(c.Request.Context(), webhookBudgetWait), id)
+	err := h.webhookCheck(web.WithBudgetWait(c.Request.Context(), webhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
 		h.Log.Warn("webhook", "payment", id, "err", err)
@@ -272,8 +272,8 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 // awaiting payment and open refunds, asked of the provider; it waits for
 // the provider call budget.
 func (h *paymentsHTTP) reconcilePass(ctx context.Context) {
-	h.reconcileOnce(withBudgetWait(ctx, 0))
-	h.refunds.Reconcile(withBudgetWait(ctx, 0))
+	h.reconcileOnce(web.WithBudgetWait(ctx, 0))
+	h.refunds.Reconcile(web.WithBudgetWait(ctx, 0))
 }
 
 // reconcileAfter is how old an order awaiting payment must be before the
@@ -469,7 +469,7 @@ func (h *paymentsHTTP) webhookURL() string {
 	}
 	// Mollie itself cannot reach localhost; a Mollie-speaking test server
 	// (MollieBaseURL) on this machine can.
-	if isLocalHost(h.Base.Hostname()) && h.mollieBaseURL == "" {
+	if web.IsLocalHost(h.Base.Hostname()) && h.mollieBaseURL == "" {
 		return ""
 	}
 	return h.Base.String() + "api/webhooks/mollie"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // The payment provider is asked by the webhook, the order page's own check
@@ -37,14 +38,6 @@ const webhookBudgetWait = 5 * time.Second
 // defaultProviderCallsPerSecond is the budget when Options.ProviderCallsPerSecond is 0.
 const defaultProviderCallsPerSecond = 5
 
-type budgetWaitKey struct{}
-
-// withBudgetWait marks ctx as one whose provider reads wait for a token, at
-// most max in all (0: as long as ctx lives).
-func withBudgetWait(ctx context.Context, max time.Duration) context.Context {
-	return context.WithValue(ctx, budgetWaitKey{}, max)
-}
-
 type budgetProvider struct {
 	payment.Provider
 	now func() time.Time
@@ -64,7 +57,7 @@ func newBudgetProvider(p payment.Provider, perSecond float64, now func() time.Ti
 
 // take takes a token; read says whether the call may be refused.
 func (b *budgetProvider) take(ctx context.Context, read bool) error {
-	maxWait, waits := ctx.Value(budgetWaitKey{}).(time.Duration)
+	maxWait, waits := web.BudgetWait(ctx)
 	var waited time.Duration
 	for {
 		b.mu.Lock()

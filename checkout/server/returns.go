@@ -428,7 +428,7 @@ func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, s
 			return "", "", "", "", fmt.Errorf("mail %s: order %s has no refund %s", m.ID, o.ID, ref)
 		}
 		a.Amount = d(r.Amount)
-		if toCard, toBank := refundParts(o, r); toCard > 0 {
+		if toCard, toBank := view.RefundParts(o, r); toCard > 0 {
 			a.Amount, a.ToCard, a.CardLast4 = d(toCard+toBank), d(toCard), o.GiftCard.Last4
 			if toBank > 0 {
 				a.ToBank = d(toBank)

@@ -90,7 +90,7 @@ func (h *standingHTTP) schedule(ctx context.Context) int {
 	if h == nil || h.svc.Recurring == nil {
 		return 0
 	}
-	ctx = withBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
+	ctx = web.WithBudgetWait(ctx, 0) // the scheduler's provider reads wait for the call budget (providerbudget.go)
 	n := h.svc.Tick(ctx) + h.svc.Reconcile(ctx)
 	if n > 0 {
 		h.kickMail()
