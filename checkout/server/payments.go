@@ -143,7 +143,7 @@ func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 	}
 	// A webhook's provider read waits a little for the call budget
 	// (providerbudget.go) rather than send Mollie into its slow retries.
-	err := h.webhookCheck(web.WithBudgetWait(c.Request.Context(), webhookBudgetWait), id)
+	err := h.webhookCheck(web.WithBudgetWait(c.Request.Context(), web.WebhookBudgetWait), id)
 	if err != nil {
 		// Mollie retries on errors; the reconciler catches what remains.
 		h.Log.Warn("webhook", "payment", id, "err", err)
@@ -250,7 +250,7 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 	defer wait.Stop()
 	select {
 	case err := <-done:
-		if errors.Is(err, errProviderBusy) {
+		if errors.Is(err, web.ErrProviderBusy) {
 			return o // "we are confirming": the reconciler or the next look asks
 		}
 		if err != nil {

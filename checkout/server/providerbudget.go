@@ -19,21 +19,15 @@ import (
 // call (ProviderCallsPerSecond, a burst of twice that):
 //
 //   - reads (GetPayment, ListRefunds) from an order page that find the
-//     bucket empty are refused at once with errProviderBusy: the page shows
+//     bucket empty are refused at once with web.ErrProviderBusy: the page shows
 //     what the store knows ("we are confirming your payment") and the
 //     reconciler, the webhook or the next look brings the news;
 //   - the reconciler's reads wait for a token, a webhook's for at most
-//     webhookBudgetWait (then 503, and Mollie retries): contexts from
+//     web.WebhookBudgetWait (then 503, and Mollie retries): contexts from
 //     withBudgetWait;
 //   - writes (creating a payment or a refund, canceling a payment) are never
 //     refused, so a customer's checkout does not fail because others poll;
 //     they take a token too, the bucket going at most one burst below zero.
-
-// errProviderBusy: the provider call budget is used up for the moment.
-var errProviderBusy = errors.New("payment provider call budget used up for the moment; the payment is checked again shortly")
-
-// webhookBudgetWait is how long a webhook waits for the call budget.
-const webhookBudgetWait = 5 * time.Second
 
 // defaultProviderCallsPerSecond is the budget when Options.ProviderCallsPerSecond is 0.
 const defaultProviderCallsPerSecond = 5
@@ -76,7 +70,7 @@ func (b *budgetProvider) take(ctx context.Context, read bool) error {
 		b.mu.Unlock()
 		if !waits || (maxWait > 0 && waited+wait > maxWait) {
 			b.refused.Add(1)
-			return errProviderBusy
+			return web.ErrProviderBusy
 		}
 		waited += wait
 		t := time.NewTimer(wait)
@@ -84,7 +78,7 @@ func (b *budgetProvider) take(ctx context.Context, read bool) error {
 		case <-ctx.Done():
 			t.Stop()
 			b.refused.Add(1)
-			return errors.Join(errProviderBusy, ctx.Err())
+			return errors.Join(web.ErrProviderBusy, ctx.Err())
 		case <-t.C:
 		}
 	}

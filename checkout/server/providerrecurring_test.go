@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // TestRecurringCallsBudgetedAndCounted: the calls a standing order makes
@@ -46,7 +47,7 @@ func TestRecurringCallsBudgetedAndCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, refused := f.Calls(molliefake.ListMandates), sh.sc.budget.refused.Load()
-	if _, err := rec.ListMandates(ctx, cust.ID); !errors.Is(err, errProviderBusy) {
+	if _, err := rec.ListMandates(ctx, cust.ID); !errors.Is(err, web.ErrProviderBusy) {
 		t.Fatalf("mandates read with the budget spent: %v, want it refused", err)
 	}
 	if f.Calls(molliefake.ListMandates) != before || sh.sc.budget.refused.Load() != refused+1 {

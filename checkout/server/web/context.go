@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"time"
@@ -35,3 +36,9 @@ func BudgetWait(ctx context.Context) (max time.Duration, ok bool) {
 	max, ok = ctx.Value(budgetWaitKey{}).(time.Duration)
 	return max, ok
 }
+
+// ErrProviderBusy: the provider call budget is used up for the moment.
+var ErrProviderBusy = errors.New("payment provider call budget used up for the moment; the payment is checked again shortly")
+
+// WebhookBudgetWait is how long a webhook waits for the call budget.
+const WebhookBudgetWait = 5 * time.Second
