@@ -527,7 +527,7 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 		var all []*order.Order
 		keep := func(k, v []byte) error {
 			var o order.Order
-			if err := json.Unmarshal(v, &o); err != nil {
+			if err := decodeRecord(v, &o); err != nil {
 				s.badRecord(bucketOrders, k, err) // skipped: one bad record must not hide the rest
 				return nil
 			}
@@ -703,6 +703,7 @@ func (s *Store) promise(o *order.Order) {
 func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
 	if prev != o.State {
 		idx := tx.Bucket(bucketStates)
+		idx.FillPercent = 1.0 // within a state, keys are order numbers: appended
 		if prev != "" {
 			if err := idx.Delete(stateKey(prev, o.ID)); err != nil {
 				return err
@@ -712,7 +713,7 @@ func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
 			return err
 		}
 	}
-	return putJSON(tx.Bucket(bucketOrders), o.ID, o)
+	return putOrderRecord(tx.Bucket(bucketOrders), o)
 }
 
 func stateKey(s order.State, id string) []byte {
@@ -735,7 +736,7 @@ func buildIndex(tx *bolt.Tx, name []byte, add func(idx *bolt.Bucket, key []byte,
 	}
 	return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
 		var o order.Order
-		if err := json.Unmarshal(v, &o); err != nil {
+		if err := decodeRecord(v, &o); err != nil {
 			return fmt.Errorf("decode order %s: %w", k, err)
 		}
 		return add(idx, k, o)

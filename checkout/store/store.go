@@ -394,7 +394,7 @@ func getJSON(b *bolt.Bucket, key string, v any) error {
 	if data == nil {
 		return ErrNotFound
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := decodeRecord(data, v); err != nil {
 		return fmt.Errorf("decode %s/%s: %w", b, key, err)
 	}
 	return nil

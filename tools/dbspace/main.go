@@ -2,7 +2,8 @@
 // shop.db, or the built-in provider's file) go: per top-level bucket its
 // keys, the bytes of its keys and values, the pages it holds (branch, leaf,
 // overflow), how full its leaves are, and the free pages of the file. Run it
-// on a stopped sidecar's file (it opens read-only, and waits for the lock):
+// on a stopped sidecar's file or a copy (it takes the file's lock, and
+// writes nothing):
 //
 //	go build -o /tmp/dbspace ./tools/dbspace
 //	/tmp/dbspace /tmp/lg17/checkout/shop.db
@@ -32,7 +33,9 @@ func main() {
 		os.Exit(2)
 	}
 	path := flag.Arg(0)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	// Opened for writing (nothing is written): bbolt loads the free list,
+	// which this reports, only then.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		log.Fatalf("open %s: %v", path, err)
 	}
@@ -77,9 +80,13 @@ func main() {
 	st := db.Stats()
 	free := int64(st.FreePageN+st.PendingPageN) * pageSize
 	fmt.Fprintf(w, "free pages\t\t\t\t%d\t\t\t\t%d\t%.1f %%\t\t\n", st.FreePageN+st.PendingPageN, free, 100*float64(free)/float64(fi.Size()))
+	var used int64
+	db.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
+	tail := fi.Size() - used
+	fmt.Fprintf(w, "not yet used (file grown ahead)\t\t\t\t%d\t\t\t\t%d\t%.1f %%\t\t\n", tail/pageSize, tail, 100*float64(tail)/float64(fi.Size()))
 	w.Flush()
 	if perN > 0 {
-		fmt.Printf("file bytes per %s key: %d (%d keys)\n", *per, fi.Size()/int64(perN), perN)
+		fmt.Printf("bytes per %s key: file %d, pages in use %d (%d keys)\n", *per, fi.Size()/int64(perN), used/int64(perN), perN)
 	}
 }
 
