@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -18,13 +19,134 @@ import (
 	"github.com/storefront/storefront/checkout/payment"
 )
 
-// Records compressed with dictionary 1 can only be read with the same
-// bytes: changing orderdict1.json would make every order written since
-// unreadable. A new dictionary is a new file and a new first byte.
-func TestOrderDictFrozen(t *testing.T) {
-	sum := sha256.Sum256(orderDict1)
-	if got := hex.EncodeToString(sum[:]); got != "9fe4c43cb9540e03f6034512edf4a938cfcbbb6aafd1a94cac163d3f476aceb8" {
-		t.Fatalf("orderdict1.json changed (sha256 %s): orders stored with it would no longer decode", got)
+// Records compressed with a dictionary can only be read with the same
+// bytes: changing one would make every record written with it unreadable.
+// A new dictionary is a new file and a new first byte.
+func TestDictsFrozen(t *testing.T) {
+	for name, c := range map[string]struct {
+		dict []byte
+		sum  string
+	}{
+		"orderdict1.json":  {orderDict1, "9fe4c43cb9540e03f6034512edf4a938cfcbbb6aafd1a94cac163d3f476aceb8"},
+		"recorddict2.json": {recordDict2, "4dacdcc3f2bb0b4fafda72a79ceb45e395315ddba6d142aba0144137b7dd35bf"},
+	} {
+		sum := sha256.Sum256(c.dict)
+		if got := hex.EncodeToString(sum[:]); got != c.sum {
+			t.Errorf("%s changed (sha256 %s): records stored with it would no longer decode", name, got)
+		}
+	}
+}
+
+// Any cart and idempotency record reads back the same from the compressed
+// form as from its JSON (the old form).
+func TestRecordRoundTrip(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "x.db"), 0o600, &bolt.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rapid.Check(t, func(t *rapid.T) {
+		var v any
+		if rapid.Bool().Draw(t, "cart") {
+			c := &cart.Cart{ID: rapid.String().Draw(t, "id"), Lang: rapid.String().Draw(t, "lang"), Code: rapid.String().Draw(t, "code"),
+				CreatedAt: time.Unix(rapid.Int64Range(0, 4e9).Draw(t, "created"), rapid.Int64Range(0, 1e9-1).Draw(t, "ns")).UTC()}
+			for i := range rapid.IntRange(0, 30).Draw(t, "lines") {
+				c.Lines = append(c.Lines, cart.Line{SKU: rapid.String().Draw(t, fmt.Sprint("sku", i)), Quantity: rapid.Int().Draw(t, fmt.Sprint("qty", i)),
+					PriceSeen: money.Amount(rapid.Int64().Draw(t, fmt.Sprint("price", i)))})
+			}
+			v = c
+		} else {
+			v = &idemRecord{RequestHash: rapid.String().Draw(t, "hash"), OrderID: rapid.String().Draw(t, "order")}
+		}
+		old, _ := json.Marshal(v)
+		err := tempBucket(db, func(b *bolt.Bucket) error {
+			if err := putRecord(b, "k", v); err != nil {
+				return err
+			}
+			rec := b.Get([]byte("k"))
+			if rec[0] != recZstdDict2 {
+				return fmt.Errorf("first byte %#x", rec[0])
+			}
+			for form, data := range map[string][]byte{"compressed": rec, "json": old} {
+				back := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+				if err := decodeRecord(data, back); err != nil {
+					return fmt.Errorf("%s: %w", form, err)
+				}
+				if got, _ := json.Marshal(back); string(got) != string(old) {
+					return fmt.Errorf("%s form reads back\n%s\nwant\n%s", form, got, old)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// tempBucket runs fn on a bucket of db in a transaction that is rolled
+// back.
+func tempBucket(db *bolt.DB, fn func(*bolt.Bucket) error) error {
+	tx, err := db.Begin(true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	b, err := tx.CreateBucketIfNotExists([]byte("b"))
+	if err != nil {
+		return err
+	}
+	return fn(b)
+}
+
+// A cart stored as JSON (every shop.db before the compressed form) is read
+// and changed; written back, it is compressed and reads back the same. The
+// same for an idempotency key: a retry with it finds its order.
+func TestOldCartAndKeyRecordsStillRead(t *testing.T) {
+	f := open(t, 0) // carts buffered, as in production
+	c := &cart.Cart{ID: "old-cart-0123456789abcdefghijklmnopqrstuvw", CreatedAt: t0, UpdatedAt: t0, Lang: "en",
+		Lines: []cart.Line{{SKU: "MOLEN-1", Quantity: 1, PriceSeen: 4995, AddedAt: t0}}}
+	o := f.create(t, "new-key", f.newOrder(t, "c1", "MOLEN-1", 1))
+	err := f.s.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketCarts), c.ID, c); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketIdempotency), "old-key", idemRecord{RequestHash: "h-old", OrderID: o.ID, CreatedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.s.GetCart(c.ID)
+	if err != nil || got.Lang != "en" || len(got.Lines) != 1 || got.Lines[0].SKU != "MOLEN-1" {
+		t.Fatalf("old cart: %+v, %v", got, err)
+	}
+	if _, err := f.s.UpdateCart(c.ID, func(c *cart.Cart) error { c.Lines[0].Quantity = 3; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.FlushCarts(); err != nil {
+		t.Fatal(err)
+	}
+	var rec []byte
+	f.s.db.View(func(tx *bolt.Tx) error {
+		rec = append(rec, tx.Bucket(bucketCarts).Get([]byte(c.ID))...)
+		return nil
+	})
+	if len(rec) == 0 || rec[0] != recZstdDict2 {
+		t.Fatalf("the changed cart is stored as %q, want the compressed form", rec)
+	}
+	if got, err := f.s.GetCart(c.ID); err != nil || got.Lines[0].Quantity != 3 || got.Lang != "en" {
+		t.Fatalf("changed cart read back: %+v, %v", got, err)
+	}
+	for _, key := range []string{"old-key", "new-key"} {
+		if got, err := f.s.OrderByIdempotencyKey(key); err != nil || got.ID != o.ID {
+			t.Errorf("order of idempotency key %s: %v, %v", key, got, err)
+		}
+	}
+	if again, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "old-key", RequestHash: "h-old", Order: f.newOrder(t, "c2", "MOLEN-1", 1), Catalog: f.cat}); err != nil || created || again.ID != o.ID {
+		t.Errorf("retry with the old key: %v created %v, %v; want order %s again", again, created, err, o.ID)
+	}
+	if n, err := f.s.PruneIdempotency(t0.Add(time.Hour)); err != nil || n != 2 {
+		t.Errorf("pruned %d keys, %v; want both", n, err)
 	}
 }
 

@@ -116,7 +116,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 				if prev.State == order.AwaitingPayment && keep(prev, n.Order) {
 					if n.IdempotencyKey != "" {
 						rec := idemRecord{RequestHash: n.RequestHash, OrderID: prev.ID, CreatedAt: now}
-						if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+						if err := putRecord(idem, n.IdempotencyKey, rec); err != nil {
 							return err
 						}
 					}
@@ -192,7 +192,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 		}
 		if n.IdempotencyKey != "" {
 			rec := idemRecord{RequestHash: n.RequestHash, OrderID: cp.ID, CreatedAt: now}
-			if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+			if err := putRecord(idem, n.IdempotencyKey, rec); err != nil {
 				return err
 			}
 		}
@@ -588,7 +588,7 @@ func (s *Store) PruneIdempotency(before time.Time) (int, error) {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketIdempotency), func(_, v []byte) (bool, error) {
 			var r idemRecord
-			return json.Unmarshal(v, &r) != nil || r.CreatedAt.Before(before), nil
+			return decodeRecord(v, &r) != nil || r.CreatedAt.Before(before), nil
 		})
 		return err
 	})

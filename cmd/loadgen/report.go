@@ -56,6 +56,7 @@ type RSSSample struct {
 	RSS  int64   `json:"rss_kb"`
 	Anon int64   `json:"rss_anon_kb"` // heap and stacks
 	File int64   `json:"rss_file_kb"` // mapped files: the binary, the bbolt mmap
+	DB   int64   `json:"rss_db_kb"`   // of File, the mapped *.db files (bbolt)
 	// CPU is the sidecar's CPU time (user+system) since the run started,
 	// in seconds; Load the machine's 1-minute load average then.
 	CPU  float64 `json:"cpu_s"`
@@ -151,9 +152,9 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-14s %9d %9.1f %8.2f %8.2f %8.2f %8.2f  %s\n", o.Op, o.Count, o.PerSec, o.P50, o.P95, o.P99, o.Max, statusText(o.Statuses))
 	}
 	if len(rep.RSS) > 0 {
-		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap)  CPU s  load\n")
+		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap / of which *.db)  CPU s  load\n")
 		for _, s := range rep.RSS {
-			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f)  %6.1f  %5.1f\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024, s.CPU, s.Load)
+			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f / %.1f)  %6.1f  %5.1f\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024, float64(s.DB)/1024, s.CPU, s.Load)
 		}
 		if last := rep.RSS[len(rep.RSS)-1]; rep.Requests > 0 && last.CPU > 0 {
 			// CPU per request is the figure the neighbours on a shared
@@ -226,7 +227,34 @@ func (s *rssSampler) sample(pid int, start time.Time) {
 		return
 	}
 	s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(),
-		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"], CPU: procCPU(pid) - s.cpu0, Load: loadAvg()})
+		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"], DB: mappedDB(pid), CPU: procCPU(pid) - s.cpu0, Load: loadAvg()})
+}
+
+// mappedDB is the resident part of a process's mappings of *.db files (the
+// bbolt files), in kB from /proc/PID/smaps; 0 when unreadable.
+func mappedDB(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	var n int64
+	inDB := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if k, v, ok := strings.Cut(line, ":"); ok && !strings.Contains(k, " ") {
+			if inDB && k == "Rss" {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				n += kb
+			}
+			continue
+		}
+		// A mapping's header: address perms offset dev inode [path].
+		fields := strings.Fields(line)
+		inDB = len(fields) >= 6 && strings.HasSuffix(fields[len(fields)-1], ".db")
+	}
+	return n
 }
 
 // procCPU is a process's CPU time in seconds (utime+stime in
