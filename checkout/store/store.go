@@ -3,7 +3,9 @@
 // the mail queue. Every operation is one transaction, so an order change, its
 // stock bookkeeping and its e-mail are committed together or not at all.
 //
-// Buckets (values are JSON):
+// Buckets (values are JSON; orders, carts and idempotency records are
+// stored compressed against a fixed dictionary, ordercodec.go, and records
+// written before that as plain JSON are read alike):
 //
 //	carts          cart id -> cart.Cart
 //	orders         order number -> order.Order
