@@ -122,7 +122,7 @@ func (s *Store) flushCarts() error {
 			if e.data == nil {
 				err = bk.Delete([]byte(id))
 			} else {
-				err = bk.Put([]byte(id), compress(e.data, recZstdDict2))
+				err = bk.Put([]byte(id), compressRecord(e.data))
 			}
 			if err != nil {
 				return err

@@ -56,7 +56,7 @@ func (s *Store) putCart(id string, data []byte) error {
 		if data == nil {
 			return tx.Bucket(bucketCarts).Delete([]byte(id))
 		}
-		return tx.Bucket(bucketCarts).Put([]byte(id), compress(data, recZstdDict2))
+		return tx.Bucket(bucketCarts).Put([]byte(id), compressRecord(data))
 	})
 }
 

@@ -4,7 +4,7 @@
 // stock bookkeeping and its e-mail are committed together or not at all.
 //
 // Buckets (values are JSON; orders, carts and idempotency records are
-// stored compressed against a fixed dictionary, ordercodec.go, and records
+// stored compressed against a fixed dictionary, package codec, and records
 // written before that as plain JSON are read alike):
 //
 //	carts          cart id -> cart.Cart
