@@ -76,3 +76,14 @@ func TestDamageDetected(t *testing.T) {
 		}
 	})
 }
+
+// A record far larger than the encoder's window (an order with a long
+// history) comes back whole.
+func TestLargeRecord(t *testing.T) {
+	j := bytes.Repeat([]byte(`{"at":"2026-12-06T14:03:27Z","by":"admin","note":"a line of history"},`), 5000)
+	for _, d := range []Dict{Order, Record} {
+		if back, err := JSON(Compress(j, d)); err != nil || !bytes.Equal(back, j) {
+			t.Errorf("dictionary %d: %d bytes back of %d, %v", d, len(back), len(j), err)
+		}
+	}
+}
