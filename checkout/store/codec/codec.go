@@ -103,27 +103,50 @@ func Marshal(v any, d Dict) ([]byte, error) {
 
 // JSON is a stored record's JSON, whichever form it is in.
 func JSON(data []byte) ([]byte, error) {
-	if len(data) == 0 {
-		return data, nil
-	}
-	if _, ok := dicts()[Dict(data[0])]; !ok {
+	if !compressed(data) {
 		return data, nil // JSON, or not a record: json.Unmarshal says
 	}
+	return decompress(nil, data)
+}
+
+// compressed reports whether a stored record is in a compressed form.
+func compressed(data []byte) bool {
+	if len(data) == 0 {
+		return false
+	}
+	_, ok := dicts()[Dict(data[0])]
+	return ok
+}
+
+// decompress appends a compressed record's JSON to dst.
+func decompress(dst, data []byte) ([]byte, error) {
 	if len(data) == 1 {
 		return nil, errors.New("decompress: no frame after the dictionary byte")
 	}
-	j, err := get().dec.DecodeAll(data[1:], nil)
+	j, err := get().dec.DecodeAll(data[1:], dst)
 	if err != nil {
 		return nil, fmt.Errorf("decompress: %w", err)
 	}
 	return j, nil
 }
 
+// buffers hold decompressed JSON while Unmarshal decodes it (json.Unmarshal
+// copies what it keeps), so reading a record makes no garbage of its own.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
 // Unmarshal decodes a stored record, in any form, into v.
 func Unmarshal(data []byte, v any) error {
-	j, err := JSON(data)
+	if !compressed(data) {
+		return json.Unmarshal(data, v)
+	}
+	buf := buffers.Get().(*[]byte)
+	defer buffers.Put(buf)
+	j, err := decompress((*buf)[:0], data)
 	if err != nil {
 		return err
+	}
+	if cap(j) <= 64<<10 { // keep buffers of ordinary records only
+		*buf = j
 	}
 	return json.Unmarshal(j, v)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -84,6 +86,48 @@ func TestLargeRecord(t *testing.T) {
 	for _, d := range []Dict{Order, Record} {
 		if back, err := JSON(Compress(j, d)); err != nil || !bytes.Equal(back, j) {
 			t.Errorf("dictionary %d: %d bytes back of %d, %v", d, len(back), len(j), err)
+		}
+	}
+}
+
+// Reading records of both forms one after the other, from many
+// goroutines, gives each its own value and never writes to the stored
+// bytes (a JSON record is bbolt's read-only memory).
+func TestUnmarshalMixed(t *testing.T) {
+	type rec struct{ N, Pad string }
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			var err error
+			var all, copies [][]byte
+			defer func() {
+				for i := range all {
+					if err == nil && !bytes.Equal(all[i], copies[i]) {
+						err = fmt.Errorf("stored record %d of %d changed by later reads", i, g)
+					}
+				}
+				done <- err
+			}()
+			for i := range 300 {
+				want := rec{N: string(rune('a'+g)) + string(rune('A'+i%26)), Pad: string(bytes.Repeat([]byte{'x'}, i*7))}
+				j, _ := json.Marshal(want)
+				stored := j
+				if i%2 == 0 {
+					stored = Compress(j, Record)
+				}
+				keep := append([]byte(nil), stored...)
+				all, copies = append(all, stored), append(copies, keep)
+				var got rec
+				if e := Unmarshal(stored, &got); e != nil || got != want || !bytes.Equal(stored, keep) {
+					err = fmt.Errorf("record %d of %d: %+v, %v; stored bytes changed: %v", i, g, got, e, !bytes.Equal(stored, keep))
+					break
+				}
+			}
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }
