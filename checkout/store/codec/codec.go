@@ -48,9 +48,9 @@ var (
 	recordDict2 []byte
 )
 
-func dicts() map[Dict][]byte {
-	return map[Dict][]byte{Order: orderDict1, Record: recordDict2}
-}
+// dicts are the dictionaries by name (the embedded files are set before
+// package variables are initialised).
+var dicts = map[Dict][]byte{Order: orderDict1, Record: recordDict2}
 
 // maxRecord bounds what one compressed record may expand to: a damaged
 // record must not make the sidecar allocate without limit.
@@ -69,7 +69,7 @@ type codecs struct {
 var get = sync.OnceValue(func() codecs {
 	c := codecs{enc: map[Dict]*zstd.Encoder{}}
 	dopts := []zstd.DOption{zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(maxRecord)}
-	for id, dict := range dicts() {
+	for id, dict := range dicts {
 		enc, err := zstd.NewWriter(nil, zstd.WithEncoderDictRaw(uint32(id), dict),
 			zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithLowerEncoderMem(true),
 			zstd.WithWindowSize(1<<15), zstd.WithEncoderConcurrency(1))
@@ -114,7 +114,7 @@ func compressed(data []byte) bool {
 	if len(data) == 0 {
 		return false
 	}
-	_, ok := dicts()[Dict(data[0])]
+	_, ok := dicts[Dict(data[0])]
 	return ok
 }
 

@@ -19,7 +19,7 @@ func TestDictsFrozen(t *testing.T) {
 		Order:  "9fe4c43cb9540e03f6034512edf4a938cfcbbb6aafd1a94cac163d3f476aceb8",
 		Record: "4dacdcc3f2bb0b4fafda72a79ceb45e395315ddba6d142aba0144137b7dd35bf",
 	}
-	for d, dict := range dicts() {
+	for d, dict := range dicts {
 		sum := sha256.Sum256(dict)
 		if got := hex.EncodeToString(sum[:]); got != want[d] {
 			t.Errorf("dictionary %d changed (sha256 %s): records stored with it would no longer decode", d, got)
@@ -28,8 +28,8 @@ func TestDictsFrozen(t *testing.T) {
 			t.Errorf("dictionary %d's first byte can start JSON", d)
 		}
 	}
-	if len(want) != len(dicts()) {
-		t.Errorf("%d dictionaries, %d frozen", len(dicts()), len(want))
+	if len(want) != len(dicts) {
+		t.Errorf("%d dictionaries, %d frozen", len(dicts), len(want))
 	}
 }
 
