@@ -1,4 +1,4 @@
-// Package codec is how the sidecar's bbolt files store their larger records:
+// Package codec is how the order database (shop.db) stores its larger records:
 // JSON compressed with zstd against a fixed dictionary of typical records.
 // An order's JSON is about 2 KB, more than half of bbolt's 4 KB page, so two
 // of them took a page and an overflow page each: 4.1 KB of shop.db per
@@ -17,7 +17,7 @@
 // (Marshal). A frame carries a checksum, so a damaged record does not
 // decode, as damaged JSON does not. The dictionaries must never change
 // (TestDictsFrozen): records written with one can only be read with it. A
-// better dictionary is a new file, a new Dict and a new case in JSON, the
+// better dictionary is a new file, a new Dict and a new entry in dicts, the
 // old ones kept.
 package codec
 
