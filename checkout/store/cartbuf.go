@@ -122,7 +122,7 @@ func (s *Store) flushCarts() error {
 			if e.data == nil {
 				err = bk.Delete([]byte(id))
 			} else {
-				err = bk.Put([]byte(id), e.data)
+				err = bk.Put([]byte(id), compressRecord(e.data))
 			}
 			if err != nil {
 				return err

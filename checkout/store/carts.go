@@ -21,7 +21,7 @@ func (s *Store) GetCart(id string) (*cart.Cart, error) {
 		return nil, fmt.Errorf("get cart: %w", err)
 	}
 	var c cart.Cart
-	if err := json.Unmarshal(data, &c); err != nil {
+	if err := decodeRecord(data, &c); err != nil {
 		return nil, fmt.Errorf("get cart: decode %s/%s: %w", bucketCarts, id, err)
 	}
 	return &c, nil
@@ -56,7 +56,7 @@ func (s *Store) putCart(id string, data []byte) error {
 		if data == nil {
 			return tx.Bucket(bucketCarts).Delete([]byte(id))
 		}
-		return tx.Bucket(bucketCarts).Put([]byte(id), data)
+		return tx.Bucket(bucketCarts).Put([]byte(id), compressRecord(data))
 	})
 }
 
@@ -104,7 +104,7 @@ func (s *Store) UpdateCart(id string, fn func(c *cart.Cart) error) (*cart.Cart, 
 	}
 	c := &cart.Cart{ID: id}
 	if data != nil {
-		if err := json.Unmarshal(data, c); err != nil {
+		if err := decodeRecord(data, c); err != nil {
 			return nil, fmt.Errorf("update cart: decode %s/%s: %w", bucketCarts, id, err)
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Store) updateCartTx(id string, fn func(c *cart.Cart) error) (*cart.Cart
 			return err
 		}
 		c.ID = id
-		if err := putJSON(b, id, c); err != nil {
+		if err := putRecord(b, id, c); err != nil {
 			return err
 		}
 		out = c
@@ -173,7 +173,7 @@ func (s *Store) PruneCarts(before time.Time) (int, error) {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketCarts), func(_, v []byte) (bool, error) {
 			var c cart.Cart
-			return jsonUnmarshal(v, &c) != nil || c.UpdatedAt.Before(before), nil
+			return decodeRecord(v, &c) != nil || c.UpdatedAt.Before(before), nil
 		})
 		return err
 	})

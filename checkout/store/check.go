@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -167,7 +166,7 @@ func VerifyFile(path string) (FileReport, error) {
 				continue // the built-in provider's file has neither
 			}
 			err := bk.ForEach(func(k, v []byte) error {
-				if err := json.Unmarshal(v, b.v()); err != nil {
+				if err := decodeRecord(v, b.v()); err != nil {
 					rep.Undecodable = append(rep.Undecodable, string(b.name)+"/"+printableKey(k))
 					return nil
 				}

@@ -181,6 +181,10 @@ func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
 // else nil. The quick test first: the address as JSON encodes it, in any
 // case (addresses are stored as typed at checkout, lower-cased there).
 func orderOf(v []byte, email string) (*order.Order, error) {
+	v, err := recordJSON(v)
+	if err != nil {
+		return nil, fmt.Errorf("decode order: %w", err)
+	}
 	enc, _ := json.Marshal(email)
 	if !containsFold(v, enc) {
 		return nil, nil
@@ -306,7 +310,7 @@ func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
 				Note: "personal data deleted at the customer's request"})
 			o.UpdatedAt = now
 			o.Version++
-			if err := putJSON(orders, o.ID, o); err != nil {
+			if err := putOrderRecord(orders, o); err != nil {
 				return err
 			}
 			d.Orders++

@@ -148,7 +148,7 @@ func (s *Store) Gauges(now time.Time) (Gauges, error) {
 				CreatedAt time.Time `json:"created_at"`
 			}
 			v := orders.Get(k[i+1:])
-			if v == nil || json.Unmarshal(v, &o) != nil || o.PaymentID == "" {
+			if v == nil || decodeRecord(v, &o) != nil || o.PaymentID == "" {
 				return nil
 			}
 			g.AwaitingPayments++

@@ -116,7 +116,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 				if prev.State == order.AwaitingPayment && keep(prev, n.Order) {
 					if n.IdempotencyKey != "" {
 						rec := idemRecord{RequestHash: n.RequestHash, OrderID: prev.ID, CreatedAt: now}
-						if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+						if err := putRecord(idem, n.IdempotencyKey, rec); err != nil {
 							return err
 						}
 					}
@@ -192,7 +192,7 @@ func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created 
 		}
 		if n.IdempotencyKey != "" {
 			rec := idemRecord{RequestHash: n.RequestHash, OrderID: cp.ID, CreatedAt: now}
-			if err := putJSON(idem, n.IdempotencyKey, rec); err != nil {
+			if err := putRecord(idem, n.IdempotencyKey, rec); err != nil {
 				return err
 			}
 		}
@@ -527,7 +527,7 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 		var all []*order.Order
 		keep := func(k, v []byte) error {
 			var o order.Order
-			if err := json.Unmarshal(v, &o); err != nil {
+			if err := decodeRecord(v, &o); err != nil {
 				s.badRecord(bucketOrders, k, err) // skipped: one bad record must not hide the rest
 				return nil
 			}
@@ -588,7 +588,7 @@ func (s *Store) PruneIdempotency(before time.Time) (int, error) {
 		var err error
 		n, err = deleteWhere(tx.Bucket(bucketIdempotency), func(_, v []byte) (bool, error) {
 			var r idemRecord
-			return json.Unmarshal(v, &r) != nil || r.CreatedAt.Before(before), nil
+			return decodeRecord(v, &r) != nil || r.CreatedAt.Before(before), nil
 		})
 		return err
 	})
@@ -703,6 +703,7 @@ func (s *Store) promise(o *order.Order) {
 func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
 	if prev != o.State {
 		idx := tx.Bucket(bucketStates)
+		idx.FillPercent = 1.0 // within a state, keys are order numbers: appended
 		if prev != "" {
 			if err := idx.Delete(stateKey(prev, o.ID)); err != nil {
 				return err
@@ -712,7 +713,7 @@ func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
 			return err
 		}
 	}
-	return putJSON(tx.Bucket(bucketOrders), o.ID, o)
+	return putOrderRecord(tx.Bucket(bucketOrders), o)
 }
 
 func stateKey(s order.State, id string) []byte {
@@ -735,7 +736,7 @@ func buildIndex(tx *bolt.Tx, name []byte, add func(idx *bolt.Bucket, key []byte,
 	}
 	return tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
 		var o order.Order
-		if err := json.Unmarshal(v, &o); err != nil {
+		if err := decodeRecord(v, &o); err != nil {
 			return fmt.Errorf("decode order %s: %w", k, err)
 		}
 		return add(idx, k, o)

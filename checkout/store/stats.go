@@ -35,7 +35,7 @@ func (s *Store) Stats() (Stats, error) {
 		st.Carts = tx.Bucket(bucketCarts).Stats().KeyN
 		err := tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
 			var o order.Order
-			if err := json.Unmarshal(v, &o); err != nil {
+			if err := decodeRecord(v, &o); err != nil {
 				s.badRecord(bucketOrders, k, err)
 				st.Undecodable++
 				return nil

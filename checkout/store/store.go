@@ -3,7 +3,9 @@
 // the mail queue. Every operation is one transaction, so an order change, its
 // stock bookkeeping and its e-mail are committed together or not at all.
 //
-// Buckets (values are JSON):
+// Buckets (values are JSON; orders, carts and idempotency records are
+// stored compressed against a fixed dictionary, package codec, and records
+// written before that as plain JSON are read alike):
 //
 //	carts          cart id -> cart.Cart
 //	orders         order number -> order.Order
@@ -394,7 +396,7 @@ func getJSON(b *bolt.Bucket, key string, v any) error {
 	if data == nil {
 		return ErrNotFound
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := decodeRecord(data, v); err != nil {
 		return fmt.Errorf("decode %s/%s: %w", b, key, err)
 	}
 	return nil

@@ -60,6 +60,7 @@ type loader struct {
 	ipSeq  atomic.Uint32
 	keySeq atomic.Uint64
 	run    string
+	placed atomic.Int64 // checkouts answered 201 or 200
 
 	mu     sync.Mutex
 	orders []placed
@@ -107,7 +108,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	rctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
-	rss := startRSS(rctx, cfg.PID, cfg.RSSEvery)
+	rss := startRSS(rctx, cfg.PID, cfg.RSSEvery, l.placed.Load)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.Concurrency; w++ {
@@ -193,6 +194,7 @@ func (l *loader) checkout(ctx context.Context, c *vcustomer, pay bool) {
 	if status != http.StatusCreated && status != http.StatusOK {
 		return
 	}
+	l.placed.Add(1)
 	var a struct {
 		Order struct {
 			ID string `json:"id"`

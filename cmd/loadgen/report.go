@@ -56,6 +56,10 @@ type RSSSample struct {
 	RSS  int64   `json:"rss_kb"`
 	Anon int64   `json:"rss_anon_kb"` // heap and stacks
 	File int64   `json:"rss_file_kb"` // mapped files: the binary, the bbolt mmap
+	DB   int64   `json:"rss_db_kb"`   // of File, the mapped *.db files (bbolt)
+	Pay  int64   `json:"rss_pay_kb"`  // of DB, the built-in provider's file (*-localpay.db)
+	// Orders is how many checkouts had been answered 2xx by then.
+	Orders int64 `json:"orders"`
 	// CPU is the sidecar's CPU time (user+system) since the run started,
 	// in seconds; Load the machine's 1-minute load average then.
 	CPU  float64 `json:"cpu_s"`
@@ -151,9 +155,10 @@ func (rep *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-14s %9d %9.1f %8.2f %8.2f %8.2f %8.2f  %s\n", o.Op, o.Count, o.PerSec, o.P50, o.P95, o.P99, o.Max, statusText(o.Statuses))
 	}
 	if len(rep.RSS) > 0 {
-		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap)  CPU s  load\n")
+		fmt.Fprintf(w, "\nsidecar memory (MB): time  RSS  (anon heap+stacks / file-backed: binary, bbolt mmap / of which *.db: shop.db + provider's)  CPU s  load  orders\n")
 		for _, s := range rep.RSS {
-			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f)  %6.1f  %5.1f\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024, float64(s.File)/1024, s.CPU, s.Load)
+			fmt.Fprintf(w, "  %4.0fs  %6.1f  (%.1f / %.1f / %.1f: %.1f + %.1f)  %6.1f  %5.1f  %6d\n", s.At, float64(s.RSS)/1024, float64(s.Anon)/1024,
+				float64(s.File)/1024, float64(s.DB)/1024, float64(s.DB-s.Pay)/1024, float64(s.Pay)/1024, s.CPU, s.Load, s.Orders)
 		}
 		if last := rep.RSS[len(rep.RSS)-1]; rep.Requests > 0 && last.CPU > 0 {
 			// CPU per request is the figure the neighbours on a shared
@@ -191,12 +196,13 @@ func statusText(m map[string]int) string {
 // rssSampler reads VmRSS of a process every interval until ctx ends.
 type rssSampler struct {
 	cpu0    float64
+	orders  func() int64
 	done    chan struct{}
 	samples []RSSSample
 }
 
-func startRSS(ctx context.Context, pid int, every time.Duration) *rssSampler {
-	s := &rssSampler{done: make(chan struct{})}
+func startRSS(ctx context.Context, pid int, every time.Duration, orders func() int64) *rssSampler {
+	s := &rssSampler{done: make(chan struct{}), orders: orders}
 	if pid <= 0 {
 		close(s.done)
 		return s
@@ -226,7 +232,35 @@ func (s *rssSampler) sample(pid int, start time.Time) {
 		return
 	}
 	s.samples = append(s.samples, RSSSample{At: time.Since(start).Round(time.Second).Seconds(),
-		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"], CPU: procCPU(pid) - s.cpu0, Load: loadAvg()})
+		RSS: m["VmRSS"], Anon: m["RssAnon"], File: m["RssFile"], DB: mappedDB(pid, ".db"), Pay: mappedDB(pid, "-localpay.db"), Orders: s.orders(), CPU: procCPU(pid) - s.cpu0, Load: loadAvg()})
+}
+
+// mappedDB is the resident part of a process's mappings of files whose
+// name ends in suffix (".db": the bbolt files), in kB from
+// /proc/PID/smaps; 0 when unreadable.
+func mappedDB(pid int, suffix string) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	var n int64
+	inDB := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if k, v, ok := strings.Cut(line, ":"); ok && !strings.Contains(k, " ") {
+			if inDB && k == "Rss" {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				n += kb
+			}
+			continue
+		}
+		// A mapping's header: address perms offset dev inode [path].
+		fields := strings.Fields(line)
+		inDB = len(fields) >= 6 && strings.HasSuffix(fields[len(fields)-1], suffix)
+	}
+	return n
 }
 
 // procCPU is a process's CPU time in seconds (utime+stime in
