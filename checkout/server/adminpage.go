@@ -53,7 +53,7 @@ type ownerPages struct {
 	health        *healthHTTP     // the alerts on the home page
 	orderView     func(o *order.Order, lang string, admin bool) OrderView
 	afterSaleView func(o *order.Order, lang string) AfterSaleView
-	labelAction   func(ctx context.Context, id, lang string) (notice string, err error) // the label button (carrier.go)
+	labelAction   func(ctx context.Context, id, lang, by string) (notice string, err error) // the label button (shipping)
 }
 
 const (
@@ -413,7 +413,7 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		_, err = h.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
 	case "label": // carrier.go
-		notice, err = h.labelAction(ctx, id, h.Lang(c))
+		notice, err = h.labelAction(ctx, id, h.Lang(c), adminBy)
 	case "deliver":
 		_, err = h.orders.Deliver(id, adminBy)
 		notice = "delivered"

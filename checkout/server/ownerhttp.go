@@ -32,6 +32,6 @@ func (s *Sidecar) openOwnerHTTP() {
 		}}
 	s.ownerPages = &ownerPages{Web: s.Web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
 		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.orderView, afterSaleView: s.returns.afterSaleView,
-		labelAction: s.carrier.adminLabelAction}
+		labelAction: s.carrier.AdminLabelAction}
 	s.refunds = &refundsHTTP{Web: s.Web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
 }

@@ -68,7 +68,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.payments.handleWebhook)
-		api.POST("/webhooks/sendcloud", s.carrier.sendcloudWebhook) // signed by Sendcloud (carrier.go)
+		api.POST("/webhooks/sendcloud", s.carrier.SendcloudWebhook) // signed by Sendcloud (shipping)
 		api.GET("/promise", s.stats.apiPromise)                     // extra transit days (loyalty.go)
 		api.HEAD("/promise", s.stats.apiPromise)
 		api.GET("/subscriptions/confirm/:token", s.subs.pageConfirm)
@@ -94,7 +94,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.returns.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.returns.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.returns.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.apiPickupPoints) // carrier.go
+		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.APIPickupPoints) // shipping
 		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)                      // standing orders (standing.go)
 		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
 		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
@@ -127,13 +127,13 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/notify", s.subs.adminNotify)
 		admin.GET("/stats", s.stats.adminStats) // figures and points (stats.go, loyalty.go)
 		admin.GET("/points", s.privacy.adminPoints)
-		admin.POST("/orders/:id/label", s.carrier.apiCreateLabel) // labels and parcels (carrier.go)
-		admin.GET("/orders/:id/label", s.carrier.apiLabelPDF)
-		admin.POST("/labels", s.carrier.apiCreateLabels)
-		admin.GET("/labels.pdf", s.carrier.labelsPDF)
-		admin.POST("/parcels/check", s.carrier.apiCheckParcels)
-		admin.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
-		admin.GET("/invoices", s.invoices.adminInvoicesCSV)
+		admin.POST("/orders/:id/label", s.carrier.APICreateLabel) // labels and parcels (shipping)
+		admin.GET("/orders/:id/label", s.carrier.APILabelPDF)
+		admin.POST("/labels", s.carrier.APICreateLabels)
+		admin.GET("/labels.pdf", s.carrier.LabelsPDF)
+		admin.POST("/parcels/check", s.carrier.APICheckParcels)
+		admin.GET("/orders/:id/invoice/:number", s.invoices.AdminInvoicePDF) // invoices and the bookkeeper's export (invoices)
+		admin.GET("/invoices", s.invoices.AdminInvoicesCSV)
 		admin.GET("/standing", s.standingHTTP.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.standingHTTP.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.standingHTTP.adminStandingAct)
@@ -179,7 +179,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)   // adminpage.go; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)          // invoices.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.PageInvoicePDF)          // invoices
 	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
 	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
@@ -201,14 +201,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
 	owner.POST("/notify", s.subs.adminNotifyForm)
 	owner.GET("/stats/", s.stats.adminStatsPage)          // stats.go
-	owner.GET("/orders/:id/label", s.carrier.apiLabelPDF) // carrier.go
-	owner.GET("/labels", s.carrier.pageLabels)
-	owner.GET("/labels.pdf", s.carrier.labelsPDF)
-	owner.POST("/labels", s.carrier.formLabels)
+	owner.GET("/orders/:id/label", s.carrier.APILabelPDF) // shipping
+	owner.GET("/labels", s.carrier.PageLabels)
+	owner.GET("/labels.pdf", s.carrier.LabelsPDF)
+	owner.POST("/labels", s.carrier.FormLabels)
 	owner.GET("/subscriptions/", s.standingAdmin.adminStandingPage) // standing_admin.go
 	owner.POST("/subscriptions/:id/:action", s.standingAdmin.adminStandingForm)
-	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go
-	owner.GET("/invoices.csv", s.invoices.adminInvoicesCSV)
+	owner.GET("/orders/:id/invoice/:number", s.invoices.AdminInvoicePDF) // invoices
+	owner.GET("/invoices.csv", s.invoices.AdminInvoicesCSV)
 	owner.GET("/codes/", s.codesAdmin.adminCodesPage) // codes_admin.go
 	owner.POST("/codes/", s.codesAdmin.adminCodesForm)
 	owner.GET("/giftcards/", s.gifts.adminGiftCardsPage) // giftcards.go

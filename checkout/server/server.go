@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/invoices"
+	"github.com/storefront/storefront/checkout/server/shipping"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -64,11 +66,11 @@ type Sidecar struct {
 	packing       *packingHTTP       // packing.go
 	mailFail      *mailFailHTTP      // mailfail.go
 	health        *healthHTTP        // health.go
-	invoices      *invoicesHTTP      // invoices.go
+	invoices      *invoices.Invoices // package invoices
 	adminAPI      *adminAPI          // admin.go
 	ownerPages    *ownerPages        // adminpage.go
 	refunds       *refundsHTTP       // refunds.go
-	carrier       *carrierHTTP       // carrier.go
+	carrier       *shipping.Carrier  // package shipping
 	codesAdmin    *codesAdminHTTP    // codes_admin.go
 	standingAdmin *standingAdminHTTP // standing_admin.go
 }
