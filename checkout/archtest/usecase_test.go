@@ -27,10 +27,10 @@ func TestUseCasesDoNoHTTP(t *testing.T) {
 
 // thinHandlers are the handler files of checkout/server whose resources
 // live in checkout/usecase: they call the use case, never the store.
-var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go",
-	"admin.go", "adminpage.go", "refunds.go", "packing.go", "mailfail.go", // usecase.Orders, Refunds, Sessions, MailQueue
-	"health.go", "alerts.go", // usecase.Health (the metrics' gauges), the alert e-mail through usecase.Mail
-	"invoices.go",                    // usecase.Orders.Invoices
+var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "owner/stats.go", "shipping/carrier.go",
+	"owner/api.go", "owner/pages.go", "owner/refunds.go", "owner/packing.go", "owner/mailfail.go", // usecase.Orders, Refunds, Sessions, MailQueue
+	"owner/health.go", "alerts.go", // usecase.Health (the metrics' gauges), the alert e-mail through usecase.Mail
+	"invoices/invoices.go",           // usecase.Orders.Invoices
 	"checkout.go", "checkoutpage.go"} // usecase.Orders.Place
 
 // storeUse lists how file uses the store: an import of checkout/store, or

@@ -58,8 +58,8 @@ type checkoutGifts interface {
 
 // checkoutPickup is what the checkout needs of pick-up points (carrier.go).
 type checkoutPickup interface {
-	offerPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) view.PickupOffer
-	checkPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
+	OfferPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) view.PickupOffer
+	CheckPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
 }
 
 func validIdemKey(k string) bool {
@@ -81,7 +81,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	cat := h.Catalog.Current()
 	f.Clean()
 	fields := f.Validate(cat, lang)
-	point, msg := h.pickup.checkPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := h.pickup.CheckPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}

@@ -127,7 +127,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
 	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
-	d.Pickup = h.pickup.offerPickup(c.Request.Context(), f, cat, lang)
+	d.Pickup = h.pickup.OfferPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, h.Now().In(h.Zone()).Format("2006-01-02")
 	d.GiftSale = view.HasGiftCard(d.T)
 	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {

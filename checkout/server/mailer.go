@@ -63,8 +63,8 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	switch m.Kind {
 	case store.MailConfirmation:
 		kind = "confirmation"
-		sum.Legal = s.invoices.legal(o, sum.Lang) // invoices.go
-		if files = s.invoices.invoiceAttachment(o); files != nil {
+		sum.Legal = s.invoices.Legal(o, sum.Lang) // invoices.go
+		if files = s.invoices.InvoiceAttachment(o); files != nil {
 			sum.Legal.InvoiceNumber = o.InvoiceNumber
 		}
 		subject, text, html, err = mail.Confirmation(sum)

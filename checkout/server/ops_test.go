@@ -75,7 +75,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	for range 3 {
 		sh.sc.provider.GetPayment(context.Background(), "tr_nothing")
 	}
-	sh.sc.health.ready.readyAt = time.Time{} // past the one-second reuse of the last answer
+	sh.sc.health.ForgetReadiness() // past the one-second reuse of the last answer
 	r = sh.req("GET", "/readyz", "")
 	rd = Readiness{}
 	r.json(t, &rd)
@@ -84,7 +84,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	// One answer (even "not found") and it is ready again.
 	sh.sc.provider.GetPayment(context.Background(), "tr_nothing")
-	sh.sc.health.ready.readyAt = time.Time{}
+	sh.sc.health.ForgetReadiness()
 	if r := sh.req("GET", "/readyz", ""); r.StatusCode != 200 {
 		t.Fatalf("readyz after the provider answered: %d %s", r.StatusCode, r.body)
 	}
@@ -95,7 +95,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		NextAt: time.Now().Add(-20 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	sh.sc.health.ready.readyAt = time.Time{}
+	sh.sc.health.ForgetReadiness()
 	r = sh.req("GET", "/readyz", "")
 	sh.sc.sendMu.Unlock()
 	if r.StatusCode != 503 || !strings.Contains(r.body, `"mail"`) || !strings.Contains(r.body, "stuck") {

@@ -110,7 +110,7 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 		d.Refunded = strings.Replace(web.T(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
 	d.AfterSale = h.afterSale(o, lang)
-	d.Legal = h.invoices.legalHTML(o, lang) // invoices.go
+	d.Legal = h.invoices.LegalHTML(o, lang) // invoices.go
 	title := strings.Replace(web.T(lang, "order.title"), "%s", o.ID, 1)
 	h.Page(c, status, "order", title, d)
 }

@@ -37,8 +37,8 @@ type orderLoyalty interface {
 
 // orderInvoices is what the order shows of its invoices (invoices.go).
 type orderInvoices interface {
-	legalHTML(o *order.Order, lang string) template.HTML
-	invoiceViews(o *order.Order) []InvoiceView
+	LegalHTML(o *order.Order, lang string) template.HTML
+	InvoiceViews(o *order.Order) []InvoiceView
 }
 
 // stepNames is the plan every order page and e-mail shows.
@@ -162,7 +162,7 @@ func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView
 	}
 	v.DiscountCode = o.DiscountCode
 	v.Points = h.points.orderPoints(o, lang)
-	v.Invoices = h.invoices.invoiceViews(o) // invoices.go
+	v.Invoices = h.invoices.InvoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {

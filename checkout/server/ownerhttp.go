@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/storefront/storefront/checkout/recurring"
+	"github.com/storefront/storefront/checkout/server/owner"
 )
 
 // openOwnerHTTP builds the resources of the owner's side: the admin JSON
@@ -15,23 +16,24 @@ import (
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
-	s.stats = &statsHTTP{Web: s.Web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
-	s.outboxPages = &outboxHTTP{Web: s.Web, dir: s.outbox}
-	s.packing = &packingHTTP{Web: s.Web, orders: s.uc.orders}
-	s.mailFail = &mailFailHTTP{Web: s.Web, uc: s.uc.mail}
-	s.health = &healthHTTP{Web: s.Web, uc: s.uc.health, alerts: s.alerts}
-	s.adminAPI = &adminAPI{Web: s.Web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
-		orderView: s.orders.orderView}
-	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.fileCodes}
-	s.standingAdmin = &standingAdminHTTP{Web: s.Web, list: s.store,
-		standingView: func(st recurring.Standing, customer bool) StandingView {
+	s.stats = &owner.Stats{Web: s.Web, UC: s.uc.stats, Adjustments: s.promises.adjustments, ExtraDays: s.promises.extraDays}
+	s.outboxPages = &owner.Outbox{Web: s.Web, Dir: s.outbox}
+	s.packing = &owner.Packing{Web: s.Web, Orders: s.uc.orders}
+	s.mailFail = &owner.MailFail{Web: s.Web, UC: s.uc.mail}
+	s.health = &owner.Health{Web: s.Web, UC: s.uc.health, Alerts: s.alerts,
+		AlertWords: func(lang, kind string) (string, string) { w := alertWords(lang, kind); return w.Title, w.Do }} // alerts.go
+	s.adminAPI = &owner.API{Web: s.Web, Orders: s.uc.orders, Health: s.uc.health, Guard: s.abuse.api, Mails: s.mailFail,
+		OrderView: s.orders.orderView}
+	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, FileCodes: s.codes.fileCodes}
+	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store,
+		StandingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
 		},
-		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
+		Act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
-	s.ownerPages = &ownerPages{Web: s.Web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
-		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.orderView, afterSaleView: s.returns.afterSaleView,
-		labelAction: s.carrier.adminLabelAction}
-	s.refunds = &refundsHTTP{Web: s.Web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
+	s.ownerPages = &owner.Pages{Web: s.Web, Orders: s.uc.orders, Refunds: s.uc.refunds, Sessions: s.uc.sessions,
+		Guard: s.abuse.login, Mails: s.mailFail, Health: s.health, OrderView: s.orders.orderView, AfterSaleView: s.returns.afterSaleView,
+		LabelAction: s.carrier.AdminLabelAction}
+	s.refunds = &owner.Refunds{Web: s.Web, UC: s.uc.refunds, Admin: s.adminAPI, AfterSaleView: s.returns.afterSaleView}
 }

@@ -48,10 +48,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	// TestRoutesOnlyInRouteTable check.
 
 	// Public.
-	r.GET("/healthz", s.health.healthz) // process up (health.go); not proxied by the CDN
-	r.HEAD("/healthz", s.health.healthz)
-	r.GET("/readyz", s.health.readyz)
-	r.HEAD("/readyz", s.health.readyz)
+	r.GET("/healthz", s.health.Healthz) // process up (owner); not proxied by the CDN
+	r.HEAD("/healthz", s.health.Healthz)
+	r.GET("/readyz", s.health.Readyz)
+	r.HEAD("/readyz", s.health.Readyz)
 	r.GET("/cart", redirectTo("/cart/"))
 	r.GET("/checkout", redirectTo("/checkout/"))
 	r.GET("/points", redirectTo("/points/"))
@@ -68,9 +68,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
 		api.POST("/webhooks/mollie", s.payments.handleWebhook)
-		api.POST("/webhooks/sendcloud", s.carrier.sendcloudWebhook) // signed by Sendcloud (carrier.go)
-		api.GET("/promise", s.stats.apiPromise)                     // extra transit days (loyalty.go)
-		api.HEAD("/promise", s.stats.apiPromise)
+		api.POST("/webhooks/sendcloud", s.carrier.SendcloudWebhook) // signed by Sendcloud (shipping)
+		api.GET("/promise", s.stats.APIPromise)                     // extra transit days (owner)
+		api.HEAD("/promise", s.stats.APIPromise)
 		api.GET("/subscriptions/confirm/:token", s.subs.pageConfirm)
 		api.GET("/subscriptions/unsubscribe/:token", s.subs.pageUnsubscribe)
 		api.POST("/subscriptions/unsubscribe/:token", s.subs.formUnsubscribe)
@@ -94,7 +94,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.GET("/orders/:token/returns", s.returns.apiReturns) // returns and cancel (returns.go)
 		cust.POST("/orders/:token/returns", s.returns.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.returns.apiCancel)
-		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.apiPickupPoints) // carrier.go
+		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.APIPickupPoints) // shipping
 		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)                      // standing orders (standing.go)
 		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
 		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
@@ -102,38 +102,38 @@ func (s *Sidecar) routes() *gin.Engine {
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
-		admin := api.Group("/admin", s.adminAPI.adminAuth())
-		admin.GET("/orders", s.adminAPI.adminListOrders) // orders and their actions (admin.go, owneractions.go)
-		admin.GET("/orders/:id", s.adminAPI.adminShowOrder)
-		admin.POST("/orders/:id/pack", s.adminAPI.adminPack)
-		admin.POST("/orders/:id/ship", s.adminAPI.adminShip)
-		admin.POST("/orders/:id/deliver", s.adminAPI.adminDeliver)
-		admin.POST("/orders/:id/cancel", s.adminAPI.adminCancel)
-		admin.GET("/backup", s.adminAPI.adminBackup)
-		admin.GET("/orders/:id/returns", s.refunds.adminAfterSale) // returns, refunds, packing (refunds.go, packing.go)
-		admin.POST("/orders/:id/return-received", s.refunds.adminReturnReceived)
-		admin.POST("/orders/:id/refund", s.refunds.adminRefund)
-		admin.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
-		admin.GET("/pick-list", s.packing.apiPickList)
-		admin.GET("/mail/failed", s.mailFail.apiFailedMail) // e-mails not sent (mailfail.go)
-		admin.POST("/mail/:id/retry", s.mailFail.apiRetryMail)
-		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (health.go)
-		admin.POST("/backup/verified", s.health.adminBackupVerified)
-		admin.GET("/alerts", s.health.adminAlerts)
+		admin := api.Group("/admin", s.adminAPI.AdminAuth())
+		admin.GET("/orders", s.adminAPI.AdminListOrders) // orders and their actions (owner: api.go)
+		admin.GET("/orders/:id", s.adminAPI.AdminShowOrder)
+		admin.POST("/orders/:id/pack", s.adminAPI.AdminPack)
+		admin.POST("/orders/:id/ship", s.adminAPI.AdminShip)
+		admin.POST("/orders/:id/deliver", s.adminAPI.AdminDeliver)
+		admin.POST("/orders/:id/cancel", s.adminAPI.AdminCancel)
+		admin.GET("/backup", s.adminAPI.AdminBackup)
+		admin.GET("/orders/:id/returns", s.refunds.AdminAfterSale) // returns, refunds, packing (owner)
+		admin.POST("/orders/:id/return-received", s.refunds.AdminReturnReceived)
+		admin.POST("/orders/:id/refund", s.refunds.AdminRefund)
+		admin.GET("/orders/:id/packing-slip", s.packing.PagePackingSlip)
+		admin.GET("/pick-list", s.packing.APIPickList)
+		admin.GET("/mail/failed", s.mailFail.APIFailedMail) // e-mails not sent (owner)
+		admin.POST("/mail/:id/retry", s.mailFail.APIRetryMail)
+		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (owner)
+		admin.POST("/backup/verified", s.health.AdminBackupVerified)
+		admin.GET("/alerts", s.health.AdminAlerts)
 		admin.GET("/reviews", s.reviews.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
 		admin.POST("/reviews/request", s.reviews.adminRequestReviews)
 		admin.POST("/reviews/:order/:product/:action", s.reviews.adminModerateReview)
 		admin.GET("/subscribers", s.subs.adminListSubscribers)
 		admin.POST("/notify", s.subs.adminNotify)
-		admin.GET("/stats", s.stats.adminStats) // figures and points (stats.go, loyalty.go)
+		admin.GET("/stats", s.stats.AdminStats) // figures (owner) and points (loyalty.go)
 		admin.GET("/points", s.privacy.adminPoints)
-		admin.POST("/orders/:id/label", s.carrier.apiCreateLabel) // labels and parcels (carrier.go)
-		admin.GET("/orders/:id/label", s.carrier.apiLabelPDF)
-		admin.POST("/labels", s.carrier.apiCreateLabels)
-		admin.GET("/labels.pdf", s.carrier.labelsPDF)
-		admin.POST("/parcels/check", s.carrier.apiCheckParcels)
-		admin.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices and the bookkeeper's export (invoices.go)
-		admin.GET("/invoices", s.invoices.adminInvoicesCSV)
+		admin.POST("/orders/:id/label", s.carrier.APICreateLabel) // labels and parcels (shipping)
+		admin.GET("/orders/:id/label", s.carrier.APILabelPDF)
+		admin.POST("/labels", s.carrier.APICreateLabels)
+		admin.GET("/labels.pdf", s.carrier.LabelsPDF)
+		admin.POST("/parcels/check", s.carrier.APICheckParcels)
+		admin.GET("/orders/:id/invoice/:number", s.invoices.AdminInvoicePDF) // invoices and the bookkeeper's export (invoices)
+		admin.GET("/invoices", s.invoices.AdminInvoicesCSV)
 		admin.GET("/standing", s.standingHTTP.adminStandingList) // standing orders (standing.go)
 		admin.GET("/standing/:id", s.standingHTTP.adminStandingShow)
 		admin.POST("/standing/:id/:action", s.standingHTTP.adminStandingAct)
@@ -141,9 +141,9 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/giftcards", s.gifts.adminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.gifts.adminShowGiftCard)
 		admin.POST("/orders/:id/returns/:code/restock", s.stock.adminRestock)
-		admin.GET("/codes", s.codesAdmin.adminListCodes) // discount codes (codes_admin.go)
-		admin.POST("/codes", s.codesAdmin.adminCreateCode)
-		admin.POST("/codes/:code/:action", s.codesAdmin.adminCodeAction)
+		admin.GET("/codes", s.codesAdmin.AdminListCodes) // discount codes (owner)
+		admin.POST("/codes", s.codesAdmin.AdminCreateCode)
+		admin.POST("/codes/:code/:action", s.codesAdmin.AdminCodeAction)
 	}
 
 	// The customer's pages and forms: same origin on every POST.
@@ -176,10 +176,10 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.POST("/api/subscriptions", subLimit.Middleware(s.TooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
 	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
 	pages.POST("/api/polls/:id/vote", voteLimit.Middleware(nil), s.polls.votePoll) // polls.go
-	pages.POST("/admin/login", s.ownerPages.shopLang(), s.ownerPages.adminLogin)   // adminpage.go; in the shop's language
+	pages.POST("/admin/login", s.ownerPages.ShopLang(), s.ownerPages.AdminLogin)   // owner; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
-	pages.GET("/order/:token/invoice/:number", s.invoices.pageInvoicePDF)          // invoices.go
+	pages.GET("/order/:token/invoice/:number", s.invoices.PageInvoicePDF)          // invoices
 	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
 	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
 	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
@@ -187,36 +187,36 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/giftcard/:token", s.gifts.pageGiftCard) // a gift card's balance and history (giftcards.go)
 
 	// The owner's page: in the shop's language, a session cookie and
-	// CSRF-checked forms (adminpage.go), attached here once.
-	owner := pages.Group("/admin", s.ownerPages.shopLang(), s.ownerPages.adminSession())
-	owner.GET("/", s.ownerPages.adminHome)
-	owner.POST("/logout", s.ownerPages.adminLogout)
-	owner.GET("/orders/:id", s.ownerPages.adminOrderPage)
-	owner.POST("/orders/:id/:action", s.ownerPages.adminOrderAction)
-	owner.GET("/orders/:id/packing-slip", s.packing.pagePackingSlip)
-	owner.GET("/pick-list", s.packing.pagePickList)
-	owner.GET("/mail/", s.mailFail.pageFailedMail) // mailfail.go
-	owner.POST("/mail/retry", s.mailFail.formRetryMail)
+	// CSRF-checked forms (owner.Pages), attached here once.
+	owner := pages.Group("/admin", s.ownerPages.ShopLang(), s.ownerPages.AdminSession())
+	owner.GET("/", s.ownerPages.AdminHome)
+	owner.POST("/logout", s.ownerPages.AdminLogout)
+	owner.GET("/orders/:id", s.ownerPages.AdminOrderPage)
+	owner.POST("/orders/:id/:action", s.ownerPages.AdminOrderAction)
+	owner.GET("/orders/:id/packing-slip", s.packing.PagePackingSlip)
+	owner.GET("/pick-list", s.packing.PagePickList)
+	owner.GET("/mail/", s.mailFail.PageFailedMail) // owner
+	owner.POST("/mail/retry", s.mailFail.FormRetryMail)
 	owner.GET("/reviews/", s.reviews.adminReviewsPage) // reviews.go
 	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
 	owner.POST("/notify", s.subs.adminNotifyForm)
-	owner.GET("/stats/", s.stats.adminStatsPage)          // stats.go
-	owner.GET("/orders/:id/label", s.carrier.apiLabelPDF) // carrier.go
-	owner.GET("/labels", s.carrier.pageLabels)
-	owner.GET("/labels.pdf", s.carrier.labelsPDF)
-	owner.POST("/labels", s.carrier.formLabels)
-	owner.GET("/subscriptions/", s.standingAdmin.adminStandingPage) // standing_admin.go
-	owner.POST("/subscriptions/:id/:action", s.standingAdmin.adminStandingForm)
-	owner.GET("/orders/:id/invoice/:number", s.invoices.adminInvoicePDF) // invoices.go
-	owner.GET("/invoices.csv", s.invoices.adminInvoicesCSV)
-	owner.GET("/codes/", s.codesAdmin.adminCodesPage) // codes_admin.go
-	owner.POST("/codes/", s.codesAdmin.adminCodesForm)
+	owner.GET("/stats/", s.stats.AdminStatsPage)          // owner
+	owner.GET("/orders/:id/label", s.carrier.APILabelPDF) // shipping
+	owner.GET("/labels", s.carrier.PageLabels)
+	owner.GET("/labels.pdf", s.carrier.LabelsPDF)
+	owner.POST("/labels", s.carrier.FormLabels)
+	owner.GET("/subscriptions/", s.standingAdmin.AdminStandingPage) // owner
+	owner.POST("/subscriptions/:id/:action", s.standingAdmin.AdminStandingForm)
+	owner.GET("/orders/:id/invoice/:number", s.invoices.AdminInvoicePDF) // invoices
+	owner.GET("/invoices.csv", s.invoices.AdminInvoicesCSV)
+	owner.GET("/codes/", s.codesAdmin.AdminCodesPage) // owner
+	owner.POST("/codes/", s.codesAdmin.AdminCodesForm)
 	owner.GET("/giftcards/", s.gifts.adminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {
-		r.GET("/outbox/", s.outboxPages.pageOutbox)
+		r.GET("/outbox/", s.outboxPages.PageOutbox)
 		r.GET("/outbox", redirectTo("/outbox/"))
-		r.GET("/outbox/:name", s.outboxPages.pageOutboxMessage)
+		r.GET("/outbox/:name", s.outboxPages.PageOutboxMessage)
 	}
 
 	r.NoRoute(s.noRoute)

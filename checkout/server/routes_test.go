@@ -76,7 +76,7 @@ func TestRoutesOnlyInRouteTable(t *testing.T) {
 				return true
 			}
 			sel, isSel := call.Fun.(*ast.SelectorExpr)
-			if isSel && (sel.Sel.Name == "adminAuth" || sel.Sel.Name == "adminSession") {
+			if isSel && (strings.EqualFold(sel.Sel.Name, "adminAuth") || strings.EqualFold(sel.Sel.Name, "adminSession")) {
 				t.Errorf("%s: %s attached outside routes.go; put the route in its group there", fset.Position(call.Pos()), sel.Sel.Name)
 			}
 			if !isSel || !methods[sel.Sel.Name] {

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/invoices"
+	"github.com/storefront/storefront/checkout/server/owner"
+	"github.com/storefront/storefront/checkout/server/shipping"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -59,18 +62,18 @@ type Sidecar struct {
 	closed       sync.Once
 
 	// The owner's resources, built by openOwnerHTTP (ownerhttp.go).
-	stats         *statsHTTP         // stats.go
-	outboxPages   *outboxHTTP        // outbox.go
-	packing       *packingHTTP       // packing.go
-	mailFail      *mailFailHTTP      // mailfail.go
-	health        *healthHTTP        // health.go
-	invoices      *invoicesHTTP      // invoices.go
-	adminAPI      *adminAPI          // admin.go
-	ownerPages    *ownerPages        // adminpage.go
-	refunds       *refundsHTTP       // refunds.go
-	carrier       *carrierHTTP       // carrier.go
-	codesAdmin    *codesAdminHTTP    // codes_admin.go
-	standingAdmin *standingAdminHTTP // standing_admin.go
+	stats         *owner.Stats       // package owner
+	outboxPages   *owner.Outbox      // package owner
+	packing       *owner.Packing     // package owner
+	mailFail      *owner.MailFail    // package owner
+	health        *owner.Health      // package owner
+	invoices      *invoices.Invoices // package invoices
+	adminAPI      *owner.API         // package owner
+	ownerPages    *owner.Pages       // package owner
+	refunds       *owner.Refunds     // package owner
+	carrier       *shipping.Carrier  // package shipping
+	codesAdmin    *owner.Codes       // package owner
+	standingAdmin *owner.Standing    // package owner
 }
 
 // ownedPrefixes are the paths the sidecar answers (docs/architecture.md).

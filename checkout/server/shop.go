@@ -1,6 +1,11 @@
 package server
 
-import "time"
+import (
+	"time"
+
+	"github.com/storefront/storefront/checkout/server/invoices"
+	"github.com/storefront/storefront/checkout/server/shipping"
+)
 
 // The customer's shop: the cart, the discount code on it, the checkout,
 // the order page, payments and the customer's cancel and returns. Each
@@ -13,8 +18,8 @@ import "time"
 // and the mailer are open (and before a test's tune and the workers).
 func (s *Sidecar) openShop() {
 	// Also called by the owner's side (ownerhttp.go, built after this).
-	s.invoices = &invoicesHTTP{Web: s.Web, orders: s.uc.orders}
-	s.carrier = &carrierHTTP{Web: s.Web, uc: s.uc.carrier, secret: s.ship.secret}
+	s.invoices = &invoices.Invoices{Web: s.Web, Orders: s.uc.orders}
+	s.carrier = &shipping.Carrier{Web: s.Web, UC: s.uc.carrier, Secret: s.ship.secret}
 	s.codes = newCodesHTTP(s.Web, s.store, s.opts.CodesFile)
 	s.payments = &paymentsHTTP{Web: s.Web, store: s.store, mollieBaseURL: s.opts.MollieBaseURL, provider: s.provider, local: s.local,
 		refunds: s.uc.refunds, uc: s.uc.orders, gift: s.gifts, schedule: s, effects: s.handleEffects,
@@ -30,6 +35,6 @@ func (s *Sidecar) openShop() {
 	s.orders.afterSale = s.returns.afterSaleHTML
 	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
 	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
-		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.reverseCharge}
+		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.ReverseCharge}
 	s.availability = &availabilityHTTP{Web: s.Web, store: s.store}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -49,7 +50,7 @@ func (s *Sidecar) openUseCases() {
 		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.orderLocks.Lock,
 			Checks: &s.refundChecks},
 		mail:     usecase.MailQueue{Deps: d},
-		sessions: usecase.Sessions{Deps: d, Idle: adminSessionIdle, MaxAge: adminSessionTTL},
+		sessions: usecase.Sessions{Deps: d, Idle: owner.SessionIdle, MaxAge: owner.SessionTTL},
 		orders: usecase.Orders{Deps: d, Effects: s.handleEffects, TrackingLink: s.trackingLink, Zone: s.Zone,
 			Provider: func() payment.Provider { return s.provider },
 			// The payment handlers and code limits of this package are

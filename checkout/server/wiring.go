@@ -65,7 +65,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.reconcileAfter = defaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.Log, s.Now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.alertHooks = &alertHooks{Web: s.Web, alerts: s.alerts, send: s.sendMail}
-	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
+	s.metrics = metrics.New(func() metrics.State { return s.health.MetricsState() }) // owner.Health, read at every scrape
 	s.abuse = newAbuseState(s)
 
 	src, err := source.Open(ctx, s.opts.Catalog, source.Options{Logger: s.Log, OnRefused: func(err error) {

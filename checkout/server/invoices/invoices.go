@@ -1,4 +1,10 @@
-package server
+// Package invoices is the HTTP side of invoices and the distance-sale
+// information (docs/invoices.md): the customer's and the owner's PDFs, the
+// bookkeeper's CSV, the mail attachment, the legal block of the order page
+// and confirmation, and reverse charge for the checkout. The documents are
+// built by checkout/invoice from the order and the shop data; the numbers
+// come from the store.
+package invoices
 
 import (
 	"bytes"
@@ -19,20 +25,16 @@ import (
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// Invoices and the distance-sale information (docs/invoices.md). The
-// documents are built by checkout/invoice from the order and the shop data;
-// the numbers come from the store. Here only the routes, the mail
-// attachment and the legal block of the order page and confirmation.
-
-// invoicesHTTP is the HTTP side of invoices: the PDFs for the customer
+// Invoices is the HTTP side of invoices: the PDFs for the customer
 // and the owner, the bookkeeper's CSV, and the invoice and legal parts that
 // the order page, the order's JSON, the checkout's totals and the
 // confirmation mail show.
-type invoicesHTTP struct {
+type Invoices struct {
 	*web.Web
-	orders usecase.Orders
+	Orders usecase.Orders
 }
 
 // maxExportDocs bounds one export (the admin asks for a period; a year of a
@@ -40,7 +42,7 @@ type invoicesHTTP struct {
 const maxExportDocs = 50_000
 
 // document builds the invoice or credit note numbered number of o.
-func (h *invoicesHTTP) document(o *order.Order, number string) (*invoice.Document, error) {
+func (h *Invoices) document(o *order.Order, number string) (*invoice.Document, error) {
 	shop := h.Catalog.Current().Shop
 	number = strings.TrimSuffix(number, ".pdf")
 	if number != "" && number == o.InvoiceNumber {
@@ -78,7 +80,7 @@ func renderPDF(d *invoice.Document) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (h *invoicesHTTP) sendPDF(c *gin.Context, d *invoice.Document) {
+func (h *Invoices) sendPDF(c *gin.Context, d *invoice.Document) {
 	b, err := renderPDF(d)
 	if err != nil {
 		h.Internal(c, "render invoice", err)
@@ -89,9 +91,9 @@ func (h *invoicesHTTP) sendPDF(c *gin.Context, d *invoice.Document) {
 	c.Data(http.StatusOK, "application/pdf", b)
 }
 
-// pageInvoicePDF is GET /order/{token}/invoice/{number}[.pdf]: the
+// PageInvoicePDF is GET /order/{token}/invoice/{number}[.pdf]: the
 // customer's invoice or credit note, behind the order's token.
-func (h *invoicesHTTP) pageInvoicePDF(c *gin.Context) {
+func (h *Invoices) PageInvoicePDF(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -104,10 +106,10 @@ func (h *invoicesHTTP) pageInvoicePDF(c *gin.Context) {
 	h.sendPDF(c, d)
 }
 
-// adminInvoicePDF is GET /admin/orders/{id}/invoice/{number} (session) and
+// AdminInvoicePDF is GET /admin/orders/{id}/invoice/{number} (session) and
 // /api/admin/orders/{id}/invoice/{number} (token).
-func (h *invoicesHTTP) adminInvoicePDF(c *gin.Context) {
-	o, err := h.orders.Get(c.Param("id"))
+func (h *Invoices) AdminInvoicePDF(c *gin.Context) {
+	o, err := h.Orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return
@@ -130,7 +132,7 @@ func (h *invoicesHTTP) adminInvoicePDF(c *gin.Context) {
 
 // parsePeriod reads from and to (YYYY-MM-DD, both days included) in the
 // shop's zone. Empty from: the start of the current year; empty to: today.
-func (h *invoicesHTTP) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
+func (h *Invoices) parsePeriod(fromS, toS string) (from, to time.Time, err error) {
 	zone := h.Zone()
 	now := h.Now().In(zone)
 	from = time.Date(now.Year(), 1, 1, 0, 0, 0, 0, zone)
@@ -153,16 +155,16 @@ func (h *invoicesHTTP) parsePeriod(fromS, toS string) (from, to time.Time, err e
 	return from, to, nil
 }
 
-// adminInvoicesCSV is GET /api/admin/invoices?from=&to= (token) and
+// AdminInvoicesCSV is GET /api/admin/invoices?from=&to= (token) and
 // /admin/invoices.csv (session): the bookkeeper's CSV, one line per
 // invoice and credit note dated in the period.
-func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
+func (h *Invoices) AdminInvoicesCSV(c *gin.Context) {
 	from, to, err := h.parsePeriod(c.Query("from"), c.Query("to"))
 	if err != nil {
 		web.Fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	entries, err := h.orders.Invoices(from, to)
+	entries, err := h.Orders.Invoices(from, to)
 	if err != nil {
 		h.Internal(c, "list invoices", err)
 		return
@@ -176,7 +178,7 @@ func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
 	for _, e := range entries {
 		o := orders[e.OrderID]
 		if o == nil {
-			if o, err = h.orders.Get(e.OrderID); err != nil {
+			if o, err = h.Orders.Get(e.OrderID); err != nil {
 				h.Internal(c, "order of invoice "+e.Number, err)
 				return
 			}
@@ -200,9 +202,9 @@ func (h *invoicesHTTP) adminInvoicesCSV(c *gin.Context) {
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 }
 
-// invoiceAttachment is the invoice PDF for the confirmation e-mail; nil
+// InvoiceAttachment is the invoice PDF for the confirmation e-mail; nil
 // when the order has none.
-func (h *invoicesHTTP) invoiceAttachment(o *order.Order) []mail.Attachment {
+func (h *Invoices) InvoiceAttachment(o *order.Order) []mail.Attachment {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
@@ -226,15 +228,15 @@ var legalPages = map[string]map[string]string{
 }
 
 // legalURL is the absolute URL of one of the legal pages.
-func (h *invoicesHTTP) legalURL(page, lang string) string {
+func (h *Invoices) legalURL(page, lang string) string {
 	if lang != "en" {
 		lang = "nl"
 	}
 	return h.Base.String() + legalPages[lang][page]
 }
 
-// legal is the distance-sale information of o (confirmation, order page).
-func (h *invoicesHTTP) legal(o *order.Order, lang string) *mail.Legal {
+// Legal is the distance-sale information of o (confirmation, order page).
+func (h *Invoices) Legal(o *order.Order, lang string) *mail.Legal {
 	cat := h.Catalog.Current()
 	sh := cat.Shop
 	days := max(14, cat.Returns.WindowDays)
@@ -250,8 +252,8 @@ func (h *invoicesHTTP) legal(o *order.Order, lang string) *mail.Legal {
 	return l
 }
 
-// legalHTML is the legal block and the invoice links of the order page.
-func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
+// LegalHTML is the legal block and the invoice links of the order page.
+func (h *Invoices) LegalHTML(o *order.Order, lang string) template.HTML {
 	if o.PaidAt.IsZero() {
 		return ""
 	}
@@ -266,7 +268,7 @@ func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 		Invoice  string
 		Credits  []string
 		ShowLink bool
-	}{L: h.legal(o, lang), W: mail.LegalWords(lang), Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
+	}{L: h.Legal(o, lang), W: mail.LegalWords(lang), Lang: lang, Token: o.Token, Invoice: o.InvoiceNumber}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {
 			d.Credits = append(d.Credits, r.CreditNote)
@@ -280,11 +282,11 @@ func (h *invoicesHTTP) legalHTML(o *order.Order, lang string) template.HTML {
 	return template.HTML(b.String()) // html/template escaped it
 }
 
-// reverseCharge applies reverse charge to t when the shop turned it on
+// ReverseCharge applies reverse charge to t when the shop turned it on
 // (data/vat.toml reverse_charge) and the form is a business in another EU
 // country with a VAT number of that country. The checkout page, its quote
 // and the order all call it, so the amount shown is the amount charged.
-func (h *invoicesHTTP) reverseCharge(t *cart.Totals, f view.CheckoutForm) {
+func (h *Invoices) ReverseCharge(t *cart.Totals, f view.CheckoutForm) {
 	cat := h.Catalog.Current()
 	if invoice.ReverseCharge(cat.VAT.ReverseCharge, cat.Shop.Country, t.Country, f.VATID) {
 		t.ApplyReverseCharge()
@@ -305,16 +307,16 @@ var invoiceFuncs = template.FuncMap{
 	"f": fmt.Sprintf,
 }
 
-// invoiceViews lists the order's invoice and credit notes for the JSON views.
-func (h *invoicesHTTP) invoiceViews(o *order.Order) []InvoiceView {
+// InvoiceViews lists the order's invoice and credit notes for the JSON views.
+func (h *Invoices) InvoiceViews(o *order.Order) []wire.InvoiceView {
 	if o.InvoiceNumber == "" {
 		return nil
 	}
 	pdf := func(n string) string { return h.OrderURL(o) + "/invoice/" + n + ".pdf" }
-	out := []InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
+	out := []wire.InvoiceView{{Number: o.InvoiceNumber, Kind: string(invoice.KindInvoice), URL: pdf(o.InvoiceNumber)}}
 	for _, r := range o.Refunds {
 		if r.CreditNote != "" {
-			out = append(out, InvoiceView{Number: r.CreditNote, Kind: string(invoice.KindCreditNote), URL: pdf(r.CreditNote)})
+			out = append(out, wire.InvoiceView{Number: r.CreditNote, Kind: string(invoice.KindCreditNote), URL: pdf(r.CreditNote)})
 		}
 	}
 	return out

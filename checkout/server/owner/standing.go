@@ -1,4 +1,4 @@
-package server
+package owner
 
 // The owner's page of standing orders and back-in-stock alerts:
 // /admin/subscriptions/ (subscriptions by state, the figures, the coming
@@ -7,8 +7,10 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,19 +19,20 @@ import (
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// standingAdminHTTP is the owner's page of standing orders and
+// Standing is the owner's page of standing orders and
 // back-in-stock alerts.
-type standingAdminHTTP struct {
+type Standing struct {
 	*web.Web
-	list         standingList
-	act          func(ctx context.Context, id, action string) (recurring.Standing, error) // standing.Service.OwnerAct
-	standingView func(st recurring.Standing, customer bool) StandingView                  // standing.go
+	List         StandingStore
+	Act          func(ctx context.Context, id, action string) (recurring.Standing, error) // standing.Service.OwnerAct
+	StandingView func(st recurring.Standing, customer bool) wire.StandingView             // the standing orders' view
 }
 
-// standingList is what the page reads (store.Store).
-type standingList interface {
+// StandingStore is what the page reads (store.Store).
+type StandingStore interface {
 	ListStanding(state recurring.State) ([]recurring.Standing, error)
 	WaitingForStock() ([]store.Waiting, error)
 }
@@ -50,17 +53,17 @@ type adminStandingSection struct {
 }
 
 type adminStandingRow struct {
-	V      StandingView
+	V      wire.StandingView
 	Amount string
 }
 
-func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
-	all, err := h.list.ListStanding("")
+func (h *Standing) AdminStandingPage(c *gin.Context) {
+	all, err := h.List.ListStanding("")
 	if err != nil {
 		h.InternalPage(c, "standing orders", err)
 		return
 	}
-	waiting, err := h.list.WaitingForStock()
+	waiting, err := h.List.WaitingForStock()
 	if err != nil {
 		h.InternalPage(c, "waiting for stock", err)
 		return
@@ -80,7 +83,7 @@ func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
 		sec := adminStandingSection{State: state}
 		for _, st := range all {
 			if st.State == state {
-				v := h.standingView(st, false)
+				v := h.StandingView(st, false)
 				sec.Rows = append(sec.Rows, adminStandingRow{V: v, Amount: money.Display(v.NextAmount, v.Currency, lang)})
 			}
 		}
@@ -89,7 +92,7 @@ func (h *standingAdminHTTP) adminStandingPage(c *gin.Context) {
 	h.Page(c, http.StatusOK, "admin-standing", web.OwnerT(lang, "standing.browser_title"), d)
 }
 
-func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
+func (h *Standing) AdminStandingForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
 		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "standing.expired"))
 		return
@@ -98,8 +101,8 @@ func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 	if action == "cancel" {
 		action = standing.ActStop
 	}
-	if _, err := h.act(c.Request.Context(), c.Param("id"), action); err != nil {
-		status := actStatus(err)
+	if _, err := h.Act(c.Request.Context(), c.Param("id"), action); err != nil {
+		status := standingStatus(err)
 		if status == http.StatusInternalServerError {
 			h.InternalPage(c, "standing order action", err)
 			return
@@ -108,4 +111,20 @@ func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/subscriptions/?done="+c.Param("action"))
+}
+
+// standingStatus is the status of a standing order action's error (the
+// same mapping as the standing orders' API).
+func standingStatus(err error) int {
+	switch {
+	case errors.Is(err, standing.ErrAction):
+		return http.StatusNotFound
+	case errors.Is(err, recurring.ErrState), errors.Is(err, recurring.ErrInterval), errors.Is(err, standing.ErrNotOffered):
+		return http.StatusConflict
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case strings.Contains(err.Error(), "required"), strings.Contains(err.Error(), "does not deliver"):
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
 }

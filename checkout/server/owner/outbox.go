@@ -1,4 +1,4 @@
-package server
+package owner
 
 import (
 	"cmp"
@@ -17,36 +17,36 @@ import (
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
-// outboxHTTP shows the e-mails written to the outbox directory (shop serve).
-type outboxHTTP struct {
+// Outbox shows the e-mails written to the outbox directory (shop serve).
+type Outbox struct {
 	*web.Web
-	dir string // the outbox, or "" when mail goes out through SMTP
+	Dir string // the outbox, or "" when mail goes out through SMTP
 }
 
-// pageOutbox lists the e-mails written to the outbox (shop serve only).
-func (h *outboxHTTP) pageOutbox(c *gin.Context) {
-	if h.dir == "" {
+// PageOutbox lists the e-mails written to the outbox (shop serve only).
+func (h *Outbox) PageOutbox(c *gin.Context) {
+	if h.Dir == "" {
 		h.Page(c, http.StatusOK, "message", "Outbox", map[string]string{"Lang": h.Lang(c), "Title": "Outbox",
 			"Text": "E-mail goes out through SMTP; there is no outbox.", "Home": "/"})
 		return
 	}
-	entries, err := mail.List(h.dir)
+	entries, err := mail.List(h.Dir)
 	if err != nil {
 		h.InternalPage(c, "list outbox", err)
 		return
 	}
-	h.Page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": h.dir, "Entries": entries})
+	h.Page(c, http.StatusOK, "outbox", "Outbox", map[string]any{"Dir": h.Dir, "Entries": entries})
 }
 
-// pageOutboxMessage shows one e-mail: its text, its HTML in a sandboxed
+// PageOutboxMessage shows one e-mail: its text, its HTML in a sandboxed
 // frame, or the raw .eml with ?raw=1.
-func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
+func (h *Outbox) PageOutboxMessage(c *gin.Context) {
 	name := c.Param("name")
-	if h.dir == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
+	if h.Dir == "" || name != filepath.Base(name) || !strings.HasSuffix(name, ".eml") || strings.HasPrefix(name, ".") {
 		h.NotFoundPage(c)
 		return
 	}
-	path := filepath.Join(h.dir, name)
+	path := filepath.Join(h.Dir, name)
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		h.NotFoundPage(c)
@@ -65,12 +65,13 @@ func (h *outboxHTTP) pageOutboxMessage(c *gin.Context) {
 	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
 	to, _ := dec.DecodeHeader(msg.Header.Get("To"))
 	d := map[string]string{"Name": name, "Subject": subject, "To": to, "Date": msg.Header.Get("Date")}
-	d["Text"], d["HTML"] = bodies(msg)
+	d["Text"], d["HTML"] = Bodies(msg)
 	h.Page(c, http.StatusOK, "outbox-message", subject, d)
 }
 
-// bodies returns the decoded text and HTML parts of a message.
-func bodies(msg *netmail.Message) (text, html string) {
+// Bodies returns the decoded text and HTML parts of a message (the
+// sidecar's tests read the outbox with it too).
+func Bodies(msg *netmail.Message) (text, html string) {
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(mt, "multipart/") {
 		b, _ := io.ReadAll(web.DecodePart(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))

@@ -1,4 +1,4 @@
-package server
+package owner
 
 import (
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // The shop's paper: a packing slip per order (items, gift note, the
@@ -20,11 +21,11 @@ import (
 // not yet packed. Both are for the owner only: the admin page's session or
 // the admin API's bearer token.
 
-// packingHTTP is the HTTP side of the shop's paper: packing slips and the
+// Packing is the HTTP side of the shop's paper: packing slips and the
 // pick list.
-type packingHTTP struct {
+type Packing struct {
 	*web.Web
-	orders usecase.Orders
+	Orders usecase.Orders
 }
 
 type packingSlip struct {
@@ -33,16 +34,16 @@ type packingSlip struct {
 	Address                            []string
 	Lines                              []order.Line
 	GiftNote                           string
-	PickupPoint                        string // a pick-up point method's point (carrier.go)
+	PickupPoint                        string // a pick-up point method's point (usecase.MetaPickupText)
 	ReturnNote                         string
 	CSRF                               string
 	T                                  cart.Totals // the order's totals, as charged (the "totals" template)
 }
 
-// pagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
+// PagePackingSlip is GET /admin/orders/{id}/packing-slip (and the same
 // under /api/admin/ for the CLI): printable HTML in the customer's language.
-func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
-	o, err := h.orders.Get(c.Param("id"))
+func (h *Packing) PagePackingSlip(c *gin.Context) {
+	o, err := h.Orders.Get(c.Param("id"))
 	if err != nil {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
@@ -61,15 +62,15 @@ func (h *packingHTTP) pagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: view.DayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
-		Lines:   view.ShippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[metaPickupText],
+		Lines:   view.ShippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[usecase.MetaPickupText],
 		ReturnNote: strings.Replace(web.T(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	h.Page(c, http.StatusOK, "packing-slip", web.T(lang, "slip.title")+" "+o.ID, d)
 }
 
-func (h *packingHTTP) pickList() (PickList, error) {
-	orders, err := h.orders.List([]order.State{order.Paid}, 0)
+func (h *Packing) pickList() (wire.PickList, error) {
+	orders, err := h.Orders.List([]order.State{order.Paid}, 0)
 	if err != nil {
-		return PickList{}, err
+		return wire.PickList{}, err
 	}
 	slices.SortStableFunc(orders, func(a, b *order.Order) int {
 		if c := a.PaidAt.Compare(b.PaidAt); c != 0 {
@@ -77,12 +78,12 @@ func (h *packingHTTP) pickList() (PickList, error) {
 		}
 		return strings.Compare(a.ID, b.ID) // numbers grow with time
 	})
-	pl := PickList{Orders: []PickOrder{}, Lines: []PickLine{}}
+	pl := wire.PickList{Orders: []wire.PickOrder{}, Lines: []wire.PickLine{}}
 	idx := map[string]int{}
 	for _, o := range orders {
-		po := PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
+		po := wire.PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
 		if len(view.ShippedLines(o)) == 0 {
-			continue // gift cards only: they go by e-mail, nothing to pick (giftcards.go)
+			continue // gift cards only: they go by e-mail, nothing to pick (the gift cards)
 		}
 		for _, l := range view.ShippedLines(o) {
 			po.Units += l.Quantity
@@ -91,19 +92,19 @@ func (h *packingHTTP) pickList() (PickList, error) {
 			if !seen {
 				i = len(pl.Lines)
 				idx[l.SKU] = i
-				pl.Lines = append(pl.Lines, PickLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant})
+				pl.Lines = append(pl.Lines, wire.PickLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant})
 			}
 			pl.Lines[i].Quantity += l.Quantity
 			pl.Lines[i].Orders = append(pl.Lines[i].Orders, o.ID)
 		}
 		pl.Orders = append(pl.Orders, po)
 	}
-	slices.SortStableFunc(pl.Lines, func(a, b PickLine) int { return strings.Compare(a.SKU, b.SKU) })
+	slices.SortStableFunc(pl.Lines, func(a, b wire.PickLine) int { return strings.Compare(a.SKU, b.SKU) })
 	return pl, nil
 }
 
-// apiPickList is GET /api/admin/pick-list.
-func (h *packingHTTP) apiPickList(c *gin.Context) {
+// APIPickList is GET /api/admin/pick-list.
+func (h *Packing) APIPickList(c *gin.Context) {
 	pl, err := h.pickList()
 	if err != nil {
 		h.Internal(c, "pick list", err)
@@ -112,8 +113,8 @@ func (h *packingHTTP) apiPickList(c *gin.Context) {
 	web.OK(c, http.StatusOK, pl)
 }
 
-// pagePickList is GET /admin/pick-list: printable.
-func (h *packingHTTP) pagePickList(c *gin.Context) {
+// PagePickList is GET /admin/pick-list: printable.
+func (h *Packing) PagePickList(c *gin.Context) {
 	pl, err := h.pickList()
 	if err != nil {
 		h.InternalPage(c, "pick list", err)
@@ -121,7 +122,7 @@ func (h *packingHTTP) pagePickList(c *gin.Context) {
 	}
 	zone := h.Zone()
 	type row struct {
-		PickOrder
+		wire.PickOrder
 		Paid string
 	}
 	var rows []row

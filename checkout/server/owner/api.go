@@ -1,4 +1,4 @@
-package server
+package owner
 
 import (
 	"crypto/sha256"
@@ -17,22 +17,23 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// adminAPI is the owner's JSON API (`shop orders`, `shop backup`, the
+// API is the owner's JSON API (`shop orders`, `shop backup`, the
 // other CLI commands): the bearer token guard that routes.go attaches once
 // to the /api/admin group, the orders and their actions, and the backup.
-type adminAPI struct {
+type API struct {
 	*web.Web
-	orders    usecase.Orders
-	health    *usecase.Health // the backup
-	guard     *web.TokenGuard // wrong bearer tokens (abuse.go)
-	mails     *mailFailHTTP   // an order's failed mails
-	orderView func(o *order.Order, lang string, admin bool) OrderView
+	Orders    usecase.Orders
+	Health    *usecase.Health // the backup
+	Guard     *web.TokenGuard // wrong bearer tokens (the sidecar's abuse.go)
+	Mails     *MailFail       // an order's failed mails
+	OrderView func(o *order.Order, lang string, admin bool) wire.OrderView
 }
 
-// adminAuth checks the bearer token in constant time.
-func (h *adminAPI) adminAuth() gin.HandlerFunc {
+// AdminAuth checks the bearer token in constant time.
+func (h *API) AdminAuth() gin.HandlerFunc {
 	want := sha256.Sum256([]byte(h.Config.AdminToken))
 	return func(c *gin.Context) {
 		if h.Config.AdminToken == "" {
@@ -47,7 +48,7 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 		client := h.ClientKey(c.Request)
 		auth := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(auth, "Bearer ")
-		if wait := h.guard.Wait(client, web.Loopback(client)); found && wait > 0 {
+		if wait := h.Guard.Wait(client, web.Loopback(client)); found && wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			web.Fail(c, http.StatusTooManyRequests, "too many wrong admin tokens; try again later (see Retry-After)")
 			return
@@ -55,7 +56,7 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !found || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			if found {
-				h.guard.Failed(client)
+				h.Guard.Failed(client)
 			}
 			c.Header("WWW-Authenticate", `Bearer realm="shop admin"`)
 			web.Fail(c, http.StatusUnauthorized, "missing or wrong admin token (Authorization: Bearer ...)")
@@ -69,7 +70,7 @@ func (h *adminAPI) adminAuth() gin.HandlerFunc {
 	}
 }
 
-func (h *adminAPI) adminListOrders(c *gin.Context) {
+func (h *API) AdminListOrders(c *gin.Context) {
 	var states []order.State
 	limit := 0
 	if st := c.Query("state"); st != "" {
@@ -89,20 +90,20 @@ func (h *adminAPI) adminListOrders(c *gin.Context) {
 		}
 		limit = n
 	}
-	orders, err := h.orders.List(states, limit)
+	orders, err := h.Orders.List(states, limit)
 	if err != nil {
 		h.Internal(c, "list orders", err)
 		return
 	}
-	out := OrderList{Orders: make([]OrderView, 0, len(orders))}
+	out := wire.OrderList{Orders: make([]wire.OrderView, 0, len(orders))}
 	for _, o := range orders {
-		out.Orders = append(out.Orders, h.orderView(o, "en", true))
+		out.Orders = append(out.Orders, h.OrderView(o, "en", true))
 	}
 	web.OK(c, http.StatusOK, out)
 }
 
-func (h *adminAPI) adminOrder(c *gin.Context) (*order.Order, bool) {
-	o, err := h.orders.Get(c.Param("id"))
+func (h *API) adminOrder(c *gin.Context) (*order.Order, bool) {
+	o, err := h.Orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no order "+c.Param("id"))
 		return nil, false
@@ -114,25 +115,25 @@ func (h *adminAPI) adminOrder(c *gin.Context) (*order.Order, bool) {
 	return o, true
 }
 
-func (h *adminAPI) adminShowOrder(c *gin.Context) {
+func (h *API) AdminShowOrder(c *gin.Context) {
 	if o, found := h.adminOrder(c); found {
-		v := h.orderView(o, "en", true)
-		v.MailProblems = h.mails.orderMailProblems(o.ID) // mailfail.go
+		v := h.OrderView(o, "en", true)
+		v.MailProblems = h.Mails.orderMailProblems(o.ID) // mailfail.go
 		web.OK(c, http.StatusOK, v)
 	}
 }
 
 // answerOwner answers an owner's action on the admin API: the order, or
 // the domain error as a status and {"error"} (one mapper for every action).
-func (h *adminAPI) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err error) {
+func (h *API) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err error) {
 	id := c.Param("id")
 	switch {
 	case err == nil:
-		web.OK(c, http.StatusOK, h.orderView(o, "en", true))
+		web.OK(c, http.StatusOK, h.OrderView(o, "en", true))
 	case errors.Is(err, usecase.ErrNotFound):
 		web.Fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
-		web.Fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.orders.StateOf(id)))
+		web.Fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.Orders.StateOf(id)))
 	case errors.Is(err, web.ErrBadTrackingLink), errors.Is(err, web.ErrNoTrackingTemplate), errors.Is(err, web.ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
 		st, msg := ownerError(err)
 		web.Fail(c, st, msg)
@@ -141,17 +142,17 @@ func (h *adminAPI) answerOwner(c *gin.Context, ev order.Event, o *order.Order, e
 	}
 }
 
-func (h *adminAPI) adminPack(c *gin.Context) {
-	o, err := h.orders.Pack(c.Param("id"), web.Actor(c))
+func (h *API) AdminPack(c *gin.Context) {
+	o, err := h.Orders.Pack(c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventPack, o, err)
 }
 
-func (h *adminAPI) adminDeliver(c *gin.Context) {
-	o, err := h.orders.Deliver(c.Param("id"), web.Actor(c))
+func (h *API) AdminDeliver(c *gin.Context) {
+	o, err := h.Orders.Deliver(c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventDeliver, o, err)
 }
 
-func (h *adminAPI) adminShip(c *gin.Context) {
+func (h *API) AdminShip(c *gin.Context) {
 	var req struct {
 		TrackingURL  string `json:"tracking_url"`
 		TrackingCode string `json:"tracking_code"`
@@ -161,29 +162,29 @@ func (h *adminAPI) adminShip(c *gin.Context) {
 			return
 		}
 	}
-	o, err := h.orders.Ship(c.Param("id"), web.Actor(c), req.TrackingURL, req.TrackingCode)
+	o, err := h.Orders.Ship(c.Param("id"), web.Actor(c), req.TrackingURL, req.TrackingCode)
 	h.answerOwner(c, order.EventShip, o, err)
 }
 
-// adminCancel cancels an order; a paid order is refunded in full. Canceling
+// AdminCancel cancels an order; a paid order is refunded in full. Canceling
 // an order that is canceled already retries a refund that failed.
-func (h *adminAPI) adminCancel(c *gin.Context) {
-	o, err := h.orders.Cancel(c.Request.Context(), c.Param("id"), web.Actor(c))
+func (h *API) AdminCancel(c *gin.Context) {
+	o, err := h.Orders.Cancel(c.Request.Context(), c.Param("id"), web.Actor(c))
 	h.answerOwner(c, order.EventCancel, o, err)
 }
 
-// adminBackup streams a consistent copy of the database (store.Backup
+// AdminBackup streams a consistent copy of the database (store.Backup
 // copies it to a local file first, so writers go on meanwhile). A client
 // that stops reading is cut off after backupStall; one that keeps reading
 // may take as long as it needs.
-func (h *adminAPI) adminBackup(c *gin.Context) {
+func (h *API) AdminBackup(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetWriteDeadline(time.Time{})
 	name := "shop-" + h.Now().UTC().Format("20060102-150405") + ".db"
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Status(http.StatusOK)
-	n, err := h.health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
+	n, err := h.Health.Backup(deadlineWriter{w: c.Writer, rc: rc, stall: backupStall})
 	if err != nil {
 		h.Log.Error("backup", "err", err, "bytes", n)
 		panic(http.ErrAbortHandler) // headers are out: cut the stream so the client sees it broke

@@ -1,4 +1,4 @@
-package server
+package owner
 
 import (
 	"context"
@@ -23,6 +23,7 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 	"github.com/storefront/storefront/checkout/words"
 )
 
@@ -33,45 +34,47 @@ import (
 // the token — never the token itself, and never anything in a URL. The
 // session id is recorded in the database (store.StartSession): logging out
 // deletes it, so a copied cookie is dead after logout; a session ends after
-// adminSessionIdle without use and adminSessionTTL after login. Every POST
+// SessionIdle without use and SessionTTL after login. Every POST
 // form carries a CSRF token (an HMAC of the session) and passes the
 // same-origin check of all pages. Changing the admin token ends every
 // session. Wrong tokens are slowed down per client and globally
 // (web.TokenGuard); a browser that logged in before carries an owner cookie that
 // lets it past the global lock (not past its own client's).
 
-// ownerPages is the owner's page: login, sessions and their guard
-// (adminSession, attached once to the /admin group in routes.go), the
+// Pages is the owner's page: login, sessions and their guard
+// (AdminSession, attached once to the /admin group in routes.go), the
 // home with orders by state, and an order's page with its buttons.
-type ownerPages struct {
+type Pages struct {
 	*web.Web
-	orders        usecase.Orders
-	refunds       usecase.Refunds
-	sessions      usecase.Sessions
-	guard         *web.TokenGuard // wrong tokens typed into the login form (abuse.go)
-	mails         *mailFailHTTP   // an order's failed mails
-	health        *healthHTTP     // the alerts on the home page
-	orderView     func(o *order.Order, lang string, admin bool) OrderView
-	afterSaleView func(o *order.Order, lang string) AfterSaleView
-	labelAction   func(ctx context.Context, id, lang string) (notice string, err error) // the label button (carrier.go)
+	Orders        usecase.Orders
+	Refunds       usecase.Refunds
+	Sessions      usecase.Sessions
+	Guard         *web.TokenGuard // wrong tokens typed into the login form (the sidecar's abuse.go)
+	Mails         *MailFail       // an order's failed mails
+	Health        *Health         // the alerts on the home page
+	OrderView     func(o *order.Order, lang string, admin bool) wire.OrderView
+	AfterSaleView func(o *order.Order, lang string) wire.AfterSaleView
+	LabelAction   func(ctx context.Context, id, lang, by string) (notice string, err error) // the label button (shipping.Carrier.AdminLabelAction)
 }
 
+// The owner's page's cookies, its sessions' life (usecase.Sessions, wired
+// by the sidecar) and the actor its changes are recorded by.
 const (
-	adminCookie      = "sf_admin"
-	ownerCookie      = "sf_owner" // this browser has logged in before
-	adminSessionTTL  = 12 * time.Hour
-	adminSessionIdle = 2 * time.Hour
-	ownerCookieTTL   = 365 * 24 * time.Hour
-	adminBy          = "admin-page"
+	AdminCookie    = "sf_admin"
+	OwnerCookie    = "sf_owner" // this browser has logged in before
+	SessionTTL     = 12 * time.Hour
+	SessionIdle    = 2 * time.Hour
+	ownerCookieTTL = 365 * 24 * time.Hour
+	By             = "admin-page"
 )
 
 // sessionKey derives the HMAC key from the admin token.
-func (h *ownerPages) sessionKey() []byte {
+func (h *Pages) sessionKey() []byte {
 	k := sha256.Sum256([]byte("storefront admin session\x00" + h.Config.AdminToken))
 	return k[:]
 }
 
-func (h *ownerPages) sign(msg string) string {
+func (h *Pages) sign(msg string) string {
 	m := hmac.New(sha256.New, h.sessionKey())
 	m.Write([]byte(msg))
 	return hex.EncodeToString(m.Sum(nil))
@@ -85,9 +88,9 @@ func nonce() string {
 
 // newSession records a session and returns its cookie value:
 // v1.<unix issued>.<session id>.<hmac>.
-func (h *ownerPages) newSession() (string, error) {
+func (h *Pages) newSession() (string, error) {
 	id := nonce()
-	if err := h.sessions.Start(id); err != nil {
+	if err := h.Sessions.Start(id); err != nil {
 		return "", err
 	}
 	body := "v1." + strconv.FormatInt(h.Now().Unix(), 10) + "." + id
@@ -96,7 +99,7 @@ func (h *ownerPages) newSession() (string, error) {
 
 // sessionID checks a cookie value's HMAC (constant time) and returns its
 // session id ("" when the value is not one of ours).
-func (h *ownerPages) sessionID(v string) string {
+func (h *Pages) sessionID(v string) string {
 	if h.Config.AdminToken == "" {
 		return ""
 	}
@@ -120,12 +123,12 @@ func (h *ownerPages) sessionID(v string) string {
 
 // validSession checks a cookie value's HMAC and that its session is live
 // in the database (not logged out, not idle, not too old).
-func (h *ownerPages) validSession(v string) bool {
+func (h *Pages) validSession(v string) bool {
 	id := h.sessionID(v)
 	if id == "" {
 		return false
 	}
-	live, err := h.sessions.Touch(id)
+	live, err := h.Sessions.Touch(id)
 	if err != nil {
 		h.Log.Error("admin session", "err", err)
 		return false
@@ -135,8 +138,8 @@ func (h *ownerPages) validSession(v string) bool {
 
 // knownOwner reports whether the request carries the owner cookie of a
 // browser that logged in before (an HMAC keyed by the token: not forgeable).
-func (h *ownerPages) knownOwner(c *gin.Context) bool {
-	v, err := c.Cookie(ownerCookie)
+func (h *Pages) knownOwner(c *gin.Context) bool {
+	v, err := c.Cookie(OwnerCookie)
 	if err != nil {
 		return false
 	}
@@ -145,23 +148,23 @@ func (h *ownerPages) knownOwner(c *gin.Context) bool {
 }
 
 // csrfToken is bound to the session: another session's token does not pass.
-func (h *ownerPages) csrfToken(session string) string { return h.sign("csrf\x00" + session)[:40] }
+func (h *Pages) csrfToken(session string) string { return h.sign("csrf\x00" + session)[:40] }
 
-func (h *ownerPages) setAdminCookie(c *gin.Context, value string, maxAge int) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: adminCookie, Value: value, Path: "/admin/", MaxAge: maxAge,
+func (h *Pages) setAdminCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: AdminCookie, Value: value, Path: "/admin/", MaxAge: maxAge,
 		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteStrictMode})
 }
 
-// adminSession lets a request with a valid session through; others get
+// AdminSession lets a request with a valid session through; others get
 // the login form (GET) or 403 (POST). Valid POSTs must carry the CSRF token.
-func (h *ownerPages) adminSession() gin.HandlerFunc {
+func (h *Pages) AdminSession() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if h.Config.AdminToken == "" {
 			h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.off"))
 			c.Abort()
 			return
 		}
-		v, _ := c.Cookie(adminCookie)
+		v, _ := c.Cookie(AdminCookie)
 		if !h.validSession(v) {
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 				h.renderLogin(c, http.StatusUnauthorized, "")
@@ -180,29 +183,29 @@ func (h *ownerPages) adminSession() gin.HandlerFunc {
 			}
 		}
 		c.Set("csrf", h.csrfToken(v))
-		c.Set(web.CtxActor, adminBy)
+		c.Set(web.CtxActor, By)
 		c.Next()
 	}
 }
 
 type loginPage struct{ Error string }
 
-func (h *ownerPages) renderLogin(c *gin.Context, status int, msg string) {
+func (h *Pages) renderLogin(c *gin.Context, status int, msg string) {
 	h.Page(c, status, "admin-login", web.OwnerT(h.Lang(c), "login.browser_title"), loginPage{Error: msg})
 }
 
-// adminLogin takes the token from the form (compared in constant time) and
+// AdminLogin takes the token from the form (compared in constant time) and
 // sets the session cookie. A client with wrong tries behind it must wait
 // (1 s, 2 s, 4 s, ... up to 15 min) before its next try is even compared;
 // all wrong tries together drain a global budget (web.TokenGuard), which a
 // browser with the owner cookie skips.
-func (h *ownerPages) adminLogin(c *gin.Context) {
+func (h *Pages) AdminLogin(c *gin.Context) {
 	if h.Config.AdminToken == "" {
 		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "login.off"))
 		return
 	}
 	client := h.ClientKey(c.Request)
-	if wait := h.guard.Begin(client, h.knownOwner(c)); wait > 0 {
+	if wait := h.Guard.Begin(client, h.knownOwner(c)); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Header("Retry-After", strconv.Itoa(secs))
 		h.renderLogin(c, http.StatusTooManyRequests, web.OwnerT(h.Lang(c), "login.wait", secs))
@@ -211,7 +214,7 @@ func (h *ownerPages) adminLogin(c *gin.Context) {
 	got := sha256.Sum256([]byte(strings.TrimSpace(c.PostForm("token"))))
 	want := sha256.Sum256([]byte(h.Config.AdminToken))
 	right := subtle.ConstantTimeCompare(got[:], want[:]) == 1
-	h.guard.End(client, right)
+	h.Guard.End(client, right)
 	if !right {
 		h.Log.Warn("admin login refused", "client", client)
 		h.renderLogin(c, http.StatusUnauthorized, web.OwnerT(h.Lang(c), "login.wrong"))
@@ -222,18 +225,18 @@ func (h *ownerPages) adminLogin(c *gin.Context) {
 		h.InternalPage(c, "admin login", err)
 		return
 	}
-	h.setAdminCookie(c, v, int(adminSessionTTL/time.Second))
+	h.setAdminCookie(c, v, int(SessionTTL/time.Second))
 	n := nonce()
-	http.SetCookie(c.Writer, &http.Cookie{Name: ownerCookie, Value: n + "." + h.sign("owner\x00"+n), Path: "/admin/",
+	http.SetCookie(c.Writer, &http.Cookie{Name: OwnerCookie, Value: n + "." + h.sign("owner\x00"+n), Path: "/admin/",
 		MaxAge: int(ownerCookieTTL / time.Second), HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteStrictMode})
 	h.Log.Info("admin logged in", "client", client)
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
-func (h *ownerPages) adminLogout(c *gin.Context) {
-	if v, err := c.Cookie(adminCookie); err == nil {
+func (h *Pages) AdminLogout(c *gin.Context) {
+	if v, err := c.Cookie(AdminCookie); err == nil {
 		if id := h.sessionID(v); id != "" {
-			if err := h.sessions.End(id); err != nil {
+			if err := h.Sessions.End(id); err != nil {
 				h.InternalPage(c, "admin logout", err)
 				return
 			}
@@ -267,7 +270,7 @@ type adminSection struct {
 	More   int
 }
 
-func (h *ownerPages) adminRowOf(o *order.Order, lang string) adminRow {
+func (h *Pages) adminRowOf(o *order.Order, lang string) adminRow {
 	r := adminRow{ID: o.ID, Created: o.CreatedAt.In(h.Zone()).Format("2006-01-02 15:04"), Customer: o.Customer.Name,
 		Total: money.Display(o.Total(), o.Currency, lang)}
 	var notes []string
@@ -286,18 +289,18 @@ func (h *ownerPages) adminRowOf(o *order.Order, lang string) adminRow {
 	return r
 }
 
-// adminHome lists orders by state (GET /admin/?state=paid shows all of one state).
-func (h *ownerPages) adminHome(c *gin.Context) {
+// AdminHome lists orders by state (GET /admin/?state=paid shows all of one state).
+func (h *Pages) AdminHome(c *gin.Context) {
 	lang := h.Lang(c)
 	d := adminHomePage{CSRF: c.GetString("csrf"), Notice: h.AdminNotice(c)}
-	d.Alerts = h.health.adminAlerts7d(lang)
+	d.Alerts = h.Health.adminAlerts7d(lang)
 	states := adminStates
 	limit := 20
 	if st := order.State(c.Query("state")); st.Valid() {
 		states, limit, d.ShowState = []order.State{st}, 0, string(st)
 	}
 	for _, st := range states {
-		list, err := h.orders.List([]order.State{st}, 0)
+		list, err := h.Orders.List([]order.State{st}, 0)
 		if err != nil {
 			h.InternalPage(c, "admin list", err)
 			return
@@ -318,20 +321,20 @@ func (h *ownerPages) adminHome(c *gin.Context) {
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	if n, err := h.orders.OpenRefunds(); err == nil {
+	if n, err := h.Orders.OpenRefunds(); err == nil {
 		d.OpenRefs = n
 	}
-	if mc, err := h.orders.MailFailures(); err == nil {
+	if mc, err := h.Orders.MailFailures(); err == nil {
 		d.Mail = mc
 	}
 	h.Page(c, http.StatusOK, "admin-home", web.OwnerT(lang, "home.browser_title"), d)
 }
 
-type adminOrderPage struct {
+type AdminOrderPage struct {
 	CSRF        string
 	O           *order.Order
-	V           OrderView
-	A           AfterSaleView
+	V           wire.OrderView
+	A           wire.AfterSaleView
 	Notice      string
 	Error       string
 	Zone        *time.Location
@@ -342,12 +345,12 @@ type adminOrderPage struct {
 	CanRefund   bool
 	OpenReturns []order.Return
 	ToRefund    []order.Return
-	ToRestock   []order.Return // received, not yet put back in stock (backinstock.go)
+	ToRestock   []order.Return // received, not yet put back in stock (usecase.Orders.Restock)
 	Mails       mailRowsData   // its e-mails that could not be sent (mailfail.go)
 }
 
-func (h *ownerPages) adminOrderPage(c *gin.Context) {
-	o, err := h.orders.Get(c.Param("id"))
+func (h *Pages) AdminOrderPage(c *gin.Context) {
+	o, err := h.Orders.Get(c.Param("id"))
 	if errors.Is(err, usecase.ErrNotFound) {
 		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_order", c.Param("id")))
 		return
@@ -359,9 +362,9 @@ func (h *ownerPages) adminOrderPage(c *gin.Context) {
 	h.renderAdminOrder(c, http.StatusOK, o, h.AdminNotice(c), "")
 }
 
-func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
+func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
 	lang := h.Lang(c)
-	d := adminOrderPage{CSRF: c.GetString("csrf"), O: o, V: h.orderView(o, lang, true), A: h.afterSaleView(o, lang),
+	d := AdminOrderPage{CSRF: c.GetString("csrf"), O: o, V: h.OrderView(o, lang, true), A: h.AfterSaleView(o, lang),
 		Notice: notice, Error: msg, Zone: h.Zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)
@@ -370,8 +373,8 @@ func (h *ownerPages) renderAdminOrder(c *gin.Context, status int, o *order.Order
 	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
 	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
-	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + web.NoticeQuery("mail-queued"), Mails: h.mails.orderMailProblems(o.ID)}
-	restocked, err := h.orders.Restocked(o.ID)
+	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + web.NoticeQuery("mail-queued"), Mails: h.Mails.orderMailProblems(o.ID)}
+	restocked, err := h.Orders.Restocked(o.ID)
 	if err != nil {
 		h.Log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
@@ -394,11 +397,11 @@ func refundVoidID(o *order.Order, id string) bool {
 	return r == nil || order.RefundVoid(r.Status)
 }
 
-// adminOrderAction runs one button: pack, ship, deliver, cancel,
+// AdminOrderAction runs one button: pack, ship, deliver, cancel,
 // return-received, refund, sync (ask the provider about refunds now).
-func (h *ownerPages) adminOrderAction(c *gin.Context) {
+func (h *Pages) AdminOrderAction(c *gin.Context) {
 	id := c.Param("id")
-	o, err := h.orders.Get(id)
+	o, err := h.Orders.Get(id)
 	if err != nil {
 		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_order", id))
 		return
@@ -407,35 +410,35 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 	var notice string // a code of adminNotices
 	switch c.Param("action") {
 	case "pack":
-		_, err = h.orders.Pack(id, adminBy)
+		_, err = h.Orders.Pack(id, By)
 		notice = "packed"
 	case "ship":
-		_, err = h.orders.Ship(id, adminBy, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
+		_, err = h.Orders.Ship(id, By, strings.TrimSpace(c.PostForm("tracking_url")), strings.TrimSpace(c.PostForm("tracking_code")))
 		notice = "shipped"
-	case "label": // carrier.go
-		notice, err = h.labelAction(ctx, id, h.Lang(c))
+	case "label": // shipping.Carrier.AdminLabelAction
+		notice, err = h.LabelAction(ctx, id, h.Lang(c), By)
 	case "deliver":
-		_, err = h.orders.Deliver(id, adminBy)
+		_, err = h.Orders.Deliver(id, By)
 		notice = "delivered"
 	case "cancel":
-		_, err = h.orders.Cancel(ctx, id, adminBy)
+		_, err = h.Orders.Cancel(ctx, id, By)
 		notice = "canceled"
 	case "return-received":
-		_, err = h.refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", adminBy)
+		_, err = h.Refunds.ReceiveReturn(ctx, id, c.PostForm("code"), c.PostForm("refund") == "1", By)
 		notice = "return-received"
 		if err == nil && c.PostForm("restock") == "1" {
-			_, err = h.orders.Restock(id, c.PostForm("code"))
+			_, err = h.Orders.Restock(id, c.PostForm("code"))
 			notice = "return-restocked"
 		}
 	case "restock":
 		var changed bool
-		changed, err = h.orders.Restock(id, c.PostForm("code"))
+		changed, err = h.Orders.Restock(id, c.PostForm("code"))
 		notice = "restocked"
 		if err == nil && !changed {
 			notice = "restocked-before"
 		}
 	case "refund":
-		req := RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
+		req := wire.RefundRequest{ReturnCode: c.PostForm("code"), Full: c.PostForm("full") == "1", Shipping: c.PostForm("shipping") == "1"}
 		if a := strings.TrimSpace(c.PostForm("amount")); a != "" && req.ReturnCode == "" && !req.Full {
 			amt, perr := money.Parse(strings.ReplaceAll(a, ",", "."), o.Currency)
 			if perr != nil || amt <= 0 {
@@ -446,23 +449,23 @@ func (h *ownerPages) adminOrderAction(c *gin.Context) {
 		}
 		for _, l := range o.Lines {
 			if n, _ := strconv.Atoi(c.PostForm("qty_" + l.SKU)); n > 0 && req.ReturnCode == "" && !req.Full && req.Amount == 0 {
-				req.Lines = append(req.Lines, WantLine{SKU: l.SKU, Quantity: n})
+				req.Lines = append(req.Lines, wire.WantLine{SKU: l.SKU, Quantity: n})
 			}
 		}
-		_, _, err = h.refunds.Owner(ctx, id, req, adminBy)
+		_, _, err = h.Refunds.Owner(ctx, id, req, By)
 		notice = "refunded"
-		if errors.Is(err, errRefundUncertain) {
+		if errors.Is(err, usecase.ErrRefundUncertain) {
 			notice, err = "refund-uncertain", nil
 		}
 	case "sync":
-		err = h.refunds.Sync(ctx, id, adminBy)
+		err = h.Refunds.Sync(ctx, id, By)
 		notice = "synced"
 	default:
 		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "err.no_action"))
 		return
 	}
 	if err != nil {
-		fresh, gerr := h.orders.Get(id)
+		fresh, gerr := h.Orders.Get(id)
 		if gerr == nil {
 			o = fresh
 		}
@@ -508,3 +511,12 @@ var adminFuncs = template.FuncMap{
 
 // The page templates use these functions (web.AddFuncs).
 func init() { web.AddFuncs(adminFuncs) }
+
+// ShopLang makes the shop's default language the language of the request
+// (web.lang); routes.go puts it on the owner's page group and the login form.
+func (h *Pages) ShopLang() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set("lang", h.OwnerLang())
+		c.Next()
+	}
+}

@@ -1,4 +1,4 @@
-package server
+package owner
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/storefront/storefront/checkout/promise"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // The owner's figures: delivery promises against reality per shipping
@@ -19,26 +20,26 @@ import (
 // lengthening of the promises is public at GET /api/promise, for the
 // product pages' script.
 
-// statsHTTP is the HTTP side of the owner's figures and the public promise.
-type statsHTTP struct {
+// Stats is the HTTP side of the owner's figures and the public promise.
+type Stats struct {
 	*web.Web
-	uc          usecase.Stats
-	adjustments func() map[string]promise.Adjustment // on-time share per method (loyalty.go)
-	extraDays   func(method string) int              // the current lengthening of a promise
+	UC          usecase.Stats
+	Adjustments func() map[string]promise.Adjustment // on-time share per method (the sidecar's promises)
+	ExtraDays   func(method string) int              // the current lengthening of a promise
 }
 
 // period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (usecase.Stats.Period).
-func (h *statsHTTP) period(c *gin.Context) (from, to time.Time, err error) {
-	return h.uc.Period(c.Query("from"), c.Query("to"))
+func (h *Stats) period(c *gin.Context) (from, to time.Time, err error) {
+	return h.UC.Period(c.Query("from"), c.Query("to"))
 }
 
-func (h *statsHTTP) adminStats(c *gin.Context) {
+func (h *Stats) AdminStats(c *gin.Context) {
 	from, to, err := h.period(c)
 	if err != nil {
 		web.Fail(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := h.uc.Figures(from, to)
+	a, err := h.UC.Figures(from, to)
 	if err != nil {
 		h.Internal(c, "stats", err)
 		return
@@ -59,13 +60,13 @@ type PromiseMethod struct {
 	Sample    int     `json:"sample"`
 }
 
-func (h *statsHTTP) apiPromise(c *gin.Context) {
+func (h *Stats) APIPromise(c *gin.Context) {
 	cat := h.Catalog.Current()
-	adj := h.adjustments()
+	adj := h.Adjustments()
 	a := PromiseAnswer{Target: cat.Shop.OnTimeTarget, Methods: map[string]PromiseMethod{}}
 	for _, m := range cat.Shipping.Methods {
 		ad := adj[m.ID]
-		a.Methods[m.ID] = PromiseMethod{ExtraDays: h.extraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
+		a.Methods[m.ID] = PromiseMethod{ExtraDays: h.ExtraDays(m.ID), OnTime: ad.OnTime, Sample: ad.Sample}
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	web.OK(c, http.StatusOK, a)
@@ -84,20 +85,20 @@ type bar struct {
 
 type statsPage struct {
 	CSRF     string
-	A        StatsAnswer
+	A        wire.StatsAnswer
 	From, To string
 	Bars     []bar
 	Height   int
 	Zone     *time.Location
 }
 
-func (h *statsHTTP) adminStatsPage(c *gin.Context) {
+func (h *Stats) AdminStatsPage(c *gin.Context) {
 	from, to, err := h.period(c)
 	if err != nil {
 		h.AdminMessage(c, http.StatusBadRequest, err.Error())
 		return
 	}
-	a, err := h.uc.Figures(from, to)
+	a, err := h.UC.Figures(from, to)
 	if err != nil {
 		h.InternalPage(c, "stats", err)
 		return

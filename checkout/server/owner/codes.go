@@ -1,4 +1,4 @@
-package server
+package owner
 
 // The owner's discount codes: GET/POST /api/admin/codes (the CLI `shop
 // codes`), POST /api/admin/codes/{code}/disable|enable, and the page
@@ -23,18 +23,19 @@ import (
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// codesAdminHTTP is the HTTP side of the owner's discount codes (API and
+// Codes is the HTTP side of the owner's discount codes (API and
 // page).
-type codesAdminHTTP struct {
+type Codes struct {
 	*web.Web
-	codes     codeStore
-	fileCodes func() map[string]cart.Code // data/codes.toml (codes.go)
+	Store     CodeStore
+	FileCodes func() map[string]cart.Code // data/codes.toml (the shop's codes)
 }
 
-// codeStore is what the owner's codes read and change (store.Store).
-type codeStore interface {
+// CodeStore is what the owner's codes read and change (store.Store).
+type CodeStore interface {
 	Codes() ([]cart.Code, error)
 	CodeUses(code, email, except string) (total, mine int, err error)
 	CreateCode(c cart.Code) error
@@ -42,13 +43,13 @@ type codeStore interface {
 }
 
 // allCodes are the codes of the file and the owner's, by name, with uses.
-func (h *codesAdminHTTP) allCodes() ([]CodeView, error) {
-	stored, err := h.codes.Codes()
+func (h *Codes) allCodes() ([]wire.CodeView, error) {
+	stored, err := h.Store.Codes()
 	if err != nil {
 		return nil, err
 	}
 	var all []cart.Code
-	file := h.fileCodes()
+	file := h.FileCodes()
 	for _, c := range file {
 		all = append(all, c)
 	}
@@ -59,9 +60,9 @@ func (h *codesAdminHTTP) allCodes() ([]CodeView, error) {
 		}
 	}
 	slices.SortFunc(all, func(a, b cart.Code) int { return strings.Compare(a.Code, b.Code) })
-	out := make([]CodeView, 0, len(all))
+	out := make([]wire.CodeView, 0, len(all))
 	for _, c := range all {
-		n, _, err := h.codes.CodeUses(c.Code, "", "")
+		n, _, err := h.Store.CodeUses(c.Code, "", "")
 		if err != nil {
 			return nil, err
 		}
@@ -70,8 +71,8 @@ func (h *codesAdminHTTP) allCodes() ([]CodeView, error) {
 	return out, nil
 }
 
-func codeView(c cart.Code, uses int) CodeView {
-	v := CodeView{Code: c.Code, Kind: c.Kind, MinOrder: int64(c.MinOrder), Categories: c.Categories, Products: c.Products,
+func codeView(c cart.Code, uses int) wire.CodeView {
+	v := wire.CodeView{Code: c.Code, Kind: c.Kind, MinOrder: int64(c.MinOrder), Categories: c.Categories, Products: c.Products,
 		SKUs: c.SKUs, MaxUses: c.MaxUses, MaxPerCustomer: c.MaxPerUser, Disabled: c.Disabled, Source: c.Source, Uses: uses}
 	if c.Kind == cart.CodePercent {
 		v.Percent = c.Value
@@ -89,7 +90,7 @@ func codeView(c cart.Code, uses int) CodeView {
 
 // newCode checks an owner's request against the catalog; the error names
 // the field.
-func (h *codesAdminHTTP) newCode(r CodeRequest) (cart.Code, error) {
+func (h *Codes) newCode(r wire.CodeRequest) (cart.Code, error) {
 	c := cart.Code{Code: cart.NormalizeCode(r.Code), MinOrder: money.Amount(r.MinOrder), Categories: r.Categories,
 		Products: r.Products, SKUs: r.SKUs, MaxUses: r.MaxUses, MaxPerUser: r.MaxPerCustomer, Source: "admin"}
 	switch {
@@ -113,7 +114,7 @@ func (h *codesAdminHTTP) newCode(r CodeRequest) (cart.Code, error) {
 	if err := codeScope(c, h.Catalog.Current()); err != nil {
 		return c, err
 	}
-	if _, inFile := h.fileCodes()[c.Code]; inFile {
+	if _, inFile := h.FileCodes()[c.Code]; inFile {
 		return c, fmt.Errorf("code: %s is in data/codes.toml already: %w", c.Code, store.ErrCodeExists)
 	}
 	return c, nil
@@ -142,7 +143,7 @@ func codeScope(c cart.Code, cat *catalog.Catalog) error {
 
 // codeDay reads a day (YYYY-MM-DD in the shop's zone; end: its last
 // moment) or an RFC 3339 time; "" is open.
-func (h *codesAdminHTTP) codeDay(v string, end bool) (time.Time, error) {
+func (h *Codes) codeDay(v string, end bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}, nil
@@ -160,23 +161,23 @@ func (h *codesAdminHTTP) codeDay(v string, end bool) (time.Time, error) {
 	return t, nil
 }
 
-func (h *codesAdminHTTP) adminListCodes(c *gin.Context) {
+func (h *Codes) AdminListCodes(c *gin.Context) {
 	all, err := h.allCodes()
 	if err != nil {
 		h.Internal(c, "list codes", err)
 		return
 	}
-	web.OK(c, http.StatusOK, CodeList{Codes: all})
+	web.OK(c, http.StatusOK, wire.CodeList{Codes: all})
 }
 
-func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
-	var r CodeRequest
+func (h *Codes) AdminCreateCode(c *gin.Context) {
+	var r wire.CodeRequest
 	if !web.DecodeJSON(c, &r) {
 		return
 	}
 	code, err := h.newCode(r)
 	if err == nil {
-		err = h.codes.CreateCode(code)
+		err = h.Store.CreateCode(code)
 	}
 	switch {
 	case errors.Is(err, store.ErrCodeExists):
@@ -191,24 +192,24 @@ func (h *codesAdminHTTP) adminCreateCode(c *gin.Context) {
 
 // setCodeDisabled turns an owner's code off or on; a code of the file is
 // changed in the file.
-func (h *codesAdminHTTP) setCodeDisabled(name string, disabled bool) (CodeView, int, error) {
+func (h *Codes) setCodeDisabled(name string, disabled bool) (wire.CodeView, int, error) {
 	name = cart.NormalizeCode(name)
-	if _, inFile := h.fileCodes()[name]; inFile {
-		return CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
+	if _, inFile := h.FileCodes()[name]; inFile {
+		return wire.CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
 	}
-	code, err := h.codes.SetCodeDisabled(name, disabled)
+	code, err := h.Store.SetCodeDisabled(name, disabled)
 	if errors.Is(err, store.ErrNotFound) {
-		return CodeView{}, http.StatusNotFound, fmt.Errorf("no code %s", name)
+		return wire.CodeView{}, http.StatusNotFound, fmt.Errorf("no code %s", name)
 	}
 	if err != nil {
-		return CodeView{}, http.StatusInternalServerError, err
+		return wire.CodeView{}, http.StatusInternalServerError, err
 	}
-	n, _, _ := h.codes.CodeUses(name, "", "")
+	n, _, _ := h.Store.CodeUses(name, "", "")
 	code.Source = "admin"
 	return codeView(code, n), http.StatusOK, nil
 }
 
-func (h *codesAdminHTTP) adminCodeAction(c *gin.Context) {
+func (h *Codes) AdminCodeAction(c *gin.Context) {
 	var disabled bool
 	switch c.Param("action") {
 	case "disable":
@@ -246,42 +247,42 @@ func parseEuros(v string) (money.Amount, bool) {
 	return money.Amount(w*100 + f), true
 }
 
-type adminCodesPage struct {
+type AdminCodesPage struct {
 	CSRF   string
 	Notice string
 	Error  string
 	Cur    string
 	Codes  []adminCodeRow
-	Form   CodeRequest
+	Form   wire.CodeRequest
 }
 
 type adminCodeRow struct {
-	V     CodeView
+	V     wire.CodeView
 	For   string
 	Valid string
 }
 
-// codesDone are the notices the page shows after a button, by ?done= (with
+// CodesDone are the notices the page shows after a button, by ?done= (with
 // the code's name in ?code=); "owner.codes.done.<done>" in the translation
 // source. Only a code on the page is named, so a link cannot put its own
 // words in the green box.
-var codesDone = map[string]bool{"made": true, "disabled": true, "enabled": true}
+var CodesDone = map[string]bool{"made": true, "disabled": true, "enabled": true}
 
-func (h *codesAdminHTTP) adminCodesPage(c *gin.Context) {
-	h.renderCodesPage(c, http.StatusOK, CodeRequest{}, "")
+func (h *Codes) AdminCodesPage(c *gin.Context) {
+	h.renderCodesPage(c, http.StatusOK, wire.CodeRequest{}, "")
 }
 
-func (h *codesAdminHTTP) renderCodesPage(c *gin.Context, status int, form CodeRequest, msg string) {
+func (h *Codes) renderCodesPage(c *gin.Context, status int, form wire.CodeRequest, msg string) {
 	all, err := h.allCodes()
 	if err != nil {
 		h.InternalPage(c, "list codes", err)
 		return
 	}
 	lang := h.Lang(c)
-	d := adminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: h.Catalog.Current().Currency}
+	d := AdminCodesPage{CSRF: c.GetString("csrf"), Error: msg, Form: form, Cur: h.Catalog.Current().Currency}
 	done, name := c.Query("done"), cart.NormalizeCode(c.Query("code"))
 	for _, v := range all {
-		if status == http.StatusOK && codesDone[done] && v.Code == name {
+		if status == http.StatusOK && CodesDone[done] && v.Code == name {
 			d.Notice = web.OwnerT(lang, "codes.done."+done, name)
 		}
 		r := adminCodeRow{V: v}
@@ -296,7 +297,7 @@ func (h *codesAdminHTTP) renderCodesPage(c *gin.Context, status int, form CodeRe
 }
 
 // codeTerm is a code's term in words in the shop's zone ("" when open).
-func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
+func (h *Codes) codeTerm(from, to, lang string) string {
 	date := func(rfc string) string {
 		t, err := time.Parse(time.RFC3339, rfc)
 		if err != nil {
@@ -315,8 +316,8 @@ func (h *codesAdminHTTP) codeTerm(from, to, lang string) string {
 	return ""
 }
 
-// adminCodesForm makes a code (or turns one off or on) from the page.
-func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
+// AdminCodesForm makes a code (or turns one off or on) from the page.
+func (h *Codes) AdminCodesForm(c *gin.Context) {
 	if c.PostForm("csrf") != c.GetString("csrf") {
 		h.AdminMessage(c, http.StatusForbidden, web.OwnerT(h.Lang(c), "codes.expired"))
 		return
@@ -327,13 +328,13 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 			name = c.PostForm("enable")
 		}
 		if _, status, err := h.setCodeDisabled(name, disabled); err != nil {
-			h.renderCodesPage(c, status, CodeRequest{}, err.Error())
+			h.renderCodesPage(c, status, wire.CodeRequest{}, err.Error())
 			return
 		}
 		c.Redirect(http.StatusSeeOther, codesDoneURL(map[bool]string{true: "disabled", false: "enabled"}[disabled], name))
 		return
 	}
-	r := CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
+	r := wire.CodeRequest{Code: c.PostForm("code"), From: c.PostForm("from"), To: c.PostForm("to"),
 		Categories: fields(c.PostForm("categories")), Products: fields(c.PostForm("products")), SKUs: fields(c.PostForm("skus"))}
 	var bad []string
 	lang := h.Lang(c)
@@ -369,7 +370,7 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 	}
 	code, err := h.newCode(r)
 	if err == nil {
-		err = h.codes.CreateCode(code)
+		err = h.Store.CreateCode(code)
 	}
 	if err != nil {
 		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
@@ -379,7 +380,7 @@ func (h *codesAdminHTTP) adminCodesForm(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, codesDoneURL("made", code.Code))
 }
 
-// codesDoneURL is the page after a button; done is a key of codesDone.
+// codesDoneURL is the page after a button; done is a key of CodesDone.
 func codesDoneURL(done, code string) string {
 	return "/admin/codes/?" + url.Values{"done": {done}, "code": {cart.NormalizeCode(code)}}.Encode()
 }
