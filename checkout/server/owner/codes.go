@@ -328,7 +328,7 @@ func (h *Codes) AdminCodesForm(c *gin.Context) {
 			name = c.PostForm("enable")
 		}
 		if _, status, err := h.setCodeDisabled(name, disabled); err != nil {
-			h.renderCodesPage(c, status, wire.CodeRequest{}, err.Error())
+			h.renderCodesPage(c, status, wire.CodeRequest{}, ownerWords(h.Lang(c), err))
 			return
 		}
 		c.Redirect(http.StatusSeeOther, codesDoneURL(map[bool]string{true: "disabled", false: "enabled"}[disabled], name))
@@ -373,7 +373,7 @@ func (h *Codes) AdminCodesForm(c *gin.Context) {
 		err = h.Store.CreateCode(code)
 	}
 	if err != nil {
-		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, err.Error())
+		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, ownerWords(h.Lang(c), err))
 		return
 	}
 	h.Log.Info("discount code made", "code", code.Code, "by", web.Actor(c))

@@ -139,7 +139,7 @@ func (h *MailFail) FormRetryMail(c *gin.Context) {
 			h.InternalPage(c, "retry mail", err)
 			return
 		}
-		back = "/admin/mail/?error=" + url.QueryEscape(err.Error())
+		back = "/admin/mail/?error=" + url.QueryEscape(ownerWords(h.Lang(c), err))
 	}
 	if to := c.PostForm("back"); strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "//") && !strings.Contains(to, "\\") && err == nil {
 		back = to

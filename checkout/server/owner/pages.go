@@ -469,13 +469,11 @@ func (h *Pages) AdminOrderAction(c *gin.Context) {
 		if gerr == nil {
 			o = fresh
 		}
-		st, msg := ownerError(err)
-		switch {
-		case errors.Is(err, order.ErrTransition):
-			lang := h.Lang(c)
+		lang := h.Lang(c)
+		st, _ := ownerError(err)
+		msg := ownerWords(lang, err) // words.go: in the shop's language
+		if errors.Is(err, order.ErrTransition) {
 			st, msg = http.StatusConflict, web.OwnerT(lang, "err.transition", web.OwnerT(lang, "action."+c.Param("action")), id, strings.ToLower(web.StateWords(lang, o.State)))
-		case errors.Is(err, web.ErrBadTrackingLink): // the page's own sentence
-			msg = web.OwnerT(h.Lang(c), "err.tracking")
 		}
 		h.renderAdminOrder(c, st, o, "", msg)
 		return

@@ -107,7 +107,7 @@ func (h *Standing) AdminStandingForm(c *gin.Context) {
 			h.InternalPage(c, "standing order action", err)
 			return
 		}
-		h.AdminMessage(c, status, err.Error())
+		h.AdminMessage(c, status, ownerWords(h.Lang(c), err))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/subscriptions/?done="+c.Param("action"))
