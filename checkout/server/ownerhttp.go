@@ -15,7 +15,7 @@ import (
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
-	s.stats = &statsHTTP{Web: s.Web, uc: s.uc.stats, adjustments: s.promises.adjustments, extraDays: s.promises.extraDays}
+	s.stats = &statsHTTP{Web: s.Web, uc: s.uc.stats, adjustments: s.promises.Adjustments, extraDays: s.promises.ExtraDays}
 	s.outboxPages = &outboxHTTP{Web: s.Web, dir: s.outbox}
 	s.packing = &packingHTTP{Web: s.Web, orders: s.uc.orders}
 	s.mailFail = &mailFailHTTP{Web: s.Web, uc: s.uc.mail}
@@ -25,7 +25,7 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.fileCodes}
 	s.standingAdmin = &standingAdminHTTP{Web: s.Web, list: s.store,
 		standingView: func(st recurring.Standing, customer bool) StandingView {
-			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
+			return s.standingHTTP.StandingView(st, customer) // made by startStanding, after this
 		},
 		act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this

@@ -99,7 +99,7 @@ func (h *standingAdminHTTP) adminStandingForm(c *gin.Context) {
 		action = standing.ActStop
 	}
 	if _, err := h.act(c.Request.Context(), c.Param("id"), action); err != nil {
-		status := actStatus(err)
+		status := web.StandingActStatus(err)
 		if status == http.StatusInternalServerError {
 			h.InternalPage(c, "standing order action", err)
 			return
