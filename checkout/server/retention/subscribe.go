@@ -104,10 +104,13 @@ func (h *Subscriptions) FormSubscribe(c *gin.Context) {
 }
 
 // safeSource keeps a same-site path ("/categories/koffie/") and nothing else.
+// The path is checked as decoded, as it is sent on: "/%5Cevil.example"
+// would be "/\evil.example", which browsers follow to evil.example.
 func safeSource(src string) string {
 	u, err := url.Parse(src)
 	if err != nil || src == "" || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") ||
-		strings.HasPrefix(u.Path, "//") || len(src) > 300 || strings.ContainsAny(src, "\\\r\n") {
+		strings.HasPrefix(u.Path, "//") || len(src) > 300 || strings.ContainsAny(src, "\\\r\n") ||
+		strings.ContainsFunc(u.Path, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
 		return ""
 	}
 	return u.Path
