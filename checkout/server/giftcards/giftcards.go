@@ -244,7 +244,7 @@ func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
 
 // Owner: the gift cards and their balances.
 
-func (h *Cards) GiftCardViews() ([]wire.GiftCardView, error) {
+func (h *Cards) giftCardViews() ([]wire.GiftCardView, error) {
 	cards, err := h.store.ListGiftCards()
 	if err != nil {
 		return nil, err
@@ -257,7 +257,7 @@ func (h *Cards) GiftCardViews() ([]wire.GiftCardView, error) {
 }
 
 func (h *Cards) AdminListGiftCards(c *gin.Context) {
-	v, err := h.GiftCardViews()
+	v, err := h.giftCardViews()
 	if err != nil {
 		h.Internal(c, "list gift cards", err)
 		return
@@ -279,7 +279,7 @@ func (h *Cards) AdminShowGiftCard(c *gin.Context) {
 }
 
 func (h *Cards) AdminGiftCardsPage(c *gin.Context) {
-	v, err := h.GiftCardViews()
+	v, err := h.giftCardViews()
 	if err != nil {
 		h.InternalPage(c, "list gift cards", err)
 		return
