@@ -19,7 +19,7 @@ type abuseState struct {
 // Mails a stranger can trigger (a subscription's confirmation, a points
 // link): per network (IPv4 address or IPv6 /64), mailBurst at once and
 // mailPerHour after that, over both forms together. Each address also has
-// its own limit (subscribe.MaxAsksPerDay, pointsLinkEvery).
+// its own limit (subscribe.MaxAsksPerDay, retention.PointsLinkEvery).
 const (
 	mailBurst   = 5
 	mailPerHour = 10

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/server/retention"
 )
 
 // TestBackInStockAlert: the last copies of a book are sold; a stranger asks
@@ -39,7 +40,7 @@ func TestBackInStockAlert(t *testing.T) {
 		t.Fatalf("no confirmation link in\n%s", eml)
 	}
 	// Not confirmed yet: nothing is sent even when stock came back.
-	var w WaitingList
+	var w retention.WaitingList
 	sh.admin(http.MethodGet, "/api/admin/back-in-stock", "").json(t, &w)
 	if len(w.Waiting) != 1 || w.Waiting[0].Pending != 1 || w.Waiting[0].Waiting != 0 {
 		t.Fatalf("waiting before confirmation: %+v", w)
@@ -51,7 +52,7 @@ func TestBackInStockAlert(t *testing.T) {
 	if len(w.Waiting) != 1 || w.Waiting[0].SKU != "BOEK-001" || w.Waiting[0].Waiting != 1 {
 		t.Fatalf("waiting: %+v", w)
 	}
-	sh.sc.stock.backInStock()
+	sh.sc.stock.BackInStock()
 	if n := sh.mailCount("back_in_stock"); n != 0 {
 		t.Fatalf("%d alerts while sold out", n)
 	}
@@ -73,7 +74,7 @@ func TestBackInStockAlert(t *testing.T) {
 			t.Fatalf("restock %d: %d %s", i, r.StatusCode, r.body)
 		}
 	}
-	sh.sc.stock.backInStock()
+	sh.sc.stock.BackInStock()
 	if n := sh.mailCount("back_in_stock"); n != 1 {
 		t.Fatalf("%d alert mails, want 1", n)
 	}

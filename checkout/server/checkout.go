@@ -44,16 +44,16 @@ type checkoutHTTP struct {
 
 // checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
 type checkoutPoints interface {
-	applyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
-	offerPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer
-	pointsEmail(c *gin.Context) string
+	ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
+	OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) view.PointsOffer
+	PointsEmail(c *gin.Context) string
 }
 
 // checkoutGifts is what the checkout needs of gift cards (giftcards.go):
 // one paying, and gift cards bought.
 type checkoutGifts interface {
-	giftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
-	giftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
+	GiftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
+	GiftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
 }
 
 // checkoutPickup is what the checkout needs of pick-up points (carrier.go).
@@ -133,7 +133,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		return nil, "", false, cerr
 	}
 	h.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := h.points.applyPoints(&t, f, lang)      // loyalty.go
+	spent, earn, unlock, cerr := h.points.ApplyPoints(&t, f, lang)      // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
@@ -167,8 +167,8 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		}}
 	}
 	giftErrs := map[string]string{}
-	send := h.gifts.giftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
-	tender, _, gmsg := h.gifts.giftTender(f, cartID, t.GrandTotal, lang)
+	send := h.gifts.GiftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := h.gifts.GiftTender(f, cartID, t.GrandTotal, lang)
 	if gmsg != "" {
 		giftErrs["gift_code"] = gmsg
 	}
@@ -214,7 +214,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	case errors.As(err, &at) && errors.Is(err, web.ErrPaymentKept):
 		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
-		return nil, "", false, giftStoreErr(err)
+		return nil, "", false, web.GiftStoreErr(err)
 	case errors.Is(err, web.ErrIdempotencyReuse):
 		return nil, "", false, &web.CheckoutError{Err: web.ErrIdempotencyReuse, Say: web.Phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
@@ -285,7 +285,7 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	} else if ct, err := h.cart.loadCart(h.cart.cartID(c)); err == nil {
 		lang = h.CartLang(c, ct) // the language the cart was filled in
 	}
-	f.PointsEmail = h.points.pointsEmail(c)
+	f.PointsEmail = h.points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	cartID := h.cart.cartID(c)
 	if cartID == "" {

@@ -37,7 +37,7 @@ type checkoutPage struct {
 	Error     string
 	Key       string
 	Home      string
-	Points    pointsOffer      // loyalty.go
+	Points    view.PointsOffer // loyalty.go
 	Pickup    view.PickupOffer // carrier.go
 	CodeError string           // why the typed code does not apply (codes.go)
 	CodeNote  string           // what it takes off when it does
@@ -126,11 +126,11 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 		d.CodeError = msg
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
-	d.Points = h.points.offerPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Points = h.points.OfferPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
 	d.Pickup = h.pickup.OfferPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, h.Now().In(h.Zone()).Format("2006-01-02")
 	d.GiftSale = view.HasGiftCard(d.T)
-	if tender, _, gmsg := h.gifts.giftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+	if tender, _, gmsg := h.gifts.GiftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {
 		d.Gift = view.GiftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
@@ -194,7 +194,7 @@ func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
-	f.PointsEmail = h.points.pointsEmail(c)
+	f.PointsEmail = h.points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := h.checkoutData(c, f, nil, "", "")
@@ -230,7 +230,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	if !validIdemKey(key) {
 		key = newFormKey()
 	}
-	f.PointsEmail = h.points.pointsEmail(c)
+	f.PointsEmail = h.points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownDue); v != "" {
 		// What the page said the provider gets after the gift card.

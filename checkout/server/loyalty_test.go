@@ -69,7 +69,7 @@ func (sh *testShop) settled(clk *offsetClock, o *order.Order) *order.Order {
 
 func (sh *testShop) balance(email string) loyalty.Account {
 	sh.t.Helper()
-	acc, _, err := sh.sc.store.PointsAccount(email, sh.sc.loyalty.returnWindow)
+	acc, _, err := sh.sc.store.PointsAccount(email, sh.sc.loyalty.ReturnWindow)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
@@ -368,7 +368,7 @@ func TestPromiseLengthened(t *testing.T) {
 		sh.delivered(o)
 	}
 	clk.off.Store(int64(late[0].PromisedBy.AddDate(0, 0, 4).Sub(time.Now())))
-	sh.sc.promises.refresh()
+	sh.sc.promises.Refresh()
 	sh.req(http.MethodGet, "/api/promise", "").json(t, &p)
 	if p.Methods["postnl"].ExtraDays != 3 || p.Methods["postnl"].Sample != 5 {
 		t.Fatalf("after five deliveries three days late: %+v", p)
@@ -409,7 +409,7 @@ func TestPromiseLengthened(t *testing.T) {
 		}
 		sh.delivered(o)
 	}
-	sh.sc.promises.refresh()
+	sh.sc.promises.Refresh()
 	sh.req(http.MethodGet, "/api/promise", "").json(t, &p)
 	if p.Methods["postnl"].ExtraDays >= 3 {
 		t.Fatalf("the promise did not come back after on-time deliveries: %+v", p)

@@ -35,7 +35,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if send, mine := s.retentionMail(m.Kind); mine { // reviews.go
 		return send(ctx, m)
 	}
-	if send, mine := s.loyalty.keepMail(m.Kind); mine { // loyalty.go
+	if send, mine := s.loyalty.KeepMail(m.Kind); mine { // loyalty.go
 		return send(ctx, m)
 	}
 	if send, mine := s.standingMail(m.Kind); mine { // standing.go
@@ -45,7 +45,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		return send(ctx, m)
 	}
 	if m.Kind == store.MailGiftCard { // a sold gift card, to its recipient (giftcards.go)
-		msg, err := s.gifts.sendGiftCardMail(m)
+		msg, err := s.gifts.SendGiftCardMail(m)
 		if err != nil {
 			return err
 		}

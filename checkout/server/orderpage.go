@@ -56,7 +56,7 @@ func (h *orderHTTP) pageOrder(c *gin.Context) {
 
 func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
 	lang := h.OrderLang(c, o)
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.orderPoints(o, lang),
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.OrderPoints(o, lang),
 		Gift: view.GiftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
 	for _, st := range h.orderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}

@@ -31,8 +31,8 @@ type orderHTTP struct {
 
 // orderLoyalty is what the order shows of loyalty points (loyalty.go).
 type orderLoyalty interface {
-	orderPoints(o *order.Order, lang string) string
-	summaryPoints(sm *mail.Summary, o *order.Order, lang string)
+	OrderPoints(o *order.Order, lang string) string
+	SummaryPoints(sm *mail.Summary, o *order.Order, lang string)
 }
 
 // orderInvoices is what the order shows of its invoices (invoices.go).
@@ -161,7 +161,7 @@ func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView
 		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.DiscountCode = o.DiscountCode
-	v.Points = h.points.orderPoints(o, lang)
+	v.Points = h.points.OrderPoints(o, lang)
 	v.Invoices = h.invoices.InvoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
@@ -202,7 +202,7 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
 	view.SummaryCode(&sm, o, lang)       // codes.go: the code's line before the points'
-	h.points.summaryPoints(&sm, o, lang) // loyalty.go
+	h.points.SummaryPoints(&sm, o, lang) // loyalty.go
 	view.GiftSummary(o, &sm, lang)       // giftcards.go: the card as a payment line
 	for _, st := range h.steps(o, lang) {
 		when := ""

@@ -16,7 +16,7 @@ import (
 // collaborators it calls; Sidecar only wires them here and routes.go names
 // their handlers.
 func (s *Sidecar) openOwnerHTTP() {
-	s.stats = &owner.Stats{Web: s.Web, UC: s.uc.stats, Adjustments: s.promises.adjustments, ExtraDays: s.promises.extraDays}
+	s.stats = &owner.Stats{Web: s.Web, UC: s.uc.stats, Adjustments: s.promises.Adjustments, ExtraDays: s.promises.ExtraDays}
 	s.outboxPages = &owner.Outbox{Web: s.Web, Dir: s.outbox}
 	s.packing = &owner.Packing{Web: s.Web, Orders: s.uc.orders}
 	s.mailFail = &owner.MailFail{Web: s.Web, UC: s.uc.mail}
@@ -27,7 +27,7 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, FileCodes: s.codes.fileCodes}
 	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store,
 		StandingView: func(st recurring.Standing, customer bool) StandingView {
-			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this
+			return s.standingHTTP.StandingView(st, customer) // made by startStanding, after this
 		},
 		Act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this

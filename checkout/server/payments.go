@@ -52,13 +52,13 @@ type paymentsHTTP struct {
 
 // giftPayments is what payments need of gift cards (giftcards.go).
 type giftPayments interface {
-	payByGiftCard(o *order.Order) (*order.Order, error)
+	PayByGiftCard(o *order.Order) (*order.Order, error)
 }
 
 // standingCharges is what payments pass to standing orders (standing.go).
 type standingCharges interface {
-	syncStandingCharge(ctx context.Context, id string) error
-	standingNews(ctx context.Context, p payment.Payment)
+	SyncStandingCharge(ctx context.Context, id string) error
+	StandingNews(ctx context.Context, p payment.Payment)
 }
 
 // reconcileSched is the reconciler's schedule per payment (recheck.go).
@@ -73,7 +73,7 @@ type reconcileSched interface {
 // once and its e-mail is queued once. Unknown payments are ignored.
 func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 	if _, err := h.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
-		return h.standing.syncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
+		return h.standing.SyncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 		h.Log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
 	h.effects(o, effects)
-	h.standing.standingNews(ctx, *p) // a first payment starts a standing order (standing.go)
+	h.standing.StandingNews(ctx, *p) // a first payment starts a standing order (standing.go)
 	return nil
 }
 
@@ -365,7 +365,7 @@ func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang s
 	}
 	if o.Due() == 0 {
 		// The gift card pays it all: no provider payment (giftcards.go).
-		o2, err := h.gift.payByGiftCard(o)
+		o2, err := h.gift.PayByGiftCard(o)
 		if err != nil {
 			return "", h.InternalErr(lang, "pay by gift card", err)
 		}

@@ -8,29 +8,12 @@ import (
 	"github.com/storefront/storefront/checkout/store"
 )
 
-// mailJob is one queued e-mail as the mail worker hands it to a sender; the
-// names keep the handler files of the retention resources off the store
-// (checkout/archtest).
-type mailJob = store.Mail
+// The wiring of the retention resources (checkout/server/retention): which
+// of them sends which mail kind, the sender they share, and the promise
+// check's timer.
 
-var (
-	mailReviewRequest  = store.MailReviewRequest
-	mailSubscribeCheck = store.MailSubscribeCheck
-	mailDigest         = store.MailDigest
-)
-
-// Helpers of the retention mails and pages (reviews, subscriptions,
-// back-in-stock, points links, alerts).
-
-func nonEmpty(xs ...string) []string {
-	var out []string
-	for _, x := range xs {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
+// promiseEvery is how often the delivery promises are recomputed.
+const promiseEvery = 10 * time.Minute
 
 func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
 	m.Created, m.ReplyTo = m.Created.UTC(), s.Catalog.Current().Shop.Email
@@ -44,14 +27,33 @@ func (s *Sidecar) deliver(ctx context.Context, m mail.Message) error {
 func (s *Sidecar) sendMail(ctx context.Context, m mail.Message) error { return s.sender.Send(ctx, m) }
 
 // retentionMail sends the e-mails of the retention kinds (called from sendOne).
-func (s *Sidecar) retentionMail(kind string) (func(context.Context, mailJob) error, bool) {
+func (s *Sidecar) retentionMail(kind string) (func(context.Context, store.Mail) error, bool) {
 	switch kind {
-	case mailReviewRequest:
-		return s.reviews.sendReviewRequest, true
-	case mailSubscribeCheck:
-		return s.subs.sendSubscribeConfirm, true
-	case mailDigest:
-		return s.subs.sendDigest, true
+	case store.MailReviewRequest:
+		return s.reviews.SendReviewRequest, true
+	case store.MailSubscribeCheck:
+		return s.subs.SendSubscribeConfirm, true
+	case store.MailDigest:
+		return s.subs.SendDigest, true
 	}
 	return nil, false
+}
+
+// startKeep runs the promise check at start and every promiseEvery.
+func (s *Sidecar) startKeep(ctx context.Context) {
+	s.promises.Refresh()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(promiseEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.safely("promises", func() { s.promises.Refresh() })
+			}
+		}
+	}()
 }

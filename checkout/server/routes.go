@@ -56,14 +56,14 @@ func (s *Sidecar) routes() *gin.Engine {
 	r.GET("/checkout", redirectTo("/checkout/"))
 	r.GET("/points", redirectTo("/points/"))
 	r.GET("/admin", redirectTo("/admin/"))
-	r.GET("/search/", s.search.pageSearch) // the site search without JavaScript (search.go)
-	r.HEAD("/search/", s.search.pageSearch)
+	r.GET("/search/", s.search.PageSearch) // the site search without JavaScript (search.go)
+	r.HEAD("/search/", s.search.PageSearch)
 	r.GET("/search", redirectTo("/search/"))
 	// The built-in provider's page checks the origin of its own form posts.
 	r.Any("/pay/*rest", s.payments.payPage)
 	// One-click from a mail program (RFC 8058) posts without Origin: the
 	// token in the path is the authority (reviews.go, subscribe.go).
-	r.POST("/order/:token/review/opt-out", s.reviews.formReviewOptOut)
+	r.POST("/order/:token/review/opt-out", s.reviews.FormReviewOptOut)
 	api := r.Group("/api")
 	{
 		// The webhook is a form post from Mollie's servers: no Origin, no JSON.
@@ -71,11 +71,11 @@ func (s *Sidecar) routes() *gin.Engine {
 		api.POST("/webhooks/sendcloud", s.carrier.SendcloudWebhook) // signed by Sendcloud (shipping)
 		api.GET("/promise", s.stats.APIPromise)                     // extra transit days (owner)
 		api.HEAD("/promise", s.stats.APIPromise)
-		api.GET("/subscriptions/confirm/:token", s.subs.pageConfirm)
-		api.GET("/subscriptions/unsubscribe/:token", s.subs.pageUnsubscribe)
-		api.POST("/subscriptions/unsubscribe/:token", s.subs.formUnsubscribe)
-		api.GET("/polls/:id", s.polls.apiPoll) // polls.go
-		api.HEAD("/polls/:id", s.polls.apiPoll)
+		api.GET("/subscriptions/confirm/:token", s.subs.PageConfirm)
+		api.GET("/subscriptions/unsubscribe/:token", s.subs.PageUnsubscribe)
+		api.POST("/subscriptions/unsubscribe/:token", s.subs.FormUnsubscribe)
+		api.GET("/polls/:id", s.polls.APIPoll) // polls.go
+		api.HEAD("/polls/:id", s.polls.APIPoll)
 
 		// The customer's JSON API: same origin, JSON bodies.
 		cust := api.Group("", s.sameOrigin(), requireJSON())
@@ -95,10 +95,10 @@ func (s *Sidecar) routes() *gin.Engine {
 		cust.POST("/orders/:token/returns", s.returns.apiRequestReturn)
 		cust.POST("/orders/:token/cancel", s.returns.apiCancel)
 		cust.GET("/pickup-points", pointsLimit.Middleware(nil), s.carrier.APIPickupPoints) // shipping
-		cust.POST("/standing/quote", s.standingHTTP.apiStandingQuote)                      // standing orders (standing.go)
-		cust.POST("/standing", limited, s.standingHTTP.apiStandingBegin)
-		cust.GET("/standing/:token", s.standingHTTP.apiStandingShow)
-		cust.POST("/standing/:token/:action", limited, s.standingHTTP.apiStandingAct)
+		cust.POST("/standing/quote", s.standingHTTP.APIStandingQuote)                      // standing orders (standing.go)
+		cust.POST("/standing", limited, s.standingHTTP.APIStandingBegin)
+		cust.GET("/standing/:token", s.standingHTTP.APIStandingShow)
+		cust.POST("/standing/:token/:action", limited, s.standingHTTP.APIStandingAct)
 
 		// The owner's JSON API (`shop orders`, `shop reviews`, ...): the
 		// bearer token, attached here once.
@@ -120,13 +120,13 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/metrics", gin.WrapH(s.metrics.Handler())) // metrics, verified backups, alerts (owner)
 		admin.POST("/backup/verified", s.health.AdminBackupVerified)
 		admin.GET("/alerts", s.health.AdminAlerts)
-		admin.GET("/reviews", s.reviews.adminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
-		admin.POST("/reviews/request", s.reviews.adminRequestReviews)
-		admin.POST("/reviews/:order/:product/:action", s.reviews.adminModerateReview)
-		admin.GET("/subscribers", s.subs.adminListSubscribers)
-		admin.POST("/notify", s.subs.adminNotify)
+		admin.GET("/reviews", s.reviews.AdminListReviews) // reviews, subscribers, notify (reviews.go, subscribe.go)
+		admin.POST("/reviews/request", s.reviews.AdminRequestReviews)
+		admin.POST("/reviews/:order/:product/:action", s.reviews.AdminModerateReview)
+		admin.GET("/subscribers", s.subs.AdminListSubscribers)
+		admin.POST("/notify", s.subs.AdminNotify)
 		admin.GET("/stats", s.stats.AdminStats) // figures (owner) and points (loyalty.go)
-		admin.GET("/points", s.privacy.adminPoints)
+		admin.GET("/points", s.privacy.AdminPoints)
 		admin.POST("/orders/:id/label", s.carrier.APICreateLabel) // labels and parcels (shipping)
 		admin.GET("/orders/:id/label", s.carrier.APILabelPDF)
 		admin.POST("/labels", s.carrier.APICreateLabels)
@@ -134,13 +134,13 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.POST("/parcels/check", s.carrier.APICheckParcels)
 		admin.GET("/orders/:id/invoice/:number", s.invoices.AdminInvoicePDF) // invoices and the bookkeeper's export (invoices)
 		admin.GET("/invoices", s.invoices.AdminInvoicesCSV)
-		admin.GET("/standing", s.standingHTTP.adminStandingList) // standing orders (standing.go)
-		admin.GET("/standing/:id", s.standingHTTP.adminStandingShow)
-		admin.POST("/standing/:id/:action", s.standingHTTP.adminStandingAct)
-		admin.GET("/back-in-stock", s.stock.adminWaiting)   // back-in-stock alerts (backinstock.go)
-		admin.GET("/giftcards", s.gifts.adminListGiftCards) // gift cards (giftcards.go)
-		admin.GET("/giftcards/:id", s.gifts.adminShowGiftCard)
-		admin.POST("/orders/:id/returns/:code/restock", s.stock.adminRestock)
+		admin.GET("/standing", s.standingHTTP.AdminStandingList) // standing orders (standing.go)
+		admin.GET("/standing/:id", s.standingHTTP.AdminStandingShow)
+		admin.POST("/standing/:id/:action", s.standingHTTP.AdminStandingAct)
+		admin.GET("/back-in-stock", s.stock.AdminWaiting)   // back-in-stock alerts (backinstock.go)
+		admin.GET("/giftcards", s.gifts.AdminListGiftCards) // gift cards (giftcards.go)
+		admin.GET("/giftcards/:id", s.gifts.AdminShowGiftCard)
+		admin.POST("/orders/:id/returns/:code/restock", s.stock.AdminRestock)
 		admin.GET("/codes", s.codesAdmin.AdminListCodes) // discount codes (owner)
 		admin.POST("/codes", s.codesAdmin.AdminCreateCode)
 		admin.POST("/codes/:code/:action", s.codesAdmin.AdminCodeAction)
@@ -163,28 +163,28 @@ func (s *Sidecar) routes() *gin.Engine {
 	pages.GET("/order/:token/return", s.returns.pageReturn) // return form, cancel (returns.go)
 	pages.POST("/order/:token/return", s.returns.formReturn)
 	pages.POST("/order/:token/cancel", s.returns.formCancel)
-	pages.GET("/order/:token/review", s.reviews.pageReview) // reviews (reviews.go)
-	pages.HEAD("/order/:token/review", s.reviews.pageReview)
-	pages.POST("/order/:token/review", formLimit.Middleware(s.TooManyPage), s.reviews.formReview)
-	pages.GET("/order/:token/review/opt-out", s.reviews.pageReviewOptOut)
-	pages.GET("/points/", s.privacy.pagePoints) // points and the customer's data (loyalty.go, privacy.go)
-	pages.HEAD("/points/", s.privacy.pagePoints)
-	pages.POST("/points/", linkLimit.Middleware(s.TooManyPage), s.mailLimit(), s.privacy.formPointsLink)
-	pages.GET("/points/:token", s.privacy.pagePointsAccount)
-	pages.POST("/points/:token/delete", s.privacy.formDeleteData)
-	pages.POST("/points/:token/forget", s.privacy.formForgetLink)
-	pages.POST("/api/subscriptions", subLimit.Middleware(s.TooManyPage), s.mailLimit(), s.subs.formSubscribe) // subscribe.go
-	pages.POST("/api/subscriptions/confirm/:token", s.subs.formConfirm)
-	pages.POST("/api/polls/:id/vote", voteLimit.Middleware(nil), s.polls.votePoll) // polls.go
+	pages.GET("/order/:token/review", s.reviews.PageReview) // reviews (reviews.go)
+	pages.HEAD("/order/:token/review", s.reviews.PageReview)
+	pages.POST("/order/:token/review", formLimit.Middleware(s.TooManyPage), s.reviews.FormReview)
+	pages.GET("/order/:token/review/opt-out", s.reviews.PageReviewOptOut)
+	pages.GET("/points/", s.privacy.PagePoints) // points and the customer's data (loyalty.go, privacy.go)
+	pages.HEAD("/points/", s.privacy.PagePoints)
+	pages.POST("/points/", linkLimit.Middleware(s.TooManyPage), s.mailLimit(), s.privacy.FormPointsLink)
+	pages.GET("/points/:token", s.privacy.PagePointsAccount)
+	pages.POST("/points/:token/delete", s.privacy.FormDeleteData)
+	pages.POST("/points/:token/forget", s.privacy.FormForgetLink)
+	pages.POST("/api/subscriptions", subLimit.Middleware(s.TooManyPage), s.mailLimit(), s.subs.FormSubscribe) // subscribe.go
+	pages.POST("/api/subscriptions/confirm/:token", s.subs.FormConfirm)
+	pages.POST("/api/polls/:id/vote", voteLimit.Middleware(nil), s.polls.VotePoll) // polls.go
 	pages.POST("/admin/login", s.ownerPages.ShopLang(), s.ownerPages.AdminLogin)   // owner; in the shop's language
 	pages.GET("/checkout/pickup.js", s.script("pickup.js"))                        // scripts.go
 	pages.GET("/checkout/checkout.js", s.script("checkout.js"))                    // scripts.go
 	pages.GET("/order/:token/invoice/:number", s.invoices.PageInvoicePDF)          // invoices
-	pages.GET("/standing/new/", s.standingHTTP.pageStandingNew)                    // standing_checkout.go
-	pages.POST("/standing/new/", limited, s.standingHTTP.formStandingNew)
-	pages.GET("/standing/:token", s.standingHTTP.pageStanding) // standing.go
-	pages.POST("/standing/:token/:action", limited, s.standingHTTP.formStanding)
-	pages.GET("/giftcard/:token", s.gifts.pageGiftCard) // a gift card's balance and history (giftcards.go)
+	pages.GET("/standing/new/", s.standingHTTP.PageStandingNew)                    // standing_checkout.go
+	pages.POST("/standing/new/", limited, s.standingHTTP.FormStandingNew)
+	pages.GET("/standing/:token", s.standingHTTP.PageStanding) // standing.go
+	pages.POST("/standing/:token/:action", limited, s.standingHTTP.FormStanding)
+	pages.GET("/giftcard/:token", s.gifts.PageGiftCard) // a gift card's balance and history (giftcards.go)
 
 	// The owner's page: in the shop's language, a session cookie and
 	// CSRF-checked forms (owner.Pages), attached here once.
@@ -197,9 +197,9 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/pick-list", s.packing.PagePickList)
 	owner.GET("/mail/", s.mailFail.PageFailedMail) // owner
 	owner.POST("/mail/retry", s.mailFail.FormRetryMail)
-	owner.GET("/reviews/", s.reviews.adminReviewsPage) // reviews.go
-	owner.POST("/reviews/:order/:product/:action", s.reviews.adminReviewsAction)
-	owner.POST("/notify", s.subs.adminNotifyForm)
+	owner.GET("/reviews/", s.reviews.AdminReviewsPage) // reviews.go
+	owner.POST("/reviews/:order/:product/:action", s.reviews.AdminReviewsAction)
+	owner.POST("/notify", s.subs.AdminNotifyForm)
 	owner.GET("/stats/", s.stats.AdminStatsPage)          // owner
 	owner.GET("/orders/:id/label", s.carrier.APILabelPDF) // shipping
 	owner.GET("/labels", s.carrier.PageLabels)
@@ -211,7 +211,7 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/invoices.csv", s.invoices.AdminInvoicesCSV)
 	owner.GET("/codes/", s.codesAdmin.AdminCodesPage) // owner
 	owner.POST("/codes/", s.codesAdmin.AdminCodesForm)
-	owner.GET("/giftcards/", s.gifts.adminGiftCardsPage) // giftcards.go
+	owner.GET("/giftcards/", s.gifts.AdminGiftCardsPage) // giftcards.go
 
 	if s.opts.Dev {
 		r.GET("/outbox/", s.outboxPages.PageOutbox)

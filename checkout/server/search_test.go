@@ -71,14 +71,14 @@ func TestSearchIndexReload(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sh.site, "search.json"), []byte(`{"lang":"nl","docs":[{"t":"Kenia Nyeri","u":"/producten/kenia/","k":"product","w":""}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sh.sc.search.load(t.Context())
+	sh.sc.search.Load(t.Context())
 	if r := sh.req(http.MethodGet, "/search/?q=kenya&lang=nl", ""); !strings.Contains(r.body, "/producten/kenia/") {
 		t.Error("new index not used")
 	}
 	if err := os.WriteFile(filepath.Join(sh.site, "search.json"), []byte(`{broken`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sh.sc.search.load(t.Context())
+	sh.sc.search.Load(t.Context())
 	if r := sh.req(http.MethodGet, "/search/?q=kenya&lang=nl", ""); !strings.Contains(r.body, "/producten/kenia/") {
 		t.Error("a broken index replaced the good one")
 	}

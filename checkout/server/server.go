@@ -16,6 +16,9 @@ import (
 	"github.com/storefront/storefront/checkout/server/invoices"
 	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/server/shipping"
+	"github.com/storefront/storefront/checkout/server/giftcards"
+	"github.com/storefront/storefront/checkout/server/retention"
+	"github.com/storefront/storefront/checkout/server/standingorders"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -27,17 +30,17 @@ type Sidecar struct {
 	// The HTTP side of each resource: a type holding *web.Web and the use
 	// cases it calls, built in openUseCases (usecases.go); routes.go names
 	// their handlers.
-	polls    *pollsHTTP
-	search   *searchHTTP // built in open: every catalog load reloads its index
-	reviews  *reviewsHTTP
-	subs     *subscribeHTTP
-	privacy  *privacyHTTP
-	stock    *backInStockHTTP
-	loyalty  *loyaltyHTTP
-	promises *promises
-	gifts    *giftCardsHTTP
+	polls    *retention.Polls
+	search   *retention.Search // built in open: every catalog load reloads its index
+	reviews  *retention.Reviews
+	subs     *retention.Subscriptions
+	privacy  *retention.Privacy
+	stock    *retention.BackInStock
+	loyalty  *retention.Loyalty
+	promises *retention.Promises
+	gifts    *giftcards.Cards
 	// standingHTTP is built in startStanding, with the service it calls.
-	standingHTTP *standingHTTP
+	standingHTTP *standingorders.Standing
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks
 

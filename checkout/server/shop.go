@@ -28,12 +28,12 @@ func (s *Sidecar) openShop() {
 	s.openStanding()                     // standing.go: payments pass a standing order's charges on
 	s.payments.standing = s.standingHTTP // before any worker runs
 	s.orders = &orderHTTP{Web: s.Web, payments: s.payments, points: s.loyalty, invoices: s.invoices,
-		extraDays: s.promises.extraDays, giftSteps: s.gifts.giftOnlySteps}
+		extraDays: s.promises.ExtraDays, giftSteps: s.gifts.GiftOnlySteps}
 	s.returns = &returnsHTTP{Web: s.Web, uc: s.uc.orders, orders: s.orders, policy: s.Policy}
 	// The order page shows the after-sale section; a refused cancel shows
 	// the order page: the one pair of resources that point at each other.
 	s.orders.afterSale = s.returns.afterSaleHTML
-	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
+	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.ExtraDays}
 	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
 		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.ReverseCharge}
 	s.availability = &availabilityHTTP{Web: s.Web, store: s.store}

@@ -10,6 +10,8 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/server/owner"
+	"github.com/storefront/storefront/checkout/server/giftcards"
+	"github.com/storefront/storefront/checkout/server/retention"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -34,19 +36,19 @@ type useCases struct {
 // openUseCases wires the use cases once the store is open.
 func (s *Sidecar) openUseCases() {
 	// Loyalty and promises first: the privacy and stats use cases call them.
-	s.loyalty = &loyaltyHTTP{Web: s.Web, store: s.store, policy: s.Policy, internalErr: s.InternalErr, send: s.sendMail}
-	s.promises = &promises{Web: s.Web, store: s.store}
-	s.gifts = newGiftCardsHTTP(s.Web, s.store, s.handleEffects, s.InternalErr)
+	s.loyalty = &retention.Loyalty{Web: s.Web, Store: s.store, Policy: s.Policy, InternalErr: s.InternalErr, Send: s.sendMail}
+	s.promises = &retention.Promises{Web: s.Web, Store: s.store}
+	s.gifts = giftcards.New(s.Web, s.store, s.handleEffects, s.InternalErr)
 	d := usecase.Deps{Store: s.store, Catalog: s.Catalog.Current, Now: s.Now, Log: s.Log, KickMail: s.kickMail}
 	s.uc = useCases{
 		deps:    d,
 		health:  &usecase.Health{Deps: d},
 		reviews: usecase.Reviews{Deps: d},
 		polls:   usecase.Polls{Deps: d},
-		privacy: usecase.Privacy{Deps: d, LinkTTL: pointsLinkTTL, LinkEvery: pointsLinkEvery,
-			ReturnWindow: s.loyalty.returnWindow, Lock: s.loyalty.lockEmail},
+		privacy: usecase.Privacy{Deps: d, LinkTTL: retention.PointsLinkTTL, LinkEvery: retention.PointsLinkEvery,
+			ReturnWindow: s.loyalty.ReturnWindow, Lock: s.loyalty.LockEmail},
 		subs:  usecase.Subscriptions{Deps: d},
-		stats: usecase.Stats{Deps: d, Promises: s.promises.refresh, Zone: s.Zone},
+		stats: usecase.Stats{Deps: d, Promises: s.promises.Refresh, Zone: s.Zone},
 		refunds: usecase.Refunds{Deps: d, Provider: func() payment.Provider { return s.provider }, Lock: s.orderLocks.Lock,
 			Checks: &s.refundChecks},
 		mail:     usecase.MailQueue{Deps: d},
@@ -61,7 +63,7 @@ func (s *Sidecar) openUseCases() {
 			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.paymentRequest(o) },
 			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.payAgainCode(o) }, // codes.go
 			GiftCovers: func(o *order.Order) error {
-				if ce := s.gifts.giftStillCovers(o); ce != nil { // giftcards.go
+				if ce := s.gifts.GiftStillCovers(o); ce != nil { // giftcards.go
 					return ce
 				}
 				return nil
@@ -75,11 +77,11 @@ func (s *Sidecar) openUseCases() {
 				return o, err
 			}},
 	}
-	s.polls = &pollsHTTP{Web: s.Web, uc: s.uc.polls}
-	s.reviews = &reviewsHTTP{Web: s.Web, uc: s.uc.reviews, subs: s.uc.subs, notice: s.AdminNotice, deliver: s.deliver}
-	s.subs = &subscribeHTTP{Web: s.Web, uc: s.uc.subs, deliver: s.deliver}
-	s.privacy = &privacyHTTP{Web: s.Web, uc: s.uc.privacy}
-	s.stock = &backInStockHTTP{Web: s.Web, orders: s.uc.orders, waiting: s.store.WaitingForStock, send: s.sendMail}
+	s.polls = &retention.Polls{Web: s.Web, UC: s.uc.polls}
+	s.reviews = &retention.Reviews{Web: s.Web, UC: s.uc.reviews, Subs: s.uc.subs, Notice: s.AdminNotice, Deliver: s.deliver}
+	s.subs = &retention.Subscriptions{Web: s.Web, UC: s.uc.subs, Deliver: s.deliver}
+	s.privacy = &retention.Privacy{Web: s.Web, UC: s.uc.privacy}
+	s.stock = &retention.BackInStock{Web: s.Web, Orders: s.uc.orders, Waiting: s.store.WaitingForStock, Send: s.sendMail}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else

@@ -20,6 +20,7 @@ import (
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
+	"github.com/storefront/storefront/checkout/server/retention"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
@@ -60,7 +61,7 @@ type parts struct {
 // and starts the background workers.
 func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
-	s.search = &searchHTTP{Web: s.Web} // before the catalog: each load of it reloads the index
+	s.search = &retention.Search{Web: s.Web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
 	s.reconcileAfter = defaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.Log, s.Now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
@@ -224,7 +225,7 @@ func (s *Sidecar) loadShells(ctx context.Context) {
 	for _, err := range s.Shells.LoadTheme(ctx, s.Catalog.ReadSibling) {
 		s.Log.Warn("theme's sidecar bundle: using the embedded words and templates", "err", err)
 	}
-	s.search.load(ctx)
+	s.search.Load(ctx)
 }
 
 // close closes what open opened, in reverse order.

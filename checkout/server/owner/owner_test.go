@@ -14,10 +14,7 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
-	"github.com/storefront/storefront/checkout/recurring"
 	"github.com/storefront/storefront/checkout/server/web"
-	"github.com/storefront/storefront/checkout/standing"
-	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -111,26 +108,6 @@ func TestOwnerErrorStatuses(t *testing.T) {
 	} {
 		if got, msg := ownerError(c.err); got != c.want || msg == "" {
 			t.Errorf("ownerError(%v) = %d %q, want %d", c.err, got, msg, c.want)
-		}
-	}
-}
-
-// TestStandingStatuses: the standing orders page says a wrong action, a
-// wrong state and an unknown subscription with their statuses.
-func TestStandingStatuses(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want int
-	}{
-		{standing.ErrAction, http.StatusNotFound},
-		{fmt.Errorf("pause: %w", recurring.ErrState), http.StatusConflict},
-		{standing.ErrNotOffered, http.StatusConflict},
-		{store.ErrNotFound, http.StatusNotFound},
-		{errors.New("address required"), http.StatusUnprocessableEntity},
-		{errors.New("disk full"), http.StatusInternalServerError},
-	} {
-		if got := standingStatus(c.err); got != c.want {
-			t.Errorf("standingStatus(%v) = %d, want %d", c.err, got, c.want)
 		}
 	}
 }

@@ -7,10 +7,8 @@ package owner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -102,7 +100,7 @@ func (h *Standing) AdminStandingForm(c *gin.Context) {
 		action = standing.ActStop
 	}
 	if _, err := h.Act(c.Request.Context(), c.Param("id"), action); err != nil {
-		status := standingStatus(err)
+		status := web.StandingActStatus(err)
 		if status == http.StatusInternalServerError {
 			h.InternalPage(c, "standing order action", err)
 			return
@@ -111,20 +109,4 @@ func (h *Standing) AdminStandingForm(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/subscriptions/?done="+c.Param("action"))
-}
-
-// standingStatus is the status of a standing order action's error (the
-// same mapping as the standing orders' API).
-func standingStatus(err error) int {
-	switch {
-	case errors.Is(err, standing.ErrAction):
-		return http.StatusNotFound
-	case errors.Is(err, recurring.ErrState), errors.Is(err, recurring.ErrInterval), errors.Is(err, standing.ErrNotOffered):
-		return http.StatusConflict
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound
-	case strings.Contains(err.Error(), "required"), strings.Contains(err.Error(), "does not deliver"):
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusInternalServerError
 }

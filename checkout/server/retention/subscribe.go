@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"context"
@@ -42,12 +42,12 @@ type SubscribeAnswer struct {
 	Message string `json:"message"`
 }
 
-// subscribeHTTP is the HTTP side of subscriptions: the form, the
+// Subscriptions is the HTTP side of subscriptions: the form, the
 // confirm and unsubscribe links, their e-mails and the owner's notify.
-type subscribeHTTP struct {
+type Subscriptions struct {
 	*web.Web
-	uc      usecase.Subscriptions
-	deliver func(context.Context, mail.Message) error // Sidecar.deliver
+	UC      usecase.Subscriptions
+	Deliver func(context.Context, mail.Message) error // Sidecar.deliver
 }
 
 func isJSON(c *gin.Context) bool {
@@ -55,7 +55,7 @@ func isJSON(c *gin.Context) bool {
 	return mt == "application/json"
 }
 
-func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
+func (h *Subscriptions) FormSubscribe(c *gin.Context) {
 	var req subscribeRequest
 	asJSON := isJSON(c)
 	if asJSON {
@@ -78,7 +78,7 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 		h.RetMessage(c, http.StatusUnprocessableEntity, web.T(lang, "sub.check.title"), web.T(lang, key))
 	}
 	source := safeSource(req.Source)
-	label, err := h.uc.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", view.ValidEmail)
+	label, err := h.UC.Subscribe(req.Email, req.Topic, source, lang, req.Website != "", view.ValidEmail)
 	switch {
 	case errors.Is(err, usecase.ErrBadTopic), errors.Is(err, usecase.ErrBadEmail):
 		bad(err.Error())
@@ -104,24 +104,27 @@ func (h *subscribeHTTP) formSubscribe(c *gin.Context) {
 }
 
 // safeSource keeps a same-site path ("/categories/koffie/") and nothing else.
+// The path is checked as decoded, as it is sent on: "/%5Cevil.example"
+// would be "/\evil.example", which browsers follow to evil.example.
 func safeSource(src string) string {
 	u, err := url.Parse(src)
 	if err != nil || src == "" || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") ||
-		strings.HasPrefix(u.Path, "//") || len(src) > 300 || strings.ContainsAny(src, "\\\r\n") {
+		strings.HasPrefix(u.Path, "//") || len(src) > 300 || strings.ContainsAny(src, "\\\r\n") ||
+		strings.ContainsFunc(u.Path, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
 		return ""
 	}
 	return u.Path
 }
 
-func (h *subscribeHTTP) badSubLink(c *gin.Context) {
+func (h *Subscriptions) badSubLink(c *gin.Context) {
 	lang := h.Lang(c)
 	h.RetMessage(c, http.StatusNotFound, web.T(lang, "sub.bad_link.title"), web.T(lang, "sub.bad_link"))
 }
 
-// pageConfirm shows the confirmation button. Confirming takes a POST, so a
+// PageConfirm shows the confirmation button. Confirming takes a POST, so a
 // mail scanner that fetches links cannot subscribe anyone.
-func (h *subscribeHTTP) pageConfirm(c *gin.Context) {
-	sub, cons := h.uc.PendingConsent(c.Param("token"))
+func (h *Subscriptions) PageConfirm(c *gin.Context) {
+	sub, cons := h.UC.PendingConsent(c.Param("token"))
 	if sub == nil || cons.State == subscribe.Unsubscribed {
 		h.badSubLink(c)
 		return
@@ -138,8 +141,8 @@ func (h *subscribeHTTP) pageConfirm(c *gin.Context) {
 		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": web.T(lang, "sub.confirm.button"), "Home": h.Home(lang)})
 }
 
-func (h *subscribeHTTP) formConfirm(c *gin.Context) {
-	sub, cons, err := h.uc.Confirm(c.Param("token"))
+func (h *Subscriptions) FormConfirm(c *gin.Context) {
+	sub, cons, err := h.UC.Confirm(c.Param("token"))
 	if errors.Is(err, usecase.ErrBadLink) {
 		h.badSubLink(c)
 		return
@@ -156,9 +159,9 @@ func (h *subscribeHTTP) formConfirm(c *gin.Context) {
 
 type followed struct{ Topic, Label string }
 
-func (h *subscribeHTTP) pageUnsubscribe(c *gin.Context) {
+func (h *Subscriptions) PageUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
-	sub, err := h.uc.Subscriber(token)
+	sub, err := h.UC.Subscriber(token)
 	if err != nil {
 		h.badSubLink(c)
 		return
@@ -181,16 +184,16 @@ func (h *subscribeHTTP) pageUnsubscribe(c *gin.Context) {
 	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.unsub.title"), data)
 }
 
-// formUnsubscribe ends consent: the whole address, or one topic (form field
+// FormUnsubscribe ends consent: the whole address, or one topic (form field
 // or query "topic"). A mail program's one-click POST (body
 // "List-Unsubscribe=One-Click", no Origin, no cookies) lands here too.
-func (h *subscribeHTTP) formUnsubscribe(c *gin.Context) {
+func (h *Subscriptions) FormUnsubscribe(c *gin.Context) {
 	token := c.Param("token")
 	topic := c.PostForm("topic")
 	if topic == "" {
 		topic = c.Query("topic")
 	}
-	err := h.uc.Unsubscribe(token, topic, c.PostForm("List-Unsubscribe") == "One-Click")
+	err := h.UC.Unsubscribe(token, topic, c.PostForm("List-Unsubscribe") == "One-Click")
 	if errors.Is(err, usecase.ErrBadLink) {
 		h.badSubLink(c)
 		return
@@ -200,15 +203,15 @@ func (h *subscribeHTTP) formUnsubscribe(c *gin.Context) {
 		return
 	}
 	lang := h.Lang(c)
-	if sub, err := h.uc.Subscriber(token); err == nil {
+	if sub, err := h.UC.Subscriber(token); err == nil {
 		lang = h.LangOr(c, sub.Lang)
 	}
 	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.unsub.title"), map[string]any{
 		"Lang": lang, "Title": web.T(lang, "sub.unsub.title"), "Paras": []string{web.T(lang, "sub.unsub.done")}, "Home": h.Home(lang)})
 }
 
-func (h *subscribeHTTP) sendSubscribeConfirm(ctx context.Context, m mailJob) error {
-	p, sub, err := h.uc.Mail(m)
+func (h *Subscriptions) SendSubscribeConfirm(ctx context.Context, m mailJob) error {
+	p, sub, err := h.UC.Mail(m)
 	if err != nil {
 		return err
 	}
@@ -221,14 +224,14 @@ func (h *subscribeHTTP) sendSubscribeConfirm(ctx context.Context, m mailJob) err
 	if err != nil {
 		return err
 	}
-	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "subscribe_confirm", To: sub.Email, Subject: subject,
+	return h.Deliver(ctx, mail.Message{ID: m.ID, Kind: "subscribe_confirm", To: sub.Email, Subject: subject,
 		Text: text, HTML: html, Created: m.CreatedAt})
 }
 
-// sendDigest sends a queued digest, leaving out every topic whose consent
+// SendDigest sends a queued digest, leaving out every topic whose consent
 // ended since it was queued (and the whole e-mail when none is left).
-func (h *subscribeHTTP) sendDigest(ctx context.Context, m mailJob) error {
-	p, sub, err := h.uc.Mail(m)
+func (h *Subscriptions) SendDigest(ctx context.Context, m mailJob) error {
+	p, sub, err := h.UC.Mail(m)
 	if err != nil {
 		return err
 	}
@@ -253,7 +256,7 @@ func (h *subscribeHTTP) sendDigest(ctx context.Context, m mailJob) error {
 	if err != nil {
 		return err
 	}
-	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "digest", To: sub.Email, Subject: subject, Text: text, HTML: html,
+	return h.Deliver(ctx, mail.Message{ID: m.ID, Kind: "digest", To: sub.Email, Subject: subject, Text: text, HTML: html,
 		Created: m.CreatedAt, Unsubscribe: nonEmpty(unsub, h.UnsubscribeMailto(sub.Token))})
 }
 
@@ -263,8 +266,8 @@ type SubscriberList struct {
 	Subscribers []subscribe.Subscriber `json:"subscribers"`
 }
 
-func (h *subscribeHTTP) adminListSubscribers(c *gin.Context) {
-	subs, err := h.uc.List()
+func (h *Subscriptions) AdminListSubscribers(c *gin.Context) {
+	subs, err := h.UC.List()
 	if err != nil {
 		h.Internal(c, "list subscribers", err)
 		return
@@ -275,9 +278,9 @@ func (h *subscribeHTTP) adminListSubscribers(c *gin.Context) {
 // topicCount is one followed topic on the owner's page.
 type topicCount = usecase.TopicCount
 
-// adminNotifyForm is the owner's page's "send the digests" button.
-func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
-	res, err := h.uc.Notify(false, web.Actor(c))
+// AdminNotifyForm is the owner's page's "send the digests" button.
+func (h *Subscriptions) AdminNotifyForm(c *gin.Context) {
+	res, err := h.UC.Notify(false, web.Actor(c))
 	if err != nil {
 		h.InternalPage(c, "notify", err)
 		return
@@ -292,11 +295,11 @@ func (h *subscribeHTTP) adminNotifyForm(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/reviews/"+q)
 }
 
-// adminNotify compares the catalog in force with the last one announced and
+// AdminNotify compares the catalog in force with the last one announced and
 // queues the digests (see store.Notify); ?dry_run=1 only says what it would do.
-func (h *subscribeHTTP) adminNotify(c *gin.Context) {
+func (h *Subscriptions) AdminNotify(c *gin.Context) {
 	dry := c.Query("dry_run") == "1" || c.Query("dry_run") == "true"
-	res, err := h.uc.Notify(dry, web.Actor(c))
+	res, err := h.UC.Notify(dry, web.Actor(c))
 	if err != nil {
 		h.Internal(c, "notify", err)
 		return

@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"bytes"
@@ -22,24 +22,24 @@ import (
 // maxSearchHits is how many results the page lists.
 const maxSearchHits = 30
 
-// searchHTTP is the search page and the site's index per language,
+// Search is the search page and the site's index per language,
 // reloaded with the catalog (loadShells, wiring.go).
-type searchHTTP struct {
+type Search struct {
 	*web.Web
 	mu     sync.RWMutex
 	byLang map[string]*search.Index
 }
 
-func (h *searchHTTP) get(lang string) *search.Index {
+func (h *Search) get(lang string) *search.Index {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.byLang[lang]
 }
 
-// load reads search.json (the default language) and en/search.json. A
+// Load reads search.json (the default language) and en/search.json. A
 // missing or broken index keeps the previous one and is logged: the search
 // page then says it found nothing rather than failing.
-func (h *searchHTTP) load(ctx context.Context) {
+func (h *Search) Load(ctx context.Context) {
 	byLang := map[string]*search.Index{}
 	for _, rel := range []string{"search.json", "en/search.json", "nl/search.json"} {
 		b, err := h.Catalog.ReadSibling(ctx, rel)
@@ -73,7 +73,7 @@ type searchView struct {
 	Hits              []search.Hit
 }
 
-func (h *searchHTTP) pageSearch(c *gin.Context) {
+func (h *Search) PageSearch(c *gin.Context) {
 	lang := h.Lang(c)
 	q := c.Query("q")
 	if len(q) > search.MaxQueryBytes {

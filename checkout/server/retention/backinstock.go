@@ -1,4 +1,4 @@
-package server
+package retention
 
 // Back-in-stock alerts (issue 14): a stranger asks through the same form,
 // endpoint, rate limit and double opt-in as other subscriptions (topic
@@ -22,25 +22,25 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
-// backInStockHTTP is the HTTP side of back-in-stock alerts: the owner's
+// BackInStock is the HTTP side of back-in-stock alerts: the owner's
 // waiting list, restocking a return, and the alert e-mail.
-type backInStockHTTP struct {
+type BackInStock struct {
 	*web.Web
-	orders  usecase.Orders
-	waiting func() ([]store.Waiting, error)           // store.WaitingForStock
-	send    func(context.Context, mail.Message) error // Sidecar.sendMail
+	Orders  usecase.Orders
+	Waiting func() ([]store.Waiting, error)           // store.WaitingForStock
+	Send    func(context.Context, mail.Message) error // Sidecar.sendMail
 }
 
-// backInStock queues the alerts whose SKU is available again (usecase.Orders).
-func (h *backInStockHTTP) backInStock() { h.orders.BackInStock() }
+// BackInStock queues the alerts whose SKU is available again (usecase.Orders).
+func (h *BackInStock) BackInStock() { h.Orders.BackInStock() }
 
 // WaitingList is the answer of GET /api/admin/back-in-stock.
 type WaitingList struct {
 	Waiting []store.Waiting `json:"waiting"`
 }
 
-func (h *backInStockHTTP) adminWaiting(c *gin.Context) {
-	w, err := h.waiting()
+func (h *BackInStock) AdminWaiting(c *gin.Context) {
+	w, err := h.Waiting()
 	if err != nil {
 		h.Internal(c, "waiting for stock", err)
 		return
@@ -48,10 +48,10 @@ func (h *backInStockHTTP) adminWaiting(c *gin.Context) {
 	web.OK(c, http.StatusOK, WaitingList{Waiting: w})
 }
 
-// adminRestock puts a received return back in stock (usecase.Orders.Restock,
+// AdminRestock puts a received return back in stock (usecase.Orders.Restock,
 // also the button on the owner's order page).
-func (h *backInStockHTTP) adminRestock(c *gin.Context) {
-	changed, err := h.orders.Restock(c.Param("id"), c.Param("code"))
+func (h *BackInStock) AdminRestock(c *gin.Context) {
+	changed, err := h.Orders.Restock(c.Param("id"), c.Param("code"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		web.Fail(c, http.StatusNotFound, err.Error())
@@ -66,7 +66,7 @@ func (h *backInStockHTTP) adminRestock(c *gin.Context) {
 	web.OK(c, http.StatusOK, gin.H{"restocked": changed})
 }
 
-func (h *backInStockHTTP) sendBackInStock(ctx context.Context, m store.Mail) error {
+func (h *BackInStock) SendBackInStock(ctx context.Context, m store.Mail) error {
 	var body store.SubscribeMail
 	if err := json.Unmarshal(m.Body, &body); err != nil {
 		return fmt.Errorf("back in stock mail %s: %w", m.ID, err)
@@ -90,7 +90,7 @@ func (h *backInStockHTTP) sendBackInStock(ctx context.Context, m store.Mail) err
 	}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	return h.send(sctx, mail.Message{ID: m.ID, Kind: MailKindBackInStock, To: m.To, Subject: subject, Text: text, HTML: html,
+	return h.Send(sctx, mail.Message{ID: m.ID, Kind: MailKindBackInStock, To: m.To, Subject: subject, Text: text, HTML: html,
 		Created: m.CreatedAt, ReplyTo: cat.Shop.Email})
 }
 

@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"context"
@@ -29,29 +29,28 @@ import (
 // figures stats.go. See docs/loyalty-and-promises.md.
 
 const (
-	adjPoints       = "points" // cart.Adjustment kind of a points discount
+	AdjPoints       = "points" // cart.Adjustment kind of a points discount
 	pointsCookie    = "sf_points"
-	pointsLinkTTL   = 7 * 24 * time.Hour
-	pointsLinkEvery = 2 * time.Minute // at most one link e-mail per address this often
-	promiseEvery    = 10 * time.Minute
+	PointsLinkTTL   = 7 * 24 * time.Hour
+	PointsLinkEvery = 2 * time.Minute // at most one link e-mail per address this often
 )
 
-// loyaltyHTTP is the points' part of the checkout, the order page and the
+// Loyalty is the points' part of the checkout, the order page and the
 // e-mails, and the points link e-mail.
-type loyaltyHTTP struct {
+type Loyalty struct {
 	*web.Web
-	store       *store.Store
+	Store       *store.Store
 	locks       web.KeyLocks                                          // by normalised e-mail: one redeeming checkout at a time
-	policy      func() returns.Policy                                 // the shop's return policy (refunds.go)
-	internalErr func(lang, what string, err error) *web.CheckoutError // checkout.go
-	send        func(context.Context, mail.Message) error             // Sidecar.sendMail
+	Policy      func() returns.Policy                                 // the shop's return policy (refunds.go)
+	InternalErr func(lang, what string, err error) *web.CheckoutError // checkout.go
+	Send        func(context.Context, mail.Message) error             // Sidecar.sendMail
 }
 
-// promises is the delivery promise adjustment: each shipping method's
+// Promises is the delivery promise adjustment: each shipping method's
 // lengthening, computed from the delivered orders (startKeep runs it).
-type promises struct {
+type Promises struct {
 	*web.Web
-	store *store.Store
+	Store *store.Store
 
 	mu       sync.Mutex
 	adjust   map[string]promise.Adjustment // by shipping method
@@ -67,16 +66,16 @@ func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
 	return loyalty.Rule{PointsPerEuro: l.PointsPerEuro, PointValue: money.Amount(l.PointValue), MinRedeem: l.MinRedeem}
 }
 
-// lockEmail serialises redeeming checkouts of one customer, so two at once
+// LockEmail serialises redeeming checkouts of one customer, so two at once
 // cannot both spend the same points.
-func (h *loyaltyHTTP) lockEmail(email string) func() { return h.locks.Lock(email) }
+func (h *Loyalty) LockEmail(email string) func() { return h.locks.Lock(email) }
 
-// applyPoints prices the customer's chosen points into t (nothing unless
+// ApplyPoints prices the customer's chosen points into t (nothing unless
 // f.UsePoints) and gives the points spent and earned. The points belong to
 // the e-mail address proven by the points link cookie (f.PointsEmail); the
 // form's address must be that one. unlock must be called when the order is
 // stored.
-func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError) {
+func (h *Loyalty) ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError) {
 	unlock = func() {}
 	rule := loyaltyRule(h.Catalog.Current())
 	if !rule.Enabled() {
@@ -92,17 +91,17 @@ func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f view.CheckoutForm, lang stri
 			return 0, 0, unlock, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: say,
 				Fields: map[string]string{"use_points": say(lang)}}
 		}
-		unlock = h.lockEmail(email)
-		acc, _, err := h.store.PointsAccount(email, h.returnWindow)
+		unlock = h.LockEmail(email)
+		acc, _, err := h.Store.PointsAccount(email, h.ReturnWindow)
 		if err != nil {
 			unlock()
 			return 0, 0, func() {}, h.InternalErr(lang, "points account", err)
 		}
-		goods := t.Subtotal - t.Discount(adjPoints) - t.Discount(cart.KindCode) // what a code left
+		goods := t.Subtotal - t.Discount(AdjPoints) - t.Discount(cart.KindCode) // what a code left
 		var discount money.Amount
 		spent, discount = rule.Redeem(acc.Balance, goods, f.Points)
 		if spent > 0 {
-			if err := cart.ApplyDiscount(t, adjPoints, web.T(lang, "sum.points"), discount); err != nil {
+			if err := cart.ApplyDiscount(t, AdjPoints, web.T(lang, "sum.points"), discount); err != nil {
 				unlock()
 				return 0, 0, func() {}, h.InternalErr(lang, "points discount", err)
 			}
@@ -111,35 +110,20 @@ func (h *loyaltyHTTP) applyPoints(t *cart.Totals, f view.CheckoutForm, lang stri
 	return spent, rule.Earn(t.GrandTotal - t.Shipping), unlock, nil
 }
 
-// pointsOffer is what the checkout page offers: the customer's balance when
-// their points link is in this browser, else a pointer to the points page.
-type pointsOffer struct {
-	On       bool   // the shop has a loyalty programme
-	Email    string // proven by the points link cookie
-	Balance  int
-	Points   int    // what the checkbox would use now
-	Discount string // and what that takes off
-	Worth    string // what the whole balance is worth
-	Min      int    // fewest points redeemed at once
-	Using    bool   // the customer ticked it: the totals shown include it
-	Error    string
-	Lang     string
-}
-
-// offerPoints fills the checkout page's offer, and applies the points to t
+// OfferPoints fills the checkout page's offer, and applies the points to t
 // when the customer asked for them (the total shown is the total charged).
-func (h *loyaltyHTTP) offerPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) pointsOffer {
+func (h *Loyalty) OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) view.PointsOffer {
 	cat := h.Catalog.Current()
 	rule := loyaltyRule(cat)
-	off := pointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}
+	off := view.PointsOffer{On: rule.Enabled(), Lang: lang, Error: errs["use_points"]}
 	if !off.On {
 		return off
 	}
-	email := h.pointsEmail(c)
+	email := h.PointsEmail(c)
 	if email == "" {
 		return off
 	}
-	acc, _, err := h.store.PointsAccount(email, h.returnWindow)
+	acc, _, err := h.Store.PointsAccount(email, h.ReturnWindow)
 	if err != nil {
 		h.Log.Warn("points account", "err", err)
 		return off
@@ -149,17 +133,17 @@ func (h *loyaltyHTTP) offerPoints(c *gin.Context, f view.CheckoutForm, t *cart.T
 	p, d := rule.Redeem(acc.Balance, t.Subtotal-t.Discount(cart.KindCode), f.Points)
 	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
 	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
-		if cart.ApplyDiscount(t, adjPoints, web.T(lang, "sum.points"), d) == nil {
+		if cart.ApplyDiscount(t, AdjPoints, web.T(lang, "sum.points"), d) == nil {
 			off.Using = true
 		}
 	}
 	return off
 }
 
-// returnWindow is when an order's return window closes (data/returns.toml
+// ReturnWindow is when an order's return window closes (data/returns.toml
 // window_days after delivery, end of that day in the shop's zone): its
 // earned points become spendable after it (store.LedgerOrder).
-func (h *loyaltyHTTP) returnWindow(o *order.Order) (time.Time, bool) {
+func (h *Loyalty) ReturnWindow(o *order.Order) (time.Time, bool) {
 	if o.DeliveredAt.IsZero() {
 		return time.Time{}, false
 	}
@@ -168,31 +152,31 @@ func (h *loyaltyHTTP) returnWindow(o *order.Order) (time.Time, bool) {
 	return h.Policy().Deadline(&c, h.Zone())
 }
 
-// pointsEmail is the e-mail address whose points link this browser holds.
-func (h *loyaltyHTTP) pointsEmail(c *gin.Context) string {
+// PointsEmail is the e-mail address whose points link this browser holds.
+func (h *Loyalty) PointsEmail(c *gin.Context) string {
 	tok, err := c.Cookie(pointsCookie)
 	if err != nil || tok == "" {
 		return ""
 	}
-	email, err := h.store.PointsLinkEmail(tok)
+	email, err := h.Store.PointsLinkEmail(tok)
 	if err != nil {
 		return ""
 	}
 	return email
 }
 
-// orderPoints says, in the customer's language, what the order did with
+// OrderPoints says, in the customer's language, what the order did with
 // points: spent at checkout, pending, credited, taken back.
-func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
+func (h *Loyalty) OrderPoints(o *order.Order, lang string) string {
 	if o.PointsRedeemed == 0 && o.PointsToEarn == 0 {
 		return ""
 	}
 	var parts []string
 	if o.PointsRedeemed > 0 {
 		parts = append(parts, fmt.Sprintf(web.T(lang, "points.spent"), o.PointsRedeemed,
-			money.Display(o.Totals.Discount(adjPoints), o.Currency, lang)))
+			money.Display(o.Totals.Discount(AdjPoints), o.Currency, lang)))
 	}
-	lo := store.LedgerOrder(o, h.returnWindow, h.Now())
+	lo := store.LedgerOrder(o, h.ReturnWindow, h.Now())
 	switch {
 	case o.State == order.Delivered && !lo.SpendableAt.IsZero():
 		got := 0
@@ -217,24 +201,24 @@ func (h *loyaltyHTTP) orderPoints(o *order.Order, lang string) string {
 	return strings.Join(parts, " ")
 }
 
-// summaryPoints adds the points discount and the points line to an e-mail.
-func (h *loyaltyHTTP) summaryPoints(sm *mail.Summary, o *order.Order, lang string) {
-	if d := o.Totals.Discount(adjPoints); d > 0 {
+// SummaryPoints adds the points discount and the points line to an e-mail.
+func (h *Loyalty) SummaryPoints(sm *mail.Summary, o *order.Order, lang string) {
+	if d := o.Totals.Discount(AdjPoints); d > 0 {
 		sm.Adjustments = append(sm.Adjustments, mail.SummaryLine{Quantity: o.PointsRedeemed, Title: web.T(lang, "sum.points"),
 			Total: money.Display(-d, o.Currency, lang)})
 	}
-	sm.Points = h.orderPoints(o, lang)
+	sm.Points = h.OrderPoints(o, lang)
 }
 
-// refresh recomputes each shipping method's lengthening from the
+// Refresh recomputes each shipping method's lengthening from the
 // delivered orders and hands it to the store (orders paid from now on are
 // promised with it).
-func (h *promises) refresh() map[string]promise.Adjustment {
+func (h *Promises) Refresh() map[string]promise.Adjustment {
 	cat := h.Catalog.Current()
-	ds, err := h.store.Deliveries()
+	ds, err := h.Store.Deliveries()
 	if err != nil {
 		h.Log.Warn("promise check", "err", err)
-		return h.adjustments()
+		return h.Adjustments()
 	}
 	adj := promise.Policy{Target: cat.Shop.OnTimeTarget}.Adjust(ds, h.Now())
 	extra := map[string]int{}
@@ -248,51 +232,32 @@ func (h *promises) refresh() map[string]promise.Adjustment {
 			h.Log.Info("delivery promise lengthened", "method", id, "extra_days", a.ExtraDays, "on_time", a.OnTime, "target", a.Target, "sample", a.Sample)
 		}
 	}
-	h.store.SetExtraDays(extra)
+	h.Store.SetExtraDays(extra)
 	h.mu.Lock()
 	h.adjust, h.adjusted = adj, h.Now()
 	h.mu.Unlock()
 	return adj
 }
 
-// adjustments is the last computed lengthening per method.
-func (h *promises) adjustments() map[string]promise.Adjustment {
+// Adjustments is the last computed lengthening per method.
+func (h *Promises) Adjustments() map[string]promise.Adjustment {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.adjust
 }
 
-// extraDays is the lengthening the sidecar applies now to method.
-func (h *promises) extraDays(method string) int { return h.store.ExtraDays(method) }
+// ExtraDays is the lengthening the sidecar applies now to method.
+func (h *Promises) ExtraDays(method string) int { return h.Store.ExtraDays(method) }
 
-// startKeep runs the promise check at start and every promiseEvery.
-func (s *Sidecar) startKeep(ctx context.Context) {
-	s.promises.refresh()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(promiseEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s.safely("promises", func() { s.promises.refresh() })
-			}
-		}
-	}()
-}
-
-// keepMail sends the e-mails of this feature (the points link).
-func (h *loyaltyHTTP) keepMail(kind string) (func(context.Context, store.Mail) error, bool) {
+// KeepMail sends the e-mails of this feature (the points link).
+func (h *Loyalty) KeepMail(kind string) (func(context.Context, store.Mail) error, bool) {
 	if kind == store.MailPointsLink {
 		return h.sendPointsLink, true
 	}
 	return nil, false
 }
 
-func (h *loyaltyHTTP) sendPointsLink(ctx context.Context, m store.Mail) error {
+func (h *Loyalty) sendPointsLink(ctx context.Context, m store.Mail) error {
 	if m.To == "" {
 		return nil // the customer deleted their data meanwhile
 	}
@@ -306,7 +271,7 @@ func (h *loyaltyHTTP) sendPointsLink(ctx context.Context, m store.Mail) error {
 	}
 	cat := h.Catalog.Current()
 	subject, text, html, err := mail.PointsLink{Lang: lang, ShopName: cat.Shop.Name, URL: h.Abs("/points/" + body.Token),
-		Days: int(pointsLinkTTL / (24 * time.Hour))}.Render()
+		Days: int(PointsLinkTTL / (24 * time.Hour))}.Render()
 	if err != nil {
 		return err
 	}
@@ -314,5 +279,5 @@ func (h *loyaltyHTTP) sendPointsLink(ctx context.Context, m store.Mail) error {
 		Created: m.CreatedAt, ReplyTo: cat.Shop.Email}
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
-	return h.send(sctx, msg)
+	return h.Send(sctx, msg)
 }

@@ -1,4 +1,8 @@
-package server
+// Package giftcards is the HTTP side of gift cards: the tender and the
+// buyer's choices at checkout (called by the checkout through interfaces),
+// the card's page and e-mail, the owner's list and the plan of an order of
+// cards only. The cards themselves are checkout/giftcard.
+package giftcards
 
 import (
 	"errors"
@@ -38,10 +42,10 @@ const (
 // MaxGiftMessage is the longest personal message on a gift card.
 const MaxGiftMessage = 300
 
-// giftCardsHTTP is the HTTP side of gift cards: the tender and the
+// Cards is the HTTP side of gift cards: the tender and the
 // buyer's choices at checkout, the card's page and e-mail, the owner's
 // list, and the plan of an order of cards only.
-type giftCardsHTTP struct {
+type Cards struct {
 	*web.Web
 	store         *store.Store
 	guesses       *web.Limiter                                          // failed code attempts per client
@@ -49,17 +53,17 @@ type giftCardsHTTP struct {
 	internalErr   func(lang, what string, err error) *web.CheckoutError // checkout.go
 }
 
-func newGiftCardsHTTP(w *web.Web, st *store.Store, handleEffects func(*order.Order, []order.Effect),
-	internalErr func(lang, what string, err error) *web.CheckoutError) *giftCardsHTTP {
-	return &giftCardsHTTP{Web: w, store: st, handleEffects: handleEffects, internalErr: internalErr,
+func New(w *web.Web, st *store.Store, handleEffects func(*order.Order, []order.Effect),
+	internalErr func(lang, what string, err error) *web.CheckoutError) *Cards {
+	return &Cards{Web: w, store: st, handleEffects: handleEffects, internalErr: internalErr,
 		guesses: web.NewLimiter(giftGuessPerMinute, giftGuessBurst, w.Now, w.ClientKey)}
 }
 
-// giftTender is what the form's gift card pays of total, or nil when the
+// GiftTender is what the form's gift card pays of total, or nil when the
 // form has none. The card's balance counts what the cart's own open order
 // holds of it (a resubmit of the same checkout replaces that order in the
 // same transaction). A code that is no card counts as a guess.
-func (h *giftCardsHTTP) giftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
+func (h *Cards) GiftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string) {
 	if strings.TrimSpace(f.GiftCode) == "" {
 		return nil, nil, ""
 	}
@@ -96,10 +100,10 @@ func (h *giftCardsHTTP) giftTender(f view.CheckoutForm, cartID string, total mon
 	return &order.GiftTender{CardID: c.ID, Last4: c.Last4, Amount: amt}, c, ""
 }
 
-// giftSend checks what the buyer of gift cards says about them: the
+// GiftSend checks what the buyer of gift cards says about them: the
 // recipient's e-mail (the buyer's own when empty), a message, and a sending
 // day from today on (within a year). nil when the cart has no gift card.
-func (h *giftCardsHTTP) giftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
+func (h *Cards) GiftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend {
 	has := false
 	for _, l := range t.Lines {
 		has = has || l.GiftCard
@@ -140,9 +144,9 @@ func (h *giftCardsHTTP) giftSend(f view.CheckoutForm, t cart.Totals, errs map[st
 	return &order.GiftSend{Recipient: to, Message: msg, SendOn: day}
 }
 
-// payByGiftCard marks an order its gift card pays in full as paid: no
+// PayByGiftCard marks an order its gift card pays in full as paid: no
 // payment at the provider.
-func (h *giftCardsHTTP) payByGiftCard(o *order.Order) (*order.Order, error) {
+func (h *Cards) PayByGiftCard(o *order.Order) (*order.Order, error) {
 	o2, eff, err := h.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 		if o.State != order.AwaitingPayment {
 			return false, nil, nil // paid meanwhile by another request
@@ -156,22 +160,6 @@ func (h *giftCardsHTTP) payByGiftCard(o *order.Order) (*order.Order, error) {
 	h.handleEffects(o2, eff)
 	h.Log.Info("order paid by gift card", "order", o2.ID, "card", o2.GiftCard.CardID, "amount", money.Format(o2.GiftCard.Amount, o2.Currency))
 	return o2, nil
-}
-
-// giftCardErr is the checkout error of a card the store could not hold.
-func giftCardErr(msg func(string) string) *web.CheckoutError {
-	return &web.CheckoutError{Err: web.ErrGiftCard, Say: msg, Fields: map[string]string{"gift_code": msg("nl")}}
-}
-
-// giftStoreErr words a *store.GiftCardError (the card was spent or expired
-// between the page and the order).
-func giftStoreErr(err error) *web.CheckoutError {
-	key := "gift.empty"
-	if errors.Is(err, giftcard.ErrExpired) {
-		key = "gift.expired_now"
-	}
-	ce := giftCardErr(web.Phrase(key))
-	return ce
 }
 
 // giftPage is the card's own page: /giftcard/<token>.
@@ -188,7 +176,7 @@ type giftRow struct {
 	When, What, Amount, Order string
 }
 
-func (h *giftCardsHTTP) pageGiftCard(c *gin.Context) {
+func (h *Cards) PageGiftCard(c *gin.Context) {
 	lang := h.Lang(c)
 	token := c.Param("token")
 	if !web.ValidToken(token) {
@@ -209,7 +197,7 @@ func (h *giftCardsHTTP) pageGiftCard(c *gin.Context) {
 	h.Page(c, http.StatusOK, "giftcard", web.T(lang, "gift.title"), h.giftPageData(card, lang))
 }
 
-func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage {
+func (h *Cards) giftPageData(card *giftcard.Card, lang string) giftPage {
 	d := giftPage{Lang: lang, C: card, Balance: money.Display(card.Balance, card.Currency, lang),
 		Initial: money.Display(card.Initial, card.Currency, lang), Valid: h.giftValidity(card, lang)}
 	for i := len(card.Ledger) - 1; i >= 0; i-- {
@@ -224,7 +212,7 @@ func (h *giftCardsHTTP) giftPageData(card *giftcard.Card, lang string) giftPage 
 }
 
 // giftValidity is the card's term in words (page and mail).
-func (h *giftCardsHTTP) giftValidity(card *giftcard.Card, lang string) string {
+func (h *Cards) giftValidity(card *giftcard.Card, lang string) string {
 	if card.ExpiresAt.IsZero() {
 		return web.T(lang, "gift.valid_forever")
 	}
@@ -232,7 +220,7 @@ func (h *giftCardsHTTP) giftValidity(card *giftcard.Card, lang string) string {
 }
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
-func (h *giftCardsHTTP) sendGiftCardMail(m store.Mail) (mail.Message, error) {
+func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
 	card, err := h.store.GiftCard(m.CardID)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("gift card of mail %s: %w", m.ID, err)
@@ -256,7 +244,7 @@ func (h *giftCardsHTTP) sendGiftCardMail(m store.Mail) (mail.Message, error) {
 
 // Owner: the gift cards and their balances.
 
-func (h *giftCardsHTTP) giftCardViews() ([]wire.GiftCardView, error) {
+func (h *Cards) giftCardViews() ([]wire.GiftCardView, error) {
 	cards, err := h.store.ListGiftCards()
 	if err != nil {
 		return nil, err
@@ -268,7 +256,7 @@ func (h *giftCardsHTTP) giftCardViews() ([]wire.GiftCardView, error) {
 	return out, nil
 }
 
-func (h *giftCardsHTTP) adminListGiftCards(c *gin.Context) {
+func (h *Cards) AdminListGiftCards(c *gin.Context) {
 	v, err := h.giftCardViews()
 	if err != nil {
 		h.Internal(c, "list gift cards", err)
@@ -277,7 +265,7 @@ func (h *giftCardsHTTP) adminListGiftCards(c *gin.Context) {
 	web.OK(c, http.StatusOK, wire.GiftCardList{GiftCards: v})
 }
 
-func (h *giftCardsHTTP) adminShowGiftCard(c *gin.Context) {
+func (h *Cards) AdminShowGiftCard(c *gin.Context) {
 	card, err := h.store.GiftCard(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
@@ -290,7 +278,7 @@ func (h *giftCardsHTTP) adminShowGiftCard(c *gin.Context) {
 	web.OK(c, http.StatusOK, h.giftCardWire(card, true))
 }
 
-func (h *giftCardsHTTP) adminGiftCardsPage(c *gin.Context) {
+func (h *Cards) AdminGiftCardsPage(c *gin.Context) {
 	v, err := h.giftCardViews()
 	if err != nil {
 		h.InternalPage(c, "list gift cards", err)
@@ -315,7 +303,7 @@ type adminGiftRow struct {
 }
 
 // giftCardWire is a card for the admin API; full adds the code and history.
-func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
+func (h *Cards) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
 	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.Base.String() + "giftcard/" + c.Token, Currency: c.Currency,
 		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn}
@@ -328,13 +316,13 @@ func (h *giftCardsHTTP) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardV
 	return v
 }
 
-// giftStillCovers checks, before a new payment attempt, that the order's
+// GiftStillCovers checks, before a new payment attempt, that the order's
 // gift card still has the part of the order it pays when the last attempt
 // gave its hold back (a failed, canceled or expired payment). nil when it
 // has, or when the order has no card or still holds it. The store takes
 // the hold again with the payment (store.AttachPayment); a card spent
 // between this check and that gives the same error there.
-func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *web.CheckoutError {
+func (h *Cards) GiftStillCovers(o *order.Order) *web.CheckoutError {
 	g := o.GiftCard
 	if g == nil || g.Amount <= 0 || g.Hold != "" {
 		return nil
@@ -355,13 +343,13 @@ func (h *giftCardsHTTP) giftStillCovers(o *order.Order) *web.CheckoutError {
 	}}
 }
 
-// giftOnlySteps is the plan of an order of gift cards only: ordered, paid,
+// GiftOnlySteps is the plan of an order of gift cards only: ordered, paid,
 // and the cards e-mailed on the day the buyer chose (done once every
 // card's e-mail went out).
-func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
+func (h *Cards) GiftOnlySteps(o *order.Order, lang string) []wire.StepView {
 	canceled := o.State == order.Canceled
 	paid := !o.PaidAt.IsZero() && !canceled
-	mailed := StepView{Step: "mailed", Label: web.T(lang, "step.mailed")}
+	mailed := wire.StepView{Step: "mailed", Label: web.T(lang, "step.mailed")}
 	if paid && len(o.GiftSend.Cards) > 0 {
 		mailed.Done = true
 		for _, id := range o.GiftSend.Cards {
@@ -383,7 +371,7 @@ func (h *giftCardsHTTP) giftOnlySteps(o *order.Order, lang string) []StepView {
 		mailed.Expected = view.DayText(day.In(h.Zone()), lang)
 		mailed.Current = paid
 	}
-	return []StepView{
+	return []wire.StepView{
 		{Step: "ordered", Label: web.T(lang, "step.ordered"), Done: true, At: o.CreatedAt},
 		{Step: "paid", Label: web.T(lang, "step.paid"), Done: paid, At: o.PaidAt, Current: !paid && !canceled},
 		mailed,

@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"errors"
@@ -27,14 +27,14 @@ const voterCookie = "sf_voter"
 // maxVotersPerNet: see usecase.MaxVotersPerNet.
 const maxVotersPerNet = usecase.MaxVotersPerNet
 
-// pollsHTTP is the HTTP side of polls: the live result and the vote.
-type pollsHTTP struct {
+// Polls is the HTTP side of polls: the live result and the vote.
+type Polls struct {
 	*web.Web
-	uc usecase.Polls
+	UC usecase.Polls
 }
 
 // voter is this browser's voter id, made (and set as a cookie) when create.
-func (h *pollsHTTP) voter(c *gin.Context, create bool) string {
+func (h *Polls) voter(c *gin.Context, create bool) string {
 	if v, err := c.Cookie(voterCookie); err == nil && poll.ValidVoter(v) {
 		return v
 	}
@@ -47,8 +47,8 @@ func (h *pollsHTTP) voter(c *gin.Context, create bool) string {
 	return v
 }
 
-func (h *pollsHTTP) findPoll(c *gin.Context) (usecase.Poll, bool) {
-	p, err := h.uc.Find(c.Param("id"))
+func (h *Polls) findPoll(c *gin.Context) (usecase.Poll, bool) {
+	p, err := h.UC.Find(c.Param("id"))
 	switch {
 	case errors.Is(err, usecase.ErrBadPollID):
 		web.Fail(c, http.StatusNotFound, "no poll "+strconv.Quote(p.ID))
@@ -60,8 +60,8 @@ func (h *pollsHTTP) findPoll(c *gin.Context) (usecase.Poll, bool) {
 	return p, true
 }
 
-func (h *pollsHTTP) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
-	r, err := h.uc.Result(p, voter)
+func (h *Polls) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.Result, bool) {
+	r, err := h.UC.Result(p, voter)
 	if err != nil {
 		h.Internal(c, "poll", err)
 		return poll.Result{}, false
@@ -70,8 +70,8 @@ func (h *pollsHTTP) pollResult(c *gin.Context, p usecase.Poll, voter string) (po
 	return r, true
 }
 
-// apiPoll answers the live result.
-func (h *pollsHTTP) apiPoll(c *gin.Context) {
+// APIPoll answers the live result.
+func (h *Polls) APIPoll(c *gin.Context) {
 	p, found := h.findPoll(c)
 	if !found {
 		return
@@ -81,8 +81,8 @@ func (h *pollsHTTP) apiPoll(c *gin.Context) {
 	}
 }
 
-// votePoll counts this browser's vote: field or JSON "option" (index).
-func (h *pollsHTTP) votePoll(c *gin.Context) {
+// VotePoll counts this browser's vote: field or JSON "option" (index).
+func (h *Polls) VotePoll(c *gin.Context) {
 	p, found := h.findPoll(c)
 	if !found {
 		return
@@ -107,7 +107,7 @@ func (h *pollsHTTP) votePoll(c *gin.Context) {
 		return
 	}
 	voter := h.voter(c, true)
-	if err := h.uc.Vote(p, voter, web.NetKey(h.ClientKey(c.Request)), raw); err != nil {
+	if err := h.UC.Vote(p, voter, web.NetKey(h.ClientKey(c.Request)), raw); err != nil {
 		if errors.Is(err, usecase.ErrVoteLimit) {
 			web.Fail(c, http.StatusTooManyRequests, fmt.Sprintf(web.T(h.Lang(c), "poll.limit"), maxVotersPerNet))
 			return

@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"errors"
@@ -17,17 +17,17 @@ import (
 
 // The customer's points and data page. There are no accounts: on /points/
 // the customer asks for a link by e-mail; the link (/points/{token}, 192
-// random bits, valid pointsLinkTTL, kept in the database as a hash) shows
+// random bits, valid PointsLinkTTL, kept in the database as a hash) shows
 // their balance, history, orders and the personal data the shop holds,
 // with a button that deletes that data. Opening the link also puts the
 // token in an HttpOnly cookie, which is what lets the checkout spend the
 // points of that address: knowing someone's e-mail address is not enough.
 
-// privacyHTTP is the customer's points and data page (points links, data
+// Privacy is the customer's points and data page (points links, data
 // deletion) and the owner's view of one customer's points.
-type privacyHTTP struct {
+type Privacy struct {
 	*web.Web
-	uc usecase.Privacy
+	UC usecase.Privacy
 }
 
 type pointsRequestPage struct {
@@ -58,18 +58,18 @@ type pointsOrder struct {
 	Name, Address               string
 }
 
-func (h *privacyHTTP) pagePoints(c *gin.Context) {
+func (h *Privacy) PagePoints(c *gin.Context) {
 	lang := h.Lang(c)
 	d := pointsRequestPage{Lang: lang}
 	if tok, err := c.Cookie(pointsCookie); err == nil && tok != "" {
-		if email, err := h.uc.LinkEmail(tok); err == nil {
+		if email, err := h.UC.LinkEmail(tok); err == nil {
 			d.Signed, d.Token = email, tok
 		}
 	}
 	h.Page(c, http.StatusOK, "points-request", web.T(lang, "points.title"), d)
 }
 
-func (h *privacyHTTP) formPointsLink(c *gin.Context) {
+func (h *Privacy) FormPointsLink(c *gin.Context) {
 	lang := h.Lang(c)
 	email := loyalty.NormalizeEmail(c.PostForm("email"))
 	d := pointsRequestPage{Lang: lang, Email: email}
@@ -79,7 +79,7 @@ func (h *privacyHTTP) formPointsLink(c *gin.Context) {
 		return
 	}
 	// The answer is the same whether a link was sent or not (usecase.Privacy.RequestLink).
-	if err := h.uc.RequestLink(email, lang); err != nil {
+	if err := h.UC.RequestLink(email, lang); err != nil {
 		h.InternalPage(c, "points link", err)
 		return
 	}
@@ -89,8 +89,8 @@ func (h *privacyHTTP) formPointsLink(c *gin.Context) {
 
 // linkEmail checks the token in the path; it answers the page itself when
 // the link is unknown or expired.
-func (h *privacyHTTP) linkEmail(c *gin.Context, lang string) (string, bool) {
-	email, err := h.uc.LinkEmail(c.Param("token"))
+func (h *Privacy) linkEmail(c *gin.Context, lang string) (string, bool) {
+	email, err := h.UC.LinkEmail(c.Param("token"))
 	if err == nil {
 		return email, true
 	}
@@ -106,12 +106,12 @@ func (h *privacyHTTP) linkEmail(c *gin.Context, lang string) (string, bool) {
 	return "", false
 }
 
-func (h *privacyHTTP) setPointsCookie(c *gin.Context, token string, maxAge int) {
+func (h *Privacy) setPointsCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: pointsCookie, Value: token, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: h.Base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 }
 
-func (h *privacyHTTP) pagePointsAccount(c *gin.Context) {
+func (h *Privacy) PagePointsAccount(c *gin.Context) {
 	lang := h.Lang(c)
 	email, found := h.linkEmail(c, lang)
 	if !found {
@@ -119,13 +119,13 @@ func (h *privacyHTTP) pagePointsAccount(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer") // the token is in the address
-	h.setPointsCookie(c, c.Param("token"), int(pointsLinkTTL/time.Second))
+	h.setPointsCookie(c, c.Param("token"), int(PointsLinkTTL/time.Second))
 	h.renderPointsAccount(c, http.StatusOK, email, lang, "", "")
 }
 
-func (h *privacyHTTP) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
+func (h *Privacy) renderPointsAccount(c *gin.Context, status int, email, lang, notice, msg string) {
 	cat := h.Catalog.Current()
-	acc, orders, err := h.uc.Account(email)
+	acc, orders, err := h.UC.Account(email)
 	if err != nil {
 		h.InternalPage(c, "points account", err)
 		return
@@ -148,7 +148,7 @@ func (h *privacyHTTP) renderPointsAccount(c *gin.Context, status int, email, lan
 	h.Page(c, status, "points-account", web.T(lang, "points.title"), d)
 }
 
-func (h *privacyHTTP) formDeleteData(c *gin.Context) {
+func (h *Privacy) FormDeleteData(c *gin.Context) {
 	lang := h.Lang(c)
 	email, found := h.linkEmail(c, lang)
 	if !found {
@@ -159,7 +159,7 @@ func (h *privacyHTTP) formDeleteData(c *gin.Context) {
 		h.renderPointsAccount(c, http.StatusUnprocessableEntity, email, lang, "", web.T(lang, "pp.confirm_needed"))
 		return
 	}
-	err := h.uc.DeleteData(email)
+	err := h.UC.DeleteData(email)
 	if errors.Is(err, usecase.ErrOrderOpen) {
 		h.renderPointsAccount(c, http.StatusConflict, email, lang, "", web.T(lang, "pp.open"))
 		return
@@ -173,20 +173,20 @@ func (h *privacyHTTP) formDeleteData(c *gin.Context) {
 		map[string]string{"Lang": lang, "Title": web.T(lang, "pp.deleted"), "Text": web.T(lang, "pp.deleted_p"), "Home": h.Home(lang)})
 }
 
-func (h *privacyHTTP) formForgetLink(c *gin.Context) {
+func (h *Privacy) FormForgetLink(c *gin.Context) {
 	h.setPointsCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/points/")
 }
 
-// adminPoints is the owner's view of one customer's points:
+// AdminPoints is the owner's view of one customer's points:
 // GET /api/admin/points?email=...
-func (h *privacyHTTP) adminPoints(c *gin.Context) {
+func (h *Privacy) AdminPoints(c *gin.Context) {
 	email := loyalty.NormalizeEmail(c.Query("email"))
 	if email == "" {
 		web.Fail(c, http.StatusBadRequest, "give the customer's address: ?email=...")
 		return
 	}
-	acc, orders, err := h.uc.OwnerAccount(email)
+	acc, orders, err := h.UC.OwnerAccount(email)
 	if err != nil {
 		h.Internal(c, "points account", err)
 		return

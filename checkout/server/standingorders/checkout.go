@@ -1,4 +1,4 @@
-package server
+package standingorders
 
 // The checkout of a standing order as a page (works without JavaScript):
 // GET /standing/new/?sku=…&weeks=… shows what is charged now, what and
@@ -36,7 +36,7 @@ type standingNewPage struct {
 	Error     string
 }
 
-func (h *standingHTTP) standingForm(c *gin.Context) StandingRequest {
+func (h *Standing) standingForm(c *gin.Context) StandingRequest {
 	get := func(k string) string {
 		if c.Request.Method == http.MethodPost {
 			return strings.TrimSpace(c.PostForm(k))
@@ -56,17 +56,17 @@ func (h *standingHTTP) standingForm(c *gin.Context) StandingRequest {
 	return f
 }
 
-func (h *standingHTTP) pageStandingNew(c *gin.Context) {
+func (h *Standing) PageStandingNew(c *gin.Context) {
 	f := h.standingForm(c)
 	h.renderStandingNew(c, http.StatusOK, f, "")
 }
 
-func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingRequest, msg string) {
+func (h *Standing) renderStandingNew(c *gin.Context, status int, f StandingRequest, msg string) {
 	lang := h.Lang(c)
 	cat := h.Catalog.Current()
 	it, found := cat.Lookup(f.SKU)
 	if !found || it.Subscription == nil {
-		h.noRoute(c)
+		h.NoRoute(c)
 		return
 	}
 	if f.Weeks == 0 || !(recurring.Offer{Intervals: it.Subscription.Intervals}).Offers(f.Weeks) {
@@ -101,7 +101,7 @@ func (h *standingHTTP) renderStandingNew(c *gin.Context, status int, f StandingR
 	c.Data(status, "text/html; charset=utf-8", doc)
 }
 
-func (h *standingHTTP) formStandingNew(c *gin.Context) {
+func (h *Standing) FormStandingNew(c *gin.Context) {
 	f := h.standingForm(c)
 	lang := h.Lang(c)
 	if c.PostForm("update") != "" {
@@ -124,7 +124,7 @@ func (h *standingHTTP) formStandingNew(c *gin.Context) {
 		h.renderStandingNew(c, http.StatusConflict, f, web.T(lang, "standing.new.changed"))
 		return
 	}
-	b, err := h.svc.Begin(c.Request.Context(), req)
+	b, err := h.Svc.Begin(c.Request.Context(), req)
 	if errors.Is(err, standing.ErrNoRecurring) {
 		h.renderStandingNew(c, http.StatusServiceUnavailable, f, web.T(lang, "standing.new.unavailable"))
 		return

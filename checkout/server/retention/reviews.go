@@ -1,4 +1,4 @@
-package server
+package retention
 
 import (
 	"context"
@@ -22,18 +22,18 @@ import (
 // The HTTP side of reviews (docs/retention.md); what they do is
 // checkout/usecase/reviews.go, the daily request job checkout/worker.
 
-// reviewsHTTP is the HTTP side of reviews (pages, forms, the owner's
+// Reviews is the HTTP side of reviews (pages, forms, the owner's
 // moderation, the request mail).
-type reviewsHTTP struct {
+type Reviews struct {
 	*web.Web
-	uc      usecase.Reviews
-	subs    usecase.Subscriptions                     // the owner's page shows the followed topics too
-	notice  func(*gin.Context) string                 // the owner's page's ?notice= text (adminnotice.go)
-	deliver func(context.Context, mail.Message) error // Sidecar.deliver
+	UC      usecase.Reviews
+	Subs    usecase.Subscriptions                     // the owner's page shows the followed topics too
+	Notice  func(*gin.Context) string                 // the owner's page's ?notice= text (adminnotice.go)
+	Deliver func(context.Context, mail.Message) error // Sidecar.deliver
 }
 
-func (h *reviewsHTTP) sendReviewRequest(ctx context.Context, m mailJob) error {
-	o, products, send, err := h.uc.RequestMail(m.OrderID)
+func (h *Reviews) SendReviewRequest(ctx context.Context, m mailJob) error {
+	o, products, send, err := h.UC.RequestMail(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}
@@ -50,7 +50,7 @@ func (h *reviewsHTTP) sendReviewRequest(ctx context.Context, m mailJob) error {
 	if err != nil {
 		return err
 	}
-	return h.deliver(ctx, mail.Message{ID: m.ID, Kind: "review_request", To: o.Customer.Email, ToName: o.Customer.Name,
+	return h.Deliver(ctx, mail.Message{ID: m.ID, Kind: "review_request", To: o.Customer.Email, ToName: o.Customer.Name,
 		Subject: subject, Text: text, HTML: html, Created: m.CreatedAt,
 		Unsubscribe: nonEmpty(rr.OptOutURL, h.UnsubscribeMailto("reviews "+o.ID))})
 }
@@ -74,7 +74,7 @@ type reviewPage struct {
 	Home     string
 }
 
-func (h *reviewsHTTP) pageReview(c *gin.Context) {
+func (h *Reviews) PageReview(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -82,16 +82,16 @@ func (h *reviewsHTTP) pageReview(c *gin.Context) {
 	h.renderReview(c, http.StatusOK, o, "", nil, review.Input{})
 }
 
-func (h *reviewsHTTP) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
+func (h *Reviews) renderReview(c *gin.Context, status int, o *order.Order, errProduct string, errs map[string]string, in review.Input) {
 	lang := h.OrderLang(c, o)
-	mine, err := h.uc.OfOrder(o)
+	mine, err := h.UC.OfOrder(o)
 	if err != nil {
 		h.InternalPage(c, "reviews of order", err)
 		return
 	}
 	p := reviewPage{Lang: lang, O: o, Open: o.State == order.Delivered, OptedOut: mine.OptedOut, Home: h.Home(lang)}
 	thanks := c.Query("thanks")
-	for _, pr := range h.uc.Products(o) {
+	for _, pr := range h.UC.Products(o) {
 		rp := reviewProduct{Slug: pr.Slug, Title: pr.Title, Review: mine.ByProduct[pr.Slug], Thanks: thanks == pr.Slug}
 		rp.Form = review.Input{Author: review.FirstName(o.Customer.Name)}
 		if rp.Review != nil {
@@ -105,7 +105,7 @@ func (h *reviewsHTTP) renderReview(c *gin.Context, status int, o *order.Order, e
 	h.Page(c, status, "review", web.T(lang, "review.title"), p)
 }
 
-func (h *reviewsHTTP) formReview(c *gin.Context) {
+func (h *Reviews) FormReview(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -113,7 +113,7 @@ func (h *reviewsHTTP) formReview(c *gin.Context) {
 	lang := h.Lang(c)
 	rating, _ := strconv.Atoi(c.PostForm("rating"))
 	in := review.Input{Product: c.PostForm("product"), Rating: rating, Text: c.PostForm("text"), Author: c.PostForm("author"), Lang: lang}
-	err := h.uc.Write(o, in)
+	err := h.UC.Write(o, in)
 	var fields usecase.FieldErrors
 	switch {
 	case errors.Is(err, usecase.ErrNotDelivered):
@@ -135,22 +135,22 @@ func (h *reviewsHTTP) formReview(c *gin.Context) {
 	}
 }
 
-func (h *reviewsHTTP) pageReviewOptOut(c *gin.Context) {
+func (h *Reviews) PageReviewOptOut(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
 	lang := h.OrderLang(c, o)
 	h.Page(c, http.StatusOK, "review-optout", web.T(lang, "optout.title"), map[string]any{
-		"Lang": lang, "Action": h.OrderPath(o) + "/review/opt-out", "Done": h.uc.OptedOut(o), "Home": h.Home(lang)})
+		"Lang": lang, "Action": h.OrderPath(o) + "/review/opt-out", "Done": h.UC.OptedOut(o), "Home": h.Home(lang)})
 }
 
-func (h *reviewsHTTP) formReviewOptOut(c *gin.Context) {
+func (h *Reviews) FormReviewOptOut(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	if err := h.uc.OptOut(o); err != nil {
+	if err := h.UC.OptOut(o); err != nil {
 		h.InternalPage(c, "review opt-out", err)
 		return
 	}
@@ -159,23 +159,23 @@ func (h *reviewsHTTP) formReviewOptOut(c *gin.Context) {
 		"Lang": lang, "Done": true, "Home": h.Home(lang)})
 }
 
-func (h *reviewsHTTP) adminListReviews(c *gin.Context) {
+func (h *Reviews) AdminListReviews(c *gin.Context) {
 	st := review.State(c.Query("state"))
-	list, err := h.uc.List(st)
+	list, err := h.UC.List(st)
 	switch {
 	case errors.Is(err, usecase.ErrUnknownState):
 		web.Fail(c, http.StatusBadRequest, fmt.Sprintf("unknown state %q; states are pending, approved, rejected", st))
 	case err != nil:
 		h.Internal(c, "list reviews", err)
 	default:
-		web.OK(c, http.StatusOK, ReviewList{Reviews: list})
+		web.OK(c, http.StatusOK, wire.ReviewList{Reviews: list})
 	}
 }
 
-func (h *reviewsHTTP) adminModerateReview(c *gin.Context) {
+func (h *Reviews) AdminModerateReview(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	r, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
+	r, err := h.UC.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
 		web.Fail(c, http.StatusNotFound, "unknown action "+string(a)+"; use approve or reject")
@@ -190,8 +190,8 @@ func (h *reviewsHTTP) adminModerateReview(c *gin.Context) {
 	}
 }
 
-func (h *reviewsHTTP) adminRequestReviews(c *gin.Context) {
-	n := h.uc.RequestDue(c.Request.Context())
+func (h *Reviews) AdminRequestReviews(c *gin.Context) {
+	n := h.UC.RequestDue(c.Request.Context())
 	web.OK(c, http.StatusOK, gin.H{"queued": n})
 }
 
@@ -211,16 +211,16 @@ type adminRetentionPage struct {
 	ReviewsRequested int
 }
 
-func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
-	v, err := h.uc.Overview()
+func (h *Reviews) AdminReviewsPage(c *gin.Context) {
+	v, err := h.UC.Overview()
 	if err != nil {
 		h.InternalPage(c, "admin reviews", err)
 		return
 	}
-	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: h.notice(c), Pending: v.Pending, Approved: v.Approved,
+	d := adminRetentionPage{CSRF: c.GetString("csrf"), Notice: h.Notice(c), Pending: v.Pending, Approved: v.Approved,
 		ApprovedN: v.ApprovedN, RejectedN: v.RejectedN, ReviewsOff: v.Off, AfterDays: v.AfterDays}
-	d.Topics, d.Addresses = h.subs.TopicCounts()
-	if res, err := h.subs.Preview(); err != nil {
+	d.Topics, d.Addresses = h.Subs.TopicCounts()
+	if res, err := h.Subs.Preview(); err != nil {
 		d.PreviewErr = err.Error()
 	} else {
 		d.Preview = res
@@ -228,10 +228,10 @@ func (h *reviewsHTTP) adminReviewsPage(c *gin.Context) {
 	h.Page(c, http.StatusOK, "admin-retention", web.OwnerT(h.Lang(c), "reviews.browser_title"), d)
 }
 
-func (h *reviewsHTTP) adminReviewsAction(c *gin.Context) {
+func (h *Reviews) AdminReviewsAction(c *gin.Context) {
 	a := review.Action(c.Param("action"))
 	id := review.ID(c.Param("order"), c.Param("product"))
-	_, err := h.uc.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
+	_, err := h.UC.Moderate(c.Param("order"), c.Param("product"), a, web.Actor(c))
 	switch {
 	case errors.Is(err, usecase.ErrUnknownAction):
 		h.AdminMessage(c, http.StatusNotFound, web.OwnerT(h.Lang(c), "reviews.unknown_action", string(a)))
