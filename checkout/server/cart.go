@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"net/http"
 	"strings"
 
@@ -13,7 +14,6 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -168,7 +168,7 @@ func (h *cartHTTP) cartError(err error, lang string) (int, string) {
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, web.T(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
-		return http.StatusConflict, stockMsg(h.Catalog.Current(), oos, lang)
+		return http.StatusConflict, orders.StockMsg(h.Catalog.Current(), oos, lang)
 	}
 	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
@@ -374,22 +374,4 @@ func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
 		return
 	}
 	h.answerCart(c, http.StatusOK, id)
-}
-
-// outOfStock is the checkout error of a product that ran short; o is the
-// order when it is stored.
-func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *web.CheckoutError {
-	return &web.CheckoutError{Err: web.ErrOutOfStock, Order: o, Say: func(lang string) string { return stockMsg(cat, oos, lang) }}
-}
-
-// stockMsg says which product ran short, by its name.
-func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
-	name := oos.SKU
-	if it, ok := cat.Lookup(oos.SKU); ok {
-		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
-	}
-	if oos.Available <= 0 {
-		return fmt.Sprintf(web.T(lang, "err.sold_out"), name)
-	}
-	return fmt.Sprintf(web.T(lang, "err.stock"), oos.Available, name)
 }

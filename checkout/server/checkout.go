@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"net/http"
 	"sort"
 	"strings"
@@ -33,8 +34,8 @@ type checkoutHTTP struct {
 	uc       usecase.Orders // placing an order
 	cart     *cartHTTP
 	codes    *codesHTTP
-	payments *paymentsHTTP
-	orders   *orderHTTP
+	payments *orders.Payments
+	orders   *orders.Orders
 	points   checkoutPoints // loyalty.go
 	gifts    checkoutGifts  // giftcards.go
 	pickup   checkoutPickup // carrier.go
@@ -97,7 +98,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCartEmpty, Say: web.Phrase("err.empty")}
@@ -114,7 +115,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 	}
@@ -127,7 +128,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	code, cerr := h.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil { // a retry: its own use counts
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, cerr
@@ -137,7 +138,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		cerr = &web.CheckoutError{Err: web.ErrPointsChanged, Say: web.Phrase("points.check")}
@@ -158,7 +159,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
@@ -174,7 +175,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	}
 	if len(giftErrs) > 0 {
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: giftErrs}
@@ -182,7 +183,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
 		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+			url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
@@ -218,7 +219,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	case errors.Is(err, web.ErrIdempotencyReuse):
 		return nil, "", false, &web.CheckoutError{Err: web.ErrIdempotencyReuse, Say: web.Phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, outOfStock(h.Catalog.Current(), oos, nil)
+		return nil, "", false, orders.OutOfStock(h.Catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
 		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
@@ -226,7 +227,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	case err != nil:
 		return nil, "", false, h.InternalErr(lang, "place order", err)
 	}
-	url, cerr := h.payments.ensurePayment(ctx, o, lang)
+	url, cerr := h.payments.EnsurePayment(ctx, o, lang)
 	return o, url, created, cerr
 }
 
@@ -316,7 +317,7 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 			body["total"] = *cerr.Total
 		}
 		if cerr.Kept && cerr.Order != nil {
-			body["order"] = h.orders.orderView(cerr.Order, lang, false)
+			body["order"] = h.orders.OrderView(cerr.Order, lang, false)
 			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
 				body["checkout_url"] = a.CheckoutURL
 			}
@@ -331,5 +332,5 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	web.OK(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.OrderURL(o)})
+	web.OK(c, status, CheckoutAnswer{Order: h.orders.OrderView(o, lang, false), CheckoutURL: url, OrderURL: h.OrderURL(o)})
 }

@@ -269,7 +269,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			h.orders.renderOrder(c, web.CheckoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			h.orders.RenderOrder(c, web.CheckoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
@@ -302,7 +302,7 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	lang := h.Lang(c)
 	// Ask the provider first: the last attempt may have been paid meanwhile,
 	// and a payment still in progress must not get a second one.
-	o = h.payments.checkFromPage(c.Request.Context(), o)
+	o = h.payments.CheckFromPage(c.Request.Context(), o)
 	switch {
 	case view.PaymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
@@ -316,16 +316,16 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
 		if cur, err := h.uc.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
-			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(web.T(lang, "err.newer_order"), "%s", cur.ID, 1))
+			h.orders.RenderOrder(c, http.StatusConflict, o, strings.Replace(web.T(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
-	_, url, cerr := h.payments.newAttempt(c.Request.Context(), o, lang)
+	_, url, cerr := h.payments.NewAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
 		if fresh, err := h.uc.Get(o.ID); err == nil {
 			o = fresh
 		}
-		h.orders.renderOrder(c, web.CheckoutStatus(cerr), o, cerr.Words(lang))
+		h.orders.RenderOrder(c, web.CheckoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {

@@ -292,13 +292,3 @@ func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
 	}
 	return &c, nil
 }
-
-// payAgainCodeErr says that an order cannot be paid again at its price:
-// its code is used up (for this address), nothing was charged.
-func payAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
-	key := "code.pay_again_used_up"
-	if perCustomer {
-		key = "code.pay_again_used_up_you"
-	}
-	return &web.CheckoutError{Err: web.ErrCodeRefused, Say: func(lang string) string { return fmt.Sprintf(web.T(lang, key), o.DiscountCode) }}
-}

@@ -21,7 +21,7 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.mailFail = &mailFailHTTP{Web: s.Web, uc: s.uc.mail}
 	s.health = &healthHTTP{Web: s.Web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{Web: s.Web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
-		orderView: s.orders.orderView}
+		orderView: s.orders.OrderView}
 	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.fileCodes}
 	s.standingAdmin = &standingAdminHTTP{Web: s.Web, list: s.store,
 		standingView: func(st recurring.Standing, customer bool) StandingView {
@@ -31,7 +31,7 @@ func (s *Sidecar) openOwnerHTTP() {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
 	s.ownerPages = &ownerPages{Web: s.Web, orders: s.uc.orders, refunds: s.uc.refunds, sessions: s.uc.sessions,
-		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.orderView, afterSaleView: s.returns.afterSaleView,
+		guard: s.abuse.login, mails: s.mailFail, health: s.health, orderView: s.orders.OrderView, afterSaleView: s.returns.AfterSaleView,
 		labelAction: s.carrier.adminLabelAction}
-	s.refunds = &refundsHTTP{Web: s.Web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.afterSaleView}
+	s.refunds = &refundsHTTP{Web: s.Web, uc: s.uc.refunds, admin: s.adminAPI, afterSaleView: s.returns.AfterSaleView}
 }

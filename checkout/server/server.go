@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -47,10 +48,10 @@ type Sidecar struct {
 	codes        *codesHTTP
 	cart         *cartHTTP
 	availability *availabilityHTTP
-	payments     *paymentsHTTP
-	orders       *orderHTTP
+	payments     *orders.Payments
+	orders       *orders.Orders
 	checkout     *checkoutHTTP
-	returns      *returnsHTTP
+	returns      *orders.Returns
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

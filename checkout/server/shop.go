@@ -1,6 +1,6 @@
 package server
 
-import "time"
+import "github.com/storefront/storefront/checkout/server/orders"
 
 // The customer's shop: the cart, the discount code on it, the checkout,
 // the order page, payments and the customer's cancel and returns. Each
@@ -16,18 +16,18 @@ func (s *Sidecar) openShop() {
 	s.invoices = &invoicesHTTP{Web: s.Web, orders: s.uc.orders}
 	s.carrier = &carrierHTTP{Web: s.Web, uc: s.uc.carrier, secret: s.ship.secret}
 	s.codes = newCodesHTTP(s.Web, s.store, s.opts.CodesFile)
-	s.payments = &paymentsHTTP{Web: s.Web, store: s.store, mollieBaseURL: s.opts.MollieBaseURL, provider: s.provider, local: s.local,
-		refunds: s.uc.refunds, uc: s.uc.orders, gift: s.gifts, schedule: s, effects: s.handleEffects,
-		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
-		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
-	s.openStanding()                     // standing.go: payments pass a standing order's charges on
-	s.payments.standing = s.standingHTTP // before any worker runs
-	s.orders = &orderHTTP{Web: s.Web, payments: s.payments, points: s.loyalty, invoices: s.invoices,
-		extraDays: s.promises.extraDays, giftSteps: s.gifts.giftOnlySteps}
-	s.returns = &returnsHTTP{Web: s.Web, uc: s.uc.orders, orders: s.orders, policy: s.Policy}
+	s.payments = &orders.Payments{Web: s.Web, Store: s.store, MollieBaseURL: s.opts.MollieBaseURL, Provider: s.provider, Local: s.local,
+		Refunds: s.uc.refunds, UC: s.uc.orders, Gift: giftsBridge{s.gifts}, Schedule: s, Effects: s.handleEffects,
+		BG: s.bg, WG: &s.wg, Hooks: orders.NewHookThrottle(orders.DefaultWebhookBurst, orders.DefaultWebhookEvery),
+		PageCheckEvery: orders.DefaultPageCheckEvery, PageCheckWait: orders.DefaultPageCheckWait}
+	s.openStanding()                                     // standing.go: payments pass a standing order's charges on
+	s.payments.Standing = standingBridge{s.standingHTTP} // before any worker runs
+	s.orders = &orders.Orders{Web: s.Web, Payments: s.payments, Points: loyaltyBridge{s.loyalty}, Invoices: invoicesBridge{s.invoices},
+		ExtraDays: s.promises.extraDays, GiftSteps: s.gifts.giftOnlySteps}
+	s.returns = &orders.Returns{Web: s.Web, UC: s.uc.orders, Orders: s.orders, RefundViews: refundViews}
 	// The order page shows the after-sale section; a refused cancel shows
 	// the order page: the one pair of resources that point at each other.
-	s.orders.afterSale = s.returns.afterSaleHTML
+	s.orders.AfterSale = s.returns.AfterSaleHTML
 	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
 	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
 		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.reverseCharge}

@@ -35,7 +35,7 @@ const standingEvery = 5 * time.Minute
 func (s *Sidecar) openStanding() {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.Catalog.Current,
-		PublicURL: strings.TrimSuffix(s.Base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.Now, Log: s.Log}
+		PublicURL: strings.TrimSuffix(s.Base.String(), "/"), WebhookURL: s.payments.WebhookURL(), Now: s.Now, Log: s.Log}
 	s.standingHTTP = &standingHTTP{Web: s.Web, svc: s.standing, store: s.store, provider: s.provider,
 		kickMail: s.kickMail, noRoute: s.noRoute, send: s.sendMail}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/storefront/storefront/checkout/server/orders"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
 	s.search = &searchHTTP{Web: s.Web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
-	s.reconcileAfter = defaultReconcileAfter
+	s.reconcileAfter = orders.DefaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.Log, s.Now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.alertHooks = &alertHooks{Web: s.Web, alerts: s.alerts, send: s.sendMail}
 	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape
@@ -173,7 +174,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.payments.syncPayment(web.WithBudgetWait(ctx, 0), id, "webhook"); err != nil {
+			if err := s.payments.SyncPayment(web.WithBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.Log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},
