@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/storefront/storefront/checkout/server/orders"
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"

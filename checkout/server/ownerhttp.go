@@ -22,7 +22,7 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.health = &healthHTTP{Web: s.Web, uc: s.uc.health, alerts: s.alerts}
 	s.adminAPI = &adminAPI{Web: s.Web, orders: s.uc.orders, health: s.uc.health, guard: s.abuse.api, mails: s.mailFail,
 		orderView: s.orders.OrderView}
-	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.fileCodes}
+	s.codesAdmin = &codesAdminHTTP{Web: s.Web, codes: s.store, fileCodes: s.codes.FileCodes}
 	s.standingAdmin = &standingAdminHTTP{Web: s.Web, list: s.store,
 		standingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.standingView(st, customer) // made by startStanding, after this

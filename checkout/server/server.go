@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/storefront/storefront/checkout/server/orders"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/storefront/storefront/checkout/server/orders"
+	"github.com/storefront/storefront/checkout/server/shop"
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
@@ -45,12 +46,12 @@ type Sidecar struct {
 	static http.Handler // the static site (PublicDir), or nil
 
 	// The customer's shop, one type per resource, built by openShop (shop.go).
-	codes        *codesHTTP
-	cart         *cartHTTP
-	availability *availabilityHTTP
+	codes        *shop.Codes
+	cart         *shop.Cart
+	availability *shop.Availability
 	payments     *orders.Payments
 	orders       *orders.Orders
-	checkout     *checkoutHTTP
+	checkout     *shop.Checkout
 	returns      *orders.Returns
 
 	cancel context.CancelFunc

@@ -1,6 +1,9 @@
 package server
 
-import "github.com/storefront/storefront/checkout/server/orders"
+import (
+	"github.com/storefront/storefront/checkout/server/orders"
+	"github.com/storefront/storefront/checkout/server/shop"
+)
 
 // The customer's shop: the cart, the discount code on it, the checkout,
 // the order page, payments and the customer's cancel and returns. Each
@@ -15,7 +18,7 @@ func (s *Sidecar) openShop() {
 	// Also called by the owner's side (ownerhttp.go, built after this).
 	s.invoices = &invoicesHTTP{Web: s.Web, orders: s.uc.orders}
 	s.carrier = &carrierHTTP{Web: s.Web, uc: s.uc.carrier, secret: s.ship.secret}
-	s.codes = newCodesHTTP(s.Web, s.store, s.opts.CodesFile)
+	s.codes = shop.NewCodes(s.Web, s.store, s.opts.CodesFile)
 	s.payments = &orders.Payments{Web: s.Web, Store: s.store, MollieBaseURL: s.opts.MollieBaseURL, Provider: s.provider, Local: s.local,
 		Refunds: s.uc.refunds, UC: s.uc.orders, Gift: giftsBridge{s.gifts}, Schedule: s, Effects: s.handleEffects,
 		BG: s.bg, WG: &s.wg, Hooks: orders.NewHookThrottle(orders.DefaultWebhookBurst, orders.DefaultWebhookEvery),
@@ -28,8 +31,9 @@ func (s *Sidecar) openShop() {
 	// The order page shows the after-sale section; a refused cancel shows
 	// the order page: the one pair of resources that point at each other.
 	s.orders.AfterSale = s.returns.AfterSaleHTML
-	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.extraDays}
-	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
-		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.reverseCharge}
-	s.availability = &availabilityHTTP{Web: s.Web, store: s.store}
+	s.cart = &shop.Cart{Web: s.Web, Store: s.store, Codes: s.codes, ExtraDays: s.promises.extraDays}
+	s.checkout = &shop.Checkout{Web: s.Web, UC: s.uc.orders, Cart: s.cart, Codes: s.codes,
+		Payments: s.payments, Orders: s.orders, Points: loyaltyBridge{s.loyalty}, Gifts: giftsBridge{s.gifts}, Pickup: carrierBridge{s.carrier},
+		ReverseCharge: s.invoices.reverseCharge, SetPickup: setPickup, GiftStoreErr: giftStoreErr}
+	s.availability = &shop.Availability{Web: s.Web, Store: s.store}
 }

@@ -58,7 +58,7 @@ func (s *Sidecar) openUseCases() {
 				return s.payments.SyncPayment(ctx, id, by) // payments.go
 			},
 			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.PaymentRequest(o) },
-			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.payAgainCode(o) }, // codes.go
+			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.PayAgainCode(o) }, // codes.go
 			GiftCovers: func(o *order.Order) error {
 				if ce := s.gifts.giftStillCovers(o); ce != nil { // giftcards.go
 					return ce

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/storefront/storefront/checkout/server/orders"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/catalog/source"
@@ -21,10 +18,12 @@ import (
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
+	bolt "go.etcd.io/bbolt"
 )
 
 // parts are what Open wires together; kept apart from Sidecar's HTTP bits.

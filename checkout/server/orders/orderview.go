@@ -1,8 +1,6 @@
 package orders
 
 import (
-	"github.com/storefront/storefront/checkout/usecase"
-	"github.com/storefront/storefront/checkout/wire"
 	"html/template"
 	"time"
 
@@ -13,6 +11,8 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
+	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // Orders is the customer's order: its page and JSON (orderpage.go),

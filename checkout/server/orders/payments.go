@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"

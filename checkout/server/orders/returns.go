@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/storefront/storefront/checkout/wire"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
@@ -22,6 +20,7 @@ import (
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // The customer's side of after the sale, reached only through the order's
