@@ -58,6 +58,10 @@ type rechecks struct {
 	m  map[string]checkState
 }
 
+// defaultReconcileAfter is how old an order awaiting payment must be before
+// the reconciler asks about it (the webhook usually comes first).
+const defaultReconcileAfter = 2 * time.Minute
+
 // DueChecks returns the orders awaiting payment that are due at now, the
 // most overdue first, at most max of them.
 func (s *Sidecar) DueChecks(awaiting []*order.Order, now time.Time) []*order.Order {

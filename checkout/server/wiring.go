@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/catalog/source"
 	"github.com/storefront/storefront/checkout/mail"
@@ -18,12 +20,10 @@ import (
 	"github.com/storefront/storefront/checkout/mollie"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
-	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/standing"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
-	bolt "go.etcd.io/bbolt"
 )
 
 // parts are what Open wires together; kept apart from Sidecar's HTTP bits.
@@ -62,7 +62,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 	s.bg = ctx
 	s.search = &searchHTTP{Web: s.Web} // before the catalog: each load of it reloads the index
 	s.mailKick = make(chan struct{}, 1)
-	s.reconcileAfter = orders.DefaultReconcileAfter
+	s.reconcileAfter = defaultReconcileAfter
 	s.alerts = usecase.NewAlerts(s.Log, s.Now, s.opts.AlertEmail, s.opts.BackupEvery, s.kickMail)
 	s.alertHooks = &alertHooks{Web: s.Web, alerts: s.alerts, send: s.sendMail}
 	s.metrics = metrics.New(func() metrics.State { return s.health.metricsState() }) // health.go, read at every scrape

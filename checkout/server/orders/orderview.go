@@ -23,11 +23,11 @@ type Orders struct {
 	Payments *Payments // the page asks the provider about an open payment
 	Points   Loyalty   // loyalty.go
 	Invoices Invoices  // invoices.go
-	// extraDays is the carrier's recent record (loyalty.go).
+	// ExtraDays is the carrier's recent record (loyalty.go).
 	ExtraDays func(method string) int
-	// giftSteps is a gift-card-only order's plan (giftcards.go).
+	// GiftSteps is a gift-card-only order's plan (giftcards.go).
 	GiftSteps func(o *order.Order, lang string) []wire.StepView
-	// afterSale is the page's after-sale section (returns.go).
+	// AfterSale is the page's after-sale section (returns.go).
 	AfterSale func(o *order.Order, lang string) template.HTML
 }
 

@@ -25,7 +25,7 @@ import (
 type Payments struct {
 	*web.Web
 	Store *store.Store
-	// mollieBaseURL is Options.MollieBaseURL (a test double of Mollie when set).
+	// MollieBaseURL is Options.MollieBaseURL (a test double of Mollie when set).
 	MollieBaseURL string
 	Provider      payment.Provider
 	Local         *local.Local // the built-in provider, or nil
@@ -34,7 +34,7 @@ type Payments struct {
 	Gift          GiftPayments    // giftcards.go
 	Standing      StandingCharges // standing.go
 	Schedule      ReconcileSched  // recheck.go
-	// effects carries out what the store leaves to us (the server's handleEffects).
+	// Effects carries out what the store leaves to us (the server's handleEffects).
 	Effects func(*order.Order, []order.Effect)
 
 	BG      context.Context // canceled by Close
@@ -43,10 +43,14 @@ type Payments struct {
 
 	Hooks *HookThrottle // webhook-driven provider checks per payment
 
-	checkMu        sync.Mutex
-	lastCheck      map[string]time.Time // payment id -> last provider check from a page view
-	PageCheckEvery time.Duration        // tests shorten these
+	// PageCheckEvery and PageCheckWait are the order page's provider
+	// checks (DefaultPageCheckEvery, DefaultPageCheckWait); the server's
+	// tests shorten them, as they replace Hooks.
+	PageCheckEvery time.Duration
 	PageCheckWait  time.Duration
+
+	checkMu   sync.Mutex
+	lastCheck map[string]time.Time // payment id -> last provider check from a page view
 }
 
 // GiftPayments is what payments need of gift cards (giftcards.go).
@@ -130,7 +134,7 @@ func (h *Payments) HandleWebhook(c *gin.Context) {
 // so every post must not become a call. A payment whose attempt is final
 // is not fetched again (its status never changes; only its refunds may, and
 // those are read while any is open). Other checks draw on a small bucket per
-// payment (webhookBurst, one more each webhookEvery); a post that finds it
+// payment (DefaultWebhookBurst, one more each DefaultWebhookEvery); a post that finds it
 // empty is answered at once and a single check follows when a token is
 // back, so no news is lost. A check that fails gives its token back, so
 // Mollie's retry goes through at once.
@@ -208,7 +212,7 @@ func (h *Payments) CheckFromPage(ctx context.Context, o *order.Order) *order.Ord
 	}
 	h.checkMu.Unlock()
 	// The check runs in the background with its own budget and the page
-	// waits for it at most pageCheckWait: a customer back from paying sees
+	// waits for it at most PageCheckWait: a customer back from paying sees
 	// "being confirmed" at once when the provider is slow or hangs, and the
 	// page's refresh (or the webhook, or the reconciler) brings the news.
 	if h.BG.Err() != nil {
@@ -250,21 +254,18 @@ func (h *Payments) ReconcilePass(ctx context.Context) {
 	h.Refunds.Reconcile(web.WithBudgetWait(ctx, 0))
 }
 
-// reconcileAfter is how old an order awaiting payment must be before the
-// reconciler asks about it (the webhook usually comes first).
-const DefaultReconcileAfter = 2 * time.Minute
-
-// pageCheckEvery throttles the order page's own provider checks per order.
+// DefaultPageCheckEvery throttles the order page's own provider checks per order.
 const DefaultPageCheckEvery = 3 * time.Second
 
-// webhookBurst and webhookEvery throttle webhook-driven provider checks
-// per payment: a burst of this many, then one per webhookEvery.
+// DefaultWebhookBurst and DefaultWebhookEvery throttle webhook-driven
+// provider checks per payment: a burst of this many, then one per
+// DefaultWebhookEvery.
 const (
 	DefaultWebhookBurst = 10
 	DefaultWebhookEvery = 2 * time.Second
 )
 
-// pageCheckWait is how long the order page waits for its provider check
+// DefaultPageCheckWait is how long the order page waits for its provider check
 // before it shows what the store knows.
 const DefaultPageCheckWait = 2 * time.Second
 
@@ -273,7 +274,8 @@ const DefaultPageCheckWait = 2 * time.Second
 const AbandonAfter = 2 * time.Hour
 
 // ReconcileOnce is one pass of the reconciler; it returns how many orders it
-// asked the provider about.
+// asked the provider about. ReconcilePass calls it; the server's tests call
+// it to run a pass at once.
 func (h *Payments) ReconcileOnce(ctx context.Context) int {
 	now := h.Now()
 	orders, err := h.Store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
