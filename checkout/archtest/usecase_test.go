@@ -30,7 +30,7 @@ func TestUseCasesDoNoHTTP(t *testing.T) {
 var thinHandlers = []string{"reviews.go", "polls.go", "privacy.go", "subscribe.go", "stats.go", "carrier.go",
 	"admin.go", "adminpage.go", "refunds.go", "packing.go", "mailfail.go", // usecase.Orders, Refunds, Sessions, MailQueue
 	"health.go", "alerts.go", // usecase.Health (the metrics' gauges), the alert e-mail through usecase.Mail
-	"invoices.go",                    // usecase.Orders.Invoices
+	"invoices.go",                              // usecase.Orders.Invoices
 	"shop/checkout.go", "shop/checkoutpage.go"} // usecase.Orders.Place
 
 // storeUse lists how file uses the store: an import of checkout/store, or
