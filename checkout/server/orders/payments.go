@@ -381,7 +381,7 @@ func (h *Payments) NewAttempt(ctx context.Context, o *order.Order, lang string) 
 	case errors.Is(err, web.ErrProvider):
 		return nil, "", &web.CheckoutError{Err: web.ErrProvider, Say: web.Phrase("err.provider"), Order: at}
 	case errors.As(err, &used):
-		return nil, "", PayAgainCodeErr(at, used.PerCustomer)
+		return nil, "", payAgainCodeErr(at, used.PerCustomer)
 	case errors.As(err, &oos):
 		return nil, "", OutOfStock(h.Catalog.Current(), oos, at)
 	}

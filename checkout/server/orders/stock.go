@@ -10,8 +10,8 @@ import (
 	"github.com/storefront/storefront/checkout/store"
 )
 
-// The checkout errors that placing an order (shop) and paying again
-// (payments) both say.
+// The checkout errors of paying again; placing an order (shop) says a
+// product that ran short the same way.
 
 // OutOfStock is the checkout error of a product that ran short; o is the
 // order when it is stored.
@@ -31,9 +31,9 @@ func StockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) str
 	return fmt.Sprintf(web.T(lang, "err.stock"), oos.Available, name)
 }
 
-// PayAgainCodeErr says that an order cannot be paid again at its price:
+// payAgainCodeErr says that an order cannot be paid again at its price:
 // its code is used up (for this address), nothing was charged.
-func PayAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
+func payAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
 	key := "code.pay_again_used_up"
 	if perCustomer {
 		key = "code.pay_again_used_up_you"
