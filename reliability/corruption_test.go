@@ -15,7 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
-	"github.com/storefront/storefront/checkout/server"
+	"github.com/storefront/storefront/checkout/server/owner"
 )
 
 // The corruption cases of docs/reliability.md ("Damaged files"). Each
@@ -223,7 +223,7 @@ func TestUndecodableOrderSkippedAndReported(t *testing.T) {
 	if len(ids) != 2 || !ids[good.Order.ID] || !ids[third.Order.ID] {
 		t.Errorf("listing with one bad record: %v, want the other two", ids)
 	}
-	var v server.AlertsView
+	var v owner.AlertsView
 	adminGet(t, s2.URL, "/api/admin/alerts", &v)
 	if len(v.BadRecords) != 1 || v.BadRecords[0].Key != bad.Order.ID {
 		t.Errorf("bad records reported: %+v, want order %s", v.BadRecords, bad.Order.ID)

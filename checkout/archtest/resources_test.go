@@ -8,59 +8,70 @@ import (
 	"testing"
 )
 
-// shared are the packages under checkout/server every resource package may
-// import (issue 11): the answer helpers and the shared data.
-var shared = []string{"server/web", "server/view"}
+// oneWay are the resource packages under checkout/server that may import
+// another one (one mover's two packages, one way only; issue 11).
+var oneWay = map[string][]string{
+	"server/shop": {"server/orders"},
+}
 
-// oneWay are the pairs of resource packages of one group where the first
-// may import the second (issue 11 allows one way within a group); none yet.
-var oneWay = map[[2]string]bool{}
-
-// resourcePackages are the packages under checkout/server with Go code,
-// apart from the shared ones.
-func resourcePackages(t *testing.T) []string {
+// resourcePkgs are the packages under checkout/server other than the
+// shared web and view.
+func resourcePkgs(t *testing.T) []string {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join("..", "server"))
+	ents, err := os.ReadDir(filepath.Join("..", "server"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, e := range entries {
-		pkg := "server/" + e.Name()
-		if !e.IsDir() || slices.Contains(shared, pkg) {
+	for _, e := range ents {
+		if !e.IsDir() || e.Name() == "web" || e.Name() == "view" {
 			continue
 		}
-		if code, _ := filepath.Glob(filepath.Join("..", pkg, "*.go")); len(code) > 0 {
-			out = append(out, pkg)
+		if gos, _ := filepath.Glob(filepath.Join("..", "server", e.Name(), "*.go")); len(gos) > 0 {
+			out = append(out, "server/"+e.Name())
 		}
 	}
 	return out
 }
 
-// TestResourcePackagesAreApart: a resource package under checkout/server
-// (owner, shipping, invoices, ...) imports neither the sidecar's wiring
-// (checkout/server) nor another resource package; what it needs of
-// another is a small interface or func field that checkout/server fills.
-func TestResourcePackagesAreApart(t *testing.T) {
-	pkgs := resourcePackages(t)
-	if len(pkgs) == 0 {
-		t.Fatal("no resource packages under checkout/server: the check sees nothing")
+// serverDeps lists the packages of checkout/server (the wiring or a
+// resource package) that pkg depends on, other than web, view and itself.
+func serverDeps(t *testing.T, pkg string) []string {
+	t.Helper()
+	var out []string
+	for d := range deps(t, pkg) {
+		rest, under := strings.CutPrefix(d, module+"server")
+		if !under || rest == "/web" || rest == "/view" || d == module+pkg || strings.HasPrefix(rest, "/web/") {
+			continue
+		}
+		out = append(out, strings.TrimPrefix(d, module))
 	}
-	for _, pkg := range pkgs {
-		for d := range deps(t, pkg) {
-			rest, under := strings.CutPrefix(d, module+"server")
-			if !under || d == module+pkg || slices.Contains(shared, "server"+rest) || oneWay[[2]string{pkg, "server" + rest}] {
-				continue
+	slices.Sort(out)
+	return out
+}
+
+// TestResourcesImportNoOther: a resource package never imports the wiring
+// (checkout/server) nor another resource package, except the pairs in
+// oneWay; what it needs of another is an interface it declares, which the
+// wiring fills in.
+func TestResourcesImportNoOther(t *testing.T) {
+	pkgs := resourcePkgs(t)
+	if !slices.Contains(pkgs, "server/shop") || !slices.Contains(pkgs, "server/orders") {
+		t.Fatalf("resource packages %v; run from checkout/archtest", pkgs)
+	}
+	for _, p := range pkgs {
+		for _, d := range serverDeps(t, p) {
+			if !slices.Contains(oneWay[p], d) {
+				t.Errorf("checkout/%s depends on checkout/%s; declare an interface in %s and let checkout/server wire it", p, d, p)
 			}
-			t.Errorf("checkout/%s depends on checkout/server%s; declare what it needs as an interface or func field and let checkout/server wire it", pkg, rest)
 		}
 	}
 }
 
-// TestResourceCheckSeesImports: the check above sees an import between
-// packages under checkout/server (the wiring imports the owner's package).
-func TestResourceCheckSeesImports(t *testing.T) {
-	if !deps(t, "server")[module+"server/owner"] {
-		t.Error("checkout/server does not depend on checkout/server/owner: the check sees nothing")
+// TestResourceCheckSeesImport: the check sees an import between resource
+// packages where there is one (shop imports orders).
+func TestResourceCheckSeesImport(t *testing.T) {
+	if !slices.Contains(serverDeps(t, "server/shop"), "server/orders") {
+		t.Error("checkout/server/shop's import of orders is not seen: the check sees nothing")
 	}
 }

@@ -117,7 +117,7 @@ func (s *Sidecar) safely(name string, pass func()) { s.guard().Run(name, pass) }
 func (s *Sidecar) startWorkers(ctx context.Context) {
 	r := worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}
 	worker.MailQueue(r, s.mailer(), s.mailKick)
-	worker.Reconciler(r, s.opts.ReconcileEvery, s.payments.reconcilePass, usecase.Housekeeping{Deps: s.uc.deps})
+	worker.Reconciler(r, s.opts.ReconcileEvery, s.payments.ReconcilePass, usecase.Housekeeping{Deps: s.uc.deps})
 	worker.Watchdog(r, s.alerts)
 	worker.ReviewRequests(r, s.uc.reviews)
 }

@@ -257,7 +257,7 @@ func TestConcurrentNews(t *testing.T) {
 			case 1:
 				sh.req("GET", "/order/"+o.Token, "")
 			case 2:
-				sh.sc.payments.reconcileOnce(context.Background())
+				sh.sc.payments.ReconcileOnce(context.Background())
 			}
 		}()
 	}
@@ -457,14 +457,14 @@ func TestReconciler(t *testing.T) {
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	if n := sh.sc.payments.reconcileOnce(context.Background()); n != 1 {
+	if n := sh.sc.payments.ReconcileOnce(context.Background()); n != 1 {
 		t.Errorf("reconciler asked about %d orders, want 1", n)
 	}
 	o, _ = sh.sc.store.GetOrder(o.ID)
 	if o.State != order.Paid || o.History[len(o.History)-1].By != "reconciler" {
 		t.Errorf("state %s, history %+v", o.State, o.History)
 	}
-	if n := sh.sc.payments.reconcileOnce(context.Background()); n != 0 {
+	if n := sh.sc.payments.ReconcileOnce(context.Background()); n != 0 {
 		t.Errorf("reconciler asked again about %d paid orders", n)
 	}
 }
@@ -566,7 +566,7 @@ func TestStrayPayment(t *testing.T) {
 	if n := f.PaymentCount(); n != 1 {
 		t.Fatalf("%d payments at Mollie, want 1 (created, answer lost)", n)
 	}
-	sh.sc.payments.reconcileOnce(context.Background())
+	sh.sc.payments.ReconcileOnce(context.Background())
 	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
 	if len(orders) != 1 || orders[0].PaymentID == "" {
 		t.Fatalf("order not given its payment: %+v", orders)
@@ -577,7 +577,7 @@ func TestStrayPayment(t *testing.T) {
 	if err := f.SetStatusQuiet(orders[0].PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	sh.sc.payments.reconcileOnce(context.Background())
+	sh.sc.payments.ReconcileOnce(context.Background())
 	if o, _ := sh.sc.store.GetOrder(orders[0].ID); o.State != order.Paid {
 		t.Errorf("state %s, want paid", o.State)
 	}
@@ -590,7 +590,7 @@ func TestReturnChecksEachNewPayment(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
 	sh := newShop(t, withMollie(f), func(o *Options) {
-		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.pageCheckEvery = 0, time.Hour }
+		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.PageCheckEvery = 0, time.Hour }
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("throttle")

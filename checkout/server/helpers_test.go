@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/store"
 )
 
@@ -53,7 +54,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 		Catalog: filepath.Join(site, "catalog.json"), DataFile: filepath.Join(dir, "shop.db"),
 		BaseURL: base, AdminToken: testAdminToken, OutboxDir: filepath.Join(dir, "outbox"),
 		ReconcileEvery: time.Hour, RateLimit: -1, ProviderCallsPerSecond: -1,
-		tune: func(s *Sidecar) { s.reconcileAfter, s.payments.pageCheckEvery = 0, 0 },
+		tune: func(s *Sidecar) { s.reconcileAfter, s.payments.PageCheckEvery = 0, 0 },
 	}
 	for _, m := range mods {
 		m(&opts)
@@ -62,7 +63,7 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	// webhook throttle has its own test (webhook_test.go).
 	custom := opts.tune
 	opts.tune = func(s *Sidecar) {
-		s.payments.hooks = newHookThrottle(defaultWebhookBurst, 0)
+		s.payments.Hooks = orders.NewHookThrottle(orders.DefaultWebhookBurst, 0)
 		if custom != nil {
 			custom(s)
 		}

@@ -43,7 +43,7 @@ func TestUnstoredPaymentAnyWindow(t *testing.T) {
 					clk.Add(age)
 					shown := ""
 					if by == "reconciler" {
-						sh.sc.payments.reconcileOnce(context.Background())
+						sh.sc.payments.ReconcileOnce(context.Background())
 					} else {
 						r, a := sh.checkout("unstored")
 						if r.StatusCode/100 != 2 || a.CheckoutURL == "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/mail"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 	"github.com/storefront/storefront/checkout/worker"
@@ -57,7 +58,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}
-	sum := s.orders.summary(o)
+	sum := s.orders.Summary(o)
 	var subject, text, html, kind string
 	var files []mail.Attachment
 	switch m.Kind {
@@ -72,10 +73,10 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		kind = "shipped"
 		subject, text, html, err = mail.Shipped(sum)
 	default:
-		if !afterSaleMailKind(m.Kind) {
+		if !orders.AfterSaleMailKind(m.Kind) {
 			return errors.New("unknown mail kind " + m.Kind)
 		}
-		kind, subject, text, html, err = s.returns.renderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
+		kind, subject, text, html, err = s.returns.RenderAfterSaleMail(o, m) // returns, refunds, cancel (return_mail.go)
 	}
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func TestMailNeverBlocksWebhook(t *testing.T) {
 	defer f.Close()
 	stuck := &stuckSender{release: make(chan struct{})}
 	sh := newShop(t, withMollie(f), func(o *Options) {
-		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.pageCheckEvery, s.sender = 0, 0, stuck }
+		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.PageCheckEvery, s.sender = 0, 0, stuck }
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("mail")
@@ -69,7 +69,7 @@ func TestMailRetriedWithBackoff(t *testing.T) {
 	stuck.fail.Store(true)
 	close(stuck.release)
 	sh := newShop(t, func(o *Options) {
-		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.pageCheckEvery, s.sender = 0, 0, stuck }
+		o.tune = func(s *Sidecar) { s.reconcileAfter, s.payments.PageCheckEvery, s.sender = 0, 0, stuck }
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("retry")

@@ -237,7 +237,7 @@ func TestOwnerCancelShowsPaymentCanceled(t *testing.T) {
 		if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != http.StatusOK {
 			t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
 		}
-		sh.sc.payments.cancels.Wait()
+		sh.sc.payments.Cancels.Wait()
 		o, _ = sh.sc.store.GetOrder(o.ID)
 		p, _ := f.Payment(o.PaymentID)
 		want := payment.StatusCanceled

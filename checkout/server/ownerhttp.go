@@ -23,8 +23,8 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.health = &owner.Health{Web: s.Web, UC: s.uc.health, Alerts: s.alerts,
 		AlertWords: func(lang, kind string) (string, string) { w := alertWords(lang, kind); return w.Title, w.Do }} // alerts.go
 	s.adminAPI = &owner.API{Web: s.Web, Orders: s.uc.orders, Health: s.uc.health, Guard: s.abuse.api, Mails: s.mailFail,
-		OrderView: s.orders.orderView}
-	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, FileCodes: s.codes.fileCodes}
+		OrderView: s.orders.OrderView}
+	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, FileCodes: s.codes.FileCodes}
 	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store,
 		StandingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.StandingView(st, customer) // made by startStanding, after this
@@ -33,7 +33,7 @@ func (s *Sidecar) openOwnerHTTP() {
 			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
 		}}
 	s.ownerPages = &owner.Pages{Web: s.Web, Orders: s.uc.orders, Refunds: s.uc.refunds, Sessions: s.uc.sessions,
-		Guard: s.abuse.login, Mails: s.mailFail, Health: s.health, OrderView: s.orders.orderView, AfterSaleView: s.returns.afterSaleView,
+		Guard: s.abuse.login, Mails: s.mailFail, Health: s.health, OrderView: s.orders.OrderView, AfterSaleView: s.returns.AfterSaleView,
 		LabelAction: s.carrier.AdminLabelAction}
-	s.refunds = &owner.Refunds{Web: s.Web, UC: s.uc.refunds, Admin: s.adminAPI, AfterSaleView: s.returns.afterSaleView}
+	s.refunds = &owner.Refunds{Web: s.Web, UC: s.uc.refunds, Admin: s.adminAPI, AfterSaleView: s.returns.AfterSaleView}
 }

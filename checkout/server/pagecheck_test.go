@@ -17,7 +17,7 @@ func TestReturnPageDoesNotWaitForSlowProvider(t *testing.T) {
 	defer f.Close()
 	sh := newShop(t, withMollie(f), func(o *Options) {
 		o.tune = func(s *Sidecar) {
-			s.reconcileAfter, s.payments.pageCheckEvery, s.payments.pageCheckWait = 0, 0, 50*time.Millisecond
+			s.reconcileAfter, s.payments.PageCheckEvery, s.payments.PageCheckWait = 0, 0, 50*time.Millisecond
 		}
 	})
 	sh.addToCart("MOK-001", 1)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/orders"
 )
 
 // The reconciler asks about each payment that can still change on a
@@ -15,7 +16,7 @@ import (
 // payment's expiry (when it becomes final at the provider), and at most
 // reconcileMax provider calls per pass, the most overdue first. An order
 // without a payment is asked about on the same schedule, with a check just
-// past abandonAfter, when it is canceled. After the expiry a payment is
+// past orders.AbandonAfter, when it is canceled. After the expiry a payment is
 // still asked about every recheckMaxGap until the order leaves
 // awaiting_payment: a check that failed (provider down) must be repeated.
 const (
@@ -57,18 +58,22 @@ type rechecks struct {
 	m  map[string]checkState
 }
 
-// dueChecks returns the orders awaiting payment that are due at now, the
+// defaultReconcileAfter is how old an order awaiting payment must be before
+// the reconciler asks about it (the webhook usually comes first).
+const defaultReconcileAfter = 2 * time.Minute
+
+// DueChecks returns the orders awaiting payment that are due at now, the
 // most overdue first, at most max of them.
-func (s *Sidecar) dueChecks(orders []*order.Order, now time.Time) []*order.Order {
+func (s *Sidecar) DueChecks(awaiting []*order.Order, now time.Time) []*order.Order {
 	type due struct {
 		o  *order.Order
 		at time.Time
 	}
 	var list []due
 	s.checks.mu.Lock()
-	seen := make(map[string]checkState, len(orders))
-	for _, o := range orders {
-		key, base, deadline := o.ID+"/", o.CreatedAt, o.CreatedAt.Add(abandonAfter).Add(time.Second)
+	seen := make(map[string]checkState, len(awaiting))
+	for _, o := range awaiting {
+		key, base, deadline := o.ID+"/", o.CreatedAt, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second)
 		if o.PaymentID != "" {
 			key, deadline = o.ID+"/"+o.PaymentID, time.Time{}
 			if a := o.Attempt(o.PaymentID); a != nil {
@@ -98,8 +103,8 @@ func (s *Sidecar) dueChecks(orders []*order.Order, now time.Time) []*order.Order
 	return out
 }
 
-// checked records a check of o's payment (or of o without one) at now.
-func (s *Sidecar) checked(o *order.Order, now time.Time) {
+// Checked records a check of o's payment (or of o without one) at now.
+func (s *Sidecar) Checked(o *order.Order, now time.Time) {
 	key := o.ID + "/" + o.PaymentID
 	s.checks.mu.Lock()
 	defer s.checks.mu.Unlock()

@@ -50,7 +50,7 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 	const orders, perPass = 30, 8
 	sh := newShop(t, withMollie(f), withClock(clk), func(o *Options) {
 		o.tune = func(s *Sidecar) {
-			s.reconcileAfter, s.reconcileMax, s.payments.pageCheckEvery = 2*time.Minute, perPass, time.Hour
+			s.reconcileAfter, s.reconcileMax, s.payments.PageCheckEvery = 2*time.Minute, perPass, time.Hour
 		}
 	})
 	var ids []string
@@ -67,7 +67,7 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 	calls := func() int { return f.Calls(molliefake.GetPayment) }
 	pass := func() int {
 		before := calls()
-		sh.sc.payments.reconcileOnce(context.Background())
+		sh.sc.payments.ReconcileOnce(context.Background())
 		return calls() - before
 	}
 	if n := pass(); n != 0 {

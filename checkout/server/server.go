@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/storefront/storefront/checkout/server/invoices"
-	"github.com/storefront/storefront/checkout/server/owner"
-	"github.com/storefront/storefront/checkout/server/shipping"
 	"github.com/storefront/storefront/checkout/server/giftcards"
+	"github.com/storefront/storefront/checkout/server/invoices"
+	"github.com/storefront/storefront/checkout/server/orders"
+	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/server/retention"
+	"github.com/storefront/storefront/checkout/server/shipping"
+	"github.com/storefront/storefront/checkout/server/shop"
 	"github.com/storefront/storefront/checkout/server/standingorders"
 	"github.com/storefront/storefront/checkout/server/web"
 )
@@ -50,13 +52,13 @@ type Sidecar struct {
 	static http.Handler // the static site (PublicDir), or nil
 
 	// The customer's shop, one type per resource, built by openShop (shop.go).
-	codes        *codesHTTP
-	cart         *cartHTTP
-	availability *availabilityHTTP
-	payments     *paymentsHTTP
-	orders       *orderHTTP
-	checkout     *checkoutHTTP
-	returns      *returnsHTTP
+	codes        *shop.Codes
+	cart         *shop.Cart
+	availability *shop.Availability
+	payments     *orders.Payments
+	orders       *orders.Orders
+	checkout     *shop.Checkout
+	returns      *orders.Returns
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

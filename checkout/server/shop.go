@@ -1,10 +1,11 @@
 package server
 
 import (
-	"time"
-
 	"github.com/storefront/storefront/checkout/server/invoices"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/shipping"
+	"github.com/storefront/storefront/checkout/server/shop"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 // The customer's shop: the cart, the discount code on it, the checkout,
@@ -20,21 +21,22 @@ func (s *Sidecar) openShop() {
 	// Also called by the owner's side (ownerhttp.go, built after this).
 	s.invoices = &invoices.Invoices{Web: s.Web, Orders: s.uc.orders}
 	s.carrier = &shipping.Carrier{Web: s.Web, UC: s.uc.carrier, Secret: s.ship.secret}
-	s.codes = newCodesHTTP(s.Web, s.store, s.opts.CodesFile)
-	s.payments = &paymentsHTTP{Web: s.Web, store: s.store, mollieBaseURL: s.opts.MollieBaseURL, provider: s.provider, local: s.local,
-		refunds: s.uc.refunds, uc: s.uc.orders, gift: s.gifts, schedule: s, effects: s.handleEffects,
-		bg: s.bg, wg: &s.wg, hooks: newHookThrottle(defaultWebhookBurst, defaultWebhookEvery),
-		lastCheck: map[string]time.Time{}, pageCheckEvery: defaultPageCheckEvery, pageCheckWait: defaultPageCheckWait}
+	s.codes = shop.NewCodes(s.Web, s.store, s.opts.CodesFile)
+	s.payments = &orders.Payments{Web: s.Web, Store: s.store, MollieBaseURL: s.opts.MollieBaseURL, Provider: s.provider, Local: s.local,
+		Refunds: s.uc.refunds, UC: s.uc.orders, Gift: s.gifts, Schedule: s, Effects: s.handleEffects,
+		BG: s.bg, WG: &s.wg, Hooks: orders.NewHookThrottle(orders.DefaultWebhookBurst, orders.DefaultWebhookEvery),
+		PageCheckEvery: orders.DefaultPageCheckEvery, PageCheckWait: orders.DefaultPageCheckWait}
 	s.openStanding()                     // standing.go: payments pass a standing order's charges on
-	s.payments.standing = s.standingHTTP // before any worker runs
-	s.orders = &orderHTTP{Web: s.Web, payments: s.payments, points: s.loyalty, invoices: s.invoices,
-		extraDays: s.promises.ExtraDays, giftSteps: s.gifts.GiftOnlySteps}
-	s.returns = &returnsHTTP{Web: s.Web, uc: s.uc.orders, orders: s.orders, policy: s.Policy}
+	s.payments.Standing = s.standingHTTP // before any worker runs
+	s.orders = &orders.Orders{Web: s.Web, Payments: s.payments, Points: s.loyalty, Invoices: s.invoices,
+		ExtraDays: s.promises.ExtraDays, GiftSteps: s.gifts.GiftOnlySteps}
+	s.returns = &orders.Returns{Web: s.Web, UC: s.uc.orders, Orders: s.orders, RefundViews: refundViews}
 	// The order page shows the after-sale section; a refused cancel shows
 	// the order page: the one pair of resources that point at each other.
-	s.orders.afterSale = s.returns.afterSaleHTML
-	s.cart = &cartHTTP{Web: s.Web, store: s.store, codes: s.codes, extraDays: s.promises.ExtraDays}
-	s.checkout = &checkoutHTTP{Web: s.Web, uc: s.uc.orders, cart: s.cart, codes: s.codes,
-		payments: s.payments, orders: s.orders, points: s.loyalty, gifts: s.gifts, pickup: s.carrier, reverseCharge: s.invoices.ReverseCharge}
-	s.availability = &availabilityHTTP{Web: s.Web, store: s.store}
+	s.orders.AfterSale = s.returns.AfterSaleHTML
+	s.cart = &shop.Cart{Web: s.Web, Store: s.store, Codes: s.codes, ExtraDays: s.promises.ExtraDays}
+	s.checkout = &shop.Checkout{Web: s.Web, UC: s.uc.orders, Cart: s.cart, Codes: s.codes,
+		Payments: s.payments, Orders: s.orders, Points: s.loyalty, Gifts: s.gifts, Pickup: s.carrier,
+		ReverseCharge: s.invoices.ReverseCharge, SetPickup: setPickup, GiftStoreErr: web.GiftStoreErr}
+	s.availability = &shop.Availability{Web: s.Web, Store: s.store}
 }

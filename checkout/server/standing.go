@@ -22,7 +22,7 @@ const standingEvery = 5 * time.Minute
 func (s *Sidecar) openStanding() {
 	rec := recurringOf(s.provider)
 	s.standing = &standing.Service{Store: s.store, Provider: s.provider, Recurring: rec, Catalog: s.Catalog.Current,
-		PublicURL: strings.TrimSuffix(s.Base.String(), "/"), WebhookURL: s.payments.webhookURL(), Now: s.Now, Log: s.Log}
+		PublicURL: strings.TrimSuffix(s.Base.String(), "/"), WebhookURL: s.payments.WebhookURL(), Now: s.Now, Log: s.Log}
 	s.standingHTTP = &standingorders.Standing{Web: s.Web, Svc: s.standing, Store: s.store, Provider: s.provider,
 		KickMail: s.kickMail, NoRoute: s.noRoute, Send: s.sendMail}
 }

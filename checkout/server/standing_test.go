@@ -91,7 +91,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if _, err := sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid); err != nil {
 		t.Fatal(err)
 	}
-	if err := sh.sc.payments.syncPayment(ctx, o.PaymentID, "test"); err != nil {
+	if err := sh.sc.payments.SyncPayment(ctx, o.PaymentID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	token := strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")
@@ -279,7 +279,7 @@ func paidStanding(t *testing.T, sh *testShop) string {
 		t.Fatal(err)
 	}
 	sh.sc.local.SetStatus(ctx, o.PaymentID, payment.StatusPaid)
-	if err := sh.sc.payments.syncPayment(ctx, o.PaymentID, "test"); err != nil {
+	if err := sh.sc.payments.SyncPayment(ctx, o.PaymentID, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return strings.TrimPrefix(b.Standing.Page, sh.url+"/standing/")

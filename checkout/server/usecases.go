@@ -58,17 +58,17 @@ func (s *Sidecar) openUseCases() {
 			// The payment handlers and code limits of this package are
 			// built after the use cases (openShop): called late.
 			SyncPayment: func(ctx context.Context, id, by string) error {
-				return s.payments.syncPayment(ctx, id, by) // payments.go
+				return s.payments.SyncPayment(ctx, id, by) // payments.go
 			},
-			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.paymentRequest(o) },
-			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.payAgainCode(o) }, // codes.go
+			PaymentRequest: func(o *order.Order) payment.CreateRequest { return s.payments.PaymentRequest(o) },
+			PayAgainCode:   func(o *order.Order) (*cart.Code, error) { return s.codes.PayAgainCode(o) }, // codes.go
 			GiftCovers: func(o *order.Order) error {
 				if ce := s.gifts.GiftStillCovers(o); ce != nil { // giftcards.go
 					return ce
 				}
 				return nil
 			},
-			CancelPayment: func(id, why string) { s.payments.cancelPayment(id, why) },
+			CancelPayment: func(id, why string) { s.payments.CancelPayment(id, why) },
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/orders"
 )
 
 // TestWebhookThrottle: replays of an open payment's webhook make one
@@ -27,7 +28,7 @@ func TestWebhookThrottle(t *testing.T) {
 			defer f.Close()
 			sh := newShop(t, withMollie(f), func(o *Options) {
 				o.tune = func(s *Sidecar) {
-					s.reconcileAfter, s.payments.pageCheckEvery, s.payments.hooks = time.Hour, time.Hour, newHookThrottle(1, tt.every)
+					s.reconcileAfter, s.payments.PageCheckEvery, s.payments.Hooks = time.Hour, time.Hour, orders.NewHookThrottle(1, tt.every)
 				}
 			})
 			sh.addToCart("MOK-001", 1)
@@ -80,44 +81,5 @@ func TestWebhookThrottle(t *testing.T) {
 			}
 			t.Error("news posted within the throttle window never reached the order")
 		})
-	}
-}
-
-func TestHookThrottleTake(t *testing.T) {
-	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	h := newHookThrottle(3, 2*time.Second)
-	steps := []struct {
-		at     time.Duration
-		giveUp bool // give the token back (a failed check)
-		want   bool
-	}{
-		{0, false, true}, {0, false, true}, {0, true, true}, // the third fails: its token comes back
-		{0, false, true}, {0, false, false},
-		{time.Second, false, false}, // half a token
-		{2 * time.Second, false, true},
-		{2 * time.Second, false, false},
-		{time.Minute, false, true}, {time.Minute, false, true}, {time.Minute, false, true}, {time.Minute, false, false}, // refilled to the burst, not beyond
-	}
-	for i, st := range steps {
-		ok, wait := h.take("tr_1", t0.Add(st.at))
-		if ok != st.want {
-			t.Fatalf("step %d at %v: take = %v, want %v", i, st.at, ok, st.want)
-		}
-		if !ok && wait <= 0 {
-			t.Errorf("step %d: refused with no wait", i)
-		}
-		if st.giveUp {
-			h.giveBack("tr_1")
-		}
-	}
-	if ok, _ := h.take("tr_2", t0); !ok {
-		t.Error("another payment has its own bucket")
-	}
-	if !h.queue("tr_1") || h.queue("tr_1") {
-		t.Error("a second delayed check was queued")
-	}
-	h.unqueue("tr_1")
-	if !h.queue("tr_1") {
-		t.Error("unqueue did not clear")
 	}
 }

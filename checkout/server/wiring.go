@@ -174,7 +174,7 @@ func (s *Sidecar) openProvider() error {
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)
 			defer cancel()
-			if err := s.payments.syncPayment(web.WithBudgetWait(ctx, 0), id, "webhook"); err != nil {
+			if err := s.payments.SyncPayment(web.WithBudgetWait(ctx, 0), id, "webhook"); err != nil {
 				s.Log.Warn("local payment status change", "payment", id, "err", err)
 			}
 		},

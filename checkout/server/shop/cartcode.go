@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"bytes"
@@ -24,12 +24,12 @@ import (
 
 // cartCode prices the cart's code into v: the discount as its own line, or
 // the words why it does not apply. client is who asks (clientKey).
-func (h *cartHTTP) cartCode(v *CartView, ct *cart.Cart, client, lang string) error {
+func (h *Cart) cartCode(v *CartView, ct *cart.Cart, client, lang string) error {
 	v.Code = ct.Code
 	if ct.Code == "" || len(ct.Lines) == 0 {
 		return nil
 	}
-	r, err := h.codes.priceCode(&v.Totals, view.CheckoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
+	r, err := h.Codes.priceCode(&v.Totals, view.CheckoutForm{Code: ct.Code, Client: client}, ct.ID, lang)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func cartCodeNote(r codeResult, t cart.Totals, lang string) string {
 // setCartCode keeps name (normalised; "" removes) with the cart when it is
 // empty or a code that exists, and reports the refusal otherwise: the
 // words and the status (422 unknown, 429 too many tries).
-func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, error) {
+func (h *Cart) setCartCode(cartID, name, client, lang string) (int, string, error) {
 	name = cart.NormalizeCode(name)
 	if name != "" {
 		ct, err := h.loadCart(cartID)
@@ -66,7 +66,7 @@ func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, 
 		if err != nil {
 			t = cart.Totals{}
 		}
-		r, err := h.codes.priceCode(&t, view.CheckoutForm{Code: name, Client: client}, cartID, lang)
+		r, err := h.Codes.priceCode(&t, view.CheckoutForm{Code: name, Client: client}, cartID, lang)
 		if err != nil {
 			return 0, "", err
 		}
@@ -77,7 +77,7 @@ func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, 
 			return http.StatusUnprocessableEntity, r.Message, nil
 		}
 	}
-	_, err := h.store.UpdateCart(cartID, func(ct *cart.Cart) error {
+	_, err := h.Store.UpdateCart(cartID, func(ct *cart.Cart) error {
 		ct.Code = name
 		return nil
 	})
@@ -87,12 +87,12 @@ func (h *cartHTTP) setCartCode(cartID, name, client, lang string) (int, string, 
 // keepCheckoutCode follows the checkout page's code field: what the
 // customer typed (a code that exists, r) or removed there is what the cart
 // keeps. It never fills in a code the customer did not type.
-func (h *cartHTTP) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
+func (h *Cart) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
 	name := cart.NormalizeCode(typed)
 	if ct == nil || ct.ID == "" || name == ct.Code || len(ct.Lines) == 0 || name != "" && !r.Known {
 		return
 	}
-	if _, err := h.store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
+	if _, err := h.Store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
 		h.Log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
 	}
 }
@@ -111,9 +111,9 @@ type CartCodeAnswer struct {
 	SummaryHTML string `json:"summary_html"`
 }
 
-// apiCartCode applies the code in the body to the cart (POST) or removes
+// APICartCode applies the code in the body to the cart (POST) or removes
 // it (DELETE).
-func (h *cartHTTP) apiCartCode(c *gin.Context) {
+func (h *Cart) APICartCode(c *gin.Context) {
 	lang := h.Lang(c)
 	var req cartCodeRequest
 	if c.Request.Method == http.MethodPost {
@@ -152,10 +152,10 @@ func (h *cartHTTP) apiCartCode(c *gin.Context) {
 	web.OK(c, http.StatusOK, CartCodeAnswer{CartView: d.View, SummaryHTML: b.String()})
 }
 
-// formCartCode is the cart page's code form without JavaScript: "Apply"
+// FormCartCode is the cart page's code form without JavaScript: "Apply"
 // keeps the code with the cart, "Remove" takes it off; back to the cart.
 // An unknown code (or too many tries) shows the cart with the words.
-func (h *cartHTTP) formCartCode(c *gin.Context) {
+func (h *Cart) FormCartCode(c *gin.Context) {
 	id := h.cartID(c)
 	if id == "" {
 		h.backToCart(c, "")

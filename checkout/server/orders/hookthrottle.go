@@ -1,14 +1,14 @@
-package server
+package orders
 
 import (
 	"sync"
 	"time"
 )
 
-// hookThrottle is a token bucket per payment id for webhook-driven provider
+// HookThrottle is a token bucket per payment id for webhook-driven provider
 // checks: burst checks at once, then one per every. It also remembers which
 // payments have a delayed check waiting, so a flood queues one.
-type hookThrottle struct {
+type HookThrottle struct {
 	burst float64
 	every time.Duration
 
@@ -22,13 +22,13 @@ type hookBucket struct {
 	queued bool
 }
 
-func newHookThrottle(burst int, every time.Duration) *hookThrottle {
-	return &hookThrottle{burst: float64(burst), every: every, buckets: map[string]*hookBucket{}}
+func NewHookThrottle(burst int, every time.Duration) *HookThrottle {
+	return &HookThrottle{burst: float64(burst), every: every, buckets: map[string]*hookBucket{}}
 }
 
 // take spends a token for id; when none is left it reports how long until
 // one is back. every <= 0 disables the throttle.
-func (h *hookThrottle) take(id string, now time.Time) (bool, time.Duration) {
+func (h *HookThrottle) take(id string, now time.Time) (bool, time.Duration) {
 	if h.every <= 0 {
 		return true, 0
 	}
@@ -50,7 +50,7 @@ func (h *hookThrottle) take(id string, now time.Time) (bool, time.Duration) {
 }
 
 // giveBack returns the token of a check that failed.
-func (h *hookThrottle) giveBack(id string) {
+func (h *HookThrottle) giveBack(id string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if b := h.buckets[id]; b != nil {
@@ -59,7 +59,7 @@ func (h *hookThrottle) giveBack(id string) {
 }
 
 // queue marks a delayed check for id; false when one is waiting already.
-func (h *hookThrottle) queue(id string) bool {
+func (h *HookThrottle) queue(id string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b := h.buckets[id]
@@ -70,7 +70,7 @@ func (h *hookThrottle) queue(id string) bool {
 	return true
 }
 
-func (h *hookThrottle) unqueue(id string) {
+func (h *HookThrottle) unqueue(id string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if b := h.buckets[id]; b != nil {
@@ -79,7 +79,7 @@ func (h *hookThrottle) unqueue(id string) {
 }
 
 // prune forgets full buckets once there are many (called with mu held).
-func (h *hookThrottle) prune(now time.Time) {
+func (h *HookThrottle) prune(now time.Time) {
 	if len(h.buckets) < 10000 {
 		return
 	}

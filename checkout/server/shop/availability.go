@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"net/http"
@@ -18,16 +18,16 @@ type AvailabilityView struct {
 	Remaining *int   `json:"remaining,omitempty"` // tracked only
 }
 
-// availabilityHTTP answers the product pages' live stock.
-type availabilityHTTP struct {
+// Availability answers the product pages' live stock.
+type Availability struct {
 	*web.Web
-	store *store.Store
+	Store *store.Store
 }
 
 const maxAvailabilitySKUs = 50
 
-// apiAvailability answers GET /api/availability?sku=A&sku=B.
-func (h *availabilityHTTP) apiAvailability(c *gin.Context) {
+// APIAvailability answers GET /api/availability?sku=A&sku=B.
+func (h *Availability) APIAvailability(c *gin.Context) {
 	skus := c.QueryArray("sku")
 	if len(skus) == 0 {
 		web.Fail(c, http.StatusBadRequest, "give one or more sku parameters, e.g. /api/availability?sku=KOF-GUJI-250-BO")
@@ -43,7 +43,7 @@ func (h *availabilityHTTP) apiAvailability(c *gin.Context) {
 			return
 		}
 	}
-	av, err := h.store.Availability(h.Catalog.Current(), skus...)
+	av, err := h.Store.Availability(h.Catalog.Current(), skus...)
 	if err != nil {
 		h.Internal(c, "availability", err)
 		return

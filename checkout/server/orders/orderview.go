@@ -1,4 +1,4 @@
-package server
+package orders
 
 import (
 	"html/template"
@@ -11,34 +11,36 @@ import (
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
+	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// orderHTTP is the customer's order: its page and JSON (orderpage.go),
+// Orders is the customer's order: its page and JSON (orderpage.go),
 // and the order as the JSON API, the owner and the e-mails show it
 // (OrderView, the steps with their dates, the mail summary).
-type orderHTTP struct {
+type Orders struct {
 	*web.Web
-	payments *paymentsHTTP // the page asks the provider about an open payment
-	points   orderLoyalty  // loyalty.go
-	invoices orderInvoices // invoices.go
-	// extraDays is the carrier's recent record (loyalty.go).
-	extraDays func(method string) int
-	// giftSteps is a gift-card-only order's plan (giftcards.go).
-	giftSteps func(o *order.Order, lang string) []StepView
-	// afterSale is the page's after-sale section (returns.go).
-	afterSale func(o *order.Order, lang string) template.HTML
+	Payments *Payments // the page asks the provider about an open payment
+	Points   Loyalty   // loyalty.go
+	Invoices Invoices  // invoices.go
+	// ExtraDays is the carrier's recent record (loyalty.go).
+	ExtraDays func(method string) int
+	// GiftSteps is a gift-card-only order's plan (giftcards.go).
+	GiftSteps func(o *order.Order, lang string) []wire.StepView
+	// AfterSale is the page's after-sale section (returns.go).
+	AfterSale func(o *order.Order, lang string) template.HTML
 }
 
-// orderLoyalty is what the order shows of loyalty points (loyalty.go).
-type orderLoyalty interface {
+// Loyalty is what the order shows of loyalty points (loyalty.go).
+type Loyalty interface {
 	OrderPoints(o *order.Order, lang string) string
 	SummaryPoints(sm *mail.Summary, o *order.Order, lang string)
 }
 
-// orderInvoices is what the order shows of its invoices (invoices.go).
-type orderInvoices interface {
+// Invoices is what the order shows of its invoices (invoices.go).
+type Invoices interface {
 	LegalHTML(o *order.Order, lang string) template.HTML
-	InvoiceViews(o *order.Order) []InvoiceView
+	InvoiceViews(o *order.Order) []wire.InvoiceView
 }
 
 // stepNames is the plan every order page and e-mail shows.
@@ -61,9 +63,9 @@ func stepIndex(st order.State) int {
 
 // steps builds the plan with dates done and honest expected dates from the
 // delivery rules (for an unpaid order: if it were paid now).
-func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
+func (h *Orders) steps(o *order.Order, lang string) []wire.StepView {
 	if view.GiftOnly(o) {
-		return h.giftSteps(o, lang) // giftcards.go: by e-mail, no parcel
+		return h.GiftSteps(o, lang) // giftcards.go: by e-mail, no parcel
 	}
 	done := stepIndex(o.State)
 	at := map[int]time.Time{0: o.CreatedAt, 1: o.PaidAt, 3: o.ShippedAt, 4: o.DeliveredAt}
@@ -76,9 +78,9 @@ func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 	if o.State != order.Canceled && o.State != order.Delivered {
 		exp = h.expected(o)
 	}
-	out := make([]StepView, len(stepNames))
+	out := make([]wire.StepView, len(stepNames))
 	for i, name := range stepNames {
-		sv := StepView{Step: name, Label: web.T(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
+		sv := wire.StepView{Step: name, Label: web.T(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
 		if sv.Done {
 			sv.At = at[i]
 		}
@@ -101,7 +103,7 @@ func (h *orderHTTP) steps(o *order.Order, lang string) []StepView {
 }
 
 // expected are the dates promised for the order; nil when the rules can't say.
-func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
+func (h *Orders) expected(o *order.Order) *delivery.Expected {
 	cat := h.Catalog.Current()
 	rules, err := h.Rules(cat)
 	if err != nil {
@@ -112,7 +114,7 @@ func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
 		m = catalog.ShippingMethod{ID: o.ShippingMethod, TransitDays: 1}
 	}
 	if o.PaidAt.IsZero() {
-		m.TransitDays += h.extraDays(m.ID) // the carrier's recent record (loyalty.go)
+		m.TransitDays += h.ExtraDays(m.ID) // the carrier's recent record (loyalty.go)
 	} else {
 		m.TransitDays += o.PromiseExtraDays // as promised when paid
 	}
@@ -133,36 +135,36 @@ func (h *orderHTTP) expected(o *order.Order) *delivery.Expected {
 	return &e
 }
 
-// orderView is the order as JSON; admin adds the token and history.
-func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView {
+// OrderView is the order as JSON; admin adds the token and history.
+func (h *Orders) OrderView(o *order.Order, lang string, admin bool) wire.OrderView {
 	t := o.Totals
-	v := OrderView{
+	v := wire.OrderView{
 		ID: o.ID, Number: o.ID, URL: h.OrderURL(o), State: string(o.State), PaymentStatus: string(o.PaymentStatus),
 		CreatedAt: o.CreatedAt,
-		Customer: CustomerView{Name: o.Customer.Name, Email: o.Customer.Email, Street: o.Customer.Street,
+		Customer: wire.CustomerView{Name: o.Customer.Name, Email: o.Customer.Email, Street: o.Customer.Street,
 			PostalCode: o.Customer.PostalCode, City: o.Customer.City, Country: o.Customer.Country},
 		Currency: o.Currency, Subtotal: int64(t.Subtotal), Shipping: int64(t.Shipping), ShippingName: t.ShippingName,
 		Total: int64(o.Total()), TotalText: money.Display(o.Total(), o.Currency, lang),
-		Steps: h.steps(o, lang), TrackingURL: o.TrackingURL, TrackingCode: o.TrackingCode, PickupPoint: o.Meta[metaPickupText],
-		Lines: make([]LineView, 0, len(o.Lines)), VAT: make([]VATView, 0, len(t.VAT)),
+		Steps: h.steps(o, lang), TrackingURL: o.TrackingURL, TrackingCode: o.TrackingCode, PickupPoint: o.Meta[usecase.MetaPickupText],
+		Lines: make([]wire.LineView, 0, len(o.Lines)), VAT: make([]wire.VATView, 0, len(t.VAT)),
 	}
 	if o.State == order.AwaitingPayment && !o.PaymentStatus.Final() {
 		v.CheckoutURL = o.CheckoutURL
 	}
 	for _, l := range o.Lines {
-		v.Lines = append(v.Lines, LineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity,
+		v.Lines = append(v.Lines, wire.LineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity,
 			UnitPrice: int64(l.UnitPrice), LineTotal: int64(l.LineTotal), VATRate: l.VATRate})
 	}
 	for _, r := range t.VAT {
-		v.VAT = append(v.VAT, VATView{Rate: r.Rate, VAT: int64(r.VAT)})
+		v.VAT = append(v.VAT, wire.VATView{Rate: r.Rate, VAT: int64(r.VAT)})
 	}
 	v.Refunded = int64(o.RefundedAmount()) // refunds on the order, and a legacy Meta refund
 	for _, a := range o.Totals.Adjustments {
-		v.Adjustments = append(v.Adjustments, AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
+		v.Adjustments = append(v.Adjustments, wire.AdjustmentView{Kind: a.Kind, Label: a.Label, Amount: int64(a.Amount), VATRate: a.VATRate})
 	}
 	v.DiscountCode = o.DiscountCode
-	v.Points = h.points.OrderPoints(o, lang)
-	v.Invoices = h.invoices.InvoiceViews(o) // invoices.go
+	v.Points = h.Points.OrderPoints(o, lang)
+	v.Invoices = h.Invoices.InvoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
 		for _, h := range o.History {
@@ -170,15 +172,15 @@ func (h *orderHTTP) orderView(o *order.Order, lang string, admin bool) OrderView
 			if h.From != "" && h.From != h.To {
 				what = string(h.From) + " → " + string(h.To)
 			}
-			v.History = append(v.History, EventView{At: h.At, By: h.By, What: what, Detail: h.Note})
+			v.History = append(v.History, wire.EventView{At: h.At, By: h.By, What: what, Detail: h.Note})
 		}
 	}
 	return v
 }
 
-// summary is the order as the e-mails show it: the same lines, totals and
+// Summary is the order as the e-mails show it: the same lines, totals and
 // steps as the order page.
-func (h *orderHTTP) summary(o *order.Order) mail.Summary {
+func (h *Orders) Summary(o *order.Order) mail.Summary {
 	lang := o.Lang
 	if lang != "en" {
 		lang = "nl"
@@ -202,7 +204,7 @@ func (h *orderHTTP) summary(o *order.Order) mail.Summary {
 		sm.VAT = append(sm.VAT, mail.SummaryVAT{Rate: v.Rate, Amount: d(v.VAT)})
 	}
 	view.SummaryCode(&sm, o, lang)       // codes.go: the code's line before the points'
-	h.points.SummaryPoints(&sm, o, lang) // loyalty.go
+	h.Points.SummaryPoints(&sm, o, lang) // loyalty.go
 	view.GiftSummary(o, &sm, lang)       // giftcards.go: the card as a payment line
 	for _, st := range h.steps(o, lang) {
 		when := ""

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"errors"
@@ -23,16 +23,16 @@ import (
 // again when it changes) and from the owner (admin API, `shop codes`).
 
 const (
-	codeTriesPerHour = 20 // failed code attempts per client …
-	codeTriesBurst   = 10 // … at most this many at once
+	CodeTriesPerHour = 20 // failed code attempts per client …
+	CodeTriesBurst   = 10 // … at most this many at once
 )
 
-// codesHTTP is the customer's side of discount codes: it prices the code a
+// Codes is the customer's side of discount codes: it prices the code a
 // customer typed for the cart, the checkout and an order paid again, in
 // the customer's words, limits failed tries per client, and reads the codes
 // file. It has no routes of its own: the cart, checkout and payment
 // handlers hold it (the owner's codes are codes_admin.go).
-type codesHTTP struct {
+type Codes struct {
 	*web.Web
 	store *store.Store
 	// codesFile is Options.CodesFile (empty: no codes file).
@@ -50,16 +50,16 @@ type codesHTTP struct {
 	fromFil map[string]cart.Code
 }
 
-func newCodesHTTP(w *web.Web, st *store.Store, codesFile string) *codesHTTP {
-	return &codesHTTP{Web: w, store: st, codesFile: codesFile}
+func NewCodes(w *web.Web, st *store.Store, codesFile string) *Codes {
+	return &Codes{Web: w, store: st, codesFile: codesFile}
 }
 
 // codeTries is the web.Limiter of failed code attempts per client: a stranger
 // cannot try codes one after the other.
-func (h *codesHTTP) codeTries() *web.Limiter {
+func (h *Codes) codeTries() *web.Limiter {
 	h.once.Do(func() {
-		// perMinute is fractional here: codeTriesPerHour / 60 per minute.
-		h.tries = web.NewLimiterPer(float64(codeTriesPerHour)/3600, codeTriesBurst, h.Now, h.ClientKey)
+		// perMinute is fractional here: CodeTriesPerHour / 60 per minute.
+		h.tries = web.NewLimiterPer(float64(CodeTriesPerHour)/3600, CodeTriesBurst, h.Now, h.ClientKey)
 	})
 	return h.tries
 }
@@ -67,7 +67,7 @@ func (h *codesHTTP) codeTries() *web.Limiter {
 // failedTry takes one attempt from client for a code that does not exist,
 // unless it is the same code that failed last (the page re-prices it on
 // every change of country or carrier; that is not a new guess).
-func (h *codesHTTP) failedTry(client, name string) {
+func (h *Codes) failedTry(client, name string) {
 	h.failMu.Lock()
 	if h.failed == nil || len(h.failed) > 10000 {
 		h.failed = map[string]string{} // bounded: forgetting only lets one more try through
@@ -80,10 +80,10 @@ func (h *codesHTTP) failedTry(client, name string) {
 	}
 }
 
-// fileCodes are the codes of Options.CodesFile, read again when the file
+// FileCodes are the codes of Options.CodesFile, read again when the file
 // changes. A file with problems keeps the codes that are right (shop
 // doctor names the rest) and logs the problems once per change.
-func (h *codesHTTP) fileCodes() map[string]cart.Code {
+func (h *Codes) FileCodes() map[string]cart.Code {
 	path := h.codesFile
 	if path == "" {
 		return nil
@@ -119,9 +119,9 @@ func (h *codesHTTP) fileCodes() map[string]cart.Code {
 }
 
 // lookupCode finds a code: data/codes.toml first, then the owner's.
-func (h *codesHTTP) lookupCode(name string) (cart.Code, bool, error) {
+func (h *Codes) lookupCode(name string) (cart.Code, bool, error) {
 	name = cart.NormalizeCode(name)
-	if c, ok := h.fileCodes()[name]; ok {
+	if c, ok := h.FileCodes()[name]; ok {
 		return c, true, nil
 	}
 	c, err := h.store.Code(name)
@@ -140,7 +140,7 @@ func (h *codesHTTP) lookupCode(name string) (cart.Code, bool, error) {
 // uses are counted for the page's message; the store counts them again
 // in the transaction that stores the order. client is who is trying
 // (clientKey): failed attempts are limited per client.
-func (h *codesHTTP) applyCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, string, error) {
+func (h *Codes) applyCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, string, error) {
 	r, err := h.priceCode(t, f, cartID, lang)
 	return r.Applied, r.Message, err
 }
@@ -158,7 +158,7 @@ type codeResult struct {
 }
 
 // priceCode is applyCode with what the cart page needs to know besides.
-func (h *codesHTTP) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (codeResult, error) {
+func (h *Codes) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (codeResult, error) {
 	client := f.Client
 	name := cart.NormalizeCode(f.Code)
 	if name == "" {
@@ -214,7 +214,7 @@ func (h *codesHTTP) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang 
 // checkoutCode is applyCode for placing an order: a code that does not
 // apply stops the checkout with the reason at the field (a code the
 // customer typed is never dropped silently).
-func (h *codesHTTP) checkoutCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, *web.CheckoutError) {
+func (h *Codes) checkoutCode(t *cart.Totals, f view.CheckoutForm, cartID, lang string) (*cart.Code, *web.CheckoutError) {
 	kind := web.ErrCodeRefused
 	if no, _ := h.codeTries().Blocked(f.Client); no && f.Code != "" {
 		kind = web.ErrCodeTries
@@ -231,7 +231,7 @@ func (h *codesHTTP) checkoutCode(t *cart.Totals, f view.CheckoutForm, cartID, la
 }
 
 // codeWords says in the customer's words why a code does not apply.
-func (h *codesHTTP) codeWords(c cart.Code, t cart.Totals, err error, lang string) string {
+func (h *Codes) codeWords(c cart.Code, t cart.Totals, err error, lang string) string {
 	var used *store.CodeUsedUpError
 	switch {
 	case errors.As(err, &used) && used.PerCustomer:
@@ -260,14 +260,14 @@ func codeNote(name string, t cart.Totals, lang string) string {
 	return fmt.Sprintf(web.T(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
 }
 
-// payAgainCode is the order's code when a new payment would take its use
+// PayAgainCode is the order's code when a new payment would take its use
 // back (the order's payment failed or was canceled; it holds no use now):
 // the code's limits, in total and per address, are checked as at the
 // first checkout, the order's own use not counted; a code used up is a
 // *store.CodeUsedUpError (payAgainCodeErr words it). The store checks
 // again when it attaches the payment (AttachPaymentCode). A code that is
 // gone (removed from data/codes.toml) has no limits left to keep: nil.
-func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
+func (h *Codes) PayAgainCode(o *order.Order) (*cart.Code, error) {
 	if o.DiscountCode == "" || o.State != order.PaymentFailed {
 		return nil, nil
 	}
@@ -291,14 +291,4 @@ func (h *codesHTTP) payAgainCode(o *order.Order) (*cart.Code, error) {
 		}
 	}
 	return &c, nil
-}
-
-// payAgainCodeErr says that an order cannot be paid again at its price:
-// its code is used up (for this address), nothing was charged.
-func payAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
-	key := "code.pay_again_used_up"
-	if perCustomer {
-		key = "code.pay_again_used_up_you"
-	}
-	return &web.CheckoutError{Err: web.ErrCodeRefused, Say: func(lang string) string { return fmt.Sprintf(web.T(lang, key), o.DiscountCode) }}
 }

@@ -1,4 +1,4 @@
-package server
+package orders
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/payment/local"
@@ -18,68 +17,72 @@ import (
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
-// paymentsHTTP is the order's payments: making a payment for an order
+// Payments is the order's payments: making a payment for an order
 // (checkout, pay again, the reconciler) and cancelling one not used, the
 // provider's webhook, the checks from the order page and the reconciler's
 // pass, and the built-in provider's page. The checkout and the order page
 // hold it; the reconciler calls its pass.
-type paymentsHTTP struct {
+type Payments struct {
 	*web.Web
-	store *store.Store
-	// mollieBaseURL is Options.MollieBaseURL (a test double of Mollie when set).
-	mollieBaseURL string
-	provider      payment.Provider
-	local         *local.Local // the built-in provider, or nil
-	refunds       usecase.Refunds
-	uc            usecase.Orders  // making a payment (PayAgain), a payment canceled
-	gift          giftPayments    // giftcards.go
-	standing      standingCharges // standing.go
-	schedule      reconcileSched  // recheck.go
-	// effects carries out what the store leaves to us (Sidecar.handleEffects).
-	effects func(*order.Order, []order.Effect)
+	Store *store.Store
+	// MollieBaseURL is Options.MollieBaseURL (a test double of Mollie when set).
+	MollieBaseURL string
+	Provider      payment.Provider
+	Local         *local.Local // the built-in provider, or nil
+	Refunds       usecase.Refunds
+	UC            usecase.Orders  // making a payment (PayAgain), a payment canceled
+	Gift          GiftPayments    // giftcards.go
+	Standing      StandingCharges // standing.go
+	Schedule      ReconcileSched  // recheck.go
+	// Effects carries out what the store leaves to us (the server's handleEffects).
+	Effects func(*order.Order, []order.Effect)
 
-	bg      context.Context // canceled by Close
-	wg      *sync.WaitGroup // Close waits for the background work
-	cancels sync.WaitGroup  // background payment cancels (cancelPayment), for tests to wait on
+	BG      context.Context // canceled by Close
+	WG      *sync.WaitGroup // Close waits for the background work
+	Cancels sync.WaitGroup  // background payment cancels (CancelPayment), for tests to wait on
 
-	hooks *hookThrottle // webhook-driven provider checks per payment
+	Hooks *HookThrottle // webhook-driven provider checks per payment
 
-	checkMu        sync.Mutex
-	lastCheck      map[string]time.Time // payment id -> last provider check from a page view
-	pageCheckEvery time.Duration        // tests shorten these
-	pageCheckWait  time.Duration
+	// PageCheckEvery and PageCheckWait are the order page's provider
+	// checks (DefaultPageCheckEvery, DefaultPageCheckWait); the server's
+	// tests shorten them, as they replace Hooks.
+	PageCheckEvery time.Duration
+	PageCheckWait  time.Duration
+
+	checkMu   sync.Mutex
+	lastCheck map[string]time.Time // payment id -> last provider check from a page view
 }
 
-// giftPayments is what payments need of gift cards (giftcards.go).
-type giftPayments interface {
+// GiftPayments is what payments need of gift cards (giftcards.go).
+type GiftPayments interface {
 	PayByGiftCard(o *order.Order) (*order.Order, error)
 }
 
-// standingCharges is what payments pass to standing orders (standing.go).
-type standingCharges interface {
+// StandingCharges is what payments pass to standing orders (standing.go).
+type StandingCharges interface {
 	SyncStandingCharge(ctx context.Context, id string) error
 	StandingNews(ctx context.Context, p payment.Payment)
 }
 
-// reconcileSched is the reconciler's schedule per payment (recheck.go).
-type reconcileSched interface {
-	dueChecks(orders []*order.Order, now time.Time) []*order.Order
-	checked(o *order.Order, now time.Time)
+// ReconcileSched is the reconciler's schedule per payment (recheck.go).
+type ReconcileSched interface {
+	DueChecks(orders []*order.Order, now time.Time) []*order.Order
+	Checked(o *order.Order, now time.Time)
 }
 
-// syncPayment asks the provider about a payment and brings the news to its
+// SyncPayment asks the provider about a payment and brings the news to its
 // order (compare-and-set in one transaction; see store.ApplyPayment). Safe
 // to call from webhook, order page and reconciler at once: the order moves
 // once and its e-mail is queued once. Unknown payments are ignored.
-func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
-	if _, err := h.store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
-		return h.standing.SyncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
+func (h *Payments) SyncPayment(ctx context.Context, id, by string) error {
+	if _, err := h.Store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
+		return h.Standing.SyncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
 	}
 	pctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	p, err := h.provider.GetPayment(pctx, id)
+	p, err := h.Provider.GetPayment(pctx, id)
 	if errors.Is(err, payment.ErrNotFound) {
 		h.Log.Warn("payment unknown at the provider", "payment", id, "by", by)
 		return nil
@@ -90,7 +93,7 @@ func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 	if p.ID != id {
 		return fmt.Errorf("get payment %s: provider answered with payment %s", id, p.ID)
 	}
-	o, changed, effects, err := h.store.ApplyPayment(*p, by)
+	o, changed, effects, err := h.Store.ApplyPayment(*p, by)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -100,42 +103,14 @@ func (h *paymentsHTTP) syncPayment(ctx context.Context, id, by string) error {
 	if changed {
 		h.Log.Info("payment news", "order", o.ID, "payment", id, "status", string(p.Status), "state", string(o.State), "by", by)
 	}
-	h.effects(o, effects)
-	h.standing.StandingNews(ctx, *p) // a first payment starts a standing order (standing.go)
+	h.Effects(o, effects)
+	h.Standing.StandingNews(ctx, *p) // a first payment starts a standing order (standing.go)
 	return nil
 }
 
-// handleEffects carries out what the store leaves to us, after commit, and
-// wakes the mail worker. It stays on Sidecar because it is wiring: it fans
-// out to payments (cancel), refunds (a stray payment) and the mail queue,
-// and the use cases, payments, carrier and gift cards all hand it their
-// effects.
-func (s *Sidecar) handleEffects(o *order.Order, effects []order.Effect) {
-	for _, e := range effects {
-		switch e.Kind {
-		case order.EffectCancelPayment:
-			s.payments.cancelPayment(e.PaymentID, e.Note)
-		case order.EffectRefundDue:
-			// Logged as an anomaly by the store; a cancel of a paid order
-			// refunds it itself and does not pass it on (owneractions.go). A stray paid
-			// payment is refunded here (refunds.go).
-			s.refundStrayLater(o, e.PaymentID)
-		}
-	}
-	s.kickMail()
-}
-
-// kickMail wakes the mail worker; wiring, as the queue is Sidecar's.
-func (s *Sidecar) kickMail() {
-	select {
-	case s.mailKick <- struct{}{}:
-	default:
-	}
-}
-
-// handleWebhook is Mollie's webhook: form id=tr_...; the body is never
+// HandleWebhook is Mollie's webhook: form id=tr_...; the body is never
 // trusted, the payment is fetched from the provider.
-func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
+func (h *Payments) HandleWebhook(c *gin.Context) {
 	id := c.PostForm("id")
 	if !payment.ValidID(id) {
 		web.Fail(c, http.StatusBadRequest, "id must be a payment id (tr_...)")
@@ -159,12 +134,12 @@ func (h *paymentsHTTP) handleWebhook(c *gin.Context) {
 // so every post must not become a call. A payment whose attempt is final
 // is not fetched again (its status never changes; only its refunds may, and
 // those are read while any is open). Other checks draw on a small bucket per
-// payment (webhookBurst, one more each webhookEvery); a post that finds it
+// payment (DefaultWebhookBurst, one more each DefaultWebhookEvery); a post that finds it
 // empty is answered at once and a single check follows when a token is
 // back, so no news is lost. A check that fails gives its token back, so
 // Mollie's retry goes through at once.
-func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
-	o, err := h.store.OrderByPaymentID(id)
+func (h *Payments) webhookCheck(ctx context.Context, id string) error {
+	o, err := h.Store.OrderByPaymentID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // not ours: never ask the provider about strangers' ids
 	} else if err != nil {
@@ -177,21 +152,21 @@ func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	ok, wait := h.hooks.take(id, h.Now())
+	ok, wait := h.Hooks.take(id, h.Now())
 	if !ok {
-		if h.hooks.queue(id) && h.bg.Err() == nil {
-			h.wg.Add(1)
+		if h.Hooks.queue(id) && h.BG.Err() == nil {
+			h.WG.Add(1)
 			go func() {
-				defer h.wg.Done()
+				defer h.WG.Done()
 				t := time.NewTimer(wait)
 				defer t.Stop()
 				select {
-				case <-h.bg.Done():
+				case <-h.BG.Done():
 					return
 				case <-t.C:
 				}
-				h.hooks.unqueue(id)
-				if err := h.webhookCheck(h.bg, id); err != nil {
+				h.Hooks.unqueue(id)
+				if err := h.webhookCheck(h.BG, id); err != nil {
 					h.Log.Warn("webhook (delayed check)", "payment", id, "err", err)
 				}
 			}()
@@ -199,30 +174,33 @@ func (h *paymentsHTTP) webhookCheck(ctx context.Context, id string) error {
 		return nil
 	}
 	if !final {
-		err = h.syncPayment(ctx, id, "webhook")
+		err = h.SyncPayment(ctx, id, "webhook")
 	}
 	if err == nil {
-		err = h.refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
+		err = h.Refunds.SyncOfPayment(ctx, id, "webhook") // Mollie calls this webhook for refunds too
 	}
 	if err != nil {
-		h.hooks.giveBack(id) // a failed check does not count
+		h.Hooks.giveBack(id) // a failed check does not count
 	}
 	return err
 }
 
-// checkFromPage asks the provider about the order's open payment when a
+// CheckFromPage asks the provider about the order's open payment when a
 // customer looks at the order page, at most once per 3 seconds per payment, so
 // a payment becomes paid on screen even without a webhook.
-func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order.Order {
+func (h *Payments) CheckFromPage(ctx context.Context, o *order.Order) *order.Order {
 	if o.State != order.AwaitingPayment || o.PaymentID == "" {
 		return o
 	}
 	// Throttled per payment: a new attempt is checked at once on return.
 	h.checkMu.Lock()
 	last := h.lastCheck[o.PaymentID]
-	if h.Now().Sub(last) < h.pageCheckEvery {
+	if h.Now().Sub(last) < h.PageCheckEvery {
 		h.checkMu.Unlock()
 		return o
+	}
+	if h.lastCheck == nil {
+		h.lastCheck = map[string]time.Time{}
 	}
 	h.lastCheck[o.PaymentID] = h.Now()
 	if len(h.lastCheck) > 10000 {
@@ -234,19 +212,19 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 	}
 	h.checkMu.Unlock()
 	// The check runs in the background with its own budget and the page
-	// waits for it at most pageCheckWait: a customer back from paying sees
+	// waits for it at most PageCheckWait: a customer back from paying sees
 	// "being confirmed" at once when the provider is slow or hangs, and the
 	// page's refresh (or the webhook, or the reconciler) brings the news.
-	if h.bg.Err() != nil {
+	if h.BG.Err() != nil {
 		return o // shutting down
 	}
 	done := make(chan error, 1)
-	h.wg.Add(1)
+	h.WG.Add(1)
 	go func() {
-		defer h.wg.Done()
-		done <- h.syncPayment(h.bg, o.PaymentID, "return")
+		defer h.WG.Done()
+		done <- h.SyncPayment(h.BG, o.PaymentID, "return")
 	}()
-	wait := time.NewTimer(h.pageCheckWait)
+	wait := time.NewTimer(h.PageCheckWait)
 	defer wait.Stop()
 	select {
 	case err := <-done:
@@ -262,64 +240,62 @@ func (h *paymentsHTTP) checkFromPage(ctx context.Context, o *order.Order) *order
 	case <-ctx.Done():
 		return o
 	}
-	if fresh, err := h.store.GetOrder(o.ID); err == nil {
+	if fresh, err := h.Store.GetOrder(o.ID); err == nil {
 		return fresh
 	}
 	return o
 }
 
-// reconcilePass is one pass of the reconciler (worker.Reconciler): orders
+// ReconcilePass is one pass of the reconciler (worker.Reconciler): orders
 // awaiting payment and open refunds, asked of the provider; it waits for
 // the provider call budget.
-func (h *paymentsHTTP) reconcilePass(ctx context.Context) {
-	h.reconcileOnce(web.WithBudgetWait(ctx, 0))
-	h.refunds.Reconcile(web.WithBudgetWait(ctx, 0))
+func (h *Payments) ReconcilePass(ctx context.Context) {
+	h.ReconcileOnce(web.WithBudgetWait(ctx, 0))
+	h.Refunds.Reconcile(web.WithBudgetWait(ctx, 0))
 }
 
-// reconcileAfter is how old an order awaiting payment must be before the
-// reconciler asks about it (the webhook usually comes first).
-const defaultReconcileAfter = 2 * time.Minute
+// DefaultPageCheckEvery throttles the order page's own provider checks per order.
+const DefaultPageCheckEvery = 3 * time.Second
 
-// pageCheckEvery throttles the order page's own provider checks per order.
-const defaultPageCheckEvery = 3 * time.Second
-
-// webhookBurst and webhookEvery throttle webhook-driven provider checks
-// per payment: a burst of this many, then one per webhookEvery.
+// DefaultWebhookBurst and DefaultWebhookEvery throttle webhook-driven
+// provider checks per payment: a burst of this many, then one per
+// DefaultWebhookEvery.
 const (
-	defaultWebhookBurst = 10
-	defaultWebhookEvery = 2 * time.Second
+	DefaultWebhookBurst = 10
+	DefaultWebhookEvery = 2 * time.Second
 )
 
-// pageCheckWait is how long the order page waits for its provider check
+// DefaultPageCheckWait is how long the order page waits for its provider check
 // before it shows what the store knows.
-const defaultPageCheckWait = 2 * time.Second
+const DefaultPageCheckWait = 2 * time.Second
 
-// abandonAfter: an order with no payment at all (the provider failed at
+// AbandonAfter: an order with no payment at all (the provider failed at
 // checkout and the customer never retried) is canceled, releasing its stock.
-const abandonAfter = 2 * time.Hour
+const AbandonAfter = 2 * time.Hour
 
-// reconcileOnce is one pass of the reconciler; it returns how many orders it
-// asked the provider about.
-func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
+// ReconcileOnce is one pass of the reconciler; it returns how many orders it
+// asked the provider about. ReconcilePass calls it; the server's tests call
+// it to run a pass at once.
+func (h *Payments) ReconcileOnce(ctx context.Context) int {
 	now := h.Now()
-	orders, err := h.store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
+	orders, err := h.Store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil {
 		h.Log.Error("reconciler: list orders", "err", err)
 		return 0
 	}
 	asked := 0
-	for _, o := range h.schedule.dueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
+	for _, o := range h.Schedule.DueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
 		if ctx.Err() != nil {
 			return asked
 		}
-		h.schedule.checked(o, now)
+		h.Schedule.Checked(o, now)
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
-			case age > abandonAfter:
-				if _, eff, err := h.store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+			case age > AbandonAfter:
+				if _, eff, err := h.Store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
 					h.Log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
-					h.effects(o, eff)
+					h.Effects(o, eff)
 				}
 			default:
 				// The process may have stopped between creating the payment
@@ -334,13 +310,13 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 				// depends on the window's length (idemwindow_test.go runs
 				// both).
 				asked++
-				o2, _, cerr := h.newAttempt(ctx, o, o.Lang)
+				o2, _, cerr := h.NewAttempt(ctx, o, o.Lang)
 				if cerr != nil {
 					h.Log.Warn("reconciler: payment for an order without one", "order", o.ID, "err", cerr)
 					continue
 				}
 				if o2 != nil && o2.PaymentID != "" {
-					if err := h.syncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
+					if err := h.SyncPayment(ctx, o2.PaymentID, "reconciler"); err != nil {
 						h.Log.Warn("reconciler", "order", o.ID, "payment", o2.PaymentID, "err", err)
 					}
 				}
@@ -348,24 +324,24 @@ func (h *paymentsHTTP) reconcileOnce(ctx context.Context) int {
 			continue
 		}
 		asked++
-		if err := h.syncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
+		if err := h.SyncPayment(ctx, o.PaymentID, "reconciler"); err != nil {
 			h.Log.Warn("reconciler", "order", o.ID, "payment", o.PaymentID, "err", err)
 		}
 	}
 	return asked
 }
 
-// ensurePayment returns the checkout URL of the order's open payment,
+// EnsurePayment returns the checkout URL of the order's open payment,
 // creating the payment when there is none. Orders that need no payment
 // (paid, failed, canceled) or whose payment is pending give "": the order
 // page says what is next.
-func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang string) (string, *web.CheckoutError) {
+func (h *Payments) EnsurePayment(ctx context.Context, o *order.Order, lang string) (string, *web.CheckoutError) {
 	if o.State != order.AwaitingPayment {
 		return "", nil
 	}
 	if o.Due() == 0 {
 		// The gift card pays it all: no provider payment (giftcards.go).
-		o2, err := h.gift.PayByGiftCard(o)
+		o2, err := h.Gift.PayByGiftCard(o)
 		if err != nil {
 			return "", h.InternalErr(lang, "pay by gift card", err)
 		}
@@ -377,17 +353,17 @@ func (h *paymentsHTTP) ensurePayment(ctx context.Context, o *order.Order, lang s
 		// it is being confirmed). Never a second payment beside it.
 		return a.CheckoutURL, nil
 	}
-	o2, url, err := h.newAttempt(ctx, o, lang)
+	o2, url, err := h.NewAttempt(ctx, o, lang)
 	if o2 != nil {
 		*o = *o2
 	}
 	return url, err
 }
 
-// newAttempt makes a payment for the order (usecase.Orders.PayAgain) and
+// NewAttempt makes a payment for the order (usecase.Orders.PayAgain) and
 // says in the customer's words why it could not.
-func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *web.CheckoutError) {
-	o2, url, err := h.uc.PayAgain(ctx, o)
+func (h *Payments) NewAttempt(ctx context.Context, o *order.Order, lang string) (*order.Order, string, *web.CheckoutError) {
+	o2, url, err := h.UC.PayAgain(ctx, o)
 	if err == nil {
 		return o2, url, nil
 	}
@@ -407,41 +383,41 @@ func (h *paymentsHTTP) newAttempt(ctx context.Context, o *order.Order, lang stri
 	case errors.As(err, &used):
 		return nil, "", payAgainCodeErr(at, used.PerCustomer)
 	case errors.As(err, &oos):
-		return nil, "", outOfStock(h.Catalog.Current(), oos, at)
+		return nil, "", OutOfStock(h.Catalog.Current(), oos, at)
 	}
 	return nil, "", h.InternalErr(lang, "pay again", err)
 }
 
-// paymentRequest is the provider request for the order's payment as this
+// PaymentRequest is the provider request for the order's payment as this
 // shop makes it: its description, the customer's order page to come back
 // to, the webhook and the page's language (usecase.Orders.PaymentRequest).
-func (h *paymentsHTTP) paymentRequest(o *order.Order) payment.CreateRequest {
+func (h *Payments) PaymentRequest(o *order.Order) payment.CreateRequest {
 	return payment.CreateRequest{
 		Description: fmt.Sprintf("%s %s", h.Catalog.Current().Shop.Name, o.ID),
 		RedirectURL: h.OrderURL(o),
-		WebhookURL:  h.webhookURL(),
+		WebhookURL:  h.WebhookURL(),
 		Locale:      locale(o.Lang),
 	}
 }
 
-// cancelPayment cancels a payment we will not use, in the background.
-func (h *paymentsHTTP) cancelPayment(id, why string) {
-	if h.bg.Err() != nil {
+// CancelPayment cancels a payment we will not use, in the background.
+func (h *Payments) CancelPayment(id, why string) {
+	if h.BG.Err() != nil {
 		return // shutting down; the payment expires by itself
 	}
-	h.wg.Add(1)
-	h.cancels.Add(1)
+	h.WG.Add(1)
+	h.Cancels.Add(1)
 	go func() {
-		defer h.wg.Done()
-		defer h.cancels.Done()
-		ctx, cancel := context.WithTimeout(h.bg, 30*time.Second)
+		defer h.WG.Done()
+		defer h.Cancels.Done()
+		ctx, cancel := context.WithTimeout(h.BG, 30*time.Second)
 		defer cancel()
-		p, err := h.provider.CancelPayment(ctx, id)
+		p, err := h.Provider.CancelPayment(ctx, id)
 		switch {
 		case err == nil:
-			h.uc.ApplyCanceled(*p) // the order shows it canceled, not "open"
+			h.UC.ApplyCanceled(*p) // the order shows it canceled, not "open"
 		case errors.Is(err, payment.ErrFinal):
-			if err := h.syncPayment(ctx, id, "cancel"); err != nil {
+			if err := h.SyncPayment(ctx, id, "cancel"); err != nil {
 				h.Log.Warn("sync payment after cancel", "payment", id, "err", err)
 			}
 		default:
@@ -460,26 +436,26 @@ func locale(lang string) string {
 	return "nl_NL"
 }
 
-// webhookURL is where the provider reports; empty when it could not reach
+// WebhookURL is where the provider reports; empty when it could not reach
 // us (a local base URL with Mollie) or when the provider is the built-in one
 // (it tells us in-process).
-func (h *paymentsHTTP) webhookURL() string {
-	if h.local != nil {
+func (h *Payments) WebhookURL() string {
+	if h.Local != nil {
 		return ""
 	}
 	// Mollie itself cannot reach localhost; a Mollie-speaking test server
 	// (MollieBaseURL) on this machine can.
-	if web.IsLocalHost(h.Base.Hostname()) && h.mollieBaseURL == "" {
+	if web.IsLocalHost(h.Base.Hostname()) && h.MollieBaseURL == "" {
 		return ""
 	}
 	return h.Base.String() + "api/webhooks/mollie"
 }
 
-// payPage mounts the built-in provider's hosted payment page.
-func (h *paymentsHTTP) payPage(c *gin.Context) {
-	if h.local == nil {
+// PayPage mounts the built-in provider's hosted payment page.
+func (h *Payments) PayPage(c *gin.Context) {
+	if h.Local == nil {
 		h.NotFoundPage(c)
 		return
 	}
-	h.local.Handler().ServeHTTP(c.Writer, c.Request)
+	h.Local.Handler().ServeHTTP(c.Writer, c.Request)
 }

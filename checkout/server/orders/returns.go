@@ -1,4 +1,4 @@
-package server
+package orders
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
@@ -21,6 +20,7 @@ import (
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
 // The customer's side of after the sale, reached only through the order's
@@ -34,22 +34,22 @@ var (
 	canCancel      = usecase.CustomerMayCancel
 )
 
-// returnsHTTP is the customer's after the sale: cancel before packing and
+// Returns is the customer's after the sale: cancel before packing and
 // returns within the window (pages, forms and JSON), the order page's
 // after-sale section and the after-sale e-mails. The logic is
 // usecase.Orders; this maps its errors to the customer's words.
-type returnsHTTP struct {
+type Returns struct {
 	*web.Web
-	uc     usecase.Orders
-	orders *orderHTTP // a refused cancel shows the order page again
-	// policy is the shop's return policy (refunds.go).
-	policy func() returns.Policy
+	UC     usecase.Orders
+	Orders *Orders // a refused cancel shows the order page again
+	// RefundViews are the order's refunds as JSON (refunds.go).
+	RefundViews func(o *order.Order, lang string) []wire.RefundView
 }
 
-func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
+func (h *Returns) AfterSaleView(o *order.Order, lang string) wire.AfterSaleView {
 	p := h.Policy()
-	v := AfterSaleView{Order: o.ID, State: string(o.State), Currency: o.Currency, Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
-		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []ReturnView{}, Refunds: refundViews(o, lang),
+	v := wire.AfterSaleView{Order: o.ID, State: string(o.State), Currency: o.Currency, Paid: int64(o.PaidAmount()), Refunded: int64(o.RefundedAmount()),
+		Refundable: int64(o.Refundable()), CanCancel: canCancel(o), Returns: []wire.ReturnView{}, Refunds: h.RefundViews(o, lang),
 		GiftNote: o.GiftNote, ReturnAddress: p.Address, ReturnFree: p.Free, RefundDays: p.RefundDays}
 	dl, err := p.Open(o, h.Now(), h.Zone())
 	switch {
@@ -58,7 +58,7 @@ func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
 		left := returns.Returnable(o)
 		for _, l := range o.Lines {
 			if n := left[l.SKU]; n > 0 {
-				v.Returnable = append(v.Returnable, WantLine{SKU: l.SKU, Quantity: n})
+				v.Returnable = append(v.Returnable, wire.WantLine{SKU: l.SKU, Quantity: n})
 				left[l.SKU] = 0
 			}
 		}
@@ -73,10 +73,10 @@ func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
 		v.ReturnClosed = web.T(lang, "ret.not_shipped")
 	}
 	for _, r := range o.Returns {
-		rv := ReturnView{Code: r.Code, State: string(r.State), Reason: r.Reason, Amount: int64(r.Amount),
+		rv := wire.ReturnView{Code: r.Code, State: string(r.State), Reason: r.Reason, Amount: int64(r.Amount),
 			AmountText: money.Display(r.Amount, o.Currency, lang), RequestedAt: r.RequestedAt, ReceivedAt: r.ReceivedAt, RefundedAt: r.RefundedAt}
 		for _, l := range r.Lines {
-			rv.Lines = append(rv.Lines, WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
+			rv.Lines = append(rv.Lines, wire.WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
 		}
 		v.Returns = append(v.Returns, rv)
 	}
@@ -84,13 +84,13 @@ func (h *returnsHTTP) afterSaleView(o *order.Order, lang string) AfterSaleView {
 }
 
 // requestReturn records the customer's return (usecase.Orders.RequestReturn).
-func (h *returnsHTTP) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
-	return h.uc.RequestReturn(orderID, want, reason)
+func (h *Returns) requestReturn(orderID string, want map[string]int, reason string) (*order.Order, string, error) {
+	return h.UC.RequestReturn(orderID, want, reason)
 }
 
 // customerCancel cancels an order that is not packed yet (usecase.Orders).
-func (h *returnsHTTP) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
-	return h.uc.CustomerCancel(ctx, orderID)
+func (h *Returns) customerCancel(ctx context.Context, orderID string) (*order.Order, error) {
+	return h.UC.CustomerCancel(ctx, orderID)
 }
 
 // Pages and API for the customer.
@@ -98,7 +98,7 @@ func (h *returnsHTTP) customerCancel(ctx context.Context, orderID string) (*orde
 // customerError is the customer's surface's one mapper (JSON API and pages
 // alike) from an after-sale use case's domain error to a status and words
 // in the customer's language. o is the order the customer asked about.
-func (h *returnsHTTP) customerError(err error, o *order.Order, lang string) (int, string) {
+func (h *Returns) customerError(err error, o *order.Order, lang string) (int, string) {
 	switch {
 	case errors.Is(err, errTooLate):
 		return http.StatusConflict, web.T(lang, "cancel.too_late")
@@ -121,8 +121,8 @@ func (h *returnsHTTP) customerError(err error, o *order.Order, lang string) (int
 	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
 
-// pageReturn shows the return form (GET /order/{token}/return).
-func (h *returnsHTTP) pageReturn(c *gin.Context) {
+// PageReturn shows the return form (GET /order/{token}/return).
+func (h *Returns) PageReturn(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -142,7 +142,7 @@ type returnFormPage struct {
 	Until, Exceptions                  string
 }
 
-func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
+func (h *Returns) renderReturnForm(c *gin.Context, status int, o *order.Order, msg string, want map[string]int, reason string) {
 	lang := h.OrderLang(c, o)
 	p := h.Policy()
 	d := returnFormPage{Lang: lang, Token: o.Token, Error: msg, Reason: reason, Policy: p, Exceptions: p.Exceptions[lang]}
@@ -166,9 +166,9 @@ func (h *returnsHTTP) renderReturnForm(c *gin.Context, status int, o *order.Orde
 	h.Page(c, status, "return-form", fmt.Sprintf(web.T(lang, "ret.title"), o.ID), d)
 }
 
-// formReturn takes the return form (POST /order/{token}/return): fields
+// FormReturn takes the return form (POST /order/{token}/return): fields
 // qty_<SKU> and reason.
-func (h *returnsHTTP) formReturn(c *gin.Context) {
+func (h *Returns) FormReturn(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -199,14 +199,14 @@ func (h *returnsHTTP) formReturn(c *gin.Context) {
 
 // logInternal logs an after-sale failure that the customer sees only as
 // "something went wrong on our side" (status 500).
-func (h *returnsHTTP) logInternal(status int, what string, o *order.Order, err error) {
+func (h *Returns) logInternal(status int, what string, o *order.Order, err error) {
 	if status == http.StatusInternalServerError {
 		h.Log.Error(what, "order", o.ID, "err", err)
 	}
 }
 
-// formCancel cancels from the order page (POST /order/{token}/cancel).
-func (h *returnsHTTP) formCancel(c *gin.Context) {
+// FormCancel cancels from the order page (POST /order/{token}/cancel).
+func (h *Returns) FormCancel(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -216,35 +216,35 @@ func (h *returnsHTTP) formCancel(c *gin.Context) {
 	if err != nil {
 		st, msg := h.customerError(err, o, lang)
 		h.logInternal(st, "customer cancel", o, err)
-		if fresh, gerr := h.uc.Get(o.ID); gerr == nil {
+		if fresh, gerr := h.UC.Get(o.ID); gerr == nil {
 			o = fresh
 		}
-		h.orders.renderOrder(c, st, o, msg)
+		h.Orders.RenderOrder(c, st, o, msg)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, h.OrderPath(o2)+"?lang="+lang)
 }
 
-// apiReturns is GET /api/orders/{token}/returns.
-func (h *returnsHTTP) apiReturns(c *gin.Context) {
+// APIReturns is GET /api/orders/{token}/returns.
+func (h *Returns) APIReturns(c *gin.Context) {
 	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
-	web.OK(c, http.StatusOK, h.afterSaleView(o, h.OrderLang(c, o)))
+	web.OK(c, http.StatusOK, h.AfterSaleView(o, h.OrderLang(c, o)))
 }
 
-// apiRequestReturn is POST /api/orders/{token}/returns
+// APIRequestReturn is POST /api/orders/{token}/returns
 // {"lines":[{"sku","quantity"}],"reason":"..."}.
-func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
+func (h *Returns) APIRequestReturn(c *gin.Context) {
 	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
 	lang := h.OrderLang(c, o)
 	var req struct {
-		Lines  []WantLine `json:"lines"`
-		Reason string     `json:"reason"`
+		Lines  []wire.WantLine `json:"lines"`
+		Reason string          `json:"reason"`
 	}
 	if !web.DecodeJSON(c, &req) {
 		return
@@ -264,13 +264,13 @@ func (h *returnsHTTP) apiRequestReturn(c *gin.Context) {
 		web.Fail(c, st, msg)
 		return
 	}
-	v := h.afterSaleView(o2, lang)
+	v := h.AfterSaleView(o2, lang)
 	c.Header("Location", h.OrderPath(o2)+"#return-"+code)
 	web.OK(c, http.StatusCreated, gin.H{"code": code, "after_sale": v})
 }
 
-// apiCancel is POST /api/orders/{token}/cancel.
-func (h *returnsHTTP) apiCancel(c *gin.Context) {
+// APICancel is POST /api/orders/{token}/cancel.
+func (h *Returns) APICancel(c *gin.Context) {
 	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
@@ -283,7 +283,7 @@ func (h *returnsHTTP) apiCancel(c *gin.Context) {
 		web.Fail(c, st, msg)
 		return
 	}
-	web.OK(c, http.StatusOK, h.afterSaleView(o2, lang))
+	web.OK(c, http.StatusOK, h.AfterSaleView(o2, lang))
 }
 
 // The order page's after-sale section: cancel button, return link, the
@@ -305,15 +305,15 @@ type afterSaleSection struct {
 
 type returnCard struct {
 	Code, Reason, Amount, Address, Cost, When string
-	Lines                                     []WantLineView
+	Lines                                     []wire.WantLineView
 	Steps                                     []stepLine
 	Open                                      bool
 }
 
 type refundLine struct{ Amount, Status, When string }
 
-// afterSaleHTML renders the section for the order page.
-func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
+// AfterSaleHTML renders the section for the order page.
+func (h *Returns) AfterSaleHTML(o *order.Order, lang string) template.HTML {
 	p := h.Policy()
 	d := afterSaleSection{Lang: lang, Token: o.Token, CanCancel: canCancel(o), Paid: !o.PaidAt.IsZero(), GiftNote: o.GiftNote}
 	if dl, err := p.Open(o, h.Now(), h.Zone()); err == nil {
@@ -344,7 +344,7 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 		}
 		rc.When = fmt.Sprintf(web.T(lang, "ret.when"), p.RefundDays)
 		for _, l := range r.Lines {
-			rc.Lines = append(rc.Lines, WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
+			rc.Lines = append(rc.Lines, wire.WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
 		}
 		steps := []struct {
 			name string
@@ -388,8 +388,8 @@ func (h *returnsHTTP) afterSaleHTML(o *order.Order, lang string) template.HTML {
 	return web.HTMLSafe(b.String())
 }
 
-// afterSaleMailKind reports whether the mail worker should render kind here.
-func afterSaleMailKind(kind string) bool {
+// AfterSaleMailKind reports whether the mail worker should render kind here.
+func AfterSaleMailKind(kind string) bool {
 	switch kind {
 	case store.MailReturnRequested, store.MailReturnReceived, store.MailRefunded, store.MailCanceled:
 		return true
@@ -397,9 +397,9 @@ func afterSaleMailKind(kind string) bool {
 	return false
 }
 
-// renderAfterSaleMail renders a queued after-sale e-mail from the order as
+// RenderAfterSaleMail renders a queued after-sale e-mail from the order as
 // it is now. The mail id (kind:order:ref) names the return or refund.
-func (h *returnsHTTP) renderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
+func (h *Returns) RenderAfterSaleMail(o *order.Order, m store.Mail) (kind, subject, text, html string, err error) {
 	lang := o.Lang
 	if lang != "en" {
 		lang = "nl"

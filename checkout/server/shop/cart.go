@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"crypto/rand"
@@ -9,11 +9,10 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
-	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -37,14 +36,14 @@ type CartView struct {
 	CodeError string `json:"code_error,omitempty"`
 }
 
-// cartHTTP is the customer's cart: the JSON API (/api/cart…), the cart
+// Cart is the customer's cart: the JSON API (/api/cart…), the cart
 // page and its forms (cartpage.go), and the discount code kept with the
 // cart (cartcode.go). The checkout holds it for the cart it checks out.
-type cartHTTP struct {
+type Cart struct {
 	*web.Web
-	store     *store.Store
-	codes     *codesHTTP
-	extraDays func(method string) int // the carrier's recent record (loyalty.go)
+	Store     *store.Store
+	Codes     *Codes
+	ExtraDays func(method string) int // the carrier's recent record (loyalty.go)
 }
 
 func newCartID() string {
@@ -62,7 +61,7 @@ func validCartID(id string) bool {
 }
 
 // cartID is the cart cookie's id, or "" when there is none (or it is forged).
-func (h *cartHTTP) cartID(c *gin.Context) string {
+func (h *Cart) cartID(c *gin.Context) string {
 	id, err := c.Cookie(cartCookie)
 	if err != nil || !validCartID(id) {
 		return ""
@@ -71,7 +70,7 @@ func (h *cartHTTP) cartID(c *gin.Context) string {
 }
 
 // ensureCartID returns the cart id, setting a new cookie when there is none.
-func (h *cartHTTP) ensureCartID(c *gin.Context) string {
+func (h *Cart) ensureCartID(c *gin.Context) string {
 	if id := h.cartID(c); id != "" {
 		return id
 	}
@@ -84,11 +83,11 @@ func (h *cartHTTP) ensureCartID(c *gin.Context) string {
 }
 
 // loadCart loads the customer's cart; a missing one is empty.
-func (h *cartHTTP) loadCart(id string) (*cart.Cart, error) {
+func (h *Cart) loadCart(id string) (*cart.Cart, error) {
 	if id == "" {
 		return &cart.Cart{}, nil
 	}
-	ct, err := h.store.GetCart(id)
+	ct, err := h.Store.GetCart(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return &cart.Cart{ID: id}, nil
 	}
@@ -98,7 +97,7 @@ func (h *cartHTTP) loadCart(id string) (*cart.Cart, error) {
 // cartView prices the cart for a shipping method and country; "" for both
 // is the shop's own country and its first method. The cart's discount code
 // (cartcode.go) is priced in; client is who asks (clientKey).
-func (h *cartHTTP) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
+func (h *Cart) cartView(ct *cart.Cart, lang, method, country, client string) (CartView, error) {
 	cat := h.Catalog.Current()
 	t, err := cart.Compute(ct, cat, method, country)
 	if err != nil {
@@ -154,7 +153,7 @@ func validSKU(sku string) bool {
 }
 
 // cartError maps the cart package's errors to an HTTP status and message.
-func (h *cartHTTP) cartError(err error, lang string) (int, string) {
+func (h *Cart) cartError(err error, lang string) (int, string) {
 	var oos *store.OutOfStockError
 	switch {
 	case errors.Is(err, cart.ErrUnknownSKU):
@@ -168,14 +167,14 @@ func (h *cartHTTP) cartError(err error, lang string) (int, string) {
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, web.T(lang, "err.not_in_cart")
 	case errors.As(err, &oos):
-		return http.StatusConflict, stockMsg(h.Catalog.Current(), oos, lang)
+		return http.StatusConflict, orders.StockMsg(h.Catalog.Current(), oos, lang)
 	}
 	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
 
 // failCart answers a failed cart change: the customer's mistake as a 4xx
 // with its message, anything else as a logged 500.
-func (h *cartHTTP) failCart(c *gin.Context, what string, err error, lang string) {
+func (h *Cart) failCart(c *gin.Context, what string, err error, lang string) {
 	status, msg := h.cartError(err, lang)
 	if status == http.StatusInternalServerError {
 		h.Internal(c, what, err)
@@ -187,7 +186,7 @@ func (h *cartHTTP) failCart(c *gin.Context, what string, err error, lang string)
 // addToCart adds qty of sku, checking live stock for tracked items first
 // (a friendly early answer; CreateOrder enforces stock in its transaction).
 // lang, when the customer said it, is kept with the cart (cartLang).
-func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
+func (h *Cart) addToCart(id, sku string, qty int, lang string) error {
 	cat := h.Catalog.Current()
 	if ct, err := h.loadCart(id); err == nil {
 		have := 0
@@ -200,7 +199,7 @@ func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
 			}
 		}
 	}
-	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error {
+	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error {
 		if lang != "" {
 			ct.Lang = lang
 		}
@@ -210,8 +209,8 @@ func (h *cartHTTP) addToCart(id, sku string, qty int, lang string) error {
 }
 
 // checkStock refuses more units of a tracked SKU than are left.
-func (h *cartHTTP) checkStock(cat *catalog.Catalog, sku string, want int) error {
-	av, err := h.store.Availability(cat, sku)
+func (h *Cart) checkStock(cat *catalog.Catalog, sku string, want int) error {
+	av, err := h.Store.Availability(cat, sku)
 	if err != nil {
 		return err
 	}
@@ -221,33 +220,33 @@ func (h *cartHTTP) checkStock(cat *catalog.Catalog, sku string, want int) error 
 	return nil
 }
 
-func (h *cartHTTP) setQuantity(id, sku string, qty int) error {
+func (h *Cart) setQuantity(id, sku string, qty int) error {
 	cat := h.Catalog.Current()
 	if _, known := cat.Lookup(sku); known {
 		if err := h.checkStock(cat, sku, qty); err != nil {
 			return err
 		}
 	}
-	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error {
+	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error {
 		return cart.SetQuantity(ct, sku, qty, h.Now())
 	})
 	return err
 }
 
-func (h *cartHTTP) removeFromCart(id, sku string) error {
-	_, err := h.store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.Now()) })
+func (h *Cart) removeFromCart(id, sku string) error {
+	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.Now()) })
 	return err
 }
 
 // acceptPrices takes the catalog's prices into the cart: the customer sees
 // them now (the checkout page, or a checkout refused because they changed),
 // so the next try goes through at those prices.
-func (h *cartHTTP) acceptPrices(id string, cat *catalog.Catalog) {
-	_, _ = h.store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.Now()); return nil })
+func (h *Cart) acceptPrices(id string, cat *catalog.Catalog) {
+	_, _ = h.Store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.Now()); return nil })
 }
 
 // answerCart writes the cart as JSON.
-func (h *cartHTTP) answerCart(c *gin.Context, status int, id string) {
+func (h *Cart) answerCart(c *gin.Context, status int, id string) {
 	ct, err := h.loadCart(id)
 	if err != nil {
 		h.Internal(c, "load cart", err)
@@ -266,9 +265,9 @@ func (h *cartHTTP) answerCart(c *gin.Context, status int, id string) {
 	web.OK(c, status, v)
 }
 
-// apiGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices
+// APIGetCart answers the cart; ?country=BE&shipping_method=postnl-be prices
 // shipping for that choice (default: the shop's country, its first method).
-func (h *cartHTTP) apiGetCart(c *gin.Context) {
+func (h *Cart) APIGetCart(c *gin.Context) {
 	country, method := strings.ToUpper(c.Query("country")), c.Query("shipping_method")
 	if country == "" && method == "" {
 		h.answerCart(c, http.StatusOK, h.cartID(c))
@@ -296,7 +295,7 @@ func (h *cartHTTP) apiGetCart(c *gin.Context) {
 	web.OK(c, http.StatusOK, v)
 }
 
-func (h *cartHTTP) apiAddItem(c *gin.Context) {
+func (h *Cart) APIAddItem(c *gin.Context) {
 	lang := h.Lang(c)
 	var req itemRequest
 	if !web.DecodeJSON(c, &req) {
@@ -329,7 +328,7 @@ func (h *cartHTTP) apiAddItem(c *gin.Context) {
 	h.answerCart(c, http.StatusOK, id)
 }
 
-func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
+func (h *Cart) APIUpdateItem(c *gin.Context) {
 	lang := h.Lang(c)
 	sku := c.Param("sku")
 	var req itemRequest
@@ -357,7 +356,7 @@ func (h *cartHTTP) apiUpdateItem(c *gin.Context) {
 	h.answerCart(c, http.StatusOK, id)
 }
 
-func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
+func (h *Cart) APIRemoveItem(c *gin.Context) {
 	lang := h.Lang(c)
 	sku := c.Param("sku")
 	if !validSKU(sku) {
@@ -374,22 +373,4 @@ func (h *cartHTTP) apiRemoveItem(c *gin.Context) {
 		return
 	}
 	h.answerCart(c, http.StatusOK, id)
-}
-
-// outOfStock is the checkout error of a product that ran short; o is the
-// order when it is stored.
-func outOfStock(cat *catalog.Catalog, oos *store.OutOfStockError, o *order.Order) *web.CheckoutError {
-	return &web.CheckoutError{Err: web.ErrOutOfStock, Order: o, Say: func(lang string) string { return stockMsg(cat, oos, lang) }}
-}
-
-// stockMsg says which product ran short, by its name.
-func stockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
-	name := oos.SKU
-	if it, ok := cat.Lookup(oos.SKU); ok {
-		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
-	}
-	if oos.Available <= 0 {
-		return fmt.Sprintf(web.T(lang, "err.sold_out"), name)
-	}
-	return fmt.Sprintf(web.T(lang, "err.stock"), oos.Available, name)
 }

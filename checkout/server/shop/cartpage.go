@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 	"github.com/storefront/storefront/checkout/store"
 )
 
-// The cart page and its forms (cartHTTP): they work without JavaScript,
+// The cart page and its forms (Cart): they work without JavaScript,
 // answering every post with a redirect to the cart page and a notice code.
 
 // Notices shown after a form redirect: codes in the query, never free text.
@@ -41,7 +41,7 @@ type cartPage struct {
 }
 
 // cartPageData prices the cart page, its code included.
-func (h *cartHTTP) cartPageData(c *gin.Context) (cartPage, error) {
+func (h *Cart) cartPageData(c *gin.Context) (cartPage, error) {
 	ct, err := h.loadCart(h.cartID(c))
 	if err != nil {
 		return cartPage{}, fmt.Errorf("load cart: %w", err)
@@ -55,7 +55,7 @@ func (h *cartHTTP) cartPageData(c *gin.Context) (cartPage, error) {
 		Dates: h.lineDates(v.Totals, h.Catalog.Current(), lang)}, nil
 }
 
-func (h *cartHTTP) pageCart(c *gin.Context) {
+func (h *Cart) PageCart(c *gin.Context) {
 	d, err := h.cartPageData(c)
 	if err != nil {
 		h.InternalPage(c, "cart page", err)
@@ -91,7 +91,7 @@ func formQuantity(v string, def int) (int, bool) {
 }
 
 // backToCart answers a cart form with 303 to the cart page, with a notice code.
-func (h *cartHTTP) backToCart(c *gin.Context, code string) {
+func (h *Cart) backToCart(c *gin.Context, code string) {
 	u := "/cart/"
 	q := url.Values{}
 	if code != "" {
@@ -126,7 +126,7 @@ func noticeFor(err error) string {
 // afterCartForm answers a cart form once the change is tried: back to the
 // cart with done's notice, or with the customer's mistake, or a logged
 // error page.
-func (h *cartHTTP) afterCartForm(c *gin.Context, what string, err error, done string) {
+func (h *Cart) afterCartForm(c *gin.Context, what string, err error, done string) {
 	if err == nil {
 		h.backToCart(c, done)
 		return
@@ -138,7 +138,7 @@ func (h *cartHTTP) afterCartForm(c *gin.Context, what string, err error, done st
 	h.InternalPage(c, what, err)
 }
 
-func (h *cartHTTP) formAdd(c *gin.Context) {
+func (h *Cart) FormAdd(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	qty, good := formQuantity(c.PostForm("quantity"), 1)
 	switch {
@@ -156,7 +156,7 @@ func (h *cartHTTP) formAdd(c *gin.Context) {
 	h.afterCartForm(c, "add to cart", h.addToCart(h.ensureCartID(c), sku, qty, h.LangExplicit(c)), "added")
 }
 
-func (h *cartHTTP) formUpdate(c *gin.Context) {
+func (h *Cart) FormUpdate(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	qty, good := formQuantity(c.PostForm("quantity"), -1)
 	id := h.cartID(c)
@@ -180,7 +180,7 @@ func (h *cartHTTP) formUpdate(c *gin.Context) {
 	h.afterCartForm(c, "update cart", err, "")
 }
 
-func (h *cartHTTP) formRemove(c *gin.Context) {
+func (h *Cart) FormRemove(c *gin.Context) {
 	sku := strings.TrimSpace(c.PostForm("sku"))
 	id := h.cartID(c)
 	if !validSKU(sku) || id == "" {

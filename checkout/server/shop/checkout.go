@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/storefront/storefront/checkout/carrier"
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
@@ -17,47 +16,54 @@ import (
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
+	"github.com/storefront/storefront/checkout/wire"
 )
 
-// checkoutHTTP is the checkout: its JSON API and its page
+// Checkout is the checkout: its JSON API and its page
 // (checkoutpage.go), and placing an order for the cart and paying an order
 // again as far as the customer sees them: the form, the prices, the words.
 // Storing the order is usecase.Orders.Place; the payment is made by
 // payments. It also holds the cart it checks out, the code pricing and the
 // order page (shown when an earlier order keeps its payment).
-type checkoutHTTP struct {
+type Checkout struct {
 	*web.Web
-	uc       usecase.Orders // placing an order
-	cart     *cartHTTP
-	codes    *codesHTTP
-	payments *paymentsHTTP
-	orders   *orderHTTP
-	points   checkoutPoints // loyalty.go
-	gifts    checkoutGifts  // giftcards.go
-	pickup   checkoutPickup // carrier.go
-	// reverseCharge takes VAT off a business buyer's order (invoices.go).
-	reverseCharge func(t *cart.Totals, f view.CheckoutForm)
+	UC       usecase.Orders // placing an order
+	Cart     *Cart
+	Codes    *Codes
+	Payments *orders.Payments
+	Orders   *orders.Orders
+	Points   Points // loyalty.go
+	Gifts    Gifts  // giftcards.go
+	Pickup   Pickup // carrier.go
+	// ReverseCharge takes VAT off a business buyer's order (invoices.go).
+	ReverseCharge func(t *cart.Totals, f view.CheckoutForm)
+	// SetPickup stores the chosen pick-up point on a new order (carrier.go).
+	SetPickup func(o *order.Order, p *carrier.PickupPoint)
+	// GiftStoreErr words a gift card spent or expired while the order was
+	// placed (giftcards.go).
+	GiftStoreErr func(err error) *web.CheckoutError
 }
 
-// checkoutPoints is what the checkout needs of loyalty points (loyalty.go).
-type checkoutPoints interface {
+// Points is what the checkout needs of loyalty points (loyalty.go).
+type Points interface {
 	ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) (spent, earn int, unlock func(), cerr *web.CheckoutError)
 	OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Totals, errs map[string]string, lang string) view.PointsOffer
 	PointsEmail(c *gin.Context) string
 }
 
-// checkoutGifts is what the checkout needs of gift cards (giftcards.go):
+// Gifts is what the checkout needs of gift cards (giftcards.go):
 // one paying, and gift cards bought.
-type checkoutGifts interface {
+type Gifts interface {
 	GiftTender(f view.CheckoutForm, cartID string, total money.Amount, lang string) (*order.GiftTender, *giftcard.Card, string)
 	GiftSend(f view.CheckoutForm, t cart.Totals, errs map[string]string, lang string) *order.GiftSend
 }
 
-// checkoutPickup is what the checkout needs of pick-up points (carrier.go).
-type checkoutPickup interface {
+// Pickup is what the checkout needs of pick-up points (carrier.go).
+type Pickup interface {
 	OfferPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) view.PickupOffer
 	CheckPickup(ctx context.Context, f view.CheckoutForm, cat *catalog.Catalog, lang string) (*carrier.PickupPoint, string)
 }
@@ -77,11 +83,11 @@ func validIdemKey(k string) bool {
 // placeOrder stores the order for the cart (or finds the one stored before
 // under the same idempotency key) and makes sure it has a payment to pay.
 // It returns the order and where to send the customer.
-func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.CheckoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
+func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.CheckoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
 	cat := h.Catalog.Current()
 	f.Clean()
 	fields := f.Validate(cat, lang)
-	point, msg := h.pickup.CheckPickup(ctx, f, cat, lang) // carrier.go
+	point, msg := h.Pickup.CheckPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}
@@ -89,15 +95,15 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: fields}
 	}
 	scoped := cartID + ":" + key
-	ct, err := h.cart.loadCart(cartID)
+	ct, err := h.Cart.loadCart(cartID)
 	if err != nil {
 		return nil, "", false, h.InternalErr(lang, "load cart", err)
 	}
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
 		// with the order stored under this key, if any.
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCartEmpty, Say: web.Phrase("err.empty")}
@@ -113,8 +119,8 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	if t.Unavailable || t.PriceChanged {
 		// A retry of a checkout that went through before gets its order,
 		// whatever the cart says now.
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 	}
@@ -123,21 +129,21 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	}
 	// The order keeps the customer's words (names in their language).
 	t.Localize(cat, lang)
-	h.reverseCharge(&t, f)                                  // invoices.go: before any discount
-	code, cerr := h.codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
+	h.ReverseCharge(&t, f)                                  // invoices.go: before any discount
+	code, cerr := h.Codes.checkoutCode(&t, f, cartID, lang) // codes.go: before points
 	if cerr != nil {
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil { // a retry: its own use counts
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil { // a retry: its own use counts
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, cerr
 	}
-	h.cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
-	spent, earn, unlock, cerr := h.points.ApplyPoints(&t, f, lang)      // loyalty.go
+	h.Cart.keepCheckoutCode(ct, f.Code, codeResult{Known: code != nil}) // cartcode.go: the cart keeps what was typed here
+	spent, earn, unlock, cerr := h.Points.ApplyPoints(&t, f, lang)      // loyalty.go
 	defer unlock()
 	if cerr == nil && f.PointsShown != "" && (f.PointsShown == "1") != (spent > 0) {
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		cerr = &web.CheckoutError{Err: web.ErrPointsChanged, Say: web.Phrase("points.check")}
@@ -148,7 +154,7 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	if t.PriceChanged {
 		// The customer sees the new prices now; a second try goes through.
 		seen := t
-		h.cart.acceptPrices(cartID, cat)
+		h.Cart.acceptPrices(cartID, cat)
 		return nil, "", false, &web.CheckoutError{Err: web.ErrPricesChanged, Total: &t.GrandTotal, Say: func(lang string) string {
 			return strings.Join(cartNotices(seen, cat, lang), " ") + " " + web.T(lang, "err.price_confirm")
 		}}
@@ -157,8 +163,8 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		// What the customer saw is what is charged (docs/money.md): another
 		// amount than the one shown creates nothing; a retry of a checkout
 		// that went through gets its order.
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		shown := *f.ExpectedTotal
@@ -167,22 +173,22 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 		}}
 	}
 	giftErrs := map[string]string{}
-	send := h.gifts.GiftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
-	tender, _, gmsg := h.gifts.GiftTender(f, cartID, t.GrandTotal, lang)
+	send := h.Gifts.GiftSend(f, t, giftErrs, lang) // giftcards.go: buying gift cards
+	tender, _, gmsg := h.Gifts.GiftTender(f, cartID, t.GrandTotal, lang)
 	if gmsg != "" {
 		giftErrs["gift_code"] = gmsg
 	}
 	if len(giftErrs) > 0 {
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: giftErrs}
 	}
 	if due := t.GrandTotal - tender.Paying(); f.ExpectedDue != nil && *f.ExpectedDue != due {
 		// The card pays another part than the page said (spent meanwhile).
-		if o := h.uc.ByIdempotencyKey(scoped); o != nil {
-			url, cerr := h.payments.ensurePayment(ctx, o, lang)
+		if o := h.UC.ByIdempotencyKey(scoped); o != nil {
+			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
@@ -195,13 +201,13 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	}
 	o.GiftCard, o.GiftSend = tender, send
 	o.GiftNote = f.GiftNote
-	setPickup(o, point)
+	h.SetPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
 	if code != nil {
 		o.DiscountCode = code.Code
 	}
 	// One cart, one order awaiting payment (usecase.Orders.Place).
-	o, created, err := h.uc.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.Hash(cartID), Catalog: cat, Code: code})
+	o, created, err := h.UC.Place(ctx, usecase.PlaceRequest{Order: o, Key: scoped, Hash: f.Hash(cartID), Catalog: cat, Code: code})
 	var at *usecase.OrderError
 	var gce *usecase.GiftCardError
 	var oos *usecase.OutOfStockError
@@ -214,19 +220,19 @@ func (h *checkoutHTTP) placeOrder(ctx context.Context, cartID string, f view.Che
 	case errors.As(err, &at) && errors.Is(err, web.ErrPaymentKept):
 		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
-		return nil, "", false, web.GiftStoreErr(err)
+		return nil, "", false, h.GiftStoreErr(err)
 	case errors.Is(err, web.ErrIdempotencyReuse):
 		return nil, "", false, &web.CheckoutError{Err: web.ErrIdempotencyReuse, Say: web.Phrase("err.idem_conflict")}
 	case errors.As(err, &oos):
-		return nil, "", false, outOfStock(h.Catalog.Current(), oos, nil)
+		return nil, "", false, orders.OutOfStock(h.Catalog.Current(), oos, nil)
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		// The last use went to another checkout meanwhile (store/codes.go).
-		say := func(lang string) string { return h.codes.codeWords(*code, t, err, lang) }
+		say := func(lang string) string { return h.Codes.codeWords(*code, t, err, lang) }
 		return nil, "", false, &web.CheckoutError{Err: web.ErrCodeRefused, Say: say, Fields: map[string]string{"code": say(lang)}}
 	case err != nil:
 		return nil, "", false, h.InternalErr(lang, "place order", err)
 	}
-	url, cerr := h.payments.ensurePayment(ctx, o, lang)
+	url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 	return o, url, created, cerr
 }
 
@@ -252,7 +258,7 @@ func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat
 
 // keptErr tells the customer that the cart's earlier order keeps its
 // payment, which can still be paid, and that no new payment was started.
-func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *web.CheckoutError {
+func (h *Checkout) keptErr(o *order.Order, lang string) *web.CheckoutError {
 	return &web.CheckoutError{Err: web.ErrPaymentKept, Order: o, Kept: true, Say: func(lang string) string {
 		return fmt.Sprintf(web.T(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
 	}}
@@ -260,12 +266,12 @@ func (h *checkoutHTTP) keptErr(o *order.Order, lang string) *web.CheckoutError {
 
 // CheckoutAnswer is the answer of POST /api/checkout.
 type CheckoutAnswer struct {
-	Order       OrderView `json:"order"`
-	CheckoutURL string    `json:"checkout_url,omitempty"` // pay here; empty when nothing is to be paid
-	OrderURL    string    `json:"order_url"`
+	Order       wire.OrderView `json:"order"`
+	CheckoutURL string         `json:"checkout_url,omitempty"` // pay here; empty when nothing is to be paid
+	OrderURL    string         `json:"order_url"`
 }
 
-func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
+func (h *Checkout) APICheckout(c *gin.Context) {
 	lang := h.Lang(c)
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
@@ -282,12 +288,12 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	}
 	if f.Lang == "en" || f.Lang == "nl" {
 		lang = f.Lang
-	} else if ct, err := h.cart.loadCart(h.cart.cartID(c)); err == nil {
+	} else if ct, err := h.Cart.loadCart(h.Cart.cartID(c)); err == nil {
 		lang = h.CartLang(c, ct) // the language the cart was filled in
 	}
-	f.PointsEmail = h.points.PointsEmail(c)
+	f.PointsEmail = h.Points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
-	cartID := h.cart.cartID(c)
+	cartID := h.Cart.cartID(c)
 	if cartID == "" {
 		web.Fail(c, http.StatusUnprocessableEntity, web.T(lang, "err.empty"))
 		return
@@ -316,7 +322,7 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 			body["total"] = *cerr.Total
 		}
 		if cerr.Kept && cerr.Order != nil {
-			body["order"] = h.orders.orderView(cerr.Order, lang, false)
+			body["order"] = h.Orders.OrderView(cerr.Order, lang, false)
 			if a := cerr.Order.Attempt(cerr.Order.PaymentID); a != nil && a.Status == payment.StatusOpen && a.CheckoutURL != "" {
 				body["checkout_url"] = a.CheckoutURL
 			}
@@ -331,5 +337,5 @@ func (h *checkoutHTTP) apiCheckout(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	web.OK(c, status, CheckoutAnswer{Order: h.orders.orderView(o, lang, false), CheckoutURL: url, OrderURL: h.OrderURL(o)})
+	web.OK(c, status, CheckoutAnswer{Order: h.Orders.OrderView(o, lang, false), CheckoutURL: url, OrderURL: h.OrderURL(o)})
 }

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 )
 
 // The checkout page, its form and the quote its script asks for, and
-// paying an order again from the order page (checkoutHTTP).
+// paying an order again from the order page (Checkout).
 
 type checkoutPage struct {
 	Lang      string
@@ -57,7 +57,7 @@ func newFormKey() string {
 
 // renderCheckout shows the checkout form with values, messages per field and
 // the full total for the chosen (or first) shipping method.
-func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f view.CheckoutForm, errs map[string]string, msg, key string) {
+func (h *Checkout) renderCheckout(c *gin.Context, status int, f view.CheckoutForm, errs map[string]string, msg, key string) {
 	d, what, err := h.checkoutData(c, f, errs, msg, key)
 	if err != nil {
 		h.InternalPage(c, what, err)
@@ -69,9 +69,9 @@ func (h *checkoutHTTP) renderCheckout(c *gin.Context, status int, f view.Checkou
 // checkoutData prices the checkout page for the form's carrier, country
 // and points: the one computation behind the page, its "update" step and
 // the quote the page's script asks for (POST /api/checkout/quote).
-func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
+func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[string]string, msg, key string) (checkoutPage, string, error) {
 	cat := h.Catalog.Current()
-	ct, err := h.cart.loadCart(h.cart.cartID(c))
+	ct, err := h.Cart.loadCart(h.Cart.cartID(c))
 	if err != nil {
 		return checkoutPage{}, "load cart", err
 	}
@@ -98,7 +98,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 		f.ShippingMethod, f.Country = t.ShippingMethod, t.Country
 	}
 	t.Localize(cat, lang)
-	h.reverseCharge(&t, f) // invoices.go: the page shows what is charged
+	h.ReverseCharge(&t, f) // invoices.go: the page shows what is charged
 	if f.Client == "" {
 		f.Client = h.ClientKey(c.Request)
 	}
@@ -113,24 +113,24 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: h.Home(lang), Methods: cat.Shipping.Methods, Dates: h.cart.lineDates(t, cat, lang)}
-	code, err := h.codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
+		Key: key, Home: h.Home(lang), Methods: cat.Shipping.Methods, Dates: h.Cart.lineDates(t, cat, lang)}
+	code, err := h.Codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
 	}
 	d.CodeError = code.Message
 	if !asked {
-		h.cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
+		h.Cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
 	}
 	if msg := errs["code"]; msg != "" && d.CodeError == "" {
 		d.CodeError = msg
 	}
 	d.CodeNote = codeNote(f.Code, d.T, lang)
-	d.Points = h.points.OfferPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
-	d.Pickup = h.pickup.OfferPickup(c.Request.Context(), f, cat, lang)
+	d.Points = h.Points.OfferPoints(c, f, &d.T, errs, lang) // the customer's own choice, never pre-ticked
+	d.Pickup = h.Pickup.OfferPickup(c.Request.Context(), f, cat, lang)
 	d.Due, d.Today = d.T.GrandTotal, h.Now().In(h.Zone()).Format("2006-01-02")
 	d.GiftSale = view.HasGiftCard(d.T)
-	if tender, _, gmsg := h.gifts.GiftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
+	if tender, _, gmsg := h.Gifts.GiftTender(f, ct.ID, d.T.GrandTotal, lang); gmsg != "" {
 		errs["gift_code"] = gmsg
 	} else if tender != nil {
 		d.Gift = view.GiftViewOf(tender, d.T.GrandTotal, d.T.Currency, lang)
@@ -138,7 +138,7 @@ func (h *checkoutHTTP) checkoutData(c *gin.Context, f view.CheckoutForm, errs ma
 	}
 	if t.PriceChanged && c.Request.Method == http.MethodGet {
 		// Shown now: the customer pays what this page says.
-		h.cart.acceptPrices(ct.ID, cat)
+		h.Cart.acceptPrices(ct.ID, cat)
 	}
 	seen := map[string]bool{}
 	for _, m := range cat.Shipping.Methods {
@@ -183,9 +183,9 @@ type QuoteAnswer struct {
 	GiftError string       `json:"gift_error,omitempty"`
 }
 
-// apiCheckoutQuote prices the checkout form as it stands, exactly as the
+// APICheckoutQuote prices the checkout form as it stands, exactly as the
 // page (and the order) would, for the page's script.
-func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
+func (h *Checkout) APICheckoutQuote(c *gin.Context) {
 	var f view.CheckoutForm
 	if !web.DecodeJSON(c, &f) {
 		return
@@ -194,7 +194,7 @@ func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
-	f.PointsEmail = h.points.PointsEmail(c)
+	f.PointsEmail = h.Points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
 	d, what, err := h.checkoutData(c, f, nil, "", "")
@@ -214,12 +214,12 @@ func (h *checkoutHTTP) apiCheckoutQuote(c *gin.Context) {
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
 
-func (h *checkoutHTTP) pageCheckout(c *gin.Context) {
+func (h *Checkout) PageCheckout(c *gin.Context) {
 	h.renderCheckout(c, http.StatusOK, view.CheckoutForm{}, nil, "", "")
 }
 
-func (h *checkoutHTTP) formCheckout(c *gin.Context) {
-	ct, _ := h.cart.loadCart(h.cart.cartID(c))
+func (h *Checkout) FormCheckout(c *gin.Context) {
+	ct, _ := h.Cart.loadCart(h.Cart.cartID(c))
 	lang := h.CartLang(c, ct)
 	var f view.CheckoutForm
 	if err := c.ShouldBind(&f); err != nil {
@@ -230,7 +230,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	if !validIdemKey(key) {
 		key = newFormKey()
 	}
-	f.PointsEmail = h.points.PointsEmail(c)
+	f.PointsEmail = h.Points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	if v := strings.TrimSpace(f.ShownDue); v != "" {
 		// What the page said the provider gets after the gift card.
@@ -258,7 +258,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		h.renderCheckout(c, http.StatusOK, f, nil, "", key)
 		return
 	}
-	cartID := h.cart.cartID(c)
+	cartID := h.Cart.cartID(c)
 	if cartID == "" {
 		h.renderCheckout(c, http.StatusUnprocessableEntity, f, nil, web.T(lang, "err.empty"), key)
 		return
@@ -269,7 +269,7 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 		if cerr.Kept && cerr.Order != nil {
 			// The earlier order keeps its payment: show it, with its pay
 			// link and the reason, instead of the form.
-			h.orders.renderOrder(c, web.CheckoutStatus(cerr), cerr.Order, cerr.Words(lang))
+			h.Orders.RenderOrder(c, web.CheckoutStatus(cerr), cerr.Order, cerr.Words(lang))
 			return
 		}
 		if cerr.Order != nil {
@@ -292,9 +292,9 @@ func (h *checkoutHTTP) formCheckout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, checkoutURL)
 }
 
-// formPayAgain starts a new payment attempt for a failed, canceled or
+// FormPayAgain starts a new payment attempt for a failed, canceled or
 // expired payment (or continues an open one) and sends the customer to pay.
-func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
+func (h *Checkout) FormPayAgain(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
@@ -302,7 +302,7 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	lang := h.Lang(c)
 	// Ask the provider first: the last attempt may have been paid meanwhile,
 	// and a payment still in progress must not get a second one.
-	o = h.payments.checkFromPage(c.Request.Context(), o)
+	o = h.Payments.CheckFromPage(c.Request.Context(), o)
 	switch {
 	case view.PaymentOpen(o) && o.PaymentStatus == payment.StatusOpen && o.CheckoutURL != "":
 		c.Redirect(http.StatusSeeOther, o.CheckoutURL)
@@ -315,17 +315,17 @@ func (h *checkoutHTTP) formPayAgain(c *gin.Context) {
 	// out again (a newer order with a payment that can still be paid) does
 	// not get a second payment; the customer is sent to the newer order.
 	if o.CartID != "" {
-		if cur, err := h.uc.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
-			h.orders.renderOrder(c, http.StatusConflict, o, strings.Replace(web.T(lang, "err.newer_order"), "%s", cur.ID, 1))
+		if cur, err := h.UC.CartOrder(o.CartID); err == nil && cur != nil && cur.ID != o.ID && usecase.LivePayment(cur) {
+			h.Orders.RenderOrder(c, http.StatusConflict, o, strings.Replace(web.T(lang, "err.newer_order"), "%s", cur.ID, 1))
 			return
 		}
 	}
-	_, url, cerr := h.payments.newAttempt(c.Request.Context(), o, lang)
+	_, url, cerr := h.Payments.NewAttempt(c.Request.Context(), o, lang)
 	if cerr != nil {
-		if fresh, err := h.uc.Get(o.ID); err == nil {
+		if fresh, err := h.UC.Get(o.ID); err == nil {
 			o = fresh
 		}
-		h.orders.renderOrder(c, web.CheckoutStatus(cerr), o, cerr.Words(lang))
+		h.Orders.RenderOrder(c, web.CheckoutStatus(cerr), o, cerr.Words(lang))
 		return
 	}
 	if url == "" {

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"fmt"
@@ -14,13 +14,13 @@ import (
 // rules of the catalog, the carrier's recent record included), in words
 // for the cart and checkout pages. Lines the rules do not know get none; a
 // gift card says it comes by e-mail on the day chosen at checkout.
-func (h *cartHTTP) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
+func (h *Cart) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[string]string {
 	rules, err := h.Rules(cat)
 	m, ok := cat.Method(t.ShippingMethod)
 	if err != nil || !ok {
 		return nil
 	}
-	m.TransitDays += h.extraDays(m.ID)
+	m.TransitDays += h.ExtraDays(m.ID)
 	key := "line.delivery"
 	if m.Pickup {
 		key = "line.pickup"

@@ -1,4 +1,4 @@
-package server
+package orders
 
 import (
 	"net/http"
@@ -14,7 +14,7 @@ import (
 	"github.com/storefront/storefront/checkout/server/web"
 )
 
-// The customer's order page and its JSON (orderHTTP).
+// The customer's order page and its JSON (Orders).
 
 type orderPage struct {
 	Lang        string
@@ -45,20 +45,20 @@ type stepLine struct {
 
 const orderRefreshSeconds = 3
 
-func (h *orderHTTP) pageOrder(c *gin.Context) {
+func (h *Orders) PageOrder(c *gin.Context) {
 	o, found := h.OrderByToken(c, true)
 	if !found {
 		return
 	}
-	o = h.payments.checkFromPage(c.Request.Context(), o)
-	h.renderOrder(c, http.StatusOK, o, "")
+	o = h.Payments.CheckFromPage(c.Request.Context(), o)
+	h.RenderOrder(c, http.StatusOK, o, "")
 }
 
-func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg string) {
+func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg string) {
 	lang := h.OrderLang(c, o)
-	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.points.OrderPoints(o, lang),
+	d := orderPage{Lang: lang, O: o, T: o.Totals, Error: msg, Refresh: orderRefreshSeconds, Points: h.Points.OrderPoints(o, lang),
 		Gift: view.GiftViewOf(o.GiftCard, o.Total(), o.Currency, lang)}
-	for _, st := range h.orderView(o, lang, false).Steps {
+	for _, st := range h.OrderView(o, lang, false).Steps {
 		sl := stepLine{Step: st.Step, Label: st.Label, Done: st.Done, Current: st.Current}
 		switch {
 		case st.Done && !st.At.IsZero():
@@ -109,18 +109,18 @@ func (h *orderHTTP) renderOrder(c *gin.Context, status int, o *order.Order, msg 
 	if r := o.Meta["refunded"]; r != "" {
 		d.Refunded = strings.Replace(web.T(lang, "order.refunded"), "%s", o.Currency+" "+r, 1)
 	}
-	d.AfterSale = h.afterSale(o, lang)
-	d.Legal = h.invoices.LegalHTML(o, lang) // invoices.go
+	d.AfterSale = h.AfterSale(o, lang)
+	d.Legal = h.Invoices.LegalHTML(o, lang) // invoices.go
 	title := strings.Replace(web.T(lang, "order.title"), "%s", o.ID, 1)
 	h.Page(c, status, "order", title, d)
 }
 
-// apiGetOrder is the order page as JSON; it checks the payment like the page.
-func (h *orderHTTP) apiGetOrder(c *gin.Context) {
+// APIGetOrder is the order page as JSON; it checks the payment like the page.
+func (h *Orders) APIGetOrder(c *gin.Context) {
 	o, found := h.OrderByToken(c, false)
 	if !found {
 		return
 	}
-	o = h.payments.checkFromPage(c.Request.Context(), o)
-	web.OK(c, http.StatusOK, h.orderView(o, h.OrderLang(c, o), false))
+	o = h.Payments.CheckFromPage(c.Request.Context(), o)
+	web.OK(c, http.StatusOK, h.OrderView(o, h.OrderLang(c, o), false))
 }
