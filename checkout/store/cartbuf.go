@@ -143,12 +143,16 @@ func (s *Store) flushCarts() error {
 	return nil
 }
 
-// clearCartOnCommit drops a cart once tx commits (an order paid for it):
-// in the buffer, so neither a read nor a later flush brings it back.
-func (s *Store) clearCartOnCommit(tx *bolt.Tx, id string) {
-	tx.OnCommit(func() {
-		unlock := s.carts.lock(id)
-		s.carts.put(id, nil)
-		unlock()
-	})
+// clearCart drops a cart from the buffer within the write transaction that
+// marks its order paid, before that transaction commits: a reader that sees
+// the order paid must not see the cart's lines still (bbolt makes a commit
+// visible to readers before its OnCommit hooks run). Should the transaction
+// fail after this, the cart stays emptied: the provider has the money, and
+// the reconciler records the payment again. Under the cart's lock, so a
+// concurrent change of the cart (read, change, write) does not bring it
+// back.
+func (s *Store) clearCart(id string) {
+	unlock := s.carts.lock(id)
+	s.carts.put(id, nil)
+	unlock()
 }

@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 )
 
@@ -151,5 +152,47 @@ func TestBufferedCartConcurrentAdds(t *testing.T) {
 	c, err := f.s.GetCart("c1")
 	if err != nil || len(c.Lines) != 1 || c.Lines[0].Quantity != 40 {
 		t.Fatalf("cart %+v, %v; want 40 of BOEK-001", c, err)
+	}
+}
+
+// A reader that sees an order paid never sees its cart's lines: the cart
+// leaves the buffer before the paid order's commit becomes visible (bbolt
+// shows a commit to readers before its OnCommit hooks run, so clearing
+// there left a window; a customer back from paying could see a full cart).
+func TestPaidOrderNeverShowsItsCart(t *testing.T) {
+	f := open(t, 0)
+	const orders = 60
+	for i := range orders {
+		cartID, key := fmt.Sprintf("c%d", i), fmt.Sprintf("k%d", i)
+		if _, err := f.s.UpdateCart(cartID, func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) }); err != nil {
+			t.Fatal(err)
+		}
+		o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: f.newOrder(t, cartID, "MOLEN-1", 1), Catalog: f.cat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid := fmt.Sprintf("tr_%d", i)
+		if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, pid, payment.StatusOpen), "local"); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, _, _, err := f.s.ApplyPayment(paymentFor(o, pid, payment.StatusPaid), "webhook")
+			done <- err
+		}()
+		// Read as a customer's browser would: the order's state, then the cart.
+		for paid := false; !paid; {
+			cur, err := f.s.GetOrder(o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paid = cur.State == order.Paid
+			if c, err := f.s.GetCart(cartID); paid && err == nil && len(c.Lines) > 0 {
+				t.Fatalf("order %s is paid but its cart still has %d lines", o.ID, len(c.Lines))
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -644,7 +644,7 @@ func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect
 					return nil, err
 				}
 				if s.carts != nil {
-					s.clearCartOnCommit(tx, o.CartID)
+					s.clearCart(o.CartID)
 				}
 				if err := tx.Bucket(bucketCartOrders).Delete([]byte(o.CartID)); err != nil {
 					return nil, err
