@@ -9,8 +9,8 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
-	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/server/giftcards"
+	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/server/retention"
 	"github.com/storefront/storefront/checkout/usecase"
 )
