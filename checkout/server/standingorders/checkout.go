@@ -8,7 +8,6 @@ package standingorders
 // instead of charging (docs/money.md's guarantee).
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -90,15 +89,7 @@ func (h *Standing) renderStandingNew(c *gin.Context, status int, f StandingReque
 	second, _ := time.Parse(time.DateOnly, q.SecondCharge)
 	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Title: title, Q: q, Error: msg,
 		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: view.DayText(second, lang)}
-	var b bytes.Buffer
-	if err := h.Tmpl().ExecuteTemplate(&b, "standing-new", d); err != nil {
-		h.InternalPage(c, "render standing checkout", err)
-		return
-	}
-	doc := h.Shells.Get(lang).Render(web.T(lang, "standing.new.title"), web.HTMLSafe(b.String()))
-	c.Header("X-Robots-Tag", "noindex")
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", doc)
+	h.page(c, status, lang, "standing-new", "standing.new.title", d)
 }
 
 func (h *Standing) FormStandingNew(c *gin.Context) {

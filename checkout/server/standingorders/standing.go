@@ -393,15 +393,7 @@ func (h *Standing) renderStanding(c *gin.Context, status int, st recurring.Stand
 	if len(d.Intervals) == 0 {
 		d.Intervals = []int{st.Weeks}
 	}
-	var b bytes.Buffer
-	if err := h.Tmpl().ExecuteTemplate(&b, "standing", d); err != nil {
-		h.InternalPage(c, "render standing order", err)
-		return
-	}
-	doc := h.Shells.Get(lang).Render(web.T(lang, "standing.title"), web.HTMLSafe(b.String()))
-	c.Header("X-Robots-Tag", "noindex")
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", doc)
+	h.page(c, status, lang, "standing", "standing.title", d)
 }
 
 func (h *Standing) FormStanding(c *gin.Context) {
@@ -473,4 +465,19 @@ func (h *Standing) SendStandingMail(ctx context.Context, m store.Mail) error {
 	sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	return h.Send(sctx, msg)
+}
+
+// page renders a standing order page in lang (the standing order's or the
+// form's, not only the request's) inside the shop's shell, never cached:
+// it shows a customer's address and next charge.
+func (h *Standing) page(c *gin.Context, status int, lang, name, titleKey string, data any) {
+	var b bytes.Buffer
+	if err := h.Tmpl().ExecuteTemplate(&b, name, data); err != nil {
+		h.InternalPage(c, "render "+name, err)
+		return
+	}
+	doc := h.Shells.Get(lang).Render(web.T(lang, titleKey), web.HTMLSafe(b.String()))
+	c.Header("X-Robots-Tag", "noindex")
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", doc)
 }
