@@ -226,7 +226,7 @@ func TestReviewJourney(t *testing.T) {
 	if again.StatusCode != http.StatusConflict {
 		t.Errorf("edit after approval: %d", again.StatusCode)
 	}
-	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.Text != "Bloemig <en> zoet" {
+	if r, _ := sh.sc.store.Reviews.Get(id); r.State != review.Approved || r.Text != "Bloemig <en> zoet" {
 		t.Errorf("review after a refused edit: %+v", r)
 	}
 	if page := sh.req(http.MethodGet, "/order/"+token+"/review", ""); strings.Contains(page.body, "<en>") {
@@ -248,7 +248,7 @@ func TestReviewOptOutOneClick(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("one-click opt-out: %d %s", r.StatusCode, r.body)
 	}
-	if !sh.sc.store.ReviewOptedOut("EVA@example.nl") {
+	if !sh.sc.store.Reviews.OptedOut("EVA@example.nl") {
 		t.Fatal("opt-out not recorded")
 	}
 	sh.paidDelivered("opt-2")
@@ -485,7 +485,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	if r := sh.form("/admin/reviews/"+id+"/approve", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", r.StatusCode, r.body)
 	}
-	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.ModeratedBy == "" {
+	if r, _ := sh.sc.store.Reviews.Get(id); r.State != review.Approved || r.ModeratedBy == "" {
 		t.Errorf("after approving on the page: %+v", r)
 	}
 	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=digest-baseline") {

@@ -52,10 +52,10 @@ func TestReviewRequestOncePerOrder(t *testing.T) {
 
 func TestReviewOptOut(t *testing.T) {
 	f := open(t, 0)
-	if err := f.s.ReviewOptOut("Anna@Example.nl"); err != nil {
+	if err := f.s.Reviews.OptOut("Anna@Example.nl"); err != nil {
 		t.Fatal(err)
 	}
-	if !f.s.ReviewOptedOut("anna@example.nl") {
+	if !f.s.Reviews.OptedOut("anna@example.nl") {
 		t.Fatal("opt-out not recorded (case-insensitive)")
 	}
 	o := f.create(t, "k1", f.newOrder(t, "c1", "KOF-GUJI-250-BO", 1))
@@ -74,36 +74,36 @@ func TestReviewOptOut(t *testing.T) {
 func TestReviewModeration(t *testing.T) {
 	f := open(t, 0)
 	r := review.Review{OrderID: "BK-1", Product: "guji", Rating: 4, Text: "Goed", Author: "Anna", Lang: "nl"}
-	got, created, err := f.s.SaveReview(r)
+	got, created, err := f.s.Reviews.Save(r)
 	if err != nil || !created || got.State != review.Pending || got.ID != "BK-1/guji" {
 		t.Fatalf("save: %+v %v %v", got, created, err)
 	}
 	f.clock.Add(time.Hour)
 	r.Text = "Beter dan gedacht"
-	got2, created, err := f.s.SaveReview(r)
+	got2, created, err := f.s.Reviews.Save(r)
 	if err != nil || created || got2.Text != r.Text || !got2.CreatedAt.Equal(got.CreatedAt) {
 		t.Fatalf("edit while pending: %+v %v %v", got2, created, err)
 	}
-	if l, _ := f.s.ListReviews(review.Approved); len(l) != 0 {
+	if l, _ := f.s.Reviews.List(review.Approved); len(l) != 0 {
 		t.Fatalf("unmoderated review listed as approved: %v", l)
 	}
-	m, err := f.s.ModerateReview(got.ID, review.Approve, "cli")
+	m, err := f.s.Reviews.Moderate(got.ID, review.Approve, "cli")
 	if err != nil || m.State != review.Approved || m.ModeratedBy != "cli" {
 		t.Fatalf("approve: %+v %v", m, err)
 	}
-	if _, _, err := f.s.SaveReview(r); !errors.Is(err, ErrReviewLocked) {
+	if _, _, err := f.s.Reviews.Save(r); !errors.Is(err, ErrReviewLocked) {
 		t.Errorf("edit after moderation: %v", err)
 	}
-	if l, _ := f.s.ListReviews(review.Approved); len(l) != 1 {
+	if l, _ := f.s.Reviews.List(review.Approved); len(l) != 1 {
 		t.Errorf("approved list %v", l)
 	}
-	if _, err := f.s.ModerateReview(got.ID, "publish", "cli"); !errors.Is(err, review.ErrModeration) {
+	if _, err := f.s.Reviews.Moderate(got.ID, "publish", "cli"); !errors.Is(err, review.ErrModeration) {
 		t.Errorf("unknown action: %v", err)
 	}
-	if _, err := f.s.ModerateReview("nope", review.Approve, "cli"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Reviews.Moderate("nope", review.Approve, "cli"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown review: %v", err)
 	}
-	if l, _ := f.s.ReviewsOfOrder("BK-1"); len(l) != 1 {
+	if l, _ := f.s.Reviews.OfOrder("BK-1"); len(l) != 1 {
 		t.Errorf("reviews of order %v", l)
 	}
 }
@@ -234,27 +234,27 @@ func TestNotifyTwiceSendsOnce(t *testing.T) {
 
 func TestPollOneVotePerBrowser(t *testing.T) {
 	f := open(t, 0)
-	counts, changed, err := f.s.Vote("glaze", "voter-a", 1, 3)
+	counts, changed, err := f.s.Polls.Vote("glaze", "voter-a", 1, 3)
 	if err != nil || !changed || counts[1] != 1 {
 		t.Fatalf("first vote: %v %v %v", counts, changed, err)
 	}
-	if counts, changed, _ = f.s.Vote("glaze", "voter-a", 1, 3); changed || counts[1] != 1 {
+	if counts, changed, _ = f.s.Polls.Vote("glaze", "voter-a", 1, 3); changed || counts[1] != 1 {
 		t.Errorf("same browser, same choice: %v %v", counts, changed)
 	}
-	if counts, _, _ = f.s.Vote("glaze", "voter-a", 2, 3); counts[1] != 0 || counts[2] != 1 {
+	if counts, _, _ = f.s.Polls.Vote("glaze", "voter-a", 2, 3); counts[1] != 0 || counts[2] != 1 {
 		t.Errorf("changed mind: %v", counts)
 	}
-	if counts, _, _ = f.s.Vote("glaze", "voter-b", 2, 3); counts[2] != 2 {
+	if counts, _, _ = f.s.Polls.Vote("glaze", "voter-b", 2, 3); counts[2] != 2 {
 		t.Errorf("second browser: %v", counts)
 	}
-	got, mine, err := f.s.PollCounts("glaze", "voter-a", 3)
+	got, mine, err := f.s.Polls.Counts("glaze", "voter-a", 3)
 	if err != nil || got[2] != 2 || got[0]+got[1]+got[2] != 2 || mine != 2 {
 		t.Errorf("counts %v mine %d err %v", got, mine, err)
 	}
-	if _, _, err := f.s.Vote("glaze", "voter-c", 3, 3); err == nil {
+	if _, _, err := f.s.Polls.Vote("glaze", "voter-c", 3, 3); err == nil {
 		t.Error("vote for an option that does not exist")
 	}
-	if got, mine, _ := f.s.PollCounts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
+	if got, mine, _ := f.s.Polls.Counts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
 		t.Errorf("unknown poll: %v %d", got, mine)
 	}
 }

@@ -32,7 +32,6 @@ package store
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -47,6 +46,8 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/store/kv"
+	"github.com/storefront/storefront/checkout/store/side"
 )
 
 // Bucket names.
@@ -69,11 +70,13 @@ var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayment
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
-	ErrNotFound            = errors.New("not found")
+	ErrNotFound            = kv.ErrNotFound
 	ErrIdempotencyConflict = errors.New("idempotency key reused with a different request")
 	ErrConflict            = errors.New("concurrent change") // compare-and-set lost
 	ErrOutOfStock          = errors.New("out of stock")
 	ErrInUse               = errors.New("database file is in use by another process")
+	ErrReviewLocked        = side.ErrReviewLocked // a customer edits a review the owner has moderated
+	ErrVoteLimit           = side.ErrVoteLimit    // the network has voted in the poll as often as it may
 )
 
 // OutOfStockError names the SKU that cannot be had in the asked quantity.
@@ -138,6 +141,12 @@ type Store struct {
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
 	extraDays atomic.Pointer[map[string]int]
+
+	// Resources that never join another's transaction (package side),
+	// on the same file.
+	Reviews  *side.Reviews
+	Polls    *side.Polls
+	Sessions *side.Sessions
 }
 
 // Open opens (or creates) the database file at path.
@@ -195,6 +204,8 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	st := &Store{db: db, opts: opts, path: path}
+	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
+	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
 	if opts.CartFlush == 0 {
 		opts.CartFlush = DefaultCartFlush
 	}
@@ -368,44 +379,10 @@ func (s *Store) write(fn func(*bolt.Tx) error) error {
 	return s.db.Batch(fn)
 }
 
-// deleteWhere deletes the keys of b whose entry match selects and reports
-// how many. Keys are collected first: bbolt forbids deleting while ForEach
-// walks the bucket. An error from match stops it with nothing deleted.
-func deleteWhere(b *bolt.Bucket, match func(k, v []byte) (bool, error)) (int, error) {
-	var keys [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		ok, err := match(k, v)
-		if ok {
-			keys = append(keys, append([]byte(nil), k...))
-		}
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(keys), nil
-}
-
-func getJSON(b *bolt.Bucket, key string, v any) error {
-	data := b.Get([]byte(key))
-	if data == nil {
-		return ErrNotFound
-	}
-	if err := decodeRecord(data, v); err != nil {
-		return fmt.Errorf("decode %s/%s: %w", b, key, err)
-	}
-	return nil
-}
-
-func putJSON(b *bolt.Bucket, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	return b.Put([]byte(key), data)
-}
+// The record helpers are package kv's, shared with package side.
+var (
+	deleteWhere = kv.DeleteWhere
+	getJSON     = kv.GetJSON
+	putJSON     = kv.PutJSON
+	bucket      = kv.Bucket
+)
