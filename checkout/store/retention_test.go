@@ -145,7 +145,7 @@ func TestSubscriptionConsent(t *testing.T) {
 		t.Fatalf("%d digests before confirmation", n)
 	}
 
-	sub, c, changed, err := f.s.ConfirmSubscription(body.Token)
+	sub, c, changed, err := f.s.Subscriptions.Confirm(body.Token)
 	if err != nil || !changed || c.State != subscribe.Confirmed || sub.Email != "eva@example.nl" {
 		t.Fatalf("confirm: %+v %v %v", c, changed, err)
 	}
@@ -167,14 +167,14 @@ func TestSubscriptionConsent(t *testing.T) {
 		t.Errorf("digest holds %+v; want only the new coffee c", d.Sections)
 	}
 
-	if _, err := f.s.Unsubscribe(sub.Token, ""); err != nil {
+	if _, err := f.s.Subscriptions.Unsubscribe(sub.Token, ""); err != nil {
 		t.Fatal(err)
 	}
 	products = append(products, subscribe.Product{Slug: "e", Category: "koffie"})
 	if res, err := f.s.Notify("v4", products, false); err != nil || res.Queued != 0 {
 		t.Fatalf("notify after unsubscribe: %+v %v", res, err)
 	}
-	if _, _, _, err := f.s.ConfirmSubscription(body.Token); !errors.Is(err, subscribe.ErrBadToken) {
+	if _, _, _, err := f.s.Subscriptions.Confirm(body.Token); !errors.Is(err, subscribe.ErrBadToken) {
 		t.Errorf("the old confirmation link still works after unsubscribing: %v", err)
 	}
 }
@@ -191,7 +191,7 @@ func TestNotifyTwiceSendsOnce(t *testing.T) {
 	for _, m := range f.mailsOfKind(t, MailSubscribeCheck) {
 		var b SubscribeMail
 		_ = json.Unmarshal(m.Body, &b)
-		if _, _, _, err := f.s.ConfirmSubscription(b.Token); err != nil {
+		if _, _, _, err := f.s.Subscriptions.Confirm(b.Token); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -144,9 +144,10 @@ type Store struct {
 
 	// Resources that never join another's transaction (package side),
 	// on the same file.
-	Reviews  *side.Reviews
-	Polls    *side.Polls
-	Sessions *side.Sessions
+	Reviews       *side.Reviews
+	Polls         *side.Polls
+	Sessions      *side.Sessions
+	Subscriptions *side.Subscriptions
 }
 
 // Open opens (or creates) the database file at path.
@@ -206,6 +207,7 @@ func Open(path string, opts Options) (*Store, error) {
 	st := &Store{db: db, opts: opts, path: path}
 	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
 	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
+	st.Subscriptions = side.NewSubscriptions(b)
 	if opts.CartFlush == 0 {
 		opts.CartFlush = DefaultCartFlush
 	}

@@ -24,13 +24,18 @@ import (
 var ErrNotFound = errors.New("not found")
 
 // Buckets of the resources in package side that package store also reads
-// or writes inside its own transactions (a review request queues its
-// e-mail with the mail queue; deleting a customer's data blanks the
-// address on their reviews). Created on first write.
+// or writes inside its own transactions (a review request or a
+// subscription request queues its e-mail with the mail queue; deleting a
+// customer's data blanks the address on their reviews; back-in-stock reads
+// the subscribers). Created on first write.
 var (
 	ReviewRequests = []byte("review_requests")
 	ReviewOptOut   = []byte("review_optout")
 	Reviews        = []byte("reviews")
+
+	Subscribers = []byte("subscribers") // e-mail (lower case) -> subscribe.Subscriber
+	SubTokens   = []byte("sub_tokens")  // subscriber token -> e-mail
+	SubConfirm  = []byte("sub_confirm") // confirmation token -> e-mail
 )
 
 // Base is one store's file as a resource outside the order transaction
@@ -100,3 +105,15 @@ func DeleteWhere(b *bolt.Bucket, match func(k, v []byte) (bool, error)) (int, er
 // EmailKey is an address as the review opt-outs and the subscribers are
 // keyed: trimmed, lower case.
 func EmailKey(email string) []byte { return []byte(strings.ToLower(strings.TrimSpace(email))) }
+
+// SubBuckets are the subscription buckets in tx (see Bucket).
+func SubBuckets(tx *bolt.Tx) (subs, tokens, confirm *bolt.Bucket, err error) {
+	if subs, err = Bucket(tx, Subscribers); err != nil {
+		return
+	}
+	if tokens, err = Bucket(tx, SubTokens); err != nil {
+		return
+	}
+	confirm, err = Bucket(tx, SubConfirm)
+	return
+}
