@@ -10,7 +10,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/storefront/storefront/checkout/review"
 	"github.com/storefront/storefront/checkout/subscribe"
 )
 
@@ -71,45 +70,6 @@ func TestReviewOptOut(t *testing.T) {
 	}
 }
 
-func TestReviewModeration(t *testing.T) {
-	f := open(t, 0)
-	r := review.Review{OrderID: "BK-1", Product: "guji", Rating: 4, Text: "Goed", Author: "Anna", Lang: "nl"}
-	got, created, err := f.s.Reviews.Save(r)
-	if err != nil || !created || got.State != review.Pending || got.ID != "BK-1/guji" {
-		t.Fatalf("save: %+v %v %v", got, created, err)
-	}
-	f.clock.Add(time.Hour)
-	r.Text = "Beter dan gedacht"
-	got2, created, err := f.s.Reviews.Save(r)
-	if err != nil || created || got2.Text != r.Text || !got2.CreatedAt.Equal(got.CreatedAt) {
-		t.Fatalf("edit while pending: %+v %v %v", got2, created, err)
-	}
-	if l, _ := f.s.Reviews.List(review.Approved); len(l) != 0 {
-		t.Fatalf("unmoderated review listed as approved: %v", l)
-	}
-	m, err := f.s.Reviews.Moderate(got.ID, review.Approve, "cli")
-	if err != nil || m.State != review.Approved || m.ModeratedBy != "cli" {
-		t.Fatalf("approve: %+v %v", m, err)
-	}
-	if _, _, err := f.s.Reviews.Save(r); !errors.Is(err, ErrReviewLocked) {
-		t.Errorf("edit after moderation: %v", err)
-	}
-	if l, _ := f.s.Reviews.List(review.Approved); len(l) != 1 {
-		t.Errorf("approved list %v", l)
-	}
-	if _, err := f.s.Reviews.Moderate(got.ID, "publish", "cli"); !errors.Is(err, review.ErrModeration) {
-		t.Errorf("unknown action: %v", err)
-	}
-	if _, err := f.s.Reviews.Moderate("nope", review.Approve, "cli"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown review: %v", err)
-	}
-	if l, _ := f.s.Reviews.OfOrder("BK-1"); len(l) != 1 {
-		t.Errorf("reviews of order %v", l)
-	}
-}
-
-// TestSubscriptionConsent: nothing but the confirmation before confirming;
-// no digest after unsubscribing.
 func TestSubscriptionConsent(t *testing.T) {
 	f := open(t, 0)
 	koffie := subscribe.Topic{Kind: subscribe.Category, Key: "koffie"}
@@ -229,33 +189,6 @@ func TestNotifyTwiceSendsOnce(t *testing.T) {
 	}
 	if n := len(f.mailsOfKind(t, MailDigest)); n != 2 {
 		t.Errorf("%d digests queued in all, want 2", n)
-	}
-}
-
-func TestPollOneVotePerBrowser(t *testing.T) {
-	f := open(t, 0)
-	counts, changed, err := f.s.Polls.Vote("glaze", "voter-a", 1, 3)
-	if err != nil || !changed || counts[1] != 1 {
-		t.Fatalf("first vote: %v %v %v", counts, changed, err)
-	}
-	if counts, changed, _ = f.s.Polls.Vote("glaze", "voter-a", 1, 3); changed || counts[1] != 1 {
-		t.Errorf("same browser, same choice: %v %v", counts, changed)
-	}
-	if counts, _, _ = f.s.Polls.Vote("glaze", "voter-a", 2, 3); counts[1] != 0 || counts[2] != 1 {
-		t.Errorf("changed mind: %v", counts)
-	}
-	if counts, _, _ = f.s.Polls.Vote("glaze", "voter-b", 2, 3); counts[2] != 2 {
-		t.Errorf("second browser: %v", counts)
-	}
-	got, mine, err := f.s.Polls.Counts("glaze", "voter-a", 3)
-	if err != nil || got[2] != 2 || got[0]+got[1]+got[2] != 2 || mine != 2 {
-		t.Errorf("counts %v mine %d err %v", got, mine, err)
-	}
-	if _, _, err := f.s.Polls.Vote("glaze", "voter-c", 3, 3); err == nil {
-		t.Error("vote for an option that does not exist")
-	}
-	if got, mine, _ := f.s.Polls.Counts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
-		t.Errorf("unknown poll: %v %d", got, mine)
 	}
 }
 
