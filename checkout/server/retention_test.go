@@ -383,7 +383,7 @@ func TestDigestSkipsEndedConsent(t *testing.T) {
 	if _, err := st.RequestSubscription("x@example.nl", tp, "Guji", "/makers/guji/", "en"); err != nil {
 		t.Fatal(err)
 	}
-	due, _ := st.Due(time.Now().Add(time.Hour), 0)
+	due, _ := st.MailQueue.Due(time.Now().Add(time.Hour), 0)
 	var p store.SubscribeMail
 	_ = json.Unmarshal(due[0].Body, &p)
 	if _, _, _, err := st.Subscriptions.Confirm(p.Token); err != nil {

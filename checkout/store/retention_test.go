@@ -16,7 +16,7 @@ import (
 // mailsOfKind lists queued (unsent) messages of a kind.
 func (f *fixture) mailsOfKind(t testing.TB, kind string) []Mail {
 	t.Helper()
-	due, err := f.s.Due(f.clock.Now().Add(time.Hour), 0)
+	due, err := f.s.MailQueue.Due(f.clock.Now().Add(time.Hour), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ var (
 	bucketPayments    = []byte("payments")
 	bucketIdempotency = []byte("idempotency")
 	bucketStock       = []byte("stock")
-	bucketMail        = []byte("mail_queue")
+	bucketMail        = kv.MailQueue
 	bucketSequence    = []byte("sequence")
 	bucketStates      = []byte("order_states") // state NUL id -> nothing: orders by state
 	bucketCartOrders  = []byte("cart_orders")  // cart id -> its latest order awaiting payment
@@ -148,6 +148,7 @@ type Store struct {
 	Polls         *side.Polls
 	Sessions      *side.Sessions
 	Subscriptions *side.Subscriptions
+	MailQueue     *side.MailQueue
 }
 
 // Open opens (or creates) the database file at path.
@@ -207,7 +208,7 @@ func Open(path string, opts Options) (*Store, error) {
 	st := &Store{db: db, opts: opts, path: path}
 	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
 	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
-	st.Subscriptions = side.NewSubscriptions(b)
+	st.Subscriptions, st.MailQueue = side.NewSubscriptions(b), side.NewMailQueue(b)
 	if opts.CartFlush == 0 {
 		opts.CartFlush = DefaultCartFlush
 	}

@@ -34,6 +34,7 @@ type fixture struct {
 	polls    *Polls
 	sessions *Sessions
 	subs     *Subscriptions
+	mail     *MailQueue
 }
 
 func open(t testing.TB) *fixture {
@@ -43,11 +44,17 @@ func open(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	if err := db.Update(func(tx *bolt.Tx) error { // store.Open creates it with the order buckets
+		_, err := tx.CreateBucketIfNotExists(kv.MailQueue)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	c := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	b := kv.Base{DB: db, Write: db.Update, Now: c.Now, BadRecord: func(bucket, key []byte, err error) {
 		t.Errorf("bad record %s/%s: %v", bucket, key, err)
 	}}
-	return &fixture{clock: c, reviews: NewReviews(b), polls: NewPolls(b), sessions: NewSessions(b), subs: NewSubscriptions(b)}
+	return &fixture{clock: c, reviews: NewReviews(b), polls: NewPolls(b), sessions: NewSessions(b), subs: NewSubscriptions(b), mail: NewMailQueue(b)}
 }
 
 func TestReviewModeration(t *testing.T) {
