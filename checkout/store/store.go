@@ -149,6 +149,7 @@ type Store struct {
 	Sessions      *side.Sessions
 	Subscriptions *side.Subscriptions
 	MailQueue     *side.MailQueue
+	Codes         *side.Codes
 }
 
 // Open opens (or creates) the database file at path.
@@ -209,6 +210,7 @@ func Open(path string, opts Options) (*Store, error) {
 	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
 	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
 	st.Subscriptions, st.MailQueue = side.NewSubscriptions(b), side.NewMailQueue(b)
+	st.Codes = side.NewCodes(b)
 	if opts.CartFlush == 0 {
 		opts.CartFlush = DefaultCartFlush
 	}

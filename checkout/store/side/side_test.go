@@ -35,6 +35,7 @@ type fixture struct {
 	sessions *Sessions
 	subs     *Subscriptions
 	mail     *MailQueue
+	codes    *Codes
 }
 
 func open(t testing.TB) *fixture {
@@ -54,7 +55,7 @@ func open(t testing.TB) *fixture {
 	b := kv.Base{DB: db, Write: db.Update, Now: c.Now, BadRecord: func(bucket, key []byte, err error) {
 		t.Errorf("bad record %s/%s: %v", bucket, key, err)
 	}}
-	return &fixture{clock: c, reviews: NewReviews(b), polls: NewPolls(b), sessions: NewSessions(b), subs: NewSubscriptions(b), mail: NewMailQueue(b)}
+	return &fixture{clock: c, reviews: NewReviews(b), polls: NewPolls(b), sessions: NewSessions(b), subs: NewSubscriptions(b), mail: NewMailQueue(b), codes: NewCodes(b)}
 }
 
 func TestReviewModeration(t *testing.T) {
