@@ -25,9 +25,7 @@ import (
 //	notify_state   "announced" -> Announced: what `shop notify` has announced
 //	notify_sent    catalog version NUL e-mail -> time: one digest per address per catalog
 var (
-	bucketSubscribers  = kv.Subscribers
-	bucketSubTokens    = kv.SubTokens
-	bucketSubConfirm   = kv.SubConfirm
+	bucketSubscribers  = kv.Subscribers // with sub_tokens and sub_confirm: kv.SubBuckets
 	bucketNotifyState  = []byte("notify_state")
 	bucketNotifySent   = []byte("notify_sent")
 	keyAnnounced       = "announced"
