@@ -29,12 +29,14 @@ func importers(t *testing.T, pkg string) []string {
 // TestStoreLayers: the store's packages point one way (docs/architecture.md,
 // "The store"): store/kv (the transaction-level helpers) imports neither
 // store nor store/side; store/side (resources outside the order
-// transaction) imports kv but never store; and only store builds the side
+// transaction) imports kv but never store; store/filecheck (checks of the
+// file on its path) imports none of them; and only store builds the side
 // resources, so every caller reaches them as st.Reviews, st.Polls, ….
 func TestStoreLayers(t *testing.T) {
 	for pkg, bad := range map[string][]string{
-		"store/kv":   {module + "store", module + "store/side"},
-		"store/side": {module + "store"},
+		"store/kv":        {module + "store", module + "store/side"},
+		"store/side":      {module + "store"},
+		"store/filecheck": {module + "store", module + "store/side", module + "store/kv"},
 	} {
 		if hits := forbidden(t, pkg, bad); len(hits) > 0 {
 			t.Errorf("checkout/%s depends on %v", pkg, hits)

@@ -31,10 +31,8 @@
 package store
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -46,6 +44,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/store/filecheck"
 	"github.com/storefront/storefront/checkout/store/kv"
 	"github.com/storefront/storefront/checkout/store/side"
 )
@@ -74,7 +73,7 @@ var (
 	ErrIdempotencyConflict = errors.New("idempotency key reused with a different request")
 	ErrConflict            = errors.New("concurrent change") // compare-and-set lost
 	ErrOutOfStock          = errors.New("out of stock")
-	ErrInUse               = errors.New("database file is in use by another process")
+	ErrInUse               = filecheck.ErrInUse
 	ErrReviewLocked        = side.ErrReviewLocked // a customer edits a review the owner has moderated
 	ErrVoteLimit           = side.ErrVoteLimit    // the network has voted in the poll as often as it may
 )
@@ -221,77 +220,24 @@ func Open(path string, opts Options) (*Store, error) {
 	return st, nil
 }
 
-// BoltOptions are the bbolt options of the sidecar's files (the order
-// database and the built-in provider's): the free list kept as a map, which
-// allocates in constant time however fragmented the file is (the array form
-// scans it on every commit).
-func BoltOptions(timeout time.Duration) *bolt.Options {
-	return &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType}
-}
+// The checks of the file, which run on a path before it is opened, are
+// package filecheck's.
+var (
+	BoltOptions  = filecheck.BoltOptions
+	CheckFile    = filecheck.CheckFile
+	ErrTruncated = filecheck.ErrTruncated
+	ErrCorrupt   = filecheck.ErrCorrupt
+)
 
-// ErrTruncated is a database file shorter than its own pages say: an
-// interrupted copy or restore, or a full disk.
-var ErrTruncated = errors.New("database file is truncated")
+// DefaultCheckMaxSize is filecheck.DefaultCheckMaxSize.
+const DefaultCheckMaxSize = filecheck.DefaultCheckMaxSize
 
-// checkSize refuses a file cut short, before bbolt opens it. bbolt trusts
-// the meta page, which says how many pages the database has; a file with
-// fewer either panics in bolt.Open (the freelist page is missing) or opens
-// and crashes the process (SIGSEGV) at the first read past its end. The
-// meta pages are read here as bbolt reads them (page header, then magic,
-// version, page size, flags, root, freelist, page count, txid, checksum;
-// native byte order); the newer valid one counts. A missing or empty file
-// (a new database) and one without a valid meta page (bolt.Open says what is
-// wrong with it) pass.
-func checkSize(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	if fi.Size() == 0 {
-		return nil
-	}
-	var want int64
-	var txid uint64
-	pageSize := int64(0)
-	for i := int64(0); i < 2; i++ {
-		buf := make([]byte, 16+64)
-		if _, err := f.ReadAt(buf, i*pageSize); err != nil {
-			break // a file too short for this meta page
-		}
-		m := buf[16:]
-		ne := binary.NativeEndian
-		h := fnv.New64a()
-		h.Write(m[:56])
-		if ne.Uint32(m[0:]) != 0xED0CDAED || ne.Uint32(m[4:]) != 2 || h.Sum64() != ne.Uint64(m[56:]) {
-			if i == 0 {
-				pageSize = int64(os.Getpagesize()) // bbolt looks for the second meta there too
-			}
-			continue
-		}
-		ps := int64(ne.Uint32(m[8:]))
-		if i == 0 {
-			pageSize = ps
-		}
-		if t := ne.Uint64(m[48:]); want == 0 || t > txid {
-			txid, want = t, int64(ne.Uint64(m[40:]))*ps
-		}
-		if pageSize == 0 {
-			break
-		}
-	}
-	if fi.Size() < want {
-		return fmt.Errorf("open database %s: %w (%d of %d bytes): %s",
-			path, ErrTruncated, fi.Size(), want, restoreSteps)
-	}
-	return nil
-}
+type (
+	// CheckOptions tune CheckFile (filecheck.CheckOptions).
+	CheckOptions = filecheck.CheckOptions
+	// CheckResult says what CheckFile did (filecheck.CheckResult).
+	CheckResult = filecheck.CheckResult
+)
 
 // Close writes the buffered carts and closes the file.
 func (s *Store) Close() error {
