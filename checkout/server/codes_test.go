@@ -294,7 +294,7 @@ func TestAdminCodesPage(t *testing.T) {
 		}
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "disable": {"WINTER"}})
-	if c, _ := sh.sc.store.Code("WINTER"); r.StatusCode != http.StatusSeeOther || !c.Disabled {
+	if c, _ := sh.sc.store.Codes.Get("WINTER"); r.StatusCode != http.StatusSeeOther || !c.Disabled {
 		t.Fatalf("disable: %d %+v", r.StatusCode, c)
 	}
 	if p := sh.req(http.MethodGet, r.Header.Get("Location"), ""); !strings.Contains(p.body, sh.says("codes.done.disabled", "WINTER")) ||

@@ -292,7 +292,7 @@ func TestPrivacyDelete(t *testing.T) {
 	o2 := sh.buy(f, "del-2", map[string]int{"MOK-001": 1}, `,"gift_note":"Voor jou"`)
 	other := sh.buy(f, "del-3", map[string]int{"MOK-001": 1}, "")
 	_ = other
-	rv, _, err := sh.sc.store.SaveReview(review.Review{OrderID: o1.ID, Product: "ethiopie-guji", Rating: 4, Text: "Lekker", Author: "Eva", Email: pointsEmail, Lang: "nl"})
+	rv, _, err := sh.sc.store.Reviews.Save(review.Review{OrderID: o1.ID, Product: "ethiopie-guji", Rating: 4, Text: "Lekker", Author: "Eva", Email: pointsEmail, Lang: "nl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestPrivacyDelete(t *testing.T) {
 	if acc := sh.balance(pointsEmail); acc.Balance != 0 || len(acc.History) != 0 {
 		t.Errorf("points survive deletion: %+v", acc)
 	}
-	if r, _ := sh.sc.store.GetReview(rv.ID); r.Email != "" || r.Text != "Lekker" {
+	if r, _ := sh.sc.store.Reviews.Get(rv.ID); r.Email != "" || r.Text != "Lekker" {
 		t.Errorf("review after deletion: e-mail %q, text %q (the text stays, the address goes)", r.Email, r.Text)
 	}
 	if r := sh.req(http.MethodGet, linkPath, ""); r.StatusCode != http.StatusNotFound {

@@ -76,11 +76,11 @@ func TestMailRetriedWithBackoff(t *testing.T) {
 	sh.choose(a.CheckoutURL, "paid")
 	sh.req("GET", "/order/"+a.Order.URL[len(a.Order.URL)-32:], "")
 	sh.flushMail()
-	due, _ := sh.sc.store.Due(time.Now(), 0)
+	due, _ := sh.sc.store.MailQueue.Due(time.Now(), 0)
 	if len(due) != 0 {
 		t.Errorf("a failed e-mail is due again at once: %+v", due)
 	}
-	later, _ := sh.sc.store.Due(time.Now().Add(time.Hour), 0)
+	later, _ := sh.sc.store.MailQueue.Due(time.Now().Add(time.Hour), 0)
 	if len(later) != 1 || later[0].Attempts < 1 || later[0].LastError == "" {
 		t.Fatalf("failed e-mail not kept for a retry: %+v", later)
 	}

@@ -52,7 +52,7 @@ func TestMailGivenUpIsShownToTheOwner(t *testing.T) {
 		sh.flushMail()
 		clk.advance(7 * time.Hour) // past the longest backoff
 	}
-	m, err := sh.sc.store.GetMail(id)
+	m, err := sh.sc.store.MailQueue.Get(id)
 	if err != nil || !m.Dead || m.Attempts != store.MailMaxAttempts || !m.SentAt.IsZero() {
 		t.Fatalf("mail after %d failures: %+v %v", store.MailMaxAttempts, m, err)
 	}
@@ -61,7 +61,7 @@ func TestMailGivenUpIsShownToTheOwner(t *testing.T) {
 		t.Errorf("the alert hook heard %d times: %+v", len(alerts), alerts)
 	}
 	mu.Unlock()
-	if c, _ := sh.sc.store.MailFailures(); c.Dead != 1 || c.Retrying != 0 {
+	if c, _ := sh.sc.store.MailQueue.Failures(); c.Dead != 1 || c.Retrying != 0 {
 		t.Errorf("MailFailures = %+v", c)
 	}
 
@@ -100,10 +100,10 @@ func TestMailGivenUpIsShownToTheOwner(t *testing.T) {
 		t.Fatalf("retry: %d %s", rr.StatusCode, rr.body)
 	}
 	sh.flushMail()
-	if m, _ := sh.sc.store.GetMail(id); m.SentAt.IsZero() || len(sh.outboxFiles("confirmation")) != 1 {
+	if m, _ := sh.sc.store.MailQueue.Get(id); m.SentAt.IsZero() || len(sh.outboxFiles("confirmation")) != 1 {
 		t.Errorf("after the retry: %+v, outbox %v", m, sh.outboxFiles("confirmation"))
 	}
-	if c, _ := sh.sc.store.MailFailures(); c.Dead != 0 {
+	if c, _ := sh.sc.store.MailQueue.Failures(); c.Dead != 0 {
 		t.Errorf("after the retry MailFailures = %+v", c)
 	}
 	if r := sh.admin(http.MethodPost, "/api/admin/mail/"+url.PathEscape(id)+"/retry", ""); r.StatusCode != http.StatusConflict {

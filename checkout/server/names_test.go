@@ -39,7 +39,7 @@ func TestEveryNameGetsItsConfirmation(t *testing.T) {
 			t.Fatal(err)
 		}
 		sh.flushMail()
-		m, err := sh.sc.store.GetMail(store.MailConfirmation + ":" + o.ID)
+		m, err := sh.sc.store.MailQueue.Get(store.MailConfirmation + ":" + o.ID)
 		if err != nil {
 			t.Fatalf("%q: no confirmation queued: %v", name, err)
 		}
@@ -80,7 +80,7 @@ func TestShopNameWithQuoteAndComma(t *testing.T) {
 	}))
 	o := sh.paidOrder(f, "shopname", map[string]int{"MOK-001": 1})
 	sh.flushMail()
-	if m, _ := sh.sc.store.GetMail(store.MailConfirmation + ":" + o.ID); m.SentAt.IsZero() {
+	if m, _ := sh.sc.store.MailQueue.Get(store.MailConfirmation + ":" + o.ID); m.SentAt.IsZero() {
 		t.Fatalf("confirmation not sent: %+v", m)
 	}
 	files := sh.outboxFiles("confirmation")

@@ -91,7 +91,7 @@ func TestHealthAndReadiness(t *testing.T) {
 
 	// The mail worker is stuck (holds its lock) while a message has been due for 20 minutes.
 	sh.sc.sendMu.Lock()
-	if _, err := sh.sc.store.Enqueue(store.Mail{ID: "stuck", Kind: store.MailConfirmation, To: "a@example.nl",
+	if _, err := sh.sc.store.MailQueue.Enqueue(store.Mail{ID: "stuck", Kind: store.MailConfirmation, To: "a@example.nl",
 		NextAt: time.Now().Add(-20 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestMailGivenUpAlerts(t *testing.T) {
 	sh := newShop(t, withOps(nil))
 	sh.addToCart("MOK-001", 1)
 	_, ca := sh.checkout("g-1")
-	if _, err := sh.sc.store.Enqueue(store.Mail{ID: "doomed", Kind: store.MailConfirmation, OrderID: ca.Order.ID,
+	if _, err := sh.sc.store.MailQueue.Enqueue(store.Mail{ID: "doomed", Kind: store.MailConfirmation, OrderID: ca.Order.ID,
 		To: "a@example.nl", Attempts: store.MailMaxAttempts - 1}); err != nil {
 		t.Fatal(err)
 	}

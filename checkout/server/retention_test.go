@@ -226,7 +226,7 @@ func TestReviewJourney(t *testing.T) {
 	if again.StatusCode != http.StatusConflict {
 		t.Errorf("edit after approval: %d", again.StatusCode)
 	}
-	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.Text != "Bloemig <en> zoet" {
+	if r, _ := sh.sc.store.Reviews.Get(id); r.State != review.Approved || r.Text != "Bloemig <en> zoet" {
 		t.Errorf("review after a refused edit: %+v", r)
 	}
 	if page := sh.req(http.MethodGet, "/order/"+token+"/review", ""); strings.Contains(page.body, "<en>") {
@@ -248,7 +248,7 @@ func TestReviewOptOutOneClick(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("one-click opt-out: %d %s", r.StatusCode, r.body)
 	}
-	if !sh.sc.store.ReviewOptedOut("EVA@example.nl") {
+	if !sh.sc.store.Reviews.OptedOut("EVA@example.nl") {
 		t.Fatal("opt-out not recorded")
 	}
 	sh.paidDelivered("opt-2")
@@ -324,13 +324,13 @@ func TestSubscribeJourney(t *testing.T) {
 	if page := sh.req(http.MethodGet, cp, ""); page.StatusCode != http.StatusOK || !strings.Contains(page.body, `action="`+cp+`"`) {
 		t.Fatalf("confirm page: %d\n%s", page.StatusCode, page.body)
 	}
-	if sub, _ := sh.sc.store.GetSubscriber("fan@example.nl"); len(sub.Following()) != 0 {
+	if sub, _ := sh.sc.store.Subscriptions.Get("fan@example.nl"); len(sub.Following()) != 0 {
 		t.Fatal("opening the link (GET) confirmed: mail scanners would subscribe people")
 	}
 	if r := sh.form(cp, url.Values{}); r.StatusCode != http.StatusOK || !strings.Contains(r.body, "Aangemeld") {
 		t.Fatalf("confirm: %d %s", r.StatusCode, r.body)
 	}
-	sub, _ := sh.sc.store.GetSubscriber("fan@example.nl")
+	sub, _ := sh.sc.store.Subscriptions.Get("fan@example.nl")
 	c := sub.Topics["category:koffie"]
 	if c.State != subscribe.Confirmed || c.Source != "/categories/koffie/" || c.ConfirmedAt.IsZero() || c.RequestedAt.IsZero() {
 		t.Errorf("consent record %+v", c)
@@ -383,10 +383,10 @@ func TestDigestSkipsEndedConsent(t *testing.T) {
 	if _, err := st.RequestSubscription("x@example.nl", tp, "Guji", "/makers/guji/", "en"); err != nil {
 		t.Fatal(err)
 	}
-	due, _ := st.Due(time.Now().Add(time.Hour), 0)
+	due, _ := st.MailQueue.Due(time.Now().Add(time.Hour), 0)
 	var p store.SubscribeMail
 	_ = json.Unmarshal(due[0].Body, &p)
-	if _, _, _, err := st.ConfirmSubscription(p.Token); err != nil {
+	if _, _, _, err := st.Subscriptions.Confirm(p.Token); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Notify("v1", nil, false); err != nil {
@@ -395,8 +395,8 @@ func TestDigestSkipsEndedConsent(t *testing.T) {
 	if res, err := st.Notify("v2", []subscribe.Product{{Slug: "n", Maker: "guji", Title: "N", URL: "/n/"}}, false); err != nil || res.Queued != 1 {
 		t.Fatalf("notify %+v %v", res, err)
 	}
-	sub, _ := st.GetSubscriber("x@example.nl")
-	if _, err := st.Unsubscribe(sub.Token, ""); err != nil {
+	sub, _ := st.Subscriptions.Get("x@example.nl")
+	if _, err := st.Subscriptions.Unsubscribe(sub.Token, ""); err != nil {
 		t.Fatal(err)
 	}
 	sh.flushMail()
@@ -485,7 +485,7 @@ func TestAdminRetentionPage(t *testing.T) {
 	if r := sh.form("/admin/reviews/"+id+"/approve", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", r.StatusCode, r.body)
 	}
-	if r, _ := sh.sc.store.GetReview(id); r.State != review.Approved || r.ModeratedBy == "" {
+	if r, _ := sh.sc.store.Reviews.Get(id); r.State != review.Approved || r.ModeratedBy == "" {
 		t.Errorf("after approving on the page: %+v", r)
 	}
 	if r := sh.form("/admin/notify", url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=digest-baseline") {

@@ -78,7 +78,7 @@ func TestStatsOnGeneratedOrders(t *testing.T) {
 	sh.genOrder("c10@example.nl", day(9, 19), day(9, 21), day(9, 21), true, false)   // 30 days later
 	sh.genOrder("c11@example.nl", day(9, 5), time.Time{}, time.Time{}, false, false) // never paid
 	for _, o := range reviewed {
-		if _, _, err := sh.sc.store.SaveReview(review.Review{OrderID: o.ID, Product: "mok", Rating: 5, Text: "Mooi", Author: "Gen", Email: o.Customer.Email, Lang: "en"}); err != nil {
+		if _, _, err := sh.sc.store.Reviews.Save(review.Review{OrderID: o.ID, Product: "mok", Rating: 5, Text: "Mooi", Author: "Gen", Email: o.Customer.Email, Lang: "en"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -197,7 +197,7 @@ func (r *rig) standing(id string) recurring.Standing {
 
 func (r *rig) mails(kind string) int {
 	r.t.Helper()
-	ms, err := r.st.Due(r.clock.Now().Add(time.Hour), 0)
+	ms, err := r.st.MailQueue.Due(r.clock.Now().Add(time.Hour), 0)
 	if err != nil {
 		r.t.Fatal(err)
 	}

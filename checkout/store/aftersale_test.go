@@ -112,7 +112,7 @@ func TestRefundMailOnce(t *testing.T) {
 	if n != 1 {
 		t.Errorf("accepted %d times, want once", n)
 	}
-	due, _ := s.Due(time.Now().Add(time.Minute), 0)
+	due, _ := s.MailQueue.Due(time.Now().Add(time.Minute), 0)
 	mails := 0
 	for _, m := range due {
 		if m.Kind == MailRefunded {
@@ -146,7 +146,7 @@ func TestUpdateAfterSaleAtomic(t *testing.T) {
 	if cur.GiftNote != "" || cur.Version != o.Version {
 		t.Errorf("a failed change was stored: %+v", cur)
 	}
-	if _, err := s.GetMail("x:1"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.MailQueue.Get("x:1"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a failed change queued its e-mail: %v", err)
 	}
 }

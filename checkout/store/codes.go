@@ -2,28 +2,25 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/store/side"
 )
 
 // Discount codes (docs/codes.md): the codes the owner made through the
 // admin API (codes from data/codes.toml live in git and are not stored),
 // and the uses of every code, one key per order.
-var (
-	bucketCodes    = []byte("codes")     // normalised code -> cart.Code (admin-made)
-	bucketCodeUses = []byte("code_uses") // code NUL order id -> e-mail
-)
+// The codes themselves are side.Codes (Store.Codes): no other change
+// touches them. The uses are here: a payment takes one in its transaction.
+var bucketCodeUses = []byte("code_uses") // code NUL order id -> e-mail
 
-// ErrCodeExists is returned when a code of that name exists already.
-var ErrCodeExists = errors.New("code exists already")
+// ErrCodeExists is side.ErrCodeExists: a code of that name exists already.
+var ErrCodeExists = side.ErrCodeExists
 
 // CodeUsedUpError says that a code's limit is reached: in total, or for
 // this customer's address. errors.Is(err, cart.ErrCodeUsedUp) holds.
@@ -124,75 +121,4 @@ func (s *Store) CodeUses(code, email, except string) (total, mine int, err error
 		return err
 	})
 	return total, mine, err
-}
-
-// CreateCode stores a code made by the owner; ErrCodeExists when one of
-// that name exists.
-func (s *Store) CreateCode(c cart.Code) error {
-	c.Code = cart.NormalizeCode(c.Code)
-	return s.write(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketCodes)
-		if err != nil {
-			return err
-		}
-		if b.Get([]byte(c.Code)) != nil {
-			return fmt.Errorf("%s: %w", c.Code, ErrCodeExists)
-		}
-		return putJSON(b, c.Code, c)
-	})
-}
-
-// SetCodeDisabled turns a stored code off (or on again).
-func (s *Store) SetCodeDisabled(code string, disabled bool) (cart.Code, error) {
-	var c cart.Code
-	code = cart.NormalizeCode(code)
-	err := s.write(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketCodes)
-		if err != nil {
-			return err
-		}
-		if err := getJSON(b, code, &c); err != nil {
-			return err
-		}
-		c.Disabled = disabled
-		return putJSON(b, code, c)
-	})
-	if err != nil {
-		return cart.Code{}, fmt.Errorf("code %s: %w", code, err)
-	}
-	return c, nil
-}
-
-// Code returns the stored code of that name (ErrNotFound).
-func (s *Store) Code(code string) (cart.Code, error) {
-	var c cart.Code
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCodes)
-		if b == nil {
-			return ErrNotFound
-		}
-		return getJSON(b, cart.NormalizeCode(code), &c)
-	})
-	return c, err
-}
-
-// Codes lists the stored codes by name.
-func (s *Store) Codes() ([]cart.Code, error) {
-	var out []cart.Code
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCodes)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var c cart.Code
-			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("code %s: %w", k, err)
-			}
-			out = append(out, c)
-			return nil
-		})
-	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, err
 }

@@ -101,28 +101,6 @@ func TestCodeUsesUnderConcurrency(t *testing.T) {
 	}
 }
 
-func TestStoredCodes(t *testing.T) {
-	f := open(t, -1)
-	c := cart.Code{Code: "winter-5", Kind: cart.CodeFixed, Value: 500}
-	if err := f.s.CreateCode(c); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.s.CreateCode(c); !errors.Is(err, ErrCodeExists) {
-		t.Fatalf("second create: %v", err)
-	}
-	got, err := f.s.SetCodeDisabled("Winter-5", true)
-	if err != nil || !got.Disabled || got.Code != "WINTER-5" {
-		t.Fatalf("disable: %+v %v", got, err)
-	}
-	list, err := f.s.Codes()
-	if err != nil || len(list) != 1 || !list[0].Disabled {
-		t.Fatalf("list: %+v %v", list, err)
-	}
-	if _, err := f.s.Code("nope"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("unknown: %v", err)
-	}
-}
-
 // TestPayAgainRetakesCodeUse: an order whose payment failed holds no use
 // of its code; paying it again takes one back, under the same limits as
 // the first checkout and in the same transaction: refused when another

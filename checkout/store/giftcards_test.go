@@ -183,7 +183,7 @@ func TestSoldGiftCardsAreIssuedOnPaid(t *testing.T) {
 			t.Fatalf("by token: %v", err)
 		}
 	}
-	due, err := f.s.Due(t0.Add(time.Hour), 10)
+	due, err := f.s.MailQueue.Due(t0.Add(time.Hour), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestSoldGiftCardsAreIssuedOnPaid(t *testing.T) {
 			t.Fatalf("gift card mail due before its day: %+v", m)
 		}
 	}
-	due, _ = f.s.Due(sendOn.Add(time.Minute), 10)
+	due, _ = f.s.MailQueue.Due(sendOn.Add(time.Minute), 10)
 	n := 0
 	for _, m := range due {
 		if m.Kind == MailGiftCard && m.To == "ben@example.nl" && m.CardID != "" {

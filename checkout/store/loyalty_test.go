@@ -20,7 +20,7 @@ func TestPointsLinks(t *testing.T) {
 	if again, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); again {
 		t.Fatal("a second link e-mail within the throttle period")
 	}
-	due, _ := f.s.Due(f.clock.Now(), 10)
+	due, _ := f.s.MailQueue.Due(f.clock.Now(), 10)
 	if len(due) != 1 || due[0].Kind != MailPointsLink || due[0].To != "anna@example.nl" {
 		t.Fatalf("queued mail %+v", due)
 	}
@@ -82,7 +82,7 @@ func TestDeleteCustomerData(t *testing.T) {
 	if os, _ := f.s.CustomerOrders("anna@example.nl"); len(os) != 0 {
 		t.Fatalf("orders still found by the address: %d", len(os))
 	}
-	due, _ := f.s.Due(f.clock.Now(), 10)
+	due, _ := f.s.MailQueue.Due(f.clock.Now(), 10)
 	for _, m := range due {
 		if m.To == "anna@example.nl" {
 			t.Fatalf("an e-mail to the deleted address is still due: %+v", m)

@@ -1,14 +1,10 @@
 package store
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
-	"time"
-
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/store/kv"
+	"github.com/storefront/storefront/checkout/store/side"
 )
 
 // Mail kinds queued by order changes.
@@ -17,274 +13,22 @@ const (
 	MailShipped      = "order_shipped"      // on ship, with tracking link
 )
 
-// Mail queue limits.
-const (
-	MailMaxAttempts = 12               // then the message is dead (kept, not retried)
-	mailFirstRetry  = 30 * time.Second // doubled per failed attempt
-	mailMaxRetry    = 6 * time.Hour
+// Mail is one queued e-mail (kv.Mail; the queue's own operations are
+// side.MailQueue, reached as Store.MailQueue).
+type Mail = kv.Mail
+
+// The queue's limits and answers, from side.
+const MailMaxAttempts = side.MailMaxAttempts
+
+var (
+	// Backoff is side.Backoff: how long after a failed attempt the next one is.
+	Backoff = side.Backoff
+	// ErrMailNotRetryable is side.ErrMailNotRetryable.
+	ErrMailNotRetryable = side.ErrMailNotRetryable
 )
 
-// Mail is one queued e-mail. The queue holds what to send, not how it
-// looks: the sender renders Kind for OrderID at send time (or sends Body
-// when a caller queued a rendered message).
-type Mail struct {
-	ID        string    `json:"id"` // kind:order for order mails: queued once per order
-	Kind      string    `json:"kind"`
-	OrderID   string    `json:"order_id,omitempty"`
-	CardID    string    `json:"card_id,omitempty"` // a gift card's mail (giftcards.go)
-	To        string    `json:"to"`
-	Lang      string    `json:"lang,omitempty"`
-	Body      []byte    `json:"body,omitempty"` // optional pre-rendered message
-	CreatedAt time.Time `json:"created_at"`
-	NextAt    time.Time `json:"next_at"`
-	Attempts  int       `json:"attempts"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
-	LastError string    `json:"last_error,omitempty"`
-	Dead      bool      `json:"dead,omitempty"`
-}
+// MailFailureCount is side.MailFailureCount.
+type MailFailureCount = side.MailFailureCount
 
-// Enqueue queues m for sending now. An empty ID gets a fresh one; a message
-// with an ID already queued (sent or not) is left alone, so enqueueing is
-// idempotent. Returns the ID.
-func (s *Store) Enqueue(m Mail) (string, error) {
-	var id string
-	err := s.write(func(tx *bolt.Tx) error {
-		var err error
-		id, err = s.enqueue(tx, m)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("enqueue mail: %w", err)
-	}
-	return id, nil
-}
-
-func (s *Store) enqueue(tx *bolt.Tx, m Mail) (string, error) {
-	b := tx.Bucket(bucketMail)
-	if m.ID == "" {
-		n, err := b.NextSequence()
-		if err != nil {
-			return "", err
-		}
-		m.ID = "mail:" + strconv.FormatUint(n, 10)
-	}
-	if b.Get([]byte(m.ID)) != nil {
-		return m.ID, nil
-	}
-	now := s.opts.Now()
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = now
-	}
-	if m.NextAt.IsZero() {
-		m.NextAt = now
-	}
-	return m.ID, putJSON(b, m.ID, m)
-}
-
-// Due lists unsent, live messages whose time has come, oldest first, at most
-// limit (0: all).
-func (s *Store) Due(now time.Time, limit int) ([]Mail, error) {
-	var out []Mail
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
-			var m Mail
-			if err := json.Unmarshal(v, &m); err != nil {
-				s.badRecord(bucketMail, k, err) // skipped: the rest of the queue goes on
-				return nil
-			}
-			if m.SentAt.IsZero() && !m.Dead && !m.NextAt.After(now) {
-				out = append(out, m)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("due mail: %w", err)
-	}
-	slices.SortStableFunc(out, func(a, b Mail) int { return a.NextAt.Compare(b.NextAt) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
-}
-
-// GetMail loads one queued message.
-func (s *Store) GetMail(id string) (Mail, error) {
-	var m Mail
-	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketMail), id, &m) })
-	if err != nil {
-		return m, fmt.Errorf("get mail %s: %w", id, err)
-	}
-	return m, nil
-}
-
-// MarkSent records that message id went out.
-func (s *Store) MarkSent(id string, now time.Time) error {
-	return s.updateMail(id, func(m *Mail) {
-		m.Attempts++
-		m.SentAt = now
-		m.LastError = ""
-	})
-}
-
-// MarkFailed records a failed attempt and schedules the next one with
-// exponential backoff (30 s, 1 min, 2 min, … at most 6 h); after
-// MailMaxAttempts the message is dead. Returns the updated message.
-func (s *Store) MarkFailed(id string, sendErr error, now time.Time) (Mail, error) {
-	var out Mail
-	err := s.updateMail(id, func(m *Mail) {
-		m.Attempts++
-		if sendErr != nil {
-			m.LastError = sendErr.Error()
-		}
-		m.NextAt = now.Add(Backoff(m.Attempts))
-		m.Dead = m.Attempts >= MailMaxAttempts
-		out = *m
-	})
-	return out, err
-}
-
-// Backoff is the wait after the given number of failed attempts.
-func Backoff(attempts int) time.Duration {
-	d := mailFirstRetry
-	for i := 1; i < attempts && d < mailMaxRetry; i++ {
-		d *= 2
-	}
-	return min(d, mailMaxRetry)
-}
-
-func (s *Store) updateMail(id string, fn func(*Mail)) error {
-	err := s.write(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMail)
-		var m Mail
-		if err := getJSON(b, id, &m); err != nil {
-			return err
-		}
-		fn(&m)
-		return putJSON(b, id, m)
-	})
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("mail %s: %w", id, err)
-		}
-		return fmt.Errorf("update mail %s: %w", id, err)
-	}
-	return nil
-}
-
-// PruneMail removes messages sent before before, and dead ones created
-// before it; it reports how many.
-func (s *Store) PruneMail(before time.Time) (int, error) {
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		n, err = deleteWhere(tx.Bucket(bucketMail), func(k, v []byte) (bool, error) {
-			var m Mail
-			if err := json.Unmarshal(v, &m); err != nil {
-				s.badRecord(bucketMail, k, err) // kept for inspection, not pruned
-				return false, nil
-			}
-			return (!m.SentAt.IsZero() && m.SentAt.Before(before)) || (m.Dead && m.CreatedAt.Before(before)), nil
-		})
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("prune mail: %w", err)
-	}
-	return n, nil
-}
-
-// Failed mail, for the owner (docs/after-sale.md, "E-mail that cannot be
-// sent"): a message whose send failed stays in the queue with its last
-// error; after MailMaxAttempts it is dead. FailedMails lists both kinds
-// for the admin page and `shop orders show`; MailFailures counts them for
-// an alert or a metric; RetryMail puts one back in the queue.
-
-// FailedMails lists unsent messages whose last attempt failed (still being
-// retried, or dead), of one order (orderID != "") or all; dead ones first,
-// then newest first.
-func (s *Store) FailedMails(orderID string) ([]Mail, error) {
-	var out []Mail
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMail).ForEach(func(k, v []byte) error {
-			var m Mail
-			if err := json.Unmarshal(v, &m); err != nil {
-				return fmt.Errorf("decode mail %s: %w", k, err)
-			}
-			if m.Failed() && (orderID == "" || m.OrderID == orderID) {
-				out = append(out, m)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("failed mail: %w", err)
-	}
-	slices.SortStableFunc(out, func(a, b Mail) int {
-		if a.Dead != b.Dead {
-			if a.Dead {
-				return -1
-			}
-			return 1
-		}
-		return b.CreatedAt.Compare(a.CreatedAt)
-	})
-	return out, nil
-}
-
-// Failed reports whether m is unsent and its last attempt failed. A message
-// emptied at the customer's request (no address) is not a failure.
-func (m Mail) Failed() bool {
-	return m.SentAt.IsZero() && m.Attempts > 0 && m.LastError != "" && m.To != ""
-}
-
-// MailFailureCount is what the queue holds that did not go out.
-type MailFailureCount struct {
-	Dead     int       `json:"dead"`      // given up after MailMaxAttempts: the customer has not got it
-	Retrying int       `json:"retrying"`  // failed at least once, will be tried again
-	LastDead time.Time `json:"last_dead"` // when the newest dead message was created (zero: none)
-}
-
-// MailFailures counts the failed messages (for an alert or a metric).
-func (s *Store) MailFailures() (MailFailureCount, error) {
-	var c MailFailureCount
-	all, err := s.FailedMails("")
-	if err != nil {
-		return c, err
-	}
-	for _, m := range all {
-		if m.Dead {
-			c.Dead++
-			if m.CreatedAt.After(c.LastDead) {
-				c.LastDead = m.CreatedAt
-			}
-		} else {
-			c.Retrying++
-		}
-	}
-	return c, nil
-}
-
-// RetryMail makes a failed (or dead) unsent message due now, with a fresh
-// set of attempts; its last error stays until it is sent. A sent message is
-// left alone (ErrAlreadySent).
-func (s *Store) RetryMail(id string, now time.Time) (Mail, error) {
-	var out Mail
-	var sent bool
-	err := s.updateMail(id, func(m *Mail) {
-		if !m.SentAt.IsZero() || m.To == "" {
-			sent = true
-			out = *m
-			return
-		}
-		m.Dead, m.Attempts, m.NextAt = false, 0, now
-		out = *m
-	})
-	if err == nil && sent {
-		err = fmt.Errorf("mail %s: %w", id, ErrMailNotRetryable)
-	}
-	return out, err
-}
-
-// ErrMailNotRetryable: the message went out already, or its address was deleted.
-var ErrMailNotRetryable = errors.New("already sent or without an address; nothing to retry")
+// enqueue queues m in tx, with the store's clock (kv.Enqueue).
+func (s *Store) enqueue(tx *bolt.Tx, m Mail) (string, error) { return kv.Enqueue(tx, m, s.opts.Now) }

@@ -10,14 +10,13 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/storefront/storefront/checkout/review"
 	"github.com/storefront/storefront/checkout/subscribe"
 )
 
 // mailsOfKind lists queued (unsent) messages of a kind.
 func (f *fixture) mailsOfKind(t testing.TB, kind string) []Mail {
 	t.Helper()
-	due, err := f.s.Due(f.clock.Now().Add(time.Hour), 0)
+	due, err := f.s.MailQueue.Due(f.clock.Now().Add(time.Hour), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +51,10 @@ func TestReviewRequestOncePerOrder(t *testing.T) {
 
 func TestReviewOptOut(t *testing.T) {
 	f := open(t, 0)
-	if err := f.s.ReviewOptOut("Anna@Example.nl"); err != nil {
+	if err := f.s.Reviews.OptOut("Anna@Example.nl"); err != nil {
 		t.Fatal(err)
 	}
-	if !f.s.ReviewOptedOut("anna@example.nl") {
+	if !f.s.Reviews.OptedOut("anna@example.nl") {
 		t.Fatal("opt-out not recorded (case-insensitive)")
 	}
 	o := f.create(t, "k1", f.newOrder(t, "c1", "KOF-GUJI-250-BO", 1))
@@ -71,45 +70,6 @@ func TestReviewOptOut(t *testing.T) {
 	}
 }
 
-func TestReviewModeration(t *testing.T) {
-	f := open(t, 0)
-	r := review.Review{OrderID: "BK-1", Product: "guji", Rating: 4, Text: "Goed", Author: "Anna", Lang: "nl"}
-	got, created, err := f.s.SaveReview(r)
-	if err != nil || !created || got.State != review.Pending || got.ID != "BK-1/guji" {
-		t.Fatalf("save: %+v %v %v", got, created, err)
-	}
-	f.clock.Add(time.Hour)
-	r.Text = "Beter dan gedacht"
-	got2, created, err := f.s.SaveReview(r)
-	if err != nil || created || got2.Text != r.Text || !got2.CreatedAt.Equal(got.CreatedAt) {
-		t.Fatalf("edit while pending: %+v %v %v", got2, created, err)
-	}
-	if l, _ := f.s.ListReviews(review.Approved); len(l) != 0 {
-		t.Fatalf("unmoderated review listed as approved: %v", l)
-	}
-	m, err := f.s.ModerateReview(got.ID, review.Approve, "cli")
-	if err != nil || m.State != review.Approved || m.ModeratedBy != "cli" {
-		t.Fatalf("approve: %+v %v", m, err)
-	}
-	if _, _, err := f.s.SaveReview(r); !errors.Is(err, ErrReviewLocked) {
-		t.Errorf("edit after moderation: %v", err)
-	}
-	if l, _ := f.s.ListReviews(review.Approved); len(l) != 1 {
-		t.Errorf("approved list %v", l)
-	}
-	if _, err := f.s.ModerateReview(got.ID, "publish", "cli"); !errors.Is(err, review.ErrModeration) {
-		t.Errorf("unknown action: %v", err)
-	}
-	if _, err := f.s.ModerateReview("nope", review.Approve, "cli"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown review: %v", err)
-	}
-	if l, _ := f.s.ReviewsOfOrder("BK-1"); len(l) != 1 {
-		t.Errorf("reviews of order %v", l)
-	}
-}
-
-// TestSubscriptionConsent: nothing but the confirmation before confirming;
-// no digest after unsubscribing.
 func TestSubscriptionConsent(t *testing.T) {
 	f := open(t, 0)
 	koffie := subscribe.Topic{Kind: subscribe.Category, Key: "koffie"}
@@ -145,7 +105,7 @@ func TestSubscriptionConsent(t *testing.T) {
 		t.Fatalf("%d digests before confirmation", n)
 	}
 
-	sub, c, changed, err := f.s.ConfirmSubscription(body.Token)
+	sub, c, changed, err := f.s.Subscriptions.Confirm(body.Token)
 	if err != nil || !changed || c.State != subscribe.Confirmed || sub.Email != "eva@example.nl" {
 		t.Fatalf("confirm: %+v %v %v", c, changed, err)
 	}
@@ -167,14 +127,14 @@ func TestSubscriptionConsent(t *testing.T) {
 		t.Errorf("digest holds %+v; want only the new coffee c", d.Sections)
 	}
 
-	if _, err := f.s.Unsubscribe(sub.Token, ""); err != nil {
+	if _, err := f.s.Subscriptions.Unsubscribe(sub.Token, ""); err != nil {
 		t.Fatal(err)
 	}
 	products = append(products, subscribe.Product{Slug: "e", Category: "koffie"})
 	if res, err := f.s.Notify("v4", products, false); err != nil || res.Queued != 0 {
 		t.Fatalf("notify after unsubscribe: %+v %v", res, err)
 	}
-	if _, _, _, err := f.s.ConfirmSubscription(body.Token); !errors.Is(err, subscribe.ErrBadToken) {
+	if _, _, _, err := f.s.Subscriptions.Confirm(body.Token); !errors.Is(err, subscribe.ErrBadToken) {
 		t.Errorf("the old confirmation link still works after unsubscribing: %v", err)
 	}
 }
@@ -191,7 +151,7 @@ func TestNotifyTwiceSendsOnce(t *testing.T) {
 	for _, m := range f.mailsOfKind(t, MailSubscribeCheck) {
 		var b SubscribeMail
 		_ = json.Unmarshal(m.Body, &b)
-		if _, _, _, err := f.s.ConfirmSubscription(b.Token); err != nil {
+		if _, _, _, err := f.s.Subscriptions.Confirm(b.Token); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,33 +189,6 @@ func TestNotifyTwiceSendsOnce(t *testing.T) {
 	}
 	if n := len(f.mailsOfKind(t, MailDigest)); n != 2 {
 		t.Errorf("%d digests queued in all, want 2", n)
-	}
-}
-
-func TestPollOneVotePerBrowser(t *testing.T) {
-	f := open(t, 0)
-	counts, changed, err := f.s.Vote("glaze", "voter-a", 1, 3)
-	if err != nil || !changed || counts[1] != 1 {
-		t.Fatalf("first vote: %v %v %v", counts, changed, err)
-	}
-	if counts, changed, _ = f.s.Vote("glaze", "voter-a", 1, 3); changed || counts[1] != 1 {
-		t.Errorf("same browser, same choice: %v %v", counts, changed)
-	}
-	if counts, _, _ = f.s.Vote("glaze", "voter-a", 2, 3); counts[1] != 0 || counts[2] != 1 {
-		t.Errorf("changed mind: %v", counts)
-	}
-	if counts, _, _ = f.s.Vote("glaze", "voter-b", 2, 3); counts[2] != 2 {
-		t.Errorf("second browser: %v", counts)
-	}
-	got, mine, err := f.s.PollCounts("glaze", "voter-a", 3)
-	if err != nil || got[2] != 2 || got[0]+got[1]+got[2] != 2 || mine != 2 {
-		t.Errorf("counts %v mine %d err %v", got, mine, err)
-	}
-	if _, _, err := f.s.Vote("glaze", "voter-c", 3, 3); err == nil {
-		t.Error("vote for an option that does not exist")
-	}
-	if got, mine, _ := f.s.PollCounts("other", "voter-a", 2); got[0] != 0 || mine != -1 {
-		t.Errorf("unknown poll: %v %d", got, mine)
 	}
 }
 

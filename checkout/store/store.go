@@ -31,11 +31,8 @@
 package store
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -47,6 +44,9 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/store/filecheck"
+	"github.com/storefront/storefront/checkout/store/kv"
+	"github.com/storefront/storefront/checkout/store/side"
 )
 
 // Bucket names.
@@ -57,7 +57,7 @@ var (
 	bucketPayments    = []byte("payments")
 	bucketIdempotency = []byte("idempotency")
 	bucketStock       = []byte("stock")
-	bucketMail        = []byte("mail_queue")
+	bucketMail        = kv.MailQueue
 	bucketSequence    = []byte("sequence")
 	bucketStates      = []byte("order_states") // state NUL id -> nothing: orders by state
 	bucketCartOrders  = []byte("cart_orders")  // cart id -> its latest order awaiting payment
@@ -69,11 +69,13 @@ var allBuckets = [][]byte{bucketCarts, bucketOrders, bucketTokens, bucketPayment
 
 // Errors. Use errors.Is; ErrOutOfStock comes as an *OutOfStockError.
 var (
-	ErrNotFound            = errors.New("not found")
+	ErrNotFound            = kv.ErrNotFound
 	ErrIdempotencyConflict = errors.New("idempotency key reused with a different request")
 	ErrConflict            = errors.New("concurrent change") // compare-and-set lost
 	ErrOutOfStock          = errors.New("out of stock")
-	ErrInUse               = errors.New("database file is in use by another process")
+	ErrInUse               = filecheck.ErrInUse
+	ErrReviewLocked        = side.ErrReviewLocked // a customer edits a review the owner has moderated
+	ErrVoteLimit           = side.ErrVoteLimit    // the network has voted in the poll as often as it may
 )
 
 // OutOfStockError names the SKU that cannot be had in the asked quantity.
@@ -138,6 +140,15 @@ type Store struct {
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
 	extraDays atomic.Pointer[map[string]int]
+
+	// Resources that never join another's transaction (package side),
+	// on the same file.
+	Reviews       *side.Reviews
+	Polls         *side.Polls
+	Sessions      *side.Sessions
+	Subscriptions *side.Subscriptions
+	MailQueue     *side.MailQueue
+	Codes         *side.Codes
 }
 
 // Open opens (or creates) the database file at path.
@@ -195,6 +206,10 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	st := &Store{db: db, opts: opts, path: path}
+	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
+	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
+	st.Subscriptions, st.MailQueue = side.NewSubscriptions(b), side.NewMailQueue(b)
+	st.Codes = side.NewCodes(b)
 	if opts.CartFlush == 0 {
 		opts.CartFlush = DefaultCartFlush
 	}
@@ -205,77 +220,24 @@ func Open(path string, opts Options) (*Store, error) {
 	return st, nil
 }
 
-// BoltOptions are the bbolt options of the sidecar's files (the order
-// database and the built-in provider's): the free list kept as a map, which
-// allocates in constant time however fragmented the file is (the array form
-// scans it on every commit).
-func BoltOptions(timeout time.Duration) *bolt.Options {
-	return &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType}
-}
+// The checks of the file, which run on a path before it is opened, are
+// package filecheck's.
+var (
+	BoltOptions  = filecheck.BoltOptions
+	CheckFile    = filecheck.CheckFile
+	ErrTruncated = filecheck.ErrTruncated
+	ErrCorrupt   = filecheck.ErrCorrupt
+)
 
-// ErrTruncated is a database file shorter than its own pages say: an
-// interrupted copy or restore, or a full disk.
-var ErrTruncated = errors.New("database file is truncated")
+// DefaultCheckMaxSize is filecheck.DefaultCheckMaxSize.
+const DefaultCheckMaxSize = filecheck.DefaultCheckMaxSize
 
-// checkSize refuses a file cut short, before bbolt opens it. bbolt trusts
-// the meta page, which says how many pages the database has; a file with
-// fewer either panics in bolt.Open (the freelist page is missing) or opens
-// and crashes the process (SIGSEGV) at the first read past its end. The
-// meta pages are read here as bbolt reads them (page header, then magic,
-// version, page size, flags, root, freelist, page count, txid, checksum;
-// native byte order); the newer valid one counts. A missing or empty file
-// (a new database) and one without a valid meta page (bolt.Open says what is
-// wrong with it) pass.
-func checkSize(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	if fi.Size() == 0 {
-		return nil
-	}
-	var want int64
-	var txid uint64
-	pageSize := int64(0)
-	for i := int64(0); i < 2; i++ {
-		buf := make([]byte, 16+64)
-		if _, err := f.ReadAt(buf, i*pageSize); err != nil {
-			break // a file too short for this meta page
-		}
-		m := buf[16:]
-		ne := binary.NativeEndian
-		h := fnv.New64a()
-		h.Write(m[:56])
-		if ne.Uint32(m[0:]) != 0xED0CDAED || ne.Uint32(m[4:]) != 2 || h.Sum64() != ne.Uint64(m[56:]) {
-			if i == 0 {
-				pageSize = int64(os.Getpagesize()) // bbolt looks for the second meta there too
-			}
-			continue
-		}
-		ps := int64(ne.Uint32(m[8:]))
-		if i == 0 {
-			pageSize = ps
-		}
-		if t := ne.Uint64(m[48:]); want == 0 || t > txid {
-			txid, want = t, int64(ne.Uint64(m[40:]))*ps
-		}
-		if pageSize == 0 {
-			break
-		}
-	}
-	if fi.Size() < want {
-		return fmt.Errorf("open database %s: %w (%d of %d bytes): %s",
-			path, ErrTruncated, fi.Size(), want, restoreSteps)
-	}
-	return nil
-}
+type (
+	// CheckOptions tune CheckFile (filecheck.CheckOptions).
+	CheckOptions = filecheck.CheckOptions
+	// CheckResult says what CheckFile did (filecheck.CheckResult).
+	CheckResult = filecheck.CheckResult
+)
 
 // Close writes the buffered carts and closes the file.
 func (s *Store) Close() error {
@@ -368,44 +330,10 @@ func (s *Store) write(fn func(*bolt.Tx) error) error {
 	return s.db.Batch(fn)
 }
 
-// deleteWhere deletes the keys of b whose entry match selects and reports
-// how many. Keys are collected first: bbolt forbids deleting while ForEach
-// walks the bucket. An error from match stops it with nothing deleted.
-func deleteWhere(b *bolt.Bucket, match func(k, v []byte) (bool, error)) (int, error) {
-	var keys [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		ok, err := match(k, v)
-		if ok {
-			keys = append(keys, append([]byte(nil), k...))
-		}
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(keys), nil
-}
-
-func getJSON(b *bolt.Bucket, key string, v any) error {
-	data := b.Get([]byte(key))
-	if data == nil {
-		return ErrNotFound
-	}
-	if err := decodeRecord(data, v); err != nil {
-		return fmt.Errorf("decode %s/%s: %w", b, key, err)
-	}
-	return nil
-}
-
-func putJSON(b *bolt.Bucket, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	return b.Put([]byte(key), data)
-}
+// The record helpers are package kv's, shared with package side.
+var (
+	deleteWhere = kv.DeleteWhere
+	getJSON     = kv.GetJSON
+	putJSON     = kv.PutJSON
+	bucket      = kv.Bucket
+)

@@ -355,7 +355,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 			if changed.Load() != 1 || confirmations.Load() != 0 {
 				t.Fatalf("changed %d times, %d confirmation effects returned", changed.Load(), confirmations.Load())
 			}
-			due, _ := f.s.Due(f.clock.Now(), 0)
+			due, _ := f.s.MailQueue.Due(f.clock.Now(), 0)
 			if len(due) != 1 || due[0].Kind != MailConfirmation || due[0].OrderID != o.ID || due[0].To != "anna@example.nl" {
 				t.Fatalf("mail queue: %+v", due)
 			}
@@ -471,7 +471,7 @@ func TestAmountMismatchIsNotPaid(t *testing.T) {
 	if len(eff) != 2 || eff[0].Kind != order.EffectAnomaly || eff[1].Kind != order.EffectRefundDue {
 		t.Fatalf("effects %+v", eff)
 	}
-	if due, _ := f.s.Due(f.clock.Now(), 0); len(due) != 0 {
+	if due, _ := f.s.MailQueue.Due(f.clock.Now(), 0); len(due) != 0 {
 		t.Fatalf("mail queued for a refused payment: %+v", due)
 	}
 }
@@ -492,7 +492,7 @@ func TestShipQueuesMailOnce(t *testing.T) {
 	if _, _, err := f.s.Do(o.ID, order.EventShip, "admin", ""); !errors.Is(err, order.ErrTransition) {
 		t.Fatalf("ship twice: %v", err)
 	}
-	due, _ := f.s.Due(f.clock.Now(), 0)
+	due, _ := f.s.MailQueue.Due(f.clock.Now(), 0)
 	var kinds []string
 	for _, m := range due {
 		kinds = append(kinds, m.Kind)
@@ -579,78 +579,6 @@ func TestListOrders(t *testing.T) {
 	}
 }
 
-func TestMailQueue(t *testing.T) {
-	f := open(t, -1)
-	id, err := f.s.Enqueue(Mail{Kind: "review_request", OrderID: "BK-1", To: "a@example.nl"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again, _ := f.s.Enqueue(Mail{ID: id, Kind: "other"}); again != id {
-		t.Fatal("enqueue with an existing id")
-	}
-	if m, _ := f.s.GetMail(id); m.Kind != "review_request" {
-		t.Fatalf("existing message replaced: %+v", m)
-	}
-	now := f.clock.Now()
-	due, _ := f.s.Due(now, 0)
-	if len(due) != 1 {
-		t.Fatalf("due = %+v", due)
-	}
-	m, err := f.s.MarkFailed(id, errors.New("smtp: 421"), now)
-	if err != nil || m.Attempts != 1 || !m.NextAt.Equal(now.Add(30*time.Second)) || m.LastError != "smtp: 421" {
-		t.Fatalf("MarkFailed: %+v %v", m, err)
-	}
-	if due, _ := f.s.Due(now.Add(29*time.Second), 0); len(due) != 0 {
-		t.Fatal("due before its backoff")
-	}
-	if due, _ := f.s.Due(now.Add(30*time.Second), 0); len(due) != 1 {
-		t.Fatal("not due after its backoff")
-	}
-	m, _ = f.s.MarkFailed(id, errors.New("again"), now)
-	if !m.NextAt.Equal(now.Add(time.Minute)) {
-		t.Fatalf("second backoff %v", m.NextAt.Sub(now))
-	}
-	if err := f.s.MarkSent(id, now); err != nil {
-		t.Fatal(err)
-	}
-	if due, _ := f.s.Due(now.Add(time.Hour), 0); len(due) != 0 {
-		t.Fatal("sent message still due")
-	}
-	if err := f.s.MarkSent("nope", now); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("MarkSent(nope) = %v", err)
-	}
-
-	dead, _ := f.s.Enqueue(Mail{Kind: "x", To: "b@example.nl"})
-	for range MailMaxAttempts {
-		m, _ = f.s.MarkFailed(dead, errors.New("no"), now)
-	}
-	if !m.Dead {
-		t.Fatalf("not dead after %d attempts: %+v", MailMaxAttempts, m)
-	}
-	if due, _ := f.s.Due(now.Add(365*24*time.Hour), 0); len(due) != 0 {
-		t.Fatal("dead message due")
-	}
-	pending, _ := f.s.Enqueue(Mail{Kind: "y", To: "c@example.nl"})
-	if n, err := f.s.PruneMail(now.Add(time.Second)); err != nil || n != 2 {
-		t.Fatalf("PruneMail = %d, %v; want the sent and the dead one", n, err)
-	}
-	if _, err := f.s.GetMail(pending); err != nil {
-		t.Fatalf("unsent mail pruned: %v", err)
-	}
-}
-
-func TestBackoff(t *testing.T) {
-	tests := []struct {
-		attempts int
-		want     time.Duration
-	}{{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {10, 256 * time.Minute}, {11, 6 * time.Hour}, {100, 6 * time.Hour}}
-	for _, tt := range tests {
-		if got := Backoff(tt.attempts); got != tt.want {
-			t.Errorf("Backoff(%d) = %v, want %v", tt.attempts, got, tt.want)
-		}
-	}
-}
-
 func TestReopenKeepsEverything(t *testing.T) {
 	f := open(t, -1)
 	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
@@ -675,7 +603,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if byPay, err := s.OrderByPaymentID("tr_1"); err != nil || byPay.ID != o.ID {
 		t.Errorf("payment index after reopen: %v", err)
 	}
-	if due, _ := s.Due(f.clock.Now(), 0); len(due) != 1 {
+	if due, _ := s.MailQueue.Due(f.clock.Now(), 0); len(due) != 1 {
 		t.Errorf("mail after reopen: %+v", due)
 	}
 	if a := f.avail(t, "BOEK-001"); a.Sold != 1 {
@@ -784,7 +712,7 @@ func TestStrayPaymentIsAdopted(t *testing.T) {
 	if err != nil || !changed || got.State != order.Paid || got.PaymentID != "tr_stray" {
 		t.Fatalf("stray paid: %+v %v %v", got, changed, err)
 	}
-	if due, _ := f.s.Due(f.clock.Now(), 0); len(due) != 1 {
+	if due, _ := f.s.MailQueue.Due(f.clock.Now(), 0); len(due) != 1 {
 		t.Fatalf("mail queue %+v", due)
 	}
 	if byPay, err := f.s.OrderByPaymentID("tr_stray"); err != nil || byPay.ID != o.ID {
@@ -850,7 +778,7 @@ func TestPayAgainRacesWebhook(t *testing.T) {
 			t.Fatalf("round %d: %s paid by %s", i, got.State, got.PaymentID)
 		}
 	}
-	due, _ := f.s.Due(f.clock.Now(), 0)
+	due, _ := f.s.MailQueue.Due(f.clock.Now(), 0)
 	if len(due) != 20 {
 		t.Fatalf("%d e-mails for 20 paid orders", len(due))
 	}
@@ -873,7 +801,7 @@ func TestStats(t *testing.T) {
 	f.s.Do(a.ID, order.EventDeliver, "admin", "")
 	f.clock.t = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
 	f.s.Do(b.ID, order.EventDeliver, "admin", "")
-	f.s.MarkSent("order_confirmation:"+a.ID, f.clock.Now())
+	f.s.MailQueue.MarkSent("order_confirmation:"+a.ID, f.clock.Now())
 
 	st, err := f.s.Stats()
 	if err != nil {

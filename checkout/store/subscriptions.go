@@ -10,11 +10,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/storefront/storefront/checkout/store/kv"
 	"github.com/storefront/storefront/checkout/subscribe"
 )
 
 // Subscriptions ("follow what you love") live in buckets of their own,
-// created on first write:
+// created on first write. Package side keeps confirming, unsubscribing and
+// reading them (side.Subscriptions); the request and the digests stay
+// here, as they queue their e-mails in the same transaction:
 //
 //	subscribers    e-mail (lower case) -> subscribe.Subscriber with its consents
 //	sub_tokens     subscriber token -> e-mail (unsubscribe and manage links)
@@ -22,9 +25,7 @@ import (
 //	notify_state   "announced" -> Announced: what `shop notify` has announced
 //	notify_sent    catalog version NUL e-mail -> time: one digest per address per catalog
 var (
-	bucketSubscribers  = []byte("subscribers")
-	bucketSubTokens    = []byte("sub_tokens")
-	bucketSubConfirm   = []byte("sub_confirm")
+	bucketSubscribers  = kv.Subscribers // with sub_tokens and sub_confirm: kv.SubBuckets
 	bucketNotifyState  = []byte("notify_state")
 	bucketNotifySent   = []byte("notify_sent")
 	keyAnnounced       = "announced"
@@ -85,171 +86,7 @@ func (s *Store) RequestSubscription(email string, t subscribe.Topic, label, sour
 	return queued, nil
 }
 
-func subBuckets(tx *bolt.Tx) (subs, tokens, confirm *bolt.Bucket, err error) {
-	if subs, err = bucket(tx, bucketSubscribers); err != nil {
-		return
-	}
-	if tokens, err = bucket(tx, bucketSubTokens); err != nil {
-		return
-	}
-	confirm, err = bucket(tx, bucketSubConfirm)
-	return
-}
-
-// ConfirmSubscription gives consent for the topic of a confirmation token.
-func (s *Store) ConfirmSubscription(token string) (sub subscribe.Subscriber, c subscribe.Consent, changed bool, err error) {
-	now := s.opts.Now()
-	err = s.write(func(tx *bolt.Tx) error {
-		changed = false
-		subs, _, confirm, err := subBuckets(tx)
-		if err != nil {
-			return err
-		}
-		email := confirm.Get([]byte(token))
-		if email == nil {
-			return subscribe.ErrBadToken
-		}
-		if err := getJSON(subs, string(email), &sub); err != nil {
-			return err
-		}
-		cp, ch, err := sub.Confirm(token, now)
-		if err != nil {
-			return err
-		}
-		c, changed = *cp, ch
-		return putJSON(subs, string(email), sub)
-	})
-	if err != nil {
-		return sub, c, false, fmt.Errorf("confirm subscription: %w", err)
-	}
-	return sub, c, changed, nil
-}
-
-// ConsentByConfirmToken finds the subscriber and the topic a confirmation
-// token was made for (through the token index, not a scan).
-func (s *Store) ConsentByConfirmToken(token string) (subscribe.Subscriber, *subscribe.Consent, error) {
-	var sub subscribe.Subscriber
-	var found *subscribe.Consent
-	err := s.db.View(func(tx *bolt.Tx) error {
-		confirm, subs := tx.Bucket(bucketSubConfirm), tx.Bucket(bucketSubscribers)
-		if confirm == nil || subs == nil || token == "" {
-			return subscribe.ErrBadToken
-		}
-		email := confirm.Get([]byte(token))
-		if email == nil {
-			return subscribe.ErrBadToken
-		}
-		if err := getJSON(subs, string(email), &sub); err != nil {
-			return err
-		}
-		for _, c := range sub.Topics {
-			if c.ConfirmToken == token {
-				found = c
-			}
-		}
-		if found == nil {
-			return subscribe.ErrBadToken
-		}
-		return nil
-	})
-	if err != nil {
-		return sub, nil, fmt.Errorf("consent by confirmation token: %w", err)
-	}
-	return sub, found, nil
-}
-
-// SubscriberByToken loads the subscriber of an unsubscribe/manage token.
-func (s *Store) SubscriberByToken(token string) (subscribe.Subscriber, error) {
-	var sub subscribe.Subscriber
-	err := s.db.View(func(tx *bolt.Tx) error {
-		tokens, subs := tx.Bucket(bucketSubTokens), tx.Bucket(bucketSubscribers)
-		if tokens == nil || subs == nil || token == "" {
-			return subscribe.ErrBadToken
-		}
-		email := tokens.Get([]byte(token))
-		if email == nil {
-			return subscribe.ErrBadToken
-		}
-		return getJSON(subs, string(email), &sub)
-	})
-	if err != nil {
-		return sub, fmt.Errorf("subscriber by token: %w", err)
-	}
-	return sub, nil
-}
-
-// GetSubscriber loads a subscriber by e-mail address.
-func (s *Store) GetSubscriber(email string) (subscribe.Subscriber, error) {
-	var sub subscribe.Subscriber
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSubscribers)
-		if b == nil {
-			return ErrNotFound
-		}
-		return getJSON(b, string(emailKey(email)), &sub)
-	})
-	if err != nil {
-		return sub, fmt.Errorf("get subscriber: %w", err)
-	}
-	return sub, nil
-}
-
-// Unsubscribe ends consent for one topic ("" for all) of the subscriber
-// with this token, and reports the topics ended.
-func (s *Store) Unsubscribe(token, topic string) (ended []subscribe.Topic, err error) {
-	now := s.opts.Now()
-	err = s.write(func(tx *bolt.Tx) error {
-		ended = nil
-		subs, tokens, confirm, err := subBuckets(tx)
-		if err != nil {
-			return err
-		}
-		email := tokens.Get([]byte(token))
-		if email == nil || token == "" {
-			return subscribe.ErrBadToken
-		}
-		var sub subscribe.Subscriber
-		if err := getJSON(subs, string(email), &sub); err != nil {
-			return err
-		}
-		for _, c := range sub.Topics {
-			if (topic == "" || c.Topic.String() == topic) && c.ConfirmToken != "" {
-				if err := confirm.Delete([]byte(c.ConfirmToken)); err != nil {
-					return err
-				}
-			}
-		}
-		ended = sub.Unsubscribe(topic, now)
-		return putJSON(subs, string(email), sub)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("unsubscribe: %w", err)
-	}
-	return ended, nil
-}
-
-// ListSubscribers lists every subscriber, by address.
-func (s *Store) ListSubscribers() ([]subscribe.Subscriber, error) {
-	var out []subscribe.Subscriber
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSubscribers)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var sub subscribe.Subscriber
-			if err := json.Unmarshal(v, &sub); err != nil {
-				return fmt.Errorf("decode subscriber: %w", err)
-			}
-			out = append(out, sub)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list subscribers: %w", err)
-	}
-	return out, nil
-}
+var subBuckets = kv.SubBuckets
 
 // Announced is what `shop notify` has announced so far.
 type Announced struct {

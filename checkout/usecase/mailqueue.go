@@ -22,15 +22,15 @@ const (
 type MailQueue struct{ Deps }
 
 // Due is at most max messages whose time has come.
-func (u MailQueue) Due(max int) ([]Mail, error) { return u.Store.Due(u.Now(), max) }
+func (u MailQueue) Due(max int) ([]Mail, error) { return u.Store.MailQueue.Due(u.Now(), max) }
 
 // Sent marks a message sent.
-func (u MailQueue) Sent(id string) error { return u.Store.MarkSent(id, u.Now()) }
+func (u MailQueue) Sent(id string) error { return u.Store.MailQueue.MarkSent(id, u.Now()) }
 
 // Failed records a failed attempt and returns the message as it is now
 // (Dead once it is given up).
 func (u MailQueue) Failed(id string, sendErr error) (Mail, error) {
-	return u.Store.MarkFailed(id, sendErr, u.Now())
+	return u.Store.MailQueue.MarkFailed(id, sendErr, u.Now())
 }
 
 // ErrMailNotRetryable: the message was sent, or is not failing.
@@ -38,12 +38,14 @@ var ErrMailNotRetryable = store.ErrMailNotRetryable
 
 // FailedMails are the failed messages (given up or being retried), of one
 // order or ("") of all.
-func (u MailQueue) FailedMails(orderID string) ([]Mail, error) { return u.Store.FailedMails(orderID) }
+func (u MailQueue) FailedMails(orderID string) ([]Mail, error) {
+	return u.Store.MailQueue.Failed(orderID)
+}
 
 // Retry puts a failed message back in the queue (the owner's button) and
 // nudges the mail worker.
 func (u MailQueue) Retry(id string) (Mail, error) {
-	m, err := u.Store.RetryMail(id, u.Now())
+	m, err := u.Store.MailQueue.Retry(id, u.Now())
 	if err == nil {
 		u.Log.Info("mail retried by the owner", "mail", id, "order", m.OrderID)
 		u.kick()
@@ -66,7 +68,7 @@ func (u Housekeeping) Prune() {
 	if _, err := u.Store.PruneIdempotency(now.Add(-24 * time.Hour)); err != nil {
 		u.Log.Warn("prune idempotency keys", "err", err)
 	}
-	if _, err := u.Store.PruneMail(now.Add(-90 * 24 * time.Hour)); err != nil {
+	if _, err := u.Store.MailQueue.Prune(now.Add(-90 * 24 * time.Hour)); err != nil {
 		u.Log.Warn("prune mail queue", "err", err)
 	}
 }

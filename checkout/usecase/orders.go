@@ -282,7 +282,7 @@ func (u Orders) Restocked(id string) (map[string]bool, error) { return u.Store.R
 type MailFailureCount = store.MailFailureCount
 
 // MailFailures counts the e-mails that could not be sent.
-func (u Orders) MailFailures() (MailFailureCount, error) { return u.Store.MailFailures() }
+func (u Orders) MailFailures() (MailFailureCount, error) { return u.Store.MailQueue.Failures() }
 
 // Restock puts the items of a received return back in stock (once per
 // return: changed is false the second time) and queues the alerts of what

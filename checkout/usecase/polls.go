@@ -46,7 +46,7 @@ func (u Polls) Find(id string) (Poll, error) {
 
 // Result is the live result of p, with voter's own choice.
 func (u Polls) Result(p Poll, voter string) (poll.Result, error) {
-	counts, mine, err := u.Store.PollCounts(p.ID, voter, len(p.Options))
+	counts, mine, err := u.Store.Polls.Counts(p.ID, voter, len(p.Options))
 	if err != nil {
 		return poll.Result{}, fmt.Errorf("poll %s: %w", p.ID, err)
 	}
@@ -64,7 +64,7 @@ func (u Polls) Vote(p Poll, voter, net, raw string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadOption, err)
 	}
-	if _, _, err := u.Store.VoteFrom(p.ID, voter, net, MaxVotersPerNet, choice, len(p.Options)); err != nil {
+	if _, _, err := u.Store.Polls.VoteFrom(p.ID, voter, net, MaxVotersPerNet, choice, len(p.Options)); err != nil {
 		if errors.Is(err, store.ErrVoteLimit) {
 			return ErrVoteLimit
 		}

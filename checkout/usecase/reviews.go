@@ -107,11 +107,11 @@ type OrderReviews struct {
 
 // OfOrder are the reviews written for o and whether its customer opted out.
 func (r Reviews) OfOrder(o *order.Order) (OrderReviews, error) {
-	mine, err := r.Store.ReviewsOfOrder(o.ID)
+	mine, err := r.Store.Reviews.OfOrder(o.ID)
 	if err != nil {
 		return OrderReviews{}, fmt.Errorf("reviews of order %s: %w", o.ID, err)
 	}
-	out := OrderReviews{ByProduct: map[string]*review.Review{}, OptedOut: r.Store.ReviewOptedOut(o.Customer.Email)}
+	out := OrderReviews{ByProduct: map[string]*review.Review{}, OptedOut: r.Store.Reviews.OptedOut(o.Customer.Email)}
 	for i := range mine {
 		out.ByProduct[mine[i].Product] = &mine[i]
 	}
@@ -136,7 +136,7 @@ func (r Reviews) Write(o *order.Order, in review.Input) error {
 	if errs := in.Clean(); len(errs) > 0 {
 		return FieldErrors(errs)
 	}
-	_, _, err := r.Store.SaveReview(review.Review{OrderID: o.ID, Product: in.Product, ProductTitle: title, Rating: in.Rating,
+	_, _, err := r.Store.Reviews.Save(review.Review{OrderID: o.ID, Product: in.Product, ProductTitle: title, Rating: in.Rating,
 		Text: in.Text, Author: in.Author, Email: o.Customer.Email, Lang: in.Lang})
 	if err != nil {
 		return fmt.Errorf("save review: %w", err)
@@ -146,11 +146,11 @@ func (r Reviews) Write(o *order.Order, in review.Input) error {
 }
 
 // OptedOut reports whether the customer of o asked for no review requests.
-func (r Reviews) OptedOut(o *order.Order) bool { return r.Store.ReviewOptedOut(o.Customer.Email) }
+func (r Reviews) OptedOut(o *order.Order) bool { return r.Store.Reviews.OptedOut(o.Customer.Email) }
 
 // OptOut records that the customer of o wants no review requests.
 func (r Reviews) OptOut(o *order.Order) error {
-	if err := r.Store.ReviewOptOut(o.Customer.Email); err != nil {
+	if err := r.Store.Reviews.OptOut(o.Customer.Email); err != nil {
 		return fmt.Errorf("review opt-out: %w", err)
 	}
 	r.Log.Info("customer opted out of review requests", "order", o.ID)
@@ -162,7 +162,7 @@ func (r Reviews) List(st review.State) ([]review.Review, error) {
 	if st != "" && !st.Valid() {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownState, st)
 	}
-	list, err := r.Store.ListReviews(st)
+	list, err := r.Store.Reviews.List(st)
 	if err != nil {
 		return nil, fmt.Errorf("list reviews: %w", err)
 	}
@@ -179,7 +179,7 @@ func (r Reviews) Moderate(orderID, product string, a review.Action, by string) (
 		return review.Review{}, ErrUnknownAction
 	}
 	id := review.ID(orderID, product)
-	rv, err := r.Store.ModerateReview(id, a, by)
+	rv, err := r.Store.Reviews.Moderate(id, a, by)
 	if err != nil {
 		return rv, err
 	}
@@ -198,7 +198,7 @@ type Overview struct {
 
 // Overview sorts every review for the owner's page.
 func (r Reviews) Overview() (Overview, error) {
-	all, err := r.Store.ListReviews("")
+	all, err := r.Store.Reviews.List("")
 	if err != nil {
 		return Overview{}, fmt.Errorf("admin reviews: %w", err)
 	}
@@ -230,7 +230,7 @@ func (r Reviews) RequestMail(orderID string) (o *order.Order, products []Product
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("order %s: %w", orderID, err)
 	}
-	if r.Store.ReviewOptedOut(o.Customer.Email) {
+	if r.Store.Reviews.OptedOut(o.Customer.Email) {
 		r.Log.Info("review request not sent: the customer opted out meanwhile", "order", o.ID)
 		return o, nil, false, nil
 	}

@@ -12,13 +12,13 @@ type Sessions struct {
 
 // Start records a new session.
 func (u Sessions) Start(id string) error {
-	return u.Store.StartSession(id, u.Now(), u.Idle, u.MaxAge)
+	return u.Store.Sessions.Start(id, u.Now(), u.Idle, u.MaxAge)
 }
 
 // Touch reports whether the session is live and marks it used.
 func (u Sessions) Touch(id string) (bool, error) {
-	return u.Store.TouchSession(id, u.Now(), u.Idle, u.MaxAge)
+	return u.Store.Sessions.Touch(id, u.Now(), u.Idle, u.MaxAge)
 }
 
 // End ends a session (logging out).
-func (u Sessions) End(id string) error { return u.Store.EndSession(id) }
+func (u Sessions) End(id string) error { return u.Store.Sessions.End(id) }

@@ -84,7 +84,7 @@ func (u Stats) Figures(from, to time.Time) (wire.StatsAnswer, error) {
 		x := stats.Order{ID: o.ID, Customer: cust, CreatedAt: o.CreatedAt, Paid: !o.PaidAt.IsZero(),
 			DeliveredAt: o.DeliveredAt, Returned: len(o.Returns) > 0}
 		if o.State == order.Delivered && reviewsKnown {
-			rs, err := u.Store.ReviewsOfOrder(o.ID)
+			rs, err := u.Store.Reviews.OfOrder(o.ID)
 			if err != nil {
 				reviewsKnown = false
 			} else {

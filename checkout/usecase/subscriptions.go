@@ -76,7 +76,7 @@ func (u Subscriptions) PendingConsent(token string) (*subscribe.Subscriber, *sub
 	if !ValidToken(token) {
 		return nil, nil
 	}
-	sub, c, err := u.Store.ConsentByConfirmToken(token)
+	sub, c, err := u.Store.Subscriptions.ConsentByConfirmToken(token)
 	if err != nil {
 		return nil, nil
 	}
@@ -88,7 +88,7 @@ func (u Subscriptions) Confirm(token string) (subscribe.Subscriber, subscribe.Co
 	if !ValidToken(token) {
 		return subscribe.Subscriber{}, subscribe.Consent{}, ErrBadLink
 	}
-	sub, cons, changed, err := u.Store.ConfirmSubscription(token)
+	sub, cons, changed, err := u.Store.Subscriptions.Confirm(token)
 	if errors.Is(err, subscribe.ErrBadToken) || errors.Is(err, store.ErrNotFound) {
 		return sub, cons, ErrBadLink
 	}
@@ -106,7 +106,7 @@ func (u Subscriptions) Subscriber(token string) (subscribe.Subscriber, error) {
 	if !ValidToken(token) {
 		return subscribe.Subscriber{}, ErrBadLink
 	}
-	sub, err := u.Store.SubscriberByToken(token)
+	sub, err := u.Store.Subscriptions.ByToken(token)
 	if err != nil {
 		return sub, ErrBadLink
 	}
@@ -118,7 +118,7 @@ func (u Subscriptions) Unsubscribe(token, topic string, oneClick bool) error {
 	if !ValidToken(token) {
 		return ErrBadLink
 	}
-	ended, err := u.Store.Unsubscribe(token, topic)
+	ended, err := u.Store.Subscriptions.Unsubscribe(token, topic)
 	if errors.Is(err, subscribe.ErrBadToken) || errors.Is(err, store.ErrNotFound) {
 		return ErrBadLink
 	}
@@ -135,7 +135,7 @@ func (u Subscriptions) Mail(m store.Mail) (store.SubscribeMail, subscribe.Subscr
 	if err := json.Unmarshal(m.Body, &p); err != nil {
 		return p, subscribe.Subscriber{}, fmt.Errorf("mail %s: %w", m.ID, err)
 	}
-	sub, err := u.Store.GetSubscriber(m.To)
+	sub, err := u.Store.Subscriptions.Get(m.To)
 	if err != nil {
 		return p, sub, fmt.Errorf("subscriber of mail %s: %w", m.ID, err)
 	}
@@ -145,7 +145,7 @@ func (u Subscriptions) Mail(m store.Mail) (store.SubscribeMail, subscribe.Subscr
 // List lists the subscribers without their links: those are the
 // subscriber's, not the owner's.
 func (u Subscriptions) List() ([]subscribe.Subscriber, error) {
-	subs, err := u.Store.ListSubscribers()
+	subs, err := u.Store.Subscriptions.List()
 	if err != nil {
 		return nil, fmt.Errorf("list subscribers: %w", err)
 	}
@@ -169,7 +169,7 @@ type TopicCount struct {
 
 // TopicCounts counts consents per topic, and the addresses with any.
 func (u Subscriptions) TopicCounts() ([]TopicCount, int) {
-	subs, err := u.Store.ListSubscribers()
+	subs, err := u.Store.Subscriptions.List()
 	if err != nil {
 		u.Log.Error("list subscribers", "err", err)
 		return nil, 0

@@ -353,7 +353,7 @@ func (h *Cards) GiftOnlySteps(o *order.Order, lang string) []wire.StepView {
 	if paid && len(o.GiftSend.Cards) > 0 {
 		mailed.Done = true
 		for _, id := range o.GiftSend.Cards {
-			m, err := h.store.GetMail(store.GiftCardMailID(id))
+			m, err := h.store.MailQueue.Get(store.GiftCardMailID(id))
 			if err != nil || m.SentAt.IsZero() {
 				mailed.Done, mailed.At = false, time.Time{}
 				break

@@ -30,21 +30,26 @@ import (
 // page).
 type Codes struct {
 	*web.Web
-	Store     CodeStore
+	Store     CodeStore                   // the uses
+	Stored    StoredCodes                 // the owner's codes
 	FileCodes func() map[string]cart.Code // data/codes.toml (the shop's codes)
 }
 
-// CodeStore is what the owner's codes read and change (store.Store).
+// CodeStore counts the uses of a code (store.Store).
 type CodeStore interface {
-	Codes() ([]cart.Code, error)
 	CodeUses(code, email, except string) (total, mine int, err error)
-	CreateCode(c cart.Code) error
-	SetCodeDisabled(code string, disabled bool) (cart.Code, error)
+}
+
+// StoredCodes are the codes the owner made (store.Store.Codes).
+type StoredCodes interface {
+	List() ([]cart.Code, error)
+	Create(c cart.Code) error
+	SetDisabled(code string, disabled bool) (cart.Code, error)
 }
 
 // allCodes are the codes of the file and the owner's, by name, with uses.
 func (h *Codes) allCodes() ([]wire.CodeView, error) {
-	stored, err := h.Store.Codes()
+	stored, err := h.Stored.List()
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +182,7 @@ func (h *Codes) AdminCreateCode(c *gin.Context) {
 	}
 	code, err := h.newCode(r)
 	if err == nil {
-		err = h.Store.CreateCode(code)
+		err = h.Stored.Create(code)
 	}
 	switch {
 	case errors.Is(err, store.ErrCodeExists):
@@ -197,7 +202,7 @@ func (h *Codes) setCodeDisabled(name string, disabled bool) (wire.CodeView, int,
 	if _, inFile := h.FileCodes()[name]; inFile {
 		return wire.CodeView{}, http.StatusConflict, fmt.Errorf("%s is in data/codes.toml: set disabled = true there (and push)", name)
 	}
-	code, err := h.Store.SetCodeDisabled(name, disabled)
+	code, err := h.Stored.SetDisabled(name, disabled)
 	if errors.Is(err, store.ErrNotFound) {
 		return wire.CodeView{}, http.StatusNotFound, fmt.Errorf("no code %s", name)
 	}
@@ -370,7 +375,7 @@ func (h *Codes) AdminCodesForm(c *gin.Context) {
 	}
 	code, err := h.newCode(r)
 	if err == nil {
-		err = h.Store.CreateCode(code)
+		err = h.Stored.Create(code)
 	}
 	if err != nil {
 		h.renderCodesPage(c, http.StatusUnprocessableEntity, r, ownerWords(h.Lang(c), err))

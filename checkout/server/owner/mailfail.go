@@ -18,7 +18,7 @@ import (
 // them on /admin/ (a count), on /admin/mail/ (the list, with a retry
 // button), on the order's page and in `shop orders show` (the order's JSON
 // for the owner carries mail_problems); the owner's alert hooks in through
-// Options.OnMailGivenUp, and store.MailFailures counts them for a metric.
+// Options.OnMailGivenUp, and store.MailQueue.Failures counts them for a metric.
 
 // MailFail is the HTTP side of e-mail that cannot be sent: the list
 // and retry for the owner (API and page) and an order's failed mails.

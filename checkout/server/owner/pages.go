@@ -32,7 +32,7 @@ import (
 // browser then holds a session cookie (HttpOnly, SameSite=Strict, path
 // /admin/) whose value is an issue time, a session id and an HMAC keyed by
 // the token — never the token itself, and never anything in a URL. The
-// session id is recorded in the database (store.StartSession): logging out
+// session id is recorded in the database (store.Store.Sessions.Start): logging out
 // deletes it, so a copied cookie is dead after logout; a session ends after
 // SessionIdle without use and SessionTTL after login. Every POST
 // form carries a CSRF token (an HMAC of the session) and passes the

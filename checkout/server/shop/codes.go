@@ -124,7 +124,7 @@ func (h *Codes) lookupCode(name string) (cart.Code, bool, error) {
 	if c, ok := h.FileCodes()[name]; ok {
 		return c, true, nil
 	}
-	c, err := h.store.Code(name)
+	c, err := h.store.Codes.Get(name)
 	if errors.Is(err, store.ErrNotFound) {
 		return cart.Code{}, false, nil
 	}

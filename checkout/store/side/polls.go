@@ -1,4 +1,4 @@
-package store
+package side
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/store/kv"
 
 	"github.com/storefront/storefront/checkout/poll"
 )
@@ -22,13 +24,20 @@ var (
 	bucketPollNets  = []byte("poll_nets")
 )
 
+// Polls are the shop's polls: votes per option, one vote per browser, a
+// bound per network.
+type Polls struct{ b kv.Base }
+
+// NewPolls is the polls of the file b.
+func NewPolls(b kv.Base) *Polls { return &Polls{b: b} }
+
 // ErrVoteLimit: the network has cast as many votes in the poll as it may.
 var ErrVoteLimit = errors.New("enough votes from this network")
 
 // Vote records voter's choice in poll id with n options and returns the
 // counts after it. A browser that voted before moves its one vote (or,
 // choosing the same again, changes nothing: changed false).
-func (s *Store) Vote(id, voter string, choice, n int) (counts []int, changed bool, err error) {
+func (s *Polls) Vote(id, voter string, choice, n int) (counts []int, changed bool, err error) {
 	return s.VoteFrom(id, voter, "", 0, choice, n)
 }
 
@@ -36,17 +45,17 @@ func (s *Store) Vote(id, voter string, choice, n int) (counts []int, changed boo
 // IPv6 /64): a browser's first vote in the poll counts only while fewer
 // than maxPerNet browsers of net have voted in it (ErrVoteLimit after);
 // moving a vote is always allowed. maxPerNet 0 means no limit.
-func (s *Store) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (counts []int, changed bool, err error) {
+func (s *Polls) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (counts []int, changed bool, err error) {
 	if choice < 0 || choice >= n {
 		return nil, false, fmt.Errorf("vote in poll %s: option %d of %d", id, choice, n)
 	}
-	err = s.write(func(tx *bolt.Tx) error {
+	err = s.b.Write(func(tx *bolt.Tx) error {
 		counts, changed = nil, false
-		polls, err := bucket(tx, bucketPolls)
+		polls, err := kv.Bucket(tx, bucketPolls)
 		if err != nil {
 			return err
 		}
-		votes, err := bucket(tx, bucketPollVotes)
+		votes, err := kv.Bucket(tx, bucketPollVotes)
 		if err != nil {
 			return err
 		}
@@ -57,7 +66,7 @@ func (s *Store) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (count
 			prev, _ = strconv.Atoi(string(v))
 		}
 		if prev < 0 && maxPerNet > 0 {
-			nets, err := bucket(tx, bucketPollNets)
+			nets, err := kv.Bucket(tx, bucketPollNets)
 			if err != nil {
 				return err
 			}
@@ -76,7 +85,7 @@ func (s *Store) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (count
 		if err := votes.Put(key, []byte(strconv.Itoa(choice))); err != nil {
 			return err
 		}
-		return putJSON(polls, id, counts)
+		return kv.PutJSON(polls, id, counts)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("vote in poll %s: %w", id, err)
@@ -84,11 +93,11 @@ func (s *Store) VoteFrom(id, voter, net string, maxPerNet, choice, n int) (count
 	return counts, changed, nil
 }
 
-// PollCounts returns the votes per option of poll id (n options) and the
+// Counts returns the votes per option of poll id (n options) and the
 // voter's own choice (-1 when none).
-func (s *Store) PollCounts(id, voter string, n int) (counts []int, mine int, err error) {
+func (s *Polls) Counts(id, voter string, n int) (counts []int, mine int, err error) {
 	mine = -1
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.b.DB.View(func(tx *bolt.Tx) error {
 		counts = readCounts(tx.Bucket(bucketPolls), id, n)
 		if b := tx.Bucket(bucketPollVotes); b != nil && voter != "" {
 			if v := b.Get([]byte(id + "\x00" + voter)); v != nil {

@@ -1,8 +1,16 @@
-package store
+// Package filecheck checks a bbolt file of the sidecar on its path, before
+// it is opened for writing (store.Open, the built-in provider's file) or
+// when a backup is verified: a file cut short (ErrTruncated), pages that do
+// not hang together (ErrCorrupt), each with the steps to restore. It also
+// holds the bbolt options those files are opened with. It knows nothing of
+// the buckets in them (store.VerifyFile decodes the records).
+package filecheck
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -11,6 +19,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
+
+// ErrInUse is a database file another process holds open.
+var ErrInUse = errors.New("database file is in use by another process")
 
 // ErrCorrupt is a database file whose structure bbolt's consistency check
 // (tx.Check) finds broken: pages overwritten, lost or pointing nowhere.
@@ -120,77 +131,74 @@ func consistency(path string, timeout time.Duration) (problems []string, err err
 	return problems, nil
 }
 
-// FileReport is what VerifyFile found.
-type FileReport struct {
-	Size        int64
-	Orders      int
-	Mails       int
-	Undecodable []string // bucket/key of records that do not decode
+// BoltOptions are the bbolt options of the sidecar's files (the order
+// database and the built-in provider's): the free list kept as a map, which
+// allocates in constant time however fragmented the file is (the array form
+// scans it on every commit).
+func BoltOptions(timeout time.Duration) *bolt.Options {
+	return &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType}
 }
 
-// VerifyFile checks a database file or a backup offline, fully: the
-// truncation and consistency checks of CheckFile whatever the size, then
-// every order and queued mail decoded. A file with undecodable records is
-// returned with them listed and ErrCorrupt.
-func VerifyFile(path string) (FileReport, error) {
-	var rep FileReport
-	fi, err := os.Stat(path)
+// ErrTruncated is a database file shorter than its own pages say: an
+// interrupted copy or restore, or a full disk.
+var ErrTruncated = errors.New("database file is truncated")
+
+// checkSize refuses a file cut short, before bbolt opens it. bbolt trusts
+// the meta page, which says how many pages the database has; a file with
+// fewer either panics in bolt.Open (the freelist page is missing) or opens
+// and crashes the process (SIGSEGV) at the first read past its end. The
+// meta pages are read here as bbolt reads them (page header, then magic,
+// version, page size, flags, root, freelist, page count, txid, checksum;
+// native byte order); the newer valid one counts. A missing or empty file
+// (a new database) and one without a valid meta page (bolt.Open says what is
+// wrong with it) pass.
+func checkSize(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
-		return rep, fmt.Errorf("check %s: %w", path, err)
+		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	if fi.Size() == 0 {
-		return rep, fmt.Errorf("check %s: the file is empty, not a database", path)
-	}
-	res, err := CheckFile(path, CheckOptions{MaxSize: -1})
-	rep.Size = res.Size
-	if err != nil {
-		return rep, err
-	}
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		return rep, fmt.Errorf("check %s: %w", path, err)
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for _, b := range []struct {
-			name []byte
-			n    *int
-			v    func() any
-		}{
-			{bucketOrders, &rep.Orders, func() any { return new(map[string]any) }},
-			{bucketMail, &rep.Mails, func() any { return new(Mail) }},
-		} {
-			bk := tx.Bucket(b.name)
-			if bk == nil {
-				continue // the built-in provider's file has neither
-			}
-			err := bk.ForEach(func(k, v []byte) error {
-				if err := decodeRecord(v, b.v()); err != nil {
-					rep.Undecodable = append(rep.Undecodable, string(b.name)+"/"+printableKey(k))
-					return nil
-				}
-				*b.n++
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
 		return nil
-	})
-	if err != nil {
-		return rep, fmt.Errorf("check %s: %w", path, err)
 	}
-	if len(rep.Undecodable) > 0 {
-		return rep, fmt.Errorf("check %s: %w: %d record(s) do not decode: %s", path, ErrCorrupt, len(rep.Undecodable), strings.Join(first(rep.Undecodable, 10), ", "))
+	var want int64
+	var txid uint64
+	pageSize := int64(0)
+	for i := int64(0); i < 2; i++ {
+		buf := make([]byte, 16+64)
+		if _, err := f.ReadAt(buf, i*pageSize); err != nil {
+			break // a file too short for this meta page
+		}
+		m := buf[16:]
+		ne := binary.NativeEndian
+		h := fnv.New64a()
+		h.Write(m[:56])
+		if ne.Uint32(m[0:]) != 0xED0CDAED || ne.Uint32(m[4:]) != 2 || h.Sum64() != ne.Uint64(m[56:]) {
+			if i == 0 {
+				pageSize = int64(os.Getpagesize()) // bbolt looks for the second meta there too
+			}
+			continue
+		}
+		ps := int64(ne.Uint32(m[8:]))
+		if i == 0 {
+			pageSize = ps
+		}
+		if t := ne.Uint64(m[48:]); want == 0 || t > txid {
+			txid, want = t, int64(ne.Uint64(m[40:]))*ps
+		}
+		if pageSize == 0 {
+			break
+		}
 	}
-	return rep, nil
-}
-
-func first(xs []string, n int) []string {
-	if len(xs) > n {
-		return xs[:n]
+	if fi.Size() < want {
+		return fmt.Errorf("open database %s: %w (%d of %d bytes): %s",
+			path, ErrTruncated, fi.Size(), want, restoreSteps)
 	}
-	return xs
+	return nil
 }

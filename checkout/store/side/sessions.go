@@ -1,4 +1,4 @@
-package store
+package side
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/store/kv"
 )
 
 // The owner's page sessions live in a bucket of their own, created on the
@@ -19,20 +21,26 @@ import (
 // so a copied cookie is dead from then on.
 var bucketAdminSessions = []byte("admin_sessions")
 
+// Sessions are the owner's page sessions.
+type Sessions struct{ b kv.Base }
+
+// NewSessions is the sessions of the file b.
+func NewSessions(b kv.Base) *Sessions { return &Sessions{b: b} }
+
 type adminSession struct {
 	Created time.Time `json:"created"`
 	Seen    time.Time `json:"seen"`
 }
 
-// StartSession records a new owner's session and deletes the ones that
+// Start records a new owner's session and deletes the ones that
 // have ended (older than maxAge or idle longer than idle).
-func (s *Store) StartSession(id string, now time.Time, idle, maxAge time.Duration) error {
-	err := s.write(func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketAdminSessions)
+func (s *Sessions) Start(id string, now time.Time, idle, maxAge time.Duration) error {
+	err := s.b.Write(func(tx *bolt.Tx) error {
+		b, err := kv.Bucket(tx, bucketAdminSessions)
 		if err != nil {
 			return err
 		}
-		if _, err := deleteWhere(b, func(_, v []byte) (bool, error) {
+		if _, err := kv.DeleteWhere(b, func(_, v []byte) (bool, error) {
 			var a adminSession
 			if err := json.Unmarshal(v, &a); err != nil {
 				return true, nil // an unreadable session is no session
@@ -41,7 +49,7 @@ func (s *Store) StartSession(id string, now time.Time, idle, maxAge time.Duratio
 		}); err != nil {
 			return err
 		}
-		return putJSON(b, id, adminSession{Created: now, Seen: now})
+		return kv.PutJSON(b, id, adminSession{Created: now, Seen: now})
 	})
 	if err != nil {
 		return fmt.Errorf("start admin session: %w", err)
@@ -49,19 +57,19 @@ func (s *Store) StartSession(id string, now time.Time, idle, maxAge time.Duratio
 	return nil
 }
 
-// TouchSession reports whether session id is live at now and, when it is,
+// Touch reports whether session id is live at now and, when it is,
 // records the use (at most once a minute, to spare the disk).
-func (s *Store) TouchSession(id string, now time.Time, idle, maxAge time.Duration) (bool, error) {
+func (s *Sessions) Touch(id string, now time.Time, idle, maxAge time.Duration) (bool, error) {
 	var live bool
 	var a adminSession
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.b.DB.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketAdminSessions)
 		if b == nil {
-			return ErrNotFound
+			return kv.ErrNotFound
 		}
-		return getJSON(b, id, &a)
+		return kv.GetJSON(b, id, &a)
 	})
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kv.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -70,8 +78,8 @@ func (s *Store) TouchSession(id string, now time.Time, idle, maxAge time.Duratio
 	if live = sessionLive(a, now, idle, maxAge); !live || now.Sub(a.Seen) < time.Minute {
 		return live, nil
 	}
-	err = s.write(func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketAdminSessions)
+	err = s.b.Write(func(tx *bolt.Tx) error {
+		b, err := kv.Bucket(tx, bucketAdminSessions)
 		if err != nil {
 			return err
 		}
@@ -80,7 +88,7 @@ func (s *Store) TouchSession(id string, now time.Time, idle, maxAge time.Duratio
 			return nil
 		}
 		a.Seen = now
-		return putJSON(b, id, a)
+		return kv.PutJSON(b, id, a)
 	})
 	if err != nil {
 		return false, fmt.Errorf("touch admin session: %w", err)
@@ -88,10 +96,10 @@ func (s *Store) TouchSession(id string, now time.Time, idle, maxAge time.Duratio
 	return live, nil
 }
 
-// EndSession deletes session id (logout). Ending an unknown session is no error.
-func (s *Store) EndSession(id string) error {
-	err := s.write(func(tx *bolt.Tx) error {
-		b, err := bucket(tx, bucketAdminSessions)
+// End deletes session id (logout). Ending an unknown session is no error.
+func (s *Sessions) End(id string) error {
+	err := s.b.Write(func(tx *bolt.Tx) error {
+		b, err := kv.Bucket(tx, bucketAdminSessions)
 		if err != nil {
 			return err
 		}
