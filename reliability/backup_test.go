@@ -168,7 +168,7 @@ func checkCopy(t *testing.T, path string, want map[string]bool) {
 	}
 	defer st.Close()
 	for id := range want {
-		if _, err := st.GetOrder(id); err != nil {
+		if _, err := st.Orders.GetOrder(id); err != nil {
 			t.Errorf("backup %s lacks order %s acknowledged before it began: %v", filepath.Base(path), id, err)
 		}
 	}

@@ -383,7 +383,7 @@ func checkDB(t *testing.T, path string, l *crashLedger) {
 		t.Fatalf("database does not open after the crash: %v", err)
 	}
 	defer st.Close()
-	orders, err := st.ListOrders(store.Filter{})
+	orders, err := st.Orders.ListOrders(store.Filter{})
 	if err != nil {
 		t.Fatalf("list orders after the crash: %v", err)
 	}

@@ -15,7 +15,7 @@ import (
 // the number the index gives it, and no unpaid order has one.
 func checkInvoices(t *testing.T, st *store.Store, orders []*order.Order) {
 	t.Helper()
-	entries, err := st.Invoices(time.Time{}, time.Time{})
+	entries, err := st.Orders.Invoices(time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatalf("list invoices after the crash: %v", err)
 	}

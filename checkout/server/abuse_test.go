@@ -358,7 +358,7 @@ func TestStrangerOrderDoesNotBlockErasure(t *testing.T) {
 	if del.StatusCode != http.StatusOK {
 		t.Fatalf("delete with a stranger's unpaid order under the address: %d, want 200", del.StatusCode)
 	}
-	if o, _ := sh.sc.store.GetOrder(mine.ID); o.Customer.Email != "" || o.Customer.Name != store.AnonymousName {
+	if o, _ := sh.sc.store.Orders.GetOrder(mine.ID); o.Customer.Email != "" || o.Customer.Name != store.AnonymousName {
 		t.Errorf("Eva's order keeps her data: %+v", o.Customer)
 	}
 }
@@ -445,7 +445,7 @@ func TestStrangerCannotMailAnyone(t *testing.T) {
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatus(o.PaymentID, "failed"); err != nil {
 		t.Fatal(err)
 	}

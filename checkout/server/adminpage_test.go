@@ -97,7 +97,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if r := sh.req("POST", "/admin/orders/"+o.ID+"/pack", url.Values{"csrf": {csrf}}.Encode(), "Origin", "https://evil.example"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site pack: %d", r.StatusCode)
 	}
-	if cur, _ := sh.sc.store.GetOrder(o.ID); cur.State != order.Paid {
+	if cur, _ := sh.sc.store.Orders.GetOrder(o.ID); cur.State != order.Paid {
 		t.Fatalf("a refused form changed the order: %s", cur.State)
 	}
 
@@ -116,13 +116,13 @@ func TestAdminPageRequiresToken(t *testing.T) {
 		if r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s: %d %s", step.action, r.StatusCode, r.body)
 		}
-		cur, _ := sh.sc.store.GetOrder(o.ID)
+		cur, _ := sh.sc.store.Orders.GetOrder(o.ID)
 		last := cur.History[len(cur.History)-1]
 		if cur.State != step.want || last.By != adminBy || last.At.IsZero() {
 			t.Errorf("%s: state %s, history %+v", step.action, cur.State, last)
 		}
 	}
-	cur, _ := sh.sc.store.GetOrder(o.ID)
+	cur, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if cur.TrackingURL != "https://jouw.postnl.nl/track-and-trace/3SABC123" {
 		t.Errorf("tracking link from the code: %q", cur.TrackingURL)
 	}
@@ -142,7 +142,7 @@ func TestAdminPageRequiresToken(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return received + refund: %d %s", r.StatusCode, r.body)
 	}
-	cur, _ = sh.sc.store.GetOrder(o.ID)
+	cur, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if cur.Returns[0].State != order.ReturnRefunded || cur.Refundable() != 0 {
 		t.Errorf("after receiving and refunding: %+v, refundable %d", cur.Returns[0], cur.Refundable())
 	}

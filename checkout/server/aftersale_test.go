@@ -36,14 +36,14 @@ func (sh *testShop) paidOrder(f *molliefake.Server, key string, items map[string
 	if r.StatusCode != http.StatusCreated {
 		sh.t.Fatalf("checkout %s: %d %s", key, r.StatusCode, r.body)
 	}
-	o, err := sh.sc.store.GetOrder(a.Order.ID)
+	o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		sh.t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid {
 		sh.t.Fatalf("order %s is %s after the paid webhook", o.ID, o.State)
 	}
@@ -58,7 +58,7 @@ func (sh *testShop) delivered(o *order.Order) *order.Order {
 			sh.t.Fatalf("%s: %d %s", step, r.StatusCode, r.body)
 		}
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	return o
 }
 
@@ -155,7 +155,7 @@ func TestReturnJourney(t *testing.T) {
 	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/return-received", `{"refund":true}`); r.StatusCode != 200 {
 		t.Fatalf("receive and refund R2: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.RefundedAmount() != o.PaidAmount() || o.Refundable() != 0 {
 		t.Errorf("everything back: refunded %d of %d", o.RefundedAmount(), o.PaidAmount())
 	}
@@ -221,7 +221,7 @@ func TestReturnOutsideWindow(t *testing.T) {
 	if page := sh.req("GET", "/order/"+o.Token+"?lang=en", ""); strings.Contains(page.body, "/return?lang") {
 		t.Error("the order page offers a return after the window")
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if len(o.Returns) != 0 || sh.mailCount("return_requested") != 0 {
 		t.Errorf("a refused return left traces: %+v", o.Returns)
 	}
@@ -242,7 +242,7 @@ func TestRefundTimeoutListsBeforeRetry(t *testing.T) {
 	if r.StatusCode != http.StatusAccepted {
 		t.Fatalf("refund with a lost answer: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	rf := o.Refunds[0]
 	if rf.Status != order.RefundRecorded || rf.Attempts != 1 || !strings.Contains(rf.LastError, "uncertain") {
 		t.Fatalf("refund after the timeout: %+v", rf)
@@ -255,7 +255,7 @@ func TestRefundTimeoutListsBeforeRetry(t *testing.T) {
 	sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"lines":[{"sku":"MOK-001","quantity":1}]}`)
 	// The reconciler lists, finds it, adopts it.
 	sh.sc.uc.refunds.Reconcile(context.Background())
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	n, vals := refundsAtMollie(f, o.PaymentID)
 	if n > 2 || f.CreatedForKey(rf.ID) != 1 {
 		t.Fatalf("refunds at Mollie: %d %s; created for %s: %d", n, vals, rf.ID, f.CreatedForKey(rf.ID))
@@ -291,7 +291,7 @@ func TestRefundNotSentIsSentAfterListing(t *testing.T) {
 	lists := f.Calls(molliefake.ListRefunds)
 	sh.sc.uc.refunds.Reconcile(context.Background())
 	sh.sc.uc.refunds.Reconcile(context.Background())
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	n, vals := refundsAtMollie(f, o.PaymentID)
 	if n != 1 || !strings.HasPrefix(vals, "17.90/") || o.Refunds[0].ProviderID == "" {
 		t.Errorf("after the reconciler: %d refunds %s; order %+v", n, vals, o.Refunds)
@@ -353,11 +353,11 @@ func TestRefundsRacingWebhooks(t *testing.T) {
 	if r := sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-"); r.StatusCode != 200 {
 		t.Fatalf("webhook: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if len(o.Refunds) != 1 || o.Refunds[0].Status != order.RefundRefunded || o.Refunds[0].Amount != o.PaidAmount() {
 		t.Errorf("refunds on the order: %+v", o.Refunds)
 	}
-	if ids, _ := sh.sc.store.OrdersWithOpenRefunds(); len(ids) != 0 {
+	if ids, _ := sh.sc.store.Orders.OrdersWithOpenRefunds(); len(ids) != 0 {
 		t.Errorf("open refunds left: %v", ids)
 	}
 	if n := sh.mailCount("refund_sent"); n != 1 {
@@ -406,7 +406,7 @@ func TestConcurrentRefundsNeverExceed(t *testing.T) {
 	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"full":true}`); r.StatusCode != 200 {
 		t.Errorf("the rest: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.RefundedAmount() != 1790 || o.Refundable() != 0 {
 		t.Errorf("refunded %d, refundable %d", o.RefundedAmount(), o.Refundable())
 	}
@@ -427,7 +427,7 @@ func TestCustomerCancel(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Canceled || o.RefundedAmount() != o.PaidAmount() {
 		t.Errorf("after cancel: %s, refunded %d of %d", o.State, o.RefundedAmount(), o.PaidAmount())
 	}
@@ -469,7 +469,7 @@ func TestCustomerCancel(t *testing.T) {
 	if r.StatusCode != http.StatusConflict || !strings.Contains(r.errorMessage(t), "still open") {
 		t.Errorf("cancel with an open payment: %d %s", r.StatusCode, r.body)
 	}
-	u, _ := sh.sc.store.GetOrder(a.Order.ID)
+	u, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatus(u.PaymentID, "failed"); err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +477,7 @@ func TestCustomerCancel(t *testing.T) {
 	if r.StatusCode != 200 {
 		t.Fatalf("cancel after the payment failed: %d %s", r.StatusCode, r.body)
 	}
-	u, _ = sh.sc.store.GetOrder(a.Order.ID)
+	u, _ = sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if u.State != order.Canceled || len(u.Refunds) != 0 || u.Stock != order.StockNone {
 		t.Errorf("unpaid cancel: %s %+v stock %q", u.State, u.Refunds, u.Stock)
 	}
@@ -520,7 +520,7 @@ func TestCancelRacingPack(t *testing.T) {
 			packCode = sh.admin("POST", "/api/admin/orders/"+o.ID+"/pack", "").StatusCode
 		}()
 		wg.Wait()
-		o, _ = sh.sc.store.GetOrder(o.ID)
+		o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 		n, _ := refundsAtMollie(f, o.PaymentID)
 		switch {
 		case cancelCode == 200 && packCode == 409:
@@ -556,7 +556,7 @@ func TestGiftNote(t *testing.T) {
 	}
 	var a CheckoutAnswer
 	r.json(t, &a)
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if o.GiftNote != "Voor <script>alert(\"oma\")</script>\nVeel liefs" {
 		t.Fatalf("stored note %q", o.GiftNote)
 	}
@@ -632,7 +632,7 @@ func TestStrayPaymentRefunded(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("stray-1")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "pending"); err != nil { // the bank is busy: not cancelable
 		t.Fatal(err)
 	}
@@ -657,7 +657,7 @@ func TestStrayPaymentRefunded(t *testing.T) {
 	if n != 1 || !strings.HasPrefix(vals, "17.90/") {
 		t.Fatalf("refunds of the stray payment at Mollie: %d %s", n, vals)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Canceled || len(o.Refunds) != 1 || o.Refunds[0].Reason != order.ReasonStray || o.Refunds[0].ProviderID == "" {
 		t.Errorf("order after the stray refund: %s %+v", o.State, o.Refunds)
 	}
@@ -682,7 +682,7 @@ func TestCancelAfterFullRefund(t *testing.T) {
 	if n, vals := refundsAtMollie(f, o.PaymentID); n != 1 {
 		t.Errorf("refunds at Mollie: %d %s", n, vals)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Canceled || len(o.Refunds) != 1 {
 		t.Errorf("after cancel: %s %+v", o.State, o.Refunds)
 	}

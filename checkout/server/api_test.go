@@ -78,7 +78,7 @@ func TestAPIErrors(t *testing.T) {
 	if len(cv.Lines) != 1 || cv.Lines[0].SKU != "KOF-GUJI-250-BO" || cv.Lines[0].Quantity != 1 {
 		t.Errorf("cart after refused requests: %+v", cv.Lines)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 0 {
 		t.Errorf("%d orders stored by refused checkouts", len(orders))
 	}

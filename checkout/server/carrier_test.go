@@ -68,11 +68,11 @@ func (sh *testShop) paidWith(f *molliefake.Server, key, body string) *order.Orde
 	}
 	var a CheckoutAnswer
 	r.json(sh.t, &a)
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		sh.t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid {
 		sh.t.Fatalf("order %s is %s", o.ID, o.State)
 	}
@@ -103,7 +103,7 @@ func TestLabelShipsOrderOnce(t *testing.T) {
 	if len(parcels) != 1 || res.TrackingCode != parcels[0].TrackingNumber || res.State != "shipped" || parcels[0].Option != "postnl:standard" {
 		t.Fatalf("label %+v, parcels at the carrier %+v", res, parcels)
 	}
-	got, _ := sh.sc.store.GetOrder(o.ID)
+	got, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if got.State != order.Shipped || got.TrackingCode != res.TrackingCode || !strings.Contains(got.TrackingURL, res.TrackingCode) {
 		t.Fatalf("order after label: %s %q %q", got.State, got.TrackingCode, got.TrackingURL)
 	}
@@ -148,7 +148,7 @@ func TestLabelErrors(t *testing.T) {
 	if r.StatusCode != 422 || !strings.Contains(r.errorMessage(t), "house_number") {
 		t.Fatalf("invalid address: %d %s", r.StatusCode, r.body)
 	}
-	if got, _ := sh.sc.store.GetOrder(o.ID); got.State != order.Paid || len(sf.Shipments(o.ID)) != 0 {
+	if got, _ := sh.sc.store.Orders.GetOrder(o.ID); got.State != order.Paid || len(sf.Shipments(o.ID)) != 0 {
 		t.Fatalf("after 422: %s, %d parcels", got.State, len(sf.Shipments(o.ID)))
 	}
 	// 5xx after the work was done: the retry finds the parcel; one parcel.
@@ -165,7 +165,7 @@ func TestLabelErrors(t *testing.T) {
 	if r.StatusCode != 502 || !strings.Contains(r.errorMessage(t), "no second parcel") {
 		t.Fatalf("carrier down: %d %s", r.StatusCode, r.body)
 	}
-	if got, _ := sh.sc.store.GetOrder(o3.ID); got.State != order.Paid {
+	if got, _ := sh.sc.store.Orders.GetOrder(o3.ID); got.State != order.Paid {
 		t.Fatalf("order moved while the carrier was down: %s", got.State)
 	}
 	if r := sh.admin("POST", "/api/admin/orders/"+o3.ID+"/label", ""); r.StatusCode != 200 || len(sf.Shipments(o3.ID)) != 1 {
@@ -249,14 +249,14 @@ func TestSendcloudWebhookDelivers(t *testing.T) {
 		t.Fatal(r.body)
 	}
 	p := sf.Shipments(o.ID)[0]
-	shipped, _ := sh.sc.store.GetOrder(o.ID)
+	shipped, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	clock.advance(50 * time.Hour) // the parcel arrived the next day; the news comes later
 	at := shipped.ShippedAt.Add(26 * time.Hour).Truncate(time.Millisecond)
 	// A status on the way changes nothing.
 	if _, _, err := sf.SetStatus(p.ID, "en_route", at); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := sh.sc.store.GetOrder(o.ID); got.State != order.Shipped {
+	if got, _ := sh.sc.store.Orders.GetOrder(o.ID); got.State != order.Shipped {
 		t.Fatalf("en route: %s", got.State)
 	}
 	// A forged delivery (wrong signature, or a body changed after signing) is refused.
@@ -264,7 +264,7 @@ func TestSendcloudWebhookDelivers(t *testing.T) {
 	if _, _, err := sf.SetStatus(p.ID, "delivered", at); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("forged webhook: %v", err)
 	}
-	if got, _ := sh.sc.store.GetOrder(o.ID); got.State != order.Shipped {
+	if got, _ := sh.sc.store.Orders.GetOrder(o.ID); got.State != order.Shipped {
 		t.Fatalf("a forged webhook delivered the order")
 	}
 	sf.WebhookSecret = "webhook-secret-123"
@@ -272,7 +272,7 @@ func TestSendcloudWebhookDelivers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := sh.sc.store.GetOrder(o.ID)
+	got, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if got.State != order.Delivered || !got.DeliveredAt.Equal(at) {
 		t.Fatalf("after the webhook: %s delivered %v, want %v", got.State, got.DeliveredAt, at)
 	}
@@ -281,7 +281,7 @@ func TestSendcloudWebhookDelivers(t *testing.T) {
 	if st, err := sf.Deliver(sf.WebhookURL, body, sig); err != nil || st != 200 {
 		t.Fatalf("replay: %d %v", st, err)
 	}
-	if again, _ := sh.sc.store.GetOrder(o.ID); len(again.History) != hist || !again.DeliveredAt.Equal(at) {
+	if again, _ := sh.sc.store.Orders.GetOrder(o.ID); len(again.History) != hist || !again.DeliveredAt.Equal(at) {
 		t.Fatal("a replayed webhook changed the order")
 	}
 	tampered := bytes.Replace(body, []byte(`"delivered"`), []byte(`"delivered "`), 1)
@@ -335,7 +335,7 @@ func TestParcelCheckDelivers(t *testing.T) {
 	if sh.admin("POST", "/api/admin/parcels/check", "").json(t, &out); out.Delivered != 0 {
 		t.Fatalf("delivered %d before any delivery", out.Delivered)
 	}
-	shipped, _ := sh.sc.store.GetOrder(o.ID)
+	shipped, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if r := sh.admin("GET", "/api/admin/labels.pdf", ""); r.StatusCode != 200 || !strings.Contains(r.body, "/Count 2") {
 		t.Fatalf("today's labels: %d", r.StatusCode)
 	}
@@ -350,11 +350,11 @@ func TestParcelCheckDelivers(t *testing.T) {
 	if sh.admin("POST", "/api/admin/parcels/check", "").json(t, &out); out.Delivered != 1 {
 		t.Fatalf("delivered %d", out.Delivered)
 	}
-	got, _ := sh.sc.store.GetOrder(o.ID)
+	got, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if got.State != order.Delivered || !got.DeliveredAt.Equal(at) {
 		t.Fatalf("after the check: %s %v want %v", got.State, got.DeliveredAt, at)
 	}
-	if other, _ := sh.sc.store.GetOrder(o2.ID); other.State != order.Shipped {
+	if other, _ := sh.sc.store.Orders.GetOrder(o2.ID); other.State != order.Shipped {
 		t.Fatalf("the other order: %s", other.State)
 	}
 	if sh.admin("POST", "/api/admin/parcels/check", "").json(t, &out); out.Delivered != 0 {
@@ -458,7 +458,7 @@ func TestPickupPointFormNoJS(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("checkout with a point: %d %s", r.StatusCode, r.body)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 || orders[0].Meta[metaPickupID] != id {
 		t.Fatalf("orders: %d, point %v", len(orders), orders[0].Meta)
 	}
@@ -583,7 +583,7 @@ func TestPickupPointChangedAfterBack(t *testing.T) {
 		t.Fatalf("second checkout: %d %s", r.StatusCode, r.body)
 	}
 	r.json(t, &a2)
-	o, _ := sh.sc.store.GetOrder(a2.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a2.Order.ID)
 	if o.Meta[metaPickupID] != pts.Points[1].ID {
 		t.Fatalf("the order kept the first point: %v (orders %s, %s)", o.Meta, a1.Order.ID, a2.Order.ID)
 	}

@@ -206,7 +206,7 @@ func TestCartCodeProperty(t *testing.T) {
 		}
 		back := sh.choose(r.Header.Get("Location"), "paid").Header.Get("Location")
 		sh.req(http.MethodGet, path(t, back), "")
-		o, err := sh.sc.store.OrderByPaymentID(p.ID)
+		o, err := sh.sc.store.Orders.OrderByPaymentID(p.ID)
 		if err != nil || amountText(o.Total()) != shown || o.State != order.Paid || (o.DiscountCode == name) != applies {
 			rt.Fatalf("order: %v, total %d, %s, code %q (applies %v); shown %s", err, o.Total(), o.State, o.DiscountCode, applies, shown)
 		}

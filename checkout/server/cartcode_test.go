@@ -156,7 +156,7 @@ func TestCartCodeJourney(t *testing.T) {
 	}
 	back := sh.choose(r.Header.Get("Location"), "paid").Header.Get("Location")
 	sh.req(http.MethodGet, path(t, back), "") // the return page checks the payment
-	o, _ := sh.sc.store.OrderByPaymentID(p.ID)
+	o, _ := sh.sc.store.Orders.OrderByPaymentID(p.ID)
 	if o.DiscountCode != "KOFFIE5" || o.Total() != 4345 || o.State != order.Paid {
 		t.Fatalf("order %s: code %q total %d %s", o.ID, o.DiscountCode, o.Total(), o.State)
 	}
@@ -199,7 +199,7 @@ func TestPayAgainCodeLimits(t *testing.T) {
 		}
 		back := sh.choose(mustCheckoutURL(t, r), status).Header.Get("Location")
 		sh.req(http.MethodGet, path(t, back), "")
-		o, err := sh.sc.store.OrderByToken(strings.TrimPrefix(path(t, back), "/order/"))
+		o, err := sh.sc.store.Orders.OrderByToken(strings.TrimPrefix(path(t, back), "/order/"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,9 +229,9 @@ func TestPayAgainCodeLimits(t *testing.T) {
 	if b.State != order.Paid || uses("EENKEER") != 1 {
 		t.Fatalf("b: %s, %d uses", b.State, uses("EENKEER"))
 	}
-	before, _ := sh.sc.store.GetOrder(a.ID)
+	before, _ := sh.sc.store.Orders.GetOrder(a.ID)
 	r := payAgain(a)
-	after, _ := sh.sc.store.GetOrder(a.ID)
+	after, _ := sh.sc.store.Orders.GetOrder(a.ID)
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "De kortingscode EENKEER is intussen zo vaak gebruikt als mag") ||
 		len(after.Attempts) != len(before.Attempts) || after.State != order.PaymentFailed || uses("EENKEER") != 1 {
 		t.Fatalf("pay again with the code used up: %d, attempts %d → %d, %s, %d uses", r.StatusCode, len(before.Attempts), len(after.Attempts), after.State, uses("EENKEER"))

@@ -123,7 +123,7 @@ func TestJourneyLocalProvider(t *testing.T) {
 	}
 
 	// The owner ships with a tracking link: page and e-mail show it.
-	o, err := sh.sc.store.OrderByPaymentID(id)
+	o, err := sh.sc.store.Orders.OrderByPaymentID(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestCheckoutIdempotent(t *testing.T) {
 	if n := f.PaymentCount(); n != 1 {
 		t.Errorf("%d payments at Mollie, want 1", n)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 {
 		t.Errorf("%d orders, want 1", len(orders))
 	}
@@ -225,7 +225,7 @@ func TestPriceTampering(t *testing.T) {
 	if a.Order.Total != 1295+495 {
 		t.Errorf("order total %d, want %d", a.Order.Total, 1295+495)
 	}
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if mp, _ := f.Payment(o.PaymentID); mp.Value != "17.90" {
 		t.Errorf("Mollie was asked %s, want 17.90", mp.Value)
 	}
@@ -239,7 +239,7 @@ func TestConcurrentNews(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("KOF-GUJI-250-BO", 1)
 	_, a := sh.checkout("concurrent")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestConcurrentNews(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid {
 		t.Fatalf("state %s, want paid", o.State)
 	}
@@ -280,7 +280,7 @@ func TestConcurrentNews(t *testing.T) {
 	if n := len(sh.outboxFiles("confirmation")); n != 1 {
 		t.Errorf("%d confirmation e-mails, want 1", n)
 	}
-	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "KOF-GUJI-250-BO")
+	av, _ := sh.sc.store.Stock.Availability(sh.sc.Catalog.Current(), "KOF-GUJI-250-BO")
 	if av[0].Sold != 1 || av[0].Reserved != 0 {
 		t.Errorf("stock after one paid unit: %+v", av[0])
 	}
@@ -298,10 +298,10 @@ func TestWebhook(t *testing.T) {
 	}
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("wh")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	// A webhook saying nothing new changes nothing.
 	sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-")
-	if o2, _ := sh.sc.store.GetOrder(o.ID); o2.State != order.AwaitingPayment {
+	if o2, _ := sh.sc.store.Orders.GetOrder(o.ID); o2.State != order.AwaitingPayment {
 		t.Fatalf("state %s after a webhook for an open payment", o2.State)
 	}
 	// Mollie unreachable: 503 so that Mollie retries.
@@ -315,7 +315,7 @@ func TestWebhook(t *testing.T) {
 	if err := f.SetStatus(o.PaymentID, "failed"); err != nil {
 		t.Fatal(err)
 	}
-	o2, _ := sh.sc.store.GetOrder(o.ID)
+	o2, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if o2.State != order.PaymentFailed {
 		t.Fatalf("state %s after failed webhook, want payment_failed", o2.State)
 	}
@@ -361,7 +361,7 @@ func TestPayAgain(t *testing.T) {
 	if page := sh.req("GET", path(t, back)+"?lang=en", ""); !strings.Contains(page.body, "Thank you") {
 		t.Errorf("not paid after paying again")
 	}
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if len(o.Attempts) != 4 || o.State != order.Paid {
 		t.Errorf("%d attempts, state %s; want 4 and paid", len(o.Attempts), o.State)
 	}
@@ -380,7 +380,7 @@ func TestPendingThenPaid(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("MOK-001", 2)
 	_, a := sh.checkout("pending")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "pending"); err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestProviderDown(t *testing.T) {
 	if r.StatusCode != http.StatusBadGateway || !strings.Contains(r.errorMessage(t), "try again") {
 		t.Fatalf("checkout with Mollie down: %d %s", r.StatusCode, r.body)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 || orders[0].State != order.AwaitingPayment || orders[0].PaymentID != "" {
 		t.Fatalf("orders after failure: %+v", orders)
 	}
@@ -453,14 +453,14 @@ func TestReconciler(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("recon")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
 	if n := sh.sc.payments.ReconcileOnce(context.Background()); n != 1 {
 		t.Errorf("reconciler asked about %d orders, want 1", n)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid || o.History[len(o.History)-1].By != "reconciler" {
 		t.Errorf("state %s, history %+v", o.State, o.History)
 	}
@@ -476,7 +476,7 @@ func TestAdmin(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("BOEK-001", 2)
 	_, a := sh.checkout("admin")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +505,7 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("cancel of a paid order: state %s refunded %d, refunds at Mollie %+v", v.State, v.Refunded, mp.Refunds)
 	}
 	// Stock comes back.
-	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "BOEK-001")
+	av, _ := sh.sc.store.Stock.Availability(sh.sc.Catalog.Current(), "BOEK-001")
 	if av[0].Remaining != 3 {
 		t.Errorf("stock after cancel: %+v", av[0])
 	}
@@ -567,7 +567,7 @@ func TestStrayPayment(t *testing.T) {
 		t.Fatalf("%d payments at Mollie, want 1 (created, answer lost)", n)
 	}
 	sh.sc.payments.ReconcileOnce(context.Background())
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 || orders[0].PaymentID == "" {
 		t.Fatalf("order not given its payment: %+v", orders)
 	}
@@ -578,7 +578,7 @@ func TestStrayPayment(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh.sc.payments.ReconcileOnce(context.Background())
-	if o, _ := sh.sc.store.GetOrder(orders[0].ID); o.State != order.Paid {
+	if o, _ := sh.sc.store.Orders.GetOrder(orders[0].ID); o.State != order.Paid {
 		t.Errorf("state %s, want paid", o.State)
 	}
 }
@@ -594,7 +594,7 @@ func TestReturnChecksEachNewPayment(t *testing.T) {
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("throttle")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "failed"); err != nil {
 		t.Fatal(err)
 	}
@@ -605,7 +605,7 @@ func TestReturnChecksEachNewPayment(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pay again: %d", r.StatusCode)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}

@@ -80,8 +80,8 @@ func TestCheckoutCodeNoScript(t *testing.T) {
 	}
 	back := sh.choose(r.Header.Get("Location"), "paid").Header.Get("Location")
 	op := sh.req(http.MethodGet, path(t, back), "")
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
-	o, _ := sh.sc.store.GetOrder(orders[0].ID)
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
+	o, _ := sh.sc.store.Orders.GetOrder(orders[0].ID)
 	if o.DiscountCode != "HERFST10" || o.Total() != 4400 || o.Totals.Discount(cart.KindCode) != 290 || o.State != order.Paid {
 		t.Fatalf("order %+v", o)
 	}
@@ -357,7 +357,7 @@ func TestCodeRefundProperty(t *testing.T) {
 		r.json(t, &a)
 		sh.choose(a.CheckoutURL, "paid")
 		sh.req(http.MethodGet, "/api/orders/"+orderToken(t, a.OrderURL), "")
-		o, err := sh.sc.store.GetOrder(a.Order.ID)
+		o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
 		if err != nil || o.State != order.Paid {
 			rt.Fatalf("order %v %v", o, err)
 		}
@@ -377,7 +377,7 @@ func TestCodeRefundProperty(t *testing.T) {
 			if rr.StatusCode/100 != 2 {
 				rt.Fatalf("refund %d × %s: %d %s", q, sku, rr.StatusCode, rr.body)
 			}
-			cur, _ := sh.sc.store.GetOrder(o.ID)
+			cur, _ := sh.sc.store.Orders.GetOrder(o.ID)
 			last := cur.Refunds[len(cur.Refunds)-1]
 			if last.Amount != want {
 				rt.Fatalf("refund of %d × %s: %d, want %d (code %s)", q, sku, last.Amount, want, code)

@@ -106,7 +106,7 @@ func TestCustomersSeeTheirLanguagesNames(t *testing.T) {
 		if _, err := sh.sc.local.SetStatus(t.Context(), id, payment.StatusPaid); err != nil {
 			rt.Fatalf("pay %s: %v", loc, err)
 		}
-		all, _ := sh.sc.store.ListOrders(store.Filter{})
+		all, _ := sh.sc.store.Orders.ListOrders(store.Filter{})
 		o := all[0]
 		for _, x := range all {
 			if x.CreatedAt.After(o.CreatedAt) {

@@ -48,7 +48,7 @@ func buyGiftCard(t *testing.T, sh *testShop, f *molliefake.Server, sku, sendOn s
 	}
 	var a CheckoutAnswer
 	r.json(t, &a)
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if o.Totals.Shipping != 0 || o.Totals.VATTotal != 0 {
 		t.Fatalf("a gift card order has shipping %d and VAT %d, want none", o.Totals.Shipping, o.Totals.VATTotal)
 	}
@@ -58,7 +58,7 @@ func buyGiftCard(t *testing.T, sh *testShop, f *molliefake.Server, sku, sendOn s
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid || o.GiftSend == nil || len(o.GiftSend.Cards) != 1 {
 		t.Fatalf("paid gift card order: %s %+v", o.State, o.GiftSend)
 	}
@@ -127,7 +127,7 @@ func TestGiftCardJourney(t *testing.T) {
 	}
 	var a CheckoutAnswer
 	r.json(t, &a)
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if o.Total() != qa.Total || o.GiftCard == nil || o.GiftCard.Amount != 5000 || o.Due() != qa.Due || o.Due() <= 0 {
 		t.Fatalf("order total %d card %+v due %d; quote %+v", o.Total(), o.GiftCard, o.Due(), qa)
 	}
@@ -153,7 +153,7 @@ func TestGiftCardJourney(t *testing.T) {
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid || o.GiftCard.Hold != order.GiftSpent {
 		t.Fatalf("order %s, card %+v", o.State, o.GiftCard)
 	}
@@ -188,7 +188,7 @@ func TestGiftCardJourney(t *testing.T) {
 	if n, sum := refundsAtMollie(f, o.PaymentID); n != 1 || !strings.HasPrefix(sum, money.Format(o.Due(), "EUR")+"/") {
 		t.Fatalf("Mollie refunds: %d %s, want one of %s", n, sum, money.Format(o.Due(), "EUR"))
 	}
-	card, _ := sh.sc.store.GiftCard(cv.GiftCards[0].ID)
+	card, _ := sh.sc.store.GiftCards.GiftCard(cv.GiftCards[0].ID)
 	if card.Balance != 5000 || card.Check() != nil {
 		t.Fatalf("card after the refunds: %+v %v", card, card.Check())
 	}
@@ -207,7 +207,7 @@ func TestGiftCardJourney(t *testing.T) {
 	if a.CheckoutURL != "" || a.Order.State != string(order.Paid) || f.PaymentCount() != before {
 		t.Fatalf("card-only order: state %s, checkout url %q, %d new Mollie payments", a.Order.State, a.CheckoutURL, f.PaymentCount()-before)
 	}
-	card, _ = sh.sc.store.GiftCard(card.ID)
+	card, _ = sh.sc.store.GiftCards.GiftCard(card.ID)
 	if card.Balance != 5000-money.Amount(a.Order.Total) {
 		t.Fatalf("balance after the card-only order: %d", card.Balance)
 	}
@@ -225,7 +225,7 @@ func TestGiftCardJourney(t *testing.T) {
 func TestGiftCodeGuessesAreLimited(t *testing.T) {
 	sh := newShop(t)
 	sh.addToCart("MOK-001", 1)
-	_, code, err := sh.sc.store.IssueGiftCard(1000, "EUR", sh.sc.Catalog.Current().GiftCards, "", "nl")
+	_, code, err := sh.sc.store.GiftCards.IssueGiftCard(1000, "EUR", sh.sc.Catalog.Current().GiftCards, "", "nl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 			}
 			var a CheckoutAnswer
 			r.json(t, &a)
-			o, _ := sh.sc.store.GetOrder(a.Order.ID)
+			o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 			if err := f.SetStatus(o.PaymentID, "failed"); err != nil {
 				t.Fatal(err)
 			}
@@ -284,7 +284,7 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 			if r := sh.form("/order/"+o.Token+"/pay", url.Values{"lang": {lang}}); r.StatusCode != http.StatusSeeOther || f.PaymentCount() != n+1 {
 				t.Fatalf("pay again with the card still there: %d, %d new payments", r.StatusCode, f.PaymentCount()-n)
 			}
-			o, _ = sh.sc.store.GetOrder(o.ID)
+			o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 			if p, _ := f.Payment(o.PaymentID); p.Value != money.Format(qa.Due, "EUR") || o.GiftCard.Hold != order.GiftHeld {
 				t.Fatalf("pay again: Mollie asked %s, want %s; card hold %q", p.Value, money.Format(qa.Due, "EUR"), o.GiftCard.Hold)
 			}
@@ -299,7 +299,7 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 			if r, _ := checkoutWithCard(t, sh, code, "other-"+lang); r.StatusCode != http.StatusCreated {
 				t.Fatalf("other checkout: %d %s", r.StatusCode, r.body)
 			}
-			card, _ := sh.sc.store.GiftCard(o.GiftCard.CardID)
+			card, _ := sh.sc.store.GiftCards.GiftCard(o.GiftCard.CardID)
 
 			sh.jar, sh.client.Jar = jar, jar
 			n = f.PaymentCount()
@@ -319,7 +319,7 @@ func TestPayAgainWithGiftCard(t *testing.T) {
 			if strings.Contains(r.body, htmlText(web.T(lang, "err.Internal"))) {
 				t.Errorf("pay again with the card spent answers with the generic error")
 			}
-			o, _ = sh.sc.store.GetOrder(o.ID)
+			o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 			if o.State != order.PaymentFailed || o.GiftCard.Hold != "" {
 				t.Errorf("after the refused pay again: order %s, hold %q", o.State, o.GiftCard.Hold)
 			}
@@ -414,7 +414,7 @@ func TestGiftCardsOnlyNothingToShip(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("checkout of gift cards to Belgium without a shipping method: %d %s", r.StatusCode, r.body)
 	}
-	list, _ := sh.sc.store.ListOrders(storeFilterAll())
+	list, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	o := list[0]
 	if o.Total() != 10000 || o.Totals.Shipping != 0 {
 		t.Fatalf("two cards of € 50: total %d, shipping %d", o.Total(), o.Totals.Shipping)
@@ -493,7 +493,7 @@ func TestIssuedGiftCardsAreNotCanceled(t *testing.T) {
 	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "gift cards") {
 		t.Fatalf("owner cancel: %d %s", r.StatusCode, r.body)
 	}
-	after, _ := sh.sc.store.GetOrder(o.ID)
+	after, _ := sh.sc.store.Orders.GetOrder(o.ID)
 	if after.State != order.Paid || len(after.Refunds) != 0 || f.Calls(molliefake.CreateRefund) != 0 {
 		t.Fatalf("after refused cancels: %s, %d refunds", after.State, len(after.Refunds))
 	}

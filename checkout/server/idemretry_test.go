@@ -19,7 +19,7 @@ func TestRetryAfterPaidFindsOrder(t *testing.T) {
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestUnstoredPaymentAnyWindow(t *testing.T) {
 						t.Fatalf("checkout with the answer lost: %d %s", r.StatusCode, r.body)
 					}
 					f.ClearFaults()
-					orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+					orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 					if len(orders) != 1 || f.PaymentCount() != 1 {
 						t.Fatalf("%d orders, %d payments", len(orders), f.PaymentCount())
 					}
@@ -51,7 +51,7 @@ func TestUnstoredPaymentAnyWindow(t *testing.T) {
 						}
 						shown = a.CheckoutURL
 					}
-					o, _ := sh.sc.store.GetOrder(orders[0].ID)
+					o, _ := sh.sc.store.Orders.GetOrder(orders[0].ID)
 					if o.PaymentID == "" || len(o.Attempts) == 0 {
 						t.Fatalf("order after asking again: no payment")
 					}
@@ -74,7 +74,7 @@ func TestUnstoredPaymentAnyWindow(t *testing.T) {
 					if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 						t.Fatal(err)
 					}
-					if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.Paid {
+					if o, _ = sh.sc.store.Orders.GetOrder(o.ID); o.State != order.Paid {
 						t.Errorf("order %s after its payment was paid", o.State)
 					}
 				})

@@ -41,12 +41,12 @@ func TestInvoiceJourney(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
-	list, _ := sh.sc.store.ListOrders(storeFilterAll())
+	list, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	o := list[0]
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if !invoiceNumRe.MatchString(o.InvoiceNumber) {
 		t.Fatalf("paid order has invoice number %q", o.InvoiceNumber)
 	}
@@ -105,7 +105,7 @@ func TestInvoiceJourney(t *testing.T) {
 	if r := sh.admin("POST", "/api/admin/orders/"+o.ID+"/refund", `{"lines":[{"sku":"MOK-001","quantity":1}]}`); r.StatusCode/100 != 2 {
 		t.Fatalf("refund: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if len(o.Refunds) != 1 || o.Refunds[0].Status == order.RefundRecorded {
 		t.Fatalf("refund: %+v", o.Refunds)
 	}
@@ -150,7 +150,7 @@ func TestReverseChargeCheckout(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
-	list, _ := sh.sc.store.ListOrders(storeFilterAll())
+	list, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	o := list[0]
 	if o.Total() != 1727 || o.Totals.VATTotal != 0 || !o.Totals.ReverseCharge || o.Customer.VATID != "BE0123456749" || o.Customer.Company != "Koffiebar Peeters BV" {
 		t.Fatalf("order: total %d vat %d rc %v customer %+v", o.Total(), o.Totals.VATTotal, o.Totals.ReverseCharge, o.Customer)

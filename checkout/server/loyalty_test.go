@@ -40,14 +40,14 @@ func (sh *testShop) buy(f *molliefake.Server, key string, items map[string]int, 
 	}
 	var a CheckoutAnswer
 	r.json(sh.t, &a)
-	o, err := sh.sc.store.GetOrder(a.Order.ID)
+	o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
 	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 		sh.t.Fatal(err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if o.State != order.Paid {
 		sh.t.Fatalf("order %s is %s after the paid webhook", o.ID, o.State)
 	}
@@ -69,7 +69,7 @@ func (sh *testShop) settled(clk *offsetClock, o *order.Order) *order.Order {
 
 func (sh *testShop) balance(email string) loyalty.Account {
 	sh.t.Helper()
-	acc, _, err := sh.sc.store.PointsAccount(email, sh.sc.loyalty.ReturnWindow)
+	acc, _, err := sh.sc.store.Loyalty.PointsAccount(email, sh.sc.loyalty.ReturnWindow)
 	if err != nil {
 		sh.t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestPointsJourney(t *testing.T) {
 	if !strings.Contains(r.body, `name="use_points" value="1" checked`) || !strings.Contains(r.body, "has them taken off") {
 		t.Errorf("the page with the new total does not keep the box ticked or say so")
 	}
-	if orders, _ := sh.sc.store.CustomerOrders(pointsEmail); len(orders) != 1 {
+	if orders, _ := sh.sc.store.Loyalty.CustomerOrders(pointsEmail); len(orders) != 1 {
 		t.Fatalf("an order was placed before the new total was shown: %d orders", len(orders))
 	}
 	v = checkoutValues(idemKeyRe.FindStringSubmatch(r.body)[1])
@@ -209,7 +209,7 @@ func TestPointsJourney(t *testing.T) {
 	if r = sh.form("/checkout/", v); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pay with points: %d %s", r.StatusCode, r.body)
 	}
-	orders, _ := sh.sc.store.CustomerOrders(pointsEmail)
+	orders, _ := sh.sc.store.Loyalty.CustomerOrders(pointsEmail)
 	o2 := orders[0]
 	// 217 points = 10.85 off the coffee (9% VAT); shipping 4.95 untouched,
 	// at the coffee's 9% (shipping follows the goods, docs/money.md).
@@ -314,7 +314,7 @@ func TestPrivacyDelete(t *testing.T) {
 		t.Fatalf("delete: %d %s", r.StatusCode, r.body)
 	}
 	for _, id := range []string{o1.ID, o2.ID} {
-		o, _ := sh.sc.store.GetOrder(id)
+		o, _ := sh.sc.store.Orders.GetOrder(id)
 		if o.Customer.Email != "" || o.Customer.Street != "" || o.Customer.Name != store.AnonymousName || o.GiftNote != "" || o.TrackingURL != "" {
 			t.Errorf("order %s keeps personal data: %+v gift %q", id, o.Customer, o.GiftNote)
 		}
@@ -441,7 +441,7 @@ func TestPointsLineRefund(t *testing.T) {
 	if r.StatusCode/100 != 2 {
 		t.Fatalf("refund: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if len(o.Refunds) != 1 || o.Refunds[0].Amount != 950 {
 		t.Fatalf("refund of one item paid 9.50 after points: %+v", o.Refunds)
 	}

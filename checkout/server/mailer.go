@@ -54,7 +54,7 @@ func (s *Sidecar) sendOne(ctx context.Context, m store.Mail) error {
 		defer cancel()
 		return s.sender.Send(sctx, msg)
 	}
-	o, err := s.store.GetOrder(m.OrderID)
+	o, err := s.store.Orders.GetOrder(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("order of mail %s: %w", m.ID, err)
 	}

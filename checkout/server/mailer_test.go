@@ -42,7 +42,7 @@ func TestMailNeverBlocksWebhook(t *testing.T) {
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("mail")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	f.SetStatusQuiet(o.PaymentID, "paid")
 	done := make(chan int, 1)
 	go func() { done <- sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-").StatusCode }()

@@ -213,7 +213,7 @@ func TestPayAgainSoldOut(t *testing.T) {
 	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "The coffee book is sold out") || !strings.Contains(r.body, "Pay again") {
 		t.Fatalf("pay again when sold out: %d\n%s", r.StatusCode, r.body)
 	}
-	av, _ := sh.sc.store.Availability(sh.sc.Catalog.Current(), "BOEK-001")
+	av, _ := sh.sc.store.Stock.Availability(sh.sc.Catalog.Current(), "BOEK-001")
 	if av[0].Reserved != 3 {
 		t.Errorf("stock %+v, want 3 reserved by the second customer only", av[0])
 	}

@@ -204,7 +204,7 @@ func TestMoneyPathProperty(t *testing.T) {
 		back := sh.choose(payURL, "paid").Header.Get("Location")
 
 		op := sh.req(http.MethodGet, path(t, back), "") // the return page checks the payment
-		o, err := sh.sc.store.OrderByPaymentID(p.ID)
+		o, err := sh.sc.store.Orders.OrderByPaymentID(p.ID)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -288,7 +288,7 @@ func pointsToSpend(t *testing.T, sh *testShop, clk *testClock) string {
 	}
 	sh.choose(a.CheckoutURL, "paid")
 	sh.req(http.MethodGet, "/api/orders/"+orderToken(t, a.OrderURL), "")
-	o, err := sh.sc.store.GetOrder(a.Order.ID)
+	o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

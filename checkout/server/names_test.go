@@ -34,7 +34,7 @@ func TestEveryNameGetsItsConfirmation(t *testing.T) {
 		}
 		var a CheckoutAnswer
 		r.json(t, &a)
-		o, _ := sh.sc.store.GetOrder(a.Order.ID)
+		o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 		if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
 			t.Fatal(err)
 		}

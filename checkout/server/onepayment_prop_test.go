@@ -49,7 +49,7 @@ func TestOneCartOnePayableProperty(t *testing.T) {
 		payments := func() []string {
 			var ids []string
 			for _, oid := range orders {
-				o, err := sh.sc.store.GetOrder(oid)
+				o, err := sh.sc.store.Orders.GetOrder(oid)
 				if err != nil {
 					rt.Fatalf("order %s: %v", oid, err)
 				}
@@ -71,7 +71,7 @@ func TestOneCartOnePayableProperty(t *testing.T) {
 			if payable > 1 {
 				var detail []string
 				for _, oid := range orders {
-					o, _ := sh.sc.store.GetOrder(oid)
+					o, _ := sh.sc.store.Orders.GetOrder(oid)
 					for _, a := range o.Attempts {
 						p, _ := f.Payment(a.PaymentID)
 						detail = append(detail, fmt.Sprintf("%s(%s) %s: shop %s, Mollie %s", oid, o.State, a.PaymentID, a.Status, p.Status))
@@ -80,7 +80,7 @@ func TestOneCartOnePayableProperty(t *testing.T) {
 				rt.Fatalf("after %s: %d payments of one cart can be paid: %v", step, payable, detail)
 			}
 			for _, oid := range orders {
-				o, _ := sh.sc.store.GetOrder(oid)
+				o, _ := sh.sc.store.Orders.GetOrder(oid)
 				for _, r := range o.Refunds {
 					if r.Reason == order.ReasonStray {
 						rt.Fatalf("after %s: order %s was paid twice (stray refund %s)", step, oid, r.ID)
@@ -155,7 +155,7 @@ func TestOneCartOnePayableProperty(t *testing.T) {
 				if len(orders) == 0 {
 					return
 				}
-				o, _ := sh.sc.store.GetOrder(rapid.SampledFrom(orders).Draw(rt, "order"))
+				o, _ := sh.sc.store.Orders.GetOrder(rapid.SampledFrom(orders).Draw(rt, "order"))
 				c.form("/order/"+o.Token+"/pay", url.Values{})
 				check("pay again")
 			},

@@ -39,7 +39,7 @@ func TestChangedCartKeepsUncancelablePayment(t *testing.T) {
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
-	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o1, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if err := f.ChooseMethod(o1.PaymentID, "ideal"); err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +68,11 @@ func TestChangedCartKeepsUncancelablePayment(t *testing.T) {
 	if err := f.SetStatus(o1.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
-	o1, _ = sh.sc.store.GetOrder(o1.ID)
+	o1, _ = sh.sc.store.Orders.GetOrder(o1.ID)
 	if o1.State != order.Paid || len(o1.Refunds) != 0 {
 		t.Fatalf("earlier order %s, refunds %+v", o1.State, o1.Refunds)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 {
 		t.Errorf("%d orders, want 1", len(orders))
 	}
@@ -97,7 +97,7 @@ func TestChangedCartAfterExpiry(t *testing.T) {
 	if n := f.Tick(); n != 1 {
 		t.Fatalf("expiry webhooks delivered: %d, want 1", n)
 	}
-	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o1, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if o1.PaymentStatus != payment.StatusExpired {
 		t.Fatalf("after the expiry webhook the order shows %s", o1.PaymentStatus)
 	}
@@ -121,7 +121,7 @@ func TestChangedCartCancelsPayment(t *testing.T) {
 	if r.StatusCode != http.StatusCreated || second.Order.ID == first.Order.ID {
 		t.Fatalf("changed cart: %d %s", r.StatusCode, r.body)
 	}
-	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o1, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if o1.State != order.Canceled || o1.PaymentStatus != payment.StatusCanceled {
 		t.Errorf("replaced order: %s, payment_status %q; want canceled, canceled", o1.State, o1.PaymentStatus)
 	}
@@ -147,7 +147,7 @@ func TestChangedCartAuthorized(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("MOK-001", 1)
 	_, first := sh.checkout("auth-1")
-	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o1, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if err := f.SetStatus(o1.PaymentID, "authorized"); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestChangedCartAuthorized(t *testing.T) {
 	if n := f.Tick(); n != 1 {
 		t.Fatalf("cancel webhook: %d delivered", n)
 	}
-	if o1, _ = sh.sc.store.GetOrder(o1.ID); o1.PaymentStatus != payment.StatusCanceled {
+	if o1, _ = sh.sc.store.Orders.GetOrder(o1.ID); o1.PaymentStatus != payment.StatusCanceled {
 		t.Fatalf("after the cancel webhook: %s", o1.PaymentStatus)
 	}
 	if r, _ := sh.checkout("auth-3"); r.StatusCode != http.StatusCreated {
@@ -181,7 +181,7 @@ func TestChangedCartLocalRefusesCancel(t *testing.T) {
 	if r.StatusCode != http.StatusConflict {
 		t.Fatalf("changed cart: %d %s", r.StatusCode, r.body)
 	}
-	orders, _ := sh.sc.store.ListOrders(storeFilterAll())
+	orders, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if len(orders) != 1 || orders[0].ID != first.Order.ID || orders[0].State != order.AwaitingPayment {
 		t.Fatalf("orders after a refused cancel: %d", len(orders))
 	}
@@ -197,7 +197,7 @@ func TestPayAgainWaitsForNewerOrder(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	sh.addToCart("MOK-001", 1)
 	_, first := sh.checkout("again-1")
-	o1, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o1, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if err := f.SetStatus(o1.PaymentID, "failed"); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestPayAgainWaitsForNewerOrder(t *testing.T) {
 	}
 	// The new checkout replaced the failed order (canceled), so it cannot
 	// be paid again beside the new one.
-	if o1, _ = sh.sc.store.GetOrder(o1.ID); o1.State != order.Canceled {
+	if o1, _ = sh.sc.store.Orders.GetOrder(o1.ID); o1.State != order.Canceled {
 		t.Errorf("failed order after a new checkout of its cart: %s, want canceled", o1.State)
 	}
 	before := f.PaymentCount()
@@ -230,7 +230,7 @@ func TestOwnerCancelShowsPaymentCanceled(t *testing.T) {
 		sh.jar, sh.client.Jar = jar, jar
 		sh.addToCart("MOK-001", 1)
 		_, a := sh.checkout(fmt.Sprintf("owner-cancel-%v", started))
-		o, _ := sh.sc.store.GetOrder(a.Order.ID)
+		o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 		if started {
 			f.ChooseMethod(o.PaymentID, "ideal")
 		}
@@ -238,7 +238,7 @@ func TestOwnerCancelShowsPaymentCanceled(t *testing.T) {
 			t.Fatalf("cancel: %d %s", r.StatusCode, r.body)
 		}
 		sh.sc.payments.Cancels.Wait()
-		o, _ = sh.sc.store.GetOrder(o.ID)
+		o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 		p, _ := f.Payment(o.PaymentID)
 		want := payment.StatusCanceled
 		if started {
@@ -264,7 +264,7 @@ func TestRetryOfStoredCheckoutKeepsPayment(t *testing.T) {
 	if r.StatusCode/100 != 2 || again.Order.ID != first.Order.ID || again.CheckoutURL != first.CheckoutURL {
 		t.Fatalf("retry: %d %s", r.StatusCode, r.body)
 	}
-	o, _ := sh.sc.store.GetOrder(first.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(first.Order.ID)
 	if p, _ := f.Payment(o.PaymentID); p.Status != "open" || f.Calls(molliefake.CancelPayment) != 0 {
 		t.Errorf("the retried checkout's payment is %s after %d cancel calls; want open, none", p.Status, f.Calls(molliefake.CancelPayment))
 	}

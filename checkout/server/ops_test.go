@@ -195,7 +195,7 @@ func TestUnconfirmedPaidPaymentAlerts(t *testing.T) {
 	sh := newShop(t, withOps(clock))
 	sh.addToCart("MOK-001", 1)
 	_, ca := sh.checkout("u-1")
-	o, err := sh.sc.store.GetOrder(ca.Order.ID)
+	o, err := sh.sc.store.Orders.GetOrder(ca.Order.ID)
 	if err != nil || o.PaymentID == "" {
 		t.Fatalf("order %+v, %v", o, err)
 	}
@@ -210,7 +210,7 @@ func TestUnconfirmedPaidPaymentAlerts(t *testing.T) {
 	if n := sh.alerts().count(alertUnconfirmed); n != 1 {
 		t.Fatalf("no alert 11 minutes after paid: %d", n)
 	}
-	if _, _, err := sh.sc.store.Do(o.ID, order.EventCancel, "test", ""); err != nil {
+	if _, _, err := sh.sc.store.Orders.Do(o.ID, order.EventCancel, "test", ""); err != nil {
 		t.Fatal(err)
 	}
 	sh.sc.alerts.WatchOnce()

@@ -30,7 +30,7 @@ func TestOwnerCancelNoFalseAnomaly(t *testing.T) {
 		t.Fatalf("page cancel: %d %s", r.StatusCode, r.body)
 	}
 	for _, id := range []string{o.ID, o2.ID} {
-		got, _ := sh.sc.store.GetOrder(id)
+		got, _ := sh.sc.store.Orders.GetOrder(id)
 		if got.State != order.Canceled || got.RefundedAmount() != got.PaidAmount() {
 			t.Errorf("%s after cancel: %s, refunded %d of %d", id, got.State, got.RefundedAmount(), got.PaidAmount())
 		}

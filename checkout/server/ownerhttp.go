@@ -25,7 +25,7 @@ func (s *Sidecar) openOwnerHTTP() {
 	s.adminAPI = &owner.API{Web: s.Web, Orders: s.uc.orders, Health: s.uc.health, Guard: s.abuse.api, Mails: s.mailFail,
 		OrderView: s.orders.OrderView}
 	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, Stored: s.store.Codes, FileCodes: s.codes.FileCodes}
-	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store,
+	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store.Standing, Waiting: s.store.Stock,
 		StandingView: func(st recurring.Standing, customer bool) StandingView {
 			return s.standingHTTP.StandingView(st, customer) // made by startStanding, after this
 		},

@@ -130,7 +130,7 @@ func TestOwnerPagesSpeakTheShopsLanguage(t *testing.T) {
 	sh := newShop(t, withMollie(f))
 	o := sh.paidOrder(f, "lang-1", map[string]int{"MOK-001": 1})
 	sh.makeCode(`{"code":"WINTER","amount":750,"min_order":2000,"from":"2026-12-01","to":"2027-01-31"}`)
-	card, _, err := sh.sc.store.IssueGiftCard(2500, "EUR", giftcard.Rule{ValidYears: 2}, "ben@example.nl", "nl")
+	card, _, err := sh.sc.store.GiftCards.IssueGiftCard(2500, "EUR", giftcard.Rule{ValidYears: 2}, "ben@example.nl", "nl")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestReturnPageDoesNotWaitForSlowProvider(t *testing.T) {
 	})
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("slow-provider")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestReturnPageDoesNotWaitForSlowProvider(t *testing.T) {
 		t.Errorf("page shows %q while the provider's answer is still under way; want what the store knows (awaiting_payment)", v.State)
 	}
 	for range 100 {
-		if cur, _ := sh.sc.store.GetOrder(o.ID); cur.State == order.Paid {
+		if cur, _ := sh.sc.store.Orders.GetOrder(o.ID); cur.State == order.Paid {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

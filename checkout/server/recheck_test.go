@@ -91,7 +91,7 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 	// Ten minutes after checkout one payment is paid, its webhook lost;
 	// passes every minute find it on its schedule, never over the cap.
 	clk.Add(7 * time.Minute)
-	o, _ := sh.sc.store.GetOrder(ids[orders/2])
+	o, _ := sh.sc.store.Orders.GetOrder(ids[orders/2])
 	if err := f.SetStatusQuiet(o.PaymentID, "paid"); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 		}
 		clk.Add(time.Minute)
 	}
-	if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.Paid {
+	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); o.State != order.Paid {
 		t.Fatalf("old payment paid without a webhook: order %s, want paid", o.State)
 	}
 }

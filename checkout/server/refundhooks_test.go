@@ -29,7 +29,7 @@ func TestRefundNewsByWebhook(t *testing.T) {
 		if n := f.Tick(); n != 1 {
 			t.Fatalf("webhooks for refund %s: %d", want, n)
 		}
-		o, _ = sh.sc.store.GetOrder(o.ID)
+		o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 		if got := o.Refunds[0].Status; got != want {
 			t.Fatalf("refund after the %s webhook: %s", want, got)
 		}
@@ -40,7 +40,7 @@ func TestRefundNewsByWebhook(t *testing.T) {
 	if r.StatusCode/100 != 2 {
 		t.Fatalf("second refund: %d %s", r.StatusCode, r.body)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if len(o.Refunds) != 2 {
 		t.Fatalf("second refund not recorded: %d %s", r.StatusCode, r.body)
 	}
@@ -64,7 +64,7 @@ func TestRefundNewsByWebhook(t *testing.T) {
 	if err := sh.sc.uc.refunds.Sync(context.Background(), o.ID, "reconciler"); err != nil {
 		t.Fatalf("reconciler's refund check: %v", err)
 	}
-	o, _ = sh.sc.store.GetOrder(o.ID)
+	o, _ = sh.sc.store.Orders.GetOrder(o.ID)
 	if got := o.Refunds[1].Status; got != order.RefundCanceled {
 		t.Fatalf("refund canceled at Mollie shows %s", got)
 	}
@@ -84,19 +84,19 @@ func TestWebhookRetriedAfterFailure(t *testing.T) {
 	sh := newShop(t, withMollie(f), withClock(clk))
 	sh.addToCart("MOK-001", 1)
 	_, a := sh.checkout("hook-retry")
-	o, _ := sh.sc.store.GetOrder(a.Order.ID)
+	o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 	f.Fail(molliefake.GetPayment, molliefake.Fault{Status: http.StatusInternalServerError, Times: 1})
 	if err := f.SetStatus(o.PaymentID, "paid"); err == nil {
 		t.Fatal("the webhook succeeded although the sidecar could not ask Mollie")
 	}
-	if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.AwaitingPayment {
+	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); o.State != order.AwaitingPayment {
 		t.Fatalf("state %s before the retry", o.State)
 	}
 	clk.Add(time.Minute)
 	if n := f.Tick(); n != 1 {
 		t.Fatalf("retried webhook calls: %d", n)
 	}
-	if o, _ = sh.sc.store.GetOrder(o.ID); o.State != order.Paid {
+	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); o.State != order.Paid {
 		t.Errorf("state %s after Mollie's retry, want paid", o.State)
 	}
 }

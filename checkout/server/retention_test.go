@@ -121,7 +121,7 @@ func (sh *testShop) paidDelivered(key string) OrderView {
 	// the order to be paid before the owner ships it.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		o, err := sh.sc.store.GetOrder(a.Order.ID)
+		o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
 		if err != nil {
 			sh.t.Fatal(err)
 		}

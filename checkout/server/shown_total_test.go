@@ -162,7 +162,7 @@ func moneyDisplay(n int64, lang string) string { return money.Display(money.Amou
 
 func (sh *testShop) allOrders() []*order.Order {
 	sh.t.Helper()
-	os, err := sh.sc.store.ListOrders(storeFilterAll())
+	os, err := sh.sc.store.Orders.ListOrders(storeFilterAll())
 	if err != nil {
 		sh.t.Fatal(err)
 	}

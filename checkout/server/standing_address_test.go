@@ -68,13 +68,13 @@ func TestStandingAddressAbroadRepricesNextCharge(t *testing.T) {
 
 	clock.set(time.Date(2026, 12, 29, 9, 0, 0, 0, time.UTC))
 	sh.sc.standing.Tick(ctx)
-	if st, _ := sh.sc.store.GetStanding(v.ID); len(st.Orders) != 1 || st.Charging != "" {
+	if st, _ := sh.sc.store.Standing.GetStanding(v.ID); len(st.Orders) != 1 || st.Charging != "" {
 		t.Fatalf("charged on the old day, two days after the new amount was told: %+v", st)
 	}
 	clock.set(time.Date(2026, 12, 31, 9, 0, 0, 0, time.UTC))
 	sh.sc.standing.Tick(ctx)
 	sh.req(http.MethodGet, "/api/standing/"+token, "").json(t, &v)
-	d, err := sh.sc.store.GetOrder(v.Orders[2])
+	d, err := sh.sc.store.Orders.GetOrder(v.Orders[2])
 	if err != nil || d.Total() != abroad || d.Customer.Country != "BE" || len(d.Totals.VAT) != 1 || d.Totals.VAT[0].Rate != 6 {
 		t.Fatalf("the delivery to Belgium: %+v %v", d, err)
 	}

@@ -84,7 +84,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if r.StatusCode != http.StatusCreated || b.CheckoutURL == "" || b.Quote.ChargedNow != 1845 {
 		t.Fatalf("begin %d %s", r.StatusCode, r.body)
 	}
-	o, err := sh.sc.store.OrderByToken(b.OrderToken)
+	o, err := sh.sc.store.Orders.OrderByToken(b.OrderToken)
 	if err != nil || o.Total() != q.ChargedNow {
 		t.Fatalf("first order %v: total %d, shown %d", err, o.Total(), q.ChargedNow)
 	}
@@ -146,7 +146,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if len(v.Orders) != 2 || v.Orders[3] == "" {
 		t.Fatalf("third period not delivered: %s", r.body)
 	}
-	d, err := sh.sc.store.GetOrder(v.Orders[3])
+	d, err := sh.sc.store.Orders.GetOrder(v.Orders[3])
 	if err != nil || d.Total() != 1845 || d.State != "paid" {
 		t.Fatalf("delivery order %+v %v", d, err)
 	}
@@ -176,7 +176,7 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if r := sh.form("/admin/subscriptions/"+v.ID+"/pause", url.Values{"csrf": {csrfOf(t, page.body)}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pause from the admin page: %d %s", r.StatusCode, r.body)
 	}
-	if st, _ := sh.sc.store.GetStanding(v.ID); st.State != recurring.Paused {
+	if st, _ := sh.sc.store.Standing.GetStanding(v.ID); st.State != recurring.Paused {
 		t.Fatalf("after the owner's pause: %s", st.State)
 	}
 	r = sh.admin(http.MethodPost, "/api/admin/standing/"+v.ID+"/cancel", "")
@@ -274,7 +274,7 @@ func paidStanding(t *testing.T, sh *testShop) string {
 	ctx := context.Background()
 	var b StandingBegun
 	sh.req(http.MethodPost, "/api/standing", standingBody).json(t, &b)
-	o, err := sh.sc.store.OrderByToken(b.OrderToken)
+	o, err := sh.sc.store.Orders.OrderByToken(b.OrderToken)
 	if err != nil {
 		t.Fatal(err)
 	}

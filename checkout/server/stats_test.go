@@ -34,14 +34,14 @@ func (sh *testShop) genOrder(email string, created, promised, delivered time.Tim
 	if err != nil {
 		sh.t.Fatal(err)
 	}
-	o, _, err = sh.sc.store.CreateOrder(store.NewOrder{Order: o, Catalog: cat})
+	o, _, err = sh.sc.store.Orders.CreateOrder(store.NewOrder{Order: o, Catalog: cat})
 	if err != nil {
 		sh.t.Fatal(err)
 	}
 	if !paid {
 		return o
 	}
-	o, _, err = sh.sc.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+	o, _, err = sh.sc.store.Orders.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 		o.State, o.PaidAt, o.PromisedBy, o.Stock = order.Paid, created.Add(time.Minute), promised, order.StockNone
 		if !delivered.IsZero() {
 			o.State, o.ShippedAt, o.DeliveredAt = order.Delivered, delivered.Add(-24*time.Hour), delivered

@@ -121,7 +121,7 @@ func TestStrictBodiesOnTheAPI(t *testing.T) {
 			t.Errorf("refund %s: %d %s", b, r.StatusCode, r.body)
 		}
 	}
-	if o, _ = sh.sc.store.GetOrder(o.ID); len(o.Refunds) != 0 {
+	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); len(o.Refunds) != 0 {
 		t.Errorf("a refused body refunded: %+v", o.Refunds)
 	}
 }
@@ -149,7 +149,7 @@ func TestRefundAPIRefusesAmbiguousBodies(t *testing.T) {
 			t.Errorf("refund %s: %d %s, want 422 with an error", b, r.StatusCode, r.body)
 		}
 	}
-	if o, _ = sh.sc.store.GetOrder(o.ID); len(o.Refunds) != 0 {
+	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); len(o.Refunds) != 0 {
 		t.Errorf("a refused body refunded: %+v", o.Refunds)
 	}
 	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/refund", `{"amount":500}`); r.StatusCode != http.StatusOK {

@@ -81,7 +81,7 @@ func (s *Sidecar) openUseCases() {
 	s.reviews = &retention.Reviews{Web: s.Web, UC: s.uc.reviews, Subs: s.uc.subs, Notice: s.AdminNotice, Deliver: s.deliver}
 	s.subs = &retention.Subscriptions{Web: s.Web, UC: s.uc.subs, Deliver: s.deliver}
 	s.privacy = &retention.Privacy{Web: s.Web, UC: s.uc.privacy}
-	s.stock = &retention.BackInStock{Web: s.Web, Orders: s.uc.orders, Waiting: s.store.WaitingForStock, Send: s.sendMail}
+	s.stock = &retention.BackInStock{Web: s.Web, Orders: s.uc.orders, Waiting: s.store.Stock.WaitingForStock, Send: s.sendMail}
 }
 
 // trackingLink is the tracking link of a shipment: link when given, else

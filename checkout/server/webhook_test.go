@@ -33,7 +33,7 @@ func TestWebhookThrottle(t *testing.T) {
 			})
 			sh.addToCart("MOK-001", 1)
 			_, a := sh.checkout("throttle")
-			o, _ := sh.sc.store.GetOrder(a.Order.ID)
+			o, _ := sh.sc.store.Orders.GetOrder(a.Order.ID)
 			hook := func() int {
 				return sh.req("POST", "/api/webhooks/mollie", "id="+o.PaymentID, "Origin", "-").StatusCode
 			}
@@ -74,7 +74,7 @@ func TestWebhookThrottle(t *testing.T) {
 				}
 			}
 			for range 100 {
-				if cur, _ := sh.sc.store.GetOrder(o.ID); cur.State == order.Paid {
+				if cur, _ := sh.sc.store.Orders.GetOrder(o.ID); cur.State == order.Paid {
 					return
 				}
 				time.Sleep(20 * time.Millisecond)

@@ -92,7 +92,7 @@ func (s *Sidecar) open(ctx context.Context) error {
 		return s.openFailed(fmt.Errorf("checkout: %w", err))
 	}
 	s.store = st
-	s.OrderOf = st.OrderByToken
+	s.OrderOf = st.Orders.OrderByToken
 	s.openUseCases()
 	s.alerts.Attach(st)
 

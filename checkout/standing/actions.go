@@ -48,16 +48,16 @@ func (s *Service) Act(ctx context.Context, token, action string, ch Change, by s
 	}
 	if action == ActPay {
 		url, err := s.PayByHand(ctx, token)
-		st, _ := s.Store.StandingByToken(token)
+		st, _ := s.Store.Standing.StandingByToken(token)
 		return st, url, err
 	}
-	cur, err := s.Store.StandingByToken(token)
+	cur, err := s.Store.Standing.StandingByToken(token)
 	if err != nil {
 		return cur, "", err
 	}
 	now := s.now()
 	cat := s.Catalog()
-	st, err := s.Store.UpdateStanding(cur.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+	st, err := s.Store.Standing.UpdateStanding(cur.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 		switch action {
 		case ActSkip:
 			n, err := recurring.Skip(st, now)
@@ -120,7 +120,7 @@ func (s *Service) Act(ctx context.Context, token, action string, ch Change, by s
 
 // Owner actions by id (the CLI and the admin page).
 func (s *Service) OwnerAct(ctx context.Context, id, action string) (recurring.Standing, error) {
-	st, err := s.Store.GetStanding(id)
+	st, err := s.Store.Standing.GetStanding(id)
 	if err != nil {
 		return st, err
 	}
@@ -143,7 +143,7 @@ type (
 
 // Stats computes the owner's figures at now.
 func (s *Service) Stats(now time.Time) (Figures, error) {
-	all, err := s.Store.ListStanding("")
+	all, err := s.Store.Standing.ListStanding("")
 	if err != nil {
 		return Figures{}, err
 	}

@@ -65,7 +65,7 @@ func TestExactlyOneOrderPerPaidCharge(t *testing.T) {
 			if err != nil {
 				rt.Fatal(err)
 			}
-			o, err := r.st.OrderByPaymentID(id)
+			o, err := r.st.Orders.OrderByPaymentID(id)
 			if err != nil {
 				rt.Fatalf("paid recurring payment %s has no order (standing %+v)", id, got)
 			}
@@ -81,7 +81,7 @@ func TestExactlyOneOrderPerPaidCharge(t *testing.T) {
 		if len(got.Orders) != len(periods)+1 {
 			rt.Fatalf("standing order records %d paid periods, Mollie has %d paid charges (+1 first)", len(got.Orders), len(periods))
 		}
-		orders, err := r.st.ListOrders(store.Filter{})
+		orders, err := r.st.Orders.ListOrders(store.Filter{})
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestExactlyOneOrderPerPaidCharge(t *testing.T) {
 		if deliveries != len(periods) {
 			rt.Fatalf("%d delivery orders for %d paid charges", deliveries, len(periods))
 		}
-		all, _ := r.st.ListStanding("")
+		all, _ := r.st.Standing.ListStanding("")
 		if len(all) != 1 {
 			rt.Fatalf("%d standing orders", len(all))
 		}

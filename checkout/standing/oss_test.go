@@ -71,11 +71,11 @@ func (r *rig) delivered(id string) (noticed, charged int64, o *order.Order) {
 	}
 	r.restart()
 	r.at(after.NextCharge)
-	oid, ok := r.st.PeriodOrder(id, st.Period)
+	oid, ok := r.st.Standing.PeriodOrder(id, st.Period)
 	if !ok {
 		r.t.Fatalf("period %d has no order: %+v", st.Period, r.standing(id))
 	}
-	o, err := r.st.GetOrder(oid)
+	o, err := r.st.Orders.GetOrder(oid)
 	if err != nil || o.State != order.Paid {
 		r.t.Fatalf("period %d order %+v %v", st.Period, o, err)
 	}

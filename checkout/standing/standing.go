@@ -152,7 +152,7 @@ func (s *Service) Begin(ctx context.Context, req Request) (*Begun, error) {
 		return nil, err
 	}
 	o.Meta = map[string]string{"standing": "first"}
-	stored, _, err := s.Store.CreateOrder(store.NewOrder{Order: o, Catalog: cat})
+	stored, _, err := s.Store.Orders.CreateOrder(store.NewOrder{Order: o, Catalog: cat})
 	if err != nil {
 		return nil, fmt.Errorf("begin standing order: %w", err)
 	}
@@ -168,7 +168,7 @@ func (s *Service) Begin(ctx context.Context, req Request) (*Begun, error) {
 		Price: t.GrandTotal - t.Shipping, Shipping: t.Shipping, ShippingMethod: t.ShippingMethod, Currency: t.Currency,
 		Period: 1, CustomerID: c.ID, CreatedAt: now, UpdatedAt: now,
 	}
-	st, err = s.Store.CreateStanding(st, stored.ID)
+	st, err = s.Store.Standing.CreateStanding(st, stored.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (s *Service) Begin(ctx context.Context, req Request) (*Begun, error) {
 	if err != nil {
 		return nil, fmt.Errorf("first payment of standing order %s: %w", st.ID, err)
 	}
-	ao, _, err := s.Store.AttachPayment(stored.ID, "", *p, s.Provider.Name())
+	ao, _, err := s.Store.Orders.AttachPayment(stored.ID, "", *p, s.Provider.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -226,11 +226,11 @@ func (s *Service) HandlePayment(ctx context.Context, id string) (Outcome, error)
 // Apply is HandlePayment with the payment at hand.
 func (s *Service) Apply(ctx context.Context, p payment.Payment) (Outcome, error) {
 	if oid := p.Metadata["order_id"]; oid != "" {
-		sid, ok := s.Store.StandingOfFirstOrder(oid)
+		sid, ok := s.Store.Standing.StandingOfFirstOrder(oid)
 		if !ok || p.Status != payment.StatusPaid {
 			return NotMine, nil
 		}
-		_, _, err := s.Store.MarkFirstPaid(sid, oid, p.MandateID, func(st recurring.Standing) (recurring.Standing, error) {
+		_, _, err := s.Store.Standing.MarkFirstPaid(sid, oid, p.MandateID, func(st recurring.Standing) (recurring.Standing, error) {
 			return recurring.Start(st, paidAt(p, s.now()))
 		})
 		if err != nil {
@@ -238,13 +238,13 @@ func (s *Service) Apply(ctx context.Context, p payment.Payment) (Outcome, error)
 		}
 		return Started, nil
 	}
-	sid, period, ok := s.Store.ChargeOf(p)
+	sid, period, ok := s.Store.Standing.ChargeOf(p)
 	if !ok {
 		return NotMine, nil
 	}
 	switch p.Status {
 	case payment.StatusPaid:
-		o, created, err := s.Store.DeliverPeriod(sid, period, p, s.Provider.Name(), func(st recurring.Standing) (*order.Order, error) {
+		o, created, err := s.Store.Standing.DeliverPeriod(sid, period, p, s.Provider.Name(), func(st recurring.Standing) (*order.Order, error) {
 			return deliveryOrder(st, p.Amount, s.now())
 		})
 		if errors.Is(err, store.ErrPeriodTaken) {
@@ -260,7 +260,7 @@ func (s *Service) Apply(ctx context.Context, p payment.Payment) (Outcome, error)
 			s.log().Info("standing order delivery paid", "standing", sid, "period", period, "order", o.ID)
 		}
 		if p.SequenceType == payment.SequenceFirst && p.MandateID != "" { // paid by hand: a new mandate
-			_, err = s.Store.UpdateStanding(sid, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+			_, err = s.Store.Standing.UpdateStanding(sid, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 				st.MandateID = p.MandateID
 				return st, nil, nil
 			})
@@ -268,7 +268,7 @@ func (s *Service) Apply(ctx context.Context, p payment.Payment) (Outcome, error)
 		return Delivered, err
 	case payment.StatusFailed, payment.StatusCanceled, payment.StatusExpired:
 		var out recurring.FailOutcome
-		_, err := s.Store.UpdateStanding(sid, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, err := s.Store.Standing.UpdateStanding(sid, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			var n recurring.Standing
 			n, out = recurring.Failed(st, period, p.ID, s.now(), s.Policy)
 			switch out {
@@ -312,7 +312,7 @@ func deliveryOrder(st recurring.Standing, charged moneyAmount, now time.Time) (*
 // order: price notices, pre-charge notices, charges. It returns how many
 // actions it took; errors are logged and retried at the next tick.
 func (s *Service) Tick(ctx context.Context) int {
-	all, err := s.Store.ListStanding(recurring.Active)
+	all, err := s.Store.Standing.ListStanding(recurring.Active)
 	if err != nil {
 		s.log().Error("standing orders: list", "err", err)
 		return 0
@@ -353,7 +353,7 @@ func (s *Service) announcePrices(all []recurring.Standing) int {
 		if price == st.Price && st.NewPrice == 0 || price == st.NewPrice {
 			continue
 		}
-		_, err = s.Store.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, err = s.Store.Standing.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			next, _ := recurring.AnnouncePrice(st, price, s.now())
 			return next, nil, nil
 		})
@@ -368,7 +368,7 @@ func (s *Service) announcePrices(all []recurring.Standing) int {
 
 // step takes the one action due for standing order id.
 func (s *Service) step(ctx context.Context, id string) (bool, error) {
-	st, err := s.Store.GetStanding(id)
+	st, err := s.Store.Standing.GetStanding(id)
 	if err != nil {
 		return false, err
 	}
@@ -376,7 +376,7 @@ func (s *Service) step(ctx context.Context, id string) (bool, error) {
 	a := recurring.Next(st, now, s.Policy)
 	switch a.Kind {
 	case recurring.PriceNotice:
-		_, err := s.Store.UpdateStanding(id, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, err := s.Store.Standing.UpdateStanding(id, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			if recurring.Next(st, now, s.Policy).Kind != recurring.PriceNotice {
 				return st, nil, nil
 			}
@@ -385,7 +385,7 @@ func (s *Service) step(ctx context.Context, id string) (bool, error) {
 		})
 		return err == nil, err
 	case recurring.Notice:
-		_, err := s.Store.UpdateStanding(id, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, err := s.Store.Standing.UpdateStanding(id, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			b := recurring.Next(st, now, s.Policy)
 			if b.Kind != recurring.Notice {
 				return st, nil, nil
@@ -413,7 +413,7 @@ func (s *Service) charge(ctx context.Context, st recurring.Standing, a recurring
 	})
 	if errors.Is(err, payment.ErrNoMandate) {
 		// Revoked (or never valid): pause and say so; paying by hand renews it.
-		_, uerr := s.Store.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+		_, uerr := s.Store.Standing.UpdateStanding(st.ID, func(st recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 			n, perr := recurring.Pause(st, "mandate_revoked", s.now())
 			if perr != nil {
 				return st, nil, nil
@@ -425,7 +425,7 @@ func (s *Service) charge(ctx context.Context, st recurring.Standing, a recurring
 	if err != nil {
 		return fmt.Errorf("charge %s period %d: %w", st.ID, a.Period, err)
 	}
-	if _, err := s.Store.StartCharge(st.ID, a.Period, p.ID); err != nil {
+	if _, err := s.Store.Standing.StartCharge(st.ID, a.Period, p.ID); err != nil {
 		return err
 	}
 	cur, err := s.Provider.GetPayment(ctx, p.ID)
@@ -440,7 +440,7 @@ func (s *Service) charge(ctx context.Context, st recurring.Standing, a recurring
 // a failed charge, or to resume after a revoked mandate): a first payment,
 // so paying it renews the mandate. Returns where to pay.
 func (s *Service) PayByHand(ctx context.Context, token string) (string, error) {
-	st, err := s.Store.StandingByToken(token)
+	st, err := s.Store.Standing.StandingByToken(token)
 	if err != nil {
 		return "", err
 	}
@@ -462,10 +462,10 @@ func (s *Service) PayByHand(ctx context.Context, token string) (string, error) {
 		return "", fmt.Errorf("pay by hand %s: %w", st.ID, err)
 	}
 	if st.State == recurring.Active {
-		if _, err := s.Store.StartCharge(st.ID, st.Period, p.ID); err != nil {
+		if _, err := s.Store.Standing.StartCharge(st.ID, st.Period, p.ID); err != nil {
 			return "", err
 		}
-	} else if err := s.Store.IndexCharge(st.ID, st.Period, p.ID); err != nil {
+	} else if err := s.Store.Standing.IndexCharge(st.ID, st.Period, p.ID); err != nil {
 		return "", err
 	}
 	return p.CheckoutURL, nil
@@ -474,7 +474,7 @@ func (s *Service) PayByHand(ctx context.Context, token string) (string, error) {
 // Reconcile asks the provider about charges under way whose news never
 // came (a lost webhook) and applies it.
 func (s *Service) Reconcile(ctx context.Context) int {
-	all, err := s.Store.ListStanding("")
+	all, err := s.Store.Standing.ListStanding("")
 	if err != nil {
 		return 0
 	}

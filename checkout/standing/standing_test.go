@@ -116,7 +116,7 @@ func (r *rig) news(id string) {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	if _, _, _, err := r.st.ApplyPayment(*p, "webhook"); err != nil && !strings.Contains(err.Error(), "not found") {
+	if _, _, _, err := r.st.Orders.ApplyPayment(*p, "webhook"); err != nil && !strings.Contains(err.Error(), "not found") {
 		r.t.Fatal(err)
 	}
 	if _, err := r.svc.Apply(ctx, *p); err != nil {
@@ -188,7 +188,7 @@ func (r *rig) at(when time.Time) {
 
 func (r *rig) standing(id string) recurring.Standing {
 	r.t.Helper()
-	st, err := r.st.GetStanding(id)
+	st, err := r.st.Standing.GetStanding(id)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func (r *rig) begin() (*standing.Begun, recurring.Standing) {
 	if st.State != recurring.Active || st.Period != 2 || st.MandateID == "" || st.Orders[1] != b.Order.ID {
 		r.t.Fatalf("after the first payment: %+v", st)
 	}
-	o, _ := r.st.GetOrder(b.Order.ID)
+	o, _ := r.st.Orders.GetOrder(b.Order.ID)
 	if o.State != order.Paid {
 		r.t.Fatalf("first order is %s", o.State)
 	}
@@ -247,11 +247,11 @@ func (r *rig) deliver(id string) *order.Order {
 	r.at(st.NextCharge)
 	r.at(st.NextCharge.Add(time.Minute)) // a second tick changes nothing
 	r.restart()
-	oid, ok := r.st.PeriodOrder(id, period)
+	oid, ok := r.st.Standing.PeriodOrder(id, period)
 	if !ok {
 		r.t.Fatalf("period %d has no order; standing %+v", period, r.standing(id))
 	}
-	o, err := r.st.GetOrder(oid)
+	o, err := r.st.Orders.GetOrder(oid)
 	if err != nil || o.State != order.Paid || o.Total() != 1845 || o.Lines[0].SKU != coffee || o.Customer.City != "Utrecht" || o.Stock != order.StockSold || o.InvoiceNumber == "" {
 		r.t.Fatalf("period %d order %+v, %v", period, o, err)
 	}
@@ -276,14 +276,14 @@ func runFlow(t *testing.T, r *rig) {
 
 	// Skip period 5: nothing charged on its day; period 6 follows.
 	before := r.standing(id)
-	if _, err := r.st.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+	if _, err := r.st.Standing.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 		n, err := recurring.Skip(s, r.clock.Now())
 		return n, nil, err
 	}); err != nil {
 		t.Fatal(err)
 	}
 	r.at(before.NextCharge)
-	if _, ok := r.st.PeriodOrder(id, 5); ok {
+	if _, ok := r.st.Standing.PeriodOrder(id, 5); ok {
 		t.Fatal("a skipped period was charged")
 	}
 	if o := r.deliver(id); o == nil {
@@ -291,7 +291,7 @@ func runFlow(t *testing.T, r *rig) {
 	}
 
 	// Pause: nothing charged; resume: notice first.
-	if _, err := r.st.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+	if _, err := r.st.Standing.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 		n, err := recurring.Pause(s, "customer", r.clock.Now())
 		return n, nil, err
 	}); err != nil {
@@ -299,10 +299,10 @@ func runFlow(t *testing.T, r *rig) {
 	}
 	paused := r.standing(id)
 	r.at(paused.NextCharge.AddDate(0, 0, 60))
-	if _, ok := r.st.PeriodOrder(id, paused.Period); ok {
+	if _, ok := r.st.Standing.PeriodOrder(id, paused.Period); ok {
 		t.Fatal("a paused standing order was charged")
 	}
-	if _, err := r.st.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
+	if _, err := r.st.Standing.UpdateStanding(id, func(s recurring.Standing) (recurring.Standing, []store.StandingMail, error) {
 		n, err := recurring.Resume(s, r.clock.Now(), recurring.DefaultPolicy)
 		return n, nil, err
 	}); err != nil {
@@ -341,7 +341,7 @@ func runFlow(t *testing.T, r *rig) {
 	cur := r.standing(id)
 	r.pay(cur.Charging, "paid")
 	r.restart()
-	oid, ok := r.st.PeriodOrder(id, st.Period)
+	oid, ok := r.st.Standing.PeriodOrder(id, st.Period)
 	if !ok {
 		t.Fatalf("paid by hand but no order: %+v", r.standing(id))
 	}
@@ -388,18 +388,18 @@ func TestLostWebhook(t *testing.T) {
 	if cur.Charging == "" {
 		t.Fatalf("no charge under way: %+v", cur)
 	}
-	if _, ok := r.st.PeriodOrder(st.ID, 2); ok {
+	if _, ok := r.st.Standing.PeriodOrder(st.ID, 2); ok {
 		t.Fatal("order before the payment is known to be paid")
 	}
 	if n := r.svc.Reconcile(context.Background()); n != 1 {
 		t.Fatalf("reconciled %d", n)
 	}
-	oid, ok := r.st.PeriodOrder(st.ID, 2)
+	oid, ok := r.st.Standing.PeriodOrder(st.ID, 2)
 	if !ok {
 		t.Fatal("reconciler made no order")
 	}
 	r.news(cur.Charging) // the late webhook
-	if again, _ := r.st.PeriodOrder(st.ID, 2); again != oid {
+	if again, _ := r.st.Standing.PeriodOrder(st.ID, 2); again != oid {
 		t.Fatal("late webhook made another order")
 	}
 	_ = f
@@ -423,13 +423,13 @@ func TestWebhookBeforeRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Tick() // paid; the webhook comes now
-	oid, ok := r.st.PeriodOrder(st.ID, 2)
+	oid, ok := r.st.Standing.PeriodOrder(st.ID, 2)
 	if !ok {
 		t.Fatal("webhook before the charge was recorded made no order")
 	}
 	r.restart()
 	r.at(st.NextCharge) // the scheduler tries again with the same key
-	if got, _ := r.st.PeriodOrder(st.ID, 2); got != oid || f.PaymentCount() != 2 {
+	if got, _ := r.st.Standing.PeriodOrder(st.ID, 2); got != oid || f.PaymentCount() != 2 {
 		t.Fatalf("period 2: order %s (want %s), %d payments at Mollie (want 2: first + one charge)", got, oid, f.PaymentCount())
 	}
 	_ = p

@@ -23,7 +23,7 @@ func afterSaleStore(t *testing.T) (*Store, *order.Order) {
 		Customer: order.Customer{Email: "eva@example.nl"}, Lang: "nl",
 		Lines:  []order.Line{{SKU: "A", Title: "Alpha", UnitPrice: 1000, Quantity: 2, LineTotal: 2000}},
 		Totals: cart.Totals{Subtotal: 2000, Shipping: 495, GrandTotal: 2495, Currency: "EUR"}}
-	o, _, err = s.CreateOrder(NewOrder{Order: o})
+	o, _, err = s.Orders.CreateOrder(NewOrder{Order: o})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestRecordRefundConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, r, err := s.RecordRefund(o.ID, "admin", func(*order.Order) (order.Refund, string, error) {
+			_, r, err := s.Orders.RecordRefund(o.ID, "admin", func(*order.Order) (order.Refund, string, error) {
 				return order.Refund{Amount: 1000, Reason: "owner"}, "", nil
 			})
 			mu.Lock()
@@ -60,17 +60,17 @@ func TestRecordRefundConcurrent(t *testing.T) {
 	if ok != 2 || over != 10 {
 		t.Errorf("12 × 10.00 against 24.95: %d recorded, %d refused", ok, over)
 	}
-	ids, _ := s.OrdersWithOpenRefunds()
+	ids, _ := s.Orders.OrdersWithOpenRefunds()
 	if len(ids) != 1 || ids[0] != o.ID {
 		t.Errorf("open refunds index: %v", ids)
 	}
-	cur, _ := s.GetOrder(o.ID)
+	cur, _ := s.Orders.GetOrder(o.ID)
 	for _, r := range cur.Refunds {
-		if _, _, err := s.ApplyRefund(o.ID, r.ID, "re_"+r.ID, order.RefundRefunded, "", "webhook"); err != nil {
+		if _, _, err := s.Orders.ApplyRefund(o.ID, r.ID, "re_"+r.ID, order.RefundRefunded, "", "webhook"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if ids, _ := s.OrdersWithOpenRefunds(); len(ids) != 0 {
+	if ids, _ := s.Orders.OrdersWithOpenRefunds(); len(ids) != 0 {
 		t.Errorf("open refunds after all refunded: %v", ids)
 	}
 }
@@ -78,7 +78,7 @@ func TestRecordRefundConcurrent(t *testing.T) {
 // TestRefundMailOnce: the same news from many messengers queues one e-mail.
 func TestRefundMailOnce(t *testing.T) {
 	s, o := afterSaleStore(t)
-	_, r, err := s.RecordRefund(o.ID, "admin", func(*order.Order) (order.Refund, string, error) {
+	_, r, err := s.Orders.RecordRefund(o.ID, "admin", func(*order.Order) (order.Refund, string, error) {
 		return order.Refund{Amount: 500, Reason: "owner"}, "", nil
 	})
 	if err != nil {
@@ -94,7 +94,7 @@ func TestRefundMailOnce(t *testing.T) {
 			if i%2 == 0 {
 				status = order.RefundRefunded
 			}
-			_, acc, err := s.ApplyRefund(o.ID, r.ID, "re_1", status, "", "webhook")
+			_, acc, err := s.Orders.ApplyRefund(o.ID, r.ID, "re_1", status, "", "webhook")
 			if err != nil {
 				t.Error(err)
 			}
@@ -125,7 +125,7 @@ func TestRefundMailOnce(t *testing.T) {
 	if mails != 1 {
 		t.Errorf("refund e-mails queued: %d", mails)
 	}
-	cur, _ := s.GetOrder(o.ID)
+	cur, _ := s.Orders.GetOrder(o.ID)
 	if cur.Refunds[0].Status != order.RefundRefunded {
 		t.Errorf("final status: %s (a final status must win over late pending news)", cur.Refunds[0].Status)
 	}
@@ -135,14 +135,14 @@ func TestRefundMailOnce(t *testing.T) {
 func TestUpdateAfterSaleAtomic(t *testing.T) {
 	s, o := afterSaleStore(t)
 	boom := errors.New("boom")
-	_, _, err := s.UpdateAfterSale(o.ID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
+	_, _, err := s.Orders.UpdateAfterSale(o.ID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
 		o.GiftNote = "changed"
 		return true, nil, []Mail{{ID: "x:1", Kind: MailCanceled}}, boom
 	})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
 	}
-	cur, _ := s.GetOrder(o.ID)
+	cur, _ := s.Orders.GetOrder(o.ID)
 	if cur.GiftNote != "" || cur.Version != o.Version {
 		t.Errorf("a failed change was stored: %+v", cur)
 	}

@@ -30,7 +30,7 @@ var bucketRestocked = []byte("restocked")
 // BackInStock sends the alerts whose SKU is available again (in the
 // catalog cat, counting reservations and sales) and ends them. It returns
 // how many e-mails it queued. Safe to run any number of times.
-func (s *Store) BackInStock(cat *catalog.Catalog) (int, error) {
+func (s *Stock) BackInStock(cat *catalog.Catalog) (int, error) {
 	if cat == nil {
 		return 0, nil
 	}
@@ -140,7 +140,7 @@ type Waiting struct {
 }
 
 // WaitingForStock counts the alerts per SKU, most wanted first.
-func (s *Store) WaitingForStock() ([]Waiting, error) {
+func (s *Stock) WaitingForStock() ([]Waiting, error) {
 	by := map[string]*Waiting{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubscribers)
@@ -187,7 +187,7 @@ func (s *Store) WaitingForStock() ([]Waiting, error) {
 // owner found them fit to sell again): their units no longer count as
 // sold, so a returned single-copy book can be bought (and its alerts sent)
 // again. Once per return; returns whether it changed anything.
-func (s *Store) RestockReturn(orderID, code string) (bool, error) {
+func (s *Stock) RestockReturn(orderID, code string) (bool, error) {
 	changed := false
 	err := s.write(func(tx *bolt.Tx) error {
 		changed = false
@@ -243,7 +243,7 @@ func restockKey(orderID, code string) []byte { return []byte(orderID + "\x00" + 
 
 // Restocked reports which returns of an order were put back in stock, by
 // return code (the owner's page offers the button for the others).
-func (s *Store) Restocked(orderID string) (map[string]bool, error) {
+func (s *Stock) Restocked(orderID string) (map[string]bool, error) {
 	out := map[string]bool{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRestocked)

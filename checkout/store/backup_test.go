@@ -38,7 +38,7 @@ func TestBackupStalledReaderDoesNotBlockWrites(t *testing.T) {
 		for i := range 2000 {
 			c := &cart.Cart{ID: fmt.Sprintf("cart-%04d", i), UpdatedAt: t0}
 			c.Lines = []cart.Line{{SKU: note, Quantity: 1}}
-			if err := f.s.SaveCart(c); err != nil {
+			if err := f.s.Carts.SaveCart(c); err != nil {
 				wrote <- err
 				return
 			}

@@ -30,7 +30,7 @@ const maxBadRecords = 1000
 
 // badRecord records that key of bucket did not decode, logs it and tells
 // Options.OnBadRecord the first time.
-func (s *Store) badRecord(bucket []byte, key []byte, err error) {
+func (s *core) badRecord(bucket []byte, key []byte, err error) {
 	r := BadRecord{Bucket: string(bucket), Key: printableKey(key), Err: err.Error(), Seen: s.opts.Now()}
 	id := r.Bucket + "/" + r.Key
 	s.bad.mu.Lock()

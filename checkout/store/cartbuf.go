@@ -77,7 +77,7 @@ func (b *cartBuf) put(id string, data []byte) {
 
 // run flushes a while after each change until stop is closed; then once
 // more.
-func (s *Store) runCartFlusher() {
+func (s *core) runCartFlusher() {
 	b := s.carts
 	defer close(b.done)
 	for {
@@ -102,7 +102,7 @@ func (s *Store) runCartFlusher() {
 }
 
 // flushCarts writes every buffered cart change in one commit.
-func (s *Store) flushCarts() error {
+func (s *core) flushCarts() error {
 	b := s.carts
 	b.flushMu.Lock()
 	defer b.flushMu.Unlock()
@@ -151,7 +151,7 @@ func (s *Store) flushCarts() error {
 // the reconciler records the payment again. Under the cart's lock, so a
 // concurrent change of the cart (read, change, write) does not bring it
 // back.
-func (s *Store) clearCart(id string) {
+func (s *core) clearCart(id string) {
 	unlock := s.carts.lock(id)
 	s.carts.put(id, nil)
 	unlock()

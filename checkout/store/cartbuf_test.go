@@ -38,7 +38,7 @@ func TestCartBufferMatchesModel(t *testing.T) {
 			sku := rapid.SampledFrom(skus).Draw(rt, "sku")
 			switch rapid.IntRange(0, 5).Draw(rt, "op") {
 			case 0, 1:
-				_, err := f.s.UpdateCart(id, func(c *cart.Cart) error { return cart.Add(c, f.cat, sku, 1, t0) })
+				_, err := f.s.Carts.UpdateCart(id, func(c *cart.Cart) error { return cart.Add(c, f.cat, sku, 1, t0) })
 				if err != nil {
 					rt.Fatal(err)
 				}
@@ -47,7 +47,7 @@ func TestCartBufferMatchesModel(t *testing.T) {
 				}
 				model[id][sku]++
 			case 2:
-				_, err := f.s.UpdateCart(id, func(c *cart.Cart) error { return cart.Remove(c, sku, t0) })
+				_, err := f.s.Carts.UpdateCart(id, func(c *cart.Cart) error { return cart.Remove(c, sku, t0) })
 				if err == nil {
 					delete(model[id], sku)
 					if model[id] == nil {
@@ -55,12 +55,12 @@ func TestCartBufferMatchesModel(t *testing.T) {
 					}
 				}
 			case 3:
-				if err := f.s.DeleteCart(id); err != nil {
+				if err := f.s.Carts.DeleteCart(id); err != nil {
 					rt.Fatal(err)
 				}
 				delete(model, id)
 			case 4:
-				if err := f.s.FlushCarts(); err != nil {
+				if err := f.s.Carts.FlushCarts(); err != nil {
 					rt.Fatal(err)
 				}
 			case 5:
@@ -70,7 +70,7 @@ func TestCartBufferMatchesModel(t *testing.T) {
 				reopen()
 			}
 			for _, id := range []string{"c1", "c2", "c3"} {
-				c, err := f.s.GetCart(id)
+				c, err := f.s.Carts.GetCart(id)
 				want, ok := model[id]
 				if !ok {
 					if !errors.Is(err, ErrNotFound) {
@@ -104,30 +104,30 @@ func TestPaidOrderClearsBufferedCart(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s = s
-	if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
+	if _, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
 		t.Fatal(err)
 	}
-	o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
+	o, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook"); err != nil {
+	if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook"); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+	if c, err := f.s.Carts.GetCart("c1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("cart after the paid order: %+v, %v", c, err)
 	}
-	if err := f.s.FlushCarts(); err != nil {
+	if err := f.s.Carts.FlushCarts(); err != nil {
 		t.Fatal(err)
 	}
 	f.s.Close()
 	if f.s, err = Open(f.path, f.opts); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+	if c, err := f.s.Carts.GetCart("c1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("cart after restart: %+v, %v", c, err)
 	}
 	f.s.Close()
@@ -142,14 +142,14 @@ func TestBufferedCartConcurrentAdds(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 5; j++ {
-				if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
+				if _, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) }); err != nil {
 					t.Error(err)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	c, err := f.s.GetCart("c1")
+	c, err := f.s.Carts.GetCart("c1")
 	if err != nil || len(c.Lines) != 1 || c.Lines[0].Quantity != 40 {
 		t.Fatalf("cart %+v, %v; want 40 of BOEK-001", c, err)
 	}
@@ -164,30 +164,30 @@ func TestPaidOrderNeverShowsItsCart(t *testing.T) {
 	const orders = 60
 	for i := range orders {
 		cartID, key := fmt.Sprintf("c%d", i), fmt.Sprintf("k%d", i)
-		if _, err := f.s.UpdateCart(cartID, func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) }); err != nil {
+		if _, err := f.s.Carts.UpdateCart(cartID, func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) }); err != nil {
 			t.Fatal(err)
 		}
-		o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: f.newOrder(t, cartID, "MOLEN-1", 1), Catalog: f.cat})
+		o, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: f.newOrder(t, cartID, "MOLEN-1", 1), Catalog: f.cat})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pid := fmt.Sprintf("tr_%d", i)
-		if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, pid, payment.StatusOpen), "local"); err != nil {
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, pid, payment.StatusOpen), "local"); err != nil {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
 		go func() {
-			_, _, _, err := f.s.ApplyPayment(paymentFor(o, pid, payment.StatusPaid), "webhook")
+			_, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, pid, payment.StatusPaid), "webhook")
 			done <- err
 		}()
 		// Read as a customer's browser would: the order's state, then the cart.
 		for paid := false; !paid; {
-			cur, err := f.s.GetOrder(o.ID)
+			cur, err := f.s.Orders.GetOrder(o.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			paid = cur.State == order.Paid
-			if c, err := f.s.GetCart(cartID); paid && err == nil && len(c.Lines) > 0 {
+			if c, err := f.s.Carts.GetCart(cartID); paid && err == nil && len(c.Lines) > 0 {
 				t.Fatalf("order %s is paid but its cart still has %d lines", o.ID, len(c.Lines))
 			}
 		}

@@ -17,20 +17,20 @@ func TestPlaceCartOrder(t *testing.T) {
 		return len(prev.Lines) == len(next.Lines) && prev.Lines[0].Quantity == next.Lines[0].Quantity
 	}
 	f := open(t, -1)
-	first, created, eff, err := f.s.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k1", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}, sameSKUs)
+	first, created, eff, err := f.s.Orders.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k1", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}, sameSKUs)
 	if err != nil || !created || len(eff) != 0 {
 		t.Fatalf("first: created=%v eff=%v err=%v", created, eff, err)
 	}
-	if _, _, err := f.s.AttachPayment(first.ID, "", paymentFor(first, "tr_1", payment.StatusOpen), "local"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(first.ID, "", paymentFor(first, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatal(err)
 	}
 
 	// Same checkout under a new key: the open order, and the key remembered.
-	again, created, eff, err := f.s.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k2", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}, sameSKUs)
+	again, created, eff, err := f.s.Orders.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k2", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}, sameSKUs)
 	if err != nil || created || again.ID != first.ID || len(eff) != 0 {
 		t.Fatalf("resubmit: %s created=%v eff=%v err=%v, want order %s", again.ID, created, eff, err, first.ID)
 	}
-	if o, err := f.s.OrderByIdempotencyKey("c1:k2"); err != nil || o.ID != first.ID {
+	if o, err := f.s.Orders.OrderByIdempotencyKey("c1:k2"); err != nil || o.ID != first.ID {
 		t.Fatalf("key of the resubmit: %v %v", o, err)
 	}
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 1 {
@@ -38,14 +38,14 @@ func TestPlaceCartOrder(t *testing.T) {
 	}
 
 	// Changed checkout: the old order is canceled, its payment to be canceled.
-	next, created, eff, err := f.s.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k3", RequestHash: "h3", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat}, sameSKUs)
+	next, created, eff, err := f.s.Orders.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k3", RequestHash: "h3", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat}, sameSKUs)
 	if err != nil || !created || next.ID == first.ID {
 		t.Fatalf("changed: created=%v err=%v", created, err)
 	}
 	if len(eff) != 1 || eff[0].Kind != order.EffectCancelPayment || eff[0].PaymentID != "tr_1" {
 		t.Errorf("effects of the replaced order: %+v, want cancel of tr_1", eff)
 	}
-	if old, _ := f.s.GetOrder(first.ID); old.State != order.Canceled {
+	if old, _ := f.s.Orders.GetOrder(first.ID); old.State != order.Canceled {
 		t.Errorf("replaced order is %s, want canceled", old.State)
 	}
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 2 {
@@ -53,11 +53,11 @@ func TestPlaceCartOrder(t *testing.T) {
 	}
 
 	// Another cart is left alone; CreateOrder keeps its old behaviour.
-	other, created, eff, err := f.s.PlaceCartOrder(NewOrder{IdempotencyKey: "c2:k1", RequestHash: "h", Order: f.newOrder(t, "c2", "MOLEN-1", 1), Catalog: f.cat}, sameSKUs)
+	other, created, eff, err := f.s.Orders.PlaceCartOrder(NewOrder{IdempotencyKey: "c2:k1", RequestHash: "h", Order: f.newOrder(t, "c2", "MOLEN-1", 1), Catalog: f.cat}, sameSKUs)
 	if err != nil || !created || len(eff) != 0 {
 		t.Fatalf("other cart: created=%v eff=%v err=%v", created, eff, err)
 	}
-	if cur, _ := f.s.GetOrder(next.ID); cur.State != order.AwaitingPayment {
+	if cur, _ := f.s.Orders.GetOrder(next.ID); cur.State != order.AwaitingPayment {
 		t.Errorf("order of cart c1 is %s after cart c2's checkout", cur.State)
 	}
 	_ = other
@@ -76,11 +76,11 @@ func TestCartIndexBuiltOnOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s = s
-	_, created, _, err := f.s.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k2", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat}, nil)
+	_, created, _, err := f.s.Orders.PlaceCartOrder(NewOrder{IdempotencyKey: "c1:k2", RequestHash: "h", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat}, nil)
 	if err != nil || !created {
 		t.Fatalf("created=%v err=%v", created, err)
 	}
-	if old, _ := f.s.GetOrder(first.ID); old.State != order.Canceled {
+	if old, _ := f.s.Orders.GetOrder(first.ID); old.State != order.Canceled {
 		t.Errorf("old order is %s, want canceled through the rebuilt index", old.State)
 	}
 }

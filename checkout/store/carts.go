@@ -12,7 +12,7 @@ import (
 )
 
 // GetCart loads a cart; ErrNotFound when there is none.
-func (s *Store) GetCart(id string) (*cart.Cart, error) {
+func (s *Carts) GetCart(id string) (*cart.Cart, error) {
 	data, err := s.cartData(id)
 	if err == nil && data == nil {
 		err = ErrNotFound
@@ -29,7 +29,7 @@ func (s *Store) GetCart(id string) (*cart.Cart, error) {
 
 // cartData is a cart's stored JSON, from the buffer or the file; nil when
 // there is none.
-func (s *Store) cartData(id string) ([]byte, error) {
+func (s *core) cartData(id string) ([]byte, error) {
 	if s.carts != nil {
 		if data, ok := s.carts.get(id); ok {
 			return data, nil
@@ -47,7 +47,7 @@ func (s *Store) cartData(id string) ([]byte, error) {
 
 // putCart stores a cart's JSON (nil: deletes it): into the buffer, or
 // with CartFlush negative in its own commit.
-func (s *Store) putCart(id string, data []byte) error {
+func (s *core) putCart(id string, data []byte) error {
 	if s.carts != nil {
 		s.carts.put(id, data)
 		return nil
@@ -62,7 +62,7 @@ func (s *Store) putCart(id string, data []byte) error {
 
 // lockCart serializes changes of one cart (a no-op without the buffer,
 // where the write transaction does it).
-func (s *Store) lockCart(id string) func() {
+func (s *core) lockCart(id string) func() {
 	if s.carts == nil {
 		return func() {}
 	}
@@ -70,7 +70,7 @@ func (s *Store) lockCart(id string) func() {
 }
 
 // SaveCart stores c under c.ID, replacing what was there.
-func (s *Store) SaveCart(c *cart.Cart) error {
+func (s *Carts) SaveCart(c *cart.Cart) error {
 	if c.ID == "" {
 		return errors.New("save cart: empty id")
 	}
@@ -90,7 +90,7 @@ func (s *Store) SaveCart(c *cart.Cart) error {
 // transaction without the buffer), so concurrent requests on one cart do
 // not lose each other's changes. An error from fn aborts without storing.
 // fn may run more than once and must not have other side effects.
-func (s *Store) UpdateCart(id string, fn func(c *cart.Cart) error) (*cart.Cart, error) {
+func (s *Carts) UpdateCart(id string, fn func(c *cart.Cart) error) (*cart.Cart, error) {
 	if id == "" {
 		return nil, errors.New("update cart: empty id")
 	}
@@ -120,7 +120,7 @@ func (s *Store) UpdateCart(id string, fn func(c *cart.Cart) error) (*cart.Cart, 
 }
 
 // updateCartTx is UpdateCart with every change its own durable commit.
-func (s *Store) updateCartTx(id string, fn func(c *cart.Cart) error) (*cart.Cart, error) {
+func (s *core) updateCartTx(id string, fn func(c *cart.Cart) error) (*cart.Cart, error) {
 	var out *cart.Cart
 	err := s.write(func(tx *bolt.Tx) error {
 		out = nil
@@ -146,14 +146,14 @@ func (s *Store) updateCartTx(id string, fn func(c *cart.Cart) error) (*cart.Cart
 }
 
 // DeleteCart removes a cart; no error when it is not there.
-func (s *Store) DeleteCart(id string) error {
+func (s *Carts) DeleteCart(id string) error {
 	defer s.lockCart(id)()
 	return s.putCart(id, nil)
 }
 
 // FlushCarts writes the buffered cart changes now (Stats, PruneCarts and
 // Backup do it first, so they see every cart).
-func (s *Store) FlushCarts() error {
+func (s *Carts) FlushCarts() error {
 	if s.carts == nil {
 		return nil
 	}
@@ -164,7 +164,7 @@ func (s *Store) FlushCarts() error {
 }
 
 // PruneCarts removes carts not updated since before and reports how many.
-func (s *Store) PruneCarts(before time.Time) (int, error) {
+func (s *Carts) PruneCarts(before time.Time) (int, error) {
 	if err := s.FlushCarts(); err != nil {
 		return 0, fmt.Errorf("prune carts: %w", err)
 	}

@@ -117,7 +117,7 @@ func TestUndecodableOrderSkippedAndReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s = s
-	all, err := s.ListOrders(Filter{})
+	all, err := s.Orders.ListOrders(Filter{})
 	if err != nil || len(all) != 5 {
 		t.Fatalf("%d orders, %v", len(all), err)
 	}
@@ -128,11 +128,11 @@ func TestUndecodableOrderSkippedAndReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err = s.ListOrders(Filter{})
+	all, err = s.Orders.ListOrders(Filter{})
 	if err != nil || len(all) != 4 {
 		t.Fatalf("listing with one bad record: %d orders, %v; want the other 4", len(all), err)
 	}
-	open, err := s.ListOrders(Filter{States: []order.State{order.AwaitingPayment}})
+	open, err := s.Orders.ListOrders(Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil || len(open) != 4 {
 		t.Fatalf("listing by state with one bad record: %d orders, %v; want the other 4", len(open), err)
 	}
@@ -140,7 +140,7 @@ func TestUndecodableOrderSkippedAndReported(t *testing.T) {
 	if err != nil || st.Undecodable != 1 {
 		t.Fatalf("stats: %+v, %v; want 1 undecodable", st, err)
 	}
-	if _, err := s.CustomerOrders("anna@example.nl"); err != nil {
+	if _, err := s.Loyalty.CustomerOrders("anna@example.nl"); err != nil {
 		t.Fatalf("a customer's orders: %v", err)
 	}
 	r := <-reported

@@ -29,7 +29,7 @@ func TestCodeUsesUnderConcurrency(t *testing.T) {
 				o := f.newOrder(t, fmt.Sprintf("c%d", i), "BOEK-001", 1)
 				o.Customer.Email = email
 				o.DiscountCode = code.Code
-				got, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat, Code: code})
+				got, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat, Code: code})
 				return got, err
 			}
 			var ok, total, mine atomic.Int32
@@ -74,15 +74,15 @@ func TestCodeUsesUnderConcurrency(t *testing.T) {
 				t.Fatalf("CodeUses = %d", n)
 			}
 			// Cancel one; let another's payment expire: two uses free.
-			if _, _, err := f.s.Do(placed[0].ID, order.EventCancel, "owner", "test"); err != nil {
+			if _, _, err := f.s.Orders.Do(placed[0].ID, order.EventCancel, "owner", "test"); err != nil {
 				t.Fatal(err)
 			}
 			p := paymentFor(placed[1], "tr_exp", payment.StatusOpen)
-			if _, _, err := f.s.AttachPayment(placed[1].ID, "", p, "local"); err != nil {
+			if _, _, err := f.s.Orders.AttachPayment(placed[1].ID, "", p, "local"); err != nil {
 				t.Fatal(err)
 			}
 			p.Status = payment.StatusExpired
-			if _, _, _, err := f.s.ApplyPayment(p, "test"); err != nil {
+			if _, _, _, err := f.s.Orders.ApplyPayment(p, "test"); err != nil {
 				t.Fatal(err)
 			}
 			if n, _, _ := f.s.CodeUses("HERFST", "", ""); n != 3 {
@@ -121,19 +121,19 @@ func TestPayAgainRetakesCodeUse(t *testing.T) {
 				o := f.newOrder(t, fmt.Sprintf("c%d", n), "BOEK-001", 1)
 				o.Customer.Email = email
 				o.DiscountCode = code.Code
-				got, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", n), RequestHash: "h", Order: o, Catalog: f.cat, Code: code})
+				got, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", n), RequestHash: "h", Order: o, Catalog: f.cat, Code: code})
 				return got, err
 			}
 			pay := func(o *order.Order, id string) error {
-				cur, err := f.s.GetOrder(o.ID)
+				cur, err := f.s.Orders.GetOrder(o.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, _, err = f.s.AttachPaymentCode(o.ID, cur.PaymentID, paymentFor(o, id, payment.StatusOpen), "local", code)
+				_, _, err = f.s.Orders.AttachPaymentCode(o.ID, cur.PaymentID, paymentFor(o, id, payment.StatusOpen), "local", code)
 				return err
 			}
 			fail := func(o *order.Order, id string) {
-				if _, _, _, err := f.s.ApplyPayment(paymentFor(o, id, payment.StatusFailed), "test"); err != nil {
+				if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, id, payment.StatusFailed), "test"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -170,18 +170,18 @@ func TestPayAgainRetakesCodeUse(t *testing.T) {
 			if err := pay(a, "tr_a5"); !errors.As(err, &used) || used.PerCustomer {
 				t.Fatalf("paying a again with the code used up: %v", err)
 			}
-			if cur, _ := f.s.GetOrder(a.ID); cur.State != order.PaymentFailed || cur.Attempt("tr_a5") != nil || uses() != 1 {
+			if cur, _ := f.s.Orders.GetOrder(a.ID); cur.State != order.PaymentFailed || cur.Attempt("tr_a5") != nil || uses() != 1 {
 				t.Fatalf("refused, a is %s with %d uses", cur.State, uses())
 			}
 			// Per address: b's address has its one use; b's own second order
 			// (failed) cannot be paid again once the owner allows more uses.
-			if _, _, err := f.s.Do(b.ID, order.EventCancel, "owner", "test"); err != nil {
+			if _, _, err := f.s.Orders.Do(b.ID, order.EventCancel, "owner", "test"); err != nil {
 				t.Fatal(err)
 			}
 			code.MaxUses = 0
 			b2o := f.newOrder(t, "c-b2", "BOEK-001", 1)
 			b2o.Customer.Email, b2o.DiscountCode = "b@example.nl", code.Code
-			b2, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k-b2", RequestHash: "h", Order: b2o, Catalog: f.cat, Code: code})
+			b2, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k-b2", RequestHash: "h", Order: b2o, Catalog: f.cat, Code: code})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +191,7 @@ func TestPayAgainRetakesCodeUse(t *testing.T) {
 			fail(b2, "tr_b2")
 			b3o := f.newOrder(t, "c-b3", "BOEK-001", 1)
 			b3o.Customer.Email, b3o.DiscountCode = "b@example.nl", code.Code
-			if _, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k-b3", RequestHash: "h", Order: b3o, Catalog: f.cat, Code: code}); err != nil {
+			if _, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k-b3", RequestHash: "h", Order: b3o, Catalog: f.cat, Code: code}); err != nil {
 				t.Fatal(err)
 			}
 			if err := pay(b2, "tr_b2b"); !errors.As(err, &used) || !used.PerCustomer {

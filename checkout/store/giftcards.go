@@ -36,7 +36,7 @@ func GiftCardMailID(cardID string) string { return MailGiftCard + ":" + cardID }
 
 // IssueGiftCard stores a new card worth amount (the owner's, or a test's)
 // and returns it with its code.
-func (s *Store) IssueGiftCard(amount money.Amount, currency string, rule giftcard.Rule, recipient, lang string) (*giftcard.Card, string, error) {
+func (s *GiftCards) IssueGiftCard(amount money.Amount, currency string, rule giftcard.Rule, recipient, lang string) (*giftcard.Card, string, error) {
 	if amount <= 0 {
 		return nil, "", errors.New("issue gift card: the amount must be positive")
 	}
@@ -101,7 +101,7 @@ func getCard(tx *bolt.Tx, id string) (*giftcard.Card, error) {
 	return &c, nil
 }
 
-func (s *Store) cardBy(index []byte, key string) (*giftcard.Card, error) {
+func (s *core) cardBy(index []byte, key string) (*giftcard.Card, error) {
 	var out *giftcard.Card
 	err := s.db.View(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(index)
@@ -120,7 +120,7 @@ func (s *Store) cardBy(index []byte, key string) (*giftcard.Card, error) {
 }
 
 // GiftCardByCode finds a card by what a customer typed (normalised here).
-func (s *Store) GiftCardByCode(code string) (*giftcard.Card, error) {
+func (s *GiftCards) GiftCardByCode(code string) (*giftcard.Card, error) {
 	code = giftcard.Normalize(code)
 	if code == "" {
 		return nil, errGiftCardNotFound
@@ -129,7 +129,7 @@ func (s *Store) GiftCardByCode(code string) (*giftcard.Card, error) {
 }
 
 // GiftCardByToken finds a card by its page token.
-func (s *Store) GiftCardByToken(token string) (*giftcard.Card, error) {
+func (s *GiftCards) GiftCardByToken(token string) (*giftcard.Card, error) {
 	if token == "" || len(token) > 64 {
 		return nil, errGiftCardNotFound
 	}
@@ -137,7 +137,7 @@ func (s *Store) GiftCardByToken(token string) (*giftcard.Card, error) {
 }
 
 // GiftCard finds a card by its id (GC-2026-000001).
-func (s *Store) GiftCard(id string) (*giftcard.Card, error) {
+func (s *GiftCards) GiftCard(id string) (*giftcard.Card, error) {
 	var out *giftcard.Card
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c, err := getCard(tx, strings.ToUpper(id))
@@ -148,7 +148,7 @@ func (s *Store) GiftCard(id string) (*giftcard.Card, error) {
 }
 
 // ListGiftCards lists every card, newest first.
-func (s *Store) ListGiftCards() ([]giftcard.Card, error) {
+func (s *GiftCards) ListGiftCards() ([]giftcard.Card, error) {
 	var out []giftcard.Card
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketGiftCards)
@@ -182,7 +182,7 @@ func (e *GiftCardError) Unwrap() error { return e.Err }
 
 // reserveGift holds the order's gift-card amount on the card, inside the
 // transaction that stores the order.
-func (s *Store) reserveGift(tx *bolt.Tx, o *order.Order) error {
+func (s *core) reserveGift(tx *bolt.Tx, o *order.Order) error {
 	g := o.GiftCard
 	if g == nil || g.Hold != "" {
 		return nil
@@ -202,7 +202,7 @@ func (s *Store) reserveGift(tx *bolt.Tx, o *order.Order) error {
 }
 
 // releaseGift gives an unpaid order's hold back to the card.
-func (s *Store) releaseGift(tx *bolt.Tx, o *order.Order) error {
+func (s *core) releaseGift(tx *bolt.Tx, o *order.Order) error {
 	g := o.GiftCard
 	if g == nil || g.Hold != order.GiftHeld {
 		return nil
@@ -219,7 +219,7 @@ func (s *Store) releaseGift(tx *bolt.Tx, o *order.Order) error {
 // captureGift spends a paid order's hold. An order paid after its hold was
 // given back (a late payment) takes the amount again when the card still
 // has it; otherwise the shortfall is logged for the owner.
-func (s *Store) captureGift(tx *bolt.Tx, o *order.Order) error {
+func (s *core) captureGift(tx *bolt.Tx, o *order.Order) error {
 	g := o.GiftCard
 	if g == nil || g.Hold == order.GiftSpent {
 		return nil
@@ -241,7 +241,7 @@ func (s *Store) captureGift(tx *bolt.Tx, o *order.Order) error {
 }
 
 // creditGift puts refunds that went to the card (order.AddRefund) on it.
-func (s *Store) creditGift(tx *bolt.Tx, o *order.Order, amount money.Amount) error {
+func (s *core) creditGift(tx *bolt.Tx, o *order.Order, amount money.Amount) error {
 	if amount <= 0 || o.GiftCard == nil {
 		return nil
 	}
@@ -255,7 +255,7 @@ func (s *Store) creditGift(tx *bolt.Tx, o *order.Order, amount money.Amount) err
 
 // issueSold makes the gift cards a paid order bought, one per unit, and
 // queues each card's mail for its sending day. Once per order.
-func (s *Store) issueSold(tx *bolt.Tx, o *order.Order) error {
+func (s *core) issueSold(tx *bolt.Tx, o *order.Order) error {
 	gs := o.GiftSend
 	if gs == nil || len(gs.Cards) > 0 {
 		return nil

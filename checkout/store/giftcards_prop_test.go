@@ -26,22 +26,22 @@ func TestGiftCardMoneyAddsUp(t *testing.T) {
 			f.cat.Items[i].Stock.Tracked = false
 		}
 		bal := money.Amount(rapid.Int64Range(100, 20000).Draw(rt, "balance"))
-		c, _, err := f.s.IssueGiftCard(bal, "EUR", giftcard.Rule{}, "", "nl")
+		c, _, err := f.s.GiftCards.IssueGiftCard(bal, "EUR", giftcard.Rule{}, "", "nl")
 		if err != nil {
 			rt.Fatal(err)
 		}
 		for n := range rapid.IntRange(1, 5).Draw(rt, "orders") {
-			cur, _ := f.s.GiftCard(c.ID)
+			cur, _ := f.s.GiftCards.GiftCard(c.ID)
 			o := f.newOrder(t, fmt.Sprintf("c%d", n), rapid.SampledFrom(skus).Draw(rt, "sku"), rapid.IntRange(1, 4).Draw(rt, "qty"))
 			if cur.Balance > 0 {
 				o = withCard(o, cur)
 			}
-			o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", n), RequestHash: "h", Order: o, Catalog: f.cat})
+			o, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", n), RequestHash: "h", Order: o, Catalog: f.cat})
 			if err != nil {
 				rt.Fatal(err)
 			}
 			if o.Due() == 0 {
-				if o, _, err = f.s.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+				if o, _, err = f.s.Orders.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 					eff, err := o.PayByGiftCard(t0)
 					return true, eff, err
 				}); err != nil {
@@ -49,11 +49,11 @@ func TestGiftCardMoneyAddsUp(t *testing.T) {
 				}
 			} else {
 				p := payment.Payment{ID: fmt.Sprintf("tr_%d", n), Status: payment.StatusOpen, Amount: o.Due(), Currency: "EUR"}
-				if _, _, err := f.s.AttachPayment(o.ID, "", p, "local"); err != nil {
+				if _, _, err := f.s.Orders.AttachPayment(o.ID, "", p, "local"); err != nil {
 					rt.Fatal(err)
 				}
 				p.Status = rapid.SampledFrom([]payment.Status{payment.StatusPaid, payment.StatusExpired}).Draw(rt, "outcome")
-				if o, _, _, err = f.s.ApplyPayment(p, "webhook"); err != nil {
+				if o, _, _, err = f.s.Orders.ApplyPayment(p, "webhook"); err != nil {
 					rt.Fatal(err)
 				}
 			}
@@ -62,7 +62,7 @@ func TestGiftCardMoneyAddsUp(t *testing.T) {
 					break
 				}
 				amt := money.Amount(rapid.Int64Range(1, int64(o.Refundable())).Draw(rt, fmt.Sprint("refund", r)))
-				if o, _, err = f.s.RecordRefund(o.ID, "admin", func(o *order.Order) (order.Refund, string, error) {
+				if o, _, err = f.s.Orders.RecordRefund(o.ID, "admin", func(o *order.Order) (order.Refund, string, error) {
 					return order.Refund{Amount: amt, Reason: "owner"}, "", nil
 				}); err != nil {
 					rt.Fatal(err)
@@ -84,7 +84,7 @@ func TestGiftCardMoneyAddsUp(t *testing.T) {
 					rt.Fatalf("card %d + provider %d ≠ total %d", o.GiftCard.Paying(), o.Due(), o.Total())
 				}
 			}
-			got, _ := f.s.GiftCard(c.ID)
+			got, _ := f.s.GiftCards.GiftCard(c.ID)
 			if err := got.Check(); err != nil {
 				rt.Fatal(err)
 			}

@@ -22,7 +22,7 @@ func withCard(o *order.Order, c *giftcard.Card) *order.Order {
 
 func card(t *testing.T, f *fixture, id string) *giftcard.Card {
 	t.Helper()
-	c, err := f.s.GiftCard(id)
+	c, err := f.s.GiftCards.GiftCard(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func TestConcurrentRedemptionSpendsOnce(t *testing.T) {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			f := open(t, batch)
 			probe := f.newOrder(t, "probe", "BOEK-001", 1)
-			c, code, err := f.s.IssueGiftCard(probe.Total(), "EUR", giftcard.Rule{}, "", "nl")
+			c, code, err := f.s.GiftCards.IssueGiftCard(probe.Total(), "EUR", giftcard.Rule{}, "", "nl")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, err := f.s.GiftCardByCode(code); err != nil || got.ID != c.ID {
+			if got, err := f.s.GiftCards.GiftCardByCode(code); err != nil || got.ID != c.ID {
 				t.Fatalf("by code: %v %v", got, err)
 			}
 			var ok, refused atomic.Int32
@@ -51,7 +51,7 @@ func TestConcurrentRedemptionSpendsOnce(t *testing.T) {
 			for i := range 50 {
 				o := withCard(f.newOrder(t, fmt.Sprintf("c%d", i), "BOEK-001", 1), c)
 				wg.Go(func() {
-					_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat})
+					_, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat})
 					var ge *GiftCardError
 					switch {
 					case err == nil:
@@ -78,7 +78,7 @@ func TestConcurrentRedemptionSpendsOnce(t *testing.T) {
 // spends it; a refund goes to the card first, then to the provider.
 func TestGiftCardHoldFollowsTheOrder(t *testing.T) {
 	f := open(t, -1)
-	c, _, err := f.s.IssueGiftCard(1000, "EUR", giftcard.Rule{}, "", "nl")
+	c, _, err := f.s.GiftCards.IssueGiftCard(1000, "EUR", giftcard.Rule{}, "", "nl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,21 +91,21 @@ func TestGiftCardHoldFollowsTheOrder(t *testing.T) {
 		t.Helper()
 		p := payment.Payment{ID: id, Status: st, Amount: due, Currency: "EUR"}
 		if st == payment.StatusOpen {
-			cur, _ := f.s.GetOrder(o.ID)
-			o2, _, err := f.s.AttachPayment(o.ID, cur.PaymentID, p, "local")
+			cur, _ := f.s.Orders.GetOrder(o.ID)
+			o2, _, err := f.s.Orders.AttachPayment(o.ID, cur.PaymentID, p, "local")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return o2
 		}
-		o2, _, _, err := f.s.ApplyPayment(p, "webhook")
+		o2, _, _, err := f.s.Orders.ApplyPayment(p, "webhook")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return o2
 	}
 	// The provider is asked for the rest only: the whole total is refused.
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_x", payment.StatusOpen), "local"); err == nil {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_x", payment.StatusOpen), "local"); err == nil {
 		t.Fatal("a payment of the whole total was attached to an order a card pays partly")
 	}
 	pay("tr_1", payment.StatusOpen)
@@ -130,7 +130,7 @@ func TestGiftCardHoldFollowsTheOrder(t *testing.T) {
 	// card, the remainder to the provider.
 	refund := func(amt money.Amount) *order.Order {
 		t.Helper()
-		o2, _, err := f.s.RecordRefund(o.ID, "admin", func(o *order.Order) (order.Refund, string, error) {
+		o2, _, err := f.s.Orders.RecordRefund(o.ID, "admin", func(o *order.Order) (order.Refund, string, error) {
 			return order.Refund{Amount: amt, Reason: "owner"}, "", nil
 		})
 		if err != nil {
@@ -164,10 +164,10 @@ func TestSoldGiftCardsAreIssuedOnPaid(t *testing.T) {
 	sendOn := t0.AddDate(0, 0, 3)
 	o.GiftSend = &order.GiftSend{Recipient: "ben@example.nl", Message: "Voor jou", SendOn: sendOn}
 	o = f.create(t, "k1", o)
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatal(err)
 	}
-	paid, _, _, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	paid, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestSoldGiftCardsAreIssuedOnPaid(t *testing.T) {
 		if c.Balance != o.Lines[0].UnitPrice || c.Recipient != "ben@example.nl" || c.Message != "Voor jou" || c.OrderID != o.ID {
 			t.Fatalf("card %+v", c)
 		}
-		if byTok, err := f.s.GiftCardByToken(c.Token); err != nil || byTok.ID != id {
+		if byTok, err := f.s.GiftCards.GiftCardByToken(c.Token); err != nil || byTok.ID != id {
 			t.Fatalf("by token: %v", err)
 		}
 	}

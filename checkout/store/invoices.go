@@ -45,7 +45,7 @@ type InvoiceEntry struct {
 
 // location is the shop's time zone (the catalog's delivery rules), for the
 // year of an invoice number; the process's zone without a catalog.
-func (s *Store) location() *time.Location {
+func (s *core) location() *time.Location {
 	if s.opts.Catalog != nil {
 		if cat := s.opts.Catalog(); cat != nil && cat.Delivery.Timezone != "" {
 			if loc, err := time.LoadLocation(cat.Delivery.Timezone); err == nil {
@@ -73,7 +73,7 @@ func nextInvoiceNumber(tx *bolt.Tx, year int) (string, error) {
 // transaction (prev is the state it had), and a credit note number to each
 // refund the provider has taken that has none; it indexes them. Called by
 // UpdateOrder and UpdateAfterSale before the order is stored.
-func (s *Store) numberDocuments(tx *bolt.Tx, o *order.Order, prev order.State) error {
+func (s *core) numberDocuments(tx *bolt.Tx, o *order.Order, prev order.State) error {
 	needed := o.InvoiceNumber == "" && o.State == order.Paid && prev != order.Paid
 	for _, r := range o.Refunds {
 		needed = needed || o.NeedsCreditNote(r)
@@ -122,7 +122,7 @@ func (s *Store) numberDocuments(tx *bolt.Tx, o *order.Order, prev order.State) e
 // Invoices lists the numbered documents dated in [from, to), in number
 // order (which is date order: numbers are given as time goes). A zero from
 // or to does not limit.
-func (s *Store) Invoices(from, to time.Time) ([]InvoiceEntry, error) {
+func (s *Orders) Invoices(from, to time.Time) ([]InvoiceEntry, error) {
 	var out []InvoiceEntry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketInvoices)

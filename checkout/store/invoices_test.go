@@ -15,7 +15,7 @@ import (
 // (and refund) that carries the same number.
 func checkSequence(t *testing.T, s *Store, year, want int) {
 	t.Helper()
-	entries, err := s.Invoices(time.Time{}, time.Time{})
+	entries, err := s.Orders.Invoices(time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func checkSequence(t *testing.T, s *Store, year, want int) {
 			t.Fatalf("duplicate %s", e.Number)
 		}
 		seen[e.Number] = true
-		o, err := s.GetOrder(e.OrderID)
+		o, err := s.Orders.GetOrder(e.OrderID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestInvoiceNumbersUnderConcurrentPayments(t *testing.T) {
 			for i := range orders {
 				o := f.create(t, fmt.Sprint("k", i), f.newOrder(t, fmt.Sprint("c", i), "MOLEN-1", 1))
 				p := paymentFor(o, fmt.Sprint("tr_", i), payment.StatusOpen)
-				if _, _, err := f.s.AttachPayment(o.ID, "", p, "local"); err != nil {
+				if _, _, err := f.s.Orders.AttachPayment(o.ID, "", p, "local"); err != nil {
 					t.Fatal(err)
 				}
 				p.Status = payment.StatusPaid
@@ -88,7 +88,7 @@ func TestInvoiceNumbersUnderConcurrentPayments(t *testing.T) {
 				}
 				for _, by := range []string{"webhook", "return", "reconciler"} {
 					wg.Go(func() {
-						if _, _, _, err := f.s.ApplyPayment(p, by); err != nil {
+						if _, _, _, err := f.s.Orders.ApplyPayment(p, by); err != nil {
 							t.Error(err)
 						}
 					})
@@ -102,7 +102,7 @@ func TestInvoiceNumbersUnderConcurrentPayments(t *testing.T) {
 			// refuses gets none.
 			for i := 0; i < orders-1; i += 3 {
 				id := ids[i]
-				_, r, err := f.s.RecordRefund(id, "admin", func(o *order.Order) (order.Refund, string, error) {
+				_, r, err := f.s.Orders.RecordRefund(id, "admin", func(o *order.Order) (order.Refund, string, error) {
 					return order.Refund{Amount: o.Refundable(), Reason: "owner"}, "", nil
 				})
 				if err != nil {
@@ -114,7 +114,7 @@ func TestInvoiceNumbersUnderConcurrentPayments(t *testing.T) {
 				}
 				for range 2 {
 					wg.Go(func() {
-						if _, _, err := f.s.ApplyRefund(id, r.ID, "re_"+r.ID, status, "", "webhook"); err != nil {
+						if _, _, err := f.s.Orders.ApplyRefund(id, r.ID, "re_"+r.ID, status, "", "webhook"); err != nil {
 							t.Error(err)
 						}
 					})
@@ -123,7 +123,7 @@ func TestInvoiceNumbersUnderConcurrentPayments(t *testing.T) {
 			wg.Wait()
 			checkSequence(t, f.s, 2026, orders-1+9)
 			for i, id := range ids {
-				o, _ := f.s.GetOrder(id)
+				o, _ := f.s.Orders.GetOrder(id)
 				if (o.InvoiceNumber == "") != (i == orders-1) {
 					t.Errorf("order %d (%s): invoice %q", i, o.State, o.InvoiceNumber)
 				}
@@ -141,11 +141,11 @@ func TestInvoiceNumberIsKeptAndYearly(t *testing.T) {
 	pay := func(i int) *order.Order {
 		o := f.create(t, fmt.Sprint("y", i), f.newOrder(t, fmt.Sprint("cy", i), "MOLEN-1", 1))
 		p := paymentFor(o, fmt.Sprint("tr_y", i), payment.StatusOpen)
-		if _, _, err := f.s.AttachPayment(o.ID, "", p, "local"); err != nil {
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "", p, "local"); err != nil {
 			t.Fatal(err)
 		}
 		p.Status = payment.StatusPaid
-		got, _, _, err := f.s.ApplyPayment(p, "webhook")
+		got, _, _, err := f.s.Orders.ApplyPayment(p, "webhook")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestInvoiceNumberIsKeptAndYearly(t *testing.T) {
 	if a.InvoiceNumber != "2026-00001" {
 		t.Fatalf("first: %q", a.InvoiceNumber)
 	}
-	c, _, err := f.s.Do(a.ID, order.EventCancel, "admin", "")
+	c, _, err := f.s.Orders.Do(a.ID, order.EventCancel, "admin", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ const PointsLinksPerDay = 5
 // the points page of email, unless one went to that address less than
 // every ago, or PointsLinksPerDay did in the last 24 hours. It reports whether an e-mail was queued; callers should not
 // tell the visitor either way.
-func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) (queued bool, err error) {
+func (s *Loyalty) RequestPointsLink(email, lang string, ttl, every time.Duration) (queued bool, err error) {
 	email = loyalty.NormalizeEmail(email)
 	now := s.opts.Now()
 	b := make([]byte, 24)
@@ -126,7 +126,7 @@ func (s *Store) RequestPointsLink(email, lang string, ttl, every time.Duration) 
 }
 
 // PointsLinkEmail is the e-mail address a valid link token belongs to.
-func (s *Store) PointsLinkEmail(token string) (string, error) {
+func (s *Loyalty) PointsLinkEmail(token string) (string, error) {
 	var l PointsLink
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketPointsLinks)
@@ -147,7 +147,7 @@ func (s *Store) PointsLinkEmail(token string) (string, error) {
 // CustomerOrders are the orders of an e-mail address (normalised), newest
 // first. There is no index by address: it scans the orders, but decodes
 // only those whose JSON holds the address (BenchmarkPointsAccount).
-func (s *Store) CustomerOrders(email string) ([]*order.Order, error) {
+func (s *Loyalty) CustomerOrders(email string) ([]*order.Order, error) {
 	email = loyalty.NormalizeEmail(email)
 	if email == "" {
 		return nil, nil
@@ -254,7 +254,7 @@ const AnonymousName = "(deleted at the customer's request)"
 // its points links removed; its reviews stay, without the address. It refuses (ErrOrderOpen) while an order is
 // not yet delivered or canceled, or has a return under way, since the shop
 // needs the address for those.
-func (s *Store) DeleteCustomerData(email string) (Deleted, error) {
+func (s *Loyalty) DeleteCustomerData(email string) (Deleted, error) {
 	email = loyalty.NormalizeEmail(email)
 	var d Deleted
 	if email == "" {
@@ -423,7 +423,7 @@ func LedgerOrder(o *order.Order, window ReturnWindow, now time.Time) loyalty.Ord
 
 // PointsAccount is the loyalty account of an e-mail address, derived from
 // its orders as of now (window: see LedgerOrder).
-func (s *Store) PointsAccount(email string, window ReturnWindow) (loyalty.Account, []*order.Order, error) {
+func (s *Loyalty) PointsAccount(email string, window ReturnWindow) (loyalty.Account, []*order.Order, error) {
 	os, err := s.CustomerOrders(email)
 	if err != nil {
 		return loyalty.Account{}, nil, err

@@ -24,13 +24,13 @@ func BenchmarkPointsAccount(b *testing.B) {
 	for i := range 10000 {
 		o := *base
 		o.Customer.Email = fmt.Sprintf("c%d@example.nl", i%2000)
-		if _, _, err := f.s.CreateOrder(NewOrder{Order: &o, Catalog: nil}); err != nil {
+		if _, _, err := f.s.Orders.CreateOrder(NewOrder{Order: &o, Catalog: nil}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		acc, os, err := f.s.PointsAccount(fmt.Sprintf("c%d@example.nl", i%2000), deliveredWindow)
+		acc, os, err := f.s.Loyalty.PointsAccount(fmt.Sprintf("c%d@example.nl", i%2000), deliveredWindow)
 		if err != nil || len(os) != 5 {
 			b.Fatalf("%d orders, %v (%+v)", len(os), err, acc)
 		}

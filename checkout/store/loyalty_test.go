@@ -13,11 +13,11 @@ import (
 // until it expires.
 func TestPointsLinks(t *testing.T) {
 	f := open(t, -1)
-	queued, err := f.s.RequestPointsLink("  Anna@Example.NL ", "nl", time.Hour, 2*time.Minute)
+	queued, err := f.s.Loyalty.RequestPointsLink("  Anna@Example.NL ", "nl", time.Hour, 2*time.Minute)
 	if err != nil || !queued {
 		t.Fatalf("first request: %v %v", queued, err)
 	}
-	if again, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); again {
+	if again, _ := f.s.Loyalty.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); again {
 		t.Fatal("a second link e-mail within the throttle period")
 	}
 	due, _ := f.s.MailQueue.Due(f.clock.Now(), 10)
@@ -28,18 +28,18 @@ func TestPointsLinks(t *testing.T) {
 	if err := jsonUnmarshal(due[0].Body, &body); err != nil || len(body.Token) < 32 {
 		t.Fatalf("mail body %s: %v", due[0].Body, err)
 	}
-	if email, err := f.s.PointsLinkEmail(body.Token); err != nil || email != "anna@example.nl" {
+	if email, err := f.s.Loyalty.PointsLinkEmail(body.Token); err != nil || email != "anna@example.nl" {
 		t.Fatalf("token → %q, %v", email, err)
 	}
-	if _, err := f.s.PointsLinkEmail(body.Token + "x"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Loyalty.PointsLinkEmail(body.Token + "x"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("a wrong token: %v", err)
 	}
 	f.clock.Add(3 * time.Minute)
-	if again, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !again {
+	if again, _ := f.s.Loyalty.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !again {
 		t.Fatal("no new link after the throttle period")
 	}
 	f.clock.Add(time.Hour)
-	if _, err := f.s.PointsLinkEmail(body.Token); !errors.Is(err, ErrLinkExpired) {
+	if _, err := f.s.Loyalty.PointsLinkEmail(body.Token); !errors.Is(err, ErrLinkExpired) {
 		t.Fatalf("an expired token: %v", err)
 	}
 }
@@ -52,34 +52,34 @@ func TestDeleteCustomerData(t *testing.T) {
 	otherO := f.newOrder(t, "c2", "KOF-GUJI-250-BO", 1)
 	otherO.Customer.Email = "bob@example.nl"
 	other := f.create(t, "k2", otherO)
-	if _, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, time.Minute); err != nil {
+	if _, err := f.s.Loyalty.RequestPointsLink("anna@example.nl", "nl", time.Hour, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	// An unpaid order is no proof the address's owner placed it (anyone can
 	// type any address): it neither blocks the erasure nor is touched while
 	// it may still be paid (issue 12, item 3).
-	d, err := f.s.DeleteCustomerData("anna@example.nl")
+	d, err := f.s.Loyalty.DeleteCustomerData("anna@example.nl")
 	if err != nil || d.Orders != 0 || d.Links != 1 || d.Mails != 1 {
 		t.Fatalf("delete with an unpaid order awaiting payment: %+v %v", d, err)
 	}
-	if got, _ := f.s.GetOrder(mine.ID); got.Customer.Email != "anna@example.nl" {
+	if got, _ := f.s.Orders.GetOrder(mine.ID); got.Customer.Email != "anna@example.nl" {
 		t.Fatalf("an order that may still be paid lost its address: %+v", got.Customer)
 	}
-	if _, _, err := f.s.Do(mine.ID, order.EventCancel, "test", ""); err != nil {
+	if _, _, err := f.s.Orders.Do(mine.ID, order.EventCancel, "test", ""); err != nil {
 		t.Fatal(err)
 	}
-	d, err = f.s.DeleteCustomerData("ANNA@example.nl")
+	d, err = f.s.Loyalty.DeleteCustomerData("ANNA@example.nl")
 	if err != nil || d.Orders != 1 {
 		t.Fatalf("delete: %+v %v", d, err)
 	}
-	got, _ := f.s.GetOrder(mine.ID)
+	got, _ := f.s.Orders.GetOrder(mine.ID)
 	if got.Customer.Email != "" || got.Customer.Name != AnonymousName || got.Customer.Country != "NL" || got.Total() != mine.Total() || got.Meta["anonymised_at"] == "" {
 		t.Fatalf("after deletion: %+v total %d", got.Customer, got.Total())
 	}
-	if o, _ := f.s.GetOrder(other.ID); o.Customer.Email != "bob@example.nl" {
+	if o, _ := f.s.Orders.GetOrder(other.ID); o.Customer.Email != "bob@example.nl" {
 		t.Fatalf("another customer's order changed: %+v", o.Customer)
 	}
-	if os, _ := f.s.CustomerOrders("anna@example.nl"); len(os) != 0 {
+	if os, _ := f.s.Loyalty.CustomerOrders("anna@example.nl"); len(os) != 0 {
 		t.Fatalf("orders still found by the address: %d", len(os))
 	}
 	due, _ := f.s.MailQueue.Due(f.clock.Now(), 10)
@@ -116,7 +116,7 @@ func TestPointsLinksPerDay(t *testing.T) {
 	f := open(t, -1)
 	sent := 0
 	for range 3 * PointsLinksPerDay {
-		if q, err := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); err != nil {
+		if q, err := f.s.Loyalty.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); err != nil {
 			t.Fatal(err)
 		} else if q {
 			sent++
@@ -127,7 +127,7 @@ func TestPointsLinksPerDay(t *testing.T) {
 		t.Errorf("%d link e-mails within %s, want %d", sent, 3*PointsLinksPerDay*3*time.Minute, PointsLinksPerDay)
 	}
 	f.clock.Add(24 * time.Hour)
-	if q, _ := f.s.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !q {
+	if q, _ := f.s.Loyalty.RequestPointsLink("anna@example.nl", "nl", time.Hour, 2*time.Minute); !q {
 		t.Error("no link e-mail a day later")
 	}
 }

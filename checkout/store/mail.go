@@ -31,4 +31,4 @@ var (
 type MailFailureCount = side.MailFailureCount
 
 // enqueue queues m in tx, with the store's clock (kv.Enqueue).
-func (s *Store) enqueue(tx *bolt.Tx, m Mail) (string, error) { return kv.Enqueue(tx, m, s.opts.Now) }
+func (s *core) enqueue(tx *bolt.Tx, m Mail) (string, error) { return kv.Enqueue(tx, m, s.opts.Now) }

@@ -97,14 +97,14 @@ func TestOldCartAndKeyRecordsStillRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.s.GetCart(c.ID)
+	got, err := f.s.Carts.GetCart(c.ID)
 	if err != nil || got.Lang != "en" || len(got.Lines) != 1 || got.Lines[0].SKU != "MOLEN-1" {
 		t.Fatalf("old cart: %+v, %v", got, err)
 	}
-	if _, err := f.s.UpdateCart(c.ID, func(c *cart.Cart) error { c.Lines[0].Quantity = 3; return nil }); err != nil {
+	if _, err := f.s.Carts.UpdateCart(c.ID, func(c *cart.Cart) error { c.Lines[0].Quantity = 3; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.FlushCarts(); err != nil {
+	if err := f.s.Carts.FlushCarts(); err != nil {
 		t.Fatal(err)
 	}
 	var rec []byte
@@ -115,18 +115,18 @@ func TestOldCartAndKeyRecordsStillRead(t *testing.T) {
 	if len(rec) == 0 || rec[0] != byte(codec.Record) {
 		t.Fatalf("the changed cart is stored as %q, want the compressed form", rec)
 	}
-	if got, err := f.s.GetCart(c.ID); err != nil || got.Lines[0].Quantity != 3 || got.Lang != "en" {
+	if got, err := f.s.Carts.GetCart(c.ID); err != nil || got.Lines[0].Quantity != 3 || got.Lang != "en" {
 		t.Fatalf("changed cart read back: %+v, %v", got, err)
 	}
 	for _, key := range []string{"old-key", "new-key"} {
-		if got, err := f.s.OrderByIdempotencyKey(key); err != nil || got.ID != o.ID {
+		if got, err := f.s.Orders.OrderByIdempotencyKey(key); err != nil || got.ID != o.ID {
 			t.Errorf("order of idempotency key %s: %v, %v", key, got, err)
 		}
 	}
-	if again, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "old-key", RequestHash: "h-old", Order: f.newOrder(t, "c2", "MOLEN-1", 1), Catalog: f.cat}); err != nil || created || again.ID != o.ID {
+	if again, created, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "old-key", RequestHash: "h-old", Order: f.newOrder(t, "c2", "MOLEN-1", 1), Catalog: f.cat}); err != nil || created || again.ID != o.ID {
 		t.Errorf("retry with the old key: %v created %v, %v; want order %s again", again, created, err, o.ID)
 	}
-	if n, err := f.s.PruneIdempotency(t0.Add(time.Hour)); err != nil || n != 2 {
+	if n, err := f.s.Orders.PruneIdempotency(t0.Add(time.Hour)); err != nil || n != 2 {
 		t.Errorf("pruned %d keys, %v; want both", n, err)
 	}
 }
@@ -273,8 +273,8 @@ func TestOldOrderRecordsStillRead(t *testing.T) {
 
 	want, _ := json.Marshal(old)
 	for name, get := range map[string]func() (*order.Order, error){
-		"by number": func() (*order.Order, error) { return f.s.GetOrder(old.ID) },
-		"by token":  func() (*order.Order, error) { return f.s.OrderByToken(old.Token) },
+		"by number": func() (*order.Order, error) { return f.s.Orders.GetOrder(old.ID) },
+		"by token":  func() (*order.Order, error) { return f.s.Orders.OrderByToken(old.Token) },
 	} {
 		got, err := get()
 		if err != nil {
@@ -285,7 +285,7 @@ func TestOldOrderRecordsStillRead(t *testing.T) {
 		}
 	}
 	for _, flt := range []Filter{{}, {States: []order.State{order.AwaitingPayment}}} {
-		all, err := f.s.ListOrders(flt)
+		all, err := f.s.Orders.ListOrders(flt)
 		if err != nil || len(all) != 2 {
 			t.Fatalf("ListOrders(%+v): %d orders, %v; want 2", flt, len(all), err)
 		}
@@ -293,7 +293,7 @@ func TestOldOrderRecordsStillRead(t *testing.T) {
 	if st, err := f.s.Stats(); err != nil || st.Orders[order.AwaitingPayment] != 2 || st.Undecodable != 0 {
 		t.Fatalf("stats %+v, %v", st, err)
 	}
-	if mine, err := f.s.CustomerOrders("anna@example.nl"); err != nil || len(mine) != 2 {
+	if mine, err := f.s.Loyalty.CustomerOrders("anna@example.nl"); err != nil || len(mine) != 2 {
 		t.Fatalf("the customer's orders: %d, %v; want 2", len(mine), err)
 	}
 	g, err := f.s.Gauges(t0)
@@ -302,18 +302,18 @@ func TestOldOrderRecordsStillRead(t *testing.T) {
 	}
 
 	p := paymentFor(old, "tr_old", payment.StatusOpen)
-	if _, _, err := f.s.AttachPayment(old.ID, "", p, "mollie"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(old.ID, "", p, "mollie"); err != nil {
 		t.Fatal(err)
 	}
 	p.Status = payment.StatusPaid
-	paid, changed, _, err := f.s.ApplyPayment(p, "webhook")
+	paid, changed, _, err := f.s.Orders.ApplyPayment(p, "webhook")
 	if err != nil || !changed || paid.State != order.Paid {
 		t.Fatalf("paying the old order: %+v, %v, %v", paid, changed, err)
 	}
 	if rec := storedRecord(t, f.s, old.ID); rec[0] != byte(codec.Order) {
 		t.Errorf("the changed old order is stored as %q..., want the compressed form", rec[:1])
 	}
-	back, err := f.s.GetOrder(old.ID)
+	back, err := f.s.Orders.GetOrder(old.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,10 +354,10 @@ func TestDamagedCompressedOrderIsReported(t *testing.T) {
 		if err := f.s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketOrders).Put([]byte(ids[1]), bad) }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.GetOrder(ids[1]); err == nil {
+		if _, err := f.s.Orders.GetOrder(ids[1]); err == nil {
 			t.Errorf("damaged record %x decoded", bad)
 		}
-		all, err := f.s.ListOrders(Filter{})
+		all, err := f.s.Orders.ListOrders(Filter{})
 		if err != nil || len(all) != 2 {
 			t.Errorf("listing with a damaged record: %d orders, %v; want the other 2", len(all), err)
 		}

@@ -52,7 +52,7 @@ type idemRecord struct {
 // hash differs. Stock is checked inside the transaction (catalog quantity
 // minus reserved and sold), so concurrent checkouts never oversell; a short
 // SKU gives an *OutOfStockError.
-func (s *Store) CreateOrder(n NewOrder) (o *order.Order, created bool, err error) {
+func (s *Orders) CreateOrder(n NewOrder) (o *order.Order, created bool, err error) {
 	o, created, _, err = s.createOrder(n, nil)
 	return o, created, err
 }
@@ -70,14 +70,14 @@ type KeepFunc func(prev, next *order.Order) bool
 // key is recorded for it; otherwise it is canceled in the same transaction
 // (stock released) before the new order is stored, and the effects of the
 // cancel the store cannot do (cancel its open payment) are returned.
-func (s *Store) PlaceCartOrder(n NewOrder, keep KeepFunc) (*order.Order, bool, []order.Effect, error) {
+func (s *Orders) PlaceCartOrder(n NewOrder, keep KeepFunc) (*order.Order, bool, []order.Effect, error) {
 	if keep == nil {
 		keep = func(_, _ *order.Order) bool { return false }
 	}
 	return s.createOrder(n, keep)
 }
 
-func (s *Store) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created bool, effects []order.Effect, err error) {
+func (s *core) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created bool, effects []order.Effect, err error) {
 	if n.Order == nil {
 		return nil, false, nil, errors.New("create order: no order")
 	}
@@ -246,7 +246,7 @@ func buildCartIndex(tx *bolt.Tx) error {
 
 // CartOrder returns the cart's latest order still awaiting payment (or
 // whose payment failed, which a new checkout replaces), or nil.
-func (s *Store) CartOrder(cartID string) (*order.Order, error) {
+func (s *Orders) CartOrder(cartID string) (*order.Order, error) {
 	var o *order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
@@ -260,7 +260,7 @@ func (s *Store) CartOrder(cartID string) (*order.Order, error) {
 }
 
 // GetOrder loads an order by its number.
-func (s *Store) GetOrder(id string) (*order.Order, error) {
+func (s *Orders) GetOrder(id string) (*order.Order, error) {
 	var o order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return getJSON(tx.Bucket(bucketOrders), id, &o)
@@ -272,18 +272,18 @@ func (s *Store) GetOrder(id string) (*order.Order, error) {
 }
 
 // OrderByToken loads the order a customer's token points to.
-func (s *Store) OrderByToken(token string) (*order.Order, error) {
+func (s *Orders) OrderByToken(token string) (*order.Order, error) {
 	return s.orderByIndex(bucketTokens, token, "order by token")
 }
 
 // OrderByPaymentID loads the order a payment belongs to.
-func (s *Store) OrderByPaymentID(paymentID string) (*order.Order, error) {
+func (s *Orders) OrderByPaymentID(paymentID string) (*order.Order, error) {
 	return s.orderByIndex(bucketPayments, paymentID, "order by payment "+paymentID)
 }
 
 // OrderByIdempotencyKey loads the order created under an idempotency key
 // (until PruneIdempotency forgets the key).
-func (s *Store) OrderByIdempotencyKey(key string) (*order.Order, error) {
+func (s *Orders) OrderByIdempotencyKey(key string) (*order.Order, error) {
 	var o order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var rec idemRecord
@@ -301,7 +301,7 @@ func (s *Store) OrderByIdempotencyKey(key string) (*order.Order, error) {
 	return &o, nil
 }
 
-func (s *Store) orderByIndex(index []byte, key, what string) (*order.Order, error) {
+func (s *core) orderByIndex(index []byte, key, what string) (*order.Order, error) {
 	var o order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if key == "" {
@@ -330,7 +330,7 @@ type UpdateFunc func(o *order.Order) (changed bool, effects []order.Effect, err 
 // cleared; anomalies logged. Effects the store cannot do (cancel a payment,
 // refund) are returned for the caller to carry out after commit. Returns the
 // order as stored.
-func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Effect, error) {
+func (s *Orders) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Effect, error) {
 	var out *order.Order
 	var effects []order.Effect
 	err := s.write(func(tx *bolt.Tx) error {
@@ -379,7 +379,7 @@ func (s *Store) UpdateOrder(id string, fn UpdateFunc) (*order.Order, []order.Eff
 // process stopped between creating and attaching it) is adopted by the order
 // named in its metadata "order_id", so paid money is not lost. Other unknown
 // payment ids give ErrNotFound. Safe to call any number of times, concurrently.
-func (s *Store) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, []order.Effect, error) {
+func (s *Orders) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, []order.Effect, error) {
 	o, err := s.OrderByPaymentID(p.ID)
 	if errors.Is(err, ErrNotFound) && p.Metadata["order_id"] != "" {
 		o, err = s.adopt(p.Metadata["order_id"], p, by)
@@ -397,7 +397,7 @@ func (s *Store) ApplyPayment(p payment.Payment, by string) (*order.Order, bool, 
 }
 
 // adopt attaches a stray payment to the order its metadata names.
-func (s *Store) adopt(orderID string, p payment.Payment, by string) (*order.Order, error) {
+func (s *core) adopt(orderID string, p payment.Payment, by string) (*order.Order, error) {
 	var out *order.Order
 	err := s.write(func(tx *bolt.Tx) error {
 		out = nil
@@ -437,7 +437,7 @@ func (s *Store) adopt(orderID string, p payment.Payment, by string) (*order.Orde
 // Attaching the same payment again is a no-op. A payment_failed order goes
 // back to awaiting_payment and reserves its stock again (which may fail with
 // *OutOfStockError; cancel the new payment then).
-func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment, provider string) (*order.Order, []order.Effect, error) {
+func (s *Orders) AttachPayment(orderID, expectPaymentID string, p payment.Payment, provider string) (*order.Order, []order.Effect, error) {
 	return s.AttachPaymentCode(orderID, expectPaymentID, p, provider, nil)
 }
 
@@ -447,7 +447,7 @@ func (s *Store) AttachPayment(orderID, expectPaymentID string, p payment.Payment
 // the code's limits, in total and per address, are checked in the same
 // transaction, the order's own earlier use not counted (a *CodeUsedUpError;
 // cancel the new payment then).
-func (s *Store) AttachPaymentCode(orderID, expectPaymentID string, p payment.Payment, provider string, code *cart.Code) (*order.Order, []order.Effect, error) {
+func (s *Orders) AttachPaymentCode(orderID, expectPaymentID string, p payment.Payment, provider string, code *cart.Code) (*order.Order, []order.Effect, error) {
 	var out *order.Order
 	var effects []order.Effect
 	err := s.write(func(tx *bolt.Tx) error {
@@ -500,7 +500,7 @@ func (s *Store) AttachPaymentCode(orderID, expectPaymentID string, p payment.Pay
 // Do applies an owner's event (pack, ship, deliver, cancel) to order id with
 // its side effects; see order.Do. Set tracking before shipping with
 // UpdateOrder, or pass it through note.
-func (s *Store) Do(id string, ev order.Event, by, note string) (*order.Order, []order.Effect, error) {
+func (s *Orders) Do(id string, ev order.Event, by, note string) (*order.Order, []order.Effect, error) {
 	return s.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
 		eff, err := o.Do(ev, by, note, s.opts.Now())
 		if err != nil {
@@ -520,7 +520,7 @@ type Filter struct {
 
 // ListOrders returns matching orders, newest first. With States set it
 // reads only those orders (through the state index).
-func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
+func (s *Orders) ListOrders(f Filter) ([]*order.Order, error) {
 	var out []*order.Order
 	err := s.db.View(func(tx *bolt.Tx) error {
 		orders := tx.Bucket(bucketOrders)
@@ -582,7 +582,7 @@ func (s *Store) ListOrders(f Filter) ([]*order.Order, error) {
 
 // PruneIdempotency forgets idempotency keys created before before (Mollie
 // keeps its keys an hour, Stripe 24 h) and reports how many.
-func (s *Store) PruneIdempotency(before time.Time) (int, error) {
+func (s *Orders) PruneIdempotency(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -597,7 +597,7 @@ func (s *Store) PruneIdempotency(before time.Time) (int, error) {
 
 // applyEffects does the effects that belong in the transaction and returns
 // the ones for the caller (payment cancel, refund due, anomaly notes).
-func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect) ([]order.Effect, error) {
+func (s *core) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect) ([]order.Effect, error) {
 	var rest []order.Effect
 	for _, e := range effects {
 		switch e.Kind {
@@ -657,7 +657,7 @@ func (s *Store) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect
 	return rest, nil
 }
 
-func (s *Store) logAnomalies(o *order.Order, effects []order.Effect) {
+func (s *core) logAnomalies(o *order.Order, effects []order.Effect) {
 	for _, e := range effects {
 		if e.Kind == order.EffectAnomaly || e.Kind == order.EffectRefundDue {
 			id := ""
@@ -672,7 +672,7 @@ func (s *Store) logAnomalies(o *order.Order, effects []order.Effect) {
 // promise records the latest delivery day promised when the order was paid,
 // so promises can later be checked against DeliveredAt. Without usable rules
 // it stays zero.
-func (s *Store) promise(o *order.Order) {
+func (s *core) promise(o *order.Order) {
 	if s.opts.Catalog == nil {
 		return
 	}
@@ -688,7 +688,7 @@ func (s *Store) promise(o *order.Order) {
 	if !ok {
 		return
 	}
-	o.PromiseExtraDays = s.ExtraDays(m.ID) // the carrier's recent record (promise.go)
+	o.PromiseExtraDays = s.store.ExtraDays(m.ID) // the carrier's recent record (promise.go)
 	m.TransitDays += o.PromiseExtraDays
 	e, err := rules.ExpectedDates(o.PaidAt, o.Classes(), m)
 	if err != nil {

@@ -30,7 +30,7 @@ func (s *Store) ExtraDays(method string) int {
 // Deliveries lists every delivered order that was promised a date, for
 // checking promises against reality (checkout/promise).
 func (s *Store) Deliveries() ([]promise.Delivery, error) {
-	os, err := s.ListOrders(Filter{States: []order.State{order.Delivered}})
+	os, err := s.Orders.ListOrders(Filter{States: []order.State{order.Delivered}})
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}

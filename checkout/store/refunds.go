@@ -17,7 +17,7 @@ type RefundPlan func(o *order.Order) (r order.Refund, existing string, err error
 // (order.ErrOverRefund). A plan that comes to nothing (everything was
 // refunded already) records nothing and returns a nil refund. Because recorded refunds count as refunded, two
 // refunds recorded at the same time can never together exceed the payment.
-func (s *Store) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order, *order.Refund, error) {
+func (s *Orders) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order, *order.Refund, error) {
 	var rid string
 	o, _, err := s.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
 		rid = ""
@@ -52,7 +52,7 @@ func (s *Store) RecordRefund(orderID, by string, plan RefundPlan) (*order.Order,
 // StartRefundSend counts a send of refund id before it is made (see
 // order.StartSend): after a crash or a timeout, Attempts > 0 tells the next
 // sender to list the provider's refunds before sending again.
-func (s *Store) StartRefundSend(orderID, refundID string) (*order.Order, error) {
+func (s *Orders) StartRefundSend(orderID, refundID string) (*order.Order, error) {
 	o, _, err := s.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
 		return true, nil, nil, o.StartSend(refundID, s.opts.Now())
 	})
@@ -64,7 +64,7 @@ func (s *Store) StartRefundSend(orderID, refundID string) (*order.Order, error) 
 // provider has just taken the refund, the customer's e-mail is queued in the
 // same transaction, once per refund. Safe to call any number of times, from
 // the sender, the webhook and the reconciler at once.
-func (s *Store) ApplyRefund(orderID, refundID, providerID, status, errText, by string) (o *order.Order, accepted bool, err error) {
+func (s *Orders) ApplyRefund(orderID, refundID, providerID, status, errText, by string) (o *order.Order, accepted bool, err error) {
 	o, _, err = s.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
 		changed, acc := o.UpdateRefund(refundID, providerID, status, errText, by, s.opts.Now())
 		accepted = acc
@@ -80,7 +80,7 @@ func (s *Store) ApplyRefund(orderID, refundID, providerID, status, errText, by s
 // RecordStrayRefund records the refund of a stray paid payment of the order
 // (see order.AddStrayRefund), once: a refund already recorded for it that did
 // not fail is returned instead. A nil refund means nothing is left to refund.
-func (s *Store) RecordStrayRefund(orderID, paymentID, by string) (*order.Order, *order.Refund, error) {
+func (s *Orders) RecordStrayRefund(orderID, paymentID, by string) (*order.Order, *order.Refund, error) {
 	var rid string
 	o, _, err := s.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []Mail, error) {
 		rid = ""

@@ -35,7 +35,7 @@ type AfterSaleFunc func(o *order.Order) (changed bool, effects []order.Effect, m
 // UpdateAfterSale loads order id, lets fn change it and stores the result,
 // its in-transaction effects and its e-mails together, or nothing. Effects
 // the store cannot do (cancel a payment, refund due) are returned.
-func (s *Store) UpdateAfterSale(id string, fn AfterSaleFunc) (*order.Order, []order.Effect, error) {
+func (s *Orders) UpdateAfterSale(id string, fn AfterSaleFunc) (*order.Order, []order.Effect, error) {
 	var out *order.Order
 	var rest []order.Effect
 	err := s.write(func(tx *bolt.Tx) error {
@@ -115,7 +115,7 @@ func indexOpenRefunds(tx *bolt.Tx, o *order.Order) error {
 
 // OrdersWithOpenRefunds lists the numbers of orders with a refund whose
 // status may still change (recorded, queued, pending, processing).
-func (s *Store) OrdersWithOpenRefunds() ([]string, error) {
+func (s *Orders) OrdersWithOpenRefunds() ([]string, error) {
 	var ids []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRefundsOpen)

@@ -54,7 +54,7 @@ func periodKey(id string, period int) []byte {
 // CreateStanding stores a new standing order waiting for its first payment
 // (paid by the checkout order firstOrderID); it gets an id (SO-000001) and
 // an unguessable token.
-func (s *Store) CreateStanding(st recurring.Standing, firstOrderID string) (recurring.Standing, error) {
+func (s *Standing) CreateStanding(st recurring.Standing, firstOrderID string) (recurring.Standing, error) {
 	err := s.write(func(tx *bolt.Tx) error {
 		if err := standingBuckets(tx); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (s *Store) CreateStanding(st recurring.Standing, firstOrderID string) (recu
 }
 
 // GetStanding returns a standing order.
-func (s *Store) GetStanding(id string) (recurring.Standing, error) {
+func (s *Standing) GetStanding(id string) (recurring.Standing, error) {
 	var st recurring.Standing
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStanding)
@@ -112,7 +112,7 @@ func (s *Store) GetStanding(id string) (recurring.Standing, error) {
 }
 
 // StandingByToken finds a standing order by its customer token.
-func (s *Store) StandingByToken(token string) (recurring.Standing, error) {
+func (s *Standing) StandingByToken(token string) (recurring.Standing, error) {
 	var id string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStandingTokens)
@@ -133,7 +133,7 @@ func (s *Store) StandingByToken(token string) (recurring.Standing, error) {
 }
 
 // StandingOfFirstOrder is the standing order a checkout order starts.
-func (s *Store) StandingOfFirstOrder(orderID string) (string, bool) {
+func (s *Standing) StandingOfFirstOrder(orderID string) (string, bool) {
 	var id string
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketStandingFirst); b != nil {
@@ -145,7 +145,7 @@ func (s *Store) StandingOfFirstOrder(orderID string) (string, bool) {
 }
 
 // ListStanding returns the standing orders, in id order; state "" for all.
-func (s *Store) ListStanding(state recurring.State) ([]recurring.Standing, error) {
+func (s *Standing) ListStanding(state recurring.State) ([]recurring.Standing, error) {
 	var out []recurring.Standing
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStanding)
@@ -175,7 +175,7 @@ type StandingMail struct {
 // UpdateStanding changes a standing order in one transaction; fn returns
 // the new value (or an error, and nothing is written) and the mails to
 // queue with it (each once: their id is kind:id:key).
-func (s *Store) UpdateStanding(id string, fn func(recurring.Standing) (recurring.Standing, []StandingMail, error)) (recurring.Standing, error) {
+func (s *Standing) UpdateStanding(id string, fn func(recurring.Standing) (recurring.Standing, []StandingMail, error)) (recurring.Standing, error) {
 	var out recurring.Standing
 	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStanding)
@@ -206,7 +206,7 @@ func (s *Store) UpdateStanding(id string, fn func(recurring.Standing) (recurring
 	return out, nil
 }
 
-func (s *Store) queueStandingMails(tx *bolt.Tx, st recurring.Standing, mails []StandingMail) error {
+func (s *core) queueStandingMails(tx *bolt.Tx, st recurring.Standing, mails []StandingMail) error {
 	for _, m := range mails {
 		mid := m.Kind + ":" + st.ID + ":" + m.Key
 		if _, err := s.enqueue(tx, Mail{ID: mid, Kind: m.Kind, OrderID: st.ID, To: st.Email, Lang: st.Lang}); err != nil {
@@ -219,7 +219,7 @@ func (s *Store) queueStandingMails(tx *bolt.Tx, st recurring.Standing, mails []S
 // StartCharge records that payment p charges period of standing order id
 // (recurring.Charging) and indexes the payment, in one transaction. A
 // payment already recorded is a no-op.
-func (s *Store) StartCharge(id string, period int, paymentID string) (recurring.Standing, error) {
+func (s *Standing) StartCharge(id string, period int, paymentID string) (recurring.Standing, error) {
 	var out recurring.Standing
 	err := s.write(func(tx *bolt.Tx) error {
 		var st recurring.Standing
@@ -241,7 +241,7 @@ func (s *Store) StartCharge(id string, period int, paymentID string) (recurring.
 
 // IndexCharge records which period payment paymentID pays, without
 // marking a charge under way (a payment by hand of a paused order).
-func (s *Store) IndexCharge(id string, period int, paymentID string) error {
+func (s *Standing) IndexCharge(id string, period int, paymentID string) error {
 	return s.write(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketStandingPayments).Put([]byte(paymentID), periodKey(id, period))
 	})
@@ -249,7 +249,7 @@ func (s *Store) IndexCharge(id string, period int, paymentID string) error {
 
 // StandingChargeKnown reports whether paymentID is an indexed charge of a
 // standing order.
-func (s *Store) StandingChargeKnown(paymentID string) bool {
+func (s *Standing) StandingChargeKnown(paymentID string) bool {
 	known := false
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketStandingPayments); b != nil {
@@ -263,7 +263,7 @@ func (s *Store) StandingChargeKnown(paymentID string) bool {
 // ChargeOf names the standing order and period a recurring payment pays:
 // from the index, else from the payment's metadata (a webhook that came
 // before StartCharge was stored: "standing" and "period").
-func (s *Store) ChargeOf(p payment.Payment) (id string, period int, ok bool) {
+func (s *Standing) ChargeOf(p payment.Payment) (id string, period int, ok bool) {
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStandingPayments)
 		if b == nil {
@@ -300,7 +300,7 @@ var ErrPeriodTaken = errors.New("period already paid by another payment")
 // paid. Calling it again for the same period and payment returns the same
 // order (created false); another payment for a paid period gives
 // ErrPeriodTaken with the existing order.
-func (s *Store) DeliverPeriod(id string, period int, p payment.Payment, provider string,
+func (s *Standing) DeliverPeriod(id string, period int, p payment.Payment, provider string,
 	build func(recurring.Standing) (*order.Order, error)) (o *order.Order, created bool, err error) {
 	if p.Status != payment.StatusPaid {
 		return nil, false, fmt.Errorf("deliver period %d of %s: payment %s is %s", period, id, p.ID, p.Status)
@@ -389,7 +389,7 @@ func (s *Store) DeliverPeriod(id string, period int, p payment.Payment, provider
 // the checkout order orderID (recurring.Start), recording the period's
 // order and the provider's customer and mandate; queues the "started"
 // mail. Idempotent: an order already started is left alone.
-func (s *Store) MarkFirstPaid(id, orderID, mandateID string, started func(recurring.Standing) (recurring.Standing, error)) (recurring.Standing, bool, error) {
+func (s *Standing) MarkFirstPaid(id, orderID, mandateID string, started func(recurring.Standing) (recurring.Standing, error)) (recurring.Standing, bool, error) {
 	changed := false
 	st, err := s.UpdateStanding(id, func(st recurring.Standing) (recurring.Standing, []StandingMail, error) {
 		if st.State != "" {
@@ -413,7 +413,7 @@ func (s *Store) MarkFirstPaid(id, orderID, mandateID string, started func(recurr
 }
 
 // PeriodOrder is the order of a standing order's period, if any.
-func (s *Store) PeriodOrder(id string, period int) (string, bool) {
+func (s *Standing) PeriodOrder(id string, period int) (string, bool) {
 	var oid string
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketStandingPeriods); b != nil {

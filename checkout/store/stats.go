@@ -27,7 +27,7 @@ type Stats struct {
 // Stats counts what is in the database, in one read transaction.
 func (s *Store) Stats() (Stats, error) {
 	st := Stats{Orders: map[order.State]int{}}
-	if err := s.FlushCarts(); err != nil {
+	if err := s.Carts.FlushCarts(); err != nil {
 		return st, err
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {

@@ -39,7 +39,7 @@ func (a Availability) InStock(n int) bool {
 }
 
 // Availability reports live stock for skus against cat.
-func (s *Store) Availability(cat *catalog.Catalog, skus ...string) ([]Availability, error) {
+func (s *Stock) Availability(cat *catalog.Catalog, skus ...string) ([]Availability, error) {
 	out := make([]Availability, 0, len(skus))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStock)

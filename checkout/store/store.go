@@ -130,16 +130,23 @@ type Options struct {
 const DefaultBatchDelay = time.Millisecond
 
 // Store is the BoltDB file. Safe for concurrent use.
+//
+// Store's own methods are the file's operations (Close, Backup, Stats, …)
+// and what queues an e-mail with a side resource's change; the resources of
+// the payment transaction are its fields Orders, Carts, GiftCards, Standing,
+// Loyalty and Stock, each a type of this package on the shared core, so one
+// transaction still spans them (docs/architecture.md, "The store").
 type Store struct {
-	db      *bolt.DB
-	opts    Options
-	path    string
-	writers atomic.Int32 // writes in flight
-	carts   *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
-	bad     badRecords   // records that did not decode (badrecord.go)
-	// extraDays is the lengthening of each shipping method's promise
-	// (promise.go), set by the sidecar; nil: none.
-	extraDays atomic.Pointer[map[string]int]
+	*core
+
+	// Resources of the core: one type each, sharing the core's unexported
+	// transaction helpers (putOrder, reserveStock, captureGift, enqueue, …).
+	Orders    *Orders    // orders, their indexes, payments, refunds, after-sales, invoices
+	Carts     *Carts     // carts and the cart buffer
+	GiftCards *GiftCards // gift cards
+	Standing  *Standing  // standing orders and their periods
+	Loyalty   *Loyalty   // points, points links and a customer's data
+	Stock     *Stock     // availability, back-in-stock and restocked returns
 
 	// Resources that never join another's transaction (package side),
 	// on the same file.
@@ -149,6 +156,41 @@ type Store struct {
 	Subscriptions *side.Subscriptions
 	MailQueue     *side.MailQueue
 	Codes         *side.Codes
+}
+
+// The core's resources. Each holds the shared core; a method may use any
+// unexported helper inside its transaction.
+type (
+	// Orders are the orders with their token, payment, state, cart and
+	// idempotency indexes, payments attached and applied, refunds,
+	// after-sales and invoice numbers.
+	Orders struct{ *core }
+	// Carts are the carts, written through the cart buffer.
+	Carts struct{ *core }
+	// GiftCards are the gift cards sold and issued.
+	GiftCards struct{ *core }
+	// Standing are the standing orders and their periods.
+	Standing struct{ *core }
+	// Loyalty is the points ledger read from the orders, the points links
+	// and the deletion of a customer's data.
+	Loyalty struct{ *core }
+	// Stock is availability, waiting customers and restocked returns.
+	Stock struct{ *core }
+)
+
+// core is what the resources share: the file, its batched write, the cart
+// buffer and the bad-record report.
+type core struct {
+	store   *Store // the resources, for a method that calls another's
+	db      *bolt.DB
+	opts    Options
+	path    string
+	writers atomic.Int32 // writes in flight
+	carts   *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
+	bad     badRecords   // records that did not decode (badrecord.go)
+	// extraDays is the lengthening of each shipping method's promise
+	// (promise.go), set by the sidecar; nil: none.
+	extraDays atomic.Pointer[map[string]int]
 }
 
 // Open opens (or creates) the database file at path.
@@ -205,7 +247,10 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	st := &Store{db: db, opts: opts, path: path}
+	c := &core{db: db, opts: opts, path: path}
+	st := &Store{core: c, Orders: &Orders{c}, Carts: &Carts{c}, GiftCards: &GiftCards{c},
+		Standing: &Standing{c}, Loyalty: &Loyalty{c}, Stock: &Stock{c}}
+	c.store = st
 	b := kv.Base{DB: db, Write: st.write, Now: opts.Now, BadRecord: st.badRecord}
 	st.Reviews, st.Polls, st.Sessions = side.NewReviews(b), side.NewPolls(b), side.NewSessions(b)
 	st.Subscriptions, st.MailQueue = side.NewSubscriptions(b), side.NewMailQueue(b)
@@ -281,8 +326,8 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 
 // snapshot copies the database to a temporary file in its directory and
 // returns it opened at its start.
-func (s *Store) snapshot() (*os.File, error) {
-	if err := s.FlushCarts(); err != nil {
+func (s *core) snapshot() (*os.File, error) {
+	if err := s.store.Carts.FlushCarts(); err != nil {
 		return nil, err
 	}
 	f, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".backup-*")
@@ -319,7 +364,7 @@ func (s *Store) BackupSize() (int64, error) {
 // for all of them), while a lone writer commits at once with db.Update and
 // does not wait out the batch delay. fn may run more than once under Batch,
 // so it must reset whatever it reports to its caller at its start.
-func (s *Store) write(fn func(*bolt.Tx) error) error {
+func (s *core) write(fn func(*bolt.Tx) error) error {
 	if s.opts.BatchDelay <= 0 {
 		return s.db.Update(fn)
 	}

@@ -76,7 +76,7 @@ func BenchmarkCartAdd(b *testing.B) {
 						sku := skus[i%len(skus)]
 						i++
 						start := time.Now()
-						_, err := f.s.UpdateCart(id, func(c *cart.Cart) error {
+						_, err := f.s.Carts.UpdateCart(id, func(c *cart.Cart) error {
 							if idx := c.Find(sku); idx >= 0 && c.Lines[idx].Quantity >= cart.MaxQuantity {
 								return cart.Remove(c, sku, t0)
 							}
@@ -100,11 +100,11 @@ func BenchmarkCartAdd(b *testing.B) {
 // BenchmarkCartGet: reading a cart (no write).
 func BenchmarkCartGet(b *testing.B) {
 	f := open(b, -1)
-	f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) })
+	f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 1, t0) })
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := f.s.GetCart("c1"); err != nil {
+			if _, err := f.s.Carts.GetCart("c1"); err != nil {
 				b.Error(err)
 				return
 			}
@@ -133,7 +133,7 @@ func BenchmarkCreateOrder(b *testing.B) {
 					for pb.Next() {
 						key := fmt.Sprintf("k-%d-%d", seq.Add(1), r.Uint64())
 						start := time.Now()
-						_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: proto, Catalog: f.cat})
+						_, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h", Order: proto, Catalog: f.cat})
 						mine = append(mine, time.Since(start))
 						if err != nil {
 							b.Error(err)
@@ -159,18 +159,18 @@ func BenchmarkApplyPaymentPaid(b *testing.B) {
 	proto := f.newOrder(b, "c", "KOF-GUJI-250-BO", 1)
 	var orders []*order.Order
 	for i := 0; i < b.N; i++ {
-		o, _, err := f.s.CreateOrder(NewOrder{Order: proto, Catalog: f.cat})
+		o, _, err := f.s.Orders.CreateOrder(NewOrder{Order: proto, Catalog: f.cat})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", i), "open"), "local"); err != nil {
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", i), "open"), "local"); err != nil {
 			b.Fatal(err)
 		}
 		orders = append(orders, o)
 	}
 	b.ResetTimer()
 	for i, o := range orders {
-		if _, _, _, err := f.s.ApplyPayment(paymentFor(o, fmt.Sprintf("tr_%d", i), "paid"), "webhook"); err != nil {
+		if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, fmt.Sprintf("tr_%d", i), "paid"), "webhook"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,7 +185,7 @@ func BenchmarkCartAddSerial(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				sku := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1"}[i%3]
-				if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error {
+				if _, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error {
 					if idx := c.Find(sku); idx >= 0 && c.Lines[idx].Quantity >= cart.MaxQuantity {
 						return cart.Remove(c, sku, t0)
 					}
@@ -219,9 +219,9 @@ func BenchmarkCheckout(b *testing.B) {
 					for pb.Next() {
 						n := seq.Add(1)
 						start := time.Now()
-						o, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k-%d", n), RequestHash: "h", Order: proto, Catalog: f.cat})
+						o, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k-%d", n), RequestHash: "h", Order: proto, Catalog: f.cat})
 						if err == nil {
-							_, _, err = f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", n), "open"), "local")
+							_, _, err = f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", n), "open"), "local")
 						}
 						mine = append(mine, time.Since(start))
 						if err != nil {

@@ -92,7 +92,7 @@ func (f *fixture) newOrder(t testing.TB, cartID string, skuQty ...any) *order.Or
 
 func (f *fixture) create(t testing.TB, key string, o *order.Order) *order.Order {
 	t.Helper()
-	got, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h-" + key, Order: o, Catalog: f.cat})
+	got, created, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: key, RequestHash: "h-" + key, Order: o, Catalog: f.cat})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func (f *fixture) create(t testing.TB, key string, o *order.Order) *order.Order 
 
 func (f *fixture) avail(t testing.TB, sku string) Availability {
 	t.Helper()
-	a, err := f.s.Availability(f.cat, sku)
+	a, err := f.s.Stock.Availability(f.cat, sku)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,44 +129,44 @@ func TestSecondOpenFailsClearly(t *testing.T) {
 
 func TestCarts(t *testing.T) {
 	f := open(t, -1)
-	if _, err := f.s.GetCart("nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Carts.GetCart("nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GetCart(nope) = %v", err)
 	}
-	c, err := f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
+	c, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
 	if err != nil || c.ID != "c1" || len(c.Lines) != 1 {
 		t.Fatalf("UpdateCart: %+v %v", c, err)
 	}
 	// A failing change stores nothing.
-	_, err = f.s.UpdateCart("c1", func(c *cart.Cart) error {
+	_, err = f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error {
 		c.Lines = nil
 		return cart.Add(c, f.cat, "NOPE", 1, t0)
 	})
 	if !errors.Is(err, cart.ErrUnknownSKU) {
 		t.Fatalf("failing UpdateCart: %v", err)
 	}
-	got, err := f.s.GetCart("c1")
+	got, err := f.s.Carts.GetCart("c1")
 	if err != nil || len(got.Lines) != 1 || got.Lines[0].Quantity != 2 {
 		t.Fatalf("GetCart after failed update: %+v %v", got, err)
 	}
 	got.Lines[0].Quantity = 5
-	if err := f.s.SaveCart(got); err != nil {
+	if err := f.s.Carts.SaveCart(got); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := f.s.GetCart("c1"); got.Lines[0].Quantity != 5 {
+	if got, _ := f.s.Carts.GetCart("c1"); got.Lines[0].Quantity != 5 {
 		t.Fatalf("SaveCart not stored: %+v", got)
 	}
 	old := &cart.Cart{ID: "old", UpdatedAt: t0.Add(-48 * time.Hour)}
-	f.s.SaveCart(old)
-	if n, err := f.s.PruneCarts(t0.Add(-24 * time.Hour)); err != nil || n != 1 {
+	f.s.Carts.SaveCart(old)
+	if n, err := f.s.Carts.PruneCarts(t0.Add(-24 * time.Hour)); err != nil || n != 1 {
 		t.Fatalf("PruneCarts = %d, %v", n, err)
 	}
-	if _, err := f.s.GetCart("old"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Carts.GetCart("old"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("old cart survived")
 	}
-	if err := f.s.DeleteCart("c1"); err != nil {
+	if err := f.s.Carts.DeleteCart("c1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Carts.GetCart("c1"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("deleted cart survived")
 	}
 }
@@ -178,7 +178,7 @@ func TestConcurrentCartUpdatesLoseNothing(t *testing.T) {
 			var wg sync.WaitGroup
 			for range 20 {
 				wg.Go(func() {
-					if _, err := f.s.UpdateCart("c1", func(c *cart.Cart) error {
+					if _, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error {
 						return cart.Add(c, f.cat, "KOF-GUJI-250-BO", 1, t0)
 					}); err != nil {
 						t.Error(err)
@@ -186,7 +186,7 @@ func TestConcurrentCartUpdatesLoseNothing(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			c, err := f.s.GetCart("c1")
+			c, err := f.s.Carts.GetCart("c1")
 			if err != nil || c.Lines[0].Quantity != 20 {
 				t.Fatalf("after 20 concurrent adds: %+v %v", c, err)
 			}
@@ -208,12 +208,12 @@ func TestCreateOrder(t *testing.T) {
 	if o2.ID != "BK-2026-000002" || o2.Token == o.Token {
 		t.Fatalf("second order %s %s", o2.ID, o2.Token)
 	}
-	byTok, err := f.s.OrderByToken(o.Token)
+	byTok, err := f.s.Orders.OrderByToken(o.Token)
 	if err != nil || byTok.ID != o.ID {
 		t.Fatalf("OrderByToken: %v %v", byTok, err)
 	}
 	for _, tok := range []string{"", "x", o.Token + "x"} {
-		if _, err := f.s.OrderByToken(tok); !errors.Is(err, ErrNotFound) {
+		if _, err := f.s.Orders.OrderByToken(tok); !errors.Is(err, ErrNotFound) {
 			t.Errorf("OrderByToken(%q) = %v", tok, err)
 		}
 	}
@@ -231,39 +231,39 @@ func TestCreateOrder(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	f := open(t, -1)
 	first := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
-	again, created, err := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
+	again, created, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat})
 	if err != nil || created || again.ID != first.ID || again.Token != first.Token {
 		t.Fatalf("replay: %+v created=%v %v", again, created, err)
 	}
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 1 {
 		t.Errorf("replay reserved again: %+v", a)
 	}
-	if byKey, err := f.s.OrderByIdempotencyKey("k1"); err != nil || byKey.ID != first.ID {
+	if byKey, err := f.s.Orders.OrderByIdempotencyKey("k1"); err != nil || byKey.ID != first.ID {
 		t.Fatalf("OrderByIdempotencyKey: %v", err)
 	}
-	if _, err := f.s.OrderByIdempotencyKey("k2"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Orders.OrderByIdempotencyKey("k2"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("OrderByIdempotencyKey(k2) = %v", err)
 	}
-	_, _, err = f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat})
+	_, _, err = f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 2), Catalog: f.cat})
 	if !errors.Is(err, ErrIdempotencyConflict) {
 		t.Fatalf("reuse with another request: %v", err)
 	}
-	list, _ := f.s.ListOrders(Filter{})
+	list, _ := f.s.Orders.ListOrders(Filter{})
 	if len(list) != 1 {
 		t.Fatalf("%d orders stored, want 1", len(list))
 	}
 	// Pruned keys are forgotten.
-	if n, err := f.s.PruneIdempotency(t0.Add(time.Second)); err != nil || n != 1 {
+	if n, err := f.s.Orders.PruneIdempotency(t0.Add(time.Second)); err != nil || n != 1 {
 		t.Fatalf("PruneIdempotency = %d, %v", n, err)
 	}
-	if _, created, _ := f.s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); !created {
+	if _, created, _ := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "other", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); !created {
 		t.Fatal("pruned key still answered")
 	}
 }
 
 func TestOutOfStock(t *testing.T) {
 	f := open(t, -1)
-	_, _, err := f.s.CreateOrder(NewOrder{Order: f.newOrder(t, "c1", "MOLEN-1", 1, "BOEK-001", 4), Catalog: f.cat})
+	_, _, err := f.s.Orders.CreateOrder(NewOrder{Order: f.newOrder(t, "c1", "MOLEN-1", 1, "BOEK-001", 4), Catalog: f.cat})
 	var oos *OutOfStockError
 	if !errors.Is(err, ErrOutOfStock) || !errors.As(err, &oos) || oos.SKU != "BOEK-001" || oos.Requested != 4 || oos.Available != 3 {
 		t.Fatalf("err = %v (%+v)", err, oos)
@@ -271,7 +271,7 @@ func TestOutOfStock(t *testing.T) {
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 0 {
 		t.Errorf("failed order reserved stock: %+v", a)
 	}
-	if list, _ := f.s.ListOrders(Filter{}); len(list) != 0 {
+	if list, _ := f.s.Orders.ListOrders(Filter{}); len(list) != 0 {
 		t.Error("failed order stored")
 	}
 	// No order number was used up either.
@@ -296,7 +296,7 @@ func TestConcurrentCheckoutsNeverOversell(t *testing.T) {
 			for i := range 50 {
 				o := f.newOrder(t, fmt.Sprintf("c%d", i), "KOF-GUJI-250-BO", 1)
 				wg.Go(func() {
-					_, _, err := f.s.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat})
+					_, _, err := f.s.Orders.CreateOrder(NewOrder{IdempotencyKey: fmt.Sprintf("k%d", i), RequestHash: "h", Order: o, Catalog: f.cat})
 					switch {
 					case err == nil:
 						ok.Add(1)
@@ -312,7 +312,7 @@ func TestConcurrentCheckoutsNeverOversell(t *testing.T) {
 				t.Fatalf("%d orders, %d out of stock; want 10 and 40", ok.Load(), short.Load())
 			}
 			a := f.avail(t, "KOF-GUJI-250-BO")
-			list, _ := f.s.ListOrders(Filter{})
+			list, _ := f.s.Orders.ListOrders(Filter{})
 			if a.Reserved != 10 || a.Remaining != 0 || len(list) != 10 {
 				t.Fatalf("availability %+v, %d orders", a, len(list))
 			}
@@ -325,10 +325,10 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 	for _, batch := range []time.Duration{-1, 2 * time.Millisecond} {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			f := open(t, batch)
-			f.s.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
+			f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error { return cart.Add(c, f.cat, "BOEK-001", 2, t0) })
 			o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
 			p := paymentFor(o, "tr_1", payment.StatusOpen)
-			if _, _, err := f.s.AttachPayment(o.ID, "", p, "local"); err != nil {
+			if _, _, err := f.s.Orders.AttachPayment(o.ID, "", p, "local"); err != nil {
 				t.Fatal(err)
 			}
 			p.Status = payment.StatusPaid
@@ -337,7 +337,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 			for i := range 20 {
 				by := []string{"webhook", "return", "reconciler"}[i%3]
 				wg.Go(func() {
-					_, ch, eff, err := f.s.ApplyPayment(p, by)
+					_, ch, eff, err := f.s.Orders.ApplyPayment(p, by)
 					if err != nil {
 						t.Error(err)
 					}
@@ -359,7 +359,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 			if len(due) != 1 || due[0].Kind != MailConfirmation || due[0].OrderID != o.ID || due[0].To != "anna@example.nl" {
 				t.Fatalf("mail queue: %+v", due)
 			}
-			got, _ := f.s.GetOrder(o.ID)
+			got, _ := f.s.Orders.GetOrder(o.ID)
 			paid := 0
 			for _, h := range got.History {
 				if h.To == order.Paid && h.From != order.Paid {
@@ -377,7 +377,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 			if a := f.avail(t, "BOEK-001"); a.Reserved != 0 || a.Sold != 2 || a.Remaining != 1 {
 				t.Errorf("availability %+v", a)
 			}
-			if _, err := f.s.GetCart("c1"); !errors.Is(err, ErrNotFound) {
+			if _, err := f.s.Carts.GetCart("c1"); !errors.Is(err, ErrNotFound) {
 				t.Error("paid cart not cleared")
 			}
 		})
@@ -386,7 +386,7 @@ func TestConcurrentWebhooksOneTransition(t *testing.T) {
 
 func TestUnknownPaymentID(t *testing.T) {
 	f := open(t, -1)
-	_, _, _, err := f.s.ApplyPayment(payment.Payment{ID: "tr_nope", Status: payment.StatusPaid}, "webhook")
+	_, _, _, err := f.s.Orders.ApplyPayment(payment.Payment{ID: "tr_nope", Status: payment.StatusPaid}, "webhook")
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown payment: %v", err)
 	}
@@ -395,18 +395,18 @@ func TestUnknownPaymentID(t *testing.T) {
 func TestPaymentFailureAndRetry(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 3))
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatal(err)
 	}
 	// Compare-and-set: a second attach expecting no payment loses.
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_x", payment.StatusOpen), "local"); !errors.Is(err, ErrConflict) {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_x", payment.StatusOpen), "local"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("lost CAS: %v", err)
 	}
 	// Attaching the same payment again is fine.
-	if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+	if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
 		t.Fatalf("re-attach: %v", err)
 	}
-	got, _, _, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusExpired), "reconciler")
+	got, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusExpired), "reconciler")
 	if err != nil || got.State != order.PaymentFailed || got.Stock != order.StockNone {
 		t.Fatalf("after expiry: %+v %v", got, err)
 	}
@@ -415,27 +415,27 @@ func TestPaymentFailureAndRetry(t *testing.T) {
 	}
 	// Someone else buys 1 meanwhile: a retry of 3 no longer fits.
 	f.create(t, "k2", f.newOrder(t, "c2", "BOEK-001", 1))
-	_, _, err = f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	_, _, err = f.s.Orders.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
 	if !errors.Is(err, ErrOutOfStock) {
 		t.Fatalf("retry without stock: %v", err)
 	}
-	if got, _ := f.s.GetOrder(o.ID); got.State != order.PaymentFailed || got.PaymentID != "tr_1" {
+	if got, _ := f.s.Orders.GetOrder(o.ID); got.State != order.PaymentFailed || got.PaymentID != "tr_1" {
 		t.Fatalf("failed retry changed the order: %s %s", got.State, got.PaymentID)
 	}
-	if _, err := f.s.OrderByPaymentID("tr_2"); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.Orders.OrderByPaymentID("tr_2"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("failed retry indexed its payment")
 	}
 	// The other order expires too; now the retry fits.
-	other, _ := f.s.ListOrders(Filter{States: []order.State{order.AwaitingPayment}})
-	f.s.Do(other[0].ID, order.EventCancel, "admin", "")
-	got, eff, err := f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	other, _ := f.s.Orders.ListOrders(Filter{States: []order.State{order.AwaitingPayment}})
+	f.s.Orders.Do(other[0].ID, order.EventCancel, "admin", "")
+	got, eff, err := f.s.Orders.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
 	if err != nil || got.State != order.AwaitingPayment || got.Stock != order.StockReserved || len(eff) != 0 {
 		t.Fatalf("retry: %+v %v %v", got, eff, err)
 	}
 	if a := f.avail(t, "BOEK-001"); a.Reserved != 3 || a.Remaining != 0 {
 		t.Fatalf("retry reservation: %+v", a)
 	}
-	byPay, err := f.s.OrderByPaymentID("tr_2")
+	byPay, err := f.s.Orders.OrderByPaymentID("tr_2")
 	if err != nil || byPay.ID != o.ID {
 		t.Fatalf("OrderByPaymentID: %v", err)
 	}
@@ -446,10 +446,10 @@ func TestPaymentFailureAndRetry(t *testing.T) {
 func TestLatePaidAfterRelease(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
-	f.s.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(o, "tr_2", payment.StatusFailed), "webhook")
-	got, changed, eff, err := f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(o, "tr_2", payment.StatusFailed), "webhook")
+	got, changed, eff, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
 	if err != nil || !changed || got.State != order.Paid || got.Stock != order.StockSold {
 		t.Fatalf("late paid: %+v %v %v %v", got, changed, eff, err)
 	}
@@ -461,10 +461,10 @@ func TestLatePaidAfterRelease(t *testing.T) {
 func TestAmountMismatchIsNotPaid(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
 	p := paymentFor(o, "tr_1", payment.StatusPaid)
 	p.Amount = 1
-	got, changed, eff, err := f.s.ApplyPayment(p, "webhook")
+	got, changed, eff, err := f.s.Orders.ApplyPayment(p, "webhook")
 	if err != nil || !changed || got.State != order.AwaitingPayment {
 		t.Fatalf("mismatch: %+v %v %v", got, changed, err)
 	}
@@ -479,9 +479,9 @@ func TestAmountMismatchIsNotPaid(t *testing.T) {
 func TestShipQueuesMailOnce(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
-	_, _, err := f.s.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	_, _, err := f.s.Orders.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 		o.TrackingCode = "3SABC"
 		eff, err := o.Do(order.EventShip, "admin", "", f.clock.Now())
 		return err == nil, eff, err
@@ -489,7 +489,7 @@ func TestShipQueuesMailOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.s.Do(o.ID, order.EventShip, "admin", ""); !errors.Is(err, order.ErrTransition) {
+	if _, _, err := f.s.Orders.Do(o.ID, order.EventShip, "admin", ""); !errors.Is(err, order.ErrTransition) {
 		t.Fatalf("ship twice: %v", err)
 	}
 	due, _ := f.s.MailQueue.Due(f.clock.Now(), 0)
@@ -500,7 +500,7 @@ func TestShipQueuesMailOnce(t *testing.T) {
 	if strings.Join(kinds, ",") != MailConfirmation+","+MailShipped && strings.Join(kinds, ",") != MailShipped+","+MailConfirmation {
 		t.Fatalf("queue: %v", kinds)
 	}
-	got, _ := f.s.GetOrder(o.ID)
+	got, _ := f.s.Orders.GetOrder(o.ID)
 	if got.State != order.Shipped || got.TrackingCode != "3SABC" || got.Version != 4 {
 		t.Fatalf("order %s %q version %d", got.State, got.TrackingCode, got.Version)
 	}
@@ -509,9 +509,9 @@ func TestShipQueuesMailOnce(t *testing.T) {
 func TestCancelPaidGivesStockBack(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
-	_, eff, err := f.s.Do(o.ID, order.EventCancel, "admin", "out of paper")
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	_, eff, err := f.s.Orders.Do(o.ID, order.EventCancel, "admin", "out of paper")
 	if err != nil || len(eff) != 1 || eff[0].Kind != order.EffectRefundDue || eff[0].PaymentID != "tr_1" {
 		t.Fatalf("cancel paid: %+v %v", eff, err)
 	}
@@ -523,8 +523,8 @@ func TestCancelPaidGivesStockBack(t *testing.T) {
 func TestStockBaselineResetsOnNewQuantity(t *testing.T) {
 	f := open(t, -1)
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 2))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
 	f.create(t, "k2", f.newOrder(t, "c2", "BOEK-001", 1)) // reserved
 	if a := f.avail(t, "BOEK-001"); a.Remaining != 0 {
 		t.Fatalf("before recount: %+v", a)
@@ -549,8 +549,8 @@ func TestListOrders(t *testing.T) {
 	a := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
 	f.clock.Add(10 * time.Minute)
 	b := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
-	f.s.AttachPayment(b.ID, "", paymentFor(b, "tr_b", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(b, "tr_b", payment.StatusPaid), "webhook")
+	f.s.Orders.AttachPayment(b.ID, "", paymentFor(b, "tr_b", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(b, "tr_b", payment.StatusPaid), "webhook")
 	f.clock.Add(10 * time.Minute)
 	c := f.create(t, "k3", f.newOrder(t, "c3", "MOLEN-1", 1))
 	ids := func(l []*order.Order) string {
@@ -572,7 +572,7 @@ func TestListOrders(t *testing.T) {
 		{Filter{UpdatedBefore: t0.Add(5 * time.Minute)}, a.ID},
 	}
 	for _, tt := range tests {
-		got, err := f.s.ListOrders(tt.f)
+		got, err := f.s.Orders.ListOrders(tt.f)
 		if err != nil || ids(got) != tt.want {
 			t.Errorf("ListOrders(%+v) = %s, %v; want %s", tt.f, ids(got), err, tt.want)
 		}
@@ -581,10 +581,10 @@ func TestListOrders(t *testing.T) {
 
 func TestReopenKeepsEverything(t *testing.T) {
 	f := open(t, -1)
-	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
+	f.s.Carts.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
-	f.s.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
-	f.s.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
+	f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local")
+	f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusPaid), "webhook")
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -593,14 +593,14 @@ func TestReopenKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s = s
-	if c, err := s.GetCart("c9"); err != nil || c.Lines[0].SKU != "MOLEN-1" {
+	if c, err := s.Carts.GetCart("c9"); err != nil || c.Lines[0].SKU != "MOLEN-1" {
 		t.Errorf("cart after reopen: %+v %v", c, err)
 	}
-	got, err := s.OrderByToken(o.Token)
+	got, err := s.Orders.OrderByToken(o.Token)
 	if err != nil || got.State != order.Paid {
 		t.Fatalf("order after reopen: %+v %v", got, err)
 	}
-	if byPay, err := s.OrderByPaymentID("tr_1"); err != nil || byPay.ID != o.ID {
+	if byPay, err := s.Orders.OrderByPaymentID("tr_1"); err != nil || byPay.ID != o.ID {
 		t.Errorf("payment index after reopen: %v", err)
 	}
 	if due, _ := s.MailQueue.Due(f.clock.Now(), 0); len(due) != 1 {
@@ -609,7 +609,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if a := f.avail(t, "BOEK-001"); a.Sold != 1 {
 		t.Errorf("stock after reopen: %+v", a)
 	}
-	if _, created, err := s.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); err != nil || created {
+	if _, created, err := s.Orders.CreateOrder(NewOrder{IdempotencyKey: "k1", RequestHash: "h-k1", Order: f.newOrder(t, "c1", "BOEK-001", 1), Catalog: f.cat}); err != nil || created {
 		t.Errorf("idempotency after reopen: created=%v %v", created, err)
 	}
 	next := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
@@ -638,11 +638,11 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	got, err := r.OrderByToken(o.Token)
+	got, err := r.Orders.OrderByToken(o.Token)
 	if err != nil || got.ID != o.ID {
 		t.Fatalf("order in backup: %v", err)
 	}
-	if list, _ := r.ListOrders(Filter{}); len(list) != 1 {
+	if list, _ := r.Orders.ListOrders(Filter{}); len(list) != 1 {
 		t.Errorf("backup has %d orders, want the 1 from before it", len(list))
 	}
 }
@@ -654,24 +654,24 @@ func TestStateIndex(t *testing.T) {
 	var ids []string
 	for i := range 6 {
 		o := f.create(t, fmt.Sprintf("k%d", i), f.newOrder(t, fmt.Sprintf("c%d", i), "MOLEN-1", 1))
-		f.s.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", i), payment.StatusOpen), "local")
+		f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, fmt.Sprintf("tr_%d", i), payment.StatusOpen), "local")
 		ids = append(ids, o.ID)
 	}
-	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_1", payment.StatusPaid), "webhook")
-	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_2", payment.StatusPaid), "webhook")
-	f.s.Do(ids[2], order.EventShip, "admin", "")
-	f.s.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_3", payment.StatusFailed), "webhook")
-	f.s.Do(ids[4], order.EventCancel, "admin", "")
+	f.s.Orders.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_1", payment.StatusPaid), "webhook")
+	f.s.Orders.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_2", payment.StatusPaid), "webhook")
+	f.s.Orders.Do(ids[2], order.EventShip, "admin", "")
+	f.s.Orders.ApplyPayment(paymentFor(&order.Order{Totals: cart.Totals{GrandTotal: 6900}, Currency: "EUR"}, "tr_3", payment.StatusFailed), "webhook")
+	f.s.Orders.Do(ids[4], order.EventCancel, "admin", "")
 
 	check := func(s *Store) {
 		t.Helper()
-		all, err := s.ListOrders(Filter{})
+		all, err := s.Orders.ListOrders(Filter{})
 		if err != nil || len(all) != 6 {
 			t.Fatalf("all orders: %d, %v", len(all), err)
 		}
 		want := map[order.State]int{order.AwaitingPayment: 2, order.Paid: 1, order.Shipped: 1, order.PaymentFailed: 1, order.Canceled: 1}
 		for _, st := range order.States {
-			got, err := s.ListOrders(Filter{States: []order.State{st}})
+			got, err := s.Orders.ListOrders(Filter{States: []order.State{st}})
 			if err != nil || len(got) != want[st] {
 				t.Errorf("state %s: %d orders, want %d (%v)", st, len(got), want[st], err)
 			}
@@ -681,7 +681,7 @@ func TestStateIndex(t *testing.T) {
 				}
 			}
 		}
-		both, _ := s.ListOrders(Filter{States: []order.State{order.Paid, order.Shipped, order.Paid}})
+		both, _ := s.Orders.ListOrders(Filter{States: []order.State{order.Paid, order.Shipped, order.Paid}})
 		if len(both) != 2 {
 			t.Errorf("paid or shipped: %d", len(both))
 		}
@@ -708,17 +708,17 @@ func TestStrayPaymentIsAdopted(t *testing.T) {
 	o := f.create(t, "k1", f.newOrder(t, "c1", "BOEK-001", 1))
 	p := paymentFor(o, "tr_stray", payment.StatusPaid)
 	p.Metadata = map[string]string{"order_id": o.ID}
-	got, changed, _, err := f.s.ApplyPayment(p, "webhook")
+	got, changed, _, err := f.s.Orders.ApplyPayment(p, "webhook")
 	if err != nil || !changed || got.State != order.Paid || got.PaymentID != "tr_stray" {
 		t.Fatalf("stray paid: %+v %v %v", got, changed, err)
 	}
 	if due, _ := f.s.MailQueue.Due(f.clock.Now(), 0); len(due) != 1 {
 		t.Fatalf("mail queue %+v", due)
 	}
-	if byPay, err := f.s.OrderByPaymentID("tr_stray"); err != nil || byPay.ID != o.ID {
+	if byPay, err := f.s.Orders.OrderByPaymentID("tr_stray"); err != nil || byPay.ID != o.ID {
 		t.Fatalf("not indexed: %v", err)
 	}
-	if _, changed, _, err := f.s.ApplyPayment(p, "webhook"); err != nil || changed {
+	if _, changed, _, err := f.s.Orders.ApplyPayment(p, "webhook"); err != nil || changed {
 		t.Fatalf("second webhook: %v %v", changed, err)
 	}
 
@@ -727,13 +727,13 @@ func TestStrayPaymentIsAdopted(t *testing.T) {
 	bad := paymentFor(o2, "tr_bad", payment.StatusPaid)
 	bad.Amount++
 	bad.Metadata = map[string]string{"order_id": o2.ID}
-	if _, _, _, err := f.s.ApplyPayment(bad, "webhook"); err == nil {
+	if _, _, _, err := f.s.Orders.ApplyPayment(bad, "webhook"); err == nil {
 		t.Fatal("wrong amount adopted")
 	}
-	if _, _, _, err := f.s.ApplyPayment(paymentFor(o2, "tr_none", payment.StatusPaid), "webhook"); !errors.Is(err, ErrNotFound) {
+	if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o2, "tr_none", payment.StatusPaid), "webhook"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("payment without metadata: %v", err)
 	}
-	if got, _ := f.s.GetOrder(o2.ID); got.State != order.AwaitingPayment {
+	if got, _ := f.s.Orders.GetOrder(o2.ID); got.State != order.AwaitingPayment {
 		t.Fatalf("order 2 moved to %s", got.State)
 	}
 }
@@ -746,18 +746,18 @@ func TestPayAgainRacesWebhook(t *testing.T) {
 	for i := range 20 {
 		o := f.create(t, fmt.Sprintf("k%d", i), f.newOrder(t, fmt.Sprintf("c%d", i), "MOLEN-1", 1))
 		first, second := fmt.Sprintf("tr_%d_a", i), fmt.Sprintf("tr_%d_b", i)
-		if _, _, err := f.s.AttachPayment(o.ID, "", paymentFor(o, first, payment.StatusOpen), "local"); err != nil {
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, first, payment.StatusOpen), "local"); err != nil {
 			t.Fatal(err)
 		}
 		var attachErr error
 		var webhookEff []order.Effect
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			_, _, attachErr = f.s.AttachPayment(o.ID, first, paymentFor(o, second, payment.StatusOpen), "local")
+			_, _, attachErr = f.s.Orders.AttachPayment(o.ID, first, paymentFor(o, second, payment.StatusOpen), "local")
 		})
 		wg.Go(func() {
 			var err error
-			_, _, webhookEff, err = f.s.ApplyPayment(paymentFor(o, first, payment.StatusPaid), "webhook")
+			_, _, webhookEff, err = f.s.Orders.ApplyPayment(paymentFor(o, first, payment.StatusPaid), "webhook")
 			if err != nil {
 				t.Error(err)
 			}
@@ -773,7 +773,7 @@ func TestPayAgainRacesWebhook(t *testing.T) {
 		if attachErr != nil && !errors.Is(attachErr, order.ErrTransition) {
 			t.Fatalf("round %d: attach error %v", i, attachErr)
 		}
-		got, _ := f.s.GetOrder(o.ID)
+		got, _ := f.s.Orders.GetOrder(o.ID)
 		if got.State != order.Paid || got.PaymentID != first {
 			t.Fatalf("round %d: %s paid by %s", i, got.State, got.PaymentID)
 		}
@@ -786,21 +786,21 @@ func TestPayAgainRacesWebhook(t *testing.T) {
 
 func TestStats(t *testing.T) {
 	f := open(t, -1)
-	f.s.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
+	f.s.Carts.UpdateCart("c9", func(c *cart.Cart) error { return cart.Add(c, f.cat, "MOLEN-1", 1, t0) })
 	a := f.create(t, "k1", f.newOrder(t, "c1", "MOLEN-1", 1))
 	b := f.create(t, "k2", f.newOrder(t, "c2", "MOLEN-1", 1))
 	f.create(t, "k3", f.newOrder(t, "c3", "MOLEN-1", 1))
 	for i, o := range []*order.Order{a, b} {
 		id := fmt.Sprintf("tr_%d", i)
-		f.s.AttachPayment(o.ID, "", paymentFor(o, id, payment.StatusOpen), "local")
-		f.s.ApplyPayment(paymentFor(o, id, payment.StatusPaid), "webhook")
-		f.s.Do(o.ID, order.EventShip, "admin", "")
+		f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, id, payment.StatusOpen), "local")
+		f.s.Orders.ApplyPayment(paymentFor(o, id, payment.StatusPaid), "webhook")
+		f.s.Orders.Do(o.ID, order.EventShip, "admin", "")
 	}
 	// a arrives on the promised Monday, b a day late.
 	f.clock.t = time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC)
-	f.s.Do(a.ID, order.EventDeliver, "admin", "")
+	f.s.Orders.Do(a.ID, order.EventDeliver, "admin", "")
 	f.clock.t = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
-	f.s.Do(b.ID, order.EventDeliver, "admin", "")
+	f.s.Orders.Do(b.ID, order.EventDeliver, "admin", "")
 	f.s.MailQueue.MarkSent("order_confirmation:"+a.ID, f.clock.Now())
 
 	st, err := f.s.Stats()

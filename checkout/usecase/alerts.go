@@ -118,7 +118,7 @@ func (a *Alerts) WatchOnce() {
 	}
 	a.mu.Unlock()
 	for _, id := range due {
-		o, err := st.OrderByPaymentID(id)
+		o, err := st.Orders.OrderByPaymentID(id)
 		confirmed := err == nil && o.State != order.AwaitingPayment
 		if err == nil && !confirmed {
 			a.Raise(AlertUnconfirmed, fmt.Sprintf("payment %s of order %s: paid at the provider, order %s", id, o.ID, o.State))

@@ -100,7 +100,7 @@ func (u *Carrier) CreateLabel(ctx context.Context, id, by string) (*order.Order,
 	unlock := u.Lock(id)
 	defer unlock()
 	res := wire.LabelResult{Order: id}
-	o, err := u.Store.GetOrder(id)
+	o, err := u.Store.Orders.GetOrder(id)
 	if err != nil {
 		return nil, res, err
 	}
@@ -122,7 +122,7 @@ func (u *Carrier) CreateLabel(ctx context.Context, id, by string) (*order.Order,
 	if link == "" {
 		link, _ = u.TrackingLink(o.ShippingMethod, "", p.TrackingCode)
 	}
-	o2, effects, err := u.Store.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
+	o2, effects, err := u.Store.Orders.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
 		if o.Meta == nil {
 			o.Meta = map[string]string{}
 		}
@@ -166,7 +166,7 @@ func LabelResult(o *order.Order, r wire.LabelResult) wire.LabelResult {
 
 // Label is the label PDF of one order: ErrNotFound, ErrNoLabel.
 func (u *Carrier) Label(ctx context.Context, id string, paper carrier.Paper) (*order.Order, []byte, error) {
-	o, err := u.Store.GetOrder(id)
+	o, err := u.Store.Orders.GetOrder(id)
 	if err != nil {
 		return nil, nil, ErrNotFound
 	}
@@ -183,7 +183,7 @@ func (u *Carrier) Label(ctx context.Context, id string, paper carrier.Paper) (*o
 // ones carry their error, in words by status.
 func (u *Carrier) LabelBatch(ctx context.Context, ids []string, by string, words func(error) string) ([]wire.LabelResult, error) {
 	if len(ids) == 0 {
-		orders, err := u.Store.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed}})
+		orders, err := u.Store.Orders.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed}})
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +213,7 @@ func (u *Carrier) LabelBatch(ctx context.Context, ids []string, by string, words
 // LabelRows is every order to ship and every shipped one with a label not
 // yet delivered (the labels to print), with the errors of a batch.
 func (u *Carrier) LabelRows(batch []wire.LabelResult) ([]wire.LabelResult, error) {
-	orders, err := u.Store.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed, order.Shipped}})
+	orders, err := u.Store.Orders.ListOrders(store.Filter{States: []order.State{order.Paid, order.Packed, order.Shipped}})
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (u *Carrier) LabelRows(batch []wire.LabelResult) ([]wire.LabelResult, error
 // TodaysParcels are the orders shipped today (shop's time zone) with a
 // parcel at the carrier, by number: the labels to print today.
 func (u *Carrier) TodaysParcels() ([]*order.Order, error) {
-	orders, err := u.Store.ListOrders(store.Filter{States: []order.State{order.Shipped}})
+	orders, err := u.Store.Orders.ListOrders(store.Filter{States: []order.State{order.Shipped}})
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (u *Carrier) LabelsPDF(ctx context.Context, orders []*order.Order, page int
 // changes nothing. It reports whether the order changed.
 func (u *Carrier) DeliverParcel(id, parcelID string, at time.Time, eventMS int64, by string) (bool, error) {
 	changed := false
-	o, effects, err := u.Store.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
+	o, effects, err := u.Store.Orders.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
 		if parcelID != "" && o.Meta[MetaParcelID] != parcelID {
 			return false, nil, nil // another parcel (not ours, or replaced)
 		}
@@ -309,7 +309,7 @@ func (u *Carrier) DeliverParcel(id, parcelID string, at time.Time, eventMS int64
 // CheckParcels asks the carrier about every shipped order with a parcel
 // and records the deliveries; it returns how many were delivered.
 func (u *Carrier) CheckParcels(ctx context.Context) (int, error) {
-	orders, err := u.Store.ListOrders(store.Filter{States: []order.State{order.Shipped}})
+	orders, err := u.Store.Orders.ListOrders(store.Filter{States: []order.State{order.Shipped}})
 	if err != nil {
 		return 0, err
 	}

@@ -60,12 +60,12 @@ type Housekeeping struct{ Deps }
 // Prune drops them; errors are logged, the next pass tries again.
 func (u Housekeeping) Prune() {
 	now := u.Now()
-	if n, err := u.Store.PruneCarts(now.Add(-30 * 24 * time.Hour)); err != nil {
+	if n, err := u.Store.Carts.PruneCarts(now.Add(-30 * 24 * time.Hour)); err != nil {
 		u.Log.Warn("prune carts", "err", err)
 	} else if n > 0 {
 		u.Log.Info("pruned old carts", "carts", n)
 	}
-	if _, err := u.Store.PruneIdempotency(now.Add(-24 * time.Hour)); err != nil {
+	if _, err := u.Store.Orders.PruneIdempotency(now.Add(-24 * time.Hour)); err != nil {
 		u.Log.Warn("prune idempotency keys", "err", err)
 	}
 	if _, err := u.Store.MailQueue.Prune(now.Add(-90 * 24 * time.Hour)); err != nil {

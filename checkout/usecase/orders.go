@@ -81,17 +81,17 @@ type Orders struct {
 }
 
 // Get is one order (ErrNotFound when there is none).
-func (u Orders) Get(id string) (*order.Order, error) { return u.Store.GetOrder(id) }
+func (u Orders) Get(id string) (*order.Order, error) { return u.Store.Orders.GetOrder(id) }
 
 // List is the orders in any of states (all when none), newest first, at
 // most limit (0: all).
 func (u Orders) List(states []order.State, limit int) ([]*order.Order, error) {
-	return u.Store.ListOrders(store.Filter{States: states, Limit: limit})
+	return u.Store.Orders.ListOrders(store.Filter{States: states, Limit: limit})
 }
 
 // StateOf is the order's state in its raw name, "unknown" when it cannot be read.
 func (u Orders) StateOf(id string) string {
-	if o, err := u.Store.GetOrder(id); err == nil {
+	if o, err := u.Store.Orders.GetOrder(id); err == nil {
 		return string(o.State)
 	}
 	return "unknown"
@@ -113,7 +113,7 @@ func (u Orders) Deliver(id, by string) (*order.Order, error) {
 func (u Orders) Ship(id, by, link, code string) (*order.Order, error) {
 	method := ""
 	if link == "" && code != "" {
-		o, err := u.Store.GetOrder(id)
+		o, err := u.Store.Orders.GetOrder(id)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func (u Orders) Ship(id, by, link, code string) (*order.Order, error) {
 // event applies pack, ship or deliver in one transaction; prepare (may be
 // nil) changes the order just before the event.
 func (u Orders) event(id string, ev order.Event, by string, prepare func(o *order.Order)) (*order.Order, error) {
-	o, effects, err := u.Store.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
+	o, effects, err := u.Store.Orders.UpdateOrder(id, func(o *order.Order) (bool, []order.Effect, error) {
 		if prepare != nil {
 			prepare(o)
 		}
@@ -203,7 +203,7 @@ func GiftCardsIssued(o *order.Order) bool {
 // only before packing; the owner also a packed order. The refund due is
 // made right here, so it is not passed on as an anomaly.
 func (u Orders) cancel(ctx context.Context, orderID, by string, customer bool) (*order.Order, error) {
-	o, effects, err := u.Store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+	o, effects, err := u.Store.Orders.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
 		if o.State == order.Canceled {
 			if !customer && (o.PaidAt.IsZero() || o.Refundable() <= 0) {
 				return false, nil, nil, fmt.Errorf("%w: order %s is canceled already", order.ErrTransition, o.ID)
@@ -266,17 +266,17 @@ type InvoiceEntry = store.InvoiceEntry
 
 // Invoices are the invoice and credit note numbers issued in [from, to).
 func (u Orders) Invoices(from, to time.Time) ([]InvoiceEntry, error) {
-	return u.Store.Invoices(from, to)
+	return u.Store.Orders.Invoices(from, to)
 }
 
 // OpenRefunds is how many orders have a refund the provider has not settled.
 func (u Orders) OpenRefunds() (int, error) {
-	ids, err := u.Store.OrdersWithOpenRefunds()
+	ids, err := u.Store.Orders.OrdersWithOpenRefunds()
 	return len(ids), err
 }
 
 // Restocked is which of the order's returns are back in stock, by code.
-func (u Orders) Restocked(id string) (map[string]bool, error) { return u.Store.Restocked(id) }
+func (u Orders) Restocked(id string) (map[string]bool, error) { return u.Store.Stock.Restocked(id) }
 
 // MailFailureCount is how many e-mails were given up and are being retried.
 type MailFailureCount = store.MailFailureCount
@@ -288,7 +288,7 @@ func (u Orders) MailFailures() (MailFailureCount, error) { return u.Store.MailQu
 // return: changed is false the second time) and queues the alerts of what
 // is buyable again. store.ErrConflict: the return is not received yet.
 func (u Orders) Restock(orderID, code string) (changed bool, err error) {
-	changed, err = u.Store.RestockReturn(orderID, code)
+	changed, err = u.Store.Stock.RestockReturn(orderID, code)
 	if err == nil && changed {
 		u.Log.Info("return put back in stock", "order", orderID, "return", code)
 		u.BackInStock()
@@ -298,7 +298,7 @@ func (u Orders) Restock(orderID, code string) (changed bool, err error) {
 
 // BackInStock queues the alerts whose SKU can be bought again.
 func (u Orders) BackInStock() {
-	n, err := u.Store.BackInStock(u.Catalog())
+	n, err := u.Store.Stock.BackInStock(u.Catalog())
 	if err != nil {
 		u.Log.Error("back in stock", "err", err)
 		return
@@ -320,7 +320,7 @@ func (u Orders) RequestReturn(orderID string, want map[string]int, reason string
 	}
 	p := returns.PolicyFrom(u.Catalog().Returns)
 	var code string
-	o, _, err := u.Store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+	o, _, err := u.Store.Orders.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
 		code = ""
 		now := u.Now()
 		if _, err := p.Open(o, now, u.Zone()); err != nil {

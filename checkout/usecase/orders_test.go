@@ -59,7 +59,7 @@ func TestOrderActionsProperty(t *testing.T) {
 		if paid {
 			o.PaymentID, o.PaidAt = "tr_x", now
 		}
-		o, _, err := st.CreateOrder(store.NewOrder{Order: o})
+		o, _, err := st.Orders.CreateOrder(store.NewOrder{Order: o})
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 		u.Log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
 		return nil, "", &OrderError{Err: ErrProvider, Order: o}
 	}
-	o2, effects, err := u.Store.AttachPaymentCode(o.ID, o.PaymentID, *p, u.Provider().Name(), code)
+	o2, effects, err := u.Store.Orders.AttachPaymentCode(o.ID, o.PaymentID, *p, u.Provider().Name(), code)
 	var oos *OutOfStockError
 	var used *CodeUsedUpError
 	switch {
@@ -53,7 +53,7 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 		return nil, "", err
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
-		cur, gerr := u.Store.GetOrder(o.ID)
+		cur, gerr := u.Store.Orders.GetOrder(o.ID)
 		if gerr != nil {
 			return nil, "", fmt.Errorf("%w: reload order: %w", ErrStore, gerr)
 		}
@@ -79,7 +79,7 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 	u.Effects(o2, effects)
 	if fresh := u.replayedNews(pctx, p); fresh != nil {
 		// A replay of an old answer: the payment has moved on since.
-		o3, _, eff, err := u.Store.ApplyPayment(*fresh, "checkout")
+		o3, _, eff, err := u.Store.Orders.ApplyPayment(*fresh, "checkout")
 		if err != nil {
 			return nil, "", fmt.Errorf("%w: apply replayed payment: %w", ErrStore, err)
 		}

@@ -74,7 +74,7 @@ type PlaceRequest struct {
 // (anyone with a cart cookie can send these). Keys are forgotten after 24
 // hours, which is long enough for retries.
 func (u Orders) ByIdempotencyKey(key string) *order.Order {
-	o, err := u.Store.OrderByIdempotencyKey(key)
+	o, err := u.Store.Orders.OrderByIdempotencyKey(key)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			u.Log.Warn("order by idempotency key", "err", err)
@@ -85,7 +85,9 @@ func (u Orders) ByIdempotencyKey(key string) *order.Order {
 }
 
 // CartOrder is the cart's order awaiting payment, or nil.
-func (u Orders) CartOrder(cartID string) (*order.Order, error) { return u.Store.CartOrder(cartID) }
+func (u Orders) CartOrder(cartID string) (*order.Order, error) {
+	return u.Store.Orders.CartOrder(cartID)
+}
 
 // Place stores the order for its cart, or finds the one stored before under
 // the same key. One cart, one order awaiting payment: a resubmit (a new
@@ -118,7 +120,7 @@ func (u Orders) Place(ctx context.Context, r PlaceRequest) (*order.Order, bool, 
 		}
 		return false
 	}
-	o, created, replacedEff, err := u.Store.PlaceCartOrder(store.NewOrder{IdempotencyKey: r.Key, RequestHash: r.Hash,
+	o, created, replacedEff, err := u.Store.Orders.PlaceCartOrder(store.NewOrder{IdempotencyKey: r.Key, RequestHash: r.Hash,
 		Order: r.Order, Catalog: r.Catalog, Code: r.Code}, keep)
 	if canceled != nil {
 		// Whether or not the new order could be stored, the earlier
@@ -156,7 +158,7 @@ func (u Orders) Place(ctx context.Context, r PlaceRequest) (*order.Order, bool, 
 // customer is told to pay or finish it, or to wait until it is final: no
 // second payment is ever made beside one that can still be paid.
 func (u Orders) freeCartOrder(ctx context.Context, next *order.Order) (*payment.Payment, error) {
-	prev, err := u.Store.CartOrder(next.CartID)
+	prev, err := u.Store.Orders.CartOrder(next.CartID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: order of cart: %w", ErrStore, err)
 	}
@@ -176,7 +178,7 @@ func (u Orders) freeCartOrder(ctx context.Context, next *order.Order) (*payment.
 			u.Log.Warn("sync payment of a changed cart", "order", prev.ID, "err", serr)
 			return nil, &OrderError{Err: ErrPaymentKept, Order: prev}
 		}
-		cur, gerr := u.Store.GetOrder(prev.ID)
+		cur, gerr := u.Store.Orders.GetOrder(prev.ID)
 		if gerr != nil {
 			return nil, fmt.Errorf("%w: reload order: %w", ErrStore, gerr)
 		}
@@ -196,7 +198,7 @@ func (u Orders) freeCartOrder(ctx context.Context, next *order.Order) (*payment.
 // ApplyCanceled records a payment the provider confirmed canceled on its
 // order, so a canceled order never shows payment_status "open".
 func (u Orders) ApplyCanceled(p payment.Payment) {
-	o, _, eff, err := u.Store.ApplyPayment(p, "checkout")
+	o, _, eff, err := u.Store.Orders.ApplyPayment(p, "checkout")
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			u.Log.Warn("record canceled payment", "payment", p.ID, "err", err)

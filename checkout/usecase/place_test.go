@@ -145,7 +145,7 @@ func TestPlaceAndPayAgainProperty(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				_, _, _, err = st.ApplyPayment(*p, by)
+				_, _, _, err = st.Orders.ApplyPayment(*p, by)
 				return err
 			},
 			PaymentRequest: func(o *order.Order) payment.CreateRequest {
@@ -222,7 +222,7 @@ func TestPlaceAndPayAgainProperty(t *testing.T) {
 				rt.Fatalf("%d payments open at the provider: %v", len(open), open)
 			}
 			for _, p := range open {
-				o, err := st.GetOrder(p.Metadata["order_id"])
+				o, err := st.Orders.GetOrder(p.Metadata["order_id"])
 				if err != nil || o.State != order.AwaitingPayment || o.PaymentID != p.ID {
 					rt.Fatalf("payment %s open at the provider, but its order is %+v (err %v)", p.ID, o, err)
 				}

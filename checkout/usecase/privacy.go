@@ -33,7 +33,7 @@ var (
 
 // LinkEmail is the address a points link (token) belongs to: ErrNotFound, ErrLinkExpired.
 func (u Privacy) LinkEmail(token string) (string, error) {
-	return u.Store.PointsLinkEmail(token)
+	return u.Store.Loyalty.PointsLinkEmail(token)
 }
 
 // RequestLink mails a link to email when it has an order its owner
@@ -41,14 +41,14 @@ func (u Privacy) LinkEmail(token string) (string, error) {
 // else's address can make the shop mail strangers. The caller answers the
 // same either way.
 func (u Privacy) RequestLink(email, lang string) error {
-	os, err := u.Store.CustomerOrders(email)
+	os, err := u.Store.Loyalty.CustomerOrders(email)
 	if err != nil {
 		return fmt.Errorf("points link: %w", err)
 	}
 	if !slices.ContainsFunc(os, store.ConfirmedByOwner) {
 		return nil
 	}
-	if _, err := u.Store.RequestPointsLink(email, lang, u.LinkTTL, u.LinkEvery); err != nil {
+	if _, err := u.Store.Loyalty.RequestPointsLink(email, lang, u.LinkTTL, u.LinkEvery); err != nil {
 		return fmt.Errorf("points link: %w", err)
 	}
 	u.kick()
@@ -58,7 +58,7 @@ func (u Privacy) RequestLink(email, lang string) error {
 // Account is the points account of email and its orders that their owner
 // confirmed: a stranger may have typed this address into an unpaid order.
 func (u Privacy) Account(email string) (loyalty.Account, []*order.Order, error) {
-	acc, orders, err := u.Store.PointsAccount(email, u.ReturnWindow)
+	acc, orders, err := u.Store.Loyalty.PointsAccount(email, u.ReturnWindow)
 	if err != nil {
 		return acc, nil, fmt.Errorf("points account: %w", err)
 	}
@@ -74,7 +74,7 @@ func (u Privacy) Account(email string) (loyalty.Account, []*order.Order, error) 
 // OwnerAccount is the owner's view of one customer's points: every order
 // with the address.
 func (u Privacy) OwnerAccount(email string) (loyalty.Account, []*order.Order, error) {
-	acc, orders, err := u.Store.PointsAccount(email, u.ReturnWindow)
+	acc, orders, err := u.Store.Loyalty.PointsAccount(email, u.ReturnWindow)
 	if err != nil {
 		return acc, nil, fmt.Errorf("points account: %w", err)
 	}
@@ -84,7 +84,7 @@ func (u Privacy) OwnerAccount(email string) (loyalty.Account, []*order.Order, er
 // DeleteData deletes what the shop holds about email: ErrOrderOpen.
 func (u Privacy) DeleteData(email string) error {
 	unlock := u.Lock(email) // no checkout spends these points meanwhile
-	d, err := u.Store.DeleteCustomerData(email)
+	d, err := u.Store.Loyalty.DeleteCustomerData(email)
 	unlock()
 	if errors.Is(err, store.ErrOrderOpen) {
 		return err

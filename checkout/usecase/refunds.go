@@ -63,7 +63,7 @@ func orOld(o, old *order.Order) *order.Order {
 func (u Refunds) Refund(ctx context.Context, orderID, by string, plan store.RefundPlan) (*order.Order, *order.Refund, error) {
 	unlock := u.Lock(orderID)
 	defer unlock()
-	o, r, err := u.Store.RecordRefund(orderID, by, plan)
+	o, r, err := u.Store.Orders.RecordRefund(orderID, by, plan)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,7 +80,7 @@ func (u Refunds) Refund(ctx context.Context, orderID, by string, plan store.Refu
 // sendLocked brings a recorded refund to the provider. The caller
 // holds the order's lock.
 func (u Refunds) sendLocked(ctx context.Context, orderID, rid, by string) (*order.Order, error) {
-	o, err := u.Store.GetOrder(orderID)
+	o, err := u.Store.Orders.GetOrder(orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,12 +101,12 @@ func (u Refunds) sendLocked(ctx context.Context, orderID, rid, by string) (*orde
 		}
 		if pr := findRefund(list, rid); pr != nil {
 			u.Log.Info("refund found at the provider after an unanswered send", "order", orderID, "refund", rid, "provider_id", pr.ID)
-			o, _, err := u.Store.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
+			o, _, err := u.Store.Orders.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
 			u.kick()
 			return o, err
 		}
 	}
-	if _, err := u.Store.StartRefundSend(orderID, rid); err != nil {
+	if _, err := u.Store.Orders.StartRefundSend(orderID, rid); err != nil {
 		return o, err
 	}
 	pr, err := u.Provider().CreateRefund(ctx, r.PaymentID, payment.RefundRequest{
@@ -117,22 +117,22 @@ func (u Refunds) sendLocked(ctx context.Context, orderID, rid, by string) (*orde
 	})
 	switch {
 	case err == nil:
-		o, _, err := u.Store.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
+		o, _, err := u.Store.Orders.ApplyRefund(orderID, rid, pr.ID, pr.Status, "", by)
 		u.kick()
 		u.Log.Info("refund sent", "order", orderID, "refund", rid, "amount", money.Format(r.Amount, o.Currency), "status", pr.Status)
 		return o, err
 	case errors.Is(err, payment.ErrUncertain):
 		u.Log.Warn("refund outcome uncertain; will list before any retry", "order", orderID, "refund", rid, "err", err)
-		o2, _, _ := u.Store.ApplyRefund(orderID, rid, "", "", "uncertain: "+err.Error(), by)
+		o2, _, _ := u.Store.Orders.ApplyRefund(orderID, rid, "", "", "uncertain: "+err.Error(), by)
 		return orOld(o2, o), fmt.Errorf("refund %s: %w", rid, ErrRefundUncertain)
 	case errors.Is(err, payment.ErrInvalid), errors.Is(err, payment.ErrNotFound):
 		// Refused: no money moved. It no longer counts as refunded.
 		u.Log.Error("refund refused by the provider", "order", orderID, "refund", rid, "err", err)
-		o2, _, _ := u.Store.ApplyRefund(orderID, rid, "", order.RefundFailed, err.Error(), by)
+		o2, _, _ := u.Store.Orders.ApplyRefund(orderID, rid, "", order.RefundFailed, err.Error(), by)
 		return orOld(o2, o), fmt.Errorf("refund %s refused by the payment provider: %w", rid, err)
 	default:
 		u.Log.Warn("refund not sent; the reconciler retries after checking the provider", "order", orderID, "refund", rid, "err", err)
-		o2, _, _ := u.Store.ApplyRefund(orderID, rid, "", "", err.Error(), by)
+		o2, _, _ := u.Store.Orders.ApplyRefund(orderID, rid, "", "", err.Error(), by)
 		return orOld(o2, o), fmt.Errorf("refund %s: %w", rid, err)
 	}
 }
@@ -155,7 +155,7 @@ func findRefund(list []payment.Refund, rid string) *payment.Refund {
 func (u Refunds) Sync(ctx context.Context, orderID, by string) error {
 	unlock := u.Lock(orderID)
 	defer unlock()
-	o, err := u.Store.GetOrder(orderID)
+	o, err := u.Store.Orders.GetOrder(orderID)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (u Refunds) Sync(ctx context.Context, orderID, by string) error {
 			lists[r.PaymentID] = list
 		}
 		if pr := findRefund(list, r.ID); pr != nil {
-			if _, _, err := u.Store.ApplyRefund(orderID, r.ID, pr.ID, pr.Status, "", by); err != nil {
+			if _, _, err := u.Store.Orders.ApplyRefund(orderID, r.ID, pr.ID, pr.Status, "", by); err != nil {
 				errs = append(errs, err)
 			}
 			continue
@@ -197,7 +197,7 @@ func (u Refunds) Sync(ctx context.Context, orderID, by string) error {
 // SyncOfPayment is the webhook's part: refunds of the order the
 // payment belongs to. Unknown payments are ignored.
 func (u Refunds) SyncOfPayment(ctx context.Context, paymentID, by string) error {
-	o, err := u.Store.OrderByPaymentID(paymentID)
+	o, err := u.Store.Orders.OrderByPaymentID(paymentID)
 	if err != nil {
 		return nil
 	}
@@ -210,7 +210,7 @@ func (u Refunds) SyncOfPayment(ctx context.Context, paymentID, by string) error 
 // Reconcile is the reconciler's part: every order with a refund
 // whose status may still change.
 func (u Refunds) Reconcile(ctx context.Context) int {
-	ids, err := u.Store.OrdersWithOpenRefunds()
+	ids, err := u.Store.Orders.OrdersWithOpenRefunds()
 	if err != nil {
 		u.Log.Error("reconciler: open refunds", "err", err)
 		return 0
@@ -239,7 +239,7 @@ const refundCheckEvery = 10 * time.Minute
 // skipped its checks (TestRefundNewsByWebhook failed with -count=20).
 func (u Refunds) checkDue(orderID string) bool {
 	key := orderID
-	if o, err := u.Store.GetOrder(orderID); err == nil {
+	if o, err := u.Store.Orders.GetOrder(orderID); err == nil {
 		for _, r := range o.OpenRefunds() {
 			if r.Status == order.RefundRecorded {
 				u.Checks.Store(key, u.Now())
@@ -388,7 +388,7 @@ func (u Refunds) Owner(ctx context.Context, orderID string, req wire.RefundReque
 
 // ReceiveReturn marks a return received (e-mail once) and refunds it when asked.
 func (u Refunds) ReceiveReturn(ctx context.Context, orderID, code string, refund bool, by string) (*order.Order, error) {
-	o, _, err := u.Store.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
+	o, _, err := u.Store.Orders.UpdateAfterSale(orderID, func(o *order.Order) (bool, []order.Effect, []store.Mail, error) {
 		if code == "" {
 			for _, r := range o.Returns {
 				if r.State == order.ReturnRequested {
@@ -423,7 +423,7 @@ func (u Refunds) ReceiveReturn(ctx context.Context, orderID, code string, refund
 func (u Refunds) Stray(ctx context.Context, orderID, paymentID, by string) (*order.Order, error) {
 	unlock := u.Lock(orderID)
 	defer unlock()
-	o, r, err := u.Store.RecordStrayRefund(orderID, paymentID, by)
+	o, r, err := u.Store.Orders.RecordStrayRefund(orderID, paymentID, by)
 	if err != nil || r == nil {
 		return o, err
 	}

@@ -43,7 +43,7 @@ func (r Reviews) RequestDue(ctx context.Context) int {
 	if !on {
 		return 0
 	}
-	orders, err := r.Store.ListOrders(store.Filter{States: []order.State{order.Delivered}})
+	orders, err := r.Store.Orders.ListOrders(store.Filter{States: []order.State{order.Delivered}})
 	if err != nil {
 		r.Log.Error("review requests: list orders", "err", err)
 		return 0
@@ -226,7 +226,7 @@ func (r Reviews) Overview() (Overview, error) {
 // false when none is sent (the customer opted out meanwhile, or no product
 // of the order can be reviewed).
 func (r Reviews) RequestMail(orderID string) (o *order.Order, products []Product, ok bool, err error) {
-	o, err = r.Store.GetOrder(orderID)
+	o, err = r.Store.Orders.GetOrder(orderID)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("order %s: %w", orderID, err)
 	}

@@ -70,7 +70,7 @@ func (u Stats) Figures(from, to time.Time) (wire.StatsAnswer, error) {
 		}
 		a.Methods = append(a.Methods, f)
 	}
-	orders, err := u.Store.ListOrders(store.Filter{})
+	orders, err := u.Store.Orders.ListOrders(store.Filter{})
 	if err != nil {
 		return a, err
 	}

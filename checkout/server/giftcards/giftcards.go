@@ -71,7 +71,7 @@ func (h *Cards) GiftTender(f view.CheckoutForm, cartID string, total money.Amoun
 	if ok, _ := h.guesses.Allow("check:" + f.Client); !ok {
 		return nil, nil, web.T(lang, "gift.too_many")
 	}
-	c, err := h.store.GiftCardByCode(code)
+	c, err := h.store.GiftCards.GiftCardByCode(code)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			h.Log.Error("gift card by code", "err", err)
@@ -82,7 +82,7 @@ func (h *Cards) GiftTender(f view.CheckoutForm, cartID string, total money.Amoun
 	}
 	balance := c.Balance
 	if cartID != "" {
-		if prev, err := h.store.CartOrder(cartID); err == nil && prev != nil && prev.GiftCard != nil &&
+		if prev, err := h.store.Orders.CartOrder(cartID); err == nil && prev != nil && prev.GiftCard != nil &&
 			prev.GiftCard.CardID == c.ID && prev.GiftCard.Hold == order.GiftHeld {
 			balance += prev.GiftCard.Amount
 		}
@@ -147,7 +147,7 @@ func (h *Cards) GiftSend(f view.CheckoutForm, t cart.Totals, errs map[string]str
 // PayByGiftCard marks an order its gift card pays in full as paid: no
 // payment at the provider.
 func (h *Cards) PayByGiftCard(o *order.Order) (*order.Order, error) {
-	o2, eff, err := h.store.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
+	o2, eff, err := h.store.Orders.UpdateOrder(o.ID, func(o *order.Order) (bool, []order.Effect, error) {
 		if o.State != order.AwaitingPayment {
 			return false, nil, nil // paid meanwhile by another request
 		}
@@ -183,7 +183,7 @@ func (h *Cards) PageGiftCard(c *gin.Context) {
 		h.NotFoundPage(c)
 		return
 	}
-	card, err := h.store.GiftCardByToken(token)
+	card, err := h.store.GiftCards.GiftCardByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
 		h.NotFoundPage(c)
 		return
@@ -221,7 +221,7 @@ func (h *Cards) giftValidity(card *giftcard.Card, lang string) string {
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
 func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
-	card, err := h.store.GiftCard(m.CardID)
+	card, err := h.store.GiftCards.GiftCard(m.CardID)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("gift card of mail %s: %w", m.ID, err)
 	}
@@ -232,7 +232,7 @@ func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
 	cat := h.Catalog.Current()
 	gm := mail.GiftCardMail{Lang: lang, ShopName: cat.Shop.Name, Code: card.Code, Amount: money.Display(card.Initial, card.Currency, lang),
 		Message: card.Message, PageURL: h.Base.String() + "giftcard/" + card.Token, ShopURL: h.Base.String(), Valid: h.giftValidity(card, lang)}
-	if o, err := h.store.GetOrder(card.OrderID); err == nil {
+	if o, err := h.store.Orders.GetOrder(card.OrderID); err == nil {
 		gm.From = o.Customer.Name
 	}
 	subject, text, html, err := gm.Render()
@@ -245,7 +245,7 @@ func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
 // Owner: the gift cards and their balances.
 
 func (h *Cards) giftCardViews() ([]wire.GiftCardView, error) {
-	cards, err := h.store.ListGiftCards()
+	cards, err := h.store.GiftCards.ListGiftCards()
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (h *Cards) AdminListGiftCards(c *gin.Context) {
 }
 
 func (h *Cards) AdminShowGiftCard(c *gin.Context) {
-	card, err := h.store.GiftCard(c.Param("id"))
+	card, err := h.store.GiftCards.GiftCard(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no gift card "+c.Param("id"))
 		return
@@ -327,7 +327,7 @@ func (h *Cards) GiftStillCovers(o *order.Order) *web.CheckoutError {
 	if g == nil || g.Amount <= 0 || g.Hold != "" {
 		return nil
 	}
-	card, err := h.store.GiftCard(g.CardID)
+	card, err := h.store.GiftCards.GiftCard(g.CardID)
 	if err != nil {
 		return h.InternalErr("nl", "gift card of order "+o.ID, err)
 	}

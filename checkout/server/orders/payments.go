@@ -75,7 +75,7 @@ type ReconcileSched interface {
 // to call from webhook, order page and reconciler at once: the order moves
 // once and its e-mail is queued once. Unknown payments are ignored.
 func (h *Payments) SyncPayment(ctx context.Context, id, by string) error {
-	if _, err := h.Store.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
+	if _, err := h.Store.Orders.OrderByPaymentID(id); errors.Is(err, store.ErrNotFound) {
 		return h.Standing.SyncStandingCharge(ctx, id) // a standing order's charge, or not ours (standing.go)
 	} else if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (h *Payments) SyncPayment(ctx context.Context, id, by string) error {
 	if p.ID != id {
 		return fmt.Errorf("get payment %s: provider answered with payment %s", id, p.ID)
 	}
-	o, changed, effects, err := h.Store.ApplyPayment(*p, by)
+	o, changed, effects, err := h.Store.Orders.ApplyPayment(*p, by)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -139,7 +139,7 @@ func (h *Payments) HandleWebhook(c *gin.Context) {
 // back, so no news is lost. A check that fails gives its token back, so
 // Mollie's retry goes through at once.
 func (h *Payments) webhookCheck(ctx context.Context, id string) error {
-	o, err := h.Store.OrderByPaymentID(id)
+	o, err := h.Store.Orders.OrderByPaymentID(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // not ours: never ask the provider about strangers' ids
 	} else if err != nil {
@@ -240,7 +240,7 @@ func (h *Payments) CheckFromPage(ctx context.Context, o *order.Order) *order.Ord
 	case <-ctx.Done():
 		return o
 	}
-	if fresh, err := h.Store.GetOrder(o.ID); err == nil {
+	if fresh, err := h.Store.Orders.GetOrder(o.ID); err == nil {
 		return fresh
 	}
 	return o
@@ -278,7 +278,7 @@ const AbandonAfter = 2 * time.Hour
 // it to run a pass at once.
 func (h *Payments) ReconcileOnce(ctx context.Context) int {
 	now := h.Now()
-	orders, err := h.Store.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
+	orders, err := h.Store.Orders.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
 	if err != nil {
 		h.Log.Error("reconciler: list orders", "err", err)
 		return 0
@@ -292,7 +292,7 @@ func (h *Payments) ReconcileOnce(ctx context.Context) int {
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > AbandonAfter:
-				if _, eff, err := h.Store.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+				if _, eff, err := h.Store.Orders.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
 					h.Log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
 					h.Effects(o, eff)

@@ -24,14 +24,20 @@ import (
 // back-in-stock alerts.
 type Standing struct {
 	*web.Web
-	List         StandingStore
+	List         StandingStore                                                            // store.Store.Standing
+	Waiting      WaitingStore                                                             // store.Store.Stock
 	Act          func(ctx context.Context, id, action string) (recurring.Standing, error) // standing.Service.OwnerAct
 	StandingView func(st recurring.Standing, customer bool) wire.StandingView             // the standing orders' view
 }
 
-// StandingStore is what the page reads (store.Store).
+// StandingStore is the standing orders the page reads (store.Standing).
 type StandingStore interface {
 	ListStanding(state recurring.State) ([]recurring.Standing, error)
+}
+
+// WaitingStore is the customers waiting for stock the page reads
+// (store.Stock).
+type WaitingStore interface {
 	WaitingForStock() ([]store.Waiting, error)
 }
 
@@ -61,7 +67,7 @@ func (h *Standing) AdminStandingPage(c *gin.Context) {
 		h.InternalPage(c, "standing orders", err)
 		return
 	}
-	waiting, err := h.List.WaitingForStock()
+	waiting, err := h.Waiting.WaitingForStock()
 	if err != nil {
 		h.InternalPage(c, "waiting for stock", err)
 		return

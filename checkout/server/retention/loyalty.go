@@ -92,7 +92,7 @@ func (h *Loyalty) ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) 
 				Fields: map[string]string{"use_points": say(lang)}}
 		}
 		unlock = h.LockEmail(email)
-		acc, _, err := h.Store.PointsAccount(email, h.ReturnWindow)
+		acc, _, err := h.Store.Loyalty.PointsAccount(email, h.ReturnWindow)
 		if err != nil {
 			unlock()
 			return 0, 0, func() {}, h.InternalErr(lang, "points account", err)
@@ -123,7 +123,7 @@ func (h *Loyalty) OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Total
 	if email == "" {
 		return off
 	}
-	acc, _, err := h.Store.PointsAccount(email, h.ReturnWindow)
+	acc, _, err := h.Store.Loyalty.PointsAccount(email, h.ReturnWindow)
 	if err != nil {
 		h.Log.Warn("points account", "err", err)
 		return off
@@ -158,7 +158,7 @@ func (h *Loyalty) PointsEmail(c *gin.Context) string {
 	if err != nil || tok == "" {
 		return ""
 	}
-	email, err := h.Store.PointsLinkEmail(tok)
+	email, err := h.Store.Loyalty.PointsLinkEmail(tok)
 	if err != nil {
 		return ""
 	}

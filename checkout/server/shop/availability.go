@@ -43,7 +43,7 @@ func (h *Availability) APIAvailability(c *gin.Context) {
 			return
 		}
 	}
-	av, err := h.Store.Availability(h.Catalog.Current(), skus...)
+	av, err := h.Store.Stock.Availability(h.Catalog.Current(), skus...)
 	if err != nil {
 		h.Internal(c, "availability", err)
 		return

@@ -87,7 +87,7 @@ func (h *Cart) loadCart(id string) (*cart.Cart, error) {
 	if id == "" {
 		return &cart.Cart{}, nil
 	}
-	ct, err := h.Store.GetCart(id)
+	ct, err := h.Store.Carts.GetCart(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return &cart.Cart{ID: id}, nil
 	}
@@ -199,7 +199,7 @@ func (h *Cart) addToCart(id, sku string, qty int, lang string) error {
 			}
 		}
 	}
-	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error {
+	_, err := h.Store.Carts.UpdateCart(id, func(ct *cart.Cart) error {
 		if lang != "" {
 			ct.Lang = lang
 		}
@@ -210,7 +210,7 @@ func (h *Cart) addToCart(id, sku string, qty int, lang string) error {
 
 // checkStock refuses more units of a tracked SKU than are left.
 func (h *Cart) checkStock(cat *catalog.Catalog, sku string, want int) error {
-	av, err := h.Store.Availability(cat, sku)
+	av, err := h.Store.Stock.Availability(cat, sku)
 	if err != nil {
 		return err
 	}
@@ -227,14 +227,14 @@ func (h *Cart) setQuantity(id, sku string, qty int) error {
 			return err
 		}
 	}
-	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error {
+	_, err := h.Store.Carts.UpdateCart(id, func(ct *cart.Cart) error {
 		return cart.SetQuantity(ct, sku, qty, h.Now())
 	})
 	return err
 }
 
 func (h *Cart) removeFromCart(id, sku string) error {
-	_, err := h.Store.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.Now()) })
+	_, err := h.Store.Carts.UpdateCart(id, func(ct *cart.Cart) error { return cart.Remove(ct, sku, h.Now()) })
 	return err
 }
 
@@ -242,7 +242,7 @@ func (h *Cart) removeFromCart(id, sku string) error {
 // them now (the checkout page, or a checkout refused because they changed),
 // so the next try goes through at those prices.
 func (h *Cart) acceptPrices(id string, cat *catalog.Catalog) {
-	_, _ = h.Store.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.Now()); return nil })
+	_, _ = h.Store.Carts.UpdateCart(id, func(c *cart.Cart) error { cart.AcceptPrices(c, cat, h.Now()); return nil })
 }
 
 // answerCart writes the cart as JSON.

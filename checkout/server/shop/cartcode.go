@@ -77,7 +77,7 @@ func (h *Cart) setCartCode(cartID, name, client, lang string) (int, string, erro
 			return http.StatusUnprocessableEntity, r.Message, nil
 		}
 	}
-	_, err := h.Store.UpdateCart(cartID, func(ct *cart.Cart) error {
+	_, err := h.Store.Carts.UpdateCart(cartID, func(ct *cart.Cart) error {
 		ct.Code = name
 		return nil
 	})
@@ -92,7 +92,7 @@ func (h *Cart) keepCheckoutCode(ct *cart.Cart, typed string, r codeResult) {
 	if ct == nil || ct.ID == "" || name == ct.Code || len(ct.Lines) == 0 || name != "" && !r.Known {
 		return
 	}
-	if _, err := h.Store.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
+	if _, err := h.Store.Carts.UpdateCart(ct.ID, func(c *cart.Cart) error { c.Code = name; return nil }); err != nil {
 		h.Log.Warn("keep the checkout's code with the cart", "cart", ct.ID, "err", err)
 	}
 }

@@ -187,7 +187,7 @@ func (h *Codes) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang stri
 	}
 	if c.MaxUses > 0 || c.MaxPerUser > 0 && email != "" { // a limit that can be checked now (the cart has no address)
 		except := "" // the cart's own order awaiting payment: a new checkout replaces it
-		if prev, err := h.store.CartOrder(cartID); err == nil && prev != nil {
+		if prev, err := h.store.Orders.CartOrder(cartID); err == nil && prev != nil {
 			except = prev.ID
 		}
 		total, mine, err := h.store.CodeUses(c.Code, email, except)

@@ -77,7 +77,7 @@ func (h *Standing) StandingNews(ctx context.Context, p payment.Payment) {
 // looked up (a charge whose webhook came before it was recorded is found
 // by the scheduler, which asks again with the same idempotency key).
 func (h *Standing) SyncStandingCharge(ctx context.Context, id string) error {
-	if h == nil || !h.Store.StandingChargeKnown(id) {
+	if h == nil || !h.Store.Standing.StandingChargeKnown(id) {
 		return nil
 	}
 	p, err := h.Provider.GetPayment(ctx, id)
@@ -222,7 +222,7 @@ func (h *Standing) standingByToken(c *gin.Context) (recurring.Standing, bool) {
 		web.Fail(c, http.StatusNotFound, "no such subscription")
 		return recurring.Standing{}, false
 	}
-	st, err := h.Store.StandingByToken(token)
+	st, err := h.Store.Standing.StandingByToken(token)
 	if errors.Is(err, store.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no such subscription")
 		return st, false
@@ -286,12 +286,12 @@ func (h *Standing) AdminStandingList(c *gin.Context) {
 		web.Fail(c, http.StatusBadRequest, "state must be active, paused or canceled")
 		return
 	}
-	all, err := h.Store.ListStanding(state)
+	all, err := h.Store.Standing.ListStanding(state)
 	if err != nil {
 		h.Internal(c, "list standing orders", err)
 		return
 	}
-	everything, err := h.Store.ListStanding("")
+	everything, err := h.Store.Standing.ListStanding("")
 	if err != nil {
 		h.Internal(c, "list standing orders", err)
 		return
@@ -306,7 +306,7 @@ func (h *Standing) AdminStandingList(c *gin.Context) {
 }
 
 func (h *Standing) AdminStandingShow(c *gin.Context) {
-	st, err := h.Store.GetStanding(c.Param("id"))
+	st, err := h.Store.Standing.GetStanding(c.Param("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		web.Fail(c, http.StatusNotFound, "no standing order "+c.Param("id"))
 		return
@@ -356,7 +356,7 @@ type standingVariant struct {
 }
 
 func (h *Standing) PageStanding(c *gin.Context) {
-	st, err := h.Store.StandingByToken(c.Param("token"))
+	st, err := h.Store.Standing.StandingByToken(c.Param("token"))
 	if err != nil {
 		h.NoRoute(c)
 		return
@@ -397,7 +397,7 @@ func (h *Standing) renderStanding(c *gin.Context, status int, st recurring.Stand
 }
 
 func (h *Standing) FormStanding(c *gin.Context) {
-	st, err := h.Store.StandingByToken(c.Param("token"))
+	st, err := h.Store.Standing.StandingByToken(c.Param("token"))
 	if err != nil {
 		h.NoRoute(c)
 		return
@@ -427,7 +427,7 @@ func (h *Standing) FormStanding(c *gin.Context) {
 // ---- mails ----
 
 func (h *Standing) SendStandingMail(ctx context.Context, m store.Mail) error {
-	st, err := h.Store.GetStanding(m.OrderID)
+	st, err := h.Store.Standing.GetStanding(m.OrderID)
 	if err != nil {
 		return fmt.Errorf("standing order of mail %s: %w", m.ID, err)
 	}
