@@ -213,7 +213,7 @@ const (
 // webhook, the local provider's status change and the reconciler call it,
 // any number of times, in any order; a webhook that arrives before the
 // charge was recorded (StartCharge) is recognised by the payment's
-// metadata. Call it after the order side (store.ApplyPayment) for first
+// metadata. Call it after the order side (store.Orders.ApplyPayment) for first
 // payments.
 func (s *Service) HandlePayment(ctx context.Context, id string) (Outcome, error) {
 	p, err := s.Provider.GetPayment(ctx, id)

@@ -320,7 +320,7 @@ func (h *Cards) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
 // gift card still has the part of the order it pays when the last attempt
 // gave its hold back (a failed, canceled or expired payment). nil when it
 // has, or when the order has no card or still holds it. The store takes
-// the hold again with the payment (store.AttachPayment); a card spent
+// the hold again with the payment (store.Orders.AttachPayment); a card spent
 // between this check and that gives the same error there.
 func (h *Cards) GiftStillCovers(o *order.Order) *web.CheckoutError {
 	g := o.GiftCard

@@ -71,7 +71,7 @@ type ReconcileSched interface {
 }
 
 // SyncPayment asks the provider about a payment and brings the news to its
-// order (compare-and-set in one transaction; see store.ApplyPayment). Safe
+// order (compare-and-set in one transaction; see store.Orders.ApplyPayment). Safe
 // to call from webhook, order page and reconciler at once: the order moves
 // once and its e-mail is queued once. Unknown payments are ignored.
 func (h *Payments) SyncPayment(ctx context.Context, id, by string) error {

@@ -27,7 +27,7 @@ import (
 type BackInStock struct {
 	*web.Web
 	Orders  usecase.Orders
-	Waiting func() ([]store.Waiting, error)           // store.WaitingForStock
+	Waiting func() ([]store.Waiting, error)           // store.Stock.WaitingForStock
 	Send    func(context.Context, mail.Message) error // Sidecar.sendMail
 }
 
