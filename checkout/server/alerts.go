@@ -113,11 +113,17 @@ func (s *Sidecar) guard() worker.Guard {
 // safely runs one pass of a background worker under the guard.
 func (s *Sidecar) safely(name string, pass func()) { s.guard().Run(name, pass) }
 
-// startWorkers starts the jobs of checkout/worker.
+// startWorkers starts the background jobs, each under the guard
+// (checkout/worker's Runner).
 func (s *Sidecar) startWorkers(ctx context.Context) {
 	r := worker.Runner{Ctx: ctx, WG: &s.wg, Guard: s.guard()}
 	worker.MailQueue(r, s.mailer(), s.mailKick)
 	worker.Reconciler(r, s.opts.ReconcileEvery, s.payments.ReconcilePass, usecase.Housekeeping{Deps: s.uc.deps})
 	worker.Watchdog(r, s.alerts)
 	worker.ReviewRequests(r, s.uc.reviews)
+	// The promise check (retention.Promises) now, then every promiseEvery.
+	s.promises.Refresh()
+	r.Every("promises", 0, promiseEvery, func(context.Context) { s.promises.Refresh() })
+	// The standing orders' scheduler (RunScheduler): at once, then every standingEvery.
+	r.OnKick("standing", standingEvery, nil, func(ctx context.Context) { s.RunScheduler(ctx) })
 }

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"context"
-
-	"github.com/storefront/storefront/checkout/recurring"
 	"github.com/storefront/storefront/checkout/server/owner"
 )
 
@@ -26,12 +23,7 @@ func (s *Sidecar) openOwnerHTTP() {
 		OrderView: s.orders.OrderView}
 	s.codesAdmin = &owner.Codes{Web: s.Web, Store: s.store, Stored: s.store.Codes, FileCodes: s.codes.FileCodes}
 	s.standingAdmin = &owner.Standing{Web: s.Web, List: s.store.Standing, Waiting: s.store.Stock,
-		StandingView: func(st recurring.Standing, customer bool) StandingView {
-			return s.standingHTTP.StandingView(st, customer) // made by startStanding, after this
-		},
-		Act: func(ctx context.Context, id, action string) (recurring.Standing, error) {
-			return s.standing.OwnerAct(ctx, id, action) // made by startStanding, after this
-		}}
+		StandingView: s.standingHTTP.StandingView, Act: s.standing.OwnerAct} // built by openStanding (openShop)
 	s.ownerPages = &owner.Pages{Web: s.Web, Orders: s.uc.orders, Refunds: s.uc.refunds, Sessions: s.uc.sessions,
 		Guard: s.abuse.login, Mails: s.mailFail, Health: s.health, OrderView: s.orders.OrderView, AfterSaleView: s.returns.AfterSaleView,
 		LabelAction: s.carrier.AdminLabelAction}

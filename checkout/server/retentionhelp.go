@@ -38,22 +38,3 @@ func (s *Sidecar) retentionMail(kind string) (func(context.Context, store.Mail) 
 	}
 	return nil, false
 }
-
-// startKeep runs the promise check at start and every promiseEvery.
-func (s *Sidecar) startKeep(ctx context.Context) {
-	s.promises.Refresh()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(promiseEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s.safely("promises", func() { s.promises.Refresh() })
-			}
-		}
-	}()
-}

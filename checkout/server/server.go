@@ -41,7 +41,7 @@ type Sidecar struct {
 	loyalty  *retention.Loyalty
 	promises *retention.Promises
 	gifts    *giftcards.Cards
-	// standingHTTP is built in startStanding, with the service it calls.
+	// standingHTTP is built in openStanding (from openShop), with the service it calls.
 	standingHTTP *standingorders.Standing
 	// alertHooks is built in open, before the store it listens to.
 	alertHooks *alertHooks

@@ -27,25 +27,6 @@ func (s *Sidecar) openStanding() {
 		KickMail: s.kickMail, NoRoute: s.noRoute, Send: s.sendMail}
 }
 
-// startStanding runs the standing orders' scheduler (notices, charges, the
-// reconciler of charges whose news never came).
-func (s *Sidecar) startStanding(ctx context.Context) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		t := time.NewTicker(standingEvery)
-		defer t.Stop()
-		for {
-			s.RunScheduler(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
 // RunScheduler does now what the scheduler does every standingEvery:
 // back-in-stock alerts whose SKU is back (retention), then the
 // standing orders' price notices, pre-charge notices and charges due at

@@ -129,10 +129,8 @@ func (s *Sidecar) open(ctx context.Context) error {
 	if s.opts.tune != nil {
 		s.opts.tune(s)
 	}
-	s.startWorkers(ctx) // mail queue, reconciler, watchdog, review requests (checkout/worker)
-	s.startKeep(ctx)    // promise check against deliveries (loyalty.go)
+	s.startWorkers(ctx) // mail queue, reconciler, watchdog, reviews, promises, standing orders
 	s.startCarrierCheck(ctx)
-	s.startStanding(ctx) // standing orders: notices, charges (standing.go)
 	return nil
 }
 

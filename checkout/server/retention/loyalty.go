@@ -47,7 +47,7 @@ type Loyalty struct {
 }
 
 // Promises is the delivery promise adjustment: each shipping method's
-// lengthening, computed from the delivered orders (startKeep runs it).
+// lengthening, computed from the delivered orders (the sidecar runs it at start and every promiseEvery: startWorkers).
 type Promises struct {
 	*web.Web
 	Store *store.Store
