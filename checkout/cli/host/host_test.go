@@ -51,6 +51,36 @@ func TestBackupCommand(t *testing.T) {
 	}
 }
 
+// TestBackupCompact: -compact writes a copy that opens, passes the check
+// and holds the same orders.
+func TestBackupCompact(t *testing.T) {
+	base, id := startSidecar(t)
+	t.Setenv("SHOP_ADMIN_URL", base)
+	t.Setenv("SHOP_ADMIN_TOKEN", token)
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := Backup([]string{"-o", out, "-compact"}); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".shop-backup-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	db, err := bolt.Open(out, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatalf("compacted backup does not open: %v", err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("orders"))
+		if n := b.Stats().KeyN; n != 1 {
+			t.Errorf("compacted backup holds %d orders, want 1", n)
+		}
+		if b.Get([]byte(id)) == nil {
+			t.Errorf("order %s not in the compacted backup", id)
+		}
+		return nil
+	})
+}
+
 func TestCheckoutRefusesBadSettings(t *testing.T) {
 	for _, k := range []string{"SHOP_CATALOG", "SHOP_DATA", "SHOP_BASE_URL", "MOLLIE_API_KEY", "SHOP_ADMIN_TOKEN", "SHOP_OUTBOX", "SHOP_SMTP_HOST", "SHOP_LISTEN", "SHOP_TEST_PAYMENTS", "SHOP_TRUSTED_PROXIES", "SHOP_RATE_LIMIT"} {
 		t.Setenv(k, "")
