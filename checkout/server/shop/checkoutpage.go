@@ -29,7 +29,12 @@ type checkoutPage struct {
 	Lang      string
 	Form      view.CheckoutForm
 	Errors    map[string]string
-	Fields    []view.FormField
+	Fields    []view.FormField // name, e-mail
+	Address   []view.FormField // street, postcode, city
+	// NoAddress: gift cards only, the address is optional (for the
+	// invoice) and folded away; AddressOpen when something is in it.
+	NoAddress   bool
+	AddressOpen bool
 	Countries []string
 	// Methods deliver to the chosen country (the only ones the page's
 	// script shows); OtherMethods go elsewhere, offered only without
@@ -160,13 +165,25 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 		}
 	}
 	sort.Strings(d.Countries)
+	// Gift cards only: nothing to ship, so the address is optional, for
+	// the invoice only, behind a disclosure (docs/giftcards.md).
+	d.NoAddress = d.T.OnlyGiftCards()
 	for _, fd := range []struct{ name, typ, auto, value string }{
 		{"name", "text", "name", f.Name}, {"email", "email", "email", f.Email},
 		{"street", "text", "street-address", f.Street}, {"postal_code", "text", "postal-code", f.PostalCode},
 		{"city", "text", "address-level2", f.City},
 	} {
-		d.Fields = append(d.Fields, view.FormField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
-			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
+		ff := view.FormField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
+			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]}
+		if fd.name == "name" || fd.name == "email" {
+			d.Fields = append(d.Fields, ff)
+			continue
+		}
+		ff.Optional = d.NoAddress
+		d.Address = append(d.Address, ff)
+		if d.NoAddress && (ff.Value != "" || ff.Error != "") {
+			d.AddressOpen = true
+		}
 	}
 	d.Form = f
 	return d, "", nil
