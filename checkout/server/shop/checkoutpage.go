@@ -26,16 +26,16 @@ import (
 // paying an order again from the order page (Checkout).
 
 type checkoutPage struct {
-	Lang      string
-	Form      view.CheckoutForm
-	Errors    map[string]string
-	Fields    []view.FormField // name, e-mail
-	Address   []view.FormField // street, postcode, city
+	Lang    string
+	Form    view.CheckoutForm
+	Errors  map[string]string
+	Fields  []view.FormField // name, e-mail
+	Address []view.FormField // street, postcode, city
 	// NoAddress: gift cards only, the address is optional (for the
 	// invoice) and folded away; AddressOpen when something is in it.
 	NoAddress   bool
 	AddressOpen bool
-	Countries []string
+	Countries   []string
 	// Methods deliver to the chosen country (the only ones the page's
 	// script shows); OtherMethods go elsewhere, offered only without
 	// the script (pick country and carrier in one go, the server checks).
