@@ -204,6 +204,7 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 	o.GiftNote = f.GiftNote
 	h.SetPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
+	o.PointsOnCards = cat.Loyalty != nil && cat.Loyalty.EarnOnGiftCards
 	if code != nil {
 		o.DiscountCode = code.Code
 	}
