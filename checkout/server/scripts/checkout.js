@@ -73,6 +73,8 @@
           if (q.gift_error) gift.setAttribute("aria-invalid", "true"); else gift.removeAttribute("aria-invalid");
         }
         showMethods(q);
+        // The pick-up point field (pickup.js) follows the method the server chose.
+        if (window.CustomEvent) form.dispatchEvent(new CustomEvent("sf:methods"));
         var ps = $('input[name="points_shown"]', form);
         if (ps) ps.value = (q.totals.adjustments || []).some(function (a) { return a.kind === "points"; }) ? "1" : "0";
         var cm = $("[data-sf-code-msg]", form), ci = $('input[name="code"]', form);
