@@ -7,14 +7,18 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
 )
 
 // TestOwnerOrderPageNamesInOwnerLanguage: an English customer's order keeps its
 // English names for the customer, but the Dutch owner's page names each
-// line from the catalog in Dutch; a line whose SKU left the catalog shows
+// line from the catalog in Dutch (the order's page and the pick list); a line whose SKU left the catalog shows
 // the name the order kept.
 func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
-	sh := newShop(t)
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
 	for _, sku := range []string{"KOF-GUJI-250-BO", "BOEK-001"} {
 		if r := sh.req(http.MethodPost, "/api/cart/items", `{"sku":"`+sku+`","quantity":1,"lang":"en"}`); r.StatusCode != http.StatusOK {
 			t.Fatalf("add %s: %d %s", sku, r.StatusCode, r.body)
@@ -55,6 +59,13 @@ func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
 		if strings.Contains(got, english) {
 			t.Errorf("the Dutch owner's page says %q: %s", english, got)
 		}
+	}
+	// The pick list (paid orders) likewise.
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	if pick := html.UnescapeString(sh.req(http.MethodGet, "/admin/pick-list", "").body); !strings.Contains(pick, "Ethiopië Guji") || strings.Contains(pick, "Ethiopia") {
+		t.Errorf("the Dutch owner's pick list does not name the coffee in Dutch:\n%s", pick)
 	}
 	// The customer's page still speaks English.
 	if p := html.UnescapeString(sh.req(http.MethodGet, "/order/"+o.Token, "").body); !strings.Contains(p, "Ethiopia Guji") {
