@@ -13,7 +13,8 @@ import (
 
 // TestOwnerOrderPageNamesInOwnerLanguage: an English customer's order keeps its
 // English names for the customer, but the Dutch owner's page names each
-// line from the catalog in Dutch (the order's page and the pick list); a line whose SKU left the catalog shows
+// line and the shipping method from the catalog in Dutch (the order's page
+// and the pick list); a line whose SKU left the catalog shows
 // the name the order kept.
 func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
 	f := molliefake.New()
@@ -24,7 +25,8 @@ func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
 			t.Fatalf("add %s: %d %s", sku, r.StatusCode, r.body)
 		}
 	}
-	r := sh.req(http.MethodPost, "/api/checkout", strings.TrimSuffix(validCheckout, "}")+`,"lang":"en"}`, "Idempotency-Key", "k-en-owner")
+	r := sh.req(http.MethodPost, "/api/checkout", `{"name":"Jan Peeters","email":"jan@example.be","street":"Meir 1","postal_code":"2000","city":"Antwerpen",`+
+		`"country":"BE","shipping_method":"postnl-be","lang":"en"}`, "Idempotency-Key", "k-en-owner")
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("checkout: %d %s", r.StatusCode, r.body)
 	}
@@ -34,8 +36,8 @@ func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Lines[0].Title != "Ethiopia Guji" && o.Lines[1].Title != "Ethiopia Guji" {
-		t.Fatalf("the English order kept %+v", o.Lines)
+	if o.Lines[0].Title != "Ethiopia Guji" && o.Lines[1].Title != "Ethiopia Guji" || o.Totals.ShippingName != "PostNL Belgium" {
+		t.Fatalf("the English order kept %+v by %q", o.Lines, o.Totals.ShippingName)
 	}
 	if lang := sh.sc.OwnerLang(); lang != "nl" {
 		t.Fatalf("the test shop's owner speaks %s", lang)
@@ -50,12 +52,12 @@ func TestOwnerOrderPageNamesInOwnerLanguage(t *testing.T) {
 		return html.UnescapeString(m[1])
 	}
 	got := lines()
-	for _, want := range []string{"Ethiopië Guji 250 g · bonen", "Het koffieboek"} {
+	for _, want := range []string{"Ethiopië Guji 250 g · bonen", "Het koffieboek", "(PostNL België)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the Dutch owner's page lacks %q: %s", want, got)
 		}
 	}
-	for _, english := range []string{"Ethiopia", "whole beans", "The coffee book"} {
+	for _, english := range []string{"Ethiopia", "whole beans", "The coffee book", "Belgium"} {
 		if strings.Contains(got, english) {
 			t.Errorf("the Dutch owner's page says %q: %s", english, got)
 		}

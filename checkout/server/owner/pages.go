@@ -394,8 +394,8 @@ func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, not
 	h.Page(c, status, "admin-order", web.OwnerT(lang, "admin")+" · "+o.ID, d)
 }
 
-// inOwnerLanguage is o as the owner's page shows it: each line and each
-// returned line named in the owner's language from the catalog when its
+// inOwnerLanguage is o as the owner's page shows it: each line, each
+// returned line and the shipping method named in the owner's language from the catalog when its
 // SKU is there, else as the order kept it (in the customer's language).
 // o itself is not changed.
 func inOwnerLanguage(o *order.Order, cat *catalog.Catalog, lang string) *order.Order {
@@ -406,6 +406,9 @@ func inOwnerLanguage(o *order.Order, cat *catalog.Catalog, lang string) *order.O
 		return title, variant
 	}
 	cp := *o
+	if m, ok := cat.Method(o.ShippingMethod); ok {
+		cp.Totals.ShippingName = m.Label(lang)
+	}
 	cp.Lines = slices.Clone(o.Lines)
 	for i, l := range cp.Lines {
 		cp.Lines[i].Title, cp.Lines[i].Variant = named(l.SKU, l.Title, l.Variant)
