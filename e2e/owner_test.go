@@ -58,6 +58,8 @@ type adminOrder struct {
 	PaymentStatus string `json:"payment_status"`
 	Total         int64  `json:"total"`
 	TotalText     string `json:"total_text"`
+	Shipping      int64  `json:"shipping"`
+	ShippingName  string `json:"shipping_method"`
 	TrackingURL   string `json:"tracking_url"`
 	CheckoutURL   string `json:"checkout_url"`
 	Customer      struct {

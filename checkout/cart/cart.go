@@ -57,6 +57,18 @@ type Cart struct {
 	Code string `json:"code,omitempty"`
 }
 
+// OnlyGiftCards reports whether every line of c is a gift card in cat:
+// nothing to ship, so no delivery address is asked (Totals.OnlyGiftCards
+// says the same of a priced cart). An SKU cat lacks is not a gift card.
+func (c *Cart) OnlyGiftCards(cat *catalog.Catalog) bool {
+	for _, l := range c.Lines {
+		if it, ok := cat.Lookup(l.SKU); !ok || !it.GiftCard {
+			return false
+		}
+	}
+	return len(c.Lines) > 0
+}
+
 // Find returns the index of sku's line, or -1.
 func (c *Cart) Find(sku string) int {
 	for i, l := range c.Lines {

@@ -75,33 +75,56 @@ func ValidCodeName(s string) bool {
 	return true
 }
 
-// Check says what is wrong with a code as the owner wrote it (empty: fine),
-// one sentence per problem naming the field.
-func (c Code) Check() []string {
-	var out []string
+// CodeRule is a rule of codes one code breaks, as the owner wrote it: the
+// field, the problem's key (its words are "owner.codes.err.<Key>" in the
+// theme's i18n, with Args) and the English sentence the JSON API, the CLI
+// and data/codes.toml's messages give ("field: text").
+type CodeRule struct {
+	Field, Key, Text string
+	Args             []any
+}
+
+func (p CodeRule) String() string { return p.Field + ": " + p.Text }
+
+// Problems says what is wrong with a code as the owner wrote it (empty:
+// fine).
+func (c Code) Problems() []CodeRule {
+	var out []CodeRule
+	add := func(field, key string, args []any, format string) {
+		out = append(out, CodeRule{Field: field, Key: key, Args: args, Text: fmt.Sprintf(format, args...)})
+	}
 	if !ValidCodeName(NormalizeCode(c.Code)) {
-		out = append(out, fmt.Sprintf("code: %q must be 3 to %d letters, digits, - or _", c.Code, MaxCodeLen))
+		add("code", "name", []any{c.Code, MaxCodeLen}, "%q must be 3 to %d letters, digits, - or _")
 	}
 	switch c.Kind {
 	case CodePercent:
 		if c.Value < 1 || c.Value > 100 {
-			out = append(out, fmt.Sprintf("percent: %d must be 1 to 100", c.Value))
+			add("percent", "percent", []any{c.Value}, "%d must be 1 to 100")
 		}
 	case CodeFixed:
 		if c.Value <= 0 {
-			out = append(out, "amount: must be more than 0")
+			add("amount", "amount_zero", nil, "must be more than 0")
 		}
 	default:
-		out = append(out, "kind: say percent or amount (one of the two)")
+		add("kind", "kind", nil, "say percent or amount (one of the two)")
 	}
 	if c.MinOrder < 0 {
-		out = append(out, "min_order: must not be negative")
+		add("min_order", "min_order", nil, "must not be negative")
 	}
 	if !c.From.IsZero() && !c.To.IsZero() && c.To.Before(c.From) {
-		out = append(out, "to: is before from")
+		add("to", "to_before_from", nil, "is before from")
 	}
 	if c.MaxUses < 0 || c.MaxPerUser < 0 {
-		out = append(out, "max_uses, max_per_customer: must not be negative")
+		add("max_uses, max_per_customer", "uses", nil, "must not be negative")
+	}
+	return out
+}
+
+// Check is Problems as sentences naming the field ("field: text").
+func (c Code) Check() []string {
+	var out []string
+	for _, p := range c.Problems() {
+		out = append(out, p.String())
 	}
 	return out
 }

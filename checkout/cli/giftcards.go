@@ -14,13 +14,16 @@ import (
 
 const giftCardsUsage = `Usage: shop giftcards list [-json]
        shop giftcards show GC-2026-000001 [-json]
+       shop giftcards void GC-2026-000001 -reason "sold by mistake" [-json]
 
-Lists the gift cards sold with what is left on them, or shows one card with
-its code and history (docs/giftcards.md). It asks the running sidecar's
-admin API (GET /api/admin/giftcards).
+Lists the gift cards sold with what is left on them, shows one card with
+its code and history, or voids what is left on a card (the holder sees the
+reason on the card's page; docs/giftcards.md). It asks the running
+sidecar's admin API (GET /api/admin/giftcards, POST …/{id}/void).
 
 Flags:
   -json       print the JSON answer
+  -reason R   why the balance is voided (void; required)
   -url URL    the sidecar's address (default $SHOP_ADMIN_URL)
 
 Environment:
@@ -28,7 +31,7 @@ Environment:
   SHOP_ADMIN_TOKEN  the admin token the sidecar was started with
 `
 
-// GiftCards is `shop giftcards list|show`.
+// GiftCards is `shop giftcards list|show|void`.
 func GiftCards(args []string) error { return giftCards(args, os.Stdout) }
 
 func giftCards(args []string, out io.Writer) error {
@@ -38,7 +41,9 @@ func giftCards(args []string, out io.Writer) error {
 	verb := args[0]
 	fs, adminURL := newFlags("giftcards")
 	asJSON := fs.Bool("json", false, "print the JSON answer")
-	if err := fs.Parse(args[1:]); err != nil {
+	reason := fs.String("reason", "", "why the balance is voided")
+	pos, err := parseInterleaved(fs, args[1:]) // `void GC-… -reason …`
+	if err != nil {
 		return fmt.Errorf("%w\n\n%s", err, giftCardsUsage)
 	}
 	c, err := newAdminClient(*adminURL)
@@ -46,7 +51,7 @@ func giftCards(args []string, out io.Writer) error {
 		return err
 	}
 	switch {
-	case verb == "list" && fs.NArg() == 0:
+	case verb == "list" && len(pos) == 0:
 		var a wire.GiftCardList
 		raw, err := c.do(http.MethodGet, "/api/admin/giftcards", nil, &a)
 		if err != nil {
@@ -67,9 +72,24 @@ func giftCards(args []string, out io.Writer) error {
 				amount(g.Reserved, g.Currency), g.OrderID, g.Recipient)
 		}
 		return tw.Flush()
-	case verb == "show" && fs.NArg() == 1:
+	case verb == "void" && len(pos) == 1:
+		if *reason == "" {
+			return fmt.Errorf("say why with -reason\n\n%s", giftCardsUsage)
+		}
 		var g wire.GiftCardView
-		raw, err := c.do(http.MethodGet, "/api/admin/giftcards/"+url.PathEscape(fs.Arg(0)), nil, &g)
+		raw, err := c.do(http.MethodPost, "/api/admin/giftcards/"+url.PathEscape(pos[0])+"/void", map[string]string{"reason": *reason}, &g)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			_, err := out.Write(append(raw, '\n'))
+			return err
+		}
+		fmt.Fprintf(out, "%s: %s voided (%s); the holder sees the reason on %s\n", g.ID, amount(g.Voided, g.Currency), g.VoidReason, g.URL)
+		return nil
+	case verb == "show" && len(pos) == 1:
+		var g wire.GiftCardView
+		raw, err := c.do(http.MethodGet, "/api/admin/giftcards/"+url.PathEscape(pos[0]), nil, &g)
 		if err != nil {
 			return err
 		}
@@ -83,6 +103,9 @@ func giftCards(args []string, out io.Writer) error {
 			fmt.Fprintln(out, "never expires")
 		} else {
 			fmt.Fprintf(out, "valid until %s\n", g.ExpiresAt.Format("2006-01-02"))
+		}
+		if !g.VoidedAt.IsZero() {
+			fmt.Fprintf(out, "%s voided on %s: %s\n", amount(g.Voided, g.Currency), g.VoidedAt.Format("2006-01-02"), g.VoidReason)
 		}
 		if g.OrderID != "" {
 			fmt.Fprintf(out, "sold with order %s to %s, sent on %s\n", g.OrderID, g.Recipient, g.SendOn.Format("2006-01-02"))

@@ -40,6 +40,9 @@ var (
 	ErrBalance  = errors.New("gift card balance too low")
 	ErrReserved = errors.New("gift card reservation not found")
 	ErrCurrency = errors.New("gift card currency differs from the order's")
+	ErrVoided   = errors.New("gift card balance voided by the shop")
+	ErrHeld     = errors.New("an order awaiting payment holds part of the gift card")
+	ErrReason   = errors.New("say why the balance is voided")
 )
 
 // codeAlphabet is Crockford's base32 without I, L, O, U: nothing to misread
@@ -138,6 +141,7 @@ const (
 	KindReleased = "released" // the order was not paid: back to the balance
 	KindSpent    = "spent"    // the order was paid
 	KindRefunded = "refunded" // a refund of the order went back to the card
+	KindVoided   = "voided"   // the shop voided the unspent balance (Note: why)
 )
 
 // Entry is one line of a card's history.
@@ -172,6 +176,10 @@ type Card struct {
 	SendOn    time.Time `json:"send_on,omitzero"`
 	Lang      string    `json:"lang,omitempty"`
 	Ledger    []Entry   `json:"ledger"`
+	// The shop voided the unspent balance (Void): when and why. A refund
+	// to the card afterwards is spendable again (the customer's money).
+	VoidedAt   time.Time `json:"voided_at,omitzero"`
+	VoidReason string    `json:"void_reason,omitempty"`
 }
 
 // Issue makes a card worth amount with a fresh code; it returns the card
@@ -191,10 +199,46 @@ func (c *Card) Usable(now time.Time) error {
 	switch {
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
 		return ErrExpired
+	case c.Balance <= 0 && !c.VoidedAt.IsZero():
+		return ErrVoided
 	case c.Balance <= 0:
 		return ErrEmpty
 	}
 	return nil
+}
+
+// MaxVoidReason is the longest reason for voiding a balance, in characters.
+const MaxVoidReason = 300
+
+// Void takes the unspent balance off the card for reason (the owner's:
+// a card sold by mistake, a fraud, a settlement with the customer); it
+// returns what was voided. Not while an order awaiting payment holds part
+// of it (ErrHeld: its hold would come back after), not an empty balance.
+func (c *Card) Void(reason string, now time.Time) (money.Amount, error) {
+	switch {
+	case strings.TrimSpace(reason) == "" || len([]rune(reason)) > MaxVoidReason:
+		return 0, ErrReason
+	case c.Reserved > 0:
+		return 0, ErrHeld
+	case c.Balance <= 0:
+		return 0, ErrEmpty
+	}
+	amt := c.Balance
+	c.Balance = 0
+	c.VoidedAt, c.VoidReason = now, strings.TrimSpace(reason)
+	c.Ledger = append(c.Ledger, Entry{At: now, Kind: KindVoided, Amount: amt, Note: c.VoidReason})
+	return amt, nil
+}
+
+// Voided is what the shop voided of the card.
+func (c *Card) Voided() money.Amount {
+	var v money.Amount
+	for _, e := range c.Ledger {
+		if e.Kind == KindVoided {
+			v += e.Amount
+		}
+	}
+	return v
 }
 
 // Tender is how much of due (the order's total) a card with balance pays:
@@ -292,8 +336,8 @@ func (c *Card) Check() error {
 	if c.Balance < 0 || c.Reserved < 0 {
 		return fmt.Errorf("gift card %s: negative balance %d or reservation %d", c.ID, c.Balance, c.Reserved)
 	}
-	if got := c.Balance + c.Reserved + c.Spent(); got != c.Initial {
-		return fmt.Errorf("gift card %s: balance %d + reserved %d + spent %d ≠ issued %d", c.ID, c.Balance, c.Reserved, c.Spent(), c.Initial)
+	if got := c.Balance + c.Reserved + c.Spent() + c.Voided(); got != c.Initial {
+		return fmt.Errorf("gift card %s: balance %d + reserved %d + spent %d + voided %d ≠ issued %d", c.ID, c.Balance, c.Reserved, c.Spent(), c.Voided(), c.Initial)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package giftcard
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -68,9 +69,11 @@ func TestRule(t *testing.T) {
 	}
 }
 
-// TestCardLedgerAddsUp: any sequence of reservations, releases, captures
-// and credits keeps the balance and reservations non-negative, and issued
-// = balance + reserved + spent; the refund split never gives the card more
+// TestCardLedgerAddsUp: any sequence of reservations, releases, captures,
+// credits and the owner's voids keeps the balance and reservations
+// non-negative, and issued = balance + reserved + spent + voided; a void
+// takes the whole unspent balance, never while an order holds part of the
+// card, and leaves the card unusable until a refund credits it; the refund split never gives the card more
 // than it paid, and card + provider = the refund.
 func TestCardLedgerAddsUp(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -82,7 +85,7 @@ func TestCardLedgerAddsUp(t *testing.T) {
 		for i := range rapid.IntRange(1, 40).Draw(t, "steps") {
 			id := rapid.SampledFrom(orders).Draw(t, "order")
 			now := t0.Add(time.Duration(i) * time.Minute)
-			switch rapid.IntRange(0, 3).Draw(t, "op") {
+			switch rapid.IntRange(0, 4).Draw(t, "op") {
 			case 0:
 				due := money.Amount(rapid.Int64Range(1, 60000).Draw(t, "due"))
 				amt := Tender(c.Balance, due)
@@ -106,6 +109,22 @@ func TestCardLedgerAddsUp(t *testing.T) {
 				}
 				c.Credit(toCard, id, "", now)
 				refunded[id] += toCard
+			case 4:
+				before, voided := c.Balance, c.Voided()
+				amt, err := c.Void(rapid.SampledFrom([]string{"", "  ", "verkocht bij vergissing", "fraude \"Ü\""}).Draw(t, "reason"), now)
+				switch {
+				case err == nil && (amt != before || c.Balance != 0 || c.Voided() != voided+before || c.Usable(now) != ErrVoided):
+					t.Fatalf("voided %d of %d: balance %d, voided %d, usable %v", amt, before, c.Balance, c.Voided(), c.Usable(now))
+				case err == nil && c.Reserved > 0:
+					t.Fatalf("voided while %d is held", c.Reserved)
+				case err != nil && (c.Balance != before || c.Voided() != voided):
+					t.Fatalf("a refused void (%v) changed the card", err)
+				case errors.Is(err, ErrHeld) && c.Reserved == 0, errors.Is(err, ErrEmpty) && before > 0 && c.Reserved == 0:
+					t.Fatalf("void refused with %v: balance %d, held %d", err, before, c.Reserved)
+				}
+			}
+			if c.Balance > 0 && c.Usable(now) != nil {
+				t.Fatalf("a balance of %d cannot pay: %v", c.Balance, c.Usable(now))
 			}
 			if err := c.Check(); err != nil {
 				t.Fatal(err)

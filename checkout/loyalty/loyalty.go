@@ -7,7 +7,9 @@
 //
 //   - An order earns PointsPerEuro points per whole euro paid for goods
 //     (shipping excluded, a points discount excluded). The number is frozen
-//     on the order at checkout.
+//     on the order at checkout. Gift cards bought earn nothing unless the
+//     owner says so (EarnOnGiftCards): their money earns when it buys goods,
+//     which a gift card paying does not change.
 //   - The points are pending once the order is paid and become spendable
 //     (credited) only when the order can no longer be returned: its return
 //     window has closed and no return or refund of it is under way
@@ -41,6 +43,11 @@ type Rule struct {
 	PointsPerEuro int          `json:"points_per_euro"`
 	PointValue    money.Amount `json:"point_value"` // minor units one point is worth at checkout
 	MinRedeem     int          `json:"min_redeem"`  // fewest points redeemed at once
+	// EarnOnGiftCards: buying a gift card earns points too. Off by
+	// default: the card's money earns its points when it buys goods
+	// (a gift card paying is a tender, not a discount), so the same
+	// euro does not earn twice.
+	EarnOnGiftCards bool `json:"earn_on_gift_cards,omitempty"`
 }
 
 // Enabled reports whether the shop runs a loyalty programme.
@@ -53,6 +60,17 @@ func (r Rule) Earn(goodsPaid money.Amount) int {
 		return 0
 	}
 	return int(goodsPaid/100) * r.PointsPerEuro
+}
+
+// EarnOn is the points an order earns that pays paid for what it buys
+// (minor units: the grand total less shipping, after any discount, before
+// a gift card paying part of it), of which giftCards for gift cards
+// bought: without EarnOnGiftCards those earn nothing.
+func (r Rule) EarnOn(paid, giftCards money.Amount) int {
+	if !r.EarnOnGiftCards {
+		paid -= giftCards
+	}
+	return r.Earn(paid)
 }
 
 // Redeem is how many of balance points the customer can use on goods worth

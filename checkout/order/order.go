@@ -194,6 +194,10 @@ type Order struct {
 	// (checkout/promise), frozen when the order is placed or paid.
 	PointsRedeemed int `json:"points_redeemed,omitempty"` // spent at checkout (the "points" adjustment)
 	PointsToEarn   int `json:"points_to_earn,omitempty"`  // credited on delivery
+	// PointsOnCards: PointsToEarn counted the gift cards bought (the shop's
+	// earn_on_gift_cards when placed); else they earned nothing, and a
+	// refund takes points back in proportion to the rest (EarnBase).
+	PointsOnCards bool `json:"points_on_cards,omitempty"`
 	// DiscountCode is the code the customer entered (normalised; the "code"
 	// adjustment in Totals is what it took off). The store counts its use
 	// with the order; a canceled order or one whose payment failed frees it.
@@ -379,4 +383,15 @@ func (o *Order) PromiseKept() (kept, known bool) {
 	}
 	endOfDay := o.PromisedBy.AddDate(0, 0, 1)
 	return o.DeliveredAt.Before(endOfDay), true
+}
+
+// EarnBase is what the order's points were earned on: what it charged
+// for what it bought (no shipping), less the gift cards bought unless they
+// earned too (PointsOnCards).
+func (o *Order) EarnBase() money.Amount {
+	b := o.Totals.GrandTotal - o.Totals.Shipping
+	if !o.PointsOnCards {
+		b -= o.Totals.Subtotal - o.Totals.Goods()
+	}
+	return max(b, 0)
 }

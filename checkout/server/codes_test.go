@@ -307,8 +307,24 @@ func TestAdminCodesPage(t *testing.T) {
 		t.Fatalf("bad amount and number: %d\n%s", r.StatusCode, r.body)
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"z"}, "kind": {"percent"}, "value": {"10"}})
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "code:") {
-		t.Fatalf("bad code: %d", r.StatusCode)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.name", "Z", cart.MaxCodeLen))) {
+		t.Fatalf("bad code: %d\n%s", r.StatusCode, r.body)
+	}
+	// The code's rules in the owner's words, never the domain's English
+	// on a Dutch page; the JSON API keeps its English for the CLI.
+	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"zomer"}, "kind": {"percent"}, "value": {"150"},
+		"from": {"2026-12-31"}, "to": {"2026-12-01"}, "products": {"bestaat-niet"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.percent", 150))) ||
+		!strings.Contains(r.body, htmlText(sh.says("codes.err.to_before_from"))) || strings.Contains(r.body, "must be 1 to 100") {
+		t.Fatalf("percent 150, to before from: %d\n%s", r.StatusCode, r.body)
+	}
+	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"zomer"}, "kind": {"percent"}, "value": {"15"}, "products": {"bestaat-niet"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.scope_products", "bestaat-niet"))) {
+		t.Fatalf("unknown product: %d\n%s", r.StatusCode, r.body)
+	}
+	if api := sh.admin(http.MethodPost, "/api/admin/codes", `{"code":"zomer","percent":150}`); api.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(api.body, "percent: 150 must be 1 to 100") {
+		t.Errorf("the API's answer to percent 150: %d %s", api.StatusCode, api.body)
 	}
 }
 

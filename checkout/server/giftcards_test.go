@@ -508,3 +508,83 @@ func TestIssuedGiftCardsAreNotCanceled(t *testing.T) {
 		t.Fatalf("return of the mug: %d %s", r.StatusCode, r.body)
 	}
 }
+
+// TestGiftCardsOnlyNoAddress: a checkout of gift cards only asks name,
+// e-mail and country; the address is folded away as optional (for the
+// invoice), the server accepts the order without it, and the order page
+// and the owner's page read well without one. A card beside a mug is a
+// parcel: without an address the form is refused, field by field.
+func TestGiftCardsOnlyNoAddress(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withCatalog(t, giftCatalog))
+	sh.addToCart("CADEAU-50", 1)
+	co := sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	details := regexp.MustCompile(`(?s)<details class="sf-invoice-address[^>]*>(.*?)</details>`).FindStringSubmatch(co.body)
+	if details == nil || strings.Contains(details[0], " open") {
+		t.Fatalf("the checkout of gift cards only does not fold the address away (closed):\n%s", co.body)
+	}
+	for _, name := range []string{"street", "postal_code", "city"} {
+		field := regexp.MustCompile(`<input id="f-` + name + `"[^>]*>`).FindString(details[1])
+		if field == "" || strings.Contains(field, "required") {
+			t.Errorf("field %s: %q, want it inside the fold and not required", name, field)
+		}
+	}
+	for _, name := range []string{"name", "email"} {
+		if !regexp.MustCompile(`<input id="f-` + name + `"[^>]*required`).MatchString(co.body) {
+			t.Errorf("field %s is not asked (required)", name)
+		}
+	}
+	key := regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindStringSubmatch(co.body)[1]
+	r := sh.form("/checkout/", url.Values{"name": {"Zoë 'Zee' Peeters"}, "email": {"zoe@example.be"},
+		"country": {"BE"}, "idempotency_key": {key}, "lang": {"nl"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a gift card without an address: %d %s", r.StatusCode, r.body)
+	}
+	list, _ := sh.sc.store.Orders.ListOrders(storeFilterAll())
+	o := list[0]
+	if o.Customer.Street != "" || o.Customer.Country != "BE" || o.Total() != 5000 {
+		t.Fatalf("stored: %+v, total %d", o.Customer, o.Total())
+	}
+	page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang=nl", "").body
+	addr := regexp.MustCompile(`(?s)<p class="sf-address">(.*?)</p>`).FindStringSubmatch(page)
+	if addr == nil || strings.Contains(addr[1], "<br><br>") || strings.Contains(addr[1], "<br> <br>") || !strings.Contains(addr[1], "België") {
+		t.Errorf("the order page's address of a card without an address: %q", addr)
+	}
+	sh.adminLogin()
+	owner := sh.req(http.MethodGet, "/admin/orders/"+o.ID, "").body
+	cust := regexp.MustCompile(`(?s)<p class="sf-admin-customer">(.*?)</p>`).FindStringSubmatch(owner)
+	if cust == nil || strings.Contains(cust[1], ", ,") || !strings.Contains(cust[1], htmlText(sh.says("order.no_address"))) {
+		t.Errorf("the owner's page of a card without an address says %q", cust)
+	}
+
+	// The JSON API likewise.
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("CADEAU-25", 1)
+	api := sh.req(http.MethodPost, "/api/checkout", `{"name":"Jan","email":"jan@example.nl","country":"NL"}`, "Idempotency-Key", "k-card-api")
+	if api.StatusCode != http.StatusCreated && api.StatusCode != http.StatusOK {
+		t.Errorf("API checkout of a gift card without an address: %d %s", api.StatusCode, api.body)
+	}
+
+	// A card beside a mug: the address is asked again.
+	jar, _ = newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("CADEAU-25", 1)
+	sh.addToCart("MOK-001", 1)
+	co = sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	if strings.Contains(co.body, "sf-invoice-address") || !regexp.MustCompile(`<input id="f-street"[^>]*required`).MatchString(co.body) {
+		t.Errorf("a card beside a mug: the address is not asked as required")
+	}
+	key = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`).FindStringSubmatch(co.body)[1]
+	r = sh.form("/checkout/", url.Values{"name": {"Zoë Peeters"}, "email": {"zoe@example.be"}, "country": {"NL"},
+		"shipping_method": {"postnl"}, "idempotency_key": {key}, "lang": {"nl"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a mug without an address: %d, want 422", r.StatusCode)
+	}
+	for _, name := range []string{"street", "postal_code", "city"} {
+		if !regexp.MustCompile(`id="e-` + name + `"`).MatchString(r.body) {
+			t.Errorf("a mug without an address: no message at %s", name)
+		}
+	}
+}

@@ -140,6 +140,7 @@ func (s *Sidecar) routes() *gin.Engine {
 		admin.GET("/back-in-stock", s.stock.AdminWaiting)   // back-in-stock alerts (backinstock.go)
 		admin.GET("/giftcards", s.gifts.AdminListGiftCards) // gift cards (giftcards.go)
 		admin.GET("/giftcards/:id", s.gifts.AdminShowGiftCard)
+		admin.POST("/giftcards/:id/void", s.gifts.AdminVoidGiftCard) // void.go
 		admin.POST("/orders/:id/returns/:code/restock", s.stock.AdminRestock)
 		admin.GET("/codes", s.codesAdmin.AdminListCodes) // discount codes (owner)
 		admin.POST("/codes", s.codesAdmin.AdminCreateCode)
@@ -212,6 +213,8 @@ func (s *Sidecar) routes() *gin.Engine {
 	owner.GET("/codes/", s.codesAdmin.AdminCodesPage) // owner
 	owner.POST("/codes/", s.codesAdmin.AdminCodesForm)
 	owner.GET("/giftcards/", s.gifts.AdminGiftCardsPage) // giftcards.go
+	owner.GET("/giftcards/:id/void", s.gifts.AdminVoidGiftCardPage)
+	owner.POST("/giftcards/:id/void", s.gifts.AdminVoidGiftCardForm)
 
 	if s.opts.Dev {
 		r.GET("/outbox/", s.outboxPages.PageOutbox)

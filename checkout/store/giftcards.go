@@ -119,6 +119,29 @@ func (s *core) cardBy(index []byte, key string) (*giftcard.Card, error) {
 	return out, err
 }
 
+// VoidGiftCard voids the unspent balance of card id for reason (the
+// owner's action; giftcard.Card.Void says when it cannot) and returns the
+// card and what was voided.
+func (s *GiftCards) VoidGiftCard(id, reason string) (*giftcard.Card, money.Amount, error) {
+	var out *giftcard.Card
+	var amt money.Amount
+	err := s.write(func(tx *bolt.Tx) error {
+		c, err := getCard(tx, strings.ToUpper(id))
+		if err != nil {
+			return err
+		}
+		if amt, err = c.Void(reason, s.opts.Now()); err != nil {
+			return err
+		}
+		out = c
+		return putJSON(tx.Bucket(bucketGiftCards), c.ID, c)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("void gift card %s: %w", id, err)
+	}
+	return out, amt, nil
+}
+
 // GiftCardByCode finds a card by what a customer typed (normalised here).
 func (s *GiftCards) GiftCardByCode(code string) (*giftcard.Card, error) {
 	code = giftcard.Normalize(code)

@@ -390,7 +390,7 @@ type ReturnWindow func(o *order.Order) (end time.Time, ok bool)
 // return of it is under way (loyalty.SpendableAt).
 func LedgerOrder(o *order.Order, window ReturnWindow, now time.Time) loyalty.Order {
 	lo := loyalty.Order{ID: o.ID, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt,
-		Canceled: o.State == order.Canceled, GoodsPaid: o.Totals.GrandTotal - o.Totals.Shipping,
+		Canceled: o.State == order.Canceled, GoodsPaid: o.EarnBase(),
 		ToEarn: o.PointsToEarn, Redeemed: o.PointsRedeemed}
 	// A refund counts from when it is recorded (a voided one not at all),
 	// so only a return not yet refunded keeps the points pending.

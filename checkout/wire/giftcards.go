@@ -21,14 +21,19 @@ type GiftCardView struct {
 	Recipient string             `json:"recipient,omitempty"`
 	SendOn    time.Time          `json:"send_on,omitzero"`
 	History   []GiftCardLineView `json:"history,omitempty"`
+	// The shop voided the unspent balance: how much, when and why.
+	Voided     int64     `json:"voided,omitempty"`
+	VoidedAt   time.Time `json:"voided_at,omitzero"`
+	VoidReason string    `json:"void_reason,omitempty"`
 }
 
 // GiftCardLineView is one line of a card's history.
 type GiftCardLineView struct {
 	At      time.Time `json:"at"`
-	Kind    string    `json:"kind"` // issued, reserved, released, spent, refunded
+	Kind    string    `json:"kind"` // issued, reserved, released, spent, refunded, voided
 	Amount  int64     `json:"amount"`
 	OrderID string    `json:"order_id,omitempty"`
+	Note    string    `json:"note,omitempty"` // a voided balance: the owner's reason
 }
 
 // GiftCardList is the answer of GET /api/admin/giftcards.

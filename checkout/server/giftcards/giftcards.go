@@ -93,6 +93,8 @@ func (h *Cards) GiftTender(f view.CheckoutForm, cartID string, total money.Amoun
 		return nil, c, web.T(lang, "gift.unknown")
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
 		return nil, c, fmt.Sprintf(web.T(lang, "gift.expired"), view.DayText(c.ExpiresAt.In(h.Zone()), lang))
+	case balance <= 0 && !c.VoidedAt.IsZero():
+		return nil, c, fmt.Sprintf(web.T(lang, "gift.voided_short"), view.DayText(c.VoidedAt.In(h.Zone()), lang))
 	case balance <= 0:
 		return nil, c, web.T(lang, "gift.empty")
 	}
@@ -169,6 +171,7 @@ type giftPage struct {
 	Balance string
 	Initial string
 	Valid   string // the rule in words, with the day when it has one
+	Voided  string // the shop voided the balance: when, how much, why (void.go)
 	Rows    []giftRow
 }
 
@@ -199,7 +202,7 @@ func (h *Cards) PageGiftCard(c *gin.Context) {
 
 func (h *Cards) giftPageData(card *giftcard.Card, lang string) giftPage {
 	d := giftPage{Lang: lang, C: card, Balance: money.Display(card.Balance, card.Currency, lang),
-		Initial: money.Display(card.Initial, card.Currency, lang), Valid: h.giftValidity(card, lang)}
+		Initial: money.Display(card.Initial, card.Currency, lang), Valid: h.giftValidity(card, lang), Voided: h.voidedText(card, lang)}
 	for i := len(card.Ledger) - 1; i >= 0; i-- {
 		e := card.Ledger[i]
 		if e.Kind == giftcard.KindReserved || e.Kind == giftcard.KindReleased {
@@ -291,26 +294,32 @@ func (h *Cards) AdminGiftCardsPage(c *gin.Context) {
 		if !g.ExpiresAt.IsZero() {
 			r.Expires = view.DateText(g.ExpiresAt.In(h.Zone()), lang)
 		}
+		if !g.VoidedAt.IsZero() {
+			r.Voided = web.OwnerT(lang, "giftcards.voided_on", view.DateText(g.VoidedAt.In(h.Zone()), lang))
+		}
 		rows = append(rows, r)
 	}
-	h.Page(c, http.StatusOK, "admin-giftcards", web.OwnerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows})
+	h.Page(c, http.StatusOK, "admin-giftcards", web.OwnerT(lang, "giftcards.browser_title"), gin.H{"CSRF": c.GetString("csrf"), "Cards": rows,
+		"Notice": h.AdminNotice(c)})
 }
 
 // adminGiftRow is a card on the owner's page: its expiry in the shop's words.
 type adminGiftRow struct {
 	wire.GiftCardView
 	Expires string
+	Voided  string // "voided on …" when the shop voided its balance
 }
 
 // giftCardWire is a card for the admin API; full adds the code and history.
 func (h *Cards) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
 	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.Base.String() + "giftcard/" + c.Token, Currency: c.Currency,
 		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
-		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn}
+		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn,
+		Voided: int64(c.Voided()), VoidedAt: c.VoidedAt, VoidReason: c.VoidReason}
 	if full {
 		v.Code = c.Code
 		for _, e := range c.Ledger {
-			v.History = append(v.History, wire.GiftCardLineView{At: e.At, Kind: e.Kind, Amount: int64(e.Amount), OrderID: e.OrderID})
+			v.History = append(v.History, wire.GiftCardLineView{At: e.At, Kind: e.Kind, Amount: int64(e.Amount), OrderID: e.OrderID, Note: e.Note})
 		}
 	}
 	return v

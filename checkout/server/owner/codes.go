@@ -93,31 +93,36 @@ func codeView(c cart.Code, uses int) wire.CodeView {
 	return v
 }
 
-// newCode checks an owner's request against the catalog; the error names
-// the field.
+// newCode checks an owner's request against the catalog; the error
+// names the field: codeRules, said in English by the JSON API and in the
+// owner's language by the page (ownerWords).
 func (h *Codes) newCode(r wire.CodeRequest) (cart.Code, error) {
 	c := cart.Code{Code: cart.NormalizeCode(r.Code), MinOrder: money.Amount(r.MinOrder), Categories: r.Categories,
 		Products: r.Products, SKUs: r.SKUs, MaxUses: r.MaxUses, MaxPerUser: r.MaxPerCustomer, Source: "admin"}
 	switch {
 	case r.Percent != 0 && r.Amount != 0:
-		return c, errors.New("percent, amount: give one of the two, not both")
+		return c, codeRules{{Field: "percent, amount", Key: "both", Text: "give one of the two, not both"}}
 	case r.Percent != 0:
 		c.Kind, c.Value = cart.CodePercent, r.Percent
 	case r.Amount != 0:
 		c.Kind, c.Value = cart.CodeFixed, r.Amount
 	}
+	var bad codeRules
 	var err error
 	if c.From, err = h.codeDay(r.From, false); err != nil {
-		return c, fmt.Errorf("from: %w", err)
+		bad = append(bad, cart.CodeRule{Field: "from", Key: "day_from", Args: []any{r.From}, Text: err.Error()})
 	}
 	if c.To, err = h.codeDay(r.To, true); err != nil {
-		return c, fmt.Errorf("to: %w", err)
+		bad = append(bad, cart.CodeRule{Field: "to", Key: "day_to", Args: []any{r.To}, Text: err.Error()})
 	}
-	if probs := c.Check(); len(probs) > 0 {
-		return c, errors.New(strings.Join(probs, "; "))
+	if len(bad) > 0 {
+		return c, bad
 	}
-	if err := codeScope(c, h.Catalog.Current()); err != nil {
-		return c, err
+	if probs := c.Problems(); len(probs) > 0 {
+		return c, codeRules(probs)
+	}
+	if probs := codeScope(c, h.Catalog.Current()); len(probs) > 0 {
+		return c, probs
 	}
 	if _, inFile := h.FileCodes()[c.Code]; inFile {
 		return c, fmt.Errorf("code: %s is in data/codes.toml already: %w", c.Code, store.ErrCodeExists)
@@ -125,9 +130,29 @@ func (h *Codes) newCode(r wire.CodeRequest) (cart.Code, error) {
 	return c, nil
 }
 
+// codeRules is what is wrong with a code the owner asked for.
+type codeRules []cart.CodeRule
+
+func (e codeRules) Error() string {
+	s := make([]string, len(e))
+	for i, p := range e {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "; ")
+}
+
+// words says e in the owner's language ("owner.codes.err.<key>").
+func (e codeRules) words(lang string) string {
+	s := make([]string, len(e))
+	for i, p := range e {
+		s[i] = web.OwnerT(lang, "codes.err."+p.Key, p.Args...)
+	}
+	return strings.Join(s, "; ")
+}
+
 // codeScope refuses a category, product or SKU the catalog does not have:
 // a typo would make a code that never applies.
-func codeScope(c cart.Code, cat *catalog.Catalog) error {
+func codeScope(c cart.Code, cat *catalog.Catalog) codeRules {
 	cats, prods, skus := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, it := range cat.Items {
 		cats[it.Category], prods[it.Product], skus[it.SKU] = true, true, true
@@ -139,7 +164,7 @@ func codeScope(c cart.Code, cat *catalog.Catalog) error {
 	}{{"categories", c.Categories, cats}, {"products", c.Products, prods}, {"skus", c.SKUs, skus}} {
 		for _, n := range f.names {
 			if !f.known[n] {
-				return fmt.Errorf("%s: %q is not in the catalog", f.field, n)
+				return codeRules{{Field: f.field, Key: "scope_" + f.field, Args: []any{n}, Text: fmt.Sprintf("%q is not in the catalog", n)}}
 			}
 		}
 	}

@@ -80,7 +80,9 @@ func (h *Packing) pickList() (wire.PickList, error) {
 	})
 	pl := wire.PickList{Orders: []wire.PickOrder{}, Lines: []wire.PickLine{}}
 	idx := map[string]int{}
+	cat, lang := h.Catalog.Current(), h.OwnerLang()
 	for _, o := range orders {
+		o = inOwnerLanguage(o, cat, lang) // one name per SKU, the owner's, whoever ordered it
 		po := wire.PickOrder{ID: o.ID, PaidAt: o.PaidAt, Customer: o.Customer.Name, GiftNote: o.GiftNote != ""}
 		if len(view.ShippedLines(o)) == 0 {
 			continue // gift cards only: they go by e-mail, nothing to pick (the gift cards)

@@ -13,12 +13,14 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/web"
@@ -364,7 +366,7 @@ func (h *Pages) AdminOrderPage(c *gin.Context) {
 
 func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, notice, msg string) {
 	lang := h.Lang(c)
-	d := AdminOrderPage{CSRF: c.GetString("csrf"), O: o, V: h.OrderView(o, lang, true), A: h.AfterSaleView(o, lang),
+	d := AdminOrderPage{CSRF: c.GetString("csrf"), O: inOwnerLanguage(o, h.Catalog.Current(), lang), V: h.OrderView(o, lang, true), A: h.AfterSaleView(o, lang),
 		Notice: notice, Error: msg, Zone: h.Zone()}
 	_, errPack := order.Transition(o.State, order.EventPack)
 	_, errShip := order.Transition(o.State, order.EventShip)
@@ -378,7 +380,7 @@ func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, not
 	if err != nil {
 		h.Log.Error("admin order: restocked returns", "order", o.ID, "err", err)
 	}
-	for _, r := range o.Returns {
+	for _, r := range d.O.Returns { // named in the owner's language
 		if !r.ReceivedAt.IsZero() && err == nil && !restocked[r.Code] {
 			d.ToRestock = append(d.ToRestock, r)
 		}
@@ -390,6 +392,35 @@ func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, not
 		}
 	}
 	h.Page(c, status, "admin-order", web.OwnerT(lang, "admin")+" · "+o.ID, d)
+}
+
+// inOwnerLanguage is o as the owner's page shows it: each line, each
+// returned line and the shipping method named in the owner's language from the catalog when its
+// SKU is there, else as the order kept it (in the customer's language).
+// o itself is not changed.
+func inOwnerLanguage(o *order.Order, cat *catalog.Catalog, lang string) *order.Order {
+	named := func(sku, title, variant string) (string, string) {
+		if it, ok := cat.Lookup(sku); ok {
+			return it.Name(lang), it.VariantName(lang)
+		}
+		return title, variant
+	}
+	cp := *o
+	if m, ok := cat.Method(o.ShippingMethod); ok {
+		cp.Totals.ShippingName = m.Label(lang)
+	}
+	cp.Lines = slices.Clone(o.Lines)
+	for i, l := range cp.Lines {
+		cp.Lines[i].Title, cp.Lines[i].Variant = named(l.SKU, l.Title, l.Variant)
+	}
+	cp.Returns = slices.Clone(o.Returns)
+	for i, r := range cp.Returns {
+		cp.Returns[i].Lines = slices.Clone(r.Lines)
+		for j, l := range r.Lines {
+			cp.Returns[i].Lines[j].Title, cp.Returns[i].Lines[j].Variant = named(l.SKU, l.Title, l.Variant)
+		}
+	}
+	return &cp
 }
 
 func refundVoidID(o *order.Order, id string) bool {

@@ -49,6 +49,10 @@ var errorWords = []struct {
 // table does not know is a provider's failure when ownerError says so, else
 // it is shown as it is.
 func ownerWords(lang string, err error) string {
+	var rules codeRules
+	if errors.As(err, &rules) {
+		return rules.words(lang) // a discount code's rules (codes.go)
+	}
 	for _, w := range errorWords {
 		if errors.Is(err, w.err) {
 			if w.detail {

@@ -63,7 +63,8 @@ func loyaltyRule(cat *catalog.Catalog) loyalty.Rule {
 	if l == nil || l.PointsPerEuro <= 0 || l.PointValue <= 0 || l.MinRedeem < 0 {
 		return loyalty.Rule{}
 	}
-	return loyalty.Rule{PointsPerEuro: l.PointsPerEuro, PointValue: money.Amount(l.PointValue), MinRedeem: l.MinRedeem}
+	return loyalty.Rule{PointsPerEuro: l.PointsPerEuro, PointValue: money.Amount(l.PointValue), MinRedeem: l.MinRedeem,
+		EarnOnGiftCards: l.EarnOnGiftCards}
 }
 
 // LockEmail serialises redeeming checkouts of one customer, so two at once
@@ -107,7 +108,9 @@ func (h *Loyalty) ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) 
 			}
 		}
 	}
-	return spent, rule.Earn(t.GrandTotal - t.Shipping), unlock, nil
+	// Gift cards bought earn only if the shop says so; a gift card paying
+	// changes nothing here (the goods it buys earn).
+	return spent, rule.EarnOn(t.GrandTotal-t.Shipping, t.Subtotal-t.Goods()), unlock, nil
 }
 
 // OfferPoints fills the checkout page's offer, and applies the points to t

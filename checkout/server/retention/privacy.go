@@ -10,6 +10,7 @@ import (
 
 	"github.com/storefront/storefront/checkout/loyalty"
 	"github.com/storefront/storefront/checkout/money"
+	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/server/view"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/usecase"
@@ -143,7 +144,7 @@ func (h *Privacy) renderPointsAccount(c *gin.Context, status int, email, lang, n
 	for _, o := range orders {
 		d.Orders = append(d.Orders, pointsOrder{ID: o.ID, When: view.DayText(o.CreatedAt.In(loc), lang),
 			Total: money.Display(o.Total(), o.Currency, lang), State: web.T(lang, "pp.state."+string(o.State)), URL: h.OrderPath(o),
-			Name: o.Customer.Name, Address: strings.Join([]string{o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)}, ", ")})
+			Name: o.Customer.Name, Address: addressLine(o.Customer, lang)})
 	}
 	h.Page(c, status, "points-account", web.T(lang, "points.title"), d)
 }
@@ -196,4 +197,16 @@ func (h *Privacy) AdminPoints(c *gin.Context) {
 		ids = append(ids, o.ID)
 	}
 	web.OK(c, http.StatusOK, gin.H{"email": email, "balance": acc.Balance, "pending": acc.Pending, "history": acc.History, "orders": ids})
+}
+
+// addressLine is the customer's address on one line, without the parts an
+// order of gift cards only did not ask for.
+func addressLine(c order.Customer, lang string) string {
+	var parts []string
+	for _, p := range []string{c.Street, strings.TrimSpace(c.PostalCode + " " + c.City), web.CountryName(lang, c.Country)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -16,7 +16,25 @@
     var shown = $("[data-sf-shown-total]", form), shownFor = $("[data-sf-shown-for]", form);
     var update = $("[data-sf-update]", form);
     if (!window.fetch || !window.FormData || !form.dataset.quote || !summary || !pay || !shown || !shownFor) return;
-    var seq = 0;
+    var seq = 0, methods = $("[data-sf-methods]", form), other = $("[data-sf-other-methods]", form);
+    // The methods for other countries are there for the form without us;
+    // here the list follows the country (the server sends it).
+    if (other) other.parentNode.removeChild(other);
+    function ids(root) { return $$('input[name="shipping_method"]', root).map(function (r) { return r.value; }).join(" "); }
+    function showMethods(q) {
+      if (methods && typeof q.methods_html === "string") {
+        var next = document.createElement("div"), note = $("[data-sf-method-note]", methods);
+        next.innerHTML = q.methods_html;
+        if (ids(next) !== ids(methods) || (note ? note.textContent : "") !== (q.method_note || "")) {
+          var focused = methods.contains(document.activeElement);
+          methods.innerHTML = q.methods_html;
+          var now = $('input[name="shipping_method"]:checked', methods);
+          if (focused && now) now.focus();
+          return;
+        }
+      }
+      $$('input[name="shipping_method"]', form).forEach(function (r) { r.checked = r.value === q.shipping_method; });
+    }
     function quote() {
       var data = new FormData(form), mine = ++seq;
       var body = {
@@ -54,7 +72,9 @@
           if (ge) ge.textContent = q.gift_error || "";
           if (q.gift_error) gift.setAttribute("aria-invalid", "true"); else gift.removeAttribute("aria-invalid");
         }
-        $$('input[name="shipping_method"]', form).forEach(function (r) { r.checked = r.value === q.shipping_method; });
+        showMethods(q);
+        // The pick-up point field (pickup.js) follows the method the server chose.
+        if (window.CustomEvent) form.dispatchEvent(new CustomEvent("sf:methods"));
         var ps = $('input[name="points_shown"]', form);
         if (ps) ps.value = (q.totals.adjustments || []).some(function (a) { return a.kind === "points"; }) ? "1" : "0";
         var cm = $("[data-sf-code-msg]", form), ci = $('input[name="code"]', form);

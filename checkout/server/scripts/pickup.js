@@ -42,6 +42,7 @@
     form.addEventListener("change", function (ev) {
       if (ev.target && ev.target.name === "shipping_method") { toggle(); if (!box.hidden && !$('input[name="pickup_point"]', box)) load(); }
     });
+    form.addEventListener("sf:methods", toggle); // checkout.js re-listed the methods for a country
     if (find) find.addEventListener("click", function (ev) { ev.preventDefault(); load(); });
     if (pc) pc.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); load(); } });
     toggle();

@@ -86,18 +86,19 @@ func validIdemKey(k string) bool {
 func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.CheckoutForm, key, lang string) (*order.Order, string, bool, *web.CheckoutError) {
 	cat := h.Catalog.Current()
 	f.Clean()
+	ct, err := h.Cart.loadCart(cartID)
+	if err != nil {
+		return nil, "", false, h.InternalErr(lang, "load cart", err)
+	}
+	f.NoAddress = ct.OnlyGiftCards(cat) // nothing to ship: no address asked (docs/giftcards.md)
 	fields := f.Validate(cat, lang)
 	point, msg := h.Pickup.CheckPickup(ctx, f, cat, lang) // carrier.go
 	if msg != "" && fields["shipping_method"] == "" {
 		fields["pickup_point"] = msg
 	}
-	if len(fields) > 0 {
-		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: fields}
-	}
 	scoped := cartID + ":" + key
-	ct, err := h.Cart.loadCart(cartID)
-	if err != nil {
-		return nil, "", false, h.InternalErr(lang, "load cart", err)
+	if len(fields) > 0 && (len(ct.Lines) > 0 || h.UC.ByIdempotencyKey(scoped) == nil) {
+		return nil, "", false, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: web.Phrase("err.form"), Fields: fields}
 	}
 	if len(ct.Lines) == 0 {
 		// A retry after the order was paid finds the cart emptied: answer
@@ -203,6 +204,7 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 	o.GiftNote = f.GiftNote
 	h.SetPickup(o, point)
 	o.PointsRedeemed, o.PointsToEarn = spent, earn
+	o.PointsOnCards = cat.Loyalty != nil && cat.Loyalty.EarnOnGiftCards
 	if code != nil {
 		o.DiscountCode = code.Code
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -25,22 +26,34 @@ import (
 // paying an order again from the order page (Checkout).
 
 type checkoutPage struct {
-	Lang      string
-	Form      view.CheckoutForm
-	Errors    map[string]string
-	Fields    []view.FormField
-	Countries []string
-	Methods   []catalog.ShippingMethod
-	T         cart.Totals
-	Dates     map[string]string // expected delivery per SKU (lineDates)
-	Notices   []string
-	Error     string
-	Key       string
-	Home      string
-	Points    view.PointsOffer // loyalty.go
-	Pickup    view.PickupOffer // carrier.go
-	CodeError string           // why the typed code does not apply (codes.go)
-	CodeNote  string           // what it takes off when it does
+	Lang    string
+	Form    view.CheckoutForm
+	Errors  map[string]string
+	Fields  []view.FormField // name, e-mail
+	Address []view.FormField // street, postcode, city
+	// NoAddress: gift cards only, the address is optional (for the
+	// invoice) and folded away; AddressOpen when something is in it.
+	NoAddress   bool
+	AddressOpen bool
+	Countries   []string
+	// Methods deliver to the chosen country (the only ones the page's
+	// script shows); OtherMethods go elsewhere, offered only without
+	// the script (pick country and carrier in one go, the server checks).
+	// MethodNote says the chosen method did not deliver there and which
+	// one the page chose instead.
+	Methods      []catalog.ShippingMethod
+	OtherMethods []catalog.ShippingMethod
+	MethodNote   string
+	T            cart.Totals
+	Dates        map[string]string // expected delivery per SKU (lineDates)
+	Notices      []string
+	Error        string
+	Key          string
+	Home         string
+	Points       view.PointsOffer // loyalty.go
+	Pickup       view.PickupOffer // carrier.go
+	CodeError    string           // why the typed code does not apply (codes.go)
+	CodeNote     string           // what it takes off when it does
 	// A gift card paying (giftcards.go); GiftSale: the cart buys gift
 	// cards (ask for recipient, message, day); Due what the provider gets.
 	Gift     *view.GiftView
@@ -79,6 +92,7 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 	if f.Country == "" {
 		f.Country = cat.Shop.Country
 	}
+	asked := f.ShippingMethod
 	if f.ShippingMethod == "" {
 		if ms := cat.MethodsFor(f.Country); len(ms) > 0 {
 			f.ShippingMethod = ms[0].ID
@@ -102,8 +116,8 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 	if f.Client == "" {
 		f.Client = h.ClientKey(c.Request)
 	}
-	asked := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
-	if asked {
+	get := c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead
+	if get {
 		f.Code = ct.Code // the code the customer applied in the cart (cartcode.go)
 	}
 	if errs == nil {
@@ -113,13 +127,14 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 		key = newFormKey()
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
-		Key: key, Home: h.Home(lang), Methods: cat.Shipping.Methods, Dates: h.Cart.lineDates(t, cat, lang)}
+		Key: key, Home: h.Home(lang), Dates: h.Cart.lineDates(t, cat, lang)}
+	d.Methods, d.OtherMethods, d.MethodNote = methodsFor(cat, asked, f.ShippingMethod, f.Country, lang)
 	code, err := h.Codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
 	}
 	d.CodeError = code.Message
-	if !asked {
+	if !get {
 		h.Cart.keepCheckoutCode(ct, f.Code, code) // typed or removed here: the cart follows
 	}
 	if msg := errs["code"]; msg != "" && d.CodeError == "" {
@@ -150,16 +165,50 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 		}
 	}
 	sort.Strings(d.Countries)
+	// Gift cards only: nothing to ship, so the address is optional, for
+	// the invoice only, behind a disclosure (docs/giftcards.md).
+	d.NoAddress = d.T.OnlyGiftCards()
 	for _, fd := range []struct{ name, typ, auto, value string }{
 		{"name", "text", "name", f.Name}, {"email", "email", "email", f.Email},
 		{"street", "text", "street-address", f.Street}, {"postal_code", "text", "postal-code", f.PostalCode},
 		{"city", "text", "address-level2", f.City},
 	} {
-		d.Fields = append(d.Fields, view.FormField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
-			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]})
+		ff := view.FormField{Lang: lang, Name: fd.name, Label: "co." + fd.name, Type: fd.typ,
+			Auto: fd.auto, Value: fd.value, Error: errs[fd.name]}
+		if fd.name == "name" || fd.name == "email" {
+			d.Fields = append(d.Fields, ff)
+			continue
+		}
+		ff.Optional = d.NoAddress
+		d.Address = append(d.Address, ff)
+		if d.NoAddress && (ff.Value != "" || ff.Error != "") {
+			d.AddressOpen = true
+		}
 	}
 	d.Form = f
 	return d, "", nil
+}
+
+// methodsFor splits the shop's methods into those delivering to country
+// and the rest, and says so when the method the customer had chosen
+// (asked) does not deliver there and chosen was taken instead.
+func methodsFor(cat *catalog.Catalog, asked, chosen, country, lang string) (here, elsewhere []catalog.ShippingMethod, note string) {
+	for _, m := range cat.Shipping.Methods {
+		if m.Ships(country) {
+			here = append(here, m)
+		} else {
+			elsewhere = append(elsewhere, m)
+		}
+	}
+	if asked == "" || asked == chosen {
+		return here, elsewhere, ""
+	}
+	was, ok := cat.Method(asked)
+	now, ok2 := cat.Method(chosen)
+	if !ok || !ok2 {
+		return here, elsewhere, ""
+	}
+	return here, elsewhere, fmt.Sprintf(web.T(lang, "co.method_changed"), was.Label(lang), web.CountryName(lang, country), now.Label(lang))
 }
 
 // QuoteAnswer is the answer of POST /api/checkout/quote: the checkout
@@ -173,9 +222,14 @@ type QuoteAnswer struct {
 	Country        string       `json:"country"`
 	ShownFor       string       `json:"shown_for"`
 	SummaryHTML    string       `json:"summary_html"`
-	Totals         cart.Totals  `json:"totals"`
-	CodeError      string       `json:"code_error,omitempty"` // why the typed code does not apply
-	CodeNote       string       `json:"code_note,omitempty"`  // what it takes off
+	// MethodsHTML is the list of the methods that deliver to Country,
+	// the chosen one checked, with MethodNote when it replaced the
+	// customer's choice; the script puts it in place of the list.
+	MethodsHTML string      `json:"methods_html"`
+	MethodNote  string      `json:"method_note,omitempty"`
+	Totals      cart.Totals `json:"totals"`
+	CodeError   string      `json:"code_error,omitempty"` // why the typed code does not apply
+	CodeNote    string      `json:"code_note,omitempty"`  // what it takes off
 	// A gift card (giftcards.go): what it pays, and what the provider is
 	// charged (Due = Total - GiftCard); GiftError when the code cannot pay.
 	GiftCard  money.Amount `json:"gift_card"`
@@ -207,7 +261,13 @@ func (h *Checkout) APICheckoutQuote(c *gin.Context) {
 		h.Internal(c, "render checkout summary", err)
 		return
 	}
-	web.OK(c, http.StatusOK, QuoteAnswer{Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
+	var ms bytes.Buffer
+	d.OtherMethods = nil // the script shows only what delivers to the country
+	if err := h.Tmpl().ExecuteTemplate(&ms, "shipping-methods", d); err != nil {
+		h.Internal(c, "render shipping methods", err)
+		return
+	}
+	web.OK(c, http.StatusOK, QuoteAnswer{MethodsHTML: ms.String(), MethodNote: d.MethodNote, Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
 		Due: d.Due, GiftCard: d.Gift.Paying(), GiftError: d.Errors["gift_code"],
 		PayText:        web.T(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
 		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,

@@ -69,6 +69,10 @@ type CheckoutForm struct {
 	// the "method|country" it was priced for, to say what changed.
 	ShownTotal string `json:"-" form:"shown_total"`
 	ShownFor   string `json:"-" form:"shown_for"`
+	// NoAddress (set by the handler from the cart): the order is gift
+	// cards only, nothing is shipped, so street, postcode and city are
+	// optional (checked when given, for the invoice); docs/giftcards.md.
+	NoAddress bool `json:"-" form:"-"`
 }
 
 // Clean trims and collapses whitespace in every field.
@@ -120,6 +124,7 @@ func (f *CheckoutForm) Validate(cat *catalog.Catalog, lang string) map[string]st
 	errs := map[string]string{}
 	text := func(field, v string, max int) {
 		switch {
+		case v == "" && f.NoAddress && field != "name":
 		case v == "":
 			errs[field] = web.T(lang, "field.required")
 		case len([]rune(v)) > max:
@@ -145,7 +150,9 @@ func (f *CheckoutForm) Validate(cat *catalog.Catalog, lang string) map[string]st
 	if len(cat.MethodsFor(f.Country)) == 0 {
 		errs["country"] = web.T(lang, "field.country")
 	}
-	if f.PostalCode == "" {
+	if f.PostalCode == "" && f.NoAddress {
+		// gift cards only: no address needed
+	} else if f.PostalCode == "" {
 		errs["postal_code"] = web.T(lang, "field.required")
 	} else if re, ok := postalCodes[f.Country]; ok && !re.MatchString(f.PostalCode) || !ok && !anyPostalCode.MatchString(f.PostalCode) {
 		errs["postal_code"] = web.T(lang, "field.postal_code")

@@ -20,7 +20,7 @@ var AdminNotices = map[string]bool{
 	"return-received": true, "return-restocked": true, "restocked": true, "restocked-before": true,
 	"refunded": true, "refund-uncertain": true, "synced": true,
 	"digests": true, "digest-baseline": true, "digest-unchanged": true,
-	"review-approve": true, "review-reject": true, "mail-queued": true,
+	"review-approve": true, "review-reject": true, "mail-queued": true, "giftcard-voided": true,
 }
 
 // OwnerT is the owner's words for key ("owner."+key in the translation
