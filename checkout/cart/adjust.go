@@ -12,7 +12,8 @@ import (
 // ErrDiscount is returned by ApplyDiscount for a discount the goods cannot carry.
 var ErrDiscount = errors.New("discount out of range")
 
-// GoodsVAT is the goods total (available lines, no shipping) per VAT rate.
+// GoodsVAT is what the available lines (no shipping) cost per VAT rate,
+// gift cards included (at their rate 0): what the VAT is computed on.
 func (t Totals) GoodsVAT() map[int]money.Amount {
 	by := map[int]money.Amount{}
 	for _, l := range t.Lines {
@@ -23,33 +24,61 @@ func (t Totals) GoodsVAT() map[int]money.Amount {
 	return by
 }
 
-// ApplyDiscount takes amount (positive, incl. VAT) off the goods as one
-// adjustment line per VAT rate, split over the rates in proportion to the
-// goods at each rate (the remainder of the rounding goes to the largest
-// rate), and recomputes VAT and grand total. Shipping is untouched. The
-// discount must leave something of the goods to pay.
+// goodsLines are the available lines that are goods (gift cards aside,
+// a card is money) per VAT rate, and their SKUs: what a discount may go on.
+func (t Totals) goodsLines() (map[int]money.Amount, []string) {
+	by := map[int]money.Amount{}
+	var skus []string
+	for _, l := range t.Lines {
+		if !l.Unavailable && !l.GiftCard && l.LineTotal > 0 {
+			by[l.VATRate] += l.LineTotal
+			if !slices.Contains(skus, l.SKU) {
+				skus = append(skus, l.SKU)
+			}
+		}
+	}
+	return by, skus
+}
+
+// GoodsDue is what is left to pay of the goods after the discounts so far
+// (a code, points), gift cards aside: the most points can take off is one
+// minor unit less (loyalty.Rule.Redeem). A discount never goes on a gift
+// card, so the adjustments all come off the goods.
+func (t Totals) GoodsDue() money.Amount {
+	g := t.Goods()
+	for _, a := range t.Adjustments {
+		g += a.Amount
+	}
+	return g
+}
+
+// ApplyDiscount takes amount (positive, incl. VAT) off the goods (gift
+// cards aside: a discount never turns into a cash-like card) as one
+// adjustment line per VAT rate, split over the rates in proportion to what
+// is left of the goods at each rate after a code (the remainder of the
+// rounding goes to the largest rate), and recomputes VAT and grand total.
+// Shipping and gift cards are untouched. The discount must leave something
+// of the goods to pay (GoodsDue). The adjustments name the goods' SKUs, so
+// a refund knows the discount sat on them only (PaidFor).
 func ApplyDiscount(t *Totals, kind, label string, amount money.Amount) error {
 	if amount <= 0 {
 		return nil
 	}
-	by := t.GoodsVAT() // what is left of the goods at each rate (after a code)
+	if due := t.GoodsDue(); amount >= due {
+		return fmt.Errorf("%w: %d off goods of %d", ErrDiscount, amount, due)
+	}
+	by, skus := t.goodsLines() // what is left of the goods at each rate (after a code)
 	for _, a := range t.Adjustments {
 		by[a.VATRate] += a.Amount
 	}
-	return applyDiscountOn(t, kind, label, amount, by, nil)
+	return applyDiscountOn(t, kind, label, amount, by, skus)
 }
 
 // applyDiscountOn is ApplyDiscount over the goods by (incl. VAT per rate):
-// all goods for points, the goods a code is for (skus names them, kept on
-// the adjustment so a refund knows which lines carried it).
+// the goods for points, the goods a code is for; skus names them, kept on
+// the adjustment so a refund knows which lines carried it. The amount must
+// not pass the goods it is split over.
 func applyDiscountOn(t *Totals, kind, label string, amount money.Amount, by map[int]money.Amount, skus []string) error {
-	goods := t.Subtotal
-	for _, a := range t.Adjustments {
-		goods += a.Amount
-	}
-	if amount >= goods {
-		return fmt.Errorf("%w: %d off goods of %d", ErrDiscount, amount, goods)
-	}
 	var base money.Amount
 	rates := make([]int, 0, len(by))
 	for r, v := range by {
@@ -58,8 +87,8 @@ func applyDiscountOn(t *Totals, kind, label string, amount money.Amount, by map[
 			base += v
 		}
 	}
-	if base <= 0 {
-		return fmt.Errorf("%w: no goods to take %d off", ErrDiscount, amount)
+	if base <= 0 || amount > base {
+		return fmt.Errorf("%w: %d off goods of %d", ErrDiscount, amount, base)
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(rates))) // largest rate first
 	split := make([]Adjustment, 0, len(rates))
@@ -87,42 +116,42 @@ func (t Totals) Discount(kind string) money.Amount {
 	return d
 }
 
-// PaidShare is what goods worth a (at the prices on the lines) cost the
-// customer after the discounts: a × (subtotal − discounts) / subtotal,
-// rounded down. A refund of returned items uses it, so a customer who paid
-// part with loyalty points gets back the money they paid for those items
-// (and their points in proportion), not the full price in money.
-func (t Totals) PaidShare(a money.Amount) money.Amount {
-	var off money.Amount
-	for _, adj := range t.Adjustments {
-		off -= adj.Amount
-	}
-	if off <= 0 || t.Subtotal <= 0 || a <= 0 {
-		return a
-	}
-	return money.Amount(int64(a) * int64(t.Subtotal-off) / int64(t.Subtotal))
-}
-
 // PaidFor is what goods worth parts (SKU → amount at the prices on the
 // lines, units being refunded) cost the customer after the discounts: less
 // each code's share of the lines it was for (its amount at a rate in
-// proportion to the goods it was for at that rate, rounded up), then less
-// the share of the discounts on the whole order (points, taken off what
-// the code left) as PaidShare does, rounded down. A partial refund thus
-// takes back a code's discount from the lines that carried it and no more;
-// parts adding up to the whole order never come to more than was paid.
+// proportion to the lines it was for at that rate, rounded up), then less
+// the share of the discounts on all the goods (points, taken off what the
+// code left) in proportion, rounded down. A partial refund thus takes back
+// a code's discount from the lines that carried it and no more; parts
+// adding up to the whole order never come to more than was paid.
+//
+// Points name the goods they were split over (ApplyDiscount): only those
+// parts carry them, a gift card comes back in full. An order stored before
+// points left gift cards alone has points adjustments without SKUs, split
+// over everything the code left, gift cards included: those spread over
+// every part as they did then, so an old order refunds as it was paid.
 func (t Totals) PaidFor(parts map[string]money.Amount) money.Amount {
 	rate := map[string]int{}
 	for _, l := range t.Lines {
 		rate[l.SKU] = l.VATRate
 	}
-	var whole, codeOff, allCodeOff, rest money.Amount
+	var whole, codeOff, allCodeOff, rest, oldRest money.Amount
+	var restSKUs []string // the goods the points were split over (an order since they leave gift cards alone)
 	for _, a := range parts {
 		whole += a
 	}
 	for _, adj := range t.Adjustments {
-		if len(adj.SKUs) == 0 {
+		switch {
+		case len(adj.SKUs) == 0: // points of an old order: over everything
+			oldRest -= adj.Amount
+			continue
+		case adj.Kind != KindCode: // points: over the goods named
 			rest -= adj.Amount
+			for _, s := range adj.SKUs {
+				if !slices.Contains(restSKUs, s) {
+					restSKUs = append(restSKUs, s)
+				}
+			}
 			continue
 		}
 		allCodeOff -= adj.Amount
@@ -143,9 +172,30 @@ func (t Totals) PaidFor(parts map[string]money.Amount) money.Amount {
 		}
 	}
 	left := max(0, whole-codeOff)
-	goods := t.Subtotal - allCodeOff // what the code left of the goods
-	if rest <= 0 || goods <= 0 {
+	if rest > 0 {
+		// The points came off what the code left of the goods they name:
+		// those parts (less their code share, all of codeOff: a code is
+		// never on a gift card) pay in proportion, the rest in full.
+		var named, goods money.Amount
+		for sku, a := range parts {
+			if slices.Contains(restSKUs, sku) {
+				named += a
+			}
+		}
+		for _, l := range t.Lines {
+			if !l.Unavailable && slices.Contains(restSKUs, l.SKU) {
+				goods += l.LineTotal
+			}
+		}
+		goods -= allCodeOff
+		onGoods := max(0, min(left, named-codeOff))
+		if goods > 0 {
+			left = left - onGoods + max(0, money.Amount(int64(onGoods)*int64(goods-rest)/int64(goods)))
+		}
+	}
+	goods := t.Subtotal - allCodeOff - rest // what the code and new points left of the order
+	if oldRest <= 0 || goods <= 0 {
 		return left
 	}
-	return max(0, money.Amount(int64(left)*int64(goods-rest)/int64(goods)))
+	return max(0, money.Amount(int64(left)*int64(goods-oldRest)/int64(goods)))
 }

@@ -84,9 +84,10 @@ func TestApplyDiscountLimits(t *testing.T) {
 	}
 }
 
-func TestPaidShare(t *testing.T) {
+func TestPaidForPoints(t *testing.T) {
 	tt := totals(map[int]money.Amount{9: 2900}, 495)
-	if got := tt.PaidShare(1450); got != 1450 {
+	tt.Lines[0].SKU, tt.Lines[0].Quantity, tt.Lines[0].UnitPrice = "KOF", 2, 1450
+	if got := tt.PaidFor(map[string]money.Amount{"KOF": 1450}); got != 1450 {
 		t.Fatalf("no discount: %d, want 1450", got)
 	}
 	if err := ApplyDiscount(&tt, "points", "P", 1000); err != nil {
@@ -94,8 +95,8 @@ func TestPaidShare(t *testing.T) {
 	}
 	// 29.00 of goods paid 19.00: one of two items cost 9.50.
 	for _, c := range []struct{ a, want money.Amount }{{1450, 950}, {2900, 1900}, {0, 0}, {1, 0}} {
-		if got := tt.PaidShare(c.a); got != c.want {
-			t.Errorf("PaidShare(%d) = %d, want %d", c.a, got, c.want)
+		if got := tt.PaidFor(map[string]money.Amount{"KOF": c.a}); got != c.want {
+			t.Errorf("PaidFor(%d) = %d, want %d", c.a, got, c.want)
 		}
 	}
 }

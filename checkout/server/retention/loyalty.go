@@ -98,9 +98,8 @@ func (h *Loyalty) ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) 
 			unlock()
 			return 0, 0, func() {}, h.InternalErr(lang, "points account", err)
 		}
-		goods := t.Subtotal - t.Discount(AdjPoints) - t.Discount(cart.KindCode) // what a code left
 		var discount money.Amount
-		spent, discount = rule.Redeem(acc.Balance, goods, f.Points)
+		spent, discount = rule.Redeem(acc.Balance, t.GoodsDue(), f.Points) // what a code left of the goods, gift cards aside
 		if spent > 0 {
 			if err := cart.ApplyDiscount(t, AdjPoints, web.T(lang, "sum.points"), discount); err != nil {
 				unlock()
@@ -133,7 +132,7 @@ func (h *Loyalty) OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Total
 	}
 	off.Email, off.Balance, off.Min = email, acc.Balance, rule.MinRedeem
 	off.Worth = money.Display(rule.Value(acc.Balance), t.Currency, lang)
-	p, d := rule.Redeem(acc.Balance, t.Subtotal-t.Discount(cart.KindCode), f.Points)
+	p, d := rule.Redeem(acc.Balance, t.GoodsDue(), f.Points) // as ApplyPoints: the offer is what is charged
 	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
 	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
 		if cart.ApplyDiscount(t, AdjPoints, web.T(lang, "sum.points"), d) == nil {
