@@ -98,7 +98,15 @@ func applyDiscountOn(t *Totals, kind, label string, amount money.Amount, by map[
 		given += part
 		split = append(split, Adjustment{Kind: kind, Label: label, Amount: -part, VATRate: r, SKUs: skus})
 	}
-	split[0].Amount -= amount - given // the rounding remainder (a few cents at most)
+	// The rounding remainder (a few cents at most) goes to the largest rate
+	// that has room for it: never more off a rate than its goods (a
+	// discount of all but a cent would otherwise push a rate below zero).
+	for i := 0; given < amount && i < len(split); i++ {
+		room := by[rates[i]] + split[i].Amount
+		c := min(amount-given, room)
+		split[i].Amount -= c
+		given += c
+	}
 	split = slices.DeleteFunc(split, func(a Adjustment) bool { return a.Amount == 0 })
 	t.Adjustments = append(t.Adjustments, split...)
 	t.recompute()
