@@ -395,3 +395,31 @@ func (o *Order) EarnBase() money.Amount {
 	}
 	return max(b, 0)
 }
+
+// RefundGoods is the part of refund r that gives back what earned
+// (EarnBase): its amount less shipping, less the gift cards it refunds
+// (what was paid for them) unless they earned too. A card refunded thus
+// neither takes back the points its goods earned nor gives back points
+// spent on the goods (the points never sat on the card).
+func (o *Order) RefundGoods(r Refund) money.Amount {
+	g := r.Amount - r.Shipping
+	if o.PointsOnCards {
+		return g
+	}
+	cards := map[string]bool{}
+	for _, l := range o.Lines {
+		if l.GiftCard {
+			cards[l.SKU] = true
+		}
+	}
+	parts := map[string]money.Amount{}
+	for _, l := range r.Lines {
+		if cards[l.SKU] {
+			parts[l.SKU] += l.Total()
+		}
+	}
+	if len(parts) > 0 {
+		g -= min(g, o.Totals.PaidFor(parts))
+	}
+	return g
+}

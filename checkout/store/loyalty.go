@@ -400,7 +400,7 @@ func LedgerOrder(o *order.Order, window ReturnWindow, now time.Time) loyalty.Ord
 		if order.RefundVoid(r.Status) {
 			continue
 		}
-		lo.Refunds = append(lo.Refunds, loyalty.Refund{At: r.CreatedAt, Goods: r.Amount - r.Shipping})
+		lo.Refunds = append(lo.Refunds, loyalty.Refund{At: r.CreatedAt, Goods: o.RefundGoods(r)})
 		if r.CreatedAt.After(settled) {
 			settled = r.CreatedAt
 		}
