@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,7 @@ func TestMoneyPathProperty(t *testing.T) {
 	clk := &testClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	sh := newShop(t, withClock(clk), withCatalog(t, func(c map[string]any) {
 		moneyCatalog(c)
+		giftCatalog(c) // points and codes beside gift cards: never on them
 		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
 	}))
 	catFile := sh.sc.Catalog.Location()
@@ -104,8 +106,9 @@ func TestMoneyPathProperty(t *testing.T) {
 		}
 		d := rapid.SampledFrom(dests).Draw(rt, "destination")
 		usePoints := rapid.Bool().Draw(rt, "use points")
+		want := rapid.SampledFrom([]int{100, 0}).Draw(rt, "points wanted") // 0: as many as the goods carry
 		code := rapid.SampledFrom([]string{"", "alles10", "VIJF", "Koffie25", "MOKHALF"}).Draw(rt, "code")
-		if code != "" && quote(t, sh, d, lang, false, code).CodeError != "" {
+		if code != "" && quote(t, sh, d, lang, false, 0, code).CodeError != "" {
 			code = "" // not for this cart: the customer takes it out again
 		}
 		if usePoints {
@@ -125,7 +128,7 @@ func TestMoneyPathProperty(t *testing.T) {
 		f := customerForm(d, lang)
 		if usePoints {
 			f.Set("use_points", "1")
-			f.Set("points", "100")
+			f.Set("points", strconv.Itoa(want))
 		}
 		if code != "" {
 			f.Set("code", code)
@@ -138,7 +141,7 @@ func TestMoneyPathProperty(t *testing.T) {
 		}
 		shown, shownFor, key := checkoutFields(t, page.body)
 		// The quote the page's script shows (with the points box as ticked).
-		q := quote(t, sh, d, lang, usePoints, code)
+		q := quote(t, sh, d, lang, usePoints, want, code)
 		// The cart keeps the code typed at checkout (cartcode.go): its quote
 		// has the code's line already; the checkout adds the points.
 		discount := q.Totals.Discount(adjPoints) + q.Totals.Discount(cart.KindCode) - cv.Discount(cart.KindCode)
@@ -177,7 +180,7 @@ func TestMoneyPathProperty(t *testing.T) {
 			newShown, _, newKey := checkoutFields(t, r.body)
 			var cv2 CartView
 			sh.req(http.MethodGet, "/api/cart?country="+d.country+"&shipping_method="+d.method, "").json(t, &cv2)
-			q2 := quote(t, sh, d, lang, usePoints, code)
+			q2 := quote(t, sh, d, lang, usePoints, want, code)
 			if newShown != amountText(cv2.GrandTotal-q2.Totals.Discount(adjPoints)-q2.Totals.Discount(cart.KindCode)+cv2.Discount(cart.KindCode)) || newShown != amountText(q2.Total) {
 				rt.Fatalf("page after the change shows %s, cart quote %d, script quote %d", newShown, cv2.GrandTotal, q2.Total)
 			}
@@ -230,6 +233,17 @@ func TestMoneyPathProperty(t *testing.T) {
 			rt.Fatalf("order %s redeemed %d points; the page showed points_shown=%s", o.ID, o.PointsRedeemed, f.Get("points_shown"))
 		}
 		checkVAT(rt, cat, o)
+		// Points pay for goods only: a gift card is charged in full.
+		if pts, due := o.Totals.Discount(adjPoints), o.Totals.Goods()-o.Totals.Discount(cart.KindCode); pts > 0 && pts > due-1 {
+			rt.Fatalf("order %s: %d of points off goods of %d (gift cards %d aside)", o.ID, pts, due, o.Totals.Subtotal-o.Totals.Goods())
+		}
+		for _, a := range o.Totals.Adjustments {
+			for _, l := range o.Totals.Lines {
+				if l.GiftCard && slices.Contains(a.SKUs, l.SKU) {
+					rt.Fatalf("order %s: a %s discount on gift card %s", o.ID, a.Kind, l.SKU)
+				}
+			}
+		}
 		checkPageTotal(rt, op.body, shown, lang)
 		var ov OrderView
 		sh.req(http.MethodGet, "/api/orders/"+o.Token, "").json(t, &ov)
@@ -255,10 +269,10 @@ func TestMoneyPathProperty(t *testing.T) {
 }
 
 // quote asks what the checkout page's script asks.
-func quote(t *testing.T, sh *testShop, d destination, lang string, usePoints bool, code string) QuoteAnswer {
+func quote(t *testing.T, sh *testShop, d destination, lang string, usePoints bool, points int, code string) QuoteAnswer {
 	var q QuoteAnswer
 	r := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"`+d.country+`","shipping_method":"`+d.method+`","lang":"`+lang+
-		`","email":"eva@example.nl","use_points":`+strconv.FormatBool(usePoints)+`,"points":100,"code":"`+code+`"}`)
+		`","email":"eva@example.nl","use_points":`+strconv.FormatBool(usePoints)+`,"points":`+strconv.Itoa(points)+`,"code":"`+code+`"}`)
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("quote: %d %s", r.StatusCode, r.body)
 	}
