@@ -4,9 +4,15 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"pgregory.net/rapid"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/money"
 )
@@ -100,4 +106,118 @@ func TestPointsBesideGiftCardCheckout(t *testing.T) {
 	}
 	refund("CADEAU-50", card, 1282-points)
 	refund("BOEK-001", book-points*5, 1282) // a cent paid: the cent and the points back
+}
+
+var pointsOfferRe = regexp.MustCompile(`name="use_points" value="1"[^>]*> Use my (\d+) points: ([^<]*) off<`)
+
+// TestPointsOfferIsChargedProperty: over random carts of goods (9 and 21 %)
+// and gift cards, a code or not, as many points as possible or a number
+// asked: the checkout page's offer, the script's quote and the order agree
+// (the total shown is the total charged; the page, asked for no number,
+// offers as many as possible), and the points never pay for a
+// gift card: at most the goods less the code less a cent, the cards charged
+// in full. Each order is canceled unpaid, which gives the points back for
+// the next case.
+func TestPointsOfferIsChargedProperty(t *testing.T) {
+	boundRapid(15)
+	clk := &testClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withClock(clk), withCatalog(t, func(c map[string]any) {
+		moneyCatalog(c)
+		giftCatalog(c)
+		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
+	}))
+	link := pointsToSpend(t, sh, clk)
+	balance := sh.balance(pointsEmail).Balance
+	sh.makeCode(`{"code":"ALLES10","percent":10}`)
+	sh.makeCode(`{"code":"VIJF","amount":500}`)
+	var goods, cards []catalog.Item
+	for _, it := range sh.sc.Catalog.Current().Items {
+		if it.GiftCard {
+			cards = append(cards, it)
+		} else {
+			goods = append(goods, it)
+		}
+	}
+	used, beside := 0, 0
+	rapid.Check(t, func(rt *rapid.T) {
+		jar, _ := newJar()
+		sh.jar, sh.client.Jar = jar, jar
+		sh.req(http.MethodGet, link+"?lang=en", "") // this browser proves the address
+		lines := 0
+		for _, it := range rapid.SliceOfNDistinct(rapid.SampledFrom(goods), 0, 3, func(it catalog.Item) string { return it.SKU }).Draw(rt, "goods") {
+			sh.addToCart(it.SKU, rapid.IntRange(1, 3).Draw(rt, "qty "+it.SKU))
+			lines++
+		}
+		for _, it := range cards {
+			if q := rapid.IntRange(0, 2).Draw(rt, "cards "+it.SKU); q > 0 {
+				sh.addToCart(it.SKU, q)
+				lines++
+			}
+		}
+		if lines == 0 {
+			sh.addToCart(cards[0].SKU, 1)
+		}
+		code := rapid.SampledFrom([]string{"", "ALLES10", "VIJF"}).Draw(rt, "code")
+		want := rapid.SampledFrom([]int{0, 100, 150}).Draw(rt, "points wanted") // 0: as many as possible
+		d := destination{"postnl", "NL"}
+		q := quote(t, sh, d, "en", true, want, code)
+		if q.CodeError != "" {
+			code = ""
+			q = quote(t, sh, d, "en", true, want, code)
+		}
+		discount := q.Totals.Discount(adjPoints)
+		page := sh.req(http.MethodGet, "/checkout/?lang=en", "")
+		offer := pointsOfferRe.FindStringSubmatch(page.body)
+		if want == 0 && ((offer != nil) != (discount > 0) || offer != nil && (offer[1] != strconv.Itoa(int(discount/5)) || offer[2] != money.Display(discount, "EUR", "en"))) {
+			rt.Fatalf("the page offers %q; the quote with the box ticked takes %d off", offer, discount)
+		}
+		body := strings.TrimSuffix(validCheckout, "}") + `,"gift_to":"ben@example.nl","use_points":true,"points":` + strconv.Itoa(want) +
+			`,"code":"` + code + `","expected_total":` + amountText(q.Total) + `}`
+		r := sh.req(http.MethodPost, "/api/checkout", body, "Idempotency-Key", "pq-"+strconv.Itoa(int(clk.Now().UnixNano())))
+		clk.Add(time.Second)
+		if r.StatusCode != http.StatusCreated {
+			rt.Fatalf("checkout at the quoted %d: %d %s", q.Total, r.StatusCode, r.body)
+		}
+		var a CheckoutAnswer
+		r.json(sh.t, &a)
+		o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		tt := o.Totals
+		cardsSum := tt.Subtotal - tt.Goods()
+		pts, codeOff := tt.Discount(adjPoints), tt.Discount(cart.KindCode)
+		if o.Total() != q.Total || pts != discount || money.Amount(o.PointsRedeemed)*5 != pts {
+			rt.Fatalf("charged %d with %d points (%d off); quoted %d with %d off", o.Total(), o.PointsRedeemed, pts, q.Total, discount)
+		}
+		if pts > 0 && pts > tt.Goods()-codeOff-1 {
+			rt.Fatalf("%d of points off goods of %d less a code of %d (gift cards %d aside)", pts, tt.Goods(), codeOff, cardsSum)
+		}
+		if tt.GrandTotal != tt.Goods()-codeOff-pts+cardsSum+tt.Shipping {
+			rt.Fatalf("charged %d: goods %d - code %d - points %d + gift cards %d + shipping %d", tt.GrandTotal, tt.Goods(), codeOff, pts, cardsSum, tt.Shipping)
+		}
+		for _, adj := range tt.Adjustments {
+			for _, l := range tt.Lines {
+				if l.GiftCard && slices.Contains(adj.SKUs, l.SKU) {
+					rt.Fatalf("a %s discount on gift card %s", adj.Kind, l.SKU)
+				}
+			}
+		}
+		if pts > 0 {
+			used++
+			if cardsSum > 0 {
+				beside++
+			}
+		}
+		if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/cancel", ""); r.StatusCode != http.StatusOK {
+			rt.Fatalf("cancel: %d %s", r.StatusCode, r.body)
+		}
+		if acc := sh.balance(pointsEmail); acc.Balance != balance {
+			rt.Fatalf("balance after the unpaid order was canceled: %d, want %d", acc.Balance, balance)
+		}
+	})
+	t.Logf("%d cases used points, %d of them beside gift cards", used, beside)
+	if beside == 0 {
+		t.Error("no case used points beside a gift card: the property did not walk that path")
+	}
 }
