@@ -154,77 +154,17 @@ func (l *Local) CheckoutURL(id string) string {
 // CreatePayment stores a new open payment; the same IdempotencyKey with the
 // same request gives the same payment, with another request ErrInvalid.
 func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*payment.Payment, error) {
-	if req.Amount <= 0 {
-		return nil, fmt.Errorf("local create payment: amount %d: %w", req.Amount, payment.ErrInvalid)
+	if err := checkCreate(req); err != nil {
+		return nil, err
 	}
-	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || (req.RedirectURL == "" && req.SequenceType != payment.SequenceRecurring) {
-		return nil, fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", payment.ErrInvalid)
-	}
-	hash := requestHash(req)
-	now := l.opts.Now().UTC().Truncate(time.Second)
 	var out payment.Payment
 	err := l.update(func(tx *bolt.Tx) error {
-		out = payment.Payment{}
-		root := tx.Bucket([]byte(LocalBucket))
-		keys := root.Bucket(bucketKeys)
-		if req.IdempotencyKey != "" {
-			if id := keys.Get([]byte(req.IdempotencyKey)); id != nil {
-				rec, err := getRecord(root, string(id))
-				if err != nil {
-					return err
-				}
-				if rec.ReqHash != hash {
-					return fmt.Errorf("idempotency key reused with another request: %w", payment.ErrInvalid)
-				}
-				if l.expire(rec) {
-					if err := putRecord(root, rec); err != nil {
-						return err
-					}
-				}
-				out = rec.Payment
-				return nil
-			}
-		}
-		mandate, err := checkSequence(root, req)
+		p, err := l.create(tx, req)
 		if err != nil {
 			return err
 		}
-		id, err := newID("tr_")
-		if err != nil {
-			return err
-		}
-		rec := &localRecord{
-			Payment: payment.Payment{
-				ID:          id,
-				Status:      payment.StatusOpen,
-				Amount:      req.Amount,
-				Currency:    strings.ToUpper(req.Currency),
-				Description: req.Description,
-				CheckoutURL: l.CheckoutURL(id),
-				Metadata:    req.Metadata,
-				CreatedAt:   now,
-				ExpiresAt:   now.Add(l.opts.Expiry),
-			},
-			RedirectURL: req.RedirectURL,
-			WebhookURL:  req.WebhookURL,
-			Locale:      req.Locale,
-			ReqHash:     hash,
-			ChangedAt:   now,
-		}
-		if req.SequenceType == payment.SequenceFirst || req.SequenceType == payment.SequenceRecurring {
-			rec.Payment.CustomerID, rec.Payment.SequenceType = req.CustomerID, req.SequenceType
-		}
-		if mandate != nil { // charged in the background, no checkout
-			rec.Payment.MandateID, rec.Payment.Method = mandate.ID, mandate.Method
-			rec.Payment.Status, rec.Payment.CheckoutURL = payment.StatusPending, ""
-		}
-		if req.IdempotencyKey != "" {
-			if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
-				return err
-			}
-		}
-		out = rec.Payment
-		return putRecord(root, rec)
+		out = *p
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("local create payment: %w", err)
@@ -232,6 +172,108 @@ func (l *Local) CreatePayment(ctx context.Context, req payment.CreateRequest) (*
 	created := out
 	l.settleRecurring(ctx, &out)
 	return &created, nil
+}
+
+// CreatePaymentTx is CreatePayment inside tx, a write transaction on the
+// database the provider was opened on: when that is the order database, the
+// payment and the order that attaches it share one commit (the store's
+// Orders.CreateAndAttach), and a transaction that fails leaves no payment.
+// Only one-off payments: a recurring one is settled after its commit, so it
+// goes through CreatePayment.
+func (l *Local) CreatePaymentTx(tx *bolt.Tx, req payment.CreateRequest) (*payment.Payment, error) {
+	if req.SequenceType != "" && req.SequenceType != payment.SequenceOneOff {
+		return nil, fmt.Errorf("local create payment in a transaction: sequence type %q: %w", req.SequenceType, payment.ErrInvalid)
+	}
+	if err := checkCreate(req); err != nil {
+		return nil, err
+	}
+	p, err := l.create(tx, req)
+	if err != nil {
+		return nil, fmt.Errorf("local create payment: %w", err)
+	}
+	return p, nil
+}
+
+// checkCreate refuses a create request Mollie would refuse.
+func checkCreate(req payment.CreateRequest) error {
+	if req.Amount <= 0 {
+		return fmt.Errorf("local create payment: amount %d: %w", req.Amount, payment.ErrInvalid)
+	}
+	if req.Currency == "" || strings.TrimSpace(req.Description) == "" || (req.RedirectURL == "" && req.SequenceType != payment.SequenceRecurring) {
+		return fmt.Errorf("local create payment: currency, description and redirect URL are required: %w", payment.ErrInvalid)
+	}
+	return nil
+}
+
+// create stores a new payment for req in tx, or returns the one stored
+// before under its idempotency key. It may run more than once (a batch is
+// retried), and keeps nothing outside tx.
+func (l *Local) create(tx *bolt.Tx, req payment.CreateRequest) (*payment.Payment, error) {
+	hash := requestHash(req)
+	now := l.opts.Now().UTC().Truncate(time.Second)
+	root := tx.Bucket([]byte(LocalBucket))
+	keys := root.Bucket(bucketKeys)
+	if req.IdempotencyKey != "" {
+		if id := keys.Get([]byte(req.IdempotencyKey)); id != nil {
+			rec, err := getRecord(root, string(id))
+			if err != nil {
+				return nil, err
+			}
+			if rec.ReqHash != hash {
+				return nil, fmt.Errorf("idempotency key reused with another request: %w", payment.ErrInvalid)
+			}
+			if l.expire(rec) {
+				if err := putRecord(root, rec); err != nil {
+					return nil, err
+				}
+			}
+			p := rec.Payment
+			return &p, nil
+		}
+	}
+	mandate, err := checkSequence(root, req)
+	if err != nil {
+		return nil, err
+	}
+	id, err := newID("tr_")
+	if err != nil {
+		return nil, err
+	}
+	rec := &localRecord{
+		Payment: payment.Payment{
+			ID:          id,
+			Status:      payment.StatusOpen,
+			Amount:      req.Amount,
+			Currency:    strings.ToUpper(req.Currency),
+			Description: req.Description,
+			CheckoutURL: l.CheckoutURL(id),
+			Metadata:    req.Metadata,
+			CreatedAt:   now,
+			ExpiresAt:   now.Add(l.opts.Expiry),
+		},
+		RedirectURL: req.RedirectURL,
+		WebhookURL:  req.WebhookURL,
+		Locale:      req.Locale,
+		ReqHash:     hash,
+		ChangedAt:   now,
+	}
+	if req.SequenceType == payment.SequenceFirst || req.SequenceType == payment.SequenceRecurring {
+		rec.Payment.CustomerID, rec.Payment.SequenceType = req.CustomerID, req.SequenceType
+	}
+	if mandate != nil { // charged in the background, no checkout
+		rec.Payment.MandateID, rec.Payment.Method = mandate.ID, mandate.Method
+		rec.Payment.Status, rec.Payment.CheckoutURL = payment.StatusPending, ""
+	}
+	if req.IdempotencyKey != "" {
+		if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
+			return nil, err
+		}
+	}
+	if err := putRecord(root, rec); err != nil {
+		return nil, err
+	}
+	p := rec.Payment
+	return &p, nil
 }
 
 // GetPayment returns a payment; an open payment past its expiry becomes
