@@ -539,7 +539,11 @@ func (s *core) attachTx(tx *bolt.Tx, o *order.Order, expectPaymentID string, p p
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := tx.Bucket(bucketPayments).Put([]byte(p.ID), []byte(o.ID)); err != nil {
+	idx := tx.Bucket(bucketPayments)
+	// The built-in provider's ids sort by time (appended, 50 % full with
+	// bbolt's default); a value never grows. Mollie's ids are random.
+	idx.FillPercent = 0.9
+	if err := idx.Put([]byte(p.ID), []byte(o.ID)); err != nil {
 		return nil, nil, err
 	}
 	o.Version++

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -235,10 +237,7 @@ func (l *Local) create(tx *bolt.Tx, req payment.CreateRequest) (*payment.Payment
 	if err != nil {
 		return nil, err
 	}
-	id, err := newID("tr_")
-	if err != nil {
-		return nil, err
-	}
+	id := newPaymentID(time.Now())
 	rec := &localRecord{
 		Payment: payment.Payment{
 			ID:          id,
@@ -265,6 +264,7 @@ func (l *Local) create(tx *bolt.Tx, req payment.CreateRequest) (*payment.Payment
 		rec.Payment.Status, rec.Payment.CheckoutURL = payment.StatusPending, ""
 	}
 	if req.IdempotencyKey != "" {
+		keys.FillPercent = 0.9 // keys are "<order>:<attempt>": appended, and never grow
 		if err := keys.Put([]byte(req.IdempotencyKey), []byte(id)); err != nil {
 			return nil, err
 		}
@@ -576,7 +576,12 @@ func putRecord(root *bolt.Bucket, r *localRecord) error {
 	if err != nil {
 		return fmt.Errorf("encode payment %s: %w", r.Payment.ID, err)
 	}
-	return root.Bucket(bucketPayments).Put([]byte(r.Payment.ID), v)
+	b := root.Bucket(bucketPayments)
+	// New ids sort last (newPaymentID): leaves filled to 70 % instead of
+	// bbolt's 50 % for random keys, with room for a record that grows a
+	// little when it is paid (as the order database's orders, FillPercent).
+	b.FillPercent = 0.7
+	return b.Put([]byte(r.Payment.ID), v)
 }
 
 // requestHash identifies a create request for idempotency checks.
@@ -591,4 +596,19 @@ func requestHash(req payment.CreateRequest) string {
 // newID returns prefix + 26 random base-32 characters (130 bits).
 func newID(prefix string) (string, error) {
 	return prefix + rand.Text(), nil
+}
+
+// newPaymentID returns "tr_", the time in 13 characters that sort as the
+// time does (base32hex of its nanoseconds), and 16 random base-32
+// characters (80 bits), so that nobody can guess one. Ids made later sort
+// after earlier ones, so a new payment (and the order database's index of
+// payments) is written at the end of its B+tree, on one page for the whole
+// group commit, instead of on a page of its own anywhere in the tree
+// (issue 17: fewer pages written per commit, fuller pages). Earlier ids (26
+// random characters) are read as ever.
+func newPaymentID(now time.Time) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(now.UnixNano()))
+	t := base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]) // 13 characters, 0-9 A-V
+	return "tr_" + t + rand.Text()[:16]
 }
