@@ -18,10 +18,12 @@ import (
 )
 
 // TestCrashRestartLocalProvider: the built-in provider keeps its payments
-// in a second bbolt file and tells the order in-process after its own
-// commit, so a crash can fall between the two. After a restart, the order
-// page (the return page a customer reloads) must bring every payment the
-// provider holds as paid to a paid order, with one confirmation e-mail.
+// in the order database (buckets of its own; a payment is made and attached
+// to its order in one commit since issue 17, before that in a second file)
+// and tells the order in-process after its own commit of a status change,
+// so a crash can fall between the two. After a restart, the order page (the
+// return page a customer reloads) must bring every payment the provider
+// holds as paid to a paid order, with one confirmation e-mail.
 func TestCrashRestartLocalProvider(t *testing.T) {
 	bin := buildShop(t)
 	dir := t.TempDir()
@@ -71,7 +73,7 @@ func TestCrashRestartLocalProvider(t *testing.T) {
 		wg.Wait()
 	}
 
-	paid := localPaidOrders(t, strings.TrimSuffix(data, ".db")+"-localpay.db")
+	paid := localPaidOrders(t, data)
 	ch := startChild(t, bin, port, env, logs)
 	defer ch.kill(t, syscall.SIGTERM)
 	c := newCustomer(ch.base)
@@ -109,8 +111,9 @@ func TestCrashRestartLocalProvider(t *testing.T) {
 	}
 }
 
-// localPaidOrders reads the built-in provider's file (the sidecar must be
-// stopped) and returns the order ids of its paid payments.
+// localPaidOrders reads the built-in provider's payments from the file at
+// path (the sidecar must be stopped) and returns the order ids of its paid
+// payments.
 func localPaidOrders(t *testing.T, path string) map[string]bool {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})

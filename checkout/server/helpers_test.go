@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,7 @@ type testShop struct {
 	fake   *molliefake.Server
 	jar    http.CookieJar
 	client *http.Client
+	stop   func() // closes the server and the sidecar (once; also at the test's end)
 }
 
 type shopOpt func(*Options)
@@ -45,7 +47,13 @@ func withMollie(f *molliefake.Server) shopOpt {
 
 func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	t.Helper()
-	dir := t.TempDir()
+	return newShopIn(t, t.TempDir(), mods...)
+}
+
+// newShopIn is newShop on the files in dir (shop.db and the site there),
+// e.g. a second start of a shop stopped with stop.
+func newShopIn(t *testing.T, dir string, mods ...shopOpt) *testShop {
+	t.Helper()
 	site := filepath.Join(dir, "public")
 	copyDir(t, "testdata/site", site)
 	ts := httptest.NewUnstartedServer(nil)
@@ -83,12 +91,16 @@ func newShop(t *testing.T, mods ...shopOpt) *testShop {
 	sh := &testShop{t: t, sc: sc, ts: ts, url: strings.TrimSuffix(base, "/"), site: site, outbox: opts.OutboxDir, jar: jar,
 		client: &http.Client{Jar: jar, Timeout: 20 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	t.Cleanup(func() {
-		ts.Close()
-		if err := sc.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
+	var once sync.Once
+	sh.stop = func() {
+		once.Do(func() {
+			ts.Close()
+			if err := sc.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+	t.Cleanup(sh.stop)
 	return sh
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/storefront/storefront/checkout/server/giftcards"
 	"github.com/storefront/storefront/checkout/server/owner"
 	"github.com/storefront/storefront/checkout/server/retention"
+	"github.com/storefront/storefront/checkout/store"
 	"github.com/storefront/storefront/checkout/usecase"
 )
 
@@ -69,6 +70,16 @@ func (s *Sidecar) openUseCases() {
 				return nil
 			},
 			CancelPayment: func(id, why string) { s.payments.CancelPayment(id, why) },
+			// The built-in provider keeps its payments in the order
+			// database (wiring.go): a checkout's payment is made and
+			// attached in one commit.
+			InStore: func() store.CreatePaymentTx {
+				if s.local == nil {
+					return nil
+				}
+				return s.local.CreatePaymentTx
+			},
+			ProviderCall: func(op string, err error) { watchedProvider{s: s}.note(op, err) }, // health.go
 			RefundAll: func(ctx context.Context, id, by string) (*order.Order, error) {
 				o, _, err := s.uc.refunds.Refund(ctx, id, by, usecase.PlanFull("cancel"))
 				if errors.Is(err, errRefundUncertain) {

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/catalog/source"
 	"github.com/storefront/storefront/checkout/mail"
@@ -32,7 +30,6 @@ type parts struct {
 	store    *store.Store
 	provider payment.Provider
 	local    *local.Local // when the built-in provider is in use
-	localDB  *bolt.DB
 	sender   mail.Sender
 	outbox   string // directory when e-mails go to the outbox
 	from     string // sender address of e-mails
@@ -152,18 +149,23 @@ func (s *Sidecar) openProvider() error {
 		s.provider = mollie.NewProvider(c)
 		return nil
 	}
-	// The built-in provider plays the payment service: its payments live in
-	// a file of their own, as a real provider's would not be in our backups.
-	path := strings.TrimSuffix(s.opts.DataFile, ".db") + "-localpay.db"
-	if _, err := store.CheckFile(path, store.CheckOptions{MaxSize: s.opts.CheckMaxSize}); err != nil {
-		return fmt.Errorf("local payments: %w", err) // the same checks as the order database
+	// The built-in provider plays the payment service. Its payments live in
+	// buckets of their own in the order database, so that creating one and
+	// attaching it to its order are one durable commit (issue 17); an
+	// earlier version's file of its own is checked as the order database
+	// is, and its payments moved in once.
+	old := strings.TrimSuffix(s.opts.DataFile, ".db") + "-localpay.db"
+	if _, err := os.Stat(old); err == nil {
+		if _, err := store.CheckFile(old, store.CheckOptions{MaxSize: s.opts.CheckMaxSize}); err != nil {
+			return fmt.Errorf("local payments: %w", err) // the same checks as the order database
+		}
+		n, err := local.Import(s.store.DB(), old)
+		if err != nil {
+			return err
+		}
+		s.Log.Info("the built-in provider's payments moved into the order database", "from", old, "records", n, "renamed", old+local.ImportedSuffix)
 	}
-	db, err := bolt.Open(path, 0o600, store.BoltOptions(time.Second))
-	if err != nil {
-		return fmt.Errorf("local payments %s: %w", path, err)
-	}
-	db.MaxBatchDelay = store.DefaultBatchDelay // concurrent payments share a commit
-	s.localDB = db
+	db := s.store.DB()
 	lp, err := local.NewLocal(db, local.LocalOptions{
 		BaseURL: s.Base.String(),
 		Page: func(lang, title, body string) []byte {
@@ -234,9 +236,6 @@ func (s *Sidecar) close() error {
 	}
 	if s.local != nil {
 		errs = append(errs, s.local.Close())
-	}
-	if s.localDB != nil {
-		errs = append(errs, s.localDB.Close())
 	}
 	if s.store != nil {
 		errs = append(errs, s.store.Close())

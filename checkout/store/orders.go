@@ -451,50 +451,106 @@ func (s *Orders) AttachPaymentCode(orderID, expectPaymentID string, p payment.Pa
 	var out *order.Order
 	var effects []order.Effect
 	err := s.write(func(tx *bolt.Tx) error {
-		out, effects = nil, nil
 		var o order.Order
 		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
+			out, effects = nil, nil
 			return err
 		}
-		prev := o.State
-		if o.Attempt(p.ID) != nil {
-			out = &o
-			return nil
-		}
-		if o.PaymentID != expectPaymentID {
-			return fmt.Errorf("%w: current payment is %q, expected %q", ErrConflict, o.PaymentID, expectPaymentID)
-		}
-		if owner := tx.Bucket(bucketPayments).Get([]byte(p.ID)); owner != nil && string(owner) != orderID {
-			return fmt.Errorf("payment %s belongs to order %s", p.ID, owner)
-		}
-		retake := !usesCode(&o) // paying again takes the code's use back
-		eff, err := o.AttachPayment(p, provider, "customer", s.opts.Now())
-		if err != nil {
-			return err
-		}
-		if retake && usesCode(&o) {
-			if err := takeCodeUse(tx, &o, code); err != nil {
-				return err
-			}
-		}
-		rest, err := s.applyEffects(tx, &o, eff)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketPayments).Put([]byte(p.ID), []byte(orderID)); err != nil {
-			return err
-		}
-		o.Version++
-		if err := putOrder(tx, &o, prev); err != nil {
-			return err
-		}
-		out, effects = &o, rest
-		return nil
+		var err error
+		out, effects, err = s.attachTx(tx, &o, expectPaymentID, p, provider, code)
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("attach payment %s to order %s: %w", p.ID, orderID, err)
 	}
 	return out, effects, nil
+}
+
+// CreatePaymentTx makes a payment inside a write transaction on this
+// file: the built-in provider, whose payments live in the order database
+// (payment/local's CreatePaymentTx).
+type CreatePaymentTx func(tx *bolt.Tx, req payment.CreateRequest) (*payment.Payment, error)
+
+// CreateAndAttach is the provider's CreatePayment and AttachPaymentCode in
+// one transaction, so one durable commit, for a provider whose payments
+// live in this file: the payment exists only together with the order that
+// holds it, and a refusal (ErrConflict, *OutOfStockError, *CodeUsedUpError,
+// *GiftCardError) leaves no payment to cancel. The order is read first, so
+// a conflict (another attempt attached meanwhile) creates nothing. The
+// payment is created under req's idempotency key, so a retry gets the same
+// payment, already attached (a no-op).
+func (s *Orders) CreateAndAttach(orderID, expectPaymentID string, create CreatePaymentTx, req payment.CreateRequest, provider string, code *cart.Code) (*payment.Payment, *order.Order, []order.Effect, error) {
+	var made *payment.Payment
+	var out *order.Order
+	var effects []order.Effect
+	err := s.write(func(tx *bolt.Tx) error {
+		made, out, effects = nil, nil, nil
+		var o order.Order
+		if err := getJSON(tx.Bucket(bucketOrders), orderID, &o); err != nil {
+			return err
+		}
+		if o.PaymentID != expectPaymentID {
+			return fmt.Errorf("%w: current payment is %q, expected %q", ErrConflict, o.PaymentID, expectPaymentID)
+		}
+		p, err := create(tx, req)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrCreatePayment, err)
+		}
+		o2, eff, err := s.attachTx(tx, &o, expectPaymentID, *p, provider, code)
+		if err != nil {
+			return err
+		}
+		made, out, effects = p, o2, eff
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("create and attach a payment to order %s: %w", orderID, err)
+	}
+	return made, out, effects, nil
+}
+
+// ErrCreatePayment wraps the provider's refusal inside CreateAndAttach.
+var ErrCreatePayment = errors.New("create payment")
+
+// attachTx attaches p to o (read in tx) and writes it; see
+// AttachPaymentCode.
+func (s *core) attachTx(tx *bolt.Tx, o *order.Order, expectPaymentID string, p payment.Payment, provider string, code *cart.Code) (*order.Order, []order.Effect, error) {
+	prev := o.State
+	if o.Attempt(p.ID) != nil {
+		return o, nil, nil
+	}
+	if o.PaymentID != expectPaymentID {
+		return nil, nil, fmt.Errorf("%w: current payment is %q, expected %q", ErrConflict, o.PaymentID, expectPaymentID)
+	}
+	if owner := tx.Bucket(bucketPayments).Get([]byte(p.ID)); owner != nil && string(owner) != o.ID {
+		return nil, nil, fmt.Errorf("payment %s belongs to order %s", p.ID, owner)
+	}
+	retake := !usesCode(o) // paying again takes the code's use back
+	eff, err := o.AttachPayment(p, provider, "customer", s.opts.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	if retake && usesCode(o) {
+		if err := takeCodeUse(tx, o, code); err != nil {
+			return nil, nil, err
+		}
+	}
+	rest, err := s.applyEffects(tx, o, eff)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx := tx.Bucket(bucketPayments)
+	// The built-in provider's ids sort by time (appended, 50 % full with
+	// bbolt's default); a value never grows. Mollie's ids are random.
+	idx.FillPercent = 0.9
+	if err := idx.Put([]byte(p.ID), []byte(o.ID)); err != nil {
+		return nil, nil, err
+	}
+	o.Version++
+	if err := putOrder(tx, o, prev); err != nil {
+		return nil, nil, err
+	}
+	return o, rest, nil
 }
 
 // Do applies an owner's event (pack, ship, deliver, cancel) to order id with

@@ -300,6 +300,12 @@ func (s *Store) Close() error {
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
 
+// DB is the open file, for the built-in payment provider, whose payments
+// live in buckets of their own here so that creating one and attaching it
+// to its order share one commit (Orders.CreateAndAttach). Nothing else
+// writes to it outside the store.
+func (s *Store) DB() *bolt.DB { return s.db }
+
 // Backup writes a consistent copy of the whole database to w while others
 // keep reading and writing. The copy is a valid BoltDB file.
 //

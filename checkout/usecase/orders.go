@@ -78,6 +78,14 @@ type Orders struct {
 	// CancelPayment cancels a payment that will not be used, in the
 	// background.
 	CancelPayment func(paymentID, why string)
+	// InStore is how the provider in force creates a payment inside the
+	// store's transaction, when its payments live in the order database
+	// (the built-in provider); nil otherwise (Mollie). PayAgain then
+	// creates and attaches the payment in one commit.
+	InStore func() store.CreatePaymentTx
+	// ProviderCall counts a call made through InStore for the metrics and
+	// readiness, as the provider's own calls are counted (nil: not counted).
+	ProviderCall func(op string, err error)
 }
 
 // Get is one order (ErrNotFound when there is none).

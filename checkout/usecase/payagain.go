@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 	"github.com/storefront/storefront/checkout/store"
@@ -38,18 +39,23 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	p, err := u.Provider().CreatePayment(pctx, req)
-	if err != nil {
-		u.Log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+	p, o2, effects, err := u.createAndAttach(pctx, o, req, n, code)
+	if p == nil && err == nil {
 		return nil, "", &OrderError{Err: ErrProvider, Order: o}
 	}
-	o2, effects, err := u.Store.Orders.AttachPaymentCode(o.ID, o.PaymentID, *p, u.Provider().Name(), code)
+	// cancelNew cancels the payment made for this attempt when it is not
+	// used; one made in the store's transaction that failed does not exist.
+	cancelNew := func(why string) {
+		if p != nil {
+			u.CancelPayment(p.ID, why)
+		}
+	}
 	var oos *OutOfStockError
 	var used *CodeUsedUpError
 	switch {
 	case errors.As(err, &used):
 		// The last use went to another order meanwhile.
-		u.CancelPayment(p.ID, "code used up")
+		cancelNew("code used up")
 		return nil, "", err
 	case errors.Is(err, store.ErrConflict):
 		// Someone else (a double click) attached a payment first: use theirs.
@@ -57,23 +63,23 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 		if gerr != nil {
 			return nil, "", fmt.Errorf("%w: reload order: %w", ErrStore, gerr)
 		}
-		u.CancelPayment(p.ID, "lost a race for order "+o.ID)
+		cancelNew("lost a race for order " + o.ID)
 		if a := cur.Attempt(cur.PaymentID); a != nil && !a.Status.Final() && a.CheckoutURL != "" {
 			return cur, a.CheckoutURL, nil
 		}
 		return cur, "", nil
 	case errors.As(err, &oos):
-		u.CancelPayment(p.ID, "out of stock")
+		cancelNew("out of stock")
 		return nil, "", &OrderError{Err: oos, Order: o}
 	case errors.As(err, new(*GiftCardError)):
 		// The card was spent between GiftCovers and the hold.
-		u.CancelPayment(p.ID, "gift card spent")
+		cancelNew("gift card spent")
 		if gerr := u.GiftCovers(o); gerr != nil {
 			return nil, "", gerr
 		}
 		return nil, "", fmt.Errorf("%w: attach payment: %w", ErrStore, err)
 	case err != nil:
-		u.CancelPayment(p.ID, "could not attach")
+		cancelNew("could not attach")
 		return nil, "", fmt.Errorf("%w: attach payment: %w", ErrStore, err)
 	}
 	u.Effects(o2, effects)
@@ -92,6 +98,44 @@ func (u Orders) PayAgain(ctx context.Context, o *order.Order) (*order.Order, str
 		return o3, o3.CheckoutURL, nil
 	}
 	return o2, p.CheckoutURL, nil
+}
+
+// createAndAttach makes the order's payment at the provider and attaches
+// it, compare-and-set on the order's current payment. With a provider whose
+// payments live in the order database (InStore) both are one transaction,
+// so one durable commit; otherwise the payment is created first, then
+// attached in a commit of its own (the order was stored before either).
+// p is the payment made, nil when none was: then a nil error means the
+// provider refused or failed (logged), and a non-nil one is the attach's
+// refusal, with nothing to cancel. With a payment, err is the attach's.
+func (u Orders) createAndAttach(ctx context.Context, o *order.Order, req payment.CreateRequest, n int, code *cart.Code) (*payment.Payment, *order.Order, []order.Effect, error) {
+	if u.InStore != nil {
+		if create := u.InStore(); create != nil {
+			p, o2, eff, err := u.Store.Orders.CreateAndAttach(o.ID, o.PaymentID, create, req, u.Provider().Name(), code)
+			if errors.Is(err, store.ErrCreatePayment) {
+				u.Log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+				u.providerCall("create_payment", err)
+				return nil, nil, nil, nil
+			}
+			if p != nil {
+				u.providerCall("create_payment", nil)
+			}
+			return p, o2, eff, err
+		}
+	}
+	p, err := u.Provider().CreatePayment(ctx, req)
+	if err != nil {
+		u.Log.Error("create payment", "order", o.ID, "attempt", n, "err", err)
+		return nil, nil, nil, nil
+	}
+	o2, eff, err := u.Store.Orders.AttachPaymentCode(o.ID, o.PaymentID, *p, u.Provider().Name(), code)
+	return p, o2, eff, err
+}
+
+func (u Orders) providerCall(op string, err error) {
+	if u.ProviderCall != nil {
+		u.ProviderCall(op, err)
+	}
 }
 
 // replayedNews returns the provider's current view of a payment that was

@@ -57,7 +57,7 @@ type RSSSample struct {
 	Anon int64   `json:"rss_anon_kb"` // heap and stacks
 	File int64   `json:"rss_file_kb"` // mapped files: the binary, the bbolt mmap
 	DB   int64   `json:"rss_db_kb"`   // of File, the mapped *.db files (bbolt)
-	Pay  int64   `json:"rss_pay_kb"`  // of DB, the built-in provider's file (*-localpay.db)
+	Pay  int64   `json:"rss_pay_kb"`  // of DB, the built-in provider's own file (*-localpay.db, before issue 17; 0 since, its payments are in shop.db)
 	// Orders is how many checkouts had been answered 2xx by then.
 	Orders int64 `json:"orders"`
 	// CPU is the sidecar's CPU time (user+system) since the run started,

@@ -394,3 +394,28 @@ func (e *pageEnv) waitHook(t *testing.T) string {
 	}
 	return ""
 }
+
+// TestPaymentIDsSortByTime: ids made later sort after earlier ones (the
+// B+tree appends them), pass payment.ValidID, and differ within the same
+// nanosecond.
+func TestPaymentIDsSortByTime(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	prev := ""
+	seen := map[string]bool{}
+	for i := range 2000 {
+		at := t0.Add(time.Duration(i*i) * time.Microsecond)
+		id := local.NewPaymentIDForTest(at)
+		if !payment.ValidID(id) || len(id) != 32 {
+			t.Fatalf("id %q (%d characters) is not a valid payment id", id, len(id))
+		}
+		if i > 0 && id <= prev {
+			t.Fatalf("id %q made at %v sorts before %q made earlier", id, at, prev)
+		}
+		prev = id
+		same := local.NewPaymentIDForTest(at)
+		if same == id || seen[same] {
+			t.Fatalf("two ids the same: %s", same)
+		}
+		seen[id], seen[same] = true, true
+	}
+}

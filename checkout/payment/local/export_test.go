@@ -1,0 +1,4 @@
+package local
+
+// NewPaymentIDForTest is newPaymentID for the external tests.
+var NewPaymentIDForTest = newPaymentID
