@@ -7,6 +7,10 @@
 // -metrics adds Hugo's --templateMetrics and --templateMetricsHints and prints
 // their table (the templates' cumulative and average times, cacheability).
 //
+// -cpu "" builds without the profiler: BenchmarkGeneratedShop (site/bench_test.go)
+// runs every build as its own buildprof process that way, so each build's CPU time
+// and peak RSS are its own, not shared with the heap of the builds before it.
+//
 // Build it once (go build -o /tmp/buildprof ./tools/buildprof) to keep the compile
 // out of the measurement. docs/benchmarks.md has what it found.
 package main
@@ -27,17 +31,20 @@ import (
 func main() {
 	src := flag.String("s", ".", "the shop's folder")
 	dest := flag.String("o", "", "output folder (default <shop>/public)")
-	cpu := flag.String("cpu", "build.pprof", "where the CPU profile goes")
+	cpu := flag.String("cpu", "build.pprof", "where the CPU profile goes (\"\": no profile)")
 	noMinify := flag.Bool("nominify", false, "no minification (as the bare layout of the GeneratedShop benchmark)")
 	extra := flag.String("config", "", "comma-separated TOML files merged over the shop's hugo.toml (experiments: fewer outputs, other settings)")
 	metrics := flag.Bool("metrics", false, "print Hugo's --templateMetrics and --templateMetricsHints table")
 	flag.Parse()
-	f, err := os.Create(*cpu)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		log.Fatal(err)
+	var f *os.File
+	if *cpu != "" {
+		var err error
+		if f, err = os.Create(*cpu); err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
 	}
 	opts := site.BuildOptions{Source: *src, Dest: *dest, NoMinify: *noMinify}
 	if *extra != "" {
@@ -47,8 +54,10 @@ func main() {
 		opts.HugoFlags = []string{"--templateMetrics", "--templateMetricsHints"}
 	}
 	res, err := site.Build(opts)
-	pprof.StopCPUProfile()
-	f.Close()
+	if f != nil {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
