@@ -5,7 +5,8 @@
 //	go tool pprof -top -cum /tmp/build.pprof | head -60
 //
 // -metrics adds Hugo's --templateMetrics and --templateMetricsHints and prints
-// their table (the templates' cumulative and average times, cacheability).
+// their table (the templates' cumulative and average times, cacheability);
+// -hints=false leaves the hints out (they cost a quarter of the CPU).
 //
 // -cpu "" builds without the profiler: BenchmarkGeneratedShop (site/bench_test.go)
 // runs every build as its own buildprof process that way, so each build's CPU time
@@ -35,6 +36,7 @@ func main() {
 	noMinify := flag.Bool("nominify", false, "no minification (as the bare layout of the GeneratedShop benchmark)")
 	extra := flag.String("config", "", "comma-separated TOML files merged over the shop's hugo.toml (experiments: fewer outputs, other settings)")
 	metrics := flag.Bool("metrics", false, "print Hugo's --templateMetrics and --templateMetricsHints table")
+	hints := flag.Bool("hints", true, "with -metrics: add --templateMetricsHints (its similarity checks cost a quarter of the build's CPU and inflate every figure)")
 	flag.Parse()
 	var f *os.File
 	if *cpu != "" {
@@ -51,7 +53,10 @@ func main() {
 		opts.ExtraConfig = strings.Split(*extra, ",")
 	}
 	if *metrics {
-		opts.HugoFlags = []string{"--templateMetrics", "--templateMetricsHints"}
+		opts.HugoFlags = []string{"--templateMetrics"}
+		if *hints {
+			opts.HugoFlags = append(opts.HugoFlags, "--templateMetricsHints")
+		}
 	}
 	res, err := site.Build(opts)
 	if f != nil {
