@@ -107,6 +107,9 @@ func BenchmarkGeneratedShop(b *testing.B) {
 	b.ReportMetric(shopR.cpu.Seconds()/bareR.cpu.Seconds(), "cpu-ratio")
 	b.ReportMetric(float64(shopR.rssKB)/1024, "shop-peak-rss-MB")
 	b.ReportMetric(float64(bareR.rssKB)/1024, "bare-peak-rss-MB")
+	b.ReportMetric(float64(shopR.allocMB)/float64(b.N), "shop-alloc-MB/op")
+	b.ReportMetric(float64(bareR.allocMB)/float64(b.N), "bare-alloc-MB/op")
+	b.ReportMetric(float64(shopR.objects)/float64(bareR.objects), "alloc-ratio")
 	b.ReportMetric(float64(shopR.pages), "shop-pages")
 	b.ReportMetric(float64(bareR.pages), "bare-pages")
 	big, file, files := largestHTML(b, shop[3])
@@ -122,6 +125,9 @@ type childBuild struct {
 	wall, cpu time.Duration
 	rssKB     int64 // the largest peak RSS
 	pages     int
+	// allocMB and objects are what the build allocated (Go's heap): unlike CPU
+	// time they hardly depend on what else runs on the machine.
+	allocMB, objects int64
 }
 
 func (c *childBuild) add(r childBuild) {
@@ -129,9 +135,14 @@ func (c *childBuild) add(r childBuild) {
 	c.cpu += r.cpu
 	c.rssKB = max(c.rssKB, r.rssKB)
 	c.pages = r.pages
+	c.allocMB += r.allocMB
+	c.objects += r.objects
 }
 
-var builtRe = regexp.MustCompile(`built (\d+) pages`)
+var (
+	builtRe = regexp.MustCompile(`built (\d+) pages`)
+	allocRe = regexp.MustCompile(`allocated (\d+) MB in (\d+) objects`)
+)
 
 // runBuild runs one build as its own process (tools/buildprof with args, no
 // profile) into an emptied output folder (args[3], so the files counted are
@@ -154,6 +165,10 @@ func runBuild(b *testing.B, tool string, args []string) childBuild {
 	r := childBuild{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rssKB: ru.Maxrss} // Linux: KB
 	if m := builtRe.FindStringSubmatch(out.String()); m != nil {
 		r.pages, _ = strconv.Atoi(m[1])
+	}
+	if m := allocRe.FindStringSubmatch(out.String()); m != nil {
+		r.allocMB, _ = strconv.ParseInt(m[1], 10, 64)
+		r.objects, _ = strconv.ParseInt(m[2], 10, 64)
 	}
 	b.Logf("%s: %s", strings.Join(args, " "), strings.TrimSpace(out.String()))
 	return r

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -72,5 +73,10 @@ func main() {
 	if *metrics {
 		fmt.Println(res.Log)
 	}
-	fmt.Printf("%s; CPU %s (user+sys), peak RSS %d MB\n", res.Summary(), cpuTime.Round(time.Millisecond), ru.Maxrss/1024)
+	// Allocations do not depend on the neighbours' load as CPU time does on a
+	// shared machine: a steadier measure of the work the templates do.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("%s; CPU %s (user+sys), peak RSS %d MB; allocated %d MB in %d objects, %d GC cycles\n",
+		res.Summary(), cpuTime.Round(time.Millisecond), ru.Maxrss/1024, ms.TotalAlloc>>20, ms.Mallocs, ms.NumGC)
 }
