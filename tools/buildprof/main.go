@@ -36,6 +36,7 @@ func main() {
 	cpu := flag.String("cpu", "build.pprof", "where the CPU profile goes (\"\": no profile)")
 	noMinify := flag.Bool("nominify", false, "no minification (as the bare layout of the GeneratedShop benchmark)")
 	extra := flag.String("config", "", "comma-separated TOML files merged over the shop's hugo.toml (experiments: fewer outputs, other settings)")
+	mem := flag.String("mem", "", "where an allocation profile goes (go tool pprof -sample_index=alloc_objects)")
 	metrics := flag.Bool("metrics", false, "print Hugo's --templateMetrics and --templateMetricsHints table")
 	hints := flag.Bool("hints", true, "with -metrics: add --templateMetricsHints (its similarity checks cost a quarter of the build's CPU and inflate every figure)")
 	flag.Parse()
@@ -66,6 +67,16 @@ func main() {
 	}
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *mem != "" {
+		m, err := os.Create(*mem)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(m, 0); err != nil {
+			log.Fatal(err)
+		}
+		m.Close()
 	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
