@@ -41,15 +41,19 @@ func BenchmarkBuildDemo(b *testing.B) {
 // BenchmarkGeneratedShop builds a generated shop (SHOP_BENCH_PRODUCTS, default
 // 10000) with `shop build` (our theme, production) and with the same Hugo and a
 // bare layout (testdata/themes/bare, no minify: what plain `hugo` does), one
-// after the other in each iteration, and reports both and their ratio. Both
-// start from a primed resource cache, so photos are not re-encoded.
+// after the other in each iteration, and reports both and their ratio, in wall
+// time and in CPU time (user+sys). Every build runs in a process of its own
+// (tools/buildprof, built once, without its profiler), so a build's CPU time and
+// peak RSS are its own and not those of a heap the builds before it left behind.
+// Both start from a primed resource cache, so photos are not re-encoded.
 //
 //	SHOP_BENCH_PRODUCTS=10000 go test ./site -run '^$' -bench GeneratedShop -benchtime 1x -timeout 60m
 //
 // SHOP_BENCH_MODE=books generates the second-hand bookshop instead (genshop -mode
-// books); SHOP_BENCH_DIR keeps the generated shop and its image cache between runs.
-// It also reports the largest HTML file of the themed build and the process's
-// peak RSS.
+// books); SHOP_BENCH_DIR keeps the generated shop and its image cache between
+// runs: when its resources/_gen/images exists, the priming build is skipped.
+// It also reports the largest HTML file of the themed build, the files each
+// build wrote and each build's peak RSS.
 func BenchmarkGeneratedShop(b *testing.B) {
 	n := 10000
 	if s := os.Getenv("SHOP_BENCH_PRODUCTS"); s != "" {
@@ -73,46 +77,116 @@ func BenchmarkGeneratedShop(b *testing.B) {
 			b.Fatalf("genshop: %v\n%s", err, out)
 		}
 	}
-	shop := BuildOptions{Source: dir, Dest: filepath.Join(dir, "public-shop")}
-	bare := BuildOptions{Source: bareSite(b, dir), Dest: filepath.Join(dir, "public-bare"), NoMinify: true}
-	start := time.Now()
-	if _, err := Build(shop); err != nil {
-		b.Fatal(err)
+	tool := filepath.Join(b.TempDir(), "buildprof")
+	gobuild := exec.Command("go", "build", "-o", tool, "./tools/buildprof")
+	gobuild.Dir = ".."
+	if out, err := gobuild.CombinedOutput(); err != nil {
+		b.Fatalf("go build ./tools/buildprof: %v\n%s", err, out)
 	}
-	b.Logf("first shop build of %s (cold unless its image cache was kept): %s", dir, time.Since(start).Round(time.Millisecond))
-	if _, err := Build(bare); err != nil {
-		b.Fatal(err)
+	shop := []string{"-s", dir, "-o", filepath.Join(dir, "public-shop")}
+	bare := []string{"-s", bareSite(b, dir), "-o", filepath.Join(dir, "public-bare"), "-nominify"}
+	if _, err := os.Stat(filepath.Join(dir, "resources", "_gen", "images")); err != nil {
+		r := runBuild(b, tool, shop)
+		b.Logf("first shop build of %s (cold): %s wall, %s CPU", dir, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond))
 	}
 	b.ResetTimer()
-	var shopT, bareT time.Duration
-	var pages, barePages int
+	var shopR, bareR childBuild
 	for i := 0; i < b.N; i++ {
-		r, err := Build(shop)
-		if err != nil {
-			b.Fatal(err)
-		}
-		shopT += r.Duration
-		pages = r.Pages
-		r, err = Build(bare)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bareT += r.Duration
-		barePages = r.Pages
+		r := runBuild(b, tool, shop)
+		shopR.add(r)
+		r = runBuild(b, tool, bare)
+		bareR.add(r)
 	}
-	b.ReportMetric(shopT.Seconds()/float64(b.N), "shop-s/op")
-	b.ReportMetric(bareT.Seconds()/float64(b.N), "bare-s/op")
-	b.ReportMetric(shopT.Seconds()/bareT.Seconds(), "ratio")
-	b.ReportMetric(float64(pages), "shop-pages")
-	b.ReportMetric(float64(barePages), "bare-pages")
-	big, file, files := largestHTML(b, shop.Dest)
+	b.StopTimer()
+	per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+	b.ReportMetric(per(shopR.wall), "shop-s/op")
+	b.ReportMetric(per(bareR.wall), "bare-s/op")
+	b.ReportMetric(shopR.wall.Seconds()/bareR.wall.Seconds(), "ratio")
+	b.ReportMetric(per(shopR.cpu), "shop-cpu-s/op")
+	b.ReportMetric(per(bareR.cpu), "bare-cpu-s/op")
+	b.ReportMetric(shopR.cpu.Seconds()/bareR.cpu.Seconds(), "cpu-ratio")
+	b.ReportMetric(float64(shopR.rssKB)/1024, "shop-peak-rss-MB")
+	b.ReportMetric(float64(bareR.rssKB)/1024, "bare-peak-rss-MB")
+	b.ReportMetric(float64(shopR.allocMB)/float64(b.N), "shop-alloc-MB/op")
+	b.ReportMetric(float64(bareR.allocMB)/float64(b.N), "bare-alloc-MB/op")
+	b.ReportMetric(float64(shopR.objects)/float64(bareR.objects), "alloc-ratio")
+	b.ReportMetric(float64(shopR.pages), "shop-pages")
+	b.ReportMetric(float64(bareR.pages), "bare-pages")
+	big, file, files := largestHTML(b, shop[3])
 	b.ReportMetric(float64(big), "max-html-bytes")
 	b.ReportMetric(float64(files), "html-files")
+	b.ReportMetric(float64(countFiles(b, shop[3])), "shop-files")
+	b.ReportMetric(float64(countFiles(b, bare[3])), "bare-files")
 	b.Logf("largest HTML page: %s (%d bytes) of %d HTML files", file, big, files)
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB") // Linux: KB
+}
+
+// childBuild is what one build process cost (or the sum of several).
+type childBuild struct {
+	wall, cpu time.Duration
+	rssKB     int64 // the largest peak RSS
+	pages     int
+	// allocMB and objects are what the build allocated (Go's heap): unlike CPU
+	// time they hardly depend on what else runs on the machine.
+	allocMB, objects int64
+}
+
+func (c *childBuild) add(r childBuild) {
+	c.wall += r.wall
+	c.cpu += r.cpu
+	c.rssKB = max(c.rssKB, r.rssKB)
+	c.pages = r.pages
+	c.allocMB += r.allocMB
+	c.objects += r.objects
+}
+
+var (
+	builtRe = regexp.MustCompile(`built (\d+) pages`)
+	allocRe = regexp.MustCompile(`allocated (\d+) MB in (\d+) objects`)
+)
+
+// runBuild runs one build as its own process (tools/buildprof with args, no
+// profile) into an emptied output folder (args[3], so the files counted are
+// this build's) and returns its wall time, CPU time (user+sys of the child)
+// and peak RSS.
+func runBuild(b *testing.B, tool string, args []string) childBuild {
+	if err := os.RemoveAll(args[3]); err != nil {
+		b.Fatal(err)
 	}
+	cmd := exec.Command(tool, append([]string{"-cpu", ""}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		b.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, out.String())
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	r := childBuild{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rssKB: ru.Maxrss} // Linux: KB
+	if m := builtRe.FindStringSubmatch(out.String()); m != nil {
+		r.pages, _ = strconv.Atoi(m[1])
+	}
+	if m := allocRe.FindStringSubmatch(out.String()); m != nil {
+		r.allocMB, _ = strconv.ParseInt(m[1], 10, 64)
+		r.objects, _ = strconv.ParseInt(m[2], 10, 64)
+	}
+	b.Logf("%s: %s", strings.Join(args, " "), strings.TrimSpace(out.String()))
+	return r
+}
+
+// countFiles is the number of files a build left in dest.
+func countFiles(b *testing.B, dest string) int {
+	n := 0
+	err := filepath.WalkDir(dest, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // largestHTML walks a built site: the biggest .html file, its path and the
