@@ -189,14 +189,16 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "the site is rebuilding or Hugo stopped: "+err.Error(), http.StatusBadGateway)
 	}
-	home := fmt.Sprintf("http://127.0.0.1:%d/", internal)
+	catalogURL := fmt.Sprintf("http://127.0.0.1:%d/catalog.json", internal)
 	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if car != nil && car.Owns(r.URL.Path) {
-			// Hugo's fast render mode re-renders only pages visited
-			// recently; catalog.json and the shell are outputs of the
-			// home page. Visiting it brings them up to date before the
-			// sidecar prices a cart.
-			touch(r.Context(), home)
+			// Hugo's fast render mode re-renders only the outputs
+			// visited recently. Visiting catalog.json (as a browser
+			// would navigate to it) brings it up to date before the
+			// sidecar prices a cart, without making every later edit
+			// re-render the home page's other outputs (its HTML, the
+			// search index, the feeds), as visiting "/" would.
+			touch(r.Context(), catalogURL)
 			car.Handler().ServeHTTP(w, r)
 			return
 		}
@@ -254,12 +256,15 @@ func removeLater(dir string) {
 	}
 }
 
-// touch requests url from Hugo and discards the answer.
+// touch requests url from Hugo as a browser navigating to it would (so that
+// Hugo's fast render mode renders it first if an edit made it stale) and
+// discards the answer.
 func touch(ctx context.Context, url string) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return
 	}
+	req.Header.Set("Sec-Fetch-Mode", "navigate")
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
@@ -277,9 +282,13 @@ func freePort() (int, error) {
 
 // waitListening waits until Hugo answers HTTP on port. Hugo opens its
 // listener before the first build, so a TCP connect is not enough: a request
-// is answered only once the build is done and the server runs.
+// is answered only once the build is done and the server runs. It asks for
+// robots.txt, not a page: Hugo's fast render mode re-renders every page
+// requested recently on each edit, and "/" would make every edit re-render
+// the home page's outputs over the whole catalog (catalog.json, search.json,
+// the feeds), seconds in a shop of thousands of products.
 func waitListening(ctx context.Context, port int, hugoDone <-chan error) error {
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	url := fmt.Sprintf("http://127.0.0.1:%d/robots.txt", port)
 	client := &http.Client{Timeout: time.Second}
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
