@@ -263,6 +263,7 @@ func summary(ds []time.Duration) string {
 // waitFor polls url until its body contains want.
 func waitFor(url, want string, limit time.Duration, done <-chan error) error {
 	deadline := time.Now().Add(limit)
+	last, report := "no answer", time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
@@ -275,10 +276,17 @@ func waitFor(url, want string, limit time.Duration, done <-chan error) error {
 			if resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(want)) {
 				return nil
 			}
+			last = fmt.Sprintf("%d, %d bytes", resp.StatusCode, len(body))
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(report) {
+			fmt.Fprintf(os.Stderr, "still waiting for %q at %s (last answer: %s)\n", want, url, last)
+			report = time.Now().Add(time.Minute)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return fmt.Errorf("%s did not show %q within %s", url, want, limit)
+	return fmt.Errorf("%s did not show %q within %s (last answer: %s)", url, want, limit, last)
 }
 
 func copyDir(from, to string) error {
