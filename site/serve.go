@@ -202,6 +202,13 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			car.Handler().ServeHTTP(w, r)
 			return
 		}
+		if strings.HasSuffix(r.URL.Path, "/search.json") {
+			// The header's search reads the home page's search index,
+			// which an edit does not re-render unless it was asked for
+			// recently (see catalog.json above): ask for it as a browser
+			// navigation does, so Hugo renders it first if it is stale.
+			r.Header.Set("Sec-Fetch-Mode", "navigate")
+		}
 		proxy.ServeHTTP(w, r)
 	}), opts.Timeouts)
 	frontDone := make(chan error, 1)

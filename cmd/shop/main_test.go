@@ -315,6 +315,9 @@ func TestServe(t *testing.T) {
 	for _, listing := range []string{"/categories/zetmateriaal/", "/categories/zetmateriaal/price-desc.html", "/tags/v60/", "/producten/"} {
 		waitFor(t, p.url+listing, "Hario V60 dripper 02 (nieuw)", 20*time.Second)
 	}
+	// The header's search index too, though shop serve does not visit the
+	// home page whose output it is.
+	waitFor(t, p.url+"/search.json", "Hario V60 dripper 02 (nieuw)", 20*time.Second)
 
 	// The sidecar's paths go to the sidecar, not to Hugo.
 	code, body, h := get(t, p.url+"/api/cart")
