@@ -78,6 +78,13 @@ func frontServer(h http.Handler, t Timeouts) *http.Server {
 			read, write := time.Now().Add(t.Read), time.Now().Add(t.Write)
 			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 				read, write = time.Time{}, time.Time{}
+			} else if r.ContentLength == 0 && len(r.TransferEncoding) == 0 {
+				// No body to read slowly. A read deadline would still end
+				// the request when it passes (the server reads on in the
+				// background to notice a client leaving), and Hugo may take
+				// longer than that to render a page of a big shop when it
+				// is first asked for after an edit.
+				read = time.Time{}
 			}
 			_ = rc.SetReadDeadline(read)
 			_ = rc.SetWriteDeadline(write)

@@ -60,3 +60,34 @@ func TestFrontCutsOffSlowBody(t *testing.T) {
 		t.Errorf("a whole body: %v", err)
 	}
 }
+
+// TestFrontWaitsForSlowAnswer: a request without a body is not cut off by
+// the read timeout while the handler (Hugo rendering a page of a big shop
+// on first visit after an edit) takes longer than that to answer.
+func TestFrontWaitsForSlowAnswer(t *testing.T) {
+	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(600 * time.Millisecond):
+			io.WriteString(w, "rendered")
+		case <-r.Context().Done():
+			http.Error(w, "cancelled", http.StatusBadGateway)
+		}
+	}), Timeouts{Read: 200 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go front.Serve(ln)
+	defer front.Close()
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, "http://"+ln.Addr().String()+"/producten/x/", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s of a page that takes longer than the read timeout: %d", method, resp.StatusCode)
+		}
+	}
+}
