@@ -129,6 +129,8 @@ func run(src string, n int, cpu string, home bool) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(os.Stderr, "edit one product → served:        %s\n", summary(edits))
+	fmt.Fprintf(os.Stderr, "edit one product → rebuild done:  %s; CPU %s an edit\n", summary(editsDone), perEdit(editCPU, len(edits)))
 	var adds, addsDone []time.Duration
 	var added []string
 	cpu0 := cpuTime()
@@ -164,8 +166,6 @@ func run(src string, n int, cpu string, home bool) error {
 		addsDone = append(addsDone, rebuilt.after(t, 5*time.Minute))
 	}
 	addCPU := cpuTime() - cpu0
-	fmt.Fprintf(os.Stderr, "edit one product → served:        %s\n", summary(edits))
-	fmt.Fprintf(os.Stderr, "edit one product → rebuild done:  %s; CPU %s an edit\n", summary(editsDone), perEdit(editCPU, len(edits)))
 	fmt.Fprintf(os.Stderr, "add a product → served:           %s\n", summary(adds))
 	fmt.Fprintf(os.Stderr, "add a product → rebuild done:     %s; CPU %s an addition\n", summary(addsDone), perEdit(addCPU, len(adds)))
 	if home {
