@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gohugoio/hugo/commands"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // Sidecar is the checkout half as `shop serve` needs it: a handler and the
@@ -149,7 +150,12 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		host = opts.Bind
 	}
 	baseURL := fmt.Sprintf("http://%s:%d/", host, port)
-	args := []string{"server", "-s", src, "-d", dest,
+	overlay, err := serveConfig(src)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(overlay)
+	args := []string{"server", "-s", src, "-d", dest, "--config", filepath.Join(src, "hugo.toml") + "," + overlay,
 		"--port", strconv.Itoa(internal), "--bind", "127.0.0.1",
 		"--baseURL", baseURL, "--appendPort=false", "--liveReloadPort", strconv.Itoa(port),
 		"--noHTTPCache"}
@@ -256,6 +262,53 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		return fmt.Errorf("serve: %w", hugoErr)
 	}
 	return nil
+}
+
+// productsCascade is the cascade entry shop serve adds: product bundles'
+// files are published only when a template or the content asks for them
+// (.RelPermalink), as the theme does for every photo it shows. Hugo marks
+// every product page as changed after any edit of a product and publishes
+// all of a page's files again for each: 10,000 file copies and a walk of the
+// page tree per product, the largest part of an edit in a 10,000-book shop.
+var productsCascade = map[string]any{
+	"build":  map[string]any{"publishResources": false},
+	"target": map[string]any{"path": "{/products/**}"},
+}
+
+// serveConfig writes the extra Hugo config of shop serve to a temporary
+// file and returns its path: the shop's own cascade entries (Hugo replaces the list
+// from the first file with the one from this file) and productsCascade.
+func serveConfig(src string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(src, "hugo.toml"))
+	if err != nil {
+		return "", err
+	}
+	var cfg map[string]any
+	if err := toml.Unmarshal(b, &cfg); err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Join(src, "hugo.toml"), err)
+	}
+	var cascade []any
+	switch c := cfg["cascade"].(type) {
+	case []any:
+		cascade = append(cascade, c...)
+	case map[string]any:
+		cascade = append(cascade, c)
+	}
+	cascade = append(cascade, productsCascade)
+	out, err := toml.Marshal(map[string]any{"cascade": cascade})
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "shop-serve-*.toml")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(out); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), f.Close()
 }
 
 // removeLater removes the render folder. A rebuild that was running when
