@@ -5,9 +5,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // TestFrontCutsOffSlowBody: shop serve's public server ends a request whose
@@ -89,5 +94,46 @@ func TestFrontWaitsForSlowAnswer(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s of a page that takes longer than the read timeout: %d", method, resp.StatusCode)
 		}
+	}
+}
+
+// TestServeConfig: shop serve's extra config keeps the shop's own cascade
+// entries (Hugo replaces the list from hugo.toml with the one from the extra
+// file) and adds the one that publishes product files only when used.
+func TestServeConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, hugo string
+		want       int // cascade entries
+	}{
+		{"no cascade", "title = \"x\"\n", 1},
+		{"a list", "title = \"x\"\n[[cascade]]\n  outputs = [\"html\", \"rss\"]\n  [cascade.target]\n    path = \"{/tags/**}\"\n[[cascade]]\n  [cascade.params]\n    a = 1\n", 3},
+		{"one table", "[cascade]\n  [cascade.params]\n    a = 1\n", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), []byte(tc.hugo), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			path, err := serveConfig(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(path)
+			b, _ := os.ReadFile(path)
+			var got struct{ Cascade []map[string]any }
+			if err := toml.Unmarshal(b, &got); err != nil {
+				t.Fatalf("%v\n%s", err, b)
+			}
+			if len(got.Cascade) != tc.want {
+				t.Fatalf("%d cascade entries, want %d:\n%s", len(got.Cascade), tc.want, b)
+			}
+			last := got.Cascade[len(got.Cascade)-1]
+			if !reflect.DeepEqual(last["build"], map[string]any{"publishResources": false}) || !reflect.DeepEqual(last["target"], map[string]any{"path": "{/products/**}"}) {
+				t.Errorf("the last entry is not shop serve's: %v", last)
+			}
+			if tc.want == 3 && !strings.Contains(string(b), "{/tags/**}") {
+				t.Errorf("the shop's own entry is gone:\n%s", b)
+			}
+		})
 	}
 }
