@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gohugoio/hugo/commands"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // Sidecar is the checkout half as `shop serve` needs it: a handler and the
@@ -78,6 +79,13 @@ func frontServer(h http.Handler, t Timeouts) *http.Server {
 			read, write := time.Now().Add(t.Read), time.Now().Add(t.Write)
 			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 				read, write = time.Time{}, time.Time{}
+			} else if r.ContentLength == 0 && len(r.TransferEncoding) == 0 {
+				// No body to read slowly. A read deadline would still end
+				// the request when it passes (the server reads on in the
+				// background to notice a client leaving), and Hugo may take
+				// longer than that to render a page of a big shop when it
+				// is first asked for after an edit.
+				read = time.Time{}
 			}
 			_ = rc.SetReadDeadline(read)
 			_ = rc.SetWriteDeadline(write)
@@ -142,7 +150,12 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		host = opts.Bind
 	}
 	baseURL := fmt.Sprintf("http://%s:%d/", host, port)
-	args := []string{"server", "-s", src, "-d", dest,
+	overlay, err := serveConfig(src)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(overlay)
+	args := []string{"server", "-s", src, "-d", dest, "--config", filepath.Join(src, "hugo.toml") + "," + overlay,
 		"--port", strconv.Itoa(internal), "--bind", "127.0.0.1",
 		"--baseURL", baseURL, "--appendPort=false", "--liveReloadPort", strconv.Itoa(port),
 		"--noHTTPCache"}
@@ -189,16 +202,25 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		http.Error(w, "the site is rebuilding or Hugo stopped: "+err.Error(), http.StatusBadGateway)
 	}
-	home := fmt.Sprintf("http://127.0.0.1:%d/", internal)
+	catalogURL := fmt.Sprintf("http://127.0.0.1:%d/catalog.json", internal)
 	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if car != nil && car.Owns(r.URL.Path) {
-			// Hugo's fast render mode re-renders only pages visited
-			// recently; catalog.json and the shell are outputs of the
-			// home page. Visiting it brings them up to date before the
-			// sidecar prices a cart.
-			touch(r.Context(), home)
+			// Hugo's fast render mode re-renders only the outputs
+			// visited recently. Visiting catalog.json (as a browser
+			// would navigate to it) brings it up to date before the
+			// sidecar prices a cart, without making every later edit
+			// re-render the home page's other outputs (its HTML, the
+			// search index, the feeds), as visiting "/" would.
+			touch(r.Context(), catalogURL)
 			car.Handler().ServeHTTP(w, r)
 			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/search.json") {
+			// The header's search reads the home page's search index,
+			// which an edit does not re-render unless it was asked for
+			// recently (see catalog.json above): ask for it as a browser
+			// navigation does, so Hugo renders it first if it is stale.
+			r.Header.Set("Sec-Fetch-Mode", "navigate")
 		}
 		proxy.ServeHTTP(w, r)
 	}), opts.Timeouts)
@@ -242,6 +264,53 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	return nil
 }
 
+// productsCascade is the cascade entry shop serve adds: product bundles'
+// files are published only when a template or the content asks for them
+// (.RelPermalink), as the theme does for every photo it shows. Hugo marks
+// every product page as changed after any edit of a product and publishes
+// all of a page's files again for each: 10,000 file copies and a walk of the
+// page tree per product, the largest part of an edit in a 10,000-book shop.
+var productsCascade = map[string]any{
+	"build":  map[string]any{"publishResources": false},
+	"target": map[string]any{"path": "{/products/**}"},
+}
+
+// serveConfig writes the extra Hugo config of shop serve to a temporary
+// file and returns its path: the shop's own cascade entries (Hugo replaces the list
+// from the first file with the one from this file) and productsCascade.
+func serveConfig(src string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(src, "hugo.toml"))
+	if err != nil {
+		return "", err
+	}
+	var cfg map[string]any
+	if err := toml.Unmarshal(b, &cfg); err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Join(src, "hugo.toml"), err)
+	}
+	var cascade []any
+	switch c := cfg["cascade"].(type) {
+	case []any:
+		cascade = append(cascade, c...)
+	case map[string]any:
+		cascade = append(cascade, c)
+	}
+	cascade = append(cascade, productsCascade)
+	out, err := toml.Marshal(map[string]any{"cascade": cascade})
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "shop-serve-*.toml")
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(out); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
 // removeLater removes the render folder. A rebuild that was running when
 // Hugo's server stopped may still write a few files, so it tries again.
 func removeLater(dir string) {
@@ -254,12 +323,15 @@ func removeLater(dir string) {
 	}
 }
 
-// touch requests url from Hugo and discards the answer.
+// touch requests url from Hugo as a browser navigating to it would (so that
+// Hugo's fast render mode renders it first if an edit made it stale) and
+// discards the answer.
 func touch(ctx context.Context, url string) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return
 	}
+	req.Header.Set("Sec-Fetch-Mode", "navigate")
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
@@ -277,9 +349,13 @@ func freePort() (int, error) {
 
 // waitListening waits until Hugo answers HTTP on port. Hugo opens its
 // listener before the first build, so a TCP connect is not enough: a request
-// is answered only once the build is done and the server runs.
+// is answered only once the build is done and the server runs. It asks for
+// robots.txt, not a page: Hugo's fast render mode re-renders every page
+// requested recently on each edit, and "/" would make every edit re-render
+// the home page's outputs over the whole catalog (catalog.json, search.json,
+// the feeds), seconds in a shop of thousands of products.
 func waitListening(ctx context.Context, port int, hugoDone <-chan error) error {
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	url := fmt.Sprintf("http://127.0.0.1:%d/robots.txt", port)
 	client := &http.Client{Timeout: time.Second}
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)

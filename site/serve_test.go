@@ -5,9 +5,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // TestFrontCutsOffSlowBody: shop serve's public server ends a request whose
@@ -58,5 +63,77 @@ func TestFrontCutsOffSlowBody(t *testing.T) {
 	}
 	if err := <-got; err != nil {
 		t.Errorf("a whole body: %v", err)
+	}
+}
+
+// TestFrontWaitsForSlowAnswer: a request without a body is not cut off by
+// the read timeout while the handler (Hugo rendering a page of a big shop
+// on first visit after an edit) takes longer than that to answer.
+func TestFrontWaitsForSlowAnswer(t *testing.T) {
+	front := frontServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(600 * time.Millisecond):
+			io.WriteString(w, "rendered")
+		case <-r.Context().Done():
+			http.Error(w, "cancelled", http.StatusBadGateway)
+		}
+	}), Timeouts{Read: 200 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go front.Serve(ln)
+	defer front.Close()
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, "http://"+ln.Addr().String()+"/producten/x/", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s of a page that takes longer than the read timeout: %d", method, resp.StatusCode)
+		}
+	}
+}
+
+// TestServeConfig: shop serve's extra config keeps the shop's own cascade
+// entries (Hugo replaces the list from hugo.toml with the one from the extra
+// file) and adds the one that publishes product files only when used.
+func TestServeConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, hugo string
+		want       int // cascade entries
+	}{
+		{"no cascade", "title = \"x\"\n", 1},
+		{"a list", "title = \"x\"\n[[cascade]]\n  outputs = [\"html\", \"rss\"]\n  [cascade.target]\n    path = \"{/tags/**}\"\n[[cascade]]\n  [cascade.params]\n    a = 1\n", 3},
+		{"one table", "[cascade]\n  [cascade.params]\n    a = 1\n", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), []byte(tc.hugo), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			path, err := serveConfig(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(path)
+			b, _ := os.ReadFile(path)
+			var got struct{ Cascade []map[string]any }
+			if err := toml.Unmarshal(b, &got); err != nil {
+				t.Fatalf("%v\n%s", err, b)
+			}
+			if len(got.Cascade) != tc.want {
+				t.Fatalf("%d cascade entries, want %d:\n%s", len(got.Cascade), tc.want, b)
+			}
+			last := got.Cascade[len(got.Cascade)-1]
+			if !reflect.DeepEqual(last["build"], map[string]any{"publishResources": false}) || !reflect.DeepEqual(last["target"], map[string]any{"path": "{/products/**}"}) {
+				t.Errorf("the last entry is not shop serve's: %v", last)
+			}
+			if tc.want == 3 && !strings.Contains(string(b), "{/tags/**}") {
+				t.Errorf("the shop's own entry is gone:\n%s", b)
+			}
+		})
 	}
 }

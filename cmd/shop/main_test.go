@@ -303,9 +303,21 @@ func TestServe(t *testing.T) {
 		t.Errorf("/livereload.js through the front server: %d, %d bytes", code, len(js))
 	}
 
-	// Edit a product: the page served changes without a restart.
+	// Edit a product: the page served changes without a restart, and so do
+	// the listings it is on: one visited before the edit (Hugo's fast render
+	// mode re-renders it with the edit) and ones first visited after it
+	// (rendered when asked for).
+	if code, body, _ := get(t, p.url+"/categories/zetmateriaal/"); code != http.StatusOK || !strings.Contains(body, "Hario V60 dripper 02") {
+		t.Fatalf("category page before the edit: %d\n%.300s", code, body)
+	}
 	editProduct(t, filepath.Join(dir, "content", "products", "hario-v60", "index.md"), "Hario V60 dripper 02", "Hario V60 dripper 02 (nieuw)")
 	waitFor(t, p.url+"/producten/hario-v60/", "Hario V60 dripper 02 (nieuw)", 20*time.Second)
+	for _, listing := range []string{"/categories/zetmateriaal/", "/categories/zetmateriaal/price-desc.html", "/tags/v60/", "/producten/"} {
+		waitFor(t, p.url+listing, "Hario V60 dripper 02 (nieuw)", 20*time.Second)
+	}
+	// The header's search index too, though shop serve does not visit the
+	// home page whose output it is.
+	waitFor(t, p.url+"/search.json", "Hario V60 dripper 02 (nieuw)", 20*time.Second)
 
 	// The sidecar's paths go to the sidecar, not to Hugo.
 	code, body, h := get(t, p.url+"/api/cart")

@@ -8,6 +8,14 @@
 //	/tmp/servelat -s /tmp/books20k -n 5 -cpu /tmp/serve.pprof
 //	go tool pprof -top -cum /tmp/serve.pprof | head -60
 //
+// It reports two times for each: until the page is served with the change
+// (Hugo writes the page being edited early in a rebuild) and until the
+// rebuild is done (Hugo's "Total in" line, when it tells the browser to
+// reload: what the editor waits for). With -home it then visits the home
+// page, as an editor who opened the shop there would, and times the edits
+// again: Hugo's fast render mode then re-renders the home page's outputs
+// (over every product) on every edit.
+//
 // It edits the first product's title in place and restores it, and removes
 // the products it adds. cmd/shop's BenchmarkServeRebuild and
 // BenchmarkServeAddProduct measure the same through the shop binary. It
@@ -30,6 +38,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/storefront/storefront/site"
@@ -39,13 +48,14 @@ func main() {
 	src := flag.String("s", ".", "the shop's folder (edited in place and restored)")
 	n := flag.Int("n", 5, "edits and additions to time")
 	cpu := flag.String("cpu", "", "write a CPU profile of the edits (not the first build) here")
+	home := flag.Bool("home", false, "then visit the home page and time the edits again")
 	flag.Parse()
-	if err := run(*src, *n, *cpu); err != nil {
+	if err := run(*src, *n, *cpu, *home); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(src string, n int, cpu string) error {
+func run(src string, n int, cpu string, home bool) error {
 	products, _ := filepath.Glob(filepath.Join(src, "content", "products", "*", "index.md"))
 	if len(products) == 0 {
 		return fmt.Errorf("%s has no content/products/*/index.md", src)
@@ -73,8 +83,9 @@ func run(src string, n int, cpu string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	start := time.Now()
+	rebuilt := &totals{c: make(chan time.Time, 16)}
 	go func() {
-		done <- site.Serve(ctx, site.ServeOptions{Source: src, Port: port, Out: io.Discard,
+		done <- site.Serve(ctx, site.ServeOptions{Source: src, Port: port, Out: rebuilt,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	}()
 	defer func() { cancel(); <-done }()
@@ -84,7 +95,6 @@ func run(src string, n int, cpu string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "first build served after %s (%d products)\n", time.Since(start).Round(time.Millisecond), len(products))
-
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err != nil {
@@ -96,20 +106,34 @@ func run(src string, n int, cpu string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var edits []time.Duration
-	for i := 0; i < n; i++ {
-		marker := fmt.Sprintf("%s rev%d-%d", title, i, time.Now().UnixNano())
-		next := bytes.Replace(orig, []byte(`title: "`+title+`"`), []byte(`title: "`+marker+`"`), 1)
-		t := time.Now()
-		if err := os.WriteFile(file, next, 0o644); err != nil {
-			return err
+	// edit saves the product n times with a new title and times each.
+	edit := func() (served, rebuilds []time.Duration, cpu time.Duration, err error) {
+		cpu0 := cpuTime()
+		for i := 0; i < n; i++ {
+			marker := fmt.Sprintf("%s rev%d-%d", title, i, time.Now().UnixNano())
+			next := bytes.Replace(orig, []byte(`title: "`+title+`"`), []byte(`title: "`+marker+`"`), 1)
+			rebuilt.drain()
+			t := time.Now()
+			if err := os.WriteFile(file, next, 0o644); err != nil {
+				return nil, nil, 0, err
+			}
+			if err := waitFor(page, marker, 5*time.Minute, done); err != nil {
+				return nil, nil, 0, err
+			}
+			served = append(served, time.Since(t))
+			rebuilds = append(rebuilds, rebuilt.after(t, 5*time.Minute))
 		}
-		if err := waitFor(page, marker, 2*time.Minute, done); err != nil {
-			return err
-		}
-		edits = append(edits, time.Since(t))
+		return served, rebuilds, cpuTime() - cpu0, nil
 	}
-	var adds []time.Duration
+	edits, editsDone, editCPU, err := edit()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "edit one product → served:        %s\n", summary(edits))
+	fmt.Fprintf(os.Stderr, "edit one product → rebuild done:  %s; CPU %s an edit\n", summary(editsDone), perEdit(editCPU, len(edits)))
+	var adds, addsDone []time.Duration
+	var added []string
+	cpu0 := cpuTime()
 	stamp := time.Now().UnixNano()
 	for i := 0; i < n; i++ {
 		slug := fmt.Sprintf("zz-servelat-%d-%d", stamp, i)
@@ -129,6 +153,8 @@ func run(src string, n int, cpu string) error {
 		}
 		dst := filepath.Join(src, "content", "products", slug)
 		defer os.RemoveAll(dst)
+		added = append(added, dst)
+		rebuilt.drain()
 		t := time.Now()
 		if err := os.Rename(tmp, dst); err != nil { // the bundle appears at once
 			return err
@@ -137,10 +163,88 @@ func run(src string, n int, cpu string) error {
 			return err
 		}
 		adds = append(adds, time.Since(t))
+		addsDone = append(addsDone, rebuilt.after(t, 5*time.Minute))
 	}
-	fmt.Fprintf(os.Stderr, "edit one product → served: %s\n", summary(edits))
-	fmt.Fprintf(os.Stderr, "add a product → served:    %s\n", summary(adds))
+	addCPU := cpuTime() - cpu0
+	fmt.Fprintf(os.Stderr, "add a product → served:           %s\n", summary(adds))
+	fmt.Fprintf(os.Stderr, "add a product → rebuild done:     %s; CPU %s an addition\n", summary(addsDone), perEdit(addCPU, len(adds)))
+	if home {
+		// The added products go first (as the deferred removal would).
+		rebuilt.drain()
+		t := time.Now()
+		for _, dst := range added {
+			os.RemoveAll(dst)
+		}
+		rebuilt.after(t, 5*time.Minute)
+		if err := waitFor(base+"/", "<html", 10*time.Minute, done); err != nil {
+			return err
+		}
+		edits, editsDone, editCPU, err := edit()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "with / visited: edit → served:       %s\n", summary(edits))
+		fmt.Fprintf(os.Stderr, "with / visited: edit → rebuild done: %s; CPU %s an edit\n", summary(editsDone), perEdit(editCPU, len(edits)))
+	}
 	return nil
+}
+
+// totals receives shop serve's output and notes when Hugo ends a rebuild
+// ("Total in … ms").
+type totals struct{ c chan time.Time }
+
+func (t *totals) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("Total in ")) {
+		select {
+		case t.c <- time.Now():
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+func (t *totals) drain() {
+	for {
+		select {
+		case <-t.c:
+		default:
+			return
+		}
+	}
+}
+
+// after is the time from start to the end of the first rebuild that ended
+// after start, or limit if none did.
+func (t *totals) after(start time.Time, limit time.Duration) time.Duration {
+	timeout := time.After(limit)
+	for {
+		select {
+		case at := <-t.c:
+			if at.After(start) {
+				return at.Sub(start)
+			}
+		case <-timeout:
+			return limit
+		}
+	}
+}
+
+// cpuTime is the CPU time (user+sys) this process has used so far: on a
+// shared machine the steadier figure than wall time. It includes the
+// polling of the page, a small part.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perEdit(d time.Duration, n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return (d / time.Duration(n)).Round(time.Millisecond).String()
 }
 
 func summary(ds []time.Duration) string {
@@ -159,6 +263,7 @@ func summary(ds []time.Duration) string {
 // waitFor polls url until its body contains want.
 func waitFor(url, want string, limit time.Duration, done <-chan error) error {
 	deadline := time.Now().Add(limit)
+	last, report := "no answer", time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
@@ -171,10 +276,17 @@ func waitFor(url, want string, limit time.Duration, done <-chan error) error {
 			if resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(want)) {
 				return nil
 			}
+			last = fmt.Sprintf("%d, %d bytes", resp.StatusCode, len(body))
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(report) {
+			fmt.Fprintf(os.Stderr, "still waiting for %q at %s (last answer: %s)\n", want, url, last)
+			report = time.Now().Add(time.Minute)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return fmt.Errorf("%s did not show %q within %s", url, want, limit)
+	return fmt.Errorf("%s did not show %q within %s (last answer: %s)", url, want, limit, last)
 }
 
 func copyDir(from, to string) error {
