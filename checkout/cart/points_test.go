@@ -52,14 +52,8 @@ func goodsAndCards(t Totals) (map[int]money.Amount, money.Amount) {
 // always coming back whole.
 func TestPointsOnGoodsOnlyProperty(t *testing.T) {
 	cat := pointsCatalog(t)
-	skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1", "KRANT-0", "CADEAU-50", "CADEAU-25"}
 	rapid.Check(t, func(rt *rapid.T) {
-		c := &Cart{}
-		for _, sku := range skus {
-			if n := rapid.IntRange(0, 3).Draw(rt, sku); n > 0 {
-				_ = Add(c, cat, sku, n, t0)
-			}
-		}
+		c := drawPointsCart(rt, cat)
 		if len(c.Lines) == 0 {
 			_ = Add(c, cat, "CADEAU-25", 1, t0)
 		}
@@ -220,14 +214,8 @@ func oldPoints(t *Totals, amount money.Amount) error {
 // and a gift card gives back what the customer paid for it.
 func TestOldOrderPointsOnGiftCardsRefundProperty(t *testing.T) {
 	cat := pointsCatalog(t)
-	skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1", "KRANT-0", "CADEAU-50", "CADEAU-25"}
 	rapid.Check(t, func(rt *rapid.T) {
-		c := &Cart{}
-		for _, sku := range skus {
-			if n := rapid.IntRange(0, 3).Draw(rt, sku); n > 0 {
-				_ = Add(c, cat, sku, n, t0)
-			}
-		}
+		c := drawPointsCart(rt, cat)
 		_ = Add(c, cat, "CADEAU-25", 1, t0)
 		tot, err := Compute(c, cat, "", "NL")
 		if err != nil {
@@ -297,4 +285,15 @@ func TestPointsBesideGiftCard(t *testing.T) {
 			t.Errorf("old order, refund of %s: %d, want %d", sku, got, want)
 		}
 	}
+}
+
+// drawPointsCart draws a cart of goods at 0, 9 and 21 % VAT and gift cards.
+func drawPointsCart(rt *rapid.T, cat *catalog.Catalog) *Cart {
+	c := &Cart{}
+	for _, sku := range []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1", "KRANT-0", "CADEAU-50", "CADEAU-25"} {
+		if n := rapid.IntRange(0, 3).Draw(rt, sku); n > 0 {
+			_ = Add(c, cat, sku, n, t0)
+		}
+	}
+	return c
 }
