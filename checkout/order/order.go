@@ -74,6 +74,20 @@ const (
 // ErrTransition is wrapped by Transition when an event does not apply.
 var ErrTransition = errors.New("transition not allowed")
 
+// ErrNothingToShip: packing or shipping an order of gift cards only, which
+// go by e-mail once paid; no parcel, no "on its way" mail.
+var ErrNothingToShip = errors.New("nothing to ship: the order holds only gift cards, sent by e-mail")
+
+// OnlyGiftCards reports whether every line is a gift card: nothing to ship.
+func (o *Order) OnlyGiftCards() bool {
+	for _, l := range o.Lines {
+		if !l.GiftCard {
+			return false
+		}
+	}
+	return len(o.Lines) > 0
+}
+
 var transitions = map[State]map[Event]State{
 	AwaitingPayment: {EventPaid: Paid, EventPaymentFailed: PaymentFailed, EventRetry: AwaitingPayment, EventCancel: Canceled},
 	PaymentFailed:   {EventPaid: Paid, EventRetry: AwaitingPayment, EventCancel: Canceled},

@@ -207,6 +207,9 @@ func (o *Order) ApplyPayment(p payment.Payment, by string, now time.Time) (chang
 // stock, cancels an open payment and, for a paid order, says a refund is due.
 func (o *Order) Do(ev Event, by, note string, now time.Time) ([]Effect, error) {
 	from := o.State
+	if (ev == EventPack || ev == EventShip) && o.OnlyGiftCards() {
+		return nil, ErrNothingToShip
+	}
 	if err := o.Apply(ev, by, note, now); err != nil {
 		return nil, err
 	}

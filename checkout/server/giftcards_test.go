@@ -588,3 +588,50 @@ func TestGiftCardsOnlyNoAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestGiftCardsOnlyNotPackedOrShipped: an order of gift cards only went by
+// e-mail once paid; the owner cannot pack or ship it (no buttons, 409 from
+// the API and the page in the owner's words, no "on its way" e-mail, no
+// label), while an order of a card and a mug ships as any other.
+func TestGiftCardsOnlyNotPackedOrShipped(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withCatalog(t, giftCatalog))
+	cards := sh.paidOrder(f, "only-cards", map[string]int{"CADEAU-50": 1, "CADEAU-25": 2})
+	mixed := sh.paidOrder(f, "card-and-mug", map[string]int{"CADEAU-25": 1, "MOK-001": 1})
+
+	sh.adminLogin()
+	page := sh.req(http.MethodGet, "/admin/orders/"+cards.ID, "").body
+	for _, action := range []string{"/pack", "/ship", "/label"} {
+		if strings.Contains(page, `action="/admin/orders/`+cards.ID+action+`"`) {
+			t.Errorf("the owner's page of a gift-card-only order offers %s", action)
+		}
+	}
+	if !strings.Contains(sh.req(http.MethodGet, "/admin/orders/"+mixed.ID, "").body, `action="/admin/orders/`+mixed.ID+`/pack"`) {
+		t.Error("the owner's page of a card and a mug offers no packing")
+	}
+	for _, action := range []string{"pack", "ship"} {
+		r := sh.admin(http.MethodPost, "/api/admin/orders/"+cards.ID+"/"+action, `{}`)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.errorMessage(t), "only gift cards") {
+			t.Errorf("API %s of a gift-card-only order: %d %s", action, r.StatusCode, r.body)
+		}
+	}
+	if r := sh.form("/admin/orders/"+cards.ID+"/ship", url.Values{"tracking_code": {"3SXYZ"}, "csrf": {csrfOf(t, page)}}); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(r.body, htmlText(sh.says("err.nothing_to_ship"))) {
+		t.Errorf("the owner's page shipping a gift-card-only order: %d, words %q missing", r.StatusCode, sh.says("err.nothing_to_ship"))
+	}
+	if r := sh.admin(http.MethodPost, "/api/admin/labels", `{"orders":[]}`); !strings.Contains(r.body, mixed.ID) || strings.Contains(r.body, cards.ID) {
+		t.Errorf("labels for every order to ship: %d %s", r.StatusCode, r.body)
+	}
+	o, _ := sh.sc.store.Orders.GetOrder(cards.ID)
+	if o.State != order.Paid {
+		t.Errorf("the gift-card-only order is %s, want still paid", o.State)
+	}
+	sh.flushMail()
+	if n := len(sh.outboxFiles("shipped")); n != 0 {
+		t.Errorf("%d shipped e-mails for orders never shipped", n)
+	}
+	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+mixed.ID+"/ship", `{"tracking_code":"3SABC"}`); r.StatusCode != http.StatusOK {
+		t.Errorf("shipping the card and the mug: %d %s", r.StatusCode, r.body)
+	}
+}

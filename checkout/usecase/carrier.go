@@ -111,6 +111,9 @@ func (u *Carrier) CreateLabel(ctx context.Context, id, by string) (*order.Order,
 	if o.State != order.Paid && o.State != order.Packed {
 		return o, res, fmt.Errorf("%w: order %s is %s; a label is made for a paid or packed order", ErrNotShippable, id, o.State)
 	}
+	if o.OnlyGiftCards() {
+		return o, res, fmt.Errorf("%w: order %s: %w", ErrNotShippable, id, order.ErrNothingToShip)
+	}
 	if m, found := u.Catalog().Method(o.ShippingMethod); found && m.Pickup {
 		return o, res, fmt.Errorf("%w: order %s is collected at the shop (%s); it needs no label", ErrNotShippable, id, m.ID)
 	}
@@ -190,8 +193,8 @@ func (u *Carrier) LabelBatch(ctx context.Context, ids []string, by string, words
 		slices.SortFunc(orders, func(a, b *order.Order) int { return strings.Compare(a.ID, b.ID) })
 		cat := u.Catalog()
 		for _, o := range orders {
-			if m, found := cat.Method(o.ShippingMethod); found && m.Pickup {
-				continue // collected at the shop
+			if m, found := cat.Method(o.ShippingMethod); (found && m.Pickup) || o.OnlyGiftCards() {
+				continue // collected at the shop, or gift cards only (sent by e-mail)
 			}
 			ids = append(ids, o.ID)
 		}
@@ -226,7 +229,7 @@ func (u *Carrier) LabelRows(batch []wire.LabelResult) ([]wire.LabelResult, error
 	}
 	var rows []wire.LabelResult
 	for _, o := range orders {
-		if o.State == order.Shipped && o.Meta[MetaParcelID] == "" {
+		if (o.State == order.Shipped && o.Meta[MetaParcelID] == "") || o.OnlyGiftCards() {
 			continue
 		}
 		rows = append(rows, LabelResult(o, wire.LabelResult{Order: o.ID, Error: failed[o.ID]}))

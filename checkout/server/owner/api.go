@@ -134,7 +134,8 @@ func (h *API) answerOwner(c *gin.Context, ev order.Event, o *order.Order, err er
 		web.Fail(c, http.StatusNotFound, "no order "+id)
 	case errors.Is(err, order.ErrTransition):
 		web.Fail(c, http.StatusConflict, fmt.Sprintf("cannot %s order %s: it is %s", ev, id, h.Orders.StateOf(id)))
-	case errors.Is(err, web.ErrBadTrackingLink), errors.Is(err, web.ErrNoTrackingTemplate), errors.Is(err, web.ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued):
+	case errors.Is(err, web.ErrBadTrackingLink), errors.Is(err, web.ErrNoTrackingTemplate), errors.Is(err, web.ErrCancelRefund), errors.Is(err, usecase.ErrGiftCardsIssued),
+		errors.Is(err, order.ErrNothingToShip):
 		st, msg := ownerError(err)
 		web.Fail(c, st, msg)
 	default:

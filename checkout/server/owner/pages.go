@@ -372,7 +372,8 @@ func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, not
 	_, errShip := order.Transition(o.State, order.EventShip)
 	_, errDel := order.Transition(o.State, order.EventDeliver)
 	_, errCan := order.Transition(o.State, order.EventCancel)
-	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil, errShip == nil, errDel == nil
+	parcel := !o.OnlyGiftCards() // gift cards only go by e-mail: nothing to pack or ship
+	d.CanPack, d.CanShip, d.CanDeliver = errPack == nil && parcel, errShip == nil && parcel, errDel == nil
 	d.CanCancel = errCan == nil && !usecase.GiftCardsIssued(o) // issued cards would stay spendable
 	d.CanRefund = o.Refundable() > 0
 	d.Mails = mailRowsData{CSRF: d.CSRF, Back: "/admin/orders/" + o.ID + web.NoticeQuery("mail-queued"), Mails: h.Mails.orderMailProblems(o.ID)}

@@ -43,7 +43,7 @@ func ownerError(err error) (int, string) {
 	case errors.Is(err, order.ErrNoReturn), errors.Is(err, returns.ErrNothing), errors.Is(err, returns.ErrQuantity),
 		errors.Is(err, returns.ErrUnknownItem):
 		return http.StatusUnprocessableEntity, msg
-	case errors.Is(err, order.ErrTransition):
+	case errors.Is(err, order.ErrTransition), errors.Is(err, order.ErrNothingToShip):
 		return http.StatusConflict, msg
 	case errors.Is(err, usecase.ErrRefundUncertain):
 		return http.StatusAccepted, msg

@@ -24,6 +24,7 @@ var errorWords = []struct {
 	detail bool
 }{
 	{web.ErrCancelRefund, "err.cancel_refund", false},
+	{order.ErrNothingToShip, "err.nothing_to_ship", false},
 	{web.ErrBadTrackingLink, "err.tracking", false},
 	{web.ErrNoTrackingTemplate, "err.no_tracking_template", false},
 	{order.ErrOverRefund, "err.over_refund", false},
