@@ -631,6 +631,15 @@ func TestGiftCardsOnlyNotPackedOrShipped(t *testing.T) {
 	if n := len(sh.outboxFiles("shipped")); n != 0 {
 		t.Errorf("%d shipped e-mails for orders never shipped", n)
 	}
+	// The mixed order's packing slip: the mug in the parcel, the card
+	// named apart as sent by e-mail, so the totals (which hold both) add up.
+	slip := sh.admin(http.MethodGet, "/api/admin/orders/"+mixed.ID+"/packing-slip", "").body
+	parcel := regexp.MustCompile(`(?s)<table><tbody>(.*?)</tbody></table>`).FindStringSubmatch(slip)
+	byMail := regexp.MustCompile(`(?s)<ul class="sf-by-email">(.*?)</ul>`).FindStringSubmatch(slip)
+	if parcel == nil || strings.Contains(parcel[1], "Cadeaukaart") || byMail == nil || !strings.Contains(byMail[1], "1 × Cadeaukaart") ||
+		!strings.Contains(slip, web.T("en", "slip.by_email")) { // the customer's language: the test checks out in English
+		t.Errorf("the packing slip of a card and a mug does not name the card apart:\n%s", slip)
+	}
 	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+mixed.ID+"/ship", `{"tracking_code":"3SABC"}`); r.StatusCode != http.StatusOK {
 		t.Errorf("shipping the card and the mug: %d %s", r.StatusCode, r.body)
 	}

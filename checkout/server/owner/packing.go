@@ -33,6 +33,7 @@ type packingSlip struct {
 	Name                               string
 	Address                            []string
 	Lines                              []order.Line
+	ByEmail                            []order.Line // gift cards: in the totals, not in the parcel
 	GiftNote                           string
 	PickupPoint                        string // a pick-up point method's point (usecase.MetaPickupText)
 	ReturnNote                         string
@@ -62,7 +63,7 @@ func (h *Packing) PagePackingSlip(c *gin.Context) {
 	d := packingSlip{Lang: lang, Shop: cat.Shop.Name, ThankYou: cat.Shop.ThankYou(lang), Number: o.ID,
 		Date: view.DayText(o.CreatedAt.In(h.Zone()), lang), Name: o.Customer.Name,
 		Address: []string{o.Customer.Name, o.Customer.Street, o.Customer.PostalCode + " " + o.Customer.City, web.CountryName(lang, o.Customer.Country)},
-		Lines:   view.ShippedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[usecase.MetaPickupText],
+		Lines:   view.ShippedLines(o), ByEmail: view.EmailedLines(o), GiftNote: o.GiftNote, T: o.Totals, PickupPoint: o.Meta[usecase.MetaPickupText],
 		ReturnNote: strings.Replace(web.T(lang, "slip.returns"), "%d", strconv.Itoa(p.WindowDays), 1), CSRF: c.GetString("csrf")}
 	h.Page(c, http.StatusOK, "packing-slip", web.T(lang, "slip.title")+" "+o.ID, d)
 }

@@ -52,10 +52,15 @@ func HasGiftCard(t cart.Totals) bool {
 
 // ShippedLines are an order's lines that go in the parcel: gift cards go
 // by e-mail and are never packed.
-func ShippedLines(o *order.Order) []order.Line {
+func ShippedLines(o *order.Order) []order.Line { return linesWhere(o, false) }
+
+// EmailedLines are the order's gift cards: sent by e-mail, not in a parcel.
+func EmailedLines(o *order.Order) []order.Line { return linesWhere(o, true) }
+
+func linesWhere(o *order.Order, giftCard bool) []order.Line {
 	out := make([]order.Line, 0, len(o.Lines))
 	for _, l := range o.Lines {
-		if !l.GiftCard {
+		if l.GiftCard == giftCard {
 			out = append(out, l)
 		}
 	}
