@@ -221,3 +221,31 @@ func TestPointsOfferIsChargedProperty(t *testing.T) {
 		t.Error("no case used points beside a gift card: the property did not walk that path")
 	}
 }
+
+// TestPointsOfferSaysWhyNotForGiftCards: with enough points and only a
+// gift card in the cart, the checkout says points pay for products, not
+// "from 100 points" (which the customer has).
+func TestPointsOfferSaysWhyNotForGiftCards(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withOffsetClock(&clk), withCatalog(t, func(c map[string]any) {
+		giftCatalog(c)
+		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
+	}))
+	sh.settled(&clk, sh.buy(f, "pg-seed", map[string]int{"MOK-001": 99}, ""))
+	for _, lang := range []string{"nl", "en"} {
+		jar, _ := newJar()
+		sh.jar, sh.client.Jar = jar, jar
+		sh.addToCart("CADEAU-50", 1)
+		sh.req(http.MethodGet, sh.pointsLink(pointsEmail)+"?lang="+lang, "")
+		page := sh.req(http.MethodGet, "/checkout/?lang="+lang, "").body
+		if !strings.Contains(page, "data-points-no-goods") || strings.Contains(page, `name="use_points"`) {
+			t.Errorf("%s: a gift card only with 1282 points does not say points pay for products", lang)
+		}
+		sh.addToCart("BOEK-001", 1)
+		if page = sh.req(http.MethodGet, "/checkout/?lang="+lang, "").body; strings.Contains(page, "data-points-no-goods") || !strings.Contains(page, `name="use_points"`) {
+			t.Errorf("%s: a book beside the card: no points offered", lang)
+		}
+	}
+}

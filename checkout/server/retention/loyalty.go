@@ -134,6 +134,7 @@ func (h *Loyalty) OfferPoints(c *gin.Context, f view.CheckoutForm, t *cart.Total
 	off.Worth = money.Display(rule.Value(acc.Balance), t.Currency, lang)
 	p, d := rule.Redeem(acc.Balance, t.GoodsDue(), f.Points) // as ApplyPoints: the offer is what is charged
 	off.Points, off.Discount = p, money.Display(d, t.Currency, lang)
+	off.NoGoods = p == 0 && acc.Balance >= rule.MinRedeem && t.GoodsDue() <= 1
 	if f.UsePoints && p > 0 && loyalty.NormalizeEmail(f.Email) == email {
 		if cart.ApplyDiscount(t, AdjPoints, web.T(lang, "sum.points"), d) == nil {
 			off.Using = true

@@ -10,6 +10,7 @@ type PointsOffer struct {
 	Discount string // and what that takes off
 	Worth    string // what the whole balance is worth
 	Min      int    // fewest points redeemed at once
+	NoGoods  bool   // nothing here points can pay (gift cards only, or a code took all)
 	Using    bool   // the customer ticked it: the totals shown include it
 	Error    string
 	Lang     string
