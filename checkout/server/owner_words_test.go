@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/mollie/molliefake"
 )
 
 // TestAdminCodesFormSaysItsLabels: the code form's errors name the fields
@@ -44,5 +46,58 @@ func TestAdminCodesFormSaysItsLabels(t *testing.T) {
 				t.Errorf("%v: the page says %q", tc.form, inner)
 			}
 		}
+	}
+}
+
+// TestOwnerOrderPageSaysDiscountsAndHistoryInOwnerWords: a paid order with
+// a discount code, on the Dutch owner's page: the discount names the code
+// (not the kind "code"), the history's actors and events are in Dutch (the
+// stored history stays English), and the points to earn follow the rule
+// (spendable after the return window, docs/loyalty-and-promises.md).
+func TestOwnerOrderPageSaysDiscountsAndHistoryInOwnerWords(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withLoyalty(t))
+	sh.makeCode(`{"code":"vijf","amount":500}`)
+	sh.addToCart("KOF-GUJI-250-BO", 2)
+	r := sh.req(http.MethodPost, "/api/checkout", strings.Replace(validCheckout, "{", `{"code":"VIJF",`, 1), "Idempotency-Key", "k-vijf")
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("checkout with a code: %d %s", r.StatusCode, r.body)
+	}
+	var a CheckoutAnswer
+	r.json(t, &a)
+	o, err := sh.sc.store.Orders.GetOrder(a.Order.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetStatus(o.PaymentID, "paid"); err != nil {
+		t.Fatal(err)
+	}
+	if o, err = sh.sc.store.Orders.GetOrder(o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if o.DiscountCode != "VIJF" || len(o.Totals.Adjustments) == 0 || o.PointsToEarn == 0 || len(o.History) < 2 {
+		t.Fatalf("the order has code %q, adjustments %+v, %d points to earn, history %+v: nothing to check",
+			o.DiscountCode, o.Totals.Adjustments, o.PointsToEarn, o.History)
+	}
+	sh.adminLogin()
+	page := html.UnescapeString(sh.req(http.MethodGet, "/admin/orders/"+o.ID, "").body)
+	for _, want := range []string{
+		sh.says("order.discount", "code VIJF", o.Totals.Adjustments[0].VATRate),
+		sh.says("history.placed"), sh.says("history.by.customer"), sh.says("history.by.webhook"),
+		sh.says("history.paid", o.PaymentID),
+		sh.says("order.points_earn", o.PointsToEarn),
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Dutch owner's page lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Korting: code (", "order placed", "<td>customer</td>", "<td>webhook</td>", " paid", "bij bezorging"} {
+		if strings.Contains(page, english) {
+			t.Errorf("the Dutch owner's page says %q", english)
+		}
+	}
+	if o, _ := sh.sc.store.Orders.GetOrder(o.ID); o.History[0].Note != "order placed" || o.History[0].By != "customer" {
+		t.Errorf("the stored history changed: %+v", o.History[0])
 	}
 }
