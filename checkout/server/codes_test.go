@@ -302,8 +302,8 @@ func TestAdminCodesPage(t *testing.T) {
 		t.Fatalf("after disable:\n%s", p.body)
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"lente"}, "kind": {"amount"}, "value": {"7,5x"}, "max_uses": {"drie"}})
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.amount", "value", "7,5x"))) ||
-		!strings.Contains(r.body, htmlText(sh.says("codes.err.number", "max_uses", "drie"))) {
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, htmlText(sh.says("codes.err.amount", sh.says("codes.value"), "7,5x"))) ||
+		!strings.Contains(r.body, htmlText(sh.says("codes.err.number", sh.says("codes.max_uses"), "drie"))) {
 		t.Fatalf("bad amount and number: %d\n%s", r.StatusCode, r.body)
 	}
 	r = sh.form("/admin/codes/", url.Values{"csrf": {csrf}, "code": {"z"}, "kind": {"percent"}, "value": {"10"}})

@@ -240,7 +240,7 @@ func TestPointsJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh.adminLogin()
-	if page := sh.req(http.MethodGet, "/admin/orders/"+o2.ID, ""); !strings.Contains(page.body, sh.says("order.discount", "points", 9)) || !strings.Contains(page.body, sh.says("order.points_spent", 217)) {
+	if page := sh.req(http.MethodGet, "/admin/orders/"+o2.ID, ""); !strings.Contains(page.body, sh.says("order.discount", sh.says("order.adj.points"), 9)) || !strings.Contains(page.body, sh.says("order.points_spent", 217)) {
 		t.Errorf("the owner's order page does not show the points discount")
 	}
 	// The owner cancels the paid order: refunded in full, points back.

@@ -373,23 +373,29 @@ func (h *Codes) AdminCodesForm(c *gin.Context) {
 		if v == "" {
 			return 0
 		}
+		label := web.OwnerT(lang, codeFormLabels[name]) // the form's words, not the field's name
 		if euros {
 			a, good := parseEuros(v)
 			if !good {
-				bad = append(bad, web.OwnerT(lang, "codes.err.amount", name, v))
+				bad = append(bad, web.OwnerT(lang, "codes.err.amount", label, v))
 			}
 			return int64(a)
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			bad = append(bad, web.OwnerT(lang, "codes.err.number", name, v))
+			bad = append(bad, web.OwnerT(lang, "codes.err.number", label, v))
 		}
 		return n
 	}
+	nBad := len(bad)
 	if c.PostForm("kind") == "percent" {
 		r.Percent = num("value", false)
 	} else {
 		r.Amount = num("value", true)
+	}
+	if r.Percent == 0 && r.Amount == 0 && len(bad) == nBad {
+		// A kind is always chosen on the form: nothing off is the value's fault.
+		bad = append(bad, web.OwnerT(lang, "codes.err.value_zero"))
 	}
 	r.MinOrder = num("min_order", true)
 	r.MaxUses = int(num("max_uses", false))
@@ -411,6 +417,15 @@ func (h *Codes) AdminCodesForm(c *gin.Context) {
 }
 
 // codesDoneURL is the page after a button; done is a key of CodesDone.
+// codeFormLabels are the owner's words ("owner.<key>") of the code form's
+// number fields (templates/codes.html), for its errors.
+var codeFormLabels = map[string]string{
+	"value":            "codes.value",
+	"min_order":        "codes.min_order",
+	"max_uses":         "codes.max_uses",
+	"max_per_customer": "codes.max_per_customer",
+}
+
 func codesDoneURL(done, code string) string {
 	return "/admin/codes/?" + url.Values{"done": {done}, "code": {cart.NormalizeCode(code)}}.Encode()
 }

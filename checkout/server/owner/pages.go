@@ -397,7 +397,8 @@ func (h *Pages) renderAdminOrder(c *gin.Context, status int, o *order.Order, not
 
 // inOwnerLanguage is o as the owner's page shows it: each line, each
 // returned line and the shipping method named in the owner's language from the catalog when its
-// SKU is there, else as the order kept it (in the customer's language).
+// SKU is there, else as the order kept it (in the customer's language); its
+// discounts and history in the owner's words (ownerWordsOf).
 // o itself is not changed.
 func inOwnerLanguage(o *order.Order, cat *catalog.Catalog, lang string) *order.Order {
 	named := func(sku, title, variant string) (string, string) {
@@ -421,6 +422,7 @@ func inOwnerLanguage(o *order.Order, cat *catalog.Catalog, lang string) *order.O
 			cp.Returns[i].Lines[j].Title, cp.Returns[i].Lines[j].Variant = named(l.SKU, l.Title, l.Variant)
 		}
 	}
+	ownerWordsOf(&cp, lang) // discount labels and history (orderwords.go)
 	return &cp
 }
 
