@@ -172,7 +172,7 @@ func TestCartCodeProperty(t *testing.T) {
 		f.Set("update", "1")
 		co = sh.form("/checkout/", f)
 		shown, shownFor, key := checkoutFields(t, co.body)
-		if shown != amountText(cq.GrandTotal) || shownFor != d.method+"|"+d.country {
+		if shown != amountText(cq.GrandTotal) || !strings.HasPrefix(shownFor, d.method+"|"+d.country+"|") {
 			rt.Fatalf("checkout shows %s for %s; the cart's quote %d for %v", shown, shownFor, cq.GrandTotal, d)
 		}
 		f.Del("update")
@@ -189,7 +189,7 @@ func TestCartCodeProperty(t *testing.T) {
 			f.Set("update", "1")
 			co = sh.form("/checkout/", f)
 			shown, shownFor, key = checkoutFields(t, co.body)
-			if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(cq.GrandTotal) || shownFor != d.method+"|"+d.country {
+			if v := cartJSON(t, sh, ""); v.Code != "" || shown != amountText(cq.GrandTotal) || !strings.HasPrefix(shownFor, d.method+"|"+d.country+"|") {
 				rt.Fatalf("code taken out at checkout: cart keeps %q, shows %s, quote %d", v.Code, shown, cq.GrandTotal)
 			}
 			f.Del("update")

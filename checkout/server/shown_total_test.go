@@ -2,15 +2,19 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/web"
 )
 
 var (
@@ -46,7 +50,7 @@ func TestCheckoutFormChargesNoOtherTotalThanShown(t *testing.T) {
 	sh.addToCart("KOF-GUJI-250-BO", 1) // € 14,50 + € 4,95 PostNL = € 19,45
 	co := sh.req(http.MethodGet, "/checkout/?lang=en", "")
 	shown, shownFor, key := checkoutFields(t, co.body)
-	if shown != "1945" || shownFor != "postnl|NL" {
+	if shown != "1945" || shownFor != "postnl|NL||" {
 		t.Fatalf("page shows %s for %s, want 1945 for postnl|NL", shown, shownFor)
 	}
 	f := belgianAddress()
@@ -68,7 +72,7 @@ func TestCheckoutFormChargesNoOtherTotalThanShown(t *testing.T) {
 	// The page now shows (and carries) the Belgian total; paying it goes through
 	// and the provider asks exactly that.
 	shown2, shownFor2, key2 := checkoutFields(t, r.body)
-	if shown2 == shown || shownFor2 != "postnl-be|BE" {
+	if shown2 == shown || shownFor2 != "postnl-be|BE||" {
 		t.Fatalf("page after the refusal carries %s for %s", shown2, shownFor2)
 	}
 	if m := payButtonRe.FindStringSubmatch(r.body); m == nil || !strings.Contains(m[1], displayCents(t, shown2, "en")) {
@@ -103,7 +107,7 @@ func TestCheckoutUpdateStep(t *testing.T) {
 		t.Fatalf("update: %d %s", r.StatusCode, r.body)
 	}
 	shown, shownFor, _ := checkoutFields(t, r.body)
-	if shownFor != "postnl-be|BE" || shown == "1945" {
+	if shownFor != "postnl-be|BE||" || shown == "1945" {
 		t.Fatalf("updated page shows %s for %s", shown, shownFor)
 	}
 	if n := len(sh.allOrders()); n != 0 {
@@ -113,7 +117,7 @@ func TestCheckoutUpdateStep(t *testing.T) {
 	var q QuoteAnswer
 	qr := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"BE","shipping_method":"postnl-be","lang":"en"}`)
 	qr.json(t, &q)
-	if qr.StatusCode != http.StatusOK || strconv.FormatInt(int64(q.Total), 10) != shown || q.ShownFor != "postnl-be|BE" ||
+	if qr.StatusCode != http.StatusOK || strconv.FormatInt(int64(q.Total), 10) != shown || q.ShownFor != "postnl-be|BE||" ||
 		!strings.Contains(q.SummaryHTML, displayCents(t, shown, "en")) || !strings.Contains(q.PayText, displayCents(t, shown, "en")) {
 		t.Fatalf("quote %d %+v, page showed %s", qr.StatusCode, q, shown)
 	}
@@ -167,4 +171,68 @@ func (sh *testShop) allOrders() []*order.Order {
 		sh.t.Fatal(err)
 	}
 	return os
+}
+
+// TestTotalChangedSaysTheCustomersCode: without JavaScript, a customer
+// types a discount code on a page priced without it and presses pay; the
+// total is not the one shown, and the page says it was the code they
+// entered (not that "prices, stock or points changed meanwhile").
+func TestTotalChangedSaysTheCustomersCode(t *testing.T) {
+	sh := newShop(t)
+	sh.adminLogin()
+	sh.makeCode(`{"code":"VIJF","amount":500}`)
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("KOF-GUJI-250-BO", 2)
+	for _, lang := range []string{"nl", "en"} {
+		co := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
+		shown, shownFor, key := checkoutFields(t, co.body)
+		f := url.Values{"name": {"Zoë"}, "email": {"zoe@example.nl"}, "street": {"Markt 1"}, "postal_code": {"3511 AA"},
+			"city": {"Utrecht"}, "country": {"NL"}, "shipping_method": {"postnl"}, "lang": {lang}, "code": {"vijf"},
+			"idempotency_key": {key}, "shown_total": {shown}, "shown_for": {shownFor}}
+		r := sh.form("/checkout/", f)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, htmlText(fmt.Sprintf(web.T(lang, "total.why_code"), "VIJF"))) ||
+			strings.Contains(r.body, htmlText(web.T(lang, "total.why_other"))) {
+			t.Errorf("%s: a code typed on the page: %d, the reason is not the code:\n%s", lang, r.StatusCode, r.body)
+		}
+		sh.form("/checkout/", url.Values{"code": {""}, "update": {"1"}, "country": {"NL"}, "lang": {lang}, "idempotency_key": {key}})
+	}
+}
+
+// TestDueChangedSaysTheCardWasEntered: without JavaScript, a customer
+// types a gift card's code on a page priced without it and presses pay
+// (not "use card"); the page says the card they entered changed what they
+// pay, not that its balance changed.
+func TestDueChangedSaysTheCardWasEntered(t *testing.T) {
+	sh, f, clk := giftShop(t)
+	buyGiftCard(t, sh, f, "CADEAU-25", "2026-12-08")
+	clk.Add(24 * time.Hour)
+	if sh.mailCount("giftcard") != 1 {
+		t.Fatal("no gift card mail on the chosen day")
+	}
+	eml, _ := os.ReadFile(sh.outboxFiles("giftcard")[0])
+	card := codeInMail.FindString(string(eml))
+	if card == "" {
+		t.Fatal("no gift card code in the mail")
+	}
+	jar, _ := newJar()
+	sh.jar, sh.client.Jar = jar, jar
+	sh.addToCart("KOF-GUJI-250-BO", 4)
+	co := sh.req(http.MethodGet, "/checkout/?lang=nl", "")
+	shown, shownFor, key := checkoutFields(t, co.body)
+	due := regexp.MustCompile(`name="shown_due" value="(-?[0-9]+)"`).FindStringSubmatch(co.body)
+	if due == nil {
+		t.Fatalf("the checkout page carries no shown_due:\n%s", co.body)
+	}
+	v := url.Values{"name": {"Zoë"}, "email": {"zoe@example.nl"}, "street": {"Markt 1"}, "postal_code": {"3511 AA"},
+		"city": {"Utrecht"}, "country": {"NL"}, "shipping_method": {"postnl"}, "lang": {"nl"}, "gift_code": {card},
+		"idempotency_key": {key}, "shown_total": {shown}, "shown_for": {shownFor}, "shown_due": {due[1]}}
+	r := sh.form("/checkout/", v)
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, htmlText(strings.SplitN(web.T("nl", "gift.due_card_entered"), "%s", 2)[0])) ||
+		strings.Contains(r.body, htmlText(strings.SplitN(web.T("nl", "gift.due_changed"), ":", 2)[0])) {
+		t.Errorf("a card typed on the page: %d, the reason is not the card:\n%s", r.StatusCode, r.body)
+	}
+	if n := len(sh.allOrders()); n != 1 { // the card's own order only
+		t.Errorf("%d orders; the refused checkout made one", n-1)
+	}
 }

@@ -192,8 +192,12 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 			url, cerr := h.Payments.EnsurePayment(ctx, o, lang)
 			return o, url, false, cerr
 		}
+		key := "gift.due_changed"
+		if _, _, _, shownCard, has := view.ShownParts(f.ShownFor); has && shownCard != f.GiftCode {
+			key = "gift.due_card_entered" // the customer typed the card after the page was priced
+		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
-			return fmt.Sprintf(web.T(lang, "gift.due_changed"), money.Display(due, t.Currency, lang))
+			return fmt.Sprintf(web.T(lang, key), money.Display(due, t.Currency, lang))
 		}}
 	}
 	o, err := order.New(f.Customer(), t, lang, cartID, scoped, h.Now())
@@ -242,8 +246,12 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 // when the form tells what the page was priced for.
 func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
 	msg := fmt.Sprintf(web.T(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
-	method, country, _ := strings.Cut(f.ShownFor, "|")
+	method, country, code, _, has := view.ShownParts(f.ShownFor)
 	switch {
+	case has && code != f.Code && f.Code != "":
+		msg += " " + fmt.Sprintf(web.T(lang, "total.why_code"), f.Code)
+	case has && code != f.Code:
+		msg += " " + web.T(lang, "total.why_code_removed")
 	case f.ShownFor != "" && method != f.ShippingMethod:
 		name := t.ShippingName
 		if m, ok := cat.Method(f.ShippingMethod); ok {

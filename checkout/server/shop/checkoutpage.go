@@ -270,7 +270,7 @@ func (h *Checkout) APICheckoutQuote(c *gin.Context) {
 	web.OK(c, http.StatusOK, QuoteAnswer{MethodsHTML: ms.String(), MethodNote: d.MethodNote, Total: d.T.GrandTotal, TotalText: money.Display(d.T.GrandTotal, d.T.Currency, d.Lang),
 		Due: d.Due, GiftCard: d.Gift.Paying(), GiftError: d.Errors["gift_code"],
 		PayText:        web.T(d.Lang, "co.pay") + " · " + money.Display(d.Due, d.T.Currency, d.Lang),
-		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShippingMethod + "|" + d.Form.Country,
+		ShippingMethod: d.Form.ShippingMethod, Country: d.Form.Country, ShownFor: d.Form.ShownKey(),
 		SummaryHTML: b.String(), Totals: d.T, CodeError: d.CodeError, CodeNote: d.CodeNote})
 }
 

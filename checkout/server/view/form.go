@@ -66,7 +66,7 @@ type CheckoutForm struct {
 	// in the JSON API; the checkout page always sends it (shown_total).
 	ExpectedTotal *money.Amount `json:"expected_total" form:"-"`
 	// ShownTotal and ShownFor (forms only): the total the page showed and
-	// the "method|country" it was priced for, to say what changed.
+	// what it was priced for (ShownKey), to say what changed.
 	ShownTotal string `json:"-" form:"shown_total"`
 	ShownFor   string `json:"-" form:"shown_for"`
 	// NoAddress (set by the handler from the cart): the order is gift
@@ -240,3 +240,21 @@ func GiftNoteError(note, lang string) string {
 
 // MaxGiftNote is the longest gift note, in characters.
 const MaxGiftNote = 300
+
+// ShownKey is what a checkout page was priced for, "method|country|code|gift
+// card", sent back as shown_for so that a total that changed can be
+// explained by what the customer changed (shop.totalChangedMsg). Pages of
+// an earlier version sent only "method|country".
+func (f CheckoutForm) ShownKey() string {
+	return f.ShippingMethod + "|" + f.Country + "|" + f.Code + "|" + f.GiftCode
+}
+
+// ShownParts splits a ShownKey; has says whether the code and gift card
+// parts were sent.
+func ShownParts(key string) (method, country, code, giftCode string, has bool) {
+	p := strings.SplitN(key, "|", 4)
+	for len(p) < 4 {
+		p = append(p, "")
+	}
+	return p[0], p[1], p[2], p[3], strings.Count(key, "|") >= 3
+}
