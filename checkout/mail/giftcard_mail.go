@@ -14,6 +14,7 @@ type GiftCardMail struct {
 	ShopName string
 	ShopURL  string
 	From     string // the buyer's name
+	Own      bool   // the buyer kept the card: the e-mail goes to the buyer
 	Code     string
 	Amount   string // formatted
 	Message  string
@@ -24,9 +25,14 @@ type GiftCardMail struct {
 // Render renders the e-mail.
 func (m GiftCardMail) Render() (subject, text, html string, err error) {
 	w := sectionWords("mail.giftcard.", m.Lang)
+	m.PageURL = LangLink(m.PageURL, m.Lang)
 	subject = fmt.Sprintf(w["subject"], m.Amount, m.ShopName)
 	p1 := fmt.Sprintf(w["p1"], m.From, m.Amount, m.ShopName)
-	if m.From == "" {
+	switch {
+	case m.Own:
+		subject = fmt.Sprintf(w["subject_own"], m.Amount, m.ShopName)
+		p1 = fmt.Sprintf(w["p1_own"], m.Amount, m.ShopName)
+	case m.From == "":
 		p1 = fmt.Sprintf(w["p1_anon"], m.Amount, m.ShopName)
 	}
 	d := map[string]any{"M": m, "W": w, "P1": p1}

@@ -21,6 +21,7 @@ const pointsWords = "mail.points."
 // Render renders the e-mail.
 func (p PointsLink) Render() (subject, text, html string, err error) {
 	w := sectionWords(pointsWords, p.Lang)
+	p.URL = LangLink(p.URL, p.Lang)
 	subject = fmt.Sprintf(w["subject"], p.ShopName)
 	d := map[string]any{"P": p, "P1": fmt.Sprintf(w["p1"], p.ShopName), "P2": fmt.Sprintf(w["p2"], p.Days), "P3": w["p3"]}
 	text, html, err = renderPair(pointsText, pointsHTML, d)

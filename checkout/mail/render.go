@@ -123,6 +123,12 @@ func Shipped(s Summary) (subject, text, html string, err error) {
 }
 
 func render(s Summary, kind, intro string) (string, string, error) {
+	s.OrderURL = LangLink(s.OrderURL, s.Lang)
+	if s.Legal != nil {
+		l := *s.Legal
+		l.ReturnURL = LangLink(l.ReturnURL, s.Lang)
+		s.Legal = &l
+	}
 	w := wordsFor(s.Lang)
 	d := mailData{Summary: s, LegalW: LegalWords(s.Lang), Kind: kind, W: w, Hello: fmt.Sprintf(w["confirm.hello"], s.CustomerName),
 		Intro: intro, Quest: fmt.Sprintf(w["questions"], s.ShopEmail)}

@@ -48,7 +48,7 @@ func TestRetentionMailsRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(subj, "BK-2026-000001") || !strings.Contains(text, "Hello Eva,") || !strings.Contains(text, rr.OptOutURL) ||
-		!strings.Contains(html, "Guji &lt;b&gt;") || !strings.Contains(html, `href="https://shop.example/order/T/review?product=guji"`) {
+		!strings.Contains(html, "Guji &lt;b&gt;") || !strings.Contains(html, `href="https://shop.example/order/T/review?product=guji&amp;lang=en"`) {
 		t.Errorf("review request:\n%s\n%s\n%s", subj, text, html)
 	}
 	if _, text, _, _ := (ReviewRequest{Lang: "nl", Number: "X"}).Render(); !strings.HasPrefix(text, "Hallo,") {

@@ -58,6 +58,7 @@ type afterData struct {
 // is escaped in the HTML part.
 func AfterSaleMail(a AfterSale) (subject, text, html string, err error) {
 	w := sectionWords(afterWords, a.Lang)
+	a.OrderURL = LangLink(a.OrderURL, a.Lang)
 	subjectKey := a.Kind + ".subject"
 	if _, known := w[subjectKey]; !known {
 		return "", "", "", fmt.Errorf("after-sale mail: unknown kind %q", a.Kind)

@@ -30,6 +30,11 @@ const reviewWords = "mail.review."
 // Render renders the review request.
 func (r ReviewRequest) Render() (subject, text, html string, err error) {
 	w := sectionWords(reviewWords, r.Lang)
+	r.OptOutURL = LangLink(r.OptOutURL, r.Lang)
+	r.Products = append([]ReviewProduct(nil), r.Products...)
+	for i := range r.Products {
+		r.Products[i].URL = LangLink(r.Products[i].URL, r.Lang)
+	}
 	subject = fmt.Sprintf(w["subject"], r.Number)
 	hello := fmt.Sprintf(w["hello"], r.CustomerName)
 	if r.CustomerName == "" {

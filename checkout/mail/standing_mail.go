@@ -37,6 +37,7 @@ var standingActions = []string{"skip", "pause", "interval", "variant", "address"
 // Render renders the e-mail.
 func (m StandingMail) Render() (subject, text, html string, err error) {
 	w := sectionWords("mail.standing.", m.Lang)
+	m.PageURL, m.PayURL = LangLink(m.PageURL, m.Lang), LangLink(m.PayURL, m.Lang)
 	var p1, p2, pay string
 	switch m.Kind {
 	case "notice":

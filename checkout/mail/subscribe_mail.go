@@ -63,6 +63,7 @@ func subWordsFor(lang string) map[string]string { return sectionWords(subWords, 
 // Render renders the double opt-in e-mail.
 func (c SubscribeConfirm) Render() (subject, text, html string, err error) {
 	w := subWordsFor(c.Lang)
+	c.ConfirmURL = LangLink(c.ConfirmURL, c.Lang)
 	subject = fmt.Sprintf(w["confirm.subject"], c.Label, c.ShopName)
 	d := map[string]any{"C": c, "P1": fmt.Sprintf(w["confirm.p1"], c.ShopName, c.Label), "P2": w["confirm.p2"], "P3": w["confirm.p3"]}
 	text, html, err = renderPair(confirmText, confirmHTML, d)
@@ -72,6 +73,11 @@ func (c SubscribeConfirm) Render() (subject, text, html string, err error) {
 // Render renders the digest.
 func (d DigestMail) Render() (subject, text, html string, err error) {
 	w := subWordsFor(d.Lang)
+	d.UnsubscribeURL = LangLink(d.UnsubscribeURL, d.Lang)
+	d.Sections = append([]DigestSection(nil), d.Sections...)
+	for i := range d.Sections {
+		d.Sections[i].UnsubscribeURL = LangLink(d.Sections[i].UnsubscribeURL, d.Lang)
+	}
 	var labels []string
 	for _, s := range d.Sections {
 		labels = append(labels, s.Label)

@@ -14,17 +14,24 @@ import (
 // TestBackInStockAlert: the last copies of a book are sold; a stranger asks
 // to be mailed when it is back (double opt-in, as other subscriptions); the
 // owner sees one person waiting; a returned copy put back in stock sends
-// exactly one e-mail and ends the alert.
+// exactly one e-mail and ends the alert. Asked in English, the e-mail names
+// the book and links its page in English.
 func TestBackInStockAlert(t *testing.T) {
 	f := molliefake.New()
 	defer f.Close()
-	sh := newShop(t, withMollie(f))
+	sh := newShop(t, withMollie(f), withCatalog(t, func(c map[string]any) {
+		for _, it := range c["items"].([]any) {
+			if it := it.(map[string]any); it["sku"] == "BOEK-001" {
+				it["title_en"], it["url_en"] = "The coffee book", "/en/products/coffee-book/"
+			}
+		}
+	}))
 	o := sh.delivered(sh.paidOrder(f, "books", map[string]int{"BOEK-001": 3}))
 
 	if r := sh.req(http.MethodPost, "/api/subscriptions", `{"email":"jan@example.nl","topic":"stock:NOPE-1","label":"x"}`); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown SKU: %d %s", r.StatusCode, r.body)
 	}
-	r := sh.req(http.MethodPost, "/api/subscriptions", `{"email":"jan@example.nl","topic":"stock:BOEK-001","label":"Het koffieboek"}`)
+	r := sh.req(http.MethodPost, "/api/subscriptions", `{"email":"jan@example.nl","topic":"stock:BOEK-001","label":"Het koffieboek","lang":"en"}`)
 	if r.StatusCode != http.StatusAccepted {
 		t.Fatalf("ask: %d %s", r.StatusCode, r.body)
 	}
@@ -77,6 +84,9 @@ func TestBackInStockAlert(t *testing.T) {
 	sh.sc.stock.BackInStock()
 	if n := sh.mailCount("back_in_stock"); n != 1 {
 		t.Fatalf("%d alert mails, want 1", n)
+	}
+	if text, _ := bodies(sh.mails("back_in_stock")[0]); !strings.Contains(text, "The coffee book") || !strings.Contains(text, "/en/products/coffee-book/") {
+		t.Errorf("the English alert does not name or link the English page:\n%s", text)
 	}
 	var a struct {
 		Items []struct {

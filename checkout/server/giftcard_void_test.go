@@ -60,6 +60,9 @@ func TestOwnerVoidsGiftCard(t *testing.T) {
 	}
 
 	page = sh.req(http.MethodGet, voidPath, "").body
+	if strings.Contains(page, "……") || !strings.Contains(page, giftcard.Last4(code)) {
+		t.Errorf("the confirmation names the card as other than %s:\n%s", giftcard.Last4(code), page)
+	}
 	if !strings.Contains(page, "data-void-confirm") || !strings.Contains(page, `name="reason"`) {
 		t.Fatalf("the confirmation page has no reason and button:\n%s", page)
 	}
@@ -87,8 +90,11 @@ func TestOwnerVoidsGiftCard(t *testing.T) {
 	// The holder's page and the checkout say so.
 	for _, lang := range []string{"nl", "en"} {
 		cp := html.UnescapeString(sh.req(http.MethodGet, "/giftcard/"+card.Token+"?lang="+lang, "").body)
-		if !strings.Contains(cp, reason) || !strings.Contains(cp, web.T(lang, "gift.kind.voided")) {
+		if !strings.Contains(cp, reason) || !strings.Contains(cp, web.T(lang, "gift.kind.voided")) || !strings.Contains(cp, web.T(lang, "gift.voided_none")) {
 			t.Errorf("%s card page does not say the balance was voided and why:\n%s", lang, cp)
+		}
+		if strings.Contains(cp, web.T(lang, "gift.how")) {
+			t.Errorf("%s page of a voided card still invites to spend it:\n%s", lang, cp)
 		}
 	}
 	sh.addToCart("MOK-001", 1)

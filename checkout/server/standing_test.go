@@ -110,9 +110,8 @@ func TestStandingOrderThroughTheSidecar(t *testing.T) {
 	if len(notices) != 1 {
 		t.Fatalf("%d pre-charge mails", len(notices))
 	}
-	raw, _ := os.ReadFile(notices[0])
-	eml := strings.ReplaceAll(strings.ReplaceAll(string(raw), "=\r\n", ""), "=\n", "") // quoted-printable soft breaks
-	if !strings.Contains(eml, "/standing/"+token+"#skip") || !strings.Contains(eml, "/standing/"+token+"#stop") || !strings.Contains(eml, "18.45") {
+	eml, _ := bodies(sh.mails("standing_notice")[0]) // its links carry the standing order's language
+	if !strings.Contains(eml, "/standing/"+token+"?lang=en#skip") || !strings.Contains(eml, "/standing/"+token+"?lang=en#stop") || !strings.Contains(eml, "18.45") {
 		t.Fatalf("pre-charge mail lacks the link or the amount:\n%s", eml)
 	}
 
@@ -253,8 +252,7 @@ func TestStandingFailedChargeMail(t *testing.T) {
 	if len(failed) != 1 {
 		t.Fatalf("%d failed-charge mails", len(failed))
 	}
-	raw, _ := os.ReadFile(failed[0])
-	if eml := strings.ReplaceAll(strings.ReplaceAll(string(raw), "=\r\n", ""), "=\n", ""); !strings.Contains(eml, "/standing/"+token+"#pay") {
+	if eml, _ := bodies(sh.mails("standing_failed")[0]); !strings.Contains(eml, "/standing/"+token+"?lang=en#pay") {
 		t.Fatalf("the failed-charge mail has no pay link:\n%s", eml)
 	}
 	page := sh.req(http.MethodGet, "/standing/"+token, "")

@@ -234,9 +234,10 @@ func (h *Cards) SendGiftCardMail(m store.Mail) (mail.Message, error) {
 	}
 	cat := h.Catalog.Current()
 	gm := mail.GiftCardMail{Lang: lang, ShopName: cat.Shop.Name, Code: card.Code, Amount: money.Display(card.Initial, card.Currency, lang),
-		Message: card.Message, PageURL: h.Base.String() + "giftcard/" + card.Token, ShopURL: h.Base.String(), Valid: h.giftValidity(card, lang)}
+		Message: card.Message, PageURL: h.Base.String() + "giftcard/" + card.Token, ShopURL: h.Abs(h.Home(lang)), Valid: h.giftValidity(card, lang)}
 	if o, err := h.store.Orders.GetOrder(card.OrderID); err == nil {
 		gm.From = o.Customer.Name
+		gm.Own = strings.EqualFold(strings.TrimSpace(card.Recipient), strings.TrimSpace(o.Customer.Email))
 	}
 	subject, text, html, err := gm.Render()
 	if err != nil {

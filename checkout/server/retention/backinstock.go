@@ -73,16 +73,16 @@ func (h *BackInStock) SendBackInStock(ctx context.Context, m store.Mail) error {
 	}
 	cat := h.Catalog.Current()
 	_, sku, _ := cutTopic(body.Topic)
-	title, link := body.Label, h.Abs("/")
-	if it, found := cat.Lookup(sku); found {
-		title, link = it.Title, h.Abs(it.URL)
-		if it.Variant != "" {
-			title += " (" + it.Variant + ")"
-		}
-	}
 	lang := m.Lang
 	if lang != "en" {
 		lang = "nl"
+	}
+	title, link := body.Label, h.Abs(h.Home(lang))
+	if it, found := cat.Lookup(sku); found {
+		title, link = it.Name(lang), h.Abs(it.Link(lang))
+		if v := it.VariantName(lang); v != "" {
+			title += " (" + v + ")"
+		}
 	}
 	subject, text, html, err := mail.BackInStock{Lang: lang, ShopName: cat.Shop.Name, Title: title, URL: link}.Render()
 	if err != nil {
