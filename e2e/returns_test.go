@@ -279,7 +279,7 @@ func TestOwnerPage(t *testing.T) {
 	if !regexp.MustCompile(`(?i)` + says("owner.order.title") + ` \S+ \(` + says("checkout.state.packed") + `\)`).MatchString(owner.mainText()) {
 		t.Errorf("after pack the owner's page says:\n%s", clip(owner.mainText(), 800))
 	}
-	if !regexp.MustCompile(`admin-page\s+` + says("checkout.state.paid") + ` → ` + says("checkout.state.packed")).MatchString(owner.mainText()) {
+	if !regexp.MustCompile(says("owner.history.by.admin-page") + `\s+` + says("checkout.state.paid") + ` → ` + says("checkout.state.packed")).MatchString(owner.mainText()) {
 		t.Errorf("the history does not say the owner's page packed it:\n%s", clip(owner.mainText(), 3000))
 	}
 	owner.screenshot("owner-order")

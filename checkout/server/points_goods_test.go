@@ -25,14 +25,7 @@ import (
 // and Mollie's amount agree. A refund of the card gives back its € 50 and
 // no points; a refund of the book what was paid for it and the points.
 func TestPointsBesideGiftCardCheckout(t *testing.T) {
-	f := molliefake.New()
-	defer f.Close()
-	var clk offsetClock
-	sh := newShop(t, withMollie(f), withOffsetClock(&clk), withCatalog(t, func(c map[string]any) {
-		giftCatalog(c)
-		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
-	}))
-	sh.settled(&clk, sh.buy(f, "pg-seed", map[string]int{"MOK-001": 99}, "")) // 1282,05: 1282 points
+	sh, f := pointsGiftShop(t) // 1282,05: 1282 points
 	if acc := sh.balance(pointsEmail); acc.Balance != 1282 {
 		t.Fatalf("points to spend: %+v", acc)
 	}
@@ -226,14 +219,7 @@ func TestPointsOfferIsChargedProperty(t *testing.T) {
 // gift card in the cart, the checkout says points pay for products, not
 // "from 100 points" (which the customer has).
 func TestPointsOfferSaysWhyNotForGiftCards(t *testing.T) {
-	f := molliefake.New()
-	defer f.Close()
-	var clk offsetClock
-	sh := newShop(t, withMollie(f), withOffsetClock(&clk), withCatalog(t, func(c map[string]any) {
-		giftCatalog(c)
-		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
-	}))
-	sh.settled(&clk, sh.buy(f, "pg-seed", map[string]int{"MOK-001": 99}, ""))
+	sh, _ := pointsGiftShop(t)
 	for _, lang := range []string{"nl", "en"} {
 		jar, _ := newJar()
 		sh.jar, sh.client.Jar = jar, jar
@@ -248,4 +234,20 @@ func TestPointsOfferSaysWhyNotForGiftCards(t *testing.T) {
 			t.Errorf("%s: a book beside the card: no points offered", lang)
 		}
 	}
+}
+
+// pointsGiftShop is a shop selling gift cards with points (1 a euro, 5
+// cents each, 100 at least), whose pointsEmail customer has 1282 points to
+// spend (99 mugs bought, delivered and past the return window).
+func pointsGiftShop(t *testing.T) (*testShop, *molliefake.Server) {
+	t.Helper()
+	f := molliefake.New()
+	t.Cleanup(f.Close)
+	var clk offsetClock
+	sh := newShop(t, withMollie(f), withOffsetClock(&clk), withCatalog(t, func(c map[string]any) {
+		giftCatalog(c)
+		c["loyalty"] = map[string]any{"points_per_euro": 1, "point_value": 5, "min_redeem": 100}
+	}))
+	sh.settled(&clk, sh.buy(f, "pg-seed", map[string]int{"MOK-001": 99}, ""))
+	return sh, f
 }
