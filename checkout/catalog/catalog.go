@@ -480,6 +480,23 @@ func (c *Catalog) Method(id string) (ShippingMethod, bool) {
 	return ShippingMethod{}, false
 }
 
+// InsteadOf is the method to offer in country when methodID does not
+// deliver there: the same carrier's (its id's first word: dhl for dhl-be,
+// postnl for postnl-be) when the shop has one there, else "" (the first
+// method that delivers, as cart.Method picks).
+func (c *Catalog) InsteadOf(methodID, country string) string {
+	carrier, _, _ := strings.Cut(methodID, "-")
+	if carrier == "" {
+		return ""
+	}
+	for _, m := range c.MethodsFor(country) {
+		if first, _, _ := strings.Cut(m.ID, "-"); first == carrier && !m.Pickup {
+			return m.ID
+		}
+	}
+	return ""
+}
+
 // MethodsFor lists the shipping methods that deliver to country, in catalog
 // order.
 func (c *Catalog) MethodsFor(country string) []ShippingMethod {

@@ -273,3 +273,30 @@ func TestVATAbroad(t *testing.T) {
 		t.Fatalf("under the threshold the book abroad is %d%% %d", c.RateFor(it, co), c.PriceFor(it, co))
 	}
 }
+
+// TestInsteadOf: a method that does not deliver to a country gives way to
+// the same carrier's method there, else to the first that delivers ("").
+func TestInsteadOf(t *testing.T) {
+	c := &Catalog{Shipping: Shipping{Methods: []ShippingMethod{
+		{ID: "postnl", Countries: []string{"NL"}},
+		{ID: "dhl", Countries: []string{"NL"}},
+		{ID: "pickup", Countries: []string{"NL"}, Pickup: true},
+		{ID: "postnl-be", Countries: []string{"BE"}},
+		{ID: "dhl-be", Countries: []string{"BE"}},
+		{ID: "dhl-de", Countries: []string{"DE"}},
+	}}}
+	tests := []struct{ method, country, want string }{
+		{"dhl", "BE", "dhl-be"},
+		{"postnl", "BE", "postnl-be"},
+		{"dhl-be", "NL", "dhl"},
+		{"postnl-be", "DE", ""}, // PostNL does not go there: the first that does
+		{"pickup", "BE", ""},
+		{"dhl", "FR", ""},
+		{"", "BE", ""},
+	}
+	for _, tt := range tests {
+		if got := c.InsteadOf(tt.method, tt.country); got != tt.want {
+			t.Errorf("InsteadOf(%q, %q) = %q, want %q", tt.method, tt.country, got, tt.want)
+		}
+	}
+}

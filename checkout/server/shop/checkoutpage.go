@@ -100,9 +100,10 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 	}
 	t, err := cart.Compute(ct, cat, f.ShippingMethod, f.Country)
 	if err != nil {
-		// The method does not ship there: show (and preselect) the first
-		// one that does, so the total on the page is the one for this country.
-		t, err = cart.Compute(ct, cat, "", f.Country)
+		// The method does not ship there: show (and preselect) the same
+		// carrier's method there, else the first that delivers, so the
+		// total on the page is the one for this country.
+		t, err = cart.Compute(ct, cat, cat.InsteadOf(f.ShippingMethod, f.Country), f.Country)
 		if err != nil {
 			t, err = cart.Compute(ct, cat, "", "")
 		}
