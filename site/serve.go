@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,11 +155,15 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(overlay)
-	args := []string{"server", "-s", src, "-d", dest, "--config", filepath.Join(src, "hugo.toml") + "," + overlay,
+	args := []string{"server", "-s", src, "-d", dest}
+	if overlay != "" {
+		defer os.Remove(overlay)
+		args = append(args, "--config", filepath.Join(src, "hugo.toml")+","+overlay)
+	}
+	args = append(args,
 		"--port", strconv.Itoa(internal), "--bind", "127.0.0.1",
 		"--baseURL", baseURL, "--appendPort=false", "--liveReloadPort", strconv.Itoa(port),
-		"--noHTTPCache"}
+		"--noHTTPCache")
 
 	fmt.Fprintf(out, "Building %s with Hugo %s …\n", src, HugoVersion())
 	restore, err := filterStdout(out)
@@ -277,7 +282,9 @@ var productsCascade = map[string]any{
 
 // serveConfig writes the extra Hugo config of shop serve to a temporary
 // file and returns its path: the shop's own cascade entries (Hugo replaces the list
-// from the first file with the one from this file) and productsCascade.
+// from the first file with the one from this file) and productsCascade. It
+// returns "" when the shop's hugo.toml has productsCascade already (the
+// demo's does, for shop build too): nothing to add.
 func serveConfig(src string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(src, "hugo.toml"))
 	if err != nil {
@@ -293,6 +300,11 @@ func serveConfig(src string) (string, error) {
 		cascade = append(cascade, c...)
 	case map[string]any:
 		cascade = append(cascade, c)
+	}
+	for _, c := range cascade {
+		if reflect.DeepEqual(c, productsCascade) {
+			return "", nil
+		}
 	}
 	cascade = append(cascade, productsCascade)
 	out, err := toml.Marshal(map[string]any{"cascade": cascade})

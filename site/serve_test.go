@@ -100,6 +100,22 @@ func TestFrontWaitsForSlowAnswer(t *testing.T) {
 // TestServeConfig: shop serve's extra config keeps the shop's own cascade
 // entries (Hugo replaces the list from hugo.toml with the one from the extra
 // file) and adds the one that publishes product files only when used.
+// TestServeConfigNotTwice: a shop whose hugo.toml has the entry already
+// (the demo's) gets no extra config file.
+func TestServeConfigNotTwice(t *testing.T) {
+	dir := t.TempDir()
+	hugo := "title = \"x\"\n[[cascade]]\n  [cascade.build]\n    publishResources = false\n  [cascade.target]\n    path = \"{/products/**}\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), []byte(hugo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if path, err := serveConfig(dir); err != nil || path != "" {
+		t.Errorf("serveConfig of a shop that has the entry: %q, %v; want none", path, err)
+	}
+	if path, err := serveConfig(filepath.Join("..")); err != nil || path != "" {
+		t.Errorf("serveConfig of the demo shop: %q, %v; want none (its hugo.toml has the entry)", path, err)
+	}
+}
+
 func TestServeConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name, hugo string
