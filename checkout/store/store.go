@@ -112,6 +112,11 @@ type Options struct {
 	// power cut within this time. Default DefaultCartFlush; negative
 	// writes every cart change in its own durable commit, as orders are.
 	CartFlush time.Duration
+	// ReleaseMapped is how often the pages of the file read through its
+	// memory map are handed back to the kernel's page cache, so the
+	// process's RSS does not grow with the file (release.go). Default
+	// DefaultReleaseMapped; negative never.
+	ReleaseMapped time.Duration
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Logger gets anomalies. Default slog.Default().
@@ -187,6 +192,7 @@ type core struct {
 	path    string
 	writers atomic.Int32 // writes in flight
 	carts   *cartBuf     // cart changes not yet written (cartbuf.go); nil: written at once
+	release *releaser    // drops the map's pages on a timer (release.go); nil: never
 	bad     badRecords   // records that did not decode (badrecord.go)
 	// extraDays is the lengthening of each shipping method's promise
 	// (promise.go), set by the sidecar; nil: none.
@@ -262,6 +268,13 @@ func Open(path string, opts Options) (*Store, error) {
 		st.carts = newCartBuf(opts.CartFlush)
 		go st.runCartFlusher()
 	}
+	if opts.ReleaseMapped == 0 {
+		opts.ReleaseMapped = DefaultReleaseMapped
+	}
+	if opts.ReleaseMapped > 0 {
+		c.release = &releaser{every: opts.ReleaseMapped, stop: make(chan struct{}), done: make(chan struct{})}
+		go c.runReleaser(c.release)
+	}
 	return st, nil
 }
 
@@ -293,6 +306,14 @@ func (s *Store) Close() error {
 			close(s.carts.stop)
 		}
 		<-s.carts.done
+	}
+	if s.release != nil {
+		select {
+		case <-s.release.stop:
+		default:
+			close(s.release.stop)
+		}
+		<-s.release.done
 	}
 	return s.db.Close()
 }
