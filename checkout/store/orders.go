@@ -15,6 +15,7 @@ import (
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/delivery"
+	"github.com/storefront/storefront/checkout/ids"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/payment"
 )
@@ -152,7 +153,8 @@ func (s *core) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created b
 			cp.ID = id
 		}
 		if cp.Token == "" {
-			cp.Token = order.NewToken()
+			// Sorting by time, so the token index is appended to (ids.Sortable).
+			cp.Token = ids.Sortable(now, 24)
 		}
 		if cp.IdempotencyKey == "" {
 			cp.IdempotencyKey = n.IdempotencyKey
@@ -182,11 +184,16 @@ func (s *core) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created b
 		if err := putOrder(tx, cp, ""); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketTokens).Put([]byte(cp.Token), []byte(cp.ID)); err != nil {
+		// These indexes are keyed by the token, the cart id and the
+		// cart-scoped idempotency key, which sort by time (ids.Sortable),
+		// and their entries never grow: full pages, as appended.
+		tokens, cartOrders := tx.Bucket(bucketTokens), tx.Bucket(bucketCartOrders)
+		tokens.FillPercent, cartOrders.FillPercent, idem.FillPercent = 0.9, 0.9, 0.9
+		if err := tokens.Put([]byte(cp.Token), []byte(cp.ID)); err != nil {
 			return err
 		}
 		if cp.CartID != "" && cp.State == order.AwaitingPayment {
-			if err := tx.Bucket(bucketCartOrders).Put([]byte(cp.CartID), []byte(cp.ID)); err != nil {
+			if err := cartOrders.Put([]byte(cp.CartID), []byte(cp.ID)); err != nil {
 				return err
 			}
 		}

@@ -1,16 +1,17 @@
 package shop
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/ids"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/web"
@@ -19,7 +20,9 @@ import (
 
 const cartCookie = "sf_cart"
 
-// cartIDLen is the length of a cart id: 32 random bytes, base64url.
+// cartIDLen is the length of a cart id: the time and 24 random bytes
+// (ids.Sortable), as long as the 32 random bytes in base64url of earlier
+// versions, which stay valid.
 const cartIDLen = 43
 
 // CartView is the cart as GET /api/cart shows it: the lines priced from the
@@ -46,11 +49,9 @@ type Cart struct {
 	ExtraDays func(method string) int // the carrier's recent record (loyalty.go)
 }
 
-func newCartID() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// newCartID starts with the time so that new carts, and the order indexes
+// keyed by cart, are written at the end of their B+trees (ids.Sortable).
+func newCartID() string { return ids.Sortable(time.Now(), 24) }
 
 func validCartID(id string) bool {
 	if len(id) != cartIDLen {
