@@ -1,6 +1,7 @@
 package server
 
 import (
+	"iter"
 	"slices"
 	"sync"
 	"time"
@@ -63,16 +64,24 @@ type rechecks struct {
 const defaultReconcileAfter = 2 * time.Minute
 
 // DueChecks returns the orders awaiting payment that are due at now, the
-// most overdue first, at most max of them.
-func (s *Sidecar) DueChecks(awaiting []*order.Order, now time.Time) []*order.Order {
+// most overdue first, at most max of them. It holds no more than twice max
+// orders at a time, however many are awaiting payment (the store reads them
+// in chunks, store.Orders.EachOrder): a pass costs memory for its calls,
+// not for the orders.
+func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*order.Order {
 	type due struct {
 		o  *order.Order
 		at time.Time
 	}
+	max := s.reconcileMax
+	if max <= 0 {
+		max = defaultReconcileMax
+	}
+	byAt := func(a, b due) int { return a.at.Compare(b.at) }
 	var list []due
 	s.checks.mu.Lock()
-	seen := make(map[string]checkState, len(awaiting))
-	for _, o := range awaiting {
+	seen := make(map[string]checkState, len(s.checks.m))
+	for o := range awaiting {
 		key, base, deadline := o.ID+"/", o.CreatedAt, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second)
 		if o.PaymentID != "" {
 			key, deadline = o.ID+"/"+o.PaymentID, time.Time{}
@@ -87,15 +96,16 @@ func (s *Sidecar) DueChecks(awaiting []*order.Order, now time.Time) []*order.Ord
 		seen[key] = st
 		if at := nextCheck(base, st, deadline, s.reconcileAfter, recheckMaxGap); !at.After(now) {
 			list = append(list, due{o, at})
+			if len(list) >= 2*max {
+				slices.SortStableFunc(list, byAt)
+				clear(list[max:])
+				list = list[:max]
+			}
 		}
 	}
 	s.checks.m = seen // forget orders no longer awaiting payment
 	s.checks.mu.Unlock()
-	slices.SortStableFunc(list, func(a, b due) int { return a.at.Compare(b.at) })
-	max := s.reconcileMax
-	if max <= 0 {
-		max = defaultReconcileMax
-	}
+	slices.SortStableFunc(list, byAt)
 	out := make([]*order.Order, 0, min(len(list), max))
 	for _, d := range list[:min(len(list), max)] {
 		out = append(out, d.o)

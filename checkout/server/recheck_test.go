@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http/cookiejar"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
+	"github.com/storefront/storefront/checkout/server/orders"
+	"pgregory.net/rapid"
 )
 
 func TestNextCheck(t *testing.T) {
@@ -104,4 +107,43 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 	if o, _ = sh.sc.store.Orders.GetOrder(o.ID); o.State != order.Paid {
 		t.Fatalf("old payment paid without a webhook: order %s, want paid", o.State)
 	}
+}
+
+// DueChecks, which holds at most twice its cap of orders while it reads,
+// picks the same orders in the same order as sorting every due order and
+// taking the first max would.
+func TestDueChecksBoundedPicksTheMostOverdueProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+		s := &Sidecar{parts: parts{reconcileAfter: 2 * time.Minute, reconcileMax: rapid.IntRange(1, 6).Draw(rt, "max")}}
+		n := rapid.IntRange(0, 40).Draw(rt, "orders")
+		var awaiting []*order.Order
+		for i := range n {
+			age := time.Duration(rapid.IntRange(0, 180).Draw(rt, "ageMin")) * time.Minute
+			awaiting = append(awaiting, &order.Order{ID: fmt.Sprintf("SF-%03d", i), CreatedAt: now.Add(-age)})
+		}
+		type due struct {
+			id string
+			at time.Time
+		}
+		var all []due
+		for _, o := range awaiting {
+			at := nextCheck(o.CreatedAt, checkState{}, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second), s.reconcileAfter, recheckMaxGap)
+			if !at.After(now) {
+				all = append(all, due{o.ID, at})
+			}
+		}
+		slices.SortStableFunc(all, func(a, b due) int { return a.at.Compare(b.at) })
+		var want []string
+		for _, d := range all[:min(len(all), s.reconcileMax)] {
+			want = append(want, d.id)
+		}
+		var got []string
+		for _, o := range s.DueChecks(slices.Values(awaiting), now) {
+			got = append(got, o.ID)
+		}
+		if !slices.Equal(got, want) {
+			rt.Fatalf("max %d: got %v, want %v", s.reconcileMax, got, want)
+		}
+	})
 }

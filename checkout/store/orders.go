@@ -582,65 +582,121 @@ type Filter struct {
 }
 
 // ListOrders returns matching orders, newest first. With States set it
-// reads only those orders (through the state index).
+// reads only those orders (through the state index). It reads as EachOrder
+// does; an order that changed state while it read is listed once, as last
+// read.
 func (s *Orders) ListOrders(f Filter) ([]*order.Order, error) {
-	var out []*order.Order
-	err := s.db.View(func(tx *bolt.Tx) error {
-		orders := tx.Bucket(bucketOrders)
-		var all []*order.Order
-		keep := func(k, v []byte) error {
-			var o order.Order
-			if err := decodeRecord(v, &o); err != nil {
-				s.badRecord(bucketOrders, k, err) // skipped: one bad record must not hide the rest
-				return nil
-			}
-			if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
-				return nil
-			}
-			if !f.CreatedBefore.IsZero() && !o.CreatedAt.Before(f.CreatedBefore) {
-				return nil
-			}
-			if !f.UpdatedBefore.IsZero() && !o.UpdatedAt.Before(f.UpdatedBefore) {
-				return nil
-			}
-			all = append(all, &o)
-			return nil
+	var all []*order.Order
+	at := map[string]int{}
+	err := s.EachOrder(f, func(o *order.Order) bool {
+		if i, ok := at[o.ID]; ok {
+			all[i] = o
+			return true
 		}
-		if len(f.States) == 0 {
-			if err := orders.ForEach(keep); err != nil {
-				return err
-			}
-		} else {
-			c := tx.Bucket(bucketStates).Cursor()
-			for _, st := range slices.Compact(slices.Sorted(slices.Values(f.States))) {
-				prefix := stateKey(st, "")
-				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-					v := orders.Get(k[len(prefix):])
-					if v == nil {
+		at[o.ID] = len(all)
+		all = append(all, o)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(all, func(a, b *order.Order) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	if f.Limit > 0 && len(all) > f.Limit {
+		all = all[:f.Limit]
+	}
+	return all, nil
+}
+
+// eachChunk is how many orders EachOrder reads in one transaction.
+var eachChunk = 500
+
+// EachOrder calls fn with each order that matches f (Limit aside), by order
+// number (within each state when f.States is set), until fn returns false.
+// fn runs outside any transaction and may write. The orders are read in
+// transactions of eachChunk, so that a scan of a large file never holds up
+// a commit that must grow the file's map (bbolt waits for every read
+// transaction first), and only a chunk is in memory at a time: an order
+// that changes state between two chunks may be met twice or not at all, as
+// by a reader who asked a moment later.
+func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
+	type source struct {
+		bucket, prefix []byte // orders by number, or a state's part of the state index
+	}
+	sources := []source{{bucketOrders, nil}}
+	if len(f.States) > 0 {
+		sources = sources[:0]
+		for _, st := range slices.Compact(slices.Sorted(slices.Values(f.States))) {
+			sources = append(sources, source{bucketStates, stateKey(st, "")})
+		}
+	}
+	for _, src := range sources {
+		var after []byte // the last key read; nil: none yet
+		for more := true; more; {
+			var chunk []*order.Order
+			more = false
+			err := s.db.View(func(tx *bolt.Tx) error {
+				orders := tx.Bucket(bucketOrders)
+				c := tx.Bucket(src.bucket).Cursor()
+				k, v := c.Seek(src.prefix)
+				if after != nil {
+					if k, v = c.Seek(after); bytes.Equal(k, after) {
+						k, v = c.Next()
+					}
+				}
+				for n := 0; k != nil && bytes.HasPrefix(k, src.prefix); k, v = c.Next() {
+					if n == eachChunk {
+						more = true
+						break
+					}
+					n++
+					after = append(after[:0], k...)
+					id := k[len(src.prefix):]
+					if src.prefix != nil {
+						if v = orders.Get(id); v == nil {
+							continue
+						}
+					}
+					var o order.Order
+					if err := decodeRecord(v, &o); err != nil {
+						s.badRecord(bucketOrders, id, err) // skipped: one bad record must not hide the rest
 						continue
 					}
-					if err := keep(k[len(prefix):], v); err != nil {
-						return err
+					if f.matches(&o) {
+						chunk = append(chunk, &o)
 					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("list orders: %w", err)
+			}
+			for _, o := range chunk {
+				if !fn(o) {
+					return nil
 				}
 			}
 		}
-		slices.SortStableFunc(all, func(a, b *order.Order) int {
-			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-				return c
-			}
-			return strings.Compare(b.ID, a.ID)
-		})
-		if f.Limit > 0 && len(all) > f.Limit {
-			all = all[:f.Limit]
-		}
-		out = all
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list orders: %w", err)
 	}
-	return out, nil
+	return nil
+}
+
+// matches says whether o passes f's conditions (Limit aside).
+func (f Filter) matches(o *order.Order) bool {
+	if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
+		return false
+	}
+	if !f.CreatedBefore.IsZero() && !o.CreatedAt.Before(f.CreatedBefore) {
+		return false
+	}
+	if !f.UpdatedBefore.IsZero() && !o.UpdatedAt.Before(f.UpdatedBefore) {
+		return false
+	}
+	return true
 }
 
 // PruneIdempotency forgets idempotency keys created before before (Mollie

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"sync"
 	"time"
@@ -66,7 +67,7 @@ type StandingCharges interface {
 
 // ReconcileSched is the reconciler's schedule per payment (recheck.go).
 type ReconcileSched interface {
-	DueChecks(orders []*order.Order, now time.Time) []*order.Order
+	DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*order.Order
 	Checked(o *order.Order, now time.Time)
 }
 
@@ -278,13 +279,16 @@ const AbandonAfter = 2 * time.Hour
 // it to run a pass at once.
 func (h *Payments) ReconcileOnce(ctx context.Context) int {
 	now := h.Now()
-	orders, err := h.Store.Orders.ListOrders(store.Filter{States: []order.State{order.AwaitingPayment}})
-	if err != nil {
-		h.Log.Error("reconciler: list orders", "err", err)
-		return 0
+	var listErr error
+	awaiting := func(yield func(*order.Order) bool) {
+		listErr = h.Store.Orders.EachOrder(store.Filter{States: []order.State{order.AwaitingPayment}}, yield)
+	}
+	due := h.Schedule.DueChecks(awaiting, now) // recheck.go: a backoff per payment, a cap per pass
+	if listErr != nil {
+		h.Log.Error("reconciler: list orders", "err", listErr) // the orders read before it are still asked about
 	}
 	asked := 0
-	for _, o := range h.Schedule.DueChecks(orders, now) { // recheck.go: a backoff per payment, a cap per pass
+	for _, o := range due {
 		if ctx.Err() != nil {
 			return asked
 		}
