@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -156,16 +155,7 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 		// Shown now: the customer pays what this page says.
 		h.Cart.acceptPrices(ct.ID, cat)
 	}
-	seen := map[string]bool{}
-	for _, m := range cat.Shipping.Methods {
-		for _, co := range m.Countries {
-			if !seen[strings.ToUpper(co)] {
-				seen[strings.ToUpper(co)] = true
-				d.Countries = append(d.Countries, strings.ToUpper(co))
-			}
-		}
-	}
-	sort.Strings(d.Countries)
+	d.Countries = cat.Countries()
 	// Gift cards only: nothing to ship, so the address is optional, for
 	// the invoice only, behind a disclosure (docs/giftcards.md).
 	d.NoAddress = d.T.OnlyGiftCards()
