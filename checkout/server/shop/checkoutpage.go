@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -199,7 +198,7 @@ func methodsFor(cat *catalog.Catalog, asked, chosen, country, lang string) (here
 	if !ok || !ok2 {
 		return here, elsewhere, ""
 	}
-	return here, elsewhere, fmt.Sprintf(web.T(lang, "co.method_changed"), was.Label(lang), web.CountryName(lang, country), now.Label(lang))
+	return here, elsewhere, web.TF(lang, "co.method_changed", was.Label(lang), web.CountryName(lang, country), now.Label(lang))
 }
 
 // QuoteAnswer is the answer of POST /api/checkout/quote: the checkout

@@ -132,6 +132,15 @@ func T(lang, key string) string {
 	return key
 }
 
+// TF is T with args put in; a count as the first argument picks the
+// key's plural form ("%d punt" for 1, "%d punten" otherwise; words.F).
+func TF(lang, key string, args ...any) string {
+	if _, ok := words.Lookup(lang, "checkout."+key); !ok {
+		return key
+	}
+	return words.F(lang, "checkout."+key, args...)
+}
+
 // CountryName is a country's name for people (key "country."+code in the
 // translation source), or its code when unknown.
 func CountryName(lang, code string) string {
