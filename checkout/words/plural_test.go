@@ -99,6 +99,9 @@ func TestPointsWording(t *testing.T) {
 		{"en", "checkout.points.earned", 1, "This order earned you 1 point."},
 		{"en", "checkout.points.earned", 0, "This order earned you 0 points."},
 		{"en", "checkout.points.earned", 2, "This order earned you 2 points."},
+		{"nl", "checkout.review.stars", 1, "1 ster"},
+		{"en", "checkout.review.stars", 1, "1 star"},
+		{"en", "checkout.review.stars", 5, "5 stars"},
 	} {
 		if got := F(c.lang, c.key, c.n); got != c.want {
 			t.Errorf("F(%s, %s, %d) = %q, want %q", c.lang, c.key, c.n, got, c.want)
