@@ -12,17 +12,19 @@ import (
 
 var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%]`)
 
-// fill is args for format after its first verb (the count): a word for
-// %s, 7 for %d.
-func fill(format string) []any {
+// fill is args for format with n as its count (the first %d): a word for
+// each %s, 7 for each later %d.
+func fill(format string, n int) []any {
 	var out []any
-	for i, v := range verb.FindAllString(format, -1) {
-		if i == 0 || v == "%%" {
-			continue
-		}
-		if strings.HasSuffix(v, "d") {
+	counted := false
+	for _, v := range verb.FindAllString(format, -1) {
+		switch {
+		case v == "%%":
+		case strings.HasSuffix(v, "d") && !counted:
+			out, counted = append(out, n), true
+		case strings.HasSuffix(v, "d"):
 			out = append(out, 7)
-		} else {
+		default:
 			out = append(out, "x")
 		}
 	}
@@ -49,9 +51,10 @@ func pluralKeys(t interface{ Fatal(...any) }) []string {
 	return keys
 }
 
-// TestPluralForms: a count of 1 gets a key's one form, every other count
-// (0, 2, any) its other form, in Dutch and English; each key with plural
-// forms has both in both languages, and the count is put in.
+// TestPluralForms: a count (the first integer argument) of 1 gets a key's
+// one form, every other count (0, 2, any) its other form, in Dutch and
+// English; each key with plural forms has both in both languages, and the
+// count is put in.
 func TestPluralForms(t *testing.T) {
 	Override(nil)
 	keys := pluralKeys(t)
@@ -73,9 +76,9 @@ func TestPluralForms(t *testing.T) {
 		if n == 1 {
 			form = Embedded()[lang][key+One]
 		}
-		rest := fill(form)
-		got := F(lang, key, append([]any{n}, rest...)...)
-		if want := fmt.Sprintf(form, append([]any{n}, rest...)...); got != want {
+		args := fill(form, n)
+		got := F(lang, key, args...)
+		if want := fmt.Sprintf(form, args...); got != want {
 			t.Fatalf("F(%s, %s, %d) = %q, want %q", lang, key, n, got, want)
 		}
 		if strings.Contains(got, "%!") || !strings.Contains(got, fmt.Sprint(n)) {

@@ -137,13 +137,14 @@ func Lookup(lang, key string) (string, bool) {
 }
 
 // F is key in lang (see T) with args put in (fmt.Sprintf). A key with
-// plural forms takes the form of its first argument, a count: one for 1,
-// other for every other number (the rule of Dutch and English), so "%d
-// punt" / "%d punten" and never "%d punt(en)". The one form is taken only
-// from the table the key itself comes from, so the two never mix languages.
+// plural forms takes the form of its count, the first integer argument:
+// one for 1, other for every other number (the rule of Dutch and English),
+// so "%d punt" / "%d punten" and never "%d punt(en)". The one form is taken
+// only from the table the key itself comes from, so the two never mix
+// languages.
 func F(lang, key string, args ...any) string {
 	text := T(lang, key)
-	if len(args) > 0 && isOne(args[0]) {
+	if n, ok := count(args); ok && n == 1 {
 		t := *current.Load()
 		l := lang
 		if _, ok := t[l][key]; !ok {
@@ -159,16 +160,18 @@ func F(lang, key string, args ...any) string {
 	return fmt.Sprintf(text, args...)
 }
 
-// isOne reports whether a count is 1 (any integer type).
-func isOne(v any) bool {
-	r := reflect.ValueOf(v)
-	switch {
-	case r.CanInt():
-		return r.Int() == 1
-	case r.CanUint():
-		return r.Uint() == 1
+// count is the first integer argument.
+func count(args []any) (int64, bool) {
+	for _, a := range args {
+		r := reflect.ValueOf(a)
+		switch {
+		case r.CanInt():
+			return r.Int(), true
+		case r.CanUint():
+			return int64(min(r.Uint(), 2)), true // 1 or not is all that counts
+		}
 	}
-	return false
+	return 0, false
 }
 
 // T is key in lang (or the fallback language), else the key itself.

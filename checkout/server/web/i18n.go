@@ -132,7 +132,7 @@ func T(lang, key string) string {
 	return key
 }
 
-// TF is T with args put in; a count as the first argument picks the
+// TF is T with args put in; the count (first integer argument) picks the
 // key's plural form ("%d punt" for 1, "%d punten" otherwise; words.F).
 func TF(lang, key string, args ...any) string {
 	if _, ok := words.Lookup(lang, "checkout."+key); !ok {
