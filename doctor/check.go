@@ -73,6 +73,7 @@ func Check(s *Site) []Finding {
 	out = append(out, checkLinks(s)...)
 	out = append(out, checkTerms(s)...)
 	out = append(out, checkVAT(s)...)
+	out = append(out, checkShipping(s)...)
 	out = append(out, checkCodes(s)...)
 	out = append(out, checkWasPrices(s)...)
 	out = append(out, checkEditor(s)...)

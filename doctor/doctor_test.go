@@ -99,6 +99,10 @@ func TestCheckFixtures(t *testing.T) {
 		// a class missing (issue 10 §2).
 		{"oss-no-rates", []want{{Error, "data/vat.toml", "rates.DE"}}, "DE"},
 		{"oss-rate-gap", []want{{Error, "data/vat.toml", "rates.BE.reduced"}}, "reduced"},
+		// A country written out is offered at checkout with no method that
+		// matches it; the shop's own country, where the checkout starts,
+		// has no method at all.
+		{"ship-countries", []want{{Error, "data/shipping.toml", "methods[0] (dhl-de).countries"}, {Error, "data/shipping.toml", "methods"}}, "own country NL"},
 		{"archetype-text", []want{{Error, story, "body (line 12)"}}, "Write the story here"},
 		{"archetype-text-i18n", []want{{Error, v60, "body (line 17)"}}, "Vertel hier het verhaal"},
 		{"empty-spec", []want{{Error, v60, "specs.Herkomst"}}, `"Herkomst" has no value`},

@@ -34,6 +34,9 @@ type Site struct {
 	VATRates      map[string]map[string]bool
 	ShipCountries []string
 	ShippingFile  string
+	// ShipMethods are data/shipping.toml's methods in file order, with
+	// their countries as written (shipping.go).
+	ShipMethods []ShipMethod
 	// The shop's identity on invoices (data/shop.toml; legal.go).
 	ShopKvK, ShopVATID, ShopFile string
 	// Gift cards (giftcard.go): the VAT classes at 0 % and the term of

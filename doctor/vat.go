@@ -48,14 +48,18 @@ func (s *Site) loadVAT(dir string) error {
 			continue
 		}
 		cs, _ := asList(mm["countries"])
+		id, _ := mm["id"].(string)
+		sm := ShipMethod{ID: id}
 		for _, c := range cs {
 			co, _ := c.(string)
+			sm.Countries = append(sm.Countries, co)
 			co = strings.ToUpper(co)
 			if co != "" && !seen[co] {
 				seen[co] = true
 				s.ShipCountries = append(s.ShipCountries, co)
 			}
 		}
+		s.ShipMethods = append(s.ShipMethods, sm)
 	}
 	sort.Strings(s.ShipCountries)
 	return nil

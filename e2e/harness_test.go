@@ -235,6 +235,10 @@ func (h *harness) startBrowser(chrome string) (context.Context, error) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("no-pings", true),
+		// The demo shop's customer has a Dutch browser (headless Chromium
+		// says en-US): the sidecar's pages follow Accept-Language, and the
+		// English journeys choose English as a customer does.
+		chromedp.Flag("accept-lang", "nl-NL,nl"),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)

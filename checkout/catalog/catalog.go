@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/storefront/storefront/checkout/giftcard"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -350,6 +352,11 @@ func (c *Catalog) validate() error {
 		if len(m.Countries) == 0 {
 			add("%s: countries is empty", where)
 		}
+		for _, co := range m.Countries {
+			if !countryCode.MatchString(co) {
+				add("%s: countries: %q is not a two-letter country code such as DE", where, co)
+			}
+		}
 		if m.Pickup && m.PickupPoints {
 			add("%s: pickup (collected at the shop) and pickup_points (a carrier's pick-up point) cannot both be true", where)
 		}
@@ -424,6 +431,10 @@ func (c *Catalog) validate() error {
 	return errors.Join(errs...)
 }
 
+// countryCode is an ISO 3166 alpha-2 code (any case: methods compare
+// case-insensitively).
+var countryCode = regexp.MustCompile(`^[A-Za-z]{2}$`)
+
 func validVAT(r int) bool { return r >= 0 && r < 100 }
 
 func validCurrency(s string) bool {
@@ -495,6 +506,26 @@ func (c *Catalog) InsteadOf(methodID, country string) string {
 		}
 	}
 	return ""
+}
+
+// Countries are the countries the checkout offers: every country a
+// shipping method delivers to (upper case, sorted, once each). Offering
+// only these is what keeps a customer from choosing a country no method
+// goes to.
+func (c *Catalog) Countries() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range c.Shipping.Methods {
+		for _, co := range m.Countries {
+			co = strings.ToUpper(co)
+			if !seen[co] {
+				seen[co] = true
+				out = append(out, co)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // MethodsFor lists the shipping methods that deliver to country, in catalog

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,6 +106,8 @@ func TestParseRefuses(t *testing.T) {
 			wants: []string{"shipping.methods[0]", "price"}},
 		{name: "unknown delivery class", fn: func(m map[string]any) { item(m, 0)["delivery_class"] = "express" },
 			wants: []string{"KOF-GUJI-250-BO", "delivery_class", "express"}},
+		{name: "country written out", fn: func(m map[string]any) { methods(m)[0].(map[string]any)["countries"] = []any{"Germany"} },
+			wants: []string{"shipping.methods[0]", "countries", `"Germany"`, "two-letter"}},
 		{name: "no shipping method", fn: func(m map[string]any) {
 			m["shipping"].(map[string]any)["methods"] = []any{}
 		}, wants: []string{"shipping.methods"}},
@@ -297,6 +300,25 @@ func TestInsteadOf(t *testing.T) {
 	for _, tt := range tests {
 		if got := c.InsteadOf(tt.method, tt.country); got != tt.want {
 			t.Errorf("InsteadOf(%q, %q) = %q, want %q", tt.method, tt.country, got, tt.want)
+		}
+	}
+}
+
+// TestCountries: the checkout's country list is every country a method
+// names, once, upper case, sorted; each has a method.
+func TestCountries(t *testing.T) {
+	c := &Catalog{Shipping: Shipping{Methods: []ShippingMethod{
+		{ID: "postnl", Countries: []string{"NL", "be"}},
+		{ID: "dhl-de", Countries: []string{"DE"}},
+		{ID: "dhl-be", Countries: []string{"BE"}},
+	}}}
+	got := c.Countries()
+	if want := []string{"BE", "DE", "NL"}; !slices.Equal(got, want) {
+		t.Fatalf("Countries() = %v, want %v", got, want)
+	}
+	for _, co := range got {
+		if len(c.MethodsFor(co)) == 0 {
+			t.Errorf("%s has no method", co)
 		}
 	}
 }

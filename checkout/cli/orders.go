@@ -122,9 +122,28 @@ func printList(out io.Writer, orders []wire.OrderView) {
 	fmt.Fprintln(tw, "ORDER\tSTATE\tCREATED\tCUSTOMER\tTOTAL")
 	for _, o := range orders {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.ID, o.State,
-			o.CreatedAt.Local().Format("2006-01-02 15:04"), o.Customer.Name, o.TotalText)
+			shopTime(o.CreatedAt, o.TimeZone, false), o.Customer.Name, o.TotalText)
 	}
 	tw.Flush()
+}
+
+// shopTime says t in the shop's time zone (zone, an IANA name the sidecar
+// sends; this machine's zone when it sends none or this machine does not
+// know it), always naming the zone: "2026-12-07 03:10 CET", with seconds
+// when seconds is set. A zone without an abbreviation shows its offset
+// ("+03").
+func shopTime(t time.Time, zone string, seconds bool) string {
+	loc := time.Local
+	if zone != "" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			loc = l
+		}
+	}
+	layout := "2006-01-02 15:04 MST"
+	if seconds {
+		layout = "2006-01-02 15:04:05 MST"
+	}
+	return t.In(loc).Format(layout)
 }
 
 func printOrder(out io.Writer, o wire.OrderView) {
@@ -132,7 +151,7 @@ func printOrder(out io.Writer, o wire.OrderView) {
 	if o.PaymentStatus != "" {
 		fmt.Fprintf(out, "Payment:  %s\n", o.PaymentStatus)
 	}
-	fmt.Fprintf(out, "Created:  %s\nPage:     %s\n", o.CreatedAt.Local().Format(time.DateTime), o.URL)
+	fmt.Fprintf(out, "Created:  %s\nPage:     %s\n", shopTime(o.CreatedAt, o.TimeZone, true), o.URL)
 	c := o.Customer
 	fmt.Fprintf(out, "Customer: %s <%s>\n          %s, %s %s, %s\n", c.Name, c.Email, c.Street, c.PostalCode, c.City, c.Country)
 	for _, l := range o.Lines {
@@ -145,7 +164,7 @@ func printOrder(out io.Writer, o wire.OrderView) {
 	if len(o.MailProblems) > 0 {
 		fmt.Fprintln(out, "E-MAIL NOT SENT (fix the cause, then retry on /admin/mail/ or contact the customer):")
 		for _, m := range o.MailProblems {
-			status := "retrying, next " + m.NextAt.Local().Format(time.DateTime)
+			status := "retrying, next " + shopTime(m.NextAt, o.TimeZone, true)
 			if m.Dead {
 				status = "GIVEN UP: the customer has not got it"
 			}
@@ -155,7 +174,7 @@ func printOrder(out io.Writer, o wire.OrderView) {
 	if len(o.History) > 0 {
 		fmt.Fprintln(out, "History:")
 		for _, e := range o.History {
-			fmt.Fprintf(out, "  %s  %-6s %s %s\n", e.At.Local().Format(time.DateTime), e.By, e.What, e.Detail)
+			fmt.Fprintf(out, "  %s  %-6s %s %s\n", shopTime(e.At, o.TimeZone, true), e.By, e.What, e.Detail)
 		}
 	}
 }

@@ -298,7 +298,7 @@ func (o *Order) PayByGiftCard(now time.Time) ([]Effect, error) {
 	if o.GiftCard == nil || o.Due() != 0 {
 		return nil, fmt.Errorf("order %s: %w", o.ID, ErrNothingDue)
 	}
-	if err := o.Apply(EventPaid, "giftcard", "paid in full by gift card "+o.GiftCard.Last4, now); err != nil {
+	if err := o.Apply(EventPaid, "giftcard", Note(NoteGiftPaid, o.GiftCard.Last4), now); err != nil {
 		return nil, err
 	}
 	return []Effect{{Kind: EffectCommitStock}, {Kind: EffectConfirmationMail}, {Kind: EffectClearCart}}, nil
@@ -341,7 +341,7 @@ func New(customer Customer, t cart.Totals, lang, cartID, idemKey string, now tim
 		State: AwaitingPayment, Customer: customer, ShippingMethod: t.ShippingMethod,
 		Totals: t, Currency: t.Currency, Lang: lang, CartID: cartID, IdempotencyKey: idemKey,
 		CreatedAt: now, UpdatedAt: now,
-		History: []EventRecord{{At: now, To: AwaitingPayment, By: "customer", Note: "order placed"}},
+		History: []EventRecord{{At: now, To: AwaitingPayment, By: "customer", Note: Note(NotePlaced)}},
 	}
 	for _, l := range t.Lines {
 		o.Lines = append(o.Lines, Line{

@@ -70,7 +70,7 @@ func (o *Order) AttachPayment(p payment.Payment, provider, by string, now time.T
 			eff = append(eff, Effect{Kind: EffectReserveStock})
 		}
 	case PaymentFailed:
-		if err := o.Apply(EventRetry, by, "new payment "+p.ID, now); err != nil {
+		if err := o.Apply(EventRetry, by, Note(NoteNewPayment, p.ID), now); err != nil {
 			return nil, err
 		}
 		eff = append(eff, Effect{Kind: EffectReserveStock})
@@ -107,7 +107,7 @@ func (o *Order) Adopt(p payment.Payment, provider, by string, now time.Time) err
 	if o.PaymentID == "" {
 		o.PaymentID, o.PaymentStatus = p.ID, payment.StatusOpen
 	}
-	o.note(by, "adopted payment "+p.ID+" that was never recorded", now)
+	o.note(by, Note(NoteAdopted, p.ID), now)
 	return nil
 }
 
@@ -139,10 +139,10 @@ func (o *Order) ApplyPayment(p payment.Payment, by string, now time.Time) (chang
 		return false, nil // refused before; the owner has been told
 	}
 	if p.Amount != a.Amount || p.Currency != a.Currency {
-		a.Anomaly = fmt.Sprintf("provider reports %s %s for payment %s, the order expects %s %s",
-			money.Format(p.Amount, p.Currency), p.Currency, p.ID, money.Format(a.Amount, a.Currency), a.Currency)
+		parts := []any{money.Format(p.Amount, p.Currency), p.Currency, p.ID, money.Format(a.Amount, a.Currency), a.Currency}
+		a.Anomaly = fmt.Sprintf("provider reports %s %s for payment %s, the order expects %s %s", parts...)
 		a.UpdatedAt = now
-		o.note(by, "payment refused: "+a.Anomaly, now)
+		o.note(by, Note(NotePaymentRefused, parts...), now)
 		eff := []Effect{{Kind: EffectAnomaly, PaymentID: p.ID, Note: a.Anomaly}}
 		if p.Status == payment.StatusPaid {
 			eff = append(eff, Effect{Kind: EffectRefundDue, PaymentID: p.ID, Note: a.Anomaly})
@@ -170,9 +170,9 @@ func (o *Order) ApplyPayment(p payment.Payment, by string, now time.Time) (chang
 	case payment.StatusPaid:
 		switch o.State {
 		case AwaitingPayment, PaymentFailed:
-			note := "payment " + p.ID + " paid"
+			note := Note(NotePaid, p.ID)
 			if !current {
-				note += " (an earlier attempt)"
+				note = Note(NotePaidEarlier, p.ID)
 				if cur := o.Attempt(o.PaymentID); cur != nil && !cur.Status.Final() {
 					effects = append(effects, Effect{Kind: EffectCancelPayment, PaymentID: cur.PaymentID, Note: "order paid by " + p.ID})
 				}
@@ -187,7 +187,7 @@ func (o *Order) ApplyPayment(p payment.Payment, by string, now time.Time) (chang
 				Effect{Kind: EffectConfirmationMail},
 				Effect{Kind: EffectClearCart})
 		default:
-			a.Anomaly = fmt.Sprintf("payment %s was paid while the order is %s; refund it", p.ID, o.State)
+			a.Anomaly = Note(NotePaidWhile, p.ID, o.State)
 			o.note(by, a.Anomaly, now)
 			effects = append(effects,
 				Effect{Kind: EffectAnomaly, PaymentID: p.ID, Note: a.Anomaly},
@@ -195,11 +195,16 @@ func (o *Order) ApplyPayment(p payment.Payment, by string, now time.Time) (chang
 		}
 	case payment.StatusFailed, payment.StatusCanceled, payment.StatusExpired:
 		if current && o.State == AwaitingPayment {
-			_ = o.Apply(EventPaymentFailed, by, "payment "+p.ID+" "+string(p.Status), now)
+			_ = o.Apply(EventPaymentFailed, by, Note(paymentEnded[p.Status], p.ID), now)
 			effects = append(effects, Effect{Kind: EffectReleaseStock})
 		}
 	}
 	return true, effects
+}
+
+// paymentEnded is the note of a payment that ended unpaid, by its status.
+var paymentEnded = map[payment.Status]NoteKey{
+	payment.StatusFailed: NotePaymentFailed, payment.StatusCanceled: NotePaymentCanceled, payment.StatusExpired: NotePaymentExpired,
 }
 
 // Do applies an owner's or customer's event (pack, ship, deliver, cancel) and

@@ -265,7 +265,7 @@ func (o *Order) AddReturn(r Return, by string, now time.Time) error {
 	}
 	r.State, r.RequestedAt = ReturnRequested, now
 	o.Returns = append(o.Returns, r)
-	o.note(by, fmt.Sprintf("return %s requested (%d items)", r.Code, returnUnits(r)), now)
+	o.note(by, Note(NoteReturnRequested, r.Code, returnUnits(r)), now)
 	return nil
 }
 
@@ -288,7 +288,7 @@ func (o *Order) ReceiveReturn(code, by string, now time.Time) (changed bool, err
 		return false, nil
 	}
 	r.State, r.ReceivedAt = ReturnReceived, now
-	o.note(by, "return "+code+" received", now)
+	o.note(by, Note(NoteReturnReceived, code), now)
 	return true, nil
 }
 
@@ -335,7 +335,7 @@ func (o *Order) AddRefund(r Refund, by string, now time.Time) (*Refund, error) {
 				ret.State, ret.RefundedAt = ReturnRefunded, now
 			}
 			o.Refunds = append(o.Refunds, cr)
-			o.note(by, fmt.Sprintf("refund %s of %s to gift card %s", cr.ID, money.Format(toCard, o.Currency), o.GiftCard.Last4), now)
+			o.note(by, Note(NoteRefundGiftCard, cr.ID, money.Format(toCard, o.Currency), o.GiftCard.Last4), now)
 			if toProvider == 0 {
 				return &o.Refunds[len(o.Refunds)-1], nil
 			}
@@ -347,7 +347,7 @@ func (o *Order) AddRefund(r Refund, by string, now time.Time) (*Refund, error) {
 		ret.RefundID = r.ID
 	}
 	o.Refunds = append(o.Refunds, r)
-	o.note(by, fmt.Sprintf("refund %s of %s recorded (%s)", r.ID, money.Format(r.Amount, o.Currency), r.Reason), now)
+	o.note(by, Note(NoteRefundRecorded, r.ID, money.Format(r.Amount, o.Currency), r.Reason), now)
 	return &o.Refunds[len(o.Refunds)-1], nil
 }
 
@@ -378,7 +378,7 @@ func (o *Order) AddStrayRefund(paymentID, by string, now time.Time) (*Refund, er
 	r := Refund{ID: o.NextRefundID(), PaymentID: paymentID, Amount: left, Reason: ReasonStray,
 		Status: RefundRecorded, By: by, CreatedAt: now, UpdatedAt: now}
 	o.Refunds = append(o.Refunds, r)
-	o.note(by, fmt.Sprintf("refund %s of %s for stray payment %s recorded", r.ID, money.Format(r.Amount, o.Currency), paymentID), now)
+	o.note(by, Note(NoteRefundStray, r.ID, money.Format(r.Amount, o.Currency), paymentID), now)
 	return &o.Refunds[len(o.Refunds)-1], nil
 }
 
@@ -437,6 +437,6 @@ func (o *Order) UpdateRefund(id, providerID, status, errText, by string, now tim
 			ret.RefundID = "" // may be refunded again
 		}
 	}
-	o.note(by, fmt.Sprintf("refund %s %s → %s %s", r.ID, was, status, r.ProviderID), now)
+	o.note(by, Note(NoteRefundStatus, r.ID, was, status, r.ProviderID), now)
 	return true, accepted
 }

@@ -135,7 +135,7 @@ func TestReverseChargeCheckout(t *testing.T) {
 	sh.addToCart("MOK-001", 1) // 12.95 incl. 21 %, shipping to BE 7.95 incl. 21 %
 	form := url.Values{"name": {"Jan Peeters"}, "email": {"jan@example.be"}, "street": {"Meir 1"}, "postal_code": {"2000"},
 		"city": {"Antwerpen"}, "country": {"BE"}, "shipping_method": {"postnl-be"}, "company": {"Koffiebar Peeters BV"},
-		"vat_id": {"BE 0123.456.749"}, "update": {"1"}}
+		"vat_id": {"BE 0123.456.749"}, "update": {"1"}, "lang": {"nl"}} // a Dutch-speaking Belgian (the client's Accept-Language is en)
 	page := sh.form("/checkout/", form)
 	// 1295 -> 1070 net, 795 -> 657 net: 17.27
 	if !strings.Contains(page.body, "€ 17,27") || !strings.Contains(page.body, "Btw verlegd") {

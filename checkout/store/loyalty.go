@@ -307,7 +307,7 @@ func (s *Loyalty) DeleteCustomerData(email string) (Deleted, error) {
 			}
 			o.Meta["anonymised_at"] = now.UTC().Format(time.RFC3339)
 			o.History = append(o.History, order.EventRecord{At: now, From: o.State, To: o.State, By: "customer",
-				Note: "personal data deleted at the customer's request"})
+				Note: order.Note(order.NoteAnonymised)})
 			o.UpdatedAt = now
 			o.Version++
 			if err := putOrderRecord(orders, o); err != nil {

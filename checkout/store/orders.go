@@ -125,7 +125,7 @@ func (s *core) createOrder(n NewOrder, keep KeepFunc) (o *order.Order, created b
 					return nil
 				}
 				from := prev.State
-				eff, err := prev.Do(order.EventCancel, "checkout", "replaced by a new checkout of the same cart", now)
+				eff, err := prev.Do(order.EventCancel, "checkout", order.Note(order.NoteReplaced), now)
 				if err != nil {
 					return fmt.Errorf("cancel order %s of the cart: %w", prev.ID, err)
 				}

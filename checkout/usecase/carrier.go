@@ -133,14 +133,14 @@ func (u *Carrier) CreateLabel(ctx context.Context, id, by string) (*order.Order,
 		o.TrackingCode, o.TrackingURL = p.TrackingCode, link
 		var all []order.Effect
 		if o.State == order.Paid {
-			eff, err := o.Do(order.EventPack, by, "label "+p.TrackingCode, u.Now())
+			eff, err := o.Do(order.EventPack, by, order.Note(order.NoteLabel, p.TrackingCode), u.Now())
 			if err != nil {
 				return false, nil, err
 			}
 			all = append(all, eff...)
 		}
 		if o.State == order.Packed {
-			eff, err := o.Do(order.EventShip, by, "label "+p.TrackingCode, u.Now())
+			eff, err := o.Do(order.EventShip, by, order.Note(order.NoteLabel, p.TrackingCode), u.Now())
 			if err != nil {
 				return false, nil, err
 			}
@@ -288,7 +288,7 @@ func (u *Carrier) DeliverParcel(id, parcelID string, at time.Time, eventMS int64
 			return false, nil, nil // delivered already, or not shipped by us
 		}
 		now := u.Now()
-		eff, err := o.Do(order.EventDeliver, by, "carrier: delivered", now)
+		eff, err := o.Do(order.EventDeliver, by, order.Note(order.NoteCarrierDelivery), now)
 		if err != nil {
 			return false, nil, err
 		}

@@ -227,7 +227,7 @@ func (u Orders) cancel(ctx context.Context, orderID, by string, customer bool) (
 			}
 			return false, nil, nil, ErrTooLate
 		}
-		eff, err := o.Do(order.EventCancel, by, "canceled", u.Now())
+		eff, err := o.Do(order.EventCancel, by, order.Note(order.NoteCanceled), u.Now())
 		if err != nil {
 			return false, nil, nil, err
 		}

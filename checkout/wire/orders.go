@@ -28,6 +28,9 @@ type OrderView struct {
 	PickupPoint   string       `json:"pickup_point,omitempty"` // a pick-up point method's point (carrier.go)
 	Refunded      int64        `json:"refunded,omitempty"`
 	History       []EventView  `json:"history,omitempty"` // admin only
+	// TimeZone is the shop's time zone (IANA name, data/delivery.toml
+	// timezone; admin only): the CLI shows the times above in it.
+	TimeZone string `json:"time_zone,omitempty"`
 	// Loyalty points (loyalty.go): the discount lines (negative amounts,
 	// per VAT rate) and the order's points in words.
 	Adjustments  []AdjustmentView `json:"adjustments,omitempty"`

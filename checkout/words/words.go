@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -45,9 +46,14 @@ func Embedded() Table { return embedded }
 // Current is the table in use (the embedded one with any override on top).
 func Current() Table { return *current.Load() }
 
+// One is the suffix of a key's singular form: a key written in Hugo's
+// plural shape, a table with one and other, is kept as key (other) and
+// key+One (one).
+const One = "#one"
+
 // Parse reads dir/<lang>.toml from fsys. Both of Hugo's shapes are read:
-// key = "text", and a table per key with an "other" text. Nested tables
-// join their names with a dot.
+// key = "text", and a table per key with an "other" text (and its "one",
+// see One). Nested tables join their names with a dot.
 func Parse(fsys fs.FS, dir string) (Table, error) {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
 	if err != nil {
@@ -85,6 +91,9 @@ func ParseFile(b []byte) (map[string]string, error) {
 			case map[string]any:
 				if other, ok := v["other"].(string); ok {
 					out[prefix+k] = other
+					if one, ok := v["one"].(string); ok {
+						out[prefix+k+One] = one
+					}
 					continue
 				}
 				walk(prefix+k+".", v)
@@ -125,6 +134,44 @@ func Lookup(lang, key string) (string, bool) {
 	}
 	s, ok := t[Fallback][key]
 	return s, ok
+}
+
+// F is key in lang (see T) with args put in (fmt.Sprintf). A key with
+// plural forms takes the form of its count, the first integer argument:
+// one for 1, other for every other number (the rule of Dutch and English),
+// so "%d punt" / "%d punten" and never "%d punt(en)". The one form is taken
+// only from the table the key itself comes from, so the two never mix
+// languages.
+func F(lang, key string, args ...any) string {
+	text := T(lang, key)
+	if n, ok := count(args); ok && n == 1 {
+		t := *current.Load()
+		l := lang
+		if _, ok := t[l][key]; !ok {
+			l = Fallback
+		}
+		if one, ok := t[l][key+One]; ok {
+			text = one
+		}
+	}
+	if len(args) == 0 {
+		return text
+	}
+	return fmt.Sprintf(text, args...)
+}
+
+// count is the first integer argument.
+func count(args []any) (int64, bool) {
+	for _, a := range args {
+		r := reflect.ValueOf(a)
+		switch {
+		case r.CanInt():
+			return r.Int(), true
+		case r.CanUint():
+			return int64(min(r.Uint(), 2)), true // 1 or not is all that counts
+		}
+	}
+	return 0, false
 }
 
 // T is key in lang (or the fallback language), else the key itself.

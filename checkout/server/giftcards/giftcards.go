@@ -92,9 +92,9 @@ func (h *Cards) GiftTender(f view.CheckoutForm, cartID string, total money.Amoun
 	case c.Currency != h.Catalog.Current().Currency:
 		return nil, c, web.T(lang, "gift.unknown")
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt):
-		return nil, c, fmt.Sprintf(web.T(lang, "gift.expired"), view.DayText(c.ExpiresAt.In(h.Zone()), lang))
+		return nil, c, web.TF(lang, "gift.expired", view.DayText(c.ExpiresAt.In(h.Zone()), lang))
 	case balance <= 0 && !c.VoidedAt.IsZero():
-		return nil, c, fmt.Sprintf(web.T(lang, "gift.voided_short"), view.DayText(c.VoidedAt.In(h.Zone()), lang))
+		return nil, c, web.TF(lang, "gift.voided_short", view.DayText(c.VoidedAt.In(h.Zone()), lang))
 	case balance <= 0:
 		return nil, c, web.T(lang, "gift.empty")
 	}
@@ -122,7 +122,7 @@ func (h *Cards) GiftSend(f view.CheckoutForm, t cart.Totals, errs map[string]str
 	}
 	msg := view.CleanGiftNote(f.GiftMessage)
 	if len([]rune(msg)) > MaxGiftMessage {
-		errs["gift_message"] = fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftMessage)
+		errs["gift_message"] = web.TF(lang, "field.too_long", MaxGiftMessage)
 	} else if e := view.GiftNoteError(msg, lang); e != "" {
 		errs["gift_message"] = e
 	}
@@ -219,7 +219,7 @@ func (h *Cards) giftValidity(card *giftcard.Card, lang string) string {
 	if card.ExpiresAt.IsZero() {
 		return web.T(lang, "gift.valid_forever")
 	}
-	return fmt.Sprintf(web.T(lang, "gift.valid_until"), view.DayText(card.ExpiresAt.In(h.Zone()), lang))
+	return web.TF(lang, "gift.valid_until", view.DayText(card.ExpiresAt.In(h.Zone()), lang))
 }
 
 // giftCardMail renders and sends a sold card's mail to its recipient.
@@ -348,7 +348,7 @@ func (h *Cards) GiftStillCovers(o *order.Order) *web.CheckoutError {
 		return nil
 	}
 	return &web.CheckoutError{Err: web.ErrGiftCardShort, Order: o, Say: func(lang string) string {
-		return fmt.Sprintf(web.T(lang, "gift.pay_again_short"), g.Last4,
+		return web.TF(lang, "gift.pay_again_short", g.Last4,
 			money.Display(g.Amount, o.Currency, lang), money.Display(card.Balance, o.Currency, lang))
 	}}
 }

@@ -2,7 +2,6 @@ package giftcards
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -134,6 +133,6 @@ func (h *Cards) voidedText(card *giftcard.Card, lang string) string {
 	if card.VoidedAt.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf(web.T(lang, "gift.voided"), money.Display(card.Voided(), card.Currency, lang),
+	return web.TF(lang, "gift.voided", money.Display(card.Voided(), card.Currency, lang),
 		view.DayText(card.VoidedAt.In(h.Zone()), lang), card.VoidReason)
 }

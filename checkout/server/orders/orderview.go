@@ -167,6 +167,7 @@ func (h *Orders) OrderView(o *order.Order, lang string, admin bool) wire.OrderVi
 	v.Invoices = h.Invoices.InvoiceViews(o) // invoices.go
 	if admin {
 		v.Token = o.Token
+		v.TimeZone = h.Zone().String()
 		for _, h := range o.History {
 			what := string(h.To)
 			if h.From != "" && h.From != h.To {

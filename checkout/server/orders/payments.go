@@ -296,7 +296,7 @@ func (h *Payments) ReconcileOnce(ctx context.Context) int {
 		if o.PaymentID == "" {
 			switch age := now.Sub(o.CreatedAt); {
 			case age > AbandonAfter:
-				if _, eff, err := h.Store.Orders.Do(o.ID, order.EventCancel, "reconciler", "no payment was started"); err != nil {
+				if _, eff, err := h.Store.Orders.Do(o.ID, order.EventCancel, "reconciler", order.Note(order.NoteNoPayment)); err != nil {
 					h.Log.Warn("reconciler: cancel abandoned order", "order", o.ID, "err", err)
 				} else {
 					h.Effects(o, eff)

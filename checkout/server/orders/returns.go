@@ -68,7 +68,7 @@ func (h *Returns) AfterSaleView(o *order.Order, lang string) wire.AfterSaleView 
 		}
 	case errors.Is(err, returns.ErrWindowClosed):
 		v.ReturnUntil = dl.Format("2006-01-02")
-		v.ReturnClosed = fmt.Sprintf(web.T(lang, "ret.closed"), view.DayText(dl, lang), p.WindowDays)
+		v.ReturnClosed = web.TF(lang, "ret.closed", view.DayText(dl, lang), p.WindowDays)
 	default:
 		v.ReturnClosed = web.T(lang, "ret.not_shipped")
 	}
@@ -108,7 +108,7 @@ func (h *Returns) customerError(err error, o *order.Order, lang string) (int, st
 		return http.StatusConflict, web.T(lang, "cancel.busy")
 	case errors.Is(err, returns.ErrWindowClosed):
 		dl, _ := h.Policy().Deadline(o, h.Zone())
-		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.closed"), view.DayText(dl, lang), h.Policy().WindowDays)
+		return http.StatusUnprocessableEntity, web.TF(lang, "ret.closed", view.DayText(dl, lang), h.Policy().WindowDays)
 	case errors.Is(err, returns.ErrNotShipped):
 		return http.StatusUnprocessableEntity, web.T(lang, "ret.not_shipped")
 	case errors.Is(err, returns.ErrNothing):
@@ -116,7 +116,7 @@ func (h *Returns) customerError(err error, o *order.Order, lang string) (int, st
 	case errors.Is(err, returns.ErrQuantity), errors.Is(err, returns.ErrUnknownItem):
 		return http.StatusUnprocessableEntity, web.T(lang, "ret.quantity")
 	case errors.Is(err, returns.ErrReason):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "ret.reason_bad"), returns.MaxReason)
+		return http.StatusUnprocessableEntity, web.TF(lang, "ret.reason_bad", returns.MaxReason)
 	}
 	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
@@ -163,7 +163,7 @@ func (h *Returns) renderReturnForm(c *gin.Context, status int, o *order.Order, m
 	if len(d.Lines) == 0 && d.Closed == "" {
 		d.Closed = web.T(lang, "ret.all_back")
 	}
-	h.Page(c, status, "return-form", fmt.Sprintf(web.T(lang, "ret.title"), o.ID), d)
+	h.Page(c, status, "return-form", web.TF(lang, "ret.title", o.ID), d)
 }
 
 // FormReturn takes the return form (POST /order/{token}/return): fields
@@ -342,7 +342,7 @@ func (h *Returns) AfterSaleHTML(o *order.Order, lang string) template.HTML {
 		} else {
 			rc.Cost = web.T(lang, "ret.cost_own")
 		}
-		rc.When = fmt.Sprintf(web.T(lang, "ret.when"), p.RefundDays)
+		rc.When = web.TF(lang, "ret.when", p.RefundDays)
 		for _, l := range r.Lines {
 			rc.Lines = append(rc.Lines, wire.WantLineView{SKU: l.SKU, Title: l.Title, Variant: l.Variant, Quantity: l.Quantity})
 		}
@@ -367,7 +367,7 @@ func (h *Returns) AfterSaleHTML(o *order.Order, lang string) template.HTML {
 		status := web.T(lang, "refund.on_way")
 		switch {
 		case r.GiftCard > 0 && o.GiftCard != nil:
-			status = fmt.Sprintf(web.T(lang, "refund.to_card"), o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
+			status = web.TF(lang, "refund.to_card", o.GiftCard.Last4) // back on the card that paid (docs/giftcards.md)
 		case r.Status == order.RefundRefunded:
 			status = web.T(lang, "refund.done")
 		}

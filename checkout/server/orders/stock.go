@@ -1,7 +1,6 @@
 package orders
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/storefront/storefront/checkout/catalog"
@@ -26,9 +25,9 @@ func StockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) str
 		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
 	}
 	if oos.Available <= 0 {
-		return fmt.Sprintf(web.T(lang, "err.sold_out"), name)
+		return web.TF(lang, "err.sold_out", name)
 	}
-	return fmt.Sprintf(web.T(lang, "err.stock"), oos.Available, name)
+	return web.TF(lang, "err.stock", oos.Available, name)
 }
 
 // payAgainCodeErr says that an order cannot be paid again at its price:
@@ -38,5 +37,5 @@ func payAgainCodeErr(o *order.Order, perCustomer bool) *web.CheckoutError {
 	if perCustomer {
 		key = "code.pay_again_used_up_you"
 	}
-	return &web.CheckoutError{Err: web.ErrCodeRefused, Say: func(lang string) string { return fmt.Sprintf(web.T(lang, key), o.DiscountCode) }}
+	return &web.CheckoutError{Err: web.ErrCodeRefused, Say: func(lang string) string { return web.TF(lang, key, o.DiscountCode) }}
 }

@@ -3,6 +3,8 @@ package owner
 import (
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/order"
@@ -30,46 +32,88 @@ func adjustmentName(o *order.Order, a cart.Adjustment, lang string) string {
 	return a.Kind
 }
 
-// historyNotes are the notes the domain records (package order, store's
-// anonymising) with the owner's words for them ("owner.history.<key>",
-// the submatches in order). A note none of them matches is shown as stored.
-var historyNotes = []struct {
-	re  *regexp.Regexp
-	key string
-}{
-	{regexp.MustCompile(`^order placed$`), "placed"},
-	{regexp.MustCompile(`^payment (\S+) paid$`), "paid"},
-	{regexp.MustCompile(`^payment (\S+) paid \(an earlier attempt\)$`), "paid_earlier"},
-	{regexp.MustCompile(`^payment (\S+) failed$`), "payment_failed"},
-	{regexp.MustCompile(`^payment (\S+) canceled$`), "payment_canceled"},
-	{regexp.MustCompile(`^payment (\S+) expired$`), "payment_expired"},
-	{regexp.MustCompile(`^new payment (\S+)$`), "new_payment"},
-	{regexp.MustCompile(`^adopted payment (\S+) that was never recorded$`), "adopted"},
-	{regexp.MustCompile(`^paid in full by gift card (\S+)$`), "gift_paid"},
-	{regexp.MustCompile(`^canceled$`), "canceled"},
-	{regexp.MustCompile(`^no payment was started$`), "no_payment"},
-	{regexp.MustCompile(`^label (\S+)$`), "label"},
-	{regexp.MustCompile(`^return (\S+) requested \((\d+) items\)$`), "return_requested"},
-	{regexp.MustCompile(`^return (\S+) received$`), "return_received"},
-	{regexp.MustCompile(`^refund (\S+) of (.+) recorded \((.*)\)$`), "refund_recorded"},
-	{regexp.MustCompile(`^refund (\S+) of (.+) to gift card (\S+)$`), "refund_gift_card"},
-	{regexp.MustCompile(`^personal data deleted at the customer's request$`), "anonymised"},
+// historyNote is a reader of one kind of note (order.NoteKinds): its
+// pattern, with a group per part, and the owner's words for it
+// ("owner.history.<key>", the parts in order).
+type historyNoteKind struct {
+	re    *regexp.Regexp
+	key   string
+	count []bool // part i is a count (%d): put in as a number, for plural forms
+}
+
+// historyNotes read every kind of note the domain writes, derived from
+// the formats in package order (one place), so a new kind is read here
+// without a second copy of its text. A note none of them matches is shown
+// as stored.
+var historyNotes = func() []historyNoteKind {
+	verb := regexp.MustCompile(`%[sd]`)
+	var out []historyNoteKind
+	for _, k := range order.NoteKinds() {
+		var count []bool
+		pattern := verb.ReplaceAllStringFunc(regexp.QuoteMeta(k.Format), func(v string) string {
+			count = append(count, v == "%d")
+			if v == "%d" {
+				return `(\d+)`
+			}
+			return `(.*?)`
+		})
+		out = append(out, historyNoteKind{re: regexp.MustCompile("^" + pattern + "$"), key: string(k.Key), count: count})
+	}
+	return out
+}()
+
+// partWords say some parts of a note in the owner's words too: a refund's
+// statuses and an order's state. A part without words stays as stored.
+var partWords = map[string]map[int]func(lang, part string) string{
+	string(order.NoteRefundStatus): {1: refundStatusWords, 2: refundStatusWords},
+	string(order.NotePaidWhile):    {1: stateWords},
+}
+
+// stateWords is an order state in the owner's words, lower case inside a
+// sentence; an unknown state as stored.
+func stateWords(lang, st string) string {
+	if w := web.StateWords(lang, st); w != st {
+		return strings.ToLower(w)
+	}
+	return st
+}
+
+func refundStatusWords(lang, st string) string {
+	if s, ok := words.Lookup(lang, "owner.refund_status."+st); ok {
+		return s
+	}
+	return st
+}
+
+// readNote is the kind of a stored note and its parts; false for a note
+// of no known kind.
+func readNote(note string) (historyNoteKind, []string, bool) {
+	for _, n := range historyNotes {
+		if m := n.re.FindStringSubmatch(note); m != nil {
+			return n, m[1:], true
+		}
+	}
+	return historyNoteKind{}, nil, false
 }
 
 // historyNote says a stored note in the owner's words.
 func historyNote(lang, note string) string {
-	for _, n := range historyNotes {
-		m := n.re.FindStringSubmatch(note)
-		if m == nil {
-			continue
-		}
-		args := make([]any, len(m)-1)
-		for i, s := range m[1:] {
-			args[i] = s
-		}
-		return web.OwnerT(lang, "history."+n.key, args...)
+	n, parts, ok := readNote(note)
+	if !ok {
+		return note
 	}
-	return note
+	args := make([]any, len(parts))
+	for i, p := range parts {
+		args[i] = p
+		if n.count[i] {
+			if v, err := strconv.Atoi(p); err == nil {
+				args[i] = v // a count: its plural form
+			}
+		} else if say := partWords[n.key][i]; say != nil {
+			args[i] = say(lang, p)
+		}
+	}
+	return web.OwnerT(lang, "history."+n.key, args...)
 }
 
 // historyActor says who did it ("owner.history.by.<actor>"), or the actor

@@ -87,7 +87,7 @@ func (h *Loyalty) ApplyPoints(t *cart.Totals, f view.CheckoutForm, lang string) 
 		if f.PointsEmail == "" || f.PointsEmail != email {
 			say := web.Phrase("points.need_link")
 			if f.PointsEmail != "" {
-				say = func(lang string) string { return fmt.Sprintf(web.T(lang, "points.other_email"), f.PointsEmail) }
+				say = func(lang string) string { return web.TF(lang, "points.other_email", f.PointsEmail) }
 			}
 			return 0, 0, unlock, &web.CheckoutError{Err: web.ErrCheckoutForm, Say: say,
 				Fields: map[string]string{"use_points": say(lang)}}
@@ -176,7 +176,7 @@ func (h *Loyalty) OrderPoints(o *order.Order, lang string) string {
 	}
 	var parts []string
 	if o.PointsRedeemed > 0 {
-		parts = append(parts, fmt.Sprintf(web.T(lang, "points.spent"), o.PointsRedeemed,
+		parts = append(parts, web.TF(lang, "points.spent", o.PointsRedeemed,
 			money.Display(o.Totals.Discount(AdjPoints), o.Currency, lang)))
 	}
 	lo := store.LedgerOrder(o, h.ReturnWindow, h.Now())
@@ -189,16 +189,16 @@ func (h *Loyalty) OrderPoints(o *order.Order, lang string) string {
 			}
 		}
 		if o.PointsToEarn > 0 {
-			parts = append(parts, fmt.Sprintf(web.T(lang, "points.earned"), max(0, got)))
+			parts = append(parts, web.TF(lang, "points.earned", max(0, got)))
 		}
 	case o.State == order.Canceled:
 	case o.PaidAt.IsZero():
 		if o.PointsToEarn > 0 {
-			parts = append(parts, fmt.Sprintf(web.T(lang, "points.if_paid"), o.PointsToEarn))
+			parts = append(parts, web.TF(lang, "points.if_paid", o.PointsToEarn))
 		}
 	default:
 		if n := lo.Pending(); n > 0 {
-			parts = append(parts, fmt.Sprintf(web.T(lang, "points.pending"), n))
+			parts = append(parts, web.TF(lang, "points.pending", n))
 		}
 	}
 	return strings.Join(parts, " ")

@@ -2,7 +2,6 @@ package retention
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,7 +65,7 @@ func (h *Polls) pollResult(c *gin.Context, p usecase.Poll, voter string) (poll.R
 		h.Internal(c, "poll", err)
 		return poll.Result{}, false
 	}
-	r.Counting = fmt.Sprintf(web.T(h.Lang(c), "poll.counting"), maxVotersPerNet)
+	r.Counting = web.TF(h.Lang(c), "poll.counting", maxVotersPerNet)
 	return r, true
 }
 
@@ -109,7 +108,7 @@ func (h *Polls) VotePoll(c *gin.Context) {
 	voter := h.voter(c, true)
 	if err := h.UC.Vote(p, voter, web.NetKey(h.ClientKey(c.Request)), raw); err != nil {
 		if errors.Is(err, usecase.ErrVoteLimit) {
-			web.Fail(c, http.StatusTooManyRequests, fmt.Sprintf(web.T(h.Lang(c), "poll.limit"), maxVotersPerNet))
+			web.Fail(c, http.StatusTooManyRequests, web.TF(h.Lang(c), "poll.limit", maxVotersPerNet))
 			return
 		}
 		h.Internal(c, "vote", err)

@@ -110,7 +110,7 @@ func (h *Reviews) FormReview(c *gin.Context) {
 	if !found {
 		return
 	}
-	lang := h.Lang(c)
+	lang := h.OrderLang(c, o) // the review page's language, not the browser's
 	rating, _ := strconv.Atoi(c.PostForm("rating"))
 	in := review.Input{Product: c.PostForm("product"), Rating: rating, Text: c.PostForm("text"), Author: c.PostForm("author"), Lang: lang}
 	err := h.UC.Write(o, in)

@@ -3,7 +3,6 @@ package retention
 import (
 	"context"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -93,7 +92,7 @@ func (h *Subscriptions) FormSubscribe(c *gin.Context) {
 	}
 	// The same answer whether the address was new, pending or confirmed
 	// already: the form tells nobody who follows what.
-	msg := fmt.Sprintf(web.T(lang, "sub.check.p1"), label)
+	msg := web.TF(lang, "sub.check.p1", label)
 	if asJSON {
 		web.OK(c, http.StatusAccepted, SubscribeAnswer{Status: "check_your_mail", Message: msg + " " + web.T(lang, "sub.check.p2")})
 		return
@@ -132,12 +131,12 @@ func (h *Subscriptions) PageConfirm(c *gin.Context) {
 	lang := h.LangOr(c, sub.Lang)
 	if cons.State == subscribe.Confirmed {
 		h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirmed.title"), map[string]any{
-			"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirmed.p"), cons.Label)},
+			"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{web.TF(lang, "sub.confirmed.p", cons.Label)},
 			"Back": cons.Source, "Home": h.Home(lang)})
 		return
 	}
 	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirm.title"), map[string]any{
-		"Lang": lang, "Title": web.T(lang, "sub.confirm.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirm.p"), cons.Label)},
+		"Lang": lang, "Title": web.T(lang, "sub.confirm.title"), "Paras": []string{web.TF(lang, "sub.confirm.p", cons.Label)},
 		"Action": "/api/subscriptions/confirm/" + c.Param("token"), "Button": web.T(lang, "sub.confirm.button"), "Home": h.Home(lang)})
 }
 
@@ -153,7 +152,7 @@ func (h *Subscriptions) FormConfirm(c *gin.Context) {
 	}
 	lang := h.LangOr(c, sub.Lang)
 	h.Page(c, http.StatusOK, "subscribed", web.T(lang, "sub.confirmed.title"), map[string]any{
-		"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{fmt.Sprintf(web.T(lang, "sub.confirmed.p"), cons.Label)},
+		"Lang": lang, "Title": web.T(lang, "sub.confirmed.title"), "Paras": []string{web.TF(lang, "sub.confirmed.p", cons.Label)},
 		"Back": cons.Source, "Home": h.Home(lang)})
 }
 

@@ -123,9 +123,9 @@ func cartNotices(t cart.Totals, cat *catalog.Catalog, lang string) []string {
 	for _, l := range t.Lines {
 		switch {
 		case l.Unavailable:
-			out = append(out, fmt.Sprintf(web.T(lang, "notice.unavailable"), l.SKU))
+			out = append(out, web.TF(lang, "notice.unavailable", l.SKU))
 		case l.PriceChanged:
-			out = append(out, fmt.Sprintf(web.T(lang, "notice.price"), l.Title,
+			out = append(out, web.TF(lang, "notice.price", l.Title,
 				money.Display(l.OldPrice, t.Currency, lang), money.Display(l.NewPrice, t.Currency, lang)))
 		}
 	}
@@ -160,11 +160,11 @@ func (h *Cart) cartError(err error, lang string) (int, string) {
 	case errors.Is(err, cart.ErrUnknownSKU):
 		return http.StatusNotFound, web.T(lang, "err.unknown_sku")
 	case errors.Is(err, cart.ErrQuantity):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "err.quantity"), cart.MaxQuantity)
+		return http.StatusUnprocessableEntity, web.TF(lang, "err.quantity", cart.MaxQuantity)
 	case errors.Is(err, cart.ErrTooLarge):
 		return http.StatusUnprocessableEntity, web.T(lang, "err.too_large")
 	case errors.Is(err, cart.ErrTooManyLines):
-		return http.StatusUnprocessableEntity, fmt.Sprintf(web.T(lang, "err.lines"), cart.MaxLines)
+		return http.StatusUnprocessableEntity, web.TF(lang, "err.lines", cart.MaxLines)
 	case errors.Is(err, cart.ErrNotInCart), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, web.T(lang, "err.not_in_cart")
 	case errors.As(err, &oos):

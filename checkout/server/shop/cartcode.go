@@ -3,7 +3,6 @@ package shop
 import (
 	"bytes"
 	_ "embed"
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -47,7 +46,7 @@ func cartCodeNote(r codeResult, t cart.Totals, lang string) string {
 	}
 	note := codeNote(r.Applied.Code, t, lang)
 	if r.Applied.MaxPerUser > 0 {
-		note += " " + fmt.Sprintf(web.T(lang, "code.per_customer_later"), r.Applied.MaxPerUser)
+		note += " " + web.TF(lang, "code.per_customer_later", r.Applied.MaxPerUser)
 	}
 	return note
 }

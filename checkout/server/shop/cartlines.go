@@ -1,8 +1,6 @@
 package shop
 
 import (
-	"fmt"
-
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/server/view"
@@ -39,7 +37,7 @@ func (h *Cart) lineDates(t cart.Totals, cat *catalog.Catalog, lang string) map[s
 		if err != nil {
 			continue
 		}
-		out[l.SKU] = fmt.Sprintf(web.T(lang, key), view.WindowText(w, lang))
+		out[l.SKU] = web.TF(lang, key, view.WindowText(w, lang))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package shop
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -197,7 +196,7 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 			key = "gift.due_card_entered" // the customer typed the card after the page was priced
 		}
 		return nil, "", false, &web.CheckoutError{Err: web.ErrTotalChanged, Total: &t.GrandTotal, Say: func(lang string) string {
-			return fmt.Sprintf(web.T(lang, key), money.Display(due, t.Currency, lang))
+			return web.TF(lang, key, money.Display(due, t.Currency, lang))
 		}}
 	}
 	o, err := order.New(f.Customer(), t, lang, cartID, scoped, h.Now())
@@ -222,7 +221,7 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 		// The earlier order was paid: that is what the customer bought.
 		cur := at.Order
 		return nil, "", false, &web.CheckoutError{Err: web.ErrEarlierPaid, Order: cur, Kept: true,
-			Say: func(lang string) string { return fmt.Sprintf(web.T(lang, "err.earlier_paid"), cur.ID) }}
+			Say: func(lang string) string { return web.TF(lang, "err.earlier_paid", cur.ID) }}
 	case errors.As(err, &at) && errors.Is(err, web.ErrPaymentKept):
 		return nil, "", false, h.keptErr(at.Order, lang)
 	case errors.As(err, &gce):
@@ -245,11 +244,11 @@ func (h *Checkout) placeOrder(ctx context.Context, cartID string, f view.Checkou
 // totalChangedMsg says plainly that the total is not the one shown, and why
 // when the form tells what the page was priced for.
 func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat *catalog.Catalog, lang string) string {
-	msg := fmt.Sprintf(web.T(lang, "total.changed"), money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
+	msg := web.TF(lang, "total.changed", money.Display(t.GrandTotal, t.Currency, lang), money.Display(shown, t.Currency, lang))
 	method, country, code, _, has := view.ShownParts(f.ShownFor)
 	switch {
 	case has && code != f.Code && f.Code != "":
-		msg += " " + fmt.Sprintf(web.T(lang, "total.why_code"), f.Code)
+		msg += " " + web.TF(lang, "total.why_code", f.Code)
 	case has && code != f.Code:
 		msg += " " + web.T(lang, "total.why_code_removed")
 	case f.ShownFor != "" && method != f.ShippingMethod:
@@ -257,9 +256,9 @@ func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat
 		if m, ok := cat.Method(f.ShippingMethod); ok {
 			name = m.Label(lang)
 		}
-		msg += " " + fmt.Sprintf(web.T(lang, "total.why_shipping"), name)
+		msg += " " + web.TF(lang, "total.why_shipping", name)
 	case f.ShownFor != "" && !strings.EqualFold(country, f.Country):
-		msg += " " + fmt.Sprintf(web.T(lang, "total.why_country"), web.CountryName(lang, f.Country))
+		msg += " " + web.TF(lang, "total.why_country", web.CountryName(lang, f.Country))
 	default:
 		msg += " " + web.T(lang, "total.why_other")
 	}
@@ -270,7 +269,7 @@ func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat
 // payment, which can still be paid, and that no new payment was started.
 func (h *Checkout) keptErr(o *order.Order, lang string) *web.CheckoutError {
 	return &web.CheckoutError{Err: web.ErrPaymentKept, Order: o, Kept: true, Say: func(lang string) string {
-		return fmt.Sprintf(web.T(lang, "err.payment_kept"), o.ID, money.Format(o.Total(), o.Currency))
+		return web.TF(lang, "err.payment_kept", o.ID, money.Format(o.Total(), o.Currency))
 	}}
 }
 

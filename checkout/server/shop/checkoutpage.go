@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -156,16 +154,7 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 		// Shown now: the customer pays what this page says.
 		h.Cart.acceptPrices(ct.ID, cat)
 	}
-	seen := map[string]bool{}
-	for _, m := range cat.Shipping.Methods {
-		for _, co := range m.Countries {
-			if !seen[strings.ToUpper(co)] {
-				seen[strings.ToUpper(co)] = true
-				d.Countries = append(d.Countries, strings.ToUpper(co))
-			}
-		}
-	}
-	sort.Strings(d.Countries)
+	d.Countries = cat.Countries()
 	// Gift cards only: nothing to ship, so the address is optional, for
 	// the invoice only, behind a disclosure (docs/giftcards.md).
 	d.NoAddress = d.T.OnlyGiftCards()
@@ -209,7 +198,7 @@ func methodsFor(cat *catalog.Catalog, asked, chosen, country, lang string) (here
 	if !ok || !ok2 {
 		return here, elsewhere, ""
 	}
-	return here, elsewhere, fmt.Sprintf(web.T(lang, "co.method_changed"), was.Label(lang), web.CountryName(lang, country), now.Label(lang))
+	return here, elsewhere, web.TF(lang, "co.method_changed", was.Label(lang), web.CountryName(lang, country), now.Label(lang))
 }
 
 // QuoteAnswer is the answer of POST /api/checkout/quote: the checkout

@@ -166,7 +166,7 @@ func (h *Codes) priceCode(t *cart.Totals, f view.CheckoutForm, cartID, lang stri
 	}
 	tries := h.codeTries()
 	if no, wait := tries.Blocked(client); no {
-		return codeResult{Tries: true, Message: fmt.Sprintf(web.T(lang, "code.too_many"), max(1, int(math.Ceil(wait.Minutes()))))}, nil
+		return codeResult{Tries: true, Message: web.TF(lang, "code.too_many", max(1, int(math.Ceil(wait.Minutes()))))}, nil
 	}
 	var c cart.Code
 	found := false
@@ -239,11 +239,11 @@ func (h *Codes) codeWords(c cart.Code, t cart.Totals, err error, lang string) st
 	case errors.Is(err, cart.ErrCodeUsedUp):
 		return web.T(lang, "code.used_up")
 	case errors.Is(err, cart.ErrCodeExpired):
-		return fmt.Sprintf(web.T(lang, "code.expired"), view.DayText(c.To.In(h.Zone()), lang))
+		return web.TF(lang, "code.expired", view.DayText(c.To.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeNotYet):
-		return fmt.Sprintf(web.T(lang, "code.not_yet"), view.DayText(c.From.In(h.Zone()), lang))
+		return web.TF(lang, "code.not_yet", view.DayText(c.From.In(h.Zone()), lang))
 	case errors.Is(err, cart.ErrCodeBelowMin):
-		return fmt.Sprintf(web.T(lang, "code.below_min"), money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
+		return web.TF(lang, "code.below_min", money.Display(c.MinOrder, t.Currency, lang), money.Display(t.Goods(), t.Currency, lang))
 	case errors.Is(err, cart.ErrCodeNotForCart):
 		return web.T(lang, "code.not_for")
 	default:
@@ -257,7 +257,7 @@ func codeNote(name string, t cart.Totals, lang string) string {
 	if d == 0 {
 		return ""
 	}
-	return fmt.Sprintf(web.T(lang, "code.applied"), cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
+	return web.TF(lang, "code.applied", cart.NormalizeCode(name), money.Display(d, t.Currency, lang))
 }
 
 // PayAgainCode is the order's code when a new payment would take its use

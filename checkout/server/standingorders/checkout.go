@@ -10,12 +10,14 @@ package standingorders
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/checkout/money"
 	"github.com/storefront/storefront/checkout/recurring"
 	"github.com/storefront/storefront/checkout/server/view"
@@ -27,6 +29,7 @@ type standingNewPage struct {
 	Lang      string
 	F         StandingRequest
 	Intervals []int
+	Countries []string // the countries the checkout offers (catalog.Countries)
 	Title     string
 	Q         StandingQuote
 	Now       string // formatted amounts
@@ -87,7 +90,7 @@ func (h *Standing) renderStandingNew(c *gin.Context, status int, f StandingReque
 		title += " · " + it.Variant
 	}
 	second, _ := time.Parse(time.DateOnly, q.SecondCharge)
-	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Title: title, Q: q, Error: msg,
+	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Countries: countriesWith(cat, f.Country), Title: title, Q: q, Error: msg,
 		Now: money.Display(q.ChargedNow, q.Currency, lang), Each: money.Display(q.PerDelivery, q.Currency, lang), Second: view.DayText(second, lang)}
 	h.page(c, status, lang, "standing-new", "standing.new.title", d)
 }
@@ -125,4 +128,18 @@ func (h *Standing) FormStandingNew(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, b.CheckoutURL)
+}
+
+// countriesWith are the countries to choose from on a subscription's
+// pages: those the checkout offers, each with a shipping method, and the
+// address's own country when no method goes there any more (so the form
+// does not quietly move the subscriber; changing to it is refused with a
+// message).
+func countriesWith(cat *catalog.Catalog, current string) []string {
+	cs := cat.Countries()
+	if current != "" && !slices.Contains(cs, current) {
+		cs = append(cs, current)
+		slices.Sort(cs)
+	}
+	return cs
 }

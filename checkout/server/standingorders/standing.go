@@ -343,6 +343,7 @@ type standingPage struct {
 	V         wire.StandingView
 	Token     string
 	Intervals []int
+	Countries []string // countriesWith
 	Variants  []standingVariant
 	Notice    string
 	Error     string
@@ -380,6 +381,7 @@ func (h *Standing) renderStanding(c *gin.Context, status int, st recurring.Stand
 	d := standingPage{Lang: lang, V: v, Token: st.Token, Notice: notice, Error: msg,
 		Amount: money.Display(v.NextAmount, st.Currency, lang), When: view.DayText(st.NextCharge.In(h.Zone()), lang)}
 	cat := h.Catalog.Current()
+	d.Countries = countriesWith(cat, strings.ToUpper(st.Address.Country))
 	if it, found := cat.Lookup(st.SKU); found {
 		if it.Subscription != nil {
 			d.Intervals = it.Subscription.Intervals

@@ -128,7 +128,7 @@ func (f *CheckoutForm) Validate(cat *catalog.Catalog, lang string) map[string]st
 		case v == "":
 			errs[field] = web.T(lang, "field.required")
 		case len([]rune(v)) > max:
-			errs[field] = fmt.Sprintf(web.T(lang, "field.too_long"), max)
+			errs[field] = web.TF(lang, "field.too_long", max)
 		case !PlainText(v):
 			errs[field] = web.T(lang, "field.characters")
 		}
@@ -202,7 +202,7 @@ func (f CheckoutForm) Hash(cartID string) string {
 // country (normalised: BE 0123.456.749 -> BE0123456749).
 func (f *CheckoutForm) ValidateBusiness(errs map[string]string, lang string) {
 	if len([]rune(f.Company)) > 100 {
-		errs["company"] = fmt.Sprintf(web.T(lang, "field.too_long"), 100)
+		errs["company"] = web.TF(lang, "field.too_long", 100)
 	} else if !PlainText(f.Company) {
 		errs["company"] = web.T(lang, "field.characters")
 	}
@@ -230,7 +230,7 @@ func CleanGiftNote(s string) string {
 // GiftNoteError says what is wrong with a gift note, or "".
 func GiftNoteError(note, lang string) string {
 	if len([]rune(note)) > MaxGiftNote {
-		return fmt.Sprintf(web.T(lang, "field.too_long"), MaxGiftNote)
+		return web.TF(lang, "field.too_long", MaxGiftNote)
 	}
 	if strings.Count(note, "\n") > 8 || !PlainText(strings.ReplaceAll(note, "\n", " ")) {
 		return web.T(lang, "field.characters")

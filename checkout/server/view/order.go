@@ -1,8 +1,6 @@
 package view
 
 import (
-	"fmt"
-
 	"github.com/storefront/storefront/checkout/carrier"
 	"github.com/storefront/storefront/checkout/cart"
 	"github.com/storefront/storefront/checkout/mail"
@@ -37,7 +35,7 @@ func GiftSummary(o *order.Order, sm *mail.Summary, lang string) {
 		return
 	}
 	sm.Payments = append(sm.Payments,
-		mail.SummaryLine{Title: fmt.Sprintf(web.T(lang, "gift.paid_line"), o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
+		mail.SummaryLine{Title: web.TF(lang, "gift.paid_line", o.GiftCard.Last4), Total: money.Display(-o.GiftCard.Amount, o.Currency, lang)},
 		mail.SummaryLine{Title: web.T(lang, "gift.rest_line"), Total: money.Display(o.Due(), o.Currency, lang)})
 }
 

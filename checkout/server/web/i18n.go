@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,6 +15,41 @@ import (
 
 const LangCookie = "sf_lang"
 
+// Langs are the languages the sidecar's pages speak (the theme's nl and en).
+var Langs = []string{"nl", "en"}
+
+func known(l string) bool { return slices.Contains(Langs, l) }
+
+// maxAcceptLanguage bounds the Accept-Language header read: a stranger's
+// header of megabytes is not split into a million tags.
+const maxAcceptLanguage = 512
+
+// AcceptLanguage is the language of langs the browser prefers most by its
+// Accept-Language header ("en-GB,en;q=0.9,nl;q=0.8": en), by q-value and
+// then order, matching on the primary subtag; "" when it names none of them.
+func AcceptLanguage(header string, langs []string) string {
+	if len(header) > maxAcceptLanguage {
+		header = header[:maxAcceptLanguage]
+	}
+	best, bestQ := "", 0.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
+		}
+		primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if q > bestQ && slices.Contains(langs, primary) {
+			best, bestQ = primary, q
+		}
+	}
+	return best
+}
+
 // langExplicit is the language the customer chose: the lang form field or
 // query parameter (remembered in a cookie), or the cookie; "" when none.
 func (w *Web) LangExplicit(c *gin.Context) string {
@@ -20,14 +57,14 @@ func (w *Web) LangExplicit(c *gin.Context) string {
 	if l == "" && c.Request.Method == http.MethodPost {
 		l = c.PostForm("lang")
 	}
-	if l == "nl" || l == "en" {
+	if known(l) {
 		if cur, _ := c.Cookie(LangCookie); cur != l {
 			http.SetCookie(c.Writer, &http.Cookie{Name: LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 				HttpOnly: true, Secure: w.Base.Scheme == "https", SameSite: http.SameSiteLaxMode})
 		}
 		return l
 	}
-	if l, err := c.Cookie(LangCookie); err == nil && (l == "nl" || l == "en") {
+	if l, err := c.Cookie(LangCookie); err == nil && known(l) {
 		return l
 	}
 	return ""
@@ -61,20 +98,18 @@ func (w *Web) CartLang(c *gin.Context, ct *cart.Cart) string {
 	return w.LangOr(c, ct.Lang)
 }
 
-// lang is the language to answer in: the customer's choice, else the site's
-// default language (that of its shell page).
+// lang is the language to answer in: the customer's choice (?lang=, the
+// form's lang, the cookie), else the one of the shop's languages the
+// browser prefers (Accept-Language), else the site's default language
+// (that of its shell page). Every sidecar page and API answer that is not
+// about an order, subscription or cart of a known language chooses here.
 func (w *Web) Lang(c *gin.Context) string {
 	if l, found := c.Get("lang"); found {
 		return l.(string)
 	}
 	l := w.LangExplicit(c)
-	if l == "" && strings.HasPrefix(c.Request.URL.Path, "/api/") {
-		// API clients may say it the HTTP way.
-		if al := strings.ToLower(strings.TrimSpace(c.GetHeader("Accept-Language"))); strings.HasPrefix(al, "en") {
-			l = "en"
-		} else if strings.HasPrefix(al, "nl") {
-			l = "nl"
-		}
+	if l == "" {
+		l = AcceptLanguage(c.GetHeader("Accept-Language"), Langs)
 	}
 	if l == "" {
 		l = w.Shells.DefaultLang()
@@ -95,6 +130,15 @@ func T(lang, key string) string {
 		return s
 	}
 	return key
+}
+
+// TF is T with args put in; the count (first integer argument) picks the
+// key's plural form ("%d punt" for 1, "%d punten" otherwise; words.F).
+func TF(lang, key string, args ...any) string {
+	if _, ok := words.Lookup(lang, "checkout."+key); !ok {
+		return key
+	}
+	return words.F(lang, "checkout."+key, args...)
 }
 
 // CountryName is a country's name for people (key "country."+code in the

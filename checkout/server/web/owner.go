@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,11 +26,7 @@ var AdminNotices = map[string]bool{
 // source) in lang, formatted with args when there are any; the key itself
 // when the source lacks it.
 func OwnerT(lang, key string, args ...any) string {
-	text := words.T(lang, "owner."+key)
-	if len(args) > 0 {
-		return fmt.Sprintf(text, args...)
-	}
-	return text
+	return words.F(lang, "owner."+key, args...) // a count first picks the plural form
 }
 
 // ownerLang is the language of the owner's pages: the shop's default
@@ -52,7 +47,7 @@ func (w *Web) AdminNotice(c *gin.Context) string {
 		if err != nil || n < 0 {
 			return ""
 		}
-		text = fmt.Sprintf(text, n)
+		text = OwnerT(w.Lang(c), "notice."+code, n) // the count's plural form
 	}
 	return text
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"sync"
 
@@ -15,7 +14,7 @@ import (
 var pageFuncs = template.FuncMap{
 	"t":       T,
 	"country": CountryName,
-	"tf":      func(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) },
+	"tf":      TF,
 	"money": func(a money.Amount, currency, lang string) string {
 		return money.Display(a, currency, lang)
 	},
