@@ -92,8 +92,10 @@ func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*o
 				}
 			}
 		}
-		st := s.checks.m[key]
-		seen[key] = st
+		st, checked := s.checks.m[key]
+		if checked {
+			seen[key] = st // an order never asked about needs no entry
+		}
 		if at := nextCheck(base, st, deadline, s.reconcileAfter, recheckMaxGap); !at.After(now) {
 			list = append(list, due{o, at})
 			if len(list) >= 2*max {

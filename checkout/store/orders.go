@@ -612,8 +612,9 @@ func (s *Orders) ListOrders(f Filter) ([]*order.Order, error) {
 	return all, nil
 }
 
-// eachChunk is how many orders EachOrder reads in one transaction.
-var eachChunk = 500
+// eachChunk is how many orders EachOrder reads in one transaction;
+// releaseChunks how many chunks it reads between releases of the map's pages.
+var eachChunk, releaseChunks = 500, 20
 
 // EachOrder calls fn with each order that matches f (Limit aside), by order
 // number (within each state when f.States is set), until fn returns false.
@@ -634,9 +635,26 @@ func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
 			sources = append(sources, source{bucketStates, stateKey(st, "")})
 		}
 	}
+	// A long scan reads most of the file through its map: it hands those
+	// pages back every releaseChunks chunks and at its end (release.go),
+	// rather than at the next tick.
+	chunks := 0
+	release := func() {
+		if err := releaseMapped(s.db); err != nil {
+			s.opts.Logger.Warn("release the file's mapped pages", "err", err)
+		}
+	}
+	defer func() {
+		if chunks > releaseChunks {
+			release()
+		}
+	}()
 	for _, src := range sources {
 		var after []byte // the last key read; nil: none yet
-		for more := true; more; {
+		for more := true; more; chunks++ {
+			if chunks > 0 && chunks%releaseChunks == 0 {
+				release()
+			}
 			var chunk []*order.Order
 			more = false
 			err := s.db.View(func(tx *bolt.Tx) error {
