@@ -168,14 +168,9 @@ func (s *Carts) PruneCarts(before time.Time) (int, error) {
 	if err := s.FlushCarts(); err != nil {
 		return 0, fmt.Errorf("prune carts: %w", err)
 	}
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		n, err = deleteWhere(tx.Bucket(bucketCarts), func(_, v []byte) (bool, error) {
-			var c cart.Cart
-			return decodeRecord(v, &c) != nil || c.UpdatedAt.Before(before), nil
-		})
-		return err
+	n, err := s.pruneWhere(bucketCarts, func(v []byte) bool {
+		var c cart.Cart
+		return decodeRecord(v, &c) != nil || c.UpdatedAt.Before(before)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune carts: %w", err)

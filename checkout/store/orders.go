@@ -720,16 +720,10 @@ func (f Filter) matches(o *order.Order) bool {
 // PruneIdempotency forgets idempotency keys created before before (Mollie
 // keeps its keys an hour, Stripe 24 h) and reports how many.
 func (s *Orders) PruneIdempotency(before time.Time) (int, error) {
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		n, err = deleteWhere(tx.Bucket(bucketIdempotency), func(_, v []byte) (bool, error) {
-			var r idemRecord
-			return decodeRecord(v, &r) != nil || r.CreatedAt.Before(before), nil
-		})
-		return err
+	return s.pruneWhere(bucketIdempotency, func(v []byte) bool {
+		var r idemRecord
+		return decodeRecord(v, &r) != nil || r.CreatedAt.Before(before)
 	})
-	return n, err
 }
 
 // applyEffects does the effects that belong in the transaction and returns
