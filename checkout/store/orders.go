@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -612,18 +611,15 @@ func (s *Orders) ListOrders(f Filter) ([]*order.Order, error) {
 	return all, nil
 }
 
-// eachChunk is how many orders EachOrder reads in one transaction;
-// releaseChunks how many chunks it reads between releases of the map's pages.
-var eachChunk, releaseChunks = 500, 20
+// eachChunk is how many orders EachOrder reads in one transaction.
+var eachChunk = 500
 
 // EachOrder calls fn with each order that matches f (Limit aside), by order
 // number (within each state when f.States is set), until fn returns false.
 // fn runs outside any transaction and may write. The orders are read in
-// transactions of eachChunk, so that a scan of a large file never holds up
-// a commit that must grow the file's map (bbolt waits for every read
-// transaction first), and only a chunk is in memory at a time: an order
-// that changes state between two chunks may be met twice or not at all, as
-// by a reader who asked a moment later.
+// chunks of eachChunk (walkChunks, scan.go), so only a chunk is in memory
+// at a time: an order that changes state between two chunks may be met
+// twice or not at all, as by a reader who asked a moment later.
 func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
 	type source struct {
 		bucket, prefix []byte // orders by number, or a state's part of the state index
@@ -635,69 +631,39 @@ func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
 			sources = append(sources, source{bucketStates, stateKey(st, "")})
 		}
 	}
-	// A long scan reads most of the file through its map: it hands those
-	// pages back every releaseChunks chunks and at its end (release.go),
-	// rather than at the next tick.
-	chunks := 0
-	release := func() {
-		if err := releaseMapped(s.db); err != nil {
-			s.opts.Logger.Warn("release the file's mapped pages", "err", err)
-		}
-	}
-	defer func() {
-		if chunks > releaseChunks {
-			release()
-		}
-	}()
 	for _, src := range sources {
-		var after []byte // the last key read; nil: none yet
-		for more := true; more; chunks++ {
-			if chunks > 0 && chunks%releaseChunks == 0 {
-				release()
-			}
-			var chunk []*order.Order
-			more = false
-			err := s.db.View(func(tx *bolt.Tx) error {
-				orders := tx.Bucket(bucketOrders)
-				c := tx.Bucket(src.bucket).Cursor()
-				k, v := c.Seek(src.prefix)
-				if after != nil {
-					if k, v = c.Seek(after); bytes.Equal(k, after) {
-						k, v = c.Next()
-					}
+		var chunk []*order.Order
+		stopped := false
+		err := s.walkChunks(src.bucket, src.prefix, eachChunk, func(tx *bolt.Tx, k, v []byte) {
+			id := k[len(src.prefix):]
+			if src.prefix != nil {
+				if v = tx.Bucket(bucketOrders).Get(id); v == nil {
+					return
 				}
-				for n := 0; k != nil && bytes.HasPrefix(k, src.prefix); k, v = c.Next() {
-					if n == eachChunk {
-						more = true
-						break
-					}
-					n++
-					after = append(after[:0], k...)
-					id := k[len(src.prefix):]
-					if src.prefix != nil {
-						if v = orders.Get(id); v == nil {
-							continue
-						}
-					}
-					var o order.Order
-					if err := decodeRecord(v, &o); err != nil {
-						s.badRecord(bucketOrders, id, err) // skipped: one bad record must not hide the rest
-						continue
-					}
-					if f.matches(&o) {
-						chunk = append(chunk, &o)
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("list orders: %w", err)
 			}
+			var o order.Order
+			if err := decodeRecord(v, &o); err != nil {
+				s.badRecord(bucketOrders, id, err) // skipped: one bad record must not hide the rest
+				return
+			}
+			if f.matches(&o) {
+				chunk = append(chunk, &o)
+			}
+		}, func() (bool, error) {
 			for _, o := range chunk {
 				if !fn(o) {
-					return nil
+					stopped = true
+					return false, nil
 				}
 			}
+			chunk = chunk[:0]
+			return true, nil
+		})
+		if err != nil {
+			return fmt.Errorf("list orders: %w", err)
+		}
+		if stopped {
+			return nil
 		}
 	}
 	return nil
