@@ -97,26 +97,32 @@ func giftCards(args []string, out io.Writer) error {
 			_, err := out.Write(append(raw, '\n'))
 			return err
 		}
-		fmt.Fprintf(out, "%s  code %s\nbalance %s of %s (held by unpaid orders: %s, spent: %s)\npage %s\n",
-			g.ID, g.Code, amount(g.Balance, g.Currency), amount(g.Initial, g.Currency), amount(g.Reserved, g.Currency), amount(g.Spent, g.Currency), g.URL)
-		if g.ExpiresAt.IsZero() {
-			fmt.Fprintln(out, "never expires")
-		} else {
-			fmt.Fprintf(out, "valid until %s\n", g.ExpiresAt.Format("2006-01-02"))
-		}
-		if !g.VoidedAt.IsZero() {
-			fmt.Fprintf(out, "%s voided on %s: %s\n", amount(g.Voided, g.Currency), g.VoidedAt.Format("2006-01-02"), g.VoidReason)
-		}
-		if g.OrderID != "" {
-			fmt.Fprintf(out, "sold with order %s to %s, sent on %s\n", g.OrderID, g.Recipient, g.SendOn.Format("2006-01-02"))
-		}
-		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		for _, h := range g.History {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.At.Format("2006-01-02 15:04"), h.Kind, amount(h.Amount, g.Currency), h.OrderID)
-		}
-		return tw.Flush()
+		return printGiftCard(out, g)
 	}
 	return fmt.Errorf("unexpected %q\n\n%s", args, giftCardsUsage)
 }
 
 func amount(a int64, currency string) string { return money.Format(money.Amount(a), currency) }
+
+// printGiftCard prints one card for the owner: its dates and times in the
+// shop's time zone, named (shopTime).
+func printGiftCard(out io.Writer, g wire.GiftCardView) error {
+	fmt.Fprintf(out, "%s  code %s\nbalance %s of %s (held by unpaid orders: %s, spent: %s)\npage %s\n",
+		g.ID, g.Code, amount(g.Balance, g.Currency), amount(g.Initial, g.Currency), amount(g.Reserved, g.Currency), amount(g.Spent, g.Currency), g.URL)
+	if g.ExpiresAt.IsZero() {
+		fmt.Fprintln(out, "never expires")
+	} else {
+		fmt.Fprintf(out, "valid until %s\n", shopDay(g.ExpiresAt, g.TimeZone))
+	}
+	if !g.VoidedAt.IsZero() {
+		fmt.Fprintf(out, "%s voided on %s: %s\n", amount(g.Voided, g.Currency), shopDay(g.VoidedAt, g.TimeZone), g.VoidReason)
+	}
+	if g.OrderID != "" {
+		fmt.Fprintf(out, "sold with order %s to %s, sent on %s\n", g.OrderID, g.Recipient, shopDay(g.SendOn, g.TimeZone))
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, h := range g.History {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", shopTime(h.At, g.TimeZone, false), h.Kind, amount(h.Amount, g.Currency), h.OrderID)
+	}
+	return tw.Flush()
+}

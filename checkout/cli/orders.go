@@ -133,17 +133,25 @@ func printList(out io.Writer, orders []wire.OrderView) {
 // when seconds is set. A zone without an abbreviation shows its offset
 // ("+03").
 func shopTime(t time.Time, zone string, seconds bool) string {
-	loc := time.Local
-	if zone != "" {
-		if l, err := time.LoadLocation(zone); err == nil {
-			loc = l
-		}
-	}
 	layout := "2006-01-02 15:04 MST"
 	if seconds {
 		layout = "2006-01-02 15:04:05 MST"
 	}
-	return t.In(loc).Format(layout)
+	return t.In(shopZone(zone)).Format(layout)
+}
+
+// shopDay is the date of t in the shop's time zone (see shopTime).
+func shopDay(t time.Time, zone string) string { return t.In(shopZone(zone)).Format("2006-01-02") }
+
+// shopZone is the zone named zone, or this machine's when it is empty or
+// unknown here.
+func shopZone(zone string) *time.Location {
+	if zone != "" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			return l
+		}
+	}
+	return time.Local
 }
 
 func printOrder(out io.Writer, o wire.OrderView) {

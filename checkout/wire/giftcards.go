@@ -25,6 +25,9 @@ type GiftCardView struct {
 	Voided     int64     `json:"voided,omitempty"`
 	VoidedAt   time.Time `json:"voided_at,omitzero"`
 	VoidReason string    `json:"void_reason,omitempty"`
+	// TimeZone is the shop's time zone (IANA name): the CLI shows the
+	// dates and times above in it.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // GiftCardLineView is one line of a card's history.

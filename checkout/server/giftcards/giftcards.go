@@ -316,7 +316,7 @@ func (h *Cards) giftCardWire(c *giftcard.Card, full bool) wire.GiftCardView {
 	v := wire.GiftCardView{ID: c.ID, Last4: c.Last4, URL: h.Base.String() + "giftcard/" + c.Token, Currency: c.Currency,
 		Initial: int64(c.Initial), Balance: int64(c.Balance), Reserved: int64(c.Reserved), Spent: int64(c.Spent()),
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, OrderID: c.OrderID, Recipient: c.Recipient, SendOn: c.SendOn,
-		Voided: int64(c.Voided()), VoidedAt: c.VoidedAt, VoidReason: c.VoidReason}
+		Voided: int64(c.Voided()), VoidedAt: c.VoidedAt, VoidReason: c.VoidReason, TimeZone: h.Zone().String()}
 	if full {
 		v.Code = c.Code
 		for _, e := range c.Ledger {
