@@ -29,6 +29,9 @@ type tabOptions struct {
 	Width  int64 // 0: the browser's 1280
 	Height int64
 	Mobile bool
+	// AcceptLanguage is the tab's Accept-Language header ("en-GB,en;q=0.9");
+	// "" keeps the browser's Dutch one.
+	AcceptLanguage string
 }
 
 // tab is one browser tab of one customer. It watches everything the page
@@ -80,6 +83,15 @@ func (h *harness) openTab(t *testing.T, parent context.Context, opts tabOptions,
 	if opts.NoJS {
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatalf("turn JavaScript off: %v", err)
+		}
+	}
+	if opts.AcceptLanguage != "" {
+		ua, err := chromedp.Run(ctx, chromedp.Evaluate[string]("navigator.userAgent"))
+		if err == nil {
+			_, err = chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: opts.AcceptLanguage})
+		}
+		if err != nil {
+			t.Fatalf("Accept-Language %s: %v", opts.AcceptLanguage, err)
 		}
 	}
 	if opts.Width > 0 {

@@ -211,6 +211,19 @@ func TestPickupPointWithJS(t *testing.T) {
 	fillCheckout(tb, validAddress(t))
 	tb.click(`input[name="shipping_method"][value="postnl-point"]`)
 	tb.waitFor(`document.querySelectorAll('[data-sf-pickup]:not([hidden]) input[name="pickup_point"]').length > 1`, step)
+	// The script asks in the page's language: its answers (a bad postcode,
+	// no points) are shown on this Dutch page whatever the browser prefers.
+	tb.mu.Lock()
+	asked := ""
+	for _, r := range tb.requests {
+		if strings.Contains(r, "/api/pickup-points?") {
+			asked = r
+		}
+	}
+	tb.mu.Unlock()
+	if !strings.Contains(asked, "lang=nl") {
+		t.Errorf("the Dutch checkout page asked for pick-up points without its language: %q", asked)
+	}
 	dists := jsonOf[[]string](tb, `[...document.querySelectorAll('input[name="pickup_point"]')].map(i => (i.closest("label").querySelector("small") || {}).innerText || "")`)
 	var last float64
 	for _, d := range dists {

@@ -445,7 +445,9 @@ func TestRetentionPollJourney(t *testing.T) {
 		t.Error("no thank-you after voting without JavaScript")
 	}
 
-	js := newCustomer(t, h, tabOptions{})
+	// An English browser reading the Dutch story: the live result speaks
+	// the page's Dutch, not the browser's English.
+	js := newCustomer(t, h, tabOptions{AcceptLanguage: "en-GB,en;q=0.9"})
 	js.open(page)
 	js.click(`#poll-volgend-glazuur input[name="option"][value="0"]`)
 	js.click(`#poll-volgend-glazuur button[type="submit"]`)
@@ -456,6 +458,9 @@ func TestRetentionPollJourney(t *testing.T) {
 	result := js.text()
 	if !strings.Contains(result, "%") || !strings.Contains(result, "Diepblauw celadon") {
 		t.Errorf("live result not shown:\n%s", clip(result, 800))
+	}
+	if how := eval[string](js, `(document.querySelector("#poll-volgend-glazuur .poll__how") || {}).innerText || ""`); !strings.Contains(how, "Eén stem per browser") {
+		t.Errorf("the Dutch page's poll says how votes count in another language: %q", how)
 	}
 	var after struct {
 		Total   int `json:"total"`

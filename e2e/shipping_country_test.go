@@ -2,11 +2,16 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/catalog"
+	"github.com/storefront/storefront/checkout/money"
 )
 
 // shopMethod is a shipping method as catalog.json has it.
@@ -160,5 +165,131 @@ func TestCheckoutCountryChangeJourney(t *testing.T) {
 		if o.Total != total || o.ShippingName != second.Name {
 			t.Errorf("stored order: total %d by %q; the page showed %d by %s", o.Total, o.ShippingName, total, second.Name)
 		}
+	})
+}
+
+// TestGermanyJourney: a customer sends a product at the standard rate and
+// one at the reduced rate to Germany, with and without JavaScript. The
+// checkout offers only the methods that deliver there, prices each line at
+// the German rate of its class (OSS: 19 % and 7 %, never the Dutch 21 % or
+// 9 %), and the total it shows is what the payment page asks, the order
+// page shows and the e-mail confirms, with the same VAT lines.
+func TestGermanyJourney(t *testing.T) {
+	variants(t, func(t *testing.T, opts tabOptions) {
+		h := need(t, true)
+		raw, err := os.ReadFile(filepath.Join(h.public, "catalog.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c catalog.Catalog
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatalf("catalog.json: %v", err)
+		}
+		de := methodsTo(shopMethods(t, h), "DE")
+		if len(de) == 0 {
+			t.Fatal("the demo shop ships nothing to Germany")
+		}
+		// The dearest always-available item of each class, so that the
+		// order ships free and each VAT line is one product's.
+		_, byProduct := readCatalog(t, h)
+		picks := map[string]catalog.Item{}
+		for _, it := range c.Items {
+			if it.GiftCard || (it.Stock.Tracked && it.Stock.Quantity < 50) || (it.VATClass != "standard" && it.VATClass != "reduced") {
+				continue
+			}
+			if p, ok := picks[it.VATClass]; !ok || it.Price > p.Price {
+				picks[it.VATClass] = it
+			}
+		}
+		if len(picks) != 2 {
+			t.Fatalf("the demo shop needs an always-available product at the standard and at the reduced rate; found %v", picks)
+		}
+		tb := newCustomer(t, h, opts)
+		var sum money.Amount
+		for _, class := range []string{"standard", "reduced"} {
+			it := picks[class]
+			its := byProduct[it.Product]
+			var chosen catalogItem
+			for _, ci := range its {
+				if ci.SKU == it.SKU {
+					chosen = ci
+				}
+			}
+			addToCart(t, tb, variantPick{Product: it.Product, URL: chosen.URL, Title: its[0].Title, Variants: its, Chosen: chosen}, 1)
+			sum += c.PriceFor(it, "DE")
+		}
+		if sum < c.Shipping.FreeFrom {
+			t.Fatalf("the two products cost %d in Germany, less than free shipping from %d", sum, c.Shipping.FreeFrom)
+		}
+		if st := tb.submit(`.sf-cart a[href^="/checkout/"]`); st != 200 {
+			t.Fatalf("checkout page: status %d", st)
+		}
+		a := validAddress(t)
+		a.Street, a.PostalCode, a.City = "Unter den Linden 1", "10117", "Berlin"
+		fillCheckout(tb, a)
+		eval[bool](tb, `(() => { const s = document.getElementById("f-country"); s.value = "DE";
+			s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+		if opts.NoJS {
+			if st := tb.submit(`button[name="update"]`); st != 200 {
+				t.Fatalf("update total: status %d", st)
+			}
+		} else {
+			tb.waitFor(`document.querySelector("[data-sf-shown-for]").value.startsWith(`+jsString(de[0]+"|DE|")+`) && !document.querySelector("[data-sf-pay]").disabled`, step)
+			listed := jsonOf[[]string](tb, `[...document.querySelectorAll('input[name="shipping_method"]')].filter(i => i.getClientRects().length).map(i => i.value)`)
+			if !slices.Equal(listed, de) {
+				t.Errorf("with JavaScript, for Germany the page lists %v, want %v", listed, de)
+			}
+		}
+		if got := eval[string](tb, `document.querySelector("[data-sf-shown-for]").value`); !strings.HasPrefix(got, de[0]+"|DE|") {
+			t.Fatalf("the page is priced for %q, want %s to Germany", got, de[0])
+		}
+		// Each line at its German price, and one VAT line per German rate.
+		summary := eval[string](tb, `document.querySelector(".sf-summary").innerText`)
+		for _, it := range picks {
+			if !hasAmount(summary, int64(c.PriceFor(it, "DE"))) {
+				t.Errorf("the summary does not show %s at its German price %s:\n%s", it.SKU, euroText(int64(c.PriceFor(it, "DE"))), summary)
+			}
+		}
+		wantVAT := map[int]int64{}
+		for _, it := range picks {
+			r, p := c.RateFor(it, "DE"), int64(c.PriceFor(it, "DE"))
+			wantVAT[r] += (p*int64(r)*2 + int64(100+r)) / (int64(100+r) * 2) // rounded half up
+		}
+		if _, ok := wantVAT[19]; !ok || len(wantVAT) != 2 {
+			t.Fatalf("German rates of the two products: %v, want 19 and 7", wantVAT)
+		}
+		vatLines := func(where, text string) {
+			t.Helper()
+			for r, amt := range wantVAT {
+				re := regexp.MustCompile(fmt.Sprintf(`(?m)btw %d%%:?\s+€\s?([0-9.,]+)`, r))
+				m := re.FindStringSubmatch(text)
+				if m == nil {
+					t.Errorf("the %s has no line for %d %% VAT:\n%s", where, r, clip(text, 2000))
+					continue
+				}
+				if got, err := ParseEuro("€ " + m[1]); err != nil || got != amt {
+					t.Errorf("the %s says %d %% VAT is %s, want %s", where, r, m[1], euroText(amt))
+				}
+			}
+			if m := regexp.MustCompile(`btw (21|9)%`).FindString(text); m != "" {
+				t.Errorf("the %s for Germany has a Dutch VAT line %q", where, m)
+			}
+		}
+		vatLines("checkout summary", summary)
+		total := shownTotal(t, tb)
+		if total != int64(sum) {
+			t.Errorf("the checkout total is %s, the two German prices with free shipping make %s", euroText(total), euroText(int64(sum)))
+		}
+		payShown(t, tb, total)
+		choose(t, tb, "paid")
+		o := waitPaid(t, tb)
+		page := tb.mainText()
+		if !hasAmount(page, total) || !strings.Contains(page, "Duitsland") {
+			t.Errorf("the order page does not show the total %s and Germany:\n%s", euroText(total), clip(page, 2000))
+		}
+		vatLines("order page", page)
+		m := mailsTo(t, h, a.Email, 1)[0]
+		checkMail(t, m, orderNumber(t, o), total)
+		vatLines("e-mail", m.Text)
 	})
 }

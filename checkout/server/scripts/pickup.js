@@ -20,7 +20,8 @@
       var country = ($('[name="country"]', form) || {}).value || "";
       var chosen = ($('input[name="pickup_point"]:checked', box) || {}).value;
       fetch("/api/pickup-points?method=" + encodeURIComponent(method()) + "&country=" + encodeURIComponent(country) +
-        "&postcode=" + encodeURIComponent(postcode), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        "&postcode=" + encodeURIComponent(postcode) +
+        "&lang=" + encodeURIComponent(document.documentElement.lang || ""), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (a) {
           if (!a.ok) { say((a.j && a.j.error) || box.dataset.unavailable); return; }

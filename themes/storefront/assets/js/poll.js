@@ -38,7 +38,10 @@
   }
   document.querySelectorAll("form[data-poll]").forEach(function (form) {
     var url = "/api/polls/" + encodeURIComponent(form.dataset.poll);
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // The page's language: the sidecar's words (how votes are counted)
+    // otherwise follow the browser's Accept-Language.
+    var lang = "?lang=" + encodeURIComponent(document.documentElement.lang || "");
+    fetch(url + lang, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (r) { if (r && typeof r.mine === "number") show(form, r); })
       .catch(function () {});
@@ -46,7 +49,7 @@
       var chosen = form.querySelector('input[name="option"]:checked');
       if (!chosen || !window.fetch) return;
       ev.preventDefault();
-      fetch(url + "/vote", {
+      fetch(url + "/vote" + lang, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify({ option: parseInt(chosen.value, 10) })
