@@ -1,8 +1,6 @@
 package site
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -19,15 +17,7 @@ import (
 // with any of its methods — so a customer who picks Germany, or any other
 // country in the list, can finish the order. Germany is offered.
 func TestDemoCountriesHaveShipping(t *testing.T) {
-	res := buildDemo(t)
-	b, err := os.ReadFile(filepath.Join(res.Dest, "catalog.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := shopcatalog.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cat := builtCatalog(t)
 	countries := cat.Countries()
 	if demoDir(t) == ".." && !slices.Contains(countries, "DE") {
 		t.Errorf("the demo shop offers %v at checkout, not Germany", countries)

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	shopcatalog "github.com/storefront/storefront/checkout/catalog"
 	"github.com/storefront/storefront/site/sitetest"
 )
 
@@ -60,6 +61,22 @@ func buildDemo(t testing.TB) Result {
 		t.Fatalf("build %s: %v", demoDir(t), buildErr)
 	}
 	return built
+}
+
+// builtCatalog builds the demo (once) and reads its catalog.json with the
+// sidecar's own parser.
+func builtCatalog(t testing.TB) (Result, *shopcatalog.Catalog) {
+	t.Helper()
+	res := buildDemo(t)
+	b, err := os.ReadFile(filepath.Join(res.Dest, "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := shopcatalog.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, cat
 }
 
 type catalog struct {

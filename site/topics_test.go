@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	shopcatalog "github.com/storefront/storefront/checkout/catalog"
 )
 
 var subscribeFormRe = regexp.MustCompile(`name="topic" value="([^"]+)">\s*<input type="hidden" name="label" value="([^"]+)">`)
@@ -18,15 +16,7 @@ var subscribeFormRe = regexp.MustCompile(`name="topic" value="([^"]+)">\s*<input
 // sidecar knows, under the name the catalog gives it in the page's language
 // (issue 12, item 2: the label comes from the catalog, not from the form).
 func TestCatalogTopics(t *testing.T) {
-	res := buildDemo(t)
-	b, err := os.ReadFile(filepath.Join(res.Dest, "catalog.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := shopcatalog.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, cat := builtCatalog(t)
 	if len(cat.Categories) == 0 || len(cat.Makers) == 0 {
 		t.Fatalf("catalog.json lists %d categories and %d makers", len(cat.Categories), len(cat.Makers))
 	}
@@ -36,7 +26,7 @@ func TestCatalogTopics(t *testing.T) {
 		}
 	}
 	forms := 0
-	err = filepath.WalkDir(res.Dest, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(res.Dest, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}

@@ -300,22 +300,23 @@ type (
 // Close writes the buffered carts and closes the file.
 func (s *Store) Close() error {
 	if s.carts != nil {
-		select {
-		case <-s.carts.stop:
-		default:
-			close(s.carts.stop)
-		}
-		<-s.carts.done
+		stopLoop(s.carts.stop, s.carts.done)
 	}
 	if s.release != nil {
-		select {
-		case <-s.release.stop:
-		default:
-			close(s.release.stop)
-		}
-		<-s.release.done
+		stopLoop(s.release.stop, s.release.done)
 	}
 	return s.db.Close()
+}
+
+// stopLoop tells a background loop to stop (once, however often Close is
+// called) and waits until it has.
+func stopLoop(stop, done chan struct{}) {
+	select {
+	case <-stop:
+	default:
+		close(stop)
+	}
+	<-done
 }
 
 // Path is the database file's path.
