@@ -42,9 +42,13 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if now.Sub(l.sweep) > time.Minute {
-		// Forget clients whose bucket is full again.
-		full := time.Duration(l.burst / l.rate * float64(time.Second))
+	// Forget clients whose bucket is full again, looking as often as a
+	// bucket takes to fill (at least once a minute): a client seen once is
+	// gone by that time twice (20 s twice for checkouts, not 20 s plus a
+	// minute), so a crowd of addresses seen once each stays in memory as
+	// briefly as the limit allows.
+	full := time.Duration(l.burst / l.rate * float64(time.Second))
+	if now.Sub(l.sweep) > min(full, time.Minute) {
 		for k, b := range l.buckets {
 			if now.Sub(b.last) > full {
 				delete(l.buckets, k)
