@@ -14,7 +14,7 @@ import (
 
 // releaseChunks is how many chunks a walk reads between releases of the
 // map's pages (release.go).
-var releaseChunks = 20
+var releaseChunks = 5
 
 // walkChunks walks the keys of bucket that start with prefix (nil: all),
 // chunk keys to a read transaction. visit sees each key and value inside
