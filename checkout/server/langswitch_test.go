@@ -120,3 +120,28 @@ func TestLanguageSwitchAfterAForm(t *testing.T) {
 		t.Errorf("switch after a form: %q (%s), want the English home /en/", href, to)
 	}
 }
+
+// TestCheckoutBackToCartKeepsTheLanguage: the checkout page's "back to the
+// cart" link says the page's language, so the cart answers in it even when
+// the remembered choice has changed since (another tab).
+func TestCheckoutBackToCartKeepsTheLanguage(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("MOK-001", 1)
+	back := regexp.MustCompile(`<a href="([^"]*)">([^<]*)</a></p>\s*<script src="/checkout/checkout.js"`)
+	for _, lang := range web.Langs {
+		other := map[string]string{"nl": "en", "en": "nl"}[lang]
+		co := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
+		m := back.FindStringSubmatch(co.body)
+		if m == nil || m[2] != web.T(lang, "co.back") {
+			t.Fatalf("no back link on the %s checkout page:\n%s", lang, co.body)
+		}
+		href := html.UnescapeString(m[1])
+		if href != "/cart/?lang="+lang {
+			t.Errorf("the %s checkout page's back link is %q", lang, href)
+		}
+		sh.jar.SetCookies(mustURL(sh.url), []*http.Cookie{{Name: web.LangCookie, Value: other, Path: "/"}})
+		if cart := sh.req(http.MethodGet, href, ""); !strings.Contains(cart.body, shellHeader[lang]) {
+			t.Errorf("back from the %s checkout page, the cart is not in %s", lang, lang)
+		}
+	}
+}
