@@ -57,3 +57,26 @@ func TestShellSwitchFor(t *testing.T) {
 		t.Errorf("other links changed: %s", got)
 	}
 }
+
+// BenchmarkShellRender: a page in the shell, its switch pointed at the page
+// itself (For) against the theme's href as it was (home).
+func BenchmarkShellRender(b *testing.B) {
+	page := `<!DOCTYPE html><html lang="nl"><head><title><!--sf:title--></title>` + strings.Repeat(`<link rel="preload" href="/x.css">`, 60) +
+		`</head><body><header><a href="/en/" data-sf-switch="en" hreflang="en" lang="en">English</a></header><main><!--sf:main--></main>` + strings.Repeat(`<p>footer text</p>`, 100) + `</body></html>`
+	sh, err := parseShell([]byte(page))
+	if err != nil {
+		b.Fatal(err)
+	}
+	main := HTMLSafe(strings.Repeat("<p>line</p>", 200))
+	r := httptest.NewRequest(http.MethodGet, "/search/?q=koffie&page=2&lang=nl", nil)
+	b.Run("home", func(b *testing.B) {
+		for b.Loop() {
+			sh.Render("T", main)
+		}
+	})
+	b.Run("for", func(b *testing.B) {
+		for b.Loop() {
+			sh.For(r).Render("T", main)
+		}
+	})
+}
