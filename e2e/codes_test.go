@@ -3,6 +3,8 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // TestDiscountCodeJourney: the owner makes a code (10 % off, everything);
@@ -159,5 +161,32 @@ func payWithCode(t *testing.T, h *harness, tb *tab, total int64, code string) {
 	}
 	if txt := tb.mainText(); !strings.Contains(txt, "Kortingscode "+code) {
 		t.Errorf("the order page lacks the code's line:\n%s", clip(txt, 1500))
+	}
+}
+
+// TestCartCodeRemovedInThePagesLanguage: a customer applies a code on the
+// English cart page, looks at the Dutch cart in another tab (the remembered
+// language is now Dutch), then removes the code in the first tab with
+// JavaScript: the cart's summary that comes back is English, as its page.
+func TestCartCodeRemovedInThePagesLanguage(t *testing.T) {
+	h := need(t, true)
+	code := "LANG-DEL"
+	admin(t, h, "POST", "/api/admin/codes", map[string]any{"code": code, "percent": 10}, nil)
+	v := pickVariant(t, h)
+	tb := newCustomer(t, h, tabOptions{})
+	addToCart(t, tb, v, 1)
+	tb.open("/cart/?lang=en")
+	tb.fill("#c-code", code)
+	tb.click(`form[data-sf-cart-code] button[name="apply"]`)
+	tb.waitFor(`!!document.querySelector('tr[data-kind="code"]') && !!document.querySelector("[data-sf-code-remove]")`, step)
+	dutch := tb.another(tabOptions{})
+	dutch.open("/cart/?lang=nl")
+	tb.click(`[data-sf-code-remove]`)
+	tb.waitFor(`!document.querySelector('tr[data-kind="code"]')`, step)
+	if n := tb.sent("DELETE", "/api/cart/code?lang=en"); n != 1 {
+		t.Errorf("the script removed the code with %d DELETE ?lang=en calls", n)
+	}
+	if got, want := eval[string](tb, `document.querySelector('form[data-sf-cart-code] button[name="apply"]').innerText`), words.T("en", "checkout.code.apply"); strings.TrimSpace(got) != want {
+		t.Errorf("after removing the code the English cart's button says %q, want %q", got, want)
 	}
 }

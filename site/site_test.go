@@ -206,6 +206,10 @@ func TestPagesExist(t *testing.T) {
 		if !strings.Contains(s, `noindex`) {
 			t.Errorf("%s is not marked noindex", shell)
 		}
+		// The sidecar points the language switch at its own page (web.Shell.For).
+		if other := map[string]string{"_shell/index.html": "en", "en/_shell/index.html": "nl"}[shell]; !regexp.MustCompile(`<a href="[^"]*" data-sf-switch="` + other + `"`).MatchString(s) {
+			t.Errorf("%s lacks the switch link to %s marked data-sf-switch", shell, other)
+		}
 	}
 }
 

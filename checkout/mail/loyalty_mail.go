@@ -4,6 +4,8 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	texttemplate "text/template"
+
+	"github.com/storefront/storefront/checkout/words"
 )
 
 // PointsLink is the e-mail with the link to a customer's points and data
@@ -23,7 +25,7 @@ func (p PointsLink) Render() (subject, text, html string, err error) {
 	w := sectionWords(pointsWords, p.Lang)
 	p.URL = LangLink(p.URL, p.Lang)
 	subject = fmt.Sprintf(w["subject"], p.ShopName)
-	d := map[string]any{"P": p, "P1": fmt.Sprintf(w["p1"], p.ShopName), "P2": fmt.Sprintf(w["p2"], p.Days), "P3": w["p3"]}
+	d := map[string]any{"P": p, "P1": fmt.Sprintf(w["p1"], p.ShopName), "P2": words.F(p.Lang, pointsWords+"p2", p.Days), "P3": w["p3"]}
 	text, html, err = renderPair(pointsText, pointsHTML, d)
 	return subject, text, html, err
 }

@@ -105,6 +105,10 @@ func TestPointsWording(t *testing.T) {
 		{"nl", "checkout.review.stars", 1, "1 ster"},
 		{"en", "checkout.review.stars", 1, "1 star"},
 		{"en", "checkout.review.stars", 5, "5 stars"},
+		{"nl", "checkout.points.from", 1, "vanaf 1 punt"},
+		{"nl", "checkout.points.from", 100, "vanaf 100 punten"},
+		{"en", "checkout.points.from", 1, "from 1 point"},
+		{"en", "checkout.points.from", 0, "from 0 points"},
 	} {
 		if got := F(c.lang, c.key, c.n); got != c.want {
 			t.Errorf("F(%s, %s, %d) = %q, want %q", c.lang, c.key, c.n, got, c.want)
@@ -112,17 +116,17 @@ func TestPointsWording(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(2, 1_000_000).Draw(t, "points")
-		if got := F("nl", "checkout.pp.rule", n, "€ 0,05", 100); !strings.Contains(got, fmt.Sprintf("is %d punten waard", n)) {
+		if got := F("nl", "checkout.pp.rule", n, "€ 0,05", F("nl", "checkout.points.from", 100)); !strings.Contains(got, fmt.Sprintf("is %d punten waard", n)) {
 			t.Fatalf("nl rule for %d: %q", n, got)
 		}
-		if got := F("en", "checkout.pp.rule", n, "€0.05", 100); !strings.Contains(got, fmt.Sprintf("worth %d points;", n)) {
+		if got := F("en", "checkout.pp.rule", n, "€0.05", F("en", "checkout.points.from", 100)); !strings.Contains(got, fmt.Sprintf("worth %d points;", n)) {
 			t.Fatalf("en rule for %d: %q", n, got)
 		}
 	})
-	if got := F("nl", "checkout.pp.rule", 1, "€ 0,05", 100); !strings.Contains(got, "is 1 punt waard") {
+	if got := F("nl", "checkout.pp.rule", 1, "€ 0,05", F("nl", "checkout.points.from", 100)); !strings.Contains(got, "is 1 punt waard") {
 		t.Errorf("nl rule for 1: %q", got)
 	}
-	if got := F("en", "checkout.pp.rule", 1, "€0.05", 100); !strings.Contains(got, "worth 1 point;") {
+	if got := F("en", "checkout.pp.rule", 1, "€0.05", F("en", "checkout.points.from", 100)); !strings.Contains(got, "worth 1 point;") {
 		t.Errorf("en rule for 1: %q", got)
 	}
 }

@@ -96,10 +96,10 @@ func (h *Search) PageSearch(c *gin.Context) {
 	// pages (?q=…) are not (header and meta).
 	var doc []byte
 	if q == "" {
-		doc = h.Shells.Get(lang).RenderIndexable(title, web.T(lang, "search.description"), web.HTMLSafe(b.String()))
+		doc = h.ShellFor(c, lang).RenderIndexable(title, web.T(lang, "search.description"), web.HTMLSafe(b.String()))
 		c.Header("Cache-Control", "public, max-age=300")
 	} else {
-		doc = h.Shells.Get(lang).Render(title, web.HTMLSafe(b.String()))
+		doc = h.ShellFor(c, lang).Render(title, web.HTMLSafe(b.String()))
 		c.Header("X-Robots-Tag", "noindex")
 		c.Header("Cache-Control", "no-store")
 	}

@@ -16,10 +16,13 @@
       ev.preventDefault();
       var remove = !!(ev.submitter && ev.submitter.name === "remove");
       form.setAttribute("aria-busy", "true");
-      fetch(form.dataset.api, {
+      // The page's language goes with both calls (a DELETE has no body: in
+      // the query), not the one remembered since in another tab.
+      var lang = String(new FormData(form).get("lang") || "");
+      fetch(remove && lang ? form.dataset.api + "?lang=" + encodeURIComponent(lang) : form.dataset.api, {
         method: remove ? "DELETE" : "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: remove ? undefined : JSON.stringify({ code: input.value, lang: String(new FormData(form).get("lang") || "") })
+        body: remove ? undefined : JSON.stringify({ code: input.value, lang: lang })
       }).then(function (r) {
         return r.json().then(function (j) { return { ok: r.ok, j: j }; });
       }).then(function (a) {

@@ -478,7 +478,7 @@ func (h *Standing) page(c *gin.Context, status int, lang, name, titleKey string,
 		h.InternalPage(c, "render "+name, err)
 		return
 	}
-	doc := h.Shells.Get(lang).Render(web.T(lang, titleKey), web.HTMLSafe(b.String()))
+	doc := h.ShellFor(c, lang).Render(web.T(lang, titleKey), web.HTMLSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", doc)

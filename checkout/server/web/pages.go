@@ -21,7 +21,7 @@ func (w *Web) Page(c *gin.Context, status int, name, title string, data any) {
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	sh := w.Shells.Get(w.Lang(c))
+	sh := w.ShellFor(c, w.Lang(c))
 	if strings.HasPrefix(c.Request.URL.Path, "/admin") {
 		// The owner's pages: a plain frame of their own in the shop's language.
 		sh = adminShell(w.Shells.DefaultLang())
@@ -29,6 +29,12 @@ func (w *Web) Page(c *gin.Context, status int, name, title string, data any) {
 	doc := sh.Render(title, HTMLSafe(b.String()))
 	c.Header("X-Robots-Tag", "noindex")
 	c.Data(status, "text/html; charset=utf-8", doc)
+}
+
+// ShellFor is the theme's shell in lang for the page c answers: its
+// language switch leads to this same page in the other language (Shell.For).
+func (w *Web) ShellFor(c *gin.Context, lang string) *Shell {
+	return w.Shells.Get(lang).For(c.Request)
 }
 
 func (w *Web) Home(lang string) string {

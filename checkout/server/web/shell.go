@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,13 +19,30 @@ const (
 	markMain  = "<!--sf:main-->"
 )
 
-// shell is the theme's page split around its two markers.
+// shell is the theme's page split around its two markers, and around the
+// href of each language switch link (data-sf-switch, docs/theme.md).
 type Shell struct {
-	lang            string
-	head, mid, tail string // head + title + mid + main + tail
+	lang  string
+	parts []shellPart // head, title, mid, main, tail; literals split at switch hrefs
+	size  int         // the literal parts' length
+	here  *url.URL    // the request the page answers (For); nil: switches go home
+}
+
+// shellPart is a literal piece of the shell, or a slot: the title, the main
+// content, or the href of a link to the page in another language.
+type shellPart struct {
+	text string // literal; for a switch, the theme's href (the other language's home)
+	slot byte   // 0: literal; 't': title; 'm': main; 's': switch href
+	lang string // a switch's language
 }
 
 var htmlLang = regexp.MustCompile(`(?is)<html[^>]*\blang="([A-Za-z-]+)"`)
+
+// switchLink is a start tag of a language switch link; switchHref its href.
+var (
+	switchLink = regexp.MustCompile(`(?i)<a\s[^>]*\bdata-sf-switch="([a-z]{2})"[^>]*>`)
+	switchHref = regexp.MustCompile(`(?i)\bhref="([^"]*)"`)
+)
 
 // parseShell splits a shell page; it needs both markers exactly once.
 func parseShell(b []byte) (*Shell, error) {
@@ -35,26 +54,97 @@ func parseShell(b []byte) (*Shell, error) {
 	if ti > mi {
 		return nil, fmt.Errorf("shell page has %s after %s", markTitle, markMain)
 	}
-	sh := &Shell{
-		head: s[:ti],
-		mid:  s[ti+len(markTitle) : mi],
-		tail: s[mi+len(markMain):],
-	}
+	sh := &Shell{}
+	sh.literal(s[:ti])
+	sh.parts = append(sh.parts, shellPart{slot: 't'})
+	sh.literal(s[ti+len(markTitle) : mi])
+	sh.parts = append(sh.parts, shellPart{slot: 'm'})
+	sh.literal(s[mi+len(markMain):])
 	if m := htmlLang.FindStringSubmatch(s); m != nil {
 		sh.lang = strings.ToLower(m[1][:2])
 	}
 	return sh, nil
 }
 
+// literal appends s to the parts, its switch links' hrefs as slots.
+func (sh *Shell) literal(s string) {
+	sh.size += len(s)
+	for {
+		m := switchLink.FindStringSubmatchIndex(s)
+		if m == nil {
+			break
+		}
+		h := switchHref.FindStringSubmatchIndex(s[m[0]:m[1]])
+		if h == nil {
+			sh.parts = append(sh.parts, shellPart{text: s[:m[1]]})
+			s = s[m[1]:]
+			continue
+		}
+		from, to := m[0]+h[2], m[0]+h[3]
+		sh.parts = append(sh.parts, shellPart{text: s[:from]},
+			shellPart{text: s[from:to], slot: 's', lang: strings.ToLower(s[m[2]:m[3]])})
+		s = s[to:]
+	}
+	if s != "" {
+		sh.parts = append(sh.parts, shellPart{text: s})
+	}
+}
+
+// For is the shell for a page answering r: its language switch links go to
+// this page in their language (the path and query with lang=…). Only a GET
+// or HEAD page can be asked for again; the switch on any other (a form's
+// answer) goes to the other language's home page, as the theme wrote it.
+func (sh *Shell) For(r *http.Request) *Shell {
+	if r == nil || r.URL == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return sh
+	}
+	c := *sh
+	c.here = r.URL
+	return &c
+}
+
+// switchURL is the address of the page at here in lang: the same path (one
+// leading slash, so never another host) and query parameters in their order,
+// with lang=lang for any lang they had. Not yet HTML-escaped.
+func switchURL(here *url.URL, lang string) string {
+	var b strings.Builder
+	b.WriteString("/" + strings.TrimLeft(here.EscapedPath(), "/"))
+	b.WriteByte('?')
+	if here.RawQuery != "" {
+		for _, kv := range strings.Split(here.RawQuery, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			key, err1 := url.QueryUnescape(k)
+			val, err2 := url.QueryUnescape(v)
+			if err1 != nil || err2 != nil || key == "" || key == "lang" {
+				continue
+			}
+			b.WriteString(url.QueryEscape(key) + "=" + url.QueryEscape(val) + "&")
+		}
+	}
+	b.WriteString("lang=" + url.QueryEscape(lang))
+	return b.String()
+}
+
 // render wraps main (already escaped by html/template) in the shell.
 func (sh *Shell) Render(title string, main template.HTML) []byte {
 	var b bytes.Buffer
-	b.Grow(len(sh.head) + len(sh.mid) + len(sh.tail) + len(main) + len(title))
-	b.WriteString(sh.head)
-	b.WriteString(html.EscapeString(title))
-	b.WriteString(sh.mid)
-	b.WriteString(string(main))
-	b.WriteString(sh.tail)
+	b.Grow(sh.size + len(main) + len(title) + 64)
+	for _, p := range sh.parts {
+		switch p.slot {
+		case 't':
+			b.WriteString(html.EscapeString(title))
+		case 'm':
+			b.WriteString(string(main))
+		case 's':
+			if sh.here == nil {
+				b.WriteString(p.text)
+			} else {
+				b.WriteString(html.EscapeString(switchURL(sh.here, p.lang)))
+			}
+		default:
+			b.WriteString(p.text)
+		}
+	}
 	return b.Bytes()
 }
 
