@@ -437,3 +437,24 @@ func (o *Order) RefundGoods(r Refund) money.Amount {
 	}
 	return g
 }
+
+// Awaiting is what the reconciler's schedule needs of an order awaiting
+// payment: when it and its current payment were made, and when that payment
+// turns final at the provider. The store keeps it beside the order in the
+// state index, so that a pass reads these instead of every order.
+type Awaiting struct {
+	ID               string    `json:"-"`
+	CreatedAt        time.Time `json:"c"`
+	PaymentID        string    `json:"p,omitempty"`
+	PaymentCreatedAt time.Time `json:"pc,omitzero"`
+	PaymentExpiresAt time.Time `json:"pe,omitzero"`
+}
+
+// Awaiting is o's summary for the reconciler (see Awaiting).
+func (o *Order) Awaiting() Awaiting {
+	a := Awaiting{ID: o.ID, CreatedAt: o.CreatedAt, PaymentID: o.PaymentID}
+	if at := o.Attempt(o.PaymentID); o.PaymentID != "" && at != nil {
+		a.PaymentCreatedAt, a.PaymentExpiresAt = at.CreatedAt, at.ExpiresAt
+	}
+	return a
+}

@@ -63,14 +63,14 @@ type rechecks struct {
 // the reconciler asks about it (the webhook usually comes first).
 const defaultReconcileAfter = 2 * time.Minute
 
-// DueChecks returns the orders awaiting payment that are due at now, the
-// most overdue first, at most max of them. It holds no more than twice max
-// orders at a time, however many are awaiting payment (the store reads them
-// in chunks, store.Orders.EachOrder): a pass costs memory for its calls,
-// not for the orders.
-func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*order.Order {
+// DueChecks returns the ids of the orders awaiting payment that are due at
+// now, the most overdue first, at most max of them. It reads their
+// summaries (store.Orders.EachAwaiting), not the orders, and holds no more
+// than twice max due at a time: a pass costs memory for its calls, not for
+// the orders awaiting payment.
+func (s *Sidecar) DueChecks(awaiting iter.Seq[order.Awaiting], now time.Time) []string {
 	type due struct {
-		o  *order.Order
+		id string
 		at time.Time
 	}
 	max := s.reconcileMax
@@ -85,10 +85,10 @@ func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*o
 		key, base, deadline := o.ID+"/", o.CreatedAt, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second)
 		if o.PaymentID != "" {
 			key, deadline = o.ID+"/"+o.PaymentID, time.Time{}
-			if a := o.Attempt(o.PaymentID); a != nil {
-				base = a.CreatedAt
-				if !a.ExpiresAt.IsZero() {
-					deadline = a.ExpiresAt.Add(time.Second)
+			if !o.PaymentCreatedAt.IsZero() {
+				base = o.PaymentCreatedAt
+				if !o.PaymentExpiresAt.IsZero() {
+					deadline = o.PaymentExpiresAt.Add(time.Second)
 				}
 			}
 		}
@@ -97,10 +97,9 @@ func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*o
 			seen[key] = st // an order never asked about needs no entry
 		}
 		if at := nextCheck(base, st, deadline, s.reconcileAfter, recheckMaxGap); !at.After(now) {
-			list = append(list, due{o, at})
+			list = append(list, due{o.ID, at})
 			if len(list) >= 2*max {
 				slices.SortStableFunc(list, byAt)
-				clear(list[max:])
 				list = list[:max]
 			}
 		}
@@ -108,9 +107,9 @@ func (s *Sidecar) DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*o
 	s.checks.m = seen // forget orders no longer awaiting payment
 	s.checks.mu.Unlock()
 	slices.SortStableFunc(list, byAt)
-	out := make([]*order.Order, 0, min(len(list), max))
+	out := make([]string, 0, min(len(list), max))
 	for _, d := range list[:min(len(list), max)] {
-		out = append(out, d.o)
+		out = append(out, d.id)
 	}
 	return out
 }

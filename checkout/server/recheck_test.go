@@ -111,25 +111,32 @@ func TestReconcilerBoundedWithManyUnpaid(t *testing.T) {
 
 // DueChecks, which holds at most twice its cap of orders while it reads,
 // picks the same orders in the same order as sorting every due order and
-// taking the first max would.
+// taking the first max would; an order's summary schedules it as the order
+// itself does (a payment made later than the order, with an expiry).
 func TestDueChecksBoundedPicksTheMostOverdueProperty(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 		s := &Sidecar{parts: parts{reconcileAfter: 2 * time.Minute, reconcileMax: rapid.IntRange(1, 6).Draw(rt, "max")}}
 		n := rapid.IntRange(0, 40).Draw(rt, "orders")
-		var awaiting []*order.Order
-		for i := range n {
-			age := time.Duration(rapid.IntRange(0, 180).Draw(rt, "ageMin")) * time.Minute
-			awaiting = append(awaiting, &order.Order{ID: fmt.Sprintf("SF-%03d", i), CreatedAt: now.Add(-age)})
-		}
+		var awaiting []order.Awaiting
 		type due struct {
 			id string
 			at time.Time
 		}
 		var all []due
-		for _, o := range awaiting {
-			at := nextCheck(o.CreatedAt, checkState{}, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second), s.reconcileAfter, recheckMaxGap)
-			if !at.After(now) {
+		for i := range n {
+			age := time.Duration(rapid.IntRange(0, 180).Draw(rt, "ageMin")) * time.Minute
+			o := &order.Order{ID: fmt.Sprintf("SF-%03d", i), CreatedAt: now.Add(-age)}
+			base, deadline := o.CreatedAt, o.CreatedAt.Add(orders.AbandonAfter).Add(time.Second)
+			if rapid.Bool().Draw(rt, "paid") {
+				made := o.CreatedAt.Add(time.Duration(rapid.IntRange(0, 30).Draw(rt, "payLaterMin")) * time.Minute)
+				exp := made.Add(time.Duration(rapid.IntRange(1, 120).Draw(rt, "expiresMin")) * time.Minute)
+				o.PaymentID = "tr_" + o.ID
+				o.Attempts = []order.Attempt{{PaymentID: o.PaymentID, CreatedAt: made, ExpiresAt: exp}}
+				base, deadline = made, exp.Add(time.Second)
+			}
+			awaiting = append(awaiting, o.Awaiting())
+			if at := nextCheck(base, checkState{}, deadline, s.reconcileAfter, recheckMaxGap); !at.After(now) {
 				all = append(all, due{o.ID, at})
 			}
 		}
@@ -138,10 +145,7 @@ func TestDueChecksBoundedPicksTheMostOverdueProperty(t *testing.T) {
 		for _, d := range all[:min(len(all), s.reconcileMax)] {
 			want = append(want, d.id)
 		}
-		var got []string
-		for _, o := range s.DueChecks(slices.Values(awaiting), now) {
-			got = append(got, o.ID)
-		}
+		got := s.DueChecks(slices.Values(awaiting), now)
 		if !slices.Equal(got, want) {
 			rt.Fatalf("max %d: got %v, want %v", s.reconcileMax, got, want)
 		}

@@ -669,6 +669,50 @@ func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
 	return nil
 }
 
+// EachAwaiting calls fn with the Awaiting summary of each order awaiting
+// payment, by order number, until fn returns false. It reads the summaries
+// from the state index (putOrder keeps them), in chunks as EachOrder does,
+// not the orders: a pass of the reconciler over 200,000 unpaid orders reads
+// a few MB instead of decoding every order. An entry without one (written
+// before the summaries existed) is read from its order.
+func (s *Orders) EachAwaiting(fn func(order.Awaiting) bool) error {
+	prefix := stateKey(order.AwaitingPayment, "")
+	var chunk []order.Awaiting
+	err := s.walkChunks(bucketStates, prefix, eachChunk, func(tx *bolt.Tx, k, v []byte) {
+		id := string(k[len(prefix):])
+		var a order.Awaiting
+		if len(v) > 0 && json.Unmarshal(v, &a) == nil {
+			a.ID = id
+			chunk = append(chunk, a)
+			return
+		}
+		rec := tx.Bucket(bucketOrders).Get([]byte(id))
+		if rec == nil {
+			return
+		}
+		var o order.Order
+		if err := decodeRecord(rec, &o); err != nil {
+			s.badRecord(bucketOrders, []byte(id), err)
+			return
+		}
+		if o.State == order.AwaitingPayment {
+			chunk = append(chunk, o.Awaiting())
+		}
+	}, func() (bool, error) {
+		for _, a := range chunk {
+			if !fn(a) {
+				return false, nil
+			}
+		}
+		chunk = chunk[:0]
+		return true, nil
+	})
+	if err != nil {
+		return fmt.Errorf("orders awaiting payment: %w", err)
+	}
+	return nil
+}
+
 // matches says whether o passes f's conditions (Limit aside).
 func (f Filter) matches(o *order.Order) bool {
 	if len(f.States) > 0 && !slices.Contains(f.States, o.State) {
@@ -798,15 +842,26 @@ func (s *core) promise(o *order.Order) {
 // putOrder stores o and keeps the state index right; prev is the state the
 // order had in the database ("" for a new order).
 func putOrder(tx *bolt.Tx, o *order.Order, prev order.State) error {
-	if prev != o.State {
-		idx := tx.Bucket(bucketStates)
-		idx.FillPercent = 1.0 // within a state, keys are order numbers: appended
-		if prev != "" {
-			if err := idx.Delete(stateKey(prev, o.ID)); err != nil {
-				return err
-			}
+	idx := tx.Bucket(bucketStates)
+	idx.FillPercent = 1.0 // within a state, keys are order numbers: appended
+	if prev != o.State && prev != "" {
+		if err := idx.Delete(stateKey(prev, o.ID)); err != nil {
+			return err
 		}
-		if err := idx.Put(stateKey(o.State, o.ID), []byte{}); err != nil {
+	}
+	// An order awaiting payment keeps its Awaiting summary in the index
+	// (what the reconciler reads, EachAwaiting), written with every change
+	// of the order, as a payment attached changes it without a new state.
+	val := []byte{}
+	if o.State == order.AwaitingPayment {
+		b, err := json.Marshal(o.Awaiting())
+		if err != nil {
+			return fmt.Errorf("order %s: awaiting summary: %w", o.ID, err)
+		}
+		val = b
+	}
+	if prev != o.State || o.State == order.AwaitingPayment {
+		if err := idx.Put(stateKey(o.State, o.ID), val); err != nil {
 			return err
 		}
 	}

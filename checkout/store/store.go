@@ -10,7 +10,8 @@
 //	carts          cart id -> cart.Cart
 //	orders         order number -> order.Order
 //	order_tokens   token -> order number
-//	order_states   state NUL order number -> (empty): the state index
+//	order_states   state NUL order number -> the state index; an order awaiting payment's
+//	               order.Awaiting (JSON) for the reconciler, else empty
 //	cart_orders    cart id -> its latest order awaiting payment (PlaceCartOrder)
 //	payments       payment id -> order number
 //	idempotency    key -> {request hash, order number, created}
@@ -59,7 +60,7 @@ var (
 	bucketStock       = []byte("stock")
 	bucketMail        = kv.MailQueue
 	bucketSequence    = []byte("sequence")
-	bucketStates      = []byte("order_states") // state NUL id -> nothing: orders by state
+	bucketStates      = []byte("order_states") // state NUL id -> awaiting summary or nothing: orders by state
 	bucketCartOrders  = []byte("cart_orders")  // cart id -> its latest order awaiting payment
 )
 

@@ -67,7 +67,7 @@ type StandingCharges interface {
 
 // ReconcileSched is the reconciler's schedule per payment (recheck.go).
 type ReconcileSched interface {
-	DueChecks(awaiting iter.Seq[*order.Order], now time.Time) []*order.Order
+	DueChecks(awaiting iter.Seq[order.Awaiting], now time.Time) []string
 	Checked(o *order.Order, now time.Time)
 }
 
@@ -280,15 +280,21 @@ const AbandonAfter = 2 * time.Hour
 func (h *Payments) ReconcileOnce(ctx context.Context) int {
 	now := h.Now()
 	var listErr error
-	awaiting := func(yield func(*order.Order) bool) {
-		listErr = h.Store.Orders.EachOrder(store.Filter{States: []order.State{order.AwaitingPayment}}, yield)
-	}
+	awaiting := func(yield func(order.Awaiting) bool) { listErr = h.Store.Orders.EachAwaiting(yield) }
 	due := h.Schedule.DueChecks(awaiting, now) // recheck.go: a backoff per payment, a cap per pass
 	if listErr != nil {
 		h.Log.Error("reconciler: list orders", "err", listErr) // the orders read before it are still asked about
 	}
 	asked := 0
-	for _, o := range due {
+	for _, id := range due {
+		o, err := h.Store.Orders.GetOrder(id)
+		if err != nil {
+			h.Log.Warn("reconciler: read order", "order", id, "err", err)
+			continue
+		}
+		if o.State != order.AwaitingPayment {
+			continue // paid or canceled since the summaries were read
+		}
 		if ctx.Err() != nil {
 			return asked
 		}
