@@ -641,13 +641,8 @@ func (s *Orders) EachOrder(f Filter, fn func(*order.Order) bool) error {
 					return
 				}
 			}
-			var o order.Order
-			if err := decodeRecord(v, &o); err != nil {
-				s.badRecord(bucketOrders, id, err) // skipped: one bad record must not hide the rest
-				return
-			}
-			if f.matches(&o) {
-				chunk = append(chunk, &o)
+			if o, ok := s.decodeOrder(id, v); ok && f.matches(o) {
+				chunk = append(chunk, o)
 			}
 		}, func() (bool, error) {
 			for _, o := range chunk {
@@ -690,12 +685,7 @@ func (s *Orders) EachAwaiting(fn func(order.Awaiting) bool) error {
 		if rec == nil {
 			return
 		}
-		var o order.Order
-		if err := decodeRecord(rec, &o); err != nil {
-			s.badRecord(bucketOrders, []byte(id), err)
-			return
-		}
-		if o.State == order.AwaitingPayment {
+		if o, ok := s.decodeOrder([]byte(id), rec); ok && o.State == order.AwaitingPayment {
 			chunk = append(chunk, o.Awaiting())
 		}
 	}, func() (bool, error) {
@@ -711,6 +701,18 @@ func (s *Orders) EachAwaiting(fn func(order.Awaiting) bool) error {
 		return fmt.Errorf("orders awaiting payment: %w", err)
 	}
 	return nil
+}
+
+// decodeOrder decodes the order record v stored under id; a record that
+// does not decode is reported (badRecord) and skipped, so that one bad
+// record does not hide the rest of a scan.
+func (s *core) decodeOrder(id, v []byte) (*order.Order, bool) {
+	var o order.Order
+	if err := decodeRecord(v, &o); err != nil {
+		s.badRecord(bucketOrders, id, err)
+		return nil, false
+	}
+	return &o, true
 }
 
 // matches says whether o passes f's conditions (Limit aside).

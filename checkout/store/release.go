@@ -37,10 +37,16 @@ func (s *core) runReleaser(r *releaser) {
 		case <-r.stop:
 			return
 		case <-t.C:
-			if err := releaseMapped(s.db); err != nil {
-				s.opts.Logger.Warn("release the file's mapped pages", "err", err)
-			}
+			s.dropMapped()
 		}
+	}
+}
+
+// dropMapped is releaseMapped on the store's file, a failure logged (the
+// pages then stay counted until the next time).
+func (s *core) dropMapped() {
+	if err := releaseMapped(s.db); err != nil {
+		s.opts.Logger.Warn("release the file's mapped pages", "err", err)
 	}
 }
 

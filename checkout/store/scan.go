@@ -25,19 +25,14 @@ var releaseChunks = 5
 func (s *core) walkChunks(bucket, prefix []byte, chunk int, visit func(tx *bolt.Tx, k, v []byte), between func() (bool, error)) error {
 	var after []byte // the last key read; nil: none yet
 	chunks := 0
-	release := func() {
-		if err := releaseMapped(s.db); err != nil {
-			s.opts.Logger.Warn("release the file's mapped pages", "err", err)
-		}
-	}
 	defer func() {
 		if chunks > releaseChunks {
-			release()
+			s.dropMapped()
 		}
 	}()
 	for more := true; more; chunks++ {
 		if chunks > 0 && chunks%releaseChunks == 0 {
-			release()
+			s.dropMapped()
 		}
 		more = false
 		err := s.db.View(func(tx *bolt.Tx) error {

@@ -34,9 +34,8 @@ func (s *Store) Stats() (Stats, error) {
 		st.SizeBytes = tx.Size()
 		st.Carts = tx.Bucket(bucketCarts).Stats().KeyN
 		err := tx.Bucket(bucketOrders).ForEach(func(k, v []byte) error {
-			var o order.Order
-			if err := decodeRecord(v, &o); err != nil {
-				s.badRecord(bucketOrders, k, err)
+			o, ok := s.decodeOrder(k, v)
+			if !ok {
 				st.Undecodable++
 				return nil
 			}
