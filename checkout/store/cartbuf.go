@@ -1,11 +1,17 @@
 package store
 
 import (
+	"encoding/json"
+	"fmt"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/order"
 )
 
 // DefaultCartFlush is how long a cart change may wait in memory before it
@@ -143,16 +149,70 @@ func (s *core) flushCarts() error {
 	return nil
 }
 
-// clearCart drops a cart from the buffer within the write transaction that
-// marks its order paid, before that transaction commits: a reader that sees
-// the order paid must not see the cart's lines still (bbolt makes a commit
-// visible to readers before its OnCommit hooks run). Should the transaction
-// fail after this, the cart stays emptied: the provider has the money, and
-// the reconciler records the payment again. Under the cart's lock, so a
-// concurrent change of the cart (read, change, write) does not bring it
-// back.
-func (s *core) clearCart(id string) {
-	unlock := s.carts.lock(id)
-	s.carts.put(id, nil)
-	unlock()
+// takeOrderedFromCart takes what the paid order o holds out of its cart,
+// within the write transaction that marks o paid, before that transaction
+// commits: a reader that sees the order paid must not see its lines in the
+// cart still (bbolt makes a commit visible to readers before its OnCommit
+// hooks run). What the customer put in the cart after the order was made
+// (a line added while a payment failed, before "Pay again") stays: paying
+// an older order must not throw away what was never ordered. The code the
+// order used goes with it. A cart with nothing left is removed. Should the
+// transaction fail after this, the buffered cart stays taken from: the
+// provider has the money, and the reconciler records the payment again.
+// Under the cart's lock, so a concurrent change of the cart (read, change,
+// write) does not bring the lines back.
+func (s *core) takeOrderedFromCart(tx *bolt.Tx, o *order.Order) error {
+	id := o.CartID
+	if s.carts != nil {
+		defer s.carts.lock(id)()
+	}
+	var data []byte
+	found := false
+	if s.carts != nil {
+		data, found = s.carts.get(id)
+	}
+	if !found {
+		data = tx.Bucket(bucketCarts).Get([]byte(id))
+	}
+	var rest []byte
+	if data != nil {
+		var c cart.Cart
+		if err := decodeRecord(data, &c); err == nil && takeOrdered(&c, o) {
+			if rest, err = json.Marshal(&c); err != nil {
+				return fmt.Errorf("encode cart %s: %w", id, err)
+			}
+		}
+	}
+	if rest == nil {
+		if err := tx.Bucket(bucketCarts).Delete([]byte(id)); err != nil {
+			return err
+		}
+	} else if err := tx.Bucket(bucketCarts).Put([]byte(id), compressRecord(rest)); err != nil {
+		return err
+	}
+	if s.carts != nil {
+		s.carts.put(id, rest)
+	}
+	return nil
+}
+
+// takeOrdered lowers c's lines by the quantities o ordered and drops the
+// code o used; it reports whether any line is left.
+func takeOrdered(c *cart.Cart, o *order.Order) bool {
+	ordered := map[string]int{}
+	for _, l := range o.Lines {
+		ordered[l.SKU] += l.Quantity
+	}
+	left := c.Lines[:0]
+	for _, l := range c.Lines {
+		l.Quantity -= ordered[l.SKU]
+		if l.Quantity > 0 {
+			left = append(left, l)
+		}
+	}
+	c.Lines = left
+	if c.Code != "" && strings.EqualFold(c.Code, o.DiscountCode) {
+		c.Code = ""
+	}
+	return len(c.Lines) > 0
 }

@@ -196,3 +196,130 @@ func TestPaidOrderNeverShowsItsCart(t *testing.T) {
 		}
 	}
 }
+
+// Paying an order takes what it ordered out of its cart and nothing else:
+// a customer whose payment failed may change the cart (add a line, raise or
+// lower a quantity, take a line out) before pressing "Pay again" on the
+// order; what was added after the order and not in it stays in the cart
+// (it was emptied whole before, so an item never ordered vanished as if it
+// had been bought). Buffered and unbuffered carts, read now and after a
+// restart.
+func TestPaidOrderKeepsWhatItDidNotOrderProperty(t *testing.T) {
+	skus := []string{"KOF-GUJI-250-BO", "BOEK-001", "MOLEN-1"}
+	rapid.Check(t, func(rt *rapid.T) {
+		f := open(t, 0)
+		buffered := rapid.Bool().Draw(rt, "buffered")
+		if !buffered {
+			f.opts.CartFlush = -1
+			f.s.Close()
+			s, err := Open(f.path, f.opts)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			f.s = s
+		}
+		var want map[string]int
+		ordered := map[string]int{}
+		var args []any
+		for _, sku := range skus {
+			if n := rapid.IntRange(0, 3).Draw(rt, "ordered "+sku); n > 0 {
+				ordered[sku] = n
+				args = append(args, sku, n)
+			}
+		}
+		if len(args) == 0 {
+			args, ordered["BOEK-001"] = []any{"BOEK-001", 1}, 1
+		}
+		if _, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error {
+			c.Lines, c.Code = nil, "WELKOM10"
+			for i := 0; i < len(args); i += 2 {
+				if err := cart.Add(c, f.cat, args[i].(string), args[i+1].(int), t0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			rt.Fatal(err)
+		}
+		proto := f.newOrder(t, "c1", args...)
+		proto.DiscountCode = "WELKOM10"
+		o := f.create(t, "k1", proto)
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "", paymentFor(o, "tr_1", payment.StatusOpen), "local"); err != nil {
+			rt.Fatal(err)
+		}
+		if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_1", payment.StatusFailed), "webhook"); err != nil {
+			rt.Fatal(err)
+		}
+		// The customer changes the cart while the payment has failed.
+		c, err := f.s.Carts.UpdateCart("c1", func(c *cart.Cart) error {
+			for _, sku := range skus {
+				switch rapid.IntRange(0, 3).Draw(rt, "change "+sku) {
+				case 1:
+					if err := cart.Add(c, f.cat, sku, rapid.IntRange(1, 3).Draw(rt, "add "+sku), t0); err != nil {
+						return err
+					}
+				case 2:
+					if c.Find(sku) >= 0 {
+						if err := cart.SetQuantity(c, sku, rapid.IntRange(1, 5).Draw(rt, "set "+sku), t0); err != nil {
+							return err
+						}
+					}
+				case 3:
+					if c.Find(sku) >= 0 {
+						if err := cart.Remove(c, sku, t0); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		want = map[string]int{}
+		for _, l := range c.Lines {
+			if n := l.Quantity - ordered[l.SKU]; n > 0 {
+				want[l.SKU] = n
+			}
+		}
+		// "Pay again": a new attempt, paid.
+		if _, _, err := f.s.Orders.AttachPayment(o.ID, "tr_1", paymentFor(o, "tr_2", payment.StatusOpen), "local"); err != nil {
+			rt.Fatal(err)
+		}
+		if _, _, _, err := f.s.Orders.ApplyPayment(paymentFor(o, "tr_2", payment.StatusPaid), "webhook"); err != nil {
+			rt.Fatal(err)
+		}
+		check := func(when string) {
+			got, err := f.s.Carts.GetCart("c1")
+			if len(want) == 0 {
+				if !errors.Is(err, ErrNotFound) {
+					rt.Fatalf("%s: nothing left to keep, but the cart is %+v (%v)", when, got, err)
+				}
+				return
+			}
+			if err != nil {
+				rt.Fatalf("%s: the cart with %v not ordered is gone: %v", when, want, err)
+			}
+			have := map[string]int{}
+			for _, l := range got.Lines {
+				have[l.SKU] = l.Quantity
+			}
+			if fmt.Sprint(have) != fmt.Sprint(want) {
+				rt.Fatalf("%s: cart %v after paying an order of %v; want %v", when, have, ordered, want)
+			}
+			if got.Code != "" {
+				rt.Fatalf("%s: the cart keeps the code %q the paid order used", when, got.Code)
+			}
+		}
+		check("after paying")
+		if err := f.s.Carts.FlushCarts(); err != nil {
+			rt.Fatal(err)
+		}
+		f.s.Close()
+		if f.s, err = Open(f.path, f.opts); err != nil {
+			rt.Fatal(err)
+		}
+		check("after a restart")
+	})
+}

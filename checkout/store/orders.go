@@ -783,11 +783,8 @@ func (s *core) applyEffects(tx *bolt.Tx, o *order.Order, effects []order.Effect)
 			}
 		case order.EffectClearCart:
 			if o.CartID != "" {
-				if err := tx.Bucket(bucketCarts).Delete([]byte(o.CartID)); err != nil {
+				if err := s.takeOrderedFromCart(tx, o); err != nil {
 					return nil, err
-				}
-				if s.carts != nil {
-					s.clearCart(o.CartID)
 				}
 				if err := tx.Bucket(bucketCartOrders).Delete([]byte(o.CartID)); err != nil {
 					return nil, err
