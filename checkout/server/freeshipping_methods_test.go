@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var methodLabelRe = regexp.MustCompile(`name="shipping_method" value="([^"]+)"[^>]*> ([^<]*)</label>`)
+
+// methodLabels maps each shipping method the page lists for the chosen
+// country to what its radio says ("PostNL · € 4,95").
+func methodLabels(html string) map[string]string {
+	out := map[string]string{}
+	for _, m := range methodLabelRe.FindAllStringSubmatch(html, -1) {
+		out[m[1]] = strings.TrimSpace(m[2])
+	}
+	return out
+}
+
+// Above free_from the summary said "Shipping (PostNL) free" while the
+// carrier's radio just above still said "PostNL · € 4,95", on the page and
+// in the quote's list after a change of country: two prices for the same
+// shipping on one screen, one of them never charged. The list now says what
+// the summary says, in both languages; below free_from it keeps the price.
+func TestShippingMethodsSayFreeWhenShippingIsFree(t *testing.T) {
+	for _, lang := range []string{"nl", "en"} {
+		sh := newShop(t)
+		sh.addToCart("KOF-GUJI-250-BO", 1) // € 14,50: under free_from (€ 50)
+		page := sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
+		price := displayCents(t, "495", lang)
+		if got := methodLabels(page.body)["postnl"]; !strings.Contains(got, price) {
+			t.Fatalf("%s, under free_from: PostNL's radio says %q, want the price %s", lang, got, price)
+		}
+		sh.addToCart("KOF-GUJI-250-BO", 3) // € 58,00: shipping is free
+		free := map[string]string{"nl": "gratis", "en": "free"}[lang]
+		page = sh.req(http.MethodGet, "/checkout/?lang="+lang, "")
+		if !strings.Contains(page.body, ">"+free+"</td>") {
+			t.Fatalf("%s: the summary does not say shipping is %s", lang, free)
+		}
+		if got := methodLabels(page.body)["postnl"]; !strings.HasSuffix(got, "· "+free) || strings.Contains(got, price) {
+			t.Errorf("%s, shipping free: PostNL's radio says %q, the summary %q", lang, got, free)
+		}
+		var q QuoteAnswer
+		sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"BE","shipping_method":"postnl","lang":"`+lang+`"}`).json(t, &q)
+		if !q.Totals.FreeShipping {
+			t.Fatalf("%s: the Belgian quote of € 58 is not free of shipping: %+v", lang, q.Totals)
+		}
+		if got := methodLabels(q.MethodsHTML)["postnl-be"]; !strings.HasSuffix(got, "· "+free) {
+			t.Errorf("%s, shipping free to Belgium: the quote's list says %q", lang, got)
+		}
+	}
+}
