@@ -133,6 +133,9 @@ func (h *Returns) PageReturn(c *gin.Context) {
 type returnFormLine struct {
 	SKU, Title, Variant, Price string
 	Max, Value                 int
+	// Paid says what one unit cost after a code or points ("paid € 16,37
+	// each"); empty when that is its price.
+	Paid string
 }
 
 type returnFormPage struct {
@@ -155,8 +158,16 @@ func (h *Returns) renderReturnForm(c *gin.Context, status int, o *order.Order, m
 	left := returns.Returnable(o)
 	for _, l := range o.Lines {
 		if n := left[l.SKU]; n > 0 {
-			d.Lines = append(d.Lines, returnFormLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant,
-				Price: money.Display(l.UnitPrice, o.Currency, lang), Max: n, Value: want[l.SKU]})
+			// What one unit gives back is what it cost the customer: less
+			// its share of a code or points (returns.PaidFor), as the
+			// refund will be; the list price next to it would promise more.
+			fl := returnFormLine{SKU: l.SKU, Title: l.Title, Variant: l.Variant,
+				Price: money.Display(l.UnitPrice, o.Currency, lang), Max: n, Value: want[l.SKU]}
+			one := []order.ReturnLine{{SKU: l.SKU, Quantity: 1, UnitPrice: l.UnitPrice}}
+			if paid := returns.PaidFor(o, one); paid != l.UnitPrice {
+				fl.Paid = web.TF(lang, "ret.paid_each", money.Display(paid, o.Currency, lang))
+			}
+			d.Lines = append(d.Lines, fl)
 			left[l.SKU] = 0
 		}
 	}
