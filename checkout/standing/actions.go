@@ -88,9 +88,10 @@ func (s *Service) Act(ctx context.Context, token, action string, ch Change, by s
 			if err != nil {
 				return st, nil, fmt.Errorf("change variant: %w", err)
 			}
-			n, err := recurring.ChangeVariant(st, it.SKU, it.Variant, it.Title, pricing(t), now, s.Policy)
+			t.Localize(cat, st.Lang)
+			n, err := recurring.ChangeVariant(st, it.SKU, it.VariantName(st.Lang), it.Name(st.Lang), pricing(t), now, s.Policy)
 			if err == nil {
-				n.DeliveryClass, n.URL = it.DeliveryClass, it.URL
+				n.DeliveryClass, n.URL = it.DeliveryClass, it.Link(st.Lang)
 			}
 			return n, nil, err
 		case ActAddress:
@@ -110,6 +111,7 @@ func (s *Service) Act(ctx context.Context, token, action string, ch Change, by s
 			if t.Currency != st.Currency {
 				return st, nil, fmt.Errorf("change address: %w", ErrNotOffered)
 			}
+			t.Localize(cat, st.Lang)
 			n, err := recurring.ChangeAddress(st, a, pricing(t), now, s.Policy)
 			return n, nil, err
 		}

@@ -144,6 +144,10 @@ func (s *Service) Begin(ctx context.Context, req Request) (*Begun, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The first order, the standing order and so every later delivery,
+	// notice and page name the product and carrier in the customer's
+	// language, as a one-off checkout does (Compute gives the default's).
+	t.Localize(cat, req.Lang)
 	now := s.now()
 	a := req.Address
 	cust := order.Customer{Name: a.Name, Email: req.Email, Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: t.Country}

@@ -85,9 +85,9 @@ func (h *Standing) renderStandingNew(c *gin.Context, status int, f StandingReque
 			msg = web.T(lang, "standing.new.country")
 		}
 	}
-	title := it.Title
-	if it.Variant != "" {
-		title += " · " + it.Variant
+	title := it.Name(lang)
+	if v := it.VariantName(lang); v != "" {
+		title += " · " + v
 	}
 	second, _ := time.Parse(time.DateOnly, q.SecondCharge)
 	d := standingNewPage{Lang: lang, F: f, Intervals: it.Subscription.Intervals, Countries: countriesWith(cat, f.Country), Title: title, Q: q, Error: msg,

@@ -388,7 +388,7 @@ func (h *Standing) renderStanding(c *gin.Context, status int, st recurring.Stand
 		}
 		for _, other := range cat.Items {
 			if other.Product == it.Product && other.Subscription != nil {
-				d.Variants = append(d.Variants, standingVariant{SKU: other.SKU, Label: other.Variant, Current: other.SKU == st.SKU})
+				d.Variants = append(d.Variants, standingVariant{SKU: other.SKU, Label: other.VariantName(lang), Current: other.SKU == st.SKU})
 			}
 		}
 	}
