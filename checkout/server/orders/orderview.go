@@ -78,9 +78,17 @@ func (h *Orders) steps(o *order.Order, lang string) []wire.StepView {
 	if o.State != order.Canceled && o.State != order.Delivered {
 		exp = h.expected(o)
 	}
+	// Collected at the shop (a pickup method): no carrier ships or
+	// delivers it; the checkout promised "ready to collect" on a day, and
+	// when to come is the customer's choice.
+	m, _ := h.Catalog.Current().Method(o.ShippingMethod)
 	out := make([]wire.StepView, len(stepNames))
 	for i, name := range stepNames {
-		sv := wire.StepView{Step: name, Label: web.T(lang, "step."+name), Done: i <= done && o.State != order.Canceled || i == 0}
+		key := "step." + name
+		if m.Pickup && (name == "shipped" || name == "delivered") {
+			key = map[string]string{"shipped": "step.ready", "delivered": "step.collected"}[name]
+		}
+		sv := wire.StepView{Step: name, Label: web.T(lang, key), Done: i <= done && o.State != order.Canceled || i == 0}
 		if sv.Done {
 			sv.At = at[i]
 		}
@@ -94,7 +102,9 @@ func (h *Orders) steps(o *order.Order, lang string) []wire.StepView {
 			case "shipped":
 				sv.Expected = view.DayText(exp.ShippedBy, lang)
 			case "delivered":
-				sv.Expected = view.WindowText(exp.Delivery, lang)
+				if !m.Pickup {
+					sv.Expected = view.WindowText(exp.Delivery, lang)
+				}
 			}
 		}
 		out[i] = sv
