@@ -155,7 +155,13 @@ func (f *CheckoutForm) Validate(cat *catalog.Catalog, lang string) map[string]st
 	} else if f.PostalCode == "" {
 		errs["postal_code"] = web.T(lang, "field.required")
 	} else if re, ok := postalCodes[f.Country]; ok && !re.MatchString(f.PostalCode) || !ok && !anyPostalCode.MatchString(f.PostalCode) {
-		errs["postal_code"] = web.T(lang, "field.postal_code")
+		// The example is the chosen country's: a German told "e.g.
+		// 1234 AB" learns nothing about what is wrong with "10 115".
+		key := "field.postal_code"
+		if ok {
+			key += "_" + f.Country
+		}
+		errs["postal_code"] = web.T(lang, key)
 	} else if f.Country == "NL" {
 		pc := strings.ToUpper(strings.ReplaceAll(f.PostalCode, " ", ""))
 		f.PostalCode = pc[:4] + " " + pc[4:]
