@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storefront/storefront/checkout/payment"
+	"github.com/storefront/storefront/checkout/server/view"
 )
 
 // An English customer taking coffee on subscription from the English
@@ -72,5 +73,40 @@ func TestStandingOrderSpeaksTheCustomersLanguage(t *testing.T) {
 	}
 	if rec.ShippingName != "PostNL Belgium" || rec.Title != "Ethiopia Guji" || rec.Variant != "250 g · whole beans" {
 		t.Errorf("after moving to Belgium the standing order delivers %q (%q) by %q", rec.Title, rec.Variant, rec.ShippingName)
+	}
+}
+
+// The standing order's page and its "started" e-mail said "Next delivery:
+// Mon 4 January" and "The next delivery is on Mon 4 January" for the day
+// of the charge: the coffee is roasted, packed and carried after that, so
+// no delivery happens that day. They now say the delivery is charged on
+// that day and then sent like any order (whose page and e-mail carry the
+// honest dates), in both languages.
+func TestStandingDoesNotPromiseDeliveryOnTheChargeDay(t *testing.T) {
+	clock := &standingClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	sh := newShop(t, withSubscription(clock))
+	token := paidStanding(t, sh)
+	rec, err := sh.sc.store.Standing.StandingByToken(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "nl"} {
+		day := view.DayText(rec.NextCharge.In(sh.sc.Zone()), lang)
+		page := sh.req(http.MethodGet, "/standing/"+token+"?lang="+lang, "")
+		wrong := map[string]string{"en": "Next delivery: " + day, "nl": "Volgende levering: " + day}[lang]
+		right := map[string]string{"en": "on " + day + ", then pack and send it", "nl": "op " + day + " schrijven we"}[lang]
+		if strings.Contains(page.body, wrong) || !strings.Contains(page.body, right) {
+			t.Errorf("%s: the standing order's page promises delivery on the charge day %s, or does not say it charges then", lang, day)
+		}
+	}
+	sh.flushMail()
+	started := sh.mails("standing_started")
+	if len(started) != 1 {
+		t.Fatalf("%d started e-mails", len(started))
+	}
+	text, _ := bodies(started[0])
+	if strings.Contains(text, "next delivery is on") || strings.Contains(text, "volgende levering is op") ||
+		!(strings.Contains(text, "is charged on") || strings.Contains(text, "schrijven we af op")) {
+		t.Errorf("the started e-mail promises delivery on the charge day:\n%s", text)
 	}
 }
