@@ -107,6 +107,10 @@ func (h *Standing) FormStandingNew(c *gin.Context) {
 		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, web.T(lang, "standing.new.fields"))
 		return
 	}
+	if errs := addressErrors(h.Catalog.Current(), req.Email, &req.Address, lang); len(errs) > 0 {
+		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, addressMessage(errs, lang))
+		return
+	}
 	q, err := h.quoteStanding(req)
 	if err != nil {
 		h.renderStandingNew(c, http.StatusUnprocessableEntity, f, web.T(lang, "standing.new.country"))

@@ -186,6 +186,10 @@ func (h *Standing) APIStandingBegin(c *gin.Context) {
 		web.Fail(c, http.StatusUnprocessableEntity, msg)
 		return
 	}
+	if errs := addressErrors(h.Catalog.Current(), req.Email, &req.Address, req.Lang); len(errs) > 0 {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": addressMessage(errs, req.Lang), "fields": errs})
+		return
+	}
 	q, err := h.quoteStanding(req)
 	if err != nil {
 		web.Fail(c, http.StatusUnprocessableEntity, err.Error())
@@ -265,7 +269,15 @@ func (h *Standing) APIStandingAct(c *gin.Context) {
 	if c.Request.ContentLength != 0 && !web.DecodeJSON(c, &in) {
 		return
 	}
-	after, url, err := h.Svc.Act(c.Request.Context(), st.Token, c.Param("action"), in.change(), "customer")
+	ch := in.change()
+	if c.Param("action") == standing.ActAddress {
+		lang := h.LangOr(c, st.Lang)
+		if errs := addressErrors(h.Catalog.Current(), st.Email, &ch.Address, lang); len(errs) > 0 {
+			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": addressMessage(errs, lang), "fields": errs})
+			return
+		}
+	}
+	after, url, err := h.Svc.Act(c.Request.Context(), st.Token, c.Param("action"), ch, "customer")
 	if err != nil {
 		status := web.StandingActStatus(err)
 		if status == http.StatusInternalServerError {
@@ -409,6 +421,13 @@ func (h *Standing) FormStanding(c *gin.Context) {
 		Street: strings.TrimSpace(c.PostForm("street")), PostalCode: strings.TrimSpace(c.PostForm("postal_code")),
 		City: strings.TrimSpace(c.PostForm("city")), Country: strings.ToUpper(strings.TrimSpace(c.PostForm("country")))}}
 	action := c.Param("action")
+	if action == standing.ActAddress {
+		lang := h.LangOr(c, st.Lang)
+		if errs := addressErrors(h.Catalog.Current(), st.Email, &ch.Address, lang); len(errs) > 0 {
+			h.renderStanding(c, http.StatusUnprocessableEntity, st, "", addressMessage(errs, lang))
+			return
+		}
+	}
 	after, url, err := h.Svc.Act(c.Request.Context(), st.Token, action, ch, "customer")
 	if err != nil {
 		status := web.StandingActStatus(err)
