@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,5 +51,40 @@ func TestShippingMethodsSayFreeWhenShippingIsFree(t *testing.T) {
 		if got := methodLabels(q.MethodsHTML)["postnl-be"]; !strings.HasSuffix(got, "· "+free) {
 			t.Errorf("%s, shipping free to Belgium: the quote's list says %q", lang, got)
 		}
+	}
+}
+
+// A Belgian business with a VAT number (reverse charge) was charged
+// shipping without VAT ("Verzending (PostNL België) € 6,57") while the
+// carrier's radio above said "PostNL België · € 7,95". Every carrier of
+// the chosen country now shows what it costs this buyer, on the page after
+// "Update total" and in the quote's list; a Belgian consumer still sees the
+// price with VAT.
+func TestShippingMethodsSayTheReverseChargedPrice(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("MOK-001", 1) // € 12,95; PostNL België € 7,95 incl. 21 %
+	form := url.Values{"name": {"Jan Peeters"}, "email": {"jan@example.be"}, "street": {"Meir 1"}, "postal_code": {"2000"},
+		"city": {"Antwerpen"}, "country": {"BE"}, "shipping_method": {"postnl-be"}, "company": {"Koffiebar \"Peeters\" BV"},
+		"vat_id": {"BE 0123.456.749"}, "update": {"1"}, "lang": {"nl"}}
+	page := sh.form("/checkout/", form)
+	if !strings.Contains(page.body, "€ 6,57</td>") {
+		t.Fatalf("the summary does not charge € 6,57 shipping without VAT:\n%s", page.body)
+	}
+	if got := methodLabels(page.body)["postnl-be"]; !strings.HasSuffix(got, "€ 6,57") {
+		t.Errorf("reverse charge: PostNL België's radio says %q, the summary € 6,57", got)
+	}
+	var q QuoteAnswer
+	sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"BE","shipping_method":"postnl-be","lang":"nl","vat_id":"BE0123456749"}`).json(t, &q)
+	if q.Totals.Shipping != 657 {
+		t.Fatalf("the quote charges %d for shipping", q.Totals.Shipping)
+	}
+	if got := methodLabels(q.MethodsHTML)["postnl-be"]; !strings.HasSuffix(got, "€ 6,57") {
+		t.Errorf("reverse charge: the quote's list says %q", got)
+	}
+	form.Del("vat_id")
+	form.Del("company")
+	page = sh.form("/checkout/", form)
+	if got := methodLabels(page.body)["postnl-be"]; !strings.HasSuffix(got, "€ 7,95") {
+		t.Errorf("a Belgian consumer: PostNL België's radio says %q, want € 7,95", got)
 	}
 }

@@ -128,6 +128,15 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: h.Home(lang), Dates: h.Cart.lineDates(t, cat, lang)}
 	d.Methods, d.OtherMethods, d.MethodNote = methodsFor(cat, asked, f.ShippingMethod, f.Country, lang)
+	for i, m := range d.Methods {
+		// Each carrier's radio says what it costs for this cart, country
+		// and buyer, as the summary would say once it is chosen: nothing
+		// above free_from, without VAT for a reverse-charged business.
+		if mt, err := cart.Compute(ct, cat, m.ID, f.Country); err == nil {
+			h.ReverseCharge(&mt, f)
+			d.Methods[i].Price = mt.Shipping
+		}
+	}
 	code, err := h.Codes.priceCode(&d.T, f, ct.ID, lang) // codes.go: typed by the customer, before points
 	if err != nil {
 		return checkoutPage{}, "discount code", err
