@@ -236,3 +236,41 @@ func TestDueChangedSaysTheCardWasEntered(t *testing.T) {
 		t.Errorf("%d orders; the refused checkout made one", n-1)
 	}
 }
+
+// A Belgian customer priced as a consumer (VAT included) who then types a
+// business VAT number and presses pay gets the page again with the total
+// without VAT; the sentence said "Prices, stock or your points have changed
+// meanwhile", which is not what happened and not what to check. It now
+// names the VAT number and the reverse charge, in the customer's language.
+func TestTotalChangedByVATNumberSaysSo(t *testing.T) {
+	for _, lang := range []string{"en", "nl"} {
+		sh := newShop(t)
+		sh.addToCart("MOK-001", 1)
+		f := belgianAddress()
+		f.Set("lang", lang)
+		f.Set("update", "1")
+		page := sh.form("/checkout/", f)
+		shown, shownFor, key := checkoutFields(t, page.body)
+		if shownFor != "postnl-be|BE||" {
+			t.Fatalf("the Belgian page is priced for %s", shownFor)
+		}
+		f.Del("update")
+		f.Set("idempotency_key", key)
+		f.Set("shown_total", shown)
+		f.Set("shown_for", shownFor)
+		f.Set("company", "Koffiebar \"Peeters\" BV")
+		f.Set("vat_id", "BE0123456749")
+		r := sh.form("/checkout/", f)
+		if r.StatusCode != http.StatusConflict {
+			t.Fatalf("%s: pay with a VAT number typed after pricing: %d", lang, r.StatusCode)
+		}
+		want := map[string]string{"en": "You entered the VAT number BE0123456749", "nl": "Je vulde het btw-nummer BE0123456749 in"}[lang]
+		other := map[string]string{"en": "Prices, stock or your points", "nl": "Prijzen, voorraad of je punten"}[lang]
+		if !strings.Contains(r.body, want) || strings.Contains(r.body, other) {
+			t.Errorf("%s: the refusal does not say the VAT number changed the total", lang)
+		}
+		if n := len(sh.allOrders()); n != 0 {
+			t.Fatalf("%s: %d orders made", lang, n)
+		}
+	}
+}

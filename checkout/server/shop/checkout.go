@@ -259,6 +259,10 @@ func totalChangedMsg(f view.CheckoutForm, t cart.Totals, shown money.Amount, cat
 		msg += " " + web.TF(lang, "total.why_shipping", name)
 	case f.ShownFor != "" && !strings.EqualFold(country, f.Country):
 		msg += " " + web.TF(lang, "total.why_country", web.CountryName(lang, f.Country))
+	case t.ReverseCharge && f.VATID != "":
+		// Typed on a page priced with VAT: the page does not carry the
+		// number it was priced for, but a total without VAT says it.
+		msg += " " + web.TF(lang, "total.why_vat", f.VATID)
 	default:
 		msg += " " + web.T(lang, "total.why_other")
 	}
