@@ -238,7 +238,8 @@ func checkMail(t *testing.T, m Message, number string, total int64) {
 
 // TestPaymentRetries is journey 5: failed, then canceled, then expired. Each
 // time the order page explains plainly, the cart is still there, and paying
-// again works; in the end one e-mail.
+// again works; in the end one e-mail. A variant put in the cart before the
+// last, paid attempt stays in the cart afterwards.
 func TestPaymentRetries(t *testing.T) {
 	h := need(t, true)
 	v := pickVariant(t, h)
@@ -292,10 +293,29 @@ func TestPaymentRetries(t *testing.T) {
 		}
 		pays[p] = true
 	}
+	// Before paying at last the customer puts another variant in the cart
+	// (two of them). The order is what it was; paying it takes its own line
+	// out of the cart and leaves the new one, which was never ordered (the
+	// whole cart was emptied before).
+	payPath := tb.path()
+	other := v
+	other.Chosen = v.Variants[0]
+	if len(v.Variants) > 2 {
+		other.Chosen = v.Variants[2]
+	}
+	addToCart(t, tb, other, 2)
+	tb.open(payPath)
+	if amt := payAmount(t, tb); amt != total {
+		t.Errorf("after the cart changed the payment page asks %s, the order was %s", euroText(amt), euroText(total))
+	}
 	choose(t, tb, "paid")
 	o := waitPaid(t, tb)
 	mails := mailsTo(t, h, a.Email, 1)
 	checkMail(t, mails[0], orderNumber(t, o), total)
+	tb.open("/cart/")
+	if lines := cartLines(tb); len(lines) != 1 || lines[0].SKU != other.Chosen.SKU || lines[0].Quantity != "2" {
+		t.Errorf("after paying the order of %s the cart shows %+v, want the 2 × %s added after it", v.Chosen.SKU, lines, other.Chosen.SKU)
+	}
 }
 
 // TestPaymentPending is journey 6: choose pending and come back before the
