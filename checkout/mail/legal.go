@@ -23,6 +23,7 @@ type Legal struct {
 	KvK               string
 	VATID             string
 	Total             string // the order's total, all costs included
+	ReverseCharge     bool   // Total is without VAT: reverse charged to a business buyer
 	WithdrawalDays    int    // max(14, the shop's return window)
 	ReturnURL         string // the self-service return form of this order
 	WithdrawalFormURL string // the model withdrawal form page

@@ -44,3 +44,22 @@ func TestConfirmationLegalItems(t *testing.T) {
 		}
 	}
 }
+
+// A reverse-charged order's confirmation says its total is without VAT,
+// in the text and the HTML, in both languages; it said "includes VAT".
+func TestConfirmationLegalReverseCharge(t *testing.T) {
+	want := map[string][2]string{"en": {"is without VAT", "includes VAT"}, "nl": {"is zonder btw", "inclusief btw"}}
+	for lang, w := range want {
+		s := Summary{Lang: lang, ShopName: "Brandpunt Koffie", Number: "BK-2026-000001", CustomerName: "Jan", Total: "€ 20,80",
+			Legal: &Legal{ShopName: "Brandpunt Koffie", Total: "€ 20,80", ReverseCharge: true, WithdrawalDays: 30}}
+		_, text, html, err := Confirmation(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for kind, body := range map[string]string{"text": text, "html": html} {
+			if !strings.Contains(body, w[0]) || strings.Contains(body, w[1]) {
+				t.Errorf("%s %s confirmation of a reverse-charged order does not say its total is without VAT", lang, kind)
+			}
+		}
+	}
+}

@@ -169,3 +169,42 @@ func TestReverseChargeCheckout(t *testing.T) {
 		t.Errorf("API with a bad VAT number: %d %s", api.StatusCode, api.body)
 	}
 }
+
+// A Belgian business paid a reverse-charged order (no VAT on it), and the
+// order page and the confirmation e-mail said "The total of €… includes
+// VAT and all costs": the one sentence about VAT said the opposite of the
+// invoice. They now say the total is without VAT, reverse charged; a
+// consumer's order still says it includes VAT.
+func TestReverseChargedOrderDoesNotClaimVAT(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f))
+	biz := `{"name":"Jan","email":"jan@example.be","street":"Meir 1","postal_code":"2000","city":"Antwerpen","country":"BE","shipping_method":"postnl-be","company":"Koffiebar BV","vat_id":"BE0123456749","lang":"en"}`
+	o := sh.paidWith(f, "rc-legal", biz)
+	if !o.Totals.ReverseCharge {
+		t.Fatalf("the Belgian business order is not reverse charged")
+	}
+	for lang, want := range map[string][2]string{
+		"en": {"is without VAT (reverse charged", "includes VAT and all costs"},
+		"nl": {"is zonder btw (btw verlegd", "is inclusief btw en alle kosten"},
+	} {
+		page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang="+lang, "")
+		if !strings.Contains(page.body, want[0]) || strings.Contains(page.body, want[1]) {
+			t.Errorf("%s: the reverse-charged order's page does not say its total is without VAT", lang)
+		}
+	}
+	sh.flushMail()
+	if n := len(sh.mails("confirmation")); n != 1 {
+		t.Fatalf("%d confirmations", n)
+	}
+	for _, m := range sh.mails("confirmation") {
+		text, _ := bodies(m)
+		if !strings.Contains(text, "is without VAT (reverse charged") || strings.Contains(text, "includes VAT and all costs") {
+			t.Errorf("the confirmation of a reverse-charged order claims VAT:\n%s", text)
+		}
+	}
+	c := sh.paidWith(f, "consumer-legal", strings.NewReplacer(`"company":"Koffiebar BV","vat_id":"BE0123456749",`, "").Replace(biz))
+	if page := sh.req(http.MethodGet, "/order/"+c.Token+"?lang=en", ""); !strings.Contains(page.body, "includes VAT and all costs") {
+		t.Errorf("a consumer's order page no longer says its total includes VAT")
+	}
+}

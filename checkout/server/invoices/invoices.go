@@ -241,7 +241,7 @@ func (h *Invoices) Legal(o *order.Order, lang string) *mail.Legal {
 	sh := cat.Shop
 	days := max(14, cat.Returns.WindowDays)
 	l := &mail.Legal{ShopName: sh.Name, Email: sh.Email, Phone: sh.Phone, KvK: sh.KvK, VATID: sh.VATID,
-		Total: money.Display(o.Total(), o.Currency, lang), WithdrawalDays: days,
+		Total: money.Display(o.Total(), o.Currency, lang), ReverseCharge: o.Totals.ReverseCharge, WithdrawalDays: days,
 		ReturnURL: h.OrderURL(o) + "/return", WithdrawalFormURL: h.legalURL("withdrawal", lang), TermsURL: h.legalURL("terms", lang)}
 	a := sh.Address
 	for _, line := range []string{a.Street, strings.TrimSpace(a.Postcode + " " + a.City), web.CountryName(lang, a.Country)} {
