@@ -30,10 +30,13 @@ type Summary struct {
 	Total        string
 	Steps        []SummaryStep
 	TrackingURL  string
-	GiftNote     string        // the customer's gift note, shown in the confirmation
-	Adjustments  []SummaryLine // discounts such as loyalty points (Title, Total)
-	Points       string        // what the order does with loyalty points, in words
-	Legal        *Legal        // the distance-sale information (confirmation only; legal.go)
+	// Pickup names where the customer collects the order (a pickup
+	// method); empty when a carrier brings it.
+	Pickup      string
+	GiftNote    string        // the customer's gift note, shown in the confirmation
+	Adjustments []SummaryLine // discounts such as loyalty points (Title, Total)
+	Points      string        // what the order does with loyalty points, in words
+	Legal       *Legal        // the distance-sale information (confirmation only; legal.go)
 	// Payments are tenders under the total: a gift card and the rest
 	// paid at the provider (Title, Total); empty when the provider got all.
 	Payments []SummaryLine
@@ -114,11 +117,22 @@ func Confirmation(s Summary) (subject, text, html string, err error) {
 	return subject, text, html, err
 }
 
-// Shipped renders the e-mail with the tracking link.
+// Shipped renders the e-mail sent when the order leaves: with the
+// tracking link when there is one; for an order collected at the shop it
+// says the order is ready there (no carrier, no parcel to follow).
 func Shipped(s Summary) (subject, text, html string, err error) {
 	w := wordsFor(s.Lang)
-	subject = fmt.Sprintf(w["shipped.subject"], s.Number)
-	text, html, err = render(s, "shipped", w["shipped.intro"])
+	switch {
+	case s.Pickup != "":
+		subject = fmt.Sprintf(w["ready.subject"], s.Number)
+		text, html, err = render(s, "ready", fmt.Sprintf(w["ready.intro"], s.Pickup))
+	case s.TrackingURL == "":
+		subject = fmt.Sprintf(w["shipped.subject"], s.Number)
+		text, html, err = render(s, "shipped", w["shipped.intro_untracked"])
+	default:
+		subject = fmt.Sprintf(w["shipped.subject"], s.Number)
+		text, html, err = render(s, "shipped", w["shipped.intro"])
+	}
 	return subject, text, html, err
 }
 

@@ -82,3 +82,69 @@ func TestPickupOrderPlanSaysCollect(t *testing.T) {
 		t.Errorf("a parcel's plan changed: %+v", v.Steps)
 	}
 }
+
+// When the owner marked a pickup order shipped, the customer got "Your
+// order SF-… is on its way" and "Your order has been shipped. Follow your
+// parcel here:" with an empty link, and the order page said "Your order is
+// on its way", for an order waiting at the shop. It now says the order is
+// ready to collect, and where; delivered, that it was collected. A parcel
+// shipped without a tracking link no longer promises one.
+func TestPickupOrderReadyMailAndPage(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withPickupMethod())
+	for _, lang := range []string{"en", "nl"} {
+		body := strings.Replace(validCheckout, `"shipping_method":"postnl"`, `"shipping_method":"pickup","lang":"`+lang+`"`, 1)
+		o := sh.paidWith(f, "ready-"+lang, body)
+		if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/ship", "{}"); r.StatusCode != http.StatusOK {
+			t.Fatalf("ship the pickup order: %d %s", r.StatusCode, r.body)
+		}
+		ready := map[string]string{"en": "Your order is ready to collect", "nl": "Je bestelling ligt klaar om af te halen"}[lang]
+		page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang="+lang, "")
+		if !strings.Contains(page.body, ready) {
+			t.Errorf("%s: the shipped pickup order's page does not say %q", lang, ready)
+		}
+		if r := sh.admin(http.MethodPost, "/api/admin/orders/"+o.ID+"/deliver", ""); r.StatusCode != http.StatusOK {
+			t.Fatalf("deliver the pickup order: %d %s", r.StatusCode, r.body)
+		}
+		collected := map[string]string{"en": "You have collected your order", "nl": "Je hebt je bestelling afgehaald"}[lang]
+		if page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang="+lang, ""); !strings.Contains(page.body, collected) {
+			t.Errorf("%s: the delivered pickup order's page does not say %q", lang, collected)
+		}
+	}
+	parcel := sh.paidWith(f, "untracked", validCheckout)
+	if r := sh.admin(http.MethodPost, "/api/admin/orders/"+parcel.ID+"/ship", "{}"); r.StatusCode != http.StatusOK {
+		t.Fatalf("ship without tracking: %d %s", r.StatusCode, r.body)
+	}
+	sh.flushMail()
+	mails := sh.mails("shipped")
+	if len(mails) != 3 {
+		t.Fatalf("%d shipped e-mails, want 3", len(mails))
+	}
+	var ready, untracked int
+	for _, m := range mails {
+		subject := m.Header.Get("Subject")
+		text, _ := bodies(m)
+		switch {
+		case strings.Contains(text, "Afhalen in de winkel") || strings.Contains(text, "Pick up at the shop"):
+			ready++
+			if strings.Contains(text, "Follow your parcel") || strings.Contains(text, "Volg je pakket") || strings.Contains(text, "shipped") || strings.Contains(text, "verzonden") {
+				t.Errorf("the pickup order's e-mail speaks of a parcel:\n%s", text)
+			}
+			if !strings.Contains(text, "ready to collect") && !strings.Contains(text, "klaar om af te halen") {
+				t.Errorf("the pickup order's e-mail does not say it is ready to collect:\n%s", text)
+			}
+			if strings.Contains(subject, "on its way") || strings.Contains(subject, "onderweg") {
+				t.Errorf("the pickup order's subject %q", subject)
+			}
+		default:
+			untracked++
+			if strings.Contains(text, "Follow your parcel") || strings.Contains(text, "Volg je pakket") {
+				t.Errorf("a parcel without tracking link promises one:\n%s", text)
+			}
+		}
+	}
+	if ready != 2 || untracked != 1 {
+		t.Errorf("%d pickup and %d parcel e-mails", ready, untracked)
+	}
+}

@@ -68,6 +68,8 @@ func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg str
 		}
 		d.Steps = append(d.Steps, sl)
 	}
+	m, _ := h.Catalog.Current().Method(o.ShippingMethod)
+	pickup := m.Pickup // collected at the shop: ready and collected, not on its way
 	switch o.State {
 	case order.AwaitingPayment:
 		d.IfPaid = true
@@ -100,8 +102,14 @@ func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg str
 		d.Heading = web.T(lang, "order.packed")
 	case order.Shipped:
 		d.Heading = web.T(lang, "order.shipped")
+		if pickup {
+			d.Heading = web.T(lang, "order.ready")
+		}
 	case order.Delivered:
 		d.Heading = web.T(lang, "order.delivered")
+		if pickup {
+			d.Heading = web.T(lang, "order.collected")
+		}
 	case order.Canceled:
 		d.Heading, d.Para = web.T(lang, "order.canceled"), web.T(lang, "order.canceled_p")
 	}

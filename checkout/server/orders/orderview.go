@@ -205,6 +205,9 @@ func (h *Orders) Summary(o *order.Order) mail.Summary {
 		Subtotal: d(o.Totals.Subtotal), ShippingName: o.Totals.ShippingName, Shipping: d(o.Totals.Shipping),
 		Total: d(o.Total()), TrackingURL: o.TrackingURL, GiftNote: o.GiftNote,
 	}
+	if m, ok := cat.Method(o.ShippingMethod); ok && m.Pickup {
+		sm.Pickup = m.Label(lang)
+	}
 	if o.Totals.OnlyGiftCards() { // they go by e-mail: no shipping line, no delivery address
 		sm.ShippingName, sm.Shipping, sm.Address = "", "", nil
 	}
