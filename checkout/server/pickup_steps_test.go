@@ -148,3 +148,26 @@ func TestPickupOrderReadyMailAndPage(t *testing.T) {
 		t.Errorf("%d pickup and %d parcel e-mails", ready, untracked)
 	}
 }
+
+// A pickup order's page and confirmation headed the customer's own address
+// "Delivery address", as if the order went there. They now call it the
+// address for the invoice, and the page says where to collect it.
+func TestPickupOrderAddressIsForTheInvoice(t *testing.T) {
+	f := molliefake.New()
+	defer f.Close()
+	sh := newShop(t, withMollie(f), withPickupMethod())
+	body := strings.Replace(validCheckout, `"shipping_method":"postnl"`, `"shipping_method":"pickup","lang":"en"`, 1)
+	o := sh.paidWith(f, "pickup-address", body)
+	page := sh.req(http.MethodGet, "/order/"+o.Token+"?lang=en", "")
+	if strings.Contains(page.body, "Delivery address") || !strings.Contains(page.body, "Address (for the invoice)") ||
+		!strings.Contains(page.body, `<p class="sf-collect"><strong>Pick up at the shop</strong></p>`) {
+		t.Errorf("the pickup order's page calls the customer's address the delivery address, or does not say where to collect")
+	}
+	sh.flushMail()
+	for _, m := range sh.mails("confirmation") {
+		text, _ := bodies(m)
+		if strings.Contains(text, "Delivery address") || !strings.Contains(text, "Address (for the invoice):") {
+			t.Errorf("the pickup order's confirmation calls the customer's address the delivery address:\n%s", text)
+		}
+	}
+}

@@ -36,6 +36,7 @@ type orderPage struct {
 	Points      string         // loyalty points of the order (loyalty.go)
 	Gift        *view.GiftView // the gift card as a payment line (giftcards.go)
 	Legal       any            // invoice links and the distance-sale information (invoices.go)
+	Pickup      string         // where the customer collects it (a pickup method); empty: delivered
 }
 
 type stepLine struct {
@@ -70,6 +71,9 @@ func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg str
 	}
 	m, _ := h.Catalog.Current().Method(o.ShippingMethod)
 	pickup := m.Pickup // collected at the shop: ready and collected, not on its way
+	if pickup {
+		d.Pickup = m.Label(lang)
+	}
 	switch o.State {
 	case order.AwaitingPayment:
 		d.IfPaid = true
