@@ -173,6 +173,20 @@ func (h *Cart) cartError(err error, lang string) (int, string) {
 	return http.StatusInternalServerError, web.T(lang, "err.internal")
 }
 
+// addStockMsg says why adding was refused for stock: sold out, so nothing
+// was added (StockMsg's "remove it from your cart" is for a line already
+// in it), or how many are left.
+func addStockMsg(cat *catalog.Catalog, oos *store.OutOfStockError, lang string) string {
+	if oos.Available > 0 {
+		return orders.StockMsg(cat, oos, lang)
+	}
+	name := oos.SKU
+	if it, ok := cat.Lookup(oos.SKU); ok {
+		name = strings.TrimSpace(it.Name(lang) + " " + it.VariantName(lang))
+	}
+	return web.TF(lang, "err.sold_out_add", name)
+}
+
 // failCart answers a failed cart change: the customer's mistake as a 4xx
 // with its message, anything else as a logged 500.
 func (h *Cart) failCart(c *gin.Context, what string, err error, lang string) {
@@ -323,6 +337,11 @@ func (h *Cart) APIAddItem(c *gin.Context) {
 	}
 	id := h.ensureCartID(c)
 	if err := h.addToCart(id, req.SKU, qty, said); err != nil {
+		var oos *store.OutOfStockError
+		if errors.As(err, &oos) {
+			web.Fail(c, http.StatusConflict, addStockMsg(h.Catalog.Current(), oos, lang))
+			return
+		}
 		h.failCart(c, "add to cart", err, lang)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storefront/storefront/checkout/cart"
+	"github.com/storefront/storefront/checkout/server/orders"
 	"github.com/storefront/storefront/checkout/server/web"
 	"github.com/storefront/storefront/checkout/store"
 )
@@ -73,6 +74,16 @@ func (h *Cart) PageCart(c *gin.Context) {
 			d.Notices = append([]string{web.T(lang, key)}, d.Notices...)
 		case "err.stock_short":
 			d.Error = web.T(lang, "err.stock_short")
+			cat := h.Catalog.Current()
+			left, err := strconv.Atoi(c.Query("left"))
+			if _, known := cat.Lookup(c.Query("sku")); known && err == nil && left >= 0 {
+				oos := &store.OutOfStockError{SKU: c.Query("sku"), Available: left}
+				if c.Query("add") != "" {
+					d.Error = addStockMsg(cat, oos, lang)
+				} else {
+					d.Error = orders.StockMsg(cat, oos, lang)
+				}
+			}
 		default:
 			d.Error = web.T(lang, key)
 		}
@@ -91,9 +102,11 @@ func formQuantity(v string, def int) (int, bool) {
 }
 
 // backToCart answers a cart form with 303 to the cart page, with a notice code.
-func (h *Cart) backToCart(c *gin.Context, code string) {
+func (h *Cart) backToCart(c *gin.Context, code string) { h.backToCartWith(c, code, url.Values{}) }
+
+// backToCartWith is backToCart with more of the notice in q.
+func (h *Cart) backToCartWith(c *gin.Context, code string, q url.Values) {
 	u := "/cart/"
-	q := url.Values{}
 	if code != "" {
 		q.Set("notice", code)
 	}
@@ -105,6 +118,10 @@ func (h *Cart) backToCart(c *gin.Context, code string) {
 	}
 	c.Redirect(http.StatusSeeOther, u)
 }
+
+// whatAdd names adding to the cart (the form's log label, and how
+// afterCartForm knows a refused line is not in the cart).
+const whatAdd = "add to cart"
 
 func noticeFor(err error) string {
 	var oos *store.OutOfStockError
@@ -131,6 +148,17 @@ func (h *Cart) afterCartForm(c *gin.Context, what string, err error, done string
 		h.backToCart(c, done)
 		return
 	}
+	var oos *store.OutOfStockError
+	if errors.As(err, &oos) {
+		// Which product and how many are left, as the script hears it
+		// (codes and numbers in the query, never free text).
+		q := url.Values{"sku": {oos.SKU}, "left": {strconv.Itoa(max(0, oos.Available))}}
+		if what == whatAdd {
+			q.Set("add", "1") // not in the cart: "nothing was added"
+		}
+		h.backToCartWith(c, "stock", q)
+		return
+	}
 	if code := noticeFor(err); code != "" {
 		h.backToCart(c, code)
 		return
@@ -153,7 +181,7 @@ func (h *Cart) FormAdd(c *gin.Context) {
 		h.backToCart(c, "unknown_sku")
 		return
 	}
-	h.afterCartForm(c, "add to cart", h.addToCart(h.ensureCartID(c), sku, qty, h.LangExplicit(c)), "added")
+	h.afterCartForm(c, whatAdd, h.addToCart(h.ensureCartID(c), sku, qty, h.LangExplicit(c)), "added")
 }
 
 func (h *Cart) FormUpdate(c *gin.Context) {
