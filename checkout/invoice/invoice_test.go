@@ -326,3 +326,18 @@ func TestInvoiceGiftCardIsAPayment(t *testing.T) {
 	}
 	mustContain(t, pdfText(t, d), map[string]string{"gift card line": "Betaald met cadeaukaart …PQRS", "card amount": "€ 25,00"})
 }
+
+// A name in another script: the letters Windows-1252 lacks show as "?"
+// (fpdf's own translator printed ".", which reads as punctuation), the
+// others as typed.
+func TestInvoicePDFMarksLettersItCannotShow(t *testing.T) {
+	cat := testCatalog(t)
+	cust := order.Customer{Name: `Zoë "Ö" 李 Ελένη`, Email: "zoe@example.nl", Street: "Oudegracht 1",
+		PostalCode: "3511 AA", City: "Utrecht", Country: "NL"}
+	o := paidOrder(t, cat, cust, "postnl", false, "KOF-GUJI-250-BO", 1)
+	d, err := FromOrder(o, cat.Shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, pdfText(t, d), map[string]string{"customer": `Zoë "Ö" ? ?????`})
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/storefront/storefront/checkout/money"
 )
@@ -40,7 +41,7 @@ func WritePDF(w io.Writer, d *Document, opt PDFOptions) error {
 	pdf.SetAutoPageBreak(true, 20)
 	pdf.AddPage()
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 -> cp1252 for the core fonts
-	t := func(s string) string { return tr(s) }
+	t := func(s string) string { return tr(outside1252(s)) }
 	amt := func(a money.Amount) string { return t(money.Display(a, d.Currency, d.Lang)) }
 
 	// Seller, top right; title, top left.
@@ -201,4 +202,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// outside1252 puts a "?" for every character Windows-1252 lacks: fpdf's
+// translator prints a "." for them, which reads as punctuation ("Zoë 李"
+// came out as "Zoë ."), where "?" says that a letter could not be shown.
+func outside1252(s string) string {
+	return strings.Map(func(r rune) rune {
+		if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
+			return '?'
+		}
+		return r
+	}, s)
 }
