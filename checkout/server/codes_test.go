@@ -185,6 +185,10 @@ func TestCodeMessages(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("second use by eva at pay: %d %s", r.StatusCode, r.body)
 	}
+	// The refusal at pay says how to go on: the checkout stopped for the code alone.
+	if !strings.Contains(r.body, "as often as allowed") || !strings.Contains(r.body, "empty the code field") {
+		t.Errorf("second use by eva at pay does not say how to go on without the code: %s", r.body)
+	}
 	if q := codeQuote(t, sh, "EENMAAL", "piet@example.nl"); q.CodeError != "" || q.Totals.Discount(cart.KindCode) != 300 {
 		t.Fatalf("piet: %+v", q)
 	}

@@ -226,6 +226,8 @@ func (h *Codes) checkoutCode(t *cart.Totals, f view.CheckoutForm, cartID, lang s
 	if msg == "" {
 		return c, nil
 	}
+	// Say how to go on: the checkout stops for the code alone.
+	msg += " " + web.T(lang, "code.without")
 	say := func(string) string { return msg }
 	return nil, &web.CheckoutError{Err: kind, Say: say, Fields: map[string]string{"code": msg}}
 }
