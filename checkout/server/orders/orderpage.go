@@ -124,6 +124,7 @@ func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg str
 	d.AfterSale = h.AfterSale(o, lang)
 	d.Legal = h.Invoices.LegalHTML(o, lang) // invoices.go
 	title := strings.Replace(web.T(lang, "order.title"), "%s", o.ID, 1)
+	h.RememberOrder(c, o)
 	h.Page(c, status, "order", title, d)
 }
 

@@ -27,12 +27,15 @@ var noticeCodes = map[string]string{
 }
 
 type cartPage struct {
-	Lang    string
-	T       cart.Totals
-	Dates   map[string]string // expected delivery per SKU (lineDates)
-	Notices []string
-	Error   string
-	Home    string
+	Lang string
+	// LastOrder links the order this browser showed last, on an empty
+	// cart (the back button after paying lands here).
+	LastOrder *web.LastOrder
+	T         cart.Totals
+	Dates     map[string]string // expected delivery per SKU (lineDates)
+	Notices   []string
+	Error     string
+	Home      string
 	// The discount code (cartcode.go): View has the code kept with the
 	// cart and its note or error; CodeTyped and CodeError a code just
 	// refused (unknown, too many tries), not kept.
@@ -52,8 +55,12 @@ func (h *Cart) cartPageData(c *gin.Context) (cartPage, error) {
 	if err != nil {
 		return cartPage{}, fmt.Errorf("price cart: %w", err)
 	}
-	return cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: h.Home(lang), View: v,
-		Dates: h.lineDates(v.Totals, h.Catalog.Current(), lang)}, nil
+	d := cartPage{Lang: lang, T: v.Totals, Notices: v.Notices, Home: h.Home(lang), View: v,
+		Dates: h.lineDates(v.Totals, h.Catalog.Current(), lang)}
+	if len(v.Totals.Lines) == 0 {
+		d.LastOrder = h.LastOrderOf(c)
+	}
+	return d, nil
 }
 
 func (h *Cart) PageCart(c *gin.Context) {

@@ -24,11 +24,13 @@ import (
 // paying an order again from the order page (Checkout).
 
 type checkoutPage struct {
-	Lang    string
-	Form    view.CheckoutForm
-	Errors  map[string]string
-	Fields  []view.FormField // name, e-mail
-	Address []view.FormField // street, postcode, city
+	Lang string
+	// LastOrder: as on the cart page, when the cart is empty.
+	LastOrder *web.LastOrder
+	Form      view.CheckoutForm
+	Errors    map[string]string
+	Fields    []view.FormField // name, e-mail
+	Address   []view.FormField // street, postcode, city
 	// NoAddress: gift cards only, the address is optional (for the
 	// invoice) and folded away; AddressOpen when something is in it.
 	NoAddress   bool
@@ -127,6 +129,9 @@ func (h *Checkout) checkoutData(c *gin.Context, f view.CheckoutForm, errs map[st
 	}
 	d := checkoutPage{Lang: lang, Form: f, Errors: errs, T: t, Notices: cartNotices(t, cat, lang), Error: msg,
 		Key: key, Home: h.Home(lang), Dates: h.Cart.lineDates(t, cat, lang)}
+	if len(t.Lines) == 0 {
+		d.LastOrder = h.LastOrderOf(c)
+	}
 	d.Methods, d.OtherMethods, d.MethodNote = methodsFor(cat, asked, f.ShippingMethod, f.Country, lang)
 	for i, m := range d.Methods {
 		// Each carrier's radio says what it costs for this cart, country
