@@ -445,6 +445,12 @@ func TestCustomerCancel(t *testing.T) {
 	if !strings.Contains(page.body, "Refund") || !strings.Contains(page.body, "€29.90") {
 		t.Error("the order page does not show the refund")
 	}
+	// Paid, then canceled: the plan keeps "paid" ticked, and the page does
+	// not wonder whether the customer paid.
+	if !strings.Contains(page.body, `class="sf-step done" data-step="paid"`) || strings.Contains(page.body, "If you had paid") ||
+		!strings.Contains(page.body, "You had paid for it") {
+		t.Errorf("a paid, canceled order's page:\n%s", page.body)
+	}
 	var last order.EventRecord
 	for _, h := range o.History {
 		if h.To == order.Canceled {
@@ -480,6 +486,9 @@ func TestCustomerCancel(t *testing.T) {
 	u, _ = sh.sc.store.Orders.GetOrder(a.Order.ID)
 	if u.State != order.Canceled || len(u.Refunds) != 0 || u.Stock != order.StockNone {
 		t.Errorf("unpaid cancel: %s %+v stock %q", u.State, u.Refunds, u.Stock)
+	}
+	if page := sh.req("GET", "/order/"+tok+"?lang=en", ""); strings.Contains(page.body, `class="sf-step done" data-step="paid"`) {
+		t.Errorf("an unpaid, canceled order shows paid:\n%s", page.body)
 	}
 
 	// Packed: too late, said plainly.

@@ -116,6 +116,9 @@ func (h *Orders) RenderOrder(c *gin.Context, status int, o *order.Order, msg str
 		}
 	case order.Canceled:
 		d.Heading, d.Para = web.T(lang, "order.canceled"), web.T(lang, "order.canceled_p")
+		if !o.PaidAt.IsZero() { // paid, then canceled: no "if you had paid"
+			d.Para = web.T(lang, "order.canceled_paid_p")
+		}
 	}
 	d.Good = stepIndex(o.State) >= 1
 	if r := o.Meta["refunded"]; r != "" {

@@ -88,7 +88,9 @@ func (h *Orders) steps(o *order.Order, lang string) []wire.StepView {
 		if m.Pickup && (name == "shipped" || name == "delivered") {
 			key = map[string]string{"shipped": "step.ready", "delivered": "step.collected"}[name]
 		}
-		sv := wire.StepView{Step: name, Label: web.T(lang, key), Done: i <= done && o.State != order.Canceled || i == 0}
+		// A canceled order keeps the steps it reached (paid, packed) ticked.
+		sv := wire.StepView{Step: name, Label: web.T(lang, key), Done: i <= done && o.State != order.Canceled || i == 0 ||
+			o.State == order.Canceled && !at[i].IsZero()}
 		if sv.Done {
 			sv.At = at[i]
 		}
