@@ -88,3 +88,27 @@ func TestShippingMethodsSayTheReverseChargedPrice(t *testing.T) {
 		t.Errorf("a Belgian consumer: PostNL België's radio says %q, want € 7,95", got)
 	}
 }
+
+// A quote for a country the shop does not ship to (a crafted request: the
+// page lists only countries with a method) is refused with the form's
+// words, not priced as the shop's own country with "does not deliver to
+// the Netherlands".
+func TestQuoteRefusesACountryNotShippedTo(t *testing.T) {
+	sh := newShop(t)
+	sh.addToCart("MOK-001", 1)
+	for _, tc := range []struct{ country, lang, want string }{
+		{"XX", "en", "We do not ship to this country."},
+		{"US", "nl", "Naar dit land verzenden we niet."},
+	} {
+		r := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"`+tc.country+`","shipping_method":"postnl","lang":"`+tc.lang+`"}`)
+		if r.StatusCode != http.StatusUnprocessableEntity || r.errorMessage(t) != tc.want {
+			t.Errorf("%s: %d %s", tc.country, r.StatusCode, r.body)
+		}
+	}
+	var q QuoteAnswer
+	if r := sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"BE","lang":"en"}`); r.StatusCode != http.StatusOK {
+		t.Fatalf("BE: %d %s", r.StatusCode, r.body)
+	} else if r.json(t, &q); q.Country != "BE" {
+		t.Errorf("BE quoted for %q", q.Country)
+	}
+}

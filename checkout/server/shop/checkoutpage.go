@@ -252,6 +252,12 @@ func (h *Checkout) APICheckoutQuote(c *gin.Context) {
 	if f.Lang == "en" || f.Lang == "nl" {
 		c.Set("lang", f.Lang) // the page's language, not the browser's Accept-Language
 	}
+	if f.Country != "" && len(h.Catalog.Current().MethodsFor(f.Country)) == 0 {
+		// Not a country of the page's list: no price to give (the form
+		// says the same at pay).
+		web.Fail(c, http.StatusUnprocessableEntity, web.T(h.Lang(c), "field.country"))
+		return
+	}
 	f.PointsEmail = h.Points.PointsEmail(c)
 	f.Client = h.ClientKey(c.Request)
 	f.PostalCode, f.PickupPostcode = "", "" // the quote prices; it never asks the carrier for points (carrier.go)
