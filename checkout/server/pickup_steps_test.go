@@ -1,9 +1,7 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,23 +12,11 @@ import (
 // withPickupMethod adds collecting at the shop (pickup = true) to the test
 // catalog's Dutch methods.
 func withPickupMethod() shopOpt {
-	return func(o *Options) {
-		b, err := os.ReadFile(o.Catalog)
-		if err != nil {
-			panic(err)
-		}
-		var c map[string]any
-		if err := json.Unmarshal(b, &c); err != nil {
-			panic(err)
-		}
+	return catalogOpt(func(c map[string]any) {
 		sh := c["shipping"].(map[string]any)
 		sh["methods"] = append(sh["methods"].([]any), map[string]any{"id": "pickup", "name": "Afhalen in de winkel",
 			"name_en": "Pick up at the shop", "price": 0, "vat_rate": 21, "transit_days": 0, "pickup": true, "countries": []string{"NL"}})
-		b, _ = json.Marshal(c)
-		if err := os.WriteFile(o.Catalog, b, 0o644); err != nil {
-			panic(err)
-		}
-	}
+	})
 }
 
 // An order to collect at the shop: the checkout promised "Ready to

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	netmail "net/mail"
@@ -40,20 +41,36 @@ func withCatalog(t *testing.T, edit func(map[string]any)) shopOpt {
 
 func editCatalog(t *testing.T, file string, edit func(map[string]any)) {
 	t.Helper()
+	if err := rewriteCatalog(file, edit); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// catalogOpt edits the shop's catalog.json before the sidecar opens it,
+// for shop options made without a *testing.T.
+func catalogOpt(edit func(map[string]any)) shopOpt {
+	return func(o *Options) {
+		if err := rewriteCatalog(o.Catalog, edit); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// rewriteCatalog decodes a catalog.json, lets edit change it, gives it a
+// new version and writes it back.
+func rewriteCatalog(file string, edit func(map[string]any)) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var c map[string]any
 	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
 	edit(c)
 	c["version"] = c["version"].(string) + "x"
 	b, _ = json.Marshal(c)
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return os.WriteFile(file, b, 0o644)
 }
 
 // addProduct is a catalog edit that adds a product in a category.

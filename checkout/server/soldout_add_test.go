@@ -1,35 +1,21 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 )
 
 // withStock sets the tracked stock of sku in the test catalog.
 func withStock(sku string, n int) shopOpt {
-	return func(o *Options) {
-		b, err := os.ReadFile(o.Catalog)
-		if err != nil {
-			panic(err)
-		}
-		var c map[string]any
-		if err := json.Unmarshal(b, &c); err != nil {
-			panic(err)
-		}
+	return catalogOpt(func(c map[string]any) {
 		for _, it := range c["items"].([]any) {
 			if m := it.(map[string]any); m["sku"] == sku {
 				m["stock"] = map[string]any{"tracked": true, "quantity": n}
 			}
 		}
-		b, _ = json.Marshal(c)
-		if err := os.WriteFile(o.Catalog, b, 0o644); err != nil {
-			panic(err)
-		}
-	}
+	})
 }
 
 // A product page built while the item was in stock, the item sold out

@@ -2,10 +2,8 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -30,25 +28,15 @@ func (c *standingClock) set(t time.Time) {
 // withSubscription offers the coffee on subscription (every 2, 4 or 6
 // weeks at 13.50) and runs the shop on clock.
 func withSubscription(clock *standingClock) shopOpt {
-	return func(o *Options) {
-		b, err := os.ReadFile(o.Catalog)
-		if err != nil {
-			panic(err)
-		}
-		var c map[string]any
-		if err := json.Unmarshal(b, &c); err != nil {
-			panic(err)
-		}
+	sub := catalogOpt(func(c map[string]any) {
 		for _, it := range c["items"].([]any) {
-			m := it.(map[string]any)
-			if m["sku"] == "KOF-GUJI-250-BO" {
+			if m := it.(map[string]any); m["sku"] == "KOF-GUJI-250-BO" {
 				m["subscription"] = map[string]any{"intervals": []int{2, 4, 6}, "price": 1350}
 			}
 		}
-		b, _ = json.Marshal(c)
-		if err := os.WriteFile(o.Catalog, b, 0o644); err != nil {
-			panic(err)
-		}
+	})
+	return func(o *Options) {
+		sub(o)
 		o.Now = clock.now
 	}
 }
