@@ -588,7 +588,15 @@ func TestContextCancellation(t *testing.T) {
 		f, c, _ := newClient(t)
 		f.Fail(molliefake.GetPayment, molliefake.Fault{Delay: 30 * time.Second})
 		ctx, cancel := context.WithCancel(context.Background())
-		go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+		// Cancel once Mollie has the request (it is answering slowly), not
+		// after a fixed time: on a loaded machine the request may not even
+		// have been sent 50 ms in, and then there is no call to count.
+		go func() {
+			for f.Calls(molliefake.GetPayment) == 0 && ctx.Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
 		_, err := c.Payments.Get(ctx, "tr_abc")
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v", err)

@@ -31,10 +31,11 @@ func switchOf(t interface {
 
 var shellHeader = map[string]string{"nl": "THEME-HEADER-NL", "en": "THEME-HEADER-EN"}
 
-// TestLanguageSwitchStaysOnThePage: on any sidecar page, asked for with any
-// query, the header's switch leads to the same page (path and the other
-// parameters in order) in the other language, and following it shows that
-// page in that language; the query cannot write markup into the link.
+// TestLanguageSwitchStaysOnThePage: on any sidecar page (the built-in
+// provider's payment page too), asked for with any query, the header's
+// switch leads to the same page (path and the other parameters in order) in
+// the other language, and following it shows that page in that language;
+// the query cannot write markup into the link.
 func TestLanguageSwitchStaysOnThePage(t *testing.T) {
 	sh := newShop(t)
 	sh.addToCart("MOK-001", 1)
@@ -46,8 +47,16 @@ func TestLanguageSwitchStaysOnThePage(t *testing.T) {
 	if order == "" {
 		t.Fatal("no order to look at")
 	}
+	// The built-in provider's payment page (the customer is paying there).
+	pay := a.CheckoutURL
+	if u, err := url.Parse(pay); err == nil {
+		pay = u.Path
+	}
+	if !strings.HasPrefix(pay, "/pay/") {
+		t.Fatalf("no built-in payment page to look at: %q", a.CheckoutURL)
+	}
 	rapid.Check(t, func(rt *rapid.T) {
-		path := rapid.SampledFrom([]string{"/cart/", "/checkout/", "/search/", order}).Draw(rt, "path")
+		path := rapid.SampledFrom([]string{"/cart/", "/checkout/", "/search/", order, pay}).Draw(rt, "path")
 		lang := rapid.SampledFrom(web.Langs).Draw(rt, "lang")
 		other := map[string]string{"nl": "en", "en": "nl"}[lang]
 		word := rapid.StringOfN(rapid.SampledFrom([]rune(`ab "'<>&=?#%+;/é漢`)), 0, 8, -1)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storefront/storefront/checkout/mail"
 	"github.com/storefront/storefront/checkout/mollie/molliefake"
 	"github.com/storefront/storefront/checkout/order"
 	"github.com/storefront/storefront/checkout/store"
@@ -164,25 +162,24 @@ func TestWorkerPanicAlertsOncePerHour(t *testing.T) {
 	}
 }
 
-type failingSender struct{}
-
-func (failingSender) Send(context.Context, mail.Message) error {
-	return errors.New("smtp: connection refused")
-}
-
 // A message given up after every retry raises mail_failing.
 func TestMailGivenUpAlerts(t *testing.T) {
-	sh := newShop(t, withOps(nil))
+	// The mail server fails while broken is set. It is switched, not
+	// swapped in the running sidecar: the mail worker sends (the alert's
+	// e-mail) in the background meanwhile.
+	broken := &brokenSender{}
+	sh := newShop(t, withOps(nil), func(o *Options) {
+		o.tune = func(s *Sidecar) { broken.next = s.sender; s.sender = broken }
+	})
 	sh.addToCart("MOK-001", 1)
 	_, ca := sh.checkout("g-1")
+	broken.broken.Store(true)
 	if _, err := sh.sc.store.MailQueue.Enqueue(store.Mail{ID: "doomed", Kind: store.MailConfirmation, OrderID: ca.Order.ID,
 		To: "a@example.nl", Attempts: store.MailMaxAttempts - 1}); err != nil {
 		t.Fatal(err)
 	}
-	real := sh.sc.sender
-	sh.sc.sender = failingSender{}
 	sh.flushMail()
-	sh.sc.sender = real
+	broken.broken.Store(false)
 	if v := sh.alerts(); v.count(alertMailFailing) != 1 || !strings.Contains(v.Alerts[0].Detail, ca.Order.ID) {
 		t.Fatalf("alerts after a message was given up: %+v", v)
 	}

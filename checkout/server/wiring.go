@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -168,8 +169,10 @@ func (s *Sidecar) openProvider() error {
 	db := s.store.DB()
 	lp, err := local.NewLocal(db, local.LocalOptions{
 		BaseURL: s.Base.String(),
-		Page: func(lang, title, body string) []byte {
-			return s.Shells.Get(lang).Render(title, web.HTMLSafe(body))
+		// The shell For the request: its language switch stays on the
+		// payment page, as on the sidecar's own pages.
+		Page: func(r *http.Request, lang, title, body string) []byte {
+			return s.Shells.Get(lang).For(r).Render(title, web.HTMLSafe(body))
 		},
 		OnStatusChange: func(id string) {
 			ctx, cancel := context.WithTimeout(s.bg, 30*time.Second)

@@ -35,9 +35,10 @@ type LocalOptions struct {
 	// without a path); a payment's CheckoutURL is BaseURL + "/pay/" + id.
 	BaseURL string
 	// Page wraps the hosted payment page's body HTML (already escaped) in
-	// a full HTML document, e.g. the theme's shell. lang is "nl" or "en".
-	// Nil gives a plain page with minimal inline CSS.
-	Page func(lang, title, body string) []byte
+	// a full HTML document, e.g. the theme's shell. r is the request the
+	// page answers (so a language switch can stay on this page); lang is
+	// "nl" or "en". Nil gives a plain page with minimal inline CSS.
+	Page func(r *http.Request, lang, title, body string) []byte
 	// OnStatusChange is called in the background, instead of the webhook,
 	// when a payment without WebhookURL changes status.
 	OnStatusChange func(id string)

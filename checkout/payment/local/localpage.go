@@ -164,7 +164,7 @@ func (l *Local) render(w http.ResponseWriter, r *http.Request, code int, message
 	}
 	var doc []byte
 	if l.opts.Page != nil {
-		doc = l.opts.Page(lang, t.Title, body.String())
+		doc = l.opts.Page(r, lang, t.Title, body.String())
 	} else {
 		var b bytes.Buffer
 		err := plainPage.Execute(&b, struct {

@@ -147,7 +147,7 @@ func TestHostedPageEscapes(t *testing.T) {
 
 func TestHostedPageWrapper(t *testing.T) {
 	var lang atomic.Value
-	e := newPageEnv(t, local.LocalOptions{Page: func(l, title, body string) []byte {
+	e := newPageEnv(t, local.LocalOptions{Page: func(_ *http.Request, l, title, body string) []byte {
 		lang.Store(l)
 		return []byte("<!doctype html><title>" + title + "</title><main id=main>" + body + "</main><footer>theme</footer>")
 	}}, 0)
