@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	netmail "net/mail"
@@ -172,6 +173,17 @@ func TestMoneyPathProperty(t *testing.T) {
 		f.Set("shown_total", shown)
 		f.Set("shown_for", shownFor)
 		r = sh.form("/checkout/", f)
+		if changed && code != "" {
+			if codeErr := quote(t, sh, d, lang, usePoints, want, code).CodeError; codeErr != "" {
+				// The change took the cart out of the code's reach (below
+				// MOKHALF's minimum): pay stops at the code field, with the
+				// code's reason, and nothing is made.
+				if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, html.EscapeString(codeErr)) {
+					rt.Fatalf("price change took code %s out of reach (%q), pay pressed: %d", code, codeErr, r.StatusCode)
+				}
+				return
+			}
+		}
 		if changed {
 			// Not charged: the page comes back with the new total and why.
 			if r.StatusCode != http.StatusConflict {
