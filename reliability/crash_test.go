@@ -77,7 +77,6 @@ func freePort(t *testing.T) int {
 type child struct {
 	cmd  *exec.Cmd
 	base string
-	logs *bytes.Buffer
 	done chan error
 }
 

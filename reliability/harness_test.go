@@ -114,7 +114,6 @@ type shop struct {
 	outbox  string
 	catalog string
 	fake    *molliefake.Server
-	ipSeq   atomic.Int64
 }
 
 type shopConfig struct {

@@ -16,8 +16,6 @@ import (
 
 const token = clitest.Token
 
-func copySite(t *testing.T) string { return clitest.CopySite(t) }
-
 // startSidecar runs a sidecar with the built-in provider and places one paid order.
 func startSidecar(t *testing.T, mods ...func(*server.Options)) (base, orderID string) {
 	return clitest.StartSidecar(t, mods...)

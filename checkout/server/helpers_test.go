@@ -32,7 +32,6 @@ type testShop struct {
 	url    string
 	site   string
 	outbox string
-	fake   *molliefake.Server
 	jar    http.CookieJar
 	client *http.Client
 	stop   func() // closes the server and the sidecar (once; also at the test's end)

@@ -364,10 +364,10 @@ func TestPromiseLengthened(t *testing.T) {
 	}
 	// Three days after the promised day, each of them.
 	for _, o := range late {
-		clk.off.Store(int64(o.PromisedBy.AddDate(0, 0, 3).Add(12 * time.Hour).Sub(time.Now())))
+		clk.off.Store(int64(time.Until(o.PromisedBy.AddDate(0, 0, 3).Add(12 * time.Hour))))
 		sh.delivered(o)
 	}
-	clk.off.Store(int64(late[0].PromisedBy.AddDate(0, 0, 4).Sub(time.Now())))
+	clk.off.Store(int64(time.Until(late[0].PromisedBy.AddDate(0, 0, 4))))
 	sh.sc.promises.Refresh()
 	sh.req(http.MethodGet, "/api/promise", "").json(t, &p)
 	if p.Methods["postnl"].ExtraDays != 3 || p.Methods["postnl"].Sample != 5 {
@@ -403,9 +403,9 @@ func TestPromiseLengthened(t *testing.T) {
 	for i := range 5 {
 		o := sh.buy(f, "ok-"+itoa(i), map[string]int{"MOK-001": 1}, "")
 		basePromise := o.PromisedBy.AddDate(0, 0, -o.PromiseExtraDays-1) // comfortably within the base promise
-		clk.off.Store(int64(basePromise.Add(10 * time.Hour).Sub(time.Now())))
+		clk.off.Store(int64(time.Until(basePromise.Add(10 * time.Hour))))
 		if clk.now().Before(o.PaidAt) {
-			clk.off.Store(int64(o.PaidAt.Add(time.Hour).Sub(time.Now())))
+			clk.off.Store(int64(time.Until(o.PaidAt.Add(time.Hour))))
 		}
 		sh.delivered(o)
 	}

@@ -19,13 +19,14 @@ type strictInner struct {
 }
 
 type strictBody struct {
-	Name   string            `json:"name"`
-	Skip   string            `json:"-"`
-	Lines  []strictInner     `json:"lines"`
-	Ptr    *strictInner      `json:"ptr,omitempty"`
-	Meta   map[string]string `json:"meta"`
-	At     time.Time         `json:"at"`
-	NoTag  int
+	Name  string            `json:"name"`
+	Skip  string            `json:"-"`
+	Lines []strictInner     `json:"lines"`
+	Ptr   *strictInner      `json:"ptr,omitempty"`
+	Meta  map[string]string `json:"meta"`
+	At    time.Time         `json:"at"`
+	NoTag int
+	//lint:ignore U1000 an unexported field the decoder must leave alone
 	hidden int
 }
 

@@ -26,8 +26,6 @@ func startSidecar(t *testing.T, mods ...func(*server.Options)) (base, orderID st
 	return clitest.StartSidecar(t, mods...)
 }
 
-func newJar() http.CookieJar { return clitest.NewJar() }
-
 func TestBackupCommand(t *testing.T) {
 	base, _ := startSidecar(t)
 	t.Setenv("SHOP_ADMIN_URL", base)

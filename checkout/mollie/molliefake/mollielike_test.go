@@ -145,7 +145,7 @@ func TestRefundsLikeMollie(t *testing.T) {
 	if _, g := do(t, f, "GET", "/v2/payments/"+id+"/refunds/"+rid, f.APIKey, "", nil); g["status"] != "canceled" {
 		t.Fatalf("after cancel: %v", g["status"])
 	}
-	r, m = do(t, f, "POST", "/v2/payments/"+id+"/refunds", f.APIKey, `{"amount":{"currency":"EUR","value":"1.00"}}`, nil)
+	_, m = do(t, f, "POST", "/v2/payments/"+id+"/refunds", f.APIKey, `{"amount":{"currency":"EUR","value":"1.00"}}`, nil)
 	rid = m["id"].(string)
 	if err := f.SetRefundStatus(rid, "refunded"); err != nil {
 		t.Fatal(err)
