@@ -73,6 +73,11 @@ func TestShippingMethodsSayTheReverseChargedPrice(t *testing.T) {
 	if got := methodLabels(page.body)["postnl-be"]; !strings.HasSuffix(got, "€ 6,57") {
 		t.Errorf("reverse charge: PostNL België's radio says %q, the summary € 6,57", got)
 	}
+	// The free-shipping nudge counts consumer prices (incl. VAT) while the
+	// page shows the business's prices without: it says so.
+	if !strings.Contains(page.body, `class="sf-free`) || !strings.Contains(page.body, "inclusief btw, zoals voor consumenten") {
+		t.Errorf("reverse charge: the free-shipping nudge does not say it counts prices incl. VAT:\n%s", page.body)
+	}
 	var q QuoteAnswer
 	sh.req(http.MethodPost, "/api/checkout/quote", `{"country":"BE","shipping_method":"postnl-be","lang":"nl","vat_id":"BE0123456749"}`).json(t, &q)
 	if q.Totals.Shipping != 657 {
@@ -86,6 +91,9 @@ func TestShippingMethodsSayTheReverseChargedPrice(t *testing.T) {
 	page = sh.form("/checkout/", form)
 	if got := methodLabels(page.body)["postnl-be"]; !strings.HasSuffix(got, "€ 7,95") {
 		t.Errorf("a Belgian consumer: PostNL België's radio says %q, want € 7,95", got)
+	}
+	if strings.Contains(page.body, "zoals voor consumenten") {
+		t.Error("a Belgian consumer is told the nudge counts consumer prices")
 	}
 }
 
