@@ -143,14 +143,21 @@ func noDutchNames(t *testing.T, where, text string, dutch []string) {
 // and has no Dutch giveaway.
 func english(t *testing.T, tb *tab, name, want string) {
 	t.Helper()
+	speaks(t, tb, "English", "en", dutchWords, name, want)
+}
+
+// speaks checks that the page's main text matches want, has none of the
+// other language's giveaways and that <html lang> starts with lang.
+func speaks(t *testing.T, tb *tab, language, lang string, giveaways *regexp.Regexp, name, want string) {
+	t.Helper()
 	txt := tb.mainText()
 	if !regexp.MustCompile(want).MatchString(txt) {
-		t.Errorf("the English %s page (%s) does not say %s:\n%s", name, tb.location(), want, clip(txt, 800))
+		t.Errorf("the %s %s page (%s) does not say %s:\n%s", language, name, tb.location(), want, clip(txt, 800))
 	}
-	if w := dutchWords.FindString(txt); w != "" {
-		t.Errorf("the English %s page (%s) says the Dutch %q:\n%s", name, tb.location(), w, clip(txt, 800))
+	if w := giveaways.FindString(txt); w != "" {
+		t.Errorf("the %s %s page (%s) says %q of the other language:\n%s", language, name, tb.location(), w, clip(txt, 800))
 	}
-	if lang := eval[string](tb, `document.documentElement.lang`); !strings.HasPrefix(lang, "en") {
-		t.Errorf("the English %s page has lang=%q", name, lang)
+	if got := eval[string](tb, `document.documentElement.lang`); !strings.HasPrefix(got, lang) {
+		t.Errorf("the %s %s page (%s) has lang=%q", language, name, tb.location(), got)
 	}
 }

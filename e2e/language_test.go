@@ -15,16 +15,7 @@ var englishWords = regexp.MustCompile(`\b(Cart|Your cart is empty|Continue shopp
 // no English giveaway.
 func dutch(t *testing.T, tb *tab, name, want string) {
 	t.Helper()
-	txt := tb.mainText()
-	if !regexp.MustCompile(want).MatchString(txt) {
-		t.Errorf("the Dutch %s page (%s) does not say %s:\n%s", name, tb.location(), want, clip(txt, 800))
-	}
-	if w := englishWords.FindString(txt); w != "" {
-		t.Errorf("the Dutch %s page (%s) says the English %q:\n%s", name, tb.location(), w, clip(txt, 800))
-	}
-	if lang := eval[string](tb, `document.documentElement.lang`); lang != "nl" {
-		t.Errorf("the Dutch %s page (%s) has lang=%q", name, tb.location(), lang)
-	}
+	speaks(t, tb, "Dutch", "nl", englishWords, name, want)
 }
 
 // TestDutchSiteEnglishBrowser: a customer whose browser prefers English
