@@ -135,7 +135,7 @@ func (h *Cart) APICartCode(c *gin.Context) {
 		return
 	}
 	if msg != "" {
-		c.AbortWithStatusJSON(status, gin.H{"error": msg, "fields": gin.H{"code": msg}})
+		web.FailFields(c, status, msg, map[string]string{"code": msg})
 		return
 	}
 	d, err := h.cartPageData(c)

@@ -187,7 +187,7 @@ func (h *Standing) APIStandingBegin(c *gin.Context) {
 		return
 	}
 	if errs := addressErrors(h.Catalog.Current(), req.Email, &req.Address, req.Lang); len(errs) > 0 {
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": addressMessage(errs, req.Lang), "fields": errs})
+		web.FailFields(c, http.StatusUnprocessableEntity, addressMessage(errs, req.Lang), errs)
 		return
 	}
 	q, err := h.quoteStanding(req)
@@ -273,7 +273,7 @@ func (h *Standing) APIStandingAct(c *gin.Context) {
 	if c.Param("action") == standing.ActAddress {
 		lang := h.LangOr(c, st.Lang)
 		if errs := addressErrors(h.Catalog.Current(), st.Email, &ch.Address, lang); len(errs) > 0 {
-			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": addressMessage(errs, lang), "fields": errs})
+			web.FailFields(c, http.StatusUnprocessableEntity, addressMessage(errs, lang), errs)
 			return
 		}
 	}

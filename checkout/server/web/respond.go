@@ -23,6 +23,12 @@ func Fail(c *gin.Context, status int, msg string) {
 	c.AbortWithStatusJSON(status, APIError{Error: msg})
 }
 
+// FailFields is Fail with the message of each form field at fault:
+// {"error": "...", "fields": {"postal_code": "..."}}.
+func FailFields(c *gin.Context, status int, msg string, fields map[string]string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": msg, "fields": fields})
+}
+
 // ok answers a JSON API request.
 func OK(c *gin.Context, status int, v any) {
 	c.JSON(status, v)
